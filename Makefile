@@ -1,0 +1,37 @@
+# The two commands a newcomer needs are `make course` and `make test`; each builds .venv
+# itself (python3 -m venv, then pip install -e .[dev]) when it is missing or older than
+# pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: course test lab exercises bench lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+course: $(STAMP)   ## execute every notebook (quick on CPU, full on GPU) into build/course/
+	$(BIN)/python -m colorlab course
+
+test: $(STAMP)     ## lint, unit tests, notebooks under papermill and nbval (smoke mode)
+	$(BIN)/python -m ruff check .
+	COLORLAB_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks \
+		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lab: $(STAMP)      ## open JupyterLab in the course environment
+	$(BIN)/jupyter lab notebooks/
+
+exercises: $(STAMP)  ## regenerate exercises/ from solutions/
+	$(BIN)/python -m colorlab make-exercises
+
+bench: $(STAMP)    ## speed benchmarks (prints figures; GPU ones need CUDA)
+	$(BIN)/python benchmarks/color_speed.py
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+clean:
+	rm -rf build .pytest_cache

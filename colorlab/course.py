@@ -1,0 +1,70 @@
+"""`make course`: run every notebook, export HTML, and print each notebook's headline figure.
+
+Each notebook ends by calling :func:`colorlab.notebook.summary`, which prints one line starting
+with ``Summary:``; this runner collects those lines into ``build/course/summary.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "Summary: "
+
+
+def find_summary(nb) -> str:
+    """The text after ``Summary: `` in an executed notebook's outputs, or a note if absent."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else ""
+            for line in text.splitlines():
+                if line.startswith(PREFIX):
+                    return line[len(PREFIX) :].strip()
+    return "(no summary line)"
+
+
+def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True) -> list[dict]:
+    """Execute ``notebooks/*.ipynb`` (those whose name contains ``only``, if given) into
+    ``out_dir`` (default ``build/course/``), export HTML, write and print the summary table."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    out_dir = Path(out_dir or ROOT / "build" / "course")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = {} if mode == "auto" else {"MODE": mode}
+    rows = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        if only and only not in path.name:
+            continue
+        target = out_dir / path.name
+        print(f"running {path.name} ...", flush=True)
+        t0 = time.perf_counter()
+        status = "ok"
+        try:
+            pm.execute_notebook(path, target, parameters=params, kernel_name="python3",
+                                cwd=str(path.parent), progress_bar=False)
+        except pm.PapermillExecutionError as err:
+            status = f"FAILED in cell {err.exec_count}: {err.ename}: {err.evalue}"[:200]
+        seconds = time.perf_counter() - t0
+        nb = nbformat.read(target, as_version=4)
+        if html:
+            body, _ = HTMLExporter().from_notebook_node(nb)
+            target.with_suffix(".html").write_text(body, encoding="utf-8")
+        headline = find_summary(nb) if status == "ok" else status
+        rows.append({"notebook": path.stem, "seconds": seconds, "summary": headline})
+        print(f"  {seconds:6.1f} s  {headline}", flush=True)
+
+    lines = ["| notebook | time | headline figure |", "|---|---:|---|"]
+    lines += [f"| {r['notebook']} | {r['seconds']:.0f} s | {r['summary']} |" for r in rows]
+    env_mode = os.environ.get("COLORLAB_MODE", "")
+    table = "\n".join(lines)
+    (out_dir / "summary.md").write_text(
+        f"# Course run (MODE={mode}{', COLORLAB_MODE=' + env_mode if env_mode else ''})\n\n"
+        f"{table}\n", encoding="utf-8")
+    print(f"\n{table}\n\nExecuted notebooks and HTML: {out_dir}")
+    if any(not r["summary"] or r["summary"].startswith("FAILED") for r in rows):
+        raise SystemExit(1)
+    return rows

@@ -1,0 +1,173 @@
+"""The course's three models, small enough to read in one sitting.
+
+- :class:`MeanRegressor` (notebook 01): image -> its mean intensity, a plumbing test.
+- :class:`RGBAutoencoder` (notebook 02): image -> bottleneck -> image.
+- :class:`UNet` (notebooks 04, 05): L -> ab (regression) or L -> ab-bin logits (classification).
+
+Every model remembers the arguments it was built with (``model.config``), so a checkpoint
+can rebuild it: ``from_config(ckpt["config"]["model"])``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class _Configured(nn.Module):
+    """Stores constructor arguments in ``self.config`` = {"class": name, "kwargs": {...}}."""
+
+    def _remember(self, **kwargs):
+        self.config = {"class": type(self).__name__, "kwargs": kwargs}
+
+
+def from_config(config: dict) -> nn.Module:
+    """Rebuild a model from ``model.config``, e.g. ``{"class": "UNet", "kwargs": {"base": 64}}``."""
+    classes = {c.__name__: c for c in (MeanRegressor, RGBAutoencoder, UNet)}
+    name = config.get("class")
+    if name not in classes:
+        raise ValueError(
+            f"Cannot rebuild a model of class {name!r}: colorlab.models knows "
+            f"{', '.join(classes)}. Was this checkpoint written by colorlab?"
+        )
+    return classes[name](**config.get("kwargs", {}))
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+# ---------------------------------------------------------------------------------------------
+# 01: the regression toy
+# ---------------------------------------------------------------------------------------------
+class MeanRegressor(_Configured):
+    """A tiny CNN that predicts an image's mean intensity.
+
+    x: (N, 3, H, W) float in [0, 1]  ->  (N,) float, the predicted mean over channels and pixels.
+    Three conv layers, global average pooling, one linear layer (about 24 k parameters).
+    """
+
+    def __init__(self, width: int = 16):
+        super().__init__()
+        self._remember(width=width)
+        w = width
+        self.features = nn.Sequential(
+            nn.Conv2d(3, w, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(w, 2 * w, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(2 * w, 4 * w, 3, stride=2, padding=1), nn.ReLU(),
+        )
+        self.head = nn.Linear(4 * w, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.features(x).mean(dim=(2, 3))  # (N, 4w): global average pooling
+        return self.head(h).squeeze(1)  # (N,)
+
+
+# ---------------------------------------------------------------------------------------------
+# 02: the autoencoder
+# ---------------------------------------------------------------------------------------------
+def down(cin: int, cout: int) -> nn.Sequential:
+    """Halve H and W: 3x3 stride-2 conv, BatchNorm, ReLU. (N, cin, H, W) -> (N, cout, H/2, W/2)."""
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, stride=2, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)
+    )
+
+
+def up(cin: int, cout: int) -> nn.Sequential:
+    """Double H and W: 2x2 transposed conv with stride 2, BatchNorm, ReLU."""
+    return nn.Sequential(
+        nn.ConvTranspose2d(cin, cout, 2, stride=2), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)
+    )
+
+
+class RGBAutoencoder(_Configured):
+    """Convolutional autoencoder: (N, in_ch, H, W) in [0, 1] -> (N, out_ch, H, W) in [0, 1].
+
+    The encoder halves the resolution three times (32 -> 4 for CIFAR) and squeezes the features
+    to ``bottleneck`` channels, so the code holds ``bottleneck * (H/8) * (W/8)`` numbers; the
+    decoder mirrors it. ``in_ch=1, out_ch=3`` makes it a (naive) grayscale -> RGB colorizer.
+    H and W must be multiples of 8.
+    """
+
+    def __init__(self, bottleneck: int = 16, width: int = 32, in_ch: int = 3, out_ch: int = 3):
+        super().__init__()
+        self._remember(bottleneck=bottleneck, width=width, in_ch=in_ch, out_ch=out_ch)
+        w = width
+        self.encoder = nn.Sequential(
+            down(in_ch, w), down(w, 2 * w), down(2 * w, 4 * w), nn.Conv2d(4 * w, bottleneck, 1)
+        )
+        self.decoder = nn.Sequential(
+            nn.Conv2d(bottleneck, 4 * w, 1), nn.ReLU(inplace=True),
+            up(4 * w, 2 * w), up(2 * w, w), up(w, w),
+            nn.Conv2d(w, out_ch, 3, padding=1), nn.Sigmoid(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decoder(self.encoder(x))
+
+
+# ---------------------------------------------------------------------------------------------
+# 04, 05: the UNet
+# ---------------------------------------------------------------------------------------------
+def conv_block(cin: int, cout: int) -> nn.Sequential:
+    """Two 3x3 convolutions, each followed by BatchNorm and ReLU; H and W unchanged."""
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
+        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
+    )
+
+
+class UNet(_Configured):
+    """The classic UNet (Ronneberger et al. 2015), sized for colorization.
+
+    x: (N, in_ch, H, W), e.g. L/100 in [0, 1]  ->  (N, out_ch, H, W).
+    With ``out_ch=2`` the head ends in Tanh: normalized ab in [-1, 1]. With ``out_ch=Q`` bins
+    (notebook 05) the head returns raw logits. H and W must be multiples of ``2**depth``.
+
+    Encoder: ``depth`` conv_blocks (base, 2 base, 4 base, ...) each followed by 2x2 max-pooling;
+    a bottleneck conv_block at ``base * 2**depth`` channels; decoder: per level a 2x2 transposed
+    conv (stride 2) that halves the channels, concatenation with the encoder features of the same
+    resolution (the skip connection), and a conv_block. ``UNet(1, 2, base=64, depth=3)`` has
+    about 7.7 M parameters, most of them in the bottleneck and the deepest decoder block.
+    """
+
+    def __init__(self, in_ch: int = 1, out_ch: int = 2, base: int = 64, depth: int = 3,
+                 activation: str | None = "auto"):
+        super().__init__()
+        self._remember(in_ch=in_ch, out_ch=out_ch, base=base, depth=depth, activation=activation)
+        if activation == "auto":
+            activation = "tanh" if out_ch == 2 else None
+        widths = [base * 2**i for i in range(depth + 1)]  # e.g. 64, 128, 256, 512
+        self.encoders = nn.ModuleList()
+        cin = in_ch
+        for w in widths[:-1]:
+            self.encoders.append(conv_block(cin, w))
+            cin = w
+        self.pool = nn.MaxPool2d(2)
+        self.bottleneck = conv_block(widths[-2], widths[-1])
+        self.ups = nn.ModuleList()
+        self.decoders = nn.ModuleList()
+        for w in reversed(widths[:-1]):  # 256, 128, 64
+            self.ups.append(nn.ConvTranspose2d(2 * w, w, kernel_size=2, stride=2))
+            self.decoders.append(conv_block(2 * w, w))  # 2w: upsampled + skip, concatenated
+        self.head = nn.Conv2d(base, out_ch, kernel_size=1)
+        self.activation = nn.Tanh() if activation == "tanh" else nn.Identity()
+        self.multiple = 2**depth
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[-1] % self.multiple or x.shape[-2] % self.multiple:
+            raise ValueError(
+                f"UNet(depth={len(self.encoders)}) needs H and W divisible by {self.multiple}, "
+                f"got {tuple(x.shape[-2:])}. Pad or resize the input (colorlab.infer does this)."
+            )
+        skips = []
+        for encode in self.encoders:
+            x = encode(x)
+            skips.append(x)  # kept for the decoder, at full detail
+            x = self.pool(x)
+        x = self.bottleneck(x)
+        for up_conv, decode, skip in zip(self.ups, self.decoders, reversed(skips)):
+            x = up_conv(x)
+            x = decode(torch.cat([x, skip], dim=1))
+        return self.activation(self.head(x))

@@ -1,0 +1,54 @@
+import pytest
+import torch
+
+from colorlab.models import MeanRegressor, RGBAutoencoder, UNet, count_parameters, from_config
+
+
+def test_mean_regressor_shape():
+    assert MeanRegressor()(torch.rand(4, 3, 32, 32)).shape == (4,)
+
+
+@pytest.mark.parametrize("bottleneck", [2, 16])
+def test_autoencoder_shapes_and_range(bottleneck):
+    model = RGBAutoencoder(bottleneck=bottleneck)
+    y = model(torch.rand(3, 3, 32, 32))
+    assert y.shape == (3, 3, 32, 32)
+    assert 0 <= y.min() and y.max() <= 1
+    assert RGBAutoencoder(in_ch=1)(torch.rand(2, 1, 32, 32)).shape == (2, 3, 32, 32)
+    code = model.encoder(torch.rand(1, 3, 32, 32))
+    assert code.shape == (1, bottleneck, 4, 4)
+
+
+def test_unet_size_and_heads():
+    model = UNet(in_ch=1, out_ch=2, base=64, depth=3)
+    assert 7.5e6 < count_parameters(model) < 7.9e6  # "about 7.7 M"
+    y = model.eval()(torch.rand(2, 1, 32, 32))
+    assert y.shape == (2, 2, 32, 32) and y.abs().max() <= 1  # Tanh head
+    logits = UNet(out_ch=313, base=8, depth=2).eval()(torch.rand(1, 1, 16, 16))
+    assert logits.shape == (1, 313, 16, 16)
+    assert isinstance(UNet(out_ch=313).activation, torch.nn.Identity)  # raw logits for bins
+
+
+def test_unet_skip_connections_carry_fine_detail():
+    """Changing one input pixel changes the output at that pixel: full-resolution skips."""
+    torch.manual_seed(0)
+    model = UNet(base=8, depth=3).eval()
+    x = torch.rand(1, 1, 32, 32)
+    x2 = x.clone()
+    x2[0, 0, 5, 5] += 0.5
+    diff = (model(x2) - model(x)).abs()[0].sum(0)
+    assert diff[5, 5] > 0 and diff[5, 5] >= diff.max() * 0.1
+
+
+def test_unet_rejects_bad_size_clearly():
+    with pytest.raises(ValueError, match="divisible by 8"):
+        UNet(base=8, depth=3)(torch.rand(1, 1, 30, 30))
+
+
+def test_from_config_rebuilds_same_architecture():
+    model = UNet(base=16, depth=2)
+    clone = from_config(model.config)
+    assert clone.config == model.config
+    clone.load_state_dict(model.state_dict())
+    with pytest.raises(ValueError, match="knows"):
+        from_config({"class": "ResNet"})
