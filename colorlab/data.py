@@ -1,0 +1,482 @@
+"""Where the images come from. Every loader returns one type, :class:`ImageSet`
+(uint8 images N x 3 x H x W, labels, class names, and a line saying what the data is).
+
+- :func:`sample`: the built-in default, offline: patches cut from photos scikit-image ships.
+- :func:`cifar10`: the official CIFAR-10 python release, downloaded once and checked by md5.
+- :func:`image_folder`: any folder of images (optionally ``train/``/``test/`` and class folders).
+- :func:`load_dataset`: all of the above by name; ``"auto"`` picks CIFAR-10 if it can.
+- :class:`Batches`: shuffled mini-batches of tensors already on the device, flipped there.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import math
+import os
+import pickle
+import shutil
+import tarfile
+import tempfile
+import urllib.request
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageCms, ImageOps
+from tqdm.auto import tqdm
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # the default; see data_dir()
+CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
+CIFAR10_FILE, CIFAR10_DIR = "cifar-10-python.tar.gz", "cifar-10-batches-py"
+CIFAR10_FILES = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch", "batches.meta"]
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm",
+                    ".pgm", ".pbm", ".pnm", ".tga")
+# The photographs (not drawings) that scikit-image ships in its wheel, so no download is needed.
+# "motorcycle" is the left view of stereo_motorcycle(); "cat" is chelsea again, so it is left out.
+SAMPLE_PHOTOS = ("astronaut", "rocket", "motorcycle", "hubble_deep_field",
+                 "immunohistochemistry", "retina", "chelsea", "coffee")
+SAMPLE_TEST_PHOTOS = ("chelsea", "coffee")  # never seen in training
+SAMPLE_SCALES = (8, 5, 3)  # each photo is resized to a shorter side of 8, 5, 3 x size ...
+SAMPLE_MIN_STD = 4.0       # ... cut into patches (stride size/2); near-flat ones are dropped
+RESAMPLE = Image.Resampling.BICUBIC  # antialiased when shrinking
+
+
+def data_dir() -> Path:
+    """Where downloads go: ``$COLORLAB_DATA`` if set, else the repository's ``data/``."""
+    env = os.environ.get("COLORLAB_DATA")
+    return Path(env).expanduser() if env else DATA_DIR
+
+
+class DownloadError(RuntimeError):
+    """A dataset could not be downloaded, or its file failed the checksum."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class UnsafeArchiveError(ValueError):
+    """An archive has a member that would be written outside the folder it is extracted to."""
+
+
+@dataclass(repr=False)
+class ImageSet:
+    """Images with their labels and where they came from.
+
+    images: (N, 3, H, W) uint8 tensor, sRGB in [0, 255].
+    labels: (N,) int64 tensor of indices into ``classes``, or None (unlabelled).
+    classes: class names (``[]`` when unlabelled).
+    source: what the data is, where from, how many (notebooks print it).
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor | None = None
+    classes: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def __post_init__(self):
+        x = self.images
+        if not (isinstance(x, torch.Tensor) and x.dtype == torch.uint8 and x.dim() == 4
+                and x.shape[1] == 3):
+            got = f"{x.dtype} {tuple(x.shape)}" if isinstance(x, torch.Tensor) else type(x)
+            raise ValueError(f"ImageSet.images must be a uint8 tensor of shape (N, 3, H, W), got "
+                             f"{got}. Convert floats in [0, 1] with (x * 255).round().byte().")
+        if self.labels is not None:
+            y = self.labels
+            if not (isinstance(y, torch.Tensor) and y.shape == (len(x),)
+                    and not y.is_floating_point()):
+                raise ValueError(f"ImageSet.labels must be None or an integer tensor of shape "
+                                 f"({len(x)},), one per image; got {getattr(y, 'shape', y)}.")
+            self.labels = y.long()
+        self.classes = list(self.classes)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __repr__(self) -> str:
+        return f"ImageSet({len(self):,} x {tuple(self.images.shape[1:])} uint8: {self.source})"
+
+    def take(self, n: int, seed: int = 0) -> ImageSet:
+        """A fixed random subset of ``n`` images (the same for the same seed), or all of them."""
+        if n >= len(self):
+            return self
+        idx = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))[:n]
+        labels = None if self.labels is None else self.labels[idx]
+        return ImageSet(self.images[idx], labels, self.classes,
+                        f"{self.source} (subset: {n:,} of {len(self):,})")
+
+    def float(self) -> torch.Tensor:
+        """The images as (N, 3, H, W) float32 in [0, 1]."""
+        return self.images.float().div_(255)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading one image file
+# ---------------------------------------------------------------------------------------------
+def read_image(path, size: int | None = None) -> np.ndarray:
+    """Read any image file as (H, W, 3) uint8 sRGB, turned upright by its EXIF orientation.
+
+    Any PIL mode works: transparent pixels are composited on white; 16-bit images (``I;16``,
+    16-bit PNG; ``I`` with values above 255) are scaled by 1/257; float ``F`` images are taken as
+    [0, 1] if their maximum is at most 1, else as [0, 255]; CMYK and images with an embedded ICC
+    profile (Adobe RGB, Display P3, ...) are converted to sRGB. With ``size``, the shorter side is
+    resized to ``size`` (antialiased) and the centre cropped to size x size.
+    """
+    with Image.open(path) as img:
+        if size and img.format == "JPEG" and min(img.size) >= 2 * size:
+            img.draft(None, (size, size))  # let the JPEG decoder shrink by 2, 4 or 8 for free
+        ImageOps.exif_transpose(img, in_place=True)
+        img = _to_rgb(img)
+        if size and img.size != (size, size):
+            w, h = img.size
+            side = min(w, h)
+            left, top = (w - side) / 2, (h - side) / 2
+            img = img.resize((size, size), RESAMPLE, box=(left, top, left + side, top + side))
+        return np.asarray(img)
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_profile():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Any PIL mode -> 8-bit sRGB (the rules are in :func:`read_image`)."""
+    mode = img.mode
+    if mode.startswith("I") or mode == "F":  # 16-bit and 32-bit integers, floats
+        a = np.asarray(img, dtype=np.float64)
+        if mode == "F":
+            a = a * 255 if a.max(initial=0) <= 1 else a
+        elif mode.startswith("I;16") or a.max(initial=0) > 255:
+            a = a / 257  # 65535 -> 255
+        return Image.fromarray(np.clip(np.rint(a), 0, 255).astype(np.uint8)).convert("RGB")
+    if mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info:
+        white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, img.convert("RGBA")).convert("RGB")
+    icc = img.info.get("icc_profile")
+    if icc and mode in ("RGB", "CMYK"):
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(img, src, _srgb_profile(), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: fall back to PIL's plain conversion
+    return img if mode == "RGB" else img.convert("RGB")
+
+
+# ---------------------------------------------------------------------------------------------
+# a folder of images
+# ---------------------------------------------------------------------------------------------
+def _image_files(folder: Path) -> list[Path]:
+    """Image files under ``folder`` (recursively, hidden ones skipped), in sorted order."""
+    found = []
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [os.path.join(parent, f) for f in files
+                  if f.lower().endswith(IMAGE_EXTENSIONS) and not f.startswith(".")]
+    return [Path(f) for f in sorted(found)]
+
+
+def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
+    """Every image in a folder, as size x size (shorter side resized, centre cropped).
+
+    Layouts: ``path/[train|test]/[class]/image``. With ``split`` and a ``path/split/`` folder,
+    only that folder is read; with ``split`` and no such folder, every 10th file (sorted, per
+    class: the 10th, 20th, ...) is held out as ``"test"``, the rest is ``"train"``. If the
+    folder has subfolders, each is a class (labels 0, 1, ... in sorted name order); otherwise
+    labels are None. Files are read in sorted order (hidden ones skipped); one that cannot be
+    read is skipped with a warning naming it. Pixels are converted as in :func:`read_image`.
+    """
+    root = Path(path).expanduser()
+    if split not in (None, "train", "test"):
+        raise ValueError(f"split must be None, 'train' or 'test', got {split!r}")
+    if not root.is_dir():
+        raise FileNotFoundError(f"There is no folder {root}; pass the folder of your images.")
+    folder, holdout = root, None
+    if split and (root / split).is_dir():
+        folder = root / split
+    elif split and ((root / "train").is_dir() or (root / "test").is_dir()):
+        raise FileNotFoundError(f"{root} has no {split}/ subfolder (it has train/ or test/).")
+    elif split:
+        holdout = split
+    elif (root / "train").is_dir() and (root / "test").is_dir():
+        raise ValueError(f"{root} has train/ and test/ subfolders: pass split='train' or 'test'.")
+    classes = sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
+    files, labels = [], []
+    for label, sub in enumerate(classes or ["."]):
+        found = _image_files(folder / sub)
+        if holdout:
+            found = [f for i, f in enumerate(found) if (i % 10 == 9) == (holdout == "test")]
+        files += found
+        labels += [label] * len(found)
+    out, ok = np.zeros((len(files), size, size, 3), np.uint8), np.zeros(len(files), bool)
+    for i, f in enumerate(tqdm(files, desc=f"reading {folder.name}", leave=False,
+                               disable=len(files) < 5000)):
+        try:
+            out[i], ok[i] = read_image(f, size), True
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as e:
+            warnings.warn(f"Skipped {f}: it cannot be read as an image ({e}).", stacklevel=2)
+    if not ok.any():
+        held = " (test: every 10th file, so it needs 10 or more)" if holdout else ""
+        raise FileNotFoundError(f"No readable image in {folder}{held}; looked for "
+                                f"{', '.join(IMAGE_EXTENSIONS)} files, in class subfolders if any.")
+    images = torch.from_numpy(out if ok.all() else out[ok]).permute(0, 3, 1, 2).contiguous()
+    held = f", every 10th file held out as test ({split})" if holdout else ""
+    return ImageSet(images, torch.tensor(labels)[torch.from_numpy(ok)] if classes else None,
+                    classes, f"folder {folder}: {len(images):,} images {size}x{size}"
+                    f"{f', {len(classes)} classes' if classes else ''}{held}")
+
+
+# ---------------------------------------------------------------------------------------------
+# CIFAR-10 (the official python release)
+# ---------------------------------------------------------------------------------------------
+def _by_hand(dest: Path) -> str:
+    return (f"To use CIFAR-10 anyway, get {CIFAR10_FILE} (163 MB, md5 {CIFAR10_MD5}) from "
+            f"{CIFAR10_URL} on another machine and copy it to {dest} (or set COLORLAB_DATA to "
+            "a folder that has it). Without it, the built-in offline data works: "
+            "load_dataset(\"sample\", split).")
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _download(url: str, dest: Path, md5: str) -> None:
+    """Download ``url`` to ``dest`` via a temporary file, renamed only once its md5 matches."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
+                          desc=f"downloading {dest.name}") as bar:
+                    while chunk := response.read(1 << 20):
+                        bar.update(out.write(chunk))
+        except (OSError, ValueError) as e:  # URLError, HTTPError, timeouts, a malformed URL
+            reason = f"the download from {url} failed ({e})"
+            raise DownloadError(f"Could not download CIFAR-10: {reason}. This machine may be "
+                                f"offline or the server unreachable. {_by_hand(dest)}",
+                                reason) from e
+        if (got := _md5(Path(tmp))) != md5:
+            reason = f"md5 checksum mismatch: expected {md5}, got {got}"
+            raise DownloadError(f"The file downloaded from {url} is damaged ({reason}); it was "
+                                f"deleted. Try again later. {_by_hand(dest)}", reason)
+        os.replace(tmp, dest)  # only now does the archive appear under its real name
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # already gone if it was renamed
+
+
+def _extract(archive: Path, dest: Path) -> None:
+    """Extract ``archive`` into ``dest``, refusing any member that would land outside it."""
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        for m in members:
+            name = PurePosixPath(m.name)
+            link = PurePosixPath(os.path.normpath(name.parent / m.linkname)) if m.issym() else (
+                PurePosixPath(m.linkname) if m.islnk() else None)
+            for p in (name, link):
+                if p is not None and (p.is_absolute() or ".." in p.parts):
+                    raise UnsafeArchiveError(
+                        f"Refusing to extract {archive}: its member {m.name!r} would be written "
+                        f"outside {dest} (absolute path, '..' or a link leading out). The official "
+                        "archive has no such member: delete the file and download it again.")
+        with tempfile.TemporaryDirectory(prefix=".extract-", dir=dest) as tmp:
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(tmp, members=members, **safe)
+            if not (Path(tmp) / CIFAR10_DIR).is_dir():
+                raise ValueError(f"{archive} has no {CIFAR10_DIR}/ folder: it is not the CIFAR-10 "
+                                 f"python release. Delete it and download again.")
+            shutil.rmtree(dest / CIFAR10_DIR, ignore_errors=True)  # an incomplete earlier copy
+            os.replace(Path(tmp) / CIFAR10_DIR, dest / CIFAR10_DIR)
+
+
+def cifar10(root=None, split: str = "train", download: bool = True) -> ImageSet:
+    """CIFAR-10 (50,000 train / 10,000 test images, 32 x 32, 10 classes) as an ImageSet.
+
+    Reads ``root/cifar-10-batches-py/`` (root: :func:`data_dir` by default); if missing,
+    extracts ``root/cifar-10-python.tar.gz`` after checking its md5; if that is missing too,
+    downloads it from :data:`CIFAR10_URL` (``download=True``). Raises :class:`DownloadError`
+    with what to do when it cannot.
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    root = Path(root).expanduser() if root is not None else data_dir()
+    folder, archive = root / CIFAR10_DIR, root / CIFAR10_FILE
+    if not all((folder / f).is_file() for f in CIFAR10_FILES):
+        if not archive.is_file():
+            if not download:
+                raise FileNotFoundError(f"CIFAR-10 is not in {root} and download=False. "
+                                        f"{_by_hand(archive)}")
+            _download(CIFAR10_URL, archive, CIFAR10_MD5)
+        elif (got := _md5(archive)) != CIFAR10_MD5:
+            reason = f"{archive} is damaged (md5 {got}, expected {CIFAR10_MD5})"
+            raise DownloadError(f"{reason}: delete it so it is downloaded again. "
+                                f"{_by_hand(archive)}", reason)
+        _extract(archive, root)
+    data, labels = [], []
+    for name in CIFAR10_FILES[:5] if split == "train" else ["test_batch"]:
+        with open(folder / name, "rb") as f:
+            batch = pickle.load(f, encoding="bytes")  # trusted: the md5-checked official file
+        data.append(np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32))
+        labels += batch[b"labels"]
+    with open(folder / "batches.meta", "rb") as f:
+        classes = [c.decode() for c in pickle.load(f, encoding="bytes")[b"label_names"]]
+    images = torch.from_numpy(np.concatenate(data))
+    return ImageSet(images, torch.tensor(labels), classes,
+                    f"CIFAR-10 {split}: {len(images):,} images 32x32, {len(classes)} classes "
+                    f"({folder})")
+
+
+def _resized(data: ImageSet, size: int) -> ImageSet:
+    """``data`` with its square images resized to size x size (bicubic, antialiased)."""
+    if data.images.shape[-1] == size:
+        return data
+    out = torch.cat([F.interpolate(x.float(), size=(size, size), mode="bicubic", antialias=True)
+                     .round_().clamp_(0, 255).byte() for x in data.images.split(2048)])
+    return ImageSet(out, data.labels, data.classes, f"{data.source}, resized to {size}x{size}")
+
+
+# ---------------------------------------------------------------------------------------------
+# the built-in sample set
+# ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _photos() -> dict[str, np.ndarray]:
+    import skimage.data as sk
+
+    def load(name):  # motorcycle: the left view of the stereo pair
+        return sk.stereo_motorcycle()[0] if name == "motorcycle" else getattr(sk, name)()
+
+    photos = {name: np.ascontiguousarray(load(name)) for name in SAMPLE_PHOTOS}
+    for photo in photos.values():
+        photo.setflags(write=False)
+    return photos
+
+
+def sample_photos(split: str | None = None) -> dict[str, np.ndarray]:
+    """The full-resolution sample photos, ``{name: (H, W, 3) uint8}`` (``split``: only those)."""
+    names = SAMPLE_PHOTOS if split is None else _sample_names(split)
+    return {name: _photos()[name].copy() for name in names}
+
+
+def _sample_names(split: str) -> tuple[str, ...]:
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    return tuple(n for n in SAMPLE_PHOTOS if (n in SAMPLE_TEST_PHOTOS) == (split == "test"))
+
+
+@functools.lru_cache(maxsize=8)
+def _sample_patches(split: str, size: int) -> tuple[np.ndarray, np.ndarray]:
+    patches, labels, stride = [], [], max(1, size // 2)
+    for name in _sample_names(split):
+        photo = Image.fromarray(_photos()[name])
+        for k in SAMPLE_SCALES:
+            scale = k * size / min(photo.size)
+            w, h = round(photo.width * scale), round(photo.height * scale)
+            small = np.asarray(photo.resize((w, h), RESAMPLE))
+            cut = np.lib.stride_tricks.sliding_window_view(small, (size, size, 3))
+            cut = cut[::stride, ::stride, 0].reshape(-1, size, size, 3)
+            cut = cut[cut.mean(axis=-1).std(axis=(1, 2)) >= SAMPLE_MIN_STD]
+            patches.append(cut)
+            labels += [SAMPLE_PHOTOS.index(name)] * len(cut)
+    order = np.random.default_rng(0).permutation(len(labels))  # mixed photos and scales
+    return np.concatenate(patches)[order].transpose(0, 3, 1, 2), np.array(labels)[order]
+
+
+def sample(split: str = "train", size: int = 32) -> ImageSet:
+    """The built-in dataset: offline, deterministic, a few seconds to build (then cached).
+
+    Patches of size x size cut from the photographs scikit-image ships (:data:`SAMPLE_PHOTOS`)
+    at three scales, in a fixed shuffled order. Split by photo: the test photos
+    (:data:`SAMPLE_TEST_PHOTOS`) are never seen in training. Labels index the photo names.
+    """
+    images, labels = _sample_patches(split, size)
+    names = _sample_names(split)
+    return ImageSet(torch.from_numpy(images.copy()), torch.from_numpy(labels.copy()),
+                    list(SAMPLE_PHOTOS), f"sample {split}: {len(images):,} patches {size}x{size} "
+                    f"from {len(names)} scikit-image photos ({', '.join(names)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# one entry point
+# ---------------------------------------------------------------------------------------------
+DATASETS = ("auto", "cifar10", "sample")
+_CIFAR_UNAVAILABLE: dict[Path, str] = {}  # auto mode asks the network once per data folder
+
+
+def load_dataset(name="auto", split: str = "train", size: int = 32) -> ImageSet:
+    """``"sample"``, ``"cifar10"``, a folder of images (str or Path), or ``"auto"``: CIFAR-10
+    if it is in :func:`data_dir` or can be downloaded, else ``sample`` (saying so)."""
+    key = name.lower() if isinstance(name, str) else None
+    if key not in DATASETS:
+        if Path(name).expanduser().is_dir():
+            return image_folder(name, split, size)
+        raise ValueError(f"Unknown dataset {name!r}: use one of {', '.join(map(repr, DATASETS))} "
+                         f"or the path of a folder of images (there is no folder {name}).")
+    if key == "sample":
+        return sample(split, size)
+    if key == "cifar10":
+        return _resized(cifar10(split=split), size)
+    root = data_dir()
+    if root not in _CIFAR_UNAVAILABLE:
+        try:
+            return _resized(cifar10(split=split), size)
+        except (DownloadError, FileNotFoundError, UnsafeArchiveError) as e:
+            _CIFAR_UNAVAILABLE[root] = getattr(e, "reason", str(e))
+    print(f"Note: CIFAR-10 is not available ({_CIFAR_UNAVAILABLE[root]}); "
+          "using the built-in offline sample set instead.")
+    return sample(split, size)
+
+
+# ---------------------------------------------------------------------------------------------
+# mini-batches
+# ---------------------------------------------------------------------------------------------
+class Batches:
+    """Shuffled mini-batches of tensors that live on the device, with random horizontal flips.
+
+    ``Batches(x, y, batch_size=128, device="cuda")`` moves ``x`` and ``y`` (same length N) to
+    the device once; each pass yields tuples ``(x_batch, y_batch)`` (a single tensor if given
+    one). ``flip``: each sample is mirrored left-right with probability 1/2, the same way in every
+    tensor; only tensors with 3 or more dims (N, ..., W) are flipped, labels are left alone. The
+    randomness comes from ``seed`` (its own ``generator``) or else torch's global CPU generator.
+    """
+
+    def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = True,
+                 flip: bool = True, device=None, drop_last: bool = False,
+                 seed: int | None = None):
+        if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
+            raise ValueError("Batches needs one or more tensors, all of the same length, got "
+                             f"lengths {[len(t) for t in tensors]}.")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.tensors = tuple(t.to(device) if device is not None else t for t in tensors)
+        self.batch_size, self.shuffle, self.flip = batch_size, shuffle, flip
+        self.drop_last = drop_last
+        self.generator = None if seed is None else torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        n = len(self.tensors[0])
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self):
+        n, bs, device = len(self.tensors[0]), self.batch_size, self.tensors[0].device
+        order = torch.randperm(n, generator=self.generator).to(device) if self.shuffle else None
+        flips = (torch.rand(n, generator=self.generator) < 0.5).to(device) if self.flip else None
+        for i in range(len(self)):
+            part = slice(i * bs, (i + 1) * bs)
+            idx = order[part] if order is not None else part
+            batch = [t[idx] for t in self.tensors]
+            if flips is not None:
+                mask = flips[part]
+                batch = [torch.where(mask.view(-1, *[1] * (t.dim() - 1)), t.flip(-1), t)
+                         if t.dim() >= 3 else t for t in batch]
+            yield batch[0] if len(batch) == 1 else tuple(batch)
