@@ -189,6 +189,24 @@ def _evaluate_loss(model, val, loss_fn, device, amp_dtype, batch_size=1024) -> f
     return total / count
 
 
+def one_cycle(total_steps: int, warmup: float = 0.25, start: float = 1 / 25, end: float = 1e-4):
+    """The one-cycle learning-rate shape, as a factor of ``lr`` for step 0 .. total_steps - 1.
+
+    Linear warm-up from ``start * lr`` to ``lr`` over the first ``warmup`` share of the steps, then
+    a cosine down to ``end * lr``. Written out (instead of torch's OneCycleLR) so that it also works
+    for runs of a handful of steps, as in smoke mode.
+    """
+    warm = max(1, round(warmup * total_steps))
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return start + (1 - start) * step / warm
+        t = min(1.0, (step - warm) / max(1, total_steps - warm))
+        return end + (1 - end) * 0.5 * (1 + math.cos(math.pi * t))
+
+    return factor
+
+
 def fit(
     model: nn.Module,
     train_batches: Iterable,
@@ -241,8 +259,7 @@ def fit(
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     total = epochs * steps_per_epoch
     if schedule == "onecycle":
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total,
-                                                        pct_start=0.25)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, one_cycle(total))
     elif schedule == "cosine":
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
     elif schedule == "constant":

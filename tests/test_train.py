@@ -9,8 +9,10 @@ from colorlab.train import History, fit, load_checkpoint, save_checkpoint
 
 
 def toy_data(n=96):
+    """Noise images whose brightness varies from image to image, so the mean is worth learning."""
     g = torch.Generator().manual_seed(1)
-    x = torch.rand(n, 3, 16, 16, generator=g)
+    brightness = torch.rand(n, 1, 1, 1, generator=g)
+    x = brightness * torch.rand(n, 3, 16, 16, generator=g)
     return x, x.mean(dim=(1, 2, 3))
 
 
@@ -34,7 +36,7 @@ def test_fit_learns_and_records_history(tmp_path):
     assert isinstance(hist, History) and len(hist) == 6
     assert hist["train_loss"][-1] < hist["train_loss"][0] / 2
     baseline = ((y - y.mean()) ** 2).mean().item()
-    assert hist.last["val_loss"] < baseline
+    assert hist.last["val_loss"] < baseline / 5  # the notebook 01 bar: 5x better than the mean
     for key in ("seconds", "images_per_s", "lr"):
         assert all(v > 0 for v in hist[key])
 
