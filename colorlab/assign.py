@@ -1,0 +1,319 @@
+"""Exercises from solutions, and grading.
+
+A solution notebook (``solutions/NN_*.ipynb``) is the single source of an assignment:
+
+- In code cells, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` are what a
+  student writes; the exercise gets ``# YOUR CODE HERE`` and ``raise NotImplementedError()`` there,
+  indented like the BEGIN marker. In markdown cells, ``<!-- BEGIN SOLUTION -->`` ...
+  ``<!-- END SOLUTION -->`` becomes ``_Your answer here._``.
+- A graded task is a code cell whose first line is ``# TASK <id> (<n> points)``, for example
+  ``# TASK 3.2 (2 points)``. It holds the visible checks (calls into :mod:`colorlab.checks`) and
+  may hold ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``, which the exercise leaves out.
+
+:func:`make_exercises` writes ``exercises/`` from ``solutions/``, byte for byte the same every
+time. :func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
+solution's (so the checks cannot be edited away and the hidden tests run): a task scores its
+points when its cell runs without error.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+TASK = re.compile(r"#\s*TASK\s+(?P<id>[\w.-]+)\s+\((?P<points>\d+)\s+points?\)\s*$")
+MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->", re.DOTALL)
+MD_ANSWER = "_Your answer here._"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+CELL_METADATA = ("tags", "nbgrader")  # all other cell metadata (papermill, execution) is dropped
+
+
+class AssignmentError(ValueError):
+    """A solution notebook breaks the marker conventions, or a notebook cannot be graded."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Generation
+# ---------------------------------------------------------------------------------------------
+def task_of(cell) -> tuple[str, int] | None:
+    """``(id, points)`` if ``cell`` is a TASK cell (first line ``# TASK <id> (<n> points)``)."""
+    if cell.get("cell_type") != "code" or not cell.source.strip():
+        return None
+    match = TASK.match(cell.source.strip().splitlines()[0].strip())
+    return (match["id"], int(match["points"])) if match else None
+
+
+def _lines_with(source: str, marker: str) -> bool:
+    return any(line.strip() == marker for line in source.splitlines())
+
+
+def strip_code(source: str, where: str = "") -> str:
+    """Replace solution blocks by a stub and drop hidden-test blocks (markers included)."""
+    out, open_block = [], None
+    for n, line in enumerate(source.split("\n"), 1):
+        marker = line.strip()
+        if marker in (BEGIN_SOLUTION, BEGIN_HIDDEN):
+            if open_block:
+                raise AssignmentError(f"{where}, line {n}: {marker} inside an open {open_block}")
+            open_block = marker
+            if marker == BEGIN_SOLUTION:
+                indent = line[: len(line) - len(line.lstrip())]
+                out += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError()"]
+        elif marker in (END_SOLUTION, END_HIDDEN):
+            if open_block != marker.replace("END", "BEGIN"):
+                raise AssignmentError(f"{where}, line {n}: {marker} without its BEGIN line")
+            open_block = None
+        elif open_block is None:
+            out.append(line)
+    if open_block:
+        raise AssignmentError(f"{where}: {open_block} is never closed")
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+def make_exercise(solution, name: str):
+    """The exercise version of a solution notebook (a new NotebookNode); ``name`` (the file's
+    stem) is recorded in the metadata so that the grader finds the solution after a rename."""
+    exercise = nbformat.v4.new_notebook(metadata={
+        "colorlab": {"assignment": name}, "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"}})
+    seen = set()
+    for i, cell in enumerate(solution.cells):
+        where, src, task = f"{name}, cell {i + 1}", cell.source, task_of(cell)
+        if cell.cell_type == "code":
+            first = src.strip().splitlines()[0] if src.strip() else ""
+            if not task and re.match(r"#\s*TASK\b", first):
+                raise AssignmentError(f"{where}: {first!r} should read '# TASK <id> (<n> points)'")
+            if task and _lines_with(src, BEGIN_SOLUTION):
+                raise AssignmentError(f"{where}: a TASK cell must not hold a solution block (the "
+                                      "grader swaps TASK cells for the solution's)")
+            if not task and _lines_with(src, BEGIN_HIDDEN):
+                raise AssignmentError(f"{where}: hidden tests outside a TASK cell never run when "
+                                      "grading: move them into a TASK cell")
+            if task and task[0] in seen:
+                raise AssignmentError(f"{where}: TASK {task[0]} appears twice")
+            seen.add(task[0] if task else None)
+            new = nbformat.v4.new_code_cell(strip_code(src, where))
+        elif cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(MD_SOLUTION.sub(MD_ANSWER, src))
+            if cell.get("attachments"):
+                new.attachments = copy.deepcopy(cell.attachments)
+        else:
+            new = nbformat.v4.new_raw_cell(src)
+        new.id = cell.get("id") or f"cell-{i}"
+        new.metadata = {k: copy.deepcopy(cell.metadata[k]) for k in CELL_METADATA
+                        if k in cell.metadata}
+        if task:  # students run check cells but need not edit them
+            new.metadata.update(deletable=False, editable=False)
+        exercise.cells.append(new)
+    return exercise
+
+
+def render(nb) -> str:
+    """The notebook as JSON text, the same bytes every time, ending in a newline."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def exercise_text(solution_path) -> str:
+    """What ``make-exercises`` writes for one solution notebook."""
+    path = Path(solution_path)
+    return render(make_exercise(nbformat.read(path, as_version=4), path.stem))
+
+
+def make_exercises(solutions="solutions", out="exercises", check: bool = False):
+    """Write ``out/NAME.ipynb`` for every ``solutions/NAME.ipynb``; remove exercises without a
+    solution. Returns ``[(path, "missing" | "differs" | "stale")]``: what was (with
+    ``check=True``: what would be) written or removed; empty when ``out`` is in sync."""
+    out, changes = Path(out), []
+    sources = sorted(Path(solutions).glob("*.ipynb"))
+    for source in sources:
+        target, text = out / source.name, exercise_text(source).encode("utf-8")
+        if target.exists() and target.read_bytes() == text:
+            continue
+        changes.append((target, "differs" if target.exists() else "missing"))
+        if not check:
+            out.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text)
+    names = {s.name for s in sources}
+    for stale in sorted(out.glob("*.ipynb")):
+        if stale.name not in names:
+            changes.append((stale, "stale"))
+            if not check:
+                stale.unlink()
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Grading
+# ---------------------------------------------------------------------------------------------
+def find_solution(student, path: Path, solutions) -> Path:
+    """The solution a student notebook belongs to: by the exercise's recorded name, else by
+    file name, else by its two-digit prefix (``01_...``) when that is unambiguous."""
+    solutions = Path(solutions)
+    name = student.metadata.get("colorlab", {}).get("assignment")
+    candidates = [solutions / f"{name}.ipynb"] if name else []
+    candidates.append(solutions / path.name)
+    prefix = re.match(r"\d\d_", path.name)
+    same_prefix = sorted(solutions.glob(f"{prefix[0]}*.ipynb")) if prefix else []
+    candidates += same_prefix if len(same_prefix) == 1 else []
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise AssignmentError(f"{path}: no matching solution in {solutions}/ (looked for "
+                          f"{', '.join(c.name for c in candidates)}); pass --solutions DIR")
+
+
+def _merge(student, solution):
+    """The student's notebook with each TASK cell replaced by the solution's of the same id
+    (found by its header, else by cell id). Returns (notebook, {cell index: task id}, tasks)."""
+    tasks, sources = {}, {}
+    for cell in solution.cells:
+        if task_of(cell):
+            task_id, points = task_of(cell)
+            tasks[task_id] = {"id": task_id, "points": 0, "max": points, "status": "missing",
+                              "message": "check cell not found in the notebook"}
+            sources[task_id] = cell
+    nb, placed = copy.deepcopy(student), {}
+    for i, cell in enumerate(nb.cells):
+        if task_of(cell) and task_of(cell)[0] in tasks:
+            placed[i] = task_of(cell)[0]
+    by_id = {c.get("id"): i for i, c in enumerate(nb.cells) if c.cell_type == "code"}
+    for task_id, cell in sources.items():  # a header the student edited: the same cell id
+        if task_id not in placed.values() and by_id.get(cell.get("id")) not in (None, *placed):
+            placed[by_id[cell.get("id")]] = task_id
+    for i, task_id in placed.items():
+        nb.cells[i] = copy.deepcopy(sources[task_id])
+        nb.cells[i].update(outputs=[], execution_count=None)
+        tasks[task_id].update(status="not run", message="")
+    return nb, placed, tasks
+
+
+def _error_of(cell) -> str | None:
+    """The first line of the cell's error (a check's message, or 'Type: message'), if any."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            first = (out.get("evalue") or "").strip().split("\n")[0]
+            if out.get("ename") == "CheckFailed" and first:
+                return first
+            if out.get("ename") == "NotImplementedError" and not first:
+                return "NotImplementedError: not implemented yet"
+            return f"{out.get('ename')}: {first}" if first else out.get("ename", "error")
+    return None
+
+
+def _execute(nb, cwd, timeout: float, cell_timeout: float, on_cell) -> str:
+    """Run the code cells one by one in a fresh python3 kernel, going on after errors; call
+    ``on_cell(index, error or None)``. Returns "ok" or why the run stopped early."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    env = {**os.environ, "COLORLAB_MODE": "smoke", "MPLBACKEND": "Agg"}
+    client = NotebookClient(nb, kernel_name="python3", timeout=cell_timeout, allow_errors=True,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": cwd}})
+    deadline, started = time.monotonic() + timeout, False
+    try:
+        with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):  # no kernel log noise
+            started = True
+            for i, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                left = deadline - time.monotonic()
+                if left < 1:
+                    return f"stopped before cell {i + 1}: the notebook's {timeout:g} s ran out"
+                client.timeout = max(1, int(min(cell_timeout, left)))
+                try:
+                    client.execute_cell(cell, i)
+                except CellTimeoutError:
+                    on_cell(i, f"timed out after {client.timeout} s")
+                    return f"stopped: cell {i + 1} ran past {client.timeout} s"
+                except DeadKernelError:
+                    on_cell(i, "the kernel died")
+                    return f"stopped: the kernel died in cell {i + 1}"
+                on_cell(i, _error_of(cell))
+    except Exception as err:
+        if started:
+            raise
+        return f"error: the kernel did not start ({type(err).__name__}: {err})"
+    return "ok"
+
+
+def grade_notebook(path, solutions="solutions", timeout: float = 600, cell_timeout: float = 120,
+                   save=None) -> dict:
+    """Grade one student notebook; ``save``: a folder for the executed notebook (feedback).
+
+    Returns ``{"notebook", "solution", "score", "max", "status", "seconds", "tasks": [{"id",
+    "points", "max", "status": "pass" | "fail" | "not run" | "missing", "message"}]}``; an
+    ``"error": True`` entry means the notebook could not be graded at all.
+    """
+    path, t0 = Path(path), time.perf_counter()
+    result = {"notebook": str(path), "solution": None, "score": 0, "max": 0, "status": "ok",
+              "seconds": 0.0, "tasks": []}
+    try:
+        student = nbformat.read(path, as_version=4)
+        solution_path = find_solution(student, path, solutions)
+        nb, placed, tasks = _merge(student, nbformat.read(solution_path, as_version=4))
+    except (OSError, ValueError) as err:  # unreadable, not JSON, no solution
+        return {**result, "status": f"error: {err}", "error": True}
+
+    def on_cell(i, error):
+        if i in placed:
+            task = tasks[placed[i]]
+            if task["status"] != "fail":  # a task cell pasted twice passes only if both pass
+                task.update(status="fail" if error else "pass", message=error or "",
+                            points=0 if error else task["max"])
+
+    status = _execute(nb, str(path.parent.resolve()), timeout, cell_timeout, on_cell)
+    for task in tasks.values():
+        if task["status"] == "not run":
+            task["message"] = f"not reached ({status})"
+    if save:  # hidden tests taken out again (code and tracebacks): the copy can go to the student
+        for i in placed:
+            nb.cells[i].source = strip_code(nb.cells[i].source)
+            for out in nb.cells[i].outputs:
+                if out.output_type == "error":
+                    out.traceback = [f"{out.ename}: {out.evalue}"]
+        Path(save).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, Path(save) / path.name)
+    return {**result, "solution": str(solution_path), "status": status,
+            "score": sum(t["points"] for t in tasks.values()),
+            "max": sum(t["max"] for t in tasks.values()), "tasks": list(tasks.values()),
+            "seconds": round(time.perf_counter() - t0, 2),
+            **({"error": True} if status.startswith("error") else {})}
+
+
+def grade(paths, solutions="solutions", timeout: float = 600, cell_timeout: float = 120,
+          save=None, progress=None) -> list[dict]:
+    """Grade notebooks one after another (see :func:`grade_notebook`); ``progress``: a function
+    called with a line of text before each notebook (e.g. ``print``)."""
+    results = []
+    for path in paths:
+        if progress:
+            progress(f"grading {path} ...")
+        results.append(grade_notebook(path, solutions, timeout, cell_timeout, save))
+    return results
+
+
+def format_report(results: list[dict]) -> str:
+    """A plain-text table: per notebook its total, then one line per task."""
+    lines = []
+    for r in results:
+        lines.append(f"{r['notebook']}: {r['score']}/{r['max']} points  "
+                     f"[{r['status']}, {r['seconds']:.1f} s]")
+        for t in r["tasks"]:
+            mark = {"pass": "✔", "fail": "✘"}.get(t["status"], "-")
+            line = f"  {mark} task {t['id']:<8} {t['points']:>3}/{t['max']:<3}  {t['message']}"
+            lines.append(line.rstrip())
+    if len(results) > 1:
+        lines.append(f"{len(results)} notebooks graded: "
+                     + ", ".join(f"{r['notebook']} {r['score']}/{r['max']}" for r in results))
+    return "\n".join(lines)

@@ -1,0 +1,390 @@
+"""Exercises from solutions (colorlab.assign), grading, and the feedback checks (colorlab.checks).
+
+The generation and grading tests use a tiny solution notebook built here (three pure-python
+tasks), so they run in seconds; the last tests run over the course's own solutions/.
+"""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+from colorlab import assign, checks
+from colorlab.__main__ import main
+from colorlab.checks import CheckFailed
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+DOUBLE = '''import os
+
+def double(x):
+    """2 x."""
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION'''
+TASK_1 = '''# TASK 1 (2 points)
+from colorlab.checks import check_function
+check_function(double, lambda x: 2 * x, {"a positive number": (3,), "zero": (0,)})'''
+MEAN = '''def mean(xs):
+    ### BEGIN SOLUTION
+    return sum(xs) / len(xs)
+    ### END SOLUTION'''
+TASK_2 = '''# TASK 2 (1 point)
+check_function(mean, lambda xs: sum(xs) / len(xs), {"three numbers": ([1, 2, 6],)})'''
+CLIP = '''def clip01(x):
+    if x < 0:
+        ### BEGIN SOLUTION
+        return 0.0
+        ### END SOLUTION
+    return min(x, 1.0)'''
+TASK_3 = '''# TASK 3 (3 points)
+assert clip01(0.5) == 0.5
+print("visible test passes")
+
+### BEGIN HIDDEN TESTS
+assert clip01(-1) == 0, "clip01 fails below 0"
+### END HIDDEN TESTS'''
+
+
+def code(source, **metadata):
+    cell = nbformat.v4.new_code_cell(source, metadata=metadata)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="old output\n")]
+    cell.execution_count = 7
+    return cell
+
+
+def tiny_solution():
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": 1.5}, "kernelspec": {
+        "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Tiny\nWhy? <!-- BEGIN SOLUTION -->Because.\n"
+                                      "Really.<!-- END SOLUTION --> Done."),
+        code('MODE = "auto"', tags=["parameters"], papermill={"duration": 0.1}),
+        code(DOUBLE), code(TASK_1), code(MEAN), code(TASK_2), code(CLIP), code(TASK_3),
+        code("### BEGIN SOLUTION\nANSWER = 42\n### END SOLUTION"),
+    ]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """tmp/solutions/01_tiny.ipynb and its generated tmp/exercises/01_tiny.ipynb."""
+    root = tmp_path_factory.mktemp("course")
+    (root / "solutions").mkdir()
+    nbformat.write(tiny_solution(), root / "solutions" / "01_tiny.ipynb")
+    assert main(["make-exercises", "--solutions", str(root / "solutions"),
+                 "--out", str(root / "exercises")]) == 0
+    return root
+
+
+def student(course, name, answers=None, insert=None, tamper=None):
+    """A filled-in copy of the exercise: answers {cell index: code replacing the stub},
+    insert (index, source) adds a cell, tamper {cell index: new source}."""
+    nb = nbformat.read(course / "exercises" / "01_tiny.ipynb", as_version=4)
+    for i, answer in (answers or {}).items():
+        nb.cells[i].source = nb.cells[i].source.replace("raise NotImplementedError()", answer)
+    for i, source in (tamper or {}).items():
+        nb.cells[i].source = source
+    if insert:
+        nb.cells.insert(insert[0], nbformat.v4.new_code_cell(insert[1]))
+    path = course / "students" / name
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+RIGHT = {2: "return 2 * x", 4: "return sum(xs) / len(xs)", 6: "return 0.0"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Generation
+# ---------------------------------------------------------------------------------------------
+def test_strip_code_keeps_indentation_and_drops_hidden_tests():
+    assert assign.strip_code(CLIP).split("\n") == [
+        "def clip01(x):", "    if x < 0:", "        # YOUR CODE HERE",
+        "        raise NotImplementedError()", "    return min(x, 1.0)"]
+    assert assign.strip_code(TASK_3) == ('# TASK 3 (3 points)\nassert clip01(0.5) == 0.5\n'
+                                         'print("visible test passes")')
+
+
+def test_exercise_content(course):
+    nb = nbformat.read(course / "exercises" / "01_tiny.ipynb", as_version=4)
+    sources = [c.source for c in nb.cells]
+    assert sources[0] == "# Tiny\nWhy? _Your answer here._ Done."
+    assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in sources[2]
+    assert "return 2 * x" not in sources[2] and "BEGIN" not in "".join(sources)
+    assert "clip01(-1)" not in sources[7] and "visible test passes" in sources[7]
+    assert sources[8] == "# YOUR CODE HERE\nraise NotImplementedError()"
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
+    assert nb.cells[1].metadata == {"tags": ["parameters"]}
+    assert nb.cells[3].metadata == {"deletable": False, "editable": False}
+    assert nb.metadata == {"colorlab": {"assignment": "01_tiny"}, "kernelspec": assign.KERNELSPEC,
+                           "language_info": {"name": "python"}}
+    assert [assign.task_of(c) for c in nb.cells if assign.task_of(c)] == [
+        ("1", 2), ("2", 1), ("3", 3)]
+
+
+def test_generation_is_deterministic_and_check_detects_drift(course, tmp_path, capsys):
+    out = tmp_path / "exercises"
+    args = ["make-exercises", "--solutions", str(course / "solutions"), "--out", str(out)]
+    assert main(args) == 0
+    first = (out / "01_tiny.ipynb").read_bytes()
+    assert first == (course / "exercises" / "01_tiny.ipynb").read_bytes() and first.endswith(b"\n")
+    assert assign.make_exercises(course / "solutions", out) == []  # a second run changes nothing
+    assert (out / "01_tiny.ipynb").read_bytes() == first
+    assert main(args + ["--check"]) == 0
+
+    (out / "01_tiny.ipynb").write_bytes(first.replace(b"YOUR CODE HERE", b"my code"))
+    (out / "99_old.ipynb").write_text("{}")
+    capsys.readouterr()
+    assert main(args + ["--check"]) == 1
+    err = capsys.readouterr().err
+    assert "01_tiny.ipynb: differs" in err and "99_old.ipynb: stale" in err
+    assert main(args) == 0
+    assert (out / "01_tiny.ipynb").read_bytes() == first and not (out / "99_old.ipynb").exists()
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("x = 1\n### BEGIN SOLUTION\ny = 2", "never closed"),
+    ("### END SOLUTION", "without its BEGIN"),
+    ("# TASK 1 (1 point)\n### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS", "inside an open"),
+    ("x = 1\n### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS", "outside a TASK cell"),
+    ("# TASK 1 (2 points)\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "must not hold"),
+    ("# TASK 1 (2 pts)\nassert True", "should read"),
+])
+def test_marker_mistakes_are_reported(source, problem):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    with pytest.raises(assign.AssignmentError, match=problem):
+        assign.make_exercise(nb, "01_bad")
+
+
+# ---------------------------------------------------------------------------------------------
+# Grading
+# ---------------------------------------------------------------------------------------------
+def scores(result):
+    return {t["id"]: t["points"] for t in result["tasks"]}
+
+
+def test_grading_exercise_scores_zero_and_mistakes_get_partial_marks(course, capsys):
+    mistakes = student(course, "mistakes.ipynb",
+                       answers={**RIGHT, 4: "return sum(xs) / (len(xs) - 1)", 6: "return x"},
+                       tamper={5: "# TASK 2 (1 point)\nprint('all good!')",  # checks edited
+                               7: "print('no more TASK header')"})  # found by its cell id
+    exercise = course / "exercises" / "01_tiny.ipynb"
+    assert main(["grade", str(exercise), str(mistakes), "--json", "--solutions",
+                 str(course / "solutions"), "--cell-timeout", "30"]) == 0
+    empty, wrong = json.loads(capsys.readouterr().out)
+    assert (empty["score"], empty["max"], empty["status"]) == (0, 6, "ok")
+    assert empty["tasks"][0]["message"].startswith("not implemented yet: write double above")
+    assert (wrong["score"], scores(wrong)) == (2, {"1": 2, "2": 0, "3": 0})
+    messages = {t["id"]: t["message"] for t in wrong["tasks"]}
+    assert messages["2"] == "mean: wrong values for three numbers"  # the tampered check still ran
+    assert messages["3"] == "AssertionError: clip01 fails below 0"  # the hidden test ran
+
+
+def test_grading_survives_loops_and_crashes(course, tmp_path):
+    loop = student(course, "loop.ipynb", RIGHT, insert=(4, "while True:\n    pass"))
+    crash = student(course, "crash.ipynb", RIGHT, insert=(4, "os._exit(1)"))
+    good = student(course, "01_tiny.ipynb", RIGHT)  # matched by file name, not metadata
+    results = assign.grade([loop, crash, good], course / "solutions", cell_timeout=2,
+                           save=tmp_path)
+    looped, crashed, full = results
+    assert scores(looped) == scores(crashed) == {"1": 2, "2": 0, "3": 0}
+    assert "ran past 2 s" in looped["status"] and "kernel died" in crashed["status"]
+    assert looped["tasks"][1]["status"] == "not run"
+    assert (full["score"], full["max"], full["status"]) == (6, 6, "ok")
+    saved = (tmp_path / "01_tiny.ipynb").read_text()  # feedback copy, without hidden tests
+    assert "visible test passes" in saved and "clip01(-1)" not in saved
+    report = assign.format_report(results)
+    assert "loop.ipynb: 2/6 points" in report and f"{good} 6/6" in report
+
+
+def test_grading_reports_notebooks_it_cannot_grade(course, tmp_path, capsys):
+    stray = tmp_path / "77_unknown.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), stray)
+    assert main(["grade", str(stray), "--solutions", str(course / "solutions")]) == 1
+    assert "no matching solution" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: generic helpers
+# ---------------------------------------------------------------------------------------------
+def failure(check, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailed) as err:
+        check(*args, **kwargs)
+    return str(err.value)
+
+
+def test_generic_helpers():
+    assert checks.rel_error([1.0, 2.0], [1.0, 2.0]) == 0
+    assert abs(checks.rel_error(1.0, 1.1) - 0.1 / 2.1) < 1e-12
+    assert issubclass(CheckFailed, AssertionError)
+    msg = failure(checks.check_shape, "f", torch.zeros(4, 8, 8, 3), (4, 3, 8, 8))
+    assert msg == "f: expected shape (4, 3, 8, 8), got (4, 8, 8, 3): channels-first? " \
+                  "colorlab keeps tensors as (N, C, H, W)"
+    assert "squeeze" in failure(checks.check_shape, "f", torch.zeros(4, 1), (4,))
+    hint = (checks.near(torch.tensor([20.0])), "doubled?")
+    assert failure(checks.check_close, "f", [20.0], [10.0], hints=[hint]).startswith("f: doubled?")
+    rendered = CheckFailed("f: wrong\n  detail")._render_traceback_()
+    assert len(rendered) == 2 and "✘ f: wrong" in rendered[0]
+
+
+def test_check_function_messages(capsys):
+    def twice(x):
+        raise NotImplementedError()
+
+    cases = {"three": (3,)}
+    assert failure(checks.check_function, twice, lambda x: 2 * x, cases) == \
+        "not implemented yet: write twice above, then re-run this cell"
+    assert "returned None" in failure(checks.check_function, lambda x: None, abs, cases)
+    assert "raised ZeroDivisionError for three" in failure(checks.check_function,
+                                                           lambda x: x / 0, abs, cases)
+    checks.check_function(lambda x: 2 * x, lambda x: 2 * x, cases, name="twice")
+    assert capsys.readouterr().out == "✔ twice: 1 case passes\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: the specific ones, on the reference and on deliberately wrong versions
+# ---------------------------------------------------------------------------------------------
+def test_check_mean_intensity():
+    checks.check_mean_intensity(lambda im: im.float().div(255).mean(dim=(1, 2, 3)))
+    assert "255x" in failure(checks.check_mean_intensity, lambda im: im.float().mean(dim=(1, 2, 3)))
+    assert "one channel" in failure(checks.check_mean_intensity,
+                                    lambda im: im[:, 0].float().div(255).mean(dim=(1, 2)))
+    assert "got (4, 1)" in failure(checks.check_mean_intensity,
+                                   lambda im: im.float().div(255).mean(dim=(1, 2, 3))[:, None])
+
+
+def test_check_forward_shape():
+    from colorlab.models import MeanRegressor
+
+    checks.check_forward_shape(MeanRegressor, (4, 3, 32, 32), (4,))
+    model = MeanRegressor()
+    assert "batch dimension" in failure(checks.check_forward_shape, lambda x: model(x).squeeze())
+
+
+def psnr(pred, target):  # notebook 02's
+    mse = ((pred - target) ** 2).flatten(1).mean(dim=1)
+    return 10 * torch.log10(1.0 / mse.clamp_min(1e-10))
+
+
+def test_check_psnr():
+    checks.check_psnr(psnr)
+    assert "log10" in failure(checks.check_psnr, lambda p, t: psnr(p, t) * 2.302585093)
+    assert "factor 10" in failure(checks.check_psnr, lambda p, t: psnr(p, t) / 10)
+    assert "0-255" in failure(checks.check_psnr, lambda p, t: psnr(p, t) + 48.1308036)
+
+
+def test_check_encoder_decoder():
+    from colorlab.models import RGBAutoencoder
+
+    ae = RGBAutoencoder(bottleneck=4, width=8)
+    checks.check_encoder_decoder(ae.encoder, ae.decoder, code_shape=(2, 4, 4, 4))
+    assert "Sigmoid" in failure(checks.check_encoder_decoder, ae.encoder, ae.decoder[:-1])
+    assert "expected shape (2, 4, 4, 4), got (2, 32, 4, 4)" in failure(
+        checks.check_encoder_decoder, ae.encoder[:-1], ae.decoder, code_shape=(2, 4, 4, 4))
+
+
+def test_check_unet_forward():
+    from colorlab.models import UNet
+
+    class NoSkips(UNet):
+        def forward(self, x):
+            sizes = []
+            for encode in self.encoders:
+                x = encode(x)
+                sizes.append(x)
+                x = self.pool(x)
+            x = self.bottleneck(x)
+            for up, decode, skip in zip(self.ups, self.decoders, reversed(sizes)):
+                x = decode(torch.cat([up(x), torch.zeros_like(skip)], dim=1))
+            return self.activation(self.head(x))
+
+    torch.manual_seed(0)
+    checks.check_unet_forward(UNet(base=8))
+    assert "skip connections" in failure(checks.check_unet_forward, NoSkips(base=8))
+    assert "got (2, 3, 32, 32)" in failure(checks.check_unet_forward, UNet(base=8, out_ch=3))
+
+
+needs_color = pytest.mark.skipif(importlib.util.find_spec("colorlab.color") is None,
+                                 reason="colorlab.color does not exist yet")
+
+
+@needs_color
+def test_color_checks_pass_on_the_reference():
+    from colorlab import color
+
+    checks.check_srgb_to_linear(color.srgb_to_linear)
+    checks.check_linear_to_srgb(color.linear_to_srgb)
+    checks.check_rgb_to_xyz(color.rgb_to_xyz)
+    checks.check_xyz_to_lab(color.xyz_to_lab)
+    checks.check_lab_to_rgb(color.lab_to_rgb)
+
+
+@needs_color
+def test_color_checks_name_the_mistake():
+    from colorlab import color
+
+    def swapped(x):
+        return torch.where(x <= 0.0031308, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+    def offset(lab_fn, delta):
+        return lambda x: lab_fn(x) + torch.tensor(delta).view(3, 1, 1)
+
+    assert "0.04045" in failure(checks.check_srgb_to_linear, swapped)
+    assert "linear toe" in failure(checks.check_srgb_to_linear,
+                                   lambda x: ((x + 0.055) / 1.055) ** 2.4)
+    assert "0.0031308" in failure(checks.check_linear_to_srgb, lambda x: torch.where(
+        x <= 0.04045, 12.92 * x, 1.055 * x.clamp_min(0) ** (1 / 2.4) - 0.055))
+    m = torch.tensor(checks.M_RGB_TO_XYZ)
+    assert "transposed" in failure(checks.check_rgb_to_xyz, lambda x: torch.einsum(
+        "ij,...jhw->...ihw", m.T, color.srgb_to_linear(x)))
+    assert "-16" in failure(checks.check_xyz_to_lab, offset(color.xyz_to_lab, [16.0, 0, 0]))
+    assert "wrong sign" in failure(checks.check_xyz_to_lab,
+                                   lambda x: color.xyz_to_lab(x) * torch.tensor([1.0, -1, -1])
+                                   .view(3, 1, 1))
+    white = color.rgb_to_xyz(torch.ones(3, 1, 1))
+    assert "white point" in failure(checks.check_xyz_to_lab,
+                                    lambda x: color.xyz_to_lab(x * white))
+    to_rgb = checks._lab_args(color.lab_to_rgb)
+    assert "+16" in failure(checks.check_lab_to_rgb, lambda lab: to_rgb(
+        lab - torch.tensor([16.0, 0, 0]).view(3, 1, 1)))
+
+
+@needs_color
+def test_check_gray_baseline():
+    from colorlab import color
+
+    to_rgb = checks._lab_args(color.lab_to_rgb)
+
+    def gray(rgb):
+        lab = checks._lab(color.rgb_to_lab(rgb))
+        return to_rgb(torch.cat([lab[:, :1], torch.zeros_like(lab[:, 1:])], dim=1))
+
+    checks.check_gray_baseline(gray)
+    assert "mean of R, G and B" in failure(checks.check_gray_baseline,
+                                           lambda rgb: rgb.mean(1, keepdim=True).expand_as(rgb))
+
+
+# ---------------------------------------------------------------------------------------------
+# The course's own solutions/ (one case per notebook; none yet: no cases)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_exercise_in_sync(solution):
+    exercise = ROOT / "exercises" / solution.name
+    assert exercise.exists() and exercise.read_bytes() == assign.exercise_text(solution).encode(), \
+        f"{exercise} is out of date: run `make exercises`"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_solution_full_marks_exercise_zero(solution):
+    exercise = ROOT / "exercises" / solution.name
+    full, empty = assign.grade([solution, exercise], ROOT / "solutions")
+    failed = [f"{t['id']}: {t['message']}" for t in full["tasks"] if t["status"] != "pass"]
+    assert full["score"] == full["max"] > 0, f"{solution.name} lost points: {failed}"
+    assert empty["score"] == 0 and not empty.get("error"), assign.format_report([empty])
