@@ -1,0 +1,301 @@
+"""Colorize real photos of any size, and the ``colorize`` and ``train`` commands.
+
+The recipe (as in richzhang/colorization): take the photo's lightness L at FULL resolution,
+predict ab at the model's working resolution, upsample ab bilinearly, put it back on the full
+L and convert to RGB. Color is smooth at a coarse scale while detail lives in L, so the result
+is sharp, and it keeps the photo's luminance exactly (up to 8-bit rounding).
+
+    model = load_colorizer("runs/04/best.pt")
+    rgb = colorize(model, "grandma_1952.jpg")       # (H, W, 3) uint8
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from .color import AB_SCALE, lab_to_rgb, rgb_to_lab
+from .data import _to_rgb
+from .models import UNet, from_config
+from .train import load_checkpoint
+
+DEFAULT_WORK_SIZE = 256
+
+
+# ---------------------------------------------------------------------------------------------
+# any input -> float RGB (3, H, W) in [0, 1]
+# ---------------------------------------------------------------------------------------------
+def to_rgb_tensor(image) -> torch.Tensor:
+    """A photo in any form -> float32 sRGB (3, H, W) in [0, 1] (gray: R = G = B).
+
+    image: a path or a PIL image (any mode: gray, 16-bit, RGBA composited on white, palette,
+    CMYK, with its EXIF orientation applied, as :func:`colorlab.data.read_image`); a numpy
+    array (H, W), (H, W, 3) or (H, W, 4) (alpha dropped): uint8 in [0, 255], uint16 in
+    [0, 65535] or float in [0, 1]; or a tensor (H, W), (1, H, W) or (3, H, W), uint8 or float
+    in [0, 1].
+    """
+    if isinstance(image, (str, Path)):
+        with Image.open(image) as img:
+            img.load()
+            return to_rgb_tensor(img)
+    if isinstance(image, Image.Image):
+        image = np.asarray(_to_rgb(ImageOps.exif_transpose(image)))
+    if isinstance(image, np.ndarray):
+        if image.ndim == 3 and image.shape[-1] in (3, 4):
+            image = image[..., :3].transpose(2, 0, 1)
+        scale = {"uint8": 255, "uint16": 65535}.get(image.dtype.name)
+        if scale is None and image.dtype.kind != "f":
+            raise TypeError(f"Cannot colorize a numpy array of dtype {image.dtype}: use uint8, "
+                            "uint16 or float in [0, 1].")
+        scale = scale or 1
+        image = torch.from_numpy(np.ascontiguousarray(image).astype(np.float32) / scale)
+    if not isinstance(image, torch.Tensor):
+        raise TypeError(f"Cannot colorize a {type(image).__name__}: pass a path, a PIL image, a "
+                        "numpy array or a tensor.")
+    x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
+    if x.dim() == 2:
+        x = x[None]
+    if x.dim() != 3 or x.shape[0] not in (1, 3):
+        raise ValueError(f"Cannot colorize an image of shape {tuple(image.shape)}: tensors are "
+                         "(H, W), (1, H, W) or (3, H, W); numpy arrays (H, W) or (H, W, 3).")
+    return x.expand(3, -1, -1).clamp(0, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# colorize
+# ---------------------------------------------------------------------------------------------
+def fit_to_gamut(lab: torch.Tensor, steps: int = 10) -> torch.Tensor:
+    """Pull out-of-gamut colors toward gray at CONSTANT L and hue, so that converting to sRGB
+    does not have to clip (clipping would change the lightness).
+
+    lab: (3, H, W). Each pixel's ab is scaled by the largest factor in [0, 1] (bisection,
+    ``steps`` halvings) whose color lies inside the sRGB cube; gray (ab = 0) always does for L
+    in [0, 100]. Pixels already inside are untouched. Returns a new (3, H, W) tensor.
+    """
+    def inside(x):  # Lab (3, P) -> (P,) bool
+        rgb = lab_to_rgb(x[:, :, None], clip=False)[:, :, 0]
+        return ((rgb > -1e-4) & (rgb < 1 + 1e-4)).all(dim=0)
+
+    flat = lab.reshape(3, -1)
+    bad = ~inside(flat)
+    if not bad.any():
+        return lab.clone()
+    pix = flat[:, bad]  # (3, B): the out-of-gamut pixels
+
+    def scaled(s):
+        return torch.cat([pix[:1], pix[1:] * s])
+
+    lo = torch.zeros(pix.shape[1], device=lab.device)  # in gamut
+    hi = torch.ones_like(lo)  # maybe not
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        ok = inside(scaled(mid))
+        lo, hi = torch.where(ok, mid, lo), torch.where(ok, hi, mid)
+    flat = flat.clone()
+    flat[:, bad] = scaled(lo)
+    return flat.view_as(lab)
+
+
+def work_shape(height: int, width: int, work_size: int, multiple: int) -> tuple[int, int]:
+    """(h, w) to predict at: the shorter side becomes ``work_size`` (never more than the photo's
+    own, rounded up to ``multiple``), the longer side keeps the aspect ratio; both multiples of
+    ``multiple``."""
+    short = min(height, width)
+    target = max(multiple, min(work_size, -(-short // multiple) * multiple))
+    scale = target / short
+
+    def fit(side):
+        return max(multiple, round(side * scale / multiple) * multiple)
+
+    return fit(height), fit(width)
+
+
+@torch.no_grad()
+def colorize(model, image, work_size: int | None = None) -> np.ndarray:
+    """Colorize one photo of any size; returns (H, W, 3) uint8 sRGB, the input's H and W.
+
+    model: a colorizer, L/100 (1, 1, h, w) -> ab/AB_SCALE (1, 2, h, w) (a UNet(1, 2), e.g. from
+        :func:`load_colorizer`); it runs on its own device.
+    image: a path, PIL image, numpy array or tensor, in any mode (see :func:`to_rgb_tensor`);
+        color inputs are reduced to their L first, so only the lightness is used.
+    work_size: the shorter side at which ab is predicted; default the model's ``work_size``
+        attribute (the training image size, set by :func:`load_colorizer`), else 256. Pick it so
+        objects appear at about the scale the model was trained on.
+
+    L comes from the full-resolution photo; ab is predicted on L resized (antialiased) to the
+    working size, upsampled bilinearly, and put back on the full L; colors the screen cannot
+    show are pulled toward gray at constant L (:func:`fit_to_gamut`), so the output's L equals
+    the input's up to rounding (well under 1 on average).
+    """
+    rgb = to_rgb_tensor(image)
+    H, W = rgb.shape[-2:]
+    params = next(model.parameters(), None) if isinstance(model, torch.nn.Module) else None
+    device = params.device if params is not None else torch.device("cpu")
+    L = rgb_to_lab(rgb.to(device))[:1]  # (1, H, W) in [0, 100]
+    multiple = getattr(model, "multiple", 8)
+    work_size = work_size or getattr(model, "work_size", None) or DEFAULT_WORK_SIZE
+    h, w = work_shape(H, W, work_size, multiple)
+    small = F.interpolate(L[None] / 100, size=(h, w), mode="bilinear", antialias=True,
+                          align_corners=False)
+    was_training = getattr(model, "training", False)
+    if isinstance(model, torch.nn.Module):
+        model.eval()
+    ab = model(small.clamp(0, 1)).float()
+    if was_training:
+        model.train()
+    ab = F.interpolate(ab, size=(H, W), mode="bilinear", align_corners=False)[0]
+    lab = fit_to_gamut(torch.cat([L, ab * AB_SCALE]))
+    out = (lab_to_rgb(lab) * 255).round().clamp(0, 255).byte()
+    return out.permute(1, 2, 0).cpu().numpy()
+
+
+# ---------------------------------------------------------------------------------------------
+# checkpoints
+# ---------------------------------------------------------------------------------------------
+def load_colorizer(checkpoint, device="cpu") -> UNet:
+    """Rebuild the colorizer saved in ``checkpoint`` (written by ``colorlab.train.fit``) from
+    ``ckpt["config"]["model"]``, load its weights, and return it in eval mode on ``device``.
+
+    ``model.work_size`` is set to the image size it was trained at (for :func:`colorize`).
+    Raises FileNotFoundError (no file) or ValueError (not a checkpoint, no model configuration,
+    not a UNet(in_ch=1, out_ch=2) colorizer, weights that do not fit), each saying what to do.
+    """
+    ckpt = load_checkpoint(checkpoint)
+    config = (ckpt.get("config") or {}).get("model")
+    if not isinstance(config, dict):
+        raise ValueError(f"{checkpoint} has no model configuration (ckpt['config']['model']), so "
+                         "the model cannot be rebuilt. Use a checkpoint written by "
+                         "colorlab.train.fit, e.g. best.pt from `python -m colorlab train`.")
+    kwargs = config.get("kwargs", {})
+    if config.get("class") != "UNet" or (kwargs.get("in_ch", 1), kwargs.get("out_ch", 2)) != (1, 2):
+        what = f"{config.get('class')}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+        raise ValueError(f"{checkpoint} holds a {what}, not a colorizer: colorize needs a "
+                         "UNet(in_ch=1, out_ch=2) that maps L to ab (notebook 04, or `python -m "
+                         "colorlab train`). Pass that checkpoint instead.")
+    model = from_config(config)
+    load_checkpoint(checkpoint, model)
+    model.work_size = (ckpt.get("config") or {}).get("size")
+    return model.to(device).eval()
+
+
+# ---------------------------------------------------------------------------------------------
+# commands
+# ---------------------------------------------------------------------------------------------
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _label(image: Image.Image, text: str) -> Image.Image:
+    size = max(12, image.height // 25)
+    try:
+        font = ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1
+        font = ImageFont.load_default()
+    draw = ImageDraw.Draw(image)
+    box = draw.textbbox((size // 2, size // 2), text, font=font)
+    draw.rectangle((box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), fill=(0, 0, 0))
+    draw.text((size // 2, size // 2), text, fill=(255, 255, 255), font=font)
+    return image
+
+
+def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
+    """Labelled (H, W, 3) uint8 images of the same size next to each other, white gaps."""
+    arrays = list(panels.values())
+    h, w = arrays[0].shape[:2]
+    out = Image.new("RGB", (len(arrays) * w + (len(arrays) - 1) * gap, h), (255, 255, 255))
+    for i, (label, a) in enumerate(panels.items()):
+        out.paste(_label(Image.fromarray(a), label), (i * (w + gap), 0))
+    return out
+
+
+def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
+                     work_size: int | None = None) -> int:
+    """``python -m colorlab colorize PHOTO... --checkpoint CKPT -o OUTDIR [--compare]``.
+
+    Writes ``OUTDIR/<stem>_colorized.png`` per photo and, with ``compare``,
+    ``<stem>_compare.png``: input as gray | colorized | original (when the input had color).
+    A photo that cannot be read is reported on stderr and skipped; the others are still done.
+    Returns 0 if every photo was colorized, 1 if some failed, 2 if the checkpoint is unusable.
+    """
+    try:
+        model = load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
+    except (FileNotFoundError, ValueError) as err:
+        _error(f"cannot use the checkpoint. {err}")
+        return 2
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed, used = 0, set()
+    for photo in photos:
+        try:
+            rgb = to_rgb_tensor(photo)
+            result = colorize(model, rgb, work_size)
+        except (OSError, ValueError, TypeError, SyntaxError, Image.DecompressionBombError) as err:
+            _error(f"could not colorize {photo}: {type(err).__name__}: {err}. It is not a "
+                   "readable image (or the file is damaged); it was skipped, the other photos "
+                   "were still processed. Check the file opens in an image viewer.")
+            failed += 1
+            continue
+        stem = Path(photo).stem if isinstance(photo, (str, Path)) else "photo"
+        base, k = stem, 2
+        while stem in used:
+            stem, k = f"{base}_{k}", k + 1
+        used.add(stem)
+        path = out_dir / f"{stem}_colorized.png"
+        Image.fromarray(result).save(path)
+        print(f"wrote {path}")
+        if compare:
+            original = (rgb * 255).round().byte().permute(1, 2, 0).numpy()
+            gray = (lab_to_rgb(torch.cat([rgb_to_lab(rgb)[:1], torch.zeros(2, *rgb.shape[1:])]))
+                    * 255).round().byte().permute(1, 2, 0).numpy()
+            panels = {"input (gray)": gray, "colorized": result}
+            if np.abs(original.astype(int) - gray.astype(int)).mean() > 1:  # it had color
+                panels["original"] = original
+            side_by_side(panels).save(cmp := out_dir / f"{stem}_compare.png")
+            print(f"wrote {cmp}")
+    if failed:
+        _error(f"{failed} of {len(photos)} photo(s) failed; see above.")
+    return 1 if failed else 0
+
+
+def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
+                  batch_size: int = 64, lr: float = 2e-3, base: int = 64, depth: int = 4,
+                  device=None, loss: str = "l1") -> int:
+    """``python -m colorlab train --data FOLDER --size 256 --epochs N --out DIR``.
+
+    Trains ``UNet(1, 2, base, depth)`` on every image of ``data`` (a folder, or "sample" /
+    "cifar10"), resized to ``size`` x ``size`` (shorter side, centre crop), with
+    :func:`colorlab.recipes.train_colorizer`: the same loop and checkpoints as notebook 04.
+    A ``test/`` subfolder (or every 10th file) is held out for validation. Checkpoints go to
+    ``out`` (``best.pt``, ``last.pt``); prints the held-out figures against the gray baseline.
+    Returns 0, or 1 with a message on stderr if the data cannot be used.
+    """
+    from .data import load_dataset
+    from .metrics import evaluate
+    from .recipes import train_colorizer
+
+    if size % 2**depth:
+        _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
+               f"{depth} times). Try --size {max(2**depth, round(size / 2**depth) * 2**depth)}.")
+        return 1
+    try:
+        train = load_dataset(data, "train", size)
+        test = load_dataset(data, "test", size)
+    except (FileNotFoundError, ValueError, OSError) as err:
+        _error(f"cannot read training images from {data}: {err}")
+        return 1
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
+    model, history = train_colorizer(train, epochs=epochs, base=base, depth=depth,
+                                     batch_size=batch_size, lr=lr, loss=loss, val_images=test,
+                                     device=device, checkpoint_dir=out, config={"data": str(data)})
+    result = evaluate(model, test, device=device, batch_size=max(1, 2**22 // size**2))
+    print(result.table(f"UNet base {base}, depth {depth}"))
+    print(f"{sum(history['seconds']):.0f} s of training; checkpoints in {out}/ (best.pt, "
+          f"last.pt). Colorize: python -m colorlab colorize PHOTO --checkpoint {out}/best.pt "
+          "-o colorized/")
+    return 0
