@@ -1,5 +1,8 @@
 """``python -m colorlab COMMAND`` (or ``colorlab COMMAND``): the course kit's commands.
 
+    course           run every notebook (quick on a CPU, full on a GPU) into build/course/
+    colorize         colorize photos with a trained checkpoint
+    train            train the UNet colorizer on a folder of images
     make-exercises   write exercises/ from solutions/ (``--check``: only report drift)
     grade            run student notebooks and report points per task
 
@@ -12,11 +15,30 @@ import argparse
 import json
 import sys
 
+
 # ---------------------------------------------------------------------------------------------
-# course: (lead) handler `_course(args)` -> colorlab.course.main_course(args)
-# colorize: (lead) handler `_colorize(args)` -> colorlab.infer
-# train: (lead) handler `_train(args)` -> colorlab.train
+# course (colorlab.course), colorize and train (colorlab.infer)
 # ---------------------------------------------------------------------------------------------
+def _course(args) -> int:
+    from .course import run_course
+
+    run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
+    return 0
+
+
+def _colorize(args) -> int:
+    from .infer import colorize_command
+
+    return colorize_command(args.photos, args.checkpoint, args.out, compare=args.compare,
+                            work_size=args.work_size)
+
+
+def _train(args) -> int:
+    from .infer import train_command
+
+    return train_command(args.data, size=args.size, epochs=args.epochs, out=args.out,
+                         batch_size=args.batch_size, lr=args.lr, base=args.base,
+                         depth=args.depth, device=args.device, loss=args.loss)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +85,44 @@ def main(argv=None) -> int:
                                      description="colorlab: the colorization course kit.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    # (lead) course, colorize, train: their subparsers go here.
+    p = commands.add_parser("course", help="run every notebook into build/course/",
+                            description="Execute notebooks/*.ipynb with papermill (MODE auto: "
+                            "quick on a CPU, full on a GPU), export HTML, and write each "
+                            "notebook's headline figure to build/course/summary.md.")
+    p.add_argument("--mode", default="auto", choices=["auto", "smoke", "quick", "full"])
+    p.add_argument("--only", help="run only notebooks whose file name contains this")
+    p.add_argument("--out", help="output folder (default build/course/)")
+    p.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    p.set_defaults(handler=_course)
+
+    p = commands.add_parser("colorize", help="colorize photos with a trained checkpoint",
+                            description="Colorize each PHOTO (any size; gray, RGB or RGBA) and "
+                            "write OUTDIR/<name>_colorized.png. A photo that cannot be read is "
+                            "reported and skipped; the others are still processed.")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument("--checkpoint", required=True, help="a UNet checkpoint (best.pt or last.pt)")
+    p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")
+    p.add_argument("--compare", action="store_true",
+                   help="also write gray | colorized | original side by side")
+    p.add_argument("--work-size", type=int, default=None,
+                   help="shorter side at which ab is predicted (default 256)")
+    p.set_defaults(handler=_colorize)
+
+    p = commands.add_parser("train", help="train the UNet colorizer on a folder of images",
+                            description="Train UNet(1, 2, base, depth) with colorlab.train.fit "
+                            "on every image of --data, resized and center-cropped to --size; "
+                            "a test/ subfolder (or every 10th file) is held out.")
+    p.add_argument("--data", required=True, help="a folder of images, 'sample' or 'cifar10'")
+    p.add_argument("--size", type=int, default=256, help="training size in pixels (256)")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--out", default="runs/colorizer", help="checkpoint folder")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
+    p.add_argument("--base", type=int, default=64, help="UNet width (64)")
+    p.add_argument("--depth", type=int, default=4, help="UNet levels (4)")
+    p.add_argument("--loss", default="l1", choices=["l1", "mse", "l1_ssim"])
+    p.add_argument("--device", default=None, help="cuda or cpu (default: cuda if available)")
+    p.set_defaults(handler=_train)
 
     p = commands.add_parser("make-exercises", help="write exercises/ from solutions/",
                             description="Turn every solutions/*.ipynb into exercises/*.ipynb: "

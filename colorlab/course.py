@@ -25,9 +25,13 @@ def find_summary(nb) -> str:
     return "(no summary line)"
 
 
-def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True) -> list[dict]:
+def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True,
+               notebooks=None) -> list[dict]:
     """Execute ``notebooks/*.ipynb`` (those whose name contains ``only``, if given) into
-    ``out_dir`` (default ``build/course/``), export HTML, write and print the summary table."""
+    ``out_dir`` (default ``build/course/``), export HTML, write and print the summary table.
+
+    Returns one dict per notebook: ``{"notebook", "seconds", "summary"}``. Raises SystemExit(1)
+    after running them all if any notebook failed."""
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
@@ -36,7 +40,7 @@ def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True) -
     out_dir.mkdir(parents=True, exist_ok=True)
     params = {} if mode == "auto" else {"MODE": mode}
     rows = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in sorted(Path(notebooks or ROOT / "notebooks").glob("*.ipynb")):
         if only and only not in path.name:
             continue
         target = out_dir / path.name
@@ -65,6 +69,8 @@ def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True) -
         f"# Course run (MODE={mode}{', COLORLAB_MODE=' + env_mode if env_mode else ''})\n\n"
         f"{table}\n", encoding="utf-8")
     print(f"\n{table}\n\nExecuted notebooks and HTML: {out_dir}")
+    if not rows:
+        print("no notebooks matched: nothing ran")
     if any(not r["summary"] or r["summary"].startswith("FAILED") for r in rows):
         raise SystemExit(1)
     return rows

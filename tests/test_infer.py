@@ -6,6 +6,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from colorlab.__main__ import main
 from colorlab.color import rgb_to_lab
 from colorlab.data import sample_photos
 from colorlab.infer import (
@@ -151,7 +152,9 @@ def test_colorize_command(checkpoint, photo, tmp_path, capsys):
     three, two = Image.open(out / "color_compare.png"), Image.open(out / "old_compare.png")
     assert three.size[1] == two.size[1] == 123 and three.size[0] > two.size[0] > 2 * 77
     assert Image.open(out / "color_colorized.png").size == (77, 123)
-    assert colorize_command([tmp_path / "color.png"], checkpoint, out) == 0
+    # the same through the command line, as a user types it
+    assert main(["colorize", str(tmp_path / "color.png"), "--checkpoint", str(checkpoint),
+                 "-o", str(out)]) == 0
 
 
 def test_colorize_command_bad_checkpoint(photo, tmp_path, capsys):
@@ -173,7 +176,8 @@ def test_train_command(tmp_path, capsys):
         img = np.clip(base + rng.normal(0, 30, (40, 50, 3)), 0, 255).astype(np.uint8)
         Image.fromarray(img).save(folder / f"{i:02d}.png")
     out = tmp_path / "run"
-    assert train_command(folder, size=16, epochs=1, out=out, batch_size=8, base=4, depth=2) == 0
+    assert main(["train", "--data", str(folder), "--size", "16", "--epochs", "1", "--out",
+                 str(out), "--batch-size", "8", "--base", "4", "--depth", "2"]) == 0
     assert "PSNR" in capsys.readouterr().out
     assert load_colorizer(out / "best.pt").work_size == 16
     assert train_command(folder, size=20, epochs=1, out=out, depth=3) == 1
