@@ -21,8 +21,8 @@ test: $(STAMP)     ## lint, unit tests, notebooks under papermill and nbval (smo
 	COLORLAB_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks \
 		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-lab: $(STAMP)      ## open JupyterLab in the course environment
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)      ## open JupyterLab in the course environment (notebooks/, exercises/, ...)
+	$(BIN)/jupyter lab
 
 exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 	$(BIN)/python -m colorlab make-exercises

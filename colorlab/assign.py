@@ -11,7 +11,8 @@ A solution notebook (``solutions/NN_*.ipynb``) is the single source of an assign
   may hold ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``, which the exercise leaves out.
 
 :func:`make_exercises` writes ``exercises/`` from ``solutions/``, byte for byte the same every
-time. :func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
+time; :func:`write_nbgrader_source` writes an nbgrader ``source/`` folder from them instead.
+:func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
 solution's (so the checks cannot be edited away and the hidden tests run): a task scores its
 points when its cell runs without error.
 """
@@ -151,6 +152,42 @@ def make_exercises(solutions="solutions", out="exercises", check: bool = False):
             if not check:
                 stale.unlink()
     return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# nbgrader
+# ---------------------------------------------------------------------------------------------
+def nbgrader_source(solution):
+    """A copy of a solution notebook with nbgrader's cell metadata, for instructors who grade
+    with nbgrader. nbgrader reads the same markers but finds its cells by metadata, not by a
+    first line: each TASK cell becomes an "Autograder tests" cell worth its points (locked),
+    each code cell with a solution block an "Autograded answer" cell."""
+    nb = copy.deepcopy(solution)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("nbgrader", None)
+        task, meta = task_of(cell), None
+        if task:
+            meta = {"grade": True, "solution": False, "locked": True, "points": task[1],
+                    "grade_id": "task_" + re.sub(r"[^\w-]", "_", task[0])}
+        elif cell.cell_type == "code" and _lines_with(cell.source, BEGIN_SOLUTION):
+            meta = {"grade": False, "solution": True, "locked": False,
+                    "grade_id": "answer_" + re.sub(r"[^\w-]", "_", cell.get("id") or str(i))}
+        if meta:
+            cell.metadata["nbgrader"] = {**meta, "schema_version": 3, "task": False}
+    return nb
+
+
+def write_nbgrader_source(solutions="solutions", out="nbgrader/source") -> list[Path]:
+    """Write ``out/NAME/NAME.ipynb`` for every ``solutions/NAME.ipynb`` (see
+    :func:`nbgrader_source`): nbgrader's course layout, one assignment per notebook."""
+    written = []
+    for source in sorted(Path(solutions).glob("*.ipynb")):
+        target = Path(out) / source.stem / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(nbgrader_source(nbformat.read(source, as_version=4))),
+                          encoding="utf-8")
+        written.append(target)
+    return written
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ failure shows as that message alone, not a traceback; the grader sees a failed c
 
 Generic pieces, to build new checks: :func:`rel_error`, :func:`check_shape`, :func:`check_close`
 (with ``hints``: a list of ``(predicate(got, want), message)`` pairs; :func:`near` makes a
-predicate that recognizes a known wrong answer) and :func:`check_function`.
-References come from ``colorlab`` itself, imported only when a check needs them.
+predicate that recognizes a known wrong answer) and :func:`check_function`; :func:`build` makes a
+learner's model inside a check cell (``check_forward_shape(build(down, 3, 8), ...)``), so code not
+written yet reads "not implemented yet". References come from ``colorlab`` itself, imported only
+when a check needs them.
 """
 
 from __future__ import annotations
@@ -178,6 +180,15 @@ def _call(fn, name: str, args: tuple, case: str):
     return out
 
 
+@_short
+def build(factory, *args, **kwargs):
+    """``factory(*args, **kwargs)``: build a model (a class, or a function returning a module)
+    in a check cell, so that code not written yet says "not implemented yet", not a traceback."""
+    name = _name(factory)
+    shown = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+    return _call(functools.partial(factory, **kwargs), name, args, f"{name}({shown})")
+
+
 def _check_type(name: str, got, want, case: str) -> None:
     if hasattr(want, "detach") and not hasattr(got, "detach"):
         raise CheckFailed(f"{name} returned a {type(got).__name__} for {case}, "
@@ -278,13 +289,44 @@ def check_mean_intensity(fn) -> None:
 
 
 @_short
+def check_constant_baseline(fn) -> None:
+    """``fn(y_train: (N,), y_test: (M,)) -> number``: the test MSE of always predicting the mean
+    of the training targets."""
+    import torch
+
+    def reference(y_train, y_test):
+        return float(((y_test.double() - y_train.double().mean()) ** 2).mean())
+
+    cases = {
+        "100 training, 40 test targets": (_torch_rand((100,)), 0.2 + 0.8 * _torch_rand((40,), 1)),
+        "test targets all 0.5": (_torch_rand((50,), 2), torch.full((10,), 0.5)),
+        "3 training and 2 test targets": (torch.tensor([0.1, 0.2, 0.6]), torch.tensor([0.0, 1.0])),
+    }
+
+    def hints(args, want):
+        y_train, y_test = (a.double() for a in args)
+        diff = y_test - y_train.mean()
+        return [
+            (near(((y_test - y_test.mean()) ** 2).mean()), "that predicts the mean of the test "
+             "targets: predict y_train.mean() (test targets are unknown when predicting)"),
+            (near(((y_train - y_train.mean()) ** 2).mean()), "that is the error on the training "
+             "targets: measure it on y_test"),
+            (near(diff.abs().mean()), "that is the mean absolute error: square the differences"),
+            (near(diff.pow(2).mean().sqrt()), "that is the root of the MSE: drop the square root"),
+            (near(diff.pow(2).sum()), "that is the sum of squared errors: take the mean"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=1e-6, rtol=1e-4, hints=hints)
+
+
+@_short
 def check_forward_shape(model, input_shape=(4, 3, 32, 32), output_shape=(4,),
                         name: str | None = None) -> None:
     """``model(torch.rand(input_shape))`` has shape ``output_shape``; again with a batch of 1.
 
     ``model``: a module, a function, or a class built without arguments.
     """
-    model = model() if isinstance(model, type) else model
+    model = build(model) if isinstance(model, type) else model
     name = name or _name(model)
     shapes = [(tuple(input_shape), tuple(output_shape))]
     if input_shape[0] > 1 and output_shape and output_shape[0] == input_shape[0]:
@@ -346,11 +388,12 @@ def check_psnr(fn) -> None:
 
 @_short
 def check_encoder_decoder(encoder, decoder, x_shape=(2, 3, 32, 32), code_shape=None,
-                          out_range=(0.0, 1.0)) -> None:
+                          out_range=(0.0, 1.0), name: str | None = None) -> None:
     """``encoder(x)`` is a smaller code (of ``code_shape`` if given), ``decoder(code)`` has
-    ``x``'s shape and values in ``out_range`` (``None``: any)."""
+    ``x``'s shape and values in ``out_range`` (``None``: any). ``name``: the model they belong
+    to, for the messages (``"Autoencoder"`` gives ``Autoencoder.encoder``)."""
     x_shape = tuple(x_shape)
-    enc, dec = _name(encoder), _name(decoder)
+    enc, dec = (f"{name}.encoder", f"{name}.decoder") if name else (_name(encoder), _name(decoder))
     for batch in (x_shape[0], 1):
         shape = (batch, *x_shape[1:])
         case = f"an input of shape {shape}"
@@ -371,7 +414,7 @@ def check_encoder_decoder(encoder, decoder, x_shape=(2, 3, 32, 32), code_shape=N
         if out_min < lo - 1e-6 or out_max > hi + 1e-6:
             raise CheckFailed(f"decoder ({dec}): outputs in [{out_min:.3g}, {out_max:.3g}], "
                               f"expected within [{lo}, {hi}]: end the decoder with nn.Sigmoid()")
-    _passed(f"{enc} + {dec}", f"{x_shape} -> code {tuple(code.shape[1:])} -> {x_shape}")
+    _passed(name or f"{enc} + {dec}", f"{x_shape} -> code {tuple(code.shape[1:])} -> {x_shape}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,3 +704,156 @@ def check_gray_baseline(fn) -> None:
         ]
 
     check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)
+
+
+def _tint_model():
+    """A stand-in colorizer for :func:`check_colorize`: L/100 (N, 1, H, W) in [0, 1] -> ab/110
+    (N, 2, H, W), a fixed smooth function of L (no weights, no randomness)."""
+    import torch
+    from torch import nn
+
+    class Tint(nn.Module):
+        def forward(self, L):
+            if L.ndim != 4 or L.shape[1] != 1:
+                raise ValueError(f"the model takes L / 100 of shape (N, 1, H, W), got "
+                                 f"{tuple(L.shape)}")
+            if L.min() < -0.01 or L.max() > 1.01:
+                raise ValueError(f"the model takes L / 100, in [0, 1], got values in "
+                                 f"[{L.min():.3g}, {L.max():.3g}]: divide L by 100")
+            return torch.cat([0.4 * torch.sin(7 * L + 1), 0.3 * torch.cos(5 * L) - 0.1], dim=1)
+
+    return Tint()
+
+
+@_short
+def check_colorize(fn) -> None:
+    """``fn(model, rgb: (N, 3, H, W) in [0, 1]) -> (N, 3, H, W)``: the true L with the ab that
+    ``model(L / 100) * AB_SCALE`` predicts, back to sRGB."""
+    import torch
+
+    color = _color()
+    to_rgb = _lab_args(color.lab_to_rgb)
+    model = _tint_model()
+
+    def parts(rgb):
+        L = _lab(color.rgb_to_lab(rgb))[:, :1]
+        return L, model(L / 100)  # L in [0, 100], normalized ab
+
+    def reference(model, rgb):
+        L, ab = parts(rgb)
+        return to_rgb(torch.cat([L, ab * color.AB_SCALE], dim=1))
+
+    smooth = torch.linspace(0, 1, 16)
+    cases = {
+        "a batch of random images (2, 3, 8, 8)": (model, _torch_rand((2, 3, 8, 8))),
+        "a smooth gradient (1, 3, 16, 16)": (model, torch.stack(torch.broadcast_tensors(
+            smooth.view(16, 1), smooth.view(1, 16), 0.5 * smooth.view(16, 1)))[None]),
+        "black, white and gray": (model, torch.tensor([0.0, 1.0, 0.5]).view(1, 1, 1, 3)
+                                  .expand(1, 3, 1, 3).clone()),
+    }
+
+    def hints(args, want):
+        L, ab = parts(args[1])
+        return [
+            (near(_try(to_rgb, torch.cat([L, ab], dim=1))), "the colors are far too weak: the "
+             "model returns ab / AB_SCALE; multiply by AB_SCALE (110) before lab_to_rgb"),
+            (near(torch.cat([L, ab * color.AB_SCALE], dim=1)), "that is Lab: convert it to sRGB "
+             "with lab_to_rgb"),
+            (near(_try(to_rgb, torch.cat([L, ab.flip(1) * color.AB_SCALE], dim=1))),
+             "a and b are swapped: the model's channel 0 is a, channel 1 is b"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)
+
+
+# ---------------------------------------------------------------------------------------------
+# 05: rebalancing weights; annealed-mean decoding (references: colorlab.bins)
+# ---------------------------------------------------------------------------------------------
+def _bins():
+    try:
+        from colorlab import bins
+    except ImportError as err:
+        raise ImportError("this check compares with colorlab.bins, which this colorlab lacks: "
+                          "update the course kit and reinstall it (make)") from err
+    return bins
+
+
+@_short
+def check_rebalancing_weights(fn) -> None:
+    """``fn(prior: (Q,) summing to 1, lam: float) -> (Q,)``: ``w ~ 1 / ((1 - lam) p + lam / Q)``
+    scaled so that ``sum(p * w) == 1``."""
+    import torch
+
+    reference = _bins().rebalancing_weights
+    spread = _torch_rand((12,)) + 0.05
+    spread = spread / spread.sum()
+    peaked = torch.tensor([0.7, 0.1, 0.1, 0.05, 0.04, 0.01])
+    cases = {
+        "12 bins, lam = 0.5": (spread, 0.5),
+        "a peaked prior (one common bin), lam = 0.5": (peaked, 0.5),
+        "a peaked prior, lam = 0.2": (peaked, 0.2),
+        "lam = 0 (pure inverse frequency)": (spread, 0.0),
+        "lam = 1 (no rebalancing: all ones)": (peaked, 1.0),
+    }
+
+    def hints(args, want):
+        p, lam = args[0].double(), args[1]
+        mix = (1 - lam) * p + lam / len(p)
+        return [
+            (near(1 / mix), "the weights are not scaled: divide them by sum(prior * w), so that "
+             "the average weight of a pixel is 1"),
+            (near(1 / mix / (1 / mix).sum()), "scaled so that sum(w) = 1: scale so that "
+             "sum(prior * w) = 1 instead (the average weight of a pixel)"),
+            (near(1 / mix / (1 / mix).mean()), "scaled so that mean(w) = 1: scale so that "
+             "sum(prior * w) = 1 instead (the average weight of a pixel)"),
+            (near(None if lam == 0.5 else reference(args[0], 1 - lam)), "lam weighs the uniform "
+             "part: mix (1 - lam) * prior + lam / Q"),
+            (near(mix / (p * mix).sum()), "the weight is the inverse of the mix: "
+             "w ~ 1 / ((1 - lam) * prior + lam / Q)"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=1e-5, rtol=1e-4, hints=hints)
+
+
+@_short
+def check_annealed_mean(fn) -> None:
+    """``fn(logits: (N, Q, H, W), centers: (Q, 2), T: float) -> (N, 2, H, W)``: the expectation
+    of the bin centers under ``softmax(logits / T)`` over the Q bins."""
+    import torch
+
+    bins = _bins()
+    grid = (-30.0, 0.0, 20.0)
+    centers = torch.tensor([[a, b] for a in grid for b in (-40.0, 0.0, 30.0)])  # (9, 2)
+    decoder = bins.AbBins(centers, torch.ones(len(centers)))
+
+    def reference(logits, centers, T):
+        return decoder.decode(logits, T)
+
+    logits = 4 * _torch_rand((2, 9, 3, 4)) - 2
+    cases = {
+        "random logits, T = 1": (logits, centers, 1.0),
+        "random logits, T = 0.38": (logits, centers, 0.38),
+        "confident logits, T = 0.1": (5 * logits, centers, 0.1),
+        "one pixel, T = 2": (logits[:1, :, :1, :1], centers, 2.0),
+    }
+
+    def hints(args, want):
+        z, c, T = args
+
+        def expect(p):
+            return torch.einsum("nqhw,qc->nchw", p.double(), c.double())
+
+        return [
+            (near(None if T == 1 else expect(z.softmax(1))), "the temperature is missing: "
+             "softmax(logits / T)"),
+            (near(expect((z * T).softmax(1))), "divide the logits by T, don't multiply: "
+             "softmax(logits / T)"),
+            (near(c[z.argmax(1)].movedim(-1, 1)), "that is the center of the most likely bin (the "
+             "limit T -> 0): average all centers, weighted by the probabilities"),
+            (near(expect((z / T).softmax(0))), "softmax over the wrong dimension: the Q bins are "
+             "dim 1 of (N, Q, H, W)"),
+            (near(expect(z / T)), "the logits are not probabilities: apply softmax over the bins"),
+            (near(want.flip(1)), "a and b are swapped: centers[:, 0] is a, centers[:, 1] is b"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=1e-3, rtol=1e-4, hints=hints)

@@ -149,6 +149,19 @@ def test_generation_is_deterministic_and_check_detects_drift(course, tmp_path, c
     assert (out / "01_tiny.ipynb").read_bytes() == first and not (out / "99_old.ipynb").exists()
 
 
+def test_nbgrader_source_marks_tasks_and_answers(course, tmp_path):
+    written = assign.write_nbgrader_source(course / "solutions", tmp_path / "source")
+    assert written == [tmp_path / "source" / "01_tiny" / "01_tiny.ipynb"]
+    nb = nbformat.read(written[0], as_version=4)
+    meta = [c.metadata.get("nbgrader") for c in nb.cells]
+    assert meta[3] == {"grade": True, "solution": False, "locked": True, "points": 2,
+                       "grade_id": "task_1", "schema_version": 3, "task": False}
+    assert meta[7]["points"] == 3 and "### BEGIN HIDDEN TESTS" in nb.cells[7].source
+    assert all(meta[i]["solution"] and not meta[i]["grade"] for i in (2, 4, 6, 8))
+    assert meta[0] is None and meta[1] is None
+    assert len({m["grade_id"] for m in meta if m}) == 7  # nbgrader needs them unique
+
+
 @pytest.mark.parametrize("source, problem", [
     ("x = 1\n### BEGIN SOLUTION\ny = 2", "never closed"),
     ("### END SOLUTION", "without its BEGIN"),
@@ -268,6 +281,37 @@ def test_check_forward_shape():
     assert "batch dimension" in failure(checks.check_forward_shape, lambda x: model(x).squeeze())
 
 
+def test_build_says_not_implemented_instead_of_a_traceback():
+    class TinyCNN(torch.nn.Module):
+        def __init__(self, width=16):
+            super().__init__()
+            raise NotImplementedError()
+
+    def blocks(cin, cout=4):
+        raise TypeError("no such layer")
+
+    not_yet = "not implemented yet: write TinyCNN above, then re-run this cell"
+    assert failure(checks.check_forward_shape, TinyCNN) == not_yet
+    assert failure(checks.build, TinyCNN, width=8) == not_yet
+    assert failure(checks.build, blocks, 3, cout=8).startswith(
+        "blocks raised TypeError for blocks(3, cout=8): no such layer")
+    assert isinstance(checks.build(torch.nn.Conv2d, 3, 8, kernel_size=3), torch.nn.Conv2d)
+
+
+def test_check_constant_baseline():
+    checks.check_constant_baseline(lambda y_train, y_test: ((y_test - y_train.mean()) ** 2).mean())
+    checks.check_constant_baseline(lambda y_train, y_test: float(((y_test - y_train.mean()) ** 2)
+                                                                 .mean()))
+    assert "predict y_train.mean()" in failure(checks.check_constant_baseline,
+                                               lambda a, b: ((b - b.mean()) ** 2).mean())
+    assert "mean absolute error" in failure(checks.check_constant_baseline,
+                                            lambda a, b: (b - a.mean()).abs().mean())
+    assert "square root" in failure(checks.check_constant_baseline,
+                                    lambda a, b: ((b - a.mean()) ** 2).mean().sqrt())
+    assert "measure it on y_test" in failure(checks.check_constant_baseline,
+                                             lambda a, b: ((a - a.mean()) ** 2).mean())
+
+
 def psnr(pred, target):  # notebook 02's
     mse = ((pred - target) ** 2).flatten(1).mean(dim=1)
     return 10 * torch.log10(1.0 / mse.clamp_min(1e-10))
@@ -288,6 +332,8 @@ def test_check_encoder_decoder():
     assert "Sigmoid" in failure(checks.check_encoder_decoder, ae.encoder, ae.decoder[:-1])
     assert "expected shape (2, 4, 4, 4), got (2, 32, 4, 4)" in failure(
         checks.check_encoder_decoder, ae.encoder[:-1], ae.decoder, code_shape=(2, 4, 4, 4))
+    assert failure(checks.check_encoder_decoder, ae.encoder, ae.decoder[:-1],
+                   name="Autoencoder").startswith("decoder (Autoencoder.decoder): outputs in")
 
 
 def test_check_unet_forward():
@@ -371,8 +417,65 @@ def test_check_gray_baseline():
                                            lambda rgb: rgb.mean(1, keepdim=True).expand_as(rgb))
 
 
+@needs_color
+def test_check_colorize():
+    from colorlab import color
+
+    def colorize(model, rgb, scale=color.AB_SCALE, to_rgb=True):
+        L = color.rgb_to_lab(rgb)[:, :1]
+        lab = torch.cat([L, model(L / 100) * scale], dim=1)
+        return color.lab_to_rgb(lab) if to_rgb else lab
+
+    checks.check_colorize(colorize)
+    assert "multiply by AB_SCALE" in failure(checks.check_colorize,
+                                             lambda m, rgb: colorize(m, rgb, scale=1))
+    assert "that is Lab" in failure(checks.check_colorize,
+                                    lambda m, rgb: colorize(m, rgb, to_rgb=False))
+    assert "divide L by 100" in failure(checks.check_colorize, lambda m, rgb: colorize(
+        lambda L: m(L * 100), rgb))
+    assert "(N, 1, H, W), got (2, 3, 8, 8)" in failure(checks.check_colorize,
+                                                       lambda m, rgb: m(rgb))
+
+
+def test_check_rebalancing_weights():
+    from colorlab.bins import rebalancing_weights
+
+    def raw(prior, lam):
+        return 1 / ((1 - lam) * prior + lam / len(prior))
+
+    checks.check_rebalancing_weights(rebalancing_weights)
+    assert "not scaled" in failure(checks.check_rebalancing_weights, raw)
+    assert "so that sum(w) = 1" in failure(checks.check_rebalancing_weights,
+                                           lambda p, lam: raw(p, lam) / raw(p, lam).sum())
+    assert "lam weighs the uniform part" in failure(
+        checks.check_rebalancing_weights, lambda p, lam: rebalancing_weights(p, 1 - lam))
+    assert "the inverse of the mix" in failure(
+        checks.check_rebalancing_weights, lambda p, lam: 1 / raw(p, lam) / (p / raw(p, lam)).sum())
+
+
+def test_check_annealed_mean():
+    from colorlab.bins import AbBins
+
+    def annealed_mean(logits, centers, T, dim=1):
+        return torch.einsum("nqhw,qc->nchw", (logits / T).softmax(dim), centers)
+
+    checks.check_annealed_mean(annealed_mean)
+    checks.check_annealed_mean(lambda z, c, T: AbBins(c, torch.ones(len(c))).decode(z, T))
+    assert "temperature is missing" in failure(checks.check_annealed_mean,
+                                               lambda z, c, T: annealed_mean(z, c, 1.0))
+    assert "don't multiply" in failure(checks.check_annealed_mean,
+                                       lambda z, c, T: annealed_mean(z * T * T, c, T))
+    assert "most likely bin" in failure(checks.check_annealed_mean,
+                                        lambda z, c, T: c[z.argmax(1)].movedim(-1, 1))
+    assert "wrong dimension" in failure(checks.check_annealed_mean,
+                                        lambda z, c, T: annealed_mean(z, c, T, dim=0))
+    assert "channels-first?" in failure(checks.check_annealed_mean,
+                                        lambda z, c, T: annealed_mean(z, c, T).movedim(1, -1))
+
+
 # ---------------------------------------------------------------------------------------------
-# The course's own solutions/ (one case per notebook; none yet: no cases)
+# The course's own solutions/: each in sync with its exercise, full marks for the solution, zero
+# for the exercise; a submission with deliberate mistakes gets partial marks
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_exercise_in_sync(solution):
@@ -388,3 +491,18 @@ def test_solution_full_marks_exercise_zero(solution):
     failed = [f"{t['id']}: {t['message']}" for t in full["tasks"] if t["status"] != "pass"]
     assert full["score"] == full["max"] > 0, f"{solution.name} lost points: {failed}"
     assert empty["score"] == 0 and not empty.get("error"), assign.format_report([empty])
+
+
+def test_mistakes_get_partial_marks_with_specific_messages():
+    """Exercise 03 as a student might hand it in: the transfer curves right, XYZ channels-last,
+    L off by 16 (no -16), and a and b with flipped signs on the way back."""
+    path = ROOT / "tests" / "fixtures" / "03_lab_color_math_mistakes.ipynb"
+    (result,) = assign.grade([path], ROOT / "solutions")
+    assert (result["score"], result["max"], result["status"]) == (2, 9, "ok")
+    assert scores(result) == {"3.1": 2, "3.2": 0, "3.3": 0, "3.4": 0}
+    messages = {t["id"]: t["message"] for t in result["tasks"]}
+    assert messages["3.2"].startswith("rgb_to_xyz: expected shape (2, 3, 4, 4), got (2, 4, 4, 3)")
+    assert "channels-first?" in messages["3.2"]
+    assert messages["3.3"].startswith("xyz_to_lab: L is 16 too high everywhere: did you forget "
+                                      "the -16?")
+    assert messages["3.4"].startswith("lab_to_rgb: a and b have the wrong sign")
