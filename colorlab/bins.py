@@ -173,14 +173,17 @@ class AbBins:
 
         ``T = 1``: the mean of the predicted distribution (safe but desaturated, like L1);
         ``T -> 0``: the center of the most likely bin (vivid but patchy); Zhang et al. use 0.38.
+        Computed in float32 with autocast off, so a bf16 forward pass (``evaluate`` on a GPU)
+        gives the same ab as decoding its logits outside autocast.
         """
         if logits.shape[1] != len(self):
             raise ValueError(f"decode expects (N, {len(self)}, H, W) logits, one per bin, got "
                              f"{tuple(logits.shape)}: was the model built with out_ch=len(bins)?")
         if T <= 1e-6:
             return self.centers.to(logits.device)[logits.argmax(1)].movedim(-1, 1)
-        return torch.einsum("nqhw,qc->nchw", self.probs(logits, T),
-                            self.centers.to(logits.device))
+        with torch.autocast(logits.device.type, enabled=False):  # einsum would run in bf16
+            return torch.einsum("nqhw,qc->nchw", self.probs(logits, T),
+                                self.centers.to(logits.device))
 
     def grid(self, values: torch.Tensor) -> torch.Tensor:
         """(Q,) per-bin values -> (n, n) on the ab grid (rows: a, columns: b), NaN where no bin;

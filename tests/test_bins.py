@@ -117,6 +117,14 @@ def test_low_temperature_gives_the_mode_and_t1_the_mean(bins):
     assert chroma[0] < chroma[1] < chroma[2]
 
 
+def test_decode_is_float32_under_autocast(bins):
+    logits = torch.randn(2, len(bins), 4, 4, generator=torch.Generator().manual_seed(6)) * 3
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        inside = bins.decode(logits.bfloat16(), 0.38)
+    assert inside.dtype == torch.float32
+    assert torch.allclose(inside, bins.decode(logits.bfloat16(), 0.38), atol=1e-4)
+
+
 def test_decode_shapes(bins):
     out = bins.decode(torch.randn(3, len(bins), 8, 12), 0.38)
     assert out.shape == (3, 2, 8, 12)
