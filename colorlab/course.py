@@ -26,7 +26,7 @@ def find_summary(nb) -> str:
 
 
 def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True,
-               notebooks=None) -> list[dict]:
+               notebooks=None, cell_timeout: float = 1800) -> list[dict]:
     """Execute ``notebooks/*.ipynb`` (those whose name contains ``only``, if given) into
     ``out_dir`` (default ``build/course/``), export HTML, write and print the summary table.
 
@@ -48,12 +48,16 @@ def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True,
         t0 = time.perf_counter()
         status = "ok"
         try:
+            # the timeout turns a stuck cell (a kernel reply that never comes) into a failure
             pm.execute_notebook(path, target, parameters=params, kernel_name="python3",
-                                cwd=str(path.parent), progress_bar=False)
+                                cwd=str(path.parent), progress_bar=False,
+                                execution_timeout=cell_timeout)
         except pm.PapermillExecutionError as err:
             status = f"FAILED in cell {err.exec_count}: {err.ename}: {err.evalue}"[:200]
+        except Exception as err:  # a timeout or a dead kernel: report it, go on with the next
+            status = f"FAILED: {type(err).__name__}: {err}"[:200]
         seconds = time.perf_counter() - t0
-        nb = nbformat.read(target, as_version=4)
+        nb = nbformat.read(target if target.exists() else path, as_version=4)
         if html:
             body, _ = HTMLExporter().from_notebook_node(nb)
             target.with_suffix(".html").write_text(body, encoding="utf-8")

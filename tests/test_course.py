@@ -30,3 +30,16 @@ def test_course_runs_notebooks_and_collects_summaries(tmp_path):
     assert (out / "01_ok.html").is_file() and (out / "02_broken.ipynb").is_file()
     rows = run_course("smoke", out_dir=out, notebooks=src, only="01", html=False)
     assert [r["notebook"] for r in rows] == ["01_ok"] and rows[0]["summary"] == "mode smoke"
+
+
+def test_course_stuck_cell_times_out_and_the_run_goes_on(tmp_path):
+    src = tmp_path / "notebooks"
+    src.mkdir()
+    notebook(src / "01_stuck.ipynb", "import time\ntime.sleep(60)")
+    notebook(src / "02_ok.ipynb", 'from colorlab.notebook import summary\nsummary("fine")')
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit):
+        run_course("smoke", out_dir=out, notebooks=src, html=False, cell_timeout=3)
+    summary = (out / "summary.md").read_text()
+    assert "01_stuck" in summary and "FAILED" in summary
+    assert "| 02_ok |" in summary and "fine" in summary
