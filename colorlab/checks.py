@@ -420,11 +420,6 @@ def check_encoder_decoder(encoder, decoder, x_shape=(2, 3, 32, 32), code_shape=N
 # ---------------------------------------------------------------------------------------------
 # 03: color spaces (references: colorlab.color)
 # ---------------------------------------------------------------------------------------------
-M_RGB_TO_XYZ = [[0.4124564, 0.3575761, 0.1804375],
-                [0.2126729, 0.7151522, 0.0721750],
-                [0.0193339, 0.1191920, 0.9503041]]
-
-
 def _color():
     try:
         from colorlab import color
@@ -557,11 +552,12 @@ def check_rgb_to_xyz(fn) -> None:
     def hints(args, want):
         import torch
 
-        linear = _matrix(np.linalg.inv(M_RGB_TO_XYZ), torch.as_tensor(want))  # what the ref used
+        m = _color().RGB_TO_XYZ.numpy()
+        linear = _matrix(np.linalg.inv(m), torch.as_tensor(want))  # what the reference used
         return [
-            (near(_matrix(np.transpose(M_RGB_TO_XYZ), linear)),
+            (near(_matrix(m.T, linear)),
              "the matrix is transposed: XYZ = M @ rgb, with rows of M giving X, Y and Z"),
-            (near(_matrix(M_RGB_TO_XYZ, args[0])), "did you forget to linearize "
+            (near(_matrix(m, args[0])), "did you forget to linearize "
              "first? the matrix applies to linear RGB (srgb_to_linear)"),
         ]
 

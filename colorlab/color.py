@@ -257,6 +257,17 @@ def lab_to_rgb(lab: torch.Tensor, clip: bool = True) -> torch.Tensor:
     return _in_slices(lambda x: xyz_to_rgb(lab_to_xyz(x), clip=clip), lab)
 
 
+def grayscale(rgb: torch.Tensor) -> torch.Tensor:
+    """The image in black and white: its own L with a = b = 0, back to sRGB.
+
+    rgb: (..., 3, H, W) float in [0, 1] -> (..., 3, H, W) float in [0, 1] with R = G = B (to
+    about 1e-4: the rounded matrix puts white a hair off D65). This is the grayscale baseline of
+    notebooks 03-05: exactly the input's lightness, no color.
+    """
+    lab = rgb_to_lab(rgb)
+    return lab_to_rgb(torch.cat([lab[..., :1, :, :], torch.zeros_like(lab[..., 1:, :, :])], dim=-3))
+
+
 # ----------------------------------------------------------------------------------------------
 # Network inputs and targets; uint8 images
 # ----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from .color import AB_SCALE, lab_to_rgb, rgb_to_lab
+from .color import AB_SCALE, grayscale, lab_to_rgb, rgb_to_lab
 from .data import _to_rgb
 from .models import UNet, from_config
 from .train import load_checkpoint
@@ -250,8 +250,7 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
         print(f"wrote {path}")
         if compare:
             original = (rgb * 255).round().byte().permute(1, 2, 0).numpy()
-            gray = (lab_to_rgb(torch.cat([rgb_to_lab(rgb)[:1], torch.zeros(2, *rgb.shape[1:])]))
-                    * 255).round().byte().permute(1, 2, 0).numpy()
+            gray = (grayscale(rgb) * 255).round().byte().permute(1, 2, 0).numpy()
             panels = {"input (gray)": gray, "colorized": result}
             if np.abs(original.astype(int) - gray.astype(int)).mean() > 1:  # it had color
                 panels["original"] = original

@@ -387,7 +387,7 @@ def test_color_checks_name_the_mistake():
                                    lambda x: ((x + 0.055) / 1.055) ** 2.4)
     assert "0.0031308" in failure(checks.check_linear_to_srgb, lambda x: torch.where(
         x <= 0.04045, 12.92 * x, 1.055 * x.clamp_min(0) ** (1 / 2.4) - 0.055))
-    m = torch.tensor(checks.M_RGB_TO_XYZ)
+    m = color.RGB_TO_XYZ
     assert "transposed" in failure(checks.check_rgb_to_xyz, lambda x: torch.einsum(
         "ij,...jhw->...ihw", m.T, color.srgb_to_linear(x)))
     assert "-16" in failure(checks.check_xyz_to_lab, offset(color.xyz_to_lab, [16.0, 0, 0]))

@@ -308,3 +308,13 @@ def test_runs_on_cuda():
     lab = rgb_to_lab(x.cuda())
     assert lab.is_cuda and torch.allclose(lab.cpu(), rgb_to_lab(x), atol=1e-3)
     assert torch.allclose(lab_to_rgb(lab).cpu(), x, atol=1e-4)
+
+
+def test_grayscale_keeps_lightness_and_drops_color():
+    rgb = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    gray = color.grayscale(rgb)
+    assert gray.shape == rgb.shape and 0 <= gray.min() and gray.max() <= 1
+    assert (gray - gray.mean(dim=1, keepdim=True)).abs().max() < 1e-3  # R = G = B
+    lab, lab_gray = color.rgb_to_lab(rgb), color.rgb_to_lab(gray)
+    assert torch.allclose(lab_gray[:, 0], lab[:, 0], atol=1e-6)   # same L
+    assert lab_gray[:, 1:].abs().max() < 1e-3                      # no color
