@@ -52,7 +52,8 @@ class AbBins:
             float(step), float(limit)
         self.prior = self._smoothed_prior()
         self.weights = rebalancing_weights(self.prior, self.lam)
-        self._build_candidates()
+        self._n = round(2 * self.limit / self.step) + 1
+        self._cands: dict[int, torch.Tensor] = {}  # k -> candidate table, built when first used
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -95,8 +96,9 @@ class AbBins:
 
     def to(self, device) -> AbBins:
         """Move every tensor to ``device`` (in place); returns self."""
-        for name in ("centers", "counts", "prior", "weights", "_cand"):
+        for name in ("centers", "counts", "prior", "weights"):
             setattr(self, name, getattr(self, name).to(device))
+        self._cands = {k: table.to(device) for k, table in self._cands.items()}
         return self
 
     def __len__(self) -> int:
@@ -114,27 +116,29 @@ class AbBins:
         p = torch.exp(-d2 / (2 * self.sigma**2)) @ p   # Gaussian blur over the kept bins
         return p / p.sum()
 
-    def _build_candidates(self) -> None:
+    def _candidates(self, k: int) -> torch.Tensor:
         """For each grid cell, the bins that can be among the k nearest of any point in it.
 
         A point lies within r = step/sqrt(2) of its cell center c, so a bin farther than
         d_k(c) + 2r from c can never be among its k nearest: keeping the M nearest bins of every
         cell (M = the largest such count) makes :meth:`_nearest` exact at a cost of M distances.
+        Returns (n*n, M) bin indices; one table per k, built the first time it is needed.
         """
-        n = round(2 * self.limit / self.step) + 1
-        axis = torch.linspace(-self.limit, self.limit, n, device=self.centers.device)
-        cells = torch.cartesian_prod(axis, axis)                       # (n*n, 2)
-        d, order = torch.cdist(cells, self.centers).sort(dim=1)       # (n*n, Q)
-        k = min(self.k, len(self))
-        reach = d[:, k - 1 : k] + self.step * math.sqrt(2) + 1e-4
-        m = int((d <= reach).sum(dim=1).max())
-        self._cand, self._n = order[:, :m].contiguous(), n           # (n*n, M) bin indices
+        if k not in self._cands:
+            axis = torch.linspace(-self.limit, self.limit, self._n, device=self.centers.device)
+            cells = torch.cartesian_prod(axis, axis)                       # (n*n, 2)
+            d, order = torch.cdist(cells, self.centers).sort(dim=1)       # (n*n, Q)
+            reach = d[:, k - 1 : k] + self.step * math.sqrt(2) + 1e-4
+            m = int((d <= reach).sum(dim=1).max())
+            self._cands[k] = order[:, :m].contiguous()
+        return self._cands[k]
 
     # ------------------------------------------------------------------ encoding
     def _nearest(self, ab: torch.Tensor, k: int):
         """ab (N, 2, H, W) -> (idx (N, k, H, W) long, d2 (N, k, H, W)), nearest first."""
         pts = ab.float().movedim(-3, -1)                                # (N, H, W, 2)
-        cand = self._cand.to(ab.device)[_cell(pts, self.step, self.limit, self._n)]  # (N,H,W,M)
+        table = self._candidates(k).to(ab.device)
+        cand = table[_cell(pts, self.step, self.limit, self._n)]        # (N, H, W, M)
         diff = pts.unsqueeze(-2) - self.centers.to(ab.device)[cand]    # (N, H, W, M, 2)
         d2, j = diff.pow(2).sum(-1).topk(k, dim=-1, largest=False)     # sorted ascending
         return cand.gather(-1, j).movedim(-1, -3), d2.movedim(-1, -3)
@@ -144,13 +148,21 @@ class AbBins:
         return self._nearest(ab, 1)[0].squeeze(-3)
 
     def encode_soft(self, ab: torch.Tensor, k: int | None = None, sigma: float | None = None):
-        """The k (default 5) nearest bins, weighted by a Gaussian of the distance (sigma 5).
+        """The k nearest bins, weighted by a Gaussian of the distance (default ``self.sigma``, 5).
 
         ab (N, 2, H, W) -> (idx (N, k, H, W) long, w (N, k, H, W) float summing to 1 over k),
-        nearest first. Use :meth:`dense` to expand it to a full (N, Q, H, W) distribution.
+        nearest first. ``k``: default ``self.k`` (5), or Q if there are fewer bins; exact for any
+        k from 1 to Q; a k above Q (there are only Q bins) or below 1 raises ValueError. Use
+        :meth:`dense` to expand it to a full (N, Q, H, W) distribution.
         """
-        k, sigma = k or self.k, sigma or self.sigma
-        idx, d2 = self._nearest(ab, min(k, len(self)))
+        k = min(self.k, len(self)) if k is None else int(k)
+        sigma = sigma or self.sigma
+        if not 1 <= k <= len(self):
+            raise ValueError(f"encode_soft(k={k}): k must be between 1 and the number of bins, "
+                             f"Q = {len(self)}, because a pixel cannot have more than Q nearest "
+                             f"bins. Pass a smaller k (the default is {self.k}), or fit the bins "
+                             "on more varied data to get more of them.")
+        idx, d2 = self._nearest(ab, k)
         return idx, torch.softmax(-d2 / (2 * sigma**2), dim=-3)
 
     def dense(self, soft) -> torch.Tensor:

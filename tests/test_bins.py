@@ -159,3 +159,23 @@ def test_loss_closure_trains_and_state_round_trips(bins):
     back = AbBins.from_state(torch.load(buf, weights_only=True))
     assert torch.equal(back.centers, bins.centers) and torch.allclose(back.weights, bins.weights)
     assert back.lam == bins.lam
+
+
+def test_encode_soft_is_exact_for_any_k_and_refuses_more_than_q(bins):
+    """k above the default 5 used a candidate table built for k = 5: k = 20 returned wrong bins
+    and k = 50 crashed inside topk. Now each k gets its own table; k > Q is a clear error."""
+    ab = (torch.rand(2, 2, 12, 12, generator=torch.Generator().manual_seed(7)) - 0.5) * 220
+    dist = torch.cdist(ab.movedim(1, -1).reshape(-1, 2), bins.centers)
+    for k in (1, 5, 8, 20, len(bins)):
+        idx, w = bins.encode_soft(ab, k=k)
+        assert idx.shape == w.shape == (2, k, 12, 12)
+        got = dist.gather(1, idx.movedim(1, -1).reshape(-1, k))  # distances of the chosen bins
+        want = dist.topk(k, dim=1, largest=False).values
+        assert torch.allclose(got, want, atol=1e-4), k  # the k nearest (ties: any of them)
+        assert torch.allclose(w.sum(1), torch.ones(2, 12, 12))
+    assert bins.encode_soft(ab, k=5)[0].shape[1] == 5  # the default table still works after
+    for k in (len(bins) + 1, 0):
+        with pytest.raises(ValueError, match=f"between 1 and the number of bins, Q = {len(bins)}"):
+            bins.encode_soft(ab, k=k)
+    few = AbBins(torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]), torch.ones(3))
+    assert few.encode_soft(ab)[0].shape[1] == 3  # the default k = 5 is capped at Q = 3
