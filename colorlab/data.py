@@ -182,31 +182,78 @@ def _image_files(folder: Path) -> list[Path]:
     return [Path(f) for f in sorted(found)]
 
 
+SPLITS = ("train", "test")  # folder names that are splits, never classes
+
+
+def _subfolders(folder: Path) -> list[str]:
+    return sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
+
+
+def _loose_images(folder: Path) -> list[Path]:
+    """Image files directly in ``folder`` (not in a subfolder), hidden ones skipped."""
+    return sorted(f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")
+                  and f.name.lower().endswith(IMAGE_EXTENSIONS))
+
+
+def _named(paths, n: int = 3) -> str:
+    shown = ", ".join(p.name for p in paths[:n])
+    return f"{len(paths)} image(s) ({shown}{', ...' if len(paths) > n else ''})"
+
+
 def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
     """Every image in a folder, as size x size (shorter side resized, centre cropped).
 
-    Layouts: ``path/[train|test]/[class]/image``. With ``split`` and a ``path/split/`` folder,
-    only that folder is read; with ``split`` and no such folder, every 10th file (sorted, per
-    class: the 10th, 20th, ...) is held out as ``"test"``, the rest is ``"train"``. If the
-    folder has subfolders, each is a class (labels 0, 1, ... in sorted name order); otherwise
-    labels are None. Files are read in sorted order (hidden ones skipped); one that cannot be
-    read is skipped with a warning naming it. Pixels are converted as in :func:`read_image`.
+    The layout rules (also in data/README.md); nothing is ever left out silently:
+
+    1. Splits. ``train/`` and ``test/`` subfolders are splits, never classes. ``split="train"``
+       (or ``"test"``) reads ``path/train/`` (``path/test/``); if that folder is missing but the
+       other one exists, FileNotFoundError. With neither, every 10th file (sorted, per class: the
+       10th, 20th, ...) is held out as ``"test"`` and the rest is ``"train"``. ``split=None``
+       reads everything: the folder itself, or its only split folder when it has just
+       ``train/`` or just ``test/``; with both, ValueError (pass a split). When split folders
+       exist, images anywhere else under ``path`` would be ignored, so that is a ValueError too.
+    2. Classes. If the folder read has subfolders, each is a class (labels 0, 1, ... in sorted
+       name order) and every image must be inside one: an image file directly beside class
+       subfolders is a ValueError naming it (move it into a class folder). Without subfolders,
+       labels are None.
+    3. Files. Read in sorted order, recursively, hidden files and folders skipped; one that
+       cannot be read is skipped with a warning naming it; no readable image at all is a
+       FileNotFoundError. Pixels are converted as in :func:`read_image`.
     """
     root = Path(path).expanduser()
-    if split not in (None, "train", "test"):
+    if split not in (None, *SPLITS):
         raise ValueError(f"split must be None, 'train' or 'test', got {split!r}")
     if not root.is_dir():
         raise FileNotFoundError(f"There is no folder {root}; pass the folder of your images.")
+    present = [s for s in SPLITS if (root / s).is_dir()]
+    if present:  # split folders: nothing may hide beside them
+        stray = _loose_images(root) + [f for d in _subfolders(root) if d not in SPLITS
+                                       for f in _image_files(root / d)]
+        if stray:
+            raise ValueError(
+                f"{root} has {'/ and '.join(present)}/ split folder(s) and also "
+                f"{_named(stray)} outside them, which would be ignored. Move every image into "
+                f"{root / present[0]}/ (or into test/), or point at a folder without train/ and "
+                "test/.")
     folder, holdout = root, None
-    if split and (root / split).is_dir():
+    if split and split in present:
         folder = root / split
-    elif split and ((root / "train").is_dir() or (root / "test").is_dir()):
-        raise FileNotFoundError(f"{root} has no {split}/ subfolder (it has train/ or test/).")
+    elif split and present:
+        raise FileNotFoundError(f"{root} has no {split}/ subfolder (it has {present[0]}/): add "
+                                f"{root / split}/, or pass split={present[0]!r}.")
     elif split:
         holdout = split
-    elif (root / "train").is_dir() and (root / "test").is_dir():
+    elif len(present) == 2:
         raise ValueError(f"{root} has train/ and test/ subfolders: pass split='train' or 'test'.")
-    classes = sorted(d.name for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
+    elif present:
+        folder = root / present[0]  # its only split: all the images there are
+    classes = _subfolders(folder)
+    if classes and (loose := _loose_images(folder)):
+        raise ValueError(
+            f"{folder} has class subfolders ({', '.join(classes[:5])}"
+            f"{', ...' if len(classes) > 5 else ''}) and also {_named(loose)} beside them, which "
+            "belong to no class and would be ignored. Move them into a class subfolder (or into "
+            "a folder of their own), or remove the subfolders to read the images unlabelled.")
     files, labels = [], []
     for label, sub in enumerate(classes or ["."]):
         found = _image_files(folder / sub)
@@ -223,8 +270,10 @@ def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
             warnings.warn(f"Skipped {f}: it cannot be read as an image ({e}).", stacklevel=2)
     if not ok.any():
         held = " (test: every 10th file, so it needs 10 or more)" if holdout else ""
-        raise FileNotFoundError(f"No readable image in {folder}{held}; looked for "
-                                f"{', '.join(IMAGE_EXTENSIONS)} files, in class subfolders if any.")
+        found = f"{len(files)} image file(s), none readable" if files else "no image files"
+        raise FileNotFoundError(f"No readable image in {folder}{held}: {found} (looked for "
+                                f"{', '.join(IMAGE_EXTENSIONS)}, in class subfolders if any). "
+                                "Put images there, or pass the folder that has them.")
     images = torch.from_numpy(out if ok.all() else out[ok]).permute(0, 3, 1, 2).contiguous()
     held = f", every 10th file held out as test ({split})" if holdout else ""
     return ImageSet(images, torch.tensor(labels)[torch.from_numpy(ok)] if classes else None,
@@ -448,6 +497,8 @@ class Batches:
     one). ``flip``: each sample is mirrored left-right with probability 1/2, the same way in every
     tensor; only tensors with 3 or more dims (N, ..., W) are flipped, labels are left alone. The
     randomness comes from ``seed`` (its own ``generator``) or else torch's global CPU generator.
+    Batches that would yield nothing (zero samples, or ``drop_last`` with fewer samples than
+    ``batch_size``) raise ValueError naming the sizes, rather than loop over nothing.
     """
 
     def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = True,
@@ -458,6 +509,17 @@ class Batches:
                              f"lengths {[len(t) for t in tensors]}.")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        n = len(tensors[0])
+        if n == 0:
+            raise ValueError("Batches got 0 samples (tensors of shape "
+                             f"{tuple(tensors[0].shape)}), so every pass would be an empty loop "
+                             "that trains nothing. Check the data loaded (its size, the split, a "
+                             "take(n) with n = 0) before making batches.")
+        if drop_last and n < batch_size:
+            raise ValueError(f"Batches has {n} samples, fewer than batch_size={batch_size}, and "
+                             "drop_last=True drops that one incomplete batch, so every pass "
+                             f"would yield nothing. Use batch_size <= {n}, drop_last=False, or "
+                             "more data.")
         self.tensors = tuple(t.to(device) if device is not None else t for t in tensors)
         self.batch_size, self.shuffle, self.flip = batch_size, shuffle, flip
         self.drop_last = drop_last

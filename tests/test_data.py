@@ -308,6 +308,45 @@ def test_image_folder_splits_and_classes(tmp_path):
         data.image_folder(tmp_path)
 
 
+def test_image_folder_only_train_is_a_split_not_a_class(tmp_path):
+    """split=None with only train/: its images, labelled by ITS class folders ("train" used to
+    become the one class, and its class folders were flattened into it)."""
+    for cls, n in (("cat", 2), ("dog", 3)):
+        for i in range(n):
+            _write(tmp_path / "train" / cls / f"{i}.png", (i, 0, 0))
+    every = data.image_folder(tmp_path, size=4)
+    assert every.classes == ["cat", "dog"] and every.labels.tolist() == [0, 0, 1, 1, 1]
+    assert str(tmp_path / "train") in every.source
+    assert data.image_folder(tmp_path, "train", size=4).labels.tolist() == [0, 0, 1, 1, 1]
+    with pytest.raises(FileNotFoundError, match="no test/ subfolder .*split='train'"):
+        data.image_folder(tmp_path, "test", size=4)
+
+
+def test_image_folder_refuses_images_that_would_vanish(tmp_path):
+    """Image files beside class subfolders, or beside train/ and test/, were silently left out;
+    now they are a ValueError that names them and says what to do."""
+    _write(tmp_path / "cat" / "0.png")
+    _write(tmp_path / "dog" / "0.png")
+    _write(tmp_path / "loose.png")
+    (tmp_path / "notes.txt").write_text("not an image: fine")
+    for split in (None, "train", "test"):
+        with pytest.raises(ValueError, match=r"class subfolders \(cat, dog\) and also 1 image\(s\) "
+                           r"\(loose.png\) beside them.*Move them into a class subfolder"):
+            data.image_folder(tmp_path, split, size=4)
+    (tmp_path / "loose.png").unlink()
+    assert data.image_folder(tmp_path, size=4).classes == ["cat", "dog"]
+
+    split_root = tmp_path / "splits"
+    _write(split_root / "train" / "a.png")
+    _write(split_root / "test" / "b.png")
+    _write(split_root / "c.png")
+    _write(split_root / "extra" / "d.png")
+    for split in (None, "train", "test"):
+        with pytest.raises(ValueError, match=r"train/ and test/ split folder\(s\) and also 2 "
+                           r"image\(s\) \(c.png, d.png\) outside them"):
+            data.image_folder(split_root, split, size=4)
+
+
 def test_image_folder_flat_and_holdout(tmp_path):
     for i in range(20):
         _write(tmp_path / f"{i:02d}.png", (i, 0, 0), size=(12, 8))
@@ -443,3 +482,14 @@ def test_batches_are_reproducible():
     assert isinstance(Batches(x, batch_size=8, seed=1).generator, torch.Generator)
     with pytest.raises(ValueError, match="same length"):
         Batches(x, torch.arange(3), batch_size=8)
+
+
+def test_batches_that_would_yield_nothing_say_so():
+    """Zero samples, or drop_last with fewer samples than a batch: a ValueError naming the
+    sizes, instead of an empty loop (and a ZeroDivisionError later, when averaging a loss)."""
+    with pytest.raises(ValueError, match=r"0 samples \(tensors of shape \(0, 3, 2, 2\)\)"):
+        Batches(torch.zeros(0, 3, 2, 2), torch.zeros(0), batch_size=8)
+    with pytest.raises(ValueError, match="5 samples, fewer than batch_size=8, and drop_last"):
+        Batches(torch.zeros(5, 3, 2, 2), batch_size=8, drop_last=True)
+    assert len(Batches(torch.zeros(5, 3, 2, 2), batch_size=8)) == 1  # without drop_last: fine
+    assert len(Batches(torch.zeros(8, 3, 2, 2), batch_size=8, drop_last=True)) == 1
