@@ -15,6 +15,11 @@ import argparse
 import json
 import sys
 
+# colorlab.infer.WORK_SIZE_RULE, copied so that --help does not import torch (tests/test_infer.py
+# checks that the two agree)
+WORK_SIZE_RULE = ("default: 4x the checkpoint's training size (128 for a 32-px model such as "
+                  "notebook 04's), at most 512; 128 if the checkpoint does not record its size")
+
 
 # ---------------------------------------------------------------------------------------------
 # course (colorlab.course), colorize and train (colorlab.infer)
@@ -105,7 +110,7 @@ def main(argv=None) -> int:
     p.add_argument("--compare", action="store_true",
                    help="also write gray | colorized | original side by side")
     p.add_argument("--work-size", type=int, default=None,
-                   help="shorter side at which ab is predicted (default 256)")
+                   help="shorter side (px) at which ab is predicted; " + WORK_SIZE_RULE)
     p.set_defaults(handler=_colorize)
 
     p = commands.add_parser("train", help="train the UNet colorizer on a folder of images",

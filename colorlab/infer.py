@@ -22,9 +22,27 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from .color import AB_SCALE, grayscale, lab_to_rgb, rgb_to_lab
 from .data import _to_rgb
 from .models import UNet, from_config
-from .train import load_checkpoint
+from .train import _load_weights, load_checkpoint, strip_prefixes
 
-DEFAULT_WORK_SIZE = 256
+# The default working size. A model trained on whole images (CIFAR-10's objects, or whole photos
+# cut to the training size) has learnt what objects look like at about its training size: shown a
+# photo at a much larger size it sees texture, not objects. So the photo's shorter side goes to
+# WORK_SIZE_FACTOR x the training size stored in the checkpoint (ckpt["config"]["size"]): 128 for
+# notebook 04's 32-px CIFAR-10 model. At most MAX_WORK_SIZE (memory, and a model trained on 256-px
+# photos needs no more); DEFAULT_WORK_SIZE when the model does not say its training size.
+WORK_SIZE_FACTOR = 4
+MAX_WORK_SIZE = 512
+DEFAULT_WORK_SIZE = 128
+WORK_SIZE_RULE = (f"default: {WORK_SIZE_FACTOR}x the checkpoint's training size (128 for a "
+                  f"32-px model such as notebook 04's), at most {MAX_WORK_SIZE}; "
+                  f"{DEFAULT_WORK_SIZE} if the checkpoint does not record its size")
+
+
+def default_work_size(train_size: int | None) -> int:
+    """The working size for a model trained at ``train_size`` px (see :data:`WORK_SIZE_RULE`)."""
+    if not train_size:
+        return DEFAULT_WORK_SIZE
+    return min(MAX_WORK_SIZE, WORK_SIZE_FACTOR * int(train_size))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,9 +53,10 @@ def to_rgb_tensor(image) -> torch.Tensor:
 
     image: a path or a PIL image (any mode: gray, 16-bit, RGBA composited on white, palette,
     CMYK, with its EXIF orientation applied, as :func:`colorlab.data.read_image`); a numpy
-    array (H, W), (H, W, 3) or (H, W, 4) (alpha dropped): uint8 in [0, 255], uint16 in
-    [0, 65535] or float in [0, 1]; or a tensor (H, W), (1, H, W) or (3, H, W), uint8 or float
-    in [0, 1].
+    array (H, W), (H, W, 2) (gray + alpha), (H, W, 3) or (H, W, 4) (RGBA): uint8 in [0, 255],
+    uint16 in [0, 65535] or float in [0, 1]; or a tensor (H, W), (C, H, W) with C = 1, 2, 3 or
+    4, uint8 or float in [0, 1]. Alpha is always composited on white, as for a PIL image, so an
+    RGBA array and the same RGBA image give the same L.
     """
     if isinstance(image, (str, Path)):
         with Image.open(image) as img:
@@ -46,8 +65,8 @@ def to_rgb_tensor(image) -> torch.Tensor:
     if isinstance(image, Image.Image):
         image = np.asarray(_to_rgb(ImageOps.exif_transpose(image)))
     if isinstance(image, np.ndarray):
-        if image.ndim == 3 and image.shape[-1] in (3, 4):
-            image = image[..., :3].transpose(2, 0, 1)
+        if image.ndim == 3 and image.shape[-1] in (2, 3, 4):
+            image = image.transpose(2, 0, 1)  # (C, H, W); alpha is composited below
         scale = {"uint8": 255, "uint16": 65535}.get(image.dtype.name)
         if scale is None and image.dtype.kind != "f":
             raise TypeError(f"Cannot colorize a numpy array of dtype {image.dtype}: use uint8, "
@@ -60,10 +79,15 @@ def to_rgb_tensor(image) -> torch.Tensor:
     x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
     if x.dim() == 2:
         x = x[None]
-    if x.dim() != 3 or x.shape[0] not in (1, 3):
+    if x.dim() != 3 or x.shape[0] not in (1, 2, 3, 4):
         raise ValueError(f"Cannot colorize an image of shape {tuple(image.shape)}: tensors are "
-                         "(H, W), (1, H, W) or (3, H, W); numpy arrays (H, W) or (H, W, 3).")
-    return x.expand(3, -1, -1).clamp(0, 1)
+                         "(H, W) or (C, H, W), numpy arrays (H, W) or (H, W, C), with C = 1 "
+                         "(gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA). Pass one image at a "
+                         "time.")
+    x = x.clamp(0, 1)
+    if x.shape[0] in (2, 4):  # composite on white, like PIL images (colorlab.data.read_image)
+        x = x[:-1] * x[-1:] + (1 - x[-1:])
+    return x.expand(3, -1, -1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,8 +148,11 @@ def colorize(model, image, work_size: int | None = None) -> np.ndarray:
     image: a path, PIL image, numpy array or tensor, in any mode (see :func:`to_rgb_tensor`);
         color inputs are reduced to their L first, so only the lightness is used.
     work_size: the shorter side at which ab is predicted; default the model's ``work_size``
-        attribute (the training image size, set by :func:`load_colorizer`), else 256. Pick it so
-        objects appear at about the scale the model was trained on.
+        attribute (set by :func:`load_colorizer` to :func:`default_work_size` of the training
+        size: 4x, so 128 for notebook 04's 32-px model), else :data:`DEFAULT_WORK_SIZE` (128).
+        Pick it so objects appear at about the scale the model was trained on.
+
+    The model is run in eval mode and put back in the mode it was in, even if it fails.
 
     L comes from the full-resolution photo; ab is predicted on L resized (antialiased) to the
     working size, upsampled bilinearly, and put back on the full L; colors the screen cannot
@@ -145,9 +172,11 @@ def colorize(model, image, work_size: int | None = None) -> np.ndarray:
     was_training = getattr(model, "training", False)
     if isinstance(model, torch.nn.Module):
         model.eval()
-    ab = model(small.clamp(0, 1)).float()
-    if was_training:
-        model.train()
+    try:
+        ab = model(small.clamp(0, 1)).float()
+    finally:
+        if isinstance(model, torch.nn.Module):
+            model.train(was_training)
     ab = F.interpolate(ab, size=(H, W), mode="bilinear", align_corners=False)[0]
     lab = fit_to_gamut(torch.cat([L, ab * AB_SCALE]))
     out = (lab_to_rgb(lab) * 255).round().clamp(0, 255).byte()
@@ -161,9 +190,12 @@ def load_colorizer(checkpoint, device="cpu") -> UNet:
     """Rebuild the colorizer saved in ``checkpoint`` (written by ``colorlab.train.fit``) from
     ``ckpt["config"]["model"]``, load its weights, and return it in eval mode on ``device``.
 
-    ``model.work_size`` is set to the image size it was trained at (for :func:`colorize`).
-    Raises FileNotFoundError (no file) or ValueError (not a checkpoint, no model configuration,
-    not a UNet(in_ch=1, out_ch=2) colorizer, weights that do not fit), each saying what to do.
+    ``model.train_size`` is the image size it was trained at (``ckpt["config"]["size"]``, or
+    None), and ``model.work_size`` the size :func:`colorize` predicts at by default
+    (:func:`default_work_size`: 4x the training size). The file is read once, with
+    ``torch.load(weights_only=True)``. Raises FileNotFoundError (no file) or ValueError (not a
+    checkpoint, no model configuration, not a UNet(in_ch=1, out_ch=2) colorizer, weights that do
+    not fit), each saying what to do.
     """
     ckpt = load_checkpoint(checkpoint)
     config = (ckpt.get("config") or {}).get("model")
@@ -178,8 +210,10 @@ def load_colorizer(checkpoint, device="cpu") -> UNet:
                          "UNet(in_ch=1, out_ch=2) that maps L to ab (notebook 04, or `python -m "
                          "colorlab train`). Pass that checkpoint instead.")
     model = from_config(config)
-    load_checkpoint(checkpoint, model)
-    model.work_size = (ckpt.get("config") or {}).get("size")
+    _load_weights(model, strip_prefixes(ckpt["model"]), Path(checkpoint))
+    size = (ckpt.get("config") or {}).get("size")
+    model.train_size = int(size) if isinstance(size, (int, float)) and size > 0 else None
+    model.work_size = default_work_size(model.train_size)
     return model.to(device).eval()
 
 

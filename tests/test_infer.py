@@ -6,12 +6,14 @@ import torch
 from PIL import Image
 from torch import nn
 
+from colorlab import infer
 from colorlab.__main__ import main
 from colorlab.color import rgb_to_lab
 from colorlab.data import sample_photos
 from colorlab.infer import (
     colorize,
     colorize_command,
+    default_work_size,
     fit_to_gamut,
     load_colorizer,
     to_rgb_tensor,
@@ -73,7 +75,7 @@ def test_colorize_keeps_shape_and_luminance(model, photo):
     out = colorize(model, photo, work_size=32)
     assert out.shape == (123, 77, 3) and out.dtype == np.uint8
     assert (lightness(out) - lightness(photo)).abs().mean() <= 1
-    assert model.work_size == 16  # from the checkpoint: the training size
+    assert (model.train_size, model.work_size) == (16, 64)  # from the checkpoint: 4 x 16
     assert colorize(model, photo).shape == (123, 77, 3)
 
 
@@ -179,8 +181,92 @@ def test_train_command(tmp_path, capsys):
     assert main(["train", "--data", str(folder), "--size", "16", "--epochs", "1", "--out",
                  str(out), "--batch-size", "8", "--base", "4", "--depth", "2"]) == 0
     assert "PSNR" in capsys.readouterr().out
-    assert load_colorizer(out / "best.pt").work_size == 16
+    assert load_colorizer(out / "best.pt").train_size == 16
     assert train_command(folder, size=20, epochs=1, out=out, depth=3) == 1
     assert "multiple of" in capsys.readouterr().err
     assert train_command(tmp_path / "nothing", size=16, epochs=1, out=out, depth=2) == 1
     assert "nothing" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# the default working size, RGBA, the model's mode, reading the checkpoint once
+# ---------------------------------------------------------------------------------------------
+def test_help_states_the_real_work_size_default(capsys):
+    """--help said "default 256" while colorize used the training size (32 for notebook 04)."""
+    with pytest.raises(SystemExit) as done:
+        main(["colorize", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert infer.WORK_SIZE_RULE in text
+    assert "4x the checkpoint's training size (128 for a 32-px model" in text
+    assert (default_work_size(32), default_work_size(16), default_work_size(256)) == (128, 64, 512)
+    assert default_work_size(None) == infer.DEFAULT_WORK_SIZE == 128
+
+
+def test_notebook_04_checkpoint_on_a_megapixel_photo(tmp_path):
+    """A model trained at 32 px (notebook 04) predicts a 1000 x 1000 photo at 128 px by default
+    (whole objects at about 4x the scale it learnt), not at 32 (a thumbnail) nor at 256 or the
+    full size (texture it never saw whole); L stays the photo's own."""
+    unet = UNet(1, 2, base=4, depth=3)
+    save_checkpoint(tmp_path / "nb04.pt", unet, config={"model": unet.config, "size": 32})
+    model = load_colorizer(tmp_path / "nb04.pt")
+    assert (model.train_size, model.work_size) == (32, 128)
+    seen = []
+    model.register_forward_pre_hook(lambda module, args: seen.append(tuple(args[0].shape)))
+    big = np.asarray(Image.fromarray(sample_photos()["astronaut"]).resize((1000, 1000)))
+    out = colorize(model, Image.fromarray(big).convert("L"))
+    assert seen == [(1, 1, 128, 128)] and out.shape == (1000, 1000, 3)
+    assert (lightness(out) - lightness(np.asarray(Image.fromarray(big).convert("L")))
+            ).abs().mean() <= 1
+    save_checkpoint(tmp_path / "nosize.pt", unet, config={"model": unet.config})
+    assert load_colorizer(tmp_path / "nosize.pt").work_size == infer.DEFAULT_WORK_SIZE
+
+
+def test_rgba_array_and_rgba_image_give_the_same_lightness(photo):
+    """An RGBA numpy array had its alpha dropped while the same PIL image was composited on
+    white: two different L for one photo. Both composite on white now (tensors too)."""
+    alpha = np.linspace(0, 255, photo.shape[1], dtype=np.uint8)[None, :].repeat(len(photo), 0)
+    rgba = np.dstack([photo, alpha])
+    from_image = lightness(Image.fromarray(rgba, "RGBA"))
+    for name, image in {"uint8 array": rgba, "float array": rgba / 255.0,
+                        "uint16 array": rgba.astype(np.uint16) * 257,
+                        "uint8 tensor (4, H, W)": torch.from_numpy(rgba).permute(2, 0, 1)}.items():
+        assert (lightness(image) - from_image).abs().max() < 0.5, name
+    assert (lightness(rgba) - lightness(photo)).abs().max() > 10  # alpha really mattered
+    gray_alpha = np.dstack([np.asarray(Image.fromarray(photo).convert("L")), alpha])
+    la = lightness(Image.fromarray(gray_alpha, "LA"))
+    assert (lightness(gray_alpha) - la).abs().max() < 0.5
+
+
+class Broken(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.ones(1))
+
+    def forward(self, L):
+        raise RuntimeError("deliberately broken")
+
+
+def test_colorize_leaves_the_model_in_the_mode_it_found(model, photo):
+    broken = Broken().train()
+    with pytest.raises(RuntimeError, match="deliberately broken"):
+        colorize(broken, photo, work_size=16)
+    assert broken.training  # restored even though forward failed
+    for mode in (True, False):
+        model.train(mode)
+        colorize(model, photo, work_size=16)
+        assert model.training is mode
+    model.eval()
+
+
+def test_load_colorizer_reads_the_file_once(checkpoint, monkeypatch):
+    calls = []
+    real = torch.load
+
+    def counting(*args, **kwargs):
+        calls.append(args[0] if args else kwargs.get("f"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", counting)
+    loaded = load_colorizer(checkpoint)
+    assert len(calls) == 1 and not loaded.training
