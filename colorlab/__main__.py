@@ -27,7 +27,11 @@ WORK_SIZE_RULE = ("default: 4x the checkpoint's training size (128 for a 32-px m
 def _course(args) -> int:
     from .course import run_course
 
-    run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
+    try:
+        run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -91,12 +95,12 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("course", help="run every notebook into build/course/",
-                            description="Execute notebooks/*.ipynb with papermill (MODE auto: "
+                            description="Execute ./notebooks/*.ipynb with papermill (MODE auto: "
                             "quick on a CPU, full on a GPU), export HTML, and write each "
                             "notebook's headline figure to build/course/summary.md.")
     p.add_argument("--mode", default="auto", choices=["auto", "smoke", "quick", "full"])
     p.add_argument("--only", help="run only notebooks whose file name contains this")
-    p.add_argument("--out", help="output folder (default build/course/)")
+    p.add_argument("--out", help="output folder (default build/course/ in the current folder)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML export")
     p.set_defaults(handler=_course)
 

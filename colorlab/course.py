@@ -2,6 +2,9 @@
 
 Each notebook ends by calling :func:`colorlab.notebook.summary`, which prints one line starting
 with ``Summary:``; this runner collects those lines into ``build/course/summary.md``.
+
+Paths are relative to the current folder (``make course`` runs from the repository root), never
+to the package's own location, so an installed colorlab works from any course folder.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ import os
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "Summary: "
 
 
@@ -29,6 +31,8 @@ def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True,
                notebooks=None, cell_timeout: float = 1800) -> list[dict]:
     """Execute ``notebooks/*.ipynb`` (those whose name contains ``only``, if given) into
     ``out_dir`` (default ``build/course/``), export HTML, write and print the summary table.
+    ``notebooks`` and ``out_dir`` default to ``notebooks/`` and ``build/course/`` in the current
+    folder.
 
     Returns one dict per notebook: ``{"notebook", "seconds", "summary"}``. Raises SystemExit(1)
     after running them all if any notebook failed."""
@@ -36,11 +40,16 @@ def run_course(mode: str = "auto", out_dir=None, only=None, html: bool = True,
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    out_dir = Path(out_dir or ROOT / "build" / "course")
+    out_dir = Path(out_dir or Path.cwd() / "build" / "course")
     out_dir.mkdir(parents=True, exist_ok=True)
     params = {} if mode == "auto" else {"MODE": mode}
     rows = []
-    for path in sorted(Path(notebooks or ROOT / "notebooks").glob("*.ipynb")):
+    folder = Path(notebooks or Path.cwd() / "notebooks")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"There is no folder {folder}, so there are no notebooks to run. "
+                                "Run this from the course's root folder (the one holding "
+                                "notebooks/), or pass the notebooks folder.")
+    for path in sorted(folder.glob("*.ipynb")):
         if only and only not in path.name:
             continue
         target = out_dir / path.name

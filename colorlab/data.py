@@ -30,7 +30,6 @@ import torch.nn.functional as F
 from PIL import Image, ImageCms, ImageOps
 from tqdm.auto import tqdm
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # the default; see data_dir()
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
 CIFAR10_FILE, CIFAR10_DIR = "cifar-10-python.tar.gz", "cifar-10-batches-py"
@@ -47,10 +46,32 @@ SAMPLE_MIN_STD = 4.0       # ... cut into patches (stride size/2); near-flat one
 RESAMPLE = Image.Resampling.BICUBIC  # antialiased when shrinking
 
 
+def source_checkout() -> Path | None:
+    """The repository root when colorlab runs from a source checkout (``pip install -e .`` or
+    plain imports from the repo), else None (an installed package, in site-packages). A checkout
+    is recognized by the package's parent folder holding ``pyproject.toml`` and a ``data/``
+    folder."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "data").is_dir() else None
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder: ``$XDG_CACHE_HOME/colorlab`` (when set to an absolute path),
+    else ``~/.cache/colorlab``."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "colorlab"
+
+
 def data_dir() -> Path:
-    """Where downloads go: ``$COLORLAB_DATA`` if set, else the repository's ``data/``."""
+    """Where downloads go: ``$COLORLAB_DATA`` if set; else the repository's ``data/`` in a source
+    checkout (:func:`source_checkout`); else the per-user :func:`cache_dir`. Never inside an
+    installed package (site-packages). The rule is in data/README.md."""
     env = os.environ.get("COLORLAB_DATA")
-    return Path(env).expanduser() if env else DATA_DIR
+    if env:
+        return Path(env).expanduser()
+    root = source_checkout()
+    return root / "data" if root is not None else cache_dir()
 
 
 class DownloadError(RuntimeError):

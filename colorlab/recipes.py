@@ -17,13 +17,19 @@ import torch
 import torch.nn.functional as F
 
 from .color import denormalize_lab, images_to_lab, lab_to_rgb, normalize_lab
-from .data import Batches
+from .data import Batches, source_checkout
 from .device import device_name, seed_everything
 from .metrics import ssim
 from .models import UNet
 from .train import fit
 
-REPORTS = Path(__file__).resolve().parents[1] / "reports"
+
+def reports_dir() -> Path:
+    """Where :func:`write_report` writes by default: the repository's ``reports/`` in a source
+    checkout (the notebooks run with cwd ``notebooks/``), else ``./reports`` in the current
+    folder (an installed package never writes into site-packages)."""
+    root = source_checkout()
+    return root / "reports" if root is not None else Path.cwd() / "reports"
 
 
 def lab_tensors(images, device=None, batch_size: int = 4096):
@@ -128,9 +134,10 @@ def write_report(name: str, record: dict, device=None, folder=None) -> tuple[Pat
     it (``.md``: one row per entry, nested dicts flattened as ``outer.inner``).
 
     record: JSON-serializable figures (device, data, epochs, seconds, images/s, metrics, ...).
-    folder: default the repository's ``reports/``. Returns the two paths.
+    folder: default :func:`reports_dir` (the repository's ``reports/`` in a source checkout,
+    else ``./reports``). Returns the two paths.
     """
-    folder = Path(folder) if folder is not None else REPORTS
+    folder = Path(folder) if folder is not None else reports_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{name}-{device_slug(device)}"
     json_path, md_path = folder / f"{stem}.json", folder / f"{stem}.md"
