@@ -34,6 +34,18 @@ CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
 CIFAR10_FILE, CIFAR10_DIR = "cifar-10-python.tar.gz", "cifar-10-batches-py"
 CIFAR10_FILES = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch", "batches.meta"]
+# The md5 of every file of the official python release, once extracted (the same values as
+# torchvision's CIFAR10 train_list / test_list / meta). A file is unpickled only if it matches:
+# unpickling a file from an unknown source can run any code.
+CIFAR10_FILE_MD5 = {
+    "data_batch_1": "c99cafc152244af753f735de768cd75f",
+    "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+    "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
+    "data_batch_4": "634d18415352ddfa80567beed471001a",
+    "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
+    "test_batch": "40351d587109b95175f43aff81a1287e",
+    "batches.meta": "5ff9c542aee3614f3951f8cda6e48888",
+}
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm",
                     ".pgm", ".pbm", ".pnm", ".tga")
 # The photographs (not drawings) that scikit-image ships in its wheel, so no download is needed.
@@ -370,13 +382,37 @@ def _extract(archive: Path, dest: Path) -> None:
             os.replace(Path(tmp) / CIFAR10_DIR, dest / CIFAR10_DIR)
 
 
+_VERIFIED: dict[tuple, str] = {}  # (path, size, mtime) -> md5 already checked: hash once a run
+
+
+def _verify_cifar_files(folder: Path, names, archive: Path) -> None:
+    """Refuse (DownloadError) to go on unless every file in ``names`` has its official md5."""
+    for name in names:
+        path = folder / name
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        want = CIFAR10_FILE_MD5.get(name)
+        got = _VERIFIED.get(key) or _md5(path)
+        if want is not None and got == want:
+            _VERIFIED[key] = got
+            continue
+        expected = f"expected {want}" if want else "a file the official release does not have"
+        reason = f"{path} is not the official CIFAR-10 file (md5 {got}, {expected})"
+        raise DownloadError(
+            f"{reason}: it was not read, because unpickling a file from an unknown source can run "
+            f"any code. To get the real data, delete the folder {folder} and run again: "
+            f"{archive.name} is then extracted again if it is in {archive.parent} (md5-checked), "
+            f"or downloaded. {_by_hand(archive)}", reason)
+
+
 def cifar10(root=None, split: str = "train", download: bool = True) -> ImageSet:
     """CIFAR-10 (50,000 train / 10,000 test images, 32 x 32, 10 classes) as an ImageSet.
 
     Reads ``root/cifar-10-batches-py/`` (root: :func:`data_dir` by default); if missing,
     extracts ``root/cifar-10-python.tar.gz`` after checking its md5; if that is missing too,
-    downloads it from :data:`CIFAR10_URL` (``download=True``). Raises :class:`DownloadError`
-    with what to do when it cannot.
+    downloads it from :data:`CIFAR10_URL` (``download=True``). Every extracted file is checked
+    against :data:`CIFAR10_FILE_MD5` before it is unpickled: a folder from an unknown source is
+    refused, not read. Raises :class:`DownloadError` with what to do when it cannot.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
@@ -393,10 +429,12 @@ def cifar10(root=None, split: str = "train", download: bool = True) -> ImageSet:
             raise DownloadError(f"{reason}: delete it so it is downloaded again. "
                                 f"{_by_hand(archive)}", reason)
         _extract(archive, root)
+    names = CIFAR10_FILES[:5] if split == "train" else ["test_batch"]
+    _verify_cifar_files(folder, [*names, "batches.meta"], archive)
     data, labels = [], []
-    for name in CIFAR10_FILES[:5] if split == "train" else ["test_batch"]:
+    for name in names:
         with open(folder / name, "rb") as f:
-            batch = pickle.load(f, encoding="bytes")  # trusted: the md5-checked official file
+            batch = pickle.load(f, encoding="bytes")  # trusted: md5-checked just above
         data.append(np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32))
         labels += batch[b"labels"]
     with open(folder / "batches.meta", "rb") as f:

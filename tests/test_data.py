@@ -7,6 +7,7 @@ import struct
 import tarfile
 import warnings
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,6 +65,14 @@ def check_cifar(ds, expected, split):
     assert "CIFAR-10" in ds.source and f"{len(labels):,} images" in ds.source
 
 
+def trust(monkeypatch, root):
+    """Put the md5s of the fake extracted files under ``root`` in the table of known files, as
+    if they were the official ones (all fixture archives hold the same, seeded, files)."""
+    folder = next(Path(root).rglob(data.CIFAR10_DIR))
+    monkeypatch.setattr(data, "CIFAR10_FILE_MD5", {
+        name: hashlib.md5((folder / name).read_bytes()).hexdigest() for name in data.CIFAR10_FILES})
+
+
 def no_leftovers(root):
     return not [p for p in root.rglob("*") if p.name.endswith(".part") or ".extract-" in p.name]
 
@@ -71,6 +80,7 @@ def no_leftovers(root):
 def test_cifar10_from_tarball(tmp_path, fixture_tar, monkeypatch):
     path, md5, expected = fixture_tar
     monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    trust(monkeypatch, tmp_path / "fixture")
     root = tmp_path / "root"
     root.mkdir()
     (root / data.CIFAR10_FILE).write_bytes(path.read_bytes())
@@ -81,6 +91,7 @@ def test_cifar10_from_tarball(tmp_path, fixture_tar, monkeypatch):
 
 def test_cifar10_from_extracted_folder(tmp_path, fixture_tar, monkeypatch):
     _, _, expected = fixture_tar
+    trust(monkeypatch, tmp_path / "fixture")
     monkeypatch.setattr(data, "CIFAR10_URL", "file:///nonexistent/never-used.tar.gz")
     monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "fixture" / "src"))
     assert data.data_dir() == tmp_path / "fixture" / "src"
@@ -94,6 +105,7 @@ def test_cifar10_downloads_via_url_and_checks_md5(tmp_path, fixture_tar, monkeyp
     path, md5, expected = fixture_tar
     monkeypatch.setattr(data, "CIFAR10_URL", path.as_uri())
     monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    trust(monkeypatch, tmp_path / "fixture")
     root = tmp_path / "downloads"
     check_cifar(data.cifar10(root, "train"), expected, "train")
     assert (root / data.CIFAR10_FILE).read_bytes() == path.read_bytes() and no_leftovers(root)
@@ -115,6 +127,57 @@ def test_cifar10_refuses_damaged_local_archive(tmp_path, fixture_tar):
     with pytest.raises(DownloadError, match="damaged") as err:
         data.cifar10(path.parent, "train")
     assert md5 in str(err.value) and data.CIFAR10_MD5 in str(err.value)
+
+
+class Payload:
+    """A pickle that runs code when unpickled: it would create the file ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+def test_cifar10_extracted_files_of_unknown_origin_are_never_unpickled(tmp_path, fixture_tar,
+                                                                      monkeypatch):
+    """An already-extracted cifar-10-batches-py/ used to be unpickled unchecked. Now each file's
+    md5 must match the official release's, or nothing is read, and the error says what to do."""
+    root = tmp_path / "fixture" / "src"  # the fake files, extracted; the real md5 table
+    unpickled = []
+    monkeypatch.setattr(data.pickle, "load", lambda *a, **k: unpickled.append(a) or {})
+    with pytest.raises(DownloadError, match="not the official CIFAR-10 file") as err:
+        data.cifar10(root, "train", download=False)
+    message = str(err.value)
+    assert "data_batch_1" in message and data.CIFAR10_FILE_MD5["data_batch_1"] in message
+    assert f"delete the folder {root / data.CIFAR10_DIR} and run again" in message
+    assert data.CIFAR10_URL in message and unpickled == []  # the how-to, and nothing read
+    monkeypatch.undo()
+
+    trust(monkeypatch, tmp_path / "fixture")  # the same files, once their md5s are "known"
+    assert len(data.cifar10(root, "test", download=False)) == 3
+    marker = tmp_path / "pwned"  # a file replaced by one that runs code: refused, not run
+    (root / data.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps(Payload(marker)))
+    with pytest.raises(DownloadError, match="test_batch is not the official"):
+        data.cifar10(root, "test", download=False)
+    assert not marker.exists()
+    (root / data.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps({}))
+    monkeypatch.setitem(data.CIFAR10_FILE_MD5, "test_batch", None)  # unknown md5: refused too
+    with pytest.raises(DownloadError, match="a file the official release does not have"):
+        data.cifar10(root, "test", download=False)
+
+
+def test_cifar10_md5_table_is_the_official_release():
+    """The values torchvision's CIFAR10 uses (train_list, test_list, meta)."""
+    assert data.CIFAR10_FILE_MD5 == {
+        "data_batch_1": "c99cafc152244af753f735de768cd75f",
+        "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+        "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
+        "data_batch_4": "634d18415352ddfa80567beed471001a",
+        "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
+        "test_batch": "40351d587109b95175f43aff81a1287e",
+        "batches.meta": "5ff9c542aee3614f3951f8cda6e48888"}
+    assert set(data.CIFAR10_FILE_MD5) == set(data.CIFAR10_FILES)
 
 
 def _member(name, kind=tarfile.REGTYPE, linkname=""):
@@ -171,6 +234,7 @@ def test_load_dataset_auto(tmp_path, fixture_tar, monkeypatch, capsys):
     notice = capsys.readouterr().out.strip()
     assert len(notice.splitlines()) == 1 and "CIFAR-10" in notice and "sample" in notice
     monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "fixture" / "src"))  # extracted there
+    trust(monkeypatch, tmp_path / "fixture")
     assert data.load_dataset("auto", "train").source.startswith("CIFAR-10 train")
 
 
