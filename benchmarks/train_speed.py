@@ -33,8 +33,11 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
+import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -43,10 +46,11 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
+from colorlab import train
 from colorlab.data import Batches
-from colorlab.device import device_name
+from colorlab.device import cpu_has_bf16, device_name
 from colorlab.models import UNet
-from colorlab.recipes import device_slug
+from colorlab.recipes import device_slug, l1
 
 SETTINGS = {32: {"depth": 3, "batch": 1024}, 256: {"depth": 4, "batch": 64}}
 REFERENCE = {32: 57_000, 256: 870}  # images/s of the reference loop on one H100
@@ -79,48 +83,65 @@ def step_flops(model: torch.nn.Module, batch: int, size: int) -> int:
     return counter.get_total_flops()
 
 
-def bench(size: int, batch: int, steps: int, warmup: int, device: torch.device,
-          compile_mode: str | None = None, fused: bool = False, channels_last: bool = True,
-          base: int = 64) -> dict:
-    """Time ``steps`` training steps of UNet(base, depth for ``size``); return the figures."""
-    depth = SETTINGS[size]["depth"]
-    cuda = device.type == "cuda"
-    amp = torch.bfloat16 if cuda else None
-    channels_last = channels_last and cuda
+def make_runner(size: int, batch: int, device: torch.device, *, base: int = 64,
+                depth: int | None = None, amp: bool | None = None,
+                channels_last: bool | None = None, compile_mode: str | None = None,
+                fused: bool = False, total_steps: int = 1000):
+    """Build UNet(1 -> 2, base, depth), its data and optimizer as ``colorlab.train.fit`` does, and
+    return ``(run, info)``: ``run(count)`` takes ``count`` training steps with
+    ``colorlab.train.train_step`` (the function fit calls), the learning rate written into the
+    param groups each step from ``one_cycle``. ``amp``/``channels_last``: None = fit's defaults."""
+    depth = depth or SETTINGS[size]["depth"]
+    amp_dtype = train.autocast_dtype(device, amp)
+    channels_last = train.default_channels_last(device, channels_last)
+    scaler = torch.amp.GradScaler(device.type) if amp_dtype == torch.float16 else None
     torch.manual_seed(0)
-    n = batch * max(1, min(steps, 16))  # resident data: up to 16 distinct batches, reshuffled
+    n = batch * 16  # resident data: 16 distinct batches, reshuffled
     L = torch.rand(n, 1, size, size, device=device)
     ab = torch.rand(n, 2, size, size, device=device) * 2 - 1
     batches = Batches(L, ab, batch_size=batch, drop_last=True, seed=0)
     model = UNet(1, 2, base=base, depth=depth).to(
         device, memory_format=torch.channels_last if channels_last else torch.preserve_format)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05,
-                                  **({"fused": True} if fused else {}))
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=2e-3,
-                                                    total_steps=warmup + steps + 1)
-    flops = step_flops(model, batch, size)
+    optimizer = train.make_optimizer(model, 2e-3, 0.05, **({"fused": True} if fused else {}))
+    shape = train.one_cycle(total_steps)
     step_model = torch.compile(model, mode=compile_mode) if compile_mode else model
+    def forever():
+        while True:
+            yield from batches
 
-    def step(x, y):
-        if channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-            loss = F.l1_loss(step_model(x).float(), y)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        scheduler.step()
-        return loss.detach()
+    stream, counter = forever(), itertools.count()
 
-    def run(count):
-        done = 0
-        while done < count:
-            for x, y in batches:
-                step(x, y)
-                done += 1
-                if done == count:
-                    break
+    def run(count: int) -> None:
+        for _ in range(count):
+            k = min(next(counter), total_steps - 1)
+            train.train_step(step_model, next(stream), l1, optimizer, amp_dtype=amp_dtype,
+                             channels_last=channels_last, scaler=scaler, lr=2e-3 * shape(k))
 
+    info = {"size": size, "depth": depth, "base": base, "batch": batch,
+            "compile": compile_mode or "no", "fused_adamw": fused, "channels_last": channels_last,
+            "dtype": {None: "float32", torch.bfloat16: "bf16 autocast",
+                      torch.float16: "fp16 autocast"}[amp_dtype],
+            "threads": torch.get_num_threads(),
+            "flops": step_flops(model, batch, size)}
+    return run, info
+
+
+def figures(info: dict, steps: int, seconds: float) -> dict:
+    r = {k: v for k, v in info.items() if k != "flops"}
+    r.update(steps=steps, seconds=round(seconds, 4), ms_per_step=round(1000 * seconds / steps, 3),
+             images_per_s=round(steps * info["batch"] / seconds, 1),
+             gflop_per_image=round(info["flops"] / info["batch"] / 1e9, 3),
+             tflops=round(info["flops"] * steps / seconds / 1e12, 3))
+    return r
+
+
+def bench(size: int, batch: int, steps: int, warmup: int, device: torch.device,
+          compile_mode: str | None = None, fused: bool = False, channels_last=None,
+          base: int = 64, amp=None) -> dict:
+    """Time ``steps`` training steps of fit's step (after ``warmup`` untimed ones, where
+    torch.compile compiles); return the figures."""
+    run, info = make_runner(size, batch, device, base=base, amp=amp, channels_last=channels_last,
+                            compile_mode=compile_mode, fused=fused, total_steps=warmup + steps)
     t0 = time.perf_counter()
     run(warmup)
     sync(device)
@@ -128,16 +149,8 @@ def bench(size: int, batch: int, steps: int, warmup: int, device: torch.device,
     t0 = time.perf_counter()
     run(steps)
     sync(device)
-    seconds = time.perf_counter() - t0
-    images_per_s = steps * batch / seconds
-    return {"size": size, "depth": depth, "base": base, "batch": batch, "steps": steps,
-            "warmup_steps": warmup, "warmup_s": round(warmup_s, 2),
-            "compile": compile_mode or "no", "fused_adamw": fused,
-            "channels_last": channels_last, "dtype": "bf16 autocast" if amp else "float32",
-            "seconds": round(seconds, 4), "ms_per_step": round(1000 * seconds / steps, 3),
-            "images_per_s": round(images_per_s, 1),
-            "gflop_per_image": round(flops / batch / 1e9, 3),
-            "tflops": round(flops * steps / seconds / 1e12, 2)}
+    return {**figures(info, steps, time.perf_counter() - t0), "warmup_steps": warmup,
+            "warmup_s": round(warmup_s, 2)}
 
 
 def line(name: str, r: dict, on_h100_class: bool) -> str:
@@ -180,6 +193,142 @@ def record(device: torch.device, results: list[tuple[str, dict]]) -> tuple[Path,
     return js, md
 
 
+# ---------------------------------------------------------------------------------------------
+# the CPU: quick-mode model, fp32 vs bf16, channels_last, compile, threads (issue 13)
+# ---------------------------------------------------------------------------------------------
+CPU_SWEEP = [  # (name, options); "fp32" is fit's CPU default before issue 13
+    ("fp32", {"amp": False, "channels_last": False}),
+    ("fp32 + channels_last", {"amp": False, "channels_last": True}),
+    ("bf16", {"amp": True, "channels_last": False}),
+    ("bf16 + channels_last", {"amp": True, "channels_last": True}),
+    ("bf16 + channels_last, 1 thread", {"amp": True, "channels_last": True, "threads": 1}),
+    ("bf16 + channels_last + compile", {"amp": True, "channels_last": True,
+                                        "compile": "default"}),
+]
+CPU_MD = RESULTS / "train_speed-cpu.md"
+
+
+def cpu_model() -> str:
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                return text.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def cpu_sweep(bases=(16, 32), batch=64, size=32, depth=3, steps=8, rounds=5,
+              compile_=True) -> list[dict]:
+    """Every CPU_SWEEP variant, each its own model, timed in interleaved rounds (variant A, B,
+    ... then again) so that a busy machine slows them all alike; images/s = the median round.
+    Compiled variants compile during their warm-up (its seconds are reported)."""
+    device, threads = torch.device("cpu"), torch.get_num_threads()
+    out = []
+    for base in bases:
+        runners = []
+        for name, opts in CPU_SWEEP:
+            if opts.get("compile") and not compile_:
+                continue
+            torch.set_num_threads(opts.get("threads", threads))
+            run, info = make_runner(size, batch, device, base=base, depth=depth,
+                                    amp=opts["amp"], channels_last=opts["channels_last"],
+                                    compile_mode=opts.get("compile"))
+            t0 = time.perf_counter()
+            run(3 if opts.get("compile") else 2)  # warm-up (compiles)
+            warm = time.perf_counter() - t0
+            runners.append((name, opts, run, info, warm, []))
+            print(f"  base {base}: {name}: warm-up {warm:.1f} s", flush=True)
+        for _ in range(rounds):
+            for _name, opts, run, _, _, times in runners:
+                torch.set_num_threads(opts.get("threads", threads))
+                t0 = time.perf_counter()
+                run(steps)
+                times.append(time.perf_counter() - t0)
+        torch.set_num_threads(threads)
+        fp32 = None
+        for name, opts, _, info, warm, times in runners:
+            r = figures(info, steps, statistics.median(times))
+            r.update(name=name, threads=opts.get("threads", threads), warmup_s=round(warm, 1),
+                     rounds=rounds)
+            fp32 = fp32 or r["images_per_s"]
+            r["vs_fp32"] = round(r["images_per_s"] / fp32, 2)
+            out.append(r)
+            print(f"{name:>34} | base {base}: {r['images_per_s']:7.0f} images/s, "
+                  f"{r['ms_per_step']:7.1f} ms/step, {r['vs_fp32']:.2f}x fp32", flush=True)
+    return out
+
+
+def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=16, batch=64, seeds=(0, 1)):
+    """Quick-mode L1 UNet (depth 3) trained by colorlab.recipes.train_colorizer in float32 and
+    in bf16 (+ channels_last, the new CPU default) on the same CIFAR-10 subset; val L1 loss."""
+    from colorlab.data import image_folder
+    from colorlab.recipes import train_colorizer
+
+    images = image_folder(data, "train", size=32).take(n_train + n_val, seed=0).images
+    train_images, val_images = images[:n_train], images[n_train:]
+    out = []
+    for seed in seeds:
+        for name, amp, cl in (("fp32", False, False), ("bf16 + channels_last", True, True)):
+            t0 = time.perf_counter()
+            _, hist = train_colorizer(train_images, val_images=val_images, epochs=epochs,
+                                      base=base, depth=3, batch_size=batch, seed=seed,
+                                      progress=False, amp=amp, channels_last=cl)
+            r = {"name": name, "seed": seed, "val_loss": round(hist.last["val_loss"], 5),
+                 "train_loss": round(hist.last["train_loss"], 5),
+                 "seconds": round(time.perf_counter() - t0, 1)}
+            out.append(r)
+            print(f"quality | seed {seed} | {name:>20}: val L1 {r['val_loss']:.5f}, train L1 "
+                  f"{r['train_loss']:.5f}, {r['seconds']:.0f} s", flush=True)
+    return out, dict(data=data, n_train=n_train, n_val=n_val, epochs=epochs, base=base,
+                     batch=batch)
+
+
+def write_section(title: str, body: str) -> Path:
+    """Replace (or add) the ``## title`` section of train_speed-cpu.md; the header (machine) is
+    rewritten, every other section kept as it is."""
+    text = CPU_MD.read_text() if CPU_MD.is_file() else ""
+    parts = text.split("\n## ")
+    sections = {p.split("\n", 1)[0]: p.split("\n", 1)[1] if "\n" in p else "" for p in parts[1:]}
+    sections[title] = "\n" + body.strip() + "\n\n"
+    head = (f"# UNet training speed and quality on the CPU\n\n"
+            f"Machine: {cpu_model()}, {os.cpu_count()} cores, torch {torch.__version__} "
+            f"(bf16 in hardware: {'yes' if cpu_has_bf16() else 'no'}; torch threads "
+            f"{torch.get_num_threads()}). Written by `python benchmarks/train_speed.py "
+            f"--cpu-sweep --record` and `--quality DATA --record`; each section says when.\n\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    CPU_MD.write_text(head + "".join(f"## {k}\n{v}" for k, v in sections.items()).rstrip() + "\n")
+    return CPU_MD
+
+
+def speed_table(rows: list[dict], command: str) -> str:
+    lines = [f"{time.strftime('%Y-%m-%d %H:%M')}, `{command}`. Fit's step "
+             "(`colorlab.train.train_step`: autocast forward, L1, backward, AdamW in two groups, "
+             "the learning rate written each step) on UNet(1 -> 2, base, depth 3), 32x32, batch "
+             f"{rows[0]['batch']}, random data resident in memory. Variants timed side by side "
+             f"in {rows[0]['rounds']} interleaved rounds of {rows[0]['steps']} steps; the "
+             "median round. `fp32` is fit's CPU default before issue 13.", "",
+             "| base | variant | images/s | ms/step | vs fp32 | warm-up s |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['base']} | {r['name']} | {r['images_per_s']:,.0f} | "
+                     f"{r['ms_per_step']:.1f} | {r['vs_fp32']:.2f}x | {r['warmup_s']} |")
+    return "\n".join(lines)
+
+
+def quality_table(rows: list[dict], cfg: dict, command: str) -> str:
+    lines = [f"{time.strftime('%Y-%m-%d %H:%M')}, `{command}`. `colorlab.recipes."
+             f"train_colorizer` (L1, UNet base {cfg['base']}, depth 3, batch {cfg['batch']}, "
+             f"{cfg['epochs']} epochs, one-cycle), {cfg['n_train']:,} training and "
+             f"{cfg['n_val']:,} validation images drawn from the CIFAR-10 training split "
+             f"({cfg['data']}); validation L1 in normalized ab (lower is better).", "",
+             "| seed | precision | val L1 | train L1 | seconds |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['seed']} | {r['name']} | {r['val_loss']:.5f} | "
+                     f"{r['train_loss']:.5f} | {r['seconds']:.0f} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -199,7 +348,29 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true",
                         help="merge the results into benchmarks/results/train_speed-<device>.*")
     parser.add_argument("--device", default=None, help="default: cuda if available, else cpu")
+    parser.add_argument("--cpu-sweep", action="store_true",
+                        help="the CPU table: base 16 and 32, fp32/bf16, channels_last, compile")
+    parser.add_argument("--no-compile", action="store_true", help="--cpu-sweep without compile")
+    parser.add_argument("--rounds", type=int, default=5, help="--cpu-sweep rounds (5)")
+    parser.add_argument("--quality", metavar="DATA",
+                        help="fp32 vs bf16 validation loss, training on this image folder")
+    parser.add_argument("--epochs", type=int, default=3, help="--quality epochs (3)")
     args = parser.parse_args(argv)
+    command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None
+                                                             else sys.argv[1:])
+    if args.cpu_sweep or args.quality:
+        print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; torch {torch.__version__}, "
+              f"{torch.get_num_threads()} threads; bf16 in hardware: {cpu_has_bf16()}")
+        if args.cpu_sweep:
+            rows = cpu_sweep(steps=args.steps if args.steps != 50 else 8, rounds=args.rounds,
+                             compile_=not args.no_compile)
+            if args.record:
+                print(f"recorded in {write_section('Speed', speed_table(rows, command))}")
+        if args.quality:
+            rows, cfg = quality(args.quality, epochs=args.epochs)
+            if args.record:
+                print(f"recorded in {write_section('Quality', quality_table(rows, cfg, command))}")
+        return 0
 
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
@@ -230,7 +401,8 @@ def main(argv=None) -> int:
             try:
                 r = bench(size, batch, args.steps, warmup, device, compile_mode=compile_mode,
                           fused=opts.get("fused", False),
-                          channels_last=not args.no_channels_last, base=args.base)
+                          channels_last=False if args.no_channels_last else None,
+                          base=args.base)
             except Exception as err:  # one failing variant (e.g. out of memory) must not end it
                 print(f"{label:>44} | {size}x{size}: FAILED ({type(err).__name__}: "
                       f"{str(err).splitlines()[0][:160]})")

@@ -1,8 +1,10 @@
 """The one training loop every notebook uses, and checkpoints.
 
-``fit`` is plain PyTorch: AdamW, a one-cycle learning-rate schedule, optional gradient
-accumulation, bf16 autocast and channels_last on CUDA, a progress bar, checkpoints you can
-resume from. No callbacks, no framework: read it top to bottom.
+``fit`` is plain PyTorch: AdamW, a learning rate that is a pure function of the step (one-cycle
+by default), optional gradient accumulation, mixed precision and channels_last where the
+hardware runs them fast (CUDA; CPUs with bf16), a progress bar, checkpoints you can resume
+from. ``train_step`` is one step of it, shared with benchmarks/train_speed.py. No callbacks, no
+framework: read it top to bottom.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-PREFIXES = ("module.", "_orig_mod.", "net.")  # DataParallel, torch.compile, wrapper modules
+from .device import autocast_dtype, default_channels_last  # noqa: F401  (part of this API)
+
+PREFIXES = ("_orig_mod.", "module.")  # what torch.compile and DataParallel/DDP add to keys
 
 
 class History:
@@ -81,41 +85,61 @@ def _rng_state(batches) -> dict:
 
 
 def _set_rng_state(state: dict, batches) -> None:
+    """Restore what :func:`_rng_state` saved. Generators take CPU ByteTensors only, wherever
+    the checkpoint was loaded to, so every state goes through the CPU first."""
+    def cpu(t):
+        return t.to("cpu", torch.uint8)
+
     random.setstate(state["python"])
     kind, keys, *rest = state["numpy"]
-    np.random.set_state((kind, keys.numpy(), *rest))
-    torch.set_rng_state(state["torch"])
+    np.random.set_state((kind, keys.cpu().numpy(), *rest))
+    torch.set_rng_state(cpu(state["torch"]))
     if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        torch.cuda.set_rng_state_all([cpu(t) for t in state["cuda"]])
     gen = getattr(batches, "generator", None)
     if "batches" in state and isinstance(gen, torch.Generator):
-        gen.set_state(state["batches"])
+        gen.set_state(cpu(state["batches"]))
 
 
 def save_checkpoint(path, model: nn.Module, **state) -> Path:
-    """Write ``{"model": state_dict, **state}`` to ``path`` atomically (temporary file, rename),
-    so a crash mid-write never leaves a broken checkpoint behind. Returns the path."""
+    """Write ``{"model": state_dict, **state}`` to ``path`` atomically: into a temporary file,
+    flushed to the disk (fsync), then renamed, so a crash never leaves a broken checkpoint and
+    an error leaves no temporary file behind. Returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    torch.save({"model": _unwrap(model).state_dict(), **state}, tmp)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            torch.save({"model": _unwrap(model).state_dict(), **state}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
 def _unwrap(model: nn.Module) -> nn.Module:
-    return getattr(model, "_orig_mod", model)  # torch.compile wraps the model
+    """The model inside torch.compile's and DataParallel/DDP's wrappers."""
+    model = getattr(model, "_orig_mod", model)
+    if isinstance(model, (nn.DataParallel, nn.parallel.DistributedDataParallel)):
+        model = model.module
+    return getattr(model, "_orig_mod", model)
 
 
-def strip_prefixes(state_dict: dict) -> dict:
-    """Remove wrapper prefixes (``module.``, ``_orig_mod.``, ``net.``) from every key."""
+def strip_prefixes(state_dict: dict, own_keys=None) -> dict:
+    """Remove the prefixes wrappers add (:data:`PREFIXES`: ``_orig_mod.``, ``module.``) from the
+    keys. With ``own_keys`` (the model's own state-dict keys), a key the model has is kept as it
+    is: a model whose own submodule is called ``module`` still loads its checkpoint."""
+    own = set(own_keys or ())
     out = {}
     for key, value in state_dict.items():
-        changed = True
+        changed = key not in own
         while changed:
             changed = False
             for prefix in PREFIXES:
-                if key.startswith(prefix):
+                if key.startswith(prefix) and key not in own:
                     key, changed = key[len(prefix) :], True
         out[key] = value
     return out
@@ -123,9 +147,9 @@ def strip_prefixes(state_dict: dict) -> dict:
 
 def load_checkpoint(path, model: nn.Module | None = None, map_location="cpu") -> dict:
     """Load a checkpoint safely (``torch.load(weights_only=True)``) and, if ``model`` is given,
-    its weights into it. Accepts a full checkpoint or a bare state dict, with or without wrapper
-    prefixes. A checkpoint of another architecture raises a ``ValueError`` that names the first
-    mismatching keys and shapes. Returns the checkpoint dict."""
+    its weights into it. Accepts a full checkpoint or a bare state dict, saved with or without
+    a torch.compile or DataParallel wrapper. A checkpoint of another architecture raises a
+    ``ValueError`` that names the first mismatching keys and shapes. Returns the checkpoint."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
@@ -145,7 +169,8 @@ def load_checkpoint(path, model: nn.Module | None = None, map_location="cpu") ->
     if "model" not in ckpt:  # a bare state dict
         ckpt = {"model": ckpt}
     if model is not None:
-        _load_weights(_unwrap(model), strip_prefixes(ckpt["model"]), path)
+        model = _unwrap(model)
+        _load_weights(model, strip_prefixes(ckpt["model"], model.state_dict()), path)
     return ckpt
 
 
@@ -173,22 +198,8 @@ def _load_weights(model: nn.Module, weights: dict, path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# the loop
+# the learning rate: a pure function of the step (nothing to save, nothing to resume)
 # ---------------------------------------------------------------------------------------------
-def _evaluate_loss(model, val, loss_fn, device, amp_dtype, batch_size=1024) -> float:
-    """Mean of ``loss_fn`` over validation tensors ``(x, *targets)``, in batches, no gradients."""
-    model.eval()
-    total, count = 0.0, 0
-    with torch.no_grad():
-        for i in range(0, len(val[0]), batch_size):
-            x, *targets = (t[i : i + batch_size].to(device) for t in val)
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                loss = loss_fn(model(x), *targets)
-            total += loss.float().item() * len(x)
-            count += len(x)
-    return total / count
-
-
 def one_cycle(total_steps: int, warmup: float = 0.25, start: float = 1 / 25, end: float = 1e-4):
     """The one-cycle learning-rate shape, as a factor of ``lr`` for step 0 .. total_steps - 1.
 
@@ -207,6 +218,98 @@ def one_cycle(total_steps: int, warmup: float = 0.25, start: float = 1 / 25, end
     return factor
 
 
+def cosine(total_steps: int):
+    """Cosine from ``lr`` at step 0 to 0 at ``total_steps`` (torch's CosineAnnealingLR)."""
+    return lambda step: 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(1, total_steps)))
+
+
+def constant(total_steps: int):
+    """The same ``lr`` at every step."""
+    return lambda step: 1.0
+
+
+SCHEDULES = {"onecycle": one_cycle, "cosine": cosine, "constant": constant}
+
+
+# ---------------------------------------------------------------------------------------------
+# one step, and the loop
+# ---------------------------------------------------------------------------------------------
+def make_optimizer(model: nn.Module, lr: float, weight_decay: float, **kwargs):
+    """AdamW with two parameter groups, as nanoGPT: weight decay for weight matrices and conv
+    kernels (``dim() >= 2``), none for biases and norm scales (``dim() < 2``)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=lr, **kwargs)
+
+
+def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_last=False,
+               scaler=None, weight: float = 1.0, lr: float | None = None, update: bool = True):
+    """One training step on ``batch = (x, *targets)``: the loss ``loss_fn(model(x), *targets)``
+    under autocast (``amp_dtype``: torch.bfloat16, torch.float16 or None for float32), backward
+    of ``weight * loss`` (gradients add up over accumulated micro-batches), then, if ``update``,
+    the learning rate ``lr`` written into every param group, the optimizer step (through the
+    GradScaler ``scaler`` for fp16) and the gradients cleared. Returns the loss, detached (a 0-dim
+    tensor on the device: reading it with ``.item()`` waits for the device)."""
+    x, *targets = batch
+    if channels_last and x.dim() == 4:
+        x = x.contiguous(memory_format=torch.channels_last)
+    with torch.autocast(x.device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+        loss = loss_fn(model(x), *targets)
+    (scaler.scale(loss * weight) if scaler else loss * weight).backward()
+    if update:
+        if lr is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+        if scaler:
+            scaler.step(optimizer)  # skips the step if fp16 gradients overflowed
+            scaler.update()
+        else:
+            optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    return loss.detach()
+
+
+def _evaluate_loss(model, val, loss_fn, device, amp_dtype, batch_size=1024) -> float:
+    """Mean of ``loss_fn`` over validation tensors ``(x, *targets)``, in batches, no gradients."""
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(val[0]), batch_size):
+            x, *targets = (t[i : i + batch_size].to(device) for t in val)
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+                loss = loss_fn(model(x), *targets)
+            total += loss.float().item() * len(x)
+            count += len(x)
+    return total / count
+
+
+def _check_data(train_batches, val, best, schedule) -> None:
+    """Clear errors before any work for empty data, an unknown schedule or ``best`` key."""
+    if len(train_batches) == 0:
+        sizes = [tuple(t.shape) for t in getattr(train_batches, "tensors", ())]
+        raise ValueError(f"train_batches yields no batches (len 0; tensors {sizes}, batch size "
+                         f"{getattr(train_batches, 'batch_size', '?')}): there is nothing to train "
+                         "on. Check the dataset, the split, and drop_last with a small set.")
+    if val is not None and not callable(val) and len(val[0]) == 0:
+        raise ValueError(f"val holds no samples (shapes {[tuple(t.shape) for t in val]}): pass "
+                         "a validation set with images in it, or val=None.")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))}, "
+                         f"got {schedule!r}")
+    keys = ["epoch", "train_loss", "seconds", "images_per_s", "lr"] + ["val_loss"] * bool(val)
+    if best is not None and not callable(val) and best not in keys:
+        raise ValueError(f"best={best!r} is not a figure this run records ({', '.join(keys)}).")
+
+
+def _nonfinite(what: str, epoch: int, step: int, steps: int) -> FloatingPointError:
+    return FloatingPointError(
+        f"The training {what} became NaN or infinite at epoch {epoch}, step {step} of {steps} "
+        "(checked every 20 steps: it may have begun up to 19 steps earlier). Training stopped and "
+        "nothing non-finite was saved: last.pt, if there is one, holds the last good epoch. "
+        "Lower lr, look for NaN/inf in the data, or try amp=False.")
+
+
 def fit(
     model: nn.Module,
     train_batches: Iterable,
@@ -223,94 +326,98 @@ def fit(
     weight_decay: float = 0.05,
     schedule: str = "onecycle",
     accum_steps: int = 1,
-    best: str = "val_loss",
+    best: str | None = None,
     config: dict | None = None,
     progress: bool = True,
     stop_after: int | None = None,
 ) -> History:
     """Train ``model`` and return its :class:`History`.
 
-    train_batches: re-iterable, yields tuples ``(x, *targets)`` already on the device (e.g.
-        :class:`colorlab.data.Batches`); the loss is ``loss_fn(model(x), *targets)``.
+    train_batches: re-iterable with a ``len``, yields tuples ``(x, *targets)`` already on the
+        device (e.g. :class:`colorlab.data.Batches`); the loss is ``loss_fn(model(x), *targets)``.
     val: ``None``, tensors ``(x, *targets)`` (gives ``val_loss``) or a function
         ``model -> dict`` of figures (e.g. ``{"val_loss": ..., "psnr": ...}``).
-    amp: mixed precision; default on for CUDA (bf16, or fp16 with a GradScaler on GPUs without
-        bf16 such as a T4), off (float32) on the CPU.
-    channels_last: memory format; default on for CUDA.
-    schedule: ``"onecycle"`` (warm up then anneal, peak ``lr``), ``"cosine"`` or ``"constant"``.
-    accum_steps: gradients of this many batches are summed per optimizer step (an effective batch
-        ``accum_steps`` times larger than fits in memory).
+    amp: mixed precision; default (``None``) where the hardware runs it fast: bf16 on CUDA (fp16
+        with a GradScaler on GPUs without bf16, such as a T4) and on CPUs with bf16 in hardware,
+        float32 elsewhere; see :func:`colorlab.device.autocast_dtype` (``COLORLAB_AMP`` overrides).
+    channels_last: memory format; default on for CUDA and for CPUs with oneDNN
+        (:func:`colorlab.device.default_channels_last`; ``COLORLAB_CHANNELS_LAST`` overrides).
+    schedule: ``"onecycle"`` (warm up then anneal, peak ``lr``), ``"cosine"`` or ``"constant"``:
+        the learning rate of each step is ``lr * shape(step)``, written into the param groups.
+    weight_decay: AdamW's, for weights with ``dim() >= 2`` only (:func:`make_optimizer`).
+    accum_steps: gradients of this many batches are averaged per optimizer step (an effective
+        batch ``accum_steps`` times larger than fits in memory); a shorter last group of an epoch
+        is averaged over the batches it has.
     checkpoint_dir: writes ``last.pt`` every epoch and ``best.pt`` when the ``best`` figure
         (lower is better) improves. ``resume=True`` continues from ``last.pt`` where it stopped.
+        Non-finite losses or weights stop the run with an error; they are never saved.
+    best: the record key that picks ``best.pt``; default ``"val_loss"`` when there is
+        validation, else ``"train_loss"``. A key the records lack raises a ``ValueError``.
     stop_after: train at most this many epochs in this call (a time-limited session), then
         return; the schedule still spans ``epochs``, so ``resume=True`` later finishes the run.
     """
+    _check_data(train_batches, val, best, schedule)
     device = torch.device(device or next(model.parameters()).device)
-    amp = device.type == "cuda" if amp is None else amp
-    amp_dtype = None
-    if amp:
-        bf16_ok = device.type != "cuda" or torch.cuda.is_bf16_supported()
-        amp_dtype = torch.bfloat16 if bf16_ok else torch.float16
-    scaler = torch.amp.GradScaler(device.type, enabled=amp_dtype == torch.float16)
-    channels_last = device.type == "cuda" if channels_last is None else channels_last
+    amp_dtype = autocast_dtype(device, amp)
+    scaler = torch.amp.GradScaler(device.type) if amp_dtype == torch.float16 else None
+    channels_last = default_channels_last(device, channels_last)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.preserve_format)
 
-    steps_per_epoch = math.ceil(len(train_batches) / accum_steps)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    total = epochs * steps_per_epoch
-    if schedule == "onecycle":
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, one_cycle(total))
-    elif schedule == "cosine":
-        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
-    elif schedule == "constant":
-        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
-    else:
-        raise ValueError(f"schedule must be 'onecycle', 'cosine' or 'constant', got {schedule!r}")
+    n_batches = len(train_batches)
+    steps_per_epoch = math.ceil(n_batches / accum_steps)
+    optimizer = make_optimizer(model, lr, weight_decay)
+    shape = SCHEDULES[schedule](epochs * steps_per_epoch)
 
     config = dict(config or {})
     config.setdefault("model", getattr(_unwrap(model), "config", None))
     config.update(epochs=epochs, lr=lr, weight_decay=weight_decay, schedule=schedule,
-                  accum_steps=accum_steps, amp=str(amp_dtype), device=str(device))
+                  accum_steps=accum_steps, amp=str(amp_dtype), channels_last=channels_last,
+                  device=str(device))
     history, start_epoch, best_value = History(), 0, math.inf
     ckpt_dir = Path(checkpoint_dir) if checkpoint_dir else None
     if resume:
         if ckpt_dir is None or not (ckpt_dir / "last.pt").is_file():
             raise FileNotFoundError(f"resume=True but there is no last.pt in {ckpt_dir}: "
                                     "train without resume first.")
-        ckpt = load_checkpoint(ckpt_dir / "last.pt", model, map_location=device)
-        optimizer.load_state_dict(ckpt["optimizer"])
-        scheduler.load_state_dict(ckpt["scheduler"])
-        scaler.load_state_dict(ckpt["scaler"])
+        # on the CPU: the RNG states must stay there; load_state_dict moves the rest to the device
+        ckpt = load_checkpoint(ckpt_dir / "last.pt", model, map_location="cpu")
+        optimizer.load_state_dict(ckpt["optimizer"])  # an old "scheduler" entry is not needed
+        if scaler is not None and ckpt.get("scaler"):
+            scaler.load_state_dict(ckpt["scaler"])
         history = History(ckpt["history"])
         start_epoch, best_value = ckpt["epoch"], ckpt["best_value"]
         _set_rng_state(ckpt["rng"], train_batches)
 
+    step = start_epoch * steps_per_epoch  # optimizer steps taken so far: the schedule's clock
     last_epoch = epochs if stop_after is None else min(epochs, start_epoch + stop_after)
     for epoch in range(start_epoch + 1, last_epoch + 1):
         model.train()
-        t0, seen, loss_sum, n_batches = time.perf_counter(), 0, 0.0, len(train_batches)
+        t0, seen, loss_sum = time.perf_counter(), 0, torch.zeros((), device=device)
         bar = tqdm(train_batches, total=n_batches, desc=f"epoch {epoch}/{epochs}",
                    disable=not progress, leave=False)
         optimizer.zero_grad(set_to_none=True)
-        for i, (x, *targets) in enumerate(bar):
-            if channels_last and x.dim() == 4:
-                x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-                loss = loss_fn(model(x), *targets)
-            scaler.scale(loss / accum_steps).backward()
-            if (i + 1) % accum_steps == 0 or i + 1 == n_batches:
-                scaler.step(optimizer)  # a plain optimizer.step() unless fp16
-                scaler.update()
-                optimizer.zero_grad(set_to_none=True)
-                scheduler.step()
-            loss_sum += loss.detach().float() * len(x)  # stays on the device: no sync per step
-            seen += len(x)
-            if progress and (i % 20 == 0 or i + 1 == n_batches):
-                rate = seen / (time.perf_counter() - t0)
-                bar.set_postfix(loss=f"{loss.item():.4f}", img_s=f"{rate:,.0f}")
+        for i, batch in enumerate(bar):
+            group_start = i - i % accum_steps  # micro-batches of this optimizer step: a mean
+            group = min(accum_steps, n_batches - group_start)
+            update = i + 1 == group_start + group
+            loss = train_step(model, batch, loss_fn, optimizer, amp_dtype=amp_dtype,
+                              channels_last=channels_last, scaler=scaler, weight=1 / group,
+                              lr=lr * shape(step), update=update)
+            step += update
+            loss_sum += loss.float() * len(batch[0])  # stays on the device: no sync per step
+            seen += len(batch[0])
+            if i % 20 == 0 or i + 1 == n_batches:  # one sync every 20 steps
+                mean = loss_sum.item() / seen
+                if not math.isfinite(mean):
+                    raise _nonfinite("loss", epoch, i + 1, n_batches)
+                if progress:
+                    rate = seen / (time.perf_counter() - t0)
+                    bar.set_postfix(loss=f"{loss.item():.4f}", img_s=f"{rate:,.0f}")
+        if not all(torch.isfinite(p).all() for p in model.parameters()):
+            raise _nonfinite("weights", epoch, n_batches, n_batches)
         seconds = time.perf_counter() - t0
-        record = {"epoch": epoch, "train_loss": (loss_sum / seen).item(), "seconds": seconds,
-                  "images_per_s": seen / seconds, "lr": scheduler.get_last_lr()[0]}
+        record = {"epoch": epoch, "train_loss": loss_sum.item() / seen, "seconds": seconds,
+                  "images_per_s": seen / seconds, "lr": optimizer.param_groups[0]["lr"]}
         if callable(val):
             record.update(val(model))
             model.train()
@@ -320,12 +427,14 @@ def fit(
         if progress:
             shown = ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k not in ("epoch", "lr"))
             print(f"epoch {epoch}/{epochs}: {shown}")
-        current = record.get(best, record["train_loss"])
-        improved = current < best_value
-        best_value = min(best_value, current)
+        key = best or ("val_loss" if "val_loss" in record else "train_loss")
+        if key not in record:
+            raise ValueError(f"best={key!r} is not in the records; they have: {', '.join(record)}.")
+        improved = record[key] < best_value
+        best_value = min(best_value, record[key])
         if ckpt_dir is not None:
-            state = dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                         scaler=scaler.state_dict(), epoch=epoch, history=history.to_list(),
+            state = dict(optimizer=optimizer.state_dict(), scaler=scaler.state_dict()
+                         if scaler else {}, epoch=epoch, step=step, history=history.to_list(),
                          config=config, best_value=best_value, rng=_rng_state(train_batches))
             save_checkpoint(ckpt_dir / "last.pt", model, **state)
             if improved:

@@ -53,8 +53,9 @@ def test_resume_gives_identical_weights(tmp_path):
 def test_checkpoint_contents_and_best(tmp_path):
     model, hist = train_run(tmp_path, epochs=2)
     ckpt = load_checkpoint(tmp_path / "last.pt")
-    for key in ("model", "optimizer", "scheduler", "scaler", "epoch", "history", "config", "rng"):
+    for key in ("model", "optimizer", "scaler", "epoch", "step", "history", "config", "rng"):
         assert key in ckpt
+    assert "scheduler" not in ckpt  # the learning rate is a function of the step
     assert ckpt["epoch"] == 2 and ckpt["config"]["model"]["class"] == "MeanRegressor"
     best = load_checkpoint(tmp_path / "best.pt")
     assert best["history"][-1]["val_loss"] == min(hist["val_loss"])
