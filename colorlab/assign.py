@@ -14,11 +14,15 @@ A solution notebook (``solutions/NN_*.ipynb``) is the single source of an assign
 time; :func:`write_nbgrader_source` writes an nbgrader ``source/`` folder from them instead.
 :func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
 solution's (so the checks cannot be edited away and the hidden tests run): a task scores its
-points when its cell runs without error.
+points when its cell runs without error. Student code runs in that same kernel before the checks,
+so each TASK cell first loads a fresh copy of :mod:`colorlab.checks` from its file and fails if a
+colorlab function was replaced by notebook code (:func:`guard`). That stops the easy ways of
+faking a pass; it is not a sandbox (see docs/teaching.md).
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import re
@@ -210,9 +214,88 @@ def find_solution(student, path: Path, solutions) -> Path:
                           f"{', '.join(c.name for c in candidates)}); pass --solutions DIR")
 
 
+GUARD_SOURCE = '''def __colorlab_guard(path, rebind, user_ns):
+    import importlib.util, sys, types
+    spec = importlib.util.spec_from_file_location("colorlab.checks", path)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)  # from the file, not from sys.modules
+    sys.modules["colorlab.checks"] = fresh
+    import colorlab
+    colorlab.checks = fresh
+    def mine(f):  # a function defined in the notebook
+        return isinstance(f, types.FunctionType) and f.__module__ == "__main__"
+
+    replaced = []
+    for name, module in list(sys.modules.items()):
+        if name.startswith("colorlab.") and name != "colorlab.checks" and module is not None:
+            for key, value in list(vars(module).items()):
+                if isinstance(value, type) and str(value.__module__).startswith("colorlab"):
+                    replaced += [f"{name}.{key}.{k}" for k, v in vars(value).items() if mine(v)]
+                elif mine(value):
+                    replaced.append(f"{name}.{key}")
+    if replaced:
+        raise fresh.CheckFailed(
+            f"{', '.join(sorted(replaced)[:3])} was replaced by code in this notebook, so no check "
+            "can be trusted: this task scores 0. Remove the line that assigns to it, restart the "
+            "kernel and run all cells.")
+    for alias, attr in rebind:
+        user_ns[alias] = getattr(fresh, attr) if attr else fresh
+__colorlab_guard(%r, %r, globals())
+del __colorlab_guard'''
+
+
+def _checks_aliases(solution) -> dict[str, str | None]:
+    """Names the solution binds to :mod:`colorlab.checks` or its members: ``{alias: attribute
+    name, or None for the module itself}`` (from ``from colorlab.checks import x as y``,
+    ``from colorlab import checks``, ``import colorlab.checks as c``)."""
+    aliases = {}
+    for cell in solution.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: such a cell imports nothing we need to follow
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "colorlab.checks":
+                aliases.update({a.asname or a.name: a.name for a in node.names if a.name != "*"})
+            elif isinstance(node, ast.ImportFrom) and node.module == "colorlab":
+                aliases.update({a.asname or a.name: None for a in node.names
+                                if a.name == "checks"})
+            elif isinstance(node, ast.Import):
+                aliases.update({a.asname: None for a in node.names
+                                if a.name == "colorlab.checks" and a.asname})
+    return aliases
+
+
+def guard(source: str, aliases: dict[str, str | None]) -> str:
+    """``source`` (a TASK cell) with the grader's guard after its header line, inside a hidden
+    block (so the feedback copy leaves it out). Before the checks run, the guard
+
+    - loads a fresh :mod:`colorlab.checks` from its file (not from ``sys.modules``) and puts it in
+      ``sys.modules`` and ``colorlab.checks``, so ``from colorlab.checks import check_x`` gets the
+      real check even if student code replaced ``colorlab.checks.check_x``;
+    - rebinds the names this cell uses that the solution imported from :mod:`colorlab.checks`
+      (``aliases``, from :func:`_checks_aliases`), in case student code reassigned them;
+    - fails the task (CheckFailed) if any function or method of a loaded ``colorlab.*`` module
+      (the references the checks compare with) was replaced by one defined in the notebook.
+    """
+    from . import checks
+
+    try:
+        used = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        used = set(aliases)
+    rebind = sorted((alias, attr) for alias, attr in aliases.items() if alias in used)
+    header, _, rest = source.partition("\n")
+    code = GUARD_SOURCE % (str(Path(checks.__file__).resolve()), rebind)
+    return f"{header}\n{BEGIN_HIDDEN}\n{code}\n{END_HIDDEN}\n{rest}"
+
+
 def _merge(student, solution):
     """The student's notebook with each TASK cell replaced by the solution's of the same id
-    (found by its header, else by cell id). Returns (notebook, {cell index: task id}, tasks)."""
+    (found by its header, else by cell id), behind the grader's :func:`guard`. Returns
+    (notebook, {cell index: task id}, tasks)."""
     tasks, sources = {}, {}
     for cell in solution.cells:
         if task_of(cell):
@@ -228,9 +311,11 @@ def _merge(student, solution):
     for task_id, cell in sources.items():  # a header the student edited: the same cell id
         if task_id not in placed.values() and by_id.get(cell.get("id")) not in (None, *placed):
             placed[by_id[cell.get("id")]] = task_id
+    aliases = _checks_aliases(solution)
     for i, task_id in placed.items():
         nb.cells[i] = copy.deepcopy(sources[task_id])
         nb.cells[i].update(outputs=[], execution_count=None)
+        nb.cells[i].source = guard(nb.cells[i].source, aliases)
         tasks[task_id].update(status="not run", message="")
     return nb, placed, tasks
 

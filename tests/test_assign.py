@@ -4,13 +4,14 @@ The generation and grading tests use a tiny solution notebook built here (three 
 tasks), so they run in seconds; the last tests run over the course's own solutions/.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 import torch
+from skimage import color as skcolor
 
 from colorlab import assign, checks
 from colorlab.__main__ import main
@@ -217,6 +218,58 @@ def test_grading_survives_loops_and_crashes(course, tmp_path):
     assert "loop.ipynb: 2/6 points" in report and f"{good} 6/6" in report
 
 
+TAMPERING = {  # a cell a student might add, and where, to pass the checks without the work
+    "replace the check": (1, "import colorlab.checks\n"
+                             "colorlab.checks.check_function = lambda *a, **k: None"),
+    "replace it via an alias": (1, "from colorlab import checks as c\n"
+                                   "c.check_function = lambda *a, **k: print('pass')"),
+    "a fake module": (1, "import sys, types\nfake = types.ModuleType('colorlab.checks')\n"
+                         "fake.check_function = lambda *a, **k: None\n"
+                         "sys.modules['colorlab.checks'] = fake"),
+    "rebind the name": (4, "check_function = lambda *a, **k: None"),  # after TASK 1 imported it
+}
+
+
+@pytest.mark.parametrize("how", TAMPERING)
+def test_grading_ignores_a_monkeypatched_checks_module(course, tmp_path, how):
+    """Student code runs in the grader's kernel before the check cells: replacing
+    colorlab.checks.check_function earned the points of a blank exercise (3 of 6 here). The
+    guard loads a fresh colorlab.checks from its file before each check cell."""
+    blank = student(course, f"tamper-{how.replace(' ', '_')}.ipynb", insert=TAMPERING[how])
+    (result,) = assign.grade([blank], course / "solutions", save=tmp_path)
+    assert result["score"] == 0 and result["status"] == "ok", assign.format_report([result])
+    assert result["tasks"][0]["message"] == ("not implemented yet: write double above, then "
+                                             "re-run this cell")
+    saved = (tmp_path / blank.name).read_text()  # the guard is hidden from the feedback copy
+    assert "__colorlab_guard" not in saved and "check_function(double" in saved
+
+
+def test_grading_fails_tasks_after_a_reference_is_replaced(course):
+    """Replacing a function of another colorlab module (the references the checks compare
+    with) by notebook code fails every task after it, naming what was replaced."""
+    cheat = student(course, "cheat-reference.ipynb", RIGHT, insert=(
+        4, "import colorlab.color\ncolorlab.color.srgb_to_linear = lambda x: x"))
+    (result,) = assign.grade([cheat], course / "solutions")
+    assert scores(result) == {"1": 2, "2": 0, "3": 0}  # task 1 ran before the cell
+    assert result["tasks"][1]["message"].startswith(
+        "colorlab.color.srgb_to_linear was replaced by code in this notebook")
+
+
+def test_blank_exercise_03_with_a_patched_check_scores_zero(tmp_path):
+    """The case a reviewer tried: a blank exercise 03 plus one cell that replaces a check scored
+    1 of 9 before the guard."""
+    nb = nbformat.read(ROOT / "exercises" / "03_lab_color_math.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(
+        "import colorlab.checks\n"
+        "for name in dir(colorlab.checks):\n"
+        "    if name.startswith('check_'):\n"
+        "        setattr(colorlab.checks, name, lambda *a, **k: None)"))
+    path = tmp_path / "03_lab_color_math.ipynb"
+    nbformat.write(nb, path)
+    (result,) = assign.grade([path], ROOT / "solutions")
+    assert (result["score"], result["max"]) == (0, 9), assign.format_report([result])
+
+
 def test_grading_reports_notebooks_it_cannot_grade(course, tmp_path, capsys):
     stray = tmp_path / "77_unknown.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), stray)
@@ -357,22 +410,52 @@ def test_check_unet_forward():
     assert "got (2, 3, 32, 32)" in failure(checks.check_unet_forward, UNet(base=8, out_ch=3))
 
 
-needs_color = pytest.mark.skipif(importlib.util.find_spec("colorlab.color") is None,
-                                 reason="colorlab.color does not exist yet")
+# Independent implementations: the sRGB curves written out here from the standard
+# (IEC 61966-2-1), the rest from scikit-image (channels-last numpy), none of it from colorlab.
+# A check that passes them agrees with an outside source, not only with colorlab's own
+# reference (passing colorlab.color.srgb_to_linear to a check that compares with
+# colorlab.color.srgb_to_linear could never fail).
+def _numpy(fn):
+    """A torch (..., 3, H, W) function from a numpy (..., 3) channels-last one."""
+    def run(x):
+        a = np.moveaxis(x.detach().double().numpy(), -3, -1)
+        return torch.from_numpy(np.ascontiguousarray(np.moveaxis(fn(a), -1, -3)))
+    run.__name__ = fn.__name__
+    return run
 
 
-@needs_color
-def test_color_checks_pass_on_the_reference():
-    from colorlab import color
-
-    checks.check_srgb_to_linear(color.srgb_to_linear)
-    checks.check_linear_to_srgb(color.linear_to_srgb)
-    checks.check_rgb_to_xyz(color.rgb_to_xyz)
-    checks.check_xyz_to_lab(color.xyz_to_lab)
-    checks.check_lab_to_rgb(color.lab_to_rgb)
+def srgb_to_linear_iec(x):
+    a = x.double().numpy()
+    return torch.from_numpy(np.where(a <= 0.04045, a / 12.92,
+                                     ((np.clip(a, 0, None) + 0.055) / 1.055) ** 2.4))
 
 
-@needs_color
+def linear_to_srgb_iec(x):
+    a = x.double().numpy()
+    return torch.from_numpy(np.where(a <= 0.0031308, 12.92 * a,
+                                     1.055 * np.clip(a, 0, None) ** (1 / 2.4) - 0.055))
+
+
+def rgb2xyz(a):
+    return skcolor.rgb2xyz(a, channel_axis=-1)
+
+
+def xyz2lab(a):
+    return skcolor.xyz2lab(a, channel_axis=-1)
+
+
+def lab2rgb(a):
+    return skcolor.lab2rgb(a, channel_axis=-1)
+
+
+def test_color_checks_pass_on_independent_implementations():
+    checks.check_srgb_to_linear(srgb_to_linear_iec)
+    checks.check_linear_to_srgb(linear_to_srgb_iec)
+    checks.check_rgb_to_xyz(_numpy(rgb2xyz))
+    checks.check_xyz_to_lab(_numpy(xyz2lab))
+    checks.check_lab_to_rgb(_numpy(lab2rgb))
+
+
 def test_color_checks_name_the_mistake():
     from colorlab import color
 
@@ -402,24 +485,27 @@ def test_color_checks_name_the_mistake():
         lab - torch.tensor([16.0, 0, 0]).view(3, 1, 1)))
 
 
-@needs_color
 def test_check_gray_baseline():
-    from colorlab import color
-
-    to_rgb = checks._lab_args(color.lab_to_rgb)
-
-    def gray(rgb):
-        lab = checks._lab(color.rgb_to_lab(rgb))
-        return to_rgb(torch.cat([lab[:, :1], torch.zeros_like(lab[:, 1:])], dim=1))
+    def gray(rgb):  # scikit-image's Lab, not colorlab's
+        lab = skcolor.rgb2lab(np.moveaxis(rgb.double().numpy(), 1, -1))
+        lab[..., 1:] = 0
+        return torch.from_numpy(np.moveaxis(skcolor.lab2rgb(lab), -1, 1).copy())
 
     checks.check_gray_baseline(gray)
     assert "mean of R, G and B" in failure(checks.check_gray_baseline,
                                            lambda rgb: rgb.mean(1, keepdim=True).expand_as(rgb))
 
 
-@needs_color
 def test_check_colorize():
     from colorlab import color
+
+    def colorize_skimage(model, rgb):  # scikit-image's Lab, not colorlab's
+        L = skcolor.rgb2lab(np.moveaxis(rgb.double().numpy(), 1, -1))[..., :1]
+        ab = model(torch.from_numpy(np.moveaxis(L, -1, 1)).float() / 100).double().numpy() * 110
+        lab = np.concatenate([L, np.moveaxis(ab, 1, -1)], axis=-1)
+        return torch.from_numpy(np.moveaxis(skcolor.lab2rgb(lab), -1, 1).copy())
+
+    checks.check_colorize(colorize_skimage)
 
     def colorize(model, rgb, scale=color.AB_SCALE, to_rgb=True):
         L = color.rgb_to_lab(rgb)[:, :1]
@@ -443,7 +529,12 @@ def test_check_rebalancing_weights():
     def raw(prior, lam):
         return 1 / ((1 - lam) * prior + lam / len(prior))
 
-    checks.check_rebalancing_weights(rebalancing_weights)
+    def written_out(prior, lam):  # numpy, from the formula: not colorlab.bins
+        p = prior.double().numpy()
+        w = 1 / ((1 - lam) * p + lam / len(p))
+        return torch.from_numpy(w / (p * w).sum())
+
+    checks.check_rebalancing_weights(written_out)
     assert "not scaled" in failure(checks.check_rebalancing_weights, raw)
     assert "so that sum(w) = 1" in failure(checks.check_rebalancing_weights,
                                            lambda p, lam: raw(p, lam) / raw(p, lam).sum())
@@ -459,8 +550,18 @@ def test_check_annealed_mean():
     def annealed_mean(logits, centers, T, dim=1):
         return torch.einsum("nqhw,qc->nchw", (logits / T).softmax(dim), centers)
 
+    def in_numpy(logits, centers, T):  # softmax and expectation in numpy: not colorlab.bins
+        z = logits.double().numpy() / T
+        p = np.exp(z - z.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        return torch.from_numpy(np.einsum("nqhw,qc->nchw", p, centers.double().numpy()))
+
     checks.check_annealed_mean(annealed_mean)
-    checks.check_annealed_mean(lambda z, c, T: AbBins(c, torch.ones(len(c))).decode(z, T))
+    checks.check_annealed_mean(in_numpy)
+    # and colorlab's own decoder agrees with the numpy version
+    logits, centers = torch.randn(2, 9, 3, 4), torch.randn(9, 2) * 30
+    assert torch.allclose(AbBins(centers, torch.ones(9)).decode(logits, 0.38).double(),
+                          in_numpy(logits, centers, 0.38), atol=1e-4)
     assert "temperature is missing" in failure(checks.check_annealed_mean,
                                                lambda z, c, T: annealed_mean(z, c, 1.0))
     assert "don't multiply" in failure(checks.check_annealed_mean,
