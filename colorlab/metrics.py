@@ -159,13 +159,15 @@ class Evaluation:
         return (self.psnr_gain > 0).float().mean().item()
 
     def means(self) -> dict[str, float]:
-        """Averages, flat: ``psnr``, ``gray_psnr``, ..., ``truth_colorfulness``, ``beats_gray``."""
+        """Averages, flat: ``psnr``, ``gray_psnr``, ..., ``truth_colorfulness``, ``psnr_gain``
+        (mean), ``psnr_gain_median``, ``beats_gray``."""
         out = {}
         for name in METRICS:
             out[name] = self.model[name].mean().item()
             out[f"gray_{name}"] = self.gray[name].mean().item()
         out["truth_colorfulness"] = self.truth_colorfulness.mean().item()
         out["psnr_gain"] = out["psnr"] - out["gray_psnr"]
+        out["psnr_gain_median"] = self.psnr_gain.median().item()
         out["beats_gray"] = self.beats_gray
         return out
 
@@ -174,6 +176,8 @@ class Evaluation:
         m = self.means()
         rows = [f"| metric | {name} | grayscale baseline | ground truth |", "|---|---|---|---|",
                 f"| PSNR (dB), higher is better | {m['psnr']:.2f} | {m['gray_psnr']:.2f} | |",
+                f"| PSNR gain over gray (dB): mean / median | {m['psnr_gain']:+.2f} / "
+                f"{m['psnr_gain_median']:+.2f} | | |",
                 f"| SSIM, higher is better | {m['ssim']:.4f} | {m['gray_ssim']:.4f} | 1 |",
                 f"| mean Delta E (CIE76), lower is better | {m['delta_e']:.2f} | "
                 f"{m['gray_delta_e']:.2f} | 0 |",

@@ -1,12 +1,17 @@
-"""What every notebook does first: settle the mode, seed, pick the device, load the data, and
-print one line naming all three.
+"""What every notebook does first: settle the mode, seed, pick the device, load the data, split
+off a validation set, and print one line naming all of it.
 
 Modes (the ``MODE`` knob in each notebook's ``parameters`` cell):
 
-- ``smoke``: for tests; seconds; a few hundred images; CPU.
-- ``quick``: a CPU laptop; minutes; the built-in ``sample`` data unless told otherwise.
-- ``full``:  a GPU; CIFAR-10 (or the dataset named); real training.
+- ``smoke``: for tests; seconds; a few hundred images of the built-in ``sample`` set; CPU.
+- ``quick``: a CPU laptop; minutes; a subset of CIFAR-10 (downloaded once, md5-checked), or the
+  folder in ``DATASET`` / ``$COLORLAB_DATASET``. Offline, the built-in ``sample`` set, with a
+  loud warning that its results are not representative.
+- ``full``:  a GPU; all of CIFAR-10 (or the dataset named); real training.
 - ``auto``:  ``$COLORLAB_MODE`` if set, else ``full`` on CUDA and ``quick`` otherwise.
+
+Every run has three parts: ``train``, ``val`` (a seeded split carved out of the training data:
+``best.pt``, epochs and every tuning knob are chosen on it) and ``test`` (scored once, at the end).
 """
 
 from __future__ import annotations
@@ -16,13 +21,23 @@ from dataclasses import dataclass
 
 import torch
 
-from .data import ImageSet, load_dataset
+from .data import DownloadError, ImageSet, UnsafeArchiveError, load_dataset
 from .device import device_name, pick_device, seed_everything
 
 MODES = ("smoke", "quick", "full")
 
-# How many images smoke mode keeps (train, test): enough to exercise every code path.
-SMOKE_SIZES = (512, 128)
+# Images per mode: (train, validation, test); None means all there are. Quick mode is sized so
+# that every notebook runs in under 5 minutes on a 2-core CPU; a notebook may ask for other sizes.
+SIZES = {"smoke": (512, 128, 128), "quick": (20_000, 2_000, 2_000), "full": (None, 5_000, None)}
+SAMPLE_SIZES = (None, 256, None)  # quick or full mode on the small built-in sample set
+
+NOT_REPRESENTATIVE = (
+    "WARNING: CIFAR-10 could not be had ({reason}), so this run uses the built-in `sample` set: "
+    "patches of 6 training photos, tested on patches of 2 others. Its results are NOT "
+    "representative of colorization on real photos. To get CIFAR-10, run once with a network "
+    "connection (it is downloaded and md5-checked into data/), copy cifar-10-python.tar.gz into "
+    "data/ by hand, or point DATASET (or $COLORLAB_DATASET) at a folder of photos."
+)
 
 
 def resolve_mode(mode: str = "auto") -> str:
@@ -41,22 +56,59 @@ def resolve_mode(mode: str = "auto") -> str:
 
 
 def default_dataset(mode: str) -> str:
-    """The dataset a mode uses when ``DATASET = "auto"``: CIFAR-10 for full, sample otherwise.
+    """The dataset a mode uses when ``DATASET = "auto"``: ``$COLORLAB_DATASET`` (a name or a
+    folder) if set, else ``"sample"`` in smoke mode and ``"cifar10"`` in quick and full mode."""
+    return os.environ.get("COLORLAB_DATASET") or ("sample" if mode == "smoke" else "cifar10")
 
-    ``$COLORLAB_DATASET`` (a name or a folder) overrides it in every mode.
-    """
-    return os.environ.get("COLORLAB_DATASET") or ("auto" if mode == "full" else "sample")
+
+def load_splits(name: str, size: int = 32) -> tuple[ImageSet, ImageSet, str | None]:
+    """``(train, test, warning)`` of dataset ``name``. If CIFAR-10 was asked for and cannot be had
+    (offline, damaged download), falls back to ``sample`` and returns the warning to show."""
+    try:
+        return load_dataset(name, "train", size), load_dataset(name, "test", size), None
+    except (DownloadError, FileNotFoundError, UnsafeArchiveError) as err:
+        if name != "cifar10":
+            raise
+        reason = getattr(err, "reason", "") or str(err).split(". ")[0]
+        warning = NOT_REPRESENTATIVE.format(reason=reason[:200])
+        return load_dataset("sample", "train", size), load_dataset("sample", "test", size), warning
+
+
+def split_validation(train: ImageSet, n_train: int | None, n_val: int, seed: int,
+                     what: str = "the training data") -> tuple[ImageSet, ImageSet]:
+    """Carve ``n_val`` validation images out of ``train`` (a seeded random choice), and keep
+    ``n_train`` of the rest (``None``: all of the rest). Raises a ValueError that names the
+    numbers when ``train`` is too small: it must hold at least ``2 * n_val`` images."""
+    if len(train) < 2 * n_val:
+        raise ValueError(
+            f"{what} has {len(train):,} training images, too few to hold out {n_val:,} for "
+            f"validation: this split needs at least {2 * n_val:,}. Add images, or ask for a "
+            "smaller validation set (the VAL_IMAGES knob)."
+        )
+    order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))
+    val_idx = order[:n_val]
+    rest = order[n_val:] if n_train is None else order[n_val : n_val + n_train]
+
+    def subset(idx, role):
+        labels = None if train.labels is None else train.labels[idx]
+        return ImageSet(train.images[idx], labels, train.classes,
+                        f"{role}: {len(idx):,} of {train.source}")
+
+    return subset(rest, "train"), subset(val_idx, "validation")
 
 
 @dataclass
 class Run:
-    """The settings a notebook runs under, and its data."""
+    """The settings a notebook runs under, and its data: train, validation and test."""
 
     mode: str
     device: torch.device
     seed: int
     train: ImageSet
+    val: ImageSet
     test: ImageSet
+    data: str                   # what the data is, e.g. "CIFAR-10" or "folder photos/"
+    warning: str | None = None  # set when quick mode had to fall back to the sample set
 
     def pick(self, smoke, quick, full):
         """The value for this run's mode: ``run.pick(smoke=1, quick=5, full=30)``."""
@@ -65,27 +117,61 @@ class Run:
     @property
     def headline(self) -> str:
         return (
-            f"mode: {self.mode} | device: {device_name(self.device)} | "
-            f"data: {self.train.source}; test: {len(self.test):,} images | seed: {self.seed}"
+            f"mode: {self.mode} | device: {device_name(self.device)} | data: {self.data}: "
+            f"{len(self.train):,} train / {len(self.val):,} validation (seeded split of the "
+            f"training set) / {len(self.test):,} test images | seed: {self.seed}"
         )
 
 
-def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32) -> Run:
-    """Resolve the mode, seed everything, pick the device, load train and test; print the headline.
+def _data_name(name: str, train: ImageSet) -> str:
+    if train.source.startswith("CIFAR-10"):
+        return "CIFAR-10"
+    if train.source.startswith("sample"):
+        fallback = name == "cifar10"  # CIFAR-10 was asked for and could not be had
+        return "built-in sample set" + (" (NOT representative)" if fallback else "")
+    folder = train.source.split(":")[0]  # "folder /path/to/photos/train"
+    return folder.removesuffix("/train")
+
+
+def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32,
+          train_images: int | dict | None = None, val_images: int | dict | None = None,
+          test_images: int | dict | None = None) -> Run:
+    """Resolve the mode, seed everything, pick the device, load the data, split off validation;
+    print the headline (and a warning when the data is not what was asked for).
 
     ``dataset``: ``"auto"`` (see :func:`default_dataset`), ``"sample"``, ``"cifar10"`` or a folder.
-    In smoke mode the splits are cut to :data:`SMOKE_SIZES` images (a fixed random subset).
+    ``train_images``, ``val_images``, ``test_images``: how many of each (``None``: the mode's
+    default in :data:`SIZES`), or a dict by mode such as ``{"quick": 8_000}`` (the default in
+    the other modes). The validation images come out of the training split, chosen by
+    ``seed``; the test subset is a seeded random choice of the test split.
+    ``$COLORLAB_PROGRESS=text`` turns progress bars off (fit still prints one line per epoch),
+    for runs whose outputs are committed: they then read well on GitHub.
     """
     mode = resolve_mode(mode)
+    if os.environ.get("COLORLAB_PROGRESS", "").lower() in ("text", "none", "off"):
+        os.environ["TQDM_DISABLE"] = "1"  # tqdm reads it when a bar is created
     seed_everything(seed)
     device = pick_device(verbose=False)
     name = default_dataset(mode) if dataset == "auto" else dataset
-    train = load_dataset(name, "train", size=size)
-    test = load_dataset(name, "test", size=size)
-    if mode == "smoke":
-        train, test = train.take(SMOKE_SIZES[0], seed=seed), test.take(SMOKE_SIZES[1], seed=seed)
-    run = Run(mode=mode, device=device, seed=seed, train=train, test=test)
+    full_train, full_test, warning = load_splits(name, size)
+    if mode != "smoke" and full_train.source.startswith("sample"):
+        defaults = SAMPLE_SIZES  # the sample set is small: all of it, 256 held out
+    else:
+        defaults = SIZES[mode]
+    def size_of(asked, default):  # a number, None (the default), or {mode: number}
+        asked = asked.get(mode) if isinstance(asked, dict) else asked
+        return default if asked is None else asked
+
+    n_train = size_of(train_images, defaults[0])
+    n_val = size_of(val_images, defaults[1])
+    n_test = size_of(test_images, defaults[2])
+    train, val = split_validation(full_train, n_train, n_val, seed, what=full_train.source)
+    test = full_test if n_test is None else full_test.take(n_test, seed=seed)
+    run = Run(mode=mode, device=device, seed=seed, train=train, val=val, test=test,
+              data=_data_name(name, full_train), warning=warning)
     print(run.headline)
+    if warning:
+        print(warning)
     return run
 
 

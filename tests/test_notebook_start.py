@@ -1,0 +1,96 @@
+"""colorlab.notebook.start: the data each mode uses, the validation split, the fallback warning."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from colorlab import notebook
+from colorlab.data import DownloadError, ImageSet
+
+
+def fake_cifar(split, n):
+    gen = torch.Generator().manual_seed(0 if split == "train" else 1)
+    images = torch.randint(0, 256, (n, 3, 32, 32), dtype=torch.uint8, generator=gen)
+    return ImageSet(images, torch.arange(n) % 10, [f"c{i}" for i in range(10)],
+                    f"CIFAR-10 {split}: {n:,} images 32x32, 10 classes (fake)")
+
+
+@pytest.fixture
+def cifar_available(monkeypatch):
+    """CIFAR-10 "is there": load_dataset('cifar10', ...) returns a fake set, and records calls."""
+    asked = []
+    real = notebook.load_dataset
+
+    def load(name, split="train", size=32):
+        asked.append(name)
+        if name == "cifar10":
+            return fake_cifar(split, 6000 if split == "train" else 3000)
+        return real(name, split, size)
+
+    monkeypatch.setattr(notebook, "load_dataset", load)
+    monkeypatch.delenv("COLORLAB_DATASET", raising=False)
+    return asked
+
+
+def test_quick_mode_uses_cifar10_when_it_is_available(cifar_available, capsys):
+    run = notebook.start("quick", train_images=3000, val_images=1000, test_images=500)
+    out = capsys.readouterr().out
+    assert cifar_available[0] == "cifar10"
+    assert run.data == "CIFAR-10" and run.warning is None
+    assert run.train.source.startswith("train: 3,000 of CIFAR-10")  # not the sample set
+    assert (len(run.train), len(run.val), len(run.test)) == (3000, 1000, 500)
+    assert "WARNING" not in out and "mode: quick" in out and "1,000 validation" in out
+
+
+def test_quick_mode_falls_back_to_sample_loudly_when_offline(monkeypatch, capsys):
+    real = notebook.load_dataset
+
+    def offline(name, split="train", size=32):
+        if name == "cifar10":
+            raise DownloadError("Could not download CIFAR-10: no network.", "no network")
+        return real(name, split, size)
+
+    monkeypatch.setattr(notebook, "load_dataset", offline)
+    monkeypatch.delenv("COLORLAB_DATASET", raising=False)
+    run = notebook.start("quick")
+    out = capsys.readouterr().out
+    assert "sample" in run.train.source and run.warning
+    assert "WARNING" in out and "NOT representative" in out and "no network" in out
+    assert "NOT representative" in run.data
+
+
+def test_smoke_mode_stays_offline_on_the_sample_set(cifar_available):
+    run = notebook.start("smoke")
+    assert cifar_available == ["sample", "sample"]
+    assert (len(run.train), len(run.val), len(run.test)) == notebook.SIZES["smoke"]
+
+
+def test_validation_is_a_seeded_split_disjoint_from_training():
+    data = fake_cifar("train", 400)
+    data.images[:, 0, 0, 0] = torch.arange(400) % 256  # make every image unique with its index
+    data.images[:, 0, 0, 1] = torch.arange(400) // 256
+    key = lambda s: {(int(a), int(b)) for a, b in s.images[:, 0, 0, :2]}  # noqa: E731
+    train, val = notebook.split_validation(data, 150, 100, seed=3)
+    assert (len(train), len(val)) == (150, 100) and not key(train) & key(val)
+    again, val_again = notebook.split_validation(data, 150, 100, seed=3)
+    assert torch.equal(val.images, val_again.images) and torch.equal(train.images, again.images)
+    _, other = notebook.split_validation(data, 150, 100, seed=4)
+    assert not torch.equal(val.images, other.images)
+    rest, _ = notebook.split_validation(data, None, 100, seed=3)
+    assert len(rest) == 300
+
+
+def test_a_folder_too_small_for_the_split_says_how_many_are_needed(tmp_path, monkeypatch):
+    for i in range(30):
+        Image.fromarray(np.full((8, 8, 3), i * 8, np.uint8)).save(tmp_path / f"{i:02d}.png")
+    monkeypatch.setenv("COLORLAB_DATASET", str(tmp_path))
+    with pytest.raises(ValueError, match=r"needs at least 4,000.*VAL_IMAGES"):
+        notebook.start("quick")
+    run = notebook.start("quick", val_images=5)  # a smaller validation set fits
+    assert len(run.val) == 5 and run.data == f"folder {tmp_path}"
+
+
+def test_sizes_may_be_given_per_mode(cifar_available):
+    run = notebook.start("quick", train_images={"quick": 2000, "full": 10}, val_images=500)
+    assert len(run.train) == 2000 and len(run.val) == 500
