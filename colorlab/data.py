@@ -300,7 +300,9 @@ def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
         try:
             out[i], ok[i] = read_image(f, size), True
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as e:
-            warnings.warn(f"Skipped {f}: it cannot be read as an image ({e}).", stacklevel=2)
+            warnings.warn(f"Skipped {f}: it cannot be read as an image ({e}); the other images "
+                          "are used. Check that it opens in an image viewer, or delete it.",
+                          stacklevel=2)
     if not ok.any():
         held = " (test: every 10th file, so it needs 10 or more)" if holdout else ""
         found = f"{len(files)} image file(s), none readable" if files else "no image files"
@@ -347,8 +349,8 @@ def _download(url: str, dest: Path, md5: str) -> None:
         except (OSError, ValueError) as e:  # URLError, HTTPError, timeouts, a malformed URL
             reason = f"the download from {url} failed ({e})"
             raise DownloadError(f"Could not download CIFAR-10: {reason}. This machine may be "
-                                f"offline or the server unreachable. {_by_hand(dest)}",
-                                reason) from e
+                                "offline or the server unreachable; nothing was kept, so run "
+                                f"again to retry. {_by_hand(dest)}", reason) from e
         if (got := _md5(Path(tmp))) != md5:
             reason = f"md5 checksum mismatch: expected {md5}, got {got}"
             raise DownloadError(f"The file downloaded from {url} is damaged ({reason}); it was "

@@ -197,7 +197,16 @@ def load_colorizer(checkpoint, device="cpu") -> UNet:
     checkpoint, no model configuration, not a UNet(in_ch=1, out_ch=2) colorizer, weights that do
     not fit), each saying what to do.
     """
-    ckpt = load_checkpoint(checkpoint)
+    try:
+        ckpt = load_checkpoint(checkpoint)
+    except ValueError as err:
+        if "Weights only load failed" not in str(err):
+            raise
+        raise ValueError(
+            f"{checkpoint} holds Python objects, not only tensors and numbers, so it was refused "
+            "unread: loading such a file (a pickle) can run any code in it. A checkpoint written "
+            "by colorlab.train.fit never holds any; use one from a source you trust, or re-train "
+            "it (notebook 04, or `python -m colorlab train`).") from None
     config = (ckpt.get("config") or {}).get("model")
     if not isinstance(config, dict):
         raise ValueError(f"{checkpoint} has no model configuration (ckpt['config']['model']), so "
