@@ -3,10 +3,13 @@
     python benchmarks/train_speed.py [--size 32|256|both] [--compile] [--fused] [--batch B]
                                      [--steps S] [--record]
     python benchmarks/train_speed.py --sweep --record      # every variant below, one table
+    python benchmarks/train_speed.py --cpu-sweep --record  # the CPU: base 16/32, fp32 vs bf16,
+                                                           # channels_last, compile, threads
+    python benchmarks/train_speed.py --quality data/cifar10-jpg --record  # fp32 vs bf16 val loss
 
-Two settings, both UNet(1 -> 2, base 64), L1 loss, AdamW, bf16 autocast and channels_last on a
-GPU (float32 on the CPU, as colorlab.train.fit does), the data resident on the device and
-batches cut and flipped there by colorlab.data.Batches (no DataLoader):
+Two GPU settings, both UNet(1 -> 2, base 64), L1 loss, AdamW, with fit's defaults for the device
+(bf16 autocast and channels_last on a GPU and on CPUs with bf16 in hardware), the data resident
+on the device and batches cut and flipped there by colorlab.data.Batches (no DataLoader):
 
     32 x 32,   depth 3, batch 1024  (CIFAR-10, notebook 04)
     256 x 256, depth 4, batch 64    (photos, `python -m colorlab train --size 256`)
@@ -14,19 +17,22 @@ batches cut and flipped there by colorlab.data.Batches (no DataLoader):
 Reference (issue 5, one H100): our reference loop reaches about 57,000 images/s at 32 x 32 and
 870 images/s at 256 x 256; the target is to match it at least, and to aim for 70,000 and 1,000.
 
-Method. The timed loop is the step of colorlab.train.fit (autocast forward, L1 loss, backward,
-AdamW step, one-cycle scheduler step), after ``--warmup`` untimed steps (torch.compile compiles
-there), with the device synchronized before and after ``--steps`` timed steps. FLOPs: one whole
-training step (forward AND backward) is counted once with torch.utils.flop_counter.
-FlopCounterMode, which counts convolutions and matrix products at 2 FLOPs per multiply-add
-(BatchNorm, ReLU, the loss and the optimizer are not counted; nothing is multiplied by 3);
-TFLOP/s = FLOPs per step x steps per second. The images are random (speed does not depend on
-pixel values). ``--record`` merges the results into
+Method. The timed step IS fit's: colorlab.train.train_step (autocast forward, L1 loss, backward,
+the learning rate of one_cycle written into AdamW's two param groups, AdamW step, through a
+GradScaler for fp16), with the optimizer of colorlab.train.make_optimizer; after ``--warmup``
+untimed steps (torch.compile compiles there), with the device synchronized before and after
+``--steps`` timed steps. FLOPs: one whole training step (forward AND backward) is counted once
+with torch.utils.flop_counter.FlopCounterMode, which counts convolutions and matrix products at
+2 FLOPs per multiply-add (BatchNorm, ReLU, the loss and the optimizer are not counted; nothing
+is multiplied by 3); TFLOP/s = FLOPs per step x steps per second. The images are random (speed
+does not depend on pixel values). ``--record`` merges the results into
 benchmarks/results/train_speed-<device>.json and rewrites the .md table next to it, one row per
-variant, so runs with different options end up side by side.
+variant, so runs with different options end up side by side; on the CPU, ``--cpu-sweep`` and
+``--quality`` each rewrite their own section of benchmarks/results/train_speed-cpu.md.
 
-On a CPU it still runs (``--steps 2 --batch 8``; add ``--base 16`` for a run of seconds) and
-reports CPU figures; the targets above are for an H100.
+The CPU sweep times the quick-mode models (UNet base 16 and 32, depth 3, 32x32, batch 64) with
+every variant built first and then timed in interleaved rounds, so a busy machine slows them all
+alike (run it under `flock /tmp/colorlab-cpu.lock`). The targets above are for an H100.
 """
 
 from __future__ import annotations
@@ -218,6 +224,17 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def cpu_flags() -> str:
+    """The bf16-related flags /proc/cpuinfo lists (what the hardware offers)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    flags = set(next((t for t in text.splitlines() if t.startswith("flags")), ":").split(":")[1]
+                .split())
+    return ", ".join(f for f in ("avx512f", "avx512_bf16", "amx_bf16", "amx_tile") if f in flags)
+
+
 def cpu_sweep(bases=(16, 32), batch=64, size=32, depth=3, steps=8, rounds=5,
               compile_=True) -> list[dict]:
     """Every CPU_SWEEP variant, each its own model, timed in interleaved rounds (variant A, B,
@@ -259,8 +276,10 @@ def cpu_sweep(bases=(16, 32), batch=64, size=32, depth=3, steps=8, rounds=5,
     return out
 
 
-def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=16, batch=64, seeds=(0, 1)):
-    """Quick-mode L1 UNet (depth 3) trained by colorlab.recipes.train_colorizer in float32 and
+def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=32, batch=64, lr=3e-3,
+            seeds=(0, 1)):
+    """The quick-mode L1 UNet of notebook 04 (base 32, depth 3, batch 64, peak lr 3e-3), trained
+    by colorlab.recipes.train_colorizer in float32 and
     in bf16 (+ channels_last, the new CPU default) on the same CIFAR-10 subset; val L1 loss."""
     from colorlab.data import image_folder
     from colorlab.recipes import train_colorizer
@@ -272,7 +291,7 @@ def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=16, batch=64, se
         for name, amp, cl in (("fp32", False, False), ("bf16 + channels_last", True, True)):
             t0 = time.perf_counter()
             _, hist = train_colorizer(train_images, val_images=val_images, epochs=epochs,
-                                      base=base, depth=3, batch_size=batch, seed=seed,
+                                      base=base, depth=3, batch_size=batch, lr=lr, seed=seed,
                                       progress=False, amp=amp, channels_last=cl)
             r = {"name": name, "seed": seed, "val_loss": round(hist.last["val_loss"], 5),
                  "train_loss": round(hist.last["train_loss"], 5),
@@ -281,7 +300,7 @@ def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=16, batch=64, se
             print(f"quality | seed {seed} | {name:>20}: val L1 {r['val_loss']:.5f}, train L1 "
                   f"{r['train_loss']:.5f}, {r['seconds']:.0f} s", flush=True)
     return out, dict(data=data, n_train=n_train, n_val=n_val, epochs=epochs, base=base,
-                     batch=batch)
+                     batch=batch, lr=lr)
 
 
 def write_section(title: str, body: str) -> Path:
@@ -292,8 +311,8 @@ def write_section(title: str, body: str) -> Path:
     sections = {p.split("\n", 1)[0]: p.split("\n", 1)[1] if "\n" in p else "" for p in parts[1:]}
     sections[title] = "\n" + body.strip() + "\n\n"
     head = (f"# UNet training speed and quality on the CPU\n\n"
-            f"Machine: {cpu_model()}, {os.cpu_count()} cores, torch {torch.__version__} "
-            f"(bf16 in hardware: {'yes' if cpu_has_bf16() else 'no'}; torch threads "
+            f"Machine: {cpu_model()}, {os.cpu_count()} cores (flags: {cpu_flags()}), torch "
+            f"{torch.__version__} (bf16 in hardware: {'yes' if cpu_has_bf16() else 'no'}; threads "
             f"{torch.get_num_threads()}). Written by `python benchmarks/train_speed.py "
             f"--cpu-sweep --record` and `--quality DATA --record`; each section says when.\n\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -319,8 +338,9 @@ def speed_table(rows: list[dict], command: str) -> str:
 def quality_table(rows: list[dict], cfg: dict, command: str) -> str:
     lines = [f"{time.strftime('%Y-%m-%d %H:%M')}, `{command}`. `colorlab.recipes."
              f"train_colorizer` (L1, UNet base {cfg['base']}, depth 3, batch {cfg['batch']}, "
-             f"{cfg['epochs']} epochs, one-cycle), {cfg['n_train']:,} training and "
-             f"{cfg['n_val']:,} validation images drawn from the CIFAR-10 training split "
+             f"{cfg['epochs']} epochs, one-cycle to peak lr {cfg['lr']:g}), "
+             f"{cfg['n_train']:,} training and {cfg['n_val']:,} validation images drawn from the "
+             "CIFAR-10 training split "
              f"({cfg['data']}); validation L1 in normalized ab (lower is better).", "",
              "| seed | precision | val L1 | train L1 | seconds |", "|---|---|---|---|---|"]
     for r in rows:
@@ -413,7 +433,9 @@ def main(argv=None) -> int:
                 label = f"{label} (base {args.base})"
             results.append((label, r))
             print(line(label, r, h100_class), flush=True)
-    if args.record and results:
+    if args.record and results and device.type == "cpu":
+        print("not recorded: on the CPU, --cpu-sweep --record writes train_speed-cpu.md")
+    elif args.record and results:
         js, md = record(device, results)
         print(f"recorded in {js} and {md}")
     return 0 if results else 1

@@ -243,6 +243,22 @@ def make_optimizer(model: nn.Module, lr: float, weight_decay: float, **kwargs):
     return torch.optim.AdamW(groups, lr=lr, **kwargs)
 
 
+def _regroup(saved: dict, optimizer, model: nn.Module) -> dict:
+    """An optimizer state saved before the two param groups (one group: every parameter, in
+    model order) rearranged into :func:`make_optimizer`'s groups, so that old runs resume."""
+    if len(saved["param_groups"]) == len(optimizer.param_groups):
+        return saved
+    old_index = {id(p): i for i, p in enumerate(model.parameters())}
+    new = [old_index[id(p)] for g in optimizer.param_groups for p in g["params"]]
+    groups, start = [], 0
+    for g in optimizer.param_groups:
+        groups.append({**saved["param_groups"][0], "weight_decay": g["weight_decay"],
+                       "params": list(range(start, start + len(g["params"])))})
+        start += len(g["params"])
+    state = {k: saved["state"][i] for k, i in enumerate(new) if i in saved["state"]}
+    return {"state": state, "param_groups": groups}
+
+
 def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_last=False,
                scaler=None, weight: float = 1.0, lr: float | None = None, update: bool = True):
     """One training step on ``batch = (x, *targets)``: the loss ``loss_fn(model(x), *targets)``
@@ -381,7 +397,8 @@ def fit(
                                     "train without resume first.")
         # on the CPU: the RNG states must stay there; load_state_dict moves the rest to the device
         ckpt = load_checkpoint(ckpt_dir / "last.pt", model, map_location="cpu")
-        optimizer.load_state_dict(ckpt["optimizer"])  # an old "scheduler" entry is not needed
+        optimizer.load_state_dict(_regroup(ckpt["optimizer"], optimizer, model))
+        # an old checkpoint's "scheduler" entry is not needed: the lr is a function of the step
         if scaler is not None and ckpt.get("scaler"):
             scaler.load_state_dict(ckpt["scaler"])
         history = History(ckpt["history"])

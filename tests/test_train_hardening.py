@@ -369,3 +369,30 @@ def test_fit_records_the_cpu_defaults(tmp_path, monkeypatch):
     config = load_checkpoint(tmp_path / "last.pt")["config"]
     assert config["amp"] == str(cdevice.autocast_dtype("cpu"))
     assert config["channels_last"] == cdevice.default_channels_last("cpu")
+
+
+def test_optimizer_state_from_before_the_param_groups_still_resumes(tmp_path):
+    """Checkpoints written before issue 12 hold one AdamW group (every parameter, model order)."""
+    torch.manual_seed(0)
+    model = UNet(1, 2, base=4, depth=2)
+    old = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    model(torch.rand(2, 1, 8, 8)).square().mean().backward()
+    old.step()
+    new = train.make_optimizer(model, 1e-3, 0.05)
+    new.load_state_dict(train._regroup(old.state_dict(), new, model))
+    for p in model.parameters():
+        assert torch.equal(new.state[p]["exp_avg"], old.state[p]["exp_avg"])
+        assert torch.equal(new.state[p]["exp_avg_sq"], old.state[p]["exp_avg_sq"])
+    assert [g["weight_decay"] for g in new.param_groups] == [0.05, 0.0]
+    # and fit resumes from such a checkpoint
+    unet_run(tmp_path, epochs=2, stop_after=1)
+    ckpt = torch.load(tmp_path / "last.pt", weights_only=True)
+    m = UNet(1, 2, base=4, depth=2)
+    m.load_state_dict(ckpt["model"])
+    one_group = torch.optim.AdamW(m.parameters(), lr=1e-2, weight_decay=0.05)
+    m(torch.rand(2, 1, 8, 8)).square().mean().backward()
+    one_group.step()
+    ckpt.update(optimizer=one_group.state_dict(), scheduler={"last_epoch": 3})
+    torch.save(ckpt, tmp_path / "last.pt")
+    _, hist = unet_run(tmp_path, epochs=2, resume=True)
+    assert len(hist) == 2
