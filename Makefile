@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-course: $(STAMP)   ## execute every notebook (quick on CPU, full on GPU) into build/course/
-	$(BIN)/python -m colorlab course
+course: $(STAMP)   ## execute every notebook (quick on CPU, full on GPU) into build/course/; text progress, no widgets
+	COLORLAB_PROGRESS=text $(BIN)/python -m colorlab course
 
 test: $(STAMP)     ## lint, unit tests, notebooks under papermill and nbval (smoke mode)
 	$(BIN)/python -m ruff check .

@@ -28,7 +28,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageCms, ImageOps
-from tqdm.auto import tqdm
+
+from .progress import tqdm
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"

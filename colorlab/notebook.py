@@ -31,6 +31,9 @@ MODES = ("smoke", "quick", "full")
 SIZES = {"smoke": (512, 128, 128), "quick": (20_000, 2_000, 2_000), "full": (None, 5_000, None)}
 SAMPLE_SIZES = (None, 256, None)  # quick or full mode on the small built-in sample set
 
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+                   "truck"]
+
 NOT_REPRESENTATIVE = (
     "WARNING: CIFAR-10 could not be had ({reason}), so this run uses the built-in `sample` set: "
     "patches of 6 training photos, tested on patches of 2 others. Its results are NOT "
@@ -129,8 +132,10 @@ def _data_name(name: str, train: ImageSet) -> str:
     if train.source.startswith("sample"):
         fallback = name == "cifar10"  # CIFAR-10 was asked for and could not be had
         return "built-in sample set" + (" (NOT representative)" if fallback else "")
-    folder = train.source.split(":")[0]  # "folder /path/to/photos/train"
-    return folder.removesuffix("/train")
+    folder = train.source.split(":")[0].removesuffix("/train")  # "folder /path/to/photos"
+    if train.classes == CIFAR10_CLASSES:  # an image-folder copy of CIFAR-10, e.g. as JPEG files
+        return f"CIFAR-10 image-folder copy ({folder})"
+    return folder
 
 
 def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32,
@@ -148,8 +153,6 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     for runs whose outputs are committed: they then read well on GitHub.
     """
     mode = resolve_mode(mode)
-    if os.environ.get("COLORLAB_PROGRESS", "").lower() in ("text", "none", "off"):
-        os.environ["TQDM_DISABLE"] = "1"  # tqdm reads it when a bar is created
     seed_everything(seed)
     device = pick_device(verbose=False)
     name = default_dataset(mode) if dataset == "auto" else dataset

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from .device import autocast_dtype, default_channels_last  # noqa: F401  (part of this API)
+from .progress import tqdm
 
 PREFIXES = ("_orig_mod.", "module.")  # what torch.compile and DataParallel/DDP add to keys
 

@@ -94,3 +94,12 @@ def test_a_folder_too_small_for_the_split_says_how_many_are_needed(tmp_path, mon
 def test_sizes_may_be_given_per_mode(cifar_available):
     run = notebook.start("quick", train_images={"quick": 2000, "full": 10}, val_images=500)
     assert len(run.train) == 2000 and len(run.val) == 500
+
+
+def test_text_progress_turns_every_bar_off(monkeypatch):
+    from colorlab.progress import bars_enabled, tqdm
+
+    monkeypatch.setenv("COLORLAB_PROGRESS", "text")
+    assert not bars_enabled() and tqdm(range(3)).disable
+    monkeypatch.setenv("COLORLAB_PROGRESS", "bar")
+    assert bars_enabled() and not tqdm(range(3), file=open("/dev/null", "w")).disable
