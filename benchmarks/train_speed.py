@@ -309,7 +309,8 @@ def write_section(title: str, body: str) -> Path:
     text = CPU_MD.read_text() if CPU_MD.is_file() else ""
     parts = text.split("\n## ")
     sections = {p.split("\n", 1)[0]: p.split("\n", 1)[1] if "\n" in p else "" for p in parts[1:]}
-    sections[title] = "\n" + body.strip() + "\n\n"
+    sections[title] = body
+    sections = {k: "\n" + v.strip() + "\n\n" for k, v in sections.items()}
     head = (f"# UNet training speed and quality on the CPU\n\n"
             f"Machine: {cpu_model()}, {os.cpu_count()} cores (flags: {cpu_flags()}), torch "
             f"{torch.__version__} (bf16 in hardware: {'yes' if cpu_has_bf16() else 'no'}; threads "
