@@ -1,22 +1,12 @@
-"""colorlab.recipes: Lab tensors, the losses, a tiny training run, reports."""
-
-import json
+"""colorlab.recipes: Lab tensors, a tiny training run, a model that learns. (The losses are
+tested in test_losses.py, the reports in test_reports.py.)"""
 
 import pytest
 import torch
 
 from colorlab.color import images_to_lab, normalize_lab
 from colorlab.data import sample
-from colorlab.recipes import (
-    device_slug,
-    l1,
-    l1_ssim,
-    lab_tensors,
-    make_loss,
-    mse,
-    train_colorizer,
-    write_report,
-)
+from colorlab.recipes import lab_tensors, train_colorizer
 from colorlab.train import load_checkpoint
 
 
@@ -27,23 +17,6 @@ def test_lab_tensors_match_color_module():
     assert L.shape == (10, 1, 32, 32) and ab.shape == (10, 2, 32, 32)
     assert torch.allclose(L, L0) and torch.allclose(ab, ab0)
     assert 0 <= L.min() and L.max() <= 1 and ab.abs().max() <= 1
-
-
-def test_losses():
-    ab = torch.rand(2, 2, 16, 16) - 0.5
-    L = torch.rand(2, 1, 16, 16)
-    assert l1(ab, ab) == 0 and mse(ab, ab) == 0
-    assert l1(ab + 0.1, ab).item() == pytest.approx(0.1, abs=1e-6)
-    loss = l1_ssim(0.7)
-    assert loss.needs_L and abs(loss(ab, ab, L).item()) < 1e-5
-    wrong = loss(torch.zeros_like(ab), ab, L)
-    assert wrong > l1(torch.zeros_like(ab), ab)  # the SSIM term adds to the L1 term
-    pred = torch.zeros_like(ab, requires_grad=True)
-    loss(pred, ab, L).backward()
-    assert torch.isfinite(pred.grad).all() and pred.grad.abs().sum() > 0
-    assert make_loss("mse") is mse
-    with pytest.raises(ValueError, match="Unknown loss"):
-        make_loss("l2")
 
 
 @pytest.mark.parametrize("loss", ["l1", "l1_ssim"])
@@ -62,18 +35,6 @@ def test_train_colorizer_tiny(tmp_path, loss):
                                device="cpu", progress=False)
     for p, q in zip(model.parameters(), again.parameters()):  # same seed, same weights
         assert torch.equal(p, q)
-
-
-def test_write_report(tmp_path):
-    record = {"device": "CPU (2 cores)", "epochs": 3, "seconds": 1.23456,
-              "metrics": {"psnr": 25.5, "gray_psnr": 24.0}, "note": "a | b"}
-    js, md = write_report("04_unet_colorizer", record, device="cpu", folder=tmp_path)
-    assert js.name == "04_unet_colorizer-cpu.json" and md.name == "04_unet_colorizer-cpu.md"
-    assert json.loads(js.read_text()) == record
-    text = md.read_text()
-    assert "| metrics.psnr | 25.5 |" in text and "| seconds | 1.235 |" in text
-    assert "a / b" in text
-    assert device_slug("cpu") == "cpu"
 
 
 def predictable_colors(n, size=16, seed=0):

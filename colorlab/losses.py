@@ -1,0 +1,71 @@
+"""The colorization losses, all called the same way: ``loss(pred, ab, L)``.
+
+    pred   what the network returned: normalized ab (N, 2, H, W) for a regressor, or
+           (N, Q, H, W) logits for the classifier of notebook 05 (:meth:`colorlab.bins.AbBins.loss`)
+    ab     the true ab / AB_SCALE, (N, 2, H, W) in about [-1, 1]
+    L      the true L / 100, (N, 1, H, W) in [0, 1]: the network's own input
+
+One convention, so nothing has to be stuck on a function to say what it needs: the recipe
+(:func:`colorlab.recipes.train_colorizer`) always trains on batches ``(L, ab, L)``, and
+:func:`colorlab.train.fit` calls ``loss_fn(model(L), ab, L)``. A loss that does not look at L
+(``l1``, ``mse``, the classification loss) takes it and ignores it, so such a loss also works on
+plain ``(L, ab)`` batches (notebooks 04 and 05 train that way); ``l1_ssim`` needs it and says so.
+
+    l1, mse                 regression losses in normalized ab
+    l1_ssim(weight)         l1 + weight * (1 - SSIM of the RGB images rebuilt from the true L)
+    make_loss(name)         "l1" | "mse" | "l1_ssim" -> the loss
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .color import denormalize_lab, lab_to_rgb
+from .metrics import ssim
+
+LOSSES = ("l1", "mse", "l1_ssim")
+
+
+def l1(pred_ab: torch.Tensor, ab: torch.Tensor, L: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean absolute error in normalized ab: robust, keeps some color where several are likely.
+    ``L`` is not used."""
+    return F.l1_loss(pred_ab.float(), ab)
+
+
+def mse(pred_ab: torch.Tensor, ab: torch.Tensor, L: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean squared error in normalized ab: it averages the plausible colors, so it desaturates
+    the most. ``L`` is not used."""
+    return F.mse_loss(pred_ab.float(), ab)
+
+
+def l1_ssim(weight: float = 0.5):
+    """``l1 + weight * (1 - SSIM)``; SSIM on the RGB images rebuilt from the TRUE L with the
+    predicted and the true ab, so this loss needs L: ``loss(pred_ab, ab, L)``."""
+    def loss(pred_ab: torch.Tensor, ab: torch.Tensor, L: torch.Tensor | None = None
+             ) -> torch.Tensor:
+        if L is None:
+            raise TypeError(
+                f"{loss.__name__} needs the true L to rebuild RGB for SSIM, and got only "
+                "(pred_ab, ab): train on batches that yield (L, ab, L), as "
+                "colorlab.recipes.train_colorizer does (Batches(L, ab, L, ...), val=(L, ab, L)), "
+                "or call it as loss(pred_ab, ab, L).")
+        with torch.autocast(pred_ab.device.type, enabled=False):  # color math in float32
+            pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
+            true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
+            return l1(pred_ab, ab) + weight * (1 - ssim(pred, true).mean())
+
+    loss.__name__ = f"l1_ssim({weight:g})"
+    # kept for notebook 04's train_unet, written before the split (it reads
+    # getattr(loss_fn, "needs_L")); nothing in colorlab reads it: remove with that line
+    loss.needs_L = True
+    return loss
+
+
+def make_loss(name: str, ssim_weight: float = 0.5):
+    """``"l1"``, ``"mse"`` or ``"l1_ssim"`` (with ``ssim_weight``) -> the loss function."""
+    if name not in LOSSES:
+        raise ValueError(f"Unknown loss {name!r}: use one of {', '.join(LOSSES)}.")
+    if name == "l1_ssim":
+        return l1_ssim(ssim_weight)
+    return {"l1": l1, "mse": mse}[name]
