@@ -10,7 +10,8 @@ Instead of regressing ab, a network predicts a distribution over Q quantized ab 
   ``w ~ 1 / ((1 - lam) p + lam / Q)``, scaled so that ``E_p[w] = sum_q p_q w_q = 1``.
 - :meth:`AbBins.decode`: the annealed mean, ``softmax(logits / T)`` then the expectation over the
   bin centers; ``T = 1`` is the mean of the predicted distribution, ``T -> 0`` its mode.
-- :func:`weighted_ce`: (rebalanced) cross-entropy with hard or soft targets.
+- :func:`weighted_ce`: (rebalanced) cross-entropy with hard or soft targets; :meth:`AbBins.loss`
+  wraps it as ``loss(logits, ab, L)``, the calling convention of :mod:`colorlab.losses`.
 
 All ab values here are in Lab units (about [-110, 110]), not normalized: multiply a network's
 normalized ab (ab / AB_SCALE) by ``AB_SCALE`` first. Nothing here knows about models or training.
@@ -75,8 +76,6 @@ class AbBins:
         axis = torch.linspace(-limit, limit, n, device=ab.device)
         centers = torch.stack([axis[keep // n], axis[keep % n]], dim=1)
         return cls(centers, hist[keep].float(), lam=lam, sigma=sigma, k=k, step=step, limit=limit)
-
-    from_data = fit
 
     def with_lambda(self, lam: float) -> AbBins:
         """The same bins and prior with the weights recomputed for another ``lam``."""
@@ -207,9 +206,12 @@ class AbBins:
 
     # ------------------------------------------------------------------ training
     def loss(self, soft: bool = True, rebalance: bool = True, scale: float = AB_SCALE):
-        """A ``loss_fn(logits, ab_norm)`` for ``colorlab.train.fit``: ab_norm (N, 2, H, W) is
-        ab / ``scale``; the target is encoded on the fly (soft or hard), weighted or not."""
-        def loss_fn(logits: torch.Tensor, ab_norm: torch.Tensor) -> torch.Tensor:
+        """A ``loss_fn(logits, ab_norm, L=None)`` for ``colorlab.train.fit``, called like every
+        colorization loss (:mod:`colorlab.losses`): logits (N, Q, H, W), ab_norm (N, 2, H, W) =
+        ab / ``scale``, L (N, 1, H, W) not used, so batches may yield ``(L, ab)`` or
+        ``(L, ab, L)``. The target is encoded on the fly (soft or hard), weighted or not."""
+        def loss_fn(logits: torch.Tensor, ab_norm: torch.Tensor,
+                    L: torch.Tensor | None = None) -> torch.Tensor:
             ab = ab_norm.float() * scale
             target = self.encode_soft(ab) if soft else self.encode(ab)
             return weighted_ce(logits, target, self.weights if rebalance else None)

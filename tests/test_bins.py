@@ -179,3 +179,14 @@ def test_encode_soft_is_exact_for_any_k_and_refuses_more_than_q(bins):
             bins.encode_soft(ab, k=k)
     few = AbBins(torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]), torch.ones(3))
     assert few.encode_soft(ab)[0].shape[1] == 3  # the default k = 5 is capped at Q = 3
+
+
+def test_loss_follows_the_colorization_loss_convention(bins):
+    """AbBins.loss is called like every loss of colorlab.losses, loss(pred, ab, L): L is ignored,
+    so (L, ab) batches (notebook 05) and (L, ab, L) batches (train_colorizer) give one value."""
+    logits = torch.randn(2, len(bins), 8, 8, generator=torch.Generator().manual_seed(0))
+    ab, L = synthetic_ab(2, 8) / 110, torch.rand(2, 1, 8, 8)
+    for soft in (True, False):
+        loss = bins.loss(soft=soft)
+        assert torch.equal(loss(logits, ab, L), loss(logits, ab))
+    assert not hasattr(bins.loss(), "needs_L")
