@@ -18,7 +18,6 @@ from torch import nn
 from .color import AB_SCALE, images_to_lab, lab_to_rgb, normalize_lab, rgb_to_lab
 
 METRICS = ("psnr", "ssim", "delta_e", "colorfulness")  # what evaluate reports, in this order
-HIGHER_IS_BETTER = {"psnr": True, "ssim": True, "delta_e": False, "colorfulness": None}
 
 
 # ---------------------------------------------------------------------------------------------
