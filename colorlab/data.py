@@ -166,7 +166,7 @@ def read_image(path, size: int | None = None) -> np.ndarray:
         if size and img.format == "JPEG" and min(img.size) >= 2 * size:
             img.draft(None, (size, size))  # let the JPEG decoder shrink by 2, 4 or 8 for free
         ImageOps.exif_transpose(img, in_place=True)
-        img = _to_rgb(img)
+        img = to_rgb(img)
         if size and img.size != (size, size):
             w, h = img.size
             side = min(w, h)
@@ -180,8 +180,9 @@ def _srgb_profile():
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _to_rgb(img: Image.Image) -> Image.Image:
-    """Any PIL mode -> 8-bit sRGB (the rules are in :func:`read_image`)."""
+def to_rgb(img: Image.Image) -> Image.Image:
+    """A PIL image in any mode -> 8-bit sRGB (the rules are in :func:`read_image`; alpha is
+    composited on white). :func:`colorlab.infer.colorize` reads photos with it too."""
     mode = img.mode
     if mode.startswith("I") or mode == "F":  # 16-bit and 32-bit integers, floats
         a = np.asarray(img, dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Colorize real photos of any size, and the ``colorize`` and ``train`` commands.
+"""Colorize real photos of any size. (The ``colorize`` command is :mod:`colorlab.cli`.)
 
 The recipe (as in richzhang/colorization): take the photo's lightness L at FULL resolution,
 predict ab at the model's working resolution, upsample ab bilinearly, put it back on the full
@@ -11,16 +11,16 @@ is sharp, and it keeps the photo's luminance exactly (up to 8-bit rounding).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageOps
 
-from .color import AB_SCALE, grayscale, lab_to_rgb, rgb_to_lab
-from .data import _to_rgb
+from . import cli
+from .color import AB_SCALE, lab_to_rgb, rgb_to_lab
+from .data import to_rgb
 from .models import UNet, from_config
 from .train import _load_weights, load_checkpoint, strip_prefixes
 
@@ -63,7 +63,7 @@ def to_rgb_tensor(image) -> torch.Tensor:
             img.load()
             return to_rgb_tensor(img)
     if isinstance(image, Image.Image):
-        image = np.asarray(_to_rgb(ImageOps.exif_transpose(image)))
+        image = np.asarray(to_rgb(ImageOps.exif_transpose(image)))
     if isinstance(image, np.ndarray):
         if image.ndim == 3 and image.shape[-1] in (2, 3, 4):
             image = image.transpose(2, 0, 1)  # (C, H, W); alpha is composited below
@@ -226,118 +226,5 @@ def load_colorizer(checkpoint, device="cpu") -> UNet:
     return model.to(device).eval()
 
 
-# ---------------------------------------------------------------------------------------------
-# commands
-# ---------------------------------------------------------------------------------------------
-def _error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-
-
-def _label(image: Image.Image, text: str) -> Image.Image:
-    size = max(12, image.height // 25)
-    try:
-        font = ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1
-        font = ImageFont.load_default()
-    draw = ImageDraw.Draw(image)
-    box = draw.textbbox((size // 2, size // 2), text, font=font)
-    draw.rectangle((box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), fill=(0, 0, 0))
-    draw.text((size // 2, size // 2), text, fill=(255, 255, 255), font=font)
-    return image
-
-
-def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
-    """Labelled (H, W, 3) uint8 images of the same size next to each other, white gaps."""
-    arrays = list(panels.values())
-    h, w = arrays[0].shape[:2]
-    out = Image.new("RGB", (len(arrays) * w + (len(arrays) - 1) * gap, h), (255, 255, 255))
-    for i, (label, a) in enumerate(panels.items()):
-        out.paste(_label(Image.fromarray(a), label), (i * (w + gap), 0))
-    return out
-
-
-def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
-                     work_size: int | None = None) -> int:
-    """``python -m colorlab colorize PHOTO... --checkpoint CKPT -o OUTDIR [--compare]``.
-
-    Writes ``OUTDIR/<stem>_colorized.png`` per photo and, with ``compare``,
-    ``<stem>_compare.png``: input as gray | colorized | original (when the input had color).
-    A photo that cannot be read is reported on stderr and skipped; the others are still done.
-    Returns 0 if every photo was colorized, 1 if some failed, 2 if the checkpoint is unusable.
-    """
-    try:
-        model = load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
-    except (FileNotFoundError, ValueError) as err:
-        _error(f"cannot use the checkpoint. {err}")
-        return 2
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    failed, used = 0, set()
-    for photo in photos:
-        try:
-            rgb = to_rgb_tensor(photo)
-            result = colorize(model, rgb, work_size)
-        except (OSError, ValueError, TypeError, SyntaxError, Image.DecompressionBombError) as err:
-            _error(f"could not colorize {photo}: {type(err).__name__}: {err}. It is not a "
-                   "readable image (or the file is damaged); it was skipped, the other photos "
-                   "were still processed. Check the file opens in an image viewer.")
-            failed += 1
-            continue
-        stem = Path(photo).stem if isinstance(photo, (str, Path)) else "photo"
-        base, k = stem, 2
-        while stem in used:
-            stem, k = f"{base}_{k}", k + 1
-        used.add(stem)
-        path = out_dir / f"{stem}_colorized.png"
-        Image.fromarray(result).save(path)
-        print(f"wrote {path}")
-        if compare:
-            original = (rgb * 255).round().byte().permute(1, 2, 0).numpy()
-            gray = (grayscale(rgb) * 255).round().byte().permute(1, 2, 0).numpy()
-            panels = {"input (gray)": gray, "colorized": result}
-            if np.abs(original.astype(int) - gray.astype(int)).mean() > 1:  # it had color
-                panels["original"] = original
-            side_by_side(panels).save(cmp := out_dir / f"{stem}_compare.png")
-            print(f"wrote {cmp}")
-    if failed:
-        _error(f"{failed} of {len(photos)} photo(s) failed; see above.")
-    return 1 if failed else 0
-
-
-def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
-                  batch_size: int = 64, lr: float = 2e-3, base: int = 64, depth: int = 4,
-                  device=None, loss: str = "l1") -> int:
-    """``python -m colorlab train --data FOLDER --size 256 --epochs N --out DIR``.
-
-    Trains ``UNet(1, 2, base, depth)`` on every image of ``data`` (a folder, or "sample" /
-    "cifar10"), resized to ``size`` x ``size`` (shorter side, centre crop), with
-    :func:`colorlab.recipes.train_colorizer`: the same loop and checkpoints as notebook 04.
-    A ``test/`` subfolder (or every 10th file) is held out for validation. Checkpoints go to
-    ``out`` (``best.pt``, ``last.pt``); prints the held-out figures against the gray baseline.
-    Returns 0, or 1 with a message on stderr if the data cannot be used.
-    """
-    from .data import load_dataset
-    from .metrics import evaluate
-    from .recipes import train_colorizer
-
-    if size % 2**depth:
-        _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
-               f"{depth} times). Try --size {max(2**depth, round(size / 2**depth) * 2**depth)}.")
-        return 1
-    try:
-        train = load_dataset(data, "train", size)
-        test = load_dataset(data, "test", size)
-    except (FileNotFoundError, ValueError, OSError) as err:
-        _error(f"cannot read training images from {data}: {err}")
-        return 1
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
-    model, history = train_colorizer(train, epochs=epochs, base=base, depth=depth,
-                                     batch_size=batch_size, lr=lr, loss=loss, val_images=test,
-                                     device=device, checkpoint_dir=out, config={"data": str(data)})
-    result = evaluate(model, test, device=device, batch_size=max(1, 2**22 // size**2))
-    print(result.table(f"UNet base {base}, depth {depth}"))
-    print(f"{sum(history['seconds']):.0f} s of training; checkpoints in {out}/ (best.pt, "
-          f"last.pt). Colorize: python -m colorlab colorize PHOTO --checkpoint {out}/best.pt "
-          "-o colorized/")
-    return 0
+# re-exported for tests/test_badinput.py written before the split; import from colorlab.cli
+colorize_command = cli.colorize_command

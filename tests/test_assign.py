@@ -14,8 +14,8 @@ import torch
 from skimage import color as skcolor
 
 from colorlab import assign, checks
-from colorlab.__main__ import main
 from colorlab.checks import CheckFailed
+from colorlab.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))

@@ -1,4 +1,5 @@
-"""colorlab.infer: any size, any mode, luminance kept; checkpoints; the commands' bad inputs."""
+"""colorlab.infer: any size, any mode, luminance kept; checkpoints; the colorize command's bad
+inputs (the command is colorlab.cli's; its tests stay here, where docs/bad-input.md cites them)."""
 
 import numpy as np
 import pytest
@@ -7,17 +8,15 @@ from PIL import Image
 from torch import nn
 
 from colorlab import infer
-from colorlab.__main__ import main
+from colorlab.cli import colorize_command, main
 from colorlab.color import rgb_to_lab
 from colorlab.data import sample_photos
 from colorlab.infer import (
     colorize,
-    colorize_command,
     default_work_size,
     fit_to_gamut,
     load_colorizer,
     to_rgb_tensor,
-    train_command,
     work_shape,
 )
 from colorlab.models import MeanRegressor, UNet
@@ -169,36 +168,11 @@ def test_colorize_command_bad_checkpoint(photo, tmp_path, capsys):
     assert "not a colorizer" in capsys.readouterr().err
 
 
-def test_train_command(tmp_path, capsys):
-    rng = np.random.default_rng(0)
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    for i in range(20):
-        base = rng.integers(0, 255, 3)
-        img = np.clip(base + rng.normal(0, 30, (40, 50, 3)), 0, 255).astype(np.uint8)
-        Image.fromarray(img).save(folder / f"{i:02d}.png")
-    out = tmp_path / "run"
-    assert main(["train", "--data", str(folder), "--size", "16", "--epochs", "1", "--out",
-                 str(out), "--batch-size", "8", "--base", "4", "--depth", "2"]) == 0
-    assert "PSNR" in capsys.readouterr().out
-    assert load_colorizer(out / "best.pt").train_size == 16
-    assert train_command(folder, size=20, epochs=1, out=out, depth=3) == 1
-    assert "multiple of" in capsys.readouterr().err
-    assert train_command(tmp_path / "nothing", size=16, epochs=1, out=out, depth=2) == 1
-    assert "nothing" in capsys.readouterr().err
-
-
 # ---------------------------------------------------------------------------------------------
 # the default working size, RGBA, the model's mode, reading the checkpoint once
 # ---------------------------------------------------------------------------------------------
-def test_help_states_the_real_work_size_default(capsys):
-    """--help said "default 256" while colorize used the training size (32 for notebook 04)."""
-    with pytest.raises(SystemExit) as done:
-        main(["colorize", "--help"])
-    assert done.value.code == 0
-    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    assert infer.WORK_SIZE_RULE in text
-    assert "4x the checkpoint's training size (128 for a 32-px model" in text
+def test_default_work_size_is_4x_the_training_size():
+    """The rule --help states (test_cli.py checks the help text against infer.WORK_SIZE_RULE)."""
     assert (default_work_size(32), default_work_size(16), default_work_size(256)) == (128, 64, 512)
     assert default_work_size(None) == infer.DEFAULT_WORK_SIZE == 128
 

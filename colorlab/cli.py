@@ -1,0 +1,297 @@
+"""``python -m colorlab COMMAND`` (or ``colorlab COMMAND``): every command of the course kit.
+
+    course           run every notebook (quick on a CPU, full on a GPU) into build/course/
+    colorize         colorize photos with a trained checkpoint          (colorlab.infer)
+    train            train the UNet colorizer on a folder of images     (colorlab.recipes)
+    make-exercises   write exercises/ from solutions/ (``--check``: only report drift)
+    grade            run student notebooks and report points per task   (colorlab.assign)
+
+argparse and the command bodies live here; the work is done by the module named beside each.
+Nothing heavy is imported at module level (no torch, numpy or PIL): each command imports what it
+needs when it runs, so ``--help`` is fast. ``colorlab/__main__.py`` only calls :func:`main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+# colorlab.infer.WORK_SIZE_RULE, copied so that --help does not import torch (tests/test_infer.py
+# checks that the two agree)
+WORK_SIZE_RULE = ("default: 4x the checkpoint's training size (128 for a 32-px model such as "
+                  "notebook 04's), at most 512; 128 if the checkpoint does not record its size")
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# course (colorlab.course)
+# ---------------------------------------------------------------------------------------------
+def _course(args) -> int:
+    from .course import run_course
+
+    try:
+        run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
+    except FileNotFoundError as err:
+        _error(str(err))
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# colorize (colorlab.infer)
+# ---------------------------------------------------------------------------------------------
+def _label(image: Image.Image, text: str) -> Image.Image:
+    from PIL import ImageDraw, ImageFont
+
+    size = max(12, image.height // 25)
+    try:
+        font = ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1
+        font = ImageFont.load_default()
+    draw = ImageDraw.Draw(image)
+    box = draw.textbbox((size // 2, size // 2), text, font=font)
+    draw.rectangle((box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), fill=(0, 0, 0))
+    draw.text((size // 2, size // 2), text, fill=(255, 255, 255), font=font)
+    return image
+
+
+def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
+    """Labelled (H, W, 3) uint8 images of the same size next to each other, white gaps."""
+    from PIL import Image
+
+    arrays = list(panels.values())
+    h, w = arrays[0].shape[:2]
+    out = Image.new("RGB", (len(arrays) * w + (len(arrays) - 1) * gap, h), (255, 255, 255))
+    for i, (label, a) in enumerate(panels.items()):
+        out.paste(_label(Image.fromarray(a), label), (i * (w + gap), 0))
+    return out
+
+
+def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
+                     work_size: int | None = None) -> int:
+    """``python -m colorlab colorize PHOTO... --checkpoint CKPT -o OUTDIR [--compare]``.
+
+    Writes ``OUTDIR/<stem>_colorized.png`` per photo and, with ``compare``,
+    ``<stem>_compare.png``: input as gray | colorized | original (when the input had color).
+    A photo that cannot be read is reported on stderr and skipped; the others are still done.
+    Returns 0 if every photo was colorized, 1 if some failed, 2 if the checkpoint is unusable.
+    """
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from .color import grayscale
+    from .infer import colorize, load_colorizer, to_rgb_tensor
+
+    try:
+        model = load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
+    except (FileNotFoundError, ValueError) as err:
+        _error(f"cannot use the checkpoint. {err}")
+        return 2
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed, used = 0, set()
+    for photo in photos:
+        try:
+            rgb = to_rgb_tensor(photo)
+            result = colorize(model, rgb, work_size)
+        except (OSError, ValueError, TypeError, SyntaxError, Image.DecompressionBombError) as err:
+            _error(f"could not colorize {photo}: {type(err).__name__}: {err}. It is not a "
+                   "readable image (or the file is damaged); it was skipped, the other photos "
+                   "were still processed. Check the file opens in an image viewer.")
+            failed += 1
+            continue
+        stem = Path(photo).stem if isinstance(photo, (str, Path)) else "photo"
+        base, k = stem, 2
+        while stem in used:
+            stem, k = f"{base}_{k}", k + 1
+        used.add(stem)
+        path = out_dir / f"{stem}_colorized.png"
+        Image.fromarray(result).save(path)
+        print(f"wrote {path}")
+        if compare:
+            original = (rgb * 255).round().byte().permute(1, 2, 0).numpy()
+            gray = (grayscale(rgb) * 255).round().byte().permute(1, 2, 0).numpy()
+            panels = {"input (gray)": gray, "colorized": result}
+            if np.abs(original.astype(int) - gray.astype(int)).mean() > 1:  # it had color
+                panels["original"] = original
+            side_by_side(panels).save(cmp := out_dir / f"{stem}_compare.png")
+            print(f"wrote {cmp}")
+    if failed:
+        _error(f"{failed} of {len(photos)} photo(s) failed; see above.")
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# train (colorlab.recipes)
+# ---------------------------------------------------------------------------------------------
+def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
+                  batch_size: int = 64, lr: float = 2e-3, base: int = 64, depth: int = 4,
+                  device=None, loss: str = "l1") -> int:
+    """``python -m colorlab train --data FOLDER --size 256 --epochs N --out DIR``.
+
+    Trains ``UNet(1, 2, base, depth)`` on every image of ``data`` (a folder, or "sample" /
+    "cifar10"), resized to ``size`` x ``size`` (shorter side, centre crop), with
+    :func:`colorlab.recipes.train_colorizer`: the same loop and checkpoints as notebook 04.
+    A ``test/`` subfolder (or every 10th file) is held out for validation. Checkpoints go to
+    ``out`` (``best.pt``, ``last.pt``); prints the held-out figures against the gray baseline.
+    Returns 0, or 1 with a message on stderr if the data cannot be used.
+    """
+    import torch
+
+    from .data import load_dataset
+    from .metrics import evaluate
+    from .recipes import train_colorizer
+
+    if size % 2**depth:
+        _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
+               f"{depth} times). Try --size {max(2**depth, round(size / 2**depth) * 2**depth)}.")
+        return 1
+    try:
+        train = load_dataset(data, "train", size)
+        test = load_dataset(data, "test", size)
+    except (FileNotFoundError, ValueError, OSError) as err:
+        _error(f"cannot read training images from {data}: {err}")
+        return 1
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
+    model, history = train_colorizer(train, epochs=epochs, base=base, depth=depth,
+                                     batch_size=batch_size, lr=lr, loss=loss, val_images=test,
+                                     device=device, checkpoint_dir=out, config={"data": str(data)})
+    result = evaluate(model, test, device=device, batch_size=max(1, 2**22 // size**2))
+    print(result.table(f"UNet base {base}, depth {depth}"))
+    print(f"{sum(history['seconds']):.0f} s of training; checkpoints in {out}/ (best.pt, "
+          f"last.pt). Colorize: python -m colorlab colorize PHOTO --checkpoint {out}/best.pt "
+          "-o colorized/")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# make-exercises, grade (colorlab.assign)
+# ---------------------------------------------------------------------------------------------
+def _make_exercises(args) -> int:
+    from .assign import make_exercises
+
+    if not Path(args.solutions).is_dir():
+        print(f"no folder {args.solutions}/: no exercises to make")
+        return 0
+    changes = make_exercises(args.solutions, args.out, check=args.check)
+    if args.check:
+        for path, what in changes:
+            print(f"{path}: {what} (run `python -m colorlab make-exercises`)", file=sys.stderr)
+        if not changes:
+            print(f"{args.out}/ is in sync with {args.solutions}/")
+        return 1 if changes else 0
+    for path, what in changes:
+        print(f"removed {path} (no solution)" if what == "stale" else f"wrote {path}")
+    if not changes:
+        print(f"{args.out}/ already in sync with {args.solutions}/")
+    return 0
+
+
+def _grade(args) -> int:
+    from .assign import format_report, grade
+
+    def progress(line):
+        print(line, file=sys.stderr, flush=True)
+
+    results = grade(args.notebooks, args.solutions, timeout=args.timeout,
+                    cell_timeout=args.cell_timeout, save=args.save,
+                    progress=None if args.json else progress)
+    print(json.dumps(results, indent=2, ensure_ascii=False) if args.json
+          else format_report(results))
+    return 1 if any(r.get("error") for r in results) else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the parser
+# ---------------------------------------------------------------------------------------------
+def _colorize(args) -> int:
+    return colorize_command(args.photos, args.checkpoint, args.out, compare=args.compare,
+                            work_size=args.work_size)
+
+
+def _train(args) -> int:
+    return train_command(args.data, size=args.size, epochs=args.epochs, out=args.out,
+                         batch_size=args.batch_size, lr=args.lr, base=args.base,
+                         depth=args.depth, device=args.device, loss=args.loss)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m colorlab",
+                                     description="colorlab: the colorization course kit.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("course", help="run every notebook into build/course/",
+                            description="Execute ./notebooks/*.ipynb with papermill (MODE auto: "
+                            "quick on a CPU, full on a GPU), export HTML, and write each "
+                            "notebook's headline figure to build/course/summary.md.")
+    p.add_argument("--mode", default="auto", choices=["auto", "smoke", "quick", "full"])
+    p.add_argument("--only", help="run only notebooks whose file name contains this")
+    p.add_argument("--out", help="output folder (default build/course/ in the current folder)")
+    p.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    p.set_defaults(handler=_course)
+
+    p = commands.add_parser("colorize", help="colorize photos with a trained checkpoint",
+                            description="Colorize each PHOTO (any size; gray, RGB or RGBA) and "
+                            "write OUTDIR/<name>_colorized.png. A photo that cannot be read is "
+                            "reported and skipped; the others are still processed.")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument("--checkpoint", required=True, help="a UNet checkpoint (best.pt or last.pt)")
+    p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")
+    p.add_argument("--compare", action="store_true",
+                   help="also write gray | colorized | original side by side")
+    p.add_argument("--work-size", type=int, default=None,
+                   help="shorter side (px) at which ab is predicted; " + WORK_SIZE_RULE)
+    p.set_defaults(handler=_colorize)
+
+    p = commands.add_parser("train", help="train the UNet colorizer on a folder of images",
+                            description="Train UNet(1, 2, base, depth) with colorlab.train.fit "
+                            "on every image of --data, resized and center-cropped to --size; "
+                            "a test/ subfolder (or every 10th file) is held out.")
+    p.add_argument("--data", required=True, help="a folder of images, 'sample' or 'cifar10'")
+    p.add_argument("--size", type=int, default=256, help="training size in pixels (256)")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--out", default="runs/colorizer", help="checkpoint folder")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
+    p.add_argument("--base", type=int, default=64, help="UNet width (64)")
+    p.add_argument("--depth", type=int, default=4, help="UNet levels (4)")
+    p.add_argument("--loss", default="l1", choices=["l1", "mse", "l1_ssim"])
+    p.add_argument("--device", default=None, help="cuda or cpu (default: cuda if available)")
+    p.set_defaults(handler=_train)
+
+    p = commands.add_parser("make-exercises", help="write exercises/ from solutions/",
+                            description="Turn every solutions/*.ipynb into exercises/*.ipynb: "
+                            "solution blocks become stubs, hidden tests go, outputs are cleared.")
+    p.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
+    p.add_argument("--out", default="exercises", help="folder to write the exercises to")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 listing files that differ from the generator's")
+    p.set_defaults(handler=_make_exercises)
+
+    p = commands.add_parser("grade", help="grade student notebooks",
+                            description="Run each notebook in a fresh kernel (COLORLAB_MODE=smoke) "
+                            "with the solution's TASK cells (hidden tests included); report "
+                            "points per task. Exit 1 only if a notebook could not be graded.")
+    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    p.add_argument("--solutions", default="solutions",
+                   help="folder of solution notebooks (matched by file name)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per notebook (600)")
+    p.add_argument("--cell-timeout", type=float, default=120, help="seconds per cell (120)")
+    p.add_argument("--save", metavar="DIR", help="also save the executed notebooks in DIR")
+    p.set_defaults(handler=_grade)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)

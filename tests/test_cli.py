@@ -1,0 +1,74 @@
+"""colorlab.cli: every command's --help works and stays fast (no torch), the help states the
+real defaults, `python -m colorlab` is only an entry point, and the train command.
+
+(The colorize command's tests are in test_infer.py, where docs/bad-input.md cites them.)
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorlab import infer
+from colorlab.cli import main, train_command
+from colorlab.infer import load_colorizer
+
+COMMANDS = ("course", "colorize", "train", "make-exercises", "grade")
+
+
+def test_every_help_works_without_importing_torch():
+    """--help of the tool and of every command exits 0 and imports no torch, numpy or PIL
+    (torch alone takes seconds to import)."""
+    script = (
+        "import sys\nfrom colorlab.cli import main\n"
+        f"for argv in [['--help']] + [[c, '--help'] for c in {COMMANDS!r}]:\n"
+        "    try:\n        main(argv)\n    except SystemExit as done:\n"
+        "        assert done.code == 0, argv\n"
+        "heavy = sorted({'torch', 'numpy', 'PIL'} & set(sys.modules))\n"
+        "assert not heavy, heavy\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for command in COMMANDS:
+        assert command in done.stdout
+
+
+def test_python_dash_m_colorlab_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "colorlab", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "make-exercises" in done.stdout
+    import colorlab.__main__ as entry  # importing it runs nothing: main is only re-bound there
+    import colorlab.cli
+
+    assert entry.main is colorlab.cli.main
+
+
+def test_help_states_the_real_work_size_default(capsys):
+    """--help said "default 256" while colorize used the training size (32 for notebook 04)."""
+    with pytest.raises(SystemExit) as done:
+        main(["colorize", "--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert infer.WORK_SIZE_RULE in text
+    assert "4x the checkpoint's training size (128 for a 32-px model" in text
+
+
+def test_train_command(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(20):
+        base = rng.integers(0, 255, 3)
+        img = np.clip(base + rng.normal(0, 30, (40, 50, 3)), 0, 255).astype(np.uint8)
+        Image.fromarray(img).save(folder / f"{i:02d}.png")
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(folder), "--size", "16", "--epochs", "1", "--out",
+                 str(out), "--batch-size", "8", "--base", "4", "--depth", "2"]) == 0
+    assert "PSNR" in capsys.readouterr().out
+    assert load_colorizer(out / "best.pt").train_size == 16
+    assert train_command(folder, size=20, epochs=1, out=out, depth=3) == 1
+    assert "multiple of" in capsys.readouterr().err
+    assert train_command(tmp_path / "nothing", size=16, epochs=1, out=out, depth=2) == 1
+    assert "nothing" in capsys.readouterr().err
