@@ -15,7 +15,7 @@ time; :func:`write_nbgrader_source` writes an nbgrader ``source/`` folder from t
 :func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
 solution's (so the checks cannot be edited away and the hidden tests run): a task scores its
 points when its cell runs without error. Student code runs in that same kernel before the checks,
-so each TASK cell first loads a fresh copy of :mod:`colorlab.checks` from its file and fails if a
+so each TASK cell first loads a fresh copy of :mod:`colorlab.checks` from its files and fails if a
 colorlab function was replaced by notebook code (:func:`guard`). That stops the easy ways of
 faking a pass; it is not a sandbox (see docs/teaching.md).
 """
@@ -214,12 +214,22 @@ def find_solution(student, path: Path, solutions) -> Path:
                           f"{', '.join(c.name for c in candidates)}); pass --solutions DIR")
 
 
-GUARD_SOURCE = '''def __colorlab_guard(path, rebind, user_ns):
-    import importlib.util, sys, types
-    spec = importlib.util.spec_from_file_location("colorlab.checks", path)
-    fresh = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fresh)  # from the file, not from sys.modules
-    sys.modules["colorlab.checks"] = fresh
+GUARD_SOURCE = '''def __colorlab_guard(folder, parts, rebind, user_ns):
+    import importlib.util, os, sys, types
+    def load(name, file, **package):  # from the file, not from sys.modules
+        spec = importlib.util.spec_from_file_location(name, os.path.join(folder, file), **package)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        return spec, module
+
+    for name in [n for n in sys.modules if n.split(".")[:2] == ["colorlab", "checks"]]:
+        del sys.modules[name]  # the package and every part, tampered with or not
+    spec, fresh = load("colorlab.checks", "__init__.py", submodule_search_locations=[folder])
+    for part in parts:  # each part from its file, in import order, before the package uses it
+        part_spec, module = load(f"colorlab.checks.{part}", f"{part}.py")
+        part_spec.loader.exec_module(module)
+        setattr(fresh, part, module)
+    spec.loader.exec_module(fresh)
     import colorlab
     colorlab.checks = fresh
     def mine(f):  # a function defined in the notebook
@@ -227,7 +237,8 @@ GUARD_SOURCE = '''def __colorlab_guard(path, rebind, user_ns):
 
     replaced = []
     for name, module in list(sys.modules.items()):
-        if name.startswith("colorlab.") and name != "colorlab.checks" and module is not None:
+        if name.startswith("colorlab.") and name.split(".")[:2] != ["colorlab", "checks"] \\
+                and module is not None:
             for key, value in list(vars(module).items()):
                 if isinstance(value, type) and str(value.__module__).startswith("colorlab"):
                     replaced += [f"{name}.{key}.{k}" for k, v in vars(value).items() if mine(v)]
@@ -240,7 +251,7 @@ GUARD_SOURCE = '''def __colorlab_guard(path, rebind, user_ns):
             "kernel and run all cells.")
     for alias, attr in rebind:
         user_ns[alias] = getattr(fresh, attr) if attr else fresh
-__colorlab_guard(%r, %r, globals())
+__colorlab_guard(%r, %r, %r, globals())
 del __colorlab_guard'''
 
 
@@ -272,9 +283,11 @@ def guard(source: str, aliases: dict[str, str | None]) -> str:
     """``source`` (a TASK cell) with the grader's guard after its header line, inside a hidden
     block (so the feedback copy leaves it out). Before the checks run, the guard
 
-    - loads a fresh :mod:`colorlab.checks` from its file (not from ``sys.modules``) and puts it in
-      ``sys.modules`` and ``colorlab.checks``, so ``from colorlab.checks import check_x`` gets the
-      real check even if student code replaced ``colorlab.checks.check_x``;
+    - loads a fresh :mod:`colorlab.checks` from its files (not from ``sys.modules``): every part
+      of ``checks.PARTS`` (the harness and the catalogs ``nb01`` ... ``nb05``) from its own file,
+      in import order, then the package's ``__init__.py``, and puts them in ``sys.modules`` and
+      ``colorlab.checks``, so ``from colorlab.checks import check_x`` gets the real check even if
+      student code replaced ``colorlab.checks.check_x`` or ``colorlab.checks.nb03.check_x``;
     - rebinds the names this cell uses that the solution imported from :mod:`colorlab.checks`
       (``aliases``, from :func:`_checks_aliases`), in case student code reassigned them;
     - fails the task (CheckFailed) if any function or method of a loaded ``colorlab.*`` module
@@ -288,7 +301,8 @@ def guard(source: str, aliases: dict[str, str | None]) -> str:
         used = set(aliases)
     rebind = sorted((alias, attr) for alias, attr in aliases.items() if alias in used)
     header, _, rest = source.partition("\n")
-    code = GUARD_SOURCE % (str(Path(checks.__file__).resolve()), rebind)
+    folder = str(Path(checks.__file__).resolve().parent)
+    code = GUARD_SOURCE % (folder, tuple(checks.PARTS), rebind)
     return f"{header}\n{BEGIN_HIDDEN}\n{code}\n{END_HIDDEN}\n{rest}"
 
 

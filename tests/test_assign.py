@@ -227,6 +227,13 @@ TAMPERING = {  # a cell a student might add, and where, to pass the checks witho
                          "fake.check_function = lambda *a, **k: None\n"
                          "sys.modules['colorlab.checks'] = fake"),
     "rebind the name": (4, "check_function = lambda *a, **k: None"),  # after TASK 1 imported it
+    "replace it in its part": (1, "import colorlab.checks.harness\n"
+                                  "colorlab.checks.harness.check_function = lambda *a, **k: None"),
+    "a fake part": (1, "import sys, types\nimport colorlab.checks\n"
+                       "fake = types.ModuleType('colorlab.checks.harness')\n"
+                       "fake.__dict__.update(vars(sys.modules['colorlab.checks.harness']))\n"
+                       "fake.check_function = lambda *a, **k: None\n"
+                       "sys.modules['colorlab.checks.harness'] = fake"),
 }
 
 
@@ -234,7 +241,8 @@ TAMPERING = {  # a cell a student might add, and where, to pass the checks witho
 def test_grading_ignores_a_monkeypatched_checks_module(course, tmp_path, how):
     """Student code runs in the grader's kernel before the check cells: replacing
     colorlab.checks.check_function earned the points of a blank exercise (3 of 6 here). The
-    guard loads a fresh colorlab.checks from its file before each check cell."""
+    guard loads a fresh colorlab.checks, and each of its parts, from their files before each
+    check cell."""
     blank = student(course, f"tamper-{how.replace(' ', '_')}.ipynb", insert=TAMPERING[how])
     (result,) = assign.grade([blank], course / "solutions", save=tmp_path)
     assert result["score"] == 0 and result["status"] == "ok", assign.format_report([result])
@@ -312,6 +320,41 @@ def test_check_function_messages(capsys):
                                                            lambda x: x / 0, abs, cases)
     checks.check_function(lambda x: 2 * x, lambda x: 2 * x, cases, name="twice")
     assert capsys.readouterr().out == "✔ twice: 1 case passes\n"
+
+
+def test_failures_point_at_the_learners_line_not_at_colorlab():
+    """The "(line N: `code`)" of a failure is the learner's innermost line: frames in any
+    colorlab module (here colorlab.color's input check) are skipped, not only those of checks."""
+    from colorlab import color
+
+    def to_lab(x):
+        return color.rgb_to_lab(x[:2])  # two channels: colorlab.color raises
+
+    cases = {"an image": (torch.rand(3, 2, 2),)}
+    msg = failure(checks.check_function, to_lab, color.rgb_to_lab, cases)
+    assert "raised ValueError for an image" in msg and "(line" in msg
+    assert "`return color.rgb_to_lab(x[:2])" in msg
+
+
+def test_checks_parts_are_every_module_in_import_order():
+    """The grader's guard loads checks.PARTS one by one from their files, then __init__.py: a
+    module missing from PARTS, or listed before a part it imports, would be loaded from
+    sys.modules (open to tampering) or fail."""
+    import ast
+
+    folder = Path(checks.__file__).parent
+    assert set(checks.PARTS) == {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    for i, part in enumerate(checks.PARTS):
+        tree = ast.parse((folder / f"{part}.py").read_text())
+        used = {node.module for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.level == 1}
+        assert used <= set(checks.PARTS[:i]), f"{part} imports {used - set(checks.PARTS[:i])}"
+        assert not any(isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "colorlab.checks") for node in ast.walk(tree)), f"{part}: import parts relatively"
+    public = [name for part in checks.PARTS for name in vars(getattr(checks, part))
+              if name.startswith("check_")]
+    assert sorted(set(public)) == sorted(n for n in checks.__all__ if n.startswith("check_"))
+    assert all(hasattr(checks, name) for name in checks.__all__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,7 +523,7 @@ def test_color_checks_name_the_mistake():
     white = color.rgb_to_xyz(torch.ones(3, 1, 1))
     assert "white point" in failure(checks.check_xyz_to_lab,
                                     lambda x: color.xyz_to_lab(x * white))
-    to_rgb = checks._lab_args(color.lab_to_rgb)
+    to_rgb = checks.nb03._lab_args(color.lab_to_rgb)
     assert "+16" in failure(checks.check_lab_to_rgb, lambda lab: to_rgb(
         lab - torch.tensor([16.0, 0, 0]).view(3, 1, 1)))
 

@@ -1,0 +1,62 @@
+"""The feedback checks that exercise notebooks call: ``from colorlab.checks import check_x``.
+
+Each check runs the learner's function on a few cases (edge cases included), compares it with a
+reference, and either prints a pass mark (``✔ srgb_to_linear: 4 cases pass``) or raises
+:class:`CheckFailed` whose first line says what is off and what to try, for example
+``xyz_to_lab: L is 16 too high everywhere: did you forget the -16? ...``. In a notebook the
+failure shows as that message alone, not a traceback; the grader sees a failed cell.
+
+    harness   CheckFailed and the generic pieces every check is built from
+    nb01      mean intensity, constant baseline, a forward pass's shape
+    nb02      PSNR, encoder and decoder
+    nb03      sRGB <-> linear, RGB -> XYZ -> Lab -> RGB (references: colorlab.color)
+    nb04      the UNet's forward pass, the gray baseline, colorize
+    nb05      rebalancing weights, the annealed mean (references: colorlab.bins)
+
+Generic pieces, to build new checks: :func:`rel_error`, :func:`check_shape`, :func:`check_close`
+(with ``hints``: a list of ``(predicate(got, want), message)`` pairs; :func:`near` makes a
+predicate that recognizes a known wrong answer) and :func:`check_function`; :func:`build` makes a
+learner's model inside a check cell (``check_forward_shape(build(down, 3, 8), ...)``), so code not
+written yet reads "not implemented yet". References come from ``colorlab`` itself, imported only
+when a check needs them.
+
+The grader (:func:`colorlab.assign.guard`) loads this package afresh from its files before every
+check cell: each module of :data:`PARTS`, in that order, then this file. A new catalog goes into
+PARTS (after the modules it imports from); tests/test_assign.py checks that PARTS lists them all.
+"""
+
+from .harness import (
+    FAIL,
+    PASS,
+    CheckFailed,
+    build,
+    check_close,
+    check_function,
+    check_shape,
+    near,
+    rel_error,
+)
+from .nb01 import check_constant_baseline, check_forward_shape, check_mean_intensity
+from .nb02 import check_encoder_decoder, check_psnr
+from .nb03 import (
+    check_lab_to_rgb,
+    check_linear_to_srgb,
+    check_rgb_to_xyz,
+    check_srgb_to_linear,
+    check_xyz_to_lab,
+)
+from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
+from .nb05 import check_annealed_mean, check_rebalancing_weights
+
+PARTS = ("harness", "nb01", "nb02", "nb03", "nb04", "nb05")  # in import order (nb04 uses nb03)
+
+__all__ = [
+    "FAIL", "PASS", "CheckFailed", "build", "check_close", "check_function", "check_shape",
+    "near", "rel_error",
+    "check_constant_baseline", "check_forward_shape", "check_mean_intensity",
+    "check_encoder_decoder", "check_psnr",
+    "check_lab_to_rgb", "check_linear_to_srgb", "check_rgb_to_xyz", "check_srgb_to_linear",
+    "check_xyz_to_lab",
+    "check_colorize", "check_gray_baseline", "check_unet_forward",
+    "check_annealed_mean", "check_rebalancing_weights",
+]

@@ -1,0 +1,151 @@
+"""Checks of lecture 04 (the UNet colorizer): the UNet's forward pass and skip connections, the
+gray baseline, colorizing with a model. Color references come through nb03's helpers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .harness import (
+    CheckFailed,
+    _call,
+    _eval_mode,
+    _name,
+    _passed,
+    _short,
+    _torch_rand,
+    check_function,
+    check_shape,
+    near,
+)
+from .nb03 import _color, _color_cases, _lab, _lab_args, _try
+
+
+def _locality(model, in_ch: int) -> float:
+    """How much of the output change after nudging one input pixel lands within 2 pixels of it:
+    about 0.5 for a UNet with skip connections, about 0.03 without (measured on colorlab's)."""
+    x = _torch_rand((1, in_ch, 32, 32), 5)
+    fractions = []
+    with _eval_mode(model):
+        base = model(x)
+        for i, j in ((13, 18), (20, 9)):
+            nudged = x.clone()
+            nudged[0, :, i, j] += 0.5
+            change = (model(nudged) - base).abs().sum(dim=1)[0]
+            fractions.append(float(change[i - 2:i + 3, j - 2:j + 3].sum() / change.sum()
+                                   .clamp_min(1e-12)))
+    return sum(fractions) / len(fractions)
+
+
+@_short
+def check_unet_forward(model, in_ch: int = 1, out_ch: int = 2) -> None:
+    """Shapes for (2, in_ch, 32, 32) and (1, in_ch, 64, 32); the output reacts to fine detail
+    near where the input changes, which only the skip connections can carry."""
+    name = _name(model)
+    for shape in ((2, in_ch, 32, 32), (1, in_ch, 64, 32)):
+        case = f"an input of shape {shape}"
+        with _eval_mode(model):
+            out = _call(model, name, (_torch_rand(shape),), case)
+        check_shape(name, out, (shape[0], out_ch, *shape[2:]), case)
+    local = _locality(model, in_ch)
+    if local < 0.15:
+        raise CheckFailed(
+            f"{name}: are the skip connections missing? the output hardly reacts to fine input "
+            f"detail\n  nudging one input pixel moved {local:.0%} of the output change to its 5x5 "
+            "neighborhood (about 50% with skips): each decoder level should torch.cat its "
+            "upsampled features with the encoder features of the same size")
+    _passed(name, f"output shapes right; {local:.0%} of a one-pixel change stays local "
+            "(skip connections carry fine detail)")
+
+
+@_short
+def check_gray_baseline(fn) -> None:
+    """``fn(rgb: (N, 3, H, W) in [0, 1]) -> (N, 3, H, W)``: keep Lab's L, set a = b = 0."""
+    import torch
+
+    color = _color()
+    to_rgb = _lab_args(color.lab_to_rgb)
+
+    def reference(rgb):
+        lab = _lab(color.rgb_to_lab(rgb)).clone()
+        lab[..., 1:, :, :] = 0
+        return to_rgb(lab)
+
+    cases = _color_cases("rgb", ("random", "pure", "dark"))
+
+    def hints(args, want):
+        rgb = args[0]
+        luma = (rgb * torch.tensor([0.299, 0.587, 0.114]).view(3, 1, 1)).sum(-3, keepdim=True)
+        L = _lab(color.rgb_to_lab(rgb))[..., :1, :, :] / 100
+        return [
+            (near(rgb.mean(-3, keepdim=True).expand_as(rgb)), "that is the mean of R, G and B: "
+             "keep Lab's L instead (rgb_to_lab, set a = b = 0, then lab_to_rgb)"),
+            (near(luma.expand_as(rgb)), "that is the luma 0.299 R + 0.587 G + 0.114 B: keep Lab's "
+             "L instead (rgb_to_lab, set a = b = 0, then lab_to_rgb)"),
+            (near(L.expand_as(rgb)), "L / 100 is not the gray level: convert (L, 0, 0) back with "
+             "lab_to_rgb (L is perceptual, sRGB gamma-encoded)"),
+            (lambda g, w: np.ptp(g, axis=-3).max() > 1e-3, "the three channels differ: with "
+             "a = b = 0 every pixel is a neutral gray, R = G = B"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)
+
+
+def _tint_model():
+    """A stand-in colorizer for :func:`check_colorize`: L/100 (N, 1, H, W) in [0, 1] -> ab/110
+    (N, 2, H, W), a fixed smooth function of L (no weights, no randomness)."""
+    import torch
+    from torch import nn
+
+    class Tint(nn.Module):
+        def forward(self, L):
+            if L.ndim != 4 or L.shape[1] != 1:
+                raise ValueError(f"the model takes L / 100 of shape (N, 1, H, W), got "
+                                 f"{tuple(L.shape)}")
+            if L.min() < -0.01 or L.max() > 1.01:
+                raise ValueError(f"the model takes L / 100, in [0, 1], got values in "
+                                 f"[{L.min():.3g}, {L.max():.3g}]: divide L by 100")
+            return torch.cat([0.4 * torch.sin(7 * L + 1), 0.3 * torch.cos(5 * L) - 0.1], dim=1)
+
+    return Tint()
+
+
+@_short
+def check_colorize(fn) -> None:
+    """``fn(model, rgb: (N, 3, H, W) in [0, 1]) -> (N, 3, H, W)``: the true L with the ab that
+    ``model(L / 100) * AB_SCALE`` predicts, back to sRGB."""
+    import torch
+
+    color = _color()
+    to_rgb = _lab_args(color.lab_to_rgb)
+    model = _tint_model()
+
+    def parts(rgb):
+        L = _lab(color.rgb_to_lab(rgb))[:, :1]
+        return L, model(L / 100)  # L in [0, 100], normalized ab
+
+    def reference(model, rgb):
+        L, ab = parts(rgb)
+        return to_rgb(torch.cat([L, ab * color.AB_SCALE], dim=1))
+
+    smooth = torch.linspace(0, 1, 16)
+    cases = {
+        "a batch of random images (2, 3, 8, 8)": (model, _torch_rand((2, 3, 8, 8))),
+        "a smooth gradient (1, 3, 16, 16)": (model, torch.stack(torch.broadcast_tensors(
+            smooth.view(16, 1), smooth.view(1, 16), 0.5 * smooth.view(16, 1)))[None]),
+        "black, white and gray": (model, torch.tensor([0.0, 1.0, 0.5]).view(1, 1, 1, 3)
+                                  .expand(1, 3, 1, 3).clone()),
+    }
+
+    def hints(args, want):
+        L, ab = parts(args[1])
+        return [
+            (near(_try(to_rgb, torch.cat([L, ab], dim=1))), "the colors are far too weak: the "
+             "model returns ab / AB_SCALE; multiply by AB_SCALE (110) before lab_to_rgb"),
+            (near(torch.cat([L, ab * color.AB_SCALE], dim=1)), "that is Lab: convert it to sRGB "
+             "with lab_to_rgb"),
+            (near(_try(to_rgb, torch.cat([L, ab.flip(1) * color.AB_SCALE], dim=1))),
+             "a and b are swapped: the model's channel 0 is a, channel 1 is b"),
+        ]
+
+    check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)
