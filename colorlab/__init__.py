@@ -2,15 +2,27 @@
 
 Modules, in the order data flows through them:
 
-- ``color``   sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch
-- ``data``    ImageSet, CIFAR-10 / image folders / the built-in sample set, device-resident Batches
-- ``models``  MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05)
-- ``train``   fit: the one training loop; checkpoints
-- ``metrics`` psnr, ssim, colorfulness, delta_e, evaluate
-- ``bins``    ab quantization and annealed-mean decoding (05)
-- ``viz``     figures
-- ``infer``   colorize a photo of any size
-- ``notebook`` the mode / device / data line every notebook starts with
+- ``data``     ImageSet; CIFAR-10, image folders, the built-in sample set; device-resident Batches
+- ``color``    sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch; normalize for the net
+- ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05)
+- ``losses``   l1, mse, l1_ssim, all called ``loss(pred, ab, L)``
+- ``bins``     ab quantization, rebalancing weights, annealed-mean decoding, their loss (05)
+- ``train``    fit: the one training loop; checkpoints
+- ``recipes``  lab_tensors and train_colorizer: the UNet recipe of 04, 05 and ``colorlab train``
+- ``metrics``  psnr, ssim, colorfulness, delta_e; evaluate, beside the grayscale baseline
+- ``viz``      figures: image grids, gray / predicted / truth comparisons
+- ``infer``    colorize a photo of any size with a trained checkpoint
+- ``reports``  results of full runs as reports/<name>-<device>.json and .md
+
+Around them:
+
+- ``device``   where the work runs, and the one seed behind every random number
+- ``progress`` progress bars, or none (``COLORLAB_PROGRESS=text``) for committed outputs
+- ``notebook`` what every notebook does first: mode, seed, device, data, one line naming them
+- ``course``   ``make course``: run every notebook, collect each one's summary line
+- ``assign``   exercises from solutions; grading
+- ``checks``   the feedback checks exercises call: a harness and one catalog per lecture
+- ``cli``      every command (``python -m colorlab ...``); ``__main__`` only calls it
 """
 
 __version__ = "0.1.0"

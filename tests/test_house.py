@@ -1,0 +1,79 @@
+"""The house rules of DESIGN.md that a test can hold: every module is on the package's map, no
+file grows past ~350 lines without saying why, and the old homes left for code written before a
+move only point at the new ones.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import colorlab
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "colorlab"
+LIMIT = 350
+# Over the limit before this rule, in rooms this change did not rebuild: each leaves this list
+# when it is split or its docstring says why it is long ("Long because ...").
+NOT_YET = {"assign.py", "data.py", "train.py"}
+
+
+def modules() -> set[str]:
+    files = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    return files | packages
+
+
+def test_the_package_docstring_lists_every_module_once():
+    listed = re.findall(r"^- ``(\w+)``", colorlab.__doc__, flags=re.M)
+    assert sorted(listed) == sorted(modules()), (
+        "colorlab/__init__.py's docstring must list every module once, one line each")
+
+
+def test_no_file_is_long_without_a_reason():
+    long = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = len(path.read_text().splitlines())
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        if lines > LIMIT and "Long because" not in doc:
+            long[str(path.relative_to(PACKAGE))] = lines
+    assert set(long) == NOT_YET, f"over {LIMIT} lines with no reason in the docstring: {long}"
+
+
+def test_old_homes_are_the_new_functions():
+    """Each line left in an old module for code written before the split is the very object of
+    the new module, and there is one line per comment, so each can go in one edit."""
+    from colorlab import cli, data, infer, losses, recipes, reports
+
+    assert (recipes.l1, recipes.mse, recipes.l1_ssim) == (losses.l1, losses.mse, losses.l1_ssim)
+    assert recipes.write_report is reports.write_report
+    assert recipes.device_slug is reports.device_slug
+    assert recipes.reports_dir is reports.reports_dir
+    assert recipes.source_checkout is data.source_checkout
+    assert infer.colorize_command is cli.colorize_command
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("# re-exported for"):
+                assert "; import from colorlab." in line, f"{path.name}:{i + 1}: say where from"
+                assert lines[i + 1] and not lines[i + 1].startswith("#") and (
+                    i + 2 == len(lines) or not lines[i + 2].strip()
+                    or lines[i + 2].startswith("#")), f"{path.name}:{i + 1}: one line each"
+
+
+@pytest.mark.xfail(strict=True, reason="pyproject.toml lists packages = ['colorlab'] only, so a "
+                   "non-editable `pip install .` leaves out colorlab/checks/; its owner adds "
+                   "'colorlab.checks' there and removes this marker")
+def test_every_package_folder_is_installed():
+    if sys.version_info < (3, 11):
+        pytest.skip("tomllib")
+    import tomllib
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = setuptools.get("packages")
+    if packages is None or isinstance(packages, dict):  # found by setuptools, not listed
+        return
+    wanted = {"colorlab"} | {f"colorlab.{p}" for p in modules() if (PACKAGE / p).is_dir()}
+    assert wanted <= set(packages), f"pyproject.toml's packages lack {wanted - set(packages)}"
