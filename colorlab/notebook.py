@@ -23,6 +23,7 @@ import torch
 
 from .data import DownloadError, ImageSet, UnsafeArchiveError, load_dataset
 from .device import device_name, pick_device, seed_everything
+from .progress import bars_enabled
 
 MODES = ("smoke", "quick", "full")
 
@@ -112,6 +113,12 @@ class Run:
     test: ImageSet
     data: str                   # what the data is, e.g. "CIFAR-10" or "folder photos/"
     warning: str | None = None  # set when quick mode had to fall back to the sample set
+
+    @property
+    def live(self) -> bool:
+        """Whether to build live widgets (sliders): not in smoke mode, and not in a headless run
+        whose outputs are committed (``$COLORLAB_PROGRESS=text``), where they would be dead."""
+        return self.mode != "smoke" and bars_enabled()
 
     def pick(self, smoke, quick, full):
         """The value for this run's mode: ``run.pick(smoke=1, quick=5, full=30)``."""
