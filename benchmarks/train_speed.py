@@ -55,8 +55,9 @@ from torch.utils.flop_counter import FlopCounterMode
 from colorlab import train
 from colorlab.data import Batches
 from colorlab.device import cpu_has_bf16, device_name
+from colorlab.losses import l1
 from colorlab.models import UNet
-from colorlab.recipes import device_slug, l1
+from colorlab.reports import device_slug
 
 SETTINGS = {32: {"depth": 3, "batch": 1024}, 256: {"depth": 4, "batch": 64}}
 REFERENCE = {32: 57_000, 256: 870}  # images/s of the reference loop on one H100

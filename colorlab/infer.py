@@ -18,7 +18,6 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps
 
-from . import cli
 from .color import AB_SCALE, lab_to_rgb, rgb_to_lab
 from .data import to_rgb
 from .models import UNet, from_config
@@ -225,6 +224,3 @@ def load_colorizer(checkpoint, device="cpu") -> UNet:
     model.work_size = default_work_size(model.train_size)
     return model.to(device).eval()
 
-
-# re-exported for tests/test_badinput.py written before the split; import from colorlab.cli
-colorize_command = cli.colorize_command

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from . import data, losses, reports
+from . import losses, reports
 from .color import images_to_lab, normalize_lab
 from .data import Batches
 from .device import seed_everything
@@ -26,12 +26,6 @@ from .train import fit
 l1, l1_ssim, mse = losses.l1, losses.l1_ssim, losses.mse
 # re-exported for notebooks written before the split; import from colorlab.reports
 write_report = reports.write_report
-# re-exported for benchmarks/train_speed.py written before the split; import from colorlab.reports
-device_slug = reports.device_slug
-# re-exported for tests/test_install.py written before the split; import from colorlab.reports
-reports_dir = reports.reports_dir
-# re-exported for tests/test_install.py (it monkeypatches it); import from colorlab.data
-source_checkout = data.source_checkout
 
 
 def lab_tensors(images, device=None, batch_size: int = 4096):

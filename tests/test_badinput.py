@@ -17,7 +17,7 @@ import pytest
 import torch
 from PIL import Image
 
-from colorlab import data, infer, train
+from colorlab import cli, data, infer, train
 from colorlab.bins import AbBins
 from colorlab.data import Batches, DownloadError, UnsafeArchiveError
 from colorlab.models import MeanRegressor, UNet
@@ -68,7 +68,7 @@ def corrupt_photo_to_colorize(tmp_path, capsys):
     train.save_checkpoint(tmp_path / "c.pt", unet, config={"model": unet.config, "size": 16})
     _write_image(tmp_path / "ok.png", (20, 20))
     (tmp_path / "bad.jpg").write_bytes(b"")
-    code = infer.colorize_command([tmp_path / "bad.jpg", tmp_path / "ok.png"], tmp_path / "c.pt",
+    code = cli.colorize_command([tmp_path / "bad.jpg", tmp_path / "ok.png"], tmp_path / "c.pt",
                                   tmp_path / "out")
     assert code == 1 and (tmp_path / "out" / "ok_colorized.png").is_file()  # the others done
     return capsys.readouterr().err.splitlines()[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from colorlab import data, recipes
+from colorlab import data, reports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,14 +23,13 @@ def test_source_checkout_keeps_the_repository_folders(monkeypatch):
     monkeypatch.delenv("COLORLAB_DATA", raising=False)
     assert data.source_checkout() == ROOT  # these tests run from the checkout
     assert data.data_dir() == ROOT / "data"
-    assert recipes.reports_dir() == ROOT / "reports"  # also when the cwd is notebooks/
+    assert reports.reports_dir() == ROOT / "reports"  # also when the cwd is notebooks/
     monkeypatch.setenv("COLORLAB_DATA", "~/elsewhere")
     assert data.data_dir() == Path("~/elsewhere").expanduser()
 
 
 def test_installed_package_uses_the_cache_and_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "source_checkout", lambda: None)
-    monkeypatch.setattr(recipes, "source_checkout", lambda: None)
     monkeypatch.delenv("COLORLAB_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert data.data_dir() == tmp_path / "xdg" / "colorlab"
@@ -38,7 +37,7 @@ def test_installed_package_uses_the_cache_and_the_current_folder(tmp_path, monke
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert data.data_dir() == tmp_path / "home" / ".cache" / "colorlab"
     monkeypatch.chdir(tmp_path)
-    json_path, _ = recipes.write_report("04_unet_colorizer", {"psnr": 1.0}, device="cpu")
+    json_path, _ = reports.write_report("04_unet_colorizer", {"psnr": 1.0}, device="cpu")
     assert json_path == tmp_path / "reports" / "04_unet_colorizer-cpu.json"
 
 
@@ -46,14 +45,14 @@ SCRIPT = r"""
 import json, os, sys
 from pathlib import Path
 import colorlab
-from colorlab import data, recipes
+from colorlab import data, reports
 from colorlab.course import run_course
 
 site = Path(sys.argv[1])
 assert Path(colorlab.__file__).resolve().is_relative_to(site), colorlab.__file__
 data.CIFAR10_URL = "file:///nonexistent/cifar-10-python.tar.gz"  # offline: no network in tests
 ds = data.load_dataset("auto", "test", size=16)  # tries CIFAR-10 in data_dir(), falls back
-paths = recipes.write_report("05_vivid_colors", {"psnr": 1.0}, device="cpu")
+paths = reports.write_report("05_vivid_colors", {"psnr": 1.0}, device="cpu")
 rows = run_course("smoke", html=False)  # ./notebooks, empty: runs nothing
 print(json.dumps({"checkout": str(data.source_checkout()), "data": str(data.data_dir()),
                   "report": str(paths[0]), "sample": ds.source.startswith("sample"),
