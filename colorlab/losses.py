@@ -56,9 +56,6 @@ def l1_ssim(weight: float = 0.5):
             return l1(pred_ab, ab) + weight * (1 - ssim(pred, true).mean())
 
     loss.__name__ = f"l1_ssim({weight:g})"
-    # kept for notebook 04's train_unet, written before the split (it reads
-    # getattr(loss_fn, "needs_L")); nothing in colorlab reads it: remove with that line
-    loss.needs_L = True
     return loss
 
 

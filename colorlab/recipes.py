@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 
-from . import losses, reports
+from . import reports
 from .color import images_to_lab, normalize_lab
 from .data import Batches
 from .device import seed_everything
@@ -20,11 +20,7 @@ from .losses import make_loss
 from .models import UNet
 from .train import fit
 
-# Old homes kept for code written before the split (notebook 04 and 05, benchmarks/train_speed.py,
-# tests/test_install.py); each line goes once its users import from the new module.
-# re-exported for notebooks written before the split; import from colorlab.losses
-l1, l1_ssim, mse = losses.l1, losses.l1_ssim, losses.mse
-# re-exported for notebooks written before the split; import from colorlab.reports
+# re-exported for notebook 05 written before the split; import from colorlab.reports
 write_report = reports.write_report
 
 
@@ -53,7 +49,8 @@ def train_colorizer(train_images, *, epochs: int, base: int = 64, depth: int = 3
     train_images, val_images: ImageSets or uint8 (N, 3, H, W), H and W multiples of 2**depth.
     The whole set moves to ``device`` once as Lab; :class:`colorlab.data.Batches` shuffles and
     flips there; :func:`colorlab.train.fit` trains (AdamW, one-cycle, bf16 autocast and
-    channels_last on CUDA) and writes ``last.pt``/``best.pt`` into ``checkpoint_dir``.
+    channels_last where the device runs them fast: CUDA, and CPUs with bf16 hardware) and
+    writes ``last.pt``/``best.pt`` into ``checkpoint_dir``.
     ``loss``: ``"l1"`` (default), ``"mse"`` or ``"l1_ssim"`` (with ``ssim_weight``), see
     :mod:`colorlab.losses`; batches always yield ``(L, ab, L)`` and ``val`` is ``(L, ab, L)``, so
     every loss is called ``loss(pred_ab, ab, L)`` (the extra L costs one index per batch). ``seed``

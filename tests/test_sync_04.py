@@ -15,8 +15,9 @@ import torch
 
 from colorlab.data import Batches, sample
 from colorlab.device import seed_everything
+from colorlab.losses import make_loss
 from colorlab.models import UNet
-from colorlab.recipes import lab_tensors, make_loss, train_colorizer
+from colorlab.recipes import lab_tensors, train_colorizer
 from colorlab.train import fit
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_unet_colorizer.ipynb"
