@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import torch
 
-from . import reports
 from .color import images_to_lab, normalize_lab
 from .data import Batches
 from .device import seed_everything
 from .losses import make_loss
 from .models import UNet
 from .train import fit
-
-# re-exported for notebook 05 written before the split; import from colorlab.reports
-write_report = reports.write_report
 
 
 def lab_tensors(images, device=None, batch_size: int = 4096):
