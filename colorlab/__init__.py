@@ -12,7 +12,7 @@ Modules, in the order data flows through them:
 - ``metrics``  psnr, ssim, colorfulness, delta_e; evaluate, beside the grayscale baseline
 - ``viz``      figures: image grids, gray / predicted / truth comparisons
 - ``infer``    colorize a photo of any size with a trained checkpoint
-- ``reports``  results of full runs as reports/<name>-<device>.json and .md
+- ``reports``  results of full runs as reports/<name>-<device>.json and .md; checkpoint reports
 
 Around them:
 

@@ -5,6 +5,7 @@
     train            train the UNet colorizer on a folder of images     (colorlab.recipes)
     make-exercises   write exercises/ from solutions/ (``--check``: only report drift)
     grade            run student notebooks and report points per task   (colorlab.assign)
+    report           a checkpoint's weights, history and samples as a folder (colorlab.reports)
 
 argparse and the command bodies live here; the work is done by the module named beside each.
 Nothing heavy is imported at module level (no torch, numpy or PIL): each command imports what it
@@ -227,6 +228,19 @@ def _train(args) -> int:
                          depth=args.depth, device=args.device, loss=args.loss)
 
 
+def _report(args) -> int:
+    from .reports import checkpoint_report
+
+    try:
+        folder = checkpoint_report(args.checkpoint, images=args.images, out=args.out,
+                                   n_samples=args.samples)
+    except (FileNotFoundError, ValueError) as err:
+        _error(str(err))
+        return 1
+    print(f"Wrote {folder}/index.md (layers.csv, weights.png, samples.png beside it)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m colorlab",
                                      description="colorlab: the colorization course kit.")
@@ -292,6 +306,21 @@ def main(argv=None) -> int:
     p.add_argument("--cell-timeout", type=float, default=120, help="seconds per cell (120)")
     p.add_argument("--save", metavar="DIR", help="also save the executed notebooks in DIR")
     p.set_defaults(handler=_grade)
+
+    p = commands.add_parser("report", help="report on a checkpoint: weights, history, samples",
+                            description="Write a folder (default reports/<stem>-report/) on "
+                            "CHECKPOINT: index.md (configuration, history, a per-tensor table), "
+                            "layers.csv, weights.png (histograms) and, for a colorizer, "
+                            "samples.png (gray | prediction | truth on test images, with PSNR "
+                            "and colorfulness). NaN/inf, all-zero and unusually large tensors "
+                            "are flagged.")
+    p.add_argument("checkpoint", metavar="CHECKPOINT", help="a .pt file written by colorlab")
+    p.add_argument("--images", default="sample",
+                   help="test images: 'sample' (default), 'cifar10' or a folder")
+    p.add_argument("-o", "--out", default=None,
+                   help="output folder (default reports/<checkpoint stem>-report/)")
+    p.add_argument("--samples", type=int, default=8, help="number of sample images (8)")
+    p.set_defaults(handler=_report)
 
     args = parser.parse_args(argv)
     return args.handler(args)
