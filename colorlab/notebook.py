@@ -156,8 +156,6 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     default in :data:`SIZES`), or a dict by mode such as ``{"quick": 8_000}`` (the default in
     the other modes). The validation images come out of the training split, chosen by
     ``seed``; the test subset is a seeded random choice of the test split.
-    ``$COLORLAB_PROGRESS=text`` turns progress bars off (fit still prints one line per epoch),
-    for runs whose outputs are committed: they then read well on GitHub.
     """
     mode = resolve_mode(mode)
     seed_everything(seed)
@@ -168,6 +166,7 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
         defaults = SAMPLE_SIZES  # the sample set is small: all of it, 256 held out
     else:
         defaults = SIZES[mode]
+
     def size_of(asked, default):  # a number, None (the default), or {mode: number}
         asked = asked.get(mode) if isinstance(asked, dict) else asked
         return default if asked is None else asked
