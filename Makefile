@@ -1,16 +1,16 @@
 # The two commands a newcomer needs are `make course` and `make test`; each builds .venv
-# itself (python3 -m venv, then pip install -e .[dev]) when it is missing or older than
+# itself (python3 -m venv, then pip install -e .[dev,site]) when it is missing or older than
 # pyproject.toml.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: course test lab exercises bench lint clean
+.PHONY: course test lab exercises bench lint clean site
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,site]'
 	@touch $(STAMP)
 
 course: $(STAMP)   ## execute every notebook (quick on CPU, full on GPU) into build/course/; text progress, no widgets
@@ -29,6 +29,10 @@ exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 
 bench: $(STAMP)    ## speed benchmarks (prints figures; GPU ones need CUDA)
 	$(BIN)/python benchmarks/color_speed.py
+
+site: $(STAMP)     ## the course website from the committed notebooks (runs none) into build/site/
+	$(BIN)/python -m sphinx -q -c site . build/site
+	@echo "open build/site/index.html"
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
