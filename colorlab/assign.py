@@ -11,7 +11,8 @@ A solution notebook (``solutions/NN_*.ipynb``) is the single source of an assign
   may hold ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS``, which the exercise leaves out.
 
 :func:`make_exercises` writes ``exercises/`` from ``solutions/``, byte for byte the same every
-time; :func:`write_nbgrader_source` writes an nbgrader ``source/`` folder from them instead.
+time; :func:`write_nbgrader_course` writes an nbgrader course folder (``source/`` and an
+``nbgrader_config.py``) from them instead.
 :func:`grade` runs student notebooks in a fresh kernel with each TASK cell replaced by the
 solution's (so the checks cannot be edited away and the hidden tests run): a task scores its
 points when its cell runs without error. Student code runs in that same kernel before the checks,
@@ -192,6 +193,58 @@ def write_nbgrader_source(solutions="solutions", out="nbgrader/source") -> list[
                           encoding="utf-8")
         written.append(target)
     return written
+
+
+NBGRADER_CONFIG = '''"""nbgrader's settings for this course folder; run nbgrader from here.
+Written by `python -m colorlab make-exercises --nbgrader` (colorlab.assign.write_nbgrader_course),
+which rewrites source/ from solutions/ but keeps files edited since (docs/teaching.md)."""
+import os
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+
+# Notebooks run in smoke mode when nbgrader executes them (autograde, validate): seconds each, on
+# a CPU, on the built-in sample images, offline. Without this they would run in quick mode on a
+# CPU (minutes, CIFAR-10 downloaded) and in full mode on a machine with a GPU.
+os.environ["COLORLAB_MODE"] = "smoke"
+os.environ["COLORLAB_PROGRESS"] = "text"   # no progress widgets in graded notebooks
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+c.Execute.timeout = 120          # seconds one cell may run (a smoke-mode cell takes a few)
+c.Execute.startup_timeout = 120  # seconds for the kernel to start (importing torch is slow)
+
+# Feedback shows the student the graded checks, but not the hidden tests (the scores stay).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+'''
+
+
+def write_nbgrader_course(course_dir, solutions="solutions", force: bool = False) -> list[Path]:
+    """An nbgrader course folder: ``source/NAME/NAME.ipynb`` for every solution (see
+    :func:`nbgrader_source`) and ``nbgrader_config.py`` (smoke mode for grading, timeouts, hidden
+    tests cleared from feedback). Returns the files written. A file that exists with other
+    contents (edited by hand, or an instructor's own config) is kept, and the call fails listing
+    them, unless ``force``."""
+    course = Path(course_dir)
+    plan = {course / "source" / p.stem / p.name: render(nbgrader_source(nbformat.read(p, 4)))
+            for p in sorted(Path(solutions).glob("[0-9][0-9]_*.ipynb"))}
+    if not plan:
+        raise AssignmentError(f"no solution notebooks (NN_name.ipynb) in {solutions}/: nothing "
+                              "to write. Pass --solutions with the folder that holds them.")
+    plan[course / "nbgrader_config.py"] = NBGRADER_CONFIG
+    edited = [str(p) for p, text in plan.items()
+              if p.exists() and p.read_text(encoding="utf-8") != text]
+    if edited and not force:
+        raise AssignmentError(
+            f"{len(edited)} file(s) in {course}/ differ from what colorlab would write: "
+            f"{', '.join(edited)}. They were edited, or written by an older colorlab; nothing "
+            "was changed. Move them away, or pass --force to overwrite them.")
+    for path, text in plan.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(plan)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
     course           run every notebook (quick on a CPU, full on a GPU) into build/course/
     colorize         colorize photos with a trained checkpoint          (colorlab.infer)
     train            train the UNet colorizer on a folder of images     (colorlab.recipes)
-    make-exercises   write exercises/ from solutions/ (``--check``: only report drift)
+    make-exercises   write exercises/ from solutions/ (``--check``: only report drift;
+                     ``--nbgrader COURSE_DIR``: an nbgrader course folder instead)
     grade            run student notebooks and report points per task   (colorlab.assign)
     report           a checkpoint's weights, history and samples as a folder (colorlab.reports)
 
@@ -181,10 +182,20 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
 # make-exercises, grade (colorlab.assign)
 # ---------------------------------------------------------------------------------------------
 def _make_exercises(args) -> int:
-    from .assign import make_exercises
+    from .assign import AssignmentError, make_exercises, write_nbgrader_course
 
     if not Path(args.solutions).is_dir():
         print(f"no folder {args.solutions}/: no exercises to make")
+        return 0
+    if args.nbgrader:
+        try:
+            written = write_nbgrader_course(args.nbgrader, args.solutions, force=args.force)
+        except AssignmentError as err:
+            _error(str(err))
+            return 1
+        print("\n".join(f"wrote {path}" for path in written))
+        print(f"next: cd {args.nbgrader} && nbgrader generate_assignment NAME "
+              "(docs/teaching.md, 'With nbgrader')")
         return 0
     changes = make_exercises(args.solutions, args.out, check=args.check)
     if args.check:
@@ -292,6 +303,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", default="exercises", help="folder to write the exercises to")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 listing files that differ from the generator's")
+    p.add_argument("--nbgrader", metavar="COURSE_DIR",
+                   help="write an nbgrader course folder instead: source/NAME/ per solution and "
+                   "nbgrader_config.py (smoke mode for grading, hidden tests kept from feedback)")
+    p.add_argument("--force", action="store_true",
+                   help="with --nbgrader: overwrite files in COURSE_DIR that were edited")
     p.set_defaults(handler=_make_exercises)
 
     p = commands.add_parser("grade", help="grade student notebooks",
