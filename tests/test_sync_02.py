@@ -2,6 +2,7 @@
 notebooks use. This reads the lecture's code cell, runs its definition and compares the two.
 """
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -16,9 +17,10 @@ def lecture_function(name):
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     sources = [c.source for c in cells if c.cell_type == "code" and f"def {name}(" in c.source]
     assert len(sources) == 1, f"{NOTEBOOK.name}: expected one code cell defining {name}"
-    source = sources[0].split("\n# NBVAL_CHECK_OUTPUT", 1)[0]  # the definition, not the demo
+    tree = ast.parse(sources[0])  # the definition, not the demo that follows it in the cell
+    tree.body = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
     namespace = {"torch": torch}
-    exec(compile(source, f"{NOTEBOOK.name}:{name}", "exec"), namespace)
+    exec(compile(tree, f"{NOTEBOOK.name}:{name}", "exec"), namespace)
     return namespace[name]
 
 
