@@ -10,7 +10,7 @@ Modules, in the order data flows through them:
 - ``train``    fit: the one training loop; checkpoints
 - ``recipes``  lab_tensors and train_colorizer: the UNet recipe of 04, 05 and ``colorlab train``
 - ``metrics``  psnr, ssim, colorfulness, delta_e; evaluate, beside the grayscale baseline
-- ``viz``      figures: image grids, gray / predicted / truth comparisons
+- ``viz``      figures: image grids, gray / predicted / truth comparisons; the explorers (widgets)
 - ``infer``    colorize a photo of any size with a trained checkpoint
 - ``reports``  results of full runs as reports/<name>-<device>.json and .md; checkpoint reports
 
@@ -20,7 +20,7 @@ Around them:
 - ``progress`` progress bars, or none (``COLORLAB_PROGRESS=text``) for committed outputs
 - ``notebook`` what every notebook does first: mode, seed, device, data, one line naming them
 - ``course``   ``make course``: run every notebook, collect each one's summary line
-- ``assign``   exercises from solutions; grading
+- ``assign``   exercises from solutions; grading; an nbgrader course folder
 - ``checks``   the feedback checks exercises call: a harness and one catalog per lecture
 - ``cli``      every command (``python -m colorlab ...``); ``__main__`` only calls it
 """

@@ -1,4 +1,5 @@
-"""Figures the notebooks share: image grids, gray / predicted / truth comparisons, scatter plots.
+"""Figures the notebooks share: image grids, gray / predicted / truth comparisons, scatter plots,
+and the interactive explorers (a widget in a live notebook, one line of text everywhere else).
 
 Images are tensors ``(N, 3, H, W)``: uint8 in [0, 255] or float in [0, 1]; single images
 ``(3, H, W)`` work too.
@@ -77,3 +78,34 @@ def scatter_true_pred(true, pred, ax=None, label="value", title=None):
     ax.legend(loc="upper left")
     ax.set_aspect("equal")
     return ax
+
+
+HOW_TO_EXPLORE = ("Interactive version: run this notebook in Jupyter (`make lab`) in quick or full "
+                  "mode; this copy shows the static figure.")
+
+
+class _Explorer:
+    """A widget whose text fallback, which GitHub, nbviewer and HTML exports show where there is
+    no live kernel, is :data:`HOW_TO_EXPLORE` instead of the widget's repr."""
+
+    def __init__(self, widget):
+        self.widget = widget
+
+    def __repr__(self):
+        return HOW_TO_EXPLORE
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        return {**bundle, "text/plain": HOW_TO_EXPLORE}
+
+
+def show_explorer(make_widget, live: bool) -> None:
+    """Display the ipywidgets widget that ``make_widget()`` returns when ``live`` (a notebook
+    someone runs in Jupyter: ``run.live``); otherwise print :data:`HOW_TO_EXPLORE`, so a
+    committed or headless run keeps its static figure and one readable line, not dead widgets."""
+    if not live:
+        print(HOW_TO_EXPLORE)
+        return
+    from IPython.display import display
+
+    display(_Explorer(make_widget()))
