@@ -47,7 +47,7 @@ def list_exercises(app, docname, source):
     """Append a download link for every exercise notebook that exists to site/exercises.md."""
     if docname != "site/exercises":
         return
-    lines = [f"- {{download}}`{p.stem} <../exercises/{p.name}>`"
+    lines = [f"- {{download}}`{p.name} <../exercises/{p.name}>`"
              for p in sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))]
     source[0] += "\n" + "\n".join(lines) + "\n"
 
