@@ -76,7 +76,7 @@ def test_every_lecture_has_a_page_in_course_order(site):
     for path in LECTURES:
         assert (site / "notebooks" / f"{path.stem}.html").is_file(), f"no page for {path.name}"
         positions.append(index.find(f"notebooks/{path.stem}.html"))
-    assert -1 not in positions and positions == sorted(positions), "lectures missing or out of order"
+    assert -1 not in positions and positions == sorted(positions), "lectures missing or unordered"
     assert (site / "index.html").is_file() and (site / "searchindex.js").is_file()
 
 
