@@ -4,10 +4,12 @@ rendered by the MathJax copy inside the site (no `$...$` left as text, nothing f
 network), no dead widget output, and every exercise notebook downloadable.
 """
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 from sphinx.cmd.build import build_main
 
@@ -80,18 +82,27 @@ def test_every_lecture_has_a_page_in_course_order(site):
     assert (site / "index.html").is_file() and (site / "searchindex.js").is_file()
 
 
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_pages_show_the_committed_run(site, path):
+    """Nothing is executed: the page carries the notebook's own first line (mode, device, data)."""
+    cells = nbformat.read(path, as_version=4).cells
+    first = next(o.text for c in cells for o in c.get("outputs", []) if o.get("name") == "stdout")
+    headline = html.escape(first.splitlines()[0], quote=False)
+    assert headline in (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("page", [f"notebooks/{p.stem}.html" for p in LECTURES] +
                          ["README.html", "docs/glossary.html", "docs/teaching.html"])
 def test_page_reads_offline(site, page):
-    html = (site / page).read_text(encoding="utf-8")
-    raw = RAW_MATH.search(prose(html))
+    text = (site / page).read_text(encoding="utf-8")
+    raw = RAW_MATH.search(prose(text))
     assert raw is None, f"{page}: math left as text: ...{raw and raw.group(0)}..."
-    dead = DEAD_WIDGET.search(html)
+    dead = DEAD_WIDGET.search(text)
     assert dead is None, f"{page}: dead widget output: {dead and dead.group(0)!r}"
-    remote = REMOTE.search(html)
+    remote = REMOTE.search(text)
     assert remote is None, f"{page}: fetches {remote and remote.group(0)!r} from the network"
-    if 'class="math' in html:
-        script = re.search(r'<script[^>]*src="([^"]*mathjax/tex-chtml\.js)"', html)
+    if 'class="math' in text:
+        script = re.search(r'<script[^>]*src="([^"]*mathjax/tex-chtml\.js)"', text)
         assert script, f"{page}: has math but no bundled MathJax"
         assert (site / page).parent.joinpath(script.group(1)).resolve().is_file()
 
