@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("make_mistakes",
                                                ROOT / "tests" / "fixtures" / "make_mistakes.py")
-make_mistakes = importlib.util.module_from_spec(_spec)
+make_mistakes = sys.modules["make_mistakes"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_mistakes)
 
 
