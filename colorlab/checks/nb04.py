@@ -1,4 +1,5 @@
-"""Checks of lecture 04 (the UNet colorizer): the UNet's forward pass and skip connections, the
+"""Checks of lecture 04 (the UNet colorizer): the UNet's forward pass (shapes, pooling, the order
+of the skips, skip connections, and with colorlab.models.UNet's weights the same outputs), the
 gray baseline, colorizing with a model. Color references come through nb03's helpers.
 """
 
@@ -117,7 +118,7 @@ def check_unet_forward(model, in_ch: int = 1, out_ch: int = 2) -> None:
         lib = UNet(in_ch=in_ch, out_ch=out_ch, base=model.head.in_channels, depth=depth).eval()
         mine = copy.deepcopy(model).eval()
         mine.load_state_dict(lib.state_dict())
-    except Exception:  # layers of its own: the shapes and the locality below still apply
+    except Exception:  # layers of its own: only the shapes and the locality above apply
         mine = None
     if mine is not None:
         x = _torch_rand((2, in_ch, 32, 32), 3)
