@@ -7,8 +7,9 @@ reference, and either prints a pass mark (``✔ srgb_to_linear: 4 cases pass``) 
 failure shows as that message alone, not a traceback; the grader sees a failed cell.
 
     harness   CheckFailed and the generic pieces every check is built from
-    nb01      mean intensity, constant baseline, a forward pass's shape
-    nb02      PSNR, encoder and decoder
+    alone     grading a task on its own (on_its_own), a model's stage shapes (stage_shapes)
+    nb01      mean intensity, constant baseline, a forward pass's shape, the tiny CNN's layers
+    nb02      PSNR, the down and up blocks, encoder and decoder, the Autoencoder
     nb03      sRGB <-> linear, RGB -> XYZ -> Lab -> RGB (references: colorlab.color)
     nb04      the UNet's forward pass, the gray baseline, colorize
     nb05      rebalancing weights, the annealed mean (references: colorlab.bins)
@@ -25,6 +26,7 @@ check cell: each module of :data:`PARTS`, in that order, then this file. A new c
 PARTS (after the modules it imports from); tests/test_assign.py checks that PARTS lists them all.
 """
 
+from .alone import on_its_own, stage_shapes
 from .harness import (
     FAIL,
     PASS,
@@ -36,8 +38,13 @@ from .harness import (
     near,
     rel_error,
 )
-from .nb01 import check_constant_baseline, check_forward_shape, check_mean_intensity
-from .nb02 import check_encoder_decoder, check_psnr
+from .nb01 import (
+    check_constant_baseline,
+    check_forward_shape,
+    check_mean_intensity,
+    check_tiny_cnn,
+)
+from .nb02 import check_autoencoder, check_down_up, check_encoder_decoder, check_psnr
 from .nb03 import (
     check_lab_to_rgb,
     check_linear_to_srgb,
@@ -48,13 +55,14 @@ from .nb03 import (
 from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
 from .nb05 import check_annealed_mean, check_rebalancing_weights
 
-PARTS = ("harness", "nb01", "nb02", "nb03", "nb04", "nb05")  # in import order (nb04 uses nb03)
+# in import order (nb04 uses nb03, the catalogs use alone)
+PARTS = ("harness", "alone", "nb01", "nb02", "nb03", "nb04", "nb05")
 
 __all__ = [
     "FAIL", "PASS", "CheckFailed", "build", "check_close", "check_function", "check_shape",
-    "near", "rel_error",
-    "check_constant_baseline", "check_forward_shape", "check_mean_intensity",
-    "check_encoder_decoder", "check_psnr",
+    "near", "rel_error", "on_its_own", "stage_shapes",
+    "check_constant_baseline", "check_forward_shape", "check_mean_intensity", "check_tiny_cnn",
+    "check_autoencoder", "check_down_up", "check_encoder_decoder", "check_psnr",
     "check_lab_to_rgb", "check_linear_to_srgb", "check_rgb_to_xyz", "check_srgb_to_linear",
     "check_xyz_to_lab",
     "check_colorize", "check_gray_baseline", "check_unet_forward",

@@ -2,6 +2,29 @@
 generic pieces (:func:`rel_error`, :func:`check_shape`, :func:`check_close` with ``hints``,
 :func:`near`, :func:`check_function`, :func:`build`), plus the small helpers the catalogs
 (``nb01`` ... ``nb05``) share. Nothing here knows a lecture.
+
+How to write a catalog for a new lecture (``nbXX.py``; ``nb03`` and ``nb05`` are good models):
+
+1. One public ``check_<thing>(learner_fn)`` per task, decorated with ``@_short``; it compares
+   with a reference from ``colorlab`` (imported inside the check) through
+   :func:`check_function`, on cases built to tell the common mistakes apart (a pixel that
+   isolates the white point, logits whose argmax differs along the wrong dim, a size where a
+   forgotten stride shows).
+2. The catalog is the ``hints``: ``(predicate, message)`` pairs, most specific first, each
+   recognising one mistake students make (``near(the_wrong_formula(x))``, or a predicate on a
+   wrong shape) and naming its fix in one sentence: "natural log used: PSNR uses log10".
+   ``errors``: ``(text in the exception, message)`` pairs for mistakes that raise. Aim for four
+   or more per task. The grader shows the first line only: put the fix there.
+3. Architectures: check the structure too (:func:`colorlab.checks.alone.stage_shapes` for the
+   size after each stage, the layer types the task names, the library model's weights copied
+   in), not only the final shape.
+4. Each task on its own: where a learner's function calls another task's answer, wrap the check
+   in :func:`colorlab.checks.alone.on_its_own` with the library's reference for it (and that
+   task's check, for the "fix task X.Y first" message where it cannot be swapped). Hidden tests
+   in the solution call only the task's own function.
+5. Register it: the module in ``PARTS`` (after what it imports) and its checks in
+   ``__init__.py``; mistakes in tests/fixtures/make_mistakes.py (three per exercise or more);
+   the catalog in docs/teaching.md.
 """
 
 from __future__ import annotations
@@ -105,7 +128,13 @@ def check_shape(name: str, got, shape, case: str | None = None) -> None:
 def check_close(name: str, got, want, atol: float = 1e-6, rtol: float = 1e-5, hints=(),
                 case: str | None = None) -> None:
     """Fail unless ``got`` is close to ``want``; the message names the first hint whose
-    predicate ``(got, want) -> bool`` holds (both as float64 numpy arrays), else the worst value."""
+    predicate ``(got, want) -> bool`` holds (both as float64 numpy arrays), else the worst value.
+    A hint whose predicate holds for a ``got`` of the wrong shape names that mistake instead."""
+    if hasattr(got, "shape") and tuple(got.shape) != _np(want).shape:
+        hint = next((msg for pred, msg in hints if _holds(pred, _np(got), _np(want))), None)
+        if hint:
+            raise CheckFailed(f"{name}: {hint}\n  expected shape {_np(want).shape}, got "
+                              f"{tuple(got.shape)}" + (f" for {case}" if case else ""))
     check_shape(name, got, _np(want).shape, case)
     try:
         g, w = _np(got), _np(want)
@@ -125,6 +154,17 @@ def check_close(name: str, got, want, atol: float = 1e-6, rtol: float = 1e-5, hi
     detail = (f"  {int((~ok).sum())} of {ok.size} values off{where}{at}: "
               f"got {g[i]:.6g}, expected {w[i]:.6g}")
     raise CheckFailed(f"{first}\n{detail}")
+
+
+def _matches(pattern, err: Exception) -> bool:
+    """Whether ``pattern`` (text the error's message contains, or a predicate of the error)
+    matches ``err``; a predicate that fails does not."""
+    if isinstance(pattern, str):
+        return pattern in str(err)
+    try:
+        return bool(pattern(err))
+    except Exception:
+        return False
 
 
 def _holds(pred, got, want) -> bool:
@@ -148,8 +188,10 @@ def _where_in_student_code(err: BaseException) -> str:
     return f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
 
 
-def _call(fn, name: str, args: tuple, case: str):
-    """fn(*copies of args) with learner-friendly failures; also catches in-place changes."""
+def _call(fn, name: str, args: tuple, case: str, errors=()):
+    """fn(*copies of args) with learner-friendly failures; also catches in-place changes.
+    ``errors``: ``(pattern, hint)`` pairs; an error whose text contains ``pattern`` (a string, or
+    a predicate of the exception) fails with ``name: hint`` first, the error on the next line."""
     inputs = [a.clone() if hasattr(a, "clone") else copy.deepcopy(a) for a in args]
     try:
         out = fn(*inputs)
@@ -157,8 +199,11 @@ def _call(fn, name: str, args: tuple, case: str):
         raise CheckFailed(f"not implemented yet: write {name} above, then re-run this cell"
                           ) from None
     except Exception as err:
-        raise CheckFailed(f"{name} raised {type(err).__name__} for {case}: {err}"
-                          f"{_where_in_student_code(err)}") from None
+        raised = (f"{name} raised {type(err).__name__} for {case}: {str(err).splitlines()[0]}"
+                  f"{_where_in_student_code(err)}" if str(err) else
+                  f"{name} raised {type(err).__name__} for {case}{_where_in_student_code(err)}")
+        hint = next((h for pat, h in errors if _matches(pat, err)), None)
+        raise CheckFailed(f"{name}: {hint}\n  {raised}" if hint else raised) from None
     if out is None:
         raise CheckFailed(f"{name} returned None for {case}: did you forget `return`?")
     for before, after in zip(args, inputs):
@@ -199,10 +244,10 @@ def _passed(name: str, detail: str) -> None:
     print(f"{PASS} {name}: {detail}")
 
 
-def _compare(fn, reference, cases: dict, name: str, atol, rtol, hints) -> int:
+def _compare(fn, reference, cases: dict, name: str, atol, rtol, hints, errors=()) -> int:
     for label, args in cases.items():
         want = reference(*args)
-        got = _call(fn, name, args, label)
+        got = _call(fn, name, args, label, errors(args) if callable(errors) else errors)
         _check_type(name, got, want, label)
         case_hints = hints(args, want) if callable(hints) else (hints or ())
         check_close(name, got, want, atol, rtol, case_hints, case=label)
@@ -215,14 +260,16 @@ def _cases_pass(name: str, n: int) -> None:
 
 @_short
 def check_function(fn, reference, cases: dict, *, name: str | None = None, atol: float = 1e-6,
-                   rtol: float = 1e-5, hints=None) -> None:
+                   rtol: float = 1e-5, hints=None, errors=()) -> None:
     """Compare ``fn(*args)`` with ``reference(*args)`` for each ``{label: args}`` in ``cases``.
 
     ``hints``: a list of ``(predicate, message)`` pairs, or ``hints(args, want)`` returning one
     (for hints that depend on the case's input, e.g. ``near(known_wrong_formula(x))``).
+    ``errors``: ``(pattern, message)`` pairs for errors ``fn`` raises (see :func:`_call`), or
+    ``errors(args)`` returning them.
     """
     name = name or _name(fn)
-    _cases_pass(name, _compare(fn, reference, cases, name, atol, rtol, hints))
+    _cases_pass(name, _compare(fn, reference, cases, name, atol, rtol, hints, errors))
 
 
 @contextmanager
@@ -245,3 +292,4 @@ def _torch_rand(shape, seed=0):
     import torch
 
     return torch.rand(shape, generator=torch.Generator().manual_seed(seed))
+

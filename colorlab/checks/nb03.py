@@ -8,7 +8,17 @@ import functools
 
 import numpy as np
 
+from .alone import on_its_own
 from .harness import _name, _short, _torch_rand, check_function, near
+
+BATCH_ONLY = ("works on batches only: index the channels as dim -3, not 1 (unbind(-3), "
+              "stack(..., dim=-3), view(3, 1, 1)), so (3, H, W) and (..., 3, H, W) work too")
+
+
+def _any_shape(args) -> list:
+    """Hints (as pairs) for a case without the usual 4 dimensions: the batched cases, which
+    come first, passed, so a failure here means the channel dimension was taken as dim 1."""
+    return [(lambda *_: True, BATCH_ONLY)] if args[0].ndim != 4 else []
 
 
 def _color():
@@ -110,12 +120,17 @@ def check_srgb_to_linear(fn) -> None:
              "the switch is at 0.04045 (0.0031308 is linear_to_srgb's, on the linear side)"),
             (near(_srgb_to_linear(x, toe=False)), "small values are off: below 0.04045 the curve "
              "is the linear toe x / 12.92"),
+            (near(_srgb_to_linear(x.clamp_min(0.04045), toe=False)), "small values are off: "
+             "below 0.04045 the curve is the linear toe x / 12.92"),
             (near(x.double() ** 2.2), "x ** 2.2 only approximates sRGB: x / 12.92 below 0.04045, "
              "((x + 0.055) / 1.055) ** 2.4 above"),
             (near(_linear_to_srgb(x)), "that is the other direction, linear -> sRGB"),
-        ]
+            (near(x.double() / 12.92), "only the toe x / 12.92: above 0.04045 the curve is "
+             "((x + 0.055) / 1.055) ** 2.4 (torch.where picks the branch)"),
+        ] + _any_shape(args)
 
-    check_function(fn, _color().srgb_to_linear, _color_cases(), atol=1e-5, rtol=1e-4, hints=hints)
+    check_function(fn, _color().srgb_to_linear, _color_cases(), atol=1e-5, rtol=1e-4, hints=hints,
+                   errors=_any_shape)
 
 
 @_short
@@ -128,31 +143,44 @@ def check_linear_to_srgb(fn) -> None:
              "the switch is at 0.0031308 (0.04045 is srgb_to_linear's, on the sRGB side)"),
             (near(_linear_to_srgb(x, toe=False)), "small values are off: below 0.0031308 the curve "
              "is the linear toe 12.92 * x"),
+            (near(_linear_to_srgb(x.clamp_min(0.0031308), toe=False)), "small values are off: "
+             "below 0.0031308 the curve is the linear toe 12.92 * x"),
             (near(_linear_to_srgb(x, exponent=2.4)), "the exponent is 1 / 2.4 in this direction"),
             (near(x.double() ** (1 / 2.2)), "x ** (1 / 2.2) only approximates sRGB: 12.92 x below "
              "0.0031308, 1.055 x ** (1 / 2.4) - 0.055 above"),
             (near(_srgb_to_linear(x)), "that is the other direction, sRGB -> linear"),
-        ]
+        ] + _any_shape(args)
 
-    check_function(fn, _color().linear_to_srgb, _color_cases(), atol=1e-5, rtol=1e-4, hints=hints)
+    check_function(fn, _color().linear_to_srgb, _color_cases(), atol=1e-5, rtol=1e-4, hints=hints,
+                   errors=_any_shape)
 
 
 @_short
 def check_rgb_to_xyz(fn) -> None:
-    """``fn(rgb: (..., 3, H, W)) -> XYZ``, same shape and convention as colorlab.color."""
+    """``fn(rgb: (..., 3, H, W)) -> XYZ``, same shape and convention as colorlab.color. Graded
+    on its own: where ``fn`` calls ``srgb_to_linear``, colorlab.color's is used (task 3.1)."""
+    color = _color()
+
     def hints(args, want):
         import torch
 
-        m = _color().RGB_TO_XYZ.numpy()
+        m = color.RGB_TO_XYZ.numpy()
         linear = _matrix(np.linalg.inv(m), torch.as_tensor(want))  # what the reference used
         return [
             (near(_matrix(m.T, linear)),
              "the matrix is transposed: XYZ = M @ rgb, with rows of M giving X, Y and Z"),
             (near(_matrix(m, args[0])), "did you forget to linearize "
              "first? the matrix applies to linear RGB (srgb_to_linear)"),
-        ]
+            (near(_matrix(np.linalg.inv(m), linear)), "that is M_INV, the way back: "
+             "XYZ = M @ linear rgb"),
+            (near(_matrix(m, args[0].double() ** 2.2)), "linearize with srgb_to_linear (the "
+             "piecewise sRGB curve), not x ** 2.2"),
+            (near(100 * want), "XYZ is on the 0-1 scale here (white has Y = 1): drop the * 100"),
+        ] + _any_shape(args)
 
-    check_function(fn, _color().rgb_to_xyz, _color_cases(), atol=1e-5, rtol=1e-4, hints=hints)
+    with on_its_own(fn, "3.1", "srgb_to_linear", color.srgb_to_linear, check_srgb_to_linear) as f:
+        check_function(f, color.rgb_to_xyz, _color_cases(), name=_name(fn), atol=1e-5, rtol=1e-4,
+                       hints=hints, errors=_any_shape)
 
 
 def _xyz_to_lab(xyz, white, toe=True):
@@ -191,30 +219,82 @@ def check_xyz_to_lab(fn) -> None:
             (near(_xyz_to_lab(xyz, white, toe=False)),
              "dark colors are off: below t = (6/29)^3 = 0.008856, f(t) = t / (3 (6/29)^2) + 4/29, "
              "not the cube root"),
-        ]
+            (near(_xyz_to_lab(xyz, 100 * white)), "the white point is on the 0-1 scale here "
+             "(WHITE, Yn = 1), not 0-100: divide by WHITE"),
+            (near(_xyz_to_lab(xyz, white.flip(0))), "the white point is reversed: divide X by Xn, "
+             "Y by Yn and Z by Zn (WHITE.view(3, 1, 1))"),
+        ] + _any_shape(args)
 
     check_function(fn, color.xyz_to_lab, _color_cases("xyz", SMOOTH), atol=1e-2, rtol=1e-4,
-                   hints=hints)
+                   hints=hints, errors=_any_shape)
+
+
+def _lab_to_rgb(lab, white=None, m_inv=None, clip="linear", encode=True):
+    """Lab -> sRGB written out, with knobs for known mistakes (``clip``: "linear", "srgb" or
+    None; ``encode=False`` stops at linear RGB)."""
+    import torch
+
+    color = _color()
+    lab = lab.double()
+    white = color.D65_WHITE.double() if white is None else torch.as_tensor(white).double()
+    m_inv = torch.linalg.inv(color.RGB_TO_XYZ.double()) if m_inv is None else m_inv
+    L, a, b = lab.unbind(-3)
+    fy = (L + 16) / 116
+    f = torch.stack([fy + a / 500, fy, fy - b / 200], dim=-3)
+    d = 6 / 29
+    xyz = torch.where(f > d, f**3, 3 * d * d * (f - 4 / 29)) * white.view(3, 1, 1)
+    linear = _matrix(m_inv.numpy(), xyz)
+    if clip == "linear":
+        linear = linear.clamp(0, 1)
+    if not encode:
+        return linear
+    out = _linear_to_srgb(linear)
+    return out.clamp(0, 1) if clip == "srgb" else out
+
+
+def _lab_cases() -> dict:
+    import torch
+
+    cases = _color_cases("lab", SMOOTH)
+    far = torch.tensor([[50.0, 100, 100], [0.0, 100, -100], [100.0, -80, 90], [60, 90, -90]])
+    cases["colors outside the sRGB gamut"] = (far.T.reshape(1, 3, 2, 2),)
+    return cases
 
 
 @_short
 def check_lab_to_rgb(fn) -> None:
-    """``fn(lab)`` (or ``fn(L, ab)``, following your signature) inverts rgb_to_lab."""
+    """``fn(lab)`` (or ``fn(L, ab)``, following your signature) inverts rgb_to_lab, and clips
+    out-of-gamut colors in linear RGB. Graded on its own: where ``fn`` calls ``linear_to_srgb``,
+    colorlab.color's is used (task 3.1)."""
+    import torch
+
     color = _color()
     reference = _lab_args(color.lab_to_rgb)
 
     def hints(args, want):
-        shift, flip = args[0].clone(), args[0].clone()
+        lab = args[0]
+        shift, flip = lab.clone(), lab.clone()
         shift[..., 0, :, :] -= 16
         flip[..., 1:, :, :] *= -1
         return [
-            (near(_srgb_to_linear(want)), "the result looks like linear RGB: finish with "
-             "linear_to_srgb"),
+            (near(_lab_to_rgb(lab, encode=False)), "the result looks like linear RGB: finish "
+             "with linear_to_srgb"),
             (near(_try(reference, shift)), "did you forget the +16? f(Y/Yn) = (L + 16) / 116"),
             (near(_try(reference, flip)), "a and b have the wrong sign: f(X/Xn) = (L + 16) / 116 "
              "+ a / 500, f(Z/Zn) = (L + 16) / 116 - b / 200"),
             (near(want.flip(-3)), "red and blue are swapped: channel 0 is R, channel 2 is B"),
-        ]
+            (near(_lab_to_rgb(lab, white=torch.ones(3))), "forgot the white point on the way "
+             "out: multiply f's inverse by WHITE.view(3, 1, 1) to get XYZ"),
+            (near(_lab_to_rgb(lab, white=100 * color.D65_WHITE)), "the white point is on the "
+             "0-1 scale here (WHITE, Yn = 1), not 0-100"),
+            (near(_lab_to_rgb(lab, m_inv=color.RGB_TO_XYZ.double())), "that uses M, the way in: "
+             "XYZ -> linear RGB is M_INV"),
+            (near(_lab_to_rgb(lab, clip=None)), "out-of-gamut colors are not clipped: clamp linear "
+             "RGB to [0, 1] before linear_to_srgb"),
+            (near(_lab_to_rgb(lab, clip="srgb")), "clip in linear RGB, before linear_to_srgb, not "
+             "after it"),
+        ] + _any_shape(args)
 
-    check_function(_lab_args(fn), reference, _color_cases("lab", SMOOTH), name=_name(fn), atol=2e-3,
-                   rtol=1e-3, hints=hints)
+    with on_its_own(fn, "3.1", "linear_to_srgb", color.linear_to_srgb, check_linear_to_srgb) as f:
+        check_function(_lab_args(f), reference, _lab_cases(), name=_name(fn), atol=2e-3,
+                       rtol=1e-3, hints=hints, errors=_any_shape)

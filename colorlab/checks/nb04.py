@@ -1,4 +1,5 @@
-"""Checks of lecture 04 (the UNet colorizer): the UNet's forward pass and skip connections, the
+"""Checks of lecture 04 (the UNet colorizer): the UNet's forward pass (shapes, pooling, the order
+of the skips, skip connections, and with colorlab.models.UNet's weights the same outputs), the
 gray baseline, colorizing with a model. Color references come through nb03's helpers.
 """
 
@@ -14,6 +15,7 @@ from .harness import (
     _passed,
     _short,
     _torch_rand,
+    check_close,
     check_function,
     check_shape,
     near,
@@ -37,16 +39,74 @@ def _locality(model, in_ch: int) -> float:
     return sum(fractions) / len(fractions)
 
 
+def _unet_variants(lib, x) -> list:
+    """Known wrong forward passes of colorlab.models.UNet ``lib``: ``(output, hint)`` pairs."""
+    import torch
+
+    def forward(skip_first=False, activation=True):
+        h, skips = x, []
+        for encode in lib.encoders:
+            h = encode(h)
+            skips.append(h)
+            h = lib.pool(h)
+        h = lib.bottleneck(h)
+        for up, decode, skip in zip(lib.ups, lib.decoders, reversed(skips)):
+            h = up(h)
+            h = decode(torch.cat([skip, h] if skip_first else [h, skip], dim=1))
+        return lib.activation(lib.head(h)) if activation else lib.head(h)
+
+    with torch.no_grad():
+        return [
+            (forward(activation=False), "the output has no activation: end with "
+             "self.activation(self.head(x)) (Tanh: ab / AB_SCALE in [-1, 1])"),
+            (torch.sigmoid(forward(activation=False)), "sigmoid gives [0, 1], but ab / AB_SCALE "
+             "is in [-1, 1]: end with self.activation(self.head(x)) (Tanh)"),
+            (forward(skip_first=True), "concatenate [upsampled, skip] in this order: "
+             "torch.cat([x, skip], dim=1)"),
+        ]
+
+
+def _unet_errors(pools: int, depth: int) -> list:
+    return [
+        ("Sizes of tensors must match", "pool after each encoder level: x = self.pool(x) halves H "
+         "and W before the next level" if pools < depth else "the skips meet the decoder in the "
+         "wrong order: the decoder goes back up, so zip the decoders with reversed(skips)"),
+        ("channels", "each decoder takes 2w channels: concatenate the upsampled features with the "
+         "skip of the same size, torch.cat([x, skip], dim=1)"),
+    ]
+
+
 @_short
 def check_unet_forward(model, in_ch: int = 1, out_ch: int = 2) -> None:
-    """Shapes for (2, in_ch, 32, 32) and (1, in_ch, 64, 32); the output reacts to fine detail
-    near where the input changes, which only the skip connections can carry."""
+    """Shapes for (2, in_ch, 32, 32) and (1, in_ch, 64, 32); with colorlab.models.UNet's weights
+    loaded, the same outputs; the output reacts to fine detail near where the input changes,
+    which only the skip connections can carry."""
+    import copy
+
+    import torch
+
+    from colorlab.models import UNet
+
     name = _name(model)
-    for shape in ((2, in_ch, 32, 32), (1, in_ch, 64, 32)):
-        case = f"an input of shape {shape}"
-        with _eval_mode(model):
-            out = _call(model, name, (_torch_rand(shape),), case)
-        check_shape(name, out, (shape[0], out_ch, *shape[2:]), case)
+    depth = len(getattr(model, "encoders", ())) or 3
+    pools = []
+    hook = model.pool.register_forward_hook(lambda *_: pools.append(1)) \
+        if hasattr(model, "pool") else None
+    try:
+        for shape in ((2, in_ch, 32, 32), (1, in_ch, 64, 32)):
+            case = f"an input of shape {shape}"
+            pools.clear()
+            try:
+                with _eval_mode(model):
+                    out = _call(model, name, (_torch_rand(shape),), case)
+            except CheckFailed as err:  # which hint applies depends on the pools that ran
+                raw = str(err)
+                hint = next((h for p, h in _unet_errors(len(pools), depth) if p in raw), None)
+                raise CheckFailed(f"{name}: {hint}\n  {raw}" if hint else raw) from None
+            check_shape(name, out, (shape[0], out_ch, *shape[2:]), case)
+    finally:
+        if hook:
+            hook.remove()
     local = _locality(model, in_ch)
     if local < 0.15:
         raise CheckFailed(
@@ -54,6 +114,19 @@ def check_unet_forward(model, in_ch: int = 1, out_ch: int = 2) -> None:
             f"detail\n  nudging one input pixel moved {local:.0%} of the output change to its 5x5 "
             "neighborhood (about 50% with skips): each decoder level should torch.cat its "
             "upsampled features with the encoder features of the same size")
+    try:
+        lib = UNet(in_ch=in_ch, out_ch=out_ch, base=model.head.in_channels, depth=depth).eval()
+        mine = copy.deepcopy(model).eval()
+        mine.load_state_dict(lib.state_dict())
+    except Exception:  # layers of its own: only the shapes and the locality above apply
+        mine = None
+    if mine is not None:
+        x = _torch_rand((2, in_ch, 32, 32), 3)
+        with torch.no_grad():
+            got, want = mine(x), lib(x)
+        hints = [(near(v), h) for v, h in _unet_variants(lib, x)]
+        check_close(name, got, want, atol=1e-5, rtol=1e-4, hints=hints,
+                    case="colorlab.models.UNet's weights")
     _passed(name, f"output shapes right; {local:.0%} of a one-pixel change stays local "
             "(skip connections carry fine detail)")
 
@@ -84,6 +157,10 @@ def check_gray_baseline(fn) -> None:
              "L instead (rgb_to_lab, set a = b = 0, then lab_to_rgb)"),
             (near(L.expand_as(rgb)), "L / 100 is not the gray level: convert (L, 0, 0) back with "
              "lab_to_rgb (L is perceptual, sRGB gamma-encoded)"),
+            (near(torch.cat([100 * L, 0 * L, 0 * L], dim=-3)), "that is Lab (L, 0, 0): convert "
+             "it back to sRGB with lab_to_rgb"),
+            (lambda g, w: g.shape[-3:-2] == (1,), "one channel: return 3, lab_to_rgb of (L, 0, 0) "
+             "gives R = G = B"),
             (lambda g, w: np.ptp(g, axis=-3).max() > 1e-3, "the three channels differ: with "
              "a = b = 0 every pixel is a neutral gray, R = G = B"),
         ]
@@ -146,6 +223,10 @@ def check_colorize(fn) -> None:
              "with lab_to_rgb"),
             (near(_try(to_rgb, torch.cat([L, ab.flip(1) * color.AB_SCALE], dim=1))),
              "a and b are swapped: the model's channel 0 is a, channel 1 is b"),
+            (near(_try(to_rgb, torch.cat([L / 100, ab * color.AB_SCALE], dim=1))), "L / 100 is "
+             "the model's input only: put the true L (0-100) back with the predicted ab"),
+            (near(_try(to_rgb, torch.cat([L, ab / color.AB_SCALE], dim=1))), "divided by AB_SCALE: "
+             "the model returns ab / AB_SCALE, so multiply by AB_SCALE (110)"),
         ]
 
     check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)

@@ -48,6 +48,8 @@ def check_rebalancing_weights(fn) -> None:
              "part: mix (1 - lam) * prior + lam / Q"),
             (near(mix / (p * mix).sum()), "the weight is the inverse of the mix: "
              "w ~ 1 / ((1 - lam) * prior + lam / Q)"),
+            (near(1 / p / len(p)), "lam is ignored: mix (1 - lam) * prior + lam / Q "
+             "before inverting"),
         ]
 
     check_function(fn, reference, cases, name=_name(fn), atol=1e-5, rtol=1e-4, hints=hints)
@@ -90,6 +92,10 @@ def check_annealed_mean(fn) -> None:
              "limit T -> 0): average all centers, weighted by the probabilities"),
             (near(expect((z / T).softmax(0))), "softmax over the wrong dimension: the Q bins are "
              "dim 1 of (N, Q, H, W)"),
+            (near(expect((z / T).softmax(-1))), "softmax over the last dimension (W): the Q bins "
+             "are dim 1 of (N, Q, H, W), so softmax(..., dim=1)"),
+            (near(expect((z / T).log_softmax(1))), "log_softmax gives log-probabilities: use "
+             "softmax(logits / T, dim=1)"),
             (near(expect(z / T)), "the logits are not probabilities: apply softmax over the bins"),
             (near(want.flip(1)), "a and b are swapped: centers[:, 0] is a, centers[:, 1] is b"),
         ]

@@ -1,0 +1,188 @@
+"""Feedback that names the mistake (issue 18): each task graded on its own, checks that see
+structure, and the mistaken submissions of tests/fixtures/make_mistakes.py graded end to end.
+"""
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from colorlab import assign, checks, color, models
+from colorlab.checks import CheckFailed
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("make_mistakes",
+                                               ROOT / "tests" / "fixtures" / "make_mistakes.py")
+make_mistakes = sys.modules["make_mistakes"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_mistakes)
+
+
+def failure(check, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailed) as err:
+        check(*args, **kwargs)
+    return str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# on_its_own: another task's answer swapped for the library's, or "fix task X.Y first"
+# ---------------------------------------------------------------------------------------------
+def wrong_srgb_to_linear(x):  # task 3.1 answered with a 2.2 power
+    return x.clamp_min(0) ** 2.2
+
+
+def test_a_later_task_is_graded_with_the_librarys_earlier_function():
+    namespace = {"torch": torch, "M": color.RGB_TO_XYZ, "srgb_to_linear": wrong_srgb_to_linear}
+    exec("def rgb_to_xyz(rgb):\n"
+         "    return torch.einsum('ij,...jhw->...ihw', M.to(rgb), srgb_to_linear(rgb))", namespace)
+    rgb_to_xyz = namespace["rgb_to_xyz"]
+    assert "12.92" in failure(checks.check_srgb_to_linear, wrong_srgb_to_linear)
+    checks.check_rgb_to_xyz(rgb_to_xyz)  # passes: 3.1's mistake costs 3.2 nothing
+    assert namespace["srgb_to_linear"] is wrong_srgb_to_linear  # the notebook is left as it was
+
+
+def test_a_task_that_truly_depends_on_an_earlier_answer_says_fix_it_first():
+    """rgb_to_xyz reaches srgb_to_linear only through another name: it cannot be swapped, so
+    its failure, caused by task 3.1, says so first."""
+    namespace = {"torch": torch, "M": color.RGB_TO_XYZ, "srgb_to_linear": wrong_srgb_to_linear}
+    exec("linearize = srgb_to_linear\n"
+         "def rgb_to_xyz(rgb):\n"
+         "    return torch.einsum('ij,...jhw->...ihw', M.to(rgb), linearize(rgb))", namespace)
+    msg = failure(checks.check_rgb_to_xyz, namespace["rgb_to_xyz"])
+    assert msg.startswith("fix task 3.1 first: wrong_srgb_to_linear: x ** 2.2 only approximates")
+    # with a correct 3.1, the same code passes
+    namespace["srgb_to_linear"] = color.srgb_to_linear
+    exec("linearize = srgb_to_linear", namespace)
+    checks.check_rgb_to_xyz(namespace["rgb_to_xyz"])
+
+
+def test_a_class_built_from_an_earlier_tasks_blocks_is_graded_with_the_librarys():
+    def down(cin, cout):  # task 2.2 without the stride
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU())
+
+    namespace = {"nn": nn, "down": down, "up": models.up}
+    exec("class Autoencoder(nn.Module):\n"
+         "    def __init__(self, bottleneck=16, width=32):\n"
+         "        super().__init__()\n"
+         "        w = width\n"
+         "        self.encoder = nn.Sequential(down(3, w), down(w, 2 * w), down(2 * w, 4 * w),\n"
+         "                                     nn.Conv2d(4 * w, bottleneck, 1))\n"
+         "        self.decoder = nn.Sequential(nn.Conv2d(bottleneck, 4 * w, 1), nn.ReLU(),\n"
+         "            *[up(a, b) for a, b in ((4 * w, 2 * w), (2 * w, w), (w, w))],\n"
+         "            nn.Conv2d(w, 3, 3, padding=1), nn.Sigmoid())\n"
+         "    def forward(self, x):\n"
+         "        return self.decoder(self.encoder(x))", namespace)
+    assert "stride=2" in failure(checks.check_down_up, down, models.up)
+    checks.check_autoencoder(namespace["Autoencoder"])
+    checks.check_autoencoder(models.RGBAutoencoder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks that see structure
+# ---------------------------------------------------------------------------------------------
+def test_tiny_cnn_check_sees_a_missing_stride_that_keeps_shape_and_parameters():
+    class NoStride(models.MeanRegressor):
+        def __init__(self, width=16):
+            super().__init__(width)
+            self.features[2].stride = (1, 1)
+
+    checks.check_tiny_cnn(models.MeanRegressor)
+    msg = failure(checks.check_tiny_cnn, NoStride)
+    assert msg.startswith("NoStride: convolution 2 outputs 32x32 feature maps for a 32x32 input, "
+                          "the table says 16x16: give it stride=2")
+
+
+def test_down_up_check_names_the_layer():
+    def up3(cin, cout):
+        return nn.Sequential(nn.ConvTranspose2d(cin, cout, 3, stride=2), nn.BatchNorm2d(cout),
+                             nn.ReLU())
+
+    def relu_first(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=2, padding=1), nn.ReLU(),
+                             nn.BatchNorm2d(cout))
+
+    checks.check_down_up(models.down, models.up)
+    assert "use kernel_size=2" in failure(checks.check_down_up, models.down, up3)
+    assert "the order is convolution, then" in failure(checks.check_down_up, relu_first,
+                                                       models.up)
+
+
+def test_unet_check_names_reversed_skips_and_the_activation():
+    class Forward(models.UNet):
+        reverse, activate = True, True
+
+        def forward(self, x):
+            skips = []
+            for encode in self.encoders:
+                x = encode(x)
+                skips.append(x)
+                x = self.pool(x)
+            x = self.bottleneck(x)
+            for up, decode, skip in zip(self.ups, self.decoders,
+                                        reversed(skips) if self.reverse else skips):
+                x = decode(torch.cat([up(x), skip], dim=1))
+            return self.activation(self.head(x)) if self.activate else self.head(x)
+
+    torch.manual_seed(0)
+    checks.check_unet_forward(Forward(base=8))
+    Forward.reverse = False
+    assert "reversed(skips)" in failure(checks.check_unet_forward, Forward(base=8))
+    Forward.reverse, Forward.activate = True, False
+    assert "self.activation(self.head(x))" in failure(checks.check_unet_forward, Forward(base=8))
+
+
+def test_gray_baseline_that_returns_lab_is_told_so():
+    def lab_gray(rgb):
+        lab = color.rgb_to_lab(rgb)
+        return torch.cat([lab[:, :1], torch.zeros_like(lab[:, 1:])], dim=1)
+
+    assert "that is Lab (L, 0, 0): convert it back" in failure(checks.check_gray_baseline,
+                                                               lab_gray)
+
+
+def test_the_teaching_guide_quotes_messages_the_checks_really_give():
+    """docs/teaching.md's catalog quotes messages in backticks: each must be in a check's code
+    (the source text, lines joined), so the guide cannot drift from what students see."""
+    text = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    section = text.split("## What the grader tells students", 1)[1].split("\n## ", 1)[0]
+    quoted = re.findall(r"«([^»]+)»", section)
+    source = "".join(p.read_text(encoding="utf-8") for p in
+                     (ROOT / "colorlab" / "checks").glob("*.py"))
+    source = re.sub(r'"\s*\\?\s*\n\s*f?"', "", source)  # join implicitly concatenated strings
+    assert len(quoted) >= 60
+    missing = [q for q in quoted if q not in source]
+    assert not missing, f"docs/teaching.md quotes messages no check gives: {missing[:5]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The mistaken submissions, graded end to end
+# ---------------------------------------------------------------------------------------------
+def test_at_least_three_mistakes_per_exercise_and_every_edit_still_applies():
+    per = {}
+    for m in make_mistakes.FIXTURES:
+        per.setdefault(m.notebook, set()).add(m.task)
+        make_mistakes.submission(m)  # raises if an edit no longer matches the solution
+    assert {nb: len([m for m in make_mistakes.FIXTURES if m.notebook == nb]) >= 3
+            for nb in per} == {nb: True for nb in ("01", "02", "03", "04", "05")}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    paths = make_mistakes.write(make_mistakes.FIXTURES, tmp_path_factory.mktemp("mistakes"))
+    results = assign.grade(paths, ROOT / "solutions")
+    return {m.name: r for m, r in zip(make_mistakes.FIXTURES, results)}
+
+
+@pytest.mark.parametrize("mistake", make_mistakes.FIXTURES, ids=lambda m: f"{m.task}-{m.name}")
+def test_a_mistake_costs_its_own_task_only_and_its_message_names_the_fix(graded, mistake):
+    result = graded[mistake.name]
+    tasks = {t["id"]: t for t in result["tasks"]}
+    assert result["status"] == "ok", assign.format_report([result])
+    assert tasks[mistake.task]["points"] == 0, f"{mistake.name} went through with full marks"
+    assert mistake.phrase in tasks[mistake.task]["message"], tasks[mistake.task]["message"]
+    knock_on = {i: t["message"] for i, t in tasks.items() if i != mistake.task
+                and t["points"] != t["max"]}
+    assert not knock_on, f"{mistake.name} cost other tasks points: {knock_on}"
