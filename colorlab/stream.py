@@ -10,6 +10,7 @@ stay in their files and are decoded as they are needed:
   the centre crop (the same pixels as ``image_folder``). This runs in DataLoader workers.
 - :class:`StreamBatches`: a DataLoader over it (worker processes, pinned memory, a
   DistributedSampler) that yields ``(L, ab, L)`` on the device, the Lab conversion done there.
+- :func:`stream_folder`: the streaming counterpart of ``load_dataset(folder, split, size)``.
 - :func:`choose_stream`: stream or not, by the memory the decoded set would take.
 - :func:`start_distributed`: the process group when torchrun started this process.
 - :func:`train_streaming`: the UNet recipe of ``colorlab train`` on a streamed folder.
@@ -127,6 +128,19 @@ class StreamBatches:
             yield L, ab, L
 
 
+def stream_folder(path, split: str | None = "train", size: int = 256, batch_size: int = 64,
+                  **kwargs) -> StreamBatches:
+    """The images of ``split`` in the folder ``path``, as ``load_dataset(path, split, size)``
+    would read them (:func:`colorlab.data.folder_files`), streamed: a :class:`StreamBatches`.
+    Keyword arguments go to it (``augment``, ``workers``, ``device``, ``seed``, ``rank``, ...).
+    No image file at all, or only unreadable ones among the first 32, is a FileNotFoundError."""
+    folder, files, _, _, holdout = folder_files(path, split)
+    if not files:
+        raise no_images_error(folder, files, holdout)
+    _probe(files)
+    return StreamBatches(files, size, batch_size, **kwargs)
+
+
 # ---------------------------------------------------------------------------------------------
 # stream or not, and the processes torchrun started
 # ---------------------------------------------------------------------------------------------
@@ -206,18 +220,14 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
     if batch_size % world:
         raise ValueError(f"--batch-size {batch_size} is the global batch and must split evenly "
                          f"over the {world} processes; use a multiple of {world}.")
-    folder, files, _, _, holdout = folder_files(data, "train")
-    if not files:
-        raise no_images_error(folder, files, holdout)
-    _probe(files)
-    test_files = folder_files(data, "test")[1]
+    batches = stream_folder(data, "train", size, batch_size // world, workers=workers,
+                            device=device, seed=seed, rank=rank, world=world)
+    folder, test_files = folder_files(data, "test")[:2]
     test_files = random.Random(seed).sample(test_files, min(VAL_IMAGES, len(test_files)))
     if not test_files:
         raise no_images_error(folder, test_files, "test")
     val = ImageSet(read_files(sorted(test_files), size, workers), source=f"folder {folder}: "
                    f"{len(test_files)} held-out images {size}x{size}")
-    batches = StreamBatches(files, size, batch_size // world, workers=workers, device=device,
-                            seed=seed, rank=rank, world=world)
     seed_everything(seed)
     model = UNet(in_ch=1, out_ch=2, base=base, depth=depth)
     vL, vab = lab_tensors(val, device)

@@ -19,7 +19,7 @@ from PIL import Image
 from colorlab import stream
 from colorlab.cli import main
 from colorlab.data import image_folder
-from colorlab.stream import ImageFiles, StreamBatches, choose_stream, read_files
+from colorlab.stream import ImageFiles, StreamBatches, choose_stream, read_files, stream_folder
 from colorlab.train import load_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +72,10 @@ def test_stream_gives_the_pixels_image_folder_gives(tmp_path):
     L, ab, L2 = next(iter(StreamBatches(paths, 16, 20, augment=False, shuffle=False)))
     assert L is L2 and L.shape == (20, 1, 16, 16) and ab.shape == (20, 2, 16, 16)
     assert 0 <= L.min() and L.max() <= 1 and ab.abs().max() <= 1.2
+    # a split, as load_dataset(folder, "test", 16) reads it (every 10th file held out)
+    held = stream_folder(tmp_path / "p", "test", 16, 4, augment=False, shuffle=False)
+    assert torch.equal(torch.cat(list(held.uint8_batches())),
+                       image_folder(tmp_path / "p", "test", size=16).images)
 
 
 def test_augmentation_depends_on_seed_epoch_and_index_only(tmp_path):
