@@ -86,11 +86,18 @@ def test_augmentation_depends_on_seed_epoch_and_index_only(tmp_path):
     assert torch.equal(first, again)
     ds.epoch = 1
     assert not torch.equal(first, torch.stack([ds[i][0] for i in range(12)]))
-    centre = read_files(paths, 16)
-    assert not torch.equal(first, centre)  # crops moved and mirrored, ...
-    flipped = [torch.equal(a, c.flip(-1)) for a, c in zip(first, centre)]
-    square = [i for i, p in enumerate(paths) if Image.open(p).size[0] == Image.open(p).size[1]]
-    assert all(flipped[i] or torch.equal(first[i], centre[i]) for i in square)  # ... or mirrored
+    assert not torch.equal(first, read_files(paths, 16))  # not the centre crops
+    # a square photo has one crop: each epoch gives it as it is or mirrored, and both happen
+    Image.fromarray(np.arange(16 * 16 * 3, dtype=np.uint8).reshape(16, 16, 3)).save(
+        square := tmp_path / "square.png")
+    centre, ds = read_files([square], 16)[0], ImageFiles([square], 16, augment=True)
+    seen = []
+    for epoch in range(8):
+        ds.epoch = epoch
+        image = ds[0][0]
+        seen.append("flipped" if torch.equal(image, centre.flip(-1)) else
+                    "as is" if torch.equal(image, centre) else "other")
+    assert set(seen) == {"flipped", "as is"}, seen
     # the same batches with worker processes as in this process
     a = list(StreamBatches(paths, 16, 4, seed=5, workers=0).uint8_batches())
     b = list(StreamBatches(paths, 16, 4, seed=5, workers=2).uint8_batches())
