@@ -3,6 +3,7 @@
 Modules, in the order data flows through them:
 
 - ``data``     ImageSet; CIFAR-10, image folders, the built-in sample set; device-resident Batches
+- ``stream``   folders larger than memory, decoded in DataLoader workers; torchrun (DDP)
 - ``color``    sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch; normalize for the net
 - ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05)
 - ``losses``   l1, mse, l1_ssim, all called ``loss(pred, ab, L)``

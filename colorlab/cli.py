@@ -139,7 +139,8 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
 # ---------------------------------------------------------------------------------------------
 def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
                   batch_size: int = 64, lr: float = 2e-3, base: int = 64, depth: int = 4,
-                  device=None, loss: str = "l1") -> int:
+                  device=None, loss: str = "l1", stream: bool = False, memory_gb: float = 4.0,
+                  workers: int = 0, resume: bool = False, stop_after: int | None = None) -> int:
     """``python -m colorlab train --data FOLDER --size 256 --epochs N --out DIR``.
 
     Trains ``UNet(1, 2, base, depth)`` on every image of ``data`` (a folder, or "sample" /
@@ -148,28 +149,36 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
     A ``test/`` subfolder (or every 10th file) is held out for validation. Checkpoints go to
     ``out`` (``best.pt``, ``last.pt``); prints the held-out figures against the gray baseline.
     Returns 0, or 1 with a message on stderr if the data cannot be used.
+    Streamed from the files (``stream``, torchrun, or over ``memory_gb``): colorlab.stream.
     """
-    import torch
-
     from .data import load_dataset
     from .metrics import evaluate
     from .recipes import train_colorizer
+    from .stream import choose_stream, start_distributed, train_streaming
 
     if size % 2**depth:
         _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
                f"{depth} times). Try --size {max(2**depth, round(size / 2**depth) * 2**depth)}.")
         return 1
+    kw = dict(epochs=epochs, base=base, depth=depth, batch_size=batch_size, lr=lr, loss=loss,
+              checkpoint_dir=out, config={"data": str(data)}, resume=resume, stop_after=stop_after)
     try:
-        train = load_dataset(data, "train", size)
-        test = load_dataset(data, "test", size)
+        rank, world, device = start_distributed(device)
+        if choose_stream(data, size, stream, memory_gb, world):
+            if rank == 0:
+                print(f"streaming {data}: {world} process(es), {workers} worker(s) each")
+            model, history, test = train_streaming(data, size=size, device=device, rank=rank,
+                                                   world=world, workers=workers, **kw)
+            if rank:
+                return 0  # rank 0 reports
+        else:
+            train = load_dataset(data, "train", size)
+            test = load_dataset(data, "test", size)
+            print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
+            model, history = train_colorizer(train, val_images=test, device=device, **kw)
     except (FileNotFoundError, ValueError, OSError) as err:
-        _error(f"cannot read training images from {data}: {err}")
+        _error(f"cannot train on {data}: {err}")
         return 1
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
-    model, history = train_colorizer(train, epochs=epochs, base=base, depth=depth,
-                                     batch_size=batch_size, lr=lr, loss=loss, val_images=test,
-                                     device=device, checkpoint_dir=out, config={"data": str(data)})
     result = evaluate(model, test, device=device, batch_size=max(1, 2**22 // size**2))
     print(result.table(f"UNet base {base}, depth {depth}"))
     print(f"{sum(history['seconds']):.0f} s of training; checkpoints in {out}/ (best.pt, "
@@ -236,7 +245,9 @@ def _colorize(args) -> int:
 def _train(args) -> int:
     return train_command(args.data, size=args.size, epochs=args.epochs, out=args.out,
                          batch_size=args.batch_size, lr=args.lr, base=args.base,
-                         depth=args.depth, device=args.device, loss=args.loss)
+                         depth=args.depth, device=args.device, loss=args.loss,
+                         stream=args.stream, memory_gb=args.memory_gb, workers=args.workers,
+                         resume=args.resume, stop_after=args.stop_after)
 
 
 def _report(args) -> int:
@@ -294,6 +305,14 @@ def main(argv=None) -> int:
     p.add_argument("--depth", type=int, default=4, help="UNet levels (4)")
     p.add_argument("--loss", default="l1", choices=["l1", "mse", "l1_ssim"])
     p.add_argument("--device", default=None, help="cuda or cpu (default: cuda if available)")
+    p.add_argument("--stream", action="store_true", help="decode the images from their files "
+                   "during training (automatic over --memory-gb, and under torchrun)")
+    p.add_argument("--memory-gb", type=float, default=4.0, help="stream when the decoded set "
+                   "would take more (15 bytes a pixel: 0.98 MB an image at 256 px); default 4")
+    p.add_argument("--workers", type=int, default=0, help="decoding processes when streaming, "
+                   "per GPU (0: in the training process)")
+    p.add_argument("--resume", action="store_true", help="continue from --out/last.pt")
+    p.add_argument("--stop-after", type=int, default=None, help="stop after this many epochs")
     p.set_defaults(handler=_train)
 
     p = commands.add_parser("make-exercises", help="write exercises/ from solutions/",

@@ -153,14 +153,15 @@ class ImageSet:
 # ---------------------------------------------------------------------------------------------
 # reading one image file
 # ---------------------------------------------------------------------------------------------
-def read_image(path, size: int | None = None) -> np.ndarray:
+def read_image(path, size: int | None = None, crop: float = 0.5) -> np.ndarray:
     """Read any image file as (H, W, 3) uint8 sRGB, turned upright by its EXIF orientation.
 
     Any PIL mode works: transparent pixels are composited on white; 16-bit images (``I;16``,
     16-bit PNG; ``I`` with values above 255) are scaled by 1/257; float ``F`` images are taken as
     [0, 1] if their maximum is at most 1, else as [0, 255]; CMYK and images with an embedded ICC
     profile (Adobe RGB, Display P3, ...) are converted to sRGB. With ``size``, the shorter side is
-    resized to ``size`` (antialiased) and the centre cropped to size x size.
+    resized to ``size`` (antialiased) and the centre cropped to size x size; ``crop`` in [0, 1]
+    moves that square along the longer side (0: left/top, 0.5: centre, 1: right/bottom).
     """
     with Image.open(path) as img:
         if size and img.format == "JPEG" and min(img.size) >= 2 * size:
@@ -170,7 +171,7 @@ def read_image(path, size: int | None = None) -> np.ndarray:
         if size and img.size != (size, size):
             w, h = img.size
             side = min(w, h)
-            left, top = (w - side) / 2, (h - side) / 2
+            left, top = (w - side) * crop, (h - side) * crop
             img = img.resize((size, size), RESAMPLE, box=(left, top, left + side, top + side))
         return np.asarray(img)
 
@@ -237,6 +238,7 @@ def _named(paths, n: int = 3) -> str:
 
 def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
     """Every image in a folder, as size x size (shorter side resized, centre cropped).
+    Which files, labels and classes: :func:`folder_files`, whose rules follow.
 
     The layout rules (also in data/README.md); nothing is ever left out silently:
 
@@ -254,6 +256,48 @@ def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
     3. Files. Read in sorted order, recursively, hidden files and folders skipped; one that
        cannot be read is skipped with a warning naming it; no readable image at all is a
        FileNotFoundError. Pixels are converted as in :func:`read_image`.
+    """
+    folder, files, labels, classes, holdout = folder_files(path, split)
+    out, ok = np.zeros((len(files), size, size, 3), np.uint8), np.zeros(len(files), bool)
+    for i, f in enumerate(tqdm(files, desc=f"reading {folder.name}", leave=False,
+                               disable=len(files) < 5000)):
+        try:
+            out[i], ok[i] = read_image(f, size), True
+        except READ_ERRORS as e:
+            warn_skipped(f, e)
+    if not ok.any():
+        raise no_images_error(folder, files, holdout)
+    images = torch.from_numpy(out if ok.all() else out[ok]).permute(0, 3, 1, 2).contiguous()
+    held = f", every 10th file held out as test ({split})" if holdout else ""
+    return ImageSet(images, torch.tensor(labels)[torch.from_numpy(ok)] if classes else None,
+                    classes, f"folder {folder}: {len(images):,} images {size}x{size}"
+                    f"{f', {len(classes)} classes' if classes else ''}{held}")
+
+
+# what reading a damaged or non-image file raises: such a file is skipped, with a warning
+READ_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+
+
+def warn_skipped(path, error: Exception) -> None:
+    """The one warning, naming the file, for an image that cannot be read and is skipped."""
+    warnings.warn(f"Skipped {path}: it cannot be read as an image ({error}); the other images "
+                  "are used. Check that it opens in an image viewer, or delete it.", stacklevel=3)
+
+
+def no_images_error(folder: Path, files: list, holdout: str | None) -> FileNotFoundError:
+    held = " (test: every 10th file, so it needs 10 or more)" if holdout else ""
+    found = f"{len(files)} image file(s), none readable" if files else "no image files"
+    return FileNotFoundError(f"No readable image in {folder}{held}: {found} (looked for "
+                             f"{', '.join(IMAGE_EXTENSIONS)}, in class subfolders if any). "
+                             "Put images there, or pass the folder that has them.")
+
+
+def folder_files(path, split: str | None = None):
+    """The files :func:`image_folder` reads, by its layout rules, without reading them.
+
+    Returns ``(folder, files, labels, classes, holdout)``: the folder read, its image files
+    (sorted Paths), one label per file (all 0 when unlabelled), the class names (``[]`` when
+    unlabelled), and ``"train"``/``"test"`` when every 10th file is held out, else None.
     """
     root = Path(path).expanduser()
     if split not in (None, *SPLITS):
@@ -296,26 +340,7 @@ def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
             found = [f for i, f in enumerate(found) if (i % 10 == 9) == (holdout == "test")]
         files += found
         labels += [label] * len(found)
-    out, ok = np.zeros((len(files), size, size, 3), np.uint8), np.zeros(len(files), bool)
-    for i, f in enumerate(tqdm(files, desc=f"reading {folder.name}", leave=False,
-                               disable=len(files) < 5000)):
-        try:
-            out[i], ok[i] = read_image(f, size), True
-        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as e:
-            warnings.warn(f"Skipped {f}: it cannot be read as an image ({e}); the other images "
-                          "are used. Check that it opens in an image viewer, or delete it.",
-                          stacklevel=2)
-    if not ok.any():
-        held = " (test: every 10th file, so it needs 10 or more)" if holdout else ""
-        found = f"{len(files)} image file(s), none readable" if files else "no image files"
-        raise FileNotFoundError(f"No readable image in {folder}{held}: {found} (looked for "
-                                f"{', '.join(IMAGE_EXTENSIONS)}, in class subfolders if any). "
-                                "Put images there, or pass the folder that has them.")
-    images = torch.from_numpy(out if ok.all() else out[ok]).permute(0, 3, 1, 2).contiguous()
-    held = f", every 10th file held out as test ({split})" if holdout else ""
-    return ImageSet(images, torch.tensor(labels)[torch.from_numpy(ok)] if classes else None,
-                    classes, f"folder {folder}: {len(images):,} images {size}x{size}"
-                    f"{f', {len(classes)} classes' if classes else ''}{held}")
+    return folder, files, labels, classes, holdout
 
 
 # ---------------------------------------------------------------------------------------------

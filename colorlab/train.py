@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 
 from .device import autocast_dtype, default_channels_last  # noqa: F401  (part of this API)
@@ -371,6 +372,14 @@ def fit(
         validation, else ``"train_loss"``. A key the records lack raises a ``ValueError``.
     stop_after: train at most this many epochs in this call (a time-limited session), then
         return; the schedule still spans ``epochs``, so ``resume=True`` later finishes the run.
+
+    Several processes (torchrun, see :func:`colorlab.stream.start_distributed`): when a process
+    group is up, the model is wrapped in PyTorch's DistributedDataParallel, which averages the
+    gradients; ``train_batches`` gives each process its share (with ``set_epoch(epoch)``, called
+    before each epoch, as :class:`colorlab.stream.StreamBatches`). On CUDA, BatchNorm becomes
+    SyncBatchNorm (statistics over the global batch, as on one device); on the CPU (gloo) each
+    process keeps its own batch statistics. ``train_loss`` is averaged over all processes; rank
+    0 alone shows progress and writes checkpoints (without the ``module.`` prefix).
     """
     _check_data(train_batches, val, best, schedule)
     device = torch.device(device or next(model.parameters()).device)
@@ -378,6 +387,15 @@ def fit(
     scaler = torch.amp.GradScaler(device.type) if amp_dtype == torch.float16 else None
     channels_last = default_channels_last(device, channels_last)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.preserve_format)
+
+    plain, rank, world = model, 0, 1  # plain: the model without the DDP wrapper
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        rank, world = dist.get_rank(), dist.get_world_size()
+        if device.type == "cuda":
+            plain = model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        model = nn.parallel.DistributedDataParallel(
+            model, device_ids=[device] if device.type == "cuda" else None)
+    progress = progress and rank == 0
 
     n_batches = len(train_batches)
     steps_per_epoch = math.ceil(n_batches / accum_steps)
@@ -388,7 +406,7 @@ def fit(
     config.setdefault("model", getattr(_unwrap(model), "config", None))
     config.update(epochs=epochs, lr=lr, weight_decay=weight_decay, schedule=schedule,
                   accum_steps=accum_steps, amp=str(amp_dtype), channels_last=channels_last,
-                  device=str(device))
+                  device=str(device), world_size=world)
     history, start_epoch, best_value = History(), 0, math.inf
     ckpt_dir = Path(checkpoint_dir) if checkpoint_dir else None
     if resume:
@@ -408,6 +426,8 @@ def fit(
     step = start_epoch * steps_per_epoch  # optimizer steps taken so far: the schedule's clock
     last_epoch = epochs if stop_after is None else min(epochs, start_epoch + stop_after)
     for epoch in range(start_epoch + 1, last_epoch + 1):
+        if hasattr(train_batches, "set_epoch"):  # a DistributedSampler's shuffle of this epoch
+            train_batches.set_epoch(epoch)
         model.train()
         t0, seen, loss_sum = time.perf_counter(), 0, torch.zeros((), device=device)
         bar = tqdm(train_batches, total=n_batches, desc=f"epoch {epoch}/{epochs}",
@@ -432,14 +452,18 @@ def fit(
                     bar.set_postfix(loss=f"{loss.item():.4f}", img_s=f"{rate:,.0f}")
         if not all(torch.isfinite(p).all() for p in model.parameters()):
             raise _nonfinite("weights", epoch, n_batches, n_batches)
+        totals = torch.stack([loss_sum.float(), torch.tensor(float(seen), device=device)])
+        if world > 1:
+            dist.all_reduce(totals)  # the loss over every process's images
+        loss_total, seen = totals.tolist()
         seconds = time.perf_counter() - t0
-        record = {"epoch": epoch, "train_loss": loss_sum.item() / seen, "seconds": seconds,
+        record = {"epoch": epoch, "train_loss": loss_total / seen, "seconds": seconds,
                   "images_per_s": seen / seconds, "lr": optimizer.param_groups[0]["lr"]}
         if callable(val):
-            record.update(val(model))
+            record.update(val(plain))
             model.train()
         elif val is not None:
-            record["val_loss"] = _evaluate_loss(model, val, loss_fn, device, amp_dtype)
+            record["val_loss"] = _evaluate_loss(plain, val, loss_fn, device, amp_dtype)
         history.append(record)
         if progress:
             shown = ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k not in ("epoch", "lr"))
@@ -449,7 +473,7 @@ def fit(
             raise ValueError(f"best={key!r} is not in the records; they have: {', '.join(record)}.")
         improved = record[key] < best_value
         best_value = min(best_value, record[key])
-        if ckpt_dir is not None:
+        if ckpt_dir is not None and rank == 0:
             state = dict(optimizer=optimizer.state_dict(), scaler=scaler.state_dict()
                          if scaler else {}, epoch=epoch, step=step, history=history.to_list(),
                          config=config, best_value=best_value, rng=_rng_state(train_batches))
