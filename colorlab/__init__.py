@@ -5,8 +5,9 @@ Modules, in the order data flows through them:
 - ``data``     ImageSet; CIFAR-10, image folders, the built-in sample set; device-resident Batches
 - ``stream``   folders larger than memory, decoded in DataLoader workers; torchrun (DDP)
 - ``color``    sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch; normalize for the net
-- ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05)
-- ``losses``   l1, mse, l1_ssim, all called ``loss(pred, ab, L)``
+- ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05); ClassUNet, AttentionUNet (07)
+- ``losses``   l1, mse, l1_ssim, l1_ssim_perceptual, all called ``loss(pred, ab, L)``
+- ``perceptual`` feature networks for a perceptual loss: a small CIFAR-10 classifier, VGG16 (07)
 - ``bins``     ab quantization, rebalancing weights, annealed-mean decoding, their loss (05)
 - ``train``    fit: the one training loop; checkpoints
 - ``recipes``  lab_tensors and train_colorizer: the UNet recipe of 04, 05 and ``colorlab train``

@@ -14,6 +14,8 @@ plain ``(L, ab)`` batches (notebooks 04 and 05 train that way); ``l1_ssim`` need
     l1, mse                 regression losses in normalized ab
     l1_ssim(weight)         l1 + weight * (1 - SSIM of the RGB images rebuilt from the true L)
     make_loss(name)         "l1" | "mse" | "l1_ssim" -> the loss
+    l1_ssim_perceptual(net) l1 + 0.1 (1 - SSIM) + 0.05 feature_distance in a frozen network's
+                            features (notebook 07; the networks: :mod:`colorlab.perceptual`)
 """
 
 from __future__ import annotations
@@ -66,3 +68,35 @@ def make_loss(name: str, ssim_weight: float = 0.5):
     if name == "l1_ssim":
         return l1_ssim(ssim_weight)
     return {"l1": l1, "mse": mse}[name]
+
+
+def feature_distance(net, pred_rgb: torch.Tensor, true_rgb: torch.Tensor) -> torch.Tensor:
+    """The perceptual distance of Johnson et al. (2016): the mean squared difference of the two
+    images' feature maps, averaged over the layers of ``net.features_of`` (a list, shallow to
+    deep). pred_rgb, true_rgb: (N, 3, H, W) float in [0, 1]. Returns a 0-dim tensor, 0 for equal
+    images; gradients flow to ``pred_rgb`` (the truth's features are computed without any)."""
+    with torch.no_grad():
+        targets = net.features_of(true_rgb)
+    preds = net.features_of(pred_rgb)
+    return sum(F.mse_loss(p.float(), t.float()) for p, t in zip(preds, targets)) / len(preds)
+
+
+def l1_ssim_perceptual(net, weight: float = 0.05, ssim_weight: float = 0.1, l1_weight: float = 1.0):
+    """``l1_weight * l1 + ssim_weight * (1 - SSIM) + weight * feature_distance`` (defaults 1.0,
+    0.1, 0.05, the weights of the Needle design this course grew from), on the RGB images rebuilt
+    from the TRUE L with the predicted and the true ab: ``loss(pred_ab, ab, L)``, L needed.
+    ``net``: a frozen feature network on the loss's device (:mod:`colorlab.perceptual`)."""
+    def loss(pred_ab: torch.Tensor, ab: torch.Tensor, L: torch.Tensor | None = None
+             ) -> torch.Tensor:
+        if L is None:
+            raise TypeError(
+                f"{loss.__name__} needs the true L to rebuild RGB for its features, and got only "
+                "(pred_ab, ab): train on batches (L, ab, L), or call it as loss(pred_ab, ab, L).")
+        with torch.autocast(pred_ab.device.type, enabled=False):  # color math in float32
+            pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
+            true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
+            pixel = l1_weight * l1(pred_ab, ab) + ssim_weight * (1 - ssim(pred, true).mean())
+        return pixel + weight * feature_distance(net, pred, true)
+
+    loss.__name__ = f"l1_ssim_perceptual({type(net).__name__}, {weight:g})"
+    return loss

@@ -3,6 +3,8 @@
 - :class:`MeanRegressor` (notebook 01): image -> its mean intensity, a plumbing test.
 - :class:`RGBAutoencoder` (notebook 02): image -> bottleneck -> image.
 - :class:`UNet` (notebooks 04, 05): L -> ab (regression) or L -> ab-bin logits (classification).
+- :class:`ClassUNet`, :class:`AttentionUNet` (notebook 07): the UNet told the image's class at
+  its bottleneck, or given one :class:`SelfAttention` block there.
 
 Every model remembers the arguments it was built with (``model.config``), so a checkpoint
 can rebuild it: ``from_config(ckpt["config"]["model"])``.
@@ -23,7 +25,8 @@ class _Configured(nn.Module):
 
 def from_config(config: dict) -> nn.Module:
     """Rebuild a model from ``model.config``, e.g. ``{"class": "UNet", "kwargs": {"base": 64}}``."""
-    classes = {c.__name__: c for c in (MeanRegressor, RGBAutoencoder, UNet)}
+    classes = {c.__name__: c for c in (MeanRegressor, RGBAutoencoder, UNet, ClassUNet,
+                                       AttentionUNet)}
     name = config.get("class")
     if name not in classes:
         raise ValueError(
@@ -156,6 +159,10 @@ class UNet(_Configured):
         self.multiple = 2**depth
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._run(x, self.bottleneck)
+
+    def _run(self, x: torch.Tensor, middle) -> torch.Tensor:
+        """Encoder, ``middle`` (the bottleneck: a function of its input), decoder, head."""
         if x.shape[-1] % self.multiple or x.shape[-2] % self.multiple:
             raise ValueError(
                 f"UNet(depth={len(self.encoders)}) needs H and W divisible by {self.multiple}, "
@@ -166,8 +173,90 @@ class UNet(_Configured):
             x = encode(x)
             skips.append(x)  # kept for the decoder, at full detail
             x = self.pool(x)
-        x = self.bottleneck(x)
+        x = middle(x)
         for up_conv, decode, skip in zip(self.ups, self.decoders, reversed(skips)):
             x = up_conv(x)
             x = decode(torch.cat([x, skip], dim=1))
         return self.activation(self.head(x))
+
+
+# ---------------------------------------------------------------------------------------------
+# 07: going further: the class as a hint, and self-attention
+# ---------------------------------------------------------------------------------------------
+def with_labels(L: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Pack L/100 (N, 1, H, W) and class labels (N,) int into one input (N, 2, H, W): channel 1
+    holds the label as a constant plane. :func:`colorlab.train.fit` hands a model one tensor
+    ``x``; this way a :class:`ClassUNet` gets its label through ``fit`` and
+    :class:`colorlab.data.Batches` (shuffled and flipped together with L) unchanged."""
+    plane = labels.to(L.device, L.dtype).view(-1, 1, 1, 1).expand(-1, 1, *L.shape[-2:])
+    return torch.cat([L, plane], dim=1)
+
+
+class ClassUNet(UNet):
+    """A :class:`UNet` that is told the image's class (CIFAR-10: 10 classes).
+
+    ``model(L, labels)`` with L: (N, 1, H, W) in [0, 1] and labels: (N,) int in
+    [0, num_classes), or ``model(with_labels(L, labels))``  ->  normalized ab (N, 2, H, W).
+    A learned embedding of the label, one vector of the bottleneck's width, is added to the
+    bottleneck's features at every position (as Iizuka et al. 2016 add global features): the
+    decoder then knows "this is a frog" everywhere. Costs ``num_classes * base * 2**depth``
+    parameters.
+    """
+
+    def __init__(self, num_classes: int = 10, base: int = 64, depth: int = 3):
+        super().__init__(in_ch=1, out_ch=2, base=base, depth=depth)
+        self._remember(num_classes=num_classes, base=base, depth=depth)
+        self.embed = nn.Embedding(num_classes, base * 2**depth)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        if labels is None:  # one packed tensor from with_labels: (N, 2, H, W)
+            if x.shape[1] != 2:
+                raise ValueError(
+                    f"ClassUNet needs the class labels: call model(L, labels), or pass "
+                    f"with_labels(L, labels) of shape (N, 2, H, W); got {tuple(x.shape)}.")
+            x, labels = x[:, :1], x[:, 1, 0, 0].round().long()
+        if labels.min() < 0 or labels.max() >= self.embed.num_embeddings:
+            raise ValueError(f"labels must lie in [0, {self.embed.num_embeddings}), got "
+                             f"{labels.min().item()} to {labels.max().item()}.")
+        hint = self.embed(labels.to(x.device))[:, :, None, None]  # (N, C, 1, 1)
+        return self._run(x, lambda h: self.bottleneck(h) + hint)
+
+
+class SelfAttention(nn.Module):
+    """Self-attention over the positions of a feature map (SAGAN, Zhang et al. 2019).
+
+    x: (N, C, H, W) -> (N, C, H, W). Every position asks (query) every other position (keys)
+    how relevant it is, softmax over the H*W positions, and takes their weighted values:
+    ``x + gamma * attention(x)``. ``gamma`` starts at 0, so the block starts as the identity and
+    training decides how much long-range context to mix in. Queries and keys have C/8 channels.
+    """
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.query = nn.Conv2d(channels, max(1, channels // 8), 1)
+        self.key = nn.Conv2d(channels, max(1, channels // 8), 1)
+        self.value = nn.Conv2d(channels, channels, 1)
+        self.gamma = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        q = self.query(x).flatten(2).transpose(1, 2)          # (N, HW, C/8)
+        k = self.key(x).flatten(2)                            # (N, C/8, HW)
+        weights = torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)  # (N, HW, HW), rows sum to 1
+        v = self.value(x).flatten(2)                          # (N, C, HW)
+        out = (v @ weights.transpose(1, 2)).view(n, c, h, w)  # each position: a mix of all
+        return x + self.gamma * out
+
+
+class AttentionUNet(UNet):
+    """A :class:`UNet` with one :class:`SelfAttention` block after its bottleneck, where every
+    position can look at every other (4 x 4 = 16 positions for CIFAR-10 at depth 3).
+    L (N, 1, H, W) in [0, 1] -> normalized ab (N, 2, H, W)."""
+
+    def __init__(self, base: int = 64, depth: int = 3):
+        super().__init__(in_ch=1, out_ch=2, base=base, depth=depth)
+        self._remember(base=base, depth=depth)
+        self.attention = SelfAttention(base * 2**depth)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._run(x, lambda h: self.attention(self.bottleneck(h)))
