@@ -191,9 +191,6 @@ class OnnxColorizer:
         self.work_size = default_work_size(self.train_size)
         self.training = False  # read by code written for nn.Module
 
-    def __repr__(self) -> str:
-        return f"OnnxColorizer({str(self.path)!r})"
-
     def __call__(self, L):
         as_torch = torch.is_tensor(L)
         x = L.detach().cpu().numpy() if as_torch else L
@@ -241,6 +238,17 @@ def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration=
         quantize_int8(fp32, out, L)
         return (f"wrote {out} (int8 ONNX, {file_mb(out):.2f} MB; fp32 {file_mb(fp32):.2f} MB), "
                 f"calibrated on {len(images)} training images of {images.source}")
+
+
+def fake_quantize_int8(weight: torch.Tensor) -> torch.Tensor:
+    """Round a weight (C_out, ...) to int8 and back, as int8 weights per output channel do:
+    scale s = max|w| / 127 per channel (1 for an all-zero channel), q = round(w / s) in
+    [-127, 127], returns s * q (float, the same shape): the weights an int8 model computes with.
+    """
+    peak = weight.detach().flatten(1).abs().amax(dim=1)  # (C_out,)
+    scale = torch.where(peak > 0, peak / 127, torch.ones_like(peak))
+    scale = scale.view(-1, *[1] * (weight.dim() - 1))
+    return (weight / scale).round().clamp(-127, 127) * scale
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,9 +330,21 @@ def median_seconds(fn, runs: int = 20, warmup: int = 3) -> float:
     """The median wall time of ``fn()`` over ``runs`` calls, after ``warmup`` calls not timed."""
     for _ in range(warmup):
         fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(_timed(fn) for _ in range(runs))
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+@torch.no_grad()
+def speed(model, runs: int = 20, photo: int = 256, batch: int = 64, size: int = 32) -> dict:
+    """CPU speed of a colorizer (a UNet or an :class:`OnnxColorizer`), medians of ``runs``
+    timed calls after 3 untimed ones: ``photo_ms``, one (1, 1, photo, photo) L in
+    milliseconds, and ``images_per_s``, a batch (batch, 1, size, size) per call. The thread
+    count is whatever torch / onnxruntime were set to (say it beside the figures)."""
+    one, many = torch.rand(1, 1, photo, photo), torch.rand(batch, 1, size, size)
+    return {"photo_ms": 1000 * median_seconds(lambda: model(one), runs),
+            "images_per_s": batch / median_seconds(lambda: model(many), runs)}
