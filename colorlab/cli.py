@@ -320,7 +320,7 @@ def main(argv=None) -> int:
     p.add_argument("photos", nargs="+", metavar="PHOTO")
     p.add_argument("--checkpoint", help="a UNet checkpoint (best.pt or last.pt)")
     p.add_argument("--model", help="instead of --checkpoint: an ONNX file from `colorlab export`, "
-                   "run by onnxruntime")
+                   "run by onnxruntime (torch is still imported, for the Lab conversions)")
     p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")
     p.add_argument("--compare", action="store_true",
                    help="also write gray | colorized | original side by side")

@@ -270,7 +270,7 @@ def prune_unstructured(model: nn.Module, amount: float) -> nn.Module:
     """A copy of ``model`` with the ``amount`` share (in [0, 1]) of its conv weights of smallest
     |w| set to zero, over all layers together (``prune.global_unstructured``, L1). The tensors
     keep their shape: the zeros are stored and multiplied like any other number."""
-    model = copy.deepcopy(model)
+    model = copy.deepcopy(model).to(memory_format=torch.contiguous_format)  # prune flattens
     params = conv_weights(model)
     prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
     for module, name in params:

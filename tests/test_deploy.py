@@ -178,3 +178,9 @@ def test_median_seconds_counts_runs():
     calls = []
     assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) >= 0
     assert len(calls) == 7
+
+
+def test_prune_unstructured_takes_a_channels_last_model():
+    """fit leaves a model channels_last on CPUs that prefer it; prune flattens weights with view."""
+    model = UNet(1, 2, base=4, depth=2).to(memory_format=torch.channels_last)
+    assert abs(deploy.sparsity(deploy.prune_unstructured(model, 0.5)) - 0.5) < 0.01
