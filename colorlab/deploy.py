@@ -25,12 +25,14 @@ imported only inside the functions that need them, so this module imports withou
 from __future__ import annotations
 
 import copy
+import io
 import logging
 import os
 import statistics
 import tempfile
 import time
 import warnings
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -117,37 +119,35 @@ def export_onnx(model: nn.Module, path, train_size: int | None = None) -> Path:
     return _atomic(path, write)
 
 
-def quantize_int8(onnx_path, path, calibration: torch.Tensor, batch_size: int = 64) -> Path:
+def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float = 99.9) -> Path:
     """Static int8 quantization of an fp32 ONNX colorizer with onnxruntime: weights int8 per
     output channel, activations uint8 with ranges measured on ``calibration``, L/100 images
-    (N, 1, H, W) float in [0, 1] from the TRAINING set (never the test set). QDQ format: the
-    file holds int8 weights and Quantize/Dequantize pairs that onnxruntime fuses into int8
+    (N, 1, H, W) float in [0, 1] from the TRAINING set (never the test set). Each range keeps
+    the central ``percentile`` % of the values seen: plain min/max ranges, stretched by rare
+    outliers, cost notebook 04's model 1.2 dB of PSNR, 99.9 % costs it about 0.03 dB. QDQ
+    format: int8 weights and Quantize/Dequantize pairs that onnxruntime fuses into int8
     kernels. Written atomically.
     """
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
+    from onnxruntime import quantization as oq
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    batches = [{"L": chunk.float().contiguous().numpy()} for chunk in calibration.split(batch_size)]
-
-    class Reader(CalibrationDataReader):
+    class Reader(oq.CalibrationDataReader):  # one image per call: the collector needs equal shapes
         def __init__(self):
-            self.items = iter(batches)
+            self.items = iter(calibration.float().contiguous().split(1))
 
         def get_next(self):
-            return next(self.items, None)
+            item = next(self.items, None)
+            return None if item is None else {"L": item.numpy()}
 
     def write(tmp):
-        with tempfile.TemporaryDirectory() as work:
+        with tempfile.TemporaryDirectory() as work, redirect_stdout(io.StringIO()):  # its chatter
             pre = Path(work) / "pre.onnx"
             quant_pre_process(str(onnx_path), str(pre), skip_symbolic_shape=True)
-            quantize_static(str(pre), str(tmp), Reader(), quant_format=QuantFormat.QDQ,
-                            per_channel=True, activation_type=QuantType.QUInt8,
-                            weight_type=QuantType.QInt8)
+            oq.quantize_static(str(pre), str(tmp), Reader(), quant_format=oq.QuantFormat.QDQ,
+                               per_channel=True, activation_type=oq.QuantType.QUInt8,
+                               weight_type=oq.QuantType.QInt8,
+                               calibrate_method=oq.CalibrationMethod.Percentile,
+                               extra_options={"CalibPercentile": percentile})
 
     return _atomic(path, write)
 
