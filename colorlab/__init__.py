@@ -15,6 +15,7 @@ Modules, in the order data flows through them:
 - ``viz``      figures: image grids, gray / predicted / truth comparisons; the explorers (widgets)
 - ``infer``    colorize a photo of any size with a trained checkpoint
 - ``reports``  results of full runs as reports/<name>-<device>.json and .md; checkpoint reports
+- ``deploy``   ship a colorizer: ONNX export, onnxruntime, int8 quantization, pruning (06)
 
 Around them:
 

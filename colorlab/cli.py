@@ -7,8 +7,10 @@
                      ``--nbgrader COURSE_DIR``: an nbgrader course folder instead)
     grade            run student notebooks and report points per task   (colorlab.assign)
     report           a checkpoint's weights, history and samples as a folder (colorlab.reports)
+    export           a checkpoint as an ONNX file, fp32 or int8             (colorlab.deploy)
 
 argparse and the command bodies live here; the work is done by the module named beside each.
+Long because every command's options and help live here, one short section per command.
 Nothing heavy is imported at module level (no torch, numpy or PIL): each command imports what it
 needs when it runs, so ``--help`` is fast. ``colorlab/__main__.py`` only calls :func:`main`.
 """
@@ -79,9 +81,31 @@ def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
     return out
 
 
+def _load_model(checkpoint, onnx_model):
+    """The colorizer of ``--checkpoint`` (a UNet, in torch) or of ``--model`` (an ONNX file, run
+    by onnxruntime: colorlab.deploy.OnnxColorizer). Raises FileNotFoundError or ValueError."""
+    if (checkpoint is None) == (onnx_model is None):
+        raise ValueError("give either --checkpoint (a .pt file) or --model (an .onnx file), "
+                         "not both or neither.")
+    if onnx_model is not None:
+        from .deploy import OnnxColorizer, onnx_available
+
+        if not onnx_available():
+            raise ValueError("--model needs onnxruntime: pip install -e .[deploy]")
+        return OnnxColorizer(onnx_model)
+    import torch
+
+    from .infer import load_colorizer
+
+    return load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
+
+
 def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
-                     work_size: int | None = None) -> int:
-    """``python -m colorlab colorize PHOTO... --checkpoint CKPT -o OUTDIR [--compare]``.
+                     work_size: int | None = None, onnx_model=None) -> int:
+    """``python -m colorlab colorize PHOTO... (--checkpoint CKPT | --model M.onnx) -o OUTDIR``.
+
+    With ``onnx_model`` the network runs in onnxruntime; torch is still imported, for the Lab
+    conversions of :mod:`colorlab.infer` (colorlab.color is written in torch).
 
     Writes ``OUTDIR/<stem>_colorized.png`` per photo and, with ``compare``,
     ``<stem>_compare.png``: input as gray | colorized | original (when the input had color).
@@ -89,16 +113,15 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
     Returns 0 if every photo was colorized, 1 if some failed, 2 if the checkpoint is unusable.
     """
     import numpy as np
-    import torch
     from PIL import Image
 
     from .color import grayscale
-    from .infer import colorize, load_colorizer, to_rgb_tensor
+    from .infer import colorize, to_rgb_tensor
 
     try:
-        model = load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
+        model = _load_model(checkpoint, onnx_model)
     except (FileNotFoundError, ValueError) as err:
-        _error(f"cannot use the checkpoint. {err}")
+        _error(f"cannot use the {'model' if onnx_model else 'checkpoint'}. {err}")
         return 2
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -235,11 +258,45 @@ def _grade(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# export (colorlab.deploy)
+# ---------------------------------------------------------------------------------------------
+def export_command(checkpoint, out, quantize: str | None = None, calibration: str = "sample",
+                   calibration_images: int = 256) -> int:
+    """``python -m colorlab export --checkpoint best.pt --format onnx [--quantize int8] -o M``.
+
+    Writes the colorizer of ``checkpoint`` as an fp32 ONNX file, or with ``quantize="int8"`` a
+    static int8 one calibrated on ``calibration_images`` TRAINING images of ``calibration``
+    ('sample', 'cifar10' or a folder) at the checkpoint's training size. The file is written
+    atomically: on any error there is no file at ``out``. Returns 0, 1 (bad data) or 2 (bad
+    checkpoint, or onnx/onnxruntime missing).
+    """
+    from .deploy import ONNX_MISSING, export_checkpoint, onnx_available
+
+    if not onnx_available():
+        _error(ONNX_MISSING)
+        return 2
+    try:
+        print(export_checkpoint(checkpoint, out, quantize, calibration, calibration_images))
+    except FileNotFoundError as err:
+        _error(f"cannot export the checkpoint. {err}")
+        return 2
+    except ValueError as err:
+        _error(f"cannot export. {err}")
+        return 2 if "calibration" not in str(err) else 1
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # the parser
 # ---------------------------------------------------------------------------------------------
 def _colorize(args) -> int:
     return colorize_command(args.photos, args.checkpoint, args.out, compare=args.compare,
-                            work_size=args.work_size)
+                            work_size=args.work_size, onnx_model=args.model)
+
+
+def _export(args) -> int:
+    return export_command(args.checkpoint, args.out, quantize=args.quantize,
+                          calibration=args.calibration, calibration_images=args.calibration_images)
 
 
 def _train(args) -> int:
@@ -283,7 +340,9 @@ def main(argv=None) -> int:
                             "write OUTDIR/<name>_colorized.png. A photo that cannot be read is "
                             "reported and skipped; the others are still processed.")
     p.add_argument("photos", nargs="+", metavar="PHOTO")
-    p.add_argument("--checkpoint", required=True, help="a UNet checkpoint (best.pt or last.pt)")
+    p.add_argument("--checkpoint", help="a UNet checkpoint (best.pt or last.pt)")
+    p.add_argument("--model", help="instead of --checkpoint: an ONNX file from `colorlab export`, "
+                   "run by onnxruntime (torch is still imported, for the Lab conversions)")
     p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")
     p.add_argument("--compare", action="store_true",
                    help="also write gray | colorized | original side by side")
@@ -356,6 +415,21 @@ def main(argv=None) -> int:
                    help="output folder (default reports/<checkpoint stem>-report/)")
     p.add_argument("--samples", type=int, default=8, help="number of sample images (8)")
     p.set_defaults(handler=_report)
+
+    p = commands.add_parser("export", help="export a checkpoint to ONNX (fp32 or int8)",
+                            description="Write the colorizer of --checkpoint as an ONNX file "
+                            "that onnxruntime runs without PyTorch; --quantize int8 makes a "
+                            "static int8 model calibrated on training images. Needs the deploy "
+                            "extra (pip install -e .[deploy]).")
+    p.add_argument("--checkpoint", required=True, help="a UNet checkpoint (best.pt)")
+    p.add_argument("--format", default="onnx", choices=["onnx"], help="onnx (the only one)")
+    p.add_argument("--quantize", default=None, choices=["int8"], help="int8: static quantization")
+    p.add_argument("--calibration", default="sample",
+                   help="int8 calibration images: 'sample' (default), 'cifar10' or a folder")
+    p.add_argument("--calibration-images", type=int, default=256,
+                   help="how many training images calibrate int8 (256)")
+    p.add_argument("-o", "--out", default="model.onnx", help="the ONNX file (model.onnx)")
+    p.set_defaults(handler=_export)
 
     args = parser.parse_args(argv)
     return args.handler(args)

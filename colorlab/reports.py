@@ -81,7 +81,8 @@ def layer_stats(weights: dict) -> list[dict]:
 
     Each row: ``name``, ``shape`` (e.g. '8x1x3x3'), ``parameters``, ``mean``, ``std``,
     ``abs_max`` (over the finite values; NaN when there are none), ``near_zero`` (the share of
-    weights with |w| < 1e-3, in [0, 1]) and ``flags``, a list of: ``all-zero``; ``NaN/inf``
+    weights with |w| < 1e-3, in [0, 1]) and ``flags``, a list of: ``all-zero`` (conv/linear
+    weights only, tensors of 2+ dimensions: biases and BatchNorm shifts start at zero); ``NaN/inf``
     (some value is not finite); ``large`` (abs-max over LARGE_FACTOR = 10 x the median abs-max
     of all tensors that have finite values).
     """
@@ -99,7 +100,9 @@ def layer_stats(weights: dict) -> list[dict]:
             "std": finite.std(correction=0).item() if some else nan,
             "abs_max": finite.abs().max().item() if some else nan,
             "near_zero": (w.abs() < SMALL).float().mean().item() if w.numel() else nan,
-            "flags": (["all-zero"] if w.numel() and not w.any() else [])
+            # all-zero only for conv/linear weights (2+ dims): a fresh BatchNorm bias, or any
+            # bias, starts at zero by design, and flagging it would be noise
+            "flags": (["all-zero"] if tensor.dim() >= 2 and w.numel() and not w.any() else [])
                      + (["NaN/inf"] if finite.numel() < w.numel() else []),
         })
     maxima = torch.tensor([r["abs_max"] for r in rows if math.isfinite(r["abs_max"])])
@@ -189,8 +192,8 @@ def checkpoint_report(checkpoint, images="sample", out=None, n_samples: int = 8)
     - ``index.md``: the model and training configuration, the history (epochs run, best
       validation loss and its epoch), the data it names, the per-tensor table, links;
     - ``layers.csv``: the same table (:func:`layer_stats`: name, shape, parameters, mean, std,
-      abs-max, share of |w| < 1e-3, flags all-zero / NaN/inf / large, where large means an
-      abs-max over 10x the median abs-max of all tensors);
+      abs-max, share of |w| < 1e-3, flags all-zero (conv/linear weights) / NaN/inf / large,
+      where large means an abs-max over 10x the median abs-max of all tensors);
     - ``weights.png``: one histogram per conv/linear weight;
     - ``samples.png``: gray | prediction | truth for ``n_samples`` test images of ``images``
       ('sample', 'cifar10' or a folder; :func:`colorlab.data.load_dataset` split 'test' at the

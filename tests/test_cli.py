@@ -15,7 +15,7 @@ from colorlab import infer
 from colorlab.cli import main, train_command
 from colorlab.infer import load_colorizer
 
-COMMANDS = ("course", "colorize", "train", "make-exercises", "grade", "report")
+COMMANDS = ("course", "colorize", "train", "make-exercises", "grade", "report", "export")
 
 
 def test_every_help_works_without_importing_torch():

@@ -84,9 +84,23 @@ def test_checkpoint_report_flags_nan_and_large_weights(tmp_path):
     assert f"{name} (NaN/inf)" in index and "head.weight (large)" in index
     assert (folder / "samples.png").is_file()
     rows = reports.layer_stats({"a": torch.ones(3), "b": torch.ones(3), "c": 100 * torch.ones(3),
-                                "z": torch.zeros(2), "n": torch.full((2,), float("inf"))})
+                                "z": torch.zeros(2, 2), "zb": torch.zeros(2),
+                                "n": torch.full((2,), float("inf"))})
     flags = {r["name"]: r["flags"] for r in rows}
-    assert flags == {"a": [], "b": [], "c": ["large"], "z": ["all-zero"], "n": ["NaN/inf"]}
+    assert flags == {"a": [], "b": [], "c": ["large"], "z": ["all-zero"], "zb": [],
+                     "n": ["NaN/inf"]}
+
+
+def test_fresh_batchnorm_biases_are_not_flagged():
+    """A fresh BatchNorm bias is zero by design: only a conv/linear weight of zeros is a fault."""
+    model = UNet(1, 2, base=4, depth=2)
+    weights = model.state_dict()
+    assert not weights["encoders.0.1.bias"].any()  # the case that used to be flagged
+    assert all(r["flags"] == [] for r in reports.layer_stats(weights))
+    with torch.no_grad():
+        model.encoders[0][0].weight.zero_()
+    flags = {r["name"]: r["flags"] for r in reports.layer_stats(model.state_dict())}
+    assert flags["encoders.0.0.weight"] == ["all-zero"]
 
 
 def test_checkpoint_report_of_another_model_skips_samples(tmp_path, capsys):

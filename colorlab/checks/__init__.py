@@ -13,6 +13,7 @@ failure shows as that message alone, not a traceback; the grader sees a failed c
     nb03      sRGB <-> linear, RGB -> XYZ -> Lab -> RGB (references: colorlab.color)
     nb04      the UNet's forward pass, the gray baseline, colorize
     nb05      rebalancing weights, the annealed mean (references: colorlab.bins)
+    nb06      int8 fake-quantization, channels to keep when pruning (references: colorlab.deploy)
     nb07      the perceptual feature distance, the class-conditioned bottleneck
 
 Generic pieces, to build new checks: :func:`rel_error`, :func:`check_shape`, :func:`check_close`
@@ -55,10 +56,11 @@ from .nb03 import (
 )
 from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
 from .nb05 import check_annealed_mean, check_rebalancing_weights
+from .nb06 import check_channels_to_keep, check_fake_quantize
 from .nb07 import check_conditioned_bottleneck, check_feature_distance
 
 # in import order (nb04 uses nb03, the catalogs use alone)
-PARTS = ("harness", "alone", "nb01", "nb02", "nb03", "nb04", "nb05", "nb07")
+PARTS = ("harness", "alone", "nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07")
 
 __all__ = [
     "FAIL", "PASS", "CheckFailed", "build", "check_close", "check_function", "check_shape",
@@ -69,5 +71,6 @@ __all__ = [
     "check_xyz_to_lab",
     "check_colorize", "check_gray_baseline", "check_unet_forward",
     "check_annealed_mean", "check_rebalancing_weights",
+    "check_channels_to_keep", "check_fake_quantize",
     "check_conditioned_bottleneck", "check_feature_distance",
 ]

@@ -1,0 +1,186 @@
+"""colorlab.deploy and the export command: ONNX parity with PyTorch, int8 quantization, the
+ONNX runtime wrapper's bad inputs, atomic writes, pruning; `colorize --model model.onnx`.
+
+ONNX export takes several seconds even for a tiny model (torch.export traces it), so the files
+are made once per module."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from colorlab import deploy
+from colorlab.cli import main
+from colorlab.data import sample
+from colorlab.infer import colorize, load_colorizer
+from colorlab.models import MeanRegressor, UNet, count_parameters
+from colorlab.recipes import lab_tensors, train_colorizer
+from colorlab.train import save_checkpoint
+
+pytestmark = pytest.mark.skipif(not deploy.onnx_available(), reason=deploy.ONNX_MISSING)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    """A tiny colorizer (base 4, depth 2) trained for one epoch on 16 x 16 sample patches."""
+    folder = tmp_path_factory.mktemp("ckpt")
+    train_colorizer(sample("train", 16).take(96), epochs=1, base=4, depth=2, batch_size=32,
+                    device="cpu", checkpoint_dir=folder, progress=False)
+    return folder / "best.pt"
+
+
+@pytest.fixture(scope="module")
+def files(checkpoint, tmp_path_factory):
+    """fp32 and int8 ONNX files of the tiny colorizer, made with the export command."""
+    folder = tmp_path_factory.mktemp("onnx")
+    fp32, int8 = folder / "model.onnx", folder / "int8.onnx"
+    assert main(["export", "--checkpoint", str(checkpoint), "--format", "onnx",
+                 "-o", str(fp32)]) == 0
+    assert main(["export", "--checkpoint", str(checkpoint), "--quantize", "int8",
+                 "--calibration-images", "64", "-o", str(int8)]) == 0
+    return fp32, int8
+
+
+def test_onnx_matches_pytorch(checkpoint, files):
+    model = load_colorizer(checkpoint)
+    onnx_model = deploy.OnnxColorizer(files[0], threads=1)
+    assert (onnx_model.multiple, onnx_model.train_size) == (4, 16)  # from the file's metadata
+    assert onnx_model.work_size == model.work_size
+    for shape in [(1, 1, 16, 16), (3, 1, 24, 40)]:  # any batch, any multiple of 4
+        L = torch.rand(shape, generator=torch.Generator().manual_seed(0))
+        with torch.no_grad():
+            want = model(L)
+        got = onnx_model(L)
+        assert torch.is_tensor(got) and got.shape == want.shape
+        assert (got - want).abs().max() <= 1e-4
+        assert np.abs(onnx_model(L.numpy()) - want.numpy()).max() <= 1e-4  # numpy in, numpy out
+
+
+def test_int8_is_smaller_and_close(checkpoint, files):
+    fp32, int8 = files
+    assert deploy.file_mb(int8) < deploy.file_mb(fp32)
+    L, _ = lab_tensors(sample("test", 16).take(32))
+    with torch.no_grad():
+        want = load_colorizer(checkpoint)(L)
+    got = deploy.OnnxColorizer(int8)(L)
+    error = (got - want).abs()
+    assert 0 < error.max() < 0.1  # int8 changes the output, a little
+    assert error.mean() < 0.01
+
+
+def test_colorize_with_an_onnx_model(files, tmp_path, capsys):
+    photo = tmp_path / "photo.png"
+    rgb = np.random.default_rng(0).integers(0, 256, (37, 51, 3), dtype=np.uint8)
+    Image.fromarray(rgb).save(photo)
+    out = colorize(deploy.OnnxColorizer(files[0]), photo)
+    assert out.shape == (37, 51, 3) and out.dtype == np.uint8
+    assert main(["colorize", str(photo), "--model", str(files[1]), "-o", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "c" / "photo_colorized.png").is_file()
+    assert main(["colorize", str(photo), "-o", str(tmp_path / "c")]) == 2
+    assert "either --checkpoint" in capsys.readouterr().err
+
+
+def test_onnx_colorizer_bad_inputs(files, tmp_path):
+    model = deploy.OnnxColorizer(files[0])
+    with pytest.raises(ValueError, match=r"shape \(N, 1, H, W\) with H and W multiples of 4"):
+        model(torch.rand(1, 1, 15, 16))
+    with pytest.raises(ValueError, match=r"got \(1, 3, 16, 16\)"):
+        model(torch.rand(1, 3, 16, 16))
+    with pytest.raises(TypeError, match="float32"):
+        model(torch.rand(1, 1, 16, 16, dtype=torch.float64))
+    with pytest.raises(TypeError, match="got a list"):
+        model([[0.5]])
+    with pytest.raises(FileNotFoundError, match="No ONNX model at"):
+        deploy.OnnxColorizer(tmp_path / "missing.onnx")
+    corrupt = tmp_path / "corrupt.onnx"
+    corrupt.write_bytes(files[0].read_bytes()[:500])  # a truncated download
+    with pytest.raises(ValueError, match="not a model onnxruntime can load"):
+        deploy.OnnxColorizer(corrupt)
+    assert main(["colorize", str(corrupt), "--model", str(corrupt)]) == 2
+
+
+def test_export_refuses_another_architecture_and_leaves_no_file(tmp_path, capsys):
+    model = MeanRegressor(width=4)
+    ckpt = save_checkpoint(tmp_path / "mean.pt", model, config={"model": model.config})
+    out = tmp_path / "model.onnx"
+    assert main(["export", "--checkpoint", str(ckpt), "-o", str(out)]) == 2
+    assert "holds a MeanRegressor(width=4), not a colorizer" in capsys.readouterr().err
+    assert main(["export", "--checkpoint", str(tmp_path / "missing.pt"), "-o", str(out)]) == 2
+    assert not out.exists() and list(tmp_path.glob("*.onnx")) == []
+
+
+def test_writes_are_atomic(tmp_path, monkeypatch):
+    """A failing export leaves neither the file nor a temporary one; an old file survives."""
+    out = tmp_path / "model.onnx"
+    out.write_bytes(b"the previous model")
+
+    def broken(*args, **kwargs):
+        args[2].write_bytes(b"half a model")
+        raise RuntimeError("export failed half-way")
+
+    monkeypatch.setattr(torch.onnx, "export", broken)
+    with pytest.raises(RuntimeError, match="half-way"):
+        deploy.export_onnx(UNet(1, 2, base=4, depth=2), out)
+    assert out.read_bytes() == b"the previous model"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+
+
+def test_bad_calibration_data(checkpoint, tmp_path, capsys):
+    out = tmp_path / "int8.onnx"
+    assert main(["export", "--checkpoint", str(checkpoint), "--quantize", "int8",
+                 "--calibration", str(tmp_path / "no-such-folder"), "-o", str(out)]) == 1
+    assert "calibration images from" in capsys.readouterr().err and not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# pruning
+# ---------------------------------------------------------------------------------------------
+def test_prune_unstructured_zeros_the_smallest_weights():
+    torch.manual_seed(0)
+    model = UNet(1, 2, base=4, depth=2)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    pruned = deploy.prune_unstructured(model, 0.6)
+    assert abs(deploy.sparsity(pruned) - 0.6) < 0.01 and deploy.sparsity(model) == 0
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())  # a copy
+    kept = torch.cat([m.weight.flatten() for m, _ in deploy.conv_weights(pruned)])
+    dropped = torch.cat([o.weight.flatten() for (o, _), (p, _) in zip(
+        deploy.conv_weights(model), deploy.conv_weights(pruned))]) * (kept == 0)
+    assert dropped.abs().max() <= kept[kept != 0].abs().min()  # the smallest |w| went
+    assert count_parameters(pruned) == count_parameters(model)  # dense: nothing shrinks
+
+
+def test_channels_to_keep_picks_the_largest_l1_norms():
+    weight = torch.zeros(6, 2, 3, 3)
+    for c, norm in enumerate([5.0, 1.0, 4.0, 0.5, 3.0, 2.0]):
+        weight[c, 0, 0, 0] = norm if c % 2 else -norm  # the sign must not matter
+    assert deploy.channels_to_keep(weight, 0.5).tolist() == [0, 2, 4]
+    assert deploy.channels_to_keep(weight, 0.0).tolist() == list(range(6))
+    assert deploy.channels_to_keep(weight, 1.0).tolist() == [0]  # at least one stays
+
+
+def test_prune_channels_shrinks_the_unet_and_keeps_its_interface():
+    torch.manual_seed(0)
+    model = UNet(1, 2, base=8, depth=2).eval()
+    L = torch.rand(2, 1, 16, 24)
+    same = deploy.prune_channels(model, 0.0).eval()
+    with torch.no_grad():
+        assert torch.allclose(same(L), model(L), atol=1e-6)  # nothing pruned: same function
+    slim = deploy.prune_channels(model, 0.5).eval()
+    assert count_parameters(slim) < 0.6 * count_parameters(model)
+    assert slim.encoders[0][0].out_channels == 4 and slim.encoders[0][3].out_channels == 8
+    with torch.no_grad():
+        assert slim(L).shape == (2, 2, 16, 24)
+    with pytest.raises(TypeError, match="UNet"):
+        deploy.prune_channels(MeanRegressor(), 0.5)
+
+
+def test_median_seconds_counts_runs():
+    calls = []
+    assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) >= 0
+    assert len(calls) == 7
+
+
+def test_prune_unstructured_takes_a_channels_last_model():
+    """fit leaves a model channels_last on CPUs that prefer it; prune flattens weights with view."""
+    model = UNet(1, 2, base=4, depth=2).to(memory_format=torch.channels_last)
+    assert abs(deploy.sparsity(deploy.prune_unstructured(model, 0.5)) - 0.5) < 0.01
