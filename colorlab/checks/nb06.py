@@ -18,12 +18,14 @@ def _deploy():
     return deploy
 
 
-def _per_channel(w, divisor=127, rounding=None, dequantize=True, per_tensor=False):
+def _per_channel(w, divisor=127, rounding=None, dequantize=True, per_tensor=False,
+                 absolute=True):
     """int8 fake-quantization with a known mistake switched on (the hints' wrong answers)."""
     import torch
 
     w = w.float()  # the dtype learners compute in: float32 rounding of w / scale matters
-    peak = w.abs().max().expand(len(w)) if per_tensor else w.flatten(1).abs().amax(1)
+    size = w.abs() if absolute else w
+    peak = size.max().expand(len(w)) if per_tensor else size.flatten(1).amax(1)
     scale = torch.where(peak > 0, peak / divisor, torch.ones_like(peak))
     scale = scale.view(-1, *[1] * (w.dim() - 1))
     q = (rounding or torch.round)(w / scale).clamp(-127, 127)
@@ -59,6 +61,8 @@ def check_fake_quantize(fn) -> None:
         return hints + [
             (near(_per_channel(w, per_tensor=True)), "one scale for the whole tensor: compute "
              "max|w| per output channel (dim 0), e.g. w.flatten(1).abs().amax(dim=1)"),
+            (near(_per_channel(w, absolute=False)), "that scales by max(w), so large negative "
+             "weights are clipped: scale by the largest magnitude, w.flatten(1).abs().amax(dim=1)"),
             (near(_per_channel(w, rounding=torch.trunc)), "truncated toward zero (.int(), "
              ".long() or trunc): round to the nearest integer with torch.round"),
             (near(_per_channel(w, rounding=torch.floor)), "floor rounds down: round to the "
@@ -69,7 +73,16 @@ def check_fake_quantize(fn) -> None:
              "[-127, 127], so max|w| must land on 127"),
         ]
 
-    check_function(fn, reference, cases, name=_name(fn), atol=1e-6, rtol=1e-5, hints=case_hints)
+    errors = [
+        ("Dimension out of range", "reduce over every dimension but the first, whatever the "
+         "weight's rank: w.flatten(1).abs().amax(dim=1) works for conv and linear weights"),
+        ("at non-singleton dimension 0", "one scale per output channel: reduce over every "
+         "dimension but dim 0, e.g. w.flatten(1).abs().amax(dim=1), which has C_out values"),
+        ("must match the size", "the scales do not broadcast: reshape them, (C_out,), to "
+         "(C_out, 1, 1, 1) for a conv weight, e.g. scale.view(-1, *[1] * (w.dim() - 1))"),
+    ]
+    check_function(fn, reference, cases, name=_name(fn), atol=1e-6, rtol=1e-5, hints=case_hints,
+                   errors=errors)
 
 
 @_short
@@ -93,8 +106,10 @@ def check_channels_to_keep(fn) -> None:
         "negative weights, one peaked channel, amount 0.5": (signed, 0.5),
         "amount 0.9 of 4 channels: keep at least one": (signed, 0.9),
     }
+    errors = [("selected index k out of range", "one norm per output channel: sum |w| over dims "
+               "(1, 2, 3), so that norms has C_out values to rank")]
     for label, (w, amount) in cases.items():
-        got = _call(fn, name, (w, amount), label)
+        got = _call(fn, name, (w, amount), label, errors)
         n, want = len(w), reference(w, amount)
         size = len(got) if hasattr(got, "__len__") else -1
         if size == round(amount * n) != len(want):
@@ -119,4 +134,4 @@ def check_channels_to_keep(fn) -> None:
              "w: take .abs() first; a filter of large negative weights matters as much"),
         ]
 
-    check_function(fn, reference, cases, name=name, atol=0, rtol=0, hints=hints)
+    check_function(fn, reference, cases, name=name, atol=0, rtol=0, hints=hints, errors=errors)

@@ -54,6 +54,9 @@ def check_feature_distance(fn) -> None:
     pred = _torch_rand((2, 3, 8, 8), 5).requires_grad_(True)
     out = _call(lambda p, t: fn(net, p, t), name, (pred, truth),
                 "a prediction that needs gradients")
+    if getattr(out, "dim", lambda: 0)() != 0:
+        raise CheckFailed(f"{name}: returned shape {tuple(out.shape)}, not one number: average "
+                          "over the batch too (F.mse_loss's default reduction='mean' does)")
     if not getattr(out, "requires_grad", False):
         raise CheckFailed(f"{name}: no gradient reaches pred_rgb, so the loss cannot train the "
                           "colorizer: compute only the truth's features under torch.no_grad() "
@@ -76,6 +79,8 @@ def check_feature_distance(fn) -> None:
              "the mean of the squared differences (F.mse_loss), as in Johnson et al."),
             (near(sum(s.sum() for s in sq) / len(sq)), "a sum over all elements: take the mean "
              "over N, C, H and W of each layer (F.mse_loss does), so big layers do not dominate"),
+            (near(sum(s.sum() for s in sq) / sum(s.numel() for s in sq)), "one mean over the "
+             "values of all layers pooled: take the mean of each layer, then average the layers"),
             (near(sq[-1].mean()), "only the last layer: average the distance over every layer "
              "that features_of returns"),
             (near(sq[0].mean()), "only the first layer: average the distance over every layer "
