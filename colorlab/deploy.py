@@ -302,7 +302,7 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
             getattr(new[1], name).copy_(getattr(bn1, name)[keep])
         new[3].weight.copy_(conv2.weight[:, keep])
         new[4].load_state_dict(bn2.state_dict())
-    return new
+    return new.train(block.training)  # new modules start in train mode (BatchNorm on batch stats)
 
 
 def prune_channels(model: UNet, amount: float) -> UNet:
@@ -310,7 +310,7 @@ def prune_channels(model: UNet, amount: float) -> UNet:
     ``amount`` share of its middle channels, those whose filters in the block's first conv
     have the smallest L1 norm (:func:`channels_to_keep`). The tensors really shrink, so the
     model is smaller and does fewer multiply-adds; its inputs, outputs and skip connections
-    are unchanged. Its outputs change: fine-tune it (a few epochs of ``colorlab.train.fit``)."""
+    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``)."""
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
     slim = copy.deepcopy(model)

@@ -184,3 +184,16 @@ def test_prune_unstructured_takes_a_channels_last_model():
     """fit leaves a model channels_last on CPUs that prefer it; prune flattens weights with view."""
     model = UNet(1, 2, base=4, depth=2).to(memory_format=torch.channels_last)
     assert abs(deploy.sparsity(deploy.prune_unstructured(model, 0.5)) - 0.5) < 0.01
+
+
+def test_prune_channels_keeps_the_train_or_eval_mode():
+    torch.manual_seed(0)
+    model = UNet(base=8, depth=3).eval()
+    slim = deploy.prune_channels(model, 0.5)
+    assert not any(m.training for m in slim.modules())  # new blocks were in train mode
+    before = {k: v.clone() for k, v in slim.state_dict().items()}
+    L = torch.rand(4, 1, 16, 16)
+    with torch.no_grad():  # eval: a photo's colors do not depend on the rest of its batch
+        assert torch.allclose(slim(L)[:1], slim(L[:1]), atol=1e-6)
+    assert all(torch.equal(before[k], v) for k, v in slim.state_dict().items())  # BN stats kept
+    assert all(m.training for m in deploy.prune_channels(model.train(), 0.5).modules())
