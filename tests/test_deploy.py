@@ -14,19 +14,10 @@ from colorlab.cli import main
 from colorlab.data import sample
 from colorlab.infer import colorize, load_colorizer
 from colorlab.models import MeanRegressor, UNet, count_parameters
-from colorlab.recipes import lab_tensors, train_colorizer
+from colorlab.recipes import lab_tensors
 from colorlab.train import save_checkpoint
 
 pytestmark = pytest.mark.skipif(not deploy.onnx_available(), reason=deploy.ONNX_MISSING)
-
-
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    """A tiny colorizer (base 4, depth 2) trained for one epoch on 16 x 16 sample patches."""
-    folder = tmp_path_factory.mktemp("ckpt")
-    train_colorizer(sample("train", 16).take(96), epochs=1, base=4, depth=2, batch_size=32,
-                    device="cpu", checkpoint_dir=folder, progress=False)
-    return folder / "best.pt"
 
 
 @pytest.fixture(scope="module")

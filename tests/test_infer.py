@@ -20,19 +20,7 @@ from colorlab.infer import (
     work_shape,
 )
 from colorlab.models import MeanRegressor, UNet
-from colorlab.recipes import train_colorizer
 from colorlab.train import save_checkpoint
-
-
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory):
-    """A tiny colorizer (base 4, depth 2) trained for one epoch on 16 x 16 sample patches."""
-    from colorlab.data import sample
-
-    folder = tmp_path_factory.mktemp("ckpt")
-    train_colorizer(sample("train", 16).take(96), epochs=1, base=4, depth=2, batch_size=32,
-                    device="cpu", checkpoint_dir=folder, progress=False)
-    return folder / "best.pt"
 
 
 @pytest.fixture(scope="module")
