@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -139,7 +140,8 @@ def _data_name(name: str, train: ImageSet) -> str:
     if train.source.startswith("sample"):
         fallback = name == "cifar10"  # CIFAR-10 was asked for and could not be had
         return "built-in sample set" + (" (NOT representative)" if fallback else "")
-    folder = train.source.split(":")[0].removesuffix("/train")  # "folder /path/to/photos"
+    path = train.source.split(":")[0].removeprefix("folder ").removesuffix("/train")
+    folder = f"folder {Path(path).name}/"  # the folder's name alone: outputs show no machine paths
     if train.classes == CIFAR10_CLASSES:  # an image-folder copy of CIFAR-10, e.g. as JPEG files
         return f"CIFAR-10 image-folder copy ({folder})"
     return folder

@@ -88,7 +88,7 @@ def test_a_folder_too_small_for_the_split_says_how_many_are_needed(tmp_path, mon
     with pytest.raises(ValueError, match=r"needs at least 4,000.*VAL_IMAGES"):
         notebook.start("quick")
     run = notebook.start("quick", val_images=5)  # a smaller validation set fits
-    assert len(run.val) == 5 and run.data == f"folder {tmp_path}"
+    assert len(run.val) == 5 and run.data == f"folder {tmp_path.name}/"
 
 
 def test_sizes_may_be_given_per_mode(cifar_available):
