@@ -3,6 +3,7 @@
 Modules, in the order data flows through them:
 
 - ``data``     ImageSet; CIFAR-10, image folders, the built-in sample set; device-resident Batches
+- ``imagenette`` Imagenette-160 photos (fast.ai): downloaded once, md5-checked, val/ as test
 - ``stream``   folders larger than memory, decoded in DataLoader workers; torchrun (DDP)
 - ``color``    sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch; normalize for the net
 - ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05); ClassUNet, AttentionUNet (07)

@@ -219,6 +219,14 @@ def _image_files(folder: Path) -> list[Path]:
 
 
 SPLITS = ("train", "test")  # folder names that are splits, never classes
+TEST_FOLDERS = ("test", "val")  # the test split's folder: test/, else val/ (Imagenette, ImageNet)
+
+
+def _split_folders(root: Path) -> dict[str, str]:
+    """``{split: folder name}`` for the split folders ``root`` has: ``train/``, and ``test/`` or,
+    without it, ``val/``. A ``val/`` beside ``test/`` is not a split."""
+    test = next((t for t in TEST_FOLDERS if (root / t).is_dir()), None)
+    return {s: d for s, d in (("train", "train"), ("test", test)) if d and (root / d).is_dir()}
 
 
 def _subfolders(folder: Path) -> list[str]:
@@ -242,7 +250,8 @@ def image_folder(path, split: str | None = None, size: int = 32) -> ImageSet:
 
     The layout rules (also in data/README.md); nothing is ever left out silently:
 
-    1. Splits. ``train/`` and ``test/`` subfolders are splits, never classes. ``split="train"``
+    1. Splits. ``train/`` and ``test/`` subfolders are splits, never classes (without ``test/``,
+       ``val/`` is the test split, as in Imagenette). ``split="train"``
        (or ``"test"``) reads ``path/train/`` (``path/test/``); if that folder is missing but the
        other one exists, FileNotFoundError. With neither, every 10th file (sorted, per class: the
        10th, 20th, ...) is held out as ``"test"`` and the rest is ``"train"``. ``split=None``
@@ -304,28 +313,30 @@ def folder_files(path, split: str | None = None):
         raise ValueError(f"split must be None, 'train' or 'test', got {split!r}")
     if not root.is_dir():
         raise FileNotFoundError(f"There is no folder {root}; pass the folder of your images.")
-    present = [s for s in SPLITS if (root / s).is_dir()]
+    dirs = _split_folders(root)
+    present = list(dirs)
     if present:  # split folders: nothing may hide beside them
-        stray = _loose_images(root) + [f for d in _subfolders(root) if d not in SPLITS
+        stray = _loose_images(root) + [f for d in _subfolders(root) if d not in dirs.values()
                                        for f in _image_files(root / d)]
         if stray:
             raise ValueError(
-                f"{root} has {'/ and '.join(present)}/ split folder(s) and also "
+                f"{root} has {'/ and '.join(dirs.values())}/ split folder(s) and also "
                 f"{_named(stray)} outside them, which would be ignored. Move every image into "
-                f"{root / present[0]}/ (or into test/), or point at a folder without train/ and "
-                "test/.")
+                f"{root / dirs[present[0]]}/ (or into test/), or point at a folder without "
+                "train/ and test/.")
     folder, holdout = root, None
     if split and split in present:
-        folder = root / split
+        folder = root / dirs[split]
     elif split and present:
-        raise FileNotFoundError(f"{root} has no {split}/ subfolder (it has {present[0]}/): add "
-                                f"{root / split}/, or pass split={present[0]!r}.")
+        raise FileNotFoundError(f"{root} has no {split}/ subfolder (it has {dirs[present[0]]}/): "
+                                f"add {root / split}/, or pass split={present[0]!r}.")
     elif split:
         holdout = split
     elif len(present) == 2:
-        raise ValueError(f"{root} has train/ and test/ subfolders: pass split='train' or 'test'.")
+        raise ValueError(f"{root} has train/ and {dirs['test']}/ subfolders: pass split='train' "
+                         "or 'test'.")
     elif present:
-        folder = root / present[0]  # its only split: all the images there are
+        folder = root / dirs[present[0]]  # its only split: all the images there are
     classes = _subfolders(folder)
     if classes and (loose := _loose_images(folder)):
         raise ValueError(
@@ -361,8 +372,9 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _download(url: str, dest: Path, md5: str) -> None:
-    """Download ``url`` to ``dest`` via a temporary file, renamed only once its md5 matches."""
+def _download(url: str, dest: Path, md5: str, what: str = "CIFAR-10", by_hand=_by_hand) -> None:
+    """Download ``url`` to ``dest`` via a temporary file, renamed only once its md5 matches.
+    ``what`` names the data set in errors; ``by_hand(dest)`` says how to get it without this."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     try:
@@ -375,20 +387,22 @@ def _download(url: str, dest: Path, md5: str) -> None:
                         bar.update(out.write(chunk))
         except (OSError, ValueError) as e:  # URLError, HTTPError, timeouts, a malformed URL
             reason = f"the download from {url} failed ({e})"
-            raise DownloadError(f"Could not download CIFAR-10: {reason}. This machine may be "
+            raise DownloadError(f"Could not download {what}: {reason}. This machine may be "
                                 "offline or the server unreachable; nothing was kept, so run "
-                                f"again to retry. {_by_hand(dest)}", reason) from e
+                                f"again to retry. {by_hand(dest)}", reason) from e
         if (got := _md5(Path(tmp))) != md5:
             reason = f"md5 checksum mismatch: expected {md5}, got {got}"
-            raise DownloadError(f"The file downloaded from {url} is damaged ({reason}); it was "
-                                f"deleted. Try again later. {_by_hand(dest)}", reason)
+            raise DownloadError(f"The {what} file downloaded from {url} is damaged ({reason}); "
+                                f"it was deleted. Try again later. {by_hand(dest)}", reason)
         os.replace(tmp, dest)  # only now does the archive appear under its real name
     finally:
         Path(tmp).unlink(missing_ok=True)  # already gone if it was renamed
 
 
-def _extract(archive: Path, dest: Path) -> None:
-    """Extract ``archive`` into ``dest``, refusing any member that would land outside it."""
+def _extract(archive: Path, dest: Path, top: str = CIFAR10_DIR, what: str = "the CIFAR-10 "
+             "python release") -> None:
+    """Extract ``archive``'s folder ``top`` into ``dest``, refusing any member that would land
+    outside it; ``dest/top`` appears only once complete."""
     with tarfile.open(archive) as tar:
         members = tar.getmembers()
         for m in members:
@@ -404,11 +418,11 @@ def _extract(archive: Path, dest: Path) -> None:
         with tempfile.TemporaryDirectory(prefix=".extract-", dir=dest) as tmp:
             safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
             tar.extractall(tmp, members=members, **safe)
-            if not (Path(tmp) / CIFAR10_DIR).is_dir():
-                raise ValueError(f"{archive} has no {CIFAR10_DIR}/ folder: it is not the CIFAR-10 "
-                                 f"python release. Delete it and download again.")
-            shutil.rmtree(dest / CIFAR10_DIR, ignore_errors=True)  # an incomplete earlier copy
-            os.replace(Path(tmp) / CIFAR10_DIR, dest / CIFAR10_DIR)
+            if not (Path(tmp) / top).is_dir():
+                raise ValueError(f"{archive} has no {top}/ folder: it is not {what}. Delete it "
+                                 "and download again.")
+            shutil.rmtree(dest / top, ignore_errors=True)  # an incomplete earlier copy
+            os.replace(Path(tmp) / top, dest / top)
 
 
 _VERIFIED: dict[tuple, str] = {}  # (path, size, mtime) -> md5 already checked: hash once a run
@@ -546,13 +560,14 @@ def sample(split: str = "train", size: int = 32) -> ImageSet:
 # ---------------------------------------------------------------------------------------------
 # one entry point
 # ---------------------------------------------------------------------------------------------
-DATASETS = ("auto", "cifar10", "sample")
+DATASETS = ("auto", "cifar10", "imagenette", "sample")
 _CIFAR_UNAVAILABLE: dict[Path, str] = {}  # auto mode asks the network once per data folder
 
 
 def load_dataset(name="auto", split: str = "train", size: int = 32) -> ImageSet:
-    """``"sample"``, ``"cifar10"``, a folder of images (str or Path), or ``"auto"``: CIFAR-10
-    if it is in :func:`data_dir` or can be downloaded, else ``sample`` (saying so)."""
+    """``"sample"``, ``"cifar10"``, ``"imagenette"`` (photos, :mod:`colorlab.imagenette`), a
+    folder of images (str or Path), or ``"auto"``: CIFAR-10 if it is in :func:`data_dir` or can
+    be downloaded, else ``sample`` (saying so)."""
     key = name.lower() if isinstance(name, str) else None
     if key not in DATASETS:
         if Path(name).expanduser().is_dir():
@@ -563,6 +578,9 @@ def load_dataset(name="auto", split: str = "train", size: int = 32) -> ImageSet:
         return sample(split, size)
     if key == "cifar10":
         return _resized(cifar10(split=split), size)
+    if key == "imagenette":
+        from .imagenette import imagenette  # imagenette builds on this module's helpers
+        return imagenette(split=split, size=size)
     root = data_dir()
     if root not in _CIFAR_UNAVAILABLE:
         try:

@@ -239,7 +239,7 @@ def test_load_dataset_auto(tmp_path, fixture_tar, monkeypatch, capsys):
 
 
 def test_load_dataset_names(tmp_path):
-    with pytest.raises(ValueError, match="'auto', 'cifar10', 'sample'"):
+    with pytest.raises(ValueError, match="'auto', 'cifar10', 'imagenette', 'sample'"):
         data.load_dataset("imagenet")
     Image.new("RGB", (8, 8), (1, 2, 3)).save(tmp_path / "a.png")
     for name in (tmp_path, str(tmp_path)):
