@@ -173,9 +173,17 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
         asked = asked.get(mode) if isinstance(asked, dict) else asked
         return default if asked is None else asked
 
-    n_train = size_of(train_images, defaults[0])
-    n_val = size_of(val_images, defaults[1])
-    n_test = size_of(test_images, defaults[2])
+    n_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]), integer=True)
+    n_val = positive("VAL_IMAGES", size_of(val_images, defaults[1]), integer=True)
+    n_test = positive("TEST_IMAGES", size_of(test_images, defaults[2]), integer=True)
+    for knob, asked, n, available in (
+            ("TRAIN_IMAGES", train_images, n_train, len(full_train) - n_val),
+            ("TEST_IMAGES", test_images, n_test, len(full_test))):
+        if asked is not None and n is not None and n > available:  # the defaults take what there is
+            raise ValueError(f"{knob} = {n:,}, but {full_train.source.split(':')[0]} has only "
+                             f"{available:,} {knob.split('_')[0].lower()} images (after "
+                             f"{n_val:,} held out for validation). Ask for at most {available:,}, "
+                             "or None for the mode's default.")
     train, val = split_validation(full_train, n_train, n_val, seed, what=full_train.source)
     test = full_test if n_test is None else full_test.take(n_test, seed=seed)
     run = Run(mode=mode, device=device, seed=seed, train=train, val=val, test=test,
@@ -184,6 +192,27 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     if warning:
         print(warning)
     return run
+
+
+def positive(name: str, value, integer: bool = False):
+    """``value`` when it is None (the mode's default) or a positive number (an int when
+    ``integer``); else a ValueError naming the knob, so a typo fails at the parameters' first use
+    and not deep in a later cell. ``EPOCHS = positive("EPOCHS", EPOCHS) or run.pick(...)``."""
+    kinds = (int,) if integer else (int, float)
+    if value is None or (isinstance(value, kinds) and not isinstance(value, bool) and value > 0):
+        return value
+    wanted = "a whole number" if integer else "a number"
+    raise ValueError(f"{name} = {value!r}: it must be {wanted} above 0, or None for the mode's "
+                     "default. Fix it in the parameters cell (or the -p value given to papermill).")
+
+
+def one_of(name: str, value, allowed):
+    """``value`` when it is one of ``allowed``; else a ValueError naming the knob and the values
+    it takes. ``LOSS = one_of("LOSS", LOSS, ("l1", "mse", "l1_ssim"))``."""
+    if value in allowed:
+        return value
+    raise ValueError(f"{name} = {value!r} is not one of {', '.join(map(repr, allowed))}. Fix it "
+                     "in the parameters cell (or the -p value given to papermill).")
 
 
 def summary(text: str) -> None:

@@ -103,3 +103,23 @@ def test_text_progress_turns_every_bar_off(monkeypatch):
     assert not bars_enabled() and tqdm(range(3)).disable
     monkeypatch.setenv("COLORLAB_PROGRESS", "bar")
     assert bars_enabled() and not tqdm(range(3), file=open("/dev/null", "w")).disable
+
+
+def test_knobs_with_nonsense_values_name_the_knob_and_what_it_takes():
+    assert notebook.positive("EPOCHS", None) is None and notebook.positive("LR", 3e-3) == 3e-3
+    for bad in (-1, 0, "6", True, 2.5):
+        with pytest.raises(ValueError, match=r"EPOCHS = .*above 0, or None"):
+            notebook.positive("EPOCHS", bad, integer=True)
+    assert notebook.one_of("LOSS", "l1", ("l1", "mse")) == "l1"
+    with pytest.raises(ValueError, match=r"LOSS = 'L2' is not one of 'l1', 'mse'"):
+        notebook.one_of("LOSS", "L2", ("l1", "mse"))
+
+
+def test_more_images_than_the_data_has_is_refused_at_start_naming_the_knob():
+    with pytest.raises(ValueError, match=r"TRAIN_IMAGES = 100,000, but .* has only [\d,]+ train"):
+        notebook.start("smoke", "sample", train_images=100_000)
+    with pytest.raises(ValueError, match=r"TEST_IMAGES = 100,000, but .* has only [\d,]+ test"):
+        notebook.start("smoke", "sample", test_images=100_000)
+    with pytest.raises(ValueError, match=r"VAL_IMAGES = -5: it must be a whole number above 0"):
+        notebook.start("smoke", "sample", val_images=-5)
+    assert len(notebook.start("quick", "sample").train) > 0  # the defaults adapt to the data
