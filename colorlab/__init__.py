@@ -8,6 +8,7 @@ Modules, in the order data flows through them:
 - ``color``    sRGB <-> linear RGB <-> XYZ <-> CIE Lab, from scratch in torch; normalize for the net
 - ``models``   MeanRegressor (01), RGBAutoencoder (02), UNet (04, 05); ClassUNet, AttentionUNet (07)
 - ``losses``   l1, mse, l1_ssim, l1_ssim_perceptual, all called ``loss(pred, ab, L)``
+- ``adversarial`` a PatchGAN critic and the pix2pix loss l1 + adversarial, trained inside fit (07)
 - ``perceptual`` feature networks for a perceptual loss: a small CIFAR-10 classifier, VGG16 (07)
 - ``bins``     ab quantization, rebalancing weights, annealed-mean decoding, their loss (05)
 - ``train``    fit: the one training loop; checkpoints
