@@ -50,6 +50,13 @@ def test_the_setting_comes_from_pyproject(tmp_path):
         launch.repository_url(pyproject)
 
 
+def test_readme_clones_the_repository_of_the_setting():
+    course = launch.repository_url()
+    launch.github_parts(course)  # a GitHub URL (the placeholder until the course is published)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"git clone {course}" in readme, "README's clone command: use pyproject's Repository"
+
+
 def run_cell(tmp_path, repository, colab: bool) -> tuple[str, list]:
     """Run the Colab cell in a fresh Python whose path starts with a folder holding a stub ``pip``
     (it records its arguments) and, when ``colab``, a fake ``google.colab``. Returns what the
