@@ -25,6 +25,7 @@ Around them:
 - ``progress`` progress bars, or none (``COLORLAB_PROGRESS=text``) for committed outputs
 - ``notebook`` what every notebook does first: mode, seed, device, data, one line naming them
 - ``course``   ``make course``: run every notebook, collect each one's summary line
+- ``launch``   Colab and Binder links, and the Colab set-up cell, from pyproject's Repository URL
 - ``assign``   exercises from solutions; grading; an nbgrader course folder
 - ``checks``   the feedback checks exercises call: a harness and one catalog per lecture
 - ``cli``      every command (``python -m colorlab ...``); ``__main__`` only calls it

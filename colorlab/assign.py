@@ -33,12 +33,20 @@ from pathlib import Path
 
 import nbformat
 
+from . import launch
+
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 TASK = re.compile(r"#\s*TASK\s+(?P<id>[\w.-]+)\s+\((?P<points>\d+)\s+points?\)\s*$")
 MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->", re.DOTALL)
 MD_ANSWER = "_Your answer here._"
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# What JupyterLab writes when it starts an ipykernel kernel (the lectures carry the same): a file
+# with other values (a "Python 3" display name, a bare language_info) opens with unsaved changes.
+# language_info's "version" is the kernel's Python; an exercise takes its solution's.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3"}
 CELL_METADATA = ("tags", "nbgrader")  # all other cell metadata (papermill, execution) is dropped
 
 
@@ -86,12 +94,15 @@ def strip_code(source: str, where: str = "") -> str:
     return "\n".join(out)
 
 
-def make_exercise(solution, name: str):
+def make_exercise(solution, name: str, repository: str | None = None):
     """The exercise version of a solution notebook (a new NotebookNode); ``name`` (the file's
-    stem) is recorded in the metadata so that the grader finds the solution after a rename."""
+    stem) is recorded in the metadata so that the grader finds the solution after a rename. The
+    exercise opens with its Colab and Binder links and the Colab set-up cell (:mod:`.launch`),
+    made from ``repository`` (default: pyproject.toml's Repository URL)."""
+    version = solution.metadata.get("language_info", {}).get("version")
     exercise = nbformat.v4.new_notebook(metadata={
         "colorlab": {"assignment": name}, "kernelspec": KERNELSPEC,
-        "language_info": {"name": "python"}})
+        "language_info": {**LANGUAGE_INFO, **({"version": version} if version else {})}})
     seen = set()
     for i, cell in enumerate(solution.cells):
         where, src, task = f"{name}, cell {i + 1}", cell.source, task_of(cell)
@@ -121,7 +132,23 @@ def make_exercise(solution, name: str):
         if task:  # students run check cells but need not edit them
             new.metadata.update(deletable=False, editable=False)
         exercise.cells.append(new)
+    _add_launch(exercise, f"exercises/{name}.ipynb", repository or launch.repository_url())
     return exercise
+
+
+def _add_launch(exercise, path: str, repository: str):
+    """The launch line under the title of the first (markdown) cell, and the Colab set-up cell
+    before the first code cell."""
+    first = exercise.cells[0] if exercise.cells else None
+    if first is not None and first.cell_type == "markdown":
+        title, _, rest = first.source.partition("\n")
+        first.source = f"{title}\n\n{launch.launch_line(path, repository)}\n\n{rest.lstrip()}"
+        first.source = first.source.rstrip()
+    setup = nbformat.v4.new_code_cell(launch.colab_setup_source(repository))
+    setup.id = "colab-setup"
+    at = next((i for i, c in enumerate(exercise.cells) if c.cell_type == "code"),
+              len(exercise.cells))
+    exercise.cells.insert(at, setup)
 
 
 def render(nb) -> str:

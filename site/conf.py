@@ -7,9 +7,19 @@ course map, the teaching guide and the glossary. Math is rendered by a MathJax c
 into the site (sphinx-mathjax-offline), so the pages need no network to view.
 """
 
+import posixpath
+import re
+import sys
 from pathlib import Path
 
+from docutils import nodes
+
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from colorlab import launch  # noqa: E402 (the checkout's colorlab, not an installed one)
+
+# The repository link and the Colab / Binder launch buttons: pyproject.toml's Repository URL
+REPOSITORY = launch.repository_url(ROOT / "pyproject.toml")
 
 project = "colorlab"
 author = "the colorlab authors"
@@ -27,6 +37,8 @@ exclude_patterns = [".venv", "build", ".git", "**/.ipynb_checkpoints"] + [
 
 nb_execution_mode = "off"          # the committed outputs are the page; nothing runs
 nb_output_stderr = "show"
+nb_merge_streams = True            # a training log is one box, not a box per printed line
+nb_render_markdown_format = "myst"  # tables that notebooks display as markdown render as tables
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3           # `glossary.md#checkpoint` links resolve as on GitHub
 suppress_warnings = ["myst.header", "misc.highlighting_failure"]
@@ -39,6 +51,13 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "use_download_button": True,    # each lecture page offers its .ipynb
     "use_fullscreen_button": False,
+    "repository_url": REPOSITORY,
+    "repository_branch": launch.BRANCH,
+    "path_to_docs": "",              # the site is built from the repository root
+    "use_repository_button": True,
+    # on pages made from notebooks only: the lectures and the exercises (solutions are no page)
+    "launch_buttons": {"colab_url": launch.COLAB, "binderhub_url": launch.BINDER,
+                       "notebook_interface": "jupyterlab"},
 }
 html_last_updated_fmt = None
 
@@ -52,5 +71,34 @@ def list_exercises(app, docname, source):
     source[0] += "\n" + "\n".join(lines) + "\n"
 
 
+FOLDER_LINK = re.compile(r"\]\((?!https?:)([^)\s#]+/)\)")
+
+
+def link_folders(app, docname, source):
+    """A link to a folder (``[exercises/](exercises/)``) works on GitHub but is no page of the
+    site: point it at the folder in the repository."""
+    def in_repository(match):
+        folder = posixpath.normpath(posixpath.join(posixpath.dirname(docname), match[1]))
+        return f"]({REPOSITORY}/tree/{launch.BRANCH}/{folder}/)"
+
+    source[0] = FOLDER_LINK.sub(in_repository, source[0])
+
+
+def alt_text(app, doctree):
+    """A figure a notebook drew gets alt text: its cell's own when the cell has one (cell
+    metadata ``mystnb: {image: {alt: ...}}``, which MyST-NB reads), else the section it is in,
+    instead of the image's file name, which a screen reader would read out."""
+    if not app.env.docname.startswith(("notebooks/", "exercises/")):
+        return
+    for image in doctree.findall(nodes.image):
+        section = image.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if not image.get("alt") and section is not None:
+            image["alt"] = f"Figure in the section: {section[0].astext()}"
+
+
 def setup(app):
     app.connect("source-read", list_exercises)
+    app.connect("source-read", link_folders)
+    app.connect("doctree-read", alt_text)

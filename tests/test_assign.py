@@ -11,9 +11,10 @@ import nbformat
 import numpy as np
 import pytest
 import torch
+from ipykernel.kernelspec import get_kernel_dict
 from skimage import color as skcolor
 
-from colorlab import assign, checks
+from colorlab import assign, checks, launch
 from colorlab.checks import CheckFailed
 from colorlab.cli import main
 
@@ -98,7 +99,7 @@ def student(course, name, answers=None, insert=None, tamper=None):
     return path
 
 
-RIGHT = {2: "return 2 * x", 4: "return sum(xs) / len(xs)", 6: "return 0.0"}
+RIGHT = {3: "return 2 * x", 5: "return sum(xs) / len(xs)", 7: "return 0.0"}  # cell 1: Colab
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,19 +116,46 @@ def test_strip_code_keeps_indentation_and_drops_hidden_tests():
 def test_exercise_content(course):
     nb = nbformat.read(course / "exercises" / "01_tiny.ipynb", as_version=4)
     sources = [c.source for c in nb.cells]
-    assert sources[0] == "# Tiny\nWhy? _Your answer here._ Done."
-    assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in sources[2]
-    assert "return 2 * x" not in sources[2] and "BEGIN" not in "".join(sources)
-    assert "clip01(-1)" not in sources[7] and "visible test passes" in sources[7]
-    assert sources[8] == "# YOUR CODE HERE\nraise NotImplementedError()"
+    launch_line = launch.launch_line("exercises/01_tiny.ipynb")
+    assert sources[0] == f"# Tiny\n\n{launch_line}\n\nWhy? _Your answer here._ Done."
+    assert sources[1] == launch.colab_setup_source() and nb.cells[1].id == "colab-setup"
+    assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in sources[3]
+    assert "return 2 * x" not in sources[3] and "BEGIN" not in "".join(sources)
+    assert "clip01(-1)" not in sources[8] and "visible test passes" in sources[8]
+    assert sources[9] == "# YOUR CODE HERE\nraise NotImplementedError()"
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
-    assert nb.cells[1].metadata == {"tags": ["parameters"]}
-    assert nb.cells[3].metadata == {"deletable": False, "editable": False}
+    assert nb.cells[2].metadata == {"tags": ["parameters"]}
+    assert nb.cells[4].metadata == {"deletable": False, "editable": False}
     assert nb.metadata == {"colorlab": {"assignment": "01_tiny"}, "kernelspec": assign.KERNELSPEC,
-                           "language_info": {"name": "python"}}
+                           "language_info": assign.LANGUAGE_INFO}  # the solution has no version
     assert [assign.task_of(c) for c in nb.cells if assign.task_of(c)] == [
         ("1", 2), ("2", 1), ("3", 3)]
+
+
+def test_exercise_takes_its_solutions_python_version_and_the_repository_given():
+    solution = tiny_solution()
+    solution.metadata["language_info"] = {"name": "python", "version": "3.12.1"}
+    nb = assign.make_exercise(solution, "01_tiny", repository="https://github.com/example/course")
+    assert nb.metadata.language_info == {**assign.LANGUAGE_INFO, "version": "3.12.1"}
+    assert "github/example/course/blob/main/exercises/01_tiny.ipynb" in nb.cells[0].source
+    assert "git+https://github.com/example/course" in nb.cells[1].source
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.stem)
+def test_exercise_metadata_is_what_jupyterlab_writes(path):
+    """kernelspec and language_info as JupyterLab writes them when the kernel starts, the same
+    as the lecture's, so that a fresh clone opens without unsaved changes. Only the Python
+    version may differ (the kernel's own)."""
+    meta = nbformat.read(path, as_version=4).metadata
+    kernel = get_kernel_dict()
+    assert meta.kernelspec == {"display_name": kernel["display_name"],
+                               "language": kernel["language"], "name": "python3"}
+    lecture = nbformat.read(ROOT / "notebooks" / path.name, as_version=4).metadata
+    assert meta.kernelspec == lecture.kernelspec
+    assert meta.language_info.keys() == lecture.language_info.keys()
+    assert {**meta.language_info, "version": None} == {**lecture.language_info, "version": None}
 
 
 def test_generation_is_deterministic_and_check_detects_drift(course, tmp_path, capsys):
@@ -186,9 +214,9 @@ def scores(result):
 
 def test_grading_exercise_scores_zero_and_mistakes_get_partial_marks(course, capsys):
     mistakes = student(course, "mistakes.ipynb",
-                       answers={**RIGHT, 4: "return sum(xs) / (len(xs) - 1)", 6: "return x"},
-                       tamper={5: "# TASK 2 (1 point)\nprint('all good!')",  # checks edited
-                               7: "print('no more TASK header')"})  # found by its cell id
+                       answers={**RIGHT, 5: "return sum(xs) / (len(xs) - 1)", 7: "return x"},
+                       tamper={6: "# TASK 2 (1 point)\nprint('all good!')",  # checks edited
+                               8: "print('no more TASK header')"})  # found by its cell id
     exercise = course / "exercises" / "01_tiny.ipynb"
     assert main(["grade", str(exercise), str(mistakes), "--json", "--solutions",
                  str(course / "solutions"), "--cell-timeout", "30"]) == 0
@@ -202,8 +230,8 @@ def test_grading_exercise_scores_zero_and_mistakes_get_partial_marks(course, cap
 
 
 def test_grading_survives_loops_and_crashes(course, tmp_path):
-    loop = student(course, "loop.ipynb", RIGHT, insert=(4, "while True:\n    pass"))
-    crash = student(course, "crash.ipynb", RIGHT, insert=(4, "os._exit(1)"))
+    loop = student(course, "loop.ipynb", RIGHT, insert=(5, "while True:\n    pass"))
+    crash = student(course, "crash.ipynb", RIGHT, insert=(5, "os._exit(1)"))
     good = student(course, "01_tiny.ipynb", RIGHT)  # matched by file name, not metadata
     results = assign.grade([loop, crash, good], course / "solutions", cell_timeout=2,
                            save=tmp_path)
@@ -226,7 +254,7 @@ TAMPERING = {  # a cell a student might add, and where, to pass the checks witho
     "a fake module": (1, "import sys, types\nfake = types.ModuleType('colorlab.checks')\n"
                          "fake.check_function = lambda *a, **k: None\n"
                          "sys.modules['colorlab.checks'] = fake"),
-    "rebind the name": (4, "check_function = lambda *a, **k: None"),  # after TASK 1 imported it
+    "rebind the name": (5, "check_function = lambda *a, **k: None"),  # after TASK 1 imported it
     "replace it in its part": (1, "import colorlab.checks.harness\n"
                                   "colorlab.checks.harness.check_function = lambda *a, **k: None"),
     "a fake part": (1, "import sys, types\nimport colorlab.checks\n"
@@ -256,7 +284,7 @@ def test_grading_fails_tasks_after_a_reference_is_replaced(course):
     """Replacing a function of another colorlab module (the references the checks compare
     with) by notebook code fails every task after it, naming what was replaced."""
     cheat = student(course, "cheat-reference.ipynb", RIGHT, insert=(
-        4, "import colorlab.color\ncolorlab.color.srgb_to_linear = lambda x: x"))
+        5, "import colorlab.color\ncolorlab.color.srgb_to_linear = lambda x: x"))
     (result,) = assign.grade([cheat], course / "solutions")
     assert scores(result) == {"1": 2, "2": 0, "3": 0}  # task 1 ran before the cell
     assert result["tasks"][1]["message"].startswith(

@@ -1,7 +1,9 @@
 """The course website (`make site`) builds from the committed notebooks without running them,
 and reads well offline: one page per lecture that exists (01..05 today, more as they land), math
 rendered by the MathJax copy inside the site (no `$...$` left as text, nothing fetched from the
-network), no dead widget output, and every exercise notebook downloadable.
+network), no dead widget output, markdown tables as tables, a training log as one box, alt text
+on figures, no dead links, every exercise notebook downloadable, and the repository link and the
+Colab / Binder buttons made from pyproject's Repository URL (colorlab.launch).
 """
 
 import html
@@ -12,6 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from sphinx.cmd.build import build_main
+
+from colorlab import launch
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning",
                                         "ignore::PendingDeprecationWarning")  # Sphinx's, noise
@@ -58,7 +62,7 @@ def prose(html: str) -> str:
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     status = build_main(["-q", "-c", str(ROOT / "site"), "-d", str(out / ".doctrees"),
-                         str(ROOT), str(out)])
+                         "-w", str(out / ".warnings.txt"), str(ROOT), str(out)])
     assert status == 0, "sphinx-build failed: run `make site` to see why"
     return out
 
@@ -115,3 +119,52 @@ def test_exercises_can_be_downloaded(site):
         assert link, f"exercises page: no download link for {path.name}"
         copy = (site / "site" / link.group(1)).resolve()
         assert copy.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_markdown_outputs_render_as_myst(site, path):
+    """Results tables that a notebook displays as markdown (text/markdown) are tables, not
+    paragraphs of `|` text (MyST-NB's default renders them as CommonMark, without tables)."""
+    text = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+    assert "<p>| " not in text, f"{path.name}: a markdown table shown as text"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_printed_lines_of_a_cell_are_one_box(site, path):
+    """Every line a cell prints on stdout lands in one output box (nb_merge_streams)."""
+    cells = nbformat.read(path, as_version=4).cells
+    boxes = sum(any(o.get("name") == "stdout" for o in c.get("outputs", [])) for c in cells)
+    text = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+    assert text.count('class="output stream') == boxes
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_figures_have_alt_text(site, path):
+    text = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img alt="([^"]*)"', text)
+    assert len(alts) == text.count("<img"), f"{path.name}: an image without alt text"
+    named_by_file = [a for a in alts if not a.strip() or a.endswith((".png", ".svg", ".jpg"))]
+    assert not named_by_file, f"{path.name}: alt text that is a file name: {named_by_file[:2]}"
+
+
+def test_no_dead_cross_references(site):
+    """Links to folders (README's `exercises/`, `colorlab/`, ...) point at the repository."""
+    warnings = (site / ".warnings.txt").read_text(encoding="utf-8")
+    assert "xref_missing" not in warnings, warnings
+    readme = (site / "README.html").read_text(encoding="utf-8")
+    assert f'href="{launch.repository_url()}/tree/{launch.BRANCH}/exercises/"' in readme
+
+
+def test_repository_link_and_launch_buttons(site):
+    """Every page links the repository; lecture and exercise pages (the only pages made from
+    notebooks: solutions are no page) launch themselves on Colab and Binder."""
+    repository = launch.repository_url()
+    notebooks = [f"notebooks/{p.name}" for p in LECTURES] + [f"exercises/{p.name}"
+                                                             for p in EXERCISES]
+    for path in notebooks:
+        text = (site / path).with_suffix(".html").read_text(encoding="utf-8")
+        assert f'href="{repository}"' in text, f"{path}: no repository link"
+        for url in (launch.colab_url(path), launch.binder_url(path)):
+            assert f'href="{html.escape(url)}"' in text, f"{path}: no launch link {url}"
+    readme = (site / "README.html").read_text(encoding="utf-8")
+    assert f'href="{repository}"' in readme and launch.COLAB not in readme
