@@ -30,6 +30,7 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,6 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"
 @dataclass
 class Submission:
     """One notebook to grade (``path``), or one thing that cannot be (``problem`` says why)."""
-
     student: str
     path: Path
     problem: str = ""
@@ -100,7 +100,10 @@ def solution_for(sub: Submission, solutions, expected: Path | None = None) -> Pa
                               ".ipynb file saved by Jupyter.") from None
     name = nb.metadata.get("colorlab", {}).get("assignment")
     if expected is None:
-        return find_solution(nb, sub.path, solutions)
+        try:
+            return find_solution(nb, sub.path, solutions)
+        except AssignmentError as err:  # in a class folder, the file name is the student's
+            raise AssignmentError(f"{err}, or --exercise NN when the class hands in NN") from None
     if name and name != expected.stem:
         raise AssignmentError(f"{sub.path.name} is exercise {name}, not {expected.stem}: nothing "
                               f"graded. Ask {sub.student} to hand in {expected.stem}.")
@@ -161,34 +164,49 @@ def grade_class(folder, solutions="solutions", jobs: int = 1, exercise: str | No
     expected = exercise_solution(solutions, exercise) if exercise else None
     todo, results = [], []
     for sub in find_submissions(folder):
-        solution = expected
-        if not sub.problem:
-            try:
-                solution = solution_for(sub, solutions, expected)
-            except AssignmentError as err:
-                sub.problem = str(err)
-        todo.append((sub, solution))
+        try:
+            todo.append((sub, expected if sub.problem else solution_for(sub, solutions, expected)))
+        except AssignmentError as err:
+            sub.problem = str(err)
+            todo.append((sub, expected))
     threads = max(1, (os.cpu_count() or 1) // max(1, jobs))
     bar = _progress_bar(len(todo)) if progress else None
-    with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_setup,
-                             initargs=(threads,),
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_grade_submission, sub, solution, timeout, cell_timeout):
-                   (sub, solution) for sub, solution in todo}
-        for future in as_completed(futures):
-            try:
-                results.append(future.result())
-            except Exception as err:  # the worker process itself died
-                results.append(_not_graded(*futures[future], f"the grading worker died ("
-                                           f"{type(err).__name__}): grade this notebook again"))
-            if progress:
-                _report_progress(bar, results[-1], len(results), len(todo))
+
+    def done(result):
+        results.append(result)
+        if progress:
+            _report_progress(bar, result, len(results), len(todo))
+
+    lost = _run_pool(todo, max(1, jobs), threads, timeout, cell_timeout, done)
+    for job in lost:  # again, each in a worker of its own: one that kills it loses only itself
+        if _run_pool([job], 1, threads, timeout, cell_timeout, done):
+            done(_not_graded(*job, "its code stopped the grading worker process, twice (does "
+                             "it kill its parent process?): grade it on its own to see more"))
     if bar is not None:
         bar.close()
     results.sort(key=lambda r: (r["student"], r["exercise"], r["notebook"]))
     write_gradebook(folder / GRADEBOOK, results)
     write_feedback(folder / FEEDBACK, results)
     return results
+
+
+def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> list:
+    """Grade ``todo`` ([(submission, solution)]) in ``jobs`` worker processes, calling
+    ``done(result)`` as each finishes. Returns the jobs lost because a worker process died
+    (student code can kill the kernel's parent, which is the worker): they are not graded."""
+    lost = []
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_setup, initargs=(threads,),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_grade_submission, *job, timeout, cell_timeout): job
+                   for job in todo}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+                continue
+            done(result)
+    return lost
 
 
 def _progress_bar(total: int):
@@ -201,14 +219,13 @@ def _progress_bar(total: int):
 
 
 def _report_progress(bar, result: dict, done: int, total: int):
+    """Advance the bar, or print a line: the student, the file, the points or why none."""
+    if bar is not None:
+        return bar.update()
     line = f"{result['student']} {Path(result['notebook']).name}: " + (
         "not graded: " + result["status"].removeprefix("error: ") if result.get("error") else
         f"{result['score']}/{result['max']} [{result['status']}, {result['seconds']:.0f} s]")
-    if bar is None:
-        print(f"graded {done}/{total}: {line}", file=sys.stderr, flush=True)
-    else:
-        bar.set_postfix_str(result["student"], refresh=False)
-        bar.update()
+    print(f"graded {done}/{total}: {line}", file=sys.stderr, flush=True)
 
 
 def gradebook_rows(results: list[dict]) -> list[dict]:
@@ -254,14 +271,13 @@ def feedback_text(student: str, results: list[dict]) -> str:
 
 def write_feedback(folder, results: list[dict]) -> list[Path]:
     """``folder/<student>.md`` for every student in ``results`` (see :func:`feedback_text`)."""
-    students: dict[str, list[dict]] = {}
-    for r in results:
-        students.setdefault(r["student"], []).append(r)
-    return [_write_atomic(Path(folder) / f"{name}.md", feedback_text(name, rs))
-            for name, rs in students.items()]
+    students = sorted({r["student"] for r in results})
+    return [_write_atomic(Path(folder) / f"{name}.md", feedback_text(
+        name, [r for r in results if r["student"] == name])) for name in students]
 
 
 def _write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path``, then rename it to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
