@@ -24,6 +24,7 @@ Around them:
 - ``notebook`` what every notebook does first: mode, seed, device, data, one line naming them
 - ``course``   ``make course``: run every notebook, collect each one's summary line
 - ``assign``   exercises from solutions; grading; an nbgrader course folder
+- ``gradebook`` grading a class folder in parallel: gradebook.csv, feedback per student
 - ``checks``   the feedback checks exercises call: a harness and one catalog per lecture
 - ``cli``      every command (``python -m colorlab ...``); ``__main__`` only calls it
 """
