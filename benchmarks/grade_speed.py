@@ -141,7 +141,8 @@ def main() -> int:
             "# Grading a class: submissions per minute, -j 1 and -j 2\n\n"
             f"Measured {time.strftime('%Y-%m-%d')} on {cpu_name()} ({os.cpu_count()} cores, no "
             f"GPU). {args.note}\n\n"
-            f"Command: `python {' '.join(sys.argv)}`\n\n```text\n" + "\n".join(lines)
+            f"Command: `python benchmarks/grade_speed.py --exercise {args.exercise} --n {args.n} "
+            f"--record{' --note ...' if args.note else ''}`\n\n```text\n" + "\n".join(lines)
             + "\n```\n",
             encoding="utf-8")
         print(f"wrote {RESULT.relative_to(ROOT)}")
