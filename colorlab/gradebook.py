@@ -130,10 +130,8 @@ def grade_copy(path, solution, timeout: float = 600, cell_timeout: float = 120) 
 
 def _not_graded(sub: Submission, solution: Path | None, why: str) -> dict:
     """The result of a submission that could not be graded: 0 of the exercise's points."""
-    most = 0
-    if solution is not None:
-        most = sum(task_of(c)[1] for c in nbformat.read(solution, as_version=4).cells
-                   if task_of(c))
+    cells = nbformat.read(solution, as_version=4).cells if solution else []
+    most = sum(task_of(c)[1] for c in cells if task_of(c))
     return {"student": sub.student, "exercise": solution.stem if solution else "",
             "notebook": str(sub.path), "solution": str(solution) if solution else None,
             "score": 0, "max": most, "status": f"error: {why}", "seconds": 0.0, "tasks": [],
@@ -197,8 +195,7 @@ def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> lis
     lost = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_setup, initargs=(threads,),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_grade_submission, *job, timeout, cell_timeout): job
-                   for job in todo}
+        futures = {pool.submit(_grade_submission, *j, timeout, cell_timeout): j for j in todo}
         for future in as_completed(futures):
             try:
                 result = future.result()
