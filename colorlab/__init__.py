@@ -27,6 +27,7 @@ Around them:
 - ``course``   ``make course``: run every notebook, collect each one's summary line
 - ``launch``   Colab and Binder links, and the Colab set-up cell, from pyproject's Repository URL
 - ``assign``   exercises from solutions; grading; an nbgrader course folder
+- ``gradebook`` grading a class folder in parallel: gradebook.csv, feedback per student
 - ``checks``   the feedback checks exercises call: a harness and one catalog per lecture
 - ``cli``      every command (``python -m colorlab ...``); ``__main__`` only calls it
 """

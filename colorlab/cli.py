@@ -246,6 +246,14 @@ def _make_exercises(args) -> int:
 def _grade(args) -> int:
     from .assign import format_report, grade
 
+    folders = [p for p in args.notebooks if Path(p).is_dir()]
+    if folders:
+        return _grade_class(args, folders)
+    if args.jobs or args.exercise:
+        _error("-j and --exercise grade a folder of submissions: pass one folder (DIR), not "
+               "notebook files")
+        return 2
+
     def progress(line):
         print(line, file=sys.stderr, flush=True)
 
@@ -254,6 +262,26 @@ def _grade(args) -> int:
                     progress=None if args.json else progress)
     print(json.dumps(results, indent=2, ensure_ascii=False) if args.json
           else format_report(results))
+    return 1 if any(r.get("error") for r in results) else 0
+
+
+def _grade_class(args, folders) -> int:
+    from .assign import AssignmentError
+    from .gradebook import format_summary, grade_class
+
+    if len(args.notebooks) > 1 or args.save:
+        _error(f"{folders[0]} is a folder: grade one class folder at a time, without notebook "
+               "files beside it and without --save (its feedback goes to DIR/feedback/)")
+        return 2
+    try:
+        results = grade_class(folders[0], args.solutions, jobs=args.jobs or 1,
+                              exercise=args.exercise, timeout=args.timeout,
+                              cell_timeout=args.cell_timeout, progress=not args.json)
+    except AssignmentError as err:
+        _error(str(err))
+        return 2
+    print(json.dumps(results, indent=2, ensure_ascii=False) if args.json
+          else format_summary(results, folders[0]))
     return 1 if any(r.get("error") for r in results) else 0
 
 
@@ -388,11 +416,18 @@ def main(argv=None) -> int:
                    help="with --nbgrader: overwrite files in COURSE_DIR that were edited")
     p.set_defaults(handler=_make_exercises)
 
-    p = commands.add_parser("grade", help="grade student notebooks",
+    p = commands.add_parser("grade", help="grade student notebooks, or a class folder",
                             description="Run each notebook in a fresh kernel (COLORLAB_MODE=smoke) "
                             "with the solution's TASK cells (hidden tests included); report "
-                            "points per task. Exit 1 only if a notebook could not be graded.")
-    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+                            "points per task. Exit 1 only if a notebook could not be graded. "
+                            "Given a folder DIR: every notebook under it (DIR/STUDENT.ipynb, or "
+                            "DIR/STUDENT/**.ipynb), each on a temporary copy, in -j parallel "
+                            "workers; writes DIR/gradebook.csv and DIR/feedback/STUDENT.md.")
+    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK_OR_DIR")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="with a folder: notebooks graded at once (1); try the number of cores")
+    p.add_argument("--exercise", help="with a folder: the exercise every notebook should be "
+                   "(04 or 04_unet_colorizer); others get a 'not graded' line")
     p.add_argument("--solutions", default="solutions",
                    help="folder of solution notebooks (matched by file name)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
