@@ -32,7 +32,6 @@ LIBRARY_WARNING = re.compile(r"\b\w*Warning\b|^WARNING:[\w.]+:", flags=re.M)  # 
 NOT_CLEAN_YET = {
     "01_regression_toy": "the data folder ../data/cifar10-jpg in the first line",
     "02_rgb_autoencoder": "the data folder ../data/cifar10-jpg in the first line",
-    "03_lab_color_math": "the data folder ../data/cifar10-jpg in the first line",
     "04_unet_colorizer": "the data folder ../data/cifar10-jpg in the first line and the summary",
     "05_vivid_colors": "the data folder ../data/cifar10-jpg in the first line and the summary",
     "06_deploy": "../data/cifar10-jpg in the first lines and the checkpoint's data line; "
