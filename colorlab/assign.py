@@ -250,11 +250,23 @@ def write_nbgrader_course(course_dir, solutions="solutions", force: bool = False
 # ---------------------------------------------------------------------------------------------
 # Grading
 # ---------------------------------------------------------------------------------------------
+ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a bare name: no folder, no ".."
+
+
 def find_solution(student, path: Path, solutions) -> Path:
     """The solution a student notebook belongs to: by the exercise's recorded name, else by
-    file name, else by its two-digit prefix (``01_...``) when that is unambiguous."""
+    file name, else by its two-digit prefix (``01_...``) when that is unambiguous. Always a
+    file inside ``solutions``: the recorded name (the notebook's metadata, which the student
+    can edit) must be a bare name such as ``03_lab_color_math``, never a path."""
     solutions = Path(solutions)
     name = student.metadata.get("colorlab", {}).get("assignment")
+    if name is not None and not (isinstance(name, str) and ASSIGNMENT_NAME.fullmatch(name)
+                                 and ".." not in name):
+        raise AssignmentError(
+            f"{path}: its metadata names the assignment {name!r}, which is not a bare exercise "
+            f"name (such as 03_lab_color_math): the grader only uses solutions inside "
+            f"{solutions}/, so this notebook scores 0. Hand in the exercise notebook as it was "
+            "given out (its metadata unchanged).")
     candidates = [solutions / f"{name}.ipynb"] if name else []
     candidates.append(solutions / path.name)
     prefix = re.match(r"\d\d_", path.name)
