@@ -319,6 +319,14 @@ def _check_data(train_batches, val, best, schedule) -> None:
         raise ValueError(f"best={best!r} is not a figure this run records ({', '.join(keys)}).")
 
 
+def _number(value):
+    """A figure as a plain Python number: a 0-dim tensor or a numpy scalar in the history would
+    make the checkpoint unreadable with ``torch.load(weights_only=True)``. Other values pass."""
+    if isinstance(value, (torch.Tensor, np.ndarray, np.generic)):
+        return value.item()  # a tensor of one number: 0-dim or (1,)
+    return value
+
+
 def _nonfinite(what: str, epoch: int, step: int, steps: int) -> FloatingPointError:
     return FloatingPointError(
         f"The training {what} became NaN or infinite at epoch {epoch}, step {step} of {steps} "
@@ -460,7 +468,7 @@ def fit(
         record = {"epoch": epoch, "train_loss": loss_total / seen, "seconds": seconds,
                   "images_per_s": seen / seconds, "lr": optimizer.param_groups[0]["lr"]}
         if callable(val):
-            record.update(val(plain))
+            record.update({k: _number(v) for k, v in val(plain).items()})
             model.train()
         elif val is not None:
             record["val_loss"] = _evaluate_loss(plain, val, loss_fn, device, amp_dtype)
@@ -472,7 +480,7 @@ def fit(
         if key not in record:
             raise ValueError(f"best={key!r} is not in the records; they have: {', '.join(record)}.")
         improved = record[key] < best_value
-        best_value = min(best_value, record[key])
+        best_value = float(min(best_value, record[key]))
         if ckpt_dir is not None and rank == 0:
             state = dict(optimizer=optimizer.state_dict(), scaler=scaler.state_dict()
                          if scaler else {}, epoch=epoch, step=step, history=history.to_list(),
