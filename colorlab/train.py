@@ -2,7 +2,7 @@
 
 ``fit`` is plain PyTorch: AdamW, a learning rate that is a pure function of the step (one-cycle
 by default), optional gradient accumulation, mixed precision and channels_last where the
-hardware runs them fast (CUDA; CPUs with bf16), a progress bar, checkpoints you can resume
+hardware runs them fast (CUDA; CPUs with AMX), a progress bar, checkpoints you can resume
 from. ``train_step`` is one step of it, shared with benchmarks/train_speed.py. No callbacks, no
 framework: read it top to bottom.
 """
@@ -21,7 +21,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .device import autocast_dtype, default_channels_last  # noqa: F401  (part of this API)
+from .device import autocast, autocast_dtype, default_channels_last  # noqa: F401  (this API)
 from .progress import tqdm
 
 PREFIXES = ("_orig_mod.", "module.")  # what torch.compile and DataParallel/DDP add to keys
@@ -271,7 +271,7 @@ def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_las
     x, *targets = batch
     if channels_last and x.dim() == 4:
         x = x.contiguous(memory_format=torch.channels_last)
-    with torch.autocast(x.device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+    with autocast(x.device, amp_dtype):
         loss = loss_fn(model(x), *targets)
     (scaler.scale(loss * weight) if scaler else loss * weight).backward()
     if update:
@@ -294,7 +294,7 @@ def _evaluate_loss(model, val, loss_fn, device, amp_dtype, batch_size=1024) -> f
     with torch.no_grad():
         for i in range(0, len(val[0]), batch_size):
             x, *targets = (t[i : i + batch_size].to(device) for t in val)
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            with autocast(device, amp_dtype):
                 loss = loss_fn(model(x), *targets)
             total += loss.float().item() * len(x)
             count += len(x)
@@ -362,9 +362,10 @@ def fit(
         device (e.g. :class:`colorlab.data.Batches`); the loss is ``loss_fn(model(x), *targets)``.
     val: ``None``, tensors ``(x, *targets)`` (gives ``val_loss``) or a function
         ``model -> dict`` of figures (e.g. ``{"val_loss": ..., "psnr": ...}``).
-    amp: mixed precision; default (``None``) where the hardware runs it fast: bf16 on CUDA (fp16
-        with a GradScaler on GPUs without bf16, such as a T4) and on CPUs with bf16 in hardware,
-        float32 elsewhere; see :func:`colorlab.device.autocast_dtype` (``COLORLAB_AMP`` overrides).
+    amp: mixed precision; default (``None``) where the hardware runs it fast: on CUDA bf16 from
+        compute capability 8.0, fp16 with a GradScaler below (T4, V100); bf16 on CPUs with AMX;
+        float32 elsewhere: the one policy, :func:`colorlab.device.autocast_dtype`
+        (``COLORLAB_AMP`` overrides).
     channels_last: memory format; default on for CUDA and for CPUs with oneDNN
         (:func:`colorlab.device.default_channels_last`; ``COLORLAB_CHANNELS_LAST`` overrides).
     schedule: ``"onecycle"`` (warm up then anneal, peak ``lr``), ``"cosine"`` or ``"constant"``:
