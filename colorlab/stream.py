@@ -35,7 +35,8 @@ from .models import UNet
 from .recipes import lab_tensors
 from .train import fit
 
-VAL_IMAGES = 500  # held-out images decoded into memory for validation when streaming
+VAL_IMAGES = 500  # training images held out, decoded into memory, to validate when streaming
+TEST_IMAGES = 2_000  # at most this many test images (a seeded choice) are scored at the end
 BYTES_PER_PIXEL = 3 + 12  # in memory: the uint8 set (host) + L and ab as float32 (device)
 
 
@@ -210,24 +211,38 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
                     lr: float = 2e-3, loss: str = "l1", seed: int = 0, config=None, **fit_kwargs):
     """Train ``UNet(1, 2, base, depth)`` on the folder ``data`` streamed from its files.
 
-    The training split is read as :func:`colorlab.data.folder_files` lays it out; validation is
-    :data:`VAL_IMAGES` held-out images (a seeded random choice), decoded once into memory.
-    ``batch_size`` is the global batch: each of the ``world`` processes takes
-    ``batch_size // world``. Extra keyword arguments go to :func:`colorlab.train.fit`
-    (``checkpoint_dir``, ``resume``, ``stop_after``, ``progress`` ...).
-    Returns ``(model, history, val)``, val the held-out ImageSet.
+    The splits are read as :func:`colorlab.data.folder_files` lays them out. Validation (what
+    ``best.pt`` is chosen on) is a seeded tenth of the TRAINING files, at most
+    :data:`VAL_IMAGES`, taken out of training and decoded once into memory; the test split is
+    not looked at during training. ``batch_size`` is the global batch: each of the ``world``
+    processes takes ``batch_size // world``. Extra keyword arguments go to
+    :func:`colorlab.train.fit` (``checkpoint_dir``, ``resume``, ``stop_after``, ``progress`` ...).
+    Returns ``(model, history, test)``: test an ImageSet of at most :data:`TEST_IMAGES` test
+    images (a seeded choice) for the caller to score once; None on ranks other than 0.
     """
     if batch_size % world:
         raise ValueError(f"--batch-size {batch_size} is the global batch and must split evenly "
                          f"over the {world} processes; use a multiple of {world}.")
-    batches = stream_folder(data, "train", size, batch_size // world, workers=workers,
+    folder, files, _, _, holdout = folder_files(data, "train")
+    if not files:
+        raise no_images_error(folder, files, holdout)
+    if len(files) < 2:
+        raise ValueError(f"{folder} has 1 training image: too few to hold one out for validation "
+                         "and train on the rest. Add images.")
+    _probe(files)
+    held = set(random.Random(seed).sample(files, max(1, min(VAL_IMAGES, len(files) // 10))))
+    train_files = [f for f in files if f not in held]
+    batches = StreamBatches(train_files, size, batch_size // world, workers=workers,
                             device=device, seed=seed, rank=rank, world=world)
-    folder, test_files = folder_files(data, "test")[:2]
-    test_files = random.Random(seed).sample(test_files, min(VAL_IMAGES, len(test_files)))
+    val = ImageSet(read_files(sorted(held), size, workers), source=f"validation: {len(held)} "
+                   f"of the training images of folder {folder}, {size}x{size}")
+    _, test_files = folder_files(data, "test")[:2]
+    test_files = random.Random(seed).sample(test_files, min(TEST_IMAGES, len(test_files)))
     if not test_files:
         raise no_images_error(folder, test_files, "test")
-    val = ImageSet(read_files(sorted(test_files), size, workers), source=f"folder {folder}: "
-                   f"{len(test_files)} held-out images {size}x{size}")
+    if rank == 0:
+        print(f"train: {len(train_files)} files of folder {folder}, streamed\n{val.source} "
+              f"(chooses best.pt)\ntest: {len(test_files)} test images (scored once, at the end)")
     seed_everything(seed)
     model = UNet(in_ch=1, out_ch=2, base=base, depth=depth)
     vL, vab = lab_tensors(val, device)
@@ -237,4 +252,8 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
                   val=(vL, vab, vL), device=device, config=config, **fit_kwargs)
     if world > 1:
         dist.destroy_process_group()
-    return model, history, val
+    if rank:
+        return model, history, None  # rank 0 scores the test images
+    test = ImageSet(read_files(sorted(test_files), size, workers),
+                    source=f"folder {folder}: {len(test_files)} test images {size}x{size}")
+    return model, history, test
