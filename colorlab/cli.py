@@ -177,10 +177,11 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
     Streamed from the files (``stream``, torchrun, or over ``memory_gb``): colorlab.stream.
     """
     from .data import load_dataset
+    from .distributed import start_distributed
     from .metrics import evaluate
     from .notebook import split_validation
     from .recipes import train_colorizer
-    from .stream import choose_stream, start_distributed, train_streaming
+    from .stream import choose_stream, train_streaming
     from .train import load_checkpoint
 
     if size % 2**depth:

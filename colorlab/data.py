@@ -600,11 +600,14 @@ class Batches:
     randomness comes from ``seed`` (its own ``generator``) or else torch's global CPU generator.
     Batches that would yield nothing (zero samples, or ``drop_last`` with fewer samples than
     ``batch_size``) raise ValueError naming the sizes, rather than loop over nothing.
+    Several processes (DDP): ``rank`` and ``world`` give process ``rank`` its share, every
+    ``world``-th sample of the same shuffled order (the same ``seed`` in every process), N //
+    world samples each, so that every process takes the same number of steps.
     """
 
     def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = True,
                  flip: bool = True, device=None, drop_last: bool = False,
-                 seed: int | None = None):
+                 seed: int | None = None, rank: int = 0, world: int = 1):
         if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
             raise ValueError("Batches needs one or more tensors, all of the same length, got "
                              f"lengths {[len(t) for t in tensors]}.")
@@ -625,18 +628,25 @@ class Batches:
         self.batch_size, self.shuffle, self.flip = batch_size, shuffle, flip
         self.drop_last = drop_last
         self.generator = None if seed is None else torch.Generator().manual_seed(seed)
+        if world > 1 and seed is None:
+            raise ValueError(f"Batches with world={world} needs a seed, the same in every process, "
+                             "so that they all shuffle alike and each takes a different share.")
+        self.rank, self.world = rank, world
 
     def __len__(self) -> int:
-        n = len(self.tensors[0])
+        n = len(self.tensors[0]) // self.world
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
         n, bs, device = len(self.tensors[0]), self.batch_size, self.tensors[0].device
-        order = torch.randperm(n, generator=self.generator).to(device) if self.shuffle else None
-        flips = (torch.rand(n, generator=self.generator) < 0.5).to(device) if self.flip else None
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        flips = torch.rand(n, generator=self.generator) < 0.5 if self.flip else None
+        mine = torch.arange(self.rank, n // self.world * self.world, self.world)  # this share
+        order = order[mine].to(device)
+        flips = flips[mine].to(device) if flips is not None else None
         for i in range(len(self)):
             part = slice(i * bs, (i + 1) * bs)
-            idx = order[part] if order is not None else part
+            idx = order[part]
             batch = [t[idx] for t in self.tensors]
             if flips is not None:
                 mask = flips[part]

@@ -12,7 +12,7 @@ stay in their files and are decoded as they are needed:
   DistributedSampler) that yields ``(L, ab, L)`` on the device, the Lab conversion done there.
 - :func:`stream_folder`: the streaming counterpart of ``load_dataset(folder, split, size)``.
 - :func:`choose_stream`: stream or not, by the memory the decoded set would take.
-- :func:`start_distributed`: the process group when torchrun started this process.
+- :func:`colorlab.distributed.start_distributed`: the process group torchrun set up.
 - :func:`train_streaming`: the UNet recipe of ``colorlab train`` on a streamed folder.
 """
 
@@ -30,10 +30,14 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from .color import images_to_lab, normalize_lab
 from .data import READ_ERRORS, ImageSet, folder_files, no_images_error, read_image
 from .device import seed_everything
+from .distributed import start_distributed
 from .losses import make_loss
 from .models import UNet
 from .recipes import lab_tensors
 from .train import fit
+
+# re-exported for code written before the move; import from colorlab.distributed.
+start_distributed = start_distributed
 
 VAL_IMAGES = 500  # training images held out, decoded into memory, to validate when streaming
 TEST_IMAGES = 2_000  # at most this many test images (a seeded choice) are scored at the end
@@ -160,28 +164,6 @@ def choose_stream(data, size: int, stream: bool, budget_gb: float, world: int = 
         return True
     n = len(folder_files(data, "train")[1])
     return n * size * size * BYTES_PER_PIXEL > budget_gb * 1e9
-
-
-def start_distributed(device=None) -> tuple[int, int, torch.device]:
-    """``(rank, world_size, device)`` for this process. Under torchrun (``WORLD_SIZE`` > 1) it
-    joins the process group (NCCL on CUDA, gloo on the CPU) and takes GPU ``LOCAL_RANK``; else
-    ``(0, 1, device)``. More processes on this machine than GPUs (or CPU cores) is an error."""
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world == 1:
-        return 0, 1, device
-    local, here = int(os.environ["LOCAL_RANK"]), int(os.environ.get("LOCAL_WORLD_SIZE", world))
-    have = torch.cuda.device_count() if device.type == "cuda" else os.cpu_count() or 1
-    what = "CUDA devices" if device.type == "cuda" else "CPU cores"
-    if here > have:
-        raise ValueError(f"torchrun started {here} processes on this machine but it has {have} "
-                           f"{what}: DDP runs one process per device. Use "
-                           f"--nproc_per_node={have} (or fewer).")
-    if device.type == "cuda":
-        device = torch.device("cuda", local)
-        torch.cuda.set_device(device)
-    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
-    return dist.get_rank(), world, device
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from . import distributed
 from .device import autocast, autocast_dtype, default_channels_last  # noqa: F401  (this API)
 from .progress import tqdm
 
@@ -95,8 +96,9 @@ def _set_rng_state(state: dict, batches) -> None:
     kind, keys, *rest = state["numpy"]
     np.random.set_state((kind, keys.cpu().numpy(), *rest))
     torch.set_rng_state(cpu(state["torch"]))
-    if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all([cpu(t) for t in state["cuda"]])
+    if state["cuda"] and torch.cuda.is_available():  # saved with more GPUs? those that are here
+        for i, t in enumerate(state["cuda"][: torch.cuda.device_count()]):
+            torch.cuda.set_rng_state(cpu(t), i)
     gen = getattr(batches, "generator", None)
     if "batches" in state and isinstance(gen, torch.Generator):
         gen.set_state(cpu(state["batches"]))
@@ -382,13 +384,14 @@ def fit(
     stop_after: train at most this many epochs in this call (a time-limited session), then
         return; the schedule still spans ``epochs``, so ``resume=True`` later finishes the run.
 
-    Several processes (torchrun, see :func:`colorlab.stream.start_distributed`): when a process
-    group is up, the model is wrapped in PyTorch's DistributedDataParallel, which averages the
-    gradients; ``train_batches`` gives each process its share (with ``set_epoch(epoch)``, called
-    before each epoch, as :class:`colorlab.stream.StreamBatches`). On CUDA, BatchNorm becomes
-    SyncBatchNorm (statistics over the global batch, as on one device); on the CPU (gloo) each
-    process keeps its own batch statistics. ``train_loss`` is averaged over all processes; rank
-    0 alone shows progress and writes checkpoints (without the ``module.`` prefix).
+    Several processes (torchrun, see :mod:`colorlab.distributed`): when a process group is up,
+    the model is wrapped in PyTorch's DistributedDataParallel, which averages the gradients;
+    ``train_batches`` gives each process its share (a :class:`colorlab.data.Batches` made with
+    ``rank`` and ``world``, or with ``set_epoch(epoch)``, called before each epoch, as
+    :class:`colorlab.stream.StreamBatches`); a NaN loss in any process stops them all. On CUDA,
+    BatchNorm becomes SyncBatchNorm (statistics over the global batch, as on one device); on
+    the CPU (gloo) each process keeps its own batch statistics. ``train_loss`` is averaged over
+    all processes; rank 0 alone shows progress and writes checkpoints (without ``module.``).
     """
     _check_data(train_batches, val, best, schedule)
     device = torch.device(device or next(model.parameters()).device)
@@ -397,13 +400,8 @@ def fit(
     channels_last = default_channels_last(device, channels_last)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.preserve_format)
 
-    plain, rank, world = model, 0, 1  # plain: the model without the DDP wrapper
-    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-        rank, world = dist.get_rank(), dist.get_world_size()
-        if device.type == "cuda":
-            plain = model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        model = nn.parallel.DistributedDataParallel(
-            model, device_ids=[device] if device.type == "cuda" else None)
+    rank, world = distributed.world()
+    model, plain = distributed.wrap(model, device, train_batches)  # plain: without DDP's wrapper
     progress = progress and rank == 0
 
     n_batches = len(train_batches)
@@ -453,8 +451,7 @@ def fit(
             loss_sum += loss.float() * len(batch[0])  # stays on the device: no sync per step
             seen += len(batch[0])
             if i % 20 == 0 or i + 1 == n_batches:  # one sync every 20 steps
-                mean = loss_sum.item() / seen
-                if not math.isfinite(mean):
+                if not distributed.all_finite(loss_sum):  # every process stops, or none
                     raise _nonfinite("loss", epoch, i + 1, n_batches)
                 if progress:
                     rate = seen / (time.perf_counter() - t0)
