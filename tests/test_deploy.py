@@ -165,9 +165,10 @@ def test_prune_channels_shrinks_the_unet_and_keeps_its_interface():
         deploy.prune_channels(MeanRegressor(), 0.5)
 
 
-def test_median_seconds_counts_runs():
-    calls = []
-    assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) >= 0
+def test_median_seconds_counts_runs_and_takes_the_median(monkeypatch):
+    calls, clock = [], iter([0, 5, 10, 11, 20, 23, 30, 39, 40, 42])  # runs of 5, 1, 3, 9, 2 s
+    monkeypatch.setattr(deploy.time, "perf_counter", lambda: next(clock))
+    assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) == 3
     assert len(calls) == 7
 
 
