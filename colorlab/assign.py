@@ -400,12 +400,15 @@ def _merge(student, solution):
 
 
 def _error_of(cell) -> str | None:
-    """The first line of the cell's error (a check's message, or 'Type: message'), if any."""
+    """The cell's error, if any: a check's whole message (its first line names the fix, the
+    next ones what was off: "N of M values off ...; got ..., expected ..."), or the first line
+    of any other error as 'Type: message'."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            first = (out.get("evalue") or "").strip().split("\n")[0]
+            message = (out.get("evalue") or "").strip()
+            first = message.split("\n")[0]
             if out.get("ename") == "CheckFailed" and first:
-                return first
+                return message
             if out.get("ename") == "NotImplementedError" and not first:
                 return "NotImplementedError: not implemented yet"
             return f"{out.get('ename')}: {first}" if first else out.get("ename", "error")
@@ -512,8 +515,9 @@ def format_report(results: list[dict]) -> str:
                      f"[{r['status']}, {r['seconds']:.1f} s]")
         for t in r["tasks"]:
             mark = {"pass": "✔", "fail": "✘"}.get(t["status"], "-")
-            line = f"  {mark} task {t['id']:<8} {t['points']:>3}/{t['max']:<3}  {t['message']}"
-            lines.append(line.rstrip())
+            first, *more = t["message"].split("\n")  # a check's detail lines, indented
+            line = f"  {mark} task {t['id']:<8} {t['points']:>3}/{t['max']:<3}  {first}"
+            lines += [line.rstrip(), *(f"{' ' * 22}{m.strip()}" for m in more)]
     if len(results) > 1:
         lines.append(f"{len(results)} notebooks graded: "
                      + ", ".join(f"{r['notebook']} {r['score']}/{r['max']}" for r in results))
