@@ -21,7 +21,8 @@ Modules, in the order data flows through them:
 
 Around them:
 
-- ``device``   where the work runs, and the one seed behind every random number
+- ``device``   where the work runs, the one precision policy, the one seed
+- ``distributed`` several processes (torchrun, DDP): start, wrap the model, agree on NaN
 - ``progress`` progress bars, or none (``COLORLAB_PROGRESS=text``) for committed outputs
 - ``notebook`` what every notebook does first: mode, seed, device, data, one line naming them
 - ``course``   ``make course``: run every notebook, collect each one's summary line

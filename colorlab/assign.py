@@ -277,11 +277,23 @@ def write_nbgrader_course(course_dir, solutions="solutions", force: bool = False
 # ---------------------------------------------------------------------------------------------
 # Grading
 # ---------------------------------------------------------------------------------------------
+ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a bare name: no folder, no ".."
+
+
 def find_solution(student, path: Path, solutions) -> Path:
     """The solution a student notebook belongs to: by the exercise's recorded name, else by
-    file name, else by its two-digit prefix (``01_...``) when that is unambiguous."""
+    file name, else by its two-digit prefix (``01_...``) when that is unambiguous. Always a
+    file inside ``solutions``: the recorded name (the notebook's metadata, which the student
+    can edit) must be a bare name such as ``03_lab_color_math``, never a path."""
     solutions = Path(solutions)
     name = student.metadata.get("colorlab", {}).get("assignment")
+    if name is not None and not (isinstance(name, str) and ASSIGNMENT_NAME.fullmatch(name)
+                                 and ".." not in name):
+        raise AssignmentError(
+            f"{path}: its metadata names the assignment {name!r}, which is not a bare exercise "
+            f"name (such as 03_lab_color_math): the grader only uses solutions inside "
+            f"{solutions}/, so this notebook scores 0. Hand in the exercise notebook as it was "
+            "given out (its metadata unchanged).")
     candidates = [solutions / f"{name}.ipynb"] if name else []
     candidates.append(solutions / path.name)
     prefix = re.match(r"\d\d_", path.name)
@@ -415,12 +427,15 @@ def _merge(student, solution):
 
 
 def _error_of(cell) -> str | None:
-    """The first line of the cell's error (a check's message, or 'Type: message'), if any."""
+    """The cell's error, if any: a check's whole message (its first line names the fix, the
+    next ones what was off: "N of M values off ...; got ..., expected ..."), or the first line
+    of any other error as 'Type: message'."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            first = (out.get("evalue") or "").strip().split("\n")[0]
+            message = (out.get("evalue") or "").strip()
+            first = message.split("\n")[0]
             if out.get("ename") == "CheckFailed" and first:
-                return first
+                return message
             if out.get("ename") == "NotImplementedError" and not first:
                 return "NotImplementedError: not implemented yet"
             return f"{out.get('ename')}: {first}" if first else out.get("ename", "error")
@@ -527,8 +542,9 @@ def format_report(results: list[dict]) -> str:
                      f"[{r['status']}, {r['seconds']:.1f} s]")
         for t in r["tasks"]:
             mark = {"pass": "✔", "fail": "✘"}.get(t["status"], "-")
-            line = f"  {mark} task {t['id']:<8} {t['points']:>3}/{t['max']:<3}  {t['message']}"
-            lines.append(line.rstrip())
+            first, *more = t["message"].split("\n")  # a check's detail lines, indented
+            line = f"  {mark} task {t['id']:<8} {t['points']:>3}/{t['max']:<3}  {first}"
+            lines += [line.rstrip(), *(f"{' ' * 22}{m.strip()}" for m in more)]
     if len(results) > 1:
         lines.append(f"{len(results)} notebooks graded: "
                      + ", ".join(f"{r['notebook']} {r['score']}/{r['max']}" for r in results))

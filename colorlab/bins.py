@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from .color import AB_SCALE
+from .device import float32_region
 
 GRID_STEP = 10.0   # bin size in ab units
 GRID_LIMIT = 110.0  # centers run from -110 to 110
@@ -192,7 +193,7 @@ class AbBins:
                              f"{tuple(logits.shape)}: was the model built with out_ch=len(bins)?")
         if T <= 1e-6:
             return self.centers.to(logits.device)[logits.argmax(1)].movedim(-1, 1)
-        with torch.autocast(logits.device.type, enabled=False):  # einsum would run in bf16
+        with float32_region(logits.device):  # einsum would run in bf16
             return torch.einsum("nqhw,qc->nchw", self.probs(logits, T),
                                 self.centers.to(logits.device))
 

@@ -169,15 +169,20 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
     Trains ``UNet(1, 2, base, depth)`` on every image of ``data`` (a folder, or "sample" /
     "cifar10"), resized to ``size`` x ``size`` (shorter side, centre crop), with
     :func:`colorlab.recipes.train_colorizer`: the same loop and checkpoints as notebook 04.
-    A ``test/`` subfolder (or every 10th file) is held out for validation. Checkpoints go to
-    ``out`` (``best.pt``, ``last.pt``); prints the held-out figures against the gray baseline.
+    Honest evaluation: a seeded tenth of the training images (at most 5,000) is the validation
+    split that picks ``best.pt``; the test split (a ``test/`` subfolder, or every 10th file) is
+    scored once, with ``best.pt``, against the gray baseline. Checkpoints go to ``out``
+    (``best.pt``, ``last.pt``).
     Returns 0, or 1 with a message on stderr if the data cannot be used.
     Streamed from the files (``stream``, torchrun, or over ``memory_gb``): colorlab.stream.
     """
     from .data import load_dataset
+    from .distributed import start_distributed
     from .metrics import evaluate
+    from .notebook import split_validation
     from .recipes import train_colorizer
-    from .stream import choose_stream, start_distributed, train_streaming
+    from .stream import choose_stream, train_streaming
+    from .train import load_checkpoint
 
     if size % 2**depth:
         _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
@@ -195,15 +200,20 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
             if rank:
                 return 0  # rank 0 reports
         else:
-            train = load_dataset(data, "train", size)
+            full = load_dataset(data, "train", size)
+            n_val = max(1, min(5_000, len(full) // 10))
+            train, val = split_validation(full, None, n_val, seed=0, what=str(data))
             test = load_dataset(data, "test", size)
-            print(f"train: {train.source}\ntest: {test.source}\ndevice: {device}")
-            model, history = train_colorizer(train, val_images=test, device=device, **kw)
+            print(f"{train.source}\n{val.source} (chooses best.pt)\ntest: {test.source} (scored "
+                  f"once, at the end)\ndevice: {device}")
+            model, history = train_colorizer(train, val_images=val, device=device, **kw)
     except (FileNotFoundError, ValueError, OSError) as err:
         _error(f"cannot train on {data}: {err}")
         return 1
+    best = load_checkpoint(Path(out) / "best.pt", model)
     result = evaluate(model, test, device=device, batch_size=max(1, 2**22 // size**2))
-    print(result.table(f"UNet base {base}, depth {depth}"))
+    print(result.table(f"UNet base {base}, depth {depth}: best.pt (epoch {best['epoch']}, "
+                       "chosen on validation) on the test images"))
     print(f"{sum(history['seconds']):.0f} s of training; checkpoints in {out}/ (best.pt, "
           f"last.pt). Colorize: python -m colorlab colorize PHOTO --checkpoint {out}/best.pt "
           "-o colorized/")

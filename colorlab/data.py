@@ -107,12 +107,15 @@ class ImageSet:
     labels: (N,) int64 tensor of indices into ``classes``, or None (unlabelled).
     classes: class names (``[]`` when unlabelled).
     source: what the data is, where from, how many (notebooks print it).
+    groups: (N,) int64 tensor or None: images cut from the same photo share a number, so a
+        validation split keeps each photo on one side (the sample set's patches overlap).
     """
 
     images: torch.Tensor
     labels: torch.Tensor | None = None
     classes: list[str] = field(default_factory=list)
     source: str = ""
+    groups: torch.Tensor | None = None
 
     def __post_init__(self):
         x = self.images
@@ -141,9 +144,13 @@ class ImageSet:
         if n >= len(self):
             return self
         idx = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))[:n]
+        return self.subset(idx, f"{self.source} (subset: {n:,} of {len(self):,})")
+
+    def subset(self, idx: torch.Tensor, source: str) -> ImageSet:
+        """The images at the indices ``idx``, with their labels and groups, named ``source``."""
         labels = None if self.labels is None else self.labels[idx]
-        return ImageSet(self.images[idx], labels, self.classes,
-                        f"{self.source} (subset: {n:,} of {len(self):,})")
+        groups = None if self.groups is None else self.groups[idx]
+        return ImageSet(self.images[idx], labels, self.classes, source, groups)
 
     def float(self) -> torch.Tensor:
         """The images as (N, 3, H, W) float32 in [0, 1]."""
@@ -548,13 +555,15 @@ def sample(split: str = "train", size: int = 32) -> ImageSet:
 
     Patches of size x size cut from the photographs scikit-image ships (:data:`SAMPLE_PHOTOS`)
     at three scales, in a fixed shuffled order. Split by photo: the test photos
-    (:data:`SAMPLE_TEST_PHOTOS`) are never seen in training. Labels index the photo names.
+    (:data:`SAMPLE_TEST_PHOTOS`) are never seen in training. Labels index the photo names;
+    so do the ``groups``, which keep a validation split of the patches by photo.
     """
     images, labels = _sample_patches(split, size)
     names = _sample_names(split)
-    return ImageSet(torch.from_numpy(images.copy()), torch.from_numpy(labels.copy()),
-                    list(SAMPLE_PHOTOS), f"sample {split}: {len(images):,} patches {size}x{size} "
-                    f"from {len(names)} scikit-image photos ({', '.join(names)})")
+    labels = torch.from_numpy(labels.copy())
+    return ImageSet(torch.from_numpy(images.copy()), labels, list(SAMPLE_PHOTOS),
+                    f"sample {split}: {len(images):,} patches {size}x{size} from {len(names)} "
+                    f"scikit-image photos ({', '.join(names)})", groups=labels)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,7 +576,8 @@ _CIFAR_UNAVAILABLE: dict[Path, str] = {}  # auto mode asks the network once per 
 def load_dataset(name="auto", split: str = "train", size: int = 32) -> ImageSet:
     """``"sample"``, ``"cifar10"``, ``"imagenette"`` (photos, :mod:`colorlab.imagenette`), a
     folder of images (str or Path), or ``"auto"``: CIFAR-10 if it is in :func:`data_dir` or can
-    be downloaded, else ``sample`` (saying so)."""
+    be downloaded, with every file of both splits intact, else ``sample`` (saying so), for both
+    splits: the two never mix."""
     key = name.lower() if isinstance(name, str) else None
     if key not in DATASETS:
         if Path(name).expanduser().is_dir():
@@ -584,7 +594,10 @@ def load_dataset(name="auto", split: str = "train", size: int = 32) -> ImageSet:
     root = data_dir()
     if root not in _CIFAR_UNAVAILABLE:
         try:
-            return _resized(cifar10(split=split), size)
+            images = _resized(cifar10(split=split), size)
+            # both splits or neither: never CIFAR-10 train beside sample test
+            _verify_cifar_files(root / CIFAR10_DIR, CIFAR10_FILES, root / CIFAR10_FILE)
+            return images
         except (DownloadError, FileNotFoundError, UnsafeArchiveError) as e:
             _CIFAR_UNAVAILABLE[root] = getattr(e, "reason", str(e))
     print(f"Note: CIFAR-10 is not available ({_CIFAR_UNAVAILABLE[root]}); "
@@ -605,11 +618,14 @@ class Batches:
     randomness comes from ``seed`` (its own ``generator``) or else torch's global CPU generator.
     Batches that would yield nothing (zero samples, or ``drop_last`` with fewer samples than
     ``batch_size``) raise ValueError naming the sizes, rather than loop over nothing.
+    Several processes (DDP): ``rank`` and ``world`` give process ``rank`` its share, every
+    ``world``-th sample of the same shuffled order (the same ``seed`` in every process), N //
+    world samples each, so that every process takes the same number of steps.
     """
 
     def __init__(self, *tensors: torch.Tensor, batch_size: int, shuffle: bool = True,
                  flip: bool = True, device=None, drop_last: bool = False,
-                 seed: int | None = None):
+                 seed: int | None = None, rank: int = 0, world: int = 1):
         if not tensors or any(len(t) != len(tensors[0]) for t in tensors):
             raise ValueError("Batches needs one or more tensors, all of the same length, got "
                              f"lengths {[len(t) for t in tensors]}.")
@@ -630,18 +646,25 @@ class Batches:
         self.batch_size, self.shuffle, self.flip = batch_size, shuffle, flip
         self.drop_last = drop_last
         self.generator = None if seed is None else torch.Generator().manual_seed(seed)
+        if world > 1 and seed is None:
+            raise ValueError(f"Batches with world={world} needs a seed, the same in every process, "
+                             "so that they all shuffle alike and each takes a different share.")
+        self.rank, self.world = rank, world
 
     def __len__(self) -> int:
-        n = len(self.tensors[0])
+        n = len(self.tensors[0]) // self.world
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
         n, bs, device = len(self.tensors[0]), self.batch_size, self.tensors[0].device
-        order = torch.randperm(n, generator=self.generator).to(device) if self.shuffle else None
-        flips = (torch.rand(n, generator=self.generator) < 0.5).to(device) if self.flip else None
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else torch.arange(n)
+        flips = torch.rand(n, generator=self.generator) < 0.5 if self.flip else None
+        mine = torch.arange(self.rank, n // self.world * self.world, self.world)  # this share
+        order = order[mine].to(device)
+        flips = flips[mine].to(device) if flips is not None else None
         for i in range(len(self)):
             part = slice(i * bs, (i + 1) * bs)
-            idx = order[part] if order is not None else part
+            idx = order[part]
             batch = [t[idx] for t in self.tensors]
             if flips is not None:
                 mask = flips[part]

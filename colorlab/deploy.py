@@ -292,10 +292,7 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
     """A conv_block whose middle width (conv1's outputs = BN1 = conv2's inputs) keeps only the
     channels ``keep``; its input and output channels are unchanged."""
     conv1, bn1, relu1, conv2, bn2, relu2 = block
-    new = conv_block(conv1.in_channels, conv2.out_channels)
-    new[0] = nn.Conv2d(conv1.in_channels, len(keep), 3, padding=1, bias=False)
-    new[1] = nn.BatchNorm2d(len(keep))
-    new[3] = nn.Conv2d(len(keep), conv2.out_channels, 3, padding=1, bias=False)
+    new = conv_block(conv1.in_channels, conv2.out_channels, len(keep))
     with torch.no_grad():
         new[0].weight.copy_(conv1.weight[keep])
         for name in ("weight", "bias", "running_mean", "running_var"):
@@ -319,7 +316,9 @@ def prune_channels(model: UNet, amount: float) -> UNet:
             blocks[i] = _slim_block(block, channels_to_keep(block[0].weight, amount))
     slim.bottleneck = _slim_block(slim.bottleneck,
                                   channels_to_keep(slim.bottleneck[0].weight, amount))
-    slim.config = {**model.config, "pruned_channels": amount}  # not rebuildable by from_config
+    blocks = [*slim.encoders, slim.bottleneck, *slim.decoders]  # from_config rebuilds these widths
+    slim.config = {**model.config, "pruned_channels": amount,
+                   "middle_widths": [block[0].out_channels for block in blocks]}
     return slim
 
 

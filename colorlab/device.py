@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import random
+import re
 
 import numpy as np
 import torch
@@ -56,35 +59,107 @@ _OFF, _ON = ("0", "off", "false", "no", "fp32", "float32"), ("1", "on", "true", 
 def cpu_has_bf16() -> bool:
     """True when this CPU computes bfloat16 in hardware (AVX512-BF16 or AMX tiles) and torch's
     oneDNN kernels can use it, as torch itself reports. False where torch lacks the probes
-    (they exist from torch 2.3): then the CPU trains in float32, which is always correct."""
+    (they exist from torch 2.3): then the CPU trains in float32, which is always correct.
+    Having bf16 is not the same as gaining from it: see :func:`cpu_precision`."""
     if not torch.backends.mkldnn.is_available():
         return False
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
     return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
 
+def cpu_has_amx() -> bool:
+    """True when this CPU has AMX tiles (Intel Xeon since Sapphire Rapids), as torch reports it
+    or, for an older torch, as /proc/cpuinfo lists it (``amx_tile``)."""
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)
+    if probe is not None:
+        return bool(probe())
+    try:
+        with open("/proc/cpuinfo") as f:
+            return "amx_tile" in f.read().split()
+    except OSError:  # macOS, Windows: no such file
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_precision() -> tuple[torch.dtype | None, str]:
+    """``(dtype, why)`` for training on this CPU: bf16 only where it pays off, else float32.
+
+    Measured with the course's default training: bf16 ran 2.13x float32 on an Intel Xeon with
+    AMX (benchmarks/results/train_speed-cpu.md), but only 1.11x on an AMD EPYC with AVX512-BF16
+    and no AMX (344 vs 310 images/s), too little for its coarser numbers. So: AMX -> bf16,
+    anything else -> float32.
+    """
+    if not torch.backends.mkldnn.is_available():
+        return None, "float32: this torch has no oneDNN CPU kernels"
+    if cpu_has_amx():
+        return torch.bfloat16, "bf16: this CPU has AMX tiles (bf16 trained 2.13x float32 on one)"
+    if cpu_has_bf16():
+        return None, ("float32: this CPU has AVX512-BF16 but no AMX; bf16 trained only 1.11x "
+                      "float32 on such a CPU, not worth its coarser numbers")
+    return None, "float32: this CPU has no bf16 in hardware"
+
+
+def cuda_precision(device) -> torch.dtype:
+    """bf16 on GPUs of compute capability 8.0 or more (A100, RTX 30xx, H100, ...), else fp16
+    (T4, V100: ``torch.cuda.is_bf16_supported()`` says True there, but bf16 is emulated and
+    cuDNN has no bf16 convolutions below 8.0). fp16 needs a GradScaler: ``fit`` makes one."""
+    return torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) else torch.float16
+
+
+@functools.cache
+def _say(line: str) -> None:
+    print(line)  # once per process: the cache remembers it was said
+
+
 def autocast_dtype(device, amp: bool | None = None) -> torch.dtype | None:
-    """The dtype ``colorlab.train.fit`` autocasts to on ``device``; ``None`` means float32.
+    """The one precision policy: the dtype every autocast in colorlab uses on ``device``
+    (``fit``, ``evaluate``, benchmarks, notebook timing cells); ``None`` means float32.
 
     ``amp=None`` (auto): the environment variable ``COLORLAB_AMP`` when set (``0``/``off``/
-    ``fp32``, ``1``/``bf16``, ``fp16``), else bf16 on CUDA (fp16 on GPUs without bf16, e.g. a T4),
-    bf16 on a CPU with bf16 in hardware (:func:`cpu_has_bf16`: about 1.7x faster for the course's
-    UNet, see benchmarks/results/train_speed-cpu.md), float32 elsewhere (MPS, older CPUs).
-    ``amp=True`` forces mixed precision (bf16 on any CPU), ``amp=False`` float32.
+    ``fp32``; ``1``/``on``: mixed precision in the device's dtype; ``bf16``; ``fp16``), else
+    CUDA: :func:`cuda_precision` (bf16 from compute capability 8.0, fp16 below); CPU:
+    :func:`cpu_precision` (bf16 with AMX only; the choice and its reason are printed once);
+    Apple MPS and anything else: float32. ``amp=True`` forces mixed precision (the GPU's dtype;
+    bf16 on any CPU), ``amp=False`` float32.
     """
     device = torch.device(device)
     env = os.environ.get("COLORLAB_AMP", "").strip().lower()
     if amp is None and env:
-        if env == "fp16":
-            return torch.float16
+        if env in ("fp16", "bf16"):
+            return torch.float16 if env == "fp16" else torch.bfloat16
         amp = env not in _OFF
+    if amp is None and device.type == "cpu":
+        dtype, why = cpu_precision()
+        _say(f"CPU precision: {why}")
+        return dtype
     if amp is None:
-        amp = device.type == "cuda" or (device.type == "cpu" and cpu_has_bf16())
-    if not amp:
+        amp = device.type == "cuda"
+    if not amp or device.type not in ("cuda", "cpu"):
         return None
-    if device.type == "cuda" and not torch.cuda.is_bf16_supported():
-        return torch.float16  # needs a GradScaler: fit makes one
-    return torch.bfloat16
+    return cuda_precision(device) if device.type == "cuda" else torch.bfloat16
+
+
+def _torch_before(major: int, minor: int) -> bool:
+    return tuple(int(n) for n in re.findall(r"\d+", torch.__version__)[:2]) < (major, minor)
+
+
+def autocast(device, dtype: torch.dtype | None):
+    """The region in which to run a forward pass in ``dtype`` (from :func:`autocast_dtype`) on
+    ``device``: ``torch.autocast``, or for ``None`` (float32) a null context, which works on
+    every device and every torch."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=dtype)
+
+
+def float32_region(device):
+    """A region with autocast switched off (color math and metrics in float32, even inside a
+    bf16 forward pass). A null context on Apple GPUs with torch < 2.5, where autocast does not
+    exist (``torch.autocast("mps", enabled=False)`` raises there) and so is off anyway."""
+    device_type = torch.device(device).type
+    if device_type == "mps" and _torch_before(2, 5):
+        return contextlib.nullcontext()
+    return torch.autocast(device_type, enabled=False)
 
 
 def default_channels_last(device, channels_last: bool | None = None) -> bool:

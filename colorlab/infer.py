@@ -54,8 +54,9 @@ def to_rgb_tensor(image) -> torch.Tensor:
     CMYK, with its EXIF orientation applied, as :func:`colorlab.data.read_image`); a numpy
     array (H, W), (H, W, 2) (gray + alpha), (H, W, 3) or (H, W, 4) (RGBA): uint8 in [0, 255],
     uint16 in [0, 65535] or float in [0, 1]; or a tensor (H, W), (C, H, W) with C = 1, 2, 3 or
-    4, uint8 or float in [0, 1]. Alpha is always composited on white, as for a PIL image, so an
-    RGBA array and the same RGBA image give the same L.
+    4, uint8 or float in [0, 1] (other integer dtypes and NaN raise). Alpha is always
+    composited on white, as for a PIL image, so an RGBA array and the same RGBA image give the
+    same L.
     """
     if isinstance(image, (str, Path)):
         with Image.open(image) as img:
@@ -75,7 +76,18 @@ def to_rgb_tensor(image) -> torch.Tensor:
     if not isinstance(image, torch.Tensor):
         raise TypeError(f"Cannot colorize a {type(image).__name__}: pass a path, a PIL image, a "
                         "numpy array or a tensor.")
-    x = image.float() / 255 if image.dtype == torch.uint8 else image.float()
+    if image.dtype == torch.uint8:
+        x = image.float() / 255
+    elif image.is_floating_point():
+        x = image.float()
+    else:
+        raise TypeError(f"Cannot colorize a tensor of dtype {image.dtype}: only uint8 (0 to 255) "
+                        "and float (0 to 1) have a known scale. If it holds 0..255 values, pass "
+                        "image.to(torch.uint8); else divide it by its maximum value.")
+    if torch.isnan(x).any():
+        raise ValueError(f"Cannot colorize an image with NaN values ({int(torch.isnan(x).sum())} "
+                         f"of {x.numel()}): a pixel must have a value. Look for a 0/0 where the "
+                         "image was made, or replace them, e.g. torch.nan_to_num(image).")
     if x.dim() == 2:
         x = x[None]
     if x.dim() != 3 or x.shape[0] not in (1, 2, 3, 4):

@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from .color import denormalize_lab, lab_to_rgb
+from .device import float32_region
 from .metrics import ssim
 
 LOSSES = ("l1", "mse", "l1_ssim")
@@ -52,7 +53,7 @@ def l1_ssim(weight: float = 0.5):
                 "(pred_ab, ab): train on batches that yield (L, ab, L), as "
                 "colorlab.recipes.train_colorizer does (Batches(L, ab, L, ...), val=(L, ab, L)), "
                 "or call it as loss(pred_ab, ab, L).")
-        with torch.autocast(pred_ab.device.type, enabled=False):  # color math in float32
+        with float32_region(pred_ab.device):  # color math in float32
             pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
             true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
             return l1(pred_ab, ab) + weight * (1 - ssim(pred, true).mean())
@@ -92,7 +93,7 @@ def l1_ssim_perceptual(net, weight: float = 0.05, ssim_weight: float = 0.1, l1_w
             raise TypeError(
                 f"{loss.__name__} needs the true L to rebuild RGB for its features, and got only "
                 "(pred_ab, ab): train on batches (L, ab, L), or call it as loss(pred_ab, ab, L).")
-        with torch.autocast(pred_ab.device.type, enabled=False):  # color math in float32
+        with float32_region(pred_ab.device):  # color math in float32
             pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
             true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
             pixel = l1_weight * l1(pred_ab, ab) + ssim_weight * (1 - ssim(pred, true).mean())

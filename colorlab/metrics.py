@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .color import AB_SCALE, images_to_lab, lab_to_rgb, normalize_lab, rgb_to_lab
+from .device import autocast, autocast_dtype, float32_region
 
 METRICS = ("psnr", "ssim", "delta_e", "colorfulness")  # what evaluate reports, in this order
 
@@ -62,7 +63,7 @@ def ssim(pred: torch.Tensor, target: torch.Tensor, data_range: float = 1.0,
         raise ValueError(f"ssim needs images (..., C, H, W) with H and W at least {win_size} "
                          f"(the window), got {tuple(pred.shape)}.")
     dtype = torch.float64 if torch.float64 in (pred.dtype, target.dtype) else torch.float32
-    with torch.autocast(pred.device.type, enabled=False):
+    with float32_region(pred.device):
         batch_shape, (C, H, W) = pred.shape[:-3], pred.shape[-3:]
         x = pred.to(dtype).reshape(-1, 1, H, W)
         y = target.to(dtype).reshape(-1, 1, H, W)
@@ -215,7 +216,8 @@ def evaluate(model: nn.Module | Callable[[torch.Tensor], torch.Tensor], images, 
     images: an ImageSet or uint8 images (N, 3, H, W) in [0, 255], with H and W what the model
         accepts (multiples of 2**depth for a UNet).
     device: where to compute; default the model's device (the CPU for a plain function).
-    amp: bf16 autocast for the model's forward pass; default on for CUDA.
+    amp: mixed precision for the model's forward pass, as :func:`colorlab.device.autocast_dtype`
+        decides (the one policy: ``None`` auto, ``COLORLAB_AMP`` overrides; True; False).
 
     The colorized image is ``lab_to_rgb(true L, predicted ab)`` (float, clipped to the sRGB
     gamut); PSNR and SSIM compare it with the true RGB image in [0, 1], Delta E compares the Lab
@@ -229,7 +231,7 @@ def evaluate(model: nn.Module | Callable[[torch.Tensor], torch.Tensor], images, 
                         f"{tuple(getattr(images, 'shape', ()))}.")
     params = next(model.parameters(), None) if isinstance(model, nn.Module) else None
     device = torch.device(device or (params.device if params is not None else "cpu"))
-    amp = device.type == "cuda" if amp is None else amp
+    amp_dtype = autocast_dtype(device, amp)
     was_training = model.training if isinstance(model, nn.Module) else None
     if was_training is not None:
         model.eval()
@@ -240,7 +242,7 @@ def evaluate(model: nn.Module | Callable[[torch.Tensor], torch.Tensor], images, 
                 chunk = chunk.to(device)
                 true_rgb = chunk.float() / 255
                 L, _ = normalize_lab(images_to_lab(chunk))
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                with autocast(device, amp_dtype):
                     ab = model(L)
                 if tuple(ab.shape) != (len(L), 2, *L.shape[-2:]):
                     raise ValueError(f"The colorizer returned shape {tuple(ab.shape)} for L of "

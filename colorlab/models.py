@@ -33,7 +33,24 @@ def from_config(config: dict) -> nn.Module:
             f"Cannot rebuild a model of class {name!r}: colorlab.models knows "
             f"{', '.join(classes)}. Was this checkpoint written by colorlab?"
         )
-    return classes[name](**config.get("kwargs", {}))
+    model = classes[name](**config.get("kwargs", {}))
+    if config.get("middle_widths"):  # a UNet pruned by colorlab.deploy.prune_channels
+        narrow_blocks(model, config["middle_widths"])
+    return model
+
+
+def narrow_blocks(unet: nn.Module, widths: list[int]) -> None:
+    """Rebuild, in place, each conv_block of ``unet`` (encoders, bottleneck, decoders, in that
+    order) with the middle width in ``widths``: the shapes a pruned UNet was saved with."""
+    blocks = [*unet.encoders, unet.bottleneck, *unet.decoders]
+    if len(widths) != len(blocks):
+        raise ValueError(f"{len(widths)} middle widths for a UNet with {len(blocks)} conv_blocks: "
+                         "this configuration belongs to a UNet of another depth.")
+    new = [conv_block(b[0].in_channels, b[3].out_channels, w) for b, w in zip(blocks, widths)]
+    depth = len(unet.encoders)
+    unet.encoders = nn.ModuleList(new[:depth])
+    unet.bottleneck = new[depth]
+    unet.decoders = nn.ModuleList(new[depth + 1 :])
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -113,11 +130,14 @@ class RGBAutoencoder(_Configured):
 # ---------------------------------------------------------------------------------------------
 # 04, 05: the UNet
 # ---------------------------------------------------------------------------------------------
-def conv_block(cin: int, cout: int) -> nn.Sequential:
-    """Two 3x3 convolutions, each followed by BatchNorm and ReLU; H and W unchanged."""
+def conv_block(cin: int, cout: int, mid: int | None = None) -> nn.Sequential:
+    """Two 3x3 convolutions, each followed by BatchNorm and ReLU; H and W unchanged.
+    (N, cin, H, W) -> (N, mid, H, W) -> (N, cout, H, W); ``mid`` is ``cout`` unless a pruned
+    model (:func:`colorlab.deploy.prune_channels`) kept fewer middle channels."""
+    mid = mid or cout
     return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
-        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
+        nn.Conv2d(cin, mid, 3, padding=1, bias=False), nn.BatchNorm2d(mid), nn.ReLU(True),
+        nn.Conv2d(mid, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
     )
 
 

@@ -82,24 +82,42 @@ def load_splits(name: str, size: int = 32) -> tuple[ImageSet, ImageSet, str | No
 def split_validation(train: ImageSet, n_train: int | None, n_val: int, seed: int,
                      what: str = "the training data") -> tuple[ImageSet, ImageSet]:
     """Carve ``n_val`` validation images out of ``train`` (a seeded random choice), and keep
-    ``n_train`` of the rest (``None``: all of the rest). Raises a ValueError that names the
-    numbers when ``train`` is too small: it must hold at least ``2 * n_val`` images."""
+    ``n_train`` of the rest (``None``: all of the rest). Images that share a group (patches of
+    one photo, ``train.groups``) all go to one side: whole photos, chosen by ``seed``, are held
+    out. Raises a ValueError that names the numbers when ``train`` is too small: it must hold at
+    least ``2 * n_val`` images (and, by photo, leave one photo for training)."""
     if len(train) < 2 * n_val:
         raise ValueError(
             f"{what} has {len(train):,} training images, too few to hold out {n_val:,} for "
             f"validation: this split needs at least {2 * n_val:,}. Add images, or ask for a "
             "smaller validation set (the VAL_IMAGES knob)."
         )
-    order = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))
-    val_idx = order[:n_val]
-    rest = order[n_val:] if n_train is None else order[n_val : n_val + n_train]
+    generator = torch.Generator().manual_seed(seed)
+    if train.groups is None:
+        order = torch.randperm(len(train), generator=generator)
+        val_idx, rest = order[:n_val], order[n_val:]
+    else:  # patches of one photo overlap: a photo is either all validation or all training
+        photos = train.groups.unique()
+        photos = photos[torch.randperm(len(photos), generator=generator)]
+        held = torch.zeros(len(train), dtype=torch.bool)
+        for photo in photos[:-1]:  # the last photo always stays for training
+            if held.sum() >= n_val:
+                break
+            held |= train.groups == photo
+        if held.sum() < n_val:
+            raise ValueError(
+                f"{what}: {n_val:,} validation images held out by whole photos would leave no "
+                f"photo for training ({len(photos)} photos, {len(train):,} images). Ask for a "
+                "smaller validation set (the VAL_IMAGES knob), or use more photos.")
 
-    def subset(idx, role):
-        labels = None if train.labels is None else train.labels[idx]
-        return ImageSet(train.images[idx], labels, train.classes,
-                        f"{role}: {len(idx):,} of {train.source}")
+        def shuffled(mask):
+            idx = mask.nonzero().flatten()
+            return idx[torch.randperm(len(idx), generator=generator)]
 
-    return subset(rest, "train"), subset(val_idx, "validation")
+        val_idx, rest = shuffled(held)[:n_val], shuffled(~held)
+    rest = rest if n_train is None else rest[:n_train]
+    return (train.subset(rest, f"train: {len(rest):,} of {train.source}"),
+            train.subset(val_idx, f"validation: {len(val_idx):,} of {train.source}"))
 
 
 @dataclass

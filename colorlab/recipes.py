@@ -45,7 +45,7 @@ def train_colorizer(train_images, *, epochs: int, base: int = 64, depth: int = 3
     train_images, val_images: ImageSets or uint8 (N, 3, H, W), H and W multiples of 2**depth.
     The whole set moves to ``device`` once as Lab; :class:`colorlab.data.Batches` shuffles and
     flips there; :func:`colorlab.train.fit` trains (AdamW, one-cycle, bf16 autocast and
-    channels_last where the device runs them fast: CUDA, and CPUs with bf16 hardware) and
+    channels_last where the device runs them fast: CUDA, and CPUs with AMX) and
     writes ``last.pt``/``best.pt`` into ``checkpoint_dir``.
     ``loss``: ``"l1"`` (default), ``"mse"`` or ``"l1_ssim"`` (with ``ssim_weight``), see
     :mod:`colorlab.losses`; batches always yield ``(L, ab, L)`` and ``val`` is ``(L, ab, L)``, so

@@ -12,7 +12,7 @@ stay in their files and are decoded as they are needed:
   DistributedSampler) that yields ``(L, ab, L)`` on the device, the Lab conversion done there.
 - :func:`stream_folder`: the streaming counterpart of ``load_dataset(folder, split, size)``.
 - :func:`choose_stream`: stream or not, by the memory the decoded set would take.
-- :func:`start_distributed`: the process group when torchrun started this process.
+- :func:`colorlab.distributed.start_distributed`: the process group torchrun set up.
 - :func:`train_streaming`: the UNet recipe of ``colorlab train`` on a streamed folder.
 """
 
@@ -30,12 +30,17 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from .color import images_to_lab, normalize_lab
 from .data import READ_ERRORS, ImageSet, folder_files, no_images_error, read_image
 from .device import seed_everything
+from .distributed import start_distributed
 from .losses import make_loss
 from .models import UNet
 from .recipes import lab_tensors
 from .train import fit
 
-VAL_IMAGES = 500  # held-out images decoded into memory for validation when streaming
+# re-exported for code written before the move; import from colorlab.distributed.
+start_distributed = start_distributed
+
+VAL_IMAGES = 500  # training images held out, decoded into memory, to validate when streaming
+TEST_IMAGES = 2_000  # at most this many test images (a seeded choice) are scored at the end
 BYTES_PER_PIXEL = 3 + 12  # in memory: the uint8 set (host) + L and ab as float32 (device)
 
 
@@ -161,28 +166,6 @@ def choose_stream(data, size: int, stream: bool, budget_gb: float, world: int = 
     return n * size * size * BYTES_PER_PIXEL > budget_gb * 1e9
 
 
-def start_distributed(device=None) -> tuple[int, int, torch.device]:
-    """``(rank, world_size, device)`` for this process. Under torchrun (``WORLD_SIZE`` > 1) it
-    joins the process group (NCCL on CUDA, gloo on the CPU) and takes GPU ``LOCAL_RANK``; else
-    ``(0, 1, device)``. More processes on this machine than GPUs (or CPU cores) is an error."""
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world == 1:
-        return 0, 1, device
-    local, here = int(os.environ["LOCAL_RANK"]), int(os.environ.get("LOCAL_WORLD_SIZE", world))
-    have = torch.cuda.device_count() if device.type == "cuda" else os.cpu_count() or 1
-    what = "CUDA devices" if device.type == "cuda" else "CPU cores"
-    if here > have:
-        raise ValueError(f"torchrun started {here} processes on this machine but it has {have} "
-                           f"{what}: DDP runs one process per device. Use "
-                           f"--nproc_per_node={have} (or fewer).")
-    if device.type == "cuda":
-        device = torch.device("cuda", local)
-        torch.cuda.set_device(device)
-    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
-    return dist.get_rank(), world, device
-
-
 # ---------------------------------------------------------------------------------------------
 # the recipe
 # ---------------------------------------------------------------------------------------------
@@ -210,24 +193,38 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
                     lr: float = 2e-3, loss: str = "l1", seed: int = 0, config=None, **fit_kwargs):
     """Train ``UNet(1, 2, base, depth)`` on the folder ``data`` streamed from its files.
 
-    The training split is read as :func:`colorlab.data.folder_files` lays it out; validation is
-    :data:`VAL_IMAGES` held-out images (a seeded random choice), decoded once into memory.
-    ``batch_size`` is the global batch: each of the ``world`` processes takes
-    ``batch_size // world``. Extra keyword arguments go to :func:`colorlab.train.fit`
-    (``checkpoint_dir``, ``resume``, ``stop_after``, ``progress`` ...).
-    Returns ``(model, history, val)``, val the held-out ImageSet.
+    The splits are read as :func:`colorlab.data.folder_files` lays them out. Validation (what
+    ``best.pt`` is chosen on) is a seeded tenth of the TRAINING files, at most
+    :data:`VAL_IMAGES`, taken out of training and decoded once into memory; the test split is
+    not looked at during training. ``batch_size`` is the global batch: each of the ``world``
+    processes takes ``batch_size // world``. Extra keyword arguments go to
+    :func:`colorlab.train.fit` (``checkpoint_dir``, ``resume``, ``stop_after``, ``progress`` ...).
+    Returns ``(model, history, test)``: test an ImageSet of at most :data:`TEST_IMAGES` test
+    images (a seeded choice) for the caller to score once; None on ranks other than 0.
     """
     if batch_size % world:
         raise ValueError(f"--batch-size {batch_size} is the global batch and must split evenly "
                          f"over the {world} processes; use a multiple of {world}.")
-    batches = stream_folder(data, "train", size, batch_size // world, workers=workers,
+    folder, files, _, _, holdout = folder_files(data, "train")
+    if not files:
+        raise no_images_error(folder, files, holdout)
+    if len(files) < 2:
+        raise ValueError(f"{folder} has 1 training image: too few to hold one out for validation "
+                         "and train on the rest. Add images.")
+    _probe(files)
+    held = set(random.Random(seed).sample(files, max(1, min(VAL_IMAGES, len(files) // 10))))
+    train_files = [f for f in files if f not in held]
+    batches = StreamBatches(train_files, size, batch_size // world, workers=workers,
                             device=device, seed=seed, rank=rank, world=world)
-    folder, test_files = folder_files(data, "test")[:2]
-    test_files = random.Random(seed).sample(test_files, min(VAL_IMAGES, len(test_files)))
+    val = ImageSet(read_files(sorted(held), size, workers), source=f"validation: {len(held)} "
+                   f"of the training images of folder {folder}, {size}x{size}")
+    _, test_files = folder_files(data, "test")[:2]
+    test_files = random.Random(seed).sample(test_files, min(TEST_IMAGES, len(test_files)))
     if not test_files:
         raise no_images_error(folder, test_files, "test")
-    val = ImageSet(read_files(sorted(test_files), size, workers), source=f"folder {folder}: "
-                   f"{len(test_files)} held-out images {size}x{size}")
+    if rank == 0:
+        print(f"train: {len(train_files)} files of folder {folder}, streamed\n{val.source} "
+              f"(chooses best.pt)\ntest: {len(test_files)} test images (scored once, at the end)")
     seed_everything(seed)
     model = UNet(in_ch=1, out_ch=2, base=base, depth=depth)
     vL, vab = lab_tensors(val, device)
@@ -237,4 +234,8 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
                   val=(vL, vab, vL), device=device, config=config, **fit_kwargs)
     if world > 1:
         dist.destroy_process_group()
-    return model, history, val
+    if rank:
+        return model, history, None  # rank 0 scores the test images
+    test = ImageSet(read_files(sorted(test_files), size, workers),
+                    source=f"folder {folder}: {len(test_files)} test images {size}x{size}")
+    return model, history, test

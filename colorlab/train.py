@@ -2,7 +2,7 @@
 
 ``fit`` is plain PyTorch: AdamW, a learning rate that is a pure function of the step (one-cycle
 by default), optional gradient accumulation, mixed precision and channels_last where the
-hardware runs them fast (CUDA; CPUs with bf16), a progress bar, checkpoints you can resume
+hardware runs them fast (CUDA; CPUs with AMX), a progress bar, checkpoints you can resume
 from. ``train_step`` is one step of it, shared with benchmarks/train_speed.py. No callbacks, no
 framework: read it top to bottom.
 """
@@ -21,7 +21,8 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from .device import autocast_dtype, default_channels_last  # noqa: F401  (part of this API)
+from . import distributed
+from .device import autocast, autocast_dtype, default_channels_last  # noqa: F401  (this API)
 from .progress import tqdm
 
 PREFIXES = ("_orig_mod.", "module.")  # what torch.compile and DataParallel/DDP add to keys
@@ -95,8 +96,9 @@ def _set_rng_state(state: dict, batches) -> None:
     kind, keys, *rest = state["numpy"]
     np.random.set_state((kind, keys.cpu().numpy(), *rest))
     torch.set_rng_state(cpu(state["torch"]))
-    if state["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all([cpu(t) for t in state["cuda"]])
+    if state["cuda"] and torch.cuda.is_available():  # saved with more GPUs? those that are here
+        for i, t in enumerate(state["cuda"][: torch.cuda.device_count()]):
+            torch.cuda.set_rng_state(cpu(t), i)
     gen = getattr(batches, "generator", None)
     if "batches" in state and isinstance(gen, torch.Generator):
         gen.set_state(cpu(state["batches"]))
@@ -271,7 +273,7 @@ def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_las
     x, *targets = batch
     if channels_last and x.dim() == 4:
         x = x.contiguous(memory_format=torch.channels_last)
-    with torch.autocast(x.device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+    with autocast(x.device, amp_dtype):
         loss = loss_fn(model(x), *targets)
     (scaler.scale(loss * weight) if scaler else loss * weight).backward()
     if update:
@@ -294,7 +296,7 @@ def _evaluate_loss(model, val, loss_fn, device, amp_dtype, batch_size=1024) -> f
     with torch.no_grad():
         for i in range(0, len(val[0]), batch_size):
             x, *targets = (t[i : i + batch_size].to(device) for t in val)
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
+            with autocast(device, amp_dtype):
                 loss = loss_fn(model(x), *targets)
             total += loss.float().item() * len(x)
             count += len(x)
@@ -317,6 +319,14 @@ def _check_data(train_batches, val, best, schedule) -> None:
     keys = ["epoch", "train_loss", "seconds", "images_per_s", "lr"] + ["val_loss"] * bool(val)
     if best is not None and not callable(val) and best not in keys:
         raise ValueError(f"best={best!r} is not a figure this run records ({', '.join(keys)}).")
+
+
+def _number(value):
+    """A figure as a plain Python number: a 0-dim tensor or a numpy scalar in the history would
+    make the checkpoint unreadable with ``torch.load(weights_only=True)``. Other values pass."""
+    if isinstance(value, (torch.Tensor, np.ndarray, np.generic)):
+        return value.item()  # a tensor of one number: 0-dim or (1,)
+    return value
 
 
 def _nonfinite(what: str, epoch: int, step: int, steps: int) -> FloatingPointError:
@@ -354,9 +364,10 @@ def fit(
         device (e.g. :class:`colorlab.data.Batches`); the loss is ``loss_fn(model(x), *targets)``.
     val: ``None``, tensors ``(x, *targets)`` (gives ``val_loss``) or a function
         ``model -> dict`` of figures (e.g. ``{"val_loss": ..., "psnr": ...}``).
-    amp: mixed precision; default (``None``) where the hardware runs it fast: bf16 on CUDA (fp16
-        with a GradScaler on GPUs without bf16, such as a T4) and on CPUs with bf16 in hardware,
-        float32 elsewhere; see :func:`colorlab.device.autocast_dtype` (``COLORLAB_AMP`` overrides).
+    amp: mixed precision; default (``None``) where the hardware runs it fast: on CUDA bf16 from
+        compute capability 8.0, fp16 with a GradScaler below (T4, V100); bf16 on CPUs with AMX;
+        float32 elsewhere: the one policy, :func:`colorlab.device.autocast_dtype`
+        (``COLORLAB_AMP`` overrides).
     channels_last: memory format; default on for CUDA and for CPUs with oneDNN
         (:func:`colorlab.device.default_channels_last`; ``COLORLAB_CHANNELS_LAST`` overrides).
     schedule: ``"onecycle"`` (warm up then anneal, peak ``lr``), ``"cosine"`` or ``"constant"``:
@@ -373,13 +384,14 @@ def fit(
     stop_after: train at most this many epochs in this call (a time-limited session), then
         return; the schedule still spans ``epochs``, so ``resume=True`` later finishes the run.
 
-    Several processes (torchrun, see :func:`colorlab.stream.start_distributed`): when a process
-    group is up, the model is wrapped in PyTorch's DistributedDataParallel, which averages the
-    gradients; ``train_batches`` gives each process its share (with ``set_epoch(epoch)``, called
-    before each epoch, as :class:`colorlab.stream.StreamBatches`). On CUDA, BatchNorm becomes
-    SyncBatchNorm (statistics over the global batch, as on one device); on the CPU (gloo) each
-    process keeps its own batch statistics. ``train_loss`` is averaged over all processes; rank
-    0 alone shows progress and writes checkpoints (without the ``module.`` prefix).
+    Several processes (torchrun, see :mod:`colorlab.distributed`): when a process group is up,
+    the model is wrapped in PyTorch's DistributedDataParallel, which averages the gradients;
+    ``train_batches`` gives each process its share (a :class:`colorlab.data.Batches` made with
+    ``rank`` and ``world``, or with ``set_epoch(epoch)``, called before each epoch, as
+    :class:`colorlab.stream.StreamBatches`); a NaN loss in any process stops them all. On CUDA,
+    BatchNorm becomes SyncBatchNorm (statistics over the global batch, as on one device); on
+    the CPU (gloo) each process keeps its own batch statistics. ``train_loss`` is averaged over
+    all processes; rank 0 alone shows progress and writes checkpoints (without ``module.``).
     """
     _check_data(train_batches, val, best, schedule)
     device = torch.device(device or next(model.parameters()).device)
@@ -388,13 +400,8 @@ def fit(
     channels_last = default_channels_last(device, channels_last)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.preserve_format)
 
-    plain, rank, world = model, 0, 1  # plain: the model without the DDP wrapper
-    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
-        rank, world = dist.get_rank(), dist.get_world_size()
-        if device.type == "cuda":
-            plain = model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        model = nn.parallel.DistributedDataParallel(
-            model, device_ids=[device] if device.type == "cuda" else None)
+    rank, world = distributed.world()
+    model, plain = distributed.wrap(model, device, train_batches)  # plain: without DDP's wrapper
     progress = progress and rank == 0
 
     n_batches = len(train_batches)
@@ -444,8 +451,7 @@ def fit(
             loss_sum += loss.float() * len(batch[0])  # stays on the device: no sync per step
             seen += len(batch[0])
             if i % 20 == 0 or i + 1 == n_batches:  # one sync every 20 steps
-                mean = loss_sum.item() / seen
-                if not math.isfinite(mean):
+                if not distributed.all_finite(loss_sum):  # every process stops, or none
                     raise _nonfinite("loss", epoch, i + 1, n_batches)
                 if progress:
                     rate = seen / (time.perf_counter() - t0)
@@ -460,7 +466,7 @@ def fit(
         record = {"epoch": epoch, "train_loss": loss_total / seen, "seconds": seconds,
                   "images_per_s": seen / seconds, "lr": optimizer.param_groups[0]["lr"]}
         if callable(val):
-            record.update(val(plain))
+            record.update({k: _number(v) for k, v in val(plain).items()})
             model.train()
         elif val is not None:
             record["val_loss"] = _evaluate_loss(plain, val, loss_fn, device, amp_dtype)
@@ -472,7 +478,7 @@ def fit(
         if key not in record:
             raise ValueError(f"best={key!r} is not in the records; they have: {', '.join(record)}.")
         improved = record[key] < best_value
-        best_value = min(best_value, record[key])
+        best_value = float(min(best_value, record[key]))
         if ckpt_dir is not None and rank == 0:
             state = dict(optimizer=optimizer.state_dict(), scaler=scaler.state_dict()
                          if scaler else {}, epoch=epoch, step=step, history=history.to_list(),

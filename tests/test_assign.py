@@ -225,7 +225,8 @@ def test_grading_exercise_scores_zero_and_mistakes_get_partial_marks(course, cap
     assert empty["tasks"][0]["message"].startswith("not implemented yet: write double above")
     assert (wrong["score"], scores(wrong)) == (2, {"1": 2, "2": 0, "3": 0})
     messages = {t["id"]: t["message"] for t in wrong["tasks"]}
-    assert messages["2"] == "mean: wrong values for three numbers"  # the tampered check still ran
+    assert messages["2"].splitlines()[0] == "mean: wrong values for three numbers"  # still ran
+    assert "values off for three numbers" in messages["2"]  # the whole message: its detail too
     assert messages["3"] == "AssertionError: clip01 fails below 0"  # the hidden test ran
 
 
@@ -679,3 +680,28 @@ def test_mistakes_get_partial_marks_with_specific_messages():
     assert messages["3.3"].startswith("xyz_to_lab: L is 16 too high everywhere: did you forget "
                                       "the -16?")
     assert messages["3.4"].startswith("lab_to_rgb: a and b have the wrong sign")
+
+
+@pytest.mark.parametrize("forged", ["ABSOLUTE", "../forged/03_lab_color_math", "sub/03_x", ""])
+def test_grading_refuses_an_assignment_name_that_is_a_path(tmp_path, forged):
+    """The assignment name comes from the notebook's metadata, which the student controls: a
+    path there could point the grader at a solution the student wrote (all TASK cells `pass`)."""
+    fake = tmp_path / "forged" / "03_lab_color_math.ipynb"
+    fake.parent.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), fake)
+    forged = str(fake.with_suffix("")) if forged == "ABSOLUTE" else forged
+    student = nbformat.v4.new_notebook(metadata={"colorlab": {"assignment": forged}})
+    path = tmp_path / "hand_in" / "03_lab_color_math.ipynb"
+    path.parent.mkdir()
+    nbformat.write(student, path)
+    with pytest.raises(assign.AssignmentError, match="not a bare exercise name"):
+        assign.find_solution(student, path, ROOT / "solutions")
+    (result,) = assign.grade([path], ROOT / "solutions")
+    assert result["error"] and result["score"] == 0 and result["solution"] is None
+    assert "scores 0" in result["status"]
+
+
+def test_a_bare_assignment_name_is_found_inside_solutions(tmp_path):
+    student = nbformat.v4.new_notebook(metadata={"colorlab": {"assignment": "03_lab_color_math"}})
+    found = assign.find_solution(student, tmp_path / "whatever.ipynb", ROOT / "solutions")
+    assert found == ROOT / "solutions" / "03_lab_color_math.ipynb"

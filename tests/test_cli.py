@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from colorlab import infer
@@ -72,3 +73,44 @@ def test_train_command(tmp_path, capsys):
     assert "multiple of" in capsys.readouterr().err
     assert train_command(tmp_path / "nothing", size=16, epochs=1, out=out, depth=2) == 1
     assert "nothing" in capsys.readouterr().err
+
+
+def test_train_chooses_best_pt_on_validation_carved_from_train_and_scores_it_on_test(
+        tmp_path, capsys, monkeypatch):
+    """best.pt used to be chosen on the test split, and the table scored the last epoch's
+    weights on those same images."""
+    from colorlab import metrics, recipes
+    from colorlab.train import load_checkpoint
+
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 20), ("test", 4)):
+        (tmp_path / "photos" / split).mkdir(parents=True)
+        for i in range(n):
+            img = rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)
+            Image.fromarray(img).save(tmp_path / "photos" / split / f"{i:02d}.png")
+    seen = {}
+    real_train, real_evaluate = recipes.train_colorizer, metrics.evaluate
+
+    def train_colorizer(train, val_images=None, **kw):
+        seen["train"], seen["val"] = train.images, val_images.images
+        return real_train(train, val_images=val_images, **kw)
+
+    def evaluate(model, images, **kw):
+        seen["scored"] = {k: v.clone() for k, v in model.state_dict().items()}
+        seen["test"] = images.images
+        return real_evaluate(model, images, **kw)
+
+    monkeypatch.setattr(recipes, "train_colorizer", train_colorizer)
+    monkeypatch.setattr(metrics, "evaluate", evaluate)
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(tmp_path / "photos"), "--size", "16", "--epochs", "3",
+                 "--out", str(out), "--batch-size", "8", "--base", "4", "--depth", "2",
+                 "--lr", "0.05"]) == 0
+    text = capsys.readouterr().out
+    assert "validation: 2 of" in text and "best.pt (epoch" in text
+    assert len(seen["train"]) == 18 and len(seen["val"]) == 2 and len(seen["test"]) == 4
+    flat = {bytes(x.numpy()) for x in seen["test"]}
+    assert not flat & {bytes(x.numpy()) for x in seen["val"]}  # validation is not test
+    assert not {bytes(x.numpy()) for x in seen["val"]} & {bytes(x.numpy()) for x in seen["train"]}
+    best = load_checkpoint(out / "best.pt")["model"]
+    assert all(torch.equal(best[k], v.cpu()) for k, v in seen["scored"].items())

@@ -557,3 +557,35 @@ def test_batches_that_would_yield_nothing_say_so():
         Batches(torch.zeros(5, 3, 2, 2), batch_size=8, drop_last=True)
     assert len(Batches(torch.zeros(5, 3, 2, 2), batch_size=8)) == 1  # without drop_last: fine
     assert len(Batches(torch.zeros(8, 3, 2, 2), batch_size=8, drop_last=True)) == 1
+
+
+def test_load_dataset_auto_gives_both_cifar10_splits_or_neither(tmp_path, fixture_tar,
+                                                                 monkeypatch, capsys):
+    """Only the test batch damaged: train must not come from CIFAR-10 while test comes from the
+    sample set."""
+    monkeypatch.setattr(data, "_CIFAR_UNAVAILABLE", {})
+    monkeypatch.setattr(data, "_VERIFIED", {})
+    monkeypatch.setattr(data, "CIFAR10_URL", "file:///nonexistent/cifar-10-python.tar.gz")
+    monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "fixture" / "src"))
+    trust(monkeypatch, tmp_path / "fixture")
+    test_batch = tmp_path / "fixture" / "src" / data.CIFAR10_DIR / "test_batch"
+    test_batch.write_bytes(test_batch.read_bytes()[:-10])  # cut short: its md5 is wrong now
+    train, test = data.load_dataset("auto", "train"), data.load_dataset("auto", "test")
+    assert train.source.startswith("sample train") and test.source.startswith("sample test")
+    assert "test_batch is not the official CIFAR-10 file" in capsys.readouterr().out
+
+
+def test_sample_validation_split_keeps_each_photo_on_one_side():
+    """The sample set's patches overlap (stride size // 2, three scales): a random split put
+    pieces of the same photo in training and validation."""
+    from colorlab.notebook import split_validation
+
+    full = data.sample("train", 32)
+    assert torch.equal(full.groups, full.labels)
+    for seed in (0, 1):
+        train, val = split_validation(full, 512, 128, seed)
+        assert (len(train), len(val)) == (512, 128)
+        assert not set(train.groups.tolist()) & set(val.groups.tolist())
+    one_photo = full.subset(torch.nonzero(full.groups == 0).flatten(), "one photo")
+    with pytest.raises(ValueError, match="no photo for training"):
+        split_validation(one_photo, None, 10, seed=0)

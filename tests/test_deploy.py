@@ -11,11 +11,11 @@ from PIL import Image
 
 from colorlab import deploy
 from colorlab.cli import main
-from colorlab.data import sample
+from colorlab.data import Batches, sample
 from colorlab.infer import colorize, load_colorizer
 from colorlab.models import MeanRegressor, UNet, count_parameters
 from colorlab.recipes import lab_tensors
-from colorlab.train import save_checkpoint
+from colorlab.train import fit, save_checkpoint
 
 pytestmark = pytest.mark.skipif(not deploy.onnx_available(), reason=deploy.ONNX_MISSING)
 
@@ -165,9 +165,10 @@ def test_prune_channels_shrinks_the_unet_and_keeps_its_interface():
         deploy.prune_channels(MeanRegressor(), 0.5)
 
 
-def test_median_seconds_counts_runs():
-    calls = []
-    assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) >= 0
+def test_median_seconds_counts_runs_and_takes_the_median(monkeypatch):
+    calls, clock = [], iter([0, 5, 10, 11, 20, 23, 30, 39, 40, 42])  # runs of 5, 1, 3, 9, 2 s
+    monkeypatch.setattr(deploy.time, "perf_counter", lambda: next(clock))
+    assert deploy.median_seconds(lambda: calls.append(1), runs=5, warmup=2) == 3
     assert len(calls) == 7
 
 
@@ -188,3 +189,16 @@ def test_prune_channels_keeps_the_train_or_eval_mode():
         assert torch.allclose(slim(L)[:1], slim(L[:1]), atol=1e-6)
     assert all(torch.equal(before[k], v) for k, v in slim.state_dict().items())  # BN stats kept
     assert all(m.training for m in deploy.prune_channels(model.train(), 0.5).modules())
+
+
+def test_a_pruned_model_saved_by_fit_loads_back_with_load_colorizer(tmp_path):
+    torch.manual_seed(0)
+    slim = deploy.prune_channels(UNet(1, 2, base=8, depth=2), 0.5)
+    L = torch.rand(4, 1, 16, 16)
+    fit(slim, Batches(L, torch.zeros(4, 2, 16, 16), batch_size=4, seed=0),
+        loss_fn=lambda pred, ab: (pred - ab).abs().mean(), epochs=1, checkpoint_dir=tmp_path,
+        progress=False, amp=False)
+    loaded = load_colorizer(tmp_path / "last.pt")
+    assert loaded.encoders[0][0].out_channels == 4 and loaded.bottleneck[0].out_channels == 16
+    with torch.no_grad():
+        assert torch.allclose(loaded(L), slim.eval()(L), atol=1e-6)

@@ -13,6 +13,7 @@ from torch import nn
 
 from colorlab import assign, checks, color, models
 from colorlab.checks import CheckFailed
+from colorlab.metrics import psnr
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("make_mistakes",
@@ -186,3 +187,88 @@ def test_a_mistake_costs_its_own_task_only_and_its_message_names_the_fix(graded,
     knock_on = {i: t["message"] for i, t in tasks.items() if i != mistake.task
                 and t["points"] != t["max"]}
     assert not knock_on, f"{mistake.name} cost other tasks points: {knock_on}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaps a held-out set of student mistakes found
+# ---------------------------------------------------------------------------------------------
+def test_psnr_without_the_clamp_fails_on_identical_images():
+    def psnr(pred, target):
+        return 10 * torch.log10(1.0 / ((pred - target) ** 2).flatten(1).mean(dim=1))
+
+    assert "clamp the MSE, e.g. mse.clamp_min(1e-10)" in failure(checks.check_psnr, psnr)
+
+
+def test_in_place_hint_uses_the_functions_own_names():
+    def psnr(pred, target):
+        pred -= target
+        return 10 * torch.log10(1.0 / (pred**2).flatten(1).mean(dim=1).clamp_min(1e-10))
+
+    msg = failure(checks.check_psnr, psnr)
+    assert "changed its input pred in place" in msg and "pred -= ..." in msg
+    assert "255" not in msg
+
+
+def test_a_decoder_with_an_upsampling_block_missing_is_told_so():
+    encoder = nn.Sequential(*(nn.Conv2d(c, 4, 3, stride=2, padding=1) for c in (3, 4, 4)))
+    decoder = nn.Sequential(nn.ConvTranspose2d(4, 4, 2, stride=2),  # two ups for three downs
+                            nn.ConvTranspose2d(4, 3, 2, stride=2), nn.Sigmoid())
+    msg = failure(checks.check_encoder_decoder, encoder, decoder)
+    assert "an upsampling block is missing" in msg, msg
+
+
+@pytest.mark.parametrize("unbind, stack", [(0, -3), (-3, 0)])
+def test_xyz_to_lab_on_dim_0_names_the_channel_dimension(unbind, stack):
+    namespace = {"torch": torch, "WHITE": color.D65_WHITE, "lab_f": lambda t: color.xyz_to_lab}
+    exec(f"def xyz_to_lab(xyz):\n"
+         f"    t = xyz / WHITE.to(xyz).view(3, 1, 1)\n"
+         f"    d = 6 / 29\n"
+         f"    f = torch.where(t > d**3, t.clamp_min(d**3) ** (1 / 3), t / (3 * d**2) + 4 / 29)\n"
+         f"    fx, fy, fz = f.unbind({unbind})\n"
+         f"    return torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], "
+         f"dim={stack})", namespace)
+    assert "dim 0 is the batch: unbind(-3)" in failure(checks.check_xyz_to_lab,
+                                                       namespace["xyz_to_lab"])
+
+
+def test_annealed_mean_without_renormalizing_is_told_so():
+    def annealed_mean(logits, centers, T):
+        p = torch.softmax(logits, dim=1) ** (1 / T)
+        return torch.einsum("nqhw,qc->nchw", p, centers.to(p))
+
+    assert "not renormalized" in failure(checks.check_annealed_mean, annealed_mean)
+
+
+def test_the_grader_keeps_a_checks_whole_message():
+    cell = {"outputs": [{"output_type": "error", "ename": "CheckFailed",
+                         "evalue": "psnr: wrong values\n  3 of 4 values off; got 1, expected 2"}]}
+    assert assign._error_of(cell) == "psnr: wrong values\n  3 of 4 values off; got 1, expected 2"
+    report = assign.format_report([{"notebook": "n.ipynb", "score": 0, "max": 2, "status": "ok",
+                                    "seconds": 1.0, "tasks": [{"id": "2.1", "points": 0, "max": 2,
+                                    "status": "fail", "message": assign._error_of(cell)}]}])
+    assert report.splitlines()[-1].strip() == "3 of 4 values off; got 1, expected 2"
+
+
+def test_a_later_cells_error_names_the_task_to_fix_first(monkeypatch, capsys):
+    checks.FAILING.clear()
+    with pytest.raises(CheckFailed):
+        checks.check_psnr(lambda p, t: p.mean(dim=(1, 2, 3)))
+    assert checks.fix_first(AssertionError()).startswith("✘ Task 2.1 has not passed its check")
+    assert checks.fix_first(CheckFailed("its own message")) is None
+
+    class Shell:  # the IPython kernel, as far as the hook needs it
+        def set_custom_exc(self, kinds, handler):
+            self.handler = handler
+
+        def showtraceback(self, exc_tuple, tb_offset=None):
+            print(f"{exc_tuple[0].__name__}: {exc_tuple[1]}")
+
+    shell = Shell()
+    monkeypatch.setitem(sys.modules, "IPython", type(sys)("IPython"))
+    sys.modules["IPython"].get_ipython = lambda: shell
+    checks._say_which_task_after_errors()
+    shell.handler(shell, RuntimeError, RuntimeError("shape mismatch"), None)
+    out = capsys.readouterr().out
+    assert "RuntimeError: shape mismatch" in out and "Fix task 2.1 first" in out
+    checks.check_psnr(psnr)  # colorlab.metrics.psnr
+    assert checks.fix_first(AssertionError()) is None  # it passes now: nothing to blame

@@ -243,3 +243,16 @@ def test_check_conditioned_bottleneck(capsys):
                .clone(), "the features are gone")
     fails_with(check_conditioned_bottleneck, lambda f, y, e: f + e(y), "the embedding does not "
                "broadcast")
+
+
+def test_the_07_checks_leave_the_learners_random_stream_as_it_was(capsys):
+    """A check seeds its own networks; the learner's next random numbers must not change."""
+    def add(features, labels, embed):
+        return features + embed(labels)[:, :, None, None]
+
+    torch.manual_seed(123)
+    expected = torch.rand(5)
+    torch.manual_seed(123)
+    check_feature_distance(feature_distance)
+    check_conditioned_bottleneck(add)
+    assert torch.equal(torch.rand(5), expected)

@@ -232,3 +232,21 @@ def test_load_colorizer_reads_the_file_once(checkpoint, monkeypatch):
     monkeypatch.setattr(torch, "load", counting)
     loaded = load_colorizer(checkpoint)
     assert len(calls) == 1 and not loaded.training
+
+
+def test_integer_tensors_other_than_uint8_are_refused_not_read_as_white():
+    """An int64 image of 200s used to come back as 1.0 (white): only uint8 has a known scale."""
+    assert torch.allclose(to_rgb_tensor(torch.full((3, 4, 4), 200, dtype=torch.uint8)),
+                          torch.full((3, 4, 4), 200 / 255))
+    for dtype in (torch.int64, torch.int32, torch.int16, torch.bool):
+        with pytest.raises(TypeError, match="image.to\\(torch.uint8\\)"):
+            to_rgb_tensor(torch.full((3, 4, 4), 200).to(dtype))
+
+
+def test_nan_pixels_are_refused():
+    image = torch.rand(3, 4, 4)
+    image[0, 1, 2] = float("nan")
+    with pytest.raises(ValueError, match="NaN values \\(1 of 48\\)"):
+        to_rgb_tensor(image)
+    with pytest.raises(ValueError, match="NaN values"):
+        to_rgb_tensor(image.permute(1, 2, 0).numpy())

@@ -18,7 +18,7 @@ from PIL import Image
 
 from colorlab import stream
 from colorlab.cli import main
-from colorlab.data import image_folder
+from colorlab.data import Batches, image_folder
 from colorlab.stream import ImageFiles, StreamBatches, choose_stream, read_files, stream_folder
 from colorlab.train import load_checkpoint
 
@@ -247,6 +247,44 @@ def test_two_processes_give_the_weights_of_one_with_the_same_global_batch(tmp_pa
     assert moved > 1e-3  # the weights trained: equal is not equal-because-unchanged
     np.testing.assert_allclose([r["train_loss"] for r in two["history"]], history["train_loss"],
                                rtol=1e-5)
+
+
+def test_ddp_shards_in_memory_batches_or_refuses_them_and_a_nan_stops_every_process():
+    out = torchrun("tests/ddp_fit.py", "--in-memory", timeout=180)  # a hang would time out
+    for rank in (0, 1):
+        for what in ("refused", "disjoint shards", "stopped on NaN"):
+            assert f"rank {rank}: {what}" in out, out[-2000:]
+
+
+def test_batches_give_each_process_its_own_share():
+    x = torch.arange(10)
+    one = Batches(x, batch_size=3, seed=5, flip=False)
+    shares = [Batches(x, batch_size=3, seed=5, flip=False, rank=r, world=2) for r in (0, 1)]
+    order = torch.cat(list(one))
+    got = [torch.cat(list(b)) for b in shares]
+    assert torch.equal(got[0], order[0::2]) and torch.equal(got[1], order[1::2])
+    assert len(shares[0]) == len(shares[1]) == 2  # 5 samples each: the same number of steps
+    with pytest.raises(ValueError, match="needs a seed"):
+        Batches(x, batch_size=3, rank=0, world=2)
+
+
+def test_resume_with_fewer_gpus_than_at_save_time(monkeypatch):
+    """A checkpoint from 2 GPUs resumed on 1: set_rng_state_all raised for the missing one."""
+    from colorlab import train
+
+    state = train._rng_state(None)  # saved on 2 GPUs:
+    state["cuda"] = [torch.zeros(8, dtype=torch.uint8), torch.ones(8, dtype=torch.uint8)]
+    restored = {}
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.cuda, "set_rng_state", lambda t, i: restored.__setitem__(i, t))
+
+    def two_gpus(states):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(torch.cuda, "set_rng_state_all", two_gpus)
+    train._set_rng_state(state, None)
+    assert list(restored) == [0] and torch.equal(restored[0], state["cuda"][0])
 
 
 def test_torchrun_colorlab_train_resumes_a_one_process_run(tmp_path, capsys):

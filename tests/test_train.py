@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -108,3 +109,19 @@ def test_bad_checkpoint_files(tmp_path):
 def test_resume_without_checkpoint_is_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="no last.pt"):
         train_run(tmp_path, epochs=1, resume=True)
+
+
+def test_figures_of_numpy_or_torch_are_stored_as_plain_numbers_and_load_back(tmp_path):
+    """A val function may return numpy or torch scalars; the checkpoint must still load with
+    torch.load(weights_only=True), which refuses numpy objects."""
+    x, y = toy_data(32)
+    figures = iter([np.float64(0.5), torch.tensor(0.25), np.float32(0.75)])
+    history = fit(MeanRegressor(width=4), Batches(x, y, batch_size=16, seed=0),
+                  loss_fn=nn.functional.mse_loss,
+                  epochs=3, val=lambda m: {"val_loss": next(figures)}, checkpoint_dir=tmp_path,
+                  progress=False)
+    assert history["val_loss"] == [0.5, 0.25, 0.75]
+    assert all(type(v) is float for v in history["val_loss"])
+    for name in ("last.pt", "best.pt"):
+        ckpt = load_checkpoint(tmp_path / name, MeanRegressor(width=4))
+        assert type(ckpt["best_value"]) is float and ckpt["best_value"] == 0.25

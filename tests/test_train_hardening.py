@@ -5,7 +5,6 @@ import os
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -14,6 +13,7 @@ from colorlab import device as cdevice
 from colorlab import train
 from colorlab.data import Batches
 from colorlab.device import seed_everything
+from colorlab.metrics import evaluate
 from colorlab.models import MeanRegressor, UNet
 from colorlab.train import fit, load_checkpoint, one_cycle, save_checkpoint
 
@@ -124,12 +124,22 @@ def test_learner_model_with_net_and_module_loads_its_own_checkpoint(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # 12.3: the torch lower bound is one the code runs on
 # ---------------------------------------------------------------------------------------------
+# what the package calls, and the first torch release that has it (pyproject.toml says where
+# each was looked up); a new use of a newer API belongs in this table
+NEEDS = {"external_data=": (2, 5), "dynamo=True": (2, 5), "torch.amp.GradScaler(": (2, 3),
+         "torch.from_numpy(np_state[1]": (2, 3)}
+
+
 def test_torch_lower_bound_covers_the_apis_used():
     spec = re.search(r'"torch\s*>=\s*(\d+)\.(\d+)[^"]*"', (ROOT / "pyproject.toml").read_text())
     low = tuple(int(v) for v in spec.groups())
-    assert low >= (2, 3), spec  # torch.amp.GradScaler(device) and uint32 from_numpy: 2.3
-    assert hasattr(torch.amp, "GradScaler")
-    assert torch.from_numpy(np.zeros(2, np.uint32)).dtype == torch.uint32
+    code = "".join(p.read_text() for p in (ROOT / "colorlab").rglob("*.py"))
+    used = {api: version for api, version in NEEDS.items() if api in code}
+    assert "external_data=" in used  # the table is read against the real code
+    too_new = {api: version for api, version in used.items() if version > low}
+    assert not too_new, f"torch>={low[0]}.{low[1]} lacks {too_new}: raise the bound"
+    conda = re.search(r"pytorch\s*>=\s*(\d+)\.(\d+)", (ROOT / "environment.yml").read_text())
+    assert tuple(int(v) for v in conda.groups()) == low
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,14 +350,21 @@ def test_cosine_shape_matches_torch():
 # ---------------------------------------------------------------------------------------------
 # 13.A: bf16 and channels_last on the CPU where the hardware has them
 # ---------------------------------------------------------------------------------------------
+def fake_cpu(monkeypatch, avx512_bf16=False, amx=False):
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16 or amx,
+                        raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
+    cdevice.cpu_precision.cache_clear()
+    cdevice._say.cache_clear()
+
+
 def test_cpu_defaults_follow_the_hardware_and_env(monkeypatch):
     monkeypatch.delenv("COLORLAB_AMP", raising=False)
     monkeypatch.delenv("COLORLAB_CHANNELS_LAST", raising=False)
-    for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"):
-        monkeypatch.setattr(torch.cpu, probe, lambda: False, raising=False)
+    fake_cpu(monkeypatch)
     assert train.autocast_dtype("cpu") is None  # no bf16 in hardware: float32
     assert train.autocast_dtype("cpu", amp=True) == torch.bfloat16
-    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    fake_cpu(monkeypatch, amx=True)
     assert train.autocast_dtype("cpu") == torch.bfloat16
     assert train.autocast_dtype("cpu", amp=False) is None
     monkeypatch.setenv("COLORLAB_AMP", "0")
@@ -357,7 +374,76 @@ def test_cpu_defaults_follow_the_hardware_and_env(monkeypatch):
     assert train.default_channels_last("cpu", True) is True
     monkeypatch.delenv("COLORLAB_CHANNELS_LAST")
     assert train.default_channels_last("cpu") == torch.backends.mkldnn.is_available()
-    assert cdevice.autocast_dtype("mps") is None or not torch.backends.mps.is_available()
+    cdevice.cpu_precision.cache_clear()
+
+
+def test_cpu_bf16_only_with_amx_and_the_choice_is_said_once(monkeypatch, capsys):
+    """AVX512-BF16 without AMX trained only 1.11x float32 (an AMD EPYC): float32 there."""
+    monkeypatch.delenv("COLORLAB_AMP", raising=False)
+    fake_cpu(monkeypatch, avx512_bf16=True)
+    assert cdevice.autocast_dtype("cpu") is None
+    assert cdevice.autocast_dtype("cpu") is None
+    said = capsys.readouterr().out.splitlines()
+    assert said == ["CPU precision: float32: this CPU has AVX512-BF16 but no AMX; bf16 trained "
+                    "only 1.11x float32 on such a CPU, not worth its coarser numbers"]
+    fake_cpu(monkeypatch, amx=True)
+    assert cdevice.autocast_dtype("cpu") == torch.bfloat16
+    assert "bf16: this CPU has AMX tiles" in capsys.readouterr().out
+    cdevice.cpu_precision.cache_clear()
+
+
+@pytest.mark.parametrize("capability, dtype", [((7, 5), torch.float16), ((7, 0), torch.float16),
+                                               ((8, 0), torch.bfloat16), ((9, 0), torch.bfloat16)])
+def test_cuda_precision_follows_the_compute_capability(monkeypatch, capability, dtype):
+    """A T4 (7.5) or V100 (7.0) says is_bf16_supported() (emulated), yet has no bf16 cuDNN
+    convolutions: fp16 with a GradScaler there, bf16 from 8.0 (A100) on."""
+    monkeypatch.delenv("COLORLAB_AMP", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    assert cdevice.autocast_dtype("cuda") == dtype
+    assert cdevice.autocast_dtype(torch.device("cuda", 0), amp=True) == dtype
+    assert cdevice.autocast_dtype("cuda", amp=False) is None
+    monkeypatch.setenv("COLORLAB_AMP", "1")
+    assert cdevice.autocast_dtype("cuda") == dtype
+
+
+def test_evaluate_follows_the_precision_policy_and_colorlab_amp(monkeypatch):
+    seen = []
+
+    def colorizer(L):
+        seen.append(torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu"))
+        return torch.zeros(len(L), 2, *L.shape[-2:])
+
+    images = torch.randint(0, 256, (2, 3, 16, 16), dtype=torch.uint8)
+    for env, want in (("bf16", torch.bfloat16), ("0", False)):
+        monkeypatch.setenv("COLORLAB_AMP", env)
+        evaluate(colorizer, images)
+        assert seen.pop() == want
+    evaluate(colorizer, images, amp=False)
+    assert seen.pop() is False
+
+
+def test_apple_gpus_with_torch_before_2_5_get_null_contexts(monkeypatch):
+    """torch.autocast("mps", enabled=False) raises "unsupported autocast device_type" there."""
+    def no_mps_autocast(device_type, *args, **kwargs):
+        raise RuntimeError(f"unsupported autocast device_type '{device_type}'")
+
+    monkeypatch.setattr(torch, "autocast", no_mps_autocast)
+    monkeypatch.setattr(torch, "__version__", "2.4.1")
+    with cdevice.float32_region("mps"), cdevice.autocast("mps", None):
+        pass
+    assert cdevice.autocast_dtype("mps") is None
+    monkeypatch.setattr(torch, "__version__", "2.5.0")
+    with pytest.raises(RuntimeError, match="unsupported"):
+        cdevice.float32_region("mps")
+
+
+def test_every_autocast_goes_through_the_precision_policy():
+    """One precision policy: torch.autocast appears in colorlab/device.py and nowhere else."""
+    package = Path(cdevice.__file__).parent
+    users = [str(p.relative_to(package)) for p in package.rglob("*.py")
+             if "torch.autocast(" in p.read_text() and p.name != "device.py"]
+    assert users == []
 
 
 def test_fit_records_the_cpu_defaults(tmp_path, monkeypatch):

@@ -206,12 +206,25 @@ def _call(fn, name: str, args: tuple, case: str, errors=()):
         raise CheckFailed(f"{name}: {hint}\n  {raised}" if hint else raised) from None
     if out is None:
         raise CheckFailed(f"{name} returned None for {case}: did you forget `return`?")
-    for before, after in zip(args, inputs):
+    for i, (before, after) in enumerate(zip(args, inputs)):
         if hasattr(before, "shape") and hasattr(after, "shape") and not (
                 before.shape == after.shape and np.array_equal(_np(before), _np(after))):
-            raise CheckFailed(f"{name} changed its input in place for {case}: work on a copy "
-                              "(x = x / 255 makes a new tensor; x /= 255 changes the caller's)")
+            arg = _parameter_name(fn, i)
+            raise CheckFailed(f"{name} changed its input {arg} in place for {case}: work on a new "
+                              f"tensor ({arg} = {arg} - ... makes one; {arg} -= ... or "
+                              f"{arg}.sub_(...) changes the caller's {arg})")
     return out
+
+
+def _parameter_name(fn, i: int) -> str:
+    """The name of ``fn``'s ``i``-th parameter (e.g. ``pred``), or ``argument i + 1``."""
+    import inspect
+
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        names = []
+    return names[i] if i < len(names) else f"argument {i + 1}"
 
 
 @_short

@@ -66,10 +66,11 @@ def check_psnr(fn) -> None:
 
     n = _compare(fn, reference, cases, _name(fn), atol=1e-3, rtol=1e-4, hints=hints)
     values = _np(_call(fn, _name(fn), (target, target), "two identical images"))
-    if np.isnan(values).any() or (values < 60).any():
-        raise CheckFailed(f"{_name(fn)}: identical images should give a huge PSNR (inf, or about "
-                          f"100 dB if you clamp the MSE), got {values.ravel()[:4]}: "
-                          "clamp the MSE, e.g. mse.clamp_min(1e-10)")
+    if not np.isfinite(values).all() or (values < 60).any():
+        raise CheckFailed(f"{_name(fn)}: identical images should give a large but finite PSNR "
+                          f"(about 100 dB), got {values.ravel()[:4]}: clamp the MSE, e.g. "
+                          "mse.clamp_min(1e-10), so that one perfect image does not make every "
+                          "average inf")
     _cases_pass(_name(fn), n + 1)
 
 
@@ -95,6 +96,12 @@ def check_encoder_decoder(encoder, decoder, x_shape=(2, 3, 32, 32), code_shape=N
             out = _call(decoder, dec, (code,), f"the code of {case}")
             # a large code too: an output range that holds only by luck shows up here
             loud = _call(decoder, dec, (code * 50,), f"50 x the code of {case}")
+        got = tuple(getattr(out, "shape", ()))
+        if len(got) == 4 and got[:2] == shape[:2] and got[2] < shape[2] and got != shape:
+            raise CheckFailed(f"decoder ({dec}): the output is {got[2]}x{got[3]} for an input of "
+                              f"{shape[2]}x{shape[3]}: an upsampling block is missing; the decoder "
+                              "needs one up block for each down block of the encoder (each undoes "
+                              "one halving)")
         check_shape(f"decoder ({dec})", out, shape, f"the code {tuple(code.shape)}")
         lo, hi = out_range or (-np.inf, np.inf)
         out_min, out_max = min(out.min(), loud.min()), max(out.max(), loud.max())

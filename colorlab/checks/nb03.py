@@ -15,10 +15,20 @@ BATCH_ONLY = ("works on batches only: index the channels as dim -3, not 1 (unbin
               "stack(..., dim=-3), view(3, 1, 1)), so (3, H, W) and (..., 3, H, W) work too")
 
 
+DIM_0 = ("the channels are dim -3 of (N, 3, H, W); dim 0 is the batch: unbind(-3) and "
+         "stack(..., dim=-3)")
+
+
 def _any_shape(args) -> list:
-    """Hints (as pairs) for a case without the usual 4 dimensions: the batched cases, which
-    come first, passed, so a failure here means the channel dimension was taken as dim 1."""
-    return [(lambda *_: True, BATCH_ONLY)] if args[0].ndim != 4 else []
+    """Hints and error patterns (as pairs) for the channel dimension. A case without the usual
+    4 dimensions: the batched cases, which come first, passed, so a failure here means the
+    channel dimension was taken as dim 1. A batch: unbind(0) fails to unpack 3 channels, and
+    stack(dim=0) swaps the batch and the channels."""
+    if args[0].ndim != 4:
+        return [(lambda *_: True, BATCH_ONLY)]
+    return [("values to unpack", DIM_0),
+            (lambda got, want: got.shape == (want.shape[1], want.shape[0], *want.shape[2:])
+             and want.shape[0] != want.shape[1], DIM_0)]
 
 
 def _color():

@@ -97,6 +97,9 @@ def check_annealed_mean(fn) -> None:
             (near(expect((z / T).log_softmax(1))), "log_softmax gives log-probabilities: use "
              "softmax(logits / T, dim=1)"),
             (near(expect(z / T)), "the logits are not probabilities: apply softmax over the bins"),
+            (near(None if T == 1 else expect(z.softmax(1) ** (1 / T))), "sharpened but not "
+             "renormalized: p ** (1 / T) no longer sums to 1 over the bins; divide it by its sum "
+             "over dim 1, or use softmax(logits / T, dim=1), which is the same"),
             (near(want.flip(1)), "a and b are swapped: centers[:, 0] is a, centers[:, 1] is b"),
         ]
 

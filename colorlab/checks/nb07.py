@@ -25,11 +25,12 @@ def _feature_net():
     import torch
 
     perceptual = _colorlab("perceptual")
-    torch.manual_seed(7)
-    net = perceptual.SmallClassifier(width=4)
-    with torch.no_grad():  # BatchNorm statistics that are not the identity
-        for p in net.parameters():
-            p.add_(0.1 * torch.randn_like(p))
+    with torch.random.fork_rng(devices=[]):  # seeded here; the learner's random stream is kept
+        torch.manual_seed(7)
+        net = perceptual.SmallClassifier(width=4)
+        with torch.no_grad():  # BatchNorm statistics that are not the identity
+            for p in net.parameters():
+                p.add_(0.1 * torch.randn_like(p))
     return perceptual.frozen(net)
 
 
@@ -99,8 +100,9 @@ def check_conditioned_bottleneck(fn) -> None:
     import torch
     from torch import nn
 
-    torch.manual_seed(3)
-    embed = nn.Embedding(10, 6)
+    with torch.random.fork_rng(devices=[]):  # seeded here; the learner's random stream is kept
+        torch.manual_seed(3)
+        embed = nn.Embedding(10, 6)
 
     def reference(features, labels, embed):
         return features + embed(labels)[:, :, None, None]
