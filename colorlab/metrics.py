@@ -305,8 +305,8 @@ class Evaluation:
 
     def ranked(self, key: str = "psnr_gain") -> torch.Tensor:
         """(M,) long: the indices (into the N images and ``images``) of the counted images,
-        sorted by ``key`` ("psnr_gain" or a key of ``model``) from lowest to highest: the worst
-        images first, ``.flip(0)`` for the best first."""
+        sorted by ``key`` ("psnr_gain" or a key of ``model``), lowest first: for the PSNR gain,
+        the worst images first (``.flip(0)``: the best first). The best/worst figures."""
         values = self.psnr_gain if key == "psnr_gain" else self.model[key]
         index = self.counted.nonzero().squeeze(1)
         return index[values[index].argsort()]
