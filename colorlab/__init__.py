@@ -13,11 +13,12 @@ Modules, in the order data flows through them:
 - ``bins``     ab quantization, rebalancing weights, annealed-mean decoding, their loss (05)
 - ``train``    fit: the one training loop; checkpoints
 - ``recipes``  lab_tensors and train_colorizer: the UNet recipe of 04, 05 and ``colorlab train``
-- ``metrics``  psnr, ssim, colorfulness, delta_e; evaluate, beside the grayscale baseline
+- ``metrics``  psnr, ssim, colorfulness, delta_e, ab_auc, is_gray; evaluate (beside gray)
 - ``viz``      figures: image grids, gray / predicted / truth comparisons; the explorers (widgets)
 - ``infer``    colorize a photo of any size with a trained checkpoint
 - ``reports``  results of full runs as reports/<name>-<device>.json and .md; checkpoint reports
 - ``deploy``   ship a colorizer: ONNX export, onnxruntime, int8 quantization, pruning (06)
+- ``pretrained`` models shipped with the kit (colorlab/weights/, a model card each): load(name)
 
 Around them:
 

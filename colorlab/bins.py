@@ -249,6 +249,13 @@ def weighted_ce(logits: torch.Tensor, target, weights: torch.Tensor | None = Non
     return ce.mean()
 
 
+def grid_cell(ab: torch.Tensor, step: float = GRID_STEP, limit: float = GRID_LIMIT) -> torch.Tensor:
+    """(..., 2) ab in Lab units -> (...) long, the index of the nearest cell of the full grid
+    (centers at multiples of ``step`` in [-limit, limit], a-major; values beyond are clamped to
+    the edge cells): 23 x 23 = 529 cells by default. :func:`colorlab.metrics.ab_auc` bins by it."""
+    return _cell(ab, step, limit, round(2 * limit / step) + 1)
+
+
 def _cell(ab: torch.Tensor, step: float, limit: float, n: int) -> torch.Tensor:
     """(..., 2) ab -> (...) long index of the nearest grid cell (a-major), clamped to the grid."""
     ij = ((ab + limit) / step).round().clamp(0, n - 1).long()

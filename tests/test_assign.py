@@ -647,6 +647,37 @@ def test_check_annealed_mean():
                                         lambda z, c, T: annealed_mean(z, c, T).movedim(1, -1))
 
 
+def test_check_ab_auc():
+    def in_numpy(pred, true, rebalanced=False):  # a loop over thresholds: not colorlab.metrics
+        d = np.sqrt(((pred.double().numpy() - true.double().numpy()) ** 2).sum(1)).ravel()
+        ij = np.clip(np.round((true.double().numpy() + 110) / 10), 0, 22)
+        cell = (ij[:, 0] * 23 + ij[:, 1]).ravel()
+        groups = [d[cell == c] for c in np.unique(cell)] if rebalanced else [d]
+        return float(np.mean([np.mean([np.mean(g <= t) for t in range(151)]) for g in groups]))
+
+    def variant(pred, true, rebalanced=False, op=np.less_equal, ts=range(151), by_true=True,
+                per_pixel=False, sqrt=True):
+        d = ((pred.double().numpy() - true.double().numpy()) ** 2).sum(1).ravel()
+        d = np.sqrt(d) if sqrt else d
+        ab = (true if by_true else pred).double().numpy()
+        ij = np.clip(np.round((ab + 110) / 10), 0, 22)
+        cell = (ij[:, 0] * 23 + ij[:, 1]).ravel()
+        groups = [d[cell == c] for c in np.unique(cell)] if rebalanced and not per_pixel else [d]
+        return float(np.mean([np.mean([np.mean(op(g, t)) for t in ts]) for g in groups]))
+
+    checks.check_ab_auc(in_numpy)
+    checks.check_ab_auc(variant)
+    for kw, phrase in (({"op": np.less}, "<= t, not < t"), ({"ts": range(150)}, "151 of them"),
+                       ({"ts": range(1, 151)}, "the thresholds start at 0"),
+                       ({"by_true": False}, "bin the pixels by true_ab"),
+                       ({"per_pixel": True}, "each cell counting once"),
+                       ({"sqrt": False}, "take the square root")):
+        assert phrase in failure(checks.check_ab_auc, lambda p, t, r, kw=kw: variant(p, t, r, **kw))
+    assert "a percentage" in failure(checks.check_ab_auc, lambda p, t, r: 100 * in_numpy(p, t, r))
+    assert "rebalance only when asked" in failure(checks.check_ab_auc,
+                                                  lambda p, t, r: in_numpy(p, t, True))
+
+
 # ---------------------------------------------------------------------------------------------
 # The course's own solutions/: each in sync with its exercise, full marks for the solution, zero
 # for the exercise; a submission with deliberate mistakes gets partial marks

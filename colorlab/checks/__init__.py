@@ -12,7 +12,7 @@ failure shows as that message alone, not a traceback; the grader sees a failed c
     nb02      PSNR, the down and up blocks, encoder and decoder, the Autoencoder
     nb03      sRGB <-> linear, RGB -> XYZ -> Lab -> RGB (references: colorlab.color)
     nb04      the UNet's forward pass, the gray baseline, colorize
-    nb05      rebalancing weights, the annealed mean (references: colorlab.bins)
+    nb05      rebalancing weights, the annealed mean (colorlab.bins); the AuC (colorlab.metrics)
     nb06      int8 fake-quantization, channels to keep when pruning (references: colorlab.deploy)
     nb07      the perceptual feature distance, the class-conditioned bottleneck
 
@@ -57,7 +57,7 @@ from .nb03 import (
     check_xyz_to_lab,
 )
 from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
-from .nb05 import check_annealed_mean, check_rebalancing_weights
+from .nb05 import check_ab_auc, check_annealed_mean, check_rebalancing_weights
 from .nb06 import check_channels_to_keep, check_fake_quantize
 from .nb07 import check_conditioned_bottleneck, check_feature_distance
 
@@ -138,7 +138,7 @@ __all__ = [
     "check_lab_to_rgb", "check_linear_to_srgb", "check_rgb_to_xyz", "check_srgb_to_linear",
     "check_xyz_to_lab",
     "check_colorize", "check_gray_baseline", "check_unet_forward",
-    "check_annealed_mean", "check_rebalancing_weights",
+    "check_ab_auc", "check_annealed_mean", "check_rebalancing_weights",
     "check_channels_to_keep", "check_fake_quantize",
     "check_conditioned_bottleneck", "check_feature_distance",
 ]

@@ -1,5 +1,5 @@
 """Checks of lecture 05 (vivid colors): rebalancing weights and the annealed mean (references:
-colorlab.bins).
+colorlab.bins), the AuC of the ab error, raw and class-rebalanced (reference: colorlab.metrics).
 """
 
 from __future__ import annotations
@@ -104,3 +104,95 @@ def check_annealed_mean(fn) -> None:
         ]
 
     check_function(fn, reference, cases, name=_name(fn), atol=1e-3, rtol=1e-4, hints=hints)
+
+
+def _auc_variant(pred, true, rebalanced, *, le=True, thresholds=range(151), sqrt=True, l1=False,
+                 bin_by="true", rounding="round", cells="used"):
+    """The AuC of the ab error computed right (the defaults) or with one known mistake: ``<``
+    for ``<=``, other thresholds, no square root, the L1 distance, the predicted ab binned, cells
+    floored, every grid cell averaged. float64, NumPy-free torch, small inputs only."""
+    import torch
+
+    diff = (pred.double() - true.double())
+    dist = diff.abs().sum(1) if l1 else diff.pow(2).sum(1)
+    dist = (dist.sqrt() if sqrt and not l1 else dist).flatten()                   # (P,)
+    t = torch.tensor(list(thresholds), dtype=torch.float64)
+    within = (dist[None] <= t[:, None]) if le else (dist[None] < t[:, None])    # (T, P)
+    within = within.double().mean(0)                                            # (P,) share
+    if not rebalanced:
+        return within.mean()
+    ab = (true if bin_by == "true" else pred).double()
+    idx = (ab + 110) / 10
+    idx = (idx.round() if rounding == "round" else idx.floor()).clamp(0, 22).long()
+    cell = (idx[:, 0] * 23 + idx[:, 1]).flatten()
+    per_cell = torch.stack([within[cell == c].mean() for c in cell.unique()])
+    return per_cell.mean() if cells == "used" else per_cell.sum() / 529
+
+
+@_short
+def check_ab_auc(fn) -> None:
+    """``fn(pred_ab: (N, 2, H, W), true_ab: (N, 2, H, W), rebalanced: bool) -> float``: the share
+    of pixels within ab distance t of the truth (distance <= t), averaged over t = 0, 1, ...,
+    150; rebalanced: per cell of the TRUE ab's 10-unit grid, then the mean over the cells."""
+    import torch
+
+    from colorlab.metrics import ab_auc
+
+    def reference(pred, true, rebalanced):
+        return ab_auc(pred, true, rebalanced=rebalanced)
+
+    # integer distances (0, 5, 10, 13, 25): "<" and "<=" differ; no ab on a cell's border
+    true = torch.tensor([[12.0, -33.0, 47.0, 2.0, -61.0, 88.0],
+                         [-7.0, 21.0, 3.0, 36.0, -18.0, -44.0]]).view(1, 2, 2, 3)
+    step = torch.tensor([[0.0, 3.0, 6.0, 0.0, 5.0, -24.0], [0.0, 4.0, 8.0, 0.0, 12.0, 7.0]])
+    g = torch.Generator().manual_seed(5)
+    wide = (torch.randn(2, 2, 6, 6, generator=g) * 35).clamp(-105, 105)
+    skew = torch.zeros(1, 2, 8, 8)  # mostly gray pixels predicted right, a few red ones missed
+    skew[0, 0, :2, :3] = torch.tensor([[38.0, 52.0, 71.0], [64.0, 43.0, 57.0]])
+    pairs = {  # (pred_ab, true_ab)
+        "integer distances": (true + step.view(1, 2, 2, 3), true),
+        "random ab (2, 2, 6, 6)": (wide + torch.randn(2, 2, 6, 6, generator=g) * 25, wide),
+        "mostly gray, a few red pixels predicted gray": (torch.zeros_like(skew), skew),
+    }
+    cases = {f"{label}, rebalanced={r}": (pred, true_ab, r)
+             for label, (pred, true_ab) in pairs.items() for r in (False, True)}
+
+    def hints(args, want):
+        pred, true_ab, rebalanced = args
+
+        def v(**kw):
+            return _auc_variant(pred, true_ab, rebalanced, **kw)
+
+        if rebalanced:  # the mistakes of this mode first: each is an exact variant
+            found = [
+                (near(v(bin_by="pred")), "the cells are those of the TRUE ab: bin the pixels by "
+                 "true_ab, not by the prediction"),
+                (near(_auc_variant(pred, true_ab, False)), "rebalanced=True weighs the pixels, "
+                 "not the cells: average the AuC of each cell of the true ab, each cell counting "
+                 "once however many pixels it holds"),
+                (near(v(rounding="floor")), "the cells are centered on multiples of 10: cell = "
+                 "round((ab + 110) / 10), not floor (that puts the edges on multiples of 10)"),
+                (near(v(cells="all")), "average over the cells that hold pixels only, not over "
+                 "all 23 x 23 = 529 of the grid"),
+            ]
+        else:
+            found = [(near(_auc_variant(pred, true_ab, True)), "rebalanced=False is the plain "
+                      "AuC over all pixels: rebalance only when asked")]
+        found += [
+            (near(v(le=False)), "count a pixel as within t when its distance is <= t, not < t "
+             "(a perfect pixel already counts at t = 0)"),
+            (near(v(thresholds=range(150))), "the thresholds run t = 0, 1, ..., 150: 151 of them "
+             "(torch.arange(151)), not 150"),
+            (near(v(thresholds=range(1, 151))), "the thresholds start at 0: t = 0, 1, ..., 150 "
+             "(torch.arange(151))"),
+            (near(v(sqrt=False)), "the squared distance: take the square root, "
+             "sqrt(da**2 + db**2)"),
+            (near(v(l1=True)), "that is |da| + |db|: the distance is Euclidean, "
+             "sqrt(da**2 + db**2)"),
+            (near(100 * want), "a percentage: return a share in [0, 1]"),
+        ]
+        return found
+
+    check_function(fn, reference, cases, name=_name(fn), atol=1e-4, rtol=1e-4, hints=hints,
+                   errors=[("must match the size", "pred_ab and true_ab are (N, 2, H, W): the "
+                            "distance is over a and b, dim 1")])

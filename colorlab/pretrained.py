@@ -1,0 +1,106 @@
+"""Models that ship with the kit, trained once, each with a model card beside its weights.
+
+    names()             the names :func:`load` knows
+    load(name)          the model, rebuilt from its file: on the CPU, in eval mode, frozen
+    card(name)          its model card (markdown): how it was trained, on what, how well it does
+    weights_path(name)  where its file is
+
+The files live in ``colorlab/weights/`` (package data: ``pip install .`` installs them). Each
+model is one entry of :data:`REGISTRY`: its file and the function that rebuilds it from the file.
+A colorizer saved by ``colorlab.train.fit`` is one more line, e.g.
+``"l1-unet": Entry("l1-unet.pt", _colorizer, "...")``.
+
+Shipped today: ``cifar10-classifier``, a :class:`colorlab.perceptual.SmallClassifier` trained on
+color CIFAR-10 (its card gives the recipe, ``benchmarks/train_classifier.py``), for the semantic
+interpretability test of :func:`colorlab.metrics.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from torch import nn
+
+WEIGHTS = Path(__file__).parent / "weights"
+
+
+@dataclass(frozen=True)
+class Entry:
+    file: str  # in WEIGHTS; the model card is the same name with .md
+    build: Callable[[Path], nn.Module]  # path -> the model (CPU, eval mode)
+    about: str  # one line
+
+
+def _classifier(path: Path) -> nn.Module:
+    """A SmallClassifier from a checkpoint with ``config = {"model": ..., "classes": [...]}``;
+    ``net.classes`` holds the class names."""
+    from .perceptual import SmallClassifier, frozen
+    from .train import load_checkpoint
+
+    ckpt = load_checkpoint(path)
+    config = ckpt.get("config") if isinstance(ckpt.get("config"), dict) else {}
+    model = config.get("model") if isinstance(config.get("model"), dict) else {}
+    if model.get("class") != "SmallClassifier":
+        raise ValueError(f"{path} holds a {model.get('class', 'model with no configuration')}, "
+                         "not a SmallClassifier: this is not the classifier's file.")
+    net = SmallClassifier(**model.get("kwargs", {}))
+    load_checkpoint(path, net)
+    net.classes = list(config.get("classes", []))
+    return frozen(net)
+
+
+def _colorizer(path: Path) -> nn.Module:
+    """A UNet colorizer from a checkpoint written by colorlab.train.fit."""
+    from .infer import load_colorizer
+
+    return load_colorizer(path)
+
+
+REGISTRY: dict[str, Entry] = {
+    "cifar10-classifier": Entry("cifar10-classifier.pt", _classifier,
+                                "SmallClassifier for CIFAR-10's 10 classes, trained on color "
+                                "images: rgb (N, 3, 32, 32) in [0, 1] -> logits (N, 10)"),
+}
+
+
+def names() -> list[str]:
+    """The names :func:`load` knows, sorted."""
+    return sorted(REGISTRY)
+
+
+def _entry(name: str) -> Entry:
+    if name not in REGISTRY:
+        raise ValueError(f"No pretrained model called {name!r}: colorlab.pretrained has "
+                         f"{', '.join(map(repr, names()))}.")
+    return REGISTRY[name]
+
+
+def weights_path(name: str) -> Path:
+    """The file of ``name`` in ``colorlab/weights/``."""
+    return WEIGHTS / _entry(name).file
+
+
+def card(name: str) -> str:
+    """The model card of ``name`` (markdown): recipe, data, device, time, accuracy."""
+    return weights_path(name).with_suffix(".md").read_text(encoding="utf-8")
+
+
+def load(name: str, path=None) -> nn.Module:
+    """The model ``name``, rebuilt from its shipped file (or from ``path``, a file of the same
+    kind: a copy you trained yourself), on the CPU, in eval mode. Raises ValueError for an
+    unknown name or a file that is not this model's (truncated, another architecture), and
+    FileNotFoundError for a missing file, each saying what to do."""
+    entry = _entry(name)
+    path = Path(path) if path is not None else WEIGHTS / entry.file
+    if not path.is_file():
+        raise FileNotFoundError(f"The weights of {name!r} are missing: there is no {path}. They "
+                                "ship with colorlab: reinstall it (pip install .), or re-create "
+                                "them with the command in the model card.")
+    try:
+        return entry.build(path)
+    except (ValueError, RuntimeError) as err:
+        raise ValueError(f"colorlab.pretrained.load({name!r}) cannot use {path}: "
+                         f"{str(err).strip()} Reinstall colorlab for the shipped file, or "
+                         "re-create it with the command in the model card.") from None

@@ -1,0 +1,76 @@
+"""colorlab.pretrained: the shipped classifier loads, its card tells how it was made, and a wrong
+or damaged file says so; the wheel's package data holds the weights."""
+
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from colorlab import pretrained
+from colorlab.models import UNet
+from colorlab.perceptual import SmallClassifier
+from colorlab.train import save_checkpoint
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+           "truck"]
+
+
+def test_the_shipped_classifier_loads_frozen_on_the_cpu():
+    assert "cifar10-classifier" in pretrained.names()
+    net = pretrained.load("cifar10-classifier")
+    assert isinstance(net, SmallClassifier) and not net.training
+    assert not any(p.requires_grad for p in net.parameters())
+    assert net.classes == CLASSES
+    logits = net(torch.rand(4, 3, 32, 32))
+    assert logits.shape == (4, 10) and torch.isfinite(logits).all()
+    path = pretrained.weights_path("cifar10-classifier")
+    assert path.parent == pretrained.WEIGHTS and path.stat().st_size < 2 * 2**20
+
+
+def test_the_card_names_the_command_data_device_and_accuracies():
+    card = pretrained.card("cifar10-classifier")
+    ckpt = torch.load(pretrained.weights_path("cifar10-classifier"), weights_only=True)
+    assert ckpt["config"]["command"] in card and "benchmarks/train_classifier.py" in card
+    assert "cifar10-jpg" in card and ckpt["device"] in card
+    for name, value in ckpt["metrics"].items():  # the card's figures are the run's
+        assert re.search(rf"\| {re.escape(name)} \| {100 * value:.1f}% \|", card), name
+    assert ckpt["metrics"]["test, color"] > ckpt["metrics"]["test, gray (true L, a = b = 0)"]
+
+
+def test_unknown_name_lists_the_known_ones():
+    with pytest.raises(ValueError, match="'cifar10-classifier'"):
+        pretrained.load("imagenet-resnet")
+
+
+def test_a_damaged_file_says_so(tmp_path):
+    path = tmp_path / "cut.pt"
+    path.write_bytes(pretrained.weights_path("cifar10-classifier").read_bytes()[:5000])
+    with pytest.raises(ValueError, match=r"load\('cifar10-classifier'\) cannot use .*truncated"):
+        pretrained.load("cifar10-classifier", path)
+    with pytest.raises(FileNotFoundError, match="reinstall it"):
+        pretrained.load("cifar10-classifier", tmp_path / "nowhere.pt")
+
+
+def test_another_models_file_says_so(tmp_path):
+    unet = UNet(1, 2, base=4, depth=2)
+    save_checkpoint(tmp_path / "unet.pt", unet, config={"model": unet.config})
+    with pytest.raises(ValueError, match="holds a UNet, not a SmallClassifier"):
+        pretrained.load("cifar10-classifier", tmp_path / "unet.pt")
+    wide = SmallClassifier(width=8)  # the right class with other sizes: the weights do not fit
+    save_checkpoint(tmp_path / "wide.pt", wide, config={"model": {
+        "class": "SmallClassifier", "kwargs": {"width": 32, "num_classes": 10}}})
+    with pytest.raises(ValueError, match="does not fit this SmallClassifier"):
+        pretrained.load("cifar10-classifier", tmp_path / "wide.pt")
+
+
+def test_pyproject_installs_the_weights_and_cards():
+    """A non-editable `pip install .` copies package data only when pyproject.toml lists it."""
+    text = (ROOT / "pyproject.toml").read_text()
+    table = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
+    data = re.findall(r'"([^"]+)"', re.search(r"^colorlab = \[(.*?)\]", table, re.M | re.S)[1])
+    for entry in pretrained.REGISTRY.values():
+        for name in (entry.file, Path(entry.file).with_suffix(".md").name):
+            assert (pretrained.WEIGHTS / name).is_file(), name
+            assert any(Path("weights", name).match(pattern) for pattern in data), (name, data)
