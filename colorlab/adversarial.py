@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .device import float32_region
 from .losses import l1
 
 
@@ -81,7 +82,7 @@ class AdversarialL1:
             raise TypeError("the adversarial loss judges (L, ab) pairs, so it needs the true L: "
                             "train on batches (L, ab, L), or call it as loss(pred_ab, ab, L).")
         training = torch.is_grad_enabled()
-        with torch.autocast(pred_ab.device.type, enabled=False):
+        with float32_region(pred_ab.device):
             pred_ab, ab, L = pred_ab.float(), ab.float(), L.float()
             self.critic.train(training)
             if training:  # the critic learns first, on this batch
