@@ -13,7 +13,8 @@ Variants (each a papermill run of every notebook in notebooks/, into build/varia
   needed): the built-in sample fallback, whose headline says it is not representative.
 - ``rehearsal``: MODE = "full" on the sample set, made small through each notebook's knobs.
 
-``--record`` writes the table to benchmarks/results/lecture_variations-cpu.md, naming the CPU.
+``--record`` adds the run's table, as a section naming the CPU, the date and the command, to
+benchmarks/results/lecture_variations-cpu.md (earlier sections are kept).
 Each run is a fresh kernel; a failure or a timeout never stops the others. Heavy (quick mode is
 up to 5 minutes a lecture): it is not part of ``make test``.
 """
@@ -122,14 +123,18 @@ def main(argv=None) -> int:
     done = sum(r[3].startswith("finished") for r in rows)
     table = ["| variant | lecture | time | result |", "|---|---|---:|---|"]
     table += [f"| {v} | {n} | {s:.0f} s | {r} |" for v, n, s, r in rows]
-    text = (f"# Lectures under learner variations\n\nCPU: {cpu_name()}, {os.cpu_count()} cores; "
+    text = (f"## {time.strftime('%Y-%m-%d %H:%M')}\n\nCPU: {cpu_name()}, {os.cpu_count()} cores; "
             f"quick-mode data: {Path(dataset).name if dataset else 'CIFAR-10 (default)'}; "
-            f"{time.strftime('%Y-%m-%d')}; command: `benchmarks/lecture_variations.py "
+            f"command: `benchmarks/lecture_variations.py "
             f"--variants {args.variants}{' --only ' + args.only if args.only else ''}`\n\n"
             f"{done} of {len(rows)} runs finished.\n\n" + "\n".join(table) + "\n")
     print(f"\n{done} of {len(rows)} runs finished.")
     if args.record:
-        RESULTS.write_text(text, encoding="utf-8")
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else (
+            "# Lectures under learner variations\n\nWritten by `benchmarks/lecture_variations.py "
+            "--record`, newest section last. A time is wall time on the CPU named, which other "
+            "work may have shared.\n")
+        RESULTS.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
         print(f"recorded in {RESULTS.relative_to(ROOT)}")
     return 0 if done == len(rows) else 1
 
