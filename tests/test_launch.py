@@ -112,9 +112,16 @@ def test_colab_cell_on_colab_with_a_gpu_sets_full_mode(monkeypatch, capsys):
     assert os.environ["COLORLAB_MODE"] == "full" and resolve_mode("auto") == "full"
 
 
-@pytest.mark.xfail(strict=True, reason="the launch line and the Colab cell go into the lectures "
-                   "when they are re-run (colorlab.launch makes both)")
-@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+# Lectures whose committed run predates the launch line and the Colab cell; each leaves this set
+# when it is re-run (the marks are strict, so a lecture that has both and is still listed fails).
+NO_LAUNCH_YET = {"01_regression_toy", "03_lab_color_math", "04_unet_colorizer", "05_vivid_colors",
+                 "06_deploy", "07_going_further"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="the launch line and the Colab "
+                 "cell go into the lecture when it is re-run (colorlab.launch makes both)"))
+    if p.stem in NO_LAUNCH_YET else p for p in LECTURES], ids=lambda p: p.stem)
 def test_lectures_open_with_their_launch_line_and_colab_cell(path):
     cells = nbformat.read(path, as_version=4).cells
     first_code = next(c for c in cells if c.cell_type == "code")
