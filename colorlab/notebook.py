@@ -174,8 +174,10 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     ``dataset``: ``"auto"`` (see :func:`default_dataset`), ``"sample"``, ``"cifar10"`` or a folder.
     ``train_images``, ``val_images``, ``test_images``: how many of each (``None``: the mode's
     default in :data:`SIZES`), or a dict by mode such as ``{"quick": 8_000}`` (the default in
-    the other modes). The validation images come out of the training split, chosen by
-    ``seed``; the test subset is a seeded random choice of the test split.
+    the other modes). A number larger than the data is refused; a dict, a notebook's own
+    default, takes what there is (the offline sample set is smaller). The validation images come
+    out of the training split, chosen by ``seed``; the test subset is a seeded random choice of
+    the test split.
     """
     mode = resolve_mode(mode)
     seed_everything(seed)
@@ -197,7 +199,8 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     for knob, asked, n, available in (
             ("TRAIN_IMAGES", train_images, n_train, len(full_train) - n_val),
             ("TEST_IMAGES", test_images, n_test, len(full_test))):
-        if asked is not None and n is not None and n > available:  # the defaults take what there is
+        # the defaults, and a notebook's own default by mode ({"quick": 6_000}), take what there is
+        if asked is not None and not isinstance(asked, dict) and n is not None and n > available:
             raise ValueError(f"{knob} = {n:,}, but {full_train.source.split(':')[0]} has only "
                              f"{available:,} {knob.split('_')[0].lower()} images (after "
                              f"{n_val:,} held out for validation). Ask for at most {available:,}, "

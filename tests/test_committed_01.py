@@ -23,7 +23,7 @@ def committed():
 
 def number(pattern, text):
     found = re.search(pattern, text)
-    assert found, f"the committed outputs no longer print {pattern!r}: re-run 01 or update this test"
+    assert found, f"the committed outputs no longer print {pattern!r}: re-run 01, or update this"
     return found.group(1)
 
 
@@ -47,9 +47,11 @@ def test_the_epochs_where_validation_rose(committed):
 
 def test_the_learning_rate_answer(committed):
     markdown, printed = committed
-    step, steps = number(r"peak 3\.0e-03 at step (\d+)", printed), number(r"([\d,]+) steps \(", printed)
+    step = number(r"peak 3\.0e-03 at step (\d+)", printed)
+    steps = number(r"([\d,]+) steps \(", printed)
     top = number(r"highest recorded: epoch (\d+), [\d.e+-]+ \((0\.\d+) of the peak\)", printed)
-    assert f"at step {step} of {steps}" in markdown and f"the highest dot is epoch {top}'s" in markdown
+    assert f"at step {step} of {steps}" in markdown
+    assert f"the highest dot is epoch {top}'s" in markdown
     fraction = re.search(r"highest recorded: epoch \d+, [\d.e+-]+ \((0\.\d+) of the peak\)",
                          printed).group(1)
     assert f"{fraction} of the peak" in markdown
@@ -58,12 +60,14 @@ def test_the_learning_rate_answer(committed):
 def test_the_number_format_answer(committed):
     markdown, printed = committed
     assert "autocast: off, float32" in printed and "channels_last: True" in printed
-    assert "In the run committed here: float32 (`off, float32`), with `channels_last` on" in markdown
+    quoted = "In the run committed here: float32 (`off, float32`), with `channels_last` on"
+    assert quoted in markdown
 
 
 def test_the_evaluation_answers(committed):
     markdown, printed = committed
-    best, epochs = number(r"best\.pt: epoch (\d+) of", printed), number(r"epoch \d+ of (\d+)", printed)
+    best = number(r"best\.pt: epoch (\d+) of", printed)
+    epochs = number(r"epoch \d+ of (\d+)", printed)
     assert best == epochs and f"epoch {best} of {epochs}, the last one" in markdown
     ratio = float(number(r"\((\d+\.\d)x lower\)", printed))
     assert ratio > 20_000 and "over 20,000 times lower in the run committed here" in markdown
@@ -75,5 +79,5 @@ def test_the_evaluation_answers(committed):
     train0 = float(number(r"first epoch: training loss (\d\.\d\de-\d\d)", printed))
     val0 = float(number(r"validation loss (\d\.\d\de-\d\d) \(at its end\)", printed))
     baseline = float(number(r"constant baseline (\d\.\d\de-\d\d)\n", printed + "\n"))
-    assert train0 > baseline > val0, "question 4's premise: first epoch's training loss above the " \
-        "baseline, its validation loss below"
+    assert train0 > baseline > val0, ("question 4's premise: the first epoch's training loss "
+                                      "above the baseline, its validation loss below")

@@ -123,3 +123,7 @@ def test_more_images_than_the_data_has_is_refused_at_start_naming_the_knob():
     with pytest.raises(ValueError, match=r"VAL_IMAGES = -5: it must be a whole number above 0"):
         notebook.start("smoke", "sample", val_images=-5)
     assert len(notebook.start("quick", "sample").train) > 0  # the defaults adapt to the data
+    # and so does a notebook's own default by mode (the offline sample set is smaller)
+    run = notebook.start("quick", "sample", train_images={"quick": 100_000},
+                         test_images={"quick": 100_000})
+    assert 0 < len(run.train) < 100_000 and 0 < len(run.test) < 100_000
