@@ -42,7 +42,7 @@ def test_the_epochs_where_validation_rose(committed):
     quoted = f"they were epochs {' and '.join(rises)}" if len(rises) == 2 else None
     assert quoted and quoted in markdown, f"the markdown should quote the rises {rises}"
     peak_epoch = number(r"after (\d+)\.00 epochs\)", printed)
-    assert f"after the peak at the end of epoch {peak_epoch}" in markdown
+    assert f"from the peak at the end of epoch {peak_epoch}" in markdown
 
 
 def test_the_learning_rate_answer(committed):
