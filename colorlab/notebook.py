@@ -33,6 +33,14 @@ MODES = ("smoke", "quick", "full")
 SIZES = {"smoke": (512, 128, 128), "quick": (20_000, 2_000, 2_000), "full": (None, 5_000, None)}
 SAMPLE_SIZES = (None, 256, None)  # quick or full mode on the small built-in sample set
 
+# Quick mode's budget is 5 minutes a notebook on the learner's CPU, and CPUs differ by 3x or more
+# (bf16 matrix units or not). A 1-second probe trains the course's UNet-16 for a few steps and
+# picks one of these fixed presets: the share of quick mode's default training images to use.
+# Fixed presets, not a continuous scale, so the same seed on the same machine gives the same
+# numbers; $COLORLAB_QUICK_PRESET pins one, and an explicit TRAIN_IMAGES always wins.
+QUICK_PRESETS = {"standard": 1.0, "half": 0.5, "quarter": 0.25}
+PRESET_RATES = ((600, "standard"), (250, "half"), (0, "quarter"))  # probe images/s -> preset
+
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
                    "truck"]
 
@@ -132,6 +140,7 @@ class Run:
     test: ImageSet
     data: str                   # what the data is, e.g. "CIFAR-10" or "folder photos/"
     warning: str | None = None  # set when quick mode had to fall back to the sample set
+    preset: str = "standard"    # quick mode's size preset (QUICK_PRESETS), from the speed probe
 
     @property
     def live(self) -> bool:
@@ -165,6 +174,49 @@ def _data_name(name: str, train: ImageSet) -> str:
     return folder
 
 
+def speed_probe(device, steps: int = 5, batch_size: int = 64) -> float:
+    """Images per second at which this machine trains UNet(1, 2, base 16, depth 3) on 32 x 32
+    images (forward, L1 loss, backward, AdamW step, under the course's precision policy): about
+    one second of work, after one warm-up step."""
+    import time
+
+    from .device import autocast, autocast_dtype
+    from .models import UNet
+
+    generator = torch.Generator().manual_seed(0)
+    model = UNet(1, 2, base=16, depth=3).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    L = torch.rand(batch_size, 1, 32, 32, generator=generator).to(device)
+    ab = torch.rand(batch_size, 2, 32, 32, generator=generator).to(device) - 0.5
+    dtype = autocast_dtype(device)
+    for step in range(steps + 1):
+        if step == 1:  # the first step pays for memory allocation and kernel choice
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            t0 = time.perf_counter()
+        with autocast(device, dtype):
+            loss = (model(L).float() - ab).abs().mean()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return steps * batch_size / (time.perf_counter() - t0)
+
+
+def quick_preset() -> tuple[str, str]:
+    """The quick-mode preset for this machine and why: ``$COLORLAB_QUICK_PRESET`` if set, else
+    from :func:`speed_probe` and :data:`PRESET_RATES`."""
+    pinned = os.environ.get("COLORLAB_QUICK_PRESET")
+    if pinned:
+        one_of("$COLORLAB_QUICK_PRESET", pinned, tuple(QUICK_PRESETS))
+        return pinned, "set by $COLORLAB_QUICK_PRESET"
+    rate = speed_probe(pick_device(verbose=False))
+    preset = next(name for floor, name in PRESET_RATES if rate >= floor)
+    return preset, (f"this machine trains the course's UNet-16 at {rate:,.0f} images/s (speed "
+                    f"probe; {PRESET_RATES[0][0]} or more gets the standard preset)")
+
+
 def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32,
           train_images: int | dict | None = None, val_images: int | dict | None = None,
           test_images: int | dict | None = None) -> Run:
@@ -184,16 +236,21 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     device = pick_device(verbose=False)
     name = default_dataset(mode) if dataset == "auto" else dataset
     full_train, full_test, warning = load_splits(name, size)
+    preset, why = "standard", ""
     if mode != "smoke" and full_train.source.startswith("sample"):
         defaults = SAMPLE_SIZES  # the sample set is small: all of it, 256 held out
     else:
         defaults = SIZES[mode]
+        if mode == "quick" and (train_images is None or isinstance(train_images, dict)):
+            preset, why = quick_preset()
 
     def size_of(asked, default):  # a number, None (the default), or {mode: number}
         asked = asked.get(mode) if isinstance(asked, dict) else asked
         return default if asked is None else asked
 
     n_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]), integer=True)
+    if n_train is not None and not isinstance(train_images, int):  # a default: the preset's share
+        n_train = max(1, round(n_train * QUICK_PRESETS[preset]))
     n_val = positive("VAL_IMAGES", size_of(val_images, defaults[1]), integer=True)
     n_test = positive("TEST_IMAGES", size_of(test_images, defaults[2]), integer=True)
     for knob, asked, n, available in (
@@ -208,8 +265,11 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     train, val = split_validation(full_train, n_train, n_val, seed, what=full_train.source)
     test = full_test if n_test is None else full_test.take(n_test, seed=seed)
     run = Run(mode=mode, device=device, seed=seed, train=train, val=val, test=test,
-              data=_data_name(name, full_train), warning=warning)
+              data=_data_name(name, full_train), warning=warning, preset=preset)
     print(run.headline)
+    if why:
+        print(f"quick-mode preset: {preset} ({QUICK_PRESETS[preset]:.0%} of the default training "
+              f"images), because {why}. Set TRAIN_IMAGES to choose yourself.")
     if warning:
         print(warning)
     return run

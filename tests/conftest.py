@@ -1,6 +1,12 @@
 """Fixtures shared by several test files."""
 
+import os
+
 import pytest
+
+# Quick mode sizes itself to the machine with a speed probe; tests (and the notebook kernels
+# they start, which inherit the environment) pin the preset so they do not depend on the load.
+os.environ.setdefault("COLORLAB_QUICK_PRESET", "standard")
 
 from colorlab.data import sample
 from colorlab.recipes import train_colorizer

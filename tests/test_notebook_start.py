@@ -96,6 +96,36 @@ def test_sizes_may_be_given_per_mode(cifar_available):
     assert len(run.train) == 2000 and len(run.val) == 500
 
 
+@pytest.mark.parametrize("rate, preset, train", [(900.0, "standard", 2000), (300.0, "half", 1000),
+                                                 (90.0, "quarter", 500)])
+def test_quick_mode_sizes_its_default_to_the_machine(cifar_available, monkeypatch, capsys, rate,
+                                                     preset, train):
+    monkeypatch.delenv("COLORLAB_QUICK_PRESET")
+    monkeypatch.setattr(notebook, "speed_probe", lambda device: rate)
+    run = notebook.start("quick", train_images={"quick": 2000}, val_images=500)
+    assert run.preset == preset and len(run.train) == train
+    out = capsys.readouterr().out
+    assert f"quick-mode preset: {preset}" in out and f"at {rate:,.0f} images/s" in out
+
+
+def test_an_explicit_train_images_or_a_pinned_preset_wins_over_the_probe(cifar_available,
+                                                                         monkeypatch, capsys):
+    monkeypatch.setattr(notebook, "speed_probe", lambda device: 10.0)
+    monkeypatch.delenv("COLORLAB_QUICK_PRESET")
+    run = notebook.start("quick", train_images=2000, val_images=500)
+    assert len(run.train) == 2000 and "preset" not in capsys.readouterr().out
+    monkeypatch.setenv("COLORLAB_QUICK_PRESET", "half")
+    run = notebook.start("quick", train_images={"quick": 2000}, val_images=500)
+    assert len(run.train) == 1000 and "set by $COLORLAB_QUICK_PRESET" in capsys.readouterr().out
+    monkeypatch.setenv("COLORLAB_QUICK_PRESET", "tiny")
+    with pytest.raises(ValueError, match=r"COLORLAB_QUICK_PRESET.*'standard', 'half', 'quarter'"):
+        notebook.start("quick", train_images={"quick": 2000}, val_images=500)
+
+
+def test_the_speed_probe_measures_a_positive_rate():
+    assert notebook.speed_probe(torch.device("cpu"), steps=1, batch_size=4) > 0
+
+
 def test_text_progress_turns_every_bar_off(monkeypatch):
     from colorlab.progress import bars_enabled, tqdm
 
