@@ -152,6 +152,25 @@ def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float 
     return _atomic(path, write)
 
 
+def quantize_dynamic_int8(onnx_path, path, per_channel: bool = False) -> Path:
+    """Dynamic int8 quantization of an fp32 ONNX colorizer with onnxruntime: weights int8 (one
+    scale per tensor, or per output channel with ``per_channel``), activations quantized at
+    every call from their own min and max (no calibration). Pre-processed first
+    (``quant_pre_process``: shape inference and graph clean-up), as onnxruntime asks. Written
+    atomically."""
+    from onnxruntime import quantization as oq
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    def write(tmp):
+        with tempfile.TemporaryDirectory() as work, redirect_stdout(io.StringIO()):
+            pre = Path(work) / "pre.onnx"
+            quant_pre_process(str(onnx_path), str(pre), skip_symbolic_shape=True)
+            oq.quantize_dynamic(str(pre), str(tmp), weight_type=oq.QuantType.QInt8,
+                                per_channel=per_channel)
+
+    return _atomic(path, write)
+
+
 class OnnxColorizer:
     """An ONNX colorizer run by onnxruntime on the CPU, called like the UNet:
     ``model(L)`` with L/100 (N, 1, H, W) float32 in [0, 1], H and W multiples of

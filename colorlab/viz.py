@@ -109,3 +109,72 @@ def show_explorer(make_widget, live: bool) -> None:
     from IPython.display import display
 
     display(_Explorer(make_widget()))
+
+
+def unet_diagram(unet, size: int = 32, ax=None, title=None):
+    """Draw a UNet (``colorlab.models.UNet`` or a subclass) as its U: encoder blocks going down on
+    the left, the bottleneck at the bottom, decoder blocks going up on the right, skip connections
+    across. Channels and grid sizes are read from the model itself (one forward pass of a zero
+    image, (1, in_ch, size, size), with hooks), so the figure cannot drift from the code.
+    Box width grows with the channels; each box names its channels and grid size."""
+    blocks = [*(("encoder", i, m) for i, m in enumerate(unet.encoders)),
+              ("bottleneck", 0, unet.bottleneck),
+              *(("decoder", i, m) for i, m in enumerate(unet.decoders))]
+    shapes = {}
+    hooks = [m.register_forward_hook(lambda m, i, o, key=(kind, k): shapes.__setitem__(
+        key, tuple(o.shape[1:]))) for kind, k, m in blocks]
+    try:
+        with torch.no_grad():
+            out = unet.eval()(torch.zeros(1, unet.encoders[0][0].in_channels, size, size))
+    finally:
+        for h in hooks:
+            h.remove()
+    depth = len(unet.encoders)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.6))
+
+    def box(x, level, shape, name, color):
+        c, h, w = shape
+        width, height = 0.5 + 0.1 * np.log2(c), 0.8
+        y = -1.4 * level
+        ax.add_patch(plt.Rectangle((x - width / 2, y - height / 2), width, height, fc=color,
+                                   ec="black", lw=0.8))
+        ax.text(x, y, f"{name}\n{c} ch\n{h} x {w}", ha="center", va="center", fontsize=7.5)
+        return x, y, width
+
+    arrow = dict(arrowstyle="-|>", color="black", lw=1)
+    step = 1.4
+    enc = [box(step * i, i, shapes[("encoder", i)], f"encoder {i + 1}", "#cfe3f7")
+           for i in range(depth)]
+    mid = box(step * depth + 0.6, depth, shapes[("bottleneck", 0)], "bottleneck", "#f7d9a8")
+    dec = [box(2 * (step * depth + 0.6) - step * i, i, shapes[("decoder", depth - 1 - i)],
+               f"decoder {depth - i}", "#d7ecd0") for i in range(depth)]
+    ins = (enc[0][0] - enc[0][2] / 2 - 1.0, 0)
+    ax.text(*ins, f"input\n{unet.encoders[0][0].in_channels} x {size} x {size}\n(L / 100)",
+            ha="center", va="center", fontsize=8)
+    ax.annotate("", (enc[0][0] - enc[0][2] / 2, 0), (ins[0] + 0.55, 0), arrowprops=arrow)
+    outs = (dec[0][0] + dec[0][2] / 2 + 1.1, 0)
+    ax.text(*outs, f"output\n{out.shape[1]} x {size} x {size}\n(1x1 conv head)", ha="center",
+            va="center", fontsize=8)
+    ax.annotate("", (outs[0] - 0.62, 0), (dec[0][0] + dec[0][2] / 2, 0), arrowprops=arrow)
+    chain = enc + [mid]
+    for (x0, y0, _), (x1, y1, _) in zip(chain, chain[1:]):
+        ax.annotate("", (x1, y1 + 0.4), (x0, y0 - 0.4), arrowprops=arrow)
+        ax.text((x0 + x1) / 2 - 0.15, (y0 + y1) / 2 - 0.1, "max-pool\n2x2", fontsize=7,
+                ha="right", va="center", color="dimgray")
+    chain = [mid] + dec[::-1]
+    for (x0, y0, _), (x1, y1, _) in zip(chain, chain[1:]):
+        ax.annotate("", (x1, y1 - 0.4), (x0, y0 + 0.4), arrowprops=arrow)
+        ax.text((x0 + x1) / 2 + 0.15, (y0 + y1) / 2 - 0.1, "transposed\nconv 2x2", fontsize=7,
+                ha="left", va="center", color="dimgray")
+    for (x0, y0, w0), (x1, y1, w1) in zip(enc, dec):
+        ax.annotate("", (x1 - w1 / 2, y1), (x0 + w0 / 2, y0),
+                    arrowprops=dict(arrowstyle="-|>", color="#1f5fa8", lw=1.2, ls="--"))
+        ax.text((x0 + x1) / 2, y0 + 0.05, "skip: copied and concatenated", fontsize=7, ha="center",
+                va="bottom", color="#1f5fa8")
+    ax.set_xlim(ins[0] - 0.6, outs[0] + 0.6)
+    ax.set_ylim(-1.4 * depth - 0.6, 0.7)
+    ax.axis("off")
+    ax.set_title(title or f"{type(unet).__name__}: {sum(p.numel() for p in unet.parameters()):,}"
+                 " parameters (drawn from the model)", fontsize=10)
+    return ax

@@ -59,6 +59,19 @@ def test_int8_is_smaller_and_close(checkpoint, files):
     assert error.mean() < 0.01
 
 
+def test_dynamic_int8_runs_quietly_and_stays_close(files, tmp_path, capfd):
+    fp32, _ = files
+    L = torch.rand(2, 1, 16, 16)
+    want = deploy.OnnxColorizer(fp32)(L)
+    for per_channel in (False, True):
+        path = deploy.quantize_dynamic_int8(fp32, tmp_path / f"dyn-{per_channel}.onnx",
+                                            per_channel=per_channel)
+        got = deploy.OnnxColorizer(path)(L)
+        assert got.shape == want.shape and (got - want).abs().max() < 0.1
+    captured = capfd.readouterr()
+    assert "pre-processing" not in captured.err + captured.out  # onnxruntime's warning is gone
+
+
 def test_colorize_with_an_onnx_model(files, tmp_path, capsys):
     photo = tmp_path / "photo.png"
     rgb = np.random.default_rng(0).integers(0, 256, (37, 51, 3), dtype=np.uint8)
@@ -67,7 +80,8 @@ def test_colorize_with_an_onnx_model(files, tmp_path, capsys):
     assert out.shape == (37, 51, 3) and out.dtype == np.uint8
     assert main(["colorize", str(photo), "--model", str(files[1]), "-o", str(tmp_path / "c")]) == 0
     assert (tmp_path / "c" / "photo_colorized.png").is_file()
-    assert main(["colorize", str(photo), "-o", str(tmp_path / "c")]) == 2
+    assert main(["colorize", str(photo), "--model", str(files[1]), "--checkpoint", "x.pt",
+                 "-o", str(tmp_path / "c")]) == 2
     assert "either --checkpoint" in capsys.readouterr().err
 
 

@@ -52,3 +52,17 @@ def test_from_config_rebuilds_same_architecture():
     clone.load_state_dict(model.state_dict())
     with pytest.raises(ValueError, match="knows"):
         from_config({"class": "ResNet"})
+
+
+def test_the_unet_diagram_is_drawn_from_the_model():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from colorlab.viz import unet_diagram
+
+    for depth in (2, 3):
+        ax = unet_diagram(UNet(1, 2, base=8, depth=depth))
+        texts = " ".join(t.get_text() for t in ax.texts)
+        assert texts.count("skip: copied and concatenated") == depth
+        assert f"bottleneck\n{8 * 2**depth} ch\n{32 // 2**depth} x {32 // 2**depth}" in texts
+        assert "encoder 1\n8 ch\n32 x 32" in texts and "decoder 1" in texts
