@@ -59,6 +59,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="where the .pt and .md go (default: "
                     "colorlab/weights/ for a full run, nowhere for a probe)")
     ap.add_argument("--data-note", default="", help="what the data is, for the card")
+    ap.add_argument("--device-note", default="", help="what else ran on the machine, for the card")
     args = ap.parse_args(argv)
     command = "python benchmarks/train_colorizer.py " + shlex.join(argv or sys.argv[1:])
     probe = args.train_images is not None or args.test_images is not None
@@ -127,7 +128,8 @@ about [-1, 1]. Load it with `colorlab.pretrained.load("{args.name}")`;
   peak lr {args.lr:g}, random horizontal flips), batch {args.batch}, {args.epochs} epochs,
   seed {args.seed}.
 - **Command**: `{command}`
-- **Device**: {where}; torch {torch.__version__}; training took {seconds / 60:.0f} min.
+- **Device**: {where}; torch {torch.__version__}; training took {seconds / 60:.0f} min{
+  " (" + args.device_note + ")" if args.device_note else ""}.
 
 ## Test metrics
 
@@ -138,10 +140,11 @@ baseline scores a perfect 100 dB. The object classifier is `cifar10-classifier` 
 
 ## What it can and cannot do
 
-It learned from 32 x 32 thumbnails of ten classes: sky, grass, water and skin come out in
-plausible, muted colors; objects that can be any color (cars, clothes) stay near gray or brown,
-because an L1 loss picks the median of the colors it saw. On a photo, `colorize` runs it at a
-few times its training size: expect a sepia-like wash, not a restored photograph.
+It learned from 32 x 32 thumbnails of ten classes. Its colors are muted (colorfulness
+{m['colorfulness']:.1f} against the truth's {m['truth_colorfulness']:.1f} in the table): an L1 loss
+picks the median of the colors it saw, so where an object could be any color it stays near gray
+or brown. On a photo, `colorize` runs it at a few times its training size: expect a plausible
+tint, not a restored photograph.
 """)
     print(f"wrote {out / f'{args.name}.pt'} and {out / f'{args.name}.md'}")
     return 0

@@ -1,7 +1,7 @@
 """``python -m colorlab COMMAND`` (or ``colorlab COMMAND``): every command of the course kit.
 
     course           run every notebook (quick on a CPU, full on a GPU) into build/course/
-    colorize         colorize photos with a trained checkpoint          (colorlab.infer)
+    colorize         colorize photos (the pretrained model, or --checkpoint) (colorlab.infer)
     train            train the UNet colorizer on a folder of images     (colorlab.recipes)
     make-exercises   write exercises/ from solutions/ (``--check``: only report drift;
                      ``--nbgrader COURSE_DIR``: an nbgrader course folder instead)
@@ -81,12 +81,23 @@ def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
     return out
 
 
+PRETRAINED = "cifar10-l1-unet"  # what colorize uses without --checkpoint or --model
+
+
 def _load_model(checkpoint, onnx_model):
     """The colorizer of ``--checkpoint`` (a UNet, in torch) or of ``--model`` (an ONNX file, run
-    by onnxruntime: colorlab.deploy.OnnxColorizer). Raises FileNotFoundError or ValueError."""
-    if (checkpoint is None) == (onnx_model is None):
+    by onnxruntime: colorlab.deploy.OnnxColorizer); neither: the pretrained :data:`PRETRAINED`.
+    Raises FileNotFoundError or ValueError."""
+    if checkpoint is not None and onnx_model is not None:
         raise ValueError("give either --checkpoint (a .pt file) or --model (an .onnx file), "
-                         "not both or neither.")
+                         "not both.")
+    if checkpoint is None and onnx_model is None:
+        from . import pretrained
+
+        print(f"No --checkpoint given: using the pretrained colorizer {PRETRAINED!r} that ships "
+              "with colorlab (a UNet trained on 32 x 32 CIFAR-10 images; its model card: "
+              f"python -c \"import colorlab.pretrained as p; print(p.card('{PRETRAINED}'))\").")
+        checkpoint = pretrained.weights_path(PRETRAINED)
     if onnx_model is not None:
         from .deploy import OnnxColorizer, onnx_available
 
@@ -102,7 +113,7 @@ def _load_model(checkpoint, onnx_model):
 
 def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
                      work_size: int | None = None, onnx_model=None) -> int:
-    """``python -m colorlab colorize PHOTO... (--checkpoint CKPT | --model M.onnx) -o OUTDIR``.
+    """``python -m colorlab colorize PHOTO... [--checkpoint CKPT | --model M.onnx] -o OUTDIR``.
 
     With ``onnx_model`` the network runs in onnxruntime; torch is still imported, for the Lab
     conversions of :mod:`colorlab.infer` (colorlab.color is written in torch).
@@ -123,6 +134,15 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
     except (FileNotFoundError, ValueError) as err:
         _error(f"cannot use the {'model' if onnx_model else 'checkpoint'}. {err}")
         return 2
+    from .infer import default_work_size
+
+    trained = getattr(model, "train_size", None)
+    size = work_size or getattr(model, "work_size", None) or default_work_size(trained)
+    print(f"The model predicts colors on the photo shrunk to {size} px on its shorter side"
+          + (f" (it was trained on {trained} x {trained} images)" if trained else "") + "; "
+          "the colors are then enlarged onto the photo's own lightness. A model trained on "
+          "small CIFAR-10 thumbnails knows sky, grass, water and skin tones, and leaves most "
+          "objects muted: expect a plausible tint, not a restored photograph.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, used = 0, set()
@@ -373,12 +393,13 @@ def main(argv=None) -> int:
     p.add_argument("--no-html", action="store_true", help="skip the HTML export")
     p.set_defaults(handler=_course)
 
-    p = commands.add_parser("colorize", help="colorize photos with a trained checkpoint",
+    p = commands.add_parser("colorize", help="colorize photos (the pretrained model, or yours)",
                             description="Colorize each PHOTO (any size; gray, RGB or RGBA) and "
                             "write OUTDIR/<name>_colorized.png. A photo that cannot be read is "
                             "reported and skipped; the others are still processed.")
     p.add_argument("photos", nargs="+", metavar="PHOTO")
-    p.add_argument("--checkpoint", help="a UNet checkpoint (best.pt or last.pt)")
+    p.add_argument("--checkpoint", help="a UNet checkpoint (best.pt or last.pt); default: the "
+                   f"pretrained {PRETRAINED!r} that ships with colorlab")
     p.add_argument("--model", help="instead of --checkpoint: an ONNX file from `colorlab export`, "
                    "run by onnxruntime (torch is still imported, for the Lab conversions)")
     p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")

@@ -7,12 +7,12 @@
 
 The files live in ``colorlab/weights/`` (package data: ``pip install .`` installs them). Each
 model is one entry of :data:`REGISTRY`: its file and the function that rebuilds it from the file.
-A colorizer saved by ``colorlab.train.fit`` is one more line, e.g.
-``"l1-unet": Entry("l1-unet.pt", _colorizer, "...")``.
 
-Shipped today: ``cifar10-classifier``, a :class:`colorlab.perceptual.SmallClassifier` trained on
-color CIFAR-10 (its card gives the recipe, ``benchmarks/train_classifier.py``), for the semantic
-interpretability test of :func:`colorlab.metrics.evaluate`.
+Shipped today: ``cifar10-l1-unet``, the course's L1 UNet trained on all of CIFAR-10's training
+images (``benchmarks/train_colorizer.py``; ``python -m colorlab colorize`` uses it when no
+checkpoint is given); ``cifar10-classifier``, a :class:`colorlab.perceptual.SmallClassifier`
+trained on color CIFAR-10 (``benchmarks/train_classifier.py``), for the semantic
+interpretability test of :func:`colorlab.metrics.evaluate`. Each card gives its recipe.
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def _colorizer(path: Path) -> nn.Module:
 
 
 REGISTRY: dict[str, Entry] = {
+    "cifar10-l1-unet": Entry("cifar10-l1-unet.pt", _colorizer,
+                             "UNet(1, 2, base 16, depth 3) trained with L1 on CIFAR-10 (32 px): "
+                             "L / 100 (N, 1, H, W) -> ab / 110 (N, 2, H, W)"),
     "cifar10-classifier": Entry("cifar10-classifier.pt", _classifier,
                                 "SmallClassifier for CIFAR-10's 10 classes, trained on color "
                                 "images: rgb (N, 3, 32, 32) in [0, 1] -> logits (N, 10)"),

@@ -146,6 +146,16 @@ def test_colorize_command(checkpoint, photo, tmp_path, capsys):
                  "-o", str(out)]) == 0
 
 
+def test_colorize_without_a_checkpoint_uses_the_pretrained_model_and_says_so(photo, tmp_path,
+                                                                            capsys):
+    Image.fromarray(photo).save(tmp_path / "color.png")
+    assert main(["colorize", str(tmp_path / "color.png"), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "No --checkpoint given: using the pretrained colorizer 'cifar10-l1-unet'" in out
+    assert "shrunk to 128 px on its shorter side (it was trained on 32 x 32 images)" in out
+    assert Image.open(tmp_path / "out" / "color_colorized.png").size == (77, 123)
+
+
 def test_colorize_command_bad_checkpoint(photo, tmp_path, capsys):
     Image.fromarray(photo).save(tmp_path / "color.png")
     assert colorize_command([tmp_path / "color.png"], tmp_path / "nope.pt", tmp_path) == 2

@@ -74,3 +74,32 @@ def test_pyproject_installs_the_weights_and_cards():
         for name in (entry.file, Path(entry.file).with_suffix(".md").name):
             assert (pretrained.WEIGHTS / name).is_file(), name
             assert any(Path("weights", name).match(pattern) for pattern in data), (name, data)
+
+
+def test_the_shipped_colorizer_keeps_the_contract():
+    """L / 100 (N, 1, H, W) in, ab / 110 (N, 2, H, W) out, at any multiple of 8, on the CPU."""
+    assert "cifar10-l1-unet" in pretrained.names()
+    net = pretrained.load("cifar10-l1-unet")
+    assert isinstance(net, UNet) and not net.training and net.train_size == 32
+    with torch.no_grad():
+        for size in (32, 64):
+            ab = net(torch.rand(2, 1, size, size))
+            assert ab.shape == (2, 2, size, size) and ab.abs().max() <= 1
+    assert pretrained.weights_path("cifar10-l1-unet").stat().st_size < 4 * 2**20
+
+
+def test_the_colorizers_card_is_its_run():
+    card = pretrained.card("cifar10-l1-unet")
+    ckpt = torch.load(pretrained.weights_path("cifar10-l1-unet"), weights_only=True)
+    assert ckpt["config"]["command"] in card and "benchmarks/train_colorizer.py" in card
+    assert ckpt["device"] in card and "cifar10-jpg" in card
+    metrics = ckpt["metrics"]
+    assert f"| PSNR gain over gray (dB): mean / median | {metrics['psnr_gain']:+.2f} / " in card
+    assert f"| {metrics['images']:,} |" in card and f"{metrics['set_apart']} already gray" in card
+    assert metrics["psnr_gain_median"] > 0 and metrics["ab_auc"] > metrics["gray_ab_auc"]
+
+
+def test_committed_weights_stay_small():
+    files = [p for p in pretrained.WEIGHTS.iterdir() if p.suffix == ".pt"]
+    assert {p.name for p in files} == {pretrained.REGISTRY[n].file for n in pretrained.names()}
+    assert sum(p.stat().st_size for p in files) <= 20 * 2**20
