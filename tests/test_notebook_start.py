@@ -96,7 +96,7 @@ def test_sizes_may_be_given_per_mode(cifar_available):
     assert len(run.train) == 2000 and len(run.val) == 500
 
 
-@pytest.mark.parametrize("rate, preset, train", [(900.0, "standard", 2000), (300.0, "half", 1000),
+@pytest.mark.parametrize("rate, preset, train", [(1000.0, "standard", 2000), (500.0, "half", 1000),
                                                  (90.0, "quarter", 500)])
 def test_quick_mode_sizes_its_default_to_the_machine(cifar_available, monkeypatch, capsys, rate,
                                                      preset, train):
@@ -123,7 +123,7 @@ def test_an_explicit_train_images_or_a_pinned_preset_wins_over_the_probe(cifar_a
 
 
 def test_the_speed_probe_measures_a_positive_rate():
-    assert notebook.speed_probe(torch.device("cpu"), steps=1, batch_size=4) > 0
+    assert notebook.speed_probe(torch.device("cpu"), steps=1, repeats=2, batch_size=4) > 0
 
 
 def test_text_progress_turns_every_bar_off(monkeypatch):
