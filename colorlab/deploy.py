@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 import io
 import logging
-import os
 import statistics
 import tempfile
 import time
@@ -40,6 +39,10 @@ import torch
 from torch import nn
 from torch.nn.utils import prune
 
+from .colorizer import Colorizer, lab_tensors
+from .data import load_dataset
+from .files import atomic_write
+from .infer import load_colorizer
 from .models import UNet, conv_block
 
 ONNX_MISSING = ("onnxruntime/onnx is not installed, so ONNX export and the onnxruntime rows "
@@ -56,20 +59,6 @@ def onnx_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _atomic(path, write) -> Path:
-    """Call ``write(tmp_path)``, then move the file to ``path``: a failure leaves no file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", prefix=f".{path.stem}-", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def file_mb(path) -> float:
@@ -116,7 +105,7 @@ def export_onnx(model: nn.Module, path, train_size: int | None = None) -> Path:
         onnx.checker.check_model(proto)
         onnx.save(proto, tmp)
 
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
 def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float = 99.9) -> Path:
@@ -149,20 +138,13 @@ def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float 
                                calibrate_method=oq.CalibrationMethod.Percentile,
                                extra_options={"CalibPercentile": percentile})
 
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
-class OnnxColorizer:
-    """An ONNX colorizer run by onnxruntime on the CPU, called like the UNet:
-    ``model(L)`` with L/100 (N, 1, H, W) float32 in [0, 1], H and W multiples of
-    ``self.multiple``; returns ab/AB_SCALE (N, 2, H, W), a torch tensor for a torch input, a
-    numpy array for a numpy input. So :func:`colorlab.infer.colorize` and
-    :func:`colorlab.metrics.evaluate` take it as they take a UNet.
-
-    threads: onnxruntime's intra-op threads (None: its default, all cores).
-    Raises FileNotFoundError for a missing file, ValueError for a file onnxruntime cannot load,
-    and ValueError/TypeError naming the expected input for a wrong shape or dtype.
-    """
+class OnnxSession:
+    """An ONNX colorizer file run by onnxruntime on the CPU: ``session(L)``, L/100 (N, 1, H, W)
+    float32, H and W multiples of ``self.multiple``; returns ab/AB_SCALE, a torch tensor for a
+    torch input, a numpy array for a numpy input. Wrong input raises ValueError/TypeError."""
 
     def __init__(self, path, threads: int | None = None):
         import onnxruntime as ort
@@ -186,10 +168,6 @@ class OnnxColorizer:
         self.multiple = int(meta.get("multiple") or 8)
         size = meta.get("train_size")
         self.train_size = int(size) if size else None
-        from .infer import default_work_size
-
-        self.work_size = default_work_size(self.train_size)
-        self.training = False  # read by code written for nn.Module
 
     def __call__(self, L):
         as_torch = torch.is_tensor(L)
@@ -209,6 +187,18 @@ class OnnxColorizer:
         return torch.from_numpy(ab).to(L.device) if as_torch else ab
 
 
+class OnnxColorizer(Colorizer):
+    """A :class:`~colorlab.colorizer.Colorizer` whose net is an ONNX file run by onnxruntime on
+    the CPU (:class:`OnnxSession`), so ``colorize``, ``evaluate`` and ``.photo`` take it as they
+    take a UNet. threads: onnxruntime's intra-op threads (None: all cores). Raises
+    FileNotFoundError for a missing file, ValueError for a file onnxruntime cannot load."""
+
+    def __init__(self, path, threads: int | None = None):
+        net = OnnxSession(path, threads)
+        super().__init__(net, train_size=net.train_size)
+        self.path, self.session, self.input = net.path, net.session, net.input
+
+
 def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration="sample",
                       calibration_images: int = 256) -> str:
     """``python -m colorlab export``: the colorizer of ``checkpoint`` as an fp32 ONNX file at
@@ -217,9 +207,6 @@ def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration=
     training size. Atomic: on any error no file is left at ``out``. Returns a line saying what
     was written. Raises FileNotFoundError, or ValueError (not a colorizer checkpoint; for
     calibration data that cannot be read, a message that starts "calibration")."""
-    from .data import load_dataset
-    from .infer import load_colorizer
-    from .recipes import lab_tensors
 
     model = load_colorizer(checkpoint)  # says clearly what is wrong with a checkpoint
     if quantize is None:
@@ -302,12 +289,15 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
     return new.train(block.training)  # new modules start in train mode (BatchNorm on batch stats)
 
 
-def prune_channels(model: UNet, amount: float) -> UNet:
+def prune_channels(model: UNet | Colorizer, amount: float) -> UNet | Colorizer:
     """A copy of a UNet in which every conv_block (encoders, bottleneck, decoders) loses the
     ``amount`` share of its middle channels, those whose filters in the block's first conv
     have the smallest L1 norm (:func:`channels_to_keep`). The tensors really shrink, so the
     model is smaller and does fewer multiply-adds; its inputs, outputs and skip connections
-    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``)."""
+    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``).
+    A :class:`~colorlab.colorizer.Colorizer` gives a Colorizer of the pruned net."""
+    if isinstance(model, Colorizer):
+        return Colorizer(prune_channels(model.net, amount), model.train_size, model.work_size)
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
     slim = copy.deepcopy(model)

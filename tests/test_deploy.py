@@ -10,12 +10,13 @@ import torch
 from PIL import Image
 
 from colorlab import deploy
-from colorlab.cli import main
+from colorlab.checkpoint import save_checkpoint
+from colorlab.colorizer import lab_tensors
+from colorlab.course.cli import main
 from colorlab.data import Batches, sample
 from colorlab.infer import colorize, load_colorizer
 from colorlab.models import MeanRegressor, UNet, count_parameters
-from colorlab.recipes import lab_tensors
-from colorlab.train import fit, save_checkpoint
+from colorlab.train import fit
 
 pytestmark = pytest.mark.skipif(not deploy.onnx_available(), reason=deploy.ONNX_MISSING)
 

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from colorlab import pretrained
+from colorlab.checkpoint import save_checkpoint
 from colorlab.models import UNet
 from colorlab.perceptual import SmallClassifier
-from colorlab.train import save_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
