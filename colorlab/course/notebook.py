@@ -22,9 +22,11 @@ from pathlib import Path
 
 import torch
 
-from .data import DownloadError, ImageSet, UnsafeArchiveError, load_dataset
-from .device import device_name, pick_device, seed_everything
-from .progress import bars_enabled
+from ..cifar import DownloadError, UnsafeArchiveError
+from ..data import load_dataset
+from ..device import device_name, pick_device, seed_everything
+from ..images import ImageSet
+from ..progress import bars_enabled
 
 MODES = ("smoke", "quick", "full")
 

@@ -182,16 +182,15 @@ def _name(obj) -> str:
 
 def _where_in_student_code(err: BaseException) -> str:
     """' (line 3: `return x ** 2.4`)' for the innermost frame outside libraries and colorlab."""
-    here = str(Path(__file__).parents[1])  # colorlab/: its frames are not the learner's
+    here = str(Path(__file__).parents[2])  # colorlab/: its frames are not the learner's
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if "site-packages" not in f.filename and not f.filename.startswith(here)]
     return f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
 
 
 def _call(fn, name: str, args: tuple, case: str, errors=()):
-    """fn(*copies of args) with learner-friendly failures; also catches in-place changes.
-    ``errors``: ``(pattern, hint)`` pairs; an error whose text contains ``pattern`` (a string, or
-    a predicate of the exception) fails with ``name: hint`` first, the error on the next line."""
+    """fn(*copies of args) with learner-friendly failures, in-place changes caught; ``errors``:
+    ``(pattern or predicate, hint)`` pairs, a matching error fails with ``name: hint`` first."""
     inputs = [a.clone() if hasattr(a, "clone") else copy.deepcopy(a) for a in args]
     try:
         out = fn(*inputs)

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-# colorlab.infer.WORK_SIZE_RULE, copied so that --help does not import torch (tests/test_infer.py
-# checks that the two agree)
+# colorlab.colorizer.WORK_SIZE_RULE, copied so that --help does not import torch
+# (tests/test_cli.py checks that the two agree)
 WORK_SIZE_RULE = ("default: 4x the checkpoint's training size (128 for a 32-px model such as "
                   "notebook 04's), at most 512; 128 if the checkpoint does not record its size")
 
@@ -41,7 +41,7 @@ def _error(message: str) -> None:
 # course (colorlab.course)
 # ---------------------------------------------------------------------------------------------
 def _course(args) -> int:
-    from .course import run_course
+    from .runner import run_course
 
     try:
         run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
@@ -88,14 +88,14 @@ def _load_model(checkpoint, onnx_model):
         raise ValueError("give either --checkpoint (a .pt file) or --model (an .onnx file), "
                          "not both or neither.")
     if onnx_model is not None:
-        from .deploy import OnnxColorizer, onnx_available
+        from ..deploy import OnnxColorizer, onnx_available
 
         if not onnx_available():
             raise ValueError("--model needs onnxruntime: pip install -e .[deploy]")
         return OnnxColorizer(onnx_model)
     import torch
 
-    from .infer import load_colorizer
+    from ..infer import load_colorizer
 
     return load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
 
@@ -115,8 +115,9 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
     import numpy as np
     from PIL import Image
 
-    from .color import grayscale
-    from .infer import colorize, to_rgb_tensor
+    from ..color import grayscale
+    from ..images import to_rgb_tensor
+    from ..infer import colorize
 
     try:
         model = _load_model(checkpoint, onnx_model)
@@ -176,13 +177,13 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
     Returns 0, or 1 with a message on stderr if the data cannot be used.
     Streamed from the files (``stream``, torchrun, or over ``memory_gb``): colorlab.stream.
     """
-    from .data import load_dataset
-    from .distributed import start_distributed
-    from .metrics import evaluate
+    from ..checkpoint import load_checkpoint
+    from ..data import load_dataset
+    from ..distributed import start_distributed
+    from ..metrics import evaluate
+    from ..recipes import train_colorizer
+    from ..stream import choose_stream, train_streaming
     from .notebook import split_validation
-    from .recipes import train_colorizer
-    from .stream import choose_stream, train_streaming
-    from .train import load_checkpoint
 
     if size % 2**depth:
         _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
@@ -224,7 +225,7 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
 # make-exercises, grade (colorlab.assign)
 # ---------------------------------------------------------------------------------------------
 def _make_exercises(args) -> int:
-    from .assign import AssignmentError, make_exercises, write_nbgrader_course
+    from ..grading.exercises import AssignmentError, make_exercises, write_nbgrader_course
 
     if not Path(args.solutions).is_dir():
         print(f"no folder {args.solutions}/: no exercises to make")
@@ -254,7 +255,7 @@ def _make_exercises(args) -> int:
 
 
 def _grade(args) -> int:
-    from .assign import format_report, grade
+    from ..grading.grade import format_report, grade
 
     folders = [p for p in args.notebooks if Path(p).is_dir()]
     if folders:
@@ -276,8 +277,8 @@ def _grade(args) -> int:
 
 
 def _grade_class(args, folders) -> int:
-    from .assign import AssignmentError
-    from .gradebook import format_summary, grade_class
+    from ..grading.exercises import AssignmentError
+    from ..grading.gradebook import format_summary, grade_class
 
     if len(args.notebooks) > 1 or args.save:
         _error(f"{folders[0]} is a folder: grade one class folder at a time, without notebook "
@@ -308,7 +309,7 @@ def export_command(checkpoint, out, quantize: str | None = None, calibration: st
     atomically: on any error there is no file at ``out``. Returns 0, 1 (bad data) or 2 (bad
     checkpoint, or onnx/onnxruntime missing).
     """
-    from .deploy import ONNX_MISSING, export_checkpoint, onnx_available
+    from ..deploy import ONNX_MISSING, export_checkpoint, onnx_available
 
     if not onnx_available():
         _error(ONNX_MISSING)

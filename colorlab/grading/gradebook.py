@@ -36,7 +36,9 @@ from pathlib import Path
 
 import nbformat
 
-from .assign import AssignmentError, find_solution, grade_notebook, task_of
+from ..files import atomic_write
+from .exercises import AssignmentError, task_of
+from .grade import find_solution, grade_notebook
 
 GRADEBOOK, FEEDBACK = "gradebook.csv", "feedback"
 COLUMNS = ("student", "exercise", "task", "points", "max", "message")
@@ -189,9 +191,8 @@ def grade_class(folder, solutions="solutions", jobs: int = 1, exercise: str | No
 
 
 def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> list:
-    """Grade ``todo`` ([(submission, solution)]) in ``jobs`` worker processes, calling
-    ``done(result)`` as each finishes. Returns the jobs lost because a worker process died
-    (student code can kill the kernel's parent, which is the worker): they are not graded."""
+    """Grade ``todo`` ([(submission, solution)]) in ``jobs`` processes, ``done(result)`` as each
+    finishes; returns the jobs lost to a dead worker (student code can kill it)."""
     lost = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_setup, initargs=(threads,),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -208,7 +209,7 @@ def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> lis
 
 def _progress_bar(total: int):
     """A tqdm bar on a terminal (stderr), None otherwise (or with ``COLORLAB_PROGRESS=text``)."""
-    from .progress import bars_enabled, tqdm
+    from ..progress import bars_enabled, tqdm
 
     if not (sys.stderr.isatty() and bars_enabled()):
         return None
@@ -274,15 +275,7 @@ def write_feedback(folder, results: list[dict]) -> list[Path]:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def format_summary(results: list[dict], folder) -> str:
