@@ -5,8 +5,8 @@
     train            train the UNet colorizer on a folder of images     (colorlab.recipes)
     make-exercises   write exercises/ from solutions/ (``--check``: only report drift;
                      ``--nbgrader COURSE_DIR``: an nbgrader course folder instead)
-    grade            run student notebooks and report points per task   (colorlab.assign)
-    report           a checkpoint's weights, history and samples as a folder (colorlab.reports)
+    grade            run student notebooks and report points per task   (colorlab.grading)
+    report           a checkpoint's weights, history and samples as a folder   (.reports)
     export           a checkpoint as an ONNX file, fp32 or int8             (colorlab.deploy)
 
 argparse and the command bodies live here; the work is done by the module named beside each.
@@ -38,7 +38,7 @@ def _error(message: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# course (colorlab.course)
+# course (colorlab.course.runner)
 # ---------------------------------------------------------------------------------------------
 def _course(args) -> int:
     from .runner import run_course
@@ -222,7 +222,7 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
 
 
 # ---------------------------------------------------------------------------------------------
-# make-exercises, grade (colorlab.assign)
+# make-exercises, grade (colorlab.grading)
 # ---------------------------------------------------------------------------------------------
 def _make_exercises(args) -> int:
     from ..grading.exercises import AssignmentError, make_exercises, write_nbgrader_course

@@ -11,7 +11,7 @@
   that says why nothing was graded. Names starting with ``.`` (``.ipynb_checkpoints``) and the
   grader's own output (``gradebook.csv``, ``feedback/``) are skipped.
 
-Each notebook is graded by :func:`colorlab.assign.grade_notebook` (a fresh kernel, a timeout
+Each notebook is graded by :func:`colorlab.grading.grade.grade_notebook` (a fresh kernel, a timeout
 per cell and per notebook), on a copy in an empty temporary folder: the kernel's working folder
 is that folder, so a cell that deletes or reads files by relative paths (``../*``,
 ``../solutions``) reaches neither the class folder nor the solutions. It is not a sandbox: the
@@ -119,7 +119,7 @@ def _worker_setup(threads: int):
 
 
 def grade_copy(path, solution, timeout: float = 600, cell_timeout: float = 120) -> dict:
-    """:func:`~colorlab.assign.grade_notebook` on a copy of ``path`` in an empty temporary
+    """:func:`~colorlab.grading.grade.grade_notebook` on a copy of ``path`` in an empty temporary
     folder (removed afterwards), named after ``solution`` so that the grader finds it."""
     solution = Path(solution)
     with tempfile.TemporaryDirectory(prefix="colorlab-grade-", ignore_cleanup_errors=True) as tmp:
@@ -158,7 +158,7 @@ def grade_class(folder, solutions="solutions", jobs: int = 1, exercise: str | No
                 progress: bool = True) -> list[dict]:
     """Grade every submission under ``folder`` with ``jobs`` worker processes; write
     ``folder/gradebook.csv`` and ``folder/feedback/<student>.md``. Returns the results (see
-    :func:`colorlab.assign.grade_notebook`, plus ``student`` and ``exercise``), by student.
+    :func:`colorlab.grading.grade.grade_notebook`, plus ``student`` and ``exercise``), by student.
     ``progress``: a bar on a terminal, else one line per notebook, on stderr."""
     folder = Path(folder)
     expected = exercise_solution(solutions, exercise) if exercise else None

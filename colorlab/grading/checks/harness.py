@@ -15,11 +15,11 @@ How to write a catalog for a new lecture (``nbXX.py``; ``nb03`` and ``nb05`` are
    wrong shape) and naming its fix in one sentence: "natural log used: PSNR uses log10".
    ``errors``: ``(text in the exception, message)`` pairs for mistakes that raise. Aim for four
    or more per task. The grader shows the first line only: put the fix there.
-3. Architectures: check the structure too (:func:`colorlab.checks.alone.stage_shapes` for the
-   size after each stage, the layer types the task names, the library model's weights copied
-   in), not only the final shape.
+3. Architectures: check the structure too (:func:`.alone.stage_shapes` for the size after each
+   stage, the layer types the task names, the library model's weights copied in), not only the
+   final shape.
 4. Each task on its own: where a learner's function calls another task's answer, wrap the check
-   in :func:`colorlab.checks.alone.on_its_own` with the library's reference for it (and that
+   in :func:`colorlab.grading.checks.alone.on_its_own` with the library's reference for it (and that
    task's check, for the "fix task X.Y first" message where it cannot be swapped). Hidden tests
    in the solution call only the task's own function.
 5. Register it: the module in ``PARTS`` (after what it imports) and its checks in
