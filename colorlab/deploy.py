@@ -254,9 +254,11 @@ def sparsity(model: nn.Module) -> float:
 
 
 def prune_unstructured(model: nn.Module, amount: float) -> nn.Module:
-    """A copy of ``model`` with the ``amount`` share (in [0, 1]) of its conv weights of smallest
-    |w| set to zero, over all layers together (``prune.global_unstructured``, L1). The tensors
-    keep their shape: the zeros are stored and multiplied like any other number."""
+    """A copy of ``model`` (of a Colorizer's net) with the ``amount`` share (in [0, 1]) of its
+    conv weights of smallest |w| set to zero, over all layers together (L1,
+    ``prune.global_unstructured``). The tensors keep their shape: the zeros are stored and
+    multiplied like any other number."""
+    model = model.net if isinstance(model, Colorizer) else model  # pruning works on the net
     model = copy.deepcopy(model).to(memory_format=torch.contiguous_format)  # prune flattens
     params = conv_weights(model)
     prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
@@ -289,15 +291,14 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
     return new.train(block.training)  # new modules start in train mode (BatchNorm on batch stats)
 
 
-def prune_channels(model: UNet | Colorizer, amount: float) -> UNet | Colorizer:
+def prune_channels(model: UNet | Colorizer, amount: float) -> UNet:
     """A copy of a UNet in which every conv_block (encoders, bottleneck, decoders) loses the
     ``amount`` share of its middle channels, those whose filters in the block's first conv
     have the smallest L1 norm (:func:`channels_to_keep`). The tensors really shrink, so the
     model is smaller and does fewer multiply-adds; its inputs, outputs and skip connections
     are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``).
-    A :class:`~colorlab.colorizer.Colorizer` gives a Colorizer of the pruned net."""
-    if isinstance(model, Colorizer):
-        return Colorizer(prune_channels(model.net, amount), model.train_size, model.work_size)
+    A :class:`~colorlab.colorizer.Colorizer`'s net is pruned (and returned, a UNet)."""
+    model = model.net if isinstance(model, Colorizer) else model
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
     slim = copy.deepcopy(model)
