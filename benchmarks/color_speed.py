@@ -4,7 +4,7 @@ float32 image (3 x 3000 x 4000), 2 CPU threads, best of a few runs each.
     python benchmarks/color_speed.py [--repeat 3] [--height 3000 --width 4000] [--threads 2]
 
 Prints both timings and the speed-up for each direction; exits with status 1 when colorlab is
-less than 2x faster than scikit-image in either direction (the target of the course's issue 2).
+less than 2x faster than scikit-image in either direction (the course's target).
 Each library gets its own layout: scikit-image channels-last (H, W, 3), colorlab channels-first
 (3, H, W). Both results are also compared, so a fast but wrong conversion cannot pass.
 """

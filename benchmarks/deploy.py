@@ -6,7 +6,7 @@ pruned (PyTorch and ONNX). Medians of --runs timed calls after 3 warm-up calls.
     python benchmarks/deploy.py [--checkpoint notebooks/runs/04_unet_colorizer/best.pt]
                                 [--threads 2] [--runs 20] [--calibration sample]
 
-Prints one line per variant and the issue-14 targets (parity <= 1e-4, int8 <= 30% of the fp32
+Prints one line per variant and the targets (parity <= 1e-4, int8 <= 30% of the fp32
 size, int8 or pruned latency below fp32); exits 1 if a target is missed. Quality (PSNR, Delta E)
 is not measured here: notebook 06 scores every variant on the test images.
 Needs the deploy extra (onnx, onnxscript, onnxruntime).
@@ -23,9 +23,9 @@ from pathlib import Path
 import torch
 
 from colorlab import deploy
+from colorlab.colorizer import lab_tensors
 from colorlab.data import load_dataset
 from colorlab.infer import load_colorizer
-from colorlab.recipes import lab_tensors
 
 
 def cpu_name() -> str:

@@ -3,13 +3,13 @@
     python benchmarks/feedback_heldout.py [--record]
 
 Each mistake below is one submission: the solution of one exercise with one realistic mistake
-(made by tests/fixtures/make_mistakes.py's :func:`submission`), graded with colorlab.assign.grade.
+(made by tests/fixtures/make_mistakes.py's :func:`submission`), graded with colorlab.grade.grade.
 For each it reports whether the mistake lost points on its own task, whether any other task lost
 points (a knock-on), and whether the message names the fix: it contains one of the ``fix``
-phrases, written down with the mistake BEFORE the checks' messages were tuned (issue 18).
+phrases, written down with the mistake BEFORE the checks' messages were tuned.
 This set is not used by the tests (they grade tests/fixtures/make_mistakes.py's FIXTURES).
 
-Target (issue 18): every mistake loses points on its own task only, and at least 85% of the
+Target: every mistake loses points on its own task only, and at least 85% of the
 messages name the fix. Exits with status 1 when either is missed. ``--record`` writes
 benchmarks/results/feedback_heldout.md.
 """
@@ -118,14 +118,14 @@ def _why(own: bool, others: list) -> str:
 
 
 def run(record: bool) -> int:
-    from colorlab import assign
+    from colorlab.grading import grade
 
     rows, t0 = [], time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for h in HELD_OUT:
             m = make_mistakes.Mistake(h.name, h.notebook, h.task, h.edits, "")
             (path,) = make_mistakes.write([m], tmp)
-            (result,) = assign.grade([path], ROOT / "solutions")
+            (result,) = grade.grade([path], ROOT / "solutions")
             tasks = {t["id"]: t for t in result["tasks"]}
             own = tasks[h.task]["status"] != "pass"
             others = sorted(i for i, t in tasks.items() if i != h.task and t["status"] != "pass")
@@ -143,14 +143,15 @@ def run(record: bool) -> int:
                f"{named}/{n} ({named / n:.0%}) messages name the fix; {seconds:.0f} s")
     print(summary)
     if record:
-        lines = ["# Feedback on a held-out set of mistakes (issue 18)", "",
+        lines = ["# Feedback on a held-out set of mistakes", "",
                  f"`python benchmarks/feedback_heldout.py --record`, {time.strftime('%Y-%m-%d')}, "
                  f"{platform.machine()} CPU ({platform.python_version()}), a shared 2-core VM, run "
                  "under the CPU lock; smoke mode (the grader's), each submission one solution "
                  "notebook with one mistake.", "", f"**{summary}.**", "",
                  "How independent: the set was written before any message was tuned, but by the "
                  "engineer who then wrote the catalogs, knowing these mistakes; several of its "
-                 "kinds (log vs log10, the 255 scale, the white point) were in the issue's list. "
+                 "kinds (log vs log10, the 255 scale, the white point) were in the list of "
+                 "mistakes to catch. "
                  "It checks that the catalogs hold up end to end, not how they fare on mistakes "
                  "nobody foresaw.", "",
                  "| notebook | task | mistake | own task only | names the fix | message |",

@@ -6,7 +6,7 @@ Builds a class folder of ``--n`` submissions of one exercise, a realistic mix: e
 the complete solution, the others the solution with one of the mistakes that
 tests/fixtures/make_mistakes.py holds for that exercise (so every notebook runs to its end, as a
 finished submission does; blank exercises stop at the first task and would flatter the rate).
-Then grades the folder with :func:`colorlab.gradebook.grade_class`, exactly what
+Then grades the folder with :func:`colorlab.grading.gradebook.grade_class`, exactly what
 ``python -m colorlab grade DIR -j N --exercise E`` runs (worker start-up included), once with
 1 worker and once with 2, and prints submissions per minute, the speed-up and the time a class
 of 100 would take at the faster rate. Thread settings: the grader's default, each kernel gets
@@ -34,7 +34,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from colorlab.gradebook import THREAD_VARIABLES, exercise_solution, grade_class  # noqa: E402
+from colorlab.grading.gradebook import THREAD_VARIABLES, exercise_solution, grade_class  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("make_mistakes",
                                                ROOT / "tests" / "fixtures" / "make_mistakes.py")

@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from colorlab.course import find_summary
+from colorlab.course.runner import find_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "lecture_variations-cpu.md"

@@ -4,7 +4,7 @@
 
 What is timed is what ``python -m colorlab train --stream`` runs: one epoch of
 ``colorlab.stream.StreamBatches(...).uint8_batches()`` (augment on: each JPEG read with
-colorlab.data.read_image, its draft mode shrinking by 2/4/8 in the decoder when the photo is at
+colorlab.images.read_image, its draft mode shrinking by 2/4/8 in the decoder when the photo is at
 least twice the size, converted to sRGB, shorter side resized to --size, a random square crop,
 a random flip; batches of 32 collated into uint8 tensors). Two figures: the whole epoch, worker
 start-up included (it happens at the start of every epoch), and the steady rate after the first
@@ -39,7 +39,7 @@ from colorlab.stream import StreamBatches
 PHOTO_SIZES = {"640x480 (web)": (640, 480), "1600x1200 (2 MP)": (1600, 1200),
                "4032x3024 (12 MP phone)": (4032, 3024)}
 DISTINCT = 8  # distinct files per photo size; the list repeats them up to --images
-GPU_RATE = 900  # img/s at 256 px on one H100 for the UNet (issue 19's figure; not measured here)
+GPU_RATE = 900  # img/s at 256 px on one H100 for the UNet (the course's figure; not measured here)
 RESULTS = Path(__file__).resolve().parent / "results" / "stream_decode-cpu.md"
 
 
@@ -112,8 +112,8 @@ def main() -> None:
         "",
         "## How many cores feed a GPU",
         "",
-        f"The UNet trains at about {GPU_RATE} images/s at 256 px on one H100 (the figure from "
-        "issue 19: **not measured here**, no GPU on this machine). One decoding core here, "
+        f"The UNet trains at about {GPU_RATE} images/s at 256 px on one H100 (the course's "
+        "figure: **not measured here**, no GPU on this machine). One decoding core here, "
         "measured in the main process (workers 0, steady rate), gives:",
         "",
     ]

@@ -28,14 +28,15 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from colorlab.checkpoint import save_checkpoint
 from colorlab.color import grayscale
+from colorlab.course.notebook import split_validation
 from colorlab.data import Batches, load_dataset
 from colorlab.device import device_name, seed_everything
 from colorlab.metrics import classifier_accuracy
-from colorlab.notebook import split_validation
 from colorlab.perceptual import SmallClassifier
 from colorlab.pretrained import WEIGHTS
-from colorlab.train import fit, save_checkpoint
+from colorlab.train import fit
 
 NAME = "cifar10-classifier"
 

@@ -27,12 +27,12 @@ from pathlib import Path
 import torch
 
 from colorlab import pretrained
+from colorlab.checkpoint import load_checkpoint, save_checkpoint
+from colorlab.course.notebook import split_validation
 from colorlab.data import load_dataset
 from colorlab.device import device_name
 from colorlab.metrics import evaluate
-from colorlab.notebook import split_validation
 from colorlab.recipes import train_colorizer
-from colorlab.train import load_checkpoint, save_checkpoint
 
 sys.path.insert(0, str(Path(__file__).parent))
 from train_classifier import cpu_model  # noqa: E402

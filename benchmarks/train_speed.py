@@ -14,7 +14,7 @@ on the device and batches cut and flipped there by colorlab.data.Batches (no Dat
     32 x 32,   depth 3, batch 1024  (CIFAR-10, notebook 04)
     256 x 256, depth 4, batch 64    (photos, `python -m colorlab train --size 256`)
 
-Reference (issue 5, one H100): our reference loop reaches about 57,000 images/s at 32 x 32 and
+Reference (one H100): our reference loop reaches about 57,000 images/s at 32 x 32 and
 870 images/s at 256 x 256; the target is to match it at least, and to aim for 70,000 and 1,000.
 
 Method. The timed step IS fit's: colorlab.train.train_step (autocast forward, L1 loss, backward,
@@ -53,11 +53,11 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from colorlab import train
+from colorlab.course.reports import device_slug
 from colorlab.data import Batches
 from colorlab.device import cpu_has_bf16, device_name
 from colorlab.losses import l1
 from colorlab.models import UNet
-from colorlab.reports import device_slug
 
 SETTINGS = {32: {"depth": 3, "batch": 1024}, 256: {"depth": 4, "batch": 64}}
 REFERENCE = {32: 57_000, 256: 870}  # images/s of the reference loop on one H100
@@ -201,9 +201,9 @@ def record(device: torch.device, results: list[tuple[str, dict]]) -> tuple[Path,
 
 
 # ---------------------------------------------------------------------------------------------
-# the CPU: quick-mode model, fp32 vs bf16, channels_last, compile, threads (issue 13)
+# the CPU: quick-mode model, fp32 vs bf16, channels_last, compile, threads
 # ---------------------------------------------------------------------------------------------
-CPU_SWEEP = [  # (name, options); "fp32" is fit's CPU default before issue 13
+CPU_SWEEP = [  # (name, options); "fp32" was fit's CPU default before bf16 on AMX
     ("fp32", {"amp": False, "channels_last": False}),
     ("fp32 + channels_last", {"amp": False, "channels_last": True}),
     ("bf16", {"amp": True, "channels_last": False}),
@@ -282,7 +282,7 @@ def quality(data: str, n_train=5000, n_val=2000, epochs=3, base=32, batch=64, lr
     """The quick-mode L1 UNet of notebook 04 (base 32, depth 3, batch 64, peak lr 3e-3), trained
     by colorlab.recipes.train_colorizer in float32 and
     in bf16 (+ channels_last, the new CPU default) on the same CIFAR-10 subset; val L1 loss."""
-    from colorlab.data import image_folder
+    from colorlab.images import image_folder
     from colorlab.recipes import train_colorizer
 
     images = image_folder(data, "train", size=32).take(n_train + n_val, seed=0).images
@@ -328,7 +328,7 @@ def speed_table(rows: list[dict], command: str) -> str:
              "the learning rate written each step) on UNet(1 -> 2, base, depth 3), 32x32, batch "
              f"{rows[0]['batch']}, random data resident in memory. Variants timed side by side "
              f"in {rows[0]['rounds']} interleaved rounds of {rows[0]['steps']} steps; the "
-             "median round. `fp32` is fit's CPU default before issue 13.", "",
+             "median round. `fp32` was fit's CPU default before bf16 on AMX.", "",
              "| base | variant | images/s | ms/step | vs fp32 | warm-up s |",
              "|---|---|---|---|---|---|"]
     for r in rows:

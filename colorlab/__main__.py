@@ -1,6 +1,6 @@
-"""``python -m colorlab``: the commands are in :mod:`colorlab.cli`. ``main`` stays importable
+"""``python -m colorlab``: the commands are in :mod:`colorlab.course.cli`. ``main`` stays importable
 from here for the ``colorlab`` script of pyproject.toml (``colorlab.__main__:main``)."""
-from .cli import main
+from .course.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

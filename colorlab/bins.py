@@ -117,13 +117,8 @@ class AbBins:
         return p / p.sum()
 
     def _candidates(self, k: int) -> torch.Tensor:
-        """For each grid cell, the bins that can be among the k nearest of any point in it.
-
-        A point lies within r = step/sqrt(2) of its cell center c, so a bin farther than
-        d_k(c) + 2r from c can never be among its k nearest: keeping the M nearest bins of every
-        cell (M = the largest such count) makes :meth:`_nearest` exact at a cost of M distances.
-        Returns (n*n, M) bin indices; one table per k, built the first time it is needed.
-        """
+        """(n*n, M) indices: per grid cell, the bins that can be among the k nearest of a point
+        in it (a bin farther than d_k(center) + step * sqrt(2) never is); cached per k."""
         if k not in self._cands:
             axis = torch.linspace(-self.limit, self.limit, self._n, device=self.centers.device)
             cells = torch.cartesian_prod(axis, axis)                       # (n*n, 2)

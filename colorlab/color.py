@@ -82,23 +82,15 @@ def _check(x: torch.Tensor, name: str, what: str = "image") -> None:
 
 
 def _apply_matrix(matrix: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """``matrix @ x`` over the channel dim: (3, 3) and (..., 3, H, W) -> (..., 3, H, W).
-
-    Written as one matrix multiply, (3, 3) @ (..., 3, H*W): the same as
-    ``torch.einsum("ij,...jhw->...ihw", matrix, x)``, without copies of x.
-    """
+    """``matrix @ x`` over the channel dim: (3, 3) and (..., 3, H, W) -> (..., 3, H, W), as one
+    matrix multiply (einsum ``"ij,...jhw->...ihw"`` without copies of x)."""
     m = matrix.to(dtype=x.dtype, device=x.device)
     return (m @ x.flatten(-2)).unflatten(-1, x.shape[-2:])
 
 
 def _in_slices(fn, x: torch.Tensor, pixels: int = SLICE_PIXELS) -> torch.Tensor:
-    """``fn(x)`` for a per-pixel ``fn`` (..., 3, H, W) -> (..., 3, H, W), computed slice by slice.
-
-    A 12-megapixel image makes every intermediate result 144 MB: each of the ~20 steps then
-    streams it through memory. In slices of ``pixels`` pixels the intermediates stay in the CPU
-    cache, which is 2-3x faster; the numbers are the same. Used on the CPU when no gradient is
-    needed (on a GPU, or under autograd, ``fn(x)`` runs as it is).
-    """
+    """``fn(x)`` for a per-pixel ``fn``, in slices of ``pixels`` pixels on the CPU without
+    autograd: the intermediates stay in the cache (2-3x faster on a 12-megapixel photo)."""
     if (x.device.type != "cpu" or x[..., 0, :, :].numel() <= pixels
             or (x.requires_grad and torch.is_grad_enabled())):
         return fn(x)

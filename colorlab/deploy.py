@@ -3,6 +3,7 @@
 
     export_onnx(model, "model.onnx")                    # fp32 ONNX, any N, H, W multiple of 8
     quantize_int8("model.onnx", "int8.onnx", L_calib)   # static int8, calibrated on L images
+    quantize_dynamic_int8("model.onnx", "dyn.onnx")     # dynamic int8 (notebook 06 compares)
     model = OnnxColorizer("int8.onnx")                  # model(L) -> ab, like the UNet
     slim = prune_channels(unet, 0.5)                    # a smaller UNet, same interface
 
@@ -18,6 +19,9 @@ Which tools work on torch 2.13 (checked when this was written):
 - Dynamic quantization stores int8 weights but quantizes activations on the fly each call; for a
   conv net that adds work (onnxruntime runs ConvInteger, slower than its fp32 conv on x86).
 
+Long because it is one deployment story in one room: export, two quantizations, the onnxruntime
+session and two prunings, each short.
+
 onnx, onnxscript and onnxruntime are the ``[deploy]`` extra (also in ``[dev]``); they are
 imported only inside the functions that need them, so this module imports without them.
 """
@@ -27,7 +31,6 @@ from __future__ import annotations
 import copy
 import io
 import logging
-import os
 import statistics
 import tempfile
 import time
@@ -40,6 +43,10 @@ import torch
 from torch import nn
 from torch.nn.utils import prune
 
+from .colorizer import Colorizer, lab_tensors
+from .data import load_dataset
+from .files import atomic_write
+from .infer import load_colorizer
 from .models import UNet, conv_block
 
 ONNX_MISSING = ("onnxruntime/onnx is not installed, so ONNX export and the onnxruntime rows "
@@ -56,20 +63,6 @@ def onnx_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _atomic(path, write) -> Path:
-    """Call ``write(tmp_path)``, then move the file to ``path``: a failure leaves no file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", prefix=f".{path.stem}-", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def file_mb(path) -> float:
@@ -116,7 +109,7 @@ def export_onnx(model: nn.Module, path, train_size: int | None = None) -> Path:
         onnx.checker.check_model(proto)
         onnx.save(proto, tmp)
 
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
 def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float = 99.9) -> Path:
@@ -149,15 +142,12 @@ def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float 
                                calibrate_method=oq.CalibrationMethod.Percentile,
                                extra_options={"CalibPercentile": percentile})
 
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
 def quantize_dynamic_int8(onnx_path, path, per_channel: bool = False) -> Path:
-    """Dynamic int8 quantization of an fp32 ONNX colorizer with onnxruntime: weights int8 (one
-    scale per tensor, or per output channel with ``per_channel``), activations quantized at
-    every call from their own min and max (no calibration). Pre-processed first
-    (``quant_pre_process``: shape inference and graph clean-up), as onnxruntime asks. Written
-    atomically."""
+    """Dynamic int8 with onnxruntime: int8 weights (one scale per tensor, or per output channel),
+    activations quantized at each call from their own min and max; pre-processed first."""
     from onnxruntime import quantization as oq
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -168,20 +158,13 @@ def quantize_dynamic_int8(onnx_path, path, per_channel: bool = False) -> Path:
             oq.quantize_dynamic(str(pre), str(tmp), weight_type=oq.QuantType.QInt8,
                                 per_channel=per_channel)
 
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
-class OnnxColorizer:
-    """An ONNX colorizer run by onnxruntime on the CPU, called like the UNet:
-    ``model(L)`` with L/100 (N, 1, H, W) float32 in [0, 1], H and W multiples of
-    ``self.multiple``; returns ab/AB_SCALE (N, 2, H, W), a torch tensor for a torch input, a
-    numpy array for a numpy input. So :func:`colorlab.infer.colorize` and
-    :func:`colorlab.metrics.evaluate` take it as they take a UNet.
-
-    threads: onnxruntime's intra-op threads (None: its default, all cores).
-    Raises FileNotFoundError for a missing file, ValueError for a file onnxruntime cannot load,
-    and ValueError/TypeError naming the expected input for a wrong shape or dtype.
-    """
+class OnnxSession:
+    """An ONNX colorizer file run by onnxruntime on the CPU: ``session(L)``, L/100 (N, 1, H, W)
+    float32, H and W multiples of ``self.multiple``; returns ab/AB_SCALE, a torch tensor for a
+    torch input, a numpy array for a numpy input. Wrong input raises ValueError/TypeError."""
 
     def __init__(self, path, threads: int | None = None):
         import onnxruntime as ort
@@ -205,10 +188,6 @@ class OnnxColorizer:
         self.multiple = int(meta.get("multiple") or 8)
         size = meta.get("train_size")
         self.train_size = int(size) if size else None
-        from .infer import default_work_size
-
-        self.work_size = default_work_size(self.train_size)
-        self.training = False  # read by code written for nn.Module
 
     def __call__(self, L):
         as_torch = torch.is_tensor(L)
@@ -228,6 +207,18 @@ class OnnxColorizer:
         return torch.from_numpy(ab).to(L.device) if as_torch else ab
 
 
+class OnnxColorizer(Colorizer):
+    """A :class:`~colorlab.colorizer.Colorizer` whose net is an ONNX file run by onnxruntime on
+    the CPU (:class:`OnnxSession`), so ``colorize``, ``evaluate`` and ``.photo`` take it as they
+    take a UNet. threads: onnxruntime's intra-op threads (None: all cores). Raises
+    FileNotFoundError for a missing file, ValueError for a file onnxruntime cannot load."""
+
+    def __init__(self, path, threads: int | None = None):
+        net = OnnxSession(path, threads)
+        super().__init__(net, train_size=net.train_size)
+        self.path, self.session, self.input = net.path, net.session, net.input
+
+
 def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration="sample",
                       calibration_images: int = 256) -> str:
     """``python -m colorlab export``: the colorizer of ``checkpoint`` as an fp32 ONNX file at
@@ -236,9 +227,6 @@ def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration=
     training size. Atomic: on any error no file is left at ``out``. Returns a line saying what
     was written. Raises FileNotFoundError, or ValueError (not a colorizer checkpoint; for
     calibration data that cannot be read, a message that starts "calibration")."""
-    from .data import load_dataset
-    from .infer import load_colorizer
-    from .recipes import lab_tensors
 
     model = load_colorizer(checkpoint)  # says clearly what is wrong with a checkpoint
     if quantize is None:
@@ -286,9 +274,11 @@ def sparsity(model: nn.Module) -> float:
 
 
 def prune_unstructured(model: nn.Module, amount: float) -> nn.Module:
-    """A copy of ``model`` with the ``amount`` share (in [0, 1]) of its conv weights of smallest
-    |w| set to zero, over all layers together (``prune.global_unstructured``, L1). The tensors
-    keep their shape: the zeros are stored and multiplied like any other number."""
+    """A copy of ``model`` (of a Colorizer's net) with the ``amount`` share (in [0, 1]) of its
+    conv weights of smallest |w| set to zero, over all layers together (L1,
+    ``prune.global_unstructured``). The tensors keep their shape: the zeros are stored and
+    multiplied like any other number."""
+    model = model.net if isinstance(model, Colorizer) else model  # pruning works on the net
     model = copy.deepcopy(model).to(memory_format=torch.contiguous_format)  # prune flattens
     params = conv_weights(model)
     prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
@@ -321,12 +311,14 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
     return new.train(block.training)  # new modules start in train mode (BatchNorm on batch stats)
 
 
-def prune_channels(model: UNet, amount: float) -> UNet:
+def prune_channels(model: UNet | Colorizer, amount: float) -> UNet:
     """A copy of a UNet in which every conv_block (encoders, bottleneck, decoders) loses the
     ``amount`` share of its middle channels, those whose filters in the block's first conv
     have the smallest L1 norm (:func:`channels_to_keep`). The tensors really shrink, so the
     model is smaller and does fewer multiply-adds; its inputs, outputs and skip connections
-    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``)."""
+    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``).
+    A :class:`~colorlab.colorizer.Colorizer`'s net is pruned (and returned, a UNet)."""
+    model = model.net if isinstance(model, Colorizer) else model
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
     slim = copy.deepcopy(model)

@@ -1,8 +1,10 @@
 """Several processes, one model (DDP): what ``fit`` and ``colorlab train`` need under torchrun.
 
     start_distributed(device)   join the process group torchrun set up: (rank, world, device)
-    wrap(model, device)         DistributedDataParallel around the model when a group is up
+    wrap(model, device, data)   DistributedDataParallel around the model when a group is up;
+                                refuses data that does not give each process its own share
     all_finite(value)           one answer for every process: is ``value`` finite everywhere?
+    all_sum(values, device)     figures summed over every process (an epoch's loss and count)
 
 With one process each of these does nothing, so ``fit`` reads the same either way.
 """
@@ -47,21 +49,21 @@ def world() -> tuple[int, int]:
 
 def wrap(model: nn.Module, device: torch.device, train_batches) -> tuple[nn.Module, nn.Module]:
     """``(model, plain)``: the model to train (DistributedDataParallel when a group of several
-    processes is up, which averages the gradients) and ``plain``, the model without the wrapper.
-    On CUDA, BatchNorm becomes SyncBatchNorm (statistics over the global batch).
+    processes is up) and ``plain``, the model without the wrapper. On CUDA, BatchNorm becomes
+    SyncBatchNorm.
 
-    ``train_batches`` must give each process its own share: an in-memory
-    :class:`colorlab.data.Batches` made without ``rank``/``world`` would give every process the
-    same batches, so it is refused."""
+    ``train_batches`` must give each process its own share: data with ``set_epoch`` (a sampler,
+    as :class:`colorlab.stream.StreamBatches`) or a :class:`colorlab.data.Batches` made with
+    ``rank`` and ``world``. Anything else would train every process on the same batches: refused.
+    """
     rank, size = world()
     if size == 1:
         return model, model
-    if getattr(train_batches, "world", size) != size:
+    if not hasattr(train_batches, "set_epoch") and getattr(train_batches, "world", 1) != size:
         raise ValueError(
-            f"train_batches gives all {size} processes the same batches (a Batches made without "
-            "rank and world), so DDP would train on each batch several times. Make it with "
-            f"Batches(..., seed=SEED, rank={rank}, world={size}) (each process takes its share; "
-            "the seed must be the same everywhere), or stream it (colorlab.stream.StreamBatches).")
+            f"train_batches gives all {size} processes the same batches, so DDP would train on "
+            f"each batch {size} times. Use Batches(..., seed=SEED, rank={rank}, world={size}) or "
+            "data with set_epoch (colorlab.stream.StreamBatches).")
     if device.type == "cuda":
         model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     ddp = nn.parallel.DistributedDataParallel(
@@ -76,3 +78,11 @@ def all_finite(value: torch.Tensor) -> bool:
     if world()[1] > 1:
         dist.all_reduce(finite, op=dist.ReduceOp.MIN)
     return bool(finite.item())
+
+
+def all_sum(values, device) -> list[float]:
+    """``values`` (numbers or 0-dim tensors) each summed over every process, as floats."""
+    totals = torch.stack([torch.as_tensor(v, dtype=torch.float32, device=device) for v in values])
+    if world()[1] > 1:
+        dist.all_reduce(totals)
+    return totals.tolist()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import DownloadError, ImageSet, _download, _extract, _md5, data_dir, image_folder
+from .cifar import DownloadError, download_file, extract_archive, md5_of
+from .images import ImageSet, data_dir, image_folder
 
 IMAGENETTE_URL = "https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz"
 IMAGENETTE_MD5 = "e793b78cc4c9e9a4ccc0c1155377a412"  # as torchvision's datasets/imagenette.py
@@ -34,7 +35,7 @@ def imagenette(root=None, split: str = "train", size: int = 64, download: bool =
     """Imagenette-160 as an ImageSet of ``size`` x ``size`` uint8 images (shorter side resized,
     centre cropped), labelled with the ten class names.
 
-    Reads ``root/imagenette2-160/`` (root: :func:`colorlab.data.data_dir` by default); if it is
+    Reads ``root/imagenette2-160/`` (root: :func:`colorlab.images.data_dir` by default); if it is
     missing, extracts ``root/imagenette2-160.tgz`` after checking its md5 (downloading it first
     when ``download``), refusing members that would land outside ``root``. ``split``:
     ``"train"`` or ``"test"`` (the ``val/`` folder). Raises :class:`DownloadError` with what to do.
@@ -48,12 +49,12 @@ def imagenette(root=None, split: str = "train", size: int = 64, download: bool =
             if not download:
                 raise FileNotFoundError(f"Imagenette is not in {root} and download=False. "
                                         f"{_by_hand(archive)}")
-            _download(IMAGENETTE_URL, archive, IMAGENETTE_MD5, "Imagenette", _by_hand)
-        elif (got := _md5(archive)) != IMAGENETTE_MD5:
+            download_file(IMAGENETTE_URL, archive, IMAGENETTE_MD5, "Imagenette", _by_hand)
+        elif (got := md5_of(archive)) != IMAGENETTE_MD5:
             reason = f"{archive} is damaged (md5 {got}, expected {IMAGENETTE_MD5})"
             raise DownloadError(f"{reason}: delete it so it is downloaded again. "
                                 f"{_by_hand(archive)}", reason)
-        _extract(archive, root, IMAGENETTE_DIR, "Imagenette-160")
+        extract_archive(archive, root, IMAGENETTE_DIR, "Imagenette-160")
     data = image_folder(folder, split, size)
     classes = [IMAGENETTE_CLASSES.get(c, c) for c in data.classes]
     return ImageSet(data.images, data.labels, classes,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .color import denormalize_lab, lab_to_rgb
+from .colorizer import Colorizer
 from .device import float32_region
 from .metrics import ssim
 
@@ -54,8 +54,7 @@ def l1_ssim(weight: float = 0.5):
                 "colorlab.recipes.train_colorizer does (Batches(L, ab, L, ...), val=(L, ab, L)), "
                 "or call it as loss(pred_ab, ab, L).")
         with float32_region(pred_ab.device):  # color math in float32
-            pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
-            true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
+            pred, true = Colorizer.rgb(L, pred_ab), Colorizer.rgb(L, ab)
             return l1(pred_ab, ab) + weight * (1 - ssim(pred, true).mean())
 
     loss.__name__ = f"l1_ssim({weight:g})"
@@ -94,8 +93,7 @@ def l1_ssim_perceptual(net, weight: float = 0.05, ssim_weight: float = 0.1, l1_w
                 f"{loss.__name__} needs the true L to rebuild RGB for its features, and got only "
                 "(pred_ab, ab): train on batches (L, ab, L), or call it as loss(pred_ab, ab, L).")
         with float32_region(pred_ab.device):  # color math in float32
-            pred = lab_to_rgb(denormalize_lab(L.float(), pred_ab.float()))
-            true = lab_to_rgb(denormalize_lab(L.float(), ab.float()))
+            pred, true = Colorizer.rgb(L, pred_ab), Colorizer.rgb(L, ab)
             pixel = l1_weight * l1(pred_ab, ab) + ssim_weight * (1 - ssim(pred, true).mean())
         return pixel + weight * feature_distance(net, pred, true)
 

@@ -21,7 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .color import AB_SCALE, images_to_lab, lab_to_rgb, normalize_lab, rgb_to_lab
+from .color import AB_SCALE, images_to_lab, normalize_lab, rgb_to_lab
+from .colorizer import Colorizer
 from .device import autocast, autocast_dtype, float32_region
 
 METRICS = ("psnr", "ssim", "delta_e", "colorfulness", "ab_auc")  # what evaluate reports, in order
@@ -160,12 +161,9 @@ def is_gray(lab: torch.Tensor) -> torch.Tensor:
 
 
 def _auc_parts(pred_ab: torch.Tensor, true_ab: torch.Tensor, max_dist: float, keep=None):
-    """Per image, the share of (pixel, threshold) pairs met, (N,) float64; per cell of the true
-    ab's grid (:func:`colorlab.bins.grid_cell`), the sum of the pixels' shares and the number of
-    pixels, (C,) float64 each, over the images where ``keep`` (N,) bool holds (all if None).
-
-    A pixel at distance d meets the thresholds t = 0, 1, ..., K (K = int(max_dist)) with
-    d <= t: K + 1 - ceil(d) of them (none past K), so no (thresholds, pixels) tensor is built."""
+    """(N,) share of (pixel, threshold) pairs met per image; per cell of the true ab's grid, the
+    sum of those shares and the pixel count, (C,) each, over the images ``keep`` selects."""
+    # a pixel at distance d meets K + 1 - ceil(d) of the thresholds 0..K: no (K, pixels) tensor
     from .bins import GRID_LIMIT, GRID_STEP, grid_cell
 
     n_cells = (round(2 * GRID_LIMIT / GRID_STEP) + 1) ** 2
@@ -470,14 +468,14 @@ def evaluate(model: nn.Module | Callable[[torch.Tensor], torch.Tensor], images, 
                     raise ValueError(f"The colorizer returned shape {tuple(ab.shape)} for L of "
                                      f"shape {tuple(L.shape)}; it must return normalized ab "
                                      f"{(len(L), 2, *L.shape[-2:])}.")
-                lab = torch.cat([L * 100, ab.float() * AB_SCALE], dim=1)
-                pred_rgb = lab_to_rgb(lab)
-                gray_rgb = lab_to_rgb(torch.cat([L * 100, torch.zeros_like(lab[:, 1:])], dim=1))
+                pred_rgb = Colorizer.rgb(L, ab)
+                gray_rgb = Colorizer.rgb(L, torch.zeros_like(ab, dtype=torch.float32))
+                pred_ab = ab.float() * AB_SCALE  # Lab units, as the truth's
                 gray_flags = is_gray(true_lab).cpu()
                 keep = torch.ones_like(gray_flags) if include_gray else ~gray_flags
                 scores["already_gray"].append(gray_flags)
-                for who, rgb, ab_of in (("model", pred_rgb, lab[:, 1:]),
-                                        ("gray", gray_rgb, torch.zeros_like(lab[:, 1:]))):
+                for who, rgb, ab_of in (("model", pred_rgb, pred_ab),
+                                        ("gray", gray_rgb, torch.zeros_like(pred_ab))):
                     found = image_metrics(rgb, true_rgb)
                     found["ab_auc"], hits, pixels = _auc_parts(ab_of, true_lab[:, 1:],
                                                                AUC_MAX_DIST, keep)

@@ -36,8 +36,8 @@ class Entry:
 def _classifier(path: Path) -> nn.Module:
     """A SmallClassifier from a checkpoint with ``config = {"model": ..., "classes": [...]}``;
     ``net.classes`` holds the class names."""
+    from .checkpoint import load_checkpoint
     from .perceptual import SmallClassifier, frozen
-    from .train import load_checkpoint
 
     ckpt = load_checkpoint(path)
     config = ckpt.get("config") if isinstance(ckpt.get("config"), dict) else {}
@@ -52,7 +52,7 @@ def _classifier(path: Path) -> nn.Module:
 
 
 def _colorizer(path: Path) -> nn.Module:
-    """A UNet colorizer from a checkpoint written by colorlab.train.fit."""
+    """A :class:`~colorlab.colorizer.Colorizer` from a checkpoint written by colorlab.train.fit."""
     from .infer import load_colorizer
 
     return load_colorizer(path)

@@ -1,11 +1,11 @@
 """Training on folders larger than memory, and on several GPUs with torchrun (DDP).
 
-The in-memory path (:func:`colorlab.data.image_folder`, :class:`colorlab.data.Batches`) decodes
+The in-memory path (:func:`colorlab.images.image_folder`, :class:`colorlab.data.Batches`) decodes
 every image once and keeps them all; it is the fast one for CIFAR-sized data. Here the images
 stay in their files and are decoded as they are needed:
 
 - :class:`ImageFiles`: a ``torch.utils.data.Dataset`` over image files. Each item is read with
-  :func:`colorlab.data.read_image` (every PIL mode it handles), shorter side resized to ``size``,
+  :func:`colorlab.images.read_image` (every PIL mode it handles), shorter side resized to ``size``,
   then a random square crop along the longer side and a random left-right flip (``augment``), or
   the centre crop (the same pixels as ``image_folder``). This runs in DataLoader workers.
 - :class:`StreamBatches`: a DataLoader over it (worker processes, pinned memory, a
@@ -27,17 +27,9 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
-from .color import images_to_lab, normalize_lab
-from .data import READ_ERRORS, ImageSet, folder_files, no_images_error, read_image
-from .device import seed_everything
-from .distributed import start_distributed
-from .losses import make_loss
-from .models import UNet
-from .recipes import lab_tensors
-from .train import fit
-
-# re-exported for code written before the move; import from colorlab.distributed.
-start_distributed = start_distributed
+from .colorizer import lab_tensors
+from .images import READ_ERRORS, ImageSet, folder_files, no_images_error, read_image
+from .recipes import fit_unet
 
 VAL_IMAGES = 500  # training images held out, decoded into memory, to validate when streaming
 TEST_IMAGES = 2_000  # at most this many test images (a seeded choice) are scored at the end
@@ -129,14 +121,14 @@ class StreamBatches:
 
     def __iter__(self):
         for images in self.uint8_batches():
-            L, ab = normalize_lab(images_to_lab(images.to(self.device, non_blocking=True)))
+            L, ab = lab_tensors(images.to(self.device, non_blocking=True), self.device)
             yield L, ab, L
 
 
 def stream_folder(path, split: str | None = "train", size: int = 256, batch_size: int = 64,
                   **kwargs) -> StreamBatches:
     """The images of ``split`` in the folder ``path``, as ``load_dataset(path, split, size)``
-    would read them (:func:`colorlab.data.folder_files`), streamed: a :class:`StreamBatches`.
+    would read them (:func:`colorlab.images.folder_files`), streamed: a :class:`StreamBatches`.
     Keyword arguments go to it (``augment``, ``workers``, ``device``, ``seed``, ``rank``, ...).
     No image file at all, or only unreadable ones among the first 32, is a FileNotFoundError."""
     folder, files, _, _, holdout = folder_files(path, split)
@@ -193,7 +185,7 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
                     lr: float = 2e-3, loss: str = "l1", seed: int = 0, config=None, **fit_kwargs):
     """Train ``UNet(1, 2, base, depth)`` on the folder ``data`` streamed from its files.
 
-    The splits are read as :func:`colorlab.data.folder_files` lays them out. Validation (what
+    The splits are read as :func:`colorlab.images.folder_files` lays them out. Validation (what
     ``best.pt`` is chosen on) is a seeded tenth of the TRAINING files, at most
     :data:`VAL_IMAGES`, taken out of training and decoded once into memory; the test split is
     not looked at during training. ``batch_size`` is the global batch: each of the ``world``
@@ -225,13 +217,11 @@ def train_streaming(data, *, size: int, epochs: int, batch_size: int, device, ra
     if rank == 0:
         print(f"train: {len(train_files)} files of folder {folder}, streamed\n{val.source} "
               f"(chooses best.pt)\ntest: {len(test_files)} test images (scored once, at the end)")
-    seed_everything(seed)
-    model = UNet(in_ch=1, out_ch=2, base=base, depth=depth)
-    vL, vab = lab_tensors(val, device)
     config = {"recipe": "train_streaming", "loss": loss, "batch_size": batch_size, "size": size,
               "seed": seed, "world_size": world, **(config or {})}
-    history = fit(model, batches, loss_fn=make_loss(loss), epochs=epochs, lr=lr,
-                  val=(vL, vab, vL), device=device, config=config, **fit_kwargs)
+    model, history = fit_unet(batches, lab_tensors(val, device), epochs=epochs, base=base,
+                              depth=depth, lr=lr, loss=loss, device=device, seed=seed,
+                              config=config, **fit_kwargs)
     if world > 1:
         dist.destroy_process_group()
     if rank:

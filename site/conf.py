@@ -16,7 +16,7 @@ from docutils import nodes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from colorlab import launch  # noqa: E402 (the checkout's colorlab, not an installed one)
+from colorlab.course import launch  # noqa: E402 (the checkout's colorlab, not an installed one)
 
 # The repository link and the Colab / Binder launch buttons: pyproject.toml's Repository URL
 REPOSITORY = launch.repository_url(ROOT / "pyproject.toml")

@@ -13,9 +13,10 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from colorlab.data import Batches, folder_files
+from colorlab.data import Batches
 from colorlab.device import seed_everything
 from colorlab.distributed import start_distributed
+from colorlab.images import folder_files
 from colorlab.stream import StreamBatches
 from colorlab.train import fit
 

@@ -9,9 +9,9 @@ from colorlab.adversarial import (
     discriminator_loss,
     generator_loss,
 )
+from colorlab.colorizer import lab_tensors
 from colorlab.data import Batches, load_dataset
 from colorlab.models import UNet
-from colorlab.recipes import lab_tensors
 from colorlab.train import fit
 
 

@@ -1,4 +1,5 @@
-"""Exercises from solutions (colorlab.assign), grading, and the feedback checks (colorlab.checks).
+"""Exercises from solutions and grading (colorlab.grading), and the feedback checks
+(colorlab.grading.checks).
 
 The generation and grading tests use a tiny solution notebook built here (three pure-python
 tasks), so they run in seconds; the last tests run over the course's own solutions/.
@@ -14,9 +15,10 @@ import torch
 from ipykernel.kernelspec import get_kernel_dict
 from skimage import color as skcolor
 
-from colorlab import assign, checks, launch
-from colorlab.checks import CheckFailed
-from colorlab.cli import main
+from colorlab.course import launch
+from colorlab.course.cli import main
+from colorlab.grading import checks, exercises, grade
+from colorlab.grading.checks import CheckFailed
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -29,7 +31,7 @@ def double(x):
     return 2 * x
     ### END SOLUTION'''
 TASK_1 = '''# TASK 1 (2 points)
-from colorlab.checks import check_function
+from colorlab.grading.checks import check_function
 check_function(double, lambda x: 2 * x, {"a positive number": (3,), "zero": (0,)})'''
 MEAN = '''def mean(xs):
     ### BEGIN SOLUTION
@@ -106,10 +108,10 @@ RIGHT = {3: "return 2 * x", 5: "return sum(xs) / len(xs)", 7: "return 0.0"}  # c
 # Generation
 # ---------------------------------------------------------------------------------------------
 def test_strip_code_keeps_indentation_and_drops_hidden_tests():
-    assert assign.strip_code(CLIP).split("\n") == [
+    assert exercises.strip_code(CLIP).split("\n") == [
         "def clip01(x):", "    if x < 0:", "        # YOUR CODE HERE",
         "        raise NotImplementedError()", "    return min(x, 1.0)"]
-    assert assign.strip_code(TASK_3) == ('# TASK 3 (3 points)\nassert clip01(0.5) == 0.5\n'
+    assert exercises.strip_code(TASK_3) == ('# TASK 3 (3 points)\nassert clip01(0.5) == 0.5\n'
                                          'print("visible test passes")')
 
 
@@ -127,17 +129,18 @@ def test_exercise_content(course):
     assert all(c.outputs == [] and c.execution_count is None for c in code_cells)
     assert nb.cells[2].metadata == {"tags": ["parameters"]}
     assert nb.cells[4].metadata == {"deletable": False, "editable": False}
-    assert nb.metadata == {"colorlab": {"assignment": "01_tiny"}, "kernelspec": assign.KERNELSPEC,
-                           "language_info": assign.LANGUAGE_INFO}  # the solution has no version
-    assert [assign.task_of(c) for c in nb.cells if assign.task_of(c)] == [
+    assert nb.metadata == {"colorlab": {"assignment": "01_tiny"},
+                           "kernelspec": exercises.KERNELSPEC,
+                           "language_info": exercises.LANGUAGE_INFO}  # the solution has no version
+    assert [exercises.task_of(c) for c in nb.cells if exercises.task_of(c)] == [
         ("1", 2), ("2", 1), ("3", 3)]
 
 
 def test_exercise_takes_its_solutions_python_version_and_the_repository_given():
     solution = tiny_solution()
     solution.metadata["language_info"] = {"name": "python", "version": "3.12.1"}
-    nb = assign.make_exercise(solution, "01_tiny", repository="https://github.com/example/course")
-    assert nb.metadata.language_info == {**assign.LANGUAGE_INFO, "version": "3.12.1"}
+    nb = exercises.make_exercise(solution, "01_tiny", repository="https://github.com/example/course")
+    assert nb.metadata.language_info == {**exercises.LANGUAGE_INFO, "version": "3.12.1"}
     assert "github/example/course/blob/main/exercises/01_tiny.ipynb" in nb.cells[0].source
     assert "git+https://github.com/example/course" in nb.cells[1].source
 
@@ -164,7 +167,7 @@ def test_generation_is_deterministic_and_check_detects_drift(course, tmp_path, c
     assert main(args) == 0
     first = (out / "01_tiny.ipynb").read_bytes()
     assert first == (course / "exercises" / "01_tiny.ipynb").read_bytes() and first.endswith(b"\n")
-    assert assign.make_exercises(course / "solutions", out) == []  # a second run changes nothing
+    assert exercises.make_exercises(course / "solutions", out) == []  # a second run changes nothing
     assert (out / "01_tiny.ipynb").read_bytes() == first
     assert main(args + ["--check"]) == 0
 
@@ -179,7 +182,7 @@ def test_generation_is_deterministic_and_check_detects_drift(course, tmp_path, c
 
 
 def test_nbgrader_source_marks_tasks_and_answers(course, tmp_path):
-    written = assign.write_nbgrader_source(course / "solutions", tmp_path / "source")
+    written = exercises.write_nbgrader_source(course / "solutions", tmp_path / "source")
     assert written == [tmp_path / "source" / "01_tiny" / "01_tiny.ipynb"]
     nb = nbformat.read(written[0], as_version=4)
     meta = [c.metadata.get("nbgrader") for c in nb.cells]
@@ -201,8 +204,8 @@ def test_nbgrader_source_marks_tasks_and_answers(course, tmp_path):
 ])
 def test_marker_mistakes_are_reported(source, problem):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    with pytest.raises(assign.AssignmentError, match=problem):
-        assign.make_exercise(nb, "01_bad")
+    with pytest.raises(exercises.AssignmentError, match=problem):
+        exercises.make_exercise(nb, "01_bad")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,7 +237,7 @@ def test_grading_survives_loops_and_crashes(course, tmp_path):
     loop = student(course, "loop.ipynb", RIGHT, insert=(5, "while True:\n    pass"))
     crash = student(course, "crash.ipynb", RIGHT, insert=(5, "os._exit(1)"))
     good = student(course, "01_tiny.ipynb", RIGHT)  # matched by file name, not metadata
-    results = assign.grade([loop, crash, good], course / "solutions", cell_timeout=2,
+    results = grade.grade([loop, crash, good], course / "solutions", cell_timeout=2,
                            save=tmp_path)
     looped, crashed, full = results
     assert scores(looped) == scores(crashed) == {"1": 2, "2": 0, "3": 0}
@@ -243,38 +246,39 @@ def test_grading_survives_loops_and_crashes(course, tmp_path):
     assert (full["score"], full["max"], full["status"]) == (6, 6, "ok")
     saved = (tmp_path / "01_tiny.ipynb").read_text()  # feedback copy, without hidden tests
     assert "visible test passes" in saved and "clip01(-1)" not in saved
-    report = assign.format_report(results)
+    report = grade.format_report(results)
     assert "loop.ipynb: 2/6 points" in report and f"{good} 6/6" in report
 
 
 TAMPERING = {  # a cell a student might add, and where, to pass the checks without the work
-    "replace the check": (1, "import colorlab.checks\n"
-                             "colorlab.checks.check_function = lambda *a, **k: None"),
-    "replace it via an alias": (1, "from colorlab import checks as c\n"
+    "replace the check": (1, "import colorlab.grading.checks\n"
+                             "colorlab.grading.checks.check_function = lambda *a, **k: None"),
+    "replace it via an alias": (1, "from colorlab.grading import checks as c\n"
                                    "c.check_function = lambda *a, **k: print('pass')"),
-    "a fake module": (1, "import sys, types\nfake = types.ModuleType('colorlab.checks')\n"
+    "a fake module": (1, "import sys, types\nfake = types.ModuleType('colorlab.grading.checks')\n"
                          "fake.check_function = lambda *a, **k: None\n"
-                         "sys.modules['colorlab.checks'] = fake"),
+                         "sys.modules['colorlab.grading.checks'] = fake"),
     "rebind the name": (5, "check_function = lambda *a, **k: None"),  # after TASK 1 imported it
-    "replace it in its part": (1, "import colorlab.checks.harness\n"
-                                  "colorlab.checks.harness.check_function = lambda *a, **k: None"),
-    "a fake part": (1, "import sys, types\nimport colorlab.checks\n"
-                       "fake = types.ModuleType('colorlab.checks.harness')\n"
-                       "fake.__dict__.update(vars(sys.modules['colorlab.checks.harness']))\n"
+    "replace it in its part": (1, "import colorlab.grading.checks.harness\n"
+                                  "colorlab.grading.checks.harness.check_function = "
+                                  "lambda *a, **k: None"),
+    "a fake part": (1, "import sys, types\nimport colorlab.grading.checks\n"
+                       "fake = types.ModuleType('colorlab.grading.checks.harness')\n"
+                       "fake.__dict__.update(vars(sys.modules['colorlab.grading.checks.harness']))\n"
                        "fake.check_function = lambda *a, **k: None\n"
-                       "sys.modules['colorlab.checks.harness'] = fake"),
+                       "sys.modules['colorlab.grading.checks.harness'] = fake"),
 }
 
 
 @pytest.mark.parametrize("how", TAMPERING)
 def test_grading_ignores_a_monkeypatched_checks_module(course, tmp_path, how):
     """Student code runs in the grader's kernel before the check cells: replacing
-    colorlab.checks.check_function earned the points of a blank exercise (3 of 6 here). The
-    guard loads a fresh colorlab.checks, and each of its parts, from their files before each
+    colorlab.grading.checks.check_function earned the points of a blank exercise (3 of 6 here). The
+    guard loads a fresh colorlab.grading.checks, and each of its parts, from their files before each
     check cell."""
     blank = student(course, f"tamper-{how.replace(' ', '_')}.ipynb", insert=TAMPERING[how])
-    (result,) = assign.grade([blank], course / "solutions", save=tmp_path)
-    assert result["score"] == 0 and result["status"] == "ok", assign.format_report([result])
+    (result,) = grade.grade([blank], course / "solutions", save=tmp_path)
+    assert result["score"] == 0 and result["status"] == "ok", grade.format_report([result])
     assert result["tasks"][0]["message"] == ("not implemented yet: write double above, then "
                                              "re-run this cell")
     saved = (tmp_path / blank.name).read_text()  # the guard is hidden from the feedback copy
@@ -286,7 +290,7 @@ def test_grading_fails_tasks_after_a_reference_is_replaced(course):
     with) by notebook code fails every task after it, naming what was replaced."""
     cheat = student(course, "cheat-reference.ipynb", RIGHT, insert=(
         5, "import colorlab.color\ncolorlab.color.srgb_to_linear = lambda x: x"))
-    (result,) = assign.grade([cheat], course / "solutions")
+    (result,) = grade.grade([cheat], course / "solutions")
     assert scores(result) == {"1": 2, "2": 0, "3": 0}  # task 1 ran before the cell
     assert result["tasks"][1]["message"].startswith(
         "colorlab.color.srgb_to_linear was replaced by code in this notebook")
@@ -297,14 +301,14 @@ def test_blank_exercise_03_with_a_patched_check_scores_zero(tmp_path):
     1 of 9 before the guard."""
     nb = nbformat.read(ROOT / "exercises" / "03_lab_color_math.ipynb", as_version=4)
     nb.cells.insert(1, nbformat.v4.new_code_cell(
-        "import colorlab.checks\n"
-        "for name in dir(colorlab.checks):\n"
+        "import colorlab.grading.checks\n"
+        "for name in dir(colorlab.grading.checks):\n"
         "    if name.startswith('check_'):\n"
-        "        setattr(colorlab.checks, name, lambda *a, **k: None)"))
+        "        setattr(colorlab.grading.checks, name, lambda *a, **k: None)"))
     path = tmp_path / "03_lab_color_math.ipynb"
     nbformat.write(nb, path)
-    (result,) = assign.grade([path], ROOT / "solutions")
-    assert (result["score"], result["max"]) == (0, 9), assign.format_report([result])
+    (result,) = grade.grade([path], ROOT / "solutions")
+    assert (result["score"], result["max"]) == (0, 9), grade.format_report([result])
 
 
 def test_grading_reports_notebooks_it_cannot_grade(course, tmp_path, capsys):
@@ -379,7 +383,7 @@ def test_checks_parts_are_every_module_in_import_order():
                 if isinstance(node, ast.ImportFrom) and node.level == 1}
         assert used <= set(checks.PARTS[:i]), f"{part} imports {used - set(checks.PARTS[:i])}"
         assert not any(isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-            "colorlab.checks") for node in ast.walk(tree)), f"{part}: import parts relatively"
+            "colorlab.grading.checks") for node in ast.walk(tree)), f"{part}: import relatively"
     public = [name for part in checks.PARTS for name in vars(getattr(checks, part))
               if name.startswith("check_")]
     assert sorted(set(public)) == sorted(n for n in checks.__all__ if n.startswith("check_"))
@@ -685,24 +689,25 @@ def test_check_ab_auc():
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_exercise_in_sync(solution):
     exercise = ROOT / "exercises" / solution.name
-    assert exercise.exists() and exercise.read_bytes() == assign.exercise_text(solution).encode(), \
+    text = exercises.exercise_text(solution).encode()
+    assert exercise.exists() and exercise.read_bytes() == text, \
         f"{exercise} is out of date: run `make exercises`"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_full_marks_exercise_zero(solution):
     exercise = ROOT / "exercises" / solution.name
-    full, empty = assign.grade([solution, exercise], ROOT / "solutions")
+    full, empty = grade.grade([solution, exercise], ROOT / "solutions")
     failed = [f"{t['id']}: {t['message']}" for t in full["tasks"] if t["status"] != "pass"]
     assert full["score"] == full["max"] > 0, f"{solution.name} lost points: {failed}"
-    assert empty["score"] == 0 and not empty.get("error"), assign.format_report([empty])
+    assert empty["score"] == 0 and not empty.get("error"), grade.format_report([empty])
 
 
 def test_mistakes_get_partial_marks_with_specific_messages():
     """Exercise 03 as a student might hand it in: the transfer curves right, XYZ channels-last,
     L off by 16 (no -16), and a and b with flipped signs on the way back."""
     path = ROOT / "tests" / "fixtures" / "03_lab_color_math_mistakes.ipynb"
-    (result,) = assign.grade([path], ROOT / "solutions")
+    (result,) = grade.grade([path], ROOT / "solutions")
     assert (result["score"], result["max"], result["status"]) == (2, 9, "ok")
     assert scores(result) == {"3.1": 2, "3.2": 0, "3.3": 0, "3.4": 0}
     messages = {t["id"]: t["message"] for t in result["tasks"]}
@@ -725,14 +730,14 @@ def test_grading_refuses_an_assignment_name_that_is_a_path(tmp_path, forged):
     path = tmp_path / "hand_in" / "03_lab_color_math.ipynb"
     path.parent.mkdir()
     nbformat.write(student, path)
-    with pytest.raises(assign.AssignmentError, match="not a bare exercise name"):
-        assign.find_solution(student, path, ROOT / "solutions")
-    (result,) = assign.grade([path], ROOT / "solutions")
+    with pytest.raises(exercises.AssignmentError, match="not a bare exercise name"):
+        grade.find_solution(student, path, ROOT / "solutions")
+    (result,) = grade.grade([path], ROOT / "solutions")
     assert result["error"] and result["score"] == 0 and result["solution"] is None
     assert "scores 0" in result["status"]
 
 
 def test_a_bare_assignment_name_is_found_inside_solutions(tmp_path):
     student = nbformat.v4.new_notebook(metadata={"colorlab": {"assignment": "03_lab_color_math"}})
-    found = assign.find_solution(student, tmp_path / "whatever.ipynb", ROOT / "solutions")
+    found = grade.find_solution(student, tmp_path / "whatever.ipynb", ROOT / "solutions")
     assert found == ROOT / "solutions" / "03_lab_color_math.ipynb"

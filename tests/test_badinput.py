@@ -17,9 +17,12 @@ import pytest
 import torch
 from PIL import Image
 
-from colorlab import cli, data, infer, train
+from colorlab import cifar, infer, train
+from colorlab import images as image_files
 from colorlab.bins import AbBins
-from colorlab.data import Batches, DownloadError, UnsafeArchiveError
+from colorlab.cifar import DownloadError, UnsafeArchiveError
+from colorlab.course import cli
+from colorlab.data import Batches
 from colorlab.models import MeanRegressor, UNet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +48,7 @@ def _skipped(tmp_path, name, make):
     make(tmp_path / name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ds = data.image_folder(tmp_path, size=8)
+        ds = image_files.image_folder(tmp_path, size=8)
     assert len(ds) == 1  # the good image is kept
     (warning,) = [str(w.message) for w in caught if name in str(w.message)]
     return warning
@@ -77,7 +80,7 @@ def corrupt_photo_to_colorize(tmp_path, capsys):
 def folder_without_images(tmp_path):
     (tmp_path / "notes.txt").write_text("no images here")
     with pytest.raises(FileNotFoundError) as err:
-        data.image_folder(tmp_path)
+        image_files.image_folder(tmp_path)
     return str(err.value)
 
 
@@ -85,7 +88,7 @@ def images_beside_class_folders(tmp_path):
     _write_image(tmp_path / "cat" / "1.png")
     _write_image(tmp_path / "loose.png")
     with pytest.raises(ValueError) as err:
-        data.image_folder(tmp_path)
+        image_files.image_folder(tmp_path)
     return str(err.value)
 
 
@@ -122,11 +125,11 @@ def checkpoint_of_another_model(tmp_path):
 
 
 def _cifar(tmp_path, monkeypatch, url="file:///nonexistent/cifar-10-python.tar.gz"):
-    monkeypatch.setattr(data, "CIFAR10_URL", url)
+    monkeypatch.setattr(cifar, "CIFAR10_URL", url)
     monkeypatch.setenv("no_proxy", "*")
     root = tmp_path / "data"
     with pytest.raises((DownloadError, UnsafeArchiveError)) as err:
-        data.cifar10(root, "train")
+        cifar.cifar10(root, "train")
     assert not root.exists() or not [p for p in root.rglob("*") if p.suffix == ".part"]
     return str(err.value)
 
@@ -138,22 +141,22 @@ def offline_download(tmp_path, monkeypatch):
 def wrong_md5_download(tmp_path, monkeypatch):
     (tmp_path / "served.tar.gz").write_bytes(b"not the archive")
     message = _cifar(tmp_path, monkeypatch, (tmp_path / "served.tar.gz").as_uri())
-    assert not (tmp_path / "data" / data.CIFAR10_FILE).exists()  # deleted, never extracted
+    assert not (tmp_path / "data" / cifar.CIFAR10_FILE).exists()  # deleted, never extracted
     return message
 
 
 def damaged_local_archive(tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / data.CIFAR10_FILE).write_bytes(b"half an archive")
+    (tmp_path / "data" / cifar.CIFAR10_FILE).write_bytes(b"half an archive")
     message = _cifar(tmp_path, monkeypatch)
-    assert (tmp_path / "data" / data.CIFAR10_FILE).read_bytes() == b"half an archive"  # kept
+    assert (tmp_path / "data" / cifar.CIFAR10_FILE).read_bytes() == b"half an archive"  # kept
     return message
 
 
 def extracted_files_of_unknown_origin(tmp_path, monkeypatch):
-    folder = tmp_path / "data" / data.CIFAR10_DIR
+    folder = tmp_path / "data" / cifar.CIFAR10_DIR
     folder.mkdir(parents=True)
-    for name in data.CIFAR10_FILES:
+    for name in cifar.CIFAR10_FILES:
         (folder / name).write_bytes(b"\x80\x04N.")  # pickle of None: never unpickled
     message = _cifar(tmp_path, monkeypatch)
     assert len(list(folder.iterdir())) == 7  # nothing deleted
@@ -182,7 +185,7 @@ class Interrupted:
 
 
 def interrupted_download(tmp_path, monkeypatch):
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: Interrupted())
+    monkeypatch.setattr(cifar.urllib.request, "urlopen", lambda url, timeout: Interrupted())
     message = _cifar(tmp_path, monkeypatch, "https://example.invalid/cifar-10-python.tar.gz")
     assert list((tmp_path / "data").iterdir()) == []  # no partial file, no archive
     return message
@@ -193,12 +196,12 @@ def _tar_with(tmp_path, monkeypatch, info):
 
     root = tmp_path / "data"
     root.mkdir()
-    with tarfile.open(root / data.CIFAR10_FILE, "w:gz") as tar:
+    with tarfile.open(root / cifar.CIFAR10_FILE, "w:gz") as tar:
         tar.addfile(info, io.BytesIO(b"evil" if info.isreg() else b""))
-    md5 = hashlib.md5((root / data.CIFAR10_FILE).read_bytes()).hexdigest()
-    monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    md5 = hashlib.md5((root / cifar.CIFAR10_FILE).read_bytes()).hexdigest()
+    monkeypatch.setattr(cifar, "CIFAR10_MD5", md5)
     message = _cifar(tmp_path, monkeypatch)
-    assert not (tmp_path / "evil.txt").exists() and not (root / data.CIFAR10_DIR).exists()
+    assert not (tmp_path / "evil.txt").exists() and not (root / cifar.CIFAR10_DIR).exists()
     return message
 
 

@@ -1,11 +1,11 @@
-"""The checks of exercise 06 (colorlab.checks.nb06): the references pass, and each common
+"""The checks of exercise 06 (colorlab.grading.checks.nb06): the references pass, and each common
 mistake gets the hint that names its fix."""
 
 import pytest
 import torch
 
 from colorlab import deploy
-from colorlab.checks import CheckFailed, check_channels_to_keep, check_fake_quantize
+from colorlab.grading.checks import CheckFailed, check_channels_to_keep, check_fake_quantize
 
 
 def _scale(w, peak, divisor=127):

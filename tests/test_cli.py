@@ -1,4 +1,4 @@
-"""colorlab.cli: every command's --help works and stays fast (no torch), the help states the
+"""colorlab.course.cli: every command's --help works and stays fast (no torch), the help states the
 real defaults, `python -m colorlab` is only an entry point, and the train command.
 
 (The colorize command's tests are in test_infer.py, where docs/bad-input.md cites them.)
@@ -12,8 +12,8 @@ import pytest
 import torch
 from PIL import Image
 
-from colorlab import infer
-from colorlab.cli import main, train_command
+from colorlab import colorizer
+from colorlab.course.cli import main, train_command
 from colorlab.infer import load_colorizer
 
 COMMANDS = ("course", "colorize", "train", "make-exercises", "grade", "report", "export")
@@ -23,7 +23,7 @@ def test_every_help_works_without_importing_torch():
     """--help of the tool and of every command exits 0 and imports no torch, numpy or PIL
     (torch alone takes seconds to import)."""
     script = (
-        "import sys\nfrom colorlab.cli import main\n"
+        "import sys\nfrom colorlab.course.cli import main\n"
         f"for argv in [['--help']] + [[c, '--help'] for c in {COMMANDS!r}]:\n"
         "    try:\n        main(argv)\n    except SystemExit as done:\n"
         "        assert done.code == 0, argv\n"
@@ -41,9 +41,9 @@ def test_python_dash_m_colorlab_runs_the_cli():
                           text=True, timeout=60)
     assert done.returncode == 0 and "make-exercises" in done.stdout
     import colorlab.__main__ as entry  # importing it runs nothing: main is only re-bound there
-    import colorlab.cli
+    import colorlab.course.cli
 
-    assert entry.main is colorlab.cli.main
+    assert entry.main is colorlab.course.cli.main
 
 
 def test_help_states_the_real_work_size_default(capsys):
@@ -52,7 +52,7 @@ def test_help_states_the_real_work_size_default(capsys):
         main(["colorize", "--help"])
     assert done.value.code == 0
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    assert infer.WORK_SIZE_RULE in text
+    assert colorizer.WORK_SIZE_RULE in text
     assert "4x the checkpoint's training size (128 for a 32-px model" in text
 
 
@@ -80,7 +80,7 @@ def test_train_chooses_best_pt_on_validation_carved_from_train_and_scores_it_on_
     """best.pt used to be chosen on the test split, and the table scored the last epoch's
     weights on those same images."""
     from colorlab import metrics, recipes
-    from colorlab.train import load_checkpoint
+    from colorlab.checkpoint import load_checkpoint
 
     rng = np.random.default_rng(0)
     for split, n in (("train", 20), ("test", 4)):

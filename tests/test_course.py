@@ -1,9 +1,9 @@
-"""`make course` (colorlab.course.run_course) on two tiny notebooks the test writes."""
+"""`make course` (colorlab.course.runner.run_course) on two tiny notebooks the test writes."""
 
 import nbformat
 import pytest
 
-from colorlab.course import run_course
+from colorlab.course.runner import run_course
 
 
 def notebook(path, body):
@@ -18,7 +18,8 @@ def notebook(path, body):
 def test_course_runs_notebooks_and_collects_summaries(tmp_path):
     src = tmp_path / "notebooks"
     src.mkdir()
-    notebook(src / "01_ok.ipynb", 'from colorlab.notebook import summary\nsummary(f"mode {MODE}")')
+    notebook(src / "01_ok.ipynb",
+             'from colorlab.course.notebook import summary\nsummary(f"mode {MODE}")')
     notebook(src / "02_broken.ipynb", 'raise ValueError("deliberately broken")')
     out = tmp_path / "out"
     with pytest.raises(SystemExit):  # one notebook failed: the run as a whole fails ...

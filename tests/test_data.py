@@ -14,8 +14,11 @@ import pytest
 import torch
 from PIL import Image
 
-from colorlab import data
-from colorlab.data import Batches, DownloadError, ImageSet, UnsafeArchiveError
+from colorlab import cifar, data
+from colorlab import images as image_files
+from colorlab.cifar import DownloadError, UnsafeArchiveError
+from colorlab.data import Batches
+from colorlab.images import ImageSet
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
@@ -27,7 +30,7 @@ def make_cifar_tarball(folder, per_batch=2, n_test=3, extra_member=None):
     """Write folder/cifar-10-python.tar.gz like the official one (2 images a batch); return
     (path, md5, {split: (images uint8 N x 3 x 32 x 32, labels)})."""
     rng = np.random.default_rng(0)
-    batches_dir = folder / "src" / data.CIFAR10_DIR
+    batches_dir = folder / "src" / cifar.CIFAR10_DIR
     batches_dir.mkdir(parents=True)
     expected = {"train": ([], []), "test": ([], [])}
     names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
@@ -43,9 +46,9 @@ def make_cifar_tarball(folder, per_batch=2, n_test=3, extra_member=None):
         all_labels += labels
     with open(batches_dir / "batches.meta", "wb") as f:
         pickle.dump({b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072}, f)
-    path = folder / data.CIFAR10_FILE
+    path = folder / cifar.CIFAR10_FILE
     with tarfile.open(path, "w:gz") as tar:
-        tar.add(batches_dir, arcname=data.CIFAR10_DIR)
+        tar.add(batches_dir, arcname=cifar.CIFAR10_DIR)
         if extra_member is not None:
             extra_member(tar)
     md5 = hashlib.md5(path.read_bytes()).hexdigest()
@@ -68,9 +71,10 @@ def check_cifar(ds, expected, split):
 def trust(monkeypatch, root):
     """Put the md5s of the fake extracted files under ``root`` in the table of known files, as
     if they were the official ones (all fixture archives hold the same, seeded, files)."""
-    folder = next(Path(root).rglob(data.CIFAR10_DIR))
-    monkeypatch.setattr(data, "CIFAR10_FILE_MD5", {
-        name: hashlib.md5((folder / name).read_bytes()).hexdigest() for name in data.CIFAR10_FILES})
+    folder = next(Path(root).rglob(cifar.CIFAR10_DIR))
+    monkeypatch.setattr(cifar, "CIFAR10_FILE_MD5", {
+        name: hashlib.md5((folder / name).read_bytes()).hexdigest()
+        for name in cifar.CIFAR10_FILES})
 
 
 def no_leftovers(root):
@@ -79,23 +83,23 @@ def no_leftovers(root):
 
 def test_cifar10_from_tarball(tmp_path, fixture_tar, monkeypatch):
     path, md5, expected = fixture_tar
-    monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    monkeypatch.setattr(cifar, "CIFAR10_MD5", md5)
     trust(monkeypatch, tmp_path / "fixture")
     root = tmp_path / "root"
     root.mkdir()
-    (root / data.CIFAR10_FILE).write_bytes(path.read_bytes())
-    check_cifar(data.cifar10(root, "train", download=False), expected, "train")
-    check_cifar(data.cifar10(root, "test", download=False), expected, "test")
-    assert (root / data.CIFAR10_DIR / "batches.meta").is_file() and no_leftovers(root)
+    (root / cifar.CIFAR10_FILE).write_bytes(path.read_bytes())
+    check_cifar(cifar.cifar10(root, "train", download=False), expected, "train")
+    check_cifar(cifar.cifar10(root, "test", download=False), expected, "test")
+    assert (root / cifar.CIFAR10_DIR / "batches.meta").is_file() and no_leftovers(root)
 
 
 def test_cifar10_from_extracted_folder(tmp_path, fixture_tar, monkeypatch):
     _, _, expected = fixture_tar
     trust(monkeypatch, tmp_path / "fixture")
-    monkeypatch.setattr(data, "CIFAR10_URL", "file:///nonexistent/never-used.tar.gz")
+    monkeypatch.setattr(cifar, "CIFAR10_URL", "file:///nonexistent/never-used.tar.gz")
     monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "fixture" / "src"))
-    assert data.data_dir() == tmp_path / "fixture" / "src"
-    check_cifar(data.cifar10(split="test"), expected, "test")  # root defaults to data_dir()
+    assert image_files.data_dir() == tmp_path / "fixture" / "src"
+    check_cifar(cifar.cifar10(split="test"), expected, "test")  # root defaults to data_dir()
     check_cifar(data.load_dataset("cifar10", "train"), expected, "train")
     small = data.load_dataset("cifar10", "test", size=16)
     assert small.images.shape == (3, 3, 16, 16) and "resized to 16x16" in small.source
@@ -103,21 +107,21 @@ def test_cifar10_from_extracted_folder(tmp_path, fixture_tar, monkeypatch):
 
 def test_cifar10_downloads_via_url_and_checks_md5(tmp_path, fixture_tar, monkeypatch):
     path, md5, expected = fixture_tar
-    monkeypatch.setattr(data, "CIFAR10_URL", path.as_uri())
-    monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    monkeypatch.setattr(cifar, "CIFAR10_URL", path.as_uri())
+    monkeypatch.setattr(cifar, "CIFAR10_MD5", md5)
     trust(monkeypatch, tmp_path / "fixture")
     root = tmp_path / "downloads"
-    check_cifar(data.cifar10(root, "train"), expected, "train")
-    assert (root / data.CIFAR10_FILE).read_bytes() == path.read_bytes() and no_leftovers(root)
+    check_cifar(cifar.cifar10(root, "train"), expected, "train")
+    assert (root / cifar.CIFAR10_FILE).read_bytes() == path.read_bytes() and no_leftovers(root)
 
 
 def test_cifar10_wrong_checksum_leaves_nothing(tmp_path, fixture_tar, monkeypatch):
     path, md5, _ = fixture_tar
-    monkeypatch.setattr(data, "CIFAR10_URL", path.as_uri())
-    monkeypatch.setattr(data, "CIFAR10_MD5", "0" * 32)
+    monkeypatch.setattr(cifar, "CIFAR10_URL", path.as_uri())
+    monkeypatch.setattr(cifar, "CIFAR10_MD5", "0" * 32)
     root = tmp_path / "downloads"
     with pytest.raises(DownloadError, match="checksum") as err:
-        data.cifar10(root, "train")
+        cifar.cifar10(root, "train")
     assert "0" * 32 in str(err.value) and md5 in str(err.value)
     assert list(root.iterdir()) == []  # neither the final file nor the temporary one
 
@@ -125,8 +129,8 @@ def test_cifar10_wrong_checksum_leaves_nothing(tmp_path, fixture_tar, monkeypatc
 def test_cifar10_refuses_damaged_local_archive(tmp_path, fixture_tar):
     path, md5, _ = fixture_tar  # CIFAR10_MD5 is the real one: the fixture does not match it
     with pytest.raises(DownloadError, match="damaged") as err:
-        data.cifar10(path.parent, "train")
-    assert md5 in str(err.value) and data.CIFAR10_MD5 in str(err.value)
+        cifar.cifar10(path.parent, "train")
+    assert md5 in str(err.value) and cifar.CIFAR10_MD5 in str(err.value)
 
 
 class Payload:
@@ -145,31 +149,31 @@ def test_cifar10_extracted_files_of_unknown_origin_are_never_unpickled(tmp_path,
     md5 must match the official release's, or nothing is read, and the error says what to do."""
     root = tmp_path / "fixture" / "src"  # the fake files, extracted; the real md5 table
     unpickled = []
-    monkeypatch.setattr(data.pickle, "load", lambda *a, **k: unpickled.append(a) or {})
+    monkeypatch.setattr(cifar.pickle, "load", lambda *a, **k: unpickled.append(a) or {})
     with pytest.raises(DownloadError, match="not the official CIFAR-10 file") as err:
-        data.cifar10(root, "train", download=False)
+        cifar.cifar10(root, "train", download=False)
     message = str(err.value)
-    assert "data_batch_1" in message and data.CIFAR10_FILE_MD5["data_batch_1"] in message
-    assert f"delete the folder {root / data.CIFAR10_DIR} and run again" in message
-    assert data.CIFAR10_URL in message and unpickled == []  # the how-to, and nothing read
+    assert "data_batch_1" in message and cifar.CIFAR10_FILE_MD5["data_batch_1"] in message
+    assert f"delete the folder {root / cifar.CIFAR10_DIR} and run again" in message
+    assert cifar.CIFAR10_URL in message and unpickled == []  # the how-to, and nothing read
     monkeypatch.undo()
 
     trust(monkeypatch, tmp_path / "fixture")  # the same files, once their md5s are "known"
-    assert len(data.cifar10(root, "test", download=False)) == 3
+    assert len(cifar.cifar10(root, "test", download=False)) == 3
     marker = tmp_path / "pwned"  # a file replaced by one that runs code: refused, not run
-    (root / data.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps(Payload(marker)))
+    (root / cifar.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps(Payload(marker)))
     with pytest.raises(DownloadError, match="test_batch is not the official"):
-        data.cifar10(root, "test", download=False)
+        cifar.cifar10(root, "test", download=False)
     assert not marker.exists()
-    (root / data.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps({}))
-    monkeypatch.setitem(data.CIFAR10_FILE_MD5, "test_batch", None)  # unknown md5: refused too
+    (root / cifar.CIFAR10_DIR / "test_batch").write_bytes(pickle.dumps({}))
+    monkeypatch.setitem(cifar.CIFAR10_FILE_MD5, "test_batch", None)  # unknown md5: refused too
     with pytest.raises(DownloadError, match="a file the official release does not have"):
-        data.cifar10(root, "test", download=False)
+        cifar.cifar10(root, "test", download=False)
 
 
 def test_cifar10_md5_table_is_the_official_release():
     """The values torchvision's CIFAR10 uses (train_list, test_list, meta)."""
-    assert data.CIFAR10_FILE_MD5 == {
+    assert cifar.CIFAR10_FILE_MD5 == {
         "data_batch_1": "c99cafc152244af753f735de768cd75f",
         "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
         "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
@@ -177,7 +181,7 @@ def test_cifar10_md5_table_is_the_official_release():
         "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
         "test_batch": "40351d587109b95175f43aff81a1287e",
         "batches.meta": "5ff9c542aee3614f3951f8cda6e48888"}
-    assert set(data.CIFAR10_FILE_MD5) == set(data.CIFAR10_FILES)
+    assert set(cifar.CIFAR10_FILE_MD5) == set(cifar.CIFAR10_FILES)
 
 
 def _member(name, kind=tarfile.REGTYPE, linkname=""):
@@ -202,10 +206,10 @@ def test_cifar10_refuses_path_traversal(tmp_path, monkeypatch, member):
     root = tmp_path / "root"
     root.mkdir()
     path, md5, _ = make_cifar_tarball(root, extra_member=member)
-    monkeypatch.setattr(data, "CIFAR10_MD5", md5)
+    monkeypatch.setattr(cifar, "CIFAR10_MD5", md5)
     with pytest.raises(UnsafeArchiveError, match="Refusing to extract"):
-        data.cifar10(root, "train")
-    assert not (root / data.CIFAR10_DIR).exists() and not (tmp_path / "evil.txt").exists()
+        cifar.cifar10(root, "train")
+    assert not (root / cifar.CIFAR10_DIR).exists() and not (tmp_path / "evil.txt").exists()
     assert no_leftovers(root)
 
 
@@ -213,21 +217,21 @@ def test_cifar10_refuses_path_traversal(tmp_path, monkeypatch, member):
                                  "http://127.0.0.1:9/cifar-10-python.tar.gz"])
 def test_cifar10_offline_says_what_to_do(tmp_path, monkeypatch, url):
     monkeypatch.setenv("no_proxy", "*")  # a proxy in the environment must not answer for us
-    monkeypatch.setattr(data, "CIFAR10_URL", url)
+    monkeypatch.setattr(cifar, "CIFAR10_URL", url)
     root = tmp_path / "offline"
     with pytest.raises(DownloadError) as err:
-        data.cifar10(root, "train")
+        cifar.cifar10(root, "train")
     message = str(err.value)
     assert isinstance(err.value, RuntimeError) and "\n" not in message
-    assert url in message and str(root / data.CIFAR10_FILE) in message and "sample" in message
+    assert url in message and str(root / cifar.CIFAR10_FILE) in message and "sample" in message
     assert list(root.iterdir()) == []
     with pytest.raises(FileNotFoundError, match="sample"):
-        data.cifar10(root, "test", download=False)
+        cifar.cifar10(root, "test", download=False)
 
 
 def test_load_dataset_auto(tmp_path, fixture_tar, monkeypatch, capsys):
     monkeypatch.setattr(data, "_CIFAR_UNAVAILABLE", {})
-    monkeypatch.setattr(data, "CIFAR10_URL", "file:///nonexistent/cifar-10-python.tar.gz")
+    monkeypatch.setattr(cifar, "CIFAR10_URL", "file:///nonexistent/cifar-10-python.tar.gz")
     monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "empty"))
     ds = data.load_dataset("auto", "test")
     assert ds.source.startswith("sample test")
@@ -294,7 +298,7 @@ def test_read_image_converts_every_mode(tmp_path, name):
     img.save(path)
     with Image.open(path) as reopened:
         assert reopened.mode == img.mode  # the file really is in that mode
-    out = data.read_image(path)
+    out = image_files.read_image(path)
     assert out.dtype == np.uint8 and out.shape == (4, 4, 3)
     assert np.abs(out.astype(int) - rgb).max() <= 1, (name, out[0, 0])
 
@@ -310,7 +314,7 @@ def test_read_image_16_bit_rgb_png(tmp_path):
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 2, 16, 2, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     (tmp_path / "deep.png").write_bytes(png)
-    out = data.read_image(tmp_path / "deep.png")
+    out = image_files.read_image(tmp_path / "deep.png")
     assert out.shape == (2, 3, 3) and np.abs(out.astype(int) - (255, 128, 0)).max() <= 1
 
 
@@ -318,7 +322,8 @@ def test_read_image_embedded_srgb_profile(tmp_path):
     from PIL import ImageCms
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     Image.new("RGB", (4, 4), (10, 200, 30)).save(tmp_path / "icc.png", icc_profile=profile)
-    assert np.abs(data.read_image(tmp_path / "icc.png").astype(int) - (10, 200, 30)).max() <= 2
+    read = image_files.read_image(tmp_path / "icc.png").astype(int)
+    assert np.abs(read - (10, 200, 30)).max() <= 2
 
 
 def test_read_image_exif_orientation(tmp_path):
@@ -327,7 +332,7 @@ def test_read_image_exif_orientation(tmp_path):
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90 clockwise to view": the left half ends up on top
     img.save(tmp_path / "turned.png", exif=exif)
-    out = data.read_image(tmp_path / "turned.png")
+    out = image_files.read_image(tmp_path / "turned.png")
     assert out.shape == (4, 2, 3)
     assert (out[:2] == (255, 0, 0)).all() and (out[2:] == (0, 0, 255)).all()
 
@@ -336,16 +341,16 @@ def test_read_image_resize_and_center_crop(tmp_path):
     img = Image.new("RGB", (40, 20), (255, 0, 0))
     img.paste((0, 255, 0), (10, 0, 30, 20))  # the central 20 x 20 square is green
     img.save(tmp_path / "wide.png")
-    out = data.read_image(tmp_path / "wide.png", size=10)
+    out = image_files.read_image(tmp_path / "wide.png", size=10)
     assert out.shape == (10, 10, 3) and (out[:, 2:8] == (0, 255, 0)).all()
     tall = np.random.default_rng(0).integers(0, 256, (64, 32, 3), dtype=np.uint8)
     Image.fromarray(tall).save(tmp_path / "tall.png")
-    assert data.read_image(tmp_path / "tall.png", size=16).shape == (16, 16, 3)
+    assert image_files.read_image(tmp_path / "tall.png", size=16).shape == (16, 16, 3)
     same = np.random.default_rng(1).integers(0, 256, (8, 8, 3), dtype=np.uint8)
     Image.fromarray(same).save(tmp_path / "same.png")
-    assert np.array_equal(data.read_image(tmp_path / "same.png", size=8), same)  # untouched
+    assert np.array_equal(image_files.read_image(tmp_path / "same.png", size=8), same)  # untouched
     Image.new("RGB", (320, 256), (200, 40, 40)).save(tmp_path / "big.jpg", quality=95)
-    out = data.read_image(tmp_path / "big.jpg", size=32)  # JPEG draft mode path
+    out = image_files.read_image(tmp_path / "big.jpg", size=32)  # JPEG draft mode path
     assert out.shape == (32, 32, 3) and np.abs(out.astype(int) - (200, 40, 40)).max() <= 6
 
 
@@ -361,15 +366,15 @@ def test_image_folder_splits_and_classes(tmp_path):
                 _write(tmp_path / split / cls / f"{i}.png", (i, 100 if cls == "cat" else 200, 0))
     _write(tmp_path / "train" / "cat" / ".ipynb_checkpoints" / "x.png")  # hidden: ignored
     (tmp_path / "train" / "notes.txt").write_text("not an image")
-    train = data.image_folder(tmp_path, "train", size=4)
+    train = image_files.image_folder(tmp_path, "train", size=4)
     assert train.classes == ["cat", "dog"] and train.labels.tolist() == [0, 0, 1, 1, 1]
     assert train.images.shape == (5, 3, 4, 4) and train.labels.dtype == torch.int64
     assert train.images[:, 1, 0, 0].tolist() == [100, 100, 200, 200, 200]  # sorted, aligned
     assert train.images[:, 0, 0, 0].tolist() == [0, 1, 0, 1, 2]
     assert "5 images 4x4, 2 classes" in train.source
-    assert len(data.image_folder(tmp_path, "test", size=4)) == 2
+    assert len(image_files.image_folder(tmp_path, "test", size=4)) == 2
     with pytest.raises(ValueError, match="split="):
-        data.image_folder(tmp_path)
+        image_files.image_folder(tmp_path)
 
 
 def test_image_folder_only_train_is_a_split_not_a_class(tmp_path):
@@ -378,12 +383,12 @@ def test_image_folder_only_train_is_a_split_not_a_class(tmp_path):
     for cls, n in (("cat", 2), ("dog", 3)):
         for i in range(n):
             _write(tmp_path / "train" / cls / f"{i}.png", (i, 0, 0))
-    every = data.image_folder(tmp_path, size=4)
+    every = image_files.image_folder(tmp_path, size=4)
     assert every.classes == ["cat", "dog"] and every.labels.tolist() == [0, 0, 1, 1, 1]
     assert str(tmp_path / "train") in every.source
-    assert data.image_folder(tmp_path, "train", size=4).labels.tolist() == [0, 0, 1, 1, 1]
+    assert image_files.image_folder(tmp_path, "train", size=4).labels.tolist() == [0, 0, 1, 1, 1]
     with pytest.raises(FileNotFoundError, match="no test/ subfolder .*split='train'"):
-        data.image_folder(tmp_path, "test", size=4)
+        image_files.image_folder(tmp_path, "test", size=4)
 
 
 def test_image_folder_refuses_images_that_would_vanish(tmp_path):
@@ -396,9 +401,9 @@ def test_image_folder_refuses_images_that_would_vanish(tmp_path):
     for split in (None, "train", "test"):
         with pytest.raises(ValueError, match=r"class subfolders \(cat, dog\) and also 1 image\(s\) "
                            r"\(loose.png\) beside them.*Move them into a class subfolder"):
-            data.image_folder(tmp_path, split, size=4)
+            image_files.image_folder(tmp_path, split, size=4)
     (tmp_path / "loose.png").unlink()
-    assert data.image_folder(tmp_path, size=4).classes == ["cat", "dog"]
+    assert image_files.image_folder(tmp_path, size=4).classes == ["cat", "dog"]
 
     split_root = tmp_path / "splits"
     _write(split_root / "train" / "a.png")
@@ -408,15 +413,15 @@ def test_image_folder_refuses_images_that_would_vanish(tmp_path):
     for split in (None, "train", "test"):
         with pytest.raises(ValueError, match=r"train/ and test/ split folder\(s\) and also 2 "
                            r"image\(s\) \(c.png, d.png\) outside them"):
-            data.image_folder(split_root, split, size=4)
+            image_files.image_folder(split_root, split, size=4)
 
 
 def test_image_folder_flat_and_holdout(tmp_path):
     for i in range(20):
         _write(tmp_path / f"{i:02d}.png", (i, 0, 0), size=(12, 8))
-    every = data.image_folder(tmp_path, size=8)
+    every = image_files.image_folder(tmp_path, size=8)
     assert every.labels is None and every.classes == [] and every.images.shape == (20, 3, 8, 8)
-    train, test = (data.image_folder(tmp_path, s, size=8) for s in ("train", "test"))
+    train, test = (image_files.image_folder(tmp_path, s, size=8) for s in ("train", "test"))
     assert (len(train), len(test)) == (18, 2)
     assert test.images[:, 0, 0, 0].tolist() == [9, 19]
     assert not set(train.images[:, 0, 0, 0].tolist()) & {9, 19}
@@ -431,7 +436,7 @@ def test_image_folder_skips_corrupt_and_truncated(tmp_path):
     (tmp_path / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ds = data.image_folder(tmp_path, size=6)
+        ds = image_files.image_folder(tmp_path, size=6)
     assert len(ds) == 1 and ds.images[0, :, 0, 0].tolist() == [9, 9, 9]
     text = " ".join(str(w.message) for w in caught)
     assert "bad.png" in text and "cut.jpg" in text
@@ -440,12 +445,12 @@ def test_image_folder_skips_corrupt_and_truncated(tmp_path):
 def test_image_folder_errors_name_the_folder(tmp_path):
     (tmp_path / "README.md").write_text("no images here")
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
-        data.image_folder(tmp_path)
+        image_files.image_folder(tmp_path)
     with pytest.raises(FileNotFoundError, match="nowhere"):
-        data.image_folder(tmp_path / "nowhere")
+        image_files.image_folder(tmp_path / "nowhere")
     (tmp_path / "broken.png").write_bytes(b"garbage")
     with pytest.warns(UserWarning, match="broken.png"), pytest.raises(FileNotFoundError):
-        data.image_folder(tmp_path)
+        image_files.image_folder(tmp_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -564,11 +569,11 @@ def test_load_dataset_auto_gives_both_cifar10_splits_or_neither(tmp_path, fixtur
     """Only the test batch damaged: train must not come from CIFAR-10 while test comes from the
     sample set."""
     monkeypatch.setattr(data, "_CIFAR_UNAVAILABLE", {})
-    monkeypatch.setattr(data, "_VERIFIED", {})
-    monkeypatch.setattr(data, "CIFAR10_URL", "file:///nonexistent/cifar-10-python.tar.gz")
+    monkeypatch.setattr(cifar, "_VERIFIED", {})
+    monkeypatch.setattr(cifar, "CIFAR10_URL", "file:///nonexistent/cifar-10-python.tar.gz")
     monkeypatch.setenv("COLORLAB_DATA", str(tmp_path / "fixture" / "src"))
     trust(monkeypatch, tmp_path / "fixture")
-    test_batch = tmp_path / "fixture" / "src" / data.CIFAR10_DIR / "test_batch"
+    test_batch = tmp_path / "fixture" / "src" / cifar.CIFAR10_DIR / "test_batch"
     test_batch.write_bytes(test_batch.read_bytes()[:-10])  # cut short: its md5 is wrong now
     train, test = data.load_dataset("auto", "train"), data.load_dataset("auto", "test")
     assert train.source.startswith("sample train") and test.source.startswith("sample test")
@@ -578,7 +583,7 @@ def test_load_dataset_auto_gives_both_cifar10_splits_or_neither(tmp_path, fixtur
 def test_sample_validation_split_keeps_each_photo_on_one_side():
     """The sample set's patches overlap (stride size // 2, three scales): a random split put
     pieces of the same photo in training and validation."""
-    from colorlab.notebook import split_validation
+    from colorlab.course.notebook import split_validation
 
     full = data.sample("train", 32)
     assert torch.equal(full.groups, full.labels)

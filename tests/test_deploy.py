@@ -10,12 +10,13 @@ import torch
 from PIL import Image
 
 from colorlab import deploy
-from colorlab.cli import main
+from colorlab.checkpoint import save_checkpoint
+from colorlab.colorizer import Colorizer, lab_tensors
+from colorlab.course.cli import main
 from colorlab.data import Batches, sample
 from colorlab.infer import colorize, load_colorizer
 from colorlab.models import MeanRegressor, UNet, count_parameters
-from colorlab.recipes import lab_tensors
-from colorlab.train import fit, save_checkpoint
+from colorlab.train import fit
 
 pytestmark = pytest.mark.skipif(not deploy.onnx_available(), reason=deploy.ONNX_MISSING)
 
@@ -216,3 +217,13 @@ def test_a_pruned_model_saved_by_fit_loads_back_with_load_colorizer(tmp_path):
     assert loaded.encoders[0][0].out_channels == 4 and loaded.bottleneck[0].out_channels == 16
     with torch.no_grad():
         assert torch.allclose(loaded(L), slim.eval()(L), atol=1e-6)
+
+
+def test_pruning_a_colorizer_prunes_its_net():
+    """load_colorizer gives a Colorizer; pruning works on its net, whose names are the
+    checkpoint's (notebook 06 compares the two)."""
+    net = UNet(1, 2, base=4, depth=2)
+    colorizer = Colorizer(net, train_size=16)
+    pruned = deploy.prune_unstructured(colorizer, 0.5)
+    assert set(dict(pruned.named_parameters())) == set(dict(net.named_parameters()))
+    assert isinstance(deploy.prune_channels(colorizer, 0.5), UNet)

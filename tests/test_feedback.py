@@ -1,4 +1,4 @@
-"""Feedback that names the mistake (issue 18): each task graded on its own, checks that see
+"""Feedback that names the mistake: each task graded on its own, checks that see
 structure, and the mistaken submissions of tests/fixtures/make_mistakes.py graded end to end.
 """
 
@@ -11,8 +11,9 @@ import pytest
 import torch
 from torch import nn
 
-from colorlab import assign, checks, color, models
-from colorlab.checks import CheckFailed
+from colorlab import color, models
+from colorlab.grading import checks, grade
+from colorlab.grading.checks import CheckFailed
 from colorlab.metrics import psnr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,7 +152,7 @@ def test_the_teaching_guide_quotes_messages_the_checks_really_give():
     section = text.split("## What the grader tells students", 1)[1].split("\n## ", 1)[0]
     quoted = re.findall(r"«([^»]+)»", section)
     source = "".join(p.read_text(encoding="utf-8") for p in
-                     (ROOT / "colorlab" / "checks").glob("*.py"))
+                     (ROOT / "colorlab" / "grading" / "checks").glob("*.py"))
     source = re.sub(r'"\s*\\?\s*\n\s*f?"', "", source)  # join implicitly concatenated strings
     assert len(quoted) >= 60
     missing = [q for q in quoted if q not in source]
@@ -173,7 +174,7 @@ def test_at_least_three_mistakes_per_exercise_and_every_edit_still_applies():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     paths = make_mistakes.write(make_mistakes.FIXTURES, tmp_path_factory.mktemp("mistakes"))
-    results = assign.grade(paths, ROOT / "solutions")
+    results = grade.grade(paths, ROOT / "solutions")
     return {m.name: r for m, r in zip(make_mistakes.FIXTURES, results)}
 
 
@@ -181,7 +182,7 @@ def graded(tmp_path_factory):
 def test_a_mistake_costs_its_own_task_only_and_its_message_names_the_fix(graded, mistake):
     result = graded[mistake.name]
     tasks = {t["id"]: t for t in result["tasks"]}
-    assert result["status"] == "ok", assign.format_report([result])
+    assert result["status"] == "ok", grade.format_report([result])
     assert tasks[mistake.task]["points"] == 0, f"{mistake.name} went through with full marks"
     assert mistake.phrase in tasks[mistake.task]["message"], tasks[mistake.task]["message"]
     knock_on = {i: t["message"] for i, t in tasks.items() if i != mistake.task
@@ -242,10 +243,10 @@ def test_annealed_mean_without_renormalizing_is_told_so():
 def test_the_grader_keeps_a_checks_whole_message():
     cell = {"outputs": [{"output_type": "error", "ename": "CheckFailed",
                          "evalue": "psnr: wrong values\n  3 of 4 values off; got 1, expected 2"}]}
-    assert assign._error_of(cell) == "psnr: wrong values\n  3 of 4 values off; got 1, expected 2"
-    report = assign.format_report([{"notebook": "n.ipynb", "score": 0, "max": 2, "status": "ok",
+    assert grade._error_of(cell) == "psnr: wrong values\n  3 of 4 values off; got 1, expected 2"
+    report = grade.format_report([{"notebook": "n.ipynb", "score": 0, "max": 2, "status": "ok",
                                     "seconds": 1.0, "tasks": [{"id": "2.1", "points": 0, "max": 2,
-                                    "status": "fail", "message": assign._error_of(cell)}]}])
+                                    "status": "fail", "message": grade._error_of(cell)}]}])
     assert report.splitlines()[-1].strip() == "3 of 4 values off; got 1, expected 2"
 
 

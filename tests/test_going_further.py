@@ -6,9 +6,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from colorlab.checks import CheckFailed, check_conditioned_bottleneck, check_feature_distance
 from colorlab.color import denormalize_lab, lab_to_rgb
 from colorlab.data import Batches
+from colorlab.grading.checks import (
+    CheckFailed,
+    check_conditioned_bottleneck,
+    check_feature_distance,
+)
 from colorlab.losses import feature_distance, l1, l1_ssim_perceptual
 from colorlab.metrics import ssim
 from colorlab.models import (

@@ -1,4 +1,4 @@
-"""Grading a class folder (colorlab.gradebook, ``python -m colorlab grade DIR -j N``).
+"""Grading a class folder (colorlab.grading.gradebook, ``python -m colorlab grade DIR -j N``).
 
 The first tests need no kernel. The class tests grade a tiny pure-python exercise (three tasks,
 one with a hidden test) so that each notebook takes seconds; the class holds every kind of bad
@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from colorlab import assign, gradebook
-from colorlab.cli import main
+from colorlab.course.cli import main
+from colorlab.grading import exercises, grade, gradebook
 
 SOLUTION_CELLS = [
     "### BEGIN SOLUTION\ndef double(x):\n    return 2 * x\n### END SOLUTION",
@@ -48,7 +48,7 @@ def course(tmp_path_factory):
     nb.cells = [nbformat.v4.new_code_cell(source) for source in SOLUTION_CELLS]
     nbformat.write(nb, root / "solutions" / "01_tiny.ipynb")
     nbformat.write(nb, root / "solutions" / "02_tiny.ipynb")
-    nbformat.write(assign.make_exercise(nb, "01_tiny"), root / "exercise.ipynb")
+    nbformat.write(exercises.make_exercise(nb, "01_tiny"), root / "exercise.ipynb")
     return root
 
 
@@ -116,14 +116,14 @@ def test_each_notebook_is_matched_to_its_exercise_or_told_why_not(course, tmp_pa
     assert expected == solutions / "01_tiny.ipynb"
     assert gradebook.solution_for(ours, solutions, expected) == expected
     assert gradebook.solution_for(other, solutions) == solutions / "02_tiny.ipynb"
-    with pytest.raises(assign.AssignmentError, match="erin.ipynb is exercise 02_tiny, not "
+    with pytest.raises(exercises.AssignmentError, match="erin.ipynb is exercise 02_tiny, not "
                        "01_tiny: nothing graded. Ask erin to hand in 01_tiny"):
         gradebook.solution_for(other, solutions, expected)
     (tmp_path / "dave.ipynb").write_text("%PDF-1.4 not json")
-    with pytest.raises(assign.AssignmentError, match="dave.ipynb is not a notebook Jupyter can "
+    with pytest.raises(exercises.AssignmentError, match="dave.ipynb is not a notebook Jupyter can "
                        "open .NotJSONError"):
         gradebook.solution_for(gradebook.Submission("dave", tmp_path / "dave.ipynb"), solutions)
-    with pytest.raises(assign.AssignmentError, match=r"--exercise 0 names 2 of the solution "
+    with pytest.raises(exercises.AssignmentError, match=r"--exercise 0 names 2 of the solution "
                        r"notebooks in .* \(there: 01_tiny, 02_tiny\)"):
         gradebook.exercise_solution(solutions, "0")
 
@@ -228,8 +228,8 @@ def test_copying_the_solution_would_score_without_the_copy(course, tmp_path):
     """The control for the test above: graded where it was handed in, gina's notebook does
     read the solutions folder next to it, and scores full marks."""
     gina = student(course, course / "control" / "gina.ipynb", extra=(0, COPY_THE_SOLUTION))
-    (result,) = assign.grade([gina], course / "solutions", cell_timeout=30)
-    assert result["score"] == 6, assign.format_report([result])
+    (result,) = grade.grade([gina], course / "solutions", cell_timeout=30)
+    assert result["score"] == 6, grade.format_report([result])
 
 
 def test_feedback_per_student_leaves_the_hidden_tests_out(graded):

@@ -11,7 +11,8 @@ from PIL import Image
 
 from colorlab import data
 from colorlab import imagenette as inet
-from colorlab.data import DownloadError, UnsafeArchiveError
+from colorlab import images as image_files
+from colorlab.cifar import DownloadError, UnsafeArchiveError
 
 
 def _jpeg(value: int) -> bytes:
@@ -91,12 +92,12 @@ def _folder(root, splits):
 
 def test_folder_rules_read_val_as_the_test_split_when_there_is_no_test(tmp_path):
     _folder(tmp_path, ("train", "val"))
-    assert len(data.image_folder(tmp_path, "test", size=8)) == 1
+    assert len(image_files.image_folder(tmp_path, "test", size=8)) == 1
     with pytest.raises(ValueError, match="pass split"):
-        data.image_folder(tmp_path, None, size=8)
+        image_files.image_folder(tmp_path, None, size=8)
 
 
 def test_folder_rules_refuse_val_beside_test(tmp_path):
     _folder(tmp_path, ("train", "test", "val"))
     with pytest.raises(ValueError, match="outside them"):
-        data.image_folder(tmp_path, "train", size=8)
+        image_files.image_folder(tmp_path, "train", size=8)

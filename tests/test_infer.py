@@ -1,5 +1,6 @@
 """colorlab.infer: any size, any mode, luminance kept; checkpoints; the colorize command's bad
-inputs (the command is colorlab.cli's; its tests stay here, where docs/bad-input.md cites them)."""
+inputs (the command is colorlab.course.cli's; its tests stay here, where docs/bad-input.md cites
+them)."""
 
 import numpy as np
 import pytest
@@ -7,20 +8,15 @@ import torch
 from PIL import Image
 from torch import nn
 
-from colorlab import infer
-from colorlab.cli import colorize_command, main
+from colorlab import colorizer
+from colorlab.checkpoint import save_checkpoint
 from colorlab.color import rgb_to_lab
+from colorlab.colorizer import default_work_size, fit_to_gamut, work_shape
+from colorlab.course.cli import colorize_command, main
 from colorlab.data import sample_photos
-from colorlab.infer import (
-    colorize,
-    default_work_size,
-    fit_to_gamut,
-    load_colorizer,
-    to_rgb_tensor,
-    work_shape,
-)
+from colorlab.images import to_rgb_tensor
+from colorlab.infer import colorize, load_colorizer
 from colorlab.models import MeanRegressor, UNet
-from colorlab.train import save_checkpoint
 
 
 @pytest.fixture(scope="module")
@@ -170,9 +166,9 @@ def test_colorize_command_bad_checkpoint(photo, tmp_path, capsys):
 # the default working size, RGBA, the model's mode, reading the checkpoint once
 # ---------------------------------------------------------------------------------------------
 def test_default_work_size_is_4x_the_training_size():
-    """The rule --help states (test_cli.py checks the help text against infer.WORK_SIZE_RULE)."""
+    """The rule --help states (test_cli.py checks the help text against WORK_SIZE_RULE)."""
     assert (default_work_size(32), default_work_size(16), default_work_size(256)) == (128, 64, 512)
-    assert default_work_size(None) == infer.DEFAULT_WORK_SIZE == 128
+    assert default_work_size(None) == colorizer.DEFAULT_WORK_SIZE == 128
 
 
 def test_notebook_04_checkpoint_on_a_megapixel_photo(tmp_path):
@@ -191,7 +187,7 @@ def test_notebook_04_checkpoint_on_a_megapixel_photo(tmp_path):
     assert (lightness(out) - lightness(np.asarray(Image.fromarray(big).convert("L")))
             ).abs().mean() <= 1
     save_checkpoint(tmp_path / "nosize.pt", unet, config={"model": unet.config})
-    assert load_colorizer(tmp_path / "nosize.pt").work_size == infer.DEFAULT_WORK_SIZE
+    assert load_colorizer(tmp_path / "nosize.pt").work_size == colorizer.DEFAULT_WORK_SIZE
 
 
 def test_rgba_array_and_rgba_image_give_the_same_lightness(photo):

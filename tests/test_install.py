@@ -14,28 +14,29 @@ from pathlib import Path
 
 import pytest
 
-from colorlab import data, reports
+from colorlab import images as image_files
+from colorlab.course import reports
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_source_checkout_keeps_the_repository_folders(monkeypatch):
     monkeypatch.delenv("COLORLAB_DATA", raising=False)
-    assert data.source_checkout() == ROOT  # these tests run from the checkout
-    assert data.data_dir() == ROOT / "data"
+    assert image_files.source_checkout() == ROOT  # these tests run from the checkout
+    assert image_files.data_dir() == ROOT / "data"
     assert reports.reports_dir() == ROOT / "reports"  # also when the cwd is notebooks/
     monkeypatch.setenv("COLORLAB_DATA", "~/elsewhere")
-    assert data.data_dir() == Path("~/elsewhere").expanduser()
+    assert image_files.data_dir() == Path("~/elsewhere").expanduser()
 
 
 def test_installed_package_uses_the_cache_and_the_current_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "source_checkout", lambda: None)
+    monkeypatch.setattr(image_files, "source_checkout", lambda: None)
     monkeypatch.delenv("COLORLAB_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert data.data_dir() == tmp_path / "xdg" / "colorlab"
+    assert image_files.data_dir() == tmp_path / "xdg" / "colorlab"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")  # as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert data.data_dir() == tmp_path / "home" / ".cache" / "colorlab"
+    assert image_files.data_dir() == tmp_path / "home" / ".cache" / "colorlab"
     monkeypatch.chdir(tmp_path)
     json_path, _ = reports.write_report("04_unet_colorizer", {"psnr": 1.0}, device="cpu")
     assert json_path == tmp_path / "reports" / "04_unet_colorizer-cpu.json"
@@ -45,16 +46,17 @@ SCRIPT = r"""
 import json, os, sys
 from pathlib import Path
 import colorlab
-from colorlab import data, reports
-from colorlab.course import run_course
+from colorlab import cifar, data, images
+from colorlab.course import reports
+from colorlab.course.runner import run_course
 
 site = Path(sys.argv[1])
 assert Path(colorlab.__file__).resolve().is_relative_to(site), colorlab.__file__
-data.CIFAR10_URL = "file:///nonexistent/cifar-10-python.tar.gz"  # offline: no network in tests
+cifar.CIFAR10_URL = "file:///nonexistent/cifar-10-python.tar.gz"  # offline: no network in tests
 ds = data.load_dataset("auto", "test", size=16)  # tries CIFAR-10 in data_dir(), falls back
 paths = reports.write_report("05_vivid_colors", {"psnr": 1.0}, device="cpu")
 rows = run_course("smoke", html=False)  # ./notebooks, empty: runs nothing
-print(json.dumps({"checkout": str(data.source_checkout()), "data": str(data.data_dir()),
+print(json.dumps({"checkout": str(images.source_checkout()), "data": str(images.data_dir()),
                   "report": str(paths[0]), "sample": ds.source.startswith("sample"),
                   "rows": rows}))
 """
@@ -95,6 +97,33 @@ def test_course_without_a_notebooks_folder_says_where_to_run(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert f"There is no folder {tmp_path / 'notebooks'}" in err and "root folder" in err
     with pytest.raises(FileNotFoundError):
-        from colorlab.course import run_course
+        from colorlab.course.runner import run_course
 
         run_course("smoke", notebooks=tmp_path / "nowhere", out_dir=tmp_path / "out")
+
+
+def test_pip_install_installs_every_subpackage_and_the_weights(tmp_path):
+    """A real non-editable `pip install .` (as on Colab), from a copy of the checkout, offline:
+    the course and grading subpackages, the checks and the weights are all installed, and the
+    commands import from there."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "colorlab", src / "colorlab",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, src / name)
+    target = tmp_path / "installed"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                           "--no-build-isolation", "--no-index", "--target", str(target),
+                           str(src)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    package = target / "colorlab"
+    wanted = {str(p.relative_to(ROOT / "colorlab")) for p in (ROOT / "colorlab").rglob("*")
+              if p.suffix in (".py", ".pt", ".md") and "__pycache__" not in p.parts}
+    assert wanted <= files_under(package), wanted - files_under(package)
+    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONDONTWRITEBYTECODE": "1"}
+    check = ("import colorlab, colorlab.course.cli, colorlab.grading.grade, "
+             "colorlab.grading.checks; print(colorlab.__file__)")
+    done = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(package / "__init__.py")

@@ -1,5 +1,6 @@
 """Colab and Binder links and the Colab set-up cell, all made from pyproject.toml's
-``[project.urls] Repository`` (colorlab.launch). The Colab cell runs here in a simulated Colab:
+``[project.urls] Repository`` (colorlab.course.launch). The Colab cell runs here in a simulated
+Colab:
 a fake ``google.colab`` module on the path and pip replaced by a stub that records its command,
 so nothing touches the network.
 """
@@ -15,8 +16,8 @@ import nbformat
 import pytest
 import torch
 
-from colorlab import launch
-from colorlab.notebook import resolve_mode
+from colorlab.course import launch
+from colorlab.course.notebook import resolve_mode
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -112,7 +113,7 @@ def test_colab_cell_on_colab_with_a_gpu_sets_full_mode(monkeypatch, capsys):
     assert os.environ["COLORLAB_MODE"] == "full" and resolve_mode("auto") == "full"
 
 
-# Lectures not yet re-run with their launch line and Colab cell (colorlab.launch makes both);
+# Lectures not yet re-run with their launch line and Colab cell (colorlab.course.launch makes both);
 # each leaves this set when it is.
 NOT_LAUNCHED_YET = {"04_unet_colorizer",
                     "05_vivid_colors", "06_deploy", "07_going_further"}

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from colorlab import assign
-from colorlab.cli import main
+from colorlab.course.cli import main
+from colorlab.grading import exercises, grade
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -31,7 +31,7 @@ def test_course_folder_has_sources_and_config(tmp_path, capsys):
         nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
         graded = [c.metadata["nbgrader"]["points"] for c in nb.cells
                   if c.metadata.get("nbgrader", {}).get("grade")]
-        assert graded and graded == [t[1] for t in map(assign.task_of, nb.cells) if t], name
+        assert graded and graded == [t[1] for t in map(exercises.task_of, nb.cells) if t], name
     config = (course / "nbgrader_config.py").read_text()
     namespace = {"get_config": lambda: _Config()}
     environ = dict(os.environ)
@@ -61,7 +61,7 @@ def test_edited_files_are_kept_unless_forced(tmp_path, capsys):
     assert config.read_text() == mine and source.read_text() == edited  # nothing lost
     assert main(["make-exercises", "--nbgrader", str(course), "--solutions", str(SOLUTIONS),
                  "--force"]) == 0
-    assert config.read_text() == assign.NBGRADER_CONFIG and "(edited)" not in source.read_text()
+    assert config.read_text() == exercises.NBGRADER_CONFIG and "(edited)" not in source.read_text()
 
 
 def test_no_solutions_is_a_clear_error(tmp_path, capsys):
@@ -124,7 +124,7 @@ def test_nbgrader_pipeline_scores_like_colorlab_grade(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {s: gradebook.find_submission(ASSIGNMENT, s).score for s in students}
         total = gradebook.find_assignment(ASSIGNMENT).max_score
-    ours = assign.grade_notebook(mistakes, solutions=SOLUTIONS)
+    ours = grade.grade_notebook(mistakes, solutions=SOLUTIONS)
     assert total == ours["max"] > 0
     assert scores == {"solved": total, "blank": 0, "mistakes": ours["score"]}, (scores, ours)
     assert 0 < ours["score"] < total

@@ -1,12 +1,14 @@
-"""colorlab.notebook.start: the data each mode uses, the validation split, the fallback warning."""
+"""colorlab.course.notebook.start: the data each mode uses, the validation split, the fallback
+warning."""
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from colorlab import notebook
-from colorlab.data import DownloadError, ImageSet
+from colorlab.cifar import DownloadError
+from colorlab.course import notebook
+from colorlab.images import ImageSet
 
 
 def fake_cifar(split, n):

@@ -8,9 +8,10 @@ import pytest
 import torch
 
 from colorlab import pretrained
+from colorlab.checkpoint import save_checkpoint
+from colorlab.colorizer import Colorizer
 from colorlab.models import UNet
 from colorlab.perceptual import SmallClassifier
-from colorlab.train import save_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
@@ -80,7 +81,8 @@ def test_the_shipped_colorizer_keeps_the_contract():
     """L / 100 (N, 1, H, W) in, ab / 110 (N, 2, H, W) out, at any multiple of 8, on the CPU."""
     assert "cifar10-l1-unet" in pretrained.names()
     net = pretrained.load("cifar10-l1-unet")
-    assert isinstance(net, UNet) and not net.training and net.train_size == 32
+    assert isinstance(net, Colorizer) and isinstance(net.net, UNet)
+    assert not net.training and net.train_size == 32
     with torch.no_grad():
         for size in (32, 64):
             ab = net(torch.rand(2, 1, size, size))

@@ -4,10 +4,11 @@ tested in test_losses.py, the reports in test_reports.py.)"""
 import pytest
 import torch
 
+from colorlab.checkpoint import load_checkpoint
 from colorlab.color import images_to_lab, normalize_lab
+from colorlab.colorizer import lab_tensors
 from colorlab.data import sample
-from colorlab.recipes import lab_tensors, train_colorizer
-from colorlab.train import load_checkpoint
+from colorlab.recipes import train_colorizer
 
 
 def test_lab_tensors_match_color_module():

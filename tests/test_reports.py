@@ -1,16 +1,17 @@
-"""colorlab.reports: the json and markdown files, the device slug, where they go; the report on
-one checkpoint (checkpoint_report, `python -m colorlab report`)."""
+"""colorlab.course.reports: the json and markdown files, the device slug, where they go; the
+report on one checkpoint (checkpoint_report, `python -m colorlab report`)."""
 
 import json
 
 import pytest
 import torch
 
-from colorlab import data, reports
-from colorlab.cli import main
+from colorlab import images as image_files
+from colorlab.checkpoint import save_checkpoint
+from colorlab.course import reports
+from colorlab.course.cli import main
+from colorlab.course.reports import checkpoint_report, device_slug, write_report
 from colorlab.models import MeanRegressor, UNet, count_parameters
-from colorlab.reports import checkpoint_report, device_slug, write_report
-from colorlab.train import save_checkpoint
 
 
 def test_write_report(tmp_path):
@@ -26,8 +27,8 @@ def test_write_report(tmp_path):
 
 
 def test_reports_go_to_the_checkout_else_the_current_folder(tmp_path, monkeypatch):
-    assert reports.reports_dir() == data.source_checkout() / "reports"
-    monkeypatch.setattr(data, "source_checkout", lambda: None)  # an installed package
+    assert reports.reports_dir() == image_files.source_checkout() / "reports"
+    monkeypatch.setattr(image_files, "source_checkout", lambda: None)  # an installed package
     monkeypatch.chdir(tmp_path)
     js, _ = write_report("05_vivid_colors", {"psnr": 1.0}, device="cpu")
     assert js == tmp_path / "reports" / "05_vivid_colors-cpu.json"

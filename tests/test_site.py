@@ -3,7 +3,7 @@ and reads well offline: one page per lecture that exists (01..05 today, more as 
 rendered by the MathJax copy inside the site (no `$...$` left as text, nothing fetched from the
 network), no dead widget output, markdown tables as tables, a training log as one box, alt text
 on figures, no dead links, every exercise notebook downloadable, and the repository link and the
-Colab / Binder buttons made from pyproject's Repository URL (colorlab.launch).
+Colab / Binder buttons made from pyproject's Repository URL (colorlab.course.launch).
 """
 
 import html
@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from sphinx.cmd.build import build_main
 
-from colorlab import launch
+from colorlab.course import launch
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning",
                                         "ignore::PendingDeprecationWarning")  # Sphinx's, noise

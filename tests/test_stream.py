@@ -1,4 +1,4 @@
-"""Issue 19: streaming a folder from its files, DDP with torchrun (gloo on the CPU), bad input.
+"""Streaming a folder from its files, DDP with torchrun (gloo on the CPU), bad input.
 
 Every folder here is built by the test; the torchrun runs are two processes of tiny models.
 """
@@ -16,11 +16,12 @@ import pytest
 import torch
 from PIL import Image
 
-from colorlab import stream
-from colorlab.cli import main
-from colorlab.data import Batches, image_folder
+from colorlab import distributed, stream
+from colorlab.checkpoint import load_checkpoint
+from colorlab.course.cli import main
+from colorlab.data import Batches
+from colorlab.images import image_folder
 from colorlab.stream import ImageFiles, StreamBatches, choose_stream, read_files, stream_folder
-from colorlab.train import load_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -171,10 +172,10 @@ def test_more_processes_than_devices(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LOCAL_RANK", "0")
     monkeypatch.setattr(stream.os, "cpu_count", lambda: 2)
     with pytest.raises(ValueError, match=r"3 processes .* 2 CPU cores.*--nproc_per_node=2"):
-        stream.start_distributed("cpu")
+        distributed.start_distributed("cpu")
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     with pytest.raises(ValueError, match=r"1 CUDA devices.*--nproc_per_node=1"):
-        stream.start_distributed("cuda")
+        distributed.start_distributed("cuda")
     photos(tmp_path / "p")
     assert train(tmp_path / "p", tmp_path / "r", "--device", "cpu") == 1
     assert "one process per device" in capsys.readouterr().err
@@ -270,9 +271,9 @@ def test_batches_give_each_process_its_own_share():
 
 def test_resume_with_fewer_gpus_than_at_save_time(monkeypatch):
     """A checkpoint from 2 GPUs resumed on 1: set_rng_state_all raised for the missing one."""
-    from colorlab import train
+    from colorlab import checkpoint
 
-    state = train._rng_state(None)  # saved on 2 GPUs:
+    state = checkpoint.rng_state(None)  # saved on 2 GPUs:
     state["cuda"] = [torch.zeros(8, dtype=torch.uint8), torch.ones(8, dtype=torch.uint8)]
     restored = {}
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
@@ -283,7 +284,7 @@ def test_resume_with_fewer_gpus_than_at_save_time(monkeypatch):
         raise IndexError("list index out of range")
 
     monkeypatch.setattr(torch.cuda, "set_rng_state_all", two_gpus)
-    train._set_rng_state(state, None)
+    checkpoint.set_rng_state(state, None)
     assert list(restored) == [0] and torch.equal(restored[0], state["cuda"][0])
 
 

@@ -13,11 +13,12 @@ import nbformat
 import pytest
 import torch
 
+from colorlab.colorizer import lab_tensors
 from colorlab.data import Batches, sample
 from colorlab.device import seed_everything
 from colorlab.losses import make_loss
 from colorlab.models import UNet
-from colorlab.recipes import lab_tensors, train_colorizer
+from colorlab.recipes import train_colorizer
 from colorlab.train import fit
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_unet_colorizer.ipynb"

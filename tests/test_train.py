@@ -3,10 +3,11 @@ import pytest
 import torch
 from torch import nn
 
+from colorlab.checkpoint import load_checkpoint, save_checkpoint
 from colorlab.data import Batches
 from colorlab.device import seed_everything
 from colorlab.models import MeanRegressor, UNet
-from colorlab.train import History, fit, load_checkpoint, save_checkpoint
+from colorlab.train import History, fit
 
 
 def toy_data(n=96):

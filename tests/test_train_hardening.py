@@ -1,4 +1,5 @@
-"""Issues 12 (hardening) and 13 (CPU speed) for colorlab.train: each test fails without its fix."""
+"""colorlab.train hardened (resume, prefixes, empty data, NaN, accumulation, ...) and fast on the
+CPU: each test fails without its fix."""
 
 import math
 import os
@@ -9,13 +10,14 @@ import pytest
 import torch
 from torch import nn
 
+from colorlab import checkpoint, train
 from colorlab import device as cdevice
-from colorlab import train
+from colorlab.checkpoint import load_checkpoint, save_checkpoint
 from colorlab.data import Batches
 from colorlab.device import seed_everything
 from colorlab.metrics import evaluate
 from colorlab.models import MeanRegressor, UNet
-from colorlab.train import fit, load_checkpoint, one_cycle, save_checkpoint
+from colorlab.train import fit, one_cycle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +33,7 @@ def params(model):
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.1: resume on any device, with bf16 autocast and channels_last
+# resume on any device, with bf16 autocast and channels_last
 # ---------------------------------------------------------------------------------------------
 def unet_run(folder, epochs, resume=False, stop_after=None):
     seed_everything(0)
@@ -91,7 +93,7 @@ def test_resume_restores_rng_from_the_cpu(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.2: only wrapper prefixes, only when the model lacks them
+# only wrapper prefixes, only when the model lacks them
 # ---------------------------------------------------------------------------------------------
 class Learner(nn.Module):
     def __init__(self):
@@ -117,12 +119,12 @@ def test_learner_model_with_net_and_module_loads_its_own_checkpoint(tmp_path):
     third = Learner()
     load_checkpoint(tmp_path / "wrapped.pt", third)
     assert torch.equal(params(third), params(model))
-    assert train.strip_prefixes({"net.0.weight": 1, "_orig_mod.x": 2}) == {"net.0.weight": 1,
+    assert checkpoint.strip_prefixes({"net.0.weight": 1, "_orig_mod.x": 2}) == {"net.0.weight": 1,
                                                                           "x": 2}
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.3: the torch lower bound is one the code runs on
+# the torch lower bound is one the code runs on
 # ---------------------------------------------------------------------------------------------
 # what the package calls, and the first torch release that has it (pyproject.toml says where
 # each was looked up); a new use of a newer API belongs in this table
@@ -143,7 +145,7 @@ def test_torch_lower_bound_covers_the_apis_used():
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.6: empty data
+# empty data
 # ---------------------------------------------------------------------------------------------
 def test_empty_train_or_val_is_a_clear_error():
     x, y = toy(8)
@@ -166,7 +168,7 @@ def test_empty_train_or_val_is_a_clear_error():
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.7: NaN or inf never reaches a checkpoint
+# NaN or inf never reaches a checkpoint
 # ---------------------------------------------------------------------------------------------
 def nan_run(tmp_path, bad):
     """6 batches an epoch; ``bad(epoch_call)`` says which loss call turns the loss non-finite."""
@@ -206,7 +208,7 @@ def test_nonfinite_weights_with_a_finite_loss_are_never_saved(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.8: a partial last accumulation group is a mean over the batches it has
+# a partial last accumulation group is a mean over the batches it has
 # ---------------------------------------------------------------------------------------------
 def test_partial_accumulation_group_matches_hand_computed_steps():
     x, y = toy(24)  # 3 batches of 8, accum_steps=2: groups {0, 1} and {2}
@@ -228,7 +230,7 @@ def test_partial_accumulation_group_matches_hand_computed_steps():
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.9: best= must name a recorded figure
+# best= must name a recorded figure
 # ---------------------------------------------------------------------------------------------
 def test_misspelled_best_key_names_the_available_ones(tmp_path):
     x, y = toy(16)
@@ -246,7 +248,7 @@ def test_misspelled_best_key_names_the_available_ones(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.13: save_checkpoint syncs before the rename, and cleans up after an error
+# save_checkpoint syncs before the rename, and cleans up after an error
 # ---------------------------------------------------------------------------------------------
 def test_save_checkpoint_fsyncs_and_leaves_no_tmp_on_error(tmp_path, monkeypatch):
     model = MeanRegressor(width=2)
@@ -269,7 +271,7 @@ def test_save_checkpoint_fsyncs_and_leaves_no_tmp_on_error(tmp_path, monkeypatch
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.14: no weight decay on biases and norm weights
+# no weight decay on biases and norm weights
 # ---------------------------------------------------------------------------------------------
 def test_adamw_has_no_weight_decay_for_biases_and_norms(tmp_path):
     model = UNet(1, 2, base=4, depth=2)  # convs, biases and BatchNorm
@@ -284,7 +286,7 @@ def test_adamw_has_no_weight_decay_for_biases_and_norms(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# 12.18: fit runs train_step, the function the benchmark times
+# fit runs train_step, the function the benchmark times
 # ---------------------------------------------------------------------------------------------
 def test_fit_and_benchmark_share_train_step(monkeypatch):
     import importlib.util
@@ -306,9 +308,9 @@ def test_fit_and_benchmark_share_train_step(monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------
-# 13.E: the learning rate is a pure function of the step
+# the learning rate is a pure function of the step
 # ---------------------------------------------------------------------------------------------
-def test_lr_is_written_each_step_and_old_scheduler_key_is_ignored(tmp_path, monkeypatch):
+def test_lr_is_written_each_step_and_resumes_as_a_function_of_the_step(tmp_path, monkeypatch):
     lrs = []
     real = train.train_step
     monkeypatch.setattr(train, "train_step",
@@ -326,12 +328,10 @@ def test_lr_is_written_each_step_and_old_scheduler_key_is_ignored(tmp_path, monk
     shape = one_cycle(9)
     assert lrs == pytest.approx([1e-2 * shape(s) for s in range(9)])
     assert hist["lr"] == pytest.approx([lrs[2], lrs[5], lrs[8]])
-    # an old checkpoint with a scheduler entry resumes (the entry is ignored) to the same weights
+    # a run stopped and resumed ends with the same weights: nothing of the schedule is saved
     straight = params(run()[0])
     run(stop_after=1)
-    ckpt = torch.load(tmp_path / "last.pt", weights_only=True)
-    ckpt["scheduler"] = {"last_epoch": 3, "_step_count": 4}
-    torch.save(ckpt, tmp_path / "last.pt")
+    assert "scheduler" not in torch.load(tmp_path / "last.pt", weights_only=True)
     assert torch.equal(params(run(resume=True)[0]), straight)
 
 
@@ -348,7 +348,7 @@ def test_cosine_shape_matches_torch():
 
 
 # ---------------------------------------------------------------------------------------------
-# 13.A: bf16 and channels_last on the CPU where the hardware has them
+# bf16 and channels_last on the CPU where the hardware has them
 # ---------------------------------------------------------------------------------------------
 def fake_cpu(monkeypatch, avx512_bf16=False, amx=False):
     monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16 or amx,
@@ -456,29 +456,3 @@ def test_fit_records_the_cpu_defaults(tmp_path, monkeypatch):
     assert config["amp"] == str(cdevice.autocast_dtype("cpu"))
     assert config["channels_last"] == cdevice.default_channels_last("cpu")
 
-
-def test_optimizer_state_from_before_the_param_groups_still_resumes(tmp_path):
-    """Checkpoints written before issue 12 hold one AdamW group (every parameter, model order)."""
-    torch.manual_seed(0)
-    model = UNet(1, 2, base=4, depth=2)
-    old = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
-    model(torch.rand(2, 1, 8, 8)).square().mean().backward()
-    old.step()
-    new = train.make_optimizer(model, 1e-3, 0.05)
-    new.load_state_dict(train._regroup(old.state_dict(), new, model))
-    for p in model.parameters():
-        assert torch.equal(new.state[p]["exp_avg"], old.state[p]["exp_avg"])
-        assert torch.equal(new.state[p]["exp_avg_sq"], old.state[p]["exp_avg_sq"])
-    assert [g["weight_decay"] for g in new.param_groups] == [0.05, 0.0]
-    # and fit resumes from such a checkpoint
-    unet_run(tmp_path, epochs=2, stop_after=1)
-    ckpt = torch.load(tmp_path / "last.pt", weights_only=True)
-    m = UNet(1, 2, base=4, depth=2)
-    m.load_state_dict(ckpt["model"])
-    one_group = torch.optim.AdamW(m.parameters(), lr=1e-2, weight_decay=0.05)
-    m(torch.rand(2, 1, 8, 8)).square().mean().backward()
-    one_group.step()
-    ckpt.update(optimizer=one_group.state_dict(), scheduler={"last_epoch": 3})
-    torch.save(ckpt, tmp_path / "last.pt")
-    _, hist = unet_run(tmp_path, epochs=2, resume=True)
-    assert len(hist) == 2

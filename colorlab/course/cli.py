@@ -5,8 +5,8 @@
     train            train the UNet colorizer on a folder of images     (colorlab.recipes)
     make-exercises   write exercises/ from solutions/ (``--check``: only report drift;
                      ``--nbgrader COURSE_DIR``: an nbgrader course folder instead)
-    grade            run student notebooks and report points per task   (colorlab.assign)
-    report           a checkpoint's weights, history and samples as a folder (colorlab.reports)
+    grade            run student notebooks and report points per task   (colorlab.grading)
+    report           a checkpoint's weights, history and samples as a folder   (.reports)
     export           a checkpoint as an ONNX file, fp32 or int8             (colorlab.deploy)
 
 argparse and the command bodies live here; the work is done by the module named beside each.
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-# colorlab.infer.WORK_SIZE_RULE, copied so that --help does not import torch (tests/test_infer.py
-# checks that the two agree)
+# colorlab.colorizer.WORK_SIZE_RULE, copied so that --help does not import torch
+# (tests/test_cli.py checks that the two agree)
 WORK_SIZE_RULE = ("default: 4x the checkpoint's training size (128 for a 32-px model such as "
                   "notebook 04's), at most 512; 128 if the checkpoint does not record its size")
 
@@ -38,10 +38,10 @@ def _error(message: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# course (colorlab.course)
+# course (colorlab.course.runner)
 # ---------------------------------------------------------------------------------------------
 def _course(args) -> int:
-    from .course import run_course
+    from .runner import run_course
 
     try:
         run_course(mode=args.mode, out_dir=args.out, only=args.only, html=not args.no_html)
@@ -92,21 +92,21 @@ def _load_model(checkpoint, onnx_model):
         raise ValueError("give either --checkpoint (a .pt file) or --model (an .onnx file), "
                          "not both.")
     if checkpoint is None and onnx_model is None:
-        from . import pretrained
+        from .. import pretrained
 
         print(f"No --checkpoint given: using the pretrained colorizer {PRETRAINED!r} that ships "
               "with colorlab (a UNet trained on 32 x 32 CIFAR-10 images; its model card: "
               f"python -c \"import colorlab.pretrained as p; print(p.card('{PRETRAINED}'))\").")
         checkpoint = pretrained.weights_path(PRETRAINED)
     if onnx_model is not None:
-        from .deploy import OnnxColorizer, onnx_available
+        from ..deploy import OnnxColorizer, onnx_available
 
         if not onnx_available():
             raise ValueError("--model needs onnxruntime: pip install -e .[deploy]")
         return OnnxColorizer(onnx_model)
     import torch
 
-    from .infer import load_colorizer
+    from ..infer import load_colorizer
 
     return load_colorizer(checkpoint, "cuda" if torch.cuda.is_available() else "cpu")
 
@@ -126,23 +126,24 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
     import numpy as np
     from PIL import Image
 
-    from .color import grayscale
-    from .infer import colorize, to_rgb_tensor
+    from ..color import grayscale
+    from ..images import to_rgb_tensor
+    from ..infer import colorize
 
     try:
         model = _load_model(checkpoint, onnx_model)
     except (FileNotFoundError, ValueError) as err:
         _error(f"cannot use the {'model' if onnx_model else 'checkpoint'}. {err}")
         return 2
-    from .infer import default_work_size
+    from ..colorizer import default_work_size
 
     trained = getattr(model, "train_size", None)
     size = work_size or getattr(model, "work_size", None) or default_work_size(trained)
     print(f"The model predicts colors on the photo shrunk to {size} px on its shorter side"
           + (f" (it was trained on {trained} x {trained} images)" if trained else "") + "; "
           "the colors are then enlarged onto the photo's own lightness. A model trained on "
-          "small CIFAR-10 thumbnails knows sky, grass, water and skin tones, and leaves most "
-          "objects muted: expect a plausible tint, not a restored photograph.")
+          "32 x 32 CIFAR-10 thumbnails gives muted colors: expect a plausible tint, not a "
+          "restored photograph.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, used = 0, set()
@@ -196,13 +197,13 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
     Returns 0, or 1 with a message on stderr if the data cannot be used.
     Streamed from the files (``stream``, torchrun, or over ``memory_gb``): colorlab.stream.
     """
-    from .data import load_dataset
-    from .distributed import start_distributed
-    from .metrics import evaluate
+    from ..checkpoint import load_checkpoint
+    from ..data import load_dataset
+    from ..distributed import start_distributed
+    from ..metrics import evaluate
+    from ..recipes import train_colorizer
+    from ..stream import choose_stream, train_streaming
     from .notebook import split_validation
-    from .recipes import train_colorizer
-    from .stream import choose_stream, train_streaming
-    from .train import load_checkpoint
 
     if size % 2**depth:
         _error(f"--size {size} must be a multiple of 2**depth = {2**depth} (the UNet halves it "
@@ -241,10 +242,10 @@ def train_command(data, size: int = 256, epochs: int = 10, out="runs/colorizer",
 
 
 # ---------------------------------------------------------------------------------------------
-# make-exercises, grade (colorlab.assign)
+# make-exercises, grade (colorlab.grading)
 # ---------------------------------------------------------------------------------------------
 def _make_exercises(args) -> int:
-    from .assign import AssignmentError, make_exercises, write_nbgrader_course
+    from ..grading.exercises import AssignmentError, make_exercises, write_nbgrader_course
 
     if not Path(args.solutions).is_dir():
         print(f"no folder {args.solutions}/: no exercises to make")
@@ -274,7 +275,7 @@ def _make_exercises(args) -> int:
 
 
 def _grade(args) -> int:
-    from .assign import format_report, grade
+    from ..grading.grade import format_report, grade
 
     folders = [p for p in args.notebooks if Path(p).is_dir()]
     if folders:
@@ -296,8 +297,8 @@ def _grade(args) -> int:
 
 
 def _grade_class(args, folders) -> int:
-    from .assign import AssignmentError
-    from .gradebook import format_summary, grade_class
+    from ..grading.exercises import AssignmentError
+    from ..grading.gradebook import format_summary, grade_class
 
     if len(args.notebooks) > 1 or args.save:
         _error(f"{folders[0]} is a folder: grade one class folder at a time, without notebook "
@@ -328,7 +329,7 @@ def export_command(checkpoint, out, quantize: str | None = None, calibration: st
     atomically: on any error there is no file at ``out``. Returns 0, 1 (bad data) or 2 (bad
     checkpoint, or onnx/onnxruntime missing).
     """
-    from .deploy import ONNX_MISSING, export_checkpoint, onnx_available
+    from ..deploy import ONNX_MISSING, export_checkpoint, onnx_available
 
     if not onnx_available():
         _error(ONNX_MISSING)

@@ -15,11 +15,11 @@ How to write a catalog for a new lecture (``nbXX.py``; ``nb03`` and ``nb05`` are
    wrong shape) and naming its fix in one sentence: "natural log used: PSNR uses log10".
    ``errors``: ``(text in the exception, message)`` pairs for mistakes that raise. Aim for four
    or more per task. The grader shows the first line only: put the fix there.
-3. Architectures: check the structure too (:func:`colorlab.checks.alone.stage_shapes` for the
-   size after each stage, the layer types the task names, the library model's weights copied
-   in), not only the final shape.
+3. Architectures: check the structure too (:func:`.alone.stage_shapes` for the size after each
+   stage, the layer types the task names, the library model's weights copied in), not only the
+   final shape.
 4. Each task on its own: where a learner's function calls another task's answer, wrap the check
-   in :func:`colorlab.checks.alone.on_its_own` with the library's reference for it (and that
+   in :func:`colorlab.grading.checks.alone.on_its_own` with the library's reference for it (and that
    task's check, for the "fix task X.Y first" message where it cannot be swapped). Hidden tests
    in the solution call only the task's own function.
 5. Register it: the module in ``PARTS`` (after what it imports) and its checks in
@@ -182,16 +182,15 @@ def _name(obj) -> str:
 
 def _where_in_student_code(err: BaseException) -> str:
     """' (line 3: `return x ** 2.4`)' for the innermost frame outside libraries and colorlab."""
-    here = str(Path(__file__).parents[1])  # colorlab/: its frames are not the learner's
+    here = str(Path(__file__).parents[2])  # colorlab/: its frames are not the learner's
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if "site-packages" not in f.filename and not f.filename.startswith(here)]
     return f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
 
 
 def _call(fn, name: str, args: tuple, case: str, errors=()):
-    """fn(*copies of args) with learner-friendly failures; also catches in-place changes.
-    ``errors``: ``(pattern, hint)`` pairs; an error whose text contains ``pattern`` (a string, or
-    a predicate of the exception) fails with ``name: hint`` first, the error on the next line."""
+    """fn(*copies of args) with learner-friendly failures, in-place changes caught; ``errors``:
+    ``(pattern or predicate, hint)`` pairs, a matching error fails with ``name: hint`` first."""
     inputs = [a.clone() if hasattr(a, "clone") else copy.deepcopy(a) for a in args]
     try:
         out = fn(*inputs)

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import torch
 
-from .data import DownloadError, ImageSet, UnsafeArchiveError, load_dataset
-from .device import device_name, pick_device, seed_everything
-from .progress import bars_enabled
+from ..cifar import DownloadError, UnsafeArchiveError
+from ..data import load_dataset
+from ..device import device_name, pick_device, seed_everything
+from ..images import ImageSet
+from ..progress import bars_enabled
 
 MODES = ("smoke", "quick", "full")
 
@@ -182,8 +184,8 @@ def speed_probe(device, steps: int = 2, repeats: int = 3, batch_size: int = 64) 
     of other work on the machine does not decide the preset. About two seconds."""
     import time
 
-    from .device import autocast, autocast_dtype
-    from .models import UNet
+    from ..device import autocast, autocast_dtype
+    from ..models import UNet
 
     generator = torch.Generator().manual_seed(0)
     model = UNet(1, 2, base=16, depth=3).to(device)

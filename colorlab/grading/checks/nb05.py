@@ -108,9 +108,8 @@ def check_annealed_mean(fn) -> None:
 
 def _auc_variant(pred, true, rebalanced, *, le=True, thresholds=range(151), sqrt=True, l1=False,
                  bin_by="true", rounding="round", cells="used"):
-    """The AuC of the ab error computed right (the defaults) or with one known mistake: ``<``
-    for ``<=``, other thresholds, no square root, the L1 distance, the predicted ab binned, cells
-    floored, every grid cell averaged. float64, NumPy-free torch, small inputs only."""
+    """The AuC of the ab error computed right (the defaults) or with one known mistake (each
+    keyword one mistake); float64 torch, small inputs only."""
     import torch
 
     diff = (pred.double() - true.double())

@@ -23,7 +23,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10: read the installed package's metadata instead
     tomllib = None
 
-PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 BRANCH = "main"  # the branch the links open
 COLAB = "https://colab.research.google.com"
 BINDER = "https://mybinder.org"

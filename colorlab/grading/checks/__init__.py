@@ -1,4 +1,4 @@
-"""The feedback checks that exercise notebooks call: ``from colorlab.checks import check_x``.
+"""The feedback checks that exercise notebooks call: ``from colorlab.grading.checks import ...``.
 
 Each check runs the learner's function on a few cases (edge cases included), compares it with a
 reference, and either prints a pass mark (``✔ srgb_to_linear: 4 cases pass``) or raises
@@ -23,9 +23,10 @@ learner's model inside a check cell (``check_forward_shape(build(down, 3, 8), ..
 written yet reads "not implemented yet". References come from ``colorlab`` itself, imported only
 when a check needs them.
 
-The grader (:func:`colorlab.assign.guard`) loads this package afresh from its files before every
-check cell: each module of :data:`PARTS`, in that order, then this file. A new catalog goes into
-PARTS (after the modules it imports from); tests/test_assign.py checks that PARTS lists them all.
+The grader (:func:`colorlab.grading.guard.guard`) loads this package afresh from its files before
+every check cell: each module of :data:`PARTS`, in that order, then this file. A new catalog goes
+into PARTS (after the modules it imports from); tests/test_assign.py checks that PARTS lists them
+all.
 """
 
 import functools

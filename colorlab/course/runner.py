@@ -1,7 +1,7 @@
 """`make course`: run every notebook, export HTML, and print each notebook's headline figure.
 
-Each notebook ends by calling :func:`colorlab.notebook.summary`, which prints one line starting
-with ``Summary:``; this runner collects those lines into ``build/course/summary.md``.
+Each notebook ends by calling :func:`colorlab.course.notebook.summary`, which prints one line
+starting with ``Summary:``; this runner collects those lines into ``build/course/summary.md``.
 
 Paths are relative to the current folder (``make course`` runs from the repository root), never
 to the package's own location, so an installed colorlab works from any course folder.

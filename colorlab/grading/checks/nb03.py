@@ -20,10 +20,9 @@ DIM_0 = ("the channels are dim -3 of (N, 3, H, W); dim 0 is the batch: unbind(-3
 
 
 def _any_shape(args) -> list:
-    """Hints and error patterns (as pairs) for the channel dimension. A case without the usual
-    4 dimensions: the batched cases, which come first, passed, so a failure here means the
-    channel dimension was taken as dim 1. A batch: unbind(0) fails to unpack 3 channels, and
-    stack(dim=0) swaps the batch and the channels."""
+    """(pattern, hint) pairs for a channel dimension taken as dim 0 or 1 instead of -3."""
+    # unbatched case: the batched ones (first) passed, so dim 1 was taken; a batch: unbind(0)
+    # fails to unpack 3 channels, and stack(dim=0) swaps the batch and the channels
     if args[0].ndim != 4:
         return [(lambda *_: True, BATCH_ONLY)]
     return [("values to unpack", DIM_0),

@@ -11,7 +11,7 @@
   that says why nothing was graded. Names starting with ``.`` (``.ipynb_checkpoints``) and the
   grader's own output (``gradebook.csv``, ``feedback/``) are skipped.
 
-Each notebook is graded by :func:`colorlab.assign.grade_notebook` (a fresh kernel, a timeout
+Each notebook is graded by :func:`colorlab.grading.grade.grade_notebook` (a fresh kernel, a timeout
 per cell and per notebook), on a copy in an empty temporary folder: the kernel's working folder
 is that folder, so a cell that deletes or reads files by relative paths (``../*``,
 ``../solutions``) reaches neither the class folder nor the solutions. It is not a sandbox: the
@@ -36,7 +36,9 @@ from pathlib import Path
 
 import nbformat
 
-from .assign import AssignmentError, find_solution, grade_notebook, task_of
+from ..files import atomic_write
+from .exercises import AssignmentError, task_of
+from .grade import find_solution, grade_notebook
 
 GRADEBOOK, FEEDBACK = "gradebook.csv", "feedback"
 COLUMNS = ("student", "exercise", "task", "points", "max", "message")
@@ -117,7 +119,7 @@ def _worker_setup(threads: int):
 
 
 def grade_copy(path, solution, timeout: float = 600, cell_timeout: float = 120) -> dict:
-    """:func:`~colorlab.assign.grade_notebook` on a copy of ``path`` in an empty temporary
+    """:func:`~colorlab.grading.grade.grade_notebook` on a copy of ``path`` in an empty temporary
     folder (removed afterwards), named after ``solution`` so that the grader finds it."""
     solution = Path(solution)
     with tempfile.TemporaryDirectory(prefix="colorlab-grade-", ignore_cleanup_errors=True) as tmp:
@@ -156,7 +158,7 @@ def grade_class(folder, solutions="solutions", jobs: int = 1, exercise: str | No
                 progress: bool = True) -> list[dict]:
     """Grade every submission under ``folder`` with ``jobs`` worker processes; write
     ``folder/gradebook.csv`` and ``folder/feedback/<student>.md``. Returns the results (see
-    :func:`colorlab.assign.grade_notebook`, plus ``student`` and ``exercise``), by student.
+    :func:`colorlab.grading.grade.grade_notebook`, plus ``student`` and ``exercise``), by student.
     ``progress``: a bar on a terminal, else one line per notebook, on stderr."""
     folder = Path(folder)
     expected = exercise_solution(solutions, exercise) if exercise else None
@@ -189,9 +191,8 @@ def grade_class(folder, solutions="solutions", jobs: int = 1, exercise: str | No
 
 
 def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> list:
-    """Grade ``todo`` ([(submission, solution)]) in ``jobs`` worker processes, calling
-    ``done(result)`` as each finishes. Returns the jobs lost because a worker process died
-    (student code can kill the kernel's parent, which is the worker): they are not graded."""
+    """Grade ``todo`` ([(submission, solution)]) in ``jobs`` processes, ``done(result)`` as each
+    finishes; returns the jobs lost to a dead worker (student code can kill it)."""
     lost = []
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_setup, initargs=(threads,),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -208,7 +209,7 @@ def _run_pool(todo, jobs: int, threads: int, timeout, cell_timeout, done) -> lis
 
 def _progress_bar(total: int):
     """A tqdm bar on a terminal (stderr), None otherwise (or with ``COLORLAB_PROGRESS=text``)."""
-    from .progress import bars_enabled, tqdm
+    from ..progress import bars_enabled, tqdm
 
     if not (sys.stderr.isatty() and bars_enabled()):
         return None
@@ -274,15 +275,7 @@ def write_feedback(folder, results: list[dict]) -> list[Path]:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def format_summary(results: list[dict], folder) -> str:

@@ -19,15 +19,16 @@ from pathlib import Path
 
 import torch
 
-from . import data
-from .device import device_name
+from .. import images as image_files
+from ..data import load_dataset
+from ..device import device_name
 
 
 def reports_dir() -> Path:
     """Where :func:`write_report` writes by default: the repository's ``reports/`` in a source
     checkout (the notebooks run with cwd ``notebooks/``), else ``./reports`` in the current
     folder (an installed package never writes into site-packages)."""
-    root = data.source_checkout()
+    root = image_files.source_checkout()
     return root / "reports" if root is not None else Path.cwd() / "reports"
 
 
@@ -144,17 +145,18 @@ def _samples_figure(checkpoint, images, size: int, n: int, path: Path) -> str:
     Returns a line naming the data and the mean figures."""
     from matplotlib.figure import Figure  # no pyplot: works headless and leaves the backend be
 
-    from .color import denormalize_lab, grayscale, lab_to_rgb, normalize_lab, rgb_to_lab
-    from .infer import load_colorizer
-    from .metrics import colorfulness, psnr
+    from ..color import grayscale
+    from ..colorizer import Colorizer, lab_tensors
+    from ..infer import load_colorizer
+    from ..metrics import colorfulness, psnr
 
     model = load_colorizer(checkpoint)
-    test = data.load_dataset(images, "test", size=size).take(n)
+    test = load_dataset(images, "test", size=size).take(n)
     truth = test.float()  # (N, 3, H, W) in [0, 1]
-    L = normalize_lab(rgb_to_lab(truth))[0]
+    L = lab_tensors(test)[0]
     ab = model(L).float()
     broken = not torch.isfinite(ab).all()
-    pred = lab_to_rgb(denormalize_lab(L, torch.nan_to_num(ab, 0.0, 0.0, 0.0).clamp(-1, 1)))
+    pred = Colorizer.rgb(L, torch.nan_to_num(ab, 0.0, 0.0, 0.0).clamp(-1, 1))
     gray, scores, vivid = grayscale(truth), psnr(pred, truth), colorfulness(pred)
     fig = Figure(figsize=(6, 2.1 * len(test)))
     axes = fig.subplots(len(test), 3, squeeze=False)
@@ -185,7 +187,7 @@ def _md_table(rows: list[dict]) -> str:
 
 
 def checkpoint_report(checkpoint, images="sample", out=None, n_samples: int = 8) -> Path:
-    """Write a report on ``checkpoint`` (a file from colorlab.train.save_checkpoint) into a
+    """Write a report on ``checkpoint`` (a file from colorlab.checkpoint.save_checkpoint) into a
     folder and return the folder: ``out``, default ``reports/<checkpoint stem>-report/`` (under
     :func:`reports_dir`).
 
@@ -201,10 +203,11 @@ def checkpoint_report(checkpoint, images="sample", out=None, n_samples: int = 8)
       colorfulness. Only for a colorizer (UNet, in_ch=1, out_ch=2); for another model it is
       skipped and index.md says why.
 
-    A missing or unreadable file raises what colorlab.train.load_checkpoint raises
+    A missing or unreadable file raises what colorlab.checkpoint.load_checkpoint raises
     (FileNotFoundError, ValueError). NaN or infinite weights are flagged, not fatal.
     """
-    from .train import load_checkpoint, strip_prefixes
+    from ..checkpoint import load_checkpoint, strip_prefixes
+    from ..colorizer import is_colorizer
 
     checkpoint = Path(checkpoint)
     ckpt = load_checkpoint(checkpoint)
@@ -226,8 +229,7 @@ def checkpoint_report(checkpoint, images="sample", out=None, n_samples: int = 8)
     _weights_figure(weights, rows, folder / "weights.png")
 
     kwargs = model_config.get("kwargs", {})
-    colorizer = (model_config.get("class") == "UNet"
-                 and (kwargs.get("in_ch", 1), kwargs.get("out_ch", 2)) == (1, 2))
+    colorizer = is_colorizer(model_config)
     size = config.get("size", 32)
     if colorizer:
         samples = _samples_figure(checkpoint, images, int(size), n_samples, folder / "samples.png")
