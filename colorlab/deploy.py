@@ -145,9 +145,9 @@ def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float 
     return atomic_write(path, write)
 
 
-def quantize_dynamic_int8(onnx_path, path, per_channel: bool = False) -> Path:
-    """Dynamic int8 with onnxruntime: int8 weights (one scale per tensor, or per output channel),
-    activations quantized at each call from their own min and max; pre-processed first."""
+def quantize_dynamic_int8(onnx_path, path) -> Path:
+    """Dynamic int8 with onnxruntime: int8 weights, activations quantized at each call from
+    their own min and max (no calibration); the graph is pre-processed first, as it asks."""
     from onnxruntime import quantization as oq
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -155,8 +155,7 @@ def quantize_dynamic_int8(onnx_path, path, per_channel: bool = False) -> Path:
         with tempfile.TemporaryDirectory() as work, redirect_stdout(io.StringIO()):
             pre = Path(work) / "pre.onnx"
             quant_pre_process(str(onnx_path), str(pre), skip_symbolic_shape=True)
-            oq.quantize_dynamic(str(pre), str(tmp), weight_type=oq.QuantType.QInt8,
-                                per_channel=per_channel)
+            oq.quantize_dynamic(str(pre), str(tmp), weight_type=oq.QuantType.QInt8)
 
     return atomic_write(path, write)
 

@@ -64,11 +64,9 @@ def test_dynamic_int8_runs_quietly_and_stays_close(files, tmp_path, capfd):
     fp32, _ = files
     L = torch.rand(2, 1, 16, 16)
     want = deploy.OnnxColorizer(fp32)(L)
-    for per_channel in (False, True):
-        path = deploy.quantize_dynamic_int8(fp32, tmp_path / f"dyn-{per_channel}.onnx",
-                                            per_channel=per_channel)
-        got = deploy.OnnxColorizer(path)(L)
-        assert got.shape == want.shape and (got - want).abs().max() < 0.1
+    path = deploy.quantize_dynamic_int8(fp32, tmp_path / "dyn.onnx")
+    got = deploy.OnnxColorizer(path)(L)
+    assert got.shape == want.shape and (got - want).abs().max() < 0.1
     captured = capfd.readouterr()
     assert "pre-processing" not in captured.err + captured.out  # onnxruntime's warning is gone
 

@@ -30,10 +30,7 @@ LIBRARY_WARNING = re.compile(r"\b\w*Warning\b|^WARNING:[\w.]+:", flags=re.M)  # 
 # What the committed outputs still show; each lecture leaves this list when it is re-run clean
 # (the marks are strict, so a clean lecture left here fails).
 NOT_CLEAN_YET = {
-    "04_unet_colorizer": "the data folder ../data/cifar10-jpg in the first line and the summary",
     "05_vivid_colors": "the data folder ../data/cifar10-jpg in the first line and the summary",
-    "06_deploy": "../data/cifar10-jpg in the first lines and the checkpoint's data line; "
-                 "onnxruntime's 'WARNING:root:Please consider to run pre-processing' (stderr)",
     "07_going_further": "../data/cifar10-jpg in the first line, table and summary; the VGG "
                         "weights' cache path /root/.cache/torch/hub/... in the skipped row",
 }

@@ -1,0 +1,174 @@
+"""What notebook 04's markdown says about the run committed with it, checked against that run's
+printed outputs and tables (the committed file is read, nothing is re-run)."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "04_unet_colorizer.ipynb"
+
+
+@pytest.fixture(scope="module")
+def committed():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    printed = "\n".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    tables = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    return markdown, printed, tables
+
+
+def found(pattern, text):
+    match = re.search(pattern, text)
+    assert match, f"the committed outputs no longer show {pattern!r}: re-run 04, or update this"
+    return match.groups()
+
+
+def test_the_run_is_the_quick_cifar10_run_the_text_describes(committed):
+    markdown, printed, _ = committed
+    assert "mode: quick" in printed and "data: CIFAR-10 image-folder copy" in printed
+    (preset,) = found(r"quick-mode preset: (\w+)", printed)
+    epochs, images = found(r"(\d+) epochs on ([\d,]+) images in \d+ s", printed)
+    assert preset == "quarter" and images == "5,000" and epochs == "6"
+    assert f"{epochs} epochs on {images} CIFAR-10 images, the {preset} preset" in markdown
+
+
+def test_training_curve_answers(committed):
+    markdown, printed, _ = committed
+    val, gray = found(r"validation loss by epoch: ([\d., ]+); predicting ab = 0 scores (0\.\d+)",
+                      printed)
+    val = val.split(", ")
+    assert f"fell from {val[0]} after epoch 1 to {val[-1]} after epoch {len(val)}" in markdown
+    assert min(val) == val[-1] and "`best.pt` is epoch 6, the same weights as `last.pt`" in markdown
+    assert val[2] >= val[1], "the text names a flat stretch around epoch 3"
+    assert f"({gray} in the run committed here" in markdown
+    assert f"({val[-1]} against {gray} here)" in markdown
+    assert float(val[0]) > float(gray) > float(val[1]), "first epoch above the line, then below"
+
+
+def test_results_paragraph_and_summary(committed):
+    markdown, printed, tables = committed
+    mean, median, share, n = found(r"PSNR gain over gray: ([+-]\d\.\d\d) dB on average, "
+                                   r"([+-]\d\.\d\d) dB for the median image; the model beats "
+                                   r"gray on (\d+)% of the ([\d,]+) test images scored", printed)
+    (apart,) = found(r"evaluate: (\d+) of 2,000 images are already gray", printed)
+    de, gde = found(r"mean Delta E \(CIE76\), lower is better \| (\d+\.\d\d) \| (\d+\.\d\d)",
+                    tables)
+    auc, gauc = found(r"AuC of the ab error, 0-150 .*? \| (0\.\d{4}) \| (0\.\d{4})", tables)
+    rauc, grauc = found(r"class-rebalanced AuC, higher is better \| (0\.\d{4}) \| (0\.\d{4})",
+                        tables)
+    acc, gacc, tacc = found(r"object classifier: (\d+\.\d)% on the colorized images, (\d+\.\d)% on "
+                            r"gray, (\d+\.\d)% on the true colors", printed)
+    assert (f"the model beats gray by {mean} dB on average and {median} dB on the median of the "
+            f"{n} test images scored ({apart} already gray set apart), on {share}% of them, with "
+            f"a mean $\\Delta E$ of {de} against gray's {gde}") in markdown
+    assert f"rose from {gauc} to {auc} and the rebalanced AuC from {grauc} to {rauc}" in markdown
+    assert f"*fewer* of its colorized images ({acc}%) than of the gray ones ({gacc}%; {tacc}%" \
+        in markdown and float(acc) < float(gacc)
+    assert (f"beats gray by {mean} dB on average and {median} dB for the median image, on "
+            f"{share}% of the {n} images scored, with a mean $\\Delta E$ of {de} against {gde}") \
+        in markdown
+    assert f"on {share}% of the scored test images in the run committed here" in markdown
+
+
+def test_class_and_already_gray_answers(committed):
+    markdown, printed, _ = committed
+    most, most_gain, least, least_gain = found(r"most gain: (\w+) \(([+-]\d\.\d\d) dB\), least: "
+                                               r"(\w+) \(([+-]\d\.\d\d) dB\)", printed)
+    animals, vehicles = found(r"mean gain: animals ([+-]\d\.\d\d) dB, vehicles ([+-]\d\.\d\d) dB",
+                              printed)
+    (losing,) = found(r"classes that lose to gray in this run: (.*)", printed)
+    assert set(losing.split(", ")) == {"ship", "airplane", "automobile", "truck"}
+    assert f"{most} gained the most ({most_gain} dB) and {least} the least ({least_gain} dB)" \
+        in markdown
+    assert f"(animals {animals} dB on average, vehicles {vehicles} dB)" in markdown
+    assert f"animal classes gain ({animals} dB on average) and the vehicle classes lose " \
+           f"({vehicles} dB)" in markdown
+    apart, with_gray, mean, with_median, median = found(
+        r"(\d+) of 2,000 test images are black and white already .*? the mean PSNR gain would be "
+        r"([+-]\d\.\d\d) dB instead of ([+-]\d\.\d\d); the median ([+-]\d\.\d\d) instead of "
+        r"([+-]\d\.\d\d)", printed)
+    assert (f"Counting the {apart} already-gray test images, the mean gain would be {with_gray} dB "
+            f"instead of {mean} dB, while the median barely moves ({with_median} instead of "
+            f"{median})") in markdown
+    assert f"would have turned the mean gain to {with_gray} dB" in markdown
+    gray, model = found(r"on them, the gray baseline scores ([\d, ]+) dB; the model ([\d, ]+) dB",
+                        printed)
+    gray, model = [int(v) for v in gray.split(", ")], [int(v) for v in model.split(", ")]
+    assert sum(g >= 98 for g in gray) >= 2 and "several of them score 98 dB or more" in markdown
+    assert f"(the model scores {min(model)} to {max(model)} dB on the eight shown)" in markdown
+
+
+def test_washed_out_answers(committed):
+    markdown, printed, _ = committed
+    cf, truth, ratio, less = found(r"colorfulness: model (\d+\.\d), ground truth (\d+\.\d) "
+                                   r"\((\d+)% of it\); the model is less colorful than the truth "
+                                   r"on (\d+)% of images", printed)
+    true_chroma, pred_chroma = found(r"true (\d+\.\d), predicted (\d+\.\d)", printed)
+    ta, tb = found(r"true ab: spread \(standard deviation\) of a (\d+\.\d), of b (\d+\.\d)",
+                   printed)
+    pa, pb = found(r"predicted ab: spread \(standard deviation\) of a (\d+\.\d), of b (\d+\.\d)",
+                   printed)
+    assert f"colorfulness is {ratio}% of the ground truth's, and its mean chroma less than half " \
+           f"({pred_chroma} against {true_chroma})" in markdown
+    assert 2 * float(pred_chroma) < float(true_chroma)
+    assert f"a colorfulness of {cf} against the truth's {truth}, and less colorful than the " \
+           f"truth on {less}% of test images" in markdown
+    assert f"the predicted a is {pa} against {pb} for b, where the true ab spread {ta} in a and " \
+           f"{tb} in b" in markdown
+    assert f"spread in b (standard deviation {pb}) is almost six times its spread in a ({pa})" \
+        in markdown and 5 < float(pb) / float(pa) < 6
+    assert f"colorfulness {ratio}% of the truth's in the run committed" in markdown
+
+
+def test_photo_answers(committed):
+    markdown, printed, _ = committed
+    kept = found(r"per photo: (\d\.\d{3}), (\d\.\d{3})", printed)
+    assert f"({kept[0]} and {kept[1]} L units on average in the run committed here)" in markdown
+    cat = found(r"chelsea: mean a \(green - / red \+\) colorized ([+-]\d+\.\d), original "
+                r"([+-]\d+\.\d)", printed)
+    cup = found(r"coffee: mean a \(green - / red \+\) colorized ([+-]\d+\.\d), original "
+                r"([+-]\d+\.\d)", printed)
+    assert f"mean a of {cat[0]} and {cup[0]} against {cat[1]} and {cup[1]}" in markdown
+    assert f"{cat[0]} for the colorized cat (original {cat[1]}) and {cup[0]} for the coffee " \
+           f"(original {cup[1]})" in markdown
+    (pa,) = found(r"predicted ab: spread \(standard deviation\) of a (\d+\.\d)", printed)
+    assert f"spread in a (green-red) is {pa} in the run committed here" in markdown
+
+
+def test_pretrained_comparison(committed):
+    markdown, printed, tables = committed
+    table = tables[tables.index("| your model (quick mode) | pretrained |"):]
+    rows = {k: (a, b) for k, a, b in re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \|$", table,
+                                                 flags=re.M)}
+    mean = rows["PSNR gain over gray (dB), mean"]
+    beats, rauc = rows["images where PSNR beats gray"], rows["class-rebalanced AuC"]
+    acc = next(v for k, v in rows.items() if k.startswith("object classifier accuracy (gray"))
+    (gacc,) = found(r"object classifier accuracy \(gray (\d+\.\d)%\)", tables)
+    cf = next(v for k, v in rows.items() if k.startswith("colorfulness (truth"))
+    (truth,) = found(r"colorfulness \(truth (\d+\.\d)\)", tables)
+    assert (f"the pretrained model beats gray by {mean[1]} dB on average (yours {mean[0]}) and on "
+            f"{beats[1]} of the images (yours {beats[0]}), with a rebalanced AuC of {rauc[1]} "
+            f"(yours {rauc[0]})") in markdown
+    assert (f"recognizes {acc[1]} of its colorizations, above gray's {gacc}%, where yours stays "
+            f"below ({acc[0]})") in markdown
+    assert f"Its colorfulness is {cf[1]} against your {cf[0]} and the truth's {truth}" in markdown
+    assert f"gains more ({mean[1]} dB) but is hardly more colorful" in markdown
+    assert float(cf[1]) - float(cf[0]) < 5
+
+
+def test_the_readme_quotes_this_run():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    seconds = nb.metadata["papermill"]["duration"]
+    summary = next(o["text"] for c in nb.cells for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream" and o["text"].startswith("Summary: "))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| [04 "))
+    assert re.search(rf"\| {round(seconds):,} s[^|]*\|$", row.rstrip()), \
+        f"README's course map gives 04 another time than this run's {seconds:.0f} s: {row}"
+    result = next(line for line in readme.splitlines() if line.startswith("| 04 |"))
+    assert summary.removeprefix("Summary: ").strip() in result
+    assert f"| {round(seconds)} s |" in result
