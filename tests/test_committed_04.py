@@ -43,7 +43,8 @@ def test_training_curve_answers(committed):
     val = val.split(", ")
     assert f"fell from {val[0]} after epoch 1 to {val[-1]} after epoch {len(val)}" in markdown
     assert min(val) == val[-1] and "`best.pt` is epoch 6, the same weights as `last.pt`" in markdown
-    assert val[2] >= val[1], "the text names a flat stretch around epoch 3"
+    assert "validation loss rose while training loss fell at epoch(s) 3\n" in printed
+    assert f"one small rise at epoch 3 ({val[1]} to {val[2]})" in markdown
     assert f"({gray} in the run committed here" in markdown
     assert f"({val[-1]} against {gray} here)" in markdown
     assert float(val[0]) > float(gray) > float(val[1]), "first epoch above the line, then below"
@@ -66,8 +67,12 @@ def test_results_paragraph_and_summary(committed):
             f"{n} test images scored ({apart} already gray set apart), on {share}% of them, with "
             f"a mean $\\Delta E$ of {de} against gray's {gde}") in markdown
     assert f"rose from {gauc} to {auc} and the rebalanced AuC from {grauc} to {rauc}" in markdown
-    assert f"*fewer* of its colorized images ({acc}%) than of the gray ones ({gacc}%; {tacc}%" \
-        in markdown and float(acc) < float(gacc)
+    assert f"about as many of its colorized images ({acc}%) as of the gray ones ({gacc}%; {tacc}%" \
+        in markdown
+    p, count = float(gacc) / 100, int(n.replace(",", ""))
+    error = 100 * (p * (1 - p) / count) ** 0.5
+    assert f"on {n} images is about {error:.1f} points" in markdown
+    assert abs(float(acc) - float(gacc)) < 2 * error, "'about as many' needs a gap within the noise"
     assert (f"beats gray by {mean} dB on average and {median} dB for the median image, on "
             f"{share}% of the {n} images scored, with a mean $\\Delta E$ of {de} against {gde}") \
         in markdown
@@ -98,8 +103,10 @@ def test_class_and_already_gray_answers(committed):
     gray, model = found(r"on them, the gray baseline scores ([\d, ]+) dB; the model ([\d, ]+) dB",
                         printed)
     gray, model = [int(v) for v in gray.split(", ")], [int(v) for v in model.split(", ")]
-    assert sum(g >= 98 for g in gray) >= 2 and "several of them score 98 dB or more" in markdown
-    assert f"(the model scores {min(model)} to {max(model)} dB on the eight shown)" in markdown
+    assert sum(g >= 98 for g in gray) >= 2 and "several score 98 dB or more" in markdown
+    losses = [g - m for g, m in zip(gray, model) if g >= 98]
+    assert f"({min(losses)} to {max(losses)} dB on the {len(losses)} such images printed)".replace(
+        "4 such", "four such") in markdown
 
 
 def test_washed_out_answers(committed):
@@ -156,8 +163,8 @@ def test_pretrained_comparison(committed):
     assert (f"recognizes {acc[1]} of its colorizations, above gray's {gacc}%, where yours stays "
             f"below ({acc[0]})") in markdown
     assert f"Its colorfulness is {cf[1]} against your {cf[0]} and the truth's {truth}" in markdown
-    assert f"gains more ({mean[1]} dB) but is hardly more colorful" in markdown
-    assert float(cf[1]) - float(cf[0]) < 5
+    assert f"gains more ({mean[1]} dB) and is somewhat more colorful ({cf[1]})" in markdown
+    assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
 
 
 def test_the_readme_quotes_this_run():
