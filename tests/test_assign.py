@@ -694,10 +694,17 @@ def test_exercise_in_sync(solution):
         f"{exercise} is out of date: run `make exercises`"
 
 
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory, grade_in_pool):
+    """Every solution and every exercise, graded once (two at a time)."""
+    paths = SOLUTIONS + [ROOT / "exercises" / s.name for s in SOLUTIONS]
+    results = grade_in_pool(paths, ROOT / "solutions", tmp_path_factory.mktemp("course"))
+    return dict(zip(paths, results))
+
+
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
-def test_solution_full_marks_exercise_zero(solution):
-    exercise = ROOT / "exercises" / solution.name
-    full, empty = grade.grade([solution, exercise], ROOT / "solutions")
+def test_solution_full_marks_exercise_zero(graded_course, solution):
+    full, empty = graded_course[solution], graded_course[ROOT / "exercises" / solution.name]
     failed = [f"{t['id']}: {t['message']}" for t in full["tasks"] if t["status"] != "pass"]
     assert full["score"] == full["max"] > 0, f"{solution.name} lost points: {failed}"
     assert empty["score"] == 0 and not empty.get("error"), grade.format_report([empty])

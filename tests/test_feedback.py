@@ -172,9 +172,9 @@ def test_at_least_three_mistakes_per_exercise_and_every_edit_still_applies():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, grade_in_pool):
     paths = make_mistakes.write(make_mistakes.FIXTURES, tmp_path_factory.mktemp("mistakes"))
-    results = grade.grade(paths, ROOT / "solutions")
+    results = grade_in_pool(paths, ROOT / "solutions", tmp_path_factory.mktemp("class"))
     return {m.name: r for m, r in zip(make_mistakes.FIXTURES, results)}
 
 
