@@ -1,17 +1,20 @@
 """Notebook 07's library parts: the perceptual loss and its feature networks (VGG16 loaded from
 files these tests build, random weights), the class-conditioned and the attention UNet, and the
-exercise checks on right and wrong answers."""
+exercise checks (the adversarial loss's two terms among them) on right and wrong answers."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
+from colorlab.adversarial import discriminator_loss, generator_loss
 from colorlab.color import denormalize_lab, lab_to_rgb
 from colorlab.data import Batches
 from colorlab.grading.checks import (
     CheckFailed,
     check_conditioned_bottleneck,
+    check_discriminator_loss,
     check_feature_distance,
+    check_generator_loss,
 )
 from colorlab.losses import feature_distance, l1, l1_ssim_perceptual
 from colorlab.metrics import ssim
@@ -249,6 +252,128 @@ def test_check_conditioned_bottleneck(capsys):
                "broadcast")
 
 
+def bce(logits, label):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(label)))
+
+
+def verdicts(critic, L, *abs_):
+    return [critic(torch.cat([L, ab], dim=1)) for ab in abs_]
+
+
+def test_check_discriminator_loss(capsys):
+    check_discriminator_loss(discriminator_loss)
+    assert "3 cases pass" in capsys.readouterr().out
+
+    def batched(critic, L, real_ab, fake_ab):  # one call on both kinds of pairs: right too
+        out = critic(torch.cat([torch.cat([L, real_ab], 1), torch.cat([L, fake_ab.detach()], 1)]))
+        real, fake = out.chunk(2)
+        return (bce(real, 1) + bce(fake, 0)) / 2
+
+    def on_probabilities(critic, L, real_ab, fake_ab):  # right, if less stable
+        real, fake = (torch.sigmoid(v) for v in verdicts(critic, L, real_ab, fake_ab.detach()))
+        return (F.binary_cross_entropy(real, torch.ones_like(real))
+                + F.binary_cross_entropy(fake, torch.zeros_like(fake))) / 2
+
+    check_discriminator_loss(batched)
+    check_discriminator_loss(on_probabilities)
+
+    def swapped(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab.detach())
+        return (bce(real, 0) + bce(fake, 1)) / 2
+
+    def not_detached(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab)
+        return (bce(real, 1) + bce(fake, 0)) / 2
+
+    def summed(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab.detach())
+        return bce(real, 1) + bce(fake, 0)
+
+    def sigmoid_twice(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab.detach())
+        return (bce(torch.sigmoid(real), 1) + bce(torch.sigmoid(fake), 0)) / 2
+
+    def ab_only(critic, L, real_ab, fake_ab):
+        return (bce(critic(real_ab), 1) + bce(critic(fake_ab.detach()), 0)) / 2
+
+    def L_last(critic, L, real_ab, fake_ab):
+        real, fake = (critic(torch.cat([ab, L], dim=1)) for ab in (real_ab, fake_ab.detach()))
+        return (bce(real, 1) + bce(fake, 0)) / 2
+
+    def verdict_without_gradient(critic, L, real_ab, fake_ab):
+        real = critic(torch.cat([L, real_ab], dim=1))
+        with torch.no_grad():
+            fake = critic(torch.cat([L, fake_ab], dim=1))
+        return (bce(real, 1) + bce(fake, 0)) / 2
+
+    def logits_as_probabilities(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab.detach())
+        return (F.binary_cross_entropy(real, torch.ones_like(real))
+                + F.binary_cross_entropy(fake, torch.zeros_like(fake))) / 2
+
+    def per_patch(critic, L, real_ab, fake_ab):
+        real, fake = verdicts(critic, L, real_ab, fake_ab.detach())
+        return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real), reduction="none")
+                + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake),
+                                                     reduction="none")) / 2
+
+    fails_with(check_discriminator_loss, swapped, "real and fake labels are swapped")
+    fails_with(check_discriminator_loss, not_detached, "gradients reach fake_ab")
+    fails_with(check_discriminator_loss, summed, "you summed the two terms: average them")
+    fails_with(check_discriminator_loss, sigmoid_twice, "sigmoid applied twice")
+    fails_with(check_discriminator_loss, ab_only, "the critic got ab alone (2 channels)")
+    fails_with(check_discriminator_loss, L_last, "L goes first")
+    fails_with(check_discriminator_loss, verdict_without_gradient,
+               "the value is right, but the critic does not learn from both terms")
+    fails_with(check_discriminator_loss, torch.no_grad()(discriminator_loss),
+               "no gradient reaches the critic's weights")
+    fails_with(check_discriminator_loss, logits_as_probabilities,
+               "F.binary_cross_entropy takes probabilities")
+    fails_with(check_discriminator_loss, per_patch, "returned shape (2, 1, 4, 4), not one number")
+    fails_with(check_discriminator_loss, lambda critic, L, real_ab, fake_ab: bce(
+        critic(torch.cat([L, real_ab], 1)), 1), "only the real pairs' term")
+
+
+def test_check_generator_loss(capsys):
+    check_generator_loss(generator_loss)
+    assert "3 cases pass" in capsys.readouterr().out
+
+    def on_probabilities(critic, L, fake_ab):  # right, if less stable
+        (fake,) = (torch.sigmoid(v) for v in verdicts(critic, L, fake_ab))
+        return F.binary_cross_entropy(fake, torch.ones_like(fake))
+
+    check_generator_loss(on_probabilities)
+
+    def saturating(critic, L, fake_ab):  # minimizing log(1 - D)
+        return torch.log(1 - torch.sigmoid(critic(torch.cat([L, fake_ab], 1)))).mean()
+
+    def minus_bce_fake(critic, L, fake_ab):  # the same, written as -BCE(fake, 0)
+        return -bce(critic(torch.cat([L, fake_ab], 1)), 0)
+
+    def label_fake(critic, L, fake_ab):
+        return bce(critic(torch.cat([L, fake_ab], 1)), 0)
+
+    def sigmoid_twice(critic, L, fake_ab):
+        return bce(torch.sigmoid(critic(torch.cat([L, fake_ab], 1))), 1)
+
+    def detached(critic, L, fake_ab):
+        return bce(critic(torch.cat([L, fake_ab.detach()], 1)), 1)
+
+    def sign_flipped(critic, L, fake_ab):
+        return -bce(critic(torch.cat([L, fake_ab], 1)), 1)
+
+    fails_with(check_generator_loss, saturating, "that is the saturating form")
+    fails_with(check_generator_loss, minus_bce_fake, "that is the saturating form")
+    fails_with(check_generator_loss, label_fake, "you labelled the colorized pairs 0 (fake)")
+    fails_with(check_generator_loss, sigmoid_twice, "sigmoid applied twice")
+    fails_with(check_generator_loss, detached, "no gradient reaches fake_ab")
+    fails_with(check_generator_loss, sign_flipped, "the sign is flipped")
+    fails_with(check_generator_loss, lambda critic, L, fake_ab: bce(critic(fake_ab), 1),
+               "the critic got ab alone (2 channels)")
+    fails_with(check_generator_loss, lambda critic, L, fake_ab: torch.cat([L, fake_ab], 0),
+               "concatenate L and ab along the channels")
+
+
 def test_the_07_checks_leave_the_learners_random_stream_as_it_was(capsys):
     """A check seeds its own networks; the learner's next random numbers must not change."""
     def add(features, labels, embed):
@@ -259,4 +384,6 @@ def test_the_07_checks_leave_the_learners_random_stream_as_it_was(capsys):
     torch.manual_seed(123)
     check_feature_distance(feature_distance)
     check_conditioned_bottleneck(add)
+    check_discriminator_loss(discriminator_loss)
+    check_generator_loss(generator_loss)
     assert torch.equal(torch.rand(5), expected)

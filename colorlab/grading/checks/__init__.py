@@ -14,7 +14,8 @@ failure shows as that message alone, not a traceback; the grader sees a failed c
     nb04      the UNet's forward pass, the gray baseline, colorize
     nb05      rebalancing weights, the annealed mean (colorlab.bins); the AuC (colorlab.metrics)
     nb06      int8 fake-quantization, channels to keep when pruning (references: colorlab.deploy)
-    nb07      the perceptual feature distance, the class-conditioned bottleneck
+    nb07      the perceptual feature distance, the class-conditioned bottleneck, the adversarial
+              loss's two terms (the critic's and the colorizer's)
 
 Generic pieces, to build new checks: :func:`rel_error`, :func:`check_shape`, :func:`check_close`
 (with ``hints``: a list of ``(predicate(got, want), message)`` pairs; :func:`near` makes a
@@ -60,7 +61,12 @@ from .nb03 import (
 from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
 from .nb05 import check_ab_auc, check_annealed_mean, check_rebalancing_weights
 from .nb06 import check_channels_to_keep, check_fake_quantize
-from .nb07 import check_conditioned_bottleneck, check_feature_distance
+from .nb07 import (
+    check_conditioned_bottleneck,
+    check_discriminator_loss,
+    check_feature_distance,
+    check_generator_loss,
+)
 
 # in import order (nb04 uses nb03, the catalogs use alone)
 PARTS = ("harness", "alone", "nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07")
@@ -75,6 +81,7 @@ TASK_OF = {
     "check_rebalancing_weights": "5.1", "check_annealed_mean": "5.2",
     "check_fake_quantize": "6.1", "check_channels_to_keep": "6.2",
     "check_feature_distance": "7.1", "check_conditioned_bottleneck": "7.2",
+    "check_discriminator_loss": "7.3", "check_generator_loss": "7.4",
 }
 
 
@@ -141,5 +148,6 @@ __all__ = [
     "check_colorize", "check_gray_baseline", "check_unet_forward",
     "check_ab_auc", "check_annealed_mean", "check_rebalancing_weights",
     "check_channels_to_keep", "check_fake_quantize",
-    "check_conditioned_bottleneck", "check_feature_distance",
+    "check_conditioned_bottleneck", "check_discriminator_loss", "check_feature_distance",
+    "check_generator_loss",
 ]
