@@ -39,10 +39,13 @@ def show_grid(images, titles=None, ncols: int = 8, size: float = 1.3, suptitle=N
     return fig
 
 
-def compare_rows(rows: dict, n: int = 8, size: float = 1.3, suptitle=None, notes=None):
+def compare_rows(rows: dict, n: int = 8, size: float = 1.3, suptitle=None, notes=None,
+                 captions=None):
     """One row per entry of ``rows`` (e.g. {"gray": g, "predicted": p, "truth": t}), ``n`` columns.
 
     ``notes``: optional per-column strings written above the first row (e.g. PSNR per image).
+    ``captions``: optional ``{row label: per-column strings}`` written under that row's images
+    (e.g. each colorized image's own PSNR).
     """
     fig, axes = plt.subplots(len(rows), n, figsize=(n * size, len(rows) * size * 1.08),
                              squeeze=False)
@@ -57,6 +60,8 @@ def compare_rows(rows: dict, n: int = 8, size: float = 1.3, suptitle=None, notes
                 ax.set_ylabel(label, fontsize=9)
             if r == 0 and notes is not None and c < len(notes):
                 ax.set_title(str(notes[c]), fontsize=8)
+            if captions and label in captions and c < len(captions[label]):
+                ax.set_xlabel(str(captions[label][c]), fontsize=7, labelpad=1)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()

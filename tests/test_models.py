@@ -66,3 +66,17 @@ def test_the_unet_diagram_is_drawn_from_the_model():
         assert texts.count("skip: copied and concatenated") == depth
         assert f"bottleneck\n{8 * 2**depth} ch\n{32 // 2**depth} x {32 // 2**depth}" in texts
         assert "encoder 1\n8 ch\n32 x 32" in texts and "decoder 1" in texts
+
+
+def test_compare_rows_writes_each_rows_captions_under_its_images():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from colorlab.viz import compare_rows
+
+    images = torch.zeros(3, 3, 8, 8, dtype=torch.uint8)
+    fig = compare_rows({"gray": images, "model": images}, n=3,
+                       captions={"model": ["20.1 dB", "21.5 dB", "19.0 dB"]})
+    axes = fig.axes
+    assert [ax.get_xlabel() for ax in axes[:3]] == ["", "", ""]
+    assert [ax.get_xlabel() for ax in axes[3:]] == ["20.1 dB", "21.5 dB", "19.0 dB"]

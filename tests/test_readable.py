@@ -31,8 +31,6 @@ LIBRARY_WARNING = re.compile(r"\b\w*Warning\b|^WARNING:[\w.]+:", flags=re.M)  # 
 # (the marks are strict, so a clean lecture left here fails).
 NOT_CLEAN_YET = {
     "05_vivid_colors": "the data folder ../data/cifar10-jpg in the first line and the summary",
-    "07_going_further": "../data/cifar10-jpg in the first line, table and summary; the VGG "
-                        "weights' cache path /root/.cache/torch/hub/... in the skipped row",
 }
 LANGUAGE_INFO = {"codemirror_mode", "file_extension", "mimetype", "name", "nbconvert_exporter",
                  "pygments_lexer", "version"}
