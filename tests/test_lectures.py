@@ -61,3 +61,21 @@ def test_lecture_links_resolve(path):
         assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
         if target.endswith("glossary.md") and anchor:
             assert anchor[1:] in anchors, f"{path.name}: no glossary entry {anchor}"
+
+
+CODE_LINE = re.compile(r"^(def \w+\(|class \w+(\(.*\))?:$|import \w|from \S+ import |"
+                       r"for .+ in .+:$|[A-Za-z_][\w.]*\(.*\)$|"
+                       r"[A-Za-z_]\w*(\[[^\]]*\])? = [^$\\]*[(\[][^$\\]*$)")
+
+
+@pytest.mark.parametrize("path", LECTURES + sorted((ROOT / "solutions").glob("*.ipynb")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_no_code_in_markdown_cells(path):
+    """A markdown cell holds prose: a line of Python outside a fenced block is a cell that a
+    notebook-building script put in the wrong place (it rendered as garbled text)."""
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "markdown":
+            continue
+        prose = re.sub(r"```.*?```", "", cell.source, flags=re.S)
+        code = [line for line in prose.splitlines() if CODE_LINE.match(line.strip())]
+        assert not code, f"{path.name}: markdown cell {i} holds code: {code[:2]}"
