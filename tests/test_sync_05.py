@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from colorlab.bins import AbBins, rebalancing_weights
 from colorlab.color import AB_SCALE, images_to_lab, lab_to_rgb, normalize_lab
 from colorlab.data import sample
-from colorlab.metrics import colorfulness, evaluate, psnr
+from colorlab.metrics import ab_auc, colorfulness, evaluate, psnr
 from colorlab.models import UNet
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_vivid_colors.ipynb"
@@ -31,7 +31,7 @@ def nb():
     run = types.SimpleNamespace(device=torch.device("cpu"), mode="smoke")
     namespace = {"torch": torch, "F": F, "run": run, "normalize_lab": normalize_lab,
                  "images_to_lab": images_to_lab, "lab_to_rgb": lab_to_rgb, "psnr": psnr,
-                 "colorfulness": colorfulness}
+                 "colorfulness": colorfulness, "ab_auc": ab_auc, "AB_SCALE": AB_SCALE}
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     for source in cells:
         for node in ast.parse(source).body:
@@ -96,3 +96,8 @@ def test_sweep_is_evaluate(nb, data):
         for key in ("psnr", "colorfulness"):
             assert torch.allclose(check.model[key], found[T][key], atol=1e-2, rtol=1e-4), (
                 f"notebook 05's sweep and colorlab.metrics.evaluate differ ({key}, T={T})")
+        every = evaluate(lambda L, T=T: bins.decode(model(L), T) / AB_SCALE, images,
+                         keep_images=False, include_gray=True, verbose=False)
+        assert abs(every.rebalanced_auc["model"] - found[T]["ab_auc_rebalanced"]) < 1e-4, (
+            f"notebook 05's sweep and evaluate give other rebalanced AuCs (T={T})")
+        assert abs(every.model["ab_auc"].mean().item() - found[T]["ab_auc"]) < 1e-4  # same pixels
