@@ -3,6 +3,10 @@ bottleneck, and the adversarial loss's two terms (references: colorlab.losses.fe
 colorlab.models.ClassUNet's sum, colorlab.adversarial.discriminator_loss and generator_loss).
 Each task is graded on its own: the checks build their inputs with colorlab, never with the
 learner's other functions.
+
+Long because the adversarial loss's two terms (tasks 7.3 and 7.4) each have many distinct,
+common mistakes (labels swapped, no detach, the critic fed ab alone, the saturating form, a
+sigmoid applied twice, ...), and each gets its own probe and its own message naming the fix.
 """
 
 from __future__ import annotations
