@@ -69,6 +69,11 @@ def test_the_frontier_statements(committed):
     row = cells(tables, "0.5 |")
     assert (f"from {dull1} at $T = 1$ down to {row[2].split(' / ')[1]} at $T = 0.5$ and ends at "
             f"{dull0} at the mode") in markdown
+    dip = min(float(cells(tables, f"{t} |")[1].split(" / ")[1])
+              for t in ("1", "0.7", "0.5", "0.38"))
+    assert f"$T = 0.38$ it first dips (to {dip:.1f})" in markdown and dip < float(cf1)
+    share = round(100 * float(dull1) / float(truth))
+    assert f"at most {share}% of the truth's (at $T = 1$)" in markdown
     rebal = [float(cells(tables, f"{t} |")[1].split(" / ")[2])
              for t in ("1", "0.7", "0.5", "0.38", "0.25", "0.15", "0.08", "0")]
     assert all(b < a for a, b in zip(rebal, rebal[1:])), "the rebalanced AuC falls at every step"
@@ -97,6 +102,10 @@ def test_the_choice_and_the_test_table(committed):
             in markdown)
     assert all(float(shipped[k]) > max(float(r[k]) for r in (best, mode, l1)) for k in (8,))
     assert f"the dull one (colorfulness {cells(tables, 'classifier, best PSNR')[6]})" in markdown
+    plain_aucs = [float(cells(tables, n)[7]) for n in ("grayscale baseline |", "L1 regression",
+                  "pretrained L1 UNet", "classifier, best PSNR", "classifier, the mode")]
+    assert float(best[7]) < min(plain_aucs), "the hedge's plain AuC is the worst of the table"
+    assert f"while its plain AuC ({best[7]}) is the worst of the table, below gray's" in markdown
 
 
 def test_the_hue_measurements_and_the_photo(committed):
@@ -129,8 +138,8 @@ def test_the_hue_measurements_and_the_photo(committed):
             f"{photo['pretrained L1 UNet'][2]}% of the pixels") in markdown
     assert f"a sepia tint ({photo['best rebalanced AuC: lambda 0.5, T 1'][0]})" in markdown
     mode = photo["the mode: lambda 0.5, T 0"]
-    assert (f"the boldest colors ({mode[0]})" in markdown and f"green on {mode[1]}% of the pixels"
-            in markdown and mode[2] == "0")
+    assert (f"the boldest colors ({mode[0]})" in markdown and f"(the {mode[1]}% of the pixels that "
+            "the table counts" in markdown and mode[2] == "0")
     assert (f"where {photo['original'][2]}% of the original's pixels are red or orange. The "
             f"original's colorfulness is {photo['original'][0]}") in markdown
 

@@ -85,6 +85,9 @@ def test_the_figure_the_critic_and_the_null_results(committed):
     assert f"where it helps most (AuC +{h_low} to +{h_high})" in markdown
     assert (f"where it hurts most (AuC {u_low} to {u_high}, PSNR {p_low} to {p_high} dB)"
             in markdown)
+    ratios = (abs(float(u_high)) / float(h_high), abs(float(u_low)) / float(h_low))
+    assert 1.8 < min(ratios) and max(ratios) < 3.2, "the losses are two to three times the gains"
+    assert "The losses are about twice to three times the size of the gains" in markdown
     share = found(r"the adversarial model's AuC is higher on (\d+)% of them", printed)[0]
     assert f"its AuC is higher on {share}% of them" in markdown and 35 <= int(share) <= 65
     c0, c1, g0, g1 = found(r"critic (\d\.\d\d) -> (\d\.\d\d) \(ln 2 = 0\.69\), generator's term "
