@@ -72,7 +72,8 @@ def setting(variant: str, number: str, dataset: str | None, empty: str):
     if variant == "offline":
         return quick, {"COLORLAB_DATASET": None, "COLORLAB_DATA": empty}
     if variant == "rehearsal":
-        return {"MODE": "full", "DATASET": "sample", **REHEARSAL.get(number, {})}, {}
+        return ({"MODE": "full", "DATASET": "sample", **REHEARSAL.get(number, {})},
+                {"COLORLAB_REPORTS": str(Path(empty) / "reports")})   # not among the real reports
     raise ValueError(f"unknown variant {variant!r}: use {', '.join(VARIANTS)}")
 
 

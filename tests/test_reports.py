@@ -131,3 +131,13 @@ def test_report_command(tmp_path, capsys):
     assert (tmp_path / "r" / "samples.png").is_file()
     assert main(["report", str(tmp_path / "missing.pt")]) == 1
     assert "No checkpoint at" in capsys.readouterr().err
+
+
+def test_colorlab_reports_sends_reports_elsewhere(tmp_path, monkeypatch):
+    """The dress rehearsal's tiny full-mode runs must not land among the real reports."""
+    from colorlab.course.reports import reports_dir, write_report
+
+    monkeypatch.setenv("COLORLAB_REPORTS", str(tmp_path / "elsewhere"))
+    assert reports_dir() == tmp_path / "elsewhere"
+    json_path, md_path = write_report("99_test", {"mode": "full"})
+    assert json_path.parent == tmp_path / "elsewhere" and md_path.is_file()

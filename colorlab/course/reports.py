@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -25,9 +26,13 @@ from ..device import device_name
 
 
 def reports_dir() -> Path:
-    """Where :func:`write_report` writes by default: the repository's ``reports/`` in a source
-    checkout (the notebooks run with cwd ``notebooks/``), else ``./reports`` in the current
-    folder (an installed package never writes into site-packages)."""
+    """Where :func:`write_report` writes by default: ``$COLORLAB_REPORTS`` when set (the dress
+    rehearsal of benchmarks/lecture_variations.py sends its tiny full-mode runs there, not among
+    the real reports); else the repository's ``reports/`` in a source checkout (the notebooks run
+    with cwd ``notebooks/``), else ``./reports`` in the current folder (an installed package
+    never writes into site-packages)."""
+    if os.environ.get("COLORLAB_REPORTS"):
+        return Path(os.environ["COLORLAB_REPORTS"])
     root = image_files.source_checkout()
     return root / "reports" if root is not None else Path.cwd() / "reports"
 
