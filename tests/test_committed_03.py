@@ -1,28 +1,21 @@
 """What notebook 03's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
-import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from committed import finder, read
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_lab_color_math.ipynb"
 
 
 @pytest.fixture(scope="module")
 def committed():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    _, markdown, printed, _ = read(NOTEBOOK)
     return markdown, printed
 
 
-def found(pattern, text):
-    match = re.search(pattern, text)
-    assert match, f"the committed outputs no longer print {pattern!r}: re-run 03, or update this"
-    return match.groups()
+found = finder("03")
 
 
 def test_the_data_facts_quoted_are_the_committed_run(committed):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from committed import finder, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_unet_colorizer.ipynb"
@@ -13,18 +14,11 @@ NOTEBOOK = ROOT / "notebooks" / "04_unet_colorizer.ipynb"
 
 @pytest.fixture(scope="module")
 def committed():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    printed = "\n".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
-    tables = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    _, markdown, printed, tables = read(NOTEBOOK)
     return markdown, printed, tables
 
 
-def found(pattern, text):
-    match = re.search(pattern, text)
-    assert match, f"the committed outputs no longer show {pattern!r}: re-run 04, or update this"
-    return match.groups()
+found = finder("04")
 
 
 def test_the_run_is_the_quick_cifar10_run_the_text_describes(committed):

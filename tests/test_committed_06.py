@@ -1,11 +1,10 @@
 """What notebook 06's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
-import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from committed import finder, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06_deploy.ipynb"
@@ -13,17 +12,11 @@ NOTEBOOK = ROOT / "notebooks" / "06_deploy.ipynb"
 
 @pytest.fixture(scope="module")
 def committed():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    nb, markdown, printed, _ = read(NOTEBOOK)
     return nb, markdown, printed
 
 
-def found(pattern, text):
-    match = re.search(pattern, text)
-    assert match, f"the committed outputs no longer show {pattern!r}: re-run 06, or update this"
-    return match.groups()
+found = finder("06")
 
 
 def test_the_committed_run_deploys_the_pretrained_colorizer_in_quick_mode(committed):

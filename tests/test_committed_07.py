@@ -4,8 +4,8 @@ printed outputs and its table (the committed file is read, nothing is re-run).""
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from committed import finder, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "07_going_further.ipynb"
@@ -13,19 +13,10 @@ NOTEBOOK = ROOT / "notebooks" / "07_going_further.ipynb"
 
 @pytest.fixture(scope="module")
 def committed():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.get("outputs", []) if o.get("output_type") == "stream")
-    tables = "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-                       for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
-    return nb, markdown, printed, tables
+    return read(NOTEBOOK)
 
 
-def found(pattern, text):
-    match = re.search(pattern, text)
-    assert match, f"the committed outputs no longer show {pattern!r}: re-run 07, or update this"
-    return match.groups()
+found = finder("07")
 
 
 def row(tables, name):
