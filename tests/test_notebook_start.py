@@ -68,6 +68,24 @@ def test_smoke_mode_stays_offline_on_the_sample_set(cifar_available):
     assert (len(run.train), len(run.val), len(run.test)) == notebook.SIZES["smoke"]
 
 
+def test_start_makes_every_figure_colorblind_safe(cifar_available):
+    """Lines and bars take the Okabe-Ito colors, images viridis, once a lecture has started."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from colorlab.viz import OKABE_ITO
+
+    plt.rcdefaults()
+    assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:2] != list(OKABE_ITO[:2])
+    notebook.start("smoke")
+    fig, ax = plt.subplots()
+    lines = [ax.plot([0, 1])[0] for _ in range(3)]
+    assert [to_hex(line.get_color()) for line in lines] == [c.lower() for c in OKABE_ITO[:3]]
+    assert plt.rcParams["image.cmap"] == "viridis"
+    plt.close(fig)
+    plt.rcdefaults()
+
+
 def test_validation_is_a_seeded_split_disjoint_from_training():
     data = fake_cifar("train", 400)
     data.images[:, 0, 0, 0] = torch.arange(400) % 256  # make every image unique with its index

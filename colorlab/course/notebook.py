@@ -27,6 +27,7 @@ from ..data import load_dataset
 from ..device import device_name, pick_device, seed_everything
 from ..images import ImageSet
 from ..progress import bars_enabled
+from ..viz import colorblind_safe
 
 MODES = ("smoke", "quick", "full")
 
@@ -242,6 +243,7 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     """
     mode = resolve_mode(mode)
     seed_everything(seed)
+    colorblind_safe()  # every lecture's figures: colors that stay apart for every eye
     device = pick_device(verbose=False)
     name = default_dataset(mode) if dataset == "auto" else dataset
     full_train, full_test, warning = load_splits(name, size)
