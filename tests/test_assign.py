@@ -733,6 +733,18 @@ def test_common_mistakes_come_after_the_tasks_and_the_checks_catch_them(path):
             assert not missing, f"{path.name}, task {task}: no check says {missing}"
 
 
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_task_says_what_to_expect(solution):
+    """The markdown just above each TASK cell says what a correct answer prints: its check's ✔
+    line, and what later cells show where they print something."""
+    cells = nbformat.read(solution, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if exercises.task_of(cell):
+            above = next(c.source for c in reversed(cells[:i]) if c.cell_type == "markdown")
+            assert "**When it works**" in above and "`✔ " in above, \
+                f"{solution.name}: say what task {exercises.task_of(cell)[0]} prints when it works"
+
+
 @pytest.fixture(scope="module")
 def graded_course(tmp_path_factory, grade_in_pool):
     """Every solution and every exercise, graded once (two at a time)."""
