@@ -179,10 +179,13 @@ class UNet(_Configured):
         self.multiple = 2**depth
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self._run(x, self.bottleneck)
+        return self.forward_with(x, self.bottleneck)
 
-    def _run(self, x: torch.Tensor, middle) -> torch.Tensor:
-        """Encoder, ``middle`` (the bottleneck: a function of its input), decoder, head."""
+    def forward_with(self, x: torch.Tensor, middle) -> torch.Tensor:
+        """The forward pass with ``middle`` in place of the bottleneck: encoder, ``middle`` (a
+        function of the bottleneck's input, e.g. ``lambda h: my_block(self.bottleneck(h))``),
+        decoder, head. :class:`ClassUNet` and :class:`AttentionUNet` plug theirs in this way,
+        and exercise 07 plugs in the learner's."""
         if x.shape[-1] % self.multiple or x.shape[-2] % self.multiple:
             raise ValueError(
                 f"UNet(depth={len(self.encoders)}) needs H and W divisible by {self.multiple}, "
@@ -239,7 +242,7 @@ class ClassUNet(UNet):
             raise ValueError(f"labels must lie in [0, {self.embed.num_embeddings}), got "
                              f"{labels.min().item()} to {labels.max().item()}.")
         hint = self.embed(labels.to(x.device))[:, :, None, None]  # (N, C, 1, 1)
-        return self._run(x, lambda h: self.bottleneck(h) + hint)
+        return self.forward_with(x, lambda h: self.bottleneck(h) + hint)
 
 
 class SelfAttention(nn.Module):
@@ -279,4 +282,4 @@ class AttentionUNet(UNet):
         self.attention = SelfAttention(base * 2**depth)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self._run(x, lambda h: self.attention(self.bottleneck(h)))
+        return self.forward_with(x, lambda h: self.attention(self.bottleneck(h)))

@@ -6,6 +6,7 @@ tasks), so they run in seconds; the last tests run over the course's own solutio
 """
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -692,6 +693,56 @@ def test_exercise_in_sync(solution):
     text = exercises.exercise_text(solution).encode()
     assert exercise.exists() and exercise.read_bytes() == text, \
         f"{exercise} is out of date: run `make exercises`"
+
+
+MISTAKES = "## Common mistakes and why"
+
+
+def check_messages(number: str) -> str:
+    """The code of colorlab/grading/checks/nbNN.py, its strings split over lines joined, so that
+    a message reads as one line."""
+    path = ROOT / "colorlab" / "grading" / "checks" / f"nb{number}.py"
+    return re.sub(r'"\s*\\?\s*\n\s*f?"', "", path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS + [ROOT / "exercises" / s.name for s in SOLUTIONS],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_common_mistakes_come_after_the_tasks_and_the_checks_catch_them(path):
+    """One "Common mistakes and why" cell after the last TASK cell: for each task, in order, a
+    line **<id> ...** and 2-4 bullets; each bullet quotes in «» at least one phrase (3 words or
+    more) of a message in the exercise's checks module, so each mistake it explains is one the
+    checks recognize."""
+    cells = nbformat.read(path, as_version=4).cells
+    tasks = [(i, exercises.task_of(c)[0]) for i, c in enumerate(cells) if exercises.task_of(c)]
+    found = [i for i, c in enumerate(cells)
+             if c.cell_type == "markdown" and c.source.startswith(MISTAKES)]
+    assert tasks and len(found) == 1 and found[0] > tasks[-1][0], \
+        f"{path.name}: one '{MISTAKES}' cell, after the last TASK cell"
+    parts = re.split(r"^\*\*(\d+\.\d+)\b.*$", cells[found[0]].source, flags=re.M)
+    per_task = dict(zip(parts[1::2], parts[2::2]))
+    assert list(per_task) == [task for _, task in tasks], f"{path.name}: one part per task"
+    messages = check_messages(path.name[:2])
+    for task, text in per_task.items():
+        bullets = re.split(r"^- ", text, flags=re.M)[1:]
+        assert 2 <= len(bullets) <= 4, f"{path.name}, task {task}: {len(bullets)} mistakes"
+        for bullet in bullets:
+            quotes = [" ".join(q.split()) for q in re.findall(r"«([^»]+)»", bullet)]
+            assert quotes and all(len(q.split()) >= 3 for q in quotes), \
+                f"{path.name}, task {task}: quote a check's message in «»: {bullet[:80]}"
+            missing = [q for q in quotes if q not in messages]
+            assert not missing, f"{path.name}, task {task}: no check says {missing}"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_task_says_what_to_expect(solution):
+    """The markdown just above each TASK cell says what a correct answer prints: its check's ✔
+    line, and what later cells show where they print something."""
+    cells = nbformat.read(solution, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if exercises.task_of(cell):
+            above = next(c.source for c in reversed(cells[:i]) if c.cell_type == "markdown")
+            assert "**When it works**" in above and "`✔ " in above, \
+                f"{solution.name}: say what task {exercises.task_of(cell)[0]} prints when it works"
 
 
 @pytest.fixture(scope="module")
