@@ -2,6 +2,7 @@
 
     lab_tensors(images, device)  uint8 sRGB images -> (L/100, ab/110): the net's input and target
     Colorizer(net)               forward(L) -> ab; .rgb(L, ab) -> sRGB; .photo(image) -> a photo
+    Decoded(net, bins, T)        a bin classifier (notebook 05) and its annealed mean: L -> ab
     is_colorizer(config)         whether a model configuration is one (a UNet, 1 -> 2 channels)
 
 The photo recipe (as in richzhang/colorization): take the photo's lightness L at FULL resolution,
@@ -17,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .color import denormalize_lab, images_to_lab, lab_to_rgb, normalize_lab, rgb_to_lab
+from .color import AB_SCALE, denormalize_lab, images_to_lab, lab_to_rgb, normalize_lab, rgb_to_lab
 from .images import to_rgb_tensor
 
 # The default working size. A model trained on whole images (CIFAR-10's objects, or whole photos
@@ -145,6 +146,35 @@ class Colorizer(nn.Module):
         lab = fit_to_gamut(denormalize_lab(L, ab))
         out = (lab_to_rgb(lab) * 255).round().clamp(0, 255).byte()
         return out.permute(1, 2, 0).cpu().numpy()
+
+
+class Decoded(nn.Module):
+    """A bin classifier (notebook 05) and its decoder as one colorizer: L / 100 (N, 1, H, W) in
+    [0, 1] -> ab / AB_SCALE (N, 2, H, W), the contract of :class:`Colorizer` and ``evaluate``.
+
+    net: L / 100 -> logits (N, Q, H, W), one per bin of ``bins`` (a :class:`colorlab.bins.AbBins`).
+    T: the temperature of the annealed mean (:meth:`~colorlab.bins.AbBins.decode`): 1 the mean
+    of the predicted distribution, 0 its most likely bin. The bins follow the net's device.
+    """
+
+    def __init__(self, net: nn.Module, bins, T: float):
+        super().__init__()
+        self.net, self.bins, self.T = net, bins, float(T)
+        self.multiple = getattr(net, "multiple", 8)  # H and W must be multiples of it
+
+    def forward(self, L: torch.Tensor) -> torch.Tensor:
+        return self.bins.decode(self.net(L), self.T) / AB_SCALE
+
+    def _apply(self, fn, *args, **kwargs):  # .to(device) moves the bins' tensors too
+        super()._apply(fn, *args, **kwargs)
+        params = next(self.net.parameters(), None)
+        if params is not None:
+            self.bins.to(params.device)
+        return self
+
+    @property
+    def config(self):
+        return getattr(self.net, "config", None)
 
 
 def fit_to_gamut(lab: torch.Tensor, steps: int = 10) -> torch.Tensor:

@@ -10,9 +10,11 @@ model is one entry of :data:`REGISTRY`: its file and the function that rebuilds 
 
 Shipped today: ``cifar10-l1-unet``, the course's L1 UNet trained on all of CIFAR-10's training
 images (``benchmarks/train_colorizer.py``; ``python -m colorlab colorize`` uses it when no
-checkpoint is given); ``cifar10-classifier``, a :class:`colorlab.perceptual.SmallClassifier`
-trained on color CIFAR-10 (``benchmarks/train_classifier.py``), for the semantic
-interpretability test of :func:`colorlab.metrics.evaluate`. Each card gives its recipe.
+checkpoint is given); ``cifar10-vivid-unet``, notebook 05's bin classifier trained the same way
+(``benchmarks/train_vivid.py``), its decoder inside; ``cifar10-classifier``, a
+:class:`colorlab.perceptual.SmallClassifier` trained on color CIFAR-10
+(``benchmarks/train_classifier.py``), for the semantic interpretability test of
+:func:`colorlab.metrics.evaluate`. Each card gives its recipe.
 """
 
 from __future__ import annotations
@@ -51,6 +53,30 @@ def _classifier(path: Path) -> nn.Module:
     return frozen(net)
 
 
+def _vivid(path: Path) -> nn.Module:
+    """A :class:`~colorlab.colorizer.Colorizer` around a bin classifier and its decoder
+    (:class:`~colorlab.colorizer.Decoded`), from a checkpoint whose config holds the model
+    (``UNet(1, Q)``), the bins (``AbBins.state_dict()``) and the chosen temperature ``T``."""
+    from .bins import AbBins
+    from .checkpoint import load_checkpoint
+    from .colorizer import Colorizer, Decoded
+    from .models import from_config
+
+    ckpt = load_checkpoint(path)
+    config = ckpt.get("config") if isinstance(ckpt.get("config"), dict) else {}
+    model = config.get("model") if isinstance(config.get("model"), dict) else {}
+    if not ({"bins", "T"} <= set(config) and model.get("class") == "UNet"):
+        raise ValueError(f"{path} has no bins, temperature or UNet configuration: it is not the "
+                         "file of a bin classifier written by benchmarks/train_vivid.py.")
+    bins = AbBins.from_state(config["bins"])
+    if model.get("kwargs", {}).get("out_ch") != len(bins):
+        raise ValueError(f"{path}: the model predicts {model.get('kwargs', {}).get('out_ch')} "
+                         f"classes but its bins are {len(bins)}.")
+    net = from_config(model)
+    load_checkpoint(path, net)
+    return Colorizer(Decoded(net, bins, config["T"]), train_size=config.get("size")).eval()
+
+
 def _colorizer(path: Path) -> nn.Module:
     """A :class:`~colorlab.colorizer.Colorizer` from a checkpoint written by colorlab.train.fit."""
     from .infer import load_colorizer
@@ -62,6 +88,11 @@ REGISTRY: dict[str, Entry] = {
     "cifar10-l1-unet": Entry("cifar10-l1-unet.pt", _colorizer,
                              "UNet(1, 2, base 16, depth 3) trained with L1 on CIFAR-10 (32 px): "
                              "L / 100 (N, 1, H, W) -> ab / 110 (N, 2, H, W)"),
+    "cifar10-vivid-unet": Entry("cifar10-vivid-unet.pt", _vivid,
+                                "UNet(1, Q bins, base 16, depth 3) trained with the rebalanced "
+                                "soft cross-entropy of notebook 05 on CIFAR-10 (32 px), decoded by "
+                                "its annealed mean at the temperature chosen on validation: "
+                                "L / 100 (N, 1, H, W) -> ab / 110 (N, 2, H, W)"),
     "cifar10-classifier": Entry("cifar10-classifier.pt", _classifier,
                                 "SmallClassifier for CIFAR-10's 10 classes, trained on color "
                                 "images: rgb (N, 3, 32, 32) in [0, 1] -> logits (N, 10)"),

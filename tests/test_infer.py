@@ -150,6 +150,11 @@ def test_colorize_without_a_checkpoint_uses_the_pretrained_model_and_says_so(pho
     assert "No --checkpoint given: using the pretrained colorizer 'cifar10-l1-unet'" in out
     assert "shrunk to 128 px on its shorter side (it was trained on 32 x 32 images)" in out
     assert Image.open(tmp_path / "out" / "color_colorized.png").size == (77, 123)
+    # --pretrained picks the other shipped colorizer, notebook 05's vivid classifier
+    assert main(["colorize", str(tmp_path / "color.png"), "--pretrained", "cifar10-vivid-unet",
+                 "-o", str(tmp_path / "vivid")]) == 0
+    assert "using the pretrained colorizer 'cifar10-vivid-unet'" in capsys.readouterr().out
+    assert Image.open(tmp_path / "vivid" / "color_colorized.png").size == (77, 123)
 
 
 def test_colorize_command_bad_checkpoint(photo, tmp_path, capsys):

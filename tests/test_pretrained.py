@@ -105,3 +105,70 @@ def test_committed_weights_stay_small():
     files = [p for p in pretrained.WEIGHTS.iterdir() if p.suffix == ".pt"]
     assert {p.name for p in files} == {pretrained.REGISTRY[n].file for n in pretrained.names()}
     assert sum(p.stat().st_size for p in files) <= 20 * 2**20
+
+
+def _tiny_vivid(tmp_path, T=0.38, out_ch=None):
+    """A bin classifier file as benchmarks/train_vivid.py writes it, with random weights."""
+    from colorlab.bins import AbBins
+
+    ab = torch.randn(8, 2, 8, 8) * 30            # Lab units: a spread of colors
+    bins = AbBins.fit(ab, lam=0.5)
+    net = UNet(1, out_ch or len(bins), base=4, depth=2, activation=None)
+    path = tmp_path / "vivid.pt"
+    save_checkpoint(path, net, config={"model": net.config, "size": 32,
+                                       "bins": bins.state_dict(), "T": T})
+    return path, net, bins
+
+
+def test_a_vivid_file_loads_as_a_colorizer_with_its_decoder(tmp_path):
+    from colorlab.colorizer import Decoded
+
+    path, net, bins = _tiny_vivid(tmp_path, T=0.38)
+    model = pretrained.load("cifar10-vivid-unet", path)
+    assert isinstance(model, Colorizer) and isinstance(model.net, Decoded)
+    assert model.train_size == 32 and model.net.T == 0.38 and not model.training
+    L = torch.rand(2, 1, 16, 16)
+    with torch.no_grad():
+        ab = model(L)
+        expected = bins.decode(net.eval()(L), 0.38) / 110     # what Decoded is: decode(net(L), T)
+    assert ab.shape == (2, 2, 16, 16) and torch.allclose(ab, expected, atol=1e-6)
+    rgb = model.photo(torch.randint(0, 256, (3, 20, 28), dtype=torch.uint8), work_size=16)
+    assert rgb.shape == (20, 28, 3)
+
+
+def test_a_vivid_file_with_the_wrong_bins_says_so(tmp_path):
+    path, _, bins = _tiny_vivid(tmp_path, out_ch=3)
+    with pytest.raises(ValueError, match=f"predicts 3 classes but its bins are {len(bins)}"):
+        pretrained.load("cifar10-vivid-unet", path)
+    unet = UNet(1, 2, base=4, depth=2)                        # the L1 colorizer's kind of file
+    save_checkpoint(tmp_path / "l1.pt", unet, config={"model": unet.config})
+    with pytest.raises(ValueError, match="not the file of a bin classifier"):
+        pretrained.load("cifar10-vivid-unet", tmp_path / "l1.pt")
+
+
+def test_the_shipped_vivid_colorizer_keeps_the_contract():
+    """The bin classifier with its decoder inside: L / 100 in, ab / 110 out, like the L1 model."""
+    from colorlab.colorizer import Decoded
+
+    model = pretrained.load("cifar10-vivid-unet")
+    assert isinstance(model, Colorizer) and isinstance(model.net, Decoded)
+    assert not model.training and model.train_size == 32
+    assert model.net.net.config["kwargs"]["out_ch"] == len(model.net.bins)
+    with torch.no_grad():
+        for size in (32, 64):
+            ab = model(torch.rand(2, 1, size, size))
+            assert ab.shape == (2, 2, size, size) and ab.abs().max() <= 1.01
+    assert pretrained.weights_path("cifar10-vivid-unet").stat().st_size < 4 * 2**20
+
+
+def test_the_vivid_card_is_its_run():
+    card = pretrained.card("cifar10-vivid-unet")
+    ckpt = torch.load(pretrained.weights_path("cifar10-vivid-unet"), weights_only=True)
+    config = ckpt["config"]
+    assert config["command"] in card and "benchmarks/train_vivid.py" in card
+    assert ckpt["device"] in card and "cifar10-jpg" in card
+    assert f"| {config['T']:g} (chosen) |" in card          # the temperature chosen on validation
+    metrics = ckpt["metrics"]
+    assert f"| PSNR gain over gray (dB): mean / median | {metrics['psnr_gain']:+.2f} / " in card
+    assert f"| {metrics['images']:,} |" in card and f"{metrics['set_apart']} already gray" in card
+    assert metrics["ab_auc_rebalanced"] > metrics["gray_ab_auc_rebalanced"]

@@ -82,22 +82,25 @@ def side_by_side(panels: dict[str, np.ndarray], gap: int = 8) -> Image.Image:
 
 
 PRETRAINED = "cifar10-l1-unet"  # what colorize uses without --checkpoint or --model
+COLORIZERS = ("cifar10-l1-unet", "cifar10-vivid-unet")  # the pretrained colorizers (--pretrained)
 
 
-def _load_model(checkpoint, onnx_model):
+def _load_model(checkpoint, onnx_model, name: str = PRETRAINED):
     """The colorizer of ``--checkpoint`` (a UNet, in torch) or of ``--model`` (an ONNX file, run
-    by onnxruntime: colorlab.deploy.OnnxColorizer); neither: the pretrained :data:`PRETRAINED`.
-    Raises FileNotFoundError or ValueError."""
+    by onnxruntime: colorlab.deploy.OnnxColorizer); neither: the pretrained model ``name``
+    (default :data:`PRETRAINED`). Raises FileNotFoundError or ValueError."""
     if checkpoint is not None and onnx_model is not None:
         raise ValueError("give either --checkpoint (a .pt file) or --model (an .onnx file), "
                          "not both.")
     if checkpoint is None and onnx_model is None:
+        import torch
+
         from .. import pretrained
 
-        print(f"No --checkpoint given: using the pretrained colorizer {PRETRAINED!r} that ships "
+        print(f"No --checkpoint given: using the pretrained colorizer {name!r} that ships "
               "with colorlab (a UNet trained on 32 x 32 CIFAR-10 images; its model card: "
-              f"python -c \"import colorlab.pretrained as p; print(p.card('{PRETRAINED}'))\").")
-        checkpoint = pretrained.weights_path(PRETRAINED)
+              f"python -c \"import colorlab.pretrained as p; print(p.card('{name}'))\").")
+        return pretrained.load(name).to("cuda" if torch.cuda.is_available() else "cpu")
     if onnx_model is not None:
         from ..deploy import OnnxColorizer, onnx_available
 
@@ -112,7 +115,8 @@ def _load_model(checkpoint, onnx_model):
 
 
 def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
-                     work_size: int | None = None, onnx_model=None) -> int:
+                     work_size: int | None = None, onnx_model=None,
+                     pretrained_name: str = PRETRAINED) -> int:
     """``python -m colorlab colorize PHOTO... [--checkpoint CKPT | --model M.onnx] -o OUTDIR``.
 
     With ``onnx_model`` the network runs in onnxruntime; torch is still imported, for the Lab
@@ -131,7 +135,7 @@ def colorize_command(photos, checkpoint, out_dir, compare: bool = False,
     from ..infer import colorize
 
     try:
-        model = _load_model(checkpoint, onnx_model)
+        model = _load_model(checkpoint, onnx_model, pretrained_name)
     except (FileNotFoundError, ValueError) as err:
         _error(f"cannot use the {'model' if onnx_model else 'checkpoint'}. {err}")
         return 2
@@ -350,7 +354,8 @@ def export_command(checkpoint, out, quantize: str | None = None, calibration: st
 # ---------------------------------------------------------------------------------------------
 def _colorize(args) -> int:
     return colorize_command(args.photos, args.checkpoint, args.out, compare=args.compare,
-                            work_size=args.work_size, onnx_model=args.model)
+                            work_size=args.work_size, onnx_model=args.model,
+                            pretrained_name=args.pretrained)
 
 
 def _export(args) -> int:
@@ -403,6 +408,9 @@ def main(argv=None) -> int:
                    f"pretrained {PRETRAINED!r} that ships with colorlab")
     p.add_argument("--model", help="instead of --checkpoint: an ONNX file from `colorlab export`, "
                    "run by onnxruntime (torch is still imported, for the Lab conversions)")
+    p.add_argument("--pretrained", default=PRETRAINED, choices=COLORIZERS,
+                   help="which pretrained colorizer, when neither --checkpoint nor --model is "
+                   "given: the L1 UNet (muted, safe colors) or notebook 05's vivid classifier")
     p.add_argument("-o", "--out", default="colorized", help="output folder (colorized/)")
     p.add_argument("--compare", action="store_true",
                    help="also write gray | colorized | original side by side")
