@@ -93,46 +93,97 @@ def test_the_choice_and_the_test_table(committed):
             in markdown)
     assert all(float(shipped[k]) > max(float(r[k]) for r in (best, mode, l1)) for k in (8,))
     assert f"the dull one (colorfulness {cells(tables, 'classifier, best PSNR')[6]})" in markdown
+    vivid = cells(tables, "pretrained vivid UNet")
     plain_aucs = [float(cells(tables, n)[7]) for n in ("grayscale baseline |", "L1 regression",
-                  "pretrained L1 UNet", "classifier, best PSNR", "classifier, the mode")]
+                  "pretrained L1 UNet", "pretrained vivid UNet", "classifier, best PSNR",
+                  "classifier, the mode")]
     assert float(best[7]) < min(plain_aucs), "the hedge's plain AuC is the worst of the table"
     assert f"while its plain AuC ({best[7]}) is the worst of the table, below gray's" in markdown
+    rows = [cells(tables, n) for n in ("grayscale baseline |", "L1 regression", "pretrained L1",
+                                       "classifier, best")]
+    assert float(vivid[8]) > max(float(r[8]) for r in (*rows, mode)), "the best rebalanced AuC"
+    truth_cf = float(truth)
+    assert (f"has the best rebalanced AuC of the table ({vivid[8]}, against {shipped[8]} for the "
+            f"pretrained L1 UNet) and {round(100 * float(vivid[6]) / truth_cf)}% of the truth's "
+            f"colorfulness ({vivid[6]}), while it stays {vivid[2].split(' / ')[0].lstrip('-')} dB "
+            "below gray") in markdown and vivid[2].startswith("-")
+    acc = {n: cells(tables, n)[9] for n in ("grayscale baseline |", "L1 regression",
+                                            "classifier, best rebalanced", "classifier, the mode",
+                                            "ground truth", "pretrained L1", "pretrained vivid")}
+    assert (f"{acc['grayscale baseline |']} on\n  gray, {acc['L1 regression']} with L1's colors, "
+            f"{acc['classifier, best rebalanced']} with the hue-aware choice and "
+            f"{acc['classifier, the mode']} with the mode ({acc['ground truth']} on\n  the true "
+            "colors)").replace("\n  ", " ") in markdown.replace("\n  ", " ")
+    gray_acc = float(acc["grayscale baseline |"].rstrip("%"))
+    assert all(float(acc[k].rstrip("%")) < gray_acc for k in ("L1 regression",
+               "classifier, best rebalanced", "classifier, the mode"))
+    assert f"the pretrained L1 UNet's ({acc['pretrained L1']})" in markdown
+    assert f"about break even with gray ({acc['pretrained vivid']})" in markdown
+    assert abs(float(acc["pretrained vivid"].rstrip("%")) - gray_acc) < 1
+
+
+def shares(printed, name):
+    """The hue table's row ``name``: (colored %, {sector: %})."""
+    header = next(x for x in printed.splitlines() if "of the colored:" in x).split(":")[-1].split()
+    line = next(x for x in printed.splitlines() if x.startswith(name) and " | " in x)
+    colored, rest = line[len(name):].split(" | ")
+    return int(colored.strip().rstrip("%")), dict(zip(header, (int(v.rstrip("%"))
+                                                               for v in rest.split())))
 
 
 def test_the_hue_measurements_and_the_photo(committed):
     _, markdown, printed, _ = committed
-    pg, pr = found(r"training pixels \(the prior\) +\d+% +(\d+)% +(\d+)%", printed)
-    lg, lr = found(r"rebalanced loss, lambda 0\.5 +\d+% +(\d+)% +(\d+)%", printed)
-    assert (f"{pg}% are greenish and {pr}% reddish, and rebalancing keeps them even ({lg}% and "
-            f"{lr}% of the loss)") in markdown
-    red_half = found(r"reddish colored bins: \d+ bins; the largest holds \d+% of their pixels, "
-                     r"(\d+) bins hold half", printed)[0]
-    green_half = found(r"greenish colored bins: \d+ bins; the largest holds \d+% of their "
-                       r"pixels, (\d+) bins hold half", printed)[0]
-    assert (f"half of the reddish pixels sit in {red_half} bins, half of the greenish ones in "
-            f"{green_half}") in markdown
-    g_ok, g_gray = found(r"truly greenish pixels: the mode paints (\d+)% of them greenish, leaves "
+    text = " ".join(markdown.split())                          # line breaks as spaces
+    _, mode = shares(printed, "the mode (lambda 0.5, T 0)")
+    _, truth = shares(printed, "truth (test)")
+    assert (f"{mode['red-yellow']}% are red-yellow (browns, oranges), {mode['cyan-blue']}% "
+            f"cyan-blue (light blues) and {mode['yellow-green']}% yellow-green; the truth's are "
+            f"{truth['red-yellow']}%, {truth['cyan-blue']}% and {truth['yellow-green']}%") in text
+    g_ok, g_gray = found(r"truly green pixels: the mode paints (\d+)% of them green, leaves "
                          r"(\d+)%", printed)
-    r_ok, r_gray = found(r"truly reddish pixels: the mode paints (\d+)% of them reddish, leaves "
-                         r"(\d+)%", printed)
-    assert (f"the mode paints {g_ok}% of the pixels greenish and leaves {g_gray}% near gray; where "
-            f"it is reddish, it paints {r_ok}% reddish and leaves {r_gray}% near gray") in markdown
-    mg, mr = found(r"the mode \(lambda 0\.5, T 0\) +\d+% +(\d+)% +(\d+)%", printed)
-    tg, tr = found(r"truth \(test\) +\d+% +(\d+)% +(\d+)%", printed)
-    assert (f"{mg}% are greenish and {mr}% reddish, against {tg}% and {tr}% in the truth"
-            in markdown)
-    photo = {k: found(rf"{re.escape(k)} +(\d+\.\d) +\d\.\d\d +(\d+)% +(\d+)%", printed)
-             for k in ("L1 regression", "pretrained L1 UNet", "the mode: lambda 0.5, T 0",
-                       "best rebalanced AuC: lambda 0.5, T 1", "original")}
-    assert f"faint beige wash (colorfulness {photo['L1 regression'][0]})" in markdown
-    assert (f"a warmer one ({photo['pretrained L1 UNet'][0]}, with "
-            f"{photo['pretrained L1 UNet'][2]}% of the pixels") in markdown
-    assert f"a sepia tint ({photo['best rebalanced AuC: lambda 0.5, T 1'][0]})" in markdown
-    mode = photo["the mode: lambda 0.5, T 0"]
-    assert (f"the boldest colors ({mode[0]})" in markdown and f"(the {mode[1]}% of the pixels that "
-            "the table counts" in markdown and mode[2] == "0")
-    assert (f"where {photo['original'][2]}% of the original's pixels are red or orange. The "
-            f"original's colorfulness is {photo['original'][0]}") in markdown
+    w_ok, w_gray = found(r"truly red-yellow or magenta-red pixels: the mode paints (\d+)% of them "
+                         r"red-yellow or magenta-red, leaves (\d+)%", printed)
+    assert (f"it paints {g_ok}% of the pixels green and leaves {g_gray}% near gray; where it is "
+            f"red-yellow or magenta-red, it paints {w_ok}% of them so and leaves {w_gray}% near "
+            "gray") in text
+    g_bins, g_share, g_half = found(r"prior's green bins: (\d+) bins holding (\d+)% of the pixels; "
+                                    r"the largest holds \d+% of theirs, (\d+) bins? holds? half",
+                                    printed)
+    w_bins, w_share, w_half = found(r"prior's red-yellow or magenta-red bins: (\d+) bins holding "
+                                    r"(\d+)% of the pixels; the largest holds \d+% of theirs, "
+                                    r"(\d+) bins? holds? half", printed)
+    assert (f"The greens hold {g_share}% of the training pixels and the warm colors {w_share}%"
+            in text and g_half == w_half and f"({g_half} bins hold half of each)" in text)
+    _, prior = shares(printed, "training pixels (the prior)")
+    _, loss = shares(printed, "rebalanced loss, lambda 0.5")
+    greens = prior["yellow-green"] + prior["green-cyan"]
+    assert greens == loss["yellow-green"] + loss["green-cyan"]
+    assert f"as it is in the prior ({greens}% of the colored part in both)" in text
+    colored, shipped = shares(printed, "pretrained vivid UNet (T 1)")
+    assert (f"colors {colored}% of the values and paints a quarter of them yellow-green" in text
+            and 22 <= shipped["yellow-green"] <= 28)
+    photo = {}
+    for block in printed.split("ab predicted at a shorter side")[1:]:
+        for k in ("L1 regression", "best rebalanced AuC: lambda 0.5, T 1", "the mode: lambda 0.5, "
+                  "T 0", "pretrained L1 UNet", "pretrained vivid UNet, T 1", "original"):
+            photo.setdefault(k, []).append(found(rf"{re.escape(k)} +(\d+\.\d) +\d\.\d\d +"
+                                                 r"(\d+\.\d)%", block))
+    astro = {k: v[0] for k, v in photo.items()}                # k -> (colorfulness, green %)
+    cat = {k: v[1] for k, v in photo.items()}
+    l1, best, mode_k, pre, viv, orig = photo                    # the six names, in order
+    assert (f"L1 regression gives a faint beige wash (colorfulness {astro[l1][0]}), the pretrained "
+            f"L1 UNet a warmer one ({astro[pre][0]}), the hue-aware setting a sepia tint "
+            f"({astro[best][0]}), and the mode ({astro[mode_k][0]}) and the pretrained vivid UNet "
+            f"({astro[viv][0]})") in text
+    assert f"The original's colorfulness is {astro[orig][0]}" in text
+    astronaut_green = max(float(g) for _, g in astro.values())
+    assert f"at most {astronaut_green:.1f}% of the clearly colored pixels" in text
+    assert f"a plausible brown ({cat[pre][0]}, against the original's {cat[orig][0]})" in text
+    assert (f"paints the cat green: {cat[viv][1]}% of the original's" in text
+            and float(cat[viv][1]) > 50 and f"at a colorfulness of {cat[viv][0]}, above the "
+            "original's" in text and float(cat[viv][0]) > float(cat[orig][0]))
+    this_run = max(float(cat[k][1]) for k in (l1, best, mode_k))
+    assert f"paint at most {this_run:.1f}% of those pixels green" in text
 
 
 def test_the_readme_quotes_this_run(committed):
