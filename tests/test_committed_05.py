@@ -103,10 +103,13 @@ def test_the_choice_and_the_test_table(committed):
                                        "classifier, best")]
     assert float(vivid[8]) > max(float(r[8]) for r in (*rows, mode)), "the best rebalanced AuC"
     truth_cf = float(truth)
+    flat = " ".join(markdown.split())                          # line breaks as spaces
     assert (f"has the best rebalanced AuC of the table ({vivid[8]}, against {shipped[8]} for the "
             f"pretrained L1 UNet) and {round(100 * float(vivid[6]) / truth_cf)}% of the truth's "
             f"colorfulness ({vivid[6]}), while it stays {vivid[2].split(' / ')[0].lstrip('-')} dB "
-            "below gray") in markdown and vivid[2].startswith("-")
+            "below gray") in flat and vivid[2].startswith("-")
+    assert (f"no better than gray on plain AuC ({vivid[7]} against {gray[7]}), Delta E ({vivid[5]} "
+            f"against {gray[5]})") in flat and float(vivid[7]) < float(gray[7])
     acc = {n: cells(tables, n)[9] for n in ("grayscale baseline |", "L1 regression",
                                             "classifier, best rebalanced", "classifier, the mode",
                                             "ground truth", "pretrained L1", "pretrained vivid")}
@@ -117,8 +120,8 @@ def test_the_choice_and_the_test_table(committed):
     gray_acc = float(acc["grayscale baseline |"].rstrip("%"))
     assert all(float(acc[k].rstrip("%")) < gray_acc for k in ("L1 regression",
                "classifier, best rebalanced", "classifier, the mode"))
-    assert f"the pretrained L1 UNet's ({acc['pretrained L1']})" in markdown
-    assert f"about break even with gray ({acc['pretrained vivid']})" in markdown
+    assert f"the pretrained L1 UNet's ({acc['pretrained L1']})" in flat
+    assert f"about break even with gray ({acc['pretrained vivid']})" in flat
     assert abs(float(acc["pretrained vivid"].rstrip("%")) - gray_acc) < 1
 
 
@@ -146,6 +149,7 @@ def test_the_hue_measurements_and_the_photo(committed):
     assert (f"it paints {g_ok}% of the pixels green and leaves {g_gray}% near gray; where it is "
             f"red-yellow or magenta-red, it paints {w_ok}% of them so and leaves {w_gray}% near "
             "gray") in text
+    assert f"The other {100 - int(g_ok) - int(g_gray)}% of the true greens get another hue" in text
     g_bins, g_share, g_half = found(r"prior's green bins: (\d+) bins holding (\d+)% of the pixels; "
                                     r"the largest holds \d+% of theirs, (\d+) bins? holds? half",
                                     printed)
@@ -178,7 +182,8 @@ def test_the_hue_measurements_and_the_photo(committed):
     assert f"The original's colorfulness is {astro[orig][0]}" in text
     astronaut_green = max(float(g) for _, g in astro.values())
     assert f"at most {astronaut_green:.1f}% of the clearly colored pixels" in text
-    assert f"a plausible brown ({cat[pre][0]}, against the original's {cat[orig][0]})" in text
+    assert (f"(colorfulness {cat[pre][0]}, the blue included, against the original's "
+            f"{cat[orig][0]}; {cat[pre][1]}% of the pixels green)") in text
     assert (f"paints the cat green: {cat[viv][1]}% of the original's" in text
             and float(cat[viv][1]) > 50 and f"at a colorfulness of {cat[viv][0]}, above the "
             "original's" in text and float(cat[viv][0]) > float(cat[orig][0]))
