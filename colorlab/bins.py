@@ -188,9 +188,11 @@ class AbBins:
                              f"{tuple(logits.shape)}: was the model built with out_ch=len(bins)?")
         if T <= 1e-6:
             return self.centers.to(logits.device)[logits.argmax(1)].movedim(-1, 1)
-        with float32_region(logits.device):  # einsum would run in bf16
-            return torch.einsum("nqhw,qc->nchw", self.probs(logits, T),
-                                self.centers.to(logits.device))
+        with float32_region(logits.device):  # the product would run in bf16
+            p = self.probs(logits, T)                                      # (N, Q, H, W)
+            n, q, h, w = p.shape
+            # sum over q of p[n, q] * centers[q]: one (2, Q) x (Q, H*W) product per image
+            return (self.centers.to(logits.device).T @ p.reshape(n, q, h * w)).view(n, 2, h, w)
 
     def grid(self, values: torch.Tensor) -> torch.Tensor:
         """(Q,) per-bin values -> (n, n) on the ab grid (rows: a, columns: b), NaN where no bin;

@@ -59,6 +59,7 @@ class History:
             if any(v is not None for v in values):
                 ax.plot(self["epoch"], values, marker="o", ms=3, label=key)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # whole epochs, not 1.5
         ax.set_ylabel("loss")
         ax.set_title(title or "training curves")
         ax.legend()

@@ -199,3 +199,29 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     ax.set_title(title or f"{type(unet).__name__}: {sum(p.numel() for p in unet.parameters()):,}"
                  " parameters (drawn from the model)", fontsize=10)
     return ax
+
+
+def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12):
+    """Write ``labels[i]`` beside the point ``(xs[i], ys[i])`` of ``ax`` so that labels do not
+    collide: each takes the first of 16 places around its point (8 close, 8 farther out) whose
+    center is at least ``gap`` points from every label placed before and from every point.
+    Call it after the axes' limits and scales are set. Returns the offsets used, in points."""
+    ax.autoscale_view()
+    to_points = 72 / ax.figure.dpi                              # display pixels -> points
+    points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
+    ring = [(8, 5), (-14, 5), (8, -14), (-14, -14), (-3, 10), (-3, -20), (12, -4), (-20, -4)]
+    places = ring + [(2 * dx, 2 * dy) for dx, dy in ring]
+    taken, offsets = [], []
+    for x, y, (px, py), text in zip(xs, ys, points, labels):
+        def center(d):                                           # a label's center, about
+            return px + d[0] + 3, py + d[1] + 4
+
+        def free(d):
+            cx, cy = center(d)
+            return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points)
+
+        d = next((d for d in places if free(d)), places[len(offsets) % len(places)])
+        taken.append(center(d))
+        offsets.append(d)
+        ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize)
+    return offsets

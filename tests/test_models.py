@@ -80,3 +80,27 @@ def test_compare_rows_writes_each_rows_captions_under_its_images():
     axes = fig.axes
     assert [ax.get_xlabel() for ax in axes[:3]] == ["", "", ""]
     assert [ax.get_xlabel() for ax in axes[3:]] == ["20.1 dB", "21.5 dB", "19.0 dB"]
+
+
+def test_label_points_keeps_labels_apart_even_on_a_cluster():
+    """Six points on top of each other and two apart: every label gets its own place, at least
+    `gap` points from the others (as the 06 scatter plot needs: variants with the same size and speed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from colorlab.viz import label_points
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    xs, ys = [1.0] * 6 + [0.2, 1.8], [1.0] * 6 + [0.2, 1.8]
+    ax.scatter(xs, ys)
+    offsets = label_points(ax, xs, ys, range(1, 9), gap=12)
+    import numpy as np
+
+    centers = offsets[:6]   # the same point: the offsets alone must keep them apart
+    for i, a in enumerate(centers):
+        for b in centers[i + 1:]:
+            assert np.hypot(a[0] - b[0], a[1] - b[1]) >= 12, f"labels at {a} and {b} overlap"
+    assert len(ax.texts) == 8 and [t.get_text() for t in ax.texts] == [str(k) for k in range(1, 9)]
+    plt.close(fig)
