@@ -51,26 +51,36 @@ def test_the_frontier_statements(committed):
         r"-> (\d+\.\d\d) dB, highest at T = ([\d.]+) \((\d+\.\d\d) dB\)", printed)
     l1_cf, truth = found(r"L1 regressor: colorfulness (\d+\.\d), \d+% of the truth's (\d+\.\d)",
                          printed)
-    assert (f"from {cf1} at $T = 1$ to {cf0} at the mode ($T = 0$), close to the truth's {truth} "
-            f"and three times the L1 regressor's {l1_cf}") in markdown
+    flat = " ".join(markdown.split())                          # line breaks as spaces
+    assert (f"from {cf1} at $T = 1$ to {cf0} at the mode ($T = 0$), most of the way to the truth's "
+            f"{truth} and three times the L1 regressor's {l1_cf}") in flat
+    assert 0.6 < float(cf0) / float(truth) < 0.95 and round(float(cf0) / float(l1_cf)) == 3
     assert (f"it rises from {p1} dB at $T = 1$ to {p_top} dB at $T = {t_top}$, then the mode pays "
-            f"({p0} dB)") in markdown
+            f"({p0} dB)") in flat
     dull1, dull0 = found(r"lambda 1: colorfulness (\d+\.\d) at T = 1 -> (\d+\.\d) at T = 0",
                          printed)
-    row = cells(tables, "0.5 |")
-    assert (f"from {dull1} at $T = 1$ down to {row[2].split(' / ')[1]} at $T = 0.5$ and ends at "
-            f"{dull0} at the mode") in markdown
-    dip = min(float(cells(tables, f"{t} |")[1].split(" / ")[1])
-              for t in ("1", "0.7", "0.5", "0.38"))
-    assert f"$T = 0.38$ it first dips (to {dip:.1f})" in markdown and dip < float(cf1)
-    share = round(100 * float(dull1) / float(truth))
-    assert f"at most {share}% of the truth's (at $T = 1$)" in markdown
+    temps = ("1", "0.7", "0.5", "0.38", "0.25", "0.15", "0.08", "0")
+
+    def colorfulness(t, column):                               # column 1: lambda 0.5, 2: lambda 1
+        return float(cells(tables, f"{t} |")[column].split(" / ")[1])
+
+    dip_t = min(temps, key=lambda t: colorfulness(t, 1))
+    dip = colorfulness(dip_t, 1)
+    assert f"from $T = 1$ to $T = {dip_t}$ it first dips (to {dip:.1f})" in flat
+    assert dip < float(cf1)
+    low_t = min(temps, key=lambda t: colorfulness(t, 2))
+    share = round(100 * float(dull0) / float(truth))
+    assert (f"from {dull1} at $T = 1$ down to {colorfulness(low_t, 2):.1f} at $T = {low_t}$ "
+            "(duller "
+            f"than L1) and ends at {dull0} at the mode, {share}% of the truth's, against "
+            f"rebalancing's {cf0}") in flat
+    assert colorfulness(low_t, 2) < float(l1_cf) < float(dull0) < float(cf0)
     rebal = [float(cells(tables, f"{t} |")[1].split(" / ")[2])
              for t in ("1", "0.7", "0.5", "0.38", "0.25", "0.15", "0.08", "0")]
     assert all(b < a for a, b in zip(rebal, rebal[1:])), "the rebalanced AuC falls at every step"
     l1_rebal = cells(tables, "L1 regressor")[1].split(" / ")[2]
     assert (f"from {rebal[0]:.4f} at $T = 1$ to {rebal[-1]:.4f} at the mode, below the L1 "
-            f"regressor's {l1_rebal}") in markdown and rebal[-1] < float(l1_rebal)
+            f"regressor's {l1_rebal}") in flat and rebal[-1] < float(l1_rebal)
 
 
 def test_the_choice_and_the_test_table(committed):
@@ -85,20 +95,27 @@ def test_the_choice_and_the_test_table(committed):
     truth = cells(tables, "ground truth")[6]
     assert (f"on test ({best[8]}) it beats L1 ({l1[8]}) and gray ({gray[8]}). It is more colorful "
             f"than L1 ({best[6]} against {l1[6]}) but half as colorful as the truth ({truth}), and "
-            f"it pays {best[2].split(' / ')[0].lstrip('-')} dB") in markdown
+            f"it pays {best[2].split(' / ')[0].lstrip('-')} dB") in " ".join(markdown.split())
     share = found(r"the mode (\d+)%, L1", printed)[0]
     assert (f"colorfulness {mode[6]} ({share}% of the truth's), rebalanced AuC {mode[8]}, below "
-            f"gray's {gray[8]}") in markdown and float(mode[8]) < float(gray[8])
+            f"gray's {gray[8]}") in " ".join(markdown.split()) and float(mode[8]) < float(gray[8])
     assert (f"(rebalanced AuC {shipped[8]}, PSNR gain {shipped[2].split(' / ')[0]} dB)"
             in markdown)
     assert all(float(shipped[k]) > max(float(r[k]) for r in (best, mode, l1)) for k in (8,))
-    assert f"the dull one (colorfulness {cells(tables, 'classifier, best PSNR')[6]})" in markdown
+    dull = cells(tables, "classifier, best PSNR")
+    assert f"the dull one (colorfulness {dull[6]})" in markdown
+    assert (f"(gain {dull[2].split(' / ')[0]} dB against L1's {l1[2].split(' / ')[0]})"
+            in " ".join(markdown.split()))
+    # "about where L1 regression does"
+    assert abs(float(dull[2].split(" / ")[0]) - float(l1[2].split(" / ")[0])) < 0.2
     vivid = cells(tables, "pretrained vivid UNet")
     plain_aucs = [float(cells(tables, n)[7]) for n in ("grayscale baseline |", "L1 regression",
                   "pretrained L1 UNet", "pretrained vivid UNet", "classifier, best PSNR",
                   "classifier, the mode")]
-    assert float(best[7]) < min(plain_aucs), "the hedge's plain AuC is the worst of the table"
-    assert f"while its plain AuC ({best[7]}) is the worst of the table, below gray's" in markdown
+    below = [a for a in plain_aucs if a < float(best[7])]
+    assert below == [float(mode[7])], "the hedge's plain AuC is second worst, above only the mode's"
+    assert (f"while its plain AuC ({best[7]}) is the second worst of the table, below gray's and "
+            "above only the mode's") in " ".join(markdown.split())
     rows = [cells(tables, n) for n in ("grayscale baseline |", "L1 regression", "pretrained L1",
                                        "classifier, best")]
     assert float(vivid[8]) > max(float(r[8]) for r in (*rows, mode)), "the best rebalanced AuC"
@@ -113,10 +130,10 @@ def test_the_choice_and_the_test_table(committed):
     acc = {n: cells(tables, n)[9] for n in ("grayscale baseline |", "L1 regression",
                                             "classifier, best rebalanced", "classifier, the mode",
                                             "ground truth", "pretrained L1", "pretrained vivid")}
-    assert (f"{acc['grayscale baseline |']} on\n  gray, {acc['L1 regression']} with L1's colors, "
+    assert (f"{acc['grayscale baseline |']} on gray, {acc['L1 regression']} with L1's colors, "
             f"{acc['classifier, best rebalanced']} with the hue-aware choice and "
-            f"{acc['classifier, the mode']} with the mode ({acc['ground truth']} on\n  the true "
-            "colors)").replace("\n  ", " ") in markdown.replace("\n  ", " ")
+            f"{acc['classifier, the mode']} with the mode ({acc['ground truth']} on the true "
+            "colors)") in flat
     gray_acc = float(acc["grayscale baseline |"].rstrip("%"))
     assert all(float(acc[k].rstrip("%")) < gray_acc for k in ("L1 regression",
                "classifier, best rebalanced", "classifier, the mode"))
@@ -139,9 +156,15 @@ def test_the_hue_measurements_and_the_photo(committed):
     text = " ".join(markdown.split())                          # line breaks as spaces
     _, mode = shares(printed, "the mode (lambda 0.5, T 0)")
     _, truth = shares(printed, "truth (test)")
-    assert (f"{mode['red-yellow']}% are red-yellow (browns, oranges), {mode['cyan-blue']}% "
-            f"cyan-blue (light blues) and {mode['yellow-green']}% yellow-green; the truth's are "
-            f"{truth['red-yellow']}%, {truth['cyan-blue']}% and {truth['yellow-green']}%") in text
+    assert (f"{mode['yellow-green']}% are yellow-green (olive, grass), {mode['cyan-blue']}% "
+            f"cyan-blue (light blues) and {mode['red-yellow']}% red-yellow; the truth's are "
+            f"{truth['yellow-green']}%, {truth['cyan-blue']}% and {truth['red-yellow']}%") in text
+    assert abs(mode["yellow-green"] - mode["cyan-blue"]) <= 5 and mode["red-yellow"] <= 5
+    by_sign, by_angle = found(r"of the mode's colored values: (\d+)% have a < 0 .*?, (\d+)% are "
+                              r"green by hue angle", printed)
+    assert by_sign == by_angle == str(mode["yellow-green"] + mode["green-cyan"])
+    assert (f"counts {by_sign}% of the mode's colored values here, the line under the table, as "
+            "does the hue angle") in text
     g_ok, g_gray = found(r"truly green pixels: the mode paints (\d+)% of them green, leaves "
                          r"(\d+)%", printed)
     w_ok, w_gray = found(r"truly red-yellow or magenta-red pixels: the mode paints (\d+)% of them "
@@ -150,6 +173,9 @@ def test_the_hue_measurements_and_the_photo(committed):
             f"red-yellow or magenta-red, it paints {w_ok}% of them so and leaves {w_gray}% near "
             "gray") in text
     assert f"The other {100 - int(g_ok) - int(g_gray)}% of the true greens get another hue" in text
+    assert ("which colored bins win" in text and "trained on eighteen times the images" in text
+            and 45_000 / int(found(r"([\d,]+) training images \(", printed)[0].replace(",", ""))
+            == 18)
     g_bins, g_share, g_half = found(r"prior's green bins: (\d+) bins holding (\d+)% of the pixels; "
                                     r"the largest holds \d+% of theirs, (\d+) bins? holds? half",
                                     printed)
@@ -171,8 +197,8 @@ def test_the_hue_measurements_and_the_photo(committed):
         for k in ("L1 regression", "best rebalanced AuC: lambda 0.5, T 1", "the mode: lambda 0.5, "
                   "T 0", "pretrained L1 UNet", "pretrained vivid UNet, T 1", "original"):
             photo.setdefault(k, []).append(found(rf"{re.escape(k)} +(\d+\.\d) +\d\.\d\d +"
-                                                 r"(\d+\.\d)%", block))
-    astro = {k: v[0] for k, v in photo.items()}                # k -> (colorfulness, green %)
+                                                 r"(\d+\.\d)% +(\d+\.\d)%", block))
+    astro = {k: v[0] for k, v in photo.items()}   # k -> (colorfulness, green %, green on gray %)
     cat = {k: v[1] for k, v in photo.items()}
     l1, best, mode_k, pre, viv, orig = photo                    # the six names, in order
     assert (f"L1 regression gives a faint beige wash (colorfulness {astro[l1][0]}), the pretrained "
@@ -180,15 +206,24 @@ def test_the_hue_measurements_and_the_photo(committed):
             f"({astro[best][0]}), and the mode ({astro[mode_k][0]}) and the pretrained vivid UNet "
             f"({astro[viv][0]})") in text
     assert f"The original's colorfulness is {astro[orig][0]}" in text
-    astronaut_green = max(float(g) for _, g in astro.values())
-    assert f"at most {astronaut_green:.1f}% of the clearly colored pixels" in text
+    assert (f"The mode paints {astro[mode_k][1]}% of the astronaut's clearly colored pixels that "
+            "are "
+            f"not green in the original green (the orange suit), the pretrained vivid UNet "
+            f"{astro[viv][1]}%, the others none") in text
+    assert all(float(astro[k][1]) == 0 for k in (l1, best, pre))
+    on_gray = max(float(g) for *_, g in astro.values())
+    worst = [k for k, v in astro.items() if float(v[2]) == on_gray]
+    assert f"at most {on_gray:.1f}% (the pretrained vivid UNet's)" in text and worst == [viv]
     assert (f"(colorfulness {cat[pre][0]}, the blue included, against the original's "
             f"{cat[orig][0]}; {cat[pre][1]}% of the pixels green)") in text
+    assert f"(the orange-brown fur) and {cat[viv][2]}% of its near-gray ones" in text
     assert (f"paints the cat green: {cat[viv][1]}% of the original's" in text
             and float(cat[viv][1]) > 50 and f"at a colorfulness of {cat[viv][0]}, above the "
             "original's" in text and float(cat[viv][0]) > float(cat[orig][0]))
-    this_run = max(float(cat[k][1]) for k in (l1, best, mode_k))
-    assert f"paint at most {this_run:.1f}% of those pixels green" in text
+    assert (f"This run's mode paints the cat light blue with olive stripes ({cat[mode_k][1]}% of "
+            f"the fur's pixels green, {cat[mode_k][2]}% of the near-gray ones); this run's other "
+            "settings paint none green") in text
+    assert all(float(cat[k][1]) == float(cat[k][2]) == 0 for k in (l1, best))
 
 
 def test_the_readme_quotes_this_run(committed):

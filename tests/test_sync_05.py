@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from colorlab.bins import AbBins, rebalancing_weights
 from colorlab.color import AB_SCALE, images_to_lab, lab_to_rgb, normalize_lab
 from colorlab.data import sample
-from colorlab.metrics import ab_auc, colorfulness, evaluate, psnr
+from colorlab.metrics import ab_auc, colorfulness, evaluate, is_gray, psnr
 from colorlab.models import UNet
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_vivid_colors.ipynb"
@@ -31,7 +31,8 @@ def nb():
     run = types.SimpleNamespace(device=torch.device("cpu"), mode="smoke")
     namespace = {"torch": torch, "F": F, "run": run, "normalize_lab": normalize_lab,
                  "images_to_lab": images_to_lab, "lab_to_rgb": lab_to_rgb, "psnr": psnr,
-                 "colorfulness": colorfulness, "ab_auc": ab_auc, "AB_SCALE": AB_SCALE}
+                 "colorfulness": colorfulness, "ab_auc": ab_auc, "is_gray": is_gray,
+                 "AB_SCALE": AB_SCALE}
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     for source in cells:
         for node in ast.parse(source).body:
@@ -45,8 +46,10 @@ def nb():
 
 @pytest.fixture(scope="module")
 def data():
-    """Small real images (sample patches, 32 x 32) and the bins fitted on them."""
-    images = sample("train").images[:64]
+    """Small real images (sample patches, 32 x 32), two of them made already gray (R = G = B), and
+    the bins fitted on them."""
+    images = sample("train").images[:64].clone()
+    images[[3, 40]] = images[[3, 40]].float().mean(dim=1, keepdim=True).round().byte()  # gray
     _, ab = normalize_lab(images_to_lab(images))
     return images, ab * AB_SCALE, AbBins.fit(ab * AB_SCALE, lam=0.5)
 
@@ -84,7 +87,8 @@ def test_annealed_mean_is_decode(nb, data, T):
 
 def test_sweep_is_evaluate(nb, data):
     """The sweep (the network once per chunk, every T decoded from it) gives, at each T, what
-    evaluate gives for the classifier and decoder as one function."""
+    evaluate gives for the classifier and decoder as one function, on the same images: both set
+    the already-gray ones apart."""
     images, _, bins = data
     torch.manual_seed(0)
     model = UNet(in_ch=1, out_ch=len(bins), base=4, depth=3, activation=None).eval()
@@ -92,12 +96,15 @@ def test_sweep_is_evaluate(nb, data):
     found = nb.sweep(model, bins, images, temperatures, batch_size=24)   # chunks: 24, 24, 16
     for T in temperatures:
         check = evaluate(lambda L, T=T: bins.decode(model(L), T) / AB_SCALE, images,
-                         keep_images=False)
+                         keep_images=False, verbose=False)
+        assert found["set_apart"] == check.means()["set_apart"] >= 2, (
+            "notebook 05's sweep and evaluate should set apart the same already-gray images "
+            "(at least the two made gray here)")
         for key in ("psnr", "colorfulness"):
-            assert torch.allclose(check.model[key], found[T][key], atol=1e-2, rtol=1e-4), (
+            assert torch.allclose(check.model[key][check.counted], found[T][key], atol=1e-2,
+                                  rtol=1e-4), (
                 f"notebook 05's sweep and colorlab.metrics.evaluate differ ({key}, T={T})")
-        every = evaluate(lambda L, T=T: bins.decode(model(L), T) / AB_SCALE, images,
-                         keep_images=False, include_gray=True, verbose=False)
-        assert abs(every.rebalanced_auc["model"] - found[T]["ab_auc_rebalanced"]) < 1e-4, (
+        assert abs(check.rebalanced_auc["model"] - found[T]["ab_auc_rebalanced"]) < 1e-4, (
             f"notebook 05's sweep and evaluate give other rebalanced AuCs (T={T})")
-        assert abs(every.model["ab_auc"].mean().item() - found[T]["ab_auc"]) < 1e-4  # same pixels
+        plain = check.model["ab_auc"][check.counted].mean().item()
+        assert abs(plain - found[T]["ab_auc"]) < 1e-4   # same pixels
