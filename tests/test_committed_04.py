@@ -173,3 +173,31 @@ def test_the_readme_quotes_this_run():
     result = next(line for line in readme.splitlines() if line.startswith("| 04 |"))
     assert summary.removeprefix("Summary: ").strip() in result
     assert f"| {round(seconds)} s |" in result
+
+
+def test_the_loss_comparison_paragraph(committed):
+    """Section 8's paragraph quotes the small comparison's table and its printed verdict."""
+    markdown, printed, tables = committed
+    images, epochs = found(r"a small comparison: ([\d,]+) training images, (\d+) epoch", printed)
+    (agrees,) = found(r"MSE less colorful than L1: (True|False)", printed)
+    flat = " ".join(markdown.split())
+    rows = {}
+    for line in tables.splitlines():
+        name = line.strip("|").split("|")[0].strip()
+        if name in ("l1", "mse", "l1_ssim (weight 0.5)"):
+            rows[name] = [c.strip() for c in line.strip("|").split("|")]
+    l1, mse, ssim = rows["l1"], rows["mse"], rows["l1_ssim (weight 0.5)"]
+    assert f"in the run committed here the answer is {agrees}" in flat
+    colorful = max(rows, key=lambda k: float(rows[k][5]))
+    lowest = min(rows, key=lambda k: float(rows[k][1]))
+    assert colorful == lowest == "mse" and float(mse[2]) < 0        # "below gray's"
+    assert (f"MSE is the most colorful of the three ({mse[5]} against L1's {l1[5]}) and has the "
+            f"lowest PSNR ({mse[1]} dB, below gray's)") in flat
+    best = max(rows, key=lambda k: float(rows[k][1]))
+    assert best == max(rows, key=lambda k: float(rows[k][3])) == "l1_ssim (weight 0.5)"
+    assert best == min(rows, key=lambda k: float(rows[k][4]))
+    assert min(rows, key=lambda k: float(rows[k][5])) == best
+    assert (f"L1 + SSIM has the best PSNR, SSIM and Delta E of the three ({ssim[1]} dB, {ssim[3]}, "
+            f"{ssim[4]}) and is the least colorful ({ssim[5]})") in flat
+    assert f"small models ({images} images, {epochs} epochs)" in flat
+    assert f"(at most {mse[5]} against the truth's" in flat
