@@ -212,16 +212,16 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12):
     ring = [(8, 5), (-14, 5), (8, -14), (-14, -14), (-3, 10), (-3, -20), (12, -4), (-20, -4)]
     places = ring + [(2 * dx, 2 * dy) for dx, dy in ring]
     taken, offsets = [], []
-    for x, y, (px, py), text in zip(xs, ys, points, labels):
-        def center(d):                                           # a label's center, about
-            return px + d[0] + 3, py + d[1] + 4
+    def center(point, d):                                        # a label's center, about
+        return point[0] + d[0] + 3, point[1] + d[1] + 4
 
-        def free(d):
-            cx, cy = center(d)
-            return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points)
+    def free(point, d):
+        cx, cy = center(point, d)
+        return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points)
 
-        d = next((d for d in places if free(d)), places[len(offsets) % len(places)])
-        taken.append(center(d))
+    for x, y, point, text in zip(xs, ys, points, labels):
+        d = next((d for d in places if free(point, d)), places[len(offsets) % len(places)])
+        taken.append(center(point, d))
         offsets.append(d)
         ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize)
     return offsets

@@ -84,7 +84,8 @@ def test_compare_rows_writes_each_rows_captions_under_its_images():
 
 def test_label_points_keeps_labels_apart_even_on_a_cluster():
     """Six points on top of each other and two apart: every label gets its own place, at least
-    `gap` points from the others (as the 06 scatter plot needs: variants with the same size and speed)."""
+    `gap` points from the others (as the 06 scatter plot needs: variants with the same size and
+    speed)."""
     import matplotlib
 
     matplotlib.use("Agg")
