@@ -1,6 +1,7 @@
 """What notebook 06's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,36 @@ def test_the_readme_quotes_this_run(committed):
     assert row.rstrip().endswith(f"| {seconds} s |"), row
     result = next(line for line in readme.splitlines() if line.startswith("| 06 |"))
     assert summary.strip() in result and result.rstrip().endswith(f"| {seconds} s |")
+
+
+def test_the_shuffled_rounds_statements(committed):
+    """Section 6's reading of the shuffled rounds quotes the printed ranges."""
+    _, markdown, printed = committed
+    flat = " ".join(markdown.split())
+    rounds = {name.strip(): (lo, hi, r_lo, r_hi) for name, lo, hi, r_lo, r_hi in re.findall(
+        r"^(.+?) +(\d+\.\d) - +(\d+\.\d) ms   ratio (\d\.\d\d) - (\d\.\d\d)$", printed, flags=re.M)}
+    assert len(rounds) >= 12, "the rounds' lines are missing"
+    lo, hi, _, _ = rounds["fp32 PyTorch"]
+    spread = round(100 * (float(hi) / float(lo) - 1))
+    assert f"took {lo} to {hi} ms, a {spread}% range" in flat
+
+    def ratio(name):
+        return f"{rounds[name][2]}-{rounds[name][3]}x"
+
+    assert (f"static int8 ({ratio('ONNX int8 static')} with 99.9% ranges, "
+            f"{ratio('ONNX int8 static, min/max')[:-1]}x with min/max ranges)") in flat
+    assert f"onnxruntime on the same fp32 model ({ratio('ONNX fp32 (onnxruntime)')})" in flat
+    assert f"torch.export ({ratio('torch.export (.pt2)')})" in flat
+    assert (f"30% and 60% zeros ({ratio('unstructured 30% zeros')}, "
+            f"{ratio('unstructured 60% zeros')})") in flat
+    assert f"dynamic int8 ({ratio('ONNX int8 dynamic')})" in flat
+    channels = [k for k in rounds if "channels" in k]
+    low = min(float(rounds[k][2]) for k in channels)
+    high = max(float(rounds[k][3]) for k in channels)
+    assert f"half their channels removed ({low:.2f}-{high:.2f}x" in flat
+    faster = found(r"faster than fp32 PyTorch in every round: (.*)", printed)[0]
+    not_faster = found(r"not in every round \(no evidence of a speed-up\): (.*)", printed)[0]
+    assert "unstructured 90% zeros" in faster and "torch.export (.pt2)" in not_faster
+    z_lo, z_hi = (float(x) for x in rounds["unstructured 90% zeros"][2:])
+    assert (f"by {round(100 * (z_lo - 1))}% to {round(100 * (z_hi - 1))}%, inside fp32's own "
+            f"{spread}% spread") in flat and z_hi - 1 < spread / 100
