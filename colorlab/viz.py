@@ -201,11 +201,12 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     return ax
 
 
-def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12):
+def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colors=None):
     """Write ``labels[i]`` beside the point ``(xs[i], ys[i])`` of ``ax`` so that labels do not
     collide: each takes the first of 16 places around its point (8 close, 8 farther out) whose
     center is at least ``gap`` points from every label placed before and from every point.
-    Call it after the axes' limits and scales are set. Returns the offsets used, in points."""
+    ``colors``: one text color per label (default: black). Call it after the axes' limits and
+    scales are set. Returns the offsets used, in points."""
     ax.autoscale_view()
     to_points = 72 / ax.figure.dpi                              # display pixels -> points
     points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
@@ -219,9 +220,11 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12):
         cx, cy = center(point, d)
         return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points)
 
-    for x, y, point, text in zip(xs, ys, points, labels):
+    colors = colors or ["black"] * len(points)
+    for x, y, point, text, color in zip(xs, ys, points, labels, colors):
         d = next((d for d in places if free(point, d)), places[len(offsets) % len(places)])
         taken.append(center(point, d))
         offsets.append(d)
-        ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize)
+        ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize,
+                    color=color)
     return offsets
