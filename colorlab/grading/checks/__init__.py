@@ -11,8 +11,9 @@ failure shows as that message alone, not a traceback; the grader sees a failed c
     nb01      mean intensity, constant baseline, a forward pass's shape, the tiny CNN's layers
     nb02      PSNR, the down and up blocks, encoder and decoder, the Autoencoder
     nb03      sRGB <-> linear, RGB -> XYZ -> Lab -> RGB (references: colorlab.color)
-    nb04      the UNet's forward pass, the gray baseline, colorize
-    nb05      rebalancing weights, the annealed mean (colorlab.bins); the AuC (colorlab.metrics)
+    nb04      the UNet's forward pass, the gray baseline, colorize, one training step
+    nb05      rebalancing weights, the annealed mean (colorlab.bins); the AuC (colorlab.metrics);
+              the soft-encoded, rebalanced cross-entropy (colorlab.bins.weighted_ce)
     nb06      int8 fake-quantization, channels to keep when pruning (references: colorlab.deploy)
     nb07      the perceptual feature distance, the class-conditioned bottleneck, the adversarial
               loss's two terms (the critic's and the colorizer's)
@@ -58,8 +59,13 @@ from .nb03 import (
     check_srgb_to_linear,
     check_xyz_to_lab,
 )
-from .nb04 import check_colorize, check_gray_baseline, check_unet_forward
-from .nb05 import check_ab_auc, check_annealed_mean, check_rebalancing_weights
+from .nb04 import check_colorize, check_gray_baseline, check_train_step, check_unet_forward
+from .nb05 import (
+    check_ab_auc,
+    check_annealed_mean,
+    check_rebalanced_soft_ce,
+    check_rebalancing_weights,
+)
 from .nb06 import check_channels_to_keep, check_fake_quantize
 from .nb07 import (
     check_conditioned_bottleneck,
@@ -78,7 +84,9 @@ TASK_OF = {
     "check_srgb_to_linear": "3.1", "check_linear_to_srgb": "3.1", "check_rgb_to_xyz": "3.2",
     "check_xyz_to_lab": "3.3", "check_lab_to_rgb": "3.4",
     "check_gray_baseline": "4.1", "check_unet_forward": "4.2", "check_colorize": "4.3",
+    "check_train_step": "4.4",
     "check_rebalancing_weights": "5.1", "check_annealed_mean": "5.2",
+    "check_rebalanced_soft_ce": "5.4",
     "check_fake_quantize": "6.1", "check_channels_to_keep": "6.2",
     "check_feature_distance": "7.1", "check_conditioned_bottleneck": "7.2",
     "check_discriminator_loss": "7.3", "check_generator_loss": "7.4",
@@ -145,8 +153,8 @@ __all__ = [
     "check_autoencoder", "check_down_up", "check_encoder_decoder", "check_psnr",
     "check_lab_to_rgb", "check_linear_to_srgb", "check_rgb_to_xyz", "check_srgb_to_linear",
     "check_xyz_to_lab",
-    "check_colorize", "check_gray_baseline", "check_unet_forward",
-    "check_ab_auc", "check_annealed_mean", "check_rebalancing_weights",
+    "check_colorize", "check_gray_baseline", "check_train_step", "check_unet_forward",
+    "check_ab_auc", "check_annealed_mean", "check_rebalanced_soft_ce", "check_rebalancing_weights",
     "check_channels_to_keep", "check_fake_quantize",
     "check_conditioned_bottleneck", "check_discriminator_loss", "check_feature_distance",
     "check_generator_loss",

@@ -1,6 +1,7 @@
 """Checks of lecture 04 (the UNet colorizer): the UNet's forward pass (shapes, pooling, the order
 of the skips, skip connections, and with colorlab.models.UNet's weights the same outputs), the
-gray baseline, colorizing with a model. Color references come through nb03's helpers.
+gray baseline, colorizing with a model, one training step (against a reference step on a tiny
+model). Color references come through nb03's helpers.
 """
 
 from __future__ import annotations
@@ -230,3 +231,166 @@ def check_colorize(fn) -> None:
         ]
 
     check_function(fn, reference, cases, name=_name(fn), atol=2e-3, rtol=1e-3, hints=hints)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4.4 the training step
+# ---------------------------------------------------------------------------------------------
+def _step_setup():
+    """What :func:`check_train_step` trains: a tiny colorizer with BatchNorm (seeded, without
+    touching the learner's random state), three batches, and a loss that needs L and tells the
+    prediction from the target. Returns ``(model, batches, loss_fn)``."""
+    import torch
+    from torch import nn
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(4)
+        model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4),
+                              nn.ReLU(), nn.Conv2d(4, 2, 1), nn.Tanh())
+    batches = [(_torch_rand((4, 1, 8, 8), 40 + i), _torch_rand((4, 2, 8, 8), 50 + i) - 0.5)
+               for i in range(3)]
+
+    def loss_fn(pred_ab, ab, L):
+        """An L1 loss weighted by L, plus a small pull of the prediction toward 0 (so that
+        loss_fn(ab, pred_ab, L) differs): called as every loss of colorlab.losses is."""
+        return ((pred_ab - ab).abs() * (0.5 + L)).mean() + 0.1 * pred_ab.pow(2).mean()
+
+    return model, batches, loss_fn
+
+
+def _step_variants():
+    """The reference step and known wrong ones: ``{label: step(model, optimizer, L, ab,
+    loss_fn)}``, the reference under ``"right"``."""
+    def right(model, optimizer, L, ab, loss_fn):
+        model.train()
+        optimizer.zero_grad()
+        loss = loss_fn(model(L), ab, L)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    def no_zero_grad(model, optimizer, L, ab, loss_fn):
+        model.train()
+        loss = loss_fn(model(L), ab, L)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    def train_late(model, optimizer, L, ab, loss_fn):
+        optimizer.zero_grad()
+        loss = loss_fn(model(L), ab, L)
+        model.train()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    def swapped(model, optimizer, L, ab, loss_fn):
+        model.train()
+        optimizer.zero_grad()
+        loss = loss_fn(ab, model(L), L)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return {"right": right, "no_zero_grad": no_zero_grad, "train_late": train_late,
+            "swapped": swapped}
+
+
+_STEP_HINTS = {  # variant -> what it does, and the fix
+    "no_zero_grad": "the gradients add up over the calls: call optimizer.zero_grad() before "
+                    "loss.backward(), so each step uses this batch's gradients only",
+    "train_late": "the forward pass ran in eval mode: call model.train() before model(L), not "
+                  "after it (in eval mode BatchNorm normalizes with its running averages)",
+    "swapped": "loss_fn(ab, model(L), L) has its first two arguments swapped: the prediction "
+               "goes first, loss_fn(model(L), ab, L)",
+}
+
+_STEP_ERRORS = [  # (text in the error, what to do)
+    ("does not require grad", "the loss has no gradient to follow back: compute it with "
+     "gradients on (no torch.no_grad() around the forward pass, no .detach() of the prediction "
+     "or of the loss) before loss.backward()"),
+    ("object has no attribute 'backward'", "call backward on the loss tensor, "
+     "loss.backward(); .item() turns it into a plain number, for the return value only"),
+    ("missing 1 required positional argument: 'L'", "call loss_fn(model(L), ab, L): every "
+     "loss of the course takes the true L as its third argument (colorlab.losses)"),
+    ("to have 1 channels", "the model takes L (N, 1, H, W): the prediction is model(L)"),
+    ("Trying to backward through the graph a second time", "one forward pass, one "
+     "loss.backward() per step: compute the loss once and call backward on it once"),
+]
+
+
+def _params(model, buffers: bool = False):
+    """The parameters of ``model`` (or, with ``buffers``, its BatchNorm statistics) as one float64
+    numpy vector."""
+    import torch
+
+    tensors = [b for b in model.buffers() if b.is_floating_point()] if buffers else \
+        list(model.parameters())
+    return torch.cat([t.detach().double().flatten() for t in tensors]).numpy()
+
+
+@_short
+def check_train_step(fn) -> None:
+    """``fn(model, optimizer, L, ab, loss_fn) -> float``: one training step, as
+    ``colorlab.train.fit`` takes one per batch: ``model.train()``, ``optimizer.zero_grad()``,
+    the loss ``loss_fn(model(L), ab, L)``, ``loss.backward()``, ``optimizer.step()``, and the
+    loss as a plain number (``loss.item()``). Three calls on a tiny colorizer with BatchNorm,
+    handed over in eval mode (as after an evaluation), with plain SGD: after each call the
+    parameters and BatchNorm statistics must equal the reference's."""
+    import copy
+
+    import torch
+
+    name = _name(fn)
+    model, batches, loss_fn = _step_setup()
+    initial, initial_stats = _params(model), _params(model, buffers=True)
+    runs = {}  # label -> (model, optimizer), the same start for each
+    for label in _step_variants():
+        m = copy.deepcopy(model)
+        runs[label] = (m, torch.optim.SGD(m.parameters(), lr=0.5))
+    mine = copy.deepcopy(model)
+    optimizer = torch.optim.SGD(mine.parameters(), lr=0.5)
+    for m, _ in (*runs.values(), (mine, None)):
+        m.eval()  # handed over after an evaluation
+    for call, (L, ab) in enumerate(batches, 1):
+        case = f"call {call} of 3 (a batch of 4 images of 8 x 8)"
+        want = {label: step(*runs[label], L.clone(), ab.clone(), loss_fn)
+                for label, step in _step_variants().items()}
+        got = _call(lambda L, ab: fn(mine, optimizer, L, ab, loss_fn), name, (L, ab), case,
+                    errors=_STEP_ERRORS)
+        if hasattr(got, "detach"):
+            why = ("a loss tensor keeps the whole graph of its step in memory, and a list of "
+                   "them (a loss curve) fills it" if got.requires_grad else "a tensor, even "
+                   "detached, is not the number the caller records (and on a GPU, reading it "
+                   "later waits for the device)")
+            raise CheckFailed(f"{name} returned a tensor for {case}: return loss.item(), a "
+                              f"plain float; {why}")
+        if not isinstance(got, (float, int)):
+            raise CheckFailed(f"{name} returned a {type(got).__name__} for {case}: return the "
+                              "loss as a float, loss.item()")
+        params, ref = _params(mine), _params(runs["right"][0])
+        stats, ref_stats = _params(mine, buffers=True), _params(runs["right"][0], buffers=True)
+        same = np.allclose(params, ref, atol=1e-6, rtol=1e-5) and \
+            np.allclose(stats, ref_stats, atol=1e-6, rtol=1e-5)
+        if not mine.training and not same:
+            raise CheckFailed(f"{name}: the model is still in eval mode: call model.train() "
+                              "first, so that BatchNorm normalizes with the batch's statistics "
+                              "and updates its running averages\n  the model was handed over "
+                              f"in eval mode, as after an evaluation ({case})")
+        hints = [(near(initial), "the parameters did not change: call loss.backward() before "
+                  "optimizer.step() (the step uses the gradients backward computes), and "
+                  "optimizer.zero_grad() before backward, not between backward and step")]
+        hints += [(near(_params(runs[label][0])), hint) for label, hint in _STEP_HINTS.items()]
+        check_close(name, params, ref, atol=1e-6, rtol=1e-5, hints=hints,
+                    case=f"the parameters after {case}")
+        check_close(name, stats, ref_stats, atol=1e-6, rtol=1e-5, hints=[
+            (near(initial_stats), "BatchNorm's running statistics did not change: run the "
+             "forward pass in train mode, model.train()"),
+            (lambda g, w: True, "BatchNorm's running statistics differ from the reference's: "
+             "one forward pass per step, model(L), in train mode")],
+            case=f"the BatchNorm statistics after {case}")
+        if abs(got - want["right"]) > 1e-5 * max(1.0, abs(want["right"])):
+            raise CheckFailed(f"{name}: returned {got:.6g} for {case}, but the loss of that batch "
+                              f"(before the step) is {want['right']:.6g}: return loss.item()")
+    _passed(name, "3 steps match the reference (parameters, BatchNorm statistics, the returned "
+            "losses), starting from eval mode")

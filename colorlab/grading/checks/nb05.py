@@ -1,10 +1,26 @@
 """Checks of lecture 05 (vivid colors): rebalancing weights and the annealed mean (references:
-colorlab.bins), the AuC of the ab error, raw and class-rebalanced (reference: colorlab.metrics).
+colorlab.bins), the AuC of the ab error, raw and class-rebalanced (reference: colorlab.metrics),
+the soft-encoded, rebalanced cross-entropy (reference: colorlab.bins.weighted_ce) and a tiny
+classifier trained with it.
 """
 
 from __future__ import annotations
 
-from .harness import _name, _short, _torch_rand, check_function, near
+import numpy as np
+
+from .harness import (
+    CheckFailed,
+    _call,
+    _check_type,
+    _name,
+    _passed,
+    _short,
+    _torch_rand,
+    check_close,
+    check_function,
+    check_shape,
+    near,
+)
 
 
 def _bins():
@@ -195,3 +211,235 @@ def check_ab_auc(fn) -> None:
     check_function(fn, reference, cases, name=_name(fn), atol=1e-4, rtol=1e-4, hints=hints,
                    errors=[("must match the size", "pred_ab and true_ab are (N, 2, H, W): the "
                             "distance is over a and b, dim 1")])
+
+
+# ---------------------------------------------------------------------------------------------
+# 5.4 the soft-encoded, rebalanced cross-entropy
+# ---------------------------------------------------------------------------------------------
+def _ce_cases() -> dict:
+    """``{label: (logits, idx, w, weights)}``: soft targets from colorlab.bins' encode_soft on
+    9 bins (a 3 x 3 grid of step 10, as colorlab.bins' grid, so that the soft weights spread
+    over the k bins) with the rebalancing weights of a peaked prior (the gray bin common, so the
+    weights differ from bin to bin), over sizes, k and weights that tell the known mistakes
+    apart."""
+    import torch
+
+    bins = _bins()
+    grid = (-10.0, 0.0, 10.0)
+    centers = torch.tensor([[a, b] for a in grid for b in grid])   # (9, 2)
+    counts = torch.tensor([1.0, 2.0, 30.0, 3.0, 100.0, 5.0, 1.0, 8.0, 2.0])
+    peaked = bins.AbBins(centers, counts, lam=0.5)
+    g = torch.Generator().manual_seed(54)
+
+    def case(n, h, w, k=None, scale=2.0, weights=peaked.weights):
+        ab = torch.randn(n, 2, h, w, generator=g) * 8
+        logits = torch.randn(n, 9, h, w, generator=g) * scale
+        if k == 1:
+            idx = peaked.encode(ab)[:, None]
+            return logits, idx, torch.ones(idx.shape), weights
+        return (logits, *peaked.encode_soft(ab, k=k), weights)
+
+    return {
+        "2 images of 3 x 4 pixels, soft targets over the k = 5 nearest bins": case(2, 3, 4),
+        "3 images of 2 x 2, confident logits": case(3, 2, 2, scale=5.0),
+        "1 image of 4 x 2, k = 3": case(1, 4, 2, k=3),
+        "k = 1 (a hard target, w = 1)": case(2, 2, 3, k=1),
+        "weights all 1 (no rebalancing)": case(2, 2, 2, weights=torch.ones(9)),
+    }
+
+
+def _ce_variants() -> list:
+    """Known wrong losses, most specific first: ``(loss(logits, idx, w, weights) -> 0-dim
+    tensor, what it does and the fix)``, each computed in float64."""
+    import torch.nn.functional as F
+
+    def ce(logp, idx, w):  # (N, H, W): the soft cross-entropy of each pixel
+        return -(logp.gather(1, idx) * w).sum(1)
+
+    def right(z, idx, w, weights):
+        return ce(z.log_softmax(1), idx, w) * weights[idx[:, 0]]
+
+    return [
+        (lambda z, idx, w, W: -right(z, idx, w, W).mean(), "the sign is flipped: the "
+         "cross-entropy is -sum_k w_k log p(idx_k), a positive number to minimize"),
+        (lambda z, idx, w, W: F.cross_entropy(z, idx[:, 0], weight=W), "that is "
+         "F.cross_entropy(logits, idx[:, 0], weight=weights): hard targets, divided by the sum of "
+         "the pixel weights; write the soft one out: the mean over the pixels of "
+         "weights[idx[:, 0]] * -sum_k w_k * log_softmax(logits, dim=1) gathered at idx"),
+        (lambda z, idx, w, W: ce(z.log_softmax(1), idx, w).mean(), "the rebalancing weights are "
+         "missing: multiply each pixel's cross-entropy by weights[idx[:, 0]], the weight of its "
+         "nearest bin"),
+        (lambda z, idx, w, W: right(z, idx, w, W).sum() / W[idx[:, 0]].sum(), "divided by the "
+         "sum of the pixel weights (what F.cross_entropy(weight=...) does): take the plain mean "
+         "over the pixels; the weights were scaled so that the average pixel weighs 1"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(1), idx, w) * W[idx].sum(1)).mean(), "each pixel "
+         "weighs weights[idx[:, 0]], the weight of its NEAREST bin, not the sum of its k bins' "
+         "weights"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(1), idx, w) * W[idx].mean(1)).mean(), "each "
+         "pixel weighs weights[idx[:, 0]], the weight of its NEAREST bin, not the mean of its k "
+         "bins' weights"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(1), idx, w) * (W[idx] * w).sum(1)).mean(),
+         "each pixel weighs weights[idx[:, 0]], the weight of its NEAREST bin, not the "
+         "w-weighted mean of its k bins' weights"),
+        (lambda z, idx, w, W: ce(z.log_softmax(1), idx, w * W[idx]).mean(), "each bin's term is "
+         "weighted by its own bin's weight: weigh the whole pixel by its nearest bin's weight, "
+         "weights[idx[:, 0]]"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(1), idx, w) * W[idx[:, -1]]).mean(), "the "
+         "nearest bin is idx[:, 0] (encode_soft sorts them nearest first), not idx[:, -1]"),
+        (lambda z, idx, w, W: right(z, idx[:, :1], w[:, :1] * 0 + 1, W).mean(), "hard targets: "
+         "only the nearest bin counts; the soft target spreads over all k bins, sum over k of "
+         "w_k * log p(idx_k)"),
+        (lambda z, idx, w, W: right(z, idx, w, W).mean() / idx.shape[1], "averaged over the k "
+         "bins: sum w_k * log p(idx_k) over them (w already sums to 1 over k)"),
+        (lambda z, idx, w, W: (ce(z.softmax(1), idx, w) * W[idx[:, 0]]).mean(), "softmax gives "
+         "probabilities: the cross-entropy takes their log, log_softmax(logits, dim=1)"),
+        (lambda z, idx, w, W: (ce(z, idx, w) * W[idx[:, 0]]).mean(), "the logits are not "
+         "log-probabilities: apply log_softmax(logits, dim=1) first"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(0), idx, w) * W[idx[:, 0]]).mean(),
+         "log_softmax over the wrong dimension: the Q bins are dim 1 of (N, Q, H, W)"),
+        (lambda z, idx, w, W: (ce(z.log_softmax(-1), idx, w) * W[idx[:, 0]]).mean(),
+         "log_softmax over the last dimension (W): the Q bins are dim 1 of (N, Q, H, W), so "
+         "log_softmax(logits, dim=1)"),
+        (lambda z, idx, w, W: right(z, idx, w, W).sum(), "a sum over the pixels: take the mean, "
+         "so that the loss does not grow with the batch and the image size"),
+    ]
+
+
+_CE_ERRORS = [
+    ("Index tensor must have the same number of dimensions", "gather the log-probabilities of "
+     "the k bins with logp.gather(1, idx): idx is (N, k, H, W), as logp is (N, Q, H, W)"),
+    ("expected scalar type Long", "idx holds bin indices (torch.long): index with it as it "
+     "comes, don't convert it to float"),
+]
+
+
+def _toy_colors(n: int, seed: int):
+    """``(L, ab)`` of ``n`` 16 x 16 images whose color follows their lightness (a hue that turns
+    with L; the brightest parts gray): a problem a tiny classifier learns in a few dozen steps.
+    L in [0, 100], ab in Lab units."""
+    import math
+
+    import torch
+    import torch.nn.functional as F
+
+    low = _torch_rand((n, 1, 4, 4), seed)
+    L = F.interpolate(low, size=(16, 16), mode="bicubic", align_corners=False).clamp(0, 1)
+    L = 5 + 90 * L
+    angle = L / 100 * 3 * math.pi
+    ab = torch.cat([55 * torch.cos(angle), 55 * torch.sin(angle)], dim=1)
+    return L, torch.where(L > 70, torch.zeros_like(ab), ab)
+
+
+def _train_with(fn, steps: int = 40, seed: int = 0) -> dict:
+    """Train a tiny classifier, colorlab.models.UNet(1, Q, base=4, depth=2), on
+    :func:`_toy_colors` with ``fn`` as its loss (seeded; the learner's random state untouched),
+    by SGD with momentum 0.9, lr 0.1, written out: a torch.optim optimizer would import
+    torch._dynamo on its first use, 2 s of this check's time. The head starts at the prior (zero
+    weights, bias log p): before training it predicts the prior everywhere, nearly gray. Returns
+    the loss on the training images and the colorfulness of held-out images decoded at
+    T = 0.38, before and after."""
+    import torch
+
+    from colorlab.color import lab_to_rgb
+    from colorlab.metrics import colorfulness
+    from colorlab.models import UNet
+
+    L, ab = _toy_colors(16, 60)
+    L_new, _ = _toy_colors(8, 61)
+    bins = _bins().AbBins.fit(ab, lam=0.5)
+    idx, w = bins.encode_soft(ab)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = UNet(1, len(bins), base=4, depth=2, activation=None)
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.copy_(bins.prior.log())
+    velocity = [torch.zeros_like(p) for p in model.parameters()]
+
+    def measure():
+        model.eval()
+        with torch.no_grad():
+            loss = float(fn(model(L / 100), idx, w, bins.weights))
+            rgb = lab_to_rgb(torch.cat([L_new, bins.decode(model(L_new / 100), 0.38)], dim=1))
+        model.train()
+        return loss, float(colorfulness(rgb).mean())
+
+    (loss0, color0) = measure()
+    for _ in range(steps):
+        loss = fn(model(L / 100), idx, w, bins.weights)
+        model.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            for p, v in zip(model.parameters(), velocity):
+                v.mul_(0.9).add_(p.grad)
+                p.sub_(0.1 * v)
+    (loss1, color1) = measure()
+    return {"steps": steps, "loss": (loss0, loss1), "colorfulness": (color0, color1)}
+
+
+@_short
+def check_rebalanced_soft_ce(fn) -> None:
+    """``fn(logits: (N, Q, H, W), idx: (N, k, H, W) long, w: (N, k, H, W), weights: (Q,)) ->
+    0-dim tensor``: the mean over the pixels of ``weights[idx[:, 0]] * -sum_k w_k
+    log_softmax(logits, dim=1)[idx_k]`` (reference: colorlab.bins.weighted_ce). Then its gradient
+    with respect to the logits, and a tiny classifier trained with it for 40 steps: its loss must
+    fall and its decoded colors must appear."""
+
+    bins = _bins()
+    name = _name(fn)
+
+    def reference(logits, idx, w, weights):
+        return bins.weighted_ce(logits, (idx, w), weights)
+
+    cases = _ce_cases()
+    got, want = [], []
+    for label, args in cases.items():  # one number per case; compared together below
+        out = _call(fn, name, args, label, errors=_CE_ERRORS)
+        ref = reference(*args)
+        _check_type(name, out, ref, label)
+        n, _, h, w_ = args[0].shape
+        if tuple(out.shape) == (n, h, w_):
+            raise CheckFailed(f"{name}: one loss per pixel: return their mean, a single number\n"
+                              f"  got shape {tuple(out.shape)} for {label}")
+        if tuple(out.shape) == (n,):
+            raise CheckFailed(f"{name}: one number for the whole batch: the mean over every "
+                              f"pixel of every image\n  got shape {tuple(out.shape)} for {label}")
+        check_shape(name, out, (), label)
+        got.append(float(out))
+        want.append(float(ref))
+    doubled = [tuple(a.double() if a.is_floating_point() else a for a in args)
+               for args in cases.values()]
+    variants = [(np.array([float(v(*args)) for args in doubled]), message)
+                for v, message in _ce_variants()]
+    variants.sort(key=lambda vm: float(np.max(np.abs(vm[0] - got))))  # the closest one first
+    hints = [(near(v), message) for v, message in variants]
+    check_close(name, np.array(got), np.array(want), atol=1e-5, rtol=1e-4, hints=hints,
+                case=f"{len(cases)} cases ({'; '.join(cases)})")
+
+    logits, idx, w, weights = next(iter(cases.values()))
+    mine, theirs = logits.clone().requires_grad_(True), logits.clone().requires_grad_(True)
+    out = _call(lambda z: fn(z, idx, w, weights), name, (mine,), "the gradient case",
+                errors=_CE_ERRORS)
+    if not getattr(out, "requires_grad", False):
+        raise CheckFailed(f"{name}: no gradient reaches the logits, so this loss cannot train "
+                          "a classifier: compute it with torch operations on logits, without "
+                          ".detach(), torch.no_grad(), .item() or numpy")
+    out.backward()
+    reference(theirs, idx, w, weights).backward()
+    check_close(name, mine.grad, theirs.grad, atol=1e-6, rtol=1e-4, hints=[
+        (lambda g, w: True, "the value is right, but its gradient with respect to the logits is "
+         "not: is part of the computation detached (.detach(), .data, numpy)?")],
+        case="the gradient with respect to the logits")
+
+    run = _train_with(fn)
+    (loss0, loss1), (color0, color1) = run["loss"], run["colorfulness"]
+    trained = (f"a tiny classifier trained with it for {run['steps']} steps: loss {loss0:.2f} "
+               f"-> {loss1:.2f}, colorfulness of its decoded images {color0:.0f} -> {color1:.0f}")
+    if not loss1 <= 0.95 * loss0:
+        raise CheckFailed(f"{name}: the loss did not fall while a classifier trained with it "
+                          f"(it must lose 5% or more in {run['steps']} steps)\n  {trained}")
+    if not color1 >= 20:
+        raise CheckFailed(f"{name}: no colors appeared while a classifier trained with it: its "
+                          f"decoded images stayed nearly gray (colorfulness 20 or more "
+                          f"expected)\n  {trained}")
+    _passed(name, f"{len(cases)} cases pass, and the gradient; {trained}")
