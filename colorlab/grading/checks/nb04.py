@@ -2,6 +2,10 @@
 of the skips, skip connections, and with colorlab.models.UNet's weights the same outputs), the
 gray baseline, colorizing with a model, one training step (against a reference step on a tiny
 model). Color references come through nb03's helpers.
+
+Long because the training step (task 4.4) has many distinct, common mistakes (no zero_grad, step
+before backward, a detached loss, a tensor returned, no model.train(), swapped loss arguments,
+...), each with its own probe and its own message naming the fix, beside the UNet's three tasks.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 colorlab.bins), the AuC of the ab error, raw and class-rebalanced (reference: colorlab.metrics),
 the soft-encoded, rebalanced cross-entropy (reference: colorlab.bins.weighted_ce) and a tiny
 classifier trained with it.
+
+Long because the soft rebalanced cross-entropy (task 5.4) has about twenty known mistakes (softmax
+for log_softmax, the wrong dimension, each way of weighting a pixel wrongly, hard targets, the
+wrong normalization, ...), each recognized by its own probe and named in its message, and the
+task ends with a short training that must show the loss fall and colors appear.
 """
 
 from __future__ import annotations
