@@ -250,6 +250,21 @@ def test_the_grader_keeps_a_checks_whole_message():
     assert report.splitlines()[-1].strip() == "3 of 4 values off; got 1, expected 2"
 
 
+def test_every_check_an_exercise_calls_names_its_task():
+    """TASK_OF (which task a later error blames) lists every check an exercise calls, under the
+    number of the task cell that calls it: a check missing there is never blamed."""
+    import nbformat
+
+    for path in sorted((Path(__file__).parents[1] / "exercises").glob("0*.ipynb")):
+        task = None
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            task = (re.findall(r"# TASK (\d+\.\d+)", cell.source) or [task])[-1]
+            for name in re.findall(r"\b(check_\w+)\(", cell.source):
+                assert checks.TASK_OF.get(name) == task, f"{path.name}: {name} in task {task}"
+
+
 def test_a_later_cells_error_names_the_task_to_fix_first(monkeypatch, capsys):
     checks.FAILING.clear()
     with pytest.raises(CheckFailed):

@@ -85,7 +85,7 @@ TASK_OF = {
     "check_xyz_to_lab": "3.3", "check_lab_to_rgb": "3.4",
     "check_gray_baseline": "4.1", "check_unet_forward": "4.2", "check_colorize": "4.3",
     "check_train_step": "4.4",
-    "check_rebalancing_weights": "5.1", "check_annealed_mean": "5.2",
+    "check_rebalancing_weights": "5.1", "check_annealed_mean": "5.2", "check_ab_auc": "5.3",
     "check_rebalanced_soft_ce": "5.4",
     "check_fake_quantize": "6.1", "check_channels_to_keep": "6.2",
     "check_feature_distance": "7.1", "check_conditioned_bottleneck": "7.2",
