@@ -41,6 +41,7 @@ def test_training_curve_answers(committed):
     assert f"one small rise at epoch 3 ({val[1]} to {val[2]})" in markdown
     assert f"({gray} in the run committed here" in markdown
     assert f"({val[-1]} against {gray} here)" in markdown
+    assert f"still falling at the end, but barely ({val[-2]} to {val[-1]})" in markdown
     assert float(val[0]) > float(gray) > float(val[1]), "first epoch above the line, then below"
 
 
@@ -94,6 +95,12 @@ def test_class_and_already_gray_answers(committed):
             f"instead of {mean} dB, while the median barely moves ({with_median} instead of "
             f"{median})") in markdown
     assert f"would have turned the mean gain to {with_gray} dB" in markdown
+    n_all = 2_000
+    scored = n_all - int(apart)
+    total = n_all * float(with_gray) - scored * float(mean)   # what the set-apart images lose
+    assert (f"Together the {apart} lose about {round(-total, -1):,.0f} dB ({n_all:,} x {with_gray} "
+            f"dB minus {scored:,} x {mean} dB)") in markdown
+    assert f"about {round(-total / int(apart))} dB each on average" in markdown
     gray, model = found(r"on them, the gray baseline scores ([\d, ]+) dB; the model ([\d, ]+) dB",
                         printed)
     gray, model = [int(v) for v in gray.split(", ")], [int(v) for v in model.split(", ")]
@@ -158,6 +165,10 @@ def test_pretrained_comparison(committed):
             f"below ({acc[0]})") in markdown
     assert f"Its colorfulness is {cf[1]} against your {cf[0]} and the truth's {truth}" in markdown
     assert f"gains more ({mean[1]} dB) and is somewhat more colorful ({cf[1]})" in markdown
+    card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
+    (batch,) = re.findall(r"batch (\d+), \d+ epochs", card)   # the pretrained model's batches
+    (ours,) = found(r"\d+ epochs, batch (\d+), peak lr", printed)
+    assert f"batches of {batch} instead of your {ours}" in markdown
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
 
 
