@@ -15,7 +15,6 @@ Needs the deploy extra (onnx, onnxscript, onnxruntime).
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import tempfile
 from pathlib import Path
@@ -25,17 +24,8 @@ import torch
 from colorlab import deploy
 from colorlab.colorizer import lab_tensors
 from colorlab.data import load_dataset
+from colorlab.device import cpu_name
 from colorlab.infer import load_colorizer
-
-
-def cpu_name() -> str:
-    """The CPU model from /proc/cpuinfo (Linux), else platform.processor()."""
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        model = next(line for line in lines if line.startswith("model name"))
-        return model.split(":", 1)[1].strip()
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown CPU"
 
 
 def main(argv=None) -> int:

@@ -34,6 +34,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from colorlab.device import cpu_name  # noqa: E402
 from colorlab.grading.gradebook import THREAD_VARIABLES, exercise_solution, grade_class  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("make_mistakes",
@@ -64,16 +65,6 @@ def build_class(folder: Path, exercise: str, n: int) -> list[str]:
             nbformat.write(make_mistakes.submission(mistake)[0], folder / f"student_{i:02d}.ipynb")
             kinds.append(mistake.name)
     return kinds
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def load() -> str:

@@ -25,7 +25,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from colorlab.device import cpu_name  # noqa: E402
 from colorlab.imagenette import IMAGENETTE_CLASSES, IMAGENETTE_DIR  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "imagenette-standin-cpu.md"
@@ -112,12 +112,7 @@ def main(argv=None) -> int:
              "(quality figures of a stand-in mean nothing; not recorded)"]
     print("\n".join(lines))
     if args.record:
-        cpu = platform.processor() or platform.machine()
-        try:
-            cpu = next(x.split(":", 1)[1].strip() for x in open("/proc/cpuinfo")
-                       if x.startswith("model name"))
-        except (OSError, StopIteration):
-            pass
+        cpu = cpu_name()
         section = (f"\n## {datetime.datetime.now():%Y-%m-%d %H:%M}\n\nCPU: {cpu}, {os.cpu_count()} "
                    f"cores; command: `benchmarks/imagenette_standin.py --source {args.source}`\n\n"
                    + "\n".join(f"- {x}" for x in lines) + "\n")

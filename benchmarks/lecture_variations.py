@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ import nbformat
 import papermill as pm
 
 from colorlab.course.runner import find_summary
+from colorlab.device import cpu_name
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "lecture_variations-cpu.md"
@@ -49,16 +49,6 @@ REHEARSAL = {
     "07": {**SMALL, "BASE": 8, "BATCH_SIZE": 64, "CLASSIFIER_EPOCHS": 1},
 }
 VARIANTS = ("seed1", "seed2", "fp32", "offline", "rehearsal")
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def setting(variant: str, number: str, dataset: str | None, empty: str):

@@ -19,7 +19,6 @@ the accuracies. Run it under ``flock /tmp/colorlab-cpu.lock`` on a shared machin
 from __future__ import annotations
 
 import argparse
-import platform
 import shlex
 import sys
 import time
@@ -32,23 +31,13 @@ from colorlab.checkpoint import save_checkpoint
 from colorlab.color import grayscale
 from colorlab.course.notebook import split_validation
 from colorlab.data import Batches, load_dataset
-from colorlab.device import device_name, seed_everything
+from colorlab.device import cpu_name, device_name, seed_everything
 from colorlab.metrics import classifier_accuracy
 from colorlab.perceptual import SmallClassifier
 from colorlab.pretrained import WEIGHTS
 from colorlab.train import fit
 
 NAME = "cifar10-classifier"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def gray(rgb: torch.Tensor) -> torch.Tensor:
@@ -94,7 +83,7 @@ def main(argv=None) -> int:
                                                               test.labels),
     }
     params = sum(p.numel() for p in model.parameters())
-    where = f"{device_name(device)}: {cpu_model()}" if device.type == "cpu" else \
+    where = f"{device_name(device)}: {cpu_name()}" if device.type == "cpu" else \
         device_name(device)
     print(f"{NAME}: SmallClassifier(width={args.width}), {params:,} parameters, "
           f"{args.epochs} epoch(s) on {len(train):,} images in {seconds:.0f} s on {where}")

@@ -55,7 +55,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from colorlab import train
 from colorlab.course.reports import device_slug
 from colorlab.data import Batches
-from colorlab.device import cpu_has_bf16, device_name
+from colorlab.device import cpu_has_bf16, cpu_name, device_name
 from colorlab.losses import l1
 from colorlab.models import UNet
 
@@ -215,16 +215,6 @@ CPU_SWEEP = [  # (name, options); "fp32" was fit's CPU default before bf16 on AM
 CPU_MD = RESULTS / "train_speed-cpu.md"
 
 
-def cpu_model() -> str:
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.startswith("model name"):
-                return text.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def cpu_flags() -> str:
     """The bf16-related flags /proc/cpuinfo lists (what the hardware offers)."""
     try:
@@ -313,7 +303,7 @@ def write_section(title: str, body: str) -> Path:
     sections[title] = body
     sections = {k: "\n" + v.strip() + "\n\n" for k, v in sections.items()}
     head = (f"# UNet training speed and quality on the CPU\n\n"
-            f"Machine: {cpu_model()}, {os.cpu_count()} cores (flags: {cpu_flags()}), torch "
+            f"Machine: {cpu_name()}, {os.cpu_count()} cores (flags: {cpu_flags()}), torch "
             f"{torch.__version__} (bf16 in hardware: {'yes' if cpu_has_bf16() else 'no'}; threads "
             f"{torch.get_num_threads()}). Written by `python benchmarks/train_speed.py "
             f"--cpu-sweep --record` and `--quality DATA --record`; each section says when.\n\n")
@@ -381,7 +371,7 @@ def main(argv=None) -> int:
     command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None
                                                              else sys.argv[1:])
     if args.cpu_sweep or args.quality:
-        print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; torch {torch.__version__}, "
+        print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; torch {torch.__version__}, "
               f"{torch.get_num_threads()} threads; bf16 in hardware: {cpu_has_bf16()}")
         if args.cpu_sweep:
             rows = cpu_sweep(steps=args.steps if args.steps != 50 else 8, rounds=args.rounds,

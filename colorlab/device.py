@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import platform
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -34,6 +36,19 @@ def device_name(device: torch.device | str) -> str:
     if device.type == "mps":
         return "Apple GPU (MPS)"
     return f"CPU ({os.cpu_count()} cores)"
+
+
+def cpu_name() -> str:
+    """The CPU's model name, e.g. 'AMD EPYC' or 'Intel(R) Xeon(R) Platinum 8480+': from
+    /proc/cpuinfo on Linux, else platform.processor(), else 'unknown CPU'. Benchmarks record it
+    beside their figures: CPUs of the same core count can differ severalfold (bf16 units or not)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -5,7 +5,7 @@ from torch import nn
 
 from colorlab.checkpoint import load_checkpoint, save_checkpoint
 from colorlab.data import Batches
-from colorlab.device import seed_everything
+from colorlab.device import cpu_name, seed_everything
 from colorlab.models import MeanRegressor, UNet
 from colorlab.train import History, fit
 
@@ -126,3 +126,25 @@ def test_figures_of_numpy_or_torch_are_stored_as_plain_numbers_and_load_back(tmp
     for name in ("last.pt", "best.pt"):
         ckpt = load_checkpoint(tmp_path / name, MeanRegressor(width=4))
         assert type(ckpt["best_value"]) is float and ckpt["best_value"] == 0.25
+
+
+def test_cpu_name_reads_the_model_name_and_falls_back(monkeypatch, tmp_path):
+    import pathlib
+    import platform
+
+    real = pathlib.Path.read_text
+
+    def fake(self, *args, **kwargs):  # a cpuinfo of two processors
+        if str(self) == "/proc/cpuinfo":
+            return "processor\t: 0\nmodel name\t: Test CPU 9000\nprocessor\t: 1\n"
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "read_text", fake)
+    assert cpu_name() == "Test CPU 9000"
+
+    def missing(self, *args, **kwargs):  # not Linux: no /proc
+        raise OSError("no such file")
+
+    monkeypatch.setattr(pathlib.Path, "read_text", missing)
+    monkeypatch.setattr(platform, "processor", lambda: "")
+    assert cpu_name() == "unknown CPU"
