@@ -58,9 +58,13 @@ def curves() -> dict[str, tuple[float, float, float]]:
 
 def test_the_committed_run_is_the_one_the_text_describes():
     mode, train = printed(r"^mode: (\w+) \| device: CPU \(2 cores\) \| data: CIFAR-10[^:]*: "
-                          r"([\d,]+) train / 2,000 validation")
-    assert (mode, train) == ("quick", "6,000"), "the text describes a quick run on 6,000 images"
-    epochs, images = printed(r"^each training: (\d+) epochs of ([\d,]+) images")
+                          r"([\d,]+) train / 500 validation")
+    assert (mode, train) == ("quick", "1,500"), "the text describes a quick run on 1,500 images"
+    epochs, images, batch, steps = printed(r"^each training: (\d+) epochs of ([\d,]+) images in "
+                                           r"batches of (\d+), (\d+) optimizer steps")
+    (preset,) = printed(r"^quick-mode preset: (\w+) ")
+    assert said(rf"\(the {preset} preset of a slower CPU: {images} training images in batches of "
+                rf"{batch}, so each training still takes {steps} optimizer steps\)")
     for quoted_epochs, quoted_images in said(r"With (\d+) epochs on ([\d,]+) images"):
         assert (quoted_epochs, quoted_images) == (epochs, images)
     for (quoted,) in said(r"was still falling at epoch (\d+)"):
