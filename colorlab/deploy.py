@@ -115,9 +115,11 @@ def export_onnx(model: nn.Module, path, train_size: int | None = None) -> Path:
 def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float = 99.9) -> Path:
     """Static int8 quantization of an fp32 ONNX colorizer with onnxruntime: weights int8 per
     output channel, activations uint8 with ranges measured on ``calibration``, L/100 images
-    (N, 1, H, W) float in [0, 1] from the TRAINING set (never the test set). Each range keeps
-    the central ``percentile`` % of the values seen: plain min/max ranges, stretched by rare
-    outliers, cost notebook 04's model 1.2 dB of PSNR, 99.9 % costs it about 0.03 dB. QDQ
+    (N, 1, H, W) float in [0, 1] from the TRAINING set (never the test set). Each range is
+    onnxruntime's percentile calibration: symmetric around 0 at the ``percentile`` % point of the
+    values' magnitudes |x| (the largest 0.1 % of |x| are clipped at 99.9), then trimmed to the
+    min and max seen (so a ReLU output keeps 0 as its floor). Plain min/max ranges
+    (``percentile=100``) are stretched by rare outliers and cost more PSNR (notebook 06). QDQ
     format: int8 weights and Quantize/Dequantize pairs that onnxruntime fuses into int8
     kernels. Written atomically.
     """
@@ -158,6 +160,47 @@ def quantize_dynamic_int8(onnx_path, path) -> Path:
             oq.quantize_dynamic(str(pre), str(tmp), weight_type=oq.QuantType.QInt8)
 
     return atomic_write(path, write)
+
+
+def op_counts(path) -> dict[str, int]:
+    """How many nodes of each operator type the ONNX file at ``path`` holds, most frequent first:
+    which layers a quantizer turned into int8 operators (``ConvInteger``, ``QLinearConv``, the
+    ``QuantizeLinear``/``DequantizeLinear`` pairs of QDQ) and which it left in float (``Conv``,
+    ``ConvTranspose``)."""
+    import collections
+
+    import onnx
+
+    counts = collections.Counter(node.op_type for node in onnx.load(str(path)).graph.node)
+    return dict(counts.most_common())
+
+
+def op_time_shares(path, L: torch.Tensor, threads: int | None = None, runs: int = 5) -> dict:
+    """Where onnxruntime spends its time running the ONNX colorizer at ``path`` on ``L`` (L/100,
+    (N, 1, H, W) float32): its profiler's per-node times over ``runs`` calls, summed by operator
+    type, as shares of the total (floats summing to 1, largest first)."""
+    import json
+
+    import onnxruntime as ort
+
+    with tempfile.TemporaryDirectory() as work:
+        options = ort.SessionOptions()
+        options.enable_profiling = True
+        options.profile_file_prefix = str(Path(work) / "profile")
+        if threads:
+            options.intra_op_num_threads = threads
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        feed = {session.get_inputs()[0].name: L.detach().cpu().float().contiguous().numpy()}
+        for _ in range(runs):
+            session.run(None, feed)
+        events = json.loads(Path(session.end_profiling()).read_text())
+    totals: dict[str, float] = {}
+    for event in events:  # one "Node" event per operator run: {"dur": microseconds, "args": ...}
+        op = event.get("args", {}).get("op_name")
+        if event.get("cat") == "Node" and op and event["name"].endswith("_kernel_time"):
+            totals[op] = totals.get(op, 0.0) + event["dur"]
+    whole = sum(totals.values()) or 1.0
+    return {op: t / whole for op, t in sorted(totals.items(), key=lambda kv: -kv[1])}
 
 
 class OnnxSession:

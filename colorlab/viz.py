@@ -205,8 +205,9 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colo
     """Write ``labels[i]`` beside the point ``(xs[i], ys[i])`` of ``ax`` so that labels do not
     collide: each takes the first of 16 places around its point (8 close, 8 farther out) whose
     center is at least ``gap`` points from every label placed before and from every point.
-    ``colors``: one text color per label (default: black). Call it after the axes' limits and
-    scales are set. Returns the offsets used, in points."""
+    ``colors``: one text color per label (default: black). A label placed farther out gets a thin
+    line to its point. Call it after the axes' limits and scales are set. Returns the offsets
+    used, in points."""
     ax.autoscale_view()
     to_points = 72 / ax.figure.dpi                              # display pixels -> points
     points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
@@ -225,6 +226,7 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colo
         d = next((d for d in places if free(point, d)), places[len(offsets) % len(places)])
         taken.append(center(point, d))
         offsets.append(d)
+        far = d not in ring                                      # then a line shows whose it is
         ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize,
-                    color=color)
+                    color=color, arrowprops=dict(arrowstyle="-", lw=0.6, color=color) if far else None)
     return offsets

@@ -71,6 +71,21 @@ def test_dynamic_int8_runs_quietly_and_stays_close(files, tmp_path, capfd):
     assert "pre-processing" not in captured.err + captured.out  # onnxruntime's warning is gone
 
 
+def test_op_counts_and_time_shares_say_what_a_quantizer_did(files, tmp_path):
+    fp32, _ = files
+    dynamic = deploy.quantize_dynamic_int8(fp32, tmp_path / "dyn.onnx")
+    plain, quantized = deploy.op_counts(fp32), deploy.op_counts(dynamic)
+    assert plain["Conv"] > 0 and "ConvInteger" not in plain
+    # dynamic int8: each Conv became a ConvInteger fed by DynamicQuantizeLinear; ConvTranspose stays
+    assert quantized["ConvInteger"] == plain["Conv"] and "Conv" not in quantized
+    assert quantized["DynamicQuantizeLinear"] > 0 and quantized.get("ConvTranspose") == plain.get(
+        "ConvTranspose")
+    shares = deploy.op_time_shares(dynamic, torch.rand(1, 1, 16, 16), threads=1, runs=2)
+    assert abs(sum(shares.values()) - 1) < 1e-6 and "ConvInteger" in shares
+    assert list(shares.values()) == sorted(shares.values(), reverse=True)
+    assert set(shares) <= set(quantized) | {"ReorderInput", "ReorderOutput"}  # onnxruntime's own
+
+
 def test_colorize_with_an_onnx_model(files, tmp_path, capsys):
     photo = tmp_path / "photo.png"
     rgb = np.random.default_rng(0).integers(0, 256, (37, 51, 3), dtype=np.uint8)
