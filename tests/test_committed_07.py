@@ -54,7 +54,12 @@ def test_the_adversarial_statements(committed):
     assert (f"against the plain L1 fine-tune: colorfulness {colorful[0]} against {plain[4][0]} "
             f"(the truth's {truth}), rebalanced AuC {rebalanced[1]}, PSNR gain {psnr[1]} dB, each "
             "more than twice the noise; the plain AuC, the classifier and Delta E moved less than "
-            "that.") in markdown
+            "that (the plain AuC and Delta E just under it, both worse, at about twice their noise "
+            "as the table rounds them).") in markdown
+    raw = next(x for x in tables.splitlines() if x.startswith("| adversarial |")).split("|")[2:]
+    for k, worse in ((1, "-"), (5, "+")):   # AuC and Delta E: "just under it, both worse"
+        change, gap = re.search(r"\(([+-][\d.]+); seeds ([\d.]+) apart\)", raw[k]).groups()
+        assert change.startswith(worse) and 1.5 < abs(float(change)) / float(gap) <= 2.05
     assert all(x[2] for x in (psnr, rebalanced, colorful))
     assert not (auc[2] or accuracy[2] or delta_e[2])
     clear = found(r"adversarial: clear differences from the plain UNet: (.*)", printed)[0]
