@@ -35,7 +35,8 @@ def test_int8_statements(committed):
                                    r"([+-]\d\.\d{3}) dB; static with min/max ranges: PSNR "
                                    r"([+-]\d\.\d{3}) dB", printed)
     assert (f"the static int8 file is {share}% of the fp32 ONNX file and its PSNR moved {static} "
-            f"dB; with min/max ranges it moved {minmax} dB") in markdown
+            f"dB; with min/max ranges (the calibration histogram's 100% point: about the plain min and "
+            f"max) it moved {minmax} dB") in markdown
     assert float(speed) < 1
     flat = " ".join(markdown.split())
     convs, quant, transposed = found(r"the dynamic int8 graph: (\d+) ConvInteger \(int8 convolutions\), "
@@ -62,7 +63,7 @@ def test_int8_statements(committed):
     assert abs(float(dynamic) - float(minmax)) < 0.1
     assert f"the PSNR is fp32's ({single} against {fp32} dB)" in flat and single == fp32
     assert (f"dynamic int8 lost {abs(float(dynamic)):.2f} dB scored in batches of up to 500 images, "
-            "and nothing scored one image per call") in flat
+            f"and lost {float(fp32) - float(single):.2f} dB scored one image per call") in flat
     median, over5, over20, worst = found(r"median (\d\.\d\d) ab units, (\d+\.\d\d)% off by more "
                                          r"than 5, (\d\.\d{4})% by more than 20, the worst (\d+)",
                                          printed)
@@ -106,6 +107,13 @@ def test_the_shuffled_rounds_statements(committed):
     assert f"took {lo} to {hi} ms, an {spread}% range" in flat or \
         f"took {lo} to {hi} ms, a {spread}% range" in flat
     assert f"fp32 PyTorch's own spread: {lo} - {hi} ms ({spread}% range)" in printed
+    (single_fp32,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
+    assert float(single_fp32) > float(hi) and (
+        f"fp32's single timing here ({single_fp32} ms) was slower than every one of its rounds "
+        f"({lo} to {hi} ms)") in flat
+    s_lo, s_hi = rounds["ONNX int8 static"][:2]
+    assert f"static int8's from {s_lo} to {s_hi} ms, only just below fp32's fastest" in flat
+    assert float(s_hi) < float(lo) < 1.05 * float(s_hi)
 
     def ratio(name):
         return f"{rounds[name][2]}-{rounds[name][3]}x"
