@@ -43,7 +43,8 @@ def num(text: str) -> float:
 
 def sweep() -> dict[int, tuple[int, float]]:
     """{bottleneck channels: (code numbers, test PSNR)} from the sweep's printed lines."""
-    lines = re.findall(r"^bottleneck +(\d+) channels = +(\d+) numbers: test PSNR ([\d.]+) dB$",
+    lines = re.findall(r"^bottleneck +(\d+) channels = +(\d+) numbers: test PSNR ([\d.]+) dB "
+                       r"\(trained in \d+ s\)$",
                        PRINTED, flags=re.M)
     assert len(lines) >= 2, f"{NOTEBOOK.name}: the sweep's lines are missing"
     return {int(b): (int(code), float(p)) for b, code, p in lines}
@@ -64,7 +65,7 @@ def test_the_committed_run_is_the_one_the_text_describes():
                                            r"batches of (\d+), (\d+) optimizer steps")
     (preset,) = printed(r"^quick-mode preset: (\w+) ")
     assert said(rf"\(the {preset} preset of a slower CPU: {images} training images in batches of "
-                rf"{batch}, so each training still takes {steps} optimizer steps\)")
+                rf"{batch}, so each training still takes {steps} optimizer steps")
     for quoted_epochs, quoted_images in said(r"With (\d+) epochs on ([\d,]+) images"):
         assert (quoted_epochs, quoted_images) == (epochs, images)
     for (quoted,) in said(r"was still falling at epoch (\d+)"):
