@@ -85,6 +85,7 @@ def run_notebook(data_root: Path, out: Path) -> dict:
     found = {name: (m.group(0) if (m := re.search(pattern, printed)) else "not printed")
              for name, pattern in (("data", r"data: [^\n|]*"),
                                    ("preset", r"quick-mode preset: \w+"),
+                                   ("recipe", r"UNet\(base=[^\n]*"),
                                    ("training", r"trained in [^\n]*"),
                                    ("summary", r"Summary: [^\n]*"))}
     return {"wall_s": wall, "papermill_s": nb["metadata"]["papermill"]["duration"], **found}
@@ -108,7 +109,7 @@ def main(argv=None) -> int:
     lines = [f"notebook 04, quick mode, DATASET = \"imagenette\" on the stand-in: "
              f"{found['papermill_s']:.0f} s (papermill), {found['wall_s']:.0f} s wall with "
              "start-up",
-             f"{found['data']}", f"{found['preset']}", f"{found['training']}",
+             f"{found['data']}", f"{found['preset']}", f"{found['recipe']}", f"{found['training']}",
              "(quality figures of a stand-in mean nothing; not recorded)"]
     print("\n".join(lines))
     if args.record:

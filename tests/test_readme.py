@@ -19,3 +19,19 @@ def test_first_screen_starts_a_learner():
     for elsewhere in ("torchrun", "DDP", "DistributedDataParallel", "--workers"):
         assert elsewhere not in screen, f"{elsewhere!r} belongs further down or in docs/scale.md"
     assert "torchrun --standalone" in (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+
+
+def test_the_imagenette_quick_time_is_the_newest_recorded_one():
+    """The README quotes quick mode's time on Imagenette-sized photos from the stand-in's record."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    record = (ROOT / "benchmarks" / "results" / "imagenette-standin-cpu.md").read_text(
+        encoding="utf-8")
+    newest = record.split("\n## ")[-1]
+    (seconds,) = re.findall(r'DATASET = "imagenette" on the stand-in: (\d+) s \(papermill\)', newest)
+    quoted = re.search(r"\*\*(\d+) s\*\* on the 2-core AMD EPYC \(([\d-]+)\), within quick mode's "
+                       r"5-minute budget", readme)
+    assert quoted and quoted.group(1) == seconds and int(seconds) < 300
+    assert newest.startswith(quoted.group(2)), "the README names the date of the newest record"
+    assert "batch 64" in newest, "the record is of the recipe the notebook has now (batches of 64)"
