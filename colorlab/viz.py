@@ -201,16 +201,20 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     return ax
 
 
-def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colors=None):
+def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colors=None,
+                 avoid=()):
     """Write ``labels[i]`` beside the point ``(xs[i], ys[i])`` of ``ax`` so that labels do not
     collide: each takes the first of 16 places around its point (8 close, 8 farther out) whose
     center is at least ``gap`` points from every label placed before and from every point.
-    ``colors``: one text color per label (default: black). A label placed farther out gets a thin
+    ``colors``: one text color per label (default: black). ``avoid``: more (x, y) points, drawn
+    but not labelled (a marker of another series), that labels keep clear of too. A label placed
+    farther out gets a thin
     line to its point. Call it after the axes' limits and scales are set. Returns the offsets
     used, in points."""
     ax.autoscale_view()
     to_points = 72 / ax.figure.dpi                              # display pixels -> points
     points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
+    others = [ax.transData.transform(xy) * to_points for xy in avoid]
     ring = [(8, 5), (-14, 5), (8, -14), (-14, -14), (-3, 10), (-3, -20), (12, -4), (-20, -4)]
     places = ring + [(2 * dx, 2 * dy) for dx, dy in ring]
     taken, offsets = [], []
@@ -219,14 +223,14 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colo
 
     def free(point, d):
         cx, cy = center(point, d)
-        return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points)
+        return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points + others)
 
     colors = colors or ["black"] * len(points)
     for x, y, point, text, color in zip(xs, ys, points, labels, colors):
         d = next((d for d in places if free(point, d)), places[len(offsets) % len(places)])
         taken.append(center(point, d))
         offsets.append(d)
-        far = d not in ring                                      # then a line shows whose it is
+        line = None if d in ring else dict(arrowstyle="-", lw=0.6, color=color)  # far: show whose
         ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize,
-                    color=color, arrowprops=dict(arrowstyle="-", lw=0.6, color=color) if far else None)
+                    color=color, arrowprops=line)
     return offsets

@@ -35,35 +35,37 @@ def test_int8_statements(committed):
                                    r"([+-]\d\.\d{3}) dB; static with min/max ranges: PSNR "
                                    r"([+-]\d\.\d{3}) dB", printed)
     assert (f"the static int8 file is {share}% of the fp32 ONNX file and its PSNR moved {static} "
-            f"dB; with min/max ranges (the calibration histogram's 100% point: about the plain min and "
-            f"max) it moved {minmax} dB") in markdown
+            f"dB; with min/max ranges (the calibration histogram's 100% point: about the plain min "
+            f"and max) it moved {minmax} dB") in markdown
     assert float(speed) < 1
     flat = " ".join(markdown.split())
-    convs, quant, transposed = found(r"the dynamic int8 graph: (\d+) ConvInteger \(int8 convolutions\), "
-                                     r"each fed by a DynamicQuantizeLinear \((\d+)\); (\d+) ConvTranspose "
-                                     r"left in float", printed)
-    assert convs == quant and (f"turns each of the {convs} convolutions into a `ConvInteger`" in flat
-                               and f"leaves the {transposed} transposed convolutions in float" in flat)
+    convs, quant, transposed = found(r"the dynamic int8 graph: (\d+) ConvInteger \(int8 "
+                                     r"convolutions\), each fed by a DynamicQuantizeLinear "
+                                     r"\((\d+)\); (\d+) ConvTranspose left in float", printed)
+    assert convs == quant
+    assert f"turns each of the {convs} convolutions into a `ConvInteger`" in flat
+    assert f"leaves the {transposed} transposed convolutions in float" in flat
     (shares,) = found(r"where dynamic int8 spends its time on one 256 x 256 photo \(onnxruntime's "
                       r"profiler\): (.*)", printed)
     shares = dict((op, float(v)) for op, v in re.findall(r"(\w+) (\d+\.\d)%", shares))
     top, rest = shares["ConvInteger"], max(v for op, v in shares.items() if op != "ConvInteger")
     assert max(shares, key=shares.get) == "ConvInteger" and "DynamicQuantizeLinear" not in shares
-    assert (f"puts {top}% of a photo's time into `ConvInteger` itself, and every other operator, the "
-            f"range finding included, takes {rest}% or less") in flat
+    assert (f"puts {top}% of a photo's time into `ConvInteger` itself, and every other operator, "
+            f"the range finding included, takes {rest}% or less") in flat
     rows = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
     dyn_ms, onnx_ms = rows["ONNX int8 dynamic"], rows["ONNX fp32 (onnxruntime)"]
-    assert (f"{top}% of {dyn_ms} ms is about {round(top * dyn_ms / 100)} ms, against {onnx_ms} ms for "
-            "the whole fp32 ONNX model") in flat and top * dyn_ms / 100 > onnx_ms
-    batched, single, fp32 = found(r"dynamic int8 PSNR: (\d+\.\d\d) dB with the test images run in "
-                                  r"batches of up to 500 .*?, (\d+\.\d\d) dB one image per call .*?; "
-                                  r"fp32 (\d+\.\d\d) dB", printed)
+    assert (f"{top}% of {dyn_ms} ms is about {round(top * dyn_ms / 100)} ms, against {onnx_ms} ms "
+            "for the whole fp32 ONNX model") in flat and top * dyn_ms / 100 > onnx_ms
+    batched, single, fp32 = found(r"dynamic int8 PSNR: (\d+\.\d\d) dB with the test images run "
+                                  r"in batches of up to 500 .*?, (\d+\.\d\d) dB one image per "
+                                  r"call .*?; fp32 (\d+\.\d\d) dB", printed)
     assert f"the PSNR moved {dynamic} dB, about as much as with static min/max ranges" in flat
     assert abs(float(dynamic) - float(minmax)) < 0.1
     assert f"the PSNR is fp32's ({single} against {fp32} dB)" in flat and single == fp32
-    assert (f"dynamic int8 lost {abs(float(dynamic)):.2f} dB scored in batches of up to 500 images, "
-            f"and lost {float(fp32) - float(single):.2f} dB scored one image per call") in flat
+    assert (f"dynamic int8 lost {abs(float(dynamic)):.2f} dB scored in batches of up to 500 "
+            f"images, and lost {float(fp32) - float(single):.2f} dB scored one image per "
+            "call") in flat
     median, over5, over20, worst = found(r"median (\d\.\d\d) ab units, (\d+\.\d\d)% off by more "
                                          r"than 5, (\d\.\d{4})% by more than 20, the worst (\d+)",
                                          printed)
@@ -138,7 +140,7 @@ def test_the_shuffled_rounds_statements(committed):
             assert name in verdicts[kind], f"{name}: printed outside '{kind}'"
     assert verdicts["slower"] == "ONNX int8 dynamic"
     for name in ("torch.export (.pt2)", "ONNX fp32 (onnxruntime)", "unstructured 30% zeros",
-                 "unstructured 60% zeros", "unstructured 90% zeros"):   # what the text calls no evidence
+                 "unstructured 60% zeros", "unstructured 90% zeros"):   # "no evidence either way"
         assert name in verdicts["within fp32's spread"]
     assert f"and 30%, 60% and 90% zeros ({ratio('unstructured 30% zeros')}, " in flat
     single = found(r"speed relative to fp32: ([\d.]+x), ([\d.]+x), ([\d.]+x);", printed)

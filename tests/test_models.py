@@ -105,3 +105,30 @@ def test_label_points_keeps_labels_apart_even_on_a_cluster():
             assert np.hypot(a[0] - b[0], a[1] - b[1]) >= 12, f"labels at {a} and {b} overlap"
     assert len(ax.texts) == 8 and [t.get_text() for t in ax.texts] == [str(k) for k in range(1, 9)]
     plt.close(fig)
+
+
+def test_label_points_keeps_clear_of_points_it_is_told_to_avoid():
+    """A label's first choice is up and to the right of its point; with another series' marker
+    there (``avoid``), it goes elsewhere."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from colorlab.viz import label_points
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set(xlim=(0, 10), ylim=(0, 10))
+    (first,) = label_points(ax, [5.0], [5.0], ["a"])
+    fig2, ax2 = plt.subplots(figsize=(4, 3))
+    ax2.set(xlim=(0, 10), ylim=(0, 10))
+    to_points = 72 / fig2.dpi
+    center = np.array(ax2.transData.transform((5.0, 5.0))) * to_points + first + (3, 4)
+    marker = ax2.transData.inverted().transform(center / to_points)   # where "a" went first
+    (moved,) = label_points(ax2, [5.0], [5.0], ["a"], avoid=[tuple(marker)])
+    assert tuple(moved) != tuple(first)
+    place = np.array(ax2.transData.transform((5.0, 5.0))) * to_points + moved + (3, 4)
+    assert np.hypot(*(place - center)) >= 12
+    plt.close(fig)
+    plt.close(fig2)

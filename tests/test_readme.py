@@ -29,7 +29,8 @@ def test_the_imagenette_quick_time_is_the_newest_recorded_one():
     record = (ROOT / "benchmarks" / "results" / "imagenette-standin-cpu.md").read_text(
         encoding="utf-8")
     newest = record.split("\n## ")[-1]
-    (seconds,) = re.findall(r'DATASET = "imagenette" on the stand-in: (\d+) s \(papermill\)', newest)
+    (seconds,) = re.findall(r'DATASET = "imagenette" on the stand-in: (\d+) s \(papermill\)',
+                            newest)
     quoted = re.search(r"\*\*(\d+) s\*\* on the 2-core AMD EPYC \(([\d-]+)\), within quick mode's "
                        r"5-minute budget", readme)
     assert quoted and quoted.group(1) == seconds and int(seconds) < 300
