@@ -171,3 +171,14 @@ def test_under_the_gray_line_yet_below_gray_on_mean_psnr():
     assert quoted == [(f"{unet_val:.5f}", gray_val, unet_mse, gray_mse, beats)]
     assert unet_val < float(gray_val) and float(unet_mse) < float(gray_mse)
     assert float(psnr_unet) < float(gray)
+
+
+def test_what_the_drift_costs():
+    steadied, color, gray = printed(r"^test PSNR with the input's brightness put back under the "
+                                    r"autoencoder's colors: ([\d.]+) dB \(as colorized "
+                                    r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
+    cost = f"{float(steadied) - float(color):.2f}"
+    assert said(rf"lifts the test PSNR from {color} to {steadied} dB: the drift costs {cost} dB") \
+        == [()]
+    assert said(rf"its colors stay below the plain gray image \({gray} dB\)") == [()]
+    assert float(color) < float(steadied) < float(gray), "the drift costs, and the colors lose"
