@@ -28,6 +28,7 @@ imported only inside the functions that need them, so this module imports withou
 
 from __future__ import annotations
 
+import collections
 import copy
 import io
 import logging
@@ -167,8 +168,6 @@ def op_counts(path) -> dict[str, int]:
     which layers a quantizer turned into int8 operators (``ConvInteger``, ``QLinearConv``, the
     ``QuantizeLinear``/``DequantizeLinear`` pairs of QDQ) and which it left in float (``Conv``,
     ``ConvTranspose``)."""
-    import collections
-
     import onnx
 
     counts = collections.Counter(node.op_type for node in onnx.load(str(path)).graph.node)
@@ -194,13 +193,13 @@ def op_time_shares(path, L: torch.Tensor, threads: int | None = None, runs: int 
         for _ in range(runs):
             session.run(None, feed)
         events = json.loads(Path(session.end_profiling()).read_text())
-    totals: dict[str, float] = {}
+    totals = collections.Counter()  # operator type -> microseconds
     for event in events:  # one "Node" event per operator run: {"dur": microseconds, "args": ...}
         op = event.get("args", {}).get("op_name")
         if event.get("cat") == "Node" and op and event["name"].endswith("_kernel_time"):
-            totals[op] = totals.get(op, 0.0) + event["dur"]
+            totals[op] += event["dur"]
     whole = sum(totals.values()) or 1.0
-    return {op: t / whole for op, t in sorted(totals.items(), key=lambda kv: -kv[1])}
+    return {op: t / whole for op, t in totals.most_common()}
 
 
 class OnnxSession:

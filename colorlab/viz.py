@@ -208,9 +208,8 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colo
     center is at least ``gap`` points from every label placed before and from every point.
     ``colors``: one text color per label (default: black). ``avoid``: more (x, y) points, drawn
     but not labelled (a marker of another series), that labels keep clear of too. A label placed
-    farther out gets a thin
-    line to its point. Call it after the axes' limits and scales are set. Returns the offsets
-    used, in points."""
+    farther out gets a thin line to its point. Call it after the axes' limits and scales are set.
+    Returns the offsets used, in points."""
     ax.autoscale_view()
     to_points = 72 / ax.figure.dpi                              # display pixels -> points
     points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
