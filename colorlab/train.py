@@ -104,13 +104,37 @@ SCHEDULES = {"onecycle": one_cycle, "cosine": cosine, "constant": constant}
 # ---------------------------------------------------------------------------------------------
 # one step, and the loop
 # ---------------------------------------------------------------------------------------------
-def make_optimizer(model: nn.Module, lr: float, weight_decay: float, **kwargs):
+def make_optimizer(model: nn.Module, lr: float, weight_decay: float,
+                   lr_scale: dict[str, float] | None = None, **kwargs):
     """AdamW with two parameter groups, as nanoGPT: weight decay for weight matrices and conv
-    kernels (``dim() >= 2``), none for biases and norm scales (``dim() < 2``)."""
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=lr, **kwargs)
+    kernels (``dim() >= 2``), none for biases and norm scales (``dim() < 2``).
+
+    ``lr_scale``: ``{name prefix: factor}``; the parameters whose name (``model.named_parameters``)
+    starts with a prefix go to groups of their own that train at ``factor * lr``, e.g.
+    ``{"attention.": 10}`` for a block added to a trained model. Each group keeps its factor as
+    ``group["lr_scale"]``; :func:`train_step` multiplies the schedule's learning rate by it."""
+    lr_scale = lr_scale or {}
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    unknown = [k for k in lr_scale if not any(n.startswith(k) for n, _ in named)]
+    if unknown:
+        raise ValueError(f"lr_scale names {unknown}, but no parameter of the model starts with "
+                         f"{'it' if len(unknown) == 1 else 'them'}; its parameters start with: "
+                         f"{sorted({n.split('.')[0] + '.' for n, _ in named})}.")
+
+    def factor(name):
+        return next((f for k, f in lr_scale.items() if name.startswith(k)), 1.0)
+
+    groups = []
+    for scale in [1.0] + sorted({float(f) for f in lr_scale.values()} - {1.0}):
+        mine = [p for n, p in named if factor(n) == scale]
+        groups += [{"params": [p for p in mine if p.dim() >= 2], "weight_decay": weight_decay,
+                    "lr_scale": scale, "lr": lr * scale},
+                   {"params": [p for p in mine if p.dim() < 2], "weight_decay": 0.0,
+                    "lr_scale": scale, "lr": lr * scale}]
+    if not lr_scale:  # the plain two groups, as the course prints them in notebook 01
+        for group in groups:
+            del group["lr_scale"], group["lr"]
+    return torch.optim.AdamW(groups, lr=lr, **kwargs)  # groups[0]: the plain learning rate
 
 
 def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_last=False,
@@ -118,9 +142,10 @@ def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_las
     """One training step on ``batch = (x, *targets)``: the loss ``loss_fn(model(x), *targets)``
     under autocast (``amp_dtype``: torch.bfloat16, torch.float16 or None for float32), backward
     of ``weight * loss`` (gradients add up over accumulated micro-batches), then, if ``update``,
-    the learning rate ``lr`` written into every param group, the optimizer step (through the
-    GradScaler ``scaler`` for fp16) and the gradients cleared. Returns the loss, detached (a 0-dim
-    tensor on the device: reading it with ``.item()`` waits for the device)."""
+    the learning rate ``lr`` written into every param group (times the group's ``lr_scale``, if
+    any), the optimizer step (through the GradScaler ``scaler`` for fp16) and the gradients
+    cleared. Returns the loss, detached (a 0-dim tensor on the device: reading it with ``.item()``
+    waits for the device)."""
     x, *targets = batch
     if channels_last and x.dim() == 4:
         x = x.contiguous(memory_format=torch.channels_last)
@@ -130,7 +155,7 @@ def train_step(model, batch, loss_fn, optimizer, *, amp_dtype=None, channels_las
     if update:
         if lr is not None:
             for group in optimizer.param_groups:
-                group["lr"] = lr
+                group["lr"] = lr * group.get("lr_scale", 1.0)
         if scaler:
             scaler.step(optimizer)  # skips the step if fp16 gradients overflowed
             scaler.update()
@@ -236,7 +261,7 @@ def fit(model: nn.Module, train_batches: Iterable, *, loss_fn: Callable, epochs:
         channels_last: bool | None = None, checkpoint_dir=None, resume: bool = False,
         weight_decay: float = 0.05, schedule: str = "onecycle", accum_steps: int = 1,
         best: str | None = None, config: dict | None = None, progress: bool = True,
-        stop_after: int | None = None) -> History:
+        stop_after: int | None = None, lr_scale: dict[str, float] | None = None) -> History:
     """Train ``model`` with AdamW on ``loss_fn(model(x), *targets)``; return its :class:`History`.
 
     train_batches: re-iterable with a ``len``, yields ``(x, *targets)`` on the device
@@ -246,6 +271,8 @@ def fit(model: nn.Module, train_batches: Iterable, *, loss_fn: Callable, epochs:
     schedule: ``"onecycle"``, ``"cosine"`` or ``"constant"``: step ``s`` trains at
         ``lr * shape(s)``. weight_decay: for weights with ``dim() >= 2`` only.
     accum_steps: batches whose gradients are averaged per optimizer step.
+    lr_scale: ``{name prefix: factor}``, parameters that train at ``factor * lr`` (e.g. layers
+        added to a trained model; :func:`make_optimizer`).
     checkpoint_dir: ``last.pt`` every epoch, ``best.pt`` when ``best`` (a record key, lower is
         better; default ``val_loss`` if there is validation, else ``train_loss``) improves;
         ``resume=True`` continues from ``last.pt``. stop_after: at most this many epochs now.
@@ -262,10 +289,11 @@ def fit(model: nn.Module, train_batches: Iterable, *, loss_fn: Callable, epochs:
     model, plain = distributed.wrap(model, device, train_batches)  # plain: without DDP's wrapper
     progress = progress and rank == 0
     steps_per_epoch = math.ceil(len(train_batches) / accum_steps)
-    optimizer = make_optimizer(model, lr, weight_decay)
+    optimizer = make_optimizer(plain, lr, weight_decay, lr_scale)
     shape = SCHEDULES[schedule](epochs * steps_per_epoch)
     config = {"model": getattr(unwrap(model), "config", None), **(config or {}), "epochs": epochs,
-              "lr": lr, "weight_decay": weight_decay, "schedule": schedule,
+              "lr": lr, **({"lr_scale": lr_scale} if lr_scale else {}),
+              "weight_decay": weight_decay, "schedule": schedule,
               "accum_steps": accum_steps, "amp": str(amp_dtype), "channels_last": channels_last,
               "device": str(device), "world_size": world}
     ckpt_dir = Path(checkpoint_dir) if checkpoint_dir else None

@@ -148,3 +148,28 @@ def test_cpu_name_reads_the_model_name_and_falls_back(monkeypatch, tmp_path):
     monkeypatch.setattr(pathlib.Path, "read_text", missing)
     monkeypatch.setattr(platform, "processor", lambda: "")
     assert cpu_name() == "unknown CPU"
+
+
+def test_lr_scale_trains_the_named_layers_at_their_own_rate():
+    """lr_scale={"head.": 10}: the head's groups train at 10x the schedule's rate, the rest at 1x,
+    weight decay still by dim(); a prefix that names no parameter is refused."""
+    seed_everything(0)
+    x, y = toy_data(64)
+    model = MeanRegressor(width=4)
+    prefix = next(n for n, _ in model.named_parameters()).split(".")[0] + "."
+    hist = fit(model, Batches(x, y, batch_size=16), loss_fn=nn.functional.mse_loss, epochs=1,
+               lr=1e-3, schedule="constant", progress=False, lr_scale={prefix: 10})
+    assert hist["lr"] == [1e-3]  # the record keeps the plain rate
+    from colorlab.train import make_optimizer, train_step
+    optimizer = make_optimizer(model, 1e-3, 0.05, {prefix: 10})
+    train_step(model, (x[:8], y[:8]), nn.functional.mse_loss, optimizer, lr=2e-3)
+    groups = optimizer.param_groups
+    scaled = {id(p) for n, p in model.named_parameters() if n.startswith(prefix)}
+    for group in groups:
+        inside = {id(p) in scaled for p in group["params"]}
+        assert inside <= {group["lr_scale"] == 10}, "a parameter sits in the wrong group"
+        assert group["lr"] == pytest.approx(2e-3 * group["lr_scale"])  # what train_step wrote
+        assert all((p.dim() >= 2) == (group["weight_decay"] > 0) for p in group["params"])
+    assert sum(len(g["params"]) for g in groups) == len(list(model.parameters()))
+    with pytest.raises(ValueError, match="no parameter of the model starts with"):
+        make_optimizer(model, 1e-3, 0.05, {"attention.": 10})
