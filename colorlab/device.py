@@ -121,12 +121,17 @@ def cuda_precision(device) -> torch.dtype:
     return torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) else torch.float16
 
 
-@functools.cache
-def _say(line: str) -> None:
-    print(line)  # once per process: the cache remembers it was said
+_SAID: set[str] = set()  # the lines _say has printed (or been told are said elsewhere)
 
 
-def autocast_dtype(device, amp: bool | None = None) -> torch.dtype | None:
+def _say(line: str, quiet: bool = False) -> None:
+    """Print ``line`` once per process; ``quiet``: only remember it (a headline said it)."""
+    if line not in _SAID and not quiet:
+        print(line)
+    _SAID.add(line)
+
+
+def autocast_dtype(device, amp: bool | None = None, quiet: bool = False) -> torch.dtype | None:
     """The one precision policy: the dtype every autocast in colorlab uses on ``device``
     (``fit``, ``evaluate``, benchmarks, notebook timing cells); ``None`` means float32.
 
@@ -135,7 +140,7 @@ def autocast_dtype(device, amp: bool | None = None) -> torch.dtype | None:
     CUDA: :func:`cuda_precision` (bf16 from compute capability 8.0, fp16 below); CPU:
     :func:`cpu_precision` (bf16 with AMX only; the choice and its reason are printed once);
     Apple MPS and anything else: float32. ``amp=True`` forces mixed precision (the GPU's dtype;
-    bf16 on any CPU), ``amp=False`` float32.
+    bf16 on any CPU), ``amp=False`` float32. ``quiet``: print nothing (:func:`precision_note`).
     """
     device = torch.device(device)
     env = os.environ.get("COLORLAB_AMP", "").strip().lower()
@@ -145,13 +150,31 @@ def autocast_dtype(device, amp: bool | None = None) -> torch.dtype | None:
         amp = env not in _OFF
     if amp is None and device.type == "cpu":
         dtype, why = cpu_precision()
-        _say(f"CPU precision: {why}")
+        _say(f"CPU precision: {why}", quiet)
         return dtype
     if amp is None:
         amp = device.type == "cuda"
     if not amp or device.type not in ("cuda", "cpu"):
         return None
     return cuda_precision(device) if device.type == "cuda" else torch.bfloat16
+
+
+def precision_note(device) -> str:
+    """The number format :func:`autocast_dtype` picks on ``device`` and why, in a few words, e.g.
+    ``"float32: this CPU has no bf16 in hardware"``. A lecture's headline shows it, so training
+    does not print the CPU's reason again."""
+    device = torch.device(device)
+    dtype = autocast_dtype(device, quiet=True)
+    name = {None: "float32", torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
+    env = os.environ.get("COLORLAB_AMP", "").strip()
+    if env:
+        return f"{name}: set by $COLORLAB_AMP={env}"
+    if device.type == "cpu":
+        return cpu_precision()[1]
+    if device.type == "cuda":
+        major, minor = torch.cuda.get_device_capability(device)
+        return f"{name}: mixed precision, for a GPU of compute capability {major}.{minor}"
+    return name
 
 
 def _torch_before(major: int, minor: int) -> bool:

@@ -136,7 +136,7 @@ def test_an_explicit_train_images_or_a_pinned_preset_wins_over_the_probe(cifar_a
     assert len(run.train) == 2000 and "preset" not in capsys.readouterr().out
     monkeypatch.setenv("COLORLAB_QUICK_PRESET", "half")
     run = notebook.start("quick", train_images={"quick": 2000}, val_images=500)
-    assert len(run.train) == 1000 and "set by $COLORLAB_QUICK_PRESET" in capsys.readouterr().out
+    assert len(run.train) == 1000 and "pinned by $COLORLAB_QUICK_PRESET" in capsys.readouterr().out
     monkeypatch.setenv("COLORLAB_QUICK_PRESET", "tiny")
     with pytest.raises(ValueError, match=r"COLORLAB_QUICK_PRESET.*'standard', 'half', 'quarter'"):
         notebook.start("quick", train_images={"quick": 2000}, val_images=500)
@@ -177,3 +177,18 @@ def test_more_images_than_the_data_has_is_refused_at_start_naming_the_knob():
     run = notebook.start("quick", "sample", train_images={"quick": 100_000},
                          test_images={"quick": 100_000})
     assert 0 < len(run.train) < 100_000 and 0 < len(run.test) < 100_000
+
+
+def test_the_headline_names_the_number_format_and_training_does_not_repeat_it(cifar_available,
+                                                                               capsys,
+                                                                               monkeypatch):
+    from colorlab import device as cdevice
+    monkeypatch.delenv("COLORLAB_AMP", raising=False)
+    cdevice._SAID.clear()
+    notebook.start("smoke")
+    out = capsys.readouterr().out
+    dtype, why = cdevice.cpu_precision()
+    assert f"| precision: {why} |" in out
+    assert cdevice.autocast_dtype("cpu") == dtype and capsys.readouterr().out == ""
+    monkeypatch.setenv("COLORLAB_AMP", "0")
+    assert cdevice.precision_note("cpu") == "float32: set by $COLORLAB_AMP=0"

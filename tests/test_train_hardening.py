@@ -355,7 +355,7 @@ def fake_cpu(monkeypatch, avx512_bf16=False, amx=False):
                         raising=False)
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx, raising=False)
     cdevice.cpu_precision.cache_clear()
-    cdevice._say.cache_clear()
+    cdevice._SAID.clear()
 
 
 def test_cpu_defaults_follow_the_hardware_and_env(monkeypatch):

@@ -24,7 +24,7 @@ import torch
 
 from ..cifar import DownloadError, UnsafeArchiveError
 from ..data import load_dataset
-from ..device import device_name, pick_device, seed_everything
+from ..device import device_name, pick_device, precision_note, seed_everything
 from ..images import ImageSet
 from ..progress import bars_enabled
 from ..viz import colorblind_safe
@@ -159,7 +159,8 @@ class Run:
     @property
     def headline(self) -> str:
         return (
-            f"mode: {self.mode} | device: {device_name(self.device)} | data: {self.data}: "
+            f"mode: {self.mode} | device: {device_name(self.device)} | precision: "
+            f"{precision_note(self.device)} | data: {self.data}: "
             f"{len(self.train):,} train / {len(self.val):,} validation (seeded split of the "
             f"training set) / {len(self.test):,} test images | seed: {self.seed}"
         )
@@ -220,11 +221,11 @@ def quick_preset() -> tuple[str, str]:
     pinned = os.environ.get("COLORLAB_QUICK_PRESET")
     if pinned:
         one_of("$COLORLAB_QUICK_PRESET", pinned, tuple(QUICK_PRESETS))
-        return pinned, "set by $COLORLAB_QUICK_PRESET"
+        return pinned, "pinned by $COLORLAB_QUICK_PRESET"
     rate = speed_probe(pick_device(verbose=False))
     preset = next(name for floor, name in PRESET_RATES if rate >= floor)
-    return preset, (f"this machine trains the course's UNet-16 at {rate:,.0f} images/s (speed "
-                    f"probe; {PRESET_RATES[0][0]} or more gets the standard preset)")
+    return preset, (f"this machine trains the course's UNet-16 at {rate:,.0f} images/s, and "
+                    f"{PRESET_RATES[0][0]} or more gets them all")
 
 
 def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32,
@@ -280,7 +281,7 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     print(run.headline)
     if why:
         print(f"quick-mode preset: {preset} ({QUICK_PRESETS[preset]:.0%} of the default training "
-              f"images), because {why}. Set TRAIN_IMAGES to choose yourself.")
+              f"images): {why}.")
     if warning:
         print(warning)
     return run
