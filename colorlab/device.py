@@ -107,7 +107,8 @@ def cpu_precision() -> tuple[torch.dtype | None, str]:
     if not torch.backends.mkldnn.is_available():
         return None, "float32: this torch has no oneDNN CPU kernels"
     if cpu_has_amx():
-        return torch.bfloat16, "bf16: this CPU has AMX tiles (bf16 trained 2.13x float32 on one)"
+        return torch.bfloat16, ("bf16: this CPU has AMX tiles (bf16 with channels_last trained "
+                                "2.13x float32 on one)")
     if cpu_has_bf16():
         return None, ("float32: this CPU has AVX512-BF16 but no AMX; bf16 trained only 1.11x "
                       "float32 on such a CPU, not worth its coarser numbers")
