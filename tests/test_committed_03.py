@@ -1,6 +1,7 @@
 """What notebook 03's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,25 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_lab_color_mat
 
 @pytest.fixture(scope="module")
 def committed():
-    _, markdown, printed, _ = read(NOTEBOOK)
-    return markdown, printed
+    nb, markdown, printed, _ = read(NOTEBOOK)
+    return nb, markdown, printed
 
 
 found = finder("03")
 
 
+def test_the_time_line_is_the_committed_run(committed):
+    nb, markdown, printed = committed
+    seconds = round(nb.metadata["papermill"]["duration"])
+    assert "mode: quick" in printed and "data: CIFAR-10" in printed
+    tests = found(r"/ ([\d,]+) test images \| seed", printed)[0]
+    assert (f"the committed run (quick mode, a 2-core CPU, {tests} CIFAR-10 test images) took "
+            f"{seconds} s") in markdown, f"the Time line should say {seconds} s"
+    assert seconds < 300, "quick mode's budget is 5 minutes"
+
+
 def test_the_data_facts_quoted_are_the_committed_run(committed):
-    markdown, printed = committed
+    _, markdown, printed = committed
     assert "data: CIFAR-10" in printed  # the text says the committed run is CIFAR-10
     psnr, ssim = found(r"gray baseline \(L kept, ab = 0\) on [\d,]+ test images \(quick mode\): "
                        r"PSNR (\d+\.\d\d) dB, SSIM (0\.\d{3})", printed)
@@ -33,17 +44,121 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert f"committed run's {psnr} dB and {rounded}%" in markdown
 
 
-def test_the_printed_errors_and_distances_quoted(committed):
-    markdown, printed = committed
-    low, high = found(r"ΔE from (\d+\.\d) to (\d+\.\d)", printed)
-    assert f"span ΔE {low} to {high}" in markdown
-    assert f"pairs 0.08-0.10 apart in RGB range from ΔE {low} to {high}" in markdown
+def test_the_printed_errors_quoted(committed):
+    _, markdown, printed = committed
     (trip,) = found(r"round trip sRGB -> linear -> sRGB: max \|error\| (\d\.\de-\d\d)", printed)
     assert f"printed a max error of {trip}" in markdown
     (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
                      r"(\d\.\de-\d\d)", printed)
     (lab32,) = found(r"my_rgb_to_lab \(float32\): max \|error\| vs scikit-image "
-                     r"(< 1e-\d\d)", printed)
-    assert f"off by {lab64} in float64, and in float32 still by less than {lab32[2:]}" in markdown
-    (blur,) = found(r"ab blurred 16x: PSNR (\d+\.\d) dB", printed)
-    assert f"still scores PSNR {blur} dB" in markdown
+                     r"(\d\.\de-\d\d)", printed)
+    (rounding,) = found(r"my_rgb_to_lab, float32 vs float64: max \|difference\| (\d\.\de-\d\d)",
+                        printed)
+    assert f"off by {lab64} in float64 and {lab32} in float32" in markdown
+    assert f"float32-vs-float64 difference is {rounding}, smaller than the gap" in markdown
+    assert float(rounding) < float(lab64), "float32 rounding should be smaller than the gap"
+    assert float(lab32) < 2 * float(lab64), "the text says float32 is hardly worse"
+    assert f"The remaining ${lab64[:3]} \\times 10^{{-4}}$ against scikit-image" in markdown
+    assert lab64.endswith("e-04") and float(lab32) <= 2e-4  # the Summary line: "to 2e-4"
+
+
+def test_the_derived_matrix_and_white_point(committed):
+    _, markdown, printed = committed
+    block = printed.split("derived from the primaries and D65:", 1)[1].split("colorlab.color", 1)[0]
+    derived = [float(x) for x in re.findall(r"-?\d\.\d{4}", block)]
+    iec = [0.4124, 0.3576, 0.1805, 0.2126, 0.7152, 0.0722, 0.0193, 0.1192, 0.9505]
+    assert derived == iec, "the text says the derived matrix is the IEC table to 4 digits"
+    (largest,) = found(r"largest difference: (\d\.\d{4})", printed)
+    assert float(largest) <= 3e-4 and "within $3 \\times 10^{-4}$ of ours" in markdown
+    white = [float(x) for x in found(r"D65_WHITE: +([\d.]+), ([\d.]+), ([\d.]+)", printed)]
+    through = [float(x) for x in found(r"through RGB_TO_XYZ: ([\d.]+), ([\d.]+), ([\d.]+)",
+                                       printed)]
+    assert white != through and max(abs(w - t) for w, t in zip(white, through)) < 1e-4, \
+        "the text says the matrix sends RGB white a hair off D65_WHITE"
+    (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
+                     printed)
+    assert f"{float(shift):.2f}" == "0.02" and "at most 0.02 (printed below)" in markdown
+
+
+def test_the_known_colors_quoted(committed):
+    _, markdown, printed = committed
+    lightness = {name: float(L) for name, L in
+                 re.findall(r"^(\w+(?: 50%)?) +\([\d., ]+\) +(-?\d+\.\d\d)", printed, re.M)}
+    blue, gray, yellow = lightness["blue"], lightness["gray 50%"], lightness["yellow"]
+    assert blue < gray and yellow > 95 and abs(gray - 50) > 2, (
+        "section 5 says: blue darker than 50% gray, yellow almost white, 50% gray not at L = 50")
+    assert f"pure blue has `L` = {blue:.2f} and 50% gray has `L` = {gray:.2f}" in markdown
+    assert f"`L` = {yellow:.2f} for pure yellow" in markdown
+
+
+def swatches(printed):
+    """The six printed swatch rows: Lab and chroma of the first color, ΔL, ΔC, |ΔH|, ΔE76 and
+    CIEDE2000 of the pair."""
+    rows = re.findall(r"Lab \( *(-?\d+), +(-?\d+), +(-?\d+)\) +C +(\d+) +ΔL +(-?\d+\.\d) +"
+                      r"ΔC +(-?\d+\.\d) +\|ΔH\| +(\d+\.\d) +ΔE76 +(\d+\.\d) +CIEDE2000 +(\d+\.\d)",
+                      printed)
+    assert len(rows) == 6, "the committed outputs no longer show six swatch rows: re-run 03"
+    keys = ("L", "a", "b", "C", "dL", "dC", "dH", "de76", "de00")
+    return [dict(zip(keys, map(float, row))) for row in rows]
+
+
+def test_the_swatches_and_ciede2000(committed):
+    _, markdown, printed = committed
+    low, high = found(r"ΔE76 from (\d+\.\d) to (\d+\.\d)", printed)
+    assert f"span ΔE76 {low} to {high}" in markdown
+    assert f"pairs 0.08-0.10 apart in RGB range from ΔE76 {low} to {high}" in markdown
+    least, most = (rows := swatches(printed))[:3], rows[3:]
+    assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
+    # "the least different pairs are light, saturated greens (and a violet)"
+    for green in least[:2]:
+        assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
+    assert least[2]["a"] > 50 and least[2]["b"] < -50, "the third least different is a violet"
+    # "darker teal and green pairs and a saturated blue, where the same step changes chroma most"
+    assert all(row["L"] < 50 for row in most) and most[2]["b"] < -40 and most[2]["C"] > 60
+    assert all(abs(row["dC"]) > max(abs(row["dL"]), row["dH"]) for row in most)
+    dcs = ", ".join(f"{row['dC']:.1f}" for row in most[:2]) + f" and {most[2]['dC']:.1f}"
+    assert f"(ΔC of {dcs} in the table" in markdown
+    assert f"ΔL of at most {max(abs(r['dL']) for r in most):.1f}" in markdown
+    assert f"|ΔH| of at most {max(r['dH'] for r in most):.1f})" in markdown
+    # what CIEDE2000 changes
+    blue, teal, green = most[2], most[0], most[1]
+    assert blue["de00"] < min(teal["de00"], green["de00"]), "CIEDE2000 ranks blue below the teals"
+    assert f"drops from {blue['de76']} to {blue['de00']}" in markdown
+    assert f"({teal['de00']} and {green['de00']})" in markdown
+    violet = least[2]
+    assert abs(violet["dL"]) > abs(violet["dC"]) and violet["de00"] > 0.8 * violet["de76"]
+    assert f"hardly moves ({violet['de76']} to {violet['de00']})" in markdown
+    first = least[0]
+    assert f"The bright greens drop too ({first['de76']} to {first['de00']})" in markdown
+    assert 8 <= blue["de00"] / first["de00"] <= 13, "the text says: still about ten times"
+    assert blue["de76"] > 9 * first["de76"]
+    assert f"at {blue['de00']} instead of {blue['de76']}" in markdown   # the Summary
+    assert f"(ΔE76 {least[0]['de76']} and {least[1]['de76']})" in markdown
+    assert f"({teal['de76']} to {blue['de76']})" in markdown
+
+
+def test_the_coarse_ab_and_the_gamut(committed):
+    _, markdown, printed = committed
+    (coarse,) = found(r"ab at 1/16 resolution: PSNR (\d+\.\d) dB", printed)
+    assert f"still scores PSNR {coarse} dB" in markdown
+    assert f"(PSNR {coarse} dB against it" in markdown
+    (at50,) = found(r"at L = 50, (\d+)% of the ab square", printed)
+    assert f"{at50}%. (50, 100, 100) is outside the gamut" in markdown
+    lin, lab, de = found(r"Lab \[50\.0, 100, 100\]: linear RGB \[ *([-\d. ]+)\] .*"
+                         r"= Lab \[ *([-\d. ]+)\], ΔE (\d+\.\d)", printed)
+    assert f"its linear RGB is ({', '.join(lin.split())})" in markdown
+    assert f"which is Lab ({', '.join(lab.split())}), ΔE {de}" in markdown
+
+    line = printed.split("displayable share", 1)[1].split("\n")[0]
+    shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
+    reach = {int(L): (int(lo), int(hi)) for lo, hi, L in
+             re.findall(r"\[(-?\d+), (-?\d+)\] at L = (\d+)", printed)}
+    assert set(shares) == set(reach) == {10, 30, 50, 70, 90}, "the figure and the text use these L"
+    assert max(shares, key=shares.get) == 50 and shares[50] == int(at50)
+    assert shares[10] < shares[50] / 3 and shares[90] < shares[50] / 2, \
+        "the text says: small at both ends, widest in the middle"
+    assert max(reach, key=lambda L: reach[L][1]) == 90, "yellows reach furthest at high L"
+    assert min(reach, key=lambda L: reach[L][0]) == 30, "blues reach furthest around L = 30"
+    assert f"At `L` = 50 ({at50}%" in markdown
+    assert (f"reach {reach[30][0]} at `L` = 30, but only {reach[10][0]} at `L` = 10"
+            in markdown)
