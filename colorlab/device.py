@@ -99,20 +99,18 @@ def cpu_has_amx() -> bool:
 def cpu_precision() -> tuple[torch.dtype | None, str]:
     """``(dtype, why)`` for training on this CPU: bf16 only where it pays off, else float32.
 
-    Measured with the course's default training: bf16 ran 2.13x float32 on an Intel Xeon with
-    AMX (benchmarks/results/train_speed-cpu.md), but only 1.11x on an AMD EPYC with AVX512-BF16
-    and no AMX (344 vs 310 images/s), too little for its coarser numbers. So: AMX -> bf16,
-    anything else -> float32.
+    Measured with the course's default training: bf16 with channels_last ran 2.13x float32 on an
+    Intel Xeon with AMX (benchmarks/results/train_speed-cpu.md), but only 1.11x on an AMD EPYC
+    with AVX512-BF16 and no AMX (344 vs 310 images/s), too little for its coarser numbers. So:
+    AMX -> bf16, anything else -> float32.
     """
     if not torch.backends.mkldnn.is_available():
-        return None, "float32: this torch has no oneDNN CPU kernels"
+        return None, "float32 (this torch has no oneDNN CPU kernels)"
     if cpu_has_amx():
-        return torch.bfloat16, ("bf16: this CPU has AMX tiles (bf16 with channels_last trained "
-                                "2.13x float32 on one)")
+        return torch.bfloat16, "bf16 (this CPU has AMX)"
     if cpu_has_bf16():
-        return None, ("float32: this CPU has AVX512-BF16 but no AMX; bf16 trained only 1.11x "
-                      "float32 on such a CPU, not worth its coarser numbers")
-    return None, "float32: this CPU has no bf16 in hardware"
+        return None, "float32 (bf16 without AMX gains too little on this CPU)"
+    return None, "float32 (this CPU has no bf16 in hardware)"
 
 
 def cuda_precision(device) -> torch.dtype:
@@ -162,19 +160,19 @@ def autocast_dtype(device, amp: bool | None = None, quiet: bool = False) -> torc
 
 def precision_note(device) -> str:
     """The number format :func:`autocast_dtype` picks on ``device`` and why, in a few words, e.g.
-    ``"float32: this CPU has no bf16 in hardware"``. A lecture's headline shows it, so training
+    ``"float32 (this CPU has no bf16 in hardware)"``. A lecture's headline shows it, so training
     does not print the CPU's reason again."""
     device = torch.device(device)
     dtype = autocast_dtype(device, quiet=True)
     name = {None: "float32", torch.bfloat16: "bf16", torch.float16: "fp16"}[dtype]
     env = os.environ.get("COLORLAB_AMP", "").strip()
     if env:
-        return f"{name}: set by $COLORLAB_AMP={env}"
+        return f"{name} (set by $COLORLAB_AMP={env})"
     if device.type == "cpu":
         return cpu_precision()[1]
     if device.type == "cuda":
         major, minor = torch.cuda.get_device_capability(device)
-        return f"{name}: mixed precision, for a GPU of compute capability {major}.{minor}"
+        return f"{name} (mixed precision on a GPU of compute capability {major}.{minor})"
     return name
 
 

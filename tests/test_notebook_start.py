@@ -191,4 +191,4 @@ def test_the_headline_names_the_number_format_and_training_does_not_repeat_it(ci
     assert f"| precision: {why} |" in out
     assert cdevice.autocast_dtype("cpu") == dtype and capsys.readouterr().out == ""
     monkeypatch.setenv("COLORLAB_AMP", "0")
-    assert cdevice.precision_note("cpu") == "float32: set by $COLORLAB_AMP=0"
+    assert cdevice.precision_note("cpu") == "float32 (set by $COLORLAB_AMP=0)"

@@ -384,11 +384,10 @@ def test_cpu_bf16_only_with_amx_and_the_choice_is_said_once(monkeypatch, capsys)
     assert cdevice.autocast_dtype("cpu") is None
     assert cdevice.autocast_dtype("cpu") is None
     said = capsys.readouterr().out.splitlines()
-    assert said == ["CPU precision: float32: this CPU has AVX512-BF16 but no AMX; bf16 trained "
-                    "only 1.11x float32 on such a CPU, not worth its coarser numbers"]
+    assert said == ["CPU precision: float32 (bf16 without AMX gains too little on this CPU)"]
     fake_cpu(monkeypatch, amx=True)
     assert cdevice.autocast_dtype("cpu") == torch.bfloat16
-    assert "bf16: this CPU has AMX tiles" in capsys.readouterr().out
+    assert "CPU precision: bf16 (this CPU has AMX)" in capsys.readouterr().out
     cdevice.cpu_precision.cache_clear()
 
 
