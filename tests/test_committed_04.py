@@ -225,7 +225,7 @@ def test_the_loss_comparison_paragraph(committed):
 def test_the_time_line_and_the_pipeline_figure(committed):
     markdown, printed, _ = committed
     seconds = round(nbformat.read(NOTEBOOK, as_version=4).metadata["papermill"]["duration"])
-    (precision,) = found(r"\| precision: (\w+):", printed)
+    (precision,) = found(r"\| precision: (\w+) \(", printed)
     assert (f"so in {precision}: 6 epochs on 5,000 CIFAR-10 images, the quarter preset, "
             f"{seconds} s in all") in markdown, f"the Time line should give papermill's {seconds} s"
     assert seconds < 300, "quick mode's budget is 5 minutes"
