@@ -98,13 +98,16 @@ def test_the_gains_per_number_and_per_doubling():
     assert [(a, b) for a, b, *_ in gains] == list(zip(codes, codes[1:]))
     per_number = [n for *_, n in gains]
     per_doubling = [d for *_, d, _ in gains]
-    (quoted,) = said(r"Per added number the returns fall steeply, from ([-+\d. dBto]+?): what")
-    assert [float(g) for g in re.findall(r"[-+][\d.]+", quoted[0])] == per_number
-    assert all(b < a for a, b in zip(per_number, per_number[1:])), \
-        f"the text says each added number bought less; the run printed {per_number}"
-    first, second = said(r"Per doubling, the first two steps shrank too, from ([-+][\d.]+) to "
-                         r"([-+][\d.]+) dB")[0]
-    assert [float(first), float(second)] == per_doubling[:2] and per_doubling[1] < per_doubling[0]
+    ((quoted,),) = said(r"Per added number the returns fall steeply: ([-+\d., then]+?) dB\.")
+    assert [float(g) for g in re.findall(r"[-+][\d.]+", quoted)] == per_number
+    ((quoted,),) = said(r"Per doubling they fall too, ([-+\d., then]+?) dB, but every point is "
+                        r"one training with one seed")
+    assert [float(g) for g in re.findall(r"[-+][\d.]+", quoted)] == per_doubling
+    for values in (per_number, per_doubling):
+        assert all(b < a for a, b in zip(values, values[1:])), \
+            f"the text says the returns fell; the run printed {values}"
+    assert said(r"The first drop, from ([-+][\d.]+) to ([-+][\d.]+) dB, is larger") \
+        == [tuple(f"{d:+.2f}" for d in per_doubling[:2])]
 
 
 def test_the_two_widest_codes_tie():
@@ -116,16 +119,36 @@ def test_the_two_widest_codes_tie():
     assert said(r"The 512-number code scored ([\d.]+) dB above the 256-number one") \
         == [(f"{last:.2f}",)]
     assert 0 <= last < 0.3, f"a tie is claimed; the last step bought {last:+.2f} dB"
-    said(r"the curves of the 256- and 512-number codes lie on top of each other")
     lines = curves()
-    end_a, end_b = lines["rebuild, code 256"][1], lines["rebuild, code 512"][1]
+    (first_a, end_a), (first_b, end_b) = lines["rebuild, code 256"], lines["rebuild, code 512"]
+    assert said(r"the curves of the 256- and 512-number codes start apart and end together "
+                r"\(([\d.]+) and ([\d.]+)\)") == [(f"{end_a:.5f}", f"{end_b:.5f}")]
     assert abs(end_a - end_b) / end_b < 0.05, "the two curves' last points are not close"
+    assert abs(first_a - first_b) / first_b > 2 * abs(end_a - end_b) / end_b, \
+        "the two curves did not start further apart than they ended"
     assert max(results) == 32 and results[32][0] == 512
+
+
+def test_black_and_white_test_images_set_apart():
+    scored, apart = printed(r"^test images scored: ([\d,]+), after setting apart (\d+) that are "
+                            r"black and white already$")
+    gray, counted, n = printed(r"^the gray image: ([\d.]+) dB on the test images scored, "
+                               r"([\d.]+) dB with the (\d+) black-and-white ones counted$")
+    assert n == apart and num(scored) + num(apart) == 2000
+    assert said(r"the (\d+) test images that are black and white already") == [(apart,)]
+    added = f"{float(counted) - float(gray):.2f}"
+    share = f"{100 * num(apart) / 2000:.0f}"
+    assert said(r"Counted with the (\d+) black-and-white images, the gray image's mean would be "
+                r"([\d.]+) dB instead of ([\d.]+): (\d+)% of the images would add ([\d.]+) dB") \
+        == [(apart, counted, gray, share, added)]
+    assert said(r"here they would have added ([\d.]+) dB to its mean") == [(added,)]
+    assert float(counted) > float(gray) + 0.5, "the black-and-white images barely moved the mean"
 
 
 def test_the_colorization_against_gray():
     gray, color, below = printed(r"^test PSNR: gray image ([\d.]+) dB, autoencoder colorization "
                                  r"([\d.]+) dB, ([\d.]+) dB below the gray image it was given$")
+    assert f"{float(gray) - float(color):.2f}" == below
     assert said(r"The colorization scored \*\*below\*\* the gray image it was given, by "
                 r"([\d.]+) dB") == [(below,)]
     assert said(r"it scored ([\d.]+) dB below the gray image it was given") == [(below,)]
@@ -151,10 +174,13 @@ def test_the_drift_is_scatter_and_largest_on_edges():
 
 
 def test_the_worst_image():
-    share, pixel = printed(r"^the worst image: (\d+)% of its pixels off by more than 10 levels, "
-                           r"its worst pixel by (\d+)$")
-    assert said(r"The worst image is off by more than 10 levels on (\d+)% of its pixels, and on "
-                r"its worst pixel by (\d+)") == [(share, pixel)]
+    share, pixel, busy = printed(r"^the worst image: (\d+)% of its pixels off by more than 10 "
+                                 r"levels, its worst pixel by (\d+); (\d+)% of its pixels are "
+                                 r"strong edges$")
+    assert said(r"The worst image is a busy, high-contrast one, (\d+)% of its pixels strong edges "
+                r"\(10% overall\); it is off by more than 10 levels on (\d+)% of its pixels, and "
+                r"on its worst pixel by (\d+)") == [(busy, share, pixel)]
+    assert int(busy) > 2 * 10, "the worst image is called busy: more than twice the share of edges"
 
 
 def test_what_the_drift_costs():
@@ -165,15 +191,28 @@ def test_what_the_drift_costs():
     assert said(rf"lifts the test PSNR from {color} to {steadied} dB: the drift costs {cost} dB") \
         == [()]
     assert said(r"its brightness drift alone cost ([\d.]+) dB") == [(cost,)]
-    assert said(rf"its colors stay below the plain gray image \({gray} dB\)") == [()]
-    assert float(color) < float(steadied) < float(gray), "the drift costs, and the colors lose"
+    assert said(rf"the faint colors beat the plain gray image \({gray} dB\), if only by "
+                r"([\d.]+) dB") == [(f"{float(steadied) - float(gray):.2f}",)]
+    assert float(color) < float(gray) < float(steadied), "the drift costs, and the colors win"
 
 
-def test_the_unet_drifts_less_and_stays_below_gray():
+def unet_lines():
+    gray, _, unet, below = printed(r"^test PSNR: gray image ([\d.]+) dB, autoencoder ([\d.]+) dB, "
+                                   r"UNet ([\d.]+) dB: the UNet ([\d.]+) dB below the gray image$")
+    steadied, cost = printed(r"^the UNet with the input's brightness put back: ([\d.]+) dB, so its "
+                             r"drift costs ([\d.]+) dB$")
+    beats, median_unet, median_gray, mse_unet, mse_gray = printed(
+        r"^the UNet beats the gray image on (\d+)% of test images; median PSNR: UNet ([\d.]+) dB, "
+        r"gray ([\d.]+) dB; pooled over every test pixel, its MSE is ([\d.]+) against gray's "
+        r"([\d.]+)$")
+    return dict(gray=gray, unet=unet, below=below, steadied=steadied, cost=cost, beats=beats,
+                median_unet=median_unet, median_gray=median_gray, mse_unet=mse_unet,
+                mse_gray=mse_gray)
+
+
+def test_the_unet_drifts_less_and_its_split_verdict():
     ae, unet = printed(r"^mean brightness drift: autoencoder \(bottleneck \d+\) ([\d.]+), UNet "
                        r"with skip connections ([\d.]+) gray levels$")
-    gray, _, psnr_unet = printed(r"^test PSNR: gray image ([\d.]+) dB, autoencoder ([\d.]+) dB, "
-                                 r"UNet ([\d.]+) dB: the UNet [\d.]+ dB below the gray image$")
     quoted = said(r"cut the mean drift from ([\d.]+) to ([\d.]+) gray levels")
     assert len(quoted) == 2 and set(quoted) == {(ae, unet)}
     (cut,) = said(r"gray levels, (\d+)% of it")[0]
@@ -181,9 +220,36 @@ def test_the_unet_drifts_less_and_stays_below_gray():
         f"the text says the skips cut {cut}% of the drift; the printed drifts say otherwise"
     assert said(r"caused (\d+)% of the drift") == said(r"The (\d+)% is what the two changes "
                                                       r"bought together") == [(cut,)]
-    assert said(r"still scores below the plain gray image, ([\d.]+) dB against ([\d.]+) dB") \
-        == [(psnr_unet, gray)]
-    assert 0 < float(unet) < float(ae) and float(psnr_unet) < float(gray)
+    assert 0 < float(unet) < float(ae)
+    u = unet_lines()
+    assert f"{float(u['gray']) - float(u['unet']):.2f}" == u["below"]
+    assert said(r"Its mean PSNR is ([\d.]+) dB lower \(([\d.]+) against ([\d.]+) dB\), yet it wins "
+                r"on (\d+)% of the images, its median is higher \(([\d.]+) against ([\d.]+) dB\), "
+                r"and its MSE pooled over every pixel is lower \(([\d.]+) against ([\d.]+)\)") \
+        == [(u["below"], u["unet"], u["gray"], u["beats"], u["median_unet"], u["median_gray"],
+             u["mse_unet"], u["mse_gray"])]
+    assert float(u["unet"]) < float(u["gray"]) and int(u["beats"]) > 50
+    assert float(u["median_unet"]) > float(u["median_gray"])
+    assert float(u["mse_unet"]) < float(u["mse_gray"])
+    assert said(r"its mean PSNR stayed ([\d.]+) dB below gray") == [(u["below"],)]
+    least, rest = printed(r"^UNet minus gray, mean over images: ([-+][\d.]+) dB on the quarter "
+                          r"with the least color, ([-+][\d.]+) dB on the rest$")
+    assert said(r"on the quarter of the images with the least color it averages ([-+][\d.]+) dB "
+                r"against gray, on the rest ([-+][\d.]+) dB") == [(least, rest)]
+    assert float(least) < 0 < float(rest)
+
+
+def test_what_the_unets_drift_costs():
+    u = unet_lines()
+    assert f"{float(u['steadied']) - float(u['unet']):.2f}" == u["cost"]
+    assert said(r"with the input's brightness put back, the UNet scores ([\d.]+) dB, above gray; "
+                r"its drift costs ([\d.]+) dB") == [(u["steadied"], u["cost"])]
+    assert float(u["unet"]) < float(u["gray"]) < float(u["steadied"])
+    steadied_ae, _, gray = printed(r"^test PSNR with the input's brightness put back under the "
+                                   r"autoencoder's colors: ([\d.]+) dB \(as colorized "
+                                   r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
+    assert said(r"both networks beat gray only narrowly \(([\d.]+) and ([\d.]+) dB against "
+                r"([\d.]+)\)") == [(steadied_ae, u["steadied"], gray)]
 
 
 def test_the_control_is_larger():
@@ -193,6 +259,7 @@ def test_the_control_is_larger():
         == [(ratio,)]
     assert said(r"it has ([\d.]+) times as many parameters \(([\d,]+) against ([\d,]+)\)") \
         == [(ratio, unet, ae)]
+    assert said(r"A UNet with skip connections \(and ([\d.]+) times the parameters\)") == [(ratio,)]
     # the fairer control the text proposes: a UNet with base=9 is about the autoencoder's size
     assert len(said(r"`base=9`")) == 2
     small = count_parameters(UNet(in_ch=1, out_ch=3, base=9, depth=3, activation=None))
@@ -203,18 +270,12 @@ def test_the_control_is_larger():
 def test_under_the_gray_line_yet_below_gray_on_mean_psnr():
     unet_val = curves()["gray -> RGB UNet (skips)"][1]
     (gray_val,) = printed(r"^  the gray image itself \(no training\) +([\d.]+)$")
-    beats, unet_mse, gray_mse = printed(r"^the UNet beats the gray image on (\d+)% of test images; "
-                                        r"pooled over every test pixel, its MSE is ([\d.]+) "
-                                        r"against gray's ([\d.]+)$")
-    gray, _, psnr_unet = printed(r"^test PSNR: gray image ([\d.]+) dB, autoencoder ([\d.]+) dB, "
-                                 r"UNet ([\d.]+) dB: the UNet [\d.]+ dB below the gray image$")
-    quoted = said(r"the UNet's validation MSE ended at ([\d.]+) against the gray image's ([\d.]+), "
-                  r"and on the test images its pooled MSE, ([\d.]+) against ([\d.]+), was lower "
-                  r"too, and it beat gray on (\d+)% of the test images, yet its mean PSNR was "
-                  r"lower")
-    assert quoted == [(f"{unet_val:.5f}", gray_val, unet_mse, gray_mse, beats)]
-    assert unet_val < float(gray_val) and float(unet_mse) < float(gray_mse)
-    assert float(psnr_unet) < float(gray)
+    u = unet_lines()
+    assert said(r"the UNet's validation MSE ended at ([\d.]+), under the gray image's ([\d.]+), "
+                r"and its pooled test MSE was lower too, yet its mean PSNR was lower") \
+        == [(f"{unet_val:.5f}", gray_val)]
+    assert unet_val < float(gray_val) and float(u["mse_unet"]) < float(u["mse_gray"])
+    assert float(u["unet"]) < float(u["gray"])
 
 
 def test_luma_and_l_based_gray():
