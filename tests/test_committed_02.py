@@ -287,7 +287,7 @@ def test_luma_and_l_based_gray():
         == [tuple(f"{v:.1f}" for v in levels["red"])]
     gaps = {name: l - y for name, (y, l) in levels.items()}
     low, high, yellow = said(r"pure green, red and blue differ by (\d+) to (\d+) levels above, "
-                             r"pure yellow, just as saturated, by (\d+)")[0]
+                             r"pure yellow, just as saturated in the HSV sense, by (\d+)")[0]
     primaries = [gaps[c] for c in ("red", "green", "blue")]
     assert (int(low), int(high), int(yellow)) == (round(min(primaries)), round(max(primaries)),
                                                   round(gaps["yellow"]))
