@@ -202,34 +202,55 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
 
 
 def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colors=None,
-                 avoid=()):
+                 avoid=(), merge: float = 0):
     """Write ``labels[i]`` beside the point ``(xs[i], ys[i])`` of ``ax`` so that labels do not
     collide: each takes the first of 16 places around its point (8 close, 8 farther out) whose
     center is at least ``gap`` points from every label placed before and from every point.
     ``colors``: one text color per label (default: black). ``avoid``: more (x, y) points, drawn
-    but not labelled (a marker of another series), that labels keep clear of too. A label placed
-    farther out gets a thin line to its point. Call it after the axes' limits and scales are set.
-    Returns the offsets used, in points."""
+    but not labelled (a marker of another series, samples along a line or an error bar), that
+    labels keep clear of too. A label placed farther out gets a thin line to its point.
+    ``merge``: points less than ``merge`` points apart (and chains of them: markers that touch)
+    share one label, theirs joined by ", " ("1, 7, 8"), beside the group's middle; every label
+    then counts its width (0.64 ``fontsize`` a character, half that for a space or a comma): it
+    ends left of its point, or starts right of it, where a one-character label would, and keeps
+    ``gap`` from the points and the other labels along its whole width. Call it after the axes'
+    limits and scales are set.
+    Returns the offsets used, in points (one per label written)."""
     ax.autoscale_view()
     to_points = 72 / ax.figure.dpi                              # display pixels -> points
     points = [ax.transData.transform((x, y)) * to_points for x, y in zip(xs, ys)]
-    others = [ax.transData.transform(xy) * to_points for xy in avoid]
+    others = [(*(ax.transData.transform(xy) * to_points), 0.0) for xy in avoid]
+    colors = colors or ["black"] * len(points)
+    groups = [[i] for i in range(len(points))]
+    if merge:                                                    # chains of touching points
+        groups = []
+        for i, p in enumerate(points):
+            touching = [g for g in groups if min(np.hypot(*(points[j] - p)) for j in g) < merge]
+            groups = [g for g in groups if g not in touching] + [sorted(sum(touching, []) + [i])]
+        groups.sort(key=min)
     ring = [(8, 5), (-14, 5), (8, -14), (-14, -14), (-3, 10), (-3, -20), (12, -4), (-20, -4)]
     places = ring + [(2 * dx, 2 * dy) for dx, dy in ring]
-    taken, offsets = [], []
-    def center(point, d):                                        # a label's center, about
-        return point[0] + d[0] + 3, point[1] + d[1] + 4
+    taken, offsets = [], []                                      # labels: (x, y, half-length)
+    fixed = [(*p, 0.0) for p in points] + others
 
-    def free(point, d):
-        cx, cy = center(point, d)
-        return all(np.hypot(cx - qx, cy - qy) >= gap for qx, qy in taken + points + others)
+    def apart(a, b):                                             # two short horizontal lines
+        return np.hypot(max(0.0, abs(a[0] - b[0]) - a[2] - b[2]), a[1] - b[1])
 
-    colors = colors or ["black"] * len(points)
-    for x, y, point, text, color in zip(xs, ys, points, labels, colors):
-        d = next((d for d in places if free(point, d)), places[len(offsets) % len(places)])
-        taken.append(center(point, d))
-        offsets.append(d)
-        line = None if d in ring else dict(arrowstyle="-", lw=0.6, color=color)  # far: show whose
-        ax.annotate(str(text), (x, y), xytext=d, textcoords="offset points", fontsize=fontsize,
-                    color=color, arrowprops=line)
+    for g in groups:
+        text = ", ".join(str(labels[i]) for i in g)
+        width = fontsize * sum(0.32 if ch in " ,.:;" else 0.64 for ch in text)  # about, in points
+        extra = max(0.0, width - 6) if merge else 0.0                 # beyond one character
+        point = np.mean([points[i] for i in g], axis=0)
+        shifts = [(dx - (extra if dx < -8 else extra / 2 if dx < 0 else 0), dy)  # left: end there
+                  for dx, dy in places]
+        boxes = [(point[0] + dx + 3 + extra / 2, point[1] + dy + 4, extra / 2) for dx, dy in shifts]
+        free = [k for k, b in enumerate(boxes) if all(apart(b, q) >= gap for q in taken + fixed)]
+        k = free[0] if free else len(offsets) % len(places)
+        taken.append(boxes[k])
+        offsets.append(shifts[k])
+        line = None if k < len(ring) else dict(arrowstyle="-", lw=0.6, color=colors[g[0]])  # far
+        anchor = ((xs[g[0]], ys[g[0]]) if len(g) == 1 else
+                  tuple(ax.transData.inverted().transform(point / to_points)))
+        ax.annotate(text, anchor, xytext=shifts[k], textcoords="offset points",
+                    fontsize=fontsize, color=colors[g[0]], arrowprops=line)
     return offsets

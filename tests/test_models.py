@@ -132,3 +132,32 @@ def test_label_points_keeps_clear_of_points_it_is_told_to_avoid():
     assert np.hypot(*(place - center)) >= 12
     plt.close(fig)
     plt.close(fig2)
+
+
+def test_label_points_merges_touching_points_and_keeps_a_long_label_off_its_neighbours():
+    """With ``merge``, points whose markers touch share one label ("1, 2, 3"), and that long
+    label, measured as drawn, covers neither its own points nor a point 25 points to the right
+    (where a one-character label would have gone)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from colorlab.viz import label_points
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set(xlim=(0, 10), ylim=(0, 10))
+    to_points = 72 / fig.dpi
+    right = ax.transData.inverted().transform(
+        (np.array(ax.transData.transform((5.0, 5.0))) * to_points + (25, 2)) / to_points)
+    xs, ys = [5.0, 5.02, 5.04, right[0]], [5.0, 5.0, 5.03, right[1]]
+    offsets = label_points(ax, xs, ys, [1, 2, 3, 4], fontsize=10, merge=8)
+    assert len(offsets) == 2 and [t.get_text() for t in ax.texts] == ["1, 2, 3", "4"]
+    renderer = fig.canvas.get_renderer()
+    box = ax.texts[0].get_window_extent(renderer)
+    for x, y in zip(xs, ys):   # every marker (4.5 points across) clear of the merged label
+        px, py = ax.transData.transform((x, y))
+        assert not box.expanded(1, 1).overlaps(
+            type(box).from_bounds(px - 3, py - 3, 6, 6)), f"'1, 2, 3' covers the point at {x}, {y}"
+    plt.close(fig)
