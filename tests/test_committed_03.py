@@ -32,12 +32,29 @@ def test_the_time_line_is_the_committed_run(committed):
 def test_the_data_facts_quoted_are_the_committed_run(committed):
     _, markdown, printed = committed
     assert "data: CIFAR-10" in printed  # the text says the committed run is CIFAR-10
-    psnr, ssim = found(r"gray baseline \(L kept, ab = 0\) on [\d,]+ test images \(quick mode\): "
-                       r"PSNR (\d+\.\d\d) dB, SSIM (0\.\d{3})", printed)
+    psnr, median, ssim = found(r"gray baseline \(L kept, ab = 0\) on the other [\d,]+ test "
+                               r"images \(quick mode\): PSNR (\d+\.\d\d) dB \(median image "
+                               r"(\d+\.\d\d) dB\), SSIM (0\.\d{4})", printed)
+    already, total, top, mean_all = found(
+        r"(\d+) of ([\d,]+) test images are already gray \(mean chroma < 2\); gray scores up to "
+        r"(\d+) dB on them; counting them, the mean would be PSNR (\d+\.\d\d) dB", printed)
+    assert int(top) == 100 and float(mean_all) > float(psnr) + 0.5, \
+        "the text says: gray reaches the 100 dB cap on them, and they lift the mean by about a dB"
+    assert f"{already} of the {total} here" in markdown
+    assert f"(printed: {mean_all} dB counting them)" in markdown
+    assert f"the {already} already gray would lift the mean to {mean_all} dB" in markdown
+    assert f"scores {psnr} dB (median image {median} dB)" in markdown
+    rms = 10 ** (-float(median) / 20)
+    assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
+            f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
+    (d_psnr, d_ssim) = found(r"our psnr and ssim vs colorlab.metrics.psnr and ssim: max "
+                             r"\|difference\| (\S+) dB and (\S+)\n", printed)
+    assert float(d_psnr) < 1e-3 and float(d_ssim) < 1e-4, "the text says: the same numbers"
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
               for r in (10, 20, 40)]
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
-    assert f"{psnr} dB and SSIM {ssim} on CIFAR-10's test images" in markdown
+    assert f"SSIM {ssim} on CIFAR-10's test images that are not already gray" in markdown
+    assert f"hence {ssim}." in markdown
     assert f"{shares[1]}% ({shares[0]}% below 10, {shares[2]}% below 40)" in markdown
     rounded = round(float(shares[1]))
     assert f"{rounded}% of training pixels have chroma below 20" in markdown
@@ -59,16 +76,30 @@ def test_the_printed_errors_quoted(committed):
     assert float(rounding) < float(lab64), "float32 rounding should be smaller than the gap"
     assert float(lab32) < 2 * float(lab64), "the text says float32 is hardly worse"
     assert f"The remaining ${lab64[:3]} \\times 10^{{-4}}$ against scikit-image" in markdown
+    assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
+    assert "the error drops below $10^{-9}$" in markdown
     assert f"Lab matches scikit-image to {lab64}" in printed   # the Summary: line, computed
     assert f"match scikit-image to {lab64} in Lab" in markdown
 
 
+def test_gradcheck_black_included(committed):
+    _, markdown, printed = committed
+    # the first cell: my_srgb_to_linear, ..., my_lab_to_rgb pass gradcheck, black included
+    for name in ("my_srgb_to_linear, black", "my_linear_to_srgb, black", "my_rgb_to_lab, black",
+                 "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors"):
+        assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
+    assert "pass `gradcheck`, black included" in " ".join(markdown.split())
+
+
 def test_the_derived_matrix_and_white_point(committed):
     _, markdown, printed = committed
-    block = printed.split("derived from the primaries and D65:", 1)[1].split("colorlab.color", 1)[0]
+    block = printed.split("derived from the primaries and D65:", 1)[1].split("IEC 61966", 1)[0]
     derived = [float(x) for x in re.findall(r"-?\d\.\d{4}", block)]
     iec = [0.4124, 0.3576, 0.1805, 0.2126, 0.7152, 0.0722, 0.0193, 0.1192, 0.9505]
+    block = printed.split("IEC 61966-2-1 (the sRGB standard), 4 digits:", 1)[1].split("derived,")[0]
+    assert [float(x) for x in re.findall(r"-?\d\.\d{4}", block)] == iec
     assert derived == iec, "the text says the derived matrix is the IEC table to 4 digits"
+    assert "derived, rounded to 4 digits, equals the IEC table: True" in printed
     (largest,) = found(r"largest difference: (\d\.\d{4})", printed)
     assert float(largest) <= 3e-4 and "within $3 \\times 10^{-4}$ of ours" in markdown
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
@@ -115,12 +146,20 @@ def test_the_swatches_and_ciede2000(committed):
     assert f"pairs 0.08-0.10 apart in RGB range from ΔE76 {low} to {high}" in markdown
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "the least different pairs are light, saturated greens (and a violet)"
+    # "the smallest are saturated greens (`L` = 88 and 68) and a violet"
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
+    g1, g2 = (f"{row['L']:.0f}" for row in least[:2])
+    assert f"saturated greens (`L` = {g1} and {g2}) and a violet" in markdown
+    assert f"saturated greens of `L` = {g1} and {g2} (ΔE76" in markdown
     assert least[2]["a"] > 50 and least[2]["b"] < -50, "the third least different is a violet"
-    # "darker teal and green pairs and a saturated blue, where the same step changes chroma most"
+    # "a dark, dull teal, a mid-tone green and a dark, saturated blue, where the step changes
+    # chroma most"
     assert all(row["L"] < 50 for row in most) and most[2]["b"] < -40 and most[2]["C"] > 60
+    t, g, b = (f"{row['L']:.0f}" for row in most)
+    assert (f"a dark, dull teal (`L` = {t}), a mid-tone green (`L` = {g}) and a dark, saturated "
+            f"blue (`L` = {b})") in " ".join(markdown.split())
+    assert f"pairs of `L` = {min(t, b, key=float)} to {max(t, g, b, key=float)} (" in markdown
     assert all(abs(row["dC"]) > max(abs(row["dL"]), row["dH"]) for row in most), \
         "the text says: in the largest three, the step changes chroma most"
     # what CIEDE2000 changes: the blue pair drops below the teal and green ones
