@@ -31,6 +31,27 @@ def number(value):
     return f"{value:g}"
 
 
+def quick_runs(nb, printed):
+    """RUNS in quick mode: the value the code picks, confirmed by section 6's printed calls
+    (max(3, RUNS // 2) per round)."""
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    runs = int(re.search(r"RUNS = RUNS or run\.pick\(smoke=\d+, quick=(\d+)", source).group(1))
+    (calls,) = found(r"rounds in shuffled order, medians of (\d+) calls each", printed)
+    assert int(calls) == max(3, runs // 2)
+    return runs
+
+
+def test_latency_is_timed_on_a_random_input(committed):
+    """Section 2 says what latency is timed on (random values, not a photo) and how often."""
+    nb, markdown, printed = committed
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "photo = torch.rand(1, 1, PHOTO_SIZE, PHOTO_SIZE)" in source
+    runs = quick_runs(nb, printed)
+    assert (f"the median of `RUNS` calls ({runs} in quick mode) after 3 untimed warm-up calls. "
+            "The input is random values (`torch.rand`), not a photo") in markdown
+    assert f"Each timing in sections 2 to 5 is one median of {runs} calls" in markdown
+
+
 def test_the_committed_run_deploys_the_pretrained_colorizer_in_quick_mode(committed):
     _, markdown, printed = committed
     assert "mode: quick" in printed and "data: CIFAR-10 image-folder copy" in printed
@@ -160,9 +181,10 @@ def test_int8_statements(committed):
                 f"{dyn_up} `ConvTranspose` with fp32 weights |",
                 f"| what onnxruntime ran most | `QLinearConv`, {static_time['QLinearConv']}% of "
                 f"the time | `ConvInteger`, {top}% of the time |",
-                f"| one photo (a single timing) | {rows['ONNX int8 static']} ms | {dyn_ms} ms |",
-                f"| PSNR against fp32 | {static} dB, in any batch | {dynamic} dB in batches of up "
-                f"to 500, {float(fp32) - float(single):.2f} dB one image per call |"):
+                f"| one photo (one median of {quick_runs(nb, printed)} calls) | "
+                f"{rows['ONNX int8 static']} ms | {dyn_ms} ms |",
+                f"| PSNR against fp32 | {static} dB in batches of up to 500 | {dynamic} dB in "
+                f"batches of up to 500, {float(fp32) - float(single):.2f} dB one image per call |"):
         assert row in table, row
     assert float(sizes["ONNX int8 dynamic"]) > float(sizes["ONNX int8 static"])
     assert (f"the int8 rows' max |d ab| ({maxima['ONNX int8 static']}, "
@@ -238,6 +260,13 @@ def test_the_table_and_figure_statements(committed):
         r"^(.+?) +(\d+\.\d) - +(\d+\.\d) ms   ratio", printed, flags=re.M)}
     longest = names.index(max(widths, key=widths.get)) + 1
     assert f"The longest error bar, {longest}'s, is the slow round noted above." in markdown
+    batched, single = found(r"dynamic int8 PSNR: (\d+\.\d\d) dB with the test images run in "
+                            r"batches of up to 500 .*?, (\d+\.\d\d) dB one image per call", printed)
+    assert float(batched) == rows["ONNX int8 dynamic"][2] and float(single) == fp32[2]
+    assert rows["ONNX int8 dynamic"][1] > 3 * fp32[1]
+    assert (f"Dynamic int8 (6) is far slower than fp32; the figure plots its batched score "
+            f"({batched} dB, in batches of up to 500), while one image per call it scores fp32's "
+            f"{single} dB.") in markdown
     static, minmax, onnx = rows["ONNX int8 static"], rows[names[4]], rows[names[2]]
     assert front.startswith("5. ONNX int8 static, min/max, 4. ONNX int8 static, 3. ONNX fp32")
     assert (f"Static int8 (4) is the pick here: about fp32's PSNR ({static[2]:.2f} against "
@@ -293,11 +322,14 @@ def test_the_shuffled_rounds_statements(committed):
     faster = ["ONNX fp32 (onnxruntime)", *int8, *channels]
     assert verdicts["faster"] == ", ".join(faster)
     assert all(rounds[k][4] == "3" for k in faster)
-    low = min(float(rounds[k][2]) for k in channels)
-    high = max(float(rounds[k][3]) for k in channels)
+    in_torch = [k for k in channels if "ONNX" not in k]
+    (in_onnx,) = [k for k in channels if "ONNX" in k]
+    low = min(float(rounds[k][2]) for k in in_torch)
+    high = max(float(rounds[k][3]) for k in in_torch)
     assert (f"in every round: onnxruntime on the same fp32 model ({ratio(faster[0])}), static int8 "
             f"({ratio(int8[0])} with 99.9% ranges, {ratio(int8[1])} with min/max ranges), and the "
-            f"models with half their channels removed ({low:.2f}-{high:.2f}x)") in markdown
+            f"models with half their channels removed ({low:.2f}-{high:.2f}x in PyTorch, "
+            f"{ratio(in_onnx)} in onnxruntime)") in markdown
     assert verdicts["slower"] == "ONNX int8 dynamic"
     assert f"**Slower, beyond it**: dynamic int8 ({ratio('ONNX int8 dynamic')})." in markdown
     zeros = [f"unstructured {s}% zeros" for s in (30, 60, 90)]
@@ -311,7 +343,11 @@ def test_the_shuffled_rounds_statements(committed):
     export = rounds["torch.export (.pt2)"]
     assert export[4] == "3" and float(export[3]) - 1 < hi / lo - 1
     assert (f"torch.export beat fp32 in all 3 rounds, by {round(100 * (float(export[3]) - 1))}% at "
-            "most") in markdown
+            "most: a tie does that one time in eight") in markdown
+    (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
+    assert n_rounds == "3" and 0.5 ** int(n_rounds) == 1 / 8
+    assert (f"it would win all three one time in eight ($(1/2)^3$), and among {len(rounds) - 1} "
+            "variants such a sweep is no surprise") in markdown
 
     # the quiet rounds: one variant with a slow round, which changed no verdict
     widths = {k: rounds[k][1] / rounds[k][0] - 1 for k in rounds}
@@ -335,11 +371,22 @@ def test_the_summary_and_the_eight_images(committed):
     assert 1.7 < float(static[0])
     assert (f"ran a photo about twice as fast as fp32 PyTorch ({static[0]}-{static[1]}x in every "
             "round)") in markdown
-    channels = [v for k, v in ratios.items() if "channels" in k]
+    runtime = ratios["ONNX fp32 (onnxruntime)"]
+    assert (f"onnxruntime alone gave {runtime[0]}-{runtime[1]}x on the same fp32 model") in markdown
+    rows = table(printed)
+    int8_ms, onnx_ms = rows["ONNX int8 static"][1], rows["ONNX fp32 (onnxruntime)"][1]
+    assert (f"int8 itself gained about {onnx_ms / int8_ms:.1f}x ({int8_ms} against {onnx_ms} "
+            "ms)") in markdown
+    static_db, minmax_db = found(r"int8 static: \d+% of the fp32 file, PSNR ([+-]\d\.\d{3}) dB; "
+                                 r"with min/max ranges: PSNR ([+-]\d\.\d{3}) dB", printed)
+    assert (f"for a PSNR change of {static_db} dB with 99.9% ranges ({float(minmax_db):+.2f} dB "
+            "with min/max ranges)") in markdown
+    channels = [v for k, v in ratios.items() if "channels" in k and "ONNX" not in k]
     low, high = min(float(v[0]) for v in channels), max(float(v[1]) for v in channels)
+    onnx = ratios["50% channels, ONNX fp32"]
     (share,) = found(r"pruned \+ fine-tuned: (\d+)% of the size", printed)
-    assert (f"really is smaller ({share}% of the file) and faster ({low:.2f}-{high:.2f}x fp32 "
-            "PyTorch)") in markdown and low > 1
+    assert (f"really is smaller ({share}% of the file) and faster: {low:.2f}-{high:.2f}x fp32 "
+            f"PyTorch in PyTorch, {onnx[0]}-{onnx[1]}x in onnxruntime") in markdown and low > 1
 
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
                      r"left\): (.*)", printed)
