@@ -102,7 +102,7 @@ def colorfulness(images: torch.Tensor) -> torch.Tensor:
         M = sqrt(std(rg)**2 + std(yb)**2) + 0.3 sqrt(mean(rg)**2 + mean(yb)**2)
 
     (population standard deviations). The paper's scale: 15 slightly colorful, 33 moderately,
-    45 quite, 59 highly, 82 extremely colorful.
+    45 averagely, 59 quite, 82 highly, 109 extremely colorful.
     """
     x = images.float() if images.dtype == torch.uint8 else images.float() * 255
     r, g, b = x.flatten(-2).unbind(-2)  # each (..., H*W)
