@@ -117,6 +117,7 @@ def test_the_evaluation_answers(committed):
     ratio = float(number(r"\((\d+\.\d)x lower\)", printed))
     assert round(ratio, -3) == 18_000 and "the tiny CNN's is about 18,000 times lower" in markdown
     assert ratio > 10 and "by a factor of 10 or more" in markdown  # the evaluation's bar
+    assert markdown.count("about 18,000 times") >= 3, "the 10x bar's two explanations"
     rmse = number(r"root mean squared error: model (\d\.\de-\d\d)", printed)
     steps = number(r"= (\d\.\d\d) steps of 1/255", printed)
     baseline = number(r"baseline (0\.\d{3}) = \d+ steps", printed)
@@ -134,14 +135,17 @@ def test_the_residual_paragraph(committed):
     worst = number(r"the worst (\d+\.\d\d) steps off", printed)
     assert (f"{share}% of the test predictions are within half a step of 1/255, and the worst is "
             f"{worst} steps off") in markdown
-    line = number(r"mean error by true mean intensity: (.*)", printed)
-    bins = [(float(m), int(n.replace(",", ""))) for m, n in
-            re.findall(r"([+-]\d\.\d\d) steps \(([\d,]+) images\)", line)]
+    overall = number(r"mean error: ([+-]\d\.\d\d) steps overall", printed)
+    assert f"On average the predictions are {overall} steps low" in markdown and float(overall) < 0
+    line = number(r"by true mean intensity \(± its standard error\): (.*)", printed)
+    bins = [(float(m), se, int(n.replace(",", ""))) for m, se, n in
+            re.findall(r"([+-]\d\.\d\d) ± (\d\.\d\d) steps \(([\d,]+) images\)", line)]
     assert len(bins) == 5, f"five fifths of the intensity range: {line}"
-    means = [m for m, _ in bins]
-    assert f"lies between {min(means):+.2f} and {max(means):+.2f} steps" in markdown
-    assert means[0] < means[-1], "'a slight tilt from the darkest images to the brightest'"
-    assert f"({bins[0][1]} and {bins[-1][1]} images)" in markdown
+    means = [m for m, _, _ in bins]
+    assert sum(m < 0 for m in means) == 4 and "four of the five fifths" in markdown
+    assert f"lie between {min(means):+.2f} and {max(means):+.2f} steps" in markdown
+    assert (f"only {bins[0][2]} and {bins[-1][2]} images (standard errors {bins[0][1]} and "
+            f"{bins[-1][1]} steps)") in markdown
     assert max(abs(m) for m in means) < 0.25, "'small beside the half-step band'"
     test_mse = number(r"test MSE: model (\d\.\d\de-\d\d)", printed)
     best_val = number(r"validation MSE (\d\.\d\de-\d\d) as fit measured it \(autocast: bf16\)",
