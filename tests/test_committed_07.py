@@ -9,6 +9,7 @@ from committed import finder, read
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "07_going_further.ipynb"
+NAMES = ("adversarial", "perceptual", "class hint", "self-attention", "saturated L1 UNet")
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +21,13 @@ found = finder("07")
 
 
 def row(tables, name):
-    """The cells of the table row that starts with ``name``: (value, mark) per column, in order;
-    mark is "better", "worse" or None."""
+    """The cells of the table row that starts with ``name``: (value, times the noise, mark) per
+    column, in order; times and mark are None where the row has none."""
     line = next((x for x in tables.splitlines() if x.startswith(f"| {name}")), None)
     assert line, f"no row {name!r} in 07's committed table"
     cells = [c.strip() for c in line.strip().strip("|").split("|")][1:]
-    return [re.fullmatch(r"(.*?)(?: \*\*(better|worse)\*\*)?", c).groups() for c in cells]
+    pattern = r"(.*?)(?: \((\d+\.\d)x\))?(?: \*\*(better|worse)\*\*)?"
+    return [re.fullmatch(pattern, c).groups() for c in cells]
 
 
 def columns(tables):
@@ -34,140 +36,162 @@ def columns(tables):
     return [c.strip() for c in header.strip().strip("|").split("|")][1:]
 
 
+def verdicts(printed, name):
+    """The yardsticks printed as clearly better and clearly worse for ``name``."""
+    line = found(rf"\n{re.escape(name)}: ((?:clearly|no clear).*)", printed)[0]
+    out = {}
+    for word in ("better", "worse"):
+        match = re.search(rf"clearly {word} on ([^;]*)", line)
+        out[word] = set(match.group(1).split(", ")) if match else set()
+    return out
+
+
 def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(committed):
     nb, markdown, printed, _ = committed
     assert "mode: quick | device: CPU (2 cores) | precision: bf16" in printed
     images = found(r"data: CIFAR-10 image-folder copy \(folder cifar10-jpg/\): ([\d,]+) train",
                    printed)[0]
-    assert ("fine-tuned from the pretrained cifar10-l1-unet, 1 epoch(s), batch 64, lr 0.0001 "
-            "(constant), the layers a variant adds at 0.001, weight decay 0, seeds (0, 1)"
+    assert ("fine-tuned from the pretrained cifar10-l1-unet, 3 epochs, batch 64, lr 0.0001 "
+            "(constant), the layers a variant adds at 0.003, weight decay 0, seeds (0, 1)"
             in printed)
     assert ("before training, the class-conditioned and the attention UNet colorize exactly"
             in printed)
     seconds = round(nb.metadata["papermill"]["duration"])
-    assert (f"The run committed here is quick mode on a 2-core CPU, in bf16, with {images} "
-            f"CIFAR-10 training images: {seconds} s by papermill's clock.") in markdown
-    assert seconds < 300, "quick mode's budget is 5 minutes"
+    assert (f"The committed run: quick mode on a 2-core CPU (bf16), {images} CIFAR-10 training "
+            f"images, {seconds} s.") in markdown
+    assert seconds < 270, "quick mode's budget is 5 minutes, with a margin for a shared CPU"
     assert "WARNING" not in printed and "Warning" not in printed
-    assert "CPU precision" not in printed
+    assert "papermill" not in markdown and "in the run committed here" not in markdown
 
 
 def test_the_new_layers_learning_rate(committed):
     nb, markdown, printed, _ = committed
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "NEW_LAYERS_LR_SCALE = 10 " in code and 'new_layers=("embed.",)' in code
+    assert "NEW_LAYERS_LR_SCALE = 30 " in code and 'new_layers=("embed.",)' in code
     assert 'new_layers=("attention.",)' in code
-    assert "train at `NEW_LAYERS_LR_SCALE` = 10 times the rate, 1e-3" in markdown
+    assert "train at `NEW_LAYERS_LR_SCALE` = 30 times the rate, 3e-3" in markdown
     steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
-    assert (f"in one epoch of {steps} steps at 1e-4 a weight that starts at 0 can travel only "
-            f"about {steps * 1e-4:.3f}") in markdown
-    # gamma: far from where steps of about 1e-3 in one direction would take it
-    gammas = found(r"gamma after training ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(seeds \(0, 1\)",
-                   printed)
-    assert f"The attention block's gamma ended at {gammas[0]} and {gammas[1]}" in markdown
-    assert (f"where {steps} steps of about 1e-3 in one direction would have taken it near 0.05"
-            in markdown)
-    assert 0.04 < steps * 1e-3 < 0.06 and max(abs(float(g)) for g in gammas) < 0.1 * steps * 1e-3
-    lengths = found(r"the class vectors: [\d,]+ parameters; mean length after training "
-                    r"(\d\.\d{3}) and (\d\.\d{3}) \(seeds \(0, 1\); they started at 0\); "
-                    r"seed 0's add (\d+\.\d\d)%", printed)
-    assert (f"the class vectors grew from 0 to a mean length of {lengths[0]} and {lengths[1]} "
-            f"(the two seeds) and add {lengths[2]}% to the size of the bottleneck's features"
-            in markdown)
-    hint = found(r"class hint: per-image AuC within (\d\.\d{4})", printed)[0]
-    assert f"They change some test images' AuC by up to {hint}, but no mean moves by more than " \
-           "twice the noise" in markdown
-    assert "class hint: no clear difference from the plain UNet" in printed
-    assert "self-attention: no clear difference from the plain UNet" in printed
+    assert (f"in {steps} steps at 1e-4 a weight that starts at 0 travels at most about "
+            f"{steps * 1e-4:.3f}") in markdown
+    assert steps == 3 * 47
+    # gamma moved in one seed and hardly in the other; the block changes little
+    g0, g1, s0, s1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\); it "
+                           r"changes the bottleneck's features by (\d+\.\d\d)% and (\d+\.\d\d)%",
+                           printed)
+    small, large = sorted((abs(float(g0)), abs(float(g1))))
+    assert large > 4 * small and large < 0.1
+    assert "Attention's gamma moved in one seed and hardly in the other" in markdown
+    within = float(found(r"self-attention (\d\.\d{3}), saturated", printed)[0])
+    assert within < 0.01
+    assert "the block changes no test image's AuC by more than a few thousandths" in markdown
+    assert "self-attention: no clear difference" in printed
+    found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) and "
+          r"(\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
 
 
 def test_the_perceptual_statements(committed):
     nb, markdown, printed, _ = committed
-    assert 'perceptual_loss = l1_perceptual(classifier, PERCEPTUAL_WEIGHT)' in "\n".join(
-        c.source for c in nb.cells if c.cell_type == "code")
-    accuracy = found(r"SmallClassifier: [\d,]+ parameters, trained in \d+ s; "
-                     r"test accuracy (\d+\.\d)%", printed)[0]
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "perceptual_loss = l1_perceptual(classifier, PERCEPTUAL_WEIGHT)" in code
+    assert "PERCEPTUAL_WEIGHT = 1.0 " in code
+    accuracy = float(found(r"SmallClassifier: [\d,]+ parameters, trained in \d+ s; "
+                           r"test accuracy (\d+\.\d)%", printed)[0])
+    assert accuracy < 50 and "The classifier recognizes fewer than half of the test images" \
+        in markdown
     gray = found(r"grayscale \(ab = 0\)\s+L1 \d\.\d{4}, feature distance (\d\.\d{4}); "
                  r"feature gradient (\d+\.\d)% of L1's", printed)
     start = found(r"pretrained UNet\s+L1 \d\.\d{4}, feature distance (\d\.\d{4}); feature gradient "
                   r"(\d+\.\d)% of L1's", printed)
-    assert (f"The classifier recognizes only {accuracy}% of the test images, but its features do "
-            f"tell colors apart: gray lies further from the truth (feature distance {gray[0]}) "
-            f"than the pretrained UNet's colors ({start[0]}). Its gradient is {start[1]}% of L1's "
-            "at the starting point") in markdown
     assert float(gray[0]) > float(start[0])
-    assert f"(20 times section 4's {start[1]}%)" in markdown
-    assert 0.8 < 20 * float(start[1]) / 100 < 1.5
-    assert f"Its gradient is {start[1]}% of L1's at the start" in markdown
-    assert "perceptual: no clear difference from the plain UNet" in printed
-    within = found(r"perceptual: per-image AuC within (\d\.\d{4})", printed)[0]
-    assert f"its per-image AuC stays within {within} of the plain UNet's" in markdown
+    assert "gray lies further from the truth, in feature distance, than the pretrained" in markdown
+    assert 70 < float(start[1]) < 150, "the feature term pulls about as hard as L1"
+    assert "At this weight the feature term pulls on ab about as hard as L1 does" in markdown
+    assert "`PERCEPTUAL_WEIGHT` = 1.0 makes it about as large as L1's" in markdown
+    assert "perceptual: no clear difference" in printed
+    _, tables = committed[2], committed[3]
+    perceptual = dict(zip(columns(tables), row(tables, "perceptual: difference")))
+    # nudged toward vivid, within the noise
+    assert perceptual["rebalanced AuC ↑"][0].startswith("+")
+    assert perceptual["colorfulness (truth 30.8)"][0].startswith("+")
+    assert perceptual["PSNR gain (dB) ↑"][0].startswith("-")
+    assert all(float(times) <= 2 for _, times, _ in perceptual.values() if times)
+    assert "the feature term nudged the colors toward vivid (rebalanced AuC and colorfulness up, " \
+           "PSNR down), by less than twice the noise" in markdown
 
 
-def test_the_table_and_the_adversarial_statements(committed):
+def test_the_table_and_the_control(committed):
     _, markdown, printed, tables = committed
     heads = columns(tables)
     assert heads == ["PSNR gain (dB) ↑", "AuC ↑", "rebalanced AuC ↑", "classifier ↑ (truth 63.9%)",
-                     "colorfulness (truth 30.8)", "Delta E ↓", "ms / step"]
+                     "colorfulness (truth 30.8)", "colorfulness error ↓", "Delta E ↓"]
     assert "It recognizes only 63.9% of the true test images" in markdown
-    plain, start = row(tables, "**L1 UNet**"), row(tables, "pretrained L1 UNet, before fine-tuning")
-    adversarial = row(tables, "adversarial: difference")
-    truth = found(r"colorfulness \(truth (\d+\.\d)\)", tables)[0]
-    colorful = found(r"colorfulness L1 UNet (\d+\.\d), adversarial (\d+\.\d)", printed)
-    assert colorful[0] == plain[4][0]
-    psnr, auc, rebalanced, accuracy, colorfulness, delta_e = adversarial[:6]
-    assert (f"Against the plain L1 fine-tune: colorfulness {colorful[1]} against {plain[4][0]} "
-            f"(the truth's {truth}), rebalanced AuC {rebalanced[0]}, PSNR gain {psnr[0]} dB, each "
-            "more than twice the noise.") in markdown
-    assert (psnr[1], rebalanced[1], colorfulness[1]) == ("worse", "better", "better")
-    assert auc[1] is delta_e[1] is accuracy[1] is None
-    assert f"The plain AuC ({auc[0]}) and Delta E ({delta_e[0]}) are slightly worse, but not " \
-           "clearly." in markdown
-    assert auc[0].startswith("-") and delta_e[0].startswith("+")
-    clear = found(r"adversarial: (clearly better on .*)", printed)[0]
-    assert "rebalanced AuC" in clear and "colorfulness" in clear
-    assert "clearly worse on PSNR" in clear
-    # the baseline drifts; the adversarial variant gains more than the baseline lost
-    lost = float(start[2][0]) - float(plain[2][0])
-    assert (f"less colorful than the pretrained model it started from ({plain[4][0]} against "
-            f"{start[4][0]}) and lower on the rebalanced AuC ({plain[2][0]} against "
-            f"{start[2][0]})") in markdown
-    assert (f"The adversarial variant gains more on the rebalanced AuC ({rebalanced[0]}) than the "
-            f"plain fine-tune lost ({lost:.4f})") in markdown
-    assert float(plain[4][0]) < float(start[4][0]) < float(colorful[1])
-    assert 0 < lost < float(rebalanced[0])
-    # what a step costs
-    names = ("**L1 UNet**", "adversarial: difference", "perceptual: difference",
-             "class hint: difference", "self-attention: difference")
-    plain_ms, adv_ms, perc_ms, hint_ms, att_ms = (round(float(row(tables, n)[6][0])) for n in names)
-    assert (f"each add two thirds to three quarters to a step ({adv_ms} and {perc_ms} ms against "
-            f"the plain UNet's {plain_ms}); the class vectors and attention on the 4 x 4 "
-            f"bottleneck add almost nothing ({hint_ms} and {att_ms} ms)") in markdown
-    assert all(1.6 < v / plain_ms < 1.9 for v in (adv_ms, perc_ms))
-    assert all(v / plain_ms < 1.15 for v in (hint_ms, att_ms))
+    assert not re.search(r"-0(?:\.0+)?(?: |\||$)", tables), "a negative zero in the table"
+    for name in NAMES + ("adversarial minus the control",):
+        cells = row(tables, name if "minus" in name else f"{name}: difference")
+        assert len(cells) == len(heads) and all(times for _, times, _ in cells)
+        for head, (_, times, mark) in zip(heads, cells):  # marked when over twice the noise
+            verdict = float(times) > 2 and not head.startswith("colorfulness (")
+            assert (mark is not None) == verdict, (name, head)
+    # the adversarial variant against the plain UNet
+    assert verdicts(printed, "adversarial") == {
+        "better": {"rebalanced AuC", "colorfulness error"},
+        "worse": {"PSNR gain (dB)", "AuC", "Delta E"}}
+    assert ("Against the plain UNet it is more colorful, closer to the truth's colorfulness image "
+            "by image and better on the rebalanced AuC, at a cost in PSNR, AuC and Delta E"
+            in markdown)
+    # the control: same pattern, and no yardstick on which the adversarial model clearly beats it
+    s0, s1 = (float(s) for s in found(r"the plain UNet's ab x (\d\.\d\d) and x (\d\.\d\d)",
+                                      printed))
+    assert 1.5 < s0 < 1.7 and 1.5 < s1 < 1.7
+    assert "The control (the plain UNet's ab times about 1.6) shows the same pattern" in markdown
+    assert verdicts(printed, "saturated L1 UNet") == verdicts(printed, "adversarial")
+    assert verdicts(printed, "adversarial against the control") == {
+        "better": set(), "worse": {"colorfulness error"}}
+    assert ("finds no yardstick on which the adversarial model clearly beats it; the control is "
+            "even clearly closer to the truth's colorfulness") in markdown
+    # the class hint: more accurate, not more vivid
+    assert verdicts(printed, "class hint") == {
+        "better": {"PSNR gain (dB)", "AuC", "classifier", "Delta E"}, "worse": set()}
+    hint = dict(zip(heads, row(tables, "class hint: difference")))
+    assert float(hint["colorfulness (truth 30.8)"][1]) <= 2
+    assert ("The class-hint UNet is clearly better on PSNR, AuC and Delta E, and the object "
+            "classifier recognizes its colorizations more often; its colorfulness does not move"
+            in markdown)
+    # the baseline drifts
+    plain = dict(zip(heads, row(tables, "**L1 UNet**")))
+    start = dict(zip(heads, row(tables, "pretrained L1 UNet, before fine-tuning")))
+    for key in ("colorfulness (truth 30.8)", "rebalanced AuC ↑"):
+        assert float(plain[key][0]) < float(start[key][0])
+    assert ("the plain fine-tune ends slightly less colorful and lower on the rebalanced AuC than "
+            "the pretrained model it started from") in markdown
+    # the invariants' facts, and the summary line
+    colorful = found(r"colorfulness: plain (\d+\.\d), adversarial (\d+\.\d), truth (\d+\.\d)",
+                     printed)
+    assert float(colorful[0]) < float(colorful[1]) < float(colorful[2])
+
+
+def test_what_a_step_costs(committed):
+    _, markdown, printed, _ = committed
+    ms = dict((n, int(v)) for n, v in re.findall(
+        r"(L1 UNet|adversarial|perceptual|class hint|self-attention) (\d+) \(\d+-\d+\)",
+        found(r"ms per training step on CPU (.*)", printed)[0]))
+    assert all(1.4 < ms[n] / ms["L1 UNet"] < 2.1 for n in ("adversarial", "perceptual"))
+    assert all(ms[n] / ms["L1 UNet"] < 1.15 for n in ("class hint", "self-attention"))
+    assert ("make a step about one and a half to two times as long as the plain UNet's; the class "
+            "vectors and attention on the 4 x 4 bottleneck add almost nothing") in markdown
 
 
 def test_the_figure_and_the_critic(committed):
     nb, markdown, printed, _ = committed
-    h_low, h_high = found(r"where it helps most: AuC \+(\d\.\d{3}) to \+(\d\.\d{3})", printed)
-    u_low, u_high, p_low, p_high, c_low, c_high = found(
-        r"where it hurts most: AuC (-\d\.\d{3}) to (-\d\.\d{3}), PSNR (-\d+\.\d) to (-\d+\.\d) dB, "
-        r"colorfulness (\+\d+\.\d) to (\+\d+\.\d)", printed)
-    assert f"Where the adversarial loss helps most (AuC +{h_low} to +{h_high})" in markdown
-    assert (f"Where it hurts most (AuC {u_low} to {u_high}, PSNR {p_low} to {p_high} dB)"
-            in markdown)
-    assert f"(colorfulness {c_low} to {c_high} over the plain UNet's)" in markdown
-    # rank for rank: the largest loss against the largest gain, the smallest against the smallest
-    ratios = (abs(float(u_low)) / float(h_high), abs(float(u_high)) / float(h_low))
-    assert 1.8 < min(ratios) and max(ratios) < 3.2, "the losses are two to three times the gains"
-    assert "The losses are about twice to three times the size of the gains" in markdown
-    share = found(r"the adversarial model's AuC is higher on (\d+)% of them", printed)[0]
-    assert f"its AuC is higher on {share}% of them" in markdown and 35 <= int(share) <= 65
+    found(r"where it helps most: AuC \+(\d\.\d{3}) to \+(\d\.\d{3})", printed)
+    found(r"where it hurts most: AuC (-\d\.\d{3}) to (-\d\.\d{3})", printed)
+    share = int(found(r"the adversarial model's AuC is higher than the plain UNet's on (\d+)% of "
+                      r"them", printed)[0])
+    assert 25 <= share <= 42 and "its AuC beats the plain UNet's on only about a third" in markdown
     c0, c1, g0, g1 = found(r"critic (\d\.\d\d) -> (\d\.\d\d) \(ln 2 = 0\.69\), generator's term "
                            r"(\d\.\d\d) -> (\d\.\d\d)", printed)
-    assert (f"Its loss fell from {c0} to {c1} over the epoch, away from ln 2, and the generator's "
-            f"term rose from {g0} to {g1}") in markdown
-    assert float(c1) < float(c0) < 0.70 and float(g1) > float(g0)
+    assert float(c1) < float(c0) < 0.69 and float(g1) > float(g0)
+    assert "The critic's loss fell below ln 2 in the first epoch" in markdown
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "lr 0.0001 (constant)" in printed and "ADVERSARIAL_WEIGHT = 0.01 " in code
     assert ("twice the colorizer's 1e-4, and the colorizer feels its verdict only at weight 0.01"
@@ -183,6 +207,5 @@ def test_the_readme_quotes_this_run(committed):
     assert row.rstrip().endswith(f"| {seconds} s |"), row
     result = next(line for line in readme.splitlines() if line.startswith("| 07 |"))
     assert summary.strip() in result and result.rstrip().endswith(f"| {seconds} s |")
-    assert "adversarial loss is the one idea that changes the colors: more colorful (" in readme
-    colorful = found(r"colorfulness L1 UNet (\d+\.\d), adversarial (\d+\.\d)", printed)
+    colorful = found(r"colorfulness: plain (\d+\.\d), adversarial (\d+\.\d)", printed)
     assert f"more colorful ({colorful[1]} against {colorful[0]}; the" in " ".join(readme.split())
