@@ -111,8 +111,8 @@ def make_optimizer(model: nn.Module, lr: float, weight_decay: float,
 
     ``lr_scale``: ``{name prefix: factor}``; the parameters whose name (``model.named_parameters``)
     starts with a prefix go to groups of their own that train at ``factor * lr``, e.g.
-    ``{"attention.": 10}`` for a block added to a trained model. Each group keeps its factor as
-    ``group["lr_scale"]``; :func:`train_step` multiplies the schedule's learning rate by it."""
+    ``{"attention.": 10}`` for a block added to a trained model. A scaled group keeps its factor
+    as ``group["lr_scale"]``; :func:`train_step` multiplies the schedule's learning rate by it."""
     lr_scale = lr_scale or {}
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     unknown = [k for k in lr_scale if not any(n.startswith(k) for n, _ in named)]
@@ -127,13 +127,10 @@ def make_optimizer(model: nn.Module, lr: float, weight_decay: float,
     groups = []
     for scale in [1.0] + sorted({float(f) for f in lr_scale.values()} - {1.0}):
         mine = [p for n, p in named if factor(n) == scale]
-        groups += [{"params": [p for p in mine if p.dim() >= 2], "weight_decay": weight_decay,
-                    "lr_scale": scale, "lr": lr * scale},
-                   {"params": [p for p in mine if p.dim() < 2], "weight_decay": 0.0,
-                    "lr_scale": scale, "lr": lr * scale}]
-    if not lr_scale:  # the plain two groups, as the course prints them in notebook 01
-        for group in groups:
-            del group["lr_scale"], group["lr"]
+        own = {} if scale == 1.0 else {"lr_scale": scale, "lr": lr * scale}  # a scaled group
+        decayed = [p for p in mine if p.dim() >= 2]
+        groups += [{"params": decayed, "weight_decay": weight_decay, **own},
+                   {"params": [p for p in mine if p.dim() < 2], "weight_decay": 0.0, **own}]
     return torch.optim.AdamW(groups, lr=lr, **kwargs)  # groups[0]: the plain learning rate
 
 
