@@ -125,7 +125,8 @@ def test_quick_mode_sizes_its_default_to_the_machine(cifar_available, monkeypatc
     run = notebook.start("quick", train_images={"quick": 2000}, val_images=500)
     assert run.preset == preset and len(run.train) == train
     out = capsys.readouterr().out
-    assert f"quick-mode preset: {preset}" in out and f"at {rate:,.0f} images/s" in out
+    assert f"quick-mode preset: {preset} ({train:,} of the default 2,000 training images)" in out
+    assert f"at {rate:,.0f} images/s" in out
 
 
 def test_an_explicit_train_images_or_a_pinned_preset_wins_over_the_probe(cifar_available,
@@ -136,7 +137,7 @@ def test_an_explicit_train_images_or_a_pinned_preset_wins_over_the_probe(cifar_a
     assert len(run.train) == 2000 and "preset" not in capsys.readouterr().out
     monkeypatch.setenv("COLORLAB_QUICK_PRESET", "half")
     run = notebook.start("quick", train_images={"quick": 2000}, val_images=500)
-    assert len(run.train) == 1000 and "pinned by $COLORLAB_QUICK_PRESET" in capsys.readouterr().out
+    assert len(run.train) == 1000 and "quick-mode preset" not in capsys.readouterr().out
     monkeypatch.setenv("COLORLAB_QUICK_PRESET", "tiny")
     with pytest.raises(ValueError, match=r"COLORLAB_QUICK_PRESET.*'standard', 'half', 'quarter'"):
         notebook.start("quick", train_images={"quick": 2000}, val_images=500)

@@ -129,3 +129,16 @@ def test_unclean_outputs_are_found():
 def test_outputs_hold_no_machine_paths_warnings_or_errors(path):
     found = unclean_outputs(nbformat.read(path, as_version=4))
     assert not found, f"{path.name}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
+def test_collapsed_code_is_collapsed_everywhere(path):
+    """A cell of plotting or table code a learner need not read is collapsed in JupyterLab
+    (metadata.jupyter.source_hidden) and on the site (MyST-NB's hide-input tag): both or neither,
+    and only a cell that shows something (its outputs stay in sight)."""
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        hidden = bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+        tagged = "hide-input" in cell.metadata.get("tags", [])
+        assert hidden == tagged, (f"{path.name} cell {i}: collapse it in both places (jupyter."
+                                  "source_hidden and the hide-input tag) or in neither")
+        assert not hidden or cell.get("outputs"), f"{path.name} cell {i}: collapsed, shows nothing"

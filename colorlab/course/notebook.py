@@ -216,12 +216,13 @@ def speed_probe(device, steps: int = 2, repeats: int = 3, batch_size: int = 64) 
 
 
 def quick_preset() -> tuple[str, str]:
-    """The quick-mode preset for this machine and why: ``$COLORLAB_QUICK_PRESET`` if set, else
+    """The quick-mode preset for this machine and why: ``$COLORLAB_QUICK_PRESET`` if set (then the
+    reason is empty: a pinned size needs no explaining, and the headline gives the counts), else
     from :func:`speed_probe` and :data:`PRESET_RATES`."""
     pinned = os.environ.get("COLORLAB_QUICK_PRESET")
     if pinned:
         one_of("$COLORLAB_QUICK_PRESET", pinned, tuple(QUICK_PRESETS))
-        return pinned, "pinned by $COLORLAB_QUICK_PRESET"
+        return pinned, ""
     rate = speed_probe(pick_device(verbose=False))
     preset = next(name for floor, name in PRESET_RATES if rate >= floor)
     return preset, (f"this machine trains the course's UNet-16 at {rate:,.0f} images/s, and "
@@ -260,7 +261,8 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
         asked = asked.get(mode) if isinstance(asked, dict) else asked
         return default if asked is None else asked
 
-    n_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]), integer=True)
+    n_train = default_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]),
+                                       integer=True)
     if n_train is not None and not isinstance(train_images, int):  # a default: the preset's share
         n_train = max(1, round(n_train * QUICK_PRESETS[preset]))
     n_val = positive("VAL_IMAGES", size_of(val_images, defaults[1]), integer=True)
@@ -279,9 +281,9 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     run = Run(mode=mode, device=device, seed=seed, train=train, val=val, test=test,
               data=_data_name(name, full_train), warning=warning, preset=preset)
     print(run.headline)
-    if why:
-        print(f"quick-mode preset: {preset} ({QUICK_PRESETS[preset]:.0%} of the default training "
-              f"images): {why}.")
+    if why:  # only when the speed probe chose: say why this run trains on fewer images
+        print(f"quick-mode preset: {preset} ({n_train:,} of the default {default_train:,} training "
+              f"images), because {why}.")
     if warning:
         print(warning)
     return run
