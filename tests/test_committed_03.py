@@ -86,7 +86,8 @@ def test_gradcheck_black_included(committed):
     _, markdown, printed = committed
     # the first cell: my_srgb_to_linear, ..., my_lab_to_rgb pass gradcheck, black included
     for name in ("my_srgb_to_linear, black", "my_linear_to_srgb, black", "my_rgb_to_lab, black",
-                 "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors"):
+                 "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors",
+                 "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
     assert "pass `gradcheck`, black included" in " ".join(markdown.split())
 
@@ -141,9 +142,12 @@ def swatches(printed):
 
 def test_the_swatches_and_ciede2000(committed):
     _, markdown, printed = committed
-    low, high = found(r"ΔE76 from (\d+\.\d) to (\d+\.\d)", printed)
+    low, high, low00, high00 = found(r"ΔE76 from (\d+\.\d) to (\d+\.\d), CIEDE2000 from "
+                                     r"(\d+\.\d) to (\d+\.\d)", printed)
     assert f"span ΔE76 {low} to {high}" in markdown
-    assert f"pairs 0.08-0.10 apart in RGB range from ΔE76 {low} to {high}" in markdown
+    assert (f"over all pairs 0.08-0.10 apart it runs from {low00}, under a just-noticeable "
+            f"difference, to {high00}") in markdown
+    assert float(low00) < 1 and float(high00) > 10, "the text: from invisible to clearly different"
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
     # "the smallest are saturated greens (`L` = 88 and 68) and a violet"
@@ -166,6 +170,10 @@ def test_the_swatches_and_ciede2000(committed):
     blue, teal, green = most[2], most[0], most[1]
     assert blue["de00"] < min(teal["de00"], green["de00"]), "CIEDE2000 ranks blue below the teals"
     assert f"drops from {blue['de76']} to {blue['de00']}, below the duller teal" in markdown
+    violet, greens = least[2], least[:2]
+    assert violet["de00"] > max(g["de00"] for g in greens), "CIEDE2000 ranks the violet above"
+    assert (f"the violet pair ({violet['de00']}) above the greens ({greens[0]['de00']} and "
+            f"{greens[1]['de00']})") in markdown
     assert f"at {blue['de00']} instead of {blue['de76']}" in markdown   # the Summary
     assert f"(ΔE76 {least[0]['de76']} and {least[1]['de76']})" in markdown
     assert f"({teal['de76']} to {blue['de76']})" in markdown
@@ -174,16 +182,16 @@ def test_the_swatches_and_ciede2000(committed):
 def test_lab_against_ycbcr(committed):
     _, markdown, printed = committed
     rows = {name: (float(corr), float(spread)) for name, corr, spread in re.findall(
-        r"^(RGB|YCbCr|Lab \(ΔE76\)|CbCr only|ab only) +(0\.\d\d) +(\d+\.\d)$", printed, re.M)}
-    assert len(rows) == 5, "the committed outputs no longer show the five distances: re-run 03"
-    lab, rgb, ycc, ab, cbcr = (rows[k] for k in ("Lab (ΔE76)", "RGB", "YCbCr", "ab only",
-                                                 "CbCr only"))
+        r"^(RGB|YCbCr|Lab \(ΔE76\)) +(0\.\d\d) +(\d+\.\d)$", printed, re.M)}
+    assert len(rows) == 3, "the committed outputs no longer show the three distances: re-run 03"
+    lab, rgb, ycc = (rows[k] for k in ("Lab (ΔE76)", "RGB", "YCbCr"))
     # "on both counts": a higher rank correlation and a smaller spread
     assert lab[0] > max(rgb[0], ycc[0]) and lab[1] < min(rgb[1], ycc[1])
-    assert ab[0] > cbcr[0] and ab[1] < cbcr[1]
     assert f"(spread {lab[1]} against {rgb[1]} and {ycc[1]})" in markdown
-    assert f"CbCr ({ab[1]} against {cbcr[1]})" in markdown
-    assert f"the ratio spreads {lab[1]}-fold for ΔE76 and {ycc[1]}-fold" in markdown  # Summary
+    # the Summary
+    assert (f"the ratio spreads {lab[1]}-fold for ΔE76 and {rgb[1]}-fold for RGB (rank "
+            f"correlation {lab[0]:.2f} against {rgb[0]:.2f})") in markdown
+    assert f"YCbCr does that too, and its ratio spreads {ycc[1]}-fold" in markdown
     assert f"CIEDE2000 / distance {lab[1]} in Lab, {ycc[1]} in YCbCr" in printed   # Summary: line
 
 
@@ -193,20 +201,28 @@ def test_the_coarse_ab_and_the_gamut(committed):
     (coarse, worst) = found(r"ab at 1/16 per side: PSNR (\d+\.\d) dB .* ΔE (\d+\.\d)", printed)
     assert float(fine) > float(coarse) and float(fine_worst) < float(worst)
     assert f"PSNR stays high ({fine} and {coarse} dB)" in markdown
-    assert f"off by more than ΔE {worst})" in markdown
     assert f"still scores PSNR {coarse} dB" in markdown
     assert f"irises keep their color ({fine} dB)" in markdown
-    rgb, de = found(r"Lab \[0\.0, 100, -100\]: .* clipped sRGB \[ *([-\d. ]+)\] .*ΔE (\d+\.\d)",
-                    printed)
-    r, g, b = map(float, rgb.split())
+    rgb, de = found(r"impossible: Lab \(0\.0, 100\.0, -100\.0\) .* clipped sRGB \(([-\d., ]+)\) .*"
+                    r"ΔE (\d+\.\d)", printed)
+    r, g, b = map(float, rgb.split(", "))
     assert r == g == 0 and 0 < b < 0.7, "the text says: a dark blue"
     assert f"still comes out as a dark blue, ΔE {de} from what was asked" in markdown
     (at50,) = found(r"at L = 50, (\d+)% of the ab square", printed)
-    assert f"{at50}%. (50, 100, 100) is outside the gamut" in markdown
-    lin, lab, de = found(r"Lab \[50\.0, 100, 100\]: linear RGB \[ *([-\d. ]+)\] .*"
-                         r"= Lab \[ *([-\d. ]+)\], ΔE (\d+\.\d)", printed)
-    assert f"its linear RGB is ({', '.join(lin.split())})" in markdown
-    assert f"which is Lab ({', '.join(lab.split())}), ΔE {de}" in markdown
+    asked, lin, shown, lab, de = found(
+        r"P3 red at L = 50: Lab \(([-\d., ]+)\) -> linear RGB \(([-\d., ]+)\) -> clipped sRGB "
+        r"\(([-\d., ]+)\) = Lab \(([-\d., ]+)\), ΔE (\d+\.\d)", printed)
+    r, g, b = map(float, lin.split(", "))
+    assert 0 < r <= 1 and g < 0 and b < 0, "the text says: outside the sRGB gamut"
+    r, g, b = map(float, shown.split(", "))
+    assert r > 0.95 and g == b == 0, "the text says: an almost pure sRGB red"
+    L_asked, a_asked, b_asked = map(float, asked.split(", "))
+    L_shown, a_shown, b_shown = map(float, lab.split(", "))
+    assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
+        "the text says: a little lighter and less saturated than requested"
+    assert (f"{at50}%. P3's red at `L` = 50 is Lab ({asked}), outside the sRGB gamut: its linear "
+            f"RGB is ({lin}), clipped to an almost pure sRGB red, which is Lab ({lab}), "
+            f"ΔE {de} from what was asked") in markdown
 
     line = printed.split("displayable share", 1)[1].split("\n")[0]
     shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
