@@ -36,8 +36,7 @@ def test_the_time_line_quotes_the_run(committed):
     assert f"quick-mode run ({images} CIFAR-10 training images, 12 epochs)" in markdown
     assert "mode: quick" in printed and "device: CPU (2 cores)" in printed
     assert "with bf16 hardware" in markdown and "precision: bf16" in printed
-    assert "quick-mode preset: standard (100% of the default training images)" in printed
-    assert f"pinned to all {images} images here" in markdown
+    assert images == "20,000", f"01 is committed with the standard preset (20,000), not {images}"
 
 
 def test_the_baseline_answer_quotes_the_run(committed):
@@ -56,34 +55,31 @@ def test_the_own_loop_and_epochs_1_pointer(committed):
     own = number(r"with the random weights, (\d\.\d\de-\d\d) after", printed)
     loss = number(r"after; mean training loss (\d\.\d\de-\d\d)", printed)
     baseline = number(r"the constant baseline: about (\d\.\d\de-\d\d)", printed)
-    last_val = number(r"last epoch: training \d\.\d\de-\d\d, validation (\d\.\d\de-\d\d)", printed)
+    float32_val = number(r"MSE in float32: validation (\d\.\d\de-\d\d)", printed)
     assert (f"takes the validation MSE from {start} (random weights) to {own}, far below the "
             f"constant's ({baseline}), yet its mean training loss ({loss}) is above the constant's"
             in markdown)
     assert float(start) > float(loss) > float(baseline) > float(own), (
         "the paragraph's premise: the training mean between the random start and the baseline")
     assert f"a mean over all {steps} steps" in markdown
-    fit_first = number(r"first epoch: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
-    assert float(fit_first) < float(own) and f"ends lower, at {fit_first}" in markdown
     assert f"its validation MSE after that one epoch ({own}) was far above `fit`'s" in markdown
-    assert f"after 12 epochs ({last_val})" in markdown
-    assert float(own) > 10 * float(last_val), "EPOCHS = 1's premise: one epoch is far worse"
+    assert f"after 12 epochs, both in float32 ({float32_val})" in markdown
+    assert float(own) > 10 * float(float32_val), "EPOCHS = 1's premise: one epoch is far worse"
 
 
 def test_the_curves_paragraph(committed):
     markdown, printed = committed
-    train0 = number(r"first epoch: training (\d\.\d\de-\d\d)", printed)
-    val0 = number(r"first epoch: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
-    baseline = number(r"\(constant baseline (\d\.\d\de-\d\d)\)", printed)
+    train0 = number(r"epoch 1: training (\d\.\d\de-\d\d)", printed)
+    val0 = number(r"epoch 1: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
+    baseline = number(r"constant baseline (\d\.\d\de-\d\d) \(", printed)
     assert float(train0) > float(baseline) > float(val0), (
         "the paragraph's premise: the first epoch's training loss above the baseline, its "
         "validation loss below")
     assert (f"its training mean ({train0}) is even above the constant baseline ({baseline})"
             in markdown and f"the validation loss at the end of that epoch ({val0})" in markdown)
-    below = number(r"validation below training at epochs ([\d, ]+);", printed).split(", ")
-    assert len(below) >= 10, f"'below the training loss in almost every epoch': only {below}"
-    rises = number(r"validation higher than the epoch before at epochs ([\d, ]+)\n",
-                   printed).split(", ")
+    below = number(r"validation below training in (\d+ of \d+) epochs", printed)
+    assert f"below the training loss in {below} epochs" in markdown
+    rises = number(r"higher than the epoch before at epochs ([\d, ]+)\n", printed).split(", ")
     assert len(rises) == 2 and f"at epochs {rises[0]} and {rises[1]}," in markdown, (
         f"the markdown should quote the rises {rises}")
     peak_epoch = number(r"after (\d+)\.00 epochs\)", printed)
@@ -115,9 +111,14 @@ def test_the_evaluation_answers(committed):
     epochs = number(r"best\.pt: epoch \d+ of (\d+)", printed)
     assert best == epochs and f"epoch {best} of {epochs}, the last one" in markdown
     ratio = float(number(r"\((\d+\.\d)x lower\)", printed))
-    assert round(ratio, -3) == 18_000 and "the tiny CNN's is about 18,000 times lower" in markdown
-    assert ratio > 10 and "by a factor of 10 or more" in markdown  # the evaluation's bar
-    assert markdown.count("about 18,000 times") >= 3, "the 10x bar's two explanations"
+    assert ratio >= 1000 and "the tiny CNN's is thousands of times lower in this run" in markdown
+    assert "by a factor of 10 or more" in markdown  # the evaluation's bar
+    assert "18,000" not in markdown, "one seed's ratio is not the course's"
+    benchmark = (NOTEBOOK.parents[1] / "benchmarks" / "results" / "lecture_variations-cpu.md")
+    assert re.search(r"\| offline \| 01_regression_toy \|[^|]*\| finished: [^|]*\(386\.1x lower\)",
+                     benchmark.read_text()), "the offline sample set's recorded ratio"
+    assert ("offline sample set, where a recorded run beat the constant 386 times "
+            "(`benchmarks/results/lecture_variations-cpu.md`)") in markdown
     rmse = number(r"root mean squared error: model (\d\.\de-\d\d)", printed)
     steps = number(r"= (\d\.\d\d) steps of 1/255", printed)
     baseline = number(r"baseline (0\.\d{3}) = \d+ steps", printed)
@@ -135,29 +136,26 @@ def test_the_residual_paragraph(committed):
     worst = number(r"the worst (\d+\.\d\d) steps off", printed)
     assert (f"{share}% of the test predictions are within half a step of 1/255, and the worst is "
             f"{worst} steps off") in markdown
-    overall = number(r"mean error: ([+-]\d\.\d\d) steps overall", printed)
-    assert f"On average the predictions are {overall} steps low" in markdown and float(overall) < 0
-    line = number(r"by true mean intensity \(± its standard error\): (.*)", printed)
-    bins = [(float(m), se, int(n.replace(",", ""))) for m, se, n in
-            re.findall(r"([+-]\d\.\d\d) ± (\d\.\d\d) steps \(([\d,]+) images\)", line)]
-    assert len(bins) == 5, f"five fifths of the intensity range: {line}"
-    means = [m for m, _, _ in bins]
-    assert sum(m < 0 for m in means) == 4 and "four of the five fifths" in markdown
-    assert f"lie between {min(means):+.2f} and {max(means):+.2f} steps" in markdown
-    assert (f"only {bins[0][2]} and {bins[-1][2]} images (standard errors {bins[0][1]} and "
-            f"{bins[-1][1]} steps)") in markdown
-    assert max(abs(m) for m in means) < 0.25, "'small beside the half-step band'"
-    test_mse = number(r"test MSE: model (\d\.\d\de-\d\d)", printed)
-    best_val = number(r"validation MSE (\d\.\d\de-\d\d) as fit measured it \(autocast: bf16\)",
-                      printed)
-    float32_val = number(r"as fit measured it \(autocast: bf16\), (\d\.\d\de-\d\d) in float32",
-                         printed)
-    assert float(test_mse) < float(best_val), "the paragraph explains a test MSE below validation"
-    assert f"The test MSE ({test_mse}) is even below `best.pt`'s validation loss ({best_val})" \
-        in markdown
-    assert f"in float32 the validation MSE is {float32_val}, next to the test's" in markdown
-    assert abs(float(float32_val) - float(test_mse)) < 0.1 * float(test_mse), (
-        "'next to the test's': the float32 validation MSE should be within 10% of the test MSE")
+    f32 = number(r"mean error: ([+-]\d\.\d\d) steps in float32", printed)
+    amp = number(r"steps in float32, ([+-]\d\.\d\d) under fit's autocast \(bf16\)", printed)
+    se = number(r"; standard error (\d\.\d\d\d)", printed)
+    assert (f"The mean error is {f32} steps in float32 but only {amp} under bf16 autocast (a "
+            f"standard error of {se} steps)") in markdown
+    assert float(f32) < float(amp) <= 0 and float(amp) - float(f32) > 4 * float(se), (
+        "'in float32 that fit is slightly off': the float32 bias clearly larger than bf16's")
+    assert abs(float(f32)) < 0.25, "'small beside the half-step band'"
+    found = re.search(r"MSE in float32: validation (\S+), test (\S+); under fit's autocast: "
+                      r"validation (\S+) \(fit's\), test (\S+)\n", printed)
+    assert found, "the evaluation no longer prints both measurements"
+    v32, t32, vamp, tamp = found.groups()
+    assert number(r"test MSE: model (\d\.\d\de-\d\d)", printed) == t32
+    assert float(t32) < float(vamp), "the paragraph explains a test MSE below validation"
+    assert f"The test MSE ({t32}) is below `best.pt`'s validation loss ({vamp})" in markdown
+    assert (f"(float32: validation {v32}, test {t32}; bf16 autocast: validation {vamp}, test "
+            f"{tamp})") in markdown
+    for a, b in ((v32, t32), (vamp, tamp)):
+        assert abs(float(a) - float(b)) < 0.1 * float(b), (
+            f"'measured the same way, the two sets agree': {a} vs {b} should be within 10%")
 
 
 def test_the_reload_answer(committed):
