@@ -36,3 +36,27 @@ def test_the_imagenette_quick_time_is_the_newest_recorded_one():
     assert quoted and quoted.group(1) == seconds and int(seconds) < 300
     assert newest.startswith(quoted.group(2)), "the README names the date of the newest record"
     assert "batch 64" in newest, "the record is of the recipe the notebook has now (batches of 64)"
+
+
+def test_the_results_paragraph_quotes_the_committed_runs():
+    """Every decimal number and percentage in the README's 'What the committed runs show'
+    paragraph is printed by a committed lecture (an older run's numbers once stayed behind)."""
+    import re
+
+    import nbformat
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("What the committed runs show")
+    paragraph = readme[start:readme.index("\n\n", start)]
+    printed = []
+    for path in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                printed.append(out.get("text", "") + str(data.get("text/plain", ""))
+                               + str(data.get("text/markdown", "")))
+    printed = "\n".join(printed)
+    numbers = re.findall(r"[+-]?\d+\.\d+|\d+%", paragraph)
+    assert len(numbers) > 10, "the paragraph should quote the runs"
+    missing = [n for n in numbers if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", printed)]
+    assert not missing, f"README numbers no committed lecture prints: {missing}"
