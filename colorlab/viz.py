@@ -152,11 +152,11 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
             h.remove()
     depth = len(unet.encoders)
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 4.6))
+        _, ax = plt.subplots(figsize=(max(10, 3.4 * depth), max(4.6, 1.5 * depth)))
 
     def box(x, level, shape, name, color):
         c, h, w = shape
-        width, height = 0.5 + 0.1 * np.log2(c), 0.8
+        width, height = 0.8 + 0.1 * np.log2(c), 0.8  # 0.8 leaves room for "encoder 1"
         y = -1.4 * level
         ax.add_patch(plt.Rectangle((x - width / 2, y - height / 2), width, height, fc=color,
                                    ec="black", lw=0.8))
@@ -170,14 +170,16 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     mid = box(step * depth + 0.6, depth, shapes[("bottleneck", 0)], "bottleneck", "#f7d9a8")
     dec = [box(2 * (step * depth + 0.6) - step * i, i, shapes[("decoder", depth - 1 - i)],
                f"decoder {depth - i}", "#d7ecd0") for i in range(depth)]
-    ins = (enc[0][0] - enc[0][2] / 2 - 1.0, 0)
+    ins = (enc[0][0] - enc[0][2] / 2 - 1.1, 0)
     ax.text(*ins, f"input\n{unet.encoders[0][0].in_channels} x {size} x {size}\n(L / 100)",
             ha="center", va="center", fontsize=8)
-    ax.annotate("", (enc[0][0] - enc[0][2] / 2, 0), (ins[0] + 0.55, 0), arrowprops=arrow)
-    outs = (dec[0][0] + dec[0][2] / 2 + 1.1, 0)
-    ax.text(*outs, f"output\n{out.shape[1]} x {size} x {size}\n(1x1 conv head)", ha="center",
+    ax.annotate("", (enc[0][0] - enc[0][2] / 2, 0), (ins[0] + 0.65, 0), arrowprops=arrow)
+    outs = (dec[0][0] + dec[0][2] / 2 + 1.35, 0)
+    head = "1x1 conv + tanh" if isinstance(getattr(unet, "activation", None), torch.nn.Tanh) \
+        else "1x1 conv head"
+    ax.text(*outs, f"output\n{out.shape[1]} x {size} x {size}\n({head})", ha="center",
             va="center", fontsize=8)
-    ax.annotate("", (outs[0] - 0.62, 0), (dec[0][0] + dec[0][2] / 2, 0), arrowprops=arrow)
+    ax.annotate("", (outs[0] - 0.8, 0), (dec[0][0] + dec[0][2] / 2, 0), arrowprops=arrow)
     chain = enc + [mid]
     for (x0, y0, _), (x1, y1, _) in zip(chain, chain[1:]):
         ax.annotate("", (x1, y1 + 0.4), (x0, y0 - 0.4), arrowprops=arrow)
@@ -188,12 +190,12 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
         ax.annotate("", (x1, y1 - 0.4), (x0, y0 + 0.4), arrowprops=arrow)
         ax.text((x0 + x1) / 2 + 0.15, (y0 + y1) / 2 - 0.1, "transposed\nconv 2x2", fontsize=7,
                 ha="left", va="center", color="dimgray")
-    for (x0, y0, w0), (x1, y1, w1) in zip(enc, dec):
+    for level, ((x0, y0, w0), (x1, y1, w1)) in enumerate(zip(enc, dec)):
         ax.annotate("", (x1 - w1 / 2, y1), (x0 + w0 / 2, y0),
                     arrowprops=dict(arrowstyle="-|>", color="#1f5fa8", lw=1.2, ls="--"))
-        ax.text((x0 + x1) / 2, y0 + 0.05, "skip: copied and concatenated", fontsize=7, ha="center",
-                va="bottom", color="#1f5fa8")
-    ax.set_xlim(ins[0] - 0.6, outs[0] + 0.6)
+        ax.text((x0 + x1) / 2, y0 + 0.05, "skip" if level else "skip: copied and concatenated",
+                fontsize=7, ha="center", va="bottom", color="#1f5fa8")
+    ax.set_xlim(ins[0] - 0.6, outs[0] + 0.8)
     ax.set_ylim(-1.4 * depth - 0.6, 0.7)
     ax.axis("off")
     ax.set_title(title or f"{type(unet).__name__}: {sum(p.numel() for p in unet.parameters()):,}"

@@ -63,7 +63,9 @@ def test_the_unet_diagram_is_drawn_from_the_model():
     for depth in (2, 3):
         ax = unet_diagram(UNet(1, 2, base=8, depth=depth))
         texts = " ".join(t.get_text() for t in ax.texts)
-        assert texts.count("skip: copied and concatenated") == depth
+        assert texts.count("skip: copied and concatenated") == 1  # the others just "skip"
+        assert [t.get_text() for t in ax.texts].count("skip") == depth - 1
+        assert "(1x1 conv + tanh)" in texts  # out_ch = 2 ends in Tanh
         assert f"bottleneck\n{8 * 2**depth} ch\n{32 // 2**depth} x {32 // 2**depth}" in texts
         assert "encoder 1\n8 ch\n32 x 32" in texts and "decoder 1" in texts
 
