@@ -137,13 +137,14 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     the left, the bottleneck at the bottom, decoder blocks going up on the right, skip connections
     across. Channels and grid sizes are read from the model itself (one forward pass of a zero
     image, (1, in_ch, size, size), with hooks), so the figure cannot drift from the code.
-    Box width grows with the channels; each box names its channels and grid size."""
+    Box width grows with the channels; each box names its channels in -> out (a decoder's input is
+    twice its output: the upsampled features concatenated with the skip) and its grid size."""
     blocks = [*(("encoder", i, m) for i, m in enumerate(unet.encoders)),
               ("bottleneck", 0, unet.bottleneck),
               *(("decoder", i, m) for i, m in enumerate(unet.decoders))]
-    shapes = {}
+    shapes = {}  # (kind, k) -> (channels in, channels out, H, W); a decoder's input is 2C: concat
     hooks = [m.register_forward_hook(lambda m, i, o, key=(kind, k): shapes.__setitem__(
-        key, tuple(o.shape[1:]))) for kind, k, m in blocks]
+        key, (i[0].shape[1], *o.shape[1:]))) for kind, k, m in blocks]
     try:
         with torch.no_grad():
             out = unet.eval()(torch.zeros(1, unet.encoders[0][0].in_channels, size, size))
@@ -155,12 +156,13 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
         _, ax = plt.subplots(figsize=(max(10, 3.4 * depth), max(4.6, 1.5 * depth)))
 
     def box(x, level, shape, name, color):
-        c, h, w = shape
+        c_in, c, h, w = shape
         width, height = 0.8 + 0.1 * np.log2(c), 0.8  # 0.8 leaves room for "encoder 1"
         y = -1.4 * level
         ax.add_patch(plt.Rectangle((x - width / 2, y - height / 2), width, height, fc=color,
                                    ec="black", lw=0.8))
-        ax.text(x, y, f"{name}\n{c} ch\n{h} x {w}", ha="center", va="center", fontsize=7.5)
+        ax.text(x, y, f"{name}\n{c_in} -> {c} ch\n{h} x {w}", ha="center", va="center",
+                fontsize=7.5)
         return x, y, width
 
     arrow = dict(arrowstyle="-|>", color="black", lw=1)

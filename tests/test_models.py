@@ -66,8 +66,11 @@ def test_the_unet_diagram_is_drawn_from_the_model():
         assert texts.count("skip: copied and concatenated") == 1  # the others just "skip"
         assert [t.get_text() for t in ax.texts].count("skip") == depth - 1
         assert "(1x1 conv + tanh)" in texts  # out_ch = 2 ends in Tanh
-        assert f"bottleneck\n{8 * 2**depth} ch\n{32 // 2**depth} x {32 // 2**depth}" in texts
-        assert "encoder 1\n8 ch\n32 x 32" in texts and "decoder 1" in texts
+        assert (f"bottleneck\n{4 * 2**depth} -> {8 * 2**depth} ch\n{32 // 2**depth} x "
+                f"{32 // 2**depth}") in texts
+        assert "encoder 1\n1 -> 8 ch\n32 x 32" in texts
+        top = 8 * 2 ** (depth - 1)  # the deepest decoder: upsampled + skip, concatenated
+        assert f"decoder 1\n{2 * top} -> {top} ch" in texts
 
 
 def test_compare_rows_writes_each_rows_captions_under_its_images():
