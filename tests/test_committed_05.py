@@ -49,10 +49,11 @@ def test_the_committed_run(committed):
     assert f"kept Q = {q}" in markdown and f"{near}% of the pixels lie" in markdown
     assert f"only {far}% in the bins with chroma 40" in markdown
     assert f"{near}% of the training pixels lie within 20 of gray" in markdown
+    assert "weight share, chroma >= 40" in printed and "- (no cap)" in printed   # lambda 1: no cap
     weight, loss_share, pixels = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +(\d\.\d{3}) +(\d+\.\d)%.*?"
                                        r"by pixel count: (\d+\.\d)%", printed.replace("\n", " "))
     assert (f"{weight}: a pixel of the commonest bin" in markdown
-            and f"hold {pixels}% of the (smoothed) pixels but get {loss_share}% of the loss"
+            and f"hold {pixels}% of the (smoothed) pixels but get {loss_share}% of the weight"
             in markdown)
     assert 3.5 < float(loss_share) / float(pixels) < 4.5, "about four times their share"
     at_cap = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +\d\.\d{3} +\d+\.\d% +(\d+)%", printed)[0]
@@ -93,8 +94,19 @@ def test_the_curves(committed):
         r"pretrained vivid UNet: colorfulness (\d+\.\d) at T = 1 -> (\d+\.\d) at T = 0 \(rising at "
         r"every step\); PSNR (\d+\.\d\d) -> (\d+\.\d\d) dB, highest at T = ([\d.]+) "
         r"\((\d+\.\d\d) dB\)", printed)
-    assert ("more colorful at every step, past the truth's colorfulness at the mode, and its PSNR "
-            f"falls from $T = {vt}$ on") in markdown
+    (past,) = found(r"pretrained vivid UNet: colorfulness .*?; above the truth's colorfulness at "
+                    r"T = ([\d., ]+)\n", printed)
+    past = past.split(", ")
+    assert past == list(TEMPS[TEMPS.index(past[0]):]), "from that T on, at every step"
+    assert all((cf["vivid"][t] > float(truth)) == (t in past) for t in TEMPS)
+    assert (f"more colorful at every step, past the truth's colorfulness from $T = {past[0]}$ on, "
+            f"and its PSNR falls from $T = {vt}$ on") in markdown
+    the_card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
+    (q_vivid,) = found(r"the pretrained vivid UNet: Q = (\d+) bins \(this run: \d+\)", printed)
+    assert f"out_ch={q_vivid}," in the_card and "batch 128" in the_card
+    assert "from a random head" in the_card
+    assert (f"its own Q = {q_vivid} bins, fitted on those images; batch 128; and a head that "
+            "started random") in markdown
     assert float(v0) > float(truth) and vt == "0.7" and "past $T = 0.7$, lower in PSNR" in markdown
     after = [float(vivid[t][0]) for t in TEMPS[TEMPS.index(vt):]]
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
@@ -103,7 +115,7 @@ def test_the_curves(committed):
             "PSNR and far less colorful") in markdown
     test = tables[tables.index("| on the test set"):]
     shipped, vivid_t = cells(test, "pretrained L1 UNet"), cells(test, "pretrained vivid UNet")
-    assert float(shipped[1]) > float(vivid_t[1]) + 1 and float(shipped[5]) < float(vivid_t[5]) / 1.5
+    assert float(shipped[1]) > float(vivid_t[1]) + 1 and float(shipped[4]) < float(vivid_t[4]) / 1.5
     # this run's rebalanced classifier: from T = 0.38 on, more colorful and lower in PSNR at every
     # step; above it, PSNR rising at a colorfulness near 14
     r1, r0, low_t, low, _, rp0, rt, rtop = found(
@@ -135,8 +147,10 @@ def test_the_curves(committed):
     # the rebalanced AuC: highest at T = 1, then falling at every step, below L1 at the mode
     aucs = [float(rebal[t][2]) for t in TEMPS]
     assert aucs[0] == max(aucs) and all(b < a for a, b in zip(aucs, aucs[1:]))
-    assert "highest at $T = 1$ and falls at every step, to below L1's at the mode" in markdown
-    assert aucs[-1] < float(l1[2])
+    below = [t for t in TEMPS if float(rebal[t][2]) < float(l1[2])]
+    assert below == list(TEMPS[TEMPS.index(below[0]):]) and below[0] == "0.15"
+    assert ("highest at $T = 1$, falls at every step, and is below L1's from $T = 0.15$ on"
+            in markdown)
     # the questions
     assert f"(8.0 at $T = 1$, 3.7 at the mode); with rebalancing its mode reaches {r0}" in markdown
     assert (p1, p0) == ("8.0", "3.7")
@@ -168,47 +182,47 @@ def test_the_choice_and_the_test_table(committed):
     (worst,) = found(r"plain AuC against 1 - \(mean Delta E \+ 0\.5\) / 151, over the 7 rows: the "
                      r"largest difference is (\d\.\d{4})", printed)
     assert float(worst) <= 0.001, "the plain AuC ranks like the mean Delta E"
-    tables = tables[tables.index("| on the test set"):]           # the test table only
+    tables_all, tables = tables, tables[tables.index("| on the test set"):]   # the test table only
     gray, l1 = cells(tables, "grayscale baseline |"), cells(tables, "L1 regression")
     best = cells(tables, "classifier, best rebalanced AuC (lambda 0.5, T 1)")
     mode = cells(tables, "classifier, the mode (lambda 0.5, T 0)")
     shipped = cells(tables, "pretrained L1 UNet")
     vivid = cells(tables, "pretrained vivid UNet")
     dull = cells(tables, "classifier, best PSNR (lambda 1, T 0.7)")
-    truth = cells(tables, "ground truth")[5]
-    # columns: 0 name, 1 PSNR, 2 gain, 3 beats gray, 4 Delta E, 5 colorfulness, 6 rebalanced
-    # AuC, 7 object classifier
-    gain = best[2].split(" / ")[0]
-    assert (f"On test its rebalanced AuC ({best[6]}) beats L1 ({l1[6]}) and gray ({gray[6]}), at "
-            f"less than half the truth's colorfulness ({best[5]} against {truth}) and "
+    truth = cells(tables, "ground truth")[4]
+    # columns: 0 name, 1 PSNR, 2 gain over gray, 3 Delta E, 4 colorfulness, 5 rebalanced AuC,
+    # 6 object classifier
+    gain = best[2]
+    assert (f"On test its rebalanced AuC ({best[5]}) beats L1 ({l1[5]}) and gray ({gray[5]}), "
+            f"at less than half the truth's colorfulness ({best[4]} against {truth}) and "
             f"{gain.lstrip('-')} dB below gray in mean PSNR") in markdown
-    assert float(best[6]) > float(l1[6]) > float(gray[6]) and gain.startswith("-")
-    assert float(best[5]) / float(truth) < 0.5
+    assert float(best[5]) > float(l1[5]) > float(gray[5]) and gain.startswith("-")
+    assert float(best[4]) / float(truth) < 0.5
     share = found(r"the mode (\d+)%, L1", printed)[0]
-    assert (f"colorfulness {mode[5]} ({share}% of the truth's), rebalanced AuC {mode[6]} against "
-            f"gray's {gray[6]}") in markdown and float(mode[6]) < float(gray[6])
+    assert (f"colorfulness {mode[4]} ({share}% of the truth's), rebalanced AuC {mode[5]} against "
+            f"gray's {gray[5]}") in markdown and float(mode[5]) < float(gray[5])
     assert "no better than gray on the rebalanced AuC" in markdown   # a small gap, no error bar
     others = [gray, l1, shipped, best, dull, mode]
-    assert float(vivid[6]) > max(float(r[6]) for r in others), "the best rebalanced AuC"
-    assert float(vivid[6]) - max(float(r[6]) for r in others) > 0.03, "by far"
+    assert float(vivid[5]) > max(float(r[5]) for r in others), "the best rebalanced AuC"
+    assert float(vivid[5]) - max(float(r[5]) for r in others) > 0.03, "by far"
     assert (f"has the best rebalanced AuC of the table, by far, and "
-            f"{round(100 * float(vivid[5]) / float(truth))}% of the truth's colorfulness, but is "
-            f"{vivid[2].split(' / ')[0].lstrip('-')} dB below gray in PSNR and has a larger mean "
-            f"Delta E than gray ({vivid[4]} against {gray[4]}") in markdown
-    assert vivid[2].startswith("-") and float(vivid[4]) > float(gray[4])
+            f"{round(100 * float(vivid[4]) / float(truth))}% of the truth's colorfulness, but is "
+            f"{vivid[2].lstrip('-')} dB below gray in PSNR and has a larger mean "
+            f"Delta E than gray ({vivid[3]} against {gray[3]}") in markdown
+    assert vivid[2].startswith("-") and float(vivid[3]) > float(gray[3])
     card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     card_rauc, card_gray = found(r"class-rebalanced AuC, higher is better \| (0\.\d+) \| "
                                  r"(0\.\d+) \|", card)
     (scored,) = found(r"test: ([\d,]+) images, \d+ already gray set apart", printed)
-    assert card_rauc != vivid[6] and card_gray != gray[6]
+    assert card_rauc != vivid[5] and card_gray != gray[5]
     assert (f"(Its model card's numbers differ: it scores all 9,777 test images that are not "
             f"already gray, not these {scored}.)") in markdown
     assert "| 1 (chosen) |" in card
     mine = [l1, best, dull, mode]
-    for k in (1, 6):                                  # PSNR, rebalanced AuC
+    for k in (1, 5):                                  # PSNR, rebalanced AuC
         assert all(float(shipped[k]) > float(r[k]) for r in mine), k
-    assert all(float(shipped[4]) < float(r[4]) for r in mine)     # Delta E: lower is better
-    acc = {n: float(cells(tables, n)[7].split("%")[0]) for n in (
+    assert all(float(shipped[3]) < float(r[3]) for r in mine)     # Delta E: lower is better
+    acc = {n: float(cells(tables, n)[6].split("%")[0]) for n in (
         "grayscale baseline |", "L1 regression", "pretrained L1", "pretrained vivid",
         "classifier, best rebalanced", "classifier, best PSNR", "classifier, the mode")}
     assert all(acc["pretrained L1"] > acc[n] for n in ("L1 regression", "classifier, best "
@@ -216,7 +230,7 @@ def test_the_choice_and_the_test_table(committed):
 
     def gap(name):
         return tuple(float(x) for x in found(r"\(([+-]\d+\.\d) ± (\d+\.\d)\)",
-                                             cells(tables, name)[7]))
+                                             cells(tables, name)[6]))
 
     mine_gaps = [gap(n) for n in ("L1 regression", "classifier, best rebalanced",
                                   "classifier, best PSNR", "classifier, the mode")]
@@ -231,21 +245,34 @@ def test_the_choice_and_the_test_table(committed):
     assert helps[0] > helps[1] and abs(even[0]) < even[1]
     assert (f"help ({helps[0]:+.1f} ± {helps[1]:.1f}); the pretrained vivid UNet's are within "
             f"noise of gray ({even[0]:+.1f} ± {even[1]:.1f})") in markdown
-    dull_gain, l1_gain = dull[2].split(" / ")[0], l1[2].split(" / ")[0]
-    assert (f"$\\lambda = 1$ at $T = 0.7$ (colorfulness {dull[5]}) gains about as much over gray "
-            f"as L1 ({dull_gain} dB against {l1_gain})") in markdown
-    assert abs(float(dull_gain) - float(l1_gain)) < 0.3, "about as much: no error bar here"
+    dull_gain, l1_gain = dull[2], l1[2]
+    assert (f"$\\lambda = 1$ at $T = 0.7$ (colorfulness {dull[4]}), {dull_gain} dB over gray "
+            f"against L1's {l1_gain}: close, and without an error bar no ranking") in markdown
+    assert abs(float(dull_gain) - float(l1_gain)) < 0.3, "close: no error bar here"
     assert "it chose the mean ($\\lambda = 0.5$, $T = 1$)" in markdown
-    assert f"twice its colorfulness ({vivid[5]} against {shipped[5]})" in markdown
+    assert f"twice its colorfulness ({vivid[4]} against {shipped[4]})" in markdown
     l1_card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     (train_images,) = found(r"([\d,]+) train / \d+ validation", printed)
     assert 45_000 / int(train_images.replace(",", "")) == 18 and "eighteen times" in markdown
     assert "training took 90 min" in card and "(90 minutes on one CPU core" in markdown
     assert ("14 epochs" in l1_card and "7 epochs" in card
             and "more than three times the epochs (14 against 4)" in markdown
-            and "eighteen times the images, 14 epochs against 4" in markdown
+            and f"45,000 images and 14 epochs beat {train_images} and 4." in markdown
             and "(for 7 epochs against the L1 UNet's 14)" in markdown)
-    assert 1.8 < float(vivid[5]) / float(shipped[5]) < 2.2
+    assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
+    # the rebalanced AuC depends on the image set: every validation-table row drops on test
+    g_val, g_test = found(r"gray scores (0\.\d{4}) on the validation images, (0\.\d{4}) on the "
+                          r"test images", printed)
+    assert g_test == gray[5] and g_val == cells(tables_all, "grayscale baseline")[1].split(" / ")[2]
+    assert (f"for every model of the validation table, and for gray too ({g_val} against {g_test}, "
+            "printed)") in markdown and f"drops too, from {g_val} to {g_test}" in markdown
+    val_test = [(l1_val, l1[5]), (rebal["1"][2], best[5]), (rebal["0"][2], mode[5]),
+                (curve(tables_all, 2)["0.7"][2], dull[5]), (curve(tables_all, 3)["1"][2], vivid[5]),
+                (g_val, g_test)]
+    assert all(float(v) > float(t) for v, t in val_test), val_test
+    card_val = found(r"\| 1 \(chosen\) \| [-\d.]+ \| [\d.]+ \| [\d.]+ \| (0\.\d{4}) \|", card)[0]
+    assert (f"the pretrained vivid UNet scores {curve(tables_all, 3)['1'][2]} on these 500 "
+            f"validation images, {card_val} on all 5,000 in its card") in markdown
 
 
 def test_the_cumulative_curves(committed):
@@ -256,9 +283,10 @@ def test_the_cumulative_curves(committed):
     mode, vivid = first["the mode (lambda 0.5, T 0)"], first["pretrained vivid UNet (T 1)"]
     l1, shipped = first["L1 regression"], first["pretrained L1 UNet"]
     assert mode == "" and int(hedge) > 10 and int(vivid) > 10 and int(l1) < 10 and int(shipped) < 10
-    assert (f"this run's hedge rises above gray's curve only at t = {hedge}, the pretrained vivid "
-            f"UNet at t = {vivid}, and the mode not up to t = 60 (the printed line), while L1 and "
-            f"the pretrained L1 UNet are above it from t = {l1} and t = {shipped}") in markdown
+    assert (f"this run's best-AuC setting rises above gray's curve only at t = {hedge}, the "
+            f"pretrained vivid UNet at t = {vivid}, and the mode not up to t = 60 (the printed "
+            f"line), while L1 and the pretrained L1 UNet are above it from t = {l1} and "
+            f"t = {shipped}") in markdown
 
 
 def shares(printed, name):
@@ -285,7 +313,7 @@ def test_the_hue_measurements(committed):
     assert 0 < vivid["yellow-green"] - truth["yellow-green"] <= 5
     assert 0.35 < vivid["cyan-blue"] / truth["cyan-blue"] < 0.65
     h_col, hedge = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
-    assert f"This run's hedge colors {h_col}%, three quarters red-yellow" in text
+    assert f"This run's best-AuC setting colors {h_col}%, three quarters red-yellow" in text
     assert hedge["red-yellow"] == 75
     assert "Three quarters of the values it colors are red-yellow" in text
     m_col, mode = shares(printed, "the mode (lambda 0.5, T 0)")
@@ -294,6 +322,10 @@ def test_the_hue_measurements(committed):
     assert mode["cyan-blue"] + mode["yellow-green"] >= 90
     assert f"the truth's largest share, nearly vanish ({mode['red-yellow']}%)" in text
     assert truth["red-yellow"] == max(truth.values()) and mode["red-yellow"] < 10
+    angles = dict(re.findall(r"(\w+) (\d+) deg", printed))
+    cyan_blue, blue_magenta = (int(angles["blue"]) - int(angles["cyan"]),
+                               int(angles["magenta"]) - int(angles["blue"]))
+    assert (f"cyan-blue spans {cyan_blue} degrees, blue-magenta {blue_magenta})") in text
 
 
 def test_the_photos(committed):
@@ -319,8 +351,9 @@ def test_the_photos(committed):
     assert f"whose colored pixels are {hue(astro, orig, 'red-yellow')} red-yellow" in text
     assert all(row(astro, k)[2] == "red-yellow 100%" for k in (l1, pre))
     assert row(astro, best)[2].startswith("red-yellow") and "yellow-green" in row(astro, best)[2]
-    assert ("the two L1 models give a faint red-yellow wash and this run's hedge a faint "
-            "olive-beige tint. The mode and the pretrained vivid UNet give bold colors") in text
+    assert ("the two L1 models give a faint red-yellow wash and this run's best-AuC setting a "
+            "faint olive-beige tint. The mode and the pretrained vivid UNet give bold "
+            "colors") in text
     faint = [float(row(astro, k)[0]) for k in (l1, pre, best)]
     bold = [float(row(astro, k)[0]) for k in (mode, viv)]
     assert max(faint) < 20 < 30 < min(bold)
@@ -351,3 +384,26 @@ def test_the_readme_quotes_this_run(committed):
     assert row.rstrip().endswith(f"| {seconds} s |"), row
     result = next(line for line in readme.splitlines() if line.startswith("| 05 |"))
     assert summary.strip() in result and result.rstrip().endswith(f"| {seconds} s |")
+
+
+def test_one_pixel(committed):
+    """Section 8's two pixels of the pretrained vivid UNet: a compact sky, a spread-out car."""
+    _, text, printed, _ = committed
+    pattern = (r"{}, pixel \(row \d+, column \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
+               r"within 20 of the true ab; ab: truth \((-?\d+), (-?\d+)\), "
+               r"T = 1 \((-?\d+), (-?\d+)\), T = 0.38 \((-?\d+), (-?\d+)\), "
+               r"T = 0 \((-?\d+), (-?\d+)\)")
+    sky = [int(v) for v in found(pattern.format("airplane"), printed)]
+    car = [int(v) for v in found(pattern.format("automobile"), printed)]
+    assert "sky pixel of the airplane (column 4)" in text and "cyan in truth (column 7)" in text
+    assert (f"its likeliest bin holds {sky[0]}%, and {sky[1]}% of the probability lies within 20 "
+            "of the true ab") in text
+    assert sky[0] > 3 * car[0] and sky[1] > 50, "compact"
+    assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "a little bluer than the truth"
+    assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
+    assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
+    assert (f"(the likeliest bin holds {car[0]}%)" in text
+            and f"toward the true cyan-blue ({car[1]}% of the probability within 20 of it)" in text)
+    assert (f"The mean, ({car[4]}, {car[5]}), averages the arms into a dull warm color; the mode "
+            f"takes a bin of the red arm, ({car[8]}, {car[9]})") in text
+    assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
