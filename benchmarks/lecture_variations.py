@@ -116,6 +116,7 @@ def main(argv=None) -> int:
     table += [f"| {v} | {n} | {s:.0f} s | {r} |" for v, n, s, r in rows]
     text = (f"## {time.strftime('%Y-%m-%d %H:%M')}\n\nCPU: {cpu_name()}, {os.cpu_count()} cores; "
             f"quick-mode data: {Path(dataset).name if dataset else 'CIFAR-10 (default)'}; "
+            f"quick-mode size: {os.environ.get('COLORLAB_QUICK_PRESET') or 'the speed probe'}; "
             f"command: `benchmarks/lecture_variations.py "
             f"--variants {args.variants}{' --only ' + args.only if args.only else ''}`\n\n"
             f"{done} of {len(rows)} runs finished.\n\n" + "\n".join(table) + "\n")
