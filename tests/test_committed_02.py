@@ -154,27 +154,24 @@ def test_the_colorization_against_gray():
         assert best < float(gray)
 
 
-def test_the_drift_is_scatter_and_largest_on_edges():
-    size, *_ = printed(r"^\|drift\|: mean ([\d.]+) gray levels")
-    mean, _ = printed(rf"^signed drift over all test pixels: mean {SIGNED}, median {SIGNED} "
-                      r"gray levels$")
-    assert said(rf"the signed drift averages {SIGNED} gray levels, small against its mean size "
-                r"of (\d+\.\d)") == [(f"{float(mean):.1f}", size)]
-    assert abs(float(mean)) < 0.25 * float(size), "the drift is not centred near 0"
-    edges, other = printed(r"^mean \|drift\| on the input's strongest edges \(10% of pixels\): "
-                           r"([\d.]+) gray levels; on the other pixels: ([\d.]+)$")
-    assert said(r"on the input's strongest edges the drift averages ([\d.]+) gray levels, on the "
-                r"other pixels (\d+\.\d)") == [(edges, other)]
-    assert float(edges) > float(other)
+def test_the_drift_is_scatter_not_an_overall_shift():
+    size, bias = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels; each image's overall "
+                         r"bias \(mean signed drift, sign dropped\): ([\d.]+) on average$")
+    assert said(r"an image's overall bias, its mean signed drift, is ([\d.]+) gray levels on "
+                r"average, against a mean \|drift\| of (\d+\.\d) per pixel") == [(bias, size)]
+    assert float(bias) < 0.25 * float(size), \
+        "the text calls the drift scatter: the per-image bias should be a small part of it"
 
 
-def test_the_worst_image():
-    share, busy = printed(r"^the worst image: off by more than 10 levels on (\d+)% of its "
-                          r"pixels; (\d+)% of its pixels are strong edges$")
-    assert said(r"The worst image is a busy, high-contrast one, (\d+)% of its pixels strong edges "
-                r"\(10% overall\), off by more than 10 levels on (\d+)% of its pixels") \
-        == [(busy, share)]
-    assert int(busy) > 2 * 10, "the worst image is called busy: more than twice the share of edges"
+def test_the_drift_is_largest_on_edges_but_spread():
+    edges, other, share = printed(r"^mean \|drift\| on the 10% strongest edges: ([\d.]+) gray "
+                                  r"levels, elsewhere ([\d.]+); the strongest edges hold (\d+)% "
+                                  r"of all the \|drift\|$")
+    assert said(r"largest per pixel on the input's strongest edges \(([\d.]+) gray levels, against "
+                r"(\d+\.\d) elsewhere\) but spread across the image: those edges hold only "
+                r"(\d+)% of it") == [(edges, other, share)]
+    assert float(edges) > float(other), "the text says the drift is largest on edges"
+    assert int(share) < 50, "the text says the drift is spread: most of it is off the edges"
 
 
 def test_what_the_drift_costs():
@@ -185,8 +182,9 @@ def test_what_the_drift_costs():
     assert said(rf"lifts the test PSNR from {color} to {steadied} dB: the drift costs {cost} dB") \
         == [()]
     assert said(r"its brightness drift alone cost ([\d.]+) dB") == [(cost,)]
-    assert said(rf"the faint colors beat the plain gray image \({gray} dB\), if only by "
-                r"([\d.]+) dB") == [(f"{float(steadied) - float(gray):.2f}",)]
+    assert said(rf"the faint colors score ([\d.]+) dB above the plain gray image \({gray} dB\): "
+                r"on one seed, suggestive, not a ranking") \
+        == [(f"{float(steadied) - float(gray):.2f}",)]
     assert float(color) < float(gray) < float(steadied), "the drift costs, and the colors win"
 
 
@@ -195,7 +193,7 @@ def table() -> dict[str, tuple[str, str, str]]:
     header = re.findall(r"^test images +gray image +autoencoder +UNet \(skips\)$", PRINTED,
                         flags=re.M)
     assert len(header) == 1, f"{NOTEBOOK.name}: the control's table is missing"
-    body = PRINTED.split(header[0], 1)[1].strip("\n").split("\n\n", 1)[0]
+    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:6])  # six rows
     rows = {m[0].strip(): m[1:] for m in re.findall(r"^(.+?) {2,}(\S+) +(\S+) +(\S+)$", body,
                                                      flags=re.M)}
     assert set(rows) == {"mean |drift| (gray levels)", "mean PSNR (dB)",
@@ -210,7 +208,7 @@ def test_the_table_matches_the_earlier_lines():
                              r"([\d.]+) dB, ([\d.]+) dB below the gray image it was given$")
     steadied, *_ = printed(r"^test PSNR with the input's brightness put back under the "
                            r"autoencoder's colors: ([\d.]+) dB")
-    size, *_ = printed(r"^\|drift\|: mean ([\d.]+) gray levels")
+    size, *_ = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels")
     assert rows["mean PSNR (dB)"][:2] == (gray, color)
     assert rows["the input's brightness put back"][:2] == (gray, steadied)
     assert rows["mean |drift| (gray levels)"][:2] == ("0.0", size)
@@ -230,17 +228,16 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     gray, _, mean_unet = rows["mean PSNR (dB)"]
     median_gray, _, median_unet = rows["median PSNR (dB)"]
     beats = rows["images where it beats gray (%)"][2]
-    below, higher = f"{float(gray) - float(mean_unet):.2f}", \
-        f"{float(median_unet) - float(median_gray):.2f}"
-    assert said(r"the UNet's mean PSNR is ([\d.]+) dB lower, yet its median is ([\d.]+) dB higher "
-                r"and it wins on (\d+)% of the images") == [(below, higher, beats)]
+    below = f"{float(gray) - float(mean_unet):.2f}"
+    assert said(r"the UNet wins on (\d+)% of the images and on the median, yet its mean PSNR is "
+                r"([\d.]+) dB lower") == [(beats, below)]
     assert float(mean_unet) < float(gray) and int(beats) > 50
     assert float(median_unet) > float(median_gray)
     assert said(r"its mean PSNR stayed ([\d.]+) dB below gray") == [(below,)]
     least, rest = printed(r"^UNet minus gray, mean over images: ([-+][\d.]+) dB on the quarter "
                           r"with the least color, ([-+][\d.]+) dB on the rest$")
     assert said(r"on the quarter of the images with the least color it averages ([-+][\d.]+) dB "
-                r"against gray, on the rest ([-+][\d.]+) dB") == [(least, rest)]
+                r"against gray") == [(least,)]
     assert float(least) < 0 < float(rest)
 
 
@@ -248,20 +245,19 @@ def test_what_the_unets_drift_costs():
     rows = table()
     gray, steadied_ae, steadied = rows["the input's brightness put back"]
     unet = rows["mean PSNR (dB)"][2]
-    assert said(r"With the input's brightness put back it scores ([\d.]+) dB, above gray: the "
-                r"drift that is left costs it ([\d.]+) dB") \
-        == [(steadied, f"{float(steadied) - float(unet):.2f}")]
     assert float(unet) < float(gray) < float(steadied)
-    assert said(r"both networks beat gray only narrowly \(([\d.]+) and ([\d.]+) dB against "
-                r"([\d.]+)\)") == [(steadied_ae, steadied, gray)]
+    assert said(r"the two networks score ([\d.]+) and ([\d.]+) dB against gray's ([\d.]+), above "
+                r"it on one seed, but only narrowly") == [(steadied_ae, steadied, gray)]
+    assert float(gray) < float(steadied_ae) < float(gray) + 1 \
+        and float(gray) < float(steadied) < float(gray) + 1, "'above gray, only narrowly'"
+    assert said(r"with its drift taken off, it scored narrowly above gray \(one seed\)") == [()]
 
 
 def test_the_control_is_larger():
     ae, unet, ratio = printed(r"^parameters: autoencoder ([\d,]+), UNet ([\d,]+) \(([\d.]+) "
                               r"times as many\)$")
-    assert said(r"UNet has ([\d.]+) times as many parameters as the autoencoder") == [(ratio,)]
-    assert said(r"it has ([\d.]+) times as many parameters \(([\d,]+) against ([\d,]+)\)") \
-        == [(ratio, unet, ae)]
+    assert said(r"the UNet has ([\d.]+) times as many parameters, and even its narrowest layer") \
+        == [(ratio,)]
     assert said(r"A UNet with skip connections \(and ([\d.]+) times the parameters\)") == [(ratio,)]
     # the fairer control the text proposes: a UNet with base=9 is about the autoencoder's size
     assert len(said(r"`base=9`")) == 2
@@ -273,10 +269,7 @@ def test_the_control_is_larger():
 def test_the_unets_narrowest_layer_is_wider_than_the_code():
     code, unet, times = printed(r"^narrowest layer: autoencoder \d+ x 4 x 4 = ([\d,]+) numbers, "
                                 r"UNet \d+ x 4 x 4 = ([\d,]+) numbers \((\d+) times as many\)$")
-    assert said(r"even its narrowest layer holds ([\d,]+) numbers, (\d+) times the autoencoder's "
-                r"code") == [(unet, times)]
-    assert said(r"even its narrowest layer holds ([\d,]+) numbers against the code's ([\d,]+)") \
-        == [(unet, code)]
+    assert said(r"even its narrowest layer holds (\d+) times the autoencoder's code") == [(times,)]
     assert said(r"the brightness of 1,024 pixels must pass through ([\d,]+) numbers") == [(code,)]
     assert num(unet) > num(code) and int(times) == round(num(unet) / num(code))
 
