@@ -48,7 +48,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
             f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
     differences = found(r"our psnr and ssim vs colorlab.metrics.psnr and ssim: max \|difference\| "
-                        r"(< 1e-9|\S+) dB and (< 1e-9|\S+) \(SSIM in float64", printed)
+                        r"(< 1e-9|\S+) dB and (< 1e-9|\S+)\n", printed)
     assert all(d == "< 1e-9" or float(d) < 1e-6 for d in differences), \
         "the text says: the same numbers"
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
@@ -146,6 +146,11 @@ def test_the_known_colors_quoted(committed):
     assert (mean[0] ** 2 + mean[1] ** 2) ** 0.5 < 20, "close to gray: chroma below 20"
     (ra, rb), (ba, bb) = ab["red"], ab["blue"]
     assert (ra + ba) / 2 > 40 and (rb + bb) / 2 < 0, "the red/blue mean should be a purple"
+    # section 7's first question: reds reach furthest near the lightness of pure red
+    chroma = (ra ** 2 + rb ** 2) ** 0.5
+    assert (f"Near `L` = {red:.0f}, the lightness of pure red (1, 0, 0), the most saturated red "
+            f"the screen has: chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$"
+            in markdown)
 
 
 def swatches(printed):
@@ -174,7 +179,6 @@ def test_the_swatches_and_ciede2000(committed):
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
     g1, g2 = (f"{row['L']:.0f}" for row in least[:2])
     assert f"saturated greens (`L` = {g1} and {g2}) and a violet" in markdown
-    assert f"saturated greens of `L` = {g1} and {g2} (ΔE76" in markdown
     assert least[2]["a"] > 50 and least[2]["b"] < -50, "the third least different is a violet"
     # "a dark, dull teal, a mid-tone green and a dark, saturated blue, where the step changes
     # chroma most"
@@ -182,7 +186,6 @@ def test_the_swatches_and_ciede2000(committed):
     t, g, b = (f"{row['L']:.0f}" for row in most)
     assert (f"a dark, dull teal (`L` = {t}), a mid-tone green (`L` = {g}) and a dark, saturated "
             f"blue (`L` = {b})") in " ".join(markdown.split())
-    assert f"pairs of `L` = {min(t, b, key=float)} to {max(t, g, b, key=float)} (" in markdown
     assert all(abs(row["dC"]) > max(abs(row["dL"]), row["dH"]) for row in most), \
         "the text says: in the largest three, the step changes chroma most"
     # what CIEDE2000 changes: the blue pair drops below the teal and green ones
@@ -191,10 +194,8 @@ def test_the_swatches_and_ciede2000(committed):
     assert f"drops from {blue['de76']} to {blue['de00']}, below the duller teal" in markdown
     violet, greens = least[2], least[:2]
     assert violet["de00"] > max(g["de00"] for g in greens), "CIEDE2000 ranks the violet above"
-    assert (f"the violet pair ({violet['de00']}) above the greens ({greens[0]['de00']} and "
+    assert (f"the violet pair ({violet['de00']}) moves above the greens ({greens[0]['de00']} and "
             f"{greens[1]['de00']})") in markdown
-    assert f"(ΔE76 {least[0]['de76']} and {least[1]['de76']})" in markdown
-    assert f"({teal['de76']} to {blue['de76']})" in markdown
 
 
 def test_lab_against_ycbcr(committed):
@@ -234,9 +235,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     L_shown, a_shown, b_shown = map(float, lab.split(", "))
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: a little lighter and less saturated than requested"
-    assert (f"{at50}%. P3's red at `L` = 50 is Lab ({asked}), outside the sRGB gamut: its linear "
-            f"RGB is ({lin}), clipped to an almost pure sRGB red, which is Lab ({lab}), "
-            f"ΔE {de} from what was asked") in markdown
+    assert (f"comes out an almost pure sRGB red, a little lighter and less saturated (ΔE {de})"
+            in markdown)
 
     line = printed.split("displayable share", 1)[1].split("\n")[0]
     shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
