@@ -234,9 +234,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     L_asked, a_asked, b_asked = map(float, asked.split(", "))
     L_shown, a_shown, b_shown = map(float, lab.split(", "))
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
-        "the text says: a little lighter and less saturated than requested"
-    assert (f"comes out an almost pure sRGB red, a little lighter and less saturated (ΔE {de})"
-            in markdown)
+        "the text says: lighter and less saturated than requested"
+    fmt = "{:.1f}".format
+    assert (f"comes out an almost pure sRGB red, lighter (`L` {fmt(L_shown)} instead of "
+            f"{fmt(L_asked)}) and less saturated (`a`, `b` {fmt(a_shown)}, {fmt(b_shown)} instead "
+            f"of {fmt(a_asked)}, {fmt(b_asked)}): ΔE {de}, about nine") in markdown
+    assert 8 < float(de) / 2.3 < 10, "about nine just-noticeable differences of 2.3"
 
     line = printed.split("displayable share", 1)[1].split("\n")[0]
     shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
