@@ -8,6 +8,8 @@ import nbformat
 import pytest
 from committed import finder, read
 
+from colorlab.models import UNet
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "04_unet_colorizer.ipynb"
 
@@ -40,8 +42,8 @@ def test_training_curve_answers(committed):
     assert "validation loss never rose while training loss fell\n" in printed
     assert "never rose while the training loss fell" in markdown
     assert f"({gray} here, printed under the plot)" in markdown
-    assert f"(validation {val[0]} here)" in markdown
-    assert f"({val[-1]} against {gray} here)" in markdown
+    assert f"(validation {val[0]} after epoch 1)" in markdown
+    assert f"({val[-1]} against {gray}, clearest in the zoomed panel)" in markdown
     assert f"still falling at the end, but barely ({val[-2]} to {val[-1]})" in markdown
     assert float(val[0]) > float(gray) > float(val[1]), "first epoch above the line, then below"
 
@@ -141,6 +143,12 @@ def test_washed_out_answers(committed):
     assert (f"({blue_pred} of the predicted pixels are visibly blue, b below -5, against "
             f"{blue_true} of the true ones)") in markdown
     assert float(blue_pred[:-1]) < 0.5 and "with almost no blue" in markdown, "'almost no blue'"
+    (below_true,) = found(r"true ab: spread .*; b below 0: (\d+\.\d%)", printed)
+    (below_pred,) = found(r"predicted ab: spread .*; b below 0: (\d+\.\d%)", printed)
+    assert float(below_pred[:-1]) < 20 < float(below_true[:-1]), \
+        "'mostly above zero', unlike the truth"
+    assert (f"mostly above zero ({below_pred} of the predicted pixels have b below 0, against "
+            f"{below_true} of the true ones)") in " ".join(markdown.split())
 
 
 def test_photo_answers(committed):
@@ -177,9 +185,11 @@ def test_pretrained_comparison(committed):
     assert f"still less than half as colorful as the truth ({truth})" in markdown
     assert f"gains more ({mean[1]} dB) and is somewhat more colorful ({cf[1]})" in markdown
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
-    (batch,) = re.findall(r"batch (\d+), \d+ epochs", card)   # the pretrained model's batches
-    (ours,) = found(r"\d+ epochs, batch (\d+), peak lr", printed)
+    ((batch, their_epochs),) = re.findall(r"batch (\d+), (\d+) epochs", card)   # the pretrained
+    ours_epochs, ours = found(r"(\d+) epochs, batch (\d+), peak lr", printed)
     assert f"batches of {batch} instead of your {ours}" in markdown
+    assert f"nine times the images for {their_epochs} epochs instead of {ours_epochs}, gains more" \
+        in " ".join(markdown.split())
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
 
 
@@ -276,6 +286,9 @@ def test_the_unet_table_and_its_answers(committed):
     assert total == "7,699,074" and f"({total} / 16 =" in markdown
     assert f"{int(total.replace(',', '')) // 16:,}" == "481,192" and "481,192)" in markdown
     assert f"`UNet(base=16)`, with {small} parameters" in markdown
+    decoder_1 = UNet(1, 2, base=16, depth=3).decoders[0][0]   # what the diagram's box says
+    assert (decoder_1.in_channels, decoder_1.out_channels) == (128, 64)
+    assert "(decoder 1 of the base-16 model: 128 -> 64 ch)" in " ".join(markdown.split())
 
 
 def test_the_mean_and_median_of_one_gray_value(committed):
@@ -295,8 +308,8 @@ def test_the_mean_and_median_of_one_gray_value(committed):
                                printed)
     assert int(yellow) > 1.5 * int(blue), "'more on the yellow side than on the blue'"
     assert int(near) < 60, "a peak near 0, not a large majority"
-    assert (f"a peak near b = 0 ({near}% of them within ±10), and more on the yellow side than on "
-            f"the blue ({yellow}% above +10, {blue}% below -10)") in flat
+    assert (f"a peak just above b = 0 ({near}% of them within ±10), and more on the yellow side "
+            f"than on the blue ({yellow}% above +10, {blue}% below -10)") in flat
 
 
 def test_the_worst_images_are_nearly_gray(committed):
@@ -306,6 +319,13 @@ def test_the_worst_images_are_nearly_gray(committed):
     worst, best = [float(v) for v in worst.split(", ")], [float(v) for v in best.split(", ")]
     assert all(2 <= c < 5 for c in worst) and min(best) > max(worst)
     assert "nearly gray images (mean chroma printed below, just above the cut-off of 2)" in markdown
+    (classes,) = found(r"best: classes ([\w, ]+)\n", printed)
+    animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
+    assert set(classes.split(", ")) <= animals, "'the best are animals'"
+    assert "The best are animals whose colors follow from their content: a frog, birds, a dog, " \
+        "deer and cats on grass or earth" in " ".join(markdown.split())
+    assert sorted(classes.split(", ")) == ["bird", "bird", "cat", "cat", "deer", "deer", "dog",
+                                           "frog"]
 
 
 def test_the_clipped_ab_maps(committed):
