@@ -29,8 +29,18 @@ def cells(tables, name):
 
 def curve(tables, column):
     """Section 7's table, one column (1: lambda 0.5, 2: lambda 1, 3: the pretrained vivid UNet):
-    {T: (PSNR, colorfulness, rebalanced AuC)} as printed strings."""
+    {T: (PSNR, colorfulness)} as printed strings."""
     return {t: tuple(cells(tables, f"{t} |")[column].split(" / ")) for t in TEMPS}
+
+
+def auc_table(tables):
+    """Section 9's table of rebalanced AuCs on the validation images (from its title on)."""
+    return tables[tables.index("rebalanced AuC on the"):]
+
+
+def aucs(tables, column):
+    """Section 9's validation table, one column (as in curve): {T: rebalanced AuC} as printed."""
+    return {t: cells(auc_table(tables), f"{t} |")[column] for t in TEMPS}
 
 
 def test_the_committed_run(committed):
@@ -50,10 +60,12 @@ def test_the_committed_run(committed):
     assert f"only {far}% in the bins with chroma 40" in markdown
     assert f"{near}% of the training pixels lie within 20 of gray" in markdown
     assert "weight share, chroma >= 40" in printed and "- (no cap)" in printed   # lambda 1: no cap
-    weight, loss_share, pixels = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +(\d\.\d{3}) +(\d+\.\d)%.*?"
-                                       r"by pixel count: (\d+\.\d)%", printed.replace("\n", " "))
+    weight, loss_share, pixels, raw = found(
+        r"0\.5 +[\d.]+ \.\. [\d.]+ +(\d\.\d{3}) +(\d+\.\d)%.*?hold (\d+\.\d)% of the smoothed "
+        r"prior, (\d+\.\d)% of the raw pixels", printed.replace("\n", " "))
+    assert raw == far, "the raw share is section 2's"
     assert (f"{weight}: a pixel of the commonest bin" in markdown
-            and f"hold {pixels}% of the (smoothed) pixels but get {loss_share}% of the weight"
+            and f"hold {pixels}% of the smoothed prior but get {loss_share}% of the weight"
             in markdown)
     assert 3.5 < float(loss_share) / float(pixels) < 4.5, "about four times their share"
     at_cap = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +\d\.\d{3} +\d+\.\d% +(\d+)%", printed)[0]
@@ -84,21 +96,19 @@ def test_the_image_blind_answer(committed):
 def test_the_curves(committed):
     _, markdown, printed, tables = committed
     rebal, plain, vivid = curve(tables, 1), curve(tables, 2), curve(tables, 3)
-    l1 = cells(tables, "L1 regressor")[1].split(" / ")
+    l1 = cells(tables, "L1 regressor")[1].split(" / ")                  # PSNR, colorfulness
     gray = cells(tables, "grayscale baseline")[1].split(" / ")
-    truth = found(r"L1 regressor: colorfulness \d+\.\d, \d+% of the truth's (\d+\.\d)", printed)[0]
+    truth = found(r"colorfulness (\d+\.\d)", cells(tables, "ground truth")[1])[0]
     cf = {k: {t: float(v[1]) for t, v in c.items()} for k, c in
           (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
+    ps = {k: {t: float(v[0]) for t, v in c.items()} for k, c in
+          (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
     # the pretrained classifier: more colorful at every step, PSNR falling from its peak on
-    v1, v0, _, vp0, vt, vtop = found(
-        r"pretrained vivid UNet: colorfulness (\d+\.\d) at T = 1 -> (\d+\.\d) at T = 0 \(rising at "
-        r"every step\); PSNR (\d+\.\d\d) -> (\d+\.\d\d) dB, highest at T = ([\d.]+) "
-        r"\((\d+\.\d\d) dB\)", printed)
-    (past,) = found(r"pretrained vivid UNet: colorfulness .*?; above the truth's colorfulness at "
-                    r"T = ([\d., ]+)\n", printed)
-    past = past.split(", ")
+    v = [cf["vivid"][t] for t in TEMPS]
+    assert all(b > a for a, b in zip(v, v[1:])), "more colorful at every step"
+    past = [t for t in TEMPS if cf["vivid"][t] > float(truth)]
     assert past == list(TEMPS[TEMPS.index(past[0]):]), "from that T on, at every step"
-    assert all((cf["vivid"][t] > float(truth)) == (t in past) for t in TEMPS)
+    vt = max(TEMPS, key=ps["vivid"].get)
     assert (f"more colorful at every step, past the truth's colorfulness from $T = {past[0]}$ on, "
             f"and its PSNR falls from $T = {vt}$ on") in markdown
     the_card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
@@ -107,8 +117,8 @@ def test_the_curves(committed):
     assert "from a random head" in the_card
     assert (f"its own Q = {q_vivid} bins, fitted on those images; batch 128; and a head that "
             "started random") in markdown
-    assert float(v0) > float(truth) and vt == "0.7" and "past $T = 0.7$, lower in PSNR" in markdown
-    after = [float(vivid[t][0]) for t in TEMPS[TEMPS.index(vt):]]
+    assert v[-1] > float(truth) and vt == "0.7" and "past $T = 0.7$, lower in PSNR" in markdown
+    after = [ps["vivid"][t] for t in TEMPS[TEMPS.index(vt):]]
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
     # beside it, the pretrained L1 UNet (its validation point is only drawn: on test, the same)
     assert ("pretrained L1 UNet (the hollow diamond), trained on the same images, is far higher in "
@@ -118,50 +128,46 @@ def test_the_curves(committed):
     assert float(shipped[1]) > float(vivid_t[1]) + 1 and float(shipped[4]) < float(vivid_t[4]) / 1.5
     # this run's rebalanced classifier: from T = 0.38 on, more colorful and lower in PSNR at every
     # step; above it, PSNR rising at a colorfulness near 14
-    r1, r0, low_t, low, _, rp0, rt, rtop = found(
-        r"lambda 0\.5: colorfulness (\d+\.\d) at T = 1 -> (\d+\.\d) at T = 0 \(lowest at "
-        r"T = ([\d.]+), (\d+\.\d)\); PSNR (\d+\.\d\d) -> (\d+\.\d\d) dB, highest at T = ([\d.]+) "
-        r"\((\d+\.\d\d) dB\)", printed)
+    rt = max(TEMPS, key=ps["rebal"].get)
     assert rt == "0.38" and "does the same from $T = 0.38$ on" in markdown
     tail, head = TEMPS[TEMPS.index(rt):], TEMPS[:TEMPS.index(rt) + 1]
-    assert all(cf["rebal"][b] > cf["rebal"][a] and float(rebal[b][0]) < float(rebal[a][0])
+    assert all(cf["rebal"][b] > cf["rebal"][a] and ps["rebal"][b] < ps["rebal"][a]
                for a, b in zip(tail, tail[1:]))
-    assert all(float(rebal[b][0]) > float(rebal[a][0]) for a, b in zip(head, head[1:]))
+    assert all(ps["rebal"][b] > ps["rebal"][a] for a, b in zip(head, head[1:]))
     assert all(abs(cf["rebal"][t] - 14) < 1 for t in head)
     assert "at a colorfulness near 14" in markdown
-    assert float(rtop) < float(l1[0]) and "its best PSNR stays below L1's" in markdown
-    # without rebalancing: duller as T falls, the mode nearly gray
-    p1, p0 = found(r"lambda 1: colorfulness (\d+\.\d) at T = 1 -> (\d+\.\d) at T = 0", printed)
-    assert f"from {p1} at $T = 1$ to {p0} at the mode" in markdown and float(p0) < float(p1) / 2
+    assert ps["rebal"][rt] < float(l1[0]) and "its best PSNR stays below L1's" in markdown
+    # without rebalancing: dull at every T, duller at low T, the mode nearly gray
+    p1, p0, r1, r0 = plain["1"][1], plain["0"][1], rebal["1"][1], rebal["0"][1]
+    low = [cf["plain"][t] for t in TEMPS[TEMPS.index("0.25"):]]
+    assert all(c < cf["plain"]["1"] for c in low) and max(cf["plain"].values()) < 10
+    assert (f"dull at every $T$ and duller at low $T$ ({p1} at $T = 1$, {p0} at the mode)"
+            in markdown) and float(p0) < float(p1) / 2
     gray_top = {lam: found(rf"lambda {lam}: the likeliest bin lies within 20 of gray for (\d+)% of "
                            "the validation pixels", printed)[0] for lam in ("0.5", "1")}
     assert (f"within 20 of gray for {gray_top['1']}% of the validation pixels (rounded), against "
             f"{gray_top['0.5']}% with rebalancing") in markdown
     assert gray_top["1"] == "100" and int(gray_top["0.5"]) < 90
-    assert "nearly every validation pixel (100%, rounded; printed above)" in markdown
+    assert "near-gray one for nearly every validation pixel (printed above)" in markdown
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
-    assert all(float(plain[t][0]) > float(rebal[t][0]) for t in TEMPS), "plain: higher PSNR"
-    above_l1 = [t for t in TEMPS if float(plain[t][0]) > float(l1[0])]
+    assert all(ps["plain"][t] > ps["rebal"][t] for t in TEMPS), "plain: higher PSNR"
+    above_l1 = [t for t in TEMPS if ps["plain"][t] > float(l1[0])]
     assert above_l1 == ["1", "0.7", "0.5", "0.38", "0.25"]
     assert "from $T = 1$ to $0.25$ it beats L1" in markdown
-    # the rebalanced AuC: highest at T = 1, then falling at every step, below L1 at the mode
-    aucs = [float(rebal[t][2]) for t in TEMPS]
-    assert aucs[0] == max(aucs) and all(b < a for a, b in zip(aucs, aucs[1:]))
-    below = [t for t in TEMPS if float(rebal[t][2]) < float(l1[2])]
-    assert below == list(TEMPS[TEMPS.index(below[0]):]) and below[0] == "0.15"
-    assert ("highest at $T = 1$, falls at every step, and is below L1's from $T = 0.15$ on"
-            in markdown)
+    # the L1 regressor: less colorful than the truth (the lecture asserts it too)
+    assert float(l1[1]) < float(truth)
     # the questions
-    assert f"(8.0 at $T = 1$, 3.7 at the mode); with rebalancing its mode reaches {r0}" in markdown
+    assert (f"duller at its mode than at $T = 1$ ({p0} against {p1}); with rebalancing its mode "
+            f"reaches {r0}") in markdown
     assert (p1, p0) == ("8.0", "3.7")
-    assert (f"{r1} against L1's {l1[1]}, while the plain classifier's mean ($\\lambda = 1$) is at "
-            f"{p1}. The tilt costs PSNR: {rebal['1'][0]} dB, against {plain['1'][0]} dB without "
-            f"rebalancing and L1's {l1[0]}") in markdown
-    psnrs = [float(c[t][0]) for c in (rebal, plain, vivid) for t in TEMPS] + [float(l1[0])]
-    assert float(plain["0.7"][0]) == max(psnrs), "the best validation PSNR"
+    assert (f"colorfulness {r1} against L1's {l1[1]} (and {p1} without rebalancing). The tilt "
+            f"costs PSNR: {rebal['1'][0]} dB, against L1's {l1[0]}") in markdown
+    assert float(rebal["1"][0]) < float(l1[0]) and float(r1) > float(l1[1]) > float(p1)
+    psnrs = [ps[k][t] for k in ps for t in TEMPS] + [float(l1[0])]
+    assert ps["plain"]["0.7"] == max(psnrs), "the best validation PSNR"
     assert (f"The classifier without rebalancing at $T = 0.7$: {plain['0.7'][0]} dB, above L1 "
             f"({l1[0]}) and gray ({gray[0]}), at a colorfulness of {plain['0.7'][1]}") in markdown
-    best_vivid = max(float(vivid[t][0]) for t in TEMPS)
+    best_vivid = max(ps["vivid"].values())
     assert best_vivid < float(gray[0]) and f"(at best {best_vivid:.2f} dB)" in markdown
     # the summary
     assert (f"nearly every validation pixel (the mode's colorfulness: {p0}); rebalancing gave the "
@@ -170,15 +176,39 @@ def test_the_curves(committed):
 
 def test_the_choice_and_the_test_table(committed):
     _, markdown, printed, tables = committed
-    assert "best rebalanced AuC: lambda 0.5, T 1 (validation" in printed
-    assert "best PSNR: lambda 1, T 0.7 (validation" in printed
-    assert "the colorfulness nearest the truth's would pick lambda 0.5, T 0" in printed
-    rebal = curve(tables, 1)
-    l1_val = cells(tables, "L1 regressor")[1].split(" / ")[2]
-    assert (f"(0.6950, against L1's {l1_val})" in markdown and rebal["1"][2] == "0.6950"
-            and f"its rebalanced AuC ({rebal['0'][2]} on validation)" in markdown)
+    assert "best rebalanced AuC: lambda 0.5, T 1 (" in printed
+    assert "best PSNR: lambda 1, T 0.7 (" in printed
+    assert re.search(r"the colorfulness nearest the truth's \(\d+\.\d\) would pick lambda 0\.5, "
+                     r"T 0:", printed)
+    rebal = aucs(tables, 1)
+    l1_val = cells(auc_table(tables), "L1 regressor")[1]
+    assert (f"(0.6950, against L1's {l1_val})" in markdown and rebal["1"] == "0.6950"
+            and f"its rebalanced AuC ({rebal['0']} on validation)" in markdown)
     assert "at the $T$ its card chose by the rebalanced AuC, $T = 1$" in markdown
-    assert float(rebal["0"][2]) < float(l1_val)
+    assert float(rebal["0"]) < float(l1_val)
+    # the rebalanced AuC of lambda 0.5: highest at T = 1, then falling at every step, below L1 from
+    # T = 0.15 on
+    values = [float(rebal[t]) for t in TEMPS]
+    assert values[0] == max(values) and all(b < a for a, b in zip(values, values[1:]))
+    below = [t for t in TEMPS if float(rebal[t]) < float(l1_val)]
+    assert below == list(TEMPS[TEMPS.index(below[0]):]) and below[0] == "0.15"
+    assert ("highest at $T = 1$, falls at every step, and is below L1's from $T = 0.15$ on"
+            in markdown)
+    # every model: highest at the high temperatures (the pretrained one ties T = 1 and 0.7)
+    for column in (1, 2, 3):
+        column_aucs = {t: float(a) for t, a in aucs(tables, column).items()}
+        assert max(column_aucs, key=column_aucs.get) in ("1", "0.7")
+        assert column_aucs["1"] >= max(column_aucs.values()) - 1e-4
+    assert "for every model in the table above it is highest at the high temperatures" in markdown
+    # Zhang et al.'s T = 0.38: where the pretrained vivid UNet reaches the truth's colorfulness
+    hot, cold, cf_hot, cf_cold = found(
+        r"the pretrained vivid UNet reaches the truth's colorfulness between T ([\d.]+) and T "
+        r"([\d.]+) \((\d+\.\d) and (\d+\.\d)\)", printed)
+    truth_cf = found(r"colorfulness (\d+\.\d)", cells(tables, "ground truth")[1])[0]
+    assert float(cf_hot) <= float(truth_cf) < float(cf_cold) and "0.38" in (hot, cold)
+    assert (cf_hot, cf_cold) == (curve(tables, 3)[hot][1], curve(tables, 3)[cold][1])
+    assert (f"reaches the truth's colorfulness between $T = {hot}$ and $T = {cold}$ (the last "
+            "printed line)") in markdown
     (worst,) = found(r"plain AuC against 1 - \(mean Delta E \+ 0\.5\) / 151, over the 7 rows: the "
                      r"largest difference is (\d\.\d{4})", printed)
     assert float(worst) <= 0.001, "the plain AuC ranks like the mean Delta E"
@@ -263,16 +293,14 @@ def test_the_choice_and_the_test_table(committed):
     # the rebalanced AuC depends on the image set: every validation-table row drops on test
     g_val, g_test = found(r"gray scores (0\.\d{4}) on the validation images, (0\.\d{4}) on the "
                           r"test images", printed)
-    assert g_test == gray[5] and g_val == cells(tables_all, "grayscale baseline")[1].split(" / ")[2]
-    assert (f"for every model of the validation table, and for gray too ({g_val} against {g_test}, "
-            "printed)") in markdown and f"drops too, from {g_val} to {g_test}" in markdown
-    val_test = [(l1_val, l1[5]), (rebal["1"][2], best[5]), (rebal["0"][2], mode[5]),
-                (curve(tables_all, 2)["0.7"][2], dull[5]), (curve(tables_all, 3)["1"][2], vivid[5]),
+    assert g_test == gray[5] and g_val == cells(auc_table(tables_all), "grayscale baseline")[1]
+    assert (f"Every rebalanced AuC is lower on test than on validation, gray's too ({g_val} "
+            f"against {g_test}, printed)") in markdown
+    assert f"drops too, from {g_val} to {g_test}" in markdown
+    val_test = [(l1_val, l1[5]), (rebal["1"], best[5]), (rebal["0"], mode[5]),
+                (aucs(tables_all, 2)["0.7"], dull[5]), (aucs(tables_all, 3)["1"], vivid[5]),
                 (g_val, g_test)]
     assert all(float(v) > float(t) for v, t in val_test), val_test
-    card_val = found(r"\| 1 \(chosen\) \| [-\d.]+ \| [\d.]+ \| [\d.]+ \| (0\.\d{4}) \|", card)[0]
-    assert (f"the pretrained vivid UNet scores {curve(tables_all, 3)['1'][2]} on these 500 "
-            f"validation images, {card_val} on all 5,000 in its card") in markdown
 
 
 def test_the_cumulative_curves(committed):
@@ -315,7 +343,6 @@ def test_the_hue_measurements(committed):
     h_col, hedge = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
     assert f"This run's best-AuC setting colors {h_col}%, three quarters red-yellow" in text
     assert hedge["red-yellow"] == 75
-    assert "Three quarters of the values it colors are red-yellow" in text
     m_col, mode = shares(printed, "the mode (lambda 0.5, T 0)")
     assert (f"Its mode colors only {m_col}%, nearly all sky and grass colors (cyan-blue or "
             "yellow-green)") in text
@@ -390,16 +417,27 @@ def test_one_pixel(committed):
     """Section 8's two pixels of the pretrained vivid UNet: a compact sky, a spread-out car."""
     _, text, printed, _ = committed
     pattern = (r"{}, pixel \(row \d+, column \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
-               r"within 20 of the true ab; ab: truth \((-?\d+), (-?\d+)\), "
-               r"T = 1 \((-?\d+), (-?\d+)\), T = 0.38 \((-?\d+), (-?\d+)\), "
-               r"T = 0 \((-?\d+), (-?\d+)\)")
+               r"within 20 of the true ab; ab \(chroma\): truth \((-?\d+), (-?\d+)\) \((\d+)\), "
+               r"T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), (-?\d+)\) \((\d+)\), "
+               r"T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)")
     sky = [int(v) for v in found(pattern.format("airplane"), printed)]
     car = [int(v) for v in found(pattern.format("automobile"), printed)]
+    sky_chroma, car_chroma = sky[4::3], car[4::3]           # truth, T = 1, T = 0.38, T = 0
+
+    def without_chroma(v):                                  # p, p near, then the four ab pairs
+        return v[:2] + [x for k, x in enumerate(v[2:]) if k % 3 != 2]
+
+    sky, car = without_chroma(sky), without_chroma(car)
     assert "sky pixel of the airplane (column 4)" in text and "cyan in truth (column 7)" in text
     assert (f"its likeliest bin holds {sky[0]}%, and {sky[1]}% of the probability lies within 20 "
             "of the true ab") in text
     assert sky[0] > 3 * car[0] and sky[1] > 50, "compact"
-    assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "a little bluer than the truth"
+    assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "bluer than the truth"
+    decoded = sky_chroma[1:]
+    assert min(decoded) >= 2 * sky_chroma[0], "much more saturated than the truth: twice or more"
+    assert (f"much bluer than the truth's grayish blue: chroma {min(decoded)} to {max(decoded)} "
+            f"against {sky_chroma[0]}") in text
+    assert car_chroma[0] > 0
     assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
     assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
     assert (f"(the likeliest bin holds {car[0]}%)" in text
