@@ -98,6 +98,8 @@ def test_the_curves_paragraph(committed):
     rounding = number(r"nearest bf16 number alone adds about (\d\.\de-\d\d) to the spread", printed)
     assert (f"The last epochs end near {last}, within about 3x of what rounding each output to "
             f"bf16 alone adds ({rounding}, the dotted line;") in markdown
+    assert "the loss has settled at a little over twice that floor" in markdown
+    assert 2 < float(last) / float(rounding) < 2.6
     assert float(last) < 3 * float(rounding), "'within about 3x'"
     peak_epoch = number(r"after (\d+)\.00 epochs\)", printed)
     assert f"around the peak (the end of epoch {peak_epoch})" in markdown
