@@ -115,8 +115,8 @@ def test_the_curves(committed):
     (q_vivid,) = found(r"the pretrained vivid UNet: Q = (\d+) bins \(this run: \d+\)", printed)
     assert f"out_ch={q_vivid}," in the_card and "batch 128" in the_card
     assert "from a random head" in the_card
-    assert (f"its own Q = {q_vivid} bins, fitted on those images; batch 128; and a head that "
-            "started random") in markdown
+    assert (f"its own Q = {q_vivid} bins, batch 128, and a head that started random"
+            in markdown)
     assert v[-1] > float(truth) and vt == "0.7" and "past $T = 0.7$, lower in PSNR" in markdown
     after = [ps["vivid"][t] for t in TEMPS[TEMPS.index(vt):]]
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
@@ -318,32 +318,38 @@ def test_the_cumulative_curves(committed):
 
 
 def shares(printed, name):
-    """The hue table's row ``name``: (colored %, {sector: %})."""
+    """The hue table's row ``name``: (colored %, {sector: %}, mean chroma of the colored)."""
     header = next(x for x in printed.splitlines() if "of the colored:" in x).split(":")[-1].split()
     line = next(x for x in printed.splitlines() if x.startswith(name) and " | " in x)
-    colored, rest = line[len(name):].split(" | ")
-    return int(colored.strip().rstrip("%")), dict(zip(header, (int(v.rstrip("%"))
-                                                               for v in rest.split())))
+    colored, rest, chroma = line[len(name):].split(" | ")
+    return (int(colored.strip().rstrip("%")),
+            dict(zip(header[:6], (int(v.rstrip("%")) for v in rest.split()))), float(chroma))
 
 
 def test_the_hue_measurements(committed):
     _, text, printed, _ = committed
-    t_col, truth = shares(printed, "truth")
+    t_col, truth, _ = shares(printed, "truth")
     assert (f"The truth colors {t_col}% of the values: red-yellow {truth['red-yellow']}%, "
             f"cyan-blue {truth['cyan-blue']}%, yellow-green {truth['yellow-green']}%") in text
     top3 = sorted(truth, key=truth.get, reverse=True)[:3]
     assert top3 == ["red-yellow", "cyan-blue", "yellow-green"]
-    v_col, vivid = shares(printed, "pretrained vivid UNet (T 1)")
-    assert (f"pretrained vivid UNet colors more of them ({v_col}%), a little more red-yellow and "
-            f"yellow-green than the truth and half its cyan-blue ({vivid['cyan-blue']}%)") in text
+    v_col, vivid, _ = shares(printed, "pretrained vivid UNet (T 1)")
+    assert (f"pretrained vivid UNet colors more of them ({v_col}%), more red-yellow "
+            f"({vivid['red-yellow']}% against {truth['red-yellow']}%) and yellow-green "
+            f"({vivid['yellow-green']}% against {truth['yellow-green']}%) than the truth and half "
+            f"its cyan-blue ({vivid['cyan-blue']}%)") in text
     assert v_col > t_col
     assert 0 < vivid["red-yellow"] - truth["red-yellow"] <= 10
     assert 0 < vivid["yellow-green"] - truth["yellow-green"] <= 5
     assert 0.35 < vivid["cyan-blue"] / truth["cyan-blue"] < 0.65
-    h_col, hedge = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
-    assert f"This run's best-AuC setting colors {h_col}%, three quarters red-yellow" in text
+    h_col, hedge, h_chroma = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
+    assert (f"This run's best-AuC setting colors {h_col}%, three quarters red-yellow "
+            f"({hedge['red-yellow']}%, against the truth's {truth['red-yellow']}%)") in text
     assert hedge["red-yellow"] == 75
-    m_col, mode = shares(printed, "the mode (lambda 0.5, T 0)")
+    m_col, mode, m_chroma = shares(printed, "the mode (lambda 0.5, T 0)")
+    assert (f"patches (mean chroma {m_chroma:.1f}, the last column) beside gray, while the "
+            f"best-AuC setting spreads a faint tint (mean chroma {h_chroma:.1f})") in text
+    assert m_chroma > 1.3 * h_chroma and m_col < h_col / 2, "the mode: fewer, stronger colors"
     assert (f"Its mode colors only {m_col}%, nearly all sky and grass colors (cyan-blue or "
             "yellow-green)") in text
     assert mode["cyan-blue"] + mode["yellow-green"] >= 90
@@ -416,7 +422,7 @@ def test_the_readme_quotes_this_run(committed):
 def test_one_pixel(committed):
     """Section 8's two pixels of the pretrained vivid UNet: a compact sky, a spread-out car."""
     _, text, printed, _ = committed
-    pattern = (r"{}, pixel \(row \d+, column \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
+    pattern = (r"{}, pixel \(y \d+, x \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
                r"within 20 of the true ab; ab \(chroma\): truth \((-?\d+), (-?\d+)\) \((\d+)\), "
                r"T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), (-?\d+)\) \((\d+)\), "
                r"T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)")
@@ -428,7 +434,8 @@ def test_one_pixel(committed):
         return v[:2] + [x for k, x in enumerate(v[2:]) if k % 3 != 2]
 
     sky, car = without_chroma(sky), without_chroma(car)
-    assert "sky pixel of the airplane (column 4)" in text and "cyan in truth (column 7)" in text
+    assert ("sky pixel of the airplane (the 4th image of the strips)" in text
+            and "cyan in truth (the 7th image)" in text)
     assert (f"its likeliest bin holds {sky[0]}%, and {sky[1]}% of the probability lies within 20 "
             "of the true ab") in text
     assert sky[0] > 3 * car[0] and sky[1] > 50, "compact"
@@ -440,8 +447,21 @@ def test_one_pixel(committed):
     assert car_chroma[0] > 0
     assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
     assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
-    assert (f"(the likeliest bin holds {car[0]}%)" in text
+    assert (f"(the likeliest bin holds {car[0]}%;" in text
             and f"toward the true cyan-blue ({car[1]}% of the probability within 20 of it)" in text)
     assert (f"The mean, ({car[4]}, {car[5]}), averages the arms into a dull warm color; the mode "
             f"takes a bin of the red arm, ({car[8]}, {car[9]})") in text
     assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
+    top3 = found(r"automobile, pixel .*the 3 likeliest bins: \(-?\d+, -?\d+\) (\d\.\d)%, "
+                 r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
+    assert float(top3[0]) - float(top3[2]) <= 0.5, "a near tie"
+    assert f"Its three likeliest bins are a near tie: {top3[0]}%, {top3[1]}% and {top3[2]}%" in text
+
+
+def test_the_validation_count(committed):
+    """Section 7's and 9's tables name the validation images counted: all but the already gray."""
+    _, _, printed, tables = committed
+    apart, total = found(r"evaluate: (\d+) of (\d+) images are already gray", printed)
+    counted = int(total) - int(apart)
+    assert f"mean over the {counted} validation images counted" in tables
+    assert f"rebalanced AuC on the {counted} validation images counted" in tables
