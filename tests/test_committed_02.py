@@ -138,8 +138,11 @@ def test_the_two_widest_codes_tie():
                 r"into ([-+][\d.]+) dB") == [(*moved, lead0, lead1)]
     assert said(r"the gap itself went from ([-+][\d.]+) to ([-+][\d.]+) dB") == [(lead0, lead1)]
     noise = max(abs(again[code][1]) for code in (256, 512))
-    assert said(r"The last step is within the ([\d.]+) dB that another seed moved those codes") \
-        == [(f"{noise:.2f}",)]
+    moves = sorted((f"{abs(again[c][1]):.2f}" for c in (256, 512)), reverse=True)
+    assert said(r"The last step is within what another seed moved those codes \(([\d.]+) and "
+                r"([\d.]+) dB\)") == [tuple(moves)]
+    assert said(r"moved the 256-number code by more than their gap \(\+([\d.]+) against") \
+        == [(f"{abs(again[256][1]):.2f}",)] and abs(again[256][1]) > abs(float(lead0))
     assert last <= noise and max(abs(again[c][1]) for c in (256, 512)) > last, \
         "the text calls the last step within the seed noise"
     assert float(lead1) < 0 < float(lead0), "the text says the other seed flipped the order"
