@@ -139,10 +139,12 @@ def test_the_evaluation_answers(committed):
     assert 9000 <= ratio < 10000 and "is nearly ten thousand times lower in this run" in markdown
     assert "by a factor of 10 or more" in markdown  # the evaluation's bar
     benchmark = (NOTEBOOK.parents[1] / "benchmarks" / "results" / "lecture_variations-cpu.md")
-    assert re.search(r"\| offline \| 01_regression_toy \|[^|]*\| finished: [^|]*\(386\.1x lower\)",
-                     benchmark.read_text()), "the offline sample set's recorded ratio"
-    assert ("sample set the course ships for use without internet (386 times lower in a recorded "
-            "run, `benchmarks/results/lecture_variations-cpu.md`)") in markdown
+    recorded = re.findall(r"\| offline \| 01_regression_toy \|[^|]*\| finished: [^|]*\(([\d,.]+)x "
+                          r"lower\)", benchmark.read_text())
+    newest = round(float(recorded[-1].replace(",", "")))  # the last section is the newest run
+    assert ("sample set the course ships for use without internet "
+            f"({newest} times lower in the newest recorded run of this lecture, "
+            "`benchmarks/results/lecture_variations-cpu.md`)") in markdown and newest > 10
     assert "Smoke mode trains for seconds only and skips the check" in markdown
     rmse = number(r"root mean squared error: model (\d\.\de-\d\d)", printed)
     steps = number(r"= (\d\.\d\d) steps of 1/255", printed)
@@ -210,4 +212,5 @@ def test_the_float32_pointer(committed):
     mean32 = number(r"float32: test MSE [^;]*; mean error (-\d\.\d{3}) steps", printed)
     assert (f"the appendix measures a bias of {mean32.lstrip('-')} steps of 1/255 low and names a "
             "likely cause") in markdown
-    assert "in float32 these bf16-trained weights predict too low (appendix)" in markdown
+    assert "a choice made before the test set was read (the appendix also measures it in float32)" \
+        in markdown
