@@ -177,8 +177,8 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
             ha="center", va="center", fontsize=8)
     ax.annotate("", (enc[0][0] - enc[0][2] / 2, 0), (ins[0] + 0.65, 0), arrowprops=arrow)
     outs = (dec[0][0] + dec[0][2] / 2 + 1.35, 0)
-    head = "1x1 conv + tanh" if isinstance(getattr(unet, "activation", None), torch.nn.Tanh) \
-        else "1x1 conv head"
+    tanh = isinstance(getattr(unet, "activation", None), torch.nn.Tanh)  # out_ch = 2 ends in Tanh
+    head = "1x1 conv + tanh" if tanh else "1x1 conv head"
     ax.text(*outs, f"output\n{out.shape[1]} x {size} x {size}\n({head})", ha="center",
             va="center", fontsize=8)
     ax.annotate("", (outs[0] - 0.8, 0), (dec[0][0] + dec[0][2] / 2, 0), arrowprops=arrow)

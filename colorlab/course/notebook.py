@@ -261,8 +261,8 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
         asked = asked.get(mode) if isinstance(asked, dict) else asked
         return default if asked is None else asked
 
-    n_train = default_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]),
-                                       integer=True)
+    default_train = positive("TRAIN_IMAGES", size_of(train_images, defaults[0]), integer=True)
+    n_train = default_train
     if n_train is not None and not isinstance(train_images, int):  # a default: the preset's share
         n_train = max(1, round(n_train * QUICK_PRESETS[preset]))
     n_val = positive("VAL_IMAGES", size_of(val_images, defaults[1]), integer=True)
