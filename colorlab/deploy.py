@@ -205,9 +205,14 @@ def op_time_shares(path, L: torch.Tensor, threads: int | None = None, runs: int 
 class OnnxSession:
     """An ONNX colorizer file run by onnxruntime on the CPU: ``session(L)``, L/100 (N, 1, H, W)
     float32, H and W multiples of ``self.multiple``; returns ab/AB_SCALE, a torch tensor for a
-    torch input, a numpy array for a numpy input. Wrong input raises ValueError/TypeError."""
+    torch input, a numpy array for a numpy input. Wrong input raises ValueError/TypeError.
+    threads: onnxruntime's intra-op threads (None: all cores). spinning: onnxruntime's default
+    (True) keeps idle threads busy-waiting for the next call, which speeds up back-to-back calls
+    but takes the cores from any other work in between (decoding, color conversion); False lets
+    them sleep (``session.intra_op.allow_spinning = 0``). benchmarks/onnx_spinning.py measures
+    both on whole photos."""
 
-    def __init__(self, path, threads: int | None = None):
+    def __init__(self, path, threads: int | None = None, spinning: bool = True):
         import onnxruntime as ort
 
         self.path = Path(path)
@@ -217,6 +222,9 @@ class OnnxSession:
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        if not spinning:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.spinning = spinning
         try:
             self.session = ort.InferenceSession(str(self.path), options,
                                                 providers=["CPUExecutionProvider"])
@@ -251,13 +259,15 @@ class OnnxSession:
 class OnnxColorizer(Colorizer):
     """A :class:`~colorlab.colorizer.Colorizer` whose net is an ONNX file run by onnxruntime on
     the CPU (:class:`OnnxSession`), so ``colorize``, ``evaluate`` and ``.photo`` take it as they
-    take a UNet. threads: onnxruntime's intra-op threads (None: all cores). Raises
+    take a UNet. threads and spinning: as for :class:`OnnxSession` (spinning=False for single
+    photos: idle threads then sleep instead of competing with the color conversions). Raises
     FileNotFoundError for a missing file, ValueError for a file onnxruntime cannot load."""
 
-    def __init__(self, path, threads: int | None = None):
-        net = OnnxSession(path, threads)
+    def __init__(self, path, threads: int | None = None, spinning: bool = True):
+        net = OnnxSession(path, threads, spinning)
         super().__init__(net, train_size=net.train_size)
         self.path, self.session, self.input = net.path, net.session, net.input
+        self.spinning = spinning
 
 
 def export_checkpoint(checkpoint, out, quantize: str | None = None, calibration="sample",

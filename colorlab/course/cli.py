@@ -106,7 +106,10 @@ def _load_model(checkpoint, onnx_model, name: str = PRETRAINED):
 
         if not onnx_available():
             raise ValueError("--model needs onnxruntime: pip install -e .[deploy]")
-        return OnnxColorizer(onnx_model)
+        # spinning=False: onnxruntime's busy-waiting idle threads would take the cores from the
+        # color conversions around each call (2.1-2.4x slower per photo on 2 cores:
+        # benchmarks/results/onnx_spinning-cpu.md)
+        return OnnxColorizer(onnx_model, spinning=False)
     import torch
 
     from ..infer import load_colorizer
