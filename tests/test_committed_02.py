@@ -47,8 +47,7 @@ def num(text: str) -> float:
 
 def sweep() -> dict[int, tuple[int, float]]:
     """{bottleneck channels: (code numbers, test PSNR)} from the sweep's printed lines."""
-    lines = re.findall(r"^code of +(\d+) numbers = +(\d+) x 4 x 4: test PSNR ([\d.]+) dB "
-                       r"\(trained in \d+ s\)$",
+    lines = re.findall(r"^code of +(\d+) numbers = +(\d+) x 4 x 4: test PSNR ([\d.]+) dB$",
                        PRINTED, flags=re.M)
     assert len(lines) >= 2, f"{NOTEBOOK.name}: the sweep's lines are missing"
     return {int(b): (int(code), float(p)) for code, b, p in lines}
@@ -100,63 +99,48 @@ def test_the_time_line_is_the_committed_run():
         f"README's course map gives 02 another time than this run's {seconds:.0f} s: {row}"
 
 
-def test_the_gains_per_number_and_per_doubling():
+def test_each_doubling_bought_less():
     results, gains = sweep(), steps()
     codes = [results[b][0] for b in sorted(results)]
     assert [(a, b) for a, b, *_ in gains] == list(zip(codes, codes[1:]))
-    per_number = [n for *_, n in gains]
     per_doubling = [d for *_, d, _ in gains]
-    for pattern in (r"Per doubling the returns fall: ([-+\d., then]+?) dB \(per added number they "
-                    r"fall much faster\)",
-                    r"here each doubling bought less: ([-+\d., then]+?) dB\."):
-        ((quoted,),) = said(pattern)
-        assert [float(g) for g in re.findall(r"[-+][\d.]+", quoted)] == per_doubling
-    for values in (per_number, per_doubling):
-        assert all(b < a for a, b in zip(values, values[1:])), \
-            f"the text says the returns fell; the run printed {values}"
-    assert all(b < a / 4 for a, b in zip(per_number, per_number[1:])), \
-        f"the text says the returns per added number fall much faster: {per_number}"
+    assert said(r"Each doubling buys less, down to ([-+][\d.]+) dB for the last one") \
+        == [(f"{per_doubling[-1]:+.2f}",)]
+    assert said(r"each doubling bought less, and the two widest codes tie")
+    assert all(b < a for a, b in zip(per_doubling, per_doubling[1:])), \
+        f"the text says each doubling bought less; the run printed {per_doubling}"
 
 
 def test_the_two_widest_codes_tie():
     results, gains = sweep(), steps()
     a, b, last, _, _ = gains[-1]
     assert (a, b) == (256, 512), "the text names the 256- and 512-number codes"
+    assert max(results) == 32 and results[32][0] == 512
     assert said(r"The 512-number code scored ([\d.]+) dB above the 256-number one") \
         == [(f"{last:.2f}",)]
     assert 0 <= last < 0.3, f"a tie is claimed; the last step bought {last:+.2f} dB"
     # the measured seed noise: another seed moved each of the two codes, and flipped their order
     again = reseeded()
-    moved = [f"{again[code][1]:+.2f}" for code in (256, 512)]
     for code in (256, 512):
         assert f"{again[code][0] - results[code // 16][1]:+.2f}" == f"{again[code][1]:+.2f}"
     lead0, lead1 = printed(r"^the wider code's lead: ([-+][\d.]+) dB with seed 0, ([-+][\d.]+) dB "
                            r"with seed 1$")
     assert lead0 == f"{last:+.2f}"
-    assert said(r"Another seed moved the two widest codes by ([-+][\d.]+) and ([-+][\d.]+) dB "
-                r"\(the squares in the plot\) and turned the wider code's lead of ([-+][\d.]+) dB "
-                r"into ([-+][\d.]+) dB") == [(*moved, lead0, lead1)]
-    assert said(r"the gap itself went from ([-+][\d.]+) to ([-+][\d.]+) dB") == [(lead0, lead1)]
     noise = max(abs(again[code][1]) for code in (256, 512))
-    moves = sorted((f"{abs(again[c][1]):.2f}" for c in (256, 512)), reverse=True)
-    assert said(r"The last step is within what another seed moved those codes \(([\d.]+) and "
-                r"([\d.]+) dB\)") == [tuple(moves)]
-    assert said(r"moved the 256-number code by more than their gap \(\+([\d.]+) against") \
-        == [(f"{abs(again[256][1]):.2f}",)] and abs(again[256][1]) > abs(float(lead0))
-    assert last <= noise and max(abs(again[c][1]) for c in (256, 512)) > last, \
-        "the text calls the last step within the seed noise"
-    assert float(lead1) < 0 < float(lead0), "the text says the other seed flipped the order"
-    earlier = [f"{g:+.2f}" for *_, g, _, _ in gains[:-1]]
-    assert said(r"The earlier steps, ([-+][\d.]+) and ([-+][\d.]+) dB, are many times that "
-                r"noise") == [tuple(earlier)]
-    assert all(float(g) > 5 * noise for g in earlier)
+    assert said(r"Another seed moved the two widest codes by up to ([\d.]+) dB \(the squares in "
+                r"the plot\) and reversed their order: the 256- and 512-number codes tie") \
+        == [(f"{noise:.2f}",)]
+    assert float(lead1) < 0 < float(lead0), "the text says the other seed reversed the order"
+    assert said(r"moved the 256-number code by more than their gap and reversed their order")
+    assert abs(again[256][1]) > abs(float(lead0))
+    assert said(r"the two widest codes tie within the seed noise") and last <= noise
+    assert said(r"The earlier steps are many times that noise")
+    assert all(g > 5 * noise for *_, g, _, _ in gains[:-1])
     lines = curves()
     (_, end_a), (_, end_b) = (lines["rebuild, 256 numbers (16 ch)"],
                               lines["rebuild, 512 numbers (32 ch)"])
-    assert said(r"the curves of the 256- and 512-number codes end together "
-                r"\(([\d.]+) and ([\d.]+)\)") == [(f"{end_a:.5f}", f"{end_b:.5f}")]
+    assert said(r"the curves of the 256- and 512-number codes end together")
     assert abs(end_a - end_b) / end_b < 0.05, "the two curves' last points are not close"
-    assert max(results) == 32 and results[32][0] == 512
 
 
 def test_black_and_white_test_images_set_apart():
@@ -166,8 +150,7 @@ def test_black_and_white_test_images_set_apart():
                                r"([\d.]+) dB with the (\d+) black-and-white ones counted$")
     assert n == apart and num(scored) + num(apart) == 2000
     assert said(r"the (\d+) test images that are black and white already") == [(apart,)]
-    added = f"{float(counted) - float(gray):.2f}"
-    assert said(r"here they would have added ([\d.]+) dB to its mean") == [(added,)]
+    assert said(r"a few such scores lift a mean PSNR a lot")
     assert float(counted) > float(gray) + 0.5, "the black-and-white images barely moved the mean"
 
 
@@ -177,7 +160,7 @@ def test_the_colorization_against_gray():
     assert f"{float(gray) - float(color):.2f}" == below
     assert said(r"The colorization scored \*\*below\*\* the gray image it was given, by "
                 r"([\d.]+) dB") == [(below,)]
-    assert said(r"it scored ([\d.]+) dB below the gray image it was given") == [(below,)]
+    assert said(r"scores below the gray image it was given") and float(color) < float(gray)
     best = max(p for _, p in sweep().values())
     for quoted_gray, quoted_best in said(r"already close to the truth: ([\d.]+) dB, more than even "
                                          r"the best rebuild of the sweep \(([\d.]+) dB\)"):
@@ -188,20 +171,20 @@ def test_the_colorization_against_gray():
 def test_the_drift_is_scatter_not_an_overall_shift():
     size, bias = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels; each image's overall "
                          r"bias \(mean signed drift, sign dropped\): ([\d.]+) on average$")
-    assert said(r"An image's overall bias, its mean signed drift, is ([\d.]+) gray levels on "
-                r"average, against a mean \|drift\| of (\d+\.\d) per pixel") == [(bias, size)]
+    assert said(r"each image's mean signed drift is small next to the mean \|drift\| per pixel")
     assert float(bias) < 0.25 * float(size), \
         "the text calls the drift scatter: the per-image bias should be a small part of it"
 
 
 def test_the_drift_is_largest_on_edges_but_spread():
-    edges, other, share = printed(r"^mean \|drift\| on the 10% strongest edges: ([\d.]+) gray "
-                                  r"levels, elsewhere ([\d.]+); the strongest edges hold (\d+)% "
-                                  r"of all the \|drift\|$")
-    assert said(r"largest per pixel on the input's strongest edges \(([\d.]+) gray levels, against "
-                r"(\d+\.\d) elsewhere\) but spread across the image: those edges hold only "
-                r"(\d+)% of it") == [(edges, other, share)]
+    edges, other = printed(r"^mean \|drift\| on the 10% strongest edges: ([\d.]+) gray levels, "
+                           r"elsewhere ([\d.]+)$")
+    (share,) = printed(r"^the 10% strongest edges \(magenta outline\) hold (\d+)% of all the "
+                       r"\|drift\|$")
+    assert said(r"The drift is largest on the input's strongest edges")
     assert float(edges) > float(other), "the text says the drift is largest on edges"
+    assert said(r"but most of it lies elsewhere: the outlined edges hold only (\d+)% of it") \
+        == [(share,)]
     assert int(share) < 50, "the text says the drift is spread: most of it is off the edges"
 
 
@@ -210,13 +193,15 @@ def test_what_the_drift_costs():
                                     r"autoencoder's colors: ([\d.]+) dB \(as colorized "
                                     r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
     cost = f"{float(steadied) - float(color):.2f}"
-    assert said(rf"lifts the test PSNR from {color} to {steadied} dB: the drift costs {cost} dB") \
-        == [()]
-    assert said(r"its brightness drift alone cost ([\d.]+) dB") == [(cost,)]
-    assert said(rf"the faint colors score ([\d.]+) dB above the plain gray image \({gray} dB\): "
-                r"suggestive, not a ranking") \
-        == [(f"{float(steadied) - float(gray):.2f}",)]
-    assert float(color) < float(gray) < float(steadied), "the drift costs, and the colors win"
+    assert said(r"brightness back under the autoencoder's colors and lifts the test PSNR by "
+                r"([\d.]+) dB, the drift's cost") == [(cost,)]
+    assert said(r"The colors then score a little above gray: suggestive, not a ranking")
+    assert float(color) < float(gray) < float(steadied) < float(gray) + 1, \
+        "the drift costs, and the colors win a little"
+    (below,) = printed(r"^test PSNR: gray image [\d.]+ dB, autoencoder colorization [\d.]+ dB, "
+                       r"([\d.]+) dB below the gray image it was given$")
+    assert said(r"its brightness drift alone costs more than that gap")
+    assert float(cost) > float(below)
 
 
 def table() -> dict[str, tuple[str, str, str]]:
@@ -253,7 +238,7 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     (cut,) = said(r"gray levels, (\d+)% of it")[0]
     assert int(cut) == pytest.approx(100 * (1 - float(unet) / float(ae)), abs=1), \
         f"the text says the skips cut {cut}% of the drift; the printed drifts say otherwise"
-    assert said(r"caused (\d+)% of the drift") == said(r"The (\d+)% is what these changes "
+    assert said(r"caused (\d+)% of the drift") == said(r"the (\d+)% is what all these changes "
                                                       r"bought together") == [(cut,)]
     assert 0 < float(unet) < float(ae)
     gray, _, mean_unet = rows["mean PSNR (dB)"]
@@ -264,12 +249,11 @@ def test_the_unet_drifts_less_and_its_split_verdict():
                 r"([\d.]+) dB lower") == [(beats, below)]
     assert float(mean_unet) < float(gray) and int(beats) > 50
     assert float(median_unet) > float(median_gray)
-    assert said(r"its mean PSNR stayed ([\d.]+) dB below gray") == [(below,)]
+    assert said(r"beats gray on most images, yet its mean PSNR stays below gray's")
     least, rest = printed(r"^UNet minus gray, mean over images: ([-+][\d.]+) dB on the quarter "
                           r"with the least color, ([-+][\d.]+) dB on the rest$")
-    assert said(r"on the quarter of the images with the least color it averages ([-+][\d.]+) dB "
-                r"against gray") == [(least,)]
-    assert float(least) < 0 < float(rest)
+    assert said(r"it loses big on the images with the least color")
+    assert float(least) < -1 and float(rest) > 0
 
 
 def test_what_the_unets_drift_costs():
@@ -277,19 +261,17 @@ def test_what_the_unets_drift_costs():
     gray, steadied_ae, steadied = rows["the input's brightness put back"]
     unet = rows["mean PSNR (dB)"][2]
     assert float(unet) < float(gray) < float(steadied)
-    assert said(r"the two networks score ([\d.]+) and ([\d.]+) dB against gray's ([\d.]+), above "
-                r"it, but only narrowly") == [(steadied_ae, steadied, gray)]
+    assert said(r"both networks score only narrowly above gray")
     assert float(gray) < float(steadied_ae) < float(gray) + 1 \
         and float(gray) < float(steadied) < float(gray) + 1, "'above gray, only narrowly'"
-    assert said(r"with its drift taken off, it scored narrowly above gray\.") == [()]
 
 
 def test_the_control_is_larger():
     ae, unet, ratio = printed(r"^parameters: autoencoder ([\d,]+), UNet ([\d,]+) \(([\d.]+) "
                               r"times as many\)$")
-    assert said(r"The UNet has ([\d.]+) times as many parameters, and even its narrowest layer") \
+    assert said(r"the UNet has ([\d.]+) times as many parameters, and even its narrowest layer") \
         == [(ratio,)]
-    assert said(r"A UNet with skip connections \(and ([\d.]+) times the parameters\)") == [(ratio,)]
+    assert said(r"A UNet with skip connections \(and more parameters\)") and float(ratio) > 1
     # the fairer control the text proposes: a UNet with base=9 is about the autoencoder's size
     assert len(said(r"`base=9`")) == 2
     base9 = UNet(in_ch=1, out_ch=3, base=9, depth=3, activation=None)
@@ -300,8 +282,6 @@ def test_the_control_is_larger():
     c, h, w = inner[0].shape
     assert said(r"its middle layer still holds (\d+) x 4 x 4 = ([\d,]+) numbers, ([\d.]+) times "
                 r"the code") == [(str(c), f"{c * h * w:,}", f"{c * h * w / 512:g}")]
-    middle = r"\(its middle still holds ([\d,]+) numbers, more than the 1,024 of the gray input"
-    assert said(middle) == [(f"{c * h * w:,}",)] and c * h * w > 32 * 32
     small = count_parameters(UNet(in_ch=1, out_ch=3, base=9, depth=3, activation=None))
     assert num(ae) == count_parameters(RGBAutoencoder(bottleneck=32, in_ch=1))
     assert abs(small / num(ae) - 1) < 0.1, f"UNet(base=9) has {small:,} parameters, not ~{ae}"
@@ -320,11 +300,9 @@ def test_under_the_gray_line_yet_below_gray_on_mean_psnr():
     (gray_val,) = printed(r"^  the gray image itself \(no training\) +([\d.]+)$")
     mse_gray, _, mse_unet = table()["MSE pooled over every pixel"]
     gray, _, unet = table()["mean PSNR (dB)"]
-    assert said(r"the UNet's validation MSE ended at ([\d.]+), under the gray image's ([\d.]+), "
-                r"and its pooled test MSE was lower too, yet its mean PSNR was lower") \
-        == [(f"{unet_val:.5f}", gray_val)]
+    assert said(r"the UNet's validation MSE ended under the gray image's line, and its pooled "
+                r"test MSE was lower too, yet its mean PSNR was lower")
     assert unet_val < float(gray_val) and float(mse_unet) < float(mse_gray)
-    assert said(r"on the test images of the table it is ([\d.]+)\)") == [(mse_gray,)]
     assert float(unet) < float(gray)
 
 
