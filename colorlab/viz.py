@@ -137,8 +137,8 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
     the left, the bottleneck at the bottom, decoder blocks going up on the right, skip connections
     across. Channels and grid sizes are read from the model itself (one forward pass of a zero
     image, (1, in_ch, size, size), with hooks), so the figure cannot drift from the code.
-    Box width grows with the channels; each box names its channels in -> out (a decoder's input is
-    twice its output: the upsampled features concatenated with the skip) and its grid size."""
+    Box width grows with the channels; each box names its channels in -> out (a decoder's input
+    as "64 up + 64 skip": the upsampled features concatenated with the skip) and its grid size."""
     blocks = [*(("encoder", i, m) for i, m in enumerate(unet.encoders)),
               ("bottleneck", 0, unet.bottleneck),
               *(("decoder", i, m) for i, m in enumerate(unet.decoders))]
@@ -157,11 +157,18 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
 
     def box(x, level, shape, name, color):
         c_in, c, h, w = shape
-        width, height = 0.8 + 0.1 * np.log2(c), 0.8  # 0.8 leaves room for "encoder 1"
+        width = 0.8 + 0.1 * np.log2(c)  # 0.8 leaves room for "encoder 1"
+        height = 0.8
+        if name.startswith("decoder"):  # room for "64 up + 64 skip" on a line of its own
+            width, height = width + 0.45, 1.0
         y = -1.4 * level
         ax.add_patch(plt.Rectangle((x - width / 2, y - height / 2), width, height, fc=color,
                                    ec="black", lw=0.8))
-        ax.text(x, y, f"{name}\n{c_in} -> {c} ch\n{h} x {w}", ha="center", va="center",
+        if name.startswith("decoder"):  # its input: the upsampled features and the skip
+            channels = f"{c_in // 2} up + {c_in // 2} skip\n-> {c} ch"
+        else:
+            channels = f"{c_in} -> {c} ch"
+        ax.text(x, y, f"{name}\n{channels}\n{h} x {w}", ha="center", va="center",
                 fontsize=7.5)
         return x, y, width
 
@@ -188,9 +195,10 @@ def unet_diagram(unet, size: int = 32, ax=None, title=None):
         ax.text((x0 + x1) / 2 - 0.15, (y0 + y1) / 2 - 0.1, "max-pool\n2x2", fontsize=7,
                 ha="right", va="center", color="dimgray")
     chain = [mid] + dec[::-1]
-    for (x0, y0, _), (x1, y1, _) in zip(chain, chain[1:]):
-        ax.annotate("", (x1, y1 - 0.4), (x0, y0 + 0.4), arrowprops=arrow)
-        ax.text((x0 + x1) / 2 + 0.15, (y0 + y1) / 2 - 0.1, "transposed\nconv 2x2", fontsize=7,
+    for i, ((x0, y0, _), (x1, y1, _)) in enumerate(zip(chain, chain[1:])):
+        start = y0 + (0.4 if i == 0 else 0.5)  # the bottleneck's top, or a decoder's (taller)
+        ax.annotate("", (x1, y1 - 0.5), (x0, start), arrowprops=arrow)
+        ax.text((x0 + x1) / 2 + 0.2, (y0 + y1) / 2 - 0.15, "transposed\nconv 2x2", fontsize=7,
                 ha="left", va="center", color="dimgray")
     for level, ((x0, y0, w0), (x1, y1, w1)) in enumerate(zip(enc, dec)):
         ax.annotate("", (x1 - w1 / 2, y1), (x0 + w0 / 2, y0),

@@ -70,7 +70,7 @@ def test_the_unet_diagram_is_drawn_from_the_model():
                 f"{32 // 2**depth}") in texts
         assert "encoder 1\n1 -> 8 ch\n32 x 32" in texts
         top = 8 * 2 ** (depth - 1)  # the deepest decoder: upsampled + skip, concatenated
-        assert f"decoder 1\n{2 * top} -> {top} ch" in texts
+        assert f"decoder 1\n{top} up + {top} skip\n-> {top} ch" in texts
 
 
 def test_compare_rows_writes_each_rows_captions_under_its_images():
