@@ -190,6 +190,8 @@ def test_the_headline_names_the_number_format_and_training_does_not_repeat_it(ci
     out = capsys.readouterr().out
     dtype, why = cdevice.cpu_precision()
     assert f"| precision: {why} |" in out
+    notebook.start("smoke", trains=False)  # a notebook that trains nothing (03)
+    assert "precision" not in capsys.readouterr().out
     assert cdevice.autocast_dtype("cpu") == dtype and capsys.readouterr().out == ""
     monkeypatch.setenv("COLORLAB_AMP", "0")
     assert cdevice.precision_note("cpu") == "float32 (set by $COLORLAB_AMP=0)"

@@ -145,6 +145,7 @@ class Run:
     data: str                   # what the data is, e.g. "CIFAR-10" or "folder photos/"
     warning: str | None = None  # set when quick mode had to fall back to the sample set
     preset: str = "standard"    # quick mode's size preset (QUICK_PRESETS), from the speed probe
+    trains: bool = True         # False: nothing is trained, the headline leaves out precision
 
     @property
     def live(self) -> bool:
@@ -158,9 +159,10 @@ class Run:
 
     @property
     def headline(self) -> str:
+        precision = f" | precision: {precision_note(self.device)}" if self.trains else ""
         return (
-            f"mode: {self.mode} | device: {device_name(self.device)} | precision: "
-            f"{precision_note(self.device)} | data: {self.data}: "
+            f"mode: {self.mode} | device: {device_name(self.device)}{precision} | "
+            f"data: {self.data}: "
             f"{len(self.train):,} train / {len(self.val):,} validation (seeded split of the "
             f"training set) / {len(self.test):,} test images | seed: {self.seed}"
         )
@@ -231,7 +233,7 @@ def quick_preset() -> tuple[str, str]:
 
 def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 32,
           train_images: int | dict | None = None, val_images: int | dict | None = None,
-          test_images: int | dict | None = None) -> Run:
+          test_images: int | dict | None = None, trains: bool = True) -> Run:
     """Resolve the mode, seed everything, pick the device, load the data, split off validation;
     print the headline (and a warning when the data is not what was asked for).
 
@@ -241,7 +243,8 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     the other modes). A number larger than the data is refused; a dict, a notebook's own
     default, takes what there is (the offline sample set is smaller). The validation images come
     out of the training split, chosen by ``seed``; the test subset is a seeded random choice of
-    the test split.
+    the test split. ``trains=False`` for a notebook that trains nothing (03's color math):
+    its headline leaves out the training precision, which would mean nothing there.
     """
     mode = resolve_mode(mode)
     seed_everything(seed)
@@ -279,7 +282,7 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     train, val = split_validation(full_train, n_train, n_val, seed, what=full_train.source)
     test = full_test if n_test is None else full_test.take(n_test, seed=seed)
     run = Run(mode=mode, device=device, seed=seed, train=train, val=val, test=test,
-              data=_data_name(name, full_train), warning=warning, preset=preset)
+              data=_data_name(name, full_train), warning=warning, preset=preset, trains=trains)
     print(run.headline)
     if why:  # only when the speed probe chose: say why this run trains on fewer images
         print(f"quick-mode preset: {preset} ({n_train:,} of the default {default_train:,} training "
