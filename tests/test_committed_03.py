@@ -24,8 +24,10 @@ def test_the_time_line_is_the_committed_run(committed):
     seconds = round(nb.metadata["papermill"]["duration"])
     assert "mode: quick" in printed and "data: CIFAR-10" in printed
     tests = found(r"/ ([\d,]+) test images \| seed", printed)[0]
-    assert (f"the committed run (quick mode, a 2-core CPU, {tests} CIFAR-10 test images) took "
-            f"{seconds} s") in markdown, f"the Time line should say {seconds} s"
+    assert "precision:" not in printed.split("\n", 1)[0], "start(..., trains=False): no precision"
+    assert (f"in the committed run (quick mode, a 2-core CPU, {tests} CIFAR-10 test images) the "
+            f"whole notebook ran in {seconds} s") in " ".join(markdown.split()), \
+        f"the Time line should say {seconds} s"
     assert seconds < 300, "quick mode's budget is 5 minutes"
 
 
@@ -160,6 +162,14 @@ def test_the_known_colors_quoted(committed):
             in markdown)
 
 
+def test_the_slope_of_L_at_black(committed):
+    """Section 3, question 2: f's slope on the straight segment, and L's (116 times it)."""
+    _, markdown, _ = committed
+    slope = 1 / (3 * (6 / 29) ** 2)
+    assert f"{slope:.3f}" == "7.787" and "constant 7.787 below" in markdown
+    assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
+
+
 def swatches(printed):
     """The six printed swatch rows: Lab and chroma of the first color, ΔL, ΔC, |ΔH|, ΔE76 and
     CIEDE2000 of the pair."""
@@ -180,14 +190,19 @@ def test_the_swatches_and_ciede2000(committed):
         "the text: CIEDE2000 agrees, from barely visible (its JND is about 1) to clearly different"
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "it shrinks the two green pairs but hardly the violet one": two greens, then a violet
+    # "it shrinks the green pairs ... The violet pair hardly shrinks: its step is lightness"
+    text = " ".join(markdown.split())
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
         assert green["de00"] < green["de76"] / 2, "CIEDE2000 should shrink the green pairs"
+        assert abs(green["dC"]) >= max(abs(green["dL"]), green["dH"]), "a green step is chroma"
     violet = least[2]
     assert violet["a"] > 50 and violet["b"] < -50, "the third least different is a violet"
     assert violet["de00"] > 0.8 * violet["de76"], "CIEDE2000 should hardly shrink the violet"
-    assert "it shrinks the two green pairs but hardly the violet one" in " ".join(markdown.split())
+    assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
+    assert "it shrinks the green pairs" in text
+    assert "The violet pair hardly shrinks: its step is lightness" in text
+    assert "the step's ΔL, ΔC, |ΔH| in Lab units:" in printed
     assert all(abs(row["dC"]) > max(abs(row["dL"]), row["dH"]) for row in most), \
         "the text says: the largest three change chroma most"
     assert "The largest ΔE76 change chroma most" in markdown
@@ -197,7 +212,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert blue["de76"] == max(r["de76"] for r in most), "top of its group in ΔE76"
     assert blue["de00"] == min(r["de00"] for r in most), "bottom of its group in CIEDE2000"
     assert (f"saturated blue pair from {blue['de76']} to {blue['de00']}, from the top of its group "
-            "to the bottom") in " ".join(markdown.split())
+            "to the bottom") in text
 
 
 def test_lab_against_ycbcr(committed):
@@ -227,6 +242,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     asked, lin, shown, lab, de = found(r"P3 red at L = 50" + row, printed)
     r, g, b = map(float, lin.split(", "))
     assert 0 < r <= 1 and g < 0 and b < 0, "the text says: outside the sRGB gamut"
+    assert ("lighter because the clip zeroes its negative green and blue, which adds luminance"
+            in " ".join(markdown.split()))
+    (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
+    r, g, b = map(float, full.split(", "))
+    assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
+    assert f"in linear sRGB it is ({full}) (printed in section 6)" in markdown
     r, g, b = map(float, shown.split(", "))
     assert r > 0.95 and g == b == 0, "the text says: an almost pure sRGB red"
     L_asked, a_asked, b_asked = map(float, asked.split(", "))
@@ -261,11 +282,14 @@ def test_luma_against_lab(committed):
     """Section 10: the gray that keeps only luma is too dark on saturated colors; Lab's keeps L."""
     _, markdown, printed = committed
     rows = {name: tuple(map(float, row)) for name, *row in re.findall(
-        r"^(red|green|blue|yellow) +(\d+\.\d) +(\d+\.\d) +(\d+\.\d)$", printed, re.M)}
+        r"^(red|green|blue|yellow) +(\d+\.\d) +(\d+\.\d)$", printed, re.M)}
     assert set(rows) == {"red", "green", "blue", "yellow"}, "the luma table is gone: re-run 03"
-    for name, (L, luma_gray, lab_gray) in rows.items():
-        assert lab_gray == L and luma_gray < L, f"{name}: Lab's gray keeps L, luma's is darker"
-    (blue, blue_luma, _), (red, red_luma, _) = rows["blue"], rows["red"]
+    for name, (L, luma_gray) in rows.items():
+        assert luma_gray < L, f"{name}: luma's gray is darker"
+    (moves,) = found(r"Lab's gray \(ab = 0\) of each: its L moves by (< 1e-9|\S+)\n", printed)
+    assert moves == "< 1e-9" or float(moves) < 1e-6, "the text says: Lab's gray keeps L exactly"
+    assert "Lab's gray keeps `L` exactly" in markdown
+    (blue, blue_luma), (red, red_luma) = rows["blue"], rows["red"]
     text = " ".join(markdown.split())
     assert f"pure blue's comes out at `L` = {blue_luma} instead of {blue}" in text
     assert red_luma < red - 10, "the text says: far too dark on saturated colors"
