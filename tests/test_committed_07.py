@@ -88,7 +88,12 @@ def test_the_new_layers_learning_rate(committed):
     assert "whether they need it is left to try" in markdown
     tables = committed[3]
     assert verdicts(tables, "self-attention: difference") == {"better": set(), "worse": set()}
-    assert "self-attention: no clear difference" in found(r"Summary: (.*)", printed)[0]
+    (summary,) = found(r"Summary: (.*)", printed)
+    assert "perceptual and self-attention: no clear difference" in summary
+    # gamma's weak pull: the q/k/v layers learn once gamma moves
+    assert ("gamma does, so they start learning after one step. But a mix built on random queries "
+            "and keys is near noise, so gamma's pull is weak") in markdown
+    assert "(its weak pull, section 6)" in markdown
     found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) and "
           r"(\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
 
@@ -116,7 +121,6 @@ def test_the_perceptual_statements(committed):
     assert verdicts(tables, "perceptual: difference") == {"better": set(), "worse": set()}
     perceptual = dict(zip(columns(tables), row(tables, "perceptual: difference")))
     assert all(float(times) <= 2 for _, times, _ in perceptual.values() if times)
-    assert "none of its differences reaches twice the noise" in markdown
     # a measured null: its colors moved, about as far as the class hint's, more than a second seed
     line = found(r"how far each variant moved the colors, mean \|ab - the plain UNet's ab\| per "
                  r"pixel, Lab units \(seeds \(0, 1\)\): (.*)", printed)[0]
@@ -127,8 +131,11 @@ def test_the_perceptual_statements(committed):
     (p0, p1), (h0, h1), (a0, a1) = moved["perceptual"], moved["class hint"], moved["self-attention"]
     assert max(a0, a1) < 0.25 * seeds_apart, "attention hardly moved the colors"
     assert 0.7 < (p0 + p1) / (h0 + h1) < 1.3, "about as far as the class hint"
-    assert ("The perceptual loss moved the colors about as far as the class hint did, yet none"
-            in markdown)
+    low, high = min(p0, p1, h0, h1), max(p0, p1, h0, h1)
+    assert seeds_apart < low and high < 1.5 * seeds_apart, "only a little farther than a seed"
+    assert (f"The perceptual loss and the class hint moved the colors only a little farther than a "
+            f"second seed alone ({low:.1f} to {high:.1f} against {seeds_apart:.2f} Lab units a "
+            "pixel); none of the perceptual loss's differences reaches twice the noise") in markdown
 
 
 def test_the_table_and_the_control(committed):
@@ -202,9 +209,9 @@ def test_what_a_step_costs(committed):
                      map(float, ratios)))
     for n, x in times.items():  # the printed ratios are the printed times' (rounded to a ms)
         assert abs(x - ms[n] / ms["L1 UNet"]) < 0.05, (n, x, ms)
-    assert all(1.7 <= round(times[n], 1) <= 1.9 for n in ("adversarial", "perceptual"))
+    assert sorted(round(times[n], 1) for n in ("adversarial", "perceptual")) == [1.7, 1.8]
     assert all(times[n] < 1.15 for n in ("class hint", "self-attention"))
-    assert ("make a step 1.7 to 1.9 times as long as the plain UNet's; the class vectors and "
+    assert ("make a step 1.7 to 1.8 times as long as the plain UNet's; the class vectors and "
             "attention on the 4 x 4 bottleneck add almost nothing") in markdown
 
 
@@ -213,8 +220,8 @@ def test_the_figure_and_the_critic(committed):
     c0, c1, g0, g1 = found(r"critic (\d\.\d\d) -> (\d\.\d\d) \(ln 2 = 0\.69\), generator's term "
                            r"(\d\.\d\d) -> (\d\.\d\d)", printed)
     assert float(c1) < float(c0) < 0.69 < float(g0) < float(g1), "the critic ahead on both curves"
-    assert ("The critic is ahead when its loss is below ln 2, and so the generator's term above it"
-            in markdown)
+    assert ("The critic is ahead when its loss is below ln 2; the generator's term then typically "
+            "lies above it") in markdown
     assert ("The critic's loss fell below ln 2 in the first epoch and, averaged over 10 steps, "
             "stayed below it in waves, while the generator's term rose") in markdown
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -247,24 +254,17 @@ def test_hues_and_the_checkerboard(committed):
     assert "(f[..., 0, w] + f[..., h, 0] + f[..., h, w]).mean(1)" in code
     assert ("a **checkerboard score**: the *sum* of ab's amplitudes at the three period-2 "
             "frequencies") in markdown
-    amplitude = {}
-    for where in ("all", "smooth"):
-        images = r"all [\d,]+ test images" if where == "all" else r"the \d+ with the smoothest L"
-        pattern = (r"checkerboard score \(period-2 ab amplitudes, summed\), Lab units, " + images
-                   + r": plain UNet (\d\.\d\d) and (\d\.\d\d); control (\d\.\d\d) and (\d\.\d\d); "
-                   r"adversarial (\d\.\d\d) and (\d\.\d\d); truth (\d\.\d\d)")
-        amplitude[where] = [float(x) for x in found(pattern, printed)]
-    p0, p1, k0, k1, v0, v1, truth = amplitude["all"]
+    k0, k1, v0, v1, _truth = (float(x) for x in found(
+        r"checkerboard score \(period-2 ab amplitudes, summed\), Lab units \(seeds \(0, 1\)\): "
+        r"control (\d\.\d\d) and (\d\.\d\d); adversarial (\d\.\d\d) and (\d\.\d\d); "
+        r"truth (\d\.\d\d)", printed))
     assert 1.5 * k0 < v0 < 3 * k0 and 1.5 * k1 < v1 < 3 * k1, "about twice the control's"
     assert "The adversarial checkerboard score is about twice the control's" in markdown
-    assert max(p0, p1) < truth, "a model can lie below the truth: a reference level, not a floor"
-    *_, s0, s1, smooth_truth = amplitude["smooth"]
-    assert smooth_truth > 0.5 * truth, "real photos have fine color texture: a reference, not zero"
-    assert 1.7 * smooth_truth < s0 < 2 * smooth_truth, "nearly twice as high"
-    assert 1.25 * smooth_truth < s1 < 1.45 * smooth_truth, "about a third higher"
-    assert ("so the truth's score is the reference level: in the smoothest quarter seed 0 lies "
-            "nearly twice as high, seed 1 about a third higher") in markdown
-    assert "score is a floor" not in markdown and "checkerboard in flat skies" not in markdown
+    # the data is a JPEG (quality 75, 4:2:0, per the copy's README): the truth is no fair reference
+    assert "data: CIFAR-10 image-folder copy (folder cifar10-jpg/)" in printed
+    assert ("The control, not the truth, is the fair reference: this CIFAR-10 copy is a JPEG "
+            "(quality 75) that stores color at 16 x 16 pixels") in markdown
+    assert "score is a floor" not in markdown and "the reference level" not in markdown
     hint = row(tables, "class hint: difference")[0][0]  # PSNR gain, the table's first column
     plain = row(tables, "**L1 UNet** (mean of its two seeds)")[0][0]
     assert f"{hint} dB of PSNR against the {plain} dB" in markdown  # as the table prints them
@@ -282,21 +282,23 @@ def test_the_class_hint_at_work(committed):
     assert (f"a wrong class costs more than the true one gains (mean AuC {wrong} and {true}, the "
             f"plain UNet's {plain}), a comparison made with seed 0's model only") in markdown
     assert "with seed 0's model, a wrong label cost more than the true one gained" in markdown
-    # the figure's chroma captions: the true class makes all four grayer
-    line = found(r"mean chroma of the four images shown \(Lab units\): (.*)", printed)[0]
-    chroma = {name: [float(x) for x in values.split(", ")] for name, values in re.findall(
+    # the figure's four images (three the true class helps most, one it hurts most): their mean b
+    line = found(r"mean b of the four images shown \(blue - / yellow \+, Lab units\): (.*)",
+                 printed)[0]
+    b = {name: [float(x) for x in values.split(", ")] for name, values in re.findall(
         r"(plain L1 UNet \(fine-tuned\)|class hint, true class|class hint, wrong class|truth) "
-        r"([\d.]+(?:, [\d.]+){3})", line)}
-    plain_c, true_c, truth_c = (chroma[n] for n in ("plain L1 UNet (fine-tuned)",
-                                                    "class hint, true class", "truth"))
-    assert all(t < 0.75 * p for t, p in zip(true_c, plain_c)), "grayer on all four"
-    assert (f"its chroma is well below the plain UNet's on all four ({true_c[0]:.1f} against "
-            f"{plain_c[0]:.1f} on the first)") in markdown
-    for i in (0, 3):  # a dull truth: grayer is closer
-        assert truth_c[i] < 10 and abs(true_c[i] - truth_c[i]) < abs(plain_c[i] - truth_c[i])
-    assert min(truth_c[1], truth_c[2]) > 2 * max(plain_c[1], plain_c[2]), "a vivid (blue) truth"
-    assert ("Grayer is closer to a dull truth (the first and last images) and less wrong on a blue "
-            "one (the middle two)") in markdown
+        r"([+-][\d.]+(?:, [+-][\d.]+){3})", line)}
+    plain_b, true_b, truth_b = (b[n] for n in ("plain L1 UNet (fine-tuned)",
+                                               "class hint, true class", "truth"))
+    assert all(0 <= t < 0.6 * p for t, p in zip(true_b[:3], plain_b[:3])), "a yellow cast cut"
+    assert abs(true_b[0] - truth_b[0]) < abs(plain_b[0] - truth_b[0]) and truth_b[0] > 0, "dull"
+    assert max(truth_b[1:3]) < -20 < -2 * max(true_b[1:3]), "blue truths, nowhere near"
+    assert true_b[3] > plain_b[3] > 0 > truth_b[3], "the deer: pushed toward yellow, blue truth"
+    assert ("On the three images it helps, the true class cut the plain UNet's yellow cast (mean b "
+            "above): the colors turn grayer, closer to a dull truth (the first) and less wrong on "
+            "a blue one (the middle two), though nowhere near its blue. On the deer it does the "
+            "opposite: \"deer\" pushes toward yellow, and this deer stands by blue water"
+            in markdown)
 
 
 def test_the_readme_quotes_this_run(committed):
