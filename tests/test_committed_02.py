@@ -85,7 +85,7 @@ def test_the_time_line_is_the_committed_run():
     seconds = NB.metadata["papermill"]["duration"]
     trainings = len(curves()) + len(reseeded())
     quoted = said(r"one quick-mode run on a 2-core CPU with ([\d,]+) CIFAR-10 training images "
-                  r"\((\w+) trainings of (\d+) epochs\), which took ([\d,]+) s")
+                  r"\((\w+) trainings of (\d+) epochs\); the whole notebook ran in ([\d,]+) s")
     assert len(quoted) == 1
     q_images, words, q_epochs, q_seconds = quoted[0]
     assert (q_images, q_epochs) == (images, epochs)
@@ -162,17 +162,20 @@ def test_the_colorization_against_gray():
     assert said(r"The colorization scored \*\*below\*\* the gray image it was given, by "
                 r"([\d.]+) dB") == [(below,)]
     assert said(r"scores below the gray image it was given") and float(color) < float(gray)
-    best = max(p for _, p in sweep().values())
-    for quoted_gray, quoted_best in said(r"already close to the truth: ([\d.]+) dB, more than even "
-                                         r"the best rebuild of the sweep \(([\d.]+) dB\)"):
-        assert (float(quoted_gray), float(quoted_best)) == (float(gray), best)
-        assert best < float(gray)
+    # gray is a high bar: the rebuild through the same code (the color image in) stays below it
+    rebuild, through_gray = printed(r"^through a code of 512 numbers: color image in ([\d.]+) dB, "
+                                    r"gray image in ([\d.]+) dB$")
+    assert through_gray == color and rebuild == f"{sweep()[32][1]:.2f}"
+    assert said(r"Gray is a high bar: even the rebuild that saw the \*color\* image through the "
+                r"same code stays below it")
+    assert float(rebuild) < float(gray)
 
 
 def test_the_drift_is_scatter_not_an_overall_shift():
-    size, bias = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels; mean of \|each image's "
-                         r"mean signed drift\|: ([\d.]+)$")
-    assert said(r"each image's mean signed drift is small next to the mean \|drift\| per pixel")
+    size, bias = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels; typical overall shift "
+                         r"per image \(mean \|bias\|\): ([\d.]+)$")
+    assert said(r"The drift is scatter: each image's overall shift is small next to the mean "
+                r"\|drift\| per pixel")
     assert float(bias) < 0.25 * float(size), \
         "the text calls the drift scatter: the per-image bias should be a small part of it"
 
@@ -182,9 +185,10 @@ def test_the_drift_is_largest_on_edges_but_spread():
                            r"elsewhere ([\d.]+)$")
     (share,) = printed(r"^the 10% strongest edges \(magenta outline\) hold (\d+)% of all the "
                        r"\|drift\|$")
-    assert said(r"The drift is largest on the input's strongest edges")
+    assert said(r"The drift is largest on the input's strongest edges, where the brightness is "
+                r"blurred")
     assert float(edges) > float(other), "the text says the drift is largest on edges"
-    assert said(r"but most of it lies elsewhere: the outlined edges hold only (\d+)% of it") \
+    assert said(r"But most of it lies elsewhere: the outlined edges hold only (\d+)% of it") \
         == [(share,)]
     assert int(share) < 50, "the text says the drift is spread: most of it is off the edges"
 
@@ -195,12 +199,12 @@ def test_what_the_drift_costs():
                                     r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
     cost = f"{float(steadied) - float(color):.2f}"
     assert said(r"brightness back under the autoencoder's colors and lifts the test PSNR by "
-                r"([\d.]+) dB, the drift's cost") == [(cost,)]
+                r"([\d.]+) dB, about what the drift costs") == [(cost,)]
     noise = max(abs(d) for _, d in reseeded().values())
-    assert said(r"The colors then score a little above gray, from one training; in section 3 "
-                r"another seed moved a model by up to ([\d.]+) dB, so this is suggestive, not a "
-                r"ranking") == [(f"{noise:.2f}",)]
-    assert float(steadied) - float(gray) < 2 * noise, "a gap of a few seed noises is no ranking"
+    assert said(r"The colors then score a little above gray, by less than twice the seed noise "
+                r"of section 3: suggestive, not a ranking")
+    assert 0 < float(steadied) - float(gray) < 2 * noise, \
+        "'a little above gray, by less than twice the seed noise'"
     assert float(color) < float(gray) < float(steadied) < float(gray) + 1, \
         "the drift costs, and the colors win a little"
     (below,) = printed(r"^test PSNR: gray image [\d.]+ dB, autoencoder colorization [\d.]+ dB, "
@@ -259,12 +263,14 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     assert 50 < int(beats) <= 60, f"'just over half'; the UNet beat gray on {beats}% of the images"
     least, rest = printed(r"^UNet minus gray, mean over images: ([-+][\d.]+) dB on the quarter "
                           r"with the least color, ([-+][\d.]+) dB on the rest$")
-    assert said(r"it loses big on the images with the least color")
+    assert said(r"It loses big on the images with the least color, where gray is nearly right "
+                r"already \(the truck and the white car: images 3 and 4 of the grid, marked in the "
+                r"scatter\)")
     assert float(least) < -1 and float(rest) > 0
     error, drift = printed(r"^on that quarter: gray's error ([\d.]+) gray levels \(RMS\), the "
                            r"UNet's mean \|drift\| ([\d.]+)$")
-    assert said(r"where gray's error is small \(printed before the figures\), a few gray "
-                r"levels of drift cost many dB")
+    assert said(r"PSNR is the log of a ratio, so where gray's error is small \(printed before the "
+                r"figures\), a few gray levels of drift cost many dB")
     assert float(error) < 10 and float(drift) < 10, "'small', 'a few gray levels'"
 
 
@@ -281,7 +287,7 @@ def test_what_the_unets_drift_costs():
 def test_the_control_is_larger():
     ae, unet, ratio = printed(r"^parameters: autoencoder ([\d,]+), UNet ([\d,]+) \(([\d.]+) "
                               r"times as many\)$")
-    assert said(r"the UNet has ([\d.]+) times as many parameters, and even its narrowest layer") \
+    assert said(r"The UNet has ([\d.]+) times as many parameters, and even its narrowest layer") \
         == [(ratio,)]
     assert said(r"A UNet with skip connections \(and more parameters\)") and float(ratio) > 1
     # the fairer control the text proposes: a UNet with base=9 is about the autoencoder's size
@@ -332,8 +338,8 @@ def test_luma_and_l_based_gray():
 
 
 def test_the_black_and_white_threshold():
-    assert said(r"\(distance from gray, notebook 03\) is below (\d+), barely visible") \
-        == [(f"{GRAY_CHROMA:g}",)]
+    assert said(r"\(distance from gray in Lab, notebook 03\) is below (\d+), about the smallest "
+                r"color difference an eye can see") == [(f"{GRAY_CHROMA:g}",)]
 
 
 def test_more_data_costs_time():
