@@ -101,6 +101,8 @@ def test_gradcheck_black_included(committed):
                  "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
     assert "pass `gradcheck`, black included" in " ".join(markdown.split())
+    # the Summary says where black is checked without the clip (section 8, question 1)
+    assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
 
 
 def test_the_derived_matrix_and_white_point(committed):
@@ -168,6 +170,8 @@ def test_the_slope_of_L_at_black(committed):
     slope = 1 / (3 * (6 / 29) ** 2)
     assert f"{slope:.3f}" == "7.787" and "constant 7.787 below" in markdown
     assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
+    assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
+    assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
 
 
 def swatches(printed):
@@ -190,7 +194,8 @@ def test_the_swatches_and_ciede2000(committed):
         "the text: CIEDE2000 agrees, from barely visible (its JND is about 1) to clearly different"
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "it shrinks the green pairs ... The violet pair hardly shrinks: its step is lightness"
+    # "the saturated green pairs (rows 1-2) shrink to under half ... The violet pair (row 3)
+    # hardly shrinks: its step is lightness"
     text = " ".join(markdown.split())
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
@@ -200,19 +205,17 @@ def test_the_swatches_and_ciede2000(committed):
     assert violet["a"] > 50 and violet["b"] < -50, "the third least different is a violet"
     assert violet["de00"] > 0.8 * violet["de76"], "CIEDE2000 should hardly shrink the violet"
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
-    assert "it shrinks the green pairs" in text
-    assert "The violet pair hardly shrinks: its step is lightness" in text
+    assert "the saturated green pairs (rows 1-2) shrink to under half" in text
+    assert "The violet pair (row 3) hardly shrinks: its step is lightness" in text
     assert "the step's ΔL, ΔC, |ΔH| in Lab units:" in printed
-    assert all(abs(row["dC"]) > max(abs(row["dL"]), row["dH"]) for row in most), \
-        "the text says: the largest three change chroma most"
-    assert "The largest ΔE76 change chroma most" in markdown
-    # "the saturated blue pair drops from 24.1 to 6.7"
+    # "the blue pair (last row) drops from 24.1 to 6.7": a chroma step between saturated colors
     blue = most[2]
     assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
+    assert abs(blue["dC"]) > max(abs(blue["dL"]), blue["dH"]), "the blue pair's step is chroma"
     assert blue["de76"] == max(r["de76"] for r in most), "top of its group in ΔE76"
     assert blue["de00"] == min(r["de00"] for r in most), "bottom of its group in CIEDE2000"
-    assert (f"saturated blue pair from {blue['de76']} to {blue['de00']}, from the top of its group "
-            "to the bottom") in text
+    assert (f"the blue pair (last row) drops from {blue['de76']} to {blue['de00']}, from the top "
+            "of its group to the bottom") in text
 
 
 def test_lab_against_ycbcr(committed):
@@ -302,3 +305,14 @@ def test_the_jpeg_chroma_sampling(committed):
                         r"stored at (4:\d:\d)", printed)
     assert sampling in ("4:2:0", "4:2:2"), "the text says: JPEG stores its color channels coarser"
     assert "JPEG stores its color channels coarser too (the last line reads" in markdown
+
+
+def test_the_coffee_rim_is_not_blue(committed):
+    """Section 11: the cup's white rim looks blue in the swap, but its ab is nearly gray, warm."""
+    _, markdown, printed = committed
+    a, b = map(float, found(r"the cup's white rim \([\d,]+ pixels with L > 70, chroma < 20\): "
+                            r"median ab \((-?\d+\.\d), (-?\d+\.\d)\)", printed))
+    assert (a ** 2 + b ** 2) ** 0.5 < 12, "the text says: nearly gray"
+    assert b > 0 and a > -1, "the text says: if anything warm (yellowish, not blue)"
+    assert ("The cup's white rim looks blue over the cat, yet its `ab` is nearly gray, if anything "
+            "warm (printed): a contrast illusion beside the red.") in markdown
