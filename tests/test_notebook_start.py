@@ -147,6 +147,16 @@ def test_the_speed_probe_measures_a_positive_rate():
     assert notebook.speed_probe(torch.device("cpu"), steps=1, repeats=2, batch_size=4) > 0
 
 
+def test_the_speed_probe_leaves_the_seeded_generator_alone():
+    """A quick run that probes the machine builds the same first model as one whose preset is
+    pinned: the probe's UNet must not draw from the generator start() seeded."""
+    torch.manual_seed(0)
+    want = torch.rand(3)
+    torch.manual_seed(0)
+    notebook.speed_probe(torch.device("cpu"), steps=1, repeats=1, batch_size=2)
+    assert torch.equal(torch.rand(3), want)
+
+
 def test_text_progress_turns_every_bar_off(monkeypatch):
     from colorlab.progress import bars_enabled, tqdm
 

@@ -185,14 +185,16 @@ def speed_probe(device, steps: int = 2, repeats: int = 3, batch_size: int = 64) 
     """Images per second at which this machine trains UNet(1, 2, base 16, depth 3) on 32 x 32
     images (forward, L1 loss, backward, AdamW step, under the course's precision policy): two
     warm-up steps, then the fastest of ``repeats`` timings of ``steps`` steps, so that a moment
-    of other work on the machine does not decide the preset. About two seconds."""
+    of other work on the machine does not decide the preset. About two seconds. Draws nothing
+    from the global random generator, so a run's weights do not depend on whether it probed."""
     import time
 
     from ..device import autocast, autocast_dtype
     from ..models import UNet
 
     generator = torch.Generator().manual_seed(0)
-    model = UNet(1, 2, base=16, depth=3).to(device)
+    with torch.random.fork_rng(devices=[]):  # leave the global generator as start() seeded it
+        model = UNet(1, 2, base=16, depth=3).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
     L = torch.rand(batch_size, 1, 32, 32, generator=generator).to(device)
     ab = torch.rand(batch_size, 2, 32, 32, generator=generator).to(device) - 0.5
