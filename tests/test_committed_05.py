@@ -151,7 +151,21 @@ def test_the_curves(committed):
     gray_top = {lam: found(rf"lambda {lam}: the likeliest bin lies within 20 of gray for (\d+)% of "
                            "the validation pixels", printed)[0] for lam in ("0.5", "1")}
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
-    assert "its likeliest bin is near gray for most pixels (printed below)" in markdown
+    assert ("where its likeliest bin is near gray (most pixels), sharpening removes wrong tints, "
+            "and the other pixels gain color (printed below)") in markdown
+    (c1, c38, e1, e38), (o1, o38, f1, f38) = (
+        [float(v) for v in found(rf"lambda 0\.5, from T 1 to T 0\.38, {where}: chroma (\d+\.\d) -> "
+                                 r"(\d+\.\d), ab error (\d+\.\d) -> (\d+\.\d)", printed)]
+        for where in ("where the likeliest bin is near gray", "elsewhere"))
+    assert c38 < c1 and e38 < e1, "near-gray likeliest bin: less tint, and less error"
+    assert o38 > o1, "the other pixels gain color"
+    # patchiness: the mean ab step between neighbouring pixels
+    steps = found(r"patchiness, the mean ab step between neighbouring pixels: truth (\d+\.\d);.*"
+                  r"pretrained vivid UNet: T 1 \d+\.\d, T 0\.38 (\d+\.\d), T 0 (\d+\.\d)", printed)
+    truth_step, at_038, at_0 = (float(v) for v in steps)
+    assert abs(at_038 / truth_step - 1) < 0.1 and 1.25 <= at_0 / truth_step <= 1.45
+    assert ("the pretrained model's is about the truth's at $T = 0.38$ and a third larger at its "
+            "mode") in markdown
     assert (f"where the likeliest bin is near gray, as it is for {gray_top['0.5']}% of the pixels "
             "(section 7)") in markdown
     assert "within 20 of gray for nearly every validation pixel (printed below)" in markdown
@@ -182,10 +196,18 @@ def test_the_choice_and_the_test_table(committed):
     assert "colorfulness alone would have chosen the mode" in markdown
     rebal = aucs(tables, 1)
     plain = {t: float(v[0]) for t, v in curve(tables, 2).items()}
-    assert 0 < float(rebal["1"]) - float(rebal["0.7"]) < 0.005, "a few thousandths: no ranking"
-    assert plain["0.7"] - max(plain["1"], plain["0.5"]) < 0.1, "a tenth of a dB: no ranking"
-    assert ("though its lead over $T = 0.7$ is within noise (as is the best-PSNR setting's over "
-            "its neighbours)") in markdown
+    boot = {(lam, a, b): [float(v) for v in found(
+        rf"lambda {lam}, T {a} minus T {b}: rebalanced AuC ([+-]\d\.\d{{4}}) ± (\d\.\d{{4}}), PSNR "
+        r"([+-]\d+\.\d\d) ± (\d\.\d\d) dB", printed)]
+        for lam, a, b in (("0.5", "1", "0.7"), ("1", "0.7", "1"), ("1", "0.7", "0.5"))}
+    d_auc, se_auc = boot[("0.5", "1", "0.7")][:2]
+    assert abs(d_auc - (float(rebal["1"]) - float(rebal["0.7"]))) < 2e-4   # the tables' difference
+    assert se_auc < d_auc < 0.005, "small, but beyond its ± 2 SE"
+    for key in (("1", "0.7", "1"), ("1", "0.7", "0.5")):
+        d_psnr, se_psnr = boot[key][2:]
+        assert abs(d_psnr - (plain[key[1]] - plain[key[2]])) < 0.015 and abs(d_psnr) <= se_psnr
+    assert ("the mean's lead over $T = 0.7$ is small but beyond its ±, the best-PSNR setting's "
+            "lead over its neighbours is not") in markdown
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
     assert "at the $T = 1$ its card chose, also by the rebalanced AuC" in markdown
     assert float(rebal["0"]) < float(l1_val)
@@ -210,8 +232,8 @@ def test_the_choice_and_the_test_table(committed):
     truth_cf = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
     assert float(cf_hot) <= float(truth_cf) < float(cf_cold) and "0.38" in (hot, cold)
     assert (cf_hot, cf_cold) == (curve(tables, 3)[hot][1], curve(tables, 3)[cold][1])
-    assert (f"reaches the truth's colorfulness between $T = {hot}$ and $T = {cold}$ (the last "
-            "printed line)") in markdown
+    assert (f"reaches the truth's colorfulness between $T = {hot}$ and $T = {cold}$ (printed two "
+            "cells up)") in markdown
     (worst,) = found(r"plain AuC against 1 - \(mean Delta E \+ 0\.5\) / 151, over the 7 rows: the "
                      r"largest difference is (\d\.\d{4})", printed)
     assert float(worst) <= 0.001 and "ranks like the mean Delta E" in markdown
@@ -226,9 +248,25 @@ def test_the_choice_and_the_test_table(committed):
     # columns: 0 name, 1 PSNR, 2 gain over gray, 3 Delta E, 4 colorfulness, 5 rebalanced AuC,
     # 6 object classifier
     assert float(best[5]) > float(l1[5]) > float(gray[5]) and best[2].startswith("-")
+    # the test set's bootstrap: each row's ±, and the differences the bullets rank
+    auc_lo, auc_hi, psnr_lo, psnr_hi = found(
+        r"bootstrap, ± 2 SE over the \d+ test images: one row's rebalanced AuC ± (\d\.\d{4}) to "
+        r"(\d\.\d{4}), its PSNR ± (\d\.\d\d) to (\d\.\d\d) dB", printed)
+    assert float(auc_hi) < 0.03 and float(psnr_hi) < 0.5
+    assert float(vivid[5]) - max(float(r[5]) for r in (gray, l1, shipped, best, dull, mode)) > \
+        2 * float(auc_hi), "by far the best, beyond both rows' ±"
+    gap_se = {(a, b): float(found(rf"{a} minus {b} ± (\d\.\d{{4}})", printed)[0]) for a, b in (
+        ("best rebalanced AuC", "L1 regression"), ("best rebalanced AuC", "grayscale baseline"),
+        ("the mode", "grayscale baseline"))}
+    assert float(best[5]) - float(l1[5]) > gap_se[("best rebalanced AuC", "L1 regression")]
+    assert float(best[5]) - float(gray[5]) > gap_se[("best rebalanced AuC", "grayscale baseline")]
+    assert abs(float(mode[5]) - float(gray[5])) < gap_se[("the mode", "grayscale baseline")], (
+        "the mode: within noise of gray")
+    assert "no better than gray on the rebalanced AuC** (within noise of it)" in markdown
+    assert "the other columns' are printed under the next figure" in markdown
     assert float(best[4]) / float(truth) < 0.5
-    assert ("beats L1 and gray on the rebalanced AuC, at less than half the truth's colorfulness "
-            "and below gray in PSNR") in markdown
+    assert ("beats L1 and gray on the rebalanced AuC (beyond the ±), at less than half the truth's "
+            "colorfulness and below gray in PSNR") in markdown
     share = found(r"the mode (\d+)%, L1", printed)[0]
     assert int(share) >= 80 and float(mode[5]) < float(gray[5])
     assert ("The mode is nearly as colorful as the truth, and no better than gray on the "
