@@ -117,9 +117,19 @@ def test_int8_statements(committed):
         r"([+-]\d\.\d{3}) dB one image per call", printed)
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
     assert (f"keeps fp32's quality in {share}% of the fp32 ONNX file: the PSNR moved {static} dB; "
-            "with min/max ranges (the "
-            "calibration histogram's 100% point: about the plain min and max) it moved "
-            f"{minmax} dB") in markdown
+            f"with min/max ranges (the 100% point: the plain min and max) it moved {minmax} dB. "
+            "The histogram shows why: min/max stretches the range to a rare extreme, so all the "
+            "common values get coarser steps; 99.9% clips a few values and rounds the rest "
+            "finely") in markdown
+    # the calibration histogram's printed ranges back that sentence
+    ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
+        r"^(99\.9% range \(int8\.onnx\)|min/max range): 0 to (\d+\.\d\d), a step of "
+        r"(\d\.\d{4}); (\d+\.\d{3})% of the values clipped$", printed, flags=re.M)}
+    (largest,) = found(r"the bottleneck's last ReLU on \d+ calibration images: [\d,]+ values, "
+                       r"\d+% of them 0, the largest (\d+\.\d\d)", printed)
+    (_, fine, cut), (top, coarse, none) = ranges["99.9% range (int8.onnx)"], ranges["min/max range"]
+    assert abs(top - float(largest)) <= 0.02 and none == 0          # min/max: up to the extreme
+    assert coarse > 1.2 * fine and 0 < cut < 1                      # 99.9%: finer, a few clipped
 
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
     static_nodes = ops(static_nodes)
@@ -160,23 +170,19 @@ def test_int8_statements(committed):
     assert max(dynamic_time, key=dynamic_time.get) == "ConvInteger"
     rows = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
-    dyn_ms, onnx_ms = rows["ONNX int8 dynamic"], rows["ONNX fp32 (onnxruntime)"]
-    assert (f"`DynamicQuantizeLinear` took {finding}% of the time, `ConvInteger` about "
-            f"{round(top * dyn_ms / 100)} ms of the {dyn_ms} ms, against {onnx_ms} ms for the "
-            "whole fp32 ONNX model") in markdown
-    assert top * dyn_ms / 100 > 2 * onnx_ms
+    dyn_ms = rows["ONNX int8 dynamic"]
+    assert (f"(`DynamicQuantizeLinear` took {finding}% of the time): onnxruntime's CPU "
+            f"`ConvInteger` kernel took about {round(top * dyn_ms / 100)} ms of the {dyn_ms} ms, "
+            "over five times the whole fp32 ONNX model's time (section 6), and runs unfused (the "
+            "rescale after it stays separate `Cast`, `Mul` and `Add` nodes)") in markdown
+    assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
+    assert "Cast" in dynamic_time and "QLinearConcat" in static_time and "Transpose" in static_time
+    assert ("`QLinearConcat` is onnxruntime's fused int8 `Concat`, and each `Transpose` switches "
+            "between the file's channels-first layout and the channels-last one `QLinearConv` runs "
+            "in") in markdown
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: next to nothing lost
 
-    (colorful,) = found(r"colorfulness: (.*)", printed)
-    colorful = dict(re.findall(r"(fp32 PyTorch|ONNX int8 static, min/max|ONNX int8 static|ONNX "
-                               r"int8 dynamic) (\d+\.\d)", colorful))
-    c_fp32, c_static = colorful["fp32 PyTorch"], colorful["ONNX int8 static"]
-    c_minmax, c_dynamic = colorful["ONNX int8 static, min/max"], colorful["ONNX int8 dynamic"]
-    assert (f"Min/max and dynamic int8 also score a higher colorfulness than fp32 ({c_minmax} and "
-            f"{c_dynamic} against {c_fp32}): their colors moved, and their PSNR shows it was not "
-            "toward the truth's") in markdown
-    assert min(float(c_minmax), float(c_dynamic)) > float(c_fp32) + 1 >= float(c_static) + 1
     assert float(minmax) < float(static) and float(dynamic) < float(static)
 
     # the static-vs-dynamic table
@@ -215,6 +221,11 @@ def test_pruning_statements(committed):
     zeros, gray = found(r"(?m)^unstructured 90% zeros +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB \(gray "
                         r"(\d+\.\d\d)\)", printed)
     assert f"at 90% zeros the model scores what gray scores ({zeros} against {gray} dB)" in markdown
+    packed = dict(re.findall(r"([\w%.-]+) (\d+\.\d\d) MB", found(
+        r"gzip-compressed, as for a download: (.*)", printed)[0]))
+    assert float(packed["sparse-90%.pt"]) < 0.5 * float(packed["fp32.pt"])
+    assert ("The zeros buy no size in the file: a dense tensor stores its zeros. Only a compressed "
+            "download shrinks (the gzip line)") in markdown
     assert abs(float(zeros) - float(gray)) < 0.1
     before, after = found(r"channels pruned: ([\d,]+) -> ([\d,]+) parameters", printed)
     size, tuned, raw = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB "
@@ -280,8 +291,8 @@ def test_the_table_and_figure_statements(committed):
             f"{mid:.1f}x fp32's speed in onnxruntime") in markdown
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == min(r["mb"] for r in rows.values())
-    assert ("Min/max ranges (5) were as fast (within the rule's 10%) and "
-            f"{static['psnr'] - minmax['psnr']:.2f} dB worse") in markdown
+    assert ("Min/max ranges (5) ran about as fast and scored "
+            f"{static['psnr'] - minmax['psnr']:.2f} dB lower") in markdown
     fast, fastest = sorted((rounds["ONNX int8 static"][1], rounds["ONNX int8 static, min/max"][1]))
     assert fastest / fast < 1.1
 
@@ -306,8 +317,10 @@ def test_the_shuffled_rounds_statements(committed):
     lo, hi = (float(x) for x in found(r"fp32 PyTorch's own rounds: (\d+\.\d) - (\d+\.\d) ms",
                                       printed))
     (apart,) = found(r"fp32 PyTorch's own rounds: .*? ms \((\d+)% apart\)", printed)
-    assert f"fp32 PyTorch's own rounds were {apart}% apart: the CPU was quiet" in markdown
+    assert (f"fp32 PyTorch's own rounds were {apart}% apart, but this CPU is shared and some other "
+            "rounds were disturbed (the wide ranges)") in markdown
     assert int(apart) <= 5 and hi / lo < 1.05
+    assert any(r_hi - r_lo > 0.2 for _, _, r_lo, r_hi, _ in rounds.values())   # a wide range
     for name, (_, mid, r_lo, r_hi, verdict) in rounds.items():   # the rule, on the printed ratios
         if name == "fp32 PyTorch":
             assert verdict == "the reference" and mid == r_lo == r_hi == 1
@@ -322,6 +335,10 @@ def test_the_shuffled_rounds_statements(committed):
     assert rounds["ONNX int8 dynamic"][4] == "slower"
     assert ("Static int8 and the channel-pruned models were faster in every round, dynamic int8 "
             "slower") in markdown
+    onnx_fp32 = rounds["ONNX fp32 (onnxruntime)"]                 # this run's verdict, as quoted
+    assert onnx_fp32[4] == "no clear difference" and onnx_fp32[1] > 1
+    assert (f"ONNX fp32 ran {onnx_fp32[1]:.2f}x fp32's speed, but not in every round, so the rule "
+            "gives no verdict") in markdown
     same = ["torch.export (.pt2)", "unstructured 30% zeros", "unstructured 60% zeros",
             "unstructured 90% zeros"]                      # fp32's own arithmetic
     assert all(rounds[n][4] == "no clear difference" for n in same), \
@@ -361,12 +378,10 @@ def test_the_summary_and_the_eight_images(committed):
     assert which == "1, 4, 6" and "the first, a white boat" in markdown \
         and "the fourth, the airplane" in markdown \
         and "and the sixth, where fp32 paints the blue car red" in markdown
-    (tests,) = found(r"/ ([\d,]+) test images", printed)
     (ahead,) = found(r"50% channels \+ fine-tune scores above fp32 PyTorch on images: (.*)",
                      printed)
-    assert (f"That duller model even scores above fp32 on {len(ahead.split(', '))} of the 8 images "
-            f"({ahead}), yet over the {tests} test images it is {-float(tuned):.2f} dB below") \
-        in markdown and float(tuned) < 0
+    assert (f"That duller model even scores above fp32 on {len(ahead.split(', '))} of the 8 "
+            "images, yet is below it over the whole test set") in markdown and float(tuned) < 0
     # the printed Summary's numbers are the table's and the rounds'
     (line,) = found(r"Summary: (.*)", printed)
     fp32_ms, static_ms, static_x, slim_ms, slim_x = found(
@@ -382,7 +397,10 @@ def test_the_shipped_photo(committed):
     test image, as printed."""
     _, markdown, printed = committed
     work, = found(r"photo '\w+', \d+ x \d+, colorized at (\d+) px", printed)
-    assert work == "128" and "the working size (128 px on the shorter side" in markdown
+    (trained,) = found(r"parameters, trained at (\d+) px", printed)
+    assert work == "128" and int(work) == 4 * int(trained)
+    assert f"the working size (128 px on the shorter side: 4x the {trained} px it was trained at)" \
+        in markdown
     (gray,) = found(r"PSNR against the color original \(gray: (\d+\.\d\d) dB\)", printed)
     lines = re.findall(r"^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +whole call +(\d+\.\d) "
                        r"ms, speed-up (\d\.\d\d)x \((\d\.\d\d) - (\d\.\d\d)\); network alone +"
@@ -398,8 +416,8 @@ def test_the_shipped_photo(committed):
             f"PyTorch: {spin['x']}x fp32's speed ({spin['lo']} - {spin['hi']} over the rounds), "
             f"although its network alone took {spin['alone']} ms against fp32's {fp32['alone']}") \
         in markdown
-    assert (f"The network is a small part of the call ({fp32['share']}% of it for fp32)") \
-        in markdown and int(fp32["share"]) < 50
+    assert (f"The network is {fp32['share']}% of fp32's call and {spin['share']}% of int8's") \
+        in markdown and int(spin["share"]) < int(fp32["share"]) < 50
     assert f"With spinning off, the same file ran {quiet['x']}x fp32's speed" in markdown
     assert spin["psnr"] == quiet["psnr"]
     assert (f"On this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']} (gray: "
