@@ -72,6 +72,12 @@ def test_results_paragraph(committed):
     assert "It recognizes slightly fewer colorized images than gray ones" in markdown
     assert f"a gap of {gap:.1f} points with no error bar" in markdown
     assert "trained for only 2 epochs" in markdown
+    s, gs = found(r"SSIM, higher is better \| (0\.\d{4}) \| (0\.\d{4})", tables)
+    pm, gpm = found(r"PSNR of the mean MSE \(dB\) \| (\d+\.\d\d) \| (\d+\.\d\d)", tables)
+    assert 0 < float(s) - float(gs) < 0.01 and "SSIM barely separates model and gray" in markdown
+    assert abs((float(pm) - float(gpm)) - float(mean)) < 0.15
+    assert "*PSNR of the mean MSE* separates them about as much as the mean PSNR gain does" \
+        in markdown
     assert f"The model beats gray on {share}% of the scored test images" in markdown
     assert "6 epochs, batch 64" in printed and "5,000 train /" in printed
 
@@ -225,8 +231,10 @@ def test_the_loss_comparison_paragraph(committed):
     assert "comparison: 1,500 training images, 2 epoch(s) per loss, UNet base 16" in printed
     assert "UNet(base=16, depth=3)" in printed
     assert "Quick mode uses a small budget" in markdown
-    assert abs(psnr(ssim[0]) - psnr(l1[0])) < seed_psnr, "PSNR: L1 + SSIM within L1's seed gap"
-    assert "The PSNR ordering is no finding at this short budget" in markdown
+    assert min(map(psnr, l1)) > max(map(psnr, mse)), "'L1 beats MSE with both seeds'"
+    assert "PSNR goes the other way: L1 beats MSE with both seeds, and MSE does no better than " \
+        "gray on the mean" in markdown
+    assert "Both are short-budget results" in markdown
     assert colorful(ssim[0]) < min(map(colorful, l1 + mse))
     assert "L1 + SSIM was the least colorful here, with one seed only" in markdown
     assert f"`COMPARE_IMAGES` training images ({images}) for {epochs} epochs each" in markdown
@@ -318,7 +326,11 @@ def test_the_worst_images_are_nearly_gray(committed):
     assert sorted(classes.split(", ")) == ["bird", "bird", "cat", "cat", "deer", "deer", "dog",
                                            "frog"]
     assert "The best are animals whose colors follow from their content: a frog, birds, a dog, " \
-        "deer and cats on grass or earth" in markdown
+        "deer and cats, mostly on grass or earth" in markdown
+    (worst_classes,) = found(r"worst: classes ([\w, ]+)\n", printed)
+    animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
+    assert set(worst_classes.split(", ")) <= animals
+    assert "All eight are animals: vehicles lose on average, but by less per image" in markdown
 
 
 def test_the_clipped_ab_maps(committed):
