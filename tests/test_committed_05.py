@@ -121,6 +121,9 @@ def test_the_curves(committed):
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
     the_card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     (q_vivid,) = found(r"the pretrained vivid UNet: Q = (\d+) bins \(this run: \d+\)", printed)
+    (q_run,) = found(r"the pretrained vivid UNet: Q = \d+ bins \(this run: (\d+)\)", printed)
+    assert all(150 <= int(q) <= 300 for q in (q_vivid, q_run))
+    assert "cut into about two hundred [bins]" in markdown
     assert f"out_ch={q_vivid}," in the_card and f"with its own Q = {q_vivid} bins" in markdown
     l1_card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     assert "7 epochs" in the_card and "45,000 CIFAR-10 images for 7 epochs" in markdown
@@ -169,9 +172,10 @@ def test_the_curves(committed):
         rf"  lambda 0\.5: T 1 {per}, T 0\.38 {per}, T 0 {per}", printed)[4:])
     assert abs(pre_038 / truth_per - 1) < 0.2 and pre_0 > 1.1 * truth_per
     assert run_per > 1.1 * truth_per and run_step < truth_step
-    assert ("step per unit of chroma: the pretrained model's is near the truth's at $T = 0.38$ and "
-            "larger at its mode (its $T = 0$ truck in section 8). This run's mode too, though its "
-            "raw step is smaller.") in markdown
+    assert ("so the cell below also divides the step by the mean chroma (near-gray output "
+            "inflates that). The pretrained model's is near the truth's at $T = 0.38$, larger at "
+            "its mode (its $T = 0$ truck, section 8); this run's mode is above the truth's too, "
+            "with a smaller raw step.") in markdown
     assert (f"where the likeliest bin is near gray, as it is for {gray_top['0.5']}% of the pixels "
             "(section 7)") in markdown
     assert "within 20 of gray for nearly every validation pixel (printed below)" in markdown
@@ -272,8 +276,16 @@ def test_the_choice_and_the_test_table(committed):
         "the mode: within noise of gray")
     assert "no better than gray on the rebalanced AuC** (within noise of it)" in markdown
     assert "the other columns' are printed above" in markdown
-    assert (f"The object classifier itself scores {cells(tables, 'ground truth')[6]} on the true "
-            "colors") in markdown
+    objects = (ROOT / "colorlab" / "weights" / "cifar10-classifier.md").read_text(encoding="utf-8")
+    assert "batch 128, 2 epoch(s)" in objects
+    assert (f"The object classifier is small (2 epochs, {cells(tables, 'ground truth')[6]} on "
+            "the true colors)") in markdown
+    # the table's colorfulness rule: nearest the truth's; the vivid UNet is nearest of all rows
+    assert min(others_all := [gray, l1, shipped, vivid, best, dull, mode],
+               key=lambda r: abs(float(r[4]) - float(truth))) is vivid, others_all
+    assert "wins where it was built to win: the rebalanced AuC and colorfulness." in markdown
+    assert float(best[4]) > float(l1[4])
+    assert "more colorful than a regressor's compromise" in markdown
     assert float(best[4]) / float(truth) < 0.5
     assert ("beats L1 and gray on the rebalanced AuC (beyond the ±), at less than half the truth's "
             "colorfulness and below gray in PSNR") in markdown
@@ -319,8 +331,10 @@ def test_the_choice_and_the_test_table(committed):
     assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
-    assert ("it beats the L1 UNet on the rebalanced AuC with twice its colorfulness, and loses on "
-            "PSNR and Delta E") in markdown
+    assert acc["pretrained L1"] > float(cells(tables, "pretrained vivid")[6].split("%")[0])
+    assert ("the same 45,000 images (but 7 epochs against 14): it beats the L1 UNet on the "
+            "rebalanced AuC with twice its colorfulness, and loses on PSNR, Delta E and object "
+            "accuracy") in markdown
     (train_images,) = found(r"([\d,]+) train / \d+ validation", printed)
     assert f"45,000 images and 14 epochs beat {train_images} and 4." in markdown
     # the rebalanced AuC depends on the image set: more cells filled on test, every row drops
@@ -466,8 +480,10 @@ def test_one_pixel(committed):
     assert "Its three decodings land close together, and bluer than the truth's" in text
     assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
     assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
-    assert ("the mean averages the arms into a dull warm color, the mode takes a bin of the red "
-            "arm") in text
+    car_chroma = [int(v) for v in found(pattern.format("automobile"), printed)][4::3]
+    assert abs(car_chroma[1] / car_chroma[0] - 1) < 0.2, "T = 1: about the truth's chroma"
+    assert ("the mean averages the arms into a warm tan, near the truth's chroma but in the wrong "
+            "hue; the mode takes a bin of the red arm") in text
     top3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
