@@ -101,8 +101,9 @@ def scatter_true_pred(true, pred, ax=None, label="value", title=None):
     return ax
 
 
-HOW_TO_EXPLORE = ("Interactive version: run this notebook in Jupyter (`make lab`) in quick or full "
-                  "mode; this copy shows the static figure.")
+HOW_TO_EXPLORE = ("Interactive version: run this notebook with a live kernel (JupyterLab via "
+                  "`make lab`, Colab or Binder) in quick or full mode; "
+                  "this copy shows the static figure.")
 
 
 class _Explorer:

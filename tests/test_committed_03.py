@@ -42,9 +42,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         r"(\d+\.\d) dB on the median one \((\d+\.\d) to (\d+\.\d) dB\); counting them, the mean "
         r"would be PSNR (\d+\.\d\d) dB", printed)
     assert float(on_median) > 60 and float(mean_all) > float(psnr), \
-        "the text says: gray is nearly exact on them (so the bar leaves them out)"
+        "the text says: gray is nearly exact on most of them (so the bar leaves them out)"
     assert f"({already} of the {total} here" in markdown
-    assert "gray is nearly exact on them, so the bar leaves them out" in markdown
+    assert "gray is nearly exact on most of them, so the bar leaves them out" in markdown
     rms = 10 ** (-float(median) / 20)
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
             f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
@@ -101,6 +101,10 @@ def test_gradcheck_black_included(committed):
                  "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
     assert "pass `gradcheck`, black included" in " ".join(markdown.split())
+    # section 8, question 1: with its clip, lab_to_rgb fails gradcheck at black (printed)
+    (clipped,) = found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)", printed)
+    assert clipped == "False", "question 1 says the clipped version fails gradcheck at black"
+    assert "Hence `passes(my_lab_to_rgb, black)` printed `False` above." in markdown
     # the Summary says where black is checked without the clip (section 8, question 1)
     assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
 
@@ -194,8 +198,8 @@ def test_the_swatches_and_ciede2000(committed):
         "the text: CIEDE2000 agrees, from barely visible (its JND is about 1) to clearly different"
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "the green pairs (rows 1-2) to under half ... The violet pair (row 3)
-    # hardly shrinks: its step is lightness"
+    # "the bright-green pairs (rows 1-2) shrink to under half; the violet pair (row 3)
+    # hardly shrinks: its step is lightness" (the figure numbers the rows 1-6 as printed)
     text = " ".join(markdown.split())
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
@@ -206,18 +210,18 @@ def test_the_swatches_and_ciede2000(committed):
     assert violet["a"] > 50 and violet["b"] < -50, "the third least different is a violet"
     assert violet["de00"] > 0.8 * violet["de76"], "CIEDE2000 should hardly shrink the violet"
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
-    assert "the green pairs (rows 1-2) to under half" in text
-    assert "The violet pair (row 3) hardly shrinks: its step is lightness" in text
+    assert "the bright-green pairs (rows 1-2) shrink to under half" in text
+    assert "the violet pair (row 3) hardly shrinks: its step is lightness" in text
     assert "the step's ΔL, ΔC, |ΔH| in Lab units:" in printed
-    # "the blue pair (last row ...) from 24.1 to 6.7": a step of mostly ΔC and |ΔH|, saturated
+    # "the blue pair (row 6) drops from 24.1 to 6.7": a step of mostly ΔC and |ΔH|, saturated
     blue = most[2]
     assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
     assert blue["dC"] ** 2 + blue["dH"] ** 2 > blue["dL"] ** 2, "the blue pair's step is ΔC, |ΔH|"
-    assert "Saturated pairs whose step is mostly ΔC and |ΔH| shrink most" in text
+    assert "saturated pairs whose step is mostly ΔC and |ΔH| shrink most" in text
     assert blue["de76"] == max(r["de76"] for r in most), "top of its group in ΔE76"
     assert blue["de00"] == min(r["de00"] for r in most), "bottom of its group in CIEDE2000"
-    assert (f"rotation term for blues adds to it) from {blue['de76']} to {blue['de00']}, from the "
-            "top of its group to the bottom") in text
+    assert (f"the blue pair (row 6) drops from {blue['de76']} to {blue['de00']}, from the top "
+            "of its group to the bottom") in text
 
 
 def test_lab_against_ycbcr(committed):
@@ -247,8 +251,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     asked, lin, shown, lab, de = found(r"P3 red at L = 50" + row, printed)
     r, g, b = map(float, lin.split(", "))
     assert 0 < r <= 1 and g < 0 and b < 0, "the text says: outside the sRGB gamut"
-    assert ("lighter because the clip zeroes its negative green and blue, which adds luminance"
-            in " ".join(markdown.split()))
+    assert ("lighter and less saturated: the clip zeroes its negative green and blue, which adds "
+            "luminance") in markdown
     (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
     r, g, b = map(float, full.split(", "))
     assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
@@ -260,8 +264,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_asked == 50.0 and float(de) > 2.3
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
-    assert ("an almost pure sRGB red, lighter and less saturated, and a dark blue"
-            in " ".join(markdown.split()))
+    assert "comes back an almost pure sRGB red, lighter and less saturated" in markdown
+    assert "the impossible (0, 100, -100), strong color at zero lightness, comes back a dark blue" \
+        in markdown
 
     line = printed.split("displayable share", 1)[1].split("\n")[0]
     shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
@@ -306,7 +311,7 @@ def test_the_jpeg_chroma_sampling(committed):
     (sampling,) = found(r"JPEG chroma sampling of this run's data \(\S+\.jpg\): Cb and Cr "
                         r"stored at (4:\d:\d)", printed)
     assert sampling in ("4:2:0", "4:2:2"), "the text says: JPEG stores its color channels coarser"
-    assert "JPEG stores its color channels coarser too (the last line reads" in markdown
+    assert "JPEG stores its color channels coarser too (printed under the figure)" in markdown
 
 
 def test_the_coffee_rim_is_not_blue(committed):
