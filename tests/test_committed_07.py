@@ -58,7 +58,8 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     assert ("before training, the class-conditioned and the attention UNet colorize exactly"
             in printed)
     seconds = round(nb.metadata["papermill"]["duration"])
-    assert (f"The committed run: quick mode on a 2-core CPU (bf16), {images} CIFAR-10 training "
+    assert (f"The committed run: quick mode on a 2-core CPU "
+            f"([bf16](../docs/glossary.md#bf16-mixed-precision)), {images} CIFAR-10 training "
             f"images, {seconds} s.") in markdown
     assert seconds < 300, "quick mode's budget is 5 minutes"
     assert "WARNING" not in printed and "Warning" not in printed
@@ -101,7 +102,8 @@ def test_the_new_layers_learning_rate(committed):
     assert uniform == 0.062 and before < 1.5 / 16, "random queries and keys: almost even weights"
     assert all(1.7 < after / before < 2.4 for after in (after0, after1)), "about doubled"
     assert ("Its queries and keys did learn a preference (each position's largest weight about "
-            "doubled), but with gamma small little of it reaches the colors") in markdown
+            "doubled; Adam's step likely did not shrink with their small gradient), but with gamma "
+            "small little of it reaches the colors") in markdown
     # under Adam a steady push would have moved gamma up to steps x 3e-3; it moved far less
     assert "the layers a variant adds at 0.003" in printed
     assert small < 0.05 * steps * 3e-3, "hardly moved: far below a steady push's reach"
@@ -149,8 +151,10 @@ def test_the_perceptual_statements(committed):
     assert max(a0, a1) < 0.25 * seeds_apart, "attention hardly moved the colors"
     assert seeds_apart < min(p0, p1) and max(p0, p1) < 1.5 * seeds_apart, "a little farther"
     assert round(p0, 1) == round(p1, 1)
-    assert (f"moved the colors only a little farther than a second seed alone ({p0:.1f} against "
-            f"{seeds_apart:.2f} Lab units a pixel)") in markdown
+    assert (f"The perceptual loss moved the colors only a little farther than a second seed alone "
+            f"({p0:.1f} against {seeds_apart:.2f} Lab units a pixel), likely because, like L1, it "
+            "compares with one true image") in markdown
+    assert "**The perceptual loss** moved" not in markdown, "said once, under the verdict"
     assert ("**Perceptual loss and attention: within the noise.** None of their differences "
             "reaches twice the noise.") in markdown
     assert "Its larger gradient does not mean larger steps" not in markdown, "direction changes too"
@@ -190,13 +194,17 @@ def test_the_table_and_the_control(committed):
     assert verdicts(tables, "adversarial minus the control") == {
         "better": set(), "worse": {"colorfulness error"}}
     assert ("shows the same pattern and is never clearly beaten by it; it even lands closer to the "
-            "truth's colorfulness, though that ratio is uncertain (†)") in markdown
-    assert "read such a ratio as uncertain" in markdown
+            "truth's colorfulness, in both seeds (†)") in markdown
+    assert "uncertain" not in markdown, "a † ratio is a lower bound, not an uncertain one"
     line = next(x for x in tables.splitlines() if x.startswith("| adversarial minus the control"))
     error = line.split("|")[2 + heads.index("colorfulness error ↓")]
-    assert "x†) **worse**" in error, "the control's colorfulness-error win rests on the noise floor"
-    assert ("A † marks a ratio where both seed gaps were below one unit of the last digit"
-            in markdown)
+    assert "x†) **worse**" in error, "both seed gaps were under the 0.1 floor"
+    # both seed gaps < 0.1 and the mean difference > 2 x 0.1: each seed's difference has its sign
+    value = row(tables, "adversarial minus the control")[heads.index("colorfulness error ↓")][0]
+    assert float(value) > 0.2, value
+    assert ("A † marks a ratio where both seed gaps were below one unit of the last digit, so that "
+            "unit stood in as the noise: the ratio is then a lower bound.") in markdown
+    assert "- pp: percentage points (the classifier column)." in markdown
     assert "saturation control matched or beat on every yardstick" in markdown
     # the worked reading of one cell, quoted from the table
     value, times, mark = row(tables, "adversarial: difference")[0]   # PSNR gain, the first column
@@ -249,8 +257,9 @@ def test_what_a_step_costs(committed):
         assert abs(x - ms[n] / ms["L1 UNet"]) < 0.05, (n, x, ms)
     assert all(round(times[n], 1) == 1.8 for n in ("adversarial", "perceptual")), times
     assert all(times[n] < 1.15 for n in ("class hint", "self-attention"))
+    extra = [round(100 * (times[n] - 1)) for n in ("class hint", "self-attention")]
     assert ("make a step about 1.8 times as long as the plain UNet's; the class vectors and "
-            "attention on the 4 x 4 bottleneck add almost nothing") in markdown
+            f"attention on the 4 x 4 bottleneck add {extra[0]}% and {extra[1]}%.") in markdown
 
 
 def test_the_figure_and_the_critic(committed):
@@ -339,7 +348,9 @@ def test_the_class_hint_at_work(committed):
     assert ('In all four columns the label moves b the way its class vector points: "frog" and '
             '"deer" toward yellow, "airplane" toward blue, unlike the wrong labels. That helps '
             "where the truth lies that way (the three on the left, though far short of the "
-            "airplanes' blue) and hurts the deer, whose true colors lean blue") in markdown
+            "airplanes' blue) and hurts this deer photo, whose true colors lean blue") in markdown
+    assert "where the wrong label wins by most" in markdown   # the right column: 0.858 < 0.913
+    assert "where it does least" not in markdown
 
 
 def test_the_readme_quotes_this_run(committed):
@@ -364,21 +375,16 @@ def test_what_the_class_vectors_learned(committed):
         r"([+-]\d+\.\d), b ([+-]\d+\.\d)", printed)
     assert 0.15 <= float(slope_b) < 0.25, "about a fifth as far"
     assert int(agree) >= 7 and (bluest, yellowest) == ("ship", "frog")
-    assert ("The class vectors learned a push along b, bluest for ships and yellowest for frogs. "
-            f"For {agree} of 10 classes that is the way the class's true colors lie, but only "
-            "about a fifth as far (the fitted slope)") in markdown
-    # on a the true shifts are small and the vectors reach a similar fraction; frogs lie along b
-    slope_a = float(found(r"slope, told against true: b \d\.\d\d, a (-?\d\.\d\d);", printed)[0])
-    first = greenest.split(", ")[0]  # e.g. "bird (-3.5)"
-    name, value = first.split(" (")
-    assert float(told_a) < 1 and "frog" not in greenest and value.startswith("-")
-    assert 0.05 < slope_a < 2 * float(slope_b), "a fraction like b's"
+    assert ("The class vectors learned a push along b, bluest for ships and yellowest for frogs: "
+            f"- For {agree} of 10 classes it points the way the class's true colors lie, but only "
+            "about a fifth as far (the fitted slope).") in markdown
+    # on a the pushes are small; the frogs' true shift lies along b (their push is yellow)
+    assert float(told_a) < 1 and "frog" not in greenest
     assert float(frog_b) > 3 * abs(float(frog_a)), "the frogs' true shift: almost all b"
-    assert (f"On a the true shifts are small (the greenest, {name}, {value.rstrip(')')}) and the "
-            f"vectors reach a similar fraction of them (slope {slope_a:.2f}; told a moves at most "
-            f"{told_a}): there was less to learn on a. The frogs' true shift lies mostly along b "
-            f"(a {frog_a}, b {frog_b}), so their yellow push follows their colors in this data"
-            ) in markdown
+    assert f"- On a (green - / red +) the push is at most {told_a} Lab units." in markdown
+    assert (f"- The frogs' true shift lies mostly along b (a {frog_a}, b {frog_b}), so their push "
+            "is yellow, not green.") in markdown
+    assert "similar fraction" not in markdown, "the a slope fits tiny shifts: claim dropped"
     assert "That is no miss" not in markdown, "foliage's a is clearly negative: claim dropped"
     assert "Iizuka et al. 2016 have the model *predict* the class; here it is told" in markdown
     assert "(Iizuka et al. 2016): a frog is green" not in markdown
