@@ -71,11 +71,10 @@ def test_the_own_loop_broken_plumbing_and_epochs_1_pointer(committed):
     assert float(times) > 0.95, "'no better than the constant'"
 
     epoch1 = number(r"epoch 1: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
-    assert (f"like our own loop (validation MSE {own}; `fit` starts from other random weights"
-            in markdown)
-    assert f"`fit`'s first epoch of 12, still in its warm-up, already reached {epoch1}" in markdown
-    assert float(epoch1) < float(own), "'why could a whole cycle in one epoch do worse?'"
-    assert float(own) < 3 * float(epoch1), "'two settings this close'"
+    assert (f"A whole cycle in one epoch, as in our loop (validation MSE {own}). Does it really do "
+            f"worse than `fit`'s first epoch of 12 ({epoch1})? One run each" in markdown)
+    assert float(epoch1) < float(own), "'does a whole cycle in one epoch really do worse?'"
+    assert float(own) < 3 * float(epoch1), "'try three SEEDs before deciding': the two are close"
 
 
 def test_the_curves_paragraph(committed):
@@ -117,6 +116,15 @@ def test_the_number_format_answer(committed):
     assert "autocast: bf16 | channels_last: True" in printed
     assert "(`precision: bf16 (this CPU has AMX)`)" in markdown
     assert "(`autocast: bf16`, with `channels_last` on)" in markdown
+    assert ("It is on where `fit` picks bf16, as on this CPU with AMX (Intel's matrix units)"
+            in markdown)
+    device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
+    assert 'return torch.bfloat16, "bf16 (this CPU has AMX)"' in device
+    assert "return torch.autocast(" in device, "'autocast (a wrapper of `torch.autocast`)'"
+    assert ("channels-last](../docs/glossary.md#channels-last) on CUDA GPUs and on CPUs with oneDNN"
+            in markdown)
+    assert ('device.type == "cuda" or (device.type == "cpu" and '
+            "torch.backends.mkldnn.is_available())") in device
 
 
 def test_the_evaluation_answers(committed):
@@ -162,7 +170,9 @@ def test_the_residual_paragraph(committed):
             "zero: no bias to speak of.") in markdown
     assert float(share) > 50, "'most'"
     assert abs(float(mean)) < 0.1, "'near zero: no bias to speak of'"
-    assert "The test MSE is close to `best.pt`'s validation loss" in markdown
+    assert ("This test MSE, measured under bf16 autocast as `fit` validates, is close to "
+            "`best.pt`'s validation loss") in markdown
+    assert "autocast: bf16 |" in printed, "'measured under bf16 autocast'"
     assert abs(float(test) - float(val)) < 0.1 * float(val), f"'close': {test} vs {val}"
 
 
@@ -196,8 +206,8 @@ def test_the_appendix_measurements(committed):
                        r"steps; float32's sd plus the rounding predicts (\d\.\d\d)", printed)
     assert len(zones) == 2, "the appendix no longer prints the sd below and above 0.5"
     (low, low_guess), (high, high_guess) = [(float(a), float(b)) for a, b in zones]
-    assert ("Where $s$ doubles, above intensity 0.5, the spread grows as predicted (the two "
-            '"true intensity" lines above).') in markdown
+    assert ("Where $s$ doubles, above intensity 0.5, the spread grows as predicted: see the two "
+            'printed "true intensity" lines.') in markdown
     assert high > 1.2 * low, "'the spread grows' where the spacing doubles"
     assert abs(low - low_guess) < 0.1 * low_guess and abs(high - high_guess) < 0.1 * high_guess, (
         "'as predicted'")
@@ -238,7 +248,9 @@ def test_the_bf16_choice_quotes_its_measurements(committed):
 
 def test_the_float32_pointer(committed):
     markdown, printed = committed
-    assert "(In float32 the same weights do worse; see the optional section.)" in markdown
+    mse32 = number(r"float32: test MSE (\d\.\d\de-\d\d) = mean error squared", printed)
+    assert f"In float32 the same weights score {mse32} (optional section)." in markdown
+    assert float(mse32) > float(number(r"test MSE: model (\d\.\d\de-\d\d)", printed))
     assert ("score it on the test set, under the autocast `fit` validated with: no choice so far "
             "has used these images") in markdown
 
@@ -264,6 +276,16 @@ def test_the_float32_copy_tests_the_guess(committed):
             "small under bf16." in markdown)
     assert abs(float(copy32)) < 0.2 * abs(bf16_in_32), "'its bias is small in float32'"
     assert abs(float(copy16)) < 0.2 * abs(bf16_in_32), "'and stays small under bf16'"
+    bf16_in_16 = number(r"fit's autocast \(bf16\): test MSE [\d.e-]+ = [^\n]*\n +mean error "
+                        r"([+-]\d\.\d{3})", printed)
+    a, b, c, d = (n.replace("-", "\u2212") for n in (copy32, copy16, f"{bf16_in_32:+.3f}",
+                                                       bf16_in_16))
+    assert (f"bf16 moves the float32-trained copy's mean error only from {a} to {b} steps, but "
+            f"the bf16-trained weights' from {c} to {d}.") in markdown
+    assert abs(float(copy16) - float(copy32)) < 0.3 * abs(float(bf16_in_16) - bf16_in_32), (
+        "'the bias belongs to the weights bf16 training reached': bf16 moves the copy far less")
+    assert (f"Against the copy trained in float32 (test MSE {mse32}), most of bf16's extra test "
+            "MSE is output rounding.") in markdown
     assert (f"**The trade-off** (one run, one seed): bf16 trained {speed} times as fast as "
             f"float32, for {worse} times the test MSE, mostly that output rounding.") in markdown
     assert float(speed) > 1, "'as fast': bf16 must have been the faster one"
