@@ -151,11 +151,14 @@ def test_the_curves(committed):
     low = [cf["plain"][t] for t in TEMPS[TEMPS.index("0.25"):]]
     assert all(c < cf["plain"]["1"] for c in low) and max(cf["plain"].values()) < 10
     assert "is dull at every $T$ and duller at low $T$" in markdown
+    brightest = max((v[1] for v in plain.values()), key=float)          # its most colorful T
+    assert float(brightest) < float(l1[1])
+    assert f"(colorfulness {brightest} at most, below L1's {l1[1]})" in markdown
     gray_top = {lam: found(rf"lambda {lam}: the likeliest bin lies within 20 of gray for (\d+)% of "
                            "the validation pixels", printed)[0] for lam in ("0.5", "1")}
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
     assert ("where its likeliest bin is near gray (most pixels), sharpening removes wrong tints, "
-            "and the other pixels gain color (printed below)") in markdown
+            "and the other pixels gain color.") in markdown
     (c1, c38, e1, e38), (o1, o38, f1, f38) = (
         [float(v) for v in found(rf"lambda 0\.5, from T 1 to T 0\.38, {where}: chroma (\d+\.\d) -> "
                                  r"(\d+\.\d), ab error (\d+\.\d) -> (\d+\.\d)", printed)]
@@ -176,7 +179,8 @@ def test_the_curves(committed):
             "chroma rises: its mode is nearly all gray") in markdown
     assert (f"where the likeliest bin is near gray, as it is for {gray_top['0.5']}% of the pixels "
             "(section 7)") in markdown
-    assert "within 20 of gray for 100% of the validation pixels (printed below)" in markdown
+    assert ("within 20 of gray for 100% of the validation pixels, so its mode is near gray"
+            in markdown)
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
     assert all(ps["plain"][t] > ps["rebal"][t] for t in TEMPS), "plain: higher PSNR"
     assert "In exchange it has the higher PSNR at every $T$" in markdown
@@ -348,8 +352,8 @@ def test_the_choice_and_the_test_table(committed):
         printed)
     assert g_test == gray[5] and g_val == cells(auc_table(tables_all), "grayscale baseline")[1]
     assert int(n_test) > int(n_val)
-    assert ("the test images fill more cells of true color (printed), each as heavy as gray's, and "
-            "every answer scored on both sets, gray too, scores lower on test") in markdown
+    assert ("every answer, gray too, scores lower on test, where the true colors fill more cells "
+            f"of the ab grid ({n_test} against {n_val}), each weighed equally") in markdown
     val_test = [(l1_val, l1[5]), (rebal["1"], best[5]), (rebal["0"], mode[5]),
                 (aucs(tables_all, 2)["0.7"], dull[5]), (aucs(tables_all, 3)["1"], vivid[5]),
                 (cells(auc_table(tables_all), "pretrained L1 UNet")[1], shipped[5]),
@@ -370,8 +374,10 @@ def test_the_cumulative_curves(committed):
     plain = [first[k] for k in ("L1 regression", "best PSNR (lambda 1, T 0.7)",
                                 "pretrained L1 UNet")]
     assert all(t != "" for t in plain)
-    assert (f"The answers without rebalancing (the L1 models, best PSNR, whose curves nearly "
-            f"coincide) pass it by t = {max(int(t) for t in plain)}.") in markdown
+    assert (f"The answers without rebalancing pass it by t = {max(int(t) for t in plain)}: this "
+            "run's L1 and best-PSNR curves nearly coincide, the pretrained L1 UNet's lies above "
+            "both.") in markdown   # the figure shows which curves coincide
+    assert int(first["pretrained L1 UNet"]) <= int(first["L1 regression"])
 
 
 def shares(printed, name):
@@ -388,7 +394,7 @@ def test_the_hue_measurements(committed):
     t_col, truth, _ = shares(printed, "truth")
     h_col, hedge, h_chroma = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
     assert h_col > t_col and 70 <= hedge["red-yellow"] <= 80
-    assert ("This run's best-AuC setting colors more values than the truth, three quarters of them "
+    assert ("This run's best-AuC setting colors more pixels than the truth, three quarters of them "
             "red-yellow") in text
     m_col, mode, m_chroma = shares(printed, "the mode (lambda 0.5, T 0)")
     assert m_col < t_col and mode["cyan-blue"] + mode["yellow-green"] >= 90
@@ -396,7 +402,7 @@ def test_the_hue_measurements(committed):
             in text)
     assert truth["red-yellow"] == max(truth.values()) and mode["red-yellow"] < 10
     assert "the warm colors, the truth's largest share, nearly vanish" in text
-    assert f"while coloring only {m_col}% of the values" in text
+    assert f"while coloring only {m_col}% of the pixels" in text
     assert m_chroma > 1.3 * h_chroma and m_col < h_col / 2, "the mode: fewer, stronger colors"
     assert (f"strongly saturated (mean chroma {m_chroma:.1f}), the best-AuC setting's a faint tint "
             f"({h_chroma:.1f})") in text
@@ -430,7 +436,7 @@ def test_the_photos(committed):
     best, mode, orig = "best rebalanced AuC", "the mode", "original"
     assert ("On the astronaut, the L1 models and the best-AuC setting give a faint wash; the mode "
             "paints the suit light blue. The pretrained vivid UNet, as colorful, puts its blue on "
-            "the background and the face") in text
+            "the background, a cool cast on the face") in text
     assert abs(float(row(astro, mode)[0]) - float(row(astro, viv)[0])) < 3, "as colorful"
     faint = [float(row(astro, k)[0]) for k in (l1, pre, best)]
     bold = [float(row(astro, k)[0]) for k in (mode, viv)]
@@ -438,8 +444,11 @@ def test_the_photos(committed):
     assert hue(astro, mode, "cyan-blue") >= 75, "most of it light blue"
     assert hue(astro, orig, "red-yellow") >= 50
     assert "Chelsea's fur is red-yellow" in text and hue(cat, orig, "red-yellow") >= 90
-    assert ("the pretrained vivid UNet paints her mostly green, more colorful than the original"
-            in text)
+    assert ("the pretrained vivid UNet paints her mostly green and this run's mode blue and green, "
+            "both more colorful than the original") in text
+    assert {s for s in ("yellow-green", "cyan-blue") if hue(cat, mode, s) >= 40} == {
+        "yellow-green", "cyan-blue"}, "the mode: blue and green"
+    assert float(row(cat, mode)[0]) > float(row(cat, orig)[0])
     assert row(cat, viv)[2].startswith("yellow-green") and float(row(cat, viv)[0]) > float(
         row(cat, orig)[0])
     lo, hi, g1, g2 = found(r"mean \|L - the original's L\| (\d\.\d\d) to (\d\.\d\d) \(0 to 100 "
