@@ -100,7 +100,7 @@ def test_the_image_blind_answer(committed):
 
 
 def test_the_curves(committed):
-    _, markdown, printed, tables = committed
+    nb, markdown, printed, tables = committed
     rebal, plain, vivid = curve(tables, 1), curve(tables, 2), curve(tables, 3)
     l1 = cells(tables, "L1 regressor")[1].split(" / ")                  # PSNR, colorfulness
     gray = cells(tables, "grayscale baseline")[1].split(" / ")
@@ -123,7 +123,9 @@ def test_the_curves(committed):
     (q_vivid,) = found(r"the pretrained vivid UNet: Q = (\d+) bins \(this run: \d+\)", printed)
     (q_run,) = found(r"the pretrained vivid UNet: Q = \d+ bins \(this run: (\d+)\)", printed)
     assert all(150 <= int(q) <= 300 for q in (q_vivid, q_run))
-    assert "cut into about two hundred [bins]" in markdown
+    # cell 0 is about the paper: its 313 bins (section 2), fewer in this run
+    assert int(q_run) < 313 and "(313 in the paper, fewer here)" in markdown
+    assert "the 313 cells inside the sRGB gamut" in markdown
     assert f"out_ch={q_vivid}," in the_card and f"with its own Q = {q_vivid} bins" in markdown
     l1_card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     assert "7 epochs" in the_card and "45,000 CIFAR-10 images for 7 epochs" in markdown
@@ -146,6 +148,13 @@ def test_the_curves(committed):
     # section 8: from T = 1 to 0.38 this run's classifier's colorfulness hardly moves
     assert abs(cf["rebal"]["0.38"] - cf["rebal"]["1"]) < 1
     assert "from $T = 1$ to $0.38$ its colorfulness hardly moves (section 7)" in markdown
+    # section 8's strips: T = 0.1 is not a row of the tables; the first strip's top row
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "STRIP_TEMPERATURES = (1.0, 0.38, 0.1, 0.0)" in code and "0.1" not in TEMPS
+    assert not any(row.startswith("| 0.1 |") for row in tables.splitlines())
+    assert 'strip_rows = {"pretrained L1 UNet":' in code
+    assert ("watch $T = 0.1$ (not in the tables)" in markdown
+            and "first by the pretrained vivid UNet (top row: the pretrained L1 UNet)" in markdown)
     # without rebalancing: dull at every T, duller at low T, the mode nearly gray
     p1, p0, r1, r0 = plain["1"][1], plain["0"][1], rebal["1"][1], rebal["0"][1]
     low = [cf["plain"][t] for t in TEMPS[TEMPS.index("0.25"):]]
@@ -194,7 +203,14 @@ def test_the_curves(committed):
     assert "so its mean moves away from gray; the tilt costs PSNR" in markdown
     psnrs = [ps[k][t] for k in ("rebal", "plain") for t in TEMPS] + [float(l1[0])]
     assert ps["plain"]["0.7"] == max(psnrs), "the best validation PSNR of this run"
-    assert f"The classifier without rebalancing at $T = 0.7$ ({plain['0.7'][0]} dB)" in markdown
+    assert cf["plain"]["0.7"] < float(l1[1])
+    assert (f"The classifier without rebalancing at $T = 0.7$ ({plain['0.7'][0]} dB), duller than "
+            "L1.") in markdown
+    # section 7's figure: the star (L1) far below the truth's colorfulness; lambda 1's mode
+    assert 3 * float(l1[1]) < float(truth)
+    assert ("This run's L1 regressor (the star) has less than a third of the truth's "
+            "colorfulness") in markdown
+    assert cf["plain"]["0"] < 5 and "**Without rebalancing the mode is near gray.**" in markdown
     assert max(ps["vivid"].values()) < float(gray[0])
     assert "stays below gray at every $T$" in markdown
 
@@ -224,8 +240,9 @@ def test_the_choice_and_the_test_table(committed):
     for key in (("1", "0.7", "1"), ("1", "0.7", "0.5")):
         d_psnr, se_psnr = boot[key][2:]
         assert abs(d_psnr - (plain[key[1]] - plain[key[2]])) < 0.015 and abs(d_psnr) <= se_psnr
-    assert ("The mean's lead over $T = 0.7$ is small but beyond its ±; the best-PSNR setting's "
-            "lead over its neighbours is not (against $T = 1$ it is just at its ±)") in markdown
+    assert ("The mean's rebalanced-AuC lead over $T = 0.7$ is small but beyond its ±. The "
+            "best-PSNR setting's PSNR lead over its neighbours is not (against $T = 1$ it is just "
+            "at its ±)") in markdown
     d_psnr, se_psnr = boot[("1", "0.7", "1")][2:]
     assert abs(d_psnr) >= 0.8 * se_psnr, "just at its ±"
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
@@ -244,7 +261,12 @@ def test_the_choice_and_the_test_table(committed):
         column_aucs = {t: float(a) for t, a in aucs(tables, column).items()}
         assert max(column_aucs, key=column_aucs.get) in ("1", "0.7")
         assert column_aucs["1"] >= max(column_aucs.values()) - 1e-4
-    assert "for every model it is highest at high $T$" in markdown
+        assert column_aucs["1"] >= column_aucs["0"], "the mode below the mean"
+    assert "**The best rebalanced AuC:** $T = 1$ for every model here." in markdown
+    # this run's classifier: T = 1; its low-T colors vivid but wrong (the mode below L1)
+    assert float(curve(tables, 1)["0"][1]) > float(curve(tables, 1)["1"][1])
+    assert ("**This run's classifier:** $T = 1$. Its vivid low-$T$ colors are often the wrong ones"
+            in markdown)
     # Zhang et al.'s T = 0.38: where the pretrained vivid UNet reaches the truth's colorfulness
     hot, cold, cf_hot, cf_cold = found(
         r"the pretrained vivid UNet reaches the truth's colorfulness between T ([\d.]+) and T "
@@ -252,8 +274,8 @@ def test_the_choice_and_the_test_table(committed):
     truth_cf = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
     assert float(cf_hot) <= float(truth_cf) < float(cf_cold) and "0.38" in (hot, cold)
     assert (cf_hot, cf_cold) == (curve(tables, 3)[hot][1], curve(tables, 3)[cold][1])
-    assert (f"reaches the truth's colorfulness between $T = {hot}$ and $T = {cold}$ (printed two "
-            "cells up)") in markdown
+    assert (f"the pretrained vivid UNet reaches it between $T = {hot}$ and $T = {cold}$."
+            in markdown)
     (worst,) = found(r"plain AuC against 1 - \(mean Delta E \+ 0\.5\) / 151, over the 7 rows: the "
                      r"largest difference is (\d\.\d{4})", printed)
     assert float(worst) <= 0.001 and "ranks like the mean Delta E" in markdown
@@ -310,7 +332,11 @@ def test_the_choice_and_the_test_table(committed):
     card_rauc, card_gray = found(r"class-rebalanced AuC, higher is better \| (0\.\d+) \| "
                                  r"(0\.\d+) \|", card)
     assert card_rauc != vivid[5] and card_gray != gray[5]
-    assert "(Its card scores all 9,777 non-gray test images, hence other numbers.)" in markdown
+    # the card's scores, on all the non-gray test images, are lower still (vivid and gray)
+    assert "| images scored (mean chroma < 2: 223 already gray set apart) | 9,777 |" in card
+    assert float(card_rauc) < float(vivid[5]) and float(card_gray) < float(gray[5])
+    assert ("the vivid UNet's card, on all 9,777 non-gray test images, scores it and gray "
+            "lower still") in markdown
     assert "| 1 (chosen) |" in card
     mine = [l1, best, dull, mode]
     for k in (1, 5):                                  # PSNR, rebalanced AuC
@@ -352,8 +378,12 @@ def test_the_choice_and_the_test_table(committed):
         printed)
     assert g_test == gray[5] and g_val == cells(auc_table(tables_all), "grayscale baseline")[1]
     assert int(n_test) > int(n_val)
-    assert ("every answer, gray too, scores lower on test, where the true colors fill more cells "
-            f"of the ab grid ({n_test} against {n_val}), each weighed equally") in markdown
+    (n_val_images,) = found(r"rebalanced AuC on the (\d+) validation images counted", tables_all)
+    (n_test_images,) = found(r"test: ([\d,]+) images, \d+ already gray set apart", printed)
+    assert 1.9 < int(n_test_images.replace(",", "")) / int(n_val_images) < 2.1, "twice"
+    assert ("Every answer, gray too, scores lower on test (twice as many images as validation)"
+            in markdown and "Likely cause: a larger set fills more cells of the ab grid "
+            f"({n_test} against {n_val}), each weighed equally" in markdown)
     val_test = [(l1_val, l1[5]), (rebal["1"], best[5]), (rebal["0"], mode[5]),
                 (aucs(tables_all, 2)["0.7"], dull[5]), (aucs(tables_all, 3)["1"], vivid[5]),
                 (cells(auc_table(tables_all), "pretrained L1 UNet")[1], shipped[5]),
@@ -455,6 +485,8 @@ def test_the_photos(committed):
                            r"scale\); the gray inputs': (\d\.\d\d) and (\d\.\d\d)", printed)
     assert float(hi) < 1 and max(float(g1), float(g2)) < 1
     assert "(below 1 on a scale of 0 to 100, like the gray inputs')" in text
+    assert float(hi) > max(float(g1), float(g2)), "the results: a little more than rounding"
+    assert "are 8-bit rounding, likely plus gamut clipping." in text
 
 
 def test_the_readme_quotes_this_run(committed):
