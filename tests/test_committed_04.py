@@ -48,7 +48,12 @@ def test_training_curve_answers(committed):
     assert all(float(v) < float(gray) for v in val[1:])
     assert ("After epoch 1 the model is still worse than gray; from epoch 2 on it is better"
             in markdown)
-    assert f"The final gap ({val[-1]} against {gray}) is small next to the loss itself" in markdown
+    lab, lab_gray = found(r"in Lab units: (\d+\.\d) against (\d+\.\d) \(mean absolute error of a "
+                          r"and b\)", printed)
+    assert abs(float(lab) - 110 * float(val[-1])) < 0.06
+    assert abs(float(lab_gray) - 110 * float(gray)) < 0.06
+    assert (f"The final gap ({val[-1]} against {gray}, or {lab} against {lab_gray} Lab units) is "
+            "small next to the loss itself") in " ".join(markdown.split())
 
 
 def test_results_paragraph(committed):
@@ -171,8 +176,9 @@ def test_pretrained_comparison(committed):
     cf = next(v for k, v in rows.items() if k.startswith("colorfulness (truth"))
     (truth,) = found(r"colorfulness \(truth (\d+\.\d)\)", tables)
     assert mean[1] > mean[0] and beats[1] > beats[0], "'buy PSNR ... beats gray more often'"
-    assert "More data and more epochs buy PSNR and some color" in markdown
-    assert "the pretrained model beats gray more often" in markdown
+    assert ("A larger budget (more data, more epochs, batches of 128) brings PSNR and some color"
+            in " ".join(markdown.split()))
+    assert "the pretrained model beats gray more often" in " ".join(markdown.split())
     assert float(acc[1][:-1]) > float(gacc) > float(acc[0][:-1])
     assert "the classifier recognizes its colorizations more often than the gray images" \
         in markdown
