@@ -78,9 +78,8 @@ def test_the_new_layers_learning_rate(committed):
     assert "Adam typically moves a weight by at most its learning rate per step" in markdown
     assert steps == 3 * 47
     # gamma moved in one seed and hardly in the other; the block changes little
-    g0, g1, s0, s1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\); it "
-                           r"changes the bottleneck's features by (\d+\.\d\d)% and (\d+\.\d\d)%",
-                           printed)
+    g0, g1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\)", printed)
+    found(r"the block changes the bottleneck's features by (\d+\.\d\d)% and (\d+\.\d\d)%", printed)
     small, large = sorted((abs(float(g0)), abs(float(g1))))
     assert large > 4 * small and large < 0.1
     assert ("Attention's gamma hardly moved in one seed, even at 30 times the learning rate"
@@ -114,6 +113,17 @@ def test_the_new_layers_learning_rate(committed):
           r"(\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
 
 
+def moved_colors(printed):
+    """{variant: (seed 0, seed 1)}: how far each variant moved the colors from the plain UNet's."""
+    block = found(r"how far each variant moved the colors: mean \|ab - the plain UNet's ab\| per "
+                  r"pixel, Lab units, seeds \(0, 1\)\n((?:  .*\n)+)", printed)[0]
+    moved = {n: (float(a), float(b)) for n, a, b in re.findall(
+        r"  (adversarial|perceptual|class hint|self-attention|saturated L1 UNet) +(\d+\.\d\d) and "
+        r"(\d+\.\d\d)", block)}
+    assert len(moved) == 5, moved
+    return moved
+
+
 def test_the_perceptual_statements(committed):
     nb, markdown, printed, _ = committed
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -141,18 +151,14 @@ def test_the_perceptual_statements(committed):
     perceptual = dict(zip(columns(tables), row(tables, "perceptual: difference")))
     assert all(float(times) <= 2 for _, times, _ in perceptual.values() if times)
     # a measured null: its colors moved, about as far as the class hint's, more than a second seed
-    line = found(r"how far each variant moved the colors, mean \|ab - the plain UNet's ab\| per "
-                 r"pixel, Lab units \(seeds \(0, 1\)\): (.*)", printed)[0]
-    moved = dict((n, (float(a), float(b))) for n, a, b in re.findall(
-        r"(adversarial|perceptual|class hint|self-attention|saturated L1 UNet) (\d+\.\d\d) and "
-        r"(\d+\.\d\d)", line))
-    seeds_apart = float(found(r"the plain UNet's two seeds apart: (\d+\.\d\d)", printed)[0])
+    moved = moved_colors(printed)
+    seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
     (p0, p1), (a0, a1) = moved["perceptual"], moved["self-attention"]
     assert max(a0, a1) < 0.25 * seeds_apart, "attention hardly moved the colors"
     assert seeds_apart < min(p0, p1) and max(p0, p1) < 1.5 * seeds_apart, "a little farther"
     assert round(p0, 1) == round(p1, 1)
     assert (f"The perceptual loss moved the colors only a little farther than a second seed alone "
-            f"({p0:.1f} against {seeds_apart:.2f} Lab units a pixel), likely because, like L1, it "
+            f"({p0:.1f} against {seeds_apart:.2f} Lab units a pixel), likely because it too "
             "compares with one true image") in markdown
     assert "**The perceptual loss** moved" not in markdown, "said once, under the verdict"
     assert ("**Perceptual loss and attention: within the noise.** None of their differences "
@@ -175,15 +181,20 @@ def test_the_table_and_the_control(committed):
         cells = row(tables, name if "minus" in name else f"{name}: difference")
         assert len(cells) == len(heads) and all(times for _, times, _ in cells)
         for head, (_, times, mark) in zip(heads, cells):  # marked when over twice the noise
-            verdict = float(times) > 2 and not head.startswith("colorfulness (")
-            assert (mark is not None) == verdict, (name, head)
+            if head.startswith("colorfulness ("):
+                assert mark is None, (name, head)
+            else:   # the ratio is printed rounded: 2.0x can be just over or just under 2
+                assert float(times) >= 2 if mark else float(times) <= 2, (name, head, times, mark)
     # the adversarial variant against the plain UNet
     assert verdicts(tables, "adversarial: difference") == {
-        "better": {"rebalanced AuC", "colorfulness error"},
+        "better": {"rebalanced AuC", "classifier", "colorfulness error"},
         "worse": {"PSNR gain (dB)", "AuC", "Delta E"}}
+    adversarial = dict(zip(heads, row(tables, "adversarial: difference")))
+    barely = adversarial["classifier ↑ (truth 63.9%)"][1]
+    assert float(barely) < 2.5, "just over the 2x line"
     assert ("Against the plain UNet it is more colorful, closer to the truth's colorfulness image "
-            "by image and better on the rebalanced AuC, at a cost in PSNR, AuC and Delta E"
-            in markdown)
+            f"by image, better on the rebalanced AuC and, barely ({barely}x), on the classifier, "
+            "at a cost in PSNR, AuC and Delta E") in markdown
     # the control: same pattern, and no yardstick on which the adversarial model clearly beats it
     s0, s1 = (float(s) for s in found(r"the plain UNet's ab x (\d\.\d\d) and x (\d\.\d\d)",
                                       printed))
@@ -255,11 +266,12 @@ def test_what_a_step_costs(committed):
                      map(float, ratios)))
     for n, x in times.items():  # the printed ratios are the printed times' (rounded to a ms)
         assert abs(x - ms[n] / ms["L1 UNet"]) < 0.05, (n, x, ms)
-    assert all(round(times[n], 1) == 1.8 for n in ("adversarial", "perceptual")), times
+    low, high = sorted(round(times[n], 1) for n in ("adversarial", "perceptual"))
     assert all(times[n] < 1.15 for n in ("class hint", "self-attention"))
     extra = [round(100 * (times[n] - 1)) for n in ("class hint", "self-attention")]
-    assert ("make a step about 1.8 times as long as the plain UNet's; the class vectors and "
-            f"attention on the 4 x 4 bottleneck add {extra[0]}% and {extra[1]}%.") in markdown
+    assert (f"make a step about {low} to {high} times as long as the plain UNet's; the class "
+            f"vectors and attention on the 4 x 4 bottleneck add {extra[0]}% and {extra[1]}%."
+            ) in markdown
 
 
 def test_the_figure_and_the_critic(committed):
@@ -288,9 +300,9 @@ def test_hues_and_the_checkerboard(committed):
                    r"(\d+\.\d)% and (\d+\.\d)%", printed)
     assert scaling < 1 and plain_seed < adv_seed, "scaling keeps hues; the critic's seed turns some"
     assert min(float(c0), float(c1)) > 2 * adv_seed, "the critic turns more hues than a second seed"
-    assert 3 < float(c0) < 8 and 3 < float(c1) < 8, "about one colored pixel in twenty"
-    assert ("The critic turns the hue of about one colored pixel in twenty, more than twice what a "
-            "second seed alone turns." in markdown)
+    low, high = sorted(round(float(c)) for c in (c0, c1))
+    assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, more than twice "
+            "what a second seed alone turns." in markdown)
     t0, t1, a0, a1 = found(r"more than 30 degrees off the true hue \(seeds \(0, 1\)\): control "
                            r"(\d+\.\d)% and (\d+\.\d)%; adversarial (\d+\.\d)% and (\d+\.\d)%",
                            printed)
@@ -302,12 +314,12 @@ def test_hues_and_the_checkerboard(committed):
     # the checkerboard score: the SUM of three period-2 amplitudes, named so in code, print and text
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "(f[..., 0, w] + f[..., h, 0] + f[..., h, w]).mean(1)" in code
-    assert ("a **checkerboard score**: how strongly ab flips sign from pixel to pixel, across, "
-            "down or diagonally (the three summed)") in markdown
+    assert ("a **checkerboard score**: how strongly ab alternates up and down from pixel to pixel, "
+            "across, down or diagonally (the three summed)") in markdown
     k0, k1, v0, v1, truth = (float(x) for x in found(
-        r"checkerboard score \(period-2 ab amplitudes, summed\), Lab units \(seeds \(0, 1\)\): "
-        r"control (\d\.\d\d) and (\d\.\d\d); adversarial (\d\.\d\d) and (\d\.\d\d); "
-        r"truth (\d\.\d\d)", printed))
+        r"checkerboard score \(period-2 ab amplitudes, summed; Lab units\), seeds \(0, 1\):\n"
+        r"  control (\d\.\d\d) and (\d\.\d\d)\n  adversarial (\d\.\d\d) and (\d\.\d\d)\n"
+        r"  truth (\d\.\d\d)", printed))
     assert 1.5 * k0 < v0 < 3 * k0 and 1.5 * k1 < v1 < 3 * k1, "about twice the control's"
     assert min(v0, v1) > truth > max(k0, k1), "the adversarial score is above the truth's too"
     assert ("The adversarial checkerboard score is about twice the control's and above the "
@@ -320,6 +332,9 @@ def test_hues_and_the_checkerboard(committed):
     assert f"{hint} dB of PSNR against the {plain} dB" in markdown  # as the table prints them
     assert float(hint) < 0.1 * float(plain), "the gains are small"
     assert "The cause is not tested here; likely" in markdown
+    # the second likely cause rests on the truth's own score, above the control's (checked above)
+    assert ("or the critic asking for fine color texture, which the truth has more of than the "
+            "control") in markdown
 
 
 def test_the_class_hint_at_work(committed):
@@ -345,8 +360,8 @@ def test_the_class_hint_at_work(committed):
     assert all(t < w and tr < 2 * min(t, 0) - 10 for t, w, tr in
                zip(true_b[1:3], wrong_b[1:3], truth_b[1:3])), "the airplanes: bluer, far short"
     assert true_b[3] > wrong_b[3] and truth_b[3] < 0, "the deer: pushed toward yellow, blue truth"
-    assert ('In all four columns the label moves b the way its class vector points: "frog" and '
-            '"deer" toward yellow, "airplane" toward blue, unlike the wrong labels. That helps '
+    assert ('In all four columns the true label moves b the way its class vector points: "frog" '
+            'and "deer" toward yellow, "airplane" toward blue, unlike the wrong labels. That helps '
             "where the truth lies that way (the three on the left, though far short of the "
             "airplanes' blue) and hurts this deer photo, whose true colors lean blue") in markdown
     assert "where the wrong label wins by most" in markdown   # the right column: 0.858 < 0.913
@@ -368,22 +383,30 @@ def test_the_readme_quotes_this_run(committed):
 
 def test_what_the_class_vectors_learned(committed):
     _, markdown, printed, _ = committed
-    slope_b, agree, bluest, yellowest, told_a, greenest, frog_a, frog_b = found(
-        r"slope, told against true: b (\d\.\d\d), a -?\d\.\d\d; told b has the true b's sign for "
-        r"(\d+) of 10 classes, bluest (\w+) \(-\d\.\d\), yellowest (\w+) \(\+\d\.\d\); told a "
-        r"moves at most (\d\.\d); the greenest true a: (.*); frog's true shift: a "
-        r"([+-]\d+\.\d), b ([+-]\d+\.\d)", printed)
+    (slope_b,) = found(r"fitted slope, told against true: b (\d\.\d\d), a -?\d\.\d\d", printed)
+    agree, bluest, yellowest = found(
+        r"told b has the true b's sign for (\d+) of 10 classes; bluest (\w+) \(-\d\.\d\), "
+        r"yellowest (\w+) \(\+\d\.\d\)", printed)
+    told_a, frog_a, frog_b = found(r"told a moves at most (\d\.\d); frog's true shift: a "
+                                   r"([+-]\d+\.\d), b ([+-]\d+\.\d)", printed)
     assert 0.15 <= float(slope_b) < 0.25, "about a fifth as far"
     assert int(agree) >= 7 and (bluest, yellowest) == ("ship", "frog")
     assert ("The class vectors learned a push along b, bluest for ships and yellowest for frogs: "
             f"- For {agree} of 10 classes it points the way the class's true colors lie, but only "
             "about a fifth as far (the fitted slope).") in markdown
     # on a the pushes are small; the frogs' true shift lies along b (their push is yellow)
-    assert float(told_a) < 1 and "frog" not in greenest
+    assert float(told_a) < 1
     assert float(frog_b) > 3 * abs(float(frog_a)), "the frogs' true shift: almost all b"
     assert f"- On a (green - / red +) the push is at most {told_a} Lab units." in markdown
     assert (f"- The frogs' true shift lies mostly along b (a {frog_a}, b {frog_b}), so their push "
             "is yellow, not green.") in markdown
+    # large in the bottleneck's features, small in the colors
+    share = float(found(r"seed 0's add (\d+\.\d\d)% of the size of the bottleneck's features",
+                        printed)[0])
+    hint0, hint1 = moved_colors(printed)["class hint"]
+    assert 0.5 < hint0 < 1.5 and 0.5 < hint1 < 1.5, "about 1 Lab unit a pixel"
+    assert (f"- The vectors add {share:.0f}% of the size of the bottleneck's features, yet move "
+            "the colors only about 1 Lab unit a pixel (section 8).") in markdown
     assert "similar fraction" not in markdown, "the a slope fits tiny shifts: claim dropped"
     assert "That is no miss" not in markdown, "foliage's a is clearly negative: claim dropped"
     assert "Iizuka et al. 2016 have the model *predict* the class; here it is told" in markdown
