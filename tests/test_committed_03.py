@@ -44,6 +44,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(on_median) > 60 and float(mean_all) > float(psnr), \
         "the text says: gray is nearly exact on most of them (so the bar leaves them out)"
     assert f"({already} of the {total} here" in markdown
+    (rho,) = found(r"rank correlation of an image's mean chroma with its gray PSNR: (-?\d\.\d\d)\n",
+                   printed)
+    assert float(rho) < -0.5, "the text says: the more color an image has, the more gray costs"
+    assert (f"The more color an image has, the more gray costs: rank correlation of mean chroma "
+            f"with gray PSNR {rho} (printed below).") in " ".join(markdown.split())
     assert "gray is nearly exact on most of them, so the bar leaves them out" in markdown
     rms = 10 ** (-float(median) / 20)
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
@@ -181,12 +186,14 @@ def test_the_slope_of_L_at_black(committed):
 def swatches(printed):
     """The six printed swatch rows: Lab and chroma of the first color, ΔL, ΔC, |ΔH|, ΔE76 and
     CIEDE2000 of the pair."""
-    rows = re.findall(r"Lab \( *(-?\d+), +(-?\d+), +(-?\d+)\) +C +(\d+) +ΔL +(-?\d+\.\d) +"
-                      r"ΔC +(-?\d+\.\d) +\|ΔH\| +(\d+\.\d) +ΔE76 +(\d+\.\d) +CIEDE2000 +(\d+\.\d)",
+    rows = re.findall(r"(?m)^ +(\d) +Lab \( *(-?\d+), +(-?\d+), +(-?\d+)\) +C +(\d+) +"
+                      r"ΔL +(-?\d+\.\d) +ΔC +(-?\d+\.\d) +\|ΔH\| +(\d+\.\d) +"
+                      r"ΔE76 +(\d+\.\d) +CIEDE2000 +(\d+\.\d)",
                       printed)
     assert len(rows) == 6, "the committed outputs no longer show six swatch rows: re-run 03"
+    assert [row[0] for row in rows] == list("123456"), "the rows are numbered 1-6 as in the figure"
     keys = ("L", "a", "b", "C", "dL", "dC", "dH", "de76", "de00")
-    return [dict(zip(keys, map(float, row))) for row in rows]
+    return [dict(zip(keys, map(float, row[1:]))) for row in rows]
 
 
 def test_the_swatches_and_ciede2000(committed):
@@ -212,7 +219,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
     assert "the bright-green pairs (rows 1-2) shrink to under half" in text
     assert "the violet pair (row 3) hardly shrinks: its step is lightness" in text
-    assert "the step's ΔL, ΔC, |ΔH| in Lab units:" in printed
+    assert "swatches as numbered in the figure:" in printed
     # "the blue pair (row 6) drops from 24.1 to 6.7": a step of mostly ΔC and |ΔH|, saturated
     blue = most[2]
     assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
@@ -283,7 +290,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     up, _ = found(r"\|L of the color shown - 50\|: < 1e-9 in gamut; out of gamut, up to "
                   r"(\d+\.\d) \(median (\d+\.\d)\)", printed)
     assert float(up) > 5, "the text says: outside the gamut, the clip moves L"
-    assert f"outside the gamut the clip moves `L`, by up to {up} at `L` = 50" in markdown
+    assert (f"only the gamut's clip moves `L` (by up to {up} at `L` = 50)"
+            in " ".join(markdown.split()))
     assert (f"reach {reach[30][0]} at `L` = 30, but only {reach[10][0]} at `L` = 10"
             in markdown)
 
@@ -303,6 +311,16 @@ def test_luma_against_lab(committed):
     text = " ".join(markdown.split())
     assert f"pure blue's comes out at `L` = {blue_luma} instead of {blue}" in text
     assert red_luma < red - 10, "the text says: far too dark on saturated colors"
+    # over the test images: luma's gray moves every pixel's L, Lab's keeps it (up to rounding)
+    luma_mean, _, lab_max = found(r"[\d,]+ test images, \|change of L\| of luma's gray: mean "
+                                  r"(\d+\.\d\d), above 2\.3 on (\d+\.\d)% of pixels; of Lab's "
+                                  r"gray: at most (< 1e-9|\S+)\n", printed)
+    assert lab_max == "< 1e-9" or float(lab_max) < 1e-3, "Lab's gray should keep L"
+    assert float(luma_mean) > 0.1, "the text says: in YCbCr, a too-gray CbCr changes the luminance"
+    assert ("In Lab, a too-gray `ab` keeps the luminance; in YCbCr, a too-gray `CbCr` changes it."
+            in text)
+    assert (f"On the test images, luma's gray moves `L` by {luma_mean} on average, Lab's by at "
+            f"most {lab_max}.") in text
 
 
 def test_the_jpeg_chroma_sampling(committed):
