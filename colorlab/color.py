@@ -33,10 +33,10 @@ LINEAR_THRESHOLD = 0.0031308    # the same point on the linear side (0.04045 / 1
 SRGB_TOE_SLOPE = 12.92
 
 # Linear sRGB -> XYZ. Column j is the XYZ of primary j (R, G, B) at full power, so
-# RGB_TO_XYZ @ (1, 1, 1) is the white point. The values are the ones scikit-image uses, which
-# follow the CIE's tabulated D65 white rather than the sRGB chromaticity (0.3127, 0.3290) that
-# notebook 03 derives from; their white lands within 8e-5 of D65_WHITE (X -1.4e-5, Z -7.6e-5;
-# Lab about (100, -0.002, 0.005)).
+# RGB_TO_XYZ @ (1, 1, 1) is the white point. The values are the ones scikit-image uses (its source
+# says "from sRGB specification"); they are not the matrix notebook 03 derives from the sRGB
+# chromaticities, and their white (the row sums) lands within 8e-5 of D65_WHITE (X -1.4e-5,
+# Z -7.6e-5; Lab about (100, -0.002, 0.005)), so the gray of L = 100 decodes a hair above 1.
 RGB_TO_XYZ = torch.tensor([[0.412453, 0.357580, 0.180423],
                            [0.212671, 0.715160, 0.072169],
                            [0.019334, 0.119193, 0.950227]], dtype=torch.float64)

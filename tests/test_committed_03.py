@@ -5,7 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+import torch
 from committed import finder, read
+from skimage.color import xyz_tristimulus_values
+from skimage.color.colorconv import xyz_from_rgb
+
+from colorlab import color
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_lab_color_math.ipynb"
 
@@ -135,8 +140,23 @@ def test_the_derived_matrix_and_white_point(committed):
                "D65_WHITE, the CIE's tabulated D65 white")]
     derived_white, sk_white, d65 = whites
     assert sk_white == d65 and derived_white[:2] == sk_white[:2] and derived_white[2] > sk_white[2]
-    assert (f"(0.3127, 0.3290), which gives $Z_n$ = {derived_white[2]:.4f}; scikit-image's from "
-            f"the CIE's tabulated D65 white, $Z_n$ = {sk_white[2]:.4f}") in markdown
+    assert (f"(0.3127, 0.3290), has $Z$ = {derived_white[2]:.4f}; scikit-image's (section 2) has "
+            f"$Z$ = {sk_white[2]:.4f}, equal to `D65_WHITE` (which its Lab divides by) only to "
+            "those 4 digits.") in markdown
+
+
+def test_where_the_whites_come_from():
+    """Going deeper 1 and section 10, checked against the code: colorlab.color uses
+    scikit-image's matrix, whose white (its row sums) equals D65_WHITE, the white scikit-image's
+    Lab divides by, only to 4 digits."""
+    assert torch.equal(color.RGB_TO_XYZ, torch.from_numpy(xyz_from_rgb)), \
+        "the text says: colorlab.color uses scikit-image's matrix"
+    assert torch.equal(color.D65_WHITE,
+                       torch.from_numpy(xyz_tristimulus_values(illuminant="D65", observer="2"))), \
+        "the text says: scikit-image's Lab divides by D65_WHITE"
+    matrix_white = color.RGB_TO_XYZ.sum(dim=1)
+    assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
+    assert (matrix_white - color.D65_WHITE).abs().max() > 1e-5, "the text says: only to 4 digits"
 
 
 def test_the_known_colors_quoted(committed):
@@ -168,9 +188,11 @@ def test_the_known_colors_quoted(committed):
     assert (ra + ba) / 2 > 40 and (rb + bb) / 2 < 0, "the red/blue mean should be a purple"
     # section 7's first question: reds reach furthest near the lightness of pure red
     chroma = (ra ** 2 + rb ** 2) ** 0.5
-    assert (f"Near `L` = {red:.0f}, the lightness of pure red (1, 0, 0), the most saturated red "
-            f"the screen has: chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$"
-            in markdown)
+    panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
+    assert min(panels, key=lambda L: abs(L - red)) == 50, "the figure's panel nearest pure red"
+    assert (f"Near `L` = {red:.0f} (the figure's `L` = 50 panel), the lightness of pure red "
+            f"(1, 0, 0), the most saturated red the screen has: chroma "
+            f"$\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$" in markdown)
 
 
 def test_the_slope_of_L_at_black(committed):
@@ -320,7 +342,22 @@ def test_luma_against_lab(committed):
     assert ("In Lab, a too-gray `ab` keeps the luminance; in YCbCr, a too-gray `CbCr` changes it."
             in text)
     assert (f"On the test images, luma's gray moves `L` by {luma_mean} on average, Lab's by at "
-            f"most {lab_max}.") in text
+            f"most {lab_max}, on pure white only: with scikit-image's matrix, whose white is "
+            "slightly off `D65_WHITE`, `L` = 100 decodes to a linear blue (and red) just above 1, "
+            "which the clip cuts.") in text
+    # the cause, checked against the code: the gray of L = 100 decodes to linear blue and red
+    # just above 1; the clip moves its L by the printed amount; every other 8-bit color's gray
+    # stays inside (Y grows with each channel, so the three next-lightest colors bound the rest)
+    def gray_of(rgb):
+        lab = color.rgb_to_lab(torch.tensor(rgb, dtype=torch.float64).view(3, 1, 1) / 255)
+        gray = torch.cat([lab[:1], torch.zeros_like(lab[1:])])
+        return lab[0], color.lab_to_rgb(gray, clip=False).flatten(), color.lab_to_rgb(gray)
+    L, linear, shown = gray_of((255, 255, 255))
+    r, g, b = linear.tolist()
+    assert 1 < b < 1.001 and 1 < r < b and g <= 1, "white's gray: linear blue (and red) above 1"
+    assert f"{(color.rgb_to_lab(shown)[0] - L).abs().max().item():.1e}" == lab_max
+    for rgb in ((254, 255, 255), (255, 254, 255), (255, 255, 254)):
+        assert gray_of(rgb)[1].max() <= 1, f"{rgb}: its gray should need no clip"
 
 
 def test_the_jpeg_chroma_sampling(committed):
@@ -340,4 +377,4 @@ def test_the_coffee_rim_is_not_blue(committed):
     assert (a ** 2 + b ** 2) ** 0.5 < 12, "the text says: nearly gray"
     assert b > 0 and a > -1, "the text says: if anything warm (yellowish, not blue)"
     assert ("The cup's white rim looks blue over the cat, yet its `ab` is nearly gray, if anything "
-            "warm (printed): a contrast illusion beside the red.") in markdown
+            "warm (printed): likely a contrast illusion beside the red.") in markdown
