@@ -54,7 +54,7 @@ def test_latency_is_timed_on_a_random_input(committed):
             "The input is random values (`torch.rand`), not a photo") in markdown
     assert f"Each timing in sections 2 to 5 is one median of {runs} calls" in markdown
     assert 'def verdict(name, over="fp32 PyTorch", margin=1.1)' in source
-    assert ("call a variant faster (or slower) only if the ratio is beyond 10% in every round"
+    assert ("calls a variant faster (or slower) only if the ratio is beyond 10% in every round"
             in markdown)
 
 
@@ -100,22 +100,23 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
 
 
 def test_the_batchnorm_and_global_pruning_statements(committed):
-    """Section 1: global L1 pruning hits hardest the layer of smallest std, which the text
-    names."""
+    """Section 1: global L1 pruning hits hardest the layer of smallest std, and the largest
+    layer loses more than the average, as the text says."""
     _, markdown, printed = committed
     (thin,) = found(r"std from \d\.\d{4} \(([\w.]+)\.weight\) to", printed)
-    share, named, top, wide = found(r"global L1 pruning of 60%: (\d+)% of ([\w.]+)\.weight "
-                                    r"\(smallest std\) set to zero, (\d+)% of ([\w.]+)\.weight",
-                                    printed)
+    share, named, top, wide, most, big = found(
+        r"global L1 pruning of 60%: (\d+)% of ([\w.]+)\.weight \(smallest std\) set to zero, "
+        r"(\d+)% of ([\w.]+)\.weight \(largest std\), (\d+)% of ([\w.]+)\.weight \(the most "
+        r"weights", printed)
     assert named == thin == "decoders.0.0" and int(share) > 60 > int(top)
-    assert ("Yet one global threshold zeroes far more of the layers with small weights, like "
-            "`decoders.0.0` (the last line, and the figure).") in markdown
-    assert ("Most convolutions feed a BatchNorm, which in training normalizes each channel, so a "
-            "layer's small |w| says little about how much it matters") in markdown
-    assert ("at inference BatchNorm uses statistics stored in training, which pruning makes stale"
+    assert big == "bottleneck.3" and int(most) > 60
+    assert (f"One global threshold zeroes far more of the layers with small weights: {share}% of "
+            f"`{named}`, against {top}% of `{wide}`.") in markdown
+    assert ("Most dots sit below the 60% line, but the big layers decide the average: the "
+            f"largest, `{big}`, loses {most}%.") in markdown
+    assert ("most convolutions feed a BatchNorm, which in training normalizes each channel. At "
+            "inference, BatchNorm uses statistics stored in training, which pruning makes stale"
             in markdown)
-    assert ("in training, the BatchNorm after the convolution normalizes each channel, so its "
-            "$\\gamma$, not the filter's scale, sets the channel's output size") in markdown
 
 
 def test_the_worked_int8_number():
@@ -169,21 +170,6 @@ def test_int8_statements(committed):
                            printed)
     static_time = ops(static_time)
     assert max(static_time, key=static_time.get) == "QLinearConv"
-    assert (f"Each of its {number(static_nodes['Conv'])} `Conv` groups runs as one `QLinearConv`; "
-            f"the {number(static_nodes['ConvTranspose'])} transposed convolutions store int8 "
-            f"weights but compute in float ({static_time['ConvTranspose']}% of the time).") \
-        in markdown
-    weights, biases, activations = (int(n) for n in found(
-        r"static int8's DequantizeLinear nodes: (\d+) on weights, (\d+) on biases, (\d+) on "
-        r"activations", printed))
-    assert weights == biases == static_nodes["Conv"] + static_nodes["ConvTranspose"]
-    assert activations == static_nodes["QuantizeLinear"]
-    assert weights + biases + activations == static_nodes["DequantizeLinear"]
-    assert "There is no `Relu` node" in markdown
-    assert (f"Of its {number(static_nodes['DequantizeLinear'])} `DequantizeLinear` nodes, "
-            f"{weights} turn the int8 weights and {biases} the int32 biases back into float, and "
-            f"{activations} follow the {number(static_nodes['QuantizeLinear'])} `QuantizeLinear` "
-            "nodes.") in markdown
     (static_scales,) = found(r"static int8, scales per weight tensor: (\d+ to \d+)", printed)
     (dynamic_scales,) = found(r"dynamic int8, scales per weight tensor: (\d+ to \d+)", printed)
     assert dynamic_scales == "1 to 1" and static_scales != dynamic_scales
@@ -202,14 +188,10 @@ def test_int8_statements(committed):
     rows = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
     dyn_ms = rows["ONNX int8 dynamic"]
-    assert f"Finding dynamic int8's ranges took only {finding}% of its time." in markdown
-    assert float(finding) < 5
-    assert (f"`ConvInteger` took about {round(top * dyn_ms / 100)} ms of the {dyn_ms} ms, over "
-            "five times the whole fp32 ONNX model's time (section 6); the rescale after it stays "
-            "unfused `Cast`, `Mul` and `Add` nodes.") in markdown
+    assert (f"Its `ConvInteger` nodes took {top}% of its time, and finding the ranges only "
+            f"{finding}%, so the cost is the convolution kernel itself.") in markdown
+    assert float(finding) < 5 and top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
-    assert "Cast" in dynamic_time and "QLinearConcat" in static_time and "Transpose" in static_time
-    assert "(`QLinearConcat`: an int8 `Concat`; `Transpose`: a layout switch.)" in markdown
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     rounds = rounds_of(printed)
@@ -218,16 +200,15 @@ def test_int8_statements(committed):
     assert ("**Static beats dynamic.** Dynamic int8 ran about 10x slower than static (section 6). "
             "One image per call it scores as well as fp32 against the true colors; in batches it "
             "falls behind.") in markdown
-    assert ("**The int8 convolutions take most of the time**, `QLinearConv` and `ConvInteger` (the "
-            "table's second row).") in markdown
 
     assert float(minmax) < float(static) and float(dynamic) < float(static)
 
     # the static-vs-dynamic table
     sizes = {name.strip(): mb for name, mb in re.findall(r"^(ONNX int8 [^\n]+?) +([\d.]+) MB",
                                                           printed, flags=re.M)}
-    maxima = {name.strip(): d for name, d in re.findall(r"^(ONNX int8 [^\n]+?) +[\d.]+ MB .*max "
-                                                        r"\|d ab\| ([\d.]+)$", printed, flags=re.M)}
+    maxima = {name.strip(): (d, m) for name, d, m in re.findall(
+        r"^(ONNX int8 [^\n]+?) +[\d.]+ MB .*\|d ab\| max ([\d.]+), mean ([\d.]+)$", printed,
+        flags=re.M)}
     table = " ".join(markdown.split("### Static and dynamic int8, measured", 1)[1]
                      .split("- **99.9% ranges", 1)[0].split())
     conv, up = number(static_nodes["Conv"]), number(static_nodes["ConvTranspose"])
@@ -235,9 +216,7 @@ def test_int8_statements(committed):
     for row in (f"| file | {sizes['ONNX int8 static']} MB: {conv} `Conv` in Q/DQ groups, {up} "
                 f"`ConvTranspose` | {sizes['ONNX int8 dynamic']} MB: {integer} `ConvInteger`, "
                 f"{dyn_up} `ConvTranspose` with fp32 weights |",
-                f"| what onnxruntime ran most | `QLinearConv`, {static_time['QLinearConv']}% of "
-                f"the time | `ConvInteger`, {top}% of the time |",
-                f"| PSNR change from fp32 (both scored against the true colors) | {static} dB | "
+                f"| PSNR change from fp32 | {static} dB | "
                 f"{dynamic} dB in batches of up to 500, "
                 f"{single} dB one image per call |"):
         assert row in table, row
@@ -245,12 +224,11 @@ def test_int8_statements(committed):
     (tests,) = found(r"/ ([\d,]+) test images", printed)
     assert round(2 * 32 * 32 * int(tests.replace(",", "")) / 1e6) == 4
 
-    median, worst = found(r"median (\d\.\d\d) ab units, \d+\.\d\d% off by more than 5, "
-                          r"\d\.\d{4}% by more than 20, the worst (\d+)", printed)
-    assert worst == maxima["ONNX int8 static"] and float(median) < 0.1 * float(worst)
-    assert ("The **max |d ab|** column is the worst of about 4 million values (2 a pixel, 32 x 32 "
-            f"pixels, {tests} images), so one outlier sets it; static int8's median value moved "
-            f"{median} ab units.") in markdown
+    worst, mean = maxima["ONNX int8 static"]
+    assert float(mean) < 0.1 * float(worst)
+    assert ("The largest |d ab| is one outlier among about 4 million values (two per pixel, 32 x "
+            f"32 pixels, {tests} images). The mean shows the typical change: {mean} ab units for "
+            "static int8.") in markdown
 
 
 def test_pruning_statements(committed):
@@ -261,16 +239,20 @@ def test_pruning_statements(committed):
     packed = dict(re.findall(r"([\w%.-]+) (\d+\.\d\d) MB", found(
         r"gzip-compressed, as for a download: (.*)", printed)[0]))
     assert float(packed["sparse-90%.pt"]) < 0.5 * float(packed["fp32.pt"])
-    assert ("The zeros buy no size in the file: a dense tensor stores its zeros. Only a compressed "
-            "download shrinks (the gzip line: 90% zeros even below int8, at gray's quality)") \
-        in markdown
-    assert float(packed["sparse-90%.pt"]) < float(packed["int8.onnx"])
+    assert ("The zeros buy no size in the file, since a dense tensor stores its zeros; only a "
+            "compressed download shrinks (the gzip line).") in markdown
     assert abs(float(zeros) - float(gray)) < 0.1
+    (renormed,) = found(r"90% zeros, BatchNorm statistics re-estimated on \d+ training images: "
+                        r"PSNR (\d+\.\d\d) dB", printed)
+    assert (f"Re-estimating BatchNorm's statistics, with no training, brings it to {renormed} dB, "
+            "below gray, so stale statistics are not what costs the quality here.") in markdown
+    assert float(renormed) < float(gray)
     before, after = found(r"channels pruned: ([\d,]+) -> ([\d,]+) parameters", printed)
     size, tuned, raw = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB "
                              r"\(before fine-tuning ([+-]\d\.\d\d) dB\)", printed)
     images, before_l1, after_l1, fp32_l1 = found(
-        r"fine-tuned 1 epoch\(s\) on ([\d,]+) training images in \d+ s; validation L1 \(mean \|ab "
+        r"fine-tuned 1 epoch\(s\) on ([\d,]+) training images in \d+ s \(bf16, the run's "
+        r"precision\); validation L1 \(mean \|ab "
         r"error\|\): (\d+\.\d\d) ab units before, (\d+\.\d\d) after \(the unpruned model: "
         r"(\d+\.\d\d)\)", printed)
     assert float(fp32_l1) < float(after_l1) < float(before_l1)   # fine-tuning won back a part
@@ -334,17 +316,8 @@ def test_the_table_and_figure_statements(committed):
             f"({rounds['ONNX int8 static'][1]:.1f}x fp32 PyTorch's, as plotted)") in markdown
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    # the colorfulness lesson: more color, yet farther from the true colors (PSNR and Delta E)
-    assert ("**Colorfulness is no quality score.** Min/max and dynamic int8 came out more "
-            "colorful than fp32, yet PSNR and $\\Delta E$ rank both lower (section 6): more color, "
-            "but farther from the true colors.") in markdown
-    for noisy in (minmax, rows["ONNX int8 dynamic"]):
-        assert noisy["colorful"] > fp32["colorful"] and noisy["psnr"] < fp32["psnr"] \
-            and noisy["delta_e"] > fp32["delta_e"]
     assert rows["50% channels + fine-tune"]["colorful"] < fp32["colorful"]
     assert "That duller model (lower colorfulness in the table)" in markdown
-    assert ("Min/max ranges (5) ran about as fast and scored "
-            f"{static['psnr'] - minmax['psnr']:.2f} dB lower") in markdown
     fast, fastest = sorted((rounds["ONNX int8 static"][1], rounds["ONNX int8 static, min/max"][1]))
     assert fastest / fast < 1.1
 
@@ -372,6 +345,10 @@ def test_the_shuffled_rounds_statements(committed):
     assert (f"fp32 PyTorch's own rounds were {apart}% apart; the ratio within each round cancels "
             "such drift") in markdown
     assert int(apart) <= 5 and hi / lo < 1.05
+    (first,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB +([\d.]+) ms", printed)
+    assert (f"A single timing can be far off: static int8's in section 4 was {first} ms, its "
+            f"rounds' median {rounds['ONNX int8 static'][0]} ms.") in markdown
+    assert float(first) > 1.5 * rounds["ONNX int8 static"][0]
     for name, (_, mid, r_lo, r_hi, verdict) in rounds.items():   # the rule, on the printed ratios
         if name == "fp32 PyTorch":
             assert verdict == "the reference" and mid == r_lo == r_hi == 1
@@ -399,13 +376,11 @@ def test_the_shuffled_rounds_statements(committed):
     over_pytorch = rounds["ONNX int8 static"][1]
     assert (f"Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime "
             f"({lo_r:.2f} - {hi_r:.2f} over the rounds)") in markdown
-    assert f"Its {over_pytorch:.1f}x over fp32 PyTorch also counts onnxruntime's own gain" \
+    assert f"its {over_pytorch:.1f}x over fp32 PyTorch also counts onnxruntime's own gain" \
         in markdown
     assert rounds["ONNX fp32 (onnxruntime)"][1] > 1
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert {"avx512_vnni", "amx_int8"} <= set(isa.split(", ")), isa
-    assert ("This CPU has int8 dot-product instructions (VNNI and AMX, the last line); we did not "
-            "check that onnxruntime used them.") in markdown
     assert "as fast as fp32 in onnxruntime, on a CPU with int8 instructions." in \
         " ".join(markdown.split())
 
@@ -429,7 +404,7 @@ def test_the_summary_and_the_eight_images(committed):
 
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
                      r"left\): (.*)", printed)
-    assert f"Gray scores above fp32 on {n} of the 8 images" in markdown
+    assert f"so gray scores above fp32 on {n} of the 8 images" in markdown
     assert which == "1, 4, 6" and "the first, a white boat" in markdown \
         and "the fourth, the airplane" in markdown \
         and "and the sixth, where fp32 paints the blue car red" in markdown
@@ -454,8 +429,13 @@ def test_the_shipped_photo(committed):
     work, = found(r"photo '\w+', \d+ x \d+, colorized at (\d+) px", printed)
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
     assert work == "128" and int(work) == 4 * int(trained)
-    assert (f"the working size (128 px on the shorter side: 4x the {trained} px it was trained at, "
-            "notebook 04's choice)") in markdown
+    assert (f"the working size (128 px on the shorter side: 4x the {trained} px it was trained "
+            "at)") in markdown
+    assert (f"int8's ranges were calibrated on {trained} px images and the photo ran at {work} px"
+            in markdown)
+    (bare,) = found(r"bare InferenceSession: output \(1, 2, \d+, \d+\), largest \|d ab\| from "
+                    r"OnnxColorizer's (\S+)", printed)
+    assert float(bare) < 0.01                                  # the same call, without colorlab
     width, height = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     (gray,) = found(r"PSNR against the color original \(gray: (\d+\.\d\d) dB\)", printed)
     lines = re.findall(r"^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +whole call +(\d+\.\d) "
@@ -472,33 +452,25 @@ def test_the_shipped_photo(committed):
             f"PyTorch: {spin['x']}x fp32's speed ({spin['lo']} - {spin['hi']} over the rounds), "
             f"although its network alone (on {width} x {height}) took {spin['alone']} ms against "
             f"fp32's {fp32['alone']}") in markdown
-    assert float(spin["alone"]) < float(quiet["alone"])       # spinning: back-to-back calls
-    assert ("which suits back-to-back calls on idle cores (the network alone: "
-            f"{spin['alone']} ms spinning, {quiet['alone']} ms asleep).") in markdown
     assert (f"The network is {fp32['share']}% of fp32's call and {spin['share']}% of int8's") \
         in markdown and int(spin["share"]) < int(fp32["share"]) < 50
     assert f"With spinning off, the same file ran {quiet['x']}x fp32's speed" in markdown
     assert spin["psnr"] == quiet["psnr"]
-    assert (f"On this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']} (gray: "
+    assert (f"on this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']} (gray: "
             f"{gray})") in markdown
-    median, most = found(r"the photo, int8 against fp32 per pixel: median (\d+\.\d) ab units, "
-                         r"[\d.]+% of pixels more than 5 apart, the most (\d+)", printed)
-    assert f"Per pixel, the median moved {median} ab units, the most {most}" in markdown
     (worst,) = found(r"the test image with the worst value \(number \d+\): the most (\d+) ab "
                      r"units", printed)
-    line = printed.split("static int8 against fp32, per predicted", 1)[1].split("\n", 1)[0]
-    (overall,) = found(r"the worst (\d+)$", line)
+    (overall,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\d+),", printed)
     assert worst == overall
     (tests,) = found(r"/ ([\d,]+) test images", printed)
     assert f"The worst value of all {tests} test images, {worst} ab units, is in a bird" in markdown
 
 
-def test_the_median_shift_is_quoted_after_its_printout():
-    """The markdown that quotes static int8's median shift comes after the cell that prints it."""
+def test_the_mean_shift_is_quoted_after_its_printout():
+    """The markdown that quotes static int8's mean |d ab| comes after the cell that prints it."""
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     quoted = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
-                  and "static int8's median value moved" in c.source)
+                  and "The mean shows the typical change" in c.source)
     shown = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
-        "static int8 against fp32, per predicted a or b value: median" in o.get("text", "")
-        for o in c.get("outputs", [])))
+        o.get("text", "").startswith("ONNX int8 static ") for o in c.get("outputs", [])))
     assert shown < quoted
