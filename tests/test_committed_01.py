@@ -13,12 +13,15 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_regression_to
 
 @pytest.fixture(scope="module")
 def committed():
-    """(all markdown, all printed text) of the committed notebook."""
+    """(all markdown, all printed text) of the committed notebook; the printed text ends with the
+    markdown tables the code displayed."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.get("outputs", []) if o.get("output_type") == "stream")
-    return " ".join(markdown.split()), printed
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    printed = "\n".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    tables = "\n".join(o["data"]["text/markdown"] for o in outputs
+                       if "text/markdown" in o.get("data", {}))
+    return " ".join(markdown.split()), printed + "\n" + tables
 
 
 def number(pattern, text):
@@ -31,15 +34,12 @@ def test_the_time_line_quotes_the_run(committed):
     markdown, printed = committed
     nb = nbformat.read(NOTEBOOK, as_version=4)
     seconds = round(nb.metadata.papermill.duration)
-    training = number(r"Summary: .*, (\d+) s training", printed)
-    retrain = round(float(number(r"trained in float32: test MSE [\d.e-]+ in (\d+\.\d) s", printed)))
-    time_line = (f"the whole notebook took {seconds} s, the main training run {training} s of it, "
-                 f"the optional float32 retrain {retrain} s.")
+    time_line = f"on a 2-core CPU that trains in bf16, which took {seconds} s in all."
     assert time_line in markdown, f"the Time line should say: {time_line}"
     images = number(r"data: [^|]*: ([\d,]+) train /", printed)
     assert f"quick-mode run ({images} CIFAR-10 training images, 12 epochs)" in markdown
     assert "mode: quick" in printed and "device: CPU (2 cores)" in printed
-    assert "on a 2-core CPU that trains in bf16" in markdown and "precision: bf16" in printed
+    assert "precision: bf16" in printed
     assert images == "20,000", f"01 is committed with the standard preset (20,000), not {images}"
     assert "data: CIFAR-10 image-folder copy (folder cifar10-jpg/)" in printed
     assert "(here decoded from a JPEG copy of CIFAR-10)" in markdown
@@ -82,12 +82,13 @@ def test_where_the_right_targets_loss_jumps(committed):
                    printed).split(", ")
     peak = int(number(r"; the learning rate peaks at step (\d+)\n", printed))
     before = sum(int(s) < peak for s in jumps)
-    assert ("With the right targets, the loss jumps while the rate climbs (shaded), and recovers "
-            f"each time: {before} of the {len(jumps)} doublings come before the rate's peak at "
-            f"step {peak}. After step {jumps[-1]}, as the rate falls, none. Warm-up keeps those "
-            "early steps smaller than the peak would.") in markdown
+    assert ("With the right targets, the loss jumps while the rate climbs (triangles) and "
+            f"recovers each time: {before} of the {len(jumps)} jumps come before the rate's peak "
+            f"at step {peak}, and none after step {jumps[-1]}.") in markdown
     assert before > len(jumps) / 2, "'the loss jumps while the rate climbs': most jumps come then"
-    assert int(jumps[-1]) > peak, "'after step 53, as the rate falls': the last jump, past the peak"
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    figure = next(c.source for c in nb.cells if "jumps = [" in c.source)
+    assert '"v"' in figure and "loss more than doubled" in figure, "the figure marks the jumps"
 
 
 def test_the_curves_paragraph(committed):
@@ -157,84 +158,34 @@ def test_the_evaluation_answers(committed):
     ratio = int(number(r"\(([\d,]+)x lower\)", printed).replace(",", ""))
     assert 1000 <= ratio < 10000 and "the tiny CNN's is thousands of times lower" in markdown
     assert "by a factor of 10 or more" in markdown  # the evaluation's bar
-    benchmark = (NOTEBOOK.parents[1] / "benchmarks" / "results" / "lecture_variations-cpu.md")
-    recorded = re.findall(r"\| offline \| 01_regression_toy \|[^|]*\| finished: [^|]*\(([\d,.]+)x "
-                          r"lower\)", benchmark.read_text())
-    ratios = [float(r.replace(",", "")) for r in recorded]
-    assert recorded, "no offline run of 01 recorded in lecture_variations-cpu.md"
-    assert ("even on the small sample set the course ships for offline use "
-            f"({min(ratios):.0f} to {max(ratios):.0f} times lower in every run recorded in "
-            "`benchmarks/results/lecture_variations-cpu.md`)"
-            ) in markdown
     assert "Smoke mode trains too briefly to be held to it." in markdown
     steps = number(r"= (\d\.\d\d) steps of 1/255", printed)
     baseline_steps = number(r"baseline 0\.\d{3} = (\d+) steps", printed)
     assert f"The root of the MSE times 255: {steps} of a step" in markdown
     assert f"The constant baseline is off by {baseline_steps} steps." in markdown
     assert float(steps) < 1, "'0.32 of a step': under one pixel step"
-    shape = number(r"test \(\d+, (\d+, \d+, \d+)\)", printed).split(", ")
-    assert int(shape[0]) * int(shape[1]) * int(shape[2]) == 3072, "'a mean of 3,072 pixel values'"
-    assert "a mean of 3,072 pixel values, moves in steps of 1/(255 · 3,072)" in markdown
 
 
 def test_the_residual_paragraph(committed):
     markdown, printed = committed
+    assert ("score it on the test set, which no choice so far has used, under the autocast `fit` "
+            "validated with") in markdown and "autocast: bf16 |" in printed
     share = number(r"(\d+\.\d)% of the test predictions within half a step", printed)
-    mean = number(r"steps off; mean error ([+-]\d\.\d\d) steps", printed)
     test = number(r"test MSE: model (\d\.\d\de-\d\d)", printed)
     val = number(r"best\.pt: epoch \d+ of \d+, validation MSE (\d\.\d\de-\d\d)", printed)
-    mean32 = number(r"float32: test MSE [\d.e-]+ = [^\n]*\n +mean error ([+-]\d\.\d{3}) steps",
-                    printed)  # the same weights scored in float32 (the optional section)
-    minus = "\u2212"  # the markdown writes a minus sign, not a hyphen
-    assert ("Most test predictions are within half a step of 1/255. Under bf16 autocast the mean "
-            f"error is near zero; scored in float32, it is {mean32.replace('-', minus)} steps."
-            ) in markdown
+    assert ("Most test predictions are within half a step of 1/255, and the test MSE is close to "
+            "`best.pt`'s validation loss") in markdown
     assert float(share) > 50, "'most'"
-    assert abs(float(mean)) < 0.1, "'near zero' under bf16 autocast"
-    assert float(mean32) < -10 * abs(float(mean)), "'the bias': float32 shows one bf16 hides"
-    assert ("This test MSE is close to `best.pt`'s validation loss (both under bf16 autocast)"
-            ) in markdown
-    assert "autocast: bf16 |" in printed, "'measured under bf16 autocast'"
     assert abs(float(test) - float(val)) < 0.1 * float(val), f"'close': {test} vs {val}"
-
-
-def test_the_appendix_measurements(committed):
-    markdown, printed = committed
-    line = (r"{}: test MSE (\d\.\d\de-\d\d) = mean error squared (\d\.\de-\d\d) \+ variance "
-            r"(\d\.\de-\d\d)\n +mean error ([+-]\d\.\d{{3}}) steps "
-            r"\(standard error (\d\.\d{{3}})\)")
-    found = re.search(line.format("float32"), printed)
-    assert found, "the appendix no longer prints the float32 measurement"
-    mse32, bias32, spread32, mean32, se32 = found.groups()
-    found = re.search(line.format(r"fit's autocast \(bf16\)"), printed)
-    assert found, "the appendix no longer prints the bf16 measurement"
-    mse16, _, spread16, mean16, _ = found.groups()
-    assert mse16 == number(r"test MSE: model (\d\.\d\de-\d\d)", printed), "section 5's number"
-    rounding = number(r"nearest bf16 number alone adds about (\d\.\de-\d\d) to the variance",
-                      printed)
-    assert (f"Scored in float32, `best.pt`'s bf16-trained weights predict {mean32.lstrip('-')} "
-            "steps of 1/255 low on average, more than 50 standard errors from zero: most of their "
-            "MSE.") in markdown
-    assert float(mse32) > float(mse16) and float(mean32) < 0
-    assert -float(mean32) > 50 * float(se32) and float(bias32) > 0.5 * float(mse32)
-    assert abs(float(mean16)) < 0.1
-    assert (f"rounding to numbers $s$ apart adds $s^2/12$ to the variance, about {rounding} here. "
-            "Take it off bf16's variance and what is left matches `best.pt`'s float32 variance "
-            f"({spread32}).") in markdown
-    assert ("bf16 numbers are 1/512 apart on [0.25, 0.5) and 1/256 on [0.5, 1): half a pixel step "
-            "(1/255) and just under one; finer below 0.25.") in markdown
-    assert 1 / 256 < 1 / 255 and 1 / 512 == 0.5 / 256, "'half a pixel step and just under one'"
-    left = float(spread16) - float(rounding)
-    assert abs(left - float(spread32)) < 0.15 * float(spread32), "'matches float32's'"
-    zones = re.findall(r"true intensity (?:below 0\.5|0\.5 and above): bf16 errors' sd (\d\.\d\d) "
-                       r"steps; float32's sd plus the rounding predicts (\d\.\d\d)", printed)
-    assert len(zones) == 2, "the appendix no longer prints the sd below and above 0.5"
-    (low, low_guess), (high, high_guess) = [(float(a), float(b)) for a, b in zones]
-    assert ("Where $s$ doubles, above intensity 0.5, the spread grows as predicted (the two "
-            '"true intensity" lines).') in markdown
-    assert high > 1.2 * low, "'the spread grows' where the spacing doubles"
-    assert abs(low - low_guess) < 0.1 * low_guess and abs(high - high_guess) < 0.1 * high_guess, (
-        "'as predicted'")
+    low, high = (float(v) for v in re.search(
+        r"spread of the errors \(standard deviation\): (\d\.\d\d) steps below intensity 0\.5, "
+        r"(\d\.\d\d) steps from 0\.5 up", printed).groups())
+    assert ("The spread grows from intensity 0.5 up (dotted line), where bf16 numbers are twice as "
+            "far apart") in markdown
+    assert high > 1.2 * low, f"'the spread grows' where bf16's spacing doubles: {low} vs {high}"
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    figure = next(c.source for c in nb.cells if "spacing doubles" in c.source)
+    assert "ax.axvline(0.5" in figure and 'ls=":"' in figure, "the dotted line at 0.5"
 
 
 def test_the_reload_round_trip(committed):
@@ -253,81 +204,34 @@ def test_the_reload_round_trip(committed):
     assert "The assert allows 1e-5" in markdown
 
 
-def test_the_bf16_choice_quotes_its_measurements(committed):
-    markdown, _ = committed
-    root = NOTEBOOK.parents[1]
-    speed = (root / "benchmarks" / "results" / "train_speed-cpu.md").read_text()
-    assert "| 16 | bf16 + channels_last | 863 | 74.2 | 2.13x |" in speed
-    assert "amx_tile" in speed, "the 2.13x was measured on a CPU with AMX"
-    device = (root / "colorlab" / "device.py").read_text()
-    assert "2.13x float32 on an\n    Intel Xeon with AMX" in device
-    assert "only 1.11x on an AMD EPYC\n    with AVX512-BF16 and no AMX" in device
-    assert ("ran 2.13 times as fast as in float32 on a 2-core Intel Xeon with AMX "
-            "(`benchmarks/results/train_speed-cpu.md`), but only 1.11 times on an AMD EPYC with "
-            "bf16 instructions and no AMX (a measurement noted in "
-            "`colorlab.device.cpu_precision`)") in markdown
-
-
-def test_the_rounding_pointer(committed):
+def test_the_bf16_table(committed):
     markdown, printed = committed
-    assert ("The optional section explains the bias and how much of this MSE is bf16's rounding."
-            in markdown and "nearest bf16 number alone adds about" in printed)
-    assert ("score it on the test set, under the autocast `fit` validated with: no choice so far "
-            "has used these images") in markdown
-
-
-def test_the_float32_copy_tests_the_guess(committed):
-    markdown, printed = committed
-    found = re.search(r"the float32-trained copy: mean error ([+-]\d\.\d{3}) steps \(standard "
-                      r"error (\d\.\d{3})\); under bf16 autocast ([+-]\d\.\d{3}) steps", printed)
-    assert found, "the optional section no longer prints the float32 copy's line"
-    copy32, _, copy16 = found.groups()
-    found = re.search(r"trained in float32: test MSE (\d\.\d\de-\d\d) in (\d+\.\d) s; in bf16: "
-                      r"(\d\.\d\de-\d\d) in (\d+\.\d) s\.\s+bf16: (\d+\.\d)x the speed, "
-                      r"(\d+\.\d)x the MSE",
-                      printed)
-    assert found, "the optional section no longer prints the trade-off line"
-    mse32, secs32, mse16, secs16, speed, worse = found.groups()
+    row = (r"\| {} \| mean error ([+-]\d\.\d{{3}}) steps, MSE (\d\.\d\de-\d\d) \| mean error "
+           r"([+-]\d\.\d{{3}}) steps, MSE (\d\.\d\de-\d\d) \| (\d+\.\d) s \|")
+    found = re.search(row.format(r"bf16 \(`best\.pt`\)"), printed)
+    assert found, "the optional section no longer shows best.pt's row"
+    mean16_32, mse16_32, mean16_16, mse16_16, secs16 = found.groups()
+    found = re.search(row.format(r"float32 \(the copy\)"), printed)
+    assert found, "the optional section no longer shows the float32 copy's row"
+    mean32_32, mse32_32, mean32_16, _, secs32 = found.groups()
+    assert mse16_16 == number(r"test MSE: model (\d\.\d\de-\d\d)", printed), "section 5's number"
     assert round(float(secs16)) == int(number(r"Summary: .*, (\d+) s training", printed))
-    assert mse16 == number(r"test MSE: model (\d\.\d\de-\d\d)", printed), "section 5's number"
-    bf16_in_32 = float(number(r"float32: test MSE [\d.e-]+ = [^\n]*\n +mean error ([+-]\d\.\d{3})",
-                              printed))
-    assert "A bias from bf16 training.** Scored in float32, `best.pt`'s bf16" in markdown
-    # 'the bias belongs to the weights bf16 training reached' (Details): the copy has none
-    assert abs(float(copy32)) < 0.2 * abs(bf16_in_32), "the copy's bias is small in float32"
-    assert abs(float(copy16)) < 0.2 * abs(bf16_in_32), "and stays small under bf16"
-    bf16_in_16 = number(r"fit's autocast \(bf16\): test MSE [\d.e-]+ = [^\n]*\n +mean error "
-                        r"([+-]\d\.\d{3})", printed)
-    a, b, c, d = (n.replace("-", "\u2212") for n in (copy32, copy16, f"{bf16_in_32:+.3f}",
-                                                       bf16_in_16))
-    assert (f"bf16 moves the float32-trained copy's mean error only from {a} to {b} steps, but "
-            f"the bf16-trained weights' from {c} to {d}.") in markdown
-    assert abs(float(copy16) - float(copy32)) < 0.3 * abs(float(bf16_in_16) - bf16_in_32), (
-        "'the bias belongs to the weights bf16 training reached': bf16 moves the copy far less")
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    effects = next(c.source for c in cells if c.source.startswith("Two effects, and a trade-off:"))
-    bullets = re.findall(r"^- \*\*([^*]+)\*\*", effects, flags=re.M)
-    assert len(bullets) == 3 and bullets[2] == "The trade-off", f"2 effects, a trade-off: {bullets}"
-    found = re.search(r"float32: test MSE (\d\.\d\de-\d\d) = mean error squared (\d\.\de-\d\d)",
-                      printed)
-    mse_bf16_weights_32, bias_bf16_weights_32 = found.groups()  # best.pt scored in float32
-    both32 = float(mse_bf16_weights_32) / float(mse32)
-    assert (f"**The trade-off** (one run, one seed): bf16 trained {speed} times as fast as "
-            f"float32. Scored under bf16, `best.pt` has {worse} times the copy's test MSE, mostly "
-            f"that output rounding; with both scored in float32, {both32:.1f} times, mostly the "
-            "bias.") in markdown
-    assert float(bias_bf16_weights_32) > 0.5 * (float(mse_bf16_weights_32) - float(mse32)), (
-        "'mostly the bias': the squared mean error is most of best.pt's extra float32 MSE")
-    assert float(speed) > 1, "'as fast': bf16 must have been the faster one"
-    assert ("**In short:** bf16 rounds this model's outputs and biased the weights it trained. "
-            "We use the test set here only to diagnose; choosing a precision would compare on "
-            "validation.") in markdown
-    assert float(mse32) < float(mse16) < float(mse_bf16_weights_32), "'biased the weights'"
-    assert "use float32" not in markdown, "the test set chooses nothing"
+    speed, worse = re.search(r"bf16 trained (\d+\.\d)x as fast as float32; each scored in the "
+                             r"format it trained in, bf16 has (\d+\.\d)x the test MSE",
+                             printed).groups()
+    assert abs(float(secs32) / float(secs16) - float(speed)) < 0.051, "the speed ratio"
+    assert abs(float(mse16_16) / float(mse32_32) - float(worse)) < 0.06, "the MSE ratio"
+    low = f"{-float(mean16_32):.2f}"
+    assert (f"scored in float32, `best.pt`'s weights predict {low} steps of 1/255 too low on "
+            "average, while a copy trained in float32 from the same starting weights has no such "
+            "bias (likely the bf16-trained weights fitted bf16's roundings)") in markdown
+    assert float(mean16_32) < -0.1, "'too low': a bias of a tenth of a step or more"
+    assert abs(float(mean32_32)) < 0.2 * abs(float(mean16_32)), "'no such bias' in the copy"
+    assert float(mse32_32) < float(mse16_16) < float(mse16_32), "'cost accuracy'"
+    assert (f"Each scored in the format it trained in, bf16 has {worse} times the float32 copy's "
+            "test MSE, and in this run it trained no faster (the last column;") in markdown
+    assert float(speed) <= 1.05, f"'no faster': bf16 trained {speed}x as fast; say so instead"
+    assert abs(float(mean32_16)) < 0.2 * abs(float(mean16_32)), "the copy stays unbiased in bf16"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert any("copy32.load_state_dict(init)" in c.source for c in nb.cells), (
-        "'the same network from the same starting weights': the copy must load section 3's")
-    assert abs(float(secs32) / float(secs16) - float(speed)) < 0.051, "the speed ratio"
-    assert abs(float(mse16) / float(mse32) - float(worse)) < 0.06, "the MSE ratio"
-    rounding = float(number(r"nearest bf16 number alone adds about (\d\.\de-\d\d)", printed))
-    assert rounding > 0.5 * (float(mse16) - float(mse32)), "'mostly that output rounding'"
+        "'from the same starting weights': the copy must load section 3's")
