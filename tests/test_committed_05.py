@@ -151,16 +151,15 @@ def test_the_curves(committed):
     assert pre_cf < float(truth) / 2
     assert ("The pretrained L1 UNet (the diamond) has the best PSNR here, at less than half the "
             "truth's colorfulness") in markdown
-    # section 8: from T = 1 to 0.38 this run's classifier's colorfulness hardly moves
-    assert abs(cf["rebal"]["0.38"] - cf["rebal"]["1"]) < 1
-    assert "from $T = 1$ to $0.38$ its colorfulness hardly moves (section 7)" in markdown
-    # section 8's strips: T = 0.1 is not a row of the tables; the first strip's top row
+    # section 8's strips: temperatures that are rows of the tables; the first strip's top row
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "STRIP_TEMPERATURES = (1.0, 0.38, 0.1, 0.0)" in code and "0.1" not in TEMPS
-    assert not any(row.startswith("| 0.1 |") for row in tables.splitlines())
+    strip = found(r"STRIP_TEMPERATURES = \(([\d., ]+)\)", code)[0]
+    assert [f"{float(t):g}" for t in strip.split(",")] == ["1", "0.38", "0.08", "0"]
+    assert all(f"{float(t):g}" in TEMPS for t in strip.split(","))
     assert 'strip_rows = {"pretrained L1 UNet":' in code
-    assert ("watch $T = 0.1$ (not in the tables)" in markdown
-            and "first by the pretrained vivid UNet (top row: the pretrained L1 UNet)" in markdown)
+    assert ("at four temperatures of the tables, first by the pretrained vivid UNet (top row: the "
+            "pretrained L1 UNet)") in markdown
+    assert "At $T = 0.08$ and $0$ it paints blue skies" in markdown
     # without rebalancing: dull at every T, duller at low T, the mode nearly gray
     p1, p0, r1, r0 = plain["1"][1], plain["0"][1], rebal["1"][1], rebal["0"][1]
     low = [cf["plain"][t] for t in TEMPS[TEMPS.index("0.25"):]]
@@ -172,33 +171,16 @@ def test_the_curves(committed):
     gray_top = {lam: found(rf"lambda {lam}: the likeliest bin lies within 20 of gray for (\d+)% of "
                            "the validation pixels", printed)[0] for lam in ("0.5", "1")}
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
-    assert ("where its likeliest bin is near gray (most pixels), sharpening removes wrong tints, "
-            "and the other pixels gain color.") in markdown
-    (c1, c38, e1, e38), (o1, o38, f1, f38) = (
-        [float(v) for v in found(rf"lambda 0\.5, from T 1 to T 0\.38, {where}: chroma (\d+\.\d) -> "
-                                 r"(\d+\.\d), ab error (\d+\.\d) -> (\d+\.\d)", printed)]
-        for where in ("where the likeliest bin is near gray", "elsewhere"))
-    assert c38 < c1 and e38 < e1, "near-gray likeliest bin: less tint, and less error"
-    assert o38 > o1, "the other pixels gain color"
-    # patchiness: the mean ab step between neighbouring pixels / that step per unit of mean chroma
-    per = r"(\d+\.\d) / (\d\.\d\d)"
-    truth_step, truth_per = (float(v) for v in found(rf"of mean chroma; truth: {per}", printed))
-    run = [float(v) for v in found(rf"lambda 0\.5 +{per} +{per} +{per}", printed)]   # T 1, 0.38, 0
-    plain_steps = [float(v) for v in found(rf"lambda 1 +{per} +{per} +{per}", printed)]
-    assert run[5] > 1.1 * truth_per, "the mode: patchier than the truth per unit of chroma"
-    assert (f"Per unit of chroma, this run's $\\lambda = 0.5$ mode steps {run[5]:.2f}, against the "
-            f"truth's {truth_per:.2f}.") in markdown
-    assert plain_steps[4] < plain_steps[0] and plain_steps[5] > plain_steps[1], (
-        "lambda 1: the raw step falls, the step per unit of chroma rises")
-    assert ("For $\\lambda = 1$ the raw step falls toward the mode while the step per unit of "
-            "chroma rises: its mode is nearly all gray") in markdown
+    assert ("likely because sharpening removes faint wrong tints where its likeliest bin is near "
+            f"gray ({gray_top['0.5']}% of the pixels, printed above)") in markdown
     assert (f"where the likeliest bin is near gray, as it is for {gray_top['0.5']}% of the pixels "
             "(section 7)") in markdown
-    assert ("within 20 of gray for 100% of the validation pixels, so its mode is near gray"
-            in markdown)
+    assert ("The $\\lambda = 1$ classifier's likeliest bin lies within 20 of gray for 100% of the "
+            "validation pixels.") in markdown
+    assert "this run's likeliest bin was near gray for every validation pixel" in markdown
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
     assert all(ps["plain"][t] > ps["rebal"][t] for t in TEMPS), "plain: higher PSNR"
-    assert "In exchange it has the higher PSNR at every $T$" in markdown
+    assert "and in exchange it has the higher PSNR at every $T$" in markdown
     # the L1 regressor: less colorful than the truth (the lecture asserts it too)
     assert float(l1[1]) < float(truth)
     # the questions
@@ -231,32 +213,12 @@ def test_the_choice_and_the_test_table(committed):
                      r"T 0:", printed)
     assert "colorfulness alone would have chosen the mode" in markdown
     rebal = aucs(tables, 1)
-    plain = {t: float(v[0]) for t, v in curve(tables, 2).items()}
-    boot = {(lam, a, b): [float(v) for v in found(
-        rf"lambda {lam}, T {a} minus T {b}: rebalanced AuC ([+-]\d\.\d{{4}}) ± (\d\.\d{{4}}), PSNR "
-        r"([+-]\d+\.\d\d) ± (\d\.\d\d) dB", printed)]
-        for lam, a, b in (("0.5", "1", "0.7"), ("1", "0.7", "1"), ("1", "0.7", "0.5"))}
-    d_auc, se_auc = boot[("0.5", "1", "0.7")][:2]
-    (one_se,) = found(r"bootstrap, ± 2 SE over the \d+ validation images: one setting "
-                      r"\(lambda 0\.5, T 1\): rebalanced AuC ± (\d\.\d{4}),", printed)
-    assert float(one_se) > 5 * se_auc, "the paired difference: much tighter than one setting"
-    assert (f"One setting's rebalanced AuC varies by ± {one_se}. Two settings are scored on the "
-            f"same resampled images, so the image-to-image spread cancels in their difference: "
-            f"± {se_auc:.4f}.") in markdown
-    assert abs(d_auc - (float(rebal["1"]) - float(rebal["0.7"]))) < 2e-4   # the tables' difference
-    assert se_auc < d_auc < 0.005, "small, but beyond its ± 2 SE"
-    for key in (("1", "0.7", "1"), ("1", "0.7", "0.5")):
-        d_psnr, se_psnr = boot[key][2:]
-        assert abs(d_psnr - (plain[key[1]] - plain[key[2]])) < 0.015 and abs(d_psnr) <= se_psnr
-    assert ("The mean's rebalanced-AuC lead over $T = 0.7$ is small but beyond its ±. The "
-            "best-PSNR setting's PSNR lead over its neighbours is not (against $T = 1$ it is just "
-            "at its ±)") in markdown
-    d_psnr, se_psnr = boot[("1", "0.7", "1")][2:]
-    assert abs(d_psnr) >= 0.8 * se_psnr, "just at its ±"
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
-    card_link = "model card (`colorlab/weights/cifar10-vivid-unet.md`)"   # no page on the site
-    assert (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").exists()
-    assert f"at the $T = 1$ its {card_link} chose, also by the rebalanced AuC" in markdown
+    card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
+    assert "| 1 (chosen) |" in card   # named by its path: the course site has no page for it
+    assert ("The pretrained vivid UNet runs at $T = 1$, which its model card (the notes shipped "
+            "with the weights, `colorlab/weights/cifar10-vivid-unet.md`) chose, also by the "
+            "rebalanced AuC.") in markdown
     assert float(rebal["0"]) < float(l1_val)
     assert "its rebalanced AuC falls below even L1's" in markdown
     # the rebalanced AuC of lambda 0.5: highest at T = 1, then falling at every step, below L1 at
@@ -273,24 +235,8 @@ def test_the_choice_and_the_test_table(committed):
         best_ts = [t for t, a in column_aucs.items() if a == column_aucs["1"]]
         assert best_ts == (["1", "0.7"] if column == 3 else ["1"]), (column, best_ts)
         assert column_aucs["1"] >= column_aucs["0"], "the mode below the mean"
-    assert ("**The best rebalanced AuC:** $T = 1$ for every model (tied with $0.7$ for the vivid "
-            "UNet).") in markdown
-    # this run's classifier: T = 1; its low-T colors vivid but wrong (the mode below L1)
-    assert float(curve(tables, 1)["0"][1]) > float(curve(tables, 1)["1"][1])
-    assert ("**This run's classifier:** $T = 1$. Its vivid low-$T$ colors are often the wrong ones"
-            in markdown)
-    # Zhang et al.'s T = 0.38: where the pretrained vivid UNet reaches the truth's colorfulness
-    hot, cold, cf_hot, cf_cold = found(
-        r"the pretrained vivid UNet reaches the truth's colorfulness between T ([\d.]+) and T "
-        r"([\d.]+) \((\d+\.\d) and (\d+\.\d)\)", printed)
-    truth_cf = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
-    assert float(cf_hot) <= float(truth_cf) < float(cf_cold) and "0.38" in (hot, cold)
-    assert (cf_hot, cf_cold) == (curve(tables, 3)[hot][1], curve(tables, 3)[cold][1])
-    assert (f"the pretrained vivid UNet reaches it between $T = {hot}$ and $T = {cold}$."
-            in markdown)
-    (worst,) = found(r"plain AuC against 1 - \(mean Delta E \+ 0\.5\) / 151, over the 7 rows: the "
-                     r"largest difference is (\d\.\d{4})", printed)
-    assert float(worst) <= 0.001 and "ranks like the mean Delta E" in markdown
+    assert ("The best rebalanced AuC is at $T = 1$ for every model here (tied with $0.7$ for the "
+            "vivid UNet): the score rewards hedging.") in markdown
     tables_all, tables = tables, tables[tables.index("| on the test set"):]   # the test table only
     gray, l1 = cells(tables, "grayscale baseline |"), cells(tables, "L1 regression")
     best = cells(tables, "classifier, best rebalanced AuC (lambda 0.5, T 1)")
@@ -302,29 +248,39 @@ def test_the_choice_and_the_test_table(committed):
     # columns: 0 name, 1 PSNR, 2 gain over gray, 3 Delta E, 4 colorfulness, 5 rebalanced AuC,
     # 6 object classifier
     assert float(best[5]) > float(l1[5]) > float(gray[5])
-    # the test set's bootstrap: each row's ±, and the differences the bullets rank
-    auc_lo, auc_hi, psnr_lo, psnr_hi = found(
-        r"bootstrap, ± 2 SE over the \d+ test images: one row's rebalanced AuC ± (\d\.\d{4}) to "
-        r"(\d\.\d{4}), its PSNR ± (\d\.\d\d) to (\d\.\d\d) dB", printed)
-    assert float(auc_hi) < 0.03 and float(psnr_hi) < 0.5
-    assert float(vivid[5]) - max(float(r[5]) for r in (gray, l1, shipped, best, dull, mode)) > \
-        2 * float(auc_hi), "by far the best, beyond both rows' ±"
-    gap_se = {(a, b): float(found(rf"{a} minus {b} ± (\d\.\d{{4}})", printed)[0]) for a, b in (
-        ("best rebalanced AuC", "L1 regression"), ("best rebalanced AuC", "grayscale baseline"),
-        ("the mode", "grayscale baseline"))}
-    assert float(best[5]) - float(l1[5]) > gap_se[("best rebalanced AuC", "L1 regression")]
-    assert float(best[5]) - float(gray[5]) > gap_se[("best rebalanced AuC", "grayscale baseline")]
-    assert abs(float(mode[5]) - float(gray[5])) < gap_se[("the mode", "grayscale baseline")], (
-        "the mode: within noise of gray")
+    # the paired bootstrap of rebalanced-AuC differences on the test images
+    diff = {(a, b): [float(v) for v in found(rf"  {a} minus {b}: ([+-]\d\.\d{{4}}) ± (\d\.\d{{4}})",
+                                             printed)]
+            for a, b in (("best rebalanced AuC", "L1 regression"),
+                         ("best rebalanced AuC", "grayscale baseline"),
+                         ("the mode", "grayscale baseline"),
+                         ("pretrained vivid UNet", "pretrained L1 UNet"))}
+    for (a, b), row_a, row_b in ((("best rebalanced AuC", "L1 regression"), best, l1),
+                                 (("best rebalanced AuC", "grayscale baseline"), best, gray),
+                                 (("the mode", "grayscale baseline"), mode, gray),
+                                 (("pretrained vivid UNet", "pretrained L1 UNet"), vivid, shipped)):
+        assert abs(diff[(a, b)][0] - (float(row_a[5]) - float(row_b[5]))) <= 1.5e-4, "the table's"
+    assert all(d > se for d, se in (diff[("best rebalanced AuC", "L1 regression")],
+                                    diff[("best rebalanced AuC", "grayscale baseline")]))
+    d, se = diff[("the mode", "grayscale baseline")]
+    assert abs(d) < se, "the mode: within noise of gray"
+    d, se = diff[("pretrained vivid UNet", "pretrained L1 UNet")]
+    assert d > 3 * se and d > 0.03, "by far the best"
     assert "no better than gray on the rebalanced AuC** (within noise of it)" in markdown
-    assert ("The last column has its error bars (± two standard errors); PSNR's and the rebalanced "
-            "AuC's are printed above") in markdown
-    # the test set prints no paired PSNR error bar: only the rebalanced AuC's differences
-    assert "a difference of two rows' rebalanced AuCs (same images):" in printed
-    test_boot = printed[printed.index("test images: one row's"):]
-    assert not re.search(r"minus .*PSNR|PSNR .*minus", test_boot)
-    assert ("but no paired one for the PSNR gains over gray: small gaps are not ranked."
-            in markdown)
+    assert ("Each ± is two standard errors (2 SE) of a paired difference: both answers score the "
+            "same images, so the image-to-image spread cancels. The table's are differences to "
+            "gray; the rebalanced AuC's are printed below it.") in markdown
+    # the PSNR gain over gray, ± 2 SE of the paired per-image gain
+    gains = {}
+    for name, row in (("L1", l1), ("best PSNR", dull), ("pretrained L1", shipped), ("vivid", vivid),
+                      ("best AuC", best), ("mode", mode)):
+        gain, se = (float(v) for v in found(r"([+-]\d+\.\d\d) ± (\d\.\d\d)", row[2]))
+        assert abs(gain - (float(row[1]) - float(gray[1]))) <= 0.011, (name, row)
+        gains[name] = gain, se
+    assert all(gains[k][0] > gains[k][1] for k in ("L1", "best PSNR", "pretrained L1"))
+    assert all(-gains[k][0] > gains[k][1] for k in ("vivid", "best AuC", "mode"))
+    assert ("**Only the answers without rebalancing gain PSNR over gray**, each beyond its ±; "
+            "every rebalanced answer loses PSNR, beyond its ± too.") in markdown
     objects = (ROOT / "colorlab" / "weights" / "cifar10-classifier.md").read_text(encoding="utf-8")
     assert "batch 128, 2 epoch(s)" in objects
     assert (f"The object classifier is small (2 epochs, {cells(tables, 'ground truth')[6]} on "
@@ -346,17 +302,7 @@ def test_the_choice_and_the_test_table(committed):
     others = [gray, l1, shipped, best, dull, mode]
     assert float(vivid[5]) - max(float(r[5]) for r in others) > 0.03, "by far the best"
     assert vivid[2].startswith("-") and float(vivid[3]) > float(gray[3])
-    assert "colorfulness.** Its PSNR and mean Delta E are worse than gray's." in markdown
-    card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
-    card_rauc, card_gray = found(r"class-rebalanced AuC, higher is better \| (0\.\d+) \| "
-                                 r"(0\.\d+) \|", card)
-    assert card_rauc != vivid[5] and card_gray != gray[5]
-    # the card's scores, on all the non-gray test images, are lower still (vivid and gray)
-    assert "| images scored (mean chroma < 2: 223 already gray set apart) | 9,777 |" in card
-    assert float(card_rauc) < float(vivid[5]) and float(card_gray) < float(gray[5])
-    assert (f"the vivid UNet's {card_link}, on 9,777 non-gray test images, scores it and gray "
-            f"lower still ({card_rauc} and {card_gray}).") in markdown
-    assert "| 1 (chosen) |" in card
+    assert "colorfulness.** Its mean Delta E is worse than gray's too." in markdown
     mine = [l1, best, dull, mode]
     for k in (1, 5):                                  # PSNR, rebalanced AuC
         assert all(float(shipped[k]) > float(r[k]) for r in mine), k
@@ -397,70 +343,14 @@ def test_the_choice_and_the_test_table(committed):
         printed)
     assert g_test == gray[5] and g_val == cells(auc_table(tables_all), "grayscale baseline")[1]
     assert int(n_test) > int(n_val)
-    (n_val_images,) = found(r"rebalanced AuC on the (\d+) validation images counted", tables_all)
-    (n_test_images,) = found(r"test: ([\d,]+) images, \d+ already gray set apart", printed)
-    assert 1.9 < int(n_test_images.replace(",", "")) / int(n_val_images) < 2.1, "twice"
-    assert ("Every answer, gray too, scores lower on test (twice as many images as validation)"
-            in markdown and "Likely cause: a larger set fills more cells of the ab grid "
+    assert ("Every answer, gray too, scores lower on test than on validation." in markdown
+            and "Likely cause: a larger set fills more cells of the ab grid "
             f"({n_test} against {n_val}), each weighed equally" in markdown)
     val_test = [(l1_val, l1[5]), (rebal["1"], best[5]), (rebal["0"], mode[5]),
                 (aucs(tables_all, 2)["0.7"], dull[5]), (aucs(tables_all, 3)["1"], vivid[5]),
                 (cells(auc_table(tables_all), "pretrained L1 UNet")[1], shipped[5]),
                 (g_val, g_test)]
     assert all(float(v) > float(t) for v, t in val_test), val_test
-
-
-def test_the_cumulative_curves(committed):
-    _, markdown, printed, _ = committed
-    line = found(r"first above gray's curve: (.*)", printed)[0]
-    first = dict(re.findall(r"(.+?) (?:at t = (\d+)|not up to t = 60)(?:, |$)", line))
-    hedge = first["best rebalanced AuC (lambda 0.5, T 1)"]
-    mode, vivid = first["the mode (lambda 0.5, T 0)"], first["pretrained vivid UNet (T 1)"]
-    assert mode == "" and int(hedge) > 10 and int(vivid) > 10   # the rebalanced answers
-    assert (f"At small t gray beats every rebalanced answer: this run's best-AuC setting rises "
-            f"above gray's curve only at t = {hedge}, and the mode not up to t = 60 (printed)"
-            in markdown)
-    plain = [first[k] for k in ("L1 regression", "best PSNR (lambda 1, T 0.7)",
-                                "pretrained L1 UNet")]
-    assert all(t != "" for t in plain)
-    assert (f"The answers without rebalancing pass it by t = {max(int(t) for t in plain)}: this "
-            "run's L1 and best-PSNR curves nearly coincide, the pretrained L1 UNet's lies above "
-            "both.") in markdown   # the figure shows which curves coincide
-    assert int(first["pretrained L1 UNet"]) <= int(first["L1 regression"])
-
-
-def shares(printed, name):
-    """The hue table's row ``name``: (colored %, {sector: %}, mean chroma of the colored)."""
-    header = next(x for x in printed.splitlines() if "of the colored:" in x).split(":")[-1].split()
-    line = next(x for x in printed.splitlines() if x.startswith(name) and " | " in x)
-    colored, rest, chroma = line[len(name):].split(" | ")
-    return (int(colored.strip().rstrip("%")),
-            dict(zip(header[:6], (int(v.rstrip("%")) for v in rest.split()))), float(chroma))
-
-
-def test_the_hue_measurements(committed):
-    _, text, printed, _ = committed
-    t_col, truth, _ = shares(printed, "truth")
-    h_col, hedge, h_chroma = shares(printed, "best rebalanced AuC (lambda 0.5, T 1)")
-    assert h_col > t_col and 70 <= hedge["red-yellow"] <= 80
-    assert ("This run's best-AuC setting colors more pixels than the truth, three quarters of them "
-            "red-yellow") in text
-    m_col, mode, m_chroma = shares(printed, "the mode (lambda 0.5, T 0)")
-    assert m_col < t_col and mode["cyan-blue"] + mode["yellow-green"] >= 90
-    assert ("Its mode colors fewer, nearly all sky and grass colors (cyan-blue or yellow-green)"
-            in text)
-    assert truth["red-yellow"] == max(truth.values()) and mode["red-yellow"] < 10
-    assert "the warm colors, the truth's largest share, nearly vanish" in text
-    assert f"while coloring only {m_col}% of the pixels" in text
-    assert m_chroma > 1.3 * h_chroma and m_col < h_col / 2, "the mode: fewer, stronger colors"
-    assert (f"strongly saturated (mean chroma {m_chroma:.1f}), the best-AuC setting's a faint tint "
-            f"({h_chroma:.1f})") in text
-    share = found(r"the mode (\d+)%, L1", printed)[0]
-    assert int(share) >= 80, "nearly as colorful as the truth"
-    angles = dict(re.findall(r"(\w+) (\d+) deg", printed))
-    cyan_blue, blue_magenta = (int(angles["blue"]) - int(angles["cyan"]),
-                               int(angles["magenta"]) - int(angles["blue"]))
-    assert f"cyan-blue spans {cyan_blue} degrees, blue-magenta {blue_magenta})" in text
 
 
 def test_the_photos(committed):
@@ -541,7 +431,7 @@ def test_one_pixel(committed):
     assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "bluer than the truth"
     assert min(sky_chroma[1:]) >= 2 * sky_chroma[0]
     assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
-    assert "Its three decodings land close together, and bluer than the truth's" in text
+    assert "and its three decodings land close together (bluer than the truth's" in text
     assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
     assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
     car_chroma = [int(v) for v in found(pattern.format("automobile"), printed)][4::3]
