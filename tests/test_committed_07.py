@@ -5,7 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+import torch
 from committed import finder, read
+
+from colorlab.adversarial import PatchDiscriminator
+from colorlab.models import UNet
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "07_going_further.ipynb"
@@ -74,8 +78,12 @@ def test_the_new_layers_learning_rate(committed):
     assert "train at `NEW_LAYERS_LR_SCALE` = 30 times the rate, 3e-3" in markdown
     steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
     assert steps == 3 * 47
+    images = int(found(r"data: CIFAR-10 image-folder copy \(folder cifar10-jpg/\): ([\d,]+) train",
+                       printed)[0].replace(",", ""))
+    assert "3 epochs, batch 64" in printed and -(-images // 64) == steps // 3   # batches per epoch
     assert (f"Adam moves a weight by at most about its learning rate per step, so in {steps} steps "
-            f"at 1e-4 a new weight could travel only about {steps * 1e-4:.3f}") in markdown
+            f"(3 epochs of {steps // 3} batches) at 1e-4 a new weight could travel only about "
+            f"{steps * 1e-4:.3f}") in markdown
     # gamma stayed small in both seeds; the block changes little
     g0, g1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\)", printed)
     found(r"the block changes the bottleneck's features by (\d+\.\d\d)% and (\d+\.\d\d)%", printed)
@@ -146,6 +154,15 @@ def test_the_perceptual_statements(committed):
     assert ("**Perceptual loss and attention: within the noise.** None of their differences in the "
             "table reaches twice the noise, though the perceptual loss did lower its own feature "
             "distance a little.") in markdown
+    # cell 40's printout: attention barely moved the colors; the perceptual loss nearly as far as
+    # the class hint (same-seed distances: not set against the cross-seed gap)
+    moved = moved_colors(printed)
+    seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
+    assert max(moved["self-attention"]) < 0.25 * seeds_apart
+    assert all(0.8 < p / h < 1 for p, h in zip(moved["perceptual"], moved["class hint"]))
+    a0, a1 = moved["self-attention"]
+    assert (f"Attention barely moved the colors ({a0:.2f} and {a1:.2f} Lab units per pixel); the "
+            "perceptual loss moved them nearly as far as the class hint.") in markdown
     assert "only a little farther than a second seed alone" not in markdown, "same vs cross seed"
 
 
@@ -303,22 +320,24 @@ def test_hues_and_the_checkerboard(committed):
     c0, c1 = found(r"the critic, the adversarial model against its control \(seeds \(0, 1\)\): "
                    r"(\d+\.\d)% and (\d+\.\d)%", printed)
     assert scaling < 1 and plain_seed < adv_seed, "scaling keeps hues; the critic's seed turns some"
-    assert scaling == 0 and ("scaling alone (0 by construction, since scaling keeps every hue)"
-                             in markdown)
+    assert scaling == 0 and ("scaling alone (0 up to [gamut](../docs/glossary.md#gamut) clipping, "
+                             "since scaling keeps every hue)" in markdown)
     assert "(chroma, the distance |ab| from gray, at least 5 in both)" in markdown
     assert min(float(c0), float(c1)) > 2 * adv_seed, "the critic turns more hues than a second seed"
     low, high = sorted((c0, c1), key=float)
-    assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, more than twice "
-            "what a second seed alone turns" in markdown)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert plain_seed == 0 and "model.load_state_dict(start_weights" in code, "same start"
+    assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, over twice the "
+            f"adversarial model's own seed noise ({adv_seed:.1f}%; the plain UNet's seeds, "
+            f"fine-tuned gently from the same start, turn {plain_seed:.1f}%).") in markdown
     t0, t1, a0, a1 = found(r"more than 30 degrees off the true hue \(seeds \(0, 1\)\): control "
                            r"(\d+\.\d)% and (\d+\.\d)%; adversarial (\d+\.\d)% and (\d+\.\d)%",
                            printed)
     assert float(a0) > float(t0) and float(a1) > float(t1), "not toward the truth"
     assert all(float(a) - float(t) < 5 for a, t in ((a0, t0), (a1, t1))), "a little more often"
-    assert ("but not toward the truth: it misses the true hue by over 30 degrees a little more "
-            "often than the control does") in markdown
+    assert ("It turns them not toward the truth: it misses the true hue by over 30 degrees a "
+            "little more often than the control does") in markdown
     # the checkerboard score: the SUM of three period-2 amplitudes, named so in code, print and text
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "(f[..., 0, w] + f[..., h, 0] + f[..., h, w]).mean(1)" in code
     assert ("a **checkerboard score**: how strongly ab alternates up and down from pixel to pixel, "
             "across, down or diagonally (the three summed)") in markdown
@@ -328,10 +347,17 @@ def test_hues_and_the_checkerboard(committed):
         r"  truth (\d\.\d\d)", printed))
     assert 1.5 * k0 < v0 < 3 * k0 and 1.5 * k1 < v1 < 3 * k1, "about twice the control's"
     assert min(v0, v1) > truth > max(k0, k1), "the adversarial score is above the truth's too"
-    assert ("The adversarial checkerboard score is about twice the control's and above the "
-            "truth's.") in markdown
-    assert "Since the control has the same UNet, the likely cause is the critic's gradient" \
-        in markdown
+    assert "The adversarial score is about twice the control's and above the truth's." in markdown
+    # the likely cause: the UNet upsamples with stride-2 transposed convolutions, the critic
+    # downsamples with stride-2 convolutions (colorlab.models, colorlab.adversarial)
+    ups = [m for m in UNet(base=16, depth=3, in_ch=1, out_ch=2).modules()
+           if isinstance(m, torch.nn.ConvTranspose2d)]
+    downs = [m for m in PatchDiscriminator().modules() if isinstance(m, torch.nn.Conv2d)]
+    assert ups and all(m.stride == (2, 2) and m.kernel_size == (2, 2) for m in ups)
+    assert any(m.stride == (2, 2) for m in downs)
+    assert ("The control has the same UNet, so the likely cause has two parts: the UNet's stride-2 "
+            "transposed convolutions can draw a period-2 lattice, and the critic's stride-2 "
+            "convolutions can reward it through their gradient (Odena et al. 2016).") in markdown
     hint = row(tables, "class hint: difference")[0][0]  # PSNR gain, the table's first column
     plain = row(tables, "**L1 UNet** (mean of its two seeds)")[0][0]
     assert f"{hint} dB of PSNR against the {plain} dB" in markdown  # as the table prints them
@@ -339,14 +365,18 @@ def test_hues_and_the_checkerboard(committed):
 
 
 def test_the_class_hint_at_work(committed):
-    _, markdown, printed, _ = committed
+    _, markdown, printed, tables = committed
     plain, true, wrong = found(
         r"mean AuC over [\d,]+ test images \(seed 0\): plain L1 UNet \(fine-tuned\) (\d\.\d{4}); "
         r"class hint, true class (\d\.\d{4}); class hint, wrong class (\d\.\d{4})", printed)
     assert float(wrong) < float(plain) < float(true)
     assert float(plain) - float(wrong) > float(true) - float(plain), "a wrong class costs more"
+    gap = row(tables, "its two seeds apart")[1][0]   # the plain UNet's AuC seed gap
+    cost, gain = float(plain) - float(wrong), float(true) - float(plain)
+    assert cost - gain > 2 * float(gap) and gain > 2 * float(gap), (cost, gain, gap)
     assert (f"A wrong class costs more than the true one gains: mean AuC {wrong} and {true}, "
-            f"against the plain UNet's {plain} (seed 0's models only).") in markdown
+            f"against the plain UNet's {plain} (seed 0's models; the plain UNet's seed gap is "
+            f"{gap}).") in markdown
     apart, kept = found(r"true class against wrong class: the colors lie (\d+\.\d\d) Lab units "
                         r"apart per pixel, on average over the ([\d,]+) images", printed)
     assert (f"Over all test images, the two labels put the colors {apart} Lab units apart per "
