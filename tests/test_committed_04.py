@@ -70,7 +70,7 @@ def test_results_paragraph(committed):
                       r"(\d+\.\d)% \|", tables)
     assert float(median) > 0 and float(de) < float(gde), "what every run should show"
     assert 0 < float(mean) < 1.5 and "The margins are modest" in markdown
-    assert "Both rise a little over gray" in markdown
+    assert "both rise a little over gray" in markdown
     assert float(gauc) < float(auc) and float(grauc) < float(rauc)
     gap = float(gacc) - float(acc)
     assert 0 < gap < 3, "'slightly fewer'"
@@ -344,7 +344,8 @@ def test_the_worst_images_are_nearly_gray(committed):
     assert 2 <= float(w_lo) and float(w_hi) < 5 and float(b_lo) > float(w_hi)
     assert "The worst are nearly gray images, just above the already-gray cut-off of 2" in markdown
     animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
-    assert set(best.split(", ")) <= animals and "The best are animals, mostly on grass" in markdown
+    assert set(best.split(", ")) <= animals
+    assert "The best are animals, mostly brown or olive" in markdown
     assert set(worst.split(", ")) <= animals
     (vehicles,) = found(r"mean gain: animals [+-]\d\.\d\d dB, vehicles ([+-]\d\.\d\d) dB", printed)
     assert float(vehicles) < 0
@@ -401,7 +402,8 @@ def test_the_skip_ablation(committed):
     assert (f"At this budget ({images} images x {epochs} epochs), the UNet without its skips "
             f"paints about **half as much color**, with both seeds: colorfulness {n0} and {n1}, "
             f"against {c0} and {c1} with them") in markdown
-    assert "cannot tell whether it paints less color or only learns more slowly" in markdown
+    assert ("So at this budget it learned a nearly constant pale tint (the same colorfulness "
+            "on all eight images)") in markdown
     assert all(min(g0, g1) <= g <= max(g0, g1) for g in (n_g0, n_g1))
     assert "Its PSNR gain stays within the range of the two seeds with skips" in markdown
     assert all(0 < d - max(d0, d1) < 0.5 for d in (n_d0, n_d1))
