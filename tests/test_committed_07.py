@@ -107,8 +107,9 @@ def test_the_new_layers_learning_rate(committed):
         r"and (\d\.\d{3}) after \(all equal: 1/16 = (\d\.\d{3})\)", printed))
     assert uniform == 0.062 and before < 1.5 / 16, "random queries and keys: almost even weights"
     assert all(1.7 < after / before < 2.4 for after in (after0, after1)), "about doubled"
-    assert ("So what the queries and keys learned (each position's largest weight about doubled) "
-            "barely reaches the colors.") in markdown
+    assert ("Each position's largest weight about doubled (with gamma near 0, this need not be "
+            "learned structure), yet the block barely reaches the colors.") in markdown
+    assert "what the queries and keys learned" not in markdown, "gamma near 0: maybe not learned"
     seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
     assert max(moved_colors(printed)["self-attention"]) < 0.25 * seeds_apart, "barely reaches"
     found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) and "
@@ -233,10 +234,11 @@ def test_the_table_and_the_control(committed):
     assert "x†) **worse**" in error, "both seed gaps were under the 0.1 floor"
     value = row(tables, "adversarial minus the control")[heads.index("colorfulness error ↓")][0]
     assert float(value) > 0.2, value
+    assert "settled it with people" not in markdown and "added evidence from people" in markdown
     assert ("A † marks a ratio where both seed gaps were below one unit of the last digit, so that "
             "unit stood in as the noise: the ratio is then a lower bound.") in markdown
     assert "(a printed 2.0x" not in markdown and "(2.0x) **" not in tables, "no marked 2.0x now"
-    assert "saturation control matched or beat on every yardstick" in markdown
+    assert "saturation control matched or beat" not in markdown, "the verdict: said once, in 8"
     # the worked reading of one cell, quoted from the table
     value, times, mark = row(tables, "adversarial: difference")[0]   # PSNR gain, the first column
     assert mark == "worse" and float(value) < 0, (value, times, mark)
@@ -269,11 +271,11 @@ def test_the_table_and_the_control(committed):
     assert float(plain[key][0]) < float(start[key][0])
     rebalanced = "rebalanced AuC ↑"
     drop = float(start[rebalanced][0]) - float(plain[rebalanced][0])
-    assert 2.5 < drop / float(apart[rebalanced][0]) < 3.5, "about three times its seed gap"
-    assert ("The plain fine-tune drifted from its start: it ends less colorful than the pretrained "
-            f"model and lower on the rebalanced AuC ({plain[rebalanced][0]} against "
-            f"{start[rebalanced][0]}, about three times its seed gap), so every variant is "
-            "compared with the plain fine-tune.") in markdown
+    assert drop > 2 * float(apart[rebalanced][0]), "over twice its seed gap"
+    assert ("The plain fine-tune ends less colorful than the pretrained model and lower on the "
+            f"rebalanced AuC ({plain[rebalanced][0]} against {start[rebalanced][0]}, over twice "
+            "its seed gap), so every variant is compared with the plain fine-tune.") in markdown
+    assert "drifted" not in markdown and "about three times" not in markdown, "cause unmeasured"
     # the invariants' facts, and the summary line
     colorful = found(r"Colorfulness: plain (\d+\.\d), adversarial (\d+\.\d), truth (\d+\.\d)",
                      printed)
@@ -322,7 +324,10 @@ def test_hues_and_the_checkerboard(committed):
     assert scaling < 1 and plain_seed < adv_seed, "scaling keeps hues; the critic's seed turns some"
     assert scaling == 0 and ("scaling alone (0 up to [gamut](../docs/glossary.md#gamut) clipping, "
                              "since scaling keeps every hue)" in markdown)
-    assert "(chroma, the distance |ab| from gray, at least 5 in both)" in markdown
+    assert ("([chroma](../docs/glossary.md#chroma), the distance |ab| from gray, at least 5 in "
+            "both)") in markdown
+    assert ("new here, the share of pixels whose hue turns and a checkerboard score" in markdown
+            ), "the learning goals name this notebook's new measures"
     assert min(float(c0), float(c1)) > 2 * adv_seed, "the critic turns more hues than a second seed"
     low, high = sorted((c0, c1), key=float)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
