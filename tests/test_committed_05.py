@@ -73,7 +73,12 @@ def test_the_toy_car(committed):
              for k in ("blue", "red")}
     median = found(r"L1 \(median\) +a = +(-?\d+\.\d), b = +(-?\d+\.\d)", printed)
     assert median == (paint["blue"][0], paint["red"][1])
-    assert "but with blue's a and red's b: a faded yellow no car has." in markdown
+    l1_chroma, yellow_chroma = (
+        round(float(found(rf"{k} +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)", printed)[0]))
+        for k in (r"L1 \(median\)", "yellow"))
+    assert l1_chroma < yellow_chroma, "paler than the yellow paint"
+    assert (f"but with blue's a and red's b: a paler yellow (chroma {l1_chroma}, the yellow "
+            f"paint's {yellow_chroma}) that no car has.") in markdown
 
 
 def test_the_bins_and_the_weights(committed):
@@ -173,11 +178,11 @@ def test_the_curves(committed):
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
     assert ("likely because sharpening removes faint wrong tints where its likeliest bin is near "
             f"gray ({gray_top['0.5']}% of the pixels, printed above)") in markdown
-    assert (f"where the likeliest bin is near gray, as it is for {gray_top['0.5']}% of the pixels "
-            "(section 7)") in markdown
+    assert "(the truck, the 7th image's car), where the likeliest bin is near gray." in markdown
     assert ("The $\\lambda = 1$ classifier's likeliest bin lies within 20 of gray for 100% of the "
             "validation pixels.") in markdown
-    assert "this run's likeliest bin was near gray for every validation pixel" in markdown
+    assert ("this run's likeliest bin was near gray for 100% (rounded) of the validation pixels"
+            in markdown)
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
     assert all(ps["plain"][t] > ps["rebal"][t] for t in TEMPS), "plain: higher PSNR"
     assert "and in exchange it has the higher PSNR at every $T$" in markdown
@@ -211,7 +216,13 @@ def test_the_choice_and_the_test_table(committed):
     assert "best PSNR: lambda 1, T 0.7 (" in printed
     assert re.search(r"the colorfulness nearest the truth's \(\d+\.\d\) would pick lambda 0\.5, "
                      r"T 0:", printed)
-    assert "colorfulness alone would have chosen the mode" in markdown
+    assert "Colorfulness alone would have chosen the mode" in markdown
+    # section 9's opening: the rebalanced AuC picks the mean; PSNR peaks at 0.38 or 0.7 (section 7)
+    peaks = {max(TEMPS, key=lambda t: float(v[t][0]))
+             for v in (curve(tables, c) for c in (1, 2, 3))}
+    assert peaks == {"0.38", "0.7"}, peaks
+    assert ("The rebalanced AuC, which rewards right colors, picks the mean ($T = 1$); PSNR "
+            "peaks at $T = 0.38$ or $0.7$ instead (section 7).") in markdown
     rebal = aucs(tables, 1)
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
     card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
@@ -267,9 +278,9 @@ def test_the_choice_and_the_test_table(committed):
     d, se = diff[("pretrained vivid UNet", "pretrained L1 UNet")]
     assert d > 3 * se and d > 0.03, "by far the best"
     assert "no better than gray on the rebalanced AuC** (within noise of it)" in markdown
-    assert ("Each ± is two standard errors (2 SE) of a paired difference: both answers score the "
-            "same images, so the image-to-image spread cancels. The table's are differences to "
-            "gray; the rebalanced AuC's are printed below it.") in markdown
+    assert ("Each ± is two standard errors (2 SE) of a paired difference to gray (both score the "
+            "same images, so their spread cancels); the rebalanced AuC's differences, with their "
+            "±, are printed below the table.") in markdown
     # the PSNR gain over gray, ± 2 SE of the paired per-image gain
     gains = {}
     for name, row in (("L1", l1), ("best PSNR", dull), ("pretrained L1", shipped), ("vivid", vivid),
@@ -302,7 +313,12 @@ def test_the_choice_and_the_test_table(committed):
     others = [gray, l1, shipped, best, dull, mode]
     assert float(vivid[5]) - max(float(r[5]) for r in others) > 0.03, "by far the best"
     assert vivid[2].startswith("-") and float(vivid[3]) > float(gray[3])
-    assert "colorfulness.** Its mean Delta E is worse than gray's too." in markdown
+    assert "colorfulness.** It loses to gray on PSNR and mean Delta E." in markdown
+    assert "best rebalanced AuC, but a larger mean Delta E than gray." in markdown   # the summary
+    # the opening's expectation: this run's chosen setting a faint tint, the pretrained one vivid
+    assert float(best[4]) / float(truth) < 0.5 and float(vivid[4]) / float(truth) > 0.8
+    assert ("In quick mode, expect a faint tint from your classifiers' chosen setting; a "
+            "pretrained one shows the vivid colors.") in markdown
     mine = [l1, best, dull, mode]
     for k in (1, 5):                                  # PSNR, rebalanced AuC
         assert all(float(shipped[k]) > float(r[k]) for r in mine), k
@@ -442,7 +458,9 @@ def test_one_pixel(committed):
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
     assert float(top3[0]) - float(top3[2]) <= 0.5, "a near tie"
-    assert "its three likeliest bins are a near tie (printed)" in text
+    assert "its three likeliest bins, one of them gray (0, 0), are a near tie (printed)" in text
+    bins3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: (.*)", printed)[0]
+    assert "(0, 0) " in bins3, "the gray bin among the car pixel's three likeliest"
 
 
 def test_the_validation_count(committed):
