@@ -1,6 +1,7 @@
 """What notebook 03's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
+import math
 import re
 from pathlib import Path
 
@@ -136,6 +137,9 @@ def test_the_derived_matrix_and_white_point(committed):
     derived_white, sk_white, d65 = whites
     assert [round(v, 4) for v in sk_white] == [round(v, 4) for v in d65], "equal to 4 digits"
     assert sk_white[2] < d65[2] < derived_white[2], "the whites differ in Z"
+    assert sk_white[:2] == derived_white[:2], "the text says: the matrix whites differ in Z only"
+    assert ("its entries differ by up to $3 \\times 10^{-4}$, and its white (row sums, last lines) "
+            "differs in $Z$") in " ".join(markdown.split())
     text = " ".join(markdown.split())
     assert (f"scikit-image's has $Z$ = {sk_white[2]:.6f}, a little below the {d65[2]:.6f} of "
             "`D65_WHITE`, which its Lab divides by.") in text
@@ -177,16 +181,9 @@ def test_the_known_colors_quoted(committed):
     y = y_red + y_green
     assert abs(116 * y ** (1 / 3) - 16 - yellow) < 0.05, "the answer: L of the summed luminance"
     assert f"$Y = {y_red} + {y_green} = {y:.4f}$" in markdown
-    # section 8.3's answer: green and magenta are nearly opposite in ab, red and blue are not
     row = r"^(\w+) +\([\d., ]+\) +-?\d+\.\d\d +(-?\d+\.\d\d) +(-?\d+\.\d\d)"
     ab = {name: (float(a), float(b)) for name, a, b in re.findall(row, printed, re.M)}
-    (ga, gb), (ma, mb) = ab["green"], ab["magenta"]
-    assert f"(ab ({ga:.2f}, {gb:.2f}) and ({ma:.2f}, {mb:.2f}) in section 5's table)" in markdown
-    mean = ((ga + ma) / 2, (gb + mb) / 2)
-    assert f"the mean is ({mean[0]:.1f}, {mean[1]:.1f}), close to gray" in markdown
-    assert (mean[0] ** 2 + mean[1] ** 2) ** 0.5 < 20, "close to gray: chroma below 20"
-    (ra, rb), (ba, bb) = ab["red"], ab["blue"]
-    assert (ra + ba) / 2 > 40 and (rb + bb) / 2 < 0, "the red/blue mean should be a purple"
+    ra, rb = ab["red"]
     # section 7's first question: reds reach furthest near the lightness of pure red
     chroma = (ra ** 2 + rb ** 2) ** 0.5
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
@@ -194,6 +191,27 @@ def test_the_known_colors_quoted(committed):
     assert (f"Near `L` = {red:.0f} (the figure's `L` = 50 panel), the lightness of pure red "
             f"(1, 0, 0), the most saturated red the screen has: chroma "
             f"$\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$" in markdown)
+
+
+def test_the_worked_example_of_regression_to_gray(committed):
+    """Section 13, question 1: a worked example (computed here, not a run output) of two colors
+    plausible for one pixel, at the same L, whose mean is gray."""
+    _, markdown, _ = committed
+    L, green, purple = 50.0, (-50.0, 40.0), (50.0, -40.0)
+    assert ("For example, at `L` = 50, green ab (−50, 40) and purple ab (50, −40) are both "
+            "displayable, of chroma 64; their mean (0, 0) is gray.") in " ".join(markdown.split())
+    for a, b in (green, purple):
+        lab = torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1)
+        rgb = color.lab_to_rgb(lab, clip=False)
+        assert ((rgb >= 0) & (rgb <= 1)).all(), f"ab ({a}, {b}) at L = {L} should be displayable"
+        assert round(math.hypot(a, b)) == 64
+    shown = {name: color.lab_to_rgb(torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1))
+             .flatten() for name, (a, b) in (("green", green), ("purple", purple))}
+    r, g, b = shown["green"]
+    assert g > r and g > b, "the first color should look green"
+    r, g, b = shown["purple"]
+    assert r > g and b > g, "the second color should look purple"
+    assert (green[0] + purple[0], green[1] + purple[1]) == (0, 0), "their mean is (0, 0)"
 
 
 def test_the_slope_of_L_at_black(committed):
@@ -204,6 +222,13 @@ def test_the_slope_of_L_at_black(committed):
     assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
+    # What to try next: with the pure cube root, black gets L = -16 and an infinite slope
+    t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    L = 116 * t ** (1 / 3) - 16
+    L.backward()
+    assert L.item() == -16 and math.isinf(t.grad.item())
+    assert ("section 3's check stops first (black gets `L` = −16), then section 8's `gradcheck` "
+            "at `my_rgb_to_lab, black`") in " ".join(markdown.split())
 
 
 def swatches(printed):
@@ -227,8 +252,8 @@ def test_the_swatches_and_ciede2000(committed):
         "the text: CIEDE2000 agrees, from barely visible (its JND is about 1) to clearly different"
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "the bright-green pairs (rows 1-2) shrink to under half; the violet pair (row 3)
-    # hardly shrinks: its step is lightness" (the figure numbers the rows 1-6 as printed)
+    # "the bright-green pairs (swatches 1-2) shrink to under half; the violet pair (swatch 3)
+    # hardly shrinks: its step is lightness" (the figure numbers the swatches 1-6 as printed)
     text = " ".join(markdown.split())
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
@@ -239,17 +264,18 @@ def test_the_swatches_and_ciede2000(committed):
     assert violet["a"] > 50 and violet["b"] < -50, "the third least different is a violet"
     assert violet["de00"] > 0.8 * violet["de76"], "CIEDE2000 should hardly shrink the violet"
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
-    assert "the bright-green pairs (rows 1-2) shrink to under half" in text
-    assert "the violet pair (row 3) hardly shrinks: its step is lightness" in text
+    assert "the bright-green pairs (swatches 1-2) shrink to under half" in text
+    assert "the violet pair (swatch 3) hardly shrinks: its step is lightness" in text
     assert "swatches as numbered in the figure:" in printed
-    # "the blue pair (row 6) drops from 24.1 to 6.7": a step of mostly chroma and hue, saturated
+    # "the blue pair (swatch 6) drops from 24.1 to 6.7": a step of mostly chroma and hue, saturated
     blue = most[2]
     assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
     assert 2 * blue["dL"] ** 2 < blue["de76"] ** 2, "the blue pair's step is not mostly lightness"
     assert "saturated pairs whose step is not mostly lightness shrink most" in text
     assert blue["de76"] == max(r["de76"] for r in most), "top of its group in ΔE76"
     assert blue["de00"] == min(r["de00"] for r in most), "bottom of its group in CIEDE2000"
-    assert (f"the blue pair (row 6) drops from {blue['de76']} to {blue['de00']}, from the top "
+    assert "equal distances look about equally different (swatch 6 below is a miss)" in text
+    assert (f"the blue pair (swatch 6) drops from {blue['de76']} to {blue['de00']}, from the top "
             "of its group to the bottom") in text
 
 
@@ -293,6 +319,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
     assert "comes back an almost pure sRGB red, lighter and less saturated" in markdown
+    # the figure's left panel: clipped colors land at another lightness; the upper right (where
+    # the P3 request lies) is almost pure red at the L printed for it
+    assert L_shown - L_asked > 2 and f"almost pure red (`L` ≈ {L_shown:.0f})" in markdown
     assert "The impossible (0, 100, -100), strong color at zero lightness, comes back a dark blue" \
         in markdown
 
@@ -337,5 +366,5 @@ def test_the_coffee_rim_is_not_blue(committed):
     r, g, b = float(r), float(g), float(b)
     assert r > g > b and r - b < 0.2, "the text says: a warm gray"
     assert int(share) > 50, "the text says: warm (red above blue on most rim pixels)"
-    assert ("The cup's white rim looks blue over the cat, yet its displayed color is a warm gray "
-            "(printed): likely a contrast illusion beside the red.") in " ".join(markdown.split())
+    assert ("Over the cat, the cup's rim looks blue but is a warm gray (printed): likely a "
+            "contrast illusion.") in " ".join(markdown.split())
