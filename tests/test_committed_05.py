@@ -130,6 +130,9 @@ def test_the_curves(committed):
             f"its PSNR falls from $T = {vt}$ on") in markdown
     after = [ps["vivid"][t] for t in TEMPS[TEMPS.index(vt):]]
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
+    # section 7's opening: only for the pretrained vivid UNet, and only below its PSNR peak
+    assert (f"For the pretrained vivid UNet, lowering $T$ under {vt} trades PSNR for colorfulness."
+            in markdown)
     the_card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     (q_vivid,) = found(r"the pretrained vivid UNet: Q = (\d+) bins \(this run: \d+\)", printed)
     (q_run,) = found(r"the pretrained vivid UNet: Q = \d+ bins \(this run: (\d+)\)", printed)
@@ -138,6 +141,13 @@ def test_the_curves(committed):
     assert int(q_run) < 313 and "(313 in the paper, fewer here)" in markdown
     assert "the 313 cells inside the sRGB gamut" in markdown
     assert f"out_ch={q_vivid}," in the_card and f"with its own Q = {q_vivid} bins" in markdown
+    # its recipe differs from this run's: a random head (this run starts at the image-blind answer)
+    # and batch 128 (this run: 64, printed)
+    assert "(from a random head:" in the_card and "batch 128, 7 epochs" in the_card
+    assert found(r"UNet\(base=16, depth=3\); \d+ epochs, batch (\d+)", printed)[0] == "64"
+    assert ("the same UNet and loss ($\\lambda = 0.5$), but with a random head (not the "
+            "image-blind start) and batch 128, trained on 45,000 CIFAR-10 images for 7 epochs"
+            ) in markdown
     l1_card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     assert "7 epochs" in the_card and "45,000 CIFAR-10 images for 7 epochs" in markdown
     assert "14 epochs" in l1_card and "the same images, 14 epochs" in markdown
@@ -217,12 +227,11 @@ def test_the_choice_and_the_test_table(committed):
     assert re.search(r"the colorfulness nearest the truth's \(\d+\.\d\) would pick lambda 0\.5, "
                      r"T 0:", printed)
     assert "Colorfulness alone would have chosen the mode" in markdown
-    # section 9's opening: the rebalanced AuC picks the mean; PSNR peaks at 0.38 or 0.7 (section 7)
+    # after section 9's AuC table: PSNR peaks at 0.38 or 0.7 (section 7's table)
     peaks = {max(TEMPS, key=lambda t: float(v[t][0]))
              for v in (curve(tables, c) for c in (1, 2, 3))}
     assert peaks == {"0.38", "0.7"}, peaks
-    assert ("The rebalanced AuC, which rewards right colors, picks the mean ($T = 1$); PSNR "
-            "peaks at $T = 0.38$ or $0.7$ instead (section 7).") in markdown
+    assert "the score rewards hedging. PSNR peaks at $T = 0.38$ or $0.7$ (section 7)." in markdown
     rebal = aucs(tables, 1)
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
     card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
