@@ -43,7 +43,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     psnr, median, ssim = found(r"gray baseline \(L kept, ab = 0\) on the other [\d,]+ test "
                                r"images \(quick mode\): PSNR (\d+\.\d\d) dB \(median image "
                                r"(\d+\.\d\d) dB\), SSIM (0\.\d{4})", printed)
-    already, total, on_median, _, _, mean_all = found(
+    already, total, on_median, _, on_max, mean_all = found(
         r"(\d+) of ([\d,]+) test images are already gray \(mean chroma < 2\); gray scores PSNR "
         r"(\d+\.\d) dB on the median one \((\d+\.\d) to (\d+\.\d) dB\); counting them, the mean "
         r"would be PSNR (\d+\.\d\d) dB", printed)
@@ -51,6 +51,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "the text says: gray is nearly exact on most of them (so the bar leaves them out)"
     assert f"({already} of the {total} here" in markdown
     assert "gray is nearly exact on most of them, so the bar leaves them out" in markdown
+    # their top score is the ceiling that psnr's clamp of the squared error sets, not a measurement
+    nb = committed[0]
+    assert any("mse.clamp_min(1e-10)" in c.source for c in nb.cells if c.cell_type == "code")
+    assert float(on_max) == round(10 * math.log10(1 / 1e-10), 1) == 100.0
+    assert f"Their top score, {on_max} dB, is `psnr`'s ceiling (its clamp)." in markdown
     rms = 10 ** (-float(median) / 20)
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
             f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
@@ -61,12 +66,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
               for r in (10, 20, 40)]
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
+    # the quoted numbers are marked as this (quick, 2,000-test-image) run's
+    assert f"scores PSNR {psnr} dB and SSIM {ssim} on the test images here." in markdown
+    assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on CIFAR-10's test images that are not "
             "already gray") in markdown   # the Summary
     assert f"hence {ssim}." in markdown
-    assert f"{shares[1]}%. Where a pixel's color is uncertain" in markdown
+    assert f"{shares[1]}% in this quick run. Where a pixel's color is uncertain" in markdown
     rounded = round(float(shares[1]))
-    assert f"{rounded}% of training pixels have chroma below 20" in markdown
+    assert (f"{rounded}% of training pixels have chroma below 20, and a squared error averages "
+            "uncertain colors toward gray") in markdown   # the cause: averaging, not the share
 
 
 def test_the_printed_errors_quoted(committed):
@@ -138,8 +147,8 @@ def test_the_derived_matrix_and_white_point(committed):
     assert [round(v, 4) for v in sk_white] == [round(v, 4) for v in d65], "equal to 4 digits"
     assert sk_white[2] < d65[2] < derived_white[2], "the whites differ in Z"
     assert sk_white[:2] == derived_white[:2], "the text says: the matrix whites differ in Z only"
-    assert ("its entries differ by up to $3 \\times 10^{-4}$, and its white (row sums, last lines) "
-            "differs in $Z$") in " ".join(markdown.split())
+    assert ("whose entries differ by up to $3 \\times 10^{-4}$. The two whites (row sums, printed "
+            "last) differ only in $Z$") in markdown
     text = " ".join(markdown.split())
     assert (f"scikit-image's has $Z$ = {sk_white[2]:.6f}, a little below the {d65[2]:.6f} of "
             "`D65_WHITE`, which its Lab divides by.") in text
@@ -288,6 +297,10 @@ def test_lab_against_ycbcr(committed):
     assert lab < min(rgb, ycc), "the text says: Lab's spread is the smallest"
     assert f"Lab's spread is the smallest ({lab} against {rgb} for RGB)" in markdown
     assert f"CIEDE2000 / distance {lab} in Lab, {ycc} in YCbCr" in printed   # Summary: line
+    # the first cell and the Summary say what the spread measures: agreement with CIEDE2000
+    assert ("distances ([ΔE](../docs/glossary.md#delta-e)) follow CIEDE2000, a perceptual formula, "
+            "more closely than RGB or YCbCr ones") in markdown
+    assert "Lab distances follow CIEDE2000 more closely than RGB or YCbCr ones" in markdown
 
 
 def test_the_coarse_ab_and_the_gamut(committed):
@@ -366,5 +379,19 @@ def test_the_coffee_rim_is_not_blue(committed):
     r, g, b = float(r), float(g), float(b)
     assert r > g > b and r - b < 0.2, "the text says: a warm gray"
     assert int(share) > 50, "the text says: warm (red above blue on most rim pixels)"
-    assert ("Over the cat, the cup's rim looks blue but is a warm gray (printed): likely a "
-            "contrast illusion.") in " ".join(markdown.split())
+    assert ("Over the cat, the cup's rim looks blue but is a warm gray (printed): simultaneous "
+            "contrast with the orange around it.") in markdown
+
+
+def test_what_rgb_test_holds(committed):
+    """Cell 3 lists the colors of `rgb_test` (section 1's question 3 needs them): the setup cell's
+    `special` rows plus N_COLORS random colors."""
+    nb, markdown, _ = committed
+    setup = next(c.source for c in nb.cells
+                 if c.cell_type == "code" and "special = torch" in c.source)
+    rows = ("[0, 0, 0], [1, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0.5]",
+            "[0.04045, 0.04045, 0.04045], [0.0404, 0.0405, 0.1]")
+    assert all(r in setup for r in rows), "black, white, primaries, gray, two at the threshold"
+    assert "torch.rand(N_COLORS, 3" in setup
+    assert ("`rgb_test`: `N_COLORS` random colors plus black, white, the primaries, 50% gray "
+            "and two colors at the threshold 0.04045.") in markdown
