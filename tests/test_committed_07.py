@@ -94,7 +94,6 @@ def test_the_new_layers_learning_rate(committed):
             f"moved it up to about {steps * 3e-3:.1f} in {steps} steps.") in markdown
     assert "gamma hardly moved in one seed" not in markdown, "seed 1's moved about as little"
     assert "need a learning rate of their own" not in markdown, "the 30x is a choice, not tested"
-    assert "whether they need it is left to try" in markdown
     tables = committed[3]
     assert verdicts(tables, "self-attention: difference") == {"better": set(), "worse": set()}
     (summary,) = found(r"Summary: (.*)", printed)
@@ -107,13 +106,28 @@ def test_the_new_layers_learning_rate(committed):
         r"and (\d\.\d{3}) after \(all equal: 1/16 = (\d\.\d{3})\)", printed))
     assert uniform == 0.062 and before < 1.5 / 16, "random queries and keys: almost even weights"
     assert all(1.7 < after / before < 2.4 for after in (after0, after1)), "about doubled"
-    assert ("Each position's largest weight about doubled (with gamma near 0, this need not be "
-            "learned structure), yet the block barely reaches the colors.") in markdown
+    assert ("Each position's largest weight about doubled (maybe drift: Adam's step does not "
+            "shrink with the gradient, tiny while gamma is near 0), yet the block barely reaches "
+            "the colors.") in markdown
     assert "what the queries and keys learned" not in markdown, "gamma near 0: maybe not learned"
     seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
     assert max(moved_colors(printed)["self-attention"]) < 0.25 * seeds_apart, "barely reaches"
     found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) and "
           r"(\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
+    # the likely reason: through the convolutions every bottleneck position (where the attention
+    # block sits) already reaches every pixel of a 32 x 32 image
+    assert "every variant: UNet(base=16, depth=3)" in printed and "a 32 x 32 pair" in printed
+    unet = UNet(base=16, depth=3, in_ch=1, out_ch=2).eval()
+    x, seen = torch.rand(4, 1, 32, 32, requires_grad=True), {}
+    unet.forward_with(x, lambda h: seen.setdefault("y", unet.bottleneck(h)))
+    for i in range(4):
+        for j in range(4):
+            (grad,) = torch.autograd.grad(seen["y"][:, :, i, j].sum(), x, retain_graph=True)
+            assert (grad.abs().sum(0) > 0).all(), f"bottleneck position {(i, j)}: not every pixel"
+    assert ("A likely reason: each bottleneck position already sees the whole image through the "
+            "convolutions, so attention adds little reach.") in markdown
+    assert ("That is why this notebook puts it where the grid is small, though SAGAN found it pays "
+            "most on larger maps.") in markdown
 
 
 def moved_colors(printed):
@@ -143,8 +157,14 @@ def test_the_perceptual_statements(committed):
         r"(\d\.\d{4}) and (\d\.\d{4}); perceptual (\d\.\d{4}) and (\d\.\d{4}); gray \(ab = 0\) "
         r"(\d\.\d{4})", printed)
     assert float(p0) < float(l0) and float(p1) < float(l1) and float(l0) < float(gray)
-    assert (f"The perceptual fine-tune lowered the feature distance it was trained on, though only "
-            f"a little: {p0} against the plain UNet's {l0} (seed 0).") in markdown
+    # ... in both seeds, but by the notebook's rule (twice the larger seed gap): within the noise
+    l0, l1, p0, p1 = (float(x) for x in (l0, l1, p0, p1))
+    noise = max(abs(l0 - l1), abs(p0 - p1))
+    assert (l0 + l1) / 2 - (p0 + p1) / 2 < 2 * noise, "the drop is no longer within the noise"
+    assert (f"The perceptual fine-tune lowered its own feature distance in both seeds (seed 0: "
+            f"{p0:.4f} against the plain UNet's {l0:.4f}), by less than twice the seed gap: within "
+            "the noise.") in markdown
+    assert "though only a little" not in markdown and "did lower its own" not in markdown
     assert "cosine" not in markdown and "feature gradient" not in printed, "the gradient study: cut"
     # ... and none of the yardsticks moved beyond twice the noise
     assert verdicts(tables, "perceptual: difference") == {"better": set(), "worse": set()}
@@ -153,8 +173,7 @@ def test_the_perceptual_statements(committed):
     (summary,) = found(r"Summary: (.*)", printed)
     assert "perceptual" in summary.split("no clear difference")[-2].split(".")[-1]
     assert ("**Perceptual loss and attention: within the noise.** None of their differences in the "
-            "table reaches twice the noise, though the perceptual loss did lower its own feature "
-            "distance a little.") in markdown
+            "table reaches twice the noise.") in markdown
     # cell 40's printout: attention barely moved the colors; the perceptual loss nearly as far as
     # the class hint (same-seed distances: not set against the cross-seed gap)
     moved = moved_colors(printed)
@@ -163,7 +182,10 @@ def test_the_perceptual_statements(committed):
     assert all(0.8 < p / h < 1 for p, h in zip(moved["perceptual"], moved["class hint"]))
     a0, a1 = moved["self-attention"]
     assert (f"Attention barely moved the colors ({a0:.2f} and {a1:.2f} Lab units per pixel); the "
-            "perceptual loss moved them nearly as far as the class hint.") in markdown
+            "perceptual loss moved them nearly as far as the class hint, but not measurably closer "
+            "to the truth.") in markdown
+    for head in ("PSNR gain (dB) ↑", "AuC ↑", "Delta E ↓"):   # the yardsticks of closeness
+        assert float(perceptual[head][1]) < 2, (head, perceptual[head])
     assert "only a little farther than a second seed alone" not in markdown, "same vs cross seed"
 
 
@@ -280,6 +302,14 @@ def test_the_table_and_the_control(committed):
     colorful = found(r"Colorfulness: plain (\d+\.\d), adversarial (\d+\.\d), truth (\d+\.\d)",
                      printed)
     assert float(colorful[0]) < float(colorful[1]) < float(colorful[2])
+    # the Summary section: one finding per idea, the table's verdicts (checked above)
+    assert ("- **Adversarial loss:** more vivid, better rebalanced AuC, worse PSNR, AuC and "
+            "Delta E; no clear gain over its saturation control, plus a checkerboard.") in markdown
+    assert ("- **Class hint:** small gains in PSNR, AuC, the classifier (partly circular) and "
+            "Delta E, not in vividness.") in markdown
+    assert all(verdicts(tables, f"{n}: difference") == {"better": set(), "worse": set()}
+               for n in ("perceptual", "self-attention"))
+    assert "- **Perceptual loss and self-attention:** within the noise everywhere." in markdown
 
 
 def test_what_a_step_costs(committed):
