@@ -119,9 +119,10 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
             f"`{named}`, against {top}% of `{wide}`.") in markdown
     assert ("Most dots sit below the 60% line, but the big layers decide the average: the "
             f"largest, `{big}`, loses {most}%.") in markdown
-    assert ("most convolutions feed a BatchNorm, which in training normalizes each channel. At "
-            "inference, BatchNorm uses statistics stored in training, which pruning makes stale"
+    assert ("A small |w| need not mean a layer matters less: most convolutions feed a BatchNorm, "
+            "which normalizes each channel (at inference with statistics stored in training)."
             in markdown)
+    assert "stale" not in markdown     # re-estimating the statistics made it worse (section 5)
 
 
 def test_the_worked_int8_number():
@@ -202,7 +203,11 @@ def test_int8_statements(committed):
     rounds = rounds_of(printed)
     slower = rounds["ONNX int8 dynamic"][0] / rounds["ONNX int8 static"][0]
     assert round(slower) == 10, slower
-    assert ("**Static beats dynamic.** Dynamic int8 ran about 10x slower than static (section 6). "
+    first_ms = rows["ONNX int8 static"]
+    assert round(dyn_ms / first_ms) == 3, dyn_ms / first_ms
+    assert (f"**Static beats dynamic.** Dynamic int8 ran about 3x slower in the first timings "
+            f"({dyn_ms:.1f} vs {first_ms:.1f} ms), 10x in section 6 "
+            f"({rounds['ONNX int8 dynamic'][0]:.1f} vs {rounds['ONNX int8 static'][0]:.1f} ms). "
             "One image per call it scores as well as fp32 against the true colors; in batches it "
             "falls behind.") in markdown
 
@@ -244,8 +249,10 @@ def test_int8_statements(committed):
     assert ("The largest |d ab| is the worst of about 4 million values (two per pixel, 32 x "
             f"32 pixels, {tests} images). The mean shows the typical change: {mean} ab units for "
             "static int8.") in markdown
-    (first,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB +([\d.]+) ms", printed)
-    assert f"Section 6 re-times these first timings, static int8's {first} ms included." in markdown
+    first, minmax_first = rows["ONNX int8 static"], rows["ONNX int8 static, min/max"]
+    assert (f"Static int8's first timing, {first:.1f} ms, is an unexplained outlier: the min/max "
+            f"file took {minmax_first:.1f} ms.") in markdown
+    assert first > 2 * minmax_first and first > 2 * rounds["ONNX int8 static"][0]
 
 
 def test_pruning_statements(committed):
@@ -263,8 +270,6 @@ def test_pruning_statements(committed):
                         r"PSNR (\d+\.\d\d) dB", printed)
     assert ("Re-estimating BatchNorm's statistics (no training) made it worse: "
             f"{renormed} dB, below gray.") in markdown
-    assert "which pruning makes stale; re-estimating them (section 5) lowers PSNR further." \
-        in markdown
     assert float(renormed) < float(gray) and float(renormed) < float(zeros)   # worse, as said
     before, after = found(r"channels pruned: ([\d,]+) -> ([\d,]+) parameters", printed)
     size, tuned, raw = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB "
@@ -365,14 +370,12 @@ def test_the_shuffled_rounds_statements(committed):
     lo, hi = (float(x) for x in found(r"fp32 PyTorch's own rounds: (\d+\.\d) - (\d+\.\d) ms",
                                       printed))
     (apart,) = found(r"fp32 PyTorch's own rounds: .*? ms \((\d+)% apart\)", printed)
-    assert (f"fp32 PyTorch's own rounds were {apart}% apart; the within-round ratio cancels such "
-            "drift") in markdown
+    _, _, same_lo, same_hi, _ = rounds["unstructured 90% zeros"]      # fp32's own arithmetic
+    assert (f"fp32 PyTorch's own rounds were {apart}% apart. Within-round ratios do not cancel "
+            f"such drift: those of unstructured 90% zeros ranged from {same_lo:.2f} to "
+            f"{same_hi:.2f}, hence a margin in every round.") in markdown
     assert int(apart) <= 5 and hi / lo < 1.05
-    (first,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB +([\d.]+) ms", printed)
-    assert ("A single timing can be far off: static int8's first "
-            f"timing was {first} ms, its rounds' median {rounds['ONNX int8 static'][0]} ms."
-            ) in markdown
-    assert float(first) > 1.5 * rounds["ONNX int8 static"][0]
+    assert same_hi - same_lo > 0.02 and 1 / 1.1 < same_lo <= same_hi < 1.1   # spread, within 10%
     for name, (_, mid, r_lo, r_hi, verdict) in rounds.items():   # the rule, on the printed ratios
         if name == "fp32 PyTorch":
             assert verdict == "the reference" and mid == r_lo == r_hi == 1
