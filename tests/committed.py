@@ -12,7 +12,11 @@ def read(notebook):
     nb = nbformat.read(notebook, as_version=4)
     markdown = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    printed = "\n".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    # a cell's printed text is one stream, however the kernel split it into outputs (it flushes
+    # when it likes, even mid-print); cells are joined by a line break
+    printed = "\n".join("".join(o.get("text", "") for o in c.get("outputs", [])
+                                 if o.get("output_type") == "stream")
+                         for c in nb.cells if c.cell_type == "code")
     tables = "\n".join(o["data"]["text/markdown"] for o in outputs
                        if "text/markdown" in o.get("data", {}))
     return nb, markdown, printed, tables

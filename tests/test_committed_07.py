@@ -326,8 +326,9 @@ def test_what_a_step_costs(committed):
     low, high = sorted(round(times[n], 1) for n in ("adversarial", "perceptual"))
     assert all(times[n] < 1.15 for n in ("class hint", "self-attention"))
     extra = [round(100 * (times[n] - 1)) for n in ("class hint", "self-attention")]
-    assert (f"make a step about {low} to {high} times as long as the plain UNet's; the class "
-            f"vectors and attention on the 4 x 4 bottleneck add {extra[0]}% and {extra[1]}%."
+    span = f"{low}" if low == high else f"{low} to {high}"
+    assert (f"make a step about {span} times as long as the plain UNet's; the class vectors and "
+            f"attention on the 4 x 4 bottleneck change it by {extra[0]:+d}% and {extra[1]:+d}%."
             ) in markdown
 
 
