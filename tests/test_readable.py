@@ -20,7 +20,7 @@ LECTURES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WIDGET = "application/vnd.jupyter.widget-view+json"
 WIDGET_REPR = re.compile(r"^\w*(interactive|Box|Slider|Dropdown|Image)\(children=|Slider\(value=")
 BAR = re.compile(r"\d+%\|")  # a tqdm bar left as text
-OBJECT_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>")  # a call's return value, not a result
+OBJECT_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>")  # a call's return value shown
 NBVAL_COMMENT = re.compile(r"^\s*#\s*NBVAL_", flags=re.M)
 NBVAL_TAGS = {"nbval-check-output", "nbval-ignore-output", "nbval-skip", "nbval-raises-exception"}
 # what a kernel reports in language_info (JupyterLab writes it when the kernel starts); papermill
@@ -46,9 +46,9 @@ def test_outputs_are_text_and_pictures(path):
             text = out.get("text", "") + str(data.get("text/plain", ""))
             assert not WIDGET_REPR.search(text), f"{path.name} cell {i}: a widget repr: {text[:80]}"
             assert not BAR.search(text), f"{path.name} cell {i}: a progress bar as text"
-            assert not OBJECT_REPR.search(text), (f"{path.name} cell {i}: an object's repr "
-                                                  f"{OBJECT_REPR.search(text).group()}: end the line "
-                                                  "with ';' or assign it to _")
+            shown = OBJECT_REPR.search(text)
+            assert not shown, (f"{path.name} cell {i}: an object's repr {shown and shown.group()}: "
+                               "end the line with ';' or assign it to _")
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
