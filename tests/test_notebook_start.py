@@ -205,3 +205,15 @@ def test_the_headline_names_the_number_format_and_training_does_not_repeat_it(ci
     assert cdevice.autocast_dtype("cpu") == dtype and capsys.readouterr().out == ""
     monkeypatch.setenv("COLORLAB_AMP", "0")
     assert cdevice.precision_note("cpu") == "float32 (set by $COLORLAB_AMP=0)"
+
+
+def test_summary_prints_the_run_time_since_start(cifar_available, capsys, monkeypatch):
+    """The first cell of a lecture quotes its committed run's time: summary() prints it, counted
+    from start(), on the line after the Summary line (which `make course` collects alone)."""
+    clock = iter([100.0, 142.4])
+    monkeypatch.setattr(notebook.time, "perf_counter", lambda: next(clock))
+    notebook.start("smoke")
+    capsys.readouterr()
+    notebook.summary("test MSE 1.0e-03")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["Summary: test MSE 1.0e-03", "Run time: 42 s from start() to this line."]

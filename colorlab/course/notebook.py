@@ -17,6 +17,7 @@ Every run has three parts: ``train``, ``val`` (a seeded split carved out of the 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ MODES = ("smoke", "quick", "full")
 # that every notebook runs in under 5 minutes on a 2-core CPU; a notebook may ask for other sizes.
 SIZES = {"smoke": (512, 128, 128), "quick": (20_000, 2_000, 2_000), "full": (None, 5_000, None)}
 SAMPLE_SIZES = (None, 256, None)  # quick or full mode on the small built-in sample set
+_STARTED: float | None = None  # when start() last ran (time.perf_counter()), for summary()
 
 # Quick mode's budget is 5 minutes a notebook on the learner's CPU, and CPUs differ by 3x or more
 # (bf16 matrix units or not). A 1-second probe trains the course's UNet-16 for a few steps and
@@ -248,6 +250,8 @@ def start(mode: str = "auto", dataset: str = "auto", seed: int = 0, size: int = 
     the test split. ``trains=False`` for a notebook that trains nothing (03's color math):
     its headline leaves out the training precision, which would mean nothing there.
     """
+    global _STARTED
+    _STARTED = time.perf_counter()
     mode = resolve_mode(mode)
     seed_everything(seed)
     colorblind_safe()  # every lecture's figures: colors that stay apart for every eye
@@ -316,5 +320,9 @@ def one_of(name: str, value, allowed):
 
 
 def summary(text: str) -> None:
-    """Print the notebook's headline figure as ``Summary: ...``; `make course` collects it."""
+    """Print the notebook's headline figure as ``Summary: ...`` (`make course` collects it), and
+    on the next line how long the notebook has run since :func:`start`: the time its first cell
+    quotes for the committed run."""
     print(f"Summary: {text}")
+    if _STARTED is not None:
+        print(f"Run time: {time.perf_counter() - _STARTED:.0f} s from start() to this line.")
