@@ -66,10 +66,17 @@ def test_the_committed_run_deploys_the_pretrained_colorizer_in_quick_mode(commit
     assert "WARNING" not in printed and "Warning" not in printed
 
 
+def run_time(printed):
+    """The seconds that summary() prints under the Summary line: start() to that line."""
+    (seconds,) = found(r"(?m)^Run time: (\d+) s from start\(\) to this line\.$", printed)
+    return int(seconds)
+
+
 def test_the_time_line_gives_the_committed_run(committed):
-    nb, markdown, _ = committed
-    seconds = round(nb.metadata["papermill"]["duration"])
-    assert f"The run committed here took {seconds} s in quick mode on a 2-core CPU" in markdown
+    _, markdown, printed = committed
+    seconds = run_time(printed)
+    assert (f"The committed run took {seconds} s (printed under the Summary) in quick mode on a "
+            "2-core CPU") in markdown
 
 
 def test_in_the_run_committed_here_at_most_once_per_section():
@@ -120,8 +127,9 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
     assert ("Most dots sit below the 60% line, but the big layers decide the average: the "
             f"largest, `{big}`, loses {most}%.") in markdown
     assert ("A small |w| need not mean a layer matters less: most convolutions feed a BatchNorm, "
-            "which normalizes each channel (at inference with statistics stored in training)."
-            in markdown)
+            "which divides each channel by its spread, so a layer's weight scale says little. "
+            "Fairer rules prune the same share of every layer, as section 5 does for channels, or "
+            "rank channels by BatchNorm's scale $\\gamma$ (Liu et al., 2017).") in markdown
     assert "stale" not in markdown     # re-estimating the statistics made it worse (section 5)
 
 
@@ -184,6 +192,11 @@ def test_int8_statements(committed):
     dynamic_nodes = ops(dynamic_nodes)
     assert dynamic_nodes["ConvInteger"] == dynamic_nodes["DynamicQuantizeLinear"] == \
         static_nodes["Conv"]
+    # each ConvInteger's int32 sums: back to float (Cast), times the scales (Mul), plus the bias
+    assert dynamic_nodes["Cast"] == dynamic_nodes["Add"] == dynamic_nodes["ConvInteger"]
+    assert dynamic_nodes["Mul"] == 2 * dynamic_nodes["ConvInteger"]
+    assert ("`Cast`, `Mul` and `Add` nodes turn those sums back into floats, times the scales, "
+            "plus the bias.") in markdown
     (dynamic_time,) = found(r"dynamic int8, the time on one 256 x 256 input, largest shares: (.*)",
                             printed)
     dynamic_time = ops(dynamic_time)
@@ -201,15 +214,12 @@ def test_int8_statements(committed):
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     rounds = rounds_of(printed)
-    slower = rounds["ONNX int8 dynamic"][0] / rounds["ONNX int8 static"][0]
-    assert round(slower) == 10, slower
+    assert rounds["ONNX int8 dynamic"][0] > 5 * rounds["ONNX int8 static"][0]   # in the rounds too
     first_ms = rows["ONNX int8 static"]
-    assert round(dyn_ms / first_ms) == 3, dyn_ms / first_ms
-    assert (f"**Static beats dynamic.** Dynamic int8 ran about 3x slower in the first timings "
-            f"({dyn_ms:.1f} vs {first_ms:.1f} ms), 10x in section 6 "
-            f"({rounds['ONNX int8 dynamic'][0]:.1f} vs {rounds['ONNX int8 static'][0]:.1f} ms). "
-            "One image per call it scores as well as fp32 against the true colors; in batches it "
-            "falls behind.") in markdown
+    slower = dyn_ms / first_ms
+    assert slower > 5, slower
+    assert (f"**Static beats dynamic.** Dynamic int8 ran about {round(slower)}x slower than static "
+            f"({dyn_ms:.1f} vs {first_ms:.1f} ms in the first timings).") in markdown
 
     assert float(minmax) < float(static) and float(dynamic) < float(static)
 
@@ -249,10 +259,6 @@ def test_int8_statements(committed):
     assert ("The largest |d ab| is the worst of about 4 million values (two per pixel, 32 x "
             f"32 pixels, {tests} images). The mean shows the typical change: {mean} ab units for "
             "static int8.") in markdown
-    first, minmax_first = rows["ONNX int8 static"], rows["ONNX int8 static, min/max"]
-    assert (f"Static int8's first timing, {first:.1f} ms, is an unexplained outlier: the min/max "
-            f"file took {minmax_first:.1f} ms.") in markdown
-    assert first > 2 * minmax_first and first > 2 * rounds["ONNX int8 static"][0]
 
 
 def test_pruning_statements(committed):
@@ -266,23 +272,33 @@ def test_pruning_statements(committed):
     assert ("The zeros buy no size in the file, since a dense tensor stores its zeros; only a "
             "compressed download shrinks (the gzip line).") in markdown
     assert abs(float(zeros) - float(gray)) < 0.1
-    (renormed,) = found(r"90% zeros, BatchNorm statistics re-estimated on \d+ training images: "
-                        r"PSNR (\d+\.\d\d) dB", printed)
+    renormed, de, de_before, vivid, vivid_before, truth = found(
+        r"90% zeros, BatchNorm statistics re-estimated on \d+ training images: "
+        r"PSNR (\d+\.\d\d) dB, "
+        r"Delta E (\d+\.\d\d) \(before (\d+\.\d\d)\), colorfulness (\d+\.\d) \(before (\d+\.\d); "
+        r"the true colors (\d+\.\d)\)", printed)
     assert ("Re-estimating BatchNorm's statistics (no training) made it worse: "
-            f"{renormed} dB, below gray.") in markdown
+            f"{renormed} dB, below gray. The stored statistics keep the weakened channels small "
+            f"and the colors dull (colorfulness {vivid_before}); re-estimated ones scale them back "
+            "up, into colors bolder than the true ones and further from them (the printed line).") \
+        in markdown
     assert float(renormed) < float(gray) and float(renormed) < float(zeros)   # worse, as said
+    assert float(vivid) > float(truth) > float(vivid_before)       # bolder than the truth
+    assert float(de) > float(de_before)                            # and further from it
+    fp32_vivid = table(printed)["fp32 PyTorch"]["colorful"]
+    assert float(vivid_before) < 0.6 * fp32_vivid           # dull: far below fp32's
     before, after = found(r"channels pruned: ([\d,]+) -> ([\d,]+) parameters", printed)
     size, tuned, raw = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB "
                              r"\(before fine-tuning ([+-]\d\.\d\d) dB\)", printed)
     images, before_l1, after_l1, fp32_l1 = found(
         r"fine-tuned 1 epoch\(s\) on ([\d,]+) training images in \d+ s \(bf16, the run's "
-        r"precision\); validation L1 \(mean \|ab "
+        r"precision\)\nvalidation L1 \(mean \|ab "
         r"error\|\): (\d+\.\d\d) ab units before, (\d+\.\d\d) after \(the unpruned model: "
         r"(\d+\.\d\d)\)", printed)
     assert float(fp32_l1) < float(after_l1) < float(before_l1)   # fine-tuning won back a part
-    assert ("This is Li et al.'s simple rule; section 1's BatchNorm caveat applies, and a short "
-            "fine-tune (`colorlab.train.fit`) repairs most of the damage.") in " ".join(
-        markdown.split())
+    assert ("This is Li et al.'s rule, with the same share in every block (section 1's fairer "
+            "choice), and a short fine-tune (`colorlab.train.fit`) repairs most of the damage.") \
+        in markdown
     assert float(raw) < float(tuned) < 0 and float(tuned) - float(raw) > 0.5 * -float(raw)  # most
     assert int(after.replace(",", "")) < 0.6 * int(before.replace(",", ""))
     assert (f"the file shrank to {size}% of fp32's. Pruning moved the PSNR {raw} dB from fp32, "
@@ -340,8 +356,8 @@ def test_the_table_and_figure_statements(committed):
     minmax = rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
     assert ("static int8 (4), with fp32's PSNR to within 0.02 dB, the smallest file (tied with "
-            f"min/max) and {mid:.1f}x fp32's speed in onnxruntime "
-            f"({rounds['ONNX int8 static'][1]:.1f}x fp32 PyTorch's, as plotted)") in markdown
+            "min/max) and the speed-ups above.") in markdown
+    assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
     assert rows["50% channels + fine-tune"]["colorful"] < fp32["colorful"]
@@ -351,8 +367,8 @@ def test_the_table_and_figure_statements(committed):
 
 
 def test_the_readme_quotes_this_run(committed):
-    nb, _, printed = committed
-    seconds = round(nb.metadata["papermill"]["duration"])
+    _, _, printed = committed
+    seconds = run_time(printed)
     (summary,) = found(r"Summary: (.*)", printed)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| [06 "))
@@ -370,10 +386,12 @@ def test_the_shuffled_rounds_statements(committed):
     lo, hi = (float(x) for x in found(r"fp32 PyTorch's own rounds: (\d+\.\d) - (\d+\.\d) ms",
                                       printed))
     (apart,) = found(r"fp32 PyTorch's own rounds: .*? ms \((\d+)% apart\)", printed)
-    _, _, same_lo, same_hi, _ = rounds["unstructured 90% zeros"]      # fp32's own arithmetic
-    assert (f"fp32 PyTorch's own rounds were {apart}% apart. Within-round ratios do not cancel "
-            f"such drift: those of unstructured 90% zeros ranged from {same_lo:.2f} to "
-            f"{same_hi:.2f}, hence a margin in every round.") in markdown
+    arithmetic = [n for n in rounds if n.startswith("unstructured")]   # fp32's own arithmetic
+    widest = max(arithmetic, key=lambda n: rounds[n][3] - rounds[n][2])  # the widest spread
+    _, _, same_lo, same_hi, _ = rounds[widest]
+    assert (f"fp32 PyTorch's own rounds were {apart}% apart. Within-round ratios reduce such "
+            f"drift but do not remove it: those of {widest} ranged from "
+            f"{same_lo:.2f} to {same_hi:.2f}, hence a margin in every round.") in markdown
     assert int(apart) <= 5 and hi / lo < 1.05
     assert same_hi - same_lo > 0.02 and 1 / 1.1 < same_lo <= same_hi < 1.1   # spread, within 10%
     for name, (_, mid, r_lo, r_hi, verdict) in rounds.items():   # the rule, on the printed ratios
