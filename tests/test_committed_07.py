@@ -112,14 +112,18 @@ def test_the_new_layers_learning_rate(committed):
         r"and (\d\.\d{3}) after \(all equal: 1/16 = (\d\.\d{3})\)", printed))
     assert uniform == 0.062 and before < 1.5 / 16, "random queries and keys: almost even weights"
     assert all(1.7 < after / before < 2.4 for after in (after0, after1)), "about doubled"
-    assert ("Each position's largest weight about doubled, likely by drift: Adam scales each step "
-            "to about the learning rate, so query and key weights move even while gamma near 0 "
-            "makes their gradients tiny.") in markdown
+    assert "Each position's largest weight about doubled." in markdown
     assert "what the queries and keys learned" not in markdown, "gamma near 0: maybe not learned"
     seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
     assert max(moved_colors(printed)["self-attention"]) < 0.25 * seeds_apart, "barely reaches"
-    found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) and "
-          r"(\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
+    v0, v1 = found(r"the class vectors: [\d,]+ parameters; mean length after training (\d\.\d{3}) "
+                   r"and (\d\.\d{3}) \(seeds \(0, 1\); they started at 0\)", printed)
+    feature = float(found(r"a bottleneck feature vector \(one position, 128 channels\), mean "
+                          r"length on 256 validation images, before the hint is added: "
+                          r"(\d+\.\d\d)", printed)[0])
+    assert round(feature / ((float(v0) + float(v1)) / 2)) == 7, (feature, v0, v1)
+    assert ("The class vectors end about a seventh as long as a bottleneck feature vector."
+            in markdown)
     # the reason to expect little, given up front: through the convolutions every bottleneck
     # position (where the attention block sits) already reaches every pixel of a 32 x 32 image,
     # with a receptive field of 68 pixels
@@ -181,6 +185,11 @@ def test_the_perceptual_statements(committed):
                       r"seed gap: (\d\.\d{4})", printed)
     assert abs(float(drop) - ((p0 + p1) / 2 - (l0 + l1) / 2)) < 1.5e-4
     assert abs(float(gap) - noise) < 1.5e-4 and -float(drop) < 2 * float(gap)
+    # seed by seed (each L1 model against the perceptual one of the same seed) the drop is steadier
+    # than the gap between seeds
+    assert abs((l0 - p0) - (l1 - p1)) < noise and min(l0 - p0, l1 - p1) > 0
+    assert ("Seed by seed the drop is steadier, but two pairs cannot measure that paired noise."
+            in markdown)
     assert ("The perceptual fine-tune lowered its own feature distance in both seeds, but by less "
             f"than twice the larger seed gap ({-float(drop):.4f} against {gap}): within the noise."
             ) in markdown
@@ -314,10 +323,12 @@ def test_the_table_and_the_control(committed):
     rebalanced = "rebalanced AuC ↑"
     drop = float(start[rebalanced][0]) - float(plain[rebalanced][0])
     assert drop > 2 * float(apart[rebalanced][0]), "over twice its seed gap"
-    assert ("The plain fine-tune ends less colorful than the pretrained model and lower on the "
-            f"rebalanced AuC ({plain[rebalanced][0]} against {start[rebalanced][0]}, over twice "
-            "its seed gap), likely because L1 meets the jolt of a restarted optimizer with duller "
-            "colors. So every variant is compared with the plain fine-tune.") in markdown
+    assert ("**Fine-tuning made the plain UNet slightly worse.** It ends less colorful than the "
+            "pretrained model and lower on the rebalanced AuC "
+            f"({plain[rebalanced][0]} against {start[rebalanced][0]}, over twice its seed gap). "
+            "Two untested causes are possible: the restarted optimizer, or 3,000 images at a "
+            "constant 1e-4 after the pretrained model's 45,000.") in markdown
+    assert "3,000 train" in printed and "lr 0.0001 (constant)" in printed
     assert "drifted" not in markdown and "about three times" not in markdown, "cause unmeasured"
     # the invariants' facts, and the summary line
     colorful = found(r"Colorfulness: plain (\d+\.\d), adversarial (\d+\.\d), truth (\d+\.\d)",
@@ -325,16 +336,21 @@ def test_the_table_and_the_control(committed):
     assert float(colorful[0]) < float(colorful[1]) < float(colorful[2])
     # the Summary section: what was found per idea, the table's verdicts (checked above); the
     # control's factor about 1.6 and the checkerboard (test_hues_and_the_checkerboard)
+    low, high = sorted(found(r"the critic, the adversarial model against its control \(seeds "
+                             r"\(0, 1\)\): (\d+\.\d)% and (\d+\.\d)%", printed), key=float)
     assert ("- **Adversarial loss:** more vivid, better rebalanced AuC, worse PSNR, AuC and "
-            "Delta E. The plain UNet's colors scaled by about 1.6 do as well: here the critic acts "
-            "as a saturation knob that adds a checkerboard of dots.") in markdown
+            "Delta E. On these yardsticks the plain UNet's colors scaled by about 1.6 do as well; "
+            f"the critic also turns {low} to {high}% of the hues, not toward the truth, and adds a "
+            "checkerboard of dots.") in markdown
+    assert "saturation knob that adds" not in markdown, "the critic also turns hues"
     assert ("- **Class hint:** small gains in PSNR, AuC, the classifier (partly circular) and "
             "Delta E, not in vividness.") in markdown
     assert all(verdicts(tables, f"{n}: difference") == {"better": set(), "worse": set()}
                for n in ("perceptual", "self-attention"))
-    assert ("- **Perceptual loss and self-attention:** within the noise everywhere. At 32 x 32 "
-            "pixels the convolutions already see the whole image, so attention had little to add."
-            ) in markdown
+    steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
+    assert ("- **Perceptual loss and self-attention:** within the noise everywhere. For attention "
+            "a likely reason is that at 32 x 32 pixels the convolutions already see the whole "
+            f"image; {steps} steps is also short.") in markdown
 
 
 def test_what_a_step_costs(committed):
@@ -348,13 +364,17 @@ def test_what_a_step_costs(committed):
                      map(float, ratios)))
     for n, x in times.items():  # the printed ratios are the printed times' (rounded to a ms)
         assert abs(x - ms[n] / ms["L1 UNet"]) < 0.05, (n, x, ms)
-    low, high = sorted(round(times[n], 1) for n in ("adversarial", "perceptual"))
-    assert all(times[n] < 1.15 for n in ("class hint", "self-attention"))
+    low, high = sorted((x for n, x in zip(times, ratios) if n in ("adversarial", "perceptual")),
+                       key=float)
+    assert all(1 <= times[n] < 1.25 for n in ("class hint", "self-attention"))
     extra = [round(100 * (times[n] - 1)) for n in ("class hint", "self-attention")]
-    span = f"{low}" if low == high else f"{low} to {high}"
-    assert (f"make a step about {span} times as long as the plain UNet's; the class vectors and "
-            f"attention on the 4 x 4 bottleneck change it by {extra[0]:+d}% and {extra[1]:+d}%."
-            ) in markdown
+    # the rounds of some variant spread widely: small gaps are measured poorly
+    spread = re.findall(r"(?:L1 UNet|class hint|self-attention) \d+ \((\d+)-(\d+)\)",
+                        found(r"ms per training step on CPU (.*)", printed)[0])
+    assert max(int(b) / int(a) for a, b in spread) > 1.2, spread
+    assert (f"make a step {low} to {high} times as long as the plain UNet's. The class vectors and "
+            f"attention on the 4 x 4 bottleneck add {extra[0]}% and {extra[1]}%, but single rounds "
+            "vary widely on this shared CPU, so small gaps are measured poorly.") in markdown
 
 
 def test_the_figure_and_the_critic(committed):
@@ -373,6 +393,14 @@ def test_the_figure_and_the_critic(committed):
     assert abs(wa - 0.01 * float(g0)) < 1e-4 and abs(wb - 0.01 * float(g1)) < 1e-4
     assert all(0.1 < w / x < 1 / 6 for w, x in ((wa, l1a), (wb, l1b))), (l1a, l1b, wa, wb)
     assert "Weighted by 0.01, the generator's term stays under a sixth of the L1 term." in markdown
+    assert l1b > l1a and "The L1 term rose too." in markdown
+    # ... yet its pull on the colors: the gradient each term sends to the predicted ab, one batch
+    g_l1, g_adv = found(r"the gradient each term sends to the predicted ab \(norm, one batch of 64 "
+                        r"training images\): L1 term (\d\.\d{4}), 0\.01 x the generator's term "
+                        r"(\d\.\d{4})", printed)
+    assert 0.6 < float(g_adv) / float(g_l1) < 1, (g_adv, g_l1)   # almost as large
+    assert ("Yet on one batch the gradient it sends to the colors is almost as large as the L1 "
+            f"term's ({g_adv} against {g_l1}).") in markdown
 
 
 def test_hues_and_the_checkerboard(committed):
@@ -396,8 +424,7 @@ def test_hues_and_the_checkerboard(committed):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert plain_seed == 0 and "model.load_state_dict(start_weights" in code, "same start"
     assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, over twice the "
-            f"adversarial model's own seed noise ({adv_seed:.1f}%; the plain UNet's seeds turn "
-            f"{plain_seed:.1f}%).") in markdown
+            f"adversarial model's own seed noise ({adv_seed:.1f}%).") in markdown
     t0, t1, a0, a1 = found(r"more than 30 degrees off the true hue \(seeds \(0, 1\)\): control "
                            r"(\d+\.\d)% and (\d+\.\d)%; adversarial (\d+\.\d)% and (\d+\.\d)%",
                            printed)
@@ -442,9 +469,8 @@ def test_the_class_hint_at_work(committed):
     gap = row(tables, "its two seeds apart")[1][0]   # the plain UNet's AuC seed gap
     cost, gain = float(plain) - float(wrong), float(true) - float(plain)
     assert cost - gain > 2 * float(gap) and gain > 2 * float(gap), (cost, gain, gap)
-    assert (f"A wrong class costs more than the true one gains: mean AuC {wrong} and {true}, "
-            f"against the plain UNet's {plain} (seed 0's models; the plain UNet's seed gap is "
-            f"{gap}).") in markdown
+    assert ("A wrong class costs more AuC than the true one gains, each by over twice the plain "
+            f"UNet's seed gap ({gap}).") in markdown
     apart, kept = found(r"true class against wrong class: the colors lie (\d+\.\d\d) Lab units "
                         r"apart per pixel, on average over the ([\d,]+) images", printed)
     assert (f"Over all test images, the two labels put the colors {apart} Lab units apart per "
