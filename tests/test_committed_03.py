@@ -34,7 +34,7 @@ def test_the_time_line_is_the_committed_run(committed):
     tests = found(r"/ ([\d,]+) test images \| seed", printed)[0]
     assert "precision:" not in printed.split("\n", 1)[0], "start(..., trains=False): no precision"
     assert (f"the committed run (quick mode, a 2-core CPU, {tests} CIFAR-10 test images) took "
-            f"{seconds} s, printed under the Summary.") in " ".join(markdown.split()), \
+            f"{seconds} s, printed under the `Summary:` line.") in " ".join(markdown.split()), \
         f"the Time line should say {seconds} s"
     assert int(seconds) < 300, "quick mode's budget is 5 minutes"
 
@@ -247,13 +247,19 @@ def test_the_slope_of_L_at_black(committed):
     assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
-    # What to try next: with the pure cube root, black gets L = -16 and an infinite slope
+    # What to try next: with the pure cube root, black gets L = -16 (sections 3 and 5 check
+    # black against scikit-image), the slope at black is infinite (section 8's gradcheck), and
+    # dark colors no longer come back from the round trip (section 4's assert, 1e-4)
     t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     L = 116 * t ** (1 / 3) - 16
     L.backward()
     assert L.item() == -16 and math.isinf(t.grad.item())
-    assert ("section 3's check stops first (black gets `L` = −16), then section 8's `gradcheck` "
-            "at `my_rgb_to_lab, black`") in " ".join(markdown.split())
+    dark = torch.tensor([0.0404, 0.0405, 0.1], dtype=torch.float64).view(3, 1, 1)  # in rgb_test
+    fx, fy, fz = (color.rgb_to_xyz(dark) / color.D65_WHITE.view(3, 1, 1)) ** (1 / 3)
+    cube_root_lab = torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)])
+    assert (color.lab_to_rgb(cube_root_lab) - dark).abs().max() > 1e-4, "section 4's round trip"
+    assert ("section 3's check stops first (black gets `L` = −16); sections 4, 5 and 8 would stop "
+            "too.") in " ".join(markdown.split())
 
 
 def swatches(printed):
@@ -398,8 +404,13 @@ def test_luma_against_lab(committed):
         assert lab_gray == L, f"{name}: the text says Lab's gray keeps L"
     text = " ".join(markdown.split())
     assert "while Lab's gray keeps `L`." in text
-    (blue, blue_luma, _), (red, red_luma, _) = rows["blue"], rows["red"]
-    assert red_luma < red - 10 and blue_luma < blue - 10, "far too dark on saturated colors"
+    red, red_luma, _ = rows["red"]
+    gap = {name: L - luma_gray for name, (L, luma_gray, _) in rows.items()}
+    primaries = min(gap["red"], gap["green"], gap["blue"])
+    assert primaries > 10 and primaries > 2 * gap["yellow"], \
+        "the text says: too dark, by far for red, green and blue, by less for yellow"
+    assert ("Luma's grays are too dark, by far for red, green and blue, by less for yellow, while "
+            "Lab's gray keeps `L`.") in text
     # a YCbCr colorizer keeps Y' and adds CbCr: the right CbCr takes red from its luma gray's L
     # back to its own
     assert f"the right `CbCr` takes pure red from `L` = {red_luma} to {red}." in text
