@@ -58,6 +58,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert any("mse.clamp_min(1e-10)" in c.source for c in nb.cells if c.cell_type == "code")
     assert float(on_max) == round(10 * math.log10(1 / 1e-10), 1) == 100.0
     assert f"Their top score, {on_max} dB, is `psnr`'s ceiling (its clamp)." in markdown
+    # counting them would lift the mean: the reason the bar (and evaluate in 04/05) sets them apart
+    assert f"Counting them would raise the mean to {mean_all} dB;" in " ".join(markdown.split())
+    # section 11: the data is the JPEG copy (the start line names its folder)
+    assert "(folder cifar10-jpg/)" in printed and "This CIFAR-10 copy is JPEG" in markdown
     rms = 10 ** (-float(median) / 20)
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
             f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
@@ -247,9 +251,9 @@ def test_the_slope_of_L_at_black(committed):
     assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
-    # What to try next: with the pure cube root, black gets L = -16 (sections 3 and 5 check
-    # black against scikit-image), the slope at black is infinite (section 8's gradcheck), and
-    # dark colors no longer come back from the round trip (section 4's assert, 1e-4)
+    # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
+    # against scikit-image first); the slope at black is infinite and dark colors no longer come
+    # back from the round trip (section 4's assert, 1e-4), so later checks would stop too
     t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     L = 116 * t ** (1 / 3) - 16
     L.backward()
@@ -258,8 +262,7 @@ def test_the_slope_of_L_at_black(committed):
     fx, fy, fz = (color.rgb_to_xyz(dark) / color.D65_WHITE.view(3, 1, 1)) ** (1 / 3)
     cube_root_lab = torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)])
     assert (color.lab_to_rgb(cube_root_lab) - dark).abs().max() > 1e-4, "section 4's round trip"
-    assert ("section 3's check stops first (black gets `L` = −16); sections 4, 5 and 8 would stop "
-            "too.") in " ".join(markdown.split())
+    assert "section 3's check stops first (black gets `L` = −16)." in " ".join(markdown.split())
 
 
 def swatches(printed):
@@ -367,9 +370,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
     assert "comes back an almost pure sRGB red, lighter and less saturated" in markdown
-    # the figure's left panel: clipped colors land at another lightness; the upper right (where
-    # the P3 request lies) is almost pure red at the L printed for it
+    # the figure's left panel: clipped colors land at another lightness; the upper-right corner
+    # (where the P3 request lies) is almost pure red at the L printed for it
     assert L_shown - L_asked > 2 and f"almost pure red (`L` ≈ {L_shown:.0f})" in markdown
+    assert "the upper-right corner shows as one almost pure red" in markdown
     # ... and most clipped colors of the plane are shown at another lightness (printed)
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
