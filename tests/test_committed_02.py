@@ -302,15 +302,21 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     median_gray, _, median_unet = rows["median PSNR (dB)"]
     beats = rows["images where it beats gray (%)"][2]
     below = f"{float(gray) - float(mean_unet):.2f}"
-    assert said(r"The larger UNet wins on (\d+)% of the images and on the median, yet its mean "
-                r"PSNR is ([\d.]+) dB lower") == [(beats, below)]
+    assert said(r"With one seed, the larger UNet wins on (\d+)% of the images and on the median, "
+                r"yet its mean PSNR is ([\d.]+) dB lower") == [(beats, below)]
+    # one seed of the UNet: the gap is of the size one reseed moved an autoencoder in section 3
+    moved = abs(reseeded()[256][1])
+    assert said(r"A reseed moved an autoencoder by ([\d.]+) dB \(section 3\), so this gap's sign "
+                r"is not settled\.") == [(f"{moved:.2f}",)]
+    assert float(below) < 2 * moved, f"'not settled': a gap of {below} dB against {moved:.2f} dB"
     assert said(r"## 7\. Why mean PSNR and pooled MSE disagree")
     assert said(r"On this log scale each image counts by its \*relative\* error, whereas a pooled "
                 r"MSE is dominated by the images with large errors\. Section 7 shows where the two "
                 r"disagree\.")
     assert float(mean_unet) < float(gray) and int(beats) > 50
     assert float(median_unet) > float(median_gray)
-    assert said(r"beats gray on just over half the images, yet its mean PSNR stays below gray's")
+    assert said(r"beats gray on just over half the images, yet with one seed its mean PSNR stays "
+                r"below gray's")
     assert 50 < int(beats) <= 60, f"'just over half'; the UNet beat gray on {beats}% of the images"
     least, rest = printed(r"^the test images, UNet minus gray, mean over images: ([-+][\d.]+) dB "
                           r"on the quarter where gray scores best, ([-+][\d.]+) dB on the rest$")
@@ -366,13 +372,6 @@ def test_what_the_unets_drift_costs():
                 r"table's third row\)")
     models = sizes()
     assert models["UNet"][0] > models["UNet, base=9"][0], "'the larger UNet'"
-    # the UNet with base=9 drifts less than the autoencoder, yet its colors score worse
-    small = small_unet()
-    assert said(r"The `base=9` UNet's colors score worse, though: ([\d.]+) dB with the input's "
-                r"brightness put back, under gray and the autoencoder \(the table's third "
-                r"row\)\.") == [(small["the input's brightness put back"],)]
-    assert float(small["the input's brightness put back"]) < min(float(gray), float(steadied_ae))
-    assert float(small["mean |drift| (gray levels)"]) < float(rows["mean |drift| (gray levels)"][1])
     assert said(r"the network must learn to reproduce it, and here it learned that only in part")
     assert float(rows["mean |drift| (gray levels)"][2]) > 1, "the text says the UNet still drifts"
     assert float(gray) < float(steadied_ae) < float(gray) + 1 \
@@ -439,6 +438,7 @@ def test_the_unets_narrowest_layer_is_wider_than_the_code():
     assert said(r"the brightness of 1,024 pixels must pass through ([\d,]+) numbers") \
         == [(f"{code:,}",)]
     assert said(r"\*\*An ablation removes one part of a model and measures what is lost\.\*\*")
+    assert said(r"## 6\. Skip connections: not a clean ablation")  # several parts differ
     assert unet > code and models["UNet, base=9"][2] > code
 
 
@@ -447,8 +447,7 @@ def test_under_the_gray_line_yet_below_gray_on_mean_psnr():
     (gray_val,) = printed(r"^  the gray image itself \(no training\) +([\d.]+)$")
     gray, _, unet = table()["mean PSNR (dB)"]
     mse_gray, _, mse_unet = table()["MSE pooled over every pixel"]
-    assert said(r"The UNet ends under the dotted line; on the test set too its pooled MSE is below "
-                r"gray's, yet its mean PSNR is not \(section 7\)")
+    assert said(r"The UNet ends under the dotted line\.")
     assert unet_val < float(gray_val) and float(unet) < float(gray)
     assert float(mse_unet) < float(mse_gray)
 
@@ -497,6 +496,9 @@ def test_more_data_costs_time():
                   r"(\d+) times its run time")
     ratio = f"{20_000 / num(train):.0f}"
     assert quoted == [(ratio, train, ratio)]
+    # an explicit image count turns off the quick preset's smaller batches: the text keeps this one
+    (batch,) = printed(r"^each training: \d+ epochs of [\d,]+ images in batches of (\d+),")
+    assert said(r"13 times its run time \(with `BATCH_SIZE = (\d+)`, as here\)") == [(batch,)]
 
 
 def test_bottlenecks_also_set_the_colorizers_code():
