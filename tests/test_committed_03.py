@@ -338,7 +338,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     _, markdown, printed = committed
     line = (r"ab at 1/{} per side: PSNR (\d+\.\d) dB over the whole image, (\d+\.\d) dB over the "
             r"crop; largest pixel error in the crop ΔE76 (\d+)")
-    fine, fine_crop, _ = found(line.format(4), printed)
+    fine, fine_crop, fine_worst = found(line.format(4), printed)
     coarse, coarse_crop, worst = found(line.format(16), printed)
     assert float(fine) > float(coarse) and float(fine_crop) > float(coarse_crop)
     # PSNR averages over pixels: high even over the crop, while single pixels are far off
@@ -347,6 +347,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert (f"PSNR averages over pixels, so it stays high even over this crop ({fine_crop} and "
             f"{coarse_crop} dB), though single pixels are off by up to ΔE76 = {worst} at 1/16."
             ) in text
+    assert (f"At 1/4 per side the eye and nose look unchanged, though one pixel is off by "
+            f"ΔE76 = {fine_worst};") in text
+    assert int(fine_worst) < int(worst)
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
     asked, _, rgb, _, _ = found(r"impossible" + row, printed)
     assert asked == "0.0, 100.0, -100.0"
