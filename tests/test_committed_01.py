@@ -30,6 +30,13 @@ def number(pattern, text):
     return found.group(1)
 
 
+def cell_with(text):
+    """The source of the committed notebook's first cell that contains ``text``."""
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if text in c.source]
+    assert cells, f"no cell of 01 contains {text!r}: update this test"
+    return cells[0]
+
+
 def test_the_time_line_quotes_the_run(committed):
     markdown, printed = committed
     seconds = number(r"\nRun time: (\d+) s from start\(\) to this line\.", printed)
@@ -85,8 +92,7 @@ def test_the_own_loop_and_broken_plumbing(committed):
     assert ("Why does our loop with shuffled targets end near the constant's validation MSE, and "
             "not far below it?") in markdown
     assert 0.9 < float(times) < 1.1, "'near 1'"
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    broken = next(c.source for c in nb.cells if "broken_mse = val_mse(broken)" in c.source)
+    broken = cell_with("broken_mse = val_mse(broken)")
     assert "if len(one_epoch) >= 100:\n    assert broken_mse > val_baseline / 2" in broken
     assert int(steps) >= 100, "the committed run must train enough steps to check the shuffle"
 
@@ -112,8 +118,7 @@ def test_where_the_right_targets_loss_jumps(committed):
     assert "warm-up exists to limit" not in markdown, "the figure has no run without warm-up"
     assert ("In our one-epoch run the loss jumped a few times, mostly while the rate climbed, and "
             "recovered.") in markdown and 2 <= len(jumps) <= 6
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    figure = next(c.source for c in nb.cells if "jumps, jumps_broken = (" in c.source)
+    figure = cell_with("jumps, jumps_broken = (")
     assert '"v"' in figure and "loss more than doubled ({which})" in figure, (
         "the figure marks the jumps, one colour per run")
 
@@ -125,8 +130,7 @@ def test_the_curves_paragraph(committed):
     epoch1 = re.search(r"epoch 1: training ([\d.e-]+), validation ([\d.e-]+);", printed)
     assert float(epoch1.group(2)) < 0.1 * float(epoch1.group(1)), "'well below', early on"
     assert "a mean over the epoch (drawn mid-epoch) against a measurement at its end" in markdown
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    figure = next(c.source for c in nb.cells if "training (epoch mean," in c.source)
+    figure = cell_with("training (epoch mean,")
     assert "[e - 0.5 for e in history[\"epoch\"]], train_loss" in figure, "'drawn mid-epoch'"
     rises = number(r"higher than the epoch before at epochs ([\d, ]+)\n", printed).split(", ")
     assert 2 <= len(rises) <= 4, f"'its few rises': {rises}"
@@ -169,8 +173,7 @@ def test_the_number_format_answer(committed):
             "computes convolutions and matrix products in 16 bits. `fit` picks "
             "[bf16](../docs/glossary.md#bf16-mixed-precision) here because this CPU has AMX") in (
                 markdown)
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    loop = next(c.source for c in nb.cells if "def train_one_epoch" in c.source)
+    loop = cell_with("def train_one_epoch")
     assert all(f"# {k}. " in loop for k in range(1, 6)) and "# 6. " not in loop, "'five steps'"
     assert "five lines" not in markdown and "five steps per batch" in markdown
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
@@ -222,8 +225,7 @@ def test_the_residual_paragraph(committed):
     assert "widens above intensity 0.5" not in markdown, "only the optional figure shows that"
     assert float(share) > 50, "'most'"
     assert abs(float(test) - float(val)) < 0.1 * float(val), f"'close': {test} vs {val}"
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    scoring = next(c.source for c in nb.cells if "model_mse = " in c.source)
+    scoring = cell_with("model_mse = ")
     assert "autocast(run.device, fit_dtype):" in scoring and ").float().cpu()" in scoring, (
         "'the output is itself a bf16 number': scored under autocast, cast back to float32 after")
 
@@ -245,15 +247,13 @@ def test_the_rounding_spread(committed):
     assert abs(predicted - high) <= 0.03, f"'as ... predicts': {predicted} vs {high}"
     assert 1.8 < round_high / round_low < 2.3 and own < low, "rounding: the spacing doubles at 0.5"
     assert round_high < 1, "the Summary: 'rounding errors of a fraction of a pixel step'"
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    figure = next(c.source for c in nb.cells if "spacing doubles" in c.source)
+    figure = cell_with("spacing doubles")
     assert "ax.axvline(edge" in figure and 'ls=":"' in figure, "the dotted lines at 0.25 and 0.5"
     assert "model_only**2 + rounding_var[m]" in figure, "the figure draws the prediction"
 
 
 def test_what_to_try_next_compares_on_validation(committed):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    cell = next(c.source for c in nb.cells if c.source.startswith("## What to try next"))
+    cell = cell_with("## What to try next")
     assert "test MSE" not in cell, "settings are compared on validation, never on the test set"
     assert "compare the validation MSE" in " ".join(cell.split())
 
