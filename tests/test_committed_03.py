@@ -181,12 +181,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert [round(v, 4) for v in sk_white] == [round(v, 4) for v in d65], "equal to 4 digits"
     assert sk_white[2] < d65[2] < derived_white[2], "the whites differ in Z"
     assert sk_white[:2] == derived_white[:2], "the two matrix whites differ in Z only"
-    # section 2: the derived white is the rounded chromaticity of D65 itself, Z 2e-4 above D65's
-    x, y = 0.3127, 0.3290
-    assert derived_white == (round(x / y, 6), 1.0, round((1 - x - y) / y, 6))
-    assert f"{derived_white[2] - d65[2]:.0e}" == "2e-04"
-    assert ("Its white, the rounded (0.3127, 0.3290) itself, has a `Z` $2 \\times 10^{-4}$ above "
-            "the tabulated D65's.") in " ".join(markdown.split())
+    assert "The derived matrix equals the sRGB standard's to 4 digits." in markdown
     assert d65[0] != sk_white[0] and d65[1] == sk_white[1], "D65_WHITE differs also in X"
     assert sk_white[0] < d65[0], "Going deeper 1 says: scikit-image's X is lower too"
     text = " ".join(markdown.split())
@@ -253,8 +248,8 @@ def test_the_worked_example_of_regression_to_gray(committed):
     plausible for one pixel, at the same L, whose mean is gray."""
     _, markdown, _ = committed
     L, green, purple = 50.0, (-50.0, 40.0), (50.0, -40.0)
-    assert ("For example, at `L` = 50, green ab (−50, 40) and purple ab (50, −40) are both "
-            "displayable, of chroma 64; their mean (0, 0) is gray.") in " ".join(markdown.split())
+    assert ("For example, at `L` = 50, green ab (−50, 40) and purple ab (50, −40), both of "
+            "chroma 64, average to (0, 0): gray.") in " ".join(markdown.split())
     for a, b in (green, purple):
         lab = torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1)
         rgb = color.lab_to_rgb(lab, clip=False)
@@ -325,17 +320,15 @@ def test_the_swatches_and_ciede2000(committed):
     assert violet["de00"] > 0.8 * violet["de76"], "CIEDE2000 should hardly shrink the violet"
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
     assert "the bright-green pairs (swatches 1-2) shrink to under half" in text
-    assert "the violet pair (swatch 3) hardly shrinks: its step is lightness" in text
+    assert "while the violet pair (swatch 3), whose step is almost all ΔL, hardly shrinks." in text
     assert "swatches as numbered in the figure:" in printed
     # "the blue pair (swatch 6) drops from 24.1 to 6.7": a step of mostly chroma and hue, saturated
     blue = most[2]
     assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
     assert 2 * blue["dL"] ** 2 < blue["de76"] ** 2, "the blue pair's step is not mostly lightness"
-    assert "saturated pairs whose step is not mostly lightness shrink most" in text
-    assert blue["de76"] == max(r["de76"] for r in most), "top of its group in ΔE76"
-    assert blue["de00"] == min(r["de00"] for r in most), "bottom of its group in CIEDE2000"
-    assert (f"the blue pair (swatch 6) drops from {blue['de76']} to {blue['de00']}, from the top "
-            "of its group to the bottom: a miss of ΔE76.") in text
+    assert ("It forgives steps of chroma and hue in saturated colors more than ΔE76 does, but not "
+            "steps of lightness") in text
+    assert f"the blue pair (swatch 6) drops from {blue['de76']} to {blue['de00']}, while" in text
     # section 9's first line: same RGB distance, close or far in Lab (ΔE76 several-fold apart)
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
@@ -349,10 +342,7 @@ def test_lab_against_ycbcr(committed):
     lab, rgb, ycc = (rows[k] for k in ("Lab (ΔE76)", "RGB", "YCbCr"))
     assert lab < min(rgb, ycc), "the text says: Lab's spread is the smallest"
     text = " ".join(markdown.split())
-    assert (f"Lab's spread is the smallest, {lab} against {rgb} for RGB: per unit of ΔE76, "
-            f"CIEDE2000 rates a pair at the 95th percentile {lab} times more different than one at "
-            "the 5th."
-            ) in text
+    assert f"Lab's spread is the smallest, {lab} against {rgb} for RGB." in text
     # the histograms show every pair: no ratio is clamped into the end bins
     nb = committed[0]
     histogram = next(c.source for c in nb.cells
@@ -409,10 +399,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
     assert "comes back an almost pure sRGB red, lighter and less saturated" in markdown
-    # the figure's left panel: clipped colors land at another lightness; the upper-right corner
-    # (where the P3 request lies) is almost pure red at the L printed for it
-    assert L_shown - L_asked > 2 and f"almost pure red (`L` ≈ {L_shown:.0f})" in markdown
-    assert "the upper-right corner shows as one almost pure red" in markdown
+    # the figure's left panel: clipped colors land at another lightness; the P3 red (marked)
+    # comes back almost pure red at the L printed for it
+    assert L_shown - L_asked > 2
+    assert (f"the P3 red (large +) comes back almost pure red, at `L` = {L_shown}."
+            in " ".join(markdown.split()))
     # ... and most clipped colors of the plane are shown at another lightness (printed)
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
@@ -475,7 +466,8 @@ def test_what_rgb_test_holds(committed):
                  if c.cell_type == "code" and "special = torch" in c.source)
     rows = ("[0, 0, 0], [1, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0.5]",
             "[0.04045, 0.04045, 0.04045], [0.0404, 0.0405, 0.1]")
-    assert all(r in setup for r in rows), "black, white, primaries, gray, two at the threshold"
+    assert all(r in setup for r in rows), "black, white, primaries, gray, two near the threshold"
     assert "torch.rand(N_COLORS, 3" in setup
-    assert ("`rgb_test`: `N_COLORS` random colors plus black, white, the primaries, 50% gray "
-            "and two colors at the threshold 0.04045.") in markdown
+    assert ("`rgb_test`: `N_COLORS` random colors plus black, white, the primaries, 50% gray, "
+            "one color at the threshold 0.04045 and one straddling it.") in " ".join(
+                markdown.split())
