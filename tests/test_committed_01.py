@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_regression_toy.ipynb"
 
@@ -136,16 +137,15 @@ def test_the_curves_paragraph(committed):
     rates = [float(r) for r in number(r"\(learning rate at their ends: ([\d., ]+) of the peak\)",
                                       printed).split(", ")]
     assert len(rates) == len(rises)
-    assert "The first two came while the rate was still high, and later epochs recovered." in (
-        markdown)
-    assert len(rises) == 3 and min(rates[:2]) >= 0.4, f"'still high' at the first two: {rates}"
+    assert len(rises) == 3, f"'the first two ... later epochs': {rises}"
+    first_two = number(r"\(learning rate at their ends: (\d\.\d\d, \d\.\d\d),", printed).split(", ")
+    assert (f"The first two came at {first_two[0]} and {first_two[1]} of the peak rate, and later "
+            "epochs recovered.") in markdown
     best, gap = re.search(r"lowest validation MSE at epoch (\d+); the last epoch's is (\d+\.\d)% "
                           r"higher", printed).groups()
     assert int(best) < int(rises[-1]), "'a late rise like epoch 11's', after the best epoch"
     assert (f"`best.pt` guards against a late rise like epoch {rises[-1]}'s; here the last epoch "
             f"is only {gap}% worse.") in markdown and float(gap) < 2, "'only'"
-    assert "Its epoch 1, unlike our one-epoch run, is only part of the warm-up." in markdown
-    assert float(number(r"after (\d+\.\d\d) epochs\)", printed)) > 1, "the peak after epoch 1"
     listed = ", ".join(rises[:-1]) + " and " + rises[-1]
     assert ("Once the curves meet, the validation loss still moves: the printout shows it rose at "
             f"epochs {listed}.") in markdown
@@ -235,7 +235,8 @@ def test_the_residual_paragraph(committed):
     val = number(r"best\.pt: epoch \d+ of \d+, validation MSE (\d\.\d\de-\d\d)", printed)
     assert ("Most test predictions are within half a step of 1/255, and the test MSE is close to "
             "`best.pt`'s validation loss") in markdown
-    assert "The spread widens above intensity 0.5; the optional section explains why." in markdown
+    assert ("The optional section shows that the spread is wider above intensity 0.5, and "
+            "why.") in markdown
     low, high = (float(v) for v in re.search(r"spread of the errors \(standard deviation\): "
                                              r"(\d\.\d\d) steps below intensity 0\.5, (\d\.\d\d) "
                                              r"from 0\.5 up", printed).groups())
@@ -255,15 +256,16 @@ def test_the_rounding_spread(committed):
         r"the model's own spread below 0\.5: (\d\.\d\d); predicted from 0\.5 up: (\d\.\d\d)",
         printed).groups())
     assert ("Under autocast the output is itself a bf16 number, whose spacing $d$ doubles at every "
-            "power of two (dotted line); rounding adds an error of standard deviation "
+            "power of two (dotted line, below); rounding adds an error of standard deviation "
             "$d/\\sqrt{12}$.") in markdown
-    assert (f"Section 6's error spread grows from {low:.2f} steps below 0.5 to {high:.2f} above, "
-            f"close to the predicted {predicted:.2f} (the model's own spread, measured below 0.5, "
-            "plus rounding), though it still rises a little above 0.5.") in markdown
+    assert ("The dashed curve is fitted below 0.5, so only the right half tests the rounding "
+            f"explanation: there it predicts {predicted:.2f} against the {high:.2f} measured, "
+            "though the measured spread still rises with intensity.") in markdown
+    spread = cell_with("model_only = ")
+    assert "model_only = (spread_low**2 - rounding_var[low]" in spread, "'fitted below 0.5'"
     assert high > 1.2 * low, f"'the spread grows' where bf16's spacing doubles: {low} vs {high}"
     assert abs(predicted - high) <= 0.03, f"'as ... predicts': {predicted} vs {high}"
     assert 1.8 < round_high / round_low < 2.3 and own < low, "rounding: the spacing doubles at 0.5"
-    assert round_high < 1, "the Summary: 'rounding errors of a fraction of a pixel step'"
     figure = cell_with("spacing doubles")
     assert "ax.axvline(0.5," in figure and 'ls=":"' in figure, "the dotted line at 0.5"
     assert "model_only**2 + rounding_var[m]" in figure, "the figure draws the prediction"
@@ -315,9 +317,12 @@ def test_the_bf16_table(committed):
     assert float(mean16_32) < float(mean16_16), "the same weights read lower in float32"
     under16, in32 = re.search(r"Scored like the float32 copy, `best\.pt` has (\d\.\d\d)x its "
                               r"test MSE under bf16 and (\d+\.\d)x in float32\.", printed).groups()
-    assert ("**Score a model in the format it was trained in:** each does best in its own. Read "
-            f"in float32, `best.pt` errs low by {mean16_32.lstrip('-')} steps on average, and its "
-            f"test MSE is {in32}x the copy's.") in markdown
+    assert (f"**What bf16 costs here.** bf16 trained {speed}x as fast, but the float32 copy scored "
+            f"in float32 has the table's lowest test MSE, {mse32_32}, against {mse16_16} for "
+            "`best.pt` in section 6.") in markdown
+    assert ("but a float32-trained copy scored in float32 has a lower test MSE.") in markdown
+    assert ("**Each model does best in the format it was trained in.** Read in float32, `best.pt` "
+            f"errs low by {mean16_32.lstrip('-')} steps on average.") in markdown
     assert float(mean16_32) < 0, "'errs low'"
     assert float(mse16_16) < float(mse16_32) and float(mse32_32) < float(mse32_16), (
         "'each does best in its own format'")
@@ -336,18 +341,16 @@ def test_the_bf16_table(committed):
     rounded, moved, bias_steps = re.search(
         r"best\.pt in float32 on pixels rounded to bf16: mean error ([+-]\d\.\d{3}) steps, so the "
         r"inputs explain (\d\.\d\d) of the (\d\.\d\d)-step bias", printed).groups()
-    assert (f"bf16 rounds the input pixels up by {offset:.2f} steps on average, so weights trained "
-            "on rounded pixels read unrounded ones low.") in markdown
-    assert (f"Fed pixels rounded to bf16, `best.pt` in float32 errs by {rounded.replace('-', '−')} "
-            f"steps: the inputs explain {moved} of the {bias_steps}-step bias, rounding inside the "
-            "network the rest.") in markdown
+    assert ("Every pixel value k/255 (except 0 and 1) lies in the upper half of a gap between "
+            f"two bf16 numbers, so bf16 rounds pixels up (by {offset:.2f} steps on average), and "
+            "weights trained on rounded pixels read unrounded ones low.") in markdown
+    pixels = torch.arange(256) / 255
+    up = pixels.to(torch.bfloat16).float() - pixels
+    assert (up[1:255] > 0).all() and (up[[0, 255]] == 0).all(), "'bf16 rounds pixels up'"
+    assert (f"The rounded inputs explain {moved} of the {bias_steps}-step bias; rounding inside "
+            "the network explains the rest.") in markdown
+    assert float(rounded) < 0, "the rounded inputs move the bias only part of the way"
     assert abs(float(moved) - (float(rounded) - float(mean16_32))) < 0.006, "the bias moved"
-    copy_rounded = number(r"the float32 copy in float32 on pixels rounded to bf16: mean error "
-                          r"([+-]\d\.\d{3}) steps", printed)
-    assert ("For the float32 copy the two nearly cancel: rounded inputs move its mean error to "
-            f"{copy_rounded} steps, and autocast brings it back to {mean32_16}.") in markdown
-    assert float(copy_rounded) > 0.1 and abs(float(mean32_16)) < 0.3 * float(copy_rounded), (
-        "'the two nearly cancel' for the copy")
     assert abs(float(bias_steps) + float(mean16_32)) < 0.006, "the bias is best.pt's float32 one"
     assert 0.3 < float(moved) / float(bias_steps) < 0.9, "'rounding inside the network the rest'"
     assert "mixes training and scoring formats" not in markdown
@@ -364,7 +367,8 @@ def test_fit_is_our_loop(committed):
         r"(\d\.\d{5})\); the weights differ by at most (\d\.\de[+-]\d\d)", printed).groups()
     assert own_mse == number(r"with the random weights, (\d\.\d{5}) after", printed)
     assert ("`colorlab.train.fit` runs the same five steps: below, one epoch of `fit` from our "
-            "loop's start, on the same batches, ends with the same weights.") in markdown
+            "loop's start, on the same mini-batches (same order and flips), ends with the same "
+            "weights.") in markdown
     assert fit_mse == own_mse and float(gap) == 0, f"'the same weights': {gap}"
     check = cell_with("torch.set_rng_state(own_rng)")
     assert "same.load_state_dict(own_init)" in check and "fit(same, one_epoch," in check
