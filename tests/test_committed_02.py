@@ -158,11 +158,10 @@ def test_the_two_widest_codes_tie():
     assert said(r"This run cannot tell: another seed moved the 256-number code by more than "
                 r"their gap and reversed their order")
     assert abs(again[256][1]) > abs(float(lead0))
-    assert said(r"the two widest codes tie within the seed noise") and last <= noise
+    assert said(r"the two widest codes tie: another seed reversed their order") and last <= noise
+    # 'a wider code rebuilds better': the earlier gains are far larger than the seed noise
     earlier = min(g for _, _, g, _ in gains[:-1])
-    assert said(r"The earlier gains, of ([\d.]+) dB or more, are far larger than that shift") \
-        == [(f"{earlier:.2f}",)]
-    assert earlier > 5 * noise
+    assert said(r"A wider code rebuilds better") and earlier > 5 * noise
     lines = curves()
     (_, end_a), (_, end_b) = (lines["rebuild, 256 numbers (16 ch)"],
                               lines["rebuild, 512 numbers (32 ch)"])
@@ -211,8 +210,9 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert said(r"The drift is about twice as large on the strongest edges \(([\d.]+) gray "
                 r"levels\) as elsewhere \(([\d.]+)\)\.") == [(edges, other)]
     assert 1.7 < float(edges) / float(other) < 2.3, f"'about twice': {edges} against {other}"
-    # panel 1 draws the mean drift against the local contrast beside a 3 x 3 blur's line
-    assert said(r"In panel 1, the mean drift follows the line of a 3 x 3 blur\.")
+    # panel 1 draws the mean drift against the local contrast beside the line drift = -contrast
+    assert said(r"In panel 1, the mean drift lies on the dashed line: each output pixel's "
+                r"brightness lands, on average, on the mean of its 3 x 3 input neighbourhood\.")
     code = "".join(c.source for c in NB.cells if c.cell_type == "code")
     assert 'axes[0].plot(edges_of, -edges_of, "k--"' in code and "d[which == k].mean()" in code
     # the map of the typical image (the horse, test image 8 of the grid), described as drawn:
@@ -224,9 +224,9 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     lighter, darker = printed(r"^mean drift on the quarter of pixels lightest relative to their "
                               r"3 x 3 neighbourhood: ([-+][\d.]+) gray levels; on the quarter "
                               r"darkest relative to it: ([-+][\d.]+)$")
-    assert said(r"Over all test pixels, the quarter lightest relative to their neighbours come "
-                r"out too dark, by ([\d.]+) gray levels on average, and the quarter darkest "
-                r"relative to them too light, by ([\d.]+)\.") == [(lighter[1:], darker[1:])]
+    assert said(r"The quarter of test pixels most above that mean come out ([\d.]+) gray levels "
+                r"too dark on average; the quarter most below it, ([\d.]+) too light\.") \
+        == [(lighter[1:], darker[1:])]
     assert float(lighter) < 0 < float(darker), f"lost contrast: {lighter} and {darker}"
     assert abs(0.1 * float(edges) + 0.9 * float(other) - float(size)) < 0.1, \
         "the strong edges should be 10% of the pixels: the two printed means should average " \
@@ -356,9 +356,9 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     # a mean below gray's although the UNet wins on most images: its losses outweigh its wins
     assert said(r"yet its mean PSNR is [\d.]+ dB lower: its losses outweigh its wins")
     assert said(r"Take the quarter of the test images where gray scores best, such as the truck "
-                r"and the white car \(images 3 and 4, marked in the scatter\)\. Their truth is far "
-                r"less colorful: mean chroma [\d.]+ against [\d.]+ for the rest\. There the UNet "
-                r"loses ([\d.]+) dB on average; on the rest it gains ([\d.]+) dB\.") \
+                r"and the white car \(images 3 and 4, marked in the scatter below\)\. Their truth "
+                r"is far less colorful: mean chroma [\d.]+ against [\d.]+ for the rest\. There the "
+                r"UNet loses ([\d.]+) dB on average; on the rest it gains ([\d.]+) dB\.") \
         == [(least[1:], rest[1:])]
     assert least.startswith("-") and rest.startswith("+")
     # the weighting, computed from the two printed means: it gives the gap in mean PSNR
@@ -395,9 +395,8 @@ def test_what_the_unets_drift_costs():
     gray, _, unet = rows["mean PSNR (dB)"]
     assert float(unet) < float(gray) < float(steadied)
     # a stand-in for keeping L only roughly: luma and the L-based gray differ on saturated colors
-    assert said(r"Putting back the input's brightness, a rough stand-in for keeping L \(luma and L "
-                r"differ on saturated colors\), lifts the autoencoder and the larger UNet above "
-                r"gray, but only narrowly")
+    assert said(r"Putting back the input's brightness, a rough stand-in for keeping L, lifts the "
+                r"autoencoder and the larger UNet above gray, but only narrowly")
     models = sizes()
     assert models["UNet"][0] > models["UNet, base=9"][0], "'the larger UNet'"
     assert said(r"the network must learn to reproduce it, and here it learned that only in part")
@@ -418,18 +417,23 @@ def test_the_colors_are_faint():
     truth, (gray, *models) = chroma_row()
     (n_steps,) = printed(r"^each training: \d+ epochs of [\d,]+ images in batches of \d+, (\d+) "
                          r"optimizer steps$")
-    assert said(r"Likely causes are too little training \((\d+) steps; see \*\*Train longer\*\* "
-                r"below\) and the MSE loss") == [(n_steps,)]
+    assert said(r"Likely causes are too little training \((\d+) steps\) and the MSE loss") \
+        == [(n_steps,)]
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`")
     assert said(r"likely from too little training or MSE favoring the average color")
     # the chroma row measures the networks' raw outputs (no brightness put back)
     assert said(r"All three raw outputs have faint colors, about half the truth's chroma or less "
                 r"\(the table's chroma row\)\.")
-    assert said(r"Both RGB networks here gave faint colors, likely from too little training")
+    assert said(r"All three gray -> RGB networks gave faint colors, likely from too little "
+                r"training")
     assert '"mean chroma (Lab; truth {chroma(x_test)})": chroma(pred),' in code
     assert max(models) < 0.6 * truth, f"'about half the truth's chroma or less': {models}, {truth}"
     assert len(models) == 3, "the autoencoder and the two UNets"
     assert gray < 0.5, f"the gray image should have no chroma: {gray}"
+    # the grid's image 6 (test image 6 in every row), described as drawn
+    assert said(r"### The colorizations, image by image Image 6, a red car, comes out dark gray in "
+                r"every colorization \(section 8 says why\)\.")
+    assert 'notes=[f"image {i}" for i in range(1, 9)]' in code and '"truth": (x_test, None)' in code
 
 
 def sizes() -> dict[str, tuple[int, int, int]]:
@@ -500,7 +504,6 @@ def test_luma_and_l_based_gray():
                 r"amount that depends on the hue")
     gaps = [l - y for y, l in levels.values()]
     assert max(gaps) > 2 * min(gaps), f"'depends on the hue': the gaps are {gaps}"
-    assert said(r"From notebook 03 on, gray means CIE lightness L with a = b = 0, not luma")
     assert printed(r"^neutral grays \(R = G = B\): the two agree to within (0\.5) gray levels$")
     # the weights differ by their primaries too: BT.709's red weight on encoded values
     (bt709,) = printed(r"^pure red, BT.709's weights on the gamma-encoded values: ([\d.]+)$")
