@@ -69,12 +69,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert [i for i, _, _ in eight] == list(range(1, 9)), "eight images, numbered left to right"
     by_psnr = sorted(eight, key=lambda e: e[1])
     by_chroma = sorted(eight, key=lambda e: e[2])
-    assert [i for i, _, _ in by_psnr[:2]] == [5, 6], "the field (5th), then the red car (6th)"
+    assert [i for i, _, _ in by_psnr[:2]] == [5, 6], "the deer (5th), then the red car (6th)"
     assert {i for i, _, _ in by_psnr[-2:]} == {3, 4}, "the truck (3rd) and the silver car (4th)"
-    assert {i for i, _, _ in by_chroma[-2:]} == {5, 6}, "the field and the red car: most colorful"
+    assert {i for i, _, _ in by_chroma[-2:]} == {5, 6}, "the deer and the red car: most colorful"
     assert {i for i, _, _ in by_chroma[:2]} == {3, 4}, "the truck and the silver car: nearly gray"
     text = " ".join(markdown.split())
-    assert (f"Gray costs most on the most colorful images (the field and the red car, "
+    assert (f"Gray costs most on the most colorful images (the deer and the red car, "
             f"{by_psnr[0][1]} and {by_psnr[1][1]} dB), least on nearly gray ones (the truck, the "
             "silver car).") in text
     rms = 10 ** (-float(median) / 20)
@@ -89,8 +89,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     yellow, blue = found(r"pixels with b > 0 \(toward yellow\): (\d+\.\d)%; with b < -20 "
                          r"\(clearly blue\): (\d+\.\d)%", printed)
     assert float(yellow) > 60 and float(blue) < 10, "the text: leans toward yellow, thin blue tail"
-    assert (f"The cloud leans toward yellow ({yellow}% of pixels have b > 0), with a thin tail "
-            "toward blue.") in " ".join(markdown.split())
+    assert (f"The cloud leans toward yellow ({yellow}% of pixels have b > 0), with thin tails "
+            "toward blue-violet and yellow-green.") in " ".join(markdown.split())
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
     # the quoted numbers are marked as this (quick, 2,000-test-image) run's
     assert f"scores PSNR {psnr} dB and SSIM {ssim} on the test images here." in markdown
@@ -149,7 +149,8 @@ def test_gradcheck_black_included(committed):
                  "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors",
                  "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
-    assert "pass `gradcheck`, black included" in " ".join(markdown.split())
+    assert ("pass `gradcheck`, black included (`lab_to_rgb` without its clip)."
+            in " ".join(markdown.split()))
     # section 8, question 1: with its clip, lab_to_rgb fails gradcheck at black (printed)
     (clipped,) = found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)", printed)
     assert clipped == "False", "question 1 says the clipped version fails gradcheck at black"
@@ -378,12 +379,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # PSNR averages over pixels: high even over the crop, while the 1/16 crop visibly changes
     assert float(coarse_crop) > 30 and int(worst) > 10 * 2.3, "a clearly visible pixel error"
     text = " ".join(markdown.split())
-    (baseline,) = found(r"gray baseline \(L kept, ab = 0\) on the other [\d,]+ test images "
-                        r"\(quick mode\): PSNR (\d+\.\d\d) dB", printed)
-    assert float(coarse_crop) > float(baseline) + 5, "the text says: above the gray baseline's"
     assert (f"At 1/16 the iris turns grayish and the nose's orange fades ({coarse_off}% of pixels "
-            f"off by more than 10), yet the crop's PSNR is still {coarse_crop} dB, above the gray "
-            f"baseline's {baseline} dB on CIFAR-10 (section 12).") in text
+            f"off by more than 10), yet the crop's PSNR is still {coarse_crop} dB.") in text
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
     assert (f"At 1/4 per side the eye and nose look unchanged: only {fine_off}% of the crop's "
