@@ -125,24 +125,24 @@ def test_where_the_right_targets_loss_jumps(committed):
 
 def test_the_curves_paragraph(committed):
     markdown, printed = committed
-    below = int(number(r"validation below training in (\d+) of \d+ epochs", printed))
+    below = int(number(r"validation below training: +(\d+) of \d+ epochs", printed))
     assert below >= 2, "'in the early epochs the validation loss lies well below the training loss'"
-    epoch1 = re.search(r"epoch 1: training ([\d.e-]+), validation ([\d.e-]+);", printed)
+    epoch1 = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert float(epoch1.group(2)) < 0.1 * float(epoch1.group(1)), "'well below', early on"
     assert "a mean over the epoch (drawn mid-epoch) against a measurement at its end" in markdown
     figure = cell_with("training (epoch mean,")
     assert "[e - 0.5 for e in history[\"epoch\"]], train_loss" in figure, "'drawn mid-epoch'"
-    rises = number(r"higher than the epoch before at epochs ([\d, ]+) \(", printed).split(", ")
+    rises = number(r"validation rose at epochs: +([\d, ]+)\n", printed).split(", ")
     assert 2 <= len(rises) <= 4, f"'its few rises': {rises}"
-    rates = [float(r) for r in number(r"\(learning rate at their ends: ([\d., ]+) of the peak\)",
+    rates = [float(r) for r in number(r"learning rate at their ends: ([\d., ]+) of the peak",
                                       printed).split(", ")]
     assert len(rates) == len(rises)
     assert len(rises) == 3, f"'the first two ... later epochs': {rises}"
-    first_two = number(r"\(learning rate at their ends: (\d\.\d\d, \d\.\d\d),", printed).split(", ")
+    first_two = number(r"learning rate at their ends: (\d\.\d\d, \d\.\d\d),", printed).split(", ")
     assert (f"The first two came at {first_two[0]} and {first_two[1]} of the peak rate, and later "
             "epochs recovered.") in markdown
-    best, gap = re.search(r"lowest validation MSE at epoch (\d+); the last epoch's is (\d+\.\d)% "
-                          r"higher", printed).groups()
+    best, gap = re.search(r"lowest validation MSE: +epoch (\d+) \(the last epoch's is (\d+\.\d)% "
+                          r"higher\)", printed).groups()
     assert int(best) < int(rises[-1]), "'a late rise like epoch 11's', after the best epoch"
     assert (f"`best.pt` guards against a late rise like epoch {rises[-1]}'s; here the last epoch "
             f"is only {gap}% worse.") in markdown and float(gap) < 2, "'only'"
@@ -205,8 +205,8 @@ def test_the_evaluation_answers(committed):
     best = number(r"best\.pt: epoch (\d+) of", printed)
     epochs = number(r"best\.pt: epoch \d+ of (\d+)", printed)
     best_val = number(r"best\.pt: epoch \d+ of \d+, validation MSE (\d\.\d\de-\d\d)", printed)
-    last_val = number(r"; epoch \d+: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
-    rises = number(r"higher than the epoch before at epochs ([\d, ]+) \(", printed).split(", ")
+    last_val = number(rf"epoch +{epochs}: training [\d.e-]+, validation (\d\.\d\de-\d\d)", printed)
+    rises = number(r"validation rose at epochs: +([\d, ]+)\n", printed).split(", ")
     assert int(best) < int(epochs), "the answer explains a best epoch before the last"
     assert (f"Epoch {best} of {epochs}: the validation loss rose a little at epoch "
             f"{int(best) + 1}, and epoch {epochs}'s stayed just above epoch {best}'s") in markdown
@@ -235,12 +235,15 @@ def test_the_residual_paragraph(committed):
     val = number(r"best\.pt: epoch \d+ of \d+, validation MSE (\d\.\d\de-\d\d)", printed)
     assert ("Most test predictions are within half a step of 1/255, and the test MSE is close to "
             "`best.pt`'s validation loss") in markdown
-    assert ("The optional section shows that the spread is wider above intensity 0.5, and "
+    assert ("The band is wider right of the dotted line at 0.5; the optional section explains "
             "why.") in markdown
-    low, high = (float(v) for v in re.search(r"spread of the errors \(standard deviation\): "
-                                             r"(\d\.\d\d) steps below intensity 0\.5, (\d\.\d\d) "
-                                             r"from 0\.5 up", printed).groups())
-    assert high > 1.2 * low, f"'widens above 0.5': {low} vs {high}"
+    low, high = (float(v) for v in re.search(r"spread \(std\) of the test errors, in steps of "
+                                             r"1/255:\n  below intensity 0\.5: (\d\.\d\d)\n  "
+                                             r"from 0\.5 up: +(\d\.\d\d)\n", printed).groups())
+    assert high > 1.2 * low, f"'the band is wider right of 0.5': {low} vs {high}"
+    figure = cell_with('label="mean ± 1 std')
+    assert "ax.axvline(0.5," in figure and "steps_off[(y_test >= a)" in figure, (
+        "the band and the line at 0.5")
     assert float(share) > 50, "'most'"
     assert abs(float(test) - float(val)) < 0.1 * float(val), f"'close': {test} vs {val}"
     scoring = cell_with("model_mse = ")
@@ -251,24 +254,27 @@ def test_the_residual_paragraph(committed):
 def test_the_rounding_spread(committed):
     markdown, printed = committed
     low, high, round_low, round_high, own, predicted = (float(v) for v in re.search(
-        r"spread of the errors \(standard deviation\): (\d\.\d\d) steps below intensity 0\.5, "
-        r"(\d\.\d\d) from 0\.5 up;\nbf16 rounding alone: (\d\.\d\d) below 0\.5, (\d\.\d\d) above; "
-        r"the model's own spread below 0\.5: (\d\.\d\d); predicted from 0\.5 up: (\d\.\d\d)",
+        r"\nvalidation errors +(\d\.\d\d) +(\d\.\d\d)\n"
+        r"bf16 rounding alone +(\d\.\d\d) +(\d\.\d\d)\n"
+        r"the model's own spread +(\d\.\d\d)\npredicted: own spread \+ rounding +(\d\.\d\d)\n",
         printed).groups())
     assert ("Under autocast the output is itself a bf16 number, whose spacing $d$ doubles at every "
-            "power of two (dotted line, below); rounding adds an error of standard deviation "
-            "$d/\\sqrt{12}$.") in markdown
-    assert ("The dashed curve is fitted below 0.5, so only the right half tests the rounding "
-            f"explanation: there it predicts {predicted:.2f} against the {high:.2f} measured, "
-            "though the measured spread still rises with intensity.") in markdown
+            "power of two (dotted line in the figure below); rounding adds an error of standard "
+            "deviation $d/\\sqrt{12}$.") in markdown
+    assert ("Only the right half tests the rounding explanation: there it predicts "
+            f"{predicted:.2f} against the {high:.2f} measured.") in markdown
     spread = cell_with("model_only = ")
     assert "model_only = (spread_low**2 - rounding_var[low]" in spread, "'fitted below 0.5'"
+    assert "model(x_val" in spread and "test" not in spread.replace("the test set", ""), (
+        "the optional section reads the validation set, never the test set")
     assert high > 1.2 * low, f"'the spread grows' where bf16's spacing doubles: {low} vs {high}"
     assert abs(predicted - high) <= 0.03, f"'as ... predicts': {predicted} vs {high}"
     assert 1.8 < round_high / round_low < 2.3 and own < low, "rounding: the spacing doubles at 0.5"
     figure = cell_with("spacing doubles")
     assert "ax.axvline(0.5," in figure and 'ls=":"' in figure, "the dotted line at 0.5"
     assert "model_only**2 + rounding_var[m]" in figure, "the figure draws the prediction"
+    assert 'ax.axvspan(0, 0.5, color="0.92", label="prediction fitted here")' in figure
+    assert "y_test" not in figure and "val_off[m]" in figure, "the figure reads the validation set"
 
 
 def test_what_to_try_next_compares_on_validation(committed):
@@ -305,9 +311,12 @@ def test_the_bf16_table(committed):
     found = re.search(row.format(r"float32 \(the copy\)"), printed)
     assert found, "the optional section no longer shows the float32 copy's row"
     mean32_32, mse32_32, mean32_16, mse32_16, secs32 = found.groups()
-    assert mse16_16 == number(r"test MSE: model (\d\.\d\de-\d\d)", printed), "section 6's number"
+    best_val = number(r"best\.pt: epoch \d+ of \d+, validation MSE (\d\.\d\de-\d\d)", printed)
+    assert abs(float(mse16_16) / float(best_val) - 1) < 0.02, "best.pt's validation MSE, as in fit"
+    section = cell_with("copy32.load_state_dict(init)")
+    assert "net(x_val" in section and "x_test" not in section, "scored on validation, not test"
     assert round(float(secs16)) == int(number(r"Summary: .*, (\d+) s training", printed))
-    speed = number(r"bf16 trained (\d+\.\d)x as fast as float32\.", printed)
+    speed = number(r"bf16 trained (\d+\.\d)x as fast as float32\n", printed)
     assert (f"`fit` chose bf16 on this CPU. The optional section below finds it {speed}x as fast "
             "as float32") in markdown  # the Summary, pointing to where it is measured
     assert abs(float(secs32) / float(secs16) - float(speed)) < 0.051, "the speed ratio"
@@ -315,12 +324,19 @@ def test_the_bf16_table(committed):
     assert ("The table sets `best.pt` beside a copy trained in float32 from the same starting "
             "weights") in markdown
     assert float(mean16_32) < float(mean16_16), "the same weights read lower in float32"
-    under16, in32 = re.search(r"Scored like the float32 copy, `best\.pt` has (\d\.\d\d)x its "
-                              r"test MSE under bf16 and (\d+\.\d)x in float32\.", printed).groups()
-    assert (f"**What bf16 costs here.** bf16 trained {speed}x as fast, but the float32 copy scored "
-            f"in float32 has the table's lowest test MSE, {mse32_32}, against {mse16_16} for "
-            "`best.pt` in section 6.") in markdown
-    assert ("but a float32-trained copy scored in float32 has a lower test MSE.") in markdown
+    cost = number(r"over the float32 copy in float32:\n  validation MSE: (\d+\.\d)x\n", printed)
+    rmse16, rmse32 = re.search(r"\n  RMSE: +(\d\.\d\d) vs (\d\.\d\d) steps of 1/255\n",
+                               printed).groups()
+    assert abs(float(cost) - float(mse16_16) / float(mse32_32)) < 0.06, "the bottom line's ratio"
+    assert abs(float(rmse16) - float(mse16_16) ** 0.5 * 255) < 0.006
+    assert abs(float(rmse32) - float(mse32_32) ** 0.5 * 255) < 0.006
+    assert float(cost) > 1.5, f"'what bf16 costs': best.pt's MSE is only {cost}x the copy's"
+    assert (f"**What bf16 costs here.** bf16 trained {speed}x as fast, but under bf16 `best.pt` "
+            f"has {cost}x the validation MSE of the float32 copy scored in float32 (RMSE {rmse16} "
+            f"against {rmse32} pixel steps).") in markdown
+    assert (f"but a float32-trained copy scored in float32 has {cost}x lower validation "
+            "MSE.") in markdown  # the Summary
+    under16, in32 = float(mse16_16) / float(mse32_16), float(mse16_32) / float(mse32_32)
     assert ("**Each model does best in the format it was trained in.** Read in float32, `best.pt` "
             f"errs low by {mean16_32.lstrip('-')} steps on average.") in markdown
     assert float(mean16_32) < 0, "'errs low'"
@@ -328,19 +344,17 @@ def test_the_bf16_table(committed):
         "'each does best in its own format'")
     others = (mse16_32, mse16_16, mse32_16)
     assert float(mse32_32) < min(float(m) for m in others), "'the most accurate'"
-    assert abs(float(under16) - float(mse16_16) / float(mse32_16)) < 0.01, "the table's ratio"
-    assert abs(float(in32) - float(mse16_32) / float(mse32_32)) < 0.1, "the table's ratio"
     assert abs(float(mean16_16)) < 0.2 * abs(float(mean16_32)), "bf16 reads them nearly unbiased"
     assert float(in32) > 2 * float(under16), "'mostly from a mean error ... in float32'"
     bias = (float(mean16_32) / 255) ** 2
     assert bias > 0.5 * float(mse16_32), "'mostly as they predict ... too low': bias^2 > MSE / 2"
     assert abs(float(mean32_32)) < 0.2 * abs(float(mean16_32)), "the copy has no such bias"
-    share = int(number(r"bias\^2 is (\d+)% of best\.pt's float32 MSE", printed))
-    assert share > 50 and abs(share / 100 - bias / float(mse16_32)) < 0.02, "'mostly'"
-    offset = float(number(r"bf16 rounds the test pixels up by \+(\d\.\d{3}) steps", printed))
-    rounded, moved, bias_steps = re.search(
-        r"best\.pt in float32 on pixels rounded to bf16: mean error ([+-]\d\.\d{3}) steps, so the "
-        r"inputs explain (\d\.\d\d) of the (\d\.\d\d)-step bias", printed).groups()
+    offset = float(number(r"bf16 rounds the pixels up by: +\+(\d\.\d{3}) steps", printed))
+    in_float32, rounded, moved, bias_steps = re.search(
+        r"best\.pt, mean error in float32: +([+-]\d\.\d{3}) steps\n  on pixels rounded to bf16: +"
+        r"([+-]\d\.\d{3}) steps \(the rounding explains (\d\.\d\d) of the (\d\.\d\d)\)",
+        printed).groups()
+    assert in_float32 == mean16_32, "the bias is the table's float32 mean error of best.pt"
     assert ("Every pixel value k/255 (except 0 and 1) lies in the upper half of a gap between "
             f"two bf16 numbers, so bf16 rounds pixels up (by {offset:.2f} steps on average), and "
             "weights trained on rounded pixels read unrounded ones low.") in markdown
