@@ -292,7 +292,7 @@ def test_the_loss_comparison_paragraph(committed):
     colorful = lambda r: float(r[7])   # noqa: E731
     seed_gap = max(abs(colorful(a) - colorful(b)) for a, b in (l1, mse))
     assert min(map(colorful, mse)) - max(map(colorful, l1)) > seed_gap
-    assert ("MSE paints more color, by more than a seed moves either loss, as section 3 "
+    assert ("MSE paints more color, by more than a seed moves either loss: the direction section 3 "
             "predicted") in " ".join(markdown.split())
     assert max(map(psnr, mse)) < min(map(psnr, l1 + ssim))
     seed_psnr = abs(psnr(l1[0]) - psnr(l1[1]))
