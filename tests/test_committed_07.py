@@ -220,15 +220,18 @@ def test_the_perceptual_statements(committed):
     assert "perceptual" in summary.split("no clear difference")[-2].split(".")[-1]
     assert "- **Perceptual loss and self-attention: within the noise.**" in markdown
     # cell 41's printout: the perceptual loss (and the class hint) moved the colors (variant against
-    # the plain UNet, same seed) only a little more than a second seed moves the plain UNet;
-    # attention barely moved them
+    # the plain UNet, same seed) over 1 Lab unit, more than a second seed moves the plain UNet and
+    # far more than attention (a near-null change, same seed), which barely moved them
     moved = moved_colors(printed)
     seeds_apart = float(found(r"\(the plain UNet's two seeds apart: (\d+\.\d\d)\)", printed)[0])
     assert max(moved["self-attention"]) < 0.25 * seeds_apart
     assert all(1 < d / seeds_apart < 1.5 for n in ("perceptual", "class hint") for d in moved[n])
-    assert ("The perceptual loss moved the colors only a little more than a second seed moves the "
-            f"plain UNet's ({seeds_apart:.2f} Lab units per pixel); attention barely moved them, "
-            "as section 6 expected") in markdown
+    most = max(moved["self-attention"])
+    assert min(moved["perceptual"]) > 1 > 5 * most, "over 1, far more than attention"
+    assert ("The perceptual loss moved the colors by over 1 Lab unit per pixel (a second seed "
+            f"moves the plain UNet's {seeds_apart:.2f}), but not the yardsticks; attention barely "
+            f"moved them ({most:.2f} at most), as section 6 expected.") in markdown
+    assert "only a little more than a second seed moves" not in markdown, "same vs cross seed"
     for head in ("PSNR gain (dB) ↑", "AuC ↑", "Delta E ↓"):   # the yardsticks of closeness
         assert float(perceptual[head][1]) < 2, (head, perceptual[head])
     assert "only a little farther than a second seed alone" not in markdown, "same vs cross seed"
@@ -399,7 +402,7 @@ def test_the_table_and_the_control(committed):
     assert "The classifier's gain is partly circular." in markdown
     assert all(verdicts(tables, f"{n}: difference") == {"better": set(), "worse": set()}
                for n in ("perceptual", "self-attention"))
-    assert "attention barely moved them, as section 6 expected at 32 x 32 pixels." in markdown
+    assert "attention barely moved them (0.17 at most), as section 6 expected." in markdown
     assert "141 steps is short" not in markdown, "untested: cut"
 
 
@@ -476,8 +479,8 @@ def test_hues_and_the_checkerboard(committed):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert plain_seed == 0 and "model.load_state_dict(start_weights" in code, "same start"
     assert all(2 < float(c) / adv_seed < 3.5 for c in (c0, c1)), (c0, c1, adv_seed)
-    assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, two to three "
-            f"times the adversarial model's own seed noise ({adv_seed:.1f}%).") in markdown
+    assert (f"The critic turns the hue of {low} to {high}% of the colored pixels, more than twice "
+            f"the adversarial model's own seed noise ({adv_seed:.1f}%).") in markdown
     t0, t1, a0, a1 = found(r"more than 30 degrees off the true hue \(seeds \(0, 1\)\): control "
                            r"(\d+\.\d)% and (\d+\.\d)%; adversarial (\d+\.\d)% and (\d+\.\d)%",
                            printed)
@@ -510,7 +513,8 @@ def test_hues_and_the_checkerboard(committed):
         r"L1 (\d+\.\d)%, the critic's (\d+\.\d)% \(spread evenly: (\d\.\d)%\)", printed))
     assert even == 0.3 and l1_share <= even < critic_share
     assert 15 < critic_share / (100 * 3 / 1023) < 25, "about twenty times an even spread"
-    assert ("The control has the same UNet, so the push likely comes from the critic: on one batch "
+    assert ("The control is the same UNet trained without a critic, so the push likely comes from "
+            "the critic: on one batch "
             f"its gradient on ab puts {critic_share}% of its power at the three period-2 "
             "frequencies (the pixel-to-pixel alternations the score sums), about twenty times an "
             f"even spread, and L1's gradient {l1_share}%.") in markdown
