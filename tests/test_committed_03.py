@@ -74,7 +74,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert {i for i, _, _ in by_chroma[-2:]} == {5, 6}, "the deer and the red car: most colorful"
     assert {i for i, _, _ in by_chroma[:2]} == {3, 4}, "the truck and the silver car: nearly gray"
     text = " ".join(markdown.split())
-    assert (f"Gray costs most on the most colorful images (the deer and the red car, "
+    assert ("Gray costs most on the most colorful images (images 5 and 6, a field with an animal "
+            f"and a red car, "
             f"{by_psnr[0][1]} and {by_psnr[1][1]} dB), least on nearly gray ones (the truck, the "
             "silver car).") in text
     rms = 10 ** (-float(median) / 20)
