@@ -362,22 +362,40 @@ def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
     return new.train(block.training)  # new modules start in train mode (BatchNorm on batch stats)
 
 
-def prune_channels(model: UNet | Colorizer, amount: float) -> UNet:
+def prune_channels(model: UNet | Colorizer, amount: float, by: str = "gamma") -> UNet:
     """A copy of a UNet in which every conv_block (encoders, bottleneck, decoders) loses the
-    ``amount`` share of its middle channels, those whose filters in the block's first conv
-    have the smallest L1 norm (:func:`channels_to_keep`). The tensors really shrink, so the
-    model is smaller and does fewer multiply-adds; its inputs, outputs and skip connections
-    are unchanged, so is its train/eval mode. Its outputs change: fine-tune it (``train.fit``).
+    ``amount`` share of its middle channels. The tensors really shrink, so the model is smaller
+    and does fewer multiply-adds; its inputs, outputs and skip connections are unchanged, so is
+    its train/eval mode. Its outputs change: fine-tune it (``train.fit``).
+
+    ``by`` is the rule that ranks a block's middle channels (the smallest go):
+
+    - ``"gamma"`` (the default): the |gamma| of the BatchNorm after the block's first conv
+      (Liu et al., 2017). BatchNorm divides each channel by its own spread, so the filter's
+      scale cancels and gamma alone sets how loud the channel is.
+    - ``"l1"``: the L1 norm of the channel's filter in the first conv (Li et al., 2017;
+      :func:`channels_to_keep`), the classic rule for nets without BatchNorm; under BatchNorm
+      it says little (notebook 06 measures both).
+
     A :class:`~colorlab.colorizer.Colorizer`'s net is pruned (and returned, a UNet)."""
+    if by not in ("gamma", "l1"):
+        raise ValueError(f"prune_channels: by must be 'gamma' or 'l1', got {by!r}.")
     model = model.net if isinstance(model, Colorizer) else model
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
+
+    def keep(block):
+        if by == "l1":
+            return channels_to_keep(block[0].weight, amount)
+        gamma = block[1].weight.detach().abs()          # (C_mid,): one |gamma| per channel
+        n_keep = max(1, len(gamma) - round(amount * len(gamma)))  # as channels_to_keep counts
+        return gamma.topk(n_keep).indices.sort().values
+
     slim = copy.deepcopy(model)
     for blocks in (slim.encoders, slim.decoders):
         for i, block in enumerate(blocks):
-            blocks[i] = _slim_block(block, channels_to_keep(block[0].weight, amount))
-    slim.bottleneck = _slim_block(slim.bottleneck,
-                                  channels_to_keep(slim.bottleneck[0].weight, amount))
+            blocks[i] = _slim_block(block, keep(block))
+    slim.bottleneck = _slim_block(slim.bottleneck, keep(slim.bottleneck))
     blocks = [*slim.encoders, slim.bottleneck, *slim.decoders]  # from_config rebuilds these widths
     slim.config = {**model.config, "pruned_channels": amount,
                    "middle_widths": [block[0].out_channels for block in blocks]}

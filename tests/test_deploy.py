@@ -193,6 +193,23 @@ def test_prune_channels_shrinks_the_unet_and_keeps_its_interface():
         deploy.prune_channels(MeanRegressor(), 0.5)
 
 
+def test_prune_channels_ranks_by_batchnorm_gamma_or_by_filter_l1():
+    model = UNet(1, 2, base=4, depth=2).eval()
+    conv, bn = model.encoders[0][0], model.encoders[0][1]   # 4 middle channels
+    with torch.no_grad():
+        norms = torch.tensor([4.0, 3.0, 2.0, 1.0])[:, None, None, None]
+        conv.weight.copy_(norms.expand_as(conv.weight))
+        bn.weight.copy_(torch.tensor([0.1, -0.2, 3.0, -4.0]))  # the sign must not matter
+    kept = {by: deploy.prune_channels(model, 0.5, by=by).encoders[0][1].weight.tolist()
+            for by in ("gamma", "l1")}
+    assert kept["gamma"] == pytest.approx([3.0, -4.0])         # the largest |gamma|
+    assert kept["l1"] == pytest.approx([0.1, -0.2])            # the largest filter L1 norms
+    default = deploy.prune_channels(model, 0.5).encoders[0][1].weight.tolist()
+    assert default == kept["gamma"]
+    with pytest.raises(ValueError, match="gamma"):
+        deploy.prune_channels(model, 0.5, by="l2")
+
+
 def test_median_seconds_counts_runs_and_takes_the_median(monkeypatch):
     calls, clock = [], iter([0, 5, 10, 11, 20, 23, 30, 39, 40, 42])  # runs of 5, 1, 3, 9, 2 s
     monkeypatch.setattr(deploy.time, "perf_counter", lambda: next(clock))
