@@ -370,9 +370,11 @@ def prune_channels(model: UNet | Colorizer, amount: float, by: str = "gamma") ->
 
     ``by`` is the rule that ranks a block's middle channels (the smallest go):
 
-    - ``"gamma"`` (the default): the |gamma| of the BatchNorm after the block's first conv
-      (Liu et al., 2017). BatchNorm divides each channel by its own spread, so the filter's
-      scale cancels and gamma alone sets how loud the channel is.
+    - ``"gamma"`` (the default): the |gamma| of the BatchNorm after the block's first conv.
+      BatchNorm divides each channel by its own spread, so the filter's scale cancels and
+      gamma alone sets how loud the channel is. Liu et al. (2017, "network slimming") rank by
+      |gamma| too, but after training with an L1 penalty on gamma and with one threshold for
+      the whole net; without that training (as here) |gamma| is a weaker signal, so fine-tune.
     - ``"l1"``: the L1 norm of the channel's filter in the first conv (Li et al., 2017;
       :func:`channels_to_keep`), the classic rule for nets without BatchNorm; under BatchNorm
       it says little (notebook 06 measures both).
