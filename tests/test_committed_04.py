@@ -330,7 +330,7 @@ def test_the_loss_comparison_paragraph(committed):
     ab_rmse = lambda r: float(r[7])   # noqa: E731
     assert min(map(ab_rmse, mse)) > max(map(ab_rmse, l1)), "'MSE even has the higher ab RMSE'"
     assert all(ab_rmse(b) > ab_rmse(a) for a, b in zip(l1, mse)), "the same, seed by seed"
-    assert ("The MSE models even have the higher ab RMSE, the very quantity MSE minimizes, so MSE "
+    assert ("The MSE models even have the higher ab RMSE, the quantity MSE trains on, so MSE "
             "has likely not converged yet") in " ".join(markdown.split())
     # section 3's slice (L from 70 to 71) on the validation set: MSE near the truth's mean, L1's
     # median not at the truth's median
@@ -343,8 +343,9 @@ def test_the_loss_comparison_paragraph(committed):
     assert abs(mse_mean - t_mean) < abs(l1_mean - t_mean)
     l1_median = at_70["l1, seed 0"][1]
     assert abs(l1_median - t_median) > 0.5, "'L1's median ... is not the truth's'"
-    assert ("a good MSE model's predictions, which see context, average to the truth's mean anyway "
-            f"({mse_mean:+.1f} against {t_mean:+.1f}), and L1's median, {l1_median:+.1f}, is not "
+    assert (f"On the slice above, MSE's mean, {mse_mean:+.1f}, is near the truth's {t_mean:+.1f}, "
+            "which proves little: per-pixel means average to the slice's mean whatever the "
+            f"context. Medians do not combine that way: L1's median, {l1_median:+.1f}, is not "
             f"the truth's {t_median:+.1f}.") in " ".join(markdown.split())
     # the seed means printed under the table agree with the table
     cf_l1, cf_mse, ch_l1, ch_mse = map(float, found(
