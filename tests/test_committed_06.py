@@ -157,8 +157,8 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
             f"`{named}`, against {top}% of `{wide}`, the layer of largest std.") in markdown
     assert ("Most dots sit below the 60% line, but the big layers decide the average: the "
             f"largest, `{big}`, loses {most}%.") in markdown
-    assert ("Small weights likely come from many inputs: PyTorch starts each layer with a spread "
-            "of about 1/√(fan-in), the inputs per output, and `encoders.0.0` reads only "
+    assert ("Small weights likely come from many inputs: PyTorch draws each layer's first "
+            "weights within ±1/√(fan-in), the inputs per output, and `encoders.0.0` reads only "
             "L.") in markdown
     assert ("Nor do small weights mean a layer matters less: most convolutions feed a BatchNorm, "
             "which divides each channel by its spread. So section 5 prunes the same share of every "
@@ -308,9 +308,11 @@ def test_int8_statements(committed):
     worst, mean = maxima["ONNX int8 static"]
     assert float(mean) < 0.1 * float(worst)
     assert float(mean) < 2.3 < float(worst)    # 2.3: a just-noticeable difference
-    assert (f"The mean change, {mean} ab units, is far below a just-noticeable 2.3. Single pixels "
-            f"move more: the largest, {worst} ab units, is the worst of about 4 million values "
-            "(section 7 shows it).") in markdown
+    # mean |d a| or |d b| (ab pooled); a pixel's dE to fp32 (L unchanged) is at most |d a| + |d b|
+    assert 2 * float(mean) < 2.3
+    assert (f"The mean change, {mean} ab units in a or b, stays far below a just-noticeable ΔE of "
+            f"2.3 even summed over both. Single pixels move more: the largest, {worst} ab units, "
+            "is the worst of about 4 million values (section 7 shows it).") in markdown
     assert "(the PSNR line above)" in markdown     # question 3: dynamic int8's two PSNR changes
 
 
@@ -465,8 +467,8 @@ def test_the_shuffled_rounds_statements(committed):
         r"(\d+\.\d\d)\), (.*)", printed)
     assert f_verdict == "no clear difference" and 1 / 1.1 < float(f_lo) <= float(f_hi) < 1.1
     assert rounds["fp32 PyTorch, BN fused"][4] == "no clear difference"    # neither is faster
-    assert ("Neither ONNX fp32 nor PyTorch with BatchNorm fused was clearly faster, and the two "
-            f"ran at the same speed ({f_mid}x).") in markdown
+    assert ("Neither ONNX fp32 nor PyTorch with BatchNorm fused was clearly faster, nor was "
+            f"either clearly faster than the other ({f_mid}x).") in markdown
     assert "comes from the fusion" not in markdown      # no gain cleared the rule
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
     assert "BatchNormalization" not in ops(fp32_nodes)
@@ -477,7 +479,7 @@ def test_the_shuffled_rounds_statements(committed):
     mid, lo_r, hi_r, verdict = like_for_like(printed)
     assert verdict == "faster"
     assert lo_r > 1.1
-    assert f"Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime, " in markdown
+    assert f"Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime. " in markdown
     # where static int8's time goes (section 4's profile): int8 convolution is only part of it
     (static_time,) = found(r"static int8, the time on one 256 x 256 input, largest shares: (.*)",
                            printed)
@@ -493,8 +495,7 @@ def test_the_shuffled_rounds_statements(committed):
             in " ".join(markdown.split()))
     assert ("onnxruntime fuses each such group into one int8 kernel (`QLinearConv`, "
             "`QLinearConcat`) when it loads the file.") in markdown
-    assert (f"although only {shares['QLinearConv']:.1f}% of its time is int8 convolution "
-            "(`QLinearConv`).") in markdown
+    assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and ("vnni" in isa or "amx" in isa)
     assert ("This speed-up likely needs this CPU's int8 instructions (VNNI or AMX, last line "
@@ -528,7 +529,7 @@ def test_the_summary_and_the_eight_images(committed):
             "speed.") in markdown
     assert (f"{size}% of the file and {rounds[channels][1]:.1f}x fp32's speed in PyTorch, for "
             f"{tuned} dB after a one-epoch fine-tune") in markdown
-    assert "channels, ranked by BatchNorm's $|\\gamma|$, does:" in markdown
+    assert "whole channels does:" in markdown   # not credited to |gamma|: section 5's draws
     assert rounds[channels][4] == "faster"
 
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
@@ -654,7 +655,7 @@ def test_which_channels_to_keep(committed):
     assert float(l1_psnr) < float(g_psnr) < float(fp32_psnr)
     assert g_psnr == f"{table(printed)['50% channels + fine-tune']['psnr']:.2f}"
     assert (f"After the same fine-tune, $|\\gamma|$ scored {g_psnr} dB and filter L1 "
-            f"{l1_psnr}: the fine-tune mattered more than the rule.") in markdown
+            f"{l1_psnr}, a gap smaller than the fine-tune's gain.") in markdown
     # the rules differ by less than the fine-tune moved the PSNR (pruning's loss, then after it)
     tuned, raw = found(r"PSNR ([+-]\d\.\d\d) dB \(before fine-tuning ([+-]\d\.\d\d) dB\)",
                        printed)
