@@ -153,8 +153,7 @@ def test_the_two_widest_codes_tie():
     assert lead0 == f"{last:+.2f}"
     noise = max(abs(again[code][1]) for code in (256, 512))
     assert said(r"Another seed, tried on the two widest codes only, moved them by up to "
-                r"([\d.]+) dB and reversed their order \(the inset\), so this run cannot rank "
-                r"them") \
+                r"([\d.]+) dB and reversed their order \(the inset\)\.") \
         == [(f"{noise:.2f}",)]
     assert sorted(again) == [256, 512], "the text says only the two widest codes were reseeded"
     code = "".join(c.source for c in NB.cells if c.cell_type == "code")
@@ -234,7 +233,7 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # the map of the typical image (the horse, test image 8 of the grid), described as drawn:
     # red too light, blue too dark
     assert said(r"In the horse's drift map \(test image 8\), red and blue lie side by "
-                r"side along the strongest edges \(A\); most of the white background "
+                r"side along the strongest edges \(A\); much of the white background "
                 r"is pale blue, a little too dark \(B\)\.")
     assert 'colors="k", linewidths=1.2' in code and '"A: an edge, red beside blue' in code
     assert "masked_fill(near_edge, -1)" in code and 'mfc="none", mec="limegreen"' in code
@@ -361,9 +360,9 @@ def test_the_unet_drifts_less_and_its_split_verdict():
         f"seed 1 should repeat the split verdict: {seeds[1]}"
     assert f"{float(mean1) - float(gray):+.2f}" == against1
     assert said(r"## 7\. Why mean PSNR and pooled MSE disagree")
-    assert said(r"On this log scale each image counts by its \*relative\* error, whereas a pooled "
-                r"MSE is dominated by the images with large errors\. Section 7 shows "
-                r"when they disagree\.")
+    assert said(r"then average the decibels: on this log scale each image counts by its "
+                r"\*relative\* error\. Section 7 compares this with a pooled MSE \(one MSE over "
+                r"all pixels of all images\)\.")
     assert float(mean_unet) < float(gray) and int(beats) > 50
     assert float(median_unet) > float(median_gray)
     assert said(r"beats gray on just over half the images, yet with both seeds tried its mean PSNR "
@@ -499,13 +498,22 @@ def test_the_clean_ablation_the_skips_alone():
     _, ae, unet = table()["mean |drift| (gray levels)"]
     zero = zeroed()["mean |drift| (gray levels)"]
     assert said(r"The skips alone cut the drift: zeroed, they leave the same UNet drifting more "
-                r"than the autoencoder\*\* \(([\d.]+) gray levels against ([\d.]+)\)") \
+                r"than the autoencoder\*\* \(([\d.]+) gray levels against ([\d.]+); one seed "
+                r"each\)\.") \
         == [(zero, ae)]
     assert float(zero) > float(ae) > float(unet), (zero, ae, unet)
     assert said(r"In the same UNet, the skips alone cut the drift from ([\d.]+) to ([\d.]+) gray "
                 r"levels: without them, the UNet's other changes raise it\.") == [(zero, unet)]
     assert said(r"zeroing its skips, all else kept, makes it drift more than the autoencoder\.")
-    assert said(r"Why is untested; max-pooling, which keeps one value in four, is one suspect\.")
+    assert said(r"Why the zeroed UNet drifts more is untested\.")
+    # the UNet with base=9, about the autoencoder's size: it drifts less, yet stays below gray
+    small, gray = small_unet(), table4()["mean PSNR (dB)"][0]
+    assert said(r"The base=9 UNet, about the autoencoder's size, drifts ([\d.]+) gray levels, yet "
+                r"stays below gray even with its brightness put back \(([\d.]+) dB\)\.") \
+        == [(small["mean |drift| (gray levels)"], small["mean PSNR, brightness put back (dB)"])]
+    assert float(small["mean |drift| (gray levels)"]) < float(ae), "it drifts less than the AE"
+    assert float(small["mean PSNR (dB)"]) < float(small["mean PSNR, brightness put back (dB)"]) \
+        < float(gray), f"below gray, even with its brightness put back: {small}"
     (line,) = [o["text"] for c in NB.cells if c.cell_type == "code" for o in c.outputs
                if o.output_type == "stream" and o["text"].startswith("Summary:")]
     assert f"skips zeroed: {zero}, {zeroed()['mean PSNR (dB)']} dB)" in line.splitlines()[0]
@@ -563,8 +571,8 @@ def test_the_curves_figure_holds_the_six_main_trainings():
 def test_the_black_and_white_threshold():
     truth, _ = chroma_row()
     assert said(r"their mean \[chroma\]\([^)]*\) \(distance from gray in CIE Lab\) is below "
-                r"(\d+), against ([\d.]+) on average for the photos scored \(printed in section "
-                r"6\)\.") \
+                r"(\d+), against ([\d.]+) on average for the photos scored \(section 6's table, "
+                r"chroma row\)\.") \
         == [(f"{GRAY_CHROMA:g}", f"{truth:.1f}")]
 
 
