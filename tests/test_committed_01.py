@@ -140,9 +140,10 @@ def test_the_curves_paragraph(committed):
     assert int(rises[0]) > peak_epoch, "'validation rises ... after the learning-rate peak'"
     assert int(rises[-1]) < int(n_epochs), "'then falls again'"
     assert (f"By epoch {n_epochs} the two are level ({last.group(1)} and {last.group(2)}). "
-            f"Validation rises at epochs {listed}, after the learning-rate peak, then falls again. "
-            "That is not [overfitting](../docs/glossary.md#overfitting), which would be validation "
-            "climbing while training keeps falling.") in markdown
+            f"Validation rises at epochs {listed}, after the learning-rate peak, then falls again: "
+            "each rise lasts one epoch. [Overfitting](../docs/glossary.md#overfitting) would be "
+            "validation climbing over several epochs while training keeps falling.") in markdown
+    assert all(str(int(e) + 1) not in rises for e in rises), "'each rise lasts one epoch'"
     assert "likely chance" not in markdown, "one shuffled run shows no spread: no verdict on 0.91"
     assert f"around the learning-rate peak (the start of epoch {peak_epoch + 1})" in markdown
 
