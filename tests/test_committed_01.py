@@ -248,10 +248,14 @@ def test_the_residual_paragraph(committed):
                                              r"1/255:\n  below intensity 0\.5: (\d\.\d\d)\n  "
                                              r"from 0\.5 up: +(\d\.\d\d)\n", printed).groups())
     assert high > 1.2 * low, f"'the band is wider right of 0.5': {low} vs {high}"
-    figure = cell_with('label="mean ± 1 std')
+    figure = cell_with("def intensity_bins(y):")
     assert "ax.axvline(0.5," in figure and "intensity_bins(y_test)" in figure, (
         "the band and the line at 0.5")
-    assert 'label=f"{fmt} spacing doubles\\n(see below)"' in figure
+    assert 'label=f"{fmt} spacing doubles\\nabove 0.5"' in figure, "no pointer to the optional part"
+    assert "ax.plot(centers, means," in figure and (
+        'label="±1 std about\\nthe bin mean"' in figure), "the legend's mean is drawn"
+    assert "if inside.sum() >= 30]" in figure and (
+        'label="bin mean (bins of 0.05\\nwith 30+ images)"' in figure), "the code's binning rule"
     assert float(share) > 50, "'most'"
     assert abs(float(test) - float(val)) < 0.1 * float(val), f"'close': {test} vs {val}"
     scoring = cell_with("model_mse = ")
@@ -283,13 +287,13 @@ def test_the_rounding_spread(committed):
     figure = cell_with("val_off[m]")
     assert "ax.axvline(0.5," in figure and 'ls=":"' in figure, "the dotted line at 0.5"
     assert "model_only**2 + rounding_var[m]" in figure, "the figure draws the prediction"
-    assert ('ax.axvspan(0, 0.5, color="0.92", label="own spread estimated here\\n(matches by '
-            'construction)")') in figure
+    assert ('ax.axvspan(0, 0.5, color="0.92", label="own spread fitted here\\n(matches on '
+            'average)")') in figure
     assert "y_test" not in figure and "intensity_bins(y_val)" in figure, (
         "the figure reads the validation set")
     assert "xlim=(min(centers, default=0) - 0.05, max(centers, default=1) + 0.05)" in figure, (
         "xlim: the binned data")
-    assert "def intensity_bins(y):" in cell_with('label="mean ± 1 std'), "one helper for both"
+    assert "intensity_bins(y_test)" in cell_with("def intensity_bins(y):"), "one helper for both"
 
 
 def test_what_to_try_next_compares_on_validation(committed):
