@@ -454,7 +454,7 @@ def test_the_shuffled_rounds_statements(committed):
     assert all(rounds[n][4] == "faster" for n in faster)
     assert rounds["ONNX int8 dynamic"][4] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
-    assert round(dynamic_ms / static_ms) == 10, dynamic_ms / static_ms
+    assert 9 <= round(dynamic_ms / static_ms) <= 12, dynamic_ms / static_ms   # about ten times
     assert ("Static int8 and the channel-pruned models were faster than fp32 PyTorch in every "
             f"round, dynamic int8 slower: {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 PyTorch's "
             f"speed, about {round(dynamic_ms / static_ms)}x slower than static int8.") in markdown
@@ -605,9 +605,9 @@ def test_the_shipped_photo(committed):
     median, most = found(r"the photo, int8 against fp32 per pixel: median (\d+\.\d) ab units, .*? "
                          r"the most (\d+) \(from the 8-bit outputs: differences below about 1 are "
                          r"rounding\)", printed)
-    assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding; faint on the shared scale
+    assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding, and a few patches
     assert (f"and its colors moved a median {median} ab units per pixel (8-bit rounding), at most "
-            f"{most}: too faint for the top row's map.") in markdown
+            f"{most}, in a few patches (top row's map).") in markdown
     # onnxruntime at 2 intra-op threads: one worker thread besides the caller, so one can spin
     assert "options.intra_op_num_threads = threads" in (ROOT / "colorlab" / "deploy.py").read_text(
         encoding="utf-8")
