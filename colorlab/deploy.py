@@ -343,9 +343,14 @@ def channels_to_keep(weight: torch.Tensor, amount: float) -> torch.Tensor:
     ``amount`` share of them with the smallest L1 norm: sorted indices, (C_out - n_pruned,)
     long, where n_pruned = round(amount * C_out) (as ``prune.ln_structured`` counts), at least
     one channel kept."""
-    n_keep = max(1, weight.shape[0] - round(amount * weight.shape[0]))
-    norms = weight.detach().abs().sum(dim=(1, 2, 3))  # (C_out,): L1 norm of each filter
-    return norms.topk(n_keep).indices.sort().values
+    return _largest(weight.detach().abs().sum(dim=(1, 2, 3)), amount)  # L1 norm of each filter
+
+
+def _largest(scores: torch.Tensor, amount: float) -> torch.Tensor:
+    """Sorted indices of the (C,) ``scores`` left when the ``amount`` share with the smallest
+    scores goes: round(amount * C) of them, at least one kept."""
+    n_keep = max(1, len(scores) - round(amount * len(scores)))
+    return scores.topk(n_keep).indices.sort().values
 
 
 def _slim_block(block: nn.Sequential, keep: torch.Tensor) -> nn.Sequential:
@@ -386,12 +391,10 @@ def prune_channels(model: UNet | Colorizer, amount: float, by: str = "gamma") ->
     if not isinstance(model, UNet):
         raise TypeError(f"prune_channels works on a colorlab UNet, got {type(model).__name__}.")
 
-    def keep(block):
+    def keep(block):  # block: conv, BatchNorm, ReLU, conv, BatchNorm, ReLU
         if by == "l1":
             return channels_to_keep(block[0].weight, amount)
-        gamma = block[1].weight.detach().abs()          # (C_mid,): one |gamma| per channel
-        n_keep = max(1, len(gamma) - round(amount * len(gamma)))  # as channels_to_keep counts
-        return gamma.topk(n_keep).indices.sort().values
+        return _largest(block[1].weight.detach().abs(), amount)   # (C_mid,): one |gamma| each
 
     slim = copy.deepcopy(model)
     for blocks in (slim.encoders, slim.decoders):
