@@ -74,6 +74,8 @@ def test_results_paragraph(committed):
     assert float(gacc) < float(tacc), "the truth's colors help the classifier"
     assert float(median) > 0 and float(de) < float(gde), "what every run should show"
     assert 0 < float(mean) < 1.5 and "The margins are modest" in markdown
+    assert (f"The UNet beats gray on the median test image by {median.lstrip('+')} dB (mean gain "
+            f"{mean}), and its mean $\\Delta E$ is below gray's ({de} against {gde})") in markdown
     assert "colors like dull ones. Both rise a little over gray" in " ".join(markdown.split())
     assert float(gauc) < float(auc) and float(grauc) < float(rauc)
     gap = float(gacc) - float(acc)
@@ -171,6 +173,7 @@ def test_washed_out_answers(committed):
     (less,) = found(r"the model is less colorful than the truth on (\d+)% of the scored images",
                     printed)
     assert int(less) >= 90 and "**less colorful** than the truth on almost every image" in markdown
+    assert f"than the truth on almost every image ({less}%)" in markdown
 
 
 def test_photo_answers(committed):
@@ -208,7 +211,7 @@ def test_pretrained_comparison(committed):
     acc = next(v for k, v in rows.items() if k.startswith("object classifier accuracy (gray"))
     (gacc,) = found(r"object classifier accuracy \(gray (\d+\.\d)%\)", tables)
     cf = next(v for k, v in rows.items() if k.startswith("colorfulness (truth"))
-    (truth,) = found(r"colorfulness \(truth (\d+\.\d)\)", tables)
+    (truth,) = found(r"colorfulness \(truth (\d+\.\d)\)", table)   # the test set's, not section 8's
     assert mean[1] > mean[0] and beats[1] > beats[0], "'buy PSNR ... beats gray more often'"
     assert ("A larger budget brings PSNR and some color"
             in " ".join(markdown.split()))
@@ -217,7 +220,13 @@ def test_pretrained_comparison(committed):
     assert "the classifier recognizes its colorizations more often than the gray images" \
         in markdown
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
-    assert "It is still less than half as colorful as the truth" in markdown
+    assert (f"It is still less than half as colorful as the truth ({cf[1]} against {truth})"
+            in markdown)
+    psnr_mean = rows["PSNR gain over gray (dB), mean"]
+    assert (f"the pretrained model beats gray more often ({beats[1]}% of images against "
+            f"{beats[0]}%; {psnr_mean[1]} dB against {psnr_mean[0]})") in markdown
+    assert f"more often than the gray images ({acc[1]} against {gacc}%)" in markdown
+    assert "(its model card, `colorlab/weights/cifar10-l1-unet.md`)" in markdown
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     ((batch, their_epochs),) = re.findall(r"batch (\d+), (\d+) epochs", card)   # the pretrained
     assert "base=16" in card and "UNet(base=16, depth=3)" in printed
@@ -304,8 +313,9 @@ def test_the_loss_comparison_paragraph(committed):
     colorful = lambda r: float(r[5])   # noqa: E731
     seed_gap = max(abs(colorful(a) - colorful(b)) for a, b in (l1, mse))
     assert min(map(colorful, mse)) - max(map(colorful, l1)) > seed_gap
-    assert ("MSE paints more color, by more than a seed moves either loss."
-            in " ".join(markdown.split()))
+    assert ("MSE paints more color, by more than a seed moves either loss: colorfulness "
+            f"{mse[0][5]} and {mse[1][5]} against L1's {l1[0][5]} and {l1[1][5]}."
+            ) in " ".join(markdown.split())
     assert max(map(psnr, mse)) < min(map(psnr, l1 + ssim))
     seed_psnr = abs(psnr(l1[0]) - psnr(l1[1]))
     assert max(map(gain, mse)) <= 0 and min(map(gain, mse)) > -2 * seed_psnr
@@ -361,8 +371,8 @@ def test_the_loss_comparison_paragraph(committed):
     assert ch_mse > ch_l1, "'MSE paints more color' (mean chroma too)"
     error = (psnr, pooled, lambda r: -delta_e(r), lambda r: -ab_rmse(r))   # higher is better
     assert all(min(map(f, l1)) > max(map(f, mse)) for f in error), "'every error measure'"
-    assert ("With both seeds L1 also has the lower mean $\\Delta E$: at this budget it wins on "
-            "every error measure, MSE on color: a hint, not a verdict"
+    assert ("Yet L1 wins on every error measure, with both seeds (gain over gray "
+            f"{l1[0][1]} and {l1[1][1]} dB against {mse[0][1]} and {mse[1][1]})"
             ) in " ".join(markdown.split())
     assert ("At a small budget, MSE paints more color than L1 but scores a lower PSNR, and a UNet "
             "without its skips paints about half the color") in " ".join(markdown.split())
@@ -472,6 +482,8 @@ def test_the_worst_images_are_nearly_gray(committed):
     assert set(best.split(", ")) <= animals
     assert "The best are animals, mostly brown or olive" in markdown
     assert set(worst.split(", ")) <= animals
+    assert ("The worst eight are animals too: a nearly gray image loses whatever its class"
+            in markdown)
     (vehicles,) = found(r"mean gain: animals [+-]\d\.\d\d dB, vehicles ([+-]\d\.\d\d) dB", printed)
     assert float(vehicles) < 0
     assert int(m_hi) < int(g_lo), "every one of the worst eight scores below gray"
@@ -487,6 +499,7 @@ def test_the_clipped_ab_maps(committed):
     ta, tb = found(r"(?m)^spread \(standard deviation\) in Lab units: a (\d+\.\d), b "
                    r"(\d+\.\d)$", printed)
     assert float(ta) < 0.8 * float(tb) and "in CIFAR-10, a varies less than b" in markdown
+    assert f"in CIFAR-10, a varies less than b (spread {ta} against {tb} Lab units)" in markdown
     assert "The a row is drawn on half the scale of the b row" in markdown
 
 
@@ -523,6 +536,7 @@ def test_the_skip_ablation(committed):
     images, epochs = found(r"a small comparison: ([\d,]+) training images, (\d+) epoch", printed)
     assert max(float(n0), float(n1)) < min(c0, c1), "'with both seeds'"
     assert 0.4 < (float(n0) + float(n1)) / (c0 + c1) < 0.6, "'about half as much color'"
+    assert f"with both seeds (colorfulness {n0} and {n1} against {c0:.1f} and {c1:.1f})" in markdown
     assert (images, epochs) == ("1,500", "2") and "training images (1,500) for 2 epochs" in markdown
     assert ("At this budget, the UNet without its skips paints about **half as much color** as "
             "with them, with both seeds") in " ".join(markdown.split())
@@ -539,7 +553,8 @@ def test_the_skip_ablation(committed):
                                       r"(\d\.\d{3}), true (\d\.\d{3})", printed)
     assert float(s_with) < 0.2 * float(s_true), "'both predicted b maps are nearly flat'"
     assert float(s_without) < float(s_with), "'flatter still'"
-    assert (f"On the {kind}, both predicted b maps are nearly flat next to the truth: the standard "
+    assert (f"On the {kind} (hard to make out at 32 px; L shows its light and dark parts), both "
+            "predicted b maps are nearly flat next to the truth: the standard "
             f"deviation of b / 110 over the image is {s_with} with skips, {s_true} in the truth"
             ) in " ".join(markdown.split())
     c_with, c_without = found(r"share of its variance \(spread squared\) in a pattern repeating "
@@ -547,7 +562,8 @@ def test_the_skip_ablation(committed):
     assert int(c_without) >= 25 and int(c_without) > 5 * max(int(c_with), 1), \
         "the checkerboard is the no-skip map's, not the one with skips"
     assert (f"Without them, {c_without}% of the map's variance is a pattern that repeats every "
-            "2 x 2 pixels, on a nearly constant pale tint: a stride-2 transposed convolution "
-            "writes each pixel of a 2 x 2 block with its own kernel tap"
+            "2 x 2 pixels, inside a frame along the border") in " ".join(markdown.split())
+    assert ("Without skips the pattern sits on a nearly constant pale tint: a stride-2 transposed "
+            "convolution writes each pixel of a 2 x 2 block with its own kernel tap"
             ) in " ".join(markdown.split())
     assert "sees only the 4 x 4 bottleneck" in markdown and "UNet(base=16, depth=3)" in printed

@@ -96,8 +96,15 @@ def run_time(printed):
 def test_the_time_line_gives_the_committed_run(committed):
     _, markdown, printed = committed
     seconds = run_time(printed)
-    assert (f"The committed run took {seconds} s (printed under the Summary) in quick mode on a "
-            "2-core CPU") in markdown
+    assert (f"The committed run took {seconds} s (the `Run time` line just above the Summary) in "
+            "quick mode on a 2-core CPU") in markdown
+    # that line sits at the end of the last code cell before the Summary heading
+    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells]
+    heading = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                   and c.source.startswith("## Summary"))
+    above = cells[heading - 1]
+    assert above.cell_type == "code" and "Run time: " in "".join(
+        o.get("text", "") for o in above.get("outputs", []))
 
 
 def test_in_the_run_committed_here_at_most_once_per_section():
@@ -252,6 +259,10 @@ def test_int8_statements(committed):
     rows = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
     dyn_ms = rows["ONNX int8 dynamic"]
+    (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
+    assert dyn_ms > 3 * float(fp32_first)                      # far slower, even than fp32
+    assert (f"Dynamic int8 is far slower, even than fp32 ({number(dyn_ms)} against {fp32_first} "
+            "ms).") in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
     assert (f"Range finding took only {finding}% of the time, so the cost is the "
             "`ConvInteger` kernel itself; likely, onnxruntime has no tuned") in markdown
@@ -402,13 +413,19 @@ def test_the_table_and_figure_statements(committed):
     fp32, static = rows["fp32 PyTorch"], rows["ONNX int8 static"]
     minmax = rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
-    assert ("**The pick** (ringed): static int8 (5), the smallest file at fp32's PSNR, with "
-            "spinning off (section 7).") in markdown
+    assert ("**The pick** (ringed): static int8 (5), the smallest file at fp32's PSNR. Section 7 "
+            "runs it in the app.") in markdown
     assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    assert rows["50% channels + fine-tune"]["colorful"] < fp32["colorful"]
-    assert "That duller model (lower colorfulness in the table)" in markdown
+    tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
+    assert tuned_vivid < fp32["colorful"]
+    assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
+            f"{fp32['colorful']:.1f} in the table)") in markdown
+    pruned = [n for n in rows if "unstructured" in n or "channels" in n]   # the pruned rows
+    shown = ["unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune"]
+    assert all(rows[n]["colorful"] < fp32["colorful"] for n in shown)
+    assert "the pruned rows are mostly duller." in markdown and len(pruned) == 6
     fast, fastest = sorted((rounds["ONNX int8 static"][1], rounds["ONNX int8 static, min/max"][1]))
     assert fastest / fast < 1.1
 
@@ -467,8 +484,8 @@ def test_the_shuffled_rounds_statements(committed):
         r"(\d+\.\d\d)\), (.*)", printed)
     assert f_verdict == "no clear difference" and 1 / 1.1 < float(f_lo) <= float(f_hi) < 1.1
     assert rounds["fp32 PyTorch, BN fused"][4] == "no clear difference"    # neither is faster
-    assert ("Neither ONNX fp32 nor PyTorch with BatchNorm fused was clearly faster, nor was "
-            f"either clearly faster than the other ({f_mid}x).") in markdown
+    assert ("Nor was ONNX fp32 clearly faster than PyTorch with BatchNorm fused, the like-for-like "
+            f"fp32 pair ({f_mid}x).") in markdown
     assert "comes from the fusion" not in markdown      # no gain cleared the rule
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
     assert "BatchNormalization" not in ops(fp32_nodes)
@@ -476,6 +493,11 @@ def test_the_shuffled_rounds_statements(committed):
             "unstructured 90% zeros"]   # this run's verdicts, as quoted
     assert all(rounds[n][4] == "no clear difference" for n in same), \
         {n: rounds[n][4] for n in same}
+    # "Nothing else made a clear difference": every variant that is not int8 or channel-pruned
+    rest = [n for n in rounds if n != "fp32 PyTorch" and "int8" not in n and "channels" not in n]
+    assert len(rest) == 6 and all(rounds[n][4] == "no clear difference" for n in rest), rest
+    assert ("dynamic int8 slower: " in markdown
+            and "than static int8. Nothing else made a clear difference." in markdown)
     mid, lo_r, hi_r, verdict = like_for_like(printed)
     assert verdict == "faster"
     assert lo_r > 1.1
@@ -531,6 +553,13 @@ def test_the_summary_and_the_eight_images(committed):
             f"{tuned} dB after a one-epoch fine-tune") in markdown
     assert "whole channels does:" in markdown   # not credited to |gamma|: section 5's draws
     assert rounds[channels][4] == "faster"
+    (quiet_x,) = found(r"(?m)^int8\.onnx, no spinning +whole call +\d+\.\d ms, speed-up "
+                       r"(\d\.\d\d)x", printed)
+    (share,) = found(r"(?m)^fp32 PyTorch +whole call .*?network alone +\d+\.\d ms \((\d+)% of "
+                     r"the call\)", printed)
+    assert int(share) < 50 and 1 < float(quiet_x) < 1.5     # the network: under half the call
+    assert ("int8 was slower than fp32 until onnxruntime's threads stopped spinning, and then "
+            f"only {quiet_x}x as fast: the network is {share}% of the call.") in markdown
 
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
                      r"left\): (.*)", printed)
@@ -593,9 +622,26 @@ def test_the_shipped_photo(committed):
     # the rest of the call (whole - network alone): far longer with spinning
     assert float(spin["ms"]) - float(spin["alone"]) > 1.5 * (float(quiet["ms"]) -
                                                                float(quiet["alone"]))
+    # the gain without spinning: its slowest round against the 10% rule, as the text reads it
+    lowest = float(quiet["lo"])
+    assert 1.1 < lowest and round(100 * (lowest - 1.1)) == 1
+    assert (f"That {quiet['x']}x is small, and marginal: its slowest round, {quiet['lo']}x, clears "
+            "the 10% rule by one point.") in markdown
+    # the network's share of fp32's call, and the call with int8's network in its place
+    predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
+    assert abs(predicted - float(quiet["ms"])) < 0.05 * float(quiet["ms"])
+    assert round(100 * float(fp32["alone"]) / float(fp32["ms"])) == int(fp32["share"])
+    assert (f"It is small because the network is only {fp32['share']}% of fp32's call "
+            f"({fp32['alone']} of {fp32['ms']} ms): with int8's {quiet['alone']} ms network in its "
+            f"place, the call would take {predicted:.1f} ms, and int8 took {quiet['ms']}."
+            ) in markdown
     assert spin["psnr"] == quiet["psnr"]
-    assert f"on this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']}," in markdown
-    assert float(gray) < float(fp32["psnr"])
+    assert float(gray) < float(fp32["psnr"]) and float(gray) < float(spin["psnr"])
+    assert (f"not int8: on this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']}, "
+            f"and both beat gray's {gray}.") in markdown
+    assert abs(float(spin["psnr"]) - float(fp32["psnr"])) < 0.5       # int8 keeps fp32's colors
+    assert ("Both files paint the cat a muted gray-brown with a green forehead. That is the model "
+            f"(trained at {trained} px), not int8:") in markdown
     (worst,) = found(r"the test image with the worst value \(number \d+\): the most (\d+) ab "
                      r"units", printed)
     (overall,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\d+),", printed)
@@ -606,7 +652,7 @@ def test_the_shipped_photo(committed):
                          r"the most (\d+) \(from the 8-bit outputs: differences below about 1 are "
                          r"rounding\)", printed)
     assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding, and a few patches
-    assert (f"and its colors moved a median {median} ab units per pixel (8-bit rounding), at most "
+    assert (f"its colors moved a median {median} ab units per pixel (8-bit rounding), at most "
             f"{most}, in a few patches (top row's map).") in markdown
     # onnxruntime at 2 intra-op threads: one worker thread besides the caller, so one can spin
     assert "options.intra_op_num_threads = threads" in (ROOT / "colorlab" / "deploy.py").read_text(
@@ -615,8 +661,9 @@ def test_the_shipped_photo(committed):
                                                            ).read_text(encoding="utf-8")
     assert "(`--model` already turns spinning off)" in markdown
     assert "device: CPU (2 cores)" in printed and "2 CPU threads for every timing" in printed
-    assert ("not the network. With 2 threads on 2 cores, a spinning thread likely keeps a core "
-            "from PyTorch's resizing and color conversion.") in markdown
+    assert ("So spinning slowed the rest of the call, not the network." in markdown
+            and "With 2 threads on 2 cores, a spinning thread likely keeps a core from PyTorch's "
+            "resizing and color conversion." in markdown)
 
 
 def test_the_mean_shift_is_quoted_after_its_printout():
@@ -645,17 +692,17 @@ def test_which_channels_to_keep(committed):
     (draws,) = found(r"random choice, (\d+) draws:", printed)
     assert draws == "5"          # one more random choice is the worst of the 6: 1 time in 6
     assert abs(gamma - lo) < 0.05                 # |gamma|: level with the best random draw
-    assert ("Before fine-tuning, $|\\gamma|$ did only as well as the best of five random choices "
-            "(validation L1 above), likely because this checkpoint was not trained to push "
-            "$\\gamma$ toward zero. Filter L1 did worse than all five, as a random rule does 1 "
-            f"time in {int(draws) + 1}.") in markdown
+    assert ("Before fine-tuning, $|\\gamma|$ did about as well as the best of five random "
+            f"choices (validation L1 {gamma:.2f} against {lo:.2f} ab units), likely because this "
+            "checkpoint was not trained to push $\\gamma$ toward zero. Filter L1 did worse than "
+            f"all five, as a random rule does 1 time in {int(draws) + 1}.") in markdown
     g_psnr, l1_psnr, fp32_psnr = found(r"after the same fine-tune, test PSNR: \|gamma\| "
                                        r"(\d+\.\d\d) dB, filter L1 (\d+\.\d\d) dB \(fp32 "
                                        r"(\d+\.\d\d)\)", printed)
     assert float(l1_psnr) < float(g_psnr) < float(fp32_psnr)
     assert g_psnr == f"{table(printed)['50% channels + fine-tune']['psnr']:.2f}"
-    assert (f"After the same fine-tune, $|\\gamma|$ scored {g_psnr} dB and filter L1 "
-            f"{l1_psnr}, a gap smaller than the fine-tune's gain.") in markdown
+    assert (f"Which channels go matters less than the fine-tune: after it, $|\\gamma|$ scored "
+            f"{g_psnr} dB and filter L1 {l1_psnr}.") in markdown
     # the rules differ by less than the fine-tune moved the PSNR (pruning's loss, then after it)
     tuned, raw = found(r"PSNR ([+-]\d\.\d\d) dB \(before fine-tuning ([+-]\d\.\d\d) dB\)",
                        printed)
