@@ -5,8 +5,9 @@ threads busy-waiting after each call, on the same cores those conversions need.
 For the pretrained colorizer (exported to fp32 and static int8 ONNX here), this times
 ``colorlab.infer.colorize`` on each test photo of the built-in sample set, the whole photo as
 ``python -m colorlab colorize --model`` does it, with ``OnnxColorizer(..., spinning=True)``
-(onnxruntime's default) and ``spinning=False`` (``session.intra_op.allow_spinning = 0``), in
-shuffled rounds. Also times the network alone (``model(L)``, a batch of 64 images of 32 x 32),
+(onnxruntime's default) and ``spinning=False`` (session config entry
+``"session.intra_op.allow_spinning"`` set to ``"0"``), in shuffled rounds. Also times the
+network alone (``model(L)``, a batch of 64 images of 32 x 32),
 where spinning is meant to help.
 
     python benchmarks/onnx_spinning.py [--threads 2] [--rounds 7] [--runs 10]

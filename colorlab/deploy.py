@@ -209,8 +209,8 @@ class OnnxSession:
     threads: onnxruntime's intra-op threads (None: all cores). spinning: onnxruntime's default
     (True) keeps idle threads busy-waiting for the next call, which speeds up back-to-back calls
     but takes the cores from any other work in between (decoding, color conversion); False lets
-    them sleep (``session.intra_op.allow_spinning = 0``). benchmarks/onnx_spinning.py measures
-    both on whole photos."""
+    them sleep (session config entry ``"session.intra_op.allow_spinning"`` set to ``"0"``).
+    benchmarks/onnx_spinning.py measures both on whole photos."""
 
     def __init__(self, path, threads: int | None = None, spinning: bool = True):
         import onnxruntime as ort
