@@ -62,6 +62,9 @@ def test_the_baseline_answer_quotes_the_run(committed):
     share = number(r"the squared gap is (\d+\.\d)% of the variance", printed)
     assert f"the squared gap is tiny: the cell prints it as {share}% of the variance" in markdown
     assert float(share) < 1, "'tiny'"
+    assert "has learned nothing" not in markdown, "a model can learn something and still lose"
+    assert ("is the test targets' variance plus a squared gap ($\\bar y$: their mean). The cell "
+            "below prints both:") in markdown and "test targets: variance" in printed
 
 
 def test_the_histogram_sentence(committed):
@@ -90,14 +93,30 @@ def test_the_own_loop_and_broken_plumbing(committed):
     times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
     about = number(r"times the constant's \((\d\.\d{5})\)", printed)
     assert about == baseline, "both lines quote the constant's validation MSE"
-    assert f"the network scores close to the constant ({times} times its MSE)" in markdown
+    assert (f"The code runs without error, yet the network scores close to the constant ({times} "
+            "times its MSE). Only the comparison with the baseline shows the bug. In the figure, "
+            "the shuffled loss falls at first, as if learning, then settles on the constant's "
+            "line.") in markdown
+    figure = cell_with("ax.plot(broken_log,")
+    assert "ax.axhline(train_baseline," in figure, "'the constant's line' is drawn"
     assert 0.85 < float(times) < 1.15, "'close to the constant'"
     assert ("Why does our loop with shuffled targets end near the constant's validation MSE, and "
             "not far below it?") in markdown
     assert 0.9 < float(times) < 1.1, "'near 1'"
-    assert (f"After one epoch it is not exactly there: at {times} times the constant's MSE it does "
-            "slightly better, an edge that this one run does not explain.") in markdown
+    assert ("the network gives every image their mean, the constant's answer, and training "
+            "pulls it there. After one epoch it does slightly better than the constant, at "
+            f"{times} times its MSE.") in markdown
     assert float(times) < 1, "'it does slightly better' than the constant"
+    edge = round(100 * (1 - float(times)))
+    share = number(r"the squared gap is (\d+\.\d)% of the variance", printed)
+    assert (f"A better constant would hardly explain a {edge}% edge. All that one could save is "
+            f"the squared gap, which section 2 measured at {share}% of the variance on the test "
+            "set; validation is another random sample.") in markdown
+    assert "(seeded split of the training set)" in printed, "'another random sample'"
+    assert float(share) < edge / 10, f"the gap ({share}%) is far below the edge ({edge}%)"
+    assert ("So the network's answers most likely still vary with the image, leaning a little "
+            "toward the true intensity. This run does not show where that lean comes "
+            "from.") in markdown
     broken = cell_with("broken_mse = val_mse(broken)")
     assert "if len(one_epoch) >= 100:\n    assert broken_mse > val_baseline / 2" in broken
     assert int(steps) >= 100, "the committed run must train enough steps to check the shuffle"
@@ -112,7 +131,8 @@ def test_where_the_right_targets_loss_jumps(committed):
     assert ("The triangles mark steps where the loss more than doubled. "
             f"With the right targets, all {len(jumps)} come while the rate climbs (the gray band), "
             f"before its peak at step {peak}. The loss recovers after each jump, so they are no "
-            "sign of a bug.") in markdown
+            "sign of a bug. Past the peak the loss climbs for a few more steps, but none of them "
+            "doubled it, so they carry no triangle.") in markdown
     assert before == len(jumps), f"'all {len(jumps)} while the rate climbs': {jumps}"
     for cause in ("so a high rate alone does not explain", "fragile",
                   "A higher rate makes a step likelier to overshoot"):
@@ -130,7 +150,9 @@ def test_the_curves_paragraph(committed):
     markdown, printed = committed
     epoch1 = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert float(epoch1.group(2)) < 0.1 * float(epoch1.group(1)), "'well below', early on"
-    assert "a mean over the epoch (drawn mid-epoch) against a measurement at its end" in markdown
+    assert ("Early on, the validation loss lies well below the training loss. Each training point "
+            "is a mean over its epoch (drawn mid-epoch); each validation point is measured at the "
+            "epoch's end.") in markdown
     figure = cell_with("training (epoch mean,")
     assert "[e - 0.5 for e in history[\"epoch\"]], train_loss" in figure, "'drawn mid-epoch'"
     rises = number(r"validation rose at epochs: +([\d, ]+)\n", printed).split(", ")
@@ -163,10 +185,18 @@ def test_the_curves_paragraph(committed):
     lr = float(number(r"peak lr ([\d.]+)\n", printed))
     end_of_1 = lr * one_cycle(int(n_epochs) * per_epoch)(per_epoch - 1)  # fit's rate, last step
     peak1 = number(r"; the learning rate peaks at step (\d+)\n", printed)
-    assert ("The main difference is the warm-up: `fit` spreads it over "
+    assert ("The two runs differ in their schedules. `fit` spreads its warm-up over "
             f"{peak_epoch} of its {n_epochs} epochs, so its rate is still only {end_of_1:.1e} at "
-            "the end of epoch 1 (section 6's figure), while our loop's one-epoch schedule reached "
-            f"the {lr:.0e} peak at step {peak1}.").replace("e-0", "e-") in markdown
+            "the end of epoch 1 (section 6 draws the schedule). Our loop's one-epoch schedule "
+            f"reached the {lr:.0e} peak at step {peak1}.").replace("e-0", "e-") in markdown
+    assert "The main difference is" not in markdown, "one run does not rank the differences"
+    assert ("The runs also differ in their batch order and memory layout (`fit` ran "
+            "channels-last), so this run does not show which difference matters "
+            "most.") in markdown
+    assert "channels_last: True" in printed
+    assert "batches = Batches(x_train, y_train, batch_size=BATCH_SIZE, device=run.device)\n" in (
+        cell_with("ckpt_dir = ")), "fit's full run draws its batches unseeded: another order"
+    assert "seed=SEED)" in cell_with("hand_model = copy.deepcopy(model)"), "our loop's: seeded"
     assert f"around the learning-rate peak (the start of epoch {peak_epoch + 1})" in markdown
 
 
@@ -207,8 +237,20 @@ def test_the_number_format_answer(committed):
     assert ("Step 3, the forward pass, runs in `autocast`, our wrapper of `torch.autocast`. "
             "Inside it, convolutions and matrix products read and write "
             "[bf16](../docs/glossary.md#bf16-mixed-precision) numbers, summing in float32, while "
-            "the weights, their gradients and AdamW's state stay float32. `fit` picks bf16 here "
-            "because this CPU's AMX matrix units compute it fast:") in markdown
+            "the weights, their gradients and AdamW's state stay float32. bf16 is fast but coarse: "
+            "it keeps 8 significant bits, float32 keeps 24. `fit` picks bf16 on this CPU because "
+            "its AMX matrix units compute it fast, and our loop follows that choice.") in markdown
+    assert torch.finfo(torch.bfloat16).eps == 2**-7 and torch.finfo(torch.float32).eps == 2**-23
+    assert ("Our loop has no gradient scaler, which fp16 needs, so where `fit` would pick fp16 our "
+            "loop runs in float32. That is what `loop_dtype` below does.") in markdown
+    assert "scaler" not in cell_with("def train_one_epoch").lower(), "'no gradient scaler'"
+    assert ("The optimizer is [AdamW](../docs/glossary.md#adamw): Adam, plus a small shrink of the "
+            "weights at every step. Its learning rate follows a "
+            "[one-cycle schedule](../docs/glossary.md#one-cycle-schedule) fitted into this one "
+            "epoch. The rate climbs for the first quarter of the steps, then falls.") in markdown
+    steps = int(number(r"our loop, one epoch of (\d+) steps:", printed))
+    peak1 = int(number(r"; the learning rate peaks at step (\d+)\n", printed))
+    assert abs(peak1 / steps - 0.25) < 0.01, f"'the first quarter': peak at {peak1} of {steps}"
     assert ("then use `fit`, which adds validation and checkpoints and picks the number format "
             "([bf16 mixed precision](../docs/glossary.md#bf16-mixed-precision) here).") in markdown
     assert "loop_dtype = None if fit_dtype == torch.float16 else fit_dtype" in cell_with(
@@ -272,11 +314,11 @@ def test_the_residual_paragraph(committed):
                                              r"from 0\.5 up: +(\d\.\d\d)\n", printed).groups())
     assert high > 1.2 * low, f"'errors spread more from 0.5 up': {low} vs {high}"
     ratio = number(r"test MSE: model \S+ vs constant baseline \S+ \(([\d,]+)x lower\)", printed)
-    assert (f"`best.pt`'s test MSE ({test}) is {ratio} times below the constant's and close to "
-            f"its validation loss ({val}); {share}% of the predictions are within half a step. "
-            f"Errors spread more from 0.5 up (std {high:.2f} steps, {low:.2f} below): there bf16 "
-            "stores the output only to about one step, below 0.5 to half a step or finer (the "
-            "dotted line; the optional section measures this).") in markdown
+    assert (f"`best.pt`'s test MSE ({test}) is {ratio} times below the constant's. It is close "
+            f"to its validation loss ({val}), and {share}% of the predictions are within half a "
+            f"step. Errors spread more from 0.5 up (std {high:.2f} steps, against {low:.2f} "
+            "below). Above the dotted line bf16 stores the output to about one step, below it to "
+            "half a step or finer; the optional section measures this.") in markdown
     spacing = torch.finfo(torch.bfloat16).eps * 255  # in steps of 1/255, for numbers in [1, 2)
     assert abs(spacing / 2 - 1) < 0.01 and abs(spacing / 4 - 0.5) < 0.01, (
         "bf16's spacing: about one step in [0.5, 1), half a step in [0.25, 0.5)")
@@ -306,9 +348,14 @@ def test_the_rounding_spread(committed):
             "power of two (dotted line in the figure below); rounding adds an error of standard "
             "deviation $d/\\sqrt{12}$. Independent errors add in variance; we assume the model's "
             "own spread is the same at every intensity.") in markdown
-    assert ("The left half matches only on average. Only the right half tests this: there it "
-            "predicts "
-            f"{predicted:.2f} against the {high:.2f} measured.") in markdown
+    assert ("Below 0.5 (the gray band) we fitted the model's own spread to the measured one, so "
+            "the match there is built in, on average over the band. Above 0.5 the prediction is "
+            "a real test: "
+            f"{predicted:.2f} predicted against {high:.2f} measured.") in markdown
+    assert ("In the lowest bin, below 0.25, bf16's spacing halves again, and the predicted and "
+            "measured spreads both dip.") in markdown
+    assert "torch.floor(torch.log2(y_val))" in cell_with("model_only = "), (
+        "the spacing halves at every power of two below 0.5, 0.25 included")
     spread = cell_with("model_only = ")
     assert "model_only = (spread_low**2 - rounding_var[low]" in spread, "'fitted below 0.5'"
     assert "model(x_val" in spread and "test" not in spread.replace("the test set", ""), (
@@ -433,7 +480,7 @@ def test_fit_is_our_loop(committed):
         r"fit, one epoch from our loop's start: validation MSE (\d\.\d{5}) \(our loop: "
         r"(\d\.\d{5})\); the weights differ by at most (\d\.\de[+-]\d\d)", printed).groups()
     assert own_mse == number(r"with the random weights, (\d\.\d{5}) after", printed)
-    assert ("`colorlab.train.fit` runs the same five steps: below, one epoch of `fit` from our "
+    assert ("`colorlab.train.fit` runs the same five steps. Below, one epoch of `fit` from our "
             "loop's start, on the same mini-batches, ends with the same "
             "weights.") in markdown
     assert fit_mse == own_mse and float(gap) == 0, f"'the same weights': {gap}"

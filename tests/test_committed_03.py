@@ -226,10 +226,18 @@ def test_the_derived_matrix_and_white_point(committed):
     assert d65[0] != sk_white[0] and d65[1] == sk_white[1], "D65_WHITE differs also in X"
     assert sk_white[0] < d65[0], "Going deeper 1 says: scikit-image's X is lower too"
     text = " ".join(markdown.split())
-    # section 2 points to Going deeper 1 for why the three printed whites differ
-    assert ("to agree with scikit-image (Going deeper 1 explains the three whites)." in text)
+    # section 2 points to Going deeper 1, which compares the three printed whites
+    assert "to agree with scikit-image. Going deeper 1 compares the three printed whites." in text
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
+    code = next(c.source for c in nb.cells if c.cell_type == "code" and "def xyz_of" in c.source)
+    assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
+    assert ("Section 2 printed three whites. The derived matrix's white is D65 as the sRGB "
+            "standard gives it, the chromaticity (0.3127, 0.3290).") in text
+    # the printed D65_WHITE's chromaticity (x, y) = (X, Y) / (X + Y + Z), rounded to 4 digits
+    assert (round(d65[0] / sum(d65), 4), round(d65[1] / sum(d65), 4)) == (0.3127, 0.3290)
+    assert ("`D65_WHITE` is the tabulated D65 white; its chromaticity rounds to the same "
+            "(0.3127, 0.3290).") in text
     assert (f"Scikit-image's matrix white has $Z$ = {sk_white[2]:.6f}, a little below the "
             f"{d65[2]:.6f} of `D65_WHITE`, which its Lab divides by ($X$ is lower too).") in text
     # so Lab's white decodes to a linear red and blue just above 1 (Going deeper 1, printed)
@@ -379,17 +387,29 @@ def test_the_swatches_and_ciede2000(committed):
     assert all(g["C"] > 60 for g in least[:2]), "the green pairs are saturated"
     assert green5["a"] < -20 and green5["a"] < -abs(green5["b"]), "swatch 5 is a green"
     assert 0.45 < green5["de00"] / green5["de76"] < 0.55, "swatch 5 shrinks to about half"
-    assert ("It forgives steps of chroma and hue (ΔC, ΔH) more than ΔE76 does, above all between "
-            "saturated colors: the bright-green pairs (swatches 1-2) and the blue pair (swatch 6) "
-            "shrink to under half, the green pair (swatch 5) to about half, the low-chroma pair "
-            "(swatch 4) less. The violet pair (swatch 3), "
-            "whose step is almost all ΔL, hardly shrinks. Against CIEDE2000, Lab overstates steps "
+    assert ("Against ΔE76, the bright-green pairs (swatches 1-2) and the blue pair (swatch 6) "
+            "shrink to under half, the green pair (swatch 5) to about half, and the low-chroma "
+            "pair (swatch 4) less. The violet pair (swatch 3), whose step is almost all lightness "
+            "(ΔL), hardly shrinks.") in text
+    # the visible claim, on these six only: CIEDE2000 comes out below ΔE76 on every step of
+    # chroma and hue (all but the violet pair), and shrinks the saturated ones (C > 60) most
+    hue_steps = [r for r in rows if r["dL"] ** 2 < r["dC"] ** 2 + r["dH"] ** 2]
+    assert len(hue_steps) == 5 and violet not in hue_steps
+    assert all(r["de00"] < r["de76"] for r in hue_steps)
+    saturated = [r["de00"] / r["de76"] for r in hue_steps if r["C"] > 60]
+    duller = [r["de00"] / r["de76"] for r in hue_steps if r["C"] <= 60]
+    assert len(saturated) == 3 and duller and max(saturated) < min(duller)
+    assert ("On the six swatches it shrinks steps of chroma and hue (ΔC, ΔH) below ΔE76, most "
             "between saturated colors.") in text
     # section 9's first line: same RGB distance, close or far in Lab (ΔE76 several-fold apart)
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
-    assert (f"can look barely or clearly different ({low00} to {high00} at 0.08-0.10 apart; about "
-            "1 is just noticeable)") in text
+    # "the shaded band" is the figure's 0.08-0.10 band, the printed range's
+    figure = next(c.source for c in committed[0].cells
+                  if c.cell_type == "code" and "random pairs of nearby colors" in c.source)
+    assert "axvspan(0.08, 0.1," in figure and "pairs 0.08-0.10 apart in RGB:" in printed
+    assert (f"CIEDE2000 agrees: the pairs in the shaded band run from {low00} to {high00} on it, "
+            "where about 1 is just noticeable.") in text
     # section 9's count: 3,000 random pairs, of which those inside the RGB cube are kept (the
     # figure's title prints that count); the pairs' own code, run again, gives it
     pairs = next(c.source for c in committed[0].cells
@@ -434,7 +454,8 @@ def test_lab_against_ycbcr(committed):
     assert ("distances ([ΔE](../docs/glossary.md#delta-e)) follow CIEDE2000, a perceptual formula "
             "built on Lab, more closely than RGB or YCbCr ones") in " ".join(markdown.split())
     assert ("Lab distances are more consistent with CIEDE2000 (itself built on Lab) than RGB or "
-            "YCbCr ones, though they overstate steps between saturated colors.") in text
+            "YCbCr ones. On section 9's saturated swatches, though, ΔE76 rates steps of chroma and "
+            "hue larger than CIEDE2000 does.") in text   # test_the_swatches_and_ciede2000 checks it
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
 
@@ -458,7 +479,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
             f"off by more than ΔE76 = 10).") in text
     assert "which stores chroma at half resolution per side: its colors are coarse" in text
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
-    asked, _, rgb, _, _ = found(r"impossible" + row, printed)
+    asked, _, rgb, _, impossible_de = found(r"impossible" + row, printed)
     assert asked == "0.0, 100.0, -100.0"
     r, g, b = map(float, rgb.split(", "))
     assert r == g == 0 and 0 < b < 0.7, "the text says: a dark blue"
@@ -466,8 +487,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     asked, lin, shown, lab, de = found(r"P3 red at L = 50" + row, printed)
     r, g, b = map(float, lin.split(", "))
     assert 0 < r <= 1 and g < 0 and b < 0, "the text says: outside the sRGB gamut"
-    assert ("lighter and less saturated: the clip zeroes its negative green and blue, which adds "
-            "luminance") in markdown
+    assert ("Dimmed to `L` = 50, the P3 red comes back an almost pure sRGB red. The clip zeroes "
+            "its negative green and blue, which adds luminance.") in text
+    # both move far: ΔE76 many times the just noticeable 2.3
+    assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
+    assert ("ΔE76 is the Lab distance from request to result (2.3 is just noticeable).") in text
+    assert f"The clip moves both far (ΔE76 {de} and {impossible_de})." in text
     (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
     r, g, b = map(float, full.split(", "))
     assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
@@ -479,15 +504,18 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_asked == 50.0 and float(de) > 2.3
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
-    assert "comes back an almost pure sRGB red, lighter and less saturated" in markdown
+    assert ("The P3 red comes back lighter and less saturated, and the impossible (0, 100, -100) a "
+            "dark blue.") in text
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
     assert (f"Only {at50}% of the ab square is displayable at `L` = 50. Outside the line (left "
-            "panel) you see substitutes, clipped onto the RGB cube's faces, "
-            f"{off}% of them at a lightness off by more than 2.") in " ".join(markdown.split())
-    assert "The impossible (0, 100, -100), strong color at zero lightness, comes back a dark blue" \
-        in markdown
+            "panel) you see substitutes, more vivid than the colors inside but clipped onto the "
+            f"RGB cube's faces, {off}% of them at a lightness off by more than 2.") in text
+    # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
+    assert (color.RGB_TO_XYZ[1] > 0).all()
+    assert ("The impossible request has strong color at zero lightness, where only black is "
+            "displayable.") in text
 
     line = printed.split("displayable share", 1)[1].split("\n")[0]
     shares = {int(L): int(s) for L, s in re.findall(r"L = (\d+): (\d+)%", line)}
@@ -542,7 +570,8 @@ def test_the_toe_is_labeled(committed):
     end = torch.tensor(0.0031308, dtype=torch.float64)
     srgb, gamma = f"{color.linear_to_srgb(end).item():.2f}", f"{end.item() ** (1 / 2.2):.2f}"
     assert (srgb, gamma) == ("0.04", "0.07")
-    assert ("At the scale of the left panel it looks like a 2.2 gamma (the two curves overlap); "
+    assert ("At the scale of the left panel the encoding looks like a 2.2 gamma (the two curves "
+            "overlap); "
             "in the darkest tones they part (figure, right: where the toe ends, sRGB stores "
             f"{srgb} and the gamma {gamma}).") in text
 
@@ -553,7 +582,7 @@ def test_the_drift_quoted_from_notebook_02():
     _, markdown, _, _ = read(NOTEBOOK)
     _, _, printed_02, _ = read(other)
     (drift,) = found(r"mean \|drift\| per pixel: (\d+\.\d) gray levels", printed_02)
-    assert (f"drifted: by {drift} gray levels per pixel on average, as notebook 02 printed."
+    assert (f"drifted by {drift} gray levels per pixel on average, as notebook 02 printed."
             in markdown), f"the opening should quote notebook 02's mean drift, {drift}"
 
 

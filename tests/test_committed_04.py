@@ -163,13 +163,19 @@ def test_washed_out_answers(committed):
     assert float(blue_pred) < 0.5, "'almost no blue'"
     assert "its b stays mostly above zero, with almost no blue" in markdown
     assert blue_pred == "0.0", "'rounds to 0.0%'"
-    assert ("The share below b = -5 rounds to 0.0%; the zoomed inset (its own color scale) shows "
-            "those few pixels") in " ".join(markdown.split())
+    (blue_true,) = found(r"true ab: spread .*; visibly blue pixels \(b below -5\): (\d+\.\d)%",
+                         printed)
+    assert float(blue_true) > 5, "the truth has visibly blue pixels"
+    assert ("its b stays mostly above zero, with almost no blue: its share of visibly blue pixels "
+            f"(b below -5) rounds to {blue_pred}%, against {blue_true}% in the truth"
+            ) in " ".join(markdown.split())
     pa, ta = found(r"the deer, mean over the image, a / 110: predicted ([+-]\d\.\d{3}), true "
                    r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "the deer: a green, a cancelled"
-    assert ("green grass and brown earth both have b > 0 but a of opposite signs, so their median "
-            "keeps b and cancels a, as on section 1's deer") in " ".join(markdown.split())
+    assert ("Green grass and brown earth both have b > 0 but a of opposite signs. Across the "
+            "images where either is plausible, the median keeps b and cancels a. Section 1's deer "
+            "shows the outcome, not the balance: its grass is green (true a / 110 of "
+            f"{ta}), yet its predicted a is about zero.") in " ".join(markdown.split())
     (less,) = found(r"the model is less colorful than the truth on (\d+)% of the scored images",
                     printed)
     assert int(less) >= 90 and "**less colorful** than the truth on almost every image" in markdown
@@ -226,10 +232,12 @@ def test_pretrained_comparison(committed):
     assert (f"the pretrained model beats gray more often ({beats[1]}% of images against "
             f"{beats[0]}%; {psnr_mean[1]} dB against {psnr_mean[0]})") in markdown
     assert f"more often than the gray images ({acc[1]} against {gacc}%)" in markdown
-    assert "(its model card, `colorlab/weights/cifar10-l1-unet.md`)" in markdown
+    assert ("far more than quick mode's (its model card, `colorlab/weights/cifar10-l1-unet.md`, "
+            "not this run's printout)") in markdown
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     ((batch, their_epochs),) = re.findall(r"batch (\d+), (\d+) epochs", card)   # the pretrained
     assert "base=16" in card and "UNet(base=16, depth=3)" in printed
+    assert "train: 45,000 of" in card and "loss `l1`" in card, "the card's recipe, as the text says"
     assert "the course's pretrained colorizer, quick mode's UNet (base 16) trained" \
         in " ".join(markdown.split())
     ours_epochs, ours = found(r"(\d+) epochs, batch (\d+), peak lr", printed)
@@ -313,8 +321,11 @@ def test_the_loss_comparison_paragraph(committed):
     colorful = lambda r: float(r[5])   # noqa: E731
     seed_gap = max(abs(colorful(a) - colorful(b)) for a, b in (l1, mse))
     assert min(map(colorful, mse)) - max(map(colorful, l1)) > seed_gap
-    assert ("MSE paints more color, by more than a seed moves either loss: colorfulness "
-            f"{mse[0][5]} and {mse[1][5]} against L1's {l1[0][5]} and {l1[1][5]}."
+    seed_cf_l1, seed_cf_mse = found(r"mean over seeds, L1 against MSE: colorfulness (\d+\.\d) "
+                                    r"against (\d+\.\d);", printed)
+    assert float(seed_cf_mse) - float(seed_cf_l1) > seed_gap, "'a gap larger than a seed moves'"
+    assert (f"MSE paints more color than L1: mean colorfulness {seed_cf_mse} against {seed_cf_l1} "
+            "over the two seeds, a gap larger than a seed moves either loss."
             ) in " ".join(markdown.split())
     assert max(map(psnr, mse)) < min(map(psnr, l1 + ssim))
     seed_psnr = abs(psnr(l1[0]) - psnr(l1[1]))
@@ -343,8 +354,9 @@ def test_the_loss_comparison_paragraph(committed):
     assert all(ab_rmse(b) > ab_rmse(a) for a, b in zip(l1, mse)), "the same, seed by seed"
     gaps = [ab_rmse(m) - ab_rmse(a) for a, m in zip(l1, mse)]   # MSE minus L1, seed 0 and 1
     assert gaps[0] > 0.1 > gaps[1] > 0, f"'clearly with seed 0, barely with seed 1': {gaps}"
-    assert ("The MSE models even have the higher ab RMSE, the quantity MSE trains on: clearly with "
-            f"seed 0 ({ab_rmse(mse[0]):.2f} against {ab_rmse(l1[0]):.2f}), barely with seed 1 "
+    assert ("The MSE models even have the higher ab RMSE (root mean squared error of ab), the "
+            "quantity MSE trains on. The gap is clear with seed 0 "
+            f"({ab_rmse(mse[0]):.2f} against {ab_rmse(l1[0]):.2f}) and slight with seed 1 "
             f"({ab_rmse(mse[1]):.2f} against {ab_rmse(l1[1]):.2f}), a hint that MSE has not "
             "converged yet.") in " ".join(markdown.split())
     # section 3's slice (L from 70 to 71) on the validation set: MSE near the truth's mean, L1's
@@ -358,8 +370,8 @@ def test_the_loss_comparison_paragraph(committed):
     assert abs(mse_mean - t_mean) < abs(l1_mean - t_mean)
     l1_median = at_70["l1, seed 0"][1]
     assert abs(l1_median - t_median) > 0.5, "'L1's median ... is not the truth's'"
-    assert (f"On the slice above, MSE's mean, {mse_mean:+.1f}, is near the truth's {t_mean:+.1f}, "
-            "which proves little: per-pixel means average to the slice's mean whatever the "
+    assert (f"On the slice above, MSE's mean, {mse_mean:+.1f}, is near the truth's {t_mean:+.1f}. "
+            "That proves little, because per-pixel means average to the slice's mean whatever the "
             f"context. Medians do not combine that way: L1's median, {l1_median:+.1f}, is not "
             f"the truth's {t_median:+.1f}.") in " ".join(markdown.split())
     # the seed means printed under the table agree with the table
@@ -371,9 +383,9 @@ def test_the_loss_comparison_paragraph(committed):
     assert ch_mse > ch_l1, "'MSE paints more color' (mean chroma too)"
     error = (psnr, pooled, lambda r: -delta_e(r), lambda r: -ab_rmse(r))   # higher is better
     assert all(min(map(f, l1)) > max(map(f, mse)) for f in error), "'every error measure'"
-    assert ("Yet L1 wins on every error measure, with both seeds (gain over gray "
-            f"{l1[0][1]} and {l1[1][1]} dB against {mse[0][1]} and {mse[1][1]})"
-            ) in " ".join(markdown.split())
+    assert max(map(gain, mse)) < 0 < min(map(gain, l1)), "'MSE's models even lose to gray'"
+    assert ("Yet L1 wins on every error measure, with both seeds. MSE's models even lose to gray "
+            f"(gain {mse[0][1]} and {mse[1][1]} dB).") in " ".join(markdown.split())
     assert ("At a small budget, MSE paints more color than L1 but scores a lower PSNR, and a UNet "
             "without its skips paints about half the color") in " ".join(markdown.split())
 
@@ -406,6 +418,8 @@ def test_the_time_line_and_the_pipeline_figure(committed):
     assert 0.35 < float(pb) / float(tb) < 0.65, "'about half' of the true b"
     assert ("The true a is green over the grass, but the predicted a is almost zero, and the "
             "predicted b keeps only about half the true yellow") in " ".join(markdown.split())
+    assert abs(float(pa)) < 0.1 * 0.15, "near white on the figure's a scale, ±0.15"
+    assert "(The predicted a panel is nearly white: a ≈ 0.)" in markdown
 
 
 def test_the_unet_table_and_its_answers(committed):
@@ -453,21 +467,28 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert float(bmean) > float(bmed) > 0, "the mean of b lies further from gray than the median"
     gap = float(bmean) - float(bmed)
     assert gap < 2.3, "'below the 2.3 that is just noticeable'"
-    assert (f"the mean of b, {bmean}, lies further from gray than the median, {bmed}: "
-            f"{gap:.1f} Lab units, below the 2.3 that is just noticeable") in markdown
+    assert (f"So the mean of b, {bmean}, lies further from gray than the median, {bmed}. The gap, "
+            f"{gap:.1f} Lab units, is below the 2.3 that is just noticeable.") in markdown
     near, yellow, blue = found(r"b within ±10: (\d+)%; above \+10: (\d+)%; below -10: (\d+)%",
                                printed)
     assert int(near) > int(yellow) > 1.5 * int(blue), "'a peak near b = 0 ... longer yellow tail'"
     assert "The pixels peak near b = 0, with a longer tail on the yellow side" in markdown
-    assert ("The legend's optima hold only for a model that sees L alone; the UNet also sees "
-            "context, so the slice only hints that MSE paints more color. Section 8 tests this on "
+    assert ("And the legend's optima hold only for a model that sees L alone; the UNet sees "
+            "context. So the slice only hints that MSE paints more color. Section 8 tests this on "
             "whole images" in " ".join(markdown.split()))
-    # section 3's two-color case: at 60% green / 40% magenta the median is the full green, the
-    # mean a pale green (0.2 of it)
-    split = torch.tensor([-1.0] * 60 + [1.0] * 40)
-    assert split.median() == -1 and abs(split.mean() + 0.2) < 1e-6
-    assert ("At 60% green against 40% magenta, the median is the full green, the mean a pale green"
-            in " ".join(markdown.split()))
+    # section 3's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
+    # every a from -40 to +40 has the same expected L1 error (and any a outside, a larger one);
+    # at 60% green / 40% magenta the median is the full green, the mean a pale green
+    even = torch.tensor([-40.0, 40.0])
+    l1_error = [(even - a).abs().mean().item() for a in (-40, -20, 0, 20, 40)]
+    assert even.mean() == 0 and max(l1_error) == min(l1_error) < (even - 45).abs().mean()
+    split = torch.tensor([-40.0] * 60 + [40.0] * 40)
+    assert split.median() == -40 and abs(split.mean() + 8) < 1e-4
+    assert ("A toy case: a gray pixel is green (a = -40) or magenta (a = +40), equally often. MSE "
+            "picks the mean, gray (a = 0); L1 is content anywhere from -40 to +40. At 60% green "
+            f"against 40% magenta, the median is the full green (a = {split.median():.0f}), the "
+            f"mean a pale green (a = {split.mean():.0f}).") in " ".join(markdown.split())
+    assert "Below, a weaker check on real pixels of one lightness." in markdown
 
 
 def test_the_worst_images_are_nearly_gray(committed):
@@ -482,10 +503,11 @@ def test_the_worst_images_are_nearly_gray(committed):
     assert set(best.split(", ")) <= animals
     assert "The best are animals, mostly brown or olive" in markdown
     assert set(worst.split(", ")) <= animals
-    assert ("The worst eight are animals too: a nearly gray image loses whatever its class"
-            in markdown)
-    (vehicles,) = found(r"mean gain: animals [+-]\d\.\d\d dB, vehicles ([+-]\d\.\d\d) dB", printed)
-    assert float(vehicles) < 0
+    (animal_gain,) = found(r"mean gain: animals ([+-]\d\.\d\d) dB, vehicles", printed)
+    assert float(animal_gain) > 0, "'though animals gain on average'"
+    assert ("The worst eight are all animals, though animals gain on average. When an image is "
+            "nearly gray, even an animal loses.") in markdown
+    assert "near the model's tint, as section 6's best eight are" in markdown   # best: animals
     assert int(m_hi) < int(g_lo), "every one of the worst eight scores below gray"
     assert (f"Gray itself scores high on nearly gray images ({g_lo} to {g_hi} dB on the worst "
             "eight)") in markdown
@@ -509,6 +531,10 @@ def test_the_jpeg_sentence():
     assert "this CIFAR-10 copy is JPEG (quality 75, 4:2:0), which stores color at half " \
         "resolution, in blocks" in markdown
     assert "JPEG, quality 75" in (ROOT / "README.md").read_text(encoding="utf-8")
+    card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
+    assert "quality 75, 4:2:0" in card
+    assert ("According to the README's Results section and the pretrained model's card, this "
+            "CIFAR-10 copy is JPEG") in markdown
     files = sorted((ROOT / "data" / "cifar10-jpg" / "train").glob("*/*.jpg"))[:20]
     if not files:
         pytest.skip("the CIFAR-10 JPEG copy is not in data/ on this machine")
@@ -536,7 +562,8 @@ def test_the_skip_ablation(committed):
     images, epochs = found(r"a small comparison: ([\d,]+) training images, (\d+) epoch", printed)
     assert max(float(n0), float(n1)) < min(c0, c1), "'with both seeds'"
     assert 0.4 < (float(n0) + float(n1)) / (c0 + c1) < 0.6, "'about half as much color'"
-    assert f"with both seeds (colorfulness {n0} and {n1} against {c0:.1f} and {c1:.1f})" in markdown
+    assert (f"with both seeds (colorfulness {n0} and {n1}). With skips, the same seeds reach "
+            f"{c0:.1f} and {c1:.1f}.") in markdown
     assert (images, epochs) == ("1,500", "2") and "training images (1,500) for 2 epochs" in markdown
     assert ("At this budget, the UNet without its skips paints about **half as much color** as "
             "with them, with both seeds") in " ".join(markdown.split())
@@ -548,22 +575,26 @@ def test_the_skip_ablation(committed):
         r"the most colorful of eight validation images, a (\w+): mean predicted b / 110 with "
         r"skips ([+-]\d\.\d{3}), without ([+-]\d\.\d{3}), true ([+-]\d\.\d{3})", printed)
     assert 0 < float(b_without) < float(b_with) < float(b_true)
+    assert ("In the figure's upper row, both predicted b maps are pale, paler still without skips."
+            in markdown)
     s_with, s_without, s_true = found(r"its spread over the image \(standard deviation of b / 110 "
                                       r"across pixels\): with skips (\d\.\d{3}), without "
                                       r"(\d\.\d{3}), true (\d\.\d{3})", printed)
     assert float(s_with) < 0.2 * float(s_true), "'both predicted b maps are nearly flat'"
     assert float(s_without) < float(s_with), "'flatter still'"
-    assert (f"On the {kind} (hard to make out at 32 px; L shows its light and dark parts), both "
-            "predicted b maps are nearly flat next to the truth: the standard "
-            f"deviation of b / 110 over the image is {s_with} with skips, {s_true} in the truth"
+    assert (f"The image is a {kind}, hard to make out at 32 px; L shows its light and dark parts. "
+            "Both predicted b maps are nearly flat next to the truth. The standard deviation of "
+            f"b / 110 over the image is {s_with} with skips, {s_true} in the truth."
             ) in " ".join(markdown.split())
     c_with, c_without = found(r"share of its variance \(spread squared\) in a pattern repeating "
                               r"every 2 x 2 pixels: with skips (\d+)%, without (\d+)%", printed)
     assert int(c_without) >= 25 and int(c_without) > 5 * max(int(c_with), 1), \
         "the checkerboard is the no-skip map's, not the one with skips"
-    assert (f"Without them, {c_without}% of the map's variance is a pattern that repeats every "
+    assert (f"Without skips, {c_without}% of the map's variance is a pattern that repeats every "
             "2 x 2 pixels, inside a frame along the border") in " ".join(markdown.split())
-    assert ("Without skips the pattern sits on a nearly constant pale tint: a stride-2 transposed "
-            "convolution writes each pixel of a 2 x 2 block with its own kernel tap"
-            ) in " ".join(markdown.split())
+    up = UNet(1, 2, base=16, depth=3).ups[0]   # the run's model
+    assert up.kernel_size == up.stride == (2, 2), "'kernel 2': taps that do not overlap"
+    assert ("That pattern sits on a nearly constant pale tint. A stride-2 transposed convolution "
+            "writes each pixel of a 2 x 2 block with its own kernel tap, and with kernel 2 the "
+            "taps do not overlap") in " ".join(markdown.split())
     assert "sees only the 4 x 4 bottleneck" in markdown and "UNet(base=16, depth=3)" in printed

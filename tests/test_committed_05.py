@@ -67,7 +67,11 @@ def test_the_toy_car(committed):
     path = dict(re.findall(r"T = ([\d.]+) +ab = \(.*\)  chroma +(\d+\.\d)", printed))
     chromas = [float(path[t]) for t in TEMPS]                  # the sweep's T values
     assert all(b > a for a, b in zip(chromas, chromas[1:]))
-    assert "It rises at every step, from MSE's dull mean at $T = 1$ to a bin center" in markdown
+    assert ("It rises at every step, from nearly MSE's dull mean at $T = 1$ to a bin center"
+            in markdown)
+    mse = [float(v) for v in found(r"MSE \(mean\) +a = +(-?\d+\.\d), b = +(-?\d+\.\d)", printed)]
+    start = [float(v) for v in found(r"T = 1 +ab = \( *(-?\d+\.\d), +(-?\d+\.\d)\)", printed)]
+    assert 0 < max(abs(a - b) for a, b in zip(mse, start)) <= 0.5, "nearly, not exactly, the mean"
     assert "T = 0     ab = ( 60.0,  40.0)" in printed and "land on (60, 40)" in markdown
     # red (62, 45) is equally far from the bins (60, 40) and (60, 50): a tie for the mode, so the
     # annealed mean heads for their midpoint (b near 45 at T = 0.08), while T = 0 is the argmax
@@ -95,8 +99,12 @@ def test_the_toy_car(committed):
         round(float(found(rf"{k} +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)", printed)[0]))
         for k in (r"L1 \(median\)", "yellow"))
     assert l1_chroma < yellow_chroma, "less saturated than the yellow paint"
-    assert (f"but with blue's a and red's b: a duller yellow (chroma {l1_chroma} against "
-            f"{yellow_chroma}) that no car has.") in markdown
+    assert ("**L1** picks the **median**, channel by channel, taking blue's a and red's b. The "
+            "result is more colorful, but a duller yellow (chroma, the distance from gray, "
+            f"{l1_chroma} against {yellow_chroma}) that no car has.") in markdown
+    mean_c = round(float(found(r"MSE \(mean\) +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)",
+                               printed)[0]))
+    assert mean_c < l1_chroma, "more colorful than the mean"
 
 
 def test_the_bins_and_the_weights(committed):
@@ -114,7 +122,12 @@ def test_the_bins_and_the_weights(committed):
                 "times their share" in markdown)
     assert 3.5 < float(loss_share) / float(pixels) < 4.5, "about four times their share"
     at_cap = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +\d\.\d{3} +\d+\.\d% +(\d+)%", printed)[0]
-    assert int(at_cap) > 50 and "With $\\lambda = 0.5$ most bins sit at the cap" in markdown
+    assert int(at_cap) > 50 and (
+        f"Most bins ({at_cap}%, last column) sit at the cap, within 10% of the top weight."
+        in markdown)
+    assert "With $\\lambda = 0.5$, every rare color gets about the same weight" in markdown
+    code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
+    assert "at_cap = (w >= 0.9 * cap).float().mean()" in code, "within 10% of the cap"
 
 
 def test_the_gamut_cells_left_out(committed):
@@ -135,6 +148,11 @@ def test_the_gamut_cells_left_out(committed):
             "cells, but their centers lie outside the gamut.") in markdown
     code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
     assert "torch.linspace(5, 95, 10).repeat_interleave(529)" in code, "10 lightnesses"
+    # the figure's first panel: white where no bin, outlined where in the gamut but never kept
+    assert ".nan_to_num(1.0)" in code and "left_out = grid_ab[in_gamut & ~kept]" in code
+    assert "min_count: int = 1" in (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
+    assert ("In the left panel, white means no bin; outlined cells are in the gamut but held no "
+            "training pixel.") in markdown
     assert left_chroma > kept_chroma + 10, "saturated colors"
     assert (f"But the cells left out (outlined in the first panel: {left} in the gamut, at median "
             f"chroma {left_chroma} against the kept bins' {kept_chroma}) are rare, saturated "
@@ -160,14 +178,14 @@ def test_the_image_blind_answer(committed):
     # the figure draws each loss minus its own set's image-blind level: 0 at the start
     # (validation from epoch 0, training from epoch 1, every curve ending below 0: the
     # best-epoch check above; training above validation at the end: the figure)
-    assert ("Both classifiers learned from the gray image: every curve ends below 0; on "
+    assert ("Both classifiers learned from the gray image. Every curve ends below 0, and on "
             f"validation their best epochs score {margin['0.5']} ($\\lambda = 0.5$) and "
-            f"{margin['1']} ($\\lambda = 1$) nats below the image-blind answer.") in markdown
+            f"{margin['1']} ($\\lambda = 1$) nats below the image-blind answer (nats: natural-log "
+            "units).") in markdown
     assert ("Each classifier's curve is its loss minus the image-blind answer's on the same "
-            "images, in nats (cross-entropy with the natural log); each set of images has its "
-            f"own image-blind level (for $\\lambda = 0.5$: {on_train['0.5'][3]} on the training "
-            f"images, {on_train['0.5'][2]} on validation). Validation starts at 0 at epoch 0, "
-            "training at epoch 1.") in markdown
+            "images. Each set of images has its own image-blind level (for $\\lambda = 0.5$: "
+            f"{on_train['0.5'][3]} on the training images, {on_train['0.5'][2]} on validation). "
+            "Validation starts at 0 at epoch 0, training at epoch 1.") in markdown
     # the cause is not measured in the run, and the prose says so
     assert ("Training lies above validation; a likely cause, not measured here: the training loss "
             "is averaged over each epoch while the model still improves.") in markdown
@@ -263,15 +281,16 @@ def test_the_curves(committed):
             "run's $\\lambda = 0.5$ classifier and L1 regressor.") in markdown
     assert 'f"vivid UNet\\nT = {T:g}"' in code and 'f"lambda {LAMBDAS[0]:g}\\nT = {T:g}"' in code
     assert 'strip_rows = {"L1 regression": paint(l1_ab)}' in code   # the rows match row by row
-    assert ("At $T = 0.08$ and $0$ this run's classifier paints blue skies, green grass and orange "
-            "patches") in markdown
+    assert ("In the second figure, this run's classifier paints blue skies, green grass and "
+            "orange patches at $T = 0.08$ and $0$.") in markdown
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
     assert 'suptitle="top: the pretrained L1 UNet; below: the pretrained "' in code
     assert ("The pretrained vivid UNet is bold at every $T$; at the two lowest the mode adds "
             "splotches (yellow patches on the 7th column's car), which $T = 0.38$ almost "
             "avoids.") in markdown
-    assert ("The silver car's red patch (3rd) is there from $T = 1$ on and only grows: a wrong "
-            "guess, not a splotch.") in markdown
+    assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
+            "that only grows as $T$ falls. It is there at $T = 1$ already, so it is a wrong guess, "
+            "not a splotch of the mode.") in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
     steps = cells(tables, "optimizer steps")[1:3]
@@ -279,9 +298,12 @@ def test_the_curves(committed):
     assert (f"The vivid colors are in the first figure: this run's classifier had {steps[0]} "
             f"optimizer steps, the pretrained one {steps[1]}.") in markdown
     assert float(vivid["1"][1]) > 0.8 * float(truth), "the vivid colors, even at T = 1"
-    assert ("This run's classifier looks almost the same at $T = 1$ and $0.38$, and is bold only "
-            "at the two lowest $T$, not always in the right places.") in markdown
+    assert ("This run's classifier looks almost the same at $T = 1$ and $0.38$. It gains clear "
+            "color only at $T = 0.08$, and most at $T = 0$, not always in the right places."
+            ) in markdown
     assert abs(cf["rebal"]["1"] - cf["rebal"]["0.38"]) < 1, "almost the same colorfulness"
+    assert cf["rebal"]["0.08"] > cf["rebal"]["0.38"] + 5, "clear color at 0.08"
+    assert cf["rebal"]["0"] == max(cf["rebal"].values()), "most at T = 0"
     # without rebalancing: dull at every T, duller at low T, the mode nearly gray
     p1, p0, r1, r0 = plain["1"][1], plain["0"][1], rebal["1"][1], rebal["0"][1]
     low = [cf["plain"][t] for t in TEMPS[TEMPS.index("0.25"):]]
@@ -305,9 +327,9 @@ def test_the_curves(committed):
     # (every step from 0.38 on checked above, with rt == "0.38")
     flat = [rebal[t][1] for t in TEMPS[:TEMPS.index("0.38") + 1]]
     assert all(float(c) <= float(rebal["1"][1]) for c in flat), "not above T = 1's until 0.38"
-    assert ("This run's L1 regressor (the star) has less than a third of the truth's colorfulness "
-            f"({l1[1]} against {truth}): regression desaturates. Without rebalancing no $T$ is "
-            f"more colorful than L1 ({brightest} at best); with it, colorfulness stays at "
+    assert ("Regression desaturates. This run's L1 regressor (the star) has less than a third of "
+            f"the truth's colorfulness ({l1[1]} against {truth}). Without rebalancing, no $T$ is "
+            f"more colorful than L1 ({brightest} at best). With it, colorfulness stays at "
             f"{min(flat, key=float)} to {max(flat, key=float)} down to $T = 0.38$ and climbs only "
             f"below, to {r0} at $T = 0$.") in markdown
     assert ("The $\\lambda = 0.5$ classifier's PSNR rises from $T = 1$ to 0.38, then falls at "
@@ -357,6 +379,11 @@ def test_the_curves(committed):
     assert cf["plain"]["0"] < 5
     assert f"its PSNR falls from $T = {vt}$ on, below gray's throughout." in markdown
     assert "the dotted line is gray's PSNR" in markdown
+    assert "plt.cm.viridis(np.linspace(0.95, 0.0, len(TEMPERATURES)))" in code, "1 yellow, 0 dark"
+    assert "Point color marks $T$ (yellow: 1, dark purple: 0)." in markdown
+    # lambda 1: its T = 1 point (yellow) just left of the star (this run's L1), at about its PSNR
+    assert 0 < float(l1[1]) - cf["plain"]["1"] < 3 and abs(float(l1[0]) - ps["plain"]["1"]) < 0.2
+    assert ('Its label "1" names the yellow point left of the star, not the star.' in markdown)
     assert "sharex=True, sharey=True" in code, "one scale for both axes in every panel"
     assert max(ps["vivid"].values()) < float(gray[0])
     assert min(cf["vivid"].values()) > 3 * cf["plain"]["0.7"], "far more colorful"
@@ -370,7 +397,6 @@ def test_the_choice_and_the_test_table(committed):
     assert "best PSNR: lambda 1, T 0.7 (" in printed
     assert re.search(r"the colorfulness nearest the truth's \(\d+\.\d\) would pick lambda 0\.5, "
                      r"T 0:", printed)
-    assert "Colorfulness alone would have chosen argmax ($T = 0$)." in markdown
     rebal_auc, plain_auc = aucs(tables, 1), aucs(tables, 2)
     rebal_curve, plain_curve = curve(tables, 1), curve(tables, 2)
     assert float(rebal_auc["0"]) < float(rebal_auc["1"])
@@ -380,10 +406,12 @@ def test_the_choice_and_the_test_table(committed):
     vivid_curve, vivid_auc = curve(tables, 3), aucs(tables, 3)
     assert (float(vivid_auc["0"]) < float(vivid_auc["1"])
             and float(vivid_curve["0"][1]) > float(vivid_curve["1"][1])), "rebalanced too: a trade"
-    assert ("With rebalancing, lowering $T$ to 0 trades AuC for colorfulness ($\\lambda = 0.5$: "
-            f"{rebal_auc['1']} to {rebal_auc['0']}, colorfulness {rebal_curve['1'][1]} to "
-            f"{rebal_curve['0'][1]}); without it, both fall. No score says where to stop: people "
-            "judge, as in Zhang et al.'s \"colorization Turing test\".") in markdown
+    assert ("At $\\lambda = 0.5$, lowering $T$ trades AuC for colorfulness. The AuC falls at every "
+            f"step, from {rebal_auc['1']} to {rebal_auc['0']}, and ends below L1's "
+            f"{cells(auc_table(tables), 'L1 regressor')[1]}. Colorfulness goes from "
+            f"{rebal_curve['1'][1]} to {rebal_curve['0'][1]}. Without rebalancing, both fall. No "
+            "score says where to stop: people judge, as in Zhang et al.'s \"colorization Turing "
+            "test\".") in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
     assert "by eye" not in markdown and "green patch on the horse" not in markdown
     # the trade: the vivid UNet's AuC falls at every step from its tie at T = 1 and 0.7, while its
@@ -407,8 +435,8 @@ def test_the_choice_and_the_test_table(committed):
     assert values[0] == max(values) and all(b < a for a, b in zip(values, values[1:]))
     below = [t for t in TEMPS if float(rebal[t]) < float(l1_val)]
     assert below == list(TEMPS[TEMPS.index(below[0]):]) and float(below[0]) <= 0.25
-    assert (f"falls at every step from $T = 1$ and drops below L1's ({l1_val}) at low $T$"
-            in markdown)
+    assert (f"The AuC falls at every step, from {rebal['1']} to {rebal['0']}, and ends below L1's "
+            f"{l1_val}.") in markdown
     # every model: highest at T = 1 (the pretrained one ties T = 1 and 0.7 as printed)
     for column in (1, 2, 3):
         column_aucs = {t: float(a) for t, a in aucs(tables, column).items()}
@@ -417,7 +445,7 @@ def test_the_choice_and_the_test_table(committed):
         assert best_ts == (["1", "0.7"] if column == 3 else ["1"]), (column, best_ts)
         assert column_aucs["1"] >= column_aucs["0"], "the mode below the mean"
     assert ("The best rebalanced AuC is at $T = 1$ for every model here (tied with $0.7$ for the "
-            "vivid UNet): the score rewards hedging.") in markdown
+            "vivid UNet), so the score rewards hedging.") in markdown
     tables = tables[tables.index("| on the test set"):]   # the test table only
     # the opening: three settings of the classifiers, each scored once on the test set
     test_rows = tables[:tables.index("| ground truth")]
@@ -452,19 +480,15 @@ def test_the_choice_and_the_test_table(committed):
     assert abs(d) < se, "argmax: within noise of gray"
     d, se = diff[("pretrained vivid UNet", "pretrained L1 UNet")]
     assert d > 3 * se and d > 0.03, "by far the best"
-    d_l1 = found(r"  best rebalanced AuC minus L1 regression: \+(\d\.\d{4}) ± (\d\.\d{4})", printed)
     d_mode = found(r"  argmax minus grayscale baseline: (-\d\.\d{4}) ± (\d\.\d{4})", printed)
-    d_vivid = found(r"  pretrained vivid UNet minus pretrained L1 UNet: \+(\d\.\d{4}) ± "
-                    r"(\d\.\d{4})", printed)
-    assert (f"On the test images the chosen setting hedges: it beats L1 (by {d_l1[0]} ± {d_l1[1]}) "
-            "and gray on the rebalanced AuC") in markdown
-    assert (f"Argmax minus gray, rebalanced AuC: {d_mode[0]} ± {d_mode[1]}, within noise."
-            in markdown)
-    assert (f"Only the pretrained vivid UNet wins on both (its rebalanced AuC {d_vivid[0]} ± "
-            f"{d_vivid[1]} above the pretrained L1 UNet's); it loses to gray on PSNR and mean "
-            "Delta E.") in markdown
-    assert ("each ± is two standard errors (2 SE) of a paired difference to gray: both score the "
-            "same images, so the variation they share cancels.") in markdown
+    # the three other printed differences: far outside the noise
+    assert all(d > 3 * se for (a, b), (d, se) in diff.items() if a != "argmax")
+    assert len(diff) == 4
+    assert ("The bootstrap backs the takeaway. Only argmax against gray "
+            f"({d_mode[0]} ± {d_mode[1]}) is within noise; the other three lie far outside it."
+            ) in markdown
+    assert ("Each ± in the table is two standard errors (2 SE) of a paired difference to gray. "
+            "Both rows score the same images, so the variation they share cancels.") in markdown
     assert ("The rebalanced AuC's ± comes from a paired bootstrap: score both rows on 200 "
             "redraws of the test images and take the spread of their difference (printed "
             "below).") in markdown
@@ -483,19 +507,29 @@ def test_the_choice_and_the_test_table(committed):
     objects = (ROOT / "colorlab" / "weights" / "cifar10-classifier.md").read_text(encoding="utf-8")
     assert "batch 128, 2 epoch(s)" in objects
     assert ("The **object-classifier test** gives each colorized image to a small network "
-            "trained for 2 epochs on color CIFAR-10") in markdown
+            "trained for 2 epochs on color CIFAR-10 (its model card: "
+            "`colorlab/weights/cifar10-classifier.md`)") in markdown
     # the table's colorfulness rule: nearest the truth's; the vivid UNet is nearest of all rows
     assert min(others_all := [gray, l1, shipped, vivid, best, dull, mode],
                key=lambda r: abs(float(r[4]) - float(truth))) is vivid, others_all
-    assert (f"The vivid UNet's colorfulness is {vivid[4]}, the truth's {truth}." in markdown)
+    assert ("Only the pretrained vivid UNet wins on both (colorfulness "
+            f"{vivid[4]}, the truth's {truth}); it loses to gray on PSNR and mean Delta E."
+            ) in markdown
+    # "wins on both": the best rebalanced AuC (checked below), the colorfulness nearest the truth's
     assert float(best[4]) > float(l1[4])
     assert "Why is it more colorful than L1?" in markdown
     assert float(best[4]) / float(truth) < 0.5
     best_share, share = found(r"best rebalanced AuC (\d+)%, argmax (\d+)%, L1", printed)
     assert int(best_share) < 50
-    assert (f"and gray on the rebalanced AuC, at {best_share}% of the truth's colorfulness: "
-            f"brownish. Argmax reaches {share}% of it, with no better rebalanced AuC than gray."
-            ) in markdown
+    assert ("**In short, the chosen setting hedges.** It beats L1 and gray on the rebalanced AuC "
+            f"with only {best_share}% of the truth's colorfulness (printed below), a faint tint as "
+            f"in section 8's second strip. Argmax reaches {share}%, with no better rebalanced AuC "
+            "than gray.") in markdown
+    assert "brownish" not in markdown, "section 10's photos show the same setting greenish"
+    # section 8's second strip shows this setting: lambda 0.5 (its only classifier) at T = 1
+    assert "best rebalanced AuC: lambda 0.5, T 1 (" in printed
+    assert 'f"lambda {LAMBDAS[0]:g}\\nT = {T:g}"' in "".join(
+        c.source for c in nb.cells if c.cell_type == "code")
     assert int(share) >= 80 and float(mode[5]) < float(gray[5])
     others = [gray, l1, shipped, best, dull, mode]
     assert float(vivid[5]) - max(float(r[5]) for r in others) > 0.03, "by far the best"
@@ -528,7 +562,7 @@ def test_the_choice_and_the_test_table(committed):
     truth_acc = cells(tables, "ground truth | |")[6]
     assert ("**The object classifier** names "
             f"{truth_acc} of the true-color images and {gray_acc} of the gray ones. This run's "
-            "colors do not help it: every model trained here scores a little below gray, by one to "
+            "colors do not help it. Every model trained here scores a little below gray, by one to "
             "two times its ±.") in markdown
     helps, even = gap("pretrained L1"), gap("pretrained vivid")
     assert helps[1] < helps[0] < 2 * helps[1] and abs(even[0]) < even[1], "slightly; within noise"
@@ -607,7 +641,8 @@ def test_the_readme_quotes_this_run(committed):
 
 def test_one_pixel(committed):
     """Section 11's two pixels of the pretrained vivid UNet: a compact sky, a spread-out car."""
-    _, text, printed, _ = committed
+    nb, text, printed, _ = committed
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     pattern = (r"{}, pixel \(y \d+, x \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
                r"within 20 of the true ab\s+ab \(chroma\): truth \((-?\d+), (-?\d+)\) \((\d+)\), "
                r"T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), (-?\d+)\) \((\d+)\), "
@@ -623,7 +658,7 @@ def test_one_pixel(committed):
     assert ("a sky pixel of the airplane (the 4th image of section 8's strips)" in text
             and "cyan in truth (the 7th)" in text)
     assert sky[0] > 3 * car[0] and sky[1] > 50, "compact"
-    assert "more than half of it lies within 20 of the true ab" in text
+    assert "More than half of it lies within 20 of the true ab" in text
     assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "bluer than the truth"
     assert min(sky_chroma[1:]) >= 2 * sky_chroma[0]
     assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
@@ -632,15 +667,19 @@ def test_one_pixel(committed):
     assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
     car_chroma = [int(v) for v in found(pattern.format("automobile"), printed)][4::3]
     assert abs(car_chroma[1] / car_chroma[0] - 1) < 0.2, "T = 1: about the truth's chroma"
-    assert (f"The car pixel's is spread thin, with pale arms toward yellow and red and only "
-            f"{car[1]}% of p within 20 of the true cyan-blue;") in text
-    assert ("the mean averages the arms into a warm tan, near the truth's chroma but in the wrong "
-            "hue; the mode takes a bin of the red arm") in text
+    assert (f"The car pixel's distribution is spread thin, so most of its map is pale. Only "
+            f"{car[1]}% of its p lies within 20 of the true cyan-blue, and pale arms reach toward "
+            "yellow and red.") in text
+    assert ("the mean averages the arms into a warm tan. The tan is near the truth's chroma but "
+            "has the wrong hue. The mode takes a bin of the red arm.") in text
+    assert "opacity = (p / p.max())[:, None]" in code and "up to {p.max():.0%}" in code
+    assert ("A bin's opacity is its p over the likeliest bin's p, which each panel's title gives."
+            in text)
     top3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
     assert float(top3[0]) - float(top3[2]) <= 0.5, "a near tie"
-    assert "its three likeliest bins, one of them gray (0, 0), are a near tie (outlined)" in text
+    assert "Its three likeliest bins, one of them gray (0, 0), are a near tie (outlined)" in text
     bins3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: (.*)", printed)[0]
     assert "(0, 0) " in bins3, "the gray bin among the car pixel's three likeliest"
 
