@@ -1,6 +1,7 @@
 """What notebook 05's markdown says about the run committed with it, checked against that run's
 printed outputs and tables (the committed file is read, nothing is re-run)."""
 
+import math
 import re
 from pathlib import Path
 
@@ -99,9 +100,14 @@ def test_the_toy_car(committed):
         round(float(found(rf"{k} +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)", printed)[0]))
         for k in (r"L1 \(median\)", "yellow"))
     assert l1_chroma < yellow_chroma, "less saturated than the yellow paint"
+    hue = {k: math.degrees(math.atan2(*reversed([float(v) for v in found(
+        rf"{k} +a = +(-?\d+\.\d), b = +(-?\d+\.\d)", printed)])))
+        for k in ("red", "yellow", r"L1 \(median\)")}
+    assert hue["red"] + 15 < hue[r"L1 \(median\)"] < hue["yellow"] - 5, "between red and yellow"
     assert ("**L1** picks the **median**, channel by channel, taking blue's a and red's b. The "
-            "result is more colorful, but a duller yellow (chroma, the distance from gray, "
-            f"{l1_chroma} against {yellow_chroma}) that no car has.") in markdown
+            "result is more colorful, but a dull ochre between red and yellow (chroma, the "
+            f"distance from gray, {l1_chroma} against yellow's {yellow_chroma}) that no car "
+            "has.") in markdown
     mean_c = round(float(found(r"MSE \(mean\) +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)",
                                printed)[0]))
     assert mean_c < l1_chroma, "more colorful than the mean"
@@ -286,11 +292,12 @@ def test_the_curves(committed):
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
     assert 'suptitle="top: the pretrained L1 UNet; below: the pretrained "' in code
     assert ("The pretrained vivid UNet is bold at every $T$; at the two lowest the mode adds "
-            "splotches (yellow patches on the 7th column's car), which $T = 0.38$ almost "
-            "avoids.") in markdown
+            "splotches (yellow patches on the front and the lower door of the 7th column's car), "
+            "which $T = 0.38$ shows only faintly, on the door.") in markdown
     assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
-            "that only grows as $T$ falls. It is there at $T = 1$ already, so it is a wrong guess, "
-            "not a splotch of the mode.") in markdown
+            "low on its front that grows as $T$ falls to 0.08 and looks the same at $T = 0$. It is "
+            "there at $T = 1$ already, so it is a wrong guess, not a splotch of the mode."
+            ) in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
     steps = cells(tables, "optimizer steps")[1:3]
@@ -512,9 +519,9 @@ def test_the_choice_and_the_test_table(committed):
     # the table's colorfulness rule: nearest the truth's; the vivid UNet is nearest of all rows
     assert min(others_all := [gray, l1, shipped, vivid, best, dull, mode],
                key=lambda r: abs(float(r[4]) - float(truth))) is vivid, others_all
-    assert ("Only the pretrained vivid UNet wins on both (colorfulness "
-            f"{vivid[4]}, the truth's {truth}); it loses to gray on PSNR and mean Delta E."
-            ) in markdown
+    assert ("Only the pretrained vivid UNet wins on both: the highest rebalanced AuC "
+            f"({vivid[5]}) and the colorfulness nearest the truth's ({vivid[4]} against {truth}); "
+            "it loses to gray on PSNR and mean Delta E.") in markdown
     # "wins on both": the best rebalanced AuC (checked below), the colorfulness nearest the truth's
     assert float(best[4]) > float(l1[4])
     assert "Why is it more colorful than L1?" in markdown
@@ -682,6 +689,22 @@ def test_one_pixel(committed):
     assert "Its three likeliest bins, one of them gray (0, 0), are a near tie (outlined)" in text
     bins3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: (.*)", printed)[0]
     assert "(0, 0) " in bins3, "the gray bin among the car pixel's three likeliest"
+    # the car panel's markers: T = 0.38 lies under T = 1, so the figure draws it nudged aside
+    # by a tenth of the panel's half-width (its zoom), toward (-1, -1)
+    assert "NUDGE = {1.0: (-1, 1), 0.38: (-1, -1), 0.0: (1, -1)}" in code
+    assert "any((xy - q).norm() < 0.12 * zoom for q in placed)" in code
+    assert "xy += 0.1 * zoom * torch.tensor(NUDGE[k], dtype=torch.float32)" in code
+    zoom = int(found(r"\(6, 16, 16, (\d+)\)\]", code)[0])
+    truth_ab, t1, t038, t0 = car[2:4], car[4:6], car[6:8], car[8:10]
+    assert math.dist(t1, truth_ab) >= 0.12 * zoom + 1, "the circle: drawn at its own ab"
+    assert math.dist(t038, t1) < 0.12 * zoom - 1 and math.dist(t038, truth_ab) > 0.12 * zoom
+    drawn = [round(v - 0.1 * zoom) for v in t038]
+    assert math.dist(t0, t1) > 0.12 * zoom + 1 and math.dist(t0, drawn) > 0.12 * zoom + 1
+    assert ("Where two markers would overlap, the figure moves one aside by a tenth of the "
+            "panel's half-width: in the car panel the $T = 0.38$ triangle, whose ab "
+            f"({t038[0]}, {t038[1]}) lies under the $T = 1$ circle's ({t1[0]}, {t1[1]}), is drawn "
+            f"at about ({drawn[0]}, {drawn[1]}).") in text
+    assert "nudged apart where they would overlap" in code   # the legend's title says so too
 
 
 def test_the_validation_count(committed):
