@@ -31,3 +31,11 @@ def finder(lecture: str):
                        "update this")
         return match.groups()
     return found
+
+
+def code_with(nb, text: str) -> str:
+    """The source of ``nb``'s first code cell that contains ``text``; a failure says the lecture no
+    longer has it."""
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and text in c.source]
+    assert cells, f"no code cell contains {text!r}: the lecture changed, update this test"
+    return cells[0]

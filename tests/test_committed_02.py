@@ -23,6 +23,7 @@ NOTEBOOK = ROOT / "notebooks" / "02_rgb_autoencoder.ipynb"
 NB = nbformat.read(NOTEBOOK, as_version=4)
 # the markdown with every run of white space made one space: statements span line breaks
 MARKDOWN = " ".join("\n".join(c.source for c in NB.cells if c.cell_type == "markdown").split())
+CODE = "".join(c.source for c in NB.cells if c.cell_type == "code")
 PRINTED = "".join(o.get("text", "") for c in NB.cells if c.cell_type == "code"
                   for o in c.outputs if o.output_type == "stream")
 NUMBER = r"([\d,]+(?:\.\d+)?)"
@@ -159,7 +160,7 @@ def test_the_two_widest_codes_tie():
                 r"their order \(the inset\): they tie\.") \
         == [(f"{noise:.2f}",)]
     assert sorted(again) == [256, 512], "the text says only the two widest codes were reseeded"
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "inset := ax.inset_axes(" in code and "list(reseeded.values())" in code
     assert float(lead1) < 0 < float(lead0), "the text says the other seed reversed the order"
     assert said(r"This run cannot tell: another seed moved the 256-number code by more than "
@@ -224,7 +225,7 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
                 r"of pixels where the input's brightness changes most steeply\.") \
         == [(edges, other)]
     # the strong edges as the code defines them: the steepest 10% of the input's luma gradient
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "torch.gradient(g_test[:, 0] * 255" in code and "(dx ** 2 + dy ** 2).sqrt()" in code
     assert "strong = edges > edges.flatten().quantile(0.9)" in code
     assert 1.7 < float(edges) / float(other) < 2.3, f"'about twice': {edges} against {other}"
@@ -240,10 +241,10 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
                 r"pixels must scatter around panel 1's means, and some regions shift as a whole, "
                 r"like the horse's background\.") == [(blur, size)]
     assert float(blur) < float(size) and float(blur_psnr) > float(ae_psnr)
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "blurred = nn.functional.avg_pool2d(g_test, 3, stride=1, padding=1" in code
     assert "local = (g_test - blurred)" in code  # the blur's drift is exactly -contrast
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert 'axes[0].plot(edges_of, -edges_of, "k--"' in code and "d[which == k].mean()" in code
     # the map of the typical image (the horse, test image 8 of the grid), described as drawn:
     # red too light, blue too dark
@@ -298,7 +299,7 @@ def test_what_the_drift_costs():
         assert float(put_back) - float(gray) == pytest.approx(0.3, abs=0.05), \
             f"'about 0.3 dB above gray': {put_back} against {gray}"
     assert float(again[1]) < float(gray), "the reseeded colorizer also scores below gray as it is"
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert code.count("in_ch=1)") == 2, "the gray -> RGB autoencoder is trained with two seeds"
     assert float(color) < float(gray) < float(steadied) < float(gray) + 1, \
         "the drift costs, and the colors win a little"
@@ -470,7 +471,7 @@ def test_what_the_unets_drift_costs():
     assert models["skips zeroed"][0] == models["UNet"][0], "the two larger UNets"
     assert float(gray) < float(put_back_zeroed) < float(gray) + 1, "'above gray, only narrowly'"
     # the scatter's dashed line marks the quarter of the test images where gray scores best
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert said(r"Right of the scatter's dashed line, the UNet's scores rise far more slowly than "
                 r"gray's\.")
     assert "ax.axvline(gray_each.quantile(0.75).item()" in code
@@ -483,7 +484,7 @@ def test_what_the_unets_drift_costs():
 
 
 def test_the_colors_are_faint():
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     truth, (gray, *models) = chroma_row()
     assert said(r"One suspect is the MSE loss: a gray car fits a dark red, blue or gray car alike")
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`")
@@ -551,7 +552,7 @@ def test_the_clean_ablation_the_skips_alone():
     """The same UNet, seed and recipe with its skip tensors zeroed: only the skips differ."""
     models = sizes()
     assert models["skips zeroed"] == models["UNet"], "same parameters and narrowest layer"
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "skips.append(torch.zeros_like(x))" in code and "class ZeroSkipUNet(UNet):" in code
     assert ("train(lambda: skip_unet(16, ZeroSkipUNet), g_train, g_val, g_test)" in code
             and "train(lambda: skip_unet(16), g_train, g_val, g_test)" in code), "the same seed"
@@ -647,7 +648,7 @@ def test_the_curves_figure_holds_the_six_main_trainings():
     assert said(r"[Tt]he (\w+) main trainings in one figure") == [("six",)]
     assert len(curves()) == 6, "the curves figure plots the sweep and the two gray -> RGB networks"
     assert said(r"dotted; unlike the test images, this set keeps its black-and-white photos")
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "x_val[" not in code, "the text says the validation set keeps its black-and-white photos"
 
 
@@ -657,7 +658,7 @@ def test_the_black_and_white_threshold():
                 r"\(distance from gray in CIE Lab\) is below (\d+), against ([\d.]+) on average "
                 r"for the photos scored \(section 6's table, chroma row\)\.") \
         == [(f"{GRAY_CHROMA:g}", f"{truth:.1f}")]
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "already_gray = is_gray(rgb_to_lab(x_test))" in code
 
 
@@ -673,7 +674,7 @@ def test_more_data_costs_time():
 
 
 def test_bottlenecks_also_set_the_colorizers_code():
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert said(r"It also sets section 4's code, the widest\.")
     assert "RGBAutoencoder(bottleneck=max(BOTTLENECKS), in_ch=1)" in code
 
@@ -694,7 +695,7 @@ def test_the_layer_by_layer_shapes():
 
 
 def test_the_wordings_match_the_code():
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     # the blocks do not overlap because the kernel is as wide as the stride
     assert said(r"transposed\* convolutions: with a 2 x 2 kernel and stride 2, each input pixel "
                 r"scales the kernel into its own block of the output")
@@ -743,7 +744,7 @@ def test_the_unet_level_by_level():
                 r"channels into RGB\.")
     assert all(u.kernel_size == (2, 2) and u.stride == (2, 2) for u in unet.ups)
     assert unet.head.kernel_size == (1, 1) and unet.head.in_channels == 16
-    code = "".join(c.source for c in NB.cells if c.cell_type == "code")
+    code = CODE
     assert "activation=None), nn.Sigmoid())" in code and "skip_unet(16)" in code
     assert said(r"They copy each encoder level's output past the bottleneck to the decoder level "
                 r"of the same size\.")

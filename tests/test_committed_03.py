@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from committed import finder, read
+from committed import code_with, finder, read
 from skimage.color import xyz_tristimulus_values
 from skimage.color.colorconv import xyz_from_rgb
 
@@ -60,8 +60,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # the top of the printed range is psnr's cap: the squared error is clamped at 1e-10
     top = found(r"gray scores PSNR [\d.]+ dB on the median one \([\d.]+ to (\d+\.\d) dB\)",
                 printed)[0]
-    code = next(c.source for c in committed[0].cells
-                if c.cell_type == "code" and "def psnr" in c.source)
+    code = code_with(committed[0], "def psnr")
     assert top == "100.0" and "mse.clamp_min(1e-10)" in code and 10 * math.log10(1e10) == 100
     assert (f"The printed {top} dB is `psnr`'s cap, for an error of about zero."
             in " ".join(markdown.split()))
@@ -116,8 +115,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "toward blue-violet and yellow-green.") in " ".join(markdown.split())
     # the histogram's circles are the printed chroma radii, each labelled on its edge at a = 0:
     # the first (10) at the bottom (side -1), the other two at the top
-    hist = next(c.source for c in committed[0].cells
-                if c.cell_type == "code" and "ax.hist2d(" in c.source)
+    hist = code_with(committed[0], "ax.hist2d(")
     assert "shares = {r: (chroma < r)" in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
     assert "for r, side in zip(shares, (-1, 1, 1)):" in hist
@@ -173,8 +171,7 @@ def test_the_clamps(committed):
     assert naive == ("nan", "nan") and all(float(g) == 12.92 for g in mine)
     assert "makes `nan` in three places" in markdown and "shows the first two cases" in markdown
     # section 1, question 1: clamped at 0 instead of the threshold, the gradient at black is nan
-    code = next(c.source for c in committed[0].cells
-                if c.cell_type == "code" and "def my_linear_to_srgb" in c.source)
+    code = code_with(committed[0], "def my_linear_to_srgb")
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code
     lin = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     threshold = 0.0031308
@@ -214,7 +211,7 @@ def test_the_derived_matrix_and_white_point(committed):
     derived = [float(x) for x in re.findall(r"-?\d\.\d{4}", block)]
     iec = [0.4124, 0.3576, 0.1805, 0.2126, 0.7152, 0.0722, 0.0193, 0.1192, 0.9505]
     nb = committed[0]
-    table = next(c.source for c in nb.cells if c.cell_type == "code" and "IEC = torch" in c.source)
+    table = code_with(nb, "IEC = torch")
     code_iec = [float(x) for x in re.findall(r"\d\.\d{4}", table.split("IEC = torch", 1)[1])[:9]]
     assert code_iec == iec, "the IEC 61966-2-1 table in the code"
     assert derived == iec, "the text says the derived matrix is the IEC table to 4 digits"
@@ -242,7 +239,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "to agree with scikit-image. Going deeper 1 compares the three printed whites." in text
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
-    code = next(c.source for c in nb.cells if c.cell_type == "code" and "def xyz_of" in c.source)
+    code = code_with(nb, "def xyz_of")
     assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
     assert ("Section 2 printed three whites. The derived matrix's white is D65 as the sRGB "
             "standard gives it, the chromaticity (0.3127, 0.3290).") in text
@@ -418,22 +415,18 @@ def test_the_swatches_and_ciede2000(committed):
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
     # "the shaded band" is the figure's 0.08-0.10 band, the printed range's
-    figure = next(c.source for c in committed[0].cells
-                  if c.cell_type == "code" and "random pairs of nearby colors" in c.source)
+    figure = code_with(committed[0], "random pairs of nearby colors")
     assert "axvspan(0.08, 0.1," in figure and "pairs 0.08-0.10 apart in RGB:" in printed
     assert (f"CIEDE2000 too finds equal RGB steps very unequal: the pairs in the shaded band run "
             f"from {low00} to {high00} on it, where about 1 is just noticeable.") in text
     # section 9's count: 3,000 random pairs, of which those inside the RGB cube are kept (the
     # figure's title prints that count); the pairs' own code, run again, gives it
-    pairs = next(c.source for c in committed[0].cells
-                 if c.cell_type == "code" and "gen = generator(3)" in c.source)
+    pairs = code_with(committed[0], "gen = generator(3)")
     making = pairs.split("d_rgb = ", 1)[0]
     assert "torch.rand(3, 3000, 1" in making and "base[:, keep]" in making
     scope = {"torch": torch, "generator": lambda seed: torch.Generator().manual_seed(seed)}
     exec(making, scope)
     kept = int(scope["keep"].sum())
-    figure = next(c.source for c in committed[0].cells
-                  if c.cell_type == "code" and "random pairs of nearby colors" in c.source)
     assert 'title=f"{len(d_e):,} random pairs of nearby colors"' in figure
     assert 2000 < kept < 3000
     assert (f"Below, 3,000 random pairs up to 0.1 apart in RGB (the {kept:,} inside the RGB cube "
@@ -455,11 +448,10 @@ def test_lab_against_ycbcr(committed):
     assert abs(ycc - rgb) < 0.1 * rgb and abs(ycc_rho - rgb_rho) < 0.05, "YCbCr close to RGB"
     assert "YCbCr, a linear map of the same stored values, scores close to RGB." in text
     nb = committed[0]
-    spearman = next(c.source for c in nb.cells if c.cell_type == "code" and "def ranks" in c.source)
+    spearman = code_with(nb, "def ranks")
     assert "argsort().argsort()" in spearman and "torch.corrcoef" in spearman, "Spearman's rho"
     # the histograms show every pair: no ratio is clamped into the end bins
-    histogram = next(c.source for c in nb.cells
-                     if c.cell_type == "code" and "ax.hist(r" in c.source)
+    histogram = code_with(nb, "ax.hist(r")
     assert ".clamp(" not in histogram and "aminmax()" in histogram
     assert f"CIEDE2000 / distance {lab} in Lab, {ycc} in YCbCr" in printed   # Summary: line
     # the first cell and the Summary say what the spread measures: agreement with CIEDE2000
@@ -576,7 +568,7 @@ def test_luma_against_lab(committed):
 def test_the_toe_is_labeled(committed):
     """Section 1 points at the toe's slope 12.92 in the figure: the figure code labels it."""
     nb, markdown, _ = committed
-    figure = next(c.source for c in nb.cells if c.cell_type == "code" and "toe ends" in c.source)
+    figure = code_with(nb, "toe ends")
     assert re.search(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92 \* \1\)', figure)
     text = " ".join(markdown.split())
     assert "a straight line of slope 12.92 (figure, right)" in text
@@ -607,8 +599,7 @@ def test_what_rgb_test_holds(committed):
     """Cell 3 lists the colors of `rgb_test` (section 1's question 3 needs them): the setup cell's
     `special` rows plus N_COLORS random colors."""
     nb, markdown, _ = committed
-    setup = next(c.source for c in nb.cells
-                 if c.cell_type == "code" and "special = torch" in c.source)
+    setup = code_with(nb, "special = torch")
     rows = ("[0, 0, 0], [1, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0.5]",
             "[0.04045, 0.04045, 0.04045], [0.0404, 0.0405, 0.1]")
     assert all(r in setup for r in rows), "black, white, primaries, gray, two near the threshold"
