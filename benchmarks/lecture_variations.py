@@ -8,7 +8,9 @@ others stop.
 Variants (each a papermill run of every notebook in notebooks/, into build/variations/):
 
 - ``seed1``, ``seed2``: quick mode on DATASET with SEED = 1 and 2.
-- ``fp32``: quick mode with COLORLAB_AMP=0 (float32, as on a CPU without bf16).
+- ``fp32``: quick mode with COLORLAB_AMP=0 (float32, as on a CPU without AMX or an old GPU).
+- ``bf16``: quick mode with COLORLAB_AMP=bf16 (bf16, as ``fit`` picks on a CPU with AMX or a
+  recent GPU): the swap to run where the committed run was float32.
 - ``offline``: quick mode with no data set reachable (an empty COLORLAB_DATA, no network
   needed): the built-in sample fallback, whose headline says it is not representative.
 - ``rehearsal``: MODE = "full" on the sample set, made small through each notebook's knobs.
@@ -48,7 +50,7 @@ REHEARSAL = {
            "PHOTO_SIZE": 64, "BATCH": 16},
     "07": {**SMALL, "BASE": 8, "BATCH_SIZE": 64, "CLASSIFIER_EPOCHS": 1},
 }
-VARIANTS = ("seed1", "seed2", "fp32", "offline", "rehearsal")
+VARIANTS = ("seed1", "seed2", "fp32", "bf16", "offline", "rehearsal")
 
 
 def setting(variant: str, number: str, dataset: str | None, empty: str):
@@ -59,6 +61,8 @@ def setting(variant: str, number: str, dataset: str | None, empty: str):
         return {**quick, "SEED": int(variant[-1])}, data_env
     if variant == "fp32":
         return quick, {**data_env, "COLORLAB_AMP": "0"}
+    if variant == "bf16":
+        return quick, {**data_env, "COLORLAB_AMP": "bf16"}
     if variant == "offline":
         return quick, {"COLORLAB_DATASET": None, "COLORLAB_DATA": empty}
     if variant == "rehearsal":
