@@ -50,10 +50,14 @@ def test_the_committed_run(committed):
     images = found(r"cifar10-jpg/\): ([\d,]+) train", printed)[0]
     epochs = found(r"UNet\(base=16, depth=3\); (\d+) epochs, batch 64", printed)[0]
     (seconds,) = found(r"Run time: (\d+) s from start\(\) to this line\.", printed)
-    assert (f"quick mode on a 2-core Intel Xeon CPU ({images} CIFAR-10 training images, three "
-            f"small UNets of {epochs} epochs each) in bf16 (16-bit floats, fast on this CPU); it "
-            f"took {seconds} s, printed under the Summary.") in markdown
-    assert "precision: bf16" in printed   # the Xeon: AMX, bf16
+    assert (f"quick mode on a 2-core AMD EPYC CPU without AMX ({images} CIFAR-10 training "
+            f"images, three small UNets of {epochs} epochs each) in float32, which `fit` chose "
+            f"because bf16 gains too little without AMX; it took {seconds} s, printed under the "
+            "Summary.") in markdown
+    # the machine: 2 cores, no AMX, so fit chose float32
+    assert "device: CPU (2 cores)" in printed
+    assert "precision: float32 (bf16 without AMX gains too little on this CPU)" in printed
+    assert "Xeon" not in markdown and "in bf16" not in markdown, "the earlier machine's run"
     assert int(seconds) < 300, "quick mode's budget is 5 minutes"
 
 
@@ -128,11 +132,14 @@ def test_the_bins_and_the_weights(committed):
                 "times their share" in markdown)
     assert 3.5 < float(loss_share) / float(pixels) < 4.5, "about four times their share"
     at_cap = found(r"0\.5 +[\d.]+ \.\. [\d.]+ +\d\.\d{3} +\d+\.\d% +(\d+)%", printed)[0]
-    assert int(at_cap) > 50 and (
-        f"Most bins ({at_cap}%, last column) sit at the cap, within 10% of the top weight."
-        in markdown)
-    assert "With $\\lambda = 0.5$, every rare color gets about the same weight" in markdown
     code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
+    assert int(at_cap) > 50 and (
+        f"Most bins ({at_cap}%, last column) sit at the cap: within 10% of the weight a bin with "
+        "$\\tilde p = 0$ would get." in markdown)
+    assert "within 10% of the top weight" not in markdown
+    assert ("cap = w[0] * ((1 - lam) * bins.prior[0] + lam / Q) / (lam / Q)   # the weight a bin "
+            "with p = 0") in code
+    assert "With $\\lambda = 0.5$, every rare color gets about the same weight" in markdown
     assert "at_cap = (w >= 0.9 * cap).float().mean()" in code, "within 10% of the cap"
 
 
@@ -221,11 +228,34 @@ def test_the_curves(committed):
             f"its PSNR falls from $T = {vt}$ on") in markdown
     after = [ps["vivid"][t] for t in TEMPS[TEMPS.index(vt):]]
     assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
-    assert "Each decoding gets two scores here: closeness to the truth and color." in markdown
+    # section 7 opens with what it does, then a visible box of the four scores used below
+    assert ("We decode each classifier at every $T$ on the validation images to see what a lower "
+            "$T$ buys and costs.") in markdown
+    assert ("> **Scores used below** > - **PSNR** (dB): closeness to the true colors on average; "
+            "muted guesses score well. Higher is better. > - **Colorfulness**: strong, varied "
+            "colors, right or wrong. Best near the truth's. > - **Rebalanced AuC** (section 9): "
+            "ab near the truth's, rare colors weighed up. Higher is better; 1 is perfect. > - "
+            "**Object classifier** (section 9): a small classifier names the object in the "
+            "colorized image. Higher is better.") in markdown
+    assert "Each decoding gets two scores here" not in markdown
     the_card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     # the printed table of how the pretrained vivid UNet's training differs from this run's
-    recipe = {k: cells(tables, k)[1:] for k in ("training images", "epochs", "batch",
-                                                "optimizer steps", "bins Q", "head at the start")}
+    recipe = {k: cells(tables, k)[1:] for k in ("UNet (base, depth)", "loss", "training images",
+                                                "epochs", "batch", "optimizer steps", "bins Q",
+                                                "head at the start")}
+    # the UNet and loss rows: this run's (printed at the top), the model cards'
+    base, depth = found(r"UNet\(base=(\d+), depth=(\d+)\); \d+ epochs", printed)
+    assert recipe["UNet (base, depth)"] == [f"{base}, {depth}"] * 3
+    assert "base=16, depth=3" in the_card.replace("\n", " ")
+    assert recipe["loss"] == ["soft cross-entropy, lambda 0.5 and 1",
+                              "soft cross-entropy, lambda 0.5", "L1"]
+    assert "classifiers for lambda in (0.5, 1.0), soft targets" in printed
+    # the pretrained models never saw the validation images: printed, from their recipe's split
+    assert ("held out: the pretrained models trained on 45,000 of the 50,000 CIFAR-10 training "
+            "images and held out 5,000 (seed 0); this run's 500 validation images (seed 0) are "
+            "among those 5,000: they never saw them") in printed
+    assert "Held out for validation: validation: 5,000 of folder" in the_card
+    assert "two pretrained models that never saw these images (printed below)" in markdown
     q_run, q_vivid, q_l1 = recipe["bins Q"]
     assert q_l1 == "- (regression)"
     assert all(150 <= int(q) <= 300 for q in (q_vivid, q_run))
@@ -290,14 +320,22 @@ def test_the_curves(committed):
     assert ("In the second figure, this run's classifier paints blue skies, green grass and "
             "orange patches at $T = 0.08$ and $0$.") in markdown
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
-    assert 'suptitle="top: the pretrained L1 UNet; below: the pretrained "' in code
-    assert ("The pretrained vivid UNet is bold at every $T$; at the two lowest the mode adds "
-            "splotches (yellow patches on the front and the lower door of the 7th column's car), "
-            "which $T = 0.38$ shows only faintly, on the door.") in markdown
+    assert 'suptitle="top: the pretrained L1 UNet; below: the "' in code
+    assert ("The pretrained vivid UNet is bold at every $T$. Near the mode ($T = 0.08$ and $0$), "
+            "yellow splotches appear on the 7th column's car (ringed: the front and the lower "
+            "door); $T = 0.38$ shows only a faint one.") in markdown
+    assert "at the two lowest the mode adds" not in markdown
+    # the rings: the 7th column (index 6) and the silver car (index 2), SEED 0's images only
+    assert "RINGS = {2: [(7, 23, 15, 7)]," in code and "if SEED == 0 and names is not None:" in code
+    assert 'SEED = 0' in code
+    # this run's strip ends with the pretrained vivid UNet at T = 0.38 above the truth
+    assert 'strip_rows["pretrained vivid\\nUNet, T = 0.38"]' in code
+    assert ("Above the truth: the pretrained vivid UNet at $T = 0.38$, the same loss trained "
+            "longer.") in markdown
     assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
-            "low on its front that grows as $T$ falls to 0.08 and looks the same at $T = 0$. It is "
-            "there at $T = 1$ already, so it is a wrong guess, not a splotch of the mode."
-            ) in markdown
+            "low on its front (ringed) that grows as $T$ falls to 0.08 and looks the same at "
+            "$T = 0$. It is there at $T = 1$ already, so it is a wrong guess, not a splotch of the "
+            "mode.") in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
     steps = cells(tables, "optimizer steps")[1:3]
@@ -320,7 +358,9 @@ def test_the_curves(committed):
     gray_top = {lam: found(rf"lambda {lam}: the likeliest bin lies within 20 of gray for (\d+)% of "
                            "the validation pixels", printed)[0] for lam in ("0.5", "1")}
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
-    assert "(the truck, the 7th image's car), where the likeliest bin is near gray." in markdown
+    assert ("At both, large regions stay gray (the 7th image's car, most of the truck), where the "
+            "likeliest bin is near gray.") in markdown
+    assert "At $T = 0$ large regions turn gray" not in markdown
     assert ("The $\\lambda = 1$ classifier's likeliest bin lies within 20 of gray for 100% of the "
             "validation pixels.") in markdown
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
@@ -345,8 +385,17 @@ def test_the_curves(committed):
     # lambda 1's points: a small patch of its panel, whose axes span 0 to past the vivid UNet's mode
     assert (max(cf["plain"].values()) - min(cf["plain"].values()) < 0.15 * cf["vivid"]["0"]
             and max(ps["plain"].values()) - min(ps["plain"].values()) < 0.5), "a crowd"
-    assert ("The $\\lambda = 1$ panel's eight points crowd together: the table above gives each."
+    # so the figure gives lambda 1 its own x-range: from 0 to past its points and L1's star, with
+    # the truth's colorfulness off to the right (the other panels show the truth's line)
+    assert "show_truth = truth_cf < 1.5 * right" in code and "sharey=True)" in code
+    assert float(truth) >= 1.5 * max(max(cf["plain"].values()), float(l1[1]))
+    assert float(truth) < 1.5 * max(cf["rebal"].values()) and float(truth) < 1.5 * max(
+        cf["vivid"].values())
+    span = max(cf["plain"].values()) - min(cf["plain"].values())
+    assert ("The $\\lambda = 1$ panel has its own, zoomed colorfulness axis: its eight points "
+            f"span only {span:.1f} units, and the truth's colorfulness lies off to its right."
             ) in markdown
+    assert "crowd together" not in markdown
     # the cause, measured: mean chroma where lambda 0.5's likeliest bin is near gray, and elsewhere
     chroma = {t: [float(v) for v in found(
         rf"T = {re.escape(t)} +likeliest bin near gray: +(\d+\.\d) +the rest: +(\d+\.\d) +all "
@@ -370,7 +419,7 @@ def test_the_curves(committed):
     # the questions
     assert ("Why is the classifier without rebalancing duller at its mode ($T = 0$) than at "
             "$T = 1$, while the rebalanced one is most colorful there?") in markdown
-    assert float(p0) < float(p1) / 2
+    assert float(p0) < float(p1), "duller at its mode than at T = 1 (the question says no more)"
     assert r0 == max(rebal[t][1] for t in TEMPS), "the mode: its most colorful setting"
     assert float(rebal["1"][0]) < float(l1[0]) and float(r1) > float(l1[1]) > float(p1)
     assert "so its mean moves away from gray; the tilt costs PSNR" in markdown
@@ -390,8 +439,8 @@ def test_the_curves(committed):
     assert "Point color marks $T$ (yellow: 1, dark purple: 0)." in markdown
     # lambda 1: its T = 1 point (yellow) just left of the star (this run's L1), at about its PSNR
     assert 0 < float(l1[1]) - cf["plain"]["1"] < 3 and abs(float(l1[0]) - ps["plain"]["1"]) < 0.2
-    assert ('Its label "1" names the yellow point left of the star, not the star.' in markdown)
-    assert "sharex=True, sharey=True" in code, "one scale for both axes in every panel"
+    assert 'Its label "1"' not in markdown, "every T is labelled now, clear of the star"
+    assert "for k, T in enumerate(TEMPERATURES):" in code and "T_bar = fig.colorbar(" in code
     assert max(ps["vivid"].values()) < float(gray[0])
     assert min(cf["vivid"].values()) > 3 * cf["plain"]["0.7"], "far more colorful"
     assert ("The pretrained vivid UNet, far more colorful, stays below gray at every $T$."
@@ -413,16 +462,27 @@ def test_the_choice_and_the_test_table(committed):
     vivid_curve, vivid_auc = curve(tables, 3), aucs(tables, 3)
     assert (float(vivid_auc["0"]) < float(vivid_auc["1"])
             and float(vivid_curve["0"][1]) > float(vivid_curve["1"][1])), "rebalanced too: a trade"
-    assert ("At $\\lambda = 0.5$, lowering $T$ trades AuC for colorfulness. The AuC falls at every "
-            f"step, from {rebal_auc['1']} to {rebal_auc['0']}, and ends below L1's "
-            f"{cells(auc_table(tables), 'L1 regressor')[1]}. Colorfulness goes from "
-            f"{rebal_curve['1'][1]} to {rebal_curve['0'][1]}. Without rebalancing, both fall. No "
-            "score says where to stop: people judge, as in Zhang et al.'s \"colorization Turing "
-            "test\".") in markdown
+    assert ("At $\\lambda = 0.5$, the AuC falls at every step, from "
+            f"{rebal_auc['1']} to {rebal_auc['0']}, and ends below L1's "
+            f"{cells(auc_table(tables), 'L1 regressor')[1]}. No score says where to stop: people "
+            "judge, as in Zhang et al.'s \"colorization Turing test\".") in markdown
+    # colorfulness at lambda 0.5: falling down to its lowest T (dip), rising at every step below it
+    rebal_cfs = {t: float(rebal_curve[t][1]) for t in TEMPS}
+    dip = min(TEMPS, key=rebal_cfs.get)
+    down, up = TEMPS[:TEMPS.index(dip) + 1], TEMPS[TEMPS.index(dip):]
+    assert all(rebal_cfs[b] < rebal_cfs[a] for a, b in zip(down, down[1:])), "first dips"
+    assert all(rebal_cfs[b] > rebal_cfs[a] for a, b in zip(up, up[1:])), "then rises at every step"
+    assert ("At $\\lambda = 0.5$, colorfulness first dips a little "
+            f"({rebal_curve['1'][1]} at $T = 1$, {rebal_curve[dip][1]} at $T = {dip}$), then "
+            f"rises at every step to {rebal_curve['0'][1]} at $T = 0$. So only below $T = {dip}$ "
+            "does lowering $T$ trade AuC for colorfulness. Without rebalancing, both fall."
+            ) in markdown
+    assert rebal_cfs["1"] - rebal_cfs[dip] < 1, "a little"
+    assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
     assert "by eye" not in markdown and "green patch on the horse" not in markdown
     # the trade: the vivid UNet's AuC falls at every step from its tie at T = 1 and 0.7, while its
-    # colorfulness rises at every step (test_the_curves); lambda 0.5's does below T = 0.38
+    # colorfulness rises at every step (test_the_curves); lambda 0.5's does below its dip
     vivid_aucs = [float(a) for a in aucs(tables, 3).values()]
     assert all(b < a for a, b in zip(vivid_aucs[1:], vivid_aucs[2:]))
     rebal_cf = [float(curve(tables, 1)[t][1]) for t in TEMPS[TEMPS.index("0.38"):]]
@@ -431,9 +491,12 @@ def test_the_choice_and_the_test_table(committed):
     l1_val = cells(auc_table(tables), "L1 regressor")[1]
     card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     assert "| 1 (chosen) |" in card   # named by its path: the course site has no page for it
-    assert ("The pretrained vivid UNet runs at $T = 1$, which its model card "
-            "(`colorlab/weights/cifar10-vivid-unet.md`) chose, also by the "
-            "rebalanced AuC.") in markdown
+    assert "(chosen on validation: the best class-rebalanced AuC)" in card
+    assert ("The pretrained vivid UNet runs at $T = 1$. Its training recipe chose that $T$ on its "
+            "own 5,000 validation images by the rebalanced AuC, says its model card "
+            "(`colorlab/weights/cifar10-vivid-unet.md`). On this run's validation images, $T = 1$ "
+            "ties $T = 0.7$ for its best.") in markdown
+    assert "pretrained vivid UNet (T 1)" in tables   # the test table's row: it runs at T = 1
     assert float(rebal["0"]) < float(l1_val)
     assert "its rebalanced AuC falls below even L1's" in markdown
     # the rebalanced AuC of lambda 0.5: highest at T = 1, then falling at every step, below L1 at
@@ -442,7 +505,7 @@ def test_the_choice_and_the_test_table(committed):
     assert values[0] == max(values) and all(b < a for a, b in zip(values, values[1:]))
     below = [t for t in TEMPS if float(rebal[t]) < float(l1_val)]
     assert below == list(TEMPS[TEMPS.index(below[0]):]) and float(below[0]) <= 0.25
-    assert (f"The AuC falls at every step, from {rebal['1']} to {rebal['0']}, and ends below L1's "
+    assert (f"the AuC falls at every step, from {rebal['1']} to {rebal['0']}, and ends below L1's "
             f"{l1_val}.") in markdown
     # every model: highest at T = 1 (the pretrained one ties T = 1 and 0.7 as printed)
     for column in (1, 2, 3):
@@ -453,21 +516,34 @@ def test_the_choice_and_the_test_table(committed):
         assert column_aucs["1"] >= column_aucs["0"], "the mode below the mean"
     assert ("The best rebalanced AuC is at $T = 1$ for every model here (tied with $0.7$ for the "
             "vivid UNet), so the score rewards hedging.") in markdown
-    tables = tables[tables.index("| on the test set"):]   # the test table only
+    tables = tables[tables.index("| on the test set"):]   # the test tables only
     # the opening: three settings of the classifiers, each scored once on the test set
-    test_rows = tables[:tables.index("| ground truth")]
+    test_rows = tables[:tables.index("<details>")]       # the main table
+    assert test_rows.splitlines()[2].startswith("| ground truth |"), "the truth first"
     assert len(re.findall(r"^\| classifier, ", test_rows, flags=re.M)) == 3
     assert ("choose settings on validation images, score three of them once on the test set beside "
             "two pretrained colorizers") in markdown
-    gray, l1 = cells(tables, "grayscale baseline |"), cells(tables, "L1 regression")
-    best = cells(tables, "classifier, best rebalanced AuC (lambda 0.5, T 1)")
-    mode = cells(tables, "classifier, argmax (lambda 0.5, T 0)")
-    shipped = cells(tables, "pretrained L1 UNet")
-    vivid = cells(tables, "pretrained vivid UNet")
-    dull = cells(tables, "classifier, best PSNR (lambda 1, T 0.7)")
-    truth = cells(tables, "ground truth")[4]
-    # columns: 0 name, 1 PSNR, 2 gain over gray, 3 Delta E, 4 colorfulness, 5 rebalanced AuC,
-    # 6 object classifier
+    # the main table (PSNR, gain, colorfulness, rebalanced AuC) and the collapsed second one
+    # (Delta E, object classifier), each row joined in the columns: 0 name, 1 PSNR, 2 gain over
+    # gray, 3 Delta E, 4 colorfulness, 5 rebalanced AuC, 6 object classifier
+    assert test_rows.splitlines()[0] == ("| on the test set | PSNR (dB) | gain over gray (dB, "
+                                         "± 2 SE) | colorfulness | rebalanced AuC |")
+    second = tables[tables.index("| on the test set | mean Delta E"):]
+    assert second.splitlines()[0] == ("| on the test set | mean Delta E | object classifier "
+                                      "accuracy (gap to gray ± 2 SE) |")
+
+    def test_row(name):
+        main, more = cells(test_rows, name), cells(second, name)
+        return [main[0], main[1], main[2], more[1], main[3], main[4], more[2]]
+
+    gray, l1 = test_row("grayscale baseline |"), test_row("L1 regression")
+    best = test_row("classifier, best rebalanced AuC (lambda 0.5, T 1)")
+    mode = test_row("classifier, argmax (lambda 0.5, T 0)")
+    shipped = test_row("pretrained L1 UNet")
+    vivid = test_row("pretrained vivid UNet")
+    dull = test_row("classifier, best PSNR (lambda 1, T 0.7)")
+    truth = test_row("ground truth")[4]
+    assert "(the collapsed second table)" in markdown
     assert float(best[5]) > float(l1[5]) > float(gray[5])
     # the paired bootstrap of rebalanced-AuC differences on the test images
     diff = {(a, b): [float(v) for v in found(rf"  {a} minus {b}: ([+-]\d\.\d{{4}}) ± (\d\.\d{{4}})",
@@ -484,16 +560,19 @@ def test_the_choice_and_the_test_table(committed):
     assert all(d > se for d, se in (diff[("best rebalanced AuC", "L1 regression")],
                                     diff[("best rebalanced AuC", "grayscale baseline")]))
     d, se = diff[("argmax", "grayscale baseline")]
-    assert abs(d) < se, "argmax: within noise of gray"
+    assert se < -d < 1.5 * se, "argmax: below gray, just outside the noise"
     d, se = diff[("pretrained vivid UNet", "pretrained L1 UNet")]
     assert d > 3 * se and d > 0.03, "by far the best"
     d_mode = found(r"  argmax minus grayscale baseline: (-\d\.\d{4}) ± (\d\.\d{4})", printed)
     # the three other printed differences: far outside the noise
     assert all(d > 3 * se for (a, b), (d, se) in diff.items() if a != "argmax")
     assert len(diff) == 4
-    assert ("The bootstrap backs the takeaway. Only argmax against gray "
-            f"({d_mode[0]} ± {d_mode[1]}) is within noise; the other three lie far outside it."
-            ) in markdown
+    d_best = found(r"  best rebalanced AuC minus L1 regression: (\+\d\.\d{4}) ± (\d\.\d{4})",
+                   printed)
+    assert ("The bootstrap backs the takeaway. The best-AuC setting beats L1 "
+            f"({d_best[0]} ± {d_best[1]}) and gray, while argmax lies below gray "
+            f"({d_mode[0]} ± {d_mode[1]}), just outside the noise.") in markdown
+    assert "is within noise; the other three" not in markdown
     assert ("Each ± in the table is two standard errors (2 SE) of a paired difference to gray. "
             "Both rows score the same images, so the variation they share cancels.") in markdown
     assert ("The rebalanced AuC's ± comes from a paired bootstrap: score both rows on 200 "
@@ -521,7 +600,8 @@ def test_the_choice_and_the_test_table(committed):
                key=lambda r: abs(float(r[4]) - float(truth))) is vivid, others_all
     assert ("Only the pretrained vivid UNet wins on both: the highest rebalanced AuC "
             f"({vivid[5]}) and the colorfulness nearest the truth's ({vivid[4]} against {truth}); "
-            "it loses to gray on PSNR and mean Delta E.") in markdown
+            "it loses to gray on PSNR and on mean Delta E (the collapsed second table)."
+            ) in markdown
     # "wins on both": the best rebalanced AuC (checked below), the colorfulness nearest the truth's
     assert float(best[4]) > float(l1[4])
     assert "Why is it more colorful than L1?" in markdown
@@ -552,7 +632,7 @@ def test_the_choice_and_the_test_table(committed):
         assert all(float(shipped[k]) > float(r[k]) for r in mine), k
     assert all(float(shipped[3]) < float(r[3]) for r in mine)     # Delta E: lower is better
     assert all(float(shipped[4]) < float(r[4]) for r in (best, mode))   # "but colorfulness"
-    acc = {n: float(cells(tables, n)[6].split("%")[0]) for n in (
+    acc = {n: float(test_row(n)[6].split("%")[0]) for n in (
         "pretrained L1", "L1 regression", "classifier, best rebalanced", "classifier, best PSNR",
         "classifier, argmax")}
     assert all(acc["pretrained L1"] > a for n, a in acc.items() if n != "pretrained L1")
@@ -560,13 +640,13 @@ def test_the_choice_and_the_test_table(committed):
 
     def gap(name):
         return tuple(float(x) for x in found(r"\(([+-]\d+\.\d) ± (\d+\.\d)\)",
-                                             cells(tables, name)[6]))
+                                             test_row(name)[6]))
 
     mine_gaps = [gap(n) for n in ("L1 regression", "classifier, best rebalanced",
                                   "classifier, best PSNR", "classifier, argmax")]
     assert all(g < 0 and se < -g < 2 * se for g, se in mine_gaps), "below gray, by 1-2 x its ±"
-    gray_acc = cells(tables, "grayscale baseline |")[6]
-    truth_acc = cells(tables, "ground truth | |")[6]
+    gray_acc = test_row("grayscale baseline |")[6]
+    truth_acc = test_row("ground truth")[6]
     assert ("**The object classifier** names "
             f"{truth_acc} of the true-color images and {gray_acc} of the gray ones. This run's "
             "colors do not help it. Every model trained here scores a little below gray, by one to "
@@ -580,13 +660,23 @@ def test_the_choice_and_the_test_table(committed):
     assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
-    assert acc["pretrained L1"] > float(cells(tables, "pretrained vivid")[6].split("%")[0])
-    vivid_acc, l1_acc = cells(tables, "pretrained vivid")[6].split(" ")[0], cells(
-        tables, "pretrained L1")[6].split(" ")[0]
+    assert acc["pretrained L1"] > float(test_row("pretrained vivid")[6].split("%")[0])
+    vivid_acc, l1_acc = test_row("pretrained vivid")[6].split(" ")[0], test_row(
+        "pretrained L1")[6].split(" ")[0]
+    # the two pretrained UNets against each other, paired on the same test images (printed)
+    pair, pair_se = found(r"object classifier accuracy, pretrained vivid UNet minus pretrained L1 "
+                          r"UNet \(paired, ± 2 SE\): ([+-]\d+\.\d) ± (\d+\.\d) points", printed)
+    assert abs(float(pair) - (float(vivid_acc[:-1]) - float(l1_acc[:-1]))) <= 0.11
+    assert float(pair_se) < -float(pair) < 1.5 * float(pair_se), "lower, just outside the noise"
     assert ("it beats the L1 UNet on the rebalanced AuC with twice its colorfulness, and loses on "
-            f"PSNR and Delta E. Its object accuracy is lower ({vivid_acc} against {l1_acc}), but "
-            "the table tests each only against gray, not against each other.") in markdown
-    assert "within noise of each other" not in markdown, "no paired test of the two is printed"
+            f"PSNR and Delta E. Its object accuracy is lower ({vivid_acc} against {l1_acc}); the "
+            f"printed paired difference, {pair} ± {pair_se} points, lies just outside the noise."
+            ) in markdown
+    assert (f"Paired on the same images, the vivid UNet scores {pair.lstrip('-')} ± {pair_se} "
+            "points below the L1 UNet (printed under the table): just outside the noise."
+            ) in markdown
+    assert "within noise of each other" not in markdown
+    assert "the table tests each only against gray, not against each other" not in markdown
 
 
 def test_the_photos(committed):
@@ -680,8 +770,10 @@ def test_one_pixel(committed):
     assert ("the mean averages the arms into a warm tan. The tan is near the truth's chroma but "
             "has the wrong hue. The mode takes a bin of the red arm.") in text
     assert "opacity = (p / p.max())[:, None]" in code and "up to {p.max():.0%}" in code
-    assert ("A bin's opacity is its p over the likeliest bin's p, which each panel's title gives."
-            in text)
+    assert ("A bin's opacity is its p over the likeliest bin's p, which each panel's title gives; "
+            "the hollow markers sit at their own ab.") in text
+    # bins faded to white where p is small, so that pale bins show (not over light gray)
+    assert "on_grid(1 - opacity * (1 - colors), ax_p, grid_bins=net_bins)" in code
     top3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, "
                  r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
@@ -689,22 +781,19 @@ def test_one_pixel(committed):
     assert "Its three likeliest bins, one of them gray (0, 0), are a near tie (outlined)" in text
     bins3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: (.*)", printed)[0]
     assert "(0, 0) " in bins3, "the gray bin among the car pixel's three likeliest"
-    # the car panel's markers: T = 0.38 lies under T = 1, so the figure draws it nudged aside
-    # by a tenth of the panel's half-width (its zoom), toward (-1, -1)
-    assert "NUDGE = {1.0: (-1, 1), 0.38: (-1, -1), 0.0: (1, -1)}" in code
-    assert "any((xy - q).norm() < 0.12 * zoom for q in placed)" in code
-    assert "xy += 0.1 * zoom * torch.tensor(NUDGE[k], dtype=torch.float32)" in code
-    zoom = int(found(r"\(6, 16, 16, (\d+)\)\]", code)[0])
-    truth_ab, t1, t038, t0 = car[2:4], car[4:6], car[6:8], car[8:10]
-    assert math.dist(t1, truth_ab) >= 0.12 * zoom + 1, "the circle: drawn at its own ab"
-    assert math.dist(t038, t1) < 0.12 * zoom - 1 and math.dist(t038, truth_ab) > 0.12 * zoom
-    drawn = [round(v - 0.1 * zoom) for v in t038]
-    assert math.dist(t0, t1) > 0.12 * zoom + 1 and math.dist(t0, drawn) > 0.12 * zoom + 1
-    assert ("Where two markers would overlap, the figure moves one aside by a tenth of the "
-            "panel's half-width: in the car panel the $T = 0.38$ triangle, whose ab "
-            f"({t038[0]}, {t038[1]}) lies under the $T = 1$ circle's ({t1[0]}, {t1[1]}), is drawn "
-            f"at about ({drawn[0]}, {drawn[1]}).") in text
-    assert "nudged apart where they would overlap" in code   # the legend's title says so too
+    # the car panel's markers: T = 0.38 lies under T = 1, so every marker is hollow, at its own ab,
+    # in its own size (the larger circle around the smaller triangle), with a white halo
+    truth_ab, t1, t038 = car[2:4], car[4:6], car[6:8]
+    assert math.dist(t038, t1) <= 2 and math.dist(t1, truth_ab) > 10
+    assert ('MARKS = {"truth": ("X", 260), 1.0: ("o", 420), 0.38: ("^", 200), 0.0: ("s", 70)}'
+            in code)
+    assert 'facecolor="none", edgecolor="black"' in code and "path_effects=halo" in code
+    assert "NUDGE" not in code and "nudged" not in code
+    assert "Where two markers would overlap, the figure moves one aside" not in text
+    # the section's opening: two sentences
+    cell = next(c.source for c in nb.cells if c.cell_type == "markdown"
+                and c.source.startswith("Two of the pretrained vivid UNet's distributions"))
+    assert len(re.findall(r"\.(\s|$)", cell)) == 2, "two sentences"
 
 
 def test_the_validation_count(committed):
