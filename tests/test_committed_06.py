@@ -58,9 +58,12 @@ def test_latency_is_timed_on_a_random_input(committed):
             "The input is random values (`torch.rand`), not a photo") in markdown
     assert ("**First timings are provisional.** Sections 2 to 5 time each variant once. Section 6 "
             "times them all again and decides which differences are real.") in markdown
-    assert ("Every variant is measured the same way, without mixed precision (`amp=False`: no bf16 "
-            "autocast, which only section 5's fine-tune uses)") in markdown
-    assert "amp=False" in source and "precision: bf16" in printed   # only the fine-tune
+    (precision,) = found(r"\| precision: (\w+) ", printed)     # what fit chose on this CPU
+    assert precision == "float32"
+    assert ("Every variant is measured the same way, in float32 with no autocast (`amp=False`). "
+            "Only section 5's fine-tune lets `fit` choose its precision, and on this CPU it chose "
+            f"{precision} too (the run's first line)") in markdown
+    assert "amp=False" in source and "bf16" not in markdown
     assert "autocast" not in source     # the timings run the variants without autocast too
     width, height = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     assert int(width) * int(height) < 256 * 256                # the timing input is larger
@@ -99,7 +102,9 @@ def test_the_time_line_gives_the_committed_run(committed):
     _, markdown, printed = committed
     seconds = run_time(printed)
     assert (f"The committed run took {seconds} s (the `Run time` line just above the Summary) in "
-            "quick mode on a 2-core CPU") in markdown
+            "quick mode on a 2-core CPU (an AMD EPYC without AMX)") in markdown
+    assert "2 CPU threads for every timing, on this CPU: AMD EPYC" in printed
+    assert "| precision: float32 (bf16 without AMX gains too little on this CPU) |" in printed
     # that line sits at the end of the last code cell before the Summary heading
     cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells]
     heading = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
@@ -125,12 +130,22 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     nb, markdown, _ = committed
     source = " ".join((ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8").split())
     blocks = re.findall(r"```python (.*?) ```", markdown)
-    assert len(blocks) == 2 and "torch.onnx.export(" in blocks[0]
+    assert len(blocks) == 3 and "torch.onnx.export(" in blocks[0]
     assert blocks[0] in source, f"colorlab.deploy no longer runs: {blocks[0]}"
+    # section 4's static quantization call, word for word as deploy.quantize_int8 makes it
+    assert blocks[1].startswith("oq.quantize_static(str(pre), str(tmp), Reader(), ")
+    assert blocks[1] in source, f"colorlab.deploy no longer runs: {blocks[1]}"
+    for argument in ("quant_format=oq.QuantFormat.QDQ", "per_channel=True",
+                     "activation_type=oq.QuantType.QUInt8", "weight_type=oq.QuantType.QInt8",
+                     "calibrate_method=oq.CalibrationMethod.Percentile"):
+        assert argument in blocks[1]
+    assert "class Reader(oq.CalibrationDataReader):" in source and 'return None if item is None ' \
+        'else {"L": item.numpy()}' in source
+    assert "quant_pre_process(str(onnx_path), str(pre)" in source
     # section 7's bare onnxruntime call: the lines the notebook itself runs, word for word
     code = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "code").split())
-    assert blocks[1].startswith("session = onnxruntime.InferenceSession(int8_path, ")
-    assert blocks[1] in code, f"the notebook no longer runs: {blocks[1]}"
+    assert blocks[2].startswith("session = onnxruntime.InferenceSession(int8_path, ")
+    assert blocks[2] in code, f"the notebook no longer runs: {blocks[2]}"
     assert "calls onnxruntime's `quantize_static` in the **QDQ** format" in markdown
     assert "- **Activations** (uint8): $x \\approx s\\,(q - z)$, $q$ from 0 to 255" in markdown
     assert "activation_type=oq.QuantType.QUInt8, weight_type=oq.QuantType.QInt8" in source
@@ -140,12 +155,13 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
             "weight tensor a single scale") in markdown
     dynamic = re.search(r"oq\.quantize_dynamic\((.*?)\)", source).group(1)
     assert "per_channel" not in dynamic
-    assert ("A min/max range is stretched by rare extremes, so colorlab's default range ends at "
-            "the 99.9% point of the magnitudes, exact zeros included") in markdown
+    assert ("`Percentile`: a min/max range is stretched by rare extremes, so colorlab's default "
+            "range ends at the 99.9% point of the magnitudes, exact zeros included") in markdown
     assert ("def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float "
             "= 99.9)") in source                       # colorlab's default, not onnxruntime's
-    assert ("a `DynamicQuantizeLinear` (range finding), a `ConvInteger` (uint8 activations, int32 "
-            "sums) and `Cast`, `Mul` and `Add` nodes back to float") in markdown
+    assert ("a `DynamicQuantizeLinear` (it finds the input's range and rounds the input to "
+            "uint8), a `ConvInteger` (uint8 activations, int32 sums) and `Cast`, `Mul` and `Add` "
+            "nodes back to float") in markdown
 
 
 def test_the_batchnorm_and_global_pruning_statements(committed):
@@ -171,9 +187,14 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
             "output, and `encoders.0.0` reads only L.") in markdown
     assert "fan-in" not in printed
     assert ("Nor do small weights mean a layer matters less: most convolutions feed a BatchNorm, "
-            "which divides each channel by its spread. So section 5 prunes the same share of every "
-            "block. It ranks channels by BatchNorm's scale $\\gamma$, like Liu et al. (2017), who "
+            "which divides each channel by its spread (an argument; this run does not test it). So "
+            "section 5 prunes the same share of every block.") in markdown
+    assert ("Section 5 ranks channels by BatchNorm's scale $\\gamma$, like Liu et al. (2017), who "
             "first train $\\gamma$ toward zero.") in markdown
+    # global L1 pruning is defined before section 1's figure uses it
+    first = markdown.index("**Global L1 pruning** ranks all conv weights together by |w| and "
+                           "zeroes the smallest share")
+    assert first < markdown.index("One global threshold zeroes far more")
     assert "stale" not in markdown     # re-estimating the statistics made it worse (section 5)
 
 
@@ -236,7 +257,7 @@ def test_int8_statements(committed):
         r"([+-]\d\.\d{3}) dB; int8 dynamic ([+-]\d\.\d{3}) dB in batches of up to 500, "
         r"([+-]\d\.\d{3}) dB one image per call", printed)
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
-    assert (f"Ship static int8 with 99.9% ranges: it keeps fp32's PSNR in {share}% of the fp32 "
+    assert (f"**Ship static int8 with 99.9% ranges.** It keeps fp32's PSNR in {share}% of the fp32 "
             "ONNX file.") in markdown and abs(float(static)) < 0.05
     # the calibration histogram's printed ranges back that sentence
     ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
@@ -281,28 +302,36 @@ def test_int8_statements(committed):
     (dynamic_time,) = found(r"dynamic int8, the time on one 256 x 256 input, largest shares: (.*)",
                             printed)
     dynamic_time = ops(dynamic_time)
-    (finding,) = found(r"dynamic int8's range finding \(DynamicQuantizeLinear\): (\d+\.\d)% of its "
-                       r"time", printed)
+    (finding,) = found(r"dynamic int8's DynamicQuantizeLinear \(it finds each input's range and "
+                       r"rounds the input to uint8\): (\d+\.\d)% of its time", printed)
     top = dynamic_time["ConvInteger"]
     assert max(dynamic_time, key=dynamic_time.get) == "ConvInteger"
     rows = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
     dyn_ms = rows["ONNX int8 dynamic"]
-    (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
-    assert dyn_ms > 3 * float(fp32_first)                      # far slower, even than fp32
-    assert (f"And it is far slower, even than fp32 ({number(dyn_ms)} against {fp32_first} "
-            "ms).") in markdown
+    dyn_round, fp32_round = (rounds_of(printed)[n][0]
+                             for n in ("ONNX int8 dynamic", "fp32 PyTorch"))
+    assert dyn_round > 3 * fp32_round                          # far slower, even than fp32
+    assert "**Dynamic int8 is far slower, even than fp32.**" in markdown
+    assert (f"- Its time: {dyn_round:.1f} ms against fp32's {fp32_round:.1f} ms, in section 6's "
+            "shuffled rounds.") in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
     assert ("reports `ConvInteger` slower than float `Conv` too.") in markdown
-    assert (f"Range finding took only {finding}% of its time. The cost is the `ConvInteger` "
-            "kernel itself; why, this run does not show.") in markdown
+    # "we don't have special performance optimization on ConvInteger yet" and "It is recommended
+    # to use static quantization for CNN based models" (a maintainer, in issue #12854)
+    assert ("onnxruntime's maintainers say it has no special performance optimisation yet, and "
+            "recommend static quantization for CNN models ([issue "
+            "#12854](https://github.com/microsoft/onnxruntime/issues/12854))") in markdown
+    assert (f"- `DynamicQuantizeLinear` took only {finding}% of its time. The cost is the "
+            "`ConvInteger` kernel itself.") in markdown
     assert float(finding) < 5 and top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     assert float(dynamic) < -0.05      # in batches of up to 500: it does not
-    assert ("Scored one image per call, as timed, dynamic int8 kept fp32's PSNR "
-            f"({single} dB); in batches of up to 500 it did not ({dynamic} dB).") in markdown
+    assert "It also keeps fp32's PSNR only one image at a time." in markdown
+    assert (f"- Its PSNR: {single} dB from fp32 one image per call, as timed; {dynamic} dB in "
+            "batches of up to 500.") in markdown
     rounds = rounds_of(printed)
     assert rounds["ONNX int8 dynamic"][0] > 5 * rounds["ONNX int8 static"][0]   # in the rounds too
     first_ms = rows["ONNX int8 static"]
@@ -339,6 +368,26 @@ def test_int8_statements(committed):
     assert "ConvTranspose" in static_time and not any("QLinearConvTranspose" in op
                                                       for op in static_time)
     assert static_nodes["ConvTranspose"] == 3 and "DequantizeLinear" not in dynamic_nodes
+    # the printed evidence: what the DequantizeLinear nodes read, and each conv's weight dtype
+    dq, reads = found(r"static int8, its (\d+) DequantizeLinear read: (.*)", printed)
+    reads = {kind: int(n) for n, kind in re.findall(r"(\d+) (int8 weights|int32 biases|"
+                                                    r"activations)", reads)}
+    assert int(dq) == static_nodes["DequantizeLinear"] == sum(reads.values())
+    convs = static_nodes["Conv"] + static_nodes["ConvTranspose"]
+    assert reads["int8 weights"] == reads["int32 biases"] == convs
+    assert reads["activations"] == static_nodes["QuantizeLinear"]
+    (stored_as,) = found(r"static int8, weights stored as: (.*)", printed)
+    assert stored_as == (f"Conv (int8) {number(static_nodes['Conv'])}, ConvTranspose (int8) "
+                         f"{number(static_nodes['ConvTranspose'])}")
+    assert (f"The static file's {dq} `DequantizeLinear` nodes read {reads['activations']} "
+            f"activations, {reads['int8 weights']} int8 weights and {reads['int32 biases']} "
+            f"int32 biases: a weight and a bias for each of the {number(convs)} convolutions. The "
+            "printed group shows how one `Conv` reads all three.") in markdown
+    group = printed.split("one Q/DQ group, the first Conv", 1)[1].split("\n")[1:5]
+    assert group[0].strip().startswith("input  QuantizeLinear of the float tensor")
+    assert re.match(r"\s+weight int8 \(\d+, 1, 3, 3\) in the file, \d+ scale", group[1])
+    assert re.match(r"\s+bias +int32 \(\d+,\) in the file", group[2])
+    assert group[3].strip() == "output Conv -> QuantizeLinear"
     for row in (f"Its three `ConvTranspose` layers store int8 weights, yet run in float "
                 f"({static_time['ConvTranspose']:.1f}% of its time).",
                 f"- **The files.** Static int8, {sizes['ONNX int8 static']} MB: {conv} `Conv` and "
@@ -404,9 +453,9 @@ def test_pruning_statements(committed):
     assert 'def prune_channels(model: UNet | Colorizer, amount: float, by: str = "gamma")' in source
     assert float(raw) < float(tuned) < 0 and float(tuned) - float(raw) > 0.5 * -float(raw)  # most
     assert int(after.replace(",", "")) < 0.6 * int(before.replace(",", ""))
-    assert (f"the file shrank to {size}% of fp32's. Pruning moved the PSNR {raw} dB from fp32. "
-            f"One epoch of fine-tuning on {images} images brought it back to {tuned} "
-            "dB.") in markdown
+    assert (f"**Removing whole channels does what zeros could not.** The file shrank to {size}% of "
+            f"fp32's. - Pruning moved the PSNR {raw} dB from fp32. - One epoch of fine-tuning on "
+            f"{images} images brought it back to {tuned} dB.") in markdown
 
 
 def table(printed):
@@ -455,15 +504,15 @@ def test_the_table_and_figure_statements(committed):
     fp32, static = rows["fp32 PyTorch"], rows["ONNX int8 static"]
     minmax = rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
-    assert ("**The pick** (ringed): static int8 (5), the smallest file at fp32's PSNR. Section 7 "
-            "runs it in the app.") in markdown
+    assert ("**The pick** (ringed, right): static int8 (5), the smallest file at fp32's PSNR."
+            ) in markdown
     assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    # left panel (size vs ms): 6 sits under 5's ring, same size and within 10% in ms
-    assert abs(minmax["ms"] - static["ms"]) < 0.1 * static["ms"]
-    assert ("In the left panel the ring also holds 6 (same size, int8 min/max); 7 is off the "
-            "scale.") in markdown
+    # left panel (size vs ms): 6 sits just below 5, same size and within 10% in ms
+    assert minmax["ms"] < static["ms"] and static["ms"] - minmax["ms"] < 0.1 * static["ms"]
+    assert ("On the left, 6 sits just below it (same size). 7, too slow for the scale, sits on the "
+            "top edge.") in markdown
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
@@ -502,8 +551,14 @@ def test_the_shuffled_rounds_statements(committed):
     first = {name.strip(): float(ms) for name, ms in re.findall(
         r"^(.+?) +[\d.]+ MB +([\d.]+) ms   PSNR", printed, flags=re.M)}
     stray = [first[n] / rounds[n][0] for n in rounds]          # from the rounded printouts
-    assert len(stray) == 13 and abs(min(stray) - float(low)) < 0.02 and \
-        abs(max(stray) - float(high)) < 0.02
+    assert len(stray) == 13 and abs(min(stray) - float(low)) < 0.02 * float(low) and \
+        abs(max(stray) - float(high)) < 0.02 * float(high)
+    # the details quote the furthest first timing, as printed
+    far, far_first, far_round = found(r"the furthest: (.+?), (\d+\.\d) ms against (\d+\.\d) ms",
+                                      printed)
+    assert far == "fp32 PyTorch" and float(high) > 2       # a stall, not drift
+    assert (f"**The first timings were off by up to {high}x.** fp32 PyTorch took {far_first} ms in "
+            f"section 2, and {far_round} ms in the rounds.") in markdown
     for name, (_, mid, r_lo, r_hi, verdict) in rounds.items():   # the rule, on the printed ratios
         if name == "fp32 PyTorch":
             assert verdict == "the reference" and mid == r_lo == r_hi == 1
@@ -517,10 +572,11 @@ def test_the_shuffled_rounds_statements(committed):
     assert all(rounds[n][4] == "faster" for n in faster)
     assert rounds["ONNX int8 dynamic"][4] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
-    assert 9 <= round(dynamic_ms / static_ms) <= 12, dynamic_ms / static_ms   # about ten times
-    assert ("Static int8 and the channel-pruned models were faster than fp32 PyTorch in every "
-            f"round. Dynamic int8 was slower: {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 PyTorch's "
-            f"speed, about {round(dynamic_ms / static_ms)}x slower than static int8.") in markdown
+    assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
+    assert ("**Static int8 and the channel-pruned models were faster than fp32 PyTorch in every "
+            f"round.** - Dynamic int8 was slower: {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 "
+            f"PyTorch's speed, about {round(dynamic_ms / static_ms)}x slower than static "
+            "int8.") in markdown
     # ONNX fp32 against PyTorch with BatchNorm fused (its output equal to fp32's), as quoted
     assert rounds["ONNX fp32 (onnxruntime)"][4] == "no clear difference"   # this run's verdict
     fused = table(printed)["fp32 PyTorch, BN fused"]
@@ -528,10 +584,17 @@ def test_the_shuffled_rounds_statements(committed):
     f_mid, f_lo, f_hi, f_verdict = found(
         r"ONNX fp32 over fp32 PyTorch with BN fused: (\d+\.\d\d)x \((\d+\.\d\d) - "
         r"(\d+\.\d\d)\), (.*)", printed)
-    assert f_verdict == "no clear difference" and 1 / 1.1 < float(f_lo) <= float(f_hi) < 1.1
+    assert f_verdict == "no clear difference" and float(f_lo) <= float(f_hi) < 1.1
     assert rounds["fp32 PyTorch, BN fused"][4] == "no clear difference"    # neither is faster
-    assert ("Nor was ONNX fp32 clearly faster than PyTorch with BatchNorm fused, the like-for-like "
-            f"fp32 pair ({f_mid}x).") in markdown
+    assert (f"ONNX fp32 ran at {f_mid}x the speed of PyTorch with BatchNorm fused, the "
+            "like-for-like fp32 pair: within the rule's 10%, so no clear difference.") in markdown
+    # one slow round of ONNX fp32, and the like-for-like int8 ratio's highest round
+    onnx_lo = rounds["ONNX fp32 (onnxruntime)"][2]
+    _, _, ll_hi, _ = like_for_like(printed)
+    assert onnx_lo < 0.5 and ll_hi > 3          # far outside the other rounds
+    assert (f"ONNX fp32's lowest round ran at {onnx_lo:.2f}x fp32 PyTorch's speed. The highest "
+            f"like-for-like int8 ratio, {ll_hi:.2f}x, likely comes from that same round."
+            ) in markdown
     assert "comes from the fusion" not in markdown      # no gain cleared the rule
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
     assert "BatchNormalization" not in ops(fp32_nodes)
@@ -543,8 +606,7 @@ def test_the_shuffled_rounds_statements(committed):
     rest = [n for n in rounds if n != "fp32 PyTorch" and "int8" not in n and "channels" not in n]
     assert len(rest) == 6 and all(rounds[n][4] == "no clear difference" for n in rest), rest
     assert ("Dynamic int8 was slower: " in markdown
-            and "than static int8. Nothing else made a clear difference, folding BatchNorm "
-            "included." in markdown)
+            and "- Nothing else made a clear difference, folding BatchNorm included." in markdown)
     mid, lo_r, hi_r, verdict = like_for_like(printed)
     assert verdict == "faster"
     assert lo_r > 1.1
@@ -553,7 +615,7 @@ def test_the_shuffled_rounds_statements(committed):
     (static_time,) = found(r"static int8, the time on one 256 x 256 input, largest shares: (.*)",
                            printed)
     shares = ops(static_time)
-    assert list(shares)[1:4] == ["ConvTranspose", "QLinearConcat", "Transpose"], shares
+    assert set(list(shares)[1:4]) == {"ConvTranspose", "QLinearConcat", "Transpose"}, shares
     rest = 100 - shares["QLinearConv"]
     assert shares["QLinearConv"] < 70 and sum(list(shares.values())[1:4]) > 0.5 * rest
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
@@ -566,9 +628,14 @@ def test_the_shuffled_rounds_statements(committed):
             "`QLinearConcat`) when it loads the file.") in markdown
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
-    assert isa not in ("none", "unknown") and "vnni" in isa and "amx" in isa
-    assert ("Every timing here ran on a CPU with int8 instructions (AMX and VNNI, last line "
-            "above), so time int8 on the CPU you ship to.") in markdown
+    assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
+    assert ("This CPU has VNNI int8 instructions but no AMX (last line above), so time int8 on the "
+            "CPU you ship to.") in markdown
+    # why int8 is faster, and why only this much: int8 convolution is part of the time
+    assert (f"The gain here, {mid:.1f}x, is far below 4x. Part of the reason shows in section 4's "
+            f"profile: `QLinearConv` took only {shares['QLinearConv']:.1f}% of static int8's "
+            "time.") in markdown
+    assert "`VPDPBUSD` instruction multiplies four uint8 x int8 pairs" in markdown
     # min/max against static int8: the same nodes, no clear difference, as the text says
     same, m_mid, m_lo, m_hi, m_verdict = found(
         r"int8 min/max over int8 static \((the same nodes|other nodes), other scales\): "
@@ -657,33 +724,34 @@ def test_the_shipped_photo(committed):
     fp32, spin, quiet = apps["fp32 PyTorch"], apps["int8.onnx"], apps["int8.onnx, no spinning"]
     assert float(spin["hi"]) < 1 < float(quiet["lo"])          # every round, both ways
     assert float(spin["alone"]) < float(fp32["alone"])         # the network alone: int8 faster
-    assert ("Through `colorize`, the int8 file with onnxruntime's default was *slower* than fp32 "
-            f"PyTorch in every round: {spin['x']}x fp32's speed. Yet its network alone (on "
-            f"{width} x {height}) took {spin['alone']} ms against fp32's {fp32['alone']}."
-            ) in markdown
+    assert ("**Time what the user runs.** Through `colorize`, the int8 file with onnxruntime's "
+            f"default was *slower* than fp32 PyTorch in every round: {spin['x']}x fp32's speed. "
+            f"With spinning off it ran {quiet['x']}x fp32's speed.") in markdown
+    assert (f"- Yet its network alone (on {width} x {height}) took {spin['alone']} ms against "
+            f"fp32's {fp32['alone']}.") in markdown
     assert int(spin["share"]) < int(fp32["share"]) < 50       # most of the call is not the network
-    assert (f"With spinning off, the same file ran {quiet['x']}x fp32's speed, and its network "
-            f"alone took {quiet['alone']} ms. So spinning slowed the rest of the call, not the "
-            "network") in markdown
+    assert (f"With spinning off, its network alone took {quiet['alone']} ms. So spinning slowed "
+            "the rest of the call, not the network.") in markdown
     assert float(spin["alone"]) <= float(quiet["alone"])       # not the network: no slower
     # the rest of the call (whole - network alone): far longer with spinning
     assert float(spin["ms"]) - float(spin["alone"]) > 1.5 * (float(quiet["ms"]) -
                                                                float(quiet["alone"]))
     # the gain without spinning: its slowest round against the 10% rule, as the text reads it
     lowest = float(quiet["lo"])
-    assert 1.1 < lowest and round(100 * (lowest - 1.1)) == 1
-    assert (f"That {quiet['x']}x is small, and marginal. Its slowest round, {quiet['lo']}x, clears "
-            "the 10% rule by one point.") in markdown
+    assert 1.1 < lowest
+    assert ("The gain without spinning held in every round: the slowest, "
+            f"{quiet['lo']}x, clears the 10% rule.") in markdown
     # the network's share of fp32's call, and the call with int8's network in its place
     predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
     assert abs(predicted - float(quiet["ms"])) < 0.05 * float(quiet["ms"])
     assert round(100 * float(fp32["alone"]) / float(fp32["ms"])) == int(fp32["share"])
-    assert (f"It is small because the network is only {fp32['share']}% of fp32's call. With "
-            f"int8's network in its place, the call would take {fp32['ms']} - {fp32['alone']} + "
-            f"{quiet['alone']} = {predicted:.1f} ms, and int8 took {quiet['ms']}.") in markdown
+    assert (f"- That {quiet['x']}x is small because the network is only {fp32['share']}% of "
+            f"fp32's call. With int8's network in its place, the call would take {fp32['ms']} - "
+            f"{fp32['alone']} + {quiet['alone']} = {predicted:.1f} ms, and int8 took "
+            f"{quiet['ms']}.") in markdown
     assert spin["psnr"] == quiet["psnr"]
     assert float(gray) < float(fp32["psnr"]) and float(gray) < float(spin["psnr"])
-    assert (f"not int8. On this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']}. "
+    assert (f"On this photo int8 scored {spin['psnr']} dB against fp32's {fp32['psnr']}. "
             f"Both beat gray's {gray}.") in markdown
     assert abs(float(spin["psnr"]) - float(fp32["psnr"])) < 0.5       # int8 keeps fp32's colors
     assert ("Both files paint the cat a muted gray-brown with a green forehead. That comes from "
@@ -754,10 +822,29 @@ def test_which_channels_to_keep(committed):
                                        r"(\d+\.\d\d)\)", printed)
     assert float(l1_psnr) < float(g_psnr) < float(fp32_psnr)
     assert g_psnr == f"{table(printed)['50% channels + fine-tune']['psnr']:.2f}"
-    assert (f"Which channels go matters less than the fine-tune. After it, $|\\gamma|$ scored "
-            f"{g_psnr} dB and filter L1 {l1_psnr}.") in markdown
+    assert ("Here the fine-tune mattered more than the rule that picks the channels. After it, "
+            f"$|\\gamma|$ scored {g_psnr} dB and filter L1 {l1_psnr} (one seed, one epoch).") \
+        in markdown
     # the rules differ by less than the fine-tune moved the PSNR (pruning's loss, then after it)
     tuned, raw = found(r"PSNR ([+-]\d\.\d\d) dB \(before fine-tuning ([+-]\d\.\d\d) dB\)",
                        printed)
     assert float(g_psnr) - float(l1_psnr) < float(tuned) - float(raw)
     assert "chance" not in markdown       # 5 draws show 'worse than all 5', not 'worse than chance'
+
+
+def test_the_per_channel_round_trip(committed):
+    """Section 4's int8 round trip of one conv weight: one scale per output channel keeps every
+    channel within half a step of its own largest |w|; one scale for the tensor does not."""
+    _, markdown, printed = committed
+    rows = {label: found(rf"{label} *: largest error per channel (\d\.\d+) to (\d\.\d+) \(median "
+                         r"(\d\.\d+)\); as a share of the channel's largest \|w\|: up to "
+                         r"(\d+\.\d\d)%", printed)
+            for label in ("one scale per output channel", "one scale for the whole tensor")}
+    channel, tensor = rows["one scale per output channel"], rows["one scale for the whole tensor"]
+    assert float(channel[3]) <= 100 / 254 + 0.005          # half a step: max|w| / 254
+    assert float(tensor[3]) > 2 * float(channel[3]) and float(channel[2]) < float(tensor[2])
+    lo, hi = found(r"its channels' largest \|w\| run from (\d\.\d+) to (\d\.\d+)", printed)
+    assert float(hi) > 2 * float(lo)                         # channels of small weights exist
+    assert ("**One scale per channel gives each channel its own step.** Each channel's error stays "
+            f"within {channel[3]}% of its largest weight. With one scale for the tensor, a channel "
+            f"of small weights errs by up to {tensor[3]}%.") in markdown
