@@ -80,11 +80,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "subsampled 4:2:0 (not printed here), which stores chroma at half resolution per side: "
             "its colors are coarse to begin with.") in " ".join(markdown.split())
     # the figure's caption: gray costs most on the most colorful of the eight, least on the grayest
-    row = printed.split("left to right, class, PSNR of gray and mean chroma: ", 1)[1].split("\n")[0]
+    row = printed.split("numbered as in the figure, class, PSNR of gray and mean chroma: ",
+                        1)[1].split("\n")[0]
     labelled = re.findall(r"(\d) (\w+): (\d+\.\d) dB, chroma (\d+)", row)
     eight = [(int(i), float(p), int(c)) for i, _, p, c in labelled]
     name = {int(i): n for i, n, _, _ in labelled}   # the class drawn over each truth image
-    assert [i for i, _, _ in eight] == list(range(1, 9)), "eight images, numbered left to right"
+    assert [i for i, _, _ in eight] == list(range(1, 9)), "eight images, numbered 1 to 8"
+    figure = code_with(committed[0], "names8 = ")
+    assert 'set_title(f"{i + 1} {names8[i]}"' in figure, "the figure numbers them as printed"
     by_psnr = sorted(eight, key=lambda e: e[1])
     by_chroma = sorted(eight, key=lambda e: e[2])
     assert [i for i, _, _ in by_psnr[:2]] == [5, 6], "the deer (5th), then the red car (6th)"
@@ -96,9 +99,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # "the more colorful the photo, the lower gray's PSNR": over the eight, in order of chroma
     for (_, p1, c1), (_, p2, c2) in zip(by_chroma, by_chroma[1:]):
         assert c1 == c2 or p1 > p2, "the text says: the more colorful, the lower gray's PSNR"
-    assert ("Among these eight, the more colorful the photo, the lower gray's PSNR: lowest on a "
-            f"deer and a red automobile (5 and 6, {by_psnr[0][1]} and {by_psnr[1][1]} dB), highest "
-            "on a truck and a silver automobile (3 and 4).") in text
+    assert "Among these eight, the more colorful the photo, the lower gray's PSNR." in text
+    lowest = (f"It is lowest on a deer and a red automobile (5 and 6, {by_psnr[0][1]} and "
+            f"{by_psnr[1][1]} dB). It is highest on a truck and a silver automobile (3 and 4).")
+    assert lowest in text
     rms = 10 ** (-float(median) / 20)
     assert (f"The median image, at {median} dB, has an RMS error of $10^{{-{median}/20}} \\approx "
             f"{rms:.3f}$ per channel, about {rms * 255:.0f} of 255 levels") in markdown
@@ -113,15 +117,26 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(yellow) > 60 and float(blue) < 10, "the text: leans toward yellow, thin blue tail"
     assert (f"The cloud leans toward yellow ({yellow}% of pixels have b > 0), with thin tails "
             "toward blue-violet and yellow-green.") in " ".join(markdown.split())
-    # the histogram's circles are the printed chroma radii, each labelled on its edge at a = 0:
-    # the first (10) at the bottom (side -1), the other two at the top
+    # the histogram's circles are the printed chroma radii, each labelled outside the cloud with
+    # a line to a point on its circle
     hist = code_with(committed[0], "ax.hist2d(")
     assert "shares = {r: (chroma < r)" in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
-    assert "for r, side in zip(shares, (-1, 1, 1)):" in hist
-    assert "plt.Circle((0, 0), r," in hist and 'annotate(f"chroma {r}", (0, side * r)' in hist
-    assert ("Dashed circles: chroma 10, 20, 40, labelled on their edges (10 at the bottom)."
-            in " ".join(markdown.split()))
+    assert "plt.Circle((0, 0), r," in hist and 'annotate(f"chroma {r}", edge' in hist
+    assert "edge = (r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle)))" in hist
+    text = " ".join(markdown.split())
+    assert "Dashed circles mark chroma 10, 20 and 40." in text
+    assert "labelled on their edges" not in text, "the labels now sit outside the circles"
+    # "three in four pixels lie close to gray": the printed share below chroma 20
+    assert 70 < float(shares[1]) < 80
+    assert (f"Three in four pixels ({shares[1]}%) lie close to gray, with chroma below 20."
+            in text)
+    # the histogram (section 12) comes before the gray baseline (section 13), whose question
+    # cites it
+    histogram_at = text.index("## 12. How colorful are real photos?")
+    assert histogram_at < text.index("## 13. The gray baseline")
+    assert (f"most pixels have little color: section 12 found {shares[1]}% of training pixels "
+            "below chroma 20.") in text
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
     # the quoted numbers are marked as this (quick, 2,000-test-image) run's
     assert f"scores PSNR {psnr} dB and SSIM {ssim} on the test images here." in markdown
@@ -155,8 +170,8 @@ def test_the_printed_errors_quoted(committed):
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
     assert 1e-9 < float(back) < float(lab64), "the text says: a smaller gap to scikit-image"
-    assert ("The check's smaller gap to scikit-image has the same cause as section 3's, the "
-            "rounded slope 7.787.") in " ".join(markdown.split())
+    assert ("The check below finds a smaller gap to scikit-image than section 3's. Its cause is "
+            "the same: scikit-image's rounded slope 7.787.") in " ".join(markdown.split())
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     assert "and so does the way back's (printed below)" in markdown
     assert f"Lab matches scikit-image to {lab64}" in printed   # the Summary: line, computed
@@ -189,19 +204,23 @@ def test_gradcheck_black_included(committed):
                  "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors",
                  "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
-    assert ("pass `gradcheck`, black included (`lab_to_rgb` without its clip)."
-            in " ".join(markdown.split()))
-    # section 8, question 1: with its clip, lab_to_rgb fails gradcheck at black (printed)
+    assert ("Section 5 checks that they pass `gradcheck`, black included (`lab_to_rgb` without "
+            "its clip).") in " ".join(markdown.split())
+    # section 5, question 1: with its clip, lab_to_rgb fails gradcheck at black (printed)
     (clipped,) = found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)", printed)
     assert clipped == "False", "question 1 says the clipped version fails gradcheck at black"
     assert "Hence `passes(my_lab_to_rgb, black)` printed `False` above." in markdown
-    # the opening: the build is sections 1-4 (the conversions), and section 8 checks them
-    assert "(sections 1–4, and their gradient check in section 8)" in markdown
+    # the opening: the build is sections 1-4 (the conversions), and section 5 checks them
+    assert "**What you will build (sections 1–5):**" in markdown
     headings = re.findall(r"(?m)^## (\d+)\. ", "\n".join(c.source for c in committed[0].cells
                                                         if c.cell_type == "markdown"))
     assert headings[:8] == [str(i) for i in range(1, 9)]
-    assert "## 4. The way back" in markdown and "## 8. Gradients: `gradcheck`" in markdown
-    # the Summary says where black is checked without the clip (section 8, question 1)
+    assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
+    assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
+    # the sections the opening says can be skimmed
+    assert "Sections 6, 8 and 14 can be skimmed." in markdown
+    assert all(h in markdown for h in ("## 6. Known colors", "## 8. Explorer", "## 14. What"))
+    # the Summary says where black is checked without the clip (section 5, question 1)
     assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
 
 
@@ -236,7 +255,8 @@ def test_the_derived_matrix_and_white_point(committed):
     assert sk_white[0] < d65[0], "Going deeper 1 says: scikit-image's X is lower too"
     text = " ".join(markdown.split())
     # section 2 points to Going deeper 1, which compares the three printed whites
-    assert "to agree with scikit-image. Going deeper 1 compares the three printed whites." in text
+    assert ("to agree with scikit-image. Its entries differ by up to $3 \\times 10^{-4}$. Going "
+            "deeper 1 traces this gap to the three whites printed above.") in text
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
     code = code_with(nb, "def xyz_of")
@@ -247,8 +267,9 @@ def test_the_derived_matrix_and_white_point(committed):
     assert (round(d65[0] / sum(d65), 4), round(d65[1] / sum(d65), 4)) == (0.3127, 0.3290)
     assert ("`D65_WHITE` is the tabulated D65 white; its chromaticity rounds to the same "
             "(0.3127, 0.3290).") in text
-    assert (f"Scikit-image's matrix white has $Z$ = {sk_white[2]:.6f}, a little below the "
-            f"{d65[2]:.6f} of `D65_WHITE`, which its Lab divides by ($X$ is lower too).") in text
+    assert (f"Scikit-image's Lab divides by `D65_WHITE`. Its matrix white has $Z$ = "
+            f"{sk_white[2]:.6f}, a little below the {d65[2]:.6f} of `D65_WHITE` ($X$ is lower "
+            "too).") in text
     # so Lab's white decodes to a linear red and blue just above 1 (Going deeper 1, printed)
     r, g, b = map(float, found(r"Lab white \(100, 0, 0\) in linear RGB, before the clip: "
                                r"\((\d\.\d{5}), (\d\.\d{5}), (\d\.\d{5})\)", printed))
@@ -305,7 +326,7 @@ def test_the_known_colors_quoted(committed):
 
 
 def test_the_worked_example_of_regression_to_gray(committed):
-    """Section 13, question 1: a worked example (computed here, not a run output) of two colors
+    """Section 12, question 1: a worked example (computed here, not a run output) of two colors
     plausible for one pixel, at the same L, whose mean is gray."""
     _, markdown, _ = committed
     L, green, purple = 50.0, (-50.0, 40.0), (50.0, -40.0)
@@ -348,16 +369,18 @@ def test_the_slope_of_L_at_black(committed):
 
 
 def swatches(printed):
-    """The six printed swatch rows: Lab and chroma of the first color, ΔL, ΔC, |ΔH|, ΔE76 and
-    CIEDE2000 of the pair."""
+    """The six printed swatch rows: Lab and chroma of the first color, ΔL, ΔC, |ΔH|, ΔE76,
+    CIEDE2000 and their ratio CIEDE2000 / ΔE76 for the pair."""
     rows = re.findall(r"(?m)^ +(\d) +Lab \( *(-?\d+), +(-?\d+), +(-?\d+)\) +C +(\d+) +"
                       r"ΔL +(-?\d+\.\d) +ΔC +(-?\d+\.\d) +ΔH +(\d+\.\d) +ΔE76 +(\d+\.\d) +"
-                      r"CIEDE2000 +(\d+\.\d)",
+                      r"CIEDE2000 +(\d+\.\d) +ratio +(\d\.\d\d)$",
                       printed)
     assert len(rows) == 6, "the committed outputs no longer show six swatch rows: re-run 03"
     assert [row[0] for row in rows] == list("123456"), "the rows are numbered 1-6 as in the figure"
-    keys = ("L", "a", "b", "C", "dL", "dC", "dH", "de76", "de00")
+    keys = ("L", "a", "b", "C", "dL", "dC", "dH", "de76", "de00", "ratio")
     rows = [dict(zip(keys, map(float, row[1:]))) for row in rows]
+    for r in rows:   # the printed ratio is CIEDE2000 / ΔE76 (both printed to one decimal)
+        assert abs(r["ratio"] - r["de00"] / r["de76"]) < 0.05
     for r in rows:   # the printed split of the step: ΔE76² = ΔL² + ΔC² + ΔH² (to rounding)
         assert abs((r["dL"] ** 2 + r["dC"] ** 2 + r["dH"] ** 2) ** 0.5 - r["de76"]) < 0.2
     return rows
@@ -373,12 +396,11 @@ def test_the_swatches_and_ciede2000(committed):
         "is about 1) to clearly different")
     least, most = (rows := swatches(printed))[:3], rows[3:]
     assert least[0]["de76"] == float(low) and most[-1]["de76"] == float(high)
-    # "the bright-green pairs (swatches 1-2) shrink to under half; the violet pair (swatch 3)
-    # hardly shrinks: its step is lightness" (the figure numbers the swatches 1-6 as printed)
+    # the collapsed note names the pairs: bright greens (swatches 1-2), a violet (swatch 3) whose
+    # step is lightness, a blue (swatch 6) (the figure numbers the swatches 1-6 as printed)
     text = " ".join(markdown.split())
     for green in least[:2]:
         assert green["L"] > 40 and green["a"] < -50 and green["b"] > 50
-        assert green["de00"] < green["de76"] / 2, "CIEDE2000 should shrink the green pairs"
         assert green["dL"] ** 2 < green["dC"] ** 2 + green["dH"] ** 2, \
             "a green pair's step should be mostly chroma and hue (printed), not lightness"
     violet = least[2]
@@ -387,38 +409,52 @@ def test_the_swatches_and_ciede2000(committed):
     assert abs(violet["dL"]) > 0.9 * violet["de76"], "the violet pair's step is lightness"
     assert abs(violet["dL"]) > 3 * max(abs(violet["dC"]), violet["dH"])
     assert "swatches as numbered in the figure:" in printed
-    # the saturated blue pair (swatch 6) shrinks to under half too, the grayish one (swatch 4)
-    # less: CIEDE2000 forgives chroma and hue steps above all between saturated colors
+    # the saturated blue pair (swatch 6), a green (swatch 5) and a low-chroma pair (swatch 4)
     grayish, green5, blue = most
-    assert blue["b"] < -40 and blue["C"] > 60 and blue["de00"] < blue["de76"] / 2
+    assert blue["b"] < -40 and blue["C"] > 60
     assert 2 * blue["dL"] ** 2 < blue["de76"] ** 2, "the blue pair's step is not mostly lightness"
-    assert grayish["C"] < 20 and grayish["de00"] > grayish["de76"] / 2, "swatch 4 shrinks less"
+    assert grayish["C"] < 20
     assert grayish["dL"] ** 2 < grayish["dC"] ** 2 + grayish["dH"] ** 2, "its step: chroma, hue"
     assert all(g["C"] > 60 for g in least[:2]), "the green pairs are saturated"
     assert green5["a"] < -20 and green5["a"] < -abs(green5["b"]), "swatch 5 is a green"
-    assert 0.45 < green5["de00"] / green5["de76"] < 0.55, "swatch 5 shrinks to about half"
-    assert ("Against ΔE76, the bright-green pairs (swatches 1-2) and the blue pair (swatch 6) "
-            "shrink to under half, the green pair (swatch 5) to about half, and the low-chroma "
-            "pair (swatch 4) less. The violet pair (swatch 3), whose step is almost all lightness "
-            "(ΔL), hardly shrinks.") in text
-    # the visible claim, on these six only: CIEDE2000 comes out below ΔE76 on every step of
-    # chroma and hue (all but the violet pair), and shrinks the saturated ones (C > 60) most
+    # the collapsed note, on the printed ratio column: the saturated pairs whose step is mostly
+    # chroma and hue shrink most; the violet, the most saturated, hardly shrinks (its step: ΔL)
     hue_steps = [r for r in rows if r["dL"] ** 2 < r["dC"] ** 2 + r["dH"] ** 2]
     assert len(hue_steps) == 5 and violet not in hue_steps
     assert all(r["de00"] < r["de76"] for r in hue_steps)
-    saturated = [r["de00"] / r["de76"] for r in hue_steps if r["C"] > 60]
-    duller = [r["de00"] / r["de76"] for r in hue_steps if r["C"] <= 60]
-    assert len(saturated) == 3 and duller and max(saturated) < min(duller)
-    assert ("On the six swatches it shrinks steps of chroma and hue (ΔC, ΔH) below ΔE76, most "
-            "between saturated colors.") in text
+    strong = [least[0], least[1], blue]   # swatches 1, 2 and 6
+    assert all(r in hue_steps and r["C"] > 60 for r in strong)
+    lo, hi = min(r["ratio"] for r in strong), max(r["ratio"] for r in strong)
+    assert hi < green5["ratio"] < grayish["ratio"] < violet["ratio"]
+    assert violet["C"] == max(r["C"] for r in rows) and violet["ratio"] > 0.8
+    assert 20 <= green5["C"] <= 60 and grayish["C"] < 20
+    assert (f"The ratio is {lo:.2f} to {hi:.2f} for the saturated pairs whose step is mostly "
+            "chroma or hue: the bright greens (swatches 1-2) and the blue (swatch 6).") in text
+    assert (f"It is {green5['ratio']:.2f} for the green pair of chroma {green5['C']:.0f} "
+            f"(swatch 5), and {grayish['ratio']:.2f} for the low-chroma pair (swatch 4).") in text
+    assert (f"The violet pair (swatch 3) is the most saturated (chroma {violet['C']:.0f}), yet "
+            f"hardly shrinks ({violet['ratio']:.2f}): its step is almost all lightness "
+            "(ΔL).") in text
+    # the visible claim, over all pairs: CIEDE2000 / ΔE76 is lower between saturated colors
+    n, gray_median, n_gray, sat_median, n_sat = found(
+        r"CIEDE2000 / ΔE76 over all ([\d,]+) pairs, median: (\d\.\d\d) for the ([\d,]+) pairs "
+        r"of mean chroma below 20, (\d\.\d\d) for the ([\d,]+) above 60", printed)
+    assert float(sat_median) < float(gray_median) < 1, "saturated pairs shrink most"
+    assert int(n_gray.replace(",", "")) > 50 and int(n_sat.replace(",", "")) > 50
+    assert "C_pair = (C1 + C2) / 2" in code_with(committed[0], "gen = generator(3)")
+    assert "Chroma here is the pair's mean chroma." in text
+    assert (f"Between saturated colors it rates steps smaller than ΔE76 does. Over all {n} pairs, "
+            f"CIEDE2000 / ΔE76 has a median of {sat_median} above chroma 60, against "
+            f"{gray_median} below 20.") in text
+    assert "On the six swatches it shrinks" not in text, "the claim now rests on all the pairs"
     # section 9's first line: same RGB distance, close or far in Lab (ΔE76 several-fold apart)
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
     # "the shaded band" is the figure's 0.08-0.10 band, the printed range's
     figure = code_with(committed[0], "random pairs of nearby colors")
     assert "axvspan(0.08, 0.1," in figure and "pairs 0.08-0.10 apart in RGB:" in printed
-    assert (f"CIEDE2000 too finds equal RGB steps very unequal: the pairs in the shaded band run "
-            f"from {low00} to {high00} on it, where about 1 is just noticeable.") in text
+    assert (f"CIEDE2000 too finds equal RGB steps very unequal: {low00} to {high00} in the shaded "
+            "band, where about 1 is just noticeable.") in text
     # section 9's count: 3,000 random pairs, of which those inside the RGB cube are kept (the
     # figure's title prints that count); the pairs' own code, run again, gives it
     pairs = code_with(committed[0], "gen = generator(3)")
@@ -431,6 +467,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert 2000 < kept < 3000
     assert (f"Below, 3,000 random pairs up to 0.1 apart in RGB (the {kept:,} inside the RGB cube "
             "kept)") in text
+    assert n == f"{kept:,}", "the medians are over all the kept pairs"
 
 
 def test_lab_against_ycbcr(committed):
@@ -458,9 +495,13 @@ def test_lab_against_ycbcr(committed):
     # ... with the caveat that CIEDE2000 is itself built on Lab (section 10 says so too)
     assert ("distances ([ΔE](../docs/glossary.md#delta-e)) follow CIEDE2000, a perceptual formula "
             "built on Lab, more closely than RGB or YCbCr ones") in " ".join(markdown.split())
+    gray_median, sat_median = found(r"CIEDE2000 / ΔE76 over all [\d,]+ pairs, median: (\d\.\d\d) "
+                                    r"for the [\d,]+ pairs of mean chroma below 20, (\d\.\d\d)",
+                                    printed)
+    assert float(sat_median) < float(gray_median)
     assert ("Lab distances are more consistent with CIEDE2000 (itself built on Lab) than RGB or "
-            "YCbCr ones. On section 9's saturated swatches, though, ΔE76 rates steps of chroma and "
-            "hue larger than CIEDE2000 does.") in text   # test_the_swatches_and_ciede2000 checks it
+            "YCbCr ones. Between saturated colors, though, CIEDE2000 rates steps smaller than ΔE76 "
+            f"does (median ratio {sat_median} above chroma 60, {gray_median} below 20).") in text
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
 
@@ -476,8 +517,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # PSNR averages over pixels: high even over the crop, while the 1/16 crop visibly changes
     assert float(coarse_crop) > 30 and int(worst) > 10 * 2.3, "a clearly visible pixel error"
     text = " ".join(markdown.split())
-    assert (f"At 1/16 the iris turns grayish ({coarse_off}%), yet the crop's PSNR is still "
-            f"{coarse_crop} dB") in text
+    assert (f"At 1/16 the iris turns grayish ({coarse_off}%). Yet the crop's PSNR is still "
+            f"{coarse_crop} dB.") in text
+    # the swapped ab: a zoom on the band of the cat's eyes, beside the same crop of the cat
+    swap = code_with(committed[0], "L of coffee, ab of cat")
+    assert "EYES = (slice(60, 150), slice(30, 240))" in swap and "the same crop of the cat" in swap
+    assert "Bottom row: a zoom on the eyes." in text and "(bottom row, left)" in text
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
     assert (f"At 1/4 per side the eye and nose look unchanged ({fine_off}% of the crop's pixels "
@@ -501,7 +546,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
     (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
     r, g, b = map(float, full.split(", "))
     assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
-    assert f"in linear sRGB it is ({full}) (printed in section 6)" in markdown
+    assert f"in linear sRGB it is ({full}) (printed in section 7)" in markdown
+    assert "## 7. Out of gamut" in markdown
+    # the figure marks P3 red with a ring (and a label), gray with a +
+    plane = code_with(committed[0], "the ab plane at L = 50")
+    assert 'marker="o"' in plane and 'annotate("P3 red"' in plane and "(ring: P3 red;" in plane
     r, g, b = map(float, shown.split(", "))
     assert r > 0.95 and g == b == 0, "the text says: an almost pure sRGB red"
     L_asked, a_asked, b_asked = map(float, asked.split(", "))
@@ -514,9 +563,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
-    assert (f"Only {at50}% of the ab square is displayable at `L` = 50. Outside the line (left "
-            "panel) you see substitutes, more vivid than the colors inside but clipped onto the "
-            f"RGB cube's faces, {off}% of them at a lightness off by more than 2.") in text
+    assert (f"Only {at50}% of the ab square is displayable at `L` = 50. Outside the black line "
+            "(left panel) you see substitutes, clipped onto the RGB cube's faces.") in text
+    assert (f"The substitutes look more vivid than the colors inside, but {off}% of them have a "
+            "lightness off by more than 2.") in text
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
     assert ("The impossible request has strong color at zero lightness, where only black is "
@@ -552,37 +602,47 @@ def test_luma_against_lab(committed):
         assert luma_gray < L, f"{name}: luma's gray is darker"
         assert lab_gray == L, f"{name}: the text says Lab's gray keeps L"
     text = " ".join(markdown.split())
-    assert "while Lab's gray keeps `L`:" in text
+    assert "Lab's gray keeps `L`." in text
     red, red_luma, _ = rows["red"]
     gap = {name: L - luma_gray for name, (L, luma_gray, _) in rows.items()}
     primaries = min(gap["red"], gap["green"], gap["blue"])
     assert primaries > 10 and primaries > 2 * gap["yellow"], \
         "the text says: too dark, by far for red, green and blue, by less for yellow"
     # in YCbCr, L depends on CbCr too: CbCr = 0 takes red from its own L to its luma gray's
-    assert ("Luma's grays are too dark, by far for red, green and blue, by less for yellow, while "
-            "Lab's gray keeps `L`: a wrong `CbCr` also gets the lightness wrong (`CbCr` = 0 takes "
-            f"pure red from `L` = {red} to {red_luma}), a wrong `ab` keeps `L` unless clipped "
-            "(section 6).") in text
+    assert ("Luma's grays are too dark: by far for red, green and blue, by less for yellow. Lab's "
+            "gray keeps `L`. So in YCbCr a wrong color also gets the lightness wrong: `CbCr` = 0 "
+            f"takes pure red from `L` = {red} to {red_luma}. In Lab a wrong `ab` keeps `L`, unless "
+            "the color is clipped (section 7).") in text
 
 
 def test_the_toe_is_labeled(committed):
     """Section 1 points at the toe's slope 12.92 in the figure: the figure code labels it."""
-    nb, markdown, _ = committed
+    nb, markdown, printed = committed
     figure = code_with(nb, "toe ends")
     assert re.search(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92 \* \1\)', figure)
     text = " ".join(markdown.split())
-    assert "a straight line of slope 12.92 (figure, right)" in text
-    assert "where the encoding's pure power curve is vertical" in text   # 1/2.2, not 2.2
+    assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
+    assert ("The way back, **encoding**, raises light to the power 1/2.4, whose slope is infinite "
+            "at black. sRGB replaces it there with a straight line of slope 12.92 (figure, right), "
+            "so our gradient stays finite.") in text
+    assert "where the encoding's pure power curve is vertical" not in text, \
+        "the visible text now names the encoding's power (the decode on screen is not vertical)"
     # the toe's end, as the zoom annotates it: sRGB 0.04, the pure gamma 0.07; on the left
     # panel the two curves overlap (its legend says so)
     assert 'annotate(f"{name}: {value:.2f}"' in figure and "(on top of the encode curve)" in figure
     end = torch.tensor(0.0031308, dtype=torch.float64)
     srgb, gamma = f"{color.linear_to_srgb(end).item():.2f}", f"{end.item() ** (1 / 2.2):.2f}"
     assert (srgb, gamma) == ("0.04", "0.07")
-    assert ("At the scale of the left panel the encoding looks like a 2.2 gamma (the two curves "
-            "overlap); "
-            "in the darkest tones they part (figure, right: where the toe ends, sRGB stores "
-            f"{srgb} and the gamma {gamma}).") in text
+    # the largest gap between the two (printed; the left panel's arrow points at it) is in the
+    # toe, inside the zoom
+    gap, at = found(r"sRGB encoding vs pure gamma: largest gap (\d\.\d{3}) in stored value, at "
+                    r"linear light (\d\.\d{4})", printed)
+    assert float(at) < 0.0031308 and float(gap) > 0.01
+    assert 'axes[0].annotate(f"largest gap to the gamma' in figure
+    assert ("At the scale of the left panel the encoding looks like a 2.2 gamma: the two curves "
+            f"overlap. They part only in the darkest tones. The largest gap, {gap}, is at light "
+            f"{at} (arrow, left; zoom, right). Where the toe ends, sRGB stores {srgb} and the "
+            f"gamma {gamma}.") in text
 
 
 def test_the_drift_quoted_from_notebook_02():
