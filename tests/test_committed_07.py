@@ -133,9 +133,13 @@ def test_the_new_layers_learning_rate(committed):
     assert large < 0.1 * steps * 3e-3, "both far below what Adam could reach at 3e-3"
     # the two seeds' gamma, as printed, lie two orders of magnitude apart (about 100 times)
     assert 50 < abs(float(g1)) / abs(float(g0)) < 200, (g0, g1)
-    assert (f"**Takeaway: gamma stayed near 0, so the block is nearly switched off.** It ended at "
-            f"{g0} and {g1} in the two seeds, two orders of magnitude apart, yet both far below "
-            f"the {steps * 3e-3:.1f} that Adam could reach at 3e-3 in {steps} steps.") in markdown
+    assert ("**Takeaway: gamma stayed near 0, so the block is nearly switched off.** In both seeds "
+            "it ended far below what Adam could have reached. Even the seed whose block changed "
+            "most moved the colors under a quarter as far as a second seed does. That fits the "
+            "reason to expect little: the convolutions already reach every pixel.") in markdown
+    assert (f"It ended at {g0} and {g1} in the two seeds, two orders of magnitude apart, yet both "
+            f"far below the {steps * 3e-3:.1f} that Adam could reach at 3e-3 in {steps} steps."
+            ) in markdown
     # seed 1's block changes the features most, yet moves the colors under a quarter of what a
     # second seed of the plain UNet does (section 8's printout)
     c0, c1 = changes
@@ -297,9 +301,25 @@ def test_the_perceptual_statements(committed):
     # measured on the trained models only: the text says "after training" and claims no cause
     assert ("On two batches, its gradients on the colorizer's weights are unrelated after "
             f"training (cosine similarity {feature_cos[0]:.2f} and {feature_cos[1]:.2f} in the two "
-            f"seeds; L1's {l1_cos[0]:.2f} and {l1_cos[1]:.2f}): consistent with steps that cancel. "
+            f"seeds; L1's {l1_cos[0]:.2f} and {l1_cos[1]:.2f}). "
             "The critic's term's gradients point the same way on both batches "
             f"({critic_cos[0]:.2f} and {critic_cos[1]:.2f}).") in markdown
+    assert "consistent with steps that cancel" not in markdown, "measured after training: a hint"
+    # the direct evidence, in section 4 itself: how far the loss moved the colors (validation)
+    v0, v1, v_apart = (float(x) for x in found(
+        r"how far the perceptual loss moved the colors from the plain UNet's \(same seed\): mean "
+        r"\|ab difference\| per pixel, 2,000 validation images, (\d\.\d\d) and (\d\.\d\d) Lab "
+        r"units \(seeds \(0, 1\)\); the plain UNet's two seeds apart: (\d\.\d\d)", printed))
+    assert all(0.8 <= v < 1.2 for v in (v0, v1)), "about 1 Lab unit per pixel"
+    assert all(v < 1.25 * v_apart for v in (v0, v1)), "about as far as a second seed"
+    assert (f"On the 2,000 validation images the perceptual model's colors lie {v0:.2f} and "
+            f"{v1:.2f} Lab units per pixel from the plain UNet's (seeds 0 and 1); the plain "
+            f"UNet's two seeds lie {v_apart:.2f} apart.") in markdown
+    assert ("**Takeaway: the perceptual term pushes hard but barely moves the colors.** It moved "
+            "them from the plain UNet's about as far as a second seed moves the plain UNet (about "
+            "1 Lab unit per pixel). Yet its gradient on the colors is as large as L1's. A hint at "
+            "why: after training, its gradients on two batches point in unrelated directions, "
+            "while the critic's agree. Measured after training, this is only a hint.") in markdown
     assert (f"L1's own agree only a little ({l1_cos[0]:.2f} and {l1_cos[1]:.2f}), yet L1 clearly "
             "trains the model.") in markdown
     assert ("The cosines were measured on the trained models. Near the end of training a term's "
@@ -329,11 +349,15 @@ def test_the_perceptual_statements(committed):
     # at least as far, seed by seed
     control, critic_moved = moved["saturated L1 UNet"], moved["adversarial"]
     assert all(c >= a for c, a in zip(control, critic_moved)), (control, critic_moved)
-    assert ("The critic moved the colors over four times as far as the perceptual term (section "
-            "8). Its steady direction need not be the reason: section 8's control, the plain "
-            "UNet's colors only scaled up, moves them as far "
+    assert ("The critic moved the colors over four times as far as the perceptual term (printed "
+            "above). Its steady direction (section 4) need not be the reason: the control, the "
+            "plain UNet's colors only scaled up, moves them as far "
             f"({control[0]:.2f} and {control[1]:.2f} Lab units per pixel, against the critic's "
             f"{critic_moved[0]:.2f} and {critic_moved[1]:.2f}).") in markdown
+    # said in section 8, where these numbers are printed, not in section 4 ahead of them
+    (said,) = [c.source for c in nb.cells if c.cell_type == "markdown"
+               and "The critic moved the colors over four times as far" in c.source]
+    assert said.startswith("**Does the critic change hues, or only saturation?**")
     assert float(g_adv) < float(g_feature) and float(share) >= 100, "smaller; as hard as L1"
     assert ("**Takeaway: the perceptual term pushes hard but barely moves the colors.**"
             ) in markdown
@@ -377,10 +401,8 @@ def test_the_perceptual_statements(committed):
     assert min(moved["perceptual"]) > 1 > 5 * most, "over 1, far more than attention"
     assert all(f"{d:.1f}" == "1.0" for d in moved["perceptual"]), "both seeds print 1.0x"
     assert max(moved["perceptual"]) < 1.25 * seeds_apart, "about as much as a second seed"
-    assert ("The perceptual loss moved the colors about as much as a second seed does (1.0 against "
-            f"{seeds_apart:.2f} Lab units per pixel), attention far less; no yardstick moved "
-            "beyond twice the noise. After training, the perceptual term's gradients change "
-            "direction from batch to batch, the critic's do not. The perceptual loss used weak "
+    assert ("The perceptual loss moved the colors about as much as a second seed does, attention "
+            "far less; no yardstick moved beyond twice the noise. The perceptual loss used weak "
             f"features (a {accuracy:.1f}% classifier).") in markdown
     assert "The perceptual term's pull changes direction" not in markdown, "after training only"
     attention = row(tables, "self-attention: difference")
@@ -530,6 +552,17 @@ def test_the_table_and_the_control(committed):
             f"(over twice its seed gap). Its colorfulness error rose from {start[err][0]} to "
             f"{plain[err][0]}. Its PSNR gain, AuC and Delta E stay within twice their seed gap."
             ) in markdown
+    accuracy = "classifier ↑ (truth 63.9%)"
+    tuned, tuning_noise = (float(x) for x in found(
+        r"the plain UNet against its pretrained start, classifier: ([+-]\d\.\d) pp; the test "
+        r"set's noise (\d\.\d) pp", printed))
+    rise = float(plain[accuracy][0].rstrip("%")) - float(start[accuracy][0].rstrip("%"))
+    assert abs(rise - tuned) < 0.15, (rise, tuned)
+    assert tuned > 2 * float(apart[accuracy][0].replace(" pp", "")), "over twice its seed gap"
+    assert 0 < tuned <= tuning_noise + 0.05, "no more than the test set's own noise"
+    assert (f"Its classifier accuracy rose from {start[accuracy][0]} to {plain[accuracy][0]}, over "
+            f"twice its seed gap ({apart[accuracy][0]}) but no more than the test set's own noise "
+            f"({tuning_noise:.1f} pp, printed under the table).") in markdown
     assert "the other yardsticks stay within twice that gap" not in markdown
     # the dot plot redraws every ratio, none clipped
     ratios = [float(t) for n in NAMES + ("adversarial minus the control",)
@@ -539,7 +572,10 @@ def test_the_table_and_the_control(committed):
     assert "left edge" not in markdown
     assert 'ax.set_xscale("symlog", linthresh=1)' in code
     assert "symmetric log scale beyond ±1" in code, "the axis label says the scale is not linear"
-    assert "0.13 * (j - (len(YARDSTICKS) - 1) / 2)" in code and "s=26," in code, "no overlaps"
+    assert "0.13 * (j - (len(judged) - 1) / 2)" in code and "s=26," in code, "no overlaps"
+    # colorfulness gets no mark: the plot leaves it out (a hollow marker on "right: better" misled)
+    assert "judged = [y for y in YARDSTICKS if y[2] != 0]" in code and "hollow" not in code
+    assert "every marked column of the table above" in code
     assert 'label="† ratio is a lower bound\\n(noise floor used)")' in code, "the † cells, ringed"
     assert "if ringed:   # drawn last, so that its legend entry comes last" in code
     assert "ax.axhline(i + 0.5, color=\"0.75\"" in code, "faint lines between the rows"
@@ -671,6 +707,9 @@ def test_the_figure_and_the_critic(committed):
     cos_critic = float(found(r"0\.01 x the generator's term \d\.\d{4}\n  cosine similarity of "
                              r"the two: (-?\d\.\d\d)", printed)[0])
     assert abs(cos_critic) < 0.2, "nearly at right angles"
+    assert ("L1, in another direction.** Weighted by 0.01, it is a small part of the loss. Yet its "
+            "gradient on the colors is almost as large as L1's, and nearly at right angles to it."
+            ) in markdown
     assert ("Yet on one batch its gradient on the colors is almost as large as L1's "
             f"({g_adv} against {g_l1}). Their cosine similarity, {cos_critic:.2f}, puts the two "
             "pulls nearly at right angles.") in markdown
@@ -740,6 +779,29 @@ def test_hues_and_the_checkerboard(committed):
             f"share is only just over twice the adversarial model's own seed noise "
             f"({adv_seed:.1f}%).") in markdown
     assert "more than twice the adversarial model's own seed noise" not in markdown, "only just"
+    assert all(1 / 25 < float(c) / 100 < 1 / 15 for c in (c0, c1)), "about one pixel in twenty"
+    assert ("a checkerboard.** Over all test images it turns the hue of about one colored pixel in "
+            "twenty.") in markdown
+    # the figure's right half: the critic saturates these images far more than the control's one
+    # factor, in nearly the same hue (the median turn under the count's 30 degrees)
+    worst = re.findall(r"\n  (\w+) +mean chroma (\d+) -> (\d+) \((\d\.\d)x\), median hue turn "
+                       r"(\d+) degrees", printed.split("the four images the critic hurts most")[1])
+    assert [w[0] for w in worst] == ["bird", "truck", "automobile", "automobile"], worst
+    vehicles = worst[1:]
+    assert all(float(x) > 2 for *_, x, _ in vehicles), "over twice as vivid as the control"
+    assert all(int(t) < 30 for *_, t in vehicles), "nearly the same hue: under the count's 30"
+    assert ("In the figure's right half, mostly saturation. The adversarial model makes the truck "
+            "and both cars over twice as vivid as the control, in nearly the same reddish hue, "
+            "while the truth is blue or gray. The control's one factor cannot boost some images "
+            "far more than others.") in markdown
+    assert float(worst[0][3]) < 1.5 < min(float(x) for *_, x, _ in vehicles), "some far more"
+    assert (f"The truck's and the cars' mean chroma goes from {vehicles[0][1]}, {vehicles[1][1]} "
+            f"and {vehicles[2][1]} in the control to {vehicles[0][2]}, {vehicles[1][2]} and "
+            f"{vehicles[2][2]} (printed below, with the bird's). Their median hue turn, over the "
+            f"pixels colored in both, is {vehicles[0][4]}, {vehicles[1][4]} and {vehicles[2][4]} "
+            "degrees: under the count's 30.") in markdown
+    assert "vivid red, where the control only deepens" not in markdown, "a saturation boost"
+    assert "In the figure's right half it changes hues" not in markdown, "the turns are under 30"
     assert ("**Takeaway: the critic does more than saturate. It turns some hues, not toward the "
             "truth, and paints a checkerboard.**") in markdown
     t0, t1 = found(r"  control against the truth +(\d+\.\d)% +(\d+\.\d)%", printed)
