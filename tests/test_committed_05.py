@@ -191,8 +191,9 @@ def test_the_image_blind_answer(committed):
     # the figure draws each loss minus its own set's image-blind level: 0 at the start
     # (validation from epoch 0, training from epoch 1, every curve ending below 0: the
     # best-epoch check above; training above validation at the end: the figure)
-    assert ("Both classifiers learned from the gray image. Every curve ends below 0, and on "
-            f"validation their best epochs score {margin['0.5']} ($\\lambda = 0.5$) and "
+    assert ("Both classifiers learned from the gray image: every curve ends below 0, the "
+            "image-blind answer's level.") in markdown
+    assert (f"On validation, the best epochs score {margin['0.5']} ($\\lambda = 0.5$) and "
             f"{margin['1']} ($\\lambda = 1$) nats below the image-blind answer (nats: natural-log "
             "units).") in markdown
     assert ("Each classifier's curve is its loss minus the image-blind answer's on the same "
@@ -321,21 +322,27 @@ def test_the_curves(committed):
             "orange patches at $T = 0.08$ and $0$.") in markdown
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
     assert 'suptitle="top: the pretrained L1 UNet; below: the "' in code
-    assert ("The pretrained vivid UNet is bold at every $T$. Near the mode ($T = 0.08$ and $0$), "
-            "yellow splotches appear on the 7th column's car (ringed: the front and the lower "
-            "door); $T = 0.38$ shows only a faint one.") in markdown
+    assert ("The pretrained vivid UNet is bold at every $T$, and lowering $T$ strengthens what it "
+            "already guessed. On the 7th column's car (cyan in truth), the ringed patches on the "
+            "front and the lower door are tan at $T = 1$ and turn saturated yellow-orange at "
+            "$T = 0.08$ and $0$: a wrong guess, amplified.") in markdown   # the figure
+    assert "yellow splotches appear" not in markdown and "shows only a faint one" not in markdown
+    # thin rings on the T = 1 row and the truth only: the rows below are left uncovered
+    assert "ring_patches(fig, [1, 1 + len(STRIP_TEMPERATURES)])" in code
+    assert '(("black", 1.8), ("white", 0.9))' in code
+    assert "(ringed at T = 1 and in the truth: the patches the text names)" in code
     assert "at the two lowest the mode adds" not in markdown
     # the rings: the 7th column (index 6) and the silver car (index 2), SEED 0's images only
     assert "RINGS = {2: [(7, 23, 15, 7)]," in code and "if SEED == 0 and names is not None:" in code
     assert 'SEED = 0' in code
     # this run's strip ends with the pretrained vivid UNet at T = 0.38 above the truth
     assert 'strip_rows["pretrained vivid\\nUNet, T = 0.38"]' in code
-    assert ("Above the truth: the pretrained vivid UNet at $T = 0.38$, the same loss trained "
-            "longer.") in markdown
+    assert ("Above the truth in the second figure: the pretrained vivid UNet at $T = 0.38$, the "
+            "same loss trained longer.") in markdown
     assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
             "low on its front (ringed) that grows as $T$ falls to 0.08 and looks the same at "
-            "$T = 0$. It is there at $T = 1$ already, so it is a wrong guess, not a splotch of the "
-            "mode.") in markdown
+            "$T = 0$. It is there at $T = 1$ already: the same wrong guess, amplified, as on the "
+            "7th car.") in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
     steps = cells(tables, "optimizer steps")[1:3]
@@ -374,11 +381,41 @@ def test_the_curves(committed):
     # (every step from 0.38 on checked above, with rt == "0.38")
     flat = [rebal[t][1] for t in TEMPS[:TEMPS.index("0.38") + 1]]
     assert all(float(c) <= float(rebal["1"][1]) for c in flat), "not above T = 1's until 0.38"
-    assert ("Regression desaturates. This run's L1 regressor (the star) has less than a third of "
-            f"the truth's colorfulness ({l1[1]} against {truth}). Without rebalancing, no $T$ is "
-            f"more colorful than L1 ({brightest} at best). With it, colorfulness stays at "
-            f"{min(flat, key=float)} to {max(flat, key=float)} down to $T = 0.38$ and climbs only "
-            f"below, to {r0} at $T = 0$.") in markdown
+    assert ("Regression desaturates: this run's L1 regressor (the star) has less than a third of "
+            "the truth's colorfulness. Without rebalancing, no $T$ is more colorful than L1: its "
+            "likeliest bin is near gray almost everywhere, so its distributions hold little color "
+            "to sharpen.") in markdown
+    assert (f"This run's L1 regressor has a colorfulness of {l1[1]} against the truth's {truth}. "
+            f"Without rebalancing, the classifier's best is {brightest}, at $T = 1$. With it, "
+            f"colorfulness is {r1} at $T = 1$, stays at {min(flat, key=float)} to "
+            f"{max(flat, key=float)} down to $T = 0.38$ and climbs only below, to {r0} at $T = 0$."
+            ) in markdown
+    # the lesson about T: at T = 1 rebalancing about doubles colorfulness, the pretrained vivid
+    # UNet is nearly as colorful as the truth; lowering T keeps the hue (printed, pixel by pixel)
+    assert 1.6 < float(r1) / float(p1) < 2.4, "about twice as colorful"
+    assert float(vivid["1"][1]) > 0.8 * float(truth), "nearly as colorful as the truth"
+    hue_line = (r"  {}: (\d+)% of the pixels; (\d+)% of them keep their T = 1 hue \(within 45 "
+                r"degrees\), chroma (\d+\.\d) at T = 1, (\d+\.\d) at T = 0; (\d+)% have the "
+                r"true hue")
+    _, kept_v, ch1_v, ch0_v, right_v = found(hue_line.format("pretrained vivid UNet"), printed)
+    _, kept_r, ch1_r, ch0_r, right_r = found(hue_line.format("lambda 0\\.5"), printed)
+    assert "  lambda 1: none" in printed, "its mode colors no pixel"
+    assert int(kept_v) >= 80 and float(ch0_v) > float(ch1_v), "the same hue, stronger"
+    assert 40 <= int(right_v) <= 60 and 30 <= int(right_r) <= 60, "about half"
+    assert float(ch1_r) < float(ch1_v) and int(kept_r) < int(kept_v)
+    assert ("**What brings the color: rebalancing and training.** At $T = 1$, before any "
+            "sharpening, rebalancing already makes this run's classifier about twice as colorful "
+            "as the one without it, and the pretrained vivid UNet, the same loss trained far "
+            f"longer, is nearly as colorful as the truth ({vivid['1'][1]} against {truth}). "
+            "Lowering $T$ then mostly strengthens the hue each pixel already leans to: for the "
+            f"vivid UNet, {kept_v}% of the pixels the mode colors keep their $T = 1$ hue."
+            ) in markdown
+    assert (f"For the vivid UNet, {kept_v}% keep their hue within 45 degrees, and their chroma "
+            f"grows from {ch1_v} to {ch0_v}. For this run's $\\lambda = 0.5$ classifier only "
+            f"{kept_r}% keep it: its $T = 1$ colors are faint (chroma {ch1_r}), so their hue says "
+            "less. The hue is the true one for only about half of these pixels "
+            f"({right_v}% for the vivid UNet, {right_r}% for $\\lambda = 0.5$): lowering $T$ "
+            "strengthens wrong guesses along with right ones.") in markdown
     assert ("The $\\lambda = 0.5$ classifier's PSNR rises from $T = 1$ to 0.38, then falls at "
             "every step.") in markdown
     assert all(ps["rebal"][b] < ps["rebal"][a] for a, b in zip(tail, tail[1:]))
@@ -392,9 +429,10 @@ def test_the_curves(committed):
     assert float(truth) < 1.5 * max(cf["rebal"].values()) and float(truth) < 1.5 * max(
         cf["vivid"].values())
     span = max(cf["plain"].values()) - min(cf["plain"].values())
-    assert ("The $\\lambda = 1$ panel has its own, zoomed colorfulness axis: its eight points "
-            f"span only {span:.1f} units, and the truth's colorfulness lies off to its right."
-            ) in markdown
+    assert ("Each panel has its own colorfulness axis (the title says so). The $\\lambda = 1$ "
+            f"panel's is zoomed: its eight points span only {span:.1f} units, and the truth's "
+            "colorfulness lies off to its right.") in markdown
+    assert '"\\n(one PSNR axis; each panel has its own colorfulness axis)"' in code
     assert "crowd together" not in markdown
     # the cause, measured: mean chroma where lambda 0.5's likeliest bin is near gray, and elsewhere
     chroma = {t: [float(v) for v in found(
@@ -403,15 +441,21 @@ def test_the_curves(committed):
     assert chroma["1"][0] > chroma["0.38"][0] > chroma["0"][0], "near-gray pixels: toward gray"
     assert chroma["0"][1] > 1.5 * chroma["0.38"][1] and chroma["0"][1] > 2 * chroma["1"][1]
     assert chroma["0"][2] < chroma["1"][2], "the mean chroma falls"
-    assert (f"Sharpening pulls the {gray_top['0.5']}% of pixels "
+    assert (f"sharpening pulls the {gray_top['0.5']}% of pixels "
             "whose likeliest bin is near gray toward gray, and the rest out to strong colors "
             f"(chroma {chroma['0'][1]:.1f} at $T = 0$). So the mean chroma of all pixels falls "
             f"({chroma['1'][2]:.1f} to {chroma['0'][2]:.1f}), while colorfulness rises."
             ) in markdown
     assert p1 == brightest, "8.0 at T = 1 is its best"
-    assert (f"without rebalancing, no $T$ was more colorful than L1 ({p1} at best, against "
-            f"{l1[1]}). With rebalancing, lowering $T$ to 0 raised colorfulness ({r1} at $T = 1$, "
-            f"{r0} at $T = 0$), not mean chroma.") in markdown
+    # the summary: the lesson about T with the run's numbers
+    assert ("**Rebalancing and training bring the color**: at $T = 1$, colorfulness "
+            f"{p1} without rebalancing, {r1} with it, and {vivid['1'][1]} for the pretrained vivid "
+            f"UNet (the same loss on 45,000 images; the truth: {truth}).") in markdown
+    assert ("**Lowering $T$ mostly amplifies the hue a pixel already leans to**, right or wrong "
+            f"({kept_v}% of the pixels the vivid UNet's mode colors keep their $T = 1$ hue). It "
+            "adds colorfulness only where the distribution holds color: with rebalancing, "
+            f"{r1} at $T = 1$ to {r0} at $T = 0$; without, no $T$ was more colorful than L1."
+            ) in markdown
     assert "no $T$ gives color" not in markdown and "no $T$ gave color" not in markdown
     assert "Rebalancing, not $T$" not in markdown
     # the L1 regressor: less colorful than the truth (the lecture asserts it too)
@@ -430,7 +474,7 @@ def test_the_curves(committed):
             "L1.") in markdown
     # section 7's figure: the star (L1) far below the truth's colorfulness; lambda 1's mode
     assert 3 * float(l1[1]) < float(truth)
-    assert ("This run's L1 regressor (the star) has less than a third of the truth's "
+    assert ("this run's L1 regressor (the star) has less than a third of the truth's "
             "colorfulness") in markdown
     assert cf["plain"]["0"] < 5
     assert f"its PSNR falls from $T = {vt}$ on, below gray's throughout." in markdown
@@ -459,13 +503,24 @@ def test_the_choice_and_the_test_table(committed):
     assert float(rebal_curve["0"][1]) > float(rebal_curve["1"][1])
     assert float(plain_auc["0"]) < float(plain_auc["1"])
     assert float(plain_curve["0"][1]) < float(plain_curve["1"][1]), "without it, both fall"
+    plain_aucs = [float(plain_auc[t]) for t in TEMPS]
+    assert all(b < a for a, b in zip(plain_aucs, plain_aucs[1:])), "the AuC at every step"
+    plain_cfs = {t: float(plain_curve[t][1]) for t in TEMPS}
+    plain_dip = min(TEMPS, key=plain_cfs.get)              # colorfulness falls down to it
+    falling = TEMPS[:TEMPS.index(plain_dip) + 1]
+    assert all(plain_cfs[b] < plain_cfs[a] for a, b in zip(falling, falling[1:]))
     vivid_curve, vivid_auc = curve(tables, 3), aucs(tables, 3)
     assert (float(vivid_auc["0"]) < float(vivid_auc["1"])
             and float(vivid_curve["0"][1]) > float(vivid_curve["1"][1])), "rebalanced too: a trade"
-    assert ("At $\\lambda = 0.5$, the AuC falls at every step, from "
-            f"{rebal_auc['1']} to {rebal_auc['0']}, and ends below L1's "
-            f"{cells(auc_table(tables), 'L1 regressor')[1]}. No score says where to stop: people "
-            "judge, as in Zhang et al.'s \"colorization Turing test\".") in markdown
+    assert ("At $\\lambda = 0.5$ the AuC falls at every step and ends below L1's. No score says "
+            "where to stop: people judge, as in Zhang et al.'s \"colorization Turing test\"."
+            ) in markdown
+    assert (f"At $\\lambda = 0.5$, the AuC falls from {rebal_auc['1']} at $T = 1$ to "
+            f"{rebal_auc['0']} at $T = 0$, below L1's "
+            f"{cells(auc_table(tables), 'L1 regressor')[1]}. "
+            "The vivid UNet's best AuC ties at $T = 1$ and $0.7$.") in markdown
+    assert ("Sharpening costs AuC: it strengthens every guess, the wrong hues too (section 7's "
+            "box).") in markdown
     # colorfulness at lambda 0.5: falling down to its lowest T (dip), rising at every step below it
     rebal_cfs = {t: float(rebal_curve[t][1]) for t in TEMPS}
     dip = min(TEMPS, key=rebal_cfs.get)
@@ -475,8 +530,8 @@ def test_the_choice_and_the_test_table(committed):
     assert ("At $\\lambda = 0.5$, colorfulness first dips a little "
             f"({rebal_curve['1'][1]} at $T = 1$, {rebal_curve[dip][1]} at $T = {dip}$), then "
             f"rises at every step to {rebal_curve['0'][1]} at $T = 0$. So only below $T = {dip}$ "
-            "does lowering $T$ trade AuC for colorfulness. Without rebalancing, both fall."
-            ) in markdown
+            "does lowering $T$ trade AuC for colorfulness. Without rebalancing, both fall "
+            f"(colorfulness until $T = {plain_dip}$).") in markdown
     assert rebal_cfs["1"] - rebal_cfs[dip] < 1, "a little"
     assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
@@ -492,20 +547,21 @@ def test_the_choice_and_the_test_table(committed):
     card = (ROOT / "colorlab" / "weights" / "cifar10-vivid-unet.md").read_text(encoding="utf-8")
     assert "| 1 (chosen) |" in card   # named by its path: the course site has no page for it
     assert "(chosen on validation: the best class-rebalanced AuC)" in card
-    assert ("The pretrained vivid UNet runs at $T = 1$. Its training recipe chose that $T$ on its "
-            "own 5,000 validation images by the rebalanced AuC, says its model card "
-            "(`colorlab/weights/cifar10-vivid-unet.md`). On this run's validation images, $T = 1$ "
-            "ties $T = 0.7$ for its best.") in markdown
+    n_counted = found(r"rebalanced AuC on the (\d+) validation images counted", tables)[0]
+    assert ("The pretrained vivid UNet runs at $T = 1$, its recipe's choice. Its model card "
+            "(`colorlab/weights/cifar10-vivid-unet.md`, not this run) reports that $T = 1$ had "
+            "the best rebalanced AuC on its own 5,000 validation images. This run's table agrees "
+            f"on {n_counted} of them: $T = 1$ ties $T = 0.7$ for its best.") in markdown
     assert "pretrained vivid UNet (T 1)" in tables   # the test table's row: it runs at T = 1
     assert float(rebal["0"]) < float(l1_val)
-    assert "its rebalanced AuC falls below even L1's" in markdown
+    assert "its rebalanced AuC falls below even gray's" in markdown   # the test table, below
     # the rebalanced AuC of lambda 0.5: highest at T = 1, then falling at every step, below L1 at
     # low T
     values = [float(rebal[t]) for t in TEMPS]
     assert values[0] == max(values) and all(b < a for a, b in zip(values, values[1:]))
     below = [t for t in TEMPS if float(rebal[t]) < float(l1_val)]
     assert below == list(TEMPS[TEMPS.index(below[0]):]) and float(below[0]) <= 0.25
-    assert (f"the AuC falls at every step, from {rebal['1']} to {rebal['0']}, and ends below L1's "
+    assert (f"the AuC falls from {rebal['1']} at $T = 1$ to {rebal['0']} at $T = 0$, below L1's "
             f"{l1_val}.") in markdown
     # every model: highest at T = 1 (the pretrained one ties T = 1 and 0.7 as printed)
     for column in (1, 2, 3):
@@ -514,8 +570,8 @@ def test_the_choice_and_the_test_table(committed):
         best_ts = [t for t, a in column_aucs.items() if a == column_aucs["1"]]
         assert best_ts == (["1", "0.7"] if column == 3 else ["1"]), (column, best_ts)
         assert column_aucs["1"] >= column_aucs["0"], "the mode below the mean"
-    assert ("The best rebalanced AuC is at $T = 1$ for every model here (tied with $0.7$ for the "
-            "vivid UNet), so the score rewards hedging.") in markdown
+    assert ("The rebalanced AuC is best at $T = 1$ for every model here, so it rewards hedging."
+            ) in markdown
     tables = tables[tables.index("| on the test set"):]   # the test tables only
     # the opening: three settings of the classifiers, each scored once on the test set
     test_rows = tables[:tables.index("<details>")]       # the main table
@@ -569,15 +625,21 @@ def test_the_choice_and_the_test_table(committed):
     assert len(diff) == 4
     d_best = found(r"  best rebalanced AuC minus L1 regression: (\+\d\.\d{4}) ± (\d\.\d{4})",
                    printed)
-    assert ("The bootstrap backs the takeaway. The best-AuC setting beats L1 "
-            f"({d_best[0]} ± {d_best[1]}) and gray, while argmax lies below gray "
-            f"({d_mode[0]} ± {d_mode[1]}), just outside the noise.") in markdown
+    d_gray = found(r"  best rebalanced AuC minus grayscale baseline: (\+\d\.\d{4}) ± (\d\.\d{4})",
+                   printed)
+    assert ("The bootstrap backs the takeaway: the best-AuC setting beats L1 and gray by several "
+            "times the noise, and argmax lies below gray, just outside it.") in markdown
+    assert (f"The best-AuC setting beats L1 by {d_best[0].lstrip('+')} ± {d_best[1]} and gray by "
+            f"{d_gray[0].lstrip('+')} ± {d_gray[1]}; argmax lies below gray by "
+            f"{d_mode[0].lstrip('-')} ± {d_mode[1]}.") in markdown
     assert "is within noise; the other three" not in markdown
     assert ("Each ± in the table is two standard errors (2 SE) of a paired difference to gray. "
             "Both rows score the same images, so the variation they share cancels.") in markdown
-    assert ("The rebalanced AuC's ± comes from a paired bootstrap: score both rows on 200 "
-            "redraws of the test images and take the spread of their difference (printed "
-            "below).") in markdown
+    assert ("The table's rebalanced AuC has no ±. The ± of the AuC differences printed below "
+            "comes from a paired bootstrap: score both rows on 200 redraws of the test images and "
+            "take the spread of their difference.") in markdown
+    assert "rebalanced AuC |" in test_rows.splitlines()[0] and "±" not in test_rows.splitlines(
+    )[0].split("| colorfulness |")[1], "no ± in the table's AuC column"
     assert "rebalanced AuC, a difference of two rows on the" in printed
     assert "def resample_weights(n, draws=200):" in "".join(
         c.source for c in nb.cells if c.cell_type == "code")
@@ -598,9 +660,10 @@ def test_the_choice_and_the_test_table(committed):
     # the table's colorfulness rule: nearest the truth's; the vivid UNet is nearest of all rows
     assert min(others_all := [gray, l1, shipped, vivid, best, dull, mode],
                key=lambda r: abs(float(r[4]) - float(truth))) is vivid, others_all
-    assert ("Only the pretrained vivid UNet wins on both: the highest rebalanced AuC "
-            f"({vivid[5]}) and the colorfulness nearest the truth's ({vivid[4]} against {truth}); "
-            "it loses to gray on PSNR and on mean Delta E (the collapsed second table)."
+    assert ("Only the pretrained vivid UNet, at the same $T = 1$, wins on both scores; it loses to "
+            "gray on PSNR and on mean Delta E (the collapsed second table).") in markdown
+    assert ("The pretrained vivid UNet has the highest rebalanced AuC "
+            f"({vivid[5]}) and the colorfulness nearest the truth's ({vivid[4]} against {truth})."
             ) in markdown
     # "wins on both": the best rebalanced AuC (checked below), the colorfulness nearest the truth's
     assert float(best[4]) > float(l1[4])
@@ -608,10 +671,12 @@ def test_the_choice_and_the_test_table(committed):
     assert float(best[4]) / float(truth) < 0.5
     best_share, share = found(r"best rebalanced AuC (\d+)%, argmax (\d+)%, L1", printed)
     assert int(best_share) < 50
-    assert ("**In short, the chosen setting hedges.** It beats L1 and gray on the rebalanced AuC "
-            f"with only {best_share}% of the truth's colorfulness (printed below), a faint tint as "
-            f"in section 8's second strip. Argmax reaches {share}%, with no better rebalanced AuC "
-            "than gray.") in markdown
+    assert ("**In short, the chosen setting hedges.** It beats L1 and gray on the rebalanced AuC, "
+            "with under half of the truth's colorfulness: a faint tint, as in section 8's second "
+            "strip. Argmax is nearly as colorful as the truth, with no better rebalanced AuC than "
+            "gray.") in markdown
+    assert (f"The chosen setting has {best_share}% of the truth's colorfulness, argmax {share}% "
+            "(printed below).") in markdown
     assert "brownish" not in markdown, "section 10's photos show the same setting greenish"
     # section 8's second strip shows this setting: lambda 0.5 (its only classifier) at T = 1
     assert "best rebalanced AuC: lambda 0.5, T 1 (" in printed
@@ -655,8 +720,8 @@ def test_the_choice_and_the_test_table(committed):
     assert helps[1] < helps[0] < 2 * helps[1] and abs(even[0]) < even[1], "slightly; within noise"
     assert ("The pretrained L1 UNet's colors raise it slightly; the vivid UNet's are within noise "
             "of gray." in markdown)
-    assert ("the rebalanced AuC rewards hedging and chose the mean; Zhang et al. chose $T$ "
-            "qualitatively.") in markdown
+    assert ("the rebalanced AuC rewards hedging and chose $T = 1$ for every model; Zhang et al. "
+            "chose $T$ qualitatively.") in markdown
     assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
@@ -764,14 +829,16 @@ def test_one_pixel(committed):
     assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
     car_chroma = [int(v) for v in found(pattern.format("automobile"), printed)][4::3]
     assert abs(car_chroma[1] / car_chroma[0] - 1) < 0.2, "T = 1: about the truth's chroma"
-    assert (f"The car pixel's distribution is spread thin, so most of its map is pale. Only "
-            f"{car[1]}% of its p lies within 20 of the true cyan-blue, and pale arms reach toward "
-            "yellow and red.") in text
+    assert (f"The car pixel's distribution is spread thin: its likeliest bin holds only {car[0]}%. "
+            "On the log scale it fans out in arms toward yellow and red, and a paler one toward "
+            f"the true cyan-blue. Only {car[1]}% of its p lies within 20 of the truth.") in text
     assert ("the mean averages the arms into a warm tan. The tan is near the truth's chroma but "
             "has the wrong hue. The mode takes a bin of the red arm.") in text
-    assert "opacity = (p / p.max())[:, None]" in code and "up to {p.max():.0%}" in code
-    assert ("A bin's opacity is its p over the likeliest bin's p, which each panel's title gives; "
-            "the hollow markers sit at their own ab.") in text
+    assert ("opacity = (1 + torch.log10(p / p.max()) / 2).clamp(0, 1)[:, None]" in code
+            and "log scale (up to {p.max():.0%})" in code)
+    assert ("A bin's opacity grows with its p on a log scale (full at the likeliest bin, whose p "
+            "each panel's title gives, half at a tenth of it, none below a hundredth); the hollow "
+            "markers sit at their own ab.") in text
     # bins faded to white where p is small, so that pale bins show (not over light gray)
     assert "on_grid(1 - opacity * (1 - colors), ax_p, grid_bins=net_bins)" in code
     top3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: "
