@@ -117,13 +117,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(yellow) > 60 and float(blue) < 10, "the text: leans toward yellow, thin blue tail"
     assert (f"The cloud leans toward yellow ({yellow}% of pixels have b > 0), with thin tails "
             "toward blue-violet and yellow-green.") in " ".join(markdown.split())
-    # the histogram's circles are the printed chroma radii, each labelled outside the cloud with
-    # a line to a point on its circle
+    # the histogram's circles are the printed chroma radii, each labelled on the circle itself
     hist = code_with(committed[0], "ax.hist2d(")
     assert "shares = {r: (chroma < r)" in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
-    assert "plt.Circle((0, 0), r," in hist and 'annotate(f"chroma {r}", edge' in hist
-    assert "edge = (r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle)))" in hist
+    assert "plt.Circle((0, 0), r," in hist and 'annotate(f"{r}", on_circle' in hist
+    assert ("on_circle = (r * math.cos(math.radians(angle)), r * math.sin(math.radians(angle)))"
+            in hist)
+    assert "dashed circles: chroma {', '.join(map(str, shares))}" in hist
     text = " ".join(markdown.split())
     assert "Dashed circles mark chroma 10, 20 and 40." in text
     assert "labelled on their edges" not in text, "the labels now sit outside the circles"
@@ -218,7 +219,9 @@ def test_gradcheck_black_included(committed):
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
     # the sections the opening says can be skimmed
-    assert "Sections 6, 8 and 14 can be skimmed." in markdown
+    assert ("Sections 6, 8 and 14 can be skimmed, and so can section 9's swatch table and "
+            "section 10's distance statistics, marked optional.") in " ".join(markdown.split())
+    assert "**Distances (optional).**" in markdown
     assert all(h in markdown for h in ("## 6. Known colors", "## 8. Explorer", "## 14. What"))
     # the Summary says where black is checked without the clip (section 5, question 1)
     assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
@@ -256,7 +259,8 @@ def test_the_derived_matrix_and_white_point(committed):
     text = " ".join(markdown.split())
     # section 2 points to Going deeper 1, which compares the three printed whites
     assert ("to agree with scikit-image. Its entries differ by up to $3 \\times 10^{-4}$. Going "
-            "deeper 1 traces this gap to the three whites printed above.") in text
+            "deeper 1 shows the whites behind this gap.") in text
+    assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
     code = code_with(nb, "def xyz_of")
@@ -265,11 +269,10 @@ def test_the_derived_matrix_and_white_point(committed):
             "standard gives it, the chromaticity (0.3127, 0.3290).") in text
     # the printed D65_WHITE's chromaticity (x, y) = (X, Y) / (X + Y + Z), rounded to 4 digits
     assert (round(d65[0] / sum(d65), 4), round(d65[1] / sum(d65), 4)) == (0.3127, 0.3290)
-    assert ("`D65_WHITE` is the tabulated D65 white; its chromaticity rounds to the same "
-            "(0.3127, 0.3290).") in text
-    assert (f"Scikit-image's Lab divides by `D65_WHITE`. Its matrix white has $Z$ = "
-            f"{sk_white[2]:.6f}, a little below the {d65[2]:.6f} of `D65_WHITE` ($X$ is lower "
-            "too).") in text
+    assert ("`D65_WHITE` is the tabulated D65 white; its chromaticity rounds to the same. "
+            "Scikit-image's Lab divides by `D65_WHITE`, but its matrix is a separate table") in text
+    assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
+    assert "The matrix's white falls a little short of `D65_WHITE` in $X$ and $Z$." in text
     # so Lab's white decodes to a linear red and blue just above 1 (Going deeper 1, printed)
     r, g, b = map(float, found(r"Lab white \(100, 0, 0\) in linear RGB, before the clip: "
                                r"\((\d\.\d{5}), (\d\.\d{5}), (\d\.\d{5})\)", printed))
@@ -287,6 +290,17 @@ def test_where_the_whites_come_from():
     assert torch.equal(color.D65_WHITE,
                        torch.from_numpy(xyz_tristimulus_values(illuminant="D65", observer="2"))), \
         "the text says: scikit-image's Lab divides by D65_WHITE"
+    # where the matrix comes from, as far as scikit-image's source says: a six-digit table under
+    # the comment "From sRGB specification", and the D65 white a separate constant
+    from skimage.color import colorconv
+    source = inspect.getsource(colorconv)
+    assert "From sRGB specification" in source, "the comment the text quotes"
+    assert "(0.95047, 1.0, 1.08883)" in source, "the D65 white: its own constant"
+    assert all(abs(v * 1e6 - round(v * 1e6)) < 1e-6 for v in xyz_from_rgb.flatten()), "6 digits"
+    _, markdown, _, _ = read(NOTEBOOK)
+    assert ("but its matrix is a separate table: its source gives it to six digits, with only the "
+            "comment \"From sRGB specification\", and stores the D65 white as a separate "
+            "constant.") in " ".join(markdown.split())
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
     assert (matrix_white - color.D65_WHITE).abs().max() > 1e-5, "the text says: only to 4 digits"
@@ -350,7 +364,7 @@ def test_the_slope_of_L_at_black(committed):
     """Section 3, question 2: f's slope on the straight segment, and L's (116 times it)."""
     _, markdown, _ = committed
     slope = 1 / (3 * (6 / 29) ** 2)
-    assert f"{slope:.3f}" == "7.787" and "constant 7.787 below" in markdown
+    assert f"{slope:.3f}" == "7.787" and "constant $1/(3\\delta^2) = 7.787...$ below" in markdown
     assert f"$116 \\times 7.787 \\approx {116 * slope:.0f}$ per unit of $Y/Y_n$" in markdown
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
@@ -443,9 +457,13 @@ def test_the_swatches_and_ciede2000(committed):
     assert int(n_gray.replace(",", "")) > 50 and int(n_sat.replace(",", "")) > 50
     assert "C_pair = (C1 + C2) / 2" in code_with(committed[0], "gen = generator(3)")
     assert "Chroma here is the pair's mean chroma." in text
-    assert (f"Between saturated colors it rates steps smaller than ΔE76 does. Over all {n} pairs, "
-            f"CIEDE2000 / ΔE76 has a median of {sat_median} above chroma 60, against "
-            f"{gray_median} below 20.") in text
+    assert float(sat_median) < 0.5, "the text says: at less than half of ΔE76"
+    assert ("Between saturated colors it rates steps at less than half of ΔE76 (median ratio "
+            f"{sat_median} above chroma 60). So even Lab is not quite uniform: it overstates steps "
+            "between vivid colors.") in text
+    assert (f"The ratio CIEDE2000 / ΔE76 has a median of {sat_median} for the {n_sat} pairs above "
+            f"chroma 60, against {gray_median} for the {n_gray} below 20.") in text
+    assert "Over all 2,772 pairs" not in text, "the medians are over two subsets of the pairs"
     assert "On the six swatches it shrinks" not in text, "the claim now rests on all the pairs"
     # section 9's first line: same RGB distance, close or far in Lab (ΔE76 several-fold apart)
     assert float(high) > 5 * float(low)
@@ -453,8 +471,9 @@ def test_the_swatches_and_ciede2000(committed):
     # "the shaded band" is the figure's 0.08-0.10 band, the printed range's
     figure = code_with(committed[0], "random pairs of nearby colors")
     assert "axvspan(0.08, 0.1," in figure and "pairs 0.08-0.10 apart in RGB:" in printed
-    assert (f"CIEDE2000 too finds equal RGB steps very unequal: {low00} to {high00} in the shaded "
-            "band, where about 1 is just noticeable.") in text
+    assert ("CIEDE2000 too finds equal RGB steps very unequal, from barely visible to glaring "
+            f"({low00} to {high00} in the shaded band).") in text
+    assert "About 1 is just noticeable in CIEDE2000." in text
     # section 9's count: 3,000 random pairs, of which those inside the RGB cube are kept (the
     # figure's title prints that count); the pairs' own code, run again, gives it
     pairs = code_with(committed[0], "gen = generator(3)")
@@ -465,8 +484,8 @@ def test_the_swatches_and_ciede2000(committed):
     kept = int(scope["keep"].sum())
     assert 'title=f"{len(d_e):,} random pairs of nearby colors"' in figure
     assert 2000 < kept < 3000
-    assert (f"Below, 3,000 random pairs up to 0.1 apart in RGB (the {kept:,} inside the RGB cube "
-            "kept)") in text
+    assert "Below, random pairs of colors up to 0.1 apart in RGB." in text
+    assert f"We draw 3,000 pairs and keep the {kept:,} inside the RGB cube." in text
     assert n == f"{kept:,}", "the medians are over all the kept pairs"
 
 
@@ -480,6 +499,7 @@ def test_lab_against_ycbcr(committed):
     assert lab < min(rgb, ycc), "the text says: Lab's spread is the smallest"
     assert lab_rho > max(rgb_rho, ycc_rho), "the text says: Lab's rank correlation is the highest"
     text = " ".join(markdown.split())
+    assert f"Lab follows CIEDE2000 best, with the smallest spread ({lab})." in text
     assert (f"Lab has the smallest spread ({lab}, against {rgb} for RGB) and the highest rank "
             f"correlation ({lab_rho:.2f}).") in text
     assert abs(ycc - rgb) < 0.1 * rgb and abs(ycc_rho - rgb_rho) < 0.05, "YCbCr close to RGB"
@@ -501,9 +521,12 @@ def test_lab_against_ycbcr(committed):
     assert float(sat_median) < float(gray_median)
     assert ("Lab distances are more consistent with CIEDE2000 (itself built on Lab) than RGB or "
             "YCbCr ones. Between saturated colors, though, CIEDE2000 rates steps smaller than ΔE76 "
-            f"does (median ratio {sat_median} above chroma 60, {gray_median} below 20).") in text
+            f"does (median ratio {sat_median} above chroma 60).") in text
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
+    # the first cell points to section 10 early: YCbCr's gray of a saturated color is too dark
+    assert ("Section 10 shows it: YCbCr's gray of a saturated color is far too dark, while Lab's "
+            "gray keeps `L`.") in text
 
 
 def test_the_coarse_ab_and_the_gamut(committed):
@@ -517,16 +540,16 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # PSNR averages over pixels: high even over the crop, while the 1/16 crop visibly changes
     assert float(coarse_crop) > 30 and int(worst) > 10 * 2.3, "a clearly visible pixel error"
     text = " ".join(markdown.split())
-    assert (f"At 1/16 the iris turns grayish ({coarse_off}%). Yet the crop's PSNR is still "
-            f"{coarse_crop} dB.") in text
+    assert ("At 1/4 per side the eye and nose look unchanged. At 1/16 the iris turns grayish, yet "
+            f"the crop's PSNR is still {coarse_crop} dB.") in text
     # the swapped ab: a zoom on the band of the cat's eyes, beside the same crop of the cat
     swap = code_with(committed[0], "L of coffee, ab of cat")
     assert "EYES = (slice(60, 150), slice(30, 240))" in swap and "the same crop of the cat" in swap
     assert "Bottom row: a zoom on the eyes." in text and "(bottom row, left)" in text
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
-    assert (f"At 1/4 per side the eye and nose look unchanged ({fine_off}% of the crop's pixels "
-            f"off by more than ΔE76 = 10).") in text
+    assert (f"At 1/4 per side, {fine_off}% of the crop's pixels are off by more than ΔE76 = 10; "
+            f"at 1/16, {coarse_off}%.") in text
     assert "which stores chroma at half resolution per side: its colors are coarse" in text
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
     asked, _, rgb, _, impossible_de = found(r"impossible" + row, printed)
@@ -639,6 +662,11 @@ def test_the_toe_is_labeled(committed):
                     r"linear light (\d\.\d{4})", printed)
     assert float(at) < 0.0031308 and float(gap) > 0.01
     assert 'axes[0].annotate(f"largest gap to the gamma' in figure
+    # the zoom draws the gap (a two-headed arrow at light `at`), and the toe's arrow sits elsewhere
+    assert 'axes[1].annotate("", (at, low), xytext=(at, high)' in figure
+    assert 'arrowstyle="<->"' in figure and 'f"largest gap: {gap.max().item():.3f}' in figure
+    (toe_x,) = re.findall(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92', figure)
+    assert abs(float(toe_x) - float(at)) > 0.0005, "the toe's arrow away from the gap's"
     assert ("At the scale of the left panel the encoding looks like a 2.2 gamma: the two curves "
             f"overlap. They part only in the darkest tones. The largest gap, {gap}, is at light "
             f"{at} (arrow, left; zoom, right). Where the toe ends, sRGB stores {srgb} and the "
@@ -651,8 +679,17 @@ def test_the_drift_quoted_from_notebook_02():
     _, markdown, _, _ = read(NOTEBOOK)
     _, _, printed_02, _ = read(other)
     (drift,) = found(r"mean \|drift\| per pixel: (\d+\.\d) gray levels", printed_02)
-    assert (f"drifted by {drift} gray levels per pixel on average, as notebook 02 printed."
+    assert (f"drifted by {drift} gray levels per pixel on average (notebook 02, section 5)."
             in markdown), f"the opening should quote notebook 02's mean drift, {drift}"
+    # the section named is notebook 02's section on the drift, and its cells print the number
+    nb_02 = read(other)[0]
+    heads = {c.source.split(" ", 2)[1]: i for i, c in enumerate(nb_02.cells)
+             if c.cell_type == "markdown" and c.source.startswith("## ")}
+    start, end = heads["5."], heads["6."]
+    assert "drift" in nb_02.cells[start].source.split("\n", 1)[0], "02's section 5: the drift"
+    shown = "".join(o.get("text", "") for c in nb_02.cells[start:end] if c.cell_type == "code"
+                    for o in c.get("outputs", []))
+    assert f"mean |drift| per pixel: {drift} gray levels" in shown
 
 
 def test_what_rgb_test_holds(committed):
