@@ -85,6 +85,23 @@ def test_latency_is_timed_on_a_random_input(committed):
             "side) reorder float sums") in markdown
 
 
+def test_the_printed_row_is_described_as_printed(committed):
+    """Section 1 says what a variant's printed row holds (size, ms, PSNR with gray's, |d ab|),
+    and that mean dE and colorfulness come only in section 5's table."""
+    _, markdown, printed = committed
+    (row,) = found(r"(?m)^(fp32 PyTorch +[\d.]+ MB .*)$", printed)
+    assert re.fullmatch(r"fp32 PyTorch +[\d.]+ MB +[\d.]+ ms +PSNR [\d.]+ dB \(gray [\d.]+\) +"
+                        r"\|d ab\| max \S+, mean \S+", row), row
+    assert "dE" not in row and "colorful" not in row
+    assert re.search(r"(?m)^variant +MB +ms +speed-up +PSNR +dE +colorful +mean\|d ab\|$", printed)
+    assert ("Each variant gets a row like fp32 PyTorch's below, the reference: file size, "
+            "latency, test-image [PSNR](../docs/glossary.md#psnr) (gray's beside it) and |d ab|, "
+            "how far its colors move from fp32's. Section 5's table adds mean "
+            "[$\\Delta E$](../docs/glossary.md#delta-e) and "
+            "[colorfulness](../docs/glossary.md#colorfulness).") in markdown
+    assert "quality on the test images ([PSNR]" not in markdown
+
+
 def test_the_committed_run_deploys_the_pretrained_colorizer_in_quick_mode(committed):
     _, markdown, printed = committed
     assert "mode: quick" in printed and "data: CIFAR-10 image-folder copy" in printed
@@ -182,15 +199,17 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
     assert (f"One global threshold zeroes far more of the layers with small weights: {share}% of "
             f"`{named}`, against {top}% of `{wide}`, the layer of largest std.") in markdown
     assert ("Most dots sit below the 60% line (in the figure, `dec.2.0` sits on it, and "
-            "`dec.1.3`'s small dot hides under `bott.3`'s), but the big layers decide the average: "
+            "`dec.1.3`'s small dot overlaps `bott.3`'s), but the big layers decide the average: "
             f"the largest, `{big}`, loses {most}%.") in markdown
+    assert "hides under" not in markdown      # dec.1.3's dot shows beside bott.3's: it overlaps
     assert ("A guess the run does not check (it prints no fan-in): small weights come from many "
             "inputs. PyTorch draws each layer's first weights within ±1/√(fan-in), the inputs per "
             "output, and `encoders.0.0` reads only L.") in markdown
     assert "fan-in" not in printed
     assert ("Nor do small weights mean a layer matters less: most convolutions feed a BatchNorm, "
-            "which divides each channel by its spread (an argument; this run does not test it). So "
-            "the structured pruning below removes the same share of every block.") in markdown
+            "which divides each channel by its spread (untested here). So the structured pruning "
+            "below removes the same share of every block.") in markdown
+    assert "an argument; this run does not test it" not in markdown
     assert ("The structured pruning ranks channels by BatchNorm's scale $\\gamma$, like Liu et "
             "al. (2017), who first train $\\gamma$ toward zero.") in markdown
     # the figure opens section 4, after both kinds of pruning are defined, before either runs
@@ -248,8 +267,10 @@ def test_export_statements(committed):
     assert "BatchNormalization" not in fp32
     (parity,) = found(r"(?m)^ONNX fp32 \(onnxruntime\) +[\d.]+ MB .*\|d ab\| max (\S+),", printed)
     assert float(parity) <= 0.01                  # the parity check: fp32's output
-    assert ("The ONNX file has no BatchNorm node, yet gives fp32's output: `torch.onnx.export` "
-            "folded each BatchNorm into the convolution before it.") in markdown
+    # the run shows that the export step folded them; which part of it, only the code says
+    assert ("The ONNX file has no BatchNorm node, yet gives fp32's output: the export folded each "
+            "BatchNorm into the convolution before it.") in markdown
+    assert "fp32's output: `torch.onnx.export` folded" not in markdown
     # colorlab's wrapper only calls torch.onnx.export, adds metadata and checks the file
     deploy = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     wrapper = deploy.split("def export_onnx(", 1)[1].split("\ndef ", 1)[0]
@@ -356,8 +377,8 @@ def test_int8_statements(committed):
     # section 3 quotes only the first timings printed above it, not section 5's rounds
     (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
     assert dyn_ms > 3 * float(fp32_first)
-    assert (f"- Its first timing above was about {round(dyn_ms / float(fp32_first))}x fp32's."
-            ) in markdown
+    assert f"- Its first timing above was {dyn_ms / float(fp32_first):.1f}x fp32's." in markdown
+    assert "about 9x fp32's" not in markdown         # section 5's rounds, not the first timings
     assert "in section 5's shuffled rounds" not in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
     assert ("reports `ConvInteger` slower than float `Conv` too.") in markdown
@@ -396,8 +417,13 @@ def test_int8_statements(committed):
     assert ops(fp32_nodes)["Relu"] > 0 and "Relu" not in static_nodes and "Relu" in dynamic_nodes
     assert "**No `Relu` in the static file:** $z = 0$ clips at 0, as a ReLU does." in markdown
     # QDQ defined where the static files are introduced; the printout shows one group's fusion
-    assert ("The static files use **QDQ**: node pairs mark where a tensor is rounded, and "
-            "onnxruntime fuses each marked group into one int8 kernel.") in markdown
+    # only the Conv and Concat groups become int8 kernels; the profile runs ConvTranspose in float
+    assert {"QLinearConv", "QLinearConcat", "ConvTranspose"} <= set(static_time)
+    assert ("The static files use **QDQ**: node pairs mark where a tensor is rounded. onnxruntime "
+            "fuses each marked `Conv` and `Concat` group into one int8 kernel; the "
+            f"{number(static_nodes['ConvTranspose'])} `ConvTranspose` groups run in float."
+            ) in markdown
+    assert "fuses each marked group" not in markdown and "each such group" not in markdown
     assert "(onnxruntime fuses it into one QLinearConv at load)" in printed
 
     assert float(minmax) < float(static) and float(dynamic) < float(static)
@@ -691,8 +717,10 @@ def test_the_shuffled_rounds_statements(committed):
     assert "QLinearConv" not in ops(static_nodes) and "QLinearConcat" in shares
     assert ("The profile's `Transpose` is not among the file's nodes either, so onnxruntime added "
             "it at load." in markdown)
-    assert ("onnxruntime fuses each such group into one int8 kernel (`QLinearConv`, "
-            "`QLinearConcat`) when it loads the file.") in markdown
+    assert ("onnxruntime fuses each `Conv` and `Concat` group into one int8 kernel (`QLinearConv`, "
+            "`QLinearConcat`) when it loads the file. The profile below lists the three "
+            "`ConvTranspose` as float `ConvTranspose`: this run did not fuse them.") in markdown
+    assert "ConvTranspose" in shares and ops(static_nodes)["ConvTranspose"] == 3
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
@@ -860,6 +888,11 @@ def test_the_shipped_photo(committed):
     assert ("A likely cause of the spinning cost, untested here: with 2 threads on 2 cores, a "
             "spinning thread keeps a core from PyTorch's resizing and color conversion."
             in markdown)
+    rest_spin = float(spin["ms"]) - float(spin["alone"])       # whole call minus network alone
+    rest_quiet = float(quiet["ms"]) - float(quiet["alone"])
+    assert (f"The rest of the call (whole call minus network) took {rest_spin:.1f} ms with "
+            f"spinning and {rest_quiet:.1f} ms without. To test the cause, time the call with "
+            "onnxruntime on one thread (no worker thread left to spin).") in markdown
     # the config entry as the markdown names it is the call colorlab.deploy makes
     entry = 'options.add_session_config_entry("session.intra_op.allow_spinning", "0")'
     assert entry in (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
