@@ -126,7 +126,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             in hist)
     assert "dashed circles: chroma {', '.join(map(str, shares))}" in hist
     text = " ".join(markdown.split())
-    assert "Dashed circles mark chroma 10, 20 and 40." in text
+    assert "Dashed circles mark chroma" not in text, "the figure's title says it"
     assert "labelled on their edges" not in text, "the labels now sit outside the circles"
     # "three in four pixels lie close to gray": the printed share below chroma 20
     assert 70 < float(shares[1]) < 80
@@ -194,6 +194,13 @@ def test_the_clamps(committed):
     torch.where(lin > threshold, 1.055 * lin.clamp_min(0) ** (1 / 2.4) - 0.055,
                 12.92 * lin).sum().backward()
     assert math.isnan(lin.grad.item())
+    # why the clamps: the unused branch's zero gradient times an infinite slope is nan (IEEE)
+    zero, inf = torch.tensor(0.0), torch.tensor(float("inf"))
+    assert math.isnan((zero * inf).item()) and math.isnan((zero * torch.tensor(math.nan)).item())
+    assert ("`torch.where` computes **both** branches, and the unused branch's zero gradient times "
+            "an infinite or `nan` slope is `nan` (in IEEE floats, 0 × ∞ = `nan`).") in " ".join(
+        markdown.split())
+    assert "slope is still `nan`" not in markdown
     assert ("so the gradient at black is `nan` again. Clamped at `LINEAR_T`, the unused branch "
             "sits where its slope is finite.") in " ".join(markdown.split())
 
@@ -220,7 +227,9 @@ def test_gradcheck_black_included(committed):
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
     # the sections the opening says can be skimmed
     assert ("Sections 6, 8 and 14 can be skimmed, and so can section 9's swatch table and "
-            "section 10's distance statistics, marked optional.") in " ".join(markdown.split())
+            "section 10's distance statistics (the part marked optional).") in " ".join(
+        markdown.split())
+    assert "distance statistics, marked optional." not in " ".join(markdown.split())
     assert "**Distances (optional).**" in markdown
     assert all(h in markdown for h in ("## 6. Known colors", "## 8. Explorer", "## 14. What"))
     # the Summary says where black is checked without the clip (section 5, question 1)
@@ -471,8 +480,23 @@ def test_the_swatches_and_ciede2000(committed):
     # "the shaded band" is the figure's 0.08-0.10 band, the printed range's
     figure = code_with(committed[0], "random pairs of nearby colors")
     assert "axvspan(0.08, 0.1," in figure and "pairs 0.08-0.10 apart in RGB:" in printed
-    assert ("CIEDE2000 too finds equal RGB steps very unequal, from barely visible to glaring "
-            f"({low00} to {high00} in the shaded band).") in text
+    assert "axes[0].scatter(d_rgb, d_e, s=5" in figure, "the text says: the plot shows ΔE76"
+    assert 'ylabel="ΔE76 (Lab units)"' in figure
+    assert ("CIEDE2000 too finds equal RGB steps very unequal, from barely visible to glaring: "
+            f"{low00} to {high00} for the pairs in the shaded band (printed above; the plot shows "
+            "ΔE76).") in text
+    assert "in the shaded band)." not in text, "the range is CIEDE2000's, not the plot's ΔE76"
+    # the table's steps: ΔE76² = ΔL² + ΔC² + ΔH², defined before the table, as the code builds ΔH
+    assert "dH = (d_e**2 - dL**2 - dC**2).clamp_min(0).sqrt()" in code_with(
+        committed[0], "gen = generator(3)")
+    cells = committed[0].cells
+    defined = next(n for n, c in enumerate(cells) if c.cell_type == "markdown"
+                   and "ΔE76² = ΔL² + ΔC² + ΔH²" in c.source)
+    table = next(n for n, c in enumerate(cells) if c.cell_type == "code"
+                 and "gen = generator(3)" in c.source)
+    assert defined < table, "the steps are defined before the table that prints them"
+    assert ("The table splits each step into lightness ΔL, chroma ΔC and hue ΔH, with ΔE76² = ΔL² "
+            "+ ΔC² + ΔH².") in text
     assert "About 1 is just noticeable in CIEDE2000." in text
     # section 9's count: 3,000 random pairs, of which those inside the RGB cube are kept (the
     # figure's title prints that count); the pairs' own code, run again, gives it
@@ -504,6 +528,12 @@ def test_lab_against_ycbcr(committed):
             f"correlation ({lab_rho:.2f}).") in text
     assert abs(ycc - rgb) < 0.1 * rgb and abs(ycc_rho - rgb_rho) < 0.05, "YCbCr close to RGB"
     assert "YCbCr, a linear map of the same stored values, scores close to RGB." in text
+    assert ("We report how much $r$ varies (its **spread**) and Spearman's **rank correlation** "
+            "(defined below).") in text
+    assert ("The spread is 1 only for a distance equal to CIEDE2000 up to a constant factor. The "
+            "rank correlation is 1 for any distance that orders the pairs as CIEDE2000 does, even "
+            "if its spread is above 1.") in text
+    assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     nb = committed[0]
     spearman = code_with(nb, "def ranks")
     assert "argsort().argsort()" in spearman and "torch.corrcoef" in spearman, "Spearman's rho"
@@ -525,8 +555,14 @@ def test_lab_against_ycbcr(committed):
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
     # the first cell points to section 10 early: YCbCr's gray of a saturated color is too dark
-    assert ("Section 10 shows it: YCbCr's gray of a saturated color is far too dark, while Lab's "
-            "gray keeps `L`.") in text
+    rows = {name: float(L) - float(luma) for name, L, luma in re.findall(
+        r"^(red|green|blue|yellow) +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)}
+    assert len(rows) == 4, "the luma table is gone: re-run 03"
+    low, high = round(min(rows.values())), round(max(rows.values()))
+    assert ("Section 10 shows it: YCbCr's gray of a saturated color is too dark (by "
+            f"{low} to {high} points of `L` for red, green, blue and yellow), while Lab's gray "
+            "keeps `L`.") in text
+    assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
 
 
 def test_the_coarse_ab_and_the_gamut(committed):
@@ -545,7 +581,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the swapped ab: a zoom on the band of the cat's eyes, beside the same crop of the cat
     swap = code_with(committed[0], "L of coffee, ab of cat")
     assert "EYES = (slice(60, 150), slice(30, 240))" in swap and "the same crop of the cat" in swap
-    assert "Bottom row: a zoom on the eyes." in text and "(bottom row, left)" in text
+    assert "Bottom row: a zoom on the eyes (dashed box, top right)." in text
+    assert 'ls="--"' in swap and "plt.Rectangle((EYES[1].start, EYES[0].start)" in swap
+    assert ("The other way round (top right), the coffee keeps its shapes, but its red saucer "
+            "turns a dull brown-gray, and the cat's eyes show as two faint bluish rings (bottom "
+            "row, left).") in text
+    assert "looks much like the original" not in text and "swap shows little" not in text
+    assert "yellow-green rim" not in text, "the rings' rim is hardly visible in the figure"
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
     assert (f"At 1/4 per side, {fine_off}% of the crop's pixels are off by more than ΔE76 = 10; "
@@ -630,9 +672,9 @@ def test_luma_against_lab(committed):
     gap = {name: L - luma_gray for name, (L, luma_gray, _) in rows.items()}
     primaries = min(gap["red"], gap["green"], gap["blue"])
     assert primaries > 10 and primaries > 2 * gap["yellow"], \
-        "the text says: too dark, by far for red, green and blue, by less for yellow"
+        "the text says: too dark, yellow's least"
     # in YCbCr, L depends on CbCr too: CbCr = 0 takes red from its own L to its luma gray's
-    assert ("Luma's grays are too dark: by far for red, green and blue, by less for yellow. Lab's "
+    assert ("Luma's grays are too dark, yellow's least. Lab's "
             "gray keeps `L`. So in YCbCr a wrong color also gets the lightness wrong: `CbCr` = 0 "
             f"takes pure red from `L` = {red} to {red_luma}. In Lab a wrong `ab` keeps `L`, unless "
             "the color is clipped (section 7).") in text
