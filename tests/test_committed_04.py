@@ -754,9 +754,13 @@ def test_the_skip_ablation(committed):
             "2 x 2 pixels, inside a frame along the border") in " ".join(markdown.split())
     up = UNet(1, 2, base=16, depth=3).ups[0]   # the run's model
     assert up.kernel_size == up.stride == (2, 2), \
-        "'the 2 x 2 transposed convolution, whose taps do not overlap'"
-    assert ("probably the marks of the 2 x 2 transposed convolution, whose taps do not overlap "
-            "(Odena et al. 2016), and of zero padding at the edge.") in " ".join(markdown.split())
+        "'the 2 x 2 transposed convolution ... Its taps do not overlap'"
+    assert ("probably the marks of the 2 x 2 transposed convolution and of zero padding at the "
+            "edge. Its taps do not overlap, so each of the four pixels in a 2 x 2 output block has "
+            "its own tap, and any difference between the taps repeats every 2 pixels. Odena et al. "
+            "(2016) mention this no-overlap case beside their main one, uneven overlap."
+            ) in " ".join(markdown.split())
+    assert "whose taps do not overlap (Odena et al. 2016)" not in " ".join(markdown.split())
     assert "That pattern sits on a nearly constant pale tint" not in markdown
     assert "sees only the 4 x 4 bottleneck" in markdown
     assert "The black line marks where the true b crosses its mean." in markdown
