@@ -14,6 +14,7 @@ import nbformat
 import pytest
 import torch
 
+from colorlab.color import lab_to_rgb
 from colorlab.metrics import GRAY_CHROMA
 from colorlab.models import RGBAutoencoder, UNet, count_parameters
 from colorlab.train import fit
@@ -533,10 +534,14 @@ def test_the_colors_are_faint():
                 r"best guess is their dull average\.")
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`")
     # the chroma row measures the networks' raw outputs (no brightness put back)
-    assert said(r"\*\*The colors stay faint\.\*\* Keeping L leaves each network's a and b as they "
-                r"were: all four raw outputs' mean chroma is at most ([\d.]+), about half the "
-                r"truth's ([\d.]+) \(section 6's table\)\.") \
+    assert said(r"\*\*The colors stay faint\.\*\* Keeping L changes a and b only by clipping to "
+                r"valid RGB\. All four raw outputs' mean chroma is at most ([\d.]+), about half "
+                r"the truth's ([\d.]+) \(section 6\)\.") \
         == [(f"{max(models):.1f}", f"{truth:.1f}")]
+    # 'only by clipping': keep_input_L goes back through lab_to_rgb, which clips by default
+    assert "return lab_to_rgb(lab)                                # back to RGB, clipped" in code
+    assert inspect.signature(lab_to_rgb).parameters["clip"].default is True
+    assert "leaves each network's a and b as they were" not in MARKDOWN, "exact only up to clipping"
     assert 0.4 < max(models) / truth < 0.6, f"'about half': {max(models)} of {truth}"
     # section 4 points ahead to the grid: the autoencoder's colorization is faint there too
     assert said(r"\*\*The autoencoder's colorizations are blurred, with faint colors\*\* \(bottom "
@@ -683,9 +688,14 @@ def test_the_clean_ablation_the_skips_alone():
     zeroed_code = models["skips zeroed"][2]   # its narrowest layer, printed
     ae_code = models["autoencoder"][2]
     assert zeroed_code > ae_code, "'wider than the autoencoder's code'"
-    assert said(r"The UNets' narrowest layer is (\d+) times as wide as the autoencoder's code "
-                r"\(([\d,]+) numbers against (\d+)\), so width alone does not explain the "
-                r"drift\.") == [(f"{zeroed_code // ae_code}", f"{zeroed_code:,}", str(ae_code))]
+    assert said(r"The base=16 UNet's narrowest layer, and the skips-zeroed UNet's, is (\d+) times "
+                r"as wide as the autoencoder's code \(([\d,]+) numbers against (\d+)\), so width "
+                r"alone does not explain the drift\.") \
+        == [(f"{zeroed_code // ae_code}", f"{zeroed_code:,}", str(ae_code))]
+    assert "skip_unet(16)" in code and models["UNet"] == models["skips zeroed"], "base=16, both"
+    assert said(r"The base=9 UNet's narrowest layer has ([\d,]+) numbers\.") \
+        == [(f"{models['UNet, base=9'][2]:,}",)]
+    assert "The UNets' narrowest layer" not in MARKDOWN, "the base=9 UNet's is not 4 times as wide"
     assert zeroed_code % ae_code == 0
     assert said(r"Why the zeroed UNet drifts more is untested \(What to try next\)\.")
     assert said(r"\*\*Why do zeroed skips drift more\?\*\* One suspect: max-pooling keeps only the "
