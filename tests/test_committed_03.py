@@ -128,10 +128,20 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     text = " ".join(markdown.split())
     assert "Dashed circles mark chroma" not in text, "the figure's title says it"
     assert "labelled on their edges" not in text, "the labels now sit outside the circles"
-    # "three in four pixels lie close to gray": the printed share below chroma 20
+    # "three in four pixels have low chroma": the printed share below chroma 20
     assert 70 < float(shares[1]) < 80
-    assert (f"Three in four pixels ({shares[1]}%) lie close to gray, with chroma below 20."
-            in text)
+    assert f"Three in four pixels ({shares[1]}%) have low chroma (below 20)." in text
+    # "nearly gray" only for the printed share below chroma 10; chroma 20 is still a color,
+    # as the frog of section 13's figure (image 1, mean chroma below 20) shows
+    assert 40 < float(shares[0]) < 60, "the text says: about half are nearly gray"
+    assert name[1] == "frog" and 10 <= eight[0][2] < 20, "the text: image 1, a frog, chroma < 20"
+    assert (f"About half ({shares[0]}%) are nearly gray, with chroma below 10. Chroma near 20 is "
+            f"still a visible color: the brown frog of section 13 (image 1) has a mean chroma of "
+            f"{eight[0][2]}.") in text
+    assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
+    assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
+    assert ("Sections 11 to 13 add that `ab` can be coarse and that most pixels have little "
+            "color.") in text
     # the histogram (section 12) comes before the gray baseline (section 13), whose question
     # cites it
     histogram_at = text.index("## 12. How colorful are real photos?")
@@ -530,10 +540,16 @@ def test_lab_against_ycbcr(committed):
     assert "YCbCr, a linear map of the same stored values, scores close to RGB." in text
     assert ("We report how much $r$ varies (its **spread**) and Spearman's **rank correlation** "
             "(defined below).") in text
-    assert ("The spread is 1 only for a distance equal to CIEDE2000 up to a constant factor. The "
+    assert ("The spread would be 1 for a distance equal to CIEDE2000 up to a constant factor. The "
             "rank correlation is 1 for any distance that orders the pairs as CIEDE2000 does, even "
             "if its spread is above 1.") in text
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
+    # P95 / P5 = 1 needs only the middle 90% of the ratios equal, not all of them
+    assert "The spread is 1 only for" not in text
+    # Lab is only roughly uniform (section 9 shows steps that differ by factors of 3 and more)
+    assert ("Lab was designed to be roughly uniform: equal distances (ΔE76) should look about "
+            "equally different.") in text
+    assert "Lab was designed so that equal distances" not in text
     nb = committed[0]
     spearman = code_with(nb, "def ranks")
     assert "argsort().argsort()" in spearman and "torch.corrcoef" in spearman, "Spearman's rho"
