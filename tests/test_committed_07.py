@@ -362,15 +362,19 @@ def test_the_perceptual_statements(committed):
     # at least as far, seed by seed
     control, critic_moved = moved["saturated L1 UNet"], moved["adversarial"]
     assert all(c >= a for c, a in zip(control, critic_moved)), (control, critic_moved)
-    assert ("The critic moved the colors over four times as far as the perceptual term (printed "
-            "above). Its steady direction (section 4) need not be the reason: the control, the "
-            "plain UNet's colors only scaled up, moves them as far "
-            f"({control[0]:.2f} and {control[1]:.2f} Lab units per pixel, against the critic's "
-            f"{critic_moved[0]:.2f} and {critic_moved[1]:.2f}).") in markdown
+    assert ("The critic's term moved the colors over four times as far as the perceptual term "
+            "(printed above). Its steady direction (section 4) need not be the reason: the "
+            "control, the plain UNet's colors only scaled up, moves them as far "
+            f"({control[0]:.2f} and {control[1]:.2f} Lab units per pixel, against the adversarial "
+            f"model's {critic_moved[0]:.2f} and {critic_moved[1]:.2f}).") in markdown
+    # the critic paints nothing: the colorizer trained against it (the adversarial model) does
+    assert "The critic moved the colors" not in markdown, "its term, or the adversarial model"
+    assert "against the critic's 4" not in markdown, "the adversarial model's colors moved"
     # said in section 8, where these numbers are printed, not in section 4 ahead of them
     (said,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-               and "The critic moved the colors over four times as far" in c.source]
-    assert said.startswith("**Does the critic change hues, or only saturation?**")
+               and "The critic's term moved the colors over four times as far" in c.source]
+    assert said.startswith("**Hues, or only saturation?**")
+    assert "Does the critic change hues" not in markdown, "the critic changes no hue itself"
     assert float(g_adv) < float(g_feature) and float(share) >= 100, "smaller; as hard as L1"
     assert "its push changes direction from batch to batch" not in markdown, "after training only"
     # the null result is for weak features: the printed accuracy; full mode trains them longer
@@ -651,8 +655,9 @@ def test_the_table_and_the_control(committed):
     low, high = sorted(found(r"the critic: adversarial against its control +(\d+\.\d)% +"
                              r"(\d+\.\d)%", printed), key=float)
     assert float(low) > 0
-    assert ("The critic also adds a two-pixel pattern of stripes and dots, and turns some hues "
-            "(clearly in one seed of two), not toward the truth.") in markdown
+    assert ("The adversarial model also adds a two-pixel pattern of stripes and dots, and turns "
+            "some hues (clearly in one seed of two), not toward the truth.") in markdown
+    assert "The critic also adds" not in markdown, "the adversarial model does"
     assert float(low) < 2.5 * float(found(r"plain UNet \d+\.\d%, adversarial (\d+\.\d)%",
                                           printed)[0]), "the other seed: only just over noise"
     assert "saturation knob that adds" not in markdown, "the critic also turns hues"
@@ -834,8 +839,9 @@ def test_hues_and_the_checkerboard(committed):
             "the pixels colored in both, all under the count's 30 degrees.") in markdown
     assert "vivid red, where the control only deepens" not in markdown, "a saturation boost"
     assert "In the figure's right half it changes hues" not in markdown, "the turns are under 30"
-    assert ("**Takeaway: the critic does more than saturate. It paints a checkerboard, and it "
-            "turns some hues, not toward the truth.**") in markdown
+    assert ("**Takeaway: the adversarial model does more than saturate. It paints a checkerboard "
+            "and turns some hues, not toward the truth.**") in markdown
+    assert "the critic does more than saturate" not in markdown, "the adversarial model does"
     # the hue turns: clear in seed 0 (over 3x the adversarial model's seed noise), only just over
     # twice it in seed 1
     assert "only just above the seed noise in seed 1" not in markdown, "said once, with the cause"
@@ -843,8 +849,9 @@ def test_hues_and_the_checkerboard(committed):
     a0, a1 = found(r"  adversarial against the truth +(\d+\.\d)% +(\d+\.\d)%", printed)
     assert float(a0) > float(t0) and float(a1) > float(t1), "not toward the truth"
     assert all(float(a) - float(t) < 5 for a, t in ((a0, t0), (a1, t1))), "a little more often"
-    assert ("The critic turns hues not toward the truth: the adversarial model misses the true "
-            "hue by over 30 degrees a little more often than the control does.") in markdown
+    assert ("The adversarial model turns hues not toward the truth: it misses the true hue by "
+            "over 30 degrees a little more often than the control does.") in markdown
+    assert "The critic turns hues" not in markdown, "the adversarial model does"
     # the checkerboard score: the SUM of three period-2 amplitudes, named so in code, print and text
     assert "(f[..., 0, w] + f[..., h, 0] + f[..., h, w]).mean(1)" in code
     assert ("a **checkerboard score**: how strongly ab alternates up and down from pixel to pixel, "
@@ -885,8 +892,11 @@ def test_hues_and_the_checkerboard(committed):
     assert "the turned hues most likely do too" not in markdown, "seed 1's: within noise's reach"
     # the why of the checkerboard (period-2 share, Odena) sits in a collapsed block of its own
     (why,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-              and "<details><summary>Why a critic could paint a checkerboard</summary>" in c.source]
-    block = why.split("<summary>Why a critic could paint a checkerboard</summary>")[1]
+              and "<summary>Why training against a critic could paint a checkerboard</summary>"
+              in c.source]
+    block = why.split("<summary>Why training against a critic could paint a checkerboard</summary>"
+                      )[1]
+    assert "Why a critic could paint" not in markdown, "training against it could"
     block = block.split("</details>")[0]
     assert "period-2 frequencies" in block and "Odena" in block
     assert "both effects, the turned hues and the checkerboard" not in markdown, "seed 1: unsure"
@@ -1047,7 +1057,9 @@ def test_section_9_and_the_plug_in_figure(committed):
     assert heads == [str(i) for i in range(1, 10)], heads
     # section 9 opens before the helps/hurts figure and the hue and checkerboard cells
     (opening,) = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-                  and c.source.startswith("## 9. What the critic paints")]
+                  and c.source.startswith("## 9. What training against the critic paints")]
+    assert "What the critic paints" not in markdown, "the critic paints nothing itself"
+    assert "What does the critic change" not in markdown, "training against it changes the colors"
     code_after = [c.source for c in nb.cells[opening:] if c.cell_type == "code"]
     assert code_after[0].startswith("def ab_of(images):"), "the helps/hurts cells come after"
     assert any("def hue_turn(a, b):" in c for c in code_after)
