@@ -724,15 +724,17 @@ def test_the_figure_and_the_critic(committed):
         r"the gradient each term sends to the predicted ab, one batch of 64 training images\n"
         r"  norm: L1 term (\d\.\d{4}) \(1/√n = (\d\.\d{4}), n = ([\d,]+)\), 0\.01 x the "
         r"generator's term (\d\.\d{4})", printed)
-    assert 0.6 < float(g_adv) / float(g_l1) < 1, (g_adv, g_l1)   # almost as large
+    ratio = float(g_adv) / float(g_l1)
+    assert abs(ratio - 4 / 5) < 0.05, (g_adv, g_l1, ratio)   # about four fifths
     cos_critic = float(found(r"0\.01 x the generator's term \d\.\d{4}\n  cosine similarity of "
                              r"the two: (-?\d\.\d\d)", printed)[0])
     assert abs(cos_critic) < 0.2, "nearly at right angles"
-    assert ("L1, in another direction.** Its gradient on the colors is almost as large as L1's, "
+    assert ("L1, in another direction.** Its gradient on the colors is about four fifths of L1's, "
             "and nearly at right angles to it.") in " ".join(markdown.split())
+    assert "almost as large as L1's" not in markdown, "0.0022 against 0.0028: about four fifths"
     assert "it is a small part of the loss" not in markdown, "the bold line says it"
     assert -0.2 < cos_critic < 0, "slightly against each other"
-    assert ("Yet on one batch its gradient on the colors is almost as large as L1's "
+    assert ("Yet on one batch its gradient on the colors is about four fifths of L1's "
             f"({g_adv} against {g_l1}). Their cosine similarity, {cos_critic:.2f}, puts the two "
             "pulls nearly at right angles, slightly against each other.") in markdown
     assert "pulls nearly at right angles." not in markdown, "negative: slightly against"
@@ -827,10 +829,12 @@ def test_hues_and_the_checkerboard(committed):
     assert all(float(x) > 2 for *_, x, _ in vehicles), "over twice as vivid as the control"
     assert all(int(t) < 30 for *_, t in vehicles), "nearly the same hue: under the count's 30"
     turned = sorted(int(t) for *_, t in vehicles)
-    assert (f"In the figure's right half, mostly saturation. The adversarial model makes the truck "
-            f"and both cars over twice as vivid as the control, in a reddish hue turned by "
+    assert ("Mostly saturation, plus hue turns and a checkerboard. The adversarial model makes "
+            f"the truck and both cars over twice as vivid as the control, in a reddish hue turned "
             f"{turned[0]} to {turned[-1]} degrees, while the truth is blue or gray. The control's "
             "one factor cannot boost some images far more than others.") in markdown
+    assert turned[0] > 0, "plus hue turns"   # the checkerboard: checked below (about twice)
+    assert "In the figure's right half, mostly saturation." not in markdown, "one answer, all three"
     assert "nearly the same reddish hue" not in markdown, "a turn of 25 degrees shows"
     assert float(worst[0][3]) < 1.5 < min(float(x) for *_, x, _ in vehicles), "some far more"
     assert (f"The truck's and the cars' mean chroma goes from {vehicles[0][1]}, {vehicles[1][1]} "
@@ -1051,7 +1055,7 @@ def test_the_quoted_library_code(committed):
 
 
 def test_section_9_and_the_plug_in_figure(committed):
-    nb, markdown, _, _ = committed
+    nb, markdown, printed, _ = committed
     cells = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")   # lines kept
     heads = re.findall(r"^## (\d+)\. ", cells, flags=re.M)
     assert heads == [str(i) for i in range(1, 10)], heads
@@ -1065,6 +1069,12 @@ def test_section_9_and_the_plug_in_figure(committed):
     assert any("def hue_turn(a, b):" in c for c in code_after)
     before = "".join(c.source for c in nb.cells[:opening] if c.cell_type == "markdown")
     assert "pink stripes" not in before and "checkerboard score" not in before.split("## 8.")[1]
+    # the two measures over all test images: a share (hues) and a mean score (stripes), as printed
+    assert ("hues: the share of colored pixels whose hue turns" in printed
+            and "checkerboard: the score" in printed)
+    assert ("then, over all test images, the share of turned hues and a stripe score."
+            in " ".join(markdown.split()))
+    assert "two counts" not in markdown, "the stripe measure is a mean score, not a count"
     # the plug-in diagram draws all four places at once; each variant adds one alone
     assert ("The figure below shows where each one plugs into notebook 04's UNet, all four at "
             "once; each variant adds only one of them, alone.") in " ".join(markdown.split())
