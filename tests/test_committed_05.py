@@ -514,10 +514,12 @@ def test_the_curves(committed):
     # lambda 1: its T = 1 point (yellow) just left of the star (this run's L1), at about its PSNR
     assert 0 < float(l1[1]) - cf["plain"]["1"] < 3 and abs(float(l1[0]) - ps["plain"]["1"]) < 0.2
     assert 'Its label "1"' not in markdown, "every T is labelled now, clear of the star"
-    assert "for k, T in enumerate(TEMPERATURES):" in code
-    # a quieter figure: no colorbar and no ring (every point is labelled), labels near their points
+    # every T labelled by the kit's viz.label_points, clear of the markers and the arrows
+    assert 'viz.label_points(ax, cfs, psnrs, [f"{T:g}" for T in TEMPERATURES]' in code
+    assert "fontsize=9, gap=12, merge=2," in code, "merge: each label counts its width"
+    assert "avoid=[(ref[\"colorfulness\"], ref[\"psnr\"]), (m[\"gray_colorfulness\"]" in code
+    # a quieter figure: no colorbar and no ring (every point is labelled)
     assert "T_bar = fig.colorbar(" not in code and "ringed = [T == 0.38" not in code
-    assert "min(24, *(np.hypot(*(xy[k] + w - b)) for b in busy)) - 0.2 * np.hypot(*w)" in code
     assert max(ps["vivid"].values()) < float(gray[0])
     assert min(cf["vivid"].values()) > 3 * cf["plain"]["0.7"], "far more colorful"
     assert ("The pretrained vivid UNet, far more colorful, stays below gray at every $T$."
