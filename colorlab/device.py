@@ -22,20 +22,21 @@ def pick_device(verbose: bool = True) -> torch.device:
     elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         device, name = torch.device("mps"), "Apple GPU (MPS)"
     else:
-        device, name = torch.device("cpu"), f"CPU ({os.cpu_count()} cores)"
+        device, name = torch.device("cpu"), device_name("cpu")
     if verbose:
         print(f"device: {device} = {name}")
     return device
 
 
 def device_name(device: torch.device | str) -> str:
-    """A human-readable name, e.g. 'NVIDIA H100 80GB HBM3' or 'CPU (2 cores)'."""
+    """A human-readable name, e.g. 'NVIDIA H100 80GB HBM3' or 'CPU (AMD EPYC, 2 cores)': a
+    CPU is named by its model (:func:`cpu_name`), as CPUs with as many cores differ severalfold."""
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
         return "Apple GPU (MPS)"
-    return f"CPU ({os.cpu_count()} cores)"
+    return f"CPU ({cpu_name()}, {os.cpu_count()} cores)"
 
 
 def cpu_name() -> str:

@@ -151,6 +151,17 @@ def mean_chroma(lab: torch.Tensor) -> torch.Tensor:
     return torch.linalg.vector_norm(lab[..., 1:, :, :].float(), dim=-3).flatten(-2).mean(dim=-1)
 
 
+def hue_turn(ab: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
+    """Per pixel, the angle between the hues of two colorings, in degrees from 0 (same hue) to 180
+    (opposite hues, e.g. blue against yellow).
+
+    ab, other: (N, 2, H, W) ab channels in Lab units. Returns (N, H, W) in [0, 180]. The hue of a
+    gray pixel (ab near 0) is meaningless, so callers keep only pixels whose chroma is above a few
+    units in both."""
+    turn = torch.atan2(ab[:, 1], ab[:, 0]) - torch.atan2(other[:, 1], other[:, 0])
+    return torch.atan2(turn.sin(), turn.cos()).abs().rad2deg()       # wrapped into [-180, 180]
+
+
 def is_gray(lab: torch.Tensor) -> torch.Tensor:
     """Whether each image is already gray: its :func:`mean_chroma` is below ``GRAY_CHROMA`` (2).
 

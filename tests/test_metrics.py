@@ -17,6 +17,7 @@ from colorlab.metrics import (
     colorfulness,
     delta_e,
     evaluate,
+    hue_turn,
     is_gray,
     mean_chroma,
     mean_delta_e,
@@ -220,6 +221,20 @@ def test_is_gray_is_a_mean_chroma_below_two():
     photos = sample("test", 32).images[:4]
     assert not is_gray(images_to_lab(photos)).any()
     assert is_gray(images_to_lab(photos[:, :1].expand(4, 3, 32, 32))).all()  # R = G = B
+
+
+def test_hue_turn_is_the_wrapped_angle_between_hues_in_degrees():
+    def ab_at(*degrees):                                             # (1, 2, 1, k), chroma 30
+        rad = torch.tensor(degrees, dtype=torch.float64).deg2rad()
+        return torch.stack([30 * rad.cos(), 30 * rad.sin()])[None, :, None, :]
+
+    turns = hue_turn(ab_at(10, 350, 90, 0, 179), ab_at(350, 10, 270, 180, -179))
+    assert turns.shape == (1, 1, 5)
+    assert turns.flatten().tolist() == pytest.approx([20, 20, 180, 180, 2])  # across 0 degrees too
+    assert hue_turn(ab_at(40), 3 * ab_at(40)).item() == pytest.approx(0, abs=1e-9)  # not chroma
+    a, b = torch.randn(2, 2, 8, 8), torch.randn(2, 2, 8, 8)
+    assert torch.equal(hue_turn(a, b), hue_turn(b, a))
+    assert ((hue_turn(a, b) >= 0) & (hue_turn(a, b) <= 180)).all()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from torch import nn
 
 from colorlab.checkpoint import load_checkpoint, save_checkpoint
 from colorlab.data import Batches
-from colorlab.device import cpu_name, seed_everything
+from colorlab.device import cpu_name, device_name, seed_everything
 from colorlab.models import MeanRegressor, UNet
 from colorlab.train import History, fit
 
@@ -129,6 +129,7 @@ def test_figures_of_numpy_or_torch_are_stored_as_plain_numbers_and_load_back(tmp
 
 
 def test_cpu_name_reads_the_model_name_and_falls_back(monkeypatch, tmp_path):
+    import os
     import pathlib
     import platform
 
@@ -141,6 +142,8 @@ def test_cpu_name_reads_the_model_name_and_falls_back(monkeypatch, tmp_path):
 
     monkeypatch.setattr(pathlib.Path, "read_text", fake)
     assert cpu_name() == "Test CPU 9000"
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert device_name("cpu") == "CPU (Test CPU 9000, 2 cores)"  # what start() prints
 
     def missing(self, *args, **kwargs):  # not Linux: no /proc
         raise OSError("no such file")
