@@ -100,9 +100,10 @@ def curves() -> dict[str, tuple[float, float]]:
 
 
 def test_the_time_line_is_the_committed_run():
-    mode, precision, train = printed(r"^mode: (\w+) \| device: CPU \(2 cores\) \| precision: (\w+) "
-                                     r"\(bf16 without AMX[^\n]*\| data: "
-                                     r"CIFAR-10[^:]*: ([\d,]+) train / 500 validation")
+    mode, device, precision, train = printed(r"^mode: (\w+) \| device: (CPU \([^)]*\)) \| "
+                                             r"precision: (\w+) \(bf16 without AMX[^\n]*\| data: "
+                                             r"CIFAR-10[^:]*: ([\d,]+) train / 500 validation")
+    assert device == "CPU (AMD EPYC, 2 cores)", f"the text names a 2-core AMD EPYC: {device}"
     assert precision == "float32", "the text says fit trained in float32, on a CPU without AMX"
     assert (mode, train) == ("quick", "1,500"), "the text describes a quick run on 1,500 images"
     epochs, images, _, n_steps = printed(r"^each training: (\d+) epochs of ([\d,]+) images in "
@@ -115,9 +116,9 @@ def test_the_time_line_is_the_committed_run():
                  + len(reseeded_unet()) - 1    # the UNet's seed 1 (seed 0 is in the curves)
                  + 1)                          # the skips-zeroed UNet's seed 1
     assert set(zeroed_seeds()) == {0, 1}
-    # the CPU model is not printed by the run: the text cites the README's results section
-    quoted = said(r"one quick-mode run on a 2-core CPU without AMX \(an AMD EPYC, as the README's "
-                  r"results section records\), so `fit` trained in float32, with ([\d,]+) "
+    # the CPU as the run's headline prints it
+    quoted = said(r"one quick-mode run on a 2-core AMD EPYC CPU without AMX \(the headline prints "
+                  r"\"device: (CPU \([^)]*\))\"\), so `fit` trained in float32, with ([\d,]+) "
                   r"CIFAR-10 training images \((\w+) trainings of (\d+) epochs\); it took "
                   r"([\d,]+) s, printed just above the Summary heading\.")
     assert len(quoted) == 1
@@ -127,7 +128,9 @@ def test_the_time_line_is_the_committed_run():
     assert len(summary) == 1 and "Run time:" in "".join(
         o.get("text", "") for o in NB.cells[summary[0] - 1].get("outputs", [])), \
         "'printed just above the Summary heading': the cell above it prints the Run time"
-    q_images, words, q_epochs, q_seconds = quoted[0]
+    q_device, q_images, words, q_epochs, q_seconds = quoted[0]
+    assert q_device == device, f"the text quotes {q_device}; the headline printed {device}"
+    assert "README's results section records" not in MARKDOWN, "the run prints the CPU itself"
     assert (q_images, q_epochs) == (images, epochs)
     assert num(q_seconds) == seconds, (
         f"the Time line says {q_seconds} s; the run printed a run time of {seconds} s")
@@ -135,8 +138,6 @@ def test_the_time_line_is_the_committed_run():
                      12: "twelve", 13: "thirteen"}.get(trainings), \
         f"the Time line says {words} trainings; the run trained {trainings}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "2-core AMD EPYC" in readme, \
-        "the text says the README's results section records the EPYC"
     row = next(line for line in readme.splitlines()
                if line.startswith("| [02 ") and "02_rgb_autoencoder.ipynb" in line)
     assert re.search(rf"\| {seconds:,} s[^|]*\|$", row.rstrip()), \
@@ -266,9 +267,13 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert said(r"In panel 1, the mean drift falls on the 3 x 3 blur's line\.")
     # section 5's roadmap: measure the brightness error, show it acts like a blur, remove it.
     # The prediction is 'on average': the pixels scatter around the blur's line (cell 31)
-    assert said(r"## 5\. What goes wrong: the brightness drifts Rebuilt from a 4 x 4 grid of "
-                r"features, the output should on average look blurred\. We measure the "
-                r"brightness error, compare it with a blur, then remove it\.")
+    assert said(r"## 5\. What goes wrong: the brightness drifts \*\*The prediction: the output "
+                r"loses local contrast, as a blur does\.\*\* Fine detail, such as a pixel lighter "
+                r"than its neighbours, does not fit through a 4 x 4 grid of features\. On average, "
+                r"such a pixel should come back closer to its neighbourhood's mean\. We measure "
+                r"this error, compare it with a blur, then remove it\.")
+    # the 3 x 3 blur is the smallest one, a yardstick (the code has one position per 8 x 8 block)
+    assert said(r"This smallest blur is a yardstick, not the blur we expect\.")
     assert "every pixel should come out as if blurred" not in MARKDOWN, "only on average"
     assert "def without_drift(pred" in CODE, "section 5 removes the drift"
     blur, blur_psnr, ae, ae_psnr = printed(
@@ -279,7 +284,8 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert said(r"A real blur drifts less \(([\d.]+) gray levels against ([\d.]+)\): the "
                 r"autoencoder's pixels scatter around its line\.") == [(blur, size)]
     # the band: each contrast bin's middle half of the pixels' drifts, drawn around the means
-    assert said(r"Panel 1's band, the middle half of the pixels in each contrast bin, is wide\.")
+    assert said(r"Panel 1's band shows the middle half of the pixels in each contrast bin\.")
+    assert "is wide." not in MARKDOWN, "the band looks modest next to the axis: not called wide"
     assert "np.percentile(d[which == k], 25)" in CODE and "np.percentile(d[which == k], 75)" in CODE
     assert float(blur) < float(size) and float(blur_psnr) > float(ae_psnr)
     code = CODE
@@ -348,6 +354,7 @@ def test_what_the_drift_costs():
     (below,) = printed(r"^test PSNR: gray image [\d.]+ dB, autoencoder colorization [\d.]+ dB, "
                        r"([\d.]+) dB below the gray image it was given$")
     assert said(r"its brightness drift alone costs more than that gap")
+    assert said(r"\*\*The drift alone costs more than the gap to gray\.\*\*")
     assert float(cost) > float(below)
 
 
@@ -435,13 +442,12 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     assert float(against1) < 0 and float(median1) > float(median_gray) and int(beats1) > 50, \
         f"seed 1 should repeat the split verdict: {seeds[1]}"
     assert f"{float(mean1) - float(gray):+.2f}" == against1
-    assert said(r"## 7\. Why mean PSNR and pooled MSE disagree")
-    assert said(r"We compute it \*\*per image\*\*, then average the decibels, so that each image "
-                r"counts by its \*relative\* error\. Section 7 compares this with one MSE pooled "
-                r"over all images\.")
-    # section 7 opens with why the metric matters now: section 8's table scores by mean PSNR
-    assert said(r"## 7\. Why mean PSNR and pooled MSE disagree Section 8 judges the fix by mean "
-                r"PSNR, so first a puzzle about what that average rewards\.")
+    assert said(r"## Going deeper \(optional\) ### Why mean PSNR and pooled MSE disagree")
+    assert said(r"Halving an image's squared error adds 3 dB, however large it was\. We average "
+                r"PSNR over the images, so each image counts by its \*relative\* error\.")
+    # the puzzle opens with why the metric matters: section 7's table scores the fix by mean PSNR
+    assert said(r"### Why mean PSNR and pooled MSE disagree Section 7 judged the fix by mean "
+                r"PSNR\. Here is a puzzle about what that average rewards\.")
     assert re.search(r"^test images +mean \|L drift\| +mean \|luma drift\| +mean PSNR$", PRINTED,
                      flags=re.M), "section 8's table should score the fix by mean PSNR"
     assert float(mean_unet) < float(gray) and int(beats) > 50
@@ -532,13 +538,14 @@ def test_what_the_unets_drift_costs():
 def test_the_colors_are_faint():
     code = CODE
     truth, (gray, *models) = chroma_row()
-    assert said(r"One suspect is the MSE loss: for a gray car that could be red, blue or gray, its "
-                r"best guess is their dull average\.")
+    assert said(r"One suspect is the MSE loss\. For a gray car that could be red, blue or gray, "
+                r"its best guess is their dull average\.")
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`")
     # the chroma row measures the networks' raw outputs (no brightness put back)
-    assert said(r"\*\*The colors stay faint\.\*\* Keeping L changes a and b only by clipping to "
-                r"valid RGB\. All four raw outputs' mean chroma is at most ([\d.]+), about half "
-                r"the truth's ([\d.]+) \(section 6\)\.") \
+    assert said(r"Keeping L changes a and b only by clipping to valid RGB\.")
+    assert said(r"\*\*The colors stay faint\.\*\* All four raw outputs' mean chroma \(distance "
+                r"from gray in Lab\) is at most ([\d.]+), about half the truth's ([\d.]+) "
+                r"\(section 6\)\.") \
         == [(f"{max(models):.1f}", f"{truth:.1f}")]
     # 'only by clipping': keep_input_L goes back through lab_to_rgb, which clips by default
     assert "return lab_to_rgb(lab)                                # back to RGB, clipped" in code
@@ -549,9 +556,8 @@ def test_the_colors_are_faint():
     assert said(r"\*\*The autoencoder's colorizations are blurred, with faint colors\*\* \(bottom "
                 r"row\)\.")
     # section 5 explains the low score (the drift), not the faint colors: section 8 takes those up
-    assert said(r"Section 5 finds one cause of the low score, the drifting brightness; section 8 "
-                r"returns to the faint colors\.")
-    section8 = MARKDOWN.split("## 8. ", 1)[1].split("## Going deeper", 1)[0]
+    assert said(r"Section 5 explains the low score; section 7 returns to the faint colors\.")
+    section8 = MARKDOWN.split("## 7. ", 1)[1].split("## Going deeper", 1)[0]
     assert "faint" in section8 and "MSE loss" in section8, "section 8 discusses the faint colors"
     # ... in the visible text, not in a collapsed block; a and b are kept, L replaced
     shown8 = re.sub(r"<details>.*?</details>", " ", section8)
@@ -567,10 +573,11 @@ def test_the_colors_are_faint():
     assert gray < 0.5, f"the gray image should have no chroma: {gray}"
     # the grid's image 6 (test image 6 in every row), described as drawn
     # two networks in three rows: the third row is the autoencoder's output, brightness put back
-    assert said(r"### The colorizations, side by side \*\*Both the autoencoder with the input's "
-                r"brightness put back \(not a third network\) and the UNet are sharper than "
-                r"section 4's raw output, yet their colors stay faint:\*\* image 6, a red car, "
-                r"comes out dark, without its red\.")
+    assert said(r"### The colorizations, side by side \*\*With the brightness right, both networks "
+                r"look sharper, yet their colors stay faint\.\*\* Image 6, a red car, comes out "
+                r"dark, without its red\.")
+    # the grid's suptitle says that row 3 is the autoencoder's output, not a third network
+    assert "row 3, the autoencoder's colors on the input's brightness; row 4, the UNet" in code
     assert "put_back_each = psnr(without_drift(colorized), x_test)" in code
     assert 'notes=[f"image {i}" for i in range(1, 9)]' in code
     # section 4's grid: truth, gray, the autoencoder; section 6's: truth, gray, put back, the UNet
@@ -670,8 +677,8 @@ def test_the_clean_ablation_the_skips_alone():
     # what the run shows: inside this UNet a wider code without skips drifts more (than the
     # autoencoder); the skips are the one thing toggled. It never varies the code width alone.
     assert said(r"\*\*Without its skips, the same UNet drifts more than the autoencoder, with both "
-                r"seeds\.\*\* So, inside this UNet, a wider code without skips drifts more\. "
-                r"Toggling only the skips cuts the drift to about a quarter\.")
+                r"seeds\.\*\* So a wider code alone does not keep the brightness; the skips do, "
+                r"cutting the drift to about a quarter\.")
     assert "the skips, not a wider code, keep the brightness" not in MARKDOWN, \
         "the run never varies the code width on its own"
     seeds = zeroed_seeds()
@@ -735,7 +742,7 @@ def test_the_clean_ablation_the_skips_alone():
 def test_the_unets_narrowest_layer_is_wider_than_the_code():
     models = sizes()
     code, unet = models["autoencoder"][2], models["UNet"][2]
-    assert said(r"Rebuilt from a 4 x 4 grid of features")   # all four print 4 x 4
+    assert said(r"does not fit through a 4 x 4 grid of features")   # all four print 4 x 4
     assert said(r"\*\*An ablation removes one part of a model and measures what is lost\.\*\*")
     assert said(r"## 6\. Skip connections, and a clean ablation")
     assert unet > code and models["UNet, base=9"][2] > code
@@ -850,8 +857,9 @@ def test_the_wordings_match_the_code():
                 r"none, so each model keeps its last epoch's weights")
     assert "val=(x_in_val, x_val)" in code and "checkpoint_dir" not in code
     assert "checkpoint_dir" in inspect.signature(fit).parameters
-    assert said(r"Here the part is a \[UNet\]\([^)]*\)'s \*\*skip connections\*\*, paths around "
-                r"the narrow code\.")
+    assert said(r"Here the part is a \[UNet\]\([^)]*\)'s \*\*skip connections\*\*\. Each skip "
+                r"copies an encoder level's output to the decoder level of the same size, so fine "
+                r"detail need not pass through the narrow code \(the schematic\)\.")
 
 
 def test_the_unet_level_by_level():
@@ -892,8 +900,11 @@ def test_the_unet_level_by_level():
     assert unet.head.kernel_size == (1, 1) and unet.head.in_channels == 16
     code = CODE
     assert "activation=None), nn.Sigmoid())" in code and "skip_unet(16)" in code
-    assert said(r"The skips copy each encoder level's output past the bottleneck to the decoder "
-                r"level of the same size\.")
+    assert said(r"Each skip copies an encoder level's output to the decoder level of the same "
+                r"size")
+    # the schematic's arrows are labelled as the layers are
+    assert '"max-pool" if going_down else "transposed conv"' in code
+    assert '"skip: zeros" if zeroed else "skip: copy"' in code
 
 
 def kept_L() -> dict[str, tuple[str, str, str]]:
@@ -935,9 +946,11 @@ def test_keeping_the_input_L():
     assert unet_k[0] == ae_k[0]
     # the Summary: this run only kept L on the existing networks' outputs; no network here is
     # trained to predict ab (that is notebook 04's, "L in, ab out")
-    assert said(r"The fix is to keep the input's L and predict only ab\. This run tried keeping L "
-                r"on the existing networks' outputs, and that stops the lightness drift\. "
-                r"Notebook 04 trains a network to predict ab\.")
+    assert said(r"The fix is to keep the input's L and predict only ab\. This run only tried it on "
+                r"the existing networks' outputs \(no network here predicts ab\), and there it "
+                r"stops the lightness drift\. Notebook 04 trains a network to predict ab\.")
+    assert said(r"We test this on our two networks' outputs: their a and b get the gray input's "
+                r"L\. Training a network that takes L in and gives ab out starts in notebook 04\.")
     assert "The fix: take L, predict only ab" not in MARKDOWN, "no ab network is trained here"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
     assert "L in, ab out" in nbformat.read(lecture04, as_version=4).cells[0].source
