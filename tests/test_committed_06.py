@@ -15,8 +15,9 @@ NOTEBOOK = ROOT / "notebooks" / "06_deploy.ipynb"
 
 @pytest.fixture(scope="module")
 def committed():
-    nb, markdown, printed, _ = read(NOTEBOOK)
-    return nb, markdown, printed
+    nb, markdown, printed, folded = read(NOTEBOOK)
+    # lines the run printed folded under a title (a <details> markdown output) count as printed
+    return nb, markdown, printed + "\n" + folded
 
 
 found = finder("06")
@@ -51,13 +52,13 @@ def test_latency_is_timed_on_a_random_input(committed):
     runs, calls = quick_runs(nb, printed)
     assert (f"every variant is timed again in `ROUNDS` shuffled rounds of {calls} calls each. "
             "**The timing rule:** a variant is faster (or slower) than another only if the ratio "
-            "of their times is beyond 10% in every round. The table and the figure show each "
-            "variant's median time; its speed-up is the median of per-round ratios.") in markdown
+            "of their times is beyond 10% in every round. The printout gives each verdict; the "
+            "table and figure show medians.") in markdown
     assert "speed-up: the median ratio to fp32 PyTorch" in printed     # the table's header
     assert (f"the median of `RUNS` calls ({runs} in quick mode) after 3 untimed warm-up calls. "
             "The input is random values (`torch.rand`), not a photo") in markdown
-    assert ("**First timings are provisional.** Sections 1 to 4 time each variant once. Section 5 "
-            "times them all again and decides which differences are real.") in markdown
+    assert ("**First timings are provisional.** Section 5 times every variant again and decides "
+            "which differences are real.") in markdown
     (precision,) = found(r"\| precision: (\w+) ", printed)     # what fit chose on this CPU
     assert precision == "float32"
     assert ("Every variant is measured the same way, in float32 with no autocast (`amp=False`). "
@@ -96,8 +97,9 @@ def test_the_printed_row_is_described_as_printed(committed):
     assert re.search(r"(?m)^variant +MB +ms +speed-up +PSNR +dE +colorful +mean\|d ab\|$", printed)
     assert ("Each variant gets a row like fp32 PyTorch's below, the reference: file size, "
             "latency, test-image [PSNR](../docs/glossary.md#psnr) (gray's beside it) and |d ab|, "
-            "how far its colors move from fp32's. Section 5's table adds mean "
-            "[$\\Delta E$](../docs/glossary.md#delta-e) and "
+            "how far its colors move from fp32's. **Latency** is the time of one network call on "
+            "a 256 x 256 input.") in markdown
+    assert ("Section 5's table adds mean [$\\Delta E$](../docs/glossary.md#delta-e) and "
             "[colorfulness](../docs/glossary.md#colorfulness).") in markdown
     assert "quality on the test images ([PSNR]" not in markdown
 
@@ -119,9 +121,11 @@ def run_time(printed):
 def test_the_time_line_gives_the_committed_run(committed):
     _, markdown, printed = committed
     seconds = run_time(printed)
+    (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)    # the run's first line
+    assert device == "CPU (AMD EPYC, 2 cores)"
     assert (f"The committed run took {seconds} s (the `Run time` line just above the Summary) in "
-            "quick mode on a 2-core CPU (an AMD EPYC without AMX, the matrix instructions of "
-            "recent Intel Xeons)") in markdown
+            f"quick mode on {device}, as the run's first line prints it, on CIFAR-10") in markdown
+    assert "as the README's results section records" not in markdown
     assert "About 50 minutes to read (an estimate; more with every box open)." in markdown
     assert "2 CPU threads for every timing, on this CPU: AMD EPYC" in printed
     assert "| precision: float32 (bf16 without AMX gains too little on this CPU) |" in printed
@@ -196,8 +200,9 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
     (widest,) = found(r"std from \d\.\d{4} \([\w.]+\.weight\) to \d\.\d{4} \(([\w.]+)\.weight\)",
                       printed)
     assert wide == widest == "encoders.0.0"
-    assert (f"One global threshold zeroes far more of the layers with small weights: {share}% of "
-            f"`{named}`, against {top}% of `{wide}`, the layer of largest std.") in markdown
+    assert ("**One global threshold hits the layers of small weights hardest.** It zeroes "
+            f"{share}% of `{named}` but only {top}% of `{wide}`, the layer of largest std."
+            ) in markdown
     assert ("Most dots sit below the 60% line (in the figure, `dec.2.0` sits on it, and "
             "`dec.1.3`'s small dot overlaps `bott.3`'s), but the big layers decide the average: "
             f"the largest, `{big}`, loses {most}%.") in markdown
@@ -206,27 +211,27 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
             "inputs. PyTorch draws each layer's first weights within ±1/√(fan-in), the inputs per "
             "output, and `encoders.0.0` reads only L.") in markdown
     assert "fan-in" not in printed
-    assert ("Nor do small weights mean a layer matters less: most convolutions feed a BatchNorm, "
-            "which divides each channel by its spread (untested here). So the structured pruning "
-            "below removes the same share of every block.") in markdown
+    assert ("Small weights need not mean a layer matters less, since the BatchNorm after most "
+            "convolutions rescales each channel (untested here). So section 4's structured pruning "
+            "removes the same share of every block.") in markdown
     assert "an argument; this run does not test it" not in markdown
     assert ("The structured pruning ranks channels by BatchNorm's scale $\\gamma$, like Liu et "
             "al. (2017), who first train $\\gamma$ toward zero.") in markdown
-    # the figure opens section 4, after both kinds of pruning are defined, before either runs
+    # section 4 defines both kinds of pruning; the per-layer figure that argues for the same
+    # share of every block is a side look, in Going deeper, after both have run
     heading = markdown.index("## 4. Pruning: zeros that do not help, channels that do")
     first = markdown.index("- **Unstructured**, global L1 pruning: rank all conv weights "
                            "together by |w| and set the smallest share to zero")
     structured = markdown.index("- **Structured**: remove the same share of channels in every "
                                 "block, so the tensors shrink.")
-    assert heading < first < structured < markdown.index("One global threshold zeroes far more")
-    assert markdown.index("One global threshold zeroes far more") < markdown.index(
-        "The zeros buy no size in the file")               # before the unstructured results
+    deeper = markdown.index("## Going deeper (optional)")
+    assert heading < first < structured < deeper < markdown.index("One global threshold hits")
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     at = {key: next(i for i, c in enumerate(cells) if key in c.source) for key in (
         "## 4. Pruning", "layer_stats(load_checkpoint(checkpoint)", "for share in SPARSITIES:",
-        "## 3. int8")}
-    assert at["## 3. int8"] < at["## 4. Pruning"] < at["layer_stats(load_checkpoint(checkpoint)"] \
-        < at["for share in SPARSITIES:"]
+        "## 3. int8", "## Going deeper (optional)")}
+    assert at["## 3. int8"] < at["## 4. Pruning"] < at["for share in SPARSITIES:"] < \
+        at["## Going deeper (optional)"] < at["layer_stats(load_checkpoint(checkpoint)"]
     assert "stale" not in markdown     # re-estimating the statistics made it worse (section 4)
 
 
@@ -268,8 +273,9 @@ def test_export_statements(committed):
     (parity,) = found(r"(?m)^ONNX fp32 \(onnxruntime\) +[\d.]+ MB .*\|d ab\| max (\S+),", printed)
     assert float(parity) <= 0.01                  # the parity check: fp32's output
     # the run shows that the export step folded them; which part of it, only the code says
-    assert ("The ONNX file gives fp32's output, yet no BatchNorm is left. The export folded them "
-            "into the convolutions; the run does not show which step.") in markdown
+    assert ("The ONNX file holds no BatchNorm: it was folded into the convolutions during "
+            "export. In eval mode a BatchNorm only scales and shifts each channel by fixed "
+            "numbers, which the conv before it can absorb into its weight and bias.") in markdown
     assert "the export folded each BatchNorm into the convolution before it" not in markdown
     assert "fp32's output: `torch.onnx.export` folded" not in markdown
     # colorlab's wrapper only calls torch.onnx.export, adds metadata and checks the file
@@ -301,7 +307,7 @@ def test_export_statements(committed):
     assert (f"Largest `|d ab|` from the reference: {biggest['fp32 PyTorch']} for fp32 itself, "
             f"{biggest['torch.export (.pt2)']} for the `.pt2` file, "
             f"{biggest['ONNX fp32 (onnxruntime)']} for the ONNX file.") in markdown
-    assert ("Both files compute what PyTorch computes: their largest `|d ab|` is of the same "
+    assert ("**Both files compute what PyTorch computes.** Their largest `|d ab|` is of the same "
             "order as fp32's own.") in markdown and "as small as fp32's own" not in markdown
 
 
@@ -330,10 +336,10 @@ def test_int8_statements(committed):
     assert float(nonzero) > 1.5 * cut                # the zeros count: more of the rest is clipped
     assert coarse > 1.2 * fine and 0 < cut < 1                      # 99.9%: finer, a few clipped
     assert round(coarse / fine) == 3
-    assert (f"With 99.9% ranges the PSNR moved {static} dB, with min/max ranges {minmax} dB. The "
-            "likely cause: min/max stretches the range to a rare extreme (the histogram), so "
-            f"common values get steps three times coarser ({coarse:.4f} against {fine:.4f}).") \
-        in markdown
+    assert (f"**99.9% ranges beat min/max.** The PSNR moved {static} dB with 99.9% ranges and "
+            f"{minmax} dB with min/max. Likely cause: min/max stretches the range to a rare "
+            "extreme (the histogram), so common values get steps three times coarser."
+            ) in markdown
 
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
     static_nodes = ops(static_nodes)
@@ -378,7 +384,7 @@ def test_int8_statements(committed):
     # section 3 quotes only the first timings printed above it, not section 5's rounds
     (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
     assert dyn_ms > 3 * float(fp32_first)
-    assert f"- Its first timing above was {dyn_ms / float(fp32_first):.1f}x fp32's." in markdown
+    assert f"Its first timing above was {dyn_ms / float(fp32_first):.1f}x fp32's." in markdown
     assert "about 9x fp32's" not in markdown         # section 5's rounds, not the first timings
     assert "in section 5's shuffled rounds" not in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
@@ -390,18 +396,17 @@ def test_int8_statements(committed):
             "optimisation yet, and recommended static quantization for CNN models ([issue "
             "#12854](https://github.com/microsoft/onnxruntime/issues/12854)). This run's profile "
             f"agrees: `ConvInteger` took {top:.1f}% of dynamic int8's time.") in markdown
-    assert (f"- Why: its int8 convolution, `ConvInteger`, took {top:.1f}% of its time. In 2022 "
-            "onnxruntime's maintainers said it had no special optimisation (the box "
-            "below).") in markdown
+    assert (f"Its int8 convolution, `ConvInteger`, took {top:.1f}% of it, and onnxruntime's "
+            "maintainers said in 2022 that it had no special optimisation (box below).") in markdown
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
     assert float(finding) < 5 and top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     assert float(dynamic) < -0.05      # in batches of up to 500: it does not
-    assert "It also keeps fp32's PSNR only one image at a time." in markdown
-    assert (f"- Its PSNR: {single} dB from fp32 one image per call, as timed; {dynamic} dB in "
-            "batches of up to 500.") in markdown
+    assert "It keeps fp32's PSNR only one image per call." in markdown
+    assert (f"- **Dynamic int8's PSNR.** It moved {single} dB from fp32 one image per call, as "
+            f"timed, and {dynamic} dB in batches of up to 500.") in markdown
     rounds = rounds_of(printed)
     assert rounds["ONNX int8 dynamic"][0] > 5 * rounds["ONNX int8 static"][0]   # in the rounds too
     first_ms = rows["ONNX int8 static"]
@@ -421,10 +426,10 @@ def test_int8_statements(committed):
     # only the Conv and Concat groups become int8 kernels; the profile runs ConvTranspose in float
     assert {"QLinearConv", "QLinearConcat", "ConvTranspose"} <= set(static_time)
     # the profile shows the fused kernels exist, not that every group fused: no "each"
-    assert ("The static files use **QDQ**: node pairs mark where a tensor is rounded. onnxruntime "
-            "fuses marked `Conv` and `Concat` groups into int8 kernels; the "
-            f"{number(static_nodes['ConvTranspose'])} `ConvTranspose` groups run in float."
-            ) in markdown
+    assert ("In the **QDQ** format, a `QuantizeLinear` and a `DequantizeLinear` node mark where a "
+            "tensor is rounded to 8 bits and back, around float nodes such as `Conv`. At load, "
+            "onnxruntime can fuse such a group into one `QLinearConv` that computes on the "
+            "integers (the figure below).") in markdown
     assert "fuses each marked group" not in markdown and "each such group" not in markdown
     assert "fuses each marked `Conv`" not in markdown and "into one int8 kernel" not in markdown
     assert "(onnxruntime fuses it into one QLinearConv at load)" in printed
@@ -438,7 +443,7 @@ def test_int8_statements(committed):
         r"^(ONNX int8 [^\n]+?) +[\d.]+ MB .*\|d ab\| max ([\d.]+), mean ([\d.]+)$", printed,
         flags=re.M)}
     int8_table = " ".join(markdown.split("### Static and dynamic int8, measured", 1)[1]
-                     .split("- **99.9% ranges", 1)[0].split())
+                     .split("**99.9% ranges beat", 1)[0].split())
     conv, up = number(static_nodes["Conv"]), number(static_nodes["ConvTranspose"])
     integer, dyn_up = number(dynamic_nodes["ConvInteger"]), number(dynamic_nodes["ConvTranspose"])
     # every Conv and ConvTranspose weight and bias is stored in int8/int32 behind a
@@ -463,7 +468,7 @@ def test_int8_statements(committed):
     assert (f"The static file's {dq} `DequantizeLinear` nodes read {reads['activations']} "
             f"activations, {reads['int8 weights']} int8 weights and {reads['int32 biases']} "
             f"int32 biases: a weight and a bias for each of the {number(convs)} convolutions. The "
-            "printed group shows how one `Conv` reads all three.") in markdown
+            "printed group (under the profile) shows how one `Conv` reads all three.") in markdown
     group = printed.split("one Q/DQ group, the first Conv", 1)[1].split("\n")[1:5]
     assert group[0].strip().startswith("input  QuantizeLinear of the float tensor")
     assert re.match(r"\s+weight int8 \(\d+, 1, 3, 3\) in the file, \d+ scale", group[1])
@@ -506,12 +511,16 @@ def test_pruning_statements(committed):
         r"gzip-compressed, as for a download: (.*)", printed)[0]))
     assert float(packed["sparse-90%.pt"]) < 0.5 * float(packed["fp32.pt"])
     assert float(packed["sparse-90%.pt"]) < float(packed["int8.onnx"])
-    assert ("The zeros buy no size in the file, since a dense tensor stores its zeros. Only a "
-            "compressed download shrinks (the gzip line). 90% zeros pack to "
-            f"{packed['sparse-90%.pt']} MB, below int8's {packed['int8.onnx']} MB. Yet they score "
-            "what gray scores") in markdown
-    assert ("30% zeros barely move the PSNR. Unlike the channel-pruned model below, these get no "
+    assert ("**Zeros buy no file size.** A dense tensor stores its zeros, so every file keeps "
+            "fp32's size. Only a compressed download shrinks (the gzip line): 90% zeros pack to "
+            f"{packed['sparse-90%.pt']} MB. But at 90% the model scores what gray scores, with no "
             "fine-tune.") in markdown
+    sizes, dense_mb = found(r"file sizes: ([\d., ]+) MB \(fp32: (\d+\.\d\d) MB\)", printed)
+    assert all(abs(float(mb) - float(dense_mb)) < 0.02 * float(dense_mb)
+               for mb in sizes.split(", "))                     # every file keeps fp32's size
+    assert (f"90% zeros pack to {packed['sparse-90%.pt']} MB, below int8's "
+            f"{packed['int8.onnx']} MB. Yet they score what gray scores") in markdown
+    assert "30% zeros barely move the PSNR." in markdown
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     sparse = next(c for c in cells if "prune_unstructured(model, share)" in c)
     tuned_cell = next(c for c in cells if "prune_channels(model, CHANNEL_SHARE)" in c)
@@ -539,8 +548,10 @@ def test_pruning_statements(committed):
     assert float(raw) < float(tuned) < 0 and float(tuned) - float(raw) > 0.5 * -float(raw)  # most
     assert int(after.replace(",", "")) < 0.6 * int(before.replace(",", ""))
     assert (f"**Removing whole channels does what zeros could not.** The file shrank to {size}% of "
-            f"fp32's. - Pruning moved the PSNR {raw} dB from fp32. - One epoch of fine-tuning on "
-            f"{images} images brought it back to {tuned} dB.") in markdown
+            "fp32's. Pruning cost PSNR, and one epoch of fine-tuning won most of it back, to "
+            f"{tuned} dB from fp32.") in markdown
+    assert (f"Pruning moved the PSNR {raw} dB from fp32. One epoch of fine-tuning on {images} "
+            f"images brought it back to {tuned} dB.") in markdown
 
 
 def table(printed):
@@ -596,8 +607,7 @@ def test_the_table_and_figure_statements(committed):
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
     # left panel (size vs ms): 6 sits just below 5, same size and within 10% in ms
     assert minmax["ms"] < static["ms"] and static["ms"] - minmax["ms"] < 0.1 * static["ms"]
-    assert ("On the left, 6 sits just below it (same size). 7, too slow for the scale, sits on the "
-            "top edge.") in markdown
+    assert "On the left, 6 sits just below it (same size)." in markdown
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
@@ -640,8 +650,15 @@ def test_the_shuffled_rounds_statements(committed):
         abs(max(stray) - float(high)) < 0.02 * float(high)
     # after fp32's throwaway timing no first timing stalls: the details quote the range
     assert 0.8 < float(low) and float(high) < 1.2
-    assert (f"**The first timings held.** After the throwaway timing before fp32's first, every "
-            f"first timing fell within {low}x to {high}x of its rounds' median.") in markdown
+    off = round(100 * max(1 - float(low), float(high) - 1))        # the furthest, in percent
+    far, far_first, far_rounds = found(r"the first timings \(sections 1 to 4\) against these "
+                                       r"rounds: .*?; the furthest: (.+?), (\d+\.\d) ms against "
+                                       r"(\d+\.\d) ms", printed)
+    assert far == "ONNX int8 static"
+    assert (f"**The first timings were off by up to {off}%.** After the throwaway timing before "
+            f"fp32's first, every first timing fell within {low}x to {high}x of its rounds' "
+            f"median; the furthest was static int8's, {far_first} ms against {far_rounds}. So they "
+            "are only a guide, as section 1 said.") in markdown
     source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                        if c.cell_type == "code")
     assert "input_ms(model, RUNS)" in source.split('fp32 = measure("fp32 PyTorch"', 1)[0]
@@ -660,36 +677,35 @@ def test_the_shuffled_rounds_statements(committed):
     assert rounds["ONNX int8 dynamic"][4] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
-    assert ("**Static int8 and the channel-pruned models were faster than fp32 PyTorch in every "
-            f"round.** - Dynamic int8 was slower: {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 "
-            f"PyTorch's speed, about {round(dynamic_ms / static_ms)}x slower than static "
-            "int8.") in markdown
+    assert rounds["ONNX fp32 (onnxruntime)"][4] == "faster"                # this run's verdict
+    assert ("**Static int8, the channel-pruned models and the ONNX fp32 file were faster than "
+            "fp32 PyTorch in every round.** Like for like") in markdown
+    assert (f"- **Dynamic int8** ran at {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 PyTorch's "
+            f"speed, about {round(dynamic_ms / static_ms)}x slower than static int8.") in markdown
     # ONNX fp32 against PyTorch with BatchNorm fused (its output equal to fp32's), as quoted
-    assert rounds["ONNX fp32 (onnxruntime)"][4] == "no clear difference"   # this run's verdict
     fused = table(printed)["fp32 PyTorch, BN fused"]
     assert fused["psnr"] == table(printed)["fp32 PyTorch"]["psnr"] and fused["mean_diff"] == 0
     f_mid, f_lo, f_hi, f_verdict = found(
         r"ONNX fp32 over fp32 PyTorch with BN fused: (\d+\.\d\d)x \((\d+\.\d\d) - "
         r"(\d+\.\d\d)\), (.*)", printed)
-    assert f_verdict == "no clear difference" and float(f_lo) <= float(f_hi) < 1.1
+    assert f_verdict == "no clear difference" and float(f_lo) <= float(f_hi)
     assert rounds["fp32 PyTorch, BN fused"][4] == "no clear difference"    # neither is faster
-    # slower in every round, its fastest round just above the rule's 1/1.1: borderline
-    assert float(f_hi) < 1 and 1 / 1.1 < float(f_hi) < 1 / 1.1 + 0.02
+    # faster in every round, its slowest round within the rule's 10%
+    assert 1 < float(f_lo) < 1.1
     per_round = {name.strip(): [float(v) for v in ms.split(", ")] for name, ms in re.findall(
         r"^(.+?), round by round: +([\d., ]+?) ms$", printed, flags=re.M)}
     assert len(per_round) == 3
     ratios = [f / o for f, o in zip(per_round["fp32 PyTorch, BN fused"],
                                     per_round["ONNX fp32 (onnxruntime)"])]
-    assert all(x < 1 for x in ratios) and abs(max(ratios) - float(f_hi)) < 0.011
-    assert (f"ONNX fp32 ran at {f_mid}x the speed of PyTorch with BatchNorm fused, the "
-            "like-for-like fp32 pair. It was slower in every round, but its fastest round, "
-            f"{f_hi}x, missed the rule's 1/1.1 = 0.909 by a hair. So the rule says no clear "
-            "difference, though this is not a tie.") in markdown
+    assert all(x > 1 for x in ratios) and abs(min(ratios) - float(f_lo)) < 0.011
+    assert ("- **ONNX fp32 against PyTorch with BatchNorm folded**, the like-for-like fp32 pair: "
+            f"ONNX fp32 ran at {f_mid}x its speed, faster in every round, but its slowest round, "
+            f"{f_lo}x, is within the rule's 10%. So the rule says no clear difference.") in markdown
     # no slow round this run: the round-by-round lines and the like-for-like range show it
     onnx_lo = rounds["ONNX fp32 (onnxruntime)"][2]
     _, ll_lo, ll_hi, _ = like_for_like(printed)
     assert onnx_lo > 0.9 and ll_hi < 1.1 * ll_lo
-    assert "No round stood out either (the three round-by-round lines)." in markdown
+    assert "No round stood out (the three round-by-round lines in the timing details)." in markdown
     assert "One slow round" not in markdown and "likely comes from that same round" not in markdown
     assert "comes from the fusion" not in markdown      # no gain cleared the rule
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
@@ -698,11 +714,11 @@ def test_the_shuffled_rounds_statements(committed):
             "unstructured 90% zeros"]   # this run's verdicts, as quoted
     assert all(rounds[n][4] == "no clear difference" for n in same), \
         {n: rounds[n][4] for n in same}
-    # "Nothing else made a clear difference": every variant that is not int8 or channel-pruned
-    rest = [n for n in rounds if n != "fp32 PyTorch" and "int8" not in n and "channels" not in n]
-    assert len(rest) == 6 and all(rounds[n][4] == "no clear difference" for n in rest), rest
-    assert ("Dynamic int8 was slower: " in markdown
-            and "- Nothing else made a clear difference, folding BatchNorm included." in markdown)
+    # "Zeros and folding BatchNorm made no clear difference"; the faster ones are the ones named
+    assert rounds["fp32 PyTorch, BN fused"][4] == "no clear difference"
+    assert "Zeros and folding BatchNorm made no clear difference." in markdown
+    named = faster + ["ONNX fp32 (onnxruntime)"]
+    assert {n for n in rounds if rounds[n][4] == "faster"} == set(named)
     mid, lo_r, hi_r, verdict = like_for_like(printed)
     assert verdict == "faster"
     assert lo_r > 1.1
@@ -732,8 +748,17 @@ def test_the_shuffled_rounds_statements(committed):
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
-    assert ("This CPU has VNNI (vector instructions that multiply and add int8) but no AMX (last "
-            "line above), so time int8 on the CPU you ship to.") in markdown
+    assert ("**Why int8 is faster.** This CPU's VNNI instructions multiply four pairs of 8-bit "
+            "numbers where fp32 multiplies one, and int8 moves a quarter of the bytes. Both depend "
+            "on the CPU, so time int8 on the CPU you ship to.") in markdown
+    assert "This CPU has VNNI but no AMX (the timing details' last line)." in markdown
+    # the channel-pruned model in onnxruntime against itself in PyTorch: no clear difference
+    p_mid, p_lo, p_hi, p_verdict = found(r"channel-pruned: ONNX fp32 over PyTorch: (\d+\.\d\d)x "
+                                         r"\((\d+\.\d\d) - (\d+\.\d\d)\), (.*)", printed)
+    assert p_verdict == "no clear difference" and float(p_lo) < 1.1 and float(p_hi) > 1 / 1.1
+    assert (f"- **The channel-pruned model** ran at {p_mid}x its PyTorch speed in onnxruntime "
+            f"({p_lo} - {p_hi} round by round): no clear difference either.") in markdown
+    assert "we did not investigate why" not in markdown      # this run shows no such gap
     # why int8 is faster, and why only this much: int8 convolution is part of the time
     assert (f"The gain here, {mid:.1f}x, is far below 4x. Part of the reason shows in section 3's "
             f"profile: `QLinearConv` took only {shares['QLinearConv']:.1f}% of static int8's "
@@ -752,9 +777,9 @@ def test_the_shuffled_rounds_statements(committed):
     static_db, minmax_db = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max ranges "
                                  r"([+-]\d\.\d{3}) dB", printed)
     assert float(minmax_db) < float(static_db)                       # so quality decides
-    assert (f"- min/max int8 ran fastest ({rows[fastest]['speedup']:.2f}x), yet the rule finds no "
-            f"clear difference from the 99.9% file ({m_lo}x in the slowest round). Quality "
-            f"decides: {minmax_db} dB against {static_db} dB.") in markdown
+    assert (f"- **min/max int8** ran fastest ({rows[fastest]['speedup']:.2f}x), yet the rule "
+            f"finds no clear difference from the 99.9% file ({m_lo}x in the slowest round). "
+            f"Quality decides: {minmax_db} dB against {static_db} dB.") in markdown
 
 
 def test_the_summary_and_the_eight_images(committed):
@@ -775,17 +800,25 @@ def test_the_summary_and_the_eight_images(committed):
     assert max(ops(dynamic_time).items(), key=lambda kv: kv[1])[0] == "ConvInteger"
     assert (f"Dynamic int8 ran at {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 PyTorch's "
             "speed.") in markdown
-    assert (f"{size}% of the file and {rounds[channels][1]:.1f}x fp32's speed in PyTorch, for "
+    (slim_x,) = found(r"50% channels \+ fine-tune \d+\.\d ms \((\d+\.\d)x fp32 PyTorch\)", printed)
+    # the Summary line rounds the unrounded median speed-up; the rounds' line prints 2 decimals
+    assert abs(float(slim_x) - rounds[channels][1]) <= 0.05 + 1e-9
+    assert (f"{size}% of the file and {slim_x}x fp32's speed in PyTorch, for "
             f"{tuned} dB after a one-epoch fine-tune") in markdown
     assert "whole channels does:" in markdown   # not credited to |gamma|: section 4's draws
     assert rounds[channels][4] == "faster"
-    (quiet_x,) = found(r"(?m)^int8\.onnx, no spinning +whole call +\d+\.\d ms, speed-up "
-                       r"(\d\.\d\d)x", printed)
+    calls = {name: [float(v) for v in rest] for name, *rest in re.findall(
+        r"(?m)^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +whole call +\d+\.\d ms, "
+        r"speed-up \d\.\d\dx \((\d\.\d\d) - (\d\.\d\d)\); network alone +(\d+\.\d) ms", printed)}
+    assert all(not (lo > 1.1 or hi < 1 / 1.1) for name, (lo, hi, _) in calls.items()
+               if name != "fp32 PyTorch")                   # no clear speed-up, either way
+    assert 1.7 < calls["fp32 PyTorch"][2] / calls["int8.onnx"][2] < 2.4     # about twice
     (share,) = found(r"(?m)^fp32 PyTorch +whole call .*?network alone +\d+\.\d ms \((\d+)% of "
                      r"the call\)", printed)
-    assert int(share) < 50 and 1 < float(quiet_x) < 1.5     # the network: under half the call
-    assert ("int8 was slower than fp32 until onnxruntime's threads stopped spinning, and then "
-            f"only {quiet_x}x as fast: the network is {share}% of the call.") in markdown
+    assert int(share) < 50                                  # the network: under half the call
+    assert ("through `colorize`, int8's network, about twice as fast as fp32's, gave no clear "
+            "speed-up by the 10% rule, with or without spinning. The network is only "
+            f"{share}% of fp32's call.") in markdown
 
     # int8 looks like fp32 on the eight images shown; section 6's worst test image does not
     assert ("On these eight images, static int8 looks like fp32; the pruned rows are mostly "
@@ -811,7 +844,7 @@ def test_the_summary_and_the_eight_images(committed):
         r"50% channels \+ fine-tune (\d+\.\d) ms \((\d+\.\d)x fp32 PyTorch\)", line)
     assert float(fp32_ms) == rows["fp32 PyTorch"]["ms"]
     assert float(static_ms) == rows["ONNX int8 static"]["ms"] and static_x == f"{mid:.1f}"
-    assert float(slim_ms) == rows[channels]["ms"] and slim_x == f"{rounds[channels][1]:.1f}"
+    assert float(slim_ms) == rows[channels]["ms"]
 
 
 def test_the_shipped_photo(committed):
@@ -838,31 +871,41 @@ def test_the_shipped_photo(committed):
             for name, *rest in lines}
     assert len(apps) == 3
     fp32, spin, quiet = apps["fp32 PyTorch"], apps["int8.onnx"], apps["int8.onnx, no spinning"]
-    assert float(spin["hi"]) < 1 < float(quiet["lo"])          # every round, both ways
-    assert float(spin["alone"]) < float(fp32["alone"])         # the network alone: int8 faster
-    assert ("**Time what the user runs.** Through `colorize`, the int8 file with onnxruntime's "
-            f"default was *slower* than fp32 PyTorch in every round: {spin['x']}x fp32's speed. "
-            f"With spinning off it ran {quiet['x']}x fp32's speed.") in markdown
-    assert (f"- Yet its network alone (on {width} x {height}) took {spin['alone']} ms against "
-            f"fp32's {fp32['alone']}.") in markdown
+    def rule(app):   # the lecture's 10% rule on a variant's round-by-round speed-ups
+        return ("faster" if float(app["lo"]) > 1.1 else "slower" if float(app["hi"]) < 1 / 1.1
+                else "no clear difference")
+
+    assert rule(spin) == rule(quiet) == "no clear difference"  # with or without spinning
+    assert float(spin["hi"]) < 1 < 1.1 < float(quiet["hi"]) and float(quiet["lo"]) < 1
+    twice = float(fp32["alone"]) / float(spin["alone"])      # the network alone: about 2x faster
+    assert 1.7 < twice < 2.4
+    assert ("**Time what the user runs.** Through `colorize`, int8 gave no clear speed-up, "
+            "although its network alone ran about twice as fast as fp32's. With onnxruntime's "
+            "default, "
+            "int8's call took longer than fp32's in every round; spinning slowed the rest of the "
+            f"call, not the network. With spinning off, int8 ran {quiet['x']}x fp32's speed at the "
+            "median, but its slowest round was slower than fp32, so the 10% rule finds no clear "
+            "difference.") in markdown
+    assert (f"With onnxruntime's default, int8 ran at {spin['x']}x fp32's speed ({spin['lo']}x to "
+            f"{spin['hi']}x round by round), so the 10% rule does not call it slower. Its network "
+            f"alone (on {width} x {height}) took {spin['alone']} ms against fp32's "
+            f"{fp32['alone']}.") in markdown
     assert int(spin["share"]) < int(fp32["share"]) < 50       # most of the call is not the network
-    assert (f"With spinning off, its network alone took {quiet['alone']} ms. So spinning slowed "
-            "the rest of the call, not the network.") in markdown
+    assert (f"With spinning off, its network alone took {quiet['alone']} ms, and its rounds ran "
+            f"from {quiet['lo']}x to {quiet['hi']}x fp32's speed.") in markdown
     assert float(spin["alone"]) <= float(quiet["alone"])       # not the network: no slower
     # the rest of the call (whole - network alone): far longer with spinning
     assert float(spin["ms"]) - float(spin["alone"]) > 1.5 * (float(quiet["ms"]) -
                                                                float(quiet["alone"]))
-    # the gain without spinning: its slowest round against the 10% rule, as the text reads it
-    lowest = float(quiet["lo"])
-    assert 1 < lowest and abs(lowest - 1.1) < 0.006       # on the rule's edge, as printed
-    assert ("The gain without spinning held in every round, but its slowest round, "
-            f"{quiet['lo']}x, sits on the 10% rule's edge: a borderline call.") in markdown
+    assert "a borderline call" not in markdown                  # no longer on the rule's edge
     # the network's share of fp32's call, and the call with int8's network in its place
     predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
     assert abs(predicted - float(quiet["ms"])) < 0.05 * float(quiet["ms"])
     assert round(100 * float(fp32["alone"]) / float(fp32["ms"])) == int(fp32["share"])
-    assert (f"- That {quiet['x']}x is small because the network is only {fp32['share']}% of "
-            f"fp32's call. With int8's network in its place, the call would take {fp32['ms']} - "
+    assert (f"Even that gain is small because the network is only {fp32['share']}% of fp32's call. "
+            "Speeding up one part helps only as much as its share of the time (Amdahl's law)."
+            ) in markdown
+    assert (f"With int8's network in its place, fp32's call would take {fp32['ms']} - "
             f"{fp32['alone']} + {quiet['alone']} = {predicted:.1f} ms, and int8 took "
             f"{quiet['ms']}.") in markdown
     assert spin["psnr"] == quiet["psnr"]
@@ -896,7 +939,8 @@ def test_the_shipped_photo(committed):
                                                            ).read_text(encoding="utf-8")
     assert ("(by its code in `colorlab/course/cli.py`, `--model` turns spinning off; this run does "
             "not call the CLI)") in markdown
-    assert "device: CPU (2 cores)" in printed and "2 CPU threads for every timing" in printed
+    assert "device: CPU (AMD EPYC, 2 cores)" in printed
+    assert "2 CPU threads for every timing" in printed
     assert ("A likely cause of the spinning cost, untested here: with 2 threads on 2 cores, a "
             "spinning thread keeps a core from PyTorch's resizing and color conversion."
             in markdown)
