@@ -52,8 +52,9 @@ def test_latency_is_timed_on_a_random_input(committed):
     runs, calls = quick_runs(nb, printed)
     assert (f"every variant is timed again in `ROUNDS` shuffled rounds of {calls} calls each. "
             "**The timing rule:** a variant is faster (or slower) than another only if the ratio "
-            "of their times is beyond 10% in every round. The printout gives each verdict; the "
-            "table and figure show medians.") in markdown
+            "of their times is beyond 10% in every round. The 10% is a practical threshold, not "
+            "a statistical test: a gain a user would notice, with room for drift.") in markdown
+    assert "The printout gives each verdict" not in markdown
     assert "speed-up: the median ratio to fp32 PyTorch" in printed     # the table's header
     assert (f"the median of `RUNS` calls ({runs} in quick mode) after 3 untimed warm-up calls. "
             "The input is random values (`torch.rand`), not a photo") in markdown
@@ -61,9 +62,16 @@ def test_latency_is_timed_on_a_random_input(committed):
             "which differences are real.") in markdown
     (precision,) = found(r"\| precision: (\w+) ", printed)     # what fit chose on this CPU
     assert precision == "float32"
-    assert ("Every variant is measured the same way, in float32 with no autocast (`amp=False`). "
-            "Only section 4's fine-tune lets `fit` choose its precision, and on this CPU it chose "
-            f"{precision} too (the run's first line)") in markdown
+    assert ("Every variant goes through the same harness: no autocast (`amp=False`), float32 in "
+            "and out. Inside onnxruntime, the int8 files compute mostly in int8. Only the two "
+            "fine-tunes (section 4's, and the one in Going deeper) let `fit` choose their "
+            f"precision, and on this CPU it chose {precision} (the run's first line).") in markdown
+    # the two fine-tunes: fit called twice, neither forcing a precision
+    fits = [source[m.end():].split("progress=False)", 1)[0]
+            for m in re.finditer(r"(?m)^(?:history = )?fit\(", source)]
+    assert len(fits) == 2 and not any("amp=" in call for call in fits)
+    assert "Only section 4's fine-tune" not in markdown and "measured the same way, in float32" \
+        not in markdown
     assert "amp=False" in source and "bf16" not in markdown
     assert "autocast" not in source     # the timings run the variants without autocast too
     width, height = found(r"\(the network sees (\d+) x (\d+)\)", printed)
@@ -304,9 +312,6 @@ def test_export_statements(committed):
     assert len(biggest) == 3
     own = float(biggest["fp32 PyTorch"])
     assert all(own / 10 < float(v) < 10 * own for v in biggest.values())    # the same order
-    assert (f"Largest `|d ab|` from the reference: {biggest['fp32 PyTorch']} for fp32 itself, "
-            f"{biggest['torch.export (.pt2)']} for the `.pt2` file, "
-            f"{biggest['ONNX fp32 (onnxruntime)']} for the ONNX file.") in markdown
     assert ("**Both files compute what PyTorch computes.** Their largest `|d ab|` is of the same "
             "order as fp32's own.") in markdown and "as small as fp32's own" not in markdown
 
@@ -337,9 +342,10 @@ def test_int8_statements(committed):
     assert coarse > 1.2 * fine and 0 < cut < 1                      # 99.9%: finer, a few clipped
     assert round(coarse / fine) == 3
     assert (f"**99.9% ranges beat min/max.** The PSNR moved {static} dB with 99.9% ranges and "
-            f"{minmax} dB with min/max. Likely cause: min/max stretches the range to a rare "
-            "extreme (the histogram), so common values get steps three times coarser."
-            ) in markdown
+            f"{minmax} dB with min/max. Likely cause: min/max stretches each range to a rare "
+            "extreme, so common values get coarser steps (three times coarser in the one tensor "
+            "printed).") in markdown
+    assert "common values get steps three times coarser" not in markdown
 
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
     static_nodes = ops(static_nodes)
@@ -396,8 +402,8 @@ def test_int8_statements(committed):
             "optimisation yet, and recommended static quantization for CNN models ([issue "
             "#12854](https://github.com/microsoft/onnxruntime/issues/12854)). This run's profile "
             f"agrees: `ConvInteger` took {top:.1f}% of dynamic int8's time.") in markdown
-    assert (f"Its int8 convolution, `ConvInteger`, took {top:.1f}% of it, and onnxruntime's "
-            "maintainers said in 2022 that it had no special optimisation (box below).") in markdown
+    assert (f"Its int8 convolution, `ConvInteger`, took {top:.1f}% of it; in 2022 onnxruntime's "
+            "maintainers said it had no special optimisation (box below).") in markdown
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
     assert float(finding) < 5 and top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
@@ -497,8 +503,11 @@ def test_int8_statements(committed):
     # mean |d a| or |d b| (ab pooled); a pixel's dE to fp32 (L unchanged) is at most |d a| + |d b|
     assert 2 * float(mean) < 2.3
     assert (f"The mean change, {mean} ab units in a or b, stays far below a just-noticeable ΔE of "
-            f"2.3 even summed over both. Single pixels move more: the largest, {worst} ab units, "
-            "is the worst of about 4 million values (section 6 shows it).") in markdown
+            "2.3 even summed over both.") in markdown
+    assert f"Its `max {worst}` is one value in about 4 million (section 6)." in markdown
+    (photo_worst,) = found(r"the test image with the worst value \(number \d+\): the most (\d+) "
+                           r"ab units", printed)
+    assert photo_worst == worst                  # section 6 shows that very value
     assert "(the PSNR line above)" in markdown     # question 3: dynamic int8's two PSNR changes
 
 
@@ -550,8 +559,7 @@ def test_pruning_statements(committed):
     assert (f"**Removing whole channels does what zeros could not.** The file shrank to {size}% of "
             "fp32's. Pruning cost PSNR, and one epoch of fine-tuning won most of it back, to "
             f"{tuned} dB from fp32.") in markdown
-    assert (f"Pruning moved the PSNR {raw} dB from fp32. One epoch of fine-tuning on {images} "
-            f"images brought it back to {tuned} dB.") in markdown
+    assert "Pruning moved the PSNR" not in markdown and int(images.replace(",", "")) > 0
 
 
 def table(printed):
@@ -748,9 +756,10 @@ def test_the_shuffled_rounds_statements(committed):
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
-    assert ("**Why int8 is faster.** This CPU's VNNI instructions multiply four pairs of 8-bit "
-            "numbers where fp32 multiplies one, and int8 moves a quarter of the bytes. Both depend "
-            "on the CPU, so time int8 on the CPU you ship to.") in markdown
+    assert ("**Why int8 is likely faster.** This CPU's VNNI instructions multiply four pairs of "
+            "8-bit numbers where fp32 multiplies one, and int8 moves a quarter of the bytes. This "
+            "run does not test that onnxruntime used VNNI. Time int8 on the CPU you ship to."
+            ) in markdown
     assert "This CPU has VNNI but no AMX (the timing details' last line)." in markdown
     # the channel-pruned model in onnxruntime against itself in PyTorch: no clear difference
     p_mid, p_lo, p_hi, p_verdict = found(r"channel-pruned: ONNX fp32 over PyTorch: (\d+\.\d\d)x "
@@ -830,7 +839,10 @@ def test_the_summary_and_the_eight_images(committed):
             "wrong bold one: on the sixth, fp32 paints the blue car red.") in markdown
     assert "4" in which.split(", ") and "Image 4 is itself gray, so gray matches it exactly." \
         in markdown
-    assert "6" in which.split(", ") and "where fp32 leaves both nearly gray" in markdown
+    assert "6" in which.split(", ")
+    assert ("it tints image 5's sky pale blue and its sea bluer, where fp32 leaves the sky nearly "
+            "white and gives the sea a faint blue-gray") in markdown
+    assert "where fp32 leaves both nearly gray" not in markdown
     (ahead,) = found(r"50% channels \+ fine-tune scores above fp32 PyTorch on images: (.*)",
                      printed)
     assert (f"scores above fp32 on {len(ahead.split(', '))} of the 8 images, yet below it over "
@@ -854,8 +866,7 @@ def test_the_shipped_photo(committed):
     work, = found(r"photo '\w+', \d+ x \d+, colorized at (\d+) px", printed)
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
     assert work == "128" and int(work) == 4 * int(trained)
-    assert (f"the working size (128 px on the shorter side: 4x the {trained} px it was trained "
-            "at)") in markdown
+    assert "the working size (128 px on the shorter side)" in markdown
     assert (f"int8's ranges were calibrated on {trained} px images and the photo ran at {work} px"
             in markdown)
     (bare,) = found(r"bare InferenceSession: output \(1, 2, \d+, \d+\), largest \|d ab\| from "
@@ -880,12 +891,12 @@ def test_the_shipped_photo(committed):
     twice = float(fp32["alone"]) / float(spin["alone"])      # the network alone: about 2x faster
     assert 1.7 < twice < 2.4
     assert ("**Time what the user runs.** Through `colorize`, int8 gave no clear speed-up, "
-            "although its network alone ran about twice as fast as fp32's. With onnxruntime's "
-            "default, "
-            "int8's call took longer than fp32's in every round; spinning slowed the rest of the "
-            f"call, not the network. With spinning off, int8 ran {quiet['x']}x fp32's speed at the "
-            "median, but its slowest round was slower than fp32, so the 10% rule finds no clear "
-            "difference.") in markdown
+            "although its network alone ran about twice as fast as fp32's. The network is only "
+            f"{fp32['share']}% of fp32's call, and speeding up one part helps only as much as its "
+            "share of the time (Amdahl's law). With onnxruntime's default, int8's call was slower "
+            "than fp32's in every round: spinning slowed the rest of the call. With spinning off, "
+            f"int8 ran {quiet['x']}x fp32's speed at the median, but its slowest round was slower."
+            ) in markdown
     assert (f"With onnxruntime's default, int8 ran at {spin['x']}x fp32's speed ({spin['lo']}x to "
             f"{spin['hi']}x round by round), so the 10% rule does not call it slower. Its network "
             f"alone (on {width} x {height}) took {spin['alone']} ms against fp32's "
@@ -902,9 +913,17 @@ def test_the_shipped_photo(committed):
     predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
     assert abs(predicted - float(quiet["ms"])) < 0.05 * float(quiet["ms"])
     assert round(100 * float(fp32["alone"]) / float(fp32["ms"])) == int(fp32["share"])
-    assert (f"Even that gain is small because the network is only {fp32['share']}% of fp32's call. "
-            "Speeding up one part helps only as much as its share of the time (Amdahl's law)."
-            ) in markdown
+    assert "Even that gain is small because" not in markdown
+    # what to ship: int8 for its size at fp32's quality; the call's time is mostly not the network
+    (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
+    (static_db,) = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max", printed)
+    assert abs(float(static_db)) < 0.05
+    assert all(int(app["share"]) < 50 for app in apps.values())
+    assert ("**What to ship.** Static int8, for the download: "
+            f"{share}% of the fp32 ONNX file at fp32's PSNR. For a faster photo, speed up the "
+            "resizing and color conversion around the network.") in markdown
+    assert (f"- What to ship: static int8, for a download {share}% of the fp32 ONNX file at fp32's "
+            "PSNR. For a faster photo, speed up the work around the network.") in markdown
     assert (f"With int8's network in its place, fp32's call would take {fp32['ms']} - "
             f"{fp32['alone']} + {quiet['alone']} = {predicted:.1f} ms, and int8 took "
             f"{quiet['ms']}.") in markdown
@@ -1000,9 +1019,18 @@ def test_which_channels_to_keep(committed):
                                        r"(\d+\.\d\d)\)", printed)
     assert float(l1_psnr) < float(g_psnr) < float(fp32_psnr)
     assert g_psnr == f"{table(printed)['50% channels + fine-tune']['psnr']:.2f}"
-    assert ("Here the fine-tune mattered more than the rule that picks the channels. After it, "
-            f"$|\\gamma|$ scored {g_psnr} dB and filter L1 {l1_psnr} (one seed, one epoch).") \
-        in markdown
+    # like for like, in validation L1: the rules' gap before any fine-tune against what the
+    # fine-tune moved |gamma|'s (filter L1's after the fine-tune is not printed)
+    (after,) = found(r"validation L1 \(mean \|ab error\|\): \d+\.\d\d ab units before, "
+                     r"(\d+\.\d\d) after", printed)
+    gap, gain = l1 - gamma, float(before) - float(after)
+    assert 0 < gap < gain
+    assert ("The fine-tune mattered more than the rule, at least for $|\\gamma|$. Before any "
+            f"fine-tune, the two rules' validation L1 differed by {gap:.2f} ab units ({gamma:.2f} "
+            f"against {l1:.2f}). One epoch of fine-tuning moved $|\\gamma|$'s by {gain:.2f} (to "
+            f"{after}, section 4); filter L1's is not printed. After it, $|\\gamma|$ scored "
+            f"{g_psnr} dB test PSNR and filter L1 {l1_psnr} (one seed, one epoch).") in markdown
+    assert "Here the fine-tune mattered more" not in markdown
     # the rules differ by less than the fine-tune moved the PSNR (pruning's loss, then after it)
     tuned, raw = found(r"PSNR ([+-]\d\.\d\d) dB \(before fine-tuning ([+-]\d\.\d\d) dB\)",
                        printed)
