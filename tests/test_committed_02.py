@@ -267,13 +267,19 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert said(r"In panel 1, the mean drift falls on the 3 x 3 blur's line\.")
     # section 5's roadmap: measure the brightness error, show it acts like a blur, remove it.
     # The prediction is 'on average': the pixels scatter around the blur's line (cell 31)
-    assert said(r"## 5\. What goes wrong: the brightness drifts \*\*The prediction: the output "
-                r"loses local contrast, as a blur does\.\*\* Fine detail, such as a pixel lighter "
-                r"than its neighbours, does not fit through a 4 x 4 grid of features\. On average, "
-                r"such a pixel should come back closer to its neighbourhood's mean\. We measure "
-                r"this error, compare it with a blur, then remove it\.")
+    assert said(r"## 5\. What goes wrong: lost local contrast \(the brightness drift\) \*\*We "
+                r"predict that the output loses local contrast, as a blur does\.\*\* The code has "
+                r"\d+ numbers for 1,024 gray pixels, but only 4 x 4 positions\. So, on average, a "
+                r"pixel lighter than its neighbours should come back closer to their mean\. We "
+                r"measure this error, compare it with a blur, then remove it\.")
+    # lecture 03 points to this heading by the word 'drift'
+    assert "## 5. What goes wrong: lost local contrast (the brightness drift)" in MARKDOWN
+    # the drift goes both ways: its signed mean, printed, is near 0 (the 'cancel' check above)
+    assert said(r"It goes both ways \(signed mean ([−-][\d.]+)\), so we measure the mean "
+                r"\|drift\|\.") == [(signed.replace("-", "−"),)]
     # the 3 x 3 blur is the smallest one, a yardstick (the code has one position per 8 x 8 block)
-    assert said(r"This smallest blur is a yardstick, not the blur we expect\.")
+    assert said(r"A 3 x 3 blur's drift is exactly its negative; this smallest blur is only a "
+                r"yardstick\.")
     assert "every pixel should come out as if blurred" not in MARKDOWN, "only on average"
     assert "def without_drift(pred" in CODE, "section 5 removes the drift"
     blur, blur_psnr, ae, ae_psnr = printed(
@@ -322,7 +328,10 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # local contrast, as the text defines it: the input minus its 3 x 3 mean; a blur's drift is
     # its negative
     assert said(r"The \*\*local contrast\*\* \(panel 1\) is each input pixel minus its 3 x 3 "
-                r"mean\. A 3 x 3 blur's drift is exactly its negative\.")
+                r"mean\. A 3 x 3 blur's drift is exactly its negative;")
+    # the Summary: lost contrast, a drift both ways (the two quarters move in opposite directions)
+    assert said(r"Fed gray, the autoencoder loses local contrast, so its brightness drifts both "
+                r"ways, and it scores below the gray image it was given;")
     assert abs(0.1 * float(edges) + 0.9 * float(other) - float(size)) < 0.1, \
         "the strong edges should be 10% of the pixels: the two printed means should average " \
         f"to the printed {size}"
@@ -337,7 +346,8 @@ def test_what_the_drift_costs():
                                     r"autoencoder's colors: ([\d.]+) dB \(as colorized "
                                     r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
     cost = f"{float(steadied) - float(color):.2f}"
-    assert said(r"Putting the input's brightness back lifts the test PSNR by ([\d.]+) dB") \
+    assert said(r"Putting the input's brightness back \(giving the output the input's luma; a "
+                r"colorizer has its input\) lifts the test PSNR by ([\d.]+) dB") \
         == [(cost,)]
     # the colors beat gray, narrowly, with both seeds of the colorizer
     (again,) = reseeded_colorizer()
@@ -544,8 +554,7 @@ def test_the_colors_are_faint():
     # the chroma row measures the networks' raw outputs (no brightness put back)
     assert said(r"Keeping L changes a and b only by clipping to valid RGB\.")
     assert said(r"\*\*The colors stay faint\.\*\* All four raw outputs' mean chroma \(distance "
-                r"from gray in Lab\) is at most ([\d.]+), about half the truth's ([\d.]+) "
-                r"\(section 6\)\.") \
+                r"from gray in Lab\) is at most ([\d.]+), about half the truth's ([\d.]+)\.") \
         == [(f"{max(models):.1f}", f"{truth:.1f}")]
     # 'only by clipping': keep_input_L goes back through lab_to_rgb, which clips by default
     assert "return lab_to_rgb(lab)                                # back to RGB, clipped" in code
@@ -573,9 +582,11 @@ def test_the_colors_are_faint():
     assert gray < 0.5, f"the gray image should have no chroma: {gray}"
     # the grid's image 6 (test image 6 in every row), described as drawn
     # two networks in three rows: the third row is the autoencoder's output, brightness put back
-    assert said(r"### The colorizations, side by side \*\*With the brightness right, both networks "
-                r"look sharper, yet their colors stay faint\.\*\* Image 6, a red car, comes out "
-                r"dark, without its red\.")
+    assert said(r"### The colorizations, side by side \*\*Row 3 \(the autoencoder, brightness put "
+                r"back\) and row 4 \(the UNet as output\) look sharper than section 4's "
+                r"autoencoder, yet their colors stay faint\.\*\* Image 6's red car comes out dark, "
+                r"not red\.")
+    assert "With the brightness right, both networks" not in MARKDOWN, "row 4 is raw output"
     # the grid's suptitle says that row 3 is the autoencoder's output, not a third network
     assert "row 3, the autoencoder's colors on the input's brightness; row 4, the UNet" in code
     assert "put_back_each = psnr(without_drift(colorized), x_test)" in code
@@ -645,10 +656,9 @@ def test_the_control_is_larger():
     assert said(r"A UNet with skip connections drifts less") and unet > 1.5 * ae
     assert said(r"The autoencoder is roughly a UNet without skips, but \*\*the two differ in "
                 r"several things at once\*\* besides the skips \(`colorlab\.models\.UNet` "
-                r"defines its layers\): - 2 x 2 max-pooling instead of "
-                r"strided convolutions; - two 3 x 3 convolutions per "
-                r"level, the first level at the full 32 x 32; - more parameters and a wider "
-                r"narrowest layer\.")
+                r"defines its layers\)\. The UNet shrinks by 2 x 2 max-pooling instead of "
+                r"strided convolutions\. It has two 3 x 3 convolutions per level, the first level "
+                r"at the full 32 x 32\. It has more parameters and a wider narrowest layer\.")
     # the control for the parameter count: a UNet with base=9 is about the autoencoder's size
     assert said(r"A second UNet, with `base=9`, has about the autoencoder's parameter count\.")
     # the differences the list names, as colorlab.models.UNet defines them
@@ -692,6 +702,12 @@ def test_the_clean_ablation_the_skips_alone():
                 r"([\d.]+), the autoencoder ([\d.]+)\. Seed 1: ([\d.]+), ([\d.]+) and ([\d.]+) "
                 r"\(printed above\)\.") == [seeds[0] + seeds[1]]
     assert "print the same with both seeds" not in MARKDOWN, "trimmed from the collapsed block"
+    unet_seeds = reseeded_unet()
+    assert said(r"The drifts only round alike: seed 1 trained other weights, and its UNet "
+                r"\(skips\) scores ([\d.]+) dB, not ([\d.]+) \(Going deeper\)\.") \
+        == [(unet_seeds[1][0], unet_seeds[0][0])]
+    assert unet_seeds[1][0] != unet_seeds[0][0], "seed 1's UNet scores differently"
+    assert seeds[0][:2] == seeds[1][:2], f"'the drifts round alike' with both seeds: {seeds}"
     assert float(zero) > float(ae) > float(unet), (zero, ae, unet)
     assert said(r"In the same UNet, the skips alone cut the drift from ([\d.]+) to ([\d.]+) gray "
                 r"levels: without them, the UNet's other changes raise it \(with both seeds "
@@ -742,7 +758,9 @@ def test_the_clean_ablation_the_skips_alone():
 def test_the_unets_narrowest_layer_is_wider_than_the_code():
     models = sizes()
     code, unet = models["autoencoder"][2], models["UNet"][2]
-    assert said(r"does not fit through a 4 x 4 grid of features")   # all four print 4 x 4
+    # the gray -> RGB autoencoder's code: printed numbers for a 32 x 32 gray input, on a 4 x 4 grid
+    assert said(r"The code has ([\d,]+) numbers for 1,024 gray pixels, but only 4 x 4 "
+                r"positions\.") == [(f"{code:,}",)] and code < 32 * 32   # all four print 4 x 4
     assert said(r"\*\*An ablation removes one part of a model and measures what is lost\.\*\*")
     assert said(r"## 6\. Skip connections, and a clean ablation")
     assert unet > code and models["UNet, base=9"][2] > code
@@ -858,8 +876,9 @@ def test_the_wordings_match_the_code():
     assert "val=(x_in_val, x_val)" in code and "checkpoint_dir" not in code
     assert "checkpoint_dir" in inspect.signature(fit).parameters
     assert said(r"Here the part is a \[UNet\]\([^)]*\)'s \*\*skip connections\*\*\. Each skip "
-                r"copies an encoder level's output to the decoder level of the same size, so fine "
-                r"detail need not pass through the narrow code \(the schematic\)\.")
+                r"copies an encoder level's output and concatenates it to the decoder level of the "
+                r"same size, so fine detail need not pass through the narrow code \(the "
+                r"schematic\)\.")
 
 
 def test_the_unet_level_by_level():
@@ -900,8 +919,8 @@ def test_the_unet_level_by_level():
     assert unet.head.kernel_size == (1, 1) and unet.head.in_channels == 16
     code = CODE
     assert "activation=None), nn.Sigmoid())" in code and "skip_unet(16)" in code
-    assert said(r"Each skip copies an encoder level's output to the decoder level of the same "
-                r"size")
+    assert said(r"Each skip copies an encoder level's output and concatenates it to the decoder "
+                r"level of the same size")  # the '+ skip, concatenated' lines above: channels add
     # the schematic's arrows are labelled as the layers are
     assert '"max-pool" if going_down else "transposed conv"' in code
     assert '"skip: zeros" if zeroed else "skip: copy"' in code
@@ -950,7 +969,16 @@ def test_keeping_the_input_L():
                 r"the existing networks' outputs \(no network here predicts ab\), and there it "
                 r"stops the lightness drift\. Notebook 04 trains a network to predict ab\.")
     assert said(r"We test this on our two networks' outputs: their a and b get the gray input's "
-                r"L\. Training a network that takes L in and gives ab out starts in notebook 04\.")
+                r"L\. This is section 5's put-back, in Lab\. Training a network that takes L in "
+                r"and gives ab out starts in notebook 04\.")
+    # the two put-backs' scores: the luma one is section 6's table row, the L one this table's
+    luma_ae, luma_unet = table4()["mean PSNR, brightness put back (dB)"][1:3]
+    assert said(r"The luma put-back of sections 5 and 6 gave ([\d.]+) and ([\d.]+) dB \(section "
+                r"6's table\)\. The two differ a little because they put back two different "
+                r"measures of brightness, luma and L\.") == [(luma_ae, luma_unet)]
+    for luma_put, l_kept in ((luma_ae, ae_k[2]), (luma_unet, unet_k[2])):
+        assert 0 < abs(float(luma_put) - float(l_kept)) < 0.2, \
+            f"'differ a little': luma put back {luma_put} dB, L kept {l_kept} dB"
     assert "The fix: take L, predict only ab" not in MARKDOWN, "no ab network is trained here"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
     assert "L in, ab out" in nbformat.read(lecture04, as_version=4).cells[0].source
