@@ -191,6 +191,8 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
             "range ends at the 99.9% point of the magnitudes, exact zeros included") in markdown
     assert ("def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float "
             "= 99.9)") in source                       # colorlab's default, not onnxruntime's
+    assert ("Our static ranges stop at the 99.9% point of the calibration values; a second "
+            "static file keeps the full range (**min/max**).") in markdown
     assert "`Cast`, `Mul` and `Add` nodes back to float" not in markdown    # Reshape was missing
 
 
@@ -211,9 +213,9 @@ def test_the_batchnorm_and_global_pruning_statements(committed):
     assert ("**One global threshold hits the layers of small weights hardest.** It zeroes "
             f"{share}% of `{named}` but only {top}% of `{wide}`, the layer of largest std."
             ) in markdown
-    assert ("Most dots sit below the 60% line (in the figure, `dec.2.0` sits on it, and "
-            "`dec.1.3`'s small dot overlaps `bott.3`'s), but the big layers decide the average: "
+    assert ("Most dots sit below the 60% line, but the big layers decide the average: "
             f"the largest, `{big}`, loses {most}%.") in markdown
+    assert "`dec.1.3`'s small dot" not in markdown     # the crowded labels are not read off
     assert "hides under" not in markdown      # dec.1.3's dot shows beside bott.3's: it overlaps
     assert ("A guess the run does not check (it prints no fan-in): small weights come from many "
             "inputs. PyTorch draws each layer's first weights within ±1/√(fan-in), the inputs per "
@@ -325,13 +327,18 @@ def test_int8_statements(committed):
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
     assert (f"**Ship static int8 with 99.9% ranges.** It keeps fp32's PSNR in {share}% of the fp32 "
             "ONNX file.") in markdown and abs(float(static)) < 0.05
+    # section 3's takeaway: about a quarter of the size at fp32's quality; dynamic int8 far slower
+    assert 20 <= int(share) <= 35
+    assert ("**In short:** static int8 keeps fp32's quality at about a quarter the size; dynamic "
+            "int8 is far slower.") in markdown
     # the calibration histogram's printed ranges back that sentence
     ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
         r"^(99\.9% range \(int8\.onnx\)|min/max range): 0 to (\d+\.\d\d), a step of "
         r"(\d\.\d{4}); (\d+\.\d{3})% of the values clipped", printed, flags=re.M)}
     (largest,) = found(r"the bottleneck's last ReLU on \d+ calibration images: [\d,]+ values, "
                        r"\d+% of them 0, the largest (\d+\.\d\d)", printed)
-    (_, fine, cut), (top, coarse, none) = ranges["99.9% range (int8.onnx)"], ranges["min/max range"]
+    (clip_at, fine, cut), (top, coarse, none) = (ranges["99.9% range (int8.onnx)"],
+                                                 ranges["min/max range"])
     assert abs(top - float(largest)) <= 0.02 and none == 0          # min/max: up to the extreme
     # the 99.9% point counts the ReLU's exact zeros: about 0.1% of ALL values (zeros too) clipped
     (zeros,) = found(r"calibration images: [\d,]+ values, (\d+)% of them 0", printed)
@@ -341,10 +348,16 @@ def test_int8_statements(committed):
     assert float(nonzero) > 1.5 * cut                # the zeros count: more of the rest is clipped
     assert coarse > 1.2 * fine and 0 < cut < 1                      # 99.9%: finer, a few clipped
     assert round(coarse / fine) == 3
-    assert (f"**99.9% ranges beat min/max.** The PSNR moved {static} dB with 99.9% ranges and "
-            f"{minmax} dB with min/max. Likely cause: min/max stretches each range to a rare "
-            "extreme, so common values get coarser steps (three times coarser in the one tensor "
-            "printed).") in markdown
+    assert abs(cut - 0.1) < 0.02                     # 99.9% of the values, zeros included, kept
+    assert (f"**99.9% ranges beat min/max** in PSNR change: {static} dB against {minmax} dB. The "
+            "likely cause shows in one activation's calibration values below (log scale). 99.9% "
+            f"of them, zeros included, lie under {clip_at:.2f}. Min/max stretches the range to "
+            f"{top:.2f} for a thin tail, so every step is three times coarser.") in markdown
+    # that lead-in sits just above the cell that draws the histogram
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    lead = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                and "**99.9% ranges beat min/max**" in c.source)
+    assert cells[lead + 1].cell_type == "code" and "ax.hist(acts" in cells[lead + 1].source
     assert "common values get steps three times coarser" not in markdown
 
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
@@ -386,11 +399,9 @@ def test_int8_statements(committed):
     dyn_round, fp32_round = (rounds_of(printed)[n][0]
                              for n in ("ONNX int8 dynamic", "fp32 PyTorch"))
     assert dyn_round > 3 * fp32_round                          # far slower, even than fp32
-    assert "**Dynamic int8 is far slower, even than fp32.**" in markdown
     # section 3 quotes only the first timings printed above it, not section 5's rounds
     (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
     assert dyn_ms > 3 * float(fp32_first)
-    assert f"Its first timing above was {dyn_ms / float(fp32_first):.1f}x fp32's." in markdown
     assert "about 9x fp32's" not in markdown         # section 5's rounds, not the first timings
     assert "in section 5's shuffled rounds" not in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
@@ -402,17 +413,15 @@ def test_int8_statements(committed):
             "optimisation yet, and recommended static quantization for CNN models ([issue "
             "#12854](https://github.com/microsoft/onnxruntime/issues/12854)). This run's profile "
             f"agrees: `ConvInteger` took {top:.1f}% of dynamic int8's time.") in markdown
-    assert (f"Its int8 convolution, `ConvInteger`, took {top:.1f}% of it; in 2022 onnxruntime's "
-            "maintainers said it had no special optimisation (box below).") in markdown
+    assert (f"Dynamic int8's first timing above was {dyn_ms / float(fp32_first):.1f}x fp32's, and "
+            f"its int8 convolution, `ConvInteger`, took {top:.1f}% of it (the box says why)."
+            ) in markdown
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
     assert float(finding) < 5 and top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
     assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     assert float(dynamic) < -0.05      # in batches of up to 500: it does not
-    assert "It keeps fp32's PSNR only one image per call." in markdown
-    assert (f"- **Dynamic int8's PSNR.** It moved {single} dB from fp32 one image per call, as "
-            f"timed, and {dynamic} dB in batches of up to 500.") in markdown
     rounds = rounds_of(printed)
     assert rounds["ONNX int8 dynamic"][0] > 5 * rounds["ONNX int8 static"][0]   # in the rounds too
     first_ms = rows["ONNX int8 static"]
@@ -448,9 +457,6 @@ def test_int8_statements(committed):
     maxima = {name.strip(): (d, m) for name, d, m in re.findall(
         r"^(ONNX int8 [^\n]+?) +[\d.]+ MB .*\|d ab\| max ([\d.]+), mean ([\d.]+)$", printed,
         flags=re.M)}
-    int8_table = " ".join(markdown.split("### Static and dynamic int8, measured", 1)[1]
-                     .split("**99.9% ranges beat", 1)[0].split())
-    conv, up = number(static_nodes["Conv"]), number(static_nodes["ConvTranspose"])
     integer, dyn_up = number(dynamic_nodes["ConvInteger"]), number(dynamic_nodes["ConvTranspose"])
     # every Conv and ConvTranspose weight and bias is stored in int8/int32 behind a
     # DequantizeLinear (2 per layer), plus one per quantized activation (a QuantizeLinear each)
@@ -481,21 +487,10 @@ def test_int8_statements(committed):
     assert re.match(r"\s+bias +int32 \(\d+,\) in the file", group[2])
     assert group[3].strip() == "output Conv -> QuantizeLinear"
     assert "Its three `ConvTranspose`" not in markdown
-    for row in (f"Static int8's three `ConvTranspose` layers store int8 weights, yet run in float "
-                f"({static_time['ConvTranspose']:.1f}% of its time).",
-                f"- **The files.** Static int8, {sizes['ONNX int8 static']} MB: {conv} `Conv` and "
-                f"{up} `ConvTranspose`, all with int8 weights in Q/DQ groups. Dynamic int8, "
-                f"{sizes['ONNX int8 dynamic']} MB: {integer} `ConvInteger` with int8 weights, and "
-                f"{dyn_up} `ConvTranspose` with float32 weights (the printed dtypes).",
-                f"- **Their time.** Static int8: `QLinearConv` {static_time['QLinearConv']:.1f}%. "
-                f"Dynamic int8: `ConvInteger` {top:.1f}%, and `DynamicQuantizeLinear`, which "
-                f"rounds each input, only {finding}%."):
-        assert row in int8_table, row
+    assert "yet run in float" not in markdown       # the profile shows the name, not the dtype
     assert float(sizes["ONNX int8 dynamic"]) > float(sizes["ONNX int8 static"])
     (dynamic_as,) = found(r"dynamic int8, weights stored as: (.*)", printed)
     assert dynamic_as == f"ConvInteger (int8) {integer}, ConvTranspose (float32) {dyn_up}"
-    (tests,) = found(r"/ ([\d,]+) test images", printed)
-    assert round(2 * 32 * 32 * int(tests.replace(",", "")) / 1e6) == 4
 
     worst, mean = maxima["ONNX int8 static"]
     assert float(mean) < 0.1 * float(worst)
@@ -504,7 +499,9 @@ def test_int8_statements(committed):
     assert 2 * float(mean) < 2.3
     assert (f"The mean change, {mean} ab units in a or b, stays far below a just-noticeable ΔE of "
             "2.3 even summed over both.") in markdown
-    assert f"Its `max {worst}` is one value in about 4 million (section 6)." in markdown
+    assert (f"Its worst change, `max {worst}` ab units, is rare: the mean is {mean} (section 6 "
+            "shows where).") in markdown
+    assert "about 4 million" not in markdown        # no such count is printed
     (photo_worst,) = found(r"the test image with the worst value \(number \d+\): the most (\d+) "
                            r"ab units", printed)
     assert photo_worst == worst                  # section 6 shows that very value
@@ -515,11 +512,9 @@ def test_pruning_statements(committed):
     _, markdown, printed = committed
     zeros, gray = found(r"(?m)^unstructured 90% zeros +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB \(gray "
                         r"(\d+\.\d\d)\)", printed)
-    assert f"score what gray scores ({zeros} against {gray} dB)" in markdown
     packed = dict(re.findall(r"([\w%.-]+) (\d+\.\d\d) MB", found(
         r"gzip-compressed, as for a download: (.*)", printed)[0]))
     assert float(packed["sparse-90%.pt"]) < 0.5 * float(packed["fp32.pt"])
-    assert float(packed["sparse-90%.pt"]) < float(packed["int8.onnx"])
     assert ("**Zeros buy no file size.** A dense tensor stores its zeros, so every file keeps "
             "fp32's size. Only a compressed download shrinks (the gzip line): 90% zeros pack to "
             f"{packed['sparse-90%.pt']} MB. But at 90% the model scores what gray scores, with no "
@@ -527,16 +522,10 @@ def test_pruning_statements(committed):
     sizes, dense_mb = found(r"file sizes: ([\d., ]+) MB \(fp32: (\d+\.\d\d) MB\)", printed)
     assert all(abs(float(mb) - float(dense_mb)) < 0.02 * float(dense_mb)
                for mb in sizes.split(", "))                     # every file keeps fp32's size
-    assert (f"90% zeros pack to {packed['sparse-90%.pt']} MB, below int8's "
-            f"{packed['int8.onnx']} MB. Yet they score what gray scores") in markdown
-    assert "30% zeros barely move the PSNR." in markdown
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     sparse = next(c for c in cells if "prune_unstructured(model, share)" in c)
     tuned_cell = next(c for c in cells if "prune_channels(model, CHANNEL_SHARE)" in c)
     assert "fit(" not in sparse and "fit(" in tuned_cell      # only the channel-pruned model
-    (light,) = found(r"(?m)^unstructured 30% zeros +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB", printed)
-    (dense,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB", printed)
-    assert abs(float(light) - float(dense)) < 0.1          # 30% zeros: barely moved
     assert abs(float(zeros) - float(gray)) < 0.1
     fp32_vivid = table(printed)["fp32 PyTorch"]["colorful"]
     assert table(printed)["unstructured 90% zeros"]["colorful"] < 0.6 * fp32_vivid   # dull
@@ -615,7 +604,10 @@ def test_the_table_and_figure_statements(committed):
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
     # left panel (size vs ms): 6 sits just below 5, same size and within 10% in ms
     assert minmax["ms"] < static["ms"] and static["ms"] - minmax["ms"] < 0.1 * static["ms"]
-    assert "On the left, 6 sits just below it (same size)." in markdown
+    assert "On the left, 6 sits just below it; 1, 8, 9 and 10 overlap." in markdown
+    crowd = [rows[names[i - 1]] for i in (1, 8, 9, 10)]   # fp32 and the three zeroed models
+    assert max(r["mb"] for r in crowd) - min(r["mb"] for r in crowd) < 0.02
+    assert max(r["ms"] for r in crowd) < 1.05 * min(r["ms"] for r in crowd)
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
@@ -686,10 +678,8 @@ def test_the_shuffled_rounds_statements(committed):
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
     assert rounds["ONNX fp32 (onnxruntime)"][4] == "faster"                # this run's verdict
-    assert ("**Static int8, the channel-pruned models and the ONNX fp32 file were faster than "
-            "fp32 PyTorch in every round.** Like for like") in markdown
-    assert (f"- **Dynamic int8** ran at {rounds['ONNX int8 dynamic'][1]:.2f}x fp32 PyTorch's "
-            f"speed, about {round(dynamic_ms / static_ms)}x slower than static int8.") in markdown
+    assert ("**In short:** static int8, the channel-pruned models and the ONNX fp32 file were "
+            "faster than fp32 PyTorch in every round; zeros were not.") in markdown
     # ONNX fp32 against PyTorch with BatchNorm fused (its output equal to fp32's), as quoted
     fused = table(printed)["fp32 PyTorch, BN fused"]
     assert fused["psnr"] == table(printed)["fp32 PyTorch"]["psnr"] and fused["mean_diff"] == 0
@@ -730,7 +720,8 @@ def test_the_shuffled_rounds_statements(committed):
     mid, lo_r, hi_r, verdict = like_for_like(printed)
     assert verdict == "faster"
     assert lo_r > 1.1
-    assert f"Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime. " in markdown
+    assert (f"**Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime.**"
+            in markdown)
     # where static int8's time goes (section 3's profile): int8 convolution is only part of it
     (static_time,) = found(r"static int8, the time on one 256 x 256 input, largest shares: (.*)",
                            printed)
@@ -748,30 +739,30 @@ def test_the_shuffled_rounds_statements(committed):
     assert len(shares) == 4 and "QLinearConv" in shares and "QLinearConcat" in shares
     assert ("onnxruntime fuses `Conv` and `Concat` groups into int8 kernels (`QLinearConv`, "
             "`QLinearConcat`) when it loads the file. The profile below prints only the "
-            f"{len(shares)} largest shares: it shows these kernels, not that every group fused. It "
-            "lists the three `ConvTranspose` as float `ConvTranspose`: this run did not fuse "
-            "them.") in markdown
+            f"{len(shares)} largest shares: it shows these kernels, not that every group fused. "
+            "Its `ConvTranspose` share carries the float operator's name, not an int8 kernel's: "
+            "the three upsamplers likely ran in float.") in markdown
+    assert "It lists the three `ConvTranspose`" not in markdown   # the profile gives one share
     assert "fuses each `Conv` and `Concat` group" not in markdown
     assert "ConvTranspose" in shares and ops(static_nodes)["ConvTranspose"] == 3
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
     assert ("**Why int8 is likely faster.** This CPU's VNNI instructions multiply four pairs of "
-            "8-bit numbers where fp32 multiplies one, and int8 moves a quarter of the bytes. This "
-            "run does not test that onnxruntime used VNNI. Time int8 on the CPU you ship to."
-            ) in markdown
+            "8-bit numbers in each 32-bit lane, where fp32 multiplies one pair, and int8 moves a "
+            "quarter of the bytes. This run does not test that onnxruntime used VNNI. Time int8 on "
+            "the CPU you ship to.") in markdown
     assert "This CPU has VNNI but no AMX (the timing details' last line)." in markdown
-    # the channel-pruned model in onnxruntime against itself in PyTorch: no clear difference
-    p_mid, p_lo, p_hi, p_verdict = found(r"channel-pruned: ONNX fp32 over PyTorch: (\d+\.\d\d)x "
-                                         r"\((\d+\.\d\d) - (\d+\.\d\d)\), (.*)", printed)
-    assert p_verdict == "no clear difference" and float(p_lo) < 1.1 and float(p_hi) > 1 / 1.1
-    assert (f"- **The channel-pruned model** ran at {p_mid}x its PyTorch speed in onnxruntime "
-            f"({p_lo} - {p_hi} round by round): no clear difference either.") in markdown
     assert "we did not investigate why" not in markdown      # this run shows no such gap
     # why int8 is faster, and why only this much: int8 convolution is part of the time
     assert (f"The gain here, {mid:.1f}x, is far below 4x. Part of the reason shows in section 3's "
             f"profile: `QLinearConv` took only {shares['QLinearConv']:.1f}% of static int8's "
             "time.") in markdown
+    # the next two shares, as the profile prints them; what the Transpose does is hedged
+    assert list(shares)[1:3] == ["Transpose", "ConvTranspose"]
+    assert (f"The next shares are a `Transpose` ({shares['Transpose']:.1f}%), which onnxruntime "
+            "added at load, likely to change the memory layout (the profile does not say), and "
+            f"`ConvTranspose` ({shares['ConvTranspose']:.1f}%), likely in float.") in markdown
     assert "`VPDPBUSD` instruction multiplies four uint8 x int8 pairs" in markdown
     # min/max against static int8: the same nodes, no clear difference, as the text says
     same, m_mid, m_lo, m_hi, m_verdict = found(
@@ -890,17 +881,20 @@ def test_the_shipped_photo(committed):
     assert float(spin["hi"]) < 1 < 1.1 < float(quiet["hi"]) and float(quiet["lo"]) < 1
     twice = float(fp32["alone"]) / float(spin["alone"])      # the network alone: about 2x faster
     assert 1.7 < twice < 2.4
+    (rounds,) = found(r"medians of (\d+) shuffled rounds", printed)
+    assert rounds == "3"                                       # "all three rounds"
     assert ("**Time what the user runs.** Through `colorize`, int8 gave no clear speed-up, "
             "although its network alone ran about twice as fast as fp32's. The network is only "
             f"{fp32['share']}% of fp32's call, and speeding up one part helps only as much as its "
-            "share of the time (Amdahl's law). With onnxruntime's default, int8's call was slower "
-            "than fp32's in every round: spinning slowed the rest of the call. With spinning off, "
-            f"int8 ran {quiet['x']}x fp32's speed at the median, but its slowest round was slower."
-            ) in markdown
-    assert (f"With onnxruntime's default, int8 ran at {spin['x']}x fp32's speed ({spin['lo']}x to "
-            f"{spin['hi']}x round by round), so the 10% rule does not call it slower. Its network "
-            f"alone (on {width} x {height}) took {spin['alone']} ms against fp32's "
-            f"{fp32['alone']}.") in markdown
+            "share of the time (Amdahl's law). By section 5's rule (a clear difference exceeds 10% "
+            "in every round), int8's call was neither clearly slower with onnxruntime's default "
+            f"({spin['x']}x fp32's speed, behind in all three rounds) nor clearly faster with "
+            f"spinning off ({quiet['x']}x at the median, {quiet['lo']}x in its slowest round). "
+            "Spinning slowed the rest of the call.") in markdown
+    assert "int8's call was slower than fp32's in every round" not in markdown   # the rule's words
+    assert (f"With onnxruntime's default, int8's rounds ran from {spin['lo']}x to {spin['hi']}x "
+            f"fp32's speed. Its network alone (on {width} x {height}) took {spin['alone']} ms "
+            f"against fp32's {fp32['alone']}.") in markdown
     assert int(spin["share"]) < int(fp32["share"]) < 50       # most of the call is not the network
     assert (f"With spinning off, its network alone took {quiet['alone']} ms, and its rounds ran "
             f"from {quiet['lo']}x to {quiet['hi']}x fp32's speed.") in markdown
@@ -1019,22 +1013,14 @@ def test_which_channels_to_keep(committed):
                                        r"(\d+\.\d\d)\)", printed)
     assert float(l1_psnr) < float(g_psnr) < float(fp32_psnr)
     assert g_psnr == f"{table(printed)['50% channels + fine-tune']['psnr']:.2f}"
-    # like for like, in validation L1: the rules' gap before any fine-tune against what the
-    # fine-tune moved |gamma|'s (filter L1's after the fine-tune is not printed)
-    (after,) = found(r"validation L1 \(mean \|ab error\|\): \d+\.\d\d ab units before, "
-                     r"(\d+\.\d\d) after", printed)
-    gap, gain = l1 - gamma, float(before) - float(after)
-    assert 0 < gap < gain
-    assert ("The fine-tune mattered more than the rule, at least for $|\\gamma|$. Before any "
-            f"fine-tune, the two rules' validation L1 differed by {gap:.2f} ab units ({gamma:.2f} "
-            f"against {l1:.2f}). One epoch of fine-tuning moved $|\\gamma|$'s by {gain:.2f} (to "
-            f"{after}, section 4); filter L1's is not printed. After it, $|\\gamma|$ scored "
-            f"{g_psnr} dB test PSNR and filter L1 {l1_psnr} (one seed, one epoch).") in markdown
+    # filter L1 behind |gamma| before the fine-tune and after the same one-epoch fine-tune
+    assert found(r"fine-tuned (\d+) epoch\(s\)", printed) == ("1",)
+    assert ("Filter L1 trailed $|\\gamma|$ before any fine-tune (validation L1 "
+            f"{l1:.2f} against {gamma:.2f} ab units) and after the same one-epoch fine-tune (test "
+            f"PSNR {l1_psnr} against {g_psnr} dB), on one seed. The box says why that does not "
+            "show that $|\\gamma|$ picks better channels.") in markdown
     assert "Here the fine-tune mattered more" not in markdown
-    # the rules differ by less than the fine-tune moved the PSNR (pruning's loss, then after it)
-    tuned, raw = found(r"PSNR ([+-]\d\.\d\d) dB \(before fine-tuning ([+-]\d\.\d\d) dB\)",
-                       printed)
-    assert float(g_psnr) - float(l1_psnr) < float(tuned) - float(raw)
+    assert "The fine-tune mattered more than the rule" not in markdown   # not backed: cut
     assert "chance" not in markdown       # 5 draws show 'worse than all 5', not 'worse than chance'
 
 
