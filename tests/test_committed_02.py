@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from colorlab.color import lab_to_rgb
+from colorlab.course.notebook import QUICK_PRESETS, start
 from colorlab.metrics import GRAY_CHROMA
 from colorlab.models import RGBAutoencoder, UNet, count_parameters
 from colorlab.train import fit
@@ -267,16 +268,30 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert said(r"In panel 1, the mean drift falls on the 3 x 3 blur's line\.")
     # section 5's roadmap: measure the brightness error, show it acts like a blur, remove it.
     # The prediction is 'on average': the pixels scatter around the blur's line (cell 31)
-    assert said(r"## 5\. What goes wrong: lost local contrast \(the brightness drift\) \*\*We "
+    assert said(r"## 5\. What goes wrong: lost local contrast \(measured as brightness drift\) "
+                r"\*\*We "
                 r"predict that the output loses local contrast, as a blur does\.\*\* The code has "
                 r"\d+ numbers for 1,024 gray pixels, but only 4 x 4 positions\. So, on average, a "
                 r"pixel lighter than its neighbours should come back closer to their mean\. We "
                 r"measure this error, compare it with a blur, then remove it\.")
     # lecture 03 points to this heading by the word 'drift'
-    assert "## 5. What goes wrong: lost local contrast (the brightness drift)" in MARKDOWN
+    assert "## 5. What goes wrong: lost local contrast (measured as brightness drift)" in MARKDOWN
     # the drift goes both ways: its signed mean, printed, is near 0 (the 'cancel' check above)
-    assert said(r"It goes both ways \(signed mean ([−-][\d.]+)\), so we measure the mean "
-                r"\|drift\|\.") == [(signed.replace("-", "−"),)]
+    assert said(r"It is no uniform shift: it goes both ways, so we measure the mean \|drift\|\.")
+    assert "(signed mean" not in MARKDOWN, "the signed mean is quoted after its printout"
+    # section 5's check question quotes the signed mean and the mean |drift| as printed, after
+    # the cell that prints them
+    assert said(r"What signed mean drift would an output 12 gray levels too dark everywhere have\? "
+                r"Why is this run's only ([−-][\d.]+)\?") == [(signed.replace("-", "−"),)]
+    assert said(r"This run's mean \|drift\| is ([\d.]+), but its signs cancel: pixels lighter "
+                r"than their neighbourhood come out darker, darker ones lighter \(printed "
+                r"above\)\.") == [(size,)]
+    cells = [" ".join(c.source.split()) if c.cell_type == "markdown" else "".join(
+        o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in NB.cells]
+    asked = next(i for i, c in enumerate(cells) if "Why is this run's only" in c)
+    shown = [i for i, c in enumerate(cells) if "signed mean drift" in c and "mean |drift| per" in c]
+    assert shown and shown[0] < asked, "'printed above': the question follows the printout"
+    assert 11 < float(size) < 13, f"'like 12 gray levels too dark everywhere': {size}"
     # the 3 x 3 blur is the smallest one, a yardstick (the code has one position per 8 x 8 block)
     assert said(r"A 3 x 3 blur's drift is exactly its negative; this smallest blur is only a "
                 r"yardstick\.")
@@ -303,6 +318,8 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # red too light, blue too dark
     image, border = printed(r"^panels 2-4: test image (\d) of the grid \(its mean \|drift\| is the "
                             r"median of the 8\); B: (\d+) px from the map's border$")
+    assert said(r"The horse is the median of the grid's 8 images by mean \|drift\|\. In the "
+                r"horse's drift map \(test image (\d)\)") == [(image,)]
     assert said(r"In the horse's drift map \(test image (\d)\), red and blue lie side by side "
                 r"along the strongest edges \(A\)\. Much of the white background is pale blue, a "
                 r"little too dark, as around B's ring at the upper right\.") == [(image,)]
@@ -346,8 +363,8 @@ def test_what_the_drift_costs():
                                     r"autoencoder's colors: ([\d.]+) dB \(as colorized "
                                     r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
     cost = f"{float(steadied) - float(color):.2f}"
-    assert said(r"Putting the input's brightness back \(giving the output the input's luma; a "
-                r"colorizer has its input\) lifts the test PSNR by ([\d.]+) dB") \
+    assert said(r"Putting the input's brightness back \(giving the output the input's luma, "
+                r"which a colorizer has\) lifts the test PSNR by ([\d.]+) dB") \
         == [(cost,)]
     # the colors beat gray, narrowly, with both seeds of the colorizer
     (again,) = reseeded_colorizer()
@@ -456,14 +473,17 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     assert said(r"Halving an image's squared error adds 3 dB, however large it was\. We average "
                 r"PSNR over the images, so each image counts by its \*relative\* error\.")
     # the puzzle opens with why the metric matters: section 7's table scores the fix by mean PSNR
-    assert said(r"### Why mean PSNR and pooled MSE disagree Section 7 judged the fix by mean "
-                r"PSNR\. Here is a puzzle about what that average rewards\.")
-    assert re.search(r"^test images +mean \|L drift\| +mean \|luma drift\| +mean PSNR$", PRINTED,
-                     flags=re.M), "section 8's table should score the fix by mean PSNR"
+    assert said(r"### Why mean PSNR and pooled MSE disagree Section 6 found the UNet \(skips\) "
+                r"below gray by mean PSNR alone\. Here is what that average rewards\.")
+    # section 6's main text: the UNet wins on most images and on pooled MSE, loses on mean PSNR
+    assert said(r"Yet the UNet \(skips\) beats gray on (\d+)% of the images, with a lower pooled "
+                r"MSE: only its per-image mean PSNR is lower \(Going deeper\)\.") == [(beats,)]
+    assert float(mse_unet) < float(mse_gray) and float(median_unet) > float(median_gray)
     assert float(mean_unet) < float(gray) and int(beats) > 50
     assert float(median_unet) > float(median_gray)
-    assert said(r"beats gray on just over half the images, yet its mean PSNR stays below gray's "
-                r"with both seeds")
+    assert said(r"It beats gray on just over half the images and has the lower pooled MSE, yet "
+                r"its mean PSNR stays below gray's with both seeds: a matter of averaging PSNR per "
+                r"image \(Going deeper\)\.")
     for b in (beats, beats1):
         assert 50 < int(b) <= 60, f"'just over half'; the UNet beat gray on {b}% of the images"
     least, rest = printed(r"^the test images, UNet minus gray, mean over images: ([-+][\d.]+) dB "
@@ -512,6 +532,11 @@ def test_the_worked_example_of_a_log_scale():
     assert said(r"A few gray levels of error cost many decibels where gray's error is small "
                 r"\(below: two made-up images, then the test images\)\.")
     assert float(lines[0][2]) < -3 < 0 < float(lines[1][2])
+    assert said(r"an image whose error grows from (\d+) to (\d+) gray levels loses ([\d.]+) dB, "
+                r"while one whose error shrinks from (\d+) to (\d+) gains only "
+                r"([\d.]+) dB\.") \
+        == [(lines[0][0], lines[0][1], lines[0][2].lstrip("-"),
+             lines[1][0], lines[1][1], lines[1][2].lstrip("+"))]
 
 
 def test_what_the_unets_drift_costs():
@@ -553,8 +578,9 @@ def test_the_colors_are_faint():
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`")
     # the chroma row measures the networks' raw outputs (no brightness put back)
     assert said(r"Keeping L changes a and b only by clipping to valid RGB\.")
-    assert said(r"\*\*The colors stay faint\.\*\* All four raw outputs' mean chroma \(distance "
-                r"from gray in Lab\) is at most ([\d.]+), about half the truth's ([\d.]+)\.") \
+    assert said(r"\*\*The colors stay faint\.\*\* Section 6's four networks give a mean chroma "
+                r"\(distance from gray in Lab\) of at most ([\d.]+), about half the truth's "
+                r"([\d.]+)\.") \
         == [(f"{max(models):.1f}", f"{truth:.1f}")]
     # 'only by clipping': keep_input_L goes back through lab_to_rgb, which clips by default
     assert "return lab_to_rgb(lab)                                # back to RGB, clipped" in code
@@ -564,8 +590,6 @@ def test_the_colors_are_faint():
     # section 4 points ahead to the grid: the autoencoder's colorization is faint there too
     assert said(r"\*\*The autoencoder's colorizations are blurred, with faint colors\*\* \(bottom "
                 r"row\)\.")
-    # section 5 explains the low score (the drift), not the faint colors: section 8 takes those up
-    assert said(r"Section 5 explains the low score; section 7 returns to the faint colors\.")
     section8 = MARKDOWN.split("## 7. ", 1)[1].split("## Going deeper", 1)[0]
     assert "faint" in section8 and "MSE loss" in section8, "section 8 discusses the faint colors"
     # ... in the visible text, not in a collapsed block; a and b are kept, L replaced
@@ -687,7 +711,8 @@ def test_the_clean_ablation_the_skips_alone():
     # what the run shows: inside this UNet a wider code without skips drifts more (than the
     # autoencoder); the skips are the one thing toggled. It never varies the code width alone.
     assert said(r"\*\*Without its skips, the same UNet drifts more than the autoencoder, with both "
-                r"seeds\.\*\* So a wider code alone does not keep the brightness; the skips do, "
+                r"seeds\.\*\* So a wider narrowest layer alone does not keep the brightness; the "
+                r"skips do, "
                 r"cutting the drift to about a quarter\.")
     assert "the skips, not a wider code, keep the brightness" not in MARKDOWN, \
         "the run never varies the code width on its own"
@@ -703,8 +728,9 @@ def test_the_clean_ablation_the_skips_alone():
                 r"\(printed above\)\.") == [seeds[0] + seeds[1]]
     assert "print the same with both seeds" not in MARKDOWN, "trimmed from the collapsed block"
     unet_seeds = reseeded_unet()
-    assert said(r"The drifts only round alike: seed 1 trained other weights, and its UNet "
-                r"\(skips\) scores ([\d.]+) dB, not ([\d.]+) \(Going deeper\)\.") \
+    assert said(r"The two UNets' seed-1 drifts happen to round to the seed-0 values: seed 1 "
+                r"trained other weights, and its UNet \(skips\) scores ([\d.]+) dB, not ([\d.]+) "
+                r"\(Going deeper\)\.") \
         == [(unet_seeds[1][0], unet_seeds[0][0])]
     assert unet_seeds[1][0] != unet_seeds[0][0], "seed 1's UNet scores differently"
     assert seeds[0][:2] == seeds[1][:2], f"'the drifts round alike' with both seeds: {seeds}"
@@ -717,9 +743,9 @@ def test_the_clean_ablation_the_skips_alone():
     zeroed_code = models["skips zeroed"][2]   # its narrowest layer, printed
     ae_code = models["autoencoder"][2]
     assert zeroed_code > ae_code, "'wider than the autoencoder's code'"
-    assert said(r"The base=16 UNet's narrowest layer, and the skips-zeroed UNet's, is (\d+) times "
-                r"as wide as the autoencoder's code \(([\d,]+) numbers against (\d+)\), so width "
-                r"alone does not explain the drift\.") \
+    assert said(r"Both base=16 UNets \(skips, and skips zeroed\) have a narrowest layer (\d+) "
+                r"times as wide as the autoencoder's code \(([\d,]+) numbers against (\d+)\), so "
+                r"width alone does not explain the drift\.") \
         == [(f"{zeroed_code // ae_code}", f"{zeroed_code:,}", str(ae_code))]
     assert "skip_unet(16)" in code and models["UNet"] == models["skips zeroed"], "base=16, both"
     assert said(r"The base=9 UNet's narrowest layer has ([\d,]+) numbers\.") \
@@ -828,7 +854,12 @@ def test_more_data_costs_time():
     assert quoted == [(ratio, train, ratio)]
     # an explicit image count turns off the quick preset's smaller batches: the text keeps this one
     (batch,) = printed(r"^each training: \d+ epochs of [\d,]+ images in batches of (\d+),")
-    assert said(r"13 times its run time \(with `BATCH_SIZE = (\d+)`, as here\)") == [(batch,)]
+    assert said(r"13 times its run time if you also set `BATCH_SIZE = (\d+)`, as here \(an "
+                r"explicit `TRAIN_IMAGES` brings back the default of (\d+)\)\.") \
+        == [(batch, "128")]
+    # an int TRAIN_IMAGES skips the speed probe (the preset stays standard: 1.0 x 128)
+    assert QUICK_PRESETS["standard"] == 1.0 and "or round(128 * (QUICK_PRESETS[run.preset]" in CODE
+    assert "train_images is None or isinstance(train_images, dict)" in inspect.getsource(start)
 
 
 def test_bottlenecks_also_set_the_colorizers_code():
@@ -968,9 +999,9 @@ def test_keeping_the_input_L():
     assert said(r"The fix is to keep the input's L and predict only ab\. This run only tried it on "
                 r"the existing networks' outputs \(no network here predicts ab\), and there it "
                 r"stops the lightness drift\. Notebook 04 trains a network to predict ab\.")
-    assert said(r"We test this on our two networks' outputs: their a and b get the gray input's "
-                r"L\. This is section 5's put-back, in Lab\. Training a network that takes L in "
-                r"and gives ab out starts in notebook 04\.")
+    assert said(r"We test it on the outputs of the autoencoder and the UNet \(skips\): their a "
+                r"and b get the gray input's L \(section 5's put-back, in Lab\)\. Notebook 04 "
+                r"trains an L-in, ab-out network\.")
     # the two put-backs' scores: the luma one is section 6's table row, the L one this table's
     luma_ae, luma_unet = table4()["mean PSNR, brightness put back (dB)"][1:3]
     assert said(r"The luma put-back of sections 5 and 6 gave ([\d.]+) and ([\d.]+) dB \(section "
@@ -982,3 +1013,21 @@ def test_keeping_the_input_L():
     assert "The fix: take L, predict only ab" not in MARKDOWN, "no ab network is trained here"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
     assert "L in, ab out" in nbformat.read(lecture04, as_version=4).cells[0].source
+
+
+def test_the_narrow_codes_blocks():
+    """The question after section 5: each 8 x 8 block of a rebuild comes from one code position,
+    because every decoder layer but the last has a kernel as wide as its stride."""
+    assert said(r"Why do the 16-number rebuilds \(section 3\) look like 4 x 4 blocks\?")
+    assert said(r"The encoder looks across block borders, but the decoder does not: its transposed "
+                r"convolutions grow each position into its own block, as the 2 x 2 demo in "
+                r"section 2 grew each input pixel into its own block\. Only the last 3 x 3 "
+                r"convolution blends pixels across a block's border\.")
+    encoder = [m for m in RGBAutoencoder(bottleneck=1).encoder.modules()
+               if isinstance(m, torch.nn.Conv2d)]
+    assert any(m.kernel_size[0] > m.stride[0] for m in encoder), "the encoder's views overlap"
+    layers = [m for m in RGBAutoencoder(bottleneck=1).decoder.modules()
+              if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
+    assert all(m.kernel_size == m.stride for m in layers[:-1]), "kernel as wide as the stride"
+    assert layers[-1].kernel_size == (3, 3) and isinstance(layers[-1], torch.nn.Conv2d)
+    assert sweep()[1][0] == 16, "the narrowest code is 1 x 4 x 4 = 16 numbers"
