@@ -128,6 +128,14 @@ def test_the_toy_car(committed):
     mean_c = round(float(found(r"MSE \(mean\) +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)",
                                printed)[0]))
     assert mean_c < l1_chroma, "more colorful than the mean"
+    # What you will learn: L1's answer is duller than every paint (above), only MSE's near gray
+    assert ("answer an ambiguous pixel with a duller compromise (MSE's lies near gray)."
+            in markdown and "with a compromise near gray" not in markdown)
+    # the swatches are drawn at L = 60, where yellow looks ochre (the figure)
+    assert "def swatch(ab, L=60.0):" in code
+    assert 'title="four paints and three answers (L = 60)"' in code
+    assert ("At L = 60 even yellow looks ochre, so trust the chroma more than the eye here."
+            in markdown)
 
 
 def test_the_bins_and_the_weights(committed):
@@ -245,16 +253,7 @@ def test_the_curves(committed):
           (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
     ps = {k: {t: float(v[0]) for t, v in c.items()} for k, c in
           (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
-    # the pretrained classifier: more colorful at every step, PSNR falling from its peak on
-    v = [cf["vivid"][t] for t in TEMPS]
-    assert all(b > a for a, b in zip(v, v[1:])), "more colorful at every step"
-    past = [t for t in TEMPS if cf["vivid"][t] > float(truth)]
-    assert past == list(TEMPS[TEMPS.index(past[0]):]), "from that T on, at every step"
-    vt = max(TEMPS, key=ps["vivid"].get)
-    assert (f"more colorful at every step and passes the truth's colorfulness at $T = {past[0]}$; "
-            f"its PSNR falls from $T = {vt}$ on") in markdown
-    after = [ps["vivid"][t] for t in TEMPS[TEMPS.index(vt):]]
-    assert all(b < a for a, b in zip(after, after[1:])), "step by step after the peak"
+    assert "passes the truth's colorfulness at $T" not in markdown, "cut from section 7"
     # section 7 opens with what it does, then a visible box of the four scores used below
     assert ("We decode each classifier at every $T$ on the validation images to see what a lower "
             "$T$ buys and costs.") in markdown
@@ -300,6 +299,12 @@ def test_the_curves(committed):
     assert [r[2] for r in (recipe["training images"], recipe["epochs"], recipe["batch"])] == [
         "45,000", "14", "128"]                              # the pretrained L1 UNet
     assert recipe["optimizer steps"] == ["160", "2,464", "4,928"]   # ceil(images / batch) x epochs
+    # section 7's opening: the vivid UNet differs in its bins and its training images too
+    n_images = [int(n.replace(",", "")) for n in recipe["training images"][:2]]
+    assert n_images[1] % n_images[0] == 0
+    assert (f"**pretrained vivid UNet**: the same loss, but {q_vivid} bins and "
+            f"{n_images[1] // n_images[0]} times the images.") in markdown
+    assert "trained far longer" not in markdown and "the same loss trained longer" not in markdown
     # section 9's question 3 quotes this table
     (n_run, n_vivid, n_l1), (e_run, e_vivid, e_l1) = recipe["training images"], recipe["epochs"]
     assert n_vivid == n_l1 == "45,000"
@@ -346,8 +351,8 @@ def test_the_curves(committed):
             and 'labelled(f"lambda {LAMBDAS[0]:g}, T = {T:g}", mean_of(LAMBDAS[0], T)[1])' in code)
     assert code.count('strip_rows[labelled("truth", truth_cf)] = shown') == 2
     assert 'strip_rows = {labelled("L1 regression", m["colorfulness"]): paint(l1_ab)}' in code
-    assert ("Each row label gives that row's validation colorfulness (section 7's table)."
-            ) in markdown
+    assert ("A row's label gives its colorfulness over all validation images, not the eight shown."
+            in markdown and "The row labels' numbers are section 7's table's." in markdown)
     assert ("In the second figure, this run's classifier paints blue skies, green grass and "
             "orange patches at $T = 0.08$ and $0$.") in markdown
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
@@ -369,8 +374,8 @@ def test_the_curves(committed):
     # this run's strip ends with the pretrained vivid UNet at T = 0.38 above the truth
     assert ('strip_rows[labelled("pretrained vivid\\nUNet, T = 0.38", '
             'mean_of("pretrained", 0.38)[1])]') in code
-    assert ("Above the truth in the second figure: the pretrained vivid UNet at $T = 0.38$, the "
-            "same loss trained longer.") in markdown
+    assert ("Above the truth in the second figure: the pretrained vivid UNet at $T = 0.38$."
+            ) in markdown
     assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
             "low on its front (ringed) that grows as $T$ falls to 0.08 and looks the same at "
             "$T = 0$. It is there at $T = 1$ already: the same wrong guess, amplified, as on the "
@@ -402,12 +407,15 @@ def test_the_curves(committed):
     assert ("At both, large regions stay gray (the 7th image's car, most of the truck), where the "
             "likeliest bin is near gray.") in markdown
     assert "At $T = 0$ large regions turn gray" not in markdown
-    assert ("The $\\lambda = 1$ classifier's likeliest bin lies within 20 of gray for 100% of the "
-            "validation pixels.") in markdown
     assert all(cf["rebal"][t] > cf["plain"][t] for t in TEMPS), "rebalancing: more colorful"
     assert all(ps["plain"][t] > ps["rebal"][t] for t in TEMPS), "plain: higher PSNR"
-    # near gray everywhere is why its PSNR is high (section 7's question 2)
-    assert "So it beats the $\\lambda = 0.5$ classifier's PSNR at every $T$." in markdown
+    # near gray everywhere: observed beside the higher PSNR; the cause is hedged, not measured
+    assert (f"The $\\lambda = 1$ classifier's likeliest bin lies within 20 of gray for "
+            f"{gray_top['1']}% of the validation pixels, and its PSNR is higher than the "
+            "$\\lambda = 0.5$ classifier's at every $T$. A "
+            "likely cause, not measured here: its decodings stay near gray, and gray guesses cost "
+            "little PSNR.") in markdown
+    assert "So it beats the" not in markdown
     assert "Still, it beats" not in markdown
     # section 7 and the summary: without rebalancing no T gives color (every T below L1's, the
     # mode duller than T = 1); with it, lowering T adds a lot (the mode far above T = 1)
@@ -417,11 +425,7 @@ def test_the_curves(committed):
     # (every step from 0.38 on checked above, with rt == "0.38")
     flat = [rebal[t][1] for t in TEMPS[:TEMPS.index("0.38") + 1]]
     assert all(float(c) <= float(rebal["1"][1]) for c in flat), "not above T = 1's until 0.38"
-    assert ("Without rebalancing, no $T$ beats L1's colorfulness: the likeliest bin is near gray "
-            "at practically every pixel.") in markdown           # 100%, printed (checked above)
     assert "near gray almost everywhere" not in markdown
-    assert ("Regression desaturates: this run's L1 regressor (the star) has less than a third of "
-            "the truth's colorfulness (the table above the figure).") in markdown
     # the lesson about T: at T = 1 rebalancing about doubles colorfulness, the pretrained vivid
     # UNet is nearly as colorful as the truth; lowering T keeps the hue (printed, pixel by pixel)
     assert 1.6 < float(r1) / float(p1) < 2, "nearly twice as colorful"
@@ -439,7 +443,7 @@ def test_the_curves(committed):
     assert float(ch1_r) < float(ch1_v) and int(kept_r) < int(kept_v)
     assert ("**What brings the color: rebalancing and training.** At $T = 1$, rebalancing "
             "already makes this run's classifier nearly twice as colorful "
-            "as the one without it. The pretrained vivid UNet, the same loss trained far longer, "
+            "as the one without it. The pretrained vivid UNet "
             f"is nearly as colorful as the truth ({vivid['1'][1]} against {truth}).") in markdown
     # the mechanism, where it happens (the printout under the figure): down to T = 0.38 the
     # near-gray pixels fade while colorfulness stays near 14; below it the others turn strong
@@ -454,6 +458,10 @@ def test_the_curves(committed):
     assert "about twice" not in markdown and "then mostly strengthens the hue" not in markdown
     # the hue check itself is optional: section 11, after its own heading
     hue_at = markdown.index("### Does the mode pick new hues?")
+    assert ("Section 8 said that lowering $T$ mostly keeps the hue of a model that leans clearly."
+            in markdown[hue_at:] and "Section 7 said that lowering" not in markdown)
+    assert ("lowering $T$ strengthens what it\n already guessed".replace("\n ", " ")
+            in markdown[markdown.index("## 8. "):markdown.index("## 9. ")]), "section 8 said it"
     assert markdown.index("## 11. Going deeper (optional)") < hue_at
     assert "Does the mode pick new hues? The printout" not in markdown
     assert (f"For the vivid UNet, {kept_v}% keep their hue within 45 degrees, and their chroma "
@@ -462,9 +470,6 @@ def test_the_curves(committed):
             "less. The hue is the true one for under half of these pixels "
             f"({right_v}% for the vivid UNet, {right_r}% for $\\lambda = 0.5$): lowering $T$ "
             "strengthens wrong guesses along with right ones.") in markdown[hue_at:]
-    assert ("The $\\lambda = 0.5$ classifier's PSNR rises from $T = 1$ to 0.38, then falls at "
-            "every step.") in markdown
-    assert all(ps["rebal"][b] < ps["rebal"][a] for a, b in zip(tail, tail[1:]))
     # lambda 1's points: a small patch of its panel, whose axes span 0 to past the vivid UNet's mode
     assert (max(cf["plain"].values()) - min(cf["plain"].values()) < 0.15 * cf["vivid"]["0"]
             and max(ps["plain"].values()) - min(ps["plain"].values()) < 0.5), "a crowd"
@@ -492,17 +497,13 @@ def test_the_curves(committed):
     assert all(r[5] == rebal[t][1] for t, r in rows.items()), "section 7's table's colorfulness"
     assert chroma["1"][0] > chroma["0.38"][0] > chroma["0"][0], "near-gray pixels: toward gray"
     assert chroma["0"][1] > 1.5 * chroma["0.38"][1] and chroma["0"][1] > 2 * chroma["1"][1]
-    assert chroma["0"][2] < chroma["1"][2], "the mean chroma falls"
-    assert chroma["0.38"][2] < chroma["1"][2] and chroma["0"][2] > chroma["0.38"][2]
-    assert chroma["0"][2] - chroma["0.38"][2] < 1, "rises a little"
     assert chroma["0.38"][1] < chroma["0"][1]
     assert (f"The mean chroma, measured (printed above): from $T = 1$ to 0.38 the {gray_share}% of "
             f"pixels whose likeliest bin is near gray fade (chroma {chroma['1'][0]:.1f} to "
-            f"{chroma['0.38'][0]:.1f}), so the mean chroma of all pixels falls "
-            f"({chroma['1'][2]:.1f} to {chroma['0.38'][2]:.1f}). Below 0.38 the other "
-            f"{other_share}% jump out to strong colors (chroma {chroma['0.38'][1]:.1f} to "
-            f"{chroma['0'][1]:.1f} at $T = 0$), and the mean chroma of all pixels rises a little "
-            f"({chroma['0.38'][2]:.1f} to {chroma['0'][2]:.1f}).") in markdown
+            f"{chroma['0.38'][0]:.1f}). Below 0.38 the other {other_share}% jump out to strong "
+            f"colors (chroma {chroma['0.38'][1]:.1f} to {chroma['0'][1]:.1f} at $T = 0$)."
+            ) in markdown
+    assert "the mean chroma of all pixels" not in markdown
     assert "the few strong ones raise it even as the mean chroma falls" not in markdown
     assert p1 == brightest, "8.0 at T = 1 is its best"
     # the summary: the lesson about T with the run's numbers
@@ -529,12 +530,7 @@ def test_the_curves(committed):
     assert cf["plain"]["0.7"] < float(l1[1])
     assert (f"The classifier without rebalancing at $T = 0.7$ ({plain['0.7'][0]} dB), duller than "
             "L1.") in markdown
-    # section 7's figure: the star (L1) far below the truth's colorfulness; lambda 1's mode
-    assert 3 * float(l1[1]) < float(truth)
-    assert ("this run's L1 regressor (the star) has less than a third of the truth's "
-            "colorfulness") in markdown
-    assert cf["plain"]["0"] < 5
-    assert f"its PSNR falls from $T = {vt}$ on, below gray's throughout." in markdown
+    assert "less than a third of the truth's" not in markdown, "cut from section 7"
     assert "the dotted line is gray's PSNR" in markdown
     assert "plt.cm.viridis(np.linspace(0.95, 0.0, len(TEMPERATURES)))" in code, "1 yellow, 0 dark"
     # lambda 1: its T = 1 point (yellow) just left of the star (this run's L1), at about its PSNR
@@ -565,17 +561,20 @@ def test_the_choice_and_the_test_table(committed):
     assert float(rebal_curve["0"][1]) > float(rebal_curve["1"][1])
     assert float(plain_auc["0"]) < float(plain_auc["1"])
     assert float(plain_curve["0"][1]) < float(plain_curve["1"][1]), "without it, both fall"
-    plain_aucs = [float(plain_auc[t]) for t in TEMPS]
-    assert all(b < a for a, b in zip(plain_aucs, plain_aucs[1:])), "the AuC at every step"
-    plain_cfs = {t: float(plain_curve[t][1]) for t in TEMPS}
-    plain_dip = min(TEMPS, key=plain_cfs.get)              # colorfulness falls down to it
-    falling = TEMPS[:TEMPS.index(plain_dip) + 1]
-    assert all(plain_cfs[b] < plain_cfs[a] for a, b in zip(falling, falling[1:]))
     vivid_curve, vivid_auc = curve(tables, 3), aucs(tables, 3)
     assert (float(vivid_auc["0"]) < float(vivid_auc["1"])
             and float(vivid_curve["0"][1]) > float(vivid_curve["1"][1])), "rebalanced too: a trade"
-    assert ("the wrong hues too (section 11). No score says where to stop: people judge, as in "
-            "Zhang et al.'s \"colorization Turing test\".") in markdown
+    # the hue claim, scoped by section 11's printout: a clear guess keeps its hue, a faint one less
+    hue_line = (r"  {}: \d+% of the pixels; (\d+)% of them keep their T = 1 hue \(within 45 "
+                r"degrees\)")
+    kept_v = found(hue_line.format("pretrained vivid UNet"), printed)[0]
+    kept_r = found(hue_line.format("lambda 0\\.5"), printed)[0]
+    assert int(kept_v) >= 80 and int(kept_r) < 70, "clear: mostly kept; faint: often changed"
+    assert ("Sharpening strengthens a clear guess, wrong hues included, but often changes a faint "
+            f"one's hue (section 11: {kept_v}% of the vivid UNet's colored pixels keep their hue, "
+            f"{kept_r}% of this run's classifier's). No score says where to stop: people judge, as "
+            "in Zhang et al.'s \"colorization Turing test\".") in markdown
+    assert "Sharpening strengthens every guess" not in markdown
     assert (f"At $\\lambda = 0.5$, the AuC falls from {rebal_auc['1']} at $T = 1$ to "
             f"{rebal_auc['0']} at $T = 0$, below L1's "
             f"{cells(auc_table(tables), 'L1 regressor')[1]}.") in markdown
@@ -583,8 +582,7 @@ def test_the_choice_and_the_test_table(committed):
     # question 3); the row to ship is the vivid UNet at T = 0.38, about as colorful as the truth
     assert ("**The score picks the hedge, so the choice of $T$ is perceptual.** The rebalanced AuC "
             "is best at $T = 1$ for every model here (a tie with 0.7 for the vivid UNet): it "
-            "rewards hedging, and PSNR favours dull colors too (section 7's question 2). "
-            "Sharpening strengthens every guess, the wrong hues too (section 11).") in markdown
+            "rewards hedging.") in markdown
     l1_cf = cells(tables, "L1 regressor")[1].split(" / ")[1]
     assert picked["best PSNR"] == ("1", "0.7") and float(plain_curve["0.7"][1]) < float(l1_cf)
     truth_cf = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
@@ -592,23 +590,13 @@ def test_the_choice_and_the_test_table(committed):
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
     assert ("**The row you would ship:** a well-trained model at a lower $T$, such as the "
             "pretrained vivid UNet at $T = 0.38$ (the row above the truth in section 8's second "
-            "figure). It is about as colorful as the truth. The test table scores it too."
-            ) in markdown
+            "figure). It is about as colorful as the truth. In the test table below, read five "
+            "rows: gray, L1 regression, the classifier's best rebalanced AuC and argmax, and the "
+            "vivid UNet at T 0.38.") in markdown    # the rows: test_row below finds each of them
     assert "without the mode's jumps" not in markdown, "no figure shows the mode's jumps"
     assert (f"The pretrained vivid UNet at $T = 0.38$ has a validation colorfulness of {ship}, the "
             f"truth's {truth_cf} (section 7's table).") in markdown
-    # colorfulness at lambda 0.5: falling down to its lowest T (dip), rising at every step below it
-    rebal_cfs = {t: float(rebal_curve[t][1]) for t in TEMPS}
-    dip = min(TEMPS, key=rebal_cfs.get)
-    down, up = TEMPS[:TEMPS.index(dip) + 1], TEMPS[TEMPS.index(dip):]
-    assert all(rebal_cfs[b] < rebal_cfs[a] for a, b in zip(down, down[1:])), "first dips"
-    assert all(rebal_cfs[b] > rebal_cfs[a] for a, b in zip(up, up[1:])), "then rises at every step"
-    assert ("At $\\lambda = 0.5$, colorfulness first dips a little "
-            f"({rebal_curve['1'][1]} at $T = 1$, {rebal_curve[dip][1]} at $T = {dip}$), then "
-            f"rises at every step to {rebal_curve['0'][1]} at $T = 0$. So only below $T = {dip}$ "
-            "does lowering $T$ trade AuC for colorfulness. Without rebalancing, both fall "
-            f"(colorfulness until $T = {plain_dip}$).") in markdown
-    assert rebal_cfs["1"] - rebal_cfs[dip] < 1, "a little"
+    assert "colorfulness first dips a little" not in markdown, "cut from section 9's numbers"
     assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
     assert "by eye" not in markdown and "green patch on the horse" not in markdown
@@ -624,10 +612,10 @@ def test_the_choice_and_the_test_table(committed):
     assert "| 1 (chosen) |" in card   # named by its path: the course site has no page for it
     assert "(chosen on validation: the best class-rebalanced AuC)" in card
     n_counted = found(r"rebalanced AuC on the (\d+) validation images counted", tables)[0]
-    assert ("The pretrained vivid UNet runs at $T = 1$, its recipe's choice. Its model card "
-            "(`colorlab/weights/cifar10-vivid-unet.md`, not this run) reports that $T = 1$ had "
-            "the best rebalanced AuC on its own 5,000 validation images. This run's table agrees "
-            f"on {n_counted} of them: $T = 1$ ties $T = 0.7$ for its best.") in markdown
+    assert ("The pretrained vivid UNet runs at $T = 1$, its recipe's choice. On this run's "
+            f"{n_counted} validation images, $T = 1$ ties $T = 0.7$ for its best rebalanced AuC."
+            ) in markdown
+    assert "on its own 5,000 validation images" not in markdown, "the card's claim: not printed"
     assert "pretrained vivid UNet (T 1)" in tables   # the test table's row: it runs at T = 1
     assert float(rebal["0"]) < float(l1_val)
     assert "its rebalanced AuC falls below even gray's" in markdown   # the test table, below
@@ -837,19 +825,9 @@ def test_the_choice_and_the_test_table(committed):
     assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
-    assert acc["pretrained L1"] > float(test_row("pretrained vivid")[6].split("%")[0])
-    vivid_acc, l1_acc = test_row("pretrained vivid")[6].split(" ")[0], test_row(
-        "pretrained L1")[6].split(" ")[0]
-    # the two pretrained UNets against each other, paired on the same test images (printed)
-    pair, pair_se = found(r"object classifier accuracy, pretrained vivid UNet minus pretrained L1 "
-                          r"UNet \(paired, ± 2 SE\): ([+-]\d+\.\d) ± (\d+\.\d) points", printed)
-    assert abs(float(pair) - (float(vivid_acc[:-1]) - float(l1_acc[:-1]))) <= 0.11
-    assert float(pair_se) < -float(pair) < 1.5 * float(pair_se), "lower, just outside the noise"
     assert ("it beats the L1 UNet on the rebalanced AuC with twice its colorfulness, and loses on "
             "PSNR and Delta E.") in markdown
-    assert (f"Paired on the same images, the vivid UNet scores {pair.lstrip('-')} ± {pair_se} "
-            "points below the L1 UNet (printed under its table): just outside the noise. Its "
-            f"accuracy is {vivid_acc} against the L1 UNet's {l1_acc}.") in markdown
+    assert "Paired on the same images, the vivid UNet scores" not in markdown, "cut"
     # the object classifier is helped little: no gap to gray above 2 SE
     assert all(g < 2 * se for g, se in [gap(n) for n in ("pretrained L1", "pretrained vivid",
                                                         "L1 regression", "classifier, argmax")])
@@ -881,7 +859,8 @@ def test_the_photos(committed):
     ship = "pretrained vivid UNet, T 0.38"                 # the row you would ship (section 9)
     best, mode, orig = "best rebalanced AuC", "argmax", "original"
     assert ("On the astronaut, the L1 models and the best-AuC setting give a faint wash; argmax "
-            "paints the suit light blue. The pretrained vivid UNet, as colorful, puts its blue on "
+            "paints the background and most of the suit light blue, with green patches on the "
+            "suit. The pretrained vivid UNet, as colorful, puts its blue on "
             "the background, a cool cast on the face and yellow-green and pink patches on a mostly "
             "neutral suit.") in text   # the figure
     assert abs(float(row(astro, mode)[0]) - float(row(astro, viv)[0])) < 3, "as colorful"
@@ -889,6 +868,7 @@ def test_the_photos(committed):
     bold = [float(row(astro, k)[0]) for k in (mode, viv)]
     assert max(faint) < 20 < 30 < min(bold)
     assert hue(astro, mode, "cyan-blue") >= 75, "most of it light blue"
+    assert hue(astro, mode, "yellow-green") >= 10, "green patches"
     assert hue(astro, orig, "red-yellow") >= 50
     assert "Chelsea's fur is red-yellow" in text and hue(cat, orig, "red-yellow") >= 90
     assert ("the pretrained vivid UNet paints her mostly green and this run's argmax blue and "
