@@ -143,8 +143,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
     # the opening points to where the reasons for Lab are shown, and where they are gathered
-    assert ("Sections 9, 10 and Going deeper 4 show it, and the end of section 10 gathers the "
-            "three reasons.") in text
+    assert ("Sections 9 and 10 show two reasons, and the end of section 10 gathers them. A third, "
+            "optional one is at the end of the notebook (Going deeper 4).") in text
+    assert "Going deeper 4 show it" not in text, "reason 3 is optional, at the end"
     assert "Sections 9 and 10 show it" not in text, "reason 3 is shown only in Going deeper 4"
     assert text.index("## 9. Lab against YCbCr") < text.index("**Why Lab, in three reasons.**")
     assert text.index("**Why Lab, in three reasons.**") < text.index("## 11. How colorful")
@@ -169,8 +170,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
 
 def test_the_printed_errors_quoted(committed):
     _, markdown, printed = committed
-    (trip,) = found(r"round trip sRGB -> linear -> sRGB: max \|error\| (\d\.\de-\d\d)", printed)
-    assert f"printed a max error of {trip}" in markdown
+    trip, alone, others = found(r"round trip sRGB -> linear -> sRGB: max \|error\| (\d\.\de-\d\d); "
+                                r"the color at the threshold 0\.04045 alone: (\d\.\de-\d\d), every "
+                                r"other color: (< 1e-9|\d\.\de-\d\d)\n", printed)
+    # the threshold color alone makes the max; every other test color comes back to rounding
+    assert alone == trip and (others == "< 1e-9" or float(others) < float(trip) / 100)
+    text = " ".join(markdown.split())
+    assert (f"The round trip sRGB → linear → sRGB below prints a max error of {trip}, far above "
+            "float64 rounding. The test color at the threshold 0.04045 causes it: it alone is off "
+            f"by {alone} (printed beside the max).") in text
+    assert "printed a max error of" not in text, "the line is printed below the note"
     (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
                      r"(\d\.\de-\d\d)", printed)
     (lab32,) = found(r"my_rgb_to_lab \(float32\): max \|error\| vs scikit-image "
@@ -364,7 +373,15 @@ def test_the_known_colors_quoted(committed):
     assert ra > 0 and rb > 0.5 * ra, "pure red: +a and clearly +b"
     plane = code_with(committed[0], '"pure red: +a and +b"')
     assert "color.rgb_to_lab(torch.tensor([1.0, 0, 0]" in plane
-    assert "Pure red needs +`b` too (ring)." in markdown
+    # the figure draws the plane at pure red's own L (computed there), so its ring is displayable
+    assert "torch.full_like(a_axis, L_red.item())" in plane
+    assert 'set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
+    assert '"+a: red/magenta"' in plane
+    text = " ".join(markdown.split())
+    assert (f"The picture is the plane at pure red's own lightness, `L` = {red:.1f}. Pure red is "
+            f"not on the +`a` axis: it sits at `a` = {ra:.0f}, `b` = {rb:.0f} (ring).") in text
+    assert "`a` runs from green (−) to red/magenta (+)" in text
+    assert "Pure red needs +`b` too (ring)." not in text
     # section 7's first question: reds reach furthest near the lightness of pure red
     chroma = (ra ** 2 + rb ** 2) ** 0.5
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
@@ -443,10 +460,14 @@ def test_the_swatches_and_ciede2000(committed):
     assert "six = torch.cat([least, most])" in code_with(committed[0], "gen = generator(3)")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
-    assert (f"Compare swatches 3 and 6 by eye. ΔE76 rates their steps {de76[2]} and {de76[5]}, "
+    assert (f"Compare swatches 3 and 6 by eye: step 6 does not look {times76:.0f} times bigger "
+            f"than step 3. ΔE76 rates their steps {de76[2]} and {de76[5]}, "
             f"about {times76:.0f} times apart. CIEDE2000, fitted to what people see, rates them "
             f"{de00[2]} and {de00[5]}, about {times00:.0f} times apart.") in text
     assert "(printed above; the plot shows ΔE76)" not in text, "the figure shows CIEDE2000 now"
+    # the just-noticeable lines carry their values (the ΔE76 one in the legend)
+    assert 'label=f"just noticeable (about {noticeable:g})")' in figure
+    assert '"just noticeable (about 1)"' in figure
     assert "in the shaded band)." not in text, "the range is CIEDE2000's, not the plot's ΔE76"
     # the six swatches: the smallest and largest ΔE76 of the band, numbered 1-6 in both panels
     # (label_points keeps the numbers clear of each other) and beside the swatch pairs
@@ -488,6 +509,9 @@ def test_the_swatches_and_ciede2000(committed):
     # the distances are a side analysis now: Going deeper 3 and 4, after the main sections
     assert text.index("## Going deeper") < text.index("**3. Equal steps in RGB are not equal")
     assert text.index("**3. Equal steps") < text.index("**4. Which distance follows CIEDE2000?**")
+    # the four Going deeper items are numbered alike, in order
+    assert (text.index("## Going deeper") < text.index("**1. The white point.**")
+            < text.index("**2. The slope 7.787.**") < text.index("**3. Equal steps"))
     assert text.index("**4. Which distance") < text.index("## Summary")
 
 
@@ -539,9 +563,9 @@ def test_lab_against_ycbcr(committed):
     low, high = round(min(rows.values())), round(max(rows.values()))
     assert (f"1. Zeroing `ab` keeps `L`. For these four saturated colors, YCbCr's gray is {low} to "
             f"{high} points of `L` too dark (section 9).") in text
-    assert (f"3. Lab distances follow CIEDE2000 best: a {lab}-fold spread, against {ycc}-fold in "
-            "YCbCr (optional, Going deeper 4). Not independent proof: CIEDE2000 is built on "
-            "Lab.") in text
+    assert (f"3. *Optional (Going deeper 4, at the end):* Lab distances follow CIEDE2000 best: a "
+            f"{lab}-fold spread, against {ycc}-fold in YCbCr. Not independent proof: CIEDE2000 is "
+            "built on Lab.") in text
     # printed only in Going deeper 4, after the recap
     assert text.index("**Why Lab, in three reasons.**") < text.index("## Going deeper")
     assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
@@ -687,6 +711,9 @@ def test_the_toe_is_labeled(committed):
     # the toe alone is not enough: the naive version, toe included, prints nan at black
     assert found(r"naive_linear_to_srgb +gradient at black +(\S+),", printed) == ("nan",)
     assert "so our gradient stays finite" not in text
+    # the curve spreads the levels more evenly, not evenly (its history is also the CRT's response)
+    assert "spreads a byte's 256 levels more evenly over *perceived* brightness" in text
+    assert "levels evenly on" not in text
     # "toe" is said at first use, in the opening
     assert ("why its **toe**, a short straight piece near black, and a clamp keep gradients finite "
             "there"
