@@ -416,7 +416,7 @@ def test_the_slope_of_L_at_black(committed):
     """Section 3: f's straight segment puts black at L = 0; with the pure cube root it would not."""
     _, markdown, _ = committed
     assert "1. Display P3" in markdown and "2. A loss on colorfulness" in markdown
-    assert "What would `L`'s gradient at black be" not in markdown, "that question left"
+    assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
     # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
