@@ -86,8 +86,9 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     assert not [c for c in cells[heading:] if c.cell_type == "code"], "no code after the Summary"
     assert "README's results section" not in markdown, "the run's headline names the machine"
     assert "learn 30 times faster" not in " ".join(markdown.split()), "a rate, not a speed"
-    assert ('start as "no change" and train at 30 times the learning rate, or they would barely '
-            "move in so short a run.") in " ".join(markdown.split())
+    assert ('start as "no change" and train at 30 times the learning rate. At the base rate a new '
+            "weight could move only about 0.014.") in " ".join(markdown.split())
+    assert "or they would barely move in so short a run" not in markdown, "arithmetic, not a test"
     assert "bf16" not in markdown and "AMX)" not in markdown, "not this run's precision"
     assert seconds < 300, "quick mode's budget is 5 minutes"
     assert "WARNING" not in printed and "Warning" not in printed
@@ -137,6 +138,7 @@ def test_the_new_layers_learning_rate(committed):
             f"{steps} steps "
             f"(3 epochs of {steps // 3} batches) at 1e-4 a new weight could travel only about "
             f"{steps * 1e-4:.3f}") in markdown
+    assert f"{steps * 1e-4:.3f}" == "0.014", "section 1's main text quotes it"
     # gamma stayed small in both seeds; the block changes little
     g0, g1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\)", printed)
     changes = found(r"the block changes the bottleneck's features by (\d+\.\d\d)% and (\d+\.\d\d)%",
@@ -303,7 +305,7 @@ def test_the_perceptual_statements(committed):
         r"units \(seeds \(0, 1\)\); the plain UNet's two seeds apart: (\d\.\d\d)", printed))
     assert all(0.8 <= v < 1.2 for v in (v0, v1)), "about 1 Lab unit per pixel"
     assert all(v_apart < v < 1.25 * v_apart for v in (v0, v1)), "a little further than a seed"
-    assert f"{v_apart:.2f}" == "0.80" and all(f"{v:.0f}" == "1" for v in (v0, v1))
+    assert f"{v_apart:.2f}" == "0.80"
     assert (f"On the 2,000 validation images the perceptual model's colors lie {v0:.2f} and "
             f"{v1:.2f} Lab units per pixel from the plain UNet's (seeds 0 and 1); the plain "
             f"UNet's two seeds lie {v_apart:.2f} apart.") in markdown
@@ -314,10 +316,14 @@ def test_the_perceptual_statements(committed):
     assert largest == "rebalanced AuC" and ratios[largest] <= 2, ratios
     assert sorted(ratios.values())[-2] < ratios[largest], "the largest, alone"
     assert ("**Takeaway: the perceptual loss moved the colors only a little, and no yardstick "
-            "moved beyond twice the noise.** Its largest change, in the rebalanced AuC, is "
-            f"{ratios[largest]:.1f} times the noise (section 7's table). Its colors lie a little "
-            "further from the plain UNet's than a second seed's do (about 1 Lab unit per pixel, "
-            f"against {v_apart:.2f}).") in " ".join(markdown.split())
+            "moved beyond twice the noise.** Its colors lie a little further from the plain "
+            "UNet's than a second seed's do.") in " ".join(markdown.split())
+    # the largest ratio is read in the collapsed numbers, not ahead of section 7's table
+    assert (f"Its largest change in section 7's table, in the rebalanced AuC, is "
+            f"{ratios[largest]:.1f} times the noise.") in " ".join(markdown.split())
+    assert "times the noise (section 7's table)" not in markdown, "no pointer ahead of the table"
+    # section 8's second map: the 3 x 3 mean removed leaves mainly (not only) the period-2 pattern
+    assert "so that only the two-pixel pattern is left" not in markdown
     assert "moved beyond the noise (section 7's table)" not in markdown, "the rule is twice"
     assert "pushes hard but barely moves" not in markdown, "the takeaway: what the run shows"
     assert "and the critic moved the colors over four times as far (section 8)" not in markdown
@@ -345,7 +351,10 @@ def test_the_perceptual_statements(committed):
     # the null result is for weak features: the printed accuracy; full mode trains them longer
     # (CLASSIFIER_EPOCHS) and adds the VGG16 row where its weights are found
     assert "quick=4, full=15)" in code and 'VGG_ROW = run.mode == "full"' in code
-    assert f"The features are weak (a {accuracy:.1f}% classifier)." in markdown
+    # a possible reason, hedged: the run has no stronger features to compare (VGG16 skipped)
+    assert (f"The features may be too weak (a {accuracy:.1f}% classifier); this run does not test "
+            "stronger ones.") in " ".join(markdown.split())
+    assert "The features are weak (a" not in markdown, "a guess, not a finding"
     assert ("Full mode trains the features longer and can add VGG16 (see \"What to try next\")."
             ) in " ".join(markdown.split())
     assert ("- `CLASSIFIER_EPOCHS = 15` (full mode's), or `VGG_ROW = True` with VGG16's weights "
@@ -482,8 +491,9 @@ def test_the_table_and_the_control(committed):
     value, times, mark = row(tables, "adversarial: difference")[0]   # PSNR gain, the first column
     assert mark == "worse" and float(value) < 0, (value, times, mark)
     assert (f'"{value} ({times}x) **worse**" (adversarial row, PSNR) means a PSNR '
-            f"{abs(float(value)):.2f} dB below the plain UNet's, {times} times the noise"
-            ) in markdown
+            f"gain {abs(float(value)):.2f} dB below the plain UNet's, {times} times the noise"
+            ) in " ".join(markdown.split())
+    assert "means a PSNR 1.00 dB" not in " ".join(markdown.split()), "the column is the gain"
     # the verdict is said at a glance at the top of section 8 (checked below) and in the Summary
     better_nowhere_worse = [n for n in NAMES if n != "saturated L1 UNet" and
                             verdicts(tables, f"{n}: difference")["better"] and
@@ -1130,9 +1140,8 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     assert min(bottom[:2]) > 1.6 * 0.25, "the frog and the bird lean on the bottom row"
     assert smallest[2] >= 0.03 and largest[2] < 2 * float(even), "the truck: near even"
     gamma = found(r"gamma [+-]\d\.\d{4} and ([+-]\d\.\d{4}) \(it started at 0\)", printed)[0]
-    assert ("The weights differ from image to image, but gamma "
-            f"({gamma}) shrinks the whole mix to about {100 * float(gamma):.0f}% before it is "
-            "added.") in " ".join(markdown.split())
+    assert ("The weights differ from image to image, but gamma shrinks the whole mix to about "
+            f"{100 * float(gamma):.0f}% before it is added.") in " ".join(markdown.split())
     assert (f"The outlined position takes almost nothing from itself. The bottom row holds "
             f"{bottom[0]:.2f} and {bottom[1]:.2f} of the frog's and the bird's weight (even: "
             f"0.25). The truck's weights lie between {smallest[2]:.2f} and {largest[2]:.2f}, "
