@@ -53,7 +53,8 @@ def test_the_committed_run(committed):
     # the machine as the run's first line prints it (the CPU's model and its cores)
     (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)
     assert device == "CPU (AMD EPYC, 2 cores)", device
-    assert ("**Time.** Reading: about 45 minutes. The committed run: quick mode "
+    assert ("**Time.** Reading: about 45 minutes, 75 with every collapsed block. The committed "
+            "run: quick mode "
             f"({images} CIFAR-10 training images, three small UNets of {epochs} epochs each) on "
             f"{device} in float32, as its first line prints; it took {seconds} s (the Run time "
             "line at the end of section 9).") in markdown
@@ -128,8 +129,10 @@ def test_the_toy_car(committed):
     mean_c = round(float(found(r"MSE \(mean\) +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)",
                                printed)[0]))
     assert mean_c < l1_chroma, "more colorful than the mean"
-    # What you will learn: L1's answer is duller than every paint (above), only MSE's near gray
-    assert ("answer an ambiguous pixel with a duller compromise (MSE's lies near gray)."
+    # What you will learn: L1's answer is duller than every paint (above), only MSE's near gray;
+    # the median is not always duller in general, the mean is
+    assert ("answer an ambiguous pixel with a compromise that is usually duller (MSE's always is, "
+            "and lies near gray)."
             in markdown and "with a compromise near gray" not in markdown)
     # the swatches are drawn at L = 60, where yellow looks ochre (the figure)
     assert "def swatch(ab, L=60.0):" in code
@@ -357,9 +360,9 @@ def test_the_curves(committed):
             "orange patches at $T = 0.08$ and $0$.") in markdown
     # the mode's splotches, pointed at in the pretrained vivid UNet's strip rows (0.08 and 0)
     assert 'suptitle="top: the pretrained L1 UNet; below: the "' in code
-    assert ("The pretrained vivid UNet is bold at every $T$, and lowering $T$ strengthens what it "
-            "already guessed. Its biggest error is the 7th column's car: cyan in truth, salmon-red "
-            "at every $T$ (section 11 looks inside one of its pixels). Its ringed patches on the "
+    assert ("The pretrained vivid UNet is bold at every $T$. Lowering $T$ strengthens its clear "
+            "guesses and fades faint ones. Its biggest error is the 7th column's car: cyan in "
+            "truth, salmon-red at every $T$. Its ringed patches on the "
             "front and the lower door are tan at $T = 1$ and turn saturated yellow-orange at "
             "$T = 0.08$ and $0$: a wrong guess, amplified.") in markdown   # the figure
     assert "yellow splotches appear" not in markdown and "shows only a faint one" not in markdown
@@ -378,8 +381,10 @@ def test_the_curves(committed):
             ) in markdown
     assert ("In the first figure, the vivid UNet gives the silver car (3rd column) a red patch "
             "low on its front (ringed) that grows as $T$ falls to 0.08 and looks the same at "
-            "$T = 0$. It is there at $T = 1$ already: the same wrong guess, amplified, as on the "
-            "7th car.") in markdown
+            "$T = 0$. The truth has a faint mauve tint there: a true tint, over-saturated. The "
+            "same car's tan body fades to silver-gray as $T$ falls, and its gray-blue background "
+            "turns blue.") in markdown
+    assert "the same wrong guess, amplified, as on the" not in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
     steps = cells(tables, "optimizer steps")[1:3]
@@ -452,16 +457,25 @@ def test_the_curves(committed):
     assert all(abs(c - near) <= 1 for c in flat_cf), "colorfulness stays near one value"
     assert ("**Lowering $T$ fades most pixels and saturates the rest.** Each pixel moves toward "
             f"its likeliest bin, near gray for {gray_top['0.5']}% of this run's rebalanced "
-            "classifier's pixels (printed above). Down to $T = 0.38$ those fade, and colorfulness "
+            "classifier's pixels (printed above). Down to $T = 0.38$ those fade, PSNR climbs "
+            "to its best, and colorfulness "
             f"stays near {near}. Below, the other pixels turn strong and colorfulness climbs to "
             f"{rebal['0'][1]}: a few strong colors make an image colorful.") in markdown
     assert "about twice" not in markdown and "then mostly strengthens the hue" not in markdown
+    # PSNR climbs from T = 1 down to 0.38, its best, above gray's (the table's lambda 0.5 column)
+    climb = [ps["rebal"][t] for t in TEMPS[:TEMPS.index("0.38") + 1]]
+    assert all(a < b for a, b in zip(climb, climb[1:])), "PSNR climbs down to T = 0.38"
+    assert max(ps["rebal"], key=ps["rebal"].get) == "0.38" and ps["rebal"]["0.38"] > float(gray[0])
+    assert (f"The $\\lambda = 0.5$ classifier's PSNR is highest at $T = 0.38$ ({rebal['0.38'][0]} "
+            f"dB, above gray's {gray[0]}): the paper's temperature is this classifier's best-PSNR "
+            "point.") in markdown
     # the hue check itself is optional: section 11, after its own heading
     hue_at = markdown.index("### Does the mode pick new hues?")
-    assert ("Section 8 said that lowering $T$ mostly keeps the hue of a model that leans clearly."
-            in markdown[hue_at:] and "Section 7 said that lowering" not in markdown)
-    assert ("lowering $T$ strengthens what it\n already guessed".replace("\n ", " ")
-            in markdown[markdown.index("## 8. "):markdown.index("## 9. ")]), "section 8 said it"
+    assert ("Section 9 said that lowering $T$ strengthens a clear guess but often changes a faint "
+            "one's hue." in markdown[hue_at:] and "Section 7 said that lowering" not in markdown)
+    assert "Section 8 said that lowering" not in markdown
+    assert ("Sharpening strengthens a clear guess, wrong hues included, but often changes a faint "
+            "one's hue" in markdown[markdown.index("## 9. "):markdown.index("## 10. ")]), "said"
     assert markdown.index("## 11. Going deeper (optional)") < hue_at
     assert "Does the mode pick new hues? The printout" not in markdown
     assert (f"For the vivid UNet, {kept_v}% keep their hue within 45 degrees, and their chroma "
@@ -589,14 +603,17 @@ def test_the_choice_and_the_test_table(committed):
     ship = vivid_curve["0.38"][1]
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
     assert ("**The row you would ship:** a well-trained model at a lower $T$, such as the "
-            "pretrained vivid UNet at $T = 0.38$ (the row above the truth in section 8's second "
-            "figure). It is about as colorful as the truth. In the test table below, read five "
+            "pretrained vivid UNet at $T = 0.38$ (section 8's second figure, above the truth). "
+            "It is about as colorful as the truth. In the test table below, read five "
             "rows: gray, L1 regression, the classifier's best rebalanced AuC and argmax, and the "
             "vivid UNet at T 0.38.") in markdown    # the rows: test_row below finds each of them
     assert "without the mode's jumps" not in markdown, "no figure shows the mode's jumps"
     assert (f"The pretrained vivid UNet at $T = 0.38$ has a validation colorfulness of {ship}, the "
             f"truth's {truth_cf} (section 7's table).") in markdown
     assert "colorfulness first dips a little" not in markdown, "cut from section 9's numbers"
+    third_lam, third_t = picked["colorfulness nearest the truth's"]
+    assert ("The third printed rule, colorfulness nearest the truth's, picks argmax ($\\lambda = "
+            f"{third_lam}$, $T = {third_t}$).") in markdown
     assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
     assert "by eye" not in markdown and "green patch on the horse" not in markdown
@@ -771,10 +788,18 @@ def test_the_choice_and_the_test_table(committed):
     assert float(best[4]) / float(truth) < 0.5
     best_share, share = shares[best[0]], shares[mode[0]]   # the table's brackets
     assert best_share < 50
-    assert ("**In short, the chosen setting hedges.** It beats L1 and gray on the rebalanced AuC, "
-            "with under half of the truth's colorfulness. Argmax is nearly as colorful as the "
-            "truth, but its rebalanced AuC is below gray's.") in markdown
+    assert ("**In short, the chosen setting hedges.** It beats L1 and gray on the rebalanced AuC "
+            "but not on PSNR, with under half of the truth's colorfulness. Argmax is nearly as "
+            "colorful as the truth, but its rebalanced AuC is below gray's.") in markdown
     assert float(mode[5]) < float(gray[5]), "argmax: below gray on the rebalanced AuC"
+    # "but not on PSNR": below gray and L1; the numbers in the block; the best-PSNR row beats L1
+    assert float(best[1]) < float(gray[1]) and float(best[1]) < float(l1[1])
+    assert float(best[3]) > float(gray[3])
+    assert (f"The chosen setting loses to gray on PSNR ({best[2]} dB) and mean Delta E ({best[3]} "
+            f"against {gray[3]}). Of the three classifier rows, only the best-PSNR setting "
+            "($\\lambda = 1$, $T = 0.7$) beats L1 on PSNR "
+            f"({dull[1]} against {l1[1]} dB).") in markdown
+    assert float(dull[1]) > float(l1[1]) and all(float(r[1]) < float(l1[1]) for r in (best, mode))
     assert (f"The chosen setting has {best_share}% of the truth's colorfulness, argmax {share}% "
             "(the table's brackets).") in markdown
     assert "brownish" not in markdown, "section 10's photos show the same setting greenish"
@@ -832,6 +857,13 @@ def test_the_choice_and_the_test_table(committed):
     assert all(g < 2 * se for g, se in [gap(n) for n in ("pretrained L1", "pretrained vivid",
                                                         "L1 regression", "classifier, argmax")])
     assert "The object classifier is helped little by any of these colors." in markdown
+    # the vivid UNet against the pretrained L1 UNet on the object classifier: lower, outside noise
+    vs_l1 = found(r"object classifier accuracy, pretrained vivid UNet minus pretrained L1 UNet "
+                  r"\(paired, ± 2 SE\): (-\d+\.\d) ± (\d+\.\d) points", printed)
+    assert -float(vs_l1[0]) > float(vs_l1[1]), "lower, outside the noise"
+    assert (f"Against the pretrained L1 UNet, the vivid UNet's colors score {vs_l1[0].lstrip('-')} "
+            f"± {vs_l1[1]} points lower (the line under the table): vivid colors do not help "
+            "this classifier more than L1's.") in markdown
     assert "within noise of each other" not in markdown
     assert "the table tests each only against gray, not against each other" not in markdown
 
@@ -942,7 +974,9 @@ def test_one_pixel(committed):
             f"peak. Only {car[1]}% of its p lies within 20 of the truth.") in text
     assert "arms" not in text, "the figure shows one broad spread, no arms"
     assert ("the mean averages this spread into a warm tan. The tan is near the truth's chroma but "
-            "has the wrong hue. The mode takes the likeliest bin, a red one.") in text
+            "has the wrong hue. The mode takes the likeliest bin, a pinkish-red one.") in text
+    hue_mode = math.degrees(math.atan2(car[9], car[8]))
+    assert 5 < hue_mode < 35, "pinkish red: a little toward magenta from pure red"
     assert ("opacity = (1 + torch.log10(p / p.max()) / 2).clamp(0, 1)[:, None]" in code
             and "log scale (up to {p.max():.0%})" in code)
     assert ("A bin's opacity grows with its p on a log scale (full at the likeliest bin, whose p "
