@@ -324,6 +324,10 @@ def test_the_perceptual_statements(committed):
     assert "times the noise (section 7's table)" not in markdown, "no pointer ahead of the table"
     # section 8's second map: the 3 x 3 mean removed leaves mainly (not only) the period-2 pattern
     assert "so that only the two-pixel pattern is left" not in markdown
+    # the enlargement shows stripes and dots, clearest right of the plane, not every other column
+    assert "every other column of the sky" not in markdown
+    assert ("an enlargement with pink two-pixel stripes and dots, clearest right of the plane."
+            in " ".join(markdown.split()))
     assert "moved beyond the noise (section 7's table)" not in markdown, "the rule is twice"
     assert "pushes hard but barely moves" not in markdown, "the takeaway: what the run shows"
     assert "and the critic moved the colors over four times as far (section 8)" not in markdown
@@ -1140,13 +1144,17 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     assert min(bottom[:2]) > 1.6 * 0.25, "the frog and the bird lean on the bottom row"
     assert smallest[2] >= 0.03 and largest[2] < 2 * float(even), "the truck: near even"
     gamma = found(r"gamma [+-]\d\.\d{4} and ([+-]\d\.\d{4}) \(it started at 0\)", printed)[0]
-    assert ("The weights differ from image to image, but gamma shrinks the whole mix to about "
+    assert ("The weights differ by image, but seed 1's gamma shrinks the whole mix to about "
             f"{100 * float(gamma):.0f}% before it is added.") in " ".join(markdown.split())
+    assert "but gamma shrinks the whole mix" not in markdown, "seed 0's gamma: 0.03%, not 3%"
     assert (f"The outlined position takes almost nothing from itself. The bottom row holds "
             f"{bottom[0]:.2f} and {bottom[1]:.2f} of the frog's and the bird's weight (even: "
             f"0.25). The truck's weights lie between {smallest[2]:.2f} and {largest[2]:.2f}, "
-            f"around the even 1/16 = {even}. The automobile's go mostly to one corner "
-            f"({largest[3]:.2f}).") in " ".join(markdown.split())
+            f"around the even 1/16 = {even}. The automobile's put over a third on one corner "
+            f"({largest[3]:.2f}), six times the even share.") in " ".join(markdown.split())
+    assert 1 / 3 < largest[3] < 0.5, "over a third, not most, of the automobile's weight"
+    assert round(largest[3] / float(even)) == 6, "six times the even share"
+    assert "mostly to one corner" not in markdown, "0.37 is over a third, not most"
     assert "nearly even" not in markdown, "0.03 to 0.10: even only beside the automobile's"
     # ... in the collapsed block, not the main text
     (visible,) = [c.source.split("<details>")[0] for c in nb.cells if c.cell_type == "markdown"
