@@ -471,8 +471,9 @@ def test_int8_statements(committed):
     assert ("In the **QDQ** format, a `QuantizeLinear` and a `DequantizeLinear` node mark where a "
             "tensor is rounded to 8 bits and back, around float nodes such as `Conv`. At load, "
             "onnxruntime can fuse such a group into one `QLinearConv` that computes on the "
-            "integers (the figure below). Between two fused groups, one `QLinearConv`'s uint8 "
-            "output feeds the next directly.") in markdown
+            "integers (the figure below).") in markdown
+    # the run never shows the optimized graph, so no claim that uint8 passes between groups
+    assert "feeds the next directly" not in markdown and "feeds\nthe next directly" not in markdown
     assert "fuses each marked group" not in markdown and "each such group" not in markdown
     assert "fuses each marked `Conv`" not in markdown and "into one int8 kernel" not in markdown
     assert "(onnxruntime fuses it into one QLinearConv at load)" in printed
@@ -728,10 +729,14 @@ def test_the_shuffled_rounds_statements(committed):
                                     per_round["ONNX fp32 (onnxruntime)"])]
     assert all(x > 1 for x in ratios) and abs(min(ratios) - float(f_lo)) < 0.011
     onnx_x = rounds["ONNX fp32 (onnxruntime)"][1]
-    assert onnx_x > float(f_mid) > 1                 # folding is part of ONNX fp32's edge
-    assert ("**ONNX fp32's edge is partly BatchNorm folding** (section 2): "
-            f"{onnx_x:.2f}x over PyTorch, but only {f_mid}x over PyTorch with BatchNorm fused, no "
-            "clear difference by the rule.") in markdown
+    assert rounds["ONNX fp32 (onnxruntime)"][4] == "faster"
+    # ONNX fp32's edge splits into folding BatchNorm times onnxruntime; neither clears the rule
+    bn_x = rounds["fp32 PyTorch, BN fused"][1]
+    assert abs(bn_x * float(f_mid) - onnx_x) < 0.02, (bn_x, f_mid, onnx_x)
+    assert (f"**ONNX fp32 ran {onnx_x:.2f}x as fast as PyTorch**, about {bn_x:.2f}x from folding "
+            f"BatchNorm (section 2) times {f_mid}x from onnxruntime. Neither part alone is a clear "
+            "difference by the rule.") in markdown
+    assert "edge is partly BatchNorm folding" not in markdown
     assert ("- **ONNX fp32 against PyTorch with BatchNorm folded**, the like-for-like fp32 pair: "
             f"ONNX fp32 ran at {f_mid}x its speed, faster in every round, but its slowest round, "
             f"{f_lo}x, is within the rule's 10%. So the rule says no clear difference.") in markdown
@@ -1003,10 +1008,8 @@ def test_the_shipped_photo(committed):
     # onnxruntime at 2 intra-op threads: one worker thread besides the caller, so one can spin
     assert "options.intra_op_num_threads = threads" in (ROOT / "colorlab" / "deploy.py").read_text(
         encoding="utf-8")
-    assert "OnnxColorizer(onnx_model, spinning=False)" in (ROOT / "colorlab" / "course" / "cli.py"
-                                                           ).read_text(encoding="utf-8")
-    assert ("(by its code in `colorlab/course/cli.py`, `--model` turns spinning off; this run does "
-            "not call the CLI)") in markdown
+    # the run does not call the CLI, so the text says nothing of its spinning setting
+    assert "turns spinning off" not in markdown
     assert "device: CPU (AMD EPYC, 2 cores)" in printed
     assert "2 CPU threads for every timing" in printed
     rest_spin = float(spin["ms"]) - float(spin["alone"])       # whole call minus network alone
