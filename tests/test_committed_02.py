@@ -310,6 +310,9 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert "is wide." not in MARKDOWN, "the band looks modest next to the axis: not called wide"
     assert "np.percentile(d[which == k], 25)" in CODE and "np.percentile(d[which == k], 75)" in CODE
     assert float(blur) < float(size) and float(blur_psnr) > float(ae_psnr)
+    assert said(r"Even a plain 3 x 3 blur of the gray input scores ([\d.]+) dB, above the "
+                r"autoencoder's ([\d.]+) dB: the cost is lost contrast, not missing color\.") == \
+        [(blur_psnr, ae_psnr)]
     code = CODE
     assert "blurred = nn.functional.avg_pool2d(g_test, 3, stride=1, padding=1" in code
     assert "local = (g_test - blurred)" in code  # the blur's drift is exactly -contrast
