@@ -1,5 +1,6 @@
 """Figures the notebooks share: image grids, gray / predicted / truth comparisons, scatter plots,
-and the interactive explorers (a widget in a live notebook, one line of text everywhere else).
+schematics (boxes and arrows), and the interactive explorers (a widget in a live notebook, one
+line of text everywhere else).
 
 Images are tensors ``(N, 3, H, W)``: uint8 in [0, 255] or float in [0, 1]; single images
 ``(3, H, W)`` work too.
@@ -131,6 +132,47 @@ def show_explorer(make_widget, live: bool) -> None:
     from IPython.display import display
 
     display(_Explorer(make_widget()))
+
+
+def box(ax, xy, text, color="white", fontsize: float = 9, dashed: bool = False):
+    """Draw ``text`` in a rounded box centred on ``xy`` (data coordinates of ``ax``), sized to
+    the text: one part of a schematic. ``color``: the box's fill. Returns the text artist, which
+    :func:`arrow` takes as an end, so an arrow stops at the box's edge whatever its size."""
+    return ax.text(*xy, text, ha="center", va="center", fontsize=fontsize,
+                   bbox={"fc": color, "ec": "0.2", "boxstyle": "round,pad=0.4",
+                         "ls": "--" if dashed else "-"})
+
+
+def arrow(ax, start, end, label=None, dashed: bool = False, color="0.15", fontsize: float = 8,
+          label_above: bool = False):
+    """Draw an arrow from ``start`` to ``end`` on ``ax``: each is a box that :func:`box`
+    returned (the arrow then stops at its edge) or an ``(x, y)`` point in data coordinates.
+    ``label``: text beside the arrow's middle, under a level arrow (over it with
+    ``label_above``), on the lower side of a slanted one. Returns the arrow's annotation."""
+    props = {"arrowstyle": "-|>", "color": color, "lw": 1.2, "ls": "--" if dashed else "-",
+             "shrinkA": 3, "shrinkB": 3}
+    ends = []
+    for key, part in (("patchA", start), ("patchB", end)):
+        if hasattr(part, "get_bbox_patch"):                      # a box: clip the arrow at it
+            props[key] = part.get_bbox_patch()
+            ends.append(part.get_position())
+        else:
+            ends.append(part)
+    (x0, y0), (x1, y1) = ends
+    drawn = ax.annotate("", (x1, y1), (x0, y0), arrowprops=props)
+    if label:
+        middle = ((x0 + x1) / 2, (y0 + y1) / 2)
+        if y0 == y1 and label_above:                             # level: over it
+            offset, ha, va = (0, 5), "center", "bottom"
+        elif y0 == y1:                                           # level: under it
+            offset, ha, va = (0, -5), "center", "top"
+        elif (y1 > y0) == (x1 > x0):                             # rising to the right ("/"):
+            offset, ha, va = (6, -4), "left", "top"              # its lower side is right
+        else:                                                    # falling to the right ("\\"):
+            offset, ha, va = (-6, -4), "right", "top"            # its lower side is left
+        ax.annotate(label, middle, xytext=offset, textcoords="offset points", ha=ha, va=va,
+                    fontsize=fontsize, color=color)
+    return drawn
 
 
 def unet_diagram(unet, size: int = 32, ax=None, title=None):

@@ -166,3 +166,49 @@ def test_label_points_merges_touching_points_and_keeps_a_long_label_off_its_neig
         assert not box.expanded(1, 1).overlaps(
             type(box).from_bounds(px - 3, py - 3, 6, 6)), f"'1, 2, 3' covers the point at {x}, {y}"
     plt.close(fig)
+
+
+def test_a_schematic_arrow_stops_at_the_edges_of_its_boxes_and_labels_its_lower_side():
+    """``viz.arrow`` between two ``viz.box`` es ends a few points outside each box whatever
+    its text's size; a level arrow's label sits under its middle, a slanted one's beside it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from colorlab.viz import arrow, box
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.set(xlim=(0, 10), ylim=(0, 5))
+    a = box(ax, (1, 4), "input\n3 x 32 x 32")
+    b = box(ax, (7, 4), "a much longer box of text", color="#fdd9a0")
+    c = box(ax, (4, 1), "c")
+    level, slanted = arrow(ax, a, b, label="level"), arrow(ax, a, c, label="down")
+    to_c = arrow(ax, (9, 1), c)   # from a point: it starts there
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    import numpy as np
+    from matplotlib.path import Path
+
+    for drawn, boxes in ((level, (a, b)), (slanted, (a, c)), (to_c, (None, c))):
+        path = drawn.arrow_patch.get_path()             # display coordinates, the head included
+        drawn_points = path.vertices[np.isin(path.codes, (Path.MOVETO, Path.LINETO))] \
+            if path.codes is not None else path.vertices
+        for part in boxes:
+            if part is None:                            # from the point (9, 1)
+                start = ax.transData.transform((9, 1))
+                assert np.hypot(*(drawn_points - start).T).min() < 5, "not from its point"
+                continue
+            edge = part.get_bbox_patch().get_window_extent(renderer)
+            centre = np.array([(edge.x0 + edge.x1) / 2, (edge.y0 + edge.y1) / 2])
+            end = drawn_points[np.hypot(*(drawn_points - centre).T).argmin()]
+            assert not edge.contains(*end), f"the arrow reaches into the box {part.get_text()!r}"
+            assert edge.padded(12).contains(*end), (
+                f"the arrow stops short of the box {part.get_text()!r}")
+    labels = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts if t.get_text() in
+              ("level", "down")}
+    level_y = ax.transData.transform((0, 4))[1]
+    assert labels["level"].y1 < level_y, "a level arrow's label goes under it"
+    middle = ax.transData.transform((2.5, 2.5))
+    assert labels["down"].x1 < middle[0], "a falling arrow's label goes on its lower (left) side"
+    plt.close(fig)
