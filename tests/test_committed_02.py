@@ -83,12 +83,12 @@ def reseeded_colorizer() -> list[tuple[str, str]]:
                       r"([\d.]+) dB\)$", PRINTED, flags=re.M)
 
 
-def reseeded_unet() -> dict[int, tuple[str, str, str, str]]:
-    """{seed: (mean PSNR, against gray, median PSNR, % above gray, pooled MSE, gray's)} of the UNet
-    trained with seeds 0 and 1, printed."""
+def reseeded_unet() -> dict[int, tuple[str, ...]]:
+    """{seed: (mean PSNR, against gray, median PSNR, gray's median, % above gray, pooled MSE,
+    gray's)} of the UNet trained with seeds 0 and 1, printed (Going deeper)."""
     lines = re.findall(r"^the UNet \(skips\), seed (\d): mean PSNR ([\d.]+) dB \(([-+][\d.]+) "
-                       r"against gray\), median ([\d.]+) dB, beats gray on (\d+)% of the images, "
-                       r"pooled MSE ([\d.]+) \(gray ([\d.]+)\)$",
+                       r"against gray\), median ([\d.]+) dB \(gray ([\d.]+)\), beats gray on "
+                       r"(\d+)% of the images, pooled MSE ([\d.]+) \(gray ([\d.]+)\)$",
                        PRINTED, flags=re.M)
     assert len(lines) == 2, f"{NOTEBOOK.name}: the UNet's two seeds are not printed"
     return {int(seed): tuple(rest) for seed, *rest in lines}
@@ -175,14 +175,10 @@ def test_the_two_widest_codes_cannot_be_told_apart():
     assert lead0 == f"{last:+.2f}"
     noise = max(abs(again[code][1]) for code in (256, 512))
     # two seeds cannot establish a tie: the text says only that this run cannot tell them apart
-    assert said(r"This run cannot tell the two widest codes apart: another seed moved the "
-                r"256-number code by more than their gap \(the inset\)\.")
-    assert said(r"Seed 1 moved the 256-number code by ([\d.]+) dB, more than the wider code's lead "
-                r"\(([\d.]+) dB with seed 0, ([\d.]+) dB with seed 1\)\.") \
-        == [(f"{abs(again[256][1]):.2f}", lead0.lstrip("+"), lead1.lstrip("+"))]
-    assert lead0.startswith("+") and lead1.startswith("+"), "the wider code leads with both seeds"
-    assert abs(again[256][1]) > float(lead0) and abs(again[256][1]) > float(lead1), \
-        f"'more than the wider code's lead': {again[256][1]} against {lead0} and {lead1}"
+    assert said(r"\*\* Another seed moved the 256-number code by more than the two widest codes' "
+                r"gap \(the inset\), so this run cannot tell them apart\.")
+    assert abs(again[256][1]) > abs(float(lead0)) and abs(again[256][1]) > abs(float(lead1)), \
+        f"'more than their gap': {again[256][1]} against {lead0} and {lead1}"
     assert noise > last, f"'more than their gap': {noise} against {last}"
     assert sorted(again) == [256, 512], "the text says only the two widest codes were reseeded"
     code = CODE
@@ -250,10 +246,9 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # computed over every test image, not the horse alone
     assert "drift.abs()[strong].mean()" in "".join(c.source for c in NB.cells
                                                     if c.cell_type == "code")
-    assert said(r"\|drift\| is ([\d.]+) gray levels on the 10% strongest edges, ([\d.]+) "
-                r"elsewhere\. The edges hold 0\.1 x ([\d.]+) = ([\d.]+) of the mean \|drift\|'s "
-                r"([\d.]+), about (\d+)%\.") \
-        == [(edges, other, edges, f"{0.1 * float(edges):.1f}", size,
+    assert said(r"The edges hold 0\.1 x ([\d.]+) = ([\d.]+) gray levels of the mean \|drift\|'s "
+                r"([\d.]+), about (\d+)% \(printed above\)\.") \
+        == [(edges, f"{0.1 * float(edges):.1f}", size,
              f"{100 * 0.1 * float(edges) / float(size):.0f}")]
     assert 0.1 * float(edges) < 0.5 * float(size), "'mostly lies elsewhere': the edges' share"
     # the strong edges as the code defines them: the steepest 10% of the input's luma gradient
@@ -270,15 +265,17 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # The prediction is 'on average': the pixels scatter around the blur's line (cell 31)
     assert said(r"## 5\. What goes wrong: lost local contrast \(measured as brightness drift\) "
                 r"\*\*The drift is the output's brightness error per pixel: its luma minus the "
-                r"input's, in gray levels \(0-255\); positive means lighter\.\*\* It is no uniform "
-                r"shift: it goes both ways, so we measure the mean \|drift\|\. \*\*We "
+                r"input's, in gray levels \(0-255\); positive means lighter\.\*\* For example, an "
+                r"input pixel at 200 whose output luma is 180 has a drift of −20: too dark\. Over "
+                r"an image the drift goes both ways, so we measure the mean \|drift\|\. \*\*We "
                 r"predict that the output loses local contrast, as a blur does\.\*\* The code has "
                 r"\d+ numbers for 1,024 gray pixels, but only 4 x 4 positions\. So, on average, a "
                 r"pixel lighter than its neighbours should come back closer to their mean\.")
     # lecture 03 points to this heading by the word 'drift'
     assert "## 5. What goes wrong: lost local contrast (measured as brightness drift)" in MARKDOWN
     # the drift goes both ways: its signed mean, printed, is near 0 (the 'cancel' check above)
-    assert said(r"It is no uniform shift: it goes both ways, so we measure the mean \|drift\|\.")
+    assert said(r"Over an image the drift goes both ways, so we measure the mean \|drift\|\.")
+    assert 180 - 200 == -20 and "(luma(pred) - g_test)" in CODE, "the example: output minus input"
     assert "(signed mean" not in MARKDOWN, "the signed mean is quoted after its printout"
     # section 5's check question quotes the signed mean and the mean |drift| as printed, after
     # the cell that prints them
@@ -294,7 +291,7 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert shown and shown[0] < asked, "'printed above': the question follows the printout"
     assert 11 < float(size) < 13, f"'like 12 gray levels too dark everywhere': {size}"
     # the 3 x 3 blur is the smallest one, a yardstick (the code has one position per 8 x 8 block)
-    assert said(r"A 3 x 3 blur's drift is exactly its negative; this smallest blur is only a "
+    assert said(r"A 3 x 3 blur's drift is exactly its negative, so the 3 x 3 blur serves as a "
                 r"yardstick\.")
     assert "every pixel should come out as if blurred" not in MARKDOWN, "only on average"
     assert "def without_drift(pred" in CODE, "section 5 removes the drift"
@@ -303,8 +300,8 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
         r"dB \(the autoencoder: ([\d.]+) and ([\d.]+) dB\)$")
     (color,) = printed(r"^test PSNR: gray image [\d.]+ dB, autoencoder colorization ([\d.]+) dB")
     assert (ae, ae_psnr) == (size, color)
-    assert said(r"A real blur drifts less \(([\d.]+) gray levels against ([\d.]+)\): the "
-                r"autoencoder's pixels scatter around its line\.") == [(blur, size)]
+    assert said(r"A real 3 x 3 blur drifts less than the autoencoder \(printed above\): the "
+                r"autoencoder's pixels scatter around its line\.")
     # the band: each contrast bin's middle half of the pixels' drifts, drawn around the means
     assert said(r"Panel 1's band shows the middle half of the pixels in each contrast bin\.")
     assert "is wide." not in MARKDOWN, "the band looks modest next to the axis: not called wide"
@@ -322,13 +319,13 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # red too light, blue too dark
     image, border = printed(r"^panels 2-4: test image (\d) of the grid \(its mean \|drift\| is the "
                             r"median of the 8\); B: (\d+) px from the map's border$")
-    assert said(r"The horse's mean \|drift\| is the median of the grid's 8 \(printed\)\. In the "
-                r"horse's drift map \(test image (\d)\)") == [(image,)]
+    assert said(r"The horse \(test image (\d)\) has the median mean \|drift\| of the grid's 8 "
+                r"\(printed\)\.") == [(image,)]
     assert "lower of the two middle images" not in MARKDOWN, "the 8 drifts are not printed"
     assert "per_image[:8].median()" in CODE, "torch's median of 8 values: the lower middle one"
-    assert said(r"In the horse's drift map \(test image (\d)\), red and blue lie side by side "
-                r"along the strongest edges \(A\)\. Much of the white background is pale blue, a "
-                r"little too dark, as around B's ring at the upper right\.") == [(image,)]
+    assert said(r"\(printed\)\. In its drift map, red and blue lie side by side along the "
+                r"strongest edges \(A\)\. Much of the white background is pale blue, a little too "
+                r"dark, as around B's ring at the upper right\.")
     assert int(border) >= 3, f"B's ring should sit off the map's border: {border} px from it"
     assert 'colors="k", linewidths=0.8' in code and '"A: an edge   B: the background"' in code
     assert "masked_fill(near_edge | ~inside, -1)" in code and "inside[4:-4, 4:-4] = True" in code
@@ -339,8 +336,8 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
                               r"darkest relative to it: ([-+][\d.]+)$")
     assert float(lighter) < 0 < float(darker), f"lost contrast: {lighter} and {darker}"
     assert said(r"The quarter of pixels lightest relative to their neighbourhood comes out "
-                r"([\d.]+) gray levels darker, the darkest quarter ([\d.]+) lighter: contrast "
-                r"lost, not a brightness shift\.") == [(lighter[1:], darker[1:])]
+                r"darker, the darkest quarter lighter \(printed above\): contrast lost, not a "
+                r"brightness shift\.")
     # 'opposite ways, as lost contrast does': a shift would move both quarters the same way;
     # here they move by about as much in opposite directions
     assert abs(float(lighter) + float(darker)) < 0.3 * min(abs(float(lighter)), float(darker)), \
@@ -351,7 +348,7 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     # local contrast, as the text defines it: the input minus its 3 x 3 mean; a blur's drift is
     # its negative
     assert said(r"The \*\*local contrast\*\* \(panel 1\) is each input pixel minus its 3 x 3 "
-                r"mean\. A 3 x 3 blur's drift is exactly its negative;")
+                r"mean\. A 3 x 3 blur's drift is exactly its negative,")
     # the Summary: lost contrast, a drift both ways (the two quarters move in opposite directions)
     assert said(r"Fed gray, the autoencoder loses local contrast, so its brightness drifts both "
                 r"ways, and it scores below the gray image it was given;")
@@ -369,9 +366,18 @@ def test_what_the_drift_costs():
                                     r"autoencoder's colors: ([\d.]+) dB \(as colorized "
                                     r"([\d.]+) dB, the gray image ([\d.]+) dB\)$")
     cost = f"{float(steadied) - float(color):.2f}"
-    assert said(r"Putting the input's brightness back \(giving the output the input's luma, "
-                r"which a colorizer has\) lifts the test PSNR by ([\d.]+) dB") \
-        == [(cost,)]
+    assert said(r"Putting the brightness back lifts the test PSNR by ([\d.]+) dB") == [(cost,)]
+    # the put-back in words, before its cell, and the question on the example pixel
+    assert said(r"\*\*What does the drift cost\?\*\* We put the input's brightness back: each "
+                r"pixel's R, G and B move by the same amount until its luma equals the input's, "
+                r"so its color stays\.")
+    assert "return (pred - (luma(pred) - g_test)).clamp(0, 1)" in CODE
+    assert said(r"What does putting the brightness back do to the R, G and B of this section's "
+                r"example pixel \(input 200, output luma 180\)\?")
+    assert said(r"It adds 20 gray levels to each of R, G and B \(then clips to \[0, 1\]\)\. The "
+                r"luma weights sum to 1, so the luma rises by exactly 20, to the input's 200\.")
+    assert "LUMA = torch.tensor([0.299, 0.587, 0.114])" in CODE
+    assert 0.299 + 0.587 + 0.114 == pytest.approx(1), "the luma weights sum to 1"
     # the colors beat gray, narrowly, with both seeds of the colorizer
     (again,) = reseeded_colorizer()
     assert said(r"lifts the test PSNR by [\d.]+ dB\. The colors then beat gray, but narrowly: by "
@@ -407,18 +413,19 @@ def small_unet() -> dict[str, str]:
 
 
 def table4() -> dict[str, tuple[str, str, str, str, str]]:
-    """{yardstick: (gray image, autoencoder, UNet, skips zeroed, UNet with base=9)}, printed."""
+    """{yardstick: (gray image, autoencoder, UNet, skips zeroed, UNet with base=9)}, printed: the
+    four rows section 6 reads (Going deeper prints the UNet's median and pooled MSE)."""
     header = re.findall(r"^test images +gray image +autoencoder +UNet \(skips\) +skips zeroed +"
                         r"UNet, base=9$", PRINTED, flags=re.M)
     assert len(header) == 1, f"{NOTEBOOK.name}: the control's table is missing"
-    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:7])  # seven rows
+    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:4])  # four rows
     rows = {m[0].strip(): m[1:] for m in re.findall(
         r"^(.+?) {2,}(\S+) +(\S+) +(\S+) +(\S+) +(\S+)$", body, flags=re.M)}
     chroma = [row for row in rows if re.fullmatch(r"mean chroma \(Lab; truth [\d.]+\)", row)]
     assert len(chroma) == 1, rows
     assert set(rows) - set(chroma) == {
-        "mean |drift| (gray levels)", "mean PSNR (dB)", "mean PSNR, brightness put back (dB)",
-        "median PSNR (dB)", "images where it beats gray (%)", "MSE pooled over every pixel"}, rows
+        "mean |drift| (gray levels)", "mean PSNR (dB)", "mean PSNR, brightness put back (dB)"}, \
+        rows
     return rows
 
 
@@ -440,7 +447,6 @@ def test_the_table_matches_the_earlier_lines():
     size, *_ = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels")
     assert rows["mean PSNR (dB)"][:2] == (gray, color)
     assert rows["mean PSNR, brightness put back (dB)"][:2] == ("—", steadied)
-    assert rows["images where it beats gray (%)"][0] == "—"
     assert rows["mean |drift| (gray levels)"][:2] == ("0.0", size)
 
 
@@ -456,23 +462,21 @@ def test_the_unet_drifts_less_and_its_split_verdict():
                                                       r"changes bought together") == [(cut,)]
     assert 0 < float(unet) < float(ae)
     gray, _, mean_unet = rows["mean PSNR (dB)"]
-    median_gray, _, median_unet = rows["median PSNR (dB)"]
-    beats = rows["images where it beats gray (%)"][2]
     below = f"{float(gray) - float(mean_unet):.2f}"
-    assert said(r"With seed 0, the UNet \(skips\) beats gray on (\d+)% of the images, with a "
-                r"higher median PSNR, yet its mean PSNR is ([\d.]+) dB lower\.") == [(beats, below)]
     assert said(r"\*\*The UNet \(skips\) beats gray on just over half the images, yet its mean "
                 r"PSNR is lower: its losses outweigh its wins\.\*\*")
     # the UNet trained with a second seed: the same split verdict
     seeds = reseeded_unet()
-    mse_gray, _, mse_unet = rows["MSE pooled over every pixel"]
-    assert seeds[0] == (mean_unet, f"-{below}", median_unet, beats, mse_unet, mse_gray), seeds[0]
-    mean1, against1, median1, beats1, mse1, mse_gray1 = seeds[1]
-    assert mse_gray1 == mse_gray and float(mse1) < float(mse_gray), \
+    _, _, _, median_gray, beats, mse_unet, mse_gray = seeds[0]
+    assert seeds[0][:2] == (mean_unet, f"-{below}"), seeds[0]
+    mean1, against1, _, median_gray1, beats1, mse1, mse_gray1 = seeds[1]
+    assert (median_gray1, mse_gray1) == (median_gray, mse_gray)
+    assert float(mse1) < float(mse_gray), \
         f"seed 1 should also have a pooled MSE below gray's: {mse1} against {mse_gray}"
-    assert said(r"Its pooled MSE, though, is lower than gray's, ([\d.]+) against "
-                r"([\d.]+), with both seeds \(printed below\)\.") == [(mse_unet, mse_gray)]
-    assert float(against1) < 0 and float(median1) > float(median_gray) and int(beats1) > 50, \
+    assert said(r"Its pooled MSE \(the squared error averaged over every pixel of every image\), "
+                r"though, is lower than gray's, ([\d.]+) against ([\d.]+), with both seeds "
+                r"\(printed below\)\.") == [(mse_unet, mse_gray)]
+    assert float(against1) < 0 and int(beats1) > 50, \
         f"seed 1 should repeat the split verdict: {seeds[1]}"
     assert f"{float(mean1) - float(gray):+.2f}" == against1
     assert said(r"## Going deeper \(optional\) ### Why mean PSNR and pooled MSE disagree")
@@ -481,12 +485,9 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     # the puzzle opens with why the metric matters: section 7's table scores the fix by mean PSNR
     assert said(r"### Why mean PSNR and pooled MSE disagree Section 6 found the UNet \(skips\) "
                 r"below gray by mean PSNR alone\. Here is what that average rewards\.")
-    # section 6's main text: the UNet wins on most images and on pooled MSE, loses on mean PSNR
-    assert said(r"Yet the UNet \(skips\) beats gray on (\d+)% of the images, with a lower pooled "
-                r"MSE: only its per-image mean PSNR is lower \(Going deeper\)\.") == [(beats,)]
-    assert float(mse_unet) < float(mse_gray) and float(median_unet) > float(median_gray)
+    assert "Yet the UNet (skips) beats gray on" not in MARKDOWN, "section 6 no longer prints it"
+    assert float(mse_unet) < float(mse_gray)
     assert float(mean_unet) < float(gray) and int(beats) > 50
-    assert float(median_unet) > float(median_gray)
     assert said(r"It beats gray on just over half the images and has the lower pooled MSE, yet "
                 r"its mean PSNR stays below gray's with both seeds: a matter of averaging PSNR per "
                 r"image \(Going deeper\)\.")
@@ -514,7 +515,6 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     assert abs(0.25 * float(least) + 0.75 * float(rest) + float(below)) < 0.02, \
         f"a quarter of {least} dB and three of {rest} dB should average to -{below} dB"
     # pooled over every pixel, the UNet's MSE is below gray's, though its mean PSNR is lower
-    mse_gray, _, mse_unet = rows["MSE pooled over every pixel"]
     assert "Its pooled MSE is lower too" not in MARKDOWN, "'too' read as 'also worse'"
     assert float(mse_unet) < float(mse_gray), f"pooled MSE: UNet {mse_unet}, gray {mse_gray}"
     assert said(r"Where gray is nearly right, the UNet loses many decibels, and that pulls its "
@@ -606,7 +606,7 @@ def test_the_colors_are_faint():
     assert models[0] < 0.6 * truth
     assert said(r"All four gray -> RGB networks gave faint colors; MSE, which favors the average "
                 r"color, is one suspect \(notebook 05\)\.")
-    assert '"mean chroma (Lab; truth {chroma(x_test)})": chroma(pred),' in code
+    assert '"mean chroma (Lab; truth {chroma(x_test)})": chroma(pred)}' in code
     assert max(models) < 0.6 * truth, f"'about half the truth's chroma or less': {models}, {truth}"
     assert len(models) == 4, "the autoencoder and the three UNets"
     assert gray < 0.5, f"the gray image should have no chroma: {gray}"
@@ -677,6 +677,9 @@ def test_the_bar_chart_under_the_table():
     above = [v - gray for v in put_back if v > gray]
     assert all(v < gray for v in as_output), "'as output, every network scores below gray'"
     assert len(above) == 3, "'three of the four beat it'"
+    assert put_back[3] < gray and min(put_back[:3]) > gray, "'the fourth, the base=9 UNet'"
+    assert table4()["mean PSNR, brightness put back (dB)"][4] == small_unet()[
+        "mean PSNR, brightness put back (dB)"], "the table's fifth column is the base=9 UNet"
     assert said(r"\*\*As output, every network scores below gray; with the input's brightness put "
                 r"back, three of the four beat it, by ([\d.]+), ([\d.]+) and ([\d.]+) dB\.\*\*") \
         == [tuple(f"{v:.2f}" for v in above)]
@@ -728,7 +731,7 @@ def test_the_clean_ablation_the_skips_alone():
     # what the run shows: inside this UNet a wider code without skips drifts more (than the
     # autoencoder); the skips are the one thing toggled. It never varies the code width alone.
     assert said(r"\*\*Without its skips, the same UNet drifts more than the autoencoder, with both "
-                r"seeds\.\*\* Its wider 4 x 4 bottleneck does not prevent this; the skips, which "
+                r"seeds\.\*\* Its wider 4 x 4 bottleneck does not prevent this\. The skips, which "
                 r"carry full-resolution features past it, cut the drift from ([\d.]+) to ([\d.]+) "
                 r"gray levels\.") == [(zero, unet)]
     assert "A wider code alone does not keep" not in MARKDOWN, "width is never varied alone"
@@ -743,16 +746,11 @@ def test_the_clean_ablation_the_skips_alone():
     for seed, (unet_s, zero_s, ae_s) in seeds.items():
         assert float(unet_s) < float(ae_s) < float(zero_s), \
             f"seed {seed}: 'more than the autoencoder' and the skips' cut: {seeds[seed]}"
-    assert said(r"Mean \|drift\|, seed 0: the UNet \(skips\) ([\d.]+) gray levels, skips zeroed "
-                r"([\d.]+), the autoencoder ([\d.]+)\. Seed 1: ([\d.]+), ([\d.]+) and ([\d.]+) "
-                r"\(printed above\)\.") == [seeds[0] + seeds[1]]
     assert "print the same with both seeds" not in MARKDOWN, "trimmed from the collapsed block"
     unet_seeds = reseeded_unet()
     psnrs = zeroed_seeds_psnr()
-    assert said(r"The two UNets' seed-1 drifts happen to round to the seed-0 values: seed 1 "
-                r"trained other weights\. Its UNet \(skips\) scores ([\d.]+) dB, not ([\d.]+), "
-                r"and its skips-zeroed UNet ([\d.]+) dB, not ([\d.]+) \(printed above\)\.") \
-        == [(unet_seeds[1][0], unet_seeds[0][0], psnrs[1][1], psnrs[0][1])]
+    assert said(r"With seed 1, the two UNets' drifts round to the seed-0 values by chance: seed 1 "
+                r"trained other weights, and their mean PSNRs differ \(printed above\)\.")
     assert unet_seeds[1][0] != unet_seeds[0][0], "seed 1's UNet scores differently"
     assert psnrs[1][1] != psnrs[0][1], "seed 1's skips-zeroed UNet scores differently"
     # the printed PSNRs repeat the table (seed 0) and the UNet's seed-1 line in Going deeper
@@ -769,15 +767,8 @@ def test_the_clean_ablation_the_skips_alone():
     zeroed_code = models["skips zeroed"][2]   # its narrowest layer, printed
     ae_code = models["autoencoder"][2]
     assert zeroed_code > ae_code, "'wider than the autoencoder's code'"
-    assert said(r"Both base=16 UNets \(skips, and skips zeroed\) have a narrowest layer (\d+) "
-                r"times as wide as the autoencoder's code \(([\d,]+) numbers against (\d+)\), so "
-                r"width alone does not explain the drift\.") \
-        == [(f"{zeroed_code // ae_code}", f"{zeroed_code:,}", str(ae_code))]
     assert "skip_unet(16)" in code and models["UNet"] == models["skips zeroed"], "base=16, both"
-    assert said(r"The base=9 UNet's narrowest layer has ([\d,]+) numbers\.") \
-        == [(f"{models['UNet, base=9'][2]:,}",)]
     assert "The UNets' narrowest layer" not in MARKDOWN, "the base=9 UNet's is not 4 times as wide"
-    assert zeroed_code % ae_code == 0
     assert said(r"Why the zeroed UNet drifts more is untested \(What to try next\)\.")
     assert said(r"\*\*Why do zeroed skips drift more\?\*\* One suspect: max-pooling keeps only the "
                 r"largest of each 2 x 2 block's values\.")
@@ -796,10 +787,10 @@ def test_the_clean_ablation_the_skips_alone():
     assert said(r"Switching from the autoencoder to the UNet cut the mean drift from")
     # the UNet with base=9, about the autoencoder's size: it drifts less, yet stays below gray
     small, gray = small_unet(), table4()["mean PSNR (dB)"][0]
-    assert said(r"The base=9 UNet, about the autoencoder's size, drifts ([\d.]+) gray levels, yet "
-                r"stays below gray even with its brightness put back \(([\d.]+) dB\)\.") \
-        == [(small["mean |drift| (gray levels)"], small["mean PSNR, brightness put back (dB)"])]
-    assert float(small["mean |drift| (gray levels)"]) < float(ae), "it drifts less than the AE"
+    assert said(r"The fourth, the base=9 UNet \(the autoencoder's size\), drifts about half as "
+                r"much \(([\d.]+) gray levels against ([\d.]+)\), yet stays below gray even with "
+                r"its brightness put back\.") == [(small["mean |drift| (gray levels)"], ae)]
+    assert 0.4 < float(small["mean |drift| (gray levels)"]) / float(ae) < 0.6, "'about half'"
     assert float(small["mean PSNR (dB)"]) < float(small["mean PSNR, brightness put back (dB)"]) \
         < float(gray), f"below gray, even with its brightness put back: {small}"
     (line,) = [o["text"] for c in NB.cells if c.cell_type == "code" for o in c.outputs
@@ -822,7 +813,7 @@ def test_under_the_gray_line_yet_below_gray_on_mean_psnr():
     unet_val = curves()["gray -> RGB UNet (skips)"][1]
     (gray_val,) = printed(r"^  the gray image itself \(no training\) +([\d.]+)$")
     gray, _, unet = table()["mean PSNR (dB)"]
-    mse_gray, _, mse_unet = table()["MSE pooled over every pixel"]
+    *_, mse_unet, mse_gray = reseeded_unet()[0]
     assert said(r"The UNet ends under the dotted line\.")
     assert unet_val < float(gray_val) and float(unet) < float(gray)
     assert float(mse_unet) < float(mse_gray)
@@ -937,6 +928,9 @@ def test_the_wordings_match_the_code():
                 r"same size, so fine detail need not pass through the 4 x 4 layer \(the "
                 r"schematic\)\.")
     # the UNet's 4 x 4 layer holds more numbers than the gray input: narrow only in positions
+    (channels, numbers) = said(r"That layer is narrow only in positions: it holds (\d+) x 4 x 4 = "
+                               r"([\d,]+) numbers, twice the 1,024 gray pixels\.")[0]
+    assert sizes()["UNet"][1:] == (int(channels), num(numbers)) and num(numbers) == 2 * 32 * 32
     assert "through the narrow code" not in MARKDOWN
 
 
@@ -1015,12 +1009,6 @@ def test_keeping_the_input_L():
         assert 0 < float(luma_drift) < 1, f"{name}: 'luma still drifts a little': {luma_drift}"
         assert float(gray) < float(psnr), f"{name}: 'above gray': {psnr}"
     (ae_k, unet_k) = kept["autoencoder"], kept["UNet (skips)"]
-    assert said(r"With the input's L kept, the mean \|L drift\| is (0\.00) for both networks: "
-                r"clipping to valid RGB moved almost nothing\. The luma drift falls from ([\d.]+) "
-                r"to ([\d.]+) gray levels \(the autoencoder\) and from ([\d.]+) to ([\d.]+) "
-                r"\(the UNet\)\. .*? The mean PSNR is ([\d.]+) and ([\d.]+) dB, against gray's "
-                r"([\d.]+)\.") \
-        == [(ae_k[0], drifts[1], ae_k[1], drifts[2], unet_k[1], ae_k[2], unet_k[2], gray)]
     assert unet_k[0] == ae_k[0]
     # the Summary: this run only kept L on the existing networks' outputs; no network here is
     # trained to predict ab (that is notebook 04's, "L in, ab out")
@@ -1029,15 +1017,15 @@ def test_keeping_the_input_L():
                 r"stops the lightness drift, keeping the luma image's L\. Notebook 04 trains a "
                 r"network to predict ab from the true L\.")
     assert said(r"We test it on the outputs of the autoencoder and the UNet \(skips\): their a "
-                r"and b get the gray input's L\. That L is the luma image's, too dark on the pure "
-                r"colors tried in Going deeper\. Notebook 04 trains an L-in, ab-out network on the "
-                r"true L\.")
+                r"and b get the gray input's L\.")
+    assert said(r"The L we keep is the luma image's, too dark on the pure colors tried in Going "
+                r"deeper\.")
     assert levels_pure_luma_below_l(), "'too dark on the pure colors tried': each printed"
     # the two put-backs' scores: the luma one is section 6's table row, the L one this table's
     luma_ae, luma_unet = table4()["mean PSNR, brightness put back (dB)"][1:3]
     assert said(r"The luma put-back of sections 5 and 6 gave ([\d.]+) and ([\d.]+) dB \(section "
-                r"6's table\)\. The two differ a little because they put back two different "
-                r"measures of brightness, luma and L\.") == [(luma_ae, luma_unet)]
+                r"6's table\), a little apart from the L kept \(printed above\): they put back two "
+                r"different measures of brightness, luma and L\.") == [(luma_ae, luma_unet)]
     for luma_put, l_kept in ((luma_ae, ae_k[2]), (luma_unet, unet_k[2])):
         assert 0 < abs(float(luma_put) - float(l_kept)) < 0.2, \
             f"'differ a little': luma put back {luma_put} dB, L kept {l_kept} dB"
@@ -1047,9 +1035,13 @@ def test_keeping_the_input_L():
 
 
 def test_the_narrow_codes_blocks():
-    """The question after section 5: each 8 x 8 block of a rebuild comes from one code position,
-    because every decoder layer but the last has a kernel as wide as its stride."""
-    assert said(r"Why do the 16-number rebuilds \(section 3\) look like 4 x 4 blocks\?")
+    """The question at the end of section 3, under the rebuilds it asks about: each 8 x 8 block
+    of a rebuild comes from one code position, because every decoder layer but the last has a
+    kernel as wide as its stride."""
+    assert said(r"Why do the 16-number rebuilds \(middle row of the figure above\) look like "
+                r"4 x 4 blocks\?")
+    asked = MARKDOWN.index("Why do the 16-number rebuilds")
+    assert MARKDOWN.index("## 3. ") < asked < MARKDOWN.index("## 4. "), "section 3's question"
     assert said(r"The encoder looks across block borders, but the decoder does not: its transposed "
                 r"convolutions grow each position into its own block, as the 2 x 2 demo in "
                 r"section 2 grew each input pixel into its own block\. Only the last 3 x 3 "
