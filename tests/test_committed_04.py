@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import torch
-from committed import finder, read
+from committed import code_with, finder, read
 
 from colorlab.models import UNet
 
@@ -214,10 +214,10 @@ def test_washed_out_answers(committed):
     pa, ta = found(r"the deer, mean over the image, a / 110: predicted ([+-]\d\.\d{3}), true "
                    r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "the deer: a green, a cancelled"
-    assert ("In context, which the slice ignores, a likely case (untested here) is grass against "
-            "earth. Both have b > 0 but a of opposite signs, so the median keeps b and cancels a. "
-            "Section 1's deer shows it: green grass, predicted a near zero.") in " ".join(
-        markdown.split())
+    assert ("In context, a likely case is grass against earth. Both have b > 0 but a of opposite "
+            "signs, so the median keeps b and cancels a. Section 1's deer shows it: green grass, "
+            "predicted a near zero.") in " ".join(markdown.split())
+    assert "a likely case (untested here)" not in markdown, "one caveat for the slice, not two"
     # the slice backs the strip: a's median at gray, b's a little yellow (the strip's own check
     # is above: the predicted b spreads more than three times the predicted a)
     amed, bmed = found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, median ([+-]\d+\.\d); "
@@ -225,7 +225,7 @@ def test_washed_out_answers(committed):
     assert abs(float(amed)) < 2.3 < float(bmed) < 10, "'a cancels while b keeps a little yellow'"
     assert ("**This fits section 7's thin strip along b.** Under L1 each channel gets its own "
             "median, so a cancels while b keeps a little yellow.") in " ".join(markdown.split())
-    assert f"lies further from gray than the median, {bmed}." in markdown   # just above it
+    assert f"lies further from gray than its median, {bmed}." in markdown   # just above it
     # the top of section 8: one claim, a central value (L1 the median, MSE the mean). In the toy
     # (checked in test_the_mean_and_median_of_one_gray_value) L1's median is the bolder color
     toy = torch.tensor([-40.0] * 60 + [40.0] * 40)
@@ -280,9 +280,11 @@ def test_photo_answers(committed):
                   r"32 px: (\d+\.\d), 128 px: (\d+\.\d), 512 px: (\d+\.\d)", printed)
     c32, c128, c512 = map(float, sizes)
     assert c32 > c128 > c512, "'the smaller the working size, the more color'"
-    assert ("The default stays 128 px, four times 32 px's resolution per side. This run does not "
-            "test what that gains over 32 px; on this cat it costs a little color."
-            in " ".join(markdown.split())), "128 / 32 = 4 ('trained at 32 px: ... at 128 px')"
+    assert ("The default stays 128 px, four times 32 px's resolution per side, though on this "
+            "cat it costs a little color." in " ".join(markdown.split())), \
+        "128 / 32 = 4 ('trained at 32 px: ... at 128 px')"
+    assert "this run does not test that" not in markdown.split("### The working size")[1].split(
+        "###")[0], "one caveat on the working size"
     assert ("On this cat, the smaller the working size, the more color the model paints: its mean "
             f"chroma is {sizes[0]} Lab units at 32 px and {sizes[2]} at 512 px"
             ) in " ".join(markdown.split())
@@ -316,8 +318,21 @@ def test_pretrained_comparison(committed):
             in " ".join(markdown.split()))
     assert "the pretrained model beats gray more often" in " ".join(markdown.split())
     assert float(acc[1][:-1]) > float(gacc) > float(acc[0][:-1])
+    # the paired gap and its standard error, as section 4 gives them for your model; the same
+    # rule: a gap within two standard errors is "possibly chance", beyond them "unlikely"
+    only_model, only_gray, paired, se = found(
+        r"the pretrained model: classifier right on the colorized image only: (\d+), on the gray "
+        r"one only: (\d+); accuracy gap ([+-]\d+\.\d) ± (\d+\.\d) points \(paired standard "
+        r"error\)", printed)
+    assert abs(float(paired) - (float(acc[1][:-1]) - float(gacc))) < 0.051, "the table's gap"
+    scored = int(found(r"\| on ([\d,]+) test images \| your model", tables)[0].replace(",", ""))
+    assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
+    assert float(paired) > 2 * float(se), "'more than twice its standard error'"
     assert ("The classifier recognizes the pretrained model's colorizations more often than the "
-            "gray images, unlike your model's (the classifier row).") in " ".join(markdown.split())
+            f"gray images, by {paired.lstrip('+')} ± {se} points (paired standard error, printed "
+            "under the table). That gap is more than twice its standard error, so unlike your "
+            "model's gap it is unlikely to be chance.") in " ".join(markdown.split())
+    assert "unlike your model's (the classifier row)" not in markdown
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
     assert "It is still less than half as colorful as the truth." in markdown
     assert "Its colorfulness is " not in markdown, "the box no longer repeats the table"
@@ -378,13 +393,18 @@ def test_the_readme_quotes_this_run():
 def comparison_rows(tables, printed):
     """Section 8's table, {(loss, seed): cells}: loss, seed | gain | nearly gray | others |
     mean Delta E | colorfulness, then the two numbers printed under it per row: gain in PSNR of
-    the mean MSE | ab RMSE."""
-    rows = {}
+    the mean MSE | ab RMSE. The main table has gain | mean Delta E | colorfulness; the collapsed
+    one under it the gain on the nearly gray images | on the others."""
+    main, split = {}, {}
     for line in tables.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         key = re.fullmatch(r"(l1|mse|l1_ssim), seed (\d)", cells[0])
-        if key and len(cells) == 6:
-            rows[key.groups()] = cells
+        if key and len(cells) == 4:
+            main[key.groups()] = cells
+        elif key and len(cells) == 3:
+            split[key.groups()] = cells
+    assert main.keys() == split.keys(), "a row of the main table without its nearly gray split"
+    rows = {k: [c[0], c[1], *split[k][1:], c[2], c[3]] for k, c in main.items()}
     (under,) = finder("04")(r"gain in PSNR of the mean MSE \(dB\) / ab RMSE \(Lab units\): (.*)\n",
                             printed)
     for loss, seed, pooled, rmse in re.findall(
@@ -403,9 +423,12 @@ def test_section_8_chooses_on_the_validation_set(committed):
              and c.source.startswith(("## 8.", "## 9."))]
     section_8 = "\n".join(c.source for c in nb.cells[heads[0]:heads[1]] if c.cell_type == "code")
     assert "run.test" not in section_8 and "evaluate(net, run.val" in section_8
-    val_images, n_low, n_rest = found(r"\| loss, seed \(([\d,]+) validation images\) \| gain "
-                                      r"over gray \(dB\) \| on the (\d+) nearly gray \| on the "
-                                      r"other ([\d,]+) \|", tables)
+    (val_images,) = found(r"\| loss, seed \(([\d,]+) validation images\) \| gain over gray "
+                          r"\(dB\) \| mean Delta E \| colorfulness \(truth", tables)
+    n_low, n_rest = found(r"<details><summary>The gain over gray on the nearly gray validation "
+                          r"images \(mean chroma 2 to 5\) and on the rest</summary>\n\n\| loss, "
+                          r"seed \| gain on the (\d+) nearly gray \(dB\) \| on the other "
+                          r"([\d,]+) \|", tables)
     assert int(n_low) + int(n_rest.replace(",", "")) == int(val_images.replace(",", ""))
     assert "Only the loss changes; the validation set scores every model." in markdown
     assert ("the [test set](../docs/glossary.md#test-set) scores your model once" in markdown
@@ -494,12 +517,22 @@ def test_the_loss_comparison_paragraph(committed):
     for f in (gain, lambda r: -delta_e(r)):   # higher is better
         spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins on PSNR gain and Delta E'"
-    # ab RMSE and the PSNR of the mean MSE: L1 ahead, by no more than a seed moves a loss
-    for f in (pooled, lambda r: -ab_rmse(r)):
-        spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
-        assert 0 < min(map(f, l1)) - max(map(f, mse)) <= spread + 1e-9, "'no larger than that gap'"
-    assert ("On ab RMSE and the PSNR of the mean MSE (printed under the table), L1's edge is no "
-            "larger than that gap.") in " ".join(markdown.split())
+    # the PSNR of the mean MSE: L1 ahead with both seeds, and on average by more than the seeds'
+    # gap; ab RMSE: L1 ahead with both seeds, but with seed 1 by less than MSE's seeds differ
+    assert min(map(pooled, l1)) > max(map(pooled, mse)), "'L1 also leads with both seeds'"
+    edge = (sum(map(pooled, l1)) - sum(map(pooled, mse))) / 2
+    spread = max(abs(pooled(a) - pooled(b)) for a, b in (l1, mse))
+    assert round(edge, 2) > round(spread, 2), "'more than the gap between seeds'"
+    assert (f"On the PSNR of the mean MSE (printed under the table), L1 also leads with both "
+            f"seeds, by {edge:.2f} dB on average, more than the {spread:.2f} dB between seeds."
+            ) in " ".join(markdown.split())
+    edge_1 = ab_rmse(mse[1]) - ab_rmse(l1[1])
+    mse_spread = abs(ab_rmse(mse[0]) - ab_rmse(mse[1]))
+    assert 0 < round(edge_1, 2) < round(mse_spread, 2), "'with seed 1 ... less than ...'"
+    assert (f"That edge does not count: with seed 1 it is {edge_1:.2f}, less than the "
+            f"{mse_spread:.2f} between MSE's two seeds.") in " ".join(markdown.split())
+    assert "L1's edge is no larger than that gap" not in " ".join(markdown.split()), \
+        "the sentence the printout did not back is gone"
     # the box's sentences on the per-image losses to gray and the slice's reason are gone: the
     # printout and section 8's top carry them
     assert "MSE's models even lose to gray" not in markdown
@@ -514,7 +547,8 @@ def test_the_loss_comparison_paragraph(committed):
     # its parts: checked above and in the skip test
 
     # the PSNR gain split: nearly gray test images (mean chroma 2 to 5) and the rest
-    n_low, _ = found(r"\| on the (\d+) nearly gray \| on the other ([\d,]+) \|", tables)
+    n_low, _ = found(r"\| gain on the (\d+) nearly gray \(dB\) \| on the other ([\d,]+) \|",
+                     tables)
     low, rest = (lambda r: float(r[2])), (lambda r: float(r[3]))
     text = " ".join(markdown.split())
     extra = [low(a) - low(b) for a, b in zip(l1, mse)]   # same seed: how much more MSE loses there
@@ -522,6 +556,8 @@ def test_the_loss_comparison_paragraph(committed):
     assert max(map(rest, mse)) < min(map(rest, l1)), "'L1 ... on both groups, with both seeds'"
     assert max(map(low, mse)) < min(map(low, l1))
     assert all(low(a) - low(b) > rest(a) - rest(b) for a, b in zip(l1, mse)), "'most on ...'"
+    assert ("A second, collapsed table splits the PSNR gain between the nearly gray validation "
+            "images (mean chroma 2 to 5) and the rest.") in text
     assert (f"L1's lead is largest on the {n_low} nearly gray images (about "
             f"{sum(extra) / len(extra):.1f} dB).") in text
 
@@ -557,9 +593,11 @@ def test_the_time_line_and_the_pipeline_figure(committed):
                            r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "true a green, predicted ~0"
     assert 0.35 < float(pb) / float(tb) < 0.65, "'about half' of the true b"
-    assert ("The true a is green over the grass, but the predicted a is faint: a little pink on "
-            "the deer, almost no green. The predicted b keeps only about half the true yellow, so "
-            "the grass comes out a grayish khaki.") in " ".join(markdown.split())
+    assert ("The true a is green over the grass, magenta on the small deer. The predicted a is "
+            "only a faint pink blob in the middle, with almost no green. The predicted b keeps "
+            "only about half the true yellow, so the grass comes out a grayish khaki."
+            ) in " ".join(markdown.split())
+    assert "a little pink on the deer" not in markdown, "the pink is not on the deer alone"
     assert "nearly blank panel" not in markdown, "the panel is faint, not blank"
     assert abs(float(pa)) < 0.1 * 0.15, "a mean near 0 on the figure's a scale, ±0.15"
 
@@ -636,14 +674,20 @@ def test_the_unet_table_and_its_answers(committed):
     assert abs(bottleneck16 - own_bottleneck) < 0.06 and abs(decoders16 - own_decoders) < 0.06
     assert abs(bottleneck16 - rows["bottleneck"][1]) < 1
     assert abs(decoders16 - sum(d[3] for d in decoders)) < 1
-    assert "Base 16 splits both the same way (the last line printed)." in markdown
+    assert ("Base 16 gives the same shares (the last line printed): "
+            f"{bottleneck16:.1f}% of the weights in the bottleneck, {decoders16:.1f}% of the "
+            "compute in the decoders.") in " ".join(markdown.split())
     # the compute: flat below the top level along each chain, and the decoders do the most
     chains = (("encoder 2", "encoder 3", "bottleneck"), ("decoder 1", "decoder 2", "decoder 3"))
     for chain in chains:
         assert len({rows[name][2] for name in chain}) == 1, f"'the same compute': {chain}"
     assert ("**The weights sit deep; the decoders compute most.**" in markdown
-            and "the same compute below the top level. Decoders do more (Q2)."
+            and ("Each level down doubles the channels, so below the top level it has four "
+                 "times the weights on a quarter of the positions, and the same compute. Each "
+                 "decoder does more than the encoder at its level (Q2 asks why).")
             in " ".join(markdown.split()))
+    assert all(rows[f"decoder {k}"][2] > rows[f"encoder {4 - k}"][2] for k in (1, 2, 3))
+    assert "Decoders do more (Q2)." not in markdown, "a full sentence now"
     assert "the compute is spread evenly" not in markdown, "the table shows it is not"
     assert "nearly the same at base 16" not in " ".join(markdown.split())
     up = trained.ups[0]
@@ -668,21 +712,30 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert abs(int(green) - int(red)) < 10, "'green about as often as red'"
     assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both optima sit at gray' (below 2.3)"
     assert ("Their a spreads to both sides, green about as often as red, so both optima sit at "
-            "gray (see the insets).") in " ".join(markdown.split())
+            "gray (the legend gives both).") in " ".join(markdown.split())
+    assert "see the insets" not in markdown and "inset_axes" not in code_with(
+        nbformat.read(NOTEBOOK, as_version=4), "one_L = "), "the noisy insets are gone"
     assert "Of these pixels, " not in markdown, "the box that repeated the printed lines is gone"
     assert float(bmean) > float(bmed) > 0, "the mean of b lies further from gray than the median"
     gap = float(bmean) - float(bmed)
     assert gap < 2.3, "'below the 2.3 that is just noticeable'"
-    assert f"so the mean of b, {bmean}, lies further from gray than the median, {bmed}." in markdown
-    assert (f"The gap between the mean and the median of b, {gap:.1f} Lab units, is below the 2.3 "
-            "that is just noticeable.") in markdown
+    assert f"so its mean, {bmean}, lies further from gray than its median, {bmed}." in markdown
+    assert (f"But here the mean and median of b differ by only {gap:.1f} Lab units, below the just "
+            "noticeable 2.3. The slice shows the mechanism; section 7's strip is the stronger "
+            "evidence.") in " ".join(markdown.split())
+    assert "The gap between the mean and the median of b" not in markdown, "said once, visibly"
     near, yellow, blue = found(r"b within ±10: (\d+)%; above \+10: (\d+)%; below -10: (\d+)%",
                                printed)
     assert int(near) > int(yellow) > 1.5 * int(blue), "'a peak near b = 0 ... longer yellow tail'"
-    assert "Their b shows the other case. It peaks near 0 with a longer yellow tail" in markdown
-    assert ("The legend's optima hold only for a model that sees L alone; the UNet sees "
-            "context. So the slice only hints that MSE paints more color. The models below test "
-            "this on whole images" in " ".join(markdown.split()))
+    lo, hi = map(int, found(r"below -10: \d+%; its tallest bar: b from ([+-]\d+) to ([+-]\d+)\n",
+                            printed))
+    assert hi - lo == 2 and 0 < (lo + hi) / 2 <= 5, "'peaks a little above 0'"
+    assert (f"Their b peaks a little above 0 (about {(lo + hi) // 2:+d}) with a longer yellow tail"
+            in " ".join(markdown.split()))
+    assert "It peaks near 0" not in markdown
+    assert ("The slice ignores context, which the UNet sees, so its optima only hint at what a "
+            "trained model paints. The models below test it on whole images."
+            in " ".join(markdown.split()))
     # section 3's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
     # every a from -40 to +40 has the same expected L1 error (and any a outside, a larger one);
     # at 60% green / 40% magenta the median is the full green, the mean a pale green
@@ -751,13 +804,16 @@ def test_the_clipped_ab_maps(committed):
 def test_the_jpeg_sentence():
     """Section 1 explains the blocky ab maps: the data is a JPEG copy (quality 75, 4:2:0)."""
     markdown = read(NOTEBOOK)[1]
-    assert ("The README describes this CIFAR-10 copy as JPEG (quality 75, color subsampled 4:2:0), "
-            "which stores color at half resolution, in blocks") in " ".join(markdown.split())
-    assert "JPEG, quality 75, color subsampled 4:2:0" in (ROOT / "README.md").read_text(
-        encoding="utf-8")
+    assert ("The [README](../README.md#results) describes this CIFAR-10 copy as JPEG (quality 75, "
+            "color subsampled 4:2:0), which stores color at half resolution, in blocks"
+            ) in " ".join(markdown.split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    results = readme.split("\n## Results\n", 1)[1].split("\n## ", 1)[0]
+    assert "JPEG, quality 75, color subsampled 4:2:0" in " ".join(results.split()), \
+        "the link points to the README section that says it"
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     assert "quality 75, 4:2:0" in card
-    assert "The square patches are JPEG's color blocks. The README describes" in " ".join(
+    assert "The square patches are JPEG's color blocks. The [README](" in " ".join(
         markdown.split())
     assert "According to the README" not in markdown
     files = sorted((ROOT / "data" / "cifar10-jpg" / "train").glob("*/*.jpg"))[:20]
@@ -781,8 +837,7 @@ def test_the_skip_ablation(committed):
     n_g0, n_g1, n_d0, n_d1, n0, n1 = found(r"L1 without skips, seed\(s\) 0, 1: " + line, printed)
     n_g0, n_g1, n_d0, n_d1 = map(float, (n_g0, n_g1, n_d0, n_d1))
     table = tuple(float(v) for seed in (0, 1) for v in found(
-        rf"\| l1, seed {seed} \| ([+-]\d\.\d\d) \| [+-]\d\.\d\d \| [+-]\d\.\d\d \| "
-        rf"[\d.]+ \| (\d+\.\d) \|", tables))
+        rf"\| l1, seed {seed} \| ([+-]\d\.\d\d) \| [\d.]+ \| (\d+\.\d) \|", tables))
     assert table == (g0, c0, g1, c1), "the ablation compares with the table's two L1 rows"
     images, epochs = found(r"a small comparison: ([\d,]+) training images, (\d+) epoch", printed)
     assert max(float(n0), float(n1)) < min(c0, c1), "'with both seeds'"
@@ -792,8 +847,10 @@ def test_the_skip_ablation(committed):
     assert ("Without its skips, the UNet paints about **half as much color** by colorfulness "
             "(printed above), with both seeds. In the figure it looks only a little paler, and one "
             "cat (seventh column) gets a magenta checkerboard.") in markdown
-    assert ("Going deeper finds a similar pattern in a frog's b map, with a likely cause."
-            in markdown)
+    assert "Going deeper looks at a similar checkerboard in a frog's b map." in " ".join(
+        markdown.split())
+    assert "untested here" not in markdown.split("### Without the skip connections")[1].split(
+        "## 9.")[0], "one caveat for the paler color"
     # 'The idea' promises what section 8 shows, and section 8's top says why the skips are there
     assert ("In a colorizer the true L already supplies the detail; section 8 shows what the skips "
             "add here (without them, the UNet paints about half the color).") in markdown
@@ -814,6 +871,8 @@ def test_the_skip_ablation(committed):
                                       r"(\d\.\d{3}), true (\d\.\d{3})", printed)
     assert float(s_with) < 0.2 * float(s_true), "'both predicted b maps are nearly flat'"
     assert float(s_without) < float(s_with), "'flatter still'"
+    assert "upper row, without skips: nearly flat, see the lower row" in code_with(
+        nbformat.read(NOTEBOOK, as_version=4), "def checkerboard_share"), "the figure's caption"
     assert f"The image is a {kind}, hard to make out at 32 px; L shows its light and dark parts." \
         in markdown
     assert ("Both predicted b maps are nearly flat next to the truth. The standard deviation of "
