@@ -105,7 +105,18 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "the text says: averaged as colorlab.metrics does"
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
               for r in (10, 20, 40)]
-    assert "The cloud leans toward yellow" not in markdown, "the printout carries it now"
+    # section 10 reads the histogram: the cloud leans toward yellow (+b), strong blues are rare,
+    # and the mean pixel is a faintly yellow gray (all three printed)
+    yellow, blue = found(r"pixels with b > 0 \(toward yellow\): (\d+\.\d)%; with b < -20 \(clearly "
+                         r"blue\): (\d+\.\d)%", printed)
+    mean_a, mean_b = found(r"mean ab over all pixels: a (-?\d+\.\d), b (-?\d+\.\d)\n", printed)
+    assert float(yellow) > 60 and float(blue) < 10, "the text says: leans toward yellow, few blues"
+    assert 2.3 < float(mean_b) < 10 and abs(float(mean_a)) < float(mean_b) / 3, \
+        "the text says: a faintly yellow gray (b visibly above 0, a near 0, chroma below 10)"
+    assert (f"The cloud leans toward yellow: {yellow}% of pixels have `b` > 0, only {blue}% are "
+            f"clearly blue (`b` < −20), and their mean is a faintly yellow gray, ab = ({mean_a}, "
+            f"{mean_b}). A squared error pulls uncertain colors toward such means (section 11)."
+            ) in " ".join(markdown.split())
     # the histogram's circles are the printed chroma radii, each labelled on the circle itself
     hist = code_with(committed[0], "ax.hist2d(")
     assert "shares = {r: (chroma < r)" in " ".join(
@@ -130,12 +141,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
     # the opening points to where the reasons for Lab are shown, and where they are gathered
-    assert ("Sections 8 and 9 show two reasons, and the end of section 9 gathers them. A third, "
-            "optional one is at the end of the notebook (Going deeper 4).") in text
+    assert ("Why Lab, and not JPEG's YCbCr, which also splits brightness from color? Section 8 "
+            "shows the reason specific to Lab. Section 9 shows why splitting off color pays at "
+            "all: color can be stored coarsely, as JPEG also does with its `CbCr`.") in text
+    assert "Sections 8 and 9 show two reasons" not in text, "coarse color is not Lab's own reason"
     assert "Going deeper 4 show it" not in text, "reason 3 is optional, at the end"
     assert "Sections 8 and 9 show it" not in text, "reason 3 is shown only in Going deeper 4"
-    assert text.index("## 8. Lab against YCbCr") < text.index("**Why Lab, in three reasons.**")
-    assert text.index("**Why Lab, in three reasons.**") < text.index("## 10. How colorful")
+    recap = text.index("**Why Lab, and why split off color.**")
+    assert text.index("## 8. Lab against YCbCr") < recap < text.index("## 10. How colorful")
     # the histogram (section 10) comes before the gray baseline (section 11), whose question
     # cites it
     histogram_at = text.index("## 10. How colorful are real photos?")
@@ -164,8 +177,8 @@ def test_the_printed_errors_quoted(committed):
     assert alone == trip and (others == "< 1e-9" or float(others) < float(trip) / 100)
     text = " ".join(markdown.split())
     assert (f"The round trip sRGB → linear → sRGB below prints a max error of {trip}, far above "
-            "float64 rounding. The test color at the threshold 0.04045 causes it: it alone is off "
-            f"by {alone} (printed beside the max).") in text
+            "float64 rounding. One test color causes it, the one at the threshold 0.04045: alone, "
+            f"it is off by {alone}.") in text
     assert "printed a max error of" not in text, "the line is printed below the note"
     (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
                      r"(\d\.\de-\d\d)", printed)
@@ -187,7 +200,8 @@ def test_the_printed_errors_quoted(committed):
     assert ("The check below finds a smaller gap to scikit-image than section 3's. Its cause is "
             "the same: scikit-image's rounded slope 7.787.") in " ".join(markdown.split())
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
-    assert "and so does the way back's (printed below)" in markdown
+    assert "the error drops below $10^{-9}$, and so does the way back's." in " ".join(
+        markdown.split())
     assert f"Lab matches scikit-image to {lab64}" in printed   # the Summary: line, computed
     assert f"match scikit-image to {lab64} in Lab" in markdown
 
@@ -239,7 +253,7 @@ def test_gradcheck_black_included(committed):
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
     # the parts the opening calls optional are marked so where they start; the explorer is
-    # the end of section 7 (no section of its own), and normalize_lab is Going deeper 5
+    # the end of section 7 (no section of its own); normalize_lab is section 12, the last
     flat = " ".join(markdown.split())
     assert "Section 6 and the explorer at the end of section 7 are optional." in flat
     assert "distance statistics, marked optional." not in flat
@@ -247,10 +261,21 @@ def test_gradcheck_black_included(committed):
     assert "**Explorer (optional).**" in markdown and "## 8. Explorer" not in markdown
     assert flat.index("## 7. Out of gamut") < flat.index("**Explorer (optional).**")
     assert flat.index("**Explorer (optional).**") < flat.index("## 8. Lab against YCbCr")
-    assert headings[-1] == "11", "sections 1 to 11, then Going deeper"
-    assert flat.index("## Going deeper") < flat.index("**5. What the networks get.**")
-    assert flat.index("**5. What the networks get.**") < flat.index("## Summary")
-    assert "scales Lab for the networks of notebooks 04 and 05 (Going deeper 5)." in flat
+    assert headings[-1] == "12", "sections 1 to 12, then Going deeper"
+    assert flat.index("## 11. The gray baseline") < flat.index("## 12. What the networks get")
+    assert flat.index("## 12. What the networks get") < flat.index("## Going deeper")
+    assert "**5. What the networks get.**" not in flat, "no longer optional: section 12"
+    assert "scales Lab for the networks of notebooks 04 and 05 (section 12)." in flat
+    # section 12: AB_SCALE = 110 is above the largest |a| or |b| over the sRGB cube (printed)
+    ranges = {name: (float(lo), float(hi)) for name, lo, hi in re.findall(
+        r"over the sRGB cube: ([Lab]) in \[ *(-?\d+\.\d\d), *(-?\d+\.\d\d)\]", printed)}
+    assert set(ranges) == {"L", "a", "b"}, "section 12's ranges are gone: re-run 03"
+    largest = max(abs(v) for name in "ab" for v in ranges[name])
+    assert largest < color.AB_SCALE == 110
+    assert (f"`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|` (at most "
+            f"{largest:.2f}), so the target fits a Tanh's range [-1, 1].") in flat
+    assert ("Notebooks 04 and 05 feed their networks through `normalize_lab(lab)`: input "
+            "`L / 100` and target `ab / AB_SCALE`.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1)
     assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
 
@@ -268,10 +293,11 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "derived, rounded to 4 digits, equals the IEC table: True" in printed
     (largest,) = found(r"largest difference from colorlab\.color\.RGB_TO_XYZ \(= scikit-image's "
                        r"matrix\): (\d\.\d{4})", printed)
-    assert float(largest) <= 3e-4 and "differs by up to $3 \\times 10^{-4}$" in markdown
+    assert float(largest) <= 3e-4 and "differs from ours by up to $3 \\times 10^{-4}$" in markdown
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
-    assert f"Our derived matrix would move Lab values by up to {shift} (printed below)." in markdown
+    assert (f"Swapping in our derived matrix would move Lab values by up to {shift}. The cell "
+            "below prints both.") in " ".join(markdown.split())
     # why the matrices differ: the white each one gives (its row sums)
     whites = [tuple(map(float, found(rf"(?m)^{label} +XYZ \((\d\.\d{{6}}), (\d\.\d{{6}}), "
                                      r"(\d\.\d{6})\)", printed))) for label in
@@ -295,9 +321,9 @@ def test_the_derived_matrix_and_white_point(committed):
     # section 2 gives the cause of the gap: scikit-image's matrix has a white with a lower Z
     # than the derived one (the first two printed whites)
     assert 1e-4 < derived_white[2] - sk_white[2] < 1e-3
-    assert ("Scikit-image's matrix, which `colorlab.color` uses, was made for a white with a "
-            "slightly lower $Z$ (first two white lines), and differs by up to $3 \\times 10^{-4}$."
-            ) in text
+    assert ("`colorlab.color` uses scikit-image's matrix. That matrix was made for a white with a "
+            "slightly lower $Z$, as the first two white lines show. So it differs from ours by up "
+            "to $3 \\times 10^{-4}$.") in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
@@ -316,7 +342,7 @@ def test_the_derived_matrix_and_white_point(committed):
                                r"\((\d\.\d{5}), (\d\.\d{5}), (\d\.\d{5})\)", printed))
     assert 1 < r < 1.001 and 1 < b < 1.001 and g <= 1, \
         "the text says: a linear red and blue just above 1"
-    assert "decodes to a linear red and blue just above 1 (printed below)" in text
+    assert "decodes to a linear red and blue just above 1, which `lab_to_rgb` clips." in text
 
 
 def test_where_the_whites_come_from():
@@ -370,8 +396,8 @@ def test_the_known_colors_quoted(committed):
     assert 'set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
     assert '"+a: red/magenta"' in plane
     text = " ".join(markdown.split())
-    assert (f"The picture is the plane at pure red's own lightness, `L` = {red:.1f}. Pure red is "
-            f"not on the +`a` axis: it sits at `a` = {ra:.0f}, `b` = {rb:.0f} (ring).") in text
+    assert (f"The picture shows the plane at pure red's lightness, `L` = {red:.1f}. Pure red "
+            f"(ring) is not on the +`a` axis but at `a` = {ra:.0f}, `b` = {rb:.0f}.") in text
     assert "`a` runs from green (−) to red/magenta (+)" in text
     assert "Pure red needs +`b` too (ring)." not in text
     # section 7's first question: reds reach furthest near the lightness of pure red
@@ -465,14 +491,15 @@ def test_the_swatches_and_ciede2000(committed):
     assert '"just noticeable (about 1)"' in figure
     assert "in the shaded band)." not in text, "the range is CIEDE2000's, not the plot's ΔE76"
     # the six swatches: the smallest and largest ΔE76 of the band, numbered 1-6 in both panels
-    # (label_points keeps the numbers clear of each other) and beside the swatch pairs
+    # (label_points places 1-3; 4-6 sit at fixed places beside their squares) and beside the
+    # swatch pairs
     pairs = code_with(committed[0], "gen = generator(3)")
     assert "least, most = order[:3], order[-3:]" in pairs
-    assert "chosen = torch.cat([least, most])" in figure and "label_points(ax," in figure
-    # numbered from 6 down to 1, so that the nearly touching 4 and 5 of the left panel each get
-    # a side of their own (5 is placed first, at its right)
-    assert "chosen = torch.cat([least, most]).flip(0)" in figure
-    assert '[str(n) for n in range(6, 0, -1)]' in figure
+    assert "label_points(ax, d_rgb[least].tolist(), d[least].tolist()," in figure
+    # 4 left of its square, 5 and 6 right of theirs: the nearly touching 4 and 5 of the left panel
+    # each get a side of their own
+    assert "for number, i in zip((4, 5, 6), most.tolist()):" in figure
+    assert "dx = -7 if number == 4 else 7" in figure
     assert "The table splits each step" not in text, "the per-swatch table is gone"
     # the collapsed numbers, over all pairs: CIEDE2000 / ΔE76 is lower between saturated colors
     n, gray_median, n_gray, sat_median, n_sat = found(
@@ -515,22 +542,20 @@ def test_the_swatches_and_ciede2000(committed):
 
 def test_lab_against_ycbcr(committed):
     _, markdown, printed = committed
-    rows = {name: (float(spread), float(rho)) for name, spread, rho in re.findall(
-        r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d) +(0\.\d\d)$", printed, re.M)}
+    rows = {name: float(spread) for name, spread in re.findall(
+        r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert len(rows) == 3, "the committed outputs no longer show the three distances: re-run 03"
-    (lab, lab_rho), (rgb, rgb_rho), (ycc, ycc_rho) = (rows[k] for k in
-                                                       ("Lab (ΔE76)", "RGB", "YCbCr"))
+    lab, rgb, ycc = (rows[k] for k in ("Lab (ΔE76)", "RGB", "YCbCr"))
     assert lab < min(rgb, ycc), "the text says: Lab's spread is the smallest"
-    assert lab_rho > max(rgb_rho, ycc_rho), "the text says: Lab's rank correlation is the highest"
     text = " ".join(markdown.split())
     assert f"Lab follows CIEDE2000 best, with the smallest spread ({lab})." in text
-    assert abs(ycc - rgb) < 0.1 * rgb and abs(ycc_rho - rgb_rho) < 0.05, "YCbCr close to RGB"
+    assert abs(ycc - rgb) < 0.1 * rgb, "YCbCr close to RGB"
     assert "YCbCr, a linear map of the same stored values, scores close to RGB." in text
     assert ("We report how much $r$ varies, its **spread** $P_{95}(r) / P_5(r)$ (95th over 5th "
-            "percentile), and Spearman's **rank correlation** with CIEDE2000.") in text
-    assert ("The spread would be 1 for a distance equal to CIEDE2000 up to a constant factor. The "
-            "rank correlation is 1 for any distance that orders the pairs as CIEDE2000 does, even "
-            "if its spread is above 1.") in text
+            "percentile).") in text
+    assert ("The spread would be 1 for a distance equal to CIEDE2000 up to a constant "
+            "factor.") in text
+    assert "rank correlation" not in text, "the rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # P95 / P5 = 1 needs only the middle 90% of the ratios equal, not all of them
     assert "The spread is 1 only for" not in text
@@ -539,8 +564,6 @@ def test_lab_against_ycbcr(committed):
             "equally different.") in text
     assert "Lab was designed so that equal distances" not in text
     nb = committed[0]
-    spearman = code_with(nb, "def ranks")
-    assert "argsort().argsort()" in spearman and "torch.corrcoef" in spearman, "Spearman's rho"
     # the histograms show every pair: no ratio is clamped into the end bins
     histogram = code_with(nb, "ax.hist(r")
     assert ".clamp(" not in histogram and "aminmax()" in histogram
@@ -557,12 +580,11 @@ def test_lab_against_ycbcr(committed):
         r"^(red|green|blue|yellow) +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)}
     assert len(rows) == 4, "the luma table is gone: re-run 03"
     assert min(rows.values()) > 0, "the recap says: zeroing CbCr darkens the saturated colors"
-    assert ("1. Zeroing `ab` keeps `L`; zeroing YCbCr's `CbCr` darkens saturated colors "
-            "(section 8).") in text
-    assert ("3. *Optional (Going deeper 4, at the end):* Lab distances follow CIEDE2000 best, but "
-            "CIEDE2000 is built on Lab.") in text
+    assert ("1. Specific to Lab: zeroing `ab` keeps `L`; zeroing YCbCr's `CbCr` darkens "
+            "saturated colors.") in text
+    assert "3. *Optional" not in text, "the recap gives Lab's own reason and coarse color only"
     # printed only in Going deeper 4, after the recap
-    assert text.index("**Why Lab, in three reasons.**") < text.index("## Going deeper")
+    assert text.index("**Why Lab, and why split off color.**") < text.index("## Going deeper")
     assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
 
 
@@ -579,11 +601,14 @@ def test_the_coarse_ab_and_the_gamut(committed):
     text = " ".join(markdown.split())
     assert ("At 1/4 per side the eye and nose look unchanged. At 1/16 the iris turns grayish, yet "
             f"the crop's PSNR is still {coarse_crop} dB.") in text
-    # the recap's second reason rests on 1/4 (few pixels far off; the size Zhang et al. use), not
-    # on the 1/16 PSNR, whose iris loss is visible
+    # "look unchanged" at 1/4 rests on few pixels far off, not on the 1/16 PSNR, whose iris loss
+    # is visible; the recap's second point: coarse color pays in Lab and in JPEG's YCbCr alike
     assert float(fine_off) < 1 and float(fine) > 40
-    assert ("2. `ab` can be coarse: at 1/4 per side the eye and nose look unchanged, and Zhang et "
-            "al. predict `ab` at that size.") in text
+    assert ("2. Splitting off color pays because color can be coarse, in Lab's `ab` as in JPEG's "
+            "`CbCr`.") in text
+    assert ("Splitting off color pays at all because color can be coarse, in Lab's `ab` as in "
+            "JPEG's `CbCr`.") in text   # the Summary
+    assert "and `ab` can be coarse. Lab distances" not in text, "not a reason for Lab over YCbCr"
     assert ("Zhang et al. (2016) predict `ab` at 1/4 resolution (their paper; not tested "
             "here).") in text
     assert "the cat still scores" not in text, "1/16's PSNR hides a visible loss"
@@ -592,8 +617,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "EYES = (slice(60, 150), slice(30, 240))" in swap and "the same crop of the cat" in swap
     assert 'ls="--"' in swap and "plt.Rectangle((EYES[1].start, EYES[0].start)" in swap
     assert "for column, row, radius in EYE_CIRCLES:" in swap and "plt.Circle((column" in swap
-    assert ("In the zoom below, the cat's eyes (circled, right) become two faint bluish rings on "
-            "the coffee (left).") in text
+    assert ("In the zoom, the cat's eyes (circled, right) become faint bluish patches on the "
+            "coffee (left).") in text
+    assert "bluish rings" not in text, "the zoom shows patches, not rings"
     assert "Bottom row: a zoom on the eyes" not in text, "the visible text reads the bottom row"
     assert "looks much like the original" not in text and "swap shows little" not in text
     assert "yellow-green rim" not in text, "the rings' rim is hardly visible in the figure"
@@ -627,8 +653,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "dimmed = red_xyz * ((50 + 16) / 116) ** 3 / red_xyz[1]" in request
     assert "red_xyz = P3[:, 0] * torch.linalg.solve(P3, white)[0]" in request
     assert abs(116 * (((50 + 16) / 116) ** 3) ** (1 / 3) - 16 - 50) < 1e-9, "Y of L = 50"
-    assert ("Our first request is the full red of Display P3, the wider gamut of many phones, "
-            "dimmed to the luminance of `L` = 50, $Y = ((50 + 16)/116)^3$. The second is an "
+    assert ("Our first request is the full red of Display P3, dimmed to the luminance"
+            " of `L` = 50, $Y = ((50 + 16)/116)^3$. The second is an "
             "impossible color.") in text
     r, g, b = map(float, full.split(", "))
     assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
@@ -695,10 +721,9 @@ def test_luma_against_lab(committed):
     assert primaries > 10 and primaries > 2 * gap["yellow"], \
         "the text says: too dark, yellow's least"
     # in YCbCr, L depends on CbCr too: CbCr = 0 takes red from its own L to its luma gray's
-    assert ("Luma's grays are too dark, yellow's least. Lab's "
-            "gray keeps `L`. So in YCbCr a wrong color also gets the lightness wrong: `CbCr` = 0 "
-            f"takes pure red from `L` = {red} to {red_luma}. In Lab a wrong `ab` keeps `L`, unless "
-            "the clip moves it (section 7).") in text
+    assert ("Luma's grays are too dark, yellow's least; Lab's gray keeps `L`. So in YCbCr a wrong "
+            f"color also gets the lightness wrong: `CbCr` = 0 takes pure red from `L` = {red} to "
+            f"{red_luma}.") in text
 
 
 def test_the_toe_is_labeled(committed):
@@ -708,10 +733,8 @@ def test_the_toe_is_labeled(committed):
     assert re.search(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92 \* \1\)', figure)
     text = " ".join(markdown.split())
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
-    assert ("The way back, **encoding**, is a power 1/2.4 with an infinite slope at black. sRGB "
-            "replaces it there with a straight line of slope 12.92, the **toe** (figure, right), "
-            "so its slope at black is finite; a clamp (below) makes the gradient finite "
-            "too.") in text
+    assert ("At black its slope is infinite, so sRGB uses a straight line of slope 12.92 there, "
+            "the **toe** (figure, right). A clamp (below) keeps the gradient finite too.") in text
     # the toe alone is not enough: the naive version, toe included, prints nan at black
     assert found(r"naive_linear_to_srgb +gradient at black +(\S+),", printed) == ("nan",)
     assert "so our gradient stays finite" not in text
@@ -741,10 +764,15 @@ def test_the_toe_is_labeled(committed):
     assert 'arrowstyle="<->"' in figure and 'f"largest gap: {gap.max().item():.3f}' in figure
     (toe_x,) = re.findall(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92', figure)
     assert abs(float(toe_x) - float(at)) > 0.0005, "the toe's arrow away from the gap's"
-    assert ("The offset 0.055 brings this power 2.4 close to a plain 2.2 gamma (figure, left)."
-            in text) and float(gap) < 0.05, "the visible text: close to 2.2 on the left panel"
-    assert ("At the scale of the left panel the encoding looks like a 2.2 gamma: the two curves "
-            f"overlap. They part only in the darkest tones. The largest gap, {gap}, is at light "
+    # the visible text reads the left panel as drawn: the encode curve on the gamma's
+    # l^(1/2.2), the decode's inverse (the panel draws no v^2.2)
+    assert 'label=r"pure gamma $\\ell^{1/2.2}$ (on top of the encode curve)"' in figure
+    assert ("Its inverse, **encoding**, is a power 1/2.4. The offset 0.055 keeps it close to a "
+            "plain 2.2 gamma: on the left of the figure, the encode curve lies on "
+            "$\\ell^{1/2.2}$.") in text and float(gap) < 0.05
+    assert "brings this power 2.4 close to a plain 2.2 gamma" not in text, "the panel draws 1/2.2"
+    assert ("The encoding and the 2.2 gamma part only in the darkest tones. The largest gap, "
+            f"{gap}, is at light "
             f"{at} (arrow, left; zoom, right). Where the toe ends, sRGB stores {srgb} and the "
             f"gamma {gamma}.") in text
 
