@@ -115,8 +115,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "the text says: a faintly yellow gray (b visibly above 0, a near 0, chroma below 10)"
     assert (f"The cloud leans toward yellow: {yellow}% of pixels have `b` > 0, only {blue}% are "
             f"clearly blue (`b` < −20), and their mean is a faintly yellow gray, ab = ({mean_a}, "
-            f"{mean_b}). A squared error pulls uncertain colors toward such means (section 11)."
+            f"{mean_b}). Where a pixel's color is uncertain, a squared error pulls it toward the "
+            "mean of its plausible colors, which can lie near gray (section 11, question 1)."
             ) in " ".join(markdown.split())
+    # the pull is toward each pixel's plausible colors (section 11's worked example), not
+    # toward the dataset's mean ab
+    assert "toward such means" not in " ".join(markdown.split())
     # the histogram's circles are the printed chroma radii, each labelled on the circle itself
     hist = code_with(committed[0], "ax.hist2d(")
     assert "shares = {r: (chroma < r)" in " ".join(
@@ -140,10 +144,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             f"{eight[0][2]}.") in text
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
-    # the opening points to where the reasons for Lab are shown, and where they are gathered
-    assert ("Why Lab, and not JPEG's YCbCr, which also splits brightness from color? Section 8 "
-            "shows the reason specific to Lab. Section 9 shows why splitting off color pays at "
-            "all: color can be stored coarsely, as JPEG also does with its `CbCr`.") in text
+    # the opening says the reason specific to Lab itself, with section 8's printed red row
+    # (L, luma gray), and points to where each reason is shown
+    ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
+    assert float(red_luma) < float(red_L), "the opening says: zeroing CbCr darkens pure red"
+    assert ("Why Lab, and not JPEG's YCbCr, which also splits brightness from color? Zeroing Lab's "
+            "`ab` keeps `L`, but zeroing YCbCr's color channels `CbCr` darkens saturated colors: "
+            f"pure red drops from `L` = {red_L} to {red_luma} (section 8). And splitting off color "
+            "pays at all because color can be stored coarsely, as JPEG also does (section "
+            "9).") in text
+    assert "Section 8 shows the reason specific to Lab." not in text, "the opening says it"
     assert "Sections 8 and 9 show two reasons" not in text, "coarse color is not Lab's own reason"
     assert "Going deeper 4 show it" not in text, "reason 3 is optional, at the end"
     assert "Sections 8 and 9 show it" not in text, "reason 3 is shown only in Going deeper 4"
@@ -161,7 +171,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on CIFAR-10's test images that are not "
             "already gray") in markdown   # the Summary
-    assert f"hence {ssim}." in markdown
+    assert "SSIM's brightness, contrast and structure terms" not in text, \
+        "the run prints only the mean SSIM, not its terms"
     assert f"{shares[1]}% in this quick run. Where a pixel's color is uncertain" in markdown
     rounded = round(float(shares[1]))
     assert (f"{rounded}% of training pixels have chroma below 20, and a squared error averages "
@@ -404,9 +415,10 @@ def test_the_known_colors_quoted(committed):
     chroma = (ra ** 2 + rb ** 2) ** 0.5
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
     assert min(panels, key=lambda L: abs(L - red)) == 50, "the figure's panel nearest pure red"
-    assert (f"Near `L` = {red:.0f} (the figure's `L` = 50 panel), the lightness of pure red "
-            f"(1, 0, 0), the most saturated red the screen has: chroma "
-            f"$\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$" in markdown)
+    assert (f"Of the five panels, at `L` = 50, the one closest to the lightness of pure red "
+            f"(1, 0, 0), `L` = {red:.1f}. Pure red is the most saturated red the screen has: "
+            f"chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$") in text
+    assert "Near `L` = " not in text, "the run shows five panels, not a peak between them"
 
 
 def test_the_worked_example_of_regression_to_gray(committed):
@@ -501,6 +513,10 @@ def test_the_swatches_and_ciede2000(committed):
     assert "for number, i in zip((4, 5, 6), most.tolist()):" in figure
     assert "dx = -7 if number == 4 else 7" in figure
     assert "The table splits each step" not in text, "the per-swatch table is gone"
+    # pairs 1 and 2 are the band's two smallest ΔE76 steps (sorted above; 1 is the band's least)
+    assert float(de76[0]) <= float(de76[1]) <= float(de76[2]) < float(de76[3])
+    assert ("Swatch pairs 1 and 2, the band's smallest ΔE76 steps, are meant to look almost "
+            "alike.") in text
     # the collapsed numbers, over all pairs: CIEDE2000 / ΔE76 is lower between saturated colors
     n, gray_median, n_gray, sat_median, n_sat = found(
         r"CIEDE2000 / ΔE76 over all ([\d,]+) pairs, median: (\d\.\d\d) for the ([\d,]+) pairs "
@@ -555,6 +571,16 @@ def test_lab_against_ycbcr(committed):
             "percentile).") in text
     assert ("The spread would be 1 for a distance equal to CIEDE2000 up to a constant "
             "factor.") in text
+    # a spread compares two percentiles of r, not its extremes
+    assert ("A spread of 5 means that, at equal distance, CIEDE2000 rates the pair at the 95th "
+            "percentile of $r$ 5 times as different as the one at the 5th.") in text
+    assert "rates some pairs 5 times as different as others" not in text
+    # Going deeper 3-4 stay optional: the opening's list and the Summary say so
+    assert ("- optionally (Going deeper 3–4): how closely distances in RGB, YCbCr and Lab "
+            "follow [CIEDE2000](../docs/glossary.md#ciede2000), a formula fitted to what people "
+            "see.") in text
+    assert ("Optionally, Going deeper 3–4 show that Lab distances also follow CIEDE2000 (itself "
+            "built on Lab) more closely than RGB or YCbCr ones.") in text
     assert "rank correlation" not in text, "the rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # P95 / P5 = 1 needs only the middle 90% of the ratios equal, not all of them
@@ -692,13 +718,18 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert shares[10] < shares[50] / 3 and shares[90] < shares[50] / 2, \
         "the text says: small at both ends, widest in the middle"
     assert max(reach, key=lambda L: reach[L][1]) == 90, "yellows reach furthest at high L"
+    # section 3 reads its plane (L = 53.2) by eye and points to the L = 90 panel for yellow
+    assert ("At this lightness +`b` looks olive and −`b` teal; vivid yellow needs a high `L` "
+            "(section 7, `L` = 90).") in text
     assert min(reach, key=lambda L: reach[L][0]) == 30, "blues reach furthest around L = 30"
     assert (f"Of the five panels, at `L` = 50 ({at50}% of the square); the run does not test the "
             "lightnesses between them.") in text
     # section 7: the darkest panel is L = 10 (Y ≈ 1% of white's), whose colors are all dark
     assert min(shares) == 10 and ((10 + 16) / 116) ** 3 < 0.012
     assert ("**Explorer (optional).** The plane at five lightnesses (a slider in a live notebook); "
-            "at `L` = 10 the few colors are too dark to tell apart.") in text
+            "at `L` = 10 the few colors are hard to tell apart.") in text
+    assert "too dark to tell apart" not in text, \
+        "dark green, red and violet can still be told apart"
     assert reach[30][0] < reach[90][0] and reach[30][1] < reach[90][1], "lower at 30 than at 90"
     assert (f"`b` spans {reach[30][0]} to {reach[30][1]} at `L` = 30, but {reach[90][0]} to "
             f"{reach[90][1]} at `L` = 90.") in markdown
