@@ -650,8 +650,7 @@ def test_the_residual_paragraph(committed):
                  ) < -0.1, "'read in float32 they are not' unbiased"
     assert 'ax.plot(centers, means, color="k", lw=2.2, zorder=3,' in cell_with(
         "def intensity_bins(y):"), "r74: 'the black bin mean', solid, above the dots"
-    spacing = torch.finfo(torch.bfloat16).eps * 255  # in steps of 1/255, for numbers in [1, 2)
-    assert abs(spacing / 2 - 1) < 0.01, "'about one pixel step apart' right of 0.5"
+    # bf16's spacing, 'about one pixel step' right of 0.5: checked in test_the_rounding_spread
     # r69, r72 TOP FIX 1: why the error is not zero, with what the outputs back
     assert ("<summary>Why the error is not zero</summary> This network could compute a mean "
             "exactly. The convs can pass on sums that count every pixel once, ReLU leaves them "

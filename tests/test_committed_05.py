@@ -97,13 +97,6 @@ def test_the_toy_car(committed):
     sharp = [q ** 2 / sum(v ** 2 for v in p) for q in p]
     assert ("At $T = 0.5$, $p = (0.5, 0.3, 0.2)$ becomes $(" + ", ".join(f"{q:.3f}" for q in sharp)
             + ")$") in markdown
-    # only the likeliest bin gains; the others lose (0.3 falls to 0.237)
-    assert sharp[0] > p[0] and all(q < v for q, v in zip(sharp[1:], p[1:]))
-    # in general the likely bins gain from the unlikely ones (a second bin can gain too, when a
-    # long tail loses), above all the likeliest: p = (0.4, 0.3, thirty bins of 0.01) at T = 0.5
-    tail = [0.4, 0.3] + [0.01] * 30
-    tail_sharp = [q ** 2 / sum(v ** 2 for v in tail) for q in tail]
-    assert tail_sharp[1] > tail[1] and tail_sharp[0] - tail[0] > tail_sharp[1] - tail[1]
     assert ("Sharpening moves probability from the unlikely bins toward the likely ones, above all "
             "the likeliest. At") in markdown
     assert "Sharpening moves probability to the likeliest bin, away from the rest" not in markdown
@@ -692,7 +685,9 @@ def test_the_choice_and_the_test_table(committed):
     assert "The row you would ship" not in markdown and "the row you would ship" not in markdown
     assert "without the mode's jumps" not in markdown, "no figure shows the mode's jumps"
     assert "colorfulness first dips a little" not in markdown, "cut from section 9's numbers"
-    assert picked["colorfulness nearest the truth's"] == ("0.5", "0"), "argmax: the printout"
+    argmax = re.search(r"classifier, argmax \(lambda ([\d.]+), T ([\d.]+)\)", tables)
+    assert argmax and picked["colorfulness nearest the truth's"] == argmax.groups(), \
+        "argmax is the third rule's pick"
     assert ("Argmax, the pick of the third rule printed above (colorfulness nearest the truth's), "
             "is nearly as colorful as the truth, but its rebalanced AuC is below gray's."
             ) in markdown

@@ -682,7 +682,9 @@ def test_the_table_and_figure_statements(committed):
     assert "crowd together" not in markdown            # 9 sits visibly above the other three
     crowd = [rows[names[i - 1]] for i in (1, 8, 9, 10)]   # fp32 and the three zeroed models
     assert max(r["mb"] for r in crowd) - min(r["mb"] for r in crowd) < 0.02
-    assert max(r["ms"] for r in crowd) < 1.1 * min(r["ms"] for r in crowd)
+    overlap = [rows[names[i - 1]]["ms"] for i in (1, 8, 10)]   # "1, 8 and 10 overlap"
+    assert max(overlap) < 1.05 * min(overlap)
+    assert rows[names[8]]["ms"] < 1.1 * min(overlap)       # 9: "just above" them
     assert all(rounds[names[i - 1]][4] == "no clear difference" for i in (8, 9, 10))  # fp32's speed
     nine = rows[names[8]]["ms"]                         # 9: above (slower than) 1, 8 and 10
     assert all(nine > rows[names[i - 1]]["ms"] for i in (1, 8, 10))
@@ -989,7 +991,7 @@ def test_the_shipped_photo(committed):
     # Amdahl: fp32's call with int8's network (spinning off) in its place, and the speed-up
     predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
     gain = float(fp32["ms"]) / predicted
-    assert abs(predicted - float(quiet["ms"])) < 0.1 * float(quiet["ms"])    # "close to"
+    assert abs(predicted - float(quiet["ms"])) < 0.05 * float(quiet["ms"])   # "close to"
     assert abs(gain - float(quiet["x"])) < 0.1 * gain
     assert ("**Time what the user runs.** Through `colorize`, int8 with spinning off made the "
             f"whole call only {quiet['x']}x as fast as fp32, although its network alone ran about "
