@@ -133,8 +133,9 @@ def test_the_printed_row_is_described_as_printed(committed):
             "a 256 x 256 input.") in markdown
     # ab units defined where the rows first use them (a and b: Lab's axes; 2.3: just noticeable)
     assert ("**ab units.** Lab's two color axes are a (green to red) and b (blue to yellow), and "
-            "|d ab| counts in their units. A color change of about 2.3 is just noticeable."
-            ) in markdown
+            "|d ab| counts in their units. A color change of about 2.3 in $\\Delta E$ (the "
+            "distance in Lab, all three axes together) is just noticeable.") in markdown
+    assert "A color change of about 2.3 is just noticeable." not in markdown   # 2.3 is a ΔE
     assert ("Section 5's table adds mean [$\\Delta E$](../docs/glossary.md#delta-e) and "
             "[colorfulness](../docs/glossary.md#colorfulness).") in markdown
     assert "quality on the test images ([PSNR]" not in markdown
@@ -589,8 +590,12 @@ def test_pruning_statements(committed):
     assert float(packed["sparse-90%.pt"]) < 0.5 * float(packed["fp32.pt"])
     assert ("**Zeros buy no file size.** A dense tensor stores its zeros, so every file keeps "
             "fp32's size. Gzip, as for a download, shrinks `sparse-90%.pt` to "
-            f"{packed['sparse-90%.pt']} MB and `fp32.pt` only to {packed['fp32.pt']} MB. But at "
+            f"{packed['sparse-90%.pt']} MB and `fp32.pt` only to {packed['fp32.pt']} MB. Zeros "
+            "compress well, but the loaded model and its time stay those of a dense one. But at "
             "90% the model scores what gray scores, with no fine-tune.") in markdown
+    # the Summary's gzip clause: the 90% file compresses to well under fp32's (asserted above)
+    assert ("buy neither size nor speed in dense files and kernels (gzipped, they do shrink a "
+            "download).") in markdown
     assert "Only a gzip-compressed download shrinks" not in markdown   # fp32's shrinks too
     sizes, dense_mb = found(r"file sizes: ([\d., ]+) MB \(fp32: (\d+\.\d\d) MB\)", printed)
     assert all(abs(float(mb) - float(dense_mb)) < 0.02 * float(dense_mb)
@@ -801,9 +806,11 @@ def test_the_shuffled_rounds_statements(committed):
             "10% rule, so this run cannot credit it.") in markdown
     assert "mostly from folding" not in markdown, "the two factors are about equal"
     assert "partly from onnxruntime itself" not in markdown   # the rule does not credit it
+    # the printed 1.10 with the verdict "faster" (> 1.1 in every round): a value just above 1.10
+    assert f"{bn_lo:.2f}" == "1.10"
     assert (f"- **The two parts multiply.** {bn_x:.2f}x from folding times {f_mid}x from "
-            "onnxruntime is about ONNX fp32's edge. Folding only just clears the rule "
-            f"({bn_lo:.2f}x in its slowest round).") in markdown
+            "onnxruntime is about ONNX fp32's edge. Folding only just clears the rule: its slowest "
+            f"round, printed as {bn_lo:.2f}x, is just above 1.10.") in markdown
     assert "edge is partly BatchNorm folding" not in markdown
     assert "The fp32 variants ran about equally fast" not in markdown
     assert "No round stood out" not in markdown     # BN-fused PyTorch had one slow round here
@@ -1062,6 +1069,10 @@ def test_the_shipped_photo(committed):
                      r"units", printed)
     (overall,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\d+),", printed)
     assert worst == overall
+    # the figure's bottom map is the test image of the run's largest |d ab| (worst == overall)
+    assert ("**In the figure**, each difference map has its own color scale. The photo's faint "
+            "patches (top) are small; the bird (bottom) holds the run's largest difference."
+            ) in markdown
     (tests,) = found(r"/ ([\d,]+) test images", printed)
     assert (f"Of all {tests} test images, int8 differs most from fp32 in a bird (the printout's "
             f"\"worst value\", {worst} ab units).") in markdown
@@ -1070,8 +1081,10 @@ def test_the_shipped_photo(committed):
                          r"the most (\d+) \(from the 8-bit outputs: differences below about 1 are "
                          r"rounding\)", printed)
     assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding, and a few patches
-    assert (f"its colors moved a median {median} ab units per pixel (8-bit rounding), at most "
+    assert (f"its colors moved a median {median} ab units per pixel (about the size of 8-bit "
+            "rounding, which this run does not separate from int8's own change), at most "
             f"{most}, in a few patches (top row's map).") in markdown
+    assert "units per pixel (8-bit rounding)" not in markdown   # the attribution is not measured
     # each map's colorbar runs to its own largest value (the photo's, then the bird's)
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     assert any("vmax=gap.max().item()" in c.source for c in cells if c.cell_type == "code")
