@@ -78,7 +78,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "CIFAR-10 re-encoded as JPEG, quality 75, color subsampled 4:2:0" in readme
     assert ("This run read CIFAR-10's JPEG copy (its first line names the folder `cifar10-jpg/`). "
             "The [README](../README.md#results) says that copy was re-encoded with color "
-            "subsampled 4:2:0 (not printed here), which stores chroma at half resolution per side: "
+            "subsampled 4:2:0, which stores chroma at half resolution per side: "
             "its colors are coarse to begin with.") in " ".join(markdown.split())
     # the figure's caption: gray costs most on the most colorful of the eight, least on the grayest
     row = printed.split("numbered as in the figure, class, PSNR of gray and mean chroma: ",
@@ -184,8 +184,20 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # this run shows only a two-color example; notebook 05 tests the pull on photos
     text = " ".join(markdown.split())
     assert ("toward gray (section 11's two-color example; notebook 05 tests it on photos).") in text
-    assert ("Such a model can be rewarded for washed-out colors; this run does not test that "
-            "(notebook 05 does).") in text
+    assert ("Such a model can be rewarded for washed-out colors (notebook 05 tests "
+            "that).") in text
+
+
+def test_section_5_motivation_is_the_course_s_own():
+    """Section 5 does not say the colorizers train through the conversions: section 12 says they
+    get `L / 100` and `ab / AB_SCALE`; only a loss after lab_to_rgb would need these gradients."""
+    _, markdown, _, _ = read(NOTEBOOK)
+    text = " ".join(markdown.split())
+    assert ("Notebooks 04 and 05 train on `ab` directly, but a loss after `lab_to_rgb` (in RGB, "
+            "say) sends gradients back through the whole chain.") in text
+    assert ("Notebooks 04 and 05 feed their networks through `normalize_lab(lab)`: input `L / 100` "
+            "and target `ab / AB_SCALE`.") in text
+    assert "A colorizer trains through these conversions" not in text
 
 
 def test_the_printed_errors_quoted(committed):
@@ -216,9 +228,13 @@ def test_the_printed_errors_quoted(committed):
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
-    assert 1e-9 < float(back) < float(lab64), "the text says: a smaller gap to scikit-image"
-    assert ("The check below finds a smaller gap to scikit-image than section 3's. Its cause is "
-            "the same: scikit-image's rounded slope 7.787.") in " ".join(markdown.split())
+    # sRGB runs 0 to 1 and L 0 to 100: times 100, the way back's gap is about section 3's
+    assert 1e-9 < float(back) and 0.5 < 100 * float(back) / float(lab64) < 2, \
+        "the text says: times 100, about section 3's gap"
+    assert ("The check below finds a gap to scikit-image in sRGB units (0 to 1). Times 100, to "
+            "match `L`'s 0 to 100, it is about section 3's gap. Its cause is the same: "
+            "scikit-image's rounded slope 7.787.") in " ".join(markdown.split())
+    assert "smaller gap to scikit-image than section 3's" not in markdown, "different units"
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     assert "the error drops below $10^{-9}$, and so does the way back's." in " ".join(
         markdown.split())
@@ -332,9 +348,16 @@ def test_the_derived_matrix_and_white_point(committed):
     flat = " ".join(markdown.split())
     assert "`my_rgb_to_xyz` covers the first two arrows: it takes stored sRGB" in flat
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
-    assert ("The white sets the lengths: r = g = b = 1 must give the white **D65** (noon "
+    assert ("The white sets the lengths: r = g = b = 1 must give the white **D65** (average "
             "daylight, about 6500 K), so we scale the columns until they add up to D65 "
             "(`P @ s = white`).") in " ".join(markdown.split())
+    # why a column is a primary's XYZ: M times full red alone is M's first column
+    assert ("primary $j$'s XYZ, since $M\\,(1, 0, 0)$, full red alone, is column 0." in
+            " ".join(markdown.split()))
+    # section 3's question: P3 widens only red and green; its blue is sRGB's (section 7's code)
+    assert "differs from sRGB only by wider red and green primaries." in markdown
+    assert "xyz_of(0.680, 0.320), xyz_of(0.265, 0.690), xyz_of(0.150, 0.060)]" in code_with(
+        nb, "P3 = torch.stack")
     assert d65[0] != sk_white[0] and d65[1] == sk_white[1], "D65_WHITE differs also in X"
     assert sk_white[0] < d65[0], "Going deeper 1 says: scikit-image's X is lower too"
     text = " ".join(markdown.split())
@@ -419,8 +442,9 @@ def test_the_known_colors_quoted(committed):
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: toward blue\\n(teal here)"' in plane
     text = " ".join(markdown.split())
-    assert (f"The picture shows the plane at pure red's lightness, `L` = {red:.1f}. Pure red "
-            f"(ring) is not on the +`a` axis but at `a` = {ra:.0f}, `b` = {rb:.0f}.") in text
+    assert (f"The picture shows the plane at pure red's lightness, `L` = {red:.1f}; each label "
+            "names the colors beside it. Pure red (ring) is not on the +`a` axis but at "
+            f"`a` = {ra:.0f}, `b` = {rb:.0f}.") in text
     assert "`a` runs from green (−) to red/magenta (+)" in text
     assert "Pure red needs +`b` too (ring)." not in text
     # section 7's first question: reds reach furthest near the lightness of pure red
@@ -510,6 +534,9 @@ def test_the_swatches_and_ciede2000(committed):
             f"about {times76:.0f} times apart. CIEDE2000, fitted to what people see, rates them "
             f"{de00[2]} and {de00[5]}, about {times00:.0f} times apart. Which matches your "
             "eye?") in text
+    assert float(de00[5]) > float(de00[2]) and times00 < times76
+    assert ("CIEDE2000 predicts most viewers see pair 6 as more different, but not "
+            f"{times76:.0f} times more.") in text
     assert "does not look" not in text, "the learner judges the swatches, the text does not"
     assert "(printed above; the plot shows ΔE76)" not in text, "the figure shows CIEDE2000 now"
     # the just-noticeable lines carry their values (the ΔE76 one in the legend)
@@ -654,8 +681,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("Splitting off color pays at all because color can be coarse, in Lab's `ab` as in "
             "JPEG's `CbCr`.") in text   # the Summary
     assert "and `ab` can be coarse. Lab distances" not in text, "not a reason for Lab over YCbCr"
-    assert ("Zhang et al. (2016) predict `ab` at 1/4 resolution (their paper; not tested "
-            "here).") in text
+    assert "Zhang et al. (2016) predict `ab` at 1/4 resolution." in text
     assert "the cat still scores" not in text, "1/16's PSNR hides a visible loss"
     # the swapped ab: a zoom on the band of the cat's eyes, beside the same crop of the cat
     swap = code_with(committed[0], "L of coffee, ab of cat")
@@ -794,7 +820,7 @@ def test_the_toe_is_labeled(committed):
     assert "so our gradient stays finite" not in text
     # the curve spreads the levels more evenly, not evenly (its history is also the CRT's response)
     assert ("spreads a byte's 256 levels more evenly over *perceived* brightness (its design "
-            "goal; not tested here).") in text
+            "goal).") in text
     assert "levels evenly on" not in text
     # "toe" is said at first use, in the opening
     assert ("why its **toe**, a short straight piece near black, and a clamp keep gradients finite "
@@ -837,7 +863,7 @@ def test_the_drift_pointer_to_notebook_02():
     (other,) = NOTEBOOK.parent.glob("02_*.ipynb")
     _, markdown, _, _ = read(NOTEBOOK)
     assert ("had to redraw the brightness it was given, and it drifted from it (notebook 02, "
-            "section 5; this run does not show it).") in " ".join(markdown.split())
+            "section 5).") in " ".join(markdown.split())
     assert "gray levels per pixel on average" not in markdown, "the number is 02's to print"
     nb_02 = read(other)[0]
     heads = {c.source.split(" ", 2)[1]: i for i, c in enumerate(nb_02.cells)
