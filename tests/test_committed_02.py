@@ -333,8 +333,9 @@ def test_the_drift_is_largest_on_edges_but_everywhere():
     assert "per_image[:8].median()" in CODE, "torch's median of 8 values: the lower middle one"
     assert said(r"\(printed\)\. In its drift map, red and blue lie side by side along the "
                 r"strongest edges\. The ring at A covers one such pixel: read the pixels around "
-                r"it\. On the right, much of the white background is pale blue, a little too "
-                r"dark, as around B's ring at the upper right\.")
+                r"it\. On the right, the white background mixes near-white pixels with pale-blue "
+                r"ones \(a little too dark\), as around B's ring at the upper right\.")
+    assert "much of the white background is pale blue" not in MARKDOWN, "B's area is mixed"
     assert 'colors="k", linewidths=0.8' in code and '"A: an edge   B: the background"' in code
     assert "masked_fill(near_edge | ~inside, -1)" in code and "inside[4:-4, 4:-4] = True" in code
     assert 'mfc="none", mec="limegreen"' in code
@@ -485,8 +486,8 @@ def test_the_unet_drifts_less_and_its_split_verdict():
     assert float(mse1) < float(mse_gray), \
         f"seed 1 should also have a pooled MSE below gray's: {mse1} against {mse_gray}"
     assert said(r"Its pooled MSE \(the squared error averaged over every pixel of every image\), "
-                r"though, is lower than gray's, ([\d.]+) against ([\d.]+), with both seeds "
-                r"\(printed below\)\.") == [(mse_unet, mse_gray)]
+                r"though, is lower than gray's with both seeds, ([\d.]+) and ([\d.]+) against "
+                r"([\d.]+) \(printed below\)\.") == [(mse_unet, mse1, mse_gray)]
     assert float(against1) < 0 and int(beats1) > 50, \
         f"seed 1 should repeat the split verdict: {seeds[1]}"
     assert f"{float(mean1) - float(gray):+.2f}" == against1
@@ -710,9 +711,10 @@ def test_the_bar_chart_under_the_table():
     assert max(above) < 1, f"'narrowly': {above}"
     # section 7's why: the drift cost each network (put back minus as output) more than its
     # colors gained (put back minus gray), i.e. each network scored below gray as output
-    assert said(r"The drift cost each network more than its colors gained\.")
+    assert said(r"As output, the drift cost each network more than its colors gained \(the "
+                r"base=9 UNet's gained nothing\)\.")
     assert all(p - a > p - gray for a, p in zip(as_output, put_back))
-    assert put_back[3] < gray, "section 6: the base=9 UNet's colors 'cost more than they add'"
+    assert put_back[3] < gray, "the base=9 UNet's colors 'gained nothing' (section 6)"
     assert 'ax.axhline(0, color="k", lw=1, label=f"the gray image ({psnr_gray:.2f} dB)")' in CODE
 
 
@@ -885,10 +887,11 @@ def test_luma_and_l_based_gray():
     assert said(r"\*\*A colorizer should predict only color and keep the input's lightness L: then "
                 r"L cannot drift\.\*\*")
     assert said(r"L is not luma: both agree on grays, but the L-based gray is lighter than luma on "
-                r"the four pure colors tried \(pure red: (\d+) against (\d+); Going "
+                r"the four pure colors tried \(pure red: luma (\d+), L-based (\d+); Going "
                 r"deeper says why\)\.") \
         == [tuple(f"{v:.0f}" for v in levels["red"])]
     assert levels_pure_luma_below_l(), "'lighter on the four pure colors tried': each printed"
+    assert "pure red: 76 against" not in MARKDOWN, "name each number: luma 76, L-based 127"
     section7 = MARKDOWN.split("## 7. ", 1)[1].split("## Going deeper", 1)[0]
     assert "L is not luma" in re.sub(r"<details>.*?</details>", " ", section7), "visible"
     gaps = [l - y for y, l in levels.values()]
@@ -1086,8 +1089,9 @@ def test_keeping_the_input_L():
     assert levels_pure_luma_below_l(), "'too dark on the pure colors tried': each printed"
     # the two put-backs' scores: the luma one is section 6's table row, the L one this table's
     luma_ae, luma_unet = table4()["mean PSNR, brightness put back (dB)"][1:3]
-    assert said(r"Section 6's luma put-back scores a little apart from the L kept, since luma and "
-                r"L measure brightness differently\.")
+    assert said(r"Section 5's put-back matched the input's luma; here we match its L, so the two "
+                r"fixes score nearly the same\.")
+    assert "Section 6's luma put-back scores a little apart" not in MARKDOWN, "said once, visibly"
     assert f"gave {luma_ae} and {luma_unet} dB" not in MARKDOWN, "the bullet quotes no scores"
     for luma_put, l_kept in ((luma_ae, ae_k[2]), (luma_unet, unet_k[2])):
         assert 0 < abs(float(luma_put) - float(l_kept)) < 0.2, \
