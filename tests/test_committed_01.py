@@ -647,10 +647,10 @@ def test_the_residual_paragraph(committed):
     assert ("**The test set agrees with validation within 10%** "
             f"(test MSE {test} against {val}). **Most test predictions land within half a pixel "
             f"step of the truth** ({share}% of them). Scored under bf16, as `fit` validates, the "
-            f"errors are unbiased (mean {mean_error} pixel steps; the black bin means stay near "
-            "zero); read in float32 they are not (see \"What bf16 does\"). Right of the dotted "
-            "line, where bf16 numbers are about a pixel step apart, the dashed ±1 std lines "
-            "(under the dots) widen a little.") in markdown
+            f"errors are nearly unbiased (mean {mean_error} pixel steps; the black bin means stay "
+            "near zero); read in float32 they are not (see \"What bf16 does\"). Right of the "
+            "dotted line, where bf16 numbers are about a pixel step apart, the dashed ±1 std lines "
+            "(over the dots) widen a little.") in markdown
     assert abs(float(test) / float(val) - 1) < 0.10, f"'within 10%': {test} vs {val}"
     # 'near zero in every bin' is read off the figure (the bins' means are not printed); the
     # overall mean error is

@@ -712,9 +712,12 @@ def test_the_bar_chart_under_the_table():
     # section 7's why: the drift cost each network (put back minus as output) more than its
     # colors gained (put back minus gray), i.e. each network scored below gray as output
     assert said(r"As output, the drift cost each network more than its colors gained \(the "
-                r"base=9 UNet's gained nothing\)\.")
+                r"base=9 UNet's colors even cost it PSNR\)\.")
     assert all(p - a > p - gray for a, p in zip(as_output, put_back))
-    assert put_back[3] < gray, "the base=9 UNet's colors 'gained nothing' (section 6)"
+    assert put_back[3] < gray, "the base=9 UNet's colors 'even cost it PSNR' (section 6)"
+    assert said(r'In this notebook "gray" means this luma \(section 7 meets a second, L-based '
+                r'gray\)\.')
+    assert "Until section 7" not in MARKDOWN, "section 7's baseline is still the luma gray"
     assert 'ax.axhline(0, color="k", lw=1, label=f"the gray image ({psnr_gray:.2f} dB)")' in CODE
 
 
