@@ -438,9 +438,9 @@ def test_the_known_colors_quoted(committed):
     assert "torch.full_like(a_axis, L_red.item())" in plane
     assert 'set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
     assert '"+a: red/magenta"' in plane
-    # at L = 53.2 the b half-axes look olive and teal: the labels say "toward" and what is seen
+    # at L = 53.2 +b looks olive (the label says so) and -b is a plain mid blue
     assert '"+b: toward yellow\\n(olive here)"' in plane
-    assert '"−b: toward blue\\n(teal here)"' in plane
+    assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
     assert (f"The picture shows the plane at pure red's lightness, `L` = {red:.1f}; each label "
             "names the colors beside it. Pure red (ring) is not on the +`a` axis but at "
@@ -768,8 +768,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
         "the text says: small at both ends, widest in the middle"
     assert max(reach, key=lambda L: reach[L][1]) == 90, "yellows reach furthest at high L"
     # section 3 reads its plane (L = 53.2) by eye and points to the L = 90 panel for yellow
-    assert ("At this lightness +`b` looks olive and −`b` teal; vivid yellow needs a high `L` "
-            "(section 7, `L` = 90).") in text
+    assert ("At this lightness +`b` looks olive, while −`b` is a mid blue; vivid yellow needs a "
+            "high `L` (section 7, `L` = 90).") in text
+    minus_b = color.lab_to_rgb(torch.tensor([53.2, 0.0, -38.0], dtype=torch.float64)
+                               .reshape(1, 3, 1, 1)).flatten()       # where the -b label points
+    assert minus_b[2] > 0.6 and minus_b[0] < minus_b[1] < minus_b[2] and minus_b[0] > 0.15, \
+        f"a mid blue, not teal: sRGB {minus_b.tolist()}"
+    assert "−`b` teal" not in text
     assert min(reach, key=lambda L: reach[L][0]) == 30, "blues reach furthest around L = 30"
     assert (f"Of the five panels, at `L` = 50 ({at50}% of the square); the run does not test the "
             "lightnesses between them.") in text
