@@ -41,10 +41,6 @@ def test_the_run_is_the_quick_cifar10_run_the_text_describes(committed):
 
 def test_training_curve_answers(committed):
     markdown, printed, _ = committed
-    # the flips are not tested by this run: the answer says so instead of 'unlikely to matter'
-    assert ("The random flips of the training batches (section 1) should matter little, as a "
-            "mirrored photo is no harder to colorize, but this run does not test that."
-            ) in " ".join(markdown.split())
     assert "unlikely to matter" not in " ".join(markdown.split())
     val, gray = found(r"validation loss by epoch: ([\d., ]+); predicting ab = 0 scores (0\.\d+)",
                       printed)
@@ -66,16 +62,16 @@ def test_training_curve_answers(committed):
     assert abs(float(lab_gray) - 110 * float(gray)) < 0.06
     assert (f"The final gap, {lab} against {lab_gray} Lab units, is small next to the loss "
             "itself") in " ".join(markdown.split())
-    # the question names the epochs where validation is not below training, from the two
-    # printed lines (4 decimals, as the learner reads them)
+    # the question says 'at most epochs', from the two printed lines (4 decimals, as the
+    # learner reads them)
     (train,) = found(r"training loss by epoch: +([\d., ]+)\n", printed)
     train = [float(t) for t in train.split(", ")]
     above = [e + 1 for e, (v, t) in enumerate(zip(map(float, val), train)) if v > t]
     equal = [e + 1 for e, (v, t) in enumerate(zip(map(float, val), train)) if v == t]
-    assert len(train) == len(val) and above == [2] and equal == [6], (above, equal)
+    assert len(train) == len(val)
     assert len(val) - len(above) - len(equal) > len(val) / 2, "'at most epochs'"
-    assert ("3. The validation loss lies below the training loss at most epochs (printed above: "
-            "not at epoch 2, and equal at epoch 6). Why?") in " ".join(markdown.split())
+    assert ("3. The validation loss lies below the training loss at most epochs. Why?"
+            ) in " ".join(markdown.split())
     assert "until the last epoch" not in markdown
 
 
@@ -93,7 +89,8 @@ def test_results_paragraph(committed):
     assert 0 < float(mean) < 1.5, "'only by a little'"
     assert ("**Your model beats gray, but only by a little.** Only now is your model scored"
             in markdown)
-    assert f"The gain is small, {mean.lstrip('+')} dB on average." in markdown
+    assert (f"The gain is small, {mean.lstrip('+')} dB on average, and both $\\Delta E$ are about "
+            "six times the just noticeable 2.3.") in " ".join(markdown.split())
     assert "The UNet beats gray by a modest margin." not in markdown, "the bold takeaway says it"
     assert "The UNet beats gray on the median test image by" not in markdown, \
         "the box no longer repeats the table's lines"
@@ -114,16 +111,11 @@ def test_results_paragraph(committed):
     assert "It barely separates model and gray, which share the true L" in " ".join(
         markdown.split())
     assert f"The model beats gray on {share}% of the scored test images" in markdown
-    assert (f"An object classifier even names your colorized images a little less often than the "
-            f"gray ones ({acc}% against {gacc}%), possibly by chance."
-            ) in " ".join(markdown.split())
     for row in ("**AuC of the ab error** (Zhang et al. 2016): the share of pixels",
                 "**Class-rebalanced AuC**: the same,", "**Object classifier accuracy**: how often"):
         assert row in " ".join(markdown.split()), "section 4's box defines every row it shows"
     # reading the magnitudes: Delta E against the just noticeable 2.3, the gain as squared error
     assert round(float(de) / 2.3) == round(float(gde) / 2.3) == 6
-    assert ("Both $\\Delta E$ are about six times the just noticeable 2.3, so both are visibly "
-            "off") in markdown
     less = round(100 * (1 - 10 ** (-float(mean) / 10)))   # a gain of g dB: error x 10^(-g/10)
     # a mean of per-image dB gains is a geometric mean of per-image error ratios: 'a typical image'
     assert (f"A mean gain of {mean.lstrip('+')} dB means a squared error about {less}% below "
@@ -153,10 +145,10 @@ def test_class_and_already_gray_answers(committed):
                            r"(\d+)%, animals (\d+)%", printed)
     assert int(blue_v) > 2 * int(blue_a), "'their photos hold more blue'"
     assert (f"On average {blue_v}% of a vehicle image's pixels are visibly blue (b below -5), "
-            f"against {blue_a}% of an animal image's (printed in section 5)") in markdown
+            f"against {blue_a}% of an animal image's.") in markdown
     assert "this run does not measure it class by class" not in markdown
     assert float(animals) > 0 > float(vehicles) and "animals gain, vehicles lose" in markdown
-    assert "**Animals gain, vehicles lose.** The bars are each class's mean gain" in markdown
+    assert "**Animals gain, vehicles lose.** The bars show each class's mean gain" in markdown
     apart, with_gray, mean, with_median, median = found(
         r"(\d+) of 2,000 test images are black and white already\. Counting them, the mean PSNR "
         r"gain would be "
@@ -287,14 +279,7 @@ def test_photo_answers(committed):
     kept = found(r"in Lab L units \(0 to 100\), per photo: (\d\.\d{3}), (\d\.\d{3})", printed)
     assert max(map(float, kept)) < 0.1 and "L moves by less than 0.1 units on average" in markdown
     assert "trained at 32 px: ab predicted at 128 px" in printed
-    assert "the working size is 128 px on the photo's shorter side, four times the 32 x 32 frame" \
-        in markdown
-    cat = found(r"chelsea: mean a \(green - / red \+\) colorized ([+-]\d+\.\d), original "
-                r"([+-]\d+\.\d)", printed)
-    cup = found(r"coffee: mean a \(green - / red \+\) colorized ([+-]\d+\.\d), original "
-                r"([+-]\d+\.\d)", printed)
-    assert all(float(out) < 0.5 * float(true) for out, true in (cat, cup)), "'far less red'"
-    assert "far less red than they are (mean a, printed above)" in markdown
+    assert "predicts ab at a small working size (here 128 px)" in markdown
     sizes = found(r"mean chroma of the colorized cat \(Lab units\) at working size "
                   r"32 px: (\d+\.\d), 128 px: (\d+\.\d), 512 px: (\d+\.\d)", printed)
     c32, c128, c512 = map(float, sizes)
@@ -348,9 +333,8 @@ def test_pretrained_comparison(committed):
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
     assert 4 < float(paired) / float(se) < 5, "'over four times its standard error'"
     assert ("The classifier recognizes the pretrained model's colorizations more often than the "
-            f"gray images, by {paired.lstrip('+')} ± {se} points (paired standard error, printed "
-            "under the table). That gap is over four times its standard error, so it is unlikely "
-            "to be chance.") in " ".join(markdown.split())
+            f"gray images, by {paired.lstrip('+')} ± {se} points. That gap is over four times its "
+            "standard error, so it is unlikely to be chance.") in " ".join(markdown.split())
     assert "unlike your model's (the classifier row)" not in markdown
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
     assert "It is still less than half as colorful as the truth." in markdown
@@ -360,8 +344,6 @@ def test_pretrained_comparison(committed):
             f"{beats[0]}%).") in markdown
     assert float(psnr_mean[1]) > float(psnr_mean[0])
     assert "Its mean gain over gray is " not in markdown, "the box no longer repeats the table"
-    assert ("The cell below prints these lines of its model card, "
-            '`pretrained.card("cifar10-l1-unet")`, and counts') in " ".join(markdown.split())
     (their_train,) = found(r"\nData: train: ([\d,]+) of folder", printed)   # printed from the card
     batch, their_epochs = found(r"\nRecipe: `colorlab\.recipes\.train_colorizer` .*, batch (\d+), "
                                 r"(\d+) epochs, seed 0\.\n", printed)
@@ -376,14 +358,11 @@ def test_pretrained_comparison(committed):
     (trained,) = found(r"trains UNet\(base=16, depth=3\): ([\d,]+) parameters", printed)
     assert (base, depth) == ("16", "3") and card_params == counted == ours_params == trained, \
         "'quick mode's model and loss (UNet base 16, L1 loss)': the same size, counted"
-    assert ('`pretrained.card("cifar10-l1-unet")`, and counts the loaded model\'s parameters.'
-            in " ".join(markdown.split()))
     assert "the course's pretrained colorizer, quick mode's UNet (base 16) trained" \
         in " ".join(markdown.split())
     ours_epochs, ours = found(r"(\d+) epochs, batch (\d+), peak lr", printed)
     assert ("The pretrained colorizer is quick mode's model and loss (UNet base 16, L1 loss) "
             f"given far more training: {their_train} images and {their_epochs} epochs.") in markdown
-    assert f"It also uses batches of {batch} instead of {ours}." in markdown
     assert 45_000 * int(their_epochs) > 2 * 20_000 * int(ours_epochs), "more than any quick preset"
     assert ("the best answer under L1 or MSE is still a dull compromise. Section 9's pretrained "
             "model, the same size trained on far more images for longer, stays far below the "
@@ -515,9 +494,8 @@ def test_the_loss_comparison_paragraph(committed):
             "after 2 epochs neither model is near its own optimum") in markdown
     same_seed = [gain(a) - gain(b) for a, b in zip(l1, mse)]   # L1 minus MSE, seed 0 and 1
     assert all(0 < g < 0.5 for g in same_seed), "'small'"
-    assert (f"The gaps are small. Seed for seed, L1's PSNR gain beats MSE's by only "
-            f"{min(same_seed):.1f} to {max(same_seed):.1f} dB. \"What to try next\" raises both "
-            "knobs, to see whether the order holds.") in markdown
+    assert ("far less than section 3's model, so the gaps are small. \"What to try next\" raises "
+            "both knobs, to see whether the order holds.") in " ".join(markdown.split())
     assert 5_000 * 6 == 10 * int(images.replace(",", "")) * int(epochs), "'ten times'"
     assert ("- `COMPARE_IMAGES = 5_000` and `COMPARE_EPOCHS = 6` (ten times section 8's training "
             "per model): does L1 still beat MSE on PSNR, and does MSE's ab RMSE drop below L1's?"
@@ -580,8 +558,8 @@ def test_the_loss_comparison_paragraph(committed):
             "without its skips paints about half the color") in " ".join(markdown.split())
     assert 1.1 < ch_mse / ch_l1 < 1.25, "'by mean chroma, a sixth more'"
     assert "MSE paints about a quarter more color than L1, yet" not in markdown, "names its measure"
-    assert ("L1 and MSE train with two seeds each, and the result holds with both at this small "
-            "budget.") in " ".join(markdown.split())
+    assert ("L1 and MSE train with two seeds each, and the result holds with both."
+            ) in " ".join(markdown.split())
     assert "**MSE paints more color but is less accurate.**" not in markdown
     # its parts: checked above and in the skip test
 
@@ -595,9 +573,7 @@ def test_the_loss_comparison_paragraph(committed):
     assert max(map(rest, mse)) < min(map(rest, l1)), "'L1 ... on both groups, with both seeds'"
     assert max(map(low, mse)) < min(map(low, l1))
     assert all(low(a) - low(b) > rest(a) - rest(b) for a, b in zip(l1, mse)), "'most on ...'"
-    assert ("A second, collapsed table splits the PSNR gain between the nearly gray validation "
-            "images (mean chroma 2 to 5) and the rest.") in text
-    assert (f"L1's lead is largest on the {n_low} nearly gray images (about "
+    assert ("L1's lead is largest on the nearly gray validation images (mean chroma 2 to 5; about "
             f"{sum(extra) / len(extra):.1f} dB).") in text
 
 
@@ -606,9 +582,8 @@ def test_the_time_line_and_the_pipeline_figure(committed):
     (seconds,) = found(r"\nRun time: (\d+) s from start\(\) to this line\.", printed)
     cpu, cores = found(r"\| device: CPU \((.+), (\d+) cores\) \|", printed)   # the headline
     assert (f"The committed run took {seconds} s on a {cores}-core {cpu} CPU, in quick mode "
-            "(float32; 6 epochs on 5,000 CIFAR-10 images). The code cell just above the Summary "
-            "prints that time; the optional Going deeper cells after it are not counted."
-            ) in markdown, \
+            "(float32; 6 epochs on 5,000 CIFAR-10 images), not counting Going deeper."
+            ) in " ".join(markdown.split()), \
         f"the Time line should give the printed run time, {seconds} s, on the printed CPU"
     assert "printed under the Summary" not in markdown, "the Run time line sits above the heading"
     # 'just above the Summary heading': the cell right before '## Summary' prints the Run time
@@ -626,15 +601,14 @@ def test_the_time_line_and_the_pipeline_figure(committed):
     assert "README" not in markdown.split("## The idea")[0] and "without AMX" not in markdown
     assert int(seconds) < 300, "quick mode's budget is 5 minutes"
     (kind,) = found(r"the (\w+), mean over the image, a / 110", printed)
-    assert kind == "deer" and "on the deer on grass, the most colorful of the eight" in markdown
+    assert kind == "deer" and "on a deer on grass" in markdown
     pa, ta, pb, tb = found(r"mean over the image, a / 110: predicted ([+-]\d\.\d{3}), true "
                            r"([+-]\d\.\d{3}); b / 110: predicted ([+-]\d\.\d{3}), true "
                            r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "true a green, predicted ~0"
     assert 0.35 < float(pb) / float(tb) < 0.65, "'about half' of the true b"
-    assert ("The true a is green over the grass, magenta on the small deer. The predicted a is "
-            "only a faint pink blob in the middle, with almost no green. The predicted b keeps "
-            "only about half the true yellow, so the grass comes out a grayish olive-brown."
+    assert ("The true a is green over the grass, but the predicted a is only a faint pink blob. "
+            "With about half the true yellow in b, the grass comes out a grayish olive-brown."
             ) in " ".join(markdown.split())
     assert "a little pink on the deer" not in markdown, "the pink is not on the deer alone"
     assert "nearly blank panel" not in markdown, "the panel is faint, not blank"
@@ -645,8 +619,6 @@ def test_train_unet_sentence_names_its_check(committed):
     markdown = committed[0]
     assert (ROOT / "tests" / "test_sync_04.py").is_file()
     assert "`train_unet` below is `colorlab.recipes.train_colorizer` written out." in markdown
-    assert ("A repository test, `tests/test_sync_04.py`, trains `train_unet` and "
-            "`train_colorizer` and finds the same weights; this run does not.") in markdown
 
 
 def test_the_unet_table_and_its_answers(committed):
@@ -681,9 +653,10 @@ def test_the_unet_table_and_its_answers(committed):
     assert "(113 M against 57 M, and 38 M at the top level)" in markdown
     (total,) = found(r"\ntotal +([\d,]+) +[\d,]+\n", printed)
     (small,) = found(r"trains UNet\(base=16, depth=3\): ([\d,]+) parameters", printed)
-    assert total == "7,699,074" and f"({total} / 16 =" in markdown
-    assert f"{int(total.replace(',', '')) // 16:,}" == "481,192" and "481,192;" in markdown
-    assert f"Base 16 also has about 1/16 of base 64's parameters ({small})" in markdown
+    ratio = int(small.replace(",", "")) / int(total.replace(",", ""))
+    assert abs(16 * ratio - 1) < 0.01, "'a quarter of every width gives about a sixteenth'"
+    assert f"about a sixteenth of the weights: base 16 has {small} parameters." in " ".join(
+        markdown.split())
     trained = UNet(1, 2, base=16, depth=3)   # the model this run trains (printed above)
     blocks = [*trained.encoders, trained.bottleneck,
               *(b for pair in zip(trained.ups, trained.decoders) for b in pair), trained.head]
@@ -719,8 +692,8 @@ def test_the_unet_table_and_its_answers(committed):
     assert (f"At base 16 the bottleneck holds {bottleneck16:.1f}% of the weights and the decoders "
             f"do {decoders16:.1f}% of the compute.") in markdown
     assert ("The table counts each block's parameters and multiply-adds (one forward pass's "
-            "arithmetic) for full mode's UNet, base 64; base 16 has about the same shares (last "
-            "line).") in " ".join(markdown.split())
+            "arithmetic) for full mode's UNet, base 64 (base 16 has about the same shares)."
+            ) in " ".join(markdown.split())
     assert "<summary>The blocks, one by one</summary>" not in markdown, "the blocks are visible"
     assert "full: 64" in code_with(nbformat.read(NOTEBOOK, as_version=4), "BASE = None"), \
         "'full mode's UNet, base 64'"
@@ -729,9 +702,8 @@ def test_the_unet_table_and_its_answers(committed):
     for chain in chains:
         assert len({rows[name][2] for name in chain}) == 1, f"'the same compute': {chain}"
     assert ("**The weights sit deep; the decoders compute most.**" in markdown
-            and ("Each level down doubles the channels, so below the top level it has four "
-                 "times the weights on a quarter of the positions, and the same compute. Each "
-                 "decoder does more than the encoder at its level (Q2 asks why).")
+            and ("Each level down doubles the channels, which gives four times the weights on a "
+                 "quarter of the positions, so the same compute.")
             in " ".join(markdown.split()))
     assert all(rows[f"decoder {k}"][2] > rows[f"encoder {4 - k}"][2] for k in (1, 2, 3))
     assert "Decoders do more (Q2)." not in markdown, "a full sentence now"
@@ -739,12 +711,9 @@ def test_the_unet_table_and_its_answers(committed):
     assert "nearly the same at base 16" not in " ".join(markdown.split())
     up = trained.ups[0]
     assert up.kernel_size == up.stride == (2, 2)
-    assert ("a 2x2 transposed convolution with stride 2 doubles the resolution. Each input "
-            "position writes its own 2 x 2 patch of outputs, and the patches do not overlap."
+    assert ("a 2x2 transposed convolution with stride 2 doubles the resolution; each input "
+            "position writes its own 2 x 2 patch, and the patches do not overlap."
             ) in " ".join(markdown.split())
-    decoder_1 = UNet(1, 2, base=64, depth=3).decoders[0][0]   # the table's model
-    assert (decoder_1.in_channels, decoder_1.out_channels) == (512, 256)
-    assert "(decoder 1: 256 up + 256 skip -> 256 ch)" in markdown
 
 
 def test_the_mean_and_median_of_one_gray_value(committed):
@@ -758,8 +727,8 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert min(int(green), int(red)) >= 10, "'a spreads to both sides'"
     assert abs(int(green) - int(red)) < 10, "'green about as often as red'"
     assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both optima sit at gray' (below 2.3)"
-    assert ("Their a spreads to both sides, green about as often as red, so both optima sit at "
-            "gray, and their lines overlap in the a panel.") in " ".join(markdown.split())
+    assert ("Their a spreads to both sides about equally, so both optima sit at gray."
+            ) in " ".join(markdown.split())
     assert "see the insets" not in markdown and "inset_axes" not in code_with(
         nbformat.read(NOTEBOOK, as_version=4), "one_L = "), "the noisy insets are gone"
     assert "Of these pixels, " not in markdown, "the box that repeated the printed lines is gone"
@@ -767,22 +736,16 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     gap = float(bmean) - float(bmed)
     assert gap < 2.3, "'below the 2.3 that is just noticeable'"
     assert f"so its mean, {bmean}, lies further from gray than its median, {bmed}." in markdown
-    assert (f"This slice cannot tell which one the model follows, because the mean and median of b "
-            f"differ by only {gap:.1f} Lab units here.") in " ".join(markdown.split())
+    assert (f"This slice cannot tell which loss the model follows, because the mean and median "
+            f"of b differ by only {gap:.1f} Lab units here.") in " ".join(markdown.split())
     assert "section 7's strip is the stronger evidence" not in markdown
     assert "The gap between the mean and the median of b" not in markdown, "said once, visibly"
     near, yellow, blue = found(r"b within ±10: (\d+)%; above \+10: (\d+)%; below -10: (\d+)%",
                                printed)
     assert int(near) > int(yellow) > 1.5 * int(blue), "'a peak near b = 0 ... longer yellow tail'"
-    lo, hi = map(int, found(r"below -10: \d+%; its tallest bar: b from ([+-]\d+) to ([+-]\d+)\n",
-                            printed))
-    assert hi - lo == 2 and 0 < (lo + hi) / 2 <= 5, "'peaks a little above 0'"
-    assert (f"Their b peaks a little above 0 (about {(lo + hi) // 2:+d}) with a longer yellow tail"
-            in " ".join(markdown.split()))
+    assert "Their b has a longer yellow tail" in " ".join(markdown.split())
     assert "It peaks near 0" not in markdown
-    assert ("The slice ignores context, which the UNet sees, so its optima only hint at what a "
-            "trained model paints. The models below test it on whole images."
-            in " ".join(markdown.split()))
+    assert "It also ignores context, which the UNet sees." in " ".join(markdown.split())
     # section 3's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
     # every a from -40 to +40 has the same expected L1 error (and any a outside, a larger one);
     # at 60% green / 40% magenta the median is the full green, the mean a pale green
@@ -791,10 +754,10 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert even.mean() == 0 and max(l1_error) == min(l1_error) < (even - 45).abs().mean()
     split = torch.tensor([-40.0] * 60 + [40.0] * 40)
     assert split.median() == -40 and abs(split.mean() + 8) < 1e-4
-    assert ("Toy two: green 60% of the time, magenta 40%. L1 picks the full green "
+    assert ("In toy two, it is green 60% of the time, magenta 40%. L1 picks the full green "
             f"(a = {split.median():.0f}), MSE a pale green (a = {split.mean():.0f}).") \
         in " ".join(markdown.split())
-    assert ("Toy one: a gray pixel is green (a = -40) or magenta (a = +40) equally often. MSE "
+    assert ("In toy one, a gray pixel is green (a = -40) or magenta (a = +40) equally often. MSE "
             "picks the mean, gray (a = 0); L1 is content anywhere from -40 to +40.") \
         in " ".join(markdown.split())
     mse_a, l1_a = found(r"toy two, green 60%: MSE predicts a = ([+-]\d+) \(the mean\), L1 a = "
@@ -812,9 +775,9 @@ def test_the_worst_images_are_nearly_gray(committed):
     best, b_lo, b_hi, *_ = found("best" + line, printed)
     worst, w_lo, w_hi, g_lo, g_hi, m_lo, m_hi = found("worst" + line, printed)
     assert 2 <= float(w_lo) and float(w_hi) < 5 and float(b_lo) > float(w_hi)
-    assert ("The worst are nearly gray (mean chroma "
-            f"{w_lo} to {w_hi}), where gray scores {g_lo} to {g_hi} dB, so a faint olive-brown "
-            "tint costs many dB.") in " ".join(markdown.split())
+    assert int(g_lo) >= 30, "'gray already scores high' on the worst eight"
+    assert ("On the worst, nearly gray images, gray already scores high, so a faint tint costs "
+            "many dB.") in " ".join(markdown.split())
     assert "just above the already-gray cut-off" not in " ".join(markdown.split())
     animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
     assert set(best.split(", ")) <= animals
@@ -826,7 +789,7 @@ def test_the_worst_images_are_nearly_gray(committed):
         r"([+-]\d+\.\d\d) dB, beating gray on (\d+)%; on the other ([\d,]+) ([+-]\d+\.\d\d) dB",
         printed)
     assert float(near) < 0 < float(rest), "'**Nearly gray images lose.**'"
-    assert (f"Over the test set, the model beats gray on only {near_beats}% of the nearly gray "
+    assert (f"The model beats gray on only {near_beats}% of the nearly gray test "
             "images.") in " ".join(markdown.split())
     assert "There are 134 nearly gray test images" not in markdown, "no repeat of the printout"
     (scored,) = found(r"images scored .*? \| ([\d,]+) \|", read(NOTEBOOK)[3])
@@ -844,23 +807,21 @@ def test_the_clipped_ab_maps(committed):
     ta, tb = found(r"(?m)^spread \(standard deviation\) in Lab units: a (\d+\.\d), b "
                    r"(\d+\.\d)$", printed)
     assert float(ta) < 0.8 * float(tb) and "in CIFAR-10, a varies less than b" in markdown
-    assert f"in CIFAR-10, a varies less than b (spread {ta} against {tb} Lab units)" in markdown
     assert "The a row is drawn on half the scale of the b row" in markdown
 
 
 def test_the_jpeg_sentence():
     """Section 1 explains the blocky ab maps: the data is a JPEG copy (quality 75, 4:2:0)."""
     markdown = read(NOTEBOOK)[1]
-    assert ("The [README](../README.md#results) describes this CIFAR-10 copy as JPEG (quality 75, "
-            "color subsampled 4:2:0), which stores color at half resolution, in blocks"
-            ) in " ".join(markdown.split())
+    assert ("this CIFAR-10 copy is JPEG, which stores color at half resolution "
+            "([README](../README.md#results))") in " ".join(markdown.split())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     results = readme.split("\n## Results\n", 1)[1].split("\n## ", 1)[0]
     assert "JPEG, quality 75, color subsampled 4:2:0" in " ".join(results.split()), \
         "the link points to the README section that says it"
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
     assert "quality 75, 4:2:0" in card
-    assert "The square patches are most likely JPEG's color blocks. The [README](" in " ".join(
+    assert "The square patches are most likely JPEG's color blocks: this CIFAR-10" in " ".join(
         markdown.split())
     assert "According to the README" not in markdown
     files = sorted((ROOT / "data" / "cifar10-jpg" / "train").glob("*/*.jpg"))[:20]
@@ -891,8 +852,8 @@ def test_the_skip_ablation(committed):
     assert 0.4 < (float(n0) + float(n1)) / (c0 + c1) < 0.6, "'about half as much color'"
     assert "Colorfulness without skips:" not in markdown, "the box no longer repeats the line"
     assert (images, epochs) == ("1,500", "2") and "training images (1,500) for 2 epochs" in markdown
-    assert ("Without its skips, the UNet paints about **half as much color** by colorfulness "
-            "(printed above), with both seeds. In the figure it looks only a little paler, and one "
+    assert ("Without its skips, the UNet paints about **half as much color** by colorfulness, "
+            "with both seeds. In the figure it looks only a little paler, and one "
             "cat (seventh column) gets a magenta checkerboard.") in markdown
     assert "Going deeper looks at a similar checkerboard in a frog's b map." in " ".join(
         markdown.split())
@@ -903,9 +864,6 @@ def test_the_skip_ablation(committed):
             "add here (without them, the UNet paints about half the color).") in markdown
     assert "so it gets the fine detail back" not in markdown
     assert "(Going deeper explains it)" not in markdown, "Going deeper shows a frog, not the cat"
-    assert all(min(g0, g1) <= g <= max(g0, g1) for g in (n_g0, n_g1))
-    assert "Cutting the skips halves the color at about the same PSNR gain." in markdown.replace(
-        " > ", " ")   # the closing box's quote marks
     assert "and the mean $\\Delta E$ is slightly worse" not in markdown, "the box is gone"
     kind, b_with, b_without, b_true = found(
         r"the most colorful of eight validation images, a (\w+): mean predicted b / 110 with "
@@ -929,12 +887,9 @@ def test_the_skip_ablation(committed):
                               r"every 2 x 2 pixels: with skips (\d+)%, without (\d+)%", printed)
     assert int(c_without) >= 25 and int(c_without) > 5 * max(int(c_with), 1), \
         "the checkerboard is the no-skip map's, not the one with skips"
-    assert int(c_with) <= 5, "'With skips, that map has almost none of it'"
-    assert ("The checkerboard likely comes from the 2x2 transposed convolution. Its patches do not "
-            "overlap (section 2), so each pixel of a 2 x 2 output block has its own tap, and any "
-            "difference between the taps repeats every 2 pixels. Going deeper looks at a similar "
-            "checkerboard in a frog's b map. With skips, that map has almost none of it."
-            ) in " ".join(markdown.split())
+    assert ("The checkerboard likely comes from the 2x2 transposed convolution, whose patches do "
+            "not overlap (section 2). Going deeper looks at a similar checkerboard in a frog's b "
+            "map.") in " ".join(markdown.split())
     assert (f"Without skips, {c_without}% of the map's variance is a pattern that repeats every "
             "2 x 2 pixels, inside a frame along the border") in " ".join(markdown.split())
     up = UNet(1, 2, base=16, depth=3).ups[0]   # the run's model
@@ -949,7 +904,7 @@ def test_the_skip_ablation(committed):
     assert "That pattern sits on a nearly constant pale tint" not in markdown
     assert "all the decoder knows passes through the 4 x 4 bottleneck" in markdown
     assert "The black line marks where the true b crosses its mean." in markdown
-    assert "What do the skips add here?" in markdown
+    assert "`NoSkipUNet` below is `SketchUNet` with zeros in place of each skip." in markdown
     assert "The output keeps L and its detail." not in markdown
     assert "UNet(base=16, depth=3)" in printed
 
@@ -963,8 +918,7 @@ def test_your_model_on_the_eight_images(committed):
     assert len(kinds) == len(gain) == 8
     best = max(range(8), key=lambda i: float(gain[i]))
     assert kinds[best] == "deer" and "dog" in kinds, "'the grass under the dog and the deer'"
-    assert (f"Still, its largest gain of the eight, {gain[best]} dB, is on the {kinds[best]}"
-            ) in markdown
+    assert f"Still, its largest gain of the eight is on the {kinds[best]}" in markdown
     assert "**Your model paints a faint olive-brown almost everywhere**" in markdown
     # section 4's definition: a gain of 3 dB halves the squared error
     assert abs(10 * torch.log10(torch.tensor(2.0)).item() - 3) < 0.02
@@ -978,21 +932,11 @@ def test_what_section_8_shows(committed):
     amean, amed = found(r"pixels with L from 70 to 71: a mean ([+-]\d+\.\d), median ([+-]\d+\.\d);",
                         printed)
     assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both answer gray' (below 2.3)"
-    assert box.startswith(" Where the colors peak around gray, L1 and MSE both answer gray.")
-    rows = comparison_rows(tables, printed)
-    l1, mse = ([rows[(name, s)] for s in ("0", "1")] for name in ("l1", "mse"))
-    cf_l1, cf_mse = found(r"mean over seeds, L1 against MSE: colorfulness (\d+\.\d) against "
-                          r"(\d+\.\d);", printed)
-    assert float(cf_l1) < float(cf_mse)
-    assert min(float(r[5]) for r in mse) > max(float(r[5]) for r in l1), "'right of L1'"
-    assert min(float(r[1]) for r in l1) > max(float(r[1]) for r in mse), "'costs accuracy'"
-    assert "MSE adds a little color and costs accuracy (in the scatter, right of L1 and lower)." \
-        in box
+    assert box.startswith(" Where the colors peak around gray, both losses answer near gray, and "
+                          "cutting the skips halves the color.")
     c_with = found(r"L1 with skips, seed\(s\) 0, 1: .*; colorfulness (\d+\.\d), (\d+\.\d)\n",
                    printed)
     c_without = found(r"L1 without skips, seed\(s\) 0, 1: .*; colorfulness (\d+\.\d), "
                       r"(\d+\.\d)\n", printed)
     assert 0.4 < sum(map(float, c_without)) / sum(map(float, c_with)) < 0.6, "'halves the color'"
-    assert "Cutting the skips halves the color at about the same PSNR gain. The fix is not " \
-        "another regression loss " \
-        "(notebook 05)." in box
+    assert "The fix is not another regression loss (notebook 05)." in box
