@@ -261,11 +261,16 @@ class SelfAttention(nn.Module):
         self.value = nn.Conv2d(channels, channels, 1)
         self.gamma = nn.Parameter(torch.zeros(1))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, c, h, w = x.shape
+    def weights(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (N, C, H, W) -> attention weights (N, HW, HW), each in [0, 1]: row i holds how much
+        position i takes from each of the H*W positions (row-major), and every row sums to 1."""
         q = self.query(x).flatten(2).transpose(1, 2)          # (N, HW, C/8)
         k = self.key(x).flatten(2)                            # (N, C/8, HW)
-        weights = torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)  # (N, HW, HW), rows sum to 1
+        return torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        weights = self.weights(x)                             # (N, HW, HW), rows sum to 1
         v = self.value(x).flatten(2)                          # (N, C, HW)
         out = (v @ weights.transpose(1, 2)).view(n, c, h, w)  # each position: a mix of all
         return x + self.gamma * out

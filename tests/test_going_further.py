@@ -184,6 +184,26 @@ def test_self_attention_starts_as_identity_and_then_mixes_everything():
     assert torch.equal(block(nudged)[1], block(x)[1])  # and no other image
 
 
+def test_self_attention_weights_are_the_mix_that_forward_applies():
+    torch.manual_seed(0)
+    block = SelfAttention(16)
+    x = torch.randn(2, 16, 4, 3)
+    with torch.no_grad():
+        block.gamma.fill_(1.0)
+        weights = block.weights(x)                       # (2, 12, 12)
+        assert weights.shape == (2, 12, 12) and (weights >= 0).all()
+        assert torch.allclose(weights.sum(-1), torch.ones(2, 12))
+        # forward mixes the values with exactly these weights: position i = sum_j w_ij v_j
+        values = block.value(x).flatten(2)               # (2, 16, 12)
+        mixed = torch.einsum("nij,ncj->nci", weights, values).view(2, 16, 4, 3)
+        assert torch.allclose(block(x), x + mixed, atol=1e-6)
+        # row-major positions: moving one key position's features moves that column of every row
+        nudged = x.clone()
+        nudged[:, :, 1, 2] += 3.0
+        changed = (block.weights(nudged) - weights).abs().sum(1)   # (2, 12): per column j
+        assert changed.argmax(-1).tolist() == [1 * 3 + 2, 1 * 3 + 2]
+
+
 def test_attention_unet_is_the_unet_at_initialization():
     torch.manual_seed(0)
     plain = UNet(base=4).eval()
