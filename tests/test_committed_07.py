@@ -229,7 +229,8 @@ def test_the_new_layers_learning_rate(committed):
     printed_field = found(r"measured by gradient, one bottleneck position sees (\d+) x (\d+) "
                           r"input pixels", printed)
     assert [int(x) for x in printed_field] == field, (printed_field, field)
-    assert ("## 6. Self-attention after the bottleneck **Expect little here.** In a 32 x 32 image, "
+    assert ("## 6. Self-attention after the bottleneck Can distant parts of an image agree on "
+            "their colors, the sky with the sea? **Expect little here.** In a 32 x 32 image, "
             "each bottleneck position can in principle see every pixel through the UNet's "
             "convolutions (a receptive field of 68 pixels, measured below), so attention there "
             "adds little reach.") in markdown
@@ -297,10 +298,9 @@ def test_the_perceptual_statements(committed):
     assert abs(float(gap) - noise) < 1.5e-4 and -float(drop) < 2 * float(gap)
     # the one place the loss visibly did its job: a little more than one seed gap, under two
     assert float(gap) < -float(drop) < 1.5 * float(gap), (drop, gap)
-    assert ("**Takeaway: the perceptual loss moved the colors only a little, and no yardstick "
-            "moved beyond twice the noise (section 7's table shows this).** It lowered the feature "
-            "distance it trains on by a little more than one seed gap and moved the colors a "
-            "little further than a second seed does.") in " ".join(markdown.split())
+    assert ("**Takeaway: the perceptual loss moved the colors only a little.** It lowered the "
+            "feature distance it trains on by a little more than one seed gap and moved the "
+            "colors a little further than a second seed does.") in " ".join(markdown.split())
     # what a stronger setting could change: the knob "What to try next" lists, no result claimed
     assert "- `PERCEPTUAL_WEIGHT = 10`:" in markdown
     # seed by seed, from the printed distances: nearly the same drop; the unpaired rule ignores it
@@ -373,9 +373,10 @@ def test_the_perceptual_statements(committed):
     # a possible reason, hedged: the run has no stronger features to compare (VGG16 skipped)
     seconds = int(found(r"SmallClassifier: [\d,]+ parameters, trained in (\d+) s", printed)[0])
     assert seconds < 10 and accuracy < 50, (seconds, accuracy)
-    assert ("## 4. A perceptual loss, on a classifier you train here **Expect little in quick "
-            "mode.** The feature network is a small CIFAR-10 classifier that you train here for a "
-            "few seconds, and it recognizes under half of the test images.") in markdown
+    assert "## 4. A perceptual loss, on a classifier you train here" in markdown
+    assert ("Here $\\phi$ is the first two conv blocks of a small CIFAR-10 classifier that you "
+            "train here for a few seconds, and it recognizes under half of the test images."
+            ) in markdown
     assert "The features are weak (a" not in markdown, "a guess, not a finding"
     assert ("Full mode trains the features longer and can add VGG16 (see \"What to try next\")."
             ) in " ".join(markdown.split())
@@ -388,10 +389,10 @@ def test_the_perceptual_statements(committed):
     assert "this run does not show why" not in markdown, "a guess now, not a shrug"
     assert "mostly pulls the way L1 already does" not in markdown, "cos 0.55: as much sideways"
     assert "likely one reason it adds little" not in markdown, "the sideways part is larger"
-    assert ("**Takeaway: the critic's term is small in the loss, yet at the end of training (one "
-            "batch) it pulls on the colors almost as hard as L1, in another direction.**"
-            ) in " ".join(markdown.split())
-    assert "yet it pulls on the colors almost" not in markdown, "one batch, at the end of training"
+    assert ("**Takeaway: the critic's term is small in the loss, yet it pulls on the colors almost "
+            "as hard as L1, in another direction.** On one batch at the end of training, its "
+            "gradient on the colors is about four fifths of L1's, and nearly at right angles to it."
+            ) in " ".join(markdown.split()), "one batch, at the end of training: said at once"
     # one training step, as visible pseudocode in section 3
     assert ("loss_D = (BCE(D(cat(L, ab)), 1) + BCE(D(cat(L, fake_ab.detach())), 0)) / 2" in markdown
             and "loss_G = L1(fake_ab, ab) + ADVERSARIAL_WEIGHT * BCE(D(cat(L, fake_ab)), 1)"
@@ -490,7 +491,10 @@ def test_the_table_and_the_control(committed):
     assert ("A † marks a ratio that is only a lower bound: both seed gaps were under one unit of "
             "the last digit, used as the noise instead.") in collapsed, "said beside the ratios"
     assert "A † marks" not in markdown, "the † is explained where it is shown"
-    assert "is about 4 of the" not in markdown and "not a finding" not in markdown
+    assert "is about 4 of the" not in markdown
+    assert markdown.count("not a finding") == 1, "said once, in the note on reading the numbers"
+    note = markdown.split("## 1.")[0]   # the note on reading the numbers, near the top
+    assert "A difference smaller than twice that gap is not a finding." in note
     # the adversarial variant against the plain UNet
     assert verdicts(tables, "adversarial: difference") == {
         "better": {"rebalanced AuC", "colorfulness error"},
@@ -532,8 +536,7 @@ def test_the_table_and_the_control(committed):
             f"{abs(float(value)):.2f} dB below the plain UNet's.") in " ".join(markdown.split())
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     assert ("The first difference row, the main finding, compares the adversarial model with its "
-            "control instead of the plain UNet. It is never marked **better**."
-            ) in " ".join(markdown.split())
+            "control instead of the plain UNet.") in " ".join(markdown.split())
     assert "means a PSNR 1.00 dB" not in " ".join(markdown.split()), "the column is the gain"
     # the verdict is said at a glance at the top of section 8 (checked below) and in the Summary
     better_nowhere_worse = [n for n in NAMES if n != "saturated L1 UNet" and
@@ -549,9 +552,16 @@ def test_the_table_and_the_control(committed):
     assert ('test = {n: results[n, SEED]["test"] for n in ("L1 UNet", "saturated L1 UNet", '
             '"adversarial")}' in code and "| seed: 0" in printed), "the share is seed 0's"
     assert ("- **Adversarial loss: more vivid, but on average a saturation knob does as well.** "
-            f"The adversarial model raises the AuC of {share0}% and {share1}% of the images "
-            "(seeds 0 and 1).") in markdown
-    assert "raises the AuC of only" not in markdown, "the control's share is not printed"
+            f"The adversarial model raises per-image AuC on only {share0}% and {share1}% of the "
+            "test images (seeds 0 and 1), and lowers it on the rest.") in markdown
+    # said again in section 8, before the helps / hurts figures: the "helps" figure is the rarer
+    assert share0 < 50 and share1 < 50, "only: under half, in both seeds"
+    (typical,) = [i for i, c in enumerate(committed[0].cells) if c.cell_type == "markdown"
+                  and c.source.startswith("How typical are the figures?")]
+    assert committed[0].cells[typical + 1].source.startswith("rows = {"), "before the figures"
+    assert (f"The adversarial model raises the AuC of only {share0}% and {share1}% of the test "
+            "images, and lowers it on the rest, so the \"helps\" figure shows the less common "
+            "case.") in markdown
     # the Summary's scope: the run it summarizes, as the Summary line prints it
     assert "Summary: 3,000 training images, 3 epochs of fine-tuning, 2 seeds each." in printed
     assert "## Summary What this 3-epoch fine-tune on 3,000 images found:" in markdown
@@ -597,14 +607,17 @@ def test_the_table_and_the_control(committed):
             f"twice its seed gap ({apart[accuracy][0]}) but no more than the test set's own noise "
             f"({tuning_noise:.1f} pp, printed under the table).") in markdown
     assert "the other yardsticks stay within twice that gap" not in markdown
-    # the dot plot redraws every ratio, none clipped
+    # the dot plot redraws every ratio on a linear axis clipped at +-20; a ratio beyond sits at
+    # the edge with its value written beside it
     ratios = [float(t) for n in NAMES + ("adversarial minus the control",)
               for _, t, _ in row(tables, n if "minus" in n else f"{n}: difference")]
+    assert max(ratios) < 40, "a ratio beyond the edge: its written value stays readable"
     code = "\n".join(c.source for c in committed[0].cells if c.cell_type == "code")
-    assert "ax.set_xlim(-40, 40)" in code and max(ratios) < 40, max(ratios)
+    assert "EDGE = 20" in code and "ax.set_xlim(-EDGE - 3, EDGE + 3)" in code
+    assert "shown_x = x.clip(-EDGE, EDGE)" in code and 'f"{abs(xi):.0f}"' in code
+    assert "symlog" not in code, "a linear axis"
+    assert "a linear axis: a ratio beyond ±{EDGE} sits at the edge, its value written" in code
     assert "left edge" not in markdown
-    assert 'ax.set_xscale("symlog", linthresh=1)' in code
-    assert "symmetric log scale beyond ±1" in code, "the axis label says the scale is not linear"
     assert "0.13 * (j - (len(judged) - 1) / 2)" in code and "s=26," in code, "no overlaps"
     # colorfulness gets no mark: the plot leaves it out (a hollow marker on "right: better" misled)
     assert "judged = [y for y in YARDSTICKS if y[2] != 0]" in code and "hollow" not in code
@@ -615,10 +628,10 @@ def test_the_table_and_the_control(committed):
     assert "-5" not in code.split("ax.set_xticks(")[1].split(")")[0], "no crowded -5 / 5 ticks"
     assert '"ab_auc": "#E69F00"' in code and '"colorfulness_error": "black"' in code, "2 oranges"
     assert 'ax.axvspan(-2, 2, color="0.88"' in code, "the gray band: within twice the noise"
-    assert ("Below: the dot plot of the table (right: better; the gray band is within twice the "
-            "noise; the axis is logarithmic beyond ±1), "
-            "then five test images through every variant. The first row is measured against the "
-            "control.") in markdown
+    assert ("The dot plot below draws each difference divided by its noise, signed so that right "
+            "is better, on a linear axis. The gray band holds the differences within twice the "
+            "noise; a ratio beyond ±20 sits at the edge with its value beside it.") in markdown
+    assert "logarithmic" not in markdown
     # the plot's rows follow the table's: the control's comparison, the main finding, first
     assert ('order = ("adversarial against the control", "adversarial", "saturated L1 UNet")'
             in code and "for n, (title, _) in comparisons.items()]" in code)
@@ -630,14 +643,10 @@ def test_the_table_and_the_control(committed):
     assert "picks = results[\"L1 UNet\", SEED][\"test\"].counted.nonzero().squeeze(1)[:5]" \
         in gallery.source, "the first five: the rows are the test set's order"
     assert ("the adversarial model tints windows teal (truck and automobile rows)." in markdown)
-    # the table's verdicts at a glance, at the top of section 8: this run's, each line backed here
-    (box,) = [c.source for c in committed[0].cells if c.cell_type == "markdown"
-              and c.source.startswith("## 7. The ablation")]
-    assert box.count("\n> - **") == 3, "a quoted box of three lines"
-    box = " ".join(line.lstrip("> ") for line in box.split("\n"))   # the quote marks off
-    box = " ".join(box.split())
-    assert box.startswith("## 7. The ablation, and a saturation control **At a glance, what this "
-                          "run found:**"), box[:200]
+    # the table's verdicts, said in the Summary (the "at a glance" box above the table is cut)
+    assert "At a glance" not in markdown
+    assert ("## 7. The ablation, and a saturation control Which additions helped, and is the "
+            "adversarial gain more than a saturation boost?") in markdown
     # adversarial: more vivid; against its control no better mark, and not ahead in any number
     plain_cf, adv_cf = (float(x) for x in found(r"Colorfulness: plain (\d+\.\d), adversarial "
                                                  r"(\d+\.\d)", printed))
@@ -646,18 +655,18 @@ def test_the_table_and_the_control(committed):
     signs = {head: sign for head, sign in zip(heads, (1, 1, 1, 1, 0, -1, -1))}
     for head, (value, _, _) in zip(heads, row(tables, "adversarial minus the control")):
         assert signs[head] * float(value.replace(" pp", "")) <= 0, (head, value)
-    assert "- **Adversarial loss:** more vivid, but no better than a saturation control (below)." \
-        in box
+    assert ("- **Adversarial loss: more vivid, but on average a saturation knob does as well.**"
+            in markdown)
     # class hint: four better marks, none worse (its small margins: checked with the Summary's)
     hint_marks = verdicts(tables, "class hint: difference")
     assert len(hint_marks["better"]) == 4 and not hint_marks["worse"], hint_marks
-    assert ("- **Class hint:** better on four yardsticks, by small margins. It is told the label "
-            "the classifier is scored against.") in box
+    assert ("The gains are small: +" in markdown and "It is told the label the classifier is "
+            "scored against." in markdown.split("## Summary")[1])
     assert "circular" not in markdown, "unmeasured: no classifier run on the wrong-label images"
     # perceptual and attention: every cell within twice the noise
     for name in ("perceptual", "self-attention"):
         assert all(float(times) <= 2 for _, times, _ in row(tables, f"{name}: difference")), name
-    assert "- **Perceptual loss and self-attention:** within twice the noise." in box
+    assert "- **Perceptual loss and self-attention: within twice the noise.**" in markdown
     assert "**In short:**" not in markdown, "said once, in the box at the top of section 8"
     assert "**What to look for:**" not in markdown, "the box says what the table shows"
     assert "3,000 train" in printed and "lr 0.0001 (constant)" in printed
@@ -715,7 +724,7 @@ def test_what_a_step_costs(committed):
     assert after.cell_type == "markdown" and after.source.startswith("On this CPU, the critic's")
     # a side measure: in "Going deeper", after section 8 and before the Summary
     cells = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    deeper = cells.split("## Going deeper (optional): what a training step costs")[1]
+    deeper = cells.split("## Going deeper (optional)\n\n### What a training step costs")[1]
     assert "## 8. What training against the critic paints" in cells.split(deeper)[0]
     assert "On this CPU, the critic's" in deeper.split("## Summary")[0]
 
@@ -731,10 +740,10 @@ def test_the_figure_and_the_critic(committed):
     # through the first epoch (47 steps); the first quarter's mean (35 steps) is already below ln 2
     # the figure: the generator's term rises through epoch 1, then wavers with no trend, above
     # ln 2; the quarters' means (printed) rise, the last quarter's well above ln 2
-    assert ("The critic's loss started at about ln 2 and fell steadily below it through the first "
-            "epoch, while the generator's term rose. Averaged over 10 steps, both then wavered, "
-            "the critic's loss below ln 2 and the generator's term high above it: the critic stays "
-            "ahead without winning outright.") in " ".join(markdown.split())
+    assert ("In the figure, the critic's loss falls below ln 2 in the first epoch and the "
+            "generator's term rises above it. Then both waver, the critic ahead without winning "
+            "outright.") in " ".join(markdown.split())
+    assert "high above it" not in markdown, "seed 0's smoothed curve dips to about 0.9"
     assert float(g1) > 1.5 * 0.69 and float(c1) < 0.69, (c1, g1)
     assert "while the generator's term rose: the" not in markdown, "it rose in epoch 1 only"
     assert "fell below it almost at once" not in markdown, "the smoothed curve falls gradually"
@@ -759,8 +768,9 @@ def test_the_figure_and_the_critic(committed):
     cos_critic = float(found(r"0\.01 x the generator's term \d\.\d{4}\n  cosine similarity of "
                              r"the two: (-?\d\.\d\d)", printed)[0])
     assert abs(cos_critic) < 0.2, "nearly at right angles"
-    assert ("L1, in another direction.** Its gradient on the colors is about four fifths of L1's, "
-            "and nearly at right angles to it.") in " ".join(markdown.split())
+    assert ("L1, in another direction.** On one batch at the end of training, its gradient on the "
+            "colors is about four fifths of L1's, and nearly at right angles to it."
+            ) in " ".join(markdown.split())
     assert "almost as large as L1's" not in markdown, "0.0022 against 0.0028: about four fifths"
     assert "it is a small part of the loss" not in markdown, "the bold line says it"
     assert -0.2 < cos_critic < 0, "slightly against each other"
@@ -779,14 +789,10 @@ def test_the_figure_and_the_critic(committed):
     assert ("whatever the error. The critic's pull depends instead on how steeply its verdict "
             "changes with the colors.") in " ".join(markdown.split())
     assert "L1's pull never grows" not in markdown, "the Why? names both halves now"
-    # section 3 points ahead to the control (section 7) and the closer look (section 8)
-    assert ("Is this more than turning up saturation? Section 7 checks with a control that only "
-            "saturates; section 8 looks closer.") in " ".join(markdown.split())
     assert "## 7. The ablation, and a saturation control" in markdown
     # ... and section 8 points back to the direction of the critic's pull (the cosine above)
-    assert ("## 8. What training against the critic paints In section 3 the critic's term pulled "
-            "the colors in another direction than L1. What did that change beyond saturation?"
-            ) in " ".join(markdown.split())
+    assert ("## 8. What training against the critic paints What did training against the critic "
+            "change beyond saturation?") in " ".join(markdown.split())
 
 
 def test_the_critic_sees_nearly_the_whole_image(committed):
@@ -897,8 +903,6 @@ def test_hues_and_the_checkerboard(committed):
     # faint before the critic: the control (the plain UNet's ab scaled up) is still weakly colored
     assert all(int(c) < 12 for _, c, *_ in vehicles), "a faint tint in the control"
     assert "The critic accepted" not in markdown, "this run prints no critic verdict on them"
-    assert ("(section 8 shows a blue truck and a dark-blue car painted red)" in markdown
-            ), "section 3 points forward to them"
     assert "two such cars" not in markdown, "a blue truck, a dark-blue car and a black car"
     assert turned[0] > 0, "plus hue turns"   # the checkerboard: checked below (about twice)
     assert "In the figure's right half, mostly saturation." not in markdown, "one answer, all three"
@@ -908,11 +912,11 @@ def test_hues_and_the_checkerboard(committed):
             f"and {vehicles[2][1]} in the control to {vehicles[0][2]}, {vehicles[1][2]} and "
             f"{vehicles[2][2]} (printed below, with the bird's). Their hues also turn") in markdown
     # each collapsed block opens on its own subject: the figure's block, then the measures'
-    (figure_block,) = [c.source.split("<summary>More on the figure</summary>")[1]
-                       .split("</details>")[0] for c in nb.cells if c.cell_type == "markdown"
-                       and "<summary>More on the figure</summary>" in c.source]
+    opens = "<summary>More on the figure, and on the two measures</summary>"
+    (figure_block,) = [c.source.split(opens)[1].split("</details>")[0] for c in nb.cells
+                       if c.cell_type == "markdown" and opens in c.source]
     assert figure_block.strip().startswith("The truck's and the cars' mean chroma")
-    assert "<summary>More on the two measures</summary>" in markdown
+    assert "The hue share counts only colored pixels" in figure_block, "then the measures'"
     assert "vivid red, where the control only deepens" not in markdown, "a saturation boost"
     assert "In the figure's right half it changes hues" not in markdown, "the turns are under 30"
     assert ("**Takeaway: the adversarial model does more than saturate. It paints a checkerboard "
@@ -975,13 +979,11 @@ def test_hues_and_the_checkerboard(committed):
     assert "within reach of the seed noise" not in markdown, "seed 1 passes section 7's rule"
     assert "the turned hues most likely do too" not in markdown, "seed 1's: within noise's reach"
     # the why of the checkerboard (period-2 share, Odena) sits in a collapsed block of its own
-    (why,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-              and "<summary>Why training against a critic could paint a checkerboard</summary>"
-              in c.source]
-    block = why.split("<summary>Why training against a critic could paint a checkerboard</summary>"
-                      )[1]
+    # (now a subsection of "Going deeper", after the Summary's code cell's line is drawn)
+    (block,) = [c.source for c in nb.cells if c.cell_type == "markdown"
+                and c.source.startswith("### Why training against a critic could paint a "
+                                        "checkerboard")]
     assert "Why a critic could paint" not in markdown, "training against it could"
-    block = block.split("</details>")[0]
     assert "period-2 frequencies" in block and "Odena" in block
     assert "both effects, the turned hues and the checkerboard" not in markdown, "seed 1: unsure"
     assert ("Section 3's batch (seed 0) hints at how the checkerboard arises: the critic's "
@@ -1030,8 +1032,7 @@ def test_the_class_hint_at_work(committed):
     # measured on one seed with one kind of wrong label: the sentence says both
     assert ("**Takeaway: told the class, the model shifts its colors a little, and a wrong label "
             "costs more than a right one gains.**") in markdown
-    assert ("In seed 0's model the wrong class costs over twice as much AuC as the true one "
-            "gains.") in markdown
+    assert ("right one gains.** In seed 0's model it costs over twice as much AuC.") in markdown
     assert ("If a predicted label's mistakes cost as much, it would need to be right about 70% of "
             "the time to gain (one seed, one kind of wrong label).") in markdown
     assert "cat for dog" not in markdown, "unmeasured: cut"
@@ -1039,8 +1040,8 @@ def test_the_class_hint_at_work(committed):
             f"{cost:.4f} and the true one gains {gain:.4f}.") in markdown
     assert "so a predicted label would need to be right" not in markdown, "hedged now"
     assert "a wrong one (the class five places on in CIFAR-10's list)" in markdown
-    assert ('A real black-and-white photo has no label; *predicted* labels are left to "What to '
-            'try next".') in " ".join(markdown.split())
+    assert ("**Key idea:** a hint helps only when it is right, and a real photo's class must be "
+            "predicted.") in " ".join(markdown.split())
     assert "the most a *predicted* label could give" not in markdown, "an argument, not tested"
     assert "- Condition on *predicted* labels:" in markdown
     assert "upper bound" not in markdown, "a heuristic, not a bound"
@@ -1105,7 +1106,7 @@ def test_the_quoted_library_code(committed):
             quoted["adversarial.py"] = lines
         elif "self.bottleneck(h) + hint" in block or "self.gamma * out" in block:
             quoted.setdefault("models.py", []).extend(lines)
-    assert len(quoted) == 2 and len(quoted["models.py"]) == 8, "three excerpts"
+    assert len(quoted) == 2 and len(quoted["models.py"]) == 12, "three excerpts"
     for name, lines in quoted.items():
         for line in lines:
             assert line in library[name], f"colorlab/{name} no longer has: {line}"
@@ -1117,7 +1118,10 @@ def test_the_quoted_library_code(committed):
     assert "its own Adam optimizer at pix2pix's 2e-4 (the code below shows it)." in " ".join(
         markdown.split())
     attention = "\n".join(quoted["models.py"])
-    for line in ("weights = torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)",
+    for line in ("def weights(self, x: torch.Tensor) -> torch.Tensor:",
+                 "return torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)",
+                 "weights = self.weights(x)                             "
+                 "# (N, HW, HW), rows sum to 1",
                  "return x + self.gamma * out",
                  "return self.forward_with(x, lambda h: self.bottleneck(h) + hint)"):
         assert line in attention
@@ -1209,13 +1213,14 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     assert favourite == "0" and int(rows) >= 14, (favourite, rows)
     gamma = found(r"gamma [+-]\d\.\d{4} and ([+-]\d\.\d{4}) \(it started at 0\)", printed)[0]
     (said,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-               and c.source.startswith("**Takeaway: the weights are not uniform")]
+               and "**Takeaway: the weights are not uniform" in c.source]
     said = " ".join(said.split())
-    assert ("Row i of the matrix holds what position i (numbered on the left) takes from each of "
-            "the 16. Look down the columns: almost every position takes most from position 0, "
-            "the top-left corner.") in said
-    assert (f"this run does not test that. Seed 1's gamma then shrinks the whole mix to about "
-            f"{100 * float(gamma):.0f}% before it is added.") in said
+    assert said.startswith("**What to look at.** Row i of the matrix holds what position i "
+                           "(numbered on the left) takes from each of the 16. Look down the "
+                           "columns: almost every position takes most from position 0, the "
+                           "top-left corner."), said[:200]
+    assert (f"so the decoder barely sees them.** Seed 1's gamma then shrinks the whole mix to "
+            f"about {100 * float(gamma):.0f}% before it is added.") in said
     # the next brightest columns after position 0's: the other three corners
     gets = found(r"the mean weight each position gets \(its column's mean\), positions 0 to 15: "
                  r"((?:\d\.\d{3} ?){16})\n", printed)[0]
@@ -1225,18 +1230,27 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     # position 1 (beside position 0, no corner) is fifth, close behind the third corner
     assert ranked[4] == 1 and gets[ranked[3]] - gets[1] < 0.1 * gets[ranked[3]], gets
     assert (f"Next come {ranked[1]}, {ranked[2]} and {ranked[3]}, the other three corners, with "
-            "position 1 close behind (the printed column means). Perhaps where they sit, by the "
-            "zero padding, matters more than what they show; this run does not test that.") in said
+            "position 1 close behind.") in said
     assert "The next brightest columns are the other three corners" not in said, "1 close behind"
+    # what the four corners hold in this photo (the figure's left panel, in color now)
+    assert set(ranked[:4]) == {0, 3, 12, 15}
+    assert ("Corners 0, 3 and 12 hold mostly white background and 15 part of the car, so their "
+            "place by the zero padding may matter more than what they show.") in said
+    assert "The numbered grid hides what the corners hold" not in markdown, "no referent"
     # what a stronger setting could change: the knob "What to try next" lists
-    assert ("A larger `NEW_LAYERS_LR_SCALE` might let gamma grow (\"What to try next\").") in said
     assert "100, does attention's gamma leave 0?" in " ".join(markdown.split())
     assert "but gamma shrinks the whole mix" not in markdown, "seed 0's gamma: 0.03%, not 3%"
     assert "mostly to one corner" not in markdown and "frog" not in said, "the old figure's reading"
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "IMAGE = 3 " in code and "seed {SEEDS[1]}'s attention" in code, "seed 1's block"
-    assert "str(p), ha=\"center\"" in code and "8 * (p % 4) + 3.5, 8 * (p // 4) + 3.5" in code, \
-        "the positions are numbered row by row: position 0 is the top-left square"
+    # the perceptual picture's colorbar sits in its own inset axes: row 3 lines up, no apology
+    assert 'fig.colorbar(mapped, cax=axes[2, -1].inset_axes([1.08, 0, 0.07, 1]), label="Lab ' \
+        'units")' in code
+    assert "colorbar shifts it" not in markdown
+    assert ('str(p), ha="left", va="top"' in code
+            and "8 * (p % 4) - 0.1, 8 * (p // 4) - 0.1" in code), \
+        "the positions are numbered row by row, small, in each square's corner: 0 is top-left"
+    assert "image.imshow(viz.to_numpy_image(run.test.images[IMAGE])" in code, "in color"
     # the perceptual picture, said in the takeaway: small shifts even where it changed most
     assert max(four) < 10, four
     assert ("Rows 1 and 2 of the figure look alike; row 3 maps the |ab difference| between the "
