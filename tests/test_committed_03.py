@@ -44,9 +44,9 @@ def test_the_time_line_is_the_committed_run(committed):
 def test_the_data_facts_quoted_are_the_committed_run(committed):
     _, markdown, printed = committed
     assert "data: CIFAR-10" in printed  # the text says the committed run is CIFAR-10
-    psnr, median, ssim = found(r"gray baseline \(L kept, ab = 0\) on the other [\d,]+ test "
-                               r"images \(quick mode\): PSNR (\d+\.\d\d) dB \(median image "
-                               r"(\d+\.\d\d) dB\), SSIM (0\.\d{4})", printed)
+    kept, psnr, median, ssim = found(r"gray baseline \(L kept, ab = 0\) on the other ([\d,]+) "
+                                     r"test images \(quick mode\): PSNR (\d+\.\d\d) dB \(median "
+                                     r"image (\d+\.\d\d) dB\), SSIM (0\.\d{4})", printed)
     already, total, on_median, _, _, mean_all = found(
         r"(\d+) of ([\d,]+) test images are already gray \(mean chroma < 2\); gray scores PSNR "
         r"(\d+\.\d) dB on the median one \((\d+\.\d) to (\d+\.\d) dB\); counting them, the mean "
@@ -110,8 +110,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert 2.3 < float(mean_b) < 10 and abs(float(mean_a)) < float(mean_b) / 3, \
         "the text says: a faintly yellow gray (b visibly above 0, a near 0, chroma below 10)"
     assert ("The cloud leans toward yellow. Where a pixel's color is uncertain, a squared error "
-            "pulls it toward the mean of its plausible colors, which can lie near gray (section "
-            "11 works an example).") in " ".join(markdown.split())
+            "pulls it toward the mean of its plausible colors, which can lie near gray (question 1 "
+            "below).") in " ".join(markdown.split())
+    assert "1. Why can a squared (or L1) error on `ab` make a colorizer predict gray?" in markdown
     # the pull is toward each pixel's plausible colors (section 11's worked example), not
     # toward the dataset's mean ab
     assert "toward such means" not in " ".join(markdown.split())
@@ -132,21 +133,24 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # "three in four pixels have low chroma": the printed share below chroma 20
     assert 70 < float(shares[1]) < 80
     assert "Three in four have low chroma (below 20)" in text
-    # "nearly gray" only for the printed share below chroma 10; chroma 20 is still a color,
-    # as the frog of section 11's figure (image 1, mean chroma below 20) shows
+    # "nearly gray" only for the printed share below chroma 10; chroma below 20 is still a
+    # color, as the frog of the eight images' figure (image 1, mean chroma below 20) shows
     assert name[1] == "frog" and 10 <= eight[0][2] < 20, "the text: image 1, a frog, chroma < 20"
     assert "are nearly gray, with chroma below 10" not in text, "the printout carries it now"
-    assert (f"Three in four have low chroma (below 20), yet chroma {eight[0][2]} is still a "
-            "visible color: see section 11's brown frog (image 1).") in text
+    assert (f"Yet even image 1, a frog of mean chroma {eight[0][2]}, looks clearly brown."
+            in text), "image 1's mean chroma, as printed under the figure"
+    assert "is still a visible color" not in text, "18 is the frog's mean chroma, not a pixel's"
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
-    # the opening says the reason specific to Lab itself, with section 8's printed red row
-    # (L, luma gray), and points to where each reason is shown
+    # the opening says the reason specific to Lab itself, without section 7's numbers (no
+    # forward reference to a later result); section 7's printed red row (L, luma gray) backs it
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
-    assert float(red_luma) < float(red_L), "the opening says: zeroing CbCr darkens pure red"
-    assert ("Why Lab, and not JPEG's YCbCr, which also splits brightness from color? Zeroing Lab's "
-            "`ab` keeps `L`, but zeroing YCbCr's color channels `CbCr` darkens the saturated "
-            f"colors of section 8: pure red drops from `L` = {red_L} to {red_luma}.") in text
+    assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
+    assert ("JPEG also splits brightness from color, in a space called YCbCr, so why not use "
+            "that? Because YCbCr's brightness is not the lightness we see: remove its color and a "
+            "saturated red turns into a much darker gray. Lab keeps `L` exactly, as we will "
+            "measure once the conversions are built.") in text
+    assert "pure red drops from" not in text, "the numbers are section 7's to print"
     assert "splitting off color pays at all because color can be stored" not in text, \
         "said once, in the Summary"
     assert "why splitting off color pays at all" not in text, "said once, in the Summary"
@@ -156,16 +160,17 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "Sections 8 and 9 show it" not in text, "reason 3 is shown only in Going deeper 4"
     # the histogram (section 10) comes before the gray baseline (section 11), whose question
     # cites it
-    histogram_at = text.index("## 10. How colorful are real photos?")
-    assert histogram_at < text.index("## 11. The gray baseline")
-    assert (f"most pixels have low chroma: section 10 found {shares[1]}% of training pixels "
-            "below chroma 20.") in text
+    histogram_at = text.index("## 8. How colorful photos are, and the bar to beat")
+    assert histogram_at < text.index("**The gray baseline.**")
+    assert (f"most pixels have low chroma: the histogram above found {shares[1]}% of training "
+            "pixels below chroma 20.") in text
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
     # the quoted numbers are marked as this (quick, 2,000-test-image) run's
     assert f"The gray baseline predicts no color, yet scores PSNR {psnr} dB here." in markdown
     assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
-    assert (f"scores PSNR {psnr} dB and SSIM {ssim} on CIFAR-10's test images that are not "
-            "already gray") in markdown   # the Summary
+    assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
+    assert (f"scores PSNR {psnr} dB and SSIM {ssim} on {kept} of the run's {total} CIFAR-10 test "
+            "images, those not already gray.") in markdown   # the Summary
     assert "SSIM's brightness, contrast and structure terms" not in text, \
         "the run prints only the mean SSIM, not its terms"
     rounded = round(float(shares[1]))
@@ -173,7 +178,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "uncertain colors toward gray") in markdown   # the cause: averaging, not the share
     # this run shows only a two-color example; notebook 05 tests the pull on photos
     text = " ".join(markdown.split())
-    assert ("toward gray (section 11's two-color example; notebook 05 tests it on photos).") in text
+    assert ("toward gray (section 8's two-color example; notebook 05 tests it on photos).") in text
     assert ("Such a model can be rewarded for washed-out colors (notebook 05 tests "
             "that).") in text
 
@@ -209,26 +214,31 @@ def test_the_printed_errors_quoted(committed):
                         printed)
     assert float(rounding) < float(lab64), "float32 rounding should be smaller than the gap"
     assert float(lab32) < 2 * float(lab64), "the text says float32 is hardly worse"
-    assert (f"The ${lab64[:3]} \\times 10^{{-4}}$ gap to scikit-image is its rounding of the toe's "
-            "slope") in markdown
+    # Going deeper 2: both gaps (sections 3 and 4, printed) come from scikit-image's 7.787
+    assert ("**2. The slope 7.787.** Sections 3 and 4 found small gaps to scikit-image. Both come "
+            "from its rounding of the toe's slope") in " ".join(markdown.split())
     assert f"{1 / (3 * (6 / 29) ** 2):.4f}" == "7.7870" and "= 7.7870...$ to 7.787" in markdown
     assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     assert "the error drops below $10^{-9}$" in markdown
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
-    # sRGB runs 0 to 1 and L 0 to 100: times 100, the way back's gap is about section 3's
-    assert 1e-9 < float(back) and 0.5 < 100 * float(back) / float(lab64) < 2, \
-        "the text says: times 100, about section 3's gap"
-    assert ("The check below finds a gap to scikit-image in sRGB units (0 to 1). Times 100, to "
-            "match `L`'s 0 to 100, it is about section 3's gap, with the same cause.") in " ".join(
-        markdown.split())
+    assert 1e-9 < float(back) and 1e-9 < float(lab64), "the text says: small gaps, both ways"
+    assert "Times 100, to match" not in markdown, "an sRGB gap and an L gap are different units"
     assert "smaller gap to scikit-image than section 3's" not in markdown, "different units"
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     assert "the error drops below $10^{-9}$, and so does the way back's." in " ".join(
         markdown.split())
     assert f"Lab matches scikit-image to {lab64}" in printed   # the Summary: line, computed
     assert f"match scikit-image to {lab64} in Lab" in markdown
+    # section 4 and the Summary: our functions compute what colorlab.color computes (printed)
+    kit = found(r"vs colorlab\.color: my_rgb_to_lab max \|difference\| (< 1e-9|\S+), "
+                r"my_lab_to_rgb (< 1e-9|\S+)\n", printed)
+    assert all(d == "< 1e-9" or float(d) < 1e-6 for d in kit), "the text says: the same"
+    text = " ".join(markdown.split())
+    assert ("The last line shows that the course kit's `colorlab.color` computes the same, so "
+            "later sections call it.") in text
+    assert "They compute what `colorlab.color` computes" in text   # the Summary
 
 
 def test_the_clamps(committed):
@@ -265,33 +275,41 @@ def test_gradcheck_black_included(committed):
                  "my_lab_to_rgb without the clip, black", "my_lab_to_rgb, random colors",
                  "my_lab_to_rgb, dark colors"):
         assert re.search(rf"gradcheck {re.escape(name)} +passed", printed), name
-    assert ("Section 5 checks that they pass `gradcheck`, black included (`lab_to_rgb` without "
-            "its clip).") in " ".join(markdown.split())
+    assert ("Section 5 then checks that they pass `gradcheck`, black included (`lab_to_rgb` "
+            "without its clip).") in " ".join(markdown.split())
     # section 5, question 1: with its clip, lab_to_rgb fails gradcheck at black (printed)
     (clipped,) = found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)", printed)
     assert clipped == "False", "question 1 says the clipped version fails gradcheck at black"
     assert "Hence `passes(my_lab_to_rgb, black)` printed `False` above." in markdown
     # the opening: the build is sections 1-4 (the conversions), and section 5 checks them
-    assert "**What you will build (sections 1–5):**" in markdown
+    assert "**What you will build (sections 1–5).**" in markdown
     headings = re.findall(r"(?m)^## (\d+)\. ", "\n".join(c.source for c in committed[0].cells
                                                         if c.cell_type == "markdown"))
-    assert headings[:8] == [str(i) for i in range(1, 9)]
+    assert headings == [str(i) for i in range(1, 10)], "sections 1 to 9, then Going deeper"
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
-    # the parts the opening calls optional are marked so where they start; the explorer is
-    # the end of section 7 (no section of its own); normalize_lab is section 12, the last
+    # the part the opening calls optional is marked so where it starts; the explorer is the
+    # end of section 6 (no section of its own); normalize_lab is section 9, the last
     flat = " ".join(markdown.split())
-    assert "Section 6 and the explorer at the end of section 7 are optional." in flat
+    assert "The explorer at the end of section 6 is optional." in flat
     assert "distance statistics, marked optional." not in flat
-    assert "## 6. Known colors in Lab (optional)" in markdown
-    assert "**Explorer (optional).**" in markdown and "## 8. Explorer" not in markdown
-    assert flat.index("## 7. Out of gamut") < flat.index("**Explorer (optional).**")
-    assert flat.index("**Explorer (optional).**") < flat.index("## 8. Lab against YCbCr")
-    assert headings[-1] == "12", "sections 1 to 12, then Going deeper"
-    assert flat.index("## 11. The gray baseline") < flat.index("## 12. What the networks get")
-    assert flat.index("## 12. What the networks get") < flat.index("## Going deeper")
-    assert "**5. What the networks get.**" not in flat, "no longer optional: section 12"
-    assert "scales Lab for the networks of notebooks 04 and 05 (section 12)." in flat
+    assert "## 6. Familiar colors, and colors a screen cannot show" in markdown
+    assert "**Explorer (optional).**" in markdown and "## 7. Explorer" not in markdown
+    assert flat.index("**Colors a screen cannot show.**") < flat.index("**Explorer (optional).**")
+    assert flat.index("**Explorer (optional).**") < flat.index("## 7. Why colorization lives")
+    assert flat.index("## 8. How colorful photos are") < flat.index("## 9. What the networks get")
+    assert flat.index("## 9. What the networks get") < flat.index("## Going deeper")
+    assert "**5. What the networks get.**" not in flat, "no longer optional: section 9"
+    assert "`normalize_lab` scales Lab for the networks of notebooks 04 and 05." in flat
+    # every numbered section ends with its one-line key idea, before the next section starts
+    sections = re.split(r"(?m)^## ", "\n".join(c.source for c in committed[0].cells
+                                               if c.cell_type == "markdown"))
+    numbered = [s for s in sections if re.match(r"\d+\. ", s)]
+    assert len(numbered) == 9 and all(s.count("**Key idea:**") == 1 for s in numbered), \
+        "one **Key idea:** line per numbered section"
+    assert all(s.rstrip().split("\n")[-1].startswith("**Key idea:**") or
+               s.rstrip().rsplit("\n\n", 1)[-1].startswith("**Key idea:**") for s in numbered), \
+        "the key idea closes its section"
     # section 12: AB_SCALE = 110 is above the largest |a| or |b| over the sRGB cube (printed)
     ranges = {name: (float(lo), float(hi)) for name, lo, hi in re.findall(
         r"over the sRGB cube: ([Lab]) in \[ *(-?\d+\.\d\d), *(-?\d+\.\d\d)\]", printed)}
@@ -337,10 +355,11 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "The derived matrix is the sRGB standard's to 4 digits." in markdown
     assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
     flat = " ".join(markdown.split())
-    assert "`my_rgb_to_xyz` covers the first two arrows: it takes stored sRGB" in flat
+    assert ("`my_rgb_to_xyz` takes stored sRGB and decodes it itself, so it covers the first two "
+            "arrows.") in flat
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
-    assert ("The white **D65** (average daylight) fixes the lengths, since r = g = b = 1 must "
-            "give it.") in " ".join(markdown.split())
+    assert ("The white **D65** (average midday daylight) fixes the lengths, since r = g = b = 1 "
+            "must give it.") in " ".join(markdown.split())
     # why a column is a primary's XYZ: M times full red alone is M's first column
     assert "Column $j$ is primary $j$'s XYZ." in " ".join(markdown.split())
     # section 3's question: P3 widens only red and green; its blue is sRGB's (section 7's code)
@@ -354,8 +373,8 @@ def test_the_derived_matrix_and_white_point(committed):
     # than the derived one (the first two printed whites)
     assert 1e-4 < derived_white[2] - sk_white[2] < 1e-3
     assert ("`colorlab.color` uses scikit-image's matrix. That matrix was made for a white with a "
-            "slightly lower $Z$, as the first two white lines show. So it differs from ours by up "
-            "to $3 \\times 10^{-4}$.") in text
+            "slightly lower $Z$, as section 2's first two white lines show. So it differs from "
+            "ours by up to $3 \\times 10^{-4}$.") in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
@@ -404,6 +423,8 @@ def test_the_known_colors_quoted(committed):
     assert rgb["blue"] == "(0, 0, 1)" and rgb["green"] == "(0, 1, 0)", "mean of R, G, B: 1/3 each"
     assert lightness["green"] > blue + 30, "the question says: very different L"
     assert "Blue and green have the same RGB mean, 1/3, yet very different `L`." in markdown
+    assert ("Look at the `L` column: pure blue is darker than mid gray, and yellow is almost as "
+            "light as white.") in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" in markdown
     assert f"saturated blue a dark one (`L` = {blue:.2f})" in markdown
     red, green = lightness["red"], lightness["green"]
@@ -424,13 +445,27 @@ def test_the_known_colors_quoted(committed):
     # the figure draws the plane at pure red's own L (computed there), so its ring is displayable
     assert "torch.full_like(a_axis, L_red.item())" in plane
     assert 'set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
-    assert '"+a: red/magenta"' in plane
+    assert '"+a:\\nred/magenta"' in plane
     # at L = 53.2 +b looks olive (the label says so) and -b is a plain mid blue
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
-    assert ("In the picture (the plane at pure red's lightness), red (ring) sits off the +`a` "
-            "axis and +`b` looks olive; vivid yellow needs a high `L` (section 7).") in text
+    assert ("In the picture, the plane at pure red's lightness, red (ring) sits above the +`a` "
+            "axis, and +`b` looks olive: vivid yellow needs a high `L`.") in text
+    # the half-axis labels sit in the light-gray margin (no sRGB color there) with an arrow to
+    # a displayable color just inside the end of their half-axis, so no label covers its colors
+    labels = re.findall(r'\("([^"]+)", \((-?\d+), (-?\d+)\), \((-?\d+), (-?\d+)\)\)', plane)
+    assert len(labels) == 4 and "arrowprops=arrow" in plane
+    L_plane = lightness["red"]   # the plane is drawn at pure red's L
+    for text_, *xy in labels:
+        tip_a, tip_b, at_a, at_b = map(float, xy)
+        for (a_, b_), shown in (((tip_a, tip_b), True), ((at_a, at_b), False)):
+            lab_ = torch.tensor([L_plane, a_, b_], dtype=torch.float64).view(3, 1, 1)
+            rgb_ = color.lab_to_rgb(lab_, clip=False)
+            assert bool(((rgb_ >= 0) & (rgb_ <= 1)).all()) == shown, \
+                f"{text_!r}: arrow tip on a color, label in the gray margin"
+        assert (tip_a == 0) != (tip_b == 0), f"{text_!r}: its tip is on its half-axis"
+    assert '"gray: a = b = 0"' not in plane, "gray is a + at the center, named in the title"
     assert "`a` runs from green (−) to red/magenta (+)" in text
     assert "Pure red needs +`b` too (ring)." not in text
     # section 7's first question: reds reach furthest near the lightness of pure red
@@ -507,12 +542,15 @@ def test_the_swatches_and_ciede2000(committed):
     assert "ax.scatter(d_rgb, d, s=5" in figure and "axvspan(0.08, 0.1," in figure
     assert "pairs 0.08-0.10 apart in RGB:" in printed
     assert ("CIEDE2000 too finds equal RGB steps very unequal in the shaded band (middle panel), "
-            f"from invisible ({low00}, below the just-noticeable 1) to glaring ({high00}).") in text
+            f"from invisible ({low00}, below the just-noticeable 1) to glaring ({high00}, the "
+            "highest dot in the band).") in text
     assert "from barely visible" not in text, "0.6 is below CIEDE2000's just-noticeable 1"
     # the six swatches' distances, printed in the figure's order
     de76, de00 = found(r"swatches 1-6: ΔE76 ([\d., ]+); CIEDE2000 ([\d., ]+)\n", printed)
     de76, de00 = de76.split(", "), de00.split(", ")
     assert len(de76) == len(de00) == 6 and de76[0] == low and de76[-1] == high
+    # the band's highest CIEDE2000 (quoted) is an unnumbered dot: above all six swatches'
+    assert float(high00) > max(map(float, de00))
     assert "six = torch.cat([least, most])" in code_with(committed[0], "gen = generator(3)")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
@@ -556,7 +594,8 @@ def test_the_swatches_and_ciede2000(committed):
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
-            "judgments; about 1 is often taken as just noticeable in it.") in text
+            "judgments (Luo, Cui & Rigg 2001); about 1 is often taken as just noticeable in "
+            "it.") in text
     # the count: 3,000 random pairs, of which those inside the RGB cube are kept (the figure's
     # titles print that count); the pairs' own code, run again, gives it
     making = pairs.split("d_rgb = ", 1)[0]
@@ -643,8 +682,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # "look unchanged" at 1/4 rests on few pixels far off, not on the 1/16 PSNR, whose iris loss
     # is visible; the recap's second point: coarse color pays in Lab and in JPEG's YCbCr alike
     assert float(fine_off) < 1 and float(fine) > 40
-    assert ("Splitting off color pays at all because color can be coarse, in Lab's `ab` as in "
-            "JPEG's `CbCr`.") in text   # the Summary
+    # the Summary: the reason is that L is given and kept; coarse ab is a bonus (JPEG's CbCr
+    # is stored coarsely too: 4:2:0, the README says)
+    assert ("Colorization lives in Lab because a colorizer is handed `L` and predicts only `ab`, "
+            "and changing `ab` keeps `L`;") in text
+    assert "As a bonus, `ab` can be stored coarsely, as JPEG stores its `CbCr`." in text
+    assert "Splitting off color pays at all because" not in text, "coarseness is not the reason"
     assert "and `ab` can be coarse. Lab distances" not in text, "not a reason for Lab over YCbCr"
     assert "Zhang et al. (2016) predict `ab` at 1/4 resolution." in text
     assert "the cat still scores" not in text, "1/16's PSNR hides a visible loss"
@@ -681,8 +724,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "luminance.") in text
     # both move far: ΔE76 many times the just noticeable 2.3
     assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
-    assert ("ΔE76 is the Lab distance from request to result (about 2.3 is just "
-            "noticeable; Mahy et al. 1994).") in text
+    assert ("ΔE76, the Lab distance from request to result, measures the move (about 2.3 is "
+            "just noticeable; Mahy et al. 1994).") in text
     assert ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994). Evaluation of uniform color "
             "spaces developed after the adoption of CIELAB and CIELUV.") in text
     assert "The clip moves both far." in text
@@ -698,8 +741,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "color.") in text
     r, g, b = map(float, full.split(", "))
     assert r > 1 and g < 0 and b < 0, "section 3's answer: pure P3 red is outside the sRGB gamut"
-    assert f"in linear sRGB it is ({full}) (printed in section 7)" in markdown
-    assert "## 7. Out of gamut" in markdown
+    assert f"in linear sRGB it is ({full}) (printed in section 6)" in markdown
+    assert "## 6. Familiar colors, and colors a screen cannot show" in markdown
+    assert markdown.index("**Colors a screen cannot show.**") < markdown.index("## 7. ")
     # the figure marks P3 red with a ring (and a label), gray with a +
     plane = code_with(committed[0], "the ab plane at L = 50 (ring: P3 red;")
     assert 'marker="o"' in plane and 'annotate("P3 red"' in plane and "(ring: P3 red;" in plane
@@ -715,8 +759,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
-    assert (f"Only {at50}% of the ab square is displayable at `L` = 50. Outside the black line "
-            "(left panel) are clipped substitutes, most at another lightness.") in text
+    assert (f"Only {at50}% of the ab square is displayable at `L` = 50, inside the black line. "
+            "The clipped substitutes outside it mostly have another lightness.") in text
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
@@ -739,8 +783,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "lightnesses between them.") in text
     # section 7: the darkest panel is L = 10 (Y ≈ 1% of white's), whose colors are all dark
     assert min(shares) == 10 and ((10 + 16) / 116) ** 3 < 0.012
-    assert ("**Explorer (optional).** The plane at five lightnesses (a slider in a live notebook); "
-            "at `L` = 10 the few colors are hard to tell apart.") in text
+    assert ("**Explorer (optional).** The plane at five lightnesses (a slider in a live notebook). "
+            "At `L` = 10 the few colors are hard to tell apart.") in text
+    # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
+    assert ("**Key idea:** In Lab, lightness and color are tied: vivid yellows exist only at high "
+            "`L`, vivid blues only at low `L`.") in text
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
     assert reach[30][0] < reach[90][0] and reach[30][1] < reach[90][1], "lower at 30 than at 90"
