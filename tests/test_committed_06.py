@@ -71,6 +71,12 @@ def test_latency_is_timed_on_a_random_input(committed):
             "The input is random values (`torch.rand`), not a photo") in markdown
     assert ("The ms in each row is a first, rough timing; section 5 re-times them all."
             ) in markdown
+    (trained,) = found(r"parameters, trained at (\d+) px", printed)
+    assert "each row: variant, file size, latency (median of 20 calls on one 256 x 256 input)" \
+        in printed and int(trained) < 256
+    assert re.search(r"\(the network sees \d+ x \d+\)", printed)      # section 6: a real photo
+    assert (f"Its size is a photo's, not the {trained} px of the training images, because users "
+            "colorize photos; section 6 times a real one.") in markdown
     # the first timings are printed in sections 1 to 4, before section 5's rounds
     assert printed.index("fp32 PyTorch  ") < printed.index("rounds in shuffled order")
     (precision,) = found(r"\| precision: (\w+) ", printed)     # what fit chose on this CPU
@@ -365,6 +371,12 @@ def test_export_statements(committed):
     (fp32_psnr,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +[\d.]+ ms +PSNR (\d+\.\d\d) dB", printed)
     assert fused_psnr == fp32_psnr and float(fused_max) < 0.01
     assert "Folding by hand in PyTorch (the fused row) leaves the colors unchanged." in markdown
+    # the .pt2 file loads back as a GraphModule: no UNet class needed; ONNX runs in onnxruntime
+    assert 'graph = torch.export.load(out / "model.pt2").module()' in code_of()
+    assert ("We write a `.pt2` file with `torch.export`, which PyTorch loads without the model's "
+            "code, and an ONNX file for onnxruntime, which needs no PyTorch.") in markdown
+    assert ("**Who loads which file.** `torch.export.load` reads the `.pt2` file back, as the next "
+            "cell does, in any Python with PyTorch.") in markdown
     assert ("**Both files compute what PyTorch computes.** Their largest `|d ab|` is of the same "
             "order as fp32's own.") in markdown and "as small as fp32's own" not in markdown
 
@@ -377,13 +389,14 @@ def test_int8_statements(committed):
         r"([+-]\d\.\d{3}) dB one image per call", printed)
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
     # static int8: fp32's quality in about a quarter of the file; its largest change visible
-    # (above a just-noticeable 2.3) but rare (the mean is a hundredth of it, and far below 2.3)
+    # (above a just-noticeable 2.3), its mean far below 2.3 (a pixel's dE is at most 2x it)
     (worst, mean), = re.findall(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\d+), mean "
                                 r"([\d.]+)$", printed)
-    assert float(worst) > 2.3 and float(mean) < 0.02 * float(worst) and 2 * float(mean) < 2.3
+    assert float(worst) > 2.3 and 2 * float(mean) < 2.3
     assert (f"**Static int8 with 99.9% ranges keeps fp32's quality** in {share}% of the fp32 ONNX "
-            "file. Its largest color change is visible but rare; the mean change is far too small "
-            "to see.") in markdown and abs(float(static)) < 0.05
+            "file. Its largest color change is visible, but the mean change is far too small to "
+            "see.") in markdown and abs(float(static)) < 0.05
+    assert "visible but rare" not in markdown     # how rare is shown only in section 6
     # the key idea: about a quarter of the size, the colors kept; dynamic int8 slow
     assert 20 <= int(share) <= 35
     assert ("**Key idea:** static int8, calibrated on representative images, keeps the colors in "
@@ -503,6 +516,27 @@ def test_int8_statements(committed):
                - float(single)) <= 0.011
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
     assert ops(fp32_nodes)["Relu"] > 0 and "Relu" not in static_nodes and "Relu" in dynamic_nodes
+    assert (f"- **Where the ReLUs went.** The static file has no `Relu` nodes, while the fp32 file "
+            f"has {number(ops(fp32_nodes)['Relu'])}.") in markdown
+    # a ReLU's range starts at 0 (zero point 0): the 99.9% range printed for one ReLU
+    assert re.search(r"(?m)^99\.9% range \(int8\.onnx\): 0 to ", printed)
+    assert ("The `QuantizeLinear` after the conv then clips every negative value to 0 by itself, "
+            "and the ReLU adds nothing.") in markdown
+    assert "\n  output Conv -> QuantizeLinear\n" in printed      # no Relu after the first Conv
+    # onnxruntime's documented behaviour: removable activations go unless the option keeps them
+    quantize = next((ROOT / ".venv" / "lib").glob("python3*/site-packages/onnxruntime/"
+                                                  "quantization/quantize.py"), None)
+    if quantize is not None:
+        doc = " ".join(quantize.read_text(encoding="utf-8").split())
+        assert ('QDQKeepRemovableActivations = True/False: Default is False. If true, "removable" '
+                "activations (e.g., Clip or Relu) will not be removed") in doc
+        assert "removed if activations are asymmetrically quantized" in doc
+    deploy_src = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
+    assert "QDQKeepRemovableActivations" not in deploy_src and "ActivationSymmetric" not in \
+        deploy_src                                        # colorlab keeps onnxruntime's default
+    assert ("onnxruntime's quantizer removes such activations when activations are quantized with "
+            "a zero point (asymmetrically), unless its `QDQKeepRemovableActivations` option is "
+            "set; the schematic above shows the group without it.") in markdown
     # QDQ defined where the static files are introduced; the printout shows one group's fusion
     # only the Conv and Concat groups become int8 kernels; the profile runs ConvTranspose in float
     assert {"QLinearConv", "QLinearConcat", "ConvTranspose"} <= set(static_time)
@@ -717,8 +751,15 @@ def test_the_table_and_figure_statements(committed):
     assert n_rounds == "3" and ten_x < 0.8 and ten_lo < 0.6    # the median round: slow too
     assert ten_hi > 0.95 and ten_verdict == "no clear difference"   # one round at fp32's speed
     assert abs(first[ten] - first["fp32 PyTorch"]) < 0.1 * first["fp32 PyTorch"]
+    # with three rounds, the printed lowest, median and highest ratios are the rounds themselves
+    assert ten_lo <= ten_x < 1 <= ten_hi                        # two rounds slower than fp32's
     assert ("On the left, 1 to 4, 8 and 9 cluster near fp32's size and speed. 10 sits high because "
-            "two of its three rounds ran slow; its first timing matched fp32's.") in markdown
+            "two of its three rounds ran slow. With only three rounds, the printout's lowest, "
+            "median and highest ratio are the three rounds themselves. Its first timing matched "
+            "fp32's.") in markdown
+    (comment,) = re.findall(r"# dynamic int8 \(~(\d+) ms\) would squash the rest", code_of())
+    dynamic_ms = rows["ONNX int8 dynamic"]["ms"]
+    assert abs(int(comment) - dynamic_ms) < 0.1 * dynamic_ms
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
@@ -824,7 +865,12 @@ def test_the_shuffled_rounds_statements(committed):
             "files and the channel-pruned model (before fine-tuning, and as ONNX) beat fp32 "
             "PyTorch in every round. The fine-tuned pruned model does the same work, but one slow "
             "round kept it under the 10% line. Export, BatchNorm folding and zeros made no clear "
-            f"difference; dynamic int8 was about {slower_x} times slower.") in markdown
+            f"difference. Dynamic int8 was about {slower_x} times slower.") in markdown
+    # the box: with three rounds one slow round decided the fine-tuned pruned model's verdict
+    (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
+    assert n_rounds == "3" and tuned[2] < 1.1 < tuned[1]
+    assert ("With only three rounds, one slow round can decide a verdict, as it did for the "
+            "fine-tuned pruned model.") in markdown
     assert "**In short:**" not in markdown
     # the pruned models before and after the fine-tune have the same layer shapes (same work)
     sizes = table(printed)
@@ -866,11 +912,12 @@ def test_the_shuffled_rounds_statements(committed):
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
-    assert (f"**Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime.** Why? "
-            "This CPU's VNNI instructions multiply four pairs of 8-bit numbers per 32-bit lane "
-            "where fp32 multiplies one, and int8 moves a quarter of the bytes.") in markdown
-    assert ("(Intel's instruction reference). This run does not test that onnxruntime used VNNI."
-            ) in markdown
+    # the run shows the CPU has VNNI, not that onnxruntime used it: a likely reason, hedged
+    assert (f"**Like for like, static int8 ran {mid:.1f}x as fast as fp32 in onnxruntime.** A "
+            "likely reason, not tested here: this CPU has VNNI instructions, which multiply four "
+            "pairs of 8-bit numbers per 32-bit lane where fp32 multiplies one. int8 also moves a "
+            "quarter of the bytes.") in markdown
+    assert "Why? This CPU's VNNI" not in markdown
     # the instruction the text names is in the References
     assert ("entry \"VPDPBUSD — Multiply and Add Unsigned and Signed Bytes\"" in markdown
             and "Intel 64 and IA-32 Architectures Software Developer's Manual" in markdown)
@@ -893,9 +940,13 @@ def test_the_shuffled_rounds_statements(committed):
     static_db, minmax_db = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max ranges "
                                  r"([+-]\d\.\d{3}) dB", printed)
     assert float(minmax_db) < float(static_db)                       # so quality decides
-    assert (f"- **min/max int8** ran as fast as the 99.9% file ({m_mid}x at the median), no clear "
-            f"difference by the rule. Quality decides: {minmax_db} dB against {static_db} dB."
-            ) in markdown
+    # a little faster in every round, the slowest round short of 10%: no clear difference
+    assert 1 < float(m_lo) < 1.1
+    assert (f"- **min/max int8** was a little faster than the 99.9% file in every round, yet its "
+            f"slowest round fell short of 10% ({m_mid}x at the median). So by the rule there is no "
+            "clear difference; both files hold the same nodes, with other scales. Quality "
+            f"decides: {minmax_db} dB against {static_db} dB.") in markdown
+    assert "ran as fast as the 99.9% file" not in markdown
     assert "ran fastest" not in markdown
 
 
@@ -920,30 +971,35 @@ def test_the_summary_and_the_eight_images(committed):
     (slim_x,) = found(r"50% channels \+ fine-tune \d+\.\d ms \((\d+\.\d)x fp32 PyTorch\)", printed)
     # the Summary line rounds the unrounded median speed-up; the rounds' line prints 2 decimals
     assert abs(float(slim_x) - rounds[channels][1]) <= 0.05 + 1e-9
-    # "beat fp32's in all but one round": of the 3 rounds, only the slowest under the 10% line
+    # faster in every round (the lowest ratio above 1), by under 10% only in the slowest: of 3
+    # rounds, the median and the highest are above 1.1
     _, c_mid, c_lo, _, c_verdict = rounds[channels]
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
-    assert n_rounds == "3" and c_lo < 1.1 < c_mid and c_verdict == "no clear difference"
-    assert (f"Removing whole channels does: {size}% of the file, a network that beat fp32's in all "
-            f"but one round, and {tuned} dB after a one-epoch fine-tune.") in markdown
+    assert n_rounds == "3" and 1 < c_lo < 1.1 < c_mid and c_verdict == "no clear difference"
+    assert (f"Removing whole channels does: {size}% of the file and {tuned} dB after a one-epoch "
+            "fine-tune. The fine-tuned network was faster than fp32's in every round, but by under "
+            "10% in one, so by the rule not clearly faster.") in markdown
+    assert "in all but one round" not in markdown
     calls = {name: [float(v) for v in rest] for name, *rest in re.findall(
         r"(?m)^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +whole call +\d+\.\d ms, "
         r"speed-up \d\.\d\dx \((\d\.\d\d) - (\d\.\d\d)\); network alone +(\d+\.\d) ms", printed)}
     quiet_x, = found(r"(?m)^int8\.onnx, no spinning +whole call +\d+\.\d ms, speed-up "
                      r"(\d\.\d\d)x", printed)
     assert calls["int8.onnx, no spinning"][0] > 1.1 and calls["int8.onnx"][1] < 1 / 1.1  # the rule
-    assert 1.7 < calls["fp32 PyTorch"][2] / calls["int8.onnx"][2] < 2.4     # about twice
+    quiet_net = calls["fp32 PyTorch"][2] / calls["int8.onnx, no spinning"][2]   # spinning off
     (share,) = found(r"(?m)^fp32 PyTorch +whole call .*?network alone +\d+\.\d ms \((\d+)% of "
                      r"the call\)", printed)
     assert int(share) < 50                                  # the network: under half the call
     steps = {k: float(ms) for k, ms in re.findall(r"(?m)^  (.+?) +(\d+\.\d) ms +\d+%$", printed)}
     around = sorted((k for k in steps if not k.startswith("the network")), key=steps.get)[-3:]
     assert {k.split(" ")[0] for k in around} == {"fit_to_gamut", "rgb_to_lab", "lab_to_rgb"}
-    assert ("through `colorize`, int8's network, about twice as fast as fp32's, made the whole "
-            f"call only {float(quiet_x):.2f}x as fast (spinning off) and slower with spinning on. "
+    assert ("through `colorize`, int8's network, "
+            f"{quiet_net:.1f}x as fast as fp32's with spinning off, made the whole "
+            f"call only {float(quiet_x):.2f}x as fast and slower with spinning on. "
             f"The network is only {share}% of fp32's call; outside it, `fit_to_gamut` and the two "
             "Lab conversions take the most time.") in markdown
     assert "it was not the bottleneck" not in markdown   # it is the largest single step
+    assert "about twice as fast" not in markdown
 
     # int8 looks like fp32 on the eight images shown; section 6's worst test image does not
     assert ("On these eight images, static int8 looks like fp32; the pruned rows are duller or "
@@ -1004,8 +1060,7 @@ def test_the_shipped_photo(committed):
                 else "no clear difference")
 
     assert rule(quiet) == "faster" and rule(spin) == "slower"   # this run's verdicts, as quoted
-    twice = float(fp32["alone"]) / float(spin["alone"])      # the network alone: about 2x faster
-    assert 1.7 < twice < 2.4
+    quiet_net = float(fp32["alone"]) / float(quiet["alone"])   # the network alone, spinning off
     (rounds,) = found(r"medians of (\d+) shuffled rounds", printed)
     assert rounds == "3"                                       # "all three rounds"
     # Amdahl: fp32's call with int8's network (spinning off) in its place, and the speed-up
@@ -1015,9 +1070,10 @@ def test_the_shipped_photo(committed):
     assert float(quiet["ms"]) < predicted < 1.1 * float(quiet["ms"])
     assert abs(gain - float(quiet["x"])) < 0.1 * gain
     assert ("**Time what the user runs.** Through `colorize`, int8 with spinning off made the "
-            f"whole call only {quiet['x']}x as fast as fp32, although its network alone ran about "
-            "twice as fast. Speeding up one part helps only as much as its share of the time "
-            f"(Amdahl's law), and the network is {fp32['share']}% of fp32's call.") in markdown
+            f"whole call only {quiet['x']}x as fast as fp32, although its network alone ran "
+            f"{quiet_net:.1f}x as fast. Speeding up one part helps only as much as its share of "
+            f"the time (Amdahl's law), and the network is {fp32['share']}% of fp32's call."
+            ) in markdown
     assert ("**Spinning decides whether int8 helps here.** With spinning on, int8's whole call "
             f"was slower than fp32's ({spin['x']}x).") in markdown
     # the steps of fp32's call, timed one by one: the network the largest single step, and the
