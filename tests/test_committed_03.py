@@ -110,8 +110,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert 2.3 < float(mean_b) < 10 and abs(float(mean_a)) < float(mean_b) / 3, \
         "the text says: a faintly yellow gray (b visibly above 0, a near 0, chroma below 10)"
     assert ("The cloud leans toward yellow. Where a pixel's color is uncertain, a squared error "
-            "pulls it toward the mean of its plausible colors, which can lie near gray (question 1 "
-            "below).") in " ".join(markdown.split())
+            "pulls it toward the mean of its plausible colors, which can lie near "
+            "gray.") in " ".join(markdown.split())
     assert "1. Why can a squared (or L1) error on `ab` make a colorizer predict gray?" in markdown
     # the pull is toward each pixel's plausible colors (section 11's worked example), not
     # toward the dataset's mean ab
@@ -137,8 +137,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # color, as the frog of the eight images' figure (image 1, mean chroma below 20) shows
     assert name[1] == "frog" and 10 <= eight[0][2] < 20, "the text: image 1, a frog, chroma < 20"
     assert "are nearly gray, with chroma below 10" not in text, "the printout carries it now"
-    assert (f"Yet even image 1, a frog of mean chroma {eight[0][2]}, looks clearly brown."
-            in text), "image 1's mean chroma, as printed under the figure"
+    assert (f"Yet low chroma is still visible color: image 1, a frog of mean chroma {eight[0][2]}, "
+            "looks clearly brown." in text), "image 1's mean chroma, as printed under the figure"
+    # "low chroma" is the histogram's "low chroma (below 20)", which comes first
+    assert text.index("Three in four have low chroma (below 20)") < text.index(
+        "Yet low chroma is still visible color")
     assert "is still a visible color" not in text, "18 is the frog's mean chroma, not a pixel's"
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
@@ -219,6 +222,10 @@ def test_the_printed_errors_quoted(committed):
             "from its rounding of the toe's slope") in " ".join(markdown.split())
     assert f"{1 / (3 * (6 / 29) ** 2):.4f}" == "7.7870" and "= 7.7870...$ to 7.787" in markdown
     assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
+    assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed
+    assert float(lab64) > 1e4 * 1e-9, "the text says: Lab's gap is larger than XYZ's"
+    assert ("Lab's gap is larger than XYZ's only because scikit-image rounds the toe's slope to "
+            "7.787, as Going deeper 2 shows.") in " ".join(markdown.split())
     assert "the error drops below $10^{-9}$" in markdown
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -281,6 +288,11 @@ def test_gradcheck_black_included(committed):
     (clipped,) = found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)", printed)
     assert clipped == "False", "question 1 says the clipped version fails gradcheck at black"
     assert "Hence `passes(my_lab_to_rgb, black)` printed `False` above." in markdown
+    # the key idea: every other case passed, the clip's corner at black alone fails
+    assert len(re.findall(r"gradcheck .+ +passed", printed)) == 7
+    assert ("**Key idea:** Toes and clamps keep gradients finite at black; only the clip's corner "
+            "there trips `gradcheck`.") in " ".join(markdown.split())
+    assert "give every conversion correct gradients" not in markdown, "the clip at black fails"
     # the opening: the build is sections 1-4 (the conversions), and section 5 checks them
     assert "**What you will build (sections 1–5).**" in markdown
     headings = re.findall(r"(?m)^## (\d+)\. ", "\n".join(c.source for c in committed[0].cells
@@ -450,8 +462,8 @@ def test_the_known_colors_quoted(committed):
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
-    assert ("In the picture, the plane at pure red's lightness, red (ring) sits above the +`a` "
-            "axis, and +`b` looks olive: vivid yellow needs a high `L`.") in text
+    assert ("The picture shows the ab plane at pure red's lightness. Red (ring) sits above the "
+            "+`a` axis, and +`b` looks olive, because vivid yellow needs a high `L`.") in text
     # the half-axis labels sit in the light-gray margin (no sRGB color there) with an arrow to
     # a displayable color just inside the end of their half-axis, so no label covers its colors
     labels = re.findall(r'\("([^"]+)", \((-?\d+), (-?\d+)\), \((-?\d+), (-?\d+)\)\)', plane)
@@ -541,9 +553,9 @@ def test_the_swatches_and_ciede2000(committed):
             '(axes[1], d_e00, "CIEDE2000", 1.0))') in figure
     assert "ax.scatter(d_rgb, d, s=5" in figure and "axvspan(0.08, 0.1," in figure
     assert "pairs 0.08-0.10 apart in RGB:" in printed
-    assert ("CIEDE2000 too finds equal RGB steps very unequal in the shaded band (middle panel), "
-            f"from invisible ({low00}, below the just-noticeable 1) to glaring ({high00}, the "
-            "highest dot in the band).") in text
+    assert ("CIEDE2000 too finds equal RGB steps very unequal in the shaded band (middle panel). "
+            f"Its smallest step, {low00}, is below the just-noticeable 1, so invisible. Its "
+            f"largest, the highest dot in the band, is {high00}: glaring.") in text
     assert "from barely visible" not in text, "0.6 is below CIEDE2000's just-noticeable 1"
     # the six swatches' distances, printed in the figure's order
     de76, de00 = found(r"swatches 1-6: ΔE76 ([\d., ]+); CIEDE2000 ([\d., ]+)\n", printed)
@@ -685,7 +697,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the Summary: the reason is that L is given and kept; coarse ab is a bonus (JPEG's CbCr
     # is stored coarsely too: 4:2:0, the README says)
     assert ("Colorization lives in Lab because a colorizer is handed `L` and predicts only `ab`, "
-            "and changing `ab` keeps `L`;") in text
+            "and changing `ab` keeps `L` in Lab.") in text
     assert "As a bonus, `ab` can be stored coarsely, as JPEG stores its `CbCr`." in text
     assert "Splitting off color pays at all because" not in text, "coarseness is not the reason"
     assert "and `ab` can be coarse. Lab distances" not in text, "not a reason for Lab over YCbCr"
@@ -706,6 +718,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("Each result keeps the shapes of its `L`'s photo; `ab` adds only coarse regions, such "
             "as the cup's rim (a ring on the cat).") in text
     assert "Their bluish look is probably" not in text, "the unmeasured guess was cut"
+    # why bluish: mostly the pupils, nearly gray in ab, amid the fur's warm ab (measured below)
+    assert ("They are mostly the pupils, whose nearly gray `ab` looks bluish amid the fur's "
+            "peach.") in text
+    assert "EYE_CIRCLES = ((82, 101, 36), (209, 120, 30))" in swap
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
     assert "of the crop's pixels are off by more than" not in text, "the printout carries it"
@@ -759,6 +775,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
+    # so L is kept in Lab, not always on screen: the Summary and section 7's key idea say so
+    assert ("On screen, a color outside the gamut is clipped, and the clip often shifts its "
+            "lightness (section 6).") in text
+    assert ("**Key idea:** `ab` can be coarse, and predicting it keeps the given `L` unless the "
+            "screen clips the color.") in text
+    assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
     assert (f"Only {at50}% of the ab square is displayable at `L` = 50, inside the black line. "
             "The clipped substitutes outside it mostly have another lightness.") in text
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
@@ -783,8 +805,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "lightnesses between them.") in text
     # section 7: the darkest panel is L = 10 (Y ≈ 1% of white's), whose colors are all dark
     assert min(shares) == 10 and ((10 + 16) / 116) ** 3 < 0.012
-    assert ("**Explorer (optional).** The plane at five lightnesses (a slider in a live notebook). "
-            "At `L` = 10 the few colors are hard to tell apart.") in text
+    assert ("**Explorer (optional).** The plane at five lightnesses. At `L` = 10 the few colors "
+            "are hard to tell apart.") in text
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
     assert ("**Key idea:** In Lab, lightness and color are tied: vivid yellows exist only at high "
             "`L`, vivid blues only at low `L`.") in text
@@ -857,8 +879,11 @@ def test_the_toe_is_labeled(committed):
     # the visible text reads the left panel as drawn: the encode curve on the gamma's
     # l^(1/2.2), the decode's inverse (the panel draws no v^2.2)
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (on top of the encode curve)"' in figure
-    assert ("Encoding, the inverse, is a power 1/2.4 that lies almost on a plain 2.2 gamma "
-            "(figure, left).") in text and float(gap) < 0.05
+    assert ("Encoding, the inverse, is the scaled, offset power $1.055\\,\\ell^{1/2.4} - 0.055$, "
+            "which lies almost on a plain 2.2 gamma (figure, left).") in text and float(gap) < 0.05
+    assert "1.055 * lin.clamp_min(LINEAR_T) ** (1 / 2.4) - 0.055" in code_with(
+        nb, "def my_linear_to_srgb")
+    assert "is a power 1/2.4 that lies" not in text, "a plain power 1/2.4 is far from 2.2"
     assert "brings this power 2.4 close to a plain 2.2 gamma" not in text, "the panel draws 1/2.2"
     assert ("The encoding and the 2.2 gamma part only in the darkest tones. The largest gap, "
             f"{gap}, is at light {at} (arrow, left; zoom, right).") in text
@@ -902,3 +927,25 @@ def test_the_jpeg_copy_is_subsampled_4_2_0():
     for path in files:
         with Image.open(path) as im:
             assert JpegImagePlugin.get_sampling(im) == 2, f"{path}: not 4:2:0"
+
+
+def test_the_swapped_eyes_are_mostly_gray_pupils():
+    """Section 7's swap: inside each circled eye, the dark pupil (L < 25, about a third of the
+    circle's center) has nearly gray ab, while the fur around the eye is a warm peach (a > 0,
+    b well above 0). The photos and circles are the figure's, recomputed here."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    from colorlab.data import sample_photos
+    img = ImageOps.fit(Image.fromarray(sample_photos()["chelsea"]), (256, 256))
+    cat = color.rgb_to_lab(torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255)
+    rows, cols = torch.meshgrid(torch.arange(256), torch.arange(256), indexing="ij")
+    for column, row, radius in ((82, 101, 36), (209, 120, 30)):   # EYE_CIRCLES of the figure
+        distance = ((cols - column) ** 2 + (rows - row) ** 2).float().sqrt()
+        center, fur = distance < 0.6 * radius, (distance > 1.1 * radius) & (distance < 1.6 * radius)
+        pupil = center & (cat[0] < 25)
+        assert pupil.sum() > 0.2 * center.sum(), "the pupil fills much of the eye's center"
+        a_pupil, b_pupil = cat[1:, pupil].median(dim=1).values.tolist()
+        a_fur, b_fur = cat[1:, fur].median(dim=1).values.tolist()
+        assert math.hypot(a_pupil, b_pupil) < 8, "the pupils' ab is nearly gray"
+        assert a_fur > 5 and b_fur > 15 and b_fur > b_pupil + 15, "the fur's ab: a warm peach"
