@@ -329,7 +329,7 @@ def test_gradcheck_black_included(committed):
     largest = max(abs(v) for name in "ab" for v in ranges[name])
     assert largest < color.AB_SCALE == 110
     assert ("`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|`, so the target fits a "
-            "Tanh's range [-1, 1].") in flat
+            "Tanh's range (-1, 1).") in flat
     assert ("Notebooks 04 and 05 feed their networks through `normalize_lab(lab)`: input "
             "`L / 100` and target `ab / AB_SCALE`.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1)
@@ -544,7 +544,7 @@ def test_the_swatches_and_ciede2000(committed):
                                      r"(\d+\.\d) to (\d+\.\d)", printed)
     assert f"span ΔE76 {low} to {high}" in markdown
     assert float(low00) < 1 and float(high00) > 10, (
-        "the text: CIEDE2000 too finds equal RGB steps very unequal, from invisible (below its "
+        "the text: CIEDE2000 too finds equal RGB steps very unequal, from hard to see (below its "
         "just-noticeable 1) to glaring")
     text = " ".join(markdown.split())
     # the figure shows both distances against the RGB distance, with the shaded 0.08-0.10 band
@@ -554,7 +554,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert "ax.scatter(d_rgb, d, s=5" in figure and "axvspan(0.08, 0.1," in figure
     assert "pairs 0.08-0.10 apart in RGB:" in printed
     assert ("CIEDE2000 too finds equal RGB steps very unequal in the shaded band (middle panel). "
-            f"Its smallest step, {low00}, is below the just-noticeable 1, so invisible. Its "
+            f"Its smallest step, {low00}, is below the just-noticeable 1, so hard to see. Its "
             f"largest, the highest dot in the band, is {high00}: glaring.") in text
     assert "from barely visible" not in text, "0.6 is below CIEDE2000's just-noticeable 1"
     # the six swatches' distances, printed in the figure's order

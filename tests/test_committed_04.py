@@ -286,7 +286,8 @@ def test_washed_out_answers(committed):
     # section 7 shows the symptom; section 8 gives the cause (its a slice and toy are checked in
     # test_the_mean_and_median_of_one_gray_value)
     assert "**The predictions hug gray.**" in markdown and "Section 8 shows why." not in markdown
-    assert ("L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors; MSE, "
+    assert ("L1, $|\\hat{ab} - ab|$, learns, per channel, the *median* of the plausible colors; "
+            "MSE, "
             "$(\\hat{ab} - ab)^2$, their *mean*.") in markdown
     # MSE answers gray; L1 need not (toy one: any a from -40 to +40), near gray when peaked
     assert "In toy one, MSE picks gray and L1 anything in between." in markdown
@@ -421,7 +422,8 @@ def test_pretrained_comparison(committed):
         in " ".join(markdown.split())
     ours_epochs, ours = found(r"(\d+) epochs, batch (\d+), peak lr", printed)
     assert ("The pretrained colorizer is quick mode's model and loss (UNet base 16, L1 loss) "
-            f"given far more training: {their_train} images and {their_epochs} epochs.") in markdown
+            f"given far more training: {their_train} images and {their_epochs} epochs, in batches "
+            f"of {batch} instead of {ours}.") in markdown
     assert 45_000 * int(their_epochs) > 2 * 20_000 * int(ours_epochs), "more than any quick preset"
     assert "Would more training fix the pale colors?" in markdown   # cf[1] < 0.5 * truth, above
     assert "Section 9's pretrained model, the same size" not in markdown, "no forward reference"

@@ -133,11 +133,22 @@ def test_the_printed_row_is_described_as_printed(committed):
     # ab units defined, with a scale, where the rows first use them: AB_SCALE is the axes' reach
     color = (ROOT / "colorlab" / "color.py").read_text(encoding="utf-8")
     assert "AB_SCALE = 110.0" in color
-    assert ("**ab units.** Lab's color axes a (green to red) and b (blue to yellow) each run from "
-            "about -110 to +110. A change of 1 is too small to see; a change of 30 gives a clearly "
-            "different color.") in markdown
-    assert ("|d ab| uses the same units: a and b each run from about -110 to +110 (the code's "
-            "`AB_SCALE`).") in markdown
+    assert ("**ab units.** Lab's color axes are a (green to red) and b (blue to yellow). The "
+            "course's scale for both, `AB_SCALE`, is ±110, a little wider than sRGB colors reach: "
+            "about -86 to +98 in a and -108 to +94 in b. A change of 1 is too small to see; a "
+            "change of 30 gives a clearly different color.") in markdown
+    # the sRGB gamut's reach in a and b, computed on a grid of sRGB colors (its corners included)
+    import torch
+
+    from colorlab.color import rgb_to_lab
+    steps = torch.linspace(0, 1, 17)
+    grid = torch.stack(torch.meshgrid(steps, steps, steps, indexing="ij")).reshape(1, 3, -1, 1)
+    lab = rgb_to_lab(grid)
+    reach = [(round(lab[0, c].min().item()), round(lab[0, c].max().item())) for c in (1, 2)]
+    assert reach == [(-86, 98), (-108, 94)], f"sRGB's reach in a and b: {reach}"
+    assert max(abs(v) for pair in reach for v in pair) < 110, "a little wider than sRGB reaches"
+    assert "|d ab| uses the same units." in markdown
+    assert "each run from about -110 to +110" not in markdown, "r80: that is AB_SCALE, not sRGB's"
     assert "A color change of about 2.3 is just noticeable." not in markdown   # 2.3 is a ΔE
     assert ("Section 5's table adds mean [$\\Delta E$](../docs/glossary.md#delta-e) and "
             "[colorfulness](../docs/glossary.md#colorfulness).") in markdown
