@@ -309,3 +309,39 @@ def label_points(ax, xs, ys, labels, fontsize: float = 10, gap: float = 12, colo
         ax.annotate(text, anchor, xytext=shifts[k], textcoords="offset points",
                     fontsize=fontsize, color=colors[g[0]], arrowprops=line)
     return offsets
+
+
+def label_with_line(ax, x, y, text, avoid=(), taken=None, fontsize: float = 9):
+    """Write ``text`` about 25 points from the point ``(x, y)`` of ``ax``, joined to it by a thin
+    line, for a point among close neighbours, where a label right beside it could be read as a
+    neighbour's. Of eight directions it takes the one whose text lies farthest from the points in
+    ``avoid`` (data coordinates, the other markers; the labelled point itself is skipped), among
+    those where the text stays inside the axes, clear of the labels in ``taken``, and its line
+    passes no point of ``avoid``. ``taken``: a list that each call appends its label to (in points
+    on the page: center x, center y, half width); pass the same list to label several points of
+    one axes. Call it once the layout is final (after ``fig.canvas.draw()``).
+    Returns the offset used, in points."""
+    taken = [] if taken is None else taken
+    to_points = 72 / ax.figure.dpi                               # display pixels -> points
+    px, py = ax.transData.transform((x, y)) * to_points
+    (left, bottom), (right, top) = ax.get_window_extent().get_points() * to_points   # the panel
+    half = 0.3 * fontsize * len(text)                            # about half the text's width
+    others = [ax.transData.transform(xy) * to_points for xy in avoid]
+    others = [(qx, qy) for qx, qy in others if np.hypot(qx - px, qy - py) > 1]   # not the point
+    best, room = (0, -24), -1.0
+    directions = ((0, -24), (0, 24), (36, 0), (-36, 0), (30, -22), (-30, -22), (30, 22), (-30, 22))
+    for dx, dy in directions:                   # below, above, right, left, then the diagonals
+        cx, cy = px + dx, py + dy                                # the text's center
+        inside = left + half + 2 < cx < right - half - 2 and bottom + 8 < cy < top - 8
+        on_label = any(abs(cx - lx) < half + lh + 4 and abs(cy - ly) < 13 for lx, ly, lh in taken)
+        on_line = any(np.hypot(px + f * dx - qx, py + f * dy - qy) < 7
+                      for f in (0.4, 0.6, 0.8) for qx, qy in others)
+        # room: how far the text is from the nearest other marker, in text widths and heights
+        gap = min([np.hypot((cx - qx) / (half + 6), (cy - qy) / 11) for qx, qy in others] + [9.0])
+        if inside and not on_label and not on_line and gap > room:
+            best, room = (dx, dy), gap
+    ax.annotate(text, (x, y), xytext=best, textcoords="offset points", ha="center", va="center",
+                fontsize=fontsize,
+                arrowprops=dict(arrowstyle="-", lw=0.8, color="0.2", shrinkA=0, shrinkB=4))
+    taken.append((px + best[0], py + best[1], half))
+    return best

@@ -629,7 +629,7 @@ def test_the_curves(committed):
     assert "T_cmap = ListedColormap([T_COLORS[T] for T in TEMPERATURES])" in code
     assert "bar = fig.colorbar(" in code and "viz.label_points(ax, cfs" not in code
     assert ("for T in [T for T in (1.0, 0.38, 0.0) if T in TEMPERATURES]:" in code
-            and 'arrowprops=dict(arrowstyle="-", lw=0.8' in code)
+            and 'viz.label_with_line(ax, *mean_of(key, T)[::-1], f"T = {T:g}", avoid=spots' in code)
     assert "one point per temperature T, \"\n             \"from 1 (yellow) to 0 (dark)" in code
     assert ("A point's color gives its $T$ (the bar on the right), and three points carry a "
             "label.") in markdown

@@ -139,6 +139,42 @@ def test_label_points_keeps_clear_of_points_it_is_told_to_avoid():
     plt.close(fig2)
 
 
+def test_label_with_line_moves_away_from_a_neighbour_and_from_a_label_already_placed():
+    """A point with a neighbour just below it gets its label above, joined by a line; a second
+    label for a point beside it does not land on the first; labels stay inside the axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from colorlab.viz import label_with_line
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set(xlim=(0, 10), ylim=(0, 10))
+    points = [(5.0, 5.0), (5.0, 4.5), (5.6, 5.0)]
+    fig.canvas.draw()
+    taken = []
+    first = label_with_line(ax, *points[0], "T = 1", avoid=points, taken=taken)
+    assert first[1] > 0, "the neighbour is below, so the label goes up"
+    second = label_with_line(ax, *points[2], "T = 0", avoid=points, taken=taken)
+    to_points = 72 / fig.dpi
+    a = ax.transData.transform(points[0]) * to_points + first
+    b = ax.transData.transform(points[2]) * to_points + second
+    assert abs(a[0] - b[0]) >= taken[0][2] + taken[1][2] or abs(a[1] - b[1]) >= 13, "labels overlap"
+    assert all(t.arrow_patch is not None for t in ax.texts), "each label is joined to its point"
+    (left, bottom), (right, top) = ax.get_window_extent().get_points() * to_points
+    for cx, cy, half in taken:
+        assert left < cx - half and cx + half < right and bottom < cy < top
+    # at the top edge, the label cannot go up: it goes elsewhere, still inside
+    fig2, ax2 = plt.subplots(figsize=(4, 3))
+    ax2.set(xlim=(0, 10), ylim=(0, 10))
+    fig2.canvas.draw()
+    edge = label_with_line(ax2, 5.0, 9.9, "T = 0.38", avoid=[(5.0, 9.5)])
+    assert edge[1] <= 0 or edge[0] != 0
+    plt.close(fig)
+    plt.close(fig2)
+
+
 def test_label_points_merges_touching_points_and_keeps_a_long_label_off_its_neighbours():
     """With ``merge``, points whose markers touch share one label ("1, 2, 3"), and that long
     label, measured as drawn, covers neither its own points nor a point 25 points to the right
