@@ -109,9 +109,13 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(yellow) > 60 and float(blue) < 10, "the text says: leans toward yellow, few blues"
     assert 2.3 < float(mean_b) < 10 and abs(float(mean_a)) < float(mean_b) / 3, \
         "the text says: a faintly yellow gray (b visibly above 0, a near 0, chroma below 10)"
-    assert ("The cloud leans toward yellow. Where a pixel's color is uncertain, a squared error "
-            "pulls it toward the mean of its plausible colors, which can lie near "
-            "gray.") in " ".join(markdown.split())
+    # "densest near gray": nearly half the pixels lie within chroma 10, a small disc of the plane
+    assert float(shares[0]) > 40, "the text says: the cloud is densest near gray"
+    assert "The cloud is densest near gray and leans toward yellow." in " ".join(markdown.split())
+    # the squared error's pull is said by question 1, beside its two-color example, not under
+    # the histogram, which does not show it
+    assert "a squared error pulls it toward the mean of its plausible colors, which can lie" \
+        not in " ".join(markdown.split())
     assert "1. Why can a squared (or L1) error on `ab` make a colorizer predict gray?" in markdown
     # the pull is toward each pixel's plausible colors (section 11's worked example), not
     # toward the dataset's mean ab
@@ -177,11 +181,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "SSIM's brightness, contrast and structure terms" not in text, \
         "the run prints only the mean SSIM, not its terms"
     rounded = round(float(shares[1]))
-    assert (f"{rounded}% of training pixels have chroma below 20, and a squared error averages "
-            "uncertain colors toward gray") in markdown   # the cause: averaging, not the share
-    # this run shows only a two-color example; notebook 05 tests the pull on photos
     text = " ".join(markdown.split())
-    assert ("toward gray (section 8's two-color example; notebook 05 tests it on photos).") in text
+    assert f"{rounded}% of training pixels have chroma below 20." in text
+    # the Summary says what question 1 says: the mean is less colorful and can be gray (not
+    # "averages toward gray" in general); this run shows only a two-color example
+    assert ("Where a color is uncertain, a squared error pulls it toward the mean of its plausible "
+            "colors, which is less colorful and can be gray (section 8's two-color example; "
+            "notebook 05 tests it on photos).") in text
+    assert "averages uncertain colors toward gray" not in text
+    assert ("That mean is never more colorful than those colors are on average, and it is gray "
+            "when they sit on opposite sides of gray.") in text
     assert ("Such a model can be rewarded for washed-out colors (notebook 05 tests "
             "that).") in text
 
@@ -392,11 +401,11 @@ def test_the_derived_matrix_and_white_point(committed):
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
     code = code_with(nb, "def xyz_of")
     assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
-    assert ("The derived matrix's white is D65 as the sRGB standard gives it, the chromaticity "
-            "(0.3127, 0.3290).") in text
+    assert ("Our matrix, derived in section 2, gives the white of the sRGB standard.") in text
     assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
-    assert ("Scikit-image's Lab divides by the tabulated `D65_WHITE`, but its matrix is a separate "
-            "table, whose white falls a little short of `D65_WHITE` in $X$ and $Z$.") in text
+    assert d65[0] - sk_white[0] < 1e-4 and d65[2] - sk_white[2] < 1e-3, "only a hair"
+    assert ("Scikit-image's Lab divides by yet another white, the tabulated `D65_WHITE`, which "
+            "lies a hair above its matrix's white in $X$ and $Z$.") in text
     # so Lab's white decodes to a linear red and blue just above 1 (Going deeper 1, printed)
     r, g, b = map(float, found(r"Lab white \(100, 0, 0\) in linear RGB, before the clip: "
                                r"\((\d\.\d{5}), (\d\.\d{5}), (\d\.\d{5})\)", printed))
@@ -416,8 +425,8 @@ def test_where_the_whites_come_from():
         "the text says: scikit-image's Lab divides by D65_WHITE"
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert ("Scikit-image's Lab divides by the tabulated `D65_WHITE`, but its matrix is a "
-            "separate table") in text
+    assert ("Scikit-image's Lab divides by yet another white, the tabulated `D65_WHITE`, which "
+            "lies a hair above its matrix's white") in text
     assert "From sRGB specification" not in text, "the source archaeology was cut"
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
@@ -438,7 +447,7 @@ def test_the_known_colors_quoted(committed):
     assert ("Look at the `L` column: pure blue is darker than mid gray, and yellow is almost as "
             "light as white.") in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" in markdown
-    assert f"saturated blue a dark one (`L` = {blue:.2f})" in markdown
+    assert f"saturated blue is a dark one (`L` = {blue:.2f})" in " ".join(markdown.split())
     red, green = lightness["red"], lightness["green"]
     assert ("Why is its `L` not the sum of theirs?" in markdown and red > 0
             and f"raises `L` only from {green:.2f} to {yellow:.2f}" in markdown)
@@ -484,12 +493,28 @@ def test_the_known_colors_quoted(committed):
     chroma = (ra ** 2 + rb ** 2) ** 0.5
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
     assert min(panels, key=lambda L: abs(L - red)) == 50, "the figure's panel nearest pure red"
-    assert (f"Of the five panels, by eye, at `L` = 50, the one closest to the lightness of pure "
-            f"red (1, 0, 0), `L` = {red:.1f}. Pure red reaches chroma "
-            f"$\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$; the run measures no "
-            "other red.") in text
-    assert "the most saturated red the screen has" not in text, "no other red is measured"
-    assert "Near `L` = " not in text, "the run shows five panels, not a peak between them"
+    assert (f"Around `L` = {red:.1f}, the lightness of pure red (1, 0, 0); of the five panels, "
+            f"`L` = 50 is the closest. Pure red is the most colorful red an sRGB screen can make, "
+            f"with chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$.") in text
+    assert ("A lighter red needs some green and blue added, which moves it toward white. A darker "
+            "red has less light, which moves it toward black. Either way, its chroma shrinks."
+            ) in text
+    # "the most colorful red an sRGB screen can make" and "reds reach furthest around pure red's L":
+    # over a grid of the sRGB cube, of the colors within 5 degrees of pure red's hue, pure red
+    # has the largest chroma, and chroma falls off on both sides of its L (checked here, a
+    # fact of sRGB and Lab, not of the run)
+    grid = torch.linspace(0, 1, 65, dtype=torch.float64)
+    cube = torch.stack(torch.meshgrid(grid, grid, grid, indexing="ij")).reshape(3, -1, 1)
+    L_, a_, b_ = color.rgb_to_lab(cube).reshape(3, -1)
+    reds = (torch.atan2(b_, a_) - math.atan2(rb, ra)).abs() < math.radians(5)
+    chroma_ = torch.hypot(a_, b_)
+    best = chroma_[reds].argmax()
+    assert cube.reshape(3, -1)[:, reds][:, best].tolist() == [1.0, 0.0, 0.0]
+    assert abs(L_[reds][best].item() - red) < 0.01 and round(chroma_[reds][best].item()) == \
+        round(chroma)
+    for lo, hi in ((30, 40), (70, 80)):   # darker and lighter reds: clearly less chroma
+        band = reds & (L_ >= lo) & (L_ < hi)
+        assert chroma_[band].max() < 0.9 * chroma, f"reds at L {lo}-{hi} should be less colorful"
 
 
 def test_the_worked_example_of_regression_to_gray(committed):
@@ -553,9 +578,10 @@ def test_the_swatches_and_ciede2000(committed):
             '(axes[1], d_e00, "CIEDE2000", 1.0))') in figure
     assert "ax.scatter(d_rgb, d, s=5" in figure and "axvspan(0.08, 0.1," in figure
     assert "pairs 0.08-0.10 apart in RGB:" in printed
-    assert ("CIEDE2000 too finds equal RGB steps very unequal in the shaded band (middle panel). "
-            f"Its smallest step, {low00}, is below the just-noticeable 1, so hard to see. Its "
-            f"largest, the highest dot in the band, is {high00}: glaring.") in text
+    assert ("In the shaded band of the middle panel, CIEDE2000 too finds the equal RGB steps very "
+            f"unequal. Its smallest step there, {low00}, is below its just-noticeable 1, so that "
+            f"pair is hard to see. Its largest, the highest dot in the band, is {high00}, a "
+            "glaring difference.") in text
     assert "from barely visible" not in text, "0.6 is below CIEDE2000's just-noticeable 1"
     # the six swatches' distances, printed in the figure's order
     de76, de00 = found(r"swatches 1-6: ΔE76 ([\d., ]+); CIEDE2000 ([\d., ]+)\n", printed)
@@ -566,8 +592,8 @@ def test_the_swatches_and_ciede2000(committed):
     assert "six = torch.cat([least, most])" in code_with(committed[0], "gen = generator(3)")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
-    assert (f"Look at swatches 3 and 6. ΔE76 rates their steps about {times76:.0f} times apart, "
-            f"CIEDE2000 about {times00:.0f} times. Which matches your eye?") in text
+    assert (f"Now look at swatches 3 and 6. ΔE76 rates their steps about {times76:.0f} times "
+            f"apart, and CIEDE2000 about {times00:.0f} times. Which matches your eye?") in text
     assert float(de00[5]) > float(de00[2]) and times00 < times76
     assert "does not look" not in text, "the learner judges the swatches, the text does not"
     assert "(printed above; the plot shows ΔE76)" not in text, "the figure shows CIEDE2000 now"
@@ -689,7 +715,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # PSNR averages over pixels: high even over the crop, while the 1/16 crop visibly changes
     assert float(coarse_crop) > 30 and int(worst) > 10 * 2.3, "a clearly visible pixel error"
     text = " ".join(markdown.split())
-    assert ("At 1/4 per side the eye and nose look nearly unchanged; at 1/16 the iris turns "
+    assert ("At 1/4 per side, the eye and nose look nearly unchanged. At 1/16 the iris turns "
             f"grayish, yet the crop's PSNR is still {coarse_crop} dB.") in text
     # "look unchanged" at 1/4 rests on few pixels far off, not on the 1/16 PSNR, whose iris loss
     # is visible; the recap's second point: coarse color pays in Lab and in JPEG's YCbCr alike
@@ -718,9 +744,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("Each result keeps the shapes of its `L`'s photo; `ab` adds only coarse regions, such "
             "as the cup's rim (a ring on the cat).") in text
     assert "Their bluish look is probably" not in text, "the unmeasured guess was cut"
-    # why bluish: mostly the pupils, nearly gray in ab, amid the fur's warm ab (measured below)
-    assert ("They are mostly the pupils, whose nearly gray `ab` looks bluish amid the fur's "
-            "peach.") in text
+    # why bluish: likely the pupils, nearly gray in ab, next to the fur's warm ab (the pupils'
+    # and the fur's ab are measured in test_the_swapped_eyes_are_mostly_gray_pupils; how much of
+    # the bluish patch they make is not measured, so the text says "likely")
+    assert ("They are likely the dark pupils, whose nearly gray `ab` looks bluish next to the "
+            "fur's peach.") in text
+    assert "They are mostly the pupils" not in text
     assert "EYE_CIRCLES = ((82, 101, 36), (209, 120, 30))" in swap
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
@@ -741,10 +770,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # both move far: ΔE76 many times the just noticeable 2.3
     assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
     assert ("ΔE76, the Lab distance from request to result, measures the move (about 2.3 is "
-            "just noticeable; Mahy et al. 1994).") in text
+            "just noticeable; Mahy et al. 1994).") not in text, "2.3 has its own sentence"
+    assert ("ΔE76, the Lab distance from request to result, measures the move. A ΔE76 of about 2.3 "
+            "is just noticeable (Mahy et al. 1994).") in text
     assert ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994). Evaluation of uniform color "
             "spaces developed after the adoption of CIELAB and CIELUV.") in text
-    assert "The clip moves both far." in text
+    assert ("Clipping moves both colors far. Their ΔE76, in the last column, is many times the "
+            "just-noticeable 2.3.") in text
     (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
     # how the request is built: P3's full red, scaled to the luminance Y of L = 50
     request = code_with(committed[0], "dimmed = red_xyz")
@@ -770,8 +802,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert L_asked == 50.0 and float(de) > 2.3
     assert L_shown > L_asked and a_shown ** 2 + b_shown ** 2 < a_asked ** 2 + b_asked ** 2, \
         "the text says: lighter and less saturated than requested"
-    assert ("The P3 red comes back lighter and less saturated, and the impossible color a dark "
-            "blue.") in text
+    assert ("The P3 red comes back lighter and less saturated, and the impossible color comes "
+            "back a dark blue.") in text
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
     assert int(off) > 50, "the text says: most at another lightness"
@@ -801,20 +833,35 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # section 3 reads its plane (L = 53.2) by eye and points to section 7 for vivid yellow
     assert "−`b` teal" not in text
     assert min(reach, key=lambda L: reach[L][0]) == 30, "blues reach furthest around L = 30"
-    assert (f"Of the five panels, at `L` = 50 ({at50}% of the square); the run does not test the "
-            "lightnesses between them.") in text
+    assert (f"In the middle: of the five panels, `L` = 50 shows the most ({at50}% of the "
+            "square).") in text
+    # at L = 0 only black, at L = 100 only white (the cube's ends): little room at either end
+    ends = color.lab_to_rgb(torch.tensor([[[[0.0]], [[0.0]], [[0.0]]], [[[100.0]], [[0.0]],
+                                                                         [[0.0]]]],
+                                         dtype=torch.float64)).flatten(1)
+    assert ends[0].abs().max() < 1e-9 and (ends[1] - 1).abs().max() < 1e-3
+    assert ("Near `L` = 0 every color is nearly black, and near `L` = 100 nearly white, so little "
+            "room is left for color at either end.") in text
     # section 7: the darkest panel is L = 10 (Y ≈ 1% of white's), whose colors are all dark
     assert min(shares) == 10 and ((10 + 16) / 116) ** 3 < 0.012
+    # the L = 10 panel: a small, dark region, partly under the + that marks gray (the figure's
+    # code draws the + at a = b = 0 on every panel; 0 lies inside the L = 10 region's b range)
     assert ("**Explorer (optional).** The plane at five lightnesses. At `L` = 10 the few colors "
-            "are hard to tell apart.") in text
+            "are dark, and the + for gray hides some.") in text
+    assert 'ax.plot(0, 0, marker="+", ms=9' in code_with(committed[0], "def draw_ab_plane")
+    assert reach[10][0] < 0 < reach[10][1] and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
     assert ("**Key idea:** In Lab, lightness and color are tied: vivid yellows exist only at high "
             "`L`, vivid blues only at low `L`.") in text
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
     assert reach[30][0] < reach[90][0] and reach[30][1] < reach[90][1], "lower at 30 than at 90"
-    assert (f"`b` spans {reach[30][0]} to {reach[30][1]} at `L` = 30, but {reach[90][0]} to "
-            f"{reach[90][1]} at `L` = 90.") in markdown
+    light = {name: L for name, L in re.findall(r"^(yellow|blue) +\([\d., ]+\) +(\d+\.\d\d)",
+                                                printed, re.M)}
+    assert ("The region leans to yellow up high because saturated yellow is a light color "
+            f"(`L` = {light['yellow']} for pure yellow). It leans to blue down low because "
+            f"saturated blue is a dark one (`L` = {light['blue']}). The printed ranges of "
+            "`b` show this shift.") in text
 
 
 def test_luma_against_lab(committed):
@@ -851,8 +898,18 @@ def test_the_toe_is_labeled(committed):
     assert found(r"naive_linear_to_srgb +gradient at black +(\S+),", printed) == ("nan",)
     assert "so our gradient stays finite" not in text
     # the curve spreads the levels more evenly, not evenly (its history is also the CRT's response)
-    assert "spreads a byte's 256 levels more evenly over *perceived* brightness." in text
+    # the levels the curve gives the darkest tenth of light, counted over the 256 stored codes
+    codes = torch.arange(256, dtype=torch.float64) / 255
+    srgb_codes = int((color.srgb_to_linear(codes) <= 0.1).sum())
+    linear_codes = int((codes <= 0.1).sum())
+    assert (srgb_codes, linear_codes) == (90, 26)
+    assert ("The eye sees small changes of light best in the dark, so the curve spends more of a "
+            f"byte's levels there. Light below a tenth of white's gets {srgb_codes} of them, "
+            f"where a linear code would give {linear_codes}.") in text
     assert "levels evenly on" not in text
+    # the zoom's two dots are at the toe's end (LINEAR_T), not at the largest gap
+    assert 'axes[1].plot([LINEAR_T], [value], "o"' in figure
+    assert "There, the dots mark the toe's end." in text
     # "toe" is said at first use, in the opening
     assert ("why its **toe**, a short straight piece near black, and a clamp keep gradients finite "
             "there"
