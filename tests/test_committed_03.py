@@ -196,12 +196,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
 
 
 def test_section_5_motivation_is_the_course_s_own():
-    """Section 5 does not say the colorizers train through the conversions: section 12 says they
-    get `L / 100` and `ab / AB_SCALE`; only a loss after lab_to_rgb would need these gradients."""
+    """Section 5 does not say the colorizers train through the conversions: the end of section 4
+    says they get `L / 100` and `ab / AB_SCALE`; only a loss after lab_to_rgb would need these
+    gradients, and no later notebook computes one, so the text says "would"."""
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert ("Notebooks 04 and 05 train on `ab` directly, but a loss after `lab_to_rgb` sends "
-            "gradients back through the whole chain.") in text
+    assert ("Notebooks 04 and 05 train on `ab` directly, but a loss computed after `lab_to_rgb` "
+            "would send gradients back through the whole chain.") in text
+    assert "a loss after `lab_to_rgb` sends gradients" not in text
     assert ("Notebooks 04 and 05 feed their networks through `normalize_lab(lab)`: input `L / 100` "
             "and target `ab / AB_SCALE`.") in text
     assert "A colorizer trains through these conversions" not in text
@@ -306,11 +308,12 @@ def test_gradcheck_black_included(committed):
     assert "**What you will build (sections 1–5).**" in markdown
     headings = re.findall(r"(?m)^## (\d+)\. ", "\n".join(c.source for c in committed[0].cells
                                                         if c.cell_type == "markdown"))
-    assert headings == [str(i) for i in range(1, 10)], "sections 1 to 9, then Going deeper"
+    assert headings == [str(i) for i in range(1, 9)], "sections 1 to 8, then Going deeper"
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
     # the part the opening calls optional is marked so where it starts; the explorer is the
-    # end of section 6 (no section of its own); normalize_lab is section 9, the last
+    # end of section 6 (no section of its own); normalize_lab closes section 4, where the
+    # conversions are complete, so the lecture ends on why Lab (7) and the bar to beat (8)
     flat = " ".join(markdown.split())
     assert "The explorer at the end of section 6 is optional." in flat
     assert "distance statistics, marked optional." not in flat
@@ -318,29 +321,33 @@ def test_gradcheck_black_included(committed):
     assert "**Explorer (optional).**" in markdown and "## 7. Explorer" not in markdown
     assert flat.index("**Colors a screen cannot show.**") < flat.index("**Explorer (optional).**")
     assert flat.index("**Explorer (optional).**") < flat.index("## 7. Why colorization lives")
-    assert flat.index("## 8. How colorful photos are") < flat.index("## 9. What the networks get")
-    assert flat.index("## 9. What the networks get") < flat.index("## Going deeper")
-    assert "**5. What the networks get.**" not in flat, "no longer optional: section 9"
+    assert (flat.index("## 4. The way back") < flat.index("**What the networks get.**")
+            < flat.index("## 5. Gradients"))
+    assert "## 9." not in flat, "What the networks get is the end of section 4 now"
+    assert "**5. What the networks get.**" not in flat, "no longer optional"
     assert "`normalize_lab` scales Lab for the networks of notebooks 04 and 05." in flat
     # every numbered section ends with its one-line key idea, before the next section starts
-    sections = re.split(r"(?m)^## ", "\n".join(c.source for c in committed[0].cells
-                                               if c.cell_type == "markdown"))
+    sections = re.split(r"(?m)^## ", "\n\n".join(c.source for c in committed[0].cells
+                                                 if c.cell_type == "markdown"))
     numbered = [s for s in sections if re.match(r"\d+\. ", s)]
-    assert len(numbered) == 9 and all(s.count("**Key idea:**") == 1 for s in numbered), \
+    assert len(numbered) == 8 and all(s.count("**Key idea:**") == 1 for s in numbered), \
         "one **Key idea:** line per numbered section"
     assert all(s.rstrip().split("\n")[-1].startswith("**Key idea:**") or
                s.rstrip().rsplit("\n\n", 1)[-1].startswith("**Key idea:**") for s in numbered), \
         "the key idea closes its section"
-    # section 12: AB_SCALE = 110 is above the largest |a| or |b| over the sRGB cube (printed)
+    # section 4's end: AB_SCALE = 110 is above the largest |a| or |b| over the sRGB cube (printed)
     ranges = {name: (float(lo), float(hi)) for name, lo, hi in re.findall(
         r"over the sRGB cube: ([Lab]) in \[ *(-?\d+\.\d\d), *(-?\d+\.\d\d)\]", printed)}
-    assert set(ranges) == {"L", "a", "b"}, "section 12's ranges are gone: re-run 03"
+    assert set(ranges) == {"L", "a", "b"}, "section 4's ranges are gone: re-run 03"
     largest = max(abs(v) for name in "ab" for v in ranges[name])
     assert largest < color.AB_SCALE == 110
     assert ("`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|`, so the target fits a "
             "Tanh's range (-1, 1).") in flat
     assert ("Notebooks 04 and 05 feed their networks through `normalize_lab(lab)`: input "
             "`L / 100` and target `ab / AB_SCALE`.") in flat
+    # section 4's key idea now also says what the networks get (no number in a key idea)
+    assert ("**Key idea:** The way back inverts each step in reverse and clips what a screen "
+            "cannot show; networks get Lab scaled so that every sRGB color fits.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1)
     assert "pass `gradcheck`, black included (`lab_to_rgb` there without its clip)" in markdown
 
@@ -358,7 +365,8 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "derived, rounded to 4 digits, equals the IEC table: True" in printed
     (largest,) = found(r"largest difference from colorlab\.color\.RGB_TO_XYZ \(= scikit-image's "
                        r"matrix\): (\d\.\d{4})", printed)
-    assert float(largest) <= 3e-4 and "differs from ours by up to $3 \\times 10^{-4}$" in markdown
+    assert float(largest) <= 3e-4 and "so the two differ by up to $3 \\times 10^{-4}$" in " ".join(
+        markdown.split())
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
     assert float(shift) > 0
@@ -373,7 +381,8 @@ def test_the_derived_matrix_and_white_point(committed):
     assert [round(v, 4) for v in sk_white] == [round(v, 4) for v in d65], "equal to 4 digits"
     assert sk_white[2] < d65[2] < derived_white[2], "the whites differ in Z"
     assert sk_white[:2] == derived_white[:2], "the two matrix whites differ in Z only"
-    assert "The derived matrix is the sRGB standard's to 4 digits." in markdown
+    # the printed True says it; the sentence that retold it was cut
+    assert "The derived matrix is the sRGB standard's to 4 digits." not in markdown
     assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
     flat = " ".join(markdown.split())
     assert ("`my_rgb_to_xyz` takes stored sRGB and decodes it itself, so it covers the first two "
@@ -393,19 +402,19 @@ def test_the_derived_matrix_and_white_point(committed):
     # section 2 gives the cause of the gap: scikit-image's matrix has a white with a lower Z
     # than the derived one (the first two printed whites)
     assert 1e-4 < derived_white[2] - sk_white[2] < 1e-3
-    assert ("`colorlab.color` uses scikit-image's matrix. That matrix was made for a white with a "
-            "slightly lower $Z$, as section 2's first two white lines show. So it differs from "
-            "ours by up to $3 \\times 10^{-4}$.") in text
+    assert ("`colorlab.color` uses scikit-image's matrix, made for a white with a slightly lower "
+            "$Z$ than our derived one (section 2's first two white lines), so the two differ by up "
+            "to $3 \\times 10^{-4}$.") in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
     code = code_with(nb, "def xyz_of")
     assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
-    assert ("Our matrix, derived in section 2, gives the white of the sRGB standard.") in text
+    assert "Our matrix, derived in section 2, gives the white" not in text, "Going deeper 1 cut"
     assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
     assert d65[0] - sk_white[0] < 1e-4 and d65[2] - sk_white[2] < 1e-3, "only a hair"
-    assert ("Scikit-image's Lab divides by yet another white, the tabulated `D65_WHITE`, which "
-            "lies a hair above its matrix's white in $X$ and $Z$.") in text
+    assert ("Its Lab then divides by a third white, the tabulated `D65_WHITE`, a hair above the "
+            "matrix's white in $X$ and $Z$.") in text
     # so Lab's white decodes to a linear red and blue just above 1 (Going deeper 1, printed)
     r, g, b = map(float, found(r"Lab white \(100, 0, 0\) in linear RGB, before the clip: "
                                r"\((\d\.\d{5}), (\d\.\d{5}), (\d\.\d{5})\)", printed))
@@ -425,8 +434,8 @@ def test_where_the_whites_come_from():
         "the text says: scikit-image's Lab divides by D65_WHITE"
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert ("Scikit-image's Lab divides by yet another white, the tabulated `D65_WHITE`, which "
-            "lies a hair above its matrix's white") in text
+    assert ("Its Lab then divides by a third white, the tabulated `D65_WHITE`, a hair above the "
+            "matrix's white") in text
     assert "From sRGB specification" not in text, "the source archaeology was cut"
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
@@ -471,8 +480,14 @@ def test_the_known_colors_quoted(committed):
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
-    assert ("The picture shows the ab plane at pure red's lightness. Red (ring) sits above the "
-            "+`a` axis, and +`b` looks olive, because vivid yellow needs a high `L`.") in text
+    assert ("The picture shows the ab plane at pure red's lightness, drawn with `lab_to_rgb`, "
+            "which section 4 builds. Red (ring) sits above the +`a` axis, and +`b` looks olive, "
+            "because vivid yellow needs a high `L`.") in text
+    assert "color.lab_to_rgb(plane" in plane, "the figure uses the kit's lab_to_rgb"
+    # a Lab unit, before ΔE appears: "about two units" is the just-noticeable 2.3 of section 6
+    assert ("One unit is a small step: side by side, colors about two units apart look just "
+            "barely different.") in text
+    assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in text
     # the half-axis labels sit in the light-gray margin (no sRGB color there) with an arrow to
     # a displayable color just inside the end of their half-axis, so no label covers its colors
     labels = re.findall(r'\("([^"]+)", \((-?\d+), (-?\d+)\), \((-?\d+), (-?\d+)\)\)', plane)
@@ -744,11 +759,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("Each result keeps the shapes of its `L`'s photo; `ab` adds only coarse regions, such "
             "as the cup's rim (a ring on the cat).") in text
     assert "Their bluish look is probably" not in text, "the unmeasured guess was cut"
-    # why bluish: likely the pupils, nearly gray in ab, next to the fur's warm ab (the pupils'
-    # and the fur's ab are measured in test_the_swapped_eyes_are_mostly_gray_pupils; how much of
-    # the bluish patch they make is not measured, so the text says "likely")
-    assert ("They are likely the dark pupils, whose nearly gray `ab` looks bluish next to the "
-            "fur's peach.") in text
+    # why bluish: the eyes' nearly gray ab is in their dark parts, next to the fur's warm ab
+    # (printed under the figure; test_the_swapped_eyes_are_mostly_gray_pupils reads the lines)
+    assert ("In the cat, the eyes' nearly gray `ab` lies almost all in their dark parts, such as "
+            "the pupils, and nearly gray looks bluish next to the fur's peach.") in text
+    assert "They are likely the dark pupils" not in text, "the printout backs it now"
     assert "They are mostly the pupils" not in text
     assert "EYE_CIRCLES = ((82, 101, 36), (209, 120, 30))" in swap
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
@@ -851,8 +866,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert 'ax.plot(0, 0, marker="+", ms=9' in code_with(committed[0], "def draw_ab_plane")
     assert reach[10][0] < 0 < reach[10][1] and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
-    assert ("**Key idea:** In Lab, lightness and color are tied: vivid yellows exist only at high "
-            "`L`, vivid blues only at low `L`.") in text
+    assert ("**Key idea:** Lab keeps lightness and color apart, but a screen ties them: its vivid "
+            "yellows exist only at high `L`, its vivid blues only at low `L`.") in text
+    assert "In Lab, lightness and color are tied" not in text, "it contradicts the thesis"
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
     assert reach[30][0] < reach[90][0] and reach[30][1] < reach[90][1], "lower at 30 than at 90"
@@ -899,10 +915,12 @@ def test_the_toe_is_labeled(committed):
     assert "so our gradient stays finite" not in text
     # the curve spreads the levels more evenly, not evenly (its history is also the CRT's response)
     # the levels the curve gives the darkest tenth of light, counted over the 256 stored codes
+    srgb_codes, linear_codes = found(r"8-bit codes below a tenth of white's light: sRGB (\d+), "
+                                     r"a linear code (\d+)\n", printed)
     codes = torch.arange(256, dtype=torch.float64) / 255
-    srgb_codes = int((color.srgb_to_linear(codes) <= 0.1).sum())
-    linear_codes = int((codes <= 0.1).sum())
-    assert (srgb_codes, linear_codes) == (90, 26)
+    assert (int(srgb_codes), int(linear_codes)) == (
+        int((color.srgb_to_linear(codes) < 0.1).sum()), int((codes < 0.1).sum())) == (90, 26)
+    assert "print(f\"8-bit codes below a tenth of white's light" in figure
     assert ("The eye sees small changes of light best in the dark, so the curve spends more of a "
             f"byte's levels there. Light below a tenth of white's gets {srgb_codes} of them, "
             f"where a linear code would give {linear_codes}.") in text
@@ -986,23 +1004,39 @@ def test_the_jpeg_copy_is_subsampled_4_2_0():
             assert JpegImagePlugin.get_sampling(im) == 2, f"{path}: not 4:2:0"
 
 
-def test_the_swapped_eyes_are_mostly_gray_pupils():
-    """Section 7's swap: inside each circled eye, the dark pupil (L < 25, about a third of the
-    circle's center) has nearly gray ab, while the fur around the eye is a warm peach (a > 0,
-    b well above 0). The photos and circles are the figure's, recomputed here."""
+def test_the_swapped_eyes_are_mostly_gray_pupils(committed):
+    """Section 7's swap: the lines printed under the figure give, for each circled eye, the median
+    ab of its pupil (dark, at the center) and of the fur around it, and the share of the circle's
+    nearly gray pixels that are dark. The photos and circles are the figure's, recomputed here, and
+    the printed numbers must agree with them."""
     import numpy as np
     from PIL import Image, ImageOps
 
     from colorlab.data import sample_photos
+    nb, _, printed = committed
+    swap = code_with(nb, "L of coffee, ab of cat")
+    assert "EYE_CIRCLES = ((82, 101, 36), (209, 120, 30))" in swap
+    lines = re.findall(r"^(left|right) eye, median ab: pupil \((-?\d+\.\d), (-?\d+\.\d)\), "
+                       r"fur around the eye \((-?\d+\.\d), (-?\d+\.\d)\); (\d+)% of the circle's "
+                       r"nearly gray pixels \(chroma < 10\) are dark \(L < 25\)$", printed, re.M)
+    assert [line[0] for line in lines] == ["left", "right"], "the two eyes' lines: re-run 03"
     img = ImageOps.fit(Image.fromarray(sample_photos()["chelsea"]), (256, 256))
     cat = color.rgb_to_lab(torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255)
     rows, cols = torch.meshgrid(torch.arange(256), torch.arange(256), indexing="ij")
-    for column, row, radius in ((82, 101, 36), (209, 120, 30)):   # EYE_CIRCLES of the figure
+    for (column, row, radius), (_, *numbers) in zip(((82, 101, 36), (209, 120, 30)), lines):
+        a_pupil, b_pupil, a_fur, b_fur, share = map(float, numbers)
         distance = ((cols - column) ** 2 + (rows - row) ** 2).float().sqrt()
-        center, fur = distance < 0.6 * radius, (distance > 1.1 * radius) & (distance < 1.6 * radius)
-        pupil = center & (cat[0] < 25)
+        center, dark = distance < 0.6 * radius, cat[0] < 25
+        fur = (distance > 1.1 * radius) & (distance < 1.6 * radius)
+        pupil = center & dark
         assert pupil.sum() > 0.2 * center.sum(), "the pupil fills much of the eye's center"
-        a_pupil, b_pupil = cat[1:, pupil].median(dim=1).values.tolist()
-        a_fur, b_fur = cat[1:, fur].median(dim=1).values.tolist()
+        recomputed = cat[1:, pupil].median(dim=1).values.tolist() + \
+            cat[1:, fur].median(dim=1).values.tolist()
+        assert all(abs(p - r) < 0.06 for p, r in zip((a_pupil, b_pupil, a_fur, b_fur), recomputed))
+        near_gray = (distance < radius) & (cat[1:].norm(dim=0) < 10)
+        assert abs(share - 100 * (near_gray & dark).sum().item() / near_gray.sum().item()) < 0.6
+        # the text: the pupils' ab is nearly gray, the fur's a warm peach, and "almost all" of the
+        # eyes' nearly gray ab is in their dark parts
         assert math.hypot(a_pupil, b_pupil) < 8, "the pupils' ab is nearly gray"
         assert a_fur > 5 and b_fur > 15 and b_fur > b_pupil + 15, "the fur's ab: a warm peach"
+        assert share >= 85, "the text says: almost all in their dark parts"
