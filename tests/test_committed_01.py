@@ -109,8 +109,12 @@ def test_open_questions_leave_the_main_path(committed):
     assert visible.count("likely") <= 1, "one hedge at most: 'one likely picture'"
     deeper = markdown.index("## Going deeper (optional)")
     assert deeper < markdown.index("### Open questions") < markdown.index("## References")
-    assert ("### Open questions Each guess below needs a run this notebook does not make."
-            ) in markdown
+    # r84 TOP FIX 4: the open questions, folded into one collapsed box
+    assert ("### Open questions <details><summary>Four guesses this run cannot settle</summary> "
+            "Each guess below needs a run this notebook does not make.") in markdown
+    questions = cell_with("### Open questions")
+    assert questions.rstrip().endswith("</details>") and questions.count("\n- **") == 4, (
+        "'four guesses', all inside the box")
 
 
 def test_the_histogram_sentence(committed):
@@ -187,7 +191,9 @@ def test_the_own_loop_and_broken_plumbing(committed):
         r"([\d,]+) images\)\n", printed).groups()
     assert int(n_val.replace(",", "")) == int(number(r"validation \((\d+), 3, 32, 32\)", printed))
     assert abs(float(chance) - int(n_val.replace(",", "")) ** -0.5) < 0.006, "1/sqrt(n)"
-    assert ("It ends a little below because its answers still follow brightness a little. Their "
+    # r84 UNBACKED: a 1% gap's cause is a likely reading, not a finding
+    assert ("It ends a little below, probably because its answers still follow brightness a "
+            "little. Their "
             f"correlation with the true intensity is {after}, several times what chance alone "
             "gives. The random starting weights already leaned the same way, and one epoch on "
             "shuffled targets did not erase that. Answers that lean the right way by a little "
@@ -251,7 +257,9 @@ def test_where_the_right_targets_loss_jumps(committed):
     assert len(after) == 1 and before == len(jumps) - 1, f"'only one step after the peak': {jumps}"
     # r79 TOP FIX 1: section 4 points the jumps out where its figure shows them
     assert ("The right targets' loss also jumps up a few times during warm-up, and recovers each "
-            "time. Going deeper, at the end, looks at why.") in markdown
+            "time. Going deeper, at the end, maps them and sketches one possible cause."
+            ) in markdown
+    assert "looks at why" not in markdown, "r84: Going deeper offers a picture, not a proof"
     assert 3 <= before <= 10, f"'a few times during warm-up': {before} jumps before the peak"
     assert "warm-up exists to limit" not in markdown, "the figure has no run without warm-up"
     assert "This run has no training without warm-up to compare with." not in markdown, (
@@ -397,9 +405,10 @@ def test_where_the_right_targets_loss_jumps(committed):
     slower = int(peak_fit) / peak
     assert (f"- Our one-epoch warm-up raises the rate {fold:.0f}-fold (from `LR / 25` to `LR`) in "
             f"{peak} steps. `fit`'s {n_epochs}-epoch run spreads the same climb over {peak_fit} "
-            f"steps (section 6's printout), {slower:.0f} times more slowly.") in markdown
-    assert markdown.index("## 6. Inside AdamW") < markdown.index("(section 6's printout)"), (
-        "r70: 471 is first printed in section 6")
+            f"steps, {slower:.0f} times more slowly.") in markdown
+    assert "(section 6's printout)" not in markdown, "r84 TOP FIX 5: the number says it"
+    assert markdown.index("## 6. Inside AdamW") < markdown.index("## Going deeper (optional)"), (
+        "r70: 471 is first printed in section 6, before this note")
     assert ("Warm-up lasts 25% of the steps, so `fit`'s peak comes at step "
             f"{peak_fit} of") in markdown
     assert (f"Our loop fitted the whole schedule into one epoch of {steps} steps, so its peak came "
@@ -438,15 +447,30 @@ def test_the_curves_paragraph(committed):
     assert int(rises[0]) > peak_epoch, "'validation rises ... after the learning-rate peak'"
     assert listed and "Validation rose at epochs" not in markdown, "s19: the printout lists them"
     assert "- The two losses end at" not in markdown, "s18: the printout above carries them"
+    count = {2: "two", 3: "three", 4: "four"}
     assert ("That would be [overfitting](../docs/glossary.md#overfitting): validation climbing "
             "for several epochs while training falls. **Training and validation end level: no "
-            "sign of overfitting.** Each rise of validation in the printout lasts a single epoch: "
-            "a wobble, not a climb.") in markdown
+            f"sign of overfitting.** The printout's {count[len(rises)]} rises of validation are no "
+            "climb: the first two last one epoch each, and the third comes in the last epoch."
+            ) in markdown
+    # r84 UNBACKED: the last rise is the last epoch's, so whether it lasts cannot be told
+    assert len(rises) == 3 and rises[-1] == n_epochs, (
+        f"'the third comes in the last epoch': {rises}")
     # r80 TOP FIX 4: epoch 1's training point above the constant, said under the figure
     start_mse = float(number(r"validation MSE (\d\.\d{5}) with the random weights", printed))
-    assert ("while each validation point is measured at the epoch's end. For epoch 1 those early "
-            "errors come from the random weights, so its training point sits above the "
-            "constant's line.") in markdown
+    # r84 FIGURES: how to pair fig 29's mid-epoch dots with its epoch-end squares
+    assert ("while each validation point is measured at the epoch's end. So compare each training "
+            "dot with the validation square half an epoch to its right.") in markdown
+    assert 'ax.plot(history["epoch"], val_loss, "s-"' in figure, "validation: squares at epoch ends"
+    # r84 UNBACKED: the random weights alone do not put epoch 1 above the line; our loop, from
+    # the same weights, averaged below it
+    assert ("Epoch 1's training point sits above the constant's line, although our hand loop, "
+            "from the same random weights, averaged below it.") in markdown
+    assert "so its training point sits above" not in markdown, "r84: the run contradicts the 'so'"
+    assert float(epoch1.group(1)) > float(number(r"the constant's validation MSE: (\d\.\d{5})",
+                                                 printed)), "'above the constant's line'"
+    assert float(number(r"after;\s+mean training loss (\d\.\d{5})", printed)) < float(
+        number(r"the constant's validation MSE: (\d\.\d{5})", printed)), "'averaged below it'"
     assert start_mse > 5 * float(number(r"the constant's validation MSE: (\d\.\d{5})", printed)), (
         "'the random weights' errors': far above the constant's")
     assert all(str(int(e) + 1) not in rises for e in rises), "'each rise lasts one epoch'"
@@ -697,7 +721,8 @@ def test_the_evaluation_answers(committed):
     # r77 TOP FIX 1: the four checks, announced at the top, headed where they happen, in order
     assert ("**Four checks of the plumbing.** Along the way we test the plumbing four times. Each "
             "check has its own heading where it happens: 1. With shuffled targets, the network "
-            "must learn nothing beyond the average (section 4). 2. `fit`, the course's training "
+            "must stay above half of a constant guess's error (section 4). 2. `fit`, the course's "
+            "training "
             "function, must do exactly what our hand-written loop does (section 5). 3. The trained "
             "network must beat a constant guess by far (section 7). 4. A reloaded checkpoint must "
             "give back the same predictions (section 8).") in markdown
@@ -710,9 +735,10 @@ def test_the_evaluation_answers(committed):
     assert where == sorted(where) and all(s < w for s, w in zip(sections, where)), (
         "each check sits in the section the opening names")
     assert "Third of four" not in markdown
-    assert ("The plumbing passed four checks: shuffled targets stay at the constant, `fit` equals "
-            "our hand loop, the CNN beats the constant about ten thousand times, and a reload "
-            "gives back the same predictions.") in markdown
+    assert "must learn nothing beyond the average" not in markdown, "r84: the check asks for half"
+    assert ("The plumbing passed four checks: shuffled targets stay near the constant, `fit` "
+            "equals our hand loop, the CNN beats the constant about ten thousand times, and a "
+            "reload gives back the same predictions.") in markdown
     assert "assert ratio > 10," in cell_with("model_mse = "), "'more than a factor of 10'"
     assert "by a factor of 10 or more" not in markdown, "r68: the code asks for more than 10"
     assert ("Now the number we report. We score `best.pt` once on the test set, in pixel steps of "
@@ -776,10 +802,10 @@ def test_the_residual_paragraph(committed):
     assert ("<summary>Why the error is not zero</summary> This network could compute a mean "
             "exactly. The convs can pass on sums that count every pixel once, ReLU leaves them "
             "unchanged (pixels are never negative), and the network ends by averaging. bf16 "
-            "rounding is only part of the reason it does not. A copy trained in float32 (optional "
-            "section) has under half the validation MSE of `best.pt` scored under bf16, and "
-            "three-fifths of `best.pt`'s with both scored in float32. It is not zero either, so "
-            "training too stops short of the exact mean.") in markdown
+            "rounding cannot be the whole reason it does not. A copy trained and scored in float32 "
+            "(optional section) has under half the validation MSE of `best.pt` scored under bf16, "
+            "but not zero either. So training too stops short of the exact mean.") in markdown
+    assert "three-fifths" not in markdown, "r84: one number in the box; the table carries the rest"
     cost = float(number(r"each in its own format, best\.pt's MSE is (\d+\.\d)x the float32 "
                         r"copy's\n", printed))
     assert cost > 2, f"'under half the validation MSE': best.pt's is {cost}x the copy's"
@@ -793,9 +819,7 @@ def test_the_residual_paragraph(committed):
         "'bf16 rounds': the float32 copy, scored in float32, errs less")
     assert float(f32_row.group(1)) / float(bf16_row.group(1)) < 0.5, (
         "'under half the validation MSE of best.pt scored under bf16'")
-    bf16_in_f32 = re.search(r"\| bf16 \(`best\.pt`\) \| ([\d.e-]+) \|", printed)
-    assert 0.55 < float(f32_row.group(1)) / float(bf16_in_f32.group(1)) < 0.65, (
-        "'three-fifths of best.pt's with both scored in float32'")
+    assert float(f32_row.group(1)) > 0, "'not zero either'"
     assert printed.count("ReLU()") == 3 and "padding=(1, 1)" in printed, "conv + ReLU, padded"
     assert "- The mean error is" not in markdown, "s18: the printout above carries it"
     for gone in ("the thin dashed line", "bf16 costs part of the remaining error"):
@@ -933,10 +957,12 @@ def test_the_bf16_table(committed):
     in16 = number(both.format("under bf16"), printed)
     assert abs(float(in32) - float(mse16_32) / float(mse32_32)) < 0.06, "the float32 line's ratio"
     assert abs(float(in16) - float(mse16_16) / float(mse32_16)) < 0.06, "the bf16 line's ratio"
-    assert (f"**Training in bf16 cost some accuracy.** Scored in float32, `best.pt` has {in32}x "
-            "the validation MSE of the float32 copy. With one run of each, we cannot tell how "
-            "much of this gap is seed-to-seed noise.") in markdown
-    assert float(in32) > 1.2, f"'cost some accuracy': {in32}x"
+    # r84 UNBACKED: one seed each shows a gap; it does not show that bf16 costs accuracy
+    assert (f"**With one seed each, the bf16-trained model scored worse.** Scored in float32, "
+            f"`best.pt` has {in32}x the validation MSE of the float32 copy. One run of each cannot "
+            "tell how much of this gap is seed-to-seed noise.") in markdown
+    assert "bf16 cost some accuracy" not in markdown, "r84: one seed each cannot show a cost"
+    assert float(in32) > 1.2, f"'scored worse': {in32}x"
     assert ("**Scoring under bf16 hides that gap.** Scored under bf16, the two models do about "
             "equally well. So the float32 copy keeps its edge only when it is also read in "
             "float32.") in markdown
