@@ -73,9 +73,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert first.startswith("mode: ") and "(folder cifar10-jpg/)" in first
     readme = " ".join((NOTEBOOK.parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert "CIFAR-10 re-encoded as JPEG, quality 75, color subsampled 4:2:0" in readme
-    assert ("This run read CIFAR-10's JPEG copy, which the [README](../README.md#results) says "
-            "was re-encoded with color subsampled 4:2:0. That stores chroma at half resolution "
-            "per side, so its colors are coarse to begin with.") in " ".join(markdown.split())
+    text = " ".join(markdown.split())
+    assert ("This run read CIFAR-10's JPEG copy (the run's first line names its folder, "
+            "`cifar10-jpg/`). The course [README](../README.md#results) states that this copy "
+            "was re-encoded with color subsampled 4:2:0; this notebook does not measure it. That "
+            "stores chroma at half resolution per side, so its colors are coarse to begin "
+            "with.") in text
     # the figure's caption: gray costs most on the most colorful of the eight, least on the grayest
     row = printed.split("numbered as in the figure, class, PSNR of gray and mean chroma: ",
                         1)[1].split("\n")[0]
@@ -411,6 +414,15 @@ def test_the_derived_matrix_and_white_point(committed):
     code = code_with(nb, "def xyz_of")
     assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
     assert "Our matrix, derived in section 2, gives the white" not in text, "Going deeper 1 cut"
+    # section 2 says, after the printout, which matrix the chain uses and why the whites differ:
+    # scikit-image's (lower Z, the printed largest difference), and Lab divides by D65_WHITE
+    assert ("We derived `M` to see where it comes from. From here on we use scikit-image's matrix, "
+            "so that our checks compare like with like. Its white has a slightly lower $Z$ than "
+            f"ours, so the two matrices differ by at most {largest}. Lab divides by the third "
+            "white, the tabulated D65.") in text
+    assert "RGB_TO_XYZ = color.RGB_TO_XYZ" in code_with(nb, "def my_rgb_to_xyz")
+    assert "D65 = color.D65_WHITE" in code_with(nb, "def my_xyz_to_lab")
+    assert "xyz / D65.to(xyz.dtype)" in code_with(nb, "def my_xyz_to_lab")
     assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
     assert d65[0] - sk_white[0] < 1e-4 and d65[2] - sk_white[2] < 1e-3, "only a hair"
     assert ("Its Lab then divides by a third white, the tabulated `D65_WHITE`, a hair above the "
@@ -485,7 +497,7 @@ def test_the_known_colors_quoted(committed):
             "because vivid yellow needs a high `L`.") in text
     assert "color.lab_to_rgb(plane" in plane, "the figure uses the kit's lab_to_rgb"
     # a Lab unit, before ΔE appears: "about two units" is the just-noticeable 2.3 of section 6
-    assert ("One unit is a small step: side by side, colors about two units apart look just "
+    assert ("One unit is a small step. Side by side, two colors about two units apart look just "
             "barely different.") in text
     assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in text
     # the half-axis labels sit in the light-gray margin (no sRGB color there) with an arrow to
@@ -765,6 +777,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "the pupils, and nearly gray looks bluish next to the fur's peach.") in text
     assert "They are likely the dark pupils" not in text, "the printout backs it now"
     assert "They are mostly the pupils" not in text
+    # the eyes' side-story is collapsed: the visible text keeps only the swap's main point
+    swap_md = next(c.source for c in committed[0].cells
+                   if c.cell_type == "markdown" and "swap their\n`ab`" in c.source)
+    visible = re.sub(r"<details>.*?</details>", " ", swap_md, flags=re.S)
+    assert "cup's rim (a ring on the cat)." in visible and "bluish" not in visible
+    assert ("The printed lines give the median `ab` of each pupil and of the fur around "
+            "it.") in text
     assert "EYE_CIRCLES = ((82, 101, 36), (209, 120, 30))" in swap
     # "look unchanged" at 1/4: few pixels far off, though the worst one is
     assert float(fine_off) < 1 < float(coarse_off) and int(fine_worst) < int(worst)
@@ -908,8 +927,11 @@ def test_the_toe_is_labeled(committed):
     assert re.search(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92 \* \1\)', figure)
     text = " ".join(markdown.split())
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
-    assert ("At black that power is vertical, so sRGB uses a straight line of slope 12.92 there, "
-            "the **toe** (figure, right).") in text
+    # the zoom draws the pure gamma (dashed) as the curve vertical at 0, not the sRGB power
+    assert 'label=r"pure gamma $\\ell^{1/2.2}$ (vertical at 0)"' in figure
+    assert ("A pure power is vertical at black, as the dashed gamma shows (figure, right). So sRGB "
+            "uses a straight line of slope 12.92 there, the **toe**.") in text
+    assert "At black that power is vertical" not in text, "the figure draws the gamma, not it"
     # the toe alone is not enough: the naive version, toe included, prints nan at black
     assert found(r"naive_linear_to_srgb +gradient at black +(\S+),", printed) == ("nan",)
     assert "so our gradient stays finite" not in text
@@ -921,13 +943,20 @@ def test_the_toe_is_labeled(committed):
     assert (int(srgb_codes), int(linear_codes)) == (
         int((color.srgb_to_linear(codes) < 0.1).sum()), int((codes < 0.1).sum())) == (90, 26)
     assert "print(f\"8-bit codes below a tenth of white's light" in figure
-    assert ("The eye sees small changes of light best in the dark, so the curve spends more of a "
-            f"byte's levels there. Light below a tenth of white's gets {srgb_codes} of them, "
+    # the eye responds to relative changes (Weber), so a fixed step of light shows most in the dark
+    assert ("The eye notices relative changes of light, so a fixed step shows most in the dark, "
+            f"and the curve spends more of a byte's levels there. Light below a tenth of white's "
+            f"gets {srgb_codes} of them, "
             f"where a linear code would give {linear_codes}.") in text
     assert "levels evenly on" not in text
+    assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
     # the zoom's two dots are at the toe's end (LINEAR_T), not at the largest gap
+    # the toe's end is the vertical line; the dots sit on it, one on each curve
     assert 'axes[1].plot([LINEAR_T], [value], "o"' in figure
-    assert "There, the dots mark the toe's end." in text
+    assert "axes[1].axvline(LINEAR_T" in figure
+    assert ("The thin vertical line marks the toe's end; the dots compare the two curves "
+            "there.") in text
+    assert "the dots mark the toe's end" not in text, "only the line marks it"
     # "toe" is said at first use, in the opening
     assert ("why its **toe**, a short straight piece near black, and a clamp keep gradients finite "
             "there"
@@ -960,7 +989,11 @@ def test_the_toe_is_labeled(committed):
         nb, "def my_linear_to_srgb")
     assert "is a power 1/2.4 that lies" not in text, "a plain power 1/2.4 is far from 2.2"
     assert "brings this power 2.4 close to a plain 2.2 gamma" not in text, "the panel draws 1/2.2"
-    assert ("The encoding and the 2.2 gamma part only in the darkest tones. The largest gap, "
+    # they part most, not only, near black: the zoom shows a gap of about 0.02 still at its right
+    lin = torch.tensor([0.012, 0.05], dtype=torch.float64)
+    assert ((lin ** (1 / 2.2) - color.linear_to_srgb(lin)).abs() > 0.005).all()
+    assert "part only in the darkest tones" not in text
+    assert ("The encoding and the 2.2 gamma part most in the darkest tones. The largest gap, "
             f"{gap}, is at light {at} (arrow, left; zoom, right).") in text
 
 
