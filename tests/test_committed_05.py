@@ -53,8 +53,8 @@ def test_the_committed_run(committed):
     # the machine as the run's first line prints it (the CPU's model and its cores)
     (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)
     assert device == "CPU (AMD EPYC, 2 cores)", device
-    assert ("**Time.** Reading: about an hour, 90 minutes with every collapsed block. The "
-            "committed run: quick mode "
+    assert ("**Time.** Reading: about 90 minutes (an estimate), longer with every collapsed "
+            "block. The committed run: quick mode "
             f"({images} CIFAR-10 training images, three small UNets of {epochs} epochs each) on "
             f"{device} in float32, as its first line prints; it took {seconds} s (the Run time "
             "line at the end of section 9).") in markdown
@@ -273,14 +273,14 @@ def test_the_image_blind_answer(committed):
             "and meets it from the second epoch on. Is the model broken? No. In eval mode, each "
             "BatchNorm layer normalizes with running averages collected during training. The "
             "printout shows that these averages are to blame: with each batch's own statistics "
-            f"instead, the same first-epoch weights score {own} on validation. Likely they still "
-            "lag behind weights that changed fast.") in markdown
+            f"instead, the same first-epoch weights score {own} on validation.") in markdown
     assert "these averages still trail the fast-changing weights" not in markdown, "not shown"
+    assert "lag behind weights that changed fast" not in markdown, "not shown either"
     # the classifiers' validation curves below their training curves (the figure: the training
-    # losses are not printed); the cause hedged, not measured
-    assert ("Each validation curve sits below its training curve, likely because a training "
-            "point averages the loss over an epoch of still-improving weights, while a validation "
-            "point scores the weights at the epoch's end.") in markdown
+    # losses are not printed); two candidate causes named, neither measured
+    assert ("Each validation curve also sits below its training curve. Two differences could "
+            "cause that: a training point averages an epoch of still-improving weights, and only "
+            "validation uses BatchNorm's eval mode. This run does not separate them.") in markdown
     assert "this run does not show why" not in markdown
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     assert 'np.array(h["train_loss"]) - blind_train[lam]' in code
@@ -369,8 +369,17 @@ def test_the_curves(committed):
     n_steps = [int(n.replace(",", "")) for n in recipe["optimizer steps"][:2]]
     b_run, b_vivid = (int(b) for b in recipe["batch"][:2])
     assert b_vivid > b_run, "a larger batch"
-    assert ("Beside them we score a **pretrained vivid UNet**, trained on far more images (the "
-            "table below lists the main differences).") in markdown
+    assert ("Beside them we score a **pretrained vivid UNet**, trained on far more images; the "
+            "first table below lists the differences.") in markdown
+    # the reading guide: the recipe table first, then the PSNR / colorfulness table whose columns
+    # are the two classifiers and the vivid UNet, one row per T from 1 down to 0
+    header = "| T | lambda 0.5 | lambda 1 | pretrained vivid UNet |"
+    assert tables.index("| training | this run's classifiers |") < tables.index(header)
+    assert re.findall(r"^\| ([\d.]+) \| [\d.]+ / ", tables[tables.index(header):],
+                      flags=re.M)[:len(TEMPS)] == list(TEMPS)
+    assert ("In the second table, compare the two classifiers at $T = 1$ for rebalancing, the "
+            "$\\lambda = 0.5$ column downward for the dial, and the vivid UNet for far more "
+            "training.") in markdown
     # the opening says once what quick mode cannot tell: which difference brings the color
     heads = recipe["head at the start"]
     # section 6: the classifiers' heads start at the image-blind answer (the L1 ones do not)
@@ -446,12 +455,16 @@ def test_the_curves(committed):
     assert code.index('suptitle=f"Yours:') < code.index('suptitle=f"Pretrained:'), "yours first"
     assert "run_steps = EPOCHS * math.ceil(len(run.train) / BATCH_SIZE)" in code
     assert "({differ['optimizer steps'][1]:,} steps; ringed: the patches the text names)" in code
-    assert ("The pretrained vivid UNet is bold at every $T$. A clear error is the 7th column's "
-            "car: cyan in truth, salmon-red at every $T$.") in markdown   # the figure
+    assert ("The pretrained vivid UNet is bold at every $T$. The 7th column's car, cyan in truth, "
+            "is salmon-red at every $T$;") in markdown   # the figure
     assert min(cf["vivid"].values()) > 0.8 * float(truth), "bold at every T"
-    assert ("In the second figure, the cyan car's ringed patches (7th column, on the front and "
-            "the lower door) are tan at $T = 1$ and saturated yellow-orange at $T = 0.08$ and $0$: "
-            "a wrong guess, amplified.") in markdown   # the figure, ringed in every row
+    assert ("its ringed patches, on the front and the lower door, go from tan at $T = 1$ to "
+            "saturated yellow-orange at $T = 0.08$ and $0$: a wrong guess, amplified. The silver "
+            "car's ringed patch") in markdown   # the figure, ringed in every row
+    # the figure's title points to these patches, so the text naming them is not collapsed
+    strips = markdown[markdown.index("## 8. "):markdown.index("## 9. ")]
+    assert strips.index("a wrong guess, amplified") < strips.index("<details>")
+    assert strips.index("a true tint, over-saturated") < strips.index("<details>")
     assert "Its biggest error" not in markdown, "not measured"
     assert "yellow splotches appear" not in markdown and "shows only a faint one" not in markdown
     # thin rings on every vivid UNet row and the truth, so each row's description can be checked
@@ -560,8 +573,8 @@ def test_the_curves(committed):
             "$T = 0.38$, with little change in colorfulness; below that, each step adds color and "
             "costs PSNR. The printout under the figure shows what happens to the colors: each "
             "pixel moves toward its likeliest bin, mostly a near-gray one, so most pixels fade "
-            "while a few turn strong. The fading may explain the PSNR gain; this run does not test "
-            "that.") in markdown
+            "while a few turn strong.") in markdown
+    assert "The fading may explain the PSNR gain" not in markdown, "untested cause cut"
     assert "The printout under the figure says why" not in markdown, "the PSNR link is inferred"
     assert "these few strong colors lift colorfulness to" not in markdown, "the table carries it"
     # the figure labels every point with its T, so no prose decodes the labels
@@ -580,8 +593,7 @@ def test_the_curves(committed):
     assert (f"For the vivid UNet, {kept_v}% of these pixels keep their hue, and their chroma "
             f"grows from {ch1_v} to {ch0_v}: sharpening strengthens a clear guess. For this run's "
             f"$\\lambda = 0.5$ classifier only {kept_r}% keep it. Its $T = 1$ colors are faint "
-            f"(chroma {ch1_r}), and a faint color's hue likely says less, though this run does not "
-            "test that. Either way, the hue is the true one for under half of these pixels: "
+            f"(chroma {ch1_r}). The hue is the true one for under half of these pixels: "
             f"{right_v}% for the vivid UNet and {right_r}% for $\\lambda = 0.5$, where a pixel "
             "whose true color is near gray counts as a wrong hue. Lowering $T$ strengthens wrong "
             "guesses along with right ones.") in markdown[hue_at:]
@@ -665,8 +677,9 @@ def test_the_curves(committed):
     assert ("for T in [T for T in (1.0, 0.38, 0.0) if T in TEMPERATURES]:" in code
             and 'viz.label_with_line(ax, *mean_of(key, T)[::-1], f"T = {T:g}", avoid=spots' in code)
     assert "one point per temperature T, \"\n             \"from 1 (yellow) to 0 (dark)" in code
-    assert ("A point's color gives its $T$ (the bar on the right), and three points carry a "
-            "label.") in markdown
+    # every point of the figure is an entry of the table (the T rows, checked above)
+    assert ("A point's color gives its $T$; three points carry a label, and the table gives the "
+            "rest.") in markdown
     assert "and each point is labelled with its $T$" not in markdown
     assert "ringed = [T == 0.38" not in code
     assert max(ps["vivid"].values()) < float(gray[0])
@@ -735,8 +748,9 @@ def test_the_choice_and_the_test_table(committed):
             "its rebalanced AuC falls below even gray's.") in markdown
     assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
     assert "Zhang et al. chose $T = 0.38$ qualitatively." in markdown
-    assert ("In the paper's subsection \"Class Probabilities to Point Estimates\", where the mode "
-            "jumps from pixel to pixel, it leaves \"red splotches\"") in markdown   # the source
+    assert ("Where the mode jumps from pixel to pixel, the paper notes, it leaves \"red "
+            "splotches\" (on a bus, in its subsection \"Class Probabilities to Point "
+            "Estimates\").") in markdown   # the source
     assert "by eye" not in markdown and "green patch on the horse" not in markdown
     # the trade: the vivid UNet's AuC falls at every step from its tie at T = 1 and 0.7, while its
     # colorfulness rises at every step (test_the_curves); lambda 0.5's does below its dip
@@ -1118,10 +1132,15 @@ def test_one_pixel(committed):
     assert 5 < hue_mode < 35, "pinkish red: a little toward magenta from pure red"
     assert ("opacity = (1 + torch.log10(p / p.max()) / 2).clamp(0, 1)[:, None]" in code
             and "full at the likeliest bin, p = {p.max():.0%})" in code)
-    assert ("The middle panels share one view of the ab plane, with each bin's opacity growing "
-            "with its p on a log scale, and the right panels zoom in on their dotted squares, "
-            "where hollow markers sit at the truth and the three decodings and the three likeliest "
-            "bins carry their p.") in text
+    assert ("In the middle panels, each bin's opacity grows with its p on a log scale. The right "
+            "panels zoom in on their dotted squares. There hollow markers sit at the truth and at "
+            "the three decodings; the $T = 0$ square lies at the center of the likeliest bin, and "
+            "dashed boxes give the three likeliest bins their p.") in text
+    # the T = 0 decoding (the argmax) is the likeliest bin's center, for both pixels
+    for name in ("airplane", "automobile"):
+        t0, first = found(name + r", pixel [^\n]*\n[^\n]*T = 0 (\(-?\d+, -?\d+\)) \(\d+\)\n"
+                          r"  the 3 likeliest bins: (\(-?\d+, -?\d+\))", printed)
+        assert t0 == first, (name, t0, first)
     # bins faded to white where p is small, so that pale bins show (not over light gray)
     assert "on_grid(1 - opacity * (1 - colors), ax, grid_bins=net_bins)" in code
     # each of the three likeliest bins has its p written in its dashed box
@@ -1143,10 +1162,10 @@ def test_one_pixel(committed):
     assert 'facecolor="none", edgecolor="black"' in code and "path_effects=halo" in code
     assert "NUDGE" not in code and "nudged" not in code
     assert "Where two markers would overlap, the figure moves one aside" not in text
-    # the section's opening: two sentences
+    # the section's opening: a question, then the figure's caption in short sentences
     cell = next(c.source for c in nb.cells if c.cell_type == "markdown"
                 and c.source.startswith("What does one pixel's distribution look like?"))
-    assert len(re.findall(r"\.(\s|$)", cell)) == 2, "two sentences"
+    assert len(re.findall(r"\.(\s|$)", cell)) == 4, "four short sentences"
 
 
 def test_the_validation_count(committed):
