@@ -268,8 +268,15 @@ def test_the_clamps(committed):
     naive = found(r"naive_linear_to_srgb +gradient at black +(\S+), at -0\.01 +(\S+)", printed)
     mine = found(r"my_linear_to_srgb +gradient at black +(\S+), at -0\.01 +(\S+)", printed)
     assert naive == ("nan", "nan") and all(float(g) == 12.92 for g in mine)
-    assert ("the power branch makes `nan` at black and below 0 in `my_linear_to_srgb`"
-            in " ".join(markdown.split()) and "shows the first two cases" in markdown)
+    assert ("the power branch makes the *gradient* `nan` at black and below 0 in "
+            "`my_linear_to_srgb`" in " ".join(markdown.split()))
+    assert "shows the first two cases" in markdown
+    assert "The values stay finite, since `torch.where` returns the other branch there" in \
+        " ".join(markdown.split())
+    with torch.no_grad():   # the values: finite, from the linear branch, where the gradient is nan
+        lin = torch.tensor([0.0, -0.01], dtype=torch.float64)
+        value = torch.where(lin > 0.0031308, 1.055 * lin ** (1 / 2.4) - 0.055, 12.92 * lin)
+    assert torch.isfinite(value).all()
     # section 1, question 1: clamped at 0 instead of the threshold, the gradient at black is nan
     code = code_with(committed[0], "def my_linear_to_srgb")
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code

@@ -885,7 +885,7 @@ def test_the_jpeg_sentence():
     assert ("This CIFAR-10 copy stores color at half resolution ([README](../README.md#results)) "
             "and compresses it in 8 x 8 blocks, each covering 16 x 16 pixels.") in " ".join(
                 markdown.split())
-    assert 2 * 8 == 16, "8 x 8 blocks of color at half resolution cover 16 x 16 pixels"
+    # 8 x 8 blocks of color stored at half resolution cover 16 x 16 pixels (arithmetic, not checked)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     results = readme.split("\n## Results\n", 1)[1].split("\n## ", 1)[0]
     assert "JPEG, quality 75, color subsampled 4:2:0" in " ".join(results.split()), \
