@@ -36,6 +36,11 @@ def test_links_for_a_sample_repository():
     line = launch.launch_line(path, SAMPLE)
     assert f"[Open in Colab]({launch.colab_url(path, SAMPLE)})" in line
     assert f"[Launch on Binder]({launch.binder_url(path, SAMPLE)})" in line
+    # the placeholder makes no link that could only fail: the line says when the links come
+    placeholder = launch.launch_line(path, "https://github.com/OWNER/colorlab")
+    assert "](" not in placeholder and "once the course is published" in placeholder
+    assert launch.is_placeholder("https://github.com/OWNER/colorlab")
+    assert not launch.is_placeholder(SAMPLE)
     for wrong in ("https://gitlab.com/a/b", "https://github.com/only-owner", "github.com/a/b"):
         with pytest.raises(ValueError, match="GitHub repository URL"):
             launch.colab_url(path, wrong)

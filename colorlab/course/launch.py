@@ -70,10 +70,24 @@ def binder_url(path: str, repository: str | None = None, branch: str = BRANCH) -
     return f"{BINDER}/v2/gh/{owner}/{name}/{branch}?urlpath=lab/tree/{path}"
 
 
+def is_placeholder(repository: str) -> bool:
+    """Whether ``repository`` is pyproject.toml's placeholder (``OWNER``): the course is not
+    published yet, so no Colab or Binder link can work."""
+    return github_parts(repository)[0] == PLACEHOLDER_OWNER
+
+
+UNPUBLISHED_LINE = ("**Run it in your browser:** the Colab and Binder links appear here once the "
+                    "course is published (they are made from `Repository` in pyproject.toml); "
+                    "until then, run it on your machine as the README's Start section says.")
+
+
 def launch_line(path: str, repository: str | None = None) -> str:
     """The markdown line at the top of a notebook: its Colab and Binder links (text links: the
-    notebook and the site fetch no badge images)."""
+    notebook and the site fetch no badge images). While ``repository`` is the placeholder, a line
+    that says the links come with publication: a link to ``github.com/OWNER`` would only fail."""
     repository = repository or repository_url()
+    if is_placeholder(repository):
+        return UNPUBLISHED_LINE
     return (f"**Run it in your browser:** [Open in Colab]({colab_url(path, repository)}) · "
             f"[Launch on Binder]({binder_url(path, repository)}) "
             "(on Colab, run the first code cell first: it installs the course kit)")
