@@ -78,7 +78,7 @@ def is_placeholder(repository: str) -> bool:
 
 UNPUBLISHED_LINE = ("**Run it in your browser:** the Colab and Binder links appear here once the "
                     "course is published (they are made from `Repository` in pyproject.toml); "
-                    "until then, run it on your machine as the README's Start section says.")
+                    "until then, run it on your machine: clone the course, then `make lab`.")
 
 
 def launch_line(path: str, repository: str | None = None) -> str:
