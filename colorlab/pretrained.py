@@ -4,6 +4,7 @@
     load(name)          the model, rebuilt from its file: on the CPU, in eval mode, frozen
     card(name)          its model card (markdown): how it was trained, on what, how well it does
     weights_path(name)  where its file is
+    training_facts(name)  how it was trained (images, held out, seed, epochs, steps, ...)
 
 The files live in ``colorlab/weights/`` (package data: ``pip install .`` installs them). Each
 model is one entry of :data:`REGISTRY`: its file and the function that rebuilds it from the file.
@@ -19,10 +20,13 @@ checkpoint is given); ``cifar10-vivid-unet``, notebook 05's bin classifier train
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from torch import nn
 
 WEIGHTS = Path(__file__).parent / "weights"
@@ -138,3 +142,36 @@ def load(name: str, path=None) -> nn.Module:
         raise ValueError(f"colorlab.pretrained.load({name!r}) cannot use {path}: "
                          f"{str(err).strip()} Reinstall colorlab for the shipped file, or "
                          "re-create it with the command in the model card.") from None
+
+
+def training_facts(name: str, path=None) -> dict:
+    """How the shipped model ``name`` (or the file ``path`` of the same kind) was trained, read
+    from the recipe its checkpoint stores (``config``), without building the model. Returns a dict:
+
+        images    int, the training images (e.g. 45,000)
+        held_out  int, the validation images its recipe held out of the training set (e.g. 5,000)
+        seed      int, the seed of that split
+        epochs, batch, steps  ints; steps = epochs * ceil(images / batch), the optimizer steps
+        base, depth           ints, the UNet's width and depth
+        loss      str, "L1" or "soft cross-entropy, lambda 0.5"
+        Q         int, the bins of a classifier, or None for a regressor
+        data      str, the recipe's data line ("train: 45,000 of folder ...: 50,000 images")
+    """
+    path = Path(path) if path is not None else weights_path(name)
+    config = torch.load(path, map_location="cpu", weights_only=True)["config"]
+    args = config["recipe_args"]
+    found = re.search(r"train: ([\d,]+)", config["data"])
+    if found is None:
+        raise ValueError(f"{path}: its recipe's data line {config['data']!r} gives no training "
+                         "image count ('train: N of ...').")
+    images = int(found[1].replace(",", ""))
+    batch = args.get("batch", config.get("batch_size"))
+    kwargs = config["model"]["kwargs"]
+    classifier = "bins" in config
+    loss = (f"soft cross-entropy, lambda {config['lambda']:g}" if classifier
+            else str(config.get("loss", args.get("loss"))).upper())
+    return {"images": images, "held_out": args["val"], "seed": args["seed"],
+            "epochs": config["epochs"], "batch": batch,
+            "steps": config["epochs"] * math.ceil(images / batch),
+            "base": kwargs["base"], "depth": kwargs["depth"], "loss": loss,
+            "Q": kwargs["out_ch"] if classifier else None, "data": config["data"]}

@@ -172,3 +172,30 @@ def test_the_vivid_card_is_its_run():
     assert f"| PSNR gain over gray (dB): mean / median | {metrics['psnr_gain']:+.2f} / " in card
     assert f"| {metrics['images']:,} |" in card and f"{metrics['set_apart']} already gray" in card
     assert metrics["ab_auc_rebalanced"] > metrics["gray_ab_auc_rebalanced"]
+
+
+def test_training_facts_read_the_recipe(tmp_path):
+    """training_facts reads a checkpoint's recipe (no model built, no network): a classifier's
+    and a regressor's file, written here."""
+    path, net, bins = _tiny_vivid(tmp_path)
+    data = "train: 900 of folder data/x/train: 1,000 images 32x32, 10 classes"
+    args = {"val": 100, "seed": 3, "batch": 64}
+    save_checkpoint(path, net, config={"model": net.config, "bins": bins.state_dict(), "T": 1.0,
+                                       "lambda": 0.5, "epochs": 2, "data": data,
+                                       "recipe_args": args})
+    facts = pretrained.training_facts("cifar10-vivid-unet", path)
+    assert facts == {"images": 900, "held_out": 100, "seed": 3, "epochs": 2, "batch": 64,
+                     "steps": 2 * 15, "base": 4, "depth": 2,
+                     "loss": "soft cross-entropy, lambda 0.5", "Q": len(bins), "data": data}
+    unet = UNet(1, 2, base=4, depth=2)
+    l1 = tmp_path / "l1.pt"
+    save_checkpoint(l1, unet, config={"model": unet.config, "loss": "l1", "batch_size": 128,
+                                      "epochs": 3, "data": data,
+                                      "recipe_args": {"val": 100, "seed": 0}})
+    facts = pretrained.training_facts("cifar10-l1-unet", l1)
+    assert (facts["loss"], facts["Q"], facts["batch"], facts["steps"]) == ("L1", None, 128, 3 * 8)
+    save_checkpoint(l1, unet, config={"model": unet.config, "loss": "l1", "batch_size": 128,
+                                      "epochs": 3, "data": "all of them",
+                                      "recipe_args": {"val": 100, "seed": 0}})
+    with pytest.raises(ValueError, match="no training image count"):
+        pretrained.training_facts("cifar10-l1-unet", l1)
