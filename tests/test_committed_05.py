@@ -204,6 +204,18 @@ def test_the_bins_and_the_weights(committed):
     assert "this run does not test that" not in markdown.split("## 5.")[0], "the hedge cut"
     assert "so both $\\lambda$ can share one learning rate" not in markdown
     assert "at_cap = (w >= 0.9 * cap).float().mean()" in code, "within 10% of the cap"
+    # section 2: the smoothed prior, said as colorlab.bins computes it (sigma: the printed bins')
+    sigma = found(r"AbBins\(Q=\d+, step=10, lam=[\d.]+, sigma=([\d.]+), k=5\)", printed)[0]
+    assert (f"The prior $\\tilde p$, each bin's share of pixels blurred over the kept bins by a "
+            f"Gaussian ($\\sigma = {sigma}$) and rescaled to sum to 1, is brightest around gray"
+            ) in markdown
+    source = (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
+    smoothing = source[source.index("def _smoothed_prior"):source.index("def _candidates")]
+    assert ("p = self.counts / self.counts.sum()" in smoothing
+            and "d2 = torch.cdist(self.centers, self.centers) ** 2" in smoothing   # kept bins
+            and "p = torch.exp(-d2 / (2 * self.sigma**2)) @ p" in smoothing
+            and "return p / p.sum()" in smoothing)
+    assert "bins = AbBins.fit(ab_train * AB_SCALE, lam=LAMBDAS[0])" in code, "default sigma"
 
 
 def test_the_gamut_cells_left_out(committed):
@@ -406,8 +418,12 @@ def test_the_curves(committed):
     assert "In the second table, compare" not in markdown, "cut: the bullets below say it"
     # the opening says once what quick mode cannot tell: which difference brings the color
     # section 6: the classifiers' heads start at the image-blind answer
-    assert ("Each classifier's head starts there, so a loss that ends below it means the network "
-            "learned from the image.") in markdown
+    assert ("The yardstick is the **image-blind answer**: the best single distribution on the "
+            "training pixels, whatever the image. Each classifier's head starts there.") in markdown
+    assert "the best single distribution for every pixel" not in markdown, "fitted on training"
+    code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
+    assert ("blind = image_blind(lam_bins, ab_train)" in code
+            and "model.head.bias.copy_(blind.log())" in code), "training pixels; head"
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
     assert ("**Quick mode's limit.** Your classifiers train briefly and paint only a faint tint; a "
             "pretrained one (the same UNet and loss; more bins, far more images and steps) shows "
@@ -480,11 +496,14 @@ def test_the_curves(committed):
     assert "run_steps = EPOCHS * math.ceil(len(run.train) / BATCH_SIZE)" in code
     assert ("({facts['pretrained vivid UNet']['steps']:,} steps; ringed: the patches the text "
             "names)") in code
-    assert "The 7th column's car, cyan in truth, comes out salmon-red;" in markdown   # the figure
+    assert ("In the second figure, the pretrained vivid UNet paints the 7th column's car, cyan in "
+            "truth, salmon-red;") in markdown   # the figure: the vivid UNet's rows, not yours
+    assert "The 7th column's car, cyan in truth, comes out salmon-red;" not in markdown, "unnamed"
     assert ("a well-trained one is colorful at every $T$, mistakes included.") in markdown
     assert min(cf["vivid"].values()) > 0.8 * float(truth), "bold at every T"
-    assert ("its ringed patches turn from tan at $T = 1$ to yellow-orange at $T = 0.08$ and 0: a "
-            "wrong guess, amplified. The silver car's ringed patch") in markdown
+    assert ("its ringed patches turn yellow-orange at $T = 0.08$ and 0: a wrong guess, amplified. "
+            "The silver car's ringed patch") in markdown
+    assert "turn from tan at $T = 1$" not in markdown, "the lower ring is not tan at T = 1"
     # the figure's title points to these patches, so the text naming them is not collapsed
     strips = markdown[markdown.index("## 8. "):markdown.index("## 9. ")]
     assert "a wrong guess, amplified" in strips and "a true tint" not in strips, "the eye only"
@@ -504,9 +523,10 @@ def test_the_curves(committed):
     # this run's strip is this run's models only: the vivid UNet's T = 0.38 is in the second one
     assert 'labelled("pretrained vivid\\nUNet, T = 0.38"' not in code
     assert "Above the truth in the second figure" not in markdown
-    # the silver car as the figure shows it: tan at T = 1, red from T = 0.38 on
-    assert ("The silver car's ringed patch (3rd column) is tan at $T = 1$ and red from $T = 0.38$ "
-            "on.") in markdown and "faint mauve" not in markdown
+    # the silver car as the figure shows it: dull red at T = 1, strong red from T = 0.38 on
+    assert ("The silver car's ringed patch (3rd column) is dull red at $T = 1$, strong red from "
+            "$T = 0.38$ on.") in markdown and "faint mauve" not in markdown
+    assert "is tan at $T = 1$" not in markdown
     assert "the same wrong guess, amplified, as on the" not in markdown
     assert float(vivid["0.38"][1]) > 0.9 * float(truth), "vivid at T = 0.38"
     # this run's few optimizer steps (section 7's table) against the pretrained one's
@@ -586,9 +606,7 @@ def test_the_curves(committed):
     flat_cf = [cf["rebal"][t] for t in TEMPS[:TEMPS.index("0.38") + 1]]
     near = round(sum(flat_cf) / len(flat_cf))
     assert all(abs(c - near) <= 1 for c in flat_cf), "colorfulness barely changes"
-    assert ("**Lowering $T$ pulls each pixel toward its likeliest bin**, near gray for most of "
-            "this run's pixels (the printout). So down to $T = 0.38$ its colors fade; below it the "
-            "few colored pixels turn strong, adding color and costing PSNR.") in markdown
+    assert "So down to $T = 0.38$ its colors fade;" not in markdown, "colorfulness does not fade"
     assert "The fading may explain the PSNR gain" not in markdown, "untested cause cut"
     assert "The printout under the figure says why" not in markdown, "the PSNR link is inferred"
     assert "these few strong colors lift colorfulness to" not in markdown, "the table carries it"
@@ -601,8 +619,9 @@ def test_the_curves(committed):
     assert max(ps["rebal"], key=ps["rebal"].get) == "0.38" and ps["rebal"]["0.38"] > float(gray[0])
     # the hue check itself is optional: section 11, after its own heading
     hue_at = markdown.index("### E. Does the mode pick new hues? (section 7)")
-    assert ("In section 8's strips, lowering $T$ seemed to strengthen many of the vivid UNet's "
-            "colors rather than change them." in markdown[hue_at:])
+    assert ("In section 8's second figure, lowering $T$ strengthens many of the vivid UNet's "
+            "colors (the silver car's ringed patch) rather than changing them."
+            in markdown[hue_at:])
     assert markdown.index("## 11. Going deeper (optional)") < hue_at
     assert "Does the mode pick new hues? The printout" not in markdown
     assert (f"For the vivid UNet, {kept_v}% of these pixels keep their hue, and their chroma "
@@ -646,6 +665,15 @@ def test_the_curves(committed):
     assert chroma["1"][0] > chroma["0.38"][0] > chroma["0"][0], "near-gray pixels: toward gray"
     assert chroma["0"][1] > 1.5 * chroma["0.38"][1] and chroma["0"][1] > 2 * chroma["1"][1]
     assert chroma["0.38"][1] < chroma["0"][1]
+    # section 7's reading of this printout: all pixels' mean chroma falls down to T = 0.38 while
+    # colorfulness stays flat (near, checked above); below it the other pixels turn strong
+    all_1, all_38, all_0 = (rows[t][4] for t in ("1", "0.38", "0"))
+    assert float(all_38) < 0.8 * float(all_1) and abs(float(all_0) - float(all_38)) < 1
+    assert ("**Lowering $T$ pulls each pixel toward its likeliest bin**, near gray for "
+            f"{gray_share}% of this run's pixels (the printout). Down to $T = 0.38$ the mean "
+            f"chroma falls ({all_1} to {all_38}), colorfulness stays near {near}; below it the "
+            f"other {other_share}% turn strong, raising colorfulness and costing PSNR.") in markdown
+    assert cf["rebal"]["0"] > cf["rebal"]["0.38"] + 5 and ps["rebal"]["0"] < ps["rebal"]["0.38"]
     assert "The mean chroma, measured (printed above)" not in markdown, "the printout carries it"
     assert "the mean chroma of all pixels" not in markdown
     assert "the few strong ones raise it even as the mean chroma falls" not in markdown
@@ -720,8 +748,8 @@ def test_the_choice_and_the_test_table(committed):
     temps = [picked[k][1] for k in ("best rebalanced AuC", "best PSNR",
                                     "colorfulness nearest the truth's")]
     assert len(set(temps)) == 3, temps
-    assert ("The three printed rules pick three different temperatures. The rebalanced AuC "
-            "picks the "
+    assert "The three printed rules pick" not in markdown, "cut: effort for little"
+    assert ("The rebalanced AuC picks the "
             "plain mean, $T = 1$, for every model (for the vivid UNet, tied with $T = 0.7$): it "
             "rewards hedging. No rule here measures whether a color looks plausible (Zhang et al. "
             "asked people); the test table also scores their $T = 0.38$.") in markdown
@@ -1070,7 +1098,7 @@ def test_the_photos(committed):
     # the figure's last panel is the gray input every model gets
     code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
     assert 'shown_panels["gray input (what every model gets)"] = panels["gray input"]' in code
-    assert "the last panel is the gray input every model gets." in text
+    assert "the last panel is the gray input every model gets." not in text, "its title says it"
 
 
 def test_the_readme_quotes_this_run(committed):
