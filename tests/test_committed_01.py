@@ -513,3 +513,18 @@ def test_d_what_bf16_does(committed):
     assert 'copy_fmt = "float32" if fit_dtype == bf16 else "bf16"' in copy, "'roles swapped'"
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
     assert 'if env in ("fp16", "bf16"):' in device, "fit(amp=None) obeys COLORLAB_AMP=bf16"
+
+
+def test_d_says_what_autocast_casts(committed):
+    """D: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
+
+    markdown, _ = committed
+    assert ("runs its convolutions and linear layers in bf16, with 8 significant bits where "
+            "float32 keeps 24; PyTorch keeps operations that need range, such as `mse_loss`, in "
+            "float32.") in markdown
+    conv = torch.nn.Conv2d(1, 1, 3)
+    x = torch.rand(1, 1, 8, 8)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = conv(x)
+        loss = torch.nn.functional.mse_loss(out, torch.zeros_like(out))
+    assert out.dtype == torch.bfloat16 and loss.dtype == torch.float32
