@@ -517,7 +517,6 @@ def test_d_what_bf16_does(committed):
 
 def test_d_says_what_autocast_casts(committed):
     """D: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
-
     markdown, _ = committed
     assert ("runs its convolutions and linear layers in bf16, with 8 significant bits where "
             "float32 keeps 24; PyTorch keeps operations that need range, such as `mse_loss`, in "
