@@ -1203,7 +1203,13 @@ def test_hues_and_the_checkerboard(committed):
     assert "period-2 frequencies" in block and "Odena" in block
     assert "Going deeper, E, measures both over all test images." in " ".join(markdown.split())
     assert "both effects, the turned hues and the checkerboard" not in markdown, "seed 1: unsure"
-    assert ("Where could the checkerboard come from? On section 3's batch, the critic's gradient "
+    nb = read(NOTEBOOK)[0]
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "generator_loss(copy.deepcopy(critic).train(), L_train[:BATCH_SIZE], pred)" in code
+    assert "quick=64" in code, "the first 64 training images in quick mode"
+    assert ("Where could the checkerboard come from? On the batch of Going deeper A (the first 64 "
+            "training images, with section 3's adversarial model; the printout calls it section "
+            "3's batch), the critic's gradient "
             f"on ab puts {critic_share}% of its power (squared amplitude) at the three period-2 "
             f"frequencies, about twenty times an even spread; L1's puts {l1_share}%.") in markdown
     assert "so both come with the critic's term" not in markdown, "both effects, said so"
