@@ -305,7 +305,7 @@ def test_the_two_widest_codes_cannot_be_told_apart():
     assert (moved, gap) == (f"{abs(again[256][1]):.2f}", f"{last:.2f}")
     assert "cannot tell them apart" not in MARKDOWN.split("## Going deeper", 1)[0]
     assert abs(again[256][1]) > abs(float(lead0)) and abs(again[256][1]) > abs(float(lead1))
-    assert said(r"The two widest codes also get a second seed \(Going deeper, B\)\.")
+    assert said(r"The two widest codes also get a second seed here \(Going deeper, B, reads it\)\.")
     # the validation curves of section 3: the two widest codes end nearly together
     assert said(r"The validation curves above agree: the two widest end nearly together\.")
     ends = [v[1] for k, v in curves().items() if k.startswith("rebuild, ")]
@@ -379,7 +379,7 @@ def test_black_and_white_test_images_set_apart():
     truth, _ = chroma_row()
     assert said(r"so the (\d+) such test images were set apart: their mean \[chroma\]\([^)]*\) "
                 r"\(distance from gray in \[CIE Lab\]\([^)]*\)\) is below (\d+), against ([\d.]+) "
-                r"for the photos scored \(section 7's table\)\.") \
+                r"for the photos scored \(section 6's table\)\.") \
         == [(apart, f"{GRAY_CHROMA:g}", f"{truth:.1f}")]
     assert kept_chroma()["the truth"] == ("—", f"{truth:.1f}")
     assert "already_gray = is_gray(rgb_to_lab(x_test))" in CODE
@@ -958,8 +958,8 @@ def test_f_the_grid_and_the_scatter():
     right = [(a, b, m) for a, b, m in bins if a >= float(gray_from)]
     first_mean, last_mean, low, high = said(
         r"Right of the dashed line, the UNet's mean \(the diamonds\) climbs far more slowly than "
-        r"gray's PSNR: from ([\d.]+) to ([\d.]+) dB across bins where gray's goes from (\d+) to "
-        r"(\d+) dB\.")[0]
+        r"gray's PSNR: from ([\d.]+) dB in the first of these bins to ([\d.]+) in the last, while "
+        r"gray's goes from (\d+) to (\d+) dB\.")[0]
     assert (float(first_mean), float(last_mean)) == (right[0][2], right[-1][2])
     assert (int(low), int(high)) == (right[0][0], right[-1][1])
     assert right[-1][2] - right[0][2] < 0.3 * (right[-1][1] - right[0][0]), "far more slowly"
