@@ -1149,7 +1149,8 @@ def test_hues_and_the_checkerboard(committed):
     # about as much by it (the AuC under each image: 0.934 plain, 0.800 control, 0.781 adversarial)
     ratios = sorted(float(x) for *_, x, _ in vehicles)
     assert (f"mainly *selective* saturation, which the control's one factor s cannot do: the truck "
-            f"and the cars come out {ratios[0]} to {ratios[-1]} times as vivid as in the control, "
+            f"and the cars have {ratios[0]} to {ratios[-1]} times the control's mean chroma (Going "
+            "deeper, E, prints it; the figure's labels give colorfulness), "
             f"their median hues turned by only {turned[0]} to {turned[-1]} degrees; the control "
             "hurts the bird about as much (the AuC under it).") in " ".join(markdown.split())
     assert float(worst[0][3]) <= 1.1, "the bird: no more vivid than in the control"
