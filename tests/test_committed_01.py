@@ -458,7 +458,7 @@ def test_c_the_loss_jumps(committed):
     assert before == jumps, "'all come while the rate climbs'"
     assert (f"- The triangles mark the {len(jumps)} steps where the loss more than doubled "
             "(listed above the figure). All come while the rate climbs (the gray band), before "
-            f"its peak at step {peak}, and the loss recovers after each.") in markdown
+            f"its peak at step {peak}, and the loss eventually recovers after each.") in markdown
     assert int(before[-1]) == peak - 1
     assert (f"The last climb starts with the marked jump at step {before[-1]} and goes on in "
             "smaller steps to a top just right of the peak line.") in markdown  # read off fig 56
@@ -519,8 +519,8 @@ def test_d_says_what_autocast_casts(committed):
     """D: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
     markdown, _ = committed
     assert ("runs its convolutions and linear layers in bf16, with 8 significant bits where "
-            "float32 keeps 24; PyTorch keeps operations that need range, such as `mse_loss`, in "
-            "float32.") in markdown
+            "float32 keeps 24; PyTorch keeps operations that sum many values, such as "
+            "`mse_loss`, in float32.") in markdown
     conv = torch.nn.Conv2d(1, 1, 3)
     x = torch.rand(1, 1, 8, 8)
     with torch.autocast("cpu", dtype=torch.bfloat16):
