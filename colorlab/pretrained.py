@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
 from torch import nn
 
 WEIGHTS = Path(__file__).parent / "weights"
@@ -157,8 +156,13 @@ def training_facts(name: str, path=None) -> dict:
         Q         int, the bins of a classifier, or None for a regressor
         data      str, the recipe's data line ("train: 45,000 of folder ...: 50,000 images")
     """
+    from .checkpoint import load_checkpoint
+
     path = Path(path) if path is not None else weights_path(name)
-    config = torch.load(path, map_location="cpu", weights_only=True)["config"]
+    config = load_checkpoint(path).get("config")   # clear errors for a missing or broken file
+    if not isinstance(config, dict) or "recipe_args" not in config:
+        raise ValueError(f"{path} stores no training recipe (config['recipe_args']): it is not "
+                         "one of the shipped models' files.")
     args = config["recipe_args"]
     found = re.search(r"train: ([\d,]+)", config["data"])
     if found is None:

@@ -199,3 +199,8 @@ def test_training_facts_read_the_recipe(tmp_path):
                                       "recipe_args": {"val": 100, "seed": 0}})
     with pytest.raises(ValueError, match="no training image count"):
         pretrained.training_facts("cifar10-l1-unet", l1)
+    save_checkpoint(l1, unet, config={"model": unet.config})   # a checkpoint of fit, no recipe
+    with pytest.raises(ValueError, match="stores no training recipe"):
+        pretrained.training_facts("cifar10-l1-unet", l1)
+    with pytest.raises(FileNotFoundError, match="No checkpoint at"):
+        pretrained.training_facts("cifar10-l1-unet", tmp_path / "missing.pt")
