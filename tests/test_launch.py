@@ -103,6 +103,20 @@ def test_colab_cell_on_colab_without_a_gpu_installs_from_the_repository(tmp_path
     assert out.endswith("mode: None\n")  # MODE = "auto" then means quick on Colab's CPU
 
 
+def test_colab_cell_stops_clearly_while_the_course_is_unpublished(monkeypatch):
+    """Opened on Colab before the course is published, the cell installs nothing (there is no
+    repository to install from) and says what to do instead; elsewhere it does nothing."""
+    placeholder = "https://github.com/OWNER/colorlab"
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd))
+    exec(launch.colab_setup_source(placeholder), {})  # not on Colab: nothing happens
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    with pytest.raises(SystemExit, match="not published yet.*clone the course, then `make lab`"):
+        exec(launch.colab_setup_source(placeholder), {})
+    assert calls == [] and "OWNER" not in launch.colab_setup_source(placeholder)
+
+
 def test_colab_cell_on_colab_with_a_gpu_sets_full_mode(monkeypatch, capsys):
     calls = []
     monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))

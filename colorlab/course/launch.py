@@ -73,12 +73,15 @@ def binder_url(path: str, repository: str | None = None, branch: str = BRANCH) -
 def is_placeholder(repository: str) -> bool:
     """Whether ``repository`` is pyproject.toml's placeholder (``OWNER``): the course is not
     published yet, so no Colab or Binder link can work."""
-    return github_parts(repository)[0] == PLACEHOLDER_OWNER
+    try:
+        return github_parts(repository)[0] == PLACEHOLDER_OWNER
+    except ValueError:  # not a GitHub URL (a local clone, say): not the placeholder either
+        return False
 
 
-UNPUBLISHED_LINE = ("**Run it in your browser:** the Colab and Binder links appear here once the "
-                    "course is published (they are made from `Repository` in pyproject.toml); "
-                    "until then, run it on your machine: clone the course, then `make lab`.")
+UNPUBLISHED_LINE = ("**Run it in your browser:** Colab and Binder links appear here once the "
+                    "course is published; until then, run it on your machine: clone the course, "
+                    "then `make lab`.")
 
 
 def launch_line(path: str, repository: str | None = None) -> str:
@@ -119,8 +122,25 @@ else:
               "again.")'''
 
 
+# While the repository is the placeholder, there is nothing Colab could install from: say so.
+COLAB_UNPUBLISHED = '''\
+# On Google Colab: install the course kit and look for a GPU. Anywhere else this cell does nothing.
+try:
+    import google.colab  # noqa: F401
+except ImportError:
+    pass
+else:
+    raise SystemExit("This copy of the course is not published yet, so Colab has nothing "
+                     "to install it from. Run it on your machine: clone the course, then "
+                     "`make lab`.")'''
+
+
 def colab_setup_source(repository: str | None = None) -> str:
     """The source of a notebook's first code cell: on Colab it pip-installs the kit from the
     repository, says whether a GPU runtime is on (and how to switch one on), and sets full mode
-    when it is; elsewhere it does nothing and prints nothing."""
-    return COLAB_SETUP.format(repository=repository or repository_url())
+    when it is; elsewhere it does nothing and prints nothing. While ``repository`` is the
+    placeholder, on Colab it stops with a message saying how to run the course instead."""
+    repository = repository or repository_url()
+    if is_placeholder(repository):
+        return COLAB_UNPUBLISHED
+    return COLAB_SETUP.format(repository=repository)
