@@ -46,19 +46,32 @@ suppress_warnings = ["myst.header", "misc.highlighting_failure"]
 html_theme = "sphinx_book_theme"
 html_title = "colorlab"
 html_extra_path = ["redirect/index.html"]   # build/site/index.html opens the course
-html_theme_options = {
-    "home_page_in_toc": True,
-    "show_navbar_depth": 1,
-    "use_download_button": True,    # each lecture page offers its .ipynb
-    "use_fullscreen_button": False,
-    "repository_url": REPOSITORY,
-    "repository_branch": launch.BRANCH,
-    "path_to_docs": "",              # the site is built from the repository root
-    "use_repository_button": True,
-    # on pages made from notebooks only: the lectures and the exercises (solutions are no page)
-    "launch_buttons": {"colab_url": launch.COLAB, "binderhub_url": launch.BINDER,
-                       "notebook_interface": "jupyterlab"},
-}
+
+
+def theme_options(repository: str) -> dict:
+    """The theme's options. Once ``repository`` names the published course, every page links it
+    and the lecture and exercise pages get Colab and Binder buttons; while it is pyproject's
+    placeholder (``github.com/OWNER``) there are none: such a link could only fail."""
+    options = {
+        "home_page_in_toc": True,
+        "show_navbar_depth": 1,
+        "use_download_button": True,    # each lecture page offers its .ipynb
+        "use_fullscreen_button": False,
+    }
+    if not launch.is_placeholder(repository):
+        options.update({
+            "repository_url": repository,
+            "repository_branch": launch.BRANCH,
+            "path_to_docs": "",              # the site is built from the repository root
+            "use_repository_button": True,
+            # on pages made from notebooks only: the lectures and exercises (solutions are no page)
+            "launch_buttons": {"colab_url": launch.COLAB, "binderhub_url": launch.BINDER,
+                               "notebook_interface": "jupyterlab"},
+        })
+    return options
+
+
+html_theme_options = theme_options(REPOSITORY)
 html_last_updated_fmt = None
 
 
@@ -71,15 +84,23 @@ def list_exercises(app, docname, source):
     source[0] += "\n" + "\n".join(lines) + "\n"
 
 
-FOLDER_LINK = re.compile(r"\]\((?!https?:)([^)\s#]+/)\)")
+FOLDER_LINK = re.compile(r"\[([^\]]*)\]\((?!https?:)([^)\s#]+)/\)")
+
+
+def folder_link(text: str, folder: str, repository: str) -> str:
+    """A markdown link ``[text](folder/)`` as the site shows it: to the folder on GitHub once the
+    course is published; before that, the text alone (no link rather than a dead one)."""
+    if launch.is_placeholder(repository):
+        return text
+    return f"[{text}]({repository}/tree/{launch.BRANCH}/{folder}/)"
 
 
 def link_folders(app, docname, source):
     """A link to a folder (``[exercises/](exercises/)``) works on GitHub but is no page of the
-    site: point it at the folder in the repository."""
+    site: point it at the folder in the repository (see ``folder_link``)."""
     def in_repository(match):
-        folder = posixpath.normpath(posixpath.join(posixpath.dirname(docname), match[1]))
-        return f"]({REPOSITORY}/tree/{launch.BRANCH}/{folder}/)"
+        folder = posixpath.normpath(posixpath.join(posixpath.dirname(docname), match[2]))
+        return folder_link(match[1], folder, REPOSITORY)
 
     source[0] = FOLDER_LINK.sub(in_repository, source[0])
 

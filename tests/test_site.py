@@ -7,6 +7,7 @@ Colab / Binder buttons made from pyproject's Repository URL (colorlab.course.lau
 """
 
 import html
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +26,8 @@ EXERCISES = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
 RAW_MATH = re.compile(r"\$[^$\s][^$\n]*\$|\\\(|\\\[|\\frac|\\lambda")
 DEAD_WIDGET = re.compile(r"application/vnd\.jupyter\.widget|interactive\(children|"
                          r"(Int|Float)Slider\(|VBox\(children|\d+%\|")
+SAMPLE = "https://github.com/example-org/colorlab"
+PLACEHOLDER = "https://github.com/OWNER/colorlab"
 REMOTE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""")
 
 
@@ -147,24 +150,58 @@ def test_figures_have_alt_text(site, path):
     assert not named_by_file, f"{path.name}: alt text that is a file name: {named_by_file[:2]}"
 
 
+def load_conf():
+    spec = importlib.util.spec_from_file_location("site_conf", ROOT / "site" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    return conf
+
+
+def test_links_and_buttons_for_a_sample_repository():
+    """Once Repository names the published course, every page links it, notebook pages get Colab
+    and Binder buttons, and folder links go to the folder on GitHub; while it is the placeholder,
+    none of them (a link to github.com/OWNER could only fail)."""
+    conf = load_conf()
+    options = conf.theme_options(SAMPLE)
+    assert options["repository_url"] == SAMPLE and options["use_repository_button"]
+    assert options["launch_buttons"]["colab_url"] == launch.COLAB
+    assert conf.folder_link("`exercises/`", "exercises", SAMPLE) == (
+        f"[`exercises/`]({SAMPLE}/tree/{launch.BRANCH}/exercises/)")
+    options = conf.theme_options(PLACEHOLDER)
+    assert "repository_url" not in options and "launch_buttons" not in options
+    assert conf.folder_link("`exercises/`", "exercises", PLACEHOLDER) == "`exercises/`"
+
+
 def test_no_dead_cross_references(site):
-    """Links to folders (README's `exercises/`, `colorlab/`, ...) point at the repository."""
+    """Links to folders (README's `exercises/`, `colorlab/`, ...) are no dead page links."""
     warnings = (site / ".warnings.txt").read_text(encoding="utf-8")
     assert "xref_missing" not in warnings, warnings
     readme = (site / "README.html").read_text(encoding="utf-8")
-    assert f'href="{launch.repository_url()}/tree/{launch.BRANCH}/exercises/"' in readme
+    repository = launch.repository_url()
+    if launch.is_placeholder(repository):
+        assert "exercises/" in readme and 'href="exercises/"' not in readme
+    else:
+        assert f'href="{repository}/tree/{launch.BRANCH}/exercises/"' in readme
 
 
 def test_repository_link_and_launch_buttons(site):
-    """Every page links the repository; lecture and exercise pages (the only pages made from
-    notebooks: solutions are no page) launch themselves on Colab and Binder."""
+    """Once published, every page links the repository and lecture and exercise pages (the only
+    pages made from notebooks: solutions are no page) launch themselves on Colab and Binder;
+    while the repository is the placeholder, no page links it or launches anything."""
     repository = launch.repository_url()
     notebooks = [f"notebooks/{p.name}" for p in LECTURES] + [f"exercises/{p.name}"
                                                              for p in EXERCISES]
+    readme = (site / "README.html").read_text(encoding="utf-8")
+    if launch.is_placeholder(repository):
+        pages = [(site / path).with_suffix(".html") for path in notebooks]
+        for page in pages + [site / "README.html"]:
+            text = page.read_text(encoding="utf-8")
+            assert 'href="https://github.com/OWNER' not in text, f"{page.name}: a dead link"
+            assert launch.COLAB not in text and launch.BINDER not in text, page.name
+        return
     for path in notebooks:
         text = (site / path).with_suffix(".html").read_text(encoding="utf-8")
         assert f'href="{repository}"' in text, f"{path}: no repository link"
         for url in (launch.colab_url(path), launch.binder_url(path)):
             assert f'href="{html.escape(url)}"' in text, f"{path}: no launch link {url}"
-    readme = (site / "README.html").read_text(encoding="utf-8")
     assert f'href="{repository}"' in readme and launch.COLAB not in readme
