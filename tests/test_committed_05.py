@@ -28,10 +28,16 @@ def cells(tables, name):
     return [c.strip() for c in line.strip("|").split("|")]
 
 
+def sweep_table(tables):
+    """The table of section 7's sweep, in Going deeper G (from its title on): PSNR / colorfulness
+    per T, then the references (truth, gray, L1)."""
+    return tables[tables.index("each entry: PSNR (dB) / colorfulness"):]
+
+
 def curve(tables, column):
     """Section 7's table, one column (1: lambda 0.5, 2: lambda 1, 3: the pretrained vivid UNet):
     {T: (PSNR, colorfulness)} as printed strings."""
-    return {t: tuple(cells(tables, f"{t} |")[column].split(" / ")) for t in TEMPS}
+    return {t: tuple(cells(sweep_table(tables), f"{t} |")[column].split(" / ")) for t in TEMPS}
 
 
 def auc_table(tables):
@@ -327,9 +333,10 @@ def test_the_image_blind_answer(committed):
 def test_the_curves(committed):
     nb, markdown, printed, tables = committed
     rebal, plain, vivid = curve(tables, 1), curve(tables, 2), curve(tables, 3)
-    l1 = cells(tables, "L1 regressor")[1].split(" / ")                  # PSNR, colorfulness
-    gray = cells(tables, "grayscale baseline")[1].split(" / ")
-    truth = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
+    sweep = sweep_table(tables)                          # Going deeper G: the references follow
+    l1 = cells(sweep, "L1 regressor")[1].split(" / ")                   # PSNR, colorfulness
+    gray = cells(sweep, "grayscale baseline")[1].split(" / ")
+    truth = found(r"– / (\d+\.\d)", cells(sweep, "ground truth")[1])[0]
     cf = {k: {t: float(v[1]) for t, v in c.items()} for k, c in
           (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
     ps = {k: {t: float(v[0]) for t, v in c.items()} for k, c in
@@ -380,9 +387,7 @@ def test_the_curves(committed):
                 "training images and held out 5,000 (seed 0); this run's 500 validation images "
                 "(seed 0) are among them") in printed
     assert "Held out for validation: validation: 5,000 of folder" in the_card
-    assert ("trained on 18 times as many images (Going deeper, C), never on these validation "
-            "images "
-            "(the first printed lines).") in markdown
+    assert ("trained on 18 times as many images, never on these validation images.") in markdown
     q_run, q_vivid, q_l1 = recipe["bins Q"]
     assert q_l1 == "- (regression)"
     assert all(150 <= int(q) <= 300 for q in (q_vivid, q_run))
@@ -460,7 +465,7 @@ def test_the_curves(committed):
                for a, b in zip(tail, tail[1:]))
     assert all(ps["rebal"][b] > ps["rebal"][a] for a, b in zip(head, head[1:]))
     assert max(cf["rebal"][t] for t in head) - min(cf["rebal"][t] for t in head) < 1
-    pre_psnr, pre_cf = (float(x) for x in cells(tables, "pretrained L1 UNet")[1].split(" / "))
+    pre_psnr, pre_cf = (float(x) for x in cells(sweep, "pretrained L1 UNet")[1].split(" / "))
     assert pre_psnr > max(max(ps[k].values()) for k in ps) and pre_psnr > float(l1[0])
     assert pre_cf < float(truth) / 2
     # section 8's strips: temperatures that are rows of the tables; the first strip's top row
@@ -469,8 +474,13 @@ def test_the_curves(committed):
     assert [f"{float(t):g}" for t in strip.split(",")] == ["1", "0.38", "0.08", "0"]
     assert all(f"{float(t):g}" in TEMPS for t in strip.split(","))
     assert 'strip_rows = {labelled("pretrained L1 UNet", shipped_val["colorfulness"]):' in code
-    assert ("Eight validation images at four temperatures, between the L1 regressor (top) and the "
-            "truth (bottom);") in markdown
+    assert ("Eight validation images at four temperatures; each row's label gives its mean "
+            "validation colorfulness.") in markdown
+    assert ("between this run's L1 regressor (top) and the truth (bottom). Then the pretrained "
+            "vivid UNet, after") in markdown
+    assert "between the pretrained L1 UNet and the truth." in markdown
+    assert code.index('suptitle=f"Yours: this run\'s L1 regressor (top)') < code.index(
+        'suptitle=f"Pretrained: the L1 UNet (top)'), "the figures' titles: yours first"
     # each row label gives that row's validation colorfulness, the number section 7's table prints
     assert 'return f"{name}\\ncolorfulness {cf:.1f}"' in code
     assert ('labelled(f"vivid UNet, T = {T:g}", mean_of("pretrained", T)[1])' in code
@@ -479,7 +489,7 @@ def test_the_curves(committed):
     assert 'strip_rows = {labelled("L1 regression", m["colorfulness"]): paint(l1_ab)}' in code
     n_counted = found(r"mean over the (\d+) validation images counted", tables)[0]
     assert int(n_counted) > 0
-    assert "a row's label gives its mean validation colorfulness." in markdown
+    assert "between the L1 regressor (top) and the truth (bottom);" not in markdown, "which L1"
     assert "over all validation images" not in markdown
     assert ("Your classifier paints a muted wash down to $T = 0.38$; clear color comes only at "
             "$T = 0.08$ and 0 (the blue sky in the 4th column, the green grass in the 6th)."
@@ -489,7 +499,7 @@ def test_the_curves(committed):
     assert "To see whether longer training adds color" not in markdown, "What to try next has it"
     (trained,) = found(r"training wall time: (\d+) s for the 3 models", printed)
     run_epochs = found(r"UNet\(base=16, depth=3\); (\d+) epochs", printed)[0]
-    assert (f"- `EPOCHS = {2 * int(run_epochs)}` (the {run_epochs} epochs here trained in "
+    assert (f"- `EPOCHS = {2 * int(run_epochs)}` (all three models: {run_epochs} epochs in "
             f"{trained} s):") in markdown, "What to try next: the training time, not the run's"
     assert int(run_epochs) < 8, "longer"
     assert "(twice the time)" not in markdown
@@ -540,8 +550,10 @@ def test_the_curves(committed):
     times = round(int(steps[1].replace(",", "")) / int(steps[0].replace(",", "")))
     lam0 = found(r"classifiers for lambda in \(([\d.]+),", printed)[0]   # LAMBDAS[0]
     first = f"{float(lam0):g}"
-    assert (f"First your $\\lambda = {first}$ classifier, after {steps[0]} optimizer steps; then "
-            f"the pretrained vivid UNet, after {times} times more.") in markdown
+    assert (f"First your $\\lambda = {first}$ classifier, after {steps[0]} optimizer steps, "
+            f"between this run's L1 regressor (top) and the truth (bottom). Then the pretrained "
+            f"vivid UNet, after {times} times more, between the pretrained L1 UNet and the "
+            "truth.") in markdown
     assert "LAMBDAS[1]" not in code.split('suptitle=f"Yours:')[0].split("run_steps =")[-1], (
         "the first strip figure draws lambda 0.5 only: lambda 1's fading is backed by numbers")
     assert float(vivid["1"][1]) > 0.8 * float(truth), "the vivid colors, even at T = 1"
@@ -674,10 +686,15 @@ def test_the_curves(committed):
     # colorfulness stays flat (near, checked above); below it the other pixels turn strong
     all_1, all_38, all_0 = (rows[t][4] for t in ("1", "0.38", "0"))
     assert float(all_38) < 0.8 * float(all_1) and abs(float(all_0) - float(all_38)) < 1
-    assert ("**Lowering $T$ pulls each pixel toward its likeliest bin**, near gray for "
-            f"{gray_share}% of this run's pixels (the printout). Down to $T = 0.38$ the mean "
-            f"chroma falls ({all_1} to {all_38}), colorfulness stays near {near}; below it the "
-            f"other {other_share}% turn strong, raising colorfulness and costing PSNR.") in markdown
+    assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** For "
+            f"{gray_share}% of this run's pixels that bin is near gray, so down to $T = 0.38$ "
+            "colorfulness barely changes. Below it the other pixels turn strong: colorfulness "
+            "rises and PSNR falls.") in markdown
+    deep = markdown[markdown.index("### G. The sweep in numbers (sections 7 and 9)"):]
+    assert (f"In the printout between them, the mean chroma of this run's pixels falls from "
+            f"{all_1} to {all_38} down to $T = 0.38$, as the near-gray ones fade, while "
+            f"colorfulness stays near {near}.") in deep
+    assert chroma["0.38"][0] < chroma["1"][0], "the near-gray ones fade"
     assert cf["rebal"]["0"] > cf["rebal"]["0.38"] + 5 and ps["rebal"]["0"] < ps["rebal"]["0.38"]
     assert "The mean chroma, measured (printed above)" not in markdown, "the printout carries it"
     assert "the mean chroma of all pixels" not in markdown
@@ -696,9 +713,12 @@ def test_the_curves(committed):
     # section 7's key idea, true of section 11's printout: a clear guess (the vivid UNet) mostly
     # keeps its hue, a faint one (this run's) changes it for many pixels
     assert int(kept_r) < 70 <= 80 <= int(kept_v)
-    assert ("**Key idea:** Lowering $T$ cannot add color the distribution lacks. Where the mode "
-            f"colors a pixel, the vivid UNet keeps its $T = 1$ hue for {kept_v}%, this run's "
-            f"classifier for {kept_r}% (Going deeper, E).") in markdown
+    assert "**Key idea:** Lowering $T$ cannot add color the distribution lacks." in markdown
+    # section 8 carries Going deeper E's result in one sentence (wrong hues: both grow, below)
+    strips = markdown[markdown.index("## 8. "):markdown.index("## 9. ")]
+    assert ("Over every pixel the mode colors (Going deeper E), the vivid UNet keeps its $T = 1$ "
+            f"hue for {kept_v}%, this run's classifier for {kept_r}%; wrong hues strengthen too."
+            ) in strips
     assert "the guess each pixel leans to" not in markdown
     assert "Lowering $T$ only strengthens the color" not in markdown
     assert "no $T$ gives color" not in markdown and "no $T$ gave color" not in markdown
@@ -716,7 +736,7 @@ def test_the_curves(committed):
     assert (f"The classifier without rebalancing at $T = 0.7$ ({plain['0.7'][0]} dB), duller than "
             "L1:") in markdown
     # the figure says which corner is good
-    assert "Good is up (closer to the truth) and near the dashed line." in markdown
+    assert "Good is up (closer to the truth)" not in markdown, "the figure's title says it"
     assert '"(good: high, and near the dashed line)"' in code
     assert "less than a third of the truth's" not in markdown, "cut from section 7"
     assert 'label="grayscale baseline (dotted: its PSNR)"' in code
@@ -725,8 +745,14 @@ def test_the_curves(committed):
     assert 'Its label "1"' not in markdown, "T = 1 is labelled clear of the star"
     # every point labelled with its T beside it, joined by a line (no close label that could sit
     # nearer a neighbour); no color scale to decode
-    assert ("    for T in TEMPERATURES:\n        viz.label_with_line(ax, *mean_of(key, T)[::-1], "
-            'f"{T:g}", avoid=spots, taken=taken, fontsize=8)') in code
+    assert ('    for T in sorted(TEMPERATURES, key=lambda T: -len(fans[T])):   # the most crowded '
+            'points first\n        viz.label_with_line(ax, *mean_of(key, T)[::-1], f"{T:g}", '
+            'avoid=spots + fans[T], taken=taken, fontsize=8)') in code
+    # a label's line never starts toward a close neighbour: a fan of spots to avoid
+    assert "def toward_neighbours(ax, key, T, near=16):" in code
+    # a panel with a narrow PSNR range says so in its title
+    assert 'f"\\nPSNR axis zoomed: {ax.get_ylim()[0]:.1f} to {ax.get_ylim()[1]:.1f} dB"' in code
+    assert max(ps["plain"].values()) - min(ps["plain"].values()) < 1, "lambda 1's panel: zoomed"
     assert "insets spread out" not in markdown and "A point's color gives its $T$" not in markdown
     assert "ringed = [T == 0.38" not in code
     assert max(ps["vivid"].values()) < float(gray[0])
@@ -735,11 +761,21 @@ def test_the_curves(committed):
 
 def test_the_choice_and_the_test_table(committed):
     nb, markdown, printed, tables = committed
-    picked = {name: (lam, T) for name, lam, T in re.findall(
-        r"^(best rebalanced AuC|best PSNR|colorfulness nearest the truth's): lambda ([\d.]+), "
-        r"T ([\d.]+) +\(its numbers: the row T = \3 of the tables above\)", printed, flags=re.M)}
-    assert picked == {"best rebalanced AuC": ("0.5", "1"), "best PSNR": ("1", "0.7"),
+    rules = {name: (lam, T, psnr, cf, auc) for name, lam, T, psnr, cf, auc in re.findall(
+        r"^(best rebalanced AuC|colorfulness nearest the truth's): lambda ([\d.]+), T ([\d.]+)   "
+        r"PSNR (\d+\.\d\d) dB, colorfulness (\d+\.\d), rebalanced AuC (0\.\d{4})$", printed,
+        flags=re.M)}
+    picked = {name: r[:2] for name, r in rules.items()}
+    assert picked == {"best rebalanced AuC": ("0.5", "1"),
                       "colorfulness nearest the truth's": ("0.5", "0")}, picked
+    for lam, T, psnr, cf, auc in rules.values():   # the numbers printed: the sweep's tables' row
+        column = {"0.5": 1, "1": 2}[lam]
+        assert (psnr, cf) == curve(tables, column)[T] and auc == aucs(tables, column)[T]
+    assert "best PSNR: lambda" not in printed, "section 7's question 2 has it"
+    # the best validation PSNR of all settings: lambda 1 at T = 0.7 (section 7's question 2)
+    psnr_of = {(lam, t): float(curve(tables, k)[t][0]) for lam, k in (("0.5", 1), ("1", 2))
+               for t in TEMPS}
+    picked["best PSNR"] = max(psnr_of, key=psnr_of.get)
     rebal_auc, plain_auc = aucs(tables, 1), aucs(tables, 2)
     rebal_curve, plain_curve = curve(tables, 1), curve(tables, 2)
     assert float(rebal_auc["0"]) < float(rebal_auc["1"])
@@ -755,15 +791,16 @@ def test_the_choice_and_the_test_table(committed):
     kept_v = found(hue_line.format("pretrained vivid UNet"), printed)[0]
     kept_r = found(hue_line.format("lambda 0\\.5"), printed)[0]
     assert int(kept_v) >= 80 and int(kept_r) < 70, "clear: mostly kept; faint: often changed"
-    # the three printed rules pick three different T, none measuring plausibility
+    # the two printed rules (and PSNR's best) pick three different T, none measuring plausibility
     temps = [picked[k][1] for k in ("best rebalanced AuC", "best PSNR",
                                     "colorfulness nearest the truth's")]
     assert len(set(temps)) == 3, temps
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
-    assert ("The rebalanced AuC picks the "
-            "plain mean, $T = 1$, for every model (for the vivid UNet, tied with $T = 0.7$): it "
-            "rewards hedging. No rule here measures whether a color looks plausible (Zhang et al. "
-            "asked people); the test table also scores their $T = 0.38$.") in markdown
+    assert ("On validation, the rebalanced AuC is highest at the plain mean, $T = 1$, for every "
+            "model (the vivid UNet ties at $T = 0.7$): it rewards hedging. Matching the truth's "
+            "colorfulness picks argmax ($T = 0$) instead. No rule here measures whether a color "
+            "looks plausible (Zhang et al. asked people), so the test table also scores their "
+            "$T = 0.38$.") in markdown
     assert "whose recipe made the same choice" not in markdown, "the notebook does not show it"
     for k in (1, 2, 3):   # validation's rebalanced AuC: best at T = 1 for every model
         assert max(aucs(tables, k).values(), key=float) == aucs(tables, k)["1"], k
@@ -772,9 +809,9 @@ def test_the_choice_and_the_test_table(committed):
     assert "Sharpening strengthens every guess" not in markdown
     # the takeaway: the score picks the hedge; PSNR's best setting is duller than L1 (section 7's
     # question 3); the row to ship is the vivid UNet at T = 0.38, about as colorful as the truth
-    l1_cf = cells(tables, "L1 regressor")[1].split(" / ")[1]
+    l1_cf = cells(sweep_table(tables), "L1 regressor")[1].split(" / ")[1]
     assert picked["best PSNR"] == ("1", "0.7") and float(plain_curve["0.7"][1]) < float(l1_cf)
-    truth_cf = found(r"– / (\d+\.\d)", cells(tables, "ground truth")[1])[0]
+    truth_cf = found(r"– / (\d+\.\d)", cells(sweep_table(tables), "ground truth")[1])[0]
     ship = vivid_curve["0.38"][1]
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
     assert "To show people, we would try" not in markdown, "no measurement backs it"
@@ -886,7 +923,8 @@ def test_the_choice_and_the_test_table(committed):
     assert len(diff) == 4
     assert ("The bootstrap backs section 9's reading: the best-AuC setting beats L1 and gray by "
             "several times the noise, and argmax lies below gray, just outside it.") in markdown
-    assert "The AuC gap is far outside the noise (Going deeper, F)." in markdown   # section 9
+    d, se = diff[("pretrained vivid UNet", "pretrained L1 UNet")]   # section 9: "far beyond it"
+    assert d > 3 * se and ", far beyond the noise) and twice the colorfulness" in markdown
     # the test table's one reversal of validation: the vivid UNet at T = 0.38 above its T = 1 on the
     # rebalanced AuC (validation: the reverse), a gap within the bootstrap's noise
     assert float(ship_row[5]) > float(vivid[5])
@@ -1034,8 +1072,8 @@ def test_the_choice_and_the_test_table(committed):
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
     # section 9's like-for-like opening: the two pretrained UNets on the test table
-    assert (f"The vivid UNet has the higher rebalanced AuC ({vivid[5]} against {shipped[5]}) and "
-            "twice the colorfulness, but a PSNR below gray's.") in markdown
+    assert (f"The vivid UNet has the higher rebalanced AuC ({vivid[5]} against {shipped[5]}, far "
+            "beyond the noise) and twice the colorfulness, but a PSNR below gray's.") in markdown
     assert float(vivid[1]) < float(gray[1])
     assert "Paired on the same images, the vivid UNet scores" not in markdown, "cut"
     # the object classifier is helped little: no gap to gray above 2 SE
