@@ -39,12 +39,6 @@ def number(value):
     return f"{value:g}"
 
 
-def per_round(printed):
-    """The timing details' round-by-round lines: {variant: [ms in round 1, round 2, ...]}."""
-    return {name: [float(v) for v in values.split(",")] for name, values in re.findall(
-        r"(?m)^(.+?), round by round: +([\d., ]+?) ms$", printed)}
-
-
 def quick_runs(nb, printed):
     """RUNS in quick mode: the value the code picks, confirmed by section 5's printed calls
     (max(3, RUNS // 2) per round)."""
@@ -67,30 +61,26 @@ def test_latency_is_timed_on_a_random_input(committed):
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "timing_input = torch.rand(1, 1, PHOTO_SIZE, PHOTO_SIZE)" in source
     runs, calls = quick_runs(nb, printed)
-    assert (f"every variant is timed again in `ROUNDS` shuffled rounds of {calls} calls each."
-            ) in markdown
+    assert (f"every variant is timed in `ROUNDS` shuffled rounds of {calls} calls each, on one "
+            "256 x 256 input.") in markdown
+    assert "This section is the only one that times them." in markdown
     assert "A speed-up is the median of the round-by-round ratios." in markdown
     assert ("- **Why 10%?** It is a practical threshold, not a statistical test: a gain a user "
             "would notice, with room for drift.") in markdown
     # the code's speed-up is the median of the round-by-round ratios, as the text says
-    assert "return [o / v for o, v in zip(rounds[over], rounds[name])]" in source
+    assert "return [o / v for o, v in zip(timed[over], timed[name])]" in source
     assert "return float(np.median(ratios)), min(ratios), max(ratios)" in source
     assert "The printout gives each verdict" not in markdown
-    assert "speed-up: the median ratio to fp32 PyTorch" in printed     # the table's header
-    assert (f"the median of `RUNS` calls ({runs} in quick mode) after 3 untimed warm-up calls, "
-            "on a random input (`torch.rand`): a dense kernel's time does not depend on the "
-            "values.") in markdown
-    # the first timings are labelled rough where they are printed, and the first row that
-    # could mislead (ONNX against fp32) is followed by the sentence that section 5 decides
-    assert ("ONNX's row may look faster than fp32's, but these are first, rough timings; "
-            "section 5 decides which variant is faster.") in markdown
-    assert "rough single timing" not in markdown     # r88: each row is a median of RUNS calls
-    assert (f"first timings, rough: each row's ms is one median of {runs} calls, taken once "
-            "(section 5 times every variant again)") in printed
-    assert "The ms in each row is a first, rough timing" not in markdown
+    assert ("speed-up over fp32 PyTorch: the median of the round-by-round ratios" in printed)
+    assert (f"- **Latency** (section 5): per round, the median of {calls} calls after 3 "
+            "untimed warm-up calls, on a random input (`torch.rand`): a dense kernel's time does "
+            "not depend on the values.") in markdown
+    # r93: sections 1 to 4 time nothing; section 5's rounds are the one source of ms
+    assert "first, rough" not in markdown and "first timings" not in printed
+    assert not re.search(r"(?m)^fp32 PyTorch +[\d.]+ MB +[\d.]+ ms", printed)
+    assert "Speed waits for section 5, which times every variant in the same way." in markdown
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
-    assert "each row: variant, file size, latency on one 256 x 256 input" in printed \
-        and int(trained) < 256
+    assert int(trained) < 256
     # section 6: a real photo, which colorize feeds the network smaller than 256 x 256
     (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     assert int(net_w) < 256 and int(net_h) < 256
@@ -120,8 +110,8 @@ def test_latency_is_timed_on_a_random_input(committed):
             "better)") in markdown
     assert "take most of the time" not in markdown   # no fp32 profile is printed
     for kind, conv in (("static", "QLinearConv"), ("dynamic", "ConvInteger")):  # the profiles
-        (shares,) = found(rf"{kind} int8, the time on one 256 x 256 input, largest shares: (.*)",
-                          printed)
+        (shares,) = found(rf"{kind} int8, the time on one (?:256 x 256 )?input, largest shares: "
+                          r"(.*)", printed)
         assert max(ops(shares), key=ops(shares).get) == conv and ops(shares)[conv] > 40
     assert re.search(r"(?m)^fp32 PyTorch +whole call ", printed)
     assert "def verdict(ratios, margin=1.1):" in source and source.count("def verdict(") == 1
@@ -130,10 +120,12 @@ def test_latency_is_timed_on_a_random_input(committed):
     # fp32's own |d ab| is not 0: the reference is one whole-set call in the default layout,
     # measure() scores in batches after switching to channels_last
     assert "net.to(memory_format=torch.channels_last)" in source
-    # the run does not separate the two causes, so the text says "probably" and "or"
-    assert ("It is not 0 even for fp32 itself, probably because batching or the channels_last "
-            "memory layout (each pixel's channels stored side by side) reorders float sums."
+    # what the code does differently from the reference pass, said as the code does it
+    assert ("It is not 0 even for fp32 itself: the reference ran all test images at once, "
+            "`measure` runs batches of 500 in the channels_last memory layout (each pixel's "
+            "channels side by side), and float sums in another order round differently."
             ) in markdown
+    assert "reference_ab = model(L_test)" in source and "L_test.split(500)" in source
     assert "the run does not separate the two" not in markdown     # said once, by "probably"
     # the note on how to read the numbers, once near the top: one quick run, one seed, one CPU
     (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)
@@ -148,13 +140,14 @@ def test_the_printed_row_is_described_as_printed(committed):
     and that mean dE and colorfulness come only in section 5's table."""
     _, markdown, printed = committed
     (row,) = found(r"(?m)^(fp32 PyTorch +[\d.]+ MB .*)$", printed)
-    assert re.fullmatch(r"fp32 PyTorch +[\d.]+ MB +[\d.]+ ms +PSNR [\d.]+ dB \(gray [\d.]+\) +"
+    assert re.fullmatch(r"fp32 PyTorch +[\d.]+ MB +PSNR [\d.]+ dB \(gray [\d.]+\) +"
                         r"\|d ab\| max \S+, mean \S+", row), row
     assert "dE" not in row and "colorful" not in row
-    assert re.search(r"(?m)^variant +MB +ms +speed-up +PSNR +dE +colorful +mean\|d ab\|$", printed)
-    assert ("Every variant prints one row like fp32 PyTorch's below: file size, latency (one "
-            "network call on a 256 x 256 input), test-image [PSNR](../docs/glossary.md#psnr) with "
-            "gray's beside it, and |d ab|, how far its colors move from fp32's.") in markdown
+    assert re.search(r"(?m)^variant +ms +speed-up +rounds +verdict +MB +PSNR +dE +colorful$",
+                     printed)
+    assert ("Every variant prints one row like fp32 PyTorch's below: file size, test-image "
+            "[PSNR](../docs/glossary.md#psnr) with gray's beside it, and |d ab|, how far its "
+            "colors move from fp32's.") in markdown
     # ab units defined, with a scale, where the rows first use them: AB_SCALE is the axes' reach
     color = (ROOT / "colorlab" / "color.py").read_text(encoding="utf-8")
     assert "AB_SCALE = 110.0" in color
@@ -235,7 +228,7 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     nb, markdown, _ = committed
     source = " ".join((ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8").split())
     blocks = re.findall(r"```python (.*?) ```", markdown)
-    assert len(blocks) == 4
+    assert len(blocks) == 3
     # section 4's excerpt of how a channel is removed: _slim_block's lines, word for word once the
     # comments the notebook adds are taken off
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -261,10 +254,14 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     assert "class Reader(oq.CalibrationDataReader):" in source and 'return None if item is None ' \
         'else {"L": item.numpy()}' in source
     assert "quant_pre_process(str(onnx_path), str(pre)" in source
-    # section 6's bare onnxruntime call: the lines the notebook itself runs, word for word
+    # Going deeper C's bare onnxruntime call uses the options OnnxColorizer sets (r93)
     code = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "code").split())
-    assert blocks[2].startswith("session = onnxruntime.InferenceSession(int8_path, ")
-    assert blocks[2] in code, f"the notebook no longer runs: {blocks[2]}"
+    assert ("session = onnxruntime.InferenceSession(int8_path, options, providers="
+            '["CPUExecutionProvider"])') in code
+    assert ('options.add_session_config_entry("session.intra_op.allow_spinning", "0")' in code
+            and "options.intra_op_num_threads = THREADS" in code)
+    assert ("**The network call without colorlab** needs only onnxruntime, with the options "
+            "`OnnxColorizer` sets (2 threads, spinning off)") in markdown
     assert "calls onnxruntime's `quantize_static` in the **QDQ** format" in markdown
     assert "`QUInt8` activations: $x \\approx s\\,(q - z)$, $q$ from 0 to 255" in markdown
     assert "activation_type=oq.QuantType.QUInt8, weight_type=oq.QuantType.QInt8" in source
@@ -433,7 +430,6 @@ def test_export_statements(committed):
             f"{blocks} `Relu` nodes); each absorbs its BatchNorm into one weight and one bias. The "
             f"head `Conv` and the {transposed} `ConvTranspose` upsamplers keep their own weight "
             f"and bias: {blocks} x 2 + 2 + {transposed} x 2 = {initializers}.") in markdown
-    assert f"Going deeper A counts the {initializers} initializers" in markdown
     assert "for each of the 15 `Conv`" not in markdown
     # parity: the largest |d ab| of fp32 itself, the .pt2 file and the ONNX file, as quoted
     biggest = dict(re.findall(r"(?m)^(fp32 PyTorch|torch\.export \(\.pt2\)|ONNX fp32 "
@@ -442,11 +438,13 @@ def test_export_statements(committed):
     own = float(biggest["fp32 PyTorch"])
     assert all(own / 10 < float(v) < 10 * own for v in biggest.values())    # the same order
     # folding by hand: the fused row's colors are fp32's (same PSNR, |d ab| far below 0.01)
-    (fused_psnr, fused_max), = re.findall(r"(?m)^fp32 PyTorch, BN fused +[\d.]+ MB +[\d.]+ ms +"
+    (fused_psnr, fused_max), = re.findall(r"(?m)^fp32 PyTorch, BN fused +[\d.]+ MB +"
                                          r"PSNR (\d+\.\d\d) dB .*\|d ab\| max (\S+),", printed)
-    (fp32_psnr,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +[\d.]+ ms +PSNR (\d+\.\d\d) dB", printed)
+    (fp32_psnr,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +PSNR (\d+\.\d\d) dB", printed)
     assert fused_psnr == fp32_psnr and float(fused_max) < 0.01
-    assert "Folding by hand in PyTorch (the fused row) leaves the colors unchanged." in markdown
+    assert ("- **Folding by hand** leaves the colors unchanged: the BN-fused model scores fp32's "
+            f"PSNR ({fp32_psnr} dB).") in markdown
+    assert markdown.index("### B. Section 5's timing") < markdown.index("**Folding by hand**")
     # the .pt2 file loads back as a GraphModule: no UNet class needed; ONNX runs in onnxruntime
     assert 'graph = torch.export.load(out / "model.pt2").module()' in code_of()
     assert ("We write a `.pt2` file with `torch.export`, which PyTorch loads without the model's "
@@ -459,10 +457,13 @@ def test_export_statements(committed):
 
 def test_int8_statements(committed):
     nb, markdown, printed = committed
-    static, minmax, dynamic, single = found(
-        r"PSNR against fp32 \(\d+\.\d\d dB\): int8 static ([+-]\d\.\d{3}) dB, with min/max ranges "
-        r"([+-]\d\.\d{3}) dB; int8 dynamic ([+-]\d\.\d{3}) dB in batches of up to 500, "
+    static, minmax, single = found(
+        r"(?m)PSNR against fp32 \(\d+\.\d\d dB\): int8 static ([+-]\d\.\d{3}) dB, with min/max "
+        r"ranges ([+-]\d\.\d{3}) dB, int8 dynamic ([+-]\d\.\d{3}) dB$", printed)
+    dynamic, single_again = found(
+        r"dynamic int8's PSNR against fp32: ([+-]\d\.\d{3}) dB in batches of up to 500, "
         r"([+-]\d\.\d{3}) dB one image per call", printed)
+    assert single == single_again
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
     # static int8: fp32's quality in about a quarter of the file; its largest change visible
     # (above a just-noticeable 2.3), its mean far below 2.3 (a pixel's dE is at most 2x it)
@@ -498,23 +499,25 @@ def test_int8_statements(committed):
     assert abs(cut - 0.1) < 0.02                     # 99.9% of the values, zeros included, kept
     assert (f"**99.9% ranges beat min/max** on PSNR ({static} dB against {minmax} dB). Why would "
             "clipping help? Look at one activation's calibration values (log "
-            "scale). Min/max stretches the range over a thin tail of rare large values, so this "
-            "tensor's steps are three times coarser; the run shows only this one tensor."
-            ) in markdown
+            "scale). Min/max stretches the range over a thin tail of rare large values, so the "
+            "steps of this tensor are three times coarser.") in markdown
     assert "so every step is three" not in markdown, "one tensor measured, not every step"
     assert clip_at < top and "lie under" not in markdown        # the ranges: printed, not retold
-    # that lead-in sits just above the cell that draws the histogram
+    # that lead-in sits just above the cell that catches the activation (the hook, visible) and
+    # the one that draws the histogram (collapsed)
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     lead = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                 and "**99.9% ranges beat min/max**" in c.source)
-    assert cells[lead + 1].cell_type == "code" and "ax.hist(acts" in cells[lead + 1].source
+    assert "register_forward_hook" in cells[lead + 1].source
+    assert "ax.hist(acts" in cells[lead + 2].source
+    assert not cells[lead + 1].metadata.get("jupyter", {}).get("source_hidden")
+    assert cells[lead + 2].metadata.get("jupyter", {}).get("source_hidden")
     assert "common values get steps three times coarser" not in markdown
 
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
     static_nodes = ops(static_nodes)
     assert "QLinearConv" not in static_nodes and "Relu" not in static_nodes
-    (static_time,) = found(r"static int8, the time on one 256 x 256 input, largest shares: (.*)",
-                           printed)
+    (static_time,) = found(r"static int8, the time on one input, largest shares: (.*)", printed)
     static_time = ops(static_time)
     assert max(static_time, key=static_time.get) == "QLinearConv"
     (static_scales,) = found(r"static int8, scales per weight tensor: (\d+ to \d+)", printed)
@@ -542,16 +545,8 @@ def test_int8_statements(committed):
                        r"rounds the input to uint8\): (\d+\.\d)% of its time", printed)
     top = dynamic_time["ConvInteger"]
     assert max(dynamic_time, key=dynamic_time.get) == "ConvInteger"
-    rows = {name.strip(): float(ms) for name, ms in re.findall(
-        r"^(ONNX [^\n]+?) +[\d.]+ MB +([\d.]+) ms", printed, flags=re.M)}
-    dyn_ms = rows["ONNX int8 dynamic"]
-    dyn_round, fp32_round = (rounds_of(printed)[n][0]
-                             for n in ("ONNX int8 dynamic", "fp32 PyTorch"))
-    assert dyn_round > 3 * fp32_round                          # far slower, even than fp32
-    # section 3 leads with section 5's re-timing (median rounds and speed-up); the first timing
-    # printed above it, as it was, overstated the gap
-    (fp32_first,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB +([\d.]+) ms", printed)
-    assert dyn_ms > 3 * float(fp32_first)
+    dyn_ms, fp32_round = (rounds_of(printed)[n][0] for n in ("ONNX int8 dynamic", "fp32 PyTorch"))
+    assert dyn_ms > 3 * fp32_round                             # far slower, even than fp32
     assert "about 9x fp32's" not in markdown         # section 5's rounds, not the first timings
     assert "in section 5's shuffled rounds" not in markdown
     assert "issues/12206" in markdown    # "Performance issue of ConvInteger"
@@ -568,11 +563,14 @@ def test_int8_statements(committed):
     assert "times slower" not in markdown                      # no rounded ratio quoted
     # section 3 says only what its own printouts show: far slower in the first timing, and why
     # the range-measuring step is a sliver of dynamic int8's time; its int8 convolution is the bulk
-    ranging = dynamic_time["DynamicQuantizeLinear"]
-    assert ranging == float(finding) and ranging < 2 and top > 20 * ranging
-    assert ("**Dynamic int8 is far slower**, and not because it measures ranges: in its profile, "
-            f"that step (`DynamicQuantizeLinear`) took {ranging:.1f}% of the time and its int8 "
-            f"convolution, `ConvInteger`, {top:.1f}%.") in markdown
+    # section 3 prints the four largest shares: the range-finding step is not among them (Going
+    # deeper A prints its share)
+    assert "DynamicQuantizeLinear" not in dynamic_time and len(dynamic_time) == 4
+    assert float(finding) < min(dynamic_time.values()) and top > 20 * float(finding)
+    assert ("**Dynamic int8 loses its time in its int8 convolution.** In its profile, the "
+            f"convolution, `ConvInteger`, took {top:.1f}% of the time; finding the ranges "
+            "(`DynamicQuantizeLinear`) is not even among the four largest shares. Section 5 shows "
+            "how slow that is") in markdown
     assert "when section 5 re-times it" not in markdown       # no look ahead to section 5
     assert f"{dyn_ms:.1f} ms, overstated" not in markdown     # printed above, not retold
     assert "first timing above was" not in markdown      # no longer leads with the first timing
@@ -584,13 +582,11 @@ def test_int8_statements(committed):
     assert float(dynamic) < -0.05      # in batches of up to 500: it does not
     rounds = rounds_of(printed)
     assert rounds["ONNX int8 dynamic"][0] > 5 * rounds["ONNX int8 static"][0]   # in the rounds too
-    first_ms = rows["ONNX int8 static"]
-    slower = dyn_ms / first_ms
+    slower = dyn_ms / rounds["ONNX int8 static"][0]
     assert slower > 5, slower
     assert max(rounds.values(), key=lambda r: r[0]) == rounds["ONNX int8 dynamic"]   # the slowest
     # section 5's table scores dynamic int8 one image per call, as it is timed, and says so
-    assert "quality in batches of 500, except dynamic int8: one image per call, as it is timed" \
-        in printed
+    assert "(dynamic int8 scored one image per call, as timed)" in printed
     scored = table(printed)
     assert abs(scored["ONNX int8 dynamic"]["psnr"] - scored["fp32 PyTorch"]["psnr"]
                - float(single)) <= 0.011
@@ -709,14 +705,15 @@ def test_int8_statements(committed):
     assert "about 4 million" not in markdown        # no such count is printed
     # dynamic int8's two PSNR changes (batches of 500 worse than one image per call), explained in
     # Going deeper A, after section 3's check questions
-    (many, one) = found(r"int8 dynamic ([+-]\d\.\d{3}) dB in batches of up to 500, ([+-]\d\.\d{3}) "
-                        r"dB one image per call", printed)
+    (many, one) = found(r"PSNR against fp32: ([+-]\d\.\d{3}) dB in batches of up to 500, "
+                        r"([+-]\d\.\d{3}) dB one image per call", printed)
     assert float(many) < float(one) - 0.1
-    assert ("- **Why dynamic int8's PSNR depended on the batch** (section 3's PSNR line). Dynamic "
+    assert (f"- **Dynamic int8's PSNR depends on the batch**: {many} dB in batches of up to 500, "
+            f"against {one} dB one image per call, as section 3 scored it. Dynamic "
             "quantization takes each activation's range from that call's tensor: with 500 images, "
             "it covers the extremes of all 500, so every image gets coarser steps. Static ranges "
             "were fixed at calibration.") in markdown
-    assert markdown.index("### A. Inside the export") < markdown.index("depended on the batch")
+    assert markdown.index("### A. Inside the export") < markdown.index("depends on the batch")
     assert "(the PSNR line above)" not in markdown
 
 
@@ -739,9 +736,10 @@ def test_pruning_statements(committed):
     assert ("buy neither size nor speed in dense files and kernels; gzip shrinks a download, but "
             "at 90% zeros the colors are no better than gray's.") in markdown
     assert "Only a gzip-compressed download shrinks" not in markdown   # fp32's shrinks too
-    sizes, dense_mb = found(r"file sizes: ([\d., ]+) MB \(fp32: (\d+\.\d\d) MB\)", printed)
-    assert all(abs(float(mb) - float(dense_mb)) < 0.02 * float(dense_mb)
-               for mb in sizes.split(", "))                     # every file keeps fp32's size
+    sizes = re.findall(r"(?m)^unstructured \d+% zeros +(\d+\.\d\d) MB", printed)
+    (dense_mb,) = found(r"(?m)^fp32 PyTorch +(\d+\.\d\d) MB", printed)
+    assert len(sizes) == 3 and all(abs(float(mb) - float(dense_mb)) < 0.02 * float(dense_mb)
+                                   for mb in sizes)             # every file keeps fp32's size
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
     sparse = next(c for c in cells if "prune_unstructured(model, share)" in c)
     tuned_cell = next(c for c in cells if "history = fit(slim" in c)
@@ -790,13 +788,20 @@ def test_pruning_statements(committed):
 
 
 def table(printed):
-    """The section-6 table: {variant: {"mb", "ms", "speedup", "psnr", ...}}."""
-    block = printed.split("mean|d ab|\n", 1)[1].split("gray baseline", 1)[0]
-    keys = ("mb", "ms", "speedup", "psnr", "delta_e", "colorful", "mean_diff")
-    return {re.sub(r"^\d+\. ", "", m[0].strip()): dict(zip(keys, (float(v) for v in m[1:])))
-            for m in re.findall(
-        r"^(.+?) +([\d.]+) +([\d.]+) +([\d.]+)x +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$", block,
-        flags=re.M)}
+    """Section 5's one table: {variant: {"number", "ms", "speedup", "way", "agreed", "n",
+    "verdict", "mb", "psnr", "delta_e", "colorful"}} (way, agreed, n: the rounds that went the
+    median's way, of n; fp32 PyTorch, the reference, has none)."""
+    block = printed.split("dE  colorful\n", 1)[1].split("gray baseline", 1)[0]
+    rows = {}
+    for m in re.finditer(r"(?m)^ ?(\d+)\. (.+?) +(\d+\.\d) +(\d+\.\d\d)x +(?:-|(faster|slower) "
+                         r"(\d+)/(\d+))  (the reference|faster|slower|no clear difference) +"
+                         r"([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$", block):
+        number, name, ms, x, way, agreed, n, verdict, mb, psnr, de, vivid = m.groups()
+        rows[name.strip()] = {"number": int(number), "ms": float(ms), "speedup": float(x),
+                              "way": way, "agreed": int(agreed or 0), "n": int(n or 0),
+                              "verdict": verdict, "mb": float(mb), "psnr": float(psnr),
+                              "delta_e": float(de), "colorful": float(vivid)}
+    return rows
 
 
 # a printed verdict: the median ratio (lowest - highest), the rounds that went the median's way
@@ -815,14 +820,10 @@ def the_rule(mid, way, agreed, rounds):
 
 
 def rounds_of(printed):
-    """Section 5's rounds: {variant: (median ms, median speed-up, lowest, highest, verdict, rounds
-    that went the median's way, rounds)}, the speed-ups over fp32 PyTorch taken round by round."""
-    lines = re.findall(r"^(.+?) +(\d+\.\d) ms +(\d+\.\d\d)x \((\d+\.\d\d) - (\d+\.\d\d)\)  "
-                       r"(?:(?:faster|slower) in (\d+) of (\d+) rounds: )?"
-                       r"(the reference|faster|slower|no clear difference)$", printed, flags=re.M)
-    return {name.strip(): (float(ms), float(mid), float(lo), float(hi), verdict,
-                           int(agreed or 0), int(n or 0))
-            for name, ms, mid, lo, hi, agreed, n, verdict in lines}
+    """Section 5's rounds, from its table: {variant: (median ms, median speed-up over fp32
+    PyTorch, verdict, rounds that went the median's way, rounds)}."""
+    return {name: (r["ms"], r["speedup"], r["verdict"], r["agreed"], r["n"])
+            for name, r in table(printed).items()}
 
 
 def like_for_like(printed):
@@ -853,8 +854,19 @@ def test_every_printed_verdict_follows_the_rule(committed):
     median's way, is the printed verdict word; and the code's rule is the one section 5 states."""
     nb, markdown, printed = committed
     lines = re.findall(VERDICT, printed)
-    assert len(lines) == 12 + 1 + 3 + 4, len(lines)   # 12 variants, like for like, 3 pairs, photo
+    assert len(lines) == 1 + 3 + 4, len(lines)   # like for like, 3 pairs (Going deeper B), photo
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
+    rows = table(printed)                       # section 5's table: one verdict per variant
+    assert len(rows) == 11 and rows["fp32 PyTorch"]["verdict"] == "the reference"
+    for name, r in rows.items():
+        if name == "fp32 PyTorch":
+            continue
+        mid, way, agreed, n = r["speedup"], r["way"], r["agreed"], r["n"]
+        assert n == int(n_rounds) and 0 <= agreed <= n
+        if abs(mid - 1) > 0.005:
+            assert way == ("faster" if mid > 1 else "slower"), name
+        if min(abs(mid - 1.1), abs(mid - 1 / 1.1)) > 0.006:
+            assert r["verdict"] == the_rule(mid, way, agreed, n), (name, r)
     for mid, lo, hi, way, agreed, n, word in lines:
         mid, agreed, n = float(mid), int(agreed), int(n)
         assert n == int(n_rounds) and 0 <= agreed <= n and float(lo) <= mid <= float(hi)
@@ -891,14 +903,14 @@ def test_every_printed_verdict_follows_the_rule(committed):
 def test_the_table_and_figure_statements(committed):
     _, markdown, printed = committed
     rows, rounds = table(printed), rounds_of(printed)
-    assert len(rows) == 13
+    assert len(rows) == 11
     names = list(rows)                                  # the figure numbers the table's rows
+    assert [r["number"] for r in rows.values()] == list(range(1, 12))
     numbered = ("ONNX int8 static", "ONNX int8 static, min/max", "ONNX int8 dynamic",
                 "unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune")
-    assert [names.index(n) + 1 for n in numbered] == [5, 6, 7, 10, 11, 12]
-    numbers = re.findall(r"^ ?(\d+)\. ", printed.split("mean|d ab|\n", 1)[1], flags=re.M)
-    assert numbers == [str(i) for i in range(1, 14)]     # the table prints the figure's numbers
-    assert all(rows[n]["ms"] == rounds[n][0] and rows[n]["speedup"] == rounds[n][1] for n in rows)
+    assert [rows[n]["number"] for n in numbered] == [4, 5, 6, 9, 10, 11]
+    # r93: the rows moved to Going deeper are not in section 5's table or figure
+    assert "fp32 PyTorch, BN fused" not in rows and "50% channels, ONNX fp32" not in rows
     gray = float(found(r"(?m)^gray baseline +([\d.]+)", printed)[0])
     raw, tuned = rows["50% channels, no fine-tune"], rows["50% channels + fine-tune"]
     assert raw["psnr"] < tuned["psnr"] and gray < tuned["psnr"]
@@ -908,37 +920,31 @@ def test_the_table_and_figure_statements(committed):
     fp32, static = rows["fp32 PyTorch"], rows["ONNX int8 static"]
     minmax = rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
-    assert ("**The pick** (ringed, right) is static int8 (5): the smallest file that keeps fp32's "
+    assert ("**The pick** (ringed, right) is static int8 (4): the smallest file that keeps fp32's "
             "PSNR.") in markdown
-    assert minmax["psnr"] < fp32["psnr"] - 0.1        # 6, as small, does not keep it
+    assert minmax["psnr"] < fp32["psnr"] - 0.1        # 5, as small, does not keep it
     assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
     assert abs(static["psnr"] - fp32["psnr"]) < 0.02
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    # left panel (size vs ms): 6 sits just below 5, same size and within 10% in ms
-    assert minmax["ms"] < static["ms"] and static["ms"] - minmax["ms"] < 0.1 * static["ms"]
-    # left panel: 1 to 4 and 8 to 10 near fp32's size and speed
-    crowd = [rows[names[i - 1]] for i in (1, 2, 3, 4, 8, 9, 10)]
+    # left panel: 1, 2 and 7 to 9 near fp32's size and speed; 3 a little lower, 10 and 11 lower
+    crowd = [rows[names[i - 1]] for i in (1, 2, 7, 8, 9)]
+    three = rows[names[2]]
+    assert names[2] == "ONNX fp32 (onnxruntime)" and abs(three["mb"] - fp32["mb"]) < 0.1
+    assert 0.75 * fp32["ms"] < three["ms"] < 0.95 * fp32["ms"]
+    assert max(rows[names[i]]["ms"] for i in (9, 10)) < three["ms"] - 1
     assert all(abs(r["mb"] - fp32["mb"]) < 0.1 * fp32["mb"] for r in crowd)
     assert all(abs(r["ms"] - fp32["ms"]) < 0.1 * fp32["ms"] for r in crowd)
-    ten = names[9]
-    assert ten == "unstructured 90% zeros"
-    # 10, round by round beside fp32 (the timing details print both): no faster than fp32 (the
-    # median ratio at most 1) and no clear difference by the rule; the ratios agree with its line
-    each = per_round(printed)
-    ratios = [f / z for f, z in zip(each["fp32 PyTorch"], each[ten])]
-    (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
-    assert len(ratios) == int(n_rounds), ratios
-    _, ten_x, ten_lo, ten_hi, ten_verdict, *_ = rounds[ten]
-    assert abs(min(ratios) - ten_lo) < 0.02 and abs(max(ratios) - ten_hi) < 0.02
-    assert ten_x <= 1 and ten_verdict == "no clear difference"
-    assert ("On the left, 1 to 4 and 8 to 10 cluster near fp32's size and speed. Even 10, with 90% "
-            "of its weights zero, ran no faster than fp32. The channel-pruned models sit lower: "
-            "11 and 12 overlap under one label, and the lone diamond above them is 13.") in markdown
-    assert "gap=13, merge=10, avoid=keep_off)" in code_of()       # 11 and 12: one label
-    eleven, twelve, thirteen = (rows[names[i - 1]] for i in (11, 12, 13))
-    assert "channels" in names[10] and "channels" in names[11] and "channels" in names[12]
-    assert eleven["mb"] == twelve["mb"] and abs(eleven["ms"] - twelve["ms"]) < 0.05 * twelve["ms"]
-    assert thirteen["ms"] > max(eleven["ms"], twelve["ms"]) + 0.3     # "above them"
+    nine = names[8]
+    assert nine == "unstructured 90% zeros"
+    _, nine_x, nine_verdict, *_ = rounds[nine]
+    assert nine_x <= 1.02 and nine_verdict == "no clear difference"
+    assert ("On the left, 1, 2 and 7 to 9 cluster near fp32's size and speed. Even 9, with 90% "
+            "of its weights zero, ran no faster than fp32. The fp32 ONNX file (3) sits a little "
+            "lower, and the two channel-pruned models, 10 and 11, lower still.") in markdown
+    ten, eleven = rows[names[9]], rows[names[10]]
+    assert "channels" in names[9] and "channels" in names[10]
+    assert ten["mb"] == eleven["mb"] and abs(ten["ms"] - eleven["ms"]) < 0.05 * eleven["ms"]
+    assert max(ten["ms"], eleven["ms"]) < 0.9 * fp32["ms"]              # "lower"
     assert "10 sits high" not in markdown
     assert "# dynamic int8, far slower, would squash the rest" in code_of()   # no stale ms
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
@@ -948,7 +954,7 @@ def test_the_table_and_figure_statements(committed):
     pruned = [n for n in rows if "unstructured" in n or "channels" in n]   # the pruned rows
     shown = ["unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune"]
     assert all(rows[n]["colorful"] < fp32["colorful"] for n in shown)
-    assert "the pruned rows are duller or tinted." in markdown and len(pruned) == 6
+    assert "the pruned rows are duller or tinted." in markdown and len(pruned) == 5
     assert "90% zeros leaves a faint pink or brown tint" in markdown      # the tinted row
     fast, fastest = sorted((rounds["ONNX int8 static"][1], rounds["ONNX int8 static, min/max"][1]))
     assert fastest / fast < 1.1
@@ -965,7 +971,7 @@ def test_the_table_and_figure_statements(committed):
     assert ("In the table, mean ΔE ranks the variants as PSNR does. More color is not better: "
             "min/max int8 is more colorful than fp32 yet scores worse.") in markdown
     # the key idea: static int8 beats the timing rule on speed (and wins on size) at fp32's PSNR
-    assert rounds["ONNX int8 static"][4] == "faster"
+    assert rounds["ONNX int8 static"][2] == "faster"
     assert ("**Key idea:** ship the variant that is clearly smaller or faster, by the rule, "
             "without losing quality: here, static int8.") in markdown
 
@@ -986,65 +992,50 @@ def test_the_shuffled_rounds_statements(committed):
     gives the printed verdicts."""
     _, markdown, printed = committed
     rounds = rounds_of(printed)
-    assert len(rounds) == 13, "the rounds' lines are missing"
-    lo, hi = (float(x) for x in found(r"fp32 PyTorch's own rounds: (\d+\.\d) - (\d+\.\d) ms",
-                                      printed))
-    assert hi >= lo
-    # the first timings (sections 1 to 4) against the rounds' medians, as printed and as quoted
-    low, high = found(r"the first timings \(sections 1 to 4\) against these rounds: "
-                      r"(\d+\.\d\d)x to (\d+\.\d\d)x", printed)
-    first = {name.strip(): float(ms) for name, ms in re.findall(
-        r"^(.+?) +[\d.]+ MB +([\d.]+) ms   PSNR", printed, flags=re.M)}
-    stray = [first[n] / rounds[n][0] for n in rounds]          # from the rounded printouts
-    assert len(stray) == 13 and abs(min(stray) - float(low)) < 0.02 * float(low) and \
-        abs(max(stray) - float(high)) < 0.02 * float(high)
-    off = round(100 * max(1 - float(low), float(high) - 1))        # the furthest, in percent
-    far, far_first, far_rounds = found(r"the first timings \(sections 1 to 4\) against these "
-                                       r"rounds: .*?; the furthest: (.+?), (\d+\.\d) ms against "
-                                       r"(\d+\.\d) ms", printed)
-    whose = {"ONNX int8 static": "static int8's", "ONNX fp32 (onnxruntime)": "ONNX fp32's",
-             "ONNX int8 dynamic": "dynamic int8's",
-             "fp32 PyTorch, BN fused": "the BN-fused model's",
-             "unstructured 30% zeros": "the 30%-zeros model's",
-             "unstructured 90% zeros": "the 90%-zeros model's"}[far]
-    assert (f"- **The first timings were off by up to {off}%**: the furthest, {whose}, took "
-            f"{far_first} ms against {far_rounds} ms in the rounds. Single timings on a shared CPU "
-            "are only a guide.") in markdown
-    assert "took longer" not in markdown     # its rounds are not printed one by one
+    assert len(rounds) == 11, "the rounds' lines are missing"
+    lo, hi, apart = found(r"fp32 PyTorch's own rounds in section 5: (\d+\.\d) - (\d+\.\d) ms "
+                          r"\((\d+)% apart\)", printed)
+    assert float(hi) >= float(lo) and abs(float(hi) / float(lo) - 1 - int(apart) / 100) < 0.01
+    assert f"fp32's own rounds lay {apart}% apart." in markdown
     source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                        if c.cell_type == "code")
-    assert "input_ms(model, RUNS)" in source.split('fp32 = measure("fp32 PyTorch"', 1)[0]
-    assert "103.1" not in markdown and "7.91x" not in markdown
-    # the rule on each printed line: test_every_printed_verdict_follows_the_rule
-    (_, mid, r_lo, r_hi, verdict, *_) = rounds["fp32 PyTorch"]
-    assert verdict == "the reference" and mid == r_lo == r_hi == 1
-    # the teaching verdicts, which any run should give: static int8 and a channel-pruned model
+    # the throwaway timing comes before section 5's rounds (the first calls can stall)
+    assert source.index("input_ms(model, RUNS)") < source.index("rounds = time_in_rounds(nets)")
+    (_, mid, verdict, *_) = rounds["fp32 PyTorch"]
+    assert verdict == "the reference" and mid == 1
+    # the teaching verdicts, which any run should give: static int8 and the channel-pruned models
     # faster, dynamic int8 slower
     faster = ["ONNX int8 static", "ONNX int8 static, min/max", "50% channels, no fine-tune",
-              "50% channels + fine-tune", "50% channels, ONNX fp32"]
-    assert all(rounds[n][4] == "faster" for n in faster)
-    assert rounds["ONNX int8 dynamic"][4] == "slower"
+              "50% channels + fine-tune"]
+    assert all(rounds[n][2] == "faster" for n in faster)
+    faster.append("ONNX fp32 (onnxruntime)")                     # this run: onnxruntime too
+    assert rounds["ONNX int8 dynamic"][2] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
-    # this run's verdicts, as the text gives them: only int8 and removed channels were faster,
-    # all three channel-pruned models among them
-    named = faster
-    assert {n for n in rounds if rounds[n][4] == "faster"} == set(named)
-    assert sum("channels" in n for n in named) == 3
-    assert all(rounds[n][4] == "no clear difference" for n in (
-        "torch.export (.pt2)", "ONNX fp32 (onnxruntime)", "fp32 PyTorch, BN fused",
-        "unstructured 30% zeros", "unstructured 60% zeros", "unstructured 90% zeros"))
+    # this run's verdicts, as the text gives them: only int8 and removed channels were faster
+    assert {n for n in rounds if rounds[n][2] == "faster"} == set(faster)
+    assert all(rounds[n][2] == "no clear difference" for n in (
+        "torch.export (.pt2)", "unstructured 30% zeros", "unstructured 60% zeros",
+        "unstructured 90% zeros"))
     assert "**Only int8 and removed channels" not in markdown     # r83: dynamic int8 was slower
-    assert ("**Only static int8 and removed channels made the network clearly faster.** Both "
-            "static int8 "
-            "files and all three channel-pruned models were faster by the rule. Export, BatchNorm "
-            "folding and zeros made no clear difference. Dynamic int8 was far slower.") in markdown
+    assert ("**Static int8, removed channels and onnxruntime made the network clearly faster.** "
+            "Both static int8 files, both channel-pruned models and the fp32 ONNX file were faster "
+            "by the rule. The `.pt2` file and zeros made no clear difference. Dynamic int8 was far "
+            "slower.") in markdown
+    # Going deeper B: the pruned model in onnxruntime against PyTorch, by the rule
+    p_mid, _, _, p_way, p_agreed, p_n, p_verdict = found(
+        r"channel-pruned: ONNX fp32 over PyTorch: +" + VERDICT, printed)
+    assert p_verdict == "faster" == p_way
+    assert ("- **onnxruntime beat PyTorch for the pruned model too**: its ONNX file ran "
+            f"{p_mid}x as fast as the PyTorch model, faster in {p_agreed} of {p_n} rounds."
+            ) in markdown
     assert rounds["ONNX int8 dynamic"][1] < 0.5                    # "far slower"
-    # why a margin: the BN-fused model faster in every round, under 10% at the median
-    _, mid, _, _, verdict, agreed, n = rounds["fp32 PyTorch, BN fused"]
-    assert 1 < mid < 1.1 and agreed == n and verdict == "no clear difference"
+    # why a margin: the BN-fused model (Going deeper B's own rounds) against fp32 PyTorch
+    mid, _, _, way, agreed, n, verdict = found(r"BN fused over fp32 PyTorch: +" + VERDICT, printed)
+    assert way == "faster" and 1 < float(mid) < 1.1 and verdict == "no clear difference"
     assert ("The BN-fused model shows why a margin matters: it was faster than fp32 PyTorch in "
-            f"{n} of {n} rounds, but by less than 10% at the median ({mid:.2f}x).") in markdown
+            f"{agreed} of {n} rounds, but by less than 10% at the median ({mid}x).") in markdown
+    assert int(agreed) >= int(n) - 1
     assert "one slow round kept it under the 10% line" not in markdown   # an older run's verdict
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
     assert n_rounds == "5"                                  # ROUNDS in quick mode
@@ -1064,9 +1055,8 @@ def test_the_shuffled_rounds_statements(committed):
     assert (f"**Like for like, both in onnxruntime, static int8 ran {mid:.2f}x as fast as fp32** "
             f"({section5:.2f}x over fp32 PyTorch).") in markdown
     assert "Which int8 speed-up is which" not in markdown
-    # where static int8's time goes (section 3's profile): int8 convolution is only part of it
-    (static_time,) = found(r"static int8, the time on one 256 x 256 input, largest shares: (.*)",
-                           printed)
+    # where static int8's time goes (Going deeper A's profile): int8 convolution is only part of it
+    (static_time,) = found(r"static int8, the time on one input, largest shares: (.*)", printed)
     shares = ops(static_time)
     assert list(shares)[1] == "ConvTranspose", shares
     rest = 100 - shares["QLinearConv"]
@@ -1075,15 +1065,14 @@ def test_the_shuffled_rounds_statements(committed):
     # QLinearConv and QLinearConcat are not in the file: onnxruntime made them when it loaded it
     assert "QLinearConv" not in ops(static_nodes) and "QLinearConcat" not in ops(static_nodes)
     assert "QLinearConcat" in shares and "Concat" in ops(static_nodes)
-    assert ("- **What the static profile shows.** Its int8 kernels, `QLinearConv` and "
+    assert ("- **What the static profile shows** (the line above the PSNR line). Its int8 "
+            "kernels, `QLinearConv` and "
             "`QLinearConcat`, are not among the file's nodes: onnxruntime made them from the Q/DQ "
             f"groups at load. Its `ConvTranspose` ({shares['ConvTranspose']:.1f}% of the time) "
             "likely ran in float: ONNX defines `ConvTranspose` for float tensors only."
             ) in markdown
-    # some DequantizeLinear nodes ran (in the printed top 4): int8 tensors back into float
-    assert "DequantizeLinear" in shares and "DequantizeLinear" in ops(static_nodes)
-    assert (f"Some `DequantizeLinear` nodes ran too ({shares['DequantizeLinear']:.1f}%), turning "
-            "int8 tensors back into float.") in markdown
+    # this run's top four hold no DequantizeLinear: the text no longer quotes one
+    assert "DequantizeLinear" not in shares and "Some `DequantizeLinear` nodes ran" not in markdown
     assert "Transpose`" not in markdown.replace("ConvTranspose`", "")   # not in this profile
     # the sentence sits in a markdown cell after the cell that prints the profile
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -1099,16 +1088,18 @@ def test_the_shuffled_rounds_statements(committed):
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
     # section 3's main text says why static int8 can be faster: what it can do, not what it did;
-    # the CPU's VNNI is printed where the text names it (r88), in section 3's profile cell
-    assert ("On CPUs with VNNI instructions (this one has them: the profile cell below prints "
-            "them), one instruction multiplies and adds four pairs of 8-bit numbers per 32-bit "
-            "lane, where an fp32 instruction handles one pair.") in markdown
+    # the CPU's VNNI is checked in Going deeper A (r93), and read there
+    assert ("On CPUs with VNNI instructions (this one has them: Going deeper A checks), one "
+            "instruction multiplies and adds four pairs of 8-bit numbers per 32-bit lane, where an "
+            "fp32 instruction handles one pair.") in markdown
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     isa_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "this CPU's int8 dot-product instructions" in o.get("text", "")
         for o in c.get("outputs", [])))
-    assert "largest shares:" in "".join(o.get("text", "") for o in cells[isa_at].outputs)
-    assert isa_at < markdown_index(cells, "### Static and dynamic int8, measured")
+    assert markdown_index(cells, "### A. Inside the export") < isa_at < markdown_index(
+        cells, "**This CPU has VNNI**")
+    assert isa == "avx512_vnni, avx_vnni" and ("- **This CPU has VNNI**: the last line lists "
+                                               "`avx512_vnni` and `avx_vnni`") in markdown
     # dynamic int8 computes on integers too (ConvInteger): the text must not say only static does
     assert "compute each convolution on the 8-bit integers themselves" not in " ".join(
         markdown.split())
@@ -1121,7 +1112,8 @@ def test_the_shuffled_rounds_statements(committed):
     assert "we did not investigate why" not in markdown      # this run shows no such gap
     # why int8 is faster, and why only this much: int8 convolution is part of the time
     assert (f"- **Why only {mid:.2f}x?** int8 moves a quarter of the bytes") in markdown
-    assert ("Yet the gain is far below 4x. Section 3's profile hints at part of the reason: "
+    assert ("Yet the gain is far below 4x. The static profile (Going deeper A) hints at part of "
+            "the reason: "
             f"`QLinearConv` took {shares['QLinearConv']:.1f}% of static int8's time, and "
             f"`ConvTranspose`, likely in float, took {shares['ConvTranspose']:.1f}%.") in markdown
     assert "`VPDPBUSD` instruction multiplies four uint8 x int8 pairs" in markdown
@@ -1163,14 +1155,14 @@ def test_the_summary_and_the_eight_images(committed):
     (dynamic_time,) = found(r"dynamic int8, the time on one 256 x 256 input, largest shares: (.*)",
                             printed)
     assert max(ops(dynamic_time).items(), key=lambda kv: kv[1])[0] == "ConvInteger"
-    assert rounds["ONNX int8 dynamic"][4] == "slower" and rounds["ONNX int8 dynamic"][1] < 0.5
+    assert rounds["ONNX int8 dynamic"][2] == "slower" and rounds["ONNX int8 dynamic"][1] < 0.5
     assert "Dynamic int8 was far slower than fp32." in " ".join(markdown.split())
     (slim_x,) = found(r"50% channels \+ fine-tune \d+\.\d ms \((\d+\.\d\d)x fp32 PyTorch\)",
                       printed)
     # the Summary line and the rounds' line give the same median speed-up, to 2 decimals
     assert float(slim_x) == rounds[channels][1]
     # faster by the rule, as printed (the rule itself: test_every_printed_verdict_follows_the_rule)
-    assert rounds[channels][4] == "faster"
+    assert rounds[channels][2] == "faster"
     assert (f"Removing whole channels does: {size}% of the file, {tuned} dB after a one-epoch "
             f"fine-tune, and a network {slim_x}x as fast as fp32's.") in markdown
     assert "so by the rule not clearly faster" not in markdown
@@ -1261,22 +1253,29 @@ def test_the_shipped_photo(committed):
     bound = 1 / (1 - int(fp32["share"]) / 100)
     assert ("**Time what the user runs.** With spinning off, int8's network alone ran "
             f"{quiet_net}x as fast as fp32's on the photo, but the whole call only {quiet_x}x as "
-            f"fast. The network is only {fp32['share']}% of fp32's call.") in markdown
-    assert ("That is Amdahl's law: a part's share of the time bounds the gain. Even an instant "
-            "network would make this call at most "
+            f"fast, because the network is only {fp32['share']}% of fp32's call.") in markdown
+    # r93: the spinning result in one plain main-path sentence, with the printed ratio
+    assert ("With onnxruntime's default spinning on, the whole call was even *slower* than "
+            f"fp32's: {spin['whole call']['x']}x.") in markdown
+    rest_fp32 = float(fp32["ms"]) - float(fp32["alone"])
+    # r93: the bound holds if the rest of the call kept fp32's time, and the text says so
+    assert ("That is Amdahl's law: the share of the time a part takes bounds what speeding it up "
+            f"can gain. If the rest of the call had stayed at fp32's {rest_fp32:.1f} ms, even an "
+            "instant network would have made the call only "
             f"1/(1 - {int(fp32['share']) / 100:.2f}) = {bound:.2f}x as fast.") in markdown
-    # spinning on, in one collapsed box in section 6: the network faster, the whole call slower
-    box = markdown.split("<summary>Spinning on</summary>", 1)[1].split("</details>", 1)[0]
-    assert markdown.index("## 6.") < markdown.index("<summary>Spinning on</summary>") < \
+    # spinning's cost, in one collapsed box in section 6: the rest of the call, on and off
+    box = markdown.split("<summary>Why spinning slows the call</summary>", 1)[1].split(
+        "</details>", 1)[0]
+    assert markdown.index("## 6.") < markdown.index("<summary>Why spinning slows") < \
         markdown.index("## Going deeper")
     rest_on = float(spin["ms"]) - float(spin["alone"])
     rest_off = float(quiet["ms"]) - float(quiet["alone"])
-    assert (" With spinning on, int8's network alone was still faster than fp32's, but its whole "
-            f"call was slower: the rest of the call took {rest_on:.1f} ms, against {rest_off:.1f} "
-            "ms without spinning. A likely cause, untested here: with 2 threads on 2 cores, a "
-            "spinning thread keeps a core from PyTorch's resizing and color conversion. ") == box
+    assert (f" With spinning on, the rest of the call took {rest_on:.1f} ms, against "
+            f"{rest_off:.1f} ms without spinning. A likely cause, untested here: with 2 threads "
+            "on 2 cores, a spinning thread keeps a core from PyTorch's resizing and color "
+            "conversion. ") == box
     # the advice after the box, with its caveat
-    assert markdown.index("</summary>", markdown.index("<summary>Spinning on")) < markdown.index(
+    assert markdown.index("</summary>", markdown.index("<summary>Why spinning")) < markdown.index(
         "**What to ship on this 2-core CPU:**")
     assert "**Spinning can make int8 hurt.**" not in markdown
     assert "Spinning decides whether int8 helps" not in markdown
@@ -1320,19 +1319,16 @@ def test_the_shipped_photo(committed):
     # Amdahl: fp32's call with int8's network (spinning off) in its place: the gain it predicts,
     # about what the rounds measured (their median call close to the prediction, their median
     # round-by-round ratio near the predicted gain); the bound an instant network would give
-    predicted = round(float(fp32["ms"]) - float(fp32["alone"]) + float(quiet["alone"]), 1)
-    gain = float(fp32["ms"]) / predicted
-    assert gain < float(quiet_x) and float(quiet["ms"]) < predicted  # better than predicted
-    rest_fp32 = float(fp32["ms"]) - float(fp32["alone"])
-    rest_int8 = float(quiet["ms"]) - float(quiet["alone"])
-    assert rest_int8 < rest_fp32                                     # the rest took less time
+    # Amdahl with the rest unchanged: the call's predicted gain from the network's, as the text
+    # computes it, close to what the rounds measured
+    keep = 1 - int(fp32["share"]) / 100
+    predicted = 1 / (keep + (int(fp32["share"]) / 100) / float(quiet_net))
+    assert abs(predicted - float(quiet_x)) < 0.05 * float(quiet_x)      # "close to"
+    assert (f"The same law predicts {predicted:.2f}x for a network {quiet_net}x as fast, close to "
+            f"the {quiet_x}x measured.") in markdown
+    assert keep > 0.5                                   # the rest: most of fp32's call
     assert "the speed-up the rounds measured" not in markdown   # r83: 1.17x is the median ratio
-    # r89: in section 6's main text, with why the measured gain beat the prediction
-    assert (f"With int8's network, fp32's call would take {fp32['ms']} - "
-            f"{fp32['alone']} + {quiet['alone']} = {predicted:.1f} ms, {gain:.2f}x as fast. The "
-            f"rounds measured more, {quiet_x}x, because the rest of the call also took less time "
-            f"with int8 ({rest_int8:.1f} ms against {rest_fp32:.1f}).") in markdown
-    assert markdown.index("With int8's network, fp32's call") < markdown.index("## Going deeper")
+    assert "int8 did a little better" not in markdown      # an older run: the rest took less time
     assert "**Amdahl's arithmetic.**" not in markdown
     assert float(spin["ms"]) > float(quiet["ms"])     # the medians, quoted without a verdict
     # the pair spinning on/off gets no verdict by the rule: its round-by-round ratio is not printed
@@ -1391,9 +1387,10 @@ def test_the_shipped_photo(committed):
     assert ("**In the figure**, each map has its own color scale. fp32's own colors on the cat "
             "are dull and partly green: the figure compares int8 with fp32, not colorization "
             f"quality. On the photo (top), int8's colors move by at most {most} ab units, although "
-            f"its ranges were calibrated on {trained} px images; the faint patches lie mostly in "
-            "the upper half. The bird (bottom) is the test image where int8 differs most from "
-            f"fp32 ({worst} ab units): a few green pixels, boxed.") in markdown
+            f"its ranges were calibrated on {trained} px images. The bird (bottom) is the test "
+            f"image where int8 differs most from fp32 ({worst} ab units): a few green pixels, "
+            "boxed.") in markdown
+    assert "upper half" not in markdown          # r93: hard to see in the dark map; cut
     assert "the run's largest difference" not in markdown
     # each map's colorbar runs to its own largest value (the photo's, then the bird's)
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -1591,7 +1588,7 @@ def photo_figure():
 
 def test_the_photo_figure_as_the_text_describes_it(committed):
     """r89: fp32's own colors on the cat are dull and partly green (against the color original),
-    and int8's faint patches lie mostly in the map's upper half, as the committed figure shows."""
+    as the committed figure shows."""
     _, markdown, _ = committed
     original, fp32, int8, gap = photo_figure()
 
@@ -1604,26 +1601,22 @@ def test_the_photo_figure_as_the_text_describes_it(committed):
     assert chroma(fp32) < 0.5 * chroma(original)                 # dull
     assert green(fp32) > 0.05 > 0.01 > green(original)           # partly green; the cat is not
     assert abs(chroma(int8) - chroma(fp32)) < 0.1 * chroma(fp32)   # int8 looks like fp32
-    brightness = gap.sum(axis=2)                                 # magma: brighter, larger |d ab|
-    half = brightness.shape[0] // 2
-    assert brightness[:half].mean() > 1.3 * brightness[half:].mean()   # mostly in the upper half
+    assert gap.shape[0] > 150                                    # the map is cut out too
     assert "fp32's own colors on the cat are dull and partly green" in markdown
 
 
 def test_the_speed_up_column_is_not_a_ratio_of_the_printed_ms(committed):
-    """r89: section 5 says why a speed-up is not fp32's median ms over the variant's, with the
-    printed example: ONNX fp32 shows fp32's ms, yet a speed-up below 1."""
+    """r89: section 5 says why a speed-up is not fp32's median ms over the variant's; the code
+    takes the median of the round-by-round ratios."""
     _, markdown, printed = committed
-    rounds = rounds_of(printed)
-    ms, x, *_, agreed, n = rounds["ONNX fp32 (onnxruntime)"]
-    assert ms == rounds["fp32 PyTorch"][0] and x < 1 and agreed > n / 2
-    assert "slower in" in found(r"(?m)^ONNX fp32 \(onnxruntime\) +\d+\.\d ms +(.*)$", printed)[0]
     assert ("The speed-up column is the median of the round-by-round ratios, not fp32's median ms "
-            "over the variant's, so that drift between rounds cancels: ONNX fp32 shows fp32's "
-            f"{ms:.1f} ms, yet {x:.2f}x, slower in {agreed} of {n} rounds.") in markdown
+            "over the variant's, so that drift between rounds cancels.") in markdown
+    code = code_of()
+    assert "ratios = round_ratios(name)" in code and "np.median(ratios):>9.2f}x" in code
     # said after the rounds are printed, in section 5
     assert markdown.index("## 5.") < markdown.index("The speed-up column is the median") < \
         markdown.index("## 6.")
+    assert "rounds in shuffled order" in printed
 
 
 def test_int8_is_introduced_with_the_weights_symmetric_form(committed):
