@@ -99,14 +99,12 @@ def main_table() -> dict[str, tuple[str, str, str, str]]:
     header = re.findall(r"^test images +gray image +autoencoder +UNet \(skips\) +skips zeroed$",
                         PRINTED, flags=re.M)
     assert len(header) == 1, f"{NOTEBOOK.name}: section 6's table is missing"
-    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:5])  # five rows
+    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:3])  # three rows
     rows = {m[0].strip(): m[1:] for m in re.findall(
         r"^(.+?) {2,}(\S+) +(\S+) +(\S+) +(\S+)$", body, flags=re.M)}
-    chroma = [row for row in rows if re.fullmatch(r"mean chroma \(Lab; truth [\d.]+\)", row)]
-    assert len(chroma) == 1, rows
-    assert set(rows) - set(chroma) == {
-        "mean |drift| (gray levels)", "mean PSNR (dB)", "mean PSNR, brightness put back (dB)",
-        "pooled MSE (all pixels together)"}, rows
+    # cold read r94: section 6 keeps only the ablation's rows (pooled MSE went to F, chroma to 7)
+    assert set(rows) == {"mean |drift| (gray levels)", "mean PSNR (dB)",
+                         "mean PSNR, brightness put back (dB)"}, rows
     return rows
 
 
@@ -125,19 +123,19 @@ def small_unet() -> dict[str, tuple[str, str, str]]:
     header = re.findall(r"^test images +gray image +autoencoder +UNet, base=9$", PRINTED,
                         flags=re.M)
     assert len(header) == 1, f"{NOTEBOOK.name}: the base=9 UNet's table is missing"
-    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:5])
+    body = "\n".join(PRINTED.split(header[0], 1)[1].strip("\n").split("\n")[:3])
     rows = {m[0].strip(): m[1:] for m in re.findall(r"^(.+?) {2,}(\S+) +(\S+) +(\S+)$", body,
                                                     flags=re.M)}
-    assert len(rows) == 5, rows
+    assert len(rows) == 3, rows
     return rows
 
 
 def chroma_row() -> tuple[float, tuple[float, ...]]:
-    """(the truth's mean chroma, (gray image, autoencoder, UNet, skips zeroed)), printed."""
-    rows = main_table()
-    (row,) = [row for row in rows if row.startswith("mean chroma")]
-    truth = re.fullmatch(r"mean chroma \(Lab; truth ([\d.]+)\)", row)[1]
-    return float(truth), tuple(map(float, rows[row]))
+    """(the truth's mean chroma, (gray image, autoencoder, UNet as output)), from section 7's
+    table, printed."""
+    rows = kept_chroma()
+    return float(rows["the truth"][1]), tuple(float(rows[name][1]) for name in (
+        "the gray image", "autoencoder, as output", "UNet (skips), as output"))
 
 
 def sizes() -> dict[str, tuple[int, int, int]]:
@@ -278,16 +276,21 @@ def test_each_doubling_bought_less():
     codes = [results[b][0] for b in sorted(results)]
     assert [(a, b) for a, b, *_ in gains] == list(zip(codes, codes[1:]))
     per_doubling = [d for *_, d in gains]
-    (last, moved) = said(r"\*\*Each doubling buys less\.\*\* The last one, from 256 to 512 "
-                         r"numbers, gains only ([-+][\d.]+) dB, within seed noise: a second seed "
-                         r"moved the 256-number code by ([\d.]+) dB \(B\)\.")[0]
+    (last, moved) = said(r"\*\*The gain per doubling shrank from step to step\.\*\* The last "
+                         r"step, from 256 to 512 numbers, gains only "
+                         r"([-+][\d.]+) dB, within seed noise: a second seed moved the 256-number "
+                         r"code by ([\d.]+) dB \(B\)\.")[0]
     assert (last, moved) == (f"{per_doubling[-1]:+.2f}", f"{abs(reseeded()[256][1]):.2f}")
     assert abs(per_doubling[-1]) < float(moved), "within seed noise"
-    assert said(r"A wider code rebuilds better, though each doubling bought less, the last one "
+    assert said(r"A wider code rebuilds better, though the gain per doubling shrank, the last one "
                 r"within seed noise\.")
+    # cold read r94: the quick sweep skips 2 and 8 channels; full mode has one doubling a step
+    assert said(r"Full mode adds codes of 2 and 8 channels: one doubling per step\.")
+    assert "full=(1, 2, 4, 8, 16, 32)))" in CODE
     assert said(r"The curve climbs steeply, then flattens\.")
     assert per_doubling[0] > 5 * per_doubling[-1]
-    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better, but each doubling buys less\.")
+    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better, but the gain per doubling "
+                r"shrinks\.")
     assert all(b < a for a, b in zip(per_doubling, per_doubling[1:])), per_doubling
 
 
@@ -571,7 +574,6 @@ def test_which_network_drifts_least():
     for seed in (0, 1):
         assert seeds["UNet (skips)", seed][0] < seeds["autoencoder", seed][0] \
             < seeds["skips zeroed", seed][0], f"seed {seed}: the same ranking"
-    assert said(r"The chroma row measures how colorful each output is\.")
     # the question: the 66% is what all the UNet's changes bought together
     assert said(r"cut the mean drift from ([\d.]+) to ([\d.]+) gray levels") \
         == [(f"{ae:.1f}", f"{unet:.1f}")]
@@ -601,26 +603,24 @@ def test_the_bar_chart_under_the_table():
 
 
 def test_why_the_unet_stays_below_gray_said_in_f():
-    # cold read r93: section 6 states the pooled MSE (the table's row); F explains it
+    # cold read r94: the pooled MSE left section 6 and the Summary; F's opening states it
     gray, _, unet = table()["mean PSNR (dB)"]
     assert float(unet) < float(gray)
     _, _, _, _, _, mse_unet, mse_gray = reseeded_unet()[0]
     assert float(mse_unet) < float(mse_gray)
-    pooled = main_table()["pooled MSE (all pixels together)"]
-    assert (pooled[2], pooled[0]) == (mse_unet, mse_gray), "section 6's row = F's printed line"
-    assert said(r"By pooled MSE, though, the UNet beats gray as output: ([\d.]+) against "
-                r"([\d.]+)\.") == [(mse_unet, mse_gray)]
-    assert "pooled MSE (all pixels together)" in CODE and "((pred - x_test) ** 2).mean()" in CODE
-    assert said(r"Mean PSNR weighs each image's relative error, and the UNet loses many decibels "
-                r"where gray is nearly exact \(F\)\.")
+    assert said(r"By pooled MSE \(the squared error averaged over every pixel of every image\), "
+                r"though, it beats gray: ([\d.]+) against ([\d.]+) \(printed below\)\.") \
+        == [(mse_unet, mse_gray)]
+    assert "pooled MSE" not in MAIN and "pooled MSE" in DEEPER
+    assert "((pred - x_test) ** 2).mean()" in CODE
     (least,) = printed(r"^the test images, UNet minus gray, mean over images: ([-+][\d.]+) dB "
                        r"on the quarter where gray scores best")
     pale, rest = printed(r"^the truth's mean chroma: ([\d.]+) on that quarter, ([\d.]+) on the "
                          r"rest$")
     assert said(r"### F\. Why mean PSNR and pooled MSE disagree \(section 6\) In section 6 the "
-                r"UNet \(skips\) scored below gray by mean PSNR, but above it by pooled MSE\. We "
-                r"look at this in three steps: the validation curves, then how often the UNet "
-                r"wins, then where it loses\.")
+                r"UNet \(skips\) scored below gray by mean PSNR\. By pooled MSE .*? We look at "
+                r"this in three steps: the validation curves, then how often the UNet wins, then "
+                r"where it loses\.")
     assert float(least) < -2 and float(pale) < 0.5 * float(rest)
 
 
@@ -651,7 +651,7 @@ def test_the_curves_sit_where_their_sections_read_them():
 
 def test_the_colors_are_faint():
     truth, (gray, *models) = chroma_row()
-    assert len(models) == 3 and gray < 0.5
+    assert len(models) == 2 and gray < 0.5
     rows = kept_chroma()
     kept = [rows[f"{name}, input's L kept"][1] for name in ("autoencoder", "UNet (skips)")]
     assert rows["the gray image"][1] == "0.0" and rows["the truth"][1] == f"{truth:.1f}"
@@ -663,7 +663,6 @@ def test_the_colors_are_faint():
                 r"best guess is their dull average\.")
     assert said(r"The colors stay faint; MSE, which favors the average color, is one suspect "
                 r"\(notebook 05\)\.")
-    assert '"mean chroma (Lab; truth {chroma(x_test)})": chroma(pred)}' in CODE
     # the grids: section 4 (truth, gray, autoencoder), section 6 (five rows), section 7 (truth,
     # gray and the two networks with the input's L kept: one screen, cold read r89)
     grids = re.findall(r"^show_grid\(\{(.*?)\},\n", CODE, flags=re.S | re.M)
@@ -707,8 +706,19 @@ def test_keeping_the_input_L():
     assert all(abs(float(a) - float(b)) < 0.2 for a, b in pairs7), "nearly as with the luma fix"
     assert all(float(a) > float(gray) for a, _ in pairs7), "both score above gray"
     # the L kept is the luma image's L (cold read r93), which E compares with the true color's
-    assert said(r"its L becomes the gray input's\. That is the luma image's L, not the true "
-                r"color's \(E\)\.")
+    assert said(r"Each output keeps its a and b; its L becomes the gray input's \(last panel\)\.")
+    # cold read r94: the Lab split as a figure (test image 6: L, a, b, and the gray input's L)
+    assert said(r"The figure splits test image 6, the red car, into L, a and b: L alone already "
+                r"shows the car, and a and b add only its color\.")
+    assert "i = 5                                                         # image 6 of the grids" \
+        in CODE
+    assert '"2. its L (lightness, 0-100)"' in CODE and '"5. the gray input\'s L\\n(kept by' in CODE
+    assert '"3. its a: − green, + red"' in CODE and '"4. its b: − blue, + yellow"' in CODE
+    assert "L_gray = rgb_to_lab(gray_rgb[i:i + 1])[0, 0]" in CODE
+    section7 = MARKDOWN.split("## 7. ", 1)[1].split("## Going deeper", 1)[0]
+    assert section7.index("The L kept is the gray input's (panel 5), not the true color's "
+                          "(panel 2): E compares them.") \
+        > section7.index("**The colors stay faint.**"), "the caveat as a pointer at the end"
     # why keep L (cold read r90): the fix built into the model, not applied afterwards
     assert said(r"Section 5 corrected the luma afterwards\. With L and color in separate "
                 r"channels, the fix is built in\.")
@@ -728,7 +738,6 @@ def test_keeping_the_input_L():
                 r"L cannot drift\.\*\*")
     assert said(r"Here we try it on our outputs; notebook 04 trains one\.")
     assert said(r"It agrees with luma on neutral pixels\.")
-    assert said(r"Each output keeps its a and b; its L becomes the gray input's\.")
     assert said(r"Keep the input's L and predict only ab: then the lightness cannot drift "
                 r"\(notebook 04\)\.")
     luma_ae, luma_unet = main_table()["mean PSNR, brightness put back (dB)"][1:3]
@@ -908,16 +917,14 @@ def test_f_mean_psnr_and_pooled_mse():
     assert (median_gray1, mse_gray1) == (median_gray, mse_gray)
     assert f"{float(mean1) - float(gray):+.2f}" == against1 and float(against1) < 0
     assert said(r"### F\. Why mean PSNR and pooled MSE disagree \(section 6\) In section 6 the "
-                r"UNet \(skips\) scored below gray by mean PSNR, but above it by pooled MSE\.")
+                r"UNet \(skips\) scored below gray by mean PSNR\. By pooled MSE")
     assert said(r"\*\*The UNet \(skips\) beats gray on just over half the images, yet its mean "
                 r"PSNR is lower: its losses outweigh its wins\.\*\*")
     for b in (beats, beats1):
         assert 50 < int(b) <= 60
-    assert said(r"Its pooled MSE \(the squared error averaged over every pixel of every image\), "
-                r"though, is lower than gray's with both seeds\.")
+    assert said(r"Its pooled MSE is lower than gray's with both seeds\.")
     assert float(mse_unet) < float(mse_gray) and float(mse1) < float(mse_gray)
-    assert said(r"Mean PSNR weighs each image's relative error: the UNet stays below gray by it, "
-                r"though its pooled MSE is lower\.")
+    assert "pooled MSE" not in MARKDOWN.split("## Summary", 1)[1], "the Summary: main path only"
     least, rest = printed(r"^the test images, UNet minus gray, mean over images: ([-+][\d.]+) dB "
                           r"on the quarter where gray scores best, ([-+][\d.]+) dB on the rest$")
     assert said(r"On the quarter of the test images where gray scores best, the UNet loses "
@@ -985,7 +992,10 @@ def test_f_the_grid_and_the_scatter():
     assert right[-1][2] - right[0][2] < 0.3 * (right[-1][1] - right[0][0]), "far more slowly"
     assert '"D-"' in CODE and "ax.axvline(gray_each.quantile(0.75).item()" in CODE
     assert said(r"The scatter marks images 3 and 4, two of the grid's images in that quarter\.")
-    assert {3, 4} <= set(quarter) and "for i, up in ((2, 1), (3, -1)):" in CODE
+    assert {3, 4} <= set(quarter)
+    assert 'for i, offset, side in ((2, (-14, 8), "right"), (3, (14, -8), "left")):' in CODE
+    # cold read r94: the legend beside the axes, not over the points
+    assert 'legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))' in CODE
 
 
 # --- the code asks of cold read r89 ------------------------------------------------------
@@ -1008,8 +1018,11 @@ def test_the_code_says_what_it_does():
                        and "hide-input" in c.metadata.get("tags", []))
     assert "\nTRAINED = STEPS >= 40" in shown and "TRAINED =" not in folded
     assert "def chroma(" not in folded
-    assert "# score_table() and table: section 6's folded table cell" in CODE
-    assert "comes from section 5's folded figure cell" in CODE
+    assert "# score_table() and table: section 6's table cell" in CODE
+    assert "comes from section 5's drift cell" in CODE
+    # cold read r94: local, blurred, score_table, table and STEPS are made in visible cells
+    for made in ("\nblurred = ", "\nlocal = ", "def score_table(", "\ntable = ", "\nSTEPS = "):
+        assert made in shown and made not in folded, made
 
 
 # --- What to try next ----------------------------------------------------------------------
