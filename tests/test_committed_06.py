@@ -63,8 +63,10 @@ def test_latency_is_timed_on_a_random_input(committed):
     runs, calls = quick_runs(nb, printed)
     assert (f"every variant is timed in `ROUNDS` shuffled rounds of {calls} calls each, on one "
             "256 x 256 input.") in markdown
-    assert "This section is the only one that times them." in markdown
-    assert "A speed-up is the median of the round-by-round ratios." in markdown
+    assert "This section is the only one that times them." not in markdown    # r94: it is not
+    assert "This section times every variant side by side." in markdown
+    assert ("A speed-up is the median of the round-by-round ratios, so that drift between rounds "
+            "cancels.") in markdown
     assert ("- **Why 10%?** It is a practical threshold, not a statistical test: a gain a user "
             "would notice, with room for drift.") in markdown
     # the code's speed-up is the median of the round-by-round ratios, as the text says
@@ -78,7 +80,7 @@ def test_latency_is_timed_on_a_random_input(committed):
     # r93: sections 1 to 4 time nothing; section 5's rounds are the one source of ms
     assert "first, rough" not in markdown and "first timings" not in printed
     assert not re.search(r"(?m)^fp32 PyTorch +[\d.]+ MB +[\d.]+ ms", printed)
-    assert "Speed waits for section 5, which times every variant in the same way." in markdown
+    assert "Section 5 times every variant side by side, on the same input." in markdown
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
     assert int(trained) < 256
     # section 6: a real photo, which colorize feeds the network smaller than 256 x 256
@@ -110,7 +112,8 @@ def test_latency_is_timed_on_a_random_input(committed):
             "better)") in markdown
     assert "take most of the time" not in markdown   # no fp32 profile is printed
     for kind, conv in (("static", "QLinearConv"), ("dynamic", "ConvInteger")):  # the profiles
-        (shares,) = found(rf"{kind} int8, the time on one (?:256 x 256 )?input, largest shares: "
+        (shares,) = found(rf"{kind} int8, the time on (?:one|the same) (?:256 x 256 )?input, "
+                          r"largest shares: "
                           r"(.*)", printed)
         assert max(ops(shares), key=ops(shares).get) == conv and ops(shares)[conv] > 40
     assert re.search(r"(?m)^fp32 PyTorch +whole call ", printed)
@@ -122,9 +125,11 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert "net.to(memory_format=torch.channels_last)" in source
     # what the code does differently from the reference pass, said as the code does it
     assert ("It is not 0 even for fp32 itself: the reference ran all test images at once, "
-            "`measure` runs batches of 500 in the channels_last memory layout (each pixel's "
-            "channels side by side), and float sums in another order round differently."
-            ) in markdown
+            "`measure` runs batches of 500 in the channels_last memory layout, and float sums "
+            "in another order round differently.") in markdown
+    # r94 CODE ASK 2: measure() switches `model` itself to channels_last, and says so
+    assert ("A PyTorch net is switched to channels_last in place, so `model`\n    itself runs in "
+            "that layout from here on") in source
     assert "reference_ab = model(L_test)" in source and "L_test.split(500)" in source
     assert "the run does not separate the two" not in markdown     # said once, by "probably"
     # the note on how to read the numbers, once near the top: one quick run, one seed, one CPU
@@ -143,8 +148,8 @@ def test_the_printed_row_is_described_as_printed(committed):
     assert re.fullmatch(r"fp32 PyTorch +[\d.]+ MB +PSNR [\d.]+ dB \(gray [\d.]+\) +"
                         r"\|d ab\| max \S+, mean \S+", row), row
     assert "dE" not in row and "colorful" not in row
-    assert re.search(r"(?m)^variant +ms +speed-up +rounds +verdict +MB +PSNR +dE +colorful$",
-                     printed)
+    assert re.search(r"(?m)^variant +MB +ms +speed-up +verdict +PSNR$", printed)
+    assert re.search(r"(?m)^variant +rounds +dE +colorful$", printed)     # folded: More columns
     assert ("Every variant prints one row like fp32 PyTorch's below: file size, test-image "
             "[PSNR](../docs/glossary.md#psnr) with gray's beside it, and |d ab|, how far its "
             "colors move from fp32's.") in markdown
@@ -156,7 +161,7 @@ def test_the_printed_row_is_described_as_printed(committed):
     assert 25 <= int(worst) <= 40               # "a change of 30": section 6's boxed pixels
     assert ("**ab units.** Lab's color axes are a (green to red) and b (blue to yellow). The "
             "course's scale for both, `AB_SCALE`, is ±110, a little wider than sRGB colors reach. "
-            "A change of 1 is too small to see; a change of 30 gives a clearly different color "
+            "A change of 30 gives a clearly different color "
             f"(the boxed pixels in section 6's figure differ by up to {worst}).") in markdown
     # the sRGB gamut's reach in a and b, computed on a grid of sRGB colors (its corners included)
     import torch
@@ -170,8 +175,9 @@ def test_the_printed_row_is_described_as_printed(committed):
     assert max(abs(v) for pair in reach for v in pair) < 110, "a little wider than sRGB reaches"
     assert "each run from about -110 to +110" not in markdown, "r80: that is AB_SCALE, not sRGB's"
     assert "A color change of about 2.3 is just noticeable." not in markdown   # 2.3 is a ΔE
-    assert ("Section 5's table adds mean [$\\Delta E$](../docs/glossary.md#delta-e) (`dE`: "
-            "CIE76") in markdown and "[colorfulness](../docs/glossary.md#colorfulness)" in markdown
+    assert ("Section 5's \"More columns\" adds mean [$\\Delta E$](../docs/glossary.md#delta-e) "
+            "(`dE`: CIE76") in markdown
+    assert "[colorfulness](../docs/glossary.md#colorfulness)" in markdown
     assert "quality on the test images ([PSNR]" not in markdown
 
 
@@ -474,10 +480,13 @@ def test_int8_statements(committed):
             "file. Its largest color change is visible, but its mean change, "
             f"{mean} ab units, is far too small to see.") in markdown and abs(float(static)) < 0.05
     assert "visible but rare" not in markdown     # how rare is shown only in section 6
-    # the key idea: about a quarter of the size, the colors kept; dynamic int8 slow
+    # dynamic int8's quality, said where it is printed (its speed: section 5)
+    assert abs(float(single)) < 0.05
+    assert f"Dynamic int8 keeps it too ({single} dB)." in markdown
+    # the key idea: about a quarter of the size, the colors kept (dynamic's speed: section 5)
     assert 20 <= int(share) <= 35
     assert ("**Key idea:** static int8, calibrated on representative images, keeps the colors in "
-            "about a quarter of the file; dynamic int8 is slow in onnxruntime.") in markdown
+            "about a quarter of the file.") in markdown
     assert "**In short:**" not in markdown       # results said after the printouts, not before
     # the calibration histogram's printed ranges back that sentence
     ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
@@ -538,7 +547,8 @@ def test_int8_statements(committed):
             f"{number(dynamic_nodes['ConvInteger'])} of each, and "
             f"{number(dynamic_nodes['Mul'])} `Mul`.") in markdown
 
-    (dynamic_time,) = found(r"dynamic int8, the time on one 256 x 256 input, largest shares: (.*)",
+    (dynamic_time,) = found(r"dynamic int8, the time on the same 256 x 256 input, largest "
+                            r"shares: (.*)",
                             printed)
     dynamic_time = ops(dynamic_time)
     (finding,) = found(r"dynamic int8's DynamicQuantizeLinear \(it finds each input's range and "
@@ -567,11 +577,22 @@ def test_int8_statements(committed):
     # deeper A prints its share)
     assert "DynamicQuantizeLinear" not in dynamic_time and len(dynamic_time) == 4
     assert float(finding) < min(dynamic_time.values()) and top > 20 * float(finding)
-    assert ("**Dynamic int8 loses its time in its int8 convolution.** In its profile, the "
-            f"convolution, `ConvInteger`, took {top:.1f}% of the time; finding the ranges "
-            "(`DynamicQuantizeLinear`) is not even among the four largest shares. Section 5 shows "
-            "how slow that is") in markdown
+    assert ("**Dynamic int8 loses its time in its int8 convolution**, hence its "
+            f"{rounds_of(printed)['ONNX int8 dynamic'][1]:.2f}x. In its profile on the same input, "
+            f"`ConvInteger` took {top:.1f}% of the time; finding the ranges "
+            "(`DynamicQuantizeLinear`) is not among the four largest shares. onnxruntime's "
+            "maintainers recommend static quantization for CNNs instead (Going deeper A)."
+            ) in markdown
     assert "when section 5 re-times it" not in markdown       # no look ahead to section 5
+    # r94 TOP FIX 2: the profile and its paragraph sit after section 5's table, which shows the
+    # slowness they explain; section 3 ends on quality and size
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    profiled = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
+        "dynamic int8, the time on the same" in o.get("text", "") for o in c.get("outputs", [])))
+    tabled = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
+        "like for like, both in onnxruntime" in o.get("text", "") for o in c.get("outputs", [])))
+    assert markdown_index(cells, "## 5.") < tabled < profiled < markdown_index(
+        cells, "**Dynamic int8 loses its time") < markdown_index(cells, "## 6.")
     assert f"{dyn_ms:.1f} ms, overstated" not in markdown     # printed above, not retold
     assert "first timing above was" not in markdown      # no longer leads with the first timing
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
@@ -680,8 +701,17 @@ def test_int8_statements(committed):
     assert (f"- **Why the dynamic file is larger** ({sizes['ONNX int8 dynamic']} MB against "
             f"{sizes['ONNX int8 static']} MB): its {floats} `ConvTranspose` weights stay float32, "
             f"{extra} MB more than as int8. That is more than the {gap} MB gap, so what only the "
-            "static file holds (its per-channel scales and Q/DQ nodes) takes the rest; the run "
-            "does not itemize it.") in markdown
+            "static file holds (per-channel scales, Q/DQ nodes) outweighs what only the dynamic "
+            "file holds (its `Mul`, `Cast` and `Reshape` nodes and their constants) by about "
+            f"{float(extra) - float(gap):.2f} MB; the run does not itemize either.") in markdown
+    assert "takes the rest" not in markdown      # r94: the dynamic file has extras of its own
+    assert ops(found(r"dynamic int8, the file's nodes: (.*)", printed)[0])["Cast"] > 0
+    # r94 TOP FIX 5: A's node and size accounting sits in a folded block
+    fold = markdown.split("<summary>Node and size accounting</summary>", 1)[1]
+    fold = fold.split("</details>")[0]
+    assert "**What dynamic int8 runs.**" in fold and "**Why the dynamic file is larger**" in fold
+    fold = markdown.split("<summary>Where the 36 initializers come from</summary>", 1)[1]
+    assert "14 x 2 + 2 + 3 x 2 = 36" in fold.split("</details>")[0]
 
     worst, mean = maxima["ONNX int8 static"]
     assert float(mean) < 0.1 * float(worst)
@@ -788,19 +818,27 @@ def test_pruning_statements(committed):
 
 
 def table(printed):
-    """Section 5's one table: {variant: {"number", "ms", "speedup", "way", "agreed", "n",
-    "verdict", "mb", "psnr", "delta_e", "colorful"}} (way, agreed, n: the rounds that went the
-    median's way, of n; fp32 PyTorch, the reference, has none)."""
-    block = printed.split("dE  colorful\n", 1)[1].split("gray baseline", 1)[0]
+    """Section 5's table and its folded "More columns": {variant: {"number", "ms", "speedup",
+    "way", "agreed", "n", "mixed", "verdict", "mb", "psnr", "delta_e", "colorful"}} (way, agreed,
+    n: the rounds that went the median's way, of n; fp32 PyTorch, the reference, has none, and a
+    row with no clear difference says "mixed" instead)."""
+    main = re.split(r"(?m)^variant +MB +ms +speed-up +verdict +PSNR\n", printed, maxsplit=1)[1]
+    more = re.split(r"(?m)^variant +rounds +dE +colorful\n", printed, maxsplit=1)[1]
     rows = {}
-    for m in re.finditer(r"(?m)^ ?(\d+)\. (.+?) +(\d+\.\d) +(\d+\.\d\d)x +(?:-|(faster|slower) "
-                         r"(\d+)/(\d+))  (the reference|faster|slower|no clear difference) +"
-                         r"([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)$", block):
-        number, name, ms, x, way, agreed, n, verdict, mb, psnr, de, vivid = m.groups()
+    for m in re.finditer(r"(?m)^ ?(\d+)\. (.+?) +([\d.]+) +(\d+\.\d) +(\d+\.\d\d)x  "
+                         r"(the reference|faster|slower|no clear difference) +([\d.]+)$",
+                         main.split("gray baseline", 1)[0]):
+        number, name, mb, ms, x, verdict, psnr = m.groups()
         rows[name.strip()] = {"number": int(number), "ms": float(ms), "speedup": float(x),
-                              "way": way, "agreed": int(agreed or 0), "n": int(n or 0),
-                              "verdict": verdict, "mb": float(mb), "psnr": float(psnr),
-                              "delta_e": float(de), "colorful": float(vivid)}
+                              "verdict": verdict, "mb": float(mb), "psnr": float(psnr)}
+    for m in re.finditer(r"(?m)^ ?(\d+)\. (.+?) +(?:(-)|(mixed)|(faster|slower) (\d+)/(\d+)) +"
+                         r"([\d.]+) +([\d.]+)$", more.split("gray baseline", 1)[0]):
+        number, name, _, mixed, way, agreed, n, de, vivid = m.groups()
+        assert rows[name.strip()]["number"] == int(number)
+        rows[name.strip()].update({"way": way, "agreed": int(agreed or 0), "n": int(n or 0),
+                                   "mixed": bool(mixed), "delta_e": float(de),
+                                   "colorful": float(vivid)})
+    assert all("colorful" in r for r in rows.values()), "a row is missing from More columns"
     return rows
 
 
@@ -862,6 +900,9 @@ def test_every_printed_verdict_follows_the_rule(committed):
         if name == "fp32 PyTorch":
             continue
         mid, way, agreed, n = r["speedup"], r["way"], r["agreed"], r["n"]
+        assert r["mixed"] == (r["verdict"] == "no clear difference"), (name, r)
+        if r["mixed"]:          # the rounds are not printed for these: the verdict is the point
+            continue
         assert n == int(n_rounds) and 0 <= agreed <= n
         if abs(mid - 1) > 0.005:
             assert way == ("faster" if mid > 1 else "slower"), name
@@ -930,17 +971,14 @@ def test_the_table_and_figure_statements(committed):
     crowd = [rows[names[i - 1]] for i in (1, 2, 7, 8, 9)]
     three = rows[names[2]]
     assert names[2] == "ONNX fp32 (onnxruntime)" and abs(three["mb"] - fp32["mb"]) < 0.1
-    assert 0.75 * fp32["ms"] < three["ms"] < 0.95 * fp32["ms"]
-    assert max(rows[names[i]]["ms"] for i in (9, 10)) < three["ms"] - 1
     assert all(abs(r["mb"] - fp32["mb"]) < 0.1 * fp32["mb"] for r in crowd)
     assert all(abs(r["ms"] - fp32["ms"]) < 0.1 * fp32["ms"] for r in crowd)
     nine = names[8]
     assert nine == "unstructured 90% zeros"
     _, nine_x, nine_verdict, *_ = rounds[nine]
     assert nine_x <= 1.02 and nine_verdict == "no clear difference"
-    assert ("On the left, 1, 2 and 7 to 9 cluster near fp32's size and speed. Even 9, with 90% "
-            "of its weights zero, ran no faster than fp32. The fp32 ONNX file (3) sits a little "
-            "lower, and the two channel-pruned models, 10 and 11, lower still.") in markdown
+    assert ("On the left, even 9, with 90% of its weights zero, sits with fp32 (1); the "
+            "channel-pruned models, 10 and 11, sit lower.") in markdown
     ten, eleven = rows[names[9]], rows[names[10]]
     assert "channels" in names[9] and "channels" in names[10]
     assert ten["mb"] == eleven["mb"] and abs(ten["ms"] - eleven["ms"]) < 0.05 * eleven["ms"]
@@ -950,12 +988,12 @@ def test_the_table_and_figure_statements(committed):
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert (f"That model, duller on average (colorfulness {tuned_vivid:.1f} against fp32's "
-            f"{fp32['colorful']:.1f} in the table)") in markdown
+            f"{fp32['colorful']:.1f} under section 5's \"More columns\")") in markdown
     pruned = [n for n in rows if "unstructured" in n or "channels" in n]   # the pruned rows
     shown = ["unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune"]
     assert all(rows[n]["colorful"] < fp32["colorful"] for n in shown)
-    assert "the pruned rows are duller or tinted." in markdown and len(pruned) == 5
-    assert "90% zeros leaves a faint pink or brown tint" in markdown      # the tinted row
+    assert len(pruned) == 5
+    assert "At 90% zeros only a faint tint is left" in markdown           # the tinted row
     fast, fastest = sorted((rounds["ONNX int8 static"][1], rounds["ONNX int8 static, min/max"][1]))
     assert fastest / fast < 1.1
     # the table's dE and colorfulness columns, as section 5 reads them: mean dE ranks the variants
@@ -968,8 +1006,8 @@ def test_the_table_and_figure_statements(committed):
                 assert a["delta_e"] == b["delta_e"], (a, b)
     assert minmax["colorful"] > fp32["colorful"]                        # more colorful ...
     assert minmax["psnr"] < fp32["psnr"] and minmax["delta_e"] > fp32["delta_e"]   # worse on both
-    assert ("In the table, mean ΔE ranks the variants as PSNR does. More color is not better: "
-            "min/max int8 is more colorful than fp32 yet scores worse.") in markdown
+    assert ("Under \"More columns\", mean ΔE ranks the variants as PSNR does. More color is not "
+            "better: min/max int8 is more colorful than fp32 yet scores worse.") in markdown
     # the key idea: static int8 beats the timing rule on speed (and wins on size) at fp32's PSNR
     assert rounds["ONNX int8 static"][2] == "faster"
     assert ("**Key idea:** ship the variant that is clearly smaller or faster, by the rule, "
@@ -1008,27 +1046,26 @@ def test_the_shuffled_rounds_statements(committed):
     faster = ["ONNX int8 static", "ONNX int8 static, min/max", "50% channels, no fine-tune",
               "50% channels + fine-tune"]
     assert all(rounds[n][2] == "faster" for n in faster)
-    faster.append("ONNX fp32 (onnxruntime)")                     # this run: onnxruntime too
     assert rounds["ONNX int8 dynamic"][2] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
     # this run's verdicts, as the text gives them: only int8 and removed channels were faster
     assert {n for n in rounds if rounds[n][2] == "faster"} == set(faster)
     assert all(rounds[n][2] == "no clear difference" for n in (
-        "torch.export (.pt2)", "unstructured 30% zeros", "unstructured 60% zeros",
-        "unstructured 90% zeros"))
+        "ONNX fp32 (onnxruntime)", "torch.export (.pt2)", "unstructured 30% zeros",
+        "unstructured 60% zeros", "unstructured 90% zeros"))
     assert "**Only int8 and removed channels" not in markdown     # r83: dynamic int8 was slower
-    assert ("**Static int8, removed channels and onnxruntime made the network clearly faster.** "
-            "Both static int8 files, both channel-pruned models and the fp32 ONNX file were faster "
-            "by the rule. The `.pt2` file and zeros made no clear difference. Dynamic int8 was far "
-            "slower.") in markdown
+    assert ("**By the rule, both static int8 files and both channel-pruned models made the "
+            "network clearly faster.** The fp32 ONNX file, the `.pt2` file and zeros made no clear "
+            "difference.") in markdown
     # Going deeper B: the pruned model in onnxruntime against PyTorch, by the rule
     p_mid, _, _, p_way, p_agreed, p_n, p_verdict = found(
         r"channel-pruned: ONNX fp32 over PyTorch: +" + VERDICT, printed)
     assert p_verdict == "faster" == p_way
-    assert ("- **onnxruntime beat PyTorch for the pruned model too**: its ONNX file ran "
-            f"{p_mid}x as fast as the PyTorch model, faster in {p_agreed} of {p_n} rounds."
-            ) in markdown
+    assert ("- **onnxruntime beat PyTorch for the pruned model**, unlike section 5's full model: "
+            f"its ONNX file ran {p_mid}x as fast as the PyTorch model, faster in {p_agreed} of "
+            f"{p_n} rounds.") in markdown
+    assert rounds["ONNX fp32 (onnxruntime)"][2] == "no clear difference"    # "unlike"
     assert rounds["ONNX int8 dynamic"][1] < 0.5                    # "far slower"
     # why a margin: the BN-fused model (Going deeper B's own rounds) against fp32 PyTorch
     mid, _, _, way, agreed, n, verdict = found(r"BN fused over fp32 PyTorch: +" + VERDICT, printed)
@@ -1089,7 +1126,7 @@ def test_the_shuffled_rounds_statements(committed):
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
     # section 3's main text says why static int8 can be faster: what it can do, not what it did;
     # the CPU's VNNI is checked in Going deeper A (r93), and read there
-    assert ("On CPUs with VNNI instructions (this one has them: Going deeper A checks), one "
+    assert ("On CPUs with VNNI instructions (this one has them), one "
             "instruction multiplies and adds four pairs of 8-bit numbers per 32-bit lane, where an "
             "fp32 instruction handles one pair.") in markdown
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -1148,11 +1185,12 @@ def test_the_summary_and_the_eight_images(committed):
     mid, *_ = like_for_like(printed)
     assert (f"cut the file to {share}% of the fp32 ONNX file for a PSNR change of {static_db} dB, "
             f"and ran the network {mid:.2f}x as fast as fp32 in onnxruntime.") in markdown
-    assert "on one 256 x 256 input" in printed
+    assert "one 256 x 256 input" in printed
     channels = "50% channels + fine-tune"
     (size, tuned) = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB",
                           printed)
-    (dynamic_time,) = found(r"dynamic int8, the time on one 256 x 256 input, largest shares: (.*)",
+    (dynamic_time,) = found(r"dynamic int8, the time on the same 256 x 256 input, largest "
+                            r"shares: (.*)",
                             printed)
     assert max(ops(dynamic_time).items(), key=lambda kv: kv[1])[0] == "ConvInteger"
     assert rounds["ONNX int8 dynamic"][2] == "slower" and rounds["ONNX int8 dynamic"][1] < 0.5
@@ -1189,14 +1227,15 @@ def test_the_summary_and_the_eight_images(committed):
     assert "about twice as fast" not in markdown
 
     # int8 looks like fp32 on the eight images shown; section 6's worst test image does not
-    assert ("On these eight images, static int8 looks like fp32; the pruned rows are duller or "
-            "tinted.") in markdown
+    assert "**What the cuts do to the colors.** Static int8 looks like fp32." in markdown
     assert "mostly duller" not in markdown
     assert "cannot be told from fp32 by eye" not in markdown
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
                      r"left\): (.*)", printed)
-    assert (f"Gray scores above fp32 on {n} of the 8 images. PSNR rewards a dull color over a "
-            "wrong bold one: on the sixth, fp32 paints the blue car red.") in markdown
+    assert (f"Gray scores above fp32 on {n} of the 8 images, image 6 (the red car) among "
+            "them.") in markdown
+    assert ("PSNR rewards a dull color over a wrong bold one: on image 6, fp32 paints the blue "
+            "car red and scores below gray.") in markdown
     assert "4" in which.split(", ") and "Image 4 is itself gray, so gray matches it exactly." \
         in markdown
     assert "6" in which.split(", ")
@@ -1208,7 +1247,20 @@ def test_the_summary_and_the_eight_images(committed):
     assert (f"scores above fp32 on {len(ahead.split(', '))} of the 8 images, yet below it over "
             "the whole test set") in markdown and float(tuned) < 0
     assert table(printed)["50% channels, no fine-tune"]["colorful"] < 0.5 * rows["fp32 PyTorch"][
-        "colorful"] and "Half the channels removed leave the images nearly gray" in markdown
+        "colorful"] and ("Half the channels removed without a fine-tune leave the images nearly "
+                         "gray") in markdown
+    # r94 TOP FIX 1: four of the eight images (4 to 7: the plane and the car) end section 4,
+    # before its check-your-understanding; the full grid stays in Going deeper D
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    grid = next(i for i, c in enumerate(cells) if c.cell_type == "code"
+                and "four = range(3, 7)" in c.source)
+    assert markdown_index(cells, "## 4. Pruning") < grid < markdown_index(
+        cells, "**What the cuts do to the colors.**") < markdown_index(
+        cells, "the easy place to cut in a UNet") < markdown_index(cells, "## 5.")
+    assert sum("image/png" in o.get("data", {}) for o in cells[grid].outputs) == 1
+    for row in ('"fp32 PyTorch", "ONNX int8 static", f"unstructured {max(SPARSITIES):.0%} zeros"',
+                'f"{CHANNEL_SHARE:.0%} channels + fine-tune"]'):
+        assert row in cells[grid].source
     # the printed Summary's numbers are the table's and the rounds'
     (line,) = found(r"Summary: (.*)", printed)
     fp32_ms, static_ms, static_x, slim_ms, slim_x = found(
@@ -1271,9 +1323,8 @@ def test_the_shipped_photo(committed):
     rest_on = float(spin["ms"]) - float(spin["alone"])
     rest_off = float(quiet["ms"]) - float(quiet["alone"])
     assert (f" With spinning on, the rest of the call took {rest_on:.1f} ms, against "
-            f"{rest_off:.1f} ms without spinning. A likely cause, untested here: with 2 threads "
-            "on 2 cores, a spinning thread keeps a core from PyTorch's resizing and color "
-            "conversion. ") == box
+            f"{rest_off:.1f} ms without spinning. A guess, untested here: with 2 threads on 2 "
+            "cores, a spinning thread keeps a core from PyTorch's work. ") == box
     # the advice after the box, with its caveat
     assert markdown.index("</summary>", markdown.index("<summary>Why spinning")) < markdown.index(
         "**What to ship on this 2-core CPU:**")
@@ -1302,7 +1353,7 @@ def test_the_shipped_photo(committed):
     assert "the rounds' " not in markdown                     # no telegraphic possessives
     assert "about 10% longer" not in markdown          # an older run's step table
     (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
-    assert "on one 256 x 256 input" in printed and (net_w, net_h) == ("192", "128")
+    assert "one 256 x 256 input" in printed and (net_w, net_h) == ("192", "128")
     assert "Which int8 speed-up is which" not in markdown   # r88: one speed-up per setting
     # the steps timed are the ones Colorizer.photo runs
     photo = (ROOT / "colorlab" / "colorizer.py").read_text(encoding="utf-8")
@@ -1323,9 +1374,12 @@ def test_the_shipped_photo(committed):
     # computes it, close to what the rounds measured
     keep = 1 - int(fp32["share"]) / 100
     predicted = 1 / (keep + (int(fp32["share"]) / 100) / float(quiet_net))
-    assert abs(predicted - float(quiet_x)) < 0.05 * float(quiet_x)      # "close to"
-    assert (f"The same law predicts {predicted:.2f}x for a network {quiet_net}x as fast, close to "
-            f"the {quiet_x}x measured.") in markdown
+    assert predicted < float(quiet_x)         # this run measured more than the law predicts
+    rest_fp32, rest_quiet = (float(a["ms"]) - float(a["alone"]) for a in (fp32, quiet))
+    assert rest_quiet < rest_fp32             # ... because the rest of int8's call was shorter
+    assert (f"The same law predicts {predicted:.2f}x for a network {quiet_net}x as fast. The call "
+            f"measured {quiet_x}x: the rest of int8's call also took less time than fp32's "
+            f"({rest_quiet:.1f} ms against {rest_fp32:.1f}).") in markdown
     assert keep > 0.5                                   # the rest: most of fp32's call
     assert "the speed-up the rounds measured" not in markdown   # r83: 1.17x is the median ratio
     assert "int8 did a little better" not in markdown      # an older run: the rest took less time
@@ -1447,9 +1501,11 @@ def test_the_channel_schematic_hatches_the_shortest_bars():
     assert "x_cut = 34 + 14 * (kept_low + cut_high) / 2 / gamma.max().item()" in drawn
     assert 'ax.plot([x_cut, x_cut], [-0.4, middle + 0.2], color="k", lw=1.3, ls="--")' in drawn
     markdown = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
-    assert ("its slice of every filter in the second conv: the figure hatches them. On the "
-            "BatchNorm bars, the dashed line marks the cut: every hatched bar ends left of it, "
-            "every kept bar crosses it, some only by a hair.") in markdown
+    assert ("its slice of every filter in the second conv: the figure hatches them.") in markdown
+    assert 'ax.text(x_cut, middle + 0.3, "the cut: hatched bars end left of it"' in drawn
+    # r94 CODE ASK 4: a key for the blue, orange and hatched cells
+    assert all(f'label="{k}' in drawn for k in ("kept: a conv filter", "kept: a BatchNorm entry",
+                                                "removed"))
     # the figure's block, from the shipped weights the committed run used (CHECKPOINT = None):
     # the smallest kept |gamma| lies within 10% of the largest bar above the largest removed one
     import torch
@@ -1609,27 +1665,50 @@ def test_the_speed_up_column_is_not_a_ratio_of_the_printed_ms(committed):
     """r89: section 5 says why a speed-up is not fp32's median ms over the variant's; the code
     takes the median of the round-by-round ratios."""
     _, markdown, printed = committed
-    assert ("The speed-up column is the median of the round-by-round ratios, not fp32's median ms "
-            "over the variant's, so that drift between rounds cancels.") in markdown
+    assert ("A speed-up is the median of the round-by-round ratios, so that drift between rounds "
+            "cancels.") in markdown
     code = code_of()
     assert "ratios = round_ratios(name)" in code and "np.median(ratios):>9.2f}x" in code
-    # said after the rounds are printed, in section 5
-    assert markdown.index("## 5.") < markdown.index("The speed-up column is the median") < \
+    # said in section 5, before its rounds are printed
+    assert markdown.index("## 5.") < markdown.index("so that drift between rounds cancels") < \
         markdown.index("## 6.")
     assert "rounds in shuffled order" in printed
 
 
 def test_int8_is_introduced_with_the_weights_symmetric_form(committed):
     """r89: section 3's 'q times s' is the weights' form (QInt8, symmetric); the zero point of the
-    activations (QUInt8) is pointed to in Going deeper A, where it is given."""
+    activations (QUInt8) is given in Going deeper A (r94: no pointer mid-argument)."""
     _, markdown, _ = committed
     assert ("int8 stores each weight as an 8-bit integer $q$ times a float scale $s$, shared by a "
-            "tensor or a channel (activations add a zero point: Going deeper A).") in markdown
+            "tensor or a channel. With $s") in markdown
     assert "int8 stores each number" not in markdown
     deploy_src = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     assert "weight_type=oq.QuantType.QInt8" in deploy_src
     assert "activation_type=oq.QuantType.QUInt8" in deploy_src
     assert ("`QInt8` weights: $w \\approx s\\,q$, $q \\in [-127, 127]$. `QUInt8` activations: "
             "$x \\approx s\\,(q - z)$") in markdown
-    assert markdown.index("(activations add a zero point: Going deeper A)") < markdown.index(
+    assert markdown.index("int8 stores each weight as an 8-bit integer") < markdown.index(
         "where the **zero point** $z$ is the $q$ that stands for 0")
+
+
+def test_the_photo_s_larger_int8_gain_is_said_and_left_open(committed):
+    """r94 TOP FIX 4: int8's network gains another factor on the photo than on section 5's input
+    (this run: less); the text says so with the printed numbers, and that it does not test why."""
+    _, markdown, printed = committed
+    spin = photo_calls(printed)["int8.onnx"]["network alone"]
+    section5 = rounds_of(printed)["ONNX int8 static"][1]
+    (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
+    assert float(spin["x"]) < section5 and int(net_w) * int(net_h) < 256 * 256
+    assert (f"On the photo, int8's network gained less ({spin['x']}x with spinning on, against "
+            f"section 5's {section5:.2f}x); its input is smaller, {net_w} x {net_h}, and this run "
+            "does not test whether that is why.") in markdown
+
+
+def test_the_r94_code_asks(committed):
+    """r94 CODE ASKS 1 and 3: the ReLU picked by its place in the model, checked; variants 1, 2
+    and 3 of the size-speed figure told apart by their markers."""
+    code = code_of()
+    assert "relu = model.bottleneck[5]" in code and "isinstance(relu, torch.nn.ReLU)" in code
+    assert "if isinstance(m, torch.nn.ReLU)][7]" not in code
+    assert ('marker = {"torch.export (.pt2)": "v", "ONNX fp32 (onnxruntime)": "P"}.get(n, marker)'
+            in code)
