@@ -1232,8 +1232,9 @@ def test_the_summary_and_the_eight_images(committed):
     assert "cannot be told from fp32 by eye" not in markdown
     n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
                      r"left\): (.*)", printed)
-    assert (f"Gray scores above fp32 on {n} of the 8 images, image 6 (the red car) among "
-            "them.") in markdown
+    assert (f"Gray scores above fp32 on {n} of the 8 images, image 6 (the blue car that fp32 "
+            "paints red) among them.") in markdown
+    assert "(the red car)" not in markdown  # image 6 is a blue car (the truth row)
     assert ("PSNR rewards a dull color over a wrong bold one: on image 6, fp32 paints the blue "
             "car red and scores below gray.") in markdown
     assert "4" in which.split(", ") and "Image 4 is itself gray, so gray matches it exactly." \
