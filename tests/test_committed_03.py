@@ -74,8 +74,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     readme = " ".join((NOTEBOOK.parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert "CIFAR-10 re-encoded as JPEG, quality 75, color subsampled 4:2:0" in readme
     text = " ".join(markdown.split())
-    assert ("The CIFAR-10 JPEG copy read here (`cifar10-jpg/`) stores color at half resolution "
-            "per side (4:2:0; see the [README](../README.md#results)).") in text
+    assert ("**Color can be stored coarsely, in Lab as in JPEG.** The CIFAR-10 JPEG copy read "
+            "here (`cifar10-jpg/`) stores color at half resolution per side (4:2:0; see the "
+            "[README](../README.md#results)), and Zhang et al. (2016) predict `ab` at 1/4 per "
+            "side.") in text
     # the figure's caption: gray costs most on the most colorful of the eight, least on the grayest
     row = printed.split("numbered as in the figure, class, PSNR of gray and mean chroma: ",
                         1)[1].split("\n")[0]
@@ -386,9 +388,15 @@ def test_gradcheck_black_included(committed):
             "the target `ab / AB_SCALE`.") in flat
     assert ("**Key idea:** The way back inverts each step in reverse and clips what a screen "
             "cannot show.") in flat
-    # section 5, question 3: the chroma's gradient at gray, nan, and with the fix, finite (printed)
+    # Going deeper A's question (moved off section 5, r95): the chroma's gradient at gray, nan,
+    # and with the fix, finite (printed after the main path)
     assert "gradient of sqrt(a² + b²) at gray: [nan, nan]" in printed
     assert "gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in printed
+    assert printed.index("gradient of sqrt(a² + b²) at gray") > printed.index(
+        "gray baseline (L kept, ab = 0)"), "the chroma's gradient is Going deeper A's"
+    assert flat.index("## Going deeper") < flat.index("**Question.** A colorfulness loss uses the "
+                                                      "chroma `torch.sqrt(a**2 + b**2)`.")
+    assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. "
             "Fix: `torch.sqrt(a**2 + b**2 + 1e-6)`.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1)
@@ -457,8 +465,9 @@ def test_the_derived_matrix_and_white_point(committed):
     # section 2 says, after the printout, which matrix the chain uses and why the whites differ:
     # scikit-image's (lower Z, the printed largest difference), and Lab divides by D65_WHITE
     assert 1e-4 <= float(largest) < 1e-3, "the text says: they differ in the fourth decimal"
-    assert ("From here on we use scikit-image's matrix, made for a white with a slightly lower "
-            "$Z$. It differs from ours in the fourth decimal.") in text
+    assert "From here on we use scikit-image's matrix" not in text, "the aside is Going deeper B's"
+    assert (f"RGB_TO_XYZ = color.RGB_TO_XYZ   # scikit-image's copy of M, within {largest} of "
+            "ours (Going deeper B)") in code_with(nb, "def my_rgb_to_xyz")
     # the comment in my_rgb_to_xyz no longer calls the matrix's white D65_WHITE (r93: ~1e-4 apart)
     assert "white is D65_WHITE" not in code_with(nb, "def my_rgb_to_xyz")
     # the difference is printed in Going deeper B, after the whites
@@ -624,7 +633,8 @@ def test_the_worked_example_of_regression_to_gray(committed):
 def test_the_slope_of_L_at_black(committed):
     """Section 3: f's straight segment puts black at L = 0; with the pure cube root it would not."""
     _, markdown, _ = committed
-    assert "**Question.** Display P3" in markdown and "3. A colorfulness loss" in markdown
+    assert "**Question.** Display P3" in markdown
+    assert "**Question.** A colorfulness loss" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert "Its offset 4/29 puts black at `L` = 116 · 4/29 − 16 = 0." in markdown
@@ -676,8 +686,9 @@ def test_the_swatches_and_ciede2000(committed):
     assert "six = torch.cat([least, most])" in code_with(committed[0], "gen = generator(3)")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
-    assert (f"Now look at swatches 3 and 6. ΔE76 rates their steps about {times76:.0f} times "
-            f"apart, and CIEDE2000 about {times00:.0f} times. Which matches your eye?") in text
+    assert (f"Now compare swatches 3 and 6. ΔE76 rates swatch 6's step about {times76:.0f} times "
+            f"swatch 3's, CIEDE2000 only about {times00:.0f} times. Which matches your "
+            "eye?") in text
     assert float(de00[5]) > float(de00[2]) and times00 < times76
     assert "does not look" not in text, "the learner judges the swatches, the text does not"
     assert "(printed above; the plot shows ΔE76)" not in text, "the figure shows CIEDE2000 now"
@@ -743,7 +754,7 @@ def test_the_swatches_and_ciede2000(committed):
 
 
 def test_lab_against_ycbcr(committed):
-    _, markdown, printed = committed
+    nb, markdown, printed = committed
     rows = {name: float(spread) for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert len(rows) == 3, "the committed outputs no longer show the three distances: re-run 03"
@@ -761,11 +772,20 @@ def test_lab_against_ycbcr(committed):
     assert ("A spread of 5 means that, at equal distance, CIEDE2000 rates the pair at the 95th "
             "percentile of $r$ 5 times as different as the one at the 5th.") in text
     assert "rates some pairs 5 times as different as others" not in text
-    # Going deeper 3-4 stay optional: the opening's list and the Summary say so
-    assert ("- optionally: the full checks, and how closely distances follow "
-            "[CIEDE2000](../docs/glossary.md#ciede2000), fitted to what people see.") in text
-    assert ("Optionally (F–G): Lab distances follow CIEDE2000 (itself built on Lab) more closely "
-            "than RGB or YCbCr ones.") in text
+    # r95: G's result is section 7's argument now, said with the printed spreads (Lab's below
+    # YCbCr's); the opening's optional bullet and the Summary's optional line were cut
+    assert "- optionally: the full checks" not in text and "Optionally (F–G)" not in text
+    assert ("Its loss should charge most for the errors people notice most. Among "
+            "pairs of colors at one Lab distance, [CIEDE2000](../docs/glossary.md#ciede2000), a "
+            "formula built on Lab and fitted to people's judgments, still rates some "
+            f"{lab} times as different as others (95th against 5th percentile). At one YCbCr "
+            f"distance the factor is {ycc} (Going deeper G).") in text
+    assert text.index("## 7. Why colorization lives in Lab") < text.index(
+        "Its loss should charge most") < text.index("## 8. How colorful photos are")
+    assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
+        nb, "spread = {}")
+    assert ("**Key idea:** Lab gives a colorizer the lightness people see, and `ab` distances "
+            "closer to what people see than YCbCr's.") in text
     assert "rank correlation" not in text, "the rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # P95 / P5 = 1 needs only the middle 90% of the ratios equal, not all of them
@@ -774,15 +794,18 @@ def test_lab_against_ycbcr(committed):
     assert ("Lab was designed to be roughly uniform: equal distances (ΔE76) should look about "
             "equally different.") in text
     assert "Lab was designed so that equal distances" not in text
-    nb = committed[0]
     # the histograms show every pair: no ratio is clamped into the end bins
     histogram = code_with(nb, "ax.hist(r")
     assert ".clamp(" not in histogram and "aminmax()" in histogram
     assert f"CIEDE2000 / distance {lab} in Lab, {ycc} in YCbCr" in printed   # Summary: line
     # the Summary says what the spread measures: agreement with CIEDE2000, with the caveat
     # that CIEDE2000 is itself built on Lab (Going deeper 4 says so too)
-    assert ("Lab distances follow CIEDE2000 (itself built on Lab) more closely than RGB or "
-            "YCbCr ones.") in text
+    assert ("- A loss on `ab` weighs errors more as people do: Lab distances follow CIEDE2000 "
+            "(itself built on Lab) more closely than YCbCr's.") in text
+    # the histograms divide r by its median (the text says so, r95)
+    assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
+    assert ("Each histogram divides $r$ by its median, so the three share one axis. The narrower "
+            "the histogram, the more closely a distance follows CIEDE2000.") in text
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
     assert "The narrower the histogram, the more closely a distance follows CIEDE2000." in text
@@ -804,37 +827,44 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("At 1/4 per side, the eye and nose look nearly unchanged. At 1/16 the iris turns "
             f"grayish, yet the crop's PSNR is still {coarse_crop} dB.") in text
     assert float(fine) > 40
-    # the Summary: the reason is that L is given and kept; coarse ab is a bonus (JPEG's CbCr
-    # is stored coarsely too: 4:2:0, the README says)
-    assert ("Colorization lives in Lab because a colorizer is handed `L` and predicts only `ab`, "
-            "and changing `ab` keeps `L` in Lab (a screen's clip") in text
-    assert "As a bonus, `ab` can be stored coarsely." in text
+    # the Summary: the reasons are the given L and the distances on ab; coarse color is no
+    # reason for Lab over YCbCr (JPEG's CbCr is stored coarsely too: 4:2:0, the README says), so
+    # the Summary no longer calls it a bonus (r95)
+    assert ("Colorization lives in Lab: a colorizer is handed `L`, the lightness people see, and "
+            "predicts only `ab`") in text
+    assert "As a bonus, `ab` can be stored coarsely." not in text
     assert "Splitting off color pays at all because" not in text, "coarseness is not the reason"
     assert "and `ab` can be coarse. Lab distances" not in text, "not a reason for Lab over YCbCr"
-    assert "Zhang et al. (2016) predict `ab` at 1/4 of the resolution per side." in text
+    assert "and Zhang et al. (2016) predict `ab` at 1/4 per side." in text
     assert "the cat still scores" not in text, "1/16's PSNR hides a visible loss"
     # the ab swap was cut (r93: it made the preview's point again); the preview says it
     assert not any("L of coffee, ab of cat" in c.source for c in committed[0].cells)
     assert "the cup's rim" not in text and "bluish" not in text
     assert ("`L` carries almost all the detail; `ab` mostly tints broad regions.") in text
-    assert ("**`ab` can be coarse.** Below, the cat's `ab` is averaged over 4 × 4 and 16 × 16 "
-            "blocks, with `L` kept sharp.") in text
+    assert ("Below, the cat's `ab` is averaged over 4 × 4 and 16 × 16 blocks, with `L` kept "
+            "sharp.") in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
-    clip_row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) *\n"
+    clip_row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(-?\d\.\d{3}) +(-?\d\.\d{3})\n"
     asked, _, impossible_de = found(r"impossible" + row, printed)
-    _, rgb = found(r"impossible" + clip_row, printed)
+    _, rgb, _, _ = found(r"impossible" + clip_row, printed)
     assert asked == "0.0, 100.0, -100.0"
     r, g, b = map(float, rgb.split(", "))
     assert r == g == 0 and 0 < b < 0.7, "the text says: a dark blue"
     (share_red,) = found(r"at L = \d+\.\d, (\d+)% of the ab square", printed)
     asked, lab, de = found(r"P3 red at L = 50" + row, printed)
-    lin, shown = found(r"P3 red at L = 50" + clip_row, printed)
+    lin, shown, y_asked, y_shown = found(r"P3 red at L = 50" + clip_row, printed)
     r, g, b = map(float, lin.split(", "))
     assert 0 < r <= 1 and g < 0 and b < 0, "the text says: outside the sRGB gamut"
-    assert ("The request's luminance is $Y = ((50 + 16)/116)^3$. In linear RGB, the P3 red has a "
-            "negative green and blue. The clip zeroes them, which adds luminance, so the P3 red "
-            "comes back an almost pure sRGB red, lighter than asked.") in text
+    # the clip adds luminance: Y before and after it, printed (r95 code ask)
+    assert y_asked == f"{((50 + 16) / 116) ** 3:.3f}" and float(y_shown) > float(y_asked)
+    assert ("y_asked, y_shown = (round((RGB_TO_XYZ[1] @ x).item(), 3) + 0.0 for x in (lin, "
+            "lin.clamp(0, 1)))") in code_with(committed[0], "Y asked")
+    assert ("**Why.** The P3 red at `L` = 50 asks for the luminance "
+            f"$Y = ((50 + 16)/116)^3 \\approx {y_asked}$. In linear RGB it has a negative green "
+            "and blue. Clipping them to 0 "
+            f"raises $Y$ to {y_shown} (below), so the P3 red comes back an almost pure sRGB red, "
+            "lighter than asked.") in text
     # both move far: ΔE76 many times the just noticeable 2.3
     assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
     assert ("ΔE76, the Lab distance from request to result, measures the move (about 2.3 is "
@@ -879,15 +909,14 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "back a dark blue.") in text
     # the figure's left panel: most clipped colors of the plane are shown at another lightness
     (off,) = found(r"of the clipped colors, (\d+)% are shown with L off by more than 2", printed)
-    assert 50 < int(off) < 75, "the text says: more than half at another lightness"
-    # so L is kept in Lab, not always on screen: the Summary and section 7's key idea say so
-    assert ("changing `ab` keeps `L` in Lab (a screen's clip can still shift it, section "
-            "6).") in text
-    assert ("**Key idea:** `ab` can be coarse, and predicting it keeps the given `L` unless the "
-            "screen clips the color.") in text
+    assert 0 < int(off) < 100
+    # so L is kept in Lab, not always on screen: the Summary says so
+    assert ("Changing `ab` keeps `L` (a screen's clip can still shift it, section 6); zeroing "
+            "JPEG's `CbCr` keeps luma, not `L`.") in text
+    assert "**Key idea:** `ab` can be coarse" not in text, "section 7's key idea is why Lab"
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
-    assert (f"Only {share_red}% of the ab square is displayable here. More than half of the "
-            "clipped colors come back at another lightness (right, beyond the dashed "
+    assert (f"Only {share_red}% of the ab square is displayable here. Of the clipped colors, "
+            f"{off}% come back with `L` off by more than 2 (right, beyond the dashed "
             "line).") in text
     assert int(share_red) < 50, "only"
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
@@ -921,8 +950,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert min(shares) == 10 and ((10 + 16) / 116) ** 3 < 0.012
     # the L = 10 panel: a small, dark region, partly under the + that marks gray (the figure's
     # code draws the + at a = b = 0 on every panel; 0 lies inside the L = 10 region's b range)
-    assert ("**Explorer.** Drawn like section 6's plane. At `L` = 10 the few colors are dark, and "
-            "the + for gray hides some.") in text
+    assert ("**Explorer.** At `L` = 10 the few colors are dark, and the + for gray hides "
+            "some.") in text
+    assert "Drawn like section 6's plane" not in text, "it is drawn differently (r95)"
     assert 'ax.plot(0, 0, marker="+", ms=9' in code_with(committed[0], "def draw_ab_plane")
     assert reach[10][0] < 0 < reach[10][1] and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
@@ -959,6 +989,10 @@ def test_luma_against_lab(committed):
     # in YCbCr, L depends on CbCr too: CbCr = 0 takes red from its own L to its luma gray's
     assert red_luma < red, "the opening quotes pure red's drop"
     assert "Luma's grays are too dark, yellow's least; Lab's gray keeps `L`." in text
+    # r95: section 7 says in plain words why a colorizer wants L (every printed luma gray is
+    # darker than its color, at equal luma by construction)
+    assert ("**Why a colorizer wants Lab.** Its input should be the lightness people see, which "
+            "`L` measures and luma, as the grays above show, does not.") in text
 
 
 def test_the_toe_is_labeled(committed):
