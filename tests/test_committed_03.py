@@ -1177,3 +1177,11 @@ def test_small_fixes_of_r93(committed):
     assert "for r, angle in zip(shares, (225, 45, 20)):" in hist
     x, y = 10 * math.cos(math.radians(225)), 10 * math.sin(math.radians(225))
     assert math.hypot(x - 0.3, y - 5.8) > 10
+
+
+def test_the_gamut_is_not_the_light_gray_area(committed):
+    """The ab-plane figure draws what the screen cannot show in light gray: the text must not
+    call the light gray area the gamut (a cold read's finding)."""
+    text = " ".join(committed[1].split())
+    assert "its **gamut** (those outside are light gray, left)" in text
+    assert "its **gamut** (light gray, left)" not in text
