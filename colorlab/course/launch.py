@@ -124,7 +124,8 @@ else:
 
 # While the repository is the placeholder, there is nothing Colab could install from: say so.
 COLAB_UNPUBLISHED = '''\
-# On Google Colab: install the course kit and look for a GPU. Anywhere else this cell does nothing.
+# On Google Colab: stop with a message (the course is not published yet, so there is nothing to
+# install from). Anywhere else this cell does nothing.
 try:
     import google.colab  # noqa: F401
 except ImportError:
