@@ -400,11 +400,13 @@ def test_the_weight_decay(committed):
                       printed).groups()
     assert first[0] == "0.05" and all(n.endswith(".weight") for n in first[1].split(", "))
     assert "weight_decay 0.0: 4 tensors" in printed, "'the four biases none'"
-    assert ("each step shrinks the conv and linear weights a little, "
+    # AdamW decays every tensor it is given; leaving out the biases is make_optimizer's choice
+    assert ("each step shrinks the weights it is given a little, "
             "$\\theta \\leftarrow \\theta - \\eta\\lambda\\theta$ (learning rate $\\eta$, "
-            "$\\lambda = 0.05$), but not the biases. "
-            "`make_optimizer` decays the tensors with `dim() >= 2` (the first group below)"
-            ) in markdown
+            "$\\lambda = 0.05$). Which tensors get the decay is our choice: "
+            "`make_optimizer` decays the conv and linear weights (the tensors with `dim() >= 2`, "
+            "the first group below), not the biases") in markdown
+    assert "shrinks the conv and linear weights a little" not in markdown
     assert ("The three conv kernels and the linear weight matrix (`dim() >= 2`) get 0.05, the "
             "four biases none.") in markdown
 

@@ -352,7 +352,8 @@ def test_the_layer_by_layer_shapes():
 
 
 def test_the_narrow_codes_blocks():
-    assert said(r"Why do the 16-number rebuilds \(middle row above\) look like a 4 x 4 grid of "
+    assert said(r"Why do the 16-number rebuilds \(middle row of the rebuild grid above\) look "
+                r"like a 4 x 4 grid of "
                 r"8 x 8 blocks\?")
     asked = MARKDOWN.index("Why do the 16-number rebuilds")
     assert MARKDOWN.index("## 3. ") < asked < MARKDOWN.index("## 4. ")
