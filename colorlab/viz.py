@@ -102,8 +102,8 @@ def scatter_true_pred(true, pred, ax=None, label="value", title=None):
     return ax
 
 
-HOW_TO_EXPLORE = ("Interactive version: run this notebook with a live kernel (JupyterLab via "
-                  "`make lab`, Colab or Binder) in quick or full mode; "
+HOW_TO_EXPLORE = ("Interactive version: run this notebook yourself with a live kernel (e.g. "
+                  "JupyterLab via `make lab`) in quick or full mode; "
                   "this copy shows the static figure.")
 
 
