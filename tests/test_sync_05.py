@@ -22,7 +22,7 @@ from colorlab.metrics import ab_auc, colorfulness, evaluate, is_gray, psnr
 from colorlab.models import UNet
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_vivid_colors.ipynb"
-NAMES = ("soft_encode", "dense", "rebalance", "annealed_mean", "sweep")
+NAMES = ("soft_encode", "dense", "rebalance", "annealed_mean", "decode_and_score", "sweep")
 
 
 @pytest.fixture(scope="module")
