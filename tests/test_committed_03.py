@@ -1170,7 +1170,8 @@ def test_small_fixes_of_r93(committed):
     text = " ".join(markdown.split())
     # CIEDE2000's hue is atan2(b, a') with a' = a (1 + G) (Sharma et al. 2005)
     assert ("CIEDE2000 uses the hue $h' = \\operatorname{atan2}(b, a')$, with $a' = a\\,(1 + G)$, "
-            "undefined at gray") in text
+            "which jumps at gray (set to 0 there by convention)") in text
+    assert "undefined at gray" not in text   # Sharma et al. set h' = 0 at gray; it is discontinuous
     # the histogram's "10" label sits away from the mean marker (r93): at 225 degrees on its
     # circle, more than 10 units from the mean ab (0.3, 5.8) printed above it
     hist = code_with(nb, "ax.hist2d(")
