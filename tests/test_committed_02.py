@@ -1044,7 +1044,7 @@ def test_the_code_says_what_it_does():
     # names that visible code uses are made in visible code (cold read r93): chroma(), TRAINED
     shown = "\n".join(c.source for c in NB.cells if c.cell_type == "code"
                       and "hide-input" not in c.metadata.get("tags", []))
-    assert "def chroma(images: torch.Tensor) -> str:" in shown
+    assert "def chroma(images: torch.Tensor) -> float:" in shown
     folded = "\n".join(c.source for c in NB.cells if c.cell_type == "code"
                        and "hide-input" in c.metadata.get("tags", []))
     assert "\nTRAINED = STEPS >= 40" in shown and "TRAINED =" not in folded
