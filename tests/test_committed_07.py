@@ -314,7 +314,11 @@ def test_the_perceptual_statements(committed):
     from colorlab.perceptual import SmallClassifier, frozen
     assert "return net.eval()" in inspect.getsource(frozen)
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in SmallClassifier(width=8).modules())
-    assert ("A frozen network is a fixed ruler; gradients still flow *through* it.") in markdown
+    # section 4's question block is cut (cold read r99: the null result to its figure and takeaway);
+    # the code says why the classifier is frozen
+    assert "A frozen network is a fixed ruler" not in markdown
+    assert ("classifier = frozen(classifier)           # a measuring instrument now: no more "
+            "training") in "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "perceptual_loss = l1_perceptual(classifier, PERCEPTUAL_WEIGHT)" in code
     assert "PERCEPTUAL_WEIGHT = 1.0 " in code
@@ -557,8 +561,9 @@ def test_the_table_and_the_control(committed):
     (idea,) = [c.source for c in committed[0].cells if c.cell_type == "markdown"
                and c.source.startswith("## The idea")]
     assert ("The noise of a difference between two models is the larger of their two seed gaps, "
-            "|seed 0 − seed 1| (for the classifier, at least the test set's standard error). Two "
-            "seeds give only a crude estimate.") in " ".join(idea.split())
+            "|seed 0 − seed 1| (for the classifier, at least the test set's standard error). The "
+            "rule of thumb: a difference smaller than twice its noise is not a finding."
+            ) in " ".join(idea.split())
     assert markdown.count("larger of their two seed gaps") == 1
     assert "The noise is the larger seed gap" not in markdown, "said once, in the idea"
     # the noise behind the cell read aloud: the adversarial model's own seed gap, printed
@@ -771,7 +776,10 @@ def test_the_table_and_the_control(committed):
     assert "-5" not in code.split("ax.set_xticks(")[1].split(")")[0], "no crowded -5 / 5 ticks"
     assert '"ab_auc": "#E69F00"' in code and '"colorfulness_error": "black"' in code, "2 oranges"
     assert 'ax.axvspan(-2, 2, color="0.88"' in code, "the gray band: within twice the noise"
-    assert "The dot plot below draws the same ratios: right is better." in markdown
+    assert ("The dot plot below draws the same ratios, right is better, all but colorfulness: more "
+            "colorful is neither better nor worse.") in " ".join(markdown.split())
+    assert '"colorfulness is left out: more colorful is neither better nor worse"' in code
+    assert 'judged = [y for y in YARDSTICKS if y[2] != 0]' in code, "the unjudged column: not drawn"
     # the dot plot sits right under the table (cold read r98), not in an appendix
     cells = committed[0].cells
     (at,) = [i for i, c in enumerate(cells) if c.cell_type == "code"
@@ -784,8 +792,8 @@ def test_the_table_and_the_control(committed):
     assert "(third row: adversarial minus its control; the others: minus the plain UNet)" in code
     assert "How to read the dot plot" not in markdown, "said in the visible text now"
     (gallery,) = [c for c in committed[0].cells if c.cell_type == "code"
-                  and "the adversarial model, its control and the class hint (seed {SEED})"
-                  in c.source]
+                  and "the plain UNet, its saturated control, the adversarial model and the class "
+                  "hint (seed {SEED})" in c.source]
     assert any("image/png" in o.get("data", {}) for o in gallery.outputs), "the gallery is drawn"
     shown_names = ("adversarial", "saturated L1 UNet", "class hint", "L1 UNet")
     assert all(f'"{n}")' in gallery.source for n in shown_names), "the variants that show"
@@ -797,29 +805,26 @@ def test_the_table_and_the_control(committed):
         in gallery.source, "the first five: the rows are the test set's order"
     # the gallery's unbacked claims (teal windows, the class hint's yellower deer) are cut
     assert "its deer is a little yellower" not in markdown
-    # the teal windows (cold read r89), read off the committed gallery: in the truck's and the
-    # car's rows the adversarial panel has teal pixels (chroma over 4, hue 150 to 270 degrees:
-    # green-cyan to azure), the control's (and the plain UNet's) next to none
-    from colorlab.color import rgb_to_lab
+    # the teal windows: a claim no number backs (cold read r99), cut
+    assert "windows teal" not in markdown
     image, rows_at, cols_at = figure_panels(gallery)
     assert (len(rows_at), len(cols_at)) == (5, 6), (rows_at, cols_at)
-    def teal(r, c):
-        px = torch.tensor(panel_pixels(image, *rows_at[r], *cols_at[c]), dtype=torch.float32)
-        lab = rgb_to_lab(px.permute(2, 0, 1))
-        hue = torch.atan2(lab[2], lab[1]).rad2deg() % 360
-        chroma = lab[1:].norm(dim=0)
-        return int(((chroma > 4) & (hue > 150) & (hue < 270)).sum())
-    for r in (2, 3):   # truck, automobile; columns: 1 plain, 2 adversarial, 3 the control
-        counts = [teal(r, c) for c in (1, 2, 3)]
-        assert counts[1] >= 30 and max(counts[0], counts[2]) <= 5, (r, counts)
-    assert ("The adversarial model tints the truck's and the car's windows teal most strongly."
-            ) in " ".join(markdown.split())
+    # the columns in section 8's order (cold read r99): plain, control, adversarial, then the hint
+    order = re.findall(r'\("([^"]+)", "(?:L1 UNet|saturated L1 UNet|adversarial|class hint)"\)',
+                       gallery.source)
+    assert [t.split("\\n")[0] for t in order] == ["plain L1 UNet", "saturated L1 UNet",
+                                                   "adversarial", "class hint"], order
+    (pictures,) = [c for c in committed[0].cells if c.cell_type == "code"
+                   and c.source.startswith("rows = {\"plain L1 UNet")]
+    eight = re.findall(r'"(plain L1 UNet|saturated L1 UNet|adversarial|truth)[^"]*": ',
+                       pictures.source.split("\n")[0] + pictures.source.split("\n")[1])
+    assert eight == ["plain L1 UNet", "saturated L1 UNet", "adversarial", "truth"], eight
     # the adversarial model and its control: bolder than the plain UNet (mean colorfulness)
     assert ("**What to look at.** The adversarial model and its control color more boldly than "
             "the plain UNet in all five rows (the colorfulness under each image).") in " ".join(
         markdown.split())
-    # read off the committed gallery: each row's colorfulness (columns 1 plain, 2 adversarial,
-    # 3 the control), as the figure prints it under each image
+    # read off the committed gallery: each row's colorfulness (columns 1 plain, 2 the control,
+    # 3 adversarial), as the figure prints it under each image
     from colorlab.metrics import colorfulness
     image, rows_at, cols_at = figure_panels(gallery)
     for r in range(5):
@@ -1047,8 +1052,9 @@ def test_hues_and_the_checkerboard(committed):
     c0, c1 = found(r"adversarial against its control +(\d+\.\d)% +(\d+\.\d)%",
                    printed)
     assert scaling < 1 and plain_seed < adv_seed, "scaling keeps hues; the critic's seed turns some"
-    assert scaling == 0 and ("Scaling alone turns no hue (0.0%, up to "
-                             "[gamut](../docs/glossary.md#gamut) clipping)" in markdown)
+    assert scaling == 0 and ("over twice the adversarial model's own seed noise of "
+                             f"{adv_seed}%; scaling turns none.") in " ".join(markdown.split())
+    assert "Scaling alone turns no hue" not in markdown, "said in section 8's takeaway now"
     assert ("The **hue share** is the share of colored pixels (with "
             "[chroma](../docs/glossary.md#chroma), the distance |ab| from gray, of at least 5 in "
             "both) whose hue turns by more than 30 degrees from one coloring to another."
@@ -1058,9 +1064,8 @@ def test_hues_and_the_checkerboard(committed):
     assert plain_seed == 0 and "model.load_state_dict(start_weights" in code, "same start"
     assert all(2 < float(c) / adv_seed < 3.5 for c in (c0, c1)), (c0, c1, adv_seed)
     assert 2 < float(c1) / adv_seed < 2.5 and float(c0) / adv_seed > 3, (c0, c1, adv_seed)
-    assert ("- **Hue turns.** Against the control, it turns the hue of "
-            f"{c0}% and {c1}% of the colored pixels, over twice its own seed noise of {adv_seed}% "
-            "(Going deeper, D).") in " ".join(markdown.split())
+    assert ("- **Hue turns** (table below), over twice the adversarial model's own seed noise of "
+            f"{adv_seed}%; scaling turns none.") in " ".join(markdown.split())
     assert "(in seed 1 barely)" not in markdown, "no new hedge: 4.6% > 2 x 2.0%, checked here"
     assert "hue turned by over 30 degrees, adversarial against its control:" not in printed, \
         "printed once, in Going deeper D's table"
@@ -1144,9 +1149,18 @@ def test_hues_and_the_checkerboard(committed):
     assert 1.5 * k0 < v0 < 3 * k0 and 1.5 * k1 < v1 < 3 * k1, "about twice the control's"
     assert min(v0, v1) > truth > max(k0, k1), "the adversarial score is above the truth's too"
     low, high = sorted((v0 / k0, v1 / k1))
-    assert ("- **A two-pixel pattern**, clearest in the enlarged airplane: its checkerboard score "
-            f"is {low:.1f} to {high:.1f} times the control's (Going deeper, D)."
-            ) in " ".join(takeaway.split())
+    assert ("- **A two-pixel pattern**, clearest in the enlarged airplane: a checkerboard score "
+            f"{low:.1f} to {high:.1f} times the control's.") in " ".join(takeaway.split())
+    # the two-row table under the bullets (cold read r99): the main path's numbers, as printed in
+    # Going deeper D, which keeps the definitions
+    s0, s1 = found(r"scaling alone: control against the plain UNet +(\d+\.\d)% +(\d+\.\d)%",
+                   printed)
+    assert ("| all test images, seeds 0 and 1 | hues turned over 30° | checkerboard score |\n"
+            "|---|---|---|\n"
+            f"| adversarial | {c0}%, {c1}% (against the control) | {v0:.2f}, {v1:.2f} |\n"
+            f"| control | {s0}%, {s1}% (against the plain UNet) | {k0:.2f}, {k1:.2f} |\n\n"
+            "Going deeper, D defines both measures.") in takeaway
+    assert "(Going deeper, D)" not in takeaway, "the takeaway stands on its own table"
     assert "Its checkerboard score lies above the truth's too." in markdown
     assert "times the control's, and above the truth's" not in markdown, "E repeats it no more"
     assert "about twice the control's" not in markdown, "1.8 to 2.4 times, as printed"
@@ -1184,7 +1198,7 @@ def test_hues_and_the_checkerboard(committed):
     # the why of the checkerboard (period-2 share, Odena) sits in Going deeper, E, after its
     # printout; the main path points there
     (block,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-                and c.source.startswith("Scaling alone turns no hue")]
+                and c.source.startswith("Against the truth the adversarial model misses")]
     assert "Why a critic could paint" not in markdown, "training against it could"
     assert "period-2 frequencies" in block and "Odena" in block
     assert "Going deeper, E, counts them over all test images." not in markdown, "in the takeaway"
@@ -1230,12 +1244,14 @@ def test_the_class_hint_at_work(committed):
     assert 0.65 <= break_even < 0.75, break_even   # about 70%
     # the break-even holds only if a predicted label's mistakes cost as much as this one, and it is
     # measured on one seed with one kind of wrong label: the sentence says both
-    assert ("**Takeaway: a wrong label costs more than a right one gains**: over twice as much "
-            "AuC in seed 0's model.") in " ".join(markdown.split())
-    assert ("over twice as much AuC in seed 0's model. At these costs a predicted label would have "
-            "to be right about 70% of the time to gain.") in " ".join(markdown.split())
+    assert ("**Takeaway: a wrong label costs more than a right one gains.** In seed 0's model "
+            f"the true label adds {gain:.4f} to the mean AuC, the wrong one takes {cost:.4f}. A "
+            f"predicted label, right with probability p, gains when p x {gain:.4f} > (1 - p) x "
+            f"{cost:.4f}, so p must exceed {cost:.4f} / {cost + gain:.4f} ≈ {break_even:.2f}, if "
+            "its mistakes cost what this arbitrary wrong label costs.") in markdown
+    assert abs(float(f"{cost:.4f}") / float(f"{cost + gain:.4f}") - break_even) < 0.01
     # the caveat sits beside the claim (cold read r93), not again in section 7's box
-    assert "70%" not in caveats(committed[0])
+    assert "0.71" not in caveats(committed[0]) and "70%" not in markdown
     assert "cat for dog" not in markdown, "unmeasured: cut"
     # the wrong label is one specific, distant confusion (the class five on): the 70% is no bound
     from colorlab.course.notebook import CIFAR10_CLASSES
@@ -1430,10 +1446,11 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     assert nb.cells[warned + 1].source.startswith("# What attention computes, on one image")
     assert "## Going deeper (optional)" in "".join(c.source for c in nb.cells[:warned])
     assert float(gamma) > 0.01, "seed 1's gamma moved most"
-    assert ("Below, seed 1's block (its gamma moved most) on test image 4, the automobile in the "
-            "fourth row of section 7's five-image figure. With gamma this small the mix barely "
-            "reaches the decoder, so the figure shows what attention computes, not what changed "
-            "the colors. The image is in gray because L is all the model sees.") in markdown
+    assert ("Below, seed 1's block (its gamma moved most) on the fourth test image, the "
+            "automobile in the fourth row of section 7's five-image figure. With gamma this small "
+            "the mix barely reaches the decoder, so the figure shows what attention computes, not "
+            "what changed the colors. The image is in gray because L is all the model sees."
+            ) in markdown
     # the next brightest columns after position 0's: the other three corners
     gets = found(r"the mean weight each position gets \(its column's mean\), positions 0 to 15: "
                  r"((?:\d\.\d{3} ?){16})\n", printed)[0]
@@ -1539,8 +1556,9 @@ def test_test_images_are_numbered_as_in_section_7s_gallery(committed):
     match = [np.corrcoef(panel_pixels(image, *rows[r], *cols[0]).mean(2).ravel(),
                          one.mean(2).ravel())[0, 1] for r in range(len(rows))]
     assert len(match) == 5 and match[3] > 0.9 and max(match[:3] + match[4:]) < 0.7, match
-    assert ("on test image 4, the automobile in the fourth row of section 7's five-image figure."
-            ) in " ".join(markdown.split())
+    assert ("on the fourth test image, the automobile in the fourth row of section 7's five-image "
+            "figure.") in " ".join(markdown.split())
+    assert "test image 4," not in markdown, "said in words: no 0-based or 1-based doubt"
 
 
 def test_each_going_deeper_part_opens_with_one_plain_sentence(committed):
@@ -1553,3 +1571,62 @@ def test_each_going_deeper_part_opens_with_one_plain_sentence(committed):
         first = " ".join(head.split("\n\n")[1].split())
         assert first.startswith("This part ") and first.count(". ") == 0, first
         assert first.endswith("."), first
+
+
+def test_round_two_of_cold_read_r99(committed):
+    """Cold read r99: the yardsticks recalled in section 1, the noise said to be fine-tuning noise,
+    the null results cut to their key printouts, unread printed lines cut."""
+    nb, markdown, printed, tables = committed
+    flat = " ".join(markdown.split())
+    # the recap of notebook 04's yardsticks, as colorlab computes them
+    from colorlab.bins import GRID_STEP
+    from colorlab.metrics import AUC_MAX_DIST, colorfulness
+    assert AUC_MAX_DIST == 150 and GRID_STEP == 10
+    assert colorfulness(torch.full((1, 3, 8, 8), 128, dtype=torch.uint8)).item() == 0
+    assert row(tables, "grayscale baseline")[4][0] == "0.0", "gray: colorfulness 0"
+    assert ("- **AuC**: the share of pixels with an ab error within a threshold, averaged over "
+            "thresholds from 0 to 150 Lab units (1: every pixel exact).") in flat
+    assert ("- **Rebalanced AuC**: the same per 10-unit cell of true ab, then averaged: rare, "
+            "saturated colors count as much as dull ones.") in flat
+    assert ("- **Colorfulness**: 0 for gray. More is neither better nor worse, so what gets judged "
+            "is the **colorfulness error**") in flat
+    heads = columns(tables)
+    assert "colorfulness (truth 30.8)" in heads and "colorfulness error ↓" in heads, heads
+    assert not any("↑" in h or "↓" in h for h in heads if h.startswith("colorfulness (")), heads
+    # the noise: fine-tuning noise around one shared start (both seeds load the same weights)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "model.load_state_dict(start_weights" in code
+    assert "fine-tuned from the pretrained cifar10-l1-unet" in printed
+    assert ("Both seeds start from these weights, so the seed gaps below are fine-tuning noise "
+            "around one start, likely smaller than between models trained from scratch: the "
+            "verdicts hold for this start.") in flat
+    (opening,) = [c.source for c in nb.cells if c.cell_type == "markdown"
+                  and c.source.startswith("## 1. The starting point")]
+    assert "fine-tuning noise around one start" in opening, "said in section 1"
+    # section 4: the frozen-net print sits in Going deeper B now, the skipped VGG cell is gone
+    (b_code,) = [c for c in nb.cells if c.cell_type == "code"
+                 and c.source.startswith("# Did the loss lower the feature distance")]
+    shown = "".join(o.get("text", "") for o in b_code.outputs)
+    assert "the feature distance compares the outputs of the first 2" in shown
+    assert printed.count("the feature distance compares the outputs") == 1
+    assert "skipped:" not in printed and "VGG16 row trained" not in printed
+    assert "vgg = load_vgg16(VGG_WEIGHTS) if VGG_ROW else None" in code
+    # section 6: gamma and the colors moved; the features' share sits in Going deeper C
+    (six,) = [c for c in nb.cells if c.cell_type == "code"
+              and c.source.startswith("# How much the attention block changed")]
+    six_shown = "".join(o.get("text", "") for o in six.outputs)
+    assert "(it started at 0)" in six_shown and "how far the block moved the colors" in six_shown
+    assert "features by" not in six_shown and "parameters (+" not in printed
+    (c_code,) = [c for c in nb.cells if c.cell_type == "code"
+                 and c.source.startswith("# What attention computes, on one image")]
+    assert "scaled by gamma, the block changes the bottleneck's features by" in "".join(
+        o.get("text", "") for o in c_code.outputs)
+    # the class hint's unread "mean a" line: cut
+    assert "mean a (green" not in printed and "a_diff" not in code
+    # section 4 (a null result) loses its question block; sections 6 and 8 keep theirs
+    checks = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+              and c.source.startswith("### Check your understanding")]
+    heads = [max(j for j, c in enumerate(nb.cells[:i]) if c.cell_type == "markdown"
+                 and c.source.startswith("## ")) for i in checks]
+    assert [nb.cells[j].source[:5] for j in heads] == ["## 6.", "## 8."], heads
+    assert "Adam scales each step" not in markdown, "an untested mechanism (cold read r99): cut"
