@@ -219,10 +219,12 @@ def test_the_printed_errors_quoted(committed):
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     # section 2: with scikit-image's matrix, my_rgb_to_xyz agrees exactly (the text says so)
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed
-    assert "so `my_rgb_to_xyz` agrees with scikit-image exactly." in text
+    assert "agrees with scikit-image exactly" not in text, "s23 round 2: one sentence says it"
     assert float(lab64) > 1e4 * 1e-9, "Lab's gap is larger than XYZ's"
-    assert ("The small gap comes from scikit-image rounding the toe's slope $1/(3\\delta^2) = "
-            "7.7870...$ to 7.787.") in text
+    # section 3 points to Going deeper B for the cause (the 7.787 detail is B's, cold read r99)
+    assert ("The small gap comes from scikit-image's rounded slope on the toe (Going deeper B)."
+            in text)
+    assert text.index("The small gap comes from") < text.index("## 4. The way back")
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
@@ -234,9 +236,12 @@ def test_the_printed_errors_quoted(committed):
                 r"my_lab_to_rgb (< 1e-9|\S+)\n", printed)
     assert all(d == "< 1e-9" or float(d) < 1e-6 for d in kit), "the text says: the same"
     # cell 3: every helper the visible code uses is named (cold read r98)
-    assert ("The collapsed setup cell imports the libraries (`skcolor` and `structural_similarity` "
-            "are scikit-image's; `color`, with the functions built here, and `metrics` are the "
-            "course kit's), starts the run (`run` holds the data) and defines:") in text
+    assert ("The collapsed setup cell imports scikit-image (`skcolor`, `structural_similarity`) "
+            "and the course kit (`color`, which holds the functions built here, and `metrics`), "
+            "starts the run (`run` holds the data) and defines:") in text
+    setup = code_with(committed[0], "run = start(MODE")
+    assert ("from skimage import color as skcolor" in setup and "import structural_similarity"
+            in setup and "from colorlab import color, metrics" in setup)
     assert "`fmt`, `summary`: printing." in text
     # the main path prints one check per function; the float32 row, the round trip, the kit
     # checks and the psnr/ssim comparison print in Going deeper A, after section 8
@@ -336,8 +341,11 @@ def test_gradcheck_black_included(committed):
     assert "(Going deeper D: five lightnesses, and a live slider)." in flat
     assert "show_explorer(ab_explorer, live=run.live)" in code_with(committed[0], "def ab_explorer")
     # what the networks get closes section 7, after why colorization lives in Lab (r93)
-    assert (flat.index("## 7. Why colorization lives in Lab") < flat.index("**What the networks "
-            "get.**") < flat.index("## 8. How colorful photos are"))
+    assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
+        "**Key idea:** Lab hands a colorizer") < flat.index("### What the networks get")
+        < flat.index("## 8. How colorful photos are"))
+    assert flat.index("Luma's grays are too dark") < flat.index("**Key idea:** Lab hands a")
+    assert "**What the networks get.**" not in flat, "its own heading now (r99)"
     assert "## 9." not in flat, "What the networks get is the end of section 7 now"
     assert "**5. What the networks get.**" not in flat, "no longer optional"
     # every numbered section ends with its one-line key idea, before the next section starts
@@ -346,9 +354,12 @@ def test_gradcheck_black_included(committed):
     numbered = [s for s in sections if re.match(r"\d+\. ", s)]
     assert len(numbered) == 8 and all(s.count("**Key idea:**") == 1 for s in numbered), \
         "one **Key idea:** line per numbered section"
-    assert all(s.rstrip().split("\n")[-1].startswith("**Key idea:**") or
-               s.rstrip().rsplit("\n\n", 1)[-1].startswith("**Key idea:**") for s in numbered), \
+    # (section 7: its argument closes with the key idea; "### What the networks get" follows)
+    ends = [s.split("\n### What the networks get", 1)[0].rstrip() for s in numbered]
+    assert all(s.split("\n")[-1].startswith("**Key idea:**") or
+               s.rsplit("\n\n", 1)[-1].startswith("**Key idea:**") for s in ends), \
         "the key idea closes its section"
+    assert sum("\n### What the networks get" in s for s in numbered) == 1
     # section 4's end: AB_SCALE = 110 is above the largest |a| or |b| over the sRGB cube (printed)
     (cube_line,) = found(r"over the sRGB cube: ([^\n]+)\n", printed)
     ranges = {name: (float(lo), float(hi)) for name, lo, hi in re.findall(
@@ -362,14 +373,21 @@ def test_gradcheck_black_included(committed):
             "the target `ab / AB_SCALE`.") in flat
     assert ("**Key idea:** The way back inverts each step in reverse and clips what a screen "
             "cannot show.") in flat
-    # Going deeper A's question (moved off section 5, r95): the chroma's gradient at gray, nan,
-    # and with the fix, finite (printed after the main path)
+    # the chroma's gradient at gray, nan, and with the fix, finite: section 8's question, next to
+    # the squared error's pull to gray (moved out of Going deeper A, cold read r99)
     assert "gradient of sqrt(a² + b²) at gray: [nan, nan]" in printed
     assert "gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in printed
-    assert printed.index("gradient of sqrt(a² + b²) at gray") > printed.index(
-        "gray baseline (L kept, ab = 0)"), "the chroma's gradient is Going deeper A's"
-    assert flat.index("## Going deeper") < flat.index("**Question.** A colorfulness loss uses the "
-                                                      "chroma `torch.sqrt(a**2 + b**2)`.")
+    assert (printed.index("gray baseline (L kept, ab = 0)") < printed.index(
+        "gradient of sqrt(a² + b²) at gray") < printed.index("my_rgb_to_lab (float32)")), \
+        "the chroma's gradient is printed in section 8, before Going deeper A"
+    assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
+                        "gray?") < flat.index("**Question.** A colorfulness loss uses the chroma "
+                                              "`torch.sqrt(a**2 + b**2)`. What gradient does it "
+                                              "send back at a gray pixel (printed above)?")
+            < flat.index("**Key idea:** Most pixels carry little color") < flat.index(
+                "## Going deeper"))
+    assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
+        committed[0], "# the full checks"), "Going deeper A keeps only the checks"
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. "
             "Fix: `torch.sqrt(a**2 + b**2 + 1e-6)`.") in flat
@@ -392,9 +410,13 @@ def test_the_derived_matrix_and_white_point(committed):
     (largest,) = found(r"using scikit-image's RGB_TO_XYZ: max \|diff\| from M = (\d\.\d{4})\n",
                        printed)
     assert printed.index("using scikit-image's RGB_TO_XYZ") < printed.index("my_rgb_to_xyz: max")
-    assert ("The code uses scikit-image's copy of $M$, `RGB_TO_XYZ`, which differs only in the "
-            "fourth decimal (printed above), so `my_rgb_to_xyz` agrees with scikit-image "
-            "exactly.") in " ".join(markdown.split())
+    # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
+    flat = " ".join(markdown.split())
+    assert ("From here on the code uses scikit-image's matrix and white, so our checks can be "
+            "exact; they differ from ours in the fourth decimal (printed below; Going deeper "
+            "B).") in flat
+    assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
+    assert "The code uses scikit-image's copy of $M$" not in flat
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
     assert float(shift) > 0
@@ -442,15 +464,17 @@ def test_the_derived_matrix_and_white_point(committed):
     # section 2 says, after the printout, which matrix the chain uses and why the whites differ:
     # scikit-image's (lower Z, the printed largest difference), and Lab divides by D65_WHITE
     assert 1e-4 <= float(largest) < 1e-3, "the text says: they differ in the fourth decimal"
-    assert "From here on we use scikit-image's matrix" not in text, "the aside is Going deeper B's"
-    assert ("RGB_TO_XYZ = color.RGB_TO_XYZ   # scikit-image's copy of M (Going deeper B says why "
-            "they differ)") in code_with(nb, "def my_rgb_to_xyz")
+    assert text.index("## 2. Linear RGB") < text.index("From here on the code uses") < text.index(
+        "## 3. XYZ"), "the sentence is section 2's"
+    assert ("RGB_TO_XYZ = color.RGB_TO_XYZ   # scikit-image's matrix, used from here on"
+            in code_with(nb, "def my_rgb_to_xyz"))
     # the comment in my_rgb_to_xyz no longer calls the matrix's white D65_WHITE (r93: ~1e-4 apart)
     assert "white is D65_WHITE" not in code_with(nb, "def my_rgb_to_xyz")
     assert "the third white" not in text, "the three whites are Going deeper B's"
-    # section 3 says which white the code divides by (cold read r98), for the same reason
-    assert ("For the same reason the white $(X_n, Y_n, Z_n)$ is scikit-image's, `D65_WHITE`."
-            in text)
+    # section 2's sentence says the white is scikit-image's; section 3 no longer repeats it (r99)
+    assert "For the same reason the white" not in text
+    assert "D65 = color.D65_WHITE   # scikit-image's white (section 2)" in code_with(
+        nb, "def my_xyz_to_lab")
     assert "RGB_TO_XYZ = color.RGB_TO_XYZ" in code_with(nb, "def my_rgb_to_xyz")
     assert "D65 = color.D65_WHITE" in code_with(nb, "def my_xyz_to_lab")
     assert "xyz / D65.to(xyz.dtype)" in code_with(nb, "def my_xyz_to_lab")
@@ -610,9 +634,9 @@ def test_the_slope_of_L_at_black(committed):
     assert "**Question.** A colorfulness loss" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
-    assert ("Like sRGB, $f$ has a straight toe near black, which puts black at `L` = 0 and keeps "
-            "the slope, what the gradient sees, finite (figure, right).") in " ".join(
-        markdown.split())
+    assert ("Like sRGB, $f$ has a straight toe near black. It puts black at `L` = 0 and keeps the "
+            "slope (which is what the gradient uses) finite; see the figure's right panel."
+            ) in " ".join(markdown.split())
     # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
     # against scikit-image first); the slope at black is infinite and dark colors no longer come
     # back from the round trip (section 4's assert, 1e-4), so later checks would stop too
@@ -706,6 +730,8 @@ def test_the_swatches_and_ciede2000(committed):
     assert 2000 < kept < 3000
     assert "Below, random pairs of colors up to 0.1 apart in RGB." in text
     assert f"We draw 3,000 pairs and keep the {kept:,} inside the RGB cube." in text
+    (printed_kept,) = found(r"(?m)^kept ([\d,]+) of 3,000 pairs inside the RGB cube$", printed)
+    assert printed_kept == f"{kept:,}", "the printed count is the one the pairs' code gives"
     assert "2,772" in text and kept == 2772
     # the distances are a side analysis now: Going deeper 3 and 4, after the main sections
     heads = ["## Going deeper", "### A. The full checks (sections 1–5)",
@@ -734,8 +760,7 @@ def test_lab_against_ycbcr(committed):
     assert ("Over the pairs above, take $r$ = CIEDE2000 / distance, for a distance in RGB, in "
             "YCbCr and in Lab (ΔE76), and its **spread** $P_{95}(r) / P_5(r)$ (95th over 5th "
             "percentile).") in text
-    assert ("The spread would be 1 for a distance equal to CIEDE2000 up to a constant "
-            "factor.") in text
+    assert "The spread would be 1" not in text, "cut (s23 round 2, word budget)"
     # a spread compares two percentiles of r, not its extremes
     assert ("A spread of 5 means that, at equal distance, CIEDE2000 rates the pair at the 95th "
             "percentile of $r$ 5 times as different as the one at the 5th.") in text
@@ -788,7 +813,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the ab swap was cut (r93: it made the preview's point again); the preview says it
     assert not any("L of coffee, ab of cat" in c.source for c in committed[0].cells)
     assert "the cup's rim" not in text and "bluish" not in text
-    assert ("`L` carries almost all the detail, `ab` mostly tints broad regions.") in text
+    # what to look for in the ab panel (cold read r99: it keeps the eyes and nose, faintly)
+    assert ("`L` carries almost all the detail. In the `ab` panel the fur and whiskers are gone; "
+            "only the eyes and nose stand out, as tinted patches.") in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
     clip_row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(-?\d\.\d{3}) +(-?\d\.\d{3})\n"
@@ -872,8 +899,17 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # section 3 reads its plane (L = 53.2) by eye and points to section 7 for vivid yellow
     assert "−`b` teal" not in text
     assert min(reach, key=lambda L: reach[L][0]) == 30, "blues reach furthest around L = 30"
-    assert (f"The displayable region is largest in the middle, at `L` = 50 ({shares[50]}% of the "
-            "square).") in text
+    # cold read r99: L = 50 is the largest of the five only; the scan over every whole L says
+    # where the largest share is (section 6's 53.2 is near it)
+    best_share, best_L = found(r"largest displayable share over L = 1, 2, \.\.\., 99: (\d+)%, "
+                               r"at L = (\d+)\n", printed)
+    assert int(best_share) >= shares[50] and int(best_share) >= int(share_red)
+    assert abs(int(best_L) - 53.2) < 10, "near mid lightness"
+    assert "range(1, 100)" in panels_code(committed[0])
+    assert (f"Of these five, `L` = 50 has the most room ({shares[50]}% of the square); scanning "
+            f"every whole `L` from 1 to 99, the most is {best_share}%, at `L` = {best_L} (printed "
+            "below).") in text
+    assert "The displayable region is largest in the middle" not in text
     # cold read r98: each panel's title carries its share, and the sixth slot holds the legend
     panels = code_with(committed[0], "def draw_ab_plane")
     assert 'ax.set_title(f"L = {L}: {share[L]:.0%} displayable")' in panels
@@ -903,6 +939,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
             f"{light['yellow']} for pure yellow); to blue down low, where `b` reaches "
             f"−{-low_b} at `L` = 30, because saturated blue is a dark one (`L` = "
             f"{light['blue']}).") in text
+
+
+def panels_code(nb):
+    return code_with(nb, "def draw_ab_plane")
 
 
 def test_luma_against_lab(committed):
@@ -1085,9 +1125,10 @@ def test_one_pixel_through_the_chain(committed):
     assert abs(200 * (fy - fz) - b) < 0.1
     text = " ".join(markdown.split())
     assert "**One pixel, step by step.** Pure red, through the chain and back:" in text
-    assert ("Red's 0s and 1 decode to themselves, so its XYZ is the matrix's first column. `f` of "
-            "X exceeds `f` of Y, so `a` > 0; `f` of Z is far below, so `b` > 0. The way back "
-            "returns red.") in text
+    assert ("0 and 1 are fixed points of the decoding curve, so red's XYZ is the matrix's first "
+            "column. `f` of X exceeds `f` of Y, so `a` > 0; `f` of Z is far below, so `b` > 0. "
+            "The way back returns red.") in text
+    assert ((1 + 0.055) / 1.055) ** 2.4 == 1.0 and 0 / 12.92 == 0, "the decoding's fixed points"
     assert text.index("## 4. The way back") < text.index("**One pixel, step by step.**") < \
         text.index("## 5. Gradients")
 
@@ -1108,8 +1149,14 @@ def test_small_fixes_of_r93(committed):
 
 
 def test_the_gamut_is_not_the_light_gray_area(committed):
-    """The ab-plane figure draws what the screen cannot show in light gray: the text must not
-    call the light gray area the gamut (a cold read's finding)."""
+    """The ab-plane figures draw what the screen cannot show hatched gray: the text must not
+    call the gray area the gamut (a cold read's finding)."""
     text = " ".join(committed[1].split())
-    assert "its **gamut** (those outside are light gray)" in text
+    assert "its **gamut** (those outside are hatched gray)" in text
+    # both ab-plane figures hatch it alike (cold read r99)
+    for cell in (code_with(committed[0], "The ab plane at pure red's lightness: the displayable"),
+                 panels_code(committed[0])):
+        assert 'colors="none"' in cell and 'hatches=["//"]' in cell
+    assert "(hatched: not displayable; line: gamut edge; +: gray)" in code_with(
+        committed[0], "The ab plane at pure red's lightness: the displayable")
     assert "its **gamut** (light gray" not in text
