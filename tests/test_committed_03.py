@@ -221,10 +221,11 @@ def test_the_printed_errors_quoted(committed):
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed
     assert "agrees with scikit-image exactly" not in text, "s23 round 2: one sentence says it"
     assert float(lab64) > 1e4 * 1e-9, "Lab's gap is larger than XYZ's"
-    # section 3 points to Going deeper B for the cause (the 7.787 detail is B's, cold read r99)
-    assert ("The small gap comes from scikit-image's rounded slope on the toe (Going deeper B)."
-            in text)
-    assert text.index("The small gap comes from") < text.index("## 4. The way back")
+    # s23 (cold read r100): section 2 says up front that the rounded toe slope is the one
+    # difference left, so section 3's gap is expected; section 3 names it after the check
+    assert "The small gap comes from" not in text
+    assert (text.index("Our checks are then exact except for scikit-image's toe slope")
+            < text.index("The rounded slope causes this gap.") < text.index("## 4. The way back"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
@@ -344,7 +345,7 @@ def test_gradcheck_black_included(committed):
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
         "**Key idea:** Lab hands a colorizer") < flat.index("### What the networks get")
         < flat.index("## 8. How colorful photos are"))
-    assert flat.index("Luma's grays are too dark") < flat.index("**Key idea:** Lab hands a")
+    assert flat.index("luma's grays are too dark") < flat.index("**Key idea:** Lab hands a")
     assert "**What the networks get.**" not in flat, "its own heading now (r99)"
     assert "## 9." not in flat, "What the networks get is the end of section 7 now"
     assert "**5. What the networks get.**" not in flat, "no longer optional"
@@ -391,8 +392,16 @@ def test_gradcheck_black_included(committed):
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. "
             "Fix: `torch.sqrt(a**2 + b**2 + 1e-6)`.") in flat
-    # the Summary says where black is checked without the clip (section 5, question 1)
-    assert "pass `gradcheck`, black included." in " ".join(markdown.split())
+    # the Summary says where black is checked without the clip (section 5, question 1): with
+    # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
+    assert ("pass `gradcheck`; at black, `my_lab_to_rgb` passes only without its clip, which has "
+            "a corner there.") in flat
+    assert "pass `gradcheck`, black included." not in flat, "s23 (cold read r100): overstated"
+    assert found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)",
+                 printed) == ("False",)
+    assert found(r"gradcheck: (\d+) of (\d+) cases passed", printed) == ("7", "7")
+    assert '"my_lab_to_rgb without the clip, black": (my_lab_to_rgb_unclipped, black)' in \
+        code_with(committed[0], "def passes(fn, x)")
 
 
 def test_the_derived_matrix_and_white_point(committed):
@@ -412,10 +421,19 @@ def test_the_derived_matrix_and_white_point(committed):
     assert printed.index("using scikit-image's RGB_TO_XYZ") < printed.index("my_rgb_to_xyz: max")
     # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
     flat = " ".join(markdown.split())
-    assert ("From here on the code uses scikit-image's matrix and white, so our checks can be "
-            "exact; they differ from ours in the fourth decimal (printed below; Going deeper "
-            "B).") in flat
+    assert ("From here on the code uses scikit-image's matrix and white; they differ from ours "
+            "in the fourth decimal (Going deeper B). Our checks are then exact except for "
+            "scikit-image's toe slope in section 3, rounded to 7.787.") in flat
+    assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
+    # "exact except for that slope": with 7.787, Going deeper B's Lab checks both ways are exact
+    # and section 3's check (with 1/(3 delta^2)) is not
+    for way in ("my_rgb_to_lab", "my_lab_to_rgb"):
+        assert f"{way} with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
+    (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
+                     r"(\d\.\de-\d\d)", printed)
+    assert float(lab64) > 1e-9, "section 3's check is not exact"
+    assert "7.787 * t + 4 / 29" in code_with(nb, "def f_7787")
     assert "The code uses scikit-image's copy of $M$" not in flat
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
@@ -509,6 +527,17 @@ def test_the_known_colors_quoted(committed):
     lightness = {name: float(L) for name, L in
                  re.findall(r"^(\w+(?: 50%)?) +\([\d., ]+\) +(-?\d+\.\d\d)", printed, re.M)}
     blue, gray, yellow = lightness["blue"], lightness["gray 50%"], lightness["yellow"]
+    # s23 (cold read r100): section 3's intuition before its formulas: L reads Y alone, a and b
+    # are differences, so white and a gray (the white dimmed) print a = b = 0
+    ab = {name: (a, b) for name, a, b in
+          re.findall(r"^(white|gray 50%) +\([\d., ]+\) +\d+\.\d\d +(-?\d+\.\d\d) +(-?\d+\.\d\d)$",
+                     printed, re.M)}
+    assert ab == {"white": ("0.00", "0.00"), "gray 50%": ("0.00", "0.00")}
+    assert ("torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], dim=-3)"
+            in code_with(committed[0], "def my_xyz_to_lab"))
+    assert ("`L` follows $Y$ alone; `a` and `b` are differences between the channels, so a gray, "
+            "which is the white dimmed, gets 0 in both:") in " ".join(markdown.split())
+    assert "yellow (+), with gray at 0." not in " ".join(markdown.split())
     assert blue < gray and yellow > 95, (
         "section 5 says: pure blue darker than mid gray, yellow almost as light as white")
     rgb = dict(re.findall(r"^(\w+(?: 50%)?) +(\([\d., ]+\))", printed, re.M))
@@ -766,13 +795,19 @@ def test_lab_against_ycbcr(committed):
             "percentile of $r$ 5 times as different as the one at the 5th.") in text
     assert "rates some pairs 5 times as different as others" not in text
     # s23 (cold read r98): the spreads are quoted only where they are measured, in Going deeper
-    # F, with the loss argument; section 7 and the Summary no longer claim anything about ab or
-    # Lab distances
+    # F, with the loss argument (section 7 only points there, below); the Summary claims nothing
+    # about ab or Lab distances
     assert ("**Which distance follows CIEDE2000?** A colorizer's loss should charge most for the "
             "errors people notice most.") in text
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
+    # s23 (cold read r100): section 7 points to F as the second reason, with F's two numbers
+    second = (f"Going deeper F gives a second reason: distances in Lab follow perceived "
+              f"differences better than in YCbCr (spread {lab} against {ycc}).")
+    assert second in text
+    assert (text.index("## 7. Why colorization lives in Lab") < text.index(second)
+            < text.index("### What the networks get"))
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -963,11 +998,16 @@ def test_luma_against_lab(committed):
         "the text says: too dark, yellow's least"
     # in YCbCr, L depends on CbCr too: CbCr = 0 takes red from its own L to its luma gray's
     assert red_luma < red, "the opening quotes pure red's drop"
-    assert "Luma's grays are too dark, yellow's least; Lab's gray keeps `L`." in text
+    # s23 (cold read r100): the comparison is measured in L, which says what people see only
+    # approximately; the printed columns are L values
+    assert ("Measured in `L`, luma's grays are too dark, yellow's least; Lab's gray keeps `L`."
+            in text)
+    assert "L of its luma gray" in printed and "L of its Lab gray" in printed
     # r95: section 7 says in plain words why a colorizer wants L (every printed luma gray is
     # darker than its color, at equal luma by construction)
-    assert ("A colorizer's input should be the lightness people see, which `L` measures and "
-            "luma does not.") in text
+    assert ("A colorizer's input should be the lightness people see, which `L` measures "
+            "approximately and luma does not.") in text
+    assert "which `L` measures and luma does not" not in text
 
 
 def test_the_toe_is_labeled(committed):
