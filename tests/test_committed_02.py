@@ -430,8 +430,10 @@ def test_the_colorization_against_gray():
     # the story ahead, said once at the start of section 4 (r88)
     section4 = MARKDOWN.split("## 4. ", 1)[1].split("## 5. ", 1)[0]
     # cold read r100: the prose names the colorizer, as the code's max(BOTTLENECKS) picks it
-    [(numbers,)] = said(r"\*\*The sweep's widest autoencoder \(the (\d+)-number code\) now gets "
-                        r"a gray image, the \[luma\]\([^)]*\) Y′, and must output R, G and B\.\*\*")
+    # cold read r101: a new network (one input channel), trained anew, not the sweep's model
+    [(numbers,)] = said(r"\*\*A new autoencoder, built like the sweep's widest \(the (\d+)-number "
+                        r"code\) but with one input channel, is trained on a gray image, the "
+                        r"\[luma\]\([^)]*\) Y′, and must output R, G and B\.\*\*")
     widest = max(code for code, _ in sweep().values())
     assert int(numbers) == widest == sweep()[max(sweep())][0] == sizes()["autoencoder"][2]
     assert "RGBAutoencoder(bottleneck=max(BOTTLENECKS), in_ch=1), g_train, g_val, g_test)" in CODE
