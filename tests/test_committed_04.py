@@ -185,8 +185,12 @@ def test_class_and_already_gray_answers(committed):
     assert float(below_pred) < 20, "'the model's warm tint along b': its b mostly above 0"
     assert float(animals) > 0 > float(vehicles) and "animals gain, vehicles lose" in markdown
     assert "Does every class gain? **Animals gain, vehicles lose.**" in markdown
-    assert ("They come from one quick-mode CPU run, seed 0. The code prints their noise; the text "
-            "names no difference smaller than it.") in " ".join(markdown.split())
+    assert ("They come from one quick-mode CPU run, seed 0. Where the code prints a seed gap or "
+            "standard error, the text names no smaller difference.") in " ".join(markdown.split())
+    assert "The code prints their noise;" not in markdown, "the promise covers printed noise only"
+    for noise in ("; its standard error ", " points (paired standard error)",
+                  "while two seeds of one model differ by up to "):
+        assert noise in printed, f"'where the code prints a seed gap or standard error': {noise}"
     assert "| seed: 0" in printed and "l1, seed 1" in read(NOTEBOOK)[3]
     assert "14 epochs, seed 0." in printed, "the pretrained model's own run, printed from its card"
     # the question on the classes sits in section 5, beside its printout
@@ -228,10 +232,16 @@ def test_the_already_gray_image_of_the_psnr_cell(committed):
     (gray,) = found(r"PSNR of gray \(dB\): +([\d., ]+)\n", printed)
     (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
     gray, gain = [float(v) for v in gray.split(", ")], [float(v) for v in gain.split(", ")]
-    assert gray[3] == 100.0 and gain[3] < -24, "'the fourth ... loses dozens of dB'"
-    assert ("Next, the PSNR gain by hand on the first figure's eight images. On the fourth, black "
-            "and white, gray is exact (the 100 dB cap) and any tint loses dozens of dB: `evaluate` "
+    (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
+    exact = [k for k, g in zip(kinds.split(", "), gray) if g == 100.0]
+    assert exact == ["airplane"], "'the airplane is black and white: gray is exact'"
+    assert gain[3] < -24, "'any tint loses dozens of dB'"
+    assert ("Going deeper D defines every metric. In the cell below, the airplane is black and "
+            "white: gray is exact (the 100 dB cap), so any tint loses dozens of dB, and `evaluate` "
             "sets such images apart.") in " ".join(markdown.split())
+    assert "# PSNR by hand, as evaluate computes it, on the eight test images of the first " \
+        "figure" in code_with(nbformat.read(NOTEBOOK, as_version=4), "def predict_ab("), \
+        "the cell's first line says what it computes: the text does not repeat it"
     assert "already gray\\n(set apart)" in code_with(
         nbformat.read(NOTEBOOK, as_version=4), "# Your model's colors on the eight images"), \
         "section 4's figure marks the set-apart image"
@@ -307,21 +317,19 @@ def test_washed_out_answers(committed):
     mse2, l12 = found(r"toy two, green 60%: MSE predicts a = ([+-]\d+) \(the mean\), L1 a = "
                       r"([+-]\d+) \(the median\)", printed)
     assert abs(int(l12)) > abs(int(mse2)), "'with a clear majority color, L1 is the bolder'"
-    assert ("With a clear majority color, L1 is the bolder; with a long tail away from gray, MSE."
-            ) in text
+    assert ("With a clear majority color, L1 paints the bolder color; with a long tail away from "
+            "gray, MSE does.") in text
     assert ("Real pixels are messier: here is every training pixel with L from 70 to 71.") in text
     assert ("L1, $|\\hat{ab} - ab|$, learns, per channel, the *median* of the plausible colors; "
             "MSE, $(\\hat{ab} - ab)^2$, their *mean*.") in text
-    assert "Toy one (printed first) has no majority: MSE picks gray, L1 anything in between." \
-        in text
+    assert ("Toy one (printed first) has no majority: MSE picks gray, and every a in between costs "
+            "L1 the same.") in text
     assert ("A regression loss aims at a central value of the plausible colors (for one pixel, "
             "L1's median or MSE's mean), and at L 70 to 71 "
             "those peak near gray.") in text, "the Summary (the peak: test_section_8s_key_idea)"
-    (less,) = found(r"the model is less colorful than the truth on (\d+)% of the scored images",
-                    printed)
-    assert int(less) >= 90
-    assert (f"The model is **less colorful** than the truth on {less}% of the scored images; lower "
-            "left, its colorfulness piles up where the truth's only begins.") in text
+    assert "the model is less colorful than the truth on" in printed, "printed, not repeated"
+    assert "The model is **less colorful** than the truth on" not in text
+    assert "Lower left, the model's colorfulness piles up where the truth's only begins." in text
 
 
 def test_photo_answers(committed):
@@ -405,12 +413,21 @@ def test_pretrained_comparison(committed):
     (truth,) = found(r"colorfulness \(truth (\d+\.\d)\)", table)   # the test set's, not section 8's
     assert mean[1] > mean[0] and beats[1] > beats[0]
     assert float(cf[0]) < float(cf[1]) < 0.5 * float(truth)
-    assert (f"The pretrained model beats gray on {beats[1]}% of the images, yet is less than half "
-            "as colorful as the truth and paints the blue car red.") in text
+    median = [float(v) for v in rows["PSNR gain over gray (dB), median"]]
+    assert median[1] > median[0], "'scores better than yours': every PSNR row"
+    assert ("The pretrained model scores better than yours, yet is less than half as colorful as "
+            "the truth and paints the blue car red.") in text
     assert "**Key idea:** more training and data add a little color, but the colors stay pale." \
         in text
     assert float(cf[1]) - float(cf[0]) < 0.25 * float(truth), "'adds a little color'"
-    assert "- Far more training adds a little color, in wrong places:" in text, "the Summary"
+    # the Summary: a little color, a lower error (the test table), pale; the wrong colors are
+    # section 10's car and section 11's coffee
+    assert float(cf[1]) > float(cf[0]), "'adds a little color'"
+    assert ("- Far more training adds a little color and lowers the error, but the colors stay "
+            "pale and sometimes wrong: a blue car turns red, the coffee photo gets a green "
+            "blotch.") in text
+    assert "in wrong places" not in text, "the test table: its added color lowers the error"
+    assert "paints the blue car red." in text and "much of it wrong: a green blotch," in text
     # the paired gap and its standard error, as section 4 gives them for your model; the same
     # rule: a gap within two standard errors is "possibly chance", beyond them "unlikely"
     only_model, only_gray, paired, se = found(
@@ -427,7 +444,7 @@ def test_pretrained_comparison(committed):
     assert (f"The pretrained model's (section 10) is {paired.lstrip('+')} ± {se} points in its "
             "favor, over four times its standard error, so unlikely to be chance.") in markdown
     dE = rows["mean Delta E"]
-    assert float(dE[1]) < float(dE[0])
+    assert float(dE[1]) < float(dE[0]), "'lowers the error'"
     assert "the pretrained model's card says:\nModel: UNet(" in printed, "lines name their source"
     (their_train,) = found(r"\nData: train: ([\d,]+) of folder", printed)   # printed from the card
     batch, their_epochs = found(r"\nRecipe: `colorlab\.recipes\.train_colorizer` .*, batch (\d+), "
@@ -524,8 +541,27 @@ def test_the_loss_comparison_paragraph(committed):
     for f in (gain, lambda r: -delta_e(r)):   # higher is better
         spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins ..., with both seeds'"
-    assert ("**MSE paints more color than L1, yet at this small budget L1 wins on PSNR gain and "
-            "$\\Delta E$**, with both seeds; L1 + SSIM scores like L1.") in text
+    assert ("**MSE paints more color than L1, yet L1 wins on PSNR gain and $\\Delta E$**, with "
+            "both seeds; L1 + SSIM scores like L1.") in text
+    # why MSE loses on PSNR, a mean squared error: PSNR is on RGB, the loss on ab; and the runs
+    # are short (a tenth of section 3's, whose validation loss still fell at its last epoch)
+    assert max(map(gain, mse)) < min(map(gain, l1)), "'MSE loses on PSNR'"
+    assert ("Why does MSE lose on PSNR, itself a mean squared error? PSNR is computed on RGB, not "
+            "on the ab the loss sees, and runs this short have not converged; this run does not "
+            "test which.") in text
+    import inspect
+
+    from colorlab import metrics
+    assert '"psnr": psnr(pred_rgb, true_rgb)' in inspect.getsource(metrics.image_metrics), \
+        "'PSNR is computed on RGB'"
+    assert "# fit calls loss(model(L), ab, L)" in code_with(
+        nbformat.read(NOTEBOOK, as_version=4), "def train_unet("), "'the ab the loss sees'"
+    (val,) = found(r"validation loss by epoch: ([\d., ]+);", printed)
+    val = [float(v) for v in val.split(", ")]
+    assert val[-1] < val[-2] and int(images.replace(",", "")) * int(epochs) < 5_000 * len(val), \
+        "'have not converged': section 3's longer run still improved at its last epoch"
+    assert "| loss, seed (" in tables and "MSE on ab" not in tables, \
+        "'this run does not test which': no ab error is printed beside the PSNR gain"
     ssim = rows[("l1_ssim", "0")]
     for f in (gain, delta_e):   # 'scores like L1': within what a seed moves L1
         assert abs(f(ssim) - f(l1[0])) <= abs(f(l1[0]) - f(l1[1])), "'L1 + SSIM scores like L1'"
@@ -576,14 +612,15 @@ def test_the_time_line_and_the_pipeline_figure(committed):
     assert "README" not in markdown.split("## The idea")[0] and "without AMX" not in markdown
     assert int(seconds) < 300, "quick mode's budget is 5 minutes"
     (kind,) = found(r"the (\w+), mean over the image, a / 110", printed)
-    assert kind == "deer" and "on a deer on grass" in markdown
+    assert kind == "deer" and "On a deer on grass," in markdown
     pa, ta, pb, tb = found(r"mean over the image, a / 110: predicted ([+-]\d\.\d{3}), true "
                            r"([+-]\d\.\d{3}); b / 110: predicted ([+-]\d\.\d{3}), true "
                            r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "true a green, predicted ~0"
     assert 0.4 < float(pb) / float(tb) < 0.6, "'half' of the true b"
-    assert ("the true a is green over the grass, the predicted a is a faint pink blob. With half "
-            "the true yellow in b, the grass turns olive-brown.") in " ".join(markdown.split())
+    assert ("On a deer on grass, the true a is green over the grass, but the pretrained "
+            "colorizer's predicted a is a faint pink blob. With half the true yellow in b, the "
+            "grass turns olive-brown.") in " ".join(markdown.split())
     assert "a little pink on the deer" not in markdown, "the pink is not on the deer alone"
     assert "nearly blank panel" not in markdown, "the panel is faint, not blank"
     assert abs(float(pa)) < 0.1 * 0.15, "a mean near 0 on the figure's a scale, ±0.15"
@@ -735,8 +772,8 @@ def test_the_mean_and_median_of_one_gray_value(committed):
         nbformat.read(NOTEBOOK, as_version=4), "# Two toys"), "the toys, named in visible code"
     text = " ".join(markdown.split())
     assert "L1 picks the full green, MSE a nearly gray green." in text
-    assert ("Toy one (printed first) has no majority: MSE picks gray, L1 anything in between."
-            in text)
+    assert ("Toy one (printed first) has no majority: MSE picks gray, and every a in between costs "
+            "L1 the same.") in text   # 'the same': l1_error above, equal from -40 to +40
     assert "<summary>Why, and toy one</summary>" in markdown, "toy one waits in the box"
     drawn = code_with(nbformat.read(NOTEBOOK, as_version=4), "# Toy two drawn")
     assert 'f"L1 paints\\na = {lo:+.0f}", f"MSE paints\\na = {a_mse:+.0f}"' in drawn and \
@@ -867,8 +904,9 @@ def test_the_skip_ablation(committed):
     assert abs(gn_cut - gn_whole) < spread, "'its gain over gray stays within the seed noise'"
     assert ("Without its skips, the UNet paints about **half as much color**; its gain over gray "
             "stays within the seed noise.") in text
-    assert ("The row without skips is grayer, and a cat (seventh column) gets a magenta "
-            "checkerboard (Going deeper G).") in text
+    assert ("It also gives a cat (seventh column) a magenta checkerboard (Going deeper G)."
+            ) in text
+    assert "The row without skips is grayer" not in text, "cut: hard to see in the figure"
     assert "L1 with skips, seed(s)" not in printed, "the per-seed lines are cut"
     assert "### G. The checkerboard without skips" in markdown
     assert ("The true L already supplies the detail; what do the skips add?") in text
@@ -915,15 +953,13 @@ def test_the_skip_ablation(committed):
 
 
 def test_your_model_on_the_eight_images(committed):
-    """Section 4's new row of your model's colors: the largest gain of the eight, and its image."""
+    """Section 4's row of your model's colors (the deer's gain sentence is cut: section 6's best
+    eight make its point)."""
     markdown, printed, _ = committed
     (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
     (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
-    kinds, gain = kinds.split(", "), gain.split(", ")
-    assert len(kinds) == len(gain) == 8
-    best = max(range(8), key=lambda i: float(gain[i]))
-    assert kinds[best] == "deer"
-    assert f"Still, its largest gain is on the {kinds[best]}" in " ".join(markdown.split())
+    assert len(kinds.split(", ")) == len(gain.split(", ")) == 8
+    assert "its largest gain is on the" not in " ".join(markdown.split())
     assert "**Your model paints a faint olive-brown almost everywhere**" in markdown
     # section 4's definition: a gain of 3 dB halves the squared error
     assert abs(10 * torch.log10(torch.tensor(2.0)).item() - 3) < 0.02
@@ -1031,8 +1067,9 @@ def test_going_deeper_holds_the_side_measurements(committed):
 
 def test_which_optimum_the_trained_models_follow(committed):
     """Going deeper F: where each trained model puts b on section 8's L 70-71 slice. MSE further
-    from gray than L1 (both seeds), as the slice's mean lies beyond its median; no verdict that L1
-    lands on the mean or the median (an average of per-context medians is not the slice's)."""
+    from gray than L1 (both seeds), in the same direction as the slice's mean lies beyond its
+    median; no verdict that L1 lands on the mean or the median (an average of per-context medians
+    is not the slice's)."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
     mean, median, line = found(r"b on the slice: truth mean ([+-]\d+\.\d), median ([+-]\d+\.\d); "
@@ -1048,9 +1085,11 @@ def test_which_optimum_the_trained_models_follow(committed):
     assert float(mean) > float(median) > 0, "'the slice's mean lies beyond its median'"
     deeper = " ".join(markdown.split("## Going deeper (optional)")[1].split())
     assert "### F. The trained UNets on section 8's slice" in markdown
-    assert ("The MSE UNets put b further from gray than the L1 UNets, as the slice's mean lies "
-            "beyond its median. The one-pixel optima only guide, though: a network sees context, "
-            "and an average of per-context medians need not equal the slice's median.") in deeper
+    assert ("The MSE UNets put b further from gray than the L1 UNets, in the same direction as "
+            "the slice's mean lies beyond its median. The one-pixel optima only guide, though: a "
+            "network sees context, and an average of per-context medians need not equal the "
+            "slice's median.") in deeper
+    assert "UNets, as the slice's mean" not in deeper, "no causal 'as'"
     for gone in ("put b near the slice's mean, not its median", "land near the mean"):
         assert gone not in text, f"the mean-against-median verdict is dropped: {gone}"
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "slice_b = {")
@@ -1072,11 +1111,10 @@ def test_the_cup_stays_pale(committed):
         r"(\d+\.\d)\n", printed)
     assert float(them_cup) > float(cup), "'paints the coffee more'"
     assert float(them_cat) < float(cat), "'The cat gets less'"
-    assert (f"The pretrained model paints the coffee more ({them_cup}), much of it wrong: a green "
-            f"blotch, a bluish saucer. The cat gets less ({them_cat}), with a green patch on the "
-            "forehead.") in text
-    assert (f"on section 11's coffee the pretrained model paints more than yours ({them_cup} "
-            f"against {cup}), on the cat less ({them_cat} against {cat}).") in text, "the Summary"
+    assert ("The pretrained model paints the coffee more, much of it wrong: a green blotch, a "
+            "bluish saucer. It paints the cat less, with a green patch on the forehead.") in text
+    assert "on section 11's coffee the pretrained model paints more" not in text, \
+        "the Summary no longer generalizes from two photos"
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "chroma_of[name] = (")
     assert "photo_chroma(theirs_colorized)" in code, "the pretrained's chroma"
     assert float(cup) < 0.25 * float(cup_true), "'the coffee photo pale'"
