@@ -186,7 +186,8 @@ def test_class_and_already_gray_answers(committed):
     assert float(animals) > 0 > float(vehicles) and "animals gain, vehicles lose" in markdown
     assert "Does every class gain? **Animals gain, vehicles lose.**" in markdown
     assert ("They come from one quick-mode CPU run, seed 0. Where the code prints a seed gap or "
-            "standard error, the text names no smaller difference.") in " ".join(markdown.split())
+            "standard error, the text claims no difference smaller than it."
+            ) in " ".join(markdown.split())
     assert "The code prints their noise;" not in markdown, "the promise covers printed noise only"
     for noise in ("; its standard error ", " points (paired standard error)",
                   "while two seeds of one model differ by up to "):
@@ -1129,8 +1130,10 @@ def test_the_idea_says_what_the_bottleneck_sees(committed):
     """'its encoder shrinks the image until each bottleneck feature sees all of it': the receptive
     field of every bottleneck position, counted from quick mode's UNet, covers the 32 x 32 input."""
     markdown = committed[0]
-    assert ("shrinks the image until each bottleneck feature sees all of it, to guess grass or "
-            "sky,") in " ".join(markdown.split())
+    # cold read r101: the window is 68 px, the whole of a 32 px image but not of a larger photo
+    (said,) = re.findall(r"shrinks the image so that each bottleneck feature sees a wide window "
+                         r"\((\d+) px here: all of a 32 x 32 image, part of a larger photo\) to "
+                         r"guess grass or sky,", " ".join(markdown.split()))
     unet = UNet(1, 2, base=16, depth=3)
     assert isinstance(unet.pool, torch.nn.MaxPool2d) and unet.pool.kernel_size == 2
     field, step = 1, 1                       # receptive field and stride, in input pixels
@@ -1145,6 +1148,7 @@ def test_the_idea_says_what_the_bottleneck_sees(committed):
     for p in range(32 // step):              # every bottleneck position, one axis
         centre = p * step + (step - 1) / 2
         assert centre - (field - 1) / 2 <= 0 and centre + (field - 1) / 2 >= 31, (p, field)
+    assert int(said) == field < 128, (said, field)   # section 11 works at 128 px: a window there
 
 
 def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
