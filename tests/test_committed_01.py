@@ -124,13 +124,13 @@ def test_the_main_path_is_short(committed):
                  "triangles", "twenty-four thousand", "fair preview", "nearly unbiased"):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
-    assert words <= 1420, f"s23: the main path's markdown stays short ({words} words)"
+    assert words <= 1443, f"s23: the main path's markdown stays short ({words} words)"
     heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. The shuffled network's lean",
              "### C. What bf16 does"]
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
     assert where[-1] < markdown.index("## References") and "### D." not in markdown
-    assert len(markdown.split()) <= 2390, f"s23: all of 01's markdown ({len(markdown.split())})"
+    assert len(markdown.split()) <= 2413, f"s23: all of 01's markdown ({len(markdown.split())})"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
     sections, heading = {}, "opening"
@@ -309,10 +309,20 @@ def test_check_1_shuffled_targets(committed):
     assert ("Why near the constant? Shuffled targets are independent of the images, so on "
             "average no answer beats their mean: the constant.") in markdown
     assert 0.9 < float(times) < 1.1, f"'ends close to the constant': {times}"
-    # r99 fix 4: the spikes read off the figure, no count printed; the band ends at the peak
-    assert ("The right targets' loss spikes a few times, all inside the gray warm-up band, then "
-            "recovers.") in markdown
-    assert "more than doubled" not in printed and "doubled" not in figure, "r99: the count is cut"
+    # r100 ERROR 1: the spikes as printed under fig 24, the peak marked by a line
+    jumps, top, peak = re.search(
+        r"\ntargets right: the loss more than doubled in one step at steps ([\d, ]+); the last "
+        r"spike tops out at step (\d+); the learning rate peaks at step (\d+)\n", printed).groups()
+    jumps, top, peak = [int(s) for s in jumps.split(", ")], int(top), int(peak)
+    assert peak == one_epoch_peak(printed), "the peak of the schedule fig 24 shades"
+    assert len(jumps) >= 3 and max(jumps) < peak, "'spikes as the rate climbs', 'in the warm-up'"
+    assert peak < top <= peak + 5, f"'just past the rate's peak': {top} vs {peak}"
+    assert ("The right targets' loss spikes as the rate climbs: every one-step doubling falls in "
+            f"the warm-up, and the last spike tops out at step {top}, just past the rate's peak "
+            "(dash-dotted line). Then it settles.") in markdown
+    assert "all inside the gray warm-up band" not in markdown, "r100 ERROR 1"
+    assert 'ax.axvline(peak1, color="C2", ls="-.", lw=1.5, label="learning-rate peak")' in figure
+    assert "hand_log[s] > 2 * hand_log[s - 1]" in figure, "'more than doubled in one step'"
     assert "peak1 = max(range(len(one_epoch)), key=lr_factor1)" in figure
     assert 'label="warm-up: learning rate rising"' in figure
 
@@ -349,9 +359,16 @@ def test_check_2_fit_is_our_loop(committed):
     assert 'used = load_checkpoint(ckpt_dir / "last.pt")["config"]' in run_fit
     assert "fit_dtype = autocast_dtype(run.device, AMP)" in run_fit
     assert "used = " not in chose.source and "fit_dtype" not in chose.source
-    assert ("`channels_last` is a memory layout: the same numbers, stored in another order, which "
-            "speeds up this CPU's convolutions. It changes results only by float rounding."
-            ) in markdown
+    # r100 TOP FIX 2: fit's choices and channels_last are Going deeper C's
+    assert ("Its other choice, `channels_last`, is a memory layout: the same numbers, stored in "
+            "another order, which usually speeds up convolutions on a CPU. It changes results "
+            "only by float rounding.") in markdown
+    assert markdown.index("### C. What bf16 does") < markdown.index("Its other choice,")
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    where = [c.get("id") for c in cells]
+    deeper = next(i for i, c in enumerate(cells) if DEEPER in c.source)
+    assert deeper < where.index("a01") < where.index("fit-chose") < where.index("fit-chose-read")
+    assert "channels_last" not in main_path(markdown), "r100: the layout is C's"
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
     assert "its convolutions prefer NHWC: faster in float32" in device, "'speeds up'"
     assert 'device.type == "cpu" and torch.backends.mkldnn.is_available()' in device, "'this CPU'"
@@ -424,6 +441,7 @@ def test_the_schedule(committed):
     assert "rel_tol=1e-9" in cell_with("last_steps = "), "'sit on the curve': asserted"
     assert "jumps of the right targets' loss" not in markdown, "s23 fix 2: said once, in 4"
     assert one_cycle(n1)(peak1) > 0.999, "the peak the figure's gray band ends at"
+    assert int(number(r"the learning rate peaks at step (\d+)\n", printed)) == peak1, "printed"
     assert ("PyTorch's `OneCycleLR` by default warms up along a cosine instead, over 30% of the "
             "steps, and ends at `LR / 250,000`.") in markdown
     defaults = inspect.signature(torch.optim.lr_scheduler.OneCycleLR).parameters
@@ -481,10 +499,16 @@ def test_check_3_the_test_score(committed):
     assert ("**The CNN's test MSE is about 24,000 times lower than the constant's; in pixel steps, "
             f"its typical error is {typical} against the constant's {base_steps}, about "
             f"{rms_ratio} times smaller.**") in markdown
-    # r99 fix 3: the share is the figure's (its legend), not a printed line
-    share = number(r"In the figure, (\d+\.\d)% of the predictions land within half a pixel step "
-                   r"of the truth \(the gray band\)\.", markdown)
-    assert "within half a step" not in printed, "r99 fix 3: section 6 prints three numbers"
+    # r100 TOP FIX 4: the figure's numbers, printed by its cell, read in the text
+    share, n_test, beyond, worst, bias = re.search(
+        r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images; beyond one step: (\d+) "
+        r"\(worst (-?\d\.\d\d)\); bin means at most (\d\.\d\d) steps from 0\n", printed).groups()
+    assert (f"In the figure, {share}% of the predictions land within half a pixel step of the "
+            f"truth (the gray band). The bin means (black line) stay within {bias} steps of "
+            f"zero, and only {beyond} of the {n_test} errors exceed one step (worst "
+            f"{worst.replace('-', '−')}).") in markdown
+    assert abs(float(worst)) > 1 and int(beyond) >= 1 and float(bias) < 0.1
+    assert n_test == number(r"/ ([\d,]+) test images", printed)
     assert "within_half = (steps_off.abs() < 0.5).float().mean().item()" in block
     # Chebyshev: at most (RMS / 0.5)^2 of the errors lie beyond half a step
     assert 1 - float(share) / 100 <= (float(typical) / 0.5) ** 2 and float(share) < 100
@@ -526,13 +550,13 @@ def test_check_4_and_best_pt(committed):
     assert number(r"checkpoint from epoch (\d+), keys:", printed) == epochs
     gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
     assert float(gap) == 0
-    assert "The largest difference is zero, so all four checks have passed." in markdown
+    assert "The largest difference is zero, so all four checks have passed:" in markdown
     assert "- A reloaded checkpoint gave back exactly the trained model's predictions." in markdown
     assert "'rng'" in printed and "'scaler'" in printed and "'optimizer'" in printed
     reload = cell_with("reload_gap =")
-    assert ("# Move the fresh network to the memory layout fit used: its sums then run in the same "
-            "order as\n# the trained model's, so the predictions can match bit for bit.\nlayout = "
-            ) in reload, "r99 fix 2: the layout in a plain sentence"
+    assert ("# Move the fresh network to the memory layout fit used (Going deeper, C): its sums "
+            "then run\n# in the same order as the trained model's, so the predictions can match "
+            "bit for bit.\nlayout = ") in reload, "r99 fix 2: the layout in a plain sentence"
     assert "assert reload_gap < 1e-5" in reload and "# 1e-5: room for hardware" in reload
     cell_ = cell_with("## What to try next")
     assert "test MSE" not in cell_ and "compare the final validation MSE" in flat(cell_)
@@ -540,14 +564,39 @@ def test_check_4_and_best_pt(committed):
     assert f"(the start of epoch {peak_epoch + 1})" in flat(cell_)
 
 
+def test_the_checks_in_one_table(committed):
+    """r100 TOP FIX 1: after Check 4, the four checks in one table, filled in by code from the
+    numbers the run printed."""
+    markdown, printed = committed
+    rows = re.findall(r"^\| (\d)\. ([^|]+) \| ([^|]+) \| ([^|]+) \|$", printed, re.M)
+    assert [row[0] for row in rows] == ["1", "2", "3", "4"], rows
+    this_run = [row[3] for row in rows]
+    times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
+    gap = number(r"the weights differ by at most (\d\.\de[+-]\d\d)", printed)
+    ratio = number(r"the constant's \d\.\d\de-\d\d, ([\d,]+)x higher\n", printed)
+    reload_gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
+    assert this_run == [f"{times}x the constant's MSE", f"weights differ by at most {gap}",
+                        f"test MSE {ratio}x lower", f"largest difference {reload_gap}"], this_run
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    where = [c.get("id") for c in cells]
+    assert where.index("c16") < where.index("reload-read") < where.index("checks-recap") < (
+        where.index("cannot-catch"))
+    recap = cells[where.index("checks-recap")]
+    assert recap.source.startswith("# the four checks in one table, filled in from the numbers")
+    assert recap.metadata.get("jupyter", {}).get("source_hidden")
+    assert [o["data"]["text/markdown"].startswith("| check | a bug would show | this run |")
+            for o in recap.outputs] == [True]
+
+
 def test_what_the_checks_cannot_catch(committed):
     """s22 r95 TOP FIX 3: the mean target is the same under any reordering of an image's values,
     so channel-order, flip and layout bugs pass all four checks; run on the notebook's own
     ``mean_intensity``."""
     markdown, _ = committed
-    assert ("The largest difference is zero, so all four checks have passed. **What these checks "
+    assert ("The largest difference is zero, so all four checks have passed: **What these checks "
             "cannot catch.** A mean ignores channel order, flips and pixel order, so an RGB/BGR "
-            "swap or a wrong memory layout would pass all four checks.") in markdown
+            "swap or a wrong axis order (for example HWC read as CHW) would pass all four checks."
+            ) in markdown
     source = cell_with("def mean_intensity(")
     namespace = {"torch": torch}
     exec(source[:source.index("\nx_train, x_val, x_test")], namespace)
@@ -601,6 +650,8 @@ def test_a_the_adamw_toy(committed):
     assert "The weight with small gradients has an RMS of 1, so it decays alike under both." in (
         markdown)
     assert "w.grad = torch.tensor([100.0, 1.0]) * (-1) ** t" in cell_with("toy_optimizer")
+    toy = cell("90f6d651")  # r100 CODE ASK 1: the three rows in one output block
+    assert [o["text"].count("after 500 steps") for o in toy.outputs] == [3]
 
 
 def test_b_the_shuffled_networks_lean(committed):
@@ -626,11 +677,7 @@ def test_b_the_shuffled_networks_lean(committed):
                                                 printed))) <= 0.006, "Check 1's ratio"
     code = cell_with("def follows_brightness")
     assert "bound = (1 - r ** 2) * y_val.var(unbiased=False).item() / val_baseline" in code
-    # r99 fix 5: the small differences are one seed's
-    rises = number(r"validation rose at epochs: +([\d, ]+)\n", printed)
-    assert (f"Like section 5's single rise at epoch {rises}, these are one seed's numbers: "
-            "`SEED = 1`, `2` (What to try next) show how far they move.") in markdown
-    assert "- **`SEED = 1`, then `2`.**" in markdown
+    assert "these are one seed's numbers" not in markdown, "s23 r100: a hedge, cut"
     times = float(number(r"after one epoch, (\d+\.\d\d) times the constant's", printed))
     assert times < 1, "'Check 1's shuffled network ended a little below the constant'"
     assert "Check 1's shuffled network ended a little below the constant." in markdown
