@@ -92,11 +92,17 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "the text says: averaged as colorlab.metrics does"
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
               for r in (10, 20, 40)]
-    # s23: the b > 0 share and the mean-ab line were cut from the main path (the figure keeps
-    # the mean marker in its legend); section 8 says only "densest near gray"
+    # s23: the b > 0 share and the mean-ab line were cut from the printout (the figure keeps
+    # the mean marker, its value in the legend); r101: one sentence reads the marker
     assert "pixels with b > 0" not in printed and "mean ab over all pixels" not in printed
     assert "b < -20" not in printed
     assert "leans toward yellow" not in " ".join(markdown.split())
+    mean_a, mean_b = mean_ab_marker(committed[0])
+    assert abs(mean_a) < 2 and 2 < mean_b < 10, "the text: the mean ab, slightly toward yellow"
+    assert ("The cyan X marks the mean `ab`, slightly toward yellow (+`b`)."
+            in " ".join(markdown.split()))
+    assert ('ax.plot(a.mean(), b.mean(), marker="X", ms=11, mfc="cyan"'
+            in code_with(committed[0], "ax.hist2d("))
     assert float(shares[0]) > 40, "the text says: the cloud is densest near gray"
     text = " ".join(markdown.split())
     assert ("Below, every [training](../docs/glossary.md#training-set) pixel in the ab plane. The "
@@ -168,6 +174,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "Why so high?" not in text
     assert "the histogram above found" not in text, "the figure does not show the shares' text"
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
+    # r101: section 8 says what the bar means for notebook 04, with the printed scores, after
+    # they are printed
+    bar = (f"Gray's scores are the bar: notebook 04's colorizer must beat PSNR {psnr} dB and "
+           f"SSIM {ssim}.")
+    assert text.index("**The gray baseline.**") < text.index(bar) < text.index("## Going deeper")
     assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on the {kept} test images not already gray."
@@ -184,6 +195,31 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert ("A squared error is smallest at the mean of a pixel's plausible colors, which is gray "
             "when they sit on opposite sides of gray") in text
     assert "notebook 05 tests" not in text, "a forward reference, not shown here: cut"
+
+
+def mean_ab_marker(nb):
+    """Where the histogram's cyan mean-ab marker sits, in (a, b) units, read off the committed
+    figure: the axes span [-110, 110] in both (LIM, aspect equal) over the light-gray face."""
+    import base64
+    import io
+
+    import matplotlib.image as mpimg
+    import numpy as np
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "ax.hist2d(" in c.source)
+    assert "LIM = 110" in cell.source and 'ax.set_facecolor("0.85")' in cell.source
+    (png,) = [o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})]
+    rgb = (mpimg.imread(io.BytesIO(base64.b64decode(png)), format="png")[..., :3] * 255).round()
+    face = (rgb == 217).all(axis=-1)               # 0.85 gray: the axes' empty bins
+    rows, cols = np.nonzero(face.sum(axis=1) > 20)[0], np.nonzero(face.sum(axis=0) > 20)[0]
+    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
+    cyan = (rgb[..., 0] < 60) & (rgb[..., 1] > 200) & (rgb[..., 2] > 200)
+    ys, xs = np.nonzero(cyan)
+    middle = (top + bottom) / 2
+    in_plot = ys < middle    # the legend's copy of the marker sits low, at the lower right
+    assert 0 < in_plot.sum() < len(ys), "the marker and its legend copy"
+    a = (xs[in_plot].mean() - (left + right) / 2) / ((right - left + 1) / 220)
+    b = (middle - ys[in_plot].mean()) / ((bottom - top + 1) / 220)
+    return a, b
 
 
 def test_section_5_motivation_is_the_course_s_own():
@@ -224,7 +260,7 @@ def test_the_printed_errors_quoted(committed):
     # s23 (cold read r100): section 2 says up front that the rounded toe slope is the one
     # difference left, so section 3's gap is expected; section 3 names it after the check
     assert "The small gap comes from" not in text
-    assert (text.index("Our checks are then exact except for scikit-image's toe slope")
+    assert (text.index("our checks see only one difference, its toe slope rounded to 7.787.")
             < text.index("The rounded slope causes this gap.") < text.index("## 4. The way back"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -244,14 +280,22 @@ def test_the_printed_errors_quoted(committed):
     assert ("from skimage import color as skcolor" in setup and "import structural_similarity"
             in setup and "from colorlab import color, metrics" in setup)
     assert "`fmt`, `summary`: printing." in text
-    # the main path prints one check per function; the float32 row, the round trip, the kit
-    # checks and the psnr/ssim comparison print in Going deeper A, after section 8
+    # the main path checks the combined functions against scikit-image (my_rgb_to_xyz,
+    # my_rgb_to_lab, my_lab_to_rgb), not the single steps (cold read r101); the float32 row, the
+    # round trip, the kit checks and the psnr/ssim comparison print in Going deeper A
+    main_checks = re.findall(r"(?m)^(my_\w+)(?: \(float64\))?: max \|error\| vs scikit-image",
+                             printed[:printed.index("gray baseline (L kept, ab = 0)")])
+    assert main_checks == ["my_rgb_to_xyz", "my_rgb_to_lab", "my_lab_to_rgb"], main_checks
+    for step in ("my_srgb_to_linear", "my_xyz_to_lab", "my_lab_to_xyz", "my_xyz_to_rgb"):
+        assert f"{step}: max |error|" not in printed, f"{step} is not checked on its own"
     after = printed.index("gray baseline (L kept, ab = 0)")
     for line in ("my_rgb_to_lab (float32)", "vs colorlab.color:", "our psnr and ssim vs",
                  "round trip sRGB -> Lab -> sRGB"):
         assert printed.index(line) > after, f"{line!r}: Going deeper A's full checks"
-    assert ("The main path printed one check per function. Here are the rest: float32, the round "
-            "trip, and the course kit's own functions.") in text
+    assert ("The main path checked the combined functions `my_rgb_to_xyz`, `my_rgb_to_lab` and "
+            "`my_lab_to_rgb` against scikit-image, not each single step. Here are more checks: "
+            "float32, the round trip, and the course kit's own functions.") in text
+    assert "printed one check per function" not in text
     # and no stray value under a check cell (r89: a raw float under section 3's checks)
     for cell in committed[0].cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
@@ -339,7 +383,7 @@ def test_gradcheck_black_included(committed):
     assert "## 6. Familiar colors, and colors a screen cannot show" in markdown
     assert "## 7. Explorer" not in markdown
     assert flat.index("## Going deeper") < flat.index("### D. The ab plane at five lightnesses")
-    assert "(Going deeper D: five lightnesses, and a live slider)." in flat
+    assert "(Going deeper D: five lightnesses)." in flat
     assert "show_explorer(ab_explorer, live=run.live)" in code_with(committed[0], "def ab_explorer")
     # what the networks get closes section 7, after why colorization lives in Lab (r93)
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
@@ -381,12 +425,22 @@ def test_gradcheck_black_included(committed):
     assert (printed.index("gray baseline (L kept, ab = 0)") < printed.index(
         "gradient of sqrt(a² + b²) at gray") < printed.index("my_rgb_to_lab (float32)")), \
         "the chroma's gradient is printed in section 8, before Going deeper A"
+    chroma_question = ("**Question.** A colorfulness loss rewards vivid predictions: it falls as "
+                       "the chroma `torch.sqrt(a**2 + b**2)` grows. What gradient does the chroma "
+                       "send at a gray pixel (printed below)? A fix?")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
-                        "gray?") < flat.index("**Question.** A colorfulness loss uses the chroma "
-                                              "`torch.sqrt(a**2 + b**2)`. What gradient does it "
-                                              "send back at a gray pixel (printed above)?")
+                        "gray?") < flat.index(chroma_question)
             < flat.index("**Key idea:** Most pixels carry little color") < flat.index(
                 "## Going deeper"))
+    # s23 (cold read r101): the question comes before the code cell that prints its answer
+    cells = committed[0].cells
+    asked = next(i for i, c in enumerate(cells)
+                 if c.cell_type == "markdown" and chroma_question in " ".join(c.source.split()))
+    answered = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
+        "gradient of sqrt(a² + b²) at gray" in o.get("text", "") for o in c.get("outputs", [])))
+    assert asked < answered and "printed above" not in flat
+    # "it falls as the chroma grows": the loss is lowest for vivid colors; the printed gradient
+    # at gray is nan without the epsilon and 0 with it (the answer's fix removes only the nan)
     assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
         committed[0], "# the full checks"), "Going deeper A keeps only the checks"
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
@@ -421,9 +475,10 @@ def test_the_derived_matrix_and_white_point(committed):
     assert printed.index("using scikit-image's RGB_TO_XYZ") < printed.index("my_rgb_to_xyz: max")
     # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
     flat = " ".join(markdown.split())
-    assert ("From here on the code uses scikit-image's matrix and white; they differ from ours "
-            "in the fourth decimal (Going deeper B). Our checks are then exact except for "
-            "scikit-image's toe slope in section 3, rounded to 7.787.") in flat
+    # s23 (cold read r101): one sentence; the whites' differences are Going deeper B's
+    assert ("From here on the code uses scikit-image's matrix and white (Going deeper B); our "
+            "checks see only one difference, its toe slope rounded to 7.787.") in flat
+    assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
     # "exact except for that slope": with 7.787, Going deeper B's Lab checks both ways are exact
@@ -663,9 +718,9 @@ def test_the_slope_of_L_at_black(committed):
     assert "**Question.** A colorfulness loss" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
-    assert ("Like sRGB, $f$ has a straight toe near black. It puts black at `L` = 0 and keeps the "
-            "slope (which is what the gradient uses) finite; see the figure's right panel."
-            ) in " ".join(markdown.split())
+    assert ("Like sRGB, $f$ has a straight toe near black: it puts black at `L` = 0 and keeps the "
+            "slope finite (figure, right).") in " ".join(markdown.split())
+    assert 1 / (3 * (6 / 29) ** 2) < 8, "the straight segment's slope: finite"
     # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
     # against scikit-image first); the slope at black is infinite and dark colors no longer come
     # back from the round trip (section 4's assert, 1e-4), so later checks would stop too
@@ -677,8 +732,8 @@ def test_the_slope_of_L_at_black(committed):
     fx, fy, fz = (color.rgb_to_xyz(dark) / color.D65_WHITE.view(3, 1, 1)) ** (1 / 3)
     cube_root_lab = torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)])
     assert (color.lab_to_rgb(cube_root_lab) - dark).abs().max() > 1e-4, "section 4's round trip"
-    # a prediction, not run: the text says so
-    assert ("section 3's check should stop first (black would get `L` = −16; not run here)."
+    # a prediction, not run: the text says "should"
+    assert ("section 3's check should stop first (black would get `L` = −16)."
             in " ".join(markdown.split()))
 
 
@@ -802,10 +857,14 @@ def test_lab_against_ycbcr(committed):
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
-    # s23 (cold read r100): section 7 points to F as the second reason, with F's two numbers
-    second = (f"Going deeper F gives a second reason: distances in Lab follow perceived "
-              f"differences better than in YCbCr (spread {lab} against {ycc}).")
-    assert second in text
+    # s23 (cold read r101): section 7 points to F as the second reason, said as F measures it
+    # (against CIEDE2000, not people's judgments: F's caveat); F's numbers stay in F
+    second = ("A second reason (Going deeper F): distances in Lab follow CIEDE2000, a formula "
+              "fitted to human judgments, better than YCbCr's.")
+    assert second in text and lab < ycc
+    assert "follow perceived differences" not in text
+    assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
+            "judgments") in text
     assert (text.index("## 7. Why colorization lives in Lab") < text.index(second)
             < text.index("### What the networks get"))
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
@@ -848,9 +907,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # the ab swap was cut (r93: it made the preview's point again); the preview says it
     assert not any("L of coffee, ab of cat" in c.source for c in committed[0].cells)
     assert "the cup's rim" not in text and "bluish" not in text
-    # what to look for in the ab panel (cold read r99: it keeps the eyes and nose, faintly)
-    assert ("`L` carries almost all the detail. In the `ab` panel the fur and whiskers are gone; "
-            "only the eyes and nose stand out, as tinted patches.") in text
+    # what to look for in the ab panel (cold read r101: the eyes, nose and broad tints remain,
+    # faintly; the fine fur and whiskers do not)
+    assert ("`L` carries almost all the detail. In the `ab` panel the fine fur and whiskers are "
+            "gone; mostly the eyes, nose and broad tints remain.") in text
+    assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
     clip_row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(-?\d\.\d{3}) +(-?\d\.\d{3})\n"
@@ -914,7 +975,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "**Key idea:** `ab` can be coarse" not in text, "section 7's key idea is why Lab"
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
     assert (f"Only {share_red}% of the ab square is displayable here (Going deeper D: five "
-            "lightnesses, and a live slider).") in text
+            "lightnesses).") in text
     assert int(share_red) < 50, "only"
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
