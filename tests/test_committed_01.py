@@ -130,7 +130,7 @@ def test_the_main_path_is_short(committed):
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
     assert where[-1] < markdown.index("## References") and "### D." not in markdown
-    assert len(markdown.split()) <= 2413, f"s23: all of 01's markdown ({len(markdown.split())})"
+    assert len(markdown.split()) <= 2425, f"s23: all of 01's markdown ({len(markdown.split())})"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
     sections, heading = {}, "opening"
@@ -625,8 +625,9 @@ def test_a_the_adamw_toy(committed):
     adam_large, adam_small = found["Adam", "0.1"]
     adamw_large, adamw_small = found["AdamW", "0.1"]
     assert (f"Adam alone takes the weight with large gradients to {free_large:.3f}, although its "
-            "gradients average zero: the first step is a full learning rate down (bias "
-            "correction makes the first momentum equal to the first gradient), and the "
+            "gradients average zero: the first step is a full learning rate down (after bias "
+            "correction the first momentum is g and the first squared-gradient average g², so "
+            "the step is lr · g/|g|), and the "
             "alternating steps after it keep leaning down until the running averages settle. "
             f"Adam's L2 penalty takes it only a little further, to {adam_large:.3f}. AdamW "
             f"shrinks both weights alike, to {adamw_large:.3f}.") in markdown
