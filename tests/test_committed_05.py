@@ -452,8 +452,10 @@ def test_the_curves(committed):
     assert ("blind = image_blind(lam_bins, ab_train)" in code
             and "model.head.bias.copy_(blind.log())" in code), "training pixels; head"
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
-    assert ("**Quick mode's limit.** Your classifiers train briefly and paint only a faint tint; a "
-            "pretrained one shows the payoff.") in markdown
+    # cold read r102: faint at the chosen setting, bold (and below gray) at T = 0
+    assert ("**Quick mode's limit.** Your classifiers train briefly: at the chosen setting they "
+            "paint only a faint tint, and at $T = 0$ bold colors that score below gray (section "
+            "9); a pretrained one shows the payoff.") in " ".join(markdown.split())
     assert '`MODE = "full"` on a GPU' in markdown, "What to try next says how to see yours paint"
     assert n_steps[1] > 10 * n_steps[0] and n_images[1] > 10 * n_images[0], "far more"
     assert "trained far longer" not in markdown and "the same loss trained longer" not in markdown
@@ -593,8 +595,8 @@ def test_the_curves(committed):
     n_imgs = [int(x.replace(",", "")) for x in imgs]
     assert n_imgs[1] % n_imgs[0] == 0 and n_imgs[1] // n_imgs[0] == 18, "18 times as many images"
     assert bins_q[1] != bins_q[0], "more differences than the two named (Going deeper B)"
-    assert (f"Your classifiers stay faint: {steps[0]} optimizer steps against the vivid UNet's "
-            f"{steps[1]} (Going deeper B).") in payoff
+    assert (f"Your classifiers stay faint down to $T = 0.38$: {steps[0]} optimizer steps against "
+            f"the vivid UNet's {steps[1]} (Going deeper B).") in " ".join(payoff.split())
     assert "lists every difference" not in markdown, "C's table has no learning rate"
     assert "The vivid UNet differs from them in images" not in markdown, "one number a clause"
     assert "because they train for only" not in markdown, "no single cause"
@@ -1079,8 +1081,10 @@ def test_the_choice_and_the_test_table(committed):
             "PSNR.") in markdown   # the summary
     # the opening's expectation: this run's chosen setting a faint tint, the pretrained one vivid
     assert float(best[4]) / float(truth) < 0.5 and float(vivid[4]) / float(truth) > 0.8
-    assert "**Quick mode's limit.** Your classifiers train briefly and paint only a faint tint" in (
-        markdown)
+    assert "at the chosen setting they paint only a faint tint, and at $T = 0$ bold colors" in (
+        " ".join(markdown.split()))
+    assert float(mode[4]) / float(truth) > 0.8, "'bold colors' at T = 0"
+    assert all(float(mode[k]) < float(gray[k]) for k in (1, 5)), "'below gray' on PSNR and AuC"
     mine = [l1, best, mode]
     for k in (1, 5):                                  # PSNR, rebalanced AuC
         assert all(float(shipped[k]) > float(r[k]) for r in mine), k
