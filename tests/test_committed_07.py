@@ -151,7 +151,7 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     assert "README's results section" not in markdown, "the run's headline names the machine"
     assert "learn 30 times faster" not in " ".join(markdown.split()), "a rate, not a speed"
     assert ("fine-tuned for three epochs at a learning rate of 1e-4. `fit`'s optimizer, AdamW, "
-            "moves a weight by at most about 1e-4 a step: about 0.014 over the 141 steps, too "
+            "moves a weight by roughly 1e-4 a step: about 0.014 over the 141 steps, too "
             'little for a layer that starts at zero. So the layers a variant adds start as "no '
             'change" and train at 30 times the rate (3e-3), up to about 0.4.'
             ) in " ".join(markdown.split())
@@ -193,12 +193,13 @@ def test_the_new_layers_learning_rate(committed):
     images = int(found(r"data: CIFAR-10 image-folder copy \(folder cifar10-jpg/\): ([\d,]+) train",
                        printed)[0].replace(",", ""))
     assert "3 epochs, batch 64" in printed and -(-images // 64) == steps // 3   # batches per epoch
-    # Adam(W) moves a weight by about its learning rate per step, at most: fit's optimizer
+    # Adam(W) moves a weight by roughly its learning rate per step: fit's optimizer
     from colorlab import train as training
     assert "torch.optim.AdamW(" in inspect.getsource(training)
     assert "lr 0.0001 (constant)" in printed and "weight decay 0," in printed
-    assert (f"by at most about 1e-4 a step: about {steps * 1e-4:.3f} over the {steps} steps"
-            ) in markdown
+    assert (f"by roughly 1e-4 a step: about {steps * 1e-4:.3f} over the {steps} steps"
+            ) in " ".join(markdown.split())
+    assert "at most about 1e-4" not in markdown   # r102: Adam's step can exceed lr (not a bound)
     assert f"{steps * 3e-3:.1f}" == "0.4" and "the layers a variant adds at 0.003" in printed
     assert "times the rate (3e-3), up to about 0.4." in markdown
     # gamma stayed small in both seeds; the block changes little
