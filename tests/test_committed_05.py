@@ -130,7 +130,7 @@ def test_the_toy_car(committed):
     # the printed path: at T = 0.08 a is still short of 60, so it does not reach the midpoint
     assert float(found(r"T = 0\.08 +ab = \( *(-?\d+\.\d),", printed)[0]) < 59
     assert "heads for their midpoint" not in markdown, "the printed path does not show it"
-    assert "$T \\to 0$: the mode, if one bin is the likeliest)" in markdown
+    assert "and $T \\to 0$ the mode (when one bin is the likeliest)" in markdown
     # section 5's example of sharpening: p ** (1 / T), normalized, at T = 0.5
     p = [0.5, 0.3, 0.2]
     sharp = [q ** 2 / sum(v ** 2 for v in p) for q in p]
@@ -184,8 +184,14 @@ def test_the_toy_car(committed):
     mse_chroma = round(float(found(r"MSE \(mean\) +a = .*chroma sqrt\(a\^2 \+ b\^2\) = +(\d+\.\d)",
                                    printed)[0]))
     assert max(l1_chroma, mse_chroma) < paint_chroma, "both duller than every paint"
-    assert ("The [chroma](../docs/glossary.md#chroma) (the distance from gray) under each swatch "
-            "shows it: the MSE and L1 answers are duller than every paint.") in markdown
+    assert ("The [chroma](../docs/glossary.md#chroma), the distance from gray, is printed under "
+            "each swatch. The MSE and L1 answers are duller than every paint.") in markdown
+    # section 1's opening: red the most common paint (the shares in the visible code cell)
+    shares = dict(re.findall(r'"(\w+)": (0\.\d+)', found(r"shares = \{([^}]*)\}", code)[0]))
+    assert max(shares, key=lambda k: float(shares[k])) == "red"
+    assert ("four paints of one lightness, red the most common (shares in the code below)"
+            in markdown)
+    assert "It is wrong whenever the car is not red, but vivid." in markdown
     assert "that no car has" not in markdown
     # section 1: the mean's colors cancel: green's a against red's, blue's b against the others'
     ab = {k: [float(v) for v in found(rf"{k} +a = +(-?\d+\.\d), b = +(-?\d+\.\d)", printed)]
@@ -219,7 +225,7 @@ def test_the_bins_and_the_weights(committed):
     assert f"This run keeps only the Q = {q} cells seen in training" in markdown
     # section 2's reading of the sorted prior: a few common bins hold most pixels (the sorted panel
     # shows no chroma, so it does not say they are near gray; the middle panel does)
-    assert int(near) > 50 and "Sorted (right), it falls steeply from a few common bins." in (
+    assert int(near) > 50 and "Sorted (right panel), it falls steeply after a few common bins." in (
         markdown)
     assert "from a few common near-gray bins" not in markdown, "the sorted panel has no chroma"
     # section 4's one printed line: the saturated bins' share of the pixels and of the loss's
@@ -246,10 +252,12 @@ def test_the_bins_and_the_weights(committed):
                          r"gives (\d+\.\d{4}), AbBins\.loss (\d+\.\d{4}) \(lambda 0\.5\)", printed)
     assert abs(float(ours) - float(theirs)) <= 1e-3 * float(theirs)
     assert "weight share, chroma >= 40" not in printed, "the table cut to one line"
-    # section 2: the smoothed prior, said as colorlab.bins computes it (sigma: the printed bins')
+    # section 2: the smoothed prior, said as colorlab.bins computes it (a small Gaussian blur:
+    # sigma 5 on a grid of step 10, as printed)
     sigma = found(r"AbBins\(Q=\d+, step=10, lam=[\d.]+, sigma=([\d.]+), k=5\)", printed)[0]
-    assert (f"The prior $\\tilde p$ (each bin's share, blurred by a Gaussian with $\\sigma = "
-            f"{sigma}$) is brightest around gray") in markdown
+    assert float(sigma) <= 10, "lightly blurred: sigma at most one grid step"
+    assert ("The prior $\\tilde p$, each bin's share lightly blurred, is brightest around gray "
+            "(middle panel; white: no bin).") in markdown
     source = (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
     smoothing = source[source.index("def _smoothed_prior"):source.index("def _candidates")]
     assert ("p = self.counts / self.counts.sum()" in smoothing
@@ -287,7 +295,7 @@ def test_the_gamut_cells_left_out(committed):
     # the figure's first panel: white where no bin, outlined where in the gamut but never kept
     assert ".nan_to_num(1.0)" in code and "left_out = grid_ab[in_gamut & ~kept]" in code
     assert "min_count: int = 1" in (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
-    assert "(middle; white: no bin)" in markdown
+    assert "(middle panel; white: no bin)" in markdown
     # the left-out cells are filled with their own color, faded, so the learner sees which colors
     assert "facecolor=(*swatch(ab).tolist(), 0.4)" in code
     assert left_chroma > kept_chroma + 10, "saturated colors"
@@ -328,8 +336,9 @@ def test_the_image_blind_answer(committed):
     steps, epochs, images = found(r"each took ([\d,]+) optimizer steps \((\d+) epochs of "
                                   r"([\d,]+) images\)", printed)
     assert images == found(r"cifar10-jpg/\): ([\d,]+) train", printed)[0]
-    assert (f"Quick mode gives each model only {steps} optimizer steps on {images} images: too few "
-            "for your classifiers to paint boldly.") in markdown
+    assert (f"Quick mode gives each model only {steps} optimizer steps on {images} "
+            "images.") in markdown
+    assert "too few for your classifiers to paint boldly" not in markdown, "bold at T = 0"
     assert ("Each classifier starts there, so any drop below it was learned from the image, not "
             "from the prior.") in markdown
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -343,9 +352,8 @@ def test_the_image_blind_answer(committed):
         r"L1 regressor, loss by epoch: training ([\d., ]+); validation ([\d., ]+)\n", printed))
     assert len(train) == len(val) and val[0] > 1.5 * train[0]
     assert all(abs(t - v) <= 0.005 for t, v in zip(train[1:], val[1:])), "later epochs agree"
-    assert (f"On the left, the L1 regressor's epoch-1 validation loss ({val[0]:.3f}) far exceeds "
-            f"its training loss ({train[0]:.3f}); this run does not show why. Later epochs agree."
-            ) in markdown
+    assert ("On the left, the L1 regressor's first validation loss is far above its training "
+            "loss; this run does not show why. Later epochs agree.") in markdown
     assert "meets training from epoch 2 on (the losses are printed above" not in markdown, "moved"
 
 
@@ -409,8 +417,8 @@ def test_the_curves(committed):
     assert ('SEED == f["seed"] and len(run.val) <= f["held_out"] for f in facts.values())'
             in code)
     assert "Held out for validation: validation: 5,000 of folder" in the_card
-    assert ("Beside your classifiers we sweep a **pretrained vivid UNet**: the same UNet, trained "
-            "on 18 times as many images, never on these.") in markdown
+    assert ("Beside your classifiers we sweep a **pretrained vivid UNet**: the same UNet "
+            "architecture, trained on 18 times as many images, none of them these.") in markdown
     assert "the same UNet and loss" not in markdown, "the vivid UNet has more bins"
     q_run, q_vivid, q_l1 = recipe["bins Q"]
     assert q_l1 == "- (regression)"
@@ -453,9 +461,10 @@ def test_the_curves(committed):
             and "model.head.bias.copy_(blind.log())" in code), "training pixels; head"
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
     # cold read r102: faint at the chosen setting, bold (and below gray) at T = 0
-    assert ("**Quick mode's limit.** Your classifiers train briefly: at the chosen setting they "
-            "paint only a faint tint, and at $T = 0$ bold colors that score below gray (section "
-            "9); a pretrained one shows the payoff.") in " ".join(markdown.split())
+    assert ("**Quick mode's limit.** Your classifiers train briefly. At the chosen setting they "
+            "paint a faint tint; at $T = 0$ the $\\lambda = 0.5$ one paints bold colors that score "
+            "below gray (section 9). A pretrained one shows the payoff.") in " ".join(
+                markdown.split())
     assert '`MODE = "full"` on a GPU' in markdown, "What to try next says how to see yours paint"
     assert n_steps[1] > 10 * n_steps[0] and n_images[1] > 10 * n_images[0], "far more"
     assert "trained far longer" not in markdown and "the same loss trained longer" not in markdown
@@ -465,8 +474,8 @@ def test_the_curves(committed):
     # and the L1 UNet's twice the optimizer steps (the recipe table), said beside it
     steps_vivid, steps_l1 = (int(n.replace(",", "")) for n in recipe["optimizer steps"][1:])
     assert steps_l1 == 2 * steps_vivid
-    assert (f"**The two pretrained UNets first:** the same {n_vivid} images (the L1 UNet got twice "
-            "the steps).") in markdown
+    assert ("**The two pretrained UNets first.** They trained on the same images; the L1 UNet "
+            "got twice the steps.") in markdown
     assert "Like for like" not in markdown, "not like for like: twice the steps"
     # the opening: the pretrained classifier has the same UNet and loss (the recipe table's rows),
     # more bins, far more images and optimizer steps (checked below)
@@ -498,8 +507,9 @@ def test_the_curves(committed):
     assert all(f"{float(t):g}" in TEMPS for t in strip.split(","))
     assert ('strip_rows = {labelled("pretrained L1 UNet", shipped_val["colorfulness"], '
             'shipped_val["ab_auc_rebalanced"]):') in code
-    assert ("The same eight images through your $\\lambda = 0.5$ classifier at four "
-            "temperatures, between your L1 regressor (top) and the truth (bottom).") in markdown
+    assert ("Your $\\lambda = 0.5$ classifier paints the same eight images at four "
+            "temperatures, between your L1 regressor (top) and the truth (bottom); watch where "
+            "color appears.") in markdown
     assert "Each row's label gives its mean validation colorfulness." not in markdown, "cut"
     assert "Then the pretrained vivid UNet, after" not in markdown, "moved to section 7"
     assert code.index('suptitle=f"Pretrained: the L1 UNet (top)') < code.index(
@@ -517,9 +527,9 @@ def test_the_curves(committed):
     assert int(n_counted) > 0
     assert "between the L1 regressor (top) and the truth (bottom);" not in markdown, "which L1"
     assert "over all validation images" not in markdown
-    assert ("Your classifier paints a muted wash down to $T = 0.38$; clear color comes only at "
-            "$T = 0.08$ and 0 (the blue sky in the 4th column, the green grass in the 6th)."
-            ) in markdown   # the figure
+    assert ("Your classifier paints a muted wash down to $T = 0.38$. Clear color appears only at "
+            "the two lowest temperatures: the blue sky in the 4th column and the green grass in "
+            "the 6th.") in markdown   # the figure
     # those two rows: this run's most colorful settings of lambda 0.5
     assert sorted(cf["rebal"], key=cf["rebal"].get)[-2:] == ["0.08", "0"]
     assert "To see whether longer training adds color" not in markdown, "What to try next has it"
@@ -545,18 +555,19 @@ def test_the_curves(committed):
     pre_auc = cells(auc_table(tables), "pretrained L1 UNet")[1]
     assert float(vivid["1"][1]) > 2 * pre_cf and float(aucs(tables, 3)["1"]) > float(pre_auc)
     # two pretrained networks, named: the L1 UNet (the figure's top row) and the vivid UNet
-    assert ("**The payoff.** The pretrained L1 UNet (top row) paints dull colors; the pretrained "
+    assert ("**The payoff.** The pretrained L1 UNet (top row) paints dull colors. The pretrained "
             "vivid UNet is more than twice as colorful and has the higher rebalanced AuC. "
-            "Lower $T$ makes it bolder, mistakes included. The 7th column's car, cyan in truth, "
-            "is red at every $T$, and its ringed patches turn yellow-orange as $T$ falls. The "
-            "silver car's ringed patch (3rd column) goes from dull red at $T = 1$ to strong red."
-            ) in payoff
+            "Lowering $T$ makes it bolder, mistakes included. In the 7th column, the car is cyan "
+            "in truth but red at every $T$, and its ringed patches turn yellow-orange as $T$ "
+            "falls. In the 3rd column, the silver car's ringed patch goes from dull red to strong "
+            "red.") in payoff
     assert "salmon-red" not in markdown, "the T = 1 body is a darker red than salmon"
     assert all(float(vivid[t][1]) > float(vivid[u][1])
                for t, u in zip(TEMPS[1:], TEMPS)), "bolder at every lower T"
     assert "The 7th column's car, cyan in truth, comes out salmon-red;" not in markdown, "unnamed"
-    assert ("**Key idea:** Briefly trained, a classifier shows color only at low $T$; well "
-            "trained, at every $T$.") in markdown
+    assert ("**Key idea:** Your briefly trained classifier shows clear color only at low $T$; "
+            "the vivid UNet, at every $T$.") in markdown
+    assert "Briefly trained, a classifier shows color" not in markdown, "one run, not a rule"
     assert min(cf["vivid"].values()) > 0.8 * float(truth), "bold at every T"
     assert "turn from tan at $T = 1$" not in markdown, "the lower ring is not tan at T = 1"
     # the figure's title points to these patches, so the text naming them is not collapsed
@@ -595,8 +606,7 @@ def test_the_curves(committed):
     n_imgs = [int(x.replace(",", "")) for x in imgs]
     assert n_imgs[1] % n_imgs[0] == 0 and n_imgs[1] // n_imgs[0] == 18, "18 times as many images"
     assert bins_q[1] != bins_q[0], "more differences than the two named (Going deeper B)"
-    assert (f"Your classifiers stay faint down to $T = 0.38$: {steps[0]} optimizer steps against "
-            f"the vivid UNet's {steps[1]} (Going deeper B).") in " ".join(payoff.split())
+    assert "optimizer steps against the vivid UNet's" not in payoff, "cut: section 8 shows it"
     assert "lists every difference" not in markdown, "C's table has no learning rate"
     assert "The vivid UNet differs from them in images" not in markdown, "one number a clause"
     assert "because they train for only" not in markdown, "no single cause"
@@ -746,7 +756,7 @@ def test_the_curves(committed):
     assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** Below $T = 0.38$, your "
             "$\\lambda = 0.5$ classifier's colorfulness rises and its PSNR falls.") in markdown
     assert "near-gray pixels fade as the others grow stronger" not in markdown, "E only"
-    assert "The numbers (all in Going deeper E):" in markdown
+    assert "What your classifiers show (numbers in Going deeper E):" in markdown
     assert "The two offset" not in markdown, "the split's numbers live in Going deeper E"
     deep = markdown[markdown.index("### E. The sweep in numbers (sections 7 and 9)"):]
     assert (f"In the printout after the figure, the mean chroma of this run's pixels falls from "
@@ -848,9 +858,10 @@ def test_the_choice_and_the_test_table(committed):
     assert len(set(temps)) == 3, temps
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
     assert ("On validation, the rebalanced AuC is highest at the plain mean, $T = 1$, for every "
-            "model (the vivid UNet ties at $T = 0.7$): it rewards hedging. Matching the truth's "
-            "colorfulness picks argmax ($T = 0$). The test table scores both, and the pretrained "
-            "vivid UNet at the paper's $T = 0.38$.") in markdown
+            "model; the vivid UNet ties there with $T = 0.7$. Matching the truth's colorfulness "
+            "picks argmax ($T = 0$). The test table scores both, and the pretrained vivid UNet at "
+            "the paper's $T = 0.38$.") in markdown
+    assert "it rewards hedging" not in markdown, "an interpretation no output isolates"
     assert "whose recipe made the same choice" not in markdown, "the notebook does not show it"
     for k in (1, 2, 3):   # validation's rebalanced AuC: best at T = 1 for every model
         assert max(aucs(tables, k).values(), key=float) == aucs(tables, k)["1"], k
@@ -915,7 +926,9 @@ def test_the_choice_and_the_test_table(committed):
     assert test_rows.splitlines()[2].startswith("| ground truth |"), "the truth first"
     assert len(re.findall(r"^\| classifier, ", test_rows, flags=re.M)) == 2
     assert "the paper's setting" not in test_rows, "the vivid UNet's T = 0.38 row carries it"
-    assert "We choose settings on the validation images with section 7's **rebalanced AuC**." in (
+    assert ("We choose settings on the validation images with section 7's **rebalanced AuC** and "
+            "score them once on the test images. Is the most colorful setting also the most "
+            "correct?") in (
         markdown)
     # the test table (PSNR, colorfulness with its share of the truth's, rebalanced AuC) and Going
     # deeper D's table: the PSNR gain over gray with its ± and the mean Delta E. Each row joined
@@ -1081,8 +1094,8 @@ def test_the_choice_and_the_test_table(committed):
             "PSNR.") in markdown   # the summary
     # the opening's expectation: this run's chosen setting a faint tint, the pretrained one vivid
     assert float(best[4]) / float(truth) < 0.5 and float(vivid[4]) / float(truth) > 0.8
-    assert "at the chosen setting they paint only a faint tint, and at $T = 0$ bold colors" in (
-        " ".join(markdown.split()))
+    assert ("At the chosen setting they paint a faint tint; at $T = 0$ the $\\lambda = 0.5$ one "
+            "paints bold colors") in " ".join(markdown.split())
     assert float(mode[4]) / float(truth) > 0.8, "'bold colors' at T = 0"
     assert all(float(mode[k]) < float(gray[k]) for k in (1, 5)), "'below gray' on PSNR and AuC"
     mine = [l1, best, mode]
@@ -1104,7 +1117,7 @@ def test_the_choice_and_the_test_table(committed):
     # UNet below gray; the rebalanced AuC on validation is highest at T = 1 (checked above)
     assert max(every, key=lambda r: float(r[1])) is shipped
     assert float(vivid[1]) < float(gray[1]) and float(ship_row[1]) < float(gray[1])
-    assert ("Not for these scores: PSNR ranks the dull pretrained L1 UNet first and the vivid UNet "
+    assert ("Not for these scores. PSNR ranks the dull pretrained L1 UNet first and the vivid UNet "
             "below gray, and on validation the rebalanced AuC prefers the hedging $T = 1$."
             ) in markdown
     # the paper's Turing test, quoted from the paper (Zhang et al. 2016, its abstract: "fooling
@@ -1200,7 +1213,7 @@ def test_one_pixel(committed):
     sky, car = without_chroma(sky), without_chroma(car)
     seven = text[text.index("## 7. "):text.index("## 8. ")]
     assert seven.index("**The payoff.**") < seven.index("**Inside one pixel.**") < seven.index(
-        "The numbers (all in Going deeper E)"), "right after the payoff"
+        "What your classifiers show (numbers in Going deeper E)"), "right after the payoff"
     assert ("**Inside one pixel.** Why does the mean hedge and the mode commit? Here are two "
             "of the vivid UNet's pixels: sky (4th column) and the cyan car (7th).") in seven
     assert re.findall(r"^(\w+), pixel \(y", printed, flags=re.M) == ["airplane", "automobile"]
@@ -1285,7 +1298,9 @@ def test_the_auc_before_its_use(committed):
     box = markdown.index("<details><summary>The AuC</summary> For each threshold t = 0, 1, ...")
     defined = markdown.index("averages that share over the bins of true color")
     assert at < box < defined < markdown.index("**The payoff.**") < nine
-    assert "We choose settings on the validation images with section 7's **rebalanced AuC**." in (
+    assert ("We choose settings on the validation images with section 7's **rebalanced AuC** and "
+            "score them once on the test images. Is the most colorful setting also the most "
+            "correct?") in (
         markdown)
     assert "<details><summary>The AuC</summary>" not in markdown[nine:], "section 9 refers back"
     # "1 is perfect": every printed rebalanced AuC is a share, below 1
