@@ -13,7 +13,7 @@ import pytest
 import torch
 from torch import nn
 
-from colorlab.train import one_cycle
+from colorlab.train import make_optimizer, one_cycle
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_regression_toy.ipynb"
 DEEPER = "## Going deeper (optional)"
@@ -78,9 +78,9 @@ def test_the_time_line_quotes_the_run(committed):
     markdown, printed = committed
     seconds = number(r"\nRun time: (\d+) s from start\(\) to this line\.", printed)
     images = number(r"data: [^|]*: ([\d,]+) train /", printed)
-    assert (f"**Time.** About 40 minutes, an hour with the optional section. The outputs come "
-            f"from a quick-mode run ({images} training images, 12 epochs): {seconds} s to the "
-            f"Summary on a 2-core CPU.") in markdown
+    assert (f"**Time.** About 40 minutes, or an hour with the optional section. The outputs come "
+            f"from a quick-mode run that took {seconds} s to reach the Summary on a 2-core CPU."
+            ) in markdown
     assert number(r"(\d+) epochs of \d+ batches in", printed) == "12"
     opening = markdown[:markdown.index("## 1. The data and the target")]
     for detail in ("AMX", "bf16", "float32", "EPYC"):  # r93 TOP FIX 5: the hardware detail is C's
@@ -124,13 +124,13 @@ def test_the_main_path_is_short(committed):
                  "triangles", "twenty-four thousand", "fair preview", "nearly unbiased"):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
-    assert words <= 1443, f"s23: the main path's markdown stays short ({words} words)"
+    assert words <= 1441, f"s23: the main path's markdown stays short ({words} words)"
     heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. The shuffled network's lean",
              "### C. What bf16 does"]
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
     assert where[-1] < markdown.index("## References") and "### D." not in markdown
-    assert len(markdown.split()) <= 2425, f"s23: all of 01's markdown ({len(markdown.split())})"
+    assert len(markdown.split()) <= 2421, f"s23: all of 01's markdown ({len(markdown.split())})"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
     sections, heading = {}, "opening"
@@ -211,9 +211,9 @@ def test_the_cnn(committed):
     assert exact < 1e-10, f"'zero up to float32 rounding': {exact}"
     assert ("That is zero up to float32 rounding: training must find such weights by itself."
             ) in markdown and "how close it comes" not in markdown  # r94 UNBACKED
-    assert ("Can these layers compute the mean exactly? Yes, with weights set by hand in the cell "
-            "below: each stride-2 conv averages 2×2 blocks, and ReLU changes nothing, since the "
-            "sums are never negative.") in markdown
+    assert ("Can these layers compute the mean exactly? Yes, with weights set by hand below: each "
+            "stride-2 conv averages 2×2 blocks, and ReLU changes nothing, since the sums are never "
+            "negative.") in markdown
     code = cell_with("exact = copy.deepcopy(model)")
     for line in ("exact.features[0].weight[0, :, 1, 1] = 1 / 3", "exact.head.weight[0, 0] = 1.0",
                  "conv.weight[0, 0, 1:, 1:] = 1 / 4", "p.zero_()"):
@@ -240,11 +240,35 @@ def test_the_hand_loop(committed):
     assert "autocast" not in loop and "in float32" in loop, "s21b: our loop runs in float32"
     assert not any("loop_dtype" in c.source
                    for c in nbformat.read(NOTEBOOK, as_version=4).cells), "s21b: no loop_dtype"
+    assert ("We write the training loop ourselves, so that `fit` hides nothing later, and check "
+            "that it learns.") in markdown
     assert ("Our loop takes five steps per batch, numbered in its comments. Below, it trains a "
-            "copy of the untrained CNN for one epoch, with a learning rate that warms up, then "
-            "decays.") in markdown
-    assert ("`Batches` cuts shuffled mini-batches out of the data, with random horizontal flips, "
-            "which keep the mean.") in markdown
+            "copy of the untrained CNN for one epoch. `make_optimizer` builds AdamW, which decays "
+            "the weights but not the biases. `one_cycle` makes the learning rate climb over the "
+            "first quarter of the steps, then fall along a cosine to almost zero (Going deeper A)."
+            ) in markdown
+    # s23 r102 TOP FIX 2: what make_optimizer and one_cycle do, said where they first appear
+    assert "make_optimizer(hand_model, LR, weight_decay=0.05)" in cell_with("hand_model = ")
+    toy = nn.Linear(3, 2)
+    groups = make_optimizer(toy, 1e-3, weight_decay=0.05)
+    assert isinstance(groups, torch.optim.AdamW), "'builds AdamW'"
+    assert [(g["weight_decay"], [tuple(p.shape) for p in g["params"]])
+            for g in groups.param_groups] == [(0.05, [(2, 3)]), (0.0, [(2,)])], "'not the biases'"
+    decayed, plain = re.findall(r"\nweight_decay ([\d.]+): \d+ tensors, [\d,]+ numbers: ([^\n]+)",
+                                printed)
+    assert float(decayed[0]) > 0 and all(n.endswith(".weight") for n in decayed[1].split(", "))
+    assert float(plain[0]) == 0 and all(n.endswith(".bias") for n in plain[1].split(", "))
+    n_steps = int(number(r"our loop, one epoch of (\d+) steps:", printed))
+    factor1 = one_cycle(n_steps)
+    rising = [factor1(s_) for s_ in range(one_epoch_peak(printed) + 1)]
+    falling = [factor1(s_) for s_ in range(one_epoch_peak(printed), n_steps)]
+    assert rising == sorted(rising) and falling == sorted(falling, reverse=True), "'climb', 'fall'"
+    assert factor1(n_steps - 1) < 1e-3, "'to almost zero'"
+    top = float(number(r"peak (\d\.\de-\d\d) at step", printed))
+    last = float(number(r"(\d\.\de-\d\d) at the last step", printed))
+    assert last < top / 1000, "'almost zero', as printed in Going deeper A"
+    assert ("`Batches` cuts shuffled mini-batches out of the data and flips images horizontally at "
+            "random, which keeps their mean.") in markdown
     data = (NOTEBOOK.parents[1] / "colorlab" / "data.py").read_text()
     assert "Shuffled mini-batches of tensors that live on the device, with random horizontal " \
            "flips." in data and "flip: bool = True" in data, "'with random horizontal flips'"
@@ -273,8 +297,8 @@ def test_the_hand_loop(committed):
     hand = number(r"with the random weights, (\d\.\d{5}) after", printed)
     baseline = number(r"after \(the constant's: (\d\.\d{5})\)\n", printed)
     assert ("**One epoch takes the validation MSE from far above the constant's to about a "
-            "hundred times below it.**") in markdown
-    assert 70 < float(baseline) / float(hand) < 140, "'about a hundred times'"
+            "hundredth of it.**") in markdown
+    assert 70 < float(baseline) / float(hand) < 140, "'about a hundredth'"
     assert float(start) > 5 * float(baseline), "'far above the constant's'"
     assert "mean training loss" not in printed, "s23: a side number, cut"
 
@@ -285,8 +309,8 @@ def test_check_1_shuffled_targets(committed):
     assert float(number(r"times the constant's \((\d\.\d{5})\)", printed)) == float(
         number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
     assert ("### Check 1 of 4: shuffled targets must not be learned A bug that pairs images with "
-            "the wrong targets would still run, so we make it on purpose: the same loop, weights "
-            "and batches, on shuffled targets.") in markdown
+            "the wrong targets would still run. So we plant it on purpose: the same loop, weights "
+            "and batches, with shuffled targets.") in markdown
     broken = cell_with("Batches(x_train, shuffled,")
     assert "broken.load_state_dict(init)" in broken and (
         "Batches(x_train, shuffled, batch_size=BATCH_SIZE, device=run.device, seed=SEED)"
@@ -300,8 +324,8 @@ def test_check_1_shuffled_targets(committed):
     assert int(number(r"our loop, one epoch of (\d+) steps:", printed)) >= 100
     # read off fig 24: the shuffled loss wanders along the constant's line
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
-            "figure, the right targets' loss dives far below the gray dotted line; the shuffled "
-            "loss falls to that line and wanders along it.") in markdown
+            "figure, the right targets' loss dives far below the gray dotted line, while the "
+            "shuffled loss falls to that line and wanders along it.") in markdown
     figure = cell_with("ax.plot(broken_log,")
     assert 'ax.axhline(train_baseline, color="0.55", ls=":", lw=2,' in figure
     assert "ax.axvspan(0, peak1," in figure, "r88 CODE ASK 2: fig 24 shades the warm-up"
@@ -315,11 +339,12 @@ def test_check_1_shuffled_targets(committed):
         r"spike tops out at step (\d+); the learning rate peaks at step (\d+)\n", printed).groups()
     jumps, top, peak = [int(s) for s in jumps.split(", ")], int(top), int(peak)
     assert peak == one_epoch_peak(printed), "the peak of the schedule fig 24 shades"
-    assert len(jumps) >= 3 and max(jumps) < peak, "'spikes as the rate climbs', 'in the warm-up'"
-    assert peak < top <= peak + 5, f"'just past the rate's peak': {top} vs {peak}"
-    assert ("The right targets' loss spikes as the rate climbs: every one-step doubling falls in "
-            f"the warm-up, and the last spike tops out at step {top}, just past the rate's peak "
-            "(dash-dotted line). Then it settles.") in markdown
+    assert len(jumps) >= 3 and max(jumps) < peak, "'spikes while the rate climbs'"
+    assert peak < top <= peak + 5, f"'until just after the rate's peak': {top} vs {peak}"
+    # s23 r102 TOP FIX 1: the spikes in one plain sentence; the steps stay in the printed line
+    assert ("The right targets' loss spikes while the rate climbs, until just after the rate's "
+            "peak (dash-dotted line; the steps are printed above).") in markdown
+    assert "every one-step doubling" not in markdown and "Then it settles." not in markdown
     assert "all inside the gray warm-up band" not in markdown, "r100 ERROR 1"
     assert 'ax.axvline(peak1, color="C2", ls="-.", lw=1.5, label="learning-rate peak")' in figure
     assert "hand_log[s] > 2 * hand_log[s - 1]" in figure, "'more than doubled in one step'"
@@ -334,10 +359,10 @@ def test_check_2_fit_is_our_loop(committed):
         r"(\d\.\d{5})\); the weights differ by at most (\d\.\de[+-]\d\d)", printed).groups()
     assert own_mse == number(r"with the random weights, (\d\.\d{5}) after", printed)
     assert ("### Check 2 of 4: `fit` must do what our loop does Is `colorlab.train.fit` really "
-            "our loop? Then one epoch of it, from our loop's starting weights and on the same "
+            "our loop? If so, one epoch of it, from the same starting weights and on the same "
             "mini-batches, must end with the same weights.") in markdown
-    assert ("They agree to the last bit. Now `fit` trains for real, with validation after every "
-            "epoch and two checkpoints, `last.pt` and `best.pt`.") in markdown
+    assert ("The weights agree to the last bit. Now `fit` trains for real, validating after every "
+            "epoch and saving two checkpoints, `last.pt` and `best.pt`.") in markdown
     assert fit_mse == own_mse and float(gap) == 0, f"'the last bit': {gap}"
     check = cell_with("same.load_state_dict(init)")
     assert "assert math.isclose(fit_mse, hand_mse, rel_tol=0.25)" in check, "r88 CODE ASK 1"
@@ -379,7 +404,7 @@ def test_check_2_fit_is_our_loop(committed):
     conv = nn.Conv2d(3, 8, 3, padding=1)
     plain = conv(x)
     assert torch.allclose(conv.to(memory_format=torch.channels_last)(nhwc), plain, atol=1e-5)
-    assert ("- A training loop is five steps per batch; `fit` is that loop plus validation and "
+    assert ("- A training loop is five steps per batch, and `fit` is that loop plus validation and "
             "checkpoints.") in markdown
 
 
@@ -403,10 +428,10 @@ def test_the_curves(committed):
     markdown, printed = committed
     rises = number(r"validation rose at epochs: +([\d, ]+)\n", printed).split(", ")
     assert len(rises) == 1, f"'rose only once': {rises}"
-    assert (f"**Here both end level, and validation rose only once (epoch {rises[0]}): no sign of "
-            "overfitting.**") in markdown
+    assert (f"**Here both curves end level, and validation rose only once, at epoch {rises[0]}: no "
+            "sign of overfitting.**") in markdown
     assert ("A model that memorizes its training images "
-            "([overfitting](../docs/glossary.md#overfitting)) shows it as validation climbing for "
+            "([overfitting](../docs/glossary.md#overfitting)) shows validation climbing for "
             "several epochs while training falls.") in markdown
     n_epochs = number(r"(\d+) epochs of \d+ batches in", printed)
     last = re.search(rf"epoch +{n_epochs}: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
@@ -414,8 +439,9 @@ def test_the_curves(committed):
     # 'below early on' is read off fig 31 (epochs 2-11 are not printed); epoch 1 is printed
     first = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert float(first.group(2)) < float(first.group(1)) / 10, "'below training early on'"
-    assert ("Early on, validation lies below training, because each training dot averages a "
-            "whole epoch while each validation square comes at its end.") in markdown
+    # s23 r102 UNBACKED: the reason is not measured, so it is offered as the likely one
+    assert ("Early on, validation lies below training, probably because each training dot "
+            "averages a whole epoch while each validation square comes at its end.") in markdown
     assert "soon after the learning rate's peak" not in markdown, "r94 UNBACKED: cut"
     figure = cell_with("training (epoch mean,")
     assert 'label="learning-rate peak"' in figure
@@ -495,26 +521,25 @@ def test_check_3_the_test_score(committed):
     assert abs(int(rms_ratio) - ratio ** 0.5) <= 0.5, "the printed RMS ratio"
     assert abs(float(typical) - float(model_mse) ** 0.5 * 255) <= 0.006
     assert int(base_steps) == round(float(number(r"test MSE (0\.\d+)\n", printed)) ** 0.5 * 255)
-    # s23 fix 1: the headline in both units
-    assert ("**The CNN's test MSE is about 24,000 times lower than the constant's; in pixel steps, "
-            f"its typical error is {typical} against the constant's {base_steps}, about "
-            f"{rms_ratio} times smaller.**") in markdown
+    # s23 fix 1: the headline in both units, at most two numbers a paragraph
+    assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its typical "
+            f"error is {typical} pixel steps, against the constant's {base_steps}.") in markdown
     # r100 TOP FIX 4: the figure's numbers, printed by its cell, read in the text
     share, n_test, beyond, worst, bias = re.search(
         r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images; beyond one step: (\d+) "
         r"\(worst (-?\d\.\d\d)\); bin means at most (\d\.\d\d) steps from 0\n", printed).groups()
-    assert (f"In the figure, {share}% of the predictions land within half a pixel step of the "
-            f"truth (the gray band). The bin means (black line) stay within {bias} steps of "
-            f"zero, and only {beyond} of the {n_test} errors exceed one step (worst "
-            f"{worst.replace('-', '−')}).") in markdown
-    assert abs(float(worst)) > 1 and int(beyond) >= 1 and float(bias) < 0.1
+    assert (f"In the figure, {share}% of the predictions land within half a step of the truth (the "
+            "gray band). The bin means (black line) stay close to zero, and only two errors lie "
+            "beyond one step.") in markdown
+    assert abs(float(worst)) > 1 and int(beyond) == 2, "'only two errors'"
+    assert float(bias) < 0.1 and float(bias) <= float(typical) / 4, "'close to zero'"
     assert n_test == number(r"/ ([\d,]+) test images", printed)
     assert "within_half = (steps_off.abs() < 0.5).float().mean().item()" in block
     # Chebyshev: at most (RMS / 0.5)^2 of the errors lie beyond half a step
     assert 1 - float(share) / 100 <= (float(typical) / 0.5) ** 2 and float(share) < 100
     assert ("- An error means something only beside a baseline's: the CNN's test MSE is about "
-            f"24,000 times lower than the constant's (typical errors: {typical} against "
-            f"{base_steps} pixel steps).") in markdown  # the Summary
+            f"24,000 times lower than the constant's, and its typical error is {typical} pixel "
+            "steps.") in markdown  # the Summary
     assert (f"2. Why is the ratio of typical errors ({rms_ratio}) so much smaller than the MSE "
             "ratio?") in markdown
     assert ("The MSE squares the errors, so the ratio of typical errors is the square root of the "
@@ -541,11 +566,9 @@ def test_check_4_and_best_pt(committed):
     best = number(r"best\.pt \(epoch (\d+) of", printed)
     epochs = number(r"best\.pt \(epoch \d+ of (\d+)\)", printed)
     assert best == epochs, "'the last'"
-    assert (f"Epoch {best} of {epochs}, the last: its validation loss was lowest. Picked on "
-            "test, it would be tuned to the test images, which could no longer measure it "
-            "fairly.") in markdown
-    assert (f"- Validation picked `best.pt` (epoch {best} of {epochs}); the test set only "
-            "measured it.") in markdown
+    assert (f"Epoch {best}, the last, whose validation loss was lowest. Picked on test, it would "
+            "be tuned to the very images that must measure it.") in markdown
+    assert "- Validation picked `best.pt`, and the test set only measured it." in markdown
     assert "## 7. Checkpoints: save, reload, same predictions" in markdown
     assert number(r"checkpoint from epoch (\d+), keys:", printed) == epochs
     gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
