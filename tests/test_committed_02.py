@@ -277,7 +277,7 @@ def test_going_deeper_holds_the_side_measurements_in_order():
 # --- sections 1-3 --------------------------------------------------------------------------
 
 def test_psnr_and_the_worked_answer():
-    assert said(r"Halving an image's squared error adds 3 dB, however large it was; averaged over "
+    assert said(r"Halving an image's squared error adds 3 dB, however large it was\. Averaged over "
                 r"images, PSNR counts each image by its \*relative\* error\.")
     assert "10 * torch.log10(1.0 / mse" in CODE
     (value,) = printed(r"^PSNR of an image vs itself \+ 0\.1 everywhere: ([\d.]+) dB$")
@@ -293,18 +293,19 @@ def test_each_doubling_bought_less():
     codes = [results[b][0] for b in sorted(results)]
     assert [(a, b) for a, b, *_ in gains] == list(zip(codes, codes[1:]))
     per_doubling = [d for *_, d in gains]
-    (last, moved) = said(r"\*\*Per doubling, each step gains less than the one before;\*\* "
-                         r"the last, 256 to 512 numbers, only ([-+][\d.]+) dB, within seed "
-                         r"noise \(a second seed moves the 256-number code by ([\d.]+) dB\)\.")[0]
+    (last, moved) = said(r"\*\*Per doubling, each step gains less than the one before\.\*\* "
+                         r"The last step, 256 to 512 numbers, gains only ([-+][\d.]+) dB, within "
+                         r"seed noise: a second seed moves the 256-number code's score by ([\d.]+) "
+                         r"dB\.")[0]
     assert (last, moved) == (f"{per_doubling[-1]:+.2f}", f"{abs(reseeded()[256][1]):.2f}")
     assert abs(per_doubling[-1]) < float(moved), "within seed noise"
     # cold read r99: only the mean per doubling of each step is measured, not every doubling
     assert "each doubling gains less" not in MARKDOWN.lower()
-    assert len(said(r"A wider code rebuilds better, but the gain per doubling shrinks\.")) == 2
+    assert len(said(r"A wider code rebuilds better, but here the gain per doubling shrinks\.")) == 2
     assert "full=(1, 2, 4, 8, 16, 32)))" in CODE
     assert said(r"The curve climbs steeply, then flattens\.")
     assert per_doubling[0] > 5 * per_doubling[-1]
-    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better, but the gain per doubling "
+    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better, but here the gain per doubling "
                 r"shrinks\.")
     assert all(b < a for a, b in zip(per_doubling, per_doubling[1:])), per_doubling
 
@@ -367,8 +368,8 @@ def test_the_narrow_codes_blocks():
                 r"grid of 8 x 8 blocks\?")
     asked = MARKDOWN.index("Why do the 16-number rebuilds")
     assert MARKDOWN.index("## 3. ") < asked < MARKDOWN.index("## 4. ")
-    assert said(r"grown into its own block by the transposed convolutions \(section 2's demo\); "
-                r"only the last 3 x 3 convolution blends across a block's border\.")
+    assert said(r"grown into its own block by the transposed convolutions \(section 2's demo\)\. "
+                r"Only the last 3 x 3 convolution blends across a block's border\.")
     layers = [m for m in RGBAutoencoder(bottleneck=1).decoder.modules()
               if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d))]
     assert all(m.kernel_size == m.stride for m in layers[:-1]), "kernel as wide as the stride"
@@ -403,9 +404,9 @@ def test_black_and_white_test_images_set_apart():
     share = int(apart) / num(everyone)
     assert abs(share * (float(alone) - float(gray)) - float(lift)) < 0.02
     assert float(alone) > 60 and float(alone) > float(gray) + 20 and 0.5 < float(lift) < 2
-    assert said(r"Gray is nearly exact on the (\d+) test photos that are black and white already, "
-                r"so they would lift its mean PSNR by ([\d.]+) dB \(printed below\) with no color "
-                r"to find: they are set apart\.") == [(apart, lift[1:])]
+    assert said(r"Gray is nearly exact on the (\d+) test photos that are black and white already\. "
+                r"With no color to find, they would lift gray's mean PSNR by ([\d.]+) dB \(printed "
+                r"below\), so they are set apart\.") == [(apart, lift[1:])]
     assert "already_gray = is_gray(rgb_to_lab(x_test))" in CODE
 
 
@@ -438,8 +439,10 @@ def test_the_colorization_against_gray():
     assert int(numbers) == widest == sweep()[max(sweep())][0] == sizes()["autoencoder"][2]
     assert "RGBAutoencoder(bottleneck=max(BOTTLENECKS), in_ch=1), g_train, g_val, g_test)" in CODE
     assert "for b in BOTTLENECKS:" in CODE
-    assert "Ahead: what goes wrong (section 5), a partial cure (section 6) and the fix " \
-           "(section 7)." in section4
+    # cold read r102: section 4 opens with what to watch for (sections 5-7 open with theirs)
+    assert section4.startswith("Gray in, color out: a first colorization Watch whether a network "
+                               "fed gray beats the gray image.")
+    assert float(color) < float(gray), "it does not: the next paragraph says so"
     assert said(r"\*\*The autoencoder's colorizations are blurred, with faint colors\*\* \(bottom "
                 r"row\)\.")
 
@@ -453,17 +456,21 @@ def test_the_drift_is_lost_contrast():
     assert abs(float(signed)) < 0.2 * float(size)
     assert "## 5. What goes wrong: the output loses local contrast" in MARKDOWN
     # cold read r98: the drift defined once, plainly, as a brightness error
-    assert said(r"\*\*The drift is the output's brightness minus the input's, pixel by pixel \(a "
-                r"brightness error\), in gray levels \(0-255\)\.\*\*")
+    # cold read r102: the section opens with its question and what to watch
+    section5 = MARKDOWN.split("## 5. ", 1)[1].split("## 6. ", 1)[0]
+    assert section5.startswith("What goes wrong: the output loses local contrast **To see why the "
+                               "colorization scores below gray, watch the drift: the output's "
+                               "brightness minus the input's, pixel by pixel, in gray levels "
+                               "(0-255).**")
     given, output, drop = map(int, said(r"A pixel at (\d+) that comes out at (\d+) has a drift of "
                                         r"−(\d+)\.")[0])
     assert output - given == -drop and "(luma(pred) - g_test)" in CODE
     assert said(r"The drift goes both ways, so we average its size, the \|drift\|\.")
     assert said(r"\*\*Our guess: the output loses local contrast, as a blur does\*\*, since the "
                 r"code has only 4 x 4 positions\.")
-    assert said(r"Panel 1 sorts the pixels by their \*\*local contrast\*\* \(each input pixel "
-                r"minus its 3 x 3 mean\); a 3 x 3 blur's drift is exactly minus that \(the dashed "
-                r"line\)\.")
+    assert said(r"Panel 1 sorts the pixels by their \*\*local contrast\*\*: each input pixel "
+                r"minus its 3 x 3 mean\. A 3 x 3 blur's drift is exactly minus that: the dashed "
+                r"line\.")
     assert "local = (g_test - blurred)" in CODE
     (image,) = printed(r"^panels 2-6: test image (\d) of the grid, one of the two middle ones of "
                        r"its 8 by mean \|drift\|$")
@@ -472,7 +479,7 @@ def test_the_drift_is_lost_contrast():
     values = [float(v) for v in eight.split(", ")]
     assert len(values) == 8 and values[int(image) - 1] in sorted(values)[3:5]
     assert said(r"\*\*The guess holds: the network redraws the brightness it was given, "
-                r"blurred\.\*\* In panel 1 the mean drift follows the blur's line; test image "
+                r"blurred\.\*\* Panel 1's mean drift follows the blur's line\. Test image "
                 r"(\d) comes out about as soft as its blur\.") == [(image,)]
     # cold read r100: "about as soft", measured on the committed figure: of the box blurs of the
     # gray input (panel 3), the 3 x 3 one is nearest the colorization's brightness (panel 5)
@@ -575,6 +582,10 @@ def test_the_unet_and_the_clean_ablation():
     assert skip_sizes == [("32", "32"), ("16", "16"), ("8", "8")]
     assert said(r"\*\*skip connections\*\* copy each encoder level's output to the decoder level "
                 r"of the same size\.")
+    # cold read r102: section 6 opens with what to watch for
+    section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
+    assert section6.startswith("Skip connections, and a clean ablation Watch whether paths around "
+                               "the downsampling keep the brightness sharp.")
     # the narrowest point and the size table's 'autoencoder' (section 4's colorizer), in C
     (channels, numbers) = said(r"The UNet's narrowest point is the max-pooled (\d+) x 4 x 4 "
                                r"tensor that enters the middle block: ([\d,]+) numbers, twice "
@@ -605,7 +616,7 @@ def test_which_network_drifts_least():
         assert seeds["UNet (skips)", seed][0] < seeds["autoencoder", seed][0] \
             < seeds["skips zeroed", seed][0], f"seed {seed}: the same ranking"
     assert sizes()["skips zeroed"] == sizes()["UNet"], "nothing else changed: the same layers"
-    assert "\n\n**As output, every network scores below gray;" in NB.cells[
+    assert "\n\n**As output, every network scores below gray." in NB.cells[
         [c.get("id") for c in NB.cells].index("psnr-bars-md")].source, "two paragraphs"
     assert "The UNet drifts least" not in MARKDOWN and "more than four times" not in MARKDOWN
     # the question: comparing the two networks cannot say; the ablation (cold read r99)
@@ -626,7 +637,7 @@ def test_which_network_drifts_least():
     assert "Did the narrow code" not in MARKDOWN, "the UNet's narrowest layer is the wider one"
     assert sizes()["UNet"][2] > sizes()["autoencoder"][2]
     assert said(r"Zeroing the UNet's skips, all else kept, made it drift more than the "
-                r"autoencoder: an ablation names a cause; comparing two models cannot\.")
+                r"autoencoder\. An ablation names a cause; comparing two models cannot\.")
     assert said(r"it must learn to reproduce it, and learned that only in part")
     assert said(r"\*\*Key idea:\*\* Paths around the downsampling keep the brightness sharp")
 
@@ -636,7 +647,7 @@ def test_the_bar_chart_under_the_table():
     gray = float(rows["mean PSNR (dB)"][0])
     as_output = [float(v) for v in rows["mean PSNR (dB)"][1:]]
     put_back = [float(v) for v in rows["mean PSNR, brightness put back (dB)"][1:]]
-    assert said(r"\*\*As output, every network scores below gray; with the brightness put back, "
+    assert said(r"\*\*As output, every network scores below gray\. With the brightness put back, "
                 r"all three beat it, narrowly\.\*\*")
     assert all(v < gray for v in as_output) and len(put_back) == 3
     assert all(gray < v < gray + 1 for v in put_back), put_back
@@ -647,14 +658,16 @@ def test_the_bar_chart_under_the_table():
 def test_the_colors_are_faint():
     chroma = chroma_line()
     truth, unet = chroma["the truth"], chroma["UNet (skips)"]
-    assert said(r"The colors stay faint:\*\* the UNet's mean chroma is half the truth's, "
-                r"([\d.]+) against ([\d.]+)\.") == [(f"{unet:.1f}", f"{truth:.1f}")]
+    # cold read r102: the chroma is measured with the input's L kept (unet_kept), said so
+    assert said(r"The colors stay faint:\*\* the UNet's a and b under the input's L have half the "
+                r"truth's mean chroma, ([\d.]+) against ([\d.]+)\.") \
+        == [(f"{unet:.1f}", f"{truth:.1f}")]
     assert "even the UNet" not in MARKDOWN, "the autoencoder's chroma is no longer printed"
     assert 0.45 <= unet / truth <= 0.55
     assert "chroma(unet_kept)" in CODE and "chroma(ae_kept)" not in CODE
     assert said(r"One suspect is the MSE loss: for a car that could be red, blue or gray, its best "
                 r"guess is their dull average\.")
-    assert said(r"The colors stay faint; MSE, which favors the average, is one suspect "
+    assert said(r"The colors stay faint\. One suspect is MSE, which favors the average "
                 r"\(notebook 05\)\.")
     # the grids: section 4 (truth, gray, autoencoder), section 6 (five rows), section 7 (truth,
     # gray and the two networks with the input's L kept: one screen, cold read r89)
@@ -668,9 +681,9 @@ def test_the_colors_are_faint():
     assert "(ae_kept, psnr(ae_kept, x_test))" in grids[2]
     assert "(unet_kept, psnr(unet_kept, x_test))" in grids[2]
     # cold read r99: row 3 is sharp by construction; the comparison is row 4 against row 5
-    assert said(r"\*\*In the grid below, the UNet \(row 4\) is sharp, yet its colors stay faint; "
-                r"with its skips zeroed \(row 5\), only blobs remain\.\*\* Row 3 is sharp by "
-                r"construction: its brightness is the input's, put back\.")
+    assert said(r"\*\*In the grid below, the UNet \(row 4\) is sharp, but its colors stay faint\. "
+                r"With its skips zeroed \(row 5\), only blobs remain\.\*\* Row 3 is sharp by "
+                r"construction: it has the input's brightness\.")
     assert "(without_drift(colorized), put_back_each)" in grids[1]
     assert ('"autoencoder with brightness put back (row 3), UNet (row 4), its skips zeroed '
             '(row 5); "') in CODE
@@ -696,17 +709,17 @@ def test_keeping_the_input_L():
     # cold read r98: section 7 shows the fix once; no second table of the PSNRs
     assert "{'mean chroma':>13}" not in CODE and "(\"UNet (skips), input's L kept\"" not in CODE
     # the L kept is the luma image's L, which D compares with the true color's
-    assert said(r"Each output keeps its a and b, with the gray input's L \(last panel\)\.")
+    assert said(r"Each output keeps its a and b under the gray input's L \(last panel\)\.")
     # cold read r100: which L that is, said in section 7: luma's, darker on saturated colors
-    assert said(r"On saturated colors such as pure red, that luma-based L is darker than the true "
-                r"L \(Going deeper D\)\. Notebook 04 keeps the true L\.")
+    assert said(r"On saturated colors, that luma-based L is darker than the true L \(Going deeper "
+                r"D\)\. Notebook 04 keeps the true L\.")
     assert "L_input = rgb_to_lab(gray_rgb)[:, 0]" in CODE and "gray_rgb = g_test.expand(" in CODE
     assert levels_pure_luma_below_l(), "luma's L is darker on the pure colors D prints"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
     assert "keep the true L" in nbformat.read(lecture04, as_version=4).cells[0].source
     # cold read r94: the Lab split as a figure (test image 6: L, a, b, and the gray input's L)
-    assert said(r"`L` is the lightness, `a` and `b` the color: below, L alone already shows test "
-                r"image 6's red car\.")
+    assert said(r"`L` is the lightness and `a` and `b` are the color\. Below, L alone already "
+                r"shows test image 6's red car\.")
     assert "i = 5                                                         # image 6 of the grids" \
         in CODE
     assert '"2. its L (lightness, 0-100)"' in CODE and '"5. the gray input\'s L\\n(kept by' in CODE
@@ -881,8 +894,12 @@ def test_e_mean_psnr_and_pooled_mse():
                 r"([\d.]+) on the rest\), on which gray is already close to the truth") \
         == [(quarter_chroma, rest_chroma)]
     assert float(quarter_chroma) < 0.5 * float(rest_chroma)
-    assert said(r"Per-image PSNR weighs each image's relative error, pooled MSE only the total: "
-                r"neither is wrong\.")
+    # cold read r102: full sentences, in a paragraph of its own after the arithmetic
+    assert said(r"Mean PSNR weighs each image's error relative to its size, while pooled MSE "
+                r"counts only the total squared error\. Neither is wrong: they answer different "
+                r"questions\.")
+    assert "rounding.\n\nThat quarter holds pale photos" in NB.cells[
+        [c.get("id") for c in NB.cells].index("335da81d")].source
     assert "pooled MSE" not in MARKDOWN.split("## Summary", 1)[1], "the Summary: main path only"
 
 
