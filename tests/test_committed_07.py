@@ -309,7 +309,9 @@ def test_the_new_layers_learning_rate(committed):
     assert levels == [5, 10, 20, 32] and 1 + sum(levels) == field[0]
     assert ("Each encoder level's two 3 x 3 convolutions and pooling add 5, 10 and 20 pixels, the "
             "bottleneck's two convolutions 32, and 1 + 5 + 10 + 20 + 32 = 68.") in markdown
-    assert "That is why it sits where the grid is small." in markdown
+    assert ("attention's cost grows with the *square* of the number of positions, so it sits where "
+            "the grid is small.") in " ".join(markdown.split())
+    assert 1024 ** 2 == 4096 * 16 ** 2, "the top level's pairs: 4,096 times the bottleneck's"
     assert "SAGAN found it pays most on larger maps" not in markdown, "said once, in 6's opening"
     assert "A likely reason: each bottleneck position" not in markdown, "said once, up front"
 
@@ -672,8 +674,9 @@ def test_the_table_and_the_control(committed):
     assert "| **adversarial minus the control** (the main finding" in tables, "a difference row"
     # ... and one cell read aloud, under the table
     assert (f"Read one cell aloud: the adversarial model's PSNR gain lies {value.lstrip('-')} dB "
-            f"below the plain UNet's, {times} times its noise (its own seed gap, {used} dB), so it "
-            "is marked **worse**.") in " ".join(markdown.split())
+            f"below the plain UNet's, {times} times its noise (its own seed gap), so it is marked "
+            "**worse**.") in " ".join(markdown.split())
+    assert f"PSNR gain (dB), adversarial against L1 UNet: seed gaps {used} and" in printed
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     # the plain verdict, one line per addition, under the table
     assert "**In plain words**, against the plain UNet:" in markdown
@@ -762,9 +765,10 @@ def test_the_table_and_the_control(committed):
     assert all(auc_r[3] - x > 2 * auc_r[2] for x in auc_r[:2]), auc_r
     assert all(x < cf[3] for x in cf[:2]), cf
     # the gap the text quotes is what a learner gets by subtracting the printed seeds (above)
-    assert (f"Gaps like the seeds' {psnr_text[2]} dB in PSNR gain are the noise. "
-            "The last column shows that **fine-tuning alone moved the baseline**: the rebalanced "
-            "AuC fell by over twice the seed gap, and the colors dulled.") in markdown
+    assert re.search(r"seed 0 +seed 1 +apart", printed), "the noise column, headed apart"
+    assert ("The \"apart\" column is the noise. The last column shows that **fine-tuning alone "
+            "moved the baseline**: the rebalanced AuC fell by over twice the seed gap, and the "
+            "colors dulled.") in " ".join(markdown.split())
     # one hedged reason: the start's one-cycle schedule ends near zero (the card's recipe,
     # colorlab.train.one_cycle), the fine-tune runs at a constant 1e-4 on 3,000 of the images
     from colorlab.train import one_cycle
@@ -772,11 +776,12 @@ def test_the_table_and_the_control(committed):
     assert shape(14 * 352 - 1) < 0.01, "the one-cycle schedule ends near a learning rate of zero"
     assert "lr 0.0001 (constant)" in printed and "3,000 train" in printed
     assert "trained from scratch on 45,000 images" in printed and "one-cycle schedule" in printed
-    assert "So every variant below is compared with this fine-tuned UNet." in markdown
+    assert "Every variant below is compared with this fine-tuned UNet." in " ".join(
+        markdown.split())
     assert "### The baseline moved too" not in markdown, "cut: it repeated section 2"
     assert "a learning rate near zero" not in markdown, "an untested cause: cut"
     (noise_cell,) = [i for i, c in enumerate(committed[0].cells) if c.cell_type == "markdown"
-                     and c.source.startswith("Gaps like the seeds'")]
+                     and c.source.startswith("The \"apart\" column is the noise.")]
     assert committed[0].cells[noise_cell - 1].source.startswith('train_variant("L1 UNet"')
     assert "## 2. The yardstick for noise" in committed[0].cells[noise_cell - 2].source
     assert "the other yardsticks stay within twice that gap" not in markdown
@@ -870,10 +875,10 @@ def test_the_table_and_the_control(committed):
     # section 7 ends by reading its table: the answer to its own question, before section 8
     # cold read r101: the row shows that (not why), and on average (per image the control gets
     # 51-63% of the most-helped images' AuC gain, section 8's figure)
-    answer = ("The table's row \"adversarial minus the control\" shows that, against its control, "
-              "the adversarial model is ahead on no yardstick: on average, a saturation boost "
-              "matches its gains.")
-    assert answer in markdown.split("## 8.")[0].split("## 7.")[1]
+    answer = ("The table's row \"adversarial minus the control\" shows that the adversarial "
+              "model beats its control on no yardstick: on average, a saturation boost matches its "
+              "gains.")
+    assert answer in " ".join(markdown.split("## 8.")[0].split("## 7.")[1].split())
     assert "So a saturation boost explains" not in markdown, "the table's row, not the figure"
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     # its classifier gain, qualified beside the table: the hint is the true test label (the
@@ -1055,8 +1060,8 @@ def test_the_critic_sees_nearly_the_whole_image(committed):
         rows_seen.append((int(reached[:, 0].min()), int(reached[:, 0].max())))
     assert rows_seen[0] == (0, 38 - 15 - 1) and rows_seen[3] == (8 * 3 - 15, 31), rows_seen
     assert rows_seen[1][1] - rows_seen[0][1] == 8   # windows 8 pixels apart
-    assert ("on a 32 x 32 image it gives 4 x 4 logits, each judging one of 16 overlapping 38 x 38 "
-            "windows.") in " ".join(markdown.split())
+    assert ("It is a **PatchGAN**: it gives 16 verdicts on a 32 x 32 image, \"real photo\" or "
+            "\"colorized\", each on an overlapping 38 x 38 window.") in " ".join(markdown.split())
     assert rows_seen[1][1] - rows_seen[0][1] < 38, "8 pixels apart, 38 wide: they overlap"
     assert "Going deeper works out" not in markdown, "no pointer ahead"
     # the measured window and its arithmetic sit in Going deeper, A, beside the printout
@@ -1129,8 +1134,10 @@ def test_hues_and_the_checkerboard(committed):
     low_chroma, high_chroma = min(float(x) for *_, x, _ in vehicles), max(
         float(x) for *_, x, _ in vehicles)
     assert low_chroma > 2 and high_chroma < 3
-    assert ("- **Selective saturation.** The truck and both cars, in truth blue, dark blue and "
-            "black, turn vivid red (\"hurts\" figure).") in " ".join(markdown.split())
+    assert ("- **Selective saturation**, in the four images it hurts most (printed above): the "
+            "truck and both cars, in truth blue, dark blue and black, turn vivid red at over twice "
+            "the control's chroma; the bird's chroma barely changes.") in " ".join(markdown.split())
+    assert "the four images it hurts most" in " ".join(takeaway_of(nb).split()), "four, not all"
     # ... written under each image of the "hurts" figure (cold read r98), by the printed formula
     code_49 = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert ('chroma = f"\\nmean chroma {mean_chroma(images[i:i + 1]).item():.0f}" if label == '
@@ -1159,7 +1166,8 @@ def test_hues_and_the_checkerboard(committed):
     # section 8's takeaway: three short bullets, one per finding (cold read r98)
     assert len(re.findall(r"^- \*\*", takeaway, flags=re.M)) == 3, takeaway
     assert ("**Takeaway: training against the critic paints three things the control's one factor "
-            "s cannot.** - **Selective saturation.**") in " ".join(takeaway.split())
+            "s cannot.** - **Selective saturation**, in the four images it hurts most") in " ".join(
+        takeaway.split())
     # what the "hurts" figure shows: selective saturation (the printed chroma ratios and median
     # turns of the truck and the cars); the bird, no more vivid than the control (1.0x), is hurt
     # about as much by it (the AuC under each image: 0.934 plain, 0.800 control, 0.781 adversarial)
@@ -1289,10 +1297,10 @@ def test_the_class_hint_at_work(committed):
     # the break-even holds only if a predicted label's mistakes cost as much as this one, and it is
     # measured on one seed with one kind of wrong label: the sentence says both
     assert ("**Takeaway: a wrong label costs more than a right one gains.** In seed 0's model "
-            f"the true label adds {gain:.4f} to the mean AuC, the wrong one takes {cost:.4f}. A "
-            f"predicted label, right with probability p, gains when p x {gain:.4f} > (1 - p) x "
-            f"{cost:.4f}, so p must exceed {cost:.4f} / {cost + gain:.4f} ≈ {break_even:.2f}, if "
-            "its mistakes cost what this arbitrary wrong label costs.") in markdown
+            f"the true label adds {gain:.4f} to the mean AuC; the wrong one takes {cost:.4f}. So a "
+            f"predicted label must be right more than {cost:.4f} / {cost + gain:.4f} ≈ "
+            f"{break_even:.0%} of the time to pay off, if its mistakes cost what this arbitrary "
+            "wrong label costs.") in " ".join(markdown.split())
     assert abs(float(f"{cost:.4f}") / float(f"{cost + gain:.4f}") - break_even) < 0.01
     # the caveat sits beside the claim (cold read r93), not again in section 7's box
     assert "0.71" not in caveats(committed[0]) and "70%" not in markdown
@@ -1690,3 +1698,26 @@ def test_l1_between_two_equally_likely_colors(committed):
     assert torch.allclose(even, even[0].expand_as(even)), "flat between the two"
     odds = 0.7 * (guesses - red).abs() + 0.3 * (guesses - blue).abs()
     assert odds.argmin() == len(guesses) - 1, "unequal odds: the likelier color wins"
+
+
+def test_how_the_critic_trains(committed):
+    """Cold read r102: section 3 says how the critic trains: from scratch (a fresh, seeded
+    PatchDiscriminator), its own Adam at pix2pix's constant 2e-4, one step per batch, taken inside
+    the loss call, so before fit's step of the colorizer."""
+    nb, markdown, printed, _ = committed
+    from colorlab.adversarial import AdversarialL1
+    assert inspect.signature(AdversarialL1.__init__).parameters["lr"].default == 2e-4
+    source = inspect.getsource(AdversarialL1)
+    assert "self.optimizer = torch.optim.Adam(critic.parameters(), lr=lr, betas=betas)" in source
+    assert "scheduler" not in source and "lr_scheduler" not in source, "a constant rate"
+    assert source.index("self.optimizer.step()") < source.index("return pixel + self.weight")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert ("    seed_everything(seed)   # the critic's first weights come from the seed too\n"
+            "    return AdversarialL1(PatchDiscriminator().to(run.device), "
+            "weight=ADVERSARIAL_WEIGHT)") in code, "a fresh critic per seed, at the default lr"
+    # one critic step per batch: the critic's curve has one point per training step
+    steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
+    assert steps == 3 * 47 and "3 epochs, batch 64" in printed
+    assert ("The critic trains from scratch, with its own Adam optimizer at pix2pix's constant "
+            "learning rate, 2e-4: one step per batch, before the colorizer's."
+            ) in " ".join(markdown.split())
