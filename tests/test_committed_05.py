@@ -528,8 +528,8 @@ def test_the_curves(committed):
     assert "between the L1 regressor (top) and the truth (bottom);" not in markdown, "which L1"
     assert "over all validation images" not in markdown
     assert ("Your classifier paints a muted wash down to $T = 0.38$. Clear color appears only at "
-            "the two lowest temperatures: the blue sky in the 4th column and the green grass in "
-            "the 6th.") in markdown   # the figure
+            "the two lowest temperatures: for example the blue sky in the 4th column and the "
+            "green grass in the 6th.") in " ".join(markdown.split())   # the figure (r103: not all)
     # those two rows: this run's most colorful settings of lambda 0.5
     assert sorted(cf["rebal"], key=cf["rebal"].get)[-2:] == ["0.08", "0"]
     assert "To see whether longer training adds color" not in markdown, "What to try next has it"
