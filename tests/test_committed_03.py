@@ -156,8 +156,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # forward reference to a later result); section 7's printed red row (L, luma gray) backs it
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
-    assert ("Why not JPEG's YCbCr? Its brightness, [luma](../docs/glossary.md#luma) $Y'$, sums "
-            "*encoded* sRGB values, not light.") in text
+    assert ("## 7. Why colorization lives in Lab Why Lab rather than JPEG's YCbCr? YCbCr's "
+            "brightness, [luma](../docs/glossary.md#luma) $Y'$, sums *encoded* sRGB values, not "
+            "light.") in text
     assert "pure red drops from" not in text, "the numbers are section 7's to print"
     assert "splitting off color pays at all because color can be stored" not in text, \
         "said once, in the Summary"
@@ -257,11 +258,13 @@ def test_the_printed_errors_quoted(committed):
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed
     assert "agrees with scikit-image exactly" not in text, "s23 round 2: one sentence says it"
     assert float(lab64) > 1e4 * 1e-9, "Lab's gap is larger than XYZ's"
-    # s23 (cold read r100): section 2 says up front that the rounded toe slope is the one
-    # difference left, so section 3's gap is expected; section 3 names it after the check
+    # s23 (cold read r100): section 3 names the gap's cause after its check (ed23p: section 2
+    # says only why the code switches to scikit-image's matrix)
     assert "The small gap comes from" not in text
-    assert (text.index("our checks see only one difference, its toe slope rounded to 7.787.")
-            < text.index("The rounded slope causes this gap.") < text.index("## 4. The way back"))
+    assert "our checks see only one difference" not in text
+    assert (text.index("## 3. XYZ → CIE Lab")
+            < text.index("Scikit-image's toe slope, rounded to 7.787, causes this gap.")
+            < text.index("## 4. The way back"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
@@ -335,8 +338,10 @@ def test_the_clamps(committed):
     # why the clamps: the unused branch's zero gradient times an infinite slope is nan (IEEE)
     zero, inf = torch.tensor(0.0), torch.tensor(float("inf"))
     assert math.isnan((zero * inf).item()) and math.isnan((zero * torch.tensor(math.nan)).item())
-    assert ("`torch.where` computes **both** branches, and the unused branch's zero gradient times "
-            "an infinite or `nan` slope is `nan`.") in " ".join(
+    # ed23p (cold read r102): Python builds both branch tensors before torch.where is called
+    assert "`torch.where` computes **both** branches" not in markdown
+    assert ("Both branch tensors are computed before `torch.where` picks one, and the unused "
+            "branch's zero gradient times an infinite or `nan` slope is `nan`.") in " ".join(
         markdown.split())
     assert "slope is still `nan`" not in markdown
     assert ("so the gradient at black is `nan` again (`clamped_at_0` above). Clamped at "
@@ -383,7 +388,7 @@ def test_gradcheck_black_included(committed):
     assert "## 6. Familiar colors, and colors a screen cannot show" in markdown
     assert "## 7. Explorer" not in markdown
     assert flat.index("## Going deeper") < flat.index("### D. The ab plane at five lightnesses")
-    assert "(Going deeper D: five lightnesses)." in flat
+    assert "(Going deeper D: five lightnesses)." not in flat, "ed23p: the pointer was cut"
     assert "show_explorer(ab_explorer, live=run.live)" in code_with(committed[0], "def ab_explorer")
     # what the networks get closes section 7, after why colorization lives in Lab (r93)
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
@@ -425,9 +430,9 @@ def test_gradcheck_black_included(committed):
     assert (printed.index("gray baseline (L kept, ab = 0)") < printed.index(
         "gradient of sqrt(a² + b²) at gray") < printed.index("my_rgb_to_lab (float32)")), \
         "the chroma's gradient is printed in section 8, before Going deeper A"
-    chroma_question = ("**Question.** A colorfulness loss rewards vivid predictions: it falls as "
-                       "the chroma `torch.sqrt(a**2 + b**2)` grows. What gradient does the chroma "
-                       "send at a gray pixel (printed below)? A fix?")
+    chroma_question = ("**Question.** A colorfulness loss falls as the chroma "
+                       "`torch.sqrt(a**2 + b**2)` grows. What gradient does it send at a gray "
+                       "pixel (printed below), and what fixes it?")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
                         "gray?") < flat.index(chroma_question)
             < flat.index("**Key idea:** Most pixels carry little color") < flat.index(
@@ -448,7 +453,7 @@ def test_gradcheck_black_included(committed):
             "Fix: `torch.sqrt(a**2 + b**2 + 1e-6)`.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1): with
     # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
-    assert ("pass `gradcheck`; at black, `my_lab_to_rgb` passes only without its clip, which has "
+    assert ("pass `gradcheck`. At black, `my_lab_to_rgb` passes only without its clip, which has "
             "a corner there.") in flat
     assert "pass `gradcheck`, black included." not in flat, "s23 (cold read r100): overstated"
     assert found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)",
@@ -476,8 +481,10 @@ def test_the_derived_matrix_and_white_point(committed):
     # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
     flat = " ".join(markdown.split())
     # s23 (cold read r101): one sentence; the whites' differences are Going deeper B's
-    assert ("From here on the code uses scikit-image's matrix and white (Going deeper B); our "
-            "checks see only one difference, its toe slope rounded to 7.787.") in flat
+    # ed23p (cold read r102): the reason for the switch, in the same sentence; exact for XYZ
+    # (printed < 1e-9), not for Lab (section 3's gap, from the rounded toe slope)
+    assert ("From here on the code uses scikit-image's matrix and white (Going deeper B), so that "
+            "our XYZ check against scikit-image can be exact.") in flat
     assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
@@ -511,7 +518,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert ("`my_rgb_to_xyz` takes stored sRGB and decodes it itself, so it covers the first two "
             "arrows.") in flat
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
-    assert ("the white **D65** (midday daylight) fixes the lengths, since r = g = b = 1 "
+    assert ("The white **D65** (midday daylight) fixes the lengths, since r = g = b = 1 "
             "must give it.") in " ".join(markdown.split())
     # why a column is a primary's XYZ: M times full red alone is M's first column
     assert "Column $j$ is primary $j$'s XYZ." in " ".join(markdown.split())
@@ -590,7 +597,7 @@ def test_the_known_colors_quoted(committed):
     assert ab == {"white": ("0.00", "0.00"), "gray 50%": ("0.00", "0.00")}
     assert ("torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], dim=-3)"
             in code_with(committed[0], "def my_xyz_to_lab"))
-    assert ("`L` follows $Y$ alone; `a` and `b` are differences between the channels, so a gray, "
+    assert ("`L` follows $Y$ alone. `a` and `b` are differences between the channels, so a gray, "
             "which is the white dimmed, gets 0 in both:") in " ".join(markdown.split())
     assert "yellow (+), with gray at 0." not in " ".join(markdown.split())
     assert blue < gray and yellow > 95, (
@@ -744,6 +751,13 @@ def test_the_swatches_and_ciede2000(committed):
     low, high, low00, high00 = found(r"ΔE76 from (\d+\.\d) to (\d+\.\d), CIEDE2000 from "
                                      r"(\d+\.\d) to (\d+\.\d)", printed)
     assert f"span ΔE76 {low} to {high}" in markdown
+    # ed23p (cold read r102): the pairs are 0.08 to 0.10 apart in RGB, so an RGB distance
+    # charges them about the same (within 25%), not exactly the same
+    near, far = map(float, found(r"pairs (0\.\d\d)-(0\.\d\d) apart in RGB:", printed))
+    assert (near, far) == (0.08, 0.1) and far / near <= 1.25
+    assert ("It charges all these pairs about the same, barely visible or glaring;"
+            in " ".join(markdown.split()))
+    assert "It charges all these pairs the same," not in markdown
     assert float(low00) < 1 and float(high00) > 10, (
         "the text: CIEDE2000 too finds equal RGB steps very unequal, from hard to see (below its "
         "just-noticeable 1) to glaring")
@@ -974,9 +988,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
             "back a dark blue.") in text
     assert "**Key idea:** `ab` can be coarse" not in text, "section 7's key idea is why Lab"
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
-    assert (f"Only {share_red}% of the ab square is displayable here (Going deeper D: five "
-            "lightnesses).") in text
-    assert int(share_red) < 50, "only"
+    assert f"Only {share_red}% of the ab square" not in text, "ed23p: the printout carries it"
+    assert int(share_red) < 50, "the text says: most of the plane lies outside the gamut"
+    assert ("Most of it lies outside an sRGB screen's RGB cube, its **gamut**; that part is "
+            "hatched gray.") in text
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
@@ -1061,13 +1076,14 @@ def test_luma_against_lab(committed):
     assert red_luma < red, "the opening quotes pure red's drop"
     # s23 (cold read r100): the comparison is measured in L, which says what people see only
     # approximately; the printed columns are L values
-    assert ("Measured in `L`, luma's grays are too dark, yellow's least; Lab's gray keeps `L`."
-            in text)
+    assert ("Measured in `L`, luma's grays are too dark, yellow's least, while Lab's gray keeps "
+            "`L`. Check it by eye in the figure." in text)
     assert "L of its luma gray" in printed and "L of its Lab gray" in printed
     # r95: section 7 says in plain words why a colorizer wants L (every printed luma gray is
     # darker than its color, at equal luma by construction)
+    # ed23p: the sentence argued from L itself (cold read r102); the Key idea says why Lab
     assert ("A colorizer's input should be the lightness people see, which `L` measures "
-            "approximately and luma does not.") in text
+            "approximately and luma does not.") not in text
     assert "which `L` measures and luma does not" not in text
 
 
@@ -1080,8 +1096,8 @@ def test_the_toe_is_labeled(committed):
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
     # the zoom draws the pure gamma (dashed) as the curve vertical at 0, not the sRGB power
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (vertical at 0)"' in figure
-    assert ("But a pure power is vertical at black (figure, right, dashed), so sRGB uses a "
-            "straight line of slope 12.92 there, the **toe**.") in text
+    assert ("A pure power is vertical at black (figure, right, dashed), so there sRGB uses a "
+            "straight line of slope 12.92, the **toe**.") in text
     assert "At black that power is vertical" not in text, "the figure draws the gamma, not it"
     # the toe alone is not enough: the naive version, toe included, prints nan at black
     assert found(r"naive_linear_to_srgb +at black: value +\S+, gradient +(\S+);", printed) == (
@@ -1096,8 +1112,8 @@ def test_the_toe_is_labeled(committed):
         int((color.srgb_to_linear(codes) < 0.1).sum()), int((codes < 0.1).sum())) == (90, 26)
     assert "print(f\"8-bit codes below a tenth of white's light" in figure
     # the eye responds to relative changes (Weber), so a fixed step of light shows most in the dark
-    assert ("The eye notices relative changes of light, so the curve spends more of a byte's "
-            f"levels on the dark: light below a tenth of white's gets {srgb_codes} of them, "
+    assert ("The eye notices relative changes of light, so the curve gives the dark more of a "
+            f"byte's levels: light below a tenth of white's gets {srgb_codes} of them, "
             f"where a linear code would give {linear_codes}.") in text
     assert "levels evenly on" not in text
     assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
@@ -1138,7 +1154,7 @@ def test_the_toe_is_labeled(committed):
     # the visible text reads the left panel as drawn: the encode curve on the gamma's
     # l^(1/2.2), the decode's inverse (the panel draws no v^2.2)
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (on top of the encode curve)"' in figure
-    assert ("Encoding, the inverse, $1.055\\,\\ell^{1/2.4} - 0.055$, lies almost on a plain 2.2 "
+    assert ("Encoding, the inverse, is $1.055\\,\\ell^{1/2.4} - 0.055$, almost a plain 2.2 "
             "gamma (figure, left).") in text and float(gap) < 0.05
     assert "1.055 * lin.clamp_min(LINEAR_T) ** (1 / 2.4) - 0.055" in code_with(
         nb, "def my_linear_to_srgb")
@@ -1174,14 +1190,14 @@ def test_what_rgb_test_holds(committed):
     assert "torch.rand(N_COLORS, 3" in setup
     text = " ".join(markdown.split())
     assert ("- `rgb_test`: 100,000 random colors plus black, white, the primaries, gray and the "
-            "sRGB threshold 0.04045;") in text
+            "threshold 0.04045;") in text
     assert "N_COLORS = 100_000" in code_with(nb, "N_COLORS =")
     # the other helpers, each in one line, as the setup cell defines them
-    for helper, line in (("def sk(fn, x):", "- `sk(fn, x)`: a scikit-image color function, applied "
+    for helper, line in (("def sk(fn, x):", "- `sk(fn, x)`: applies a scikit-image color function "
                                             "to a torch image;"),
                          ("def check(what, mine, reference, tol):",
                           "- `check(what, mine, reference, tol)`: prints the largest difference "
-                          "from scikit-image, and stops above `tol`;"),
+                          "from scikit-image and stops above `tol`;"),
                          ("def photo(name, size=256):", "- `photo(name)`, a sample photo;"),
                          ("def generator(seed):", "`generator(seed)`, a private random stream;"),
                          ("def fmt(err):", "`fmt`, `summary`: printing.")):
@@ -1227,8 +1243,8 @@ def test_one_pixel_through_the_chain(committed):
     text = " ".join(markdown.split())
     assert "**One pixel, step by step.** Pure red, through the chain and back:" in text
     assert ("0 and 1 are fixed points of the decoding curve, so red's XYZ is the matrix's first "
-            "column. `f` of X exceeds `f` of Y, so `a` > 0; `f` of Z is far below, so `b` > 0. "
-            "The way back returns red.") in text
+            "column. `f` of X exceeds `f` of Y, so `a` > 0. `f` of Z is far below, so `b` > 0."
+            ) in text
     assert ((1 + 0.055) / 1.055) ** 2.4 == 1.0 and 0 / 12.92 == 0, "the decoding's fixed points"
     assert text.index("## 4. The way back") < text.index("**One pixel, step by step.**") < \
         text.index("## 5. Gradients")
@@ -1253,7 +1269,7 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
     """The ab-plane figures draw what the screen cannot show hatched gray: the text must not
     call the gray area the gamut (a cold read's finding)."""
     text = " ".join(committed[1].split())
-    assert "its **gamut** (those outside are hatched gray)" in text
+    assert "its **gamut**; that part is hatched gray." in text
     # both ab-plane figures hatch it alike (cold read r99)
     for cell in (code_with(committed[0], "The ab plane at pure red's lightness: the displayable"),
                  panels_code(committed[0])):
