@@ -444,13 +444,17 @@ def test_gradcheck_black_included(committed):
     answered = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "gradient of sqrt(a² + b²) at gray" in o.get("text", "") for o in c.get("outputs", [])))
     assert asked < answered and "printed above" not in flat
+    # r103: the answer says the epsilon's gradient at gray is 0, as that cell prints
+    assert any("gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in o.get("text", "")
+               for o in cells[answered].get("outputs", []))
     # "it falls as the chroma grows": the loss is lowest for vivid colors; the printed gradient
     # at gray is nan without the epsilon and 0 with it (the answer's fix removes only the nan)
     assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
         committed[0], "# the full checks"), "Going deeper A keeps only the checks"
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
-    assert ("`nan`: the square root's infinite slope at 0 times a zero slope. "
-            "Fix: `torch.sqrt(a**2 + b**2 + 1e-6)`.") in flat
+    assert ("`nan`: the square root's infinite slope at 0 times a zero slope. Fix the `nan`: "
+            "`torch.sqrt(a**2 + b**2 + 1e-6)`. At an exactly gray pixel the gradient is then 0 "
+            "(printed below): the loss still cannot push gray toward a color.") in flat
     # the Summary says where black is checked without the clip (section 5, question 1): with
     # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
     assert ("pass `gradcheck`. At black, `my_lab_to_rgb` passes only without its clip, which has "
