@@ -1718,6 +1718,6 @@ def test_how_the_critic_trains(committed):
     # one critic step per batch: the critic's curve has one point per training step
     steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
     assert steps == 3 * 47 and "3 epochs, batch 64" in printed
-    assert ("The critic trains from scratch, with its own Adam optimizer at pix2pix's constant "
-            "learning rate, 2e-4: one step per batch, before the colorizer's."
+    assert ("The critic trains from scratch, with its own Adam optimizer at pix2pix's learning "
+            "rate, 2e-4, held constant here: one step per batch, before the colorizer's."
             ) in " ".join(markdown.split())
