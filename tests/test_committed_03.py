@@ -251,7 +251,11 @@ def test_the_printed_errors_quoted(committed):
     assert ("Sections 3 and 4 found small gaps to scikit-image. Both come from its rounding of the "
             "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787: with that slope, the error drops "
             "below $10^{-9}$, and so does the way back's.") in text
-    assert f"{1 / (3 * (6 / 29) ** 2):.4f}" == "7.7870"
+    # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
+    (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
+    toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
+    color._lab_f(toe).sum().backward()
+    assert f"{toe.grad.item():.4f}" == said, (toe.grad, said)
     assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     # section 2: with scikit-image's matrix, my_rgb_to_xyz agrees exactly (the text says so)
@@ -728,10 +732,13 @@ def test_the_slope_of_L_at_black(committed):
     assert "**Question.** Display P3" in markdown
     assert "**Question.** A colorfulness loss" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
-    assert abs(116 * 4 / 29 - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
+    black = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    f_black = color._lab_f(black)
+    assert abs(116 * f_black.item() - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
     assert ("Like sRGB, $f$ has a straight toe near black: it puts black at `L` = 0 and keeps the "
             "slope finite (figure, right).") in " ".join(markdown.split())
-    assert 1 / (3 * (6 / 29) ** 2) < 8, "the straight segment's slope: finite"
+    f_black.sum().backward()                 # the course's f, differentiated at black
+    assert torch.isfinite(black.grad).all() and black.grad.item() < 8, "the toe's slope: finite"
     # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
     # against scikit-image first); the slope at black is infinite and dark colors no longer come
     # back from the round trip (section 4's assert, 1e-4), so later checks would stop too
@@ -1249,7 +1256,8 @@ def test_one_pixel_through_the_chain(committed):
     assert ("0 and 1 are fixed points of the decoding curve, so red's XYZ is the matrix's first "
             "column. `f` of X exceeds `f` of Y, so `a` > 0. `f` of Z is far below, so `b` > 0."
             ) in text
-    assert ((1 + 0.055) / 1.055) ** 2.4 == 1.0 and 0 / 12.92 == 0, "the decoding's fixed points"
+    ends = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    assert torch.allclose(color.srgb_to_linear(ends), ends, atol=1e-12), "the fixed points"
     assert text.index("## 4. The way back") < text.index("**One pixel, step by step.**") < \
         text.index("## 5. Gradients")
 

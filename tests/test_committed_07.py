@@ -311,7 +311,13 @@ def test_the_new_layers_learning_rate(committed):
             "bottleneck's two convolutions 32, and 1 + 5 + 10 + 20 + 32 = 68.") in markdown
     assert ("attention's cost grows with the *square* of the number of positions, so it sits where "
             "the grid is small.") in " ".join(markdown.split())
-    assert 1024 ** 2 == 4096 * 16 ** 2, "the top level's pairs: 4,096 times the bottleneck's"
+    # measured: the bottleneck's grid against the input's (depth 3: 32 x 32 -> 4 x 4), so the
+    # top level would hold 4,096 times the bottleneck's pairs of positions
+    grid = {}
+    net = UNet(1, 2, base=16, depth=3)
+    net.bottleneck.register_forward_hook(lambda m, i, o: grid.update(n=o.shape[-2] * o.shape[-1]))
+    net(torch.zeros(1, 1, 32, 32))
+    assert (32 * 32) ** 2 // grid["n"] ** 2 == 4096, grid
     assert "SAGAN found it pays most on larger maps" not in markdown, "said once, in 6's opening"
     assert "A likely reason: each bottleneck position" not in markdown, "said once, up front"
 
@@ -1062,7 +1068,7 @@ def test_the_critic_sees_nearly_the_whole_image(committed):
     assert rows_seen[1][1] - rows_seen[0][1] == 8   # windows 8 pixels apart
     assert ("It is a **PatchGAN**: it gives 16 verdicts on a 32 x 32 image, \"real photo\" or "
             "\"colorized\", each on an overlapping 38 x 38 window.") in " ".join(markdown.split())
-    assert rows_seen[1][1] - rows_seen[0][1] < 38, "8 pixels apart, 38 wide: they overlap"
+    assert rows_seen[1][1] - rows_seen[0][1] < field[0], "8 pixels apart, 38 wide: they overlap"
     assert "Going deeper works out" not in markdown, "no pointer ahead"
     # the measured window and its arithmetic sit in Going deeper, A, beside the printout
     assert ("### A. The critic and the bottleneck: how far they see, how hard the critic pulls "
