@@ -563,13 +563,14 @@ def test_the_loss_comparison_paragraph(committed):
     pooled = lambda r: float(r[4])   # noqa: E731
     assert min(map(pooled, mse)) > max(map(pooled, l1)), "'MSE loses there too, at both seeds'"
     assert min(map(pooled, mse)) - max(map(pooled, l1)) < abs(pooled(mse[0]) - pooled(mse[1])), \
-        "'though by less than its two seeds differ'"
+        "'the closest pair differs by less than the two MSE seeds do'"
     m_lo, m_hi = sorted((r[4] for r in mse), key=float)
     l_lo, l_hi = sorted((r[4] for r in l1), key=float)
     assert ("Why does MSE lose on PSNR, itself a mean squared error? The last column pools the "
             "squared ab error over every validation pixel, as the MSE loss does, and MSE loses "
-            f"there too, at both seeds ({m_lo} and {m_hi} against L1's {l_lo} and {l_hi}), though "
-            "by less than its two seeds differ: so the answer is not only that PSNR is on RGB and "
+            f"there too, at both seeds ({m_lo} and {m_hi} against L1's {l_lo} and {l_hi}); the "
+            "closest pair differs by less than the two MSE seeds do, so the gap is small. So the "
+            "answer is not only that PSNR is on RGB and "
             "averages per image. The loss was minimized on the training images, not these, and "
             "runs this short have not converged; this run does not test which.") in text
     assert re.search(r"\| colorfulness \(truth \d+\.\d\) \| pooled ab MSE, Lab units squared "
