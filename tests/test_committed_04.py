@@ -577,7 +577,8 @@ def test_the_loss_comparison_paragraph(committed):
                      r"\(gray \d+\.\d\) \|", tables), "the column's header"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     compare = code_with(nb, "def pooled_ab_mse(")
-    assert "(predict_ab(net, L) - ab.float().cpu()).pow(2).mean().item() * AB_SCALE**2" in compare \
+    pooled_code = 'make_loss("mse")(predict_ab(net, L), ab.float().cpu()).item() * AB_SCALE**2'
+    assert pooled_code in compare \
         and "ab_mse[key] = pooled_ab_mse(net, L_val, ab_val)" in compare, \
         "'pools the squared ab error over every validation pixel'"
     assert "train_unet(images, val_images=run.val" in compare and \
