@@ -83,8 +83,8 @@ def test_the_time_line_quotes_the_run(committed):
             ) in markdown
     assert number(r"(\d+) epochs of \d+ batches in", printed) == "12"
     opening = markdown[:markdown.index("## 1. The data and the target")]
-    for detail in ("AMX", "bf16", "float32", "EPYC"):  # r93 TOP FIX 5: the hardware detail is C's
-        assert detail not in opening, f"s22: {detail!r} belongs in Going deeper, C"
+    for detail in ("AMX", "bf16", "float32", "EPYC"):  # r93 TOP FIX 5: the hardware detail is B's
+        assert detail not in opening, f"s22: {detail!r} belongs in Going deeper, B"
     assert "your run prints other digits" not in markdown, "r99 UNBACKED: cut"
     assert images == "20,000", f"01 is committed with the standard preset (20,000), not {images}"
     assert "mode: quick" in printed and "device: CPU (AMD EPYC, 2 cores)" in printed
@@ -124,13 +124,13 @@ def test_the_main_path_is_short(committed):
                  "triangles", "twenty-four thousand", "fair preview", "nearly unbiased"):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
-    assert words <= 1441, f"s23: the main path's markdown stays short ({words} words)"
-    heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. The shuffled network's lean",
-             "### C. What bf16 does"]
+    assert words <= 1498, f"s24: the main path's markdown stays short ({words} words)"
+    heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does"]
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
-    assert where[-1] < markdown.index("## References") and "### D." not in markdown
-    assert len(markdown.split()) <= 2421, f"s23: all of 01's markdown ({len(markdown.split())})"
+    assert where[-1] < markdown.index("## References") and "### C." not in markdown
+    assert "shuffled network's lean" not in markdown, "s24 (r103 fix 5): section B is cut"
+    assert len(markdown.split()) <= 2355, f"s24: all of 01's markdown ({len(markdown.split())})"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
     sections, heading = {}, "opening"
@@ -184,6 +184,11 @@ def test_the_data_and_the_baseline(committed):
     var = float(number(r"test targets: variance (0\.\d+)", printed))
     assert abs(mse - var) < 0.02 * var, f"'almost exactly the variance': {mse} vs {var}"
     assert "Every model below must beat this constant's MSE." in markdown
+    # s24 (r103 fix 4): the key idea sits right under the target it is about
+    assert cell("c03").source.endswith(
+        "{255}$$\n\n**Key idea:** Start with a task whose exact answer you know."), "under y"
+    assert markdown.count("**Key idea:** Start with a task whose exact answer you know.") == 1
+    assert "far easier to fix here than inside a UNet" not in markdown, "r103 UNBACKED: cut"
 
 
 def test_the_cnn(committed):
@@ -320,7 +325,7 @@ def test_check_1_shuffled_targets(committed):
     assert broken.count("\n#") == 2, "s23: the half line's comment is two lines"
     assert markdown.count('"half"') == 0 and "safety margin" not in markdown, (
         "r93 TOP FIX 4: the half line is explained once, in the code comment")
-    assert "follows_brightness" not in broken, "s21: the correlation moved to Going deeper, B"
+    assert "follows_brightness" not in broken, "s24: the correlation is cut"
     assert int(number(r"our loop, one epoch of (\d+) steps:", printed)) >= 100
     # read off fig 24: the shuffled loss wanders along the constant's line
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
@@ -333,17 +338,25 @@ def test_check_1_shuffled_targets(committed):
     assert ("Why near the constant? Shuffled targets are independent of the images, so on "
             "average no answer beats their mean: the constant.") in markdown
     assert 0.9 < float(times) < 1.1, f"'ends close to the constant': {times}"
-    # r100 ERROR 1: the spikes as printed under fig 24, the peak marked by a line
-    jumps, top, peak = re.search(
-        r"\ntargets right: the loss more than doubled in one step at steps ([\d, ]+); the last "
-        r"spike tops out at step (\d+); the learning rate peaks at step (\d+)\n", printed).groups()
-    jumps, top, peak = [int(s) for s in jumps.split(", ")], int(top), int(peak)
+    # s24 (r103 fix 1): the spikes as printed under fig 24: where they start, where the last ends
+    n_jumps, first, last, top, peak = (int(v) for v in re.search(
+        r"\ntargets right: (\d+) one-step doublings of the loss, at steps (\d+) to (\d+); the last "
+        r"spike tops out at step (\d+); the learning rate peaks at step (\d+)\n", printed).groups())
     assert peak == one_epoch_peak(printed), "the peak of the schedule fig 24 shades"
-    assert len(jumps) >= 3 and max(jumps) < peak, "'spikes while the rate climbs'"
-    assert peak < top <= peak + 5, f"'until just after the rate's peak': {top} vs {peak}"
-    # s23 r102 TOP FIX 1: the spikes in one plain sentence; the steps stay in the printed line
-    assert ("The right targets' loss spikes while the rate climbs, until just after the rate's "
-            "peak (dash-dotted line; the steps are printed above).") in markdown
+    assert n_jumps >= 3 and first <= last < peak, "'spikes while the learning rate climbs'"
+    assert peak < top <= peak + 5, f"'the last spike tops out just after the peak': {top}, {peak}"
+    assert ("The right targets' loss spikes while the learning rate (faint line) climbs, because "
+            "the growing steps overshoot the loss's valley. Once the rate falls, the loss "
+            "settles: the last spike tops out just after the peak (printed above). `LR = 3e-2` in "
+            "What to try next tests this.") in markdown
+    assert "**`LR = 3e-2`, then `3e-1`.**" in markdown, "What to try next has the LR experiment"
+    spikes = markdown.index("The right targets' loss spikes")
+    assert markdown.index("Why near the constant?") < spikes
+    assert "at steps 13, 14" not in printed, "s24: the list of spike steps is cut"
+    # the learning rate, faint, on fig 24's second y-axis, from the schedule the loop ran
+    assert "rate = ax.twinx()" in figure and "alpha=0.3" in figure
+    assert "rate.plot([LR * lr_factor1(s) * 1e3 for s in range(len(hand_log))]" in figure
+    assert 'loc="outside right upper"' in figure, "the legend clears the right axis"
     assert "every one-step doubling" not in markdown and "Then it settles." not in markdown
     assert "all inside the gray warm-up band" not in markdown, "r100 ERROR 1"
     assert 'ax.axvline(peak1, color="C2", ls="-.", lw=1.5, label="learning-rate peak")' in figure
@@ -384,16 +397,16 @@ def test_check_2_fit_is_our_loop(committed):
     assert 'used = load_checkpoint(ckpt_dir / "last.pt")["config"]' in run_fit
     assert "fit_dtype = autocast_dtype(run.device, AMP)" in run_fit
     assert "used = " not in chose.source and "fit_dtype" not in chose.source
-    # r100 TOP FIX 2: fit's choices and channels_last are Going deeper C's
+    # r100 TOP FIX 2: fit's choices and channels_last are Going deeper B's
     assert ("Its other choice, `channels_last`, is a memory layout: the same numbers, stored in "
             "another order, which usually speeds up convolutions on a CPU. It changes results "
             "only by float rounding.") in markdown
-    assert markdown.index("### C. What bf16 does") < markdown.index("Its other choice,")
+    assert markdown.index("### B. What bf16 does") < markdown.index("Its other choice,")
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     where = [c.get("id") for c in cells]
     deeper = next(i for i, c in enumerate(cells) if DEEPER in c.source)
     assert deeper < where.index("a01") < where.index("fit-chose") < where.index("fit-chose-read")
-    assert "channels_last" not in main_path(markdown), "r100: the layout is C's"
+    assert "channels_last" not in main_path(markdown), "r100: the layout is B's"
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
     assert "its convolutions prefer NHWC: faster in float32" in device, "'speeds up'"
     assert 'device.type == "cpu" and torch.backends.mkldnn.is_available()' in device, "'this CPU'"
@@ -439,9 +452,23 @@ def test_the_curves(committed):
     # 'below early on' is read off fig 31 (epochs 2-11 are not printed); epoch 1 is printed
     first = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert float(first.group(2)) < float(first.group(1)) / 10, "'below training early on'"
-    # s23 r102 UNBACKED: the reason is not measured, so it is offered as the likely one
-    assert ("Early on, validation lies below training, probably because each training dot "
-            "averages a whole epoch while each validation square comes at its end.") in markdown
+    # s24 (r103 fix 3): the reason without the hedge, backed by epoch 1's printed numbers
+    assert ("Early on, validation lies below training, because each training dot averages a whole "
+            "epoch, while each validation square scores the weights at its end. Epoch 1's training "
+            "mean even lies above the constant's line: its first batches were scored with the "
+            "random weights (section 4).") in markdown
+    assert "probably" not in main_path(markdown), "r103 UNBACKED: no hedge on the main path"
+    constant = float(number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
+    random_mse = float(number(r"validation MSE (\d\.\d{5}) with the random weights", printed))
+    assert float(first.group(1)) > constant, "'above the constant's line'"
+    assert random_mse > 5 * float(first.group(1)), "'scored with the random weights' lifts it"
+    assert float(first.group(2)) < constant / 50, "the epoch's end is far below the constant"
+    model = (NOTEBOOK.parents[1] / "colorlab" / "models.py").read_text()
+    regressor = model[model.index("class MeanRegressor("):model.index("# 02: the autoencoder")]
+    assert "BatchNorm" not in regressor and "Dropout" not in regressor, "train = eval mode"
+    assert "model = MeanRegressor(width=16)" in cell_with("init = copy.deepcopy(model.state_")
+    assert "fit(model, batches" in cell_with("history = fit(model, batches"), (
+        "fit starts from section 3's random weights, as section 4's loop did")
     assert "soon after the learning rate's peak" not in markdown, "r94 UNBACKED: cut"
     figure = cell_with("training (epoch mean,")
     assert 'label="learning-rate peak"' in figure
@@ -529,9 +556,9 @@ def test_check_3_the_test_score(committed):
         r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images; beyond one step: (\d+) "
         r"\(worst (-?\d\.\d\d)\); bin means at most (\d\.\d\d) steps from 0\n", printed).groups()
     assert (f"In the figure, {share}% of the predictions land within half a step of the truth (the "
-            "gray band). The bin means (black line) stay close to zero, and only two errors lie "
-            "beyond one step.") in markdown
-    assert abs(float(worst)) > 1 and int(beyond) == 2, "'only two errors'"
+            "gray band). The bin means (black line) stay close to zero.") in markdown
+    assert "only two errors" not in markdown, "s24: a side number, left in the printed line"
+    assert abs(float(worst)) > 1 and int(beyond) >= 1
     assert float(bias) < 0.1 and float(bias) <= float(typical) / 4, "'close to zero'"
     assert n_test == number(r"/ ([\d,]+) test images", printed)
     assert "within_half = (steps_off.abs() < 0.5).float().mean().item()" in block
@@ -554,10 +581,12 @@ def test_check_3_the_test_score(committed):
     assert figure.startswith("# the test errors in pixel steps, by true intensity")
     assert ('ax.axhspan(-0.5, 0.5, color="0.88", label=f"within half a step\\n({within_half:.1%} '
             'of the test images)")') in figure, "'the gray band', its share in the legend"
-    assert "xytext=(10, 14 if at < 0 else -14)" in figure, "r99 CODE ASK 2: the note off the axis"
+    # s24 (r103 code ask 3): the worst error's note sits in the legend, hiding no point
+    assert "annotate(" not in figure and "bbox=" not in figure and "label=f\"worst error:" in figure
     assert "quantile(0.99)" in figure, "r94 CODE ASK 1: the y range fits the cloud"
     # s23 fix 6: the annotation says how many points lie off the scale, and on which side
-    assert "{n} point{'s lie' if n > 1 else ' lies'} {side} the plot" in figure
+    assert "({n} point{'s' if n > 1 else ''} {side}\\nthe plot)" in figure
+    assert ".std()" not in figure and "±1 std" not in markdown, "r103: the std lines are cut"
     assert 'side = "below" if steps_off[worst] < 0 else "above"' in figure
 
 
@@ -573,11 +602,14 @@ def test_check_4_and_best_pt(committed):
     assert number(r"checkpoint from epoch (\d+), keys:", printed) == epochs
     gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
     assert float(gap) == 0
-    assert "The largest difference is zero, so all four checks have passed:" in markdown
+    # s24 (r103 fix 4): the round-trip key idea right under Check 4's result
+    assert ("The largest difference is zero. **Key idea:** Test the save-and-reload round trip "
+            "once, before you rely on it. All four checks have passed:") in markdown
+    assert markdown.count("Test the save-and-reload round trip once") == 1
     assert "- A reloaded checkpoint gave back exactly the trained model's predictions." in markdown
     assert "'rng'" in printed and "'scaler'" in printed and "'optimizer'" in printed
     reload = cell_with("reload_gap =")
-    assert ("# Move the fresh network to the memory layout fit used (Going deeper, C): its sums "
+    assert ("# Move the fresh network to the memory layout fit used (Going deeper, B): its sums "
             "then run\n# in the same order as the trained model's, so the predictions can match "
             "bit for bit.\nlayout = ") in reload, "r99 fix 2: the layout in a plain sentence"
     assert "assert reload_gap < 1e-5" in reload and "# 1e-5: room for hardware" in reload
@@ -615,11 +647,33 @@ def test_what_the_checks_cannot_catch(committed):
     """s22 r95 TOP FIX 3: the mean target is the same under any reordering of an image's values,
     so channel-order, flip and layout bugs pass all four checks; run on the notebook's own
     ``mean_intensity``."""
-    markdown, _ = committed
-    assert ("The largest difference is zero, so all four checks have passed: **What these checks "
-            "cannot catch.** A mean ignores channel order, flips and pixel order, so an RGB/BGR "
-            "swap or a wrong axis order (for example HWC read as CHW) would pass all four checks."
-            ) in markdown
+    markdown, printed = committed
+    assert ("All four checks have passed: **What these checks cannot catch.** A mean ignores "
+            "channel order, flips and pixel order, so an RGB/BGR swap or a wrong axis order (for "
+            "example HWC reshaped as CHW) would pass all four checks. Below, the swap in four "
+            "images:") in markdown
+    # s24 (r103 fix 2): the swap planted in four images, printed: the mean cannot see it, one
+    # channel can (on the images whose R and B means differ)
+    line = re.search(r"\nmean intensity: +RGB ([\d., ]+) \| BGR ([\d., ]+)\nmean of channel 0: "
+                     r"RGB ([\d., ]+) \| BGR ([\d., ]+)\n", printed)
+    assert line, "the blind-spot cell's two lines"
+    mean_rgb, mean_bgr, r_rgb, r_bgr = (v.split(", ") for v in line.groups())
+    assert mean_rgb == mean_bgr and len(mean_rgb) == 4, "'the mean cannot tell the two apart'"
+    differ = sum(a != b for a, b in zip(r_rgb, r_bgr))
+    assert ("A one-channel target catches the swap in "
+            f"{['none of the', 'one of the', 'two of the', 'three of the', 'all'][differ]} four "
+            "(second line). So does "
+            "decoding files of known colors, as the course's data tests do "
+            "(`tests/test_data.py`).") in markdown
+    blind = cell("bgr-blind")
+    assert "bgr = rgb.flip(1)" in blind.source and "mean_intensity(rgb[:, :1])" in blind.source
+    assert "rgb = run.train.images[:4]" in blind.source
+    assert "assert torch.allclose(mean_intensity(rgb), mean_intensity(bgr))" in blind.source
+    tests = (NOTEBOOK.parents[1] / "tests" / "test_data.py").read_text()
+    assert '"RGB": (lambda: Image.new("RGB", (4, 4), (10, 200, 30)), ".png", (10, 200, 30))' in (
+        tests), "'the data tests decode files of known colors'"
+    assert "assert np.abs(out.astype(int) - rgb).max() <= 1, (name, out[0, 0])" in tests
+    assert "read as CHW" not in markdown
     source = cell_with("def mean_intensity(")
     namespace = {"torch": torch}
     exec(source[:source.index("\nx_train, x_val, x_test")], namespace)
@@ -630,7 +684,7 @@ def test_what_the_checks_cannot_catch(committed):
     bugs = {"RGB/BGR swap": images.flip(1), "horizontal flip": images.flip(3),
             "vertical flip": images.flip(2),
             "pixel order": images.flatten(2)[:, :, pixels].reshape(images.shape),
-            "HWC read as CHW": images.permute(0, 2, 3, 1).reshape(images.shape)}
+            "HWC reshaped as CHW": images.permute(0, 2, 3, 1).reshape(images.shape)}
     y = mean_intensity(images)
     for bug, wrong in bugs.items():
         assert not torch.equal(wrong, images), bug
@@ -647,13 +701,15 @@ def test_a_the_adamw_toy(committed):
     free_large, free_small = found["Adam", "0.0"]
     adam_large, adam_small = found["Adam", "0.1"]
     adamw_large, adamw_small = found["AdamW", "0.1"]
-    assert (f"Adam alone takes the weight with large gradients to {free_large:.3f}, although its "
-            "gradients average zero: the first step is a full learning rate down (after bias "
-            "correction the first momentum is g and the first squared-gradient average g², so "
-            "the step is lr · g/|g|), and the "
-            "alternating steps after it keep leaning down until the running averages settle. "
-            f"Adam's L2 penalty takes it only a little further, to {adam_large:.3f}. AdamW "
-            f"shrinks both weights alike, to {adamw_large:.3f}.") in markdown
+    # s24 (r103 fix 5): one paragraph; the precision nit (0.005 vs 0.004) is cut
+    assert (f"Adam alone moves the weight with large gradients to {free_large:.3f}, although its "
+            "gradients average zero: its first step is a full learning rate down, and the "
+            "alternating steps after it lean down until the running averages settle. Adam's L2 "
+            f"penalty takes that weight barely further, to {adam_large:.3f}, because Adam divides "
+            "the penalty's gradient by the gradients' RMS, about 100 here. The weight with small "
+            "gradients has an RMS of 1, so the penalty shrinks it as much as AdamW's decay does. "
+            f"AdamW shrinks both weights alike, to {adamw_large:.3f}.") in markdown
+    assert "The rows show" not in markdown and "bias correction" not in markdown
     # s23 fix 4: the why, re-run on the notebook's toy (tolerances far above float noise)
     w = torch.ones(1, requires_grad=True)
     adam = torch.optim.Adam([w], lr=1e-2)
@@ -672,54 +728,22 @@ def test_a_the_adamw_toy(committed):
     steps, = re.findall(r"for t in range\((\d+)\):", toy)
     assert "w.grad = torch.tensor([100.0, 1.0]) * (-1) ** t" in toy and int(steps) % 2 == 0
     decay_part = free_large - adam_large
-    assert (f"about 0.005 over 500 steps. The rows show {decay_part:.3f}.") in markdown
-    assert abs(500 * 1e-2 * 0.1 / 100 - 0.005) < 1e-12 and abs(decay_part - 0.005) < 0.002
-    assert f"{adamw_large:.3f}" == f"{adamw_small:.3f}" and abs(adam_small - adamw_small) < 0.01
-    assert "The weight with small gradients has an RMS of 1, so it decays alike under both." in (
-        markdown)
+    assert 0 < decay_part < 0.01, "'barely further'"
+    assert free_large - adamw_large > 30 * decay_part, "'barely', beside AdamW's decay"
+    assert f"{adamw_large:.3f}" == f"{adamw_small:.3f}" and abs(adam_small - adamw_small) < 0.01, (
+        "'alike', 'as much as'")
     assert "w.grad = torch.tensor([100.0, 1.0]) * (-1) ** t" in cell_with("toy_optimizer")
     toy = cell("90f6d651")  # r100 CODE ASK 1: the three rows in one output block
     assert [o["text"].count("after 500 steps") for o in toy.outputs] == [3]
 
 
-def test_b_the_shuffled_networks_lean(committed):
-    markdown, printed = committed
-    after, start, chance, n_val = re.search(
-        r"\ncorrelation of its answers with the true intensity: (-?\d\.\d\d) after the epoch, "
-        r"(-?\d\.\d\d) with the random weights \(chance alone: about ±(\d\.\d\d) for "
-        r"([\d,]+) images\)\n", printed).groups()
-    assert abs(float(chance) - int(n_val.replace(",", "")) ** -0.5) < 0.006, "1/sqrt(n)"
-    assert ("Yes, a little: the correlation is several times what chance alone gives, and the "
-            "random starting weights already leaned the same way.") in markdown
-    assert 0 < float(after) < 0.5 and float(after) >= 3 * float(chance), after
-    assert float(start) >= 3 * float(chance), start
-    # r89 UNBACKED, r99 fix 5: the best a * answer + b leaves (1 - r^2) of the variance, printed
-    bound, achieved = re.search(
-        r"\nvalidation MSE as a share of the constant's: at best (\d\.\d{3}) with this "
-        r"correlation, achieved (\d\.\d{3})\n", printed).groups()
-    assert (f"A lean this weak allows an MSE only a little below the constant's: at best {bound} "
-            f"of it (from 1 − r²); the network reached {achieved}.") in markdown
-    assert float(bound) <= float(achieved) < 1, "'at best', 'a little below'"
-    assert abs(float(bound) - (1 - float(after) ** 2)) < 0.01, "1 - r^2, r as printed"
-    assert abs(float(achieved) - float(number(r"after one epoch, (\d+\.\d\d) times the constant's",
-                                                printed))) <= 0.006, "Check 1's ratio"
-    code = cell_with("def follows_brightness")
-    assert "bound = (1 - r ** 2) * y_val.var(unbiased=False).item() / val_baseline" in code
-    assert "these are one seed's numbers" not in markdown, "s23 r100: a hedge, cut"
-    times = float(number(r"after one epoch, (\d+\.\d\d) times the constant's", printed))
-    assert times < 1, "'Check 1's shuffled network ended a little below the constant'"
-    assert "Check 1's shuffled network ended a little below the constant." in markdown
-    # s22 r94 CODE ASK 5: the unmeasured mechanism is cut
-    assert "shifting and shrinking" not in markdown and "is open" not in markdown
-    assert "random_net.load_state_dict(init)" in cell_with("def follows_brightness")
-
-
-def test_c_what_bf16_does(committed):
+def test_b_what_bf16_does(committed):
     markdown, printed = committed
     mse32, rounded, mse16 = (float(number(rf"\nbest\.pt's validation MSE, {how}: "
                                           r"(\d\.\d\de-\d\d)\n", printed))
                              for how in ("in float32", r"float32, rounded to bf16", "under bf16"))
-    # s23 fix 3: C is the grid lesson; no timing, no bf16-trained copy, no figures of other CPUs
+    # s23 fix 3: B (C before s24) is the grid lesson; no timing, no bf16-trained copy, no
+    # figures of other CPUs
     for gone in ("training time", "trained", "as fast as"):
         assert gone not in printed[printed.index("best.pt's validation MSE, in float32"):], gone
     for gone in ("1.11x", "2.13x", "**Speed:**", "docstring", "matched pair"):
@@ -761,8 +785,8 @@ def test_c_what_bf16_does(committed):
     assert "which this AMD CPU lacks" not in markdown
 
 
-def test_c_says_what_autocast_casts(committed):
-    """C: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
+def test_b_says_what_autocast_casts(committed):
+    """B: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
     markdown, _ = committed
     assert ("Inside `autocast`, the forward pass runs its convolutions and linear layers in bf16, "
             "with 8 significant bits where float32 keeps 24; losses such as `mse_loss` are cast "
