@@ -47,10 +47,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     kept, psnr, median, ssim = found(r"gray baseline \(L kept, ab = 0\) on the other ([\d,]+) "
                                      r"test images \(quick mode\): PSNR (\d+\.\d\d) dB \(median "
                                      r"image (\d+\.\d\d) dB\), SSIM (0\.\d{4})", printed)
+    # r103 code ask: the long line split into three
     already, total, on_median, _, _, mean_all = found(
-        r"(\d+) of ([\d,]+) test images are already gray \(mean chroma < 2\); gray scores PSNR "
-        r"(\d+\.\d) dB on the median one \((\d+\.\d) to (\d+\.\d) dB\); counting them, the mean "
-        r"would be PSNR (\d+\.\d\d) dB", printed)
+        r"(\d+) of ([\d,]+) test images are already gray \(mean chroma < 2\)\n"
+        r"gray's PSNR on them: median (\d+\.\d) dB, from (\d+\.\d) to (\d+\.\d) dB\n"
+        r"counting them too, gray's mean PSNR would be (\d+\.\d\d) dB\n", printed)
     assert float(on_median) > 60 and float(mean_all) > float(psnr), \
         "the text says: gray is nearly exact on most of them (so the bar leaves them out)"
     assert "Gray is nearly exact on most of them, so the bar leaves them out" in markdown
@@ -58,8 +59,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "(`include_gray=False`), which scores notebooks 04 and 05."
             in " ".join(markdown.split()))
     # the top of the printed range is psnr's cap: the squared error is clamped at 1e-10
-    top = found(r"gray scores PSNR [\d.]+ dB on the median one \([\d.]+ to (\d+\.\d) dB\)",
-                printed)[0]
+    top = found(r"gray's PSNR on them: median [\d.]+ dB, from [\d.]+ to (\d+\.\d) dB", printed)[0]
     code = code_with(committed[0], "def psnr")
     assert top == "100.0" and "mse.clamp_min(1e-10)" in code and 10 * math.log10(1e10) == 100
     assert (f"The printed {top} dB is `psnr`'s cap, for an error of about zero."
@@ -79,12 +79,25 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert [i for i, _, _ in eight] == list(range(1, 9)), "eight images, numbered 1 to 8"
     figure = code_with(committed[0], "names8 = ")
     assert 'set_title(f"{i + 1} {names8[i]}"' in figure, "the figure numbers them as printed"
-    by_chroma = sorted(eight, key=lambda e: e[2])
     text = " ".join(markdown.split())
-    # "the more colorful the photo, the lower gray's PSNR": over the eight, in order of chroma
-    for (_, p1, c1), (_, p2, c2) in zip(by_chroma, by_chroma[1:]):
-        assert c1 == c2 or p1 > p2, "the text says: the more colorful, the lower gray's PSNR"
-    assert "Among these eight, the more colorful the photo, the lower gray's PSNR." in text
+    # r103: the eight are the first eight test images (the code takes [:8]; the title says so)
+    assert "chroma8 = metrics.mean_chroma(lab[:8])" in figure
+    assert "names8 = [run.test.classes[k] for k in run.test.labels[:8].tolist()]" in figure
+    assert "range(8)" in figure and "the first eight test images; under each gray copy" in figure
+    assert "The figure's eight images are the test set's first eight." in text
+    # r103: "the more colorful, the lower gray's PSNR" rests on all kept test images: the rank
+    # (Spearman) correlation of mean chroma and gray's PSNR, computed and printed
+    rho_kept, rho = found(r"rank \(Spearman\) correlation of mean chroma and gray's PSNR, over "
+                          r"the ([\d,]+) test images not already gray: ([+-]\d\.\d\d)\n", printed)
+    assert rho_kept == kept and float(rho) < -0.3, "the text says: the more colorful, the lower"
+    rank_code = code_with(committed[0], "def ranks(x)")
+    assert "chromas = metrics.mean_chroma(lab)" in rank_code
+    assert ("torch.corrcoef(torch.stack([ranks(chromas[kept]), ranks(gray_psnrs[kept])]))[0, 1]"
+            in rank_code)
+    said = rho.replace("-", "−")
+    assert (f"Over all test images not already gray, the more colorful the photo, the lower "
+            f"gray's PSNR: the rank correlation is {said} (printed above).") in text
+    assert "Among these eight, the more colorful the photo" not in text
     assert "It is lowest on a deer" not in text, "the collapsed retelling of the printout is gone"
     differences = found(r"our psnr and ssim vs colorlab.metrics.psnr and ssim: max \|difference\| "
                         r"(< 1e-9|\S+) dB and (< 1e-9|\S+)\n", printed)
@@ -101,8 +114,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert abs(mean_a) < 2 and 2 < mean_b < 10, "the text: the mean ab, slightly toward yellow"
     assert ("The cyan X marks the mean `ab`, slightly toward yellow (+`b`)."
             in " ".join(markdown.split()))
-    assert ('ax.plot(a.mean(), b.mean(), marker="X", ms=11, mfc="cyan"'
-            in code_with(committed[0], "ax.hist2d("))
+    assert ('ax.plot(a.mean(), b.mean(), marker="X", ms=8, mfc="cyan"'
+            in code_with(committed[0], "ax.hist2d("))   # r103: smaller, the core shows
+    assert 'on_circle, ha="center", va="center", fontsize=11,' in code_with(committed[0],
+                                                                              "ax.hist2d(")
     assert float(shares[0]) > 40, "the text says: the cloud is densest near gray"
     text = " ".join(markdown.split())
     assert ("Below, every [training](../docs/glossary.md#training-set) pixel in the ab plane. The "
@@ -249,8 +264,11 @@ def test_the_printed_errors_quoted(committed):
     assert float(lab32) < 1e-2, "the float32 check's tolerance"
     # Going deeper B: both gaps (sections 3 and 4, printed) come from scikit-image's 7.787
     assert ("Sections 3 and 4 found small gaps to scikit-image. Both come from its rounding of the "
-            "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787: with that slope, the error drops "
-            "below $10^{-9}$, and so does the way back's.") in text
+            "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
+            "below $10^{-9}$ (the last two lines).") in text
+    # r103: section 3 points to that proof
+    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap. With 7.787, the gap "
+            "drops below 1e-9 (Going deeper B).") in text
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
@@ -436,7 +454,9 @@ def test_gradcheck_black_included(committed):
         "the chroma's gradient is printed in section 8, before Going deeper A"
     chroma_question = ("**Question.** A colorfulness loss falls as the chroma "
                        "`torch.sqrt(a**2 + b**2)` grows. What gradient does it send at a gray "
-                       "pixel (printed below), and what fixes it?")
+                       "pixel, and what does an epsilon change (printed below)?")
+    assert "gradient of sqrt(a² + b² + 1e-06) at ab = (1, 0): [1.0, 0.0]" in printed
+    assert "(1e-6, (1.0, 0.0))" in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
                         "gray?") < flat.index(chroma_question)
             < flat.index("**Key idea:** Most pixels carry little color") < flat.index(
@@ -447,7 +467,7 @@ def test_gradcheck_black_included(committed):
                  if c.cell_type == "markdown" and chroma_question in " ".join(c.source.split()))
     answered = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "gradient of sqrt(a² + b²) at gray" in o.get("text", "") for o in c.get("outputs", [])))
-    assert asked < answered and "printed above" not in flat
+    assert asked < answered and "printed above" not in " ".join(cells[asked].source.split())
     # r103: the answer says the epsilon's gradient at gray is 0, as that cell prints
     assert any("gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in o.get("text", "")
                for o in cells[answered].get("outputs", []))
@@ -456,9 +476,12 @@ def test_gradcheck_black_included(committed):
     assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
         committed[0], "# the full checks"), "Going deeper A keeps only the checks"
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
-    assert ("`nan`: the square root's infinite slope at 0 times a zero slope. Fix the `nan`: "
-            "`torch.sqrt(a**2 + b**2 + 1e-6)`. At an exactly gray pixel the gradient is then 0 "
-            "(printed below): the loss still cannot push gray toward a color.") in flat
+    assert ("`nan`: the square root's infinite slope at 0 times a zero slope. The epsilon in "
+            "`torch.sqrt(a**2 + b**2 + 1e-6)` removes the `nan`. But at an exactly gray pixel the "
+            "gradient is then 0, so the loss cannot push that pixel toward a color. At "
+            "ab = (1, 0), barely colored, the chroma's gradient is (1, 0): the loss pushes away "
+            "from gray.") in flat
+    assert "Fix the `nan`" not in flat and "what fixes it?" not in flat
     # the Summary says where black is checked without the clip (section 5, question 1): with
     # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
     assert ("pass `gradcheck`. At black, `my_lab_to_rgb` passes only without its clip, which has "
@@ -508,8 +531,9 @@ def test_the_derived_matrix_and_white_point(committed):
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
     assert float(shift) > 0
-    assert "Our derived matrix would move Lab by at most the amount printed next." in " ".join(
-        markdown.split())
+    assert (f"Using our derived matrix instead would move Lab by at most {shift} (printed below)."
+            in " ".join(markdown.split()))
+    assert "the amount printed next" not in markdown
     # why the matrices differ: the white each one gives (its row sums)
     whites = [tuple(map(float, found(rf"(?m)^{label} +XYZ \((\d\.\d{{6}}), (\d\.\d{{6}}), "
                                      r"(\d\.\d{6})\)", printed))) for label in
@@ -540,9 +564,13 @@ def test_the_derived_matrix_and_white_point(committed):
     # section 2 gives the cause of the gap: scikit-image's matrix has a white with a lower Z
     # than the derived one (the first two printed whites)
     assert 1e-4 < derived_white[2] - sk_white[2] < 1e-3
-    assert ("Scikit-image's matrix was made for a white with a slightly lower $Z$ than our derived "
-            "one (the first two lines below): hence section 2's difference in the fourth "
-            "decimal.") in text
+    # r103: B says it in one sentence: the three printed whites differ in the fourth decimal
+    # at most
+    spread = max(abs(u - v) for w1 in whites for w2 in whites for u, v in zip(w1, w2))
+    assert 1e-4 <= spread < 1e-3
+    assert ("Scikit-image's matrix and Lab white differ slightly from section 2's: the three "
+            "whites below differ in the fourth decimal at most.") in text
+    assert "Scikit-image's matrix was made for a white" not in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
     assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
                                                         (1 - 0.3127 - 0.3290) / 0.3290))
@@ -568,8 +596,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "xyz / D65.to(xyz.dtype)" in code_with(nb, "def my_xyz_to_lab")
     assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
     assert d65[0] - sk_white[0] < 1e-4 and d65[2] - sk_white[2] < 1e-3, "only a hair"
-    assert ("Its Lab divides by a third white, the tabulated `D65_WHITE`, a hair above the "
-            "matrix's white in $X$ and $Z$.") in text
+    assert "Its Lab divides by a third white" not in text, "r103: one sentence says it"
     assert "Lab white (100, 0, 0) in linear RGB" not in printed, "the side print was cut (s23)"
 
 
@@ -584,8 +611,7 @@ def test_where_the_whites_come_from():
         "the text says: scikit-image's Lab divides by D65_WHITE"
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert ("Its Lab divides by a third white, the tabulated `D65_WHITE`, a hair above the "
-            "matrix's white") in text
+    assert "Scikit-image's matrix and Lab white differ slightly from section 2's" in text
     assert "From sRGB specification" not in text, "the source archaeology was cut"
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
@@ -618,8 +644,10 @@ def test_the_known_colors_quoted(committed):
             "light as white: the channels add unequally to luminance (the matrix's middle "
             "row).") in " ".join(markdown.split())
     assert "Blue and green have the same RGB mean" not in markdown
-    assert f"`L` = {yellow:.2f} for pure yellow" in markdown
-    assert f"saturated blue is a dark one (`L` = {blue:.2f})" in " ".join(markdown.split())
+    # r103: Going deeper D points to this table for pure yellow's and blue's L, not repeating it
+    assert "because pure yellow is a light color and pure blue a dark one (section 6's table)" in \
+        " ".join(markdown.split()) and yellow > 90 and blue < 40
+    assert f"`L` = {yellow:.2f} for pure yellow" not in markdown
     red, green = lightness["red"], lightness["green"]
     assert ("Why is its `L` not the sum of theirs?" in markdown and red > 0
             and f"raises `L` only from {green:.2f} to {yellow:.2f}" in markdown)
@@ -896,7 +924,8 @@ def test_lab_against_ycbcr(committed):
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
             "only `ab` to predict.") in text
-    assert "rank correlation" not in text, "the rank correlation, never discussed, was cut"
+    going_f = text[text.index("### F. Equal steps in RGB"):text.index("## Summary")]
+    assert "rank correlation" not in going_f, "F's rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # Lab is only roughly uniform
     assert ("Lab was designed to be roughly uniform: equal distances (ΔE76) should look about "
@@ -904,6 +933,7 @@ def test_lab_against_ycbcr(committed):
     # the histograms show every pair: no ratio is clamped into the end bins
     histogram = code_with(nb, "ax.hist(r")
     assert ".clamp(" not in histogram and "aminmax()" in histogram
+    assert 'histtype="stepfilled", color="0.3"' in histogram, "r103: dark against the band"
     assert f"CIEDE2000 / distance {lab} in Lab, {ycc} in YCbCr" in printed   # Summary: line
     # the histograms divide r by its median (the text says so, r95)
     assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
@@ -935,7 +965,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # what to look for in the ab panel (cold read r101: the eyes, nose and broad tints remain,
     # faintly; the fine fur and whiskers do not)
     assert ("`L` carries almost all the detail. In the `ab` panel the fine fur and whiskers are "
-            "gone; mostly the eyes, nose and broad tints remain.") in text
+            "mostly gone; the eyes, nose and broad tints remain.") in text
     assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
@@ -1028,9 +1058,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert int(best_share) >= shares[50] and int(best_share) >= int(share_red)
     assert abs(int(best_L) - 53.2) < 10, "near mid lightness"
     assert "range(1, 100)" in panels_code(committed[0])
-    assert (f"Of these five, `L` = 50 has the most room ({shares[50]}% of the square); scanning "
-            f"every whole `L` from 1 to 99, the most is {best_share}%, at `L` = {best_L} (printed "
+    assert abs(int(best_L) - 50) <= 10, "the text says: largest at mid L"
+    assert ("The room for color is largest at mid `L` and shrinks toward black and white (printed "
             "below).") in text
+    assert "Of these five, `L` = 50 has the most room" not in text, "r103: the printout says it"
     assert "The displayable region is largest in the middle" not in text
     # cold read r98: each panel's title carries its share, and the sixth slot holds the legend
     panels = code_with(committed[0], "def draw_ab_plane")
@@ -1041,8 +1072,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
                                                                          [[0.0]]]],
                                          dtype=torch.float64)).flatten(1)
     assert ends[0].abs().max() < 1e-9 and (ends[1] - 1).abs().max() < 1e-3
-    assert ("Near `L` = 0 every color is nearly black, and near `L` = 100 nearly white, so little "
-            "room is left for color at either end.") in text
+    assert "Near `L` = 0 every color is nearly black" not in text, "r103: cut"
     assert min(shares) == 10 and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
     assert ("**Key idea:** Lab keeps lightness and color apart, but a screen ties them: its vivid "
@@ -1056,11 +1086,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     top_b = max(reach.values(), key=lambda r: r[1])[1]
     low_b = min(reach.values(), key=lambda r: r[0])[0]
     assert (top_b, low_b) == (reach[90][1], reach[30][0])
-    assert ("The region also leans: to yellow up high, where `b` reaches "
-            f"+{top_b} at `L` = 90, because saturated yellow is a light color (`L` = "
-            f"{light['yellow']} for pure yellow); to blue down low, where `b` reaches "
-            f"−{-low_b} at `L` = 30, because saturated blue is a dark one (`L` = "
-            f"{light['blue']}).") in text
+    # r103: one sentence; the b ranges are printed, pure yellow's and blue's L are the table's
+    assert float(light["yellow"]) > 90 and float(light["blue"]) < 40
+    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below), "
+            "because pure yellow is a light color and pure blue a dark one (section 6's "
+            "table).") in text
+    assert "The region also leans: to yellow up high, where `b` reaches" not in text
 
 
 def panels_code(nb):
@@ -1107,7 +1138,7 @@ def test_the_toe_is_labeled(committed):
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
     # the zoom draws the pure gamma (dashed) as the curve vertical at 0, not the sRGB power
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (vertical at 0)"' in figure
-    assert ("A pure power is vertical at black (figure, right, dashed), so there sRGB uses a "
+    assert ("A pure power is vertical at black (figure, right, dashed). So near black sRGB uses a "
             "straight line of slope 12.92, the **toe**.") in text
     assert "At black that power is vertical" not in text, "the figure draws the gamma, not it"
     # the toe alone is not enough: the naive version, toe included, prints nan at black
@@ -1123,9 +1154,11 @@ def test_the_toe_is_labeled(committed):
         int((color.srgb_to_linear(codes) < 0.1).sum()), int((codes < 0.1).sum())) == (90, 26)
     assert "print(f\"8-bit codes below a tenth of white's light" in figure
     # the eye responds to relative changes (Weber), so a fixed step of light shows most in the dark
-    assert ("The eye notices relative changes of light, so the curve gives the dark more of a "
-            f"byte's levels: light below a tenth of white's gets {srgb_codes} of them, "
-            f"where a linear code would give {linear_codes}.") in text
+    # r103: why the dark gets more codes, then (its own paragraph) why we decode first
+    assert ("The eye notices relative changes of light, so a fixed step of light shows most in the "
+            "dark. The curve therefore gives the dark more of a byte's levels: light below a tenth "
+            f"of white's gets {srgb_codes} of them, where a linear code would give "
+            f"{linear_codes}. Light mixes linearly, so we **decode** first:") in text
     assert "levels evenly on" not in text
     assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
     # the zoom's two dots are at the toe's end (LINEAR_T), not at the largest gap
