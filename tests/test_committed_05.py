@@ -296,8 +296,23 @@ def test_the_gamut_cells_left_out(committed):
     assert ".nan_to_num(1.0)" in code and "left_out = grid_ab[in_gamut & ~kept]" in code
     assert "min_count: int = 1" in (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
     assert "(middle panel; white: no bin)" in markdown
-    # the left-out cells are filled with their own color, faded, so the learner sees which colors
-    assert "facecolor=(*swatch(ab).tolist(), 0.4)" in code
+    # the left-out cells in their own full color, a thick outline (r104: faded looked pastel)
+    assert ('facecolor=swatch(ab).tolist(),\n' + " " * 31 + 'edgecolor="black", lw=2, '
+            'ls=":" if out else "-")') in code
+    assert "swatch(ab).tolist(), 0.4)" not in code, "not faded"
+    # the annealed mean: a weighted average of kept centers (weights summing to 1: f_T is a
+    # softmax), so cells that a line separates from every kept center are out of its reach
+    assert 'return torch.einsum("nqhw,qc->nchw", sharpened, centers)' in code
+    assert "sharpened = torch.softmax(log_p / T, dim=1)" in code
+    beyond, of = (int(v) for v in found(r"(\d+) of the (\d+) left-out cells lie wholly outside "
+                                          r"the region the kept centers span", printed))
+    assert of == left and 0 < beyond < left
+    assert ("The mode never returns them. The annealed mean is a weighted average of kept bin "
+            "centers, with weights summing to 1, so it stays inside the region those centers "
+            f"span. {beyond} of the left-out cells (dotted) lie wholly outside it: no $T$ reaches "
+            "them.") in deep
+    assert ".gt(reach).any()) for ab in left_out]" in code and 'ls=":" if out else "-"' in code
+    assert "can land in one only where kept bins lie around it" not in markdown
     assert left_chroma > kept_chroma + 10, "saturated colors"
     assert left > 0
     assert (f"The outlined cells, in the gamut but never kept, are saturated colors (median chroma "
@@ -346,14 +361,10 @@ def test_the_image_blind_answer(committed):
     assert '[0, *(np.array(h["val_loss"]) - blind_val[lam])]' in code
     assert "checked: every classifier beats the image-blind answer" in printed
     assert "this run does not examine why" not in markdown, "one hedge per section"
-    # the L1 panel (left): epoch 1's validation loss far above its training loss, the cause not
-    # measured here; from epoch 2 on, the two within a few thousandths
-    train, val = ([float(v) for v in vs.split(", ")] for vs in found(
-        r"L1 regressor, loss by epoch: training ([\d., ]+); validation ([\d., ]+)\n", printed))
-    assert len(train) == len(val) and val[0] > 1.5 * train[0]
-    assert all(abs(t - v) <= 0.005 for t, v in zip(train[1:], val[1:])), "later epochs agree"
-    assert ("On the left, the L1 regressor's first validation loss is far above its training "
-            "loss; this run does not show why. Later epochs agree.") in markdown
+    # the L1 panel's epoch-1 spike (no printed number explains it): cut, with its printout
+    assert "this run does not show why" not in markdown
+    assert "first validation loss is far above" not in markdown
+    assert "L1 regressor, loss by epoch" not in printed
     assert "meets training from epoch 2 on (the losses are printed above" not in markdown, "moved"
 
 
@@ -588,8 +599,14 @@ def test_the_curves(committed):
     # the 5th column's truck (index 4) has no ring: the text says so
     assert "         6: [(7, 17.5, 6, 6)" in code and "4: [(" not in code
     assert 'SEED = 0' in code
-    # this run's strip is this run's models only: the vivid UNet's T = 0.38 is in the second one
-    assert 'labelled("pretrained vivid\\nUNet, T = 0.38"' not in code
+    # section 8's strip: yours, then the pretrained vivid UNet at T = 0.38 above the truth (r104)
+    assert ('strip_rows[labelled("vivid UNet, T = 0.38", mean_of("pretrained", 0.38)[1])] = paint('
+            in code and 'compared = vivid_held_out and 0.38 in TEMPERATURES' in code)
+    assert (code.index('strip_rows[labelled("vivid UNet, T = 0.38"') < code.rindex(
+        'strip_rows[labelled("truth", truth_cf)] = shown') < code.index('suptitle=f"Yours:'))
+    assert ("watch where color appears. The pretrained vivid UNet at $T = 0.38$ sits above the "
+            "truth, for comparison.") in markdown
+    assert ", then the pretrained vivid UNet at T = 0.38" in code
     assert "Above the truth in the second figure" not in markdown
     # the silver car as the figure shows it: dull red at T = 1, strong red from T = 0.38 on
     assert "faint mauve" not in markdown
@@ -756,7 +773,8 @@ def test_the_curves(committed):
     assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** Below $T = 0.38$, your "
             "$\\lambda = 0.5$ classifier's colorfulness rises and its PSNR falls.") in markdown
     assert "near-gray pixels fade as the others grow stronger" not in markdown, "E only"
-    assert "What your classifiers show (numbers in Going deeper E):" in markdown
+    assert "What the table shows about your classifiers:" in markdown
+    assert "(numbers in Going deeper E)" not in markdown, "the bullets' table sits above them"
     assert "The two offset" not in markdown, "the split's numbers live in Going deeper E"
     deep = markdown[markdown.index("### E. The sweep in numbers (sections 7 and 9)"):]
     assert (f"In the printout after the figure, the mean chroma of this run's pixels falls from "
@@ -858,9 +876,16 @@ def test_the_choice_and_the_test_table(committed):
     assert len(set(temps)) == 3, temps
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
     assert ("On validation, the rebalanced AuC is highest at the plain mean, $T = 1$, for every "
-            "model; the vivid UNet ties there with $T = 0.7$. Matching the truth's colorfulness "
-            "picks argmax ($T = 0$). The test table scores both, and, at the paper's $T = 0.38$, "
-            "your $\\lambda = 0.5$ classifier and the pretrained vivid UNet.") in markdown
+            "model (the vivid UNet ties with $T = 0.7$). The test table scores that choice "
+            "(starred above) beside argmax ($T = 0$), your setting whose colorfulness is nearest "
+            "the truth's, and the two pretrained UNets, the vivid one at the paper's $T = 0.38$."
+            ) in markdown
+    # the star: on the best rebalanced AuC among this run's settings (the printed choice)
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert ('best_key, best_T = max(((k, T) for k in LAMBDAS for T in TEMPERATURES), '
+            'key=lambda s: auc_of(*s))') in code
+    assert 'marker="*", s=450' in code and 'label=f"chosen: the best AuC of yours' in code
+    assert "Matching the truth's colorfulness picks" not in markdown, "one sentence (r104)"
     assert "it rewards hedging" not in markdown, "an interpretation no output isolates"
     assert "whose recipe made the same choice" not in markdown, "the notebook does not show it"
     for k in (1, 2, 3):   # validation's rebalanced AuC: best at T = 1 for every model
@@ -875,8 +900,9 @@ def test_the_choice_and_the_test_table(committed):
     truth_cf = found(r"– / (\d+\.\d)", cells(sweep_table(tables), "ground truth")[1])[0]
     ship = vivid_curve["0.38"][1]
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
-    assert ("**The vivid UNet at $T = 0.38$** is about as colorful as the truth; its AuC ties with "
-            "$T = 1$'s.") in markdown   # the test table and Going deeper D's bootstrap: below
+    assert ("The vivid UNet, at $T = 0.38$, is about as colorful as the truth and has the "
+            "table's highest rebalanced AuC, but its PSNR is below gray's.") in markdown   # below
+    assert "its AuC ties with $T = 1$'s" not in markdown, "the tie: Going deeper D"
     assert "but not more correct" not in markdown, "said which measure (the test table's checks)"
     assert "The row you would ship" not in markdown and "the row you would ship" not in markdown
     assert "without the mode's jumps" not in markdown, "no figure shows the mode's jumps"
@@ -922,9 +948,19 @@ def test_the_choice_and_the_test_table(committed):
     full_tables = tables                                  # validation's too
     tables = tables[tables.index("| on the test set"):]   # the test tables only
     # the opening: three settings of the classifiers, each scored once on the test set
-    test_rows = first_table(tables)                      # the one test table
+    test_rows = first_table(tables)                      # section 9's test table
     assert test_rows.splitlines()[2].startswith("| ground truth |"), "the truth first"
-    assert len(re.findall(r"^\| classifier, ", test_rows, flags=re.M)) == 3
+    # section 9 shows the rows its text reads; Going deeper D the other two, same columns (r104)
+    aside_rows = first_table(tables[tables.index("| also on the test set |"):])
+    assert aside_rows.splitlines()[0] == ("| also on the test set | PSNR (dB) | colorfulness "
+                                          "(share of the truth's) | rebalanced AuC |")
+    assert [r.split(" | ")[0] for r in aside_rows.splitlines()[2:]] == [
+        "| pretrained vivid UNet (T 1)", "| classifier, the paper's T (lambda 0.5, T 0.38)"]
+    assert [r.split(" | ")[0] for r in test_rows.splitlines()[2:]] == [
+        "| ground truth", "| grayscale baseline", "| L1 regression", "| pretrained L1 UNet",
+        "| pretrained vivid UNet (T 0.38)", "| classifier, best rebalanced AuC (lambda 0.5, T 1)",
+        "| classifier, argmax (lambda 0.5, T 0)"]
+    assert tables.index("| also on the test set |") < tables.index("| on the test set | PSNR gain")
     assert "the paper's setting" not in test_rows, "the vivid UNet's T = 0.38 row carries it"
     assert ("We choose settings on the validation images with section 7's **rebalanced AuC** and "
             "score them once on the test images. Is the most colorful setting also the most "
@@ -942,7 +978,7 @@ def test_the_choice_and_the_test_table(committed):
     shares = {}                                          # the colorfulness column's "(46%)"
 
     def test_row(name):
-        main = cells(test_rows, name)
+        main = cells(test_rows + "\n" + aside_rows, name)
         gain = ["", "", "0"] if name == "ground truth" else cells(gains_table, name)
         colorful = main[2].split(" ")
         if len(colorful) > 1:
@@ -1029,9 +1065,11 @@ def test_the_choice_and_the_test_table(committed):
             "PSNR.") in markdown
     # your classifier at the paper's T = 0.38 against its T = 1 (the best-AuC row): barely more
     # colorful, lower on the rebalanced AuC (beyond the bootstrap's noise, checked above)
-    assert ("- **Your classifier at the paper's $T = 0.38$** is barely more colorful than at "
-            f"$T = 1$ ({paper[4]} against {best[4]}), and its rebalanced AuC is lower "
-            f"({paper[5]} against {best[5]}).") in " ".join(markdown.split())
+    deep_d = markdown[markdown.index("### D. How sure are we?"):markdown.index("### E. The sweep")]
+    assert (f"Your classifier at the paper's $T = 0.38$ is barely more colorful than at $T = 1$ "
+            f"({paper[4]} against {best[4]}). Its rebalanced AuC is lower, by several times the "
+            "noise, and its PSNR is level with gray's.") in deep_d
+    assert "- **Your classifier at the paper's $T = 0.38$**" not in markdown, "moved to D"
     assert 0 < float(paper[4]) - float(best[4]) < 0.5 and float(paper[5]) < float(best[5])
     d, se = diff[("the paper's T", "best rebalanced AuC")]
     assert -d > 3 * se, "lower by several times the noise"
@@ -1043,14 +1081,13 @@ def test_the_choice_and_the_test_table(committed):
     assert all(abs(g) > se for k, (g, se) in [*gains.items(), ("ship", ship_gain_se)]
                if k != "paper T"), "PSNR against gray"
     assert abs(gains["paper T"][0]) < gains["paper T"][1], "your T = 0.38: level with gray's"
-    deep_d = markdown[markdown.index("### D. How sure are we?"):markdown.index("### E. The sweep")]
-    assert ("The AuC gaps and the PSNR gains over gray beat the test-draw noise, except that tie "
-            "and your classifier's PSNR at $T = 0.38$, level with gray's. Gaps in colorfulness, "
-            "and in PSNR between two models, carry no ±.") in " ".join(deep_d.split())
+    assert "The AuC gaps and the PSNR gains over gray beat" not in markdown, "plainer (r104)"
+    assert ("The first table holds the two test rows section 9 leaves out. The second gives each "
+            "row's PSNR gain over gray") in deep_d
     assert "So each of section 9's measured gaps" not in markdown, "it claimed the unmeasured too"
     assert "at $T = 0.38$ it is as faint" not in markdown
-    assert ("In the table, only L1 and the pretrained L1 UNet gain PSNR over gray by more "
-            "than their ±.") in markdown
+    assert ("In the second table, only L1 and the pretrained L1 UNet gain PSNR over gray by "
+            "more than their ±.") in markdown
     assert all(-gains[k][0] > gains[k][1] for k in ("vivid", "best AuC", "mode"))
     assert "object classifier" not in markdown, "cut with its table"
     assert "trained for 2 epochs" not in markdown, "the card's claim, not shown here: cut"
@@ -1120,12 +1157,14 @@ def test_the_choice_and_the_test_table(committed):
     assert "on every score but colorfulness" not in markdown, "the question is cut"
 
     assert "chose $T = 1$ for every model" not in markdown, "it chose only among this run's"
-    assert 1.8 < float(vivid[4]) / float(shipped[4]) < 2.2
     assert float(vivid[5]) > float(shipped[5]) and float(vivid[1]) < float(shipped[1])
     assert float(vivid[3]) > float(shipped[3])
-    # section 9's like-for-like opening: the two pretrained UNets on the test table
-    assert ("The vivid UNet has the higher rebalanced AuC and twice the colorfulness, but a PSNR "
-            "below gray's.") in markdown
+    # section 9's opening: the two pretrained UNets on its table, the vivid one at T = 0.38
+    main_rows = [r for r in every if r[0] in test_rows]
+    assert ship_row in main_rows and vivid not in main_rows and paper not in main_rows
+    assert max(main_rows, key=lambda r: float(r[5])) is ship_row, "the table's highest AuC"
+    assert float(ship_row[1]) < float(gray[1]), "PSNR below gray's"
+    assert "twice the colorfulness, but a PSNR" not in markdown
     assert float(vivid[1]) < float(gray[1])
     assert "Paired on the same images, the vivid UNet scores" not in markdown, "cut"
     # "So why go vivid?": PSNR ranks the pretrained L1 UNet first of every test row and the vivid
@@ -1228,7 +1267,7 @@ def test_one_pixel(committed):
     sky, car = without_chroma(sky), without_chroma(car)
     seven = text[text.index("## 7. "):text.index("## 8. ")]
     assert seven.index("**The payoff.**") < seven.index("**Inside one pixel.**") < seven.index(
-        "What your classifiers show (numbers in Going deeper E)"), "right after the payoff"
+        "What the table shows about your classifiers:"), "right after the payoff"
     assert ("**Inside one pixel.** Why does the mean hedge and the mode commit? Here are two "
             "of the vivid UNet's pixels: sky (4th column) and the cyan car (7th).") in seven
     assert re.findall(r"^(\w+), pixel \(y", printed, flags=re.M) == ["airplane", "automobile"]
@@ -1355,3 +1394,39 @@ def test_the_knob_comments(committed):
     assert ("temps = list(TEMPERATURES)   # the T values that section 7 sweeps (a knob, or the "
             "mode's default)") in "".join(c.source for c in code)
     assert "(the first cell sets them)" not in "".join(c.source for c in code)
+
+
+def test_the_compact_table(committed):
+    """Section 7's bullets read a compact table right above them (r104): the sweep at the strips'
+    four T, each entry Going deeper E's, the PSNR given as a gain over gray's."""
+    nb, markdown, _, tables = committed
+    gray, truth, n = found(r"PSNR gain over gray's (\d+\.\d\d) dB / colorfulness \(the truth's: "
+                           r"(\d+\.\d)\), mean over the (\d+) validation images", tables)
+    rest = tables[tables.index("PSNR gain over gray's"):]
+    block = first_table(rest[rest.index("| T |"):])
+    assert block.splitlines()[0] == "| T | lambda 0.5 | lambda 1 | pretrained vivid UNet |"
+    rows = {r.strip("|").split("|")[0].strip(): [
+        tuple(float(x) for x in found(r"([+-]\d+\.\d\d) dB / (\d+\.\d)", c))
+        for c in r.strip("|").split("|")[1:]] for r in block.splitlines()[2:]}
+    assert list(rows) == ["1", "0.38", "0.08", "0"], "the strips' four T"
+    sweep = sweep_table(tables)                     # Going deeper E: every T
+    assert cells(sweep, "grayscale baseline")[1].split(" / ")[0] == gray
+    assert found(r"– / (\d+\.\d)", cells(sweep, "ground truth")[1])[0] == truth
+    assert f"mean over the {n} validation images counted" in tables
+    for column in (1, 2, 3):
+        for t, (gain, cf) in zip(rows, (r[column - 1] for r in rows.values())):
+            psnr, colorful = (float(v) for v in curve(tables, column)[t])
+            assert abs(gain - (psnr - float(gray))) <= 0.011 and cf == colorful, (column, t)
+    # the bullets, read on this table: rebalancing's colorfulness ratio at T = 1; below T = 0.38
+    # lambda 0.5 gains color and loses PSNR; lambda 1 fades below its T = 1
+    rebal, plain = ([r[k] for r in rows.values()] for k in (0, 1))
+    assert (f"At $T = 1$, it makes your classifier {rebal[0][1] / plain[0][1]:.1f} times as "
+            "colorful.") in markdown
+    assert all(b[1] > a[1] and b[0] < a[0] for a, b in zip(rebal[1:], rebal[2:]))
+    assert all(p[1] < plain[0][1] for p in plain[1:]) and plain[-1][1] > min(p[1] for p in plain)
+    # where it sits: collapsed, after the one-pixel reading, right above the bullets
+    at = next(i for i, c in enumerate(nb.cells) if c.source.startswith(
+        "# a table: section 7's sweep at the strips' four T (all eight: Going deeper E)"))
+    assert "hide-input" in nb.cells[at].metadata.get("tags", [])
+    assert nb.cells[at - 1].source.startswith("The sky pixel's p is one blob:")
+    assert nb.cells[at + 1].source.startswith("What the table shows about your classifiers:")
