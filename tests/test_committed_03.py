@@ -1,7 +1,6 @@
 """What notebook 03's markdown says about the run committed with it, checked against that run's
 printed outputs (the committed file is read, nothing is re-run)."""
 
-import inspect
 import math
 import re
 from pathlib import Path
@@ -54,19 +53,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         r"counting them too, gray's mean PSNR would be (\d+\.\d\d) dB\n", printed)
     assert float(on_median) > 60 and float(mean_all) > float(psnr), \
         "the text says: gray is nearly exact on most of them (so the bar leaves them out)"
-    assert "Gray is nearly exact on most of them, so the bar leaves them out" in markdown
-    assert ("so the bar leaves them out, as does `colorlab.metrics.evaluate` "
-            "(`include_gray=False`), which scores notebooks 04 and 05."
-            in " ".join(markdown.split()))
+    assert "Gray is nearly exact on most of them, so the bar leaves them out." in " ".join(
+        markdown.split())
+    # ed24b (cold read r105): the pointer to colorlab.metrics.evaluate was cut (not shown here)
+    assert "colorlab.metrics.evaluate" not in markdown
     # the top of the printed range is psnr's cap: the squared error is clamped at 1e-10
     top = found(r"gray's PSNR on them: median [\d.]+ dB, from [\d.]+ to (\d+\.\d) dB", printed)[0]
     code = code_with(committed[0], "def psnr")
     assert top == "100.0" and "mse.clamp_min(1e-10)" in code and 10 * math.log10(1e10) == 100
     assert (f"The printed {top} dB is `psnr`'s cap, for an error of about zero."
             in " ".join(markdown.split()))
-    # notebooks 04 and 05 score with colorlab.metrics.evaluate, which sets them apart by default
-    from colorlab.metrics import evaluate
-    assert inspect.signature(evaluate).parameters["include_gray"].default is False
     # s23: the coarse-ab side measurement (and its JPEG 4:2:0 sentence) was cut
     assert "Color can be stored coarsely" not in markdown and "def coarse(" not in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
@@ -84,7 +80,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "chroma8 = metrics.mean_chroma(lab[:8])" in figure
     assert "names8 = [run.test.classes[k] for k in run.test.labels[:8].tolist()]" in figure
     assert "range(8)" in figure and "the first eight test images; under each gray copy" in figure
-    assert "The figure's eight images are the test set's first eight." in text
+    # ed24b: the figure's title says it; the sentence was cut (word budget)
+    assert "The figure's eight images are the test set's first eight." not in text
     # r103: "the more colorful, the lower gray's PSNR" rests on all kept test images: the rank
     # (Spearman) correlation of mean chroma and gray's PSNR, computed and printed
     rho_kept, rho = found(r"rank \(Spearman\) correlation of mean chroma and gray's PSNR, over "
@@ -171,7 +168,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # forward reference to a later result); section 7's printed red row (L, luma gray) backs it
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
-    assert ("## 7. Why colorization lives in Lab Why Lab rather than JPEG's YCbCr? YCbCr's "
+    # ed24b (cold read r105): YCbCr too splits off a brightness; the question says so
+    assert ("## 7. Why colorization lives in Lab Why Lab rather than JPEG's YCbCr, which also "
+            "splits off a brightness? YCbCr's "
             "brightness, [luma](../docs/glossary.md#luma) $Y'$, sums *encoded* sRGB values, not "
             "light.") in text
     assert "pure red drops from" not in text, "the numbers are section 7's to print"
@@ -192,8 +191,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert f"the gray baseline scores PSNR {psnr} dB and SSIM {ssim}" in markdown
     # r101: section 8 says what the bar means for notebook 04, with the printed scores, after
     # they are printed
-    bar = (f"Gray's scores are the bar: notebook 04's colorizer must beat PSNR {psnr} dB and "
-           f"SSIM {ssim}.")
+    # ed24b (cold read r105): the bar is this quick run's
+    bar = (f"Gray's scores in this quick run are the bar: notebook 04's colorizer must beat PSNR "
+           f"{psnr} dB and SSIM {ssim}.")
     assert text.index("**The gray baseline.**") < text.index(bar) < text.index("## Going deeper")
     assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
@@ -267,8 +267,8 @@ def test_the_printed_errors_quoted(committed):
             "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
             "below $10^{-9}$ (the last two lines).") in text
     # r103: section 3 points to that proof
-    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap. With 7.787, the gap "
-            "drops below 1e-9 (Going deeper B).") in text
+    assert ("Scikit-image rounds the toe's slope to 7.787, which causes this gap (Going deeper "
+            "B).") in text
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
@@ -285,7 +285,7 @@ def test_the_printed_errors_quoted(committed):
     assert "The small gap comes from" not in text
     assert "our checks see only one difference" not in text
     assert (text.index("## 3. XYZ → CIE Lab")
-            < text.index("Scikit-image's toe slope, rounded to 7.787, causes this gap.")
+            < text.index("Scikit-image rounds the toe's slope to 7.787")
             < text.index("## 4. The way back"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -317,9 +317,9 @@ def test_the_printed_errors_quoted(committed):
     for line in ("my_rgb_to_lab (float32)", "vs colorlab.color:", "our psnr and ssim vs",
                  "round trip sRGB -> Lab -> sRGB"):
         assert printed.index(line) > after, f"{line!r}: Going deeper A's full checks"
-    assert ("The main path checked the combined functions `my_rgb_to_xyz`, `my_rgb_to_lab` and "
-            "`my_lab_to_rgb` against scikit-image, not each single step. Here are more checks: "
-            "float32, the round trip, and the course kit's own functions.") in text
+    assert ("### A. The full checks (sections 1–5) More checks: float32, the round trip, and the "
+            "course kit's own functions.") in text
+    assert "The main path checked the combined functions" not in text, "ed24b: cut (word budget)"
     assert "printed one check per function" not in text
     # and no stray value under a check cell (r89: a raw float under section 3's checks)
     for cell in committed[0].cells:
@@ -362,9 +362,10 @@ def test_the_clamps(committed):
     assert math.isnan((zero * inf).item()) and math.isnan((zero * torch.tensor(math.nan)).item())
     # ed23p (cold read r102): Python builds both branch tensors before torch.where is called
     assert "`torch.where` computes **both** branches" not in markdown
-    assert ("Both branch tensors are computed before `torch.where` picks one, and the unused "
-            "branch's zero gradient times an infinite or `nan` slope is `nan`.") in " ".join(
-        markdown.split())
+    # ed24b (cold read r105): in two plain sentences
+    assert ("Both branch tensors are computed before `torch.where` picks one. In the backward pass "
+            "the unused branch gets a zero gradient, and zero times an infinite or `nan` slope is "
+            "`nan`.") in " ".join(markdown.split())
     assert "slope is still `nan`" not in markdown
     assert ("so the gradient at black is `nan` again (`clamped_at_0` above). Clamped at "
             "`LINEAR_T`, the unused branch sits where its slope is finite.") in " ".join(
@@ -910,16 +911,15 @@ def test_lab_against_ycbcr(committed):
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
-    # s23 (cold read r101): section 7 points to F as the second reason, said as F measures it
-    # (against CIEDE2000, not people's judgments: F's caveat); F's numbers stay in F
-    second = ("A second reason (Going deeper F): distances in Lab follow CIEDE2000, a formula "
-              "fitted to human judgments, better than YCbCr's.")
-    assert second in text and lab < ycc
+    # ed24b (cold read r105): section 7 argues from lightness alone; the CIEDE2000 comparison,
+    # with its caveat, stays in Going deeper F (the main path no longer leans on it)
+    assert "A second reason (Going deeper F)" not in text
+    second = "**Which distance follows CIEDE2000?**"
+    assert lab < ycc
     assert "follow perceived differences" not in text
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
             "judgments") in text
-    assert (text.index("## 7. Why colorization lives in Lab") < text.index(second)
-            < text.index("### What the networks get"))
+    assert text.index("### F. Equal steps in RGB") < text.index(second) < text.index("## Summary")
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -937,8 +937,9 @@ def test_lab_against_ycbcr(committed):
     assert f"CIEDE2000 / distance {lab} in Lab, {ycc} in YCbCr" in printed   # Summary: line
     # the histograms divide r by its median (the text says so, r95)
     assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
-    assert ("Each histogram divides $r$ by its median, so the three share one axis. The narrower "
-            "the histogram, the more closely a distance follows CIEDE2000.") in text
+    assert 'xlabel="r = CIEDE2000 / distance, divided by its median (log scale)"' in code_with(
+        nb, "ax.hist(r")
+    assert ("The narrower the histogram, the more closely a distance follows CIEDE2000.") in text
     assert ("That is consistent with CIEDE2000, not independent proof: CIEDE2000 is built on Lab."
             in text)
     assert "**Why Lab, in three pictures.**" not in text, "the recap is the Summary's"
@@ -1119,7 +1120,9 @@ def test_luma_against_lab(committed):
     # s23 (cold read r100): the comparison is measured in L, which says what people see only
     # approximately; the printed columns are L values
     assert ("Measured in `L`, luma's grays are too dark, yellow's least, while Lab's gray keeps "
-            "`L`. Check it by eye in the figure." in text)
+            "`L`." in text)
+    # ed24b (cold read r105): "check it by eye" was cut: L ignores the Helmholtz-Kohlrausch effect
+    assert "Check it by eye" not in text
     assert "L of its luma gray" in printed and "L of its Lab gray" in printed
     # r95: section 7 says in plain words why a colorizer wants L (every printed luma gray is
     # darker than its color, at equal luma by construction)
@@ -1198,8 +1201,9 @@ def test_the_toe_is_labeled(committed):
     # the visible text reads the left panel as drawn: the encode curve on the gamma's
     # l^(1/2.2), the decode's inverse (the panel draws no v^2.2)
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (on top of the encode curve)"' in figure
-    assert ("Encoding, the inverse, is $1.055\\,\\ell^{1/2.4} - 0.055$, almost a plain 2.2 "
-            "gamma (figure, left).") in text and float(gap) < 0.05
+    # ed24b (cold read r105): the power is the encoding above the toe only
+    assert ("Encoding, the inverse, is $1.055\\,\\ell^{1/2.4} - 0.055$ above the toe, almost a "
+            "plain 2.2 gamma (figure, left).") in text and float(gap) < 0.05
     assert "1.055 * lin.clamp_min(LINEAR_T) ** (1 / 2.4) - 0.055" in code_with(
         nb, "def my_linear_to_srgb")
     assert "is a power 1/2.4 that lies" not in text, "a plain power 1/2.4 is far from 2.2"
@@ -1322,3 +1326,49 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
     assert "(hatched: not displayable; line: gamut edge; +: gray)" in code_with(
         committed[0], "The ab plane at pure red's lightness: the displayable")
     assert "its **gamut** (light gray" not in text
+
+
+def test_the_cat_s_two_grays(committed):
+    """Section 7 (cold read r105): why a hedging colorizer wants Lab, and the cat's luma gray next
+    to its Lab gray, with the largest difference printed."""
+    nb, markdown, printed = committed
+    text = " ".join(markdown.split())
+    ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
+    lost = round(float(red_L) - float(red_luma))
+    assert lost > 10
+    assert ("This matters when a colorizer is unsure: it then predicts colors near gray. In Lab, "
+            "that gray keeps each pixel's `L`. In YCbCr, `Cb` = `Cr` = 0 gives the luma gray, and "
+            f"pure red would lose {lost} `L` units. Below, the cat's two grays.") in text
+    most, on_vivid, share, elsewhere = found(
+        r"the cat's luma gray against its Lab gray: at most (\d+\.\d) darker in L; on average "
+        r"(-?\d+\.\d) darker where chroma > 40 \((\d+)% of pixels\), (-?\d+\.\d) elsewhere\n",
+        printed)
+    # "muted": few colorful pixels; "close": far less than red's drop; "mostly on its most
+    # colorful pixels": darker there on average than elsewhere
+    assert int(share) < 20 and float(most) < lost / 3
+    assert float(on_vivid) > float(elsewhere) + 0.5 and float(on_vivid) > 0
+    assert (f"The cat's colors are muted, so its two grays are close: luma's is at most {most} "
+            "darker in `L`, mostly on its most colorful pixels, such as the nose (right panel)."
+            ) in text
+    # the same computation as the notebook's, on the same photo: the largest drop is at the nose
+    # (a position, not float digits)
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    from colorlab.data import sample_photos
+    img = ImageOps.fit(Image.fromarray(sample_photos()["chelsea"]), (256, 256))
+    rgb = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255
+    luma = torch.einsum("j,jhw->hw", torch.tensor([0.299, 0.587, 0.114]), rgb).expand(3, -1, -1)
+    darker = color.rgb_to_lab(rgb)[0] - color.rgb_to_lab(luma)[0]
+    row, col = divmod(darker.argmax().item(), 256)
+    assert 190 <= row <= 235 and 140 <= col <= 190, (row, col)
+    cell = code_with(nb, "cat_luma_gray = torch.einsum(")
+    assert 'RGB_TO_YCBCR[0].float(), photo("chelsea"))' in cell
+    assert "darker = L_cat[0] - color.rgb_to_lab(cat_luma_gray)[0]" in cell
+    assert "vivid = ab_cat.norm(dim=0) > 40" in cell
+    assert 'cat = color.rgb_to_lab(photo("chelsea"))' in code_with(nb, "L_cat, ab_cat = cat[:1]")
+    figure = code_with(nb, "# The cat's two grays side by side")
+    assert 'cmap="viridis"' in figure and "(L of Lab gray − L of luma gray)" in figure
+    assert (text.index("Measured in `L`, luma's grays are too dark")
+            < text.index("The cat's colors") < text.index("**Key idea:** Lab hands a colorizer")
+            < text.index("### What the networks"))
