@@ -157,8 +157,12 @@ def test_results_paragraph(committed):
             "your colorized images no better than the gray ones:") in markdown
     assert "mean Delta E" in main and "colorfulness" in main and "SSIM" not in main
     assert "SSIM" in other and "AuC" in other and "classifier" in other
+    flat = " ".join(markdown.split())
     assert ("Watch the **PSNR gain over gray** (3 dB halves the squared error) and the "
-            "**colorfulness** (0 for gray).") in " ".join(markdown.split())
+            "**colorfulness** (0 for gray, 33 moderately colorful).") in flat
+    (moderate,) = re.findall(r"\(0 for gray, (\d+) moderately colorful\)", flat)
+    assert (f"Hasler & Süsstrunk's (2003): 0 for gray, 15 slightly, {moderate} moderately, 59 "
+            "quite colorful.") in flat, "section 4's anchor is Going deeper D's"
     assert "mean chroma < 2" in printed, "chroma sets the already-gray images apart"
     assert "6 epochs, batch 64" in printed and "5,000 train /" in printed
 
@@ -209,11 +213,12 @@ def test_why_color_can_lose_to_gray(committed):
     > C). Section 6's worst eight are the nearly gray case: every one scores below gray."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    assert ("Gray errs at a pixel by its chroma C, in Lab; PSNR on RGB behaves roughly alike. A "
+    assert ("In Lab, gray errs at a pixel by its chroma C. A "
             "right-hued tint of chroma T errs by |T - C|, so it beats gray only if T is below 2C. "
             "On nearly gray pixels 2C is small, so even a faint right-hued tint can lose "
             "(section 6). A hue more than 60° off loses even at T = C.") in text
     assert "A roughly right hue shrinks it" not in text, "the answer without the chroma condition"
+    assert "PSNR on RGB behaves roughly alike" not in text, "r105: no RGB measurement backs it"
     # the two numbers the answer states, read from it: a right-hued tint of chroma factor * C
     # ties with gray (|T - C| = C), and two points of chroma C, angle apart, are C apart
     factor, angle = re.search(r"it beats gray only if T is below (\d+(?:\.\d+)?)C\. .*? A hue more "
@@ -236,9 +241,24 @@ def test_the_already_gray_image_of_the_psnr_cell(committed):
     (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
     exact = [k for k, g in zip(kinds.split(", "), gray) if g == 100.0]
     assert exact == ["airplane"], "'the airplane is black and white: gray is exact'"
-    assert ("Going deeper D defines every metric and computes PSNR by hand. On an already gray "
-            "image, such as the airplane, gray scores the 100 dB cap, so `evaluate` sets such "
-            "images apart.") in " ".join(markdown.split())
+    assert ("Going deeper D defines every metric and computes PSNR by hand. On an exactly gray "
+            "image, such as the airplane, gray scores the 100 dB cap, and on a nearly gray one a "
+            "high score. So `evaluate` sets apart images of mean chroma below 2."
+            ) in " ".join(markdown.split())
+    (g_lo,) = found(r"worst eight: .*; PSNR of gray (\d+) to \d+ dB", printed)
+    assert 30 <= int(g_lo) < 100, "'a nearly gray one a high score': section 6's worst eight"
+    assert "evaluate: 45 of 2,000 images are already gray (mean chroma < 2): set apart" in printed
+    by_hand = code_with(nbformat.read(NOTEBOOK, as_version=4), "def psnr_db(")
+    assert "ab8 = predict_ab(model, L_test)[peek]" in by_hand, \
+        "r105: like-for-like, the whole test set in evaluate's batches of 500"
+    import inspect
+
+    from colorlab.metrics import evaluate
+    assert inspect.signature(evaluate).parameters["batch_size"].default == 500
+    assert "def predict_ab(net, L, batch=500):" in code_with(nbformat.read(NOTEBOOK, as_version=4),
+                                                            "def predict_ab(")
+    assert "worst < 0.05, (f\"the PSNR gain by hand differs from evaluate's by up to" in by_hand, \
+        "the assert prints the mismatch"
     assert "any tint loses dozens of dB" not in markdown, "cut with the worked cell's intro"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert "# PSNR by hand, as evaluate computes it, on the eight test images of the first " \
@@ -339,8 +359,8 @@ def test_washed_out_answers(committed):
             "those peak near gray.") in text, "the Summary (the peak: test_section_8s_key_idea)"
     assert "the model is less colorful than the truth on" in printed, "printed, not repeated"
     assert "The model is **less colorful** than the truth on" not in text
-    assert ("Lower left, the model's colorfulness piles up where the truth's only begins (dotted "
-            "lines: the means).") in text
+    assert ("Lower left, the model's colorfulness piles up where the truth's is still rising "
+            "(dotted lines: the means).") in text
     assert 'hist_ax.axvline(mean, color=drawn[2][0].get_edgecolor(), ls=":"' in code and \
         "mean = values[result.counted].mean().item()" in code, "the dotted lines: both means"
 
@@ -355,6 +375,8 @@ def test_photo_answers(committed):
     assert "predicts ab at a small working size (here 128 px)" in text
     sizes = found(r"mean chroma of the colorized cat \(Lab units\) at working size "
                   r"32 px: (\d+\.\d), 128 px: (\d+\.\d), 512 px: (\d+\.\d)", printed)
+    sizes_px = found(r"at working size (\d+) px: \d+\.\d, (\d+) px: \d+\.\d, (\d+) px: "
+                     r"\d+\.\d\n", printed)
     c32, c128, c512 = map(float, sizes)
     assert c32 - c512 < 0.2 * c32 and abs(c128 - c512) < 0.2 * c32, "'barely moves'"
     assert "The mean chroma barely moves." in text
@@ -372,7 +394,11 @@ def test_photo_answers(committed):
                       r"(\d+\.\d); 128 and 512 px (\d+\.\d)\n", printed)
     assert float(far) < 2.3 and float(far) < float(near), "'their chroma maps share one layout'"
     assert "95% of the pixels differ" not in printed, "the uninterpreted line is cut"
-    assert (512 // 128) ** 2 == 16, "a convolutional network's work grows with the pixel count"
+    # 'sixteen times the work': a convolutional network's work grows with the pixel count
+    (times,) = re.findall(r"for (\w+) times the work\.", text)
+    pixels = int(sizes_px[2]) ** 2 // int(sizes_px[1]) ** 2   # 512 px against 128 px, squared
+    words = {"four": 4, "eight": 8, "sixteen": 16, "thirty-two": 32}
+    assert words[times] == pixels, (times, pixels)
     w, h, short = found(r"the cat photo: (\d+) x (\d+) px, shorter side (\d+) px\n", printed)
     assert int(short) == min(int(w), int(h)) < 512, "512 px upsamples the photo's L"
     assert (f"The 128 and 512 px maps share one layout ({far} Lab units apart per pixel on "
@@ -382,8 +408,8 @@ def test_photo_answers(committed):
     assert default_work_size(32) == 128 == WORK_SIZE_FACTOR * 32
     # the default rests on where the color goes (fig_95), not on a mean difference under 2.3,
     # which would pick 32 px as well
-    assert ("Hence the default, 128 px, four times the training size: the smallest size here whose "
-            "color follows the stripes and eyes.") in text
+    assert ("Hence the default, 128 px, four times the training size: on this cat, the smallest "
+            "size here whose color follows the stripes and eyes.") in text
     assert float(near) < 2.3, "'A mean difference cannot decide': 32 px passes it too"
     assert (f"A mean difference cannot decide: 32 and 128 px differ by {near}, under a just "
             "noticeable 2.3.") in text
@@ -454,7 +480,7 @@ def test_pretrained_comparison(committed):
     assert abs(float(ours) - (float(acc) - float(gacc))) < 0.051, "the paired gap is the table's"
     scored = int(found(r"\| on ([\d,]+) test images \| your model", tables)[0].replace(",", ""))
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
-    assert 4 < float(paired) / float(se) < 5, "'over four times its standard error'"
+    assert float(paired) / float(se) > 4, "'over four times its standard error'"
     assert float(paired) > 0, "'in its favor'"
     assert ("The pretrained model's gap (section 10) is over four times its standard error, so "
             "unlikely to be chance.") in markdown
@@ -593,10 +619,13 @@ def test_the_loss_comparison_paragraph(committed):
     assert ("Section 8's MSE UNets lose on PSNR, itself a mean squared error. But PSNR is on RGB "
             "and averages per image. The cell below pools the squared ab error over every "
             "validation pixel instead, as the MSE loss does.") in deeper
-    assert ("MSE loses there too, at both seeds, so RGB and per-image averaging are not the whole "
-            "answer. Its margin is small, though: at seed 1 it is less than the gap between the "
-            "two MSE seeds. Two causes remain: the loss was minimized on the training images, not "
-            "these, and runs this short have not converged. This run tests neither.") in deeper
+    # r105: the seed-1 margin is under the MSE seed gap, so no verdict on RGB and averaging
+    assert ("MSE still scores worse there at both seeds, but at seed 1 by less than the gap "
+            "between its two seeds. So this run cannot tell whether RGB and per-image averaging "
+            "explain why MSE loses on PSNR. It tests neither of two other causes: the loss was "
+            "minimized on the training images, not these, and runs this short have not "
+            "converged.") in deeper
+    assert "are not the whole answer" not in deeper and "Two causes remain" not in deeper
     nb = nbformat.read(NOTEBOOK, as_version=4)
     compare = code_with(nb, "def pooled_ab_mse(")
     pooled_code = 'make_loss("mse")(predict_ab(net, L), ab.float().cpu()).item() * AB_SCALE**2'
@@ -969,10 +998,21 @@ def test_the_skip_ablation(committed):
     assert "### G. The checkerboard without skips" in markdown
     assert ("The true L already supplies the detail, so what do the skips add?") in text
     assert "**Key idea:** at this budget the skips buy color, not score." in text
-    assert "- Without skips, a UNet paints half the color at about the same score." in text
-    _, b_with, b_without, b_true = found(
-        r"the most colorful of eight validation images, a (\w+): mean predicted b / 110 with "
+    assert ("- At this small budget, a UNet without skips paints half the color at about the same "
+            "score.") in text, "r105: the Summary keeps section 9's 'at this budget'"
+    kind, b_with, b_without, b_true = found(
+        r"the image of highest mean chroma among the eight, a (\w+): mean predicted b / 110 with "
         r"skips ([+-]\d\.\d{3}), without ([+-]\d\.\d{3}), true ([+-]\d\.\d{3})", printed)
+    # r105: the image is picked by mean chroma, not by the colorfulness section 9's figure prints
+    # (there the truck scored higher than the frog), and the text, line and title say so
+    picked = code_with(nbformat.read(NOTEBOOK, as_version=4), "def checkerboard_share")
+    assert "top = eight[ab_eight.norm(dim=1).mean((1, 2)).argmax()]" in picked, "mean chroma"
+    assert ('fig.suptitle(f"the image of highest mean chroma among the eight, a {top_kind}:'
+            in picked)
+    assert ("The figure takes section 9's image of highest mean chroma and draws its b, true and "
+            "predicted by the two L1 UNets of seed 0.") in text
+    assert "most colorful" not in markdown and "most colorful" not in printed
+    assert f"this {kind} shows it in b." in text, "the box names the image the line prints"
     assert 0 < float(b_without) < float(b_with) < float(b_true), "'paler still without skips'"
     s_with, s_without, s_true = found(r"its spread over the image \(standard deviation of b / 110 "
                                       r"across pixels\): with skips (\d\.\d{3}), without "
@@ -996,8 +1036,8 @@ def test_the_skip_ablation(committed):
     assert ("The transposed convolution's taps do not overlap (section 2), so each of the four "
             "pixels in a 2 x 2 output block has its own tap, and any difference between the taps "
             "repeats every 2 pixels (Odena et al. 2016). With skips, each decoder block also "
-            "reads the encoder's features at its own resolution, which carry no 2 x 2 "
-            "pattern.") in text
+            "reads the encoder's features at its own resolution, which no transposed convolution "
+            "made.") in text
     assert "class NoSkipUNet(SketchUNet):" in code_with(nbformat.read(NOTEBOOK, as_version=4),
                                                         "class NoSkipUNet"), "the same layers"
     up = UNet(1, 2, base=16, depth=3).ups[0]   # the run's model
@@ -1020,8 +1060,8 @@ def test_your_model_on_the_eight_images(committed):
     assert "its largest gain is on the" not in " ".join(markdown.split())
     assert "**Your model paints a faint olive-brown almost everywhere**" in markdown
     # section 4's definition: a gain of 3 dB halves the squared error
-    assert abs(10 * torch.log10(torch.tensor(2.0)).item() - 3) < 0.02
-    assert "3 dB halves the squared error" in " ".join(markdown.split())
+    (db,) = re.findall(r"\((\d+) dB halves the squared error\)", " ".join(markdown.split()))
+    assert abs(10 * torch.log10(torch.tensor(2.0)).item() - float(db)) < 0.02, db
 
 
 def test_the_scatter_is_cut():
@@ -1151,10 +1191,9 @@ def test_which_optimum_the_trained_models_follow(committed):
     section_8 = " ".join(markdown.split("## 8. Why")[1].split("## 9. ")[0].split())
     assert "### F. Why MSE loses on PSNR" in markdown
     assert ("On the slice of L 70 to 71, the MSE UNets put b further from gray than the L1 UNets, "
-            "in the same direction as the slice's mean lies beyond its median. The one-pixel "
-            "optima only guide, though: a network sees context, and an average of per-context "
-            "medians need not equal the slice's median.") in section_8.split(
-                "**MSE paints more color than L1")[1], "session 24: right after the table"
+            "in the same direction as the slice's mean lies beyond its median. A network sees "
+            "context, though, so neither model need sit at the slice's optimum."
+            ) in section_8.split("**MSE paints more color than L1")[1], "right after the table"
     assert "UNets, as the slice's mean" not in text, "no causal 'as'"
     for gone in ("put b near the slice's mean, not its median", "land near the mean"):
         assert gone not in text, f"the mean-against-median verdict is dropped: {gone}"
