@@ -316,8 +316,8 @@ def test_the_gamut_cells_left_out(committed):
     assert left_chroma > kept_chroma + 10, "saturated colors"
     assert left > 0
     assert (f"The outlined cells, in the gamut but never kept, are saturated colors (median chroma "
-            f"{left_chroma} against the kept bins' {kept_chroma}), the ones a vivid colorizer "
-            "wants.") in deep
+            f"{left_chroma} against the kept bins' {kept_chroma}).") in deep
+    assert "the ones a vivid colorizer wants" not in markdown, "an opinion the run never tests"
 
 
 def test_the_image_blind_answer(committed):
@@ -393,8 +393,10 @@ def test_the_curves(committed):
     # PSNR lower (lambda 0.5 and the vivid UNet); without rebalancing, every T below 1 duller
     assert "## 7. What a lower T buys and costs We decode each classifier at every $T$" in markdown
     assert all(cf["plain"][t] < cf["plain"]["1"] for t in TEMPS[1:]), "without it: fades"
-    # "mostly": the least colorful T is not the last one (T = 0 rises a little again)
-    assert min(cf["plain"], key=cf["plain"].get) != "0" and "only fades" not in markdown
+    # "mostly": most steps down the sweep fall (every lower T below T = 1's: above)
+    steps = list(zip(TEMPS, TEMPS[1:]))
+    assert sum(cf["plain"][b] < cf["plain"][a] for a, b in steps) > len(steps) / 2
+    assert "only fades" not in markdown
     assert "**The takeaway:" not in markdown, "the section opens with its question"
     assert "optimizer steps add much more" not in markdown, "not credited to images and steps"
     assert "rebalancing and training bring the color" not in markdown.lower(), "not training alone"
@@ -471,11 +473,11 @@ def test_the_curves(committed):
     assert ("blind = image_blind(lam_bins, ab_train)" in code
             and "model.head.bias.copy_(blind.log())" in code), "training pixels; head"
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
-    # cold read r102: faint at the chosen setting, bold (and below gray) at T = 0
-    assert ("**Quick mode's limit.** Your classifiers train briefly. At the chosen setting they "
-            "paint a faint tint; at $T = 0$ the $\\lambda = 0.5$ one paints bold colors that score "
-            "below gray (section 9). A pretrained one shows the payoff.") in " ".join(
-                markdown.split())
+    # the opening: few steps (checked below: far fewer than the pretrained UNets'), the payoff
+    # shown by a pretrained model (section 7); the faint-versus-bold detail cut (r105)
+    assert ("**Quick mode's limit.** Your classifiers train briefly. A pretrained one shows the "
+            "payoff.") in markdown
+    assert "At the chosen setting they paint a faint tint" not in markdown
     assert '`MODE = "full"` on a GPU' in markdown, "What to try next says how to see yours paint"
     assert n_steps[1] > 10 * n_steps[0] and n_images[1] > 10 * n_images[0], "far more"
     assert "trained far longer" not in markdown and "the same loss trained longer" not in markdown
@@ -485,8 +487,8 @@ def test_the_curves(committed):
     # and the L1 UNet's twice the optimizer steps (the recipe table), said beside it
     steps_vivid, steps_l1 = (int(n.replace(",", "")) for n in recipe["optimizer steps"][1:])
     assert steps_l1 == 2 * steps_vivid
-    assert ("**The two pretrained UNets first.** They trained on the same images; the L1 UNet "
-            "got twice the steps.") in markdown
+    assert "**The two pretrained UNets first.** The vivid UNet, at $T = 0.38$," in markdown
+    assert "They trained on the same images; the L1 UNet got twice the steps." not in markdown
     assert "Like for like" not in markdown, "not like for like: twice the steps"
     # the opening: the pretrained classifier has the same UNet and loss (the recipe table's rows),
     # more bins, far more images and optimizer steps (checked below)
@@ -558,8 +560,8 @@ def test_the_curves(committed):
     assert "run_steps = EPOCHS * math.ceil(len(run.train) / BATCH_SIZE)" in code
     # the title gives each pretrained model its own steps (the recipe table's 2,464 and 4,928)
     assert ("f\"(vivid UNet: {facts['pretrained vivid UNet']['steps']:,} steps; L1 UNet: \"" in code
-            and "f\"{facts['pretrained L1 UNet']['steps']:,}; ringed: the patches the text names)"
-            in code)
+            and ("f\"{facts['pretrained L1 UNet']['steps']:,}; rings: patches the text names, "
+                 "dashed wrong, solid right)") in code)
     # section 7's payoff figure and its reading, before section 8
     seven = markdown.index("## 7. ")   # section 7 up to its questions
     payoff = markdown[seven:markdown.index("## 8. ", seven)]
@@ -568,10 +570,26 @@ def test_the_curves(committed):
     # two pretrained networks, named: the L1 UNet (the figure's top row) and the vivid UNet
     assert ("**The payoff.** The pretrained L1 UNet (top row) paints dull colors. The pretrained "
             "vivid UNet is more than twice as colorful and has the higher rebalanced AuC. "
-            "Lowering $T$ makes it bolder, mistakes included. In the 7th column, the car is cyan "
-            "in truth but red at every $T$, and its ringed patches turn yellow-orange as $T$ "
-            "falls. In the 3rd column, the silver car's ringed patch goes from dull red to strong "
-            "red.") in payoff
+            "Lowering $T$ makes it bolder, mistakes included. Some of its bold colors are right "
+            "(solid ring): the 5th column's truck is red on top. The L1 UNet paints it dull, at "
+            "about a fifth of the true chroma. The vivid UNet paints it red, with a third of the "
+            "L1 UNet's ab error at $T = 0.38$ (printed above the figure). Others are wrong (dashed "
+            "rings). In the 7th column, the car is cyan in truth but red at every $T$, and its "
+            "ringed patches turn yellow-orange as $T$ falls. In the 3rd column, the silver car's "
+            "ringed patch goes from dull red to strong red.") in payoff
+    # r105: the success, measured in the solid ring (the 5th column's truck, printed with the
+    # figure)
+    truck = found(r"the truck's solid ring \(5th column\): mean chroma (\d+\.\d) in truth; "
+                  r"pretrained L1 UNet (\d+\.\d) \(mean ab error (\d+\.\d)\); vivid UNet at T = 1 "
+                  r"(\d+\.\d) \(mean ab error (\d+\.\d)\); vivid UNet at T = 0\.38 (\d+\.\d) "
+                  r"\(mean ab error (\d+\.\d)\)", printed)
+    t_c, l1_c, l1_e, v1_c, v1_e, v38_c, v38_e = (float(v) for v in truck)
+    assert 0.15 <= l1_c / t_c <= 0.25, "about a fifth of the true chroma"
+    assert 0.28 <= v38_e / l1_e <= 0.38, "a third of the L1 UNet's ab error"
+    assert v38_c > 0.75 * t_c and v1_e < l1_e, "the vivid UNet: strong there, and closer"
+    assert code.index("print(f\"the {names[4]}'s solid ring") < code.index(
+        'fig = viz.compare_rows(strip_rows, notes=names, size=1.75,\n'
+        '                           suptitle=f"Pretrained:'), "printed above the figure"
     assert "salmon-red" not in markdown, "the T = 1 body is a darker red than salmon"
     assert all(float(vivid[t][1]) > float(vivid[u][1])
                for t, u in zip(TEMPS[1:], TEMPS)), "bolder at every lower T"
@@ -591,12 +609,17 @@ def test_the_curves(committed):
     # thin rings on every vivid UNet row and the truth, so each row's description can be checked
     assert "ring_patches(fig, range(1, 2 + len(STRIP_TEMPERATURES)))" in code
     assert '(("black", 1.8), ("white", 0.9))' in code
-    assert "ringed: the patches the text names" in code
+    assert "rings: patches the text names, dashed " in code
+    # a second ring style: solid around RIGHT (a right color) in every row, the L1 UNet's too
+    assert "RIGHT = {4: (19, 9, 8, 8)}" in code and "for r in range(len(axes)):" in code
+    assert 'ls="-" if color == "black" else ls))' in code
+    assert 'rings + [(c, p, "-") for c, p in RIGHT.items()]' in code
+    assert '[(c, p, "--") for c, patches in RINGS.items() for p in patches]' in code
     assert code.count('f"row labels: means over all {n_val} validation images, not these 8")') == 2
     assert "at the two lowest the mode adds" not in markdown
     # the rings: the 7th column (index 6) and the silver car (index 2), SEED 0's images only
     assert "RINGS = {2: [(7, 23, 15, 7)]," in code and "if SEED == 0 and names is not None:" in code
-    # the 5th column's truck (index 4) has no ring: the text says so
+    # the 5th column's truck (index 4): a solid ring (RIGHT), no dashed one
     assert "         6: [(7, 17.5, 6, 6)" in code and "4: [(" not in code
     assert 'SEED = 0' in code
     # section 8's strip: yours, then the pretrained vivid UNet at T = 0.38 above the truth (r104)
@@ -650,8 +673,7 @@ def test_the_curves(committed):
     assert (f"Why so faint? For {gray_top['0.5']}% of the validation pixels, its likeliest bin "
             "lies within 20 of gray (Going deeper E), and lowering $T$ pulls each pixel toward "
             "that bin.") in markdown
-    # the truck's details (hard to check on 32 px tiles) cut; the columns the text points at
-    assert "The 5th column's truck" not in markdown
+    # the truck: measured in its solid ring (section 7's payoff, above), no other detail
     assert "names = ([run.val.classes[int(k)] for k in run.val.labels[shown_idx]]" in code
     assert "turns mostly gray only at $T = 0$" not in markdown
     assert "most of the 5th column's truck" not in markdown
@@ -722,9 +744,8 @@ def test_the_curves(committed):
     assert "Does the mode pick new hues? The printout" not in markdown
     assert (f"For the vivid UNet, {kept_v}% of these pixels keep their hue, and their chroma "
             f"grows from {ch1_v} to {ch0_v}: sharpening strengthens a clear guess. For this run's "
-            f"$\\lambda = 0.5$ classifier only {kept_r}% keep it; its $T = 1$ colors are faint "
-            f"(chroma {ch1_r}). The hue is the true one for under half of these pixels ({right_v}% "
-            f"and {right_r}%); a pixel whose true color is near gray has no hue to match."
+            f"$\\lambda = 0.5$ classifier, only {kept_r}% keep it. For under half of these pixels "
+            "the hue is the true one. A pixel whose true color is near gray has no hue to match."
             ) in markdown[hue_at:]
     # right and wrong hues apart (the vivid UNet): both grow in chroma as T falls to 0
     vivid_block = printed[printed.index("  pretrained vivid UNet: "):]
@@ -876,10 +897,11 @@ def test_the_choice_and_the_test_table(committed):
     assert len(set(temps)) == 3, temps
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
     assert ("On validation, the rebalanced AuC is highest at the plain mean, $T = 1$, for every "
-            "model (the vivid UNet ties with $T = 0.7$). The test table scores that choice "
-            "(starred above) beside argmax ($T = 0$), your setting whose colorfulness is nearest "
-            "the truth's, and the two pretrained UNets, the vivid one at the paper's $T = 0.38$."
-            ) in markdown
+            "model. The test table scores that choice (starred above) beside argmax ($T = 0$), "
+            "which in this run is also your setting whose colorfulness is nearest the truth's. The "
+            "two pretrained UNets join them, the vivid one at the paper's $T = 0.38$.") in markdown
+    assert picked["colorfulness nearest the truth's"][1] == "0", "argmax: the same row"
+    assert "(the vivid UNet ties with $T = 0.7$)" not in markdown, "hedge cut (r105)"
     # the star: on the best rebalanced AuC among this run's settings (the printed choice)
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     assert ('best_key, best_T = max(((k, T) for k in LAMBDAS for T in TEMPERATURES), '
@@ -1066,9 +1088,8 @@ def test_the_choice_and_the_test_table(committed):
     # your classifier at the paper's T = 0.38 against its T = 1 (the best-AuC row): barely more
     # colorful, lower on the rebalanced AuC (beyond the bootstrap's noise, checked above)
     deep_d = markdown[markdown.index("### D. How sure are we?"):markdown.index("### E. The sweep")]
-    assert (f"Your classifier at the paper's $T = 0.38$ is barely more colorful than at $T = 1$ "
-            f"({paper[4]} against {best[4]}). Its rebalanced AuC is lower, by several times the "
-            "noise, and its PSNR is level with gray's.") in deep_d
+    assert ("Your classifier at the paper's $T = 0.38$ is barely more colorful than at $T = 1$, "
+            "and its rebalanced AuC is lower by several times the noise.") in deep_d
     assert "- **Your classifier at the paper's $T = 0.38$**" not in markdown, "moved to D"
     assert 0 < float(paper[4]) - float(best[4]) < 0.5 and float(paper[5]) < float(best[5])
     d, se = diff[("the paper's T", "best rebalanced AuC")]
@@ -1146,8 +1167,6 @@ def test_the_choice_and_the_test_table(committed):
             "PSNR.") in markdown   # the summary
     # the opening's expectation: this run's chosen setting a faint tint, the pretrained one vivid
     assert float(best[4]) / float(truth) < 0.5 and float(vivid[4]) / float(truth) > 0.8
-    assert ("At the chosen setting they paint a faint tint; at $T = 0$ the $\\lambda = 0.5$ one "
-            "paints bold colors") in " ".join(markdown.split())
     assert float(mode[4]) / float(truth) > 0.8, "'bold colors' at T = 0"
     assert all(float(mode[k]) < float(gray[k]) for k in (1, 5)), "'below gray' on PSNR and AuC"
     mine = [l1, best, mode]
@@ -1204,20 +1223,31 @@ def test_the_photos(committed):
     for photo in (0, 1):   # "the faint models add a wash; the bold ones ...": every faint below
         assert max(cf(k, photo) for k in faint) < min(cf(k, photo) for k in bold), photo
         assert max(cf(k, photo) for k in faint) < cf("original", photo)
-    assert ("The three duller models mostly add a wash (the pretrained L1 UNet paints Chelsea's "
-            "background blue); the three bold ones paint wrong colors." in text)
+    assert ("The three duller models mostly add a wash, though the pretrained L1 UNet paints "
+            "Chelsea's background blue. The three bold ones paint wrong colors." in text)
     # the exception: of the three duller models, the pretrained L1 UNet is the most colorful on
     # Chelsea (the figure: a blue patch on the right), yet below every bold one
     assert max(faint, key=lambda k: cf(k, 1)) == "pretrained L1 UNet"
     assert "The three faint models add a wash" not in text
     # the hues, as the two figures show them (the hue-sector tables are cut)
     assert ("Chelsea is orange-brown, yet the vivid UNet paints her mostly green and your argmax "
-            "blue and green. On the astronaut, argmax paints the background and most of the suit "
-            "light blue; the vivid UNet at $T = 0.38$ turns the background and her face blue."
+            "blue and green. On the astronaut, argmax paints the background and the suit blue and "
+            "green. The vivid UNet at $T = 0.38$ turns the background and her face blue."
             ) in text
+    assert "most of the suit light blue" not in text, "r105: the figure's suit is blue and green"
     assert "the shoulders" not in text, "only partly backed by the figure"
     assert "def hue_shares" not in code and "main hues" not in tables, "the hue tables cut"
-    assert "**Key idea:** A small CIFAR-10 colorizer does not know a photo's objects" in text
+    # the cause, as a hypothesis the run does not test (r105: CIFAR-10 has cats, so "does not
+    # know objects" was unbacked); the working size is 4 x the training images' 32 px (below)
+    assert "does not know a photo's objects" not in text
+    assert ("A possible cause, not tested here: the models trained on 32 px images, and at the "
+            "128 px working size a face spans far more pixels than anything they saw.") in text
+    assert ("**Key idea:** On photos unlike its 32 px training images, a small CIFAR-10 colorizer "
+            "can paint bold, wrong colors.") in text
+    # the gray input is exactly gray (R = G = B), so its colorfulness is 0 (r105: 0.1 from
+    # rounding grayscale's 1e-4 channel differences); its L still matches the photo's (printed)
+    assert ("gray_photo = (grayscale(photo.float() / 255).mean(dim=0).expand(3, -1, -1) * 255)"
+            ".round().byte()") in code
     # the sharpness: colorize keeps the photo's own L (printed: below 1 on 0 to 100)
     lo, hi, g1, g2 = found(r"mean \|L - the original's L\| (\d\.\d\d) to (\d\.\d\d) \(0 to 100 "
                            r"scale\); the gray inputs': (\d\.\d\d) and (\d\.\d\d)", printed)
@@ -1340,18 +1370,25 @@ def test_the_validation_count(committed):
 
 def test_the_auc_before_its_use(committed):
     """Section 7 defines the rebalanced AuC where it first appears (its payoff figure labels rows
-    with it): one line, then the full definition in a box; section 9 refers back to it."""
+    with it), in the main text (r105: no fold); section 9 refers back to it."""
     nb, markdown, printed, tables = committed
     seven, nine = markdown.index("## 7. "), markdown.index("## 9. ")
     line = ("- **Rebalanced AuC**: how close each pixel's ab is to the truth, every true color "
-            "counted equally. 1 is perfect.")
+            "counted equally. It takes the share of pixels within t of the true ab and averages it "
+            "over t = 0, 1, ..., 150 and over the bins of true color, each bin counting once. 1 is "
+            "perfect.")
     at = markdown.index(line)
     assert seven < at < markdown.index("**The payoff.**") < nine
     assert markdown.index("rebalanced AuC") > at, "no use before the line"
-    assert markdown.count("averages that share over the bins of true color") == 1
-    box = markdown.index("<details><summary>The AuC</summary> For each threshold t = 0, 1, ...")
-    defined = markdown.index("averages that share over the bins of true color")
-    assert at < box < defined < markdown.index("**The payoff.**") < nine
+    assert "<details><summary>The AuC</summary>" not in markdown, "r105: out of the fold"
+    # the library's definition: thresholds 0 to 150 (151 of them), the share within distance t,
+    # computed per 10-unit cell of the true ab and averaged over the cells with equal weight
+    source = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
+    doc = " ".join(source[source.index("def ab_auc("):source.index("if not (isinstance(pred_ab")]
+                   .split())
+    assert "For each threshold t = 0, 1, ..., max_dist (151 of them by default)" in doc
+    assert "averaged over the non-empty cells with equal weight" in doc
+    assert "AUC_MAX_DIST = 150.0" in source
     assert ("We choose settings on the validation images with section 7's **rebalanced AuC** and "
             "score them once on the test images. Is the most colorful setting also the most "
             "correct?") in (
@@ -1423,7 +1460,10 @@ def test_the_compact_table(committed):
     assert (f"At $T = 1$, it makes your classifier {rebal[0][1] / plain[0][1]:.1f} times as "
             "colorful.") in markdown
     assert all(b[1] > a[1] and b[0] < a[0] for a, b in zip(rebal[1:], rebal[2:]))
-    assert all(p[1] < plain[0][1] for p in plain[1:]) and plain[-1][1] > min(p[1] for p in plain)
+    # "Without rebalancing, lower T mostly fades": every lower T below T = 1's colorfulness, and
+    # most steps down the table fall (the prose claims no rise at T = 0)
+    assert all(p[1] < plain[0][1] for p in plain[1:])
+    assert sum(b[1] < a[1] for a, b in zip(plain, plain[1:])) > (len(plain) - 1) / 2
     # where it sits: collapsed, after the one-pixel reading, right above the bullets
     at = next(i for i, c in enumerate(nb.cells) if c.source.startswith(
         "# a table: section 7's sweep at the strips' four T (all eight: Going deeper E)"))
