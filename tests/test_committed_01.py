@@ -680,10 +680,10 @@ def test_what_the_checks_cannot_catch(committed):
     # s24b (r105 item 3): 'barely in the second': far the smallest move, under 0.02 (5 pixel
     # steps); channel 0 is red before the swap and blue after, so it measures red against blue
     assert moved[1] < 0.02 and moved[1] < min(moved[:1] + moved[2:]) / 5, moved
-    assert ("Channel 0 sees the swap (second line), barely in the second image, whose red and blue "
-            "means nearly agree. But a target computed from the loaded images swaps along with them. "
-            "Only values known apart from loading catch it, such as the files of known colors that "
-            "the course's data tests decode (`tests/test_data.py`).") in markdown
+    assert ("Channel 0 sees the swap (second line), barely in the second image, whose red and "
+            "blue means nearly agree. But a target computed from the loaded images swaps along "
+            "with them. Only values known apart from loading catch it, such as the files of known "
+            "colors that the course's data tests decode (`tests/test_data.py`).") in markdown
     # r106: a one-channel target computed from the loaded images swaps with them: never claimed
     assert "one-channel target catches" not in markdown
     blind = cell("bgr-blind")
