@@ -1377,11 +1377,14 @@ def test_the_shipped_photo(committed):
     q_lo, q_hi = float(quiet["whole call"]["lo"]), float(quiet["whole call"]["hi"])
     assert float(predicted) < float(quiet_x) and float(quiet["rest"]) < float(fp32["rest"])
     assert q_lo <= float(predicted) <= q_hi
-    assert (f"For int8's network, the law predicts {predicted}x. The call beat that prediction "
-            f"because int8's rest was also shorter: {quiet['rest']} ms against fp32's "
-            f"{fp32['rest']} ms. The rounds cannot tell {quiet_x}x from {predicted}x: the call's "
-            f"speed-up ranged from {quiet['whole call']['lo']}x to {quiet['whole call']['hi']}x."
-            ) in flat
+    # r106: no causal 'because' (the rest's 7% is under the lecture's own 10% bar)
+    assert (f"For int8's network, the law predicts {predicted}x. The call's median, {quiet_x}x, "
+            f"lies above it, and int8's rest was a little shorter too: {quiet['rest']} ms against "
+            f"fp32's {fp32['rest']} ms. But the rounds cannot tell {quiet_x}x from {predicted}x: "
+            f"the call's speed-up ranged from {quiet['whole call']['lo']}x to "
+            f"{quiet['whole call']['hi']}x.") in flat
+    assert 1 - float(quiet["rest"]) / float(fp32["rest"]) < 0.10, "'a little shorter'"
+    assert "The call beat that prediction because" not in flat
     # r103: the stacked bars (network, rest) per app, and the dashed line at fp32's rest alone:
     # 1 / (1 - share) is fp32's call over its rest, so the line stands where Amdahl's bound does
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
