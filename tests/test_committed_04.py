@@ -1106,8 +1106,9 @@ def test_the_idea_says_what_moves_l(committed):
     which section 11 measures (a little, not zero)."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    assert ("The network never redraws the image, so it cannot change the brightness, and the "
-            "edges stay sharp.") in text   # r103: 8-bit rounding and gamut fitting move L a little
+    assert ("The network never redraws the image, so it cannot change the brightness (beyond "
+            "rounding, section 11), and the edges stay sharp.") in text
+    # r103: 8-bit rounding and gamut fitting move L a little
     # r103: the worst eight's chroma, as section 6 prints it, inside the "nearly gray" bin (2 to 5)
     lo, hi = re.search(r"worst eight: .*; mean chroma (\d\.\d) to (\d\.\d);", printed).groups()
     assert (f"Section 6's worst eight were nearly gray (mean chroma {lo} to {hi}, printed there)."

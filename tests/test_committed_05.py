@@ -308,8 +308,9 @@ def test_the_gamut_cells_left_out(committed):
                                           r"the region the kept centers span", printed))
     assert of == left and 0 < beyond < left
     assert ("The mode never returns them. The annealed mean is a weighted average of kept bin "
-            "centers, with weights summing to 1, so it stays inside the region those centers "
-            f"span. {beyond} of the left-out cells (dotted) lie wholly outside it: no $T$ reaches "
+            "centers, with weights summing to 1, so it stays inside the smallest convex region "
+            f"that holds those centers (their convex hull). "
+            f"{beyond} of the left-out cells (dotted) lie wholly outside it: no $T$ reaches "
             "them.") in deep
     assert ".gt(reach).any()) for ab in left_out]" in code and 'ls=":" if out else "-"' in code
     assert "can land in one only where kept bins lie around it" not in markdown

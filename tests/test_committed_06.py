@@ -1626,8 +1626,11 @@ def test_which_channels_to_keep(committed):
                              printed)
     assert worse == n_draws == "5" and l1 > hi
     flat = " ".join(markdown.split())
-    assert ("Filter L1 did worse than all 5 random draws. That is what the BatchNorm after each "
-            "filter predicts: it cancels the filter's scale, so a filter's L1 norm says little "
+    # r107: BatchNorm predicts 'no better than chance', not last place (1 time in 6 by chance)
+    assert ("Filter L1 did worse than all 5 random draws. That fits the BatchNorm after each "
+            "filter, which predicts it picks no better than a random draw: it cancels the "
+            "filter's scale, so a "
+            "filter's L1 norm says little "
             "about its channel. Filter L1 also trailed $|\\gamma|$ after the same fine-tune (one "
             "seed).") in flat
     # both rules' places among the 7 (2 rules, 5 draws) at once, if neither beat a random draw

@@ -1128,9 +1128,9 @@ def test_the_critic_sees_nearly_the_whole_image(committed):
     corner = found(r"on a 32 x 32 image, the top-left logit sees (\d+) x (\d+) pixels of it: its "
                    r"window hangs over the zero-padded edge", printed)
     assert [int(x) for x in corner] == [23, 23] and seen[0, 0] == 23 * 23, corner
-    assert ("each on an overlapping 38 x 38 window. Windows at the edge hang over the zero "
-            "padding: a corner verdict sees only 23 x 23 pixels (Going deeper, A).") in " ".join(
-        markdown.split())
+    assert ("each on an overlapping 38 x 38 window. Every window hangs over the zero padding, "
+            "the corner ones most: a corner verdict sees only 23 x 23 pixels (Going deeper, "
+            "A).") in " ".join(markdown.split())
     # the measured window and its arithmetic sit in Going deeper, A, beside the printout
     assert ("### A. The critic and the bottleneck: how far they see, how hard the critic pulls "
             "This part works out how much of the image one critic verdict and one bottleneck "
