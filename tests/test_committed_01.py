@@ -96,8 +96,13 @@ def test_the_time_line_quotes_the_run(committed):
     assert 'return torch.bfloat16, "bf16 (this CPU has AMX)"' in device, "'a CPU with AMX'"
     assert "torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) else" in device
     assert "data: CIFAR-10 image-folder copy (folder cifar10-jpg/)" in printed
-    assert "**One run, one seed:** the lessons rest on gaps of many times, not on small " \
-           "differences." in markdown
+    # s25 (r107 UNBACKED, cell 1): the readings that belong to one seed are named
+    assert ("**One run, one seed.** Each check rests on a gap of many times. Finer readings, such "
+            "as the epoch at which validation rose, belong to this seed.") in markdown
+    assert "validation rose only once, at epoch" in markdown, "the reading it names"
+    assert ("- **Baseline first:** an error is meaningful only next to the simplest answer's "
+            "error.") in markdown, "r107 item 4: in plain English"
+    assert "the lessons rest on gaps" not in markdown, "r107 item 4: telegraphic, rewritten"
 
 
 def test_the_setup_is_short():
@@ -119,18 +124,22 @@ def test_the_main_path_is_short(committed):
     not moved; at most one pointer into Going deeper per section."""
     markdown, _ = committed
     main = main_path(markdown)
-    for gone in ("correlation", "Why the error is not zero", "8 significant bits", "autocast",
+    for gone in ("correlation", "8 significant bits", "autocast",
                  "loop_dtype", "OneCycleLR", "dim() >= 2", "under bf16", "Going deeper, D",
-                 "triangles", "twenty-four thousand", "fair preview", "nearly unbiased"):
+                 "triangles", "twenty-four thousand", "fair preview", "nearly unbiased",
+                 "more than doubled", "overshoot", "The printed line counts", "test_data.py",
+                 "Channel 0 sees"):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
-    assert words <= 1531, f"s24b: the main path's markdown stays short ({words} words)"
-    heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does"]
+    # s25: the main path ends at least 10% below its 1,531 words at the round's start
+    assert words <= 1377, f"s25: the main path's markdown stays short ({words} words)"
+    heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does",
+             "### C. The spikes in warm-up", "### D. What the four checks cannot catch"]
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
-    assert where[-1] < markdown.index("## References") and "### C." not in markdown
+    assert where[-1] < markdown.index("## References") and "### E." not in markdown
     assert "shuffled network's lean" not in markdown, "s24 (r103 fix 5): section B is cut"
-    assert len(markdown.split()) <= 2366, f"s24b: all of 01's markdown ({len(markdown.split())})"
+    assert len(markdown.split()) <= 2484, f"s25: all of 01's markdown ({len(markdown.split())})"
     assert "**Key idea:** AdamW shrinks" not in markdown, "s24b: A's key idea repeated A, cut"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -217,9 +226,11 @@ def test_the_cnn(committed):
     assert exact < 1e-10, f"'zero up to float32 rounding': {exact}"
     assert ("That is zero up to float32 rounding: training must find such weights by itself."
             ) in markdown and "how close it comes" not in markdown  # r94 UNBACKED
-    assert ("Can these layers compute the mean exactly? Yes, with weights set by hand below: each "
+    assert ("Can these layers compute the mean exactly? Yes, with the hand-set weights below: each "
             "stride-2 conv averages 2×2 blocks, and ReLU changes nothing, since the sums are never "
             "negative.") in markdown
+    assert ("**Key idea:** Choose a network whose structure matches the task, here a network that "
+            "averages.") in markdown and "Fit the network to the task" not in markdown  # r107 6
     code = cell_with("exact = copy.deepcopy(model)")
     for line in ("exact.features[0].weight[0, :, 1, 1] = 1 / 3", "exact.head.weight[0, 0] = 1.0",
                  "conv.weight[0, 0, 1:, 1:] = 1 / 4", "p.zero_()"):
@@ -248,11 +259,10 @@ def test_the_hand_loop(committed):
                    for c in nbformat.read(NOTEBOOK, as_version=4).cells), "s21b: no loop_dtype"
     assert ("We write the training loop ourselves, so that `fit` hides nothing later, and check "
             "that it learns.") in markdown
-    assert ("Our loop takes five steps per batch, numbered in its comments. Below, it trains a "
+    assert ("Our loop below takes five steps per batch, numbered in its comments, and trains a "
             "copy of the untrained CNN for one epoch. `make_optimizer` builds AdamW, which decays "
             "the weights but not the biases. `one_cycle` makes the learning rate climb over the "
-            "first quarter of the steps, then fall along a cosine to almost zero (Going deeper A)."
-            ) in markdown
+            "first quarter of the steps, then fall along a cosine to almost zero.") in markdown
     # s23 r102 TOP FIX 2: what make_optimizer and one_cycle do, said where they first appear
     assert "make_optimizer(hand_model, LR, weight_decay=0.05)" in cell_with("hand_model = ")
     toy = nn.Linear(3, 2)
@@ -273,14 +283,17 @@ def test_the_hand_loop(committed):
     top = float(number(r"peak (\d\.\de-\d\d) at step", printed))
     last = float(number(r"(\d\.\de-\d\d) at the last step", printed))
     assert last < top / 1000, "'almost zero', as printed in Going deeper A"
-    assert ("`Batches` cuts shuffled mini-batches out of the data and flips images horizontally at "
-            "random, which keeps their mean.") in markdown
+    assert ("`Batches` serves shuffled mini-batches and flips images horizontally at random, which "
+            "keeps their mean.") in markdown
     data = (NOTEBOOK.parents[1] / "colorlab" / "data.py").read_text()
     assert "Shuffled mini-batches of tensors that live on the device, with random horizontal " \
            "flips." in data and "flip: bool = True" in data, "'with random horizontal flips'"
     # 'at most about one learning rate, and about that while the gradient keeps its sign'
-    assert ("so a step is usually at most about one learning rate, whatever the slope."
-            ) in markdown
+    # s25 (r107 UNBACKED, cell 49): the source is named, down to its section
+    assert ("so a step is usually at most about one learning rate, whatever the slope (Kingma & "
+            "Ba, 2015, section 2.1).") in markdown
+    assert ("- Kingma, D. P., & Ba, J. (2015). Adam: A Method for Stochastic Optimization. *ICLR.* "
+            "arXiv:1412.6980. (Adam. Its section 2.1 bounds the step.)") in markdown
     generator = torch.Generator().manual_seed(0)
     for name, draw in (("one sign", lambda: torch.rand(1, generator=generator) * 2e-3 + 1e-4),
                        ("either sign", lambda: torch.randn(1, generator=generator))):
@@ -302,10 +315,10 @@ def test_the_hand_loop(committed):
     start = number(r"validation MSE (\d\.\d{5}) with the random weights", printed)
     hand = number(r"with the random weights, (\d\.\d{5}) after", printed)
     baseline = number(r"after \(the constant's: (\d\.\d{5})\)\n", printed)
-    assert ("**One epoch takes the validation MSE from far above the constant's to about a "
-            "hundredth of it.**") in markdown
+    assert ("**One epoch takes the validation MSE down to about a hundredth of the constant's.**"
+            ) in markdown
     assert 70 < float(baseline) / float(hand) < 140, "'about a hundredth'"
-    assert float(start) > 5 * float(baseline), "'far above the constant's'"
+    assert float(start) > float(hand), "'down'"
     assert "mean training loss" not in printed, "s23: a side number, cut"
 
 
@@ -315,8 +328,8 @@ def test_check_1_shuffled_targets(committed):
     assert float(number(r"times the constant's \((\d\.\d{5})\)", printed)) == float(
         number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
     assert ("### Check 1 of 4: shuffled targets must not be learned A bug that pairs images with "
-            "the wrong targets would still run. So we plant it on purpose: the same loop, weights "
-            "and batches, with shuffled targets.") in markdown
+            "the wrong targets would still run, so we plant one: the same loop, weights and "
+            "batches, with shuffled targets.") in markdown
     broken = cell_with("Batches(x_train, shuffled,")
     assert "broken.load_state_dict(init)" in broken and (
         "Batches(x_train, shuffled, batch_size=BATCH_SIZE, device=run.device, seed=SEED)"
@@ -331,15 +344,24 @@ def test_check_1_shuffled_targets(committed):
     # read off fig 24: the shuffled loss wanders along the constant's line
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
             "figure, the right targets' loss dives far below the gray dotted line, while the "
-            "shuffled loss falls to that line and wanders along it.") in markdown
+            "shuffled loss falls to that line and wanders along it. Shuffled targets are "
+            "independent of the images, so no answer beats their mean on average.") in markdown
     figure = cell_with("ax.plot(broken_log,")
     assert 'ax.axhline(train_baseline, color="0.55", ls=":", lw=2,' in figure
     assert "ax.axvspan(0, peak1," in figure, "r88 CODE ASK 2: fig 24 shades the warm-up"
     assert '"^"' not in figure, "s23 fix 2: no triangles; one sentence says what the text needs"
-    assert ("Why near the constant? Shuffled targets are independent of the images, so on "
-            "average no answer beats their mean: the constant.") in markdown
     assert 0.9 < float(times) < 1.1, f"'ends close to the constant': {times}"
-    # s24 (r103 fix 1): the spikes as printed under fig 24: where they start, where the last ends
+    # s25 (r107 item 1): the spike count is Going deeper C's, printed by a cell of its own; section
+    # 4 keeps one sentence and the pointer
+    spikes_cell = cell("spikes")
+    assert not any(o.get("output_type") == "stream" for o in cell("plumbing-figure").outputs)
+    assert [o.get("output_type") for o in spikes_cell.outputs] == ["stream"]
+    assert "targets right: the loss more than doubled" in spikes_cell.outputs[0]["text"]
+    assert spikes_cell.source.startswith("# the spikes of section 4's loss with the right targets")
+    assert not spikes_cell.metadata.get("jupyter", {}).get("source_hidden")
+    assert "peak1 = max(range(len(one_epoch)), key=lr_factor1)" in spikes_cell.source
+    assert ("The right targets' loss also spikes during warm-up (Going deeper C).") in markdown
+    # the spikes as printed in C: where they start, where the last ends
     spikes_line = re.search(
         r"\ntargets right: the loss more than doubled in one step (\d+) times, between steps (\d+) "
         r"and (\d+); the last spike tops out at step (\d+); the learning rate peaks at step "
@@ -347,33 +369,38 @@ def test_check_1_shuffled_targets(committed):
     assert spikes_line, "this run's spike line (the else branch prints no spikes)"
     n_jumps, first, last, top, peak = (int(v) for v in spikes_line.groups())
     assert peak == one_epoch_peak(printed), "the peak of the schedule fig 24 shades"
-    assert n_jumps >= 3 and first <= last < peak, "'they all start while the learning rate climbs'"
+    assert n_jumps >= 2 and first <= last < peak, "'every spike starts while the rate climbs'"
     assert peak < top <= peak + 5, f"'the last one tops out just after the rate's peak': {top}"
-    # s24b (r105 item 1): the line is printed either way, so another seed or a GPU still backs
-    # 'the printed line counts the spikes'; the run-specific part says 'In this run'
-    assert ("The printed line counts the right targets' spikes. In this run, they all start while "
-            "the learning rate (faint line) climbs, and the last one tops out just after the "
-            "rate's peak. Growing steps that overshoot the loss's valley would do this. "
-            "`LR = 3e-2` in What to try next tests that idea.") in markdown
+    # s25 (r107 UNBACKED, cell 25): the overshoot is a hypothesis, said to be untested; the
+    # line is printed either way, so another seed or a GPU still backs 'counts'
+    assert ("### C. The spikes in warm-up In section 4's figure, the right targets' loss jumps up "
+            "several times early on. The cell below counts the steps at which it more than "
+            "doubled.") in markdown
+    assert ("In this run (one seed), every spike starts while the learning rate climbs, and the "
+            "last one tops out just after the rate's peak. Steps that grow until they overshoot "
+            "the loss's valley could cause this. That idea is not tested here: `LR = 3e-2` in What "
+            "to try next is a first test.") in markdown
     assert ('else:\n    print(f"targets right: the loss never more than doubled in one step; the '
-            'learning rate peaks "\n          f"at step {peak1}")') in figure, "r105 item 1"
+            'learning rate peaks "\n          f"at step {peak1}")') in spikes_cell.source
     assert "never more than doubled" not in printed, "this run has spikes: the if branch printed"
     assert "one-step doublings" not in printed, "r105 TOP FIX 3: the doubling said in words"
     assert "**`LR = 3e-2`, then `3e-1`.**" in markdown, "What to try next has the LR experiment"
-    spikes = markdown.index("The printed line counts the right targets' spikes")
-    assert markdown.index("Why near the constant?") < spikes
+    assert markdown.index("spikes during warm-up (Going deeper C)") < markdown.index(DEEPER) < (
+        markdown.index("In this run (one seed), every spike"))
     assert not re.search(r"steps \d+, \d+", printed), "s24: the list of spike steps is cut"
     # the learning rate, faint, on fig 24's second y-axis, from the schedule the loop ran
     assert "rate = ax.twinx()" in figure and "alpha=0.3" in figure
     assert "rate.plot([LR * lr_factor1(s) * 1e3 for s in range(len(hand_log))]" in figure
-    assert 'loc="outside right upper"' in figure, "the legend clears the right axis"
+    # s25 (r107 item 7): warm-up and peak share one legend entry; the legend sits below the plot
+    assert 'loc="outside lower center", ncols=2' in figure, "the legend clears the right axis"
     assert "every one-step doubling" not in markdown and "Then it settles." not in markdown
     assert "because the growing steps overshoot" not in markdown, "r105 UNBACKED: one run's timing"
     assert "all inside the gray warm-up band" not in markdown, "r100 ERROR 1"
-    assert 'ax.axvline(peak1, color="C2", ls="-.", lw=1.5, label="learning-rate peak")' in figure
-    assert "hand_log[s] > 2 * hand_log[s - 1]" in figure, "'more than doubled in one step'"
+    assert 'ax.axvline(peak1, color="C2", ls="-.", lw=1.5)  # the peak:' in figure
+    assert "hand_log[s] > 2 * hand_log[s - 1]" in spikes_cell.source, "'more than doubled'"
     assert "peak1 = max(range(len(one_epoch)), key=lr_factor1)" in figure
-    assert 'label="warm-up: learning rate rising"' in figure
+    assert 'label="warm-up, up to the rate\'s peak (dash-dot)"' in figure
+    assert len(re.findall(r"(?<![xy])label=", figure)) == 5, "five entries, the peak in warm-up's"
 
 
 def test_check_2_fit_is_our_loop(committed):
@@ -382,9 +409,9 @@ def test_check_2_fit_is_our_loop(committed):
         r"fit, one epoch from our loop's start: validation MSE (\d\.\d{5}) \(our loop: "
         r"(\d\.\d{5})\); the weights differ by at most (\d\.\de[+-]\d\d)", printed).groups()
     assert own_mse == number(r"with the random weights, (\d\.\d{5}) after", printed)
-    assert ("### Check 2 of 4: `fit` must do what our loop does Is `colorlab.train.fit` really "
-            "our loop? If so, one epoch of it, from the same starting weights and on the same "
-            "mini-batches, must end with the same weights.") in markdown
+    assert ("### Check 2 of 4: `fit` must do what our loop does If `colorlab.train.fit` runs our "
+            "loop, one epoch of it, from the same starting weights and on the same mini-batches, "
+            "must end with the same weights.") in markdown
     assert ("The weights agree to the last bit. Now `fit` trains for real, validating after every "
             "epoch and saving two checkpoints, `last.pt` and `best.pt`.") in markdown
     assert fit_mse == own_mse and float(gap) == 0, f"'the last bit': {gap}"
@@ -409,10 +436,11 @@ def test_check_2_fit_is_our_loop(committed):
     assert "fit_dtype = autocast_dtype(run.device, AMP)" in run_fit
     assert "used = " not in chose.source and "fit_dtype" not in chose.source
     # r100 TOP FIX 2: fit's choices and channels_last are Going deeper B's
-    # s24b (r105 UNBACKED): no speed claim without its timings; device.py gives them
+    # s25 (r107 UNBACKED, cell 61): where the timings are, named; not re-run here
     assert ("Its other choice, `channels_last`, is a memory layout: the same numbers, stored in "
-            "another order. It changes results only by float rounding. `colorlab/device.py` "
-            "explains both choices from the course's CPU timings.") in markdown
+            "another order. It changes results only by float rounding. The docstrings of "
+            "`cpu_precision` and `default_channels_last` give the reasons for both choices, from "
+            "CPU timings not re-run here.") in markdown
     assert "usually speeds up" not in markdown
     assert markdown.index("### B. What bf16 does") < markdown.index("Its other choice,")
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -421,7 +449,11 @@ def test_check_2_fit_is_our_loop(committed):
     assert deeper < where.index("a01") < where.index("fit-chose") < where.index("fit-chose-read")
     assert "channels_last" not in main_path(markdown), "r100: the layout is B's"
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
-    assert "its convolutions prefer NHWC: faster in float32" in device, "'explains'"
+    for name in ("cpu_precision", "default_channels_last"):
+        body = device[device.index(f"def {name}("):]
+        docstring = body[:body.index('"""', body.index('"""') + 3)]
+        assert "measured" in docstring.lower(), f"{name}'s docstring gives its timings"
+    assert "its convolutions prefer NHWC: faster in float32" in device, "'the reasons'"
     assert "faster in float32 and bf16 on the CPUs we\n    measured" in device, "'timings'"
     assert "but only 1.11x on an AMD EPYC" in device and "(benchmarks/results/train_speed-" in (
         device), "'explains both choices from the course's CPU timings'"
@@ -433,8 +465,7 @@ def test_check_2_fit_is_our_loop(committed):
     conv = nn.Conv2d(3, 8, 3, padding=1)
     plain = conv(x)
     assert torch.allclose(conv.to(memory_format=torch.channels_last)(nhwc), plain, atol=1e-5)
-    assert ("- A training loop is five steps per batch, and `fit` is that loop plus validation and "
-            "checkpoints.") in markdown
+    assert "- `fit` is our five-step loop plus validation and checkpoints." in markdown
 
 
 def test_visible_code_reads_no_name_only_collapsed_code_makes():
@@ -468,16 +499,15 @@ def test_the_curves(committed):
     # 'below early on' is read off fig 31 (epochs 2-11 are not printed); epoch 1 is printed
     first = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert float(first.group(2)) < float(first.group(1)) / 10, "'below training early on'"
-    # s24 (r103 fix 3): the reason without the hedge, backed by epoch 1's printed numbers
-    assert ("Early on, validation lies below training, because each training dot averages a whole "
-            "epoch, while each validation square scores the weights at its end. Epoch 1's training "
-            "mean even lies above the constant's line: its first batches were scored with the "
-            "random weights (section 4).") in markdown
+    # s25: the reason in one sentence, backed by epoch 1's printed numbers and section 4's start;
+    # the epoch-1-above-the-constant reading is cut (main path 10% lighter)
+    assert ("Early on, validation lies below training: each training dot averages a whole epoch of "
+            "improving weights.") in markdown
+    assert "Epoch 1's training mean" not in markdown
     assert "probably" not in main_path(markdown), "r103 UNBACKED: no hedge on the main path"
     constant = float(number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
     random_mse = float(number(r"validation MSE (\d\.\d{5}) with the random weights", printed))
-    assert float(first.group(1)) > constant, "'above the constant's line'"
-    assert random_mse > 5 * float(first.group(1)), "'scored with the random weights' lifts it"
+    assert random_mse > 5 * float(first.group(1)), "'improving': the epoch starts far worse"
     assert float(first.group(2)) < constant / 50, "the epoch's end is far below the constant"
     model = (NOTEBOOK.parents[1] / "colorlab" / "models.py").read_text()
     regressor = model[model.index("class MeanRegressor("):model.index("# 02: the autoencoder")]
@@ -544,6 +574,10 @@ def test_the_weight_decay(committed):
     assert "shrinks the conv and linear weights a little" not in markdown
     assert ("The three conv kernels and the linear weight matrix (`dim() >= 2`) get 0.05, the "
             "four biases none.") in markdown
+    # s25 (r107 UNBACKED, answer 2): the smoothness argument is named as general, not this run's
+    assert ("The usual argument, not tested here: small weights make the output respond gently to "
+            "its input, so decay favors smoother functions. A bias only shifts the output, so "
+            "shrinking it smooths nothing.") in markdown
 
 
 def test_check_3_the_test_score(committed):
@@ -551,46 +585,66 @@ def test_check_3_the_test_score(committed):
     model_mse, base_mse, ratio = re.search(
         r"\nbest\.pt \(epoch \d+ of \d+\): test MSE (\d\.\d\de-\d\d); the constant's "
         r"(\d\.\d\de-\d\d), ([\d,]+)x higher\n", printed).groups()
-    typical, base_steps, rms_ratio = re.search(
+    # s25: the RMS ratio (155) left with the question that read it
+    typical, base_steps = re.search(
         r"\ntypical error in pixel steps \(root of the MSE x 255\): (\d\.\d\d); the constant's "
-        r"(\d+), (\d+)x larger\n", printed).groups()
+        r"(\d+)\n", printed).groups()
+    assert "x larger" not in printed and "ratio ** 0.5" not in cell_with("model_mse = ")
     assert number(r"\(([\d,]+)x lower\)", printed) == ratio, "the Summary line repeats the ratio"
     ratio = int(ratio.replace(",", ""))
     block = cell_with("model_mse = ")
     assert block.count("print(") == 2, "s23 fix 1: section 6 prints two lines"
-    assert "ratio ** 0.5" in block, "the RMS ratio is the root of the MSE ratio"
     assert abs(ratio / (float(base_mse) / float(model_mse)) - 1) < 0.01
     assert 23500 <= ratio < 24500, f"'about 24,000 times': {ratio}"
-    assert abs(int(rms_ratio) - ratio ** 0.5) <= 0.5, "the printed RMS ratio"
     assert abs(float(typical) - float(model_mse) ** 0.5 * 255) <= 0.006
     assert int(base_steps) == round(float(number(r"test MSE (0\.\d+)\n", printed)) ** 0.5 * 255)
     # s23 fix 1: the headline in both units, at most two numbers a paragraph
     assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its typical "
             f"error is {typical} pixel steps, against the constant's {base_steps}.") in markdown
     # r100 TOP FIX 4: the figure's numbers, printed by its cell, read in the text
-    share, n_test, bias = re.search(
-        r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images; bin means at most "
-        r"(\d\.\d\d) steps from 0\n", printed).groups()
-    assert (f"In the figure, {share}% of the predictions land within half a step of the truth (the "
-            "gray band). The bin means (black line) stay close to zero.") in markdown
+    # s25: the bin means are the legend's and the figure's; their printed number, read by no
+    # sentence any more, is cut
+    share, n_test = re.search(
+        r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images\n", printed).groups()
+    assert (f"so half a pixel step is a yardstick we chose. In the figure, {share}% of the "
+            "predictions land within half a step of the truth (the gray band).") in markdown
+    assert "bin means" not in printed and "The bin means" not in markdown
     assert "only two errors" not in markdown, "s24: a side number, left in the printed line"
     assert "beyond one step" not in printed, "r105 DENSITY: the worst error is the legend's"
-    assert float(bias) < 0.1 and float(bias) <= float(typical) / 4, "'close to zero'"
     assert n_test == number(r"/ ([\d,]+) test images", printed)
     assert "within_half = (steps_off.abs() < 0.5).float().mean().item()" in block
     # Chebyshev: at most (RMS / 0.5)^2 of the errors lie beyond half a step
     assert 1 - float(share) / 100 <= (float(typical) / 0.5) ** 2 and float(share) < 100
-    assert ("- An error means something only beside a baseline's: the CNN's test MSE is about "
-            f"24,000 times lower than the constant's, and its typical error is {typical} pixel "
-            "steps.") in markdown  # the Summary
-    assert (f"2. Why is the ratio of typical errors ({rms_ratio}) so much smaller than the MSE "
-            "ratio?") in markdown
-    assert ("The MSE squares the errors, so the ratio of typical errors is the square root of the "
-            "MSE ratio.") in markdown
+    assert ("- The CNN's test MSE is about 24,000 times lower than the constant baseline's."
+            ) in markdown  # the Summary
+    assert "An error means something only beside" not in markdown, "r107 item 6: telegraphic"
+    # s25 (r107 item 2): why the error is not zero, in section 6 right after the typical error
+    exact = number(r"\nvalidation MSE with the hand-set weights: (\d(?:\.\d+)?e-\d\d)\n", printed)
+    box = ("<details><summary>Why the error is not zero</summary> Section 3's hand-set weights "
+           f"reach a validation MSE of {exact}: the network can represent the answer, so the "
+           "remaining error comes from training. </details>")
+    assert (f"against the constant's {base_steps}. {box} The target moves") in markdown
+    assert markdown.index(box) < markdown.index(DEEPER) and markdown.count("Why the error is") == 1
+    assert float(exact) < 1e-6 * float(model_mse), "'can represent', beside the trained error"
+    assert float(exact) < 1e-6 * float(best_validation(printed)), "on the same (validation) images"
+    assert "exact_mse = ((exact(x_val) - y_val) ** 2)" in cell_with("exact = copy.deepcopy")
+    # the target's own resolution: a mean of 3 x 32 x 32 values, each a multiple of 1/255
+    assert ("The target moves in steps of 1/(255 × 3,072), since it averages 3,072 values in steps "
+            "of 1/255, so half a pixel step is a yardstick we chose.") in markdown
+    assert re.search(r"test \(\d+, 3, 32, 32\)", printed) and 3 * 32 * 32 == 3072
+    source = cell_with("def mean_intensity(")
+    namespace = {"torch": torch}
+    exec(source[:source.index("\nx_train, x_val, x_test")], namespace)
+    images = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8,
+                           generator=torch.Generator().manual_seed(0))
+    scaled = namespace["mean_intensity"](images).double() * 255 * 3072
+    assert (scaled - scaled.round()).abs().max() < 0.1, "'steps of 1/(255 x 3,072)'"
+    assert torch.allclose(scaled.round(), images.double().sum(dim=(1, 2, 3))), "the pixel sums"
     assert "assert ratio > 10," in block
     assert "## 6. How good is it? ### Check 3 of 4" in markdown
-    assert ("Now the number we report: `best.pt`, scored once on the untouched test set, also in "
-            "pixel steps of 1/255 (the gap between neighboring pixel values).") in markdown
+    assert ("Now we score `best.pt` once on the untouched test set: the number we report. We also "
+            "give its error in pixel steps of 1/255, the gap between neighboring pixel values."
+            ) in markdown
     for gone in ("against its validation MSE", "mean error"):  # s23 fix 1: numbers not read
         assert gone not in printed, gone
     figure = cell_with("def intensity_bins(y):")
@@ -624,11 +678,19 @@ def test_check_4_and_best_pt(committed):
     assert markdown.count("Test the save-and-reload round trip once") == 1
     assert "- A reloaded checkpoint gave back exactly the trained model's predictions." in markdown
     assert "'rng'" in printed and "'scaler'" in printed and "'optimizer'" in printed
-    reload = cell_with("reload_gap =")
-    assert ("# Move the fresh network to the memory layout fit used (Going deeper, B): its sums "
-            "then run\n# in the same order as the trained model's, so the predictions can match "
-            "bit for bit.\nlayout = ") in reload, "r99 fix 2: the layout in a plain sentence"
+    # s25 (r107 item 4, code ask 1): the layout in a helper; the check reloads, predicts, compares
+    reload = cell("c16").source
+    assert reload.startswith('fresh, ckpt = load_like_fit(ckpt_dir / "last.pt")  # reload\n')
+    assert "# predict" in reload and "# compare" in reload and "layout" not in reload
     assert "assert reload_gap < 1e-5" in reload and "# 1e-5: room for hardware" in reload
+    helper = cell("load-like-fit")
+    where = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
+    assert where.index("load-like-fit") + 1 == where.index("c16"), "the cell above the check"
+    assert helper.source.startswith('def load_like_fit(path):\n    """A fresh MeanRegressor with '
+                                    'the weights saved at `path`, in eval mode on the device and '
+                                    'in\n    the memory layout fit trained with')
+    assert ('layout = torch.channels_last if used["channels_last"] else torch.contiguous_format'
+            in helper.source and "memory_format=layout" in helper.source)
     cell_ = cell_with("## What to try next")
     assert "test MSE" not in cell_ and "compare the final validation MSE" in flat(cell_)
     peak_epoch = int(number(r"after (\d+)\.00 epochs\)", printed))
@@ -651,7 +713,7 @@ def test_the_checks_in_one_table(committed):
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     where = [c.get("id") for c in cells]
     assert where.index("c16") < where.index("reload-read") < where.index("checks-recap") < (
-        where.index("cannot-catch"))
+        where.index("q03"))
     recap = cells[where.index("checks-recap")]
     assert recap.source.startswith("# the four checks in one table, filled in from the numbers")
     assert recap.metadata.get("jupyter", {}).get("source_hidden")
@@ -664,10 +726,15 @@ def test_what_the_checks_cannot_catch(committed):
     so channel-order, flip and layout bugs pass all four checks; run on the notebook's own
     ``mean_intensity``."""
     markdown, printed = committed
-    assert ("All four checks have passed: **What these checks cannot catch.** A mean ignores "
-            "channel order, flips and pixel order, so an RGB/BGR swap or a wrong axis order (for "
-            "example HWC reshaped as CHW) would pass all four checks. Below, the swap in four "
-            "images:") in markdown
+    # s25: the demonstration is Going deeper D's; the main path asks for it in section 7's
+    # questions, and the answer points to D
+    assert ("### D. What the four checks cannot catch A mean ignores channel order, flips and "
+            "pixel order, so an RGB/BGR swap or a wrong axis order (for example HWC reshaped as "
+            "CHW) would pass all four checks. Below, the swap in four training images:"
+            ) in markdown
+    assert ("2. The target is a mean. Which loading bug would pass all four checks? <details>"
+            "<summary>Answer</summary> An RGB/BGR swap, among others, since a mean ignores channel "
+            "order. Going deeper D plants one. </details>") in markdown
     # s24 (r103 fix 2): the swap planted in four images, printed: the mean cannot see it, one
     # channel can (on the images whose R and B means differ)
     line = re.search(r"\nmean intensity: +RGB ([\d., ]+) \| BGR ([\d., ]+)\nmean of channel 0: "
@@ -680,10 +747,12 @@ def test_what_the_checks_cannot_catch(committed):
     # s24b (r105 item 3): 'barely in the second': far the smallest move, under 0.02 (5 pixel
     # steps); channel 0 is red before the swap and blue after, so it measures red against blue
     assert moved[1] < 0.02 and moved[1] < min(moved[:1] + moved[2:]) / 5, moved
-    assert ("Channel 0 sees the swap (second line), barely in the second image, whose red and "
-            "blue means nearly agree. But a target computed from the loaded images swaps along "
-            "with them. Only values known apart from loading catch it, such as the files of known "
-            "colors that the course's data tests decode (`tests/test_data.py`).") in markdown
+    # s25 (r107 UNBACKED, cell 43; DENSITY): the course's test, named as not run here
+    assert ("Channel 0 sees the swap (second line), barely in the second image, whose red and blue "
+            "means nearly agree. A target computed from the loaded images, though, is computed "
+            "from the swapped images, so it cannot reveal the swap. Only values known apart from "
+            "loading can, such as the colors of the small files that the course's data tests "
+            "decode (`tests/test_data.py`, not run in this notebook).") in markdown
     # r106: a one-channel target computed from the loaded images swaps with them: never claimed
     assert "one-channel target catches" not in markdown
     blind = cell("bgr-blind")
@@ -692,7 +761,7 @@ def test_what_the_checks_cannot_catch(committed):
     assert "assert torch.allclose(mean_intensity(rgb), mean_intensity(bgr))" in blind.source
     tests = (NOTEBOOK.parents[1] / "tests" / "test_data.py").read_text()
     assert '"RGB": (lambda: Image.new("RGB", (4, 4), (10, 200, 30)), ".png", (10, 200, 30))' in (
-        tests), "'the data tests decode files of known colors'"
+        tests), "'the data tests decode small files of known colors'"
     assert "assert np.abs(out.astype(int) - rgb).max() <= 1, (name, out[0, 0])" in tests
     assert "read as CHW" not in markdown
     source = cell_with("def mean_intensity(")
@@ -710,26 +779,32 @@ def test_what_the_checks_cannot_catch(committed):
     for bug, wrong in bugs.items():
         assert not torch.equal(wrong, images), bug
         assert torch.allclose(mean_intensity(wrong), y, atol=1e-6), f"'a mean ignores': {bug}"
-    where = markdown.index("**What these checks cannot catch.**")
-    assert markdown.index("### Check 4 of 4") < where < markdown.index("## Summary")
+    question = markdown.index("2. The target is a mean. Which loading bug")
+    assert markdown.index("### Check 4 of 4") < question < markdown.index("## Summary")
+    order = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
+    assert order.index("spikes-read") < order.index("swap-head") < order.index("bgr-blind") < (
+        order.index("bgr-blind-read")) < order.index("s03"), "D: whole cells, after C"
 
 
 def test_a_the_adamw_toy(committed):
     markdown, printed = committed
-    found = {(name, decay): (float(a), float(b)) for name, decay, a, b in re.findall(
-        r"(Adam|AdamW), decay (0\.0|0\.1): after 500 steps the weight with large gradients is "
-        r"(\d\.\d{3}), the one with small gradients (\d\.\d{3})", printed)}
-    free_large, free_small = found["Adam", "0.0"]
-    adam_large, adam_small = found["Adam", "0.1"]
-    adamw_large, adamw_small = found["AdamW", "0.1"]
-    # s24 (r103 fix 5): one paragraph; the precision nit (0.005 vs 0.004) is cut
-    assert (f"Adam alone moves the weight with large gradients to {free_large:.3f}, although its "
-            "gradients average zero: its first step is a full learning rate down, and the "
-            "alternating steps after it lean down until the running averages settle. Adam's L2 "
-            f"penalty takes that weight barely further, to {adam_large:.3f}, because Adam divides "
-            "the penalty's gradient by the gradients' RMS, about 100 here. The weight with small "
-            "gradients has an RMS of 1, so the penalty shrinks it as much as AdamW's decay does. "
-            f"AdamW shrinks both weights alike, to {adamw_large:.3f}.") in markdown
+    # s25 (r107 item 5, code ask 4): the toy's result as a table, the prose says the lesson
+    assert ("\nafter 500 steps (both weights start at 1)\noptimizer               large gradients"
+            "  small gradients\n") in printed
+    found = {name: (float(a), float(b)) for name, a, b in re.findall(
+        r"^(Adam, no decay|Adam, L2 penalty 0\.1|AdamW, decay 0\.1) +(\d\.\d{3}) +(\d\.\d{3})$",
+        printed, re.M)}
+    assert len(found) == 3, found
+    free_large, free_small = found["Adam, no decay"]
+    adam_large, adam_small = found["Adam, L2 penalty 0.1"]
+    adamw_large, adamw_small = found["AdamW, decay 0.1"]
+    assert ("In the table, the L2 penalty barely moves the weight with large gradients, because "
+            "Adam divides the penalty's gradient by the gradients' RMS, about 100 here. AdamW's "
+            "decay shrinks both weights alike. Even without decay, both weights end a little below "
+            "1: Adam's first step is a full learning rate down, and the alternating steps after it "
+            "lean down until the running averages settle.") in markdown
+    assert free_large == free_small < 1 and free_large > 0.95, "'a little below 1', 'both'"
+    assert adam_small < adam_large - 0.2, "the penalty shrinks the weight with small gradients"
     assert "The rows show" not in markdown and "bias correction" not in markdown
     # s23 fix 4: the why, re-run on the notebook's toy (tolerances far above float noise)
     w = torch.ones(1, requires_grad=True)
@@ -754,8 +829,8 @@ def test_a_the_adamw_toy(committed):
     assert f"{adamw_large:.3f}" == f"{adamw_small:.3f}" and abs(adam_small - adamw_small) < 0.01, (
         "'alike', 'as much as'")
     assert "w.grad = torch.tensor([100.0, 1.0]) * (-1) ** t" in cell_with("toy_optimizer")
-    toy = cell("90f6d651")  # r100 CODE ASK 1: the three rows in one output block
-    assert [o["text"].count("after 500 steps") for o in toy.outputs] == [3]
+    toy = cell("90f6d651")  # r100 CODE ASK 1: the table in one output block
+    assert [o["text"].count("\n") for o in toy.outputs] == [5]
 
 
 def test_b_what_bf16_does(committed):
@@ -767,7 +842,8 @@ def test_b_what_bf16_does(committed):
     # figures of other CPUs
     for gone in ("training time", "trained", "as fast as"):
         assert gone not in printed[printed.index("best.pt's validation MSE, in float32"):], gone
-    for gone in ("1.11x", "2.13x", "**Speed:**", "docstring", "matched pair"):
+    # s25: B names the docstrings that hold the timings (r107 UNBACKED, cell 61), quoting none
+    for gone in ("1.11x", "2.13x", "**Speed:**", "matched pair", "images/s"):
         assert gone not in markdown, gone
     code = cell_with("out32.to(bf16).float()")
     assert "fit(" not in code and "autocast(run.device, bf16)" in code
@@ -787,22 +863,26 @@ def test_b_what_bf16_does(committed):
     assert mse16 > rounded, "'does worse still'"
     best_val = best_validation(printed)
     assert f"{mse32:.2e}" == best_val, "best.pt's validation MSE, as fit scored it (float32)"
-    # fix 5: the floor comes from training; the hand-set weights show the network can do it
-    exact = number(r"\nvalidation MSE with the hand-set weights: (\d(?:\.\d+)?e-\d\d)\n", printed)
-    assert (f"Even in float32, `best.pt` reaches a validation MSE of {best_val}, not zero. Section "
-            f"3's hand-set weights reach {exact} on the same images, so the floor comes from "
-            "training, not from what the network can represent.") in markdown
-    assert float(exact) < 1e-6 * mse32, "'can represent', beside the trained floor"
-    assert "exact_mse = ((exact(x_val) - y_val) ** 2)" in cell_with("exact = copy.deepcopy"), (
-        "'on the same images': the validation set")
+    # s25: the 'not zero' box moved to section 6 (test_check_3_the_test_score)
     assert "the optimizer's, not the network's" not in markdown
     assert "fit chose: number format float32 |" in printed
     # r95 UNBACKED: the first line is quoted, not read as 'this CPU lacks AMX'
     reason = number(r"\| precision: (float32 \([^)]*\)) \|", printed)
-    assert (f"on CPUs with Intel's AMX matrix units. Here the first output line gives its choice "
-            f"and reason: \"{reason}\".") in markdown
+    # s25 (r107 UNBACKED, cell 59): the GPU rule is the library's, named; the run shows the CPU's
     assert ("`fit` picks [bf16](../docs/glossary.md#bf16-mixed-precision) mixed precision by "
-            "itself only on recent GPUs and on CPUs with Intel's AMX matrix units.") in markdown
+            "itself on GPUs of compute capability 8.0 or more and on CPUs with Intel's AMX matrix "
+            "units (`cuda_precision` and `cpu_precision` in `colorlab/device.py`). This run shows "
+            f"only the CPU case: the first output line gives the choice and its reason, "
+            f"\"{reason}\".") in markdown
+    device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
+    assert "def cuda_precision(" in device and "def cpu_precision(" in device
+    assert ">= (8, 0) else torch.float16" in device, "'compute capability 8.0 or more'"
+    assert 'return torch.bfloat16, "bf16 (this CPU has AMX)"' in device, "'CPUs with AMX'"
+    policy = device[device.index("def autocast_dtype("):device.index("def precision_note(")]
+    assert "cpu_precision()" in policy and "cuda_precision(device)" in policy, "fit's own choice"
+    assert 'amp = device.type == "cuda"' in policy, "'by itself': a GPU gets mixed precision"
+    train = (NOTEBOOK.parents[1] / "colorlab" / "train.py").read_text()
+    assert "amp_dtype = autocast_dtype(device, amp)" in train, "fit asks that policy"
     assert "which this AMD CPU lacks" not in markdown
 
 
@@ -810,7 +890,7 @@ def test_b_says_what_autocast_casts(committed):
     """B: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
     markdown, _ = committed
     assert ("Inside `autocast`, the forward pass runs its convolutions and linear layers in bf16, "
-            "with 8 significant bits where float32 keeps 24; losses such as `mse_loss` are cast "
+            "with 8 significant bits where float32 keeps 24. Losses such as `mse_loss` are cast "
             "to float32.") in markdown
     assert "sum many values" not in markdown, "r94 TOP FIX 5: not autocast's rule"
     conv = torch.nn.Conv2d(1, 1, 3)

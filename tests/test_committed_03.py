@@ -92,8 +92,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert ("torch.corrcoef(torch.stack([ranks(chromas[kept]), ranks(gray_psnrs[kept])]))[0, 1]"
             in rank_code)
     said = rho.replace("-", "−")
-    assert (f"Over all test images not already gray, the more colorful the photo, the lower "
-            f"gray's PSNR: the rank correlation is {said} (printed above).") in text
+    # s25 (cold read r107): a side measurement, moved to Going deeper G with its cell
+    assert (f"The more colorful the photo, the lower gray's PSNR: the rank correlation is "
+            f"{said}.") in text
+    assert "Over all test images not already gray, the more colorful the photo" not in text
+    going_g = text[text.index("### G. Side questions on section 8"):text.index("## Summary")]
+    assert f"the rank correlation is {said}" in going_g and text.index("## Going deeper") < \
+        text.index("### G. Side questions"), "G is part of Going deeper"
+    assert printed.index("rank (Spearman) correlation") > printed.index("my_rgb_to_lab (float32)")
     assert "Among these eight, the more colorful the photo" not in text
     assert "It is lowest on a deer" not in text, "the collapsed retelling of the printout is gone"
     differences = found(r"our psnr and ssim vs colorlab.metrics.psnr and ssim: max \|difference\| "
@@ -107,10 +113,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "pixels with b > 0" not in printed and "mean ab over all pixels" not in printed
     assert "b < -20" not in printed
     assert "leans toward yellow" not in " ".join(markdown.split())
-    mean_a, mean_b = mean_ab_marker(committed[0])
-    assert abs(mean_a) < 2 and 2 < mean_b < 10, "the text: the mean ab, slightly toward yellow"
-    assert ("The cyan X marks the mean `ab`, slightly toward yellow (+`b`)."
-            in " ".join(markdown.split()))
+    # s25: the sentence reading the mean marker was cut (word budget); the legend prints it
+    assert "The cyan X marks the mean" not in " ".join(markdown.split())
     assert ('ax.plot(a.mean(), b.mean(), marker="X", ms=8, mfc="cyan"'
             in code_with(committed[0], "ax.hist2d("))   # r103: smaller, the core shows
     assert 'on_circle, ha="center", va="center", fontsize=11,' in code_with(committed[0],
@@ -154,13 +158,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "three in four pixels have low chroma (below 20)" in text
     # "nearly gray" only for the printed share below chroma 10; chroma below 20 is still a
     # color, as the frog of the eight images' figure (image 1, mean chroma below 20) shows
-    assert name[1] == "frog" and 10 <= eight[0][2] < 20, "the text: image 1, a frog, chroma < 20"
+    assert name[1] == "frog" and 10 <= eight[0][2] < 20, "image 1, a frog, chroma < 20"
     assert "are nearly gray, with chroma below 10" not in text, "the printout carries it now"
-    assert (f"Yet low chroma is still visible color: image 1, a frog of mean chroma {eight[0][2]}, "
-            "looks clearly brown." in text), "image 1's mean chroma, as printed under the figure"
-    # "low chroma" is the histogram's "low chroma (below 20)", which comes first
-    assert text.index("three in four pixels have low chroma (below 20)") < text.index(
-        "Yet low chroma is still visible color")
+    # s25: the frog sentence was cut (word budget)
+    assert "Yet low chroma is still visible color" not in text
     assert "is still a visible color" not in text, "18 is the frog's mean chroma, not a pixel's"
     assert "close to gray, with chroma below 20" not in text, "chroma 20 is a visible color"
     assert "most pixels are nearly gray" not in text, "nearly gray is chroma < 10, about half"
@@ -196,6 +197,19 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
            f"{psnr} dB and SSIM {ssim}.")
     assert text.index("**The gray baseline.**") < text.index(bar) < text.index("## Going deeper")
     assert f"The bar: in this quick run, the gray baseline scores PSNR {psnr} dB" in markdown
+    # s25 (cold read r107): the bar's PSNR as an RMS error, computed in the cell that prints it
+    said_psnr, rms, levels = found(r"a PSNR of (\d+\.\d\d) dB is an RMS error of (0\.\d{3}) on "
+                                   r"\[0, 1\] RGB, about (\d+) of 255 levels\n", printed)
+    assert said_psnr == psnr and f"{10 ** (-float(psnr) / 20):.3f}" == rms
+    assert round(float(rms) * 255) == int(levels)
+    assert "rms = 10 ** (-gray_psnr / 20)" in code_with(committed[0], "def psnr")
+    assert (f"That PSNR is an RMS error of about {float(rms):.2f} on [0, 1] RGB, about {levels} of "
+            "255 levels.") in text
+    # section 8 ends on the bar, the squared-error question and its key idea
+    section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
+    assert section_8.index(bar) < section_8.index("**Question.** Why can a squared error") < \
+        section_8.index("**Key idea:** Most pixels carry little color")
+    assert "colorfulness loss" not in section_8 and "rank correlation" not in section_8
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on the {kept} test images not already gray."
             in " ".join(markdown.split()))   # the Summary
@@ -213,38 +227,13 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert "notebook 05 tests" not in text, "a forward reference, not shown here: cut"
 
 
-def mean_ab_marker(nb):
-    """Where the histogram's cyan mean-ab marker sits, in (a, b) units, read off the committed
-    figure: the axes span [-110, 110] in both (LIM, aspect equal) over the light-gray face."""
-    import base64
-    import io
-
-    import matplotlib.image as mpimg
-    import numpy as np
-    cell = next(c for c in nb.cells if c.cell_type == "code" and "ax.hist2d(" in c.source)
-    assert "LIM = 110" in cell.source and 'ax.set_facecolor("0.85")' in cell.source
-    (png,) = [o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})]
-    rgb = (mpimg.imread(io.BytesIO(base64.b64decode(png)), format="png")[..., :3] * 255).round()
-    face = (rgb == 217).all(axis=-1)               # 0.85 gray: the axes' empty bins
-    rows, cols = np.nonzero(face.sum(axis=1) > 20)[0], np.nonzero(face.sum(axis=0) > 20)[0]
-    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
-    cyan = (rgb[..., 0] < 60) & (rgb[..., 1] > 200) & (rgb[..., 2] > 200)
-    ys, xs = np.nonzero(cyan)
-    middle = (top + bottom) / 2
-    in_plot = ys < middle    # the legend's copy of the marker sits low, at the lower right
-    assert 0 < in_plot.sum() < len(ys), "the marker and its legend copy"
-    a = (xs[in_plot].mean() - (left + right) / 2) / ((right - left + 1) / 220)
-    b = (middle - ys[in_plot].mean()) / ((bottom - top + 1) / 220)
-    return a, b
-
-
 def test_section_5_motivation_is_the_course_s_own():
     """Section 5 does not say the colorizers train through the conversions: the end of section 4
     says they get `L / 100` and `ab / AB_SCALE`; only a loss after lab_to_rgb would need these
     gradients, and no later notebook computes one, so the text says "would"."""
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert ("Notebooks 04 and 05 train on `ab` directly, but a loss computed after `lab_to_rgb` "
+    assert ("Notebooks 04 and 05 train on `ab` directly, but a loss after `lab_to_rgb` "
             "would send gradients back through the whole chain.") in text
     assert "a loss after `lab_to_rgb` sends gradients" not in text
     assert ("The course kit's `normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
@@ -267,8 +256,7 @@ def test_the_printed_errors_quoted(committed):
             "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
             "below $10^{-9}$ (the last two lines).") in text
     # r103: section 3 points to that proof
-    assert ("Scikit-image rounds the toe's slope to 7.787, which causes this gap (Going deeper "
-            "B).") in text
+    assert "Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper B)." in text
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
@@ -285,7 +273,7 @@ def test_the_printed_errors_quoted(committed):
     assert "The small gap comes from" not in text
     assert "our checks see only one difference" not in text
     assert (text.index("## 3. XYZ → CIE Lab")
-            < text.index("Scikit-image rounds the toe's slope to 7.787")
+            < text.index("Scikit-image's toe slope, rounded to 7.787")
             < text.index("## 4. The way back"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -299,7 +287,7 @@ def test_the_printed_errors_quoted(committed):
     assert all(d == "< 1e-9" or float(d) < 1e-6 for d in kit), "the text says: the same"
     # cell 3: every helper the visible code uses is named (cold read r98)
     assert ("The collapsed setup cell imports scikit-image (`skcolor`, `structural_similarity`) "
-            "and the course kit (`color`, which holds the functions built here, and `metrics`), "
+            "and the course kit (`color`, `metrics`), "
             "starts the run (`run` holds the data) and defines:") in text
     setup = code_with(committed[0], "run = start(MODE")
     assert ("from skimage import color as skcolor" in setup and "import structural_similarity"
@@ -355,8 +343,8 @@ def test_the_clamps(committed):
     # question 1: clamped at 0, the gradient at black is nan again (printed)
     assert at_0[1] == "nan" and float(at_0[3]) == 12.92
     assert "(`clamped_at_0` above)" in " ".join(markdown.split())
-    assert ("Below, a naive version without the clamp, at black and below 0 (a network's output "
-            "can be negative): its values stay finite, but its gradient is `nan`." in
+    assert ("Below, a version without the clamp, at black and below 0 (network outputs can be "
+            "negative): its values stay finite, but its gradient is `nan`." in
             " ".join(markdown.split()))
     with torch.no_grad():   # the values: finite, from the linear branch, where the gradient is nan
         lin = torch.tensor([0.0, -0.01], dtype=torch.float64)
@@ -463,18 +451,24 @@ def test_gradcheck_black_included(committed):
     # the squared error's pull to gray (moved out of Going deeper A, cold read r99)
     assert "gradient of sqrt(a² + b²) at gray: [nan, nan]" in printed
     assert "gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in printed
-    assert (printed.index("gray baseline (L kept, ab = 0)") < printed.index(
-        "gradient of sqrt(a² + b²) at gray") < printed.index("my_rgb_to_lab (float32)")), \
-        "the chroma's gradient is printed in section 8, before Going deeper A"
+    # s25 (cold read r107): the colorfulness-loss question moved to Going deeper G
+    assert printed.index("my_rgb_to_lab (float32)") < printed.index(
+        "gradient of sqrt(a² + b²) at gray"), "the chroma's gradient is printed in Going deeper G"
     chroma_question = ("**Question.** A colorfulness loss falls as the chroma "
                        "`torch.sqrt(a**2 + b**2)` grows. What gradient does it send at a gray "
                        "pixel, and what does an epsilon change (printed below)?")
     assert "gradient of sqrt(a² + b² + 1e-06) at ab = (1, 0): [1.0, 0.0]" in printed
     assert "(1e-6, (1.0, 0.0))" in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
-                        "gray?") < flat.index(chroma_question)
-            < flat.index("**Key idea:** Most pixels carry little color") < flat.index(
-                "## Going deeper"))
+                        "gray?") < flat.index("**Key idea:** Most pixels carry little color")
+            < flat.index("## Going deeper")
+            < flat.index("### G. Side questions on section 8") < flat.index(chroma_question))
+    # section 5's second question: the clip's zero slope (its own block keeps two questions)
+    section_5 = flat[flat.index("## 5. Gradients"):flat.index("## 6. Familiar")]
+    assert ("2. What does a loss after `lab_to_rgb` teach the network about a clipped channel?"
+            in section_5)
+    assert ("Nothing: the clamp's slope is 0 outside [0, 1], one reason to put the loss on `ab` "
+            "itself.") in section_5
     # s23 (cold read r101): the question comes before the code cell that prints its answer
     cells = committed[0].cells
     asked = next(i for i, c in enumerate(cells)
@@ -498,8 +492,7 @@ def test_gradcheck_black_included(committed):
     assert "Fix the `nan`" not in flat and "what fixes it?" not in flat
     # the Summary says where black is checked without the clip (section 5, question 1): with
     # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
-    assert ("pass `gradcheck`. At black, `my_lab_to_rgb` passes only without its clip, which has "
-            "a corner there.") in flat
+    assert ("pass `gradcheck` (at black, `my_lab_to_rgb` only without its clip).") in flat
     assert "pass `gradcheck`, black included." not in flat, "s23 (cold read r100): overstated"
     assert found(r"passes\(my_lab_to_rgb, black\), with the clip: (True|False)",
                  printed) == ("False",)
@@ -521,23 +514,28 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "derived, rounded to 4 digits, equals the IEC table: True" in printed
     # section 2 prints the swap (cold read r98: the code uses scikit-image's matrix, not M)
     largest, row, col, theirs, ours = found(
-        r"using scikit-image's RGB_TO_XYZ: max \|diff\| from M = (\d\.\d{4}), in entry "
+        r"scikit-image's RGB_TO_XYZ against the derived M: max \|diff\| = (\d\.\d{4}), in entry "
         r"\[(\d), (\d)\] \((\d\.\d{4}) against M's (\d\.\d{4})\)\n", printed)
     # ed24c (cold read r106): the sentence names the entry: bottom-right (row Z, column blue),
     # the printed values are the two tables' entries, and no other entry differs as much
     assert (row, col) == ("2", "2") and ours == f"{iec[8]:.4f}"
     assert theirs == f"{xyz_from_rgb[2, 2]:.4f}" and theirs != ours
     assert f"{float(ours) - float(theirs):.4f}" == largest, "the printed largest difference"
-    assert ("The matrices differ most in blue's Z, the bottom-right entry (printed below)."
-            in " ".join(markdown.split()))
-    assert printed.index("using scikit-image's RGB_TO_XYZ") < printed.index("my_rgb_to_xyz: max")
+    # s25 (cold read r107): the difference is Going deeper B's first printed line
+    assert ("Section 2's matrix and scikit-image's differ most in blue's Z, the bottom-right entry "
+            "(first line below).") in " ".join(markdown.split())
+    b_lines = printed[printed.index("scikit-image's RGB_TO_XYZ against"):]
+    assert printed.index("my_rgb_to_lab (float32)") < printed.index(
+        "scikit-image's RGB_TO_XYZ against") and [
+        line for line in b_lines.split("\n")[1:] if line][0].startswith(
+        "white (r = g = b = 1) of the derived matrix"), "B's first line, before the whites"
     # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
     flat = " ".join(markdown.split())
     # s23 (cold read r101): one sentence; the whites' differences are Going deeper B's
     # ed23p (cold read r102): the reason for the switch, in the same sentence; exact for XYZ
     # (printed < 1e-9), not for Lab (section 3's gap, from the rounded toe slope)
-    assert ("From here on the code uses scikit-image's matrix and white (Going deeper B), so that "
-            "our XYZ check against scikit-image can be exact.") in flat
+    assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
+            "our XYZ check can be exact (Going deeper B).") in flat
     assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
@@ -701,8 +699,8 @@ def test_the_known_colors_quoted(committed):
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
     assert "**The ab plane.** Below, the ab plane at pure red's lightness." in text
-    assert ("Red (ring) sits above the +`a` axis, and +`b` looks olive, because vivid yellow needs "
-            "a high `L`.") in text
+    # s25: the ring is the figure's (now with an arrow); the sentence reads the olive +b only
+    assert "Here +`b` looks olive, because vivid yellow needs a high `L`." in text
     assert "The picture shows the ab plane" not in text, "one plane now (r93), not two"
     # ... so it comes after section 4 builds the way back (cold read r89): it opens section 6
     sources = [c.source for c in committed[0].cells]
@@ -878,7 +876,8 @@ def test_the_swatches_and_ciede2000(committed):
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
-            "judgments (Luo, Cui & Rigg 2001). In it, about 1 counts as just noticeable.") in text
+            "judgments (Luo, Cui & Rigg 2001). A CIEDE2000 of about 1 is commonly taken as just "
+            "noticeable, a rule of thumb.") in text
     # the count: 3,000 random pairs, of which those inside the RGB cube are kept (the figure's
     # titles print that count); the pairs' own code, run again, gives it
     making = pairs.split("d_rgb = ", 1)[0]
@@ -903,7 +902,9 @@ def test_the_swatches_and_ciede2000(committed):
              "**Which distance follows CIEDE2000?**", "## Summary"]
     at = [text.index(h) for h in heads]
     assert at == sorted(at), "Going deeper's parts A-F, in the order of the sections"
-    assert "### G." not in text, "s23: G merged into F"
+    # s25: G holds the side questions moved out of sections 5 and 8, after F
+    assert text.index("**Which distance follows CIEDE2000?**") < text.index(
+        "### G. Side questions on section 8") < text.index("## Summary")
 
 
 def test_lab_against_ycbcr(committed):
@@ -933,8 +934,8 @@ def test_lab_against_ycbcr(committed):
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
-    # ed24b (cold read r105): section 7 argues from lightness alone; the CIEDE2000 comparison,
-    # with its caveat, stays in Going deeper F (the main path no longer leans on it)
+    # s25 (cold read r107): section 7 points to the CIEDE2000 comparison in one sentence (checked
+    # in test_the_cat_s_two_grays); the comparison and its caveat stay in Going deeper F
     assert "A second reason (Going deeper F)" not in text
     second = "**Which distance follows CIEDE2000?**"
     assert lab < ycc
@@ -946,7 +947,7 @@ def test_lab_against_ycbcr(committed):
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
             "only `ab` to predict.") in text
-    going_f = text[text.index("### F. Equal steps in RGB"):text.index("## Summary")]
+    going_f = text[text.index("### F. Equal steps in RGB"):text.index("### G. Side questions")]
     assert "rank correlation" not in going_f, "F's rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # Lab is only roughly uniform
@@ -978,16 +979,16 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s23: the coarse-ab subsection (a side point, no reason for Lab over YCbCr) was cut
     assert "over the crop" not in printed and "Zhang" not in text
     # the Summary: the reason is the given L
-    assert ("Colorization lives in Lab: a colorizer is handed `L`, the lightness people see, and "
-            "predicts only `ab`.") in text
+    assert "Colorization lives in Lab: a colorizer is handed `L` and predicts only `ab`." in text
     assert "As a bonus, `ab` can be stored coarsely." not in text
     # the ab swap was cut (r93: it made the preview's point again); the preview says it
     assert not any("L of coffee, ab of cat" in c.source for c in committed[0].cells)
     assert "the cup's rim" not in text and "bluish" not in text
     # what to look for in the ab panel (cold read r101: the eyes, nose and broad tints remain,
     # faintly; the fine fur and whiskers do not)
-    assert ("`L` carries almost all the detail. In the `ab` panel the fine fur and whiskers are "
-            "mostly gone; the eyes, nose and broad tints remain.") in text
+    # s25 (cold read r107): a reading of the figure, said so
+    assert ("In the figure, `L` carries almost all the detail. In the `ab` panel the fur and "
+            "whiskers are mostly gone, while the eyes, nose and broad tints remain.") in text
     assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
@@ -1140,8 +1141,7 @@ def test_luma_against_lab(committed):
     assert red_luma < red, "the opening quotes pure red's drop"
     # s23 (cold read r100): the comparison is measured in L, which says what people see only
     # approximately; the printed columns are L values
-    assert ("Measured in `L`, luma's grays are too dark, yellow's least, while Lab's gray keeps "
-            "`L`." in text)
+    assert "In `L`, luma's grays are too dark, yellow's least, while Lab's gray keeps `L`." in text
     # ed24b (cold read r105): "check it by eye" was cut: L ignores the Helmholtz-Kohlrausch effect
     assert "Check it by eye" not in text
     assert "L of its luma gray" in printed and "L of its Lab gray" in printed
@@ -1179,10 +1179,16 @@ def test_the_toe_is_labeled(committed):
     assert "print(f\"8-bit codes below a tenth of white's light" in figure
     # the eye responds to relative changes (Weber), so a fixed step of light shows most in the dark
     # r103: why the dark gets more codes, then (its own paragraph) why we decode first
-    assert ("The eye notices relative changes of light, so a fixed step of light shows most in the "
-            "dark. The curve therefore gives the dark more of a byte's levels: light below a tenth "
-            f"of white's gets {srgb_codes} of them, where a linear code would give "
-            f"{linear_codes}. Light mixes linearly, so we **decode** first:") in text
+    # s25 (cold read r107): the premise named as the rule of thumb it is
+    assert ("By Weber's law, a rule of thumb, the eye notices relative changes of light, so a "
+            "fixed step of light shows most in the dark. The curve therefore gives the dark more "
+            f"of a byte's levels: light below a tenth of white's gets {srgb_codes} of them, where "
+            f"a linear code would give {linear_codes}. Light mixes linearly, so we **decode** "
+            "first:") in text
+    # section 1, question 2: a stored 0.5 decodes to 0.214 of full light
+    assert f"{color.srgb_to_linear(torch.tensor(0.5, dtype=torch.float64)).item():.3f}" == "0.214"
+    assert ("2. Why decode before the 3 × 3 matrix? <details><summary>Answer</summary> The matrix "
+            "adds amounts of light, and a stored 0.5 is only 0.214 of full light.") in text
     assert "levels evenly on" not in text
     assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
     # the zoom's two dots are at the toe's end (LINEAR_T), not at the largest gap
@@ -1193,7 +1199,7 @@ def test_the_toe_is_labeled(committed):
     assert "the dots mark the toe's end" not in text, "only the line marks it"
     # "toe" is said at first use, in the opening
     assert ("the **sRGB transfer curve** (\"[gamma](../docs/glossary.md#gamma)\") and its straight "
-            "**toe** near black, which with a clamp keeps gradients finite;") in text
+            "**toe** near black;") in text
     assert "where the encoding's pure power curve is vertical" not in text, \
         "the visible text now names the encoding's power (the decode on screen is not vertical)"
     # the toe's end, as the zoom annotates it: sRGB 0.04, the pure gamma 0.07; on the left
@@ -1236,16 +1242,11 @@ def test_the_toe_is_labeled(committed):
 
 
 def test_the_drift_pointer_to_notebook_02():
-    """The opening points to notebook 02's section on the drift (no number quoted)."""
-    (other,) = NOTEBOOK.parent.glob("02_*.ipynb")
+    """s25: the opening's pointer to notebook 02's drift was cut (word budget; cold read r107
+    listed it as resting on another notebook's output)."""
     _, markdown, _, _ = read(NOTEBOOK)
-    assert ("In notebook 02 (section 5), a network turning gray into RGB had to redraw the "
-            "brightness it was given, and drifted.") in " ".join(markdown.split())
+    assert "In notebook 02 (section 5)" not in markdown
     assert "gray levels per pixel on average" not in markdown, "the number is 02's to print"
-    nb_02 = read(other)[0]
-    heads = {c.source.split(" ", 2)[1]: i for i, c in enumerate(nb_02.cells)
-             if c.cell_type == "markdown" and c.source.startswith("## ")}
-    assert "drift" in nb_02.cells[heads["5."]].source, "02's section 5: the drift"
 
 
 def test_what_rgb_test_holds(committed):
@@ -1350,52 +1351,115 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
 
 
 def test_the_cat_s_two_grays(committed):
-    """Section 7 (cold read r105): why a hedging colorizer wants Lab, and the cat's luma gray next
-    to its Lab gray, with the largest difference printed."""
+    """Section 7 (cold reads r105, r107): why a gray-leaning colorizer wants Lab, the cat's luma
+    gray next to its Lab gray (a map of both signs), and the same gap over the test images."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     lost = round(float(red_L) - float(red_luma))
     assert lost > 10
-    assert ("This matters when a colorizer is unsure: it then predicts colors near gray. In Lab, "
-            "that gray keeps each pixel's `L`. In YCbCr, `Cb` = `Cr` = 0 gives the luma gray, and "
-            f"pure red would lose {lost} `L` units. Below, the cat's two grays.") in text
-    most, on_vivid, share, elsewhere = found(
-        r"the cat's luma gray against its Lab gray: at most (\d+\.\d) darker in L; on average "
-        r"(-?\d+\.\d) darker where chroma > 40 \((\d+)% of pixels\), (-?\d+\.\d) elsewhere\n",
-        printed)
-    # "muted": few colorful pixels; "close": far less than red's drop; ed24c (r106): the text
-    # quotes the two printed averages, no longer "mostly on its most colorful pixels" (the
-    # averages do not say which share of the darkening those pixels carry)
+    # s25 (r107, UNBACKED): "unsure, it predicts near gray" softened to what section 8's
+    # question shows (a squared error can pull toward gray)
+    assert ("This matters if a colorizer predicts colors near gray, which a squared error can make "
+            f"it do (section 8's question). The luma gray would cost pure red {lost} `L` "
+            "units.") in text
+    assert "This matters when a colorizer is unsure" not in text
+    assert "**Question.** Why can a squared error on `ab` make a colorizer predict gray?" in text
+    most, brighter, on_vivid, share, elsewhere = found(
+        r"the cat's luma gray against its Lab gray: at most (\d+\.\d) darker and (\d+\.\d) "
+        r"brighter in L; on average (-?\d+\.\d) darker where chroma > 40 \((\d+)% of pixels\), "
+        r"(-?\d+\.\d) elsewhere\n", printed)
+    # "muted ... look alike": few colorful pixels, a largest drop far below red's
     assert int(share) < 20 and float(most) < lost / 3
     assert float(on_vivid) > float(elsewhere) + 0.5 and float(on_vivid) > 0
-    assert (f"The cat's colors are muted, so its two grays are close: luma's is at most {most} "
-            f"darker in `L`. On the most colorful pixels, such as the nose (right panel), it is "
-            f"{on_vivid} darker on average, and {elsewhere} elsewhere.") in text
-    assert "mostly on its most colorful pixels" not in text
-    # the same computation as the notebook's, on the same photo: the largest drop is at the nose
-    # (a position, not float digits)
+    # "the map has both signs": luma's gray is brighter somewhere too (printed)
+    assert float(brighter) > 0.1
+    assert ("The cat's colors are muted, so its two grays look alike. The map has both signs, "
+            "because $Y'$ adds encoded values with BT.601's weights while `L` follows linear light "
+            "with sRGB's. The printed 0.0 away from the outlined colorful pixels averages darker "
+            "(red) and brighter (blue) places.") in text
+    assert abs(float(elsewhere)) < 0.5, "the text: the printed 0.0 elsewhere"
+    assert "such as the nose" not in text, "s25: the example was cut"
+    # the reason: BT.601's luma weights differ from sRGB's luminance row (the matrix's middle
+    # row), and near gray the first-order difference has both signs
+    luma_w = torch.tensor([0.299, 0.587, 0.114])
+    lum_w = color.RGB_TO_XYZ[1].float()
+    diff = luma_w - lum_w
+    assert diff[0] > 0 and diff[1] < 0 and diff[2] > 0, "both signs: red/blue up, green down"
+    # the same computation as the notebook's, on the same photo: luma's gray is darker somewhere
+    # and brighter somewhere (a sign, not float digits)
     import numpy as np
     from PIL import Image, ImageOps
 
     from colorlab.data import sample_photos
     img = ImageOps.fit(Image.fromarray(sample_photos()["chelsea"]), (256, 256))
     rgb = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255
-    luma = torch.einsum("j,jhw->hw", torch.tensor([0.299, 0.587, 0.114]), rgb).expand(3, -1, -1)
+    luma = torch.einsum("j,jhw->hw", luma_w, rgb).expand(3, -1, -1)
     darker = color.rgb_to_lab(rgb)[0] - color.rgb_to_lab(luma)[0]
+    assert darker.max() > 2 and darker.min() < -0.1
     row, col = divmod(darker.argmax().item(), 256)
     assert 190 <= row <= 235 and 140 <= col <= 190, (row, col)
     cell = code_with(nb, "cat_luma_gray = torch.einsum(")
     assert 'RGB_TO_YCBCR[0].float(), photo("chelsea"))' in cell
     assert "darker = L_cat[0] - color.rgb_to_lab(cat_luma_gray)[0]" in cell
-    assert "vivid = ab_cat.norm(dim=0) > 40" in cell
+    assert "vivid = ab_cat.norm(dim=0) > 40" in cell and "{(-darker).max():.1f} brighter" in cell
     assert 'cat = color.rgb_to_lab(photo("chelsea"))' in code_with(nb, "L_cat, ab_cat = cat[:1]")
     figure = code_with(nb, "# The cat's two grays side by side")
-    # ed24c (r106): the label says what `darker` computes: the photo's L (which its Lab gray
-    # keeps) minus the luma gray's L
-    assert 'cmap="viridis"' in figure
-    assert "(the photo's L, kept by Lab gray, − luma gray's L)" in figure
-    assert "L of Lab gray −" not in figure
-    assert (text.index("Measured in `L`, luma's grays are too dark")
-            < text.index("The cat's colors") < text.index("**Key idea:** Lab hands a colorizer")
+    # s25 (r107 code ask): a diverging map centred at 0 (red darker, blue brighter, not red
+    # against green), with the chroma > 40 pixels outlined
+    assert 'cmap="RdBu_r", vmin=-lim, vmax=lim' in figure and "lim = darker.abs().max()" in figure
+    assert 'axes[2].contour(vivid.numpy(), levels=[0.5], colors="k"' in figure
+    assert "red, luma gray darker;\\nblue, luma gray brighter" in figure
+    assert "(black outline: chroma > 40)" in figure and "− luma gray's L" in figure
+    assert 'cmap="viridis"' not in figure
+    # s25 (r107 fix 1): over the test images section 8 scores (same is_gray rule)
+    kept = found(r"gray baseline \(L kept, ab = 0\) on the other ([\d,]+) test images", printed)[0]
+    scored, share_t, mean_t, p95, off = found(
+        r"over the ([\d,]+) test images section 8 scores, on their pixels with chroma > 40 "
+        r"\((\d+)% of pixels\): luma's gray is on average (-?\d+\.\d) darker in L, (-?\d+\.\d) at "
+        r"the 95th percentile; (\d+)% of them are off by more than 2 L\n", printed)
+    assert scored == kept
+    assert float(mean_t) > float(on_vivid), "the text: on the test images, the gap is larger"
+    assert int(off) > 50 and float(p95) > float(mean_t)
+    assert ("On the test images' pixels of chroma above 40, the gap is larger: luma's gray is "
+            f"{mean_t} `L` darker on average, and {off}% of those pixels are off by more than 2 "
+            "`L`.") in text
+    tests = code_with(nb, "lab_tests = color.images_to_lab(run.test.images)")
+    assert "scored = ~metrics.is_gray(lab_tests)" in tests and "if colorful.any():" in tests
+    assert "(lab_tests[:, 1:].norm(dim=1) > 40) & scored.view(-1, 1, 1)" in tests
+    assert (printed.index("the cat's luma gray against") < printed.index("over the ")
+            < printed.index("over the sRGB cube"))
+    # s25 (r107 fix 3): the pointer to Going deeper F, with its printed spreads
+    rows = {name: spread for name, spread in re.findall(
+        r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
+    assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
+    assert ("Lab is also closer to perceptually uniform: at equal RGB distance, ΔE76 tracks "
+            f"CIEDE2000 with spread {rows['Lab (ΔE76)']}, against {rows['RGB']} for RGB and "
+            f"{rows['YCbCr']} for YCbCr (Going deeper F).") in text
+    assert (text.index("In `L`, luma's grays are too dark")
+            < text.index("The cat's colors") < text.index("Lab is also closer to perceptually")
+            < text.index("**Key idea:** Lab hands a colorizer")
             < text.index("### What the networks"))
+
+
+def test_small_fixes_of_r107(committed):
+    """s25: the cold read r107's smaller asks."""
+    nb, markdown, _ = committed
+    text = " ".join(markdown.split())
+    # fig_38: an arrow from the "pure red" label to its ring
+    plane = code_with(nb, '"pure red: +a and +b"')
+    assert ('ax.annotate("pure red: +a and +b", (a_red, b_red), xytext=(-28, 30), '
+            'textcoords="offset points",') in plane
+    assert 'arrowprops=dict(arrowstyle="->", color="k", lw=0.9, shrinkB=7)' in plane
+    # fig_85: the markdown says each ratio is divided by its median (as the code does)
+    assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
+    assert "Each histogram divides $r$ by its median, so the three share one axis." in text
+    # Going deeper F, answer 2: a judgement, with Sharma et al.'s discontinuities as its reason
+    assert ("and it has discontinuities (Sharma, Wu & Dalal 2005). For these reasons we judge it "
+            "better as a *metric* to report than as a loss to train with. This notebook does not "
+            "train with it.") in text
+    assert "It is a better *metric* to report" not in text
+    # section 6's yellow question sits in Going deeper D's questions now (word budget)
+    d = text[text.index("### D. The ab plane"):text.index("### E. The test images")]
+    assert "2. Yellow is red light plus green light. Why is its `L` not the sum of theirs?" in d
+    assert text.count("Why is its `L` not the sum of theirs?") == 1

@@ -86,18 +86,16 @@ def test_the_committed_run(committed):
 
 
 def test_the_hidden_sweep_cell_is_named(committed):
-    """Section 7 says, before the collapsed sweep cell, what it computes and which names it leaves
-    for later cells; the cell's first comment line says it computes (it draws nothing)."""
+    """The collapsed sweep cell's first comment line says what it computes (it draws nothing);
+    the text lists no hidden variable names (r107: plumbing, not teaching)."""
     nb, markdown, _, _ = committed
     cells = nb.cells
     at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
               and "def sweep(model, lam_bins, images, temperatures" in c.source)
     assert cells[at].source.startswith("# computes the sweep (no figure): decode_and_score on")
     assert "loads the pretrained UNets" in cells[at].source.splitlines()[1]
-    assert cells[at - 1].source == (
-        "The hidden cell below computes the sweep, kept in `swept`, `mean_of(lam, T)`, "
-        "`auc_of(lam, T)` and\n`truth_cf`, and loads the pretrained `shipped` (L1) and "
-        "`shipped_vivid` UNets.")
+    assert "The hidden cell below computes the sweep" not in markdown, "r107: plumbing, cut"
+    assert "`shipped_vivid`" not in markdown and "kept in `swept`" not in markdown
     for name in ("swept = ", "def mean_of(", "def auc_of(", "truth_cf = ", "shipped = ",
                  "shipped_vivid = "):
         assert name in cells[at].source, name
@@ -112,8 +110,8 @@ def test_the_hidden_sweep_cell_is_named(committed):
 def test_the_toy_car(committed):
     """Section 1's and 5's car pixel: the median's (a, b), the mode's bin and the chroma rise."""
     _, markdown, printed, _ = committed
-    a, b = found(r"L1 \(median\) +a = +(-?\d+)\.0, b = +(-?\d+)\.0", printed)
-    assert f"Back to section 1: the L1 answer is (a, b) = ({a}, {b})" in markdown
+    assert "Back to section 1: the L1 answer is" not in markdown, "r107: question cut (lighter)"
+    assert "What would $\\sigma = 50$ do" not in markdown, "r107: question cut (lighter)"
     path = dict(re.findall(r"T = ([\d.]+) +ab = \(.*\)  chroma +(\d+\.\d)", printed))
     chromas = [float(path[t]) for t in TEMPS]                  # the sweep's T values
     assert all(b > a for a, b in zip(chromas, chromas[1:]))
@@ -142,8 +140,15 @@ def test_the_toy_car(committed):
     assert "toward the likely ones, above all the likeliest" not in markdown
     assert "Sharpening moves probability to the likeliest bin, away from the rest" not in markdown
     # the mode's jumps: section 5 says when (a near tie), the q04 question explains the tie itself
-    assert ("The **mode**, the likeliest bin's center, commits; but where two bins are nearly "
-            "tied, its color can jump from pixel to pixel.") in markdown
+    assert ("The **mode**, the likeliest bin's center, commits. But where two bins are nearly "
+            "tied, neighbouring pixels can pick different bins, so the color comes in patches "
+            "(section 8's strips, the $T = 0$ row: the frog).") in markdown
+    assert "its color can jump from pixel to pixel" not in markdown, "r107: no figure pointed to"
+    # the frog: the strips' first column on the committed images (the rings' check: those images),
+    # and T = 0 one of the strips' rows
+    strips_code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
+    assert '["frog", "horse", "automobile"' in strips_code and "the truck's solid ring" in printed
+    assert "STRIP_TEMPERATURES = (1.0, 0.38, 0.08, 0.0)" in strips_code
     assert "In this run that bin is near gray" not in markdown, "no result of a later section"
     assert "commits to the likeliest bin: vivid, but it can jump" not in markdown
     assert "likeliest bins likelier still" not in markdown
@@ -235,7 +240,7 @@ def test_the_bins_and_the_weights(committed):
                                r"weight", printed)
     assert pixels == found(r"(\d+\.\d)% in the bins with chroma 40 or more", printed)[0]
     assert float(loss_share) > 3 * float(pixels), "far more than their share"
-    assert (f"the bins with chroma 40 or more hold {pixels}% of the training pixels but carry "
+    assert (f"the bins with chroma 40 or more hold {pixels}% of the training pixels but "
             f"{loss_share}% of the loss's weight.") in markdown
     code = "".join(c.source for c in committed[0].cells if c.cell_type == "code")
     assert "pixel_weight = bins.counts * weights[LAMBDAS[0]]" in code
@@ -355,8 +360,9 @@ def test_the_image_blind_answer(committed):
     assert (f"Quick mode gives each model only {steps} optimizer steps on {images} "
             "images.") in markdown
     assert "too few for your classifiers to paint boldly" not in markdown, "bold at T = 0"
-    assert ("Each classifier starts there, so any drop below it was learned from the image, not "
-            "from the prior.") in markdown
+    assert ("Each classifier starts there, so any drop below it was learned from the input: its "
+            "content, or where in the frame a pixel sits.") in markdown
+    assert "not from the prior" not in markdown, "r107: position is learned from the input too"
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     assert 'np.array(h["train_loss"]) - blind_train[lam]' in code
     assert '[0, *(np.array(h["val_loss"]) - blind_val[lam])]' in code
@@ -374,6 +380,7 @@ def test_the_curves(committed):
     rebal, plain, vivid = curve(tables, 1), curve(tables, 2), curve(tables, 3)
     sweep = sweep_table(tables)                          # Going deeper E: the references follow
     l1 = cells(sweep, "L1 regressor")[1].split(" / ")                   # PSNR, colorfulness
+    pre_psnr_l1 = float(cells(sweep, "pretrained L1 UNet")[1].split(" / ")[0])
     gray = cells(sweep, "grayscale baseline")[1].split(" / ")
     truth = found(r"– / (\d+\.\d)", cells(sweep, "ground truth")[1])[0]
     cf = {k: {t: float(v[1]) for t, v in c.items()} for k, c in
@@ -433,9 +440,8 @@ def test_the_curves(committed):
     assert "Held out for validation: validation: 5,000 of folder" in the_card
     q_run, q_vivid = recipe["bins Q"][:2]
     assert q_run == found(r"AbBins\(Q=(\d+),", printed)[0] and q_vivid != q_run
-    assert ("Beside your classifiers we sweep a **pretrained vivid UNet**: the same UNet body "
-            f"with its own {q_vivid} bins (yours: {q_run}), trained on 18 times as many images, "
-            "none of them these.") in markdown
+    assert ("Beside your classifiers we sweep a **pretrained vivid UNet**: the same UNet body, "
+            "trained on 18 times as many images, none of them these (Going deeper B).") in markdown
     assert "the same UNet architecture" not in markdown, "r106: its head differs (its bins)"
     assert recipe["UNet (base, depth)"][0] == recipe["UNet (base, depth)"][1], "the same body"
     assert ("The two pretrained UNets share this run's UNet body. The vivid one has its own bins "
@@ -485,8 +491,9 @@ def test_the_curves(committed):
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
     # the opening: few steps (checked below: far fewer than the pretrained UNets'), the payoff
     # shown by a pretrained model (section 7); the faint-versus-bold detail cut (r105)
-    assert ("**Quick mode's limit.** Your classifiers train briefly. A pretrained one shows the "
-            "payoff.") in markdown
+    assert ("**Be warned.** Vivid colors score worse on PSNR than dull ones. Section 9 shows why "
+            "we want them anyway.") in markdown
+    assert max(ps["vivid"].values()) < pre_psnr_l1, "the vivid UNet below the L1 UNet on PSNR"
     assert "At the chosen setting they paint a faint tint" not in markdown
     assert '`MODE = "full"` on a GPU' in markdown, "What to try next says how to see yours paint"
     assert n_steps[1] > 10 * n_steps[0] and n_images[1] > 10 * n_images[0], "far more"
@@ -497,7 +504,7 @@ def test_the_curves(committed):
     # and the L1 UNet's twice the optimizer steps (the recipe table), said beside it
     steps_vivid, steps_l1 = (int(n.replace(",", "")) for n in recipe["optimizer steps"][1:])
     assert steps_l1 == 2 * steps_vivid
-    assert "**The two pretrained UNets first.** The vivid UNet, at $T = 0.38$," in markdown
+    assert "The pretrained vivid UNet, at $T = 0.38$, is about as colorful" in markdown
     assert "They trained on the same images; the L1 UNet got twice the steps." not in markdown
     assert "Like for like" not in markdown, "not like for like: twice the steps"
     # the opening: the pretrained classifier has the same UNet and loss (the recipe table's rows),
@@ -531,8 +538,7 @@ def test_the_curves(committed):
     assert ('strip_rows = {labelled("pretrained L1 UNet", shipped_val["colorfulness"], '
             'shipped_val["ab_auc_rebalanced"]):') in code
     assert ("Your $\\lambda = 0.5$ classifier paints the same eight images at four "
-            "temperatures, between your L1 regressor (top) and the truth (bottom); watch where "
-            "color appears.") in markdown
+            "temperatures, between your L1 regressor (top) and the truth (bottom).") in markdown
     assert "Each row's label gives its mean validation colorfulness." not in markdown, "cut"
     assert "Then the pretrained vivid UNet, after" not in markdown, "moved to section 7"
     assert code.index('suptitle=f"Pretrained: the L1 UNet (top)') < code.index(
@@ -579,17 +585,18 @@ def test_the_curves(committed):
     pre_auc = cells(auc_table(tables), "pretrained L1 UNet")[1]
     assert float(vivid["1"][1]) > 2 * pre_cf and float(aucs(tables, 3)["1"]) > float(pre_auc)
     # two pretrained networks, named: the L1 UNet (the figure's top row) and the vivid UNet
-    assert ("**The payoff.** The pretrained L1 UNet (top row) paints dull colors. The pretrained "
-            "vivid UNet is more than twice as colorful and has the higher rebalanced AuC. "
-            "Lowering $T$ makes it bolder, mistakes included. In the committed run, rings mark "
-            "patches of its eight images (a run that shows other images skips them). Some of the "
-            "vivid UNet's bold colors are right (solid ring): the 5th column's truck is red on "
-            "top. The L1 UNet paints it dull, at "
-            "about a fifth of the true chroma. The vivid UNet paints it red, with a third of the "
-            "L1 UNet's ab error at $T = 0.38$ (printed above the figure). Others are wrong (dashed "
-            "rings). In the 7th column, the car is cyan in truth but red at every $T$, and its "
-            "ringed patches turn yellow-orange as $T$ falls. In the 3rd column, the silver car's "
-            "ringed patch goes from dull red to strong red.") in payoff
+    assert ("### 7a. The payoff (a pretrained vivid UNet) The pretrained L1 UNet (top row) paints "
+            "dull colors. The vivid UNet is more than twice as colorful, has the higher rebalanced "
+            "AuC, and grows bolder as $T$ falls, mistakes included. Rings mark patches: - **Solid, "
+            "5th column:** the truck is red on top, and the vivid UNet at $T = 0.38$ paints it red "
+            "with a third of the L1 UNet's ab error (printed above the figure). - **Dashed, 7th "
+            "column:** the car is cyan in truth, but red at every $T$. - **Dashed, 3rd column:** "
+            "the silver car's patch goes from dull red to strong red. Going deeper F looks inside "
+            "single pixels.") in payoff
+    assert "In the committed run" not in markdown, "r107: a note to the maintainer"
+    assert "a run that shows other images" not in markdown
+    assert "about a fifth of the true chroma" not in markdown, "r107: one number a ring"
+    assert payoff.index("### 7a. The payoff") < payoff.index("### 7b. Your classifiers across T")
     # r105: the success, measured in the solid ring (the 5th column's truck, printed with the
     # figure)
     truck = found(r"the truck's solid ring \(5th column\): mean chroma (\d+\.\d) in truth; "
@@ -597,7 +604,6 @@ def test_the_curves(committed):
                   r"(\d+\.\d) \(mean ab error (\d+\.\d)\); vivid UNet at T = 0\.38 (\d+\.\d) "
                   r"\(mean ab error (\d+\.\d)\)", printed)
     t_c, l1_c, l1_e, v1_c, v1_e, v38_c, v38_e = (float(v) for v in truck)
-    assert 0.15 <= l1_c / t_c <= 0.25, "about a fifth of the true chroma"
     assert 0.28 <= v38_e / l1_e <= 0.38, "a third of the L1 UNet's ab error"
     assert v38_c > 0.75 * t_c and v1_e < l1_e, "the vivid UNet: strong there, and closer"
     assert code.index("print(f\"the {names[4]}'s solid ring") < code.index(
@@ -607,15 +613,15 @@ def test_the_curves(committed):
     assert all(float(vivid[t][1]) > float(vivid[u][1])
                for t, u in zip(TEMPS[1:], TEMPS)), "bolder at every lower T"
     assert "The 7th column's car, cyan in truth, comes out salmon-red;" not in markdown, "unnamed"
-    assert ("**Key idea:** Your briefly trained classifier shows clear color only at low $T$; "
-            "the vivid UNet, at every $T$.") in markdown
+    assert ("**Key idea:** Your briefly trained classifier shows clear color only at low $T$. "
+            "The vivid UNet shows it at every $T$.") in markdown
     assert "Briefly trained, a classifier shows color" not in markdown, "one run, not a rule"
     assert min(cf["vivid"].values()) > 0.8 * float(truth), "bold at every T"
     assert "turn from tan at $T = 1$" not in markdown, "the lower ring is not tan at T = 1"
     # the figure's title points to these patches, so the text naming them is not collapsed
     strips = markdown[markdown.index("## 8. "):markdown.index("## 9. ")]
     assert "a true tint" not in markdown, "the eye only"
-    reading = payoff[payoff.index("**The payoff.**"):]   # after the metrics (and the AuC's box)
+    reading = payoff[payoff.index("### 7a. The payoff"):]   # after the metrics (and the AuC's box)
     assert "<details>" not in strips and "<details>" not in reading
     assert "Its biggest error" not in markdown, "not measured"
     assert "yellow splotches appear" not in markdown and "shows only a faint one" not in markdown
@@ -638,8 +644,7 @@ def test_the_curves(committed):
     assert ('RINGED_IMAGES = ([44, 441, 139, 152, 279, 74, 87, 221],' in code
             and 'ringed = (shown_idx.tolist(), names) == RINGED_IMAGES' in code)
     assert code.count("    if ringed:   # ") == 2
-    assert ('print("no rings: they mark the committed run\'s 8 validation images, and this run '
-            'shows others")') in code
+    assert 'print("no rings: the text describes other images than these 8")' in code
     assert "the truck's solid ring (5th column)" in printed and "no rings:" not in printed
     # the 5th column's truck (index 4): a solid ring (RIGHT), no dashed one
     assert "         6: [(7, 17.5, 6, 6)" in code and "4: [(" not in code
@@ -649,8 +654,8 @@ def test_the_curves(committed):
             in code and 'compared = vivid_held_out and 0.38 in TEMPERATURES' in code)
     assert (code.index('strip_rows[labelled("vivid UNet, T = 0.38"') < code.rindex(
         'strip_rows[labelled("truth", truth_cf)] = shown') < code.index('suptitle=f"Yours:'))
-    assert ("watch where color appears. The pretrained vivid UNet at $T = 0.38$ sits above the "
-            "truth, for comparison.") in markdown
+    assert ("the truth (bottom). The pretrained vivid UNet at $T = 0.38$ sits above the "
+            "truth.") in markdown
     assert ", then the pretrained vivid UNet at T = 0.38" in code
     assert "Above the truth in the second figure" not in markdown
     # the silver car as the figure shows it: dull red at T = 1, strong red from T = 0.38 on
@@ -692,9 +697,19 @@ def test_the_curves(committed):
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
     # section 8 says why lambda 0.5's strip stays faint: its likeliest bin near gray for most
     # pixels, and lower T pulls each pixel toward it (the near-gray ones' chroma falls: E, below)
-    assert (f"Why so faint? For {gray_top['0.5']}% of the validation pixels, its likeliest bin "
-            "lies within 20 of gray (Going deeper E), and lowering $T$ pulls each pixel toward "
-            "that bin.") in markdown
+    assert ("Why so faint? The mode ($T = 0$) paints each pixel its likeliest bin. How often is "
+            "that bin nearly gray?") in markdown
+    assert (f"For most pixels the likeliest bin is nearly gray ({gray_top['0.5']}% for "
+            "$\\lambda = 0.5$), so lowering $T$ pulls them toward gray (Going deeper E measures "
+            "it).") in markdown
+    assert int(gray_top["0.5"]) > 50, "most pixels"
+    # r107: the line prints in section 8 (once), not only in Going deeper E
+    at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              and "the likeliest bin lies within 20 of gray for" in str(c.get("outputs")))
+    heads = [i for i, c in enumerate(nb.cells) if c.source.startswith(("## 8. ", "## 9. "))]
+    assert heads[0] < at < heads[1]
+    assert printed.count("the likeliest bin lies within 20 of gray for") == 2, "lambda 0.5 and 1"
+    assert "Going deeper E), and lowering" not in markdown
     # the truck: measured in its solid ring (section 7's payoff, above), no other detail
     assert "names = ([run.val.classes[int(k)] for k in run.val.labels[shown_idx]]" in code
     assert "turns mostly gray only at $T = 0$" not in markdown
@@ -741,6 +756,11 @@ def test_the_curves(committed):
     assert (f"- **Rebalancing adds color.** At $T = 1$, it makes your classifier {ratio} times "
             "as colorful.") in markdown
     assert "the vivid UNet reaches" not in markdown, "one number a bullet: section 7's payoff"
+    # section 4's question 1 (which colors a lambda = 0.5 classifier paints more often): the paint
+    assert (f"In section 7b, at $T = 1$, the $\\lambda = 0.5$ classifier's colorfulness is {r1}, "
+            f"against {p1} for $\\lambda = 1$.") in markdown
+    assert "1. Back to section 4: which colors will a $\\lambda = 0.5$ classifier paint" in markdown
+    assert float(r1) > float(p1)
     # the mechanism, where it happens (the printout under the figure): down to T = 0.38 the
     # near-gray pixels fade while colorfulness stays near 14; below it the others turn strong
     flat_cf = [cf["rebal"][t] for t in TEMPS[:TEMPS.index("0.38") + 1]]
@@ -816,10 +836,11 @@ def test_the_curves(committed):
     assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** Below $T = 0.38$, your "
             "$\\lambda = 0.5$ classifier's colorfulness rises and its PSNR falls.") in markdown
     assert "near-gray pixels fade as the others grow stronger" not in markdown, "E only"
-    assert "What the table shows about your classifiers:" in markdown
+    assert "### 7b. Your classifiers across T" in markdown
+    assert "What the table shows about your classifiers:" not in markdown, "the 7b heading says it"
     assert "(numbers in Going deeper E)" not in markdown, "the bullets' table sits above them"
     assert "The two offset" not in markdown, "the split's numbers live in Going deeper E"
-    deep = markdown[markdown.index("### E. The sweep in numbers (sections 7 and 9)"):]
+    deep = markdown[markdown.index("### E. The sweep in numbers (sections 7 to 9)"):]
     assert "In the printout after the figure, the mean chroma" not in deep, "r106: cut"
     assert chroma["0.38"][0] < chroma["1"][0], "the near-gray ones fade"
     assert cf["rebal"]["0"] > cf["rebal"]["0.38"] + 5 and ps["rebal"]["0"] < ps["rebal"]["0.38"]
@@ -916,11 +937,11 @@ def test_the_choice_and_the_test_table(committed):
                                     "colorfulness nearest the truth's")]
     assert len(set(temps)) == 3, temps
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
-    assert ("On validation, the rebalanced AuC is highest (or tied highest) at the plain mean, "
-            "$T = 1$, for every model. The test table scores that choice (starred above) beside "
-            "argmax ($T = 0$), which in this run is also your setting whose colorfulness is "
-            "nearest the truth's. The "
-            "two pretrained UNets join them, the vivid one at the paper's $T = 0.38$.") in markdown
+    assert ("On validation, the rebalanced AuC is highest at the plain mean, $T = 1$, for every "
+            "model. The test table scores that choice (starred above) beside argmax ($T = 0$), "
+            "your setting whose colorfulness is nearest the truth's. The two pretrained UNets join "
+            "them, the vivid one at the paper's $T = 0.38$.") in markdown
+    assert "(or tied highest)" not in markdown, "r107: hedge cut (a tie is highest too)"
     assert picked["colorfulness nearest the truth's"][1] == "0", "argmax: the same row"
     assert "(the vivid UNet ties with $T = 0.7$)" not in markdown, "hedge cut (r105)"
     # the star: on the best rebalanced AuC among this run's settings (the printed choice)
@@ -933,7 +954,7 @@ def test_the_choice_and_the_test_table(committed):
     assert "whose recipe made the same choice" not in markdown, "the notebook does not show it"
     for k in (1, 2, 3):   # validation's rebalanced AuC: best (or tied best) at T = 1, every model
         assert max(aucs(tables, k).values(), key=float) == aucs(tables, k)["1"], k
-    # "(or tied highest)": in this run the vivid UNet ties T = 1 with T = 0.7 at the printed digits
+    # the vivid UNet ties T = 1 with T = 0.7 at the printed digits: still highest at T = 1
     assert aucs(tables, 3)["1"] == aucs(tables, 3)["0.7"], "tied for the vivid UNet"
     assert "No score says where to stop" not in markdown
     assert "Sharpening strengthens every guess" not in markdown
@@ -944,8 +965,8 @@ def test_the_choice_and_the_test_table(committed):
     truth_cf = found(r"– / (\d+\.\d)", cells(sweep_table(tables), "ground truth")[1])[0]
     ship = vivid_curve["0.38"][1]
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
-    assert ("The vivid UNet, at $T = 0.38$, is about as colorful as the truth and has the "
-            "table's highest rebalanced AuC, but its PSNR is below gray's.") in markdown   # below
+    assert ("The pretrained vivid UNet, at $T = 0.38$, is about as colorful as the truth and has "
+            "the table's highest rebalanced AuC, but its PSNR is below gray's.") in markdown
     assert "its AuC ties with $T = 1$'s" not in markdown, "the tie: Going deeper D"
     assert "but not more correct" not in markdown, "said which measure (the test table's checks)"
     assert "The row you would ship" not in markdown and "the row you would ship" not in markdown
@@ -963,9 +984,10 @@ def test_the_choice_and_the_test_table(committed):
     # column of Fig. 3, captures the vibrancy of the mode while maintaining the spatial coherence
     # of the mean": chosen from example images, not by a score (no AuC against T in the paper)
     vivid_why = markdown[markdown.index("### So why go vivid?"):]
-    assert ("prefers the hedging $T = 1$. That does not contradict the paper: Zhang et al. chose "
-            "$T = 0.38$ by looking at colorized images, not by a score. The case for vivid color "
-            "is perceptual.") in vivid_why
+    assert ("The paper's case for vivid color is perceptual. Zhang et al. set $T = 0.38$ (their "
+            "section 2.3) and show its effect in pictures (their Figure 3), not with a score."
+            ) in vivid_why
+    assert "by looking at colorized images" not in markdown, "r107: the paper's own words only"
     # the trade: the vivid UNet's AuC falls at every step from its tie at T = 1 and 0.7, while its
     # colorfulness rises at every step (test_the_curves); lambda 0.5's does below its dip
     vivid_aucs = [float(a) for a in aucs(tables, 3).values()]
@@ -1093,7 +1115,9 @@ def test_the_choice_and_the_test_table(committed):
         "### B. How the pretrained models were trained (section 7)") < markdown.index(
         "### C. Does the mode pick new hues?") < markdown.index("### D. How sure are we?")
         < markdown.index("### E. The sweep in numbers") < markdown.index("## Summary"))
-    assert "Inside one pixel (section 7)" not in markdown, "D's figure moved into section 7"
+    assert (markdown.index("### E. The sweep in numbers") < markdown.index(
+        "### F. Inside one pixel (section 7a)") < markdown.index("## Summary")), "r107: moved to F"
+    assert "**Inside one pixel.**" not in markdown[:markdown.index("## 11. ")]
     assert markdown.index("### D. How sure are we?") < markdown.index("The bootstrap backs section")
     assert "The best-AuC setting beats L1 by" not in markdown, "the printout carries it"
     assert "is within noise; the other three" not in markdown
@@ -1212,15 +1236,15 @@ def test_the_choice_and_the_test_table(committed):
     # UNet below gray; the rebalanced AuC on validation is highest at T = 1 (checked above)
     assert max(every, key=lambda r: float(r[1])) is shipped
     assert float(vivid[1]) < float(gray[1]) and float(ship_row[1]) < float(gray[1])
-    assert ("Not for these scores. PSNR ranks the dull pretrained L1 UNet first and the vivid UNet "
-            "below gray, and on validation the rebalanced AuC prefers the hedging $T = 1$."
-            ) in markdown
+    assert ("### So why go vivid? Not for PSNR: it ranks dull colors first. The paper's case"
+            in markdown)
+    # "it ranks dull colors first": PSNR's first row has under half the truth's colorfulness
+    assert float(shipped[4]) < 0.5 * float(truth) and float(ship_row[1]) < float(gray[1])
     # the paper's Turing test, quoted from the paper (Zhang et al. 2016, its abstract: "fooling
     # humans on 32% of the trials"), and the row it justifies
-    assert ('In Zhang et al.\'s "colorization Turing test", people on Amazon Mechanical Turk saw a '
-            "real photo and a colorized one ($T = 0.38$) side by side and had to pick the fake. "
-            "They picked wrong in 32% of the trials; 50% would mean they could not tell."
-            ) in markdown
+    assert ('In their "colorization Turing test" (section 3.1, Table 1), people saw a real photo '
+            "and a colorized one side by side and had to pick the fake. They picked wrong in 32% "
+            "of the trials, where 50% would mean they could not tell.") in markdown
     assert markdown.index("### So why go vivid?") > markdown.index("**Key idea:** Choose on "
                                                                    "validation")
     assert "within noise of each other" not in markdown
@@ -1245,17 +1269,16 @@ def test_the_photos(committed):
     for photo in (0, 1):   # "the faint models add a wash; the bold ones ...": every faint below
         assert max(cf(k, photo) for k in faint) < min(cf(k, photo) for k in bold), photo
         assert max(cf(k, photo) for k in faint) < cf("original", photo)
-    assert ("The three duller models mostly add a wash, though the pretrained L1 UNet paints "
-            "Chelsea's background blue. The three bold ones paint wrong colors." in text)
-    # the exception: of the three duller models, the pretrained L1 UNet is the most colorful on
-    # Chelsea (the figure: a blue patch on the right), yet below every bold one
+    assert ("The three duller models mostly add a wash. The three bold ones paint wrong "
+            "colors.") in text
+    assert "paints Chelsea's background blue" not in text, "r107: one claim fewer"
+    # of the three duller models, the pretrained L1 UNet is the most colorful on Chelsea, yet
+    # below every bold one ("mostly add a wash")
     assert max(faint, key=lambda k: cf(k, 1)) == "pretrained L1 UNet"
     assert "The three faint models add a wash" not in text
     # the hues, as the two figures show them (the hue-sector tables are cut)
     assert ("Chelsea is orange-brown, yet the vivid UNet paints her mostly green and your argmax "
-            "blue and green. On the astronaut, argmax paints the background and the suit blue and "
-            "green. The vivid UNet at $T = 0.38$ turns the background and her face blue."
-            ) in text
+            "blue and green. On the astronaut, all three paint the background blue.") in text
     assert "most of the suit light blue" not in text, "r105: the figure's suit is blue and green"
     assert "the shoulders" not in text, "only partly backed by the figure"
     assert "def hue_shares" not in code and "main hues" not in tables, "the hue tables cut"
@@ -1267,8 +1290,11 @@ def test_the_photos(committed):
     assert "a face spans far more pixels" not in text
     from colorlab.course.notebook import CIFAR10_CLASSES
     assert "person" not in CIFAR10_CLASSES and len(CIFAR10_CLASSES) == 10
-    assert "A possible cause on the astronaut, not tested here: CIFAR-10 has no person class." in (
-        text)
+    assert "A possible cause on the astronaut" not in text, "r107: Chelsea (a cat) fails too"
+    assert "cat" in CIFAR10_CLASSES
+    assert ("Chelsea is a cat, a CIFAR-10 class, so a missing person class cannot explain these "
+            "failures. One untested cause fits both photos: the models learned from 32 px images "
+            "and paint these at 128 px.") in text
     assert ("**Key idea:** On photos unlike its 32 px training images, a small CIFAR-10 colorizer "
             "can paint bold, wrong colors.") in text
     # the gray input is exactly gray (R = G = B), so its colorfulness is 0 (r105: 0.1 from
@@ -1280,8 +1306,8 @@ def test_the_photos(committed):
                            r"scale\); the gray inputs': (\d\.\d\d) and (\d\.\d\d)", printed)
     assert float(hi) < 1 and max(float(g1), float(g2)) < 1
     assert ("upsamples it onto the photo's own full-size [lightness L](../docs/glossary.md#"
-            "lightness-l), which carries the edges at full sharpness; the colors can bleed across "
-            "them.") in text
+            "lightness-l), which carries the edges at full sharpness.") in text
+    assert "bleed" not in text, "r107: no figure shows it"
     assert "the results are as sharp as the photo" not in text, "the colors are not (fig: face)"
     # the working size the text gives: 4 x the 32 px training images (the figures' titles)
     from colorlab.colorizer import default_work_size
@@ -1306,82 +1332,85 @@ def test_the_readme_quotes_this_run(committed):
 
 
 def test_one_pixel(committed):
-    """Section 7's two pixels of the pretrained vivid UNet, right after the payoff figure: a
-    compact sky, a spread-out car."""
+    """Going deeper F: two pixels of the pretrained vivid UNet on the payoff figure's images,
+    picked by a rule (r107: not by place, so the text names the right things on any images): the
+    surest pixel, one blob; the widest split between mean and mode, spread thin."""
     nb, text, printed, _ = committed
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
-    pattern = (r"{}, pixel \(y \d+, x \d+\): likeliest bin p = (\d+)%, (\d+)% of p "
-               r"within 20 of the true ab\s+ab \(chroma\): truth \((-?\d+), (-?\d+)\) \((\d+)\), "
-               r"T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), (-?\d+)\) \((\d+)\), "
-               r"T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)")
-    sky = [int(v) for v in found(pattern.format("airplane"), printed)]
-    car = [int(v) for v in found(pattern.format("automobile"), printed)]
-    sky_chroma = sky[4::3]                                  # truth, T = 1, T = 0.38, T = 0
+    pattern = (r"{}: (\w+) \(column (\d)\), pixel \(y (\d+), x (\d+)\): likeliest bin p = "
+               r"(\d+)%, (\d+)% of p within 20 of the true ab\s+ab \(chroma\): truth \((-?\d+), "
+               r"(-?\d+)\) \((\d+)\), T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), "
+               r"(-?\d+)\) \((\d+)\), T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)\n  the 3 likeliest "
+               r"bins: \((-?\d+), (-?\d+)\) (\d+\.\d)%, \((-?\d+), (-?\d+)\) (\d+\.\d)%, "
+               r"\((-?\d+), (-?\d+)\) (\d+\.\d)%")
 
-    def without_chroma(v):                                  # p, p near, then the four ab pairs
-        return v[:2] + [x for k, x in enumerate(v[2:]) if k % 3 != 2]
+    def pixel(rule):
+        g = found(pattern.format(rule), printed)
+        v = [int(x) for x in g[1:18]]
+        return {"name": g[0], "column": v[0], "y": v[1], "x": v[2], "p": v[3], "near": v[4],
+                "truth": v[5:7], "c_truth": v[7], "t1": v[8:10], "c1": v[10],
+                "t038": v[11:13], "c038": v[13], "t0": v[14:16], "c0": v[16],
+                "top": [((int(g[i]), int(g[i + 1])), float(g[i + 2])) for i in (18, 21, 24)]}
 
-    sky, car = without_chroma(sky), without_chroma(car)
-    seven = text[text.index("## 7. "):text.index("## 8. ")]
-    assert seven.index("**The payoff.**") < seven.index("**Inside one pixel.**") < seven.index(
-        "What the table shows about your classifiers:"), "right after the payoff"
-    assert ("**Inside one pixel.** Why does the mean hedge and the mode commit? Here are two "
-            "of the vivid UNet's pixels: sky (4th column) and the cyan car (7th).") in seven
-    assert re.findall(r"^(\w+), pixel \(y", printed, flags=re.M) == ["airplane", "automobile"]
-    assert "PIXELS = [(3, 2, 2), (6, 16, 16)]" in code, "the 4th and the 7th column"
-    assert sky[0] > 3 * car[0] and sky[1] > 50, "compact"
-    assert (f"The sky pixel's p is one blob: {sky[1]}% of it lies within 20 of the truth, and its "
-            "three decodings nearly agree.") in seven
-    assert "one compact blob" not in text
+    sure, split = pixel("the surest pixel"), pixel("the widest split")
+    # the rule, in code: the largest likeliest-bin p; the largest distance between T = 1 and T = 0
+    assert "surest = all_logits.softmax(dim=1).amax(dim=1)" in code
+    assert ("split = (net_bins.decode(all_logits, 1.0) - net_bins.decode(all_logits, 0.0))"
+            ".norm(dim=1)") in code
+    assert 'RULES = {"the surest pixel": surest, "the widest split": split}' in code
+    assert "PIXELS = [(3, 2, 2), (6, 16, 16)]" not in code, "r107: no pixel picked by place"
+    deep = text[text.index("### F. Inside one pixel (section 7a)"):text.index("## Summary")]
+    assert text.index("## 11. Going deeper (optional)") < text.index("### F. Inside one pixel")
+    assert ("Why does the mean hedge and the mode commit? The cell below picks two pixels of the "
+            "payoff figure's eight images by a rule: where the vivid UNet is surest, and where its "
+            "mean and its mode lie furthest apart. Bins fade to white where p is small; the right "
+            "panels zoom in.") in deep
+    # the surest pixel: nearly gray, one blob, its three decodings close together
+    assert (f"The surest pixel (column {sure['column']}) is nearly gray. Its p is one blob: "
+            f"{sure['near']}% of it lies within 20 of the truth, and its three decodings nearly "
+            "agree.") in deep
+    assert sure["c_truth"] <= 10 and sure["near"] > 50 and sure["p"] > 3 * split["p"]
+    decoded = [sure["t1"], sure["t038"], sure["t0"]]
+    assert max(math.dist(a, b) for a in decoded for b in decoded) <= 6, "nearly agree"
+    # the widest split: spread thin; the mean a dull red near the true hue, the mode a blue bin
+    assert (f"At the widest split (column {split['column']}), p is spread thin: the three "
+            "likeliest bins, blue, orange-red and pale blue, hold about 2% to 3% each. The mean "
+            "averages them into a dull red, near the true hue. The mode commits to the blue bin, "
+            "the wrong hue.") in deep
+    (b1, q1), (b2, q2), (b3, q3) = split["top"]
+    assert all(1.5 <= q <= 3.5 for q in (q1, q2, q3)) and split["near"] < 20, "spread thin"
+    assert b1[1] <= -30 and abs(b1[0]) <= 15, "blue"
+    assert b2[0] > 0 and b2[1] > 0 and b2[0] >= b2[1], "orange-red"
+    assert b3[1] < 0 and max(abs(b3[0]), abs(b3[1])) <= 20, "pale blue"
+
+    def hue(ab):
+        return math.degrees(math.atan2(ab[1], ab[0]))
+
+    assert -15 < hue(split["t1"]) < 45 and split["c1"] < 0.6 * split["c_truth"], "a dull red"
+    assert abs(hue(split["t1"]) - hue(split["truth"])) < 20, "near the true hue"
+    assert tuple(split["t0"]) == b1 and abs(hue(split["t0"]) - hue(split["truth"])) > 60, "wrong"
+    # the T = 0 decoding (the argmax) is the likeliest bin's center, for both pixels
+    assert tuple(sure["t0"]) == sure["top"][0][0]
+    # neither pixel in a ring of the payoff figure (RINGS and RIGHT: (x, y, width, height))
+    rings = {2: [(7, 23, 15, 7)], 6: [(7, 17.5, 6, 6), (19, 22.5, 11, 5)], 4: [(19, 9, 8, 8)]}
+    assert "RINGS = {2: [(7, 23, 15, 7)]," in code and "RIGHT = {4: (19, 9, 8, 8)}" in code
+    for px in (sure, split):
+        for x, y, w, h in rings.get(px["column"] - 1, []):
+            assert ((px["x"] - x) / (w / 2)) ** 2 + ((px["y"] - y) / (h / 2)) ** 2 > 1, px
+    assert "Neither pixel lies in a ring of the payoff figure." in deep
+    assert "the ringed pixel" not in code, "r107: the figure names the rule, not a ring"
     # both distribution panels share one view of the ab plane, so the two spreads compare
     assert "VIEW = 80" in code and "ax_p.set(xlim=(-VIEW, VIEW), ylim=(-VIEW, VIEW))" in code
-    assert "PIXELS = [(3, 2, 2), (6, 16, 16)]" in code and "zoom < 80" not in code
-    assert all(b < sky[3] for b in (sky[5], sky[7], sky[9])), "bluer than the truth"
-    assert min(sky_chroma[1:]) >= 2 * sky_chroma[0]
-    assert max(abs(a - b) for a, b in zip(sky[4:8], sky[6:10])) <= 5, "close together"
-    # the three decoded markers (T = 1, 0.38, 0) sit within a few ab units: a zoomed panel per
-    # pixel (a square around them, the truth and the top 3 bins) keeps them apart
-    assert "their markers overlap" not in text
     assert ("half = (spots.max(dim=0).values - spots.min(dim=0).values).max().item() / 2 + 10"
             in code and "ax_zoom.set(xlim=(middle[0] - half, middle[0] + half)," in code)
-    assert car[2] < 0 and car[3] < 0, "cyan-blue in truth"
-    assert car[4] > 0 and car[5] > 0 and car[8] > 2 * abs(car[9]) > 0, "warm; red"
-    car_chroma = [int(v) for v in found(pattern.format("automobile"), printed)][4::3]
-    assert abs(car_chroma[1] / car_chroma[0] - 1) < 0.2, "T = 1: about the truth's chroma"
-    assert car[1] < 20 and car[0] < 5, "spread thin"
-    assert "The car pixel's p is spread thin over yellow, red and cyan-blue." in seven
-    assert "arms" not in text, "the figure shows one broad spread, no arms"
-    assert ("The mean averages it into a warm tan, the wrong hue; the mode takes a pinkish-red "
-            "bin.") in seven
-    hue_mode = math.degrees(math.atan2(car[9], car[8]))
-    assert 5 < hue_mode < 35, "pinkish red: a little toward magenta from pure red"
     assert ("opacity = (1 + torch.log10(p / p.max()) / 2).clamp(0, 1)[:, None]" in code
             and "full at the likeliest bin, p = {p.max():.0%})" in code)
-    assert ("Bins fade to white where p is small; the right panels zoom in.") in seven
-    # the T = 0 decoding (the argmax) is the likeliest bin's center, for both pixels
-    for name in ("airplane", "automobile"):
-        t0, first = found(name + r", pixel [^\n]*\n[^\n]*T = 0 (\(-?\d+, -?\d+\)) \(\d+\)\n"
-                          r"  the 3 likeliest bins: (\(-?\d+, -?\d+\))", printed)
-        assert t0 == first, (name, t0, first)
-    # bins faded to white where p is small, so that pale bins show (not over light gray)
     assert "on_grid(1 - opacity * (1 - colors), ax, grid_bins=net_bins)" in code
-    # each of the three likeliest bins has its p written in its dashed box
     assert 'ax_zoom.text(a, b - 3.2, f"{q:.1%}", ha="center"' in code
-    top3 = found(r"automobile, pixel [^\n]*\n[^\n]*\n  the 3 likeliest bins: "
-                 r"\(-?\d+, -?\d+\) (\d\.\d)%, "
-                 r"\(-?\d+, -?\d+\) (\d\.\d)%, \(-?\d+, -?\d+\) (\d\.\d)%", printed)
-    assert float(top3[0]) - float(top3[2]) <= 0.5, "a near tie (the figure's boxes)"
-    assert "are a near tie" not in text, "cut"
-    # the car panel's markers: T = 0.38 lies under T = 1, so every marker is hollow, at its own ab,
-    # in its own size (the larger circle around the smaller triangle), with a white halo
-    truth_ab, t1, t038 = car[2:4], car[4:6], car[6:8]
-    assert math.dist(t038, t1) <= 2 and math.dist(t1, truth_ab) > 10
     assert ('MARKS = {"truth": ("X", 160), 1.0: ("o", 220), 0.38: ("^", 110), 0.0: ("s", 50)}'
             in code)
     assert 'facecolor="none", edgecolor="black"' in code and "path_effects=halo" in code
-    assert "NUDGE" not in code and "nudged" not in code
-    assert "Where two markers would overlap, the figure moves one aside" not in text
-    assert "### D. Inside one pixel" not in text, "moved into section 7"
+    assert "The sky pixel's p is one blob" not in text, "r107: picked by rule, not by place"
 
 
 def test_the_validation_count(committed):
@@ -1401,11 +1430,11 @@ def test_the_auc_before_its_use(committed):
     nb, markdown, printed, tables = committed
     seven, nine = markdown.index("## 7. "), markdown.index("## 9. ")
     line = ("- **Rebalanced AuC**: how close each pixel's ab is to the truth, every true color "
-            "counted equally. It takes the share of pixels within t of the true ab and averages it "
-            "over t = 0, 1, ..., 150 and over the bins of true color, each bin counting once. 1 is "
+            "counted equally. It is the share of pixels within t of their true ab, averaged over "
+            "t = 0, 1, ..., 150 and over the bins of true color, each bin counting once. 1 is "
             "perfect.")
     at = markdown.index(line)
-    assert seven < at < markdown.index("**The payoff.**") < nine
+    assert seven < at < markdown.index("### 7a. The payoff") < nine
     assert markdown.index("rebalanced AuC") > at, "no use before the line"
     assert "<details><summary>The AuC</summary>" not in markdown, "r105: out of the fold"
     # the library's definition: thresholds 0 to 150 (151 of them), the share within distance t,
@@ -1435,9 +1464,9 @@ def test_the_summary_on_t(committed):
     (section 9 says the paper asked people)."""
     _, markdown, _, _ = committed
     summary = markdown[markdown.index("## Summary"):]
-    assert "No metric here judges plausibility; Zhang et al. asked people." in summary
+    assert "No metric here judges plausibility: Zhang et al. asked people." in summary
     assert "The choice of $T$ is perceptual." not in markdown, "no perceptual measurement here"
-    assert "The case for vivid color is perceptual." in markdown, "the paper's, section 9"
+    assert "The paper's case for vivid color is perceptual." in markdown, "section 9"
 
 
 def test_the_knob_comments(committed):
@@ -1491,9 +1520,9 @@ def test_the_compact_table(committed):
     # most steps down the table fall (the prose claims no rise at T = 0)
     assert all(p[1] < plain[0][1] for p in plain[1:])
     assert sum(b[1] < a[1] for a, b in zip(plain, plain[1:])) > (len(plain) - 1) / 2
-    # where it sits: collapsed, after the one-pixel reading, right above the bullets
+    # where it sits: collapsed, under the 7b heading, right above the bullets
     at = next(i for i, c in enumerate(nb.cells) if c.source.startswith(
         "# a table: section 7's sweep at the strips' four T (all eight: Going deeper E)"))
     assert "hide-input" in nb.cells[at].metadata.get("tags", [])
-    assert nb.cells[at - 1].source.startswith("The sky pixel's p is one blob:")
-    assert nb.cells[at + 1].source.startswith("What the table shows about your classifiers:")
+    assert nb.cells[at - 1].source == "### 7b. Your classifiers across T"
+    assert nb.cells[at + 1].source.startswith("- **Rebalancing adds color.**")

@@ -61,8 +61,10 @@ def test_latency_is_timed_on_a_random_input(committed):
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "timing_input = torch.rand(1, 1, PHOTO_SIZE, PHOTO_SIZE)" in source
     runs, calls = quick_runs(nb, printed)
-    assert (f"every variant is timed in `ROUNDS` shuffled rounds of {calls} calls each, on one "
-            "256 x 256 input.") in markdown
+    assert (f"every variant is timed in `ROUNDS` shuffled rounds of {calls} calls each (after 3 "
+            "untimed warm-up calls), on one random 256 x 256 input: a dense kernel's time does not "
+            "depend on the values.") in " ".join(markdown.split())
+    assert "- **Latency** (section 5)" not in markdown     # r107: said once, in section 5
     assert "This section is the only one that times them." not in markdown    # r94: it is not
     assert "This section times every variant side by side." not in markdown   # r103: cut
     assert ("A speed-up is the median of the round-by-round ratios, so that drift between rounds "
@@ -79,9 +81,6 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert "return float(np.median(ratios)), min(ratios), max(ratios)" in source
     assert "The printout gives each verdict" not in markdown
     assert ("speed-up over fp32 PyTorch: the median of the round-by-round ratios" in printed)
-    assert (f"- **Latency** (section 5): per round, the median of {calls} calls after 3 "
-            "untimed warm-up calls, on a random input: a dense kernel's time does not depend on "
-            "the values.") in markdown
     # r93: sections 1 to 4 time nothing; section 5's rounds are the one source of ms
     assert "first, rough" not in markdown and "first timings" not in printed
     assert not re.search(r"(?m)^fp32 PyTorch +[\d.]+ MB +[\d.]+ ms", printed)
@@ -105,12 +104,9 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert "section 6's real `colorize` call gives the network" not in markdown   # no look ahead
     assert "(`dE`, CIE76)" in markdown      # r103: 2.3 is quoted in "Reading |d ab|"
     # r103: how to read |d ab|: the mean against the just noticeable 2.3 (with L unchanged a
-    # pixel's dE is at most |d a| + |d b|, so a mean under 1.1 keeps the mean dE under 2.2), the max
-    # one pixel's worst case: 30% zeros moves one pixel further than 60% zeros, its mean smaller
-    row = {share: tuple(float(v) for v in found(rf"(?m)^unstructured {share}% zeros +[\d.]+ MB .*"
-                                                r"\|d ab\| max (\S+), mean (\S+)$", printed))
-           for share in (30, 60)}
-    assert row[30][0] > row[60][0] and row[30][1] < row[60][1]
+    # pixel's dE is at most |d a| + |d b|, so a mean under 1.1 keeps the mean dE under 2.2).
+    # r107: one line on the main path, the bound in the details box, the noisy-max aside cut
+    assert "30% zeros moves one" not in markdown
     # the mean |d ab| is over a and b alike (diff is (N, 2, H, W): both channels, every pixel),
     # so a pixel's |d a| + |d b| averages to twice it: a mean under m keeps the mean dE under 2m
     assert "diff = AB_SCALE * (ab - reference_ab).abs()    # in ab units" in source
@@ -118,10 +114,14 @@ def test_latency_is_timed_on_a_random_input(committed):
     bound, jnd = (float(v) for v in found(r"a mean under (\d\.\d) keeps the mean ΔE from fp32 "
                                           r"under the just noticeable (\d\.\d)", markdown))
     assert 2 * bound < jnd, (bound, jnd)
-    assert ("**Reading |d ab|.** The mean is what you see: a mean under 1.1 keeps the mean ΔE "
-            "from fp32 under the just noticeable 2.3 (L is unchanged, so a pixel's ΔE is at most "
-            "its |d a| + |d b|). The max is one pixel's worst case, so it is noisy: in section 4, "
-            "30% zeros moves one pixel further than 60% zeros does.") in " ".join(markdown.split())
+    assert ("**Reading |d ab|.** Read the mean: a mean under about 1 ab unit is too small to "
+            "see.") in markdown
+    assert 1 <= bound and 2 * 1 < jnd        # "about 1": within the details box's bound of 1.1
+    assert ("- **Why a small mean is invisible**: a pixel's ΔE from fp32 is at most |d a| + |d b| "
+            "(L is unchanged), so a mean under 1.1 keeps the mean ΔE from fp32 under the just "
+            "noticeable 2.3.") in " ".join(markdown.split())
+    details = markdown.split("<details><summary>How each number is measured</summary>", 1)[1]
+    assert "- **Why a small mean is invisible**" in details.split("</details>", 1)[0]
     assert "take most of the time" not in markdown   # no fp32 profile is printed
     for kind, conv in (("static", "QLinearConv"), ("dynamic", "ConvInteger")):  # the profiles
         (shares,) = found(rf"{kind} int8, the time on (?:one|the same) (?:256 x 256 )?input, "
@@ -136,8 +136,10 @@ def test_latency_is_timed_on_a_random_input(committed):
     # measure() scores in batches after switching to channels_last
     assert "net.to(memory_format=torch.channels_last)" in source
     # what the code does differently from the reference pass, said as the code does it
-    assert ("- **Distance from fp32**: even fp32 itself is off by float rounding (batches, "
-            "memory layout).") in markdown
+    assert ("- **Distance from fp32** is not 0 even for fp32: `measure` runs it in other batches "
+            "and memory layout, which round floats differently.") in " ".join(markdown.split())
+    (fp32_max,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB .*\|d ab\| max (\S+),", printed)
+    assert 0 < float(fp32_max) < 0.01                     # not 0, and far below the parity bound
     # r94 CODE ASK 2: measure() switches `model` itself to channels_last, and says so
     assert ("A PyTorch net is switched\n    to channels_last in place (outputs unchanged up to "
             "float rounding).") in source
@@ -146,8 +148,7 @@ def test_latency_is_timed_on_a_random_input(committed):
     # the note on how to read the numbers, once near the top: one quick run, one seed, one CPU
     (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)
     assert "2 cores" in device and "seed: 0" in printed and "mode: quick" in printed
-    assert ("**How to read the numbers.** Every number in the text comes from one quick-mode run, "
-            "with one seed, on a 2-core CPU. Timings wobble") in markdown
+    assert "**How to read the numbers.**" not in markdown   # r107: cut, the Time line says it
     assert markdown.count("a run elsewhere prints other numbers") == 1    # once, in the Time line
 
 
@@ -260,13 +261,16 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     blocks = [b for b in blocks if "conv2.weight[:, keep]" not in b]
     assert "torch.onnx.export(" in blocks[0]
     assert blocks[0] in source, f"colorlab.deploy no longer runs: {blocks[0]}"
-    # r99: section 3's cell makes int8.onnx with onnxruntime alone: deploy.quantize_int8's two
-    # calls, the same arguments (its percentile default written out), and the same bytes result
+    # r99: a cell makes int8.onnx with onnxruntime alone: deploy.quantize_int8's two calls, the
+    # same arguments (its percentile default written out), and the same bytes result. r107: it
+    # sits in Going deeper A, one sentence and a pointer left in section 3
     by_id = {c.get("id"): c for c in cells}
     bare = by_id["bare-quant-06"].source
     assert cells.index(by_id["bare-quant-06"]) == cells.index(by_id["bare-quant-md-06"]) + 1
-    assert "deploy.quantize_int8(onnx_path, out / \"int8.onnx\", L_calib)" in \
-        cells[cells.index(by_id["bare-quant-md-06"]) - 1].source      # right after quantize_int8
+    deeper_a = markdown_index(cells, "### A. Inside the export")
+    assert deeper_a < cells.index(by_id["bare-quant-md-06"]) < markdown_index(cells, "### B. ")
+    assert "Going deeper A makes the static file without colorlab." in " ".join(
+        by_id["9c12287b"].source.split())
     assert not by_id["bare-quant-06"].metadata.get("jupyter", {}).get("source_hidden")
 
     def call(text, name):
@@ -296,8 +300,8 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
         "quantize_int8" in printed
     assert ("**Without colorlab.** `quantize_int8` makes two onnxruntime calls. The next cell "
             "makes `int8.onnx` again with them alone.") in markdown
-    # r99: section 6's bare onnxruntime call (moved from Going deeper C) uses the options
-    # OnnxColorizer sets
+    # r99: the bare onnxruntime call uses the options OnnxColorizer sets. r107: back in Going
+    # deeper A, section 6 points there
     code = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "code").split())
     assert ("session = onnxruntime.InferenceSession(int8_path, options, providers="
             '["CPUExecutionProvider"])') in code
@@ -305,15 +309,20 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
             and "options.intra_op_num_threads = THREADS" in code)
     session_at = next(i for i, c in enumerate(cells) if "onnxruntime.InferenceSession(" in c.source)
     going_deeper = markdown_index(cells, "## Going deeper")
-    assert markdown_index(cells, "## 6. Ship it") < session_at < going_deeper
-    assert cells[session_at - 1].source.endswith(
-        "time both settings on your machine. Without\ncolorlab, that is a plain onnxruntime "
-        "session:")
+    assert going_deeper < deeper_a < session_at < markdown_index(cells, "### B. ")
+    assert cells[session_at - 1].source == (
+        "**The network call without colorlab.** Section 6 ships int8 through "
+        "`deploy.OnnxColorizer` with\nspinning off. A plain onnxruntime session with the same "
+        "options computes the same output:")
+    (bare_gap,) = found(r"bare InferenceSession: output \(1, 2, \d+, \d+\), largest \|d ab\| from "
+                        r"OnnxColorizer's (\S+)", printed)
+    assert float(bare_gap) < 0.01                          # "computes the same output"
+    assert ("`deploy.OnnxColorizer(path, spinning=False)`, or a plain onnxruntime session (Going "
+            "deeper A).") in " ".join(markdown.split())
     onnx_keys = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     assert '"session.intra_op.allow_spinning", "0"' in onnx_keys    # what spinning=False sets
-    assert "**The network call without colorlab**" not in markdown
-    assert "calls onnxruntime's `quantize_static` in the\n**QDQ** format, as section 3's cell " \
-        "does without colorlab:" in "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert "calls onnxruntime's `quantize_static` in the\n**QDQ** format:" in "\n".join(
+        c.source for c in cells if c.cell_type == "markdown")
     assert "`QUInt8` activations: $x \\approx s\\,(q - z)$, $q$ from 0 to 255" in markdown
     assert "activation_type=oq.QuantType.QUInt8, weight_type=oq.QuantType.QInt8" in source
     assert re.search(r"oq\.quantize_static\(.*?quant_format=oq\.QuantFormat\.QDQ, per_channel=True",
@@ -326,8 +335,8 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
             "range ends at the 99.9% point of the magnitudes, exact zeros included") in markdown
     assert ("def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float "
             "= 99.9)") in source                       # colorlab's default, not onnxruntime's
-    assert ("Ours stop at the 99.9% point of the calibration values; a second file keeps "
-            "the full range (**min/max**).") in markdown
+    assert ("Ours stop at the 99.9% point of the calibration values. A second file keeps "
+            "the full range (**min/max**).") in " ".join(markdown.split())
     assert "`Cast`, `Mul` and `Add` nodes back to float" not in markdown    # Reshape was missing
 
 
@@ -514,8 +523,8 @@ def test_int8_statements(committed):
                                 r"([\d.]+)$", printed)
     assert float(worst) > 2.3 and 2 * float(mean) < 2.3
     assert (f"**Static int8 with 99.9% ranges keeps fp32's quality** in {share}% of the fp32 ONNX "
-            f"file. Its mean color change, {mean} ab units, is far too small to see. A few pixels "
-            "move more (section 6).") in markdown and abs(float(static)) < 0.05
+            f"file. Its mean color change, {mean} ab units, is far too small to see.") in markdown
+    assert abs(float(static)) < 0.05 and "A few pixels move more (section 6)." not in markdown
     assert float(mean) < 1.1                        # section 1's "Reading |d ab|": not visible
     # r99: measure() prints the mean with two significant figures, as the max: no "mean 0.00"
     assert "mean {row['mean_diff']:.2g}" in code_of() and not re.search(r"mean 0\.00$", printed,
@@ -524,9 +533,8 @@ def test_int8_statements(committed):
     # dynamic int8's quality, said where it is printed (its speed: section 5)
     assert abs(float(single)) < 0.05
     assert float(dynamic) < -0.3, "dynamic int8 loses quality in large batches"
-    assert ("Dynamic int8 keeps the quality too when it gets one image per call, as it is timed. "
-            f"In batches of 500 it loses {-float(dynamic):.2f} dB (Going deeper A). Why not "
-            "ship it, then? Section 5 answers: it is far slower than fp32 PyTorch.") in markdown
+    assert ("Dynamic int8 keeps the quality too, scored one image per call as it is timed, but "
+            "section 5 finds it far slower.") in " ".join(markdown.split())
     assert rounds_of(printed)["ONNX int8 dynamic"][1] < 0.5         # "far slower"
     # the key idea: about a quarter of the size, the colors kept (dynamic's speed: section 5)
     assert 20 <= int(share) <= 35
@@ -614,20 +622,24 @@ def test_int8_statements(committed):
     # section 3 prints the four largest shares: the range-finding step is not among them (Going
     # deeper A prints its share)
     assert len(dynamic_time) == 4
-    assert (f"**Dynamic int8 ran at {rounds_of(printed)['ONNX int8 dynamic'][1]:.2f}x the speed of "
-            f"fp32 PyTorch.** Its int8 convolution, `ConvInteger`, took {top:.1f}% of its time. "
-            "onnxruntime's "
-            "maintainers recommend static int8 for CNNs (Going deeper A).") in markdown
+    dyn_speed = rounds_of(printed)['ONNX int8 dynamic'][1]
+    assert (f"**Dynamic int8 ran at {dyn_speed:.2f}x the speed of fp32 PyTorch** (section 5). Its "
+            f"int8 convolution, `ConvInteger`, took {top:.1f}% of its time. The next cell prints "
+            "what each int8 file holds, and the notes after it say why `ConvInteger` is slow."
+            ) in " ".join(markdown.split())
+    assert (f"Dynamic int8 ran at only {dyn_speed:.2f}x the speed of fp32 PyTorch: Going deeper A "
+            "shows where its time goes.") in " ".join(markdown.split())
     assert "when section 5 re-times it" not in markdown       # no look ahead to section 5
-    # r94 TOP FIX 2: the profile and its paragraph sit after section 5's table, which shows the
-    # slowness they explain; section 3 ends on quality and size
+    # r94 TOP FIX 2: the profile sits after section 5's table, which shows the slowness it
+    # explains. r107: the profile is a side measurement, in Going deeper A
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     profiled = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "dynamic int8, the time on the same" in o.get("text", "") for o in c.get("outputs", [])))
     tabled = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "like for like, both in onnxruntime" in o.get("text", "") for o in c.get("outputs", [])))
-    assert markdown_index(cells, "## 5.") < tabled < profiled < markdown_index(
-        cells, "**Dynamic int8 ran at") < markdown_index(cells, "## 6.")
+    assert markdown_index(cells, "## 5.") < tabled < markdown_index(
+        cells, "### A. Inside the export") < profiled < markdown_index(
+        cells, "**Dynamic int8 ran at") < markdown_index(cells, "### B. ")
     assert f"{dyn_ms:.1f} ms, overstated" not in markdown     # printed above, not retold
     assert "first timing above was" not in markdown      # no longer leads with the first timing
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
@@ -717,6 +729,15 @@ def test_int8_statements(committed):
     assert "Its three `ConvTranspose`" not in markdown
     assert "yet run in float" not in markdown       # the profile shows the name, not the dtype
     assert float(sizes["ONNX int8 dynamic"]) > float(sizes["ONNX int8 static"])
+    # r107: section 3's answer 2 (more than a quarter: scales, biases, graph), backed by the split
+    file_mb, weights_mb, other_mb, rest_mb = found(
+        r"static int8, the ([\d.]+) MB file: int8 weights ([\d.]+) MB, other stored tensors "
+        r"\(scales, zero points, 32-bit biases\) ([\d.]+) MB, the rest \(the graph: nodes and "
+        r"names\) ([\d.]+) MB", printed)
+    assert file_mb == sizes["ONNX int8 static"] and float(weights_mb) < float(file_mb)
+    assert float(other_mb) > 0 and float(rest_mb) > 0        # the fixed costs the answer names
+    assert ("graph. Going deeper A prints the split: the int8 weights are "
+            f"{weights_mb} MB of the {file_mb} MB file.") in " ".join(markdown.split())
     (dynamic_as,) = found(r"dynamic int8, weights stored as: (.*)", printed)
     assert dynamic_as == f"ConvInteger (int8) {integer}, ConvTranspose (float32) {dyn_up}"
     assert "ConvTranspose (int8)" in stored_as                  # the static file: int8 there
@@ -755,9 +776,10 @@ def test_int8_statements(committed):
     assert abs(float(one)) < 0.005                 # quoted as 0.00 (two decimals, r103)
     assert (f"- **Dynamic int8's PSNR depends on the batch**: {float(many):+.2f} dB in batches of "
             "up to 500, against 0.00 dB one image per call, as section 3 scored it. Dynamic "
-            "quantization takes each activation's range from that call's tensor: with 500 images, "
-            "it covers the extremes of all 500, so every image gets coarser steps. Static ranges "
-            "were fixed at calibration.") in markdown
+            "quantization takes each activation's range from that call's tensor. With 500 images, "
+            "the range must cover the extremes of all 500, so each image likely gets coarser "
+            "steps. The ranges themselves are not printed here. Static ranges were fixed at "
+            "calibration.") in " ".join(markdown.split())
     assert markdown.index("### A. Inside the export") < markdown.index("depends on the batch")
     assert "(the PSNR line above)" not in markdown
 
@@ -767,8 +789,9 @@ def test_pruning_statements(committed):
     zeros, gray = found(r"(?m)^unstructured 90% zeros +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB \(gray "
                         r"(\d+\.\d\d)\)", printed)
     assert ("**Zeros buy no file size.** A dense tensor stores its zeros like any other number, so "
-            "every file keeps fp32's size, and at 90% zeros the model's PSNR is no better than "
-            "gray's.") in markdown
+            "every file keeps fp32's size, and at 90% zeros the model's PSNR ties gray's."
+            ) in " ".join(markdown.split())
+    assert abs(float(zeros) - float(gray)) <= 0.05               # "ties": within 0.05 dB
     assert "the loaded model and its time stay" not in markdown   # memory is not measured
     # r98: the gzip side measurement is cut
     assert "gzip" not in markdown.lower() and "gzip-compressed" not in printed
@@ -819,7 +842,7 @@ def test_pruning_statements(committed):
                and "prune_channels(model, CHANNEL_SHARE)" in c.source)
     assert "fit(" not in cells[cut].source and cells[cut + 1].cell_type == "markdown"
     assert "history = fit(slim" in cells[cut + 2].source
-    assert ("**Key idea:** zeros in dense tensors save nothing; removing whole channels shrinks "
+    assert ("**Key idea:** zeros in dense tensors save nothing. Removing whole channels shrinks "
             "the file and the work, and a short fine-tune restores most of the quality."
             ) in markdown
     assert "Pruning moved the PSNR" not in markdown
@@ -993,8 +1016,8 @@ def test_the_table_and_figure_statements(committed):
     assert nine == "unstructured 90% zeros"
     _, nine_x, nine_verdict, *_ = rounds[nine]
     assert nine_x <= 1.02 and nine_verdict == "no clear difference"
-    assert ("On the left, even 9 (90% zeros) sits with fp32 (1); the inset zooms in there. The "
-            "channel-pruned models, 10 and 11, sit lower.") in markdown
+    assert ("On the left, even 9 (90% zeros) sits with fp32 (1) in the inset. The "
+            "channel-pruned models, 10 and 11, sit lower.") in " ".join(markdown.split())
     # r99: the inset zooms on the markers near fp32 that overlap at full scale
     figure = next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                   if c.source.startswith("# Draws size vs speed and quality vs speed"))
@@ -1034,8 +1057,7 @@ def test_the_table_and_figure_statements(committed):
                 assert a["delta_e"] == b["delta_e"], (a, b)
     assert minmax["colorful"] > fp32["colorful"]                        # more colorful ...
     assert minmax["psnr"] < fp32["psnr"] and minmax["delta_e"] > fp32["delta_e"]   # worse on both
-    assert ("More color is not better: min/max int8 is more colorful than fp32, yet it scores "
-            "worse.") in markdown
+    assert "More color is not better" not in markdown   # r107: its column is folded, cut
     assert "mean ΔE ranks the variants as PSNR does" not in markdown   # r103: cut for words
     # the key idea: static int8 beats the timing rule on speed (and wins on size) at fp32's PSNR
     assert rounds["ONNX int8 static"][2] == "faster"
@@ -1087,9 +1109,10 @@ def test_the_shuffled_rounds_statements(committed):
     assert "**Only int8 and removed channels" not in markdown     # r83: dynamic int8 was slower
     main = {n for n, r in table(printed).items() if not r["folded"] and r["verdict"] == "faster"}
     assert main == {"ONNX int8 static", "50% channels + fine-tune"}, main
-    assert ("**In the main table, by the rule, static int8 and the fine-tuned channel-pruned model "
-            "made the network clearly faster than fp32 PyTorch**. The fp32 ONNX file, the `.pt2` "
-            "file and the zeros made no clear difference.") in " ".join(markdown.split())
+    assert ("**By the rule, static int8 and the fine-tuned channel-pruned model made the network "
+            "clearly faster than fp32 PyTorch**. The two fp32 files and all the zeros, folded rows "
+            "included, made no clear difference.") in " ".join(markdown.split())
+    assert "In the main table" not in markdown      # r107: the .pt2 and 30%/60% rows are folded
     assert "as did the variants folded with them" not in markdown   # r102: side claim cut
     folded = {n for n, r in table(printed).items() if r["folded"]}
     assert {"ONNX int8 static, min/max", "50% channels, no fine-tune"} <= folded
@@ -1136,8 +1159,7 @@ def test_the_shuffled_rounds_statements(committed):
     # r102: one baseline per speed-up; the speed-up over fp32 PyTorch includes onnxruntime's gain
     # r103: this run's ONNX fp32 was no faster than PyTorch, so no "includes onnxruntime's gain"
     assert (f"Static int8 ran {section5:.2f}x as fast as fp32 PyTorch. Like for like, both in "
-            f"onnxruntime, it ran {mid:.2f}x as fast as ONNX fp32 (the like-for-like line)."
-            ) in " ".join(markdown.split())
+            f"onnxruntime, it ran {mid:.2f}x as fast as ONNX fp32.") in " ".join(markdown.split())
     assert "includes onnxruntime's own gain" not in markdown
     assert "That is far below the 4x" not in markdown    # r103: Going deeper B says it
     assert "Which int8 speed-up is which" not in markdown
@@ -1175,12 +1197,9 @@ def test_the_shuffled_rounds_statements(committed):
     assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
     assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
-    # section 3's main text says why static int8 can be faster: what it can do, not what it did;
-    # the CPU's VNNI is checked in Going deeper A (r93), and read there
-    # r99: per 32-bit lane, as Going deeper B says: a 512-bit VPDPBUSD does 64 products
-    assert ("This CPU has VNNI (printed in Going deeper A): in each 32-bit lane, one VNNI "
-            "instruction multiplies and adds four pairs of 8-bit numbers, where an fp32 FMA (fused "
-            "multiply-add) handles one pair.") in markdown
+    # the CPU's VNNI is checked in Going deeper A (r93), and read in Going deeper B.
+    # r107: section 3's VNNI sentence cut for words (B says it, per 32-bit lane)
+    assert "This CPU has VNNI" not in markdown
     assert "four pairs per instruction" not in markdown
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     isa_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
@@ -1281,8 +1300,7 @@ def test_the_summary_and_the_eight_images(committed):
     (gray_truths,) = found(r"of the eight test images, truths that are themselves grayscale "
                            r"\(R = G = B in every pixel\): (.*)", printed)
     assert gray_truths == "image 4 (gray's PSNR 100.0 dB, the cap)"
-    assert ("Image 4's truth is a grayscale photo, so gray is exact there (PSNR 100 dB, "
-            "the cap).") in markdown
+    assert "Image 4's truth is a grayscale photo" not in markdown   # r107: the printed line says it
     metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
     assert "mse.clamp_min(1e-10)" in metrics                  # 10 log10(1 / 1e-10) = 100 dB
     assert "(the red car)" not in markdown  # image 6 is a blue car (the truth row)
@@ -1369,21 +1387,16 @@ def test_the_shipped_photo(committed):
     flat = " ".join(markdown.split())
     assert ("**Time what the user runs.** With spinning off, int8's network alone ran "
             f"{quiet_net}x as fast as fp32 PyTorch's on the photo, but the whole call only "
-            f"{quiet_x}x as fast. The network is only {fp32['share']}% of fp32's call. By Amdahl's "
-            "law, with the rest of the call unchanged, even an instant network would make "
-            f"fp32's call at most {bound}x as fast (the dashed line).") in flat
-    # r105: the call beat the prediction for int8's network because int8's rest was shorter too;
-    # the rounds' range of the call's speed-up holds the prediction
+            f"{quiet_x}x as fast. The reason: the network is only {fp32['share']}% of fp32's "
+            "call. By Amdahl's law, with the rest of the call unchanged, even an instant network "
+            f"would make the call at most {bound}x as fast (the dashed line).") in flat
+    # the rounds' range of the call's speed-up holds the prediction for int8's network
     q_lo, q_hi = float(quiet["whole call"]["lo"]), float(quiet["whole call"]["hi"])
-    assert float(predicted) < float(quiet_x) and float(quiet["rest"]) < float(fp32["rest"])
     assert q_lo <= float(predicted) <= q_hi
-    # r106: no causal 'because' (the rest's 7% is under the lecture's own 10% bar)
-    assert (f"For int8's network, the law predicts {predicted}x. The call's median, {quiet_x}x, "
-            f"lies above it, and int8's rest was a little shorter too: {quiet['rest']} ms against "
-            f"fp32's {fp32['rest']} ms. But the rounds cannot tell {quiet_x}x from {predicted}x: "
-            f"the call's speed-up ranged from {quiet['whole call']['lo']}x to "
-            f"{quiet['whole call']['hi']}x.") in flat
-    assert 1 - float(quiet["rest"]) / float(fp32["rest"]) < 0.10, "'a little shorter'"
+    # r107: one number per claim: the prediction and the range it falls in, no rest-vs-rest aside
+    assert (f"For int8's network, the law predicts {predicted}x, inside the range the rounds "
+            f"measured, {quiet['whole call']['lo']}x to {quiet['whole call']['hi']}x.") in flat
+    assert "cannot tell" not in flat and "a little shorter too" not in flat
     assert "The call beat that prediction because" not in flat
     # r103: the stacked bars (network, rest) per app, and the dashed line at fp32's rest alone:
     # 1 / (1 - share) is fp32's call over its rest, so the line stands where Amdahl's bound does
@@ -1406,17 +1419,16 @@ def test_the_shipped_photo(committed):
     # of the call, on and off, as section 6 prints it; "most of the extra time": the rest's growth
     # is over half the whole call's (checked below)
     assert ("**Spinning costs the rest of the call.** With onnxruntime's default spinning on, the "
-            f"whole call was even *slower* than fp32 PyTorch's: {spin['whole call']['x']}x. Most "
-            "of the extra time lies outside the network: the rest of the call took "
-            f"{spin['rest']} ms with spinning on, against {quiet['rest']} ms with it off (the "
-            "hatched bars). Spinning threads busy-wait") in flat
-    assert ("On 2 cores, that can slow the PyTorch color work that follows. The run times the "
-            "slower rest, not the threads.") in flat
+            f"whole call was even *slower* than fp32 PyTorch's: {spin['whole call']['x']}x. The "
+            f"rest of the call took {spin['rest']} ms with spinning on, against {quiet['rest']} ms "
+            "with it off (the hatched bars).") in flat
+    # r107: the cause in plain words, said to be untested (no run measures the threads)
+    assert ("We measured that the rest of the call got slower, not why: spinning threads "
+            "competing for the 2 cores are the likely cause, not tested here.") in flat
+    assert "The run times the slower rest, not the threads." not in flat
     assert "that waiting competes for the CPU" not in flat      # r105: the mechanism, said once
     assert "**Where spinning costs.**" not in markdown and "(Going deeper C)" not in markdown
-    assert float(spin["rest"]) > float(quiet["rest"])
-    assert (float(spin["rest"]) - float(quiet["rest"])
-            > 0.5 * (float(spin["ms"]) - float(quiet["ms"])) > 0)   # "most of the extra time"
+    assert float(spin["rest"]) > float(quiet["rest"])          # "got slower"
     assert "The network itself was not slower" not in markdown   # r103: this run's was, a little
     assert "**Why spinning slows the call.**" not in markdown   # r99: no why without the guess
     assert "A guess, untested here" not in markdown      # r99: cut, nothing here tests it
@@ -1434,15 +1446,18 @@ def test_the_shipped_photo(committed):
                                                                 "lab_to_rgb")]
     assert len(color) == 3 and sum(color) > float(quiet["alone"])
     (added,) = found(r"the steps add up to (\d+\.\d) ms", printed)
-    assert float(added) < float(call_ms)              # "add up to less than the whole call"
+    (gap, gap_share) = found(r"unaccounted \(the call minus its steps\): (-?\d+\.\d) ms, "
+                             r"(-?\d+)% of the call", printed)
+    assert abs(float(call_ms) - float(added) - float(gap)) <= 0.11    # the same three numbers
+    assert float(gap) > 0                                             # "leave ... unaccounted"
     assert "step_ms = {step: 1000 * deploy.median_seconds(fn, RUNS)" in code   # its own timing
     around = sorted((k for k in steps if not k.startswith("the network")), key=steps.get)[-3:]
     assert {k.split(" ")[0] for k in around} == {"fit_to_gamut", "rgb_to_lab", "lab_to_rgb"}
     assert ("Outside the network, `fit_to_gamut` (which pulls colors into sRGB) and the two "
             "RGB-Lab conversions take the most time: for a faster photo, look at them next."
             ) in markdown
-    assert ("The steps, timed on their own, add up to less than the whole call "
-            f"({added} ms against {call_ms}).") in markdown
+    assert (f"The steps, timed on their own, leave {gap} ms of the call unaccounted (the last "
+            "line). This run does not break that part down.") in " ".join(markdown.split())
     assert "read its shares as rough" not in markdown
     assert "the rounds' " not in markdown                     # no telegraphic possessives
     assert "about 10% longer" not in markdown          # an older run's step table
@@ -1477,17 +1492,18 @@ def test_the_shipped_photo(committed):
     assert float(spin["ms"]) - float(spin["alone"]) > 1.5 * (float(quiet["ms"]) -
                                                                float(quiet["alone"]))
     assert "a borderline call" not in markdown                  # no longer on the rule's edge
-    # the network's share of fp32's call
-    assert round(100 * float(fp32["alone"]) / float(fp32["ms"])) == int(fp32["share"])
+    # the network's share of fp32's call (from the unrounded medians: the printed ms, rounded to
+    # 0.1, can move the recomputed share by one point)
+    assert abs(100 * float(fp32["alone"]) / float(fp32["ms"]) - int(fp32["share"])) < 1.5
     assert "Even that gain is small because" not in markdown
     # what to ship: int8 for its size at fp32's quality; the call's time is mostly not the network
     (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
     (static_db,) = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max", printed)
     assert abs(float(static_db)) < 0.05
     assert all(int(app["share"]) < 50 for app in apps.values())
-    assert ("**What to ship on this 2-core CPU:** static int8, loaded with spinning off "
-            "(`deploy.OnnxColorizer(path, spinning=False)`); time both settings on your machine. "
-            "Without colorlab, that is a plain onnxruntime session:") in markdown
+    assert ("**What to ship on this 2-core CPU:** static int8, loaded with spinning off: "
+            "`deploy.OnnxColorizer(path, spinning=False)`, or a plain onnxruntime session (Going "
+            "deeper A). Time both settings on your machine.") in " ".join(markdown.split())
     assert "**The network was not the bottleneck.**" not in markdown   # it is the largest step
     assert ("**Key idea:** time the whole call the user makes: the network's share of it limits "
             "what a faster network can gain.") in markdown
@@ -1500,7 +1516,7 @@ def test_the_shipped_photo(committed):
                      if c.cell_type == "code")
     assert "deploy.OnnxColorizer(int8_path, threads=THREADS, spinning=False)" in code
     assert "speed up the resizing" not in markdown       # the pieces outside it are not timed
-    assert ("- What to ship: static int8, loaded with spinning off; time both settings on your "
+    assert ("- What to ship: static int8, loaded with spinning off. Time both settings on your "
             "machine.") in markdown
     assert "With int8's network in its place" not in markdown   # said once, in the main text
     (worst,) = found(r"the test image with the worst value \(number \d+\): the most (\d+) ab "
@@ -1514,17 +1530,23 @@ def test_the_shipped_photo(committed):
                          r"rounding\)", printed)
     assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding, and a few patches
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
-    assert ("**In the maps**, int8 is compared with fp32, not with the truth, each map on its "
-            "own color scale. On the photo (top), int8's colors move from fp32's by at most "
-            f"{most} ab units, although its ranges were calibrated on {trained} px images. The "
-            f"bird (bottom) is the test image with int8's largest single-pixel difference ({worst} "
-            "ab units): a few green pixels, boxed."
-            ) in markdown
+    assert ("**In the maps**, int8 is compared with fp32, not with the truth. On the photo (top), "
+            f"int8's colors move from fp32's by at most {most} ab units, although its ranges were "
+            f"calibrated on {trained} px images. The bird (bottom) is the test image with int8's "
+            f"largest single-pixel difference ({worst} ab units): a few green pixels, boxed."
+            ) in " ".join(markdown.split())
     assert "upper half" not in markdown          # r93: hard to see in the dark map; cut
     assert "the run's largest difference" not in markdown
-    # each map's colorbar runs to its own largest value (the photo's, then the bird's)
+    # r107: each map its own scale: the photo's clipped at its 99th percentile (a few pixels
+    # would darken the rest), the bird's up to its largest value; the titles say which
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    assert any("vmax=gap.max().item()" in c.source for c in cells if c.cell_type == "code")
+    maps = next(c.source for c in cells if c.cell_type == "code" and "def ab_gap(" in c.source)
+    assert 'photo_gap.quantile(0.99).item(), "scale clipped at its 99th percentile"' in maps
+    assert 'per_pixel[worst].max().item(), "scale up to its largest value"' in maps
+    assert "vmin=0, vmax=top," in maps and "({scale_note})" in maps
+    assert maps.startswith("# Draws the photo and one test image, each with fp32's and int8's "
+                           "colors and a map of where they differ")
+    assert "differs most" not in maps.split("\n", 1)[0]
     # onnxruntime at 2 intra-op threads: one worker thread besides the caller, so one can spin
     assert "options.intra_op_num_threads = threads" in (ROOT / "colorlab" / "deploy.py").read_text(
         encoding="utf-8")
@@ -1534,7 +1556,7 @@ def test_the_shipped_photo(committed):
     assert "2 CPU threads for every timing" in printed
     rest_spin, rest_quiet = float(spin["rest"]), float(quiet["rest"])   # as printed
     assert rest_spin > rest_quiet
-    assert (f"the rest of the call took {rest_spin:.1f} ms with spinning on, against "
+    assert (f"The rest of the call took {rest_spin:.1f} ms with spinning on, against "
             f"{rest_quiet:.1f} ms with it off") in " ".join(markdown.split())
     assert "**Spinning.** The extra time" not in markdown
     # r99: "Spinning off, in code" is section 6's bare session now: the config entry it sets is
@@ -1627,12 +1649,13 @@ def test_which_channels_to_keep(committed):
     assert worse == n_draws == "5" and l1 > hi
     flat = " ".join(markdown.split())
     # r107: BatchNorm predicts 'no better than chance', not last place (1 time in 6 by chance)
-    assert ("Filter L1 did worse than all 5 random draws. That fits the BatchNorm after each "
-            "filter, which predicts it picks no better than a random draw: it cancels the "
-            "filter's scale, so a "
-            "filter's L1 norm says little "
-            "about its channel. Filter L1 also trailed $|\\gamma|$ after the same fine-tune (one "
-            "seed).") in flat
+    assert ("Filter L1 did worse than all 5 random draws. This is consistent with the BatchNorm "
+            "argument above, which predicts that filter L1 picks no better than a random draw. "
+            f"Coming last of {int(draws) + 1} happens 1 time in {int(draws) + 1} by luck too. "
+            "Filter L1 also trailed $|\\gamma|$ after the same fine-tune (one seed).") in flat
+    assert ("but the BatchNorm after each filter cancels the filter's scale" in flat
+            and flat.index("cancels the filter's scale")
+            < flat.index("the BatchNorm argument above"))
     # both rules' places among the 7 (2 rules, 5 draws) at once, if neither beat a random draw
     rules = 2 + int(draws)
     # |gamma| best of itself and the 5 draws (filter L1 left out: it may be worse than random)
@@ -1661,6 +1684,15 @@ def test_the_per_channel_round_trip(committed):
             f"within {channel}% of its largest weight. One scale for the whole tensor is sized for "
             f"the largest weight of all, so a channel of small weights errs by up to {tensor}%.") \
         in markdown
+    # r107: the by-hand cell sits in Going deeper A; section 3 keeps one sentence and a pointer
+    assert float(channel) < 0.4
+    assert ("One scale per output channel keeps each channel's error under 0.4% of its largest "
+            "weight (Going deeper A works it out by hand).") in " ".join(markdown.split())
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    by_hand = next(i for i, c in enumerate(cells) if c.cell_type == "code"
+                   and "per_tensor = (w / s).round()" in c.source)
+    assert markdown_index(cells, "### A. Inside the export") < by_hand < markdown_index(
+        cells, "### B. ")
 
 
 def test_one_global_gamma_threshold(committed):
@@ -1780,7 +1812,9 @@ def test_the_r98_cuts_and_figure_asks(committed):
     assert "gained less" not in markdown and "does not test whether that is why" not in markdown
     code = code_of()
     assert "the first conv (the network's input), in the file (QDQ format)" in code
-    assert 'label="clipped by the 99.9% range (shaded: the bars there look brown)"' in code
+    # r107 CODE ASK 1: the clipped bars themselves in orange, hatched (no translucent band)
+    assert 'label="clipped by the 99.9% range (orange, hatched)"' in code
+    assert "ax.hist(acts[acts > clip], bins=bins" in code and "axvspan" not in code
     assert "kin = [m for m in results if family(m) == family(n)].index(n)" in code
     assert 'dict(fillstyle="bottom", mfcalt="white"' in code and 'dict(fillstyle="none"' in code
 
