@@ -96,9 +96,19 @@ def test_the_time_line_quotes_the_run(committed):
     assert 'return torch.bfloat16, "bf16 (this CPU has AMX)"' in device, "'a CPU with AMX'"
     assert "torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) else" in device
     assert "data: CIFAR-10 image-folder copy (folder cifar10-jpg/)" in printed
-    # s25 (r107 UNBACKED, cell 1): the readings that belong to one seed are named
-    assert ("**One run, one seed.** Each check rests on a gap of many times. Finer readings, such "
-            "as the epoch at which validation rose, belong to this seed.") in markdown
+    # s25b (r108 item 4): what each check compares, from the printed numbers; the reading that
+    # belongs to one seed is named
+    times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
+    ratio = number(r"the constant's \d\.\d\de-\d\d, ([\d,]+)x higher\n", printed)
+    ratio = int(ratio.replace(",", ""))
+    assert ("**One run, one seed.** Checks 2 and 4 test exact equality. Checks 1 and 3 compare an "
+            f"MSE with the constant's: {times} times it for shuffled targets, 24,000 times lower "
+            "for the CNN. The epoch at which validation rose belongs to this seed.") in markdown
+    assert 23500 <= ratio < 24500, f"'24,000 times lower': {ratio}"
+    weight_gap = number(r"the weights differ by at most (\d\.\de[+-]\d\d)", printed)
+    reload_gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
+    assert float(weight_gap) == 0 and float(reload_gap) == 0, "'checks 2 and 4: exact equality'"
+    assert "rests on a gap" not in markdown, "r108 item 4: not true of checks 2 and 4"
     assert "validation rose only once, at epoch" in markdown, "the reading it names"
     assert ("- **Baseline first:** an error is meaningful only next to the simplest answer's "
             "error.") in markdown, "r107 item 4: in plain English"
@@ -131,15 +141,15 @@ def test_the_main_path_is_short(committed):
                  "Channel 0 sees"):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
-    # s25: the main path ends at least 10% below its 1,531 words at the round's start
-    assert words <= 1377, f"s25: the main path's markdown stays short ({words} words)"
+    # s25: the main path ended 10% below its 1,531 words; s25b added at most 40 words to its 1,372
+    assert words <= 1412, f"s25: the main path's markdown stays short ({words} words)"
     heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does",
              "### C. The spikes in warm-up", "### D. What the four checks cannot catch"]
     where = [markdown.index(h) for h in heads]
     assert markdown.index(DEEPER) < where[0] and where == sorted(where)
     assert where[-1] < markdown.index("## References") and "### E." not in markdown
     assert "shuffled network's lean" not in markdown, "s24 (r103 fix 5): section B is cut"
-    assert len(markdown.split()) <= 2484, f"s25: all of 01's markdown ({len(markdown.split())})"
+    assert len(markdown.split()) <= 2475, f"s25b: all of 01's markdown ({len(markdown.split())})"
     assert "**Key idea:** AdamW shrinks" not in markdown, "s24b: A's key idea repeated A, cut"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -259,7 +269,7 @@ def test_the_hand_loop(committed):
                    for c in nbformat.read(NOTEBOOK, as_version=4).cells), "s21b: no loop_dtype"
     assert ("We write the training loop ourselves, so that `fit` hides nothing later, and check "
             "that it learns.") in markdown
-    assert ("Our loop below takes five steps per batch, numbered in its comments, and trains a "
+    assert ("Our loop below takes five steps per batch and trains a "
             "copy of the untrained CNN for one epoch. `make_optimizer` builds AdamW, which decays "
             "the weights but not the biases. `one_cycle` makes the learning rate climb over the "
             "first quarter of the steps, then fall along a cosine to almost zero.") in markdown
@@ -327,16 +337,28 @@ def test_check_1_shuffled_targets(committed):
     times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
     assert float(number(r"times the constant's \((\d\.\d{5})\)", printed)) == float(
         number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
+    # s25b (r108 item 1): a negative control: what a pairing bug looks like
     assert ("### Check 1 of 4: shuffled targets must not be learned A bug that pairs images with "
-            "the wrong targets would still run, so we plant one: the same loop, weights and "
-            "batches, with shuffled targets.") in markdown
+            "the wrong targets would still run, so we plant one as a negative control: the same "
+            "loop, weights and batches, with shuffled targets.") in markdown
     broken = cell_with("Batches(x_train, shuffled,")
     assert "broken.load_state_dict(init)" in broken and (
         "Batches(x_train, shuffled, batch_size=BATCH_SIZE, device=run.device, seed=SEED)"
         in broken), "'the same weights and batches'"
-    assert "if len(one_epoch) >= 100:\n    assert broken_mse > val_baseline / 2" in broken
-    assert "# half the constant's MSE lies far from both outcomes" in broken
+    assert ("if len(one_epoch) >= 100:  # a few steps prove nothing\n    assert broken_mse > "
+            "val_baseline / 2") in broken
+    # s25b (r108 item 1): what the assertion guards, said beside it: the shuffle happened and the
+    # loop trains on the y it is given (either bug would let it learn, far below 1x)
+    assert ("# This guards the control itself: an MSE far below the constant's means the "
+            "targets were not\n# shuffled, or the loop ignores its y. Half the constant's lies far "
+            "from ~1x and from ~1/100x.\n") in broken
     assert broken.count("\n#") == 2, "s23: the half line's comment is two lines"
+    assert '"Were they really shuffled, and does the loop train on the y it is given?")' in broken
+    hand = number(r"with the random weights, (\d\.\d{5}) after", printed)
+    baseline_ = number(r"after \(the constant's: (\d\.\d{5})\)\n", printed)
+    assert float(baseline_) / float(hand) > 50 and abs(float(times) - 1) < 0.5, "'~1/100x', '~1x'"
+    loop = cell_with("def train_one_epoch")
+    assert "for x, y in batches:" in loop and "mse_loss(model(x), y)" in loop, "'the y it is given'"
     assert markdown.count('"half"') == 0 and "safety margin" not in markdown, (
         "r93 TOP FIX 4: the half line is explained once, in the code comment")
     assert "follows_brightness" not in broken, "s24: the correlation is cut"
@@ -345,7 +367,8 @@ def test_check_1_shuffled_targets(committed):
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
             "figure, the right targets' loss dives far below the gray dotted line, while the "
             "shuffled loss falls to that line and wanders along it. Shuffled targets are "
-            "independent of the images, so no answer beats their mean on average.") in markdown
+            "independent of the images, so no answer beats their mean on average. So a real run "
+            "that ends near the constant's MSE points at the pairing.") in markdown
     figure = cell_with("ax.plot(broken_log,")
     assert 'ax.axhline(train_baseline, color="0.55", ls=":", lw=2,' in figure
     assert "ax.axvspan(0, peak1," in figure, "r88 CODE ASK 2: fig 24 shades the warm-up"
@@ -432,8 +455,19 @@ def test_check_2_fit_is_our_loop(committed):
     assert "used[" not in cell_with("history = fit(model, batches"), "s23: the bookkeeping folded"
     # r99 fix 1: the names visible code reads are assigned in visible code
     run_fit = cell_with("history = fit(model, batches")
-    assert 'used = load_checkpoint(ckpt_dir / "last.pt")["config"]' in run_fit
-    assert "fit_dtype = autocast_dtype(run.device, AMP)" in run_fit
+    # s25b (r108 item 2): the fit cell trains and prints its time; the values later sections
+    # read sit next to them, each with its comment
+    assert run_fit.rstrip().endswith('batches in {sum(history[\'seconds\']):.0f} s")')
+    for name in ("used = ", "fit_dtype = ", "trained = "):
+        assert name not in run_fit, name
+    assert ('used = load_checkpoint(ckpt_dir / "last.pt")["config"]  # the settings fit chose, as '
+            "it saved them\n") in cell("load-like-fit").source
+    score = cell("c14").source
+    assert "fit_dtype = autocast_dtype(run.device, AMP)  # fit's number format" in score
+    # `trained` is fit's own model: taken before best.pt's weights are loaded into it
+    assert score.index("    trained = model.eval()(x_val.to(run.device)).cpu()") < score.index(
+        'best = load_checkpoint(ckpt_dir / "best.pt", model)') < score.index("fit_dtype = ")
+    assert "before best.pt replaces them" in score  # its comment
     assert "used = " not in chose.source and "fit_dtype" not in chose.source
     # r100 TOP FIX 2: fit's choices and channels_last are Going deeper B's
     # s25 (r107 UNBACKED, cell 61): where the timings are, named; not re-run here
@@ -447,7 +481,9 @@ def test_check_2_fit_is_our_loop(committed):
     where = [c.get("id") for c in cells]
     deeper = next(i for i, c in enumerate(cells) if DEEPER in c.source)
     assert deeper < where.index("a01") < where.index("fit-chose") < where.index("fit-chose-read")
-    assert "channels_last" not in main_path(markdown), "r100: the layout is B's"
+    # r100: the layout is B's; s25b (r108 item 5): the Summary names it, pointing to B
+    assert main_path(markdown).count("channels_last") == 1
+    assert "channels_last" in markdown[markdown.index("## Summary"):markdown.index(DEEPER)]
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
     for name in ("cpu_precision", "default_channels_last"):
         body = device[device.index(f"def {name}("):]
@@ -465,7 +501,12 @@ def test_check_2_fit_is_our_loop(committed):
     conv = nn.Conv2d(3, 8, 3, padding=1)
     plain = conv(x)
     assert torch.allclose(conv.to(memory_format=torch.channels_last)(nhwc), plain, atol=1e-5)
-    assert "- `fit` is our five-step loop plus validation and checkpoints." in markdown
+    # s25b (r108 item 5, UNBACKED Summary): fit also picks the format and layout (Check 2 ran
+    # with amp=False, channels_last=False; the real run chose channels_last True)
+    assert ("- `fit` is our five-step loop plus validation and checkpoints. It also picks the "
+            "number format and memory layout (`channels_last`), which change results only by "
+            "rounding (Going deeper B).") in markdown
+    assert "channels_last True" in printed
 
 
 def test_visible_code_reads_no_name_only_collapsed_code_makes():
@@ -497,18 +538,11 @@ def test_the_curves(committed):
     last = re.search(rf"epoch +{n_epochs}: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert abs(float(last.group(2)) / float(last.group(1)) - 1) < 0.2, "'end level'"
     # 'below early on' is read off fig 31 (epochs 2-11 are not printed); epoch 1 is printed
-    first = re.search(r"epoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
-    assert float(first.group(2)) < float(first.group(1)) / 10, "'below training early on'"
-    # s25: the reason in one sentence, backed by epoch 1's printed numbers and section 4's start;
-    # the epoch-1-above-the-constant reading is cut (main path 10% lighter)
-    assert ("Early on, validation lies below training: each training dot averages a whole epoch of "
-            "improving weights.") in markdown
+    # s25b (r108 UNBACKED): the 'early on, validation lies below training' reading is cut; the
+    # figure's legend says what each dot is
+    assert "Early on, validation lies below training" not in markdown
     assert "Epoch 1's training mean" not in markdown
     assert "probably" not in main_path(markdown), "r103 UNBACKED: no hedge on the main path"
-    constant = float(number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
-    random_mse = float(number(r"validation MSE (\d\.\d{5}) with the random weights", printed))
-    assert random_mse > 5 * float(first.group(1)), "'improving': the epoch starts far worse"
-    assert float(first.group(2)) < constant / 50, "the epoch's end is far below the constant"
     model = (NOTEBOOK.parents[1] / "colorlab" / "models.py").read_text()
     regressor = model[model.index("class MeanRegressor("):model.index("# 02: the autoencoder")]
     assert "BatchNorm" not in regressor and "Dropout" not in regressor, "train = eval mode"
@@ -606,8 +640,8 @@ def test_check_3_the_test_score(committed):
     # sentence any more, is cut
     share, n_test = re.search(
         r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images\n", printed).groups()
-    assert (f"so half a pixel step is a yardstick we chose. In the figure, {share}% of the "
-            "predictions land within half a step of the truth (the gray band).") in markdown
+    assert (f"in far finer steps of 1/(255 × 3,072). In the figure, {share}% of the predictions "
+            "land within half a step of the truth (the gray band).") in markdown
     assert "bin means" not in printed and "The bin means" not in markdown
     assert "only two errors" not in markdown, "s24: a side number, left in the printed line"
     assert "beyond one step" not in printed, "r105 DENSITY: the worst error is the legend's"
@@ -620,18 +654,39 @@ def test_check_3_the_test_score(committed):
     assert "An error means something only beside" not in markdown, "r107 item 6: telegraphic"
     # s25 (r107 item 2): why the error is not zero, in section 6 right after the typical error
     exact = number(r"\nvalidation MSE with the hand-set weights: (\d(?:\.\d+)?e-\d\d)\n", printed)
+    # s25b (r108 item 3): weight decay named, as far as the code shows it
     box = ("<details><summary>Why the error is not zero</summary> Section 3's hand-set weights "
-           f"reach a validation MSE of {exact}: the network can represent the answer, so the "
-           "remaining error comes from training. </details>")
-    assert (f"against the constant's {base_steps}. {box} The target moves") in markdown
+           "show that the network can represent the answer, so the remaining error comes from "
+           "training. For one, AdamW's weight decay pulls the weights toward 0 at every step, away "
+           "from the exact ones. </details>")
+    assert (f"against the constant's {base_steps}. {box} Half a pixel step") in markdown
     assert markdown.index(box) < markdown.index(DEEPER) and markdown.count("Why the error is") == 1
+    # 'AdamW's weight decay pulls the weights toward 0 at every step': fit decayed them (A prints
+    # its groups) and section 4's loop too; at the exact answer (zero gradient) a step still moves
+    # the weights, shrinking them by the factor 1 - lr * decay, and leaves the biases
+    decay = float(number(r"\nweight_decay ([\d.]+): \d+ tensors, [\d,]+ numbers: "
+                         r"features\.0\.weight", printed))
+    assert decay > 0 and "make_optimizer(hand_model, LR, weight_decay=0.05)" in cell_with(
+        "hand_model = ")
+    toy = nn.Linear(3, 1)
+    with torch.no_grad():
+        toy.weight.fill_(1 / 3)
+        toy.bias.fill_(0.25)
+    adamw = make_optimizer(toy, 3e-3, weight_decay=decay)
+    for p in toy.parameters():
+        p.grad = torch.zeros_like(p)
+    adamw.step()
+    assert torch.allclose(toy.weight, torch.full((1, 3), (1 / 3) * (1 - 3e-3 * decay)))
+    assert torch.equal(toy.bias, torch.full((1,), 0.25)), "the biases are not decayed"
     assert float(exact) < 1e-6 * float(model_mse), "'can represent', beside the trained error"
     assert float(exact) < 1e-6 * float(best_validation(printed)), "on the same (validation) images"
     assert "exact_mse = ((exact(x_val) - y_val) ** 2)" in cell_with("exact = copy.deepcopy")
     # the target's own resolution: a mean of 3 x 32 x 32 values, each a multiple of 1/255
-    assert ("The target moves in steps of 1/(255 × 3,072), since it averages 3,072 values in steps "
-            "of 1/255, so half a pixel step is a yardstick we chose.") in markdown
-    assert re.search(r"test \(\d+, 3, 32, 32\)", printed) and 3 * 32 * 32 == 3072
+    # s25b (r108 item 3): the yardstick is our choice because the target is not on the pixel grid
+    assert ("Half a pixel step is our own choice of \"close enough\": the target, a mean of 3,072 "
+            "values, moves in far finer steps of 1/(255 × 3,072).") in markdown
+    c, h, w = (int(v) for v in re.search(r"test \(\d+, (\d+), (\d+), (\d+)\)", printed).groups())
+    assert c * h * w == 3072, f"'a mean of 3,072 values': {c} x {h} x {w}"  # r108 review item 7
     source = cell_with("def mean_intensity(")
     namespace = {"torch": torch}
     exec(source[:source.index("\nx_train, x_val, x_test")], namespace)
@@ -642,7 +697,7 @@ def test_check_3_the_test_score(committed):
     assert torch.allclose(scaled.round(), images.double().sum(dim=(1, 2, 3))), "the pixel sums"
     assert "assert ratio > 10," in block
     assert "## 6. How good is it? ### Check 3 of 4" in markdown
-    assert ("Now we score `best.pt` once on the untouched test set: the number we report. We also "
+    assert ("Now we score `best.pt` once on the untouched test set. We also "
             "give its error in pixel steps of 1/255, the gap between neighboring pixel values."
             ) in markdown
     for gone in ("against its validation MSE", "mean error"):  # s23 fix 1: numbers not read
@@ -686,9 +741,11 @@ def test_check_4_and_best_pt(committed):
     helper = cell("load-like-fit")
     where = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
     assert where.index("load-like-fit") + 1 == where.index("c16"), "the cell above the check"
-    assert helper.source.startswith('def load_like_fit(path):\n    """A fresh MeanRegressor with '
-                                    'the weights saved at `path`, in eval mode on the device and '
-                                    'in\n    the memory layout fit trained with')
+    assert helper.source.startswith(
+        'used = load_checkpoint(ckpt_dir / "last.pt")["config"]  # the settings fit chose, as it '
+        'saved them\n\n\ndef load_like_fit(path):\n    """A fresh MeanRegressor with the weights '
+        'saved at `path`, in eval mode on the device and in\n    the memory layout fit trained '
+        'with')
     assert ('layout = torch.channels_last if used["channels_last"] else torch.contiguous_format'
             in helper.source and "memory_format=layout" in helper.source)
     cell_ = cell_with("## What to try next")
@@ -710,6 +767,9 @@ def test_the_checks_in_one_table(committed):
     reload_gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
     assert this_run == [f"{times}x the constant's MSE", f"weights differ by at most {gap}",
                         f"test MSE {ratio}x lower", f"largest difference {reload_gap}"], this_run
+    # s25b (r108 item 1): Check 1's row names the bug it would show
+    assert rows[0][2] == ("an MSE far below the constant's: the targets were not shuffled, or the "
+                          "loop ignores its `y`"), rows[0][2]
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     where = [c.get("id") for c in cells]
     assert where.index("c16") < where.index("reload-read") < where.index("checks-recap") < (
@@ -837,7 +897,8 @@ def test_b_what_bf16_does(committed):
     markdown, printed = committed
     mse32, rounded, mse16 = (float(number(rf"\nbest\.pt's validation MSE, {how}: "
                                           r"(\d\.\d\de-\d\d)\n", printed))
-                             for how in ("in float32", r"float32, rounded to bf16", "under bf16"))
+                             for how in ("in float32", r"float32, rounded to bf16",
+                                                    "under bf16 autocast"))
     # s23 fix 3: B (C before s24) is the grid lesson; no timing, no bf16-trained copy, no
     # figures of other CPUs
     for gone in ("training time", "trained", "as fast as"):
@@ -858,7 +919,9 @@ def test_b_what_bf16_does(committed):
     assert ("**Under bf16, the answer itself lies on a grid.** bf16 numbers between 0.5 and 1 are "
             "1/256 apart, and finer below 0.5. Rounding `best.pt`'s float32 answers to that grid "
             "alone about doubles its validation MSE: the grid costs as much as all of the "
-            "network's own error. Run wholly under bf16, it does worse still.") in markdown
+            "network's own error. Under autocast, which also runs the convolutions in bf16, it "
+            "does worse still.") in markdown
+    assert "Run wholly under bf16" not in markdown, "r108 UNBACKED: autocast is mixed precision"
     assert 0.75 <= added / mse32 <= 1.33, f"'about doubles', 'as much as': {added / mse32:.2f}"
     assert mse16 > rounded, "'does worse still'"
     best_val = best_validation(printed)

@@ -534,8 +534,14 @@ def test_the_derived_matrix_and_white_point(committed):
     # s23 (cold read r101): one sentence; the whites' differences are Going deeper B's
     # ed23p (cold read r102): the reason for the switch, in the same sentence; exact for XYZ
     # (printed < 1e-9), not for Lab (section 3's gap, from the rounded toe slope)
+    # s25 round 2 (cold read r108, f_03 item 4): the sizes inline, both printed in Going deeper B
+    (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
+                     printed)
     assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
-            "our XYZ check can be exact (Going deeper B).") in flat
+            f"our XYZ check can be exact. Its matrix differs from ours most in one entry, by "
+            f"{largest}, which moves Lab by at most {shift} (both printed in Going deeper "
+            "B).") in flat
+    assert "our XYZ check can be exact (Going deeper B)." not in flat
     assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
@@ -548,11 +554,9 @@ def test_the_derived_matrix_and_white_point(committed):
     assert float(lab64) > 1e-9, "section 3's check is not exact"
     assert "7.787 * t + 4 / 29" in code_with(nb, "def f_7787")
     assert "The code uses scikit-image's copy of $M$" not in flat
-    (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
-                     printed)
     assert float(shift) > 0
-    assert (f"Using our derived matrix instead would move Lab by at most {shift} (printed below)."
-            in " ".join(markdown.split()))
+    # s25 round 2: said once, in section 2 (above)
+    assert "Using our derived matrix instead would move Lab" not in " ".join(markdown.split())
     assert "the amount printed next" not in markdown
     # why the matrices differ: the white each one gives (its row sums)
     whites = [tuple(map(float, found(rf"(?m)^{label} +XYZ \((\d\.\d{{6}}), (\d\.\d{{6}}), "
@@ -589,8 +593,15 @@ def test_the_derived_matrix_and_white_point(committed):
     spread = max(abs(u - v) for w1 in whites for w2 in whites for u, v in zip(w1, w2))
     assert 1e-4 <= spread < 1e-3
     # r107: 'in the fourth decimal' misread (1.089... vs 1.088...): the printed spread instead
-    assert ("The three whites below, section 2's and scikit-image's two, differ by at most "
-            f"{spread:.4f}.") in text and f"{spread:.4f}" == "0.0003"
+    # s25 round 2 (cold read r108): "at most 0.0003" was below the largest, 0.000304; the cell
+    # prints the largest difference now
+    gap, channel = found(r"largest difference between the three whites: (\d\.\d{6}), in ([XYZ])\n",
+                         printed)
+    assert abs(float(gap) - spread) < 2e-6 and channel == "Z"
+    assert f"{spread:.4f}" == "0.0003"
+    assert ("The three whites below, section 2's and scikit-image's two, differ by about "
+            f"{spread:.4f} (largest {gap}).") in text
+    assert "differ by at most 0.0003" not in text
     assert "Scikit-image's matrix and Lab white differ slightly" not in text, "ed24c: cut"
     assert "Scikit-image's matrix was made for a white" not in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
@@ -816,7 +827,7 @@ def test_the_swatches_and_ciede2000(committed):
     # charges them about the same (within 25%), not exactly the same
     near, far = map(float, found(r"pairs (0\.\d\d)-(0\.\d\d) apart in RGB:", printed))
     assert (near, far) == (0.08, 0.1) and far / near <= 1.25
-    assert ("It charges all these pairs about the same, barely visible or glaring;"
+    assert ("It charges all these pairs about the same, barely visible or glaring."
             in " ".join(markdown.split()))
     assert "It charges all these pairs the same," not in markdown
     assert float(low00) < 1 and float(high00) > 10, (
@@ -1241,6 +1252,22 @@ def test_the_toe_is_labeled(committed):
     assert "part only in the darkest tones" not in text
 
 
+def test_the_dark_colors_gradcheck_uses(committed):
+    """s25 round 2 (cold read r108): the comment gives lab_dark's L range, recomputed here from the
+    cell's own seeded colors (a range with margin, not float digits)."""
+    cell = code_with(committed[0], "def passes(fn, x)")
+    assert ("lab_dark = color.rgb_to_lab(0.001 + 0.03 * rgb_random)        # L 0.6 to 1.8: on the "
+            "straight segments (L < 8)") in cell
+    assert ("rgb_random = torch.rand(1, 3, 4, 4, generator=generator(1), dtype=torch.float64)"
+            in cell)
+    rgb_random = torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
+                            dtype=torch.float64)
+    L = color.rgb_to_lab(0.001 + 0.03 * rgb_random)[:, 0]
+    assert 0.55 < L.min() < 0.65 and 1.75 < L.max() < 1.85
+    # L < 8 is where Y / white <= delta^3, f's straight segment: 116 * 4/29 + 116 * delta - 16
+    assert abs(116 * (6 / 29) - 16 - 8) < 1e-9
+
+
 def test_the_drift_pointer_to_notebook_02():
     """s25: the opening's pointer to notebook 02's drift was cut (word budget; cold read r107
     listed it as resting on another notebook's output)."""
@@ -1358,26 +1385,45 @@ def test_the_cat_s_two_grays(committed):
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     lost = round(float(red_L) - float(red_luma))
     assert lost > 10
-    # s25 (r107, UNBACKED): "unsure, it predicts near gray" softened to what section 8's
-    # question shows (a squared error can pull toward gray)
-    assert ("This matters if a colorizer predicts colors near gray, which a squared error can make "
-            f"it do (section 8's question). The luma gray would cost pure red {lost} `L` "
-            "units.") in text
+    # s25 round 2 (cold read r108, f_03 item 3): why it matters, once, in the intro
+    assert ("sums *encoded* sRGB values, not light. This matters for a colorizer that keeps its "
+            "input channel. A YCbCr model keeps $Y'$ and predicts `Cb` and `Cr`, so a dull, "
+            "near-gray prediction shows at the luma gray's lightness. A Lab model's dull "
+            "prediction keeps the true `L`. Below, four saturated colors") in text
+    assert ("A squared error can make a colorizer's predictions dull (section 8's question). The "
+            f"luma gray would cost pure red {lost} `L` units. Below, the same two grays for the "
+            "six most colorful test images.") in text
+    assert "This matters if a colorizer predicts colors near gray" not in text
     assert "This matters when a colorizer is unsure" not in text
     assert "**Question.** Why can a squared error on `ab` make a colorizer predict gray?" in text
     most, brighter, on_vivid, share, elsewhere = found(
         r"the cat's luma gray against its Lab gray: at most (\d+\.\d) darker and (\d+\.\d) "
         r"brighter in L; on average (-?\d+\.\d) darker where chroma > 40 \((\d+)% of pixels\), "
         r"(-?\d+\.\d) elsewhere\n", printed)
-    # "muted ... look alike": few colorful pixels, a largest drop far below red's
+    # "few colorful pixels ... look alike": 6% of pixels, a largest drop far below red's
     assert int(share) < 20 and float(most) < lost / 3
     assert float(on_vivid) > float(elsewhere) + 0.5 and float(on_vivid) > 0
     # "the map has both signs": luma's gray is brighter somewhere too (printed)
     assert float(brighter) > 0.1
-    assert ("The cat's colors are muted, so its two grays look alike. The map has both signs, "
-            "because $Y'$ adds encoded values with BT.601's weights while `L` follows linear light "
-            "with sRGB's. The printed 0.0 away from the outlined colorful pixels averages darker "
-            "(red) and brighter (blue) places.") in text
+    # s25 round 2 (cold read r108, f_03 item 2): the cat moved to Going deeper H, whole cells;
+    # "muted" (no printed mean chroma) became the printed share of colorful pixels
+    assert (f"Few of the cat's pixels are colorful ({share}% have chroma above 40), so its two "
+            "grays look alike. The map has both signs: $Y'$ adds encoded values with BT.601's "
+            "weights, `L` follows linear light with sRGB's. Away from the outlined pixels, darker "
+            "(red) and brighter (blue) places average to the printed 0.0.") in text
+    assert "The cat's colors are muted" not in text
+    going_h = text[text.index("### H. The cat's two grays (section 7)"):text.index("## Summary")]
+    assert ("The first figure's cat: its two grays and a map of their `L` difference."
+            in going_h and "Few of the cat's pixels are colorful" in going_h)
+    assert text.index("## Going deeper") < text.index("### G. Side questions") < text.index(
+        "### H. The cat's two grays")
+    codes = [c.source for c in nb.cells if c.cell_type == "code"]
+    at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
+        "cat_luma_gray = torch.einsum(", "# The cat's two grays side by side", "def ranks(x)",
+        "summary(f\"gray baseline", "lab_tests = color.images_to_lab(", "# The six most colorful")}
+    assert (at["lab_tests = color.images_to_lab("] < at["# The six most colorful"]
+            < at["def ranks(x)"] < at["cat_luma_gray = torch.einsum("]
+            < at["# The cat's two grays side by side"] < at["summary(f\"gray baseline"])
     assert abs(float(elsewhere)) < 0.5, "the text: the printed 0.0 elsewhere"
     assert "such as the nose" not in text, "s25: the example was cut"
     # the reason: BT.601's luma weights differ from sRGB's luminance row (the matrix's middle
@@ -1421,23 +1467,46 @@ def test_the_cat_s_two_grays(committed):
     assert scored == kept
     assert float(mean_t) > float(on_vivid), "the text: on the test images, the gap is larger"
     assert int(off) > 50 and float(p95) > float(mean_t)
-    assert ("On the test images' pixels of chroma above 40, the gap is larger: luma's gray is "
-            f"{mean_t} `L` darker on average, and {off}% of those pixels are off by more than 2 "
-            "`L`.") in text
+    assert "On the test images' pixels of chroma above 40, the gap is larger" not in text
     tests = code_with(nb, "lab_tests = color.images_to_lab(run.test.images)")
     assert "scored = ~metrics.is_gray(lab_tests)" in tests and "if colorful.any():" in tests
     assert "(lab_tests[:, 1:].norm(dim=1) > 40) & scored.view(-1, 1, 1)" in tests
-    assert (printed.index("the cat's luma gray against") < printed.index("over the ")
-            < printed.index("over the sRGB cube"))
-    # s25 (r107 fix 3): the pointer to Going deeper F, with its printed spreads
+    assert (printed.index("over the ") < printed.index("the 6 most colorful test images")
+            < printed.index("over the sRGB cube") < printed.index("the cat's luma gray against"))
+    # s25 round 2 (cold read r108, f_03 item 2): the six most colorful scored test images, by a
+    # rule (highest mean chroma among those section 8 scores), truth / luma gray / Lab gray
+    vivid = code_with(nb, "# The six most colorful test images")
+    assert "mean_chroma = metrics.mean_chroma(lab_tests).masked_fill(~scored, -1)" in vivid
+    assert "picked = mean_chroma.argsort(descending=True)[:min(6, scored.sum().item())]" in vivid
+    assert "if picked:" in vivid and "squeeze=False" in vivid
+    assert ("rows = (run.test.images[i].float() / 255, luma_tests[i].expand(3, -1, -1), "
+            "lab_gray_i)") in vivid
+    assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
+    assert 'gap = f"luma gray {drops[-1]:.1f} L darker"' in vivid
+    row = found(r"the 6 most colorful test images \(mean chroma (\d+) to (\d+)\), how much darker "
+                r"luma's gray is on their pixels of chroma > 40: (.*)\n", printed)
+    assert int(row[0]) <= int(row[1])
+    drops = [(n, float(d)) for n, d in re.findall(r"(\w+) (-?\d+\.\d) L", row[2])]
+    assert len(drops) == 6
+    low, high = min(d for _, d in drops), max(d for _, d in drops)
+    top = max(drops, key=lambda nd: nd[1])[0]
+    assert low > 0 and top == "ship"
+    assert (f"In the figure, luma's grays are {low} to {high} `L` darker on each image's colorful "
+            f"pixels (titles), most visibly on the {top}. On all the test images' pixels of chroma "
+            f"above 40, luma's gray is {mean_t} `L` darker on average, and {off}% of those pixels "
+            "are off by more than 2 `L`.") in text
+    hidden = next(c for c in nb.cells if c.cell_type == "code" and c.source == vivid)
+    assert "hide-input" in hidden.metadata.get("tags", [])
+    # s25 round 2 (cold read r108, error of fact): the spreads are not "at equal RGB distance";
+    # section 7 points to Going deeper F without them (Lab's spread the smallest, printed there)
     rows = {name: spread for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
-    assert ("Lab is also closer to perceptually uniform: at equal RGB distance, ΔE76 tracks "
-            f"CIEDE2000 with spread {rows['Lab (ΔE76)']}, against {rows['RGB']} for RGB and "
-            f"{rows['YCbCr']} for YCbCr (Going deeper F).") in text
+    assert ("Distances in Lab also follow CIEDE2000, a formula fitted to people's judgments, more "
+            "closely than distances in RGB or YCbCr (Going deeper F).") in text
+    assert "at equal RGB distance, ΔE76 tracks" not in text
     assert (text.index("In `L`, luma's grays are too dark")
-            < text.index("The cat's colors") < text.index("Lab is also closer to perceptually")
+            < text.index("In the figure, luma's grays are") < text.index("Distances in Lab also")
             < text.index("**Key idea:** Lab hands a colorizer")
             < text.index("### What the networks"))
 
@@ -1451,6 +1520,13 @@ def test_small_fixes_of_r107(committed):
     assert ('ax.annotate("pure red: +a and +b", (a_red, b_red), xytext=(-28, 30), '
             'textcoords="offset points",') in plane
     assert 'arrowprops=dict(arrowstyle="->", color="k", lw=0.9, shrinkB=7)' in plane
+    # s25 round 2 (cold read r108, UNBACKED): "as a viewer would" rests on CIEDE2000 only (no
+    # human data in the run): the answer says CIEDE2000, whose spread for Lab is the smallest
+    rows = dict(re.findall(r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", committed[2], re.M))
+    assert float(rows["Lab (ΔE76)"]) < float(rows["RGB"])
+    assert ("It charges all these pairs about the same, barely visible or glaring. A loss in Lab "
+            "weighs them more as CIEDE2000 does.") in text
+    assert "as a viewer would" not in text
     # fig_85: the markdown says each ratio is divided by its median (as the code does)
     assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
     assert "Each histogram divides $r$ by its median, so the three share one axis." in text
