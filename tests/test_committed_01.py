@@ -101,7 +101,7 @@ def test_the_time_line_quotes_the_run(committed):
     times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
     ratio = number(r"the constant's \d\.\d\de-\d\d, ([\d,]+)x higher\n", printed)
     ratio = int(ratio.replace(",", ""))
-    assert ("**One run, one seed.** Checks 2 and 4 test exact equality. Checks 1 and 3 compare an "
+    assert ("**One run, one seed.** Checks 2 and 4 found exact equality. Checks 1 and 3 compare an "
             f"MSE with the constant's: {times} times it for shuffled targets, 24,000 times lower "
             "for the CNN. The epoch at which validation rose belongs to this seed.") in markdown
     assert 23500 <= ratio < 24500, f"'24,000 times lower': {ratio}"
@@ -537,7 +537,6 @@ def test_the_curves(committed):
     n_epochs = number(r"(\d+) epochs of \d+ batches in", printed)
     last = re.search(rf"epoch +{n_epochs}: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
     assert abs(float(last.group(2)) / float(last.group(1)) - 1) < 0.2, "'end level'"
-    # 'below early on' is read off fig 31 (epochs 2-11 are not printed); epoch 1 is printed
     # s25b (r108 UNBACKED): the 'early on, validation lies below training' reading is cut; the
     # figure's legend says what each dot is
     assert "Early on, validation lies below training" not in markdown

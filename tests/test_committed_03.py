@@ -203,7 +203,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert said_psnr == psnr and f"{10 ** (-float(psnr) / 20):.3f}" == rms
     assert round(float(rms) * 255) == int(levels)
     assert "rms = 10 ** (-gray_psnr / 20)" in code_with(committed[0], "def psnr")
-    assert (f"That PSNR is an RMS error of about {float(rms):.2f} on [0, 1] RGB, about {levels} of "
+    assert (f"An image at that PSNR has an RMS error of about {float(rms):.2f} on [0, 1] RGB, "
+            f"about {levels} of "
             "255 levels.") in text
     # section 8 ends on the bar, the squared-error question and its key idea
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
@@ -1264,8 +1265,9 @@ def test_the_dark_colors_gradcheck_uses(committed):
                             dtype=torch.float64)
     L = color.rgb_to_lab(0.001 + 0.03 * rgb_random)[:, 0]
     assert 0.55 < L.min() < 0.65 and 1.75 < L.max() < 1.85
-    # L < 8 is where Y / white <= delta^3, f's straight segment: 116 * 4/29 + 116 * delta - 16
-    assert abs(116 * (6 / 29) - 16 - 8) < 1e-9
+    # L < 8 is where Y / white <= delta^3, f's straight segment: the switch is at 116 delta - 16
+    switch = 116 * color.DELTA - 16
+    assert abs(switch - 8) < 1e-9 and L.max() < switch, "'on the straight segments (L < 8)'"
 
 
 def test_the_drift_pointer_to_notebook_02():
@@ -1492,7 +1494,8 @@ def test_the_cat_s_two_grays(committed):
     top = max(drops, key=lambda nd: nd[1])[0]
     assert low > 0 and top == "ship"
     assert (f"In the figure, luma's grays are {low} to {high} `L` darker on each image's colorful "
-            f"pixels (titles), most visibly on the {top}. On all the test images' pixels of chroma "
+            f"pixels (titles), most visibly where the title's number is largest (here the {top}). "
+            "On all the test images' pixels of chroma "
             f"above 40, luma's gray is {mean_t} `L` darker on average, and {off}% of those pixels "
             "are off by more than 2 `L`.") in text
     hidden = next(c for c in nb.cells if c.cell_type == "code" and c.source == vivid)

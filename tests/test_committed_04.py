@@ -1219,6 +1219,19 @@ def test_section_8s_key_idea_agrees_with_toy_two(committed):
         assert all(risk[0] < r for r in risk[1:])
     assert "hues = np.array([[40.0, 0.0], [0.0, 40.0], [-40.0, 0.0], [0.0, -40.0]])" in code_with(
         nbformat.read(NOTEBOOK, as_version=4), "# Toy three"), "magenta, yellow, green, blue"
+    # Going deeper F draws toy two from the names toy two's cell leaves: toy three must not
+    # rebind them
+    import ast
+    toy3_code = code_with(nbformat.read(NOTEBOOK, as_version=4), "# Toy three")
+    def stored(node):   # names the cell binds, outside comprehensions (their own scope)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return set()
+        own = {node.id} if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else set()
+        return own.union(*(stored(child) for child in ast.iter_child_nodes(node)))
+    bound = stored(ast.parse(toy3_code))
+    assert {"l1_of", "mse_of", "toy3_best"} <= bound, bound
+    assert not bound & {"l1_risk", "mse_risk", "l1_best", "lo", "a_mse", "odds", "plausible",
+                        "best"}, bound
     # the slice lies on all sides of gray: a both ways, b both ways beyond 10 units
     green, red = found(r"a below -5 \(green\): (\d+)%; within ±5: \d+%; above \+5 \(red\): (\d+)%",
                        printed)

@@ -591,8 +591,9 @@ def test_the_curves(committed):
             "AuC, and grows bolder as $T$ falls, mistakes included. Rings mark patches: - **Solid, "
             "5th column:** the truck is red on top, and the vivid UNet at $T = 0.38$ paints it red "
             "with a third of the L1 UNet's ab error (printed above the figure). - **Dashed, 7th "
-            "column:** the car, cyan in truth, is red at every $T$. Its ringed patches go from "
-            "peach to orange. - **Dashed, 3rd column:** the silver car's patch is a faint red at "
+            "column:** the car, cyan in truth, is painted orange at every $T$: its ringed patches "
+            "are peach at $T = 1$ and grow stronger as $T$ falls. - **Dashed, 3rd column:** the "
+            "silver car's patch is a faint red at "
             "$T = 1$ and grows redder as $T$ falls (chroma ") in payoff
     assert "goes from dull red to strong red" not in markdown, "r108: T = 1 is barely red"
     assert "Going deeper F looks inside single pixels." not in markdown, "r108: cut (lighter)"

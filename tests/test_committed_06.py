@@ -1428,8 +1428,8 @@ def test_the_shipped_photo(committed):
             f"{quiet_x}x as fast. The reason: the network is only {fp32['share']}% of fp32's "
             "call. By Amdahl's law, with the rest of the call unchanged, even an instant network "
             f"would make the call at most {bound}x as fast (the dashed line).") in flat
-    # r108: the call beat the prediction, and the rest of the call is why: it was shorter with
-    # int8 (spinning off) than with fp32, so "the rest unchanged" did not quite hold
+    # r108: the call fell short of the prediction, and the rest of the call is why: it was longer
+    # with int8 (spinning off) than with fp32, so "the rest unchanged" did not quite hold
     assert float(predicted) > float(quiet_x) and float(quiet["rest"]) > float(fp32["rest"])
     assert (f"For int8's network, the law predicts {predicted}x. The call fell short of that: its "
             f"rest did not stay unchanged, but grew from {fp32['rest']} to {quiet['rest']} ms, "

@@ -584,7 +584,8 @@ def test_the_perceptual_statements(committed):
     assert "this run does not show why" not in markdown, "a guess now, not a shrug"
     assert "mostly pulls the way L1 already does" not in markdown, "cos 0.55: as much sideways"
     assert "likely one reason it adds little" not in markdown, "the sideways part is larger"
-    assert ("Weighted by 0.01, the critic's term is small in the loss, yet its gradient on the "
+    assert ("Weighted by 0.01, the adversarial term is small in the colorizer's loss, yet its "
+            "gradient on the "
             f"colors is about four fifths of L1's, at a cosine of {cos_critic:.2f}: nearly at "
             "right angles, another direction.") in " ".join(markdown.split())
     # one training step, as visible pseudocode in section 3
@@ -774,7 +775,7 @@ def test_the_table_and_the_control(committed):
     assert ("In the third row every point lies in the band except the colorfulness error, on the "
             "left: the control's per-image colorfulness error is the smaller. Perceptual and "
             "self-attention stay in the band. Only the class hint has points right of the band and "
-            "none left of it, three of them only just (provisional), and it is "
+            "none left of it, three of them under 4 times the noise (provisional), and it is "
             "told the very label the classifier column is scored against (section 5).") in " ".join(
         markdown.split())
     # "only just": three of its four marks under 4 times the noise, one well over
@@ -1134,7 +1135,8 @@ def test_the_figure_and_the_critic(committed):
     assert round(l1a / wa) == 8 and round(l1b / wb) == 6, (l1a, l1b, wa, wb)
     assert wa < l1a / 6 and wb < l1b / 6, "under a sixth in both printed quarters"
     assert ("**Key idea:** a loss term's size says little; what counts is how hard its gradient "
-            "pulls. The critic's term is small in the loss, yet on one batch after training its "
+            "pulls. The adversarial term is small in the colorizer's loss, yet on one batch after "
+            "training its "
             "gradient on the colors is about four fifths of L1's (Going deeper, A)."
             ) in " ".join(markdown.split())
     assert "under a sixth of the L1 term" not in markdown, "a side number: cut"
