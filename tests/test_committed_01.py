@@ -96,18 +96,20 @@ def test_the_time_line_quotes_the_run(committed):
     assert 'return torch.bfloat16, "bf16 (this CPU has AMX)"' in device, "'a CPU with AMX'"
     assert "torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) else" in device
     assert "data: CIFAR-10 image-folder copy (folder cifar10-jpg/)" in printed
-    # s25b (r108 item 4): what each check compares, from the printed numbers; the reading that
-    # belongs to one seed is named
-    times = number(r"after one epoch, (\d+\.\d\d) times the constant's", printed)
-    ratio = number(r"the constant's \d\.\d\de-\d\d, ([\d,]+)x higher\n", printed)
-    ratio = int(ratio.replace(",", ""))
-    assert ("**One run, one seed.** Checks 2 and 4 found exact equality. Checks 1 and 3 compare an "
-            f"MSE with the constant's: {times} times it for shuffled targets, 24,000 times lower "
-            "for the CNN. The epoch at which validation rose belongs to this seed.") in markdown
-    assert 23500 <= ratio < 24500, f"'24,000 times lower': {ratio}"
+    # s25c (r109 ERROR OF FACT 1, TOP FIX 2): the one-seed note sits after the checks table, and
+    # says that the asserts leave room while this run's gaps were 0
+    note = ("**One run, one seed.** The asserts of checks 2 and 4 leave room for hardware whose "
+            "sums are not bit-for-bit repeatable. In this run, both gaps were exactly 0. The epoch "
+            "at which validation rose belongs to this seed.")
+    assert note in markdown and note not in opening, "r109: after the checks table, not the intro"
+    assert markdown.index("All four checks have passed:") < markdown.index(note) < markdown.index(
+        "1. Which epoch is `best.pt`")
+    assert "exact equality" not in markdown, "r109 ERROR OF FACT 1: the asserts allow drift"
+    assert "rel_tol=0.25" in cell_with("same.load_state_dict(init)"), "'leave room': check 2"
+    assert "assert reload_gap < 1e-5," in cell_with("fresh, ckpt = load_like_fit("), "check 4"
     weight_gap = number(r"the weights differ by at most (\d\.\de[+-]\d\d)", printed)
     reload_gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
-    assert float(weight_gap) == 0 and float(reload_gap) == 0, "'checks 2 and 4: exact equality'"
+    assert float(weight_gap) == 0 and float(reload_gap) == 0, "'both gaps were exactly 0'"
     assert "rests on a gap" not in markdown, "r108 item 4: not true of checks 2 and 4"
     assert "validation rose only once, at epoch" in markdown, "the reading it names"
     assert ("- **Baseline first:** an error is meaningful only next to the simplest answer's "
@@ -363,12 +365,14 @@ def test_check_1_shuffled_targets(committed):
         "r93 TOP FIX 4: the half line is explained once, in the code comment")
     assert "follows_brightness" not in broken, "s24: the correlation is cut"
     assert int(number(r"our loop, one epoch of (\d+) steps:", printed)) >= 100
-    # read off fig 24: the shuffled loss wanders along the constant's line
+    # read off fig 24: the shuffled loss hovers just above the constant's line (r109 UNBACKED:
+    # not "along" it; and a run near the constant is one sign of a pairing bug, not proof)
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
             "figure, the right targets' loss dives far below the gray dotted line, while the "
-            "shuffled loss falls to that line and wanders along it. Shuffled targets are "
+            "shuffled loss falls to that line and hovers just above it. Shuffled targets are "
             "independent of the images, so no answer beats their mean on average. So a real run "
-            "that ends near the constant's MSE points at the pairing.") in markdown
+            "that ends near the constant's MSE is one sign of a pairing bug.") in markdown
+    assert "points at the pairing" not in markdown and "wanders along it" not in markdown
     figure = cell_with("ax.plot(broken_log,")
     assert 'ax.axhline(train_baseline, color="0.55", ls=":", lw=2,' in figure
     assert "ax.axvspan(0, peak1," in figure, "r88 CODE ASK 2: fig 24 shades the warm-up"
@@ -434,7 +438,8 @@ def test_check_2_fit_is_our_loop(committed):
     assert own_mse == number(r"with the random weights, (\d\.\d{5}) after", printed)
     assert ("### Check 2 of 4: `fit` must do what our loop does If `colorlab.train.fit` runs our "
             "loop, one epoch of it, from the same starting weights and on the same mini-batches, "
-            "must end with the same weights.") in markdown
+            "must end with the same weights. The assert below is looser: it asks only that the "
+            "two validation MSEs agree within 25%.") in markdown  # s25c (r109 ERROR OF FACT 1)
     assert ("The weights agree to the last bit. Now `fit` trains for real, validating after every "
             "epoch and saving two checkpoints, `last.pt` and `best.pt`.") in markdown
     assert fit_mse == own_mse and float(gap) == 0, f"'the last bit': {gap}"
@@ -472,7 +477,8 @@ def test_check_2_fit_is_our_loop(committed):
     # r100 TOP FIX 2: fit's choices and channels_last are Going deeper B's
     # s25 (r107 UNBACKED, cell 61): where the timings are, named; not re-run here
     assert ("Its other choice, `channels_last`, is a memory layout: the same numbers, stored in "
-            "another order. It changes results only by float rounding. The docstrings of "
+            "another order. In principle, it changes results only by float rounding. This "
+            "notebook does not measure that. The docstrings of "
             "`cpu_precision` and `default_channels_last` give the reasons for both choices, from "
             "CPU timings not re-run here.") in markdown
     assert "usually speeds up" not in markdown
@@ -504,8 +510,14 @@ def test_check_2_fit_is_our_loop(committed):
     # s25b (r108 item 5, UNBACKED Summary): fit also picks the format and layout (Check 2 ran
     # with amp=False, channels_last=False; the real run chose channels_last True)
     assert ("- `fit` is our five-step loop plus validation and checkpoints. It also picks the "
-            "number format and memory layout (`channels_last`), which change results only by "
+            "number format and memory layout (`channels_last`), which change results by "
             "rounding (Going deeper B).") in markdown
+    # s25c (r109 UNBACKED): not "only" by rounding; B's bf16 rounding alone moves the MSE
+    assert "which change results only by rounding" not in markdown
+    f32 = number(r"best\.pt's validation MSE, in float32: (\d\.\d\de-\d\d)\n", printed)
+    rounded = number(r"best\.pt's validation MSE, float32, rounded to bf16: (\d\.\d\de-\d\d)\n",
+                     printed)
+    assert float(rounded) > 1.5 * float(f32), f"'change results by rounding': {f32} {rounded}"
     assert "channels_last True" in printed
 
 
@@ -653,30 +665,12 @@ def test_check_3_the_test_score(committed):
     assert "An error means something only beside" not in markdown, "r107 item 6: telegraphic"
     # s25 (r107 item 2): why the error is not zero, in section 6 right after the typical error
     exact = number(r"\nvalidation MSE with the hand-set weights: (\d(?:\.\d+)?e-\d\d)\n", printed)
-    # s25b (r108 item 3): weight decay named, as far as the code shows it
+    # s25c (r109 UNBACKED, cell 36): the weight-decay sentence is cut, as no run measures it
     box = ("<details><summary>Why the error is not zero</summary> Section 3's hand-set weights "
            "show that the network can represent the answer, so the remaining error comes from "
-           "training. For one, AdamW's weight decay pulls the weights toward 0 at every step, away "
-           "from the exact ones. </details>")
+           "training. </details>")
     assert (f"against the constant's {base_steps}. {box} Half a pixel step") in markdown
     assert markdown.index(box) < markdown.index(DEEPER) and markdown.count("Why the error is") == 1
-    # 'AdamW's weight decay pulls the weights toward 0 at every step': fit decayed them (A prints
-    # its groups) and section 4's loop too; at the exact answer (zero gradient) a step still moves
-    # the weights, shrinking them by the factor 1 - lr * decay, and leaves the biases
-    decay = float(number(r"\nweight_decay ([\d.]+): \d+ tensors, [\d,]+ numbers: "
-                         r"features\.0\.weight", printed))
-    assert decay > 0 and "make_optimizer(hand_model, LR, weight_decay=0.05)" in cell_with(
-        "hand_model = ")
-    toy = nn.Linear(3, 1)
-    with torch.no_grad():
-        toy.weight.fill_(1 / 3)
-        toy.bias.fill_(0.25)
-    adamw = make_optimizer(toy, 3e-3, weight_decay=decay)
-    for p in toy.parameters():
-        p.grad = torch.zeros_like(p)
-    adamw.step()
-    assert torch.allclose(toy.weight, torch.full((1, 3), (1 / 3) * (1 - 3e-3 * decay)))
-    assert torch.equal(toy.bias, torch.full((1,), 0.25)), "the biases are not decayed"
     assert float(exact) < 1e-6 * float(model_mse), "'can represent', beside the trained error"
     assert float(exact) < 1e-6 * float(best_validation(printed)), "on the same (validation) images"
     assert "exact_mse = ((exact(x_val) - y_val) ** 2)" in cell_with("exact = copy.deepcopy")

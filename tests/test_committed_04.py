@@ -127,8 +127,8 @@ def test_results_paragraph(committed):
     scored = int(found(r"images scored .*? \| ([\d,]+) \|", tables)[0].replace(",", ""))
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
     assert gap < 2 * float(se), "'within two standard errors of zero'"
-    assert ("it recognizes your colorized images no better than the gray ones: the paired gap lies "
-            "within two standard errors of zero.") in markdown
+    assert ("Its paired gap lies within two standard errors of zero, so it recognizes your "
+            "colorized images no better than the gray ones.") in markdown
     assert "Your model's paired gap is" not in markdown, "the numbers stay in the printed line"
     s, gs = found(r"SSIM, higher is better \| (0\.\d{4}) \| (0\.\d{4})", tables)
     assert 0 < float(s) - float(gs) < 0.01
@@ -155,8 +155,8 @@ def test_results_paragraph(committed):
         model, gray = found(rf"\| {row} \| ([\d.]+) \| ([\d.]+) \|", tables)
         assert float(model) > float(gray), f"'the collapsed metrics agree': {row}"
     assert float(paired) < 2 * float(se), "'no better than the gray ones'"
-    assert ("The rows below agree with section 4's table, except the classifier's: it recognizes "
-            "your colorized images no better than the gray ones:") in markdown
+    assert ("The rows below agree with section 4's table, except the classifier's. Its paired gap "
+            "lies within two standard errors of zero") in markdown
     assert "mean Delta E" in main and "colorfulness" in main and "SSIM" not in main
     assert "SSIM" in other and "AuC" in other and "classifier" in other
     flat = " ".join(markdown.split())
@@ -225,7 +225,8 @@ def test_why_color_can_lose_to_gray(committed):
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
     deeper_e = " ".join(markdown.split("### E. ")[1].split("### F. ")[0].split())
-    assert ("How can color be *worse* than none? In Lab, gray errs at a pixel by its chroma C. A "
+    assert ("How can color be *worse* than none? Lab gives a rough guide, though PSNR is on RGB. "
+            "In Lab, gray errs at a pixel by its chroma C. A "
             "right-hued tint of chroma T errs by |T - C|, so it beats gray only if T is below 2C. "
             "On nearly gray pixels 2C is small, so even a faint tint can lose. A hue more than 60° "
             "off loses even at T = C.") in deeper_e, "s25: the question waits in Going deeper E"
@@ -283,6 +284,13 @@ def test_the_already_gray_image_of_the_psnr_cell(committed):
     (e,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### E. ")]
     (by_hand,) = [i for i, c in enumerate(nb.cells) if "def psnr_db(" in c.source]
     assert gd < d < by_hand < e, "the PSNR by hand sits in Going deeper D"
+    # r109: one framing sentence above it: the airplane's gain is the cap at work
+    assert nb.cells[by_hand - 1].source == (
+        "The cell below recomputes the PSNR gain on the first figure's eight images. Gray scores "
+        "the 100 dB\ncap on the exactly gray airplane, hence its large negative gain."), \
+        "the markdown right above the PSNR cell frames it"
+    airplane = kinds.split(", ").index("airplane")
+    assert gray[airplane] == 100.0 and gain[airplane] < -24, "'its large negative gain'"
     assert "already gray\\n(set apart)" in code_with(
         nbformat.read(NOTEBOOK, as_version=4), "# Your model's colors on the eight images"), \
         "section 4's figure marks the set-apart image"
@@ -320,8 +328,8 @@ def test_washed_out_answers(committed):
     assert float(blue_pred) < 0.5, "'almost no blue'"
     assert ("and almost no pixel is visibly blue (lower right, zoomed). Going deeper E counts "
             "them.") in text
-    assert ("Where do the pixels' a and b land? The truth is upper left, the model upper right: "
-            "**the predictions hug gray.**") in text
+    assert ("Where do the pixels' a and b land? Upper left is the truth, upper right the model. "
+            "**The predictions hug gray.**") in text
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "from matplotlib.colors import LogNorm")
     assert "true_ax, pred_ax, hist_ax, zoom_ax = axes.flat" in code, \
         "the figure's panels: the two ab maps on top, as the text says"
@@ -370,8 +378,8 @@ def test_washed_out_answers(committed):
     assert ("The training pixels with L from 70 to 71, pooled over all contexts, illustrate such a "
             "spread:") in text, "r108: the slice only illustrates"
     assert ("A gray pixel could be several colors, but the network gives one answer. Per channel, "
-            "L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors, and MSE, "
-            "$(\\hat{ab} - ab)^2$, learns their *mean*.") in text
+            "L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors (the middle one), "
+            "and MSE, $(\\hat{ab} - ab)^2$, learns their *mean* (their average).") in text
     assert ("In toy one, MSE paints the average of green and magenta: gray. L1 has no preference: "
             "every a from -40 to +40 costs it the same.") in text
     assert ("- It hugs gray: a regression loss aims at a central value of a pixel's possible "
@@ -562,7 +570,8 @@ def test_pretrained_comparison(committed):
                                                            int(ours_epochs)))
     assert int(seen) >= 10, "'trained far longer': ten times the images seen, or more"
     assert ("Would more training fix the pale colors? The pretrained colorizer is this model and "
-            "loss, trained far longer (its card and the ratios to your run below).") in text
+            "loss, trained far longer, on more images (its card and the ratios to your run "
+            "below).") in text
     assert "9 times your images" not in text, "r108: the ratios are printed, not written"
     assert 45_000 * int(their_epochs) > 2 * 20_000 * int(ours_epochs), "more than any quick preset"
     assert "Would more training fix the pale colors?" in markdown   # cf[1] < 0.5 * truth, above
@@ -679,10 +688,10 @@ def test_the_loss_comparison_paragraph(committed):
     # r106: seed 0's margin exceeds both seed gaps, so the verdict is said for seed 0
     assert d0 > max(g_l1, g_mse), "'at seed 0 by more than either loss's seed gap'"
     assert ("At seed 0, MSE scores worse on its own measure too, by more than either loss's seed "
-            "gap. At seed 1 the difference is smaller than the gap between the two MSE seeds, so "
-            "it may be chance. So at seed 0, RGB and per-image averaging do not explain why MSE "
-            "loses on PSNR. This run tests neither of two other causes: the loss was minimized on "
-            "the training images, not these, and runs this short have not converged.") in deeper
+            "gap. So at seed 0, RGB and per-image averaging do not explain why MSE loses on PSNR. "
+            "At seed 1 the difference is smaller than the gap between the two MSE seeds, so it may "
+            "be chance. Two other causes are untested: the loss was minimized on the training "
+            "images, not these, and runs this short may not have converged.") in deeper
     assert "at both seeds:" not in deeper, "r108: the seed-gap rule allows seed 0 only"
     assert "are not the whole answer" not in deeper and "Two causes remain" not in deeper
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -828,7 +837,9 @@ def test_the_unet_table_and_its_answers(committed):
     assert "full mode's UNet, base 64" not in printed and "Full mode's UNet" not in markdown, \
         "the side line on full mode's model is cut"
     assert ("The table counts each block's parameters and multiply-adds (one forward pass's "
-            "arithmetic) for quick mode's UNet, base 16, the model this run trains.") in markdown
+            "arithmetic).") in markdown
+    assert "quick mode's UNet, UNet(base=16, depth=3), on one 32 x 32 image" in printed, \
+        "r109: the table's printed header names the model, so the sentence does not"
     # the table against this test's own count of the same model
     trained = UNet(1, 2, base=16, depth=3)
     blocks = [*trained.encoders, trained.bottleneck,
@@ -881,8 +892,10 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert abs(int(green) - int(red)) < 10, "'green about as often as red'"
     assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both optima sit at gray' (below 2.3)"
     main = " ".join(markdown.split("## Going deeper (optional)")[0].split())
-    assert ("These pixels lie on all sides of gray, so both central values land near it: "
-            f"b's mean is {bmean} and its median {bmed}, and a's both sit at gray.") in main
+    assert ("These pixels lie on all sides of gray, so their mean and median land near it: at gray "
+            "for a, a few units toward yellow for b.") in main
+    assert 2 < float(bmed) < float(bmean) < 8, "b's: 'a few units toward yellow'"
+    assert "b's mean is" not in main, "r109: the side numbers stay in the printed line"
     assert "see the insets" not in markdown and "inset_axes" not in code_with(
         nbformat.read(NOTEBOOK, as_version=4), "one_L = "), "the noisy insets are gone"
     assert "Of these pixels, " not in markdown, "the box that repeated the printed lines is gone"
@@ -956,7 +969,7 @@ def test_the_worst_images_are_nearly_gray(committed):
     assert "just above the already-gray cut-off" not in " ".join(markdown.split())
     animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
     assert set(best.split(", ")) <= animals
-    assert "The best eight are animals, in the figure mostly brown or olive like the tint." in \
+    assert "The best eight are animals, mostly brown or olive like the tint." in \
         " ".join(markdown.split()), "r107: a visual claim, pointed at the figure"
     assert "**Nearly gray images lose.**" in markdown
     assert "the class matters little" not in " ".join(markdown.split()), \
@@ -1180,9 +1193,8 @@ def test_the_idea_says_what_moves_l(committed):
     which section 11 measures (a little, not zero)."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    assert ("The network never redraws the image, so it does not change the brightness (only "
-            "8-bit rounding moves L, by under 0.1 on average: section 11), and the edges stay "
-            "sharp.") in text
+    assert ("The network never redraws the image, so it does not change the brightness (apart "
+            "from 8-bit rounding, measured in section 11), and the edges stay sharp.") in text
     assert "mean |L(colorized) - L(input)|" in printed, "'on average': the printed change, a mean"
     assert ".round().byte()" in code_with(nbformat.read(NOTEBOOK, as_version=4),
                                           "def sketch_colorize"), "'8-bit rounding'"

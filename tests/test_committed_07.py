@@ -219,8 +219,11 @@ def test_the_new_layers_learning_rate(committed):
     assert "starts = [attention_stats(build(AttentionUNet, s).eval())[1] for s in SEEDS]" in code
     assert "def build(" in code and "return model.to(run.device)" in code, "build: train mode"
     assert "for r, (name, ab) in" not in code, "a loop variable must not overwrite section 8's ab"
-    assert ("Training sharpened the weights although gamma stayed near 0: each position's largest "
-            "weight rose from about 0.07 at both seeds' starts to about 0.16.") in markdown
+    assert ("Training sharpened the weights although gamma stayed near 0: on 256 validation "
+            "images, each position's largest weight rose from about 0.07 at both seeds' starts to "
+            "about 0.16.") in " ".join(markdown.split())
+    # cold read r109: that mean covers 256 validation images, not the one pictured
+    assert "x, y, weights = attention_weights(model, L_val[:256])" in code
     # why the queries and keys trained though gamma, which scales their gradients, stayed near 0:
     # AdamW divides each gradient by its running size, so a step is about lr whatever the size
     # ... and how far the queries and keys moved is printed (cold read r107): as far in seed 0,
@@ -519,7 +522,9 @@ def test_the_perceptual_statements(committed):
             "**[chroma](../docs/glossary.md#chroma)** is its distance |ab| from gray, and a **hue "
             "turn** is the angle between two colorings' ab at a pixel.") in " ".join(
         markdown.split())
-    assert ("Right of the plane in the enlarged airplane's adversarial panel, look for pink "
+    # cold read r109: the stripes already show in the helps figure's adversarial row (the first
+    # airplane and the ship), before the enlargement
+    assert ("The adversarial row already shows pink stripes. Enlarged, right of the plane: "
             "two-pixel stripes and dots.") in " ".join(markdown.split())
     # the enlarged image's class, printed (the figure's title alone would not be checked)
     assert found(r"enlarged below, the image the adversarial loss helps most: (\w+)\n",
@@ -584,7 +589,7 @@ def test_the_perceptual_statements(committed):
     assert "this run does not show why" not in markdown, "a guess now, not a shrug"
     assert "mostly pulls the way L1 already does" not in markdown, "cos 0.55: as much sideways"
     assert "likely one reason it adds little" not in markdown, "the sideways part is larger"
-    assert ("Weighted by 0.01, the adversarial term is small in the colorizer's loss, yet its "
+    assert ("Weighted by 0.01, the generator's term is small in the colorizer's loss, yet its "
             "gradient on the "
             f"colors is about four fifths of L1's, at a cosine of {cos_critic:.2f}: nearly at "
             "right angles, another direction.") in " ".join(markdown.split())
@@ -599,7 +604,7 @@ def test_the_perceptual_statements(committed):
     (summary,) = found(r"Summary: (.*)", printed)
     assert "perceptual" in summary.split("no clear difference")[-2].split(".")[-1]
     # "clear" and "within noise" are defined once, in "The idea" (cold read r107)
-    assert ("A difference over twice its noise is **clear**; a smaller one is **within noise**, "
+    assert ("A difference over twice its noise is **clear**. A smaller one is **within noise**, "
             "not a finding.") in " ".join(markdown.split())
     assert "- **Perceptual loss and self-attention: within noise** in this" in markdown
     assert "self-attention: within the noise" not in markdown, "the rule is twice the noise"
@@ -690,9 +695,8 @@ def test_the_table_and_the_control(committed):
     (idea,) = [c.source for c in committed[0].cells if c.cell_type == "markdown"
                and c.source.startswith("## The idea")]
     assert ("The noise of a difference between two models is the larger of their two seed gaps, "
-            "|seed 0 − seed 1| (for the classifier, at least the test set's standard error). A "
-            "difference over twice its noise is **clear**; a smaller one is **within noise**, not "
-            "a finding.") in " ".join(idea.split())
+            "|seed 0 − seed 1|. A difference over twice its noise is **clear**. A smaller one is "
+            "**within noise**, not a finding.") in " ".join(idea.split())
     assert markdown.count("larger of their two seed gaps") == 1
     # cold read r108: with two seeds a screen, not a test; the judged cells counted in the table
     assert ("With two seeds this is a screen, not a test: a few of the 36 judged cells "
@@ -729,6 +733,10 @@ def test_the_table_and_the_control(committed):
     # cold read r103: the rule behind the †, and the noise behind two cells, in Going deeper F
     (f_md,) = [i for i, c in enumerate(committed[0].cells) if c.cell_type == "markdown"
                and c.source.startswith("### F. The noise behind two cells of the table")]
+    # cold read r109: the classifier's test-set noise floor, moved from the idea's note to F
+    assert ("For the classifier column, the noise is at least the test set's standard error, "
+            "printed above section 7's table.") in " ".join(committed[0].cells[f_md].source.split())
+    assert "the classifier column's noise from the test set (standard error" in printed
     assert ("A † means both seed gaps were under one unit of the last digit, which then served as "
             "the noise, so the true ratio is at least this large.") in " ".join(
         committed[0].cells[f_md].source.split())
@@ -739,7 +747,7 @@ def test_the_table_and_the_control(committed):
     assert "is about 4 of the" not in markdown
     assert markdown.count("not a finding") == 1, "said once, in the note on reading the numbers"
     note = markdown.split("## 1.")[0]   # the note on reading the numbers, near the top
-    assert "A difference over twice its noise is **clear**; a smaller one is **within noise**, " \
+    assert "A difference over twice its noise is **clear**. A smaller one is **within noise**, " \
         "not a finding." in " ".join(note.split())
     # the adversarial variant against the plain UNet
     assert verdicts(tables, "adversarial: difference") == {
@@ -775,12 +783,16 @@ def test_the_table_and_the_control(committed):
     assert ("In the third row every point lies in the band except the colorfulness error, on the "
             "left: the control's per-image colorfulness error is the smaller. Perceptual and "
             "self-attention stay in the band. Only the class hint has points right of the band and "
-            "none left of it, three of them under 4 times the noise (provisional), and it is "
-            "told the very label the classifier column is scored against (section 5).") in " ".join(
-        markdown.split())
-    # "only just": three of its four marks under 4 times the noise, one well over
-    hint_ratios = sorted(float(r) for _, r, m in row(tables, "class hint: difference") if m)
-    assert len(hint_ratios) == 4 and hint_ratios[2] < 4 < hint_ratios[3], hint_ratios
+            "none left: three at 3.5 to 3.6 times the noise, the classifier at 7.3. That column "
+            "flatters it: the model is told the label it is scored against (section 5)."
+            ) in " ".join(markdown.split())
+    # cold read r109: the numbers, not "only just": PSNR, AuC and Delta E at 3.5 to 3.6, the
+    # classifier at 7.3
+    hint = dict(zip(heads, row(tables, "class hint: difference")))
+    hint_ratios = sorted(float(r) for _, r, m in hint.values() if m)
+    assert len(hint_ratios) == 4 and hint_ratios[:3] == [3.5, 3.6, 3.6], hint_ratios
+    assert hint["classifier ↑ (truth 63.9%)"][1:] == ("7.3", "better"), hint
+    assert all(hint[h][2] == "better" for h in ("PSNR gain (dB) ↑", "AuC ↑", "Delta E ↓"))
     for n in NAMES + ("adversarial minus the control",):   # right / left of the band: the marks
         marks = verdicts(tables, n if "minus" in n else f"{n}: difference")
         if n == "class hint":
@@ -866,8 +878,7 @@ def test_the_table_and_the_control(committed):
         "better": {"PSNR gain (dB)", "AuC", "classifier", "Delta E"}, "worse": set()}
     hint = dict(zip(heads, row(tables, "class hint: difference")))
     assert float(hint["colorfulness (truth 30.8)"][1]) <= 2
-    assert ("- **Class hint: more accurate, not more vivid**, when told the true label "
-            "(provisional).") in markdown
+    assert "- **Class hint: more accurate, not more vivid**, when told the true label." in markdown
     assert "class hint: better PSNR, AuC, classifier and Delta E" in summary
     # the baseline drifts (section 2's printout, the table's start row is cut): checked below
     plain = dict(zip(heads, row(tables, "**L1 UNet**")))
@@ -995,7 +1006,7 @@ def test_the_table_and_the_control(committed):
     assert eight == ["plain L1 UNet", "saturated L1 UNet", "adversarial", "truth"], eight
     # the adversarial model and its control: bolder than the plain UNet (mean colorfulness)
     assert ("**What to look at.** The adversarial model and its control color more boldly than "
-            "the plain UNet in all five rows (colorfulness under each image).") in " ".join(
+            "the plain UNet in all five rows.") in " ".join(
         markdown.split())
     # read off the committed gallery: each row's colorfulness (columns 1 plain, 2 the control,
     # 3 adversarial), as the figure prints it under each image
@@ -1022,7 +1033,8 @@ def test_the_table_and_the_control(committed):
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     # its classifier gain, qualified beside the table: the hint is the true test label (the
     # gallery's "true class"), the one the classifier column scores; a wrong label costs more
-    caveat = ("and it is told the very label the classifier column is scored against (section 5).")
+    caveat = ("That column flatters it: the model is told the label it is scored against "
+              "(section 5).")
     assert caveat in " ".join(markdown.split("## 8.")[0].split("## 7.")[1].split())
     assert '("class hint\\n(true class)", "class hint")' in gallery.source
     assert "better" in row(tables, "class hint: difference")[3][2], "the classifier gain"
@@ -1061,7 +1073,7 @@ def test_the_table_and_the_control(committed):
     # class hint: four better marks, none worse (its small margins: checked with the Summary's)
     hint_marks = verdicts(tables, "class hint: difference")
     assert len(hint_marks["better"]) == 4 and not hint_marks["worse"], hint_marks
-    assert "when told the true label (provisional)." in markdown.split("## Summary")[1]
+    assert "when told the true label." in markdown.split("## Summary")[1]
     assert "circular" not in markdown, "unmeasured: no classifier run on the wrong-label images"
     # perceptual and attention: every cell within twice the noise
     for name in ("perceptual", "self-attention"):
@@ -1134,8 +1146,19 @@ def test_the_figure_and_the_critic(committed):
     assert abs(wa - 0.01 * float(g0)) < 1e-4 and abs(wb - 0.01 * float(g1)) < 1e-4
     assert round(l1a / wa) == 8 and round(l1b / wb) == 6, (l1a, l1b, wa, wb)
     assert wa < l1a / 6 and wb < l1b / 6, "under a sixth in both printed quarters"
-    assert ("**Key idea:** a loss term's size says little; what counts is how hard its gradient "
-            "pulls. The adversarial term is small in the colorizer's loss, yet on one batch after "
+    # cold read r109: the L1 term's rise, the first sign of the cost in pixel accuracy
+    assert l1b > l1a and (f"The generator's term (blue) lies above it and ends higher than it "
+                          f"starts. The L1 term rises from {l1a:.4f} to {l1b:.4f}.") in " ".join(
+        markdown.split())
+    # one name per term (cold read r109): the critic's loss (red), the generator's term (blue)
+    lines = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown").splitlines()
+    assert ("# 1. the critic's loss: real pairs -> 1, colorized -> 0 (detached: only D changes)"
+            in lines)
+    assert ("# 2. the colorizer's loss: L1 plus the generator's term, its reward for fooling D"
+            in lines)
+    assert "the adversarial term" not in markdown and "the critic's term" not in markdown
+    assert ("**Key idea:** what counts is how hard a loss term's gradient pulls, not the term's "
+            "size. The generator's term is small in the colorizer's loss, yet on one batch after "
             "training its "
             "gradient on the colors is about four fifths of L1's (Going deeper, A)."
             ) in " ".join(markdown.split())
@@ -1223,7 +1246,7 @@ def test_the_critic_sees_nearly_the_whole_image(committed):
     # the measured window and its arithmetic sit in Going deeper, A, beside the printout
     assert ("### A. The critic and the bottleneck: how far they see, how hard the critic pulls "
             "This part works out how much of the image one critic verdict and one bottleneck "
-            "position can see, and measures how hard the critic's term pulls on the colors. "
+            "position can see, and measures how hard the generator's term pulls on the colors. "
             "Measured by gradient (printed below), one critic logit sees a 38 x 38 window. Its "
             "three 4 x 4 convolutions of stride 2 and a final 3 x 3 widen the view by 3, 6, 12 and "
             "16 pixels, and 1 + 3 + 6 + 12 + 16 = 38. On a 32 x 32 image the 16 windows sit 8 "
@@ -1388,7 +1411,7 @@ def test_hues_and_the_checkerboard(committed):
     assert min(v0, v1) > truth > max(k0, k1), "the adversarial score is above the truth's too"
     low, high = sorted((v0 / k0, v1 / k1))
     assert (f"- **A two-pixel pattern:** a checkerboard score {low:.1f} to {high:.1f} times the "
-            "control's (counted in Going deeper D).") in " ".join(takeaway.split())
+            "control's (Going deeper D).") in " ".join(takeaway.split())
     # the key idea, scoped to this run (cold read r106): bolder (colorfulness up, over twice the
     # noise), not truer (no better mark against the control; the hue missed more often against the
     # truth, checked above), and a pattern of its own (the checkerboard score, above the control's)
@@ -1396,7 +1419,7 @@ def test_hues_and_the_checkerboard(committed):
         "colorfulness (truth 30.8)")]
     assert float(value) > 0 and float(ratio) > 2, (value, ratio)
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
-    assert ("**Key idea:** in this short run, the critic made colors bolder, not truer, and left a "
+    assert ("**Key idea:** the critic made colors bolder, not truer, and left a "
             "pattern of its own.") in markdown
     assert "and can leave patterns of its own" not in markdown, "one run: scoped"
     # cold read r107: the hue and checkerboard tables moved to Going deeper D as whole cells (the
@@ -1451,7 +1474,7 @@ def test_hues_and_the_checkerboard(committed):
     # the why of the checkerboard (period-2 share, Odena) sits in Going deeper, E, after its
     # printout; the main path points there
     (block,) = [c.source for c in nb.cells if c.cell_type == "markdown"
-                and c.source.startswith("The critic's gradient on ab puts")]
+                and c.source.startswith("The gradient through the critic (the generator's term)")]
     assert "Why a critic could paint" not in markdown, "training against it could"
     assert "period-2 frequencies" in block and "Odena" in block
     assert "Going deeper, E, counts them over all test images." not in markdown, "in the takeaway"
@@ -1462,7 +1485,7 @@ def test_hues_and_the_checkerboard(committed):
     assert "generator_loss(copy.deepcopy(critic).train(), L_train[:BATCH_SIZE], pred)" in code
     assert "quick=64" in code, "the first 64 training images in quick mode"
     assert "the printout calls it" not in markdown, "the label is fixed at its source"
-    assert ("The critic's gradient on ab puts "
+    assert ("The gradient through the critic (the generator's term) on ab puts "
             f"{critic_share}% of its power at the three period-2 frequencies, about twenty times "
             f"an even spread; L1's puts {l1_share}%.") in markdown
     assert "so both come with the critic's term" not in markdown, "both effects, said so"
@@ -1471,7 +1494,7 @@ def test_hues_and_the_checkerboard(committed):
             "et al. 2016, section \"Artifacts in Gradients\").") in " ".join(markdown.split())
     assert "upsampling layers" not in printed and "transposed convolutions" not in markdown
     # no run here removes the critic's gradient or the transposed convolutions: the text says so
-    assert ("That the colorizer learns to paint them from this gradient is a likely story, not "
+    assert ("That the colorizer learns to paint them from this gradient is a possible story, not "
             "tested here.") in markdown
     # the hue cell uses two gradients computed in a small visible cell of section 3
     (made,) = [c for c in nb.cells
@@ -1507,7 +1530,7 @@ def test_the_class_hint_at_work(committed):
     assert ("**Takeaway: in both seeds, a wrong label costs more than a right one gains.** In seed "
             f"0 the wrong label costs {cost:.4f} of mean AuC, the right one gains {gain:.4f}. A "
             f"predicted label would have to be right over {cost:.4f} / {cost + gain:.4f} ≈ "
-            f"{break_even:.0%} of the time to pay off (seed 1: {even1:.0%}), if its mistakes cost "
+            f"{break_even:.0%} of the time to pay off, if its mistakes cost "
             "as much as this distant wrong class.") in " ".join(markdown.split())
     assert ("What does the label change? Below, each seed's model colors each test image twice: "
             "told the true class, and told the class five places further down CIFAR-10's list (a "
@@ -1549,8 +1572,8 @@ def test_the_class_hint_at_work(committed):
              '"\n             "where the wrong label wins by most (right)')
     assert title in code, "the figure's title says which four images it shows"
     assert 'wrong label: {classes[int(wrong[i])]}' in code, "each title names the wrong label"
-    assert ("Iizuka et al. 2016 predict the *scene* class; here the model is told the object's "
-            "class)") in " ".join(markdown.split())
+    assert ("ships sit on blue water (Iizuka et al. 2016 used the *scene* class, here the "
+            "object's).") in " ".join(markdown.split())
     dark_or_light = int(found(r"pixels near black or white \(L below 5 or above 95; gray in row "
                               r"3\): (\d+)", printed)[0])
     assert dark_or_light > 0 and ('label="b difference, Lab units\\n(blue - / yellow +; gray: L '
@@ -1861,7 +1884,7 @@ def test_round_two_of_cold_read_r99(committed):
     # cold read r108: what colorfulness computes (Hasler and Suesstrunk, on RGB) and its scale here
     assert ("- **Colorfulness** (Hasler and Süsstrunk 2003): the spread of an image's colors "
             "along red-green and yellow-blue, plus 0.3 times their mean's distance from gray. "
-            "Gray scores 0, the test photos 30.8, the plain UNet 13.3. More is "
+            "Gray scores 0, the test photos 30.8. More is "
             "neither better nor worse, so the table judges the **colorfulness error**") in flat
     metric = inspect.getsource(colorfulness)
     assert "Hasler & Suesstrunk (2003)" in metric and "rg, yb = r - g, 0.5 * (r + g) - b" in metric
@@ -1959,7 +1982,8 @@ def test_what_the_adversarial_loss_costs(committed):
     third = dict(zip(heads, row(tables, "adversarial minus the control")))
     assert all(adversarial[h][2] == "worse" and control[h][2] == "worse" for h in pixel)
     assert all(float(third[h][1]) <= 2 for h in pixel), "as much: within the noise"
-    assert ("**What it costs.** The critic asks for a plausible color, not necessarily the *true* "
-            "one. Pixel accuracy drops, but a plain saturation boost loses as much (section 7)."
-            ) in " ".join(markdown.split())
+    assert ("**Why it helps, and its cost.** Dull in-between colors are rare in real photos, so "
+            "the critic learns to spot them. Fooling it means committing to a color that looks "
+            "real, not necessarily the *true* one. Pixel accuracy drops, but a plain saturation "
+            "boost loses as much (section 7).") in " ".join(markdown.split())
     assert "so pixel accuracy drops" not in markdown, "a cause the run does not measure"
