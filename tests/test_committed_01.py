@@ -272,8 +272,9 @@ def test_the_hand_loop(committed):
     assert ("We write the training loop ourselves, so that `fit` hides nothing later, and check "
             "that it learns.") in markdown
     assert ("Our loop below takes five steps per batch and trains a "
-            "copy of the untrained CNN for one epoch. `make_optimizer` builds AdamW, which decays "
-            "the weights but not the biases. `one_cycle` makes the learning rate climb over the "
+            "copy of the untrained CNN for one epoch. `make_optimizer` builds AdamW with weight "
+            "decay on the weights, none on the biases. `one_cycle` makes the learning rate climb "
+            "over the "
             "first quarter of the steps, then fall along a cosine to almost zero.") in markdown
     # s23 r102 TOP FIX 2: what make_optimizer and one_cycle do, said where they first appear
     assert "make_optimizer(hand_model, LR, weight_decay=0.05)" in cell_with("hand_model = ")
@@ -365,11 +366,11 @@ def test_check_1_shuffled_targets(committed):
         "r93 TOP FIX 4: the half line is explained once, in the code comment")
     assert "follows_brightness" not in broken, "s24: the correlation is cut"
     assert int(number(r"our loop, one epoch of (\d+) steps:", printed)) >= 100
-    # read off fig 24: the shuffled loss hovers just above the constant's line (r109 UNBACKED:
+    # read off fig 24: the shuffled loss hovers around the constant's line (r109, r110 UNBACKED:
     # not "along" it; and a run near the constant is one sign of a pairing bug, not proof)
     assert ("**The code runs without error, yet the network ends close to the constant.** In the "
             "figure, the right targets' loss dives far below the gray dotted line, while the "
-            "shuffled loss falls to that line and hovers just above it. Shuffled targets are "
+            "shuffled loss falls to that line and hovers around it. Shuffled targets are "
             "independent of the images, so no answer beats their mean on average. So a real run "
             "that ends near the constant's MSE is one sign of a pairing bug.") in markdown
     assert "points at the pairing" not in markdown and "wanders along it" not in markdown

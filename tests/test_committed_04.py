@@ -529,7 +529,7 @@ def test_pretrained_comparison(committed):
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
     assert float(paired) / float(se) > 4, "'over four times its standard error'"
     assert float(paired) > 0, "'in its favor'"
-    assert ("The pretrained model's gap (section 10) is over four times its standard error, so "
+    assert ("The pretrained model's gap (printed below) is over four times its standard error, so "
             "unlikely to be chance.") in markdown
     dE = rows["mean Delta E"]
     assert float(dE[1]) < float(dE[0]), "'lowers the error'"

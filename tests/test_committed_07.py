@@ -782,9 +782,9 @@ def test_the_table_and_the_control(committed):
     assert error[2] == "worse" and float(error[1]) > 2
     assert ("In the third row every point lies in the band except the colorfulness error, on the "
             "left: the control's per-image colorfulness error is the smaller. Perceptual and "
-            "self-attention stay in the band. Only the class hint has points right of the band and "
-            "none left: three at 3.5 to 3.6 times the noise, the classifier at 7.3. That column "
-            "flatters it: the model is told the label it is scored against (section 5)."
+            "self-attention stay in the band. The class hint is the only row with points right of "
+            "the band and none left: three at 3.5 to 3.6 times the noise, the classifier at 7.3. "
+            "That column flatters it: the model is told the label it is scored against (section 5)."
             ) in " ".join(markdown.split())
     # cold read r109: the numbers, not "only just": PSNR, AuC and Delta E at 3.5 to 3.6, the
     # classifier at 7.3
