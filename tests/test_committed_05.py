@@ -978,11 +978,12 @@ def test_the_choice_and_the_test_table(committed):
         assert all(float(values["1"]) > float(v) for t, v in values.items() if t != "1"), k
     assert "$T = 1$, for every model" not in markdown, "r108: the vivid UNet ties T = 0.7"
     # section 7's expectation, before any result: the AuC favors the hedge, T = 1 (this run's pick)
-    assert ("Within one model, the rebalanced AuC favors a hedge, like PSNR: expect it to pick the "
+    assert ("Within one model, the rebalanced AuC favors a hedge: expect it to pick the "
             "plain mean, $T = 1$, since a wrong vivid hue lies further from the truth than a dull "
             "one. Across models, the one that places colors better wins, even at its mean: the "
             "vivid UNet beats the L1 UNet.") in markdown
     assert markdown.index("expect it to pick the plain mean") < markdown.index("### 7a. The payoff")
+    assert "favors a hedge, like PSNR" not in markdown, "r111: PSNR peaks below T = 1 in this run"
     # r109: across models, the vivid UNet at its mean (T = 1) beats the pretrained L1 UNet, on
     # validation (section 9's table) and on test (Going deeper D's paired difference, beyond its ±)
     l1_unet_auc = cells(auc_table(tables), "pretrained L1 UNet")[1]
