@@ -1445,10 +1445,10 @@ def test_the_cat_s_two_grays(committed):
         "### H. The cat's two grays")
     codes = [c.source for c in nb.cells if c.cell_type == "code"]
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
-        "cat_luma_gray = torch.einsum(", "# The cat's two grays side by side", "def ranks(x)",
+        "cat_luma_gray = luma_gray(", "# The cat's two grays side by side", "def ranks(x)",
         "summary(f\"gray baseline", "lab_tests = color.images_to_lab(", "# The six most colorful")}
     assert (at["lab_tests = color.images_to_lab("] < at["# The six most colorful"]
-            < at["def ranks(x)"] < at["cat_luma_gray = torch.einsum("]
+            < at["def ranks(x)"] < at["cat_luma_gray = luma_gray("]
             < at["# The cat's two grays side by side"] < at["summary(f\"gray baseline"])
     assert abs(float(elsewhere)) < 0.5, "the text: the printed 0.0 elsewhere"
     assert "such as the nose" not in text, "s25: the example was cut"
@@ -1471,8 +1471,10 @@ def test_the_cat_s_two_grays(committed):
     assert darker.max() > 2 and darker.min() < -0.1
     row, col = divmod(darker.argmax().item(), 256)
     assert 190 <= row <= 235 and 140 <= col <= 190, (row, col)
-    cell = code_with(nb, "cat_luma_gray = torch.einsum(")
-    assert 'RGB_TO_YCBCR[0].float(), photo("chelsea"))' in cell
+    cell = code_with(nb, "cat_luma_gray = luma_gray(")
+    assert 'cat_luma_gray = luma_gray(photo("chelsea"))' in cell
+    assert 'y = torch.einsum("j,...jhw->...hw", RGB_TO_YCBCR[0].to(rgb.dtype), rgb)' in code_with(
+        nb, "def luma_gray(rgb)"), "one luma gray for the four colors, the test images and the cat"
     assert "darker = L_cat[0] - color.rgb_to_lab(cat_luma_gray)[0]" in cell
     assert "vivid = ab_cat.norm(dim=0) > 40" in cell and "{(-darker).max():.1f} brighter" in cell
     assert 'cat = color.rgb_to_lab(photo("chelsea"))' in code_with(nb, "L_cat, ab_cat = cat[:1]")
@@ -1505,7 +1507,7 @@ def test_the_cat_s_two_grays(committed):
     assert "mean_chroma = metrics.mean_chroma(lab_tests).masked_fill(~scored, -1)" in vivid
     assert "picked = mean_chroma.argsort(descending=True)[:min(6, scored.sum().item())]" in vivid
     assert "if picked:" in vivid and "squeeze=False" in vivid
-    assert ("rows = (run.test.images[i].float() / 255, luma_tests[i].expand(3, -1, -1), "
+    assert ("rows = (run.test.images[i].float() / 255, luma_tests[i], "
             "lab_gray_i)") in vivid
     assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
     assert 'gap = f"luma gray {drops[-1]:.1f} L darker"' in vivid
