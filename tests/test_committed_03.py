@@ -177,8 +177,13 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
     # ed24b (cold read r105): YCbCr too splits off a brightness; the question says so
-    assert ("## 7. Why colorization lives in Lab Why Lab rather than JPEG's YCbCr, which also "
-            "splits off a brightness? YCbCr's "
+    # s26 (cold read r110, g_03 item 1): section 7 opens on the squared-error question (moved
+    # from section 8), so its dull predictions are explained before the luma argument uses them
+    assert ("## 7. Why colorization lives in Lab `L` alone can leave a pixel's color open, yet a "
+            "colorizer must pick one. **Question.** Why can a squared error on `ab` make a "
+            "colorizer predict gray?") in text
+    assert ("</details> So an unsure colorizer can predict a dull, near-gray color. Why Lab rather "
+            "than JPEG's YCbCr, which also splits off a brightness? YCbCr's "
             "brightness, [luma](../docs/glossary.md#luma) $Y'$, sums *encoded* sRGB values, not "
             "light.") in text
     assert "pure red drops from" not in text, "the numbers are section 7's to print"
@@ -215,8 +220,13 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "255 levels.") in text
     # section 8 ends on the bar, the squared-error question and its key idea
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
-    assert section_8.index(bar) < section_8.index("**Question.** Why can a squared error") < \
-        section_8.index("**Key idea:** Most pixels carry little color")
+    assert section_8.index(bar) < section_8.index("**Key idea:** Most pixels carry little color")
+    # s26: the squared-error question opens section 7 now, once
+    assert "**Question.** Why can a squared error" not in section_8
+    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
+    assert section_7.index("**Question.** Why can a squared error") < section_7.index(
+        "So an unsure colorizer can predict a dull") < section_7.index("Why Lab rather than")
+    assert text.count("**Question.** Why can a squared error") == 1
     assert "colorfulness loss" not in section_8 and "rank correlation" not in section_8
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on the {kept} test images not already gray."
@@ -264,7 +274,11 @@ def test_the_printed_errors_quoted(committed):
             "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
             "below $10^{-9}$ (the last two lines).") in text
     # r103: section 3 points to that proof
-    assert "Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper B)." in text
+    # s26 (cold read r110, g_03 item 4): one pointer to Going deeper B, in section 2
+    assert "Scikit-image's toe slope, rounded to 7.787, causes this gap." in text
+    main_path = text[:text.index("## Going deeper")]
+    assert main_path.count("Going deeper B") == 1 and "(Going deeper B)." in main_path[
+        main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
@@ -471,7 +485,8 @@ def test_gradcheck_black_included(committed):
     assert "gradient of sqrt(a² + b² + 1e-06) at ab = (1, 0): [1.0, 0.0]" in printed
     assert "(1e-6, (1.0, 0.0))" in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
-                        "gray?") < flat.index("**Key idea:** Most pixels carry little color")
+                        "gray?") < flat.index("Why Lab rather than JPEG's YCbCr")
+            < flat.index("**Key idea:** Most pixels carry little color")
             < flat.index("## Going deeper")
             < flat.index("### G. Side questions on section 8") < flat.index(chroma_question))
     # section 5's second question: the clip's zero slope (its own block keeps two questions)
@@ -548,9 +563,15 @@ def test_the_derived_matrix_and_white_point(committed):
     # s25 round 2 (cold read r108, f_03 item 4): the sizes inline, both printed in Going deeper B
     (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
                      printed)
+    # s26 (cold read r110, UNBACKED): the shift is the whole matrix's (cell: M for RGB_TO_XYZ),
+    # the largest over the test colors
     assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
-            f"our XYZ check can be exact. Its matrix differs from ours most in one entry, by "
-            f"{largest}, which moves Lab by at most {shift} (Going deeper B).") in flat
+            f"our XYZ check can be exact. With our own matrix instead of scikit-image's, Lab would "
+            f"move by at most {shift} over the test colors (Going deeper B).") in flat
+    swap = code_with(nb, "# 1. Lab with the matrix derived in section 2")
+    assert ('lab_derived = color.xyz_to_lab(torch.einsum("ij,jhw->ihw", M, '
+            'my_srgb_to_linear(rgb_test)))') in swap
+    assert "which moves Lab by at most" not in flat
     assert "our XYZ check can be exact (Going deeper B)." not in flat
     assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
@@ -1186,7 +1207,7 @@ def test_luma_against_lab(committed):
 def test_the_toe_is_labeled(committed):
     """Section 1 points at the toe's slope 12.92 in the figure: the figure code labels it."""
     nb, markdown, printed = committed
-    figure = code_with(nb, "toe ends")
+    figure = code_with(nb, "zoom on the darkest tones")
     assert re.search(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92 \* \1\)', figure)
     text = " ".join(markdown.split())
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
@@ -1226,7 +1247,11 @@ def test_the_toe_is_labeled(committed):
     # the toe's end is the vertical line; the dots sit on it, one on each curve
     assert 'axes[1].plot([LINEAR_T], [value], "o"' in figure
     assert "axes[1].axvline(LINEAR_T" in figure
-    assert '"0.0031308: toe ends"' in figure, "the figure labels the toe's end itself"
+    # s26 (cold read r110, code ask 5): the dots are labelled in the legend, apart from the
+    # largest gap's arrow
+    assert ('label=f"toe ends, at light {LINEAR_T}" if name == "sRGB" else None)' in figure
+            and "SRGB_T, LINEAR_T = 0.04045, 0.0031308" in code_with(nb, "def my_srgb_to_linear"))
+    assert '"0.0031308: toe ends"' not in figure
     assert "the dots mark the toe's end" not in text, "only the line marks it"
     # "toe" is said at first use, in the opening
     assert ("the **sRGB transfer curve** (\"[gamma](../docs/glossary.md#gamma)\") and its straight "
@@ -1252,8 +1277,7 @@ def test_the_toe_is_labeled(committed):
     # cold read r98: the callout's line ends at the arrow's top (at, high), not along the arrow,
     # and the toe's end is a label on its vertical line
     assert "(at, high), xytext=(0.0002, 0.125)" in figure
-    assert ('axes[1].annotate("0.0031308: toe ends", (LINEAR_T, 0.163), xytext=(3, 0), '
-            'textcoords="offset points",\n                 rotation=90') in figure
+    assert "axes[1].set_ylim(top=0.18)" in figure, "room for the legend's three rows"
     (toe_x,) = re.findall(r'"straight toe:\\nslope 12.92", \((0\.\d+), 12\.92', figure)
     assert abs(float(toe_x) - float(at)) > 0.0005, "the toe's arrow away from the gap's"
     # the visible text reads the left panel as drawn: the encode curve on the gamma's
@@ -1273,11 +1297,21 @@ def test_the_toe_is_labeled(committed):
 
 
 def test_the_dark_colors_gradcheck_uses(committed):
-    """s25 round 2 (cold read r108): the comment gives lab_dark's L range, recomputed here from the
-    cell's own seeded colors (a range with margin, not float digits)."""
+    """s25 round 2 (cold read r108): lab_dark's L range, recomputed here from the cell's own seeded
+    colors (a range with margin, not float digits); s26 (cold read r110, code ask 2): the cell
+    prints it now, instead of a comment stating it."""
     cell = code_with(committed[0], "def passes(fn, x)")
-    assert ("lab_dark = color.rgb_to_lab(0.001 + 0.03 * rgb_random)        # L 0.6 to 1.8: on the "
-            "straight segments (L < 8)") in cell
+    assert "lab_dark = color.rgb_to_lab(0.001 + 0.03 * rgb_random)        # near black" in cell
+    assert "L 0.6 to 1.8" not in cell
+    assert "L_dark, L_straight = lab_dark[:, 0], 116 * DELTA - 16" in cell
+    assert "assert L_dark.max() < L_straight," in cell
+    low, high, below = found(r"lab_dark: L from (\d+\.\d) to (\d+\.\d), below (\d+): on the "
+                             r"straight segments\n", committed[2])
+    assert float(low) < float(high) < int(below) == 8
+    rgb_dark = 0.001 + 0.03 * torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
+                                         dtype=torch.float64)
+    L_dark = color.rgb_to_lab(rgb_dark)[:, 0]
+    assert abs(float(low) - L_dark.min()) < 0.06 and abs(float(high) - L_dark.max()) < 0.06
     assert ("rgb_random = torch.rand(1, 3, 4, 4, generator=generator(1), dtype=torch.float64)"
             in cell)
     rgb_random = torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
@@ -1399,22 +1433,23 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
 
 
 def test_the_cat_s_two_grays(committed):
-    """Section 7 (cold reads r105, r107): why a gray-leaning colorizer wants Lab, the cat's luma
-    gray next to its Lab gray (a map of both signs), and the same gap over the test images."""
+    """Section 7 (cold reads r105, r107): why a gray-leaning colorizer wants Lab; Going deeper H
+    (s26, cold read r110): the same gap over the test images, then the cat's luma gray next to its
+    Lab gray (a map of both signs)."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     lost = round(float(red_L) - float(red_luma))
     assert lost > 10
     # s25 round 2 (cold read r108, f_03 item 3): why it matters, once, in the intro
-    assert ("sums *encoded* sRGB values, not light. This matters for a colorizer that keeps its "
-            "input channel. A YCbCr model keeps $Y'$ and predicts `Cb` and `Cr`, so a dull, "
-            "near-gray prediction shows at the luma gray's lightness. A Lab model's dull "
+    # s26 (cold read r110, g_03 item 1): the dull prediction comes from the question before it
+    assert ("sums *encoded* sRGB values, not light. A YCbCr model keeps $Y'$ and predicts `Cb` and "
+            "`Cr`, so its dull prediction shows at the luma gray's lightness. A Lab model's dull "
             "prediction keeps the true `L`. Below, four saturated colors") in text
+    assert "This matters for a colorizer that keeps its input channel." not in text
     # s25 round 3 (cold read r109): the dullness is said once (the intro); the promise of the
     # six images sits right before their figure; photos' gap is smaller (printed: 2.8 < 21)
-    assert (f"The luma gray would cost pure red {lost} `L` units. On photos the gap is smaller: "
-            "few pixels are that colorful.") in text
+    assert "On photos the gap is smaller: few pixels are that colorful." not in text
     assert "A squared error can make a colorizer's predictions dull" not in text
     assert "This matters if a colorizer predicts colors near gray" not in text
     assert "This matters when a colorizer is unsure" not in text
@@ -1438,17 +1473,23 @@ def test_the_cat_s_two_grays(committed):
             "This run does not separate the two. Away from the outlined pixels, darker (red) and "
             "brighter (blue) places average to the printed 0.0.") in text
     assert "The cat's colors are muted" not in text
-    going_h = text[text.index("### H. The cat's two grays (section 7)"):text.index("## Summary")]
+    # s26 (cold read r110, g_03 item 2): H holds the test images' two grays, then the cat's
+    going_h = text[text.index("### H. Luma gray and Lab gray on photos (section 7)"):
+                   text.index("## Summary")]
+    assert ("### H. Luma gray and Lab gray on photos (section 7) Section 7's two grays, first over "
+            "the test images section 8 scores, then on the first figure's cat.") in going_h
     assert ("The first figure's cat: its two grays and a map of their `L` difference."
             in going_h and "Few of the cat's pixels are colorful" in going_h)
+    assert going_h.index("Below, the two grays for the six most colorful") < going_h.index(
+        "The first figure's cat: its two grays")
     assert text.index("## Going deeper") < text.index("### G. Side questions") < text.index(
-        "### H. The cat's two grays")
+        "### H. Luma gray and Lab gray on photos")
     codes = [c.source for c in nb.cells if c.cell_type == "code"]
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
         "cat_luma_gray = luma_gray(", "# The cat's two grays side by side", "def ranks(x)",
         "summary(f\"gray baseline", "lab_tests = color.images_to_lab(", "# The six most colorful")}
-    assert (at["lab_tests = color.images_to_lab("] < at["# The six most colorful"]
-            < at["def ranks(x)"] < at["cat_luma_gray = luma_gray("]
+    assert (at["def ranks(x)"] < at["lab_tests = color.images_to_lab("]
+            < at["# The six most colorful"] < at["cat_luma_gray = luma_gray("]
             < at["# The cat's two grays side by side"] < at["summary(f\"gray baseline"])
     assert abs(float(elsewhere)) < 0.5, "the text: the printed 0.0 elsewhere"
     assert "such as the nose" not in text, "s25: the example was cut"
@@ -1499,8 +1540,10 @@ def test_the_cat_s_two_grays(committed):
     tests = code_with(nb, "lab_tests = color.images_to_lab(run.test.images)")
     assert "scored = ~metrics.is_gray(lab_tests)" in tests and "if colorful.any():" in tests
     assert "(lab_tests[:, 1:].norm(dim=1) > 40) & scored.view(-1, 1, 1)" in tests
-    assert (printed.index("over the ") < printed.index("the 6 most colorful test images")
-            < printed.index("over the sRGB cube") < printed.index("the cat's luma gray against"))
+    assert (printed.index("over the sRGB cube") < printed.index("rank (Spearman) correlation")
+            < printed.index("test images section 8 scores, on their pixels with chroma > 40")
+            < printed.index("the 6 most colorful test images")
+            < printed.index("the cat's luma gray against"))
     # s25 round 2 (cold read r108, f_03 item 2): the six most colorful scored test images, by a
     # rule (highest mean chroma among those section 8 scores), truth / luma gray / Lab gray
     vivid = code_with(nb, "# The six most colorful test images")
@@ -1521,8 +1564,12 @@ def test_the_cat_s_two_grays(committed):
     assert low > 0 and top == "ship"
     # s25 round 3 (cold read r109): one claim per number; the range and the 61% stay printed
     assert 0 < float(mean_t) < lost / 3 and int(share_t) < 20, "smaller, few pixels that colorful"
-    assert (f"On the test images' pixels with chroma above 40, luma's gray is on average {mean_t} "
-            "`L` too dark.") in text
+    # s26 (cold read r110, g_03 item 2): section 7 keeps one sentence of it, with a pointer
+    assert (f"The luma gray would cost pure red {lost} `L` units. On the test photos the gap is "
+            "smaller: on their most colorful pixels (chroma above 40), luma's gray is on average "
+            f"{mean_t} `L` too dark (Going deeper H).") in text
+    assert text.count(f"{mean_t} `L`") == 1, "the repeated sentence was cut"
+    assert "On the test images' pixels with chroma above 40, luma's gray" not in text
     assert "In the figure, luma's grays are" not in text and f"{off}% of those pixels" not in text
     assert (f"Below, the two grays for the six most colorful test images. The {top} shows the gap "
             "most.") in text
@@ -1541,10 +1588,10 @@ def test_the_cat_s_two_grays(committed):
             "closely than distances in RGB or YCbCr (Going deeper F).") in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
     assert (text.index("In `L`, luma's grays are too dark")
-            < text.index("Below, the two grays for the six")
-            < text.index("On the test images' pixels with chroma above 40")
+            < text.index("On the test photos the gap is smaller")
             < text.index("Distances in Lab also") < text.index("### What the networks")
-            < text.index("**Key idea:** Lab hands a colorizer"))
+            < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
+            < text.index("### H. Luma gray and Lab gray") < text.index("Below, the two grays"))
 
 
 def test_small_fixes_of_r107(committed):
@@ -1575,3 +1622,30 @@ def test_small_fixes_of_r107(committed):
     d = text[text.index("### D. The ab plane"):text.index("### E. The test images")]
     assert "2. Yellow is red light plus green light. Why is its `L` not the sum of theirs?" in d
     assert text.count("Why is its `L` not the sum of theirs?") == 1
+
+
+def test_why_each_step_matters(committed):
+    """s26 (cold read r110, g_03 item 3): one line at the top of sections 1, 2 and 3 says why the
+    step matters for a colorizer, each backed by the code it describes (section 5's first line,
+    the loss after lab_to_rgb, is test_section_5_motivation_is_the_course_s_own's)."""
+    nb, markdown, _ = committed
+    text = " ".join(markdown.split())
+    # section 1: stored sRGB at both ends: the chain decodes first and encodes last
+    assert ("## 1. sRGB: from stored values to light A colorizer's photos come in and go out as "
+            "stored sRGB, so its chain starts and ends here.") in text
+    assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
+    assert "return my_linear_to_srgb(lin.clamp(0, 1))" in code_with(nb, "def my_xyz_to_rgb")
+    # section 2: Lab is computed from XYZ, and L from Y, the matrix's middle row
+    assert ("## 2. Linear RGB → CIE XYZ: a 3 × 3 matrix Lab is computed from XYZ, so the `L` a "
+            "colorizer is given comes through this matrix.") in text
+    assert "return my_xyz_to_lab(my_rgb_to_xyz(rgb))" in code_with(nb, "def my_rgb_to_lab")
+    assert "[116 * fy - 16," in code_with(nb, "def my_xyz_to_lab")
+    # section 3: this step gives L and ab, which normalize_lab turns into input and target
+    assert ("## 3. XYZ → CIE Lab: the piecewise $f(t)$ This step makes a colorizer's input, `L`, "
+            "and its target, `ab`.") in text
+    assert "L, ab = color.normalize_lab(lab_batch)" in code_with(nb, "lab_cube = color.rgb_to_lab")
+    L, ab = color.normalize_lab(torch.zeros(1, 3, 2, 2))
+    assert L.shape[1] == 1 and ab.shape[1] == 2, "input L, target ab"
+    # section 5 still opens on its own reason (no later notebook computes such a loss: "would")
+    assert ("## 5. Gradients: `gradcheck`, black included Notebooks 04 and 05 train on `ab` "
+            "directly, but a loss after `lab_to_rgb` would send gradients") in text
