@@ -109,7 +109,16 @@ def test_results_paragraph(committed):
     assert ("**Mean [$\\Delta E$](../docs/glossary.md#delta-e)** (CIE76): 2.3 is just noticeable "
             "(Mahy et al. 1994). The model's and gray's are both about six times a just noticeable "
             "difference.") in " ".join(markdown.split())   # checked below
-    assert "**Mean $\\Delta E$** is the color error in Lab units." in markdown
+    # s26: the box of section 4 names the three color measures, their units and spaces
+    box = " ".join(markdown.split("## 4. Results")[1].split("## 5. ")[0].split())
+    for row in ("**Three color measures:** - **Chroma** (Lab units): a pixel's distance from gray, "
+                "$\\sqrt{a^2 + b^2}$.",
+                "- **Mean $\\Delta E$** (Lab units): the distance from each predicted color to the "
+                "true one, averaged.",
+                "- **Colorfulness** (on RGB): how boldly a whole image is colored."):
+        assert row in box, row
+    assert "Going deeper D defines every metric." in box, "one pointer, under the box"
+    assert box.count("Going deeper D") == 1, "s26: the back-references to D are trimmed"
     assert "2.3" not in markdown.split("## 4. Results")[1].split("## 5. ")[0], \
         "s25: the threshold waits in Going deeper D, where it is used"
     assert "- Mahy, M., Van Eycken, L., & Oosterlinck, A. (1994). Evaluation of uniform color " \
@@ -370,13 +379,13 @@ def test_washed_out_answers(committed):
     assert "When a long tail runs away from gray, MSE does." not in text, \
         "r107: the trained models back the long-tail claim on one slice only: cut"
     assert "With a clear majority color, L1 paints" not in text
-    assert ("Toy three: magenta, yellow, green or blue, a quarter each, around the hue circle."
+    assert ("In toy three, the pixel is magenta, yellow, green or blue, each a quarter of the time."
             in text)
     assert ("Now L1 paints gray too, like MSE. The network fits, per pixel, the colors that pixel "
             "could have, given its context. Where those lie on all sides of gray, both losses "
             "paint near gray.") in text, "r108: the conditional spread, said plainly"
-    assert ("The training pixels with L from 70 to 71, pooled over all contexts, illustrate such a "
-            "spread:") in text, "r108: the slice only illustrates"
+    assert ("Section 8's argument on real pixels, pooled over all contexts: the training pixels "
+            "with L from 70 to 71.") in text, "s26: the pooled slice waits in Going deeper F"
     assert ("A gray pixel could be several colors, but the network gives one answer. Per channel, "
             "L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors (the middle one), "
             "and MSE, $(\\hat{ab} - ab)^2$, learns their *mean* (their average).") in text
@@ -613,7 +622,11 @@ def test_section_8_chooses_on_the_validation_set(committed):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     heads = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
              and c.source.startswith(("## 8.", "## 10."))]
-    sections = "\n".join(c.source for c in nb.cells[heads[0]:heads[1]] if c.cell_type == "code")
+    # s26: the cars figure re-reads the test images section 4 scored; it trains and picks nothing
+    cars = code_with(nb, "# The test cars:")
+    assert "result.counted" in cars and "evaluate(" not in cars and "train_unet(" not in cars
+    sections = "\n".join(c.source for c in nb.cells[heads[0]:heads[1]] if c.cell_type == "code"
+                         and not c.source.startswith("# The test cars:"))
     assert "run.test" not in sections and "evaluate(net, run.val" in sections
     assert "compare_rows" in sections and "run.val.images[eight]" in sections
     (val_images,) = found(r"\| loss, seed \(([\d,]+) validation images\) \| gain over gray "
@@ -644,9 +657,19 @@ def test_the_loss_comparison_paragraph(committed):
     for f in (gain, lambda r: -delta_e(r)):   # higher is better
         spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins ..., with both seeds'"
+    # s26: the table and its seed-by-seed sentence wait in Going deeper F; one sentence stays
+    deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
     assert ("**MSE paints more color than L1, yet L1 wins on PSNR gain and $\\Delta E$** at both "
-            "seeds. At one seed, L1 + SSIM scores like L1.") in text
-    assert "**Both losses wash out:** each paints less than half the truth's colorfulness." in text
+            "seeds. At one seed, L1 + SSIM scores like L1.") in deeper_f
+    assert ("**Both losses wash out:** each paints less than half the truth's colorfulness (Going "
+            "deeper F compares them seed by seed).") in text
+    # the one line section 8 prints: each UNet's colorfulness, the table's
+    truth_line, line = found(r"\ncolorfulness on the validation set \(truth (\d+\.\d)\): (.*)\n",
+                             printed)
+    shown = {(k, s): float(v)
+             for k, s, v in re.findall(r"(l1|mse|l1_ssim), seed (\d) (\d+\.\d)", line)}
+    assert shown == {k: colorful(r) for k, r in rows.items()}, "the printed line is the table's"
+    assert max(shown.values()) < 0.5 * float(truth_line), "'less than half', on the printed line"
     (truth_cf,) = found(r"colorfulness \(truth (\d+\.\d)\) \|\n\|---\|---\|---\|---\|\n\| l1, seed",
                         tables)
     assert max(colorful(r) for r in rows.values()) < 0.5 * float(truth_cf), "'less than half'"
@@ -662,7 +685,7 @@ def test_the_loss_comparison_paragraph(committed):
         nbformat.read(NOTEBOOK, as_version=4), "def train_unet("), "'the ab the loss sees'"
     # session 24: the pooled squared ab error (the MSE loss's own quantity) waits in Going deeper
     # F, which prints the per-seed margins its sentence reads
-    assert "Why MSE loses on PSNR is a side question (Going deeper F)." in text
+    assert "Why MSE loses on PSNR is a side question" not in text, "s26: F's table says it"
     assert "pooled ab MSE" not in tables and "The last column pools" not in text
     (line,) = found(r"\npooled ab MSE on the validation set, Lab units squared \(gray \d+\.\d\): "
                     r"(.*)\n", printed)
@@ -728,8 +751,8 @@ def test_the_loss_comparison_paragraph(committed):
     assert ("One UNet per loss on a tenth of section 3's training: L1 and MSE at seeds 0 and 1"
             in text)
     assert 5_000 * 6 == 10 * int(images.replace(",", "")) * int(epochs), "'ten times'"
-    assert ("- `COMPARE_IMAGES = 5_000`, `COMPARE_EPOCHS = 6` (ten times section 8's training): "
-            "does L1 still beat MSE, and MSE still paint more color?") in text
+    assert ("To test it, set `COMPARE_IMAGES = 5_000`, `COMPARE_EPOCHS = 6` (ten times section 8's "
+            "training): does L1 still beat MSE, and MSE still paint more color?") in deeper_f
     (train_size,) = found(r"([\d,]+) train / ", printed)
     assert int(train_size.replace(",", "")) >= 5_000, "COMPARE_IMAGES = 5_000 fits the training set"
     for gone in ("Both seeds give the same order (Going deeper, F)", "gain in PSNR of the mean MSE",
@@ -892,8 +915,9 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert abs(int(green) - int(red)) < 10, "'green about as often as red'"
     assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both optima sit at gray' (below 2.3)"
     main = " ".join(markdown.split("## Going deeper (optional)")[0].split())
+    deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
     assert ("These pixels lie on all sides of gray, so their mean and median land near it: at gray "
-            "for a, a few units toward yellow for b.") in main
+            "for a, a few units toward yellow for b.") in deeper_f, "s26: the pooled slice, in F"
     assert 2 < float(bmed) < float(bmean) < 8, "b's: 'a few units toward yellow'"
     assert "b's mean is" not in main, "r109: the side numbers stay in the printed line"
     assert "see the insets" not in markdown and "inset_axes" not in code_with(
@@ -922,8 +946,9 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert even.mean() == 0 and max(l1_error) == min(l1_error) < (even - 45).abs().mean()
     split = torch.tensor([-40.0] * 60 + [40.0] * 40)
     assert split.median() == -40 and abs(split.mean() + 8) < 1e-4
-    assert "# Toy one: each half the time. Toy two: green 60% of the time." in code_with(
-        nbformat.read(NOTEBOOK, as_version=4), "# Two toys"), "the toys, named in visible code"
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert "each half the time" in code_with(nb, "# Toy one: at one lightness") and \
+        "60% of the time" in code_with(nb, "# Toy two: green"), "the toys, named in visible code"
     deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
     assert ("Toy two, drawn: green 60% of the time, magenta 40%. Under L1 every pixel pulls the "
             "guess equally hard, so the majority wins: L1 paints the full green. Under MSE a pixel "
@@ -1075,11 +1100,30 @@ def test_the_skip_ablation(committed):
     assert ("Without its skips, the UNet paints about **half as much color** (under each image: "
             "its colorfulness) at about the same gain.") in text
     grid = code_with(nbformat.read(NOTEBOOK, as_version=4), "# Eight validation images, colorized")
-    assert 'captions={name: [f"colorfulness {c:.0f}" for c in colorfulness(grid[name])]' in grid \
-        and 'for name in ("with skips", "without skips", "truth")}' in grid, \
-        "'under each image: its colorfulness', the metric of the printed line"
-    assert ("It also gives a cat (seventh column) a magenta checkerboard (Going deeper G)."
-            ) in text
+    assert 'cf = {name: colorfulness(grid[name]) for name in ("with skips", "without skips", ' \
+        '"truth")}' in grid and 'captions={row[name]: [f"colorfulness {c:.0f}" for c in cf[name]]' \
+        in grid, "'under each image: its colorfulness', the metric of the printed line"
+    # s26: the image that reverses the rule, by the printed rule, and its three numbers
+    (kinds,) = found(r"\nthe eight: +([\w, ]+)\n", printed)
+    kinds = kinds.split(", ")
+    per_row = {name: [int(v) for v in values.split(", ")] for name, values in re.findall(
+        r"\ncolorfulness, (with skips|without skips|truth): +([\d, ]+) \(mean", printed)}
+    assert len(per_row) == 3 and all(len(v) == 8 for v in per_row.values())
+    (flipped,) = found(r"\nmore colorful without skips than with skips and than the truth: (.*)\n",
+                       printed)
+    assert flipped == "cat"
+    col = [k for k in range(8) if per_row["without skips"][k] > max(per_row["with skips"][k],
+                                                                    per_row["truth"][k])]
+    assert col == [6] and kinds[6] == "cat", "'the cat in the seventh column'"
+    w, wo, t = (per_row[name][6] for name in ("with skips", "without skips", "truth"))
+    assert ("The cat in the seventh column reverses the rule: without skips it scores "
+            f"colorfulness {wo}, above {w} with skips and {t} in the truth, because of a magenta "
+            "checkerboard (Going deeper G).") in text
+    halves = sum(per_row["without skips"][k] < per_row["with skips"][k] for k in range(8))
+    assert halves >= 6, "'about half as much color' holds on the other images"
+    # s26: G's image is the eight's highest mean chroma, printed here
+    (chroma8,) = found(r"\nmean chroma of the truth \(Lab\): ([\d., ]+)\n", printed)
+    chroma8 = [float(v) for v in chroma8.split(", ")]
     assert "The row without skips is grayer" not in text, "cut: hard to see in the figure"
     assert "L1 with skips, seed(s)" not in printed, "the per-seed lines are cut"
     assert "### G. The checkerboard without skips" in markdown
@@ -1098,6 +1142,7 @@ def test_the_skip_ablation(committed):
             in picked)
     assert ("The figure takes section 9's image of highest mean chroma and draws its b, true and "
             "predicted by the two L1 UNets of seed 0.") in text
+    assert kinds[int(np.argmax(chroma8))] == kind, "G's image: the highest printed mean chroma"
     assert "most colorful" not in markdown and "most colorful" not in printed
     assert f"Only this {kind}'s, in b, is measured." in text, \
         "the box names the image the line prints"
@@ -1183,7 +1228,7 @@ def test_the_figure_pointers_of_session_20(committed):
     best = code_with(nb, "ranked = result.ranked()")
     assert best.index('"predicted"') < best.index('"truth"')
     # the frog's checkerboard is in b; the cat's is magenta, which the toys put on +a
-    assert "magenta (a = +40), with b = 0" in code_with(nb, "# Two toys")
+    assert "magenta (a = +40), with b = 0" in code_with(nb, "# Toy one: at one lightness")
     assert ("In section 9's figure the cat shows a similar pattern by eye, in magenta, which lies "
             "mostly along a. Only this frog's, in b, is measured.") in " ".join(markdown.split())
 
@@ -1273,7 +1318,7 @@ def test_going_deeper_holds_the_side_measurements(committed):
                     "checkerboard (Going deeper G).",
                     "visibly blue (lower right, zoomed). Going deeper E counts them.",
                     "toy two, drawn in Going deeper F.",
-                    "is a side question (Going deeper F)."):
+                    "(Going deeper F compares them seed by seed)."):
         assert pointer in " ".join(main.split()), pointer
     assert "### Check your understanding" not in deeper and "## Summary" in main
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -1283,7 +1328,8 @@ def test_going_deeper_holds_the_side_measurements(committed):
     main_code = "\n".join(c.source for c in nb.cells[:summary] if c.cell_type == "code")
     assert "# Eight validation images, colorized by the two L1 UNets" in main_code, \
         "the skip grid carries section 9's result"
-    for name in ("slice_b = {", "shares = {", "# Toy two drawn"):   # r107: one story in section 8
+    for name in ("slice_b = {", "shares = {", "# Toy two drawn", "one_L = ", "# Toy two: green",
+                 "# The comparison as a table"):   # r107, s26: one story in section 8
         assert name in later and name not in main_code, f"{name}: section 8's side measurements"
     assert not any("colorized by the UNet of each loss" in c.source for c in nb.cells), \
         "the loss grid is cut: its gray, L1 and truth rows repeated section 9's grid"
@@ -1292,7 +1338,7 @@ def test_going_deeper_holds_the_side_measurements(committed):
         assert name in later and name not in main_code, f"{name}: a side measurement"
     for name in ("n_low = ", "pooled = ", "apart = result.already_gray", "ab_rmse"):
         assert name not in later + main_code, f"{name}: a cut side measurement"
-    assert len(markdown.split()) < 3_600, "a short appendix"
+    assert len(markdown.split()) < 3_740, "a short appendix (s26: 3,600 + 4%)"
 
 
 def test_which_optimum_the_trained_models_follow(committed):
@@ -1392,10 +1438,13 @@ def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
     assert ("L1 and MSE at seeds 0 and 1, L1 + SSIM (L1 plus a structure term) at seed 0, scored "
             "on the validation set.") in text
     order = ["## 8. Why the colors wash out: the loss", "Toy one: at one lightness",
-             "Toy three: magenta, yellow, green or blue",
-             "The training pixels with L from 70 to 71, pooled over all contexts",
-             "### L1 against MSE, trained",
-             "**MSE paints more color than L1", "## 9. What the skips add"]
+             "In toy three, the pixel is magenta, yellow, green or blue",
+             "Real photos show such a spread within one context: the cars of the test set.",
+             "The true cars lie on several sides of gray",
+             "### L1 against MSE, trained", "**Both losses wash out:**",
+             "## 9. What the skips add", "### F. Section 8 in detail",
+             "Section 8's argument on real pixels, pooled over all contexts",
+             "**MSE paints more color than L1"]
     where = [text.index(part) for part in order]
     assert where == sorted(where), "the section's order"
     assert ("A likely cause, not measured here: the training loss averages the epoch's batches, "
@@ -1442,3 +1491,38 @@ def test_visible_code_names_what_it_uses():
     sketch = code_with(nb, "class SketchUNet(nn.Module)")
     assert "UNet(1, 2, base=BASE, depth=DEPTH).eval(), SketchUNet(1, 2, base=BASE, depth=DEPTH)" \
         in sketch, "the equivalence check runs at the size this run trains"
+
+
+def test_the_cars_of_section_8(committed):
+    """s26: section 8's real context, the test cars: their true mean colors on several sides of
+    gray, both models' predictions near gray; the text quotes the printed lines."""
+    markdown, printed, _ = committed
+    text = " ".join(markdown.split("## Going deeper (optional)")[0].split())
+    n, kind, c_true, c_yours, c_theirs = found(
+        r"\n(\d+) scored test images of class (\w+); mean chroma \(Lab units\): truth (\d+\.\d), "
+        r"your model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
+    assert kind == "automobile" and int(n) >= 100, "the cars: CIFAR-10's automobile class"
+    shares = {name: [int(v) for v in values] for name, *values in re.findall(
+        r"\n  (truth|your model|the pretrained model): (\d+)% / (\d+)% / (\d+)% / (\d+)%", printed)}
+    assert len(shares) == 3
+    red, green, yellow, blue = shares["truth"]
+    assert sum(v >= 10 for v in (red, green, yellow, blue)) >= 3, "'on several sides of gray'"
+    assert min(red, blue) >= 10, "reddish and bluish cars both common"
+    assert (f"The true cars lie on several sides of gray: {red}% reddish, {blue}% bluish.") in text
+    mine = shares["your model"]
+    assert max(mine[0], mine[1], mine[3]) <= 2, "'one short strip near gray': no red, no blue"
+    assert float(c_yours) < 0.5 * float(c_true) and float(c_theirs) < 0.5 * float(c_true), \
+        "both models near gray"
+    assert (f"Your model's predictions sit in one short strip near gray: mean chroma {c_yours}, "
+            f"against the truth's {c_true}.") in text
+    assert ("Red and blue cars can share one L, so the loss settles on a dull middle. The "
+            "pretrained model stays near gray too, but not always: it painted the opening "
+            "figure's blue car red.") in text
+    assert "pale colors, olive-brown grass, a blue car painted red." in text, "the opening's words"
+    assert "Real photos show such a spread within one context: the cars of the test set." in text
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cars = code_with(nb, "# The test cars:")
+    assert 'car_class = "automobile" if "automobile" in run.test.classes else' in cars, "by rule"
+    assert "figure skipped" in cars, "a guard for data sets with few images of the class"
+    (where,) = [c for c in nb.cells if c.source.startswith("# The test cars:")]
+    assert where.metadata.get("jupyter", {}).get("source_hidden"), "a collapsed drawing cell"
