@@ -262,7 +262,7 @@ def test_the_bins_and_the_weights(committed):
     sigma = found(r"AbBins\(Q=\d+, step=10, lam=[\d.]+, sigma=([\d.]+), k=5\)", printed)[0]
     assert float(sigma) <= 10, "lightly blurred: sigma at most one grid step"
     assert ("The prior $\\tilde p$, each bin's share lightly blurred, is brightest around gray "
-            "(middle panel; white: no bin).") in markdown
+            "(middle panel; hatched: no bin).") in markdown
     source = (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
     smoothing = source[source.index("def _smoothed_prior"):source.index("def _candidates")]
     assert ("p = self.counts / self.counts.sum()" in smoothing
@@ -300,7 +300,9 @@ def test_the_gamut_cells_left_out(committed):
     # the figure's first panel: white where no bin, outlined where in the gamut but never kept
     assert ".nan_to_num(1.0)" in code and "left_out = grid_ab[in_gamut & ~kept]" in code
     assert "min_count: int = 1" in (ROOT / "colorlab" / "bins.py").read_text(encoding="utf-8")
-    assert "(middle panel; white: no bin)" in markdown
+    assert "(middle panel; hatched: no bin)" in markdown and "white: no bin" not in markdown
+    assert ('axes[1].add_patch(plt.Rectangle((-115, -115), 230, 230, facecolor="0.9", '
+            'edgecolor="0.6", hatch="///",') in code, "the prior's panel: hatched under the bins"
     # the left-out cells in their own full color, a thick outline (r104: faded looked pastel)
     assert ('facecolor=swatch(ab).tolist(),\n' + " " * 31 + 'edgecolor="black", lw=2, '
             'ls=":" if out else "-")') in code
@@ -357,7 +359,9 @@ def test_the_image_blind_answer(committed):
                                   r"([\d,]+) images\)", printed)
     assert images == found(r"cifar10-jpg/\): ([\d,]+) train", printed)[0]
     assert (f"Quick mode gives each model only {steps} optimizer steps on {images} "
-            "images.") in markdown
+            "images: expect your classifier to stay faint except at the lowest $T$. Section 7's "
+            "pretrained vivid UNet stands in for a full run, which should bring yours closer to "
+            "it.") in markdown   # the faint / clear split and the vivid UNet: test_the_curves
     assert "too few for your classifiers to paint boldly" not in markdown, "bold at T = 0"
     assert "fitted on the training pixels. Each classifier starts there." in markdown
     assert "or where in the frame a pixel sits" not in markdown, "r109: section 6 lighter"
@@ -586,14 +590,17 @@ def test_the_curves(committed):
     assert float(vivid["1"][1]) > 2 * pre_cf and float(aucs(tables, 3)["1"]) > float(pre_auc)
     # two pretrained networks, named: the L1 UNet (the figure's top row) and the vivid UNet
     assert ("### 7a. The payoff (a pretrained vivid UNet) The pretrained L1 UNet (top row) paints "
-            "dull colors. The vivid UNet is more than twice as colorful, has the higher rebalanced "
-            "AuC, and grows bolder as $T$ falls, mistakes included. Rings mark patches: - **Solid, "
+            "dull colors, though it had twice the vivid UNet's optimizer steps. The vivid UNet is "
+            "more than twice as colorful, has the higher rebalanced AuC, and grows bolder as $T$ "
+            "falls, mistakes included. Rings mark patches (measured in Going deeper C): - **Solid, "
             "5th column:** the truck is red on top, and the vivid UNet at $T = 0.38$ paints it red "
             "with a third of the L1 UNet's ab error. - **Dashed, 7th "
-            "column:** the car, cyan in truth, is painted orange at every $T$: its ringed patches "
-            "are peach at $T = 1$ and grow stronger as $T$ falls. - **Dashed, 3rd column:** the "
-            "silver car's patch is a faint red at "
+            "column:** the car, cyan in truth, gets orange patches that grow stronger as $T$ "
+            "falls. - **Dashed, 3rd column:** the silver car's patch is a faint red at "
             "$T = 1$ and grows redder as $T$ falls (chroma ") in payoff
+    # "twice the vivid UNet's optimizer steps": Going deeper B's recipe table (also the title)
+    steps_v, steps_l = (int(n.replace(",", "")) for n in cells(tables, "optimizer steps")[2:4])
+    assert steps_l == 2 * steps_v
     assert "goes from dull red to strong red" not in markdown, "r108: T = 1 is barely red"
     assert "Going deeper F looks inside single pixels." not in markdown, "r108: cut (lighter)"
     # the dashed rings, printed above the figure: the vivid UNet's mean chroma and the hue of its
@@ -635,9 +642,17 @@ def test_the_curves(committed):
     assert ("Vivid can also be right: the vivid UNet at $T = 0.38$ paints the red top of section "
             "7a's truck with a third of the L1 UNet's ab error.") in vivid_why
     assert v38_c > 0.75 * t_c and v1_e < l1_e, "the vivid UNet: strong there, and closer"
-    assert code.index("print(f\"the {names[4]}'s solid ring") < code.index(
-        'fig = viz.compare_rows(strip_rows, notes=names, size=1.75,\n'
-        '                           suptitle=f"Pretrained:'), "printed above the figure"
+    # r111: the four ring lines print in Going deeper C (a cell of their own, first in C), not
+    # on the main path
+    at_ring = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                   and "dashed ring 1 of column 3" in str(c.get("outputs")))
+    at_c = next(i for i, c in enumerate(nb.cells) if c.source.startswith("### C. Does the mode"))
+    assert at_ring == at_c + 1 and "def hue_turn" not in nb.cells[at_ring].source
+    assert "from colorlab.metrics import hue_turn" in nb.cells[at_ring + 1].source
+    main_out = "".join(str(c.get("outputs")) for c in nb.cells[:next(
+        i for i, c in enumerate(nb.cells) if c.source.startswith("## 11. Going deeper"))])
+    assert "dashed ring" not in main_out and "solid ring (5th column)" not in main_out
+    assert "section 7a's rings (hue of the mean ab in degrees: about 30 red, 60 orange" in printed
     assert "salmon-red" not in markdown, "the T = 1 body is a darker red than salmon"
     assert all(float(vivid[t][1]) > float(vivid[u][1])
                for t, u in zip(TEMPS[1:], TEMPS)), "bolder at every lower T"
@@ -672,7 +687,8 @@ def test_the_curves(committed):
     # among the validation images and their classes); another run prints a note, draws no ring
     assert ('RINGED_IMAGES = ([44, 441, 139, 152, 279, 74, 87, 221],' in code
             and 'ringed = (shown_idx.tolist(), names) == RINGED_IMAGES' in code)
-    assert code.count("    if ringed:   # ") == 2
+    assert code.count("    if ringed:   # ") == 1 and code.count("    if not ringed:   # ") == 1
+    assert "if vivid_held_out and ringed:   # the committed run's 8 images" in code
     assert 'print("no rings: the text describes other images than these 8")' in code
     assert "the truck's solid ring (5th column)" in printed and "no rings:" not in printed
     # the 5th column's truck (index 4): a solid ring (RIGHT), no dashed one
@@ -714,6 +730,10 @@ def test_the_curves(committed):
     assert "This run's classifier looks almost the same at $T = 1$ and $0.38$." not in markdown
     assert abs(cf["rebal"]["1"] - cf["rebal"]["0.38"]) < 1, "almost the same colorfulness"
     assert cf["rebal"]["0.08"] > cf["rebal"]["0.38"] + 5, "clear color at 0.08"
+    # section 6's expectation: faint (under half the truth's colorfulness) down to T = 0.25,
+    # clear at the lowest T; the vivid UNet, standing in for a full run, vivid at every T (below)
+    assert all(cf["rebal"][t] < 0.55 * float(truth) for t in TEMPS[:TEMPS.index("0.25") + 1])
+    assert cf["rebal"]["0"] > 0.7 * float(truth)
     assert cf["rebal"]["0"] == max(cf["rebal"].values()), "most at T = 0"
     # without rebalancing: dull at every T, duller at low T, the mode nearly gray
     p1, p0, r1, r0 = plain["1"][1], plain["0"][1], rebal["1"][1], rebal["0"][1]
@@ -726,10 +746,10 @@ def test_the_curves(committed):
     assert gray_top["1"] == "100" and 50 < int(gray_top["0.5"]) < 90
     # section 8 says why lambda 0.5's strip stays faint: its likeliest bin near gray for most
     # pixels, and lower T pulls each pixel toward it (the near-gray ones' chroma falls: E, below)
-    assert ("Why so faint? The mode ($T = 0$) paints each pixel its likeliest bin. How often is "
-            "that bin nearly gray?") in markdown
+    assert "Why so faint? How often is the likeliest bin nearly gray?" in markdown
     assert (f"For most pixels the likeliest bin is nearly gray ({gray_top['0.5']}% for "
-            "$\\lambda = 0.5$), so lowering $T$ pulls them toward gray.") in markdown
+            f"$\\lambda = 0.5$). The next cell follows them, and the other "
+            f"{100 - int(gray_top['0.5'])}%, as $T$ falls.") in markdown
     assert "(Going deeper E measures it)" not in markdown, "r109: cross-references cut"
     assert int(gray_top["0.5"]) > 50, "most pixels"
     # r107: the line prints in section 8 (once), not only in Going deeper E
@@ -813,9 +833,10 @@ def test_the_curves(committed):
     assert max(ps["rebal"], key=ps["rebal"].get) == "0.38" and ps["rebal"]["0.38"] > float(gray[0])
     # the hue check itself is optional: section 11, after its own heading
     hue_at = markdown.index("### C. Does the mode pick new hues? (section 7)")
-    assert ("In section 7's payoff figure, lowering $T$ strengthens many of the vivid UNet's "
-            "colors (the silver car's ringed patch) rather than changing them."
-            in markdown[hue_at:])
+    assert ("The first cell below measures the rings of section 7a's payoff figure. There, "
+            "lowering $T$ strengthens many of the vivid UNet's colors (the silver car's ringed "
+            "patch) rather than changing them. The second cell checks that on every validation "
+            "pixel" in markdown[hue_at:])
     assert markdown.index("## 11. Going deeper (optional)") < hue_at
     assert "Does the mode pick new hues? The printout" not in markdown
     assert (f"For the vivid UNet, {kept_v}% of these pixels keep their hue, and their chroma "
@@ -865,15 +886,30 @@ def test_the_curves(committed):
     assert float(all_38) < 0.8 * float(all_1) and abs(float(all_0) - float(all_38)) < 1
     # lambda 0.5's near-gray pixels fade down to T = 0.38, the others strengthen (printed)
     assert chroma["0.38"][1] > chroma["1"][1], "the other pixels grow stronger"
+    # r111: section 8 reads the split (its cell right after the 81% sentence, visible): down to
+    # T = 0 the near-gray majority fades, the others saturate, colorfulness rises, most pixels
+    # (the near-gray share) go grayer
+    assert int(gray_share) > 50 and cf["rebal"]["0"] > cf["rebal"]["1"]
+    assert chroma["0"][0] < chroma["1"][0] and chroma["0"][1] > 2 * chroma["1"][1]
+    assert (f"As $T$ falls to 0, the near-gray majority fades (mean chroma {rows['1'][1]} to "
+            f"{rows['0'][1]}) and the other {other_share}% saturate ({rows['1'][3]} to "
+            f"{rows['0'][3]}), so colorfulness rises while most of the image goes grayer."
+            ) in markdown
+    split_at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                    and "the other 19%:" in str(c.get("outputs")))
+    assert nb.cells[split_at - 1].source.startswith("For most pixels the likeliest bin is nearly")
+    assert "hide-input" not in nb.cells[split_at].metadata.get("tags", []), "visible (r111)"
+    assert heads[0] < split_at < heads[1]
+    assert "unsure" not in markdown and "confident minority" not in markdown, "not measured"
     # section 7 says only the part below T = 0.38 (checked step by step above); the near-gray
-    # story lives in Going deeper E
+    # story is section 8's (r111)
     assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** Below $T = 0.38$, your "
             "$\\lambda = 0.5$ classifier's colorfulness rises and its PSNR falls.") in markdown
-    assert "near-gray pixels fade as the others grow stronger" not in markdown, "E only"
+    assert "near-gray pixels fade as the others grow stronger" not in markdown, "section 8's"
     assert "### 7b. Your classifiers across T" in markdown
     assert "What the table shows about your classifiers:" not in markdown, "the 7b heading says it"
     assert "(numbers in Going deeper E)" not in markdown, "the bullets' table sits above them"
-    assert "The two offset" not in markdown, "the split's numbers live in Going deeper E"
+    assert "The two offset" not in markdown
     deep = markdown[markdown.index("### E. The sweep in numbers (sections 7 to 9)"):]
     assert "In the printout after the figure, the mean chroma" not in deep, "r106: cut"
     assert chroma["0.38"][0] < chroma["1"][0], "the near-gray ones fade"
@@ -941,12 +977,14 @@ def test_the_curves(committed):
 def test_the_choice_and_the_test_table(committed):
     nb, markdown, printed, tables = committed
     rules = {name: (lam, T, psnr, cf, auc) for name, lam, T, psnr, cf, auc in re.findall(
-        r"^(best rebalanced AuC|colorfulness nearest the truth's): lambda ([\d.]+), T ([\d.]+)   "
+        r"^(best rebalanced AuC): lambda ([\d.]+), T ([\d.]+)   "
         r"PSNR (\d+\.\d\d) dB, colorfulness (\d+\.\d), rebalanced AuC (0\.\d{4})$", printed,
         flags=re.M)}
     picked = {name: r[:2] for name, r in rules.items()}
-    assert picked == {"best rebalanced AuC": ("0.5", "1"),
-                      "colorfulness nearest the truth's": ("0.5", "0")}, picked
+    assert picked == {"best rebalanced AuC": ("0.5", "1")}, picked
+    # r111: one rule; argmax is a fixed comparison (as the paper's T), no second rule
+    assert "colorfulness nearest the truth's" not in printed and "by_colorfulness" not in "".join(
+        c.source for c in nb.cells)
     for lam, T, psnr, cf, auc in rules.values():   # the numbers printed: the sweep's tables' row
         column = {"0.5": 1, "1": 2}[lam]
         assert (psnr, cf) == curve(tables, column)[T] and auc == aucs(tables, column)[T]
@@ -966,13 +1004,12 @@ def test_the_choice_and_the_test_table(committed):
     kept_v = found(hue_line.format("pretrained vivid UNet"), printed)[0]
     kept_r = found(hue_line.format("lambda 0\\.5"), printed)[0]
     assert int(kept_v) >= 80 and int(kept_r) < 70, "clear: mostly kept; faint: often changed"
-    # the two printed rules pick different T, neither measuring plausibility
-    assert picked["best rebalanced AuC"][1] != picked["colorfulness nearest the truth's"][1]
     assert "The three printed rules pick" not in markdown, "cut: effort for little"
     assert ("As expected, your classifiers' rebalanced AuC on validation is highest at the plain "
-            "mean, $T = 1$. The test table scores that choice beside argmax "
-            "($T = 0$), in this run your setting whose colorfulness is nearest the truth's. The "
-            "two pretrained UNets join them, the vivid one at the paper's $T = 0.38$.") in markdown
+            "mean, $T = 1$. The test table scores that choice beside one fixed comparison, "
+            "argmax ($T = 0$). The two pretrained UNets join them, the vivid one at the paper's "
+            "$T = 0.38$.") in markdown
+    assert "mode_setting = (LAMBDAS[0], 0.0)" in "".join(c.source for c in nb.cells)
     for k in (1, 2):   # your classifiers: strictly highest at T = 1
         values = aucs(tables, k)
         assert all(float(values["1"]) > float(v) for t, v in values.items() if t != "1"), k
@@ -980,8 +1017,8 @@ def test_the_choice_and_the_test_table(committed):
     # section 7's expectation, before any result: the AuC favors the hedge, T = 1 (this run's pick)
     assert ("Within one model, the rebalanced AuC favors a hedge: expect it to pick the "
             "plain mean, $T = 1$, since a wrong vivid hue lies further from the truth than a dull "
-            "one. Across models, the one that places colors better wins, even at its mean: the "
-            "vivid UNet beats the L1 UNet.") in markdown
+            "one. Across models, expect the vivid UNet to beat the L1 UNet even at its mean."
+            ) in markdown
     assert markdown.index("expect it to pick the plain mean") < markdown.index("### 7a. The payoff")
     assert "favors a hedge, like PSNR" not in markdown, "r111: PSNR peaks below T = 1 in this run"
     # r109: across models, the vivid UNet at its mean (T = 1) beats the pretrained L1 UNet, on
@@ -994,7 +1031,6 @@ def test_the_choice_and_the_test_table(committed):
     assert "Only people judge plausibility (the paper's Turing test" not in markdown, "r109: cut"
     assert "Turing test" in markdown[markdown.index("### So why go vivid?"):]
     assert "(or tied highest)" not in markdown, "r107: hedge cut (a tie is highest too)"
-    assert picked["colorfulness nearest the truth's"][1] == "0", "argmax: the same row"
     assert "(the vivid UNet ties with $T = 0.7$)" not in markdown, "hedge cut (r105)"
     # the star: on the best rebalanced AuC among this run's settings (the printed choice)
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -1023,8 +1059,7 @@ def test_the_choice_and_the_test_table(committed):
     assert "without the mode's jumps" not in markdown, "no figure shows the mode's jumps"
     assert "colorfulness first dips a little" not in markdown, "cut from section 9's numbers"
     argmax = re.search(r"classifier, argmax \(lambda ([\d.]+), T ([\d.]+)\)", tables)
-    assert argmax and picked["colorfulness nearest the truth's"] == argmax.groups(), \
-        "argmax is the third rule's pick"
+    assert argmax and argmax.groups() == ("0.5", "0"), "argmax: lambda 0.5 at T = 0"
     assert ("**Argmax** is nearly as colorful as the truth, yet its rebalanced AuC falls below "
             "gray's.") in markdown
     assert "lowering $T$ trades AuC for colorfulness. The AuC" not in markdown
@@ -1472,7 +1507,13 @@ def test_one_pixel(committed):
     assert ("opacity = (1 + torch.log10(p / p.max()) / 2).clamp(0, 1)[:, None]" in code
             and "full at the likeliest bin, p = {p.max():.0%})" in code)
     assert "on_grid(1 - opacity * (1 - colors), ax, grid_bins=net_bins)" in code
-    assert 'ax_zoom.text(a, b - 3.2, f"{q:.1%}", ha="center"' in code
+    # r111: each p label at the first spot clear of the markers (and earlier labels), inside the
+    # bin or just outside it; the pixel's ring black on a white halo (it shows on pale images)
+    assert "spots = [torch.tensor([a, b + dy]) for dy in (-3.2, 3.2, -7.0, 7.0)]" in code
+    assert ("clear = [s for s, d in zip(spots, clearance) if d >= 0.2 * half]" in code
+            and 'ax_zoom.text(*spot.tolist(), f"{q:.1%}", ha="center"' in code)
+    assert ('ax_img.scatter(x, y, s=120, facecolor="none", edgecolor="black", lw=2,' in code
+            and 'path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])' in code)
     assert ('MARKS = {"truth": ("X", 160), 1.0: ("o", 220), 0.38: ("^", 110), 0.0: ("s", 50)}'
             in code)
     assert 'facecolor="none", edgecolor="black"' in code and "path_effects=halo" in code
@@ -1565,9 +1606,10 @@ def test_the_compact_table(committed):
     block = first_table(rest[rest.index("| T |"):])
     assert block.splitlines()[0] == "| T | lambda 0.5 | lambda 1 | pretrained vivid UNet |"
     rows = {r.strip("|").split("|")[0].strip(): [
-        tuple(float(x) for x in found(r"([+-]\d+\.\d\d) dB / (\d+\.\d)", c))
+        tuple(float(x) for x in found(r"([+-]?\d+\.\d\d) dB / (\d+\.\d)", c))
         for c in r.strip("|").split("|")[1:]] for r in block.splitlines()[2:]}
     assert list(rows) == ["1", "0.38", "0.08", "0"], "the strips' four T"
+    assert "-0.00 dB" not in block and "+0.00 dB" not in block, "r111: a zero gain prints 0.00"
     sweep = sweep_table(tables)                     # Going deeper E: every T
     assert cells(sweep, "grayscale baseline")[1].split(" / ")[0] == gray
     assert found(r"– / (\d+\.\d)", cells(sweep, "ground truth")[1])[0] == truth
