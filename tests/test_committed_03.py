@@ -182,10 +182,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert ("## 7. Why colorization lives in Lab `L` alone can leave a pixel's color open, yet a "
             "colorizer must pick one. **Question.** Why can a squared error on `ab` make a "
             "colorizer predict gray?") in text
-    assert ("</details> So an unsure colorizer can predict a dull, near-gray color. Why Lab rather "
-            "than JPEG's YCbCr, which also splits off a brightness? YCbCr's "
-            "brightness, [luma](../docs/glossary.md#luma) $Y'$, sums *encoded* sRGB values, not "
-            "light.") in text
+    # s26 round 2 (cold read r113, h_03 items 1-2): the two colors and their gray are drawn;
+    # then Lab's two strong reasons lead, the luma gap after them
+    assert ("Guessing the mean, gray, halves the squared error of guessing either color (printed "
+            "above). So an unsure colorizer can predict a dull, near-gray color. **Why Lab, not "
+            "JPEG's YCbCr?** YCbCr also splits off a brightness. Lab has two strong reasons. "
+            "First, the model is handed `L`, the lightness people see, so even its dull guesses "
+            "keep the true lightness. Second, distances in Lab follow CIEDE2000") in text
+    assert "Why Lab rather than JPEG's YCbCr" not in text
     assert "pure red drops from" not in text, "the numbers are section 7's to print"
     assert "splitting off color pays at all because color can be stored" not in text, \
         "said once, in the Summary"
@@ -223,9 +227,26 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert section_8.index(bar) < section_8.index("**Key idea:** Most pixels carry little color")
     # s26: the squared-error question opens section 7 now, once
     assert "**Question.** Why can a squared error" not in section_8
+    # s26 round 2 (cold read r113, h_03 item 4): "scores well" has a reference point now: one
+    # constant color, the training pixels' mean ab, scored on the same images, printed next to gray
+    mean_a, mean_b, const_psnr, const_ssim = found(
+        r"for comparison, L kept and the training mean ab \((-?\d+\.\d), (-?\d+\.\d)\) everywhere: "
+        r"PSNR (\d+\.\d\d) dB, SSIM (0\.\d{4})\n", printed)
+    assert printed.index("a PSNR of") < printed.index("for comparison, L kept and the training")
+    assert 0 < float(const_psnr) - float(psnr) < 1, "the text: gray scores almost as well"
+    assert (f"**Key idea:** Most pixels carry little color, so gray with the true `L` scores "
+            f"almost as well as one constant color, the training mean `ab` (PSNR {psnr} against "
+            f"{const_psnr} dB).") in text
+    assert "already scores well" not in text
+    base = code_with(committed[0], "def psnr")
+    assert "ab_train_mean = torch.stack([a.mean(), b.mean()]).view(1, 2, 1, 1)" in base
+    assert "psnr(const, truth)[kept].mean().item(), ssim(const, truth)[kept].mean().item()" in base
+    # the same mean ab as the histogram's X marker (its legend prints it with one decimal)
+    assert 'label=f"mean ab ({a.mean().item():.1f}, {b.mean().item():.1f})")' in code_with(
+        committed[0], "ax.hist2d(")
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
     assert section_7.index("**Question.** Why can a squared error") < section_7.index(
-        "So an unsure colorizer can predict a dull") < section_7.index("Why Lab rather than")
+        "So an unsure colorizer can predict a dull") < section_7.index("**Why Lab, not JPEG's")
     assert text.count("**Question.** Why can a squared error") == 1
     assert "colorfulness loss" not in section_8 and "rank correlation" not in section_8
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
@@ -240,8 +261,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert ("A squared error pulls an uncertain color toward the mean of its plausible colors, "
             "which can be gray.") in text
     assert "averages uncertain colors toward gray" not in text
-    assert ("A squared error is smallest at the mean of a pixel's plausible colors, which is gray "
-            "when they sit on opposite sides of gray") in text
+    assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
+            "gray when they sit on opposite sides of gray") in text
     assert "notebook 05 tests" not in text, "a forward reference, not shown here: cut"
 
 
@@ -275,9 +296,12 @@ def test_the_printed_errors_quoted(committed):
             "below $10^{-9}$ (the last two lines).") in text
     # r103: section 3 points to that proof
     # s26 (cold read r110, g_03 item 4): one pointer to Going deeper B, in section 2
-    assert "Scikit-image's toe slope, rounded to 7.787, causes this gap." in text
+    # s26 round 2 (cold read r113, h_03 item 5): section 3's claim points to its proof, as printed
+    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper B: with "
+            "7.787 it drops below 1e-9).") in text
+    assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9 (" in committed[2]
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper B") == 1 and "(Going deeper B)." in main_path[
+    assert main_path.count("Going deeper B") == 2 and "(Going deeper B)." in main_path[
         main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
@@ -485,7 +509,7 @@ def test_gradcheck_black_included(committed):
     assert "gradient of sqrt(a² + b² + 1e-06) at ab = (1, 0): [1.0, 0.0]" in printed
     assert "(1e-6, (1.0, 0.0))" in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
-                        "gray?") < flat.index("Why Lab rather than JPEG's YCbCr")
+                        "gray?") < flat.index("**Why Lab, not JPEG's YCbCr?**")
             < flat.index("**Key idea:** Most pixels carry little color")
             < flat.index("## Going deeper")
             < flat.index("### G. Side questions on section 8") < flat.index(chroma_question))
@@ -566,7 +590,7 @@ def test_the_derived_matrix_and_white_point(committed):
     # s26 (cold read r110, UNBACKED): the shift is the whole matrix's (cell: M for RGB_TO_XYZ),
     # the largest over the test colors
     assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
-            f"our XYZ check can be exact. With our own matrix instead of scikit-image's, Lab would "
+            f"our XYZ check can be exact. With our own matrix, Lab would "
             f"move by at most {shift} over the test colors (Going deeper B).") in flat
     swap = code_with(nb, "# 1. Lab with the matrix derived in section 2")
     assert ('lab_derived = color.xyz_to_lab(torch.einsum("ij,jhw->ihw", M, '
@@ -807,10 +831,28 @@ def test_the_known_colors_quoted(committed):
 def test_the_worked_example_of_regression_to_gray(committed):
     """Section 11, question 1: a worked example (computed here, not a run output) of two colors
     plausible for one pixel, at the same L, whose mean is gray."""
-    _, markdown, _ = committed
+    nb, markdown, printed = committed
     L, green, purple = 50.0, (-50.0, 40.0), (50.0, -40.0)
-    assert ("at `L` = 50, green ab (−50, 40) and purple ab (50, −40), both of chroma 64, average "
-            "to (0, 0).") in " ".join(markdown.split())
+    text = " ".join(markdown.split())
+    # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
+    # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
+    assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
+            "gray when they sit on opposite sides of gray, as below. </details>") in text
+    assert "both of chroma 64, average to (0, 0)" not in text
+    cell = code_with(nb, "pair_ab = torch.tensor(")
+    assert "pair_ab = torch.tensor([[-50.0, 40.0], [50.0, -40.0]], dtype=torch.float64)" in cell
+    assert "raw = color.lab_to_rgb(swatches, clip=False)" in cell
+    assert "assert ((raw >= 0) & (raw <= 1)).all()" in cell and "ax.imshow(" in cell
+    errors = dict(re.findall(r"^guess (green|purple|their mean, gray) ab \(-?\d+, -?\d+\): "
+                             r"mean squared ab error ([\d,]+)$", printed, re.M))
+    green_e, purple_e, gray_e = (int(errors[k].replace(",", "")) for k in (
+        "green", "purple", "their mean, gray"))
+    assert green_e == purple_e == 2 * gray_e, "the text: the mean halves either color's error"
+    assert gray_e == (50**2 + 40**2), "each color is sqrt(50² + 40²) from the mean"
+    assert "guess their mean, gray ab (0, 0)" in printed
+    at = {k: text.index(k) for k in ("**Question.** Why can a squared error",
+                                     "Guessing the mean, gray, halves")}
+    assert at["**Question.** Why can a squared error"] < at["Guessing the mean, gray, halves"]
     for a, b in (green, purple):
         lab = torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1)
         rgb = color.lab_to_rgb(lab, clip=False)
@@ -1443,9 +1485,11 @@ def test_the_cat_s_two_grays(committed):
     assert lost > 10
     # s25 round 2 (cold read r108, f_03 item 3): why it matters, once, in the intro
     # s26 (cold read r110, g_03 item 1): the dull prediction comes from the question before it
-    assert ("sums *encoded* sRGB values, not light. A YCbCr model keeps $Y'$ and predicts `Cb` and "
-            "`Cr`, so its dull prediction shows at the luma gray's lightness. A Lab model's dull "
-            "prediction keeps the true `L`. Below, four saturated colors") in text
+    # s26 round 2 (cold read r113, h_03 item 2): where a YCbCr model's dull guess lands, said once
+    assert ("sums *encoded* sRGB values, not light. Below, four saturated colors with their **luma "
+            "gray** (`Cb` = `Cr` = 0), where a YCbCr model's dull guess lands, and their **Lab "
+            "gray** (`ab` = 0).") in text
+    assert "A Lab model's dull prediction keeps the true `L`." not in text
     assert "This matters for a colorizer that keeps its input channel." not in text
     # s25 round 3 (cold read r109): the dullness is said once (the intro); the promise of the
     # six images sits right before their figure; photos' gap is smaller (printed: 2.8 < 21)
@@ -1480,7 +1524,7 @@ def test_the_cat_s_two_grays(committed):
             "the test images section 8 scores, then on the first figure's cat.") in going_h
     assert ("The first figure's cat: its two grays and a map of their `L` difference."
             in going_h and "Few of the cat's pixels are colorful" in going_h)
-    assert going_h.index("Below, the two grays for the six most colorful") < going_h.index(
+    assert going_h.index("Below, the six most colorful test images") < going_h.index(
         "The first figure's cat: its two grays")
     assert text.index("## Going deeper") < text.index("### G. Side questions") < text.index(
         "### H. Luma gray and Lab gray on photos")
@@ -1550,8 +1594,14 @@ def test_the_cat_s_two_grays(committed):
     assert "mean_chroma = metrics.mean_chroma(lab_tests).masked_fill(~scored, -1)" in vivid
     assert "picked = mean_chroma.argsort(descending=True)[:min(6, scored.sum().item())]" in vivid
     assert "if picked:" in vivid and "squeeze=False" in vivid
-    assert ("rows = (run.test.images[i].float() / 255, luma_tests[i], "
-            "lab_gray_i)") in vivid
+    # s26 round 2 (cold read r113, h_03 item 3): the Lab gray row (alike to the eye) became each
+    # image's L-difference map, all six on one symmetric diverging scale, as in the cat's figure
+    assert "for row, rgb in enumerate((run.test.images[i].float() / 255, luma_tests[i])):" in vivid
+    assert "lim = darker_tests[picked].abs().max().item()" in vivid
+    assert ('im = axes[2, col].imshow(darker_tests[i].numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim,'
+            in vivid)
+    assert "fig.colorbar(im, ax=axes[2, :].tolist()" in vivid and "lab_gray_i" not in vivid
+    assert '"photo\'s L −\\nluma gray\'s L"' in vivid
     assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
     assert 'gap = f"luma gray {drops[-1]:.1f} L darker"' in vivid
     row = found(r"the 6 most colorful test images \(mean chroma (\d+) to (\d+)\), how much darker "
@@ -1565,18 +1615,22 @@ def test_the_cat_s_two_grays(committed):
     # s25 round 3 (cold read r109): one claim per number; the range and the 61% stay printed
     assert 0 < float(mean_t) < lost / 3 and int(share_t) < 20, "smaller, few pixels that colorful"
     # s26 (cold read r110, g_03 item 2): section 7 keeps one sentence of it, with a pointer
-    assert (f"The luma gray would cost pure red {lost} `L` units. On the test photos the gap is "
-            "smaller: on their most colorful pixels (chroma above 40), luma's gray is on average "
-            f"{mean_t} `L` too dark (Going deeper H).") in text
+    # s26 round 2 (cold read r113, h_03 item 2): real for saturated colors, small on photos
+    assert (f"For saturated colors the gap is real: {lost} `L` for pure red. On photos it is "
+            "small: on the test photos' most colorful pixels (chroma above 40), luma's gray is on "
+            f"average {mean_t} `L` too dark (Going deeper H).") in text
+    assert "The luma gray would cost pure red" not in text
     assert text.count(f"{mean_t} `L`") == 1, "the repeated sentence was cut"
     assert "On the test images' pixels with chroma above 40, luma's gray" not in text
     assert "In the figure, luma's grays are" not in text and f"{off}% of those pixels" not in text
-    assert (f"Below, the two grays for the six most colorful test images. The {top} shows the gap "
-            "most.") in text
+    assert (f"Below, the six most colorful test images, their luma gray, and a map of how much "
+            f"darker it is. The {top} shows the gap most: its map is the reddest.") in text
+    # the reddest map: the ship's mean over its vivid pixels is the largest printed, and all six
+    # maps share one color scale (asserted on the code above)
     cells = nb.cells
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
-        "Below, the two grays for the six most colorful"), "the promise right before the figure"
+        "Below, the six most colorful test images, their luma gray"), "the promise before it"
     hidden = next(c for c in nb.cells if c.cell_type == "code" and c.source == vivid)
     assert "hide-input" in hidden.metadata.get("tags", [])
     # s25 round 2 (cold read r108, error of fact): the spreads are not "at equal RGB distance";
@@ -1584,14 +1638,15 @@ def test_the_cat_s_two_grays(committed):
     rows = {name: spread for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
-    assert ("Distances in Lab also follow CIEDE2000, a formula fitted to people's judgments, more "
-            "closely than distances in RGB or YCbCr (Going deeper F).") in text
+    # s26 round 2 (cold read r113, h_03 item 2): the second of Lab's two strong reasons
+    assert ("Second, distances in Lab follow CIEDE2000, a formula fitted to people's judgments, "
+            "more closely than distances in RGB or YCbCr (Going deeper F).") in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
-    assert (text.index("In `L`, luma's grays are too dark")
-            < text.index("On the test photos the gap is smaller")
-            < text.index("Distances in Lab also") < text.index("### What the networks")
+    assert (text.index("Second, distances in Lab follow") < text.index("luma's grays are too dark")
+            < text.index("On photos it is small") < text.index("### What the networks")
             < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
-            < text.index("### H. Luma gray and Lab gray") < text.index("Below, the two grays"))
+            < text.index("### H. Luma gray and Lab gray")
+            < text.index("Below, the six most colorful"))
 
 
 def test_small_fixes_of_r107(committed):
