@@ -262,7 +262,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "which can be gray.") in text
     assert "averages uncertain colors toward gray" not in text
     assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
-            "gray when they sit on opposite sides of gray") in text
+            "gray when they sit equally far from gray in opposite directions, equally likely"
+            ) in text
+    # cold read r114: "on opposite sides" is not enough (unequal chromas or weights: a dull color)
+    assert "opposite sides of gray, as below" not in text
     assert "notebook 05 tests" not in text, "a forward reference, not shown here: cut"
 
 
@@ -837,7 +840,8 @@ def test_the_worked_example_of_regression_to_gray(committed):
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
     assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
-            "gray when they sit on opposite sides of gray, as below. </details>") in text
+            "gray when they sit equally far from gray in opposite directions, equally likely, "
+            "as below. </details>") in text
     assert "both of chroma 64, average to (0, 0)" not in text
     cell = code_with(nb, "pair_ab = torch.tensor(")
     assert "pair_ab = torch.tensor([[-50.0, 40.0], [50.0, -40.0]], dtype=torch.float64)" in cell
