@@ -1504,7 +1504,9 @@ def test_the_shipped_photo(committed):
     assert (f"For int8's network, {quiet_net}x as fast, the law predicts a call {predicted}x as "
             f"fast. The call did better, {quiet_x}x, because its rest took {quiet['rest']} ms "
             f"against fp32's {fp32['rest']} ms. By the rule, that rest was clearly shorter "
-            f"({r_x}x), and the run does not explain why.") in flat
+            f"({r_x}x), yet it runs the same PyTorch code in both calls: a gap the rule calls "
+            f"clear can still come from the machine (other work, caches, idle threads), not from "
+            f"the code. The run does not tell which.") in flat
     assert "explained" not in flat.split("**Section 6's other numbers**", 1)[1][:600]
     assert "The call fell short of that" not in flat
     assert "for a reason not measured here" not in flat     # r109: the hedge cut
