@@ -1088,12 +1088,18 @@ def test_the_choice_and_the_test_table(committed):
     assert ("PSNR and Delta E (Going deeper D) reward per-pixel closeness, so they favor dull "
             "colors: most pixels are nearly gray. The rebalanced AuC counts every true color "
             "equally: it rewards rare, saturated colors painted right, not vividness itself. For "
-            "your classifiers it is highest at the plain mean, $T = 1$ (section 7b). The "
+            "your classifiers it is highest at the plain mean, $T = 1$ (the first figure of "
+            "this section). The "
             "pretrained vivid UNet at $T = 0.38$ has the highest rebalanced AuC of any row, but a "
             "PSNR below gray's.") in markdown
     # cold read r114: "favors vivid ones" was wrong: within a model it falls as T lowers, and
     # argmax, the most colorful row, scores lowest
     assert "favors vivid ones" not in markdown and "closeness vivid ones" not in markdown
+    # cold read r115: 7b has no rebalanced AuC; section 9's first figure draws it against T
+    sec9 = markdown[markdown.index("## 9. Choose on validation"):]
+    assert "rebalanced AuC of each setting on the validation images, against T" in "".join(
+        c.source for c in nb.cells if c.cell_type == "code")
+    assert sec9.index("the first figure of") > 0 and "(section 7b). The pretrained" not in markdown
     assert ("**Key idea:** Choose on validation, score once on test. Per-pixel closeness favors "
             "dull colors. Per-color closeness rewards rare colors painted right.") in markdown
     assert "Choose on validation, score once on test: colorful is not correct." not in markdown
