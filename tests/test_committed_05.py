@@ -773,7 +773,10 @@ def test_the_curves(committed):
     # section 8 says why lambda 0.5's strip stays faint: its likeliest bin near gray for most
     # pixels, and lower T pulls each pixel toward it (the near-gray ones' chroma falls: E, below)
     # r113: one sentence on the main path, its cell folded (print-only); the split in E
-    assert ("Why so faint? For most pixels, the likeliest bin is nearly gray (below; more in "
+    # cold read r115: both causes, one at each end of T
+    assert ("Why so faint? Two causes, one at each end of $T$. At high $T$ the annealed mean "
+            "averages many bins and hedges, as section 1's mean did. At low $T$ each pixel takes "
+            "its likeliest bin, and for most pixels that bin is nearly gray (below; more in "
             "Going deeper E).") in markdown
     assert (f"your $\\lambda = 0.5$ classifier's pixels whose likeliest bin lies within 20 of "
             f"gray ({gray_top['0.5']}%), against the others ({100 - int(gray_top['0.5'])}%), as "
