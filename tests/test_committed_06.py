@@ -2074,3 +2074,13 @@ def test_what_ships_table(committed):
     assert "median_seconds" not in cells[ships].source               # no new timing
     assert markdown_index(cells, "**Time what the user runs.**") < ships < markdown_index(
         cells, "## Going deeper")
+
+
+def test_what_two_four_sparsity_needs(committed):
+    """Cold read r115: NVIDIA's 2:4 pattern allows at most 2 nonzeros in each group of 4, so it
+    needs at least (not exactly) 2 zeros; the lecture's global zeros follow no such pattern."""
+    nb, _, _ = committed
+    flat = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    assert ("NVIDIA's 2:4 sparsity, on GPUs that support it, needs at least 2 zeros in every 4 "
+            "consecutive weights. These global zeros follow no such pattern.") in flat
+    assert "needs exactly 2 zeros" not in flat

@@ -169,8 +169,9 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     # cold read r108: the Adam citation moved from section 1 to Going deeper C, beside the
     # printed steps it explains
     assert "AdamW moves each weight by roughly the learning rate" not in markdown
-    assert ("AdamW divides each gradient by its own running size (Kingma and Ba 2015, section "
-            "2.1), so a small gradient can move a weight as far as a large one.") in " ".join(
+    assert ("AdamW divides each weight's running mean gradient by that gradient's running root "
+            "mean square (Kingma and Ba 2015, section 2.1), so a small gradient can move a weight "
+            "as far as a large one.") in " ".join(
         markdown.split())
     assert "attention's query and key weights, start -> end of training (141 steps" in printed
     # no run at the base rate is shown ("What to try next" offers it): no verdict on it (r106)
@@ -267,8 +268,9 @@ def test_the_new_layers_learning_rate(committed):
     assert all(1.5e-4 <= p < 2.5e-4 for p in per_step) and max(per_step) < 0.1 * 3e-3
     assert ("Each query and key weight moved by about 0.03 on average, over half its starting "
             "size. It moved as far in seed 0 as in seed 1, although seed 0's gamma stayed a "
-            "hundred times closer to 0. AdamW divides each gradient by its own running size "
-            "(Kingma and Ba 2015, section 2.1), so a small gradient can move a weight as far as a "
+            "hundred times closer to 0. AdamW divides each weight's running mean gradient by "
+            "that gradient's running root mean square (Kingma and Ba 2015, section 2.1), so a "
+            "small gradient can move a weight as far as a "
             "large one. Net of steps that cancel, the "
             "change is about 2e-4 per step, well under the learning rate (3e-3).") in " ".join(
         markdown.split())
@@ -893,7 +895,8 @@ def test_the_table_and_the_control(committed):
     assert committed[0].cells[typical - 1].source.startswith(
         "# Where the adversarial loss helps most and hurts most"), "after the figures"
     assert ("**What to look at.** It helps most on blue sky and sea, where the control gets over "
-            "half of each gain, and hurts most where it painted a blue truck and two cars red."
+            "half of each gain, and among the four images it hurts most, it painted a blue truck "
+            "and two cars red."
             ) in " ".join(markdown.split("## Going deeper")[0].split())
     # cold read r110: blue sky or sea, as printed: airplanes and a ship, each true photo's mean b
     # below 0 (blue), and the figure's titles name the same classes
@@ -1605,8 +1608,9 @@ def test_the_class_hint_at_work(committed):
             f"{break_even:.0%} of the time to pay off, if its mistakes cost "
             "as much as this distant wrong class.") in " ".join(markdown.split())
     assert ("What does the label change? Below, each seed's model colors each test image twice: "
-            "told the true class, and told the class five places further down CIFAR-10's list (a "
-            'frog is told "automobile"). In the figure (seed 0), row 3 maps b, Lab\'s blue-yellow '
+            "told the true class, and told the class five places further along CIFAR-10's list, "
+            'wrapping around (a frog is told "automobile"). In the figure (seed 0), row 3 maps '
+            "b, Lab's blue-yellow "
             "axis: true label minus wrong.") in " ".join(markdown.split())
     assert abs(float(f"{cost:.4f}") / float(f"{cost + gain:.4f}") - break_even) < 0.01
     # the caveat sits beside the claim (cold read r93), not again in section 7's box
@@ -2141,8 +2145,8 @@ def test_round_two_of_cold_read_r113(committed):
         assert red.sum() > 300 and adv > 1.5 * control, (c, adv, control)   # far redder
     red = lab(2, 1)[1] > 20
     assert lab(3, 1)[2][red].mean() < -3, "the truck's photo is blue where it was painted red"
-    assert "hurts most where it painted a blue truck and two cars red." in " ".join(
-        markdown.split())
+    assert ("among the four images it hurts most, it painted a blue truck and two cars red."
+            in " ".join(markdown.split()))
     # the histogram: each seed's median ratio marked, the gray noise's seed pair named
     (histogram,) = [c for c in cells if c.cell_type == "code"
                     and c.source.startswith("# Section 8 in one table")]
