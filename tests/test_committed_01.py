@@ -46,6 +46,21 @@ def best_validation(printed):
     return number(rf"epoch +{epochs}: training [\d.e-]+, validation (\d\.\d\de-\d\d)\n", printed)
 
 
+
+def hand_set_averager():
+    """Section 3's construction on MeanRegressor's three convs: center tap 1/3 over R, G, B, then
+    stride-2 2x2 corners of 1/4 that tile; channel 0 of the output, averaged, is the image mean."""
+    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(),
+                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU(),
+                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU())
+    with torch.no_grad():
+        for p in net.parameters():
+            p.zero_()
+        net[0].weight[0, :, 1, 1] = 1 / 3
+        net[2].weight[0, 0, 1:, 1:] = 1 / 4
+        net[4].weight[0, 0, 1:, 1:] = 1 / 4
+    return net
+
 def cell_with(text):
     """The source of the committed notebook's first cell that contains ``text``."""
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if text in c.source]
@@ -268,15 +283,8 @@ def test_the_cnn(committed):
         assert line in code, line
     assert "MeanRegressor(" not in code, "a copy: no random draw shifts the later cells"
     # the construction works: center tap, then stride-2 2x2 corners that tile, then the mean
-    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(),
-                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU(),
-                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU())
+    net = hand_set_averager()
     with torch.no_grad():
-        for p in net.parameters():
-            p.zero_()
-        net[0].weight[0, :, 1, 1] = 1 / 3
-        net[2].weight[0, 0, 1:, 1:] = 1 / 4
-        net[4].weight[0, 0, 1:, 1:] = 1 / 4
         x = torch.rand(5, 3, 32, 32, generator=torch.Generator().manual_seed(0))
         assert torch.allclose(net(x)[:, 0].mean(dim=(1, 2)), x.mean(dim=(1, 2, 3)), atol=1e-6)
 
@@ -1062,15 +1070,7 @@ def test_the_trained_cnn_is_close_to_an_averager(committed):
         assert line in code.source, line
     # the hand-set CNN's weights are exactly 1/1024 on an image without a black pixel (ReLU's
     # gradient at 0 is 0, hence the probe's rule), and its weights of all pixels add up to 1
-    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(),
-                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU(),
-                        nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU())
-    with torch.no_grad():
-        for p in net.parameters():
-            p.zero_()
-        net[0].weight[0, :, 1, 1] = 1 / 3
-        net[2].weight[0, 0, 1:, 1:] = 1 / 4
-        net[4].weight[0, 0, 1:, 1:] = 1 / 4
+    net = hand_set_averager()
     x = (torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(0)) + 0.01).clamp(max=1)
     x.requires_grad_(True)
     grad, = torch.autograd.grad(net(x)[:, 0].mean(dim=(1, 2)).sum(), x)
