@@ -35,9 +35,8 @@ def test_the_run_is_the_quick_cifar10_run_the_text_describes(committed):
     assert precision == "float32" and f"in quick mode ({precision}; {epochs} epochs on {images} " \
         "CIFAR-10 images)" in markdown, "the Time line names the number format the run printed"
     assert "bf16 (this CPU has AMX)" not in printed
-    (why,) = found(r"training on ([\d,]+) images, not quick mode's 20,000: on a slow CPU .*"
-                   r"\(set TRAIN_IMAGES to train on all 20,000\)", printed)
-    assert why == images, "the cell under the headline says why quick mode trains on fewer images"
+    assert "not quick mode's 20,000" not in printed and "peak lr" not in printed, \
+        "s27: the headline is the header cell's one status line"
 
 
 def test_training_curve_answers(committed):
@@ -175,7 +174,7 @@ def test_results_paragraph(committed):
     assert (f"Hasler & Süsstrunk's (2003): 0 for gray, 15 slightly, {moderate} moderately, 59 "
             "quite colorful.") in flat, "section 4's anchor is Going deeper D's"
     assert "mean chroma < 2" in printed, "chroma sets the already-gray images apart"
-    assert "6 epochs, batch 64" in printed and "5,000 train /" in printed
+    assert "6 epochs on 5,000 images" in printed and "5,000 train /" in printed
 
 
 def test_class_and_already_gray_answers(committed):
@@ -196,8 +195,8 @@ def test_class_and_already_gray_answers(committed):
     blue_v, blue_a = found(r"visibly blue pixels \(b below -5\) in the true test images: vehicles "
                            r"(\d+)%, animals (\d+)%", printed)
     assert int(blue_v) > 2 * int(blue_a), "'their photos hold more blue'"
-    assert (f"vehicle photos hold more blue ({blue_v}% of their pixels against {blue_a}%, printed "
-            "above).") in " ".join(markdown.split())
+    assert (f"vehicle photos hold more blue ({blue_v}% of their pixels against {blue_a}%)."
+            ) in " ".join(markdown.split())
     assert "this run does not measure it class by class" not in markdown
     assert ("the model paints nearly every image one warm tint, and vehicle photos hold more "
             "blue") in " ".join(markdown.split())
@@ -213,13 +212,12 @@ def test_class_and_already_gray_answers(committed):
                   "two seeds of one model differ in gain by up to "):
         assert noise in printed, f"'where the code prints a seed gap or standard error': {noise}"
     assert "| seed: 0" in printed and "l1, seed 1" in read(NOTEBOOK)[3]
-    assert "14 epochs, seed 0." in printed, "the pretrained model's own run, printed from its card"
     # the question on the classes sits in section 5, beside its printout
     section_5 = markdown.split("## 5. PSNR gain per class")[1].split("## 6.")[0]
     assert "1. Which classes lose to gray, and why?" in section_5
-    assert ("2. How can color be *worse* than none?" in section_5 and "Where the tint's hue is far "
-            "off, or where the pixel is nearly gray. Going deeper E works it out." in " ".join(
-                section_5.split())), "the short answer; the geometry: test_why_color_can_lose"
+    assert ("2. How can color be *worse* than none?" in section_5 and "A hue far off, or a tint on "
+            "a nearly gray pixel (Going deeper E)." in " ".join(section_5.split())), \
+        "the short answer; the geometry: test_why_color_can_lose"
     (gray,) = found(r"PSNR of gray \(dB\): +([\d., ]+)\n", printed)
     (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
     fourth_gray, fourth_gain = float(gray.split(", ")[3]), float(gain.split(", ")[3])
@@ -327,7 +325,8 @@ def test_washed_out_answers(committed):
     assert "spread (standard deviation)" not in cell and cell.count("print(") == 1, \
         "section 7 prints one line (colorfulness); the rest: E"
     text = " ".join(markdown.split())
-    assert "Its ab lie in a thin strip along b: a hardly moves, b a little" in text
+    assert ("Its ab lie in a thin strip along b, and almost no predicted pixel is visibly blue "
+            "(lower right).") in text
     assert float(pb) > 3 * float(pa), "'a thin strip along the b axis'"
     (blue_pred,) = found(r"predicted ab: .*spread .*; visibly blue pixels \(b below -5\): "
                          r"(\d+\.\d)%", printed)
@@ -335,8 +334,7 @@ def test_washed_out_answers(committed):
     (below_pred,) = found(r"predicted ab: .*spread .*; b below 0: (\d+\.\d)%", printed)
     assert float(below_pred) < 20 < float(below_true), "'mostly above zero', unlike the truth"
     assert float(blue_pred) < 0.5, "'almost no blue'"
-    assert ("and almost no pixel is visibly blue (lower right, zoomed). Going deeper E counts "
-            "them.") in text
+    assert "Going deeper E counts them." not in text, "s27: the pointer is cut"
     assert ("Where do the pixels' a and b land? Upper left is the truth, upper right the model. "
             "**The predictions hug gray.**") in text
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "from matplotlib.colors import LogNorm")
@@ -360,7 +358,7 @@ def test_washed_out_answers(committed):
     assert abs(float(amed)) < 2.3 < float(bmed) < 10, "'a cancels while b keeps a little yellow'"
     assert abs(float(amean)) < 2.3, "both optima of a sit at gray"
     assert "This fits **section 7's thin strip along b**." in text
-    assert "so its mean lies further from gray than its median." in text
+    assert "so its mean, MSE's aim, lies further from gray than its median, L1's aim." in text
     # the toy (checked in test_the_mean_and_median_of_one_gray_value): L1's median is the bolder
     toy = torch.tensor([-40.0] * 60 + [40.0] * 40)
     assert abs(toy.median()) > abs(toy.mean()), "in the toy, L1 paints the fuller color"
@@ -382,10 +380,11 @@ def test_washed_out_answers(committed):
     assert ("In toy three, the pixel is magenta, yellow, green or blue, each a quarter of the time."
             in text)
     assert ("Now L1 paints gray too, like MSE. The network fits, per pixel, the colors that pixel "
-            "could have, given its context. Where those lie on all sides of gray, both losses "
-            "paint near gray.") in text, "r108: the conditional spread, said plainly"
-    assert ("Section 8's argument on real pixels, pooled over all contexts: the training pixels "
-            "with L from 70 to 71.") in text, "s26: the pooled slice waits in Going deeper F"
+            "could have, given its context.") in text, "s27: the key idea says the rest"
+    assert "both losses paint near gray." not in text, "s27: said once, by the key idea"
+    assert ("Toy two makes L1 paint the bolder color, yet section 8's table shows MSE painting "
+            "more. Real pixels resolve it: the training pixels with L from 70 to 71, pooled over "
+            "all contexts.") in text, "s27: the reversal, resolved in Going deeper F"
     assert ("A gray pixel could be several colors, but the network gives one answer. Per channel, "
             "L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors (the middle one), "
             "and MSE, $(\\hat{ab} - ab)^2$, learns their *mean* (their average).") in text
@@ -396,8 +395,8 @@ def test_washed_out_answers(committed):
         "the Summary (the peak: test_section_8s_key_idea)"
     assert "the model is less colorful than the truth on" in printed, "printed, not repeated"
     assert "The model is **less colorful** than the truth on" not in text
-    assert ("Lower left, the model's colorfulness piles up where the truth's is still rising "
-            "(dotted lines: the means).") in text
+    assert ("Lower left, the model's colorfulness piles up where the truth's is still rising. Its "
+            "ab lie in a thin strip along b") in text
     assert 'hist_ax.axvline(mean, color=drawn[2][0].get_edgecolor(), ls=":"' in code and \
         "mean = values[result.counted].mean().item()" in code, "the dotted lines: both means"
 
@@ -423,7 +422,8 @@ def test_photo_answers(committed):
             "the color follows the photo.") in text
     assert "(its chroma: dark = gray)" in text
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The cat colorized by your model")
-    assert "plt.subplots(2, 3" in code and "top.imshow(sizes[s])" in code, \
+    drawn = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three cats drawn")
+    assert "plt.subplots(2, 3" in drawn and "top.imshow(sizes[s])" in drawn, \
         "the figure: the colorized cat (upper row) above its chroma map, per working size"
     assert "the colors above, and below how much color each pixel gets" in text
     # 128 against 512 px, and the default
@@ -499,15 +499,9 @@ def test_pretrained_comparison(committed):
                           r"([+-]\d+\.\d\d) dB, standard error (\d+\.\d\d) dB\n", printed)
     assert float(diff) > 4 * float(diff_se), "'scores better than yours'"
     assert abs(float(diff) - (mean[1] - mean[0])) < 0.011, "the paired mean is the tables' gap"
-    loses, eight = found(r"\nthe pretrained model loses to gray on (\d+)% of the scored test "
-                         r"images; on the eight below \(dB\): (.*)\n", printed)
+    (loses,) = found(r"\nthe pretrained model loses to gray on (\d+)% of the scored test "
+                      r"images\n", printed)
     assert int(loses) <= 100 - beats[1] and int(loses) >= 100 - beats[1] - 1, "the table's share"
-    eight = [e.rsplit(" ", 1) if "already gray" not in e else (e, None) for e in eight.split(", ")]
-    (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
-    assert [k for k, g in eight if g is not None] == \
-        [k for k in kinds.split(", ") if k != "airplane"], "the same eight, the airplane set apart"
-    losing = [(n, k) for n, (k, g) in enumerate(eight) if g is not None and float(g) < 0]
-    assert losing, "the figure shows the pretrained model losing to gray"
     assert ("The pretrained model scores better than yours, yet it loses to gray on "
             f"{loses}% of the test images. Its colorfulness stays under half the truth's.") in text
     assert "the first ship and the first automobile among them" not in text, "r113: cut"
@@ -540,45 +534,25 @@ def test_pretrained_comparison(committed):
             "unlikely to be chance.") in markdown
     dE = rows["mean Delta E"]
     assert float(dE[1]) < float(dE[0]), "'lowers the error'"
-    assert "the pretrained model's card: UNet(" in printed, "lines name their source"
-    (their_train,) = found(r"\nthe pretrained model's card: .*; ([\d,]+) training images; ",
-                           printed)   # printed from the card
-    batch, their_epochs = found(r"; Recipe: `colorlab\.recipes\.train_colorizer` .*, batch (\d+), "
-                                r"(\d+) epochs, seed 0\.\n", printed)
+    # s27: one printed sentence, computed from the card (read here too) and this run's headline
     card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
-    assert their_train == "45,000" and "base=16" in card and "UNet(base=16, depth=3)" in printed
-    assert "loss `l1`" in card, "the card's loss, as the text says"
-    base, depth, card_params = found(r"\nthe pretrained model's card: UNet\(in_ch=1, out_ch=2, "
-                                     r"base=(\d+), depth=(\d+)\), ([\d,]+) parameters, loss l1 "
-                                     r"on ab;", printed)
-    counted, ours_params = found(r"\nagainst this run: ([\d,]+) parameters counted here \(your "
-                                 r"model: ([\d,]+)\), ", printed)
-    assert printed.index("the pretrained model's card: ") < printed.index("\nagainst this run: "), \
-        "the count and the ratios come after the card"
+    assert "base=16" in card and "loss `l1`" in card, "the card's model and loss, as the text says"
+    (their_train,) = re.findall(r"train: ([\d,]+) of", card)
+    (their_epochs,) = re.findall(r"batch \d+, (\d+) epochs", card)
     (trained,) = found(r"trains UNet\(base=16, depth=3\): ([\d,]+) parameters", printed)
-    assert (base, depth) == ("16", "3") and card_params == counted == ours_params == trained, \
-        "'quick mode's UNet' and 'this model': the same size (UNet base 16), counted"
-    assert "the course's pretrained colorizer (quick mode's UNet, trained far longer)" in text
-    ours_epochs, ours = found(r"(\d+) epochs, batch (\d+), peak lr", printed)
+    assert f"{trained} parameters" in card, "'the same UNet as yours': the card's count"
     (our_train,) = found(r"([\d,]+) train / ", printed)
-    assert int(their_train.replace(",", "")) > int(our_train.replace(",", "")) and \
-        int(their_epochs) > int(ours_epochs) and int(batch) > int(ours), \
-        "'trained far longer': more images, more epochs and larger batches (the card's recipe)"
-    # s25: what differs, from the card and the headline: 9 times the images, 2.3 times the
-    # epochs, batch 128
-    assert int(their_train.replace(",", "")) / int(our_train.replace(",", "")) == 9
-    assert round(int(their_epochs) / int(ours_epochs), 1) == 2.3 and batch == "128"
-    more_images, more_epochs, seen, their_b, our_b = found(
-        r"\nagainst this run: [\d,]+ parameters counted here \(your model: [\d,]+\), "
-        r"(\d+\.\d) times the training images, (\d+\.\d) times the epochs, "
-        r"(\d+) times the images seen in training; batch (\d+) against (\d+)\n", printed)
-    assert float(more_images) == 9.0 and float(more_epochs) == 2.3 and (their_b, our_b) == (
-        batch, ours), "r108: the ratios, computed from the card and the headline"
-    assert int(seen) == round(45_000 * int(their_epochs) / (int(our_train.replace(",", "")) *
-                                                           int(ours_epochs)))
+    (ours_epochs,) = found(r"(\d+) epochs on [\d,]+ images in \d+ s", printed)
+    more_images, seen = found(r"\nthe pretrained model: the same UNet as yours, trained on "
+                              r"(\d+\.\d) times your training images and shown (\d+) times as "
+                              r"many images in training\n", printed)
+    ours_n, theirs_n = int(our_train.replace(",", "")), int(their_train.replace(",", ""))
+    assert float(more_images) == round(theirs_n / ours_n, 1) == 9.0
+    assert int(seen) == round(theirs_n * int(their_epochs) / (ours_n * int(ours_epochs)))
     assert int(seen) >= 10, "'trained far longer': ten times the images seen, or more"
+    assert "the pretrained model's card: " not in printed, "s27: the card's wall of numbers is cut"
     assert ("Would more training fix the pale colors? The pretrained colorizer is this model and "
-            "loss, trained far longer, on more images.") in text
+            "loss, trained far longer on more images.") in text
     assert "9 times your images" not in text, "r108: the ratios are printed, not written"
     assert 45_000 * int(their_epochs) > 2 * 20_000 * int(ours_epochs), "more than any quick preset"
     assert "Would more training fix the pale colors?" in markdown   # cf[1] < 0.5 * truth, above
@@ -655,15 +629,18 @@ def test_the_loss_comparison_paragraph(committed):
     for f in (gain, lambda r: -delta_e(r)):   # higher is better
         spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins ..., with both seeds'"
-    # s26: the table and its seed-by-seed sentence wait in Going deeper F; one sentence stays
+    # s27: the table sits in section 8; its seed-by-seed sentence waits in Going deeper F
     deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
-    assert ("**MSE paints more color than L1, yet L1 wins on PSNR gain and $\\Delta E$** at both "
-            "seeds. At one seed, L1 + SSIM scores like L1.") in deeper_f
-    # s26 round 2: toy two against the run, reconciled by the slice's skewed b (Going deeper F)
-    assert ("**Both losses wash out:** each paints less than half the truth's colorfulness. In toy "
-            "two, L1 paints the bolder color, yet here MSE paints more. On real pixels of one "
-            "lightness (Going deeper F), b has a long yellow tail, so its mean, MSE's aim, lies "
-            "further from gray than its median.") in text
+    assert ("In section 8's table, **MSE paints more color than L1, yet L1 wins on PSNR gain and "
+            "$\\Delta E$** at both seeds. At one seed, L1 + SSIM scores like L1.") in deeper_f
+    # s27: toy two against the run, reconciled by the slice's skewed b, all in Going deeper F
+    assert ("**Both losses wash out:** each paints less than half the truth's colorfulness. Going "
+            "deeper F shows why MSE paints more than L1.") in text
+    assert "yet here MSE paints more" not in text, "s27: no unresolved reversal on the main path"
+    assert ("Toy two makes L1 paint the bolder color, yet section 8's table shows MSE painting "
+            "more. Real pixels resolve it:") in deeper_f
+    assert ("Its b has a longer yellow tail, so its mean, MSE's aim, lies further from gray than "
+            "its median, L1's aim.") in deeper_f
     (l1_toy2, mse_toy2) = found(r"toy two, green 60%: MSE predicts a = ([+-]\d+) \(the mean\), L1 "
                                 r"a = ([+-]\d+) \(the median\)", printed)[::-1]
     assert abs(int(l1_toy2)) > abs(int(mse_toy2)), "'In toy two, L1 paints the bolder color'"
@@ -674,13 +651,13 @@ def test_the_loss_comparison_paragraph(committed):
     above, below = map(int, found(r"b within ±10: \d+%; above \+10: (\d+)%; below -10: (\d+)%",
                                   printed))
     assert above > 1.5 * below, "'a long yellow tail': far more of b above +10 than below -10"
-    # the one line section 8 prints: each UNet's colorfulness, the table's
-    truth_line, line = found(r"\ncolorfulness on the validation set \(truth (\d+\.\d)\): (.*)\n",
-                             printed)
-    shown = {(k, s): float(v)
-             for k, s, v in re.findall(r"(l1|mse|l1_ssim), seed (\d) (\d+\.\d)", line)}
-    assert shown == {k: colorful(r) for k, r in rows.items()}, "the printed line is the table's"
-    assert max(shown.values()) < 0.5 * float(truth_line), "'less than half', on the printed line"
+    assert "colorfulness on the validation set (truth" not in printed, "s27: the table says it"
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    (head8,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## 8. ")]
+    (head9,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## 9. ")]
+    (table8,) = [i for i, c in enumerate(nb.cells)
+                 if c.source.startswith("# The comparison as a table")]
+    assert head8 < table8 < head9, "s27: the table sits in section 8"
     (truth_cf,) = found(r"colorfulness \(truth (\d+\.\d)\) \|\n\|---\|---\|---\|---\|\n\| l1, seed",
                         tables)
     assert max(colorful(r) for r in rows.values()) < 0.5 * float(truth_cf), "'less than half'"
@@ -759,8 +736,8 @@ def test_the_loss_comparison_paragraph(committed):
     main_epochs, main_images = found(r"(\d+) epochs on ([\d,]+) images in \d+ s", printed)
     assert int(main_images.replace(",", "")) * int(main_epochs) == \
         10 * int(images.replace(",", "")) * int(epochs), "'a tenth of section 3's training'"
-    assert ("One UNet per loss on a tenth of section 3's training: L1 and MSE at seeds 0 and 1"
-            in text)
+    assert ("One UNet per loss, on a tenth of section 3's training, scored on the validation "
+            "set.") in text
     assert 5_000 * 6 == 10 * int(images.replace(",", "")) * int(epochs), "'ten times'"
     assert ("To test it, set `COMPARE_IMAGES = 5_000`, `COMPARE_EPOCHS = 6` (ten times section 8's "
             "training): does L1 still beat MSE, and MSE still paint more color?") in deeper_f
@@ -827,7 +804,8 @@ def test_train_unet_sentence_names_its_check(committed):
     assert ("# Batches shuffles, and mirrors each image left-right with probability 1/2 "
             "(flip=True by default)") in code, "the flips, named in the visible code"
     assert "flips each image" not in markdown, "cut: neither code nor output shows the flips"
-    assert "random horizontal flips" in committed[1], "the card's recipe names the flips"
+    card = (ROOT / "colorlab" / "weights" / "cifar10-l1-unet.md").read_text(encoding="utf-8")
+    assert "random horizontal flips" in " ".join(card.split()), "the card's recipe names the flips"
 
 
 def test_the_unet_table_and_its_answers(committed):
@@ -843,7 +821,7 @@ def test_the_unet_table_and_its_answers(committed):
     assert len(rows) == 11, sorted(rows)
     assert "quick mode's UNet, UNet(base=16, depth=3), on one 32 x 32 image\n" in printed, \
         "the table says which model it counts"
-    assert "UNet(base=16, depth=3), loss l1" in printed, "'the model this run trains'"
+    assert "trains UNet(base=16, depth=3)" in printed, "'the model this run trains'"
     for k in (1, 2, 3):
         ratio = rows[f"decoder {k}"][2] / rows[f"encoder {4 - k}"][2]   # decoder k pairs with 4 - k
         assert 2 <= ratio <= 3, f"'two or three times the multiply-adds': level {4 - k}"
@@ -862,7 +840,7 @@ def test_the_unet_table_and_its_answers(committed):
     main = markdown.split("## Going deeper (optional)")[0]
     assert "multiply-adds" not in main.split("## Summary")[0], "the table waits in Going deeper B"
     assert "### B. Where the parameters and the work sit" in markdown
-    assert "(Going deeper B counts each block's weights and work)" in " ".join(main.split())
+    assert "Going deeper B counts" not in " ".join(main.split()), "s27: the pointer is cut"
     assert "its compute is spread over the levels" not in markdown
     assert "113 M against 57 M" not in markdown, "the base-64 numbers are gone"
     (total,) = found(r"\ntotal +([\d,]+) +[\d,]+\n", printed)
@@ -937,8 +915,8 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert float(bmean) > float(bmed) > 0, "the mean of b lies further from gray than the median"
     gap = float(bmean) - float(bmed)
     assert gap < 2.3, "'below the 2.3 that is just noticeable'"
-    assert ("Its b has a longer yellow tail, so its mean lies further from gray than its "
-            "median.") in " ".join(markdown.split())
+    assert ("Its b has a longer yellow tail, so its mean, MSE's aim, lies further from gray than "
+            "its median, L1's aim.") in " ".join(markdown.split())
     assert "This slice cannot tell which loss the model follows" not in markdown, \
         "the trained models' mean predicted b on the slice tells it (test_which_optimum)"
     assert "section 7's strip is the stronger evidence" not in markdown
@@ -1000,22 +978,22 @@ def test_the_worst_images_are_nearly_gray(committed):
     worst, w_lo, w_hi, g_lo, g_hi, m_lo, m_hi = found("worst" + line, printed)
     assert 2 <= float(w_lo) and float(w_hi) < 5 and float(b_lo) > float(w_hi)
     assert int(g_lo) >= 30, "'gray already scores high' on the worst eight"
-    assert ("On the nearly gray worst eight, gray already scores high, so a faint tint costs many "
-            "dB.") in " ".join(markdown.split())
+    assert ("The worst eight are nearly gray: there gray already scores high, so a faint tint "
+            "costs many dB.") in " ".join(markdown.split())
     assert "the worst eight include both animals and vehicles" not in markdown, "cut: a side note"
     assert "just above the already-gray cut-off" not in " ".join(markdown.split())
     animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
     assert set(best.split(", ")) <= animals
     assert "The best eight are animals, mostly brown or olive like the tint." in \
         " ".join(markdown.split()), "r107: a visual claim, pointed at the figure"
-    assert "**Nearly gray images lose.**" in markdown
+    assert "**The nearly gray images lose to gray.**" in markdown
     assert "the class matters little" not in " ".join(markdown.split()), \
         "eight images cannot show that; no output splits the nearly gray gain by class"
     n_near, near, near_beats, n_rest, rest = found(
         r"mean PSNR gain over gray: on the (\d+) nearly gray test images \(mean chroma 2 to 5\) "
         r"([+-]\d+\.\d\d) dB, beating gray on (\d+)%; on the other ([\d,]+) ([+-]\d+\.\d\d) dB",
         printed)
-    assert float(near) < 0 < float(rest), "'**Nearly gray images lose.**'"
+    assert float(near) < 0 < float(rest), "'The nearly gray images lose to gray'"
     assert int(near_beats) < 50, "'nearly gray images lose': most of them"
     assert (f"Split all the scored test images the same way. The nearly gray ones (mean chroma 2 "
             f"to 5) lose {-float(near):.2f} dB on average, and only {near_beats}% of them beat "
@@ -1097,65 +1075,67 @@ def test_the_skip_ablation(committed):
     g0, g1 = (float(rows[("l1", s)][1]) for s in "01")
     images, epochs = found(r"a small comparison: ([\d,]+) training images, (\d+) epoch", printed)
     assert (images, epochs) == ("1,500", "2")
-    cf_whole, gn_whole, cf_cut, gn_cut, spread = map(float, found(
+    cf_whole, gn_whole, cf_cut, gn_cut = map(float, found(
         r"the L1 UNets, mean of seeds 0, 1:\n +colorfulness +gain over gray \(dB\)\n +with skips +"
-        r"(\d+\.\d) +([+-]\d\.\d\d)\n +without skips +(\d+\.\d) +([+-]\d\.\d\d)\n"
-        r"two seeds of one model differ in gain by up to (\d\.\d\d) dB, in colorfulness by up to "
-        r"\d+\.\d\n", printed))
-    (cf_spread,) = found(r"two seeds of one model differ in gain by up to \d\.\d\d dB, in "
-                         r"colorfulness by up to (\d+\.\d)\n", printed)
-    assert cf_spread != "0.0" and float(cf_spread) >= abs(c0 - c1) - 0.11, \
+        r"(\d+\.\d) +([+-]\d\.\d\d)\n +without skips +(\d+\.\d) +([+-]\d\.\d\d)\n", printed))
+    # s27: the seed gaps print in Going deeper G, both to two decimals (one rounding, one place)
+    spread, cf_spread = map(float, found(
+        r"\ntwo seeds of one model differ in gain by up to (\d\.\d\d) dB, in colorfulness by up "
+        r"to (\d+\.\d\d)\n", printed))
+    assert cf_spread > 0 and cf_spread >= abs(c0 - c1) - 0.1, \
         "the printed colorfulness gap covers the table's two L1 seeds"
-    assert cf_whole - cf_cut > 3 * float(cf_spread), "'half as much color', far beyond the seed gap"
+    assert cf_whole - cf_cut > 3 * cf_spread, "'the colorfulness by several times it'"
     assert abs(cf_whole - (c0 + c1) / 2) < 0.06 and abs(gn_whole - (g0 + g1) / 2) < 0.006, \
         "the ablation compares with the table's two L1 rows"
     assert spread >= abs(g0 - g1) - 0.011, "the printed seed gap covers the L1 seeds"
     assert 0.4 < cf_cut / cf_whole < 0.6, "'about half as much color'"
-    assert abs(gn_cut - gn_whole) < spread, "'its gain over gray stays within the seed noise'"
-    assert "    if len(seeds) > 1:   # one seed has no seed gap\n" in code_with(
-        nbformat.read(NOTEBOOK, as_version=4), "class NoSkipUNet"), \
-        "r108: with one seed (COMPARE_IMAGES = 5_000 and COMPARE_EPOCHS = 6) no zero gap prints"
-    assert ("Without its skips, the UNet paints about **half as much color** at about the same "
-            f"gain. Two seeds differ in colorfulness by at most {cf_spread}.") in text
-    grid = code_with(nbformat.read(NOTEBOOK, as_version=4), "# Eight validation images, colorized")
+    assert abs(gn_cut - gn_whole) < spread, "'the same gain, within the gap between two seeds'"
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert "if COMPARE_LOSSES and len(seeds) > 1:   # one seed has no seed gap\n" in code_with(
+        nb, "# Section 9's seed gaps"), "r108: with one seed no zero gap prints"
+    assert ("Without its skips, the UNet paints about **half as much color**, at about the same "
+            "gain, within the gap between two seeds (Going deeper G).") in text
+    assert ("Removing the skips moves the gain by less than this gap, and the colorfulness by "
+            "several times it.") in text, "Going deeper G reads the seed gaps"
+    assert "Two seeds differ in colorfulness by at most" not in text, "s27: the number is printed"
+    grid = code_with(nb, "# Eight validation images, colorized")
+    drawn = code_with(nb, "# The eight drawn")
     assert 'cf = {name: colorfulness(grid[name]) for name in ("with skips", "without skips", ' \
         '"truth")}' in grid and 'captions={row[name]: [f"colorfulness {c:.0f}" for c in cf[name]]' \
-        in grid, "'under each image: its colorfulness', the metric of the printed line"
-    # s26: the image that reverses the rule, by the printed rule, and its three numbers
-    (mean_line,) = found(r"\nmean colorfulness of the eight \(each image's is under it\): (.*)\n",
-                         printed)
-    means = dict(re.findall(r"(with skips|without skips|truth) (\d+\.\d)", mean_line))
-    assert float(means["without skips"]) < float(means["with skips"]) < float(means["truth"])
-    assert 'row = {name: f"{name}\\n(mean {cf[name].mean():.1f})"' in grid, \
-        "r113: the row labels carry the printed means, to one decimal"
-    (flipped,) = found(r"\nmore colorful without skips than with skips and than the truth: (.*)\n",
-                       printed)
-    kind7, col, wo, w, t = found(r"^(\w+) \(column (\d): (\d+), against (\d+) with skips and (\d+) "
-                                 r"in the truth\)$", flipped)
-    assert (kind7, col) == ("cat", "7"), "'the cat in the seventh column', the only one"
-    assert int(wo) > max(int(w), int(t))
-    assert ("The cat in the seventh column reverses the rule: without skips it scores "
-            f"colorfulness {wo}, above {w} with skips and {t} in the truth.") in text
-    assert "because of a magenta checkerboard" not in text, "r113: measured in G, not asserted"
-    # r113: G measures the image whose colorfulness rises most without skips, in a
-    r_col, r_kind, a_with, a_without, p_with, p_without = found(
-        r"section 9's image whose colorfulness rises most without skips \(column (\d), a (\w+)\), "
-        r"its predicted a / 110: spread (\d\.\d{3}) with skips, (\d\.\d{3}) without; share of its "
-        r"variance repeating every 2 x 2 pixels: with skips (\d+)%, without (\d+)%\n", printed)
-    assert (r_col, r_kind) == (col, kind7), "G's last line measures section 9's cat"
+        in drawn, "'under each image: its colorfulness', the metric G's line prints"
+    assert 'row = {name: f"{name}\\n(mean {cf[name].mean():.1f})"' in drawn, \
+        "r113: the row labels carry the means, to one decimal"
+    hidden = [c for c in nb.cells if c.source.startswith("# The eight drawn")][0]
+    assert hidden.metadata["jupyter"]["source_hidden"] and "compare_rows" not in grid, \
+        "s27: the drawing is a collapsed cell, the computation an open one"
+    assert "mean colorfulness of the eight" not in printed, "s27: the row labels say it"
+    assert "more colorful without skips than with skips and than the truth" not in printed, \
+        "s27: the cat waits in Going deeper G, picked there by one rule"
+    # s27: G picks the cat by one rule (the largest rise without skips) and prints its numbers
+    col, kind7, wo, w, t = found(
+        r"\nsection 9's image whose colorfulness rises most without skips: column (\d), a (\w+), "
+        r"colorfulness (\d+) without skips, (\d+) with skips, (\d+) in the truth\n", printed)
+    assert (col, kind7) == ("7", "cat") and int(wo) > max(int(w), int(t))
+    a_with, a_without, p_with, p_without = found(
+        r"\nits predicted a / 110: spread (\d\.\d{3}) with skips, (\d\.\d{3}) without; share of "
+        r"its variance repeating every 2 x 2 pixels: with skips (\d+)%, without (\d+)%\n", printed)
     assert round(float(a_without) / float(a_with)) == 10, "'ten times as much'"
-    assert ("Its predicted a varies ten times as much as with skips: magenta dots (Going deeper "
-            "G).") in text
     assert int(p_without) < 10, "'only ...% of that variance repeats every 2 x 2 pixels'"
-    assert (f"Without skips its a varies ten times as much (standard deviation {a_without} against "
-            f"{a_with}), but only {p_without}% of that variance repeats every 2 x 2 pixels. By "
-            "eye, its magenta dots repeat about every 4 pixels along a row.") in text
-    riser = code_with(nbformat.read(NOTEBOOK, as_version=4), "def checkerboard_share")
+    assert ("The cell's last two lines take the image whose colorfulness rises most without "
+            "skips, the cat in section 9's seventh column. It reverses section 9's rule: without "
+            f"skips it scores colorfulness {wo}, above {w} with skips and {t} in the truth. Its "
+            "magenta lies on a, and without skips its a varies ten times as much (standard "
+            f"deviation {a_without} against {a_with}). Only {p_without}% of that variance repeats "
+            "every 2 x 2 pixels.") in text
+    assert "The cat in the seventh column reverses the rule" not in " ".join(
+        markdown.split("## Going deeper")[0].split()), "s27: the cat waits in Going deeper G"
+    assert "By eye, its magenta dots repeat" not in text, "r114: unbacked, cut"
+    riser = code_with(nb, "def checkerboard_share")
     assert "riser = int(rise.argmax())" in riser and "if rise[riser] <= 0:" in riser, \
         "by rule, with a note where no image gains color without skips"
     assert "The row without skips is grayer" not in text, "cut: hard to see in the figure"
     assert "L1 with skips, seed(s)" not in printed, "the per-seed lines are cut"
-    assert "### G. The checkerboard without skips" in markdown
+    assert "### G. The skips in detail" in markdown
     assert ("The true L already supplies the detail, so what do the skips add?") in text
     assert "**Key idea:** at this budget the skips buy color, not score." in text
     assert ("- At this small budget, a UNet without skips paints half the color at about the same "
@@ -1169,8 +1149,8 @@ def test_the_skip_ablation(committed):
     assert "top = eight[ab_eight.norm(dim=1).mean((1, 2)).argmax()]" in picked, "mean chroma"
     assert ('fig.suptitle(f"the image of highest mean chroma among the eight, a {top_kind}:'
             in picked)
-    assert ("The figure takes section 9's image of highest mean chroma and draws its b, true and "
-            "predicted by the two L1 UNets of seed 0.") in text
+    assert ("The figure below takes section 9's image of highest mean chroma and draws its b, "
+            "true and predicted by the two L1 UNets of seed 0.") in text
     assert "most colorful" not in markdown and "most colorful" not in printed
     assert kind == "frog" and "Only this frog's, in b, is measured." not in text, \
         "r113: the box now measures the cat too"
@@ -1257,8 +1237,8 @@ def test_the_figure_pointers_of_session_20(committed):
     assert best.index('"predicted"') < best.index('"truth"')
     # the frog's checkerboard is in b; the cat's is magenta, which the toys put on +a
     assert "magenta (a = +40), with b = 0" in code_with(nb, "# Toy one: at one lightness")
-    assert ("The cell's last line measures section 9's cat in a, the axis of its magenta."
-            ) in " ".join(markdown.split())
+    assert ("the cat in section 9's seventh column. It reverses section 9's rule" in " ".join(
+        markdown.split())) and "Its magenta lies on a," in " ".join(markdown.split())
 
 
 def test_the_idea_says_what_moves_l(committed):
@@ -1266,8 +1246,8 @@ def test_the_idea_says_what_moves_l(committed):
     which section 11 measures (a little, not zero)."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    assert ("The network never redraws the image, so it does not change the brightness (apart "
-            "from 8-bit rounding, measured in section 11), and the edges stay sharp.") in text
+    assert ("The network never redraws the image, so the photo keeps its brightness and its sharp "
+            "edges.") in text, "s27: the unmeasured '8-bit rounding' attribution is cut"
     assert "mean |L(colorized) - L(input)|" in printed, "'on average': the printed change, a mean"
     assert ".round().byte()" in code_with(nbformat.read(NOTEBOOK, as_version=4),
                                           "def sketch_colorize"), "'8-bit rounding'"
@@ -1341,12 +1321,10 @@ def test_going_deeper_holds_the_side_measurements(committed):
     deeper = deeper.split("## References")[0]
     assert re.findall(r"### ([A-Z])\. ", deeper) == list("ABCDEFGH")
     for pointer in ("Some maps have straight-edged patches (Going deeper A).",
-                    "(Going deeper B counts each block's weights and work)",
                     "Going deeper D defines every metric.",
-                    "magenta dots (Going deeper G).",
-                    "visibly blue (lower right, zoomed). Going deeper E counts them.",
+                    "within the gap between two seeds (Going deeper G).",
                     "toy two, drawn in Going deeper F.",
-                    "On real pixels of one lightness (Going deeper F),"):
+                    "Going deeper F shows why MSE paints more than L1."):
         assert pointer in " ".join(main.split()), pointer
     assert "### Check your understanding" not in deeper and "## Summary" in main
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -1356,8 +1334,9 @@ def test_going_deeper_holds_the_side_measurements(committed):
     main_code = "\n".join(c.source for c in nb.cells[:summary] if c.cell_type == "code")
     assert "# Eight validation images, colorized by the two L1 UNets" in main_code, \
         "the skip grid carries section 9's result"
+    assert "# The comparison as a table" in main_code, "s27: the table carries section 8's runs"
     for name in ("slice_b = {", "shares = {", "# Toy two drawn", "one_L = ", "# Toy two: green",
-                 "# The comparison as a table"):   # r107, s26: one story in section 8
+                 "# The slice drawn", "# Section 9's seed gaps"):   # r107, s26, s27
         assert name in later and name not in main_code, f"{name}: section 8's side measurements"
     assert not any("colorized by the UNet of each loss" in c.source for c in nb.cells), \
         "the loss grid is cut: its gray, L1 and truth rows repeated section 9's grid"
@@ -1416,9 +1395,8 @@ def test_the_cup_stays_pale(committed):
         r"original: chelsea (\d+\.\d) / (\d+\.\d) / (\d+\.\d); coffee (\d+\.\d) / (\d+\.\d) / "
         r"(\d+\.\d)\n", printed)
     assert float(them_cup) > float(cup), "'paints the coffee more'"
-    assert float(them_cat) < float(cat), "'The cat gets less'"
     assert ("The pretrained model paints the coffee more, much of it wrong: a green blotch, a "
-            "bluish saucer. It paints the cat less, with a green patch on the forehead.") in text
+            "bluish saucer.") in text and "forehead" not in text, "s27: the cat's remark is cut"
     assert "on section 11's coffee the pretrained model paints more" not in text, \
         "the Summary no longer generalizes from two photos"
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "chroma_of[name] = (")
@@ -1435,10 +1413,10 @@ def test_the_idea_says_what_the_bottleneck_sees(committed):
     """'its encoder shrinks the image until each bottleneck feature sees all of it': the receptive
     field of every bottleneck position, counted from quick mode's UNet, covers the 32 x 32 input."""
     markdown = committed[0]
-    # cold read r101: the window is 68 px, the whole of a 32 px image but not of a larger photo
-    (said,) = re.findall(r"first shrinks the image, so that each bottleneck feature sees a wide "
-                         r"window to guess grass or sky: (\d+) px here, all of a 32 x 32 image but "
-                         r"part of a larger photo\.", " ".join(markdown.split()))
+    # s27: the unprinted 68 px is cut; 'a wide window': every bottleneck position sees the image
+    assert ("first shrinks the image, so that each bottleneck feature sees a wide window, enough "
+            "to guess grass or sky.") in " ".join(markdown.split())
+    assert "68 px" not in markdown
     unet = UNet(1, 2, base=16, depth=3)
     assert isinstance(unet.pool, torch.nn.MaxPool2d) and unet.pool.kernel_size == 2
     field, step = 1, 1                       # receptive field and stride, in input pixels
@@ -1453,7 +1431,7 @@ def test_the_idea_says_what_the_bottleneck_sees(committed):
     for p in range(32 // step):              # every bottleneck position, one axis
         centre = p * step + (step - 1) / 2
         assert centre - (field - 1) / 2 <= 0 and centre + (field - 1) / 2 >= 31, (p, field)
-    assert int(said) == field < 128, (said, field)   # section 11 works at 128 px: a window there
+    assert 32 <= field < 128, field   # all of a 32 px image; section 11 works at 128 px
 
 
 def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
@@ -1463,15 +1441,15 @@ def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
     code = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                      if c.cell_type == "code")
     assert '("l1_ssim", SEED)]' in code and "mean of seeds 0, 1" in committed[1]
-    assert ("L1 and MSE at seeds 0 and 1, L1 + SSIM (L1 plus a structure term) at seed 0, scored "
-            "on the validation set.") in text
+    assert ("One UNet per loss, on a tenth of section 3's training, scored on the validation set. "
+            "The third loss adds a structure term, SSIM, to L1.") in text
     order = ["## 8. Why the colors wash out: the loss", "Three toy pixels show the difference.",
              "In toy three, the pixel is magenta, yellow, green or blue",
              "Real photos show such a spread within one context: the test set's cars.",
              "The true cars lie on several sides of gray",
              "### L1 against MSE, trained", "**Both losses wash out:**",
              "## 9. What the skips add", "### F. Section 8 in detail",
-             "Section 8's argument on real pixels, pooled over all contexts",
+             "Toy two makes L1 paint the bolder color, yet section 8's table shows MSE painting",
              "**MSE paints more color than L1"]
     where = [text.index(part) for part in order]
     assert where == sorted(where), "the section's order"
@@ -1544,14 +1522,7 @@ def test_the_cars_of_section_8(committed):
     assert (f"Your model's predictions sit in one short strip near gray: mean chroma {c_yours}, "
             f"against the truth's {c_true}.") in text
     assert "Red and blue cars can share one L" not in text, "r113: unbacked, cut"
-    # r113: on cars the pretrained model is paler than yours, though more colorful overall
-    assert float(c_theirs) < float(c_yours), "'paler still on cars'"
-    assert (f"The pretrained model is paler still on cars (mean chroma {c_theirs}), though more "
-            "colorful overall (section 10).") in text
-    table = committed[2][committed[2].index("| your model (quick mode) | pretrained |"):]
-    ours_cf, theirs_cf = map(float, found(r"\| colorfulness \(truth \d+\.\d\) \| (\d+\.\d) \| "
-                                          r"(\d+\.\d) \|", table))
-    assert theirs_cf > ours_cf, "'more colorful over the whole test set'"
+    assert "paler still on cars" not in text, "s27: a side remark, cut from the main path"
     assert "pale colors, olive-brown grass, a blue car painted red." in text, "the opening's words"
     assert "Real photos show such a spread within one context: the test set's cars." in text
     assert "beside each model's mean predictions:" in text
