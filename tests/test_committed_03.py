@@ -82,8 +82,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     best = max(eight, key=lambda e: e[1])
     worst = min(eight, key=lambda e: e[1])
     assert best[2] == min(c for _, _, c in eight) and worst[2] == max(c for _, _, c in eight)
-    assert (f"Above, gray costs little on near-gray image {best[0]} ({best[1]} dB) and much on "
-            f"colorful image {worst[0]} ({worst[1]} dB).") in text
+    # s27 (k_03 item 5): the PSNRs are the figure's titles and the printout's, not the prose's
+    assert (f"Above, gray costs little on near-gray image {best[0]} and much on colorful image "
+            f"{worst[0]}.") in text
+    assert f"({best[1]} dB)" not in text and f"({worst[1]} dB)" not in text
     # r103: the eight are the first eight test images (the code takes [:8]; the title says so)
     assert "chroma8 = metrics.mean_chroma(lab[:8])" in figure
     assert "names8 = [run.test.classes[k] for k in run.test.labels[:8].tolist()]" in figure
@@ -101,11 +103,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             in rank_code)
     said = rho.replace("-", "−")
     # s25 (cold read r107): a side measurement, moved to Going deeper G with its cell
-    assert (f"The more colorful the photo, the lower gray's PSNR: the rank correlation is "
-            f"{said}.") in text
+    # s27 (k_03 item 6): G's lead answers its question; the printout carries the number
+    assert f"the rank correlation is {said}" not in text
+    assert float(rho) < -0.8, "G's lead: close to -1"
     assert "Over all test images not already gray, the more colorful the photo" not in text
     going_g = text[text.index("### G. Side questions on section 8"):text.index("## Summary")]
-    assert f"the rank correlation is {said}" in going_g and text.index("## Going deeper") < \
+    assert ("**Does gray cost more on more colorful photos?** Yes. Below, over the test images not "
+            "already gray, the rank correlation of mean chroma and gray's PSNR is close to −1."
+            ) in going_g and text.index("## Going deeper") < \
         text.index("### G. Side questions"), "G is part of Going deeper"
     assert printed.index("rank (Spearman) correlation") > printed.index("my_rgb_to_lab (float32)")
     assert "Among these eight, the more colorful the photo" not in text
@@ -135,12 +140,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     hist_code = code_with(committed[0], "ax.hist2d(")
     assert 'ax.axhline(0, color="white", lw=0.8, ls=":")' in hist_code
     assert 'ax.plot(a.mean(), b.mean(), marker="X"' in hist_code
-    # the squared error's pull is said by question 1, beside its two-color example, not under
-    # the histogram, which does not show it
+    # the squared error's pull is said beside its two-color example, not under the histogram,
+    # which does not show it (s27, k_03 item 1: section 8's "why gray is hard to beat")
     assert "a squared error pulls it toward the mean of its plausible colors, which can lie" \
         not in " ".join(markdown.split())
-    assert ("**Question.** Why can a squared error on `ab` make a colorizer predict gray?"
-            in markdown)
+    assert "**Why gray is hard to beat.** A squared error rewards an unsure guess of gray." in \
+        " ".join(markdown.split())
     # the pull is toward each pixel's plausible colors (section 11's worked example), not
     # toward the dataset's mean ab
     assert "toward such means" not in " ".join(markdown.split())
@@ -177,19 +182,14 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # forward reference to a later result); section 7's printed red row (L, luma gray) backs it
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
-    # ed24b (cold read r105): YCbCr too splits off a brightness; the question says so
-    # s26 (cold read r110, g_03 item 1): section 7 opens on the squared-error question (moved
-    # from section 8), so its dull predictions are explained before the luma argument uses them
-    assert ("## 7. Why colorization lives in Lab `L` alone can leave a pixel's color open, yet a "
-            "colorizer must pick one. **Question.** Why can a squared error on `ab` make a "
-            "colorizer predict gray?") in text
-    # s26 round 2 (cold read r113, h_03 items 1-2): the two colors and their gray are drawn;
-    # then Lab's two strong reasons lead, the luma gap after them
-    assert ("Guessing the mean, gray, halves the squared error of guessing either color. "
-            "So an unsure colorizer can predict a dull, near-gray color. **Why Lab, not "
-            "JPEG's YCbCr?** YCbCr also splits off a brightness. Lab has two strong reasons. "
-            "First, the model is handed `L`, the lightness people see, so even its dull guesses "
-            "keep the true lightness. Second, distances in Lab follow CIEDE2000") in text
+    # s27 (cold read r115, k_03 item 1): section 7 opens on one "why Lab" argument that points
+    # back to the first figure; the squared-error demo moved to section 8; YCbCr after it
+    assert ("## 7. Why colorization lives in Lab In the first figure, `L` carries the edges and "
+            "detail. A colorizer is handed `L` exactly and predicts only `ab`, two smooth "
+            "channels. Even its dull guesses keep the true lightness, and Lab distances roughly "
+            "follow what people see (Going deeper F). **Why not JPEG's YCbCr?**") in text
+    assert "`L` alone can leave a pixel's color open" not in text
+    assert "Lab has two strong reasons." not in text
     assert "Why Lab rather than JPEG's YCbCr" not in text
     assert "pure red drops from" not in text, "the numbers are section 7's to print"
     assert "splitting off color pays at all because color can be stored" not in text, \
@@ -215,14 +215,13 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     (c_psnr,) = found(r"\ntraining mean ab \(-?\d+\.\d, -?\d+\.\d\) +(\d+\.\d\d) +\d+\.\d\d "
                       r"+0\.\d{4}\n", printed)
     assert 0 < float(c_psnr) - float(psnr) < 1, "the text: beats it slightly"
-    bar = (f"Gray is the course's baseline. One constant color, the training mean `ab`, already "
-           f"beats it slightly (PSNR {c_psnr} against {psnr} dB), so notebook 04's colorizer must "
-           f"beat both.")
+    # s27 (k_03 item 5): the two PSNRs are the table's; the sentence keeps the comparison
+    bar = "The training mean `ab` beats it only slightly, so notebook 04 must beat both."
+    assert f"PSNR {c_psnr} against {psnr} dB" not in text
     assert text.index("**The gray baseline.**") < text.index(bar) < text.index("## Going deeper")
     assert "Gray's scores in this quick run are the bar" not in text
-    assert (f"- The baseline: in this quick run, gray scores PSNR {psnr} dB and SSIM {ssim} on the "
-            f"{kept} test images not already gray. The training mean `ab` scores slightly more. "
-            "Notebook 04 must beat both.") in text
+    assert (f"- The baseline: gray scores PSNR {psnr} dB and SSIM {ssim} on the {kept} test images "
+            "not already gray. Notebook 04 must beat it and the training mean `ab`.") in text
     assert "The bar: in this quick run" not in text
     # s25 (cold read r107): the bar's PSNR as an RMS error, computed in the cell that prints it
     said_psnr, rms, levels = found(r"gray's PSNR of (\d+\.\d\d) dB is an RMS error of "
@@ -231,14 +230,16 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert said_psnr == psnr and f"{10 ** (-float(psnr) / 20):.3f}" == rms
     assert round(float(rms) * 255) == int(levels)
     assert "rms = 10 ** (-gray_psnr / 20)" in code_with(committed[0], "def psnr")
-    assert (f"An image at gray's PSNR has an RMS error of about {float(rms):.2f} on [0, 1] RGB, "
-            f"about {levels} of "
-            "255 levels.") in text
+    # s27 (k_03 item 5): one number, the levels; the RMS error itself is printed
+    assert f"Gray is off by about {levels} of 255 levels (its printed RMS error)." in text
+    assert "An image at gray's PSNR has an RMS error" not in text
     # section 8 ends on the bar, the squared-error question and its key idea
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
     assert section_8.index(bar) < section_8.index("**Key idea:** Most pixels carry little color")
-    # s26: the squared-error question opens section 7 now, once
-    assert "**Question.** Why can a squared error" not in section_8
+    # s27 (k_03 item 1): the squared-error demo is section 8's, after the bar, before its key idea
+    assert (section_8.index(bar) < section_8.index("**Why gray is hard to beat.**")
+            < section_8.index("**Key idea:** Most pixels carry little color"))
+    assert "**Question.** Why can a squared error" not in text
     # s26 round 2 (cold read r113, h_03 item 4): "scores well" has a reference point now: one
     # constant color, the training pixels' mean ab, scored on the same images, printed next to gray
     mean_a, mean_b, const_psnr, const_ssim = found(
@@ -248,8 +249,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "training mean ab (") < printed.index("gray's PSNR of")
     assert 0 < float(const_psnr) - float(psnr) < 1, "the text: beats it only slightly"
     assert float(const_ssim) > float(ssim), "the text: the bar is both (the mean ab is higher)"
-    assert ("**Key idea:** Most pixels carry little color, so gray with the true `L` is a strong "
-            "baseline. One constant color beats it only slightly.") in text
+    assert ("**Key idea:** Most pixels carry little color, and a squared error favors gray when "
+            "unsure: gray with the true `L` is a hard baseline.") in text
     assert "already scores well" not in text
     base = code_with(committed[0], "def psnr")
     assert "ab_train_mean = torch.stack([a.mean(), b.mean()]).view(1, 2, 1, 1)" in base
@@ -259,9 +260,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert 'label=f"mean ab ({a.mean().item():.1f}, {b.mean().item():.1f})")' in code_with(
         committed[0], "ax.hist2d(")
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
-    assert section_7.index("**Question.** Why can a squared error") < section_7.index(
-        "So an unsure colorizer can predict a dull") < section_7.index("**Why Lab, not JPEG's")
-    assert text.count("**Question.** Why can a squared error") == 1
+    assert "squared error" not in section_7, "s27: the demo is section 8's"
+    assert text.count("**Why gray is hard to beat.**") == 1
     assert "colorfulness loss" not in section_8 and "rank correlation" not in section_8
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
     assert (f"scores PSNR {psnr} dB and SSIM {ssim} on the {kept} test images not already gray."
@@ -270,14 +270,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "the run prints only the mean SSIM, not its terms"
     text = " ".join(markdown.split())
     assert "% of training pixels have chroma below 20." not in text, "said once, in section 8"
-    # the Summary says what question 1 says: the mean is less colorful and can be gray (not
-    # "averages toward gray" in general); this run shows only a two-color example
-    assert ("A squared error pulls an uncertain color toward the mean of its plausible colors, "
-            "which can be gray.") in text
+    # the Summary says what the demo shows: unsure between colors, gray can win (s27: shorter)
+    assert "- A squared error favors gray when a colorizer is unsure." in text
     assert "averages uncertain colors toward gray" not in text
-    assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
-            "gray when they sit equally far from gray in opposite directions, equally likely"
-            ) in text
     # cold read r114: "on opposite sides" is not enough (unequal chromas or weights: a dull color)
     assert "opposite sides of gray, as below" not in text
     assert "notebook 05 tests" not in text, "a forward reference, not shown here: cut"
@@ -292,7 +287,7 @@ def test_section_5_motivation_is_the_course_s_own():
     assert ("Notebooks 04 and 05 train on `ab` directly, but a loss after `lab_to_rgb` "
             "would send gradients back through the whole chain.") in text
     assert "a loss after `lab_to_rgb` sends gradients" not in text
-    assert ("The course kit's `normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
+    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
             "the target `ab / AB_SCALE`.") in text
     assert "A colorizer trains through these conversions" not in text
 
@@ -350,7 +345,7 @@ def test_the_printed_errors_quoted(committed):
     # cell 3: every helper the visible code uses is named (cold read r98)
     assert ("The collapsed setup cell imports scikit-image (`skcolor`, `structural_similarity`) "
             "and the course kit (`color`, `metrics`), "
-            "starts the run (`run` holds the data) and defines:") in text
+            "loads the data into `run` and defines:") in text
     setup = code_with(committed[0], "run = start(MODE")
     assert ("from skimage import color as skcolor" in setup and "import structural_similarity"
             in setup and "from colorlab import color, metrics" in setup)
@@ -406,9 +401,8 @@ def test_the_clamps(committed):
     assert at_0[1] == "nan" and float(at_0[3]) == 12.92
     assert "(`clamped_at_0` above)" in " ".join(markdown.split())
     # s25 round 3 (cold read r109): both unsafe versions named; both are nan at black (printed)
-    assert ("Below, two unsafe versions at black and below 0 (network outputs can be negative): "
-            "one without the clamp and one clamped at 0. Their values stay finite, but their "
-            "gradient at black is `nan`." in " ".join(markdown.split()))
+    # s27: the printout shows the values and the nan; the sentence only points to it
+    assert ("Below, two unsafe versions at black and at −0.01." in " ".join(markdown.split()))
     assert "Below, a version without the clamp" not in markdown
     with torch.no_grad():   # the values: finite, from the linear branch, where the gradient is nan
         lin = torch.tensor([0.0, -0.01], dtype=torch.float64)
@@ -428,9 +422,9 @@ def test_the_clamps(committed):
     # ed23p (cold read r102): Python builds both branch tensors before torch.where is called
     assert "`torch.where` computes **both** branches" not in markdown
     # ed24b (cold read r105): in two plain sentences
-    assert ("Both branch tensors are computed before `torch.where` picks one. In the backward pass "
-            "the unused branch gets a zero gradient, and zero times an infinite or `nan` slope is "
-            "`nan`.") in " ".join(markdown.split())
+    assert ("**Why the clamps?** `torch.where` is handed both branches, each computed in full, and "
+            "in the backward pass zero times an infinite slope is `nan`.") in " ".join(
+        markdown.split())
     assert "slope is still `nan`" not in markdown
     assert ("so the gradient at black is `nan` again (`clamped_at_0` above). Clamped at "
             "`LINEAR_T`, the unused branch sits where its slope is finite.") in " ".join(
@@ -487,7 +481,7 @@ def test_gradcheck_black_included(committed):
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
         "### What the networks get") < flat.index("**Key idea:** Lab hands a colorizer")
         < flat.index("## 8. How colorful photos are"))
-    assert flat.index("(`Cb` = `Cr` = 0), has `L`") < flat.index("**Key idea:** Lab hands a")
+    assert flat.index("(`Cb` = `Cr` = 0), is far darker") < flat.index("**Key idea:** Lab hands a")
     assert "**What the networks get.**" not in flat, "its own heading now (r99)"
     assert "## 9." not in flat, "What the networks get is the end of section 7 now"
     assert "**5. What the networks get.**" not in flat, "no longer optional"
@@ -512,7 +506,7 @@ def test_gradcheck_black_included(committed):
     assert largest < color.AB_SCALE == 110
     assert ("`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|`, so the target fits a "
             "Tanh's range (-1, 1).") in flat
-    assert ("The course kit's `normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
+    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
             "the target `ab / AB_SCALE`.") in flat
     assert ("**Key idea:** The way back inverts each step in reverse and clips what a screen "
             "cannot show.") in flat
@@ -526,10 +520,10 @@ def test_gradcheck_black_included(committed):
     chroma_question = ("**Question.** A colorfulness loss falls as the chroma "
                        "`torch.sqrt(a**2 + b**2)` grows. What gradient does it send at a gray "
                        "pixel, and what does an epsilon change (printed below)?")
-    assert "gradient of sqrt(a² + b² + 1e-06) at ab = (1, 0): [1.0, 0.0]" in printed
-    assert "(1e-6, (1.0, 0.0))" in code_with(committed[0], "# a colorfulness loss's gradient")
-    assert (flat.index("**Question.** Why can a squared error on `ab` make a colorizer predict "
-                        "gray?") < flat.index("**Why Lab, not JPEG's YCbCr?**")
+    # s27 (k_03 item 6): G keeps what its question needs; the colored pixel's case was cut
+    assert "at ab = (1, 0)" not in printed
+    assert "(1e-6, (1.0, 0.0))" not in code_with(committed[0], "# a colorfulness loss's gradient")
+    assert (flat.index("**Why not JPEG's YCbCr?**") < flat.index("**Why gray is hard to beat.**")
             < flat.index("**Key idea:** Most pixels carry little color")
             < flat.index("## Going deeper")
             < flat.index("### G. Side questions on section 8") < flat.index(chroma_question))
@@ -556,13 +550,12 @@ def test_gradcheck_black_included(committed):
     assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. The epsilon in "
             "`torch.sqrt(a**2 + b**2 + 1e-6)` removes the `nan`. But at an exactly gray pixel the "
-            "gradient is then 0, so the loss cannot push that pixel toward a color. At "
-            "ab = (1, 0), barely colored, the chroma's gradient is (1, 0): the loss pushes away "
-            "from gray.") in flat
+            "gradient is then 0, so the loss cannot push that pixel toward a color. </details>"
+            ) in flat
     assert "Fix the `nan`" not in flat and "what fixes it?" not in flat
     # the Summary says where black is checked without the clip (section 5, question 1): with
     # its clip, my_lab_to_rgb fails at black (printed False), without it, it passes (7 of 7)
-    assert ("pass `gradcheck` (at black, `my_lab_to_rgb` only without its clip).") in flat
+    assert ("pass `gradcheck`, except the clipped `my_lab_to_rgb` at black.") in flat
     assert "pass `gradcheck`, black included." not in flat, "s23 (cold read r100): overstated"
     rows = printed.split("gradcheck case", 1)[1].split("\n")[1:9]
     assert rows[-1].split() == ["my_lab_to_rgb", "with", "the", "clip,", "black", "False"]
@@ -609,14 +602,20 @@ def test_the_derived_matrix_and_white_point(committed):
                      printed)
     # s26 (cold read r110, UNBACKED): the shift is the whole matrix's (cell: M for RGB_TO_XYZ),
     # the largest over the test colors
+    # s27 (k_03 item 3): the shift is Going deeper B's, after its third cell's printout
     assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
-            f"our XYZ check can be exact. Our own matrix would move Lab "
-            f"by at most {shift} over the test colors (Going deeper B).") in flat
+            "our XYZ check can be exact (Going deeper B).") in flat
+    going_b = flat[flat.index("### B. Which matrix"):flat.index("### C. Two colors")]
+    assert (f"Swapping in our own matrix would move Lab by at most {shift} over the test colors "
+            "(third cell below).") in going_b
+    assert "Our own matrix would move Lab" not in flat
+    b_cells = [c.source for c in nb.cells[[c.source for c in nb.cells].index(
+        next(c.source for c in nb.cells if c.source.startswith("### B. Which matrix"))) + 1:]]
+    assert "lab_derived = color.xyz_to_lab(" in b_cells[2], "B's third cell prints the shift"
     swap = code_with(nb, "# 1. Lab with the matrix derived in section 2")
     assert ('lab_derived = color.xyz_to_lab(torch.einsum("ij,jhw->ihw", M, '
             'my_srgb_to_linear(rgb_test)))') in swap
     assert "which moves Lab by at most" not in flat
-    assert "our XYZ check can be exact (Going deeper B)." not in flat
     assert "they differ from ours in the fourth decimal" not in flat
     assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
@@ -646,7 +645,8 @@ def test_the_derived_matrix_and_white_point(committed):
     assert "The derived matrix is the sRGB standard's to 4 digits." not in markdown
     assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
     flat = " ".join(markdown.split())
-    assert "`my_rgb_to_xyz` decodes stored sRGB itself, so it covers the first two arrows." in flat
+    # s27: the plan's second sentence was cut (word budget); section 2's code shows it
+    assert "so it covers the first two arrows" not in flat
     # s25 round 3 (cold read r109): the plan walks the diagram: an arrow per section, the way
     # back (section 4) drawn in orange (matplotlib's C1)
     assert ("**The plan.** Below, the chain: one arrow per section, and the way back in orange "
@@ -655,7 +655,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert 'color="C1"' in diagram and '"section 1: decode' in diagram
     assert '"section 2: a 3 × 3 matrix' in diagram and '"section 3: f(t)' in diagram
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
-    assert ("The white **D65** (midday daylight) fixes the lengths, since r = g = b = 1 "
+    assert ("The white **D65**, midday daylight, fixes the lengths, since r = g = b = 1 "
             "must give it.") in " ".join(markdown.split())
     # why a column is a primary's XYZ: M times full red alone is M's first column
     assert "Column $j$ is primary $j$'s XYZ." in " ".join(markdown.split())
@@ -754,7 +754,7 @@ def test_the_known_colors_quoted(committed):
     assert rgb["blue"] == "(0, 0, 1)" and rgb["green"] == "(0, 1, 0)", "mean of R, G, B: 1/3 each"
     assert lightness["green"] > blue + 30, "the question says: very different L"
     # s23: the blue-and-green question became a clause of section 6's opening
-    assert ("In the `L` column below, pure blue is darker than mid gray, and yellow is almost as "
+    assert ("In the `L` column below, pure blue is darker than mid gray and yellow almost as "
             "light as white: the channels add unequally to luminance (the matrix's middle "
             "row).") in " ".join(markdown.split())
     assert "Blue and green have the same RGB mean" not in markdown
@@ -782,8 +782,8 @@ def test_the_known_colors_quoted(committed):
     assert 'L_red, a_red, b_red = lab_known[list(known).index("red")].tolist()' in planes
     assert "shown, inside = ab_plane(L_red)" in planes
     assert "return color.lab_to_rgb(lab), inside" in planes, "the figure uses the kit's lab_to_rgb"
-    (L_plane,) = found(r"at L = (\d+\.\d), \d+% of the ab square", printed)
-    assert L_plane == f"{lightness['red']:.1f}"
+    # s27 (k_03 item 2): the figure is drawn on the network's square; its share is not printed
+    assert "% of the ab square" not in printed
     assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
     assert '"+a:\\nred/magenta"' in plane
     # at L = 53.2 +b looks olive (the label says so) and -b is a plain mid blue
@@ -792,7 +792,8 @@ def test_the_known_colors_quoted(committed):
     text = " ".join(markdown.split())
     assert "**The ab plane.** Below, the ab plane at pure red's lightness." in text
     # s25: the ring is the figure's (now with an arrow); the sentence reads the olive +b only
-    assert "Here +`b` looks olive, because vivid yellow needs a high `L`." in text
+    # s27: the sentence reading the olive +b was cut (the label and the key idea say it)
+    assert "Here +`b` looks olive" not in text
     assert "The picture shows the ab plane" not in text, "one plane now (r93), not two"
     # ... so it comes after section 4 builds the way back (cold read r89): it opens section 6
     sources = [c.source for c in committed[0].cells]
@@ -848,16 +849,21 @@ def test_the_known_colors_quoted(committed):
 
 
 def test_the_worked_example_of_regression_to_gray(committed):
-    """Section 11, question 1: a worked example (computed here, not a run output) of two colors
-    plausible for one pixel, at the same L, whose mean is gray."""
+    """Section 8, why gray is hard to beat (s27, k_03 item 1: moved from section 7): a worked
+    example (computed here, not a run output) of two colors plausible for one pixel, at the same
+    L, whose mean is gray."""
     nb, markdown, printed = committed
     L, green, purple = 50.0, (-50.0, 40.0), (50.0, -40.0)
     text = " ".join(markdown.split())
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
-    assert ("A squared error is smallest at the mean of a pixel's plausible colors. That mean is "
-            "gray when they sit equally far from gray in opposite directions, equally likely, "
-            "as below. </details>") in text
+    assert ("**Why gray is hard to beat.** A squared error rewards an unsure guess of gray. "
+            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing their mean, "
+            "gray, halves the squared error of either color.") in text
+    cells = nb.cells
+    lead = next(i for i, c in enumerate(cells) if c.source.startswith("**Why gray is hard"))
+    assert cells[lead + 1].cell_type == "code"
+    assert "pair_ab = torch.tensor(" in cells[lead + 1].source
     assert "both of chroma 64, average to (0, 0)" not in text
     cell = code_with(nb, "pair_ab = torch.tensor(")
     assert "pair_ab = torch.tensor([[-50.0, 40.0], [50.0, -40.0]], dtype=torch.float64)" in cell
@@ -870,9 +876,7 @@ def test_the_worked_example_of_regression_to_gray(committed):
     assert green_e == purple_e == 2 * gray_e, "the text: the mean halves either color's error"
     assert gray_e == (50**2 + 40**2), "each color is sqrt(50² + 40²) from the mean"
     assert "guess their mean, gray ab (0, 0)" in printed
-    at = {k: text.index(k) for k in ("**Question.** Why can a squared error",
-                                     "Guessing the mean, gray, halves")}
-    assert at["**Question.** Why can a squared error"] < at["Guessing the mean, gray, halves"]
+    assert text.index("**The gray baseline.**") < text.index("**Why gray is hard to beat.**")
     for a, b in (green, purple):
         lab = torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1)
         rgb = color.lab_to_rgb(lab, clip=False)
@@ -1098,8 +1102,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # what to look for in the ab panel (cold read r101: the eyes, nose and broad tints remain,
     # faintly; the fine fur and whiskers do not)
     # s25 (cold read r107): a reading of the figure, said so
-    assert ("`L` carries almost all the detail. In the `ab` panel the fur and "
-            "whiskers are mostly gone, while the eyes, nose and broad tints remain.") in text
+    # s27 (cold read r115, UNBACKED "almost all"): the figure's reading only; section 7 points
+    # back to it
+    assert ("The `ab` panel loses the fur and whiskers but keeps the eyes, nose and broad "
+            "tints.") in text and "almost all the detail" not in text
     assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
@@ -1109,7 +1115,12 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert asked == "0.0, 100.0, -100.0"
     r, g, b = map(float, rgb.split(", "))
     assert r == g == 0 and 0 < b < 0.7, "the text says: a dark blue"
-    (share_red,) = found(r"at L = \d+\.\d, (\d+)% of the ab square", printed)
+    # s27 (k_03 item 2): the figure's plane (pure red's L, the network's square), recomputed
+    grid = torch.linspace(-color.AB_SCALE, color.AB_SCALE, 221, dtype=torch.float64)
+    B_, A_ = torch.meshgrid(grid, grid, indexing="ij")
+    red_plane = torch.stack([torch.full_like(A_, 53.2406), A_, B_])
+    raw_ = color.lab_to_rgb(red_plane, clip=False)
+    share_red = round(((raw_ >= 0) & (raw_ <= 1)).all(0).double().mean().item() * 100)
     asked, lab, de = found(r"P3 red at L = 50" + row, printed)
     lin, shown, y_asked, y_shown = found(r"P3 red at L = 50" + clip_row, printed)
     r, g, b = map(float, lin.split(", "))
@@ -1167,8 +1178,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
     assert f"Only {share_red}% of the ab square" not in text, "ed23p: the printout carries it"
     assert int(share_red) < 50, "the text says: most of the plane lies outside the gamut"
-    assert ("Most of it, hatched gray, lies outside an sRGB screen's RGB cube, its **gamut**."
-            in text)
+    assert ("Most of it, hatched gray, lies outside an sRGB screen's RGB cube, its **gamut**, and "
+            "`lab_to_rgb` clips it." in text)
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
@@ -1192,6 +1203,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
     best_share, best_L = found(r"largest displayable share over L = 1, 2, \.\.\., 99: (\d+)%, "
                                r"at L = (\d+)\n", printed)
     assert int(best_share) >= shares[50] and int(best_share) >= int(share_red)
+    # s27 (k_03 item 2): one family: section 6's share at L = 50 is D's panel at L = 50
+    (share_50,) = found(r"at L = 50, (\d+)% of the network's ab square \[-110, 110\]² is "
+                        r"displayable\n", printed)
+    assert int(share_50) == shares[50]
+    assert "displayable share of the network's ab square [-110, 110]²: L = 10:" in printed
+    assert "extent = (-color.AB_SCALE, color.AB_SCALE) * 2" in panels_code(committed[0])
+    assert "of the ab square" not in printed
     assert abs(int(best_L) - 53.2) < 10, "near mid lightness"
     assert "range(1, 100)" in panels_code(committed[0])
     assert abs(int(best_L) - 50) <= 10, "the text says: largest at mid L"
@@ -1211,8 +1229,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "Near `L` = 0 every color is nearly black" not in text, "r103: cut"
     assert min(shares) == 10 and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
-    assert ("**Key idea:** Lab keeps lightness and color apart, but a screen ties them: its vivid "
-            "yellows exist only at high `L`, its vivid blues only at low `L`.") in text
+    assert ("**Key idea:** A screen ties lightness and color: its vivid yellows exist only at high "
+            "`L`, its vivid blues only at low `L`.") in text
     assert "In Lab, lightness and color are tied" not in text, "it contradicts the thesis"
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
@@ -1284,24 +1302,25 @@ def test_the_toe_is_labeled(committed):
     assert "so our gradient stays finite" not in text
     # the curve spreads the levels more evenly, not evenly (its history is also the CRT's response)
     # the levels the curve gives the darkest tenth of light, counted over the 256 stored codes
-    srgb_codes, linear_codes = found(r"8-bit codes below a tenth of white's light: sRGB (\d+), "
-                                     r"a linear code (\d+)\n", printed)
+    # s27 (k_03 item 4): the printed line repeated the prose: cut; the counts are a fact of the
+    # sRGB curve, recomputed here (as the 0.214 of section 1's question 2)
+    srgb_codes, linear_codes = "90", "26"
+    assert "8-bit codes below a tenth" not in printed
     codes = torch.arange(256, dtype=torch.float64) / 255
     assert (int(srgb_codes), int(linear_codes)) == (
         int((color.srgb_to_linear(codes) < 0.1).sum()), int((codes < 0.1).sum())) == (90, 26)
-    assert "print(f\"8-bit codes below a tenth of white's light" in figure
+    assert "8-bit codes below a tenth of white's light" not in figure
     # the eye responds to relative changes (Weber), so a fixed step of light shows most in the dark
     # r103: why the dark gets more codes, then (its own paragraph) why we decode first
     # s25 (cold read r107): the premise named as the rule of thumb it is
     # s25 round 3 (cold read r109): the premise as a plain sentence, still a rough rule
-    assert ("Roughly, the eye notices relative changes of light (Weber's law), so a "
-            "fixed step of light shows most in the dark. The curve therefore gives the dark more "
-            f"of a byte's levels: light below a tenth of white's gets {srgb_codes} of them, where "
-            f"a linear code would give {linear_codes}. Section 2's matrix adds amounts of light, "
-            "so we first **decode** stored values to light:") in text
+    assert ("The eye roughly notices relative changes of light (Weber's law), so the curve "
+            "gives the dark more of a byte's levels: light below a tenth of white's gets "
+            f"{srgb_codes} of them, where a linear code would give {linear_codes}. Section 2's "
+            "matrix adds amounts of light, so we first **decode** stored values to light:") in text
     # section 1, question 2: a stored 0.5 decodes to 0.214 of full light
     assert f"{color.srgb_to_linear(torch.tensor(0.5, dtype=torch.float64)).item():.3f}" == "0.214"
-    assert ("2. Why decode before the 3 × 3 matrix? <details><summary>Answer</summary> The matrix "
+    assert ("2. Why decode before the matrix? <details><summary>Answer</summary> The matrix "
             "adds amounts of light, and a stored 0.5 is only 0.214 of full light.") in text
     assert "levels evenly on" not in text
     assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
@@ -1463,9 +1482,8 @@ def test_one_pixel_through_the_chain(committed):
     assert abs(200 * (fy - fz) - b) < 0.1
     text = " ".join(markdown.split())
     assert "**One pixel, step by step.** Pure red, through the chain and back:" in text
-    assert ("Decoding leaves 0 and 1 unchanged, so red stays (1, 0, 0) and the matrix turns it "
-            "into its first column. `f` of X exceeds `f` of Y, so `a` > 0. `f` of Z is far below, "
-            "so `b` > 0.") in text
+    assert ("Decoding leaves 0 and 1 unchanged, so red's XYZ is the matrix's first column. `f` "
+            "of X exceeds `f` of Y, so `a` > 0. `f` of Z is far below, so `b` > 0.") in text
     ends = torch.tensor([0.0, 1.0], dtype=torch.float64)
     assert torch.allclose(color.srgb_to_linear(ends), ends, atol=1e-12), "the fixed points"
     assert text.index("## 4. The way back") < text.index("**One pixel, step by step.**") < \
@@ -1501,137 +1519,69 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
     assert "its **gamut** (light gray" not in text
 
 
-def test_the_cat_s_two_grays(committed):
-    """Section 7 (cold reads r105, r107): why a gray-leaning colorizer wants Lab; Going deeper H
-    (s26, cold read r110): the same gap over the test images, then the cat's luma gray next to its
-    Lab gray (a map of both signs)."""
+def test_the_luma_gray(committed):
+    """Section 7 (cold reads r105, r107): why a gray-leaning colorizer wants Lab over YCbCr;
+    Going deeper H: the four colors' two grays, the gap over the test images and their six most
+    colorful (s27, k_03 item 6: the cat's map was cut, one map kept)."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
     ((red_L, red_luma),) = re.findall(r"^red +(\d+\.\d) +(\d+\.\d) +\d+\.\d$", printed, re.M)
     lost = round(float(red_L) - float(red_luma))
     assert lost > 10
-    # s25 round 2 (cold read r108, f_03 item 3): why it matters, once, in the intro
-    # s26 (cold read r110, g_03 item 1): the dull prediction comes from the question before it
-    # s26 round 2 (cold read r113, h_03 item 2): where a YCbCr model's dull guess lands, said once
-    # s26 round 3 (cold read r114, i_03 item 2): section 7 keeps one sentence with pure red's
-    # numbers (printed under it); the four colors' table and figure are Going deeper H's
+    # s27 (cold read r115, UNBACKED "So"): both differences named, encoding and weights; the
+    # numbers are the printout's (one line under the sentence)
     red_L7, red_luma7 = found(r"\npure red: L (\d+\.\d); its luma gray: L (\d+\.\d)\n", printed)
     assert (red_L7, red_luma7) == (red_L, red_luma)
-    assert ("sums *encoded* sRGB values, not light. So a YCbCr model's dull guess for pure red, "
-            f"its **luma gray** (`Cb` = `Cr` = 0), has `L` {red_luma} against red's {red_L} "
-            "(printed below, more in Going deeper H).") in text
-    going_h = text[text.index("### H. Luma gray and Lab gray (section 7)"):]
-    assert ("### H. Luma gray and Lab gray (section 7) Below, four saturated colors with their "
-            "**luma gray** (`Cb` = `Cr` = 0), where a YCbCr model's dull guess lands, and their "
-            "**Lab gray** (`ab` = 0). Then the two grays on the test images section 8 scores, and "
-            "on the first figure's cat.") in going_h
+    assert float(red_luma7) < float(red_L7) - 10, "the text: far darker"
+    assert ("**Why not JPEG's YCbCr?** Its brightness, [luma](../docs/glossary.md#luma) $Y'$, "
+            "weighs *encoded* sRGB values, not light, and with other weights than `L`'s. So a "
+            "YCbCr model's dull guess for pure red, its **luma gray** (`Cb` = `Cr` = 0), is far "
+            "darker (printed below, Going deeper H).") in text
+    assert f"has `L` {red_luma} against red's {red_L}" not in text
+    luma_w = torch.tensor([0.299, 0.587, 0.114])   # BT.601, the notebook's RGB_TO_YCBCR row 0
+    assert "[[0.299, 0.587, 0.114]," in code_with(nb, "RGB_TO_YCBCR = torch.tensor(")
+    assert not torch.allclose(luma_w, color.RGB_TO_XYZ[1].float(), atol=0.05), "other weights"
+    going_h = text[text.index("### H. Luma gray and Lab gray (section 7)"):
+                   text.index("## Summary")]
+    assert ("### H. Luma gray and Lab gray (section 7) Where does a YCbCr model's dull guess land? "
+            "Below, four saturated colors with their **luma gray** (`Cb` = `Cr` = 0) and their "
+            "**Lab gray** (`ab` = 0), then the gap on the test photos.") in going_h
     assert printed.index("pure red: L ") < printed.index("over the sRGB cube") < printed.index(
         "L of its luma gray")
     assert "A Lab model's dull prediction keeps the true `L`." not in text
-    assert "This matters for a colorizer that keeps its input channel." not in text
-    # s25 round 3 (cold read r109): the dullness is said once (the intro); the promise of the
-    # six images sits right before their figure; photos' gap is smaller (printed: 2.8 < 21)
-    assert "On photos the gap is smaller: few pixels are that colorful." not in text
-    assert "A squared error can make a colorizer's predictions dull" not in text
-    assert "This matters if a colorizer predicts colors near gray" not in text
-    assert "This matters when a colorizer is unsure" not in text
-    assert "**Question.** Why can a squared error on `ab` make a colorizer predict gray?" in text
-    most, brighter, on_vivid, share, elsewhere = found(
-        r"the cat's luma gray against its Lab gray: at most (\d+\.\d) darker and (\d+\.\d) "
-        r"brighter in L; on average (-?\d+\.\d) darker where chroma > 40 \((\d+)% of pixels\), "
-        r"(-?\d+\.\d) elsewhere\n", printed)
-    # "few colorful pixels ... look alike": 6% of pixels, a largest drop far below red's
-    assert int(share) < 20 and float(most) < lost / 3
-    assert float(on_vivid) > float(elsewhere) + 0.5 and float(on_vivid) > 0
-    # "the map has both signs": luma's gray is brighter somewhere too (printed)
-    assert float(brighter) > 0.1
-    # s25 round 2 (cold read r108, f_03 item 2): the cat moved to Going deeper H, whole cells;
-    # "muted" (no printed mean chroma) became the printed share of colorful pixels
-    # s25 round 3 (cold read r109, UNBACKED): the two differences are named, not ranked as the
-    # cause (the run does not separate weights from encoding)
-    assert (f"Few of the cat's pixels are colorful ({share}% have chroma above 40), so its two "
-            "grays look alike. The map has both signs. $Y'$ and `L` differ in two ways: $Y'$ adds "
-            "encoded values with BT.601's weights, while `L` follows linear light with sRGB's. "
-            "This run does not separate the two. Away from the outlined pixels, darker (red) and "
-            "brighter (blue) places average to the printed 0.0.") in text
-    assert "The cat's colors are muted" not in text
-    # s26 (cold read r110, g_03 item 2): H holds the test images' two grays, then the cat's
-    going_h = text[text.index("### H. Luma gray and Lab gray (section 7)"):
-                   text.index("## Summary")]
-    assert ("The first figure's cat: its two grays and a map of their `L` difference."
-            in going_h and "Few of the cat's pixels are colorful" in going_h)
-    assert going_h.index("Below, the six most colorful test images") < going_h.index(
-        "The first figure's cat: its two grays")
+    # s27 (k_03 item 6): the cat's two grays and its map were cut
+    assert "the cat's luma gray" not in printed and "The first figure's cat" not in text
+    assert not any("cat_luma_gray" in c.source for c in nb.cells)
+    assert "This run does not separate the two." not in text
     assert text.index("## Going deeper") < text.index("### G. Side questions") < text.index(
         "### H. Luma gray and Lab gray (section 7)")
     codes = [c.source for c in nb.cells if c.cell_type == "code"]
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
-        "cat_luma_gray = luma_gray(", "# The cat's two grays side by side", "def ranks(x)",
-        "summary(f\"gray baseline", "lab_tests = color.images_to_lab(", "# The six most colorful")}
+        "def ranks(x)", "summary(f\"gray baseline", "lab_tests = color.images_to_lab(",
+        "# The six most colorful")}
     assert (at["def ranks(x)"] < at["lab_tests = color.images_to_lab("]
-            < at["# The six most colorful"] < at["cat_luma_gray = luma_gray("]
-            < at["# The cat's two grays side by side"] < at["summary(f\"gray baseline"])
-    assert abs(float(elsewhere)) < 0.5, "the text: the printed 0.0 elsewhere"
-    assert "such as the nose" not in text, "s25: the example was cut"
-    # the reason: BT.601's luma weights differ from sRGB's luminance row (the matrix's middle
-    # row), and near gray the first-order difference has both signs
-    luma_w = torch.tensor([0.299, 0.587, 0.114])
-    lum_w = color.RGB_TO_XYZ[1].float()
-    diff = luma_w - lum_w
-    assert diff[0] > 0 and diff[1] < 0 and diff[2] > 0, "both signs: red/blue up, green down"
-    # the same computation as the notebook's, on the same photo: luma's gray is darker somewhere
-    # and brighter somewhere (a sign, not float digits)
-    import numpy as np
-    from PIL import Image, ImageOps
-
-    from colorlab.data import sample_photos
-    img = ImageOps.fit(Image.fromarray(sample_photos()["chelsea"]), (256, 256))
-    rgb = torch.from_numpy(np.array(img)).permute(2, 0, 1).float() / 255
-    luma = torch.einsum("j,jhw->hw", luma_w, rgb).expand(3, -1, -1)
-    darker = color.rgb_to_lab(rgb)[0] - color.rgb_to_lab(luma)[0]
-    assert darker.max() > 2 and darker.min() < -0.1
-    row, col = divmod(darker.argmax().item(), 256)
-    assert 190 <= row <= 235 and 140 <= col <= 190, (row, col)
-    cell = code_with(nb, "cat_luma_gray = luma_gray(")
-    assert 'cat_luma_gray = luma_gray(photo("chelsea"))' in cell
+            < at["# The six most colorful"] < at["summary(f\"gray baseline"])
     assert 'y = torch.einsum("j,...jhw->...hw", RGB_TO_YCBCR[0].to(rgb.dtype), rgb)' in code_with(
-        nb, "def luma_gray(rgb)"), "one luma gray for the four colors, the test images and the cat"
-    assert "darker = L_cat[0] - color.rgb_to_lab(cat_luma_gray)[0]" in cell
-    assert "vivid = ab_cat.norm(dim=0) > 40" in cell and "{(-darker).max():.1f} brighter" in cell
-    assert 'cat = color.rgb_to_lab(photo("chelsea"))' in code_with(nb, "L_cat, ab_cat = cat[:1]")
-    figure = code_with(nb, "# The cat's two grays side by side")
-    # s25 (r107 code ask): a diverging map centred at 0 (red darker, blue brighter, not red
-    # against green), with the chroma > 40 pixels outlined
-    assert 'cmap="RdBu_r", vmin=-lim, vmax=lim' in figure and "lim = darker.abs().max()" in figure
-    assert 'axes[2].contour(vivid.numpy(), levels=[0.5], colors="k"' in figure
-    assert "red, luma gray darker;\\nblue, luma gray brighter" in figure
-    assert "(black outline: chroma > 40)" in figure and "− luma gray's L" in figure
-    assert 'cmap="viridis"' not in figure
-    # s25 (r107 fix 1): over the test images section 8 scores (same is_gray rule)
+        nb, "def luma_gray(rgb)"), "one luma gray for the four colors and the test images"
+    # over the test images scored in section 8 (same is_gray rule): the one-line average
     kept = found(r"L kept, on the other ([\d,]+) test images \(quick mode\):", printed)[0]
-    scored, share_t, mean_t, p95, off = found(
-        r"over the ([\d,]+) test images section 8 scores, on their pixels with chroma > 40 "
-        r"\((\d+)% of pixels\): luma's gray is on average (-?\d+\.\d) darker in L, (-?\d+\.\d) at "
-        r"the 95th percentile; (\d+)% of them are off by more than 2 L\n", printed)
+    scored, share_t, mean_t = found(
+        r"over the ([\d,]+) test images scored in section 8, on their pixels with chroma > 40 "
+        r"\((\d+)% of pixels\): luma's gray is on average (-?\d+\.\d) darker in L\n", printed)
     assert scored == kept
-    assert float(mean_t) > float(on_vivid), "the text: on the test images, the gap is larger"
-    assert int(off) > 50 and float(p95) > float(mean_t)
-    assert "On the test images' pixels of chroma above 40, the gap is larger" not in text
+    assert "95th percentile" not in printed, "s27: the side numbers were cut"
     tests = code_with(nb, "lab_tests = color.images_to_lab(run.test.images)")
     assert "scored = ~metrics.is_gray(lab_tests)" in tests and "if colorful.any():" in tests
     assert "(lab_tests[:, 1:].norm(dim=1) > 40) & scored.view(-1, 1, 1)" in tests
     assert (printed.index("over the sRGB cube") < printed.index("rank (Spearman) correlation")
-            < printed.index("test images section 8 scores, on their pixels with chroma > 40")
-            < printed.index("the 6 most colorful test images")
-            < printed.index("the cat's luma gray against"))
+            < printed.index("test images scored in section 8, on their pixels with chroma > 40")
+            < printed.index("the 6 most colorful test images"))
     # s25 round 2 (cold read r108, f_03 item 2): the six most colorful scored test images, by a
     # rule (highest mean chroma among those section 8 scores), truth / luma gray / Lab gray
     vivid = code_with(nb, "# The six most colorful test images")
     assert "mean_chroma = metrics.mean_chroma(lab_tests).masked_fill(~scored, -1)" in vivid
     assert "picked = mean_chroma.argsort(descending=True)[:min(6, scored.sum().item())]" in vivid
     assert "if picked:" in vivid and "squeeze=False" in vivid
-    # s26 round 2 (cold read r113, h_03 item 3): the Lab gray row (alike to the eye) became each
-    # image's L-difference map, all six on one symmetric diverging scale, as in the cat's figure
     assert "for row, rgb in enumerate((run.test.images[i].float() / 255, luma_tests[i])):" in vivid
     assert "lim = darker_tests[picked].abs().max().item()" in vivid
     assert ('im = axes[2, col].imshow(darker_tests[i].numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim,'
@@ -1648,41 +1598,32 @@ def test_the_cat_s_two_grays(committed):
     low = min(d for _, d in drops)
     top = max(drops, key=lambda nd: nd[1])[0]
     assert low > 0 and top == "ship"
-    # s25 round 3 (cold read r109): one claim per number; the range and the 61% stay printed
+    # s27 (cold read r115, UNBACKED "small"): "smaller" than pure red's, as printed
     assert 0 < float(mean_t) < lost / 3 and int(share_t) < 20, "smaller, few pixels that colorful"
-    # s26 (cold read r110, g_03 item 2): section 7 keeps one sentence of it, with a pointer
-    # s26 round 2 (cold read r113, h_03 item 2): real for saturated colors, small on photos
-    assert (f"For saturated colors the gap is real: {lost} `L` for pure red. On photos it is "
-            "small: on the test photos' most colorful pixels (chroma above 40), luma's gray is on "
-            f"average {mean_t} `L` too dark (printed below).") in text
-    assert text.index("### H. Luma gray and Lab gray") < text.index("For saturated colors the gap")
-    assert "The luma gray would cost pure red" not in text
+    assert (f"In `L`, luma's grays are too dark, yellow's least, while Lab's gray keeps `L`. For "
+            f"saturated colors the gap is large: {lost} `L` for pure red. On photos it is smaller: "
+            "on the test photos' most colorful pixels (chroma above 40), luma's gray is on average "
+            f"{mean_t} `L` too dark (printed below).") in text
+    assert "On photos it is small:" not in text
     assert text.count(f"{mean_t} `L`") == 1, "the repeated sentence was cut"
-    assert "On the test images' pixels with chroma above 40, luma's gray" not in text
-    assert "In the figure, luma's grays are" not in text and f"{off}% of those pixels" not in text
     assert (f"Below, the six most colorful test images, their luma gray, and a map of how much "
             f"darker it is. The {top} shows the gap most: its map is the reddest.") in text
-    # the reddest map: the ship's mean over its vivid pixels is the largest printed, and all six
-    # maps share one color scale (asserted on the code above)
     cells = nb.cells
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
         "Below, the six most colorful test images, their luma gray"), "the promise before it"
-    hidden = next(c for c in nb.cells if c.cell_type == "code" and c.source == vivid)
-    assert "hide-input" in hidden.metadata.get("tags", [])
+    assert "hide-input" in cells[at_fig].metadata.get("tags", [])
     # s25 round 2 (cold read r108, error of fact): the spreads are not "at equal RGB distance";
     # section 7 points to Going deeper F without them (Lab's spread the smallest, printed there)
     rows = {name: spread for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
-    # s26 round 2 (cold read r113, h_03 item 2): the second of Lab's two strong reasons
-    assert ("Second, distances in Lab follow CIEDE2000, a formula fitted to people's judgments, "
-            "more closely than distances in RGB or YCbCr (Going deeper F).") in text
+    assert "Lab distances roughly follow what people see (Going deeper F)." in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
-    assert (text.index("Second, distances in Lab follow") < text.index("### What the networks")
+    assert (text.index("Lab distances roughly follow") < text.index("### What the networks")
             < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
             < text.index("### H. Luma gray and Lab gray") < text.index("luma's grays are too dark")
-            < text.index("On photos it is small") < text.index("Below, the six most colorful"))
+            < text.index("On photos it is smaller") < text.index("Below, the six most colorful"))
 
 
 def test_small_fixes_of_r107(committed):
@@ -1751,18 +1692,24 @@ def test_the_network_square_and_the_gamut(committed):
     (share,) = found(r"at L = 50, (\d+)% of the network's ab square \[-110, 110\]² is "
                      r"displayable\n", printed)
     assert 0 < int(share) < 50, "only a fraction of it"
-    assert (f"A colorizer's `ab` output spans the square ±110 (section 7), but at `L` = 50 only "
+    # s27 (cold read r115, k_03 item 2): one square, the network's, for the figure, this share
+    # and Going deeper D's panels
+    assert (f"The figure spans a colorizer's `ab` range, ±110 (section 7), yet at `L` = 50 only "
             f"{share}% of it is displayable. The rest gets clipped (section 4), and no gradient "
             "flows through a clipped channel (section 5).") in text
     # cold read r115: per channel; the channels still in range pass their gradient
     assert "the clip passes no gradient (section 5)" not in text
     cell = code_with(nb, "def ab_plane")
-    assert "_, inside_net = ab_plane(50, lim=color.AB_SCALE, n=221)" in cell
+    assert "def ab_plane(L, lim=color.AB_SCALE, n=221):" in cell
+    assert "shown, inside = ab_plane(L_red)" in cell and "_, inside_net = ab_plane(50)" in cell
+    figure = code_with(nb, "The ab plane at pure red's lightness: the displayable")
+    assert "extent = (-color.AB_SCALE, color.AB_SCALE) * 2" in figure
+    assert "shown, inside = ab_plane(L)" in panels_code(nb), "D uses the same square"
     assert color.AB_SCALE == 110
     assert "return my_linear_to_srgb(lin.clamp(0, 1))" in code_with(nb, "def my_xyz_to_rgb")
     x = torch.tensor([1.5, -0.5], requires_grad=True)
     x.clamp(0, 1).sum().backward()
     assert (x.grad == 0).all(), "the clip passes no gradient outside [0, 1]"
     assert "the clamp's slope is 0 outside [0, 1]" in text
-    assert text.index("## 6. Familiar colors") < text.index("A colorizer's `ab` output spans") \
+    assert text.index("## 6. Familiar colors") < text.index("The figure spans a colorizer's") \
         < text.index("## 7. Why colorization")
