@@ -125,6 +125,23 @@ def test_the_time_line_quotes_the_run(committed):
     assert "the lessons rest on gaps" not in markdown, "r107 item 4: telegraphic, rewritten"
 
 
+def test_the_opening_says_why_the_toy_matters(committed):
+    """s27 round 2 (r116 TOP FIX 5): the colorizers of 04-07 train with this fit, against
+    baselines."""
+    markdown, _ = committed
+    assert ("Notebooks 04 to 07 train colorizers with this same `fit` and judge them against "
+            "baselines, where a plumbing bug would look like a bad colorizer. Here a tiny network "
+            "learns to **predict an image's mean intensity**, an answer we can compute exactly."
+            ) in markdown
+    assert markdown.index("Notebooks 04 to 07") < markdown.index("## 1. The data and the target")
+    for n in ("04", "05", "06", "07"):
+        later, = NOTEBOOK.parent.glob(f"{n}_*.ipynb")
+        code = "".join(c.source for c in nbformat.read(later, as_version=4).cells
+                       if c.cell_type == "code")
+        assert "fit(" in code and "from colorlab.train import" in code, f"{n}: 'this same fit'"
+        assert "baseline" in code.lower(), f"{n}: 'judge them against baselines'"
+
+
 def test_the_setup_is_short():
     """s23 fix 8: one line per knob, the knobs checked in one place."""
     knobs = cell("c01")
@@ -159,8 +176,9 @@ def test_the_main_path_is_short(committed):
         assert gone not in main, f"s21/s23: {gone!r} is cut from the main path"
     words = len(main.split())
     # s25: the main path ended 10% below its 1,531 words; s25b added at most 40 words to its 1,372;
-    # s26 at most 40 to its 1,409; s26b (round 2) not past its 1,445; s27 (the cut round): 1,330
-    assert words <= 1330, f"s27: the main path's markdown stays short ({words} words)"
+    # s26 at most 40 to its 1,409; s26b (round 2) not past its 1,445; s27 (the cut round): 1,330;
+    # s27 round 2: four asked sentences, under a ceiling of 1,370
+    assert words <= 1370, f"s27: the main path's markdown stays short ({words} words)"
     heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does",
              "### C. The spikes in warm-up", "### D. What the four checks cannot catch",
              "### E. Did training find an averager?"]
@@ -172,7 +190,8 @@ def test_the_main_path_is_short(committed):
                  "(section 4)", "our own choice"):
         assert gone not in main, f"s27: {gone!r} is cut from the main path"
     assert "shuffled network's lean" not in markdown, "s24 (r103 fix 5): section B is cut"
-    assert len(markdown.split()) <= 2470, f"s27: all of 01's markdown ({len(markdown.split())})"
+    # s27 round 2: all of 01's markdown at most 1% over its 2,462 words
+    assert len(markdown.split()) <= 2475, f"all of 01's markdown ({len(markdown.split())})"
     assert "**Key idea:** AdamW shrinks" not in markdown, "s24b: A's key idea repeated A, cut"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -234,12 +253,32 @@ def test_the_data_and_the_baseline(committed):
     var = float(number(r"test targets: variance (0\.\d+)", printed))
     assert abs(mse - var) < 0.02 * var, f"'almost exactly the variance': {mse} vs {var}"
     assert "Every model below must beat this constant's MSE." in markdown
+    # s27 round 2 (r116 TOP FIX 4): the three constants named once, where the first appears
+    assert ("Every model below must beat this constant's MSE. We compute it on all three data "
+            "sets: test for the score we report, validation for the curves, training for the "
+            "per-batch loss.") in markdown
+    source = cell("b0f2811f").source
+    assert "val_baseline = ((y_val - constant) ** 2).mean().item()" in source
+    assert "train_baseline = ((y_train - constant) ** 2).mean().item()" in source
+    assert "ax.axhline(val_baseline," in cell("c12").source, "'validation for the curves'"
+    assert "train_baseline" in cell("plumbing-figure").source, "'training for the per-batch loss'"
+    assert "baseline_mse" in cell("c17").source, "'test for the score we report'"
     # s26 (r112 TOP FIX 5): fig 6 read in the text, its pair picked by rule and printed
     dark, dark_y, bright, bright_y = re.search(
         r"\nthe darkest of the 16 shown: (\w+), (\d\.\d\d); the brightest: (\w+), (\d\.\d\d)\n",
         printed).groups()
-    assert (f"The target is an image's overall brightness. Of the 16 images above, the darkest, a "
-            f"{dark}, scores {dark_y}, and the brightest, a {bright}, {bright_y}.") in markdown
+    # s27 round 2 (r116 near miss): the plain mean of gamma-encoded R, G, B, not luminance
+    assert ("The target, the plain average of the [gamma](../docs/glossary.md#gamma)-encoded R, G "
+            "and B values, is a rough stand-in for brightness, not luminance: green counts as much "
+            "as blue here. Notebook 03 measures lightness properly. Of the 16 images above, the "
+            f"darkest, a {dark}, scores {dark_y}, and the brightest, a {bright}, {bright_y}."
+            ) in markdown
+    assert "overall brightness" not in markdown
+    assert "return images.float().div(255).mean(dim=(1, 2, 3))" in cell("c04").source, "'plain'"
+    glossary = (NOTEBOOK.parents[1] / "docs" / "glossary.md").read_text()
+    assert "\n## Gamma\n" in glossary and "\n## Lightness L" in glossary, "the anchors"
+    lab, = NOTEBOOK.parent.glob("03_*.ipynb")
+    assert "lightness" in lab.read_text().lower(), "'notebook 03 measures lightness'"
     assert float(dark_y) < float(bright_y)
     grid = cell("c04").source
     assert "dark, bright = y_train[:16].argmin().item(), y_train[:16].argmax().item()" in grid
@@ -418,8 +457,8 @@ def test_check_1_shuffled_targets(committed):
     # batch noise; r109, r110 UNBACKED: a run near the constant may hide a pairing bug, no proof)
     assert ("**The code runs without error, yet the network ends close to the constant.** The "
             "right targets' loss dives far below the black dotted line, while the shuffled loss "
-            "stays near it. Targets unrelated to the images are best guessed by their mean. A real "
-            "run that ends near the constant may hide such a bug. **Key idea:**") in markdown
+            "stays near it. Targets unrelated to the images are best guessed by their mean. "
+            "**Key idea:**") in markdown
     # s26c (r114 TOP FIX 4, CODE ASKS 2-3): the dotted line's value printed; black, apart from
     # the gray learning rate
     line = float(number(r"on the training targets \(the dotted line below\): (0\.\d{5})\n",
@@ -613,6 +652,21 @@ def test_the_curves(committed):
     # s25b (r108 UNBACKED): the 'early on, validation lies below training' reading is cut; the
     # figure's legend says what each dot is
     assert "Early on, validation lies below training" not in markdown
+    # s27 round 2 (r116 TOP FIX 2): why epoch 1's dots sit where they do, read off epoch 1's line
+    assert ("Validation starts below training: a training dot averages its epoch, and epoch 1 "
+            "begins with random weights, which lifts its dot above the constant. Validation waits "
+            "for the epoch's end. A model that memorizes") in markdown
+    first = re.search(r"\nepoch +1: training ([\d.e-]+), validation ([\d.e-]+)\n", printed)
+    on_val = float(number(r"after \(the constant's: (\d\.\d{5})\)\n", printed))
+    assert float(first.group(2)) < float(first.group(1)), "'validation starts below training'"
+    assert float(first.group(1)) > on_val, "'above the constant' (fig 32's line: validation's)"
+    assert float(number(r"validation MSE (\d\.\d{5}) with the random weights", printed)) > on_val
+    curves = cell("c12").source
+    assert 'ax.axhline(val_baseline, color="gray", ls="--", label="constant, on validation")' in (
+        curves)
+    assert 'label="training (epoch mean,' in curves and 'label="validation (epoch end)"' in curves
+    train = (NOTEBOOK.parents[1] / "colorlab" / "train.py").read_text()
+    assert "return loss_total / seen, int(seen), step" in train, "'averages its epoch'"
     assert "Epoch 1's training mean" not in markdown
     # s27: the epoch-1 aside (s25d, r110 TOP FIX 1) cut from the main path
     assert "Epoch 1's training value" not in markdown
@@ -707,10 +761,17 @@ def test_check_3_the_test_score(committed):
     assert abs(float(typical) - float(model_mse) ** 0.5 * 255) <= 0.006
     assert int(base_steps) == round(float(number(r"test MSE (0\.\d+)\n", printed)) ** 0.5 * 255)
     # s23 fix 1: the headline in both units, at most two numbers a paragraph
-    assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its typical "
-            f"error is {typical} pixel steps, against the constant's {base_steps}. In the figure, "
-            "almost every error lies in the gray band of half a pixel step. The trained network is "
-            "a close, not exact, averager: Going deeper E maps its pixel weights.") in markdown
+    # s27 round 2: best.pt's validation MSE beside the test's backs section 1's 'predict each
+    # other' (r116 UNBACKED); the triangles named (r116 FIGURES); the pointer to E cut for words
+    val = best_validation(printed)
+    assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its "
+            f"validation MSE was close, at {val}. Its typical error is {typical} pixel steps, "
+            f"against the constant's {base_steps}. In the figure, almost every error lies in the "
+            "gray band of half a pixel step, and each ▽ marks an error below the plot. **Key "
+            "idea:** Score the chosen model once, on untouched data, in units you can picture."
+            ) in markdown
+    assert abs(float(val) / float(model_mse) - 1) < 0.2, "'close'"
+    assert "Going deeper E maps" not in markdown
     # r100 TOP FIX 4: the figure's numbers, printed by its cell, read in the text
     share, n_test = re.search(
         r"\nwithin half a pixel step: (\d+\.\d)% of ([\d,]+) test images; ", printed).groups()
@@ -723,14 +784,12 @@ def test_check_3_the_test_score(committed):
     bias, standard_error = re.search(
         r"\nmean error \(bias\) over all ([\d,]+) test images: ([+-]\d\.\d{3}) steps, standard "
         r"error (\d\.\d{3})\n", printed).groups()[1:]
-    # s27 (item 4): the side numbers only in the details block; the main path reads the band
-    assert ("pixel weights. <details><summary>Side numbers</summary> "
-            f"{share}% of the errors lie in the band. Two lie below the plot (worst: "
-            f"{worst.replace('-', '−')} steps). The mean error is {bias.replace('-', '−')} steps "
-            f"(standard error {standard_error}), slightly low. </details> **Key idea:** Score "
-            "the chosen model once, on untouched data, in units you can picture.") in markdown
+    # s27 round 2 (r116 DENSITY): the side-numbers box cut; 'each ▽ marks an error below'
+    assert "Side numbers" not in markdown and "slightly low" not in markdown
     assert float(share) >= 95, f"'almost every error lies in the gray band': {share}%"
-    assert float(bias) <= -2 * float(standard_error), "'slightly low': two standard errors or more"
+    assert int(below) >= 1 and float(bias) == float(bias) and float(standard_error) >= 0
+    assert '(("below", -1, "v"), ("above", 1, "^"))' in cell("c14a").source, "'▽': open 'v'"
+    assert 'mfc="none"' in cell("c14a").source
     assert "our own choice" not in markdown and "The black line gives" not in markdown
     assert "under a tenth of the typical error" not in markdown
     assert "neither high nor low" not in markdown
@@ -754,10 +813,11 @@ def test_check_3_the_test_score(committed):
     assert "assert ratio > 10," in block
     assert "## 6. How good is it? ### Check 3 of 4" in markdown
     # cold read r115, s27 item 2: one visible sentence says why the helper, not model(x_test)
+    # s27 round 2 (r116 TOP FIX 1): one short clause; the internals are Going deeper B's
     assert ("We score `best.pt` once on the untouched test set, in pixel steps of 1/255. We "
-            "predict with the folded helper `predict_like_fit`, not `model(x_test)`: it uses "
-            "`fit`'s number format and memory layout, so the test is scored the way `fit` "
-            "validated.") in markdown
+            "predict the way `fit` validated, in the same number format and memory layout: the "
+            "helper is folded below.") in markdown
+    assert "predict_like_fit" not in main_path(markdown)
     assert "autocast_dtype(run.device, AMP)" in cell_with("def predict_like_fit")
     for gone in ("against its validation MSE", "the black line, the bin means"):  # not read
         assert gone not in printed, gone
@@ -789,8 +849,8 @@ def test_check_4_and_best_pt(committed):
     assert (f"Epoch {best}, the last, whose validation loss was lowest. Picked on test, it would "
             "be tuned to the images that must measure it.") in markdown
     # s26 (r112 UNBACKED, TOP FIX 4): best.pt is this run's last epoch, said in the Summary
-    assert (f"- Validation picked `best.pt` (here the last epoch, {best} of {epochs}), and the "
-            "test set only measured it.") in markdown
+    # s27 round 2: the epoch is the question's answer above; cut from the Summary for words
+    assert ("- Validation picked `best.pt`, and the test set only measured it.") in markdown
     assert "## 7. Checkpoints: save, reload, same predictions" in markdown
     assert number(r"checkpoint from epoch (\d+), keys:", printed) == epochs
     gap = number(r"predictions after fit and after reloading: (\d\.\de[+-]\d\d)", printed)
@@ -873,11 +933,13 @@ def test_what_the_checks_cannot_catch(committed):
     # questions, and the answer points to D
     assert ("### D. What the four checks cannot catch A mean ignores channel order, flips and "
             "pixel order, so an RGB/BGR swap or a wrong axis order (for example HWC reshaped as "
-            "CHW) would pass all four checks. Below, the swap in four training images:"
-            ) in markdown
+            "CHW) leaves the target unchanged. The four checks compare the model with that target "
+            "only, so such a bug should pass them all. Below, the swap in four training images:"
+            ) in markdown  # s27 round 2 (r116 UNBACKED): argued, the target's sameness shown
     assert ("2. The target is a mean. Which loading bug would pass all four checks? <details>"
             "<summary>Answer</summary> An RGB/BGR swap, among others, since a mean ignores channel "
-            "order. Going deeper D plants one. </details>") in markdown
+            "order (Going deeper D). </details>") in markdown
+    assert "CHW) would pass all four checks" not in markdown and "plants one" not in markdown
     # s24 (r103 fix 2): the swap planted in four images, printed: the mean cannot see it, one
     # channel can (on the images whose R and B means differ)
     line = re.search(r"\nmean intensity: +RGB ([\d., ]+) \| BGR ([\d., ]+)\nmean of channel 0: "
@@ -943,10 +1005,10 @@ def test_a_the_adamw_toy(committed):
     adamw_large, adamw_small = found["AdamW, decay 0.1"]
     assert ("In the table, the L2 penalty barely moves the weight with large gradients, because "
             "Adam divides the penalty's gradient by the gradients' RMS, about 100 here. AdamW's "
-            "decay shrinks both weights alike. Even without decay, both weights end a little below "
-            "1: Adam's first step is a full learning rate down, and the alternating steps after it "
-            "lean down until the running averages settle.") in markdown
-    assert free_large == free_small < 1 and free_large > 0.95, "'a little below 1', 'both'"
+            "decay shrinks both weights alike.") in markdown
+    # s27 round 2 (r116 UNBACKED): the no-decay row's aside, traced by no output, is cut
+    assert "Even without decay" not in markdown and "first step is a full" not in markdown
+    assert free_large == free_small
     assert adam_small < adam_large - 0.2, "the penalty shrinks the weight with small gradients"
     assert "The rows show" not in markdown and "bias correction" not in markdown
     # s23 fix 4: the why, re-run on the notebook's toy (tolerances far above float noise)
@@ -957,9 +1019,6 @@ def test_a_the_adamw_toy(committed):
         w.grad = torch.tensor([100.0]) * (-1) ** t
         adam.step()
         path.append(w.item())
-    assert abs(path[0] - (1 - 1e-2)) < 1e-6, "'the first step is a full learning rate down'"
-    assert path[-1] < path[0] - 0.005, "'the steps after it keep leaning down'"
-    assert abs(path[99] - path[-1]) < 1e-4, "'until the running averages settle'"
     assert abs(path[-1] - free_large) < 6e-4, "the toy here is the notebook's"
     # "average zero": the notebook's toy feeds alternating signs over an even number of steps
     toy = "".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
@@ -1018,7 +1077,8 @@ def test_b_what_bf16_does(committed):
     # r95 UNBACKED: the first line is quoted, not read as 'this CPU lacks AMX'
     reason = number(r"\| precision: (float32 \([^)]*\)) \|", printed)
     # s25 (r107 UNBACKED, cell 59): the GPU rule is the library's, named; the run shows the CPU's
-    assert ("`fit` picks [bf16](../docs/glossary.md#bf16-mixed-precision) mixed precision by "
+    assert ("By its code, `fit` picks [bf16](../docs/glossary.md#bf16-mixed-precision) mixed "
+            "precision by "
             "itself on GPUs of compute capability 8.0 or more and on CPUs with Intel's AMX matrix "
             "units (`cuda_precision` and `cpu_precision` in `colorlab/device.py`). This run shows "
             f"only the CPU case: the first output line gives the choice and its reason, "
@@ -1039,8 +1099,10 @@ def test_b_says_what_autocast_casts(committed):
     """B: under CPU autocast the convolutions run in bf16 and mse_loss in float32, as it says."""
     markdown, _ = committed
     assert ("Inside `autocast`, the forward pass runs its convolutions and linear layers in bf16, "
-            "with 8 significant bits where float32 keeps 24. Losses such as `mse_loss` are cast "
-            "to float32.") in markdown
+            "with 8 significant bits where float32 keeps 24. What does that cost `best.pt` on the "
+            "validation images?") in markdown
+    # s27 round 2 (r116 UNBACKED): the loss's float32, shown by no output, is cut
+    assert "cast to float32" not in markdown
     assert "sum many values" not in markdown, "r94 TOP FIX 5: not autocast's rule"
     conv = torch.nn.Conv2d(1, 1, 3)
     x = torch.rand(1, 1, 8, 8)
@@ -1061,17 +1123,18 @@ def test_the_trained_cnn_is_close_to_an_averager(committed):
     (hand_total, hand_spread), (total, spread) = found["hand-set (section 3)"], found[
         "trained (best.pt)"]
     # s27 (item 1): the probe is Going deeper E; section 6 keeps one sentence pointing here
-    assert ("### E. Did training find an averager? Why does section 6 call the trained network a "
-            "close, not exact, averager? The output's gradient for a pixel, summed over R, G and "
+    assert ("### E. Did training find an averager? Is the trained network an averager, like "
+            "section 3's hand-set one? The output's gradient for a pixel, summed over R, G and "
             "B, is its weight. A mean gives every pixel 1/1024.") in markdown
     tile = int(number(r"\ntrained: one 4x4 tile, repeated, explains (\d+)% of the spread away from "
                       r"the border\n", printed))
     assert (f"The hand-set map is flat. The trained weights add up to {total:.2f}, as a mean's do, "
-            f"but spread by {spread}% around 1/1024, in a grid. The grid repeats every 4 pixels, "
-            "because the two stride-2 convs make each step of the last feature map 4 input pixels "
-            f"wide: one 4×4 tile, repeated, explains {tile}% of the spread away from the border."
-            ) in markdown
-    assert tile >= 80, f"'the grid repeats every 4 pixels': a 4x4 tile explains {tile}%"
+            f"but spread by {spread}% around 1/1024, in a grid. The two stride-2 convs make each "
+            "step of the last feature map 4 input pixels wide, and one 4×4 tile, repeated, "
+            f"explains {tile}% of the spread away from the border.") in markdown
+    # s27 round 2 (r116 UNBACKED): a 2-pixel period would pass the tile test too: no period claimed
+    assert "repeats every 4 pixels" not in markdown
+    assert tile >= 80, f"a 4x4 tile explains {tile}%"
     strides = re.findall(r"Conv2d\(\d+, \d+, kernel_size=\(3, 3\), stride=\((\d), \d\)", printed)
     assert strides == ["1", "2", "2"], f"'the two stride-2 convs': {strides}"
     assert "inner.reshape(k, 4, k, 4).mean(dim=(0, 2))" in cell("grad-map").source
