@@ -305,23 +305,23 @@ def test_each_doubling_bought_less():
     # cold read r113: plainer, and the budget said, with the validation MSE that backs it
     # cold read r115: section 3 keeps one sentence (the gap, the seed, the short budget); the
     # per-doubling table and the validation MSE moved to Going deeper A, with their reading
-    [(gap, moved)] = said(r"\*\*The last doubling, 256 to 512 numbers, gains only ([\d.]+) "
-                          r"dB\.\*\* A second seed moved the scores by up to ([\d.]+) dB \(hollow "
-                          r"squares\), more than that gap, and training was short: Going "
-                          r"deeper A\.")
+    # s27 round 2: the reseed sentence kept to one clause with its pointer (the number in A)
+    [(gap,)] = said(r"\*\*The last doubling, 256 to 512 numbers, gains only ([\d.]+) dB,\*\* less "
+                    r"than a second seed moved the 256-number score in this short training: "
+                    r"Going deeper A\.")
     (lead0, _) = printed(r"^the wider code's lead: ([-+][\d.]+) dB with seed 0, ([-+][\d.]+) dB "
                          r"with seed 1$")
     assert f"+{gap}" == lead0 == f"{per_doubling[-1]:+.2f}"
-    assert moved == f"{max(abs(d) for _, d in reseeded().values()):.2f}"
-    assert float(moved) > float(gap)
+    assert abs(reseeded()[256][1]) > float(gap), "a second seed moved the 256-number score more"
     [(last, moved_a)] = said(r"\*\*Per doubling, each step gains less than the one before\.\*\* "
                              r"The last step, 256 to 512 numbers, gains only ([-+][\d.]+) dB, less "
                              r"than the ([\d.]+) dB by which a second seed moved the 256-number "
                              r"code\.")
     assert last == f"{per_doubling[-1]:+.2f}" and moved_a == f"{abs(reseeded()[256][1]):.2f}"
     assert abs(per_doubling[-1]) < abs(reseeded()[256][1]), "a second seed moved it by more"
-    [(share,)] = said(r"The two widest codes' validation MSE still fell by about (\d+)% in the "
-                      r"last epoch: the flattening is measured under a short budget\.")
+    # cold read r116: the two falls quoted, not "about 2%"
+    falls = said(r"The two widest codes' validation MSE still fell in the last epoch, by "
+                 r"([\d.]+)% and ([\d.]+)%: the flattening is measured under a short budget\.")
     assert MARKDOWN.index("Per doubling, each step gains less") > MARKDOWN.index("## Going deeper")
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("deep-b") < ids.index("24a58515") < ids.index("deep-a-steps-read") \
@@ -330,9 +330,8 @@ def test_each_doubling_bought_less():
     (epochs, _, _, n_steps) = printed(r"^each training: (\d+) epochs of ([\d,]+) images in "
                                       r"batches of (\d+), (\d+) optimizer steps")
     assert all((a, b) == (int(epochs) - 1, int(epochs)) for a, _, b, _ in val), val
-    for _, before, _, after in val[-2:]:  # the two widest codes, as the sweep prints them
-        fall = 100 * (1 - after / before)
-        assert abs(fall - int(share)) < 0.75, (fall, share)
+    assert falls == [tuple(f"{100 * (1 - after / before):.1f}"  # the two widest, in sweep order
+                           for _, before, _, after in val[-2:])], falls
     assert all(after < before for _, before, _, after in val[-2:]), "still fell"
     assert int(n_steps) == 235 and '"val": history["val_loss"]}' in CODE
     assert "_, pred, history = train(lambda b=b: RGBAutoencoder(bottleneck=b)," in CODE
@@ -551,6 +550,10 @@ def test_the_colorization_against_gray():
     assert section4.startswith("Gray in, color out: a first colorization Watch whether a network "
                                "fed gray beats the gray image.")
     assert float(color) < float(gray), "it does not: the next paragraph says so"
+    # cold read r116: the gray here is luma; section 7 (and notebook 03) switch to Lab's L
+    assert "Sections 5 and 6 measure lightness as this luma. Section 7 switches to Lab's L, as " \
+        "notebook 03 does for the gray input (Going deeper C)." in section4
+    assert "def luma(" in CODE and "(luma(pred) - g_test)" in CODE and "keep_input_L(" in CODE
     assert said(r"\*\*The autoencoder's colorizations are blurred, with faint colors\*\* \(bottom "
                 r"row\)\.")
 
@@ -597,12 +600,14 @@ def test_the_drift_is_lost_contrast():
     # cold read r107: the network errs beyond a 3 x 3 blur, said with the two means
     # cold read r114: "beyond a blur" said plainly: the spread around the mean (the band)
     # cold read r115: "follows" read as exact; the band described, not named as the cause
-    assert said(r"\*\*The network blurs the luma it was given, "
-                r"and errs beyond a blur\.\*\* Panel 1's mean drift lies near the blur's line, but "
-                r"its mean \|drift\|, ([\d.]+) gray levels, is above the blur's ([\d.]+)\. The "
-                r"band shows how widely single pixels spread around that mean\. "
-                r"Test image (\d) shows it too \(panels 4 and 5\)\.") \
+    # cold read r116: what the dashed line means said first; the band is the middle half
+    assert said(r"\*\*The network blurs the luma it was given, and errs beyond a blur\.\*\* "
+                r"If it only blurred, every orange dot in panel 1 would sit on the dashed line\. "
+                r"The dots lie near that line, but the mean \|drift\|, ([\d.]+) gray levels, is "
+                r"above the blur's ([\d.]+)\. The band holds the middle half of the pixels \(25th "
+                r"to 75th percentile\)\. Test image (\d) shows it too \(panels 4 and 5\)\.") \
         == [(size, blur_all, image)]
+    assert 'ax.plot(centers, [d[which == k].mean() for k in kept], "o-", color="C1",' in CODE
     assert float(colorization) > 1.3 * float(blur) and float(size) > 1.2 * float(blur_all)
     assert "about as soft" not in MARKDOWN and "The guess holds" not in MARKDOWN
     assert 'f"4. its 3 x 3 blur\\n(mean |drift| {blur_drift:.1f})"' in CODE
@@ -1002,9 +1007,11 @@ def test_b_one_skip_zeroed_at_a_time():
     (most,) = said(r"Zeroing skip 2 or skip 3 alone moves it by ([\d.]+) or less\.")[0]
     assert most == f"{max(abs(second - unet), abs(deepest - unet)):.2f}"
     assert float(most) < 0.1 * (first - unet)
-    assert said(r"With all three zeroed, it reaches ([\d.]+): once the first skip is gone, the two "
-                r"deeper skips together carry the luma\.") == [(f"{every:.2f}",)]
-    assert every - first > 2 * (first - unet), "the deeper skips carry more, together"
+    # cold read r116: "carry the luma" softened to "part of the luma" (7.90 against 17.60)
+    assert said(r"With all three zeroed, it reaches ([\d.]+)\. So without skip 1, the two deeper "
+                r"skips still carry part of the luma\.") == [(f"{every:.2f}",)]
+    assert every - first > 2 * (first - unet), "the deeper skips still hold it down"
+    assert "together carry the luma" not in MARKDOWN
     assert first - unet > 10 * max(abs(second - unet), abs(deepest - unet))
     assert "is untested" not in MARKDOWN, "What to try next asks it; B does not repeat it"
     assert "stand in for one another" not in MARKDOWN
@@ -1068,14 +1075,14 @@ def test_d_mean_psnr_and_pooled_mse():
     assert said(r"With a second seed, the UNet again beats gray on just over half the images, with "
                 r"a lower pooled MSE, and again stays below gray by mean PSNR\.")
     assert 50 < int(beats1) <= 60
-    assert said(r"On the quarter of the test images where gray scores best, the UNet "
-                r"loses ([\d.]+) dB on average\. On the rest it gains ([\d.]+) dB\.") \
-        == [(least[1:], rest[1:])]
     # cold read r99: the weighted sum as computed from the printed numbers, the gap up to rounding
+    # s27 round 2: the quarter's two numbers said once, inside the sum
     weighted = 0.25 * float(least) + 0.75 * float(rest)
-    assert said(r"Weighted 1/4 and 3/4, the two give ([−-][\d.]+) dB, the gap of ([−-][\d.]+) up "
-                r"to rounding\.") \
-        == [(f"{weighted:.2f}".replace("-", "−"), f"−{below}")]
+    assert said(r"\*\*Weighted 1/4 and 3/4, the UNet's ([−-][\d.]+) dB on gray's best quarter and "
+                r"its ([-+][\d.]+) dB on the rest give ([−-][\d.]+) dB, the gap of ([−-][\d.]+) "
+                r"up to rounding\.\*\*") \
+        == [(least.replace("-", "−"), rest, f"{weighted:.2f}".replace("-", "−"), f"−{below}")]
+    assert float(least) < 0 < float(rest)
     assert abs(weighted + float(below)) < 0.02
     assert said(r"Mean PSNR weighs each image's error relative to its size, while pooled MSE "
                 r"counts only the total squared error\. Neither is wrong: they answer different "
@@ -1160,6 +1167,14 @@ def test_which_way_the_drift_goes():
     assert said(r"\*\*Too light and too dark nearly cancel:\*\* the signed mean drift is "
                 r"([−-][\d.]+) gray levels, against a mean \|drift\| of ([\d.]+)\.") \
         == [(signed.replace("-", "−").replace("+", ""), size)]
+    # cold read r116: the map described; it draws section 5's image, so its number is printed there
+    [(image,)] = said(r"The map shows where: red beside blue, along the edges of test image (\d)\.")
+    assert image == printed(r"^test image (\d), mean \|drift\|: its colorization ")[0]
+    assert "axes[1].imshow(drift[typical].numpy()" in CODE
+    # a blur's drift is minus the local contrast: on an edge, too light beside too dark
+    sec5 = printed(r"^test image \d, mean \|drift\|: its colorization ([\d.]+), its 3 x 3 blur "
+                   r"([\d.]+) gray levels$")
+    assert float(sec5[0]) > float(sec5[1])
     assert "### F. Which way does the drift go? (section 5)" in DEEPER
     assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE and "red: too light, blue: too dark" in CODE
     ids = [c.get("id") for c in NB.cells]
