@@ -1133,9 +1133,12 @@ def test_the_skip_ablation(committed):
         nb, "comparison[key] = evaluate("), "with skips: the seed-SEED L1 UNet"
     assert "SEED = 0\n" in code_with(nb, "MODE = "), "'at seed 0'"
     # s27 r2: NoSkipUNet keeps every weight: the same layers, zeros in the skips' channels
+    # r117 (error of fact): the count is the same, but the weights reading the zeros are idle
     assert ("`NoSkipUNet` is `SketchUNet` with zeros in place of each skip, trained like section "
-            "8's L1 UNets. It keeps every weight, so the comparison removes information, not "
-            "parameters.") in text
+            "8's L1 UNets. It has the same layers and parameter count, but the decoder "
+            "weights that read the zeroed channels can do nothing: the comparison removes the "
+            "skips' information and leaves those weights idle.") in text
+    assert "not parameters" not in text
     import ast
     space = {"nn": torch.nn, "torch": torch}
     for start in ("def conv_block(", "class NoSkipUNet"):
@@ -1145,7 +1148,11 @@ def test_the_skip_ablation(committed):
     assert "__init__" not in space["NoSkipUNet"].__dict__, "the same layers as SketchUNet"
     count = lambda net: sum(p.numel() for p in net.parameters())   # noqa: E731
     assert count(space["NoSkipUNet"](1, 2, base=16, depth=3)) == count(
-        UNet(1, 2, base=16, depth=3)), "'It keeps every weight'"
+        UNet(1, 2, base=16, depth=3)), "'the same layers and parameter count'"
+    net = space["NoSkipUNet"](1, 2, base=16, depth=3)
+    for up_conv, decode in zip(net.ups, net.decoders):   # half of each decoder's input is the zeros
+        first = next(m for m in decode.modules() if isinstance(m, torch.nn.Conv2d))
+        assert first.in_channels == 2 * up_conv.out_channels, "'the weights that read the zeros'"
     assert ("Removing the skips moves the gain by less than this gap, and the colorfulness by "
             "several times it.") in text, "Going deeper G reads the seed gaps"
     assert "Two seeds differ in colorfulness by at most" not in text, "s27: the number is printed"
