@@ -224,14 +224,19 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
             "not already gray. Notebook 04 must beat it and the training mean `ab`.") in text
     assert "The bar: in this quick run" not in text
     # s25 (cold read r107): the bar's PSNR as an RMS error, computed in the cell that prints it
-    said_psnr, rms, levels = found(r"gray's PSNR of (\d+\.\d\d) dB is an RMS error of "
-                                   r"(0\.\d{3}) on \[0, 1\] RGB, about (\d+) of 255 levels\n",
-                                   printed)
+    # s27 round 2 (cold read r116, l_03 item 4): the mean of per-image PSNRs gives a typical
+    # image's RMS error, not the pooled one
+    said_psnr, rms, levels = found(r"gray's mean PSNR of (\d+\.\d\d) dB: a typical image is off "
+                                   r"by an RMS error of (0\.\d{3}) on \[0, 1\] RGB, about (\d+) of "
+                                   r"255 levels\n", printed)
     assert said_psnr == psnr and f"{10 ** (-float(psnr) / 20):.3f}" == rms
     assert round(float(rms) * 255) == int(levels)
     assert "rms = 10 ** (-gray_psnr / 20)" in code_with(committed[0], "def psnr")
     # s27 (k_03 item 5): one number, the levels; the RMS error itself is printed
-    assert f"Gray is off by about {levels} of 255 levels (its printed RMS error)." in text
+    assert f"Under gray, a typical image is off by about {levels} of 255 levels." in text
+    assert "(its printed RMS error)" not in text
+    assert ("gray_psnr, gray_ssim = gray_psnrs[kept].mean().item(), gray_ssims[kept].mean().item()"
+            in code_with(committed[0], "def psnr")), "the bar is a mean of per-image PSNRs"
     assert "An image at gray's PSNR has an RMS error" not in text
     # section 8 ends on the bar, the squared-error question and its key idea
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
@@ -246,7 +251,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         r"\ntraining mean ab \((-?\d+\.\d), (-?\d+\.\d)\) +(\d+\.\d\d) +\d+\.\d\d +(0\.\d{4})\n",
         printed)
     assert printed.index("gray, ab = 0: the course's baseline") < printed.index(
-        "training mean ab (") < printed.index("gray's PSNR of")
+        "training mean ab (") < printed.index("gray's mean PSNR of")
     assert 0 < float(const_psnr) - float(psnr) < 1, "the text: beats it only slightly"
     assert float(const_ssim) > float(ssim), "the text: the bar is both (the mean ab is higher)"
     assert ("**Key idea:** Most pixels carry little color, and a squared error favors gray when "
@@ -394,6 +399,12 @@ def test_the_clamps(committed):
     naive, at_0, mine = (found(name + row, printed) for name in
                          ("naive_linear_to_srgb", "clamped_at_0", "my_linear_to_srgb"))
     assert (naive[1], naive[3]) == ("nan", "nan") and float(mine[1]) == float(mine[3]) == 12.92
+    # s27 round 2 (cold read r116, l_03 item 2): below 0 the unused power branch is itself nan
+    # (printed last), and 0 times nan is nan
+    (branch,) = found(r"\nnaive_linear_to_srgb's unused power branch at -0\.01: (\S+)\n", printed)
+    assert branch == "nan"
+    below = torch.tensor(-0.01, dtype=torch.float64)
+    assert math.isnan((1.055 * below ** (1 / 2.4) - 0.055).item())
     # the values stay finite (and equal: the toe's branch is taken at black and below 0)
     assert naive[0] == at_0[0] == mine[0] and naive[2] == at_0[2] == mine[2]
     assert float(naive[2]) < 0 and "nan" not in (naive[0], naive[2])
@@ -423,8 +434,11 @@ def test_the_clamps(committed):
     assert "`torch.where` computes **both** branches" not in markdown
     # ed24b (cold read r105): in two plain sentences
     assert ("**Why the clamps?** `torch.where` is handed both branches, each computed in full, and "
-            "in the backward pass zero times an infinite slope is `nan`.") in " ".join(
+            "gives the unused one a zero gradient. Zero times the power's infinite slope at black "
+            "is `nan`. Below 0 the power is itself `nan`, a negative number to a fractional power "
+            "(printed last), and zero times `nan` is `nan` too. The clamp fixes both.") in " ".join(
         markdown.split())
+    assert "in the backward pass zero times an infinite slope is `nan`" not in markdown
     assert "slope is still `nan`" not in markdown
     assert ("so the gradient at black is `nan` again (`clamped_at_0` above). Clamped at "
             "`LINEAR_T`, the unused branch sits where its slope is finite.") in " ".join(
@@ -450,7 +464,18 @@ def test_gradcheck_black_included(committed):
     assert [n for n, _ in table[:7]] == re.findall(r'^    "(my_.+)": \(', cases, re.M)
     assert table[-1] == ("my_lab_to_rgb with the clip, black", "False"), \
         "question 1 says the clipped version fails gradcheck at black"
-    assert "`gradcheck`'s central difference averages the two sides" in markdown
+    # s27 round 2 (cold read r116, l_03 item 3): torch.clamp passes the gradient at its boundary,
+    # so autograd takes the inside slope; the central difference gets half (one entry printed)
+    assert ("Autograd takes the inside slope, since `torch.clamp` passes the gradient at its "
+            "boundary. The central difference averages it with the outside slope, 0, and gets "
+            "half (printed).") in " ".join(markdown.split())
+    assert "autograd takes one." not in markdown
+    edge = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    edge.clamp(0, 1).sum().backward()
+    assert (edge.grad == 1).all(), "torch.clamp passes the gradient at its boundary"
+    auto, central = (float(x) for x in found(
+        r"\nd\(red\)/dL at black: autograd (\d\.\d{4}), central difference (\d\.\d{4})\n", printed))
+    assert auto > 0 and abs(central - auto / 2) <= 0.0001 + 1e-9, "the answer: half"
     # the main path prints one summary line; the case-by-case list is Going deeper A's
     assert [ok for _, ok in table[:7]] == ["True"] * 7
     assert "gradcheck my_srgb_to_linear" not in printed
@@ -464,6 +489,10 @@ def test_gradcheck_black_included(committed):
     headings = re.findall(r"(?m)^## (\d+)\. ", "\n".join(c.source for c in committed[0].cells
                                                         if c.cell_type == "markdown"))
     assert headings == [str(i) for i in range(1, 9)], "sections 1 to 8, then Going deeper"
+    # s27 round 2 (cold read r116, l_03 item 5): the appendix says it can be skipped
+    assert "## Going deeper (optional) On a first pass, skip to the Summary. ### A." in " ".join(
+        markdown.split())
+    assert markdown.index("## Going deeper (optional)") < markdown.index("## Summary")
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
     assert markdown.index("## 4. The way back") < markdown.index("## 5. Gradients")
     # the part the opening calls optional is marked so where it starts; the explorer is the
@@ -481,7 +510,7 @@ def test_gradcheck_black_included(committed):
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
         "### What the networks get") < flat.index("**Key idea:** Lab hands a colorizer")
         < flat.index("## 8. How colorful photos are"))
-    assert flat.index("(`Cb` = `Cr` = 0), is far darker") < flat.index("**Key idea:** Lab hands a")
+    assert flat.index("the **luma gray**, is far darker") < flat.index("**Key idea:** Lab hands a")
     assert "**What the networks get.**" not in flat, "its own heading now (r99)"
     assert "## 9." not in flat, "What the networks get is the end of section 7 now"
     assert "**5. What the networks get.**" not in flat, "no longer optional"
@@ -759,8 +788,12 @@ def test_the_known_colors_quoted(committed):
             "row).") in " ".join(markdown.split())
     assert "Blue and green have the same RGB mean" not in markdown
     # r103: Going deeper D points to this table for pure yellow's and blue's L, not repeating it
-    assert "because pure yellow is a light color and pure blue a dark one (section 6's table)" in \
-        " ".join(markdown.split()) and yellow > 90 and blue < 40
+    # s27 round 2 (cold read r116, l_03 item 1): section 6's key idea quotes the table's L
+    assert (f"With pure yellow at `L` = {yellow:.2f} and pure blue at {blue:.2f} in the table, a "
+            "darker yellow or a lighter blue is duller. **Key idea:** A screen ties lightness and "
+            "color: its vivid yellows exist only at high `L`, its vivid blues only at low "
+            "`L`.") in " ".join(markdown.split()) and yellow > 90 and blue < 40
+    assert "as section 6's table predicts" in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" not in markdown
     red, green = lightness["red"], lightness["green"]
     assert ("Why is its `L` not the sum of theirs?" in markdown and red > 0
@@ -823,8 +856,9 @@ def test_the_known_colors_quoted(committed):
     # section 7's first question: reds reach furthest near the lightness of pure red
     chroma = (ra ** 2 + rb ** 2) ** 0.5
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
-    assert min(panels, key=lambda L: abs(L - red)) == 50, "the figure's panel nearest pure red"
-    assert (f"Around `L` = {red:.1f}, pure red's lightness (the panel `L` = 50 is closest). Pure "
+    assert panels, "the five panels' shares are printed"
+    assert "(the panel `L` = 50 is closest)" not in text
+    assert (f"Around `L` = {red:.1f}, pure red's lightness. Pure "
             f"red is the most colorful red an sRGB screen can make, "
             f"with chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$.") in text
     assert ("A lighter red needs some green and blue added, which moves it toward white. A darker "
@@ -1132,8 +1166,8 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert ("**Why.** The P3 red at `L` = 50 asks for the luminance "
             f"$Y = ((50 + 16)/116)^3 \\approx {y_asked}$. In linear RGB it has a negative green "
             "and blue. Clipping them to 0 "
-            f"raises $Y$ to {y_shown} (below), so the P3 red comes back an almost pure sRGB red, "
-            "lighter than asked.") in text
+            f"raises $Y$ to {y_shown} (below), so the P3 red comes back an almost pure sRGB "
+            "red.") in text
     # both move far: ΔE76 many times the just noticeable 2.3
     assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
     assert ("ΔE76, the Lab distance from request to result, measures the move (about 2.3 is "
@@ -1203,10 +1237,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     best_share, best_L = found(r"largest displayable share over L = 1, 2, \.\.\., 99: (\d+)%, "
                                r"at L = (\d+)\n", printed)
     assert int(best_share) >= shares[50] and int(best_share) >= int(share_red)
-    # s27 (k_03 item 2): one family: section 6's share at L = 50 is D's panel at L = 50
-    (share_50,) = found(r"at L = 50, (\d+)% of the network's ab square \[-110, 110\]² is "
-                        r"displayable\n", printed)
-    assert int(share_50) == shares[50]
+    # s27 round 2 (l_03 item 1): section 6's share is the figure's, at pure red's L
+    (share_fig,) = found(r"at pure red's L = 53\.2, (\d+)% of the network's ab square "
+                         r"\[-110, 110\]² is displayable\n", printed)
+    assert int(share_fig) == share_red and shares[50] <= int(share_fig) <= int(best_share)
     assert "displayable share of the network's ab square [-110, 110]²: L = 10:" in printed
     assert "extent = (-color.AB_SCALE, color.AB_SCALE) * 2" in panels_code(committed[0])
     assert "of the ab square" not in printed
@@ -1242,9 +1276,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert (top_b, low_b) == (reach[90][1], reach[30][0])
     # r103: one sentence; the b ranges are printed, pure yellow's and blue's L are the table's
     assert float(light["yellow"]) > 90 and float(light["blue"]) < 40
-    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below), "
-            "because pure yellow is a light color and pure blue a dark one (section 6's "
-            "table).") in text
+    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below), as "
+            "section 6's table predicts.") in text
+    # the key idea's "duller": yellow's b reaches furthest at high L, blue's at low L (printed)
+    assert reach[90][1] > reach[50][1] and reach[30][0] < reach[50][0] < reach[90][0]
     assert "The region also leans: to yellow up high, where `b` reaches" not in text
 
 
@@ -1533,14 +1568,18 @@ def test_the_luma_gray(committed):
     red_L7, red_luma7 = found(r"\npure red: L (\d+\.\d); its luma gray: L (\d+\.\d)\n", printed)
     assert (red_L7, red_luma7) == (red_L, red_luma)
     assert float(red_luma7) < float(red_L7) - 10, "the text: far darker"
+    # s27 round 2 (cold read r116, l_03 item 5): one sentence; the stored values are the cause
+    # (by its weights alone luma would make red's gray brighter: 0.299 > Y's 0.2126)
     assert ("**Why not JPEG's YCbCr?** Its brightness, [luma](../docs/glossary.md#luma) $Y'$, "
-            "weighs *encoded* sRGB values, not light, and with other weights than `L`'s. So a "
-            "YCbCr model's dull guess for pure red, its **luma gray** (`Cb` = `Cr` = 0), is far "
-            "darker (printed below, Going deeper H).") in text
+            "weighs stored sRGB values rather than light, so its dull guess for pure red, the "
+            "**luma gray**, is far darker (printed below, Going deeper H).") in text
+    assert "other weights than `L`'s" not in text
+    assert 0.299 > color.RGB_TO_XYZ[1, 0].item()
+    assert f"{116 * ((0.299 + 0.055) / 1.055) ** (2.4 / 3) - 16:.1f}" == red_luma7
     assert f"has `L` {red_luma} against red's {red_L}" not in text
     luma_w = torch.tensor([0.299, 0.587, 0.114])   # BT.601, the notebook's RGB_TO_YCBCR row 0
     assert "[[0.299, 0.587, 0.114]," in code_with(nb, "RGB_TO_YCBCR = torch.tensor(")
-    assert not torch.allclose(luma_w, color.RGB_TO_XYZ[1].float(), atol=0.05), "other weights"
+    assert luma_w.sum().item() == pytest.approx(1.0)
     going_h = text[text.index("### H. Luma gray and Lab gray (section 7)"):
                    text.index("## Summary")]
     assert ("### H. Luma gray and Lab gray (section 7) Where does a YCbCr model's dull guess land? "
@@ -1589,7 +1628,9 @@ def test_the_luma_gray(committed):
     assert "fig.colorbar(im, ax=axes[2, :].tolist()" in vivid and "lab_gray_i" not in vivid
     assert '"photo\'s L −\\nluma gray\'s L"' in vivid
     assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
-    assert 'gap = f"luma gray {drops[-1]:.1f} L darker"' in vivid
+    # s27 round 2 (l_03 item 6): shorter column titles; the suptitle says what they measure
+    assert 'gap = f"{drops[-1]:.1f} L darker"' in vivid
+    assert "title: how much darker luma's gray is" in vivid
     row = found(r"the 6 most colorful test images \(mean chroma (\d+) to (\d+)\), how much darker "
                 r"luma's gray is on their pixels of chroma > 40: (.*)\n", printed)
     assert int(row[0]) <= int(row[1])
@@ -1647,8 +1688,8 @@ def test_small_fixes_of_r107(committed):
     assert "Each histogram divides $r$ by its median, so the three share one axis." in text
     # Going deeper F, answer 2: a judgement, with Sharma et al.'s discontinuities as its reason
     assert ("and it has discontinuities (Sharma, Wu & Dalal 2005). For these reasons we judge it "
-            "better as a *metric* to report than as a loss to train with. This notebook does not "
-            "train with it.") in text
+            "better as a *metric* to report than as a loss to train with.") in text
+    assert "This notebook does not train with it." not in text
     assert "It is a better *metric* to report" not in text
     # section 6's yellow question sits in Going deeper D's questions now (word budget)
     d = text[text.index("### D. The ab plane"):text.index("### E. The test images")]
@@ -1689,19 +1730,23 @@ def test_the_network_square_and_the_gamut(committed):
     cell; what lies outside is clipped (section 4), and the clip's slope there is 0 (section 5)."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
-    (share,) = found(r"at L = 50, (\d+)% of the network's ab square \[-110, 110\]² is "
-                     r"displayable\n", printed)
+    (share,) = found(r"at pure red's L = (53\.2), (\d+)% of the network's ab square "
+                     r"\[-110, 110\]² is displayable\n", printed)[1:]
     assert 0 < int(share) < 50, "only a fraction of it"
     # s27 (cold read r115, k_03 item 2): one square, the network's, for the figure, this share
     # and Going deeper D's panels
-    assert (f"The figure spans a colorizer's `ab` range, ±110 (section 7), yet at `L` = 50 only "
-            f"{share}% of it is displayable. The rest gets clipped (section 4), and no gradient "
-            "flows through a clipped channel (section 5).") in text
+    # s27 round 2 (cold read r116, l_03 item 1): the share at the figure's L, one share
+    assert (f"The figure spans a colorizer's `ab` range, ±110 (section 7), yet only {share}% of "
+            "it is displayable. No gradient flows through a clipped channel (section 5).") in text
+    assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}' in code_with(
+        nb, "The ab plane at pure red's lightness: the displayable")
+    assert "at `L` = 50 only" not in text
     # cold read r115: per channel; the channels still in range pass their gradient
     assert "the clip passes no gradient (section 5)" not in text
     cell = code_with(nb, "def ab_plane")
     assert "def ab_plane(L, lim=color.AB_SCALE, n=221):" in cell
-    assert "shown, inside = ab_plane(L_red)" in cell and "_, inside_net = ab_plane(50)" in cell
+    assert "shown, inside = ab_plane(L_red)" in cell and "inside_net" not in cell
+    assert "{inside.double().mean().item() * 100:.0f}%" in cell, "the figure's own mask"
     figure = code_with(nb, "The ab plane at pure red's lightness: the displayable")
     assert "extent = (-color.AB_SCALE, color.AB_SCALE) * 2" in figure
     assert "shown, inside = ab_plane(L)" in panels_code(nb), "D uses the same square"
