@@ -789,8 +789,10 @@ def test_the_known_colors_quoted(committed):
     assert "Blue and green have the same RGB mean" not in markdown
     # r103: Going deeper D points to this table for pure yellow's and blue's L, not repeating it
     # s27 round 2 (cold read r116, l_03 item 1): section 6's key idea quotes the table's L
-    assert (f"With pure yellow at `L` = {yellow:.2f} and pure blue at {blue:.2f} in the table, a "
-            "darker yellow or a lighter blue is duller. **Key idea:** A screen ties lightness and "
+    # s27 r3 (cold read r117: a riddle sentence): what a darker yellow loses, said plainly
+    assert (f"Pure yellow sits at `L` = {yellow:.2f} and pure blue at {blue:.2f} in the table. A "
+            "yellow made darker, or a blue made lighter, must lose chroma to stay on the screen. "
+            "**Key idea:** A screen ties lightness and "
             "color: its vivid yellows exist only at high `L`, its vivid blues only at low "
             "`L`.") in " ".join(markdown.split()) and yellow > 90 and blue < 40
     assert "as section 6's table predicts" in " ".join(markdown.split())
@@ -892,8 +894,13 @@ def test_the_worked_example_of_regression_to_gray(committed):
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
     assert ("**Why gray is hard to beat.** A squared error rewards an unsure guess of gray. "
-            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing their mean, "
-            "gray, halves the squared error of either color.") in text
+            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing green is off "
+            "by 8,200 on average (0 when the pixel is green, 16,400 when it is purple), and so is "
+            "guessing purple. Guessing their mean, gray, is off by 4,100 either way: half as "
+            "much.") in text
+    far = sum((g - q) ** 2 for g, q in zip(green, purple))          # green to purple, squared
+    assert (far, far / 2, far / 4) == (16400, 8200, 4100)
+    assert all(f"mean squared ab error {n:,}" in printed for n in (8200, 4100))
     cells = nb.cells
     lead = next(i for i, c in enumerate(cells) if c.source.startswith("**Why gray is hard"))
     assert cells[lead + 1].cell_type == "code"
