@@ -617,10 +617,12 @@ def test_the_drift_is_lost_contrast():
     # cold read r115: "follows" read as exact; the band described, not named as the cause
     # cold read r116: what the dashed line means said first; the band is the middle half
     # s27 round 3: the conclusion after its evidence; the band is named in the figure's legend
-    assert said(r"If the network only blurred, every orange dot in panel 1 would sit on the "
-                r"dashed line\. The dots lie near that line, but the mean \|drift\|, ([\d.]+) gray "
-                r"levels, is above the blur's ([\d.]+): \*\*the network blurs the luma and errs "
-                r"beyond a blur\.\*\* Test image (\d) shows it too \(panels 4 and 5\)\.") \
+    # cold read r118: the dashed line is a 3 x 3 box blur's drift (another blur, another slope)
+    assert said(r"If the network only blurred with a 3 x 3 box, every orange dot in panel 1 would "
+                r"sit on the dashed line\. The dots lie near that line, but the mean \|drift\|, "
+                r"([\d.]+) gray levels, is above the blur's ([\d.]+): \*\*the network blurs the "
+                r"luma and errs beyond a blur\.\*\* Test image (\d) shows it too "
+                r"\(panels 4 and 5\)\.") \
         == [(size, blur_all, image)]
     assert 'label="its middle half of the pixels")' in CODE
     assert 'ax.plot(centers, [d[which == k].mean() for k in kept], "o-", color="C1",' in CODE
