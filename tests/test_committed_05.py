@@ -86,7 +86,7 @@ def test_the_committed_run(committed):
     assert int(seconds) < 300, "quick mode's budget is 5 minutes"
     # What to try next quotes this run's training wall time for the three models
     (trained,) = found(r"training wall time: (\d+) s for the 3 models", printed)
-    assert f"`EPOCHS = 8` (4 epochs took {trained} s)" in markdown
+    assert f"`EPOCHS = 8` (training all three models took {trained} s)" in markdown
 
 
 def test_the_hidden_sweep_cell_is_named(committed):
@@ -100,8 +100,11 @@ def test_the_hidden_sweep_cell_is_named(committed):
     assert "loads the pretrained UNets" in cells[at].source.splitlines()[1]
     assert "The hidden cell below computes the sweep" not in markdown, "r107: plumbing, cut"
     assert "`shipped_vivid`" not in markdown and "kept in `swept`" not in markdown
-    for name in ("swept = ", "def mean_of(", "def auc_of(", "truth_cf = ", "shipped = ",
-                 "shipped_vivid = "):
+    code = "".join(c.source for c in cells if c.cell_type == "code")
+    assert "shipped" not in code and "vivid_ship" not in code, "s27 r2: renamed"
+    # s27 r2: descriptive names (the pretrained L1 UNet, the vivid UNet at its own T and at 0.38)
+    for name in ("swept = ", "def mean_of(", "def auc_of(", "truth_cf = ", "pretrained_l1 = ",
+                 "pretrained_vivid = ", "pretrained_vivid_T038 = "):
         assert name in cells[at].source, name
     first_use = next(i for i, c in enumerate(cells) if i > at and c.cell_type == "code"
                      and "mean_of(" in c.source)
@@ -337,6 +340,10 @@ def test_the_gamut_cells_left_out(committed):
             f"{beyond} of the left-out cells (dotted) lie wholly outside it: no $T$ reaches "
             "them.") in deep
     assert ".gt(reach).any()) for ab in left_out]" in code and 'ls=":" if out else "-"' in code
+    # s27 r2 (r116 item 7): the outlines' meanings in a legend, not a three-line title
+    assert ('for ls, label in (("-", "in the gamut, never kept"), (":", "... and out of the '
+            'annealed mean\'s reach"))]') in code
+    assert "dotted:\\nout of the annealed mean's reach" not in code
     assert "can land in one only where kept bins lie around it" not in markdown
     assert left_chroma > kept_chroma + 10, "saturated colors"
     assert left > 0
@@ -457,7 +464,8 @@ def test_the_curves(committed):
     # line's tail is printed only when both recipes' held-out split contains them)
     assert ("swept 8 temperatures on the 488 validation images that have color (12 already gray "
             "set apart) for lambda 0.5, lambda 1, pretrained vivid UNet; the pretrained UNets "
-            "trained on 45,000 other CIFAR-10 images") in printed
+            "trained on 45,000 CIFAR-10 training images") in printed
+    assert "other CIFAR-10 images" not in printed, "s27 r2: the printed line matches the text"
     # r113: the overlap, printed once: both splits rebuilt from their seeded shuffles
     assert ("overlap check: 0 of this run's 500 validation images and 0 of its 1,000 test images "
             "(a separate folder) are among the 45,000 images the pretrained UNets trained on"
@@ -524,7 +532,7 @@ def test_the_curves(committed):
     assert int(q_vivid) != int(q_run) and b_vivid != b_run
     # the opening: few steps (checked below: far fewer than the pretrained UNets'), the payoff
     # shown by a pretrained model (section 7); the faint-versus-bold detail cut (r105)
-    assert ("**Be warned.** Vivid colors score worse on PSNR than dull ones. Section 9 shows why "
+    assert ("**Be warned.** Vivid colors score worse on PSNR than dull ones. Section 9 says why "
             "we want them anyway.") in markdown
     assert max(ps["vivid"].values()) < pre_psnr_l1, "the vivid UNet below the L1 UNet on PSNR"
     assert "At the chosen setting they paint a faint tint" not in markdown
@@ -568,8 +576,8 @@ def test_the_curves(committed):
     strip = found(r"STRIP_TEMPERATURES = \(([\d., ]+)\)", code)[0]
     assert [f"{float(t):g}" for t in strip.split(",")] == ["1", "0.38", "0.08", "0"]
     assert all(f"{float(t):g}" in TEMPS for t in strip.split(","))
-    assert ('strip_rows = {labelled("pretrained L1 UNet", shipped_val["colorfulness"], '
-            'shipped_val["ab_auc_rebalanced"]):') in code
+    assert ('strip_rows = {labelled("pretrained L1 UNet", pretrained_l1_val["colorfulness"], '
+            'pretrained_l1_val["ab_auc_rebalanced"]):') in code
     assert ("Your $\\lambda = 0.5$ classifier paints section 7a's eight images at four "
             "temperatures, between your L1 regressor (top) and the truth (bottom).") in markdown
     assert "Each row's label gives its mean validation colorfulness." not in markdown, "cut"
@@ -597,7 +605,7 @@ def test_the_curves(committed):
     assert "To see whether longer training adds color" not in markdown, "What to try next has it"
     (trained,) = found(r"training wall time: (\d+) s for the 3 models", printed)
     run_epochs = found(r"UNet\(base=16, depth=3\); (\d+) epochs", printed)[0]
-    assert (f"- `EPOCHS = {2 * int(run_epochs)}` ({run_epochs} epochs took {trained} s):"
+    assert (f"- `EPOCHS = {2 * int(run_epochs)}` (training all three models took {trained} s):"
             ) in markdown, "What to try next: the training time of the three models, not the run's"
     assert int(run_epochs) < 8, "longer"
     assert "(twice the time)" not in markdown
@@ -613,6 +621,17 @@ def test_the_curves(committed):
             and ('+ ("; rings: patches the text names, dashed wrong, solid right" if ringed '
                  'else "")' in code))
     # section 7's payoff figure and its reading, before section 8
+    # s27 r2 (cold read r116): the truck's ring, printed with the payoff figure where the text
+    # quotes it (every T: Going deeper C, whose line must agree)
+    shown_t, l1_c_shown, l1_e_shown, v38_c_shown, v38_shown = found(
+        r"(?m)^the truck's red top \(5th column, solid ring\), mean chroma: truth (\d+\.\d), "
+        r"pretrained L1 UNet (\d+\.\d) \(mean ab error (\d+\.\d)\), vivid UNet at T = 0\.38 "
+        r"(\d+\.\d) \(mean ab error (\d+\.\d)\)$", printed)
+    assert 0.28 <= float(v38_shown) / float(l1_e_shown) <= 0.38, "a third of the L1 UNet's"
+    at_truck = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                    and "the truck's red top (5th column" in str(c.get("outputs")))
+    assert nb.cells[at_truck].source.startswith(
+        "# the payoff: the pretrained L1 UNet and vivid UNet")
     seven = markdown.index("## 7. ")   # section 7 up to its questions
     payoff = markdown[seven:markdown.index("## 8. ", seven)]
     pre_auc = cells(auc_table(tables), "pretrained L1 UNet")[1]
@@ -623,9 +642,9 @@ def test_the_curves(committed):
             "dull colors, despite twice the vivid UNet's optimizer steps. The vivid UNet is more "
             "than twice as colorful and has the higher rebalanced AuC. Its colors can be right or "
             "wrong: - **5th "
-            "column, solid ring:** the truck's red top comes out red at $T = 0.38$, with a third "
-            "of the L1 UNet's ab error. - **7th column:** the cyan car comes out red at every $T$. "
-            "Going deeper C measures the rings.") in payoff
+            "column, solid ring:** the truck's red top comes out red at $T = 0.38$. Its ab error "
+            f"there is {v38_shown}, a third of the L1 UNet's. - **7th column:** the cyan car "
+            "comes out red at every $T$. Going deeper C measures the dashed rings.") in payoff
     assert "orange where ringed" not in payoff
     # r113: the dashed rings' details moved to Going deeper C
     assert "**Dashed, 7th" not in payoff and "silver car" not in payoff
@@ -673,6 +692,8 @@ def test_the_curves(committed):
                   r"(\d+\.\d) \(mean ab error (\d+\.\d)\); vivid UNet at T = 0\.38 (\d+\.\d) "
                   r"\(mean ab error (\d+\.\d)\)", printed)
     t_c, l1_c, l1_e, v1_c, v1_e, v38_c, v38_e = (float(v) for v in truck)
+    assert (t_c, l1_c, l1_e, v38_c, v38_e) == tuple(
+        float(v) for v in (shown_t, l1_c_shown, l1_e_shown, v38_c_shown, v38_shown))
     assert 0.28 <= v38_e / l1_e <= 0.38, "a third of the L1 UNet's ab error"
     # r109: section 9's "So why go vivid?" points back to the truck as vivid and right
     assert v38_c > 0.75 * t_c and v38_e < v1_e < l1_e, "vivid, and closer than the L1 UNet"
@@ -689,6 +710,7 @@ def test_the_curves(committed):
     main_out = "".join(str(c.get("outputs")) for c in nb.cells[:next(
         i for i, c in enumerate(nb.cells) if c.source.startswith("## 11. Going deeper"))])
     assert "dashed ring" not in main_out and "solid ring (5th column)" not in main_out
+    assert main_out.count("the truck's red top (5th column, solid ring)") == 1, "s27 r2: one line"
     assert "section 7a's rings (hue of the mean ab in degrees: about 30 red, 60 orange" in printed
     assert "salmon-red" not in markdown, "the T = 1 body is a darker red than salmon"
     assert all(float(vivid[t][1]) > float(vivid[u][1])
@@ -1000,10 +1022,13 @@ def test_the_curves(committed):
     # them lambda 1 has the higher PSNR and the lower colorfulness
     shown = ("1", "0.38", "0.08", "0")
     assert all(ps["plain"][t] > ps["rebal"][t] and cf["plain"][t] < cf["rebal"][t] for t in shown)
-    assert ("1. In section 7b's table, which of your classifiers has the higher validation PSNR? "
+    assert ("1. In section 7b's figure, which of your classifiers has the higher validation PSNR? "
             "<details><summary>Answer</summary> The one without rebalancing ($\\lambda = 1$), at "
             "every $T$: a near-gray guess is rarely far wrong.") in markdown
     assert "$T = 0.7$, duller than L1" not in markdown, "r109: T = 0.7 is not in 7b's table"
+    # s27 r2: question 2 recalls section 7's AuC figure (argmax's far-off colors)
+    assert ("2. Why did the rebalanced AuC not choose argmax ($T = 0$)? <details><summary>Answer"
+            "</summary> Its vivid colors are often the wrong hue, and far off.") in markdown
     assert "By PSNR alone, the best colorizer is a dull one." not in markdown, "r109: cut"
     # the figure says which corner is good
     assert "Good is up (closer to the truth)" not in markdown, "the figure's title says it"
@@ -1104,9 +1129,11 @@ def test_the_choice_and_the_test_table(committed):
     ship = vivid_curve["0.38"][1]
     assert abs(float(ship) / float(truth_cf) - 1) < 0.1, "about as colorful as the truth"
     # r113: what each yardstick rewards, said plainly; the vivid UNet's row as its example
-    assert ("PSNR and Delta E (Going deeper D) reward per-pixel closeness, so they favor dull "
-            "colors: most pixels are nearly gray. - **The pretrained vivid UNet** at $T = 0.38$ "
-            "has the highest rebalanced AuC of any row, but a PSNR below gray's.") in markdown
+    assert ("PSNR rewards per-pixel closeness, so it favors dull colors: most pixels are nearly "
+            "gray. - **The pretrained vivid UNet** at $T = 0.38$ has the highest rebalanced AuC of "
+            "any row, but a PSNR below gray's.") in markdown
+    assert "Delta E" not in markdown[markdown.index("## 9. "):markdown.index("## 10. ")], (
+        "s27 r2 (r116): section 9's table has no Delta E column")
     # cold read r114: "favors vivid ones" was wrong: within a model it falls as T lowers, and
     # argmax, the most colorful row, scores lowest
     assert "favors vivid ones" not in markdown and "closeness vivid ones" not in markdown
@@ -1131,7 +1158,7 @@ def test_the_choice_and_the_test_table(committed):
     # column of Fig. 3, captures the vibrancy of the mode while maintaining the spatial coherence
     # of the mean": chosen from example images, not by a score (no AuC against T in the paper)
     vivid_why = markdown[markdown.index("### So why go vivid?"):]
-    assert "The paper's case for vivid colors is perceptual. In its" in vivid_why
+    assert "The paper's case for vivid colors is perceptual, and this run cannot show" in vivid_why
     assert "Zhang et al. set $T = 0.38$" not in markdown, "s27: the essay cut to 3 sentences"
     assert "by looking at colorized images" not in markdown, "r107: the paper's own words only"
     # the trade: the vivid UNet's AuC falls at every step from its tie at T = 1 and 0.7, while its
@@ -1343,8 +1370,8 @@ def test_the_choice_and_the_test_table(committed):
     assert best_share < 50
     # r113: argmax, the example of "colorful is not correct": the worst row of every test row
     # on PSNR, rebalanced AuC and Delta E (section 9's table and Going deeper D's)
-    assert (f"**Argmax** is {share}% as colorful as the truth, yet the worst row on PSNR, "
-            "rebalanced AuC and Delta E: colorful is not correct.") in markdown
+    assert (f"**Argmax** is {share}% as colorful as the truth, yet the worst row on PSNR and "
+            "rebalanced AuC: colorful is not correct.") in markdown
     assert min(every, key=lambda r: float(r[1])) is mode, "the lowest PSNR"
     assert min(every, key=lambda r: float(r[5])) is mode, "the lowest rebalanced AuC"
     assert max(every, key=lambda r: float(r[3])) is mode, "the highest Delta E"
@@ -1392,14 +1419,15 @@ def test_the_choice_and_the_test_table(committed):
     assert max(every, key=lambda r: float(r[1])) is shipped
     assert float(vivid[1]) < float(gray[1]) and float(ship_row[1]) < float(gray[1])
     assert ("### So why go vivid? Not for PSNR, which ranks dull colors first. The paper's case "
-            "for vivid colors is perceptual.") in markdown
+            "for vivid colors is perceptual, and this run cannot show it. Its one positive sign "
+            "is section 7a's truck, painted red.") in markdown
     # "it ranks dull colors first": PSNR's first row has under half the truth's colorfulness
     assert float(shipped[4]) < 0.5 * float(truth) and float(ship_row[1]) < float(gray[1])
     # the paper's Turing test, quoted from the paper (Zhang et al. 2016, its abstract: "fooling
     # humans on 32% of the trials"), and the row it justifies
-    assert ('In its "colorization Turing test" (section 3.1, Table 1), people took the colorized '
-            "photo for the real one in 32% of the trials, where 50% would mean they could not "
-            "tell.") in markdown
+    assert ('In the paper\'s "colorization Turing test" (section 3.1, Table 1), people took the '
+            "colorized photo for the real one in 32% of the trials, where 50% would mean they "
+            "could not tell.") in markdown
     assert markdown.index("### So why go vivid?") > markdown.index("**Key idea:** Choose on "
                                                                    "validation")
     assert "within noise of each other" not in markdown
@@ -1432,7 +1460,8 @@ def test_the_photos(committed):
     assert ("The three duller models mostly add a wash. At 128 px the three bold ones paint wrong "
             "colors: the vivid UNet paints Chelsea mostly green, your argmax blue and green, and "
             "all three paint large areas of the astronaut blue.") in deep_h
-    assert "There the vivid UNet paints Chelsea, an orange-brown cat, mostly green." in ten
+    assert ("There the vivid UNet at $T = 0.38$ paints Chelsea, an orange-brown cat, mostly "
+            "green.") in ten
     assert "a missing person class" not in text, "r115: a hypothesis never raised, cut"
     assert "Notebook 04 picked the default" not in text, "r115: unbacked here, cut"
     assert "def hue_shares" not in code and "main hues" not in tables, "the hue tables cut"
@@ -1448,8 +1477,12 @@ def test_the_photos(committed):
                          "pretrained vivid UNet, T 0.38"]
     vivid = hue["pretrained vivid UNet, T 0.38"]      # astronaut 128, 32; chelsea 128, 32
     at128, at32 = vivid[0::2], vivid[1::2]
-    assert (f"At 32 px it paints at least {min(at32)}% of each photo's colored pixels in their "
-            f"true hue, against at most {max(at128)}% at 128 px.") in ten
+    assert (f"It paints at least {min(at32)}% of each photo's colored pixels in their true hue "
+            f"at 32 px, against at most {max(at128)}% at 128 px.") in ten
+    # s27 r2 (r116): T = 1 does better at 128 px, the astronaut its best
+    t1 = hue["pretrained vivid UNet, T 1"]
+    assert t1[0] > max(at128) and t1[0] == max(t1[0::2])
+    assert (f"At $T = 1$ it reaches {t1[0]}% on the astronaut at 128 px.") in ten
     assert min(at32) > max(at128) + 20, "far more often"
     # the key idea: both vivid rows, both photos, truer at 32 px
     for k in ("pretrained vivid UNet, T 1", "pretrained vivid UNet, T 0.38"):
@@ -1462,7 +1495,7 @@ def test_the_photos(committed):
     assert f"Your argmax stays wrong at 32 px ({max(argmax[1::2])}% or less)." in deep_h
     # the criterion, said as the code computes it
     assert ("A colored pixel has a true chroma above 10, and its hue is true when the result lies "
-            "within 45 degrees of it at chroma above 5.") in ten
+            "within 45 degrees of it at chroma above 5.") in deep_h, "s27 r2: moved to H"
     assert "right = (hue_turn(ab, true_ab) <= 45) & (ab.norm(dim=1) > 5)" in code
     assert "return right[true_ab.norm(dim=1) > 10].float().mean().item()" in code
     # the figure: the vivid UNet at T = 0.38 at both sizes, the shares in its panel titles
@@ -1634,10 +1667,32 @@ def test_the_auc_before_its_use(committed):
     nb, markdown, printed, tables = committed
     seven, nine = markdown.index("## 7. "), markdown.index("## 9. ")
     # r115 item 3: a plain definition where it is introduced, naming its use (section 9)
-    line = ("- **Rebalanced AuC**, the score section 9 chooses by: the share of pixels within a "
-            "distance t of their true ab, averaged over t from 0 to 150 (1 is perfect). Each bin "
-            "of true color counts once, so a rare red weighs as much as the common grays.")
+    line = ("- **Rebalanced AuC**, the score section 9 chooses by (1 is perfect), drawn below.")
     at = markdown.index(line)
+    # s27 r2 (r116 item 1): the AuC drawn where it is introduced, and read below the figure
+    drawn = ("Each curve gives the share of pixels within $t$ of their true ab, and the rebalanced "
+             "AuC is its mean height (shaded). Each bin of true color counts once, so a rare red "
+             "weighs as much as the common grays.")
+    assert at < markdown.index(drawn) < markdown.index("### 7a. The payoff")
+    code = "".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert ("counts.cumsum(dim=1)[:, :max_dist + 1] / counts.sum(dim=1, keepdim=True))"
+            ".mean(dim=0)") in code
+    assert 'ax.fill_between(t, curve, color=color, alpha=0.12)' in code
+    # the figure's cell asserts that the curve's mean is the sweep's rebalanced AuC
+    assert 'auc_of(LAMBDAS[0], 1.0)) < 1e-4' in code
+    (at_fig,) = [i for i, c in enumerate(nb.cells) if c.source.startswith(
+        "# draws the rebalanced AuC: the share of pixels within t of their true ab")]
+    assert nb.cells[at_fig - 1].source.startswith("# computes the sweep (no figure)")
+    assert "hide-input" in nb.cells[at_fig].metadata.get("tags", [])
+    # why it prefers T = 1 for a faint classifier: argmax nearer at small t, the mean at t = 50
+    shares = {T: (int(a), int(b)) for T, a, b in re.findall(
+        r"your lambda 0\.5 classifier at T = ([\d.]+): within 10 of the truth (\d+)%, within 50 "
+        r"(\d+)%", printed)}
+    assert list(shares) == ["1", "0"], shares
+    assert shares["0"][0] > shares["1"][0] and shares["1"][1] > shares["0"][1]
+    assert ("Argmax ($T = 0$, right) puts a few more pixels near the truth, but the mean "
+            f"($T = 1$) puts {shares['1'][1]}% within 50, against {shares['0'][1]}%.") in markdown
+    assert float(aucs(tables, 1)["1"]) > float(aucs(tables, 1)["0"]), "the larger area"
     assert seven < at < markdown.index("### 7a. The payoff") < nine
     assert markdown.index("rebalanced AuC") > at, "no use before the line"
     assert "<details><summary>The AuC</summary>" not in markdown, "r105: out of the fold"
@@ -1667,9 +1722,10 @@ def test_the_summary_on_t(committed):
     (section 9 says the paper asked people)."""
     _, markdown, _, _ = committed
     summary = markdown[markdown.index("## Summary"):]
-    assert "No metric here judges plausibility: Zhang et al. asked people." in summary
+    assert ("No metric here judges plausibility, so this run cannot show the perceptual win. "
+            "Its one sign is section 7a's red truck.") in summary
     assert "The choice of $T$ is perceptual." not in markdown, "no perceptual measurement here"
-    assert "The paper's case for vivid colors is perceptual." in markdown, "section 9"
+    assert "The paper's case for vivid colors is perceptual, and" in markdown, "section 9"
 
 
 def test_the_knob_comments(committed):
@@ -1693,8 +1749,9 @@ def test_the_knob_comments(committed):
 
 
 def test_the_compact_table(committed):
-    """Section 7's bullets read a compact table right above them (r104): the sweep at the strips'
-    four T, each entry Going deeper E's, the PSNR given as a gain over gray's."""
+    """Section 7b's bullets read the PSNR-against-colorfulness figure right above them (s27 r2,
+    cold read r116); the compact table (the sweep at the strips' four T, the PSNR as a gain over
+    gray's) opens Going deeper E and backs the bullets in numbers."""
     nb, markdown, _, tables = committed
     gray, truth, n = found(r"PSNR gain over gray's (\d+\.\d\d) dB / colorfulness \(the truth's: "
                            r"(\d+\.\d)\) / rebalanced AuC, mean over the (\d+) validation images",
@@ -1720,7 +1777,8 @@ def test_the_compact_table(committed):
     # among the four T shown (and among all eight: test_the_choice_and_the_test_table)
     for k in (0, 1):
         assert max(r[k][2] for r in rows.values()) == rows["1"][k][2] > rows["0.38"][k][2], k
-    assert "- **The rebalanced AuC is highest at $T = 1$** for both your classifiers." in markdown
+    assert ("- **The rebalanced AuC is highest at $T = 1$** for both your classifiers (section 9's "
+            "figure).") in markdown
     # the bullets, read on this table: rebalancing's colorfulness ratio at T = 1; below T = 0.38
     # lambda 0.5 gains color and loses PSNR; lambda 1 fades below its T = 1
     rebal, plain = ([r[k][:2] for r in rows.values()] for k in (0, 1))
@@ -1731,9 +1789,17 @@ def test_the_compact_table(committed):
     # most steps down the table fall (the prose claims no rise at T = 0)
     assert all(p[1] < plain[0][1] for p in plain[1:])
     assert sum(b[1] < a[1] for a, b in zip(plain, plain[1:])) > (len(plain) - 1) / 2
-    # where it sits: collapsed, under the 7b heading, right above the bullets
+    # where it sits: collapsed, first in Going deeper E (s27 r2)
     at = next(i for i, c in enumerate(nb.cells) if c.source.startswith(
         "# a table: section 7's sweep at the strips' four T (all eight: Going deeper E)"))
     assert "hide-input" in nb.cells[at].metadata.get("tags", [])
-    assert nb.cells[at - 1].source == "### 7b. Your classifiers across T"
-    assert nb.cells[at + 1].source.startswith("- **Rebalancing adds color.**")
+    assert nb.cells[at - 1].source.startswith("### E. The sweep in numbers")
+    assert ("What are section 7b's points in numbers? The first table gives them at the strips' "
+            "four $T$. The next two give every $T$.") in markdown
+    # section 7b: the trade-off figure under its heading, right above the bullets
+    fig = next(i for i, c in enumerate(nb.cells) if c.source.startswith(
+        "# section 7's trade-off: PSNR against colorfulness, one point per T, a panel per model"))
+    assert "hide-input" in nb.cells[fig].metadata.get("tags", [])
+    assert nb.cells[fig - 1].source == "### 7b. Your classifiers across T"
+    assert any(o.get("data", {}).get("image/png") for o in nb.cells[fig].outputs)
+    assert nb.cells[fig + 1].source.startswith("- **Rebalancing adds color.**")
