@@ -2208,3 +2208,21 @@ def test_what_two_four_sparsity_needs(committed):
     assert ("NVIDIA's 2:4 sparsity, on GPUs that support it, needs at least 2 zeros in every 4 "
             "consecutive weights. These global zeros follow no such pattern.") in flat
     assert "needs exactly 2 zeros" not in flat
+
+
+def test_what_going_deeper_b_prints(committed):
+    """Cold read r118: B's table lists section 5's variants only; the two variants B adds (BN
+    fused, the pruned model in ONNX) appear in the pairs, not in the table."""
+    nb, _, _ = committed
+    flat = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    assert ("The next prints section 5's variants, with mean [$\\Delta E$]" in flat
+            and "and pairs judged round by round (the two new variants appear in the pairs "
+            "only).") in flat
+    (table,) = [c for c in nb.cells if c.cell_type == "code"
+                and c.source.startswith("# Section 5's table with every variant")]
+    out = "".join(o.get("text", "") for o in table.outputs)
+    rows, pairs = out.split("\n\n", 2)[1], out.split("\n\n", 2)[2]
+    assert "Section 5's variants, all of them." in out
+    for in_table, in_pairs in (("BN fused", "BN fused over fp32 PyTorch:"),
+                               ("50% channels, ONNX fp32", "channel-pruned: ONNX fp32 over")):
+        assert in_table not in rows and in_pairs in pairs, in_table
