@@ -26,12 +26,13 @@ found = finder("07")
 
 
 def measures_of(nb):
-    """Section 8's opening (its finding, then chroma, the hue share and the checkerboard score)
-    and Going deeper D's note on the checkerboard score's code, as written."""
+    """Section 8's opening (chroma), Going deeper D's heading (the hue share and the checkerboard
+    score; s27 round 3) and D's note on the checkerboard score's code, as written."""
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"
              and (c.source.startswith("## 8. What training against the critic paints")
+                  or c.source.startswith("### D. What training against the critic paints")
                   or c.source.startswith("In code, the checkerboard score sums"))]
-    assert len(cells) == 2, len(cells)
+    assert len(cells) == 3, len(cells)
     return "\n\n".join(cells)
 
 
@@ -167,10 +168,11 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     # cold read r108: the Adam citation moved from section 1 to Going deeper C, beside the
     # printed steps it explains
     assert "AdamW moves each weight by roughly the learning rate" not in markdown
-    assert ("AdamW divides each weight's running mean gradient by that gradient's running root "
-            "mean square (Kingma and Ba 2015, section 2.1), so a small gradient can move a weight "
-            "as far as a large one.") in " ".join(
-        markdown.split())
+    # s27 round 3: the step-size detour in two sentences; the mechanism stated, not inferred
+    assert ("AdamW divides each weight's running mean gradient by its running root mean square "
+            "(Kingma and Ba 2015, section 2.1), so the size of a step need not follow the size of "
+            "the gradient.") in " ".join(markdown.split())
+    assert "so a small gradient can move a weight as far as a large one" not in markdown
     assert "attention's query and key weights, start -> end of training (141 steps" in printed
     # no run at the base rate is shown ("What to try next" offers it): no verdict on it (r106)
     assert "too little for a layer that starts at zero" not in " ".join(markdown.split())
@@ -264,13 +266,11 @@ def test_the_new_layers_learning_rate(committed):
         assert abs(change["0", part] - change["1", part]) < 0.1 * change["1", part]
     assert all(1.5e-4 <= p < 2.5e-4 for p in per_step) and max(per_step) < 0.1 * 3e-3
     assert ("Each query and key weight moved by about 0.03 on average, over half its starting "
-            "size. It moved as far in seed 0 as in seed 1, although seed 0's gamma stayed a "
-            "hundred times closer to 0. AdamW divides each weight's running mean gradient by "
-            "that gradient's running root mean square (Kingma and Ba 2015, section 2.1), so a "
-            "small gradient can move a weight as far as a "
-            "large one. Net of steps that cancel, the "
-            "change is about 2e-4 per step, well under the learning rate (3e-3).") in " ".join(
-        markdown.split())
+            "size, and as far in seed 0 as in seed 1, although seed 0's gamma stayed a hundred "
+            "times closer to 0. AdamW divides each weight's running mean gradient by its running "
+            "root mean square (Kingma and Ba 2015, section 2.1), so the size of a step need not "
+            "follow the size of the gradient.") in " ".join(markdown.split())
+    assert "Net of steps that cancel" not in markdown, "s27 round 3: cut to two sentences"
     moved = []
     for scale in (1.0, 1e-4):   # the same gradients, ten thousand times smaller
         weight = torch.nn.Parameter(torch.zeros(64))
@@ -541,10 +541,12 @@ def test_the_perceptual_statements(committed):
     assert "so that only the two-pixel pattern is left" not in markdown
     # the enlargement shows stripes and dots, clearest right of the plane, not every other column
     assert "every other column of the sky" not in markdown
-    # section 8 defines chroma and a hue turn before the figures and printouts that use them
-    assert ("- **[chroma](../docs/glossary.md#chroma)**: a pixel's distance |ab| from gray, - "
-            "**hue turns** over 30 degrees, among pixels with chroma at least 5 in both images,"
+    # section 8 defines chroma before the figures that print it; D defines a hue turn (s27 r3)
+    assert ("Below, one image enlarged, then the four it hurts most, each with its mean "
+            "**[chroma](../docs/glossary.md#chroma)**: a pixel's distance |ab| from gray."
             ) in " ".join(markdown.split())
+    assert ("- **hue turns** over 30 degrees, among pixels with chroma at least 5 in both images,"
+            ) in " ".join(markdown.split("### D. ")[1].split())
     # cold read r113: the stripes, read off the enlargement (faint in the helps figure, now in D)
     assert ("**What to look at.** Enlarged, the adversarial sky shows pink two-pixel stripes and "
             "dots, a grid in the bottom-right map.") in " ".join(markdown.split())
@@ -555,17 +557,23 @@ def test_the_perceptual_statements(committed):
     (pictures,) = [c for c in nb.cells if c.cell_type == "code"
                    and "\nrows = {\"plain L1 UNet" in c.source]
     shown = [o["data"]["text/plain"] for o in pictures.outputs if "image/png" in o.get("data", {})]
-    # the enlargement: one figure; then helps, hurts (4 rows x 4 images), in section 8 (r114)
+    # the enlargement: one figure; then hurts (4 rows x 4 images) in section 8, helps in D (s27 r3)
     assert [" with 16 Axes" in "".join(t) for t in shown] == [False], shown
     (moved,) = [c for c in nb.cells if c.cell_type == "code"
-                and c.source.startswith("# Where the adversarial loss helps most and hurts most")]
+                and c.source.startswith("# Where the adversarial loss hurts most")]
     drawn = [o["data"]["text/plain"] for o in moved.outputs if "image/png" in o.get("data", {})]
-    assert [" with 16 Axes" in "".join(t) for t in drawn] == [True, True], drawn
+    assert [" with 16 Axes" in "".join(t) for t in drawn] == [True], drawn
+    assert not [o for o in moved.outputs if o.get("text")], "section 8's figure: no printout"
+    (helps,) = [c for c in nb.cells if c.cell_type == "code"
+                and c.source.startswith("# Where the adversarial loss helps most")]
+    drawn = [o["data"]["text/plain"] for o in helps.outputs if "image/png" in o.get("data", {})]
+    assert [" with 16 Axes" in "".join(t) for t in drawn] == [True], drawn
     cells = [c.source for c in nb.cells]
     (eight_at,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## 8. ")]
     (deeper_at,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## Going deeper")]
     assert eight_at < cells.index(pictures.source) < cells.index(moved.source) < deeper_at, \
         "in section 8, after the enlargement (cold read r114)"
+    assert deeper_at < cells.index(helps.source), "the helps figure: Going deeper D (s27 r3)"
     (look,) = [i for i, c in enumerate(nb.cells) if c.source.startswith(
         "**What to look at.** Enlarged, the adversarial sky")]
     assert nb.cells[look - 1].source == pictures.source, "read right under the enlargement"
@@ -639,8 +647,8 @@ def test_the_perceptual_statements(committed):
     (summary,) = found(r"Summary: (.*)", printed)
     assert "perceptual" in summary.split("no clear difference")[-2].split(".")[-1]
     # "clear" and "within noise" are defined once, in "The idea" (cold read r107)
-    assert ("A difference between two models is **clear** when it exceeds twice its noise, the "
-            "larger of their two seed gaps.") in " ".join(markdown.split())
+    assert ("A difference between two models is **clear** when it exceeds twice its noise. The "
+            "noise is the larger of their two seed gaps,") in " ".join(markdown.split())
     assert "- **Perceptual loss and self-attention:** within noise." in markdown
     assert "self-attention: within the noise" not in markdown, "the rule is twice the noise"
     # sections 4 and 6 (validation images): the perceptual loss moved the colors about 1 Lab unit,
@@ -730,8 +738,8 @@ def test_the_table_and_the_control(committed):
     # "noise" is defined once, in the idea's note (cold read r98), not again in 7 or an appendix
     (idea,) = [c.source for c in committed[0].cells if c.cell_type == "markdown"
                and c.source.startswith("## The idea")]
-    assert ("A difference between two models is **clear** when it exceeds twice its noise, the "
-            "larger of their two seed gaps.") in " ".join(idea.split())
+    assert ("A difference between two models is **clear** when it exceeds twice its noise. The "
+            "noise is the larger of their two seed gaps,") in " ".join(idea.split())
     # s27 round 2: the rule's worked example sits in section 7, on one cell of its table
     assert "so a variant must move it by over" not in idea
     assert "Section 7 works one example through." not in idea, "no forward reference needed"
@@ -759,11 +767,10 @@ def test_the_table_and_the_control(committed):
     worked = " ".join(worked.split())
     mark = row(tables, "adversarial: difference")[0][2]
     assert mark == "worse" and float(times) > 2 and float(psnr) < 0
-    assert (f"**How to read it.** Take the adversarial row's first cell in the table below: "
-            f"{psnr} ({times}x) **{mark}**. The adversarial model's PSNR is {abs(float(psnr)):.3f} "
-            f"dB below the plain UNet's. Its noise is that model's own seed gap, "
-            f"{adv_gap} dB, the larger of the two (Going deeper F). The drop is {times} times that "
-            "noise. That is over 2, so it counts as clear.") in worked
+    # s27 round 3: the rule is stated once, in "The idea"; the worked reading is two sentences
+    assert (f"**How to read it.** In the table below, {psnr} ({times}x) **{mark}** means the "
+            f"adversarial model's PSNR lies {abs(float(psnr)):.3f} dB below the plain UNet's, "
+            f"{times} times its noise, so the drop is clear.") in worked
     assert "PSNR gain (dB)" == columns(tables)[0].rstrip(" ↑")
     # the † cell: both models' colorfulness-error seed gaps, printed, under the 0.1 floor
     g_adv, g_ctl, floor = found(
@@ -781,8 +788,7 @@ def test_the_table_and_the_control(committed):
     visible = " ".join(re.sub(r"<details>.*?</details>", " ", above, flags=re.S).split())
     assert " pp" in main and "†" in main
     # r117 (error of fact): the table's mark is a dagger; the figure rings it
-    assert ("A dagger (†) in the table, ringed in the figure, marks a lower bound: both seed gaps "
-            "fell below the last digit shown, which then served as the noise.") in visible
+    assert "The dagger (†) is ringed in the figure, and pp means percentage points." in visible
     assert "A ring (†)" not in markdown
     assert "pp means percentage points." in visible
     # cold read r103: the rule behind the †, and the noise behind two cells, in Going deeper F
@@ -798,7 +804,7 @@ def test_the_table_and_the_control(committed):
     # cold read r113: printed in F, below the two cells' gaps, not on the main path
     assert "the classifier column's noise from the test set" in f_out
     assert printed.count("the classifier column's noise") == 1
-    assert markdown.count("A dagger (†) in the table") == 1
+    assert markdown.count("which a dagger (†) marks") == 1, "the rule, once (s27 r3)"
     assert "pretrained L1 UNet, before fine-tuning" not in tables, "section 2 shows the start"
     assert "is about 4 of the" not in markdown
     assert "not a finding" not in markdown, "s27: clear is defined; within noise is the rest"
@@ -881,8 +887,7 @@ def test_the_table_and_the_control(committed):
                 else:
                     assert (tick is not None) == (float(ratio) > 2), (name, j, ratio, tick)
     assert above >= 1, "the exception is seen in the table: a colorfulness cell above 2, unmarked"
-    assert ("**How to read it.** Take the adversarial row's first cell in the table below"
-            ) in " ".join(markdown.split())
+    assert ("**How to read it.** In the table below, " in " ".join(markdown.split()))
     assert "| **adversarial minus the control** (the main finding" in tables, "a difference row"
     assert f"PSNR gain (dB), adversarial against L1 UNet: seed gaps {used} and" in printed
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
@@ -906,13 +911,13 @@ def test_the_table_and_the_control(committed):
     # said again in section 8, before the helps / hurts figures: the "helps" figure is the rarer
     assert share0 < 50 and share1 < 50, "only: under half, in both seeds"
     # cold read r107: each figure first, then its numbers, then the reading
+    # s27 round 3: the helps figure and its reading moved to Going deeper D
     (typical,) = [i for i, c in enumerate(committed[0].cells) if c.cell_type == "markdown"
                   and c.source.startswith("**What to look at.** It helps most on blue sky")]
     assert committed[0].cells[typical - 1].source.startswith(
-        "# Where the adversarial loss helps most and hurts most"), "after the figures"
+        "# Where the adversarial loss helps most"), "after the figure"
     assert ("**What to look at.** It helps most on blue sky and sea, where the control gets over "
-            "half of each gain. It hurts the bird most") in " ".join(
-        markdown.split("## Going deeper")[0].split())
+            "half of each gain.") in " ".join(markdown.split("### D. ")[1].split())
     # cold read r110: blue sky or sea, as printed: airplanes and a ship, each true photo's mean b
     # below 0 (blue), and the figure's titles name the same classes
     classes, blues = found(r"\nthose four: ((?:\w+, ){3}\w+); the true photo's mean b \(blue - / "
@@ -1410,10 +1415,15 @@ def test_hues_and_the_checkerboard(committed):
     # plain UNet's dull hue boosted (the control keeps the plain UNet's hue)
     bird_share = int(worst[0][1])
     assert bird_share > 75 and float(worst[0][4]) <= 1.1, worst[0]
-    assert (f"It hurts the bird most, and the control suffers {bird_share}% of that loss. The "
-            "truck and both cars turn red: the plain UNet's faint reddish tint, boosted to at "
-            f"least {low_chroma:.1f} times the control's chroma, with a median hue turn of at most "
-            f"{high_turn} degrees.") in " ".join(markdown.split())
+    # s27 round 3: section 8 reads the hurts figure in one sentence; the bird's share sits in D
+    assert ("**What to look at.** The truck and both cars turn red, though the truck's photo is "
+            "blue: the plain UNet's faint reddish tint, boosted to at least "
+            f"{low_chroma:.1f} times the control's chroma.") in " ".join(
+                markdown.split("## Going deeper")[0].split())
+    assert (f"Of the four images it hurts most (section 8), it hurts the bird most, and the "
+            f"control suffers {bird_share}% of that loss.") in " ".join(
+                markdown.split("### D. ")[1].split())
+    assert high_turn < 30 and "median hue turn of at most" not in markdown, "s27 r3: cut"
     assert all(float(w[2]) < 12 for w in vehicles), "dull: a faint tint in the control"
     # selective saturation over ALL test images (cold read r107): the table's chroma columns
     m0, over0 = table["seed 0"][:2]
@@ -1432,8 +1442,8 @@ def test_hues_and_the_checkerboard(committed):
     # r117 (error of fact): seed 1 has such images too (0.6%), only not over twice the noise
     assert over1 > 0 and over1 <= 2 * noise_over < over0
     assert ("Both seeds give a few images over twice the control's chroma. Only in seed 0 is that "
-            f"share, {over0}%, over twice the noise (Going deeper D).") in " ".join(
-                markdown.split("## Going deeper")[0].split())
+            f"share, {over0}%, over twice the noise.") in " ".join(
+                markdown.split("### D. ")[1].split())
     assert "the red truck" not in markdown, "cold read r113: the truck is blue, painted red"
     assert ('over_control = {s: image_chroma["adversarial", s] / image_chroma["saturated L1 UNet", '
             's].clamp(min=1) for s in SEEDS}') in code_d
@@ -1453,7 +1463,7 @@ def test_hues_and_the_checkerboard(committed):
     for w in worst:
         assert abs(float(w[3]) / float(w[2]) - float(w[4])) < 0.06, w
     (pictures,) = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(
-        "# Where the adversarial loss helps most and hurts most")]
+        "# Where the adversarial loss helps most")]
     under = "".join(o.get("text", "") for o in pictures.outputs)
     assert "the four images the adversarial loss hurts most" in under
     # the hue turns against the truth: the summary line and D's table agree
@@ -1493,8 +1503,8 @@ def test_hues_and_the_checkerboard(committed):
         "colorfulness (truth 30.8)")]
     assert float(value) > 0 and float(ratio) > 2, (value, ratio)
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
-    assert ("**Key idea:** the critic made colors bolder, not truer, and left a "
-            "pattern of its own.") in markdown
+    assert ("**Key idea:** the critic made colors bolder, not truer, and left a pattern of its "
+            "own (Going deeper D measures both).") in " ".join(markdown.split())
     # s27: the table, the histogram and the hues against the truth sit in Going deeper D, each
     # with a lead; section 8 keeps its summary cell and one reading of it
     (lead,) = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
@@ -1514,7 +1524,7 @@ def test_hues_and_the_checkerboard(committed):
     assert eight < deeper < d_at < lead < defs < e_at
     (summary_cell,) = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                        and c.source.startswith("# Section 8 in three lines")]
-    assert eight < summary_cell < deeper
+    assert d_at < summary_cell < lead, "s27 round 3: the three lines open Going deeper D"
     assert nb.cells[summary_cell + 1].source.startswith("**What they say.**")
     assert "Its checkerboard score lies above the truth's." in " ".join(markdown.split())
     assert "about twice the control's" not in markdown, "1.8 to 2.4 times, as printed"
@@ -2116,8 +2126,8 @@ def test_round_two_of_cold_read_r113(committed):
     # 20, far redder than the control), the truck's photo is blue (row 4, Lab b below 0)
     from colorlab.color import rgb_to_lab
     (drawn,) = [c for c in cells if c.cell_type == "code"
-                and c.source.startswith("# Where the adversarial loss helps most and hurts most")]
-    image, rows_at, cols_at = figure_panels(drawn, which=1)
+                and c.source.startswith("# Where the adversarial loss hurts most")]
+    image, rows_at, cols_at = figure_panels(drawn)
     assert (len(rows_at), len(cols_at)) == (4, 4), (rows_at, cols_at)
 
     def lab(r, c):
@@ -2133,8 +2143,8 @@ def test_round_two_of_cold_read_r113(committed):
         assert red.sum() > 300 and adv > 1.5 * control, (c, adv, control)   # far redder
     red = lab(2, 1)[1] > 20
     assert lab(3, 1)[2][red].mean() < -3, "the truck's photo is blue where it was painted red"
-    assert "The truck and both cars turn red: the plain UNet's faint reddish tint" in " ".join(
-        markdown.split())
+    assert ("The truck and both cars turn red, though the truck's photo is blue: the plain UNet's "
+            "faint reddish tint") in " ".join(markdown.split())
     for c in (1, 2, 3):   # s27: the plain UNet's own color there is already a dull red (a > 0)
         red = lab(2, c)[1] > 20
         assert lab(0, c)[1][red].mean() > 3, (c, lab(0, c)[1][red].mean())
@@ -2166,9 +2176,8 @@ def test_round_three_of_cold_read_r114(committed):
     # the rough noise: two nearly equal AuC drops, very different ratios, as printed
     # s27: said beside fig 41 in section 7, where the table is
     assert "4.9 and 16.9" not in flat
-    # s27 round 2: why two seeds give a rough noise, said in one plain sentence (no example)
-    assert ("Two seeds give a rough noise, because a gap measured once can come out small by "
-            "chance.") in " ".join(markdown.split("## 7. ")[1].split("## 8. ")[0].split())
+    # s27 round 3: the rough noise, said once with the rule in "The idea"
+    assert "Two seeds give only a rough noise." in flat
     assert "nearly equal AuC drops score" not in markdown
     # the overlap check, printed under the start's card: none of this run's held-out images seen
     val_seen, val_n, test_seen, test_n, seen_by = found(
@@ -2180,14 +2189,15 @@ def test_round_three_of_cold_read_r114(committed):
     assert "torch.randperm(50_000, generator=torch.Generator().manual_seed(seed))[:n]" in code
     # section 8 holds its evidence; Going deeper D keeps only the pattern's source
     eight = markdown.split("## 8. ")[1].split("## Going deeper")[0]
-    # s27: section 8 keeps its three lines and the help and hurt figures; the tables behind the
-    # lines (the hues against the truth among them) sit in Going deeper D
-    assert "**What they say.** Against the truth" in eight
+    # s27 round 3: section 8 keeps the enlargement and the hurt figure; the three lines, the
+    # helps figure and the tables behind them (the hues against the truth among them) sit in D
+    assert "**What they say.**" not in eight
     assert "truck and both cars turn red" in eight
     assert "**Bolder, not truer?**" not in eight
     deeper_d = markdown.split("### D. ")[1].split("### E. ")[0]
     assert deeper_d.startswith("What training against the critic paints, in numbers")
     assert "**Bolder, not truer?**" in deeper_d and "helps and hurts" not in deeper_d
+    assert "**What they say.** Against the truth" in deeper_d
 
 
 def test_round_two_of_s27(committed):
@@ -2215,3 +2225,76 @@ def test_round_two_of_s27(committed):
     assert "the colorizer's loss, the same quarters:" in printed
     three = flat.split("## 3. ")[1].split("## 4. ")[0]
     assert "Over the first and the last quarter of the 141 steps (the printed line)" in three
+
+
+def test_round_three_of_s27(committed):
+    """s27 round 3 (cold read r117): the noise rule in full, once, in "The idea"; the PatchGAN's
+    windows overhang the image; a color strip in section 3; attention's grid is nominal."""
+    nb, markdown, printed, tables = committed
+    flat = " ".join(markdown.split())
+    (idea,) = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown"
+               and c.source.startswith("## The idea")]
+    assert ("**Noise.** Every model trains with two seeds. A difference between two models is "
+            "**clear** when it exceeds twice its noise. The noise is the larger of their two "
+            "seed gaps, floored at one unit of the table's last digit, which a dagger (†) marks. "
+            "For the classifier's score it is at least the test set's standard error. Two seeds "
+            "give only a rough noise.") in idea
+    # the rule as the table applies it: the dagger floor and the classifier's standard error
+    assert "(both gaps under the floor 0.1: the ratio is a lower bound, †)" in printed
+    assert "the classifier column's noise from the test set (standard error" in printed
+    # the 38 x 38 windows overhang the 32 x 32 image; a corner one sees 23 x 23 of it (A)
+    corner = found(r"on a 32 x 32 image, the top-left logit sees (\d+) x (\d+) pixels of it",
+                   printed)
+    assert [int(x) for x in corner] == [23, 23]
+    assert "one critic logit sees a 38 x 38 window of its input" in printed and 38 > 32
+    assert ("Each window is larger than the image and hangs over its zero-padded edge, so the 16 "
+            "verdicts differ mostly in which corner they weigh (Going deeper A).") in flat
+    # section 3's strip: seed 0's plain and adversarial models and the truth, on the validation
+    # images where the adversarial model adds the most chroma (the rule in the title)
+    (strip,) = [c for c in nb.cells if c.cell_type == "code"
+                and c.source.startswith("# Section 3's color strip")]
+    assert strip.metadata.get("jupyter", {}).get("source_hidden")
+    assert "hide-input" in strip.metadata.get("tags", [])
+    assert ('strip = (strip_chroma["adversarial"] - strip_chroma["L1 UNet"])'
+            '.argsort(descending=True)[:3]') in strip.source
+    assert "validation images where the adversarial model adds the most chroma" in strip.source
+    cells = [c.source for c in nb.cells]
+    three = cells.index(next(c for c in cells if c.startswith("## 3. ")))
+    four = cells.index(next(c for c in cells if c.startswith("## 4. ")))
+    curves = cells.index(next(c for c in cells if "def smooth(values, k=10):" in c))
+    assert three < curves < cells.index(strip.source) < four, "in section 3, after the curves"
+    shown = "".join(o.get("text", "") for o in strip.outputs)
+    triples = re.findall(r"(\d+\.\d) -> (\d+\.\d) \((\d+\.\d)\)", shown.split("(truth): ")[1])
+    assert len(triples) == 3, shown
+    plain, adv, truth = ([float(t[k]) for t in triples] for k in range(3))
+    assert all(a > t for a, t in zip(adv, truth)), "more chroma than the true photo in all three"
+    assert all(a > 2 * p for a, p in zip(adv, plain)), "bolder than the plain UNet"
+    from colorlab.color import rgb_to_lab
+    image, rows_at, cols_at = figure_panels(strip)
+    assert (len(rows_at), len(cols_at)) == (3, 3), (rows_at, cols_at)
+
+    def lab(r, c):
+        pixels = torch.tensor(panel_pixels(image, *rows_at[r], *cols_at[c]), dtype=torch.float32)
+        return rgb_to_lab(pixels.permute(2, 0, 1))   # (3, 32, 32): L, a, b
+
+    blue = 0
+    for c in range(3):   # the adversarial row: bright red where the plain UNet's red is dull
+        red = lab(1, c)[1] > 30
+        assert red.sum() > 200, (c, red.sum())
+        assert 3 < lab(0, c)[1][red].mean() < 0.6 * lab(1, c)[1][red].mean(), c
+        blue += bool(lab(2, c)[2][red].mean() < -3)   # the photo there: blue
+    assert blue >= 1, "one photo is blue where the adversarial model paints red"
+    assert ("**What to look at.** Where it adds the most, the adversarial model turns the plain "
+            "UNet's dull red into a bright red, with more chroma than the true photo in all three, "
+            "even where the photo is blue.") in flat
+    read = cells.index(next(c for c in cells if c.startswith("**What to look at.** Where it adds")))
+    assert read == cells.index(strip.source) + 1
+    # Going deeper C: the grid is a nominal place; each position sees the whole image (A: 68 x 68)
+    assert "one bottleneck position sees 68 x 68 input pixels" in printed
+    assert "Its grid marks nominal places only: each position sees the whole image." in flat
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "nominal places (each sees the whole image)" in code
+    assert "covers 8 x 8 pixels of the image" not in code
+    # section 8's main path: the enlargement and the hurts figure, one sentence each
+    eight = flat.split("## 8. ")[1].split("## Going deeper")[0]
+    assert "**What they say.**" not in eight and "It helps most on blue sky" not in eight
