@@ -1416,7 +1416,7 @@ def test_hues_and_the_checkerboard(committed):
     bird_share = int(worst[0][1])
     assert bird_share > 75 and float(worst[0][4]) <= 1.1, worst[0]
     # s27 round 3: section 8 reads the hurts figure in one sentence; the bird's share sits in D
-    assert ("**What to look at.** The truck and both cars turn red, though the truck's photo is "
+    assert ("**What to look at.** The truck and both cars turn red, though all three photos are "
             "blue: the plain UNet's faint reddish tint, boosted to at least "
             f"{low_chroma:.1f} times the control's chroma.") in " ".join(
                 markdown.split("## Going deeper")[0].split())
@@ -2141,9 +2141,10 @@ def test_round_two_of_cold_read_r113(committed):
         red = lab(2, c)[1] > 20
         adv, control = lab(2, c)[1][red].mean(), lab(1, c)[1][red].mean()
         assert red.sum() > 300 and adv > 1.5 * control, (c, adv, control)   # far redder
-    red = lab(2, 1)[1] > 20
-    assert lab(3, 1)[2][red].mean() < -3, "the truck's photo is blue where it was painted red"
-    assert ("The truck and both cars turn red, though the truck's photo is blue: the plain UNet's "
+    for c in (1, 2, 3):   # cold read r118: the cars' photos are blue too, not only the truck's
+        red = lab(2, c)[1] > 20
+        assert lab(3, c)[2][red].mean() < -3, (c, "the photo is blue where it was painted red")
+    assert ("The truck and both cars turn red, though all three photos are blue: the plain UNet's "
             "faint reddish tint") in " ".join(markdown.split())
     for c in (1, 2, 3):   # s27: the plain UNet's own color there is already a dull red (a > 0)
         red = lab(2, c)[1] > 20
