@@ -186,8 +186,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # back to the first figure; the squared-error demo moved to section 8; YCbCr after it
     assert ("## 7. Why colorization lives in Lab In the first figure, `L` carries the edges and "
             "detail. A colorizer is handed `L` exactly and predicts only `ab`, two smooth "
-            "channels. Even its dull guesses keep the true lightness, and Lab distances roughly "
-            "follow what people see (Going deeper F). **Why not JPEG's YCbCr?**") in text
+            "channels. Even its dull guesses keep the true lightness. And Lab distances track "
+            "CIEDE2000, a fit to people's judgments, better than RGB or YCbCr distances do "
+            "(Going deeper F). **Why not JPEG's YCbCr?**") in text
     assert "`L` alone can leave a pixel's color open" not in text
     assert "Lab has two strong reasons." not in text
     assert "Why Lab rather than JPEG's YCbCr" not in text
@@ -478,6 +479,9 @@ def test_gradcheck_black_included(committed):
     assert auto > 0 and abs(central - auto / 2) <= 0.0001 + 1e-9, "the answer: half"
     # the main path prints one summary line; the case-by-case list is Going deeper A's
     assert [ok for _, ok in table[:7]] == ["True"] * 7
+    # s27 round 4 (cold read r117, TOP FIX 5): the lone False announced before the table
+    assert ("`gradcheck` compares them with finite differences. All cases pass but the last, "
+            "which question 1 explains.") in " ".join(markdown.split())
     assert "gradcheck my_srgb_to_linear" not in printed
     assert "cases passed, black included" not in printed
     assert len(re.findall(r'^    "my_.+": \(', cases, re.M)) == 7, "7 cases in the code"
@@ -546,9 +550,9 @@ def test_gradcheck_black_included(committed):
     # s25 (cold read r107): the colorfulness-loss question moved to Going deeper G
     assert printed.index("my_rgb_to_lab (float32)") < printed.index(
         "gradient of sqrt(a² + b²) at gray"), "the chroma's gradient is printed in Going deeper G"
-    chroma_question = ("**Question.** A colorfulness loss falls as the chroma "
-                       "`torch.sqrt(a**2 + b**2)` grows. What gradient does it send at a gray "
-                       "pixel, and what does an epsilon change (printed below)?")
+    chroma_question = ("**Question (on section 5's gradients).** A colorfulness loss falls as "
+                       "the chroma `torch.sqrt(a**2 + b**2)` grows. What gradient does it send "
+                       "at a gray pixel, and what does an epsilon change (printed below)?")
     # s27 (k_03 item 6): G keeps what its question needs; the colored pixel's case was cut
     assert "at ab = (1, 0)" not in printed
     assert "(1e-6, (1.0, 0.0))" not in code_with(committed[0], "# a colorfulness loss's gradient")
@@ -632,8 +636,11 @@ def test_the_derived_matrix_and_white_point(committed):
     # s26 (cold read r110, UNBACKED): the shift is the whole matrix's (cell: M for RGB_TO_XYZ),
     # the largest over the test colors
     # s27 (k_03 item 3): the shift is Going deeper B's, after its third cell's printout
-    assert ("From here on the code uses scikit-image's slightly different matrix and white, so "
-            "our XYZ check can be exact (Going deeper B).") in flat
+    # s27 round 4 (cold read r117, TOP FIX 4): the switch's size on the main path, with its reason
+    assert ("From here on the code uses scikit-image's matrix and white, so our checks against it "
+            f"can be exact. The switch moves Lab by at most {shift}, far too little to see (Going "
+            "deeper B).") in flat
+    assert float(shift) < 2.3 / 10, "far below the just-noticeable ΔE76 of 2.3 (Going deeper C)"
     going_b = flat[flat.index("### B. Which matrix"):flat.index("### C. Two colors")]
     assert (f"Swapping in our own matrix would move Lab by at most {shift} over the test colors "
             "(third cell below).") in going_b
@@ -709,9 +716,10 @@ def test_the_derived_matrix_and_white_point(committed):
                          printed)
     assert abs(float(gap) - spread) < 2e-6 and channel == "Z"
     assert f"{spread:.4f}" == "0.0003"
-    assert ("The three whites below, section 2's and scikit-image's two, differ by about "
-            f"{spread:.4f} (largest {gap}).") in text
-    assert "differ by at most 0.0003" not in text
+    # s27 round 4 (cold read r117: only Z differs that much): the largest, and where
+    assert ("The three whites below, section 2's and scikit-image's two, differ by at most "
+            f"{gap}, in {channel}.") in text
+    assert "differ by at most 0.0003 " not in text and "(largest 0.000" not in text
     assert "Scikit-image's matrix and Lab white differ slightly" not in text, "ed24c: cut"
     assert "Scikit-image's matrix was made for a white" not in text
     assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
@@ -790,11 +798,12 @@ def test_the_known_colors_quoted(committed):
     # r103: Going deeper D points to this table for pure yellow's and blue's L, not repeating it
     # s27 round 2 (cold read r116, l_03 item 1): section 6's key idea quotes the table's L
     # s27 r3 (cold read r117: a riddle sentence): what a darker yellow loses, said plainly
-    assert (f"Pure yellow sits at `L` = {yellow:.2f} and pure blue at {blue:.2f} in the table. A "
-            "yellow made darker, or a blue made lighter, must lose chroma to stay on the screen. "
-            "**Key idea:** A screen ties lightness and "
+    # s27 round 4 (cold read r117, UNBACKED: the table has one point per color): the sentence cut,
+    # the key idea points to Going deeper D's b ranges (checked there)
+    assert ("**Key idea:** A screen ties lightness and "
             "color: its vivid yellows exist only at high `L`, its vivid blues only at low "
-            "`L`.") in " ".join(markdown.split()) and yellow > 90 and blue < 40
+            "`L` (Going deeper D).") in " ".join(markdown.split()) and yellow > 90 and blue < 40
+    assert "must lose chroma to stay on the screen" not in markdown
     assert "as section 6's table predicts" in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" not in markdown
     red, green = lightness["red"], lightness["green"]
@@ -860,9 +869,13 @@ def test_the_known_colors_quoted(committed):
     panels = [int(L) for L in re.findall(r"L = (\d+): \d+%", printed)]
     assert panels, "the five panels' shares are printed"
     assert "(the panel `L` = 50 is closest)" not in text
-    assert (f"Around `L` = {red:.1f}, pure red's lightness. Pure "
-            f"red is the most colorful red an sRGB screen can make, "
-            f"with chroma $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$.") in text
+    # s27 round 4 (cold read r117, UNBACKED: nothing prints red chroma against L): the question
+    # asks why, from pure red's L (printed), and the answer argues it
+    assert (f"1. Pure red sits at `L` = {red:.1f}. Why is a lighter or a darker red less "
+            "colorful?") in text
+    assert (f"Pure red's chroma is $\\sqrt{{{ra:.2f}^2 + {rb:.2f}^2}} \\approx {chroma:.0f}$."
+            ) in text
+    assert "the most colorful red an sRGB screen can make" not in text
     assert ("A lighter red needs some green and blue added, which moves it toward white. A darker "
             "red has less light, which moves it toward black. Either way, its chroma shrinks."
             ) in text
@@ -936,7 +949,7 @@ def test_the_slope_of_L_at_black(committed):
     """Section 3: f's straight segment puts black at L = 0; with the pure cube root it would not."""
     _, markdown, _ = committed
     assert "**Question.** Display P3" in markdown
-    assert "**Question.** A colorfulness loss" in markdown
+    assert "**Question (on section 5's gradients).** A colorfulness loss" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     black = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     f_black = color._lab_f(black)
@@ -1145,8 +1158,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s25 (cold read r107): a reading of the figure, said so
     # s27 (cold read r115, UNBACKED "almost all"): the figure's reading only; section 7 points
     # back to it
-    assert ("The `ab` panel loses the fur and whiskers but keeps the eyes, nose and broad "
-            "tints.") in text and "almost all the detail" not in text
+    # s27 round 4 (cold read r117, UNBACKED: faint fur stripes remain on the forehead)
+    assert ("The `ab` panel loses the fine fur and whiskers but keeps the eyes, nose and broad "
+            "tints.") in text and "loses the fur and whiskers" not in text
+    assert "almost all the detail" not in text
     assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
@@ -1271,7 +1286,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert min(shares) == 10 and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
     assert ("**Key idea:** A screen ties lightness and color: its vivid yellows exist only at high "
-            "`L`, its vivid blues only at low `L`.") in text
+            "`L`, its vivid blues only at low `L` (Going deeper D).") in text
     assert "In Lab, lightness and color are tied" not in text, "it contradicts the thesis"
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
@@ -1356,14 +1371,26 @@ def test_the_toe_is_labeled(committed):
     # r103: why the dark gets more codes, then (its own paragraph) why we decode first
     # s25 (cold read r107): the premise named as the rule of thumb it is
     # s25 round 3 (cold read r109): the premise as a plain sentence, still a rough rule
+    # s27 round 4 (cold read r117, UNBACKED: no cell prints 90 and 26): the figure's reading instead
+    # (the encode curve climbs steeply near black: its slope there is many times the identity's)
     assert ("The eye roughly notices relative changes of light (Weber's law), so the curve "
-            "gives the dark more of a byte's levels: light below a tenth of white's gets "
-            f"{srgb_codes} of them, where a linear code would give {linear_codes}. Section 2's "
-            "matrix adds amounts of light, so we first **decode** stored values to light:") in text
+            "gives the dark more of a byte's levels: it climbs steeply near black (figure, "
+            "left). Section 2's matrix adds amounts of light, so we first **decode** stored "
+            "values to light:") in text
+    assert f"gets {srgb_codes} of them" not in text
+    enc = color.linear_to_srgb(torch.tensor([0.0, 0.1], dtype=torch.float64))
+    assert (enc[1] - enc[0]).item() / 0.1 > 3, "steep near black: the first tenth of light"
+    assert 'label="encode: light -> stored value"' in figure
     # section 1, question 2: a stored 0.5 decodes to 0.214 of full light
     assert f"{color.srgb_to_linear(torch.tensor(0.5, dtype=torch.float64)).item():.3f}" == "0.214"
+    # s27 round 4 (cold read r117, UNBACKED: 0.214 is not printed): read off the figure's decode
+    # curve, about a fifth
     assert ("2. Why decode before the matrix? <details><summary>Answer</summary> The matrix "
-            "adds amounts of light, and a stored 0.5 is only 0.214 of full light.") in text
+            "adds amounts of light, and a stored 0.5 is only about a fifth of full light "
+            "(figure, left: the decode curve).") in text
+    assert 0.18 < color.srgb_to_linear(torch.tensor(0.5, dtype=torch.float64)).item() < 0.23
+    assert "decode: stored value -> light" in figure
+    assert "0.214 of full light" not in text
     assert "levels evenly on" not in text
     assert "sees small changes of light best in the dark" not in text, "acuity is not best there"
     # the zoom's two dots are at the toe's end (LINEAR_T), not at the largest gap
@@ -1666,9 +1693,13 @@ def test_the_luma_gray(committed):
     rows = {name: spread for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
-    assert "Lab distances roughly follow what people see (Going deeper F)." in text
+    # s27 round 4 (cold read r117, UNBACKED "what people see"; TOP FIX 1): what F measures
+    assert ("Even its dull guesses keep the true lightness. And Lab distances track CIEDE2000, a "
+            "fit to people's judgments, better than RGB or YCbCr distances do (Going deeper "
+            "F).") in text
+    assert "roughly follow what people see" not in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
-    assert (text.index("Lab distances roughly follow") < text.index("### What the networks")
+    assert (text.index("And Lab distances track") < text.index("### What the networks")
             < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
             < text.index("### H. Luma gray and Lab gray") < text.index("luma's grays are too dark")
             < text.index("On photos it is smaller") < text.index("Below, the six most colorful"))
