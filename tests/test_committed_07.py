@@ -239,7 +239,9 @@ def test_the_new_layers_learning_rate(committed):
     assert "starts = [attention_stats(build(AttentionUNet, s).eval())[1] for s in SEEDS]" in code
     assert "def build(" in code and "return model.to(run.device)" in code, "build: train mode"
     assert "for r, (name, ab) in" not in code, "a loop variable must not overwrite section 8's ab"
-    assert ("Training sharpened the weights although gamma stayed near 0: on the first 256 "
+    # s27 round 4: gamma's scale as in section 6 (under 0.03: "large" above)
+    assert large < 0.03
+    assert ("Training sharpened the weights although gamma stayed under 0.03: on the first 256 "
             "validation images, each position's largest weight rose from about 0.07 at both "
             "seeds' starts to about 0.16.") in " ".join(markdown.split())
     # cold read r109: that mean covers 256 validation images, not the one pictured
@@ -292,7 +294,9 @@ def test_the_new_layers_learning_rate(committed):
     assert "gamma is about 0" not in markdown, "seed 1's gamma is +0.03: small, not about 0"
     assert ("With gamma this small the mix barely reaches the decoder, so the figure shows what "
             "attention computes, not what changed the colors.") in markdown
-    assert large < 0.05 and "gamma stayed near 0 in both seeds" in markdown
+    # s27 round 4 (cold read r118): section 6 gives gamma's scale, both seeds under 0.03
+    assert large < 0.03 and "gamma ended under 0.03, and the block moved" in " ".join(
+        markdown.split())
     # seed 1's block changes the features most, yet moves the colors under a quarter of what a
     # second seed of the plain UNet does (section 8's printout)
     c0, c1 = changes
@@ -305,7 +309,10 @@ def test_the_new_layers_learning_rate(committed):
     assert max(float(a0), float(attention_moved)) < 0.25 * float(apart), (a0, attention_moved)
     # the same seed noise as section 4's (validation images)
     assert f"the plain UNet's two seeds apart: {apart}" in printed.split("the larger seed gap")[0]
-    assert "block moved the colors far less than a second seed does." in markdown
+    assert max(float(a0), float(attention_moved)) < 0.2 * float(apart), "under a fifth"
+    assert ("**Takeaway: attention barely switched on.** gamma ended under 0.03, and the block "
+            "moved the colors under a fifth as far as a second seed does.") in " ".join(
+        markdown.split())
     assert "**Takeaway: attention barely switched on.**" in markdown
     assert "(section 8)." not in markdown, "section 6 stands on its own printout"
     assert "The block barely changes the bottleneck's features." not in markdown, "seed 1's: 3%"
@@ -449,7 +456,16 @@ def test_the_perceptual_statements(committed):
     # the one place the loss visibly did its job: a little more than one seed gap, under two
     assert float(gap) < -float(drop) < 1.5 * float(gap), (drop, gap)
     # s27: the measurement moved to Going deeper B; section 4 keeps one clause pointing there
-    assert "**Takeaway:** the perceptual loss barely moved the colors (Going deeper B)." in markdown
+    # s27 round 4 (cold read r118): "barely" said against what: a second seed's move (B's printout)
+    pmoved = found(r"how far the perceptual loss moved the colors from the plain UNet's "
+                   r"\(same seed\), 2,000 validation images:\n  mean \|ab difference\| per pixel: "
+                   r"(\d+\.\d\d) and "
+                   r"(\d+\.\d\d) Lab units \(seeds \(0, 1\)\)\n  the plain UNet's two seeds apart: "
+                   r"(\d+\.\d\d) Lab units\n", printed)
+    seed_apart = float(pmoved[2])
+    assert all(seed_apart < float(m) < 1.5 * seed_apart for m in pmoved[:2]), pmoved
+    assert ("**Takeaway:** the perceptual loss moved the colors a little further than a second "
+            "seed does (Going deeper B).") in " ".join(markdown.split())
     assert ("This part shows how far and where the perceptual loss changed the colors. How far, "
             "printed below: only a little further than a second seed of the plain UNet moves "
             "them.") in " ".join(markdown.split())
@@ -602,8 +618,10 @@ def test_the_perceptual_statements(committed):
     assert seconds < 30 and accuracy < 50, (seconds, accuracy)
     assert "## 4. A perceptual loss, on a classifier you train here" in markdown
     # two shallow blocks: edges and textures; object parts come only in deeper layers
+    # s27 round 4: "under half" cut from the text, a repeat of the printed accuracy just below
     assert ("Here $\\phi$ is the first two conv blocks of a small classifier that you train "
-            "briefly. It recognizes under half of the test images.") in " ".join(markdown.split())
+            "briefly.") in " ".join(markdown.split())
+    assert "It recognizes under half of the test images." not in markdown
     used, blocks, frozen_eval, trainable = found(
         r"the feature distance compares the outputs of the first (\d) of the classifier's (\d) "
         r"conv blocks\n  their \(channels, height, width\): .*\n  frozen: eval mode (True|False), "
@@ -612,7 +630,7 @@ def test_the_perceptual_statements(committed):
     assert "The features are weak (a" not in markdown, "a guess, not a finding"
     # named precisely (cold read r107): Johnson et al.'s style-transfer networks train on
     # 256 x 256 images (their super-resolution, on 288 x 288 patches)
-    assert ("briefly. It recognizes under half of the test images. **Expect little here:** "
+    assert ("briefly. **Expect little here:** "
             "Johnson et al. used VGG16, a far larger network (Going deeper E).") in " ".join(
         markdown.split())
     assert "are reported to help" not in markdown, "no source named (cold read r105): cut"
@@ -822,8 +840,9 @@ def test_the_table_and_the_control(committed):
     s0, s1 = (float(s) for s in found(r"the plain UNet's ab x (\d\.\d\d) and x (\d\.\d\d)",
                                       printed))
     assert 1.5 < s0 < 1.7 and 1.5 < s1 < 1.7
-    assert ("- **Adversarial loss:** as vivid as a saturation knob, plus hue turns away from the "
-            "truth and a two-pixel pattern." in " ".join(markdown.split()))
+    assert ("- **Adversarial loss:** as vivid as a saturation knob, but in both seeds it turns "
+            "more hues away from the truth and paints a two-pixel pattern, more strongly in seed 0."
+            in " ".join(markdown.split()))
     assert (verdicts(tables, "saturated L1 UNet: difference")
             == verdicts(tables, "adversarial: difference"))
     assert verdicts(tables, "adversarial minus the control") == {
@@ -995,9 +1014,11 @@ def test_the_table_and_the_control(committed):
     # printed (the start's colorfulness, the seeds' mean), the gap ratio over four
     mean_cf = (cf[0] + cf[1]) / 2
     assert dulled > 4 and fell > 2 and auc_r[3] > (auc_r[0] + auc_r[1]) / 2
+    # s27 round 4 (cold read r118): the gap ratio is the printed line's; the text keeps the fall
     assert ("Fine-tuning alone made the baseline **duller**: its colorfulness fell from "
-            f"{cf[3]:.1f} to {mean_cf:.1f}, over four times the seeds' gap.") in " ".join(
-        markdown.split())
+            f"{cf[3]:.1f} to {mean_cf:.1f}. Variants are compared with it, not the start."
+            ) in " ".join(markdown.split())
+    assert "over four times the seeds' gap" not in markdown
     assert "its rebalanced AuC fell too" not in markdown, "s27 round 2: a side number, cut"
     # cold read r113: "only": PSNR and AuC moved less than twice the gap
     assert all(abs(float(moved[k])) <= 2 for k in ("PSNR gain (dB)", "AuC")), moved
@@ -1008,8 +1029,7 @@ def test_the_table_and_the_control(committed):
     assert shape(14 * 352 - 1) < 0.01, "the one-cycle schedule ends near a learning rate of zero"
     assert "lr 0.0001 (constant)" in printed and "3,000 train" in printed
     assert "trained from scratch on 45,000 images" in printed and "one-cycle schedule" in printed
-    assert "Variants are compared with this fine-tuned UNet, not the start." in " ".join(
-        markdown.split())
+    assert "Variants are compared with it, not the start." in " ".join(markdown.split())
     assert "### The baseline moved too" not in markdown, "cut: it repeated section 2"
     assert "a learning rate near zero" not in markdown, "an untested cause: cut"
     (noise_cell,) = [i for i, c in enumerate(committed[0].cells) if c.cell_type == "markdown"
@@ -1186,8 +1206,9 @@ def test_the_table_and_the_control(committed):
     low = min(table[s][2] for s in ("seed 0", "seed 1"))
     assert low > 0
     # the Summary says what section 8 and Going deeper D show over all test images (r107)
-    assert ("- **Adversarial loss:** as vivid as a saturation knob, plus hue turns away from the "
-            "truth and a two-pixel pattern.") in " ".join(markdown.split())
+    assert ("- **Adversarial loss:** as vivid as a saturation knob, but in both seeds it turns "
+            "more hues away from the truth and paints a two-pixel pattern, more strongly in seed 0."
+            ) in " ".join(markdown.split())
     assert "clearly in one seed of two" not in markdown, "seed 1's turns pass the 2x rule, barely"
     assert "The critic also adds" not in markdown, "the adversarial model does"
     assert low < 2.5 * table["noise: a second seed"][2], "the other seed: only just over noise"
@@ -1252,9 +1273,10 @@ def test_the_figure_and_the_critic(committed):
     assert "the adversarial term" not in markdown and "the critic's term" not in markdown
     # cold read r110: the four fifths is said once, in Going deeper A (one number fewer in 3)
     # s27: the key idea says what fig 19 shows; the gradient evidence stays in Going deeper A
-    assert ("**Key idea:** the critic rewards colors that look real, not the *true* ones. It stays "
-            "ahead, and the colorizer's L1 term ends higher than it started.") in " ".join(
-        markdown.split())
+    # s27 round 4 (cold read r118): the key idea no longer repeats the curves' reading above it
+    assert ("**Key idea:** the critic rewards colors that look real, not the *true* ones."
+            ) in " ".join(markdown.split())
+    assert "It stays ahead, and the colorizer's L1 term" not in " ".join(markdown.split())
     assert "as the colorizer follows it" not in markdown, "a cause the run does not isolate"
     assert markdown.count("four fifths") == 1
     assert "under a sixth of the L1 term" not in markdown, "a side number: cut"
@@ -1393,8 +1415,14 @@ def test_hues_and_the_checkerboard(committed):
     assert "model.load_state_dict(start_weights" in code, "same start"
     # Going deeper D's reading of the table, one sentence per measure
     reading = " ".join(takeaway_of(nb).split())
+    # s27 round 4 (cold read r118): the 2x rule applied to the checkerboard ratio, as distance
+    # from 1x (no change)
+    boards_t = critic_table(printed)[0]
+    assert all(boards_t[k][3] - 1 > 2 * (boards_t["noise: a second seed"][3] - 1)
+               for k in ("seed 0", "seed 1")), boards_t
     assert ("Its hue turns exceed twice the noise row's share in both seeds, and its checkerboard "
-            "score ratio lies above the noise row's in both seeds.") in reading
+            "score ratio lies over twice as far from 1x as the noise row's in both seeds."
+            ) in reading
     assert "(in seed 1 barely)" not in markdown
     assert "hue turned by over 30 degrees, adversarial against its control:" not in printed, \
         "printed once, in Going deeper D's table"
@@ -1441,9 +1469,8 @@ def test_hues_and_the_checkerboard(committed):
             "noise in seed 0 only.") in reading
     # r117 (error of fact): seed 1 has such images too (0.6%), only not over twice the noise
     assert over1 > 0 and over1 <= 2 * noise_over < over0
-    assert ("Both seeds give a few images over twice the control's chroma. Only in seed 0 is that "
-            f"share, {over0}%, over twice the noise.") in " ".join(
-                markdown.split("### D. ")[1].split())
+    # s27 round 4 (cold read r118: D said it three times): said once, in the table's reading
+    assert "Only in seed 0 is that share" not in markdown
     assert "the red truck" not in markdown, "cold read r113: the truck is blue, painted red"
     assert ('over_control = {s: image_chroma["adversarial", s] / image_chroma["saturated L1 UNet", '
             's].clamp(min=1) for s in SEEDS}') in code_d
@@ -1503,8 +1530,17 @@ def test_hues_and_the_checkerboard(committed):
         "colorfulness (truth 30.8)")]
     assert float(value) > 0 and float(ratio) > 2, (value, ratio)
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
-    assert ("**Key idea:** the critic made colors bolder, not truer, and left a pattern of its "
-            "own (Going deeper D measures both).") in " ".join(markdown.split())
+    # s27 round 4 (cold read r118): bolder than the plain UNet (the table's colorfulness), the two
+    # measures said in section 8: more hue turns than the control against the truth (above: both
+    # seeds, over twice the noise), and more pixel-to-pixel alternation than the truth's
+    assert min(v0, v1) > truth and float(times) > 2
+    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, not truer. It "
+            "turns more hues away from the truth than its control, and its ab alternates from "
+            "pixel to pixel more than the truth's (Going deeper D).") in " ".join(markdown.split())
+    # the Summary: hue turns in both seeds over twice the noise, both stronger in seed 0
+    turn0, turn1 = float(a0) - float(t0), float(a1) - float(t1)
+    assert min(turn0, turn1) > 2 * float(truth_gap), (turn0, turn1, truth_gap)
+    assert turn0 > turn1 and v0 > v1 and ratios[0] > ratios[1], "more strongly in seed 0"
     # s27: the table, the histogram and the hues against the truth sit in Going deeper D, each
     # with a lead; section 8 keeps its summary cell and one reading of it
     (lead,) = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
@@ -1551,7 +1587,7 @@ def test_hues_and_the_checkerboard(committed):
     (block,) = [c.source for c in nb.cells if c.cell_type == "markdown"
                 and c.source.startswith("The gradient through the critic (the generator's term)")]
     assert "period-2 frequencies" in block and "Odena" in block
-    assert "or the hue turns." in caveats(nb)
+    assert "or the hue turns." not in caveats(nb), "s27 round 4: named only after section 8"
     nb = read(NOTEBOOK)[0]
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "generator_loss(copy.deepcopy(critic).train(), L_train[:BATCH_SIZE], pred)" in code
@@ -1885,8 +1921,8 @@ def test_the_caveats_are_collected_at_the_end_of_section_7(committed):
         "**Key idea:** test an idea against the simplest thing that could explain its gain.")
     # its title and first bullet: this run's size, as printed
     assert "Summary: 3,000 training images, 3 epochs of fine-tuning, 2 seeds each." in printed
-    assert ("whether longer training or more seeds would change the verdicts, or the hue turns."
-            in caveats(nb))
+    # s27 round 4: "the hue turns" cut from the box (not yet defined there)
+    assert "whether longer training or more seeds would change the verdicts." in caveats(nb)
     # each hedge said once, there: none left beside its claim on the main path
     for hedge in ("a rough guide, from one seed", "A likely reason: shallow features",
                   "(printed above the figure)"):
@@ -2062,9 +2098,10 @@ def test_what_the_adversarial_loss_costs(committed):
     # does not measure: cut
     assert "Dull in-between colors are rare" not in markdown
     # s27: "Why it helps, and its cost" joined section 3's key idea; the cost is the L1 term's rise
-    assert ("**Key idea:** the critic rewards colors that look real, not the *true* ones. It stays "
-            "ahead, and the colorizer's L1 term ends higher than it started.") in " ".join(
-        markdown.split())
+    # s27 round 4 (cold read r118): the key idea no longer repeats the curves' reading above it
+    assert ("**Key idea:** the critic rewards colors that look real, not the *true* ones."
+            ) in " ".join(markdown.split())
+    assert "It stays ahead, and the colorizer's L1 term" not in " ".join(markdown.split())
     assert "as the colorizer follows it" not in markdown, "a cause the run does not isolate"
     assert "a plain saturation boost loses as much (section 7)" not in markdown, "s27: no spoiler"
     assert "so pixel accuracy drops" not in markdown, "a cause the run does not measure"
@@ -2106,8 +2143,10 @@ def test_round_two_of_cold_read_r113(committed):
               and c.source.startswith("> **What this run finds:**")]
     assert cells[box - 2].source.startswith("## The idea") and "def unet(" in cells[box - 1].source
     flat = " ".join(cells[box].source.replace("\n>", "\n").split())
-    assert ("- **Adversarial loss:** beats a plain saturation knob nowhere, but paints a few "
-            "things it cannot.") in flat
+    # s27 round 4 (cold read r118): what the knob cannot do, named (test_hues_and_the_checkerboard:
+    # the knob turns no hue, the checkerboard ratios)
+    assert ("- **Adversarial loss:** beats a plain saturation knob nowhere, but turns hues and "
+            "paints a two-pixel pattern.") in flat
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     assert takeaway_of(nb).startswith("Reading the table: the adversarial model gives")
     # the class hint: better than the plain UNet told the true label, worse told a wrong one
@@ -2179,6 +2218,14 @@ def test_round_three_of_cold_read_r114(committed):
     assert "4.9 and 16.9" not in flat
     # s27 round 3: the rough noise, said once with the rule in "The idea"
     assert "Two seeds give only a rough noise." in flat
+    # s27 round 4 (cold read r118): one worked example right after the rule, from F's printout
+    adv_gap, plain_gap, used = found(
+        r"  PSNR gain \(dB\), adversarial against L1 UNet: seed gaps (\d\.\d{3}) and (\d\.\d{3}); "
+        r"noise (\d\.\d{3})\n", printed)
+    assert used == max(adv_gap, plain_gap, key=float) == adv_gap
+    assert (f"Example: in PSNR gain, the adversarial model's seeds differ by {adv_gap} dB, the "
+            f"plain UNet's by {plain_gap} dB. A gap between them is clear beyond "
+            f"{2 * float(used):.3f} dB.") in flat
     assert "nearly equal AuC drops score" not in markdown
     # the overlap check, printed under the start's card: none of this run's held-out images seen
     val_seen, val_n, test_seen, test_n, seen_by = found(
@@ -2211,10 +2258,11 @@ def test_round_two_of_s27(committed):
     value, times, mark = hint["classifier ↑ (truth 63.9%)"]
     assert mark == "better" and value == "+2.3 pp", (value, times, mark)
     seven = flat.split("## 7. ")[1].split("## 8. ")[0]
+    # s27 round 4 (cold read r118): the untested hypothesis (class-typical colors) cut
     assert ("Only the class hint, told the true label, lies wholly on the right. Read its "
             "classifier gain, 2.3 percentage points, with care: the hint hands the model the label "
-            "the classifier must guess, and colors typical of that class may raise that score "
-            "without being the photo's own.") in seven
+            "the classifier must guess.") in seven
+    assert "colors typical of that class" not in markdown
     # the class hint is handed the test set's true labels when scored (the table's row)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert 'run.test.labels if name == "class hint" else None' in code
@@ -2248,8 +2296,9 @@ def test_round_three_of_s27(committed):
                    printed)
     assert [int(x) for x in corner] == [23, 23]
     assert "one critic logit sees a 38 x 38 window of its input" in printed and 38 > 32
-    assert ("Each window is larger than the image and hangs over its zero-padded edge, so the 16 "
-            "verdicts differ mostly in which corner they weigh (Going deeper A).") in flat
+    # s27 round 4 (cold read r118): "which corner they weigh" was not shown: cut
+    assert "Each window is larger than the image (Going deeper A)." in flat
+    assert "which corner they weigh" not in markdown
     # section 3's strip: seed 0's plain and adversarial models and the truth, on the validation
     # images where the adversarial model adds the most chroma (the rule in the title)
     (strip,) = [c for c in nb.cells if c.cell_type == "code"
