@@ -907,10 +907,11 @@ def test_the_worked_example_of_regression_to_gray(committed):
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
     assert ("**Why gray is hard to beat.** A squared error rewards an unsure guess of gray. "
-            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing green is off "
-            "by 8,200 on average (0 when the pixel is green, 16,400 when it is purple), and so is "
-            "guessing purple. Guessing their mean, gray, is off by 4,100 either way: half as "
-            "much.") in text
+            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing green has a "
+            "squared error of 8,200 on average (0 when the pixel is green, 16,400 when it is "
+            "purple), and so has guessing purple. Guessing their mean, gray, has a squared error "
+            "of 4,100 either way: half as much.") in text
+    assert "is off by 4,100" not in text, "cold read r119: squared errors, not distances"
     far = sum((g - q) ** 2 for g, q in zip(green, purple))          # green to purple, squared
     assert (far, far / 2, far / 4) == (16400, 8200, 4100)
     assert all(f"mean squared ab error {n:,}" in printed for n in (8200, 4100))
