@@ -1492,9 +1492,9 @@ def test_the_photos(committed):
         assert max(cf(k, photo) for k in faint) < cf("original", photo)
     assert max(faint, key=lambda k: cf(k, 1)) == "pretrained L1 UNet"
     # the hues, as the figures show them (H's text; section 10 keeps the vivid UNet's green cat)
-    assert ("The three duller models mostly add a wash. At 128 px the three bold ones paint wrong "
-            "colors: the vivid UNet paints Chelsea mostly green, your argmax blue and green, and "
-            "all three paint large areas of the astronaut blue.") in deep_h
+    assert ("The three duller models mostly add a wash. At 128 px the three bold ones paint "
+            "mostly wrong colors: the vivid UNet paints Chelsea mostly green, your argmax blue and "
+            "green, and all three paint large areas of the astronaut blue.") in deep_h
     assert ("At 128 px, the vivid UNet at $T = 0.38$ paints Chelsea, an orange-brown cat, mostly "
             "green.") in ten
     assert "a missing person class" not in text, "r115: a hypothesis never raised, cut"

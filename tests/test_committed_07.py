@@ -515,8 +515,9 @@ def test_the_perceptual_statements(committed):
              and c.source.startswith("### B. The perceptual loss, measured")]
     box = " ".join(" ".join(c.source for c in nb.cells[at:at + 4]
                             if c.cell_type == "markdown").split())
+    # cold read r119: 1.3 times the noise is not 'within' it: under the lesson's 2x bar
     assert ("It lowered the feature distance it trains on by a little more than one seed gap, "
-            "within noise.") in box
+            "under the 2x bar.") in box
     assert ("Over all 2,000 validation images, its mean b lies below the plain UNet's by under one "
             "Lab unit in both seeds, about as much as the plain UNet's own two seeds differ."
             ) in box
@@ -2335,8 +2336,8 @@ def test_round_three_of_s27(committed):
         blue += bool(lab(2, c)[2][red].mean() < -3)   # the photo there: blue
     assert blue >= 1, "one photo is blue where the adversarial model paints red"
     assert ("**What to look at.** Where it adds the most, the adversarial model turns the plain "
-            "UNet's dull red into a bright red, with more chroma than the true photo in all three, "
-            "even where the photo is blue.") in flat
+            "UNet's dull red or brown into a bright red, with more chroma than the true photo in "
+            "all three, even where the photo is blue.") in flat
     read = cells.index(next(c for c in cells if c.startswith("**What to look at.** Where it adds")))
     assert read == cells.index(strip.source) + 1
     # Going deeper C: the grid is a nominal place; each position sees the whole image (A: 68 x 68)
