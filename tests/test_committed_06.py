@@ -2261,3 +2261,18 @@ def test_what_going_deeper_b_prints(committed):
     for in_table, in_pairs in (("BN fused", "BN fused over fp32 PyTorch:"),
                                ("50% channels, ONNX fp32", "channel-pruned: ONNX fp32 over")):
         assert in_table not in rows and in_pairs in pairs, in_table
+
+
+def test_the_spinning_test_names_its_folded_helpers(committed):
+    """Cold read r119: the visible spinning test uses as_image and judged, defined in collapsed
+    cells; a comment says where they come from (a comment only: the outputs are the run's)."""
+    nb, _, _ = committed
+    (spin,) = [c for c in nb.cells if c.cell_type == "code"
+               and c.source.startswith("# Testing the spinning explanation")]
+    assert not spin.metadata.get("jupyter", {}).get("source_hidden"), "teaching code: visible"
+    assert ("# as_image (uint8 photo -> float (3, H, W)) and judged (section 5's rule) come from "
+            "folded cells above") in spin.source
+    for name in ("def as_image(", "def judged("):
+        (home,) = [c for c in nb.cells if c.cell_type == "code" and name in c.source]
+        assert home.metadata.get("jupyter", {}).get("source_hidden"), name
+        assert nb.cells.index(home) < nb.cells.index(spin), name
