@@ -782,13 +782,12 @@ def test_check_3_the_test_score(committed):
     assert (below, above) == ("2", "0") and float(worst) < 0, "'two lie below the plot'"
     # s26 (r112 DENSITY): the 1/(255 x 3,072) aside is cut; r112 TOP FIX 4: the black line read
     # s26b (r113 TOP FIX 2): the bias over all test images, with its standard error, read
-    bias, standard_error = re.search(
-        r"\nmean error \(bias\) over all ([\d,]+) test images: ([+-]\d\.\d{3}) steps, standard "
-        r"error (\d\.\d{3})\n", printed).groups()[1:]
+    (bias,) = re.search(
+        r"\nmean error \(bias\) over all [\d,]+ test images: ([+-]\d\.\d{3}) steps, standard "
+        r"error \d\.\d{3}\n", printed).groups()
     # s27 round 2 (r116 DENSITY): the side-numbers box cut; 'each ▽ marks an error below'
     assert "Side numbers" not in markdown and "slightly low" not in markdown
     assert float(share) >= 95, f"'almost every error lies in the gray band': {share}%"
-    assert int(below) >= 1 and float(bias) == float(bias) and float(standard_error) >= 0
     # s27 round 4 (r117 TOP FIX 3, DENSITY): the printed bias read, one word: under 1/20 of a step
     assert f"Its bias, {bias} steps, is negligible." in markdown and abs(float(bias)) < 0.05
     assert '(("below", -1, "v"), ("above", 1, "^"))' in cell("c14a").source, "'▽': open 'v'"

@@ -2349,3 +2349,17 @@ def test_round_three_of_s27(committed):
     # section 8's main path: the enlargement and the hurts figure, one sentence each
     eight = flat.split("## 8. ")[1].split("## Going deeper")[0]
     assert "**What they say.**" not in eight and "It helps most on blue sky" not in eight
+
+
+def test_the_control_says_where_l_val_comes_from(committed):
+    """Review: the visible control cell uses L_val, loaded in section 3's collapsed strip cell; a
+    comment says so (a comment only: the outputs are the run's)."""
+    nb = committed[0]
+    (control,) = [c for c in nb.cells if c.get("id") == "061b4d28"]
+    (strip,) = [c for c in nb.cells if c.get("id") == "s27r3-strip"]
+    assert control.source.startswith("# L_val, ab_val: the validation images' L / 100 and ab / "
+                                     "AB_SCALE, loaded in section 3's folded strip cell")
+    assert "L_val, ab_val = lab_tensors(run.val, run.device)" in strip.source
+    assert strip.metadata.get("jupyter", {}).get("source_hidden")
+    assert nb.cells.index(strip) < nb.cells.index(control)
+    assert not control.metadata.get("jupyter", {}).get("source_hidden"), "teaching code: visible"
