@@ -107,11 +107,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert f"the rank correlation is {said}" not in text
     assert float(rho) < -0.8, "G's lead: close to -1"
     assert "Over all test images not already gray, the more colorful the photo" not in text
-    going_g = text[text.index("### G. Side questions on section 8"):text.index("## Summary")]
+    # s28 (cold read r119, o_03 item 3): G is E now, its sqrt question moved to section 5
+    going_g = text[text.index("### E. A side question on section 8"):text.index("## Summary")]
     assert ("**Does gray cost more on more colorful photos?** Yes. Below, over the test images not "
             "already gray, the rank correlation of mean chroma and gray's PSNR is close to −1."
             ) in going_g and text.index("## Going deeper") < \
-        text.index("### G. Side questions"), "G is part of Going deeper"
+        text.index("### E. A side question"), "E is part of Going deeper"
     assert printed.index("rank (Spearman) correlation") > printed.index("my_rgb_to_lab (float32)")
     assert "Among these eight, the more colorful the photo" not in text
     assert "It is lowest on a deer" not in text, "the collapsed retelling of the printout is gone"
@@ -184,11 +185,12 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(red_luma) < float(red_L) - 10, "the opening says: a much darker gray"
     # s27 (cold read r115, k_03 item 1): section 7 opens on one "why Lab" argument that points
     # back to the first figure; the squared-error demo moved to section 8; YCbCr after it
+    # s28 (cold read r119, o_03 item 1): section 7 shows it: a figure of blurred ab on the true
+    # L against blurred RGB, then F's result with its caveat (test_section_7_shows_why_lab)
     assert ("## 7. Why colorization lives in Lab In the first figure, `L` carries the edges and "
             "detail. A colorizer is handed `L` exactly and predicts only `ab`, two smooth "
-            "channels. Even its dull guesses keep the true lightness. And Lab distances track "
-            "CIEDE2000, a fit to people's judgments, better than RGB or YCbCr distances do "
-            "(Going deeper F). **Why not JPEG's YCbCr?**") in text
+            "channels. Below, the cat's `ab` blurred (Gaussian, σ = 4 pixels) on its true `L`, "
+            "and its RGB image blurred the same way.") in text
     assert "`L` alone can leave a pixel's color open" not in text
     assert "Lab has two strong reasons." not in text
     assert "Why Lab rather than JPEG's YCbCr" not in text
@@ -217,7 +219,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
                       r"+0\.\d{4}\n", printed)
     assert 0 < float(c_psnr) - float(psnr) < 1, "the text: beats it slightly"
     # s27 (k_03 item 5): the two PSNRs are the table's; the sentence keeps the comparison
-    bar = "The training mean `ab` beats it only slightly, so notebook 04 must beat both."
+    bar = "The training mean `ab` beats gray only slightly, so notebook 04 must beat both."
     assert f"PSNR {c_psnr} against {psnr} dB" not in text
     assert text.index("**The gray baseline.**") < text.index(bar) < text.index("## Going deeper")
     assert "Gray's scores in this quick run are the bar" not in text
@@ -234,7 +236,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert round(float(rms) * 255) == int(levels)
     assert "rms = 10 ** (-gray_psnr / 20)" in code_with(committed[0], "def psnr")
     # s27 (k_03 item 5): one number, the levels; the RMS error itself is printed
-    assert f"Under gray, a typical image is off by about {levels} of 255 levels." in text
+    # s28 (word budget; cold read r119 called the line a side number): the sentence was cut, the
+    # printed line stays
+    assert f"Under gray, a typical image is off by about {levels} of 255 levels." not in text
     assert "(its printed RMS error)" not in text
     assert ("gray_psnr, gray_ssim = gray_psnrs[kept].mean().item(), gray_ssims[kept].mean().item()"
             in code_with(committed[0], "def psnr")), "the bar is a mean of per-image PSNRs"
@@ -315,10 +319,10 @@ def test_the_printed_errors_quoted(committed):
     # r103: section 3 points to that proof
     # s26 (cold read r110, g_03 item 4): one pointer to Going deeper B, in section 2
     # s26 round 2 (cold read r113, h_03 item 5): section 3's claim points to its proof, as printed
-    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper B).") in text
+    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper A).") in text
     assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9 (" in committed[2]
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper B") == 2 and "(Going deeper B)." in main_path[
+    assert main_path.count("Going deeper A") == 2 and "(Going deeper A)." in main_path[
         main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
@@ -368,8 +372,10 @@ def test_the_printed_errors_quoted(committed):
     for line in ("my_rgb_to_lab (float32)", "vs colorlab.color:", "our psnr and ssim vs",
                  "round trip sRGB -> Lab -> sRGB"):
         assert printed.index(line) > after, f"{line!r}: Going deeper A's full checks"
-    assert ("### A. The full checks (sections 1–5) More checks: section 5's dark colors, "
-            "float32, the round trip, and the course kit's own functions.") in text
+    assert ("### A. Verification details (sections 2–5 and 8) The code here is collapsed: "
+            "read the printouts. First, "
+            "section 5's dark colors, float32, the round trip, and the course kit's own "
+            "functions.") in text
     # ed24c (cold read r106): why the float64 round trip misses by ~3e-8: its largest error sits
     # at the stored threshold 0.04045, where the encode's two pieces miss each other (printed)
     trip, at = found(r"round trip sRGB -> Lab -> sRGB \(float64\): max \|error\| "
@@ -480,8 +486,9 @@ def test_gradcheck_black_included(committed):
     # the main path prints one summary line; the case-by-case list is Going deeper A's
     assert [ok for _, ok in table[:7]] == ["True"] * 7
     # s27 round 4 (cold read r117, TOP FIX 5): the lone False announced before the table
-    assert ("`gradcheck` compares them with finite differences. All cases pass but the last, "
-            "which question 1 explains.") in " ".join(markdown.split())
+    # s28 (cold read r119, DENSITY: it gave question 1's answer away): cut
+    assert "All cases pass but the last" not in markdown
+    assert "`gradcheck` compares them with finite differences." in " ".join(markdown.split())
     assert "gradcheck my_srgb_to_linear" not in printed
     assert "cases passed, black included" not in printed
     assert len(re.findall(r'^    "my_.+": \(', cases, re.M)) == 7, "7 cases in the code"
@@ -506,7 +513,7 @@ def test_gradcheck_black_included(committed):
     # the explorer is Going deeper D now; section 6 points to it in one line
     assert "## 6. Familiar colors, and colors a screen cannot show" in markdown
     assert "## 7. Explorer" not in markdown
-    assert flat.index("## Going deeper") < flat.index("### D. The ab plane at five lightnesses")
+    assert flat.index("## Going deeper") < flat.index("### C. The ab plane at five lightnesses")
     assert "(Going deeper D: five lightnesses)." not in flat, "ed23p: the pointer was cut"
     assert "show_explorer(ab_explorer, live=run.live)" in code_with(committed[0], "def ab_explorer")
     # what the networks get follows why colorization lives in Lab (r93); s25 round 3 (cold read
@@ -548,9 +555,12 @@ def test_gradcheck_black_included(committed):
     assert "gradient of sqrt(a² + b²) at gray: [nan, nan]" in printed
     assert "gradient of sqrt(a² + b² + 1e-06) at gray: [0.0, 0.0]" in printed
     # s25 (cold read r107): the colorfulness-loss question moved to Going deeper G
-    assert printed.index("my_rgb_to_lab (float32)") < printed.index(
-        "gradient of sqrt(a² + b²) at gray"), "the chroma's gradient is printed in Going deeper G"
-    chroma_question = ("**Question (on section 5's gradients).** A colorfulness loss falls as "
+    # s28 (cold read r119, o_03 item 3): it is section 5's question 3 now, printed there
+    assert printed.index("gradient of sqrt(a² + b²) at gray") < printed.index(
+        "my_rgb_to_lab (float32)") and printed.index("gradcheck case") < printed.index(
+        "gradient of sqrt(a² + b²) at gray") < printed.index("Lab of known colors"), \
+        "the chroma's gradient is printed in section 5"
+    chroma_question = ("3. A colorfulness loss falls as "
                        "the chroma `torch.sqrt(a**2 + b**2)` grows. What gradient does it send "
                        "at a gray pixel, and what does an epsilon change (printed below)?")
     # s27 (k_03 item 6): G keeps what its question needs; the colored pixel's case was cut
@@ -558,10 +568,11 @@ def test_gradcheck_black_included(committed):
     assert "(1e-6, (1.0, 0.0))" not in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Why not JPEG's YCbCr?**") < flat.index("**Why gray is hard to beat.**")
             < flat.index("**Key idea:** Most pixels carry little color")
-            < flat.index("## Going deeper")
-            < flat.index("### G. Side questions on section 8") < flat.index(chroma_question))
+            < flat.index("## Going deeper"))
     # section 5's second question: the clip's zero slope (its own block keeps two questions)
     section_5 = flat[flat.index("## 5. Gradients"):flat.index("## 6. Familiar")]
+    assert chroma_question in section_5 and "Question (on section 5's gradients)" not in flat
+    assert section_5.index(chroma_question) < section_5.index("**Key idea:** Toes and clamps")
     assert ("2. What does a loss after `lab_to_rgb` teach the network about a clipped channel?"
             in section_5)
     assert ("Nothing: the clamp's slope is 0 outside [0, 1], one reason to put the loss on `ab` "
@@ -580,7 +591,7 @@ def test_gradcheck_black_included(committed):
     # at gray is nan without the epsilon and 0 with it (the answer's fix removes only the nan)
     assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
         committed[0], "# the full checks"), "Going deeper A keeps only the checks"
-    assert "3. A colorfulness loss" not in flat, "section 5 keeps two questions"
+    assert flat.count("3. A colorfulness loss") == 1, "s28: section 5's third question"
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. The epsilon in "
             "`torch.sqrt(a**2 + b**2 + 1e-6)` removes the `nan`. But at an exactly gray pixel the "
             "gradient is then 0, so the loss cannot push that pixel toward a color. </details>"
@@ -639,14 +650,16 @@ def test_the_derived_matrix_and_white_point(committed):
     # s27 round 4 (cold read r117, TOP FIX 4): the switch's size on the main path, with its reason
     assert ("From here on the code uses scikit-image's matrix and white, so our checks against it "
             f"can be exact. The switch moves Lab by at most {shift}, far too little to see (Going "
-            "deeper B).") in flat
-    assert float(shift) < 2.3 / 10, "far below the just-noticeable ΔE76 of 2.3 (Going deeper C)"
-    going_b = flat[flat.index("### B. Which matrix"):flat.index("### C. Two colors")]
+            "deeper A).") in flat
+    assert float(shift) < 2.3 / 10, "far below the just-noticeable ΔE76 of 2.3 (Going deeper B)"
+    # s28 (cold read r119, o_03 item 3): old B is part of Going deeper A, under a bold lead
+    going_b = flat[flat.index("**Which matrix and white the code uses (sections 2–4).**"):
+                   flat.index("### B. Two colors")]
     assert (f"Swapping in our own matrix would move Lab by at most {shift} over the test colors "
             "(third cell below).") in going_b
     assert "Our own matrix would move Lab" not in flat
     b_cells = [c.source for c in nb.cells[[c.source for c in nb.cells].index(
-        next(c.source for c in nb.cells if c.source.startswith("### B. Which matrix"))) + 1:]]
+        next(c.source for c in nb.cells if c.source.startswith("**Which matrix and white"))) + 1:]]
     assert "lab_derived = color.xyz_to_lab(" in b_cells[2], "B's third cell prints the shift"
     swap = code_with(nb, "# 1. Lab with the matrix derived in section 2")
     assert ('lab_derived = color.xyz_to_lab(torch.einsum("ij,jhw->ihw", M, '
@@ -802,7 +815,7 @@ def test_the_known_colors_quoted(committed):
     # the key idea points to Going deeper D's b ranges (checked there)
     assert ("**Key idea:** A screen ties lightness and "
             "color: its vivid yellows exist only at high `L`, its vivid blues only at low "
-            "`L` (Going deeper D).") in " ".join(markdown.split()) and yellow > 90 and blue < 40
+            "`L` (Going deeper C).") in " ".join(markdown.split()) and yellow > 90 and blue < 40
     assert "must lose chroma to stay on the screen" not in markdown
     assert "as section 6's table predicts" in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" not in markdown
@@ -911,6 +924,16 @@ def test_the_worked_example_of_regression_to_gray(committed):
             "squared error of 8,200 on average (0 when the pixel is green, 16,400 when it is "
             "purple), and so has guessing purple. Guessing their mean, gray, has a squared error "
             "of 4,100 either way: half as much.") in text
+    # s28 (cold read r119, o_03 item 2): in plain distance the three guesses tie (printed)
+    distances = re.findall(r"^guess (?:green|purple|their mean, gray) ab \(-?\d+, -?\d+\): mean "
+                           r"squared ab error [\d,]+, mean ab distance (\d+)$", printed, re.M)
+    assert len(distances) == 3 and len(set(distances)) == 1, distances
+    assert round(math.hypot(100, 80) / 2) == round(math.hypot(50, 40)) == int(distances[0])
+    assert ("In plain distance the three guesses tie at "
+            f"{distances[0]} (printed below): the square makes gray win.") in text
+    assert "print(f\"guess {name} ab" in code_with(nb, "pair_ab = torch.tensor(")
+    assert "mean ab distance {squared.sqrt().mean():.0f}" in code_with(
+        nb, "pair_ab = torch.tensor(")
     assert "is off by 4,100" not in text, "cold read r119: squared errors, not distances"
     far = sum((g - q) ** 2 for g, q in zip(green, purple))          # green to purple, squared
     assert (far, far / 2, far / 4) == (16400, 8200, 4100)
@@ -925,7 +948,7 @@ def test_the_worked_example_of_regression_to_gray(committed):
     assert "raw = color.lab_to_rgb(swatches, clip=False)" in cell
     assert "assert ((raw >= 0) & (raw <= 1)).all()" in cell and "ax.imshow(" in cell
     errors = dict(re.findall(r"^guess (green|purple|their mean, gray) ab \(-?\d+, -?\d+\): "
-                             r"mean squared ab error ([\d,]+)$", printed, re.M))
+                             r"mean squared ab error ([\d,]+), ", printed, re.M))
     green_e, purple_e, gray_e = (int(errors[k].replace(",", "")) for k in (
         "green", "purple", "their mean, gray"))
     assert green_e == purple_e == 2 * gray_e, "the text: the mean halves either color's error"
@@ -950,13 +973,22 @@ def test_the_slope_of_L_at_black(committed):
     """Section 3: f's straight segment puts black at L = 0; with the pure cube root it would not."""
     _, markdown, _ = committed
     assert "**Question.** Display P3" in markdown
-    assert "**Question (on section 5's gradients).** A colorfulness loss" in markdown
+    assert "3. A colorfulness loss falls as the chroma" in markdown
     assert "What would the gradient of `L` be at black" not in markdown, "that question left"
     black = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     f_black = color._lab_f(black)
     assert abs(116 * f_black.item() - 16) < 1e-12, "f(0) = 4/29 puts black at L = 0"
-    assert ("Like sRGB, $f$ has a straight toe near black: it puts black at `L` = 0 and keeps the "
-            "slope finite (figure, right).") in " ".join(markdown.split())
+    # s28 (cold read r119, UNBACKED "black at L = 0"): said with f(0) = 4/29 and the figure's
+    # left panel, which marks both starts
+    assert abs(f_black.item() - 4 / 29) < 1e-12 and 116 * 0 ** (1 / 3) - 16 == -16
+    assert ("Like sRGB, $f$ has a straight toe near black. It starts at $f(0) = 4/29$, so black "
+            "gets `L` = 116 · 4/29 − 16 = 0, where a pure cube root would give −16 (figure, "
+            "left). The toe also keeps the slope finite (figure, right).") in " ".join(
+        markdown.split())
+    figure = code_with(committed[0], '"f(t) near black"')
+    assert 'for f0, text, at in ((4 / 29, "f(0) = 4/29: L = 0 at black", (0.012, 0.06)),' in figure
+    assert '(0.0, "f(0) = 0: L = −16 at black", (0.012, 0.01))):' in figure
+    assert "axes[0].annotate(text, (0, f0), xytext=at" in figure
     f_black.sum().backward()                 # the course's f, differentiated at black
     assert torch.isfinite(black.grad).all() and black.grad.item() < 8, "the toe's slope: finite"
     # What to try next: with the pure cube root, black gets L = -16 (section 3 checks black
@@ -1063,18 +1095,19 @@ def test_the_swatches_and_ciede2000(committed):
     assert printed_kept == f"{kept:,}", "the printed count is the one the pairs' code gives"
     assert kept == 2772
     # the distances are a side analysis now: Going deeper 3 and 4, after the main sections
-    heads = ["## Going deeper", "### A. The full checks (sections 1–5)",
-             "### B. Which matrix and white the code uses (sections 2–4)",
-             "### C. Two colors a screen cannot show (section 6)",
-             "### D. The ab plane at five lightnesses (section 6)",
-             "### E. The test images set apart (section 8)",
-             "### F. Equal steps in RGB are not equal to the eye",
-             "**Which distance follows CIEDE2000?**", "## Summary"]
+    # s28 (cold read r119, o_03 item 3): old A, B and E are one part, A; the rest relettered
+    heads = ["## Going deeper", "### A. Verification details (sections 2–5 and 8)",
+             "**Which matrix and white the code uses (sections 2–4).**",
+             "**The test images set apart (section 8).**",
+             "### B. Two colors a screen cannot show (section 6)",
+             "### C. The ab plane at five lightnesses (section 6)",
+             "### D. Equal steps in RGB are not equal to the eye",
+             "**Which distance follows CIEDE2000?**", "### E. A side question on section 8",
+             "### F. Luma gray and Lab gray (section 7)", "## Summary"]
     at = [text.index(h) for h in heads]
-    assert at == sorted(at), "Going deeper's parts A-F, in the order of the sections"
-    # s25: G holds the side questions moved out of sections 5 and 8, after F
-    assert text.index("**Which distance follows CIEDE2000?**") < text.index(
-        "### G. Side questions on section 8") < text.index("## Summary")
+    assert at == sorted(at), "Going deeper's parts A-F, in this order"
+    assert len(re.findall(r"(?m)^### [A-Z]\. ", "\n".join(
+        c.source for c in committed[0].cells if c.cell_type == "markdown"))) == 6, "A to F"
 
 
 def test_lab_against_ycbcr(committed):
@@ -1112,12 +1145,12 @@ def test_lab_against_ycbcr(committed):
     assert "follow perceived differences" not in text
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
             "judgments") in text
-    assert text.index("### F. Equal steps in RGB") < text.index(second) < text.index("## Summary")
+    assert text.index("### D. Equal steps in RGB") < text.index(second) < text.index("## Summary")
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
             "only `ab` to predict.") in text
-    going_f = text[text.index("### F. Equal steps in RGB"):text.index("### G. Side questions")]
+    going_f = text[text.index("### D. Equal steps in RGB"):text.index("### E. A side question")]
     assert "rank correlation" not in going_f, "F's rank correlation, never discussed, was cut"
     assert "tracks CIEDE2000 is a fixed multiple" not in text and "perfect match" not in text
     # Lab is only roughly uniform
@@ -1134,10 +1167,14 @@ def test_lab_against_ycbcr(committed):
         nb, "ax.hist(r")
     assert ("The narrower the histogram, the more closely a distance follows CIEDE2000.") in text
     assert "That is no independent proof: CIEDE2000 is built on Lab." in text
+    # s28 (cold read r119, o_03 item 1): section 7 says F's result with the same caveat
+    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
+    assert ("CIEDE2000 is itself built on Lab, so this is consistency, not independent proof."
+            in section_7)
     assert "**Why Lab, in three pictures.**" not in text, "the recap is the Summary's"
     assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
     # the three sources only Going deeper cites sit at its end (s23), the rest in References
-    assert text.index("**Sources for Going deeper C and F.**") < text.index("## Summary")
+    assert text.index("**Sources for Going deeper B and D.**") < text.index("## Summary")
     for source in ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994).",
                    "Luo, M. R., Cui, G. & Rigg, B. (2001).", "Sharma, G., Wu, W. & Dalal, E. N."):
         assert text.count(source) == 1 and text.index(source) < text.index("## Summary")
@@ -1160,8 +1197,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s27 (cold read r115, UNBACKED "almost all"): the figure's reading only; section 7 points
     # back to it
     # s27 round 4 (cold read r117, UNBACKED: faint fur stripes remain on the forehead)
-    assert ("The `ab` panel loses the fine fur and whiskers but keeps the eyes, nose and broad "
-            "tints.") in text and "loses the fur and whiskers" not in text
+    # s28 (cold read r119, UNBACKED: faint stripes remain): "the whiskers and most fine fur"
+    assert ("The `ab` panel loses the whiskers and most fine fur but keeps the eyes, nose and "
+            "broad tints.") in text and "loses the fur and whiskers" not in text
+    assert "loses the fine fur and whiskers" not in text
     assert "almost all the detail" not in text
     assert "only the eyes and nose stand out" not in text
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
@@ -1186,11 +1225,15 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert y_asked == f"{((50 + 16) / 116) ** 3:.3f}" and float(y_shown) > float(y_asked)
     assert ("y_asked, y_shown = (round((RGB_TO_XYZ[1] @ x).item(), 3) + 0.0 for x in (lin, "
             "lin.clamp(0, 1)))") in code_with(committed[0], "Y asked")
+    # s28 (cold read r119, o_03 item 4): the causality: the clip leaves red; the negatives it
+    # removes were subtracting luminance, so Y rises (printed)
     assert ("**Why.** The P3 red at `L` = 50 asks for the luminance "
             f"$Y = ((50 + 16)/116)^3 \\approx {y_asked}$. In linear RGB it has a negative green "
-            "and blue. Clipping them to 0 "
-            f"raises $Y$ to {y_shown} (below), so the P3 red comes back an almost pure sRGB "
-            "red.") in text
+            "and blue. Clipping them to 0 leaves an almost pure sRGB red. Those negatives were "
+            f"subtracting luminance, so $Y$ rises to {y_shown} (below): the red comes back "
+            "lighter.") in text
+    assert (color.RGB_TO_XYZ[1, 1:] > 0).all(), "green and blue add to Y: negatives subtract"
+    assert "so the P3 red comes back an almost pure sRGB red" not in text
     # both move far: ΔE76 many times the just noticeable 2.3
     assert float(de) > 5 * 2.3 and float(impossible_de) > 5 * 2.3
     assert ("ΔE76, the Lab distance from request to result, measures the move (about 2.3 is "
@@ -1287,7 +1330,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert min(shares) == 10 and shares[10] < 5
     # the key idea of section 6: vivid yellows only light, vivid blues only dark (the b ranges)
     assert ("**Key idea:** A screen ties lightness and color: its vivid yellows exist only at high "
-            "`L`, its vivid blues only at low `L` (Going deeper D).") in text
+            "`L`, its vivid blues only at low `L` (Going deeper C).") in text
     assert "In Lab, lightness and color are tied" not in text, "it contradicts the thesis"
     assert "too dark to tell apart" not in text, \
         "dark green, red and violet can still be told apart"
@@ -1299,8 +1342,14 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert (top_b, low_b) == (reach[90][1], reach[30][0])
     # r103: one sentence; the b ranges are printed, pure yellow's and blue's L are the table's
     assert float(light["yellow"]) > 90 and float(light["blue"]) < 40
-    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below), as "
-            "section 6's table predicts.") in text
+    # s28 (cold read r119, o_03 item 5): each panel draws section 6's edge (L = 53.2) dashed
+    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below, and "
+            "against the dashed edge at `L` = 53.2), as section 6's table predicts.") in text
+    panels = panels_code(committed[0])
+    assert "red_edge = ab_plane(L_red)[1]" in panels
+    assert ('ax.contour(red_edge.numpy(), levels=[0.5], extent=extent, colors="tab:blue",'
+            in panels and 'linestyles="--")' in panels)
+    assert 'label=f"the edge at L = {L_red:.1f} (section 6)"' in panels
     # the key idea's "duller": yellow's b reaches furthest at high L, blue's at low L (printed)
     assert reach[90][1] > reach[50][1] and reach[30][0] < reach[50][0] < reach[90][0]
     assert "The region also leans: to yellow up high, where `b` reaches" not in text
@@ -1607,7 +1656,7 @@ def test_the_luma_gray(committed):
     # (by its weights alone luma would make red's gray brighter: 0.299 > Y's 0.2126)
     assert ("**Why not JPEG's YCbCr?** Its brightness, [luma](../docs/glossary.md#luma) $Y'$, "
             "weighs stored sRGB values rather than light, so its dull guess for pure red, the "
-            "**luma gray**, is far darker (printed below, Going deeper H).") in text
+            "**luma gray**, is far darker (printed below, Going deeper F).") in text
     assert "other weights than `L`'s" not in text
     assert 0.299 > color.RGB_TO_XYZ[1, 0].item()
     assert f"{116 * ((0.299 + 0.055) / 1.055) ** (2.4 / 3) - 16:.1f}" == red_luma7
@@ -1615,11 +1664,15 @@ def test_the_luma_gray(committed):
     luma_w = torch.tensor([0.299, 0.587, 0.114])   # BT.601, the notebook's RGB_TO_YCBCR row 0
     assert "[[0.299, 0.587, 0.114]," in code_with(nb, "RGB_TO_YCBCR = torch.tensor(")
     assert luma_w.sum().item() == pytest.approx(1.0)
-    going_h = text[text.index("### H. Luma gray and Lab gray (section 7)"):
+    going_h = text[text.index("### F. Luma gray and Lab gray (section 7)"):
                    text.index("## Summary")]
-    assert ("### H. Luma gray and Lab gray (section 7) Where does a YCbCr model's dull guess land? "
-            "Below, four saturated colors with their **luma gray** (`Cb` = `Cr` = 0) and their "
-            "**Lab gray** (`ab` = 0), then the gap on the test photos.") in going_h
+    # s28 (cold read r119, o_03 item 3): F keeps its table and one figure (the six photos);
+    # the swatch figure of the four colors' grays was cut
+    assert ("### F. Luma gray and Lab gray (section 7) Where does a YCbCr model's dull guess land? "
+            "Below, four saturated colors with the `L` of their **luma gray** (`Cb` = `Cr` = 0) "
+            "and of their **Lab gray** (`ab` = 0), then the gap on the test photos.") in going_h
+    assert not any("a saturated color and its two grays" in c.source for c in nb.cells)
+    assert "grays[name] = " not in code_with(nb, "# four saturated colors: L of the color")
     assert printed.index("pure red: L ") < printed.index("over the sRGB cube") < printed.index(
         "L of its luma gray")
     assert "A Lab model's dull prediction keeps the true `L`." not in text
@@ -1627,8 +1680,8 @@ def test_the_luma_gray(committed):
     assert "the cat's luma gray" not in printed and "The first figure's cat" not in text
     assert not any("cat_luma_gray" in c.source for c in nb.cells)
     assert "This run does not separate the two." not in text
-    assert text.index("## Going deeper") < text.index("### G. Side questions") < text.index(
-        "### H. Luma gray and Lab gray (section 7)")
+    assert text.index("## Going deeper") < text.index("### E. A side question") < text.index(
+        "### F. Luma gray and Lab gray (section 7)")
     codes = [c.source for c in nb.cells if c.cell_type == "code"]
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
         "def ranks(x)", "summary(f\"gray baseline", "lab_tests = color.images_to_lab(",
@@ -1695,14 +1748,14 @@ def test_the_luma_gray(committed):
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
     # s27 round 4 (cold read r117, UNBACKED "what people see"; TOP FIX 1): what F measures
-    assert ("Even its dull guesses keep the true lightness. And Lab distances track CIEDE2000, a "
-            "fit to people's judgments, better than RGB or YCbCr distances do (Going deeper "
-            "F).") in text
+    # s28 (cold read r119, o_03 item 1): with the result and its caveat (test_section_7_...)
+    assert ("Lab distances also follow CIEDE2000, a fit to people's judgments, more closely than "
+            "RGB or YCbCr distances.") in text
     assert "roughly follow what people see" not in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
-    assert (text.index("And Lab distances track") < text.index("### What the networks")
+    assert (text.index("Lab distances also follow") < text.index("### What the networks")
             < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
-            < text.index("### H. Luma gray and Lab gray") < text.index("luma's grays are too dark")
+            < text.index("### F. Luma gray and Lab gray") < text.index("luma's grays are too dark")
             < text.index("On photos it is smaller") < text.index("Below, the six most colorful"))
 
 
@@ -1731,7 +1784,7 @@ def test_small_fixes_of_r107(committed):
     assert "This notebook does not train with it." not in text
     assert "It is a better *metric* to report" not in text
     # section 6's yellow question sits in Going deeper D's questions now (word budget)
-    d = text[text.index("### D. The ab plane"):text.index("### E. The test images")]
+    d = text[text.index("### C. The ab plane"):text.index("### D. Equal steps")]
     assert "2. Yellow is red light plus green light. Why is its `L` not the sum of theirs?" in d
     assert text.count("Why is its `L` not the sum of theirs?") == 1
 
@@ -1797,3 +1850,68 @@ def test_the_network_square_and_the_gamut(committed):
     assert "the clamp's slope is 0 outside [0, 1]" in text
     assert text.index("## 6. Familiar colors") < text.index("The figure spans a colorizer's") \
         < text.index("## 7. Why colorization")
+
+
+def test_section_7_shows_why_lab(committed):
+    """s28 (cold read r119, o_03 item 1): section 7 shows its case on the main path: the cat's ab
+    blurred on its true L against its RGB image blurred the same way (PSNR printed), then F's
+    spreads with their caveat."""
+    nb, markdown, printed = committed
+    text = " ".join(markdown.split())
+    cell = code_with(nb, "def blur(x, sigma=4.0):")
+    assert "r = round(3 * sigma)" in cell and 'mode="reflect"' in cell
+    assert ('"true L, ab blurred (σ = 4 px)": color.lab_to_rgb(torch.cat([L_cat, '
+            'blur(ab_cat)])),') in cell
+    assert '"RGB blurred (σ = 4 px)": blur(rgb_cat)}' in cell
+    assert "rgb_cat = color.lab_to_rgb(cat)" in cell
+    ab_db, rgb_db = found(r"\nPSNR against the original: true L, ab blurred \(σ = 4 px\) "
+                          r"(\d+\.\d) dB, RGB blurred \(σ = 4 px\) (\d+\.\d) dB\n", printed)
+    assert float(ab_db) > float(rgb_db) + 6, "the blurred ab is far closer to the photo"
+    assert (f"On the true `L`, the blurred `ab` still looks like the photo (PSNR {ab_db} dB), "
+            f"while the blurred RGB image loses the whiskers and fur ({rgb_db} dB). So a "
+            "colorizer's `ab` may be smooth and the photo still looks sharp. Its dull guesses "
+            "keep the true lightness too.") in text
+    # the sigma is the same for both: a 1-D Gaussian applied along rows, then columns
+    torch.manual_seed(0)
+    x = torch.rand(2, 40, 40, dtype=torch.float64)
+    scope = {"torch": torch}
+    exec(cell.split("\n\n\nrgb_cat")[0], scope)
+    y = scope["blur"](x)
+    assert y.shape == x.shape and abs(y.mean() - x.mean()) < 0.01 and y.std() < x.std() / 3
+    rows = {name: spread for name, spread in re.findall(
+        r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
+    (kept,) = found(r"(?m)^kept ([\d,]+) of 3,000 pairs inside the RGB cube$", printed)
+    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
+    lab = rows["Lab (ΔE76)"]
+    assert (f"Over {kept} random color pairs, CIEDE2000 / distance varies {lab}-fold "
+            f"in Lab against {rows['YCbCr']}-fold in YCbCr and {rows['RGB']}-fold in RGB (5th to "
+            "95th percentile, Going deeper D).") in section_7
+    assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
+        nb, "spread = {}")
+    at = [k for k, c in enumerate(nb.cells) if c.source.startswith(("## 7. Why", "def blur(",
+                                                                   "On the true `L`"))]
+    assert len(at) == 3 and at == [at[0], at[0] + 1, at[0] + 2], "lead, figure, reading"
+    assert "hide-input" not in nb.cells[at[1]].metadata.get("tags", [])
+
+
+def test_small_fixes_of_r119(committed):
+    """s28 (cold read r119): Going deeper A's collapsed checks, fig_52's third row, the time."""
+    nb, markdown, printed = committed
+    text = " ".join(markdown.split())
+    # o_03 item 3: old A, B and E are Going deeper A; their code collapsed, outputs kept
+    for key in ("# the full checks: section 5's dark colors", "# section 2's matrix M against",
+                "# the white (r = g = b = 1) each matrix gives", "# 1. Lab with the matrix derived",
+                "# the test images left out of the bar"):
+        c = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(key))
+        assert c.metadata["jupyter"]["source_hidden"] and "hide-input" in c.metadata["tags"], key
+        assert c.outputs, key
+    a = text[text.index("### A. Verification details"):text.index("### B. Two colors")]
+    assert "The code here is collapsed: read the printouts." in a
+    assert "gray's PSNR on them" in printed
+    assert "def tup(x, digits):" in code_with(nb, "P3 = torch.stack"), "B's first cell, visible"
+    # o_03 item 5: fig_52 draws the training mean ab as a third row under gray
+    figure = code_with(nb, "names8 = ")
+    assert "for row, images in enumerate((truth, gray, const)):" in figure
+    assert '("truth", "gray baseline", "training\\nmean ab")[row % 4]' in figure
+    assert "const = color.lab_to_rgb(" in code_with(nb, "def psnr")
+    assert "ab_train_mean.expand_as(lab[:, 1:])" in code_with(nb, "def psnr")
