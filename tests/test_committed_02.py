@@ -80,20 +80,35 @@ def steps() -> list[tuple[int, int, float, float]]:
 
 
 def reseeded() -> dict[int, tuple[float, float]]:
-    """{code numbers: (test PSNR with seed 1, change against seed 0)}, printed."""
-    lines = re.findall(r"^code of +(\d+) numbers, seed 1: test PSNR ([\d.]+) dB \(([-+][\d.]+) dB "
-                       r"against seed 0\)$", PRINTED, flags=re.M)
-    assert len(lines) == 2, f"{NOTEBOOK.name}: the two reseeded codes' lines are missing"
-    return {int(code): (float(p), float(d)) for code, p, d in lines}
+    """{code numbers: (test PSNR with seed 1, change against seed 0)}: section 3's table of the
+    two widest codes with both seeds, printed (s28 round 5, cold read r119: moved from Going
+    deeper A to section 3, where fig 17 draws the seed-1 scores)."""
+    lines = re.findall(r"^code of (\d+) numbers +([\d.]+) +([\d.]+)$", PRINTED, flags=re.M)
+    assert len(lines) == 2, f"{NOTEBOOK.name}: the two reseeded codes' rows are missing: {lines}"
+    results = {code: p for code, p in sweep().values()}
+    for code, p0, _ in lines:
+        assert f"{results[int(code)]:.2f}" == p0, "the seed-0 column is the sweep's"
+    return {int(code): (float(p1), round(float(p1) - float(p0), 2)) for code, p0, p1 in lines}
+
+
+def lead() -> tuple[str, str]:
+    """(seed 0, seed 1): what the wider of the two widest codes gains, section 3's table."""
+    return printed(r"^the wider code gains +([-+][\d.]+) +([-+][\d.]+)$")
+
+
+def unet_against_gray() -> tuple[str, str, str, str]:
+    """(UNet minus gray in mean PSNR, % of test images where the UNet beats gray, its pooled MSE,
+    gray's): section 6's printed line (s28 round 5, cold read r119: D's result on the main path,
+    in place of section 6's drift line, which fig 40 repeated)."""
+    return printed(r"^the UNet \(skips\) against the gray image: mean PSNR ([-+][\d.]+) dB, better "
+                   r"on (\d+)% of the test images, pooled MSE ([\d.]+) \(gray ([\d.]+)\)$")
 
 
 def below_gray() -> tuple[str, ...]:
     """(% of test images where the UNet beats gray, its pooled MSE, gray's, UNet minus gray on
-    gray's best quarter, the truth's chroma there, on the rest, the chroma there): Going deeper
-    D's two lines, printed (cold read r107: moved back from section 6 as whole cells)."""
-    share, mse_unet, mse_gray = printed(
-        r"^the UNet \(skips\) beats gray on (\d+)% of the test images; pooled MSE ([\d.]+) "
-        r"\(gray ([\d.]+)\)$")
+    gray's best quarter, the truth's chroma there, on the rest, the chroma there): section 6's
+    line and Going deeper D's, printed."""
+    _, share, mse_unet, mse_gray = unet_against_gray()
     rest = printed(r"^UNet minus gray: ([-+][\d.]+) dB on the quarter where gray scores best \(the "
                    r"truth's mean chroma ([\d.]+)\), ([-+][\d.]+) dB on the rest \(chroma "
                    r"([\d.]+)\)$")
@@ -109,9 +124,13 @@ def reseeded_unet() -> tuple[str, ...]:
 
 
 def section6_drift() -> tuple[str, str, str, str]:
-    """(gray image, autoencoder, UNet, skips zeroed): section 6's printed line of mean |drift|."""
-    return printed(r"^mean \|drift\| over the test images, in gray levels: gray image ([\d.]+), "
-                   r"autoencoder ([\d.]+), UNet \(skips\) ([\d.]+), skips zeroed ([\d.]+)$")
+    """(gray image, autoencoder, UNet, skips zeroed): the mean |drift| as fig 40 writes it under
+    its bars (one decimal), from the Summary line, which prints the same values (s28 round 5:
+    section 6's drift line cut, the figure shows it)."""
+    ae, unet, zero = printed(r"^Summary: .* luma drift ([\d.]+) gray levels \(UNet with skips: "
+                             r"([\d.]+), [\d.]+ dB; skips zeroed: ([\d.]+), [\d.]+ dB\)$")
+    assert "mean |drift| over the test images, in gray levels" not in PRINTED
+    return "0.0", ae, unet, zero
 
 
 def main_table() -> dict[str, tuple[str, str, str, str]]:
@@ -222,7 +241,7 @@ def test_the_time_line_is_the_committed_run():
     trainings = (len(sweep())                     # the sweep
                  + 1                              # section 4's colorizer
                  + (2 if zeroed() else 0)         # the UNet and its skips zeroed, seed 0
-                 + len(reseeded())                # the two widest codes with seed 1 (A)
+                 + len(reseeded())                # the two widest codes with seed 1 (section 3)
                  + len(both_seeds()) // 2         # the three colorizers with seed 1 (A)
                  + len(one_skip_zeroed()) - 2)    # one skip zeroed at a time (B): three
     quoted = said(r"The outputs come from one quick-mode run on a 2-core AMD EPYC CPU \((\w+) "
@@ -244,7 +263,8 @@ def test_the_time_line_is_the_committed_run():
 def test_going_deeper_holds_the_side_measurements_in_order():
     headings = re.findall(r"### ([A-F])\. ", DEEPER)
     # r107: E holds section 4's black-and-white photos; r114: F holds section 5's signed drift
-    assert headings == list("ABCDEF"), headings
+    # s28 round 5 (cold read r119): F folded into section 5, E a one-line note at D's end
+    assert headings == list("ABCD"), headings
     # few forward pointers on the main path (cold read r89: they break the flow); r107 asked for
     # the ones that back a claim (the second seed, the pooled MSE, the black-and-white photos);
     # r108: and the kept L's gap to the true L, moved to C
@@ -308,29 +328,28 @@ def test_each_doubling_bought_less():
     # s27 round 2: the reseed sentence kept to one clause with its pointer (the number in A)
     # s27 round 3: the curve's reading right under fig 18; the reseeding moved to Going deeper A
     # s27 round 4 (cold read r118): the seed's move quoted inline, the reseeding stays in A
-    [(gap, moved)] = said(r"The curve climbs steeply, then flattens\. \*\*The last doubling, 256 "
-                          r"to 512 numbers, gains only ([\d.]+) dB,\*\* less than a second seed "
-                          r"moved the 256-number score: ([\d.]+) dB \(Going deeper A\)\.")
-    assert moved == f"{abs(reseeded()[256][1]):.2f}" and float(gap) < float(moved)
+    # s28 round 5 (cold read r119): the second seed in section 3 itself, drawn in fig 17 as hollow
+    # circles; the main path no longer quotes Going deeper A's number
+    [(gap,)] = said(r"The curve climbs steeply, then flattens: \*\*the last doubling, 256 to 512 "
+                    r"numbers, gains only ([\d.]+) dB\.\*\* That is less than the second seed "
+                    r"moved the 256-number score \(the hollow circle above its dot\)\.")
+    moved = reseeded()[256][1]
+    assert moved > float(gap) > 0, "the hollow circle sits above the dot, by more than the gain"
     ids = [c.get("id") for c in NB.cells]
-    assert ids.index("c09") + 1 == ids.index("c11"), "the curve's reading right under fig 18"
-    assert "Going deeper A" in NB.cells[ids.index("c11")].source
-    (lead0, lead1) = printed(r"^the wider code's lead: ([-+][\d.]+) dB with seed 0, "
-                             r"([-+][\d.]+) dB with seed 1$")
+    assert ids.index("c09") + 1 == ids.index("c11"), "the curve's reading right under fig 17"
+    assert "Going deeper A" not in MARKDOWN.split("## 4. ", 1)[0]
+    assert "(Going deeper A)." not in MAIN.split("## 4. ", 1)[0], "no pointer to A's number"
+    lead0, lead1 = lead()
     assert f"+{gap}" == lead0 == f"{per_doubling[-1]:+.2f}"
     assert abs(reseeded()[256][1]) > float(gap), "a second seed moved the 256-number score more"
-    [(last, moved_a)] = said(r"\*\*Per doubling, each step gains less than the one before\.\*\* "
-                             r"The last step, 256 to 512 numbers, gains only ([-+][\d.]+) dB, less "
-                             r"than the ([\d.]+) dB by which a second seed moved the 256-number "
-                             r"code\.")
-    assert last == f"{per_doubling[-1]:+.2f}" and moved_a == f"{abs(reseeded()[256][1]):.2f}"
-    assert abs(per_doubling[-1]) < abs(reseeded()[256][1]), "a second seed moved it by more"
-    assert said(r"code\. Seed 1 puts the two codes ([-+][\d.]+) dB apart\.") == [(lead1,)]
+    assert said(r"\*\*Per doubling, each step gains less than the one before\.\*\* The two widest "
+                r"codes' validation MSE")
+    assert "Seed 1 puts the two codes" not in MARKDOWN, "s28: the table in section 3 says it"
     # cold read r116: the two falls quoted, not "about 2%"
     falls = said(r"The two widest codes' validation MSE still fell in the last epoch, by "
                  r"([\d.]+)% and ([\d.]+)%: the flattening is measured under a short budget\.")
     assert MARKDOWN.index("Per doubling, each step gains less") > MARKDOWN.index("## Going deeper")
-    assert ids.index("deep-b") < ids.index("1f6033a0") < ids.index("24a58515") \
+    assert ids.index("1f6033a0") < ids.index("deep-b") < ids.index("24a58515") \
         < ids.index("deep-a-steps-read") < ids.index("zeroed-seed1")
     val = last_val_mse()
     (epochs, _, _, n_steps) = printed(r"^each training: (\d+) epochs of ([\d,]+) images in "
@@ -345,15 +364,17 @@ def test_each_doubling_bought_less():
     assert "each doubling gains less" not in MARKDOWN.lower()
     # cold read r110: the key idea and the Summary carry the qualifier (up to 256 numbers)
     # s27 round 4 (cold read r118): one other seed, not "seed noise" (n = 2 per code)
-    upto = said(r"A wider code rebuilds better up to (\d+) numbers\. Beyond that, a second seed "
-                r"moved the score more than the wider code gained\.")
+    # s28 round 5 (cold read r119): the lesson first (diminishing returns), then the seed
+    upto = said(r"A wider code rebuilds better, with diminishing returns\. At this short budget, "
+                r"going from (\d+) to (\d+) numbers gains less than a second seed moves the "
+                r"score\.")
     assert "seed noise" not in MARKDOWN
-    assert upto == [("256",)] * 2 and "the gain per doubling shrinks" not in MARKDOWN
+    assert upto == [("256", "512")] * 2 and "the gain per doubling shrinks" not in MARKDOWN
     noise = abs(reseeded()[256][1])
     assert all(g > noise for *_, g, _ in steps()[:-1]) and steps()[-1][2] < noise
     assert steps()[-1][0] == 256, "beyond 256 numbers: the last step"
     assert "full=(1, 2, 4, 8, 16, 32)))" in CODE
-    assert said(r"The curve climbs steeply, then flattens\.")
+    assert said(r"The curve climbs steeply, then flattens:")
     # cold read r107: the question on the flattening is asked once, in What to try next
     assert "Are the wide codes limited by their size" not in MARKDOWN
     assert said(r"\*\*Train longer\.\*\* Set `EPOCHS = \d+`: do the two widest codes separate")
@@ -380,7 +401,7 @@ def test_each_doubling_bought_less():
     assert 'f"{len(x_test):,} color test images; under each image: its PSNR")' in CODE
     assert printed(r"^test images scored: ([\d,]+), after setting apart")[0] == "1,955"
     assert per_doubling[0] > 5 * per_doubling[-1]
-    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better up to 256 numbers\.")
+    assert said(r"\*\*Key idea:\*\* A wider code rebuilds better, with diminishing returns\.")
     assert all(b < a for a, b in zip(per_doubling, per_doubling[1:])), per_doubling
 
 
@@ -406,28 +427,31 @@ def test_the_two_widest_codes_cannot_be_told_apart():
     again = reseeded()
     for code in (256, 512):
         assert f"{again[code][0] - results[code // 16][1]:+.2f}" == f"{again[code][1]:+.2f}"
-    lead0, lead1 = printed(r"^the wider code's lead: ([-+][\d.]+) dB with seed 0, ([-+][\d.]+) dB "
-                           r"with seed 1$")
+    lead0, lead1 = lead()
     assert lead0 == f"{last:+.2f}"
-    # s27 round 3 (cold read r117): the reseeding moved from section 3 to Going deeper A, which
-    # opens with it; fig 18 drops the seed-1 squares; A then trains section 6's colorizers
-    assert said(r"### A\. Is it noise\? A second seed, and a short budget \(sections 3 and 6\) "
-                r"Does section 3's last doubling gain more than a second seed moves the scores, "
-                r"and had training finished\? First, the two widest codes with seed 1\.")
+    assert f"{again[512][0] - again[256][0]:+.2f}" == lead1
+    # s28 round 5 (cold read r119): the reseeding moved back to section 3, right after the sweep
+    # and before fig 17, which draws its scores as hollow circles; A keeps the budget and the
+    # colorizers' second seed (one table)
+    assert said(r"### A\. A short budget, and a second seed \(sections 3 and 6\) Had section 3's "
+                r"trainings finished\?")
+    assert said(r"The two widest codes then train again with a second seed\.")
     assert said(r"Here we train section 6's three colorizers again with seed 1\.")
     assert abs(again[256][1]) > abs(float(lead0)) and abs(again[256][1]) > abs(float(lead1))
     assert "get a second seed here" not in MARKDOWN
     ids = [c.get("id") for c in NB.cells]
     (reseeding,) = [i for i, c in enumerate(NB.cells) if "reseeded = {}" in c.source]
-    assert ids.index("deep-b") + 1 == reseeding and reseeding + 1 == ids.index("24a58515")
+    assert ids.index("c08") + 1 == reseeding and reseeding + 1 == ids.index("c09")
     assert ids[reseeding] == "1f6033a0"
     assert "hide-input" not in NB.cells[reseeding].metadata.get("tags", []), "training is shown"
     # no cell before the reseeding uses its names
     for cell in NB.cells[:reseeding]:
         assert not re.search(r"\b(reseeded|narrow2|wide2)\b", cell.source), cell.get("id")
-    fig18 = NB.cells[ids.index("c09")].source
-    assert "reseeded" not in fig18 and "square" not in fig18
-    assert 'ax.plot(codes, psnrs, "o-")' in fig18 and "ax.legend(" not in fig18
+    fig17 = NB.cells[ids.index("c09")].source
+    assert 'ax.plot(codes, psnrs, "o-", label=f"seed {SEED}")' in fig17
+    assert ('ax.plot([sweep[b]["code"] for b in reseeded], list(reseeded.values()), "o", ms=11, '
+            'mfc="none",') in fig17 and 'ax.legend(fontsize=9, loc="lower right")' in fig17
+    assert 'label=f"seed {SEED + 1} (the two widest codes)")' in fig17
     assert sorted(again) == [256, 512]
     assert "inset_axes(" not in CODE
     assert "tie" not in re.findall(r"\w+", MARKDOWN.lower()), "two seeds cannot establish a tie"
@@ -502,23 +526,16 @@ def test_black_and_white_test_images_set_apart():
     assert "<summary>The luma</summary>" in MARKDOWN and "are set apart (Going deeper E)" \
         not in MARKDOWN
     # cold read r107: the set-aside numbers left section 4's cell for Going deeper E
-    # cold read r115: how many photos sit at psnr's cap, printed and quoted
-    n_bw, capped = printed(r"^of the (\d+) set apart, (\d+) score psnr's cap of 100 dB \(an exact "
-                           r"match\)$")
-    assert n_bw == apart and 0 < int(capped) <= int(apart)
-    assert said(r"\*\*Gray scores ([\d.]+) dB on these (\d+) photos, (\d+) of them at `psnr`'s cap "
-                r"of 100 dB\.\*\* Counted in, they would lift gray's mean PSNR by ([\d.]+) dB, "
-                r"though they hold no color to predict\.") \
-        == [(alone, apart, capped, lift[1:])] and lift.startswith("+")
-    assert "mse.clamp_min(1e-10)" in CODE and 10 * math.log10(1 / 1e-10) == 100
+    # s28 round 5 (cold read r119): E a one-line note at the end of D (mean PSNR's weighting)
+    assert "psnr's cap of 100 dB" not in PRINTED and "mse.clamp_min(1e-10)" in CODE
+    assert said(r"\*\*Mean PSNR is also why the setup cell set the black-and-white test photos "
+                r"apart:\*\* gray scores ([\d.]+) dB on them, and counted in they would lift its "
+                r"mean PSNR by ([\d.]+) dB\.") == [(alone, lift[1:])] and lift.startswith("+")
     ids = [c.get("id") for c in NB.cells]
-    # cold read r108: the setup cell sets them apart, and E says why
-    assert said(r"### E\. The black-and-white test photos \(set apart in the setup cell\) Why set "
-                r"them apart\? On them, the gray image is nearly exact:")
-    assert "# test photos that are black and white already, set apart (Going deeper E says why)" \
+    assert "# test photos that are black and white already, set apart (Going deeper D says why)" \
         in NB.cells[ids.index("c02")].source and "section 4 says why" not in CODE
-    ids = [c.get("id") for c in NB.cells]
-    assert ids.index("deep-e") < ids.index("deep-e-code") < ids.index("deep-e-read") \
+    assert "deep-e" not in ids and "### E." not in MARKDOWN
+    assert ids.index("208c4e93") < ids.index("deep-e-code") < ids.index("deep-e-read") \
         < ids.index("c17")
     assert "gray_bw" not in NB.cells[ids.index("c12")].source
     assert "already_gray = is_gray(rgb_to_lab(x_test))" in CODE
@@ -574,10 +591,14 @@ def test_the_colorization_against_gray():
 
 # --- section 5 -----------------------------------------------------------------------------
 
+def signed_drift() -> tuple[str, str, str]:
+    """(mean |drift|, signed mean drift, whether they cancel): section 5's printed line."""
+    return printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels; its signed mean "
+                   r"([-+][\d.]+) \(too light and too dark (nearly cancel|do not cancel)\)$")
+
+
 def test_the_drift_is_lost_contrast():
-    (size,) = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels$")
-    # cold read r114: the signed mean and the drift map left section 5 for Going deeper F
-    assert "signed mean" not in MARKDOWN.split("## 5. ", 1)[1].split("## 6. ", 1)[0]
+    size, _, _ = signed_drift()
     assert "## 5. What goes wrong: the output loses local contrast" in MARKDOWN
     # cold read r98: the drift defined once, plainly, as a brightness error
     # cold read r102: the section opens with its question and what to watch
@@ -594,7 +615,8 @@ def test_the_drift_is_lost_contrast():
     # cold read r114: one vocabulary: luma in sections 5-6, Lab's L in section 7, said once
     # cold read r115: section 5's opening cut to what fig 33 needs; section 7 points to C
     assert "Luma is the number that made the gray input" not in MARKDOWN
-    assert said(r"The L kept is the gray input's: Going deeper C compares it with the true L\.")
+    assert said(r"Going deeper C says why the kept L is darker than the true L on saturated "
+                r"colors\.")
     assert levels_pure_luma_below_l(), "luma and the L-based gray differ on saturated colors"
     sections5to7 = MARKDOWN.split("## 5. ", 1)[1].split("## Going deeper", 1)[0]
     assert "brightness" not in sections5to7, "sections 5-6 say luma, section 7 says L"
@@ -624,12 +646,17 @@ def test_the_drift_is_lost_contrast():
     # cold read r116: what the dashed line means said first; the band is the middle half
     # s27 round 3: the conclusion after its evidence; the band is named in the figure's legend
     # cold read r118: the dashed line is a 3 x 3 box blur's drift (another blur, another slope)
-    assert said(r"If the network only blurred with a 3 x 3 box, every orange dot in panel 1 would "
-                r"sit on the dashed line\. The dots lie near that line, but the mean \|drift\|, "
-                r"([\d.]+) gray levels, is above the blur's ([\d.]+): \*\*the network blurs the "
-                r"luma and errs beyond a blur\.\*\* Test image (\d) shows it too "
-                r"\(panels 4 and 5\)\.") \
-        == [(size, blur_all, image)]
+    # s28 round 5 (cold read r119): a reading guide right under panel 1 (slope -1, the band)
+    assert said(r"The dashed line has slope −1: on it, a pixel's output luma is its 3 x 3 "
+                r"neighborhood's mean, as a 3 x 3 box blur would give\. The band's width shows how "
+                r"far single pixels stray from that\. The dots lie near the line, but the mean "
+                r"\|drift\|, ([\d.]+) gray levels, is above the blur's ([\d.]+): \*\*the network "
+                r"blurs the luma and errs beyond a blur\.\*\*") == [(size, blur_all)]
+    assert said(r"Test image (\d) shows it too \(panels 4 and 5\)\.") == [(image,)]
+    ids = [c.get("id") for c in NB.cells]
+    assert ids.index("c15f") + 1 == ids.index("c15-read") and ids.index("c15-read") + 1 \
+        == ids.index("c15g") and ids.index("c15g") + 1 == ids.index("c16")
+    assert "plt.show()" not in NB.cells[ids.index("c15f")].source
     assert 'label="its middle half of the pixels")' in CODE
     assert 'ax.plot(centers, [d[which == k].mean() for k in kept], "o-", color="C1",' in CODE
     assert float(colorization) > 1.3 * float(blur) and float(size) > 1.2 * float(blur_all)
@@ -640,7 +667,7 @@ def test_the_drift_is_lost_contrast():
     assert "even softer" not in MARKDOWN and "like its blur" not in MARKDOWN
     # the printed line rules out a uniform shift only (r107); panel 1 shows the lost contrast
     assert "not a shift" not in PRINTED
-    assert "not a uniform shift" not in MARKDOWN.split("## Going deeper", 1)[0]
+    assert "not a uniform shift" not in MARKDOWN
     # cold read r99: panel 1 is its own figure, legible at notebook width
     assert "fig, ax = plt.subplots(figsize=(7.5, 4.6))" in CODE
     assert 'ax.legend(fontsize=10, loc="lower left", frameon=False)' in CODE
@@ -649,8 +676,8 @@ def test_the_drift_is_lost_contrast():
     # panels 2-5: one image of the grid: truth, gray input, its 3 x 3 blur, colorization
     assert "typical = int((per_image[:8]" in CODE
     assert 'f"2. test image {typical + 1},\\ntruth"' in CODE and '"3. its gray input\\n"' in CODE
-    assert "(axes[2], blurred[typical].expand(3, -1, -1)," in CODE
-    assert "(axes[3], colorized[typical]," in CODE and "6. the colorization" not in CODE
+    assert "(axes[0, 2], blurred[typical].expand(3, -1, -1)," in CODE
+    assert "(axes[1, 0], colorized[typical]," in CODE and "6. the colorization" not in CODE
     assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE
     assert "red: too light, blue: too dark" in CODE
     assert "a typical test image" not in MARKDOWN, "cold read r98: typical only among the 8"
@@ -802,12 +829,18 @@ def test_why_the_unet_stays_below_gray():
     gray, _, mean_unet = table()["mean PSNR (dB)"]
     assert float(mean_unet) < float(gray)
     # cold read r113: section 6 only points to D, in one sentence without numbers
+    # s28 round 5 (cold read r119): D's result said in section 6, from section 6's printed line
     below = f"{float(gray) - float(mean_unet):.2f}"
-    assert said(r"narrowly\.\*\* Going deeper D shows why the UNet still falls below gray\.")
+    against, _, _, _ = unet_against_gray()
+    assert against == f"-{below}"
+    assert said(r"narrowly\.\*\* The UNet still scores ([\d.]+) dB below gray by mean PSNR, yet it "
+                r"beats gray on (\d+)% of the test images and on the pooled MSE, the squared error "
+                r"over all test pixels\. Going deeper D explains how both can hold\.") \
+        == [(below, share)]
     assert "By mean PSNR the UNet stays" not in MARKDOWN
     assert "Mean PSNR punishes" not in MARKDOWN
-    assert said(r"Section 6 found the UNet ([\d.]+) dB below gray by mean PSNR\. Yet it beats "
-                r"gray on just over half the images, and on pooled MSE:") == [(below,)]
+    assert said(r"Section 6 found the UNet below gray by mean PSNR, though it beats gray on pooled "
+                r"MSE and on just over half the images\. Where does it lose\?")
     assert 50 < int(share) <= 60 and float(mse_unet) < float(mse_gray)
     assert "beats gray on most images" not in MARKDOWN
     # cold read r113: "pale" read as light; said as little color (chroma), as measured
@@ -823,6 +856,8 @@ def test_why_the_unet_stays_below_gray():
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("psnr-bars-md") < ids.index("grid-unet-md") < ids.index("sec7-02") \
         < ids.index("why-below-gray") < ids.index("why-below-gray-md") < ids.index("bccae724")
+    assert ids.index("7702a5f8") < ids.index("psnr-bars") < ids.index("psnr-bars-md")
+    assert "better = (unet_each > gray_each).float().mean() * 100" in CODE
     assert "gray_best = gray_each >= gray_each.quantile(0.75)" in CODE
     assert "return ((pred - x_test) ** 2).mean().item()" in CODE
 
@@ -848,9 +883,10 @@ def test_the_colors_are_faint():
     chroma = chroma_line()
     truth, unet = chroma["the truth"], chroma["UNet (skips)"]
     # cold read r102: the chroma is measured with the input's L kept (unet_kept), said so
-    assert said(r"\*\*The colors stay faint:\*\* the UNet's a and b have half "
-                r"the truth's mean chroma, ([\d.]+) against ([\d.]+)\.") \
-        == [(f"{unet:.1f}", f"{truth:.1f}")]
+    # s28 round 5 (cold read r119): the fix shown as a grid (the UNet with the input's L kept)
+    assert said(r"\*\*In the grid above, the UNet with the input's L kept \(row 3\) is as sharp as "
+                r"the gray input, and its colors are faint:\*\* its a and b have half the truth's "
+                r"mean chroma, ([\d.]+) against ([\d.]+)\.") == [(f"{unet:.1f}", f"{truth:.1f}")]
     assert "even the UNet" not in MARKDOWN, "the autoencoder's chroma is no longer printed"
     assert 0.45 <= unet / truth <= 0.55
     assert "chroma(unet_kept)" in CODE and "chroma(ae_kept)" not in CODE
@@ -858,6 +894,9 @@ def test_the_colors_are_faint():
     assert ids.index("chroma-def") < ids.index("c10") < ids.index("98e4e35d")
     assert said(r"One suspect, which notebook 05 tests, is the MSE loss: it favors the dull "
                 r"average of plausible colors\.")
+    ids = [c.get("id") for c in NB.cells]
+    assert ids.index("keep-input-l") + 1 == ids.index("keep-L-grid") \
+        and ids.index("keep-L-grid") + 1 == ids.index("keep-input-l-read")
     assert "for a car that could be " not in MARKDOWN, "cold read r110: not shown by this run"
     assert said(r"The colors stay faint\. One suspect is the MSE loss \(notebook 05\)\.")
     # the grids: section 4 (truth, gray, autoencoder), section 6 (five rows); cold read r115:
@@ -865,10 +904,15 @@ def test_the_colors_are_faint():
     grids = re.findall(r"^show_grid\(\{(.*?)\},\n", CODE, flags=re.S | re.M)
     assert [re.findall(r'^\s*f?"([^"\\]+)', g, flags=re.M) for g in grids] == [
         ["truth", "gray input", "autoencoder"],
-        ["truth", "gray input", "autoencoder,", "UNet (skips),", "skips zeroed,"]], "the grids"
+        ["truth", "gray input", "autoencoder,", "UNet (skips),", "skips zeroed,"],
+        ["truth", "gray input", "UNet (skips),"]], "the grids"
+    assert '"UNet (skips),\\ninput\'s L kept": (unet_kept, psnr(unet_kept, x_test))' in grids[2]
+    # the UNet's colors with the input's L: as sharp as gray's by construction (L is the input's)
+    assert "lab[:, 0] = L_input" in CODE
+    assert "ae_kept, unet_kept = keep_input_L(colorized), keep_input_L(colorized_skip)" in CODE
     assert "(colorized, ae_each)" in grids[0] and "(colorized_skip, unet_each)" in grids[1]
     assert "(colorized_zeroed, psnr(colorized_zeroed, x_test))" in grids[1]
-    assert "keep-L-grid" not in [c.get("id") for c in NB.cells]
+    assert "hide-input" in NB.cells[ids.index("keep-L-grid")].metadata["tags"]
     # cold read r99: row 3 is sharp by construction; the comparison is row 4 against row 5
     assert said(r"\*\*In the grid below, the UNet \(row 4\) is sharp, but its colors stay faint\. "
                 r"With its skips zeroed \(row 5\), only blobs remain\.\*\*")
@@ -911,7 +955,8 @@ def test_keeping_the_input_L():
     assert said(r"A network that predicts only a and b builds the fix in: it never touches L\.")
     assert "Section 5 put the luma back only to measure" not in MARKDOWN
     assert "That fix shifted R, G and B" not in MARKDOWN
-    assert "In the grid above" not in MARKDOWN and "(row labels)" not in MARKDOWN
+    # s28 round 5: "In the grid above" now names section 7's own grid, right above it
+    assert "(row labels)" not in MARKDOWN
     # cold read r98: section 7 shows the fix once; no second table of the PSNRs
     assert "{'mean chroma':>13}" not in CODE and "(\"UNet (skips), input's L kept\"" not in CODE
     # the L kept is the luma image's L, which C compares with the true color's
@@ -933,20 +978,28 @@ def test_keeping_the_input_L():
     assert 0 < int(differ) < 100
     assert int(darker) >= 95, "C says darker on nearly all of them"
     assert "apart = L_gap.abs() > 1" in CODE and "(L_gap[apart] < 0).float().mean()" in CODE
-    assert "l-gap-fig" not in [c.get("id") for c in NB.cells] and "PuOr" not in CODE
+    assert "l-gap-fig" not in [c.get("id") for c in NB.cells]
     # cold read r110: the colorbars carry their units
-    assert 'fig.colorbar(im, ax=ax, shrink=0.8, label="a" if cmap is a_map else "b")' in CODE
+    assert "fig.colorbar(im, ax=ax, shrink=0.8, label=bar_label)" in CODE
+    assert '"5. the gray input\'s L (kept)\\nminus the true L", "L units (< 0: kept L darker)"))' \
+        in CODE
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("sec7-02") > ids.index("l-gap-read") > ids.index("l-gap") \
         > ids.index("61b67623") > ids.index("gray02") > ids.index("deep-a")
     assert "L_gap" not in NB.cells[ids.index("lab-split")].source and '"6. input L' not in CODE
     # item 6 of r108: image i throughout, its class printed, the red car's prose guarded
     assert "x_test[5:6]" not in CODE and "L_gap[5]" not in CODE and "test image 6" not in CODE
-    assert printed(r"^test image 6: (\w+)$") == ("automobile",)
+    car, lowest, highest = printed(r"^test image 6: (\w+); the kept L minus the true L, in L "
+                                   r"units: lowest (-?\d+), highest ([-+]\d+)$")
+    assert car == "automobile" and int(lowest) < -5
+    # s28 round 5 (cold read r119): panel 5, the kept L minus the true L, said before the figure
+    assert said(r"Panel 5 shows the gray input's L, which this section keeps, minus the true L: "
+                r"darker on the red car, by up to (\d+) in this image\.") == [(lowest[1:],)]
+    assert "kept_minus_true = L_gray - lab[0]" in CODE
     assert 'red_car = image_class == "automobile" and lab[1].mean().item() > 10' in CODE
     assert "note: the text describes the " in CODE and "note: the text describes" not in PRINTED
-    assert '(axes[1], lab[0], "gray", 0, 100, "2. its L (lightness, 0-100)")' in CODE
-    assert "(axes[4], L_gray, \"gray\", 0, 100," in CODE
+    assert '(axes[1], lab[0], "gray", 0, 100, "2. its L (lightness, 0-100)", None)' in CODE
+    assert '(axes[4], kept_minus_true, "PuOr", -gap_top, gap_top,' in CODE
     assert "L_input = rgb_to_lab(gray_rgb)[:, 0]" in CODE and "gray_rgb = g_test.expand(" in CODE
     assert levels_pure_luma_below_l(), "luma's L is darker on the pure colors C prints"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
@@ -956,12 +1009,11 @@ def test_keeping_the_input_L():
                 r"shows test image 6's red car\.")
     assert "i = 5                                                         # image 6 of the grids" \
         in CODE and 'axes[0].set_title(f"1. test image {i + 1}", fontsize=10)' in CODE
-    assert '"2. its L (lightness, 0-100)"' in CODE and '"5. the gray input\'s L\\n(kept by' in CODE
+    assert '"2. its L (lightness, 0-100)"' in CODE
     assert '"3. its a: − green, + red"' in CODE and '"4. its b: − blue, + yellow"' in CODE
     assert "L_gray = rgb_to_lab(gray_rgb[i:i + 1])[0, 0]" in CODE
     section7 = MARKDOWN.split("## 7. ", 1)[1].split("## Going deeper", 1)[0]
-    assert "(panel 2)" not in section7 and "(panel 5)" not in section7, \
-        "fig 48's panels 2 and 5 look alike for the red car: no text points at their difference"
+    assert "(panel 2)" not in section7, "s28: panel 5 is now the difference, said in words"
     # why keep L (cold read r90): the fix built into the model, not applied afterwards (r103:
     # said after the results, as what the Lab version adds over section 5's fix)
     assert "Lab's gain" not in MARKDOWN, "cold read r105: a full sentence"
@@ -1091,8 +1143,8 @@ def test_d_mean_psnr_and_pooled_mse():
     assert mse_gray1 == mse_gray
     assert f"{float(mean1) - float(gray):+.2f}" == against1 and float(against1) < 0
     assert said(r"### D\. Why mean PSNR and pooled MSE disagree \(section 6\) Section 6 found the "
-                r"UNet ([\d.]+) dB below gray by mean PSNR\. Yet it beats gray on just over half "
-                r"the images, and on pooled MSE:") == [(below,)]
+                r"UNet below gray by mean PSNR")
+    assert unet_against_gray()[0] == f"-{below}"
     assert 50 < int(share) <= 60
     assert float(mse_unet) < float(mse_gray) and float(mse1) < float(mse_gray)
     assert "((pred - x_test) ** 2).mean()" in CODE
@@ -1157,7 +1209,9 @@ def test_the_code_says_what_it_does():
     # the scatter's legend: only the dot drawn larger (markerscale would do every marker)
     assert "markerscale" not in CODE and "legend.legend_handles[0].set_sizes([20])" in CODE
     # fig 08's last stage as the layer table prints it: 32 x 32 x 32, then conv 3 x 3 + sigmoid
-    assert '"transposed conv\\n(32 x 32 x 32),\\nconv 3 x 3\\n+ sigmoid"' in CODE
+    # s28 round 5 (cold read r119): the 32 x 32 x 32 output drawn as a box, as the table's row
+    assert '"d3": (9.2, 0)' in CODE and '"d3": "32 x 32 x 32"' in CODE
+    assert 'label = "conv 3 x 3\\n+ sigmoid" if b == "output" else "transposed conv"' in CODE
     assert re.search(r"^decoder: transposed conv 2 x 2, stride 2 +32 x 32 x 32$", PRINTED, re.M)
     assert "nn.Sigmoid()" in inspect.getsource(RGBAutoencoder)
     # names that visible code uses are made in visible code (cold read r93): chroma(), TRAINED
@@ -1183,25 +1237,28 @@ def test_what_to_try_next():
 
 def test_which_way_the_drift_goes():
     # cold read r114: section 5's signed mean and drift map, moved to Going deeper F
-    signed, size, verdict = printed(r"^signed mean drift ([-+][\d.]+) gray levels, mean \|drift\| "
-                                    r"([\d.]+) \((.*)\)$")
-    (main_size,) = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels$")
-    assert size == main_size
-    assert verdict == "too light and too dark nearly cancel: not a uniform shift"
-    assert abs(float(signed)) < 0.2 * float(size)
-    assert said(r"\*\*Too light and too dark nearly cancel:\*\* the signed mean drift is "
-                r"([−-][\d.]+) gray levels, against a mean \|drift\| of ([\d.]+)\.") \
-        == [(signed.replace("-", "−").replace("+", ""), size)]
-    # cold read r116: the map described; it draws section 5's image, so its number is printed there
-    [(image,)] = said(r"The map shows where: red beside blue, along the edges of test image (\d)\.")
+    # s28 round 5 (cold read r119): back in section 5, the map as fig 31's panel 6 beside image 8
+    size, signed, verdict = signed_drift()
+    assert verdict == "nearly cancel" and abs(float(signed)) < 0.2 * float(size)
+    assert "drift.mean().abs() < 0.2 * per_image.mean()" in CODE
+    assert said(r"Over all test pixels the two nearly cancel: the signed mean drift is "
+                r"([−-][\d.]+) gray levels\.") == [(signed.replace("-", "−"),)]
+    assert signed.startswith("-"), "the text writes a minus sign"
+    [(image,)] = said(r"Test image (\d) shows it too \(panels 4 and 5\)\. Panel 6 maps its drift: "
+                      r"too light beside too dark, along the edges\.")
     assert image == printed(r"^test image (\d), mean \|drift\|: its colorization ")[0]
-    assert "axes[1].imshow(drift[typical].numpy()" in CODE
+    assert "im = axes[1, 1].imshow(drift[typical].numpy()" in CODE
     # a blur's drift is minus the local contrast: on an edge, too light beside too dark
     sec5 = printed(r"^test image \d, mean \|drift\|: its colorization ([\d.]+), its 3 x 3 blur "
                    r"([\d.]+) gray levels$")
     assert float(sec5[0]) > float(sec5[1])
-    assert "### F. Which way does the drift go? (section 5)" in DEEPER
-    assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE and "red: too light, blue: too dark" in CODE
+    assert "### F." not in MARKDOWN and "signed mean drift" in MAIN
+    assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE
+    assert '"6. its drift\\n(red: too light, blue: too dark)"' in CODE
+    assert 'fig.colorbar(im, ax=axes[1, 2], location="left", fraction=0.12, extend="both",' \
+        in CODE
     ids = [c.get("id") for c in NB.cells]
-    assert ids.index("deep-e-read") < ids.index("deep-f") < ids.index("deep-f-code") \
-        < ids.index("deep-f-read") < ids.index("c17")
+    assert not {"deep-f", "deep-f-code", "deep-f-read"} & set(ids)
+    # fig 31's panel 1: the y-limits from the band (cold read r119: +-60 wasted space)
+    assert "ax.set_ylim(-top, top)" in NB.cells[ids.index("c15f")].source
+    assert "ax.margins(y=0.25)" not in CODE
