@@ -179,8 +179,9 @@ def test_the_main_path_is_short(committed):
     # s26 at most 40 to its 1,409; s26b (round 2) not past its 1,445; s27 (the cut round): 1,330;
     # s27 round 2: four asked sentences, under a ceiling of 1,370; round 4 (r117): the same ceiling;
     # s28 (r119 items 2, 4, 5): the helper, the gray curve and Check 2's GPU case said, 1,401;
-    # s28 round 6 (r120 TOP FIX 1): D's core moved onto the main path, paid for by cuts, 1,411
-    assert words <= 1415, f"s27: the main path's markdown stays short ({words} words)"
+    # s28 round 6 (r120 TOP FIX 1): D's core moved onto the main path, paid for by cuts, 1,411;
+    # s28 round 7 (r121 items 1-4): AdamW and the schedule said in section 4, 1,457
+    assert words <= 1460, f"s27: the main path's markdown stays short ({words} words)"
     heads = ["### A. Inside AdamW and the one-cycle schedule", "### B. What bf16 does",
              "### C. The spikes in warm-up", "### D. What the four checks cannot catch",
              "### E. Did training find an averager?"]
@@ -193,8 +194,8 @@ def test_the_main_path_is_short(committed):
         assert gone not in main, f"s27: {gone!r} is cut from the main path"
     assert "shuffled network's lean" not in markdown, "s24 (r103 fix 5): section B is cut"
     # s27 round 2: all of 01's markdown at most 1% over its 2,462 words; s28: 2,511 (+2%);
-    # s28 round 6: 2,499
-    assert len(markdown.split()) <= 2505, f"all of 01's markdown ({len(markdown.split())})"
+    # s28 round 6: 2,499; s28 round 7 (r121): 2,567
+    assert len(markdown.split()) <= 2570, f"all of 01's markdown ({len(markdown.split())})"
     assert "**Key idea:** AdamW shrinks" not in markdown, "s24b: A's key idea repeated A, cut"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"]
@@ -275,9 +276,9 @@ def test_the_data_and_the_baseline(committed):
     # s27 round 2 (r116 near miss): the plain mean of gamma-encoded R, G, B, not luminance
     assert ("The target, the plain average of the [gamma](../docs/glossary.md#gamma)-encoded R, G "
             "and B values, is a rough stand-in for brightness, not luminance: green counts as much "
-            "as blue here. Of the 16 images above, the "
-            f"darkest, a {dark}, scores {dark_y}, and the brightest, a {bright}, {bright_y}."
-            ) in markdown
+            "as blue here. Below, the target's histogram in each data set:") in markdown
+    # s28 round 7 (r121 item 4): the darkest and brightest, a repeat of the printed line, cut
+    assert f"the darkest, a {dark}, scores {dark_y}" not in markdown and bright and bright_y
     assert "overall brightness" not in markdown
     assert "return images.float().div(255).mean(dim=(1, 2, 3))" in cell("c04").source, "'plain'"
     glossary = (NOTEBOOK.parents[1] / "docs" / "glossary.md").read_text()
@@ -359,13 +360,39 @@ def test_the_hand_loop(committed):
         "Each batch takes five steps. `make_optimizer` builds AdamW, as `fit` does, and "
         "`one_cycle` sets each step's learning rate.")
     assert "figure after Check 1" not in markdown
-    assert ("Targets unrelated to the images are best guessed by their mean. The gray curve, the "
-            "learning rate, climbs for the first quarter of the steps, then falls to almost zero. "
+    # s28 round 7 (r121 TOP FIX 1-2): AdamW and the schedule on the main path, after the code that
+    # builds them; the gray curve pointed at; under the figure, the spikes instead
+    assert ("Targets unrelated to the images are best guessed by their mean. The right targets' "
+            "early spikes start while the rate climbs, and Going deeper C counts them. "
             "**Key idea:**") in markdown
+    assert "The gray curve, the learning rate, climbs" not in markdown
+    peak_printed = int(number(r"\none epoch: \d+ steps; the learning rate peaks at step (\d+)\n",
+                              printed))
+    assert ("**AdamW** is Adam plus weight decay. Adam divides each gradient by the size of its "
+            "recent gradients, so a step's size hardly depends on the gradient's size. The decay "
+            "shrinks the weights a little every step, apart from that division. **The one-cycle "
+            "schedule** raises the learning rate linearly from LR/25 to LR until step "
+            f"{peak_printed}, a quarter of the epoch. A cosine then takes it down to almost 0. The "
+            "gray curve in the figure below Check 1 draws it.") in markdown
+    # 'hardly depends on the gradient's size', 'apart from that division': the AdamW toy's rows
+    # (Going deeper A): no decay moves both weights alike; AdamW shrinks both alike, 100x apart
+    toy = {name: (float(a), float(b)) for name, a, b in re.findall(
+        r"^(Adam, no decay|AdamW, decay 0\.1) +(\d\.\d{3}) +(\d\.\d{3})$", printed, re.M)}
+    assert toy["Adam, no decay"][0] == toy["Adam, no decay"][1]
+    assert toy["AdamW, decay 0.1"][0] == toy["AdamW, decay 0.1"][1] < toy["Adam, no decay"][0]
+    steps_1 = int(number(r"\nvalidation MSE of our loop \((\d+) steps\)\n", printed))
+    assert math.isclose(one_cycle(steps_1)(0), 1 / 25), "'from LR/25'"
+    assert one_cycle(steps_1)(peak_printed) > 0.999, "'to LR'"
+    assert one_cycle(steps_1)(steps_1 - 1) < 1e-3, "'almost 0'"
+    assert abs(peak_printed / steps_1 - 0.25) < 0.01, "'a quarter of the epoch'"
+    assert "LR * lr_factor1(s)" in cell("plumbing-figure").source, "'the gray curve draws it'"
     # s28 (r119 TOP FIX 1, CODE ASK 4): cell 23 split into the setup and one epoch; the three
     # validation MSEs printed as a table
     order = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
-    assert order.index("b0f2811f") + 1 == order.index("hand-epoch") == order.index("3af6467d") - 1
+    assert order.index("b0f2811f") + 2 == order.index("hand-epoch") == order.index("3af6467d") - 1
+    assert order.index("b0f2811f") + 1 == order.index("optim-read"), "after the code it explains"
+    assert order.index("optim-read") < order.index("b01") < order.index("plumbing-figure"), (
+        "'the figure below Check 1'")
     epoch = cell("hand-epoch").source
     assert "train_one_epoch(hand_model, one_epoch, optimizer," in epoch
     assert "start_mse = val_mse(hand_model)" in epoch and "train_one_epoch" not in cell(
@@ -473,7 +500,7 @@ def test_check_1_shuffled_targets(committed):
     assert ("**The shuffled run trains without error, yet ends at the constant's MSE.** The "
             "right targets' loss dives far below the black dotted line, while the shuffled loss "
             "stays near it. Targets unrelated to the images are best guessed by their mean. The "
-            "gray curve,") in markdown
+            "right targets' early spikes start") in markdown
     # s26c (r114 TOP FIX 4, CODE ASKS 2-3): the dotted line's value printed; black, apart from
     # the gray learning rate
     # s28: the dotted line is the constant's validation MSE, the table's last row
@@ -792,7 +819,7 @@ def test_check_3_the_test_score(committed):
     # s28 round 6 (r120 TOP FIX 5): the ratio, the typical error and the share; the bias and the
     # worst error are the figure's legend's
     assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its "
-            f"validation MSE, {val}, was close, as the histograms promised. Its typical error is "
+            f"validation MSE, {val}, was close. Its typical error is "
             f"{typical} pixel steps, against the constant's {base_steps}. In the figure, "
             f"{share_read}% of the errors lie in the gray band of half a pixel step. **Key idea:** "
             "Score the chosen model once, on untouched data, in units you can picture.") in markdown
@@ -838,9 +865,12 @@ def test_check_3_the_test_score(committed):
     # s27 round 4: shorter; the helper's printed line names the format and layout
     # s28 (r119 TOP FIX 2): the helper named, and what it does, in one sentence
     # s28 round 6 (r120 TOP FIX 2): one plain sentence; the helper's code is shown below it
+    # s28 round 7 (r121 item 3): one line; the format and layout are Going deeper B's
     assert ("We score `best.pt` once on the untouched test set, in pixel steps of 1/255. "
-            "`predict_like_fit`, below, predicts the way `fit` validated: eval mode, no gradients, "
-            "the same precision and memory layout.") in markdown
+            "`predict_like_fit`, below, predicts the way `fit` validated. **The CNN's test MSE"
+            ) in markdown  # the next markdown cell follows: the lead-in is one line
+    assert "the same precision and memory layout" not in markdown
+    assert "as the histograms promised" not in markdown, "r121 UNBACKED: cut"
     assert "folded helper" not in markdown
     helper = cell("load-like-fit").source
     assert "model.eval()" in helper and "torch.no_grad()" in helper, "'eval mode, no gradients'"
@@ -976,9 +1006,13 @@ def test_what_the_checks_cannot_catch(committed):
             "in four training images: The three lines agree: the target cannot reveal either bug. "
             "Going deeper D says what can.") in markdown
     assert cell("reload-read").source.endswith("All four checks have passed:")
+    # s28 round 7 (r121 item 2): channel 0 changes, yet only an outside reference says which
+    # order is right
     assert ("### D. What the four checks cannot catch Section 7 showed that the mean target cannot "
-            "see a channel swap. One channel can. Below, the mean of channel 0 in the same four "
-            "images, before and after the swap:") in markdown
+            "see a channel swap. A target from channel 0 alone would change under the swap, but "
+            "only a reference computed apart from the loader can tell which order is right. Below, "
+            "the mean of channel 0 in the same four images, before and after the swap:") in markdown
+    assert "One channel can." not in markdown
     assert ("2. Name a loading bug, besides the two above, that would also pass all four checks. "
             "<details><summary>Answer</summary> A left-right flip, among others, since a mean "
             "ignores pixel order too. </details>") in markdown
@@ -1005,11 +1039,11 @@ def test_what_the_checks_cannot_catch(committed):
     # steps); channel 0 is red before the swap and blue after, so it measures red against blue
     assert moved[1] < 0.02 and moved[1] < min(moved[:1] + moved[2:]) / 5, moved
     # s25 (r107 UNBACKED, cell 43; DENSITY): the course's test, named as not run here
-    assert ("Channel 0 sees the swap, barely in the second image, whose red and "
-            "blue means nearly agree. A target computed from the loaded images is computed from "
-            "the swapped images, so it cannot reveal the swap. Only values known apart from "
-            "loading can, such as the known colors of the small files that `tests/test_data.py` "
-            "decodes, outside this notebook.") in markdown
+    assert ("Channel 0 changes, barely in the second image, whose red and blue means nearly "
+            "agree. Yet a target computed from the loaded images is computed from the swapped "
+            "images, so on its own it cannot tell which order is right. The known colors of the "
+            "small files that `tests/test_data.py` decodes, outside this notebook, are such a "
+            "reference.") in markdown
     # r106: a one-channel target computed from the loaded images swaps with them: never claimed
     assert "one-channel target catches" not in markdown
     blind = cell("swap-blind")
