@@ -23,16 +23,22 @@ def committed():
 
 
 found = finder("07")
+# s28 round 6: section 8 defines its two measures, before its table
+HUE_TURNS = ("**Hue turns**: the share of colored pixels (chroma at least 5 in both images) whose "
+             "hue lies over 30 degrees from the truth's.")
+CHECKERBOARD = ("The **checkerboard score**: how strongly ab alternates from pixel to pixel, the "
+                "pattern in the enlarged sky.")
 
 
 def measures_of(nb):
-    """Section 8's opening (chroma), Going deeper D's heading (the hue share and the checkerboard
-    score; s27 round 3) and D's note on the checkerboard score's code, as written."""
+    """Section 8's opening (chroma), its table's lead (the hue turns and the checkerboard score;
+    s28 round 6), Going deeper D's heading and D's note on the checkerboard score's code."""
     cells = [c.source for c in nb.cells if c.cell_type == "markdown"
              and (c.source.startswith("## 8. What training against the critic paints")
+                  or c.source.startswith("**Over all test images**, two measures.")
                   or c.source.startswith("### D. What training against the critic paints")
                   or c.source.startswith("In code, the checkerboard score sums"))]
-    assert len(cells) == 3, len(cells)
+    assert len(cells) == 4, len(cells)
     return "\n\n".join(cells)
 
 
@@ -257,7 +263,9 @@ def test_the_new_layers_learning_rate(committed):
     assert "for r, (name, ab) in" not in code, "a loop variable must not overwrite section 8's ab"
     # s27 round 4: gamma's scale as in section 6 (under 0.03: "large" above)
     assert large < 0.03
-    assert ("Training sharpened the weights although gamma stayed under 0.03: on the first 256 "
+    # s28 round 6 (cold read r120): only gamma's end is printed: "ended", not "stayed"
+    assert "gamma stayed" not in markdown
+    assert ("Training sharpened the weights although gamma ended under 0.03: on the first 256 "
             "validation images, each position's largest weight rose from about 0.07 at both "
             "seeds' starts to about 0.16.") in " ".join(markdown.split())
     # cold read r109: that mean covers 256 validation images, not the one pictured
@@ -284,7 +292,7 @@ def test_the_new_layers_learning_rate(committed):
         assert abs(change["0", part] - change["1", part]) < 0.1 * change["1", part]
     assert all(1.5e-4 <= p < 2.5e-4 for p in per_step) and max(per_step) < 0.1 * 3e-3
     assert ("Each query and key weight moved by about 0.03 on average, over half its starting "
-            "size, and as far in seed 0 as in seed 1, although seed 0's gamma stayed a hundred "
+            "size, and as far in seed 0 as in seed 1, although seed 0's gamma ended a hundred "
             "times closer to 0. AdamW divides each weight's running mean gradient by its running "
             "root mean square (Kingma and Ba 2015, section 2.1), so the size of a step need not "
             "follow the size of the gradient.") in " ".join(markdown.split())
@@ -308,8 +316,10 @@ def test_the_new_layers_learning_rate(committed):
             in " ".join(markdown.split()))
     assert "Below, how far the queries and keys moved." in " ".join(markdown.split())
     assert "gamma is about 0" not in markdown, "seed 1's gamma is +0.03: small, not about 0"
-    assert ("So the figure shows what attention computes, not what changed the colors."
-            in " ".join(markdown.split()))
+    # s28 round 6 (cold read r120): said up front, in the figure's lead, not after it
+    assert ("With gamma near 0, the block barely reaches the colors, so its weights show what it "
+            "computes, not what changed the colors.") in " ".join(markdown.split())
+    assert "So the figure shows what attention computes" not in markdown
     # s27 round 4 (cold read r118): section 6 gives gamma's scale, both seeds under 0.03
     assert large < 0.03 and "gamma ended under 0.03, and the block moved" in " ".join(
         markdown.split())
@@ -578,10 +588,9 @@ def test_the_perceptual_statements(committed):
     assert "every other column of the sky" not in markdown
     # section 8 defines chroma before the figures that print it; D defines a hue turn (s27 r3)
     assert ("Below, one image enlarged, then the four it hurts most, each with its mean "
-            "**[chroma](../docs/glossary.md#chroma)**: a pixel's distance |ab| from gray."
-            ) in " ".join(markdown.split())
-    assert ("- **hue turns** over 30 degrees, among pixels with chroma at least 5 in both images,"
-            ) in " ".join(markdown.split("### D. ")[1].split())
+            "**[chroma](../docs/glossary.md#chroma)**: a pixel's distance |ab| from gray. Last, "
+            "two measures over all test images.") in " ".join(markdown.split())
+    assert (HUE_TURNS in " ".join(markdown.split("## 8. ")[1].split("## Going deeper")[0].split()))
     # cold read r113: the stripes, read off the enlargement (faint in the helps figure, now in D)
     assert ("**What to look at.** Enlarged, the adversarial sky shows pink two-pixel stripes and "
             "dots, a grid in the bottom-right map.") in " ".join(markdown.split())
@@ -687,8 +696,8 @@ def test_the_perceptual_statements(committed):
     (summary,) = found(r"Summary: (.*)", printed)
     assert "perceptual" in summary.split("no clear difference")[-2].split(".")[-1]
     # "clear" and "within noise" are defined once, in "The idea" (cold read r107)
-    assert ("A difference between two models is **clear** when it exceeds twice its noise. The "
-            "noise is the larger of their two seed gaps,") in " ".join(markdown.split())
+    assert ("a difference between two models is **clear** when it exceeds twice its noise, the "
+            "larger of their two seed gaps.") in " ".join(markdown.split())
     assert "- **Perceptual loss and self-attention:** within noise." in markdown
     assert "self-attention: within the noise" not in markdown, "the rule is twice the noise"
     # sections 4 and 6 (validation images): the perceptual loss moved the colors about 1 Lab unit,
@@ -778,8 +787,8 @@ def test_the_table_and_the_control(committed):
     # "noise" is defined once, in the idea's note (cold read r98), not again in 7 or an appendix
     (idea,) = [c.source for c in committed[0].cells if c.cell_type == "markdown"
                and c.source.startswith("## The idea")]
-    assert ("A difference between two models is **clear** when it exceeds twice its noise. The "
-            "noise is the larger of their two seed gaps,") in " ".join(idea.split())
+    assert ("a difference between two models is **clear** when it exceeds twice its noise, the "
+            "larger of their two seed gaps.") in " ".join(idea.split())
     # s27 round 2: the rule's worked example sits in section 7, on one cell of its table
     assert "so a variant must move it by over" not in idea
     assert "Section 7 works one example through." not in idea, "no forward reference needed"
@@ -837,7 +846,10 @@ def test_the_table_and_the_control(committed):
     visible = " ".join(re.sub(r"<details>.*?</details>", " ", above, flags=re.S).split())
     assert " pp" in main and "†" in main
     # r117 (error of fact): the table's mark is a dagger; the figure rings it
-    assert "The dagger (†) is ringed in the figure, and pp means percentage points." in visible
+    # s28 round 6 (cold read r120): the dagger explained where it first appears
+    assert ("A dagger (†), ringed in the figure, marks a noise raised to one unit of the table's "
+            "last digit because both seed gaps were smaller: the ratio is then a lower bound."
+            ) in visible
     assert "A ring (†)" not in markdown
     assert "pp means percentage points." in visible
     # cold read r103: the rule behind the †, and the noise behind two cells, in Going deeper F
@@ -853,12 +865,13 @@ def test_the_table_and_the_control(committed):
     # cold read r113: printed in F, below the two cells' gaps, not on the main path
     assert "the classifier column's noise from the test set" in f_out
     assert printed.count("the classifier column's noise") == 1
-    assert markdown.count("which a dagger (†) marks") == 1, "the rule, once (s27 r3)"
+    assert markdown.count("marks a noise raised to one unit") == 1, "the rule, once"
+    assert "which a dagger (†) marks" not in markdown, "s28 round 6: moved to section 7"
     assert "pretrained L1 UNet, before fine-tuning" not in tables, "section 2 shows the start"
     assert "is about 4 of the" not in markdown
     assert "not a finding" not in markdown, "s27: clear is defined; within noise is the rest"
     note = markdown.split("## 1.")[0]   # the note on reading the numbers, near the top
-    assert ("A difference between two models is **clear** when it exceeds twice its noise"
+    assert ("a difference between two models is **clear** when it exceeds twice its noise"
             ) in " ".join(note.split())
     # the adversarial variant against the plain UNet
     assert verdicts(tables, "adversarial: difference") == {
@@ -1429,8 +1442,7 @@ def test_hues_and_the_checkerboard(committed):
                   for x in rows_d["control against the plain UNet (scaling alone)"])
     assert scaling == 0 and "Scaling alone turns no hue." in markdown
     assert "A second seed of the adversarial model turns" not in markdown, "the table's noise row"
-    assert ("- **hue turns** over 30 degrees, among pixels with chroma at least 5 in both "
-            "images,") in " ".join(measures_of(nb).split())
+    assert HUE_TURNS in " ".join(measures_of(nb).split())
     code_d = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert 'pair = ("saturated L1 UNet", "adversarial")' in code_d, "the noise: both models' pairs"
     assert ("def hue_turned(a, b, min_chroma=5, degrees=30):" in code_d
@@ -1535,14 +1547,14 @@ def test_hues_and_the_checkerboard(committed):
     gap_printed = max(abs(float(a0) - float(a1)), abs(float(t0) - float(t1)))
     assert abs(float(truth_gap) - gap_printed) < 0.01, "from the shares as printed"
     assert abs(float(vs) / float(truth_gap) - float(times)) < 0.2 and float(times) > 2
-    assert ("Against the truth, it misses the hue more often than the control, by "
-            f"{times} times the noise.") in " ".join(markdown.split())
-    assert markdown.count("Against the truth") == 1, "said once, in D"
+    # s28 round 6 (cold read r120): said in section 8's reading of its own table
+    assert (f"{abs(float(vs)):.1f} percentage points more on average, {times} times the noise."
+            ) in " ".join(markdown.split("## 8. ")[1].split("## Going deeper")[0].split())
+    assert "Against the truth, it misses the hue" not in markdown, "said once, in section 8"
     assert "The critic turns hues" not in markdown, "the adversarial model does"
     # the checkerboard score: the SUM of three period-2 amplitudes, named so in code, print and text
     assert "(f[..., 0, w] + f[..., h, 0] + f[..., h, w]).mean(1)" in code
-    assert ("- a **checkerboard score**: how strongly ab alternates from pixel to pixel."
-            ) in " ".join(measures_of(nb).split())
+    assert CHECKERBOARD in " ".join(measures_of(nb).split())
     k0, k1 = (float(x) for x in rows_d["control"])
     v0, v1 = (float(x) for x in rows_d["adversarial"])
     truth = float(found(r"\n  checkerboard score \(Lab units; the truth's (\d\.\d\d)\)\n",
@@ -1561,9 +1573,10 @@ def test_hues_and_the_checkerboard(committed):
     # measures said in section 8: more hue turns than the control against the truth (above: both
     # seeds, over twice the noise), and more pixel-to-pixel alternation than the truth's
     assert min(v0, v1) > truth and float(times) > 2
-    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, not truer. It "
-            "turns more hues away from the truth than its control, and its ab alternates from "
-            "pixel to pixel more than the truth's (Going deeper D).") in " ".join(markdown.split())
+    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, not truer."
+            ) in " ".join(markdown.split())
+    assert ("In both seeds the adversarial model turns more hues away from the truth than its "
+            "control") in " ".join(markdown.split())
     # the Summary: hue turns in both seeds over twice the noise, both stronger in seed 0
     turn0, turn1 = float(a0) - float(t0), float(a1) - float(t1)
     assert min(turn0, turn1) > 2 * float(truth_gap), (turn0, turn1, truth_gap)
@@ -1586,7 +1599,8 @@ def test_hues_and_the_checkerboard(committed):
     (d_at,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### D. ")]
     (e_at,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### E. ")]
     assert eight < deeper < d_at < lead < e_at
-    assert "Its checkerboard score lies above the truth's." in " ".join(markdown.split())
+    assert (f"Its checkerboard score lies above the truth's {truth:.2f}"
+            in " ".join(markdown.split()))
     assert "about twice the control's" not in markdown, "1.8 to 2.4 times, as printed"
     # the likely cause: the UNet upsamples with stride-2 transposed convolutions, the critic
     # downsamples with stride-2 convolutions (colorlab.models, colorlab.adversarial)
@@ -1833,7 +1847,7 @@ def test_section_9_and_the_plug_in_figure(committed):
     # the two measures over all test images: a share (hues) and a mean score (stripes), as printed
     assert ("\n  hue turned over 30 degrees, share of the colored pixels\n" in printed
             and "\n  checkerboard score (Lab units; the truth's " in printed)
-    assert "among pixels with chroma at least 5 in both images" in " ".join(markdown.split())
+    assert "colored pixels (chroma at least 5 in both images)" in " ".join(markdown.split())
     assert all(f"  {pair} " in printed for pair in (
         "control against the truth", "adversarial against the truth")), "the pairs named, printed"
     assert "the adversarial model against its control (same seed)" in printed
@@ -1894,7 +1908,7 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     # s28 round 5 (cold read r119): the figure is on the main path, in section 6: its lead, the
     # cell that draws it, its reading, then the takeaway with gamma as the caveat
     (led,) = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-              and c.source.startswith("What does the block compute? Below, seed 1's block")]
+              and c.source.startswith("What does the block compute? With gamma near 0")]
     assert nb.cells[led + 1].source.startswith("# What attention computes, on one image")
     assert nb.cells[led + 2].source.startswith("**What to look at.** Row i of the matrix")
     assert nb.cells[led + 3].source.startswith("**Takeaway: attention barely switched on.**")
@@ -1902,13 +1916,14 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     (seven,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## 7. ")]
     assert six < led < seven
     assert float(gamma) > 0.01, "seed 1's gamma moved most"
-    assert ("What does the block compute? Below, seed 1's block, whose gamma moved most, on the "
+    assert ("What does the block compute? With gamma near 0, the block barely reaches the "
+            "colors, so its weights show what it computes, not what changed the colors. Below, "
+            "seed 1's block, whose gamma moved most, on the "
             "fourth test image, an automobile. The image is in gray because L is all the model "
             "sees. Its grid marks nominal places only: each position sees the whole image."
             ) in flat
     assert ("**Takeaway: attention barely switched on.** gamma ended under 0.03, and the block "
-            "moved the colors under a fifth as far as a second seed does. So the figure shows what "
-            "attention computes, not what changed the colors.") in flat
+            "moved the colors under a fifth as far as a second seed does. **Key idea:**") in flat
     assert "section 7's five-image figure" not in markdown, "no pointer ahead"
     # the next brightest columns after position 0's: the other three corners
     gets = found(r"the mean weight each position gets \(its column's mean\), positions 0 to 15: "
@@ -2283,7 +2298,8 @@ def test_round_three_of_cold_read_r114(committed):
     # s27: said beside fig 41 in section 7, where the table is
     assert "4.9 and 16.9" not in flat
     # s27 round 3: the rough noise, said once with the rule in "The idea"
-    assert "Two seeds give only a rough noise." in flat
+    # s28 round 6 (cold read r120): the rule in one sentence; the caveat box keeps "more seeds"
+    assert "Two seeds give only a rough noise." not in flat
     # s27 round 4 (cold read r118): one worked example right after the rule, from F's printout
     adv_gap, plain_gap, used = found(
         r"  PSNR gain \(dB\), adversarial against L1 UNet: seed gaps (\d\.\d{3}) and (\d\.\d{3}); "
@@ -2311,7 +2327,8 @@ def test_round_three_of_cold_read_r114(committed):
     deeper_d = markdown.split("### D. ")[1].split("### E. ")[0]
     assert deeper_d.startswith("What training against the critic paints, in numbers")
     assert "helps and hurts" not in deeper_d
-    assert "Against the truth, it misses the hue more often" in " ".join(deeper_d.split())
+    # s28 round 6: the hues against the truth, read in section 8 beside its own table
+    assert "turns more hues away from the truth than its control" in " ".join(eight.split())
 
 
 def test_round_two_of_s27(committed):
@@ -2349,11 +2366,10 @@ def test_round_three_of_s27(committed):
     flat = " ".join(markdown.split())
     (idea,) = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown"
                and c.source.startswith("## The idea")]
-    assert ("**Noise.** Every model trains with two seeds. A difference between two models is "
-            "**clear** when it exceeds twice its noise. The noise is the larger of their two "
-            "seed gaps, floored at one unit of the table's last digit, which a dagger (†) marks. "
-            "For the classifier's score it is at least the test set's standard error. Two seeds "
-            "give only a rough noise.") in idea
+    # s28 round 6 (cold read r120): one sentence; the floor in section 7, the standard error in F
+    assert ("**Noise.** Every model trains with two seeds, and a difference between two models is "
+            "**clear** when it exceeds twice its noise, the larger of their two seed gaps.") in idea
+    assert "standard error" not in idea and "†" not in idea
     # the rule as the table applies it: the dagger floor and the classifier's standard error
     assert "(both gaps under the floor 0.1: the ratio is a lower bound, †)" in printed
     assert "the classifier column's noise from the test set (standard error" in printed
@@ -2455,3 +2471,102 @@ def test_round_five_of_s28(committed):
     assert printed.count("images over 2x") == 1 and "images with over twice" not in printed
     assert "(one of the four pairs behind the table's noise column)" in code
     assert "noise row" not in markdown
+
+
+def test_round_six_of_s28(committed):
+    """s28 round 6 (cold read r120): section 8 shows D's headline numbers in a short table of its
+    own (computed in section 8, printed again in D's full table); section 3 says what the rising
+    L1 term means and points to where the critic helps; section 5 prints the course's classifier
+    on the wrong-label colorizations; the Summary print carries D's two headline numbers; fig 56
+    has room between its rows."""
+    nb, markdown, printed, tables = committed
+    flat = " ".join(markdown.split())
+    cells = nb.cells
+    rows_d, n = d_table(printed)
+    # section 8's table: the same numbers as D's rows
+    assert found(r"section 8 in numbers, ([\d,]+) test images; each cell: seed 0 / seed 1\n",
+                 printed) == (n,)
+    (hue,) = re.findall(r"\n  hue turns vs truth +- +(\S+) / (\S+) +(\S+) / (\S+) +(\S+) / "
+                        r"(\S+) pp \(noise (\S+) pp\)\n", printed)
+    assert list(hue[0:2]) == rows_d["control against the truth"], hue
+    assert list(hue[2:4]) == rows_d["adversarial against the truth"], hue
+    assert [f"{x} pp" for x in hue[4:7]] == rows_d["adversarial minus control, against the truth"]
+    (board,) = re.findall(r"\n  checkerboard score +(\d\.\d\d) +(\S+) / (\S+) +(\S+) / (\S+) "
+                          r"+(\S+) / (\S+) \(noise (\S+)\)\n", printed)
+    truth = found(r"\n  checkerboard score \(Lab units; the truth's (\d\.\d\d)\)\n", printed)[0]
+    assert board[0] == truth
+    assert list(board[1:3]) == rows_d["control"] and list(board[3:5]) == rows_d["adversarial"]
+    assert list(board[5:8]) == rows_d["adversarial over control"], board
+    pp, times = found(r"\nmore hue turns than the control, mean of the seeds: ([+-]\d+\.\d) pp, "
+                      r"(\d+\.\d) times the noise\n", printed)
+    assert (pp, times) == tuple(found(r"\nadversarial minus control against the truth, mean of "
+                                      r"the seeds: ([+-]\d+\.\d) pp, (\d+\.\d) times the noise",
+                                      printed))
+    # where it sits: section 8, a lead that defines the measures, the folded table, its reading
+    (lead,) = [i for i, c in enumerate(cells) if c.source.startswith("**Over all test images**")]
+    (eight,) = [i for i, c in enumerate(cells) if c.source.startswith("## 8. ")]
+    (deeper,) = [i for i, c in enumerate(cells) if c.source.startswith("## Going deeper")]
+    assert eight < lead < deeper
+    table = cells[lead + 1]
+    assert table.source.startswith("# Section 8's table: the hue turns against the truth")
+    assert table.metadata.get("jupyter", {}).get("source_hidden")
+    assert "hide-input" in table.metadata.get("tags", [])
+    assert "def hue_turned(" in table.source and "def checkerboard(" in table.source
+    assert cells[lead + 2].source.startswith("**What the table says.**")
+    # the reading, from the table's numbers
+    d0, d1, noise = (float(x) for x in hue[4:7])
+    assert min(d0, d1) > 0, "more hue turns than the control in both seeds"
+    assert min(d0, d1) > 2 * noise, "each seed over twice the noise"
+    assert abs(float(pp) - (d0 + d1) / 2) < 0.051 and float(times) > 2
+    r0, r1, board_noise = (float(x.rstrip("x")) for x in board[5:8])
+    adv0, adv1 = float(board[3]), float(board[4])
+    assert min(adv0, adv1) > float(truth) > max(float(board[1]), float(board[2]))
+    assert min(r0, r1) - 1 > 2 * (board_noise - 1), "beyond a second seed (distance from 1x)"
+    assert ("**What the table says.** In both seeds the adversarial model turns more hues away "
+            f"from the truth than its control: {abs(float(pp)):.1f} percentage points more on "
+            f"average, {times} times the noise. Its checkerboard score lies above the truth's "
+            f"{truth} in both seeds, at {r0:.1f} and {r1:.1f} times the control's, where a second "
+            f"seed changes it by a factor of at most {board_noise:.1f}.") in flat
+    assert "**Key idea:** the critic made colors bolder than the plain UNet's, not truer." in flat
+    assert "(Going deeper D)." not in flat.split("## 8. ")[1].split("## Going deeper")[0]
+    # the Summary print: D's two headline numbers, per seed, with their noise
+    (summary,) = found(r"Summary: (.*)", printed)
+    ratios = rows_d["adversarial over control"]
+    assert summary.endswith(
+        "Adversarial against its control, seeds 0 and 1: hue turns against the truth "
+        f"{hue[4]} and {hue[5]} pp (noise {hue[6]} pp), checkerboard score {ratios[0]} and "
+        f"{ratios[1]} (noise {ratios[2]}; truth {truth})"), summary
+    # section 3: the rising L1 term, read; the PSNR drop it foreshadows, from section 7's table
+    start, end = (float(x) for x in found(
+        r"the colorizer's L1 term \(seed 0\), mean of the first vs the last quarter of \d+ steps: "
+        r"(\d\.\d{4}) -> (\d\.\d{4})", printed))
+    assert end > start
+    psnr = row(tables, "adversarial: difference")[0]
+    assert psnr[2] == "worse" and psnr[0].startswith("-"), psnr
+    three = flat.split("## 3. ")[1].split("## 4. ")[0]
+    assert ("The colorizer gives up pixel accuracy to fool the critic: section 7 finds its PSNR "
+            f"{psnr[0][1:]} dB below the plain UNet's.") in three
+    # ... and points to the figure where the critic helps (Going deeper D's, drawn for gains > 0)
+    assert ("These three are where it adds the most chroma. Going deeper D shows the four test "
+            "images where it helps most.") in three
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "helped = ranked[:4][gain[ranked[:4]] > 0]" in code
+    assert 'four_images(helped, "helps")' in code
+    # fig 56: more height per row and padding between rows for the three-line captions
+    (hurts,) = [c for c in cells if c.get("id") == "s26-helps-hurts"]
+    assert 'tall = 3.4 if label == "hurts" else 2.7' in hurts.source
+    assert "fig.tight_layout(h_pad=1.5)" in hurts.source
+    # section 5: the course's classifier on seed 0's colorizations, told the true and a wrong class
+    plain, right, told_wrong = found(
+        r"the course's classifier recognizes \(seed 0\): plain L1 UNet (\d+\.\d)%, true class "
+        r"(\d+\.\d)%, wrong class (\d+\.\d)%\n", printed)
+    assert float(told_wrong) < float(plain) < float(right), (plain, right, told_wrong)
+    assert ("The course's classifier reads the label in the colors too. On seed 0's colorizations "
+            f"it recognizes {right}% of the images told the true class and {told_wrong}% told a "
+            f"wrong one, against {plain}% for the plain UNet.") in flat
+    # the table's plain UNet is the mean of its seeds; seed 0's own score is the one printed here
+    assert ("classifier_correct(object_classifier, ev.images.to(run.device), "
+            "run.test.labels)[kept]") in code
+    seven = flat.split("## 7. ")[1].split("## 8. ")[0]
+    assert ("the hint hands the model the label the classifier must guess. Told a wrong class, it "
+            "scores below the plain UNet (section 5).") in seven
