@@ -378,7 +378,8 @@ def test_washed_out_answers(committed):
     assert abs(float(amed)) < 2.3 < float(bmed) < 10, "'a cancels while b keeps a little yellow'"
     assert abs(float(amean)) < 2.3, "both optima of a sit at gray"
     assert "This fits **section 7's thin strip along b**." not in text, "s27 r3: one slice only"
-    assert "so its mean, MSE's aim, lies further from gray than its median, L1's aim." in text
+    assert ("so their mean, MSE's aim, lies further from gray than their median, L1's aim."
+            ) in text, "s28 r6: F's opening says it"
     # checked in test_the_loss_comparison_paragraph: above +10 over 1.5 x below -10
     assert "b's yellow tail holds more pixels than its blue one" in text
     # the toy (checked in test_the_mean_and_median_of_one_gray_value): L1's median is the bolder
@@ -445,24 +446,26 @@ def test_photo_answers(committed):
     assert "(its chroma: dark = gray)" in text
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The cat colorized by your model")
     drawn = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three cats drawn")
-    assert "plt.subplots(2, 3" in drawn and "top.imshow(sizes[s])" in drawn, \
-        "the figure: the colorized cat (upper row) above its chroma map, per working size"
-    assert "the colors above, and below how much color each pixel gets" in text
+    assert "plt.subplots(1, 3" in drawn and "imshow(sizes[s])" not in drawn and \
+        "ax.imshow(chroma_maps[s]" in drawn, "s28 r6: the figure: one chroma map per working size"
+    assert "the figure maps how much color each pixel gets (its chroma: dark = gray)." in text
+    assert "the colors above, and below" not in text, "s28 r6: the look-alike upper row is cut"
     # 128 against 512 px, and the default
     near, far = found(r"mean Delta E per pixel between two of the colorized cats: 32 and 128 px "
                       r"(\d+\.\d); 128 and 512 px (\d+\.\d)\n", printed)
     assert float(far) < 2.3 and float(far) < float(near), "'their chroma maps share one layout'"
     assert "95% of the pixels differ" not in printed, "the uninterpreted line is cut"
-    # 'sixteen times the work': a convolutional network's work grows with the pixel count
-    (times,) = re.findall(r"for (\w+) times the work\.", text)
+    # s28 r6: 'sixteen times the pixels', said as pixel arithmetic (no timing is printed)
+    (times,) = re.findall(r"\(512 / 128\)² = (\w+) times the pixels\.", text)
     pixels = int(sizes_px[2]) ** 2 // int(sizes_px[1]) ** 2   # 512 px against 128 px, squared
     words = {"four": 4, "eight": 8, "sixteen": 16, "thirty-two": 32}
     assert words[times] == pixels, (times, pixels)
     w, h, short = found(r"the cat photo: (\d+) x (\d+) px, shorter side (\d+) px\n", printed)
     assert int(short) == min(int(w), int(h)) < 512, "512 px upsamples the photo's L"
     assert (f"The 128 and 512 px maps share one layout ({far} Lab units apart per pixel on "
-            f"average), although 512 px upsamples the photo's {short} px shorter side, for sixteen "
-            "times the work.") in text
+            f"average), although 512 px upsamples the photo's {short} px shorter side and feeds "
+            "the network (512 / 128)² = sixteen times the pixels.") in text
+    assert "times the work" not in text, "s28 r6: pixel arithmetic, not a timing"
     from colorlab.colorizer import WORK_SIZE_FACTOR, default_work_size
     assert default_work_size(32) == 128 == WORK_SIZE_FACTOR * 32
     # the default rests on where the color goes (fig_95), not on a mean difference under 2.3,
@@ -528,7 +531,16 @@ def test_pretrained_comparison(committed):
     assert ("The pretrained model scores better than yours, yet it loses to gray on "
             f"{loses}% of the test images. Its colorfulness stays under half the truth's.") in text
     assert "the first ship and the first automobile among them" not in text, "r113: cut"
-    assert "**Key idea:** a far longer run adds a little color, but the colors stay pale." in text
+    # s28 r6 (cold read r120): 'on average', and where the pretrained model is the grayer
+    assert (f"**Key idea:** a far longer run adds a little color on average (colorfulness "
+            f"{cf[0]} to {cf[1]}), but the colors stay pale.") in text
+    car_yours, car_theirs = found(r"averaged over the images, Lab units: truth \d+\.\d, your "
+                                  r"model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
+    assert float(car_theirs) < float(car_yours), "'on section 8's cars it is grayer than yours'"
+    assert (f"On section 8's cars, though, it is grayer than yours: {car_theirs} Lab units from "
+            f"gray on average, against {car_yours}.") in text
+    cat_yours, cat_theirs = found(r"original: chelsea (\d+\.\d) / (\d+\.\d) / ", printed)
+    assert float(cat_theirs) < float(cat_yours), "Summary: 'on the cars and the cat'"
     # s27 round 4 (cold read r118): section 8 opens by setting the short training aside
     (seen,) = found(r"\nthe pretrained model: the same UNet as yours, trained on \d+\.\d times "
                     r"your training images and shown (\d+) times as many images in training\n",
@@ -541,8 +553,9 @@ def test_pretrained_comparison(committed):
     # the Summary: a little color, a lower error (the test table), pale; the wrong colors are
     # section 10's car and section 11's coffee
     assert float(cf[1]) > float(cf[0]), "'adds a little color'"
-    assert ("- A far longer run (the pretrained model) scores better, but its colors stay pale and "
-            "sometimes wrong.") in text
+    assert ("- A far longer run (the pretrained model) scores better and adds a little color on "
+            "average, but its colors stay pale and sometimes wrong. On the cars and the cat it is "
+            "grayer than yours.") in text
     assert "Far more training and data add" not in text, \
         "r107: the run changes data, epochs and batch at once: no cause is named"
     assert "in wrong places" not in text, "the test table: its added color lowers the error"
@@ -662,14 +675,15 @@ def test_the_loss_comparison_paragraph(committed):
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins ..., with both seeds'"
     # s27: the table sits in section 8; its seed-by-seed sentence waits in Going deeper F
     deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
-    assert ("**An open question.** Why does MSE paint more color than L1 in section 8's table, "
-            "when toy two predicts the opposite? L1 + SSIM scores like L1 at its one seed. The "
-            "analyses below look for the reason, and do not settle it.") in deeper_f
-    # s28 (cold read r119): the surprise is said under the table, against its seed-gap row
-    assert ("One result is a surprise: at both seeds MSE paints a little more color than L1, yet "
-            "scores worse on gain and $\\Delta E$, by more than the seed gaps in the table's last "
-            "row. Toy two predicts the opposite. Going deeper F looks into it and leaves it open."
-            ) in " ".join(markdown.split("## 8. ")[1].split("## 9. ")[0].split())
+    # s28 r6 (cold read r120): the surprise moves to F's opening; section 8 points there
+    assert ("At both seeds MSE paints a little more color than L1, yet scores worse on gain and "
+            "$\\Delta E$, by more than the seed gaps in section 8's table. L1 + SSIM scores like "
+            "L1 at its one seed.") in deeper_f
+    assert ("MSE paints a little more color than L1 at both seeds, yet scores worse. Going deeper "
+            "F looks into why.") in " ".join(markdown.split("## 8. ")[1].split("## 9. ")[0].split())
+    assert "One result is a surprise" not in text and "predicts the opposite" not in text, \
+        "s28 r6: F opens on what it finds; toy two no longer frames it"
+    assert "**An open question.**" not in text
     gaps = found(r"\n\| seed gap, L1 / MSE \| (\d\.\d\d) / (\d\.\d\d) \| (\d\.\d\d) / "
                  r"(\d\.\d\d) \| (\d+\.\d) / (\d+\.\d) \|", "\n" + tables)
     gaps = [float(g) for g in gaps]
@@ -680,9 +694,9 @@ def test_the_loss_comparison_paragraph(committed):
             "'by more than the seed gaps in the table's last row'"
     # s27 round 3: section 8 ends firm (toy three, the cars); which loss paints more: F, open
     # s27 round 4 (cold read r118): the open question waits wholly in Going deeper F
-    assert ("**Both losses wash out:** each paints less than half the truth's colorfulness. Toy "
-            "three and the cars suggest why: when a pixel's plausible colors lie on several sides "
-            "of gray, L1 and MSE both land near gray.") in text
+    assert ("**Both losses wash out:** each paints less than half the truth's colorfulness."
+            ) in text and ("Toy three and the cars suggest why: when a pixel's plausible colors "
+                           "lie on several sides of gray, L1 and MSE both land near gray.") in text
     assert "open question" not in " ".join(markdown.split("## Going deeper")[0].split()), \
         "s28: the main path says the surprise plainly, F asks the question"
     assert "at best part of the story" not in text and "perhaps because" not in text
@@ -692,7 +706,7 @@ def test_the_loss_comparison_paragraph(committed):
     assert 0 < 4 * loss_gap < float(truth_cf3) - max(colorful(r) for r in l1 + mse), \
         "'L1 and MSE differ in colorfulness far less than both differ from the truth'"
     assert ("**What F concludes:** L1 and MSE differ in colorfulness far less than both differ "
-            "from the truth, and why MSE paints more stays open.") in deeper_f
+            "from the truth.") in deeper_f, "s28 r6: F's findings and open points open F"
     assert "shows why MSE paints more" not in text, "s27 r2: F suggests, it does not show"
     (slice_median, slice_line) = found(r"b on the slice: truth mean [+-]\d+\.\d, median "
                                        r"([+-]\d+\.\d); the models' mean predicted b: (.*)\n",
@@ -702,11 +716,10 @@ def test_the_loss_comparison_paragraph(committed):
         "'the trained L1 UNets do not sit at that median'"
     assert "yet here MSE paints more" not in text, "s27: no unresolved reversal on the main path"
     assert ("The cell below counts the slice in shares: b's yellow tail holds more pixels than "
-            "its blue one, so its mean, MSE's aim, lies further from gray than its median, L1's "
-            "aim.") in deeper_f
+            "its blue one.") in deeper_f
     (l1_toy2, mse_toy2) = found(r"toy two, green 60%: MSE predicts a = ([+-]\d+) \(the mean\), L1 "
                                 r"a = ([+-]\d+) \(the median\)", printed)[::-1]
-    assert abs(int(l1_toy2)) > abs(int(mse_toy2)), "'toy two predicts the opposite'"
+    assert abs(int(l1_toy2)) > abs(int(mse_toy2)), "toy two: L1 the bolder (section 8)"
     b_mean, b_median = map(float, found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, "
                                         r"median [+-]\d+\.\d; b mean ([+-]\d+\.\d), median "
                                         r"([+-]\d+\.\d)\n", printed))
@@ -795,7 +808,7 @@ def test_the_loss_comparison_paragraph(committed):
     assert ("One UNet per loss and seed (two seeds for L1 and MSE, one for the third loss), on a "
             "tenth of section 3's training, scored on the validation set.") in text
     assert 5_000 * 6 == 10 * int(images.replace(",", "")) * int(epochs), "'ten times'"
-    assert ("To test it at ten times section 8's training, set `COMPARE_IMAGES = 5_000`, "
+    assert ("To test the surprise at ten times section 8's training, set `COMPARE_IMAGES = 5_000`, "
             "`COMPARE_EPOCHS = 6`: does L1 still beat MSE, and MSE still paint more color?"
             ) in deeper_f
     (train_size,) = found(r"([\d,]+) train / ", printed)
@@ -972,8 +985,8 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert float(bmean) > float(bmed) > 0, "the mean of b lies further from gray than the median"
     gap = float(bmean) - float(bmed)
     assert gap < 2.3, "'below the 2.3 that is just noticeable'"
-    assert ("b's yellow tail holds more pixels than its blue one, so its mean, MSE's aim, lies "
-            "further from gray than its median, L1's aim.") in " ".join(markdown.split())
+    assert ("real pixels of one lightness lean toward yellow, so their mean, MSE's aim, lies "
+            "further from gray than their median, L1's aim.") in " ".join(markdown.split())
     assert "This slice cannot tell which loss the model follows" not in markdown, \
         "the trained models' mean predicted b on the slice tells it (test_which_optimum)"
     assert "section 7's strip is the stronger evidence" not in markdown
@@ -1161,10 +1174,10 @@ def test_the_skip_ablation(committed):
             "gain, within the gap between two seeds (Going deeper G).") in text
     # s27 r2: the figure's row means (its eight images, the seed-SEED UNets) are not the printed
     # means (the validation set, averaged over the seeds)
-    assert (f"The printed {cf_whole} and {cf_cut} cover the validation set, the figure's row "
-            "means only its eight images.") in text
-    grid8 = code_with(nb, "# Eight validation images, colorized")
-    assert "[:8]" in grid8 and "colorized_by(with_skips)" in grid8 and "colorized_by(no_skips)" \
+    assert "cover the validation set, the figure's row means" not in text, "s28 r6: cut"
+    grid8 = code_with(nb, "# Eight validation images, colorized by the two L1 UNets")
+    setup8 = code_with(nb, "# Eight validation images, colorized by the seed-SEED UNet")
+    assert "[:8]" in setup8 and "colorized_by(with_skips)" in grid8 and "colorized_by(no_skips)" \
         in grid8 and "cf = {name: colorfulness(grid[name])" in grid8, "the row means: the eight"
     trained = code_with(nb, "class NoSkipUNet")
     assert "if seed == SEED:\n            no_skips = net" in trained and \
@@ -1196,14 +1209,14 @@ def test_the_skip_ablation(committed):
     assert ("Removing the skips moves the gain by less than this gap, and the colorfulness by "
             "several times it.") in text, "Going deeper G reads the seed gaps"
     assert "Two seeds differ in colorfulness by at most" not in text, "s27: the number is printed"
-    grid = code_with(nb, "# Eight validation images, colorized")
-    drawn = code_with(nb, "# The eight drawn")
+    grid = code_with(nb, "# Eight validation images, colorized by the two L1 UNets")
+    drawn = code_with(nb, "# The eight drawn: gray input, with skips")
     assert 'cf = {name: colorfulness(grid[name]) for name in ("with skips", "without skips", ' \
         '"truth")}' in grid and 'captions={row[name]: [f"colorfulness {c:.0f}" for c in cf[name]]' \
         in drawn, "'under each image: its colorfulness', the metric G's line prints"
     assert 'row = {name: f"{name}\\n(mean {cf[name].mean():.1f})"' in drawn, \
         "r113: the row labels carry the means, to one decimal"
-    hidden = [c for c in nb.cells if c.source.startswith("# The eight drawn")][0]
+    hidden = [c for c in nb.cells if c.source.startswith("# The eight drawn: gray input, with")][0]
     assert hidden.metadata["jupyter"]["source_hidden"] and "compare_rows" not in grid, \
         "s27: the drawing is a collapsed cell, the computation an open one"
     assert "mean colorfulness of the eight" not in printed, "s27: the row labels say it"
@@ -1222,12 +1235,11 @@ def test_the_skip_ablation(committed):
     # s28 (cold read r119): the cat's dots, measured where they are: a 4 x 4 grid
     assert int(p_without) > 50 > 2 * int(p_with), "'the dots': a grid that repeats every 4 x 4"
     assert (f"In the 16 x 16 patch where it varies most, {p_without}% of that variance repeats "
-            f"every 4 x 4 pixels, against {p_with}% with skips: section 9's dots. Two 2 x 2 "
-            "transposed convolutions in a row can leave such a 4-pixel grid, a cause this run does "
-            "not test.") in text
-    assert ("The magenta dots on the cat without skips (column 7) form a grid that repeats every "
-            "4 x 4 pixels, the kind of pattern stacked transposed convolutions can leave (Going "
-            "deeper G).") in " ".join(markdown.split("## 9. ")[1].split("## 10. ")[0].split())
+            f"every 4 x 4 pixels, against {p_with}% with skips. So the magenta dots on that cat in "
+            "section 9's figure form a grid that repeats every 4 x 4 pixels. Two 2 x 2 transposed "
+            "convolutions in a row can leave such a grid, a cause this run does not test.") in text
+    section_9 = " ".join(markdown.split("## 9. ")[1].split("## 10. ")[0].split())
+    assert "magenta dots" not in section_9, "s28 r6 (cold read r120): the grid sentence is G's"
     assert [up.stride for up in UNet(1, 2, base=16, depth=3).ups] == [(2, 2)] * 3, \
         "'two 2 x 2 transposed convolutions in a row'"
     assert ("The cell's last two lines take the image whose colorfulness rises most without "
@@ -1445,7 +1457,7 @@ def test_going_deeper_holds_the_side_measurements(committed):
     for pointer in ("Some maps have straight-edged patches (Going deeper A).",
                     "Going deeper D defines every metric.",
                     "within the gap between two seeds (Going deeper G).",
-                    "Going deeper F looks into it and leaves it open."):
+                    "Going deeper F looks into why."):
         assert pointer in " ".join(main.split()), pointer
     assert "### Check your understanding" not in deeper and "## Summary" in main
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -1461,14 +1473,17 @@ def test_going_deeper_holds_the_side_measurements(committed):
         assert name in later and name not in main_code, f"{name}: section 8's side measurements"
     for name in ("# Toy two drawn", "# Toy two: green"):   # s28: toy two on the main path
         assert name in main_code and name not in later, f"{name}: section 8's second toy"
-    assert not any("colorized by the UNet of each loss" in c.source for c in nb.cells), \
-        "the loss grid is cut: its gray, L1 and truth rows repeated section 9's grid"
+    # s28 r6 (cold read r120): the loss grid is back, so the loss comparison is seen; section 9
+    # reuses its eight images
+    assert "# Eight validation images, colorized by the seed-SEED UNet of each loss" in main_code
+    assert "# The eight drawn: gray input, each loss's colors, the truth" in main_code
     for name in ("def paired_gap", "def block_counts", "near = result.counted", "def psnr_db",
                  "def pooled_ab_mse"):
         assert name in later and name not in main_code, f"{name}: a side measurement"
     for name in ("n_low = ", "pooled = ", "apart = result.already_gray", "ab_rmse"):
         assert name not in later + main_code, f"{name}: a cut side measurement"
-    assert len(markdown.split()) < 3_850, "a short appendix (s26 round 2: 3,740 + 3%)"
+    assert len(markdown.split()) < 3_900, \
+        "a short appendix (s28 r6: 3,786 + 3%, for the loss grid and F's findings)"
 
 
 def test_which_optimum_the_trained_models_follow(committed):
@@ -1491,9 +1506,21 @@ def test_which_optimum_the_trained_models_follow(committed):
     assert float(mean) > float(median) > 0, "'the slice's mean lies beyond its median'"
     deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
     assert "**Why does MSE lose on PSNR, itself a squared error?**" in deeper_f
+    assert ("**What F finds:** real pixels of one lightness lean toward yellow, so their mean, "
+            "MSE's aim, lies further from gray than their median, L1's aim. That fits MSE's extra "
+            "color. **What stays open:** the L1 UNets sit near that mean too, not at the median L1 "
+            "aims for, and at seed 0 MSE loses even on the squared error it was trained on."
+            ) in deeper_f
     (l1_b,) = {v for k, v in b.items() if k[0] == "l1"}
-    assert (f"The MSE UNets put b further from gray than the L1 UNets, as the skew predicts, but "
-            f"the L1 UNets sit near the slice's mean, {mean}, not its median, {median}."
+    # s28 r6 (cold read r120): the MSE UNets overshoot the slice's mean, printed and said
+    o0, o1 = found(r"\nthe MSE UNets' mean predicted b minus the slice's mean b: mse, seed 0 "
+                   r"([+-]\d+\.\d); mse, seed 1 ([+-]\d+\.\d)\n", printed)
+    for s, o in (("0", o0), ("1", o1)):
+        assert abs(b[("mse", s)] - float(mean) - float(o)) < 0.11 and float(o) > 0, "'beyond'"
+    assert "as the skew predicts" not in text, "r120: the size overshoots the skew's mean"
+    assert (f"The MSE UNets put b further from gray than the L1 UNets, and even beyond the "
+            f"slice's mean, by {o0} and {o1}. The L1 UNets sit near the slice's mean, {mean}, not "
+            f"its median, {median}."
             ) in deeper_f.split("Do the trained UNets follow that skew? Their mean predicted b on "
                                 "the slice:")[1], \
         "r107: the trained models' slice waits in Going deeper F"
@@ -1531,6 +1558,8 @@ def test_the_cup_stays_pale(committed):
     assert "[1:].norm(dim=0).mean()" in code and "photo_chroma(colorized)" in code, \
         "the mean over every pixel: the whole photo"
     assert float(cat) < float(cat_true)
+    assert float(them_cat) < float(cat), "s28 r6: 'On the cat it is grayer than yours'"
+    assert f"On the cat it is grayer than yours: mean chroma {them_cat} against {cat}." in text
     assert (f"and the coffee photo pale: mean chroma {cup}, against {cup_true} in the "
             "original.") in text
 
@@ -1576,10 +1605,11 @@ def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
              "In toy three, the pixel is magenta, yellow, green or blue",
              "Real photos show such a spread: the test set's cars,",
              "The true cars lie on several sides of gray",
-             "### L1 against MSE, trained", "**Both losses wash out:**",
+             "### L1 against MSE, trained",
+             "The figure below shows eight validation images colorized by the seed-0 UNet",
+             "**Both losses wash out:**", "Going deeper F looks into why.",
              "## 9. What the skips add", "### F. Section 8 in detail",
-             "**An open question.**", "Why does MSE paint more color than L1",
-             "**What F concludes:**"]
+             "**What F finds:**", "**What stays open:**", "**What F concludes:**"]
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells]
     toys = [next(i for i, c in enumerate(cells) if c.startswith(start)) for start in
@@ -1606,7 +1636,8 @@ def test_the_colorbars_and_the_loss_figure():
     assert ("the target, **ab/110**, which stays within -1 to 1, the Tanh's range."
             ) in " ".join(read(NOTEBOOK)[1].split())
     skips = code_with(nb, "# Eight validation images, colorized by the two L1 UNets")
-    assert "eight = " in skips and "colorized_by(with_skips)" in skips
+    assert "colorized_by(with_skips)" in skips and "eight = " in code_with(
+        nb, "# Eight validation images, colorized by the seed-SEED UNet of each loss")
 
 
 def test_visible_code_names_what_it_uses():
@@ -1638,9 +1669,11 @@ def test_the_cars_of_section_8(committed):
     gray, both models' predictions near gray; the text quotes the printed lines."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split("## Going deeper (optional)")[0].split())
+    # s28 r6 (cold read r120): the printout names its chroma: that of each image's mean ab
     n, kind, c_true, c_yours, c_theirs = found(
-        r"\n(\d+) scored test images of class (\w+); mean chroma \(Lab units\): truth (\d+\.\d), "
-        r"your model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
+        r"\n(\d+) scored test images of class (\w+); the chroma of each image's mean ab \(its "
+        r"point's distance from gray below\), averaged over the images, Lab units: truth "
+        r"(\d+\.\d), your model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
     assert kind == "automobile" and int(n) >= 100, "the cars: CIFAR-10's automobile class"
     shares = {name: [int(v) for v in values] for name, *values in re.findall(
         r"\n  (truth|your model|the pretrained model): (\d+)% / (\d+)% / (\d+)% / (\d+)%", printed)}
@@ -1660,8 +1693,10 @@ def test_the_cars_of_section_8(committed):
     assert max(mine[0], mine[1], mine[3]) <= 2, "'yellowish or near gray': no red, green, blue"
     assert float(c_yours) < 0.5 * float(c_true) and float(c_theirs) < 0.5 * float(c_true), \
         "both models near gray"
-    assert (f"Your model's predictions sit in one short strip near gray: mean chroma {c_yours}, "
-            f"against the truth's {c_true}.") in text
+    assert (f"Your model's points sit in one short strip near gray, {c_yours} Lab units from it "
+            f"on average, against the truth's {c_true}.") in text
+    assert "ab.mean((2, 3)).norm(dim=1).mean()" in code_with(
+        nbformat.read(NOTEBOOK, as_version=4), "# The test cars:"), "the points' distance"
     assert "Red and blue cars can share one L" not in text, "r113: unbacked, cut"
     assert "paler still on cars" not in text, "s27: a side remark, cut from the main path"
     assert "pale colors, olive-brown grass, a blue car painted red." in text, "the opening's words"
@@ -1678,3 +1713,39 @@ def test_the_cars_of_section_8(committed):
     assert where.metadata.get("jupyter", {}).get("source_hidden"), "a collapsed drawing cell"
     assert "plt.subplots(1, 2," in cars and 'zip(axes, ("your model", "the pretrained model")' in \
         cars, "r113: one panel per model, so no marker hides another"
+
+
+def test_the_loss_grid_of_section_8(committed):
+    """s28 r6 (cold read r120): section 8 shows the loss comparison: eight validation images
+    colorized by the seed-SEED UNet of each loss, colorfulness under each; section 9 reuses them."""
+    markdown, printed, tables = committed
+    text = " ".join(markdown.split("## 8. ")[1].split("## 9. ")[0].split())
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    setup = code_with(nb, "# Eight validation images, colorized by the seed-SEED UNet of each loss")
+    drawn = code_with(nb, "# The eight drawn: gray input, each loss's colors, the truth")
+    for loss in ('("l1", "L1")', '("mse", "MSE")', '("l1_ssim", "L1 + SSIM")'):
+        assert loss in setup, f"one row per loss: {loss}"
+    assert 'nets[f"{name}, seed {SEED}"]' in setup and "SEED = 0\n" in code_with(nb, "MODE = "), \
+        "'the seed-0 UNet of each loss'"
+    assert "cf_loss = {name: colorfulness(images)" in setup and \
+        'f"colorfulness {c:.0f}" for c in cf_loss[name]' in drawn, "'colorfulness under each'"
+    assert "ax.title.set_fontsize(9); ax.xaxis.label.set_fontsize(9)" in drawn, "9 pt captions"
+    (where,) = [c for c in nb.cells if c.source.startswith("# The eight drawn: gray input, each")]
+    assert where.metadata["jupyter"]["source_hidden"] and "hide-input" in where.metadata["tags"]
+    assert ("The figure below shows eight validation images colorized by the seed-0 UNet of each "
+            "loss, with each image's colorfulness under it.") in text
+    # the figure read (visual, this run's eight); 'MSE a little more strongly': the table
+    rows = comparison_rows(tables)
+    cf = {k: float(v[3]) for k, v in rows.items()}
+    assert cf[("mse", "0")] > max(cf[("l1", "0")], cf[("l1_ssim", "0")]), "'MSE a little more'"
+    assert cf[("mse", "0")] - cf[("l1", "0")] < 0.25 * cf[("mse", "0")], "'a little'"
+    assert ("In the figure, all three paint the same pale olive-brown on every image, MSE a little "
+            "more strongly. None paints the truck red, the airplane blue or the grass behind the "
+            "deer green.") in text
+    cells = [c.source for c in nb.cells]
+    order = [next(i for i, c in enumerate(cells) if c.startswith(s)) for s in (
+        "# The comparison as a table", "The figure below shows eight validation images",
+        "# Eight validation images, colorized by the seed-SEED UNet",
+        "# The eight drawn: gray input, each loss's", "**Both losses wash out:**", "## 9. ",
+        "# Eight validation images, colorized by the two L1 UNets")]
+    assert order == sorted(order), "the grid under the table; section 9 uses its eight after it"
