@@ -34,6 +34,11 @@ WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "sev
          14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen"}
 
 
+def ids_of(cell_id: str) -> int:
+    """The position of the cell with this id."""
+    return [c.get("id") for c in NB.cells].index(cell_id)
+
+
 def printed(pattern: str) -> tuple:
     """The groups of the one printed line that matches ``pattern``."""
     found = [m.groups() for m in re.finditer(pattern, PRINTED, flags=re.M)]
@@ -80,9 +85,9 @@ def steps() -> list[tuple[int, int, float, float]]:
 
 
 def reseeded() -> dict[int, tuple[float, float]]:
-    """{code numbers: (test PSNR with seed 1, change against seed 0)}: section 3's table of the
-    two widest codes with both seeds, printed (s28 round 5, cold read r119: moved from Going
-    deeper A to section 3, where fig 17 draws the seed-1 scores)."""
+    """{code numbers: (test PSNR with seed 1, change against seed 0)}: the table of the two
+    widest codes with both seeds, printed (s28 round 5: in section 3; s28 round 6, cold read
+    r120: the table back in Going deeper A, fig 17 still draws the seed-1 scores)."""
     lines = re.findall(r"^code of (\d+) numbers +([\d.]+) +([\d.]+)$", PRINTED, flags=re.M)
     assert len(lines) == 2, f"{NOTEBOOK.name}: the two reseeded codes' rows are missing: {lines}"
     results = {code: p for code, p in sweep().values()}
@@ -92,14 +97,14 @@ def reseeded() -> dict[int, tuple[float, float]]:
 
 
 def lead() -> tuple[str, str]:
-    """(seed 0, seed 1): what the wider of the two widest codes gains, section 3's table."""
+    """(seed 0, seed 1): what the wider of the two widest codes gains, A's seed table."""
     return printed(r"^the wider code gains +([-+][\d.]+) +([-+][\d.]+)$")
 
 
 def unet_against_gray() -> tuple[str, str, str, str]:
     """(UNet minus gray in mean PSNR, % of test images where the UNet beats gray, its pooled MSE,
-    gray's): section 6's printed line (s28 round 5, cold read r119: D's result on the main path,
-    in place of section 6's drift line, which fig 40 repeated)."""
+    gray's): Going deeper D's first printed line (s28 round 5: in section 6; s28 round 6, cold
+    read r120: back in D, section 6 keeps one pointer)."""
     return printed(r"^the UNet \(skips\) against the gray image: mean PSNR ([-+][\d.]+) dB, better "
                    r"on (\d+)% of the test images, pooled MSE ([\d.]+) \(gray ([\d.]+)\)$")
 
@@ -332,12 +337,14 @@ def test_each_doubling_bought_less():
     # circles; the main path no longer quotes Going deeper A's number
     [(gap,)] = said(r"The curve climbs steeply, then flattens: \*\*the last doubling, 256 to 512 "
                     r"numbers, gains only ([\d.]+) dB\.\*\* That is less than the second seed "
-                    r"moved the 256-number score \(the hollow circle above its dot\)\.")
+                    r"moved the 256-number score \(the hollow circle above its dot\)\. Going "
+                    r"deeper A prints both seeds' scores\.")
     moved = reseeded()[256][1]
     assert moved > float(gap) > 0, "the hollow circle sits above the dot, by more than the gain"
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("c09") + 1 == ids.index("c11"), "the curve's reading right under fig 17"
-    assert "Going deeper A" not in MARKDOWN.split("## 4. ", 1)[0]
+    # s28 round 6 (cold read r120): the seed table in A, section 3 points to it once
+    assert MARKDOWN.split("## 4. ", 1)[0].count("Going deeper A") == 1
     assert "(Going deeper A)." not in MAIN.split("## 4. ", 1)[0], "no pointer to A's number"
     lead0, lead1 = lead()
     assert f"+{gap}" == lead0 == f"{per_doubling[-1]:+.2f}"
@@ -365,11 +372,12 @@ def test_each_doubling_bought_less():
     # cold read r110: the key idea and the Summary carry the qualifier (up to 256 numbers)
     # s27 round 4 (cold read r118): one other seed, not "seed noise" (n = 2 per code)
     # s28 round 5 (cold read r119): the lesson first (diminishing returns), then the seed
+    # s28 round 6 (cold read r120: the seed claim held for one code of two): "gains little"
     upto = said(r"A wider code rebuilds better, with diminishing returns\. At this short budget, "
-                r"going from (\d+) to (\d+) numbers gains less than a second seed moves the "
-                r"score\.")
-    assert "seed noise" not in MARKDOWN
+                r"going from (\d+) to (\d+) numbers gains little\.")
+    assert "seed noise" not in MARKDOWN and "gains less than a second seed moves" not in MARKDOWN
     assert upto == [("256", "512")] * 2 and "the gain per doubling shrinks" not in MARKDOWN
+    assert steps()[-1][3] < 0.1 * steps()[0][3], "little: under a tenth of the first doubling's"
     noise = abs(reseeded()[256][1])
     assert all(g > noise for *_, g, _ in steps()[:-1]) and steps()[-1][2] < noise
     assert steps()[-1][0] == 256, "beyond 256 numbers: the last step"
@@ -431,12 +439,17 @@ def test_the_two_widest_codes_cannot_be_told_apart():
     assert lead0 == f"{last:+.2f}"
     assert f"{again[512][0] - again[256][0]:+.2f}" == lead1
     # s28 round 5 (cold read r119): the reseeding moved back to section 3, right after the sweep
-    # and before fig 17, which draws its scores as hollow circles; A keeps the budget and the
-    # colorizers' second seed (one table)
+    # and before fig 17, which draws its scores as hollow circles
+    # s28 round 6 (cold read r120): the training stays there for fig 17; its table went to A
     assert said(r"### A\. A short budget, and a second seed \(sections 3 and 6\) Had section 3's "
                 r"trainings finished\?")
     assert said(r"The two widest codes then train again with a second seed\.")
     assert said(r"Here we train section 6's three colorizers again with seed 1\.")
+    assert said(r"Section 3's two widest codes, with both seeds: With seed 1, the wider code gains "
+                r"only ([-+][\d.]+) dB\.") == [(lead1,)] and float(lead1) < float(lead0)
+    assert ids_of("deep-a-steps-read") + 1 == ids_of("seed-table") \
+        and ids_of("seed-table") + 1 == ids_of("seed-table-read")
+    assert "print(" not in NB.cells[ids_of("1f6033a0")].source, "section 3 prints no table"
     assert abs(again[256][1]) > abs(float(lead0)) and abs(again[256][1]) > abs(float(lead1))
     assert "get a second seed here" not in MARKDOWN
     ids = [c.get("id") for c in NB.cells]
@@ -604,13 +617,21 @@ def test_the_drift_is_lost_contrast():
     # cold read r102: the section opens with its question and what to watch
     section5 = MARKDOWN.split("## 5. ", 1)[1].split("## 6. ", 1)[0]
     # s27 round 3 (cold read r117): the finding first, in plain words; then the drift, signed
-    assert section5.startswith("What goes wrong: the output loses local contrast **In plain "
-                               "words: the colorization's lightness is roughly a blurred copy of "
-                               "the input's, with extra errors on top.** Every output pixel "
-                               "comes from the small 4 x 4 code (section 2), which holds coarse "
-                               "content, not each pixel's detail. The **drift** is the "
-                               "output's luma Y′ minus the input's, pixel by pixel, in gray "
-                               "levels (0-255). It is positive where the output is too light.")
+    # s28 round 6 (cold read r120): a plain opening, the drift, then the payoff (the luma put
+    # back); the blur as the explanation after it
+    assert section5.startswith("What goes wrong: the output loses local contrast The colors are "
+                               "not the problem. Watch what happens to the luma. The **drift** "
+                               "is the output's luma Y′ minus the input's, pixel by pixel, in "
+                               "gray levels (0-255). It is positive where the output is too "
+                               "light.")
+    assert said(r"\*\*Why does the luma drift\?\*\* The colorization's lightness is roughly a "
+                r"blurred copy of the input's, with extra errors on top\. Every output pixel comes "
+                r"from the small 4 x 4 code \(section 2\), which holds coarse content, not each "
+                r"pixel's detail\.")
+    assert section5.index("**Putting only the luma back") < section5.index("Why does the luma") \
+        < section5.index("Panel 1 below plots")
+    assert ids_of("c14") + 1 == ids_of("35aa07e2") and ids_of("35aa07e2") + 1 \
+        == ids_of("6560d865") and ids_of("6560d865") + 1 == ids_of("c15")
     assert "return (luma(pred) - g_test)[:, 0] * 255" in CODE, "drift: output minus input"
     # cold read r114: one vocabulary: luma in sections 5-6, Lab's L in section 7, said once
     # cold read r115: section 5's opening cut to what fig 33 needs; section 7 points to C
@@ -647,11 +668,22 @@ def test_the_drift_is_lost_contrast():
     # s27 round 3: the conclusion after its evidence; the band is named in the figure's legend
     # cold read r118: the dashed line is a 3 x 3 box blur's drift (another blur, another slope)
     # s28 round 5 (cold read r119): a reading guide right under panel 1 (slope -1, the band)
+    # s28 round 6 (cold read r120): the band is the middle half of the pixels at each contrast;
+    # the mean line sits below the dashed line, printed bin by bin, by the signed mean
+    signed = signed_drift()[1]
     assert said(r"The dashed line has slope −1: on it, a pixel's output luma is its 3 x 3 "
-                r"neighborhood's mean, as a 3 x 3 box blur would give\. The band's width shows how "
-                r"far single pixels stray from that\. The dots lie near the line, but the mean "
+                r"neighborhood's mean, as a 3 x 3 box blur would give\. The band holds the middle "
+                r"half of the pixels at each contrast\. The mean line sits slightly below the "
+                r"dashed line at every contrast: on average the output is a little too dark, by "
+                r"([\d.]+) gray levels\. The dots lie near the line, but the mean "
                 r"\|drift\|, ([\d.]+) gray levels, is above the blur's ([\d.]+): \*\*the network "
-                r"blurs the luma and errs beyond a blur\.\*\*") == [(size, blur_all)]
+                r"blurs the luma and errs beyond a blur\.\*\*") \
+        == [(signed.lstrip("-"), size, blur_all)]
+    assert signed.startswith("-") and abs(float(signed)) < 0.2 * float(size), "slightly, too dark"
+    under, bins = printed(r"^panel 1: the mean drift lies below the blur's line in (\d+) of the "
+                          r"(\d+) contrast bins$")
+    assert under == bins and int(bins) >= 5, "at every contrast"
+    assert "The band's width shows how far" not in MARKDOWN
     assert said(r"Test image (\d) shows it too \(panels 4 and 5\)\.") == [(image,)]
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("c15f") + 1 == ids.index("c15-read") and ids.index("c15-read") + 1 \
@@ -700,7 +732,7 @@ def test_what_the_drift_costs():
     # cold read r110: the cost (all of the brightness error) set against the gap, both quoted,
     # in plain cause -> effect sentences
     assert said(r"\*\*Putting only the luma back lifts the PSNR by ([\d.]+) dB,\*\* more "
-                r"than the ([\d.]+) dB gap to gray\.") \
+                r"than the ([\d.]+) dB gap to gray\. The luma is what goes wrong\.") \
         == [(cost, below)]
     # cold read r115: "the colors then beat gray" left to section 6, which says it of all three
     assert "The colors then beat gray" not in MARKDOWN
@@ -761,8 +793,10 @@ def test_the_unet_and_the_clean_ablation():
                 r"of the same size, so fine detail bypasses the bottleneck\.")
     # cold read r102: section 6 opens with what to watch for
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
-    assert section6.startswith("Skip connections, and a clean ablation Can paths around the "
-                               "downsampling keep the luma sharp?")
+    # s28 round 6 (cold read r120): one plain sentence of motivation first
+    assert section6.startswith("Skip connections, and a clean ablation The autoencoder's luma "
+                               "blurs because all of it passes through the small code. Can paths "
+                               "around the downsampling keep the luma sharp?")
     # cold read r103: the size table sits in section 6 (C folded in), after the UNets' training
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("491aa8c9") < ids.index("unet-sizes") < ids.index("7702a5f8")
@@ -781,10 +815,25 @@ def test_which_network_drifts_least():
     _, ae, unet, zero = map(float, rows["mean |drift| (gray levels)"])
     # cold read r100: cell 40 in two paragraphs; first the ablation, in plain sentences
     # cold read r113: the second seed's two numbers left to A's table (fewer numbers here)
+    # s28 round 6 (cold read r120): said under the three networks' drift curves (section 5's
+    # panel 1), whose legend carries the two numbers; the second seed after the conclusion
     assert said(r"\*\*Zeroing the UNet's skips raises its drift from ([\d.]+) to ([\d.]+) gray "
-                r"levels\.\*\* A second seed agrees \(Going deeper A\)\. The two UNets differ "
-                r"only in what their skips carry, so the skips keep the luma\.") \
-        == [(f"{unet:.1f}", f"{zero:.1f}")]
+                r"levels\.\*\* Above, the UNet's mean-drift line is nearly flat, and the "
+                r"skips-zeroed UNet's is steeper than the blur's\. The two UNets differ only in "
+                r"what their skips carry, so the skips keep the luma\. A second seed agrees "
+                r"\(Going deeper A\)\.") == [(f"{unet:.1f}", f"{zero:.1f}")]
+    slopes = dict(re.findall(r"(autoencoder|UNet \(skips\)|skips zeroed) ([-+][\d.]+)", printed(
+        r"^slope of the mean drift against the local contrast \(a 3 x 3 blur: -1\): (.+)$")[0]))
+    assert set(slopes) == {"autoencoder", "UNet (skips)", "skips zeroed"}, slopes
+    assert abs(float(slopes["UNet (skips)"])) < 0.2, "nearly flat"
+    assert float(slopes["skips zeroed"]) < -1.1, "steeper than the blur's slope of -1"
+    curves = NB.cells[ids_of("drift-curves")]
+    assert "hide-input" in curves.metadata["tags"] and curves.metadata["jupyter"]["source_hidden"]
+    assert "return [drifts[which == k].mean() for k in kept]" in curves.source
+    assert 'ax.plot(edges_of, -edges_of, "k--", lw=1, label="a 3 x 3 blur (drift = −contrast)")' \
+        in curves.source
+    assert ids_of("7702a5f8") + 1 == ids_of("drift-curves") and ids_of("drift-curves") + 1 \
+        == ids_of("drift-curves-md") and ids_of("drift-curves-md") + 1 == ids_of("psnr-bars")
     # cold read r115: the per-skip results left section 6 for Going deeper B
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
     assert "Going deeper B" not in section6 and "full-resolution skip" not in section6
@@ -796,8 +845,8 @@ def test_which_network_drifts_least():
         assert seeds["UNet (skips)", seed][0] < seeds["autoencoder", seed][0] \
             < seeds["skips zeroed", seed][0], f"seed {seed}: the same ranking"
     assert sizes()["skips zeroed"] == sizes()["UNet"], "nothing else changed: the same layers"
-    assert "\n\n**As output, every network scores below gray." in NB.cells[
-        [c.get("id") for c in NB.cells].index("psnr-bars-md")].source, "two paragraphs"
+    assert NB.cells[ids_of("psnr-bars-md")].source.startswith(
+        "**As output, every network scores below gray."), "s28 round 6: the drift said above"
     assert "The UNet drifts least" not in MARKDOWN and "more than four times" not in MARKDOWN
     # cold read r114: the additive-effects question (arithmetic more than insight) gave way to
     # why the ablation, not the comparison with the autoencoder, names the cause
@@ -830,17 +879,24 @@ def test_why_the_unet_stays_below_gray():
     assert float(mean_unet) < float(gray)
     # cold read r113: section 6 only points to D, in one sentence without numbers
     # s28 round 5 (cold read r119): D's result said in section 6, from section 6's printed line
+    # s28 round 6 (cold read r120): the line and its paragraph back in D; section 6 points to it
     below = f"{float(gray) - float(mean_unet):.2f}"
     against, _, _, _ = unet_against_gray()
     assert against == f"-{below}"
-    assert said(r"narrowly\.\*\* The UNet still scores ([\d.]+) dB below gray by mean PSNR, yet it "
-                r"beats gray on (\d+)% of the test images and on the pooled MSE, the squared error "
-                r"over all test pixels\. Going deeper D explains how both can hold\.") \
-        == [(below, share)]
+    assert said(r"narrowly\.\*\* Going deeper D shows how the UNet can beat gray on over half of "
+                r"the images yet score below it by mean PSNR\.")
+    assert "Going deeper D explains how both can hold" not in MARKDOWN
+    section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
+    assert "pooled MSE" not in section6 and "%" not in section6
     assert "By mean PSNR the UNet stays" not in MARKDOWN
     assert "Mean PSNR punishes" not in MARKDOWN
-    assert said(r"Section 6 found the UNet below gray by mean PSNR, though it beats gray on pooled "
-                r"MSE and on just over half the images\. Where does it lose\?")
+    assert said(r"Section 6's bars put the UNet just below gray by mean PSNR\. Image by image and "
+                r"pooled, it does better:")
+    assert 0 < float(below) < 0.5, "just below"
+    assert said(r"The UNet beats gray on (\d+)% of the test images and on the pooled MSE, the "
+                r"squared error over all test pixels\. Where does it lose\?") == [(share,)]
+    assert ids_of("sec7-02") + 1 == ids_of("unet-vs-gray") and ids_of("unet-vs-gray") + 1 \
+        == ids_of("unet-vs-gray-md") and ids_of("unet-vs-gray-md") + 1 == ids_of("why-below-gray")
     assert 50 < int(share) <= 60 and float(mse_unet) < float(mse_gray)
     assert "beats gray on most images" not in MARKDOWN
     # cold read r113: "pale" read as light; said as little color (chroma), as measured
@@ -905,8 +961,18 @@ def test_the_colors_are_faint():
     assert [re.findall(r'^\s*f?"([^"\\]+)', g, flags=re.M) for g in grids] == [
         ["truth", "gray input", "autoencoder"],
         ["truth", "gray input", "autoencoder,", "UNet (skips),", "skips zeroed,"],
-        ["truth", "gray input", "UNet (skips),"]], "the grids"
+        ["truth", "gray input", "UNet (skips),", "true a, b,"]], "the grids"
     assert '"UNet (skips),\\ninput\'s L kept": (unet_kept, psnr(unet_kept, x_test))' in grids[2]
+    # s28 round 6 (cold read r120): an oracle row, the true a and b under the input's L
+    assert '"true a, b,\\ninput\'s L kept": (true_kept, psnr(true_kept, x_test))' in grids[2]
+    assert "true_kept = keep_input_L(x_test)" in CODE
+    oracle, oracle_chroma = printed(r"^the true a and b with the input's L kept: mean PSNR "
+                                    r"([\d.]+) dB, mean chroma ([\d.]+)$")
+    unet_kept_psnr = kept_psnr()[1]
+    assert said(r"Row 4 puts the true a and b under the same L and scores ([\d.]+) dB: better "
+                r"colors have room to gain\.") == [(oracle,)]
+    assert float(oracle) > float(unet_kept_psnr) + 5, "room to gain"
+    assert abs(float(oracle_chroma) - truth) < 1, "the true colors keep the truth's chroma"
     # the UNet's colors with the input's L: as sharp as gray's by construction (L is the input's)
     assert "lab[:, 0] = L_input" in CODE
     assert "ae_kept, unet_kept = keep_input_L(colorized), keep_input_L(colorized_skip)" in CODE
@@ -981,25 +1047,39 @@ def test_keeping_the_input_L():
     assert "l-gap-fig" not in [c.get("id") for c in NB.cells]
     # cold read r110: the colorbars carry their units
     assert "fig.colorbar(im, ax=ax, shrink=0.8, label=bar_label)" in CODE
-    assert '"5. the gray input\'s L (kept)\\nminus the true L", "L units (< 0: kept L darker)"))' \
-        in CODE
+    # s28 round 6 (cold read r120): panel 5 left section 7 for C, a figure of its own
+    assert "5. the gray input's L" not in CODE
+    kept_map = NB.cells[ids_of("kept-l-map")]
+    assert 'fig.colorbar(im, ax=axes[1], shrink=0.8, label="L units (< 0: kept L darker)")' \
+        in kept_map.source and 'axes[1].set_title("kept L − true L", fontsize=10)' \
+        in kept_map.source and "hide-input" in kept_map.metadata["tags"]
+    assert 'cmap="PuOr", vmin=-gap_top, vmax=gap_top,' in kept_map.source
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("sec7-02") > ids.index("l-gap-read") > ids.index("l-gap") \
         > ids.index("61b67623") > ids.index("gray02") > ids.index("deep-a")
     assert "L_gap" not in NB.cells[ids.index("lab-split")].source and '"6. input L' not in CODE
+    assert "kept_minus_true" not in NB.cells[ids.index("lab-split")].source
+    assert ids_of("61b67623") + 1 == ids_of("kept-l-map") and ids_of("kept-l-map") + 1 \
+        == ids_of("kept-l-map-md") and ids_of("kept-l-map-md") + 1 == ids_of("l-gap")
     # item 6 of r108: image i throughout, its class printed, the red car's prose guarded
     assert "x_test[5:6]" not in CODE and "L_gap[5]" not in CODE and "test image 6" not in CODE
-    car, lowest, highest = printed(r"^test image 6: (\w+); the kept L minus the true L, in L "
-                                   r"units: lowest (-?\d+), highest ([-+]\d+)$")
-    assert car == "automobile" and int(lowest) < -5
+    (car,) = printed(r"^test image 6: (\w+)$")
+    lowest, highest = printed(r"^test image 6, the kept L minus the true L, in L units: lowest "
+                              r"(-?\d+), highest ([-+]\d+)$")
+    assert car == "automobile" and int(lowest) < -5 and int(highest) < -int(lowest) / 3
     # s28 round 5 (cold read r119): panel 5, the kept L minus the true L, said before the figure
-    assert said(r"Panel 5 shows the gray input's L, which this section keeps, minus the true L: "
-                r"darker on the red car, by up to (\d+) in this image\.") == [(lowest[1:],)]
+    # s28 round 6 (cold read r120): the map and its sentence in Going deeper C
+    assert said(r"On section 7's red car, the kept L is darker than the true L, by up to (\d+) on "
+                r"L's 0-100 scale\.") == [(lowest[1:],)]
+    assert "Panel 5" not in MARKDOWN
     assert "kept_minus_true = L_gray - lab[0]" in CODE
     assert 'red_car = image_class == "automobile" and lab[1].mean().item() > 10' in CODE
     assert "note: the text describes the " in CODE and "note: the text describes" not in PRINTED
     assert '(axes[1], lab[0], "gray", 0, 100, "2. its L (lightness, 0-100)", None)' in CODE
-    assert '(axes[4], kept_minus_true, "PuOr", -gap_top, gap_top,' in CODE
+    # s28 round 6 (cold read r120): a's + end reads as red (a bluish green to red map whose ends
+    # also differ in lightness), b's as yellow
+    assert ('a_map = mcolors.LinearSegmentedColormap.from_list("a", ["#01665e", "white", '
+            '"#d7301f"])') in CODE and "#c51b7d" not in CODE
     assert "L_input = rgb_to_lab(gray_rgb)[:, 0]" in CODE and "gray_rgb = g_test.expand(" in CODE
     assert levels_pure_luma_below_l(), "luma's L is darker on the pure colors C prints"
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
@@ -1128,8 +1208,9 @@ def test_c_luma_and_l_based_gray():
                 r"primaries\), which on the encoded values gives only (\d+) \(printed\)") \
         == [(f"{float(bt709):.0f}",)]
     # cold read r98: the three grays as a short note, not a table and a second drift table
-    assert said(r"Luma is darker on all four pure colors above\. Is section 7's kept L darker on "
-                r"photos too\?")
+    assert said(r"Luma is darker on all four pure colors above\. Below, section 7's test image 6 "
+                r"in L: On section 7's red car, the kept L is darker than the true L, by up to \d+ "
+                r"on L's 0-100 scale\. Is it darker on the other test photos too\?")
     assert levels_pure_luma_below_l()
     assert "| the gray | what it is | who uses it |" not in MARKDOWN
 
@@ -1142,8 +1223,8 @@ def test_d_mean_psnr_and_pooled_mse():
     mean1, against1, beats1, mse1, mse_gray1 = reseeded_unet()
     assert mse_gray1 == mse_gray
     assert f"{float(mean1) - float(gray):+.2f}" == against1 and float(against1) < 0
-    assert said(r"### D\. Why mean PSNR and pooled MSE disagree \(section 6\) Section 6 found the "
-                r"UNet below gray by mean PSNR")
+    assert said(r"### D\. Why mean PSNR and pooled MSE disagree \(section 6\) Section 6's bars put "
+                r"the UNet just below gray by mean PSNR")
     assert unet_against_gray()[0] == f"-{below}"
     assert 50 < int(share) <= 60
     assert float(mse_unet) < float(mse_gray) and float(mse1) < float(mse_gray)
@@ -1198,6 +1279,13 @@ def test_d_the_scatter():
     # cold read r94: the legend off the points (r113: below the axes, the colorbar beside them)
     assert ('legend = ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), '
             'ncol=3)') in CODE
+    # s28 round 6 (cold read r120): the box carries the two groups' means and the share above
+    # y = x, the printed numbers of D (the same expressions)
+    scatter = NB.cells[ids_of("963c45c5")].source
+    assert 'left of the dashed line {gain[~gray_best].mean():+.2f} dB"' in scatter
+    assert '"\\nright of it {gain[gray_best].mean():+.2f} dB\\nabove y = x: {better:.0f}% of the ' \
+        'images"' in scatter
+    assert "gain = unet_each - gray_each" in CODE
 
 
 # --- the code asks of cold read r89 ------------------------------------------------------
@@ -1241,18 +1329,20 @@ def test_which_way_the_drift_goes():
     size, signed, verdict = signed_drift()
     assert verdict == "nearly cancel" and abs(float(signed)) < 0.2 * float(size)
     assert "drift.mean().abs() < 0.2 * per_image.mean()" in CODE
-    assert said(r"Over all test pixels the two nearly cancel: the signed mean drift is "
-                r"([−-][\d.]+) gray levels\.") == [(signed.replace("-", "−"),)]
-    assert signed.startswith("-"), "the text writes a minus sign"
+    # s28 round 6 (cold read r120): the signed mean said once, under panel 1, as the mean line
+    # sitting below the blur's (section 5's test checks it)
+    assert "Over all test pixels the two nearly cancel" not in MARKDOWN
+    assert said(r"on average the output is a little too dark, by ([\d.]+) gray levels\.") \
+        == [(signed.lstrip("-"),)] and signed.startswith("-")
     [(image,)] = said(r"Test image (\d) shows it too \(panels 4 and 5\)\. Panel 6 maps its drift: "
-                      r"too light beside too dark, along the edges\.")
+                      r"too light beside too dark, along the edges\. \*\*Key idea:\*\*")
     assert image == printed(r"^test image (\d), mean \|drift\|: its colorization ")[0]
     assert "im = axes[1, 1].imshow(drift[typical].numpy()" in CODE
     # a blur's drift is minus the local contrast: on an edge, too light beside too dark
     sec5 = printed(r"^test image \d, mean \|drift\|: its colorization ([\d.]+), its 3 x 3 blur "
                    r"([\d.]+) gray levels$")
     assert float(sec5[0]) > float(sec5[1])
-    assert "### F." not in MARKDOWN and "signed mean drift" in MAIN
+    assert "### F." not in MARKDOWN and "a little too dark" in MAIN
     assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE
     assert '"6. its drift\\n(red: too light, blue: too dark)"' in CODE
     assert 'fig.colorbar(im, ax=axes[1, 2], location="left", fraction=0.12, extend="both",' \
