@@ -619,8 +619,11 @@ def test_the_drift_is_lost_contrast():
     # s27 round 3 (cold read r117): the finding first, in plain words; then the drift, signed
     # s28 round 6 (cold read r120): a plain opening, the drift, then the payoff (the luma put
     # back); the blur as the explanation after it
-    assert section5.startswith("What goes wrong: the output loses local contrast The colors are "
-                               "not the problem. Watch what happens to the luma. The **drift** "
+    # s28 round 7 (cold read r121): "The colors are not the problem" clashed with section 7's
+    # true a and b (44.73 dB): what is meant, the colors are not what puts it below gray
+    assert section5.startswith("What goes wrong: the output loses local contrast The "
+                               "autoencoder's faint colors are not what puts it below gray. Watch "
+                               "the luma. The **drift** "
                                "is the output's luma Y′ minus the input's, pixel by pixel, in "
                                "gray levels (0-255). It is positive where the output is too "
                                "light.")
@@ -671,14 +674,16 @@ def test_the_drift_is_lost_contrast():
     # s28 round 6 (cold read r120): the band is the middle half of the pixels at each contrast;
     # the mean line sits below the dashed line, printed bin by bin, by the signed mean
     signed = signed_drift()[1]
+    # s28 round 7 (cold read r121): the printed numbers (the signed mean, the two mean |drift|,
+    # the 16 of 16 bins) said once, in the printouts; the prose reads them
     assert said(r"The dashed line has slope −1: on it, a pixel's output luma is its 3 x 3 "
                 r"neighborhood's mean, as a 3 x 3 box blur would give\. The band holds the middle "
                 r"half of the pixels at each contrast\. The mean line sits slightly below the "
-                r"dashed line at every contrast: on average the output is a little too dark, by "
-                r"([\d.]+) gray levels\. The dots lie near the line, but the mean "
-                r"\|drift\|, ([\d.]+) gray levels, is above the blur's ([\d.]+): \*\*the network "
-                r"blurs the luma and errs beyond a blur\.\*\*") \
-        == [(signed.lstrip("-"), size, blur_all)]
+                r"dashed line: on average the output is a little too dark\. The dots lie near the "
+                r"line, but the network's mean \|drift\| is above the blur's \(printed above\): "
+                r"\*\*the network blurs the luma and errs beyond a blur\.\*\*")
+    assert float(size) > float(blur_all)
+    assert "at every contrast: on average" not in MARKDOWN and "by 1.2 gray levels" not in MARKDOWN
     assert signed.startswith("-") and abs(float(signed)) < 0.2 * float(size), "slightly, too dark"
     under, bins = printed(r"^panel 1: the mean drift lies below the blur's line in (\d+) of the "
                           r"(\d+) contrast bins$")
@@ -731,9 +736,16 @@ def test_what_the_drift_costs():
                        r"([\d.]+) dB below the gray image it was given$")
     # cold read r110: the cost (all of the brightness error) set against the gap, both quoted,
     # in plain cause -> effect sentences
+    # s28 round 7 (cold read r121): what "not the colors" means, and section 7's true a and b
     assert said(r"\*\*Putting only the luma back lifts the PSNR by ([\d.]+) dB,\*\* more "
-                r"than the ([\d.]+) dB gap to gray\. The luma is what goes wrong\.") \
+                r"than the ([\d.]+) dB gap to gray: under the input's luma, even these faint "
+                r"colors beat gray\. Better colors would still gain much \(section 7\)\.") \
         == [(cost, below)]
+    assert float(steadied) > float(gray), "under the input's luma, the colors beat gray"
+    oracle, _ = printed(r"^the true a and b with the input's L kept: mean PSNR ([\d.]+) dB, mean "
+                        r"chroma ([\d.]+)$")
+    assert float(oracle) > float(steadied) + 5, "better colors would still gain much"
+    assert "The colors are not the problem" not in MARKDOWN
     # cold read r115: "the colors then beat gray" left to section 6, which says it of all three
     assert "The colors then beat gray" not in MARKDOWN
     assert said(r"\*\*What does the drift cost\?\*\* We put the input's luma back: each "
@@ -794,9 +806,11 @@ def test_the_unet_and_the_clean_ablation():
     # cold read r102: section 6 opens with what to watch for
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
     # s28 round 6 (cold read r120): one plain sentence of motivation first
-    assert section6.startswith("Skip connections, and a clean ablation The autoencoder's luma "
-                               "blurs because all of it passes through the small code. Can paths "
-                               "around the downsampling keep the luma sharp?")
+    # s28 round 7 (cold read r121): the architecture stated, not a cause before its ablation
+    assert section6.startswith("Skip connections, and a clean ablation In the autoencoder, all of "
+                               "the luma must pass through the small code. Can paths around the "
+                               "downsampling keep the luma sharp?")
+    assert "luma blurs because" not in MARKDOWN
     # cold read r103: the size table sits in section 6 (C folded in), after the UNets' training
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("491aa8c9") < ids.index("unet-sizes") < ids.index("7702a5f8")
@@ -817,8 +831,10 @@ def test_which_network_drifts_least():
     # cold read r113: the second seed's two numbers left to A's table (fewer numbers here)
     # s28 round 6 (cold read r120): said under the three networks' drift curves (section 5's
     # panel 1), whose legend carries the two numbers; the second seed after the conclusion
-    assert said(r"\*\*Zeroing the UNet's skips raises its drift from ([\d.]+) to ([\d.]+) gray "
-                r"levels\.\*\* Above, the UNet's mean-drift line is nearly flat, and the "
+    # s28 round 7 (cold read r121): the two numbers named as the legend's (no table is printed)
+    assert said(r"\*\*Zeroing the UNet's skips raises its mean \|drift\| from ([\d.]+) to "
+                r"([\d.]+) gray levels\*\* \(legend above\)\. The UNet's mean-drift line is "
+                r"nearly flat, and the "
                 r"skips-zeroed UNet's is steeper than the blur's\. The two UNets differ only in "
                 r"what their skips carry, so the skips keep the luma\. A second seed agrees "
                 r"\(Going deeper A\)\.") == [(f"{unet:.1f}", f"{zero:.1f}")]
@@ -932,6 +948,17 @@ def test_the_bar_chart_under_the_table():
     assert ('ax.set_xticks(x, [f"{n}\\nmean |drift| {table[n][\'mean |drift| (gray levels)\']}" '
             'for n in names])') in CODE
     assert 'label="luma put back")' in CODE
+    # s28 round 7 (cold read r121): the skips-zeroed UNet below the autoencoder, despite its
+    # wider narrowest layer: its loss is in the luma; why it drifts more is not measured
+    assert said(r"The skips-zeroed UNet scores below the autoencoder despite its wider narrowest "
+                r"layer\. With the luma put back, it edges past the autoencoder, so it loses on "
+                r"the luma\. This run does not show why it drifts more\. One guess, not tested "
+                r"here: its deeper stack learns more slowly in a training this short\.")
+    ae, zero = as_output[0], as_output[2]
+    assert zero < ae and sizes()["skips zeroed"][2] > sizes()["autoencoder"][2]
+    assert 0 < put_back[2] - put_back[0] < 0.5, "edges past: ahead, narrowly"
+    drift = rows["mean |drift| (gray levels)"]
+    assert float(drift[3]) > float(drift[1]), "it drifts more than the autoencoder"
     assert 'ax.axhline(0, color="k", lw=1, label=f"the gray image ({psnr_gray:.2f} dB)")' in CODE
 
 
@@ -1011,9 +1038,9 @@ def test_keeping_the_input_L():
     # cold read r115: the Lab fix is section 5's luma put back, said once with its pair of
     # numbers; fig 50 (a near-repeat of fig 45's rows) cut; why Lab: a and b only, L untouched
     # cold read r119: the same idea, not the same operation (L of a gray is not luma on color)
+    # s28 round 7: the pair of side numbers cut (words for cold read r121's items)
     assert said(r"Keeping the input's L is the same idea as section 5's luma put back, done in "
-                r"Lab, and it scores about the same \(([\d.]+) dB for the autoencoder, ([\d.]+) "
-                r"dB in section 5\)\.") == [(ae_kept, ae_luma)]
+                r"Lab, and it scores about the same\. A network")
     (put_back5,) = printed(r"^test PSNR with the input's luma put back under the autoencoder's "
                            r"colors: ([\d.]+) dB")
     assert put_back5 == ae_luma and abs(float(ae_kept) - float(ae_luma)) < 0.2
@@ -1242,9 +1269,11 @@ def test_d_mean_psnr_and_pooled_mse():
         == [(least.replace("-", "−"), rest, f"{weighted:.2f}".replace("-", "−"), f"−{below}")]
     assert float(least) < 0 < float(rest)
     assert abs(weighted + float(below)) < 0.02
-    assert said(r"Mean PSNR weighs each image's error relative to its size, while pooled MSE "
-                r"counts only the total squared error\. Neither is wrong: they answer different "
-                r"questions\.")
+    # s28 round 7 (cold read r121): the log scale said plainly (section 1: halving adds 3 dB)
+    assert said(r"Mean PSNR counts each image's error on a log scale, so halving a small error "
+                r"counts as much as halving a large one\. Pooled MSE counts only the total "
+                r"squared error\. Neither is wrong: they answer different questions\.")
+    assert "10 * torch.log10(1.0 / mse" in CODE
     assert "pooled MSE" not in MARKDOWN.split("## Summary", 1)[1], "the Summary: main path only"
 
 
@@ -1332,10 +1361,11 @@ def test_which_way_the_drift_goes():
     # s28 round 6 (cold read r120): the signed mean said once, under panel 1, as the mean line
     # sitting below the blur's (section 5's test checks it)
     assert "Over all test pixels the two nearly cancel" not in MARKDOWN
-    assert said(r"on average the output is a little too dark, by ([\d.]+) gray levels\.") \
-        == [(signed.lstrip("-"),)] and signed.startswith("-")
+    assert said(r"on average the output is a little too dark\.") and signed.startswith("-")
+    # s28 round 7 (cold read r121): the map shows drift inside the horse too, not only on edges
     [(image,)] = said(r"Test image (\d) shows it too \(panels 4 and 5\)\. Panel 6 maps its drift: "
-                      r"too light beside too dark, along the edges\. \*\*Key idea:\*\*")
+                      r"too light beside too dark, along the outlines and inside them too\. "
+                      r"\*\*Key idea:\*\*")
     assert image == printed(r"^test image (\d), mean \|drift\|: its colorization ")[0]
     assert "im = axes[1, 1].imshow(drift[typical].numpy()" in CODE
     # a blur's drift is minus the local contrast: on an edge, too light beside too dark
