@@ -66,15 +66,28 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert "- **Latency** (section 5)" not in markdown     # r107: said once, in section 5
     assert "This section is the only one that times them." not in markdown    # r94: it is not
     assert "This section times every variant side by side." not in markdown   # r103: cut
+    # r122 (cold read r121): what dividing within a round removes, and what it does not
     assert ("A speed-up is the median, over the rounds, of fp32's time divided by the variant's "
-            "(above 1: faster), so that drift between rounds cancels.") in markdown
-    # r105: "a gain a user would notice" was unbacked; the threshold clears fp32's own drift
-    (apart,) = found(r"fp32 PyTorch's own rounds in section 5: [\d.]+ - [\d.]+ ms \((\d+)% apart\)",
-                     printed)
-    assert int(apart) < 10                                  # "it clears the drift"
-    # r120 (cold read r119): B's bullets folded into a paragraph
-    assert ("The 10% threshold is a practical one, not a statistical test: it clears the drift of "
-            f"fp32's own rounds, which lay {apart}% apart.") in " ".join(markdown.split())
+            "(above 1: faster). Dividing within a round removes the drift from one round to the "
+            "next, but not the drift within a round.") in " ".join(markdown.split())
+    assert "so that drift between rounds cancels" not in markdown
+    # r122 (cold read r121): the margin is a practical one; single rounds swing more (the widest
+    # swing of one row's round ratios, printed under section 5's table), so the rule also needs
+    # all rounds but one; the old claim (it clears fp32's own drift) and its line are cut
+    assert "fp32 PyTorch's own rounds" not in printed and "it clears the drift" not in markdown
+    n_rows, row, name, lo, hi = found(
+        r"(?m)^the widest swing of one row's round-by-round ratios, of all (\d+) rows \(Going "
+        r"deeper B1\): (\d+)\. (.+), (\d\.\d\d) - (\d\.\d\d)$", printed)
+    assert n_rows == "11" and name != "fp32 PyTorch" and float(lo) <= float(hi)
+    assert float(hi) / float(lo) > 1.1 + 0.02                # "single rounds can swing more"
+    assert ("otherwise there is no clear difference. The 10% margin is a practical one, not a "
+            "statistical test. Single rounds can swing by more than that: one row's round ratios "
+            "ran from "
+            f"{lo} to {hi} (the last line under the table). So a verdict also needs all rounds "
+            "but one to agree.") in " ".join(markdown.split())
+    code = code_of()
+    assert "widest = max(swing, key=lambda n: max(swing[n]) / min(swing[n]))" in code
+    assert 'swing = {n: round_ratios(n) for n in order if n != "fp32 PyTorch"}' in code
     assert "a gain a user would notice" not in markdown
     # the code's speed-up is the median of the round-by-round ratios, as the text says
     assert "return [o / v for o, v in zip(timed[over], timed[name])]" in source
@@ -618,11 +631,12 @@ def test_int8_statements(committed):
     assert float(batch_db) < -0.1 < float(one_db)            # "lost", "almost nothing"
     # r121 (cold read r120): two sentences on the main path; the stored types, the bytes and
     # the ConvInteger share in Going deeper A
-    slower = round(1 / dyn_x)
-    assert abs(1 / dyn_x - slower) < 0.5 and slower >= 2
+    # r122 (cold read r121): "about 9.5 times", not "10 times": 1 / the speed-up, to half a unit
+    slower = f"{round(2 / dyn_x) / 2:g}"
+    assert abs(1 / dyn_x - float(slower)) <= 0.25 and float(slower) >= 2
     assert ("**Why not dynamic int8?** Its ranges depend on the whole batch of a call: in batches "
             f"of up to 500 images it lost {-float(batch_db):.2f} dB, so we score it one image per "
-            f"call. Even so, it ran {slower} times slower than fp32 (section 5)."
+            f"call. Even so, it ran about {slower} times slower than fp32 (section 5)."
             ) in " ".join(markdown.split())
     assert (f"**Dynamic int8, section 3's slow file.** Its int8 convolution, `ConvInteger`, took "
             f"{conv_share:.0f}% of its time on this input. Its {n_left} `ConvTranspose` weights "
@@ -1057,6 +1071,17 @@ def like_for_like(printed):
     return float(mid), float(lo), float(hi), verdict, int(agreed), int(n)
 
 
+STEP_COLUMNS = ("fp32 PyTorch", "on", "off", "on, 1 thread", "off, 1 thread")
+
+
+def step_table(printed):
+    """Going deeper B2's table of the photo's call made step by step: {step: {column: ms}}, the
+    last row ("all steps but the network") included."""
+    table_06 = printed.split("the photo's call made step by step: ms per step, medians of", 1)[1]
+    return {name.strip(): dict(zip(STEP_COLUMNS, map(float, ms))) for name, *ms in re.findall(
+        r"(?m)^([A-Za-z_, 0-9]+?) +" + r" +".join([r"(\d+\.\d) ms"] * 5) + "$", table_06)}
+
+
 def photo_calls(printed):
     """Section 6's photo: {app: {"ms", "alone", "share", "rest"}} (rest: the whole call minus
     the network alone), and for the int8 apps the verdicts over fp32 PyTorch of the whole call
@@ -1207,9 +1232,10 @@ def test_the_table_and_figure_statements(committed):
             '"ONNX int8 static": "int8",') in figure
     assert "labels = [tag[n] for n in names]" in figure
     # r99: the table shows the main rows; the other five are folded under "More rows and columns"
+    # r122 (cold read r121 CODE ASK 3): the table prints the rows the figure draws, 1 to 6
     assert [n for n, r in rows.items() if not r["folded"]] == [
         "fp32 PyTorch", "ONNX fp32 (onnxruntime)", "ONNX int8 static", "ONNX int8 dynamic",
-        "50% channels + fine-tune"]
+        "50% channels + fine-tune", "unstructured 90% zeros"]
     # r116: the folded rows and the rounds, dE and colorfulness columns: one table in Going
     # deeper B
     assert "<summary>More rows" not in printed and "<details>" not in printed
@@ -1291,10 +1317,7 @@ def test_the_shuffled_rounds_statements(committed):
     _, markdown, printed = committed
     rounds = rounds_of(printed)
     assert len(rounds) == 11, "the rounds' lines are missing"
-    lo, hi, apart = found(r"fp32 PyTorch's own rounds in section 5: (\d+\.\d) - (\d+\.\d) ms "
-                          r"\((\d+)% apart\)", printed)
-    assert float(hi) >= float(lo) and abs(float(hi) / float(lo) - 1 - int(apart) / 100) < 0.01
-    assert f"of fp32's own rounds, which lay {apart}% apart." in markdown
+    assert "of fp32's own rounds, which lay" not in markdown      # r122: cut with its line
     source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                        if c.cell_type == "code")
     # the throwaway timing comes before section 5's rounds (the first calls can stall)
@@ -1331,8 +1354,8 @@ def test_the_shuffled_rounds_statements(committed):
     # r121 run: ONNX fp32 made no clear difference (the r120 run: faster)
     assert two["verdict"] == "no clear difference"
     assert ("**Static int8 (3) and the channel-pruned model (5) made the network faster than fp32 "
-            "PyTorch.** The ONNX fp32 file (2) made no clear difference. Dynamic int8 (4) was far "
-            "slower.") in " ".join(markdown.split())
+            "PyTorch.** The ONNX fp32 file (2) and 90% zeros (6) made no clear difference. "
+            "Dynamic int8 (4) was far slower.") in " ".join(markdown.split())
     assert "before rounding" not in markdown
     assert "by the rule" not in markdown.split("## Going deeper")[0].lower()   # r116: said once
     # r109: the folded rows' verdicts moved out of section 5's text, into Going deeper B
@@ -1365,7 +1388,10 @@ def test_the_shuffled_rounds_statements(committed):
     # Going deeper B: the pruned model in onnxruntime against PyTorch, by the rule
     p_mid, _, _, p_way, _, _, p_verdict = found(
         r"channel-pruned: ONNX fp32 over PyTorch: +" + VERDICT, printed)
-    assert p_verdict == "faster"     # r121 run (r120: no clear difference; r117: slower)
+    # r122 run: slower (r121: faster; r120: no clear difference; r117: slower): the text quotes
+    # no verdict of this pair, so none can go stale
+    assert p_verdict == "slower"
+    assert "pruned model in ONNX was" not in markdown and "ONNX fp32 over PyTorch" not in markdown
     full_x, full_verdict = rounds["ONNX fp32 (onnxruntime)"][1:3]          # the full model
     assert full_verdict == "no clear difference"    # r121 run (r120: faster), as section 5 says
     # r118: the full model's row is said once, in section 5
@@ -1525,9 +1551,11 @@ def test_the_summary_and_the_eight_images(committed):
     (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)   # the photo's input
     share = apps["fp32 PyTorch"]["share"]
     assert int(share) < 50                                  # the network: under half the call
-    steps = {k: float(ms) for k, ms in re.findall(r"(?m)^  (.+?) +(\d+\.\d) ms +\d+%$", printed)}
-    around = sorted((k for k in steps if not k.startswith("the network")), key=steps.get)[-3:]
-    assert {k.split(" ")[0] for k in around} == {"fit_to_gamut", "rgb_to_lab", "lab_to_rgb"}
+    steps = {k: v["fp32 PyTorch"] for k, v in step_table(printed).items()
+             if k not in ("the network", "all steps but the network")}
+    around = sorted(steps, key=steps.get)[-3:]
+    assert {k.split(" ")[0].rstrip(",") for k in around} == {"fit_to_gamut", "rgb_to_lab",
+                                                             "lab_to_rgb"}
     # r119 (cold read r118): the Summary gives onnxruntime's default result too
     # r120: the cause as B's step-by-step test shows it, and the network's gain beside the call's
     assert ("Time what the user runs. On the photo, int8 with onnxruntime's default (spinning on) "
@@ -1690,14 +1718,20 @@ def test_the_shipped_photo(committed):
     # r113: the prediction and the rest's gap, moved to Going deeper C; the gap judged by the
     # rule on the per-round rests (the whole call minus the network alone), and not explained
     r_x, _, _, r_way, _, _, r_verdict = found(
-        r"(?m)^the rest of the call, fp32 PyTorch over int8\.onnx, no spinning +" + VERDICT,
+        r"(?m)^the rest of the call, int8\.onnx, no spinning over fp32 PyTorch +" + VERDICT,
         printed)
+    # r122 (cold read r121 ERROR): X over Y is Y's time / X's time, as every other pair
+    assert "fp32 PyTorch over int8.onnx" not in printed
+    assert ('ratios = [f / t for f, t in zip(rest["fp32 PyTorch"], '
+            'rest["int8.onnx, no spinning"])]') in code_of()
+    assert abs(float(fp32["rest"]) / float(quiet["rest"]) - float(r_x)) < 0.1   # int8's speed-up
     assert r_verdict == "no clear difference"
     assert (float(quiet["rest"]) > float(fp32["rest"])) == (reached == "reached only")
     assert (f"For int8's network, {net_x}x as fast, Amdahl's law predicts a call {predicted}x "
-            f"as fast. The call {reached} {quiet['table_x']}x: its rest took {quiet['rest']} ms "
-            f"against fp32's {fp32['rest']} ms ({r_x}x, no clear difference by the rule). The next "
-            "cell times the call step by step, after each network.") in flat
+            f"as fast. The call {reached} {quiet['table_x']}x. Its rest took {quiet['rest']} ms "
+            f"against fp32's {fp32['rest']} ms, and round by round the two made no clear "
+            f"difference ({r_x}x). The next cell times the call step by step, after each "
+            "network.") in flat
     assert "This run does not show why." not in flat
     assert "explained" not in flat.split("**Section 6's other numbers.**", 1)[1][:600]
     assert "The call fell short of that" not in flat
@@ -1736,42 +1770,13 @@ def test_the_shipped_photo(committed):
     assert "<summary>Why spinning slows" not in markdown
     assert "**Spinning can make int8 hurt.**" not in markdown
     assert "Spinning decides whether int8 helps" not in markdown
-    # the steps of fp32's call, timed one by one: the network the largest single step, and the
-    # color work around it (fit_to_gamut, rgb_to_lab, lab_to_rgb) longer than int8's network
-    (call_ms,) = found(r"fp32's colorize call, step by step \(medians of \d+ calls each\), as "
-                       r"shares of the whole call \((\d+\.\d) ms\):", printed)
-    assert call_ms == fp32["ms"]                      # the shares are of the rounds' median
-    steps = {k: float(ms) for k, ms in re.findall(r"(?m)^  (.+?) +(\d+\.\d) ms +\d+%$", printed)}
-    assert len(steps) == 7 and max(steps, key=steps.get) == "the network (fp32)"
-    color = [v for k, v in steps.items() if k.split(" ")[0] in ("fit_to_gamut", "rgb_to_lab",
-                                                                "lab_to_rgb")]
-    assert len(color) == 3 and sum(color) > float(quiet["alone"])
-    (added,) = found(r"the steps add up to (\d+\.\d) ms", printed)
-    (gap, gap_share) = found(r"unaccounted \(the call minus its steps\): (-?\d+\.\d) ms, "
-                             r"(-?\d+)% of the call", printed)
-    assert abs(float(call_ms) - float(added) - float(gap)) <= 0.11    # the same three numbers
-    more_less = "more" if float(gap) < 0 else "less"     # r120 run: more; r121 run: less
-    assert "step_ms = {step: 1000 * deploy.median_seconds(fn, RUNS)" in code   # its own timing
-    around = sorted((k for k in steps if not k.startswith("the network")), key=steps.get)[-3:]
-    assert {k.split(" ")[0] for k in around} == {"fit_to_gamut", "rgb_to_lab", "lab_to_rgb"}
-    # r111 run: no "only" (the unaccounted part is not smaller than every color step)
-    assert "leave only" not in markdown
-    # r118 (cold read r117): the call's ms and the steps' come from two timings, said so
-    net_here = steps["the network (fp32)"]
-    assert f"{net_here:.1f}" != fp32["alone"]
-    assert (f"Timed on their own, the steps add up to {added} ms, {abs(float(gap)):.1f} ms "
-            f"{more_less} than "
-            f"the call's {call_ms} ms from section 6's rounds, a separate measurement: the network "
-            f"took {net_here:.1f} ms here, {fp32['alone']} ms there. Outside the network, "
-            "`fit_to_gamut` (which pulls colors "
-            "into sRGB) and the two RGB-Lab conversions take the most time: for a faster photo, "
-            "look at them next.") in " ".join(markdown.split())
-    assert "part of that gap may be drift" not in markdown     # r120: the hedge cut
-    # r116 run: C's network and section 6's printed the same ms; the sentence on their
-    # difference is cut
-    assert "so the two numbers differ" not in markdown
-    assert "read its shares as rough" not in markdown
-    assert "the rounds' " not in markdown                     # no telegraphic possessives
+    # r122 (cold read r121): Going deeper C (fp32's call timed step by step a second time) is cut;
+    # its lesson is read from B2's step table, fp32 column (checked in
+    # test_the_photo_table_and_why_spinning_hurts)
+    assert "fp32's colorize call, step by step" not in printed and "unaccounted" not in printed
+    assert "### C. The photo's call, step by step" not in markdown
+    assert "Timed on their own, the steps add up to" not in markdown
+    code = code_of()
     assert "about 10% longer" not in markdown          # an older run's step table
     (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     assert "one 256 x 256 input" in printed and (net_w, net_h) == ("192", "128")
@@ -2103,8 +2108,11 @@ def test_the_speed_up_column_is_not_a_ratio_of_the_printed_ms(committed):
     """r89: section 5 says why a speed-up is not fp32's median ms over the variant's; the code
     takes the median of the round-by-round ratios."""
     _, markdown, printed = committed
+    # r122 (cold read r121): what dividing within a round removes, and what it does not
     assert ("A speed-up is the median, over the rounds, of fp32's time divided by the variant's "
-            "(above 1: faster), so that drift between rounds cancels.") in markdown
+            "(above 1: faster). Dividing within a round removes the drift from one round to the "
+            "next, but not the drift within a round.") in " ".join(markdown.split())
+    assert "so that drift between rounds cancels" not in markdown
     # r116 (cold read r115): one sentence under the table, with this run's example
     rows = table(printed)
     # r121 run: static int8's two numbers agreed to two decimals; the example is the row whose
@@ -2124,7 +2132,7 @@ def test_the_speed_up_column_is_not_a_ratio_of_the_printed_ms(committed):
     assert "r, ratios = results[name], round_ratios(name)" in code
     assert "np.median(ratios):>9.3f}x" in code and "np.median(ratios):>9.2f}x" not in code
     # said in section 5, before its rounds are printed
-    assert markdown.index("## 5.") < markdown.index("so that drift between rounds cancels") < \
+    assert markdown.index("## 5.") < markdown.index("Dividing within a round removes") < \
         markdown.index("## 6.")
     assert "rounds in shuffled order" in printed
 
@@ -2235,9 +2243,10 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     assert t2[6] == "slower" and t1[6] == "no clear difference"              # r120 run
     on, off = rest_of["on"], rest_of["off"]
     grew, growth = on - off, float(spin["rest"]) - float(quiet["rest"])
-    # r121 run: about half (the r120 run: about two thirds)
+    # r121 run: about half (the r120 run: about two thirds; the r122 run: about nine tenths)
     part = next(word for word, lo_part, hi_part in (("about half", 0.45, 0.55),
-                                                    ("about two thirds", 0.6, 0.72))
+                                                    ("about two thirds", 0.6, 0.72),
+                                                    ("about nine tenths", 0.85, 0.95))
                 if lo_part < grew / growth < hi_part)
     fmt = f"{grew:.1f}"
     # r121 (cold read r120): the 19.1 against 8.9 ms evidence in B2 only; the cause said as an
@@ -2250,14 +2259,30 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
             "photo round by round. The second times the call step by step.") in flat
     assert flat.count(f"{on} ms against {off} ms") == 1
     first, second = (steps[k] for k in most)
+    # r122 (cold read r121): the step table and section 6 are two timings, said once, with fp32's
+    # network from each (they differ); no parenthetical pointers
+    net_b2 = steps["the network"]["fp32 PyTorch"]
+    assert f"{net_b2:.1f}" != apps["fp32 PyTorch"]["alone"]
+    assert "(the rests above), a separate measurement" not in flat
+    # r122: Going deeper C's lesson from the fp32 column: outside the network, the gamut fit and
+    # the two RGB-Lab conversions take the most time
+    fp32_steps = {k: v["fp32 PyTorch"] for k, v in steps.items() if k != "the network"}
+    largest = sorted(fp32_steps, key=fp32_steps.get)[-3:]
+    assert set(largest) == {"fit_to_gamut", "rgb_to_lab at full size", "lab_to_rgb, round to uint8"}
+    assert min(fp32_steps[k] for k in largest) > max(
+        v for k, v in fp32_steps.items() if k not in largest)         # strictly the three largest
+    assert ("**Where fp32's call goes.** In the fp32 column, `fit_to_gamut` (which pulls colors "
+            "into sRGB) and the two RGB-Lab conversions take the most time outside the network: "
+            "for a faster photo, look at them next.") in flat
     assert ("**Why spinning slowed the call: the test.** With spinning on and PyTorch on 2 "
             f"threads, two steps after the network slowed the most: {said[most[0]]} took "
             f"{first['on']} ms against {first['off']} ms with spinning off, and {said[most[1]]} "
             f"{second['on']} ms against {second['off']} ms. All steps but the network took {on} ms "
-            f"against {off} ms ({t2[0]}x, slower by the "
-            f"rule): {fmt} ms more, {part} of the rest's {growth:.1f} ms growth in "
-            "section 6's rounds (the rests above), a separate measurement. With PyTorch on 1 "
-            "thread, which leaves "
+            f"against {off} ms ({t2[0]}x, slower by the rule). These {fmt} ms are {part} of the "
+            f"{growth:.1f} ms by which the rest grew in section 6's rounds. The two come from "
+            "separate timings, so their numbers differ a little: fp32's network took "
+            f"{net_b2:.1f} ms here, {apps['fp32 PyTorch']['alone']} ms in section 6. With PyTorch "
+            "on 1 thread, which leaves "
             "onnxruntime's worker a core of its own, spinning made no clear difference "
             f"({t1[0]}x).") in flat
     assert "This run does not show where the other" not in flat
@@ -2275,7 +2300,7 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     trade = ("onnxruntime's \"Thread management\" documentation presents spinning as a trade: "
              "faster inference for more CPU use. ")
     if word == "faster":       # r121 run
-        trade += (f"Here it did make int8's network a little faster ({x}x, the photo's rounds "
+        trade += (f"Here it made int8's network faster by the rule ({x}x, the photo's rounds "
                   "above), but it cost the rest of the call more.")
         assert float(spin["alone"]) < float(quiet["alone"]) and growth > 0
     else:
