@@ -93,7 +93,7 @@ def test_the_time_line_quotes_the_run(committed):
     markdown, printed = committed
     seconds = number(r"\nRun time: (\d+) s from start\(\) to this line\.", printed)
     images = number(r"data: [^|]*: ([\d,]+) train /", printed)
-    assert (f"**Time.** About 40 minutes, or an hour with the optional section. The outputs come "
+    assert (f"**Time.** About 40 minutes, or an hour with the optional sections. The outputs come "
             f"from a quick-mode run that took {seconds} s to reach the Summary on a 2-core CPU."
             ) in markdown
     assert number(r"(\d+) epochs of \d+ batches in", printed) == "12"
@@ -821,7 +821,8 @@ def test_check_3_the_test_score(committed):
     assert ("**The CNN's test MSE is about 24,000 times lower than the constant's.** Its "
             f"validation MSE, {val}, was close. Its typical error is "
             f"{typical} pixel steps, against the constant's {base_steps}. In the figure, "
-            f"{share_read}% of the errors lie in the gray band of half a pixel step. **Key idea:** "
+            f"{share_read}% of the errors lie in the gray band, within half a pixel step. "
+            "**Key idea:** "
             "Score the chosen model once, on untouched data, in units you can picture.") in markdown
     assert "tiny bias" not in markdown and "the worst is" not in markdown
     assert abs(float(val) / float(model_mse) - 1) < 0.2, "'close'"
