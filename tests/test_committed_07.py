@@ -1597,8 +1597,9 @@ def test_hues_and_the_checkerboard(committed):
     # measures said in section 8: more hue turns than the control against the truth (above: both
     # seeds, over twice the noise), and more pixel-to-pixel alternation than the truth's
     assert min(v0, v1) > truth and float(times) > 2
-    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, not truer."
-            ) in " ".join(markdown.split())
+    # cold read r122: "not truer" named its yardstick: the control (better on none above)
+    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, but no truer than "
+            "a saturation boost, its control.") in " ".join(markdown.split())
     assert ("In both seeds the adversarial model turns more hues away from the truth than its "
             "control") in " ".join(markdown.split())
     # the Summary: hue turns in both seeds over twice the noise, both stronger in seed 0
@@ -2558,7 +2559,8 @@ def test_round_six_of_s28(committed):
             "lies above the truth's in both seeds, and its ratio to the control's lies over twice "
             "as far from 1x as a second seed moves it.") in flat
     assert "percentage points more on average" not in flat
-    assert "**Key idea:** the critic made colors bolder than the plain UNet's, not truer." in flat
+    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, but no truer than "
+            "a saturation boost, its control.") in flat
     assert "(Going deeper D)." not in flat.split("## 8. ")[1].split("## Going deeper")[0]
     # the Summary print: D's two headline numbers, per seed, with their noise
     (summary,) = found(r"Summary: (.*)", printed)
