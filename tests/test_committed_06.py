@@ -81,8 +81,8 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert n_rows == "11" and name != "fp32 PyTorch" and float(lo) <= float(hi)
     assert float(hi) / float(lo) > 1.1 + 0.02                # "single rounds can swing more"
     assert ("otherwise there is no clear difference. The 10% margin is a practical one, not a "
-            "statistical test. Single rounds can swing by more than that: one row's round ratios "
-            "ran from "
+            "statistical test. Single rounds can swing by more than that: the round ratios of row "
+            f"{row} ({name.split(' (')[0]}, in Going deeper B1) ran from "
             f"{lo} to {hi} (the last line under the table). So a verdict also needs all rounds "
             "but one to agree.") in " ".join(markdown.split())
     code = code_of()
@@ -140,15 +140,18 @@ def test_latency_is_timed_on_a_random_input(committed):
             "**per-pixel gap** is max(|d a|, |d b|) at one pixel. The row's max is the largest "
             "per-pixel gap.") in flat1
     assert "diff.amax(dim=1)" in source and '"max_diff": diff.max().item()' in source
-    one, two_x, jnd_1 = (float(v) for v in found(
-        r"A mean \|d ab\| under (\d\.\d) is hard to see\. A pixel's \[ΔE\]\(\.\./docs/glossary\.md"
-        r"#delta-e\) is at most \|d a\| \+ \|d b\|, so the mean ΔE stays under (\d\.\d), below the "
-        r"just noticeable (\d\.\d) \(Going deeper B1\)\. Read the max too: a few pixels can move "
-        r"visibly\.", flat1))
-    assert (one, jnd_1) == (bound, jnd) and two_x == round(2 * one, 1) < jnd_1
+    # r123 (cold read r122): "hard to see" was unbacked (a mean says nothing about one region);
+    # section 1 says the bound on the mean, on average only, and points to B1's derivation
+    one, jnd_1 = (float(v) for v in found(
+        r"A mean \|d ab\| under (\d\.\d) keeps the mean \[ΔE\]\(\.\./docs/glossary\.md#delta-e\) "
+        r"below the just noticeable (\d\.\d) \(Going deeper B1\)\. That holds on average only: a "
+        r"few pixels can still move visibly, so read the max too\.", flat1))
+    assert (one, jnd_1) == (bound, jnd) and round(2 * one, 1) < jnd_1
+    assert "is hard to see" not in flat1
     assert "stays below a just noticeable change" not in flat1
     assert bound == 1.1
-    assert ("**Why a mean |d ab| under 1.1 is hard to see** (section 1). The mean |d ab| averages "
+    assert ("**Why a mean |d ab| under 1.1 keeps the mean ΔE below 2.3** (section 1). The mean "
+            "|d ab| averages "
             "over both channels, a and b. A pixel's ΔE from fp32 is at most |d a| + |d b| (L is "
             "unchanged), so a mean under 1.1 keeps the mean ΔE under 2 x 1.1 = 2.2, below the just "
             "noticeable 2.3 (Mahy et al., 1994).") in " ".join(markdown.split())
@@ -632,8 +635,12 @@ def test_int8_statements(committed):
     # r121 (cold read r120): two sentences on the main path; the stored types, the bytes and
     # the ConvInteger share in Going deeper A
     # r122 (cold read r121): "about 9.5 times", not "10 times": 1 / the speed-up, to half a unit
-    slower = f"{round(2 / dyn_x) / 2:g}"
-    assert abs(1 / dyn_x - float(slower)) <= 0.25 and float(slower) >= 2
+    # r123 (cold read r122): 9.5 was off; the whole number nearest 1 / the speed-up, and the
+    # printed medians (dynamic's ms over fp32's) round to it too
+    slower = f"{round(1 / dyn_x)}"
+    assert abs(1 / dyn_x - int(slower)) <= 0.5 and int(slower) >= 2
+    ms_of = rounds_of(printed)
+    assert round(ms_of["ONNX int8 dynamic"][0] / ms_of["fp32 PyTorch"][0]) == int(slower)
     assert ("**Why not dynamic int8?** Its ranges depend on the whole batch of a call: in batches "
             f"of up to 500 images it lost {-float(batch_db):.2f} dB, so we score it one image per "
             f"call. Even so, it ran about {slower} times slower than fp32 (section 5)."
@@ -1426,7 +1433,7 @@ def test_the_shuffled_rounds_statements(committed):
     # r103: this run's ONNX fp32 was no faster than PyTorch, so no "includes onnxruntime's gain"
     # r108: the speed-up over fp32 PyTorch is in the table; the text gives the like-for-like one
     assert "Like for like, static int8 ran" not in markdown    # r121: B1's pair, "Why only"
-    assert f"**Why only {mid:.2f}x?**" in markdown
+    assert f"**Why only {mid:.2f}x over ONNX fp32?**" in markdown    # r123: the baseline named
     assert "includes onnxruntime's own gain" not in markdown
     assert "That is far below the 4x" not in markdown    # r103: Going deeper B says it
     assert "Which int8 speed-up is which" not in markdown
@@ -1486,7 +1493,8 @@ def test_the_shuffled_rounds_statements(committed):
     assert verdict == "faster"
     assert "we did not investigate why" not in markdown      # this run shows no such gap
     # why int8 is faster, and why only this much: int8 convolution is part of the time
-    assert (f"**Why only {mid:.2f}x?** int8 moves a quarter of the bytes") in markdown
+    assert (f"**Why only {mid:.2f}x over ONNX fp32?** int8 moves a quarter of the bytes"
+            ) in markdown
     # r108: "other operators took the rest": a clear share outside QLinearConv
     assert list(shares)[0] == "QLinearConv" and shares["QLinearConv"] < 80, shares
     # r118 (cold read r117): the profile shows where the time goes, not what int8 adds (no fp32
@@ -1559,8 +1567,9 @@ def test_the_summary_and_the_eight_images(committed):
     # r119 (cold read r118): the Summary gives onnxruntime's default result too
     # r120: the cause as B's step-by-step test shows it, and the network's gain beside the call's
     assert ("Time what the user runs. On the photo, int8 with onnxruntime's default (spinning on) "
-            f"made the whole call slower than fp32's ({spin['table_x']}x), most likely because its "
-            "idle worker competed with PyTorch for the 2 cores. Loaded with `spinning=False`, its "
+            f"made the whole call slower than fp32's ({spin['table_x']}x), most likely because "
+            "onnxruntime's and PyTorch's threads competed for the 2 cores. Loaded with "
+            "`spinning=False`, its "
             "network ran "
             f"{quiet['net_x']}x as fast, the whole call {quiet['table_x']}x."
             ) in " ".join(markdown.split())
@@ -1703,9 +1712,9 @@ def test_the_shipped_photo(committed):
             f"network ran {quiet['net_x']}x as fast as fp32's, but the whole call only "
             f"{quiet['table_x']}x.") in flat
     assert ("**Spinning.** With onnxruntime's default, spinning on, the whole call was even "
-            f"slower than fp32's ({spin['table_x']}x), most likely because the spinning worker "
-            "competes with PyTorch for the 2 cores (tested in Going deeper B2), and turning "
-            "`allow_spinning` off fixes that.") in flat
+            f"slower than fp32's ({spin['table_x']}x), most likely because onnxruntime's and "
+            "PyTorch's threads compete for the 2 cores (Going deeper B2). Turning `allow_spinning` "
+            "off fixed that here.") in flat
     assert spin["call_word"] == "slower" and float(quiet["ms"]) < float(fp32["ms"])   # "fixes"
     assert quiet["whole call"]["verdict"] in ("no clear difference", "faster")   # r121: no word
     assert quiet["network alone"]["verdict"] == "faster"
@@ -2279,12 +2288,36 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
             f"{first['on']} ms against {first['off']} ms with spinning off, and {said[most[1]]} "
             f"{second['on']} ms against {second['off']} ms. All steps but the network took {on} ms "
             f"against {off} ms ({t2[0]}x, slower by the rule). These {fmt} ms are {part} of the "
-            f"{growth:.1f} ms by which the rest grew in section 6's rounds. The two come from "
-            "separate timings, so their numbers differ a little: fp32's network took "
-            f"{net_b2:.1f} ms here, {apps['fp32 PyTorch']['alone']} ms in section 6. With PyTorch "
+            f"{growth:.1f} ms by which the rest grew in section 6's rounds. With PyTorch "
             "on 1 thread, which leaves "
             "onnxruntime's worker a core of its own, spinning made no clear difference "
             f"({t1[0]}x).") in flat
+    # r123 (cold read r122): the two timings of int8's network disagree far more than fp32's,
+    # and the order of spinning on and off flips between them: said plainly, with what follows
+    assert "differ a little" not in flat
+    net6 = {k: float(apps[k]["alone"])
+            for k in ("fp32 PyTorch", "int8.onnx", "int8.onnx, no spinning")}
+    net_t = steps["the network"]
+    fp32_moved = abs(net_b2 - net6["fp32 PyTorch"])
+    assert abs(net_t["on"] - net6["int8.onnx"]) > 2 * fp32_moved            # "far more"
+    assert abs(net_t["off"] - net6["int8.onnx, no spinning"]) > fp32_moved   # "moves a lot"
+    assert (net_t["on"] > net_t["off"]) and (net6["int8.onnx"] < net6["int8.onnx, no spinning"])
+    assert float(x) > 1                       # section 6's rounds: spinning on, the faster network
+    assert net_t["on, 1 thread"] < min(net_t["on"], net_t["off"])   # "hints ... slow onnxruntime"
+    assert ("**Two timings of int8's network disagree.** The step table and section 6 are separate "
+            f"timings. fp32's network took {net_b2:.1f} ms here and "
+            f"{apps['fp32 PyTorch']['alone']} ms in section 6. int8's network moved far more. "
+            f"With spinning on, it took {net_t['on']:.1f} ms here against "
+            f"{apps['int8.onnx']['alone']} ms in section 6. With spinning off, it took "
+            f"{net_t['off']:.1f} ms here against {apps['int8.onnx, no spinning']['alone']} ms. So "
+            "spinning on gave the slower network here and the faster one in section 6. On this "
+            "shared 2-core machine, the int8 network's time moves a lot from one timing to the "
+            "next, and the step table's spinning comparison comes from a single timing. With "
+            "PyTorch "
+            f"on 1 thread, int8's network took {net_t['on, 1 thread']:.1f} ms. That hints that "
+            "PyTorch's own threads slow onnxruntime too. It is a hint, not a finding: that test "
+            "changes PyTorch's threads and onnxruntime's room at once.") in flat
+    assert net_t["on, 1 thread"] == net_t["off, 1 thread"]    # one 1-thread time quoted for both
     assert "This run does not show where the other" not in flat
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     rounds_at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
@@ -2300,9 +2333,12 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     trade = ("onnxruntime's \"Thread management\" documentation presents spinning as a trade: "
              "faster inference for more CPU use. ")
     if word == "faster":       # r121 run
-        trade += (f"Here it made int8's network faster by the rule ({x}x, the photo's rounds "
-                  "above), but it cost the rest of the call more.")
+        # r123 (cold read r122): the step table shows the reverse; what both timings support
+        trade += (f"In section 6's rounds, spinning made int8's network faster by the rule ({x}x), "
+                  "but the step table shows the reverse. What both timings show is that spinning "
+                  "cost the rest of the call more.")
         assert float(spin["alone"]) < float(quiet["alone"]) and growth > 0
+        assert steps["the network"]["on"] > steps["the network"]["off"] and on > off
     else:
         trade += (f"Here it did not clearly speed up int8's network ({x}x, the photo's rounds "
                   "above).")
