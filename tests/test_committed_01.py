@@ -1170,7 +1170,8 @@ def test_b_what_bf16_does(committed):
     # s25 (r107 UNBACKED, cell 59): the GPU rule is the library's, named; the run shows the CPU's
     # s27 round 4 (r117 UNBACKED, cell 59): the rules named, not stated, as the run shows one case
     assert ("`fit` picks float32 or [bf16](../docs/glossary.md#bf16-mixed-precision) mixed "
-            "precision by itself, by the rules of `cuda_precision` and `cpu_precision` in "
+            "precision by itself (fp16 on a GPU without bf16), by the rules of `cuda_precision` "
+            "and `cpu_precision` in "
             "`colorlab/device.py`. This run shows only the CPU case: the first output line gives "
             "the choice and its reason, "
             f"\"{reason}\".") in markdown
@@ -1180,6 +1181,9 @@ def test_b_what_bf16_does(committed):
     policy = device[device.index("def autocast_dtype("):device.index("def precision_note(")]
     assert "cpu_precision()" in policy and "cuda_precision(device)" in policy, "fit's own choice"
     assert 'amp = device.type == "cuda"' in policy, "'by itself': a GPU gets mixed precision"
+    # cold read r123: fp16 is the GPU rule's other answer (no bf16 before compute capability 8.0)
+    assert ("torch.bfloat16 if torch.cuda.get_device_capability(device) >= (8, 0) "
+            "else torch.float16") in device
     train = (NOTEBOOK.parents[1] / "colorlab" / "train.py").read_text()
     assert "amp_dtype = autocast_dtype(device, amp)" in train, "fit asks that policy"
     assert "which this AMD CPU lacks" not in markdown
