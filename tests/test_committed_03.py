@@ -718,11 +718,14 @@ def test_the_derived_matrix_and_white_point(committed):
     # s28 round 7 (cold read r121, TOP FIX 5): not "can be exact" (section 3 shows a gap); the
     # source of 2.3 at its first use
     assert ("From here on the code uses scikit-image's matrix and white, so the remaining gaps to "
-            f"it can be traced. The switch moves Lab by at most {shift} (Going deeper A). A Lab "
+            f"it can be traced. The switch moves each Lab channel by at most {shift}, so ΔE76 by "
+            "under 0.04 (Going deeper A). A Lab "
             "distance, ΔE76, of about 2.3 is just noticeable (Mahy et al. 1994), so the switch is "
             "far too small to see.") in flat
     assert "can be exact" not in flat
     assert float(shift) < 2.3 / 10, "far below the just-noticeable ΔE76 of 2.3"
+    # cold read r122: a channel's largest move bounds ΔE76 by sqrt(3) times it
+    assert float(shift) * 3 ** 0.5 < 0.04, "ΔE76 under 0.04"
     assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in flat, "B cites it"
     # s28 (cold read r119, o_03 item 3): old B is part of Going deeper A, under a bold lead
     going_b = flat[flat.index("**Which matrix and white the code uses (sections 2–4).**"):
