@@ -704,12 +704,13 @@ def test_the_loss_comparison_paragraph(committed):
     to_truth = [float(truth8) - colorful(r) for r in l1 + mse]
     assert round(mean_gap) == 3 and all(colorful(a) > colorful(b) for a in mse for b in l1), \
         "'MSE paints about 3 colorfulness units more than L1'"
-    assert round(np.mean(to_truth) / 5) * 5 == 20 and min(to_truth) > 5 * mean_gap, \
-        "'both paint about 20 units less than the truth', far more than the loss gap"
+    # cold read r123: the range, not "about 20" (MSE's shortfall is about 18)
+    assert round(min(to_truth)) == 18 and round(max(to_truth)) == 21, to_truth
+    assert min(to_truth) > 5 * mean_gap, "far more than the loss gap"
     assert ("Toy two's lesson, that L1 paints the majority color, holds only when one color "
             "clearly dominates. Real pixels look more like toy three, so the two losses differ "
-            "little. MSE paints about 3 colorfulness units more than L1, while both paint about "
-            "20 units less than the truth. MSE still scores worse. Going deeper F looks into "
+            "little. MSE paints about 3 colorfulness units more than L1, while both paint 18 to "
+            "21 units less than the truth. MSE still scores worse. Going deeper F looks into "
             "why.") in section8
     assert "MSE paints a little more color than L1 at both seeds, yet scores worse." not in section8
     assert "One result is a surprise" not in text and "predicts the opposite" not in text, \
