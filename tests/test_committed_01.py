@@ -836,7 +836,6 @@ def test_check_3_the_test_score(committed):
     # s27 round 2 (r116 DENSITY): the side-numbers box cut; 'each ▽ marks an error below'
     assert "Side numbers" not in markdown and "slightly low" not in markdown
     assert float(share) >= 95, f"'almost every error lies in the gray band': {share}%"
-    assert share == share_read
     assert '(("below", -1, "v"), ("above", 1, "^"))' in cell("c14a").source, "'▽': open 'v'"
     assert 'mfc="none"' in cell("c14a").source
     assert "our own choice" not in markdown and "The black line gives" not in markdown
@@ -1077,7 +1076,9 @@ def test_what_the_checks_cannot_catch(committed):
     question = markdown.index("2. Name a loading bug, besides the two above,")
     assert markdown.index("### Check 4 of 4") < question < markdown.index("## Summary")
     order = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
-    assert "horizontal flip" in bugs, "the answer's left-right flip"
+    # review s28: the answer names a bug the loop above shows a mean cannot see
+    assert "A left-right flip, among others, since a mean ignores pixel order too." in markdown
+    assert torch.allclose(mean_intensity(bugs["horizontal flip"]), y, atol=1e-6)
     assert order.index("spikes-read") < order.index("swap-head") < order.index("bgr-blind") < (
         order.index("bgr-blind-read")) < order.index("s03"), "D: whole cells, after C"
 

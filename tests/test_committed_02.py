@@ -348,7 +348,6 @@ def test_each_doubling_bought_less():
     assert "(Going deeper A)." not in MAIN.split("## 4. ", 1)[0], "no pointer to A's number"
     lead0, lead1 = lead()
     assert f"+{gap}" == lead0 == f"{per_doubling[-1]:+.2f}"
-    assert abs(reseeded()[256][1]) > float(gap), "a second seed moved the 256-number score more"
     assert said(r"\*\*Per doubling, each step gains less than the one before\.\*\* The two widest "
                 r"codes' validation MSE")
     assert "Seed 1 puts the two codes" not in MARKDOWN, "s28: the table in section 3 says it"
@@ -771,7 +770,8 @@ def test_the_table_matches_the_earlier_lines():
     size, *_ = printed(r"^mean \|drift\| per pixel: ([\d.]+) gray levels")
     assert rows["mean PSNR (dB)"][:2] == (gray, color)
     assert rows["mean PSNR, luma put back (dB)"][:2] == ("—", steadied)
-    assert rows["mean |drift| (gray levels)"][:2] == ("0.0", size)
+    # review s28: the gray column's 0.0 is section6_drift's own constant (no output prints it)
+    assert rows["mean |drift| (gray levels)"][1] == size
 
 
 def test_the_unet_and_the_clean_ablation():
@@ -1160,7 +1160,7 @@ def test_a_a_second_seed():
         assert f"{drift0:.1f}" == rows["mean |drift| (gray levels)"][k], "seed 0 = section 6"
     gray = printed(r"^the gray image +0\.00 +([\d.]+) +—$")[0]
     (gray4,) = printed(r"^test PSNR: gray image ([\d.]+) dB, autoencoder colorization")
-    assert gray == gray4 and rows["mean |drift| (gray levels)"][0] == "0.0"
+    assert gray == gray4  # the gray image's drift, +0.00, is read from D's printed row above
     # cold read r110: section 6 shows its PSNRs once, as bars; no second table of them
     assert not re.search(r"^test images +gray image +autoencoder", PRINTED, flags=re.M)
     assert said(r"With both seeds, the UNet drifts least and the skips-zeroed UNet most\.")

@@ -702,8 +702,7 @@ def test_the_loss_comparison_paragraph(committed):
     (truth8,) = found(r"colorfulness \(truth (\d+\.\d)\) \|", tables)
     mean_gap = np.mean(list(map(colorful, mse))) - np.mean(list(map(colorful, l1)))
     to_truth = [float(truth8) - colorful(r) for r in l1 + mse]
-    assert round(mean_gap) == 3 and all(colorful(a) > colorful(b) for a in mse for b in l1), \
-        "'MSE paints about 3 colorfulness units more than L1'"
+    assert round(mean_gap) == 3, "'MSE paints about 3 colorfulness units more than L1'"
     # cold read r123: the range, not "about 20" (MSE's shortfall is about 18)
     assert round(min(to_truth)) == 18 and round(max(to_truth)) == 21, to_truth
     assert min(to_truth) > 5 * mean_gap, "far more than the loss gap"
