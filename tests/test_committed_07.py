@@ -1909,12 +1909,15 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     four = [float(x) for x in shown.split(", ")]
     assert four == sorted(four, reverse=True) and min(four) > float(whole), four
     # the attention picture: seed 1's 16 x 16 weights on one test image (the fourth, a car)
-    image, largest, smallest, even, total, favourite, rows, own = found(
-        r"seed 1's 16 x 16 attention weights, test image (\d+): largest (\d\.\d\d), smallest "
+    image, kind, largest, smallest, even, total, favourite, rows, own = found(
+        r"seed 1's 16 x 16 attention weights, test image (\d+) \((\w+)\): largest (\d\.\d\d), "
+        r"smallest "
         r"(\d\.\d\d) \(even: 1/16 = (0\.0625)\); each row sums to (\d\.\d\d)\nposition (\d+) gets "
         r"a row's largest weight in (\d+) of the 16 rows; on itself, a position puts (\d\.\d\d) on "
         r"average", printed)
     assert total == "1.00" and image == "4", (total, image)
+    # review s28: "the fourth test image, an automobile" read from the printed class
+    assert kind == "automobile", kind
     # not uniform: the largest weight far above the even 1/16, the smallest far below it
     assert float(largest) > 4 * float(even) and float(smallest) < float(even) / 2
     # almost every row takes most from the same position, position 0: a corner
@@ -2040,7 +2043,7 @@ def test_test_images_are_numbered_as_in_section_7s_gallery(committed):
     nb, markdown, printed, _ = committed
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "IMAGE = 3 " in code and 'image.set_title(f"test image {IMAGE + 1} (' in code
-    assert "test image 4:" in printed, "counted from 1"
+    assert "test image 4 (automobile):" in printed, "counted from 1"
     assert ('picks = results["L1 UNet", SEED]["test"].counted.nonzero().squeeze(1)[:5]'
             in code), "the gallery: the first five test images in color"
     # the same photo: the attention figure's gray image matches the gallery's fourth gray input,
