@@ -11,7 +11,7 @@ from committed import code_with, finder, read
 from skimage.color import xyz_tristimulus_values
 from skimage.color.colorconv import xyz_from_rgb
 
-from colorlab import color
+from colorlab import color, metrics
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_lab_color_math.ipynb"
 
@@ -2018,7 +2018,7 @@ def test_section_7_shows_why_lab(committed):
     # the sigma is the same for both: a 1-D Gaussian applied along rows, then columns
     torch.manual_seed(0)
     x = torch.rand(2, 40, 40, dtype=torch.float64)
-    scope = {"torch": torch}
+    scope = {"torch": torch, "metrics": metrics}   # blur uses SSIM's Gaussian window
     exec(cell.split("\n\n\nrgb_cat")[0], scope)
     y = scope["blur"](x)
     assert y.shape == x.shape and abs(y.mean() - x.mean()) < 0.01 and y.std() < x.std() / 3
