@@ -71,23 +71,29 @@ def test_latency_is_timed_on_a_random_input(committed):
             "(above 1: faster). Dividing within a round removes the drift from one round to the "
             "next, but not the drift within a round.") in " ".join(markdown.split())
     assert "so that drift between rounds cancels" not in markdown
-    # r122 (cold read r121): the margin is a practical one; single rounds swing more (the widest
-    # swing of one row's round ratios, printed under section 5's table), so the rule also needs
-    # all rounds but one; the old claim (it clears fp32's own drift) and its line are cut
+    # r122 (cold read r121): the margin is a practical one; single rounds swing more, so the rule
+    # also needs all rounds but one; the old claim (it clears fp32's own drift) is cut
+    # r124 (cold read r124 TOP FIX 3): the swing is read from section 5's own table (its rounds
+    # column, the lowest and highest ratio of each row), not from a row of Going deeper B1
     assert "fp32 PyTorch's own rounds" not in printed and "it clears the drift" not in markdown
-    n_rows, row, name, lo, hi = found(
-        r"(?m)^the widest swing of one row's round-by-round ratios, of all (\d+) rows \(Going "
-        r"deeper B1\): (\d+)\. (.+), (\d\.\d\d) - (\d\.\d\d)$", printed)
-    assert n_rows == "11" and name != "fp32 PyTorch" and float(lo) <= float(hi)
-    assert float(hi) / float(lo) > 1.1 + 0.02                # "single rounds can swing more"
-    assert ("otherwise there is no clear difference. The 10% margin is a practical one, not a "
-            "statistical test. Single rounds can swing by more than that: the round ratios of row "
-            f"{row} ({name.split(' (')[0]}, in Going deeper B1) ran from "
-            f"{lo} to {hi} (the last line under the table). So a verdict also needs all rounds "
-            "but one to agree.") in " ".join(markdown.split())
+    assert "the widest swing of one row's" not in printed
+    assert "(Going deeper B1) ran" not in markdown
+    shown = {n: r for n, r in section5(printed).items() if n != "fp32 PyTorch"}
+    name = max(shown, key=lambda n: float(shown[n]["hi"]) / float(shown[n]["lo"]))
+    lo, hi = shown[name]["lo"], shown[name]["hi"]
+    more = float(hi) / float(lo) > 1.1
+    short = {"ONNX fp32 (onnxruntime)": "the ONNX fp32 file", "ONNX int8 static": "static int8",
+             "ONNX int8 dynamic": "dynamic int8",
+             "50% channels + fine-tune": "the channel-pruned model",
+             "unstructured 90% zeros": "90% zeros"}[name]
+    assert ("Otherwise there is no clear difference. The 10% margin is a practical one, not a "
+            "statistical test. Single rounds "
+            + ("can swing by more than that" if more else "swing too")
+            + f": the ratios of row {shown[name]['number']} ({short}) ran from {lo} to {hi} (the "
+            "table's rounds column). So a verdict also needs all rounds but one to agree."
+            ) in " ".join(markdown.split())
     code = code_of()
-    assert "widest = max(swing, key=lambda n: max(swing[n]) / min(swing[n]))" in code
-    assert 'swing = {n: round_ratios(n) for n in order if n != "fp32 PyTorch"}' in code
+    assert 'else (verdict(ratios)[0], f"{min(ratios):.2f} - {max(ratios):.2f}"))' in code
     assert "a gain a user would notice" not in markdown
     # the code's speed-up is the median of the round-by-round ratios, as the text says
     assert "return [o / v for o, v in zip(timed[over], timed[name])]" in source
@@ -137,8 +143,8 @@ def test_latency_is_timed_on_a_random_input(committed):
     # for 1.1 (dE <= |d a| + |d b|, so a mean under 2.2, below 2.3); B keeps the derivation
     flat1 = " ".join(markdown.split())
     assert ("- The **mean |d ab|** is the mean of |d a| and |d b| over all pixels. - The "
-            "**per-pixel gap** is max(|d a|, |d b|) at one pixel. The row's max is the largest "
-            "per-pixel gap.") in flat1
+            "**per-pixel gap** is max(|d a|, |d b|) at one pixel. The printed max is the largest "
+            "per-pixel gap over all test pixels.") in flat1
     assert "diff.amax(dim=1)" in source and '"max_diff": diff.max().item()' in source
     # r123 (cold read r122): "hard to see" was unbacked (a mean says nothing about one region);
     # section 1 says the bound on the mean, on average only, and points to B1's derivation
@@ -179,7 +185,8 @@ def test_latency_is_timed_on_a_random_input(committed):
     assert "net.to(memory_format=torch.channels_last)" in source
     # what the code does differently from the reference pass, said as the code does it
     # r119 (cold read r118): the two causes were not separated; the text says what the code does
-    assert ("Even fp32's own |d ab| is not 0, but tiny: `measure` recomputes fp32 in batches and "
+    # r124 (cold read r124): "fp32's own" read twice; the fp32 row's |d ab|
+    assert ("The fp32 row's |d ab| is not 0, only tiny: `measure` recomputes fp32 in batches and "
             "in another memory layout than the reference.") in " ".join(markdown.split())
     assert "round floats differently" not in markdown
     (fp32_max,) = found(r"(?m)^fp32 PyTorch +[\d.]+ MB .*\|d ab\| max (\S+),", printed)
@@ -204,11 +211,11 @@ def test_the_printed_row_is_described_as_printed(committed):
     assert re.fullmatch(r"fp32 PyTorch +[\d.]+ MB +PSNR [\d.]+ dB \(gray [\d.]+\) +"
                         r"\|d ab\| max \S+, mean \S+", row), row
     assert "dE" not in row and "colorful" not in row
-    assert re.search(r"(?m)^variant +MB +ms +speed-up +verdict +PSNR$", printed)
+    assert re.search(r"(?m)^variant +MB +ms +speed-up +rounds +verdict +PSNR$", printed)
     assert re.search(ALL_HEADER, printed)                     # Going deeper B: every variant
     assert ("Every variant goes through `measure`, which prints one row: file size, test-image "
-            "[PSNR](../docs/glossary.md#psnr) with gray's beside it, and |d ab|, how far its "
-            "colors move from fp32's.") in markdown
+            "[PSNR](../docs/glossary.md#psnr) with the grayscale baseline's beside it, and |d ab|, "
+            "how far the variant's colors move from fp32's.") in " ".join(markdown.split())
     # ab units defined, with a scale, where the rows first use them: AB_SCALE is the axes' reach
     color = (ROOT / "colorlab" / "color.py").read_text(encoding="utf-8")
     assert "AB_SCALE = 110.0" in color
@@ -267,7 +274,10 @@ def test_the_time_line_gives_the_committed_run(committed):
     assert "About 50 minutes to read" not in markdown    # a careful first read takes longer
     assert "About an hour to read" not in markdown       # nothing measures it: said modestly
     assert "2 CPU threads for every timing, on this CPU: AMD EPYC" in printed
-    assert "| precision: float32 (bf16 without AMX gains too little on this CPU) |" in printed
+    # the precision line is the library's own (r124: this session's CPU has no bf16 at all)
+    (precision,) = found(r"\| precision: (float32 \([^)]*\)) \|", printed)
+    device_src = (ROOT / "colorlab" / "device.py").read_text(encoding="utf-8")
+    assert f'"{precision}"' in device_src
     # that line sits at the end of the last code cell before the Summary heading
     cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells]
     heading = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
@@ -355,7 +365,8 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
             '["CPUExecutionProvider"])') in code
     assert ('options.add_session_config_entry("session.intra_op.allow_spinning", "0")' in code
             and "options.intra_op_num_threads = THREADS" in code)
-    session_at = next(i for i, c in enumerate(cells) if "onnxruntime.InferenceSession(" in c.source)
+    session_at = next(i for i, c in enumerate(cells) if "onnxruntime.InferenceSession(" in c.source
+                      and "allow_spinning" in c.source)
     going_deeper = markdown_index(cells, "## Going deeper")
     assert going_deeper < deeper_a < session_at < markdown_index(cells, "### B. ")
     assert cells[session_at - 1].source == (
@@ -560,44 +571,124 @@ def test_export_statements(committed):
             "order as fp32's own.") in markdown and "as small as fp32's own" not in markdown
 
 
+def int8_table(printed):
+    """Section 3's table (r124, cold read r124 ASK 6): {label: (PSNR change from fp32 as printed,
+    file size in % of the fp32 ONNX file)} for "int8 static, 99.9% ranges", "int8 static, min/max
+    ranges", "int8 dynamic, one image per call" and "int8 dynamic, batches of up to 500"."""
+    block = printed.split("and the fp32 ONNX file (", 1)[1].split("\n\n", 1)[0]
+    rows = {label.strip(): (db, int(size)) for label, db, size in re.findall(
+        r"(?m)^(int8 [a-z]+, [^\n]+?) +([+-]\d\.\d{3}) dB +(\d+)%$", block)}
+    assert len(rows) == 4, rows
+    return rows
+
+
+def relu_table(printed):
+    """Section 3's two ranges of the bottleneck's last ReLU: {label: (top, step, % clipped)}."""
+    block = printed.split("the bottleneck's last ReLU on ", 1)[1].split("\n\n", 1)[0]
+    ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
+        r"(?m)^(99\.9% range \(int8\.onnx\)|min/max range) +(\d+\.\d\d) +(\d\.\d{4}) +"
+        r"(\d+\.\d{3})%$", block)}
+    assert len(ranges) == 2, block
+    return ranges
+
+
 def test_int8_statements(committed):
     nb, markdown, printed = committed
-    static, minmax, single = found(
-        r"(?m)PSNR against fp32 \(\d+\.\d\d dB\): int8 static ([+-]\d\.\d{3}) dB, with min/max "
-        r"ranges ([+-]\d\.\d{3}) dB, int8 dynamic ([+-]\d\.\d{3}) dB$", printed)
-    dynamic, single_again = found(
-        r"dynamic int8's PSNR against fp32: ([+-]\d\.\d{3}) dB in batches of up to 500, "
-        r"([+-]\d\.\d{3}) dB one image per call", printed)
-    assert single == single_again
-    (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
-    # static int8: fp32's quality in about a quarter of the file; its largest change visible
-    # (above a just-noticeable 2.3), its mean far below 2.3 (a pixel's dE is at most 2x it)
+    rows_3 = int8_table(printed)
+    static, share = rows_3["int8 static, 99.9% ranges"]
+    minmax = rows_3["int8 static, min/max ranges"][0]
+    single = rows_3["int8 dynamic, one image per call"][0]
+    dynamic = rows_3["int8 dynamic, batches of up to 500"][0]
+    share = str(share)
+    flat = " ".join(markdown.split())
+    # static int8 in about a quarter of the file; its largest change visible (above a
+    # just-noticeable 2.3)
     (worst, mean), = re.findall(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\S+), "
                                 r"mean (\S+)$", printed)
-    assert float(worst) > 2.3 and 2 * float(mean) < 2.3
+    assert float(worst) > 2.3
     mean_raw = mean
     worst, mean = f"{float(worst):.0f}", f"{float(mean):.2f}"     # as the text rounds them
-    # r117 (cold read r116): the "few pixels" counted over the test set, as printed
+    # r117 (cold read r116): the pixels counted over the test set, as printed
     over5, pixels, over10 = found(
-        r"int8 static, per test pixel: (\d+\.\d\d)% of the ([\d,]+) pixels more than 5 ab units "
-        r"from fp32, (\d+) pixels more than 10", printed)
+        r"int8 static, test pixels more than 5 ab units from fp32: (\d+\.\d\d)% of ([\d,]+); more "
+        r"than 10: ([\d,]+)", printed)
     assert int(pixels.replace(",", "")) == 2000 * 32 * 32         # every test pixel
-    assert float(over5) < 1 and int(over10) < 0.01 * 2000 * 32 * 32   # a few
-    assert (f"**Static int8 with 99.9% ranges keeps fp32's quality** in {share}% of the fp32 ONNX "
-            f"file. It moves colors by {mean} ab units on average. Only {over5}% of the test "
-            f"pixels have a per-pixel gap above 5 ab units.") in " ".join(markdown.split())
-    assert "the worst by" not in markdown      # r119: a side number, said in section 6
-    # r117: section 1 ties the Delta E rule to static int8's mean: 2 x mean, rounded up
-    bound = math.ceil(200 * float(mean_raw)) / 100
-    assert 2 * float(mean_raw) < bound <= 2 * float(mean_raw) + 0.01
-    assert (f"Static int8's mean |d ab| of {mean} (section 3) keeps its mean ΔE from fp32 under "
-            f"{bound:.2f}.") in " ".join(markdown.split())
-    # r108: section 6 shows those pixels: its boxed test image holds static int8's max
+    # r124 (this session's CPU, an AMD EPYC without VNNI): static int8 lost PSNR; the next cell
+    # shows that the int8 kernels, not the rounding, lost it (graph optimizations off: float math
+    # on the same rounded values). On a VNNI CPU the two agree and the text said "keeps fp32's
+    # quality": re-run there, and this test asks for that wording back.
+    kernel_db, float_db = found(
+        r"int8\.onnx, PSNR change from fp32: ([+-]\d\.\d{3}) dB as onnxruntime runs it \(int8 "
+        r"kernels\), ([+-]\d\.\d{3}) dB in float math on the same rounded values", printed)
+    assert kernel_db == static and abs(float(float_db)) < 0.05    # the rounding alone: fp32's PSNR
+    (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
+    assert float(static) < -0.1 and isa == "none", "the text says: lost PSNR, this CPU has no VNNI"
+    assert (f"**Static int8 stores the network in {share}% of the fp32 ONNX file, but on this CPU "
+            f"it lost {-float(static):.2f} dB.** It moved colors by {mean} ab units on average, "
+            "and "
+            f"{over5}% of the test pixels have a per-pixel gap above 5 ab units.") in flat
+    assert ("The next cell runs the same file with onnxruntime's graph optimizations off: then no "
+            "int8 kernel runs, and each `Conv` computes in float on the rounded values.") in flat
+    code = code_of()
+    assert "options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL" \
+        in code
+    (seven_top, seven_sum, seven_db), = [
+        (int(t), int(s.replace(",", "")), db) for t, s, db in re.findall(
+            r"(?m)^int8-7bit\.onnx +weights -(\d+) to \1: two products reach 2 x 255 x \1 = "
+            r"([\d,]+) "
+            r"\(within 32,767\); PSNR change from fp32 ([+-]\d\.\d{3}) dB$", printed)]
+    (eight_top, eight_sum, eight_db), = [
+        (int(t), int(s.replace(",", "")), db) for t, s, db in re.findall(
+            r"(?m)^int8\.onnx +weights -(\d+) to \1: two products reach 2 x 255 x \1 = ([\d,]+) "
+            r"\(over 32,767\); PSNR change from fp32 ([+-]\d\.\d{3}) dB$", printed)]
+    assert eight_sum == 2 * 255 * eight_top > 32767 >= seven_sum == 2 * 255 * seven_top
+    # r124: section 3's question 3, with the printed 7-bit line's numbers (steps: the same largest
+    # weight over 64 levels instead of 127, about twice as coarse)
+    assert (f"A uint8 activation times a 7-bit weight is at most 255 x {seven_top}, so two such "
+            f"products sum to at most {seven_sum:,}, within the 32,767 of a 16-bit integer. They "
+            "give up half the weight's steps: each step is twice as coarse.") in flat
+    assert 1.9 < eight_top / seven_top < 2.1
+    assert eight_db == static and float(seven_db) > float(static) + 0.1    # 7 bits win it back
+    assert ("**The int8 kernels, not the rounding, lost the PSNR.** In float math the same rounded "
+            f"values cost only {-float(float_db):.2f} dB. This CPU has no VNNI instructions (Going "
+            "deeper A's last line). Without them, onnxruntime's int8 convolution multiplies uint8 "
+            "by int8 with `VPMADDUBSW`, which adds each pair of products in a 16-bit integer and "
+            "clips a sum that does not fit (**saturation**; onnxruntime's quantization guide). For "
+            "such CPUs onnxruntime recommends 7-bit weights (`reduce_range=True`): Going deeper A "
+            f"tries them, and they lose only {-float(seven_db):.2f} dB.") in flat
+    assert ("**7-bit weights, for CPUs without VNNI.** A uint8 activation is at most 255 and an "
+            f"int8 weight at most {eight_top}, so two products can sum to {eight_sum:,}, past the "
+            "32,767 that a 16-bit integer holds. With 7-bit weights, at most "
+            f"{seven_top}, the sum stays within it. On this CPU the 7-bit file lost "
+            f"{-float(seven_db):.2f} dB, against {-float(eight_db):.2f} dB for "
+            "`int8.onnx`.") in flat
+    # onnxruntime's own advice, in the quantize_static docstring of the installed version
+    quantize = next((ROOT / ".venv" / "lib").glob("python3*/site-packages/onnxruntime/"
+                                                  "quantization/quantize.py"), None)
+    if quantize is not None:
+        doc = " ".join(quantize.read_text(encoding="utf-8").split())
+        assert ("x86/x64 CPU without VNNI" in doc and "set ``reduce_range=True``" in doc
+                and "reduce the risk of integer saturation" in doc)
+    cells_3 = nbformat.read(NOTEBOOK, as_version=4).cells
+    seven_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-7bit-06")
+    assert markdown_index(cells_3, "### A. Inside the export") < seven_at < markdown_index(
+        cells_3, "**7-bit weights, for CPUs without VNNI.**") < markdown_index(cells_3, "### B. ")
+    # B1 ties the Delta E rule to static int8's mean: 2 x mean, said as a bound
+    bound = 2 * float(mean_raw)
+    if bound < 2.3:
+        assert (f"Static int8's mean |d ab| of {mean} (section 3) keeps its mean ΔE from fp32 "
+                "under "
+                f"{bound:.2f}.") in flat
+    else:
+        assert (f"On this CPU static int8's mean |d ab| is {mean} (section 3): the bound then "
+                f"allows a mean ΔE up to {bound:.2f}, so it no longer rules out a visible "
+                "change on "
+                "average.") in flat
+    # r108: section 6 shows static int8's max: its outlined test image holds it
     (boxed,) = found(r"the test image with the worst value \(number \d+, class \w+\): the most "
                      r"(\d+) ab units", printed)
     assert boxed == worst
-    assert abs(float(static)) < 0.05 and "A few pixels move more (section 6)." not in markdown
-    assert float(mean) < 1.1                        # section 1's "Reading |d ab|": not visible
+    assert "A few pixels move more (section 6)." not in markdown
     # r116 (cold read r115): measure() prints |d ab| to 3 significant figures, no false precision
     assert "max {row['max_diff']:.3g}, mean {row['mean_diff']:.3g}" in code_of()
     printed_diffs = re.findall(r"(?m)\|d ab\| max (\S+), mean (\S+)$", printed)
@@ -621,8 +712,7 @@ def test_int8_statements(committed):
     conv_share = ops(dyn_profile)["ConvInteger"]
     # r120 (cold read r119): why it is scored one image per call, and why its file is larger,
     # each from a line section 3 prints
-    batch_db, one_db = found(r"dynamic int8's PSNR against fp32: ([+-]\d\.\d{3}) dB in batches of "
-                             r"up to 500, ([+-]\d\.\d{3}) dB one image per call", printed)
+    batch_db, one_db = dynamic, single
     n_left, left_mb, as_int8 = found(r"dynamic int8, its (\d+) float32 weights: (\d\.\d{3}) MB "
                                      r"\(in int8: (\d\.\d{3}) MB\)", printed)
     (left_as,) = found(r"dynamic int8, weights stored as: (.*)", printed)
@@ -641,10 +731,13 @@ def test_int8_statements(committed):
     assert abs(1 / dyn_x - int(slower)) <= 0.5 and int(slower) >= 2
     ms_of = rounds_of(printed)
     assert round(ms_of["ONNX int8 dynamic"][0] / ms_of["fp32 PyTorch"][0]) == int(slower)
+    # r124 (cold read r124): "Even so" tied the slowness to one image per call; section 5 times
+    # every variant on one input anyway: the two facts said apart
     assert ("**Why not dynamic int8?** Its ranges depend on the whole batch of a call: in batches "
             f"of up to 500 images it lost {-float(batch_db):.2f} dB, so we score it one image per "
-            f"call. Even so, it ran about {slower} times slower than fp32 (section 5)."
+            f"call. It is also slow: section 5 times it at about {slower} times slower than fp32."
             ) in " ".join(markdown.split())
+    assert "Even so" not in markdown
     assert (f"**Dynamic int8, section 3's slow file.** Its int8 convolution, `ConvInteger`, took "
             f"{conv_share:.0f}% of its time on this input. Its {n_left} `ConvTranspose` weights "
             f"stay float32: {left_mb} MB, where int8 would take {as_int8} MB."
@@ -654,7 +747,7 @@ def test_int8_statements(committed):
     bytes_at = next(i for i, c in enumerate(cells_3) if c.cell_type == "code" and any(
         "dynamic int8, its " in o.get("text", "") for o in c.get("outputs", [])))
     main_at = next(i for i, c in enumerate(cells_3) if c.cell_type == "code" and any(
-        "dynamic int8's PSNR against fp32" in o.get("text", "") for o in c.get("outputs", [])))
+        "int8 dynamic, batches of up to 500" in o.get("text", "") for o in c.get("outputs", [])))
     main_out = "".join(o.get("text", "") for o in cells_3[main_at].outputs)
     assert "weights stored as" not in main_out and "float32 weights" not in main_out
     assert markdown_index(cells_3, "### A. Inside the export") < bytes_at < markdown_index(
@@ -663,19 +756,17 @@ def test_int8_statements(committed):
     assert "no special performance optimisation" in " ".join(markdown.split())
     assert "because its ranges then cover the whole batch" not in markdown
     assert rounds_of(printed)["ONNX int8 dynamic"][1] < 0.5         # "far slower"
-    # the key idea: about a quarter of the size, the colors kept (dynamic's speed: section 5)
+    # the key idea: about a quarter of the size; r124: the quality checked on the CPU that runs it
     assert 20 <= int(share) <= 35
-    assert ("**Key idea:** static int8, calibrated on representative images, keeps the colors in "
-            "about a quarter of the file.") in markdown
+    assert ("**Key idea:** static int8, calibrated on representative images, stores the network in "
+            "about a quarter of the file. Check its quality on the CPU that will run it: the int8 "
+            "kernels differ from one CPU to another.") in flat
     assert "**In short:**" not in markdown       # results said after the printouts, not before
     # the calibration histogram's printed ranges back that sentence
     # r108: section 3 prints one line (the two ranges, steps and clipped shares); the counts
     # of values, zeros and the share of the nonzero ones clipped are printed in Going deeper A
-    (line,) = found(r"(?m)^the bottleneck's last ReLU, \d+ calibration images: (.*)$", printed)
-    ranges = {label: tuple(float(v) for v in rest) for label, *rest in re.findall(
-        r"(99\.9% range \(int8\.onnx\)|min/max range) 0 to (\d+\.\d\d), a step of (\d\.\d{4}), "
-        r"(\d+\.\d{3})% of the values clipped", line)}
-    assert len(ranges) == 2 and line.count(";") == 1, line
+    # r124 (cold read r124 ASK 6): the two ranges in a small table
+    ranges = relu_table(printed)
     (largest,) = found(r"the bottleneck's last ReLU on \d+ calibration images: [\d,]+ values, "
                        r"\d+% of them 0, the largest (\d+\.\d\d)", printed)
     (clip_at, fine, cut), (top, coarse, none) = (ranges["99.9% range (int8.onnx)"],
@@ -691,11 +782,19 @@ def test_int8_statements(committed):
     assert coarse > 1.2 * fine and 0 < cut < 1                      # 99.9%: finer, a few clipped
     assert round(coarse / fine) == 3
     assert abs(cut - 0.1) < 0.02                     # 99.9% of the values, zeros included, kept
+    # r124 (cold read r124): one tensor backed "three times coarser"; every activation range of
+    # the two files is compared now (min/max's step over the 99.9% step), and quoted by its median
+    n_acts, lo_a, hi_a, med_a = found(
+        r"all (\d+) activation ranges of the two files: the min/max step is (\d+\.\d) to "
+        r"(\d+\.\d) times the 99\.9% step \(median (\d+\.\d)\)", printed)
+    (quantized,) = found(r"QuantizeLinear (\d+)", found(r"static int8, the file's nodes: (.*)",
+                                                        printed)[0] + ",")
+    assert int(n_acts) <= int(quantized) and float(lo_a) >= 1 and float(med_a) > 1.5
     assert (f"**99.9% ranges beat min/max** on PSNR: {float(static):+.2f} dB against "
-            f"{float(minmax):+.2f} dB from fp32. "
-            "In one activation's calibration values, min/max "
-            "stretches the range over a thin tail of rare large values, so its steps come out "
-            "three times coarser (printed below).") in markdown
+            f"{float(minmax):+.2f} dB from fp32. Min/max stretches each range over a thin tail of "
+            "rare large values, so its steps come out coarser: three times for the bottleneck's "
+            f"last ReLU, and a median of {med_a} times over all {n_acts} activation ranges (both "
+            "printed below).") in flat
     assert "so every step is three" not in markdown, "one tensor measured, not every step"
     assert clip_at < top and "lie under" not in markdown        # the ranges: printed, not retold
     # that lead-in sits just above the cell that catches the activation (the hook, visible) and
@@ -781,7 +880,7 @@ def test_int8_statements(committed):
     assert "has no optimised kernel" not in markdown and "maintainers say it has" not in markdown
     assert top > 50
     assert top * dyn_ms / 100 > 5 * rounds_of(printed)["ONNX fp32 (onnxruntime)"][0]
-    assert float(dynamic) < float(minmax) and float(dynamic) < float(single)
+    assert float(dynamic) < float(single)
     assert abs(float(single)) < 0.05   # one image per call: scores as well as fp32
     assert float(dynamic) < -0.05      # in batches of up to 500: it does not
     rounds = rounds_of(printed)
@@ -799,7 +898,7 @@ def test_int8_statements(committed):
     assert (f"- **Where the ReLUs went.** The static file has no `Relu` nodes, while the fp32 file "
             f"has {number(ops(fp32_nodes)['Relu'])}.") in markdown
     # a ReLU's range starts at 0 (zero point 0): the 99.9% range printed for one ReLU
-    assert re.search(r"calibration images: 99\.9% range \(int8\.onnx\) 0 to ", printed)
+    assert relu_table(printed)["99.9% range (int8.onnx)"][0] > 0       # from 0 to its top
     assert ("A ReLU's output starts at 0, so its uint8 zero point is 0, and the `QuantizeLinear` "
             "after the conv clips every negative value by itself.") in markdown
     assert "\n  output Conv -> QuantizeLinear\n" in printed      # no Relu after the first Conv
@@ -899,8 +998,9 @@ def test_int8_statements(committed):
     worst, mean = maxima["ONNX int8 static"]
     assert float(mean) < 0.1 * float(worst)
     assert float(mean) < 2.3 < float(worst)    # 2.3: a just-noticeable difference
-    # mean |d a| or |d b| (ab pooled); a pixel's dE to fp32 (L unchanged) is at most |d a| + |d b|
-    assert 2 * float(mean) < 2.3
+    # mean |d a| or |d b| (ab pooled); a pixel's dE to fp32 (L unchanged) is at most |d a| + |d b|:
+    # r124: this run's 2 x mean is past 2.3, and B1 says that the bound no longer rules out a
+    # visible change (checked above)
     metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
     assert '"delta_e": mean_delta_e(rgb_to_lab(pred_rgb), rgb_to_lab(true_rgb))' in metrics
     assert "(float, clipped to the sRGB" in metrics          # the table's dE: after RGB and clip
@@ -909,14 +1009,13 @@ def test_int8_statements(committed):
                                 r"(\d+) ab units, (\d+\.\d)% of its pixels more than 5 apart",
                                 printed)
     assert photo_worst == f"{float(worst):.0f}"   # section 6 shows that very value, rounded
-    assert float(spread) < 5                     # "only": few of that image's pixels
+    assert float(spread) > 10            # r124: not a few pixels: a region (the sky)
     assert "is in the test image section 6 shows" not in markdown     # no look ahead
     assert "is rare (section 6 shows where)" not in markdown   # no count over the test set
     assert "about 4 million" not in markdown        # no such count is printed
     # dynamic int8's two PSNR changes (batches of 500 worse than one image per call), explained in
     # Going deeper A, after section 3's check questions
-    (many, one) = found(r"PSNR against fp32: ([+-]\d\.\d{3}) dB in batches of up to 500, "
-                        r"([+-]\d\.\d{3}) dB one image per call", printed)
+    many, one = dynamic, single
     assert float(many) < float(one) - 0.1
     assert abs(float(one)) < 0.005                 # quoted as 0.00 (two decimals, r103)
     # r113 CODE ASK 3: one tensor's range, for the batch and for the median image, printed
@@ -933,7 +1032,7 @@ def test_int8_statements(committed):
             "Static ranges were fixed at calibration.") in " ".join(markdown.split())
     cells = nbformat.read(NOTEBOOK, as_version=4).cells      # r120: printed in section 3
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
-        "dynamic int8's PSNR against fp32" in o.get("text", "") for o in c.get("outputs", [])))
+        "int8 dynamic, batches of up to 500" in o.get("text", "") for o in c.get("outputs", [])))
     assert markdown_index(cells, "## 3.") < said_at < markdown_index(
         cells, "**Why not dynamic int8?**") < markdown_index(cells, "## 4.")
     assert "The ranges themselves are not printed here." not in markdown
@@ -947,14 +1046,15 @@ def test_pruning_statements(committed):
     _, markdown, printed = committed
     zeros, gray = found(r"(?m)^unstructured 90% zeros +[\d.]+ MB .*?PSNR (\d+\.\d\d) dB \(gray "
                         r"(\d+\.\d\d)\)", printed)
-    assert ("**Zeros buy no file size.** A dense tensor stores its zeros like any other number, so "
-            "every file keeps fp32's size, and at 90% zeros the model's PSNR ties gray's."
-            ) in " ".join(markdown.split())
+    # r124 (cold read r124): "no file size" holds for the uncompressed files torch.save writes
+    assert ("**Zeros buy no file size, uncompressed.** A dense tensor stores its zeros like any "
+            "other number, so every file that `torch.save` wrote keeps fp32's size. At 90% zeros, "
+            "the model's PSNR ties the grayscale baseline's.") in " ".join(markdown.split())
     assert abs(float(zeros) - float(gray)) <= 0.05               # "ties": within 0.05 dB
     assert "the loaded model and its time stay" not in markdown   # memory is not measured
     # r98: the gzip side measurement is cut
     assert "gzip" not in markdown.lower() and "gzip-compressed" not in printed
-    assert "- Zeros in dense files buy neither size nor speed." in markdown
+    assert "- Zeros in dense, uncompressed files buy neither size nor speed." in markdown
     assert "Only a gzip-compressed download shrinks" not in markdown   # fp32's shrinks too
     sizes = re.findall(r"(?m)^unstructured \d+% zeros +(\d+\.\d\d) MB", printed)
     (dense_mb,) = found(r"(?m)^fp32 PyTorch +(\d+\.\d\d) MB", printed)
@@ -984,17 +1084,19 @@ def test_pruning_statements(committed):
     assert 'def prune_channels(model: UNet | Colorizer, amount: float, by: str = "gamma")' in source
     assert float(raw) < float(tuned) < 0 and float(tuned) - float(raw) > 0.5 * -float(raw)  # most
     assert int(after.replace(",", "")) < 0.6 * int(before.replace(",", ""))
-    assert (f"**Removing whole channels does what zeros could not.** The file shrank to {size}% of "
-            "fp32's, and one epoch of fine-tuning won most of the lost PSNR back, to "
-            f"{tuned} dB from fp32.") in markdown
+    # r124 (cold read r124): the speed half of "what zeros could not" comes in section 5
+    assert ("**Removing whole channels shrinks the file, which zeros could not.** The file shrank "
+            f"to {size}% of fp32's, and one epoch of fine-tuning won most of the lost PSNR "
+            "back, to "
+            f"{tuned} dB from fp32. Section 5 times it.") in " ".join(markdown.split())
     # before the fine-tune, the cut took PSNR most of the way from fp32's to gray's
     rows = table(printed)
     fp32_db, gray_db = rows["fp32 PyTorch"]["psnr"], float(found(r"(?m)^gray baseline +([\d.]+)",
                                                                    printed)[0])
     raw_db = rows["50% channels, no fine-tune"]["psnr"]
     assert fp32_db - raw_db > 0.5 * (fp32_db - gray_db)
-    assert ("The cut costs quality: PSNR falls most of the way to gray's. So we fine-tune it."
-            ) in markdown
+    assert ("The cut costs quality: PSNR falls most of the way to the grayscale baseline's. So we "
+            "fine-tune it.") in markdown
     # the split: pruning (and scoring the raw cut) in one cell, the fine-tune in the next
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     cut = next(i for i, c in enumerate(cells) if c.cell_type == "code"
@@ -1007,14 +1109,32 @@ def test_pruning_statements(committed):
     assert "Pruning moved the PSNR" not in markdown
 
 
-ROW = (r"(?m)^ ?(\d+)\. (.+?) +([\d.]+) +(\d+\.\d) +(\d+\.\d{3})x  "
-       r"(the reference|faster|slower|no clear difference) +([\d.]+)$")
+# the timing rule's words (r124, cold read r124: every round one way but within 10% has its own)
+WORD = r"faster|slower|no clear difference|consistently (?:faster|slower), under 10%"
+# r124: section 5's table has a rounds column, each row's lowest and highest round ratio
+ROW = (r"(?m)^ ?(\d+)\. (.+?) +([\d.]+) +(\d+\.\d) +(\d+\.\d{3})x +(?:(\d\.\d\d) - (\d\.\d\d))?  "
+       r"(the reference|" + WORD + r") +([\d.]+)$")
 # r116: Going deeper B's one table, every variant: section 5's columns, the rounds that went the
 # median's way, mean dE and colorfulness
 ALL_ROWS = (r"(?m)^ ?(\d+)\. (.+?) +([\d.]+) +(\d+\.\d) +(\d+\.\d{3})x +"
             r"(?:(-)|(faster|slower) (\d+)/(\d+))"
-            r"  (the reference|faster|slower|no clear difference) +([\d.]+) +([\d.]+) +([\d.]+)$")
+            r"  (the reference|" + WORD + r") +([\d.]+) +([\d.]+) +([\d.]+)$")
 ALL_HEADER = r"(?m)^variant +MB +ms +speed-up +rounds +verdict +PSNR +dE +colorful\n"
+
+
+def section5(printed):
+    """Section 5's table: {variant: {"number", "mb", "ms", "speedup", "lo", "hi", "verdict",
+    "psnr"}} (lo, hi: the rounds column as printed; None for fp32 PyTorch, the reference)."""
+    header = r"(?m)^variant +MB +ms +speed-up +rounds +verdict +PSNR\n"
+    main = re.split(header, printed)[1].split("gray baseline", 1)[0]
+    rows = {}
+    for m in re.finditer(ROW, main):
+        number, name, mb, ms, x, lo, hi, verdict, psnr = m.groups()
+        rows[name.strip()] = {"number": int(number), "mb": float(mb), "ms": float(ms),
+                              "speedup": float(x), "lo": lo, "hi": hi, "verdict": verdict,
+                              "psnr": float(psnr)}
+    assert len(rows) == 6, rows
+    return rows
 
 
 def table(printed):
@@ -1023,13 +1143,9 @@ def table(printed):
     "delta_e", "colorful", "folded"}} (way, agreed, n: the rounds that went the median's way, of
     n; fp32 PyTorch, the reference, has none; folded: the row is only in Going deeper B's table).
     The main rows are printed twice, and must agree."""
-    header = r"(?m)^variant +MB +ms +speed-up +verdict +PSNR\n"
-    main = re.split(header, printed)[1]
     every = re.split(ALL_HEADER, printed, maxsplit=1)[1].split("gray baseline", 1)[0]
-    shown = {}
-    for m in re.finditer(ROW, main.split("gray baseline", 1)[0]):
-        number, name, mb, ms, x, verdict, psnr = m.groups()
-        shown[name.strip()] = (int(number), float(mb), float(ms), float(x), verdict, float(psnr))
+    shown = {name: (r["number"], r["mb"], r["ms"], r["speedup"], r["verdict"], r["psnr"])
+             for name, r in section5(printed).items()}
     rows = {}
     for m in re.finditer(ALL_ROWS, every):
         number, name, mb, ms, x, _, way, agreed, n, verdict, psnr, de, vivid = m.groups()
@@ -1049,7 +1165,7 @@ def table(printed):
 # a printed verdict: the median ratio (lowest - highest), the rounds that went the median's way
 # (faster: ratio > 1; slower: ratio < 1) out of all rounds, and the rule's verdict
 VERDICT = (r"(\d+\.\d{3})x \((\d+\.\d\d) - (\d+\.\d\d)\)  (faster|slower) in (\d+) of (\d+) "
-           r"rounds: (faster|slower|no clear difference)")
+           r"rounds: (" + WORD + ")")
 
 
 def the_rule(mid, way, agreed, rounds):
@@ -1058,6 +1174,8 @@ def the_rule(mid, way, agreed, rounds):
         return "faster"
     if mid < 1 / 1.1 and way == "slower" and agreed >= rounds - 1:
         return "slower"
+    if agreed == rounds:                 # r124: every round one way, the median within 10%
+        return f"consistently {way}, under 10%"
     return "no clear difference"
 
 
@@ -1090,53 +1208,48 @@ def step_table(printed):
 
 
 def photo_calls(printed):
-    """Section 6's photo: {app: {"ms", "alone", "share", "rest"}} (rest: the whole call minus
-    the network alone), and for the int8 apps the verdicts over fp32 PyTorch of the whole call
-    (and, spinning off, of the network alone):
-    app["whole call"] = {"x", "lo", "hi", "way", "agreed", "n", "verdict"}."""
-    # r121 (cold read r120): section 6's table holds the network and the whole call (ms); each
-    # int8's two speed-ups over fp32 follow in a line with its verdicts; the rest (whole call
-    # minus network) is printed in Going deeper B2; the network's share is computed here
-    apps = {name: {"alone": alone, "ms": ms} for name, alone, ms in re.findall(
-        r"(?m)^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +(\d+\.\d) ms +(\d+\.\d) ms$",
-        printed)}
-    apps["fp32 PyTorch"].update(net_x="1.00", table_x="1.00")
-    word = r"(faster|slower|no clear difference)"
-    for name, net_x, net_word, call_x, call_word in re.findall(
-            r"(?m)^(int8\.onnx|int8\.onnx, no spinning) over fp32 PyTorch: network (\d\.\d\d)x "
-            r"\(" + word + r"\), whole call (\d\.\d\d)x \(" + word + r"\)$", printed):
-        apps[name].update(net_x=net_x, table_x=call_x, net_word=net_word, call_word=call_word)
-    (rests,) = found(r"(?m)^the rest of the call \(the whole call's median minus the network's\): "
-                     r"(.*)$", printed)
-    for name, rest in re.findall(r"(fp32 PyTorch|int8\.onnx, no spinning|int8\.onnx) (\d+\.\d) ms",
-                                 rests):
-        apps[name]["rest"] = rest
-    for app in apps.values():        # the rest: the whole call minus the network, to rounding
-        assert abs(float(app["ms"]) - float(app["alone"]) - float(app["rest"])) < 0.11, app
-        app["share"] = f"{100 * float(app['alone']) / float(app['ms']):.0f}"
-    for name, part, *rest in re.findall(r"(?m)^(int8\.onnx|int8\.onnx, no spinning) +"
-                                        r"(whole call|network alone) +" + VERDICT + "$", printed):
-        apps[name][part] = dict(zip(("x", "lo", "hi", "way", "agreed", "n", "verdict"), rest))
-    for name in ("int8.onnx", "int8.onnx, no spinning"):     # the table's ratio is the verdict's
-        assert abs(float(apps[name]["table_x"]) - float(apps[name]["whole call"]["x"])) <= 0.0051
-        assert apps[name]["call_word"] == apps[name]["whole call"]["verdict"], name
-    assert apps["int8.onnx, no spinning"]["net_word"] == apps["int8.onnx, no spinning"][
-        "network alone"]["verdict"]
-    quiet = apps["int8.onnx, no spinning"]        # and the network's, where a verdict is printed
-    assert abs(float(quiet["net_x"]) - float(quiet["network alone"]["x"])) <= 0.0051
+    """Section 6's table (r124, cold read r124 ASK 6: one table, times and speed-ups): {app:
+    {"alone", "ms", "rest", "share"}} as printed (ms; rest: the whole call minus the network, to
+    0.1 ms; share: the network's % of the call), and for each int8 app its speed-ups over fp32
+    PyTorch with the rule's verdicts: app["network alone"] and app["whole call"] = {"x",
+    "verdict"}, also as app["net_x"], app["table_x"], app["net_word"], app["call_word"]."""
+    apps = {}
+    for m in re.finditer(r"(?m)^(fp32 PyTorch|int8\.onnx|int8\.onnx, no spinning) +(\d+\.\d) ms +"
+                         r"(\d+\.\d) ms(?: +(\d\.\d\d)x (" + WORD + r") +(\d\.\d\d)x (" + WORD
+                         + r"))?$", printed):
+        name, alone, ms, net_x, net_word, call_x, call_word = m.groups()
+        app = {"alone": alone, "ms": ms, "rest": f"{float(ms) - float(alone):.1f}",
+               "share": f"{100 * float(alone) / float(ms):.0f}"}
+        if net_x:
+            app.update({"network alone": {"x": net_x, "verdict": net_word},
+                        "whole call": {"x": call_x, "verdict": call_word}, "net_x": net_x,
+                        "table_x": call_x, "net_word": net_word, "call_word": call_word})
+        apps[name] = app
+    assert list(apps) == ["fp32 PyTorch", "int8.onnx", "int8.onnx, no spinning"], apps
+    assert "whole call" not in apps["fp32 PyTorch"]
+    assert all("whole call" in apps[k] for k in ("int8.onnx", "int8.onnx, no spinning"))
     return apps
 
 
+def said(word):
+    """A verdict word of the rule as the text says it in a sentence."""
+    return {"faster": "was faster", "slower": "was slower",
+            "no clear difference": "made no clear difference",
+            "consistently faster, under 10%": "was consistently faster, but under the 10% margin",
+            "consistently slower, under 10%": "was consistently slower, but under the 10% margin"
+            }[word]
+
+
 def test_every_printed_verdict_follows_the_rule(committed):
-    """Each verdict the run printed (section 5's lines, its timing details, section 6's photo),
-    recomputed from the printed median ratio and the printed count of rounds that went the
-    median's way, is the printed verdict word; and the code's rule is the one section 5 states."""
+    """Each verdict the run printed (section 5's table, Going deeper B's table, pairs and step
+    test), recomputed from the printed median ratio and the printed count of rounds that went the
+    median's way, is the printed verdict word; section 6's verdicts agree with their medians; and
+    the code's rule is the one section 5 states."""
     nb, markdown, printed = committed
     lines = re.findall(VERDICT, printed)
-    assert len(lines) == 5 + 5 + 2, len(lines)   # B1's 5 pairs (r121: + int8 spinning off over
-    #               fp32), B2: the photo (r113: + the rest), r120: the spinning test, 2 lines
+    assert len(lines) == 3 + 2, len(lines)   # B1's 3 pairs (r124: 2 cut), B2's step test, 2 lines
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
-    rows = table(printed)                       # section 5's table: one verdict per variant
+    rows = table(printed)                       # Going deeper B's table: one verdict per variant
     assert len(rows) == 11 and rows["fp32 PyTorch"]["verdict"] == "the reference"
     for name, r in rows.items():
         if name == "fp32 PyTorch":
@@ -1148,6 +1261,10 @@ def test_every_printed_verdict_follows_the_rule(committed):
             assert way == ("faster" if mid > 1 else "slower"), name
         if min(abs(mid - 1.1), abs(mid - 1 / 1.1)) > 0.006:
             assert r["verdict"] == the_rule(mid, way, agreed, n), (name, r)
+    # section 5's rounds column: the median lies between the lowest and the highest round
+    for name, r in section5(printed).items():
+        if name != "fp32 PyTorch":
+            assert float(r["lo"]) - 0.005 <= r["speedup"] <= float(r["hi"]) + 0.005, name
     for mid, lo, hi, way, agreed, n, word in lines:
         mid, agreed, n = float(mid), int(agreed), int(n)
         assert n == int(n_rounds) and 0 <= agreed <= n and float(lo) <= mid <= float(hi)
@@ -1155,6 +1272,14 @@ def test_every_printed_verdict_follows_the_rule(committed):
             assert way == ("faster" if mid > 1 else "slower")
         if min(abs(mid - 1.1), abs(mid - 1 / 1.1)) > 0.006:      # not a tie as printed
             assert word == the_rule(mid, way, agreed, n), (mid, way, agreed, n, word)
+    # section 6's table prints medians and words, not counts: each word fits its median
+    for name, app in photo_calls(printed).items():
+        for part in ("network alone", "whole call"):
+            if part in app:
+                x, word = float(app[part]["x"]), app[part]["verdict"]
+                assert {"faster": x > 1.1 - 0.006, "slower": x < 1 / 1.1 + 0.006}.get(
+                    word, 1 / 1.1 - 0.006 <= x <= 1.1 + 0.006 or word == "no clear difference"), (
+                    name, part, x, word)
     # the notebook's verdict(): one stalled round can neither make nor veto a verdict
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     code = source[source.index("def verdict(ratios, margin=1.1):"):source.index("def judged(")]
@@ -1166,14 +1291,20 @@ def test_every_printed_verdict_follows_the_rule(committed):
     assert verdict([1.0, 1.02, 0.98, 1.01, 3.0])[0] == "no clear difference"  # one lucky round
     assert verdict([0.5, 0.6, 0.5, 0.55, 1.3]) == ("slower", 4)
     assert verdict([1.5, 1.4, 0.9, 1.5, 0.95]) == ("no clear difference", 3)  # two the other way
-    assert verdict([1.08, 1.09, 1.2, 1.3, 1.05])[0] == "no clear difference"  # within 10%
+    assert verdict([1.08, 1.09, 0.98, 1.3, 1.05])[0] == "no clear difference"  # within 10%
+    # r124 (cold read r124 ERROR 2): every round one way but the median within 10% is said so
+    assert verdict([1.05, 1.06, 1.08, 1.07, 1.05]) == ("consistently faster, under 10%", 5)
+    assert verdict([0.95, 0.96, 0.92, 0.97, 0.94]) == ("consistently slower, under 10%", 5)
     judged = source[source.index("def judged("):source.index("def judged(") + 600]
     assert "rule, agreed = verdict(ratios)" in judged and "sum(" not in judged   # counted once
+    flat = " ".join(markdown.split())
     assert ("A speed-up is the median, over the rounds, of fp32's time divided by the variant's "
             "(above 1: faster)") in markdown
     assert ("**The timing rule:** a variant is **faster** if its median ratio is above 1.1 and it "
-            "was faster in all rounds but at most one (**slower**: below 1/1.1, the same way); "
-            "otherwise there is no clear difference.") in " ".join(markdown.split())
+            "was faster in all rounds but at most one (**slower**: below 1/1.1, the same way). If "
+            "every round went one way but the median stays within 10%, it is **consistently "
+            "faster, under 10%** (or slower): a real but small difference. Otherwise there is no "
+            "clear difference.") in flat
     assert "One stalled round cannot break" not in markdown     # r103: cut for words
     assert "can neither make nor veto" not in markdown   # r102: near 1.1 one round can tip it
     for gone in ("in every round", "in each round", "slowest round", "one slow round can decide",
@@ -1181,16 +1312,41 @@ def test_every_printed_verdict_follows_the_rule(committed):
         assert gone not in markdown, gone
 
 
+def main_sentence(printed):
+    """Section 5's sentence on rows 2, 3, 5 and 6, as the rule's verdicts give it: the rows
+    faster than fp32 PyTorch first, in bold, then each other verdict."""
+    rows = section5(printed)
+    named = {"ONNX fp32 (onnxruntime)": "The ONNX fp32 file (2)", "ONNX int8 static":
+             "Static int8 (3)", "50% channels + fine-tune": "the channel-pruned model (5)",
+             "unstructured 90% zeros": "90% zeros (6)"}
+    groups = {}
+    for name in named:
+        groups.setdefault(rows[name]["verdict"], []).append(name)
+    sentences = []
+    for word, names in groups.items():
+        who = " and ".join(named[n] if i == 0 else named[n][0].lower() + named[n][1:]
+                           for i, n in enumerate(names))
+        who = who[0].upper() + who[1:]
+        verb = {"faster": "made the network faster than fp32 PyTorch",
+                "slower": "made the network slower than fp32 PyTorch",
+                "no clear difference": "made no clear difference"}.get(
+            word, said(word).replace("was ", "were " if len(names) > 1 else "was "))
+        sentences.append(f"{who} {verb}.")
+    first = [x for x in sentences if "faster than fp32" in x]
+    return " ".join([f"**{first[0]}**"] + [x for x in sentences if x not in first]
+                    + ["Dynamic int8 (4) was far slower."])
+
+
 def test_the_table_and_figure_statements(committed):
     _, markdown, printed = committed
+    flat = " ".join(markdown.split())
     rows, rounds = table(printed), rounds_of(printed)
     assert len(rows) == 11
     names = list(rows)                                  # the figure numbers the table's rows
     assert [r["number"] for r in rows.values()] == list(range(1, 12))
     numbered = ("ONNX int8 static", "ONNX int8 static, min/max", "ONNX int8 dynamic",
                 "unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune")
-    # r108: the main rows numbered 1 to 6, the folded ones 7 to 11, in the figure too
-    # r113: the main rows numbered 1 to 5 (90% zeros folded, as 6)
+    # r108: the main rows numbered 1 to 6, the folded ones 7 to 11
     assert [rows[n]["number"] for n in numbered] == [3, 8, 4, 6, 11, 5]
     # r93: the rows moved to Going deeper are not in section 5's table or figure
     assert "fp32 PyTorch, BN fused" not in rows and "50% channels, ONNX fp32" not in rows
@@ -1203,26 +1359,28 @@ def test_the_table_and_figure_statements(committed):
     fp32, static = rows["fp32 PyTorch"], rows["ONNX int8 static"]
     minmax = rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
-    assert ("**The pick is static int8 (3, ringed on the right):** the smallest file that keeps "
-            "fp32's PSNR.") in markdown
-    assert minmax["psnr"] < fp32["psnr"] - 0.1        # 5, as small, does not keep it
-    assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
-    assert abs(static["psnr"] - fp32["psnr"]) < 0.02
+    # r124 (this run: static int8 lost PSNR on a CPU without VNNI): the pick said by what the
+    # table shows: the smallest file, faster than fp32, closer to fp32's PSNR than 5
+    assert ("**The pick is static int8 (3, ringed on the right):** the smallest file, faster than "
+            "fp32, and closer to fp32's PSNR than the channel-pruned model (5).") in flat
     assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    # left panel: 1, 7 and the zeros (5, 9, 10) near fp32's size and speed; 2 a little off,
-    # 6 and 11 lower
+    assert static["verdict"] == "faster" and static["psnr"] > tuned["psnr"]
+    assert minmax["psnr"] < static["psnr"]               # 8, as small, is farther from fp32
+    assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
+    # left panel: 1, 7 and the zeros (6, 9, 10) near fp32's size and speed
     crowd = [rows[names[i - 1]] for i in (1, 6, 7, 9, 10)]
     two = rows[names[1]]
     assert names[1] == "ONNX fp32 (onnxruntime)" and abs(two["mb"] - fp32["mb"]) < 0.1
     assert all(abs(r["mb"] - fp32["mb"]) < 0.1 * fp32["mb"] for r in crowd)
     assert all(abs(r["ms"] - fp32["ms"]) < 0.1 * fp32["ms"] for r in crowd)
-    five = names[5]                                     # number 6
-    assert five == "unstructured 90% zeros"
-    _, five_x, five_verdict, *_ = rounds[five]
-    assert five_x <= 1.02 and five_verdict == "no clear difference"
-    assert ("On the left, even 6 (90% zeros) sits with fp32 (1) in the inset: the zeros gave "
-            "no speed-up.") in " ".join(markdown.split())
-    assert all(rounds[n][2] == "no clear difference" for n in rows if "zeros" in n)
+    six = names[5]                                      # number 6
+    assert six == "unstructured 90% zeros"
+    _, six_x, six_verdict, *_ = rounds[six]
+    assert abs(six_x - 1) < 0.1 and six_verdict == "no clear difference"
+    assert ("On the left, 6 (90% zeros) sits at fp32's size and about fp32's latency: the zeros "
+            "gave no speed-up.") in flat
+    assert all(rounds[n][2] in ("no clear difference", "consistently slower, under 10%")
+               for n in rows if "zeros" in n)
     # r109: "below" on the left (less time), "to its left" on the right (lower PSNR)
     for i in (5, 11):
         assert rows[names[i - 1]]["ms"] < fp32["ms"] and rows[names[i - 1]]["psnr"] < fp32["psnr"]
@@ -1238,7 +1396,10 @@ def test_the_table_and_figure_statements(committed):
     assert ('short = {"fp32 PyTorch": "fp32", "ONNX fp32 (onnxruntime)": "ONNX fp32", '
             '"ONNX int8 static": "int8",') in figure
     assert "labels = [tag[n] for n in names]" in figure
-    # r99: the table shows the main rows; the other five are folded under "More rows and columns"
+    # r124 (coordinator: fig 40's right-panel label sat at the edge): labels keep off the right
+    # edge of each panel, and the quality panel has room right of its markers
+    assert "keep_off += [(right, y) for y in np.linspace(bottom, top, 40)]" in figure
+    assert "max(scores) + 0.6))" in figure
     # r122 (cold read r121 CODE ASK 3): the table prints the rows the figure draws, 1 to 6
     assert [n for n, r in rows.items() if not r["folded"]] == [
         "fp32 PyTorch", "ONNX fp32 (onnxruntime)", "ONNX int8 static", "ONNX int8 dynamic",
@@ -1252,59 +1413,52 @@ def test_the_table_and_figure_statements(committed):
     assert columns > markdown_index(cells, "### B. Timing details")
     assert sum(len(re.findall(ALL_HEADER, "".join(o.get("text", "") for o in c.get("outputs", []))))
                for c in cells if c.cell_type == "code") == 1
-    # r111: the min/max pair is in Going deeper B; the main path keeps one like-for-like line
     main_part = printed.split("Section 5's variants, all of them.", 1)[0]
     assert "int8 min/max over int8 99.9%" not in main_part
-    # r121 (cold read r120): no extra lines under section 5's table: both are B1's pairs
     assert not re.search(r"(?m)^ONNX int8 static over ONNX fp32 +" + VERDICT, main_part)
-    assert "spinning off" not in main_part.split("rounds in shuffled order", 1)[1].split(
-        "Draws", 1)[0]
-    # r121 (cold read r120 CODE ASK 1): rows 1 to 6 in section 5's figure, all 11 in B1
     assert 'draw_variants(order[:6], f"size, speed and quality: rows 1 to 6' in figure
-    cells_5 = nbformat.read(NOTEBOOK, as_version=4).cells
-    again = next(i for i, c in enumerate(cells_5) if c.cell_type == "code"
-                 and c.source.startswith("# Draws section 5's two panels again with all 11 rows"))
-    assert "draw_variants(order, " in cells_5[again].source
-    assert sum("image/png" in o.get("data", {}) for o in cells_5[again].outputs) == 1
-    assert markdown_index(cells_5, "#### B1. Rows and pairs") < again < markdown_index(
-        cells_5, "#### B2. The spinning test")
-    assert cells_5[again - 1].source == ("The figure draws section 5's two panels again with every "
-                                         "row of the table, each marker numbered as its row.")
-    assert [n for n in names[:6]][5] == "unstructured 90% zeros"       # 6 is in the main figure
-    six, eleven = rows[names[4]], rows[names[10]]
+    # r124 (cold read r124 FIGURES): B1's figure of all 11 rows repeated section 5's: cut
+    code = code_of()
+    assert "draw_variants(order, " not in code
+    assert "# Draws section 5's two panels again" not in code
+    assert "The figure draws section 5's two panels again" not in markdown
+    six_row, eleven = rows[names[4]], rows[names[10]]
     assert "channels" in names[4] and "channels" in names[10]
-    assert six["mb"] == eleven["mb"] and abs(six["ms"] - eleven["ms"]) < 0.05 * eleven["ms"]
-    assert max(six["ms"], eleven["ms"]) < 0.9 * fp32["ms"]              # "lower"
-    assert "10 sits high" not in markdown
-    assert "# dynamic int8, far slower, would squash the rest" in code_of()   # no stale ms
+    assert six_row["mb"] == eleven["mb"]
+    assert max(six_row["ms"], eleven["ms"]) < 0.9 * fp32["ms"]              # "lower"
+    assert "# dynamic int8, far slower, would squash the rest" in code
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
     assert "duller on average" not in markdown          # r105: cut, a side number
     assert ("That model scores above fp32 on 3 of the 8 images, yet below it over the whole test "
-            "set.") in markdown
+            "set.") in flat
     pruned = [n for n in rows if "unstructured" in n or "channels" in n]   # the pruned rows
     shown = ["unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune"]
     assert all(rows[n]["colorful"] < fp32["colorful"] for n in shown)
     assert len(pruned) == 5
     assert "At 90% zeros only a faint tint is left" in markdown           # the tinted row
-    # r108: the two static files' speeds are compared by the rule, in a printed line (above)
     assert "min/max against 99.9%" not in markdown
-    # the table's dE and colorfulness columns, as section 5 reads them: mean dE ranks the variants
-    # as PSNR does (a higher PSNR always with a lower dE, equal with equal), colorfulness does not
+    # the table's dE and colorfulness columns: mean dE ranks the variants as PSNR does (a higher
+    # PSNR always with a lower dE, equal with equal), colorfulness does not
     for a in rows.values():
         for b in rows.values():
             if a["psnr"] > b["psnr"]:
                 assert a["delta_e"] < b["delta_e"], (a, b)
             elif a["psnr"] == b["psnr"]:
                 assert a["delta_e"] == b["delta_e"], (a, b)
+    # r124 (cold read r124 ASK 5): min/max int8's higher colorfulness, printed and now read
     assert minmax["colorful"] > fp32["colorful"]                        # more colorful ...
     assert minmax["psnr"] < fp32["psnr"] and minmax["delta_e"] > fp32["delta_e"]   # worse on both
-    assert "More color is not better" not in markdown   # r107: its column is folded, cut
-    assert "mean ΔE ranks the variants as PSNR does" not in markdown   # r103: cut for words
-    # the key idea: static int8 beats the timing rule on speed (and wins on size) at fp32's PSNR
-    assert rounds["ONNX int8 static"][2] == "faster"
-    assert ("**Key idea:** ship the variant that is clearly smaller or faster without losing "
-            "quality: here, static int8.") in markdown
+    assert (f"Min/max int8 is also more colorful than fp32 ({minmax['colorful']} against "
+            f"{fp32['colorful']}), yet farther from the truth (mean dE {minmax['delta_e']:.2f} "
+            f"against {fp32['delta_e']:.2f}): more color is not better color.") in flat
+    # the key idea: static int8 the smallest, and of the main rows faster than fp32 (by the
+    # rule) the closest to fp32's PSNR
+    fast = [n for n, r in rows.items() if not r["folded"] and r["verdict"] == "faster"]
+    assert max(fast, key=lambda n: rows[n]["psnr"]) == "ONNX int8 static"
+    assert ("**Key idea:** weigh size, speed and quality together, each measured on the machine "
+            "that will run the model. Here static int8 gives the smallest file, and of the "
+            "variants faster than fp32 it loses the least PSNR.") in flat
 
 
 def test_the_readme_quotes_this_run(committed):
@@ -1322,6 +1476,7 @@ def test_the_shuffled_rounds_statements(committed):
     """Section 5 reads the round-by-round speed-ups as printed, and the rule the text states
     gives the printed verdicts."""
     _, markdown, printed = committed
+    flat = " ".join(markdown.split())
     rounds = rounds_of(printed)
     assert len(rounds) == 11, "the rounds' lines are missing"
     assert "of fp32's own rounds, which lay" not in markdown      # r122: cut with its line
@@ -1332,86 +1487,57 @@ def test_the_shuffled_rounds_statements(committed):
     (_, mid, verdict, *_) = rounds["fp32 PyTorch"]
     assert verdict == "the reference" and mid == 1
     # the teaching verdicts, which any run should give: static int8 and the channel-pruned models
-    # faster, dynamic int8 slower
+    # faster, dynamic int8 slower, every zeros row without a speed-up
     faster = ["ONNX int8 static", "ONNX int8 static, min/max", "50% channels, no fine-tune",
               "50% channels + fine-tune"]
     assert all(rounds[n][2] == "faster" for n in faster)
-    # r117 run: the ONNX fp32 file no clear difference (the r114 run: faster)
     assert rounds["ONNX int8 dynamic"][2] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
-    # this run's verdicts, as the text gives them: int8, removed channels and (r120 run) the
-    # ONNX fp32 file faster; the .pt2 file and zeros no clear difference
-    # r121 run: the ONNX fp32 file no clear difference again (the r120 run: faster)
     assert {n for n in rounds if rounds[n][2] == "faster"} == set(faster)
-    assert all(rounds[n][2] == "no clear difference" for n in ("ONNX fp32 (onnxruntime)",
-        "torch.export (.pt2)", "unstructured 30% zeros",
-        "unstructured 60% zeros", "unstructured 90% zeros"))
+    assert not any(rounds[n][2] == "faster" for n in rounds if "zeros" in n)
     assert "**Only int8 and removed channels" not in markdown     # r83: dynamic int8 was slower
     main = {n for n, r in table(printed).items() if not r["folded"] and r["verdict"] == "faster"}
-    assert main == {"ONNX int8 static", "50% channels + fine-tune"}, main   # r121 run
+    assert main == {"ONNX int8 static", "50% channels + fine-tune"}, main
+    # r124: section 5's sentence follows the rule's verdicts of rows 2, 3, 5 and 6, whatever they
+    # are (the r124 run: the ONNX fp32 file consistently slower, under 10%)
+    assert main_sentence(printed) in flat, main_sentence(printed)
+    assert "before rounding" not in markdown
+    assert "by the rule" not in markdown.split("## Going deeper")[0].lower()   # r116: said once
     # r108: the two faster verdicts in the folded rows are named, with the table's numbers
     numbers = {n: r["number"] for n, r in table(printed).items()}
     assert [numbers[n] for n in ("ONNX fp32 (onnxruntime)", "ONNX int8 static",
                                  "50% channels + fine-tune", "ONNX int8 static, min/max",
                                  "50% channels, no fine-tune")] == [2, 3, 5, 8, 11]
-    two = table(printed)["ONNX fp32 (onnxruntime)"]
-    # r120 (cold read r119): speed-ups printed with three decimals, so a median near 1.1 reads
-    # as the rule reads it (the r119 run printed 1.10x, no clear difference)
-    # r121 run: ONNX fp32 made no clear difference (the r120 run: faster)
-    assert two["verdict"] == "no clear difference"
-    assert ("**Static int8 (3) and the channel-pruned model (5) made the network faster than fp32 "
-            "PyTorch.** The ONNX fp32 file (2) and 90% zeros (6) made no clear difference. "
-            "Dynamic int8 (4) was far slower.") in " ".join(markdown.split())
-    assert "before rounding" not in markdown
-    assert "by the rule" not in markdown.split("## Going deeper")[0].lower()   # r116: said once
-    # r109: the folded rows' verdicts moved out of section 5's text, into Going deeper B
     assert ("Min/max int8 (8) and the pruned model before its fine-tune (11) were faster than "
-            "fp32 PyTorch too.") in " ".join(markdown.split())
-    assert all(rounds[n][2] == "faster"
-               for n in ("ONNX int8 static, min/max", "50% channels, no fine-tune"))
-    assert markdown_index(nbformat.read(NOTEBOOK, as_version=4).cells,
-                          "**Section 5's other rows, and the pairs.**") > markdown_index(
-        nbformat.read(NOTEBOOK, as_version=4).cells, "## Going deeper")
-    assert "so did two folded rows" not in markdown
+            "fp32 PyTorch too.") in flat
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    assert markdown_index(cells, "**Section 5's other rows, and the pairs.**") > markdown_index(
+        cells, "## Going deeper")
     # r108: min/max against 99.9%, side by side by the rule: the same nodes, other ranges
     mm_x, _, _, _, _, _, mm_verdict = found(
         r"(?m)^int8 min/max over int8 99\.9%: +" + VERDICT + r"  \(the same nodes in both files\)$",
         printed)
-    assert mm_verdict == "no clear difference"
-    assert (f"Against static int8, min/max int8 made no clear difference ({mm_x}x): the same "
-            "nodes, other ranges.") in " ".join(markdown.split())
-    assert "The min/max file has static int8's nodes with other ranges, yet ran in" not in markdown
-    assert "In the main table" not in markdown      # r107: the .pt2 and 30%/60% rows are folded
-    assert "as did the variants folded with them" not in markdown   # r102: side claim cut
+    assert (f"Against static int8, min/max int8 {said(mm_verdict)} ({mm_x}x): the same nodes, "
+            "other ranges.") in flat
     folded = {n for n, r in table(printed).items() if r["folded"]}
     assert {"ONNX int8 static, min/max", "50% channels, no fine-tune"} <= folded
-    # r98: the "rounds" column gives the count for every row, no "mixed"
-    # r103: the folded "rounds" column counts rounds faster (or slower) at all, so "slower 5/5"
-    # beside "no clear difference" is no contradiction: the legend says the verdict needs 10%
     more = printed.split("rounds: in how many rounds the variant was faster (or slower) at all; "
                          "the verdict also needs a median beyond 10%;", 1)[1]
     assert "mixed" not in more.split("gray baseline")[0]
-    # Going deeper B: the pruned model in onnxruntime against PyTorch, by the rule
-    p_mid, _, _, p_way, _, _, p_verdict = found(
-        r"channel-pruned: ONNX fp32 over PyTorch: +" + VERDICT, printed)
-    # r122 run: slower (r121: faster; r120: no clear difference; r117: slower): the text quotes
-    # no verdict of this pair, so none can go stale
-    assert p_verdict == "slower"
-    assert "pruned model in ONNX was" not in markdown and "ONNX fp32 over PyTorch" not in markdown
-    full_x, full_verdict = rounds["ONNX fp32 (onnxruntime)"][1:3]          # the full model
-    assert full_verdict == "no clear difference"    # r121 run (r120: faster), as section 5 says
-    # r118: the full model's row is said once, in section 5
-    assert "**onnxruntime against PyTorch.**" not in markdown   # r119: repeated the pairs line
-    assert "The full model's ONNX file ran at" not in markdown
+    # r124 (cold read r124 ASK 5): the pruned model's ONNX pair and the spinning-off pair were
+    # printed and never read: both cut, with their variants
+    assert "channel-pruned: ONNX fp32 over PyTorch" not in printed
+    assert "int8 static, spinning off, over fp32" not in printed
+    assert "channels.onnx" not in source and '"ONNX int8 static, no spinning"' not in source
     assert "depends on the model" not in markdown      # not shown: one run, two models
     assert rounds["ONNX int8 dynamic"][1] < 0.5                    # "far slower"
-    # why a margin: the BN-fused model (Going deeper B's own rounds) against fp32 PyTorch
+    # why a margin: the BN-fused model (Going deeper B's own rounds) against fp32 PyTorch, said
+    # with the rule's word (r124, cold read r124 ERROR 2: a consistent 5/5 under 10% is said so)
     mid, _, _, way, agreed, n, verdict = found(r"BN fused over fp32 PyTorch: +" + VERDICT, printed)
-    assert way == "faster" and 1 < float(mid) < 1.1 and verdict == "no clear difference"
-    assert (f"It was faster than fp32 PyTorch in {agreed} of {n} rounds, but only {mid}x at the "
-            "median: no clear difference.") in " ".join(markdown.split())
-    assert int(agreed) >= int(n) - 1
+    assert verdict == the_rule(float(mid), way, int(agreed), int(n))
+    assert (f"Against fp32 PyTorch it {said(verdict)} ({mid}x, {way} in {agreed} of {n} rounds)."
+            ) in flat
     assert "one slow round kept it under the 10% line" not in markdown   # an older run's verdict
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
     assert n_rounds == "5"                                  # ROUNDS in quick mode
@@ -1420,18 +1546,11 @@ def test_the_shuffled_rounds_statements(committed):
     # the pruned models before and after the fine-tune have the same layer shapes (same work)
     sizes = table(printed)
     assert sizes["50% channels, no fine-tune"]["mb"] == sizes["50% channels + fine-tune"]["mb"]
-    assert "ran 1.22x as fast as PyTorch" not in markdown   # an older run's verdict
     (fp32_nodes,) = found(r"model\.onnx: opset \d+, \d+ initializers; nodes: ([^;]+);", printed)
     assert "BatchNormalization" not in ops(fp32_nodes)
     mid, lo_r, hi_r, verdict, agreed, n = like_for_like(printed)
     assert verdict == "faster" and mid > 1.1 and agreed >= n - 1
-    # one int8 speed-up per setting, where it is measured (r88): here over fp32 in onnxruntime,
-    # and over fp32 PyTorch beside it
-    section5 = rounds["ONNX int8 static"][1]
-    assert section5 > 1.1
-    # r102: one baseline per speed-up; the speed-up over fp32 PyTorch includes onnxruntime's gain
-    # r103: this run's ONNX fp32 was no faster than PyTorch, so no "includes onnxruntime's gain"
-    # r108: the speed-up over fp32 PyTorch is in the table; the text gives the like-for-like one
+    assert rounds["ONNX int8 static"][1] > 1.1
     assert "Like for like, static int8 ran" not in markdown    # r121: B1's pair, "Why only"
     assert f"**Why only {mid:.2f}x over ONNX fp32?**" in markdown    # r123: the baseline named
     assert "includes onnxruntime's own gain" not in markdown
@@ -1441,8 +1560,7 @@ def test_the_shuffled_rounds_statements(committed):
     (static_time,) = found(r"static int8, the time on one input, largest shares: (.*)", printed)
     shares = ops(static_time)
     assert "ConvTranspose" in list(shares)[1:3], shares    # second or third, as runs go
-    rest = 100 - shares["QLinearConv"]
-    assert shares["QLinearConv"] < 80 and sum(list(shares.values())[1:4]) > 0.5 * rest
+    assert shares["QLinearConv"] < 80
     (static_nodes,) = found(r"static int8, the file's nodes: (.*)", printed)
     # QLinearConv and QLinearConcat are not in the file: onnxruntime made them when it loaded it
     assert "QLinearConv" not in ops(static_nodes) and "QLinearConcat" not in ops(static_nodes)
@@ -1454,66 +1572,69 @@ def test_the_shuffled_rounds_statements(committed):
             "ran in float: the profile names ONNX's own `ConvTranspose`, which ONNX defines for "
             "float tensors only.") in markdown
     assert not any(op.startswith("QLinearConvT") for op in shares) and "likely ran" not in markdown
-    # this run's top four hold no DequantizeLinear: the text no longer quotes one
     assert "DequantizeLinear" not in shares and "Some `DequantizeLinear` nodes ran" not in markdown
-    # r99: this run's profile has Transpose second: Going deeper B quotes it with its share
     assert "Transpose" in shares and "Transpose" not in ops(static_nodes)
-    # the sentence sits in a markdown cell after the cell that prints the profile
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     profiled = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "largest shares:" in o.get("text", "") for o in c.get("outputs", [])))
     told = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                 and "What the static profile shows" in c.source)
     assert profiled < told
-    assert "It lists the three `ConvTranspose`" not in markdown   # the profile gives one share
     assert "fuses each `Conv` and `Concat` group" not in markdown
     assert "ConvTranspose" in shares and ops(static_nodes)["ConvTranspose"] == 3
-    assert "although only" not in markdown   # the int8 share is of int8's own time, not a limit
     (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
-    assert isa not in ("none", "unknown") and "vnni" in isa and "amx" not in isa
-    # the CPU's VNNI is checked in Going deeper A (r93), and read in Going deeper B.
-    # r107: section 3's VNNI sentence cut for words (B says it, per 32-bit lane)
-    assert "This CPU has VNNI" not in markdown
-    assert "four pairs per instruction" not in markdown
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    assert isa != "unknown" and "amx" not in isa
     isa_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "this CPU's int8 dot-product instructions" in o.get("text", "")
         for o in c.get("outputs", [])))
     assert markdown_index(cells, "### A. Inside the export") < isa_at < markdown_index(
         cells, "### B. Timing details")
-    assert isa == "avx512_vnni, avx_vnni"
     # dynamic int8 computes on integers too (ConvInteger): the text must not say only static does
-    assert "compute each convolution on the 8-bit integers themselves" not in " ".join(
-        markdown.split())
+    assert "compute each convolution on the 8-bit integers themselves" not in flat
     assert "Why? This CPU's VNNI" not in markdown
-    # the instruction the text names is in the References
-    assert ("entry \"VPDPBUSD — Multiply and Add Unsigned and Signed Bytes\"" in markdown
-            and "Intel 64 and IA-32 Architectures Software Developer's Manual" in markdown)
-    mid, lo_r, hi_r, verdict, *_ = like_for_like(printed)
-    assert verdict == "faster"
-    assert "we did not investigate why" not in markdown      # this run shows no such gap
-    # why int8 is faster, and why only this much: int8 convolution is part of the time
-    assert (f"**Why only {mid:.2f}x over ONNX fp32?** int8 moves a quarter of the bytes"
-            ) in markdown
-    # r108: "other operators took the rest": a clear share outside QLinearConv
-    assert list(shares)[0] == "QLinearConv" and shares["QLinearConv"] < 80, shares
-    # r118 (cold read r117): the profile shows where the time goes, not what int8 adds (no fp32
-    # profile); Transpose is among the rest, and the file has none: onnxruntime added them
-    assert "Transpose" in shares and "Transpose" not in ops(
-        found(r"static int8, the file's nodes: (.*)", printed)[0])
-    assert ("yet the gain is far below 4x. The static profile (Going deeper A) shows where static "
-            "int8's time goes, not what int8 adds: "
-            f"`QLinearConv` took {shares['QLinearConv']:.1f}%, other operators the rest, among "
-            "them `Transpose` nodes that onnxruntime added at load (the file has none)."
-            ) in " ".join(markdown.split())
-    assert ("`VPDPBUSD` instruction does four uint8 x int8 products per 32-bit lane (Intel's "
-            "instruction reference)") in markdown
-    # r98: the min/max-against-99.9% timing, a side measurement, is cut
-    assert "int8 min/max over int8 static" not in printed
-    assert "min/max against 99.9%" not in markdown
+    # the instructions the text names are in the References
+    assert ('entries "VPDPBUSD — Multiply and Add Unsigned and Signed Bytes", "PMADDUBSW — '
+            'Multiply and Add Packed Signed and Unsigned Bytes" and "PMADDWD — Multiply and Add '
+            'Packed Integers"') in flat
+    assert "Intel 64 and IA-32 Architectures Software Developer's Manual" in markdown
+    # r124 (cold read r124 TOP FIX 1): "why only" answered from the two printed profiles, split
+    # into Conv and the rest, and Amdahl's bound computed from fp32's profile
+    split = {label.strip(): (float(f), float(q), float(r)) for label, f, q, r in re.findall(
+        r"(?m)^(Conv \(int8: QLinearConv\)|all other operators) +(\d+\.\d) ms +(\d+\.\d) ms +"
+        r"(\d+\.\d\d)x$", printed)}
+    assert len(split) == 2, split
+    conv, other = split["Conv (int8: QLinearConv)"], split["all other operators"]
+    for f, q, r in (conv, other):
+        assert abs(f / q - r) < 0.02 * r                  # the ratio column: fp32 / int8
+    p_share, bound4 = found(r"Amdahl, from ONNX fp32's profile: Conv takes (\d+\.\d)% of its "
+                            r"time\. Were int8's Conv 4x as fast and every other operator "
+                            r"unchanged, int8 would run at most (\d\.\d\d)x as fast", printed)
+    p = float(p_share) / 100
+    assert abs(1 / (1 - p + p / 4) - float(bound4)) < 0.006
+    assert abs(conv[0] / (conv[0] + other[0]) - p) < 0.01     # the split is that profile's
+    assert mid < float(bound4) < 4 and conv[2] < 4            # both limits, as the text says
+    how_long = ("about as long as in fp32" if 0.9 <= other[2] <= 1.1 else
+                "longer than in fp32" if other[2] < 0.9 else "less time than in fp32")
+    vnni = ("This CPU has no VNNI (Going deeper A's last line): without it, an int8 dot product "
+            "takes two instructions, `VPMADDUBSW` and then `VPMADDWD`, where VNNI's `VPDPBUSD` "
+            "takes one (Intel's instruction reference)." if isa == "none" else
+            "This CPU has VNNI (Going deeper A's last line), whose `VPDPBUSD` does four uint8 x "
+            "int8 products per 32-bit lane in one instruction (Intel's instruction reference).")
+    assert ("**Two things keep the gain far below 4x.** First, Amdahl's law: `Conv` takes "
+            f"{p_share}% of fp32's time, so even a 4x faster `Conv`, with every other operator "
+            f"unchanged, gives at most {bound4}x. Second, int8's `Conv` itself gained only "
+            f"{conv[2]:.2f}x, not 4x, and the other operators took {how_long} ({other[1]} against "
+            f"{other[0]} ms). {vnni}") in flat
+    assert ("An int8 number takes a quarter of a float32's bytes, so a vector register holds "
+            "four times as many: at best, int8's convolutions run 4x as fast.") in flat
+    assert "shows where static int8's time goes, not what int8 adds" not in flat   # r124: answered
+    asked, split_at, answered = (next(i for i, c in enumerate(cells) if key(c)) for key in (
+        lambda c: c.cell_type == "markdown" and "**Why only " in c.source,
+        lambda c: c.get("id") == "why-only-06",
+        lambda c: c.cell_type == "markdown" and "**Two things keep the gain" in c.source))
+    assert asked + 1 == split_at == answered - 1
+    assert cells[split_at].metadata.get("jupyter", {}).get("source_hidden")
     assert "noise" not in markdown          # the rule decides, not a word
-    assert "was a little faster than the 99.9% file in every round" not in markdown
-    assert "ran as fast as the 99.9% file" not in markdown
     assert "ran fastest" not in markdown
 
 
@@ -1521,102 +1642,92 @@ def test_the_summary_and_the_eight_images(committed):
     """The Summary's numbers are the ones printed (median rounds, round-by-round speed-ups); the
     eight images' text names what the printed lines say."""
     _, markdown, printed = committed
+    flat = " ".join(markdown.split())
     rows, rounds = table(printed), rounds_of(printed)
-    static_db, = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max", printed)
-    (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
+    static_db, share = int8_table(printed)["int8 static, 99.9% ranges"]
     mid, *_ = like_for_like(printed)
-    assert (f"cut the file to {share}% of the fp32 ONNX file for {float(static_db):+.2f} dB of "
-            "PSNR. Its "
-            f"network ran {mid:.2f}x as fast as ONNX fp32.") in markdown
+    (float_db,) = found(r"([+-]\d\.\d{3}) dB in float math on the same rounded values", printed)
+    if float(static_db) < -0.05:          # r124: this run's CPU, without VNNI
+        assert (f"- Static int8 cut the file to {share}% of the fp32 ONNX file. On this CPU, "
+                f"without VNNI, its int8 kernels lost {-float(static_db):.2f} dB of PSNR, where "
+                "the "
+                f"rounding alone lost {-float(float_db):.2f} dB. Its network ran {mid:.2f}x as "
+                "fast "
+                "as ONNX fp32. Dynamic int8 was far slower.") in flat
+    else:
+        assert (f"cut the file to {share}% of the fp32 ONNX file for {float(static_db):+.2f} dB of "
+                f"PSNR. Its network ran {mid:.2f}x as fast as ONNX fp32.") in flat
     assert "one 256 x 256 input" in printed
     channels = "50% channels + fine-tune"
     (size, tuned) = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB",
                           printed)
     (dynamic_time,) = found(r"dynamic int8, the time on the same 256 x 256 input, largest "
-                            r"shares: (.*)",
-                            printed)
+                            r"shares: (.*)", printed)
     assert max(ops(dynamic_time).items(), key=lambda kv: kv[1])[0] == "ConvInteger"
     assert rounds["ONNX int8 dynamic"][2] == "slower" and rounds["ONNX int8 dynamic"][1] < 0.5
-    assert "Dynamic int8 was far slower." in " ".join(markdown.split())
+    assert "Dynamic int8 was far slower." in flat
     (slim_x,) = found(r"50% channels \+ fine-tune \d+\.\d ms \((\d+\.\d\d)x over fp32 PyTorch\)",
                       printed)
     # the Summary line and the rounds' line give the same median speed-up, to 2 decimals
     assert abs(float(slim_x) - rounds[channels][1]) <= 0.0051
-    # faster by the rule, as printed (the rule itself: test_every_printed_verdict_follows_the_rule)
     assert rounds[channels][2] == "faster"
     assert (f"Removing whole channels does: a network {slim_x}x as fast as fp32 PyTorch, at "
-            f"{tuned} dB after a one-epoch fine-tune.") in " ".join(markdown.split())
-    assert "so by the rule not clearly faster" not in markdown
-    assert "in all but one round" not in markdown
+            f"{tuned} dB after a one-epoch fine-tune.") in flat
     apps = photo_calls(printed)
     quiet, spin = apps["int8.onnx, no spinning"], apps["int8.onnx"]
-    quiet_x = quiet["whole call"]["x"]
-    # this run's verdicts, as the Summary gives them: spinning on slower; spinning off (r120
-    # run) no clear difference, so the Summary gives its number without a verdict
     assert spin["whole call"]["verdict"] == "slower"
-    assert quiet["whole call"]["verdict"] in ("no clear difference", "faster")   # r121: no word
-    quiet_net = float(quiet["network alone"]["x"])     # the network alone, spinning off
-    (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)   # the photo's input
-    share = apps["fp32 PyTorch"]["share"]
-    assert int(share) < 50                                  # the network: under half the call
+    assert quiet["whole call"]["verdict"] in ("no clear difference", "faster",
+                                              "consistently faster, under 10%")
     steps = {k: v["fp32 PyTorch"] for k, v in step_table(printed).items()
              if k not in ("the network", "all steps but the network")}
     around = sorted(steps, key=steps.get)[-3:]
     assert {k.split(" ")[0].rstrip(",") for k in around} == {"fit_to_gamut", "rgb_to_lab",
                                                              "lab_to_rgb"}
-    # r119 (cold read r118): the Summary gives onnxruntime's default result too
-    # r120: the cause as B's step-by-step test shows it, and the network's gain beside the call's
     assert ("Time what the user runs. On the photo, int8 with onnxruntime's default (spinning on) "
             f"made the whole call slower than fp32's ({spin['table_x']}x), most likely because "
             "onnxruntime's and PyTorch's threads competed for the 2 cores. Loaded with "
-            "`spinning=False`, its "
-            "network ran "
-            f"{quiet['net_x']}x as fast, the whole call {quiet['table_x']}x."
-            ) in " ".join(markdown.split())
-    assert float(spin["whole call"]["x"]) < 1 < float(quiet_x)
-    assert quiet_net > float(quiet_x)              # the network gained more than the call
-    assert "not clearly faster" not in markdown         # an older run's verdict
-    assert "it was not the bottleneck" not in markdown   # it is the largest single step
-    assert "about twice as fast" not in markdown
+            f"`spinning=False`, its network ran {quiet['net_x']}x as fast, the whole call "
+            f"{quiet['table_x']}x.") in flat
+    assert float(spin["whole call"]["x"]) < 1 < float(quiet["whole call"]["x"])
+    assert float(quiet["net_x"]) > float(quiet["table_x"])   # the network gained more than the call
+    assert "not clearly faster" not in markdown and "about twice as fast" not in markdown
 
-    # int8 looks like fp32 on the eight images shown; section 6's worst test image does not
-    assert "**What the cuts do to the colors.** Static int8 looks like fp32." in markdown
-    assert "mostly duller" not in markdown
-    assert "cannot be told from fp32 by eye" not in markdown
-    n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images \(counted from the "
-                     r"left\): (.*)", printed)
-    assert (f"Gray scores above fp32 on {n} of the 8 images, among them image 4, a grayscale "
-            "photo (gray is exact there), and image 6 (the blue car that fp32 paints red).") \
-        in markdown
-    # r99: image 4's truth is grayscale (R = G = B), so gray scores the PSNR cap there
-    (gray_truths,) = found(r"of the eight test images, truths that are themselves grayscale "
-                           r"\(R = G = B in every pixel\): (.*)", printed)
-    assert gray_truths == "image 4 (gray's PSNR 100.0 dB, the cap)"
-    assert "Image 4's truth is a grayscale photo" not in markdown   # r107: the printed line says it
-    metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
-    assert "mse.clamp_min(1e-10)" in metrics                  # 10 log10(1 / 1e-10) = 100 dB
-    assert "(the red car)" not in markdown  # image 6 is a blue car (the truth row)
-    assert ("PSNR rewards a dull color over a wrong bold one: on image 6, fp32 paints the blue "
-            "car red and scores below gray.") in markdown
-    assert "4" in which.split(", ")
-    assert "6" in which.split(", ")
-    assert ("it tints image 5's sky pale blue and its sea bluer, where fp32 leaves the sky nearly "
-            "white and gives the sea a faint blue-gray") in markdown
-    assert "where fp32 leaves both nearly gray" not in markdown
-    (ahead,) = found(r"50% channels \+ fine-tune scores above fp32 PyTorch on images: (.*)",
-                     printed)
-    assert (f"scores above fp32 on {len(ahead.split(', '))} of the 8 images, yet below it over "
-            "the whole test set") in markdown and float(tuned) < 0
-    assert table(printed)["50% channels, no fine-tune"]["colorful"] < 0.5 * rows["fp32 PyTorch"][
-        "colorful"] and ("Half the channels removed without a fine-tune leave the images nearly "
-                         "gray") in markdown
-    # r94 TOP FIX 1: four of the eight images end section 4, before its check-your-
-    # understanding; the full grid stays in Going deeper D. r121 (cold read r120): the last four
-    # whose truth has color (image 4's truth is grayscale), image 6, the car, among them
+    # the colors: int8 much like fp32 on the eight images shown
+    assert ("**What the cuts do to the colors.** Static int8 looks much like fp32. At 90% zeros "
+            "only "
+            "a faint tint is left. With half the channels cut, the images are nearly gray before "
+            "the fine-tune; the fine-tune brings colors back, not always fp32's.") in flat
+    # r124 (cold read r124 TOP FIX 2): section 4's grid has the no-fine-tune row it speaks of
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     grid = next(i for i, c in enumerate(cells) if c.cell_type == "code"
                 and "colored = [i for i in range(len(shown)) if i + 1 not in gray_truths]"
                 in c.source)
+    assert ('f"{CHANNEL_SHARE:.0%} channels, no fine-tune", f"{CHANNEL_SHARE:.0%} channels + '
+            'fine-tune"]') in cells[grid].source
+    assert "for k, v in grid.items()}, n=4" in cells[grid].source       # every row of grid
+    assert table(printed)["50% channels, no fine-tune"]["colorful"] < 0.5 * rows["fp32 PyTorch"][
+        "colorful"]                                                   # "nearly gray"
+    # r124: section 4's grid prints nothing; Going deeper C prints which images are shown
+    assert not any(o.get("output_type") == "stream" for o in cells[grid].outputs)
+    n, which = found(r"gray scores above fp32 PyTorch on (\d) of the 8 images: (.*)", printed)
+    assert (f"Over all eight, gray scores above fp32 on {n} images, among them image 4, a "
+            "grayscale "
+            "photo (gray is exact there), and image 6 (the blue car that fp32 paints red).") in flat
+    (gray_truths,) = found(r"of the eight test images, truths that are themselves grayscale "
+                           r"\(R = G = B in every pixel\): (.*)", printed)
+    assert gray_truths == "image 4 (gray's PSNR 100.0 dB, the cap)"
+    metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
+    assert "mse.clamp_min(1e-10)" in metrics                  # 10 log10(1 / 1e-10) = 100 dB
+    assert ("PSNR rewards a dull color over a wrong bold one: on image 6, fp32 paints the blue "
+            "car red and scores below gray.") in markdown
+    assert "4" in which.split(", ") and "6" in which.split(", ")
+    assert ("it tints image 5's sky pale blue and its sea bluer, where fp32 leaves the sky nearly "
+            "white and gives the sea a faint blue-gray") in flat
+    (ahead,) = found(r"50% channels \+ fine-tune scores above fp32 PyTorch on images: (.*)",
+                     printed)
+    assert (f"scores above fp32 on {len(ahead.split(', '))} of the 8 images, yet below it over "
+            "the whole test set") in flat and float(tuned) < 0
+    assert "Half the channels removed without a fine-tune leave the images nearly gray" in flat
     (gray_ones,) = found(r"truths that are themselves grayscale \(R = G = B in every pixel\): "
                          r"image (\d+) ", printed)
     (four,) = found(r"(?m)section 4's grid shows images ([\d, ]+)$", printed)
@@ -1628,126 +1739,84 @@ def test_the_summary_and_the_eight_images(committed):
         cells, "**What the cuts do to the colors.**") < markdown_index(
         cells, "the easy place to cut in a UNet") < markdown_index(cells, "## 5.")
     assert sum("image/png" in o.get("data", {}) for o in cells[grid].outputs) == 1
-    for row in ('"fp32 PyTorch", "ONNX int8 static", f"unstructured {max(SPARSITIES):.0%} zeros"',
-                'f"{CHANNEL_SHARE:.0%} channels + fine-tune"]'):
-        assert row in cells[grid].source
+    # r124 (cold read r124 FIGURES): Going deeper C draws the other four images only
+    other = next(c for c in cells
+                 if c.cell_type == "code" and "rest = [i for i in range(" in c.source)
+    assert "rest = [i for i in range(len(grid[\"truth\"])) if i not in four]" in other.source
+    assert sum("image/png" in o.get("data", {}) for o in other.outputs) == 1
+    assert ("Section 4's grid showed four of the eight test images. Here are the other four, "
+            "through the same variants, with each image's PSNR.") in flat
     # the printed Summary's numbers are the table's and the rounds'
     (line,) = found(r"Summary: (.*)", printed)
     fp32_ms, static_ms, static_x, slim_ms, slim_x = found(
         r"fp32 PyTorch (\d+\.\d) ms; .*?, (\d+\.\d) ms \((\d+\.\d\d)x over ONNX fp32\); "
         r"50% channels \+ fine-tune (\d+\.\d) ms \((\d+\.\d\d)x over fp32 PyTorch\)", line)
-    # r103: the line names both baselines, and gives static int8's PSNR change to two decimals
     (line_db,) = found(r"static int8 \d+% of the fp32 ONNX file, PSNR ([+-]\d\.\d\d) dB,", line)
-    (static_3,) = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max", printed)
-    assert line_db == f"{float(static_3):+.2f}"
+    assert line_db == f"{float(static_db):+.2f}"
     assert float(fp32_ms) == rows["fp32 PyTorch"]["ms"]
     assert float(static_ms) == rows["ONNX int8 static"]["ms"] and static_x == f"{mid:.2f}"
     assert float(slim_ms) == rows[channels]["ms"]
 
 
 def test_the_shipped_photo(committed):
-    """Section 6: the photo's timings (whole call and network alone) and scores, and the worst
-    test image, as printed."""
+    """Section 6: the photo's timings (whole call and network alone), Amdahl's law, spinning, and
+    the worst test image, as printed."""
     _, markdown, printed = committed
+    flat = " ".join(markdown.split())
     work, = found(r"photo '\w+', \d+ x \d+, colorized at (\d+) px", printed)
     (trained,) = found(r"parameters, trained at (\d+) px", printed)
     assert work == "128" and int(work) == 4 * int(trained)
-    assert "runs the network on its lightness at 128 px" in " ".join(markdown.split())
-    # r116 (cold read r115): fp32's own colors on the cat are muted (test_the_photo_figure_as_the_
-    # text_describes_it measures it on the committed figure); the model was trained at 32 px
-    # r117 (cold read r116): the untested cause (the 32 px training images) cut
-    assert "fp32's own colors on the cat are muted." in " ".join(markdown.split())
-    assert "muted, from a model trained on" not in markdown
+    assert "runs the network on its lightness at 128 px" in flat
     (bare,) = found(r"bare InferenceSession: output \(1, 2, \d+, \d+\), largest \|d ab\| from "
                     r"OnnxColorizer's (\S+)", printed)
     assert float(bare) < 0.01                                  # the same call, without colorlab
-    width, height = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     apps = photo_calls(printed)
-    assert len(apps) == 3
     fp32, spin, quiet = apps["fp32 PyTorch"], apps["int8.onnx"], apps["int8.onnx, no spinning"]
-    # this run's verdicts by section 5's rule, as printed (the rule itself is checked on every
-    # printed line in test_every_printed_verdict_follows_the_rule) and as quoted: spinning off,
-    # the whole call no clear difference (r120 run; r119: faster); spinning on, slower; the
-    # network alone faster
-    assert quiet["whole call"]["verdict"] in ("no clear difference", "faster")   # r121: no word
     assert spin["whole call"]["verdict"] == "slower"
-    assert quiet["network alone"]["verdict"] == "faster" and "network alone" not in spin
-    quiet_x, quiet_net = quiet["whole call"]["x"], quiet["network alone"]["x"]
+    assert quiet["network alone"]["verdict"] == "faster"
+    assert quiet["whole call"]["verdict"] in ("faster", "consistently faster, under 10%")
     (rounds,) = found(r"medians of (\d+) shuffled rounds", printed)
-    assert rounds == quiet["whole call"]["n"] == "5"
-    # the whole call and the network alone are judged by the same function as section 5's rounds
+    assert rounds == "5"
     code = code_of()
-    assert "ratios = [f / t for f, t in zip(ms[\"fp32 PyTorch\"], ms[k])]" in code
-    assert 'folded.append(f"{k:<24}{part:<15}" + judged(ratios))' in code
-    # one paragraph of numbers before the takeaway: the network's gain, its share, the call's
-    # gain (spinning off, faster by the rule, as asserted above), spinning on slower by the rule
-    # r99: Amdahl's law as printed: the network's gain and share predict the call's gain, and
-    # the rest of the call (the same code for both) took a little longer with int8
+    # the whole call and the network alone are judged by the same function as section 5's rounds
+    assert 'return [f / t for f, t in zip(timed["fp32 PyTorch"], timed[k])]' in code
+    assert "net_x, call_x = over_fp32(alone, k), over_fp32(whole, k)" in code
+    assert "{verdict(net_x)[0]:<31}" in code and "{verdict(call_x)[0]}" in code
+    # r124 (cold read r124 ASK 4): Amdahl's law printed under section 6's own table
     net_x, predicted, bound = found(
-        r"Amdahl, the rest of the call unchanged: a network (\d\.\d\d)x as fast would make fp32's "
-        r"call (\d\.\d\d)x as fast; an instant network, at most (\d\.\d\d)x", printed)
+        r"Amdahl, the rest of fp32's call unchanged: a network (\d\.\d\d)x as fast \(int8, "
+        r"spinning "
+        r"off\) would make the call (\d\.\d\d)x as fast; an instant network, at most (\d\.\d\d)x",
+        printed)
     share = float(fp32["alone"]) / float(fp32["ms"])
-    assert net_x == f"{float(quiet_net):.2f}" and abs(int(fp32["share"]) / 100 - share) < 0.01
+    assert net_x == quiet["net_x"]
     assert abs(1 / (1 - share + share / float(net_x)) - float(predicted)) < 0.015
     assert abs(1 / (1 - share) - float(bound)) < 0.03     # share from ms rounded to 0.1
-    assert float(quiet_x) < float(bound) and float(predicted) < float(bound)   # "at most"
-    flat = " ".join(markdown.split())
-    # r113: section 6 in three sentences: the share and Amdahl's bound, spinning's cost, and
-    # the call with spinning off; the prediction and the rest's small gap in Going deeper C
-    rest_x = float(spin["rest"]) / float(quiet["rest"])
-    # r114: the photo's network input against section 5's, and fp32's network time in each
-    (side,) = found(r"shuffled order, medians of \d+ calls each, one (\d+) x \1 input", printed)
-    net_w, net_h = found(r"\(the network sees (\d+) x (\d+)\)", printed)
-    fp32_256 = rounds_of(printed)["fp32 PyTorch"][0]
-    assert float(fp32["alone"]) < fp32_256                 # the smaller input, the shorter time
-    # r116: the bound said as the rest fp32's call keeps (the dashed line), the network's gain as
-    # its two times from the table; the verdict lines and Amdahl's numbers are in Going deeper B
-    # r120 (cold read r119): the network's speed-up printed in section 6's own table; the
-    # spinning cause said as B's step-by-step test shows it (checked in
-    # test_the_photo_table_and_why_spinning_hurts)
-    # r121 (cold read r120): the key idea first; spinning in one sentence with its fix
+    assert float(quiet["table_x"]) < float(bound) and float(predicted) < float(bound)
+    stream = "".join(o.get("text", "") for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                     if c.cell_type == "code" and "whole, alone = {k: [] for k in apps}" in c.source
+                     for o in c.outputs)
+    assert "Amdahl" in stream and "network over fp32" in stream
+    reached = "it measured" if float(quiet["table_x"]) >= float(predicted) else "it measured only"
     assert ("**Time what the user runs.** fp32's network took "
             f"{fp32['alone']} ms of its {fp32['ms']} ms call, so even an instant "
-            f"network would leave {fp32['rest']} ms (the dashed line). With spinning off, int8's "
-            f"network ran {quiet['net_x']}x as fast as fp32's, but the whole call only "
+            f"network would leave {fp32['rest']} ms (the dashed line): by Amdahl's law, the "
+            "call can "
+            f"get at most {bound}x as fast. With spinning off, int8's network ran "
+            f"{quiet['net_x']}x "
+            f"as fast as fp32's. Amdahl's law then predicts {predicted}x for the call, and "
+            f"{reached} "
             f"{quiet['table_x']}x.") in flat
     assert ("**Spinning.** With onnxruntime's default, spinning on, the whole call was even "
             f"slower than fp32's ({spin['table_x']}x), most likely because onnxruntime's and "
             "PyTorch's threads compete for the 2 cores (Going deeper B2). Turning `allow_spinning` "
             "off fixed that here.") in flat
-    assert spin["call_word"] == "slower" and float(quiet["ms"]) < float(fp32["ms"])   # "fixes"
-    assert quiet["whole call"]["verdict"] in ("no clear difference", "faster")   # r121: no word
-    assert quiet["network alone"]["verdict"] == "faster"
-    assert rest_x > 1.5 and float(spin["whole call"]["x"]) < 1 < float(quiet_x)
-    # r120 run: the call fell short of the prediction, its rest a little longer than fp32's
-    # (no clear difference by the rule; the r117 run: beat it, its rest faster)
-    # r121 run: the call beat the prediction a little (1.21x against 1.17x), its rest a little
-    # shorter than fp32's; "only" is said when it falls short
-    reached = "reached only" if float(quiet_x) < float(predicted) else "reached"
-    # r113: the prediction and the rest's gap, moved to Going deeper C; the gap judged by the
-    # rule on the per-round rests (the whole call minus the network alone), and not explained
-    r_x, _, _, r_way, _, _, r_verdict = found(
-        r"(?m)^the rest of the call, int8\.onnx, no spinning over fp32 PyTorch +" + VERDICT,
-        printed)
-    # r122 (cold read r121 ERROR): X over Y is Y's time / X's time, as every other pair
-    assert "fp32 PyTorch over int8.onnx" not in printed
-    assert ('ratios = [f / t for f, t in zip(rest["fp32 PyTorch"], '
-            'rest["int8.onnx, no spinning"])]') in code_of()
-    assert abs(float(fp32["rest"]) / float(quiet["rest"]) - float(r_x)) < 0.1   # int8's speed-up
-    assert r_verdict == "no clear difference"
-    assert (float(quiet["rest"]) > float(fp32["rest"])) == (reached == "reached only")
-    assert (f"For int8's network, {net_x}x as fast, Amdahl's law predicts a call {predicted}x "
-            f"as fast. The call {reached} {quiet['table_x']}x. Its rest took {quiet['rest']} ms "
-            f"against fp32's {fp32['rest']} ms, and round by round the two made no clear "
-            f"difference ({r_x}x). The next cell times the call step by step, after each "
-            "network.") in flat
-    assert "This run does not show why." not in flat
-    assert "explained" not in flat.split("**Section 6's other numbers.**", 1)[1][:600]
-    assert "The call fell short of that" not in flat
-    assert "for a reason not measured here" not in flat     # r109: the hedge cut
-    assert "inside the range the rounds measured" not in flat
-    assert "cannot tell" not in flat and "a little shorter too" not in flat
-    assert "The call beat that prediction because" not in flat
+    assert float(quiet["ms"]) < float(fp32["ms"]) < float(spin["ms"])     # "fixed that"
+    assert float(spin["rest"]) > 1.5 * float(quiet["rest"])              # spinning's cost
+    # r124 (cold read r124 ASK 4): B2's round-by-round cell and its note are cut
+    assert "**Section 6's other numbers.**" not in markdown
+    assert "the rest of the call (the whole call's median minus the network's)" not in printed
+    assert "folded = []" not in code
     # r103: the stacked bars (network, rest) per app, and the dashed line at fp32's rest alone:
     # 1 / (1 - share) is fp32's call over its rest, so the line stands where Amdahl's bound does
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -1761,158 +1830,108 @@ def test_the_shipped_photo(committed):
     assert sum("image/png" in o.get("data", {}) for o in cells[bars].outputs) == 1
     assert markdown_index(cells, "## 6.") < bars < markdown_index(
         cells, "**Time what the user runs.**") < markdown_index(cells, "## Going deeper")
-    assert "The rest took" not in markdown     # r102: the printed lines hold the rest
-    assert "because the network is only" not in markdown       # r99: the share alone gives less
-    # r93: the spinning result in one plain main-path sentence, with the printed ratio
-    # r103: spinning's cost, moved from Going deeper C into section 6, beside the bars: the rest
-    # of the call, on and off, as section 6 prints it; "most of the extra time": the rest's growth
-    # is over half the whole call's (checked below)
-    assert "**Spinning costs the rest of the call.**" not in flat      # r113: one paragraph
-    # r109 cut the untested cause; r111 stated it as fact; r113: a likely cause, said untested
-    assert "The run times the slower rest, not the threads." not in flat
-    assert "that waiting competes for the CPU" not in flat      # r105: the mechanism, said once
-    assert "**Where spinning costs.**" not in markdown and "(Going deeper C)" not in markdown
-    assert float(spin["rest"]) > float(quiet["rest"])          # "got slower"
-    assert "The network itself was not slower" not in markdown   # r103: this run's was, a little
-    # r99: no why without a test; r120: B's step-by-step test backs it (checked there)
-    assert "A guess, untested here" not in markdown      # r99: cut, nothing here tests it
-    assert "<summary>Why spinning slows" not in markdown
-    assert "**Spinning can make int8 hurt.**" not in markdown
-    assert "Spinning decides whether int8 helps" not in markdown
-    # r122 (cold read r121): Going deeper C (fp32's call timed step by step a second time) is cut;
-    # its lesson is read from B2's step table, fp32 column (checked in
-    # test_the_photo_table_and_why_spinning_hurts)
-    assert "fp32's colorize call, step by step" not in printed and "unaccounted" not in printed
-    assert "### C. The photo's call, step by step" not in markdown
-    assert "Timed on their own, the steps add up to" not in markdown
-    code = code_of()
-    assert "about 10% longer" not in markdown          # an older run's step table
-    (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
-    assert "one 256 x 256 input" in printed and (net_w, net_h) == ("192", "128")
-    assert "Which int8 speed-up is which" not in markdown   # r88: one speed-up per setting
-    # the steps timed are the ones Colorizer.photo runs
+    # the steps timed in B2 are the ones Colorizer.photo runs
     photo = (ROOT / "colorlab" / "colorizer.py").read_text(encoding="utf-8")
     for call in ("rgb_to_lab(rgb.to(device))", "F.interpolate(L[None], size=(h, w), "
                  "mode=\"bilinear\", antialias=True,", "F.interpolate(ab, size=(H, W), "
                  "mode=\"bilinear\", align_corners=False)", "fit_to_gamut(denormalize_lab(L, ab))",
                  "(lab_to_rgb(lab) * 255).round().clamp(0, 255).byte()"):
         assert call in photo, call
-    # the medians' own ratios agree in direction with the round-by-round verdicts
-    quiet_of_medians = float(fp32["ms"]) / float(quiet["ms"])
-    spin_of_medians = float(fp32["ms"]) / float(spin["ms"])
-    assert quiet_of_medians > 1 > spin_of_medians
-    assert "dividing the printed medians gives" not in markdown   # a minor point, cut
-    # r98: the 1.15x prediction and the residual it leaves are cut
-    assert "The same law predicts" not in markdown
-    assert 1 - int(fp32["share"]) / 100 > 0.5           # the rest: most of fp32's call
-    assert "the speed-up the rounds measured" not in markdown   # r83: 1.17x is the median ratio
-    assert "int8 did a little better" not in markdown      # an older run: the rest took less time
-    assert "**Amdahl's arithmetic.**" not in markdown
-    assert float(spin["ms"]) > float(quiet["ms"])     # the medians, quoted without a verdict
-    # r111: the pair spinning on/off, network alone, gets its verdict by the rule (printed)
-    assert "Spinning on made it slower" not in markdown and "Spinning slowed" not in markdown
-    assert "int8's call was slower than fp32's in every round" not in markdown   # the rule's words
-    assert int(spin["share"]) < int(fp32["share"]) < 50       # most of the call is not the network
-    # the rest of the call (whole - network alone): far longer with spinning
-    assert float(spin["ms"]) - float(spin["alone"]) > 1.5 * (float(quiet["ms"]) -
-                                                               float(quiet["alone"]))
-    assert "a borderline call" not in markdown                  # no longer on the rule's edge
-    # the network's share of fp32's call (from the unrounded medians: the printed ms, rounded to
-    # 0.1, can move the recomputed share by one point)
-    assert abs(100 * float(fp32["alone"]) / float(fp32["ms"]) - int(fp32["share"])) < 1.5
-    assert "Even that gain is small because" not in markdown
-    # what to ship: int8 for its size at fp32's quality; the call's time is mostly not the network
-    (share,) = found(r"int8 static: (\d+)% of the fp32 ONNX file", printed)
-    (static_db,) = found(r"int8 static ([+-]\d\.\d{3}) dB, with min/max", printed)
-    assert abs(float(static_db)) < 0.05
-    assert all(int(app["share"]) < 50 for app in apps.values())
+    (net_w, net_h) = found(r"\(the network sees (\d+) x (\d+)\)", printed)
+    assert "one 256 x 256 input" in printed and (net_w, net_h) == ("192", "128")
+    fp32_256 = rounds_of(printed)["fp32 PyTorch"][0]
+    assert float(fp32["alone"]) < fp32_256                 # the smaller input, the shorter time
+    # what to ship: the knob the advice names is the library's, and the run timed int8 with it
     assert ("**What to ship on this 2-core CPU:** static int8, loaded with spinning off: "
-            "`deploy.OnnxColorizer(path, spinning=False)`. Time both settings on your machine."
-            ) in " ".join(markdown.split())
-    assert "**The network was not the bottleneck.**" not in markdown   # it is the largest step
+            "`deploy.OnnxColorizer(path, spinning=False)`. Check its colors and time both settings "
+            "on the CPU that will run it.") in flat
     assert ("**Key idea:** time the whole call the user makes: the network's share of it limits "
             "what a faster network can gain.") in markdown
-    # the knob the advice names is the library's, and the run timed int8 with it
     deploy_src = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     assert "class OnnxColorizer(Colorizer):" in deploy_src
     assert "def __init__(self, path, threads: int | None = None, spinning: bool = True):" \
         in deploy_src
-    code = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
-                     if c.cell_type == "code")
     assert "deploy.OnnxColorizer(int8_path, threads=THREADS, spinning=False)" in code
-    assert "speed up the resizing" not in markdown       # the pieces outside it are not timed
-    assert "- What to ship:" not in markdown       # r116: said once, in section 6
-    assert "With int8's network in its place" not in markdown   # said once, in the main text
+    # the maps: the photo's largest gap, and the test image of int8's largest |d ab| from fp32
     (worst,) = found(r"the test image with the worst value \(number \d+, class \w+\): the most "
-                     r"(\d+) ab "
-                     r"units", printed)
+                     r"(\d+) ab units", printed)
     (overall,) = found(r"(?m)^ONNX int8 static +[\d.]+ MB .*\|d ab\| max (\S+),", printed)
     assert worst == f"{float(overall):.0f}"
-    # the figure's bottom map is the test image of int8's largest |d ab| from fp32 (worst ==
-    # overall), not the run's largest difference of all variants (r88)
     median, most = found(r"the photo, int8 against fp32 per pixel: median (\d+\.\d) ab units, .*? "
                          r"the most (\d+) \(from the 8-bit outputs: differences below about 1 are "
                          r"rounding\)", printed)
-    assert float(median) < 1 < int(most) < 0.5 * int(worst)   # rounding, and a few patches
-    (trained,) = found(r"parameters, trained at (\d+) px", printed)
-    # r108: "the bird": the worst image's class, as printed
+    assert float(median) < 1 < int(most) < 0.5 * int(worst)
     (kind,) = found(r"the test image with the worst value \(number \d+, class (\w+)\)", printed)
-    assert kind == "bird"
-    # r114: the untested guess on the cat's muted colors cut (words paid for section 6)
-    assert "likely because the model was trained on" not in markdown
-    assert ("**In the maps**, int8 is compared with fp32, not with the truth. fp32's own colors "
-            "on the cat are muted. On the "
-            f"photo (top), int8 moves colors by at most {most} ab units. The bird (bottom) is the "
-            f"test image with int8's largest difference, {worst} ab units, in a few boxed pixels."
-            ) in " ".join(markdown.split())
-    assert "upper half" not in markdown          # r93: hard to see in the dark map; cut
-    assert "the run's largest difference" not in markdown
-    # r107: each map its own scale: the photo's clipped at its 99th percentile (a few pixels
-    # would darken the rest), the bird's up to its largest value; the titles say which
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    assert ("**In the maps**, int8 is compared with fp32, not with the truth. fp32 itself paints "
+            f"the cat in muted colors. On the photo (top), int8 moves colors by at most {most} ab "
+            f"units. The {kind} (bottom) is the test image with int8's largest difference, {worst} "
+            "ab units: int8 turns its blue sky beige (outlined: more than 10 ab units from fp32)."
+            ) in flat
     maps = next(c.source for c in cells if c.cell_type == "code" and "def ab_gap(" in c.source)
-    # r117 (cold read r116): each map's largest value in its title
     assert ('photo_gap.quantile(0.99).item(), f"scale clipped at its 99th percentile; largest '
             '{photo_gap.max():.0f}"' in maps)
     assert ('per_pixel[worst].max().item(), f"scale up to its largest value, '
             '{per_pixel[worst].max():.0f}"' in maps)
     assert "vmin=0, vmax=top," in maps and "({scale_note})" in maps
-    assert maps.startswith("# Draws the photo and one test image, each with fp32's and int8's "
-                           "colors and a map of where they differ")
-    assert "differs most" not in maps.split("\n", 1)[0]
-    # onnxruntime at 2 intra-op threads: one worker thread besides the caller, so one can spin
-    assert "options.intra_op_num_threads = threads" in (ROOT / "colorlab" / "deploy.py").read_text(
-        encoding="utf-8")
-    # the run does not call the CLI, so the text says nothing of its spinning setting
+    # r124 (cold read r124 FIGURES): the row named by its class, as the text names it, and the
+    # worst pixels outlined (a box around them spanned half of this run's image)
+    assert '(f"int8\'s worst test image\\n(a {run.test.classes[' in maps
+    assert 'ax.contour(worst_pixels, levels=[0.5], colors="k", linewidths=2)' in maps
+    assert "plt.Rectangle((xs.min()" not in maps
+    assert "options.intra_op_num_threads = threads" in deploy_src
     assert "turns spinning off" not in markdown
     assert "device: CPU (AMD EPYC, 2 cores)" in printed
     assert "2 CPU threads for every timing" in printed
-    rest_spin, rest_quiet = float(spin["rest"]), float(quiet["rest"])   # as printed
-    assert rest_spin > rest_quiet
-    # r118 (cold read r117): the rest's growth is said in Going deeper B, as "11 ms" (checked there)
-    assert "the rest of the call grew from" not in markdown
-    assert "**Spinning.** The extra time" not in markdown
-    # r99: "Spinning off, in code" is section 6's bare session now: the config entry it sets is
-    # the call colorlab.deploy makes
-    assert "**Spinning off, in code.**" not in markdown
     entry = 'options.add_session_config_entry("session.intra_op.allow_spinning", "0")'
-    assert entry in (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
-    assert entry in code and "allow_spinning = 0`" not in markdown
-    # spinning is onnxruntime's default by its documentation (not by this run): OnnxSession
-    # adds the entry only to turn spinning off, and the text says where the default is documented
-    session = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
-    assert "spinning: bool = True" in session and "if not spinning:" in session
+    assert entry in deploy_src and entry in code and "allow_spinning = 0`" not in markdown
+    assert "spinning: bool = True" in deploy_src and "if not spinning:" in deploy_src
     assert "(busy-waiting before sleeping, its default)" in markdown
     assert ('- ONNX Runtime documentation, "Thread management" '
-            '(`session.intra_op.allow_spinning`):') in markdown   # where the default is documented
-    assert "before they sleep, the default)" not in markdown
+            '(`session.intra_op.allow_spinning`):') in markdown
+
+
+def worst_image_panels():
+    """Section 6's figure as committed, its bottom row (the worst test image): the fp32 and the
+    int8 panels, each an (H, W, 3) int array of RGB 0-255, frames trimmed."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    cell = next(c for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"
+                and "def ab_gap(" in c.source)
+    (png,) = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get(
+        "data", {})]
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")).astype(int)
+    low = image[image.shape[0] // 2:]
+    dark = low.sum(axis=2) < 150
+    edges = np.flatnonzero(dark.sum(axis=0) > 150)          # the axes' dark vertical frame lines
+    panels = []
+    for left, right in zip(edges[:6:2], edges[1:6:2]):
+        rows = np.flatnonzero(dark[:, left:right + 1].sum(axis=1) > 0.9 * (right - left))
+        panels.append(low[rows[0] + 3:rows[-1] - 2, left + 3:right - 2])
+    return panels                                            # truth, fp32, int8
+
+
+def test_the_worst_test_image_as_the_text_describes_it(committed):
+    """r124: "int8 turns its blue sky beige": the top of the image (the sky) is blue (blue over
+    red) in the truth and in fp32, and not in int8, as the committed figure shows."""
+    truth, fp32, int8 = worst_image_panels()
+
+    def blueness(panel):
+        sky = panel[: panel.shape[0] // 5]                   # the top fifth: sky in every panel
+        return (sky[..., 2] - sky[..., 0]).mean()            # blue minus red, 0-255
+
+    assert blueness(truth) > 20 and blueness(fp32) > 10      # blue
+    assert blueness(int8) < 0                                # beige: more red than blue
 
 
 def test_the_mean_shift_is_quoted_after_its_printout():
     """The markdown that quotes static int8's mean |d ab| comes after the cell that prints it."""
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     quoted = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
-                  and "ab units on average. Only" in c.source)
+                  and "ab units on average, and" in c.source)
     shown = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         o.get("text", "").startswith("ONNX int8 static ") for o in c.get("outputs", [])))
     assert shown < quoted
@@ -1957,16 +1976,17 @@ def test_which_channels_to_keep(committed):
     default) and by filter L1 against random choices; then both fine-tuned alike, as printed and
     as the text ranks them."""
     _, markdown, printed = committed
+    # r124 (cold read r124 ASK 6): a small table
     gamma, pruned, l1, lo, hi, unpruned = (float(v) for v in found(
-        r"when the channels kept have the largest\n  BatchNorm \|gamma\|: (\d+\.\d\d) "
-        r"\(prune_channels: (\d+\.\d\d)\)\n  filter L1 norm: (\d+\.\d\d), worse than \d of the 5 "
-        r"random draws\n  random choice, 5 "
-        r"draws: (\d+\.\d\d) to (\d+\.\d\d)\nthe unpruned model: (\d+\.\d\d)", printed))
+        r"(?m)^largest BatchNorm \|gamma\| +(\d+\.\d\d)   \(prune_channels: (\d+\.\d\d)\)\n"
+        r"largest filter L1 norm +(\d+\.\d\d)   worse than \d of the 5 random draws\n"
+        r"random, 5 draws +(\d+\.\d\d) to (\d+\.\d\d)\nall \(the unpruned model\) +(\d+\.\d\d)$",
+        printed))
     (before,) = found(r"validation L1 \(mean \|ab error\|\): (\d+\.\d\d) ab units before", printed)
     assert gamma == pruned == float(before)        # zeroing BatchNorm's channels = removing them
     assert unpruned < min(l1, gamma, lo)
     assert l1 > hi and gamma < l1                  # filter L1: worse than every random draw
-    (draws,) = found(r"random choice, (\d+) draws:", printed)
+    (draws,) = found(r"(?m)^random, (\d+) draws ", printed)
     assert draws == "5"          # one more random choice is the worst of the 6: 1 time in 6
     assert gamma < lo and abs(gamma - lo) < 0.05  # |gamma|: just ahead of the best random draw
     # r120 (cold read r119): F folded into two sentences, the hedges cut
@@ -1982,8 +2002,8 @@ def test_which_channels_to_keep(committed):
     # filter L1 behind |gamma| before the fine-tune and after the same one-epoch fine-tune
     assert found(r"fine-tuned (\d+) epoch\(s\)", printed) == ("1",)
     # r103: its rank among the draws, printed, and said plainly as the evidence for "cancels"
-    (worse, n_draws) = found(r"filter L1 norm: \d+\.\d\d, worse than (\d) of the (\d) random draws",
-                             printed)
+    (worse, n_draws) = found(r"filter L1 norm +\d+\.\d\d   worse than (\d) of the (\d) random "
+                             r"draws", printed)
     assert worse == n_draws == "5" and l1 > hi
     flat = " ".join(markdown.split())
     # r107: BatchNorm predicts 'no better than chance', not last place (1 time in 6 by chance)
@@ -2170,8 +2190,10 @@ def test_the_r98_cuts_and_figure_asks(committed):
     assert "gained less" not in markdown and "does not test whether that is why" not in markdown
     code = code_of()
     assert "the first conv (the network's input), in the file (QDQ format)" in code
-    # r107 CODE ASK 1: the clipped bars themselves in orange, hatched (no translucent band)
-    assert 'label="clipped by the 99.9% range (orange, hatched)"' in code
+    # r107 CODE ASK 1: the clipped bars themselves in orange, hatched (no translucent band);
+    # r124 (cold read r124): the legend's swatch shows it, the label no longer says it
+    assert 'label="clipped by the 99.9% range")' in code and "(orange, hatched)" not in code
+    assert 'title="the bottleneck\'s last ReLU: calibration values and the two int8 ranges"' in code
     assert "ax.hist(acts[acts > clip], bins=bins" in code and "axvspan" not in code
     assert "kin = [m for m in results if family(m) == family(n)].index(n)" in code
     assert 'dict(fillstyle="bottom", mfcalt="white"' in code and 'dict(fillstyle="none"' in code
@@ -2188,93 +2210,72 @@ def test_the_r94_code_asks(committed):
 
 
 def test_the_photo_table_and_why_spinning_hurts(committed):
-    """r111: section 6 prints one table (network, rest, whole call, the network's share, the whole
-    call over fp32), which replaces the "Three int8 speed-ups" paragraph; the spinning result gets
-    its mechanism, with onnxruntime's documentation named; the network alone, spinning on over
-    spinning off, is judged by the rule and quoted as judged."""
+    """r111: section 6 prints one table; the spinning result gets its mechanism, tested in Going
+    deeper B2 step by step. r124 (cold read r124 ASK 4): B2 cut to about a third: the step table
+    and the 1-thread control stay; the paragraph on the two timings and the documentation
+    paragraph become two sentences."""
     nb, markdown, printed = committed
     flat = " ".join(markdown.split())
     assert "**Three int8 speed-ups.**" not in flat
-    # r113: the photo's table on show; r116: its round-by-round verdicts and Amdahl's law in
-    # Going deeper B, printed by their own cell
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
               and "whole, alone = {k: [] for k in apps}" in c.source)
     stream = "".join(o.get("text", "") for o in cells[at].outputs
                      if o.get("output_type") == "stream")
-    assert "whole call over fp32" not in stream and "Amdahl" not in stream   # r121: 2 columns
-    assert not re.search(VERDICT, stream) and "folded" not in cells[at].source
-    assert "over fp32 PyTorch: network " in stream and "rest" not in stream
-    rounds_at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
-                     and "folded = []   # the round-by-round verdicts" in c.source)
-    assert markdown_index(cells, "#### B2. The spinning test") < rounds_at < markdown_index(
-        cells, "### C. ")
-    assert "Amdahl" in "".join(o.get("text", "") for o in cells[rounds_at].outputs)
-    assert "<summary>Round by round" not in printed
-    assert "Spinning speeds up the network itself" not in flat     # r111 run: it did not
-    header = " " * 26 + "network  whole call\n"
+    assert not re.search(VERDICT, stream)          # medians and words only, no counts
+    header = " " * 26 + "network  whole call   network over fp32"
     assert header in printed
-    apps = photo_calls(printed)         # the table's rows, checked against the verdicts
+    apps = photo_calls(printed)
     spin, quiet = apps["int8.onnx"], apps["int8.onnx, no spinning"]
-    x, lo, hi, way, agreed, n, word = found(
-        r"(?m)^int8\.onnx, spinning on over spinning off, network alone +" + VERDICT + "$", printed)
-    # r120 run: spinning on, the network alone no clear difference (r117 run: slower; r114 and
-    # r121: faster); the whole call slower either way
-    assert word == the_rule(float(x), way, int(agreed), int(n))
-    # r120 (cold read r119): the call made step by step, as Colorizer.photo makes it, every step
-    # timed after the app's network; int8 with spinning on and off, PyTorch on 2 threads and on 1
+    # the call made step by step, as Colorizer.photo makes it, every step timed after the app's
+    # network; int8 with spinning on and off, PyTorch on 2 threads and on 1
     table_06 = printed.split("the photo's call made step by step: ms per step, medians of", 1)[1]
     (head,) = found(r"(?m)^(step +fp32 PyTorch +on +off +on, 1 thread +off, 1 thread)$", table_06)
-    cols = ("fp32 PyTorch", "on", "off", "on, 1 thread", "off, 1 thread")
-    steps = {name.strip(): dict(zip(cols, map(float, ms))) for name, *ms in re.findall(
-        r"(?m)^([A-Za-z_, 0-9]+?) +" + r" +".join([r"(\d+\.\d) ms"] * 5) + "$", table_06)}
+    steps = step_table(printed)
     assert list(steps) == [
         "read the photo", "rgb_to_lab at full size", "resize L to the working size", "the network",
         "upsample ab to full size", "fit_to_gamut", "lab_to_rgb, round to uint8",
         "all steps but the network"]
     rest_of = steps.pop("all steps but the network")
-    for col in cols:        # the last row: the other steps' sum (each rounded to 0.1 ms)
+    for col in STEP_COLUMNS:     # the last row: the other steps' sum (each rounded to 0.1 ms)
         assert abs(sum(v[col] for k, v in steps.items() if k != "the network")
                    - rest_of[col]) <= 0.35, col
-    # r121 run: the two steps that slowed the most (on minus off) both come after the network
-    said = {"lab_to_rgb, round to uint8": "`lab_to_rgb`",
-            "upsample ab to full size": "upsampling ab", "fit_to_gamut": "`fit_to_gamut`",
-            "rgb_to_lab at full size": "`rgb_to_lab`"}
-    order_06 = list(steps)
-    most = sorted((k for k in steps if k != "the network"),
-                  key=lambda k: steps[k]["on"] - steps[k]["off"])[-2:][::-1]
-    assert all(order_06.index(k) > order_06.index("the network") for k in most), most
-    assert all(k in said for k in most), most
+    said_as = {"lab_to_rgb, round to uint8": "`lab_to_rgb`", "upsample ab to full size":
+               "upsampling ab", "fit_to_gamut": "`fit_to_gamut`", "rgb_to_lab at full size":
+               "`rgb_to_lab`"}
+    most = max((k for k in steps if k != "the network"),
+               key=lambda k: steps[k]["on"] - steps[k]["off"])
+    assert most in said_as, most
     t2 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 2 thread\(s\): +"
                + VERDICT + "$", printed)
     t1 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 1 thread\(s\): +"
                + VERDICT + "$", printed)
-    assert t2[6] == "slower" and t1[6] == "no clear difference"              # r120 run
+    assert t2[6] == "slower" and t1[6] != "slower"     # the explanation: PyTorch's 2nd thread
     on, off = rest_of["on"], rest_of["off"]
-    grew, growth = on - off, float(spin["rest"]) - float(quiet["rest"])
-    # r121 run: about half (the r120 run: about two thirds; the r122 run: about nine tenths)
-    part = next(word for word, lo_part, hi_part in (("about half", 0.45, 0.55),
-                                                    ("about two thirds", 0.6, 0.72),
-                                                    ("about nine tenths", 0.85, 0.95))
-                if lo_part < grew / growth < hi_part)
-    fmt = f"{grew:.1f}"
-    # r121 (cold read r120): the 19.1 against 8.9 ms evidence in B2 only; the cause said as an
-    # inference (nothing measures CPU use)
-    assert "**Why spinning slows the call.**" not in flat
     assert ("#### B2. The spinning test Why was int8's whole call slower with spinning on? Our "
             "explanation is an inference from timings, since nothing here measures CPU use: "
             "onnxruntime's idle worker keeps spinning after the network and competes with "
-            "PyTorch's 2 threads for the rest of the call. The first cell judges section 6's "
-            "photo round by round. The second times the call step by step.") in flat
-    assert flat.count(f"{on} ms against {off} ms") == 1
-    first, second = (steps[k] for k in most)
-    # r122 (cold read r121): the step table and section 6 are two timings, said once, with fp32's
-    # network from each (they differ); no parenthetical pointers
-    net_b2 = steps["the network"]["fp32 PyTorch"]
-    assert f"{net_b2:.1f}" != apps["fp32 PyTorch"]["alone"]
-    assert "(the rests above), a separate measurement" not in flat
-    # r122: Going deeper C's lesson from the fp32 column: outside the network, the gamut fit and
-    # the two RGB-Lab conversions take the most time
+            "PyTorch's 2 threads for the rest of the call. The next cell times the photo's call "
+            "step by step, with PyTorch on 2 threads (as shipped) and on 1, which leaves "
+            "onnxruntime's worker a core of its own.") in flat
+    control = ("no longer slowed them: it " + said(t1[6]))
+    net_b2, net_6 = steps["the network"]["off"], float(quiet["alone"])
+    assert abs(net_b2 - net_6) > 0.1 * net_6        # "move between timings"
+    rest_on, rest_off = float(spin["rest"]), float(quiet["rest"])
+    assert rest_on > rest_off and on > off          # "what both timings show"
+    assert ("**What the step table shows.** With spinning on and PyTorch on 2 threads, all steps "
+            f"but the network took {on} ms against {off} ms with spinning off ({t2[0]}x, "
+            f"{t2[6]} by the rule); {said_as[most]} slowed the most ({steps[most]['on']} against "
+            f"{steps[most]['off']} ms). With PyTorch on 1 thread, spinning {control} ({t1[0]}x). "
+            "The network's own times move between timings on this shared 2-core CPU: int8's, "
+            f"spinning off, took {net_b2} ms here and {quiet['alone']} ms in section 6. What both "
+            "timings show is that spinning slowed the rest of the call (in section 6: "
+            f"{spin['rest']} against {quiet['rest']} ms).") in flat
+    for gone in ("**Two timings of int8's network disagree.**", "presents spinning as a trade",
+                 "It is a hint, not a finding", "**Why spinning slowed the call: the test.**"):
+        assert gone not in flat, gone
+    # Going deeper B2's lesson from the fp32 column: outside the network, the gamut fit and the
+    # two RGB-Lab conversions take the most time
     fp32_steps = {k: v["fp32 PyTorch"] for k, v in steps.items() if k != "the network"}
     largest = sorted(fp32_steps, key=fp32_steps.get)[-3:]
     assert set(largest) == {"fit_to_gamut", "rgb_to_lab at full size", "lab_to_rgb, round to uint8"}
@@ -2283,72 +2284,18 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     assert ("**Where fp32's call goes.** In the fp32 column, `fit_to_gamut` (which pulls colors "
             "into sRGB) and the two RGB-Lab conversions take the most time outside the network: "
             "for a faster photo, look at them next.") in flat
-    assert ("**Why spinning slowed the call: the test.** With spinning on and PyTorch on 2 "
-            f"threads, two steps after the network slowed the most: {said[most[0]]} took "
-            f"{first['on']} ms against {first['off']} ms with spinning off, and {said[most[1]]} "
-            f"{second['on']} ms against {second['off']} ms. All steps but the network took {on} ms "
-            f"against {off} ms ({t2[0]}x, slower by the rule). These {fmt} ms are {part} of the "
-            f"{growth:.1f} ms by which the rest grew in section 6's rounds. With PyTorch "
-            "on 1 thread, which leaves "
-            "onnxruntime's worker a core of its own, spinning made no clear difference "
-            f"({t1[0]}x).") in flat
-    # r123 (cold read r122): the two timings of int8's network disagree far more than fp32's,
-    # and the order of spinning on and off flips between them: said plainly, with what follows
-    assert "differ a little" not in flat
-    net6 = {k: float(apps[k]["alone"])
-            for k in ("fp32 PyTorch", "int8.onnx", "int8.onnx, no spinning")}
-    net_t = steps["the network"]
-    fp32_moved = abs(net_b2 - net6["fp32 PyTorch"])
-    assert abs(net_t["on"] - net6["int8.onnx"]) > 2 * fp32_moved            # "far more"
-    assert abs(net_t["off"] - net6["int8.onnx, no spinning"]) > fp32_moved   # "moves a lot"
-    assert (net_t["on"] > net_t["off"]) and (net6["int8.onnx"] < net6["int8.onnx, no spinning"])
-    assert float(x) > 1                       # section 6's rounds: spinning on, the faster network
-    assert net_t["on, 1 thread"] < min(net_t["on"], net_t["off"])   # "hints ... slow onnxruntime"
-    assert ("**Two timings of int8's network disagree.** The step table and section 6 are separate "
-            f"timings. fp32's network took {net_b2:.1f} ms here and "
-            f"{apps['fp32 PyTorch']['alone']} ms in section 6. int8's network moved far more. "
-            f"With spinning on, it took {net_t['on']:.1f} ms here against "
-            f"{apps['int8.onnx']['alone']} ms in section 6. With spinning off, it took "
-            f"{net_t['off']:.1f} ms here against {apps['int8.onnx, no spinning']['alone']} ms. So "
-            "spinning on gave the slower network here and the faster one in section 6. On this "
-            "shared 2-core machine, the int8 network's time moves a lot from one timing to the "
-            "next, and the step table's spinning comparison comes from a single timing. With "
-            "PyTorch "
-            f"on 1 thread, int8's network took {net_t['on, 1 thread']:.1f} ms. That hints that "
-            "PyTorch's own threads slow onnxruntime too. It is a hint, not a finding: that test "
-            "changes PyTorch's threads and onnxruntime's room at once.") in flat
-    assert net_t["on, 1 thread"] == net_t["off, 1 thread"]    # one 1-thread time quoted for both
-    assert "This run does not show where the other" not in flat
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    rounds_at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
-                     and "folded = []   # the round-by-round verdicts" in c.source)
     test_at = next(i for i, c in enumerate(cells) if c.cell_type == "code"
                    and "def call_steps(app):" in c.source)
-    assert rounds_at < markdown_index(cells, "**Section 6's other numbers.**") < test_at
-    assert test_at + 1 == markdown_index(cells, "**Why spinning slowed the call: the test.**")
+    assert test_at + 1 == markdown_index(cells, "**What the step table shows.**")
+    assert markdown_index(cells, "#### B2. The spinning test") == test_at - 1
     tested = cells[test_at].source
     assert "app(small.clamp(0, 1))" in tested and "torch.set_num_threads(threads)" in tested
     assert "judged(ratios)" in tested and "torch.set_num_threads(THREADS)\n" in tested
-    assert "**Why spinning hurts here.**" not in flat
-    trade = ("onnxruntime's \"Thread management\" documentation presents spinning as a trade: "
-             "faster inference for more CPU use. ")
-    if word == "faster":       # r121 run
-        # r123 (cold read r122): the step table shows the reverse; what both timings support
-        trade += (f"In section 6's rounds, spinning made int8's network faster by the rule ({x}x), "
-                  "but the step table shows the reverse. What both timings show is that spinning "
-                  "cost the rest of the call more.")
-        assert float(spin["alone"]) < float(quiet["alone"]) and growth > 0
-        assert steps["the network"]["on"] > steps["the network"]["off"] and on > off
-    else:
-        trade += (f"Here it did not clearly speed up int8's network ({x}x, the photo's rounds "
-                  "above).")
-    assert trade in flat
-    # the documentation named is in the References, with the key the code sets
+    # the documentation of the key the code sets is in the References
     assert ('- ONNX Runtime documentation, "Thread management" '
             '(`session.intra_op.allow_spinning`):') in markdown
     (device,) = found(r"\| device: (CPU \([^)]*\)) \|", printed)
     assert "2 cores" in device and "THREADS = 2 " in code_of()
-    # the two input sizes, as printed
     (side,) = found(r"shuffled order, medians of \d+ calls each, one (\d+) x \1 input", printed)
     width, height = found(r"\(the network sees (\d+) x (\d+)\)", printed)
     assert (side, side) != (width, height)
@@ -2366,37 +2313,33 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     assert markdown_index(cells, "### B. Timing details") == markdown_index(
         cells, "#### B1. Rows and pairs") < markdown_index(
         cells, "#### B2. The spinning test") < markdown_index(
-        cells, "**Section 6's other numbers.**") < markdown_index(
-        cells, "**Why spinning slowed the call: the test.**") < markdown_index(cells, "### C. ")
+        cells, "**What the step table shows.**") < markdown_index(cells, "### C. ")
 
 
 def test_section_4_and_5_claim_only_what_is_timed(committed):
-    """r109: section 4's question points to section 5's timing of the zeros (no speed-up), and
-    section 5 no longer asserts, untested, that a dense kernel's time ignores the values."""
+    """r109: section 4's question points to section 5's timing of the zeros (no speed-up); r124
+    (cold read r124 ASK 3): it says so as a look ahead, not as something already read."""
     nb, markdown, printed = committed
     flat = " ".join(markdown.split())
-    assert ("1. Section 5 times the zeros and finds no speed-up. What two things would make them "
-            "save time?") in flat
-    assert "Unstructured zeros gave no speed-up." not in flat
+    assert ("1. A dense convolution multiplies zeros like any other weight, so the zeros will show "
+            "no speed-up (section 5). What two things would make them save time?") in flat
+    assert "Section 5 times the zeros and finds no speed-up." not in flat
     rounds = rounds_of(printed)
-    for n in ("unstructured 30% zeros", "unstructured 60% zeros", "unstructured 90% zeros"):
-        assert rounds[n][2] == "no clear difference"
+    assert rounds["unstructured 90% zeros"][2] == "no clear difference"
+    assert not any(rounds[n][2] == "faster" for n in rounds if "zeros" in n)
     assert "does not depend on the values" not in flat
     assert "one random 256 x 256 input. A speed-up is the median" in flat
 
 
 def test_what_ships_is_cut_and_its_speed_up_is_a_pair(committed):
-    """r121 (cold read r120): the "what ships" table repeated numbers in a third layout and is
-    cut; section 5's spinning-off speed-up is one of Going deeper B1's pairs; section 6 ends with
-    what to ship and its key idea."""
+    """r121 (cold read r120): the "what ships" table is cut; r124 (cold read r124 ASK 5): the
+    spinning-off pair on section 5's input, printed and never read, is cut with its variant;
+    section 6 ends with what to ship and its key idea."""
     nb, markdown, printed = committed
     assert "What ships" not in printed and "**What ships**" not in markdown
     assert "def photo_x(" not in code_of()
-    x, lo, hi, way, agreed, n, word = found(
-        r"(?m)^int8 static, spinning off, over fp32: +" + VERDICT + "$", printed)
-    assert word == the_rule(float(x), way, int(agreed), int(n))
-    assert ('to_time["ONNX int8 static, no spinning"] = deploy.OnnxColorizer(int8_path, '
-            'threads=THREADS,\n') in code_of()
+    assert "int8 static, spinning off, over fp32" not in printed
+    assert 'to_time["ONNX int8 static, no spinning"]' not in code_of()
     cells = nb.cells
     ship = markdown_index(cells, "**In the maps**")
     assert cells[ship + 1].source.startswith("**Key idea:** time the whole call")
@@ -2433,31 +2376,30 @@ def test_what_two_four_sparsity_needs(committed):
 
 
 def test_what_going_deeper_b_prints(committed):
-    """Cold read r118: B's table lists section 5's variants only; the two variants B adds (BN
-    fused, the pruned model in ONNX) appear in the pairs, not in the table."""
+    """Cold read r118: B's table lists section 5's variants only; r124: the one variant B adds
+    (BN fused) appears in the pairs, not in the table."""
     nb, _, _ = committed
     flat = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    assert ("The next prints section 5's variants, with mean [$\\Delta E$]" in flat
-            and "and pairs judged round by round (the two new variants appear in the pairs "
-            "only).") in flat
+    assert ("The first cell adds one variant, fp32 with each BatchNorm folded into its conv by "
+            "hand. The next prints section 5's variants, with mean [$\\Delta E$]" in flat
+            and "and pairs judged round by round (the BN-fused model appears in the pairs only)."
+            in flat)
     (table,) = [c for c in nb.cells if c.cell_type == "code"
                 and c.source.startswith("# Section 5's table with every variant")]
     out = "".join(o.get("text", "") for o in table.outputs)
     rows, pairs = out.split("\n\n", 2)[1], out.split("\n\n", 2)[2]
     assert "Section 5's variants, all of them." in out
-    for in_table, in_pairs in (("BN fused", "BN fused over fp32 PyTorch:"),
-                               ("50% channels, ONNX fp32", "channel-pruned: ONNX fp32 over")):
-        assert in_table not in rows and in_pairs in pairs, in_table
+    assert "BN fused" not in rows and "BN fused over fp32 PyTorch:" in pairs
+    assert "50% channels, ONNX fp32" not in out
 
 
 def test_the_spinning_test_names_its_folded_helpers(committed):
-    """Cold read r119: the visible spinning test uses as_image and judged, defined in collapsed
-    cells; a comment says where they come from (a comment only: the outputs are the run's)."""
+    """Cold read r119: the visible spinning test uses judged, defined in a collapsed cell; a
+    comment says where it comes from (a comment only: the outputs are the run's)."""
     nb, _, _ = committed
     (spin,) = [c for c in nb.cells if c.cell_type == "code"
                and c.source.startswith("# Testing the spinning explanation")]
     assert not spin.metadata.get("jupyter", {}).get("source_hidden"), "teaching code: visible"
-    # r120: the photo read with colorlab.images.to_rgb_tensor (not the folded as_image)
     assert "judged (section 5's rule) comes from a folded cell above" in spin.source
     assert "as_image(" not in spin.source
     assert "from colorlab.images import to_rgb_tensor" in spin.source
@@ -2465,3 +2407,21 @@ def test_the_spinning_test_names_its_folded_helpers(committed):
         (home,) = [c for c in nb.cells if c.cell_type == "code" and name in c.source]
         assert home.metadata.get("jupyter", {}).get("source_hidden"), name
         assert nb.cells.index(home) < nb.cells.index(spin), name
+
+
+def test_the_small_tables(committed):
+    """r124 (cold read r124 ASK 6): the long one-line prints of sections 3 and 6 and Going deeper
+    E are small aligned tables."""
+    _, markdown, printed = committed
+    assert re.search(r"(?m)^variant +PSNR change +file size$", printed)
+    assert re.search(r"(?m)^range +0 to +step +values clipped$", printed)
+    assert re.search(r"(?m)^ +network +whole call +network over fp32 +whole call over fp32$",
+                     printed)
+    l1 = {label.strip(): value for label, value in re.findall(
+        r"(?m)^(largest BatchNorm \|gamma\||largest filter L1 norm|all \(the unpruned model\)) +"
+        r"(\d+\.\d\d)", printed)}
+    assert len(l1) == 3, l1
+    # r124 (cold read r124 ASK 5): the near-zero count, printed and never read, is cut
+    assert "with |w| < 1e-3" not in printed
+    assert ('So a global share such as "60% zeros" describes the whole model, not each layer: '
+            "some layers lose far more.") in " ".join(markdown.split())
