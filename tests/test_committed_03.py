@@ -25,6 +25,20 @@ def committed():
 found = finder("03")
 
 
+def a_table(printed):
+    """Going deeper A's one table (s29, cold read r124 item 6): check -> (largest, tolerance), as
+    printed."""
+    block = printed.split("check (all passed)", 1)[1].split("\n\n", 1)[0].strip("\n")
+    rows = [re.fullmatch(r"(\S.*?\S) {2,}(< 1e-9|\S+) +(\S+)", line) for line in
+            block.split("\n")[1:]]
+    assert all(rows), "Going deeper A's table changed: update a_table"
+    return {r[1]: (r[2], r[3]) for r in rows}
+
+
+def value(x):
+    return 0.0 if x == "< 1e-9" else float(x)
+
+
 def test_the_time_line_is_the_committed_run(committed):
     _, markdown, printed = committed
     # the run time summary() prints under the Summary line, which a reader can see
@@ -67,29 +81,33 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # s23: the coarse-ab side measurement (and its JPEG 4:2:0 sentence) was cut
     assert "Color can be stored coarsely" not in markdown and "def coarse(" not in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
-    # the figure's caption: gray costs most on the most colorful of the eight, least on the grayest
-    row = printed.split("numbered as in the figure, class, PSNR of gray and mean chroma: ",
+    # s29 (cold read r124, item 5): one block of four of the first eight test images, evenly
+    # spaced in chroma rank, grayest first; the printout lists them as the figure shows them
+    row = printed.split("shown, grayest first (class, mean chroma, gray's PSNR): ",
                         1)[1].split("\n")[0]
-    labelled = re.findall(r"(\d) (\w+): (\d+\.\d) dB, chroma (\d+)", row)
-    eight = [(int(i), float(p), int(c)) for i, _, p, c in labelled]
-    name = {int(i): n for i, n, _, _ in labelled}   # the class drawn over each truth image
-    assert [i for i, _, _ in eight] == list(range(1, 9)), "eight images, numbered 1 to 8"
-    figure = code_with(committed[0], "names8 = ")
-    assert 'set_title(f"{i + 1} {names8[i]}"' in figure, "the figure numbers them as printed"
+    labelled = re.findall(r"(\w+): chroma (\d+), (\d+\.\d) dB", row)
+    four = [(n, int(c), float(p)) for n, c, p in labelled]
+    assert len(four) == 4 and "; ".join(f"{n}: chroma {c}, {p} dB" for n, c, p in four) == row
+    assert [c for _, c, _ in four] == sorted(c for _, c, _ in four), "grayest first"
+    figure = code_with(committed[0], "names4 = ")
+    assert "chroma8 = metrics.mean_chroma(lab[:first])" in figure
+    assert "first = min(8, len(lab))" in figure
+    assert ("four = chroma8.argsort()[torch.linspace(0, first - 1, 4).round().long()].tolist()"
+            in figure)
+    assert "for row, images in enumerate((truth, gray)):" in figure, "truth and gray only"
+    assert 'axes[0, col].set_title(f"{name}\\nmean chroma {chroma8[i]:.0f}", fontsize=10)' in figure
+    assert 'axes[1, col].set_xlabel(f"PSNR {gray_psnrs[i]:.1f} dB", fontsize=10)' in figure
+    assert "four of the first eight test images, from the grayest to the most colorful" in figure
+    assert "const" not in figure, "s29: the training mean ab is the table's only"
     text = " ".join(markdown.split())
-    # s25 round 3 (cold read r109): the bar's paragraph reads the figure: gray costs least on
-    # the grayest of the eight and most on the most colorful (printed PSNRs and chromas)
-    best = max(eight, key=lambda e: e[1])
-    worst = min(eight, key=lambda e: e[1])
-    assert best[2] == min(c for _, _, c in eight) and worst[2] == max(c for _, _, c in eight)
-    # s27 (k_03 item 5): the PSNRs are the figure's titles and the printout's, not the prose's
-    assert (f"Above, gray costs little on near-gray image {best[0]} and much on colorful image "
+    # the bar's paragraph reads the figure: gray costs least on the grayest of the four and most
+    # on the most colorful (printed PSNRs and chromas)
+    best = max(four, key=lambda e: e[2])
+    worst = min(four, key=lambda e: e[2])
+    assert best == four[0] and worst == four[-1], "the grayest scores best, the most colorful worst"
+    assert (f"Above, gray costs little on the near-gray {best[0]} and much on the colorful "
             f"{worst[0]}.") in text
-    assert f"({best[1]} dB)" not in text and f"({worst[1]} dB)" not in text
-    # r103: the eight are the first eight test images (the code takes [:8]; the title says so)
-    assert "chroma8 = metrics.mean_chroma(lab[:8])" in figure
-    assert "names8 = [run.test.classes[k] for k in run.test.labels[:8].tolist()]" in figure
-    assert "range(8)" in figure and "the first eight test images; under each gray copy" in figure
+    assert f"({best[2]} dB)" not in text and f"({worst[2]} dB)" not in text
     # ed24b: the figure's title says it; the sentence was cut (word budget)
     assert "The figure's eight images are the test set's first eight." not in text
     # r103: "the more colorful, the lower gray's PSNR" rests on all kept test images: the rank
@@ -110,21 +128,23 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(rho) < -0.8
     assert "### E. A side question on section 8" not in text
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
-    assert ("Above, gray costs little on near-gray image 4 and much on colorful image 5. Over all "
-            "scored test images the pattern holds: the rank correlation of mean chroma and gray's "
-            f"PSNR is {said} (printed below).") in section_8
+    assert (f"Above, gray costs little on the near-gray {best[0]} and much on the colorful "
+            f"{worst[0]}. Over all scored test images the pattern holds: the rank correlation of "
+            f"mean chroma and gray's PSNR is {said} (printed below).") in section_8
     cells = committed[0].cells
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                    and "the rank correlation of mean chroma" in " ".join(c.source.split()))
     assert "def ranks(x)" in cells[said_at + 1].source, "the rho cell right below the sentence"
-    assert "names8 = " in cells[said_at - 1].source, "the sentence right under the figure"
-    assert printed.index("numbered as in the figure") < printed.index(
+    assert "names4 = " in cells[said_at - 1].source, "the sentence right under the figure"
+    assert printed.index("shown, grayest first") < printed.index(
         "rank (Spearman) correlation") < printed.index("guess green ab")
     assert "Among these eight, the more colorful the photo" not in text
     assert "It is lowest on a deer" not in text, "the collapsed retelling of the printout is gone"
-    differences = found(r"our psnr and ssim vs colorlab.metrics.psnr and ssim: max \|difference\| "
-                        r"(< 1e-9|\S+) dB and (< 1e-9|\S+)\n", printed)
-    assert all(d == "< 1e-9" or float(d) < 1e-6 for d in differences), \
+    # s29 (cold read r124, item 6): rows of Going deeper A's table
+    table = a_table(printed)
+    differences = [table[f"section 8's {m} vs colorlab.metrics.{m}{unit}"][0]
+                   for m, unit in (("psnr", " (dB)"), ("ssim", ""))]
+    assert all(value(d) < 1e-6 for d in differences), \
         "the text says: averaged as colorlab.metrics does"
     shares = [found(rf"chroma sqrt\(a² \+ b²\) < {r}: (\d+\.\d)%", printed)[0]
               for r in (10, 20, 40)]
@@ -177,8 +197,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert 70 < float(shares[1]) < 80
     assert "three in four pixels have low chroma (below 20)" in text
     # "nearly gray" only for the printed share below chroma 10; chroma below 20 is still a
-    # color, as the frog of the eight images' figure (image 1, mean chroma below 20) shows
-    assert name[1] == "frog" and 10 <= eight[0][2] < 20, "image 1, a frog, chroma < 20"
+    # color, as the frog of the four images' figure (mean chroma below 20) shows
+    assert any(n == "frog" and 10 <= c < 20 for n, c, _ in four), "a frog, chroma < 20"
     assert "are nearly gray, with chroma below 10" not in text, "the printout carries it now"
     # s25: the frog sentence was cut (word budget)
     assert "Yet low chroma is still visible color" not in text
@@ -193,10 +213,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # back to the first figure; the squared-error demo moved to section 8; YCbCr after it
     # s28 (cold read r119, o_03 item 1): section 7 shows it: a figure of blurred ab on the true
     # L against blurred RGB, then F's result with its caveat (test_section_7_shows_why_lab)
-    assert ("## 7. Why colorization lives in Lab In the first figure, `L` carries the edges and "
-            "detail. A colorizer is handed `L` exactly and predicts only `ab`, two smooth "
-            "channels. Below, the cat's `ab` blurred (Gaussian, σ = 4 pixels) on its true `L`, "
-            "its RGB image blurred the same way, and JPEG's YCbCr:") in text
+    # s29 (cold read r124, item 1): section 7 states its case first, in three claims, then the
+    # evidence claim by claim (test_section_7_shows_why_lab)
+    assert ("## 7. Why colorization lives in Lab Lab's case, in three claims: 1. **It splits "
+            "brightness from color.** A colorizer is handed `L`, which carries the edges and "
+            "detail (first figure)") in text
     assert "`L` alone can leave a pixel's color open" not in text
     assert "Lab has two strong reasons." not in text
     assert "Why Lab rather than JPEG's YCbCr" not in text
@@ -323,28 +344,30 @@ def test_the_printed_errors_quoted(committed):
     assert "round trip sRGB -> linear -> sRGB" not in printed
     (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
                      r"(\d\.\de-\d\d)", printed)
-    (lab32,) = found(r"my_rgb_to_lab \(float32\): max \|error\| vs scikit-image "
-                     r"(\d\.\de-\d\d)", printed)
-    assert float(lab32) < 1e-2, "the float32 check's tolerance"
+    table = a_table(printed)
+    lab32 = table["my_rgb_to_lab in float32 vs scikit-image"]
+    assert value(lab32[0]) < float(lab32[1]) == 1e-2, "the float32 check's tolerance"
+    assert all(value(v) <= float(t) for v, t in table.values()), "every check passed"
     # Going deeper B: both gaps (sections 3 and 4, printed) come from scikit-image's 7.787
     assert ("Sections 3 and 4 found small gaps to scikit-image. Both come from its rounding of the "
             "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
-            "below $10^{-9}$ (the last two lines).") in text
+            "below $10^{-9}$ (the last two rows).") in text
     # r103: section 3 points to that proof
     # s26 (cold read r110, g_03 item 4): one pointer to Going deeper B, in section 2
     # s26 round 2 (cold read r113, h_03 item 5): section 3's claim points to its proof, as printed
     assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper A).") in text
-    assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9 (" in committed[2]
+    assert list(table)[-2:] == ["my_rgb_to_lab with toe slope 7.787 vs scikit-image",
+                                "my_lab_to_rgb with toe slope 7.787 vs scikit-image"]
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper A") == 2 and "(Going deeper A)." in main_path[
+    assert main_path.count("Going deeper A") == 2 and "(Going deeper A)" in main_path[
         main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
     color._lab_f(toe).sum().backward()
     assert f"{toe.grad.item():.4f}" == said, (toe.grad, said)
-    assert "my_rgb_to_lab with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
-    assert "my_lab_to_rgb with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
+    for way in ("my_rgb_to_lab", "my_lab_to_rgb"):
+        assert table[f"{way} with toe slope 7.787 vs scikit-image"] == ("< 1e-9", "1e-09")
     # section 2: with scikit-image's matrix, my_rgb_to_xyz agrees exactly (the text says so)
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed
     assert "agrees with scikit-image exactly" not in text, "s23 round 2: one sentence says it"
@@ -363,9 +386,8 @@ def test_the_printed_errors_quoted(committed):
     assert f"Lab matches scikit-image to {lab64}" in printed   # the Summary: line, computed
     assert f"match scikit-image to {lab64} in Lab" in markdown
     # Going deeper A: our functions compute what colorlab.color computes (printed)
-    kit = found(r"vs colorlab\.color: my_rgb_to_lab max \|difference\| (< 1e-9|\S+), "
-                r"my_lab_to_rgb (< 1e-9|\S+)\n", printed)
-    assert all(d == "< 1e-9" or float(d) < 1e-6 for d in kit), "the text says: the same"
+    kit = [table[f"my_{w} vs colorlab.color.{w}"][0] for w in ("rgb_to_lab", "lab_to_rgb")]
+    assert all(value(d) < 1e-6 for d in kit), "the text says: the same"
     # cell 3: every helper the visible code uses is named (cold read r98)
     assert ("The collapsed setup cell imports scikit-image (`skcolor`, `structural_similarity`) "
             "and the course kit (`color`, `metrics`), "
@@ -383,36 +405,32 @@ def test_the_printed_errors_quoted(committed):
     for step in ("my_srgb_to_linear", "my_xyz_to_lab", "my_lab_to_xyz", "my_xyz_to_rgb"):
         assert f"{step}: max |error|" not in printed, f"{step} is not checked on its own"
     after = printed.index("L kept, on the other")
-    for line in ("my_rgb_to_lab (float32)", "vs colorlab.color:", "our psnr and ssim vs",
-                 "round trip sRGB -> Lab -> sRGB"):
-        assert printed.index(line) > after, f"{line!r}: Going deeper A's full checks"
-    assert ("### A. Verification details (sections 2–6 and 8) The code here is collapsed: "
-            "read the printouts. First, section 5's dark colors, float32, the way back on "
-            "section 6's ab plane (mostly out of gamut), the round trip, and the course kit's own "
-            "functions.") in text
+    assert printed.index("check (all passed)") > after, "Going deeper A's table"
+    # s29 (cold read r124, item 6): A is one table with a one-line lead; the 7.787 explanation is
+    # its one piece of prose (after the table)
+    assert ("### A. Verification details (sections 2–6 and 8) Every check passed. The table lists "
+            "each one with its largest difference and the tolerance it had to meet (the code is "
+            "collapsed).") in text
+    assert "The code here is collapsed: read the printouts." not in text
+    cells = committed[0].cells
+    lead = next(i for i, c in enumerate(cells) if c.source.startswith("## Going deeper"))
+    assert cells[lead + 1].source.startswith("# Every check of the lecture's code in one table")
+    assert cells[lead + 2].source.startswith("Sections 3 and 4 found small gaps to scikit-image.")
+    assert "assert value <= tol, (" in cells[lead + 1].source, "each row is a check"
     # s28 round 6 (cold read r120, p_03 item 6): my_lab_to_rgb against scikit-image where it
     # clips: section 6's whole ab plane at pure red's L, the share out of gamut as section 6's
-    out, err = found(r"\nmy_lab_to_rgb on section 6's ab plane \((\d+)% out of gamut\): max "
-                     r"\|error\| vs scikit-image (< 1e-9|\d\.\de-\d\d) \(tolerance 0\.001\)\n",
-                     printed)
+    plane_row = "my_lab_to_rgb vs scikit-image on section 6's ab plane"
+    ((out, (err, tol)),) = [(re.fullmatch(r".*\((\d+)% clipped\)", k)[1], v)
+                            for k, v in table.items() if k.startswith(plane_row)]
     (shown,) = found(r"at pure red's L = 53\.2, (\d+)% of the network's ab square", printed)
     assert int(out) + int(shown) == 100 and int(out) > 50, "mostly out of gamut"
-    assert err == "< 1e-9" or float(err) < 1e-3
+    assert value(err) < float(tol) == 1e-3
     assert "plane = torch.stack([torch.full_like(plane_a, L_red), plane_a, plane_b])" in \
-        code_with(committed[0], "# the full checks")
-    # ed24c (cold read r106): why the float64 round trip misses by ~3e-8: its largest error sits
-    # at the stored threshold 0.04045, where the encode's two pieces miss each other (printed)
-    trip, at = found(r"round trip sRGB -> Lab -> sRGB \(float64\): max \|error\| "
-                     r"(\d\.\de-\d\d), at the stored value (\d\.\d{5})\n", printed)
-    (gap,) = found(r"where they meet, the encode's toe and power piece differ by (\de-\d\d)\n",
-                   printed)
-    assert at == "0.04045" and "SRGB_T, LINEAR_T = 0.04045, 0.0031308" in code_with(
-        committed[0], "def my_srgb_to_linear")
-    ends = 12.92 * 0.0031308 - (1.055 * 0.0031308 ** (1 / 2.4) - 0.055)   # the two pieces' gap
-    assert gap == f"{ends:.0e}" and 1e-8 < ends < 1e-7
-    assert 0.5 < float(trip) / float(gap) < 2, "the round trip misses by about the pieces' gap"
-    assert (f"Even in float64, the round trip misses by {trip} at the stored value {at}, where "
-            "sRGB's two pieces miss each other (printed below).") in text
+        code_with(committed[0], "# Every check of the lecture's code")
+    # the float64 round trip, within 1e-4 (s29: the pieces' 3e-8 explanation cut, one table)
+    trip, tol = table["round trip sRGB -> Lab -> sRGB in float64"]
+    assert value(trip) < 1e-6 and float(tol) == 1e-4
+    assert "where sRGB's two pieces miss each other" not in text
     assert "The main path checked the combined functions" not in text, "ed24b: cut (word budget)"
     assert "printed one check per function" not in text
     # and no stray value under a check cell (r89: a raw float under section 3's checks)
@@ -469,9 +487,11 @@ def test_the_clamps(committed):
     # s28 round 7 (cold read r121, p7_03 item 2): the paragraph is scoped to the encode function,
     # and the decode function's clamp gets its own sentences: its power has a finite slope at
     # black and is nan only below -0.055 (printed last)
+    # s29 (cold read r124, imprecise): the nan is the unclamped version's, said so
     assert ("**Why the clamps?** `torch.where` is handed both branches, each computed in full, and "
-            "gives the unused one a zero gradient. In `my_linear_to_srgb`, zero times the power's "
-            "infinite slope at black is `nan`. Below 0 the power is itself `nan`, a negative "
+            "gives the unused one a zero gradient. Without its clamp, `my_linear_to_srgb` would "
+            "multiply that zero by the power's infinite slope at black, and zero times infinity is "
+            "`nan`. Below 0 the power is itself `nan`, a negative "
             "number to a fractional power, and zero times `nan` is `nan` too. The clamp fixes both "
             "(below, at black and at −0.01). In `my_srgb_to_linear` the power has a finite slope "
             "at black and turns `nan` only below −0.055 (last line). Its clamp guards against "
@@ -585,7 +605,8 @@ def test_gradcheck_black_included(committed):
     assert (flat.index("## 7. Why colorization lives in Lab") < flat.index(
         "### What the networks get") < flat.index("**Key idea:** Lab hands a colorizer")
         < flat.index("## 8. How colorful photos are"))
-    assert flat.index("the **luma gray**, is too dark") < flat.index("**Key idea:** Lab hands a")
+    assert flat.index("the **luma gray** (`Cb` = `Cr` = 0), is too dark") < flat.index(
+        "**Key idea:** Lab hands a")
     assert "**What the networks get.**" not in flat, "its own heading now (r99)"
     assert "## 9." not in flat, "What the networks get is the end of section 7 now"
     assert "**5. What the networks get.**" not in flat, "no longer optional"
@@ -624,7 +645,7 @@ def test_gradcheck_black_included(committed):
     # moved from section 5 to Going deeper E
     going_e = flat[flat.index("### E. A colorfulness loss at gray (section 5)"):
                    flat.index("### F. Luma gray")]
-    assert printed.index("my_rgb_to_lab (float32)") < printed.index(
+    assert printed.index("check (all passed)") < printed.index(
         "gradient of sqrt(a² + b²) at gray") < printed.index("L of its luma gray"), \
         "the chroma's gradient is printed in Going deeper E"
     chroma_question = ("**Question.** A colorfulness loss falls as "
@@ -633,7 +654,8 @@ def test_gradcheck_black_included(committed):
     # s27 (k_03 item 6): G keeps what its question needs; the colored pixel's case was cut
     assert "at ab = (1, 0)" not in printed
     assert "(1e-6, (1.0, 0.0))" not in code_with(committed[0], "# a colorfulness loss's gradient")
-    assert (flat.index("**Why not JPEG's YCbCr?**") < flat.index("**Why gray is hard to beat.**")
+    assert (flat.index("**Claim 2: Lab's gray keeps the lightness.**")
+            < flat.index("**Why gray is hard to beat.**")
             < flat.index("**Key idea:** Most pixels carry little color")
             < flat.index("## Going deeper"))
     # section 5's second question: the clip's zero slope; the third left
@@ -656,7 +678,7 @@ def test_gradcheck_black_included(committed):
     # "it falls as the chroma grows": the loss is lowest for vivid colors; the printed gradient
     # at gray is nan without the epsilon and 0 with it (the answer's fix removes only the nan)
     assert "torch.sqrt(ab[0] ** 2 + ab[1] ** 2 + eps).backward()" not in code_with(
-        committed[0], "# the full checks"), "Going deeper A keeps only the checks"
+        committed[0], "# Every check of the lecture's code"), "Going deeper A keeps only the checks"
     assert flat.count("A colorfulness loss falls as") == 1
     assert ("`nan`: the square root's infinite slope at 0 times a zero slope. The epsilon in "
             "`torch.sqrt(a**2 + b**2 + 1e-6)` removes the `nan`. But at an exactly gray pixel the "
@@ -685,90 +707,60 @@ def test_the_derived_matrix_and_white_point(committed):
     assert code_iec == iec, "the IEC 61966-2-1 table in the code"
     assert derived == iec, "the text says the derived matrix is the IEC table to 4 digits"
     assert "derived, rounded to 4 digits, equals the IEC table: True" in printed
-    # section 2 prints the swap (cold read r98: the code uses scikit-image's matrix, not M)
-    largest, row, col, theirs, ours = found(
-        r"scikit-image's RGB_TO_XYZ against the derived M: max \|diff\| = (\d\.\d{4}), in entry "
-        r"\[(\d), (\d)\] \((\d\.\d{4}) against M's (\d\.\d{4})\)\n", printed)
-    # ed24c (cold read r106): the sentence names the entry: bottom-right (row Z, column blue),
-    # the printed values are the two tables' entries, and no other entry differs as much
-    assert (row, col) == ("2", "2") and ours == f"{iec[8]:.4f}"
-    assert theirs == f"{xyz_from_rgb[2, 2]:.4f}" and theirs != ours
-    assert f"{float(ours) - float(theirs):.4f}" == largest, "the printed largest difference"
-    # s25 (cold read r107): the difference is Going deeper B's first printed line
-    assert ("Section 2's matrix and scikit-image's differ most in blue's Z, the bottom-right entry "
-            "(first line below).") in " ".join(markdown.split())
-    b_lines = printed[printed.index("scikit-image's RGB_TO_XYZ against"):]
-    assert printed.index("my_rgb_to_lab (float32)") < printed.index(
-        "scikit-image's RGB_TO_XYZ against") and [
-        line for line in b_lines.split("\n")[1:] if line][0].startswith(
-        "white (r = g = b = 1) of the derived matrix"), "B's first line, before the whites"
-    # one sentence after the derivation (cold read r99): the matrix and white are scikit-image's
     flat = " ".join(markdown.split())
-    # s23 (cold read r101): one sentence; the whites' differences are Going deeper B's
-    # ed23p (cold read r102): the reason for the switch, in the same sentence; exact for XYZ
-    # (printed < 1e-9), not for Lab (section 3's gap, from the rounded toe slope)
-    # s25 round 2 (cold read r108, f_03 item 4): the sizes inline, both printed in Going deeper B
-    (shift,) = found(r"derived matrix instead of scikit-image's: max \|difference\| (\d\.\d{3})",
-                     printed)
-    # s26 (cold read r110, UNBACKED): the shift is the whole matrix's (cell: M for RGB_TO_XYZ),
-    # the largest over the test colors
-    # s27 (k_03 item 3): the shift is Going deeper B's, after its third cell's printout
-    # s27 round 4 (cold read r117, TOP FIX 4): the switch's size on the main path, with its reason
-    # s28 round 6 (cold read r120, p_03 item 3): the just-noticeable ΔE76 said where it is used
-    # s28 round 7 (cold read r121, TOP FIX 5): not "can be exact" (section 3 shows a gap); the
-    # source of 2.3 at its first use
-    assert ("From here on the code uses scikit-image's matrix and white, so the remaining gaps to "
-            f"it can be traced. The switch moves each Lab channel by at most {shift}, so ΔE76 by "
-            "under 0.04 (Going deeper A). A Lab "
-            "distance, ΔE76, of about 2.3 is just noticeable (Mahy et al. 1994), so the switch is "
-            "far too small to see.") in flat
-    assert "can be exact" not in flat
-    assert float(shift) < 2.3 / 10, "far below the just-noticeable ΔE76 of 2.3"
-    # cold read r122: a channel's largest move bounds ΔE76 by sqrt(3) times it
-    assert float(shift) * 3 ** 0.5 < 0.04, "ΔE76 under 0.04"
+    # s29 (cold read r124, item 2 and UNBACKED): section 2 keeps one sentence on the switch to
+    # scikit-image's matrix and white; Going deeper A's table measures the matrix, the white and
+    # what the switch of both does to Lab, as a ΔE76 (no unstated sqrt(3) bound)
+    rows = a_table(printed)
+    matrix, tol_m = rows["section 2's matrix vs scikit-image's, largest entry"]
+    white, tol_w = rows["section 2's white vs scikit-image's D65_WHITE"]
+    shift, tol_s = rows["Lab with section 2's matrix and white: largest ΔE76"]
+    # "they differ in the fourth decimal": both printed differences are between 1e-4 and 1e-3
+    assert all(1e-4 <= float(x) < 1e-3 for x in (matrix, white))
+    def xyz_of(x, y):
+        return torch.tensor([x / y, 1.0, (1 - x - y) / y], dtype=torch.float64)
+
+    primaries = torch.stack([xyz_of(0.64, 0.33), xyz_of(0.30, 0.60), xyz_of(0.15, 0.06)], dim=1)
+    d65 = xyz_of(0.3127, 0.3290)
+    ours = primaries * torch.linalg.solve(primaries, d65)   # section 2's M
+    assert f"{(ours - torch.from_numpy(xyz_from_rgb)).abs().max().item():.1e}" == matrix
+    assert f"{(d65 - color.D65_WHITE).abs().max().item():.1e}" == white, "section 2's white"
+    assert float(tol_m) == float(tol_w) == 1e-3
+    assert ("From here on the code uses scikit-image's matrix and white, so its checks against "
+            "scikit-image can trace every remaining gap. Ours differ from them in the fourth "
+            f"decimal, and the switch moves any color by at most {shift} in Lab (Going deeper A): "
+            "far too little to see.") in flat
+    # "far too little to see": A's lead compares it with the just-noticeable ΔE76 of 2.3 (Mahy)
+    assert float(shift) < 2.3 / 10 and float(tol_s) == 0.23
+    going_a = flat[flat.index("### A. Verification details"):flat.index("### B. Two colors")]
+    assert ("The switch to scikit-image's matrix and white (section 2) moves a color by at most "
+            f"{shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (Mahy et al. "
+            "1994).") in going_a
     assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in flat, "B cites it"
-    # s28 (cold read r119, o_03 item 3): old B is part of Going deeper A, under a bold lead
-    going_b = flat[flat.index("**Which matrix and white the code uses (sections 2–4).**"):
-                   flat.index("### B. Two colors")]
-    assert (f"Swapping in our own matrix would move Lab by at most {shift} over the test colors "
-            "(third cell below).") in going_b
-    assert "Our own matrix would move Lab" not in flat
-    b_cells = [c.source for c in nb.cells[[c.source for c in nb.cells].index(
-        next(c.source for c in nb.cells if c.source.startswith("**Which matrix and white"))) + 1:]]
-    assert "lab_derived = color.xyz_to_lab(" in b_cells[2], "B's third cell prints the shift"
-    swap = code_with(nb, "# 1. Lab with the matrix derived in section 2")
-    assert ('lab_derived = color.xyz_to_lab(torch.einsum("ij,jhw->ihw", M, '
-            'my_srgb_to_linear(rgb_test)))') in swap
-    assert "which moves Lab by at most" not in flat
-    assert "they differ from ours in the fourth decimal" not in flat
-    assert "so our checks can be exact" not in flat, "s23 (cold read r100): not exact in Lab"
+    checks = code_with(nb, "# Every check of the lecture's code in one table")
+    assert ('ours = lab_from_f(*my_f(torch.einsum("ij,jhw->ihw", M, my_srgb_to_linear(rgb_test)) '
+            "/ white.view(3, 1, 1)))") in checks
+    assert "(ours - my_rgb_to_lab(rgb_test)).norm(dim=0).max().item()" in checks, "a ΔE76"
+    assert ('add("section 2\'s white vs scikit-image\'s D65_WHITE", error(white, D65), 1e-3)'
+            in checks)
+    for gone in ("so ΔE76 by under 0.04", "The switch moves each Lab channel",
+                 "**Which matrix and white the code uses", "The three whites below",
+                 "Swapping in our own matrix would move Lab", "can be exact",
+                 "Our own matrix would move Lab", "which moves Lab by at most"):
+        assert gone not in flat, gone
+    for gone in ("white (r = g = b = 1) of the derived matrix", "largest difference between the "
+                 "three whites", "against the derived M: max |diff|"):
+        assert gone not in printed, gone
     assert "my_rgb_to_xyz: max |error| vs scikit-image < 1e-9" in printed, "exact"
-    # "exact except for that slope": with 7.787, Going deeper B's Lab checks both ways are exact
-    # and section 3's check (with 1/(3 delta^2)) is not
-    for way in ("my_rgb_to_lab", "my_lab_to_rgb"):
-        assert f"{way} with slope 7.787: max |error| vs scikit-image < 1e-9" in printed
     (lab64,) = found(r"my_rgb_to_lab \(float64\): max \|error\| vs scikit-image "
                      r"(\d\.\de-\d\d)", printed)
     assert float(lab64) > 1e-9, "section 3's check is not exact"
     assert "7.787 * t + 4 / 29" in code_with(nb, "def f_7787")
     assert "The code uses scikit-image's copy of $M$" not in flat
-    assert float(shift) > 0
-    # s25 round 2: said once, in section 2 (above)
-    assert "Using our derived matrix instead would move Lab" not in " ".join(markdown.split())
+    assert "Using our derived matrix instead would move Lab" not in flat
     assert "the amount printed next" not in markdown
-    # why the matrices differ: the white each one gives (its row sums)
-    whites = [tuple(map(float, found(rf"(?m)^{label} +XYZ \((\d\.\d{{6}}), (\d\.\d{{6}}), "
-                                     r"(\d\.\d{6})\)", printed))) for label in
-              (r"white \(r = g = b = 1\) of the derived matrix", "white of scikit-image's matrix",
-               "D65_WHITE, the usual tabulated D65 white")]
-    derived_white, sk_white, d65 = whites
-    assert [round(v, 4) for v in sk_white] == [round(v, 4) for v in d65], "equal to 4 digits"
-    assert sk_white[2] < d65[2] < derived_white[2], "the whites differ in Z"
-    assert sk_white[:2] == derived_white[:2], "the two matrix whites differ in Z only"
-    # the printed True says it; the sentence that retold it was cut
     assert "The derived matrix is the sRGB standard's to 4 digits." not in markdown
     assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
-    flat = " ".join(markdown.split())
     # s27: the plan's second sentence was cut (word budget); section 2's code shows it
     assert "so it covers the first two arrows" not in flat
     # s25 round 3 (cold read r109): the plan walks the diagram: an arrow per section, the way
@@ -780,69 +772,41 @@ def test_the_derived_matrix_and_white_point(committed):
     assert '"section 2: a 3 × 3 matrix' in diagram and '"section 3: f(t)' in diagram
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
     assert ("The white **D65**, midday daylight, fixes the lengths, since r = g = b = 1 "
-            "must give it.") in " ".join(markdown.split())
+            "must give it.") in flat
     # why a column is a primary's XYZ: M times full red alone is M's first column
-    assert "Column $j$ is primary $j$'s XYZ." in " ".join(markdown.split())
+    assert "Column $j$ is primary $j$'s XYZ." in flat
+    # s29 (cold read r124, item 3): one sentence of intuition: a pixel mixes the columns
+    assert ("A pixel's XYZ is then a mix of the three columns, in the amounts of light it has of "
+            "each primary.") in flat
+    rgb = torch.tensor([0.2, 0.5, 0.7], dtype=torch.float64)
+    assert torch.allclose(color.RGB_TO_XYZ @ rgb, sum(rgb[j] * color.RGB_TO_XYZ[:, j]
+                                                      for j in range(3)))
     # section 3's question: P3 widens only red and green; its blue is sRGB's (section 7's code)
     assert "has wider red and green primaries than sRGB." in markdown
     assert "xyz_of(0.680, 0.320), xyz_of(0.265, 0.690), xyz_of(0.150, 0.060)]" in code_with(
         nb, "P3 = torch.stack")
-    assert d65[0] != sk_white[0] and d65[1] == sk_white[1], "D65_WHITE differs also in X"
-    assert sk_white[0] < d65[0], "Going deeper 1 says: scikit-image's X is lower too"
-    text = " ".join(markdown.split())
-    # section 2 gives the cause of the gap: scikit-image's matrix has a white with a lower Z
-    # than the derived one (the first two printed whites)
-    assert 1e-4 < derived_white[2] - sk_white[2] < 1e-3
-    # r103: B says it in one sentence: the three printed whites differ in the fourth decimal
-    # at most
-    spread = max(abs(u - v) for w1 in whites for w2 in whites for u, v in zip(w1, w2))
-    assert 1e-4 <= spread < 1e-3
-    # r107: 'in the fourth decimal' misread (1.089... vs 1.088...): the printed spread instead
-    # s25 round 2 (cold read r108): "at most 0.0003" was below the largest, 0.000304; the cell
-    # prints the largest difference now
-    gap, channel = found(r"largest difference between the three whites: (\d\.\d{6}), in ([XYZ])\n",
-                         printed)
-    assert abs(float(gap) - spread) < 2e-6 and channel == "Z"
-    assert f"{spread:.4f}" == "0.0003"
-    # s27 round 4 (cold read r117: only Z differs that much): the largest, and where
-    assert ("The three whites below, section 2's and scikit-image's two, differ by at most "
-            f"{gap}, in {channel}.") in text
-    assert "differ by at most 0.0003 " not in text and "(largest 0.000" not in text
-    assert "Scikit-image's matrix and Lab white differ slightly" not in text, "ed24c: cut"
-    assert "Scikit-image's matrix was made for a white" not in text
-    assert "traces this gap" not in text, "Going deeper 1 shows the whites; it does not trace why"
-    assert derived_white == tuple(round(v, 6) for v in (0.3127 / 0.3290, 1.0,
-                                                        (1 - 0.3127 - 0.3290) / 0.3290))
     code = code_with(nb, "def xyz_of")
     assert "white = xyz_of(0.3127, 0.3290)" in code and "s = torch.linalg.solve(P, white)" in code
-    assert "Our matrix, derived in section 2, gives the white" not in text, "Going deeper 1 cut"
-    # section 2 says, after the printout, which matrix the chain uses and why the whites differ:
-    # scikit-image's (lower Z, the printed largest difference), and Lab divides by D65_WHITE
-    assert 1e-4 <= float(largest) < 1e-3, "the text says: they differ in the fourth decimal"
-    assert text.index("## 2. Linear RGB") < text.index("From here on the code uses") < text.index(
-        "## 3. XYZ"), "the sentence is section 2's"
+    assert text_index_order(flat, "## 2. Linear RGB", "From here on the code uses", "## 3. XYZ")
     assert ("RGB_TO_XYZ = color.RGB_TO_XYZ   # scikit-image's matrix, used from here on"
             in code_with(nb, "def my_rgb_to_xyz"))
-    # the comment in my_rgb_to_xyz no longer calls the matrix's white D65_WHITE (r93: ~1e-4 apart)
     assert "white is D65_WHITE" not in code_with(nb, "def my_rgb_to_xyz")
-    assert "the third white" not in text, "the three whites are Going deeper B's"
-    # section 2's sentence says the white is scikit-image's; section 3 no longer repeats it (r99)
-    assert "For the same reason the white" not in text
+    assert "For the same reason the white" not in flat
     assert "D65 = color.D65_WHITE   # scikit-image's white (section 2)" in code_with(
         nb, "def my_xyz_to_lab")
-    assert "RGB_TO_XYZ = color.RGB_TO_XYZ" in code_with(nb, "def my_rgb_to_xyz")
-    assert "D65 = color.D65_WHITE" in code_with(nb, "def my_xyz_to_lab")
     assert "xyz / D65.to(xyz.dtype)" in code_with(nb, "def my_xyz_to_lab")
-    assert sk_white[0] < d65[0] and sk_white[2] < d65[2]
-    assert d65[0] - sk_white[0] < 1e-4 and d65[2] - sk_white[2] < 1e-3, "only a hair"
-    assert "Its Lab divides by a third white" not in text, "r103: one sentence says it"
     assert "Lab white (100, 0, 0) in linear RGB" not in printed, "the side print was cut (s23)"
 
 
+def text_index_order(text, *keys):
+    """True if each key occurs in text, in this order."""
+    at = [text.index(k) for k in keys]
+    return at == sorted(at)
+
+
 def test_where_the_whites_come_from():
-    """Going deeper 1, checked against the code: colorlab.color uses
-    scikit-image's matrix, whose white (its row sums) equals D65_WHITE, the white scikit-image's
-    Lab divides by, only to 4 digits."""
+    """The code uses scikit-image's matrix and Lab white (colorlab.color); section 2's own white
+    differs from that white only past the fourth digit."""
     assert torch.equal(color.RGB_TO_XYZ, torch.from_numpy(xyz_from_rgb)), \
         "the text says: colorlab.color uses scikit-image's matrix"
     assert torch.equal(color.D65_WHITE,
@@ -850,11 +814,11 @@ def test_where_the_whites_come_from():
         "the text says: scikit-image's Lab divides by D65_WHITE"
     _, markdown, _, _ = read(NOTEBOOK)
     text = " ".join(markdown.split())
-    assert "The three whites below, section 2's and scikit-image's two, differ" in text
     assert "From sRGB specification" not in text, "the source archaeology was cut"
+    ours = torch.tensor([0.3127 / 0.3290, 1.0, (1 - 0.3127 - 0.3290) / 0.3290], dtype=torch.float64)
+    assert 1e-4 < (ours - color.D65_WHITE).abs().max() < 1e-3, "the fourth decimal"
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
-    assert (matrix_white - color.D65_WHITE).abs().max() > 1e-5, "the text says: only to 4 digits"
 
 
 def test_the_known_colors_quoted(committed):
@@ -917,7 +881,7 @@ def test_the_known_colors_quoted(committed):
     # s27 (k_03 item 2): the figure is drawn on the network's square; its share is not printed
     assert "% of the ab square" not in printed
     assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}, pure red\'s lightness' in plane
-    assert '"+a:\\nred/magenta"' in plane
+    assert '"+a:\\nred/\\nmagenta"' in plane   # s29: beside its tip, in the right margin
     # at L = 53.2 +b looks olive (the label says so) and -b is a plain mid blue
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
@@ -1181,7 +1145,7 @@ def test_the_swatches_and_ciede2000(committed):
     # the distances are a side analysis now: Going deeper 3 and 4, after the main sections
     # s28 (cold read r119, o_03 item 3): old A, B and E are one part, A; the rest relettered
     heads = ["## Going deeper", "### A. Verification details (sections 2–6 and 8)",
-             "**Which matrix and white the code uses (sections 2–4).**",
+             "Sections 3 and 4 found small gaps to scikit-image.",
              "**The test images set apart (section 8).**",
              "### B. Two colors a screen cannot show (section 6)",
              "### C. The ab plane at five lightnesses (section 6)",
@@ -1251,13 +1215,11 @@ def test_lab_against_ycbcr(committed):
     assert 'xlabel="r = CIEDE2000 / distance, divided by its median (log scale)"' in code_with(
         nb, "ax.hist(r")
     assert ("The narrower the histogram, the more closely a distance follows CIEDE2000.") in text
-    assert "That is no independent proof: CIEDE2000 is built on Lab." in text
-    # s28 (cold read r119, o_03 item 1): section 7 said F's result with the same caveat
-    # s28 round 6 (cold read r120, p_03 item 2): one sentence now, pointing to D; the caveat is D's
+    # s29 (cold read r124, item 1): the caveat is said once, with section 7's claim 3, not in D
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
-    # s28 round 7 (cold read r121, UNBACKED): the caveat stated with the sentence too
     assert "-fold" not in section_7
-    assert section_7.count("That is no independent proof, since CIEDE2000 is built on Lab.") == 1
+    assert section_7.count("CIEDE2000 is itself built on Lab") == 1
+    assert text.count("built on Lab") == 1 and "no independent proof" not in text
     assert "**Why Lab, in three pictures.**" not in text, "the recap is the Summary's"
     assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
     # the three sources only Going deeper cites sit at its end (s23), the rest in References
@@ -1600,20 +1562,20 @@ def test_the_dark_colors_gradcheck_uses(committed):
     assert "L 0.6 to 1.8" not in cell
     # s26 round 3 (cold read r114, i_03 item 4): the L range is printed in Going deeper A; only
     # L (f of Y) is checked, so the line says f's straight segment, singular
-    full = code_with(committed[0], "# the full checks: section 5's dark colors")
+    # s29 (cold read r124, item 6): the largest L is a row of Going deeper A's table, with f's
+    # switch, 116 delta - 16 = 8, as its bound
+    full = code_with(committed[0], "# Every check of the lecture's code in one table")
     assert "L_dark" not in cell
-    assert "L_dark, L_straight = lab_dark[:, 0], 116 * DELTA - 16" in full
-    assert "assert L_dark.max() < L_straight," in full
-    low, high, below = found(r"section 5's lab_dark: L from (\d+\.\d) to (\d+\.\d), below (\d+): "
-                             r"on f's straight segment\n", committed[2])
+    assert ('add("section 5\'s dark colors: largest L (must sit below 8)", '
+            "lab_dark[:, 0].max().item(), 116 * DELTA - 16)") in full
+    high, below = a_table(committed[2])["section 5's dark colors: largest L (must sit below 8)"]
     assert "straight segments" not in committed[2]
-    assert committed[2].index("section 5's lab_dark") < committed[2].index(
-        "my_rgb_to_lab (float32)")
-    assert float(low) < float(high) < int(below) == 8
+    assert list(a_table(committed[2]))[0].startswith("section 5's dark colors")
+    assert float(high) < int(below) == 8
     rgb_dark = 0.001 + 0.03 * torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
                                          dtype=torch.float64)
     L_dark = color.rgb_to_lab(rgb_dark)[:, 0]
-    assert abs(float(low) - L_dark.min()) < 0.06 and abs(float(high) - L_dark.max()) < 0.06
+    assert abs(float(high) - L_dark.max()) < 0.06
     assert ("rgb_random = torch.rand(1, 3, 4, 4, generator=generator(1), dtype=torch.float64)"
             in cell)
     rgb_random = torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
@@ -1760,22 +1722,27 @@ def test_the_luma_gray(committed):
     # s28 round 6 (cold read r120, p_03 item 2): self-contained: pure red's gap and the photos'
     # gap said in the same place, both printed right below (the photo-level cell moved up)
     kept = found(r"L kept, on the other ([\d,]+) test images \(quick mode\):", printed)[0]
-    scored, share_t, mean_t = found(
+    # s29 (cold read r124, imprecise "too dark"): the share of those pixels where luma's gray is
+    # darker, printed with the mean gap
+    scored, share_t, darker_t, mean_t = found(
         r"over the ([\d,]+) test images not already gray, on their pixels with chroma > 40 "
-        r"\((\d+)% of pixels\): luma's gray is on average (-?\d+\.\d) darker in L\n", printed)
-    assert scored == kept
+        r"\((\d+)% of pixels\): luma's gray is darker on (\d+)% of them, by (-?\d+\.\d) in L on "
+        r"average\n", printed)
+    assert scored == kept and int(darker_t) > 90, "the text: too dark on colorful pixels"
     # s28 round 7 (cold read r121, p7_03 item 1): luma is introduced with section 7's figure;
-    # Lab's dull guess keeps L (Going deeper F's table, asserted there)
-    assert ("**Why not JPEG's YCbCr?** Luma $Y'$ weighs stored sRGB values rather than light, so "
-            "YCbCr's dull guess, the **luma gray**, is too dark, while Lab's, `ab` = 0, keeps `L`. "
+    # s29 (cold read r124, item 1): claim 2 of section 7's case, with its evidence
+    assert ("**Claim 2: Lab's gray keeps the lightness.** Luma $Y'$ weighs stored sRGB values "
+            "rather than light, so YCbCr's gray, the **luma gray** (`Cb` = `Cr` = 0), is too dark "
+            "on colorful pixels, while Lab's, `ab` = 0, keeps `L`. "
             f"For pure red the luma gray has `L` {red_luma7} instead of {red_L7}. On photos the "
             "gap is smaller: on the test photos' most colorful pixels (chroma above 40), luma's "
-            f"gray is on average {mean_t} `L` too dark (both printed below, more in Going deeper "
-            "F).") in text
+            f"gray is darker on {darker_t}% of them, by {mean_t} `L` on average (both printed "
+            "below, more in Going deeper F).") in text
+    assert "**Why not JPEG's YCbCr?**" not in text
     assert "assert abs(L_lab - L) < 1e-6, \"Lab's gray should keep L\"" in code_with(
         nb, "# four saturated colors: L of the color")
     cells = nb.cells
-    said = next(k for k, c in enumerate(cells) if c.source.startswith("**Why not JPEG's YCbCr?**"))
+    said = next(k for k, c in enumerate(cells) if c.source.startswith("**Claim 2: Lab's gray"))
     assert "def luma_gray(rgb)" in cells[said + 1].source
     assert "lab_tests = color.images_to_lab(run.test.images)" in cells[said + 2].source
     assert printed.index("pure red: L ") < printed.index(
@@ -1790,12 +1757,12 @@ def test_the_luma_gray(committed):
     assert luma_w.sum().item() == pytest.approx(1.0)
     going_h = text[text.index("### F. Luma gray and Lab gray (section 7)"):
                    text.index("## Summary")]
-    # s28 (cold read r119, o_03 item 3): F keeps its table and one figure (the six photos);
-    # the swatch figure of the four colors' grays was cut
-    assert ("### F. Luma gray and Lab gray (section 7) Where does a YCbCr model's dull guess land? "
-            "Below, four saturated colors with the `L` of their **luma gray** (`Cb` = `Cr` = 0) "
-            "and of their **Lab gray** (`ab` = 0), then the gap on the six most colorful test "
-            "photos.") in going_h
+    # s28 (cold read r119, o_03 item 3): F keeps its table; s29 (cold read r124, item 1): its
+    # six photos' figure moved to section 7, as claim 2's evidence
+    assert ("### F. Luma gray and Lab gray (section 7) How dark is the luma gray of a saturated "
+            "color? Below, four saturated colors with the `L` of their **luma gray** (`Cb` = `Cr` "
+            "= 0) and of their **Lab gray** (`ab` = 0).") in going_h
+    assert "six most colorful" not in going_h
     assert not any("a saturated color and its two grays" in c.source for c in nb.cells)
     assert "grays[name] = " not in code_with(nb, "# four saturated colors: L of the color")
     assert printed.index("pure red: L ") < printed.index("over the sRGB cube") < printed.index(
@@ -1810,9 +1777,10 @@ def test_the_luma_gray(committed):
     codes = [c.source for c in nb.cells if c.cell_type == "code"]
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
         "def ranks(x)", "summary(f\"gray baseline", "lab_tests = color.images_to_lab(",
-        "# The six most colorful", "def luma_gray(rgb)")}
-    assert (at["def luma_gray(rgb)"] < at["lab_tests = color.images_to_lab("] < at["def ranks(x)"]
-            < at["# The six most colorful"] < at["summary(f\"gray baseline"])
+        "# The six most colorful", "def luma_gray(rgb)", "lab_cube = color.rgb_to_lab(cube)")}
+    assert (at["def luma_gray(rgb)"] < at["lab_tests = color.images_to_lab("]
+            < at["# The six most colorful"] < at["lab_cube = color.rgb_to_lab(cube)"]
+            < at["def ranks(x)"] < at["summary(f\"gray baseline"]), "the figure is section 7's"
     assert 'y = torch.einsum("j,...jhw->...hw", RGB_TO_YCBCR[0].to(rgb.dtype), rgb)' in code_with(
         nb, "def luma_gray(rgb)"), "one luma gray for the four colors and the test images"
     # over the test images section 8 scores (same is_gray rule): the one-line average
@@ -1820,21 +1788,27 @@ def test_the_luma_gray(committed):
     tests = code_with(nb, "lab_tests = color.images_to_lab(run.test.images)")
     assert "scored = ~metrics.is_gray(lab_tests)" in tests and "if colorful.any():" in tests
     assert "(lab_tests[:, 1:].norm(dim=1) > 40) & scored.view(-1, 1, 1)" in tests
+    assert "{(dL > 0).double().mean():.0%} of them" in tests
     assert (printed.index("test images not already gray, on their pixels with chroma > 40")
-            < printed.index("over the sRGB cube") < printed.index("rank (Spearman) correlation")
-            < printed.index("the 6 most colorful test images"))
+            < printed.index("the 6 most colorful test images") < printed.index("over the sRGB cube")
+            < printed.index("rank (Spearman) correlation"))
     # s25 round 2 (cold read r108, f_03 item 2): the six most colorful scored test images, by a
-    # rule (highest mean chroma among those section 8 scores), truth / luma gray / Lab gray
+    # rule (highest mean chroma among those section 8 scores); s29: truth / Lab gray / luma gray /
+    # the map, its color bar under the maps
     vivid = code_with(nb, "# The six most colorful test images")
     assert "mean_chroma = metrics.mean_chroma(lab_tests).masked_fill(~scored, -1)" in vivid
     assert "picked = mean_chroma.argsort(descending=True)[:min(6, scored.sum().item())]" in vivid
     assert "if picked:" in vivid and "squeeze=False" in vivid
-    assert "for row, rgb in enumerate((run.test.images[i].float() / 255, luma_tests[i])):" in vivid
+    assert ("lab_gray_i = color.lab_to_rgb(torch.cat([lab_tests[i, :1], "
+            "torch.zeros_like(lab_tests[i, 1:])]))") in vivid
+    assert ("for row, rgb in enumerate((run.test.images[i].float() / 255, lab_gray_i, "
+            "luma_tests[i])):") in vivid
     assert "lim = darker_tests[picked].abs().max().item()" in vivid
-    assert ('im = axes[2, col].imshow(darker_tests[i].numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim,'
+    assert ('im = axes[3, col].imshow(darker_tests[i].numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim,'
             in vivid)
-    assert "fig.colorbar(im, ax=axes[2, :].tolist()" in vivid and "lab_gray_i" not in vivid
-    assert '"photo\'s L −\\nluma gray\'s L"' in vivid
+    assert ('fig.colorbar(im, ax=axes[3, :].tolist(), orientation="horizontal", shrink=0.5, '
+            "aspect=40,") in vivid and 'label="L units (red: luma gray darker)")' in vivid
+    assert '"photo\'s L −\\nluma gray\'s L"' in vivid and '"Lab gray\\n(ab = 0)"' in vivid
     assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
     # s27 round 2 (l_03 item 6): shorter column titles; the suptitle says what they measure
     assert 'gap = f"{drops[-1]:.1f} L darker"' in vivid
@@ -1854,34 +1828,36 @@ def test_the_luma_gray(committed):
             "average over the test photos' most colorful pixels (section 7).") in text
     assert "On photos it is small:" not in text
     assert text.count(f"{mean_t} `L`") == 1, "said once with its unit, in section 7"
-    assert (f"Below, the six most colorful test images, their luma gray, and a map of how much "
-            f"darker it is. The {top} shows the gap most: its map is the reddest.") in text
-    cells = nb.cells
+    assert ("Below, the six most colorful test images, their Lab gray and their luma gray, and a "
+            f"map of how much darker the luma gray is. The {top} shows the gap most: its map is "
+            f"the reddest, and its luma gray sky is darker than its Lab gray sky.") in text
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
-        "Below, the six most colorful test images, their luma gray"), "the promise before it"
+        "Below, the six most colorful test images, their Lab gray"), "the promise before it"
     assert "hide-input" in cells[at_fig].metadata.get("tags", [])
     # s25 round 2 (cold read r108, error of fact): the spreads are not "at equal RGB distance";
-    # section 7 points to Going deeper F without them (Lab's spread the smallest, printed there)
+    # section 7 points to Going deeper D without them (Lab's spread the smallest, printed there)
     rows = {name: spread for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
-    # s27 round 4 (cold read r117, UNBACKED "what people see"; TOP FIX 1): what F measures
-    # s28 (cold read r119, o_03 item 1): with the result and its caveat (test_section_7_...)
-    # s28 round 6 (cold read r120, p_03 item 2): one sentence, scoped to what D measures
-    # s28 round 7 (cold read r121, UNBACKED): with D's caveat
-    assert ("For small steps, random color pairs up to 0.1 apart in RGB, Lab distances also "
-            "follow CIEDE2000, a fit to people's judgments, more closely than RGB or YCbCr "
-            "distances (Going deeper D). That is no independent proof, since CIEDE2000 is built on "
-            "Lab.") in text
+    # s29 (cold read r124, item 1): claim 3 of section 7's case, with the one caveat of the
+    # lecture (D no longer repeats it)
+    assert ("**Claim 3: Lab's distances are closer to perceived ones.** For small steps, random "
+            "color pairs up to 0.1 apart in RGB, Lab distances follow CIEDE2000, a fit to people's "
+            "judgments, more closely than RGB or YCbCr distances (Going deeper D). CIEDE2000 is "
+            "itself built on Lab, so this supports the claim without proving it "
+            "independently.") in text
+    assert text.count("CIEDE2000 is itself built on Lab") == 1
+    assert "no independent proof" not in text
     assert "step = step / step.norm(dim=0, keepdim=True) * 0.1 * torch.rand(" in code_with(
         nb, "kept {keep.sum().item():,} of 3,000 pairs")
     assert "roughly follow what people see" not in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
-    assert (text.index("Lab distances also follow") < text.index("### What the networks")
-            < text.index("**Key idea:** Lab hands a colorizer") < text.index("## Going deeper")
-            < text.index("### F. Luma gray and Lab gray") < text.index("luma's grays are too dark")
-            < text.index("against 2.8 on average") < text.index("Below, the six most colorful"))
+    assert text_index_order(text, "**Claim 2: Lab's gray", "Below, the six most colorful",
+                            "**Claim 3: Lab's distances", "### What the networks",
+                            "**Key idea:** Lab hands a colorizer", "## Going deeper",
+                            "### F. Luma gray and Lab gray", "luma's grays are too dark",
+                            "against 2.8 on average")
 
 
 def test_small_fixes_of_r107(committed):
@@ -1979,61 +1955,81 @@ def test_the_network_square_and_the_gamut(committed):
 
 
 def test_section_7_shows_why_lab(committed):
-    """s28 (cold read r119, o_03 item 1): section 7 shows its case on the main path: the cat's ab
-    blurred on its true L against its RGB image blurred the same way (PSNR printed), then F's
-    spreads with their caveat."""
+    """s28 (cold read r119, o_03 item 1): section 7 shows its case on the main path. s29 (cold read
+    r124, items 1 and 4): it states the case first, three claims, then the evidence claim by
+    claim; the blur test (claim 1) runs on the cat and on one 32 x 32 test image, and says plainly
+    that YCbCr does as well."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
+    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
+    assert ("## 7. Why colorization lives in Lab Lab's case, in three claims: 1. **It splits "
+            "brightness from color.** A colorizer is handed `L`, which carries the edges and "
+            "detail (first figure), and predicts only `ab`, which can be smooth. JPEG's YCbCr "
+            "splits them too. 2. **Its gray keeps the lightness.** Unsure of a color, a "
+            "colorizer predicts a dull one, near gray (section 8 shows why). Lab's gray, `ab` = "
+            "0, keeps the photo's `L`; YCbCr's gray is too dark on colorful pixels. 3. **Its "
+            "distances are closer to perceived ones,** so a loss on `ab` charges more for the "
+            "errors people notice more.") in section_7
+    assert text_index_order(section_7, "Lab's case, in three claims:", "**Claim 1.**",
+                            "**Claim 2: Lab's gray", "**Claim 3: Lab's distances")
+    # "section 8 shows why": its squared-error demo
+    assert "**Why gray is hard to beat.** A squared error rewards an unsure guess of gray." in text
     cell = code_with(nb, "def blur(x, sigma=4.0):")
     assert "r = round(3 * sigma)" in cell and 'mode="reflect"' in cell
-    assert ('"true L, ab blurred (σ = 4 px)": color.lab_to_rgb(torch.cat([L_cat, '
-            'blur(ab_cat)])),') in cell
-    assert '"RGB blurred (σ = 4 px)": blur(rgb_cat)}' in cell
-    assert "rgb_cat = color.lab_to_rgb(cat)" in cell
-    # s28 round 7 (cold read r121, p7_03 item 1): a YCbCr panel, true Y' and CbCr blurred the
-    # same way, with its PSNR; the text says honestly that it scores about as well as Lab's
-    assert '"true Y\', CbCr blurred (σ = 4 px)": blur_cbcr(rgb_cat),' in cell
-    assert "ycc = torch.cat([ycc[:1], blur(ycc[1:])])" in cell
+    assert ('"true L, ab blurred": color.lab_to_rgb(torch.cat([lab[:1], blur(lab[1:], sigma)])),'
+            in cell)
+    assert '"true Y\', CbCr blurred": blur_cbcr(rgb, sigma),' in cell
+    assert '"RGB blurred": blur(rgb, sigma)}' in cell
+    assert ('rows = {"cat, 256 px, σ = 4 px": blur_test(color.lab_to_rgb(cat), 4.0),' in cell)
+    assert "blur_test(run.test.images[car].double() / 255, 1.0)}" in cell
+    assert "ycc = torch.cat([ycc[:1], blur(ycc[1:], sigma)])" in cell
     assert ('return torch.einsum("ij,jhw->ihw", torch.linalg.inv(RGB_TO_YCBCR).to(rgb.dtype), '
             'ycc).clamp(0, 1)') in cell
-    assert "fig, axes = plt.subplots(2, 2, figsize=(7, 7.6))" in cell
-    assert 'ax.set_title(title + (f"\\nPSNR {db[title]:.1f} dB" if title in db else "")' in cell
-    ab_db, ycc_db, rgb_db = found(
-        r"\nPSNR against the original: true L, ab blurred \(σ = 4 px\) (\d+\.\d) dB, true Y', "
-        r"CbCr blurred \(σ = 4 px\) (\d+\.\d) dB, RGB blurred \(σ = 4 px\) (\d+\.\d) dB\n",
-        printed)
-    assert float(ab_db) > float(rgb_db) + 6, "the blurred ab is far closer to the photo"
-    assert abs(float(ycc_db) - float(ab_db)) < 1.5, "the text: YCbCr scores about as well"
-    assert float(ycc_db) > float(rgb_db) + 6
+    assert "fig, axes = plt.subplots(2, 4, figsize=(12, 6.6))" in cell
+    blur_rows = re.findall(
+        r"(?m)^(\w+), (\d+) px, σ = (\d) px, PSNR against the original: true L, ab blurred "
+        r"(\d+\.\d) dB, true Y', CbCr blurred (\d+\.\d) dB, RGB blurred (\d+\.\d) dB$", printed)
+    assert [(r[0], r[1], r[2]) for r in blur_rows] == [("cat", "256", "4"),
+                                                       ("automobile", "32", "1")]
+    (_, _, _, cat_ab, cat_ycc, cat_rgb), (_, _, _, car_ab, car_ycc, car_rgb) = blur_rows
+    for ab_db, ycc_db, rgb_db in ((cat_ab, cat_ycc, cat_rgb), (car_ab, car_ycc, car_rgb)):
+        assert float(ab_db) > float(rgb_db) + 6, "the blurred ab is far closer to the photo"
+        assert float(ycc_db) > float(rgb_db) + 6
+        assert 0 <= float(ycc_db) - float(ab_db) < 3, "the text: as well, even slightly better"
     assert ("Below, the cat's `ab` blurred (Gaussian, σ = 4 pixels) on its true `L`, its RGB image "
             "blurred the same way, and JPEG's YCbCr: its color channels `CbCr` blurred on its true "
-            "brightness, [luma](../docs/glossary.md#luma) $Y'$.") in text
-    assert (f"On the true `L`, the blurred `ab` still looks like the photo (PSNR {ab_db} dB), "
-            f"while the blurred RGB image loses the whiskers and fur ({rgb_db} dB). So a "
-            "colorizer's `ab` may be smooth and the photo still looks sharp. YCbCr's blurred "
-            f"`CbCr` scores about as well ({ycc_db} dB): the test shows what splitting off "
-            "brightness is worth, and YCbCr does that too. What picks Lab is the lightness of its "
-            "dull guess, below.") in text
+            "brightness, [luma](../docs/glossary.md#luma) $Y'$. The second row repeats the test at "
+            "the networks' size, on one 32 × 32 CIFAR-10 test image, with σ = 1 pixel.") in text
+    assert (f"On the true `L`, the blurred `ab` still looks like the photo (PSNR {cat_ab} dB on "
+            f"the cat, {car_ab} dB on the car), while the blurred RGB image loses the whiskers, "
+            f"the fur and the car's sharp edges ({cat_rgb} and {car_rgb} dB). So a colorizer's "
+            "`ab` may be smooth and the photo still looks sharp, at 32 pixels too. YCbCr's "
+            f"blurred `CbCr` does as well, here even slightly better ({cat_ycc} and {car_ycc} "
+            "dB). So this test shows what splitting off brightness is worth, not what picks Lab "
+            "over YCbCr. Claims 2 and 3 do.") in text
+    assert "scores about as well" not in text, "r124: YCbCr is slightly ahead; said plainly"
     assert "Its dull guesses keep the true lightness too." not in text, "r121: UNBACKED"
     # the sigma is the same for both: a 1-D Gaussian applied along rows, then columns
     torch.manual_seed(0)
     x = torch.rand(2, 40, 40, dtype=torch.float64)
-    scope = {"torch": torch, "metrics": metrics}   # blur uses SSIM's Gaussian window
-    exec(cell.split("\n\n\nrgb_cat")[0], scope)
+    scope = {"torch": torch, "metrics": metrics, "color": color}   # SSIM's Gaussian window
+    exec(cell.split("\n\n\ncar = ")[0], scope)
     y = scope["blur"](x)
     assert y.shape == x.shape and abs(y.mean() - x.mean()) < 0.01 and y.std() < x.std() / 3
     # blur_cbcr keeps luma Y' (before the clip) and leaves a gray image gray
     rgb = 0.2 + 0.6 * torch.rand(3, 40, 40, dtype=torch.float64)
     m = scope["RGB_TO_YCBCR"]
-    kept_y = torch.einsum("j,jhw->hw", m[0], scope["blur_cbcr"](rgb))
+    kept_y = torch.einsum("j,jhw->hw", m[0], scope["blur_cbcr"](rgb, 1.0))
     assert (kept_y - torch.einsum("j,jhw->hw", m[0], rgb)).abs().max() < 1e-9
     gray = rgb[:1].expand(3, -1, -1)
     assert (scope["blur_cbcr"](gray) - gray).abs().max() < 1e-9
-    # s28 round 6 (cold read r120, p_03 item 2): the spreads stay in D; section 7 keeps one
-    # sentence pointing there (test_the_luma_gray), and D's spreads are still Lab's the smallest
+    # blur_test's Lab copy keeps L exactly where nothing clips
+    shown = scope["blur_test"](rgb, 1.0)
+    L_back = color.rgb_to_lab(shown["true L, ab blurred"])[0]
+    assert (L_back - color.rgb_to_lab(rgb)[0]).abs().median() < 0.05
+    # the spreads stay in D; section 7's claim 3 points there
     rows = {name: float(spread) for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
-    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
     assert rows["Lab (ΔE76)"] < min(rows["YCbCr"], rows["RGB"])
     assert "CIEDE2000 / distance varies" not in section_7 and "(Going deeper D)." in section_7
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
@@ -2048,20 +2044,64 @@ def test_small_fixes_of_r119(committed):
     """s28 (cold read r119): Going deeper A's collapsed checks, fig_52's third row, the time."""
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
-    # o_03 item 3: old A, B and E are Going deeper A; their code collapsed, outputs kept
-    for key in ("# the full checks: section 5's dark colors", "# section 2's matrix M against",
-                "# the white (r = g = b = 1) each matrix gives", "# 1. Lab with the matrix derived",
+    # o_03 item 3: Going deeper A's code collapsed, outputs kept (s29: one table cell, and the
+    # test images set apart)
+    for key in ("# Every check of the lecture's code in one table",
                 "# the test images left out of the bar"):
         c = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(key))
         assert c.metadata["jupyter"]["source_hidden"] and "hide-input" in c.metadata["tags"], key
         assert c.outputs, key
     a = text[text.index("### A. Verification details"):text.index("### B. Two colors")]
-    assert "The code here is collapsed: read the printouts." in a
+    assert "(the code is collapsed)" in a
     assert "gray's PSNR on them" in printed
     assert "def tup(x, digits):" in code_with(nb, "P3 = torch.stack"), "B's first cell, visible"
-    # o_03 item 5: fig_52 draws the training mean ab as a third row under gray
-    figure = code_with(nb, "names8 = ")
-    assert "for row, images in enumerate((truth, gray, const)):" in figure
-    assert '("truth", "gray baseline", "training\\nmean ab")[row % 4]' in figure
+    # s29 (cold read r124, item 5): the training mean ab is the table's only; the figure shows
+    # truth and gray
+    figure = code_with(nb, "names4 = ")
+    assert "const" not in figure and "training\\nmean ab" not in figure
     assert "const = color.lab_to_rgb(" in code_with(nb, "def psnr")
     assert "ab_train_mean.expand_as(lab[:, 1:])" in code_with(nb, "def psnr")
+
+
+def test_small_fixes_of_r124(committed):
+    """s29 (cold read r124): the plain-intuition sentences of sections 1-3, the gradcheck answer
+    for every Lab entry, and the Summary's Lab-specific reason."""
+    nb, markdown, printed = committed
+    text = " ".join(markdown.split())
+    # section 1: decoding undoes the curve (the kit's decode inverts its encode)
+    assert ("In words, decoding undoes the file's curve: it gives back the amount of light each "
+            "stored value stands for.") in text
+    light = torch.linspace(0, 1, 1001, dtype=torch.float64)
+    assert (color.srgb_to_linear(color.linear_to_srgb(light)) - light).abs().max() < 1e-6
+    # section 3: f is a cube root above the toe, so eight times the light doubles f
+    assert ("So $f$ squeezes light roughly as the eye does: eight times the light only doubles "
+            "$f$.") in text
+    t = torch.tensor([0.01, 0.05, 0.1], dtype=torch.float64)
+    assert torch.allclose(color._lab_f(8 * t), 2 * color._lab_f(t))
+    # section 5, question 1: near black, linear RGB is linear in (L, a, b) (f's toe), and every
+    # entry moves every channel, so each nudge clips a channel on one side only
+    assert ("Every linear channel is 0 there, and near black each one changes linearly with every "
+            "Lab entry. So a nudge of any entry pushes a channel below 0 on one side, where the "
+            "clip holds it, and above 0 on the other.") in text
+    assert "a nudge below 0 is clipped away and one above is not" not in text
+    lab = torch.zeros(3, 1, 1, dtype=torch.float64)
+    to_linear = lambda x: torch.einsum("ij,jhw->ihw", torch.linalg.inv(color.RGB_TO_XYZ),  # noqa: E731
+                                       color.lab_to_xyz(x)).flatten()
+    jac = torch.autograd.functional.jacobian(to_linear, lab).reshape(3, 3)
+    assert (jac.abs() > 1e-6).all(), "every Lab entry moves every linear channel"
+    for entry in range(3):
+        step = torch.zeros(3, 1, 1, dtype=torch.float64)
+        step[entry] = 1e-3
+        up, down = to_linear(step), to_linear(-step)
+        assert torch.allclose(up, -down) and torch.allclose(up, jac[:, entry] * 1e-3), "linear"
+    # the Summary: Lab's gray keeps L, YCbCr's does not (F's table and section 7's printout)
+    rows = re.findall(r"^(red|green|blue|yellow) +(\d+\.\d) +(\d+\.\d) +(\d+\.\d)$", printed, re.M)
+    assert rows and all(lab_L == L and float(luma) < float(L) for _, L, luma, lab_L in rows)
+    assert ("- Colorization lives in Lab: a colorizer is handed `L` and predicts only `ab`. Unlike "
+            "YCbCr's, Lab's gray keeps the photo's lightness.") in text
+    # fig_040: the +a label sits in the right margin, beside its tip (not under the magenta)
+    plane = code_with(nb, '"pure red: +a and +b"')
+    assert '("+a:\\nred/\\nmagenta", (80, 0), (100, -22))' in plane
+    # fig_082: the middle panel's just-noticeable label sits on a white box over the cloud
+    figure = code_with(nb, "random pairs")
+    assert ('bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))' in figure)
