@@ -345,3 +345,67 @@ def label_with_line(ax, x, y, text, avoid=(), taken=None, fontsize: float = 9):
                 arrowprops=dict(arrowstyle="-", lw=0.8, color="0.2", shrinkA=0, shrinkB=4))
     taken.append((px + best[0], py + best[1], half))
     return best
+
+
+def label_path(ax, xs, ys, labels, avoid=(), near: float = 16, fontsize: float = 9):
+    """Label the points of one series that may lie close together (e.g. one point per
+    temperature, joined by a line): each label about 25 points off its point and joined to it by
+    a thin line (:func:`label_with_line`). A label's line keeps out of a narrow fan (about 17
+    degrees either side) toward each point of the series closer than ``near`` points on the page,
+    where it could be read as that neighbour's, unless every direction is blocked. The points
+    with the most close neighbours choose first.
+
+    ``xs``, ``ys``: data coordinates, one per label. ``labels``: one text per point; None leaves
+    that point unlabelled (the others' labels still keep clear of it). ``avoid``: other markers
+    of ``ax`` (data coordinates) that the labels keep clear of too. Call it once the layout is
+    final (after ``fig.canvas.draw()``). Returns the offsets used, in points (None where no
+    label), in the order of ``labels``."""
+    to_points = 72 / ax.figure.dpi                               # display pixels -> points
+    page = [np.asarray(ax.transData.transform((x, y))) * to_points for x, y in zip(xs, ys)]
+    fans = []                       # per point: spots in a narrow fan toward each close neighbour
+    for i, here in enumerate(page):
+        spots = []
+        for j, there in enumerate(page):
+            d = there - here
+            if j != i and np.hypot(*d) < near:
+                angle = np.arctan2(d[1], d[0])
+                spots += [here + s * np.array([np.cos(angle + turn), np.sin(angle + turn)])
+                          for s in (10, 16, 22, 28) for turn in (-0.3, 0, 0.3)]   # about 17 deg
+        fans.append([tuple(ax.transData.inverted().transform(xy / to_points)) for xy in spots])
+    points = list(zip(xs, ys))
+    taken, offsets = [], [None] * len(points)
+    for i in sorted(range(len(points)), key=lambda i: -len(fans[i])):   # most crowded first
+        if labels[i] is not None:
+            offsets[i] = label_with_line(ax, *points[i], str(labels[i]), fontsize=fontsize,
+                                         avoid=[*points, *avoid, *fans[i]], taken=taken)
+    return offsets
+
+
+def ring(ax, x, y, width: float, height: float, dashed: bool = False):
+    """Circle a patch of an image drawn on ``ax`` with ``imshow``: an ellipse centered on
+    ``(x, y)``, ``width`` by ``height``, all in the image's pixel coordinates (x to the right, y
+    down, pixel centers at whole numbers). A white line, solid or dashed, over a black halo, so
+    it shows on light and dark pixels alike. :func:`ring_mask` gives the pixels inside it and
+    :func:`ring_handle` a legend entry. Returns the two patches (halo, line)."""
+    from matplotlib.patches import Ellipse
+
+    return [ax.add_patch(Ellipse((x, y), width, height, fill=False, edgecolor=color, lw=lw, ls=ls))
+            for color, lw, ls in (("black", 3.2, "-"), ("white", 1.6, "--" if dashed else "-"))]
+
+
+def ring_handle(label: str, dashed: bool = False):
+    """A legend entry for :func:`ring`'s rings: a short white line (solid or dashed) on a
+    black halo. Pass a list of them as ``handles`` to ``legend``; a gray legend background
+    (``facecolor="0.85"``) shows the white line best."""
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=4, foreground="black")]
+    return plt.Line2D([], [], color="white", lw=1.6, ls="--" if dashed else "-",
+                      path_effects=halo, label=label)
+
+
+def ring_mask(shape, x, y, width: float, height: float) -> torch.Tensor:
+    """The pixels inside :func:`ring` with the same ``x, y, width, height``: a bool tensor of
+    ``shape`` (H, W), True where a pixel's center lies in the ellipse (on its edge included)."""
+    ys, xs = torch.meshgrid(torch.arange(shape[0]), torch.arange(shape[1]), indexing="ij")
+    return ((xs - x) / (width / 2)) ** 2 + ((ys - y) / (height / 2)) ** 2 <= 1
