@@ -23,6 +23,11 @@ def committed():
 
 
 found = finder("07")
+# s29 (cold read r125): the Summary's hue turns are clear on the seeds' mean only (seed 1: 2x)
+SUMMARY_ADVERSARIAL = (
+    "- **Adversarial loss:** as vivid as a saturation knob, but it turns more hues away from the "
+    "truth (clear on the mean of the two seeds; seed 1 alone sits right at twice the noise) and "
+    "paints a two-pixel pattern, more strongly in seed 0.")
 # s28 round 6: section 8 defines its two measures, before its table
 HUE_TURNS = ("**Hue turns**: the share of colored pixels (chroma at least 5 in both images) whose "
              "hue lies over 30 degrees from the truth's.")
@@ -197,7 +202,8 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     # s29 (cold read r124): section 6 prints the gradients scaled by gamma; C states the cause
     assert ("They moved anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides "
             "each weight's running mean gradient by its running root mean square: a gradient "
-            "scaled down by gamma gives about the same step.") in " ".join(markdown.split())
+            "scaled down by gamma gives about the same step, as long as it stays well above eps "
+            "(section 6).") in " ".join(markdown.split())
     assert "so a small gradient can move a weight as far as a large one" not in markdown
     assert "A possible cause, not measured here" not in markdown, "s29: measured in section 6"
     assert "Section 6 showed that their gradients scale with gamma." in " ".join(markdown.split())
@@ -305,7 +311,8 @@ def test_the_new_layers_learning_rate(committed):
             "times closer to 0. Section 6 showed that their gradients scale with gamma. They moved "
             "anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides each "
             "weight's running mean gradient by its running root mean square: a gradient scaled "
-            "down by gamma gives about the same step.") in " ".join(markdown.split())
+            "down by gamma gives about the same step, as long as it stays well above eps "
+            "(section 6).") in " ".join(markdown.split())
     assert "Net of steps that cancel" not in markdown, "s27 round 3: cut to two sentences"
     moved = []
     for scale in (1.0, 1e-4):   # the same gradients, ten thousand times smaller
@@ -931,9 +938,7 @@ def test_the_table_and_the_control(committed):
     s0, s1 = (float(s) for s in found(r"the plain UNet's ab x (\d\.\d\d) and x (\d\.\d\d)",
                                       printed))
     assert 1.5 < s0 < 1.7 and 1.5 < s1 < 1.7
-    assert ("- **Adversarial loss:** as vivid as a saturation knob, but in both seeds it turns "
-            "more hues away from the truth and paints a two-pixel pattern, more strongly in seed 0."
-            in " ".join(markdown.split()))
+    assert (SUMMARY_ADVERSARIAL in " ".join(markdown.split()))
     assert (verdicts(tables, "saturated L1 UNet: difference")
             == verdicts(tables, "adversarial: difference"))
     assert verdicts(tables, "adversarial minus the control") == {
@@ -1101,9 +1106,12 @@ def test_the_table_and_the_control(committed):
     assert dulled > 4 and fell > 2 and auc_r[3] > (auc_r[0] + auc_r[1]) / 2
     # s27 round 4 (cold read r118): the gap ratio is the printed line's; the text keeps the fall
     # s29 (cold read r124: hedges pile up): the unexplained cause is no longer pointed at
+    # s29 (cold read r125): section 2's table prints the two seeds, not their mean
+    assert all(x < cf[3] - 2 * cf[2] for x in cf[:2]) and mean_cf < cf[3]
     assert ("Fine-tuning alone made the baseline **duller**: its colorfulness fell from "
-            f"{cf[3]:.1f} to {mean_cf:.1f}. So the variants are compared with the fine-tuned "
-            "baseline, not with the start.") in " ".join(markdown.split())
+            f"{cf[3]:.1f} to {cf[0]:.1f} and {cf[1]:.1f} in the two seeds. So the variants are "
+            "compared with the fine-tuned baseline, not with the start.") in " ".join(
+        markdown.split())
     assert "over four times the seeds' gap" not in markdown
     assert "its rebalanced AuC fell too" not in markdown, "s27 round 2: a side number, cut"
     # cold read r113: "only": PSNR and AuC moved less than twice the gap
@@ -1297,9 +1305,7 @@ def test_the_table_and_the_control(committed):
     low = min(table[s][2] for s in ("seed 0", "seed 1"))
     assert low > 0
     # the Summary says what section 8 and Going deeper D show over all test images (r107)
-    assert ("- **Adversarial loss:** as vivid as a saturation knob, but in both seeds it turns "
-            "more hues away from the truth and paints a two-pixel pattern, more strongly in seed 0."
-            ) in " ".join(markdown.split())
+    assert SUMMARY_ADVERSARIAL in " ".join(markdown.split())
     assert "clearly in one seed of two" not in markdown, "seed 1's turns pass the 2x rule, barely"
     assert "The critic also adds" not in markdown, "the adversarial model does"
     assert low < 2.5 * table["noise: a second seed"][2], "the other seed: only just over noise"
@@ -1547,11 +1553,22 @@ def test_hues_and_the_checkerboard(committed):
     # s29 (cold read r124): "at least 2.4 times" rounded 2.38 up: "over twice" now; the bird,
     # hurt most, read beside the figure
     assert low_chroma > 2
+    # s29 (cold read r125): the share is checkable where it is said, from the hurts figure's
+    # captions (AuC under each image); D's printed share must match the three AuCs quoted
+    said = " ".join(markdown.split("## Going deeper")[0].split())
+    plain_b, control_b, adversarial_b = (float(x) for x in re.search(
+        r"The bird, hurt most, is a different case: under it, the AuC falls from the plain "
+        r"UNet's (0\.\d{3}) to (0\.\d{3}) in the control and to (0\.\d{3}) in the adversarial "
+        r"model\.", said).groups())
+    share = 100 * (plain_b - control_b) / (plain_b - adversarial_b)
+    assert abs(share - bird_share) < 1.5, (share, bird_share)   # the captions round to 0.001
     assert ("**What to look at.** The truck and both cars turn red where their photos are blue or "
             "dark: the plain UNet's faint reddish tint, boosted to over twice the control's "
-            "chroma. The bird, hurt most, is a different case: the control loses "
-            f"{bird_share}% as much AuC on it (Going deeper D), so saturation alone explains most "
-            "of that loss.") in " ".join(markdown.split("## Going deeper")[0].split())
+            f"chroma. The bird, hurt most, is a different case: under it, the AuC falls from the "
+            f"plain UNet's {plain_b:.3f} to {control_b:.3f} in the control and to "
+            f"{adversarial_b:.3f} in the adversarial model. So the control loses {bird_share}% as "
+            "much AuC on it (Going deeper D prints the share), and saturation alone explains most "
+            "of that loss.") in said
     assert "it hurts the bird most, and the control suffers" not in markdown, "said in section 8"
     assert high_turn < 30 and "median hue turn of at most" not in markdown, "s27 r3: cut"
     assert all(float(w[2]) < 12 for w in vehicles), "dull: a faint tint in the control"
@@ -1644,8 +1661,7 @@ def test_hues_and_the_checkerboard(committed):
     # cold read r122: "not truer" named its yardstick: the control (better on none above)
     assert ("**Key idea:** the critic made colors bolder than the plain UNet's, but no truer than "
             "a saturation boost, its control.") in " ".join(markdown.split())
-    assert ("- **Adversarial loss:** as vivid as a saturation knob, but in both seeds it turns "
-            "more hues away from the truth") in " ".join(markdown.split())
+    assert SUMMARY_ADVERSARIAL in " ".join(markdown.split())
     # the Summary: hue turns in both seeds (their mean over twice the noise), stronger in seed 0
     turn0, turn1 = float(a0) - float(t0), float(a1) - float(t1)
     assert min(turn0, turn1) > float(truth_gap) and float(times) > 2, (turn0, turn1, truth_gap)
@@ -2005,8 +2021,7 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
     # s29 (cold read r124): the takeaway explains (gamma scales what reaches the colors)
     assert ("**Takeaway: attention barely switched on.** gamma ended under 0.03, and the block "
             "moved the colors under a fifth as far as a second seed does. Whatever the block "
-            "learns reaches the colors only times gamma, and in 141 steps gamma grew little. "
-            "**Key idea:**") in flat
+            "learns reaches the colors only times gamma. gamma itself trained at 0.003") in flat
     assert "this run cannot tell: each position already sees the whole image" not in flat
     assert "one bottleneck position sees 68 x 68 input pixels" in printed
     assert "section 7's five-image figure" not in markdown, "no pointer ahead"
@@ -2798,3 +2813,56 @@ def test_round_of_s29(committed):
     assert isinstance(AttentionUNet(base=16, depth=3).attention.gamma, torch.nn.Parameter)
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     assert "NEW_LAYERS_LR_SCALE = 30 " in code
+
+
+def test_round_of_cold_read_r125(committed):
+    """s29 (cold read r125): AdamW's eps caveat in section 6, read off the printed gradient norms;
+    gamma's small end read as no steady push (the zero start not blamed); row 3's gray cells."""
+    nb, markdown, printed, _ = committed
+    flat = " ".join(markdown.split())
+    # section 6: at gamma = 0.001 the query's gradient norm, spread over its weights, nears eps
+    (norm,) = found(r"\n  0\.001 +(\d\.\d\de-\d\d) ", printed)
+    assert "every variant: UNet(base=16, depth=3)" in printed
+    from colorlab.models import AttentionUNet
+    weights = AttentionUNet(base=16, depth=3).attention.query.weight.numel()
+    per_weight = float(norm) / weights ** 0.5
+    eps = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))]).defaults["eps"]
+    assert eps == 1e-8 and 2 * eps < per_weight < 4 * eps, (per_weight, eps)
+    assert (f"steps about the same, as long as the gradients stay well above eps = 1e-8, the "
+            "small constant AdamW adds to that size. Near gamma = 0 they do not: at gamma = 0.001 "
+            f"the query's gradient norm is {norm} over its {weights:,} weights, a root mean square "
+            f"of about {per_weight:.0e} per weight, so the steps shrink, and at gamma = 0 they "
+            "stop.") in flat
+    # the takeaway: gamma's rate and steps as printed; its end far below a steady push's reach
+    steps = int(found(r"start -> end of training \((\d+) steps, lr 0\.003\)", printed)[0])
+    assert "lr 0.0001 (constant), the layers a variant adds at 0.003" in printed
+    g0, g1 = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\)", printed)
+    reach = steps * 0.003
+    assert round(reach, 1) == 0.4 and max(abs(float(g0)), abs(float(g1))) < 0.1 * reach
+    assert ("gamma itself trained at 0.003, a constant rate (section 1's printout), and AdamW "
+            "moves a weight by roughly its rate per step while its gradient keeps one sign: "
+            f"{steps} steps that all pushed gamma one way would have moved it by roughly "
+            f"{reach:.1f}. It ended at {g0} and {g1}, so the L1 loss gave gamma no steady push in "
+            "one direction. Whether the zero start is the reason, this run does not test; "
+            "starting gamma at 0.1 (What to try next) would.") in flat
+    assert "gamma grew little" not in flat and "must learn to switch on" not in flat
+    assert ("**Key idea:** a block added with gamma = 0 changes the colors only as far as "
+            "training moves gamma away from 0.") in flat
+    assert "Start attention's `gamma` at 0.1" in flat
+    # the Summary: gamma went negative in seed 0: "moved", not "grew"
+    assert "barely grew" not in flat and (
+        "Attention's gamma, which starts at 0, barely moved.") in flat
+    assert float(g0) < 0 < float(g1)
+    # the hue turns in the Summary: seed 1 alone at exactly twice the noise, the mean over it
+    d0, d1, noise = (float(x) for x in found(
+        r"hue turns vs truth .*   ([+-]\d\.\d) / ([+-]\d\.\d) pp \(noise (\d\.\d) pp\)", printed))
+    times = float(found(r"mean of the seeds: [+-]\d\.\d pp, (\d\.\d) times the noise",
+                        printed)[0])
+    assert d1 == 2 * noise and d0 > 2 * noise and times > 2, (d0, d1, noise, times)
+    # section 5's figure: row 3's gray cells are the truth's near-black or near-white pixels
+    (gray,) = found(r"pixels near black or white \(L below 5 or above 95; gray in row 3\): (\d+)",
+                    printed)
+    assert int(gray) > 0
+    assert (f"Row 3's gray cells are the {gray} pixels whose *truth* is near black or white (L "
+            "below 5 or above 95, as the title says), not pixels the model leaves without "
+            "color.") in flat
