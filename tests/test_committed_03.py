@@ -359,7 +359,7 @@ def test_the_printed_errors_quoted(committed):
     assert list(table)[-2:] == ["my_rgb_to_lab with toe slope 7.787 vs scikit-image",
                                 "my_lab_to_rgb with toe slope 7.787 vs scikit-image"]
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper A") == 2 and "(Going deeper A)" in main_path[
+    assert main_path.count("Going deeper A") == 2 and "(both in Going deeper A)" in main_path[
         main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
@@ -463,7 +463,9 @@ def test_the_clamps(committed):
     # s25 round 3 (cold read r109): both unsafe versions named; both are nan at black (printed)
     # s27: the printout shows the values and the nan; the sentence only points to it
     # s28 round 7 (p7_03 item 2): "(below, at black and at −0.01)", after "The clamp fixes both"
-    assert "The clamp fixes both (below, at black and at −0.01)." in " ".join(markdown.split())
+    # s29 round 7 (cold read r125, item 3): a list, one item per printed line; "The clamp fixes
+    # both" is gone with the paragraph
+    assert "The clamp fixes both" not in markdown
     assert "Below, two unsafe versions at black and at −0.01." not in " ".join(markdown.split())
     assert "Below, a version without the clamp" not in markdown
     with torch.no_grad():   # the values: finite, from the linear branch, where the gradient is nan
@@ -488,14 +490,25 @@ def test_the_clamps(committed):
     # and the decode function's clamp gets its own sentences: its power has a finite slope at
     # black and is nan only below -0.055 (printed last)
     # s29 (cold read r124, imprecise): the nan is the unclamped version's, said so
+    # s29 round 7 (cold read r125, item 3): the three encode versions as a list, in the order of
+    # their printed lines, with their printed gradients; then the decode side
     assert ("**Why the clamps?** `torch.where` is handed both branches, each computed in full, and "
-            "gives the unused one a zero gradient. Without its clamp, `my_linear_to_srgb` would "
-            "multiply that zero by the power's infinite slope at black, and zero times infinity is "
-            "`nan`. Below 0 the power is itself `nan`, a negative "
-            "number to a fractional power, and zero times `nan` is `nan` too. The clamp fixes both "
-            "(below, at black and at −0.01). In `my_srgb_to_linear` the power has a finite slope "
-            "at black and turns `nan` only below −0.055 (last line). Its clamp guards against "
-            "such inputs, for example a network's overshoot.") in " ".join(markdown.split())
+            "gives the unused one a zero gradient. If the unused branch's slope is infinite or "
+            "`nan` there, zero times it is `nan`. Below, three encode versions at black and at "
+            "−0.01, one printed line each: - **No clamp** (`naive_linear_to_srgb`): at black the "
+            "power's slope is infinite, and zero times infinity is `nan`. Below 0 the power is "
+            "itself `nan` (fourth line), a negative number to a fractional power, and zero times "
+            "`nan` is `nan` too. - **Clamped at 0** (`clamped_at_0`): the gradient at −0.01 is "
+            f"finite ({float(at_0[3]):.2f}), at black still `{at_0[1]}` (question 1 asks why). - "
+            "**Clamped at `LINEAR_T`** (`my_linear_to_srgb`): the gradient is "
+            f"{float(mine[1]):.2f} at both. On the decode side, `my_srgb_to_linear`'s power has a "
+            "finite slope at black and turns `nan` only below −0.055 (last line). Its clamp guards "
+            "against such inputs, for example a network's overshoot.") in " ".join(
+        markdown.split())
+    lines = printed.split("naive_linear_to_srgb  at black", 1)[1].split("\n")
+    assert lines[3].startswith("naive_linear_to_srgb's unused power branch"), "the fourth line"
+    assert lines[4].startswith("my_srgb_to_linear's power branch"), "the last line"
+    assert lines[1].startswith("clamped_at_0") and lines[2].startswith("my_linear_to_srgb")
     at_001, at_01 = found(r"\nmy_srgb_to_linear's power branch, unclamped: at -0\.01 (\d\.\d{5}), "
                           r"at -0\.1 (\S+)\n", printed)
     assert float(at_001) > 0 and at_01 == "nan", "finite just below 0, nan below -0.055"
@@ -728,13 +741,18 @@ def test_the_derived_matrix_and_white_point(committed):
     assert float(tol_m) == float(tol_w) == 1e-3
     assert ("From here on the code uses scikit-image's matrix and white, so its checks against "
             "scikit-image can trace every remaining gap. Ours differ from them in the fourth "
-            f"decimal, and the switch moves any color by at most {shift} in Lab (Going deeper A): "
-            "far too little to see.") in flat
-    # "far too little to see": A's lead compares it with the just-noticeable ΔE76 of 2.3 (Mahy)
+            "decimal, and the switch moves every tested color (`rgb_test`) by at most "
+            f"{shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (both in Going "
+            "deeper A).") in flat
+    # s29 round 7 (cold read r125): the largest over the tested colors, not a bound for any
+    # color; compared with the just-noticeable ΔE76 of 2.3 (Mahy), as A's lead does
+    assert "any color by at most" not in flat and "far too little to see" not in flat
+    assert "my_rgb_to_lab(rgb_test)).norm(dim=0).max()" in code_with(
+        nb, "# Every check of the lecture's code in one table")
     assert float(shift) < 2.3 / 10 and float(tol_s) == 0.23
     going_a = flat[flat.index("### A. Verification details"):flat.index("### B. Two colors")]
-    assert ("The switch to scikit-image's matrix and white (section 2) moves a color by at most "
-            f"{shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (Mahy et al. "
+    assert ("The switch to scikit-image's matrix and white (section 2) moves each tested color by "
+            f"at most {shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (Mahy et al. "
             "1994).") in going_a
     assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in flat, "B cites it"
     checks = code_with(nb, "# Every check of the lecture's code in one table")
@@ -771,8 +789,9 @@ def test_the_derived_matrix_and_white_point(committed):
     assert 'color="C1"' in diagram and '"section 1: decode' in diagram
     assert '"section 2: a 3 × 3 matrix' in diagram and '"section 3: f(t)' in diagram
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
-    assert ("The white **D65**, midday daylight, fixes the lengths, since r = g = b = 1 "
-            "must give it.") in flat
+    # s29 round 7 (cold read r125): D65 is a standard for average daylight, not midday's
+    assert ("The white **D65**, a standard for average daylight, fixes the lengths, since r = g "
+            "= b = 1 must give it.") in flat and "midday" not in flat
     # why a column is a primary's XYZ: M times full red alone is M's first column
     assert "Column $j$ is primary $j$'s XYZ." in flat
     # s29 (cold read r124, item 3): one sentence of intuition: a pixel mixes the columns
@@ -886,7 +905,7 @@ def test_the_known_colors_quoted(committed):
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
-    assert "**The ab plane.** Below, the ab plane at pure red's lightness." in text
+    assert "**The ab plane.** Below, the ab plane at pure red's lightness, over the" in text
     # s25: the ring is the figure's (now with an arrow); the sentence reads the olive +b only
     # s27: the sentence reading the olive +b was cut (the label and the key idea say it)
     assert "Here +`b` looks olive" not in text
@@ -1255,7 +1274,9 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # section 6 prints Lab asked, Lab shown and ΔE76; Going deeper C prints linear RGB and sRGB
     row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(\d+\.\d)\n"
     clip_row = r" +\(([-\d., ]+)\) +\(([-\d., ]+)\) +(-?\d\.\d{3}) +(-?\d\.\d{3})\n"
-    asked, _, impossible_de = found(r"impossible" + row, printed)
+    asked, impossible_shown, impossible_de = found(r"impossible" + row, printed)
+    impossible_L = impossible_shown.split(", ")[0]
+    assert float(impossible_L) < 30, "the text says: dark"
     _, rgb, _, _ = found(r"impossible" + clip_row, printed)
     assert asked == "0.0, 100.0, -100.0"
     r, g, b = map(float, rgb.split(", "))
@@ -1322,13 +1343,14 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s25 round 3 (cold read r109): "less saturated" read off the printed a and b
     assert abs(a_shown) < abs(a_asked) and abs(b_shown) < abs(b_asked)
     assert ("The P3 red comes back lighter and less saturated (both its `a` and its `b` shrink), "
-            "and the impossible color comes back a dark blue.") in text
+            f"and the impossible color comes back a dark blue: `L` {impossible_L} (above), sRGB "
+            f"({rgb}) (below).") in text
     assert "**Key idea:** `ab` can be coarse" not in text, "section 7's key idea is why Lab"
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
     assert f"Only {share_red}% of the ab square" not in text, "ed23p: the printout carries it"
     assert int(share_red) < 50, "the text says: most of the plane lies outside the gamut"
-    assert ("Most of it, hatched gray, lies outside an sRGB screen's RGB cube, its **gamut**, and "
-            "`lab_to_rgb` clips it." in text)
+    assert ("Most of the square, hatched gray, lies outside an sRGB screen's RGB cube, its "
+            "**gamut**, and `lab_to_rgb` clips it." in text)
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
@@ -1472,7 +1494,9 @@ def test_the_toe_is_labeled(committed):
     # s25 round 3 (cold read r109): the premise as a plain sentence, still a rough rule
     # s27 round 4 (cold read r117, UNBACKED: no cell prints 90 and 26): the figure's reading instead
     # (the encode curve climbs steeply near black: its slope there is many times the identity's)
-    assert ("The eye roughly notices relative changes of light (Weber's law), so the curve "
+    # s29 round 7 (cold read r125): Weber's law implies a log code, not sRGB's power: not named
+    assert "Weber" not in text
+    assert ("The eye is more sensitive to changes in dark tones than in bright ones, so the curve "
             "gives the dark more of a byte's levels: it climbs steeply near black (figure, "
             "left). Section 2's matrix adds amounts of light, so we first **decode** stored "
             "values to light:") in text
@@ -1693,7 +1717,7 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
     """The ab-plane figures draw what the screen cannot show hatched gray: the text must not
     call the gray area the gamut (a cold read's finding)."""
     text = " ".join(committed[1].split())
-    assert "Most of it, hatched gray, lies outside" in text
+    assert "Most of the square, hatched gray, lies outside" in text
     # both ab-plane figures hatch it alike (cold read r99)
     for cell in (code_with(committed[0], "The ab plane at pure red's lightness: the displayable"),
                  panels_code(committed[0])):
@@ -1828,9 +1852,15 @@ def test_the_luma_gray(committed):
             "average over the test photos' most colorful pixels (section 7).") in text
     assert "On photos it is small:" not in text
     assert text.count(f"{mean_t} `L`") == 1, "said once with its unit, in section 7"
+    # s29 round 7 (cold read r125, UNBACKED "darker sky"): the printed drop, the largest of the
+    # six, and the map; the gray rows are said to look alike
+    top_drop = max(d for _, d in drops)
     assert ("Below, the six most colorful test images, their Lab gray and their luma gray, and a "
-            f"map of how much darker the luma gray is. The {top} shows the gap most: its map is "
-            f"the reddest, and its luma gray sky is darker than its Lab gray sky.") in text
+            f"map of how much darker the luma gray is. The {top} shows the gap most: on its pixels "
+            f"of chroma above 40, luma's gray is {top_drop} `L` darker, the most of the six "
+            "(printed below the figure), and its map is reddest at the top, in the blue sky. By "
+            "eye the two gray rows look alike; the maps show the gap.") in text
+    assert "gray sky is darker" not in text
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
         "Below, the six most colorful test images, their Lab gray"), "the promise before it"
@@ -1842,11 +1872,17 @@ def test_the_luma_gray(committed):
     assert float(rows["Lab (ΔE76)"]) < min(float(rows["RGB"]), float(rows["YCbCr"]))
     # s29 (cold read r124, item 1): claim 3 of section 7's case, with the one caveat of the
     # lecture (D no longer repeats it)
-    assert ("**Claim 3: Lab's distances are closer to perceived ones.** For small steps, random "
-            "color pairs up to 0.1 apart in RGB, Lab distances follow CIEDE2000, a fit to people's "
-            "judgments, more closely than RGB or YCbCr distances (Going deeper D). CIEDE2000 is "
-            "itself built on Lab, so this supports the claim without proving it "
-            "independently.") in text
+    # s29 round 7 (cold read r125, item 1): claim 3's evidence on the main path, D's printed
+    # pair count and spreads
+    (pairs,) = found(r"kept ([\d,]+) of 3,000 pairs inside the RGB cube", printed)
+    assert ("**Claim 3: Lab's distances are closer to perceived ones.** For small steps, Lab "
+            "distances follow CIEDE2000, a fit to people's judgments, more closely than RGB or "
+            f"YCbCr distances. Over {pairs} random color pairs up to 0.1 apart in RGB, the ratio "
+            "CIEDE2000 / distance has a spread (95th over 5th percentile) of "
+            f"{rows['Lab (ΔE76)']} in Lab, against {rows['YCbCr']} in YCbCr and {rows['RGB']} in "
+            "RGB; the smaller the spread, the more closely a distance follows CIEDE2000 (printed "
+            "in Going deeper D, with the details). CIEDE2000 is itself built on Lab, so this "
+            "supports the claim without proving it independently.") in text
     assert text.count("CIEDE2000 is itself built on Lab") == 1
     assert "no independent proof" not in text
     assert "step = step / step.norm(dim=0, keepdim=True) * 0.1 * torch.rand(" in code_with(
@@ -1930,8 +1966,17 @@ def test_the_network_square_and_the_gamut(committed):
     # and Going deeper D's panels
     # s27 round 2 (cold read r116, l_03 item 1): the share at the figure's L, one share
     # s28 round 7: the repeat of section 5's question 2 was cut (word budget)
-    assert (f"The figure spans a colorizer's `ab` range, ±110 (section 7), yet only {share}% of "
-            "it is displayable. **Key idea:**") in text
+    # s29 round 7 (cold read r125, item 4): the square is defined before the figure, from
+    # normalize_lab's printed ab / 110 (section 7)
+    assert ("**The ab plane.** Below, the ab plane at pure red's lightness, over the **network's "
+            "ab square**. The networks of notebooks 04 and 05 predict `ab / AB_SCALE` in (−1, 1), "
+            f"with `AB_SCALE` = {color.AB_SCALE:g} (section 7 says why), so their `a` and `b` "
+            f"each run from −{color.AB_SCALE:g} to {color.AB_SCALE:g}.") in text
+    assert f"= ab / {color.AB_SCALE:g} in [" in printed
+    assert text.index("over the **network's ab square**") < text.index("### What the networks")
+    assert (f"The figure spans the network's whole square, yet only {share}% of it is "
+            "displayable. **Key idea:**") in text
+    assert "±110 (section 7)" not in text
     assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}' in code_with(
         nb, "The ab plane at pure red's lightness: the displayable")
     assert "at `L` = 50 only" not in text
@@ -1950,7 +1995,7 @@ def test_the_network_square_and_the_gamut(committed):
     x.clamp(0, 1).sum().backward()
     assert (x.grad == 0).all(), "the clip passes no gradient outside [0, 1]"
     assert "the clamp's slope is 0 outside [0, 1]" in text
-    assert text.index("## 6. Familiar colors") < text.index("The figure spans a colorizer's") \
+    assert text.index("## 6. Familiar colors") < text.index("The figure spans the network") \
         < text.index("## 7. Why colorization")
 
 
@@ -2027,11 +2072,13 @@ def test_section_7_shows_why_lab(committed):
     shown = scope["blur_test"](rgb, 1.0)
     L_back = color.rgb_to_lab(shown["true L, ab blurred"])[0]
     assert (L_back - color.rgb_to_lab(rgb)[0]).abs().median() < 0.05
-    # the spreads stay in D; section 7's claim 3 points there
+    # s29 round 7 (cold read r125, item 1): claim 3 quotes D's printed spreads, and points there
     rows = {name: float(spread) for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert rows["Lab (ΔE76)"] < min(rows["YCbCr"], rows["RGB"])
-    assert "CIEDE2000 / distance varies" not in section_7 and "(Going deeper D)." in section_7
+    assert (f"of {rows['Lab (ΔE76)']:.1f} in Lab, against {rows['YCbCr']:.1f} in YCbCr and "
+            f"{rows['RGB']:.1f} in RGB" in section_7)
+    assert "(printed in Going deeper D, with the details)." in section_7
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     at = [k for k, c in enumerate(nb.cells) if c.source.startswith(("## 7. Why", "def blur(",
@@ -2105,3 +2152,22 @@ def test_small_fixes_of_r124(committed):
     # fig_082: the middle panel's just-noticeable label sits on a white box over the cloud
     figure = code_with(nb, "random pairs")
     assert ('bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))' in figure)
+
+
+def test_small_fixes_of_r125(committed):
+    """s29 round 7 (cold read r125): chroma is the distance from gray (not colorfulness), and the
+    90 minutes is said to be an estimate."""
+    nb, markdown, _ = committed
+    text = " ".join(markdown.split())
+    assert ("**[Chroma](../docs/glossary.md#chroma)** $C = \\sqrt{a^2 + b^2}$ is the distance from "
+            "gray in the ab plane: how far a color is from the gray of its `L`.") in text
+    assert "measures colorfulness" not in text
+    # the distance in Lab from a color to the gray of its L, (L, 0, 0), is sqrt(a² + b²)
+    lab = color.rgb_to_lab(torch.rand(3, 5, 5, generator=torch.Generator().manual_seed(0)))
+    gray = torch.cat([lab[:1], torch.zeros_like(lab[1:])])
+    distance = (lab - gray).norm(dim=0)                      # (5, 5): Lab distance to its gray
+    assert torch.allclose(distance, torch.sqrt(lab[1] ** 2 + lab[2] ** 2))
+    assert torch.allclose(metrics.mean_chroma(lab[None]), distance.mean()), "the kit's chroma"
+    # the time to work through is an estimate; the run time is measured (the Time line's test)
+    assert "**Time:** about 90 minutes to work through (our estimate); the committed run" in text
+    assert "**Time:** about 90 minutes;" not in text
