@@ -441,7 +441,7 @@ def test_the_image_blind_answer(committed):
     assert ("**What to expect.** In quick mode your classifier trains only briefly: it shows the "
             "mechanism. At the setting validation picks ($T = 1$) its colors stay faint; at "
             "$T = 0$ they are bold but score no better than gray. A pretrained vivid UNet, the "
-            "same UNet body trained on 18 times as many images, shows the result.") in markdown  # 18
+            "same UNet body trained on 18 times as many images, shows the result.") in markdown
 
     gray_row = found(r"\| grayscale baseline \| ([\d.]+) \| 0\.0 \| ([\d.]+) \|", tables)
     argmax_row = found(r"\| classifier, argmax \(lambda 0\.5, T 0\) \| ([\d.]+) \| [\d.]+ "
