@@ -4,6 +4,10 @@ line of text everywhere else).
 
 Images are tensors ``(N, 3, H, W)``: uint8 in [0, 255] or float in [0, 1]; single images
 ``(3, H, W)`` work too.
+
+Long because it is the one room of the figure helpers every lecture shares (grids, schematics,
+label placement, rings on images): each is short, and keeping them here keeps the lectures' folded
+plotting cells short.
 """
 
 from __future__ import annotations
