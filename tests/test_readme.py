@@ -60,3 +60,23 @@ def test_the_results_paragraph_quotes_the_committed_runs():
     assert len(numbers) > 10, "the paragraph should quote the runs"
     missing = [n for n in numbers if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", printed)]
     assert not missing, f"README numbers no committed lecture prints: {missing}"
+
+
+def test_the_quick_mode_promise_follows_the_course_maps_times():
+    """The first screen says how many lectures the committed runs finished under 5 minutes, and
+    07's minutes; both must follow the course map's time column (which each lecture's tests tie
+    to its own printed run time)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The course map", 1)[1].split("\n\n", 2)[1]
+    times = {int(row[3:5]): int(row.rsplit("|", 2)[1].strip().split()[0].replace(",", ""))
+             for row in section.splitlines() if re.match(r"\| \[0\d ", row)}
+    assert sorted(times) == [1, 2, 3, 4, 5, 6, 7], times
+    words = {5: "five", 6: "six", 7: "seven"}
+    under = sum(t < 300 for t in times.values())
+    promise = re.search(r"(\w+) of the seven took\s+under 5 minutes and 07 took about (\d+)",
+                        readme)
+    assert promise, "the first screen no longer says how long the committed quick runs took"
+    assert promise.group(1) == words.get(under), (promise.group(0), times)
+    assert int(promise.group(2)) == round(times[7] / 60), (promise.group(0), times[7])
