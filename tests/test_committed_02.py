@@ -16,10 +16,10 @@ import torch
 from PIL import Image
 
 from colorlab import models
-from colorlab.color import lab_to_rgb
+from colorlab.color import RGB_TO_XYZ, grayscale, lab_to_rgb, linear_to_srgb, xyz_to_lab
 from colorlab.metrics import GRAY_CHROMA, mean_chroma
 from colorlab.models import RGBAutoencoder, UNet, count_parameters
-from colorlab.train import fit
+from colorlab.train import _evaluate_loss, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02_rgb_autoencoder.ipynb"
@@ -424,9 +424,10 @@ def test_chroma_has_a_scale():
     assert said(r"Beside each row, the grid below also gives its \*\*\[chroma\]\([^)]*#chroma\)"
                 r"\*\*, a measure of how colorful the images are\.")
     # cold read r124: Lab previewed where chroma is first used, notebook 03 named for the rest
+    # cold read r126: +a is red-magenta, not pure red
     assert said(r"its lightness \*\*L\*\*, from 0 \(black\) to 100 \(white\); \*\*a\*\*, from "
-                r"green \(negative\) to red \(positive\); and \*\*b\*\*, from blue \(negative\) to "
-                r"yellow \(positive\)\. A gray pixel has a = b = 0, and the chroma "
+                r"green \(negative\) to red-magenta \(positive\); and \*\*b\*\*, from blue "
+                r"\(negative\) to yellow \(positive\)\. A gray pixel has a = b = 0, and the chroma "
                 r"\$\\sqrt\{a\^2 \+ b\^2\}\$ is a pixel's distance from gray\.")
     assert "torch.linalg.vector_norm(lab[..., 1:, :, :]" in inspect.getsource(mean_chroma)
     assert said(r"Notebook 03 derives Lab step by step\. Here you need only two words: L is the "
@@ -556,6 +557,13 @@ def test_black_and_white_test_images_set_apart():
     assert abs(share * (float(alone) - float(gray)) - float(lift)) < 0.02
     assert float(alone) > 60 and float(alone) > float(gray) + 20 and 0.5 < float(lift) < 2
     # cold read r113: section 4's repeat of the setup cell's line cut, for words on the main path
+    # cold read r126 (item 4): the floor is on the MSE (so the PSNR is capped), in this
+    # notebook's psnr, not a library's
+    floor, top = said(r"This notebook's `psnr`, from section 1, floors the MSE at (1e-10), so "
+                      r"its PSNR tops out at (\d+) dB, and both numbers depend on that floor\.")[0]
+    assert f"mse.clamp_min({floor})" in CODE and "def psnr(pred: torch.Tensor" in CODE
+    assert int(top) == round(10 * math.log10(1 / float(floor)))
+    assert "`colorlab`'s `psnr`" not in MARKDOWN and "caps the error" not in MARKDOWN
     assert "<summary>The luma</summary>" in MARKDOWN and "are set apart (Going deeper E)" \
         not in MARKDOWN
     # cold read r107: the set-aside numbers left section 4's cell for Going deeper E
@@ -649,7 +657,7 @@ def test_the_drift_is_lost_contrast():
                                "light.")
     assert said(r"\*\*Why does the luma drift\?\*\* The colorization's lightness is roughly a "
                 r"blurred copy of the input's, with extra errors on top\. Every output pixel comes "
-                r"from the small 4 x 4 code \(section 2\), which holds coarse content, not each "
+                r"from section 2's small 4 x 4 code, which holds coarse content, not each "
                 r"pixel's detail\.")
     assert section5.index("**Putting only the luma back") < section5.index("Why does the luma") \
         < section5.index("Panel 1 below plots")
@@ -659,8 +667,13 @@ def test_the_drift_is_lost_contrast():
     # cold read r114: one vocabulary: luma in sections 5-6, Lab's L in section 7, said once
     # cold read r115: section 5's opening cut to what fig 33 needs; section 7 points to C
     assert "Luma is the number that made the gray input" not in MARKDOWN
-    assert said(r"Going deeper C says why the kept L is darker than the true L on saturated "
-                r"colors\.")
+    # cold read r126 (item 4): the pointer to C sits where it explains row 4's shortfall
+    assert said(r"Row 4 is not perfect because its L, the gray input's, is darker than the "
+                r"original's on saturated colors: the red car \(image 6\) is "
+                r"visibly darker in row 4 than in row 1\. Going deeper C measures the gap\.")
+    (oracle_psnr,) = printed(r"^the true a and b with the input's L kept: mean PSNR ([\d.]+) dB")
+    assert float(oracle_psnr) < 60, "not perfect: far from the 100 dB of psnr's floor"
+    assert "test image 6: automobile" in PRINTED and "i = 5 " in CODE, "the red car is image 6"
     assert levels_pure_luma_below_l(), "luma and the L-based gray differ on saturated colors"
     sections5to7 = MARKDOWN.split("## 5. ", 1)[1].split("## Going deeper", 1)[0]
     assert "brightness" not in sections5to7, "sections 5-6 say luma, section 7 says L"
@@ -672,9 +685,18 @@ def test_the_drift_is_lost_contrast():
     # cold read r110: the guess without its unmeasured cause (the code's 4 x 4 positions)
     assert "Our guess" not in MARKDOWN
     assert "since the code has only 4 x 4 positions" not in MARKDOWN
+    # cold read r126 (item 5): why the 3 x 3 blur is the yardstick, and what slope -1 and 0
+    # mean, said before panel 1
     assert said(r"A blur loses \*\*local contrast\*\*: each input pixel minus the mean of its "
-                r"3 x 3 neighborhood\. Panel 1 below plots the drift against the local contrast, "
-                r"and the blur's drift as a dashed line\.")
+                r"3 x 3 neighborhood\. A 3 x 3 box blur is our yardstick, because it loses "
+                r"exactly that and nothing else: it replaces each pixel by its neighborhood's "
+                r"mean, so its drift is minus the local contrast, a line of slope −1\. A network "
+                r"whose mean drift falls on that line keeps, on average, none of a pixel's own "
+                r"difference from its neighbors; a flat line \(slope 0\) would mean it keeps all "
+                r"of it\. Panel 1 below plots the drift "
+                r"against the local contrast, with the blur's line dashed\.")
+    assert "blurred = nn.functional.avg_pool2d(g_test, 3, stride=1, padding=1, " in CODE, \
+        "the yardstick is a 3 x 3 box blur: each pixel's neighborhood mean"
     assert "Panel 1 sorts" not in MARKDOWN
     assert "local = (g_test - blurred)" in CODE
     # cold read r107: the selection audit (the grid's eight drifts) left the main path
@@ -698,13 +720,12 @@ def test_the_drift_is_lost_contrast():
     # the 16 of 16 bins) said once, in the printouts; the prose reads them
     # cold read r124 (item 1): what the line means said plainly: on it, the output keeps the
     # neighborhood's mean and none of the pixel's own detail; the autoencoder's slope printed
-    assert said(r"The dashed line is what a 3 x 3 box blur would do\. A blur replaces each pixel "
-                r"by the mean of its 3 x 3 neighborhood, so its drift is exactly minus the local "
-                r"contrast: a line of slope −1\.")
-    (slope,) = said(r"\*\*The autoencoder's mean drift lies on that line\*\* \(its slope, printed "
-                    r"above, is (−[\d.]+)\)\. So, on average, the output behaves like the blur: "
-                    r"it keeps none of a pixel's own difference from its 3 x 3 neighbors\. At this "
-                    r"3 x 3 scale, the detail is lost\.")[0]
+    # cold read r126: "none of a pixel's own difference" holds for the binned mean, so on
+    # average at each contrast, not pixel by pixel (the band says that)
+    (slope,) = said(r"\*\*The autoencoder's mean drift lies on the blur's dashed line:\*\* its "
+                    r"slope is (−[\d.]+) \(printed above\)\. So, on average at each contrast, the "
+                    r"output keeps none of a pixel's own difference from its 3 x 3 neighbors: at "
+                    r"this scale, the detail is lost\.")[0]
     (printed_slope, _, _) = printed(r"^panel 1: the slope of the mean drift against the local "
                                     r"contrast is ([-+][\d.]+) \(a 3 x 3 blur: -1\); the mean "
                                     r"drift lies below the blur's line in (\d+) of the (\d+) "
@@ -714,7 +735,7 @@ def test_the_drift_is_lost_contrast():
                 r"is a little too dark\.")
     assert said(r"The band holds the middle half of the pixels at each contrast\. It is wide: "
                 r"pixel by pixel, the output strays from the blur, too light or too dark\. So the "
-                r"network's mean \|drift\| is above the blur's \(printed above\): \*\*the network "
+                r"network's mean \|drift\| is above the blur's: \*\*the network "
                 r"blurs the luma, and errs beyond the blur\.\*\*")
     assert float(size) > float(blur_all)
     assert "at every contrast: on average" not in MARKDOWN and "by 1.2 gray levels" not in MARKDOWN
@@ -876,19 +897,20 @@ def test_which_network_drifts_least():
     # panel 1), whose legend carries the two numbers; the second seed after the conclusion
     # s28 round 7 (cold read r121): the two numbers named as the legend's (no table is printed)
     # cold read r124: section 6's table printed above the curves, so both carry the numbers
+    # cold read r126 (item 6): fewer pointers in parentheses; the numbers are the table's and
+    # the printed slopes, checked below
     assert said(r"\*\*Zeroing the UNet's skips raises its mean \|drift\| from ([\d.]+) to "
-                r"([\d.]+) gray levels\*\* \(the table and the legend above\)\. The UNet's "
+                r"([\d.]+) gray levels\.\*\* The UNet's "
                 r"mean-drift line is nearly flat: its output keeps the local contrast\. The "
-                r"skips-zeroed UNet's line is steeper than the blur's \(−([\d.]+) against −1, "
-                r"printed "
-                r"above\): on average its output lies even further from each pixel than the 3 x 3 "
+                r"skips-zeroed UNet's line is steeper than the blur's \(−([\d.]+) against −1\): "
+                r"on average its output lies even further from each pixel than the 3 x 3 "
                 r"mean does\. The two UNets differ only "
                 r"in what their skips carry, so the skips keep the luma\. A second seed agrees "
                 r"\(Going deeper A\)\.")
     slopes = dict(re.findall(r"(autoencoder|UNet \(skips\)|skips zeroed) ([-+][\d.]+)", printed(
         r"^slope of the mean drift against the local contrast \(a 3 x 3 blur: -1\): (.+)$")[0]))
     assert said(r"\*\*Zeroing the UNet's skips raises its mean \|drift\| from ([\d.]+) to ([\d.]+) "
-                r"gray levels\*\* .{0,300}?steeper than the blur's \(−([\d.]+) against") \
+                r"gray levels\.\*\* .{0,300}?steeper than the blur's \(−([\d.]+) against") \
         == [(f"{unet:.1f}", f"{zero:.1f}", slopes["skips zeroed"].lstrip("-"))]
     assert set(slopes) == {"autoencoder", "UNet (skips)", "skips zeroed"}, slopes
     assert abs(float(slopes["UNet (skips)"])) < 0.2, "nearly flat"
@@ -953,19 +975,43 @@ def test_why_the_unet_stays_below_gray():
     # cold read r124 (item 5): section 6 says D's result in one paragraph; its pooled MSE is
     # read off section 6's own validation curves, D's share and chroma split are pointed to
     # cold read r125: the figure cannot separate the two, so the text quotes the printed values
-    last_unet, gray_line, quoted = said(
-        r"The UNet's last validation MSE, (0\.\d+), is below the gray image's (0\.\d+) \(printed "
-        r"above; on the figure's scale the two look the same\): by the squared error pooled over "
-        r"all validation pixels, the UNet already beats gray\. Going "
-                     r"deeper D finds the same on the test images, where the UNet also beats gray "
-                     r"on (\d+)% of the images\. Mean PSNR still puts it below gray, because it "
-                     r"loses heavily on the photos with little color, where gray is nearly "
-                     r"right\.")[0]
-    assert quoted == share
+    # cold read r126 (item 1): the headline resolved right under the bars, with D's printed
+    # share and pooled MSE; the validation MSE stays under the curves that print it, and says
+    # why it is pooled (fit weighs every validation image alike)
+    quoted_below, quoted_share, quoted_mse, quoted_gray = said(
+        r"\*\*So the skips fix the drift, yet by mean PSNR the UNet still scores ([\d.]+) dB below "
+        r"gray\. Counted two other ways, it already beats gray:\*\* Going deeper D prints that it "
+        r"scores higher than gray on (\d+)% of the test images, and that its squared error pooled "
+        r"over all test pixels is lower, ([\d.]+) against gray's ([\d.]+)\. It loses on the "
+        r"photos where gray scores best, which have little color, and a mean of per-image PSNRs "
+        r"weighs those losses heavily; D's scatter shows it image by image\.")[0]
+    assert (quoted_below, quoted_share, quoted_mse, quoted_gray) \
+        == (below, share, mse_unet, mse_gray)
+    assert "psnr-bars-md" in [c.get("id") for c in NB.cells if "So the skips fix the drift" in
+                              c.source], "the resolution sits right under the bars"
+    last_unet, gray_line = said(
+        r"The UNet's curve ends just under the gray line: its last validation MSE is (0\.\d+), "
+        r"against gray's (0\.\d+)\. On the figure's scale the two look the same\. `fit` weighs "
+        r"every validation image alike, so this is the squared error pooled over all validation "
+        r"pixels: on the validation images too, the UNet beats gray by pooled MSE\.")[0]
+    evaluate = inspect.getsource(_evaluate_loss)
+    assert "total += loss.float().item() * len(x)" in evaluate and "return total / count" \
+        in evaluate, "fit's validation MSE: each batch's mean weighted by its images (pooled)"
+    assert "loss_fn=nn.functional.mse_loss" in CODE
     curves, gray_val = validation_curves()
     assert (float(last_unet), float(gray_line)) == (curves["UNet (skips)"][-1], gray_val)
     assert curves["UNet (skips)"][-1] < gray_val < min(curves["autoencoder"][-1],
                                                         curves["skips zeroed"][-1])
+    assert "Going deeper D finds the same on the test images" not in MARKDOWN, "said once, above"
+    # cold read r126 (item 1): the opening promises what the skips fix (the drift) and that the
+    # mean PSNR still stays below gray; the Summary closes it with D's share
+    assert said(r"- what skip connections fix \(the drift of the lightness\), and why the UNet's "
+                r"mean PSNR still stays just below gray's;")
+    drift = table()["mean |drift| (gray levels)"]
+    assert float(drift[2]) < 0.5 * float(drift[1]), "the skips fix the drift"
+    assert said(r"- The UNet still scores just below gray by mean PSNR, though it beats gray on "
+                r"(\d+)% of the test images: it loses on the photos with little color\.") \
+        == [(share,)]
     assert float(mse_unet) < float(mse_gray) and float(least) < 0 and float(pale) < float(colorful)
     assert "Going deeper D explains how both can hold" not in MARKDOWN
     assert "By mean PSNR the UNet stays" not in MARKDOWN
@@ -981,12 +1027,16 @@ def test_why_the_unet_stays_below_gray():
     assert "beats gray on most images" not in MARKDOWN
     # cold read r113: "pale" read as light; said as little color (chroma), as measured
     assert "pale" not in MARKDOWN.lower()
-    assert said(r"The UNet loses most on photos with little color, which gray nearly gets right: "
-                r"the truth's mean "
-                r"chroma is ([\d.]+) on gray's best quarter, ([\d.]+) on the rest\. \*\*The mean "
-                r"of per-image PSNRs weighs those losses heavily\*\*, because a few gray levels of "
-                r"error cost many decibels where gray's error is small\.") \
+    # cold read r126: the printout splits by gray's best quarter, not by chroma; said so, and
+    # the chroma as what that quarter holds
+    assert said(r"The UNet loses on the quarter of test photos where gray scores best, and "
+                r"gains on the rest\. That quarter holds photos with little color, which gray "
+                r"nearly gets right: their mean chroma is ([\d.]+), against ([\d.]+) for the "
+                r"rest\. \*\*The mean of per-image PSNRs weighs those losses heavily\*\*, "
+                r"because a few gray levels of error cost many decibels where gray's error is "
+                r"small\.") \
         == [(pale, colorful)]
+    assert "The UNet loses most on photos with little color" not in MARKDOWN
     assert least.startswith("-") and rest.startswith("+") and -float(least) > 2 * float(rest)
     assert float(pale) < 0.5 * float(colorful), "pale: the truth's chroma, under half the rest's"
     ids = [c.get("id") for c in NB.cells]
@@ -1019,13 +1069,13 @@ def test_the_bar_chart_under_the_table():
     # cold read r124 (item 4): the untested guess (it learns more slowly) cut; the validation
     # curves, which fit() recorded anyway, show it
     assert said(r"The skips-zeroed UNet scores below the autoencoder, although its narrowest layer "
-                r"is twice as large\. With the luma put back, it edges past the autoencoder "
-                r"\(by 0\.1 "
-                r"dB, on both seeds: Going deeper A\), so what it loses is mostly the luma\. "
+                r"is twice as large\. With the luma put back, it edges past the autoencoder, "
+                r"by 0\.1 dB with either seed, so what it loses is mostly the luma\. "
                 r"Why does it drift more\? One thing this run can "
                 r"check is how fast each network learned\. Below is the validation MSE that `fit` "
                 r"recorded after each epoch of the three trainings\.")
     # cold read r125: "by 0.1 dB, on both seeds", read off Going deeper A's rows
+    # cold read r126 (item 6): said without the parenthesis; section 6 points to A once
     put = {(name, seed): float(v) for name, seed, v in re.findall(
         r"^ *(autoencoder|skips zeroed), seed (\d) +[\d.]+ +[\d.]+ +([\d.]+)$", PRINTED,
         flags=re.M)}
@@ -1051,10 +1101,16 @@ def test_the_skips_zeroed_unet_learns_more_slowly():
                             r"epoch: -([\d.]+)%\)$", PRINTED, flags=re.M))
     assert said(r"\*\*The skips-zeroed UNet is behind the autoencoder at every epoch, and still "
                 r"falling fastest at the end:\*\* by ([\d.]+)% in the last epoch, against "
-                r"([\d.]+)% for the autoencoder\. Is it only slower, so that a longer training "
-                r"would close the gap, or does it settle worse\? Does that explain its larger "
-                r"drift\? This run does not show it \(What to try next\)\.") \
-        == [(falls["skips zeroed"], falls["autoencoder"])]
+                r"([\d.]+)% for the autoencoder\. \*\*So after (\w+) epochs it lags, but closes "
+                r"the gap\. The curves do not show whether it would catch up, nor whether its lag "
+                r"is what makes it drift more:\*\* that needs a longer training, the first item "
+                r"of What to try next\.") \
+        == [(falls["skips zeroed"], falls["autoencoder"], WORDS[len(zero)])]
+    # cold read r126 (item 3): the question closed in one line, what the curves show (a lag that
+    # shrinks) and what they do not (the end point, the cause of the drift)
+    assert "This run does not show\nit" not in MARKDOWN and "does it settle worse" not in MARKDOWN
+    try_next = MARKDOWN.split("## What to try next", 1)[1]
+    assert try_next.lstrip().startswith("- **Train longer.**"), "the first item trains longer"
     assert len(zero) == len(ae) == len(unet) >= 2 and all(z > a for z, a in zip(zero, ae))
     assert float(falls["skips zeroed"]) > max(float(falls["autoencoder"]),
                                               float(falls["UNet (skips)"]))
@@ -1077,7 +1133,8 @@ def test_the_colors_are_faint():
     # cold read r102: the chroma is measured with the input's L kept (unet_kept), said so
     # s28 round 5 (cold read r119): the fix shown as a grid (the UNet with the input's L kept)
     assert said(r"\*\*In the grid above, the UNet with the input's L kept \(row 3\) is as sharp as "
-                r"the gray input, and its colors are faint:\*\* its a and b have half the truth's "
+                r"the gray input, and its colors are faint:\*\* its a and b have half the original "
+                r"photos' "
                 r"mean chroma, ([\d.]+) against ([\d.]+)\.") == [(f"{unet:.1f}", f"{truth:.1f}")]
     assert "even the UNet" not in MARKDOWN, "the autoencoder's chroma is no longer printed"
     assert 0.45 <= unet / truth <= 0.55
@@ -1192,9 +1249,10 @@ def test_keeping_the_input_L():
         r"^the input's L against the true L: they differ by more than 1 on (\d+)% of the test "
         r"pixels, and there the kept L is darker on (\d+)%$")
     # cold read r109: "darker" where the two differ (not "usually"), in L units with their scale
-    assert said(r"\*\*On the test photos too, where the kept L and the true L differ by more "
-                r"than 1 on L's 0-100 scale \((\d+)% of the pixels\), the kept L is darker on "
-                r"(\d+)% of them\.\*\*") == [(differ, darker)]
+    # cold read r126 (item 6): "the kept L" said as what it is, the gray input's L
+    assert said(r"\*\*On the other test photos too: where the gray input's L and the original's L "
+                r"differ by more than 1 on L's 0-100 scale \((\d+)% of the pixels\), the gray "
+                r"input's L is darker on (\d+)% of them\.\*\*") == [(differ, darker)]
     assert "the kept L is usually darker" not in MARKDOWN
     assert 0 < int(differ) < 100
     assert int(darker) >= 95, "C says darker on nearly all of them"
@@ -1227,8 +1285,8 @@ def test_keeping_the_input_L():
     assert car == "automobile" and int(lowest) < -5 and int(highest) < -int(lowest) / 3
     # s28 round 5 (cold read r119): panel 5, the kept L minus the true L, said before the figure
     # s28 round 6 (cold read r120): the map and its sentence in Going deeper C
-    assert said(r"On section 7's red car, the kept L is darker than the true L, by up to (\d+) on "
-                r"L's 0-100 scale\.") == [(lowest[1:],)]
+    assert said(r"On section 7's red car, the gray input's L, which section 7 keeps, is darker "
+                r"than the original's L, by up to (\d+) on L's 0-100 scale\.") == [(lowest[1:],)]
     assert "Panel 5" not in MARKDOWN
     assert "kept_minus_true = L_gray - lab[0]" in CODE
     assert 'red_car = image_class == "automobile" and lab[1].mean().item() > 10' in CODE
@@ -1373,10 +1431,24 @@ def test_c_luma_and_l_based_gray():
                 r"values, 0\.2126 gives only (\d+) \(printed\), darker than luma's (\d+)\. The "
                 r"curve is the cause") == [(f"{float(bt709):.0f}", f"{float(luma_red):.0f}")]
     assert float(bt709) < float(luma_red)
+    # cold read r126: the baseline's pipeline with its L step (Y -> L by CIE's curve; a gray
+    # pixel's L back to Y, then the sRGB curve): pure red's Y, sRGB-encoded, is the printed level
+    assert said(r"The curve is the cause\. The baseline decodes R, G and B to \*linear\* light and "
+                r"weighs them there \(pure red: 0\.2126\), then turns that sum into L with CIE's "
+                r"cube-root curve\. Shown as a gray pixel, that L becomes 0\.2126 linear again, "
+                r"encoded with the sRGB curve \(IEC 61966-2-1\), which lifts it to about (\d+)\.") \
+        == [(f"{levels['red'][1]:.0f}",)]
+    red_y = RGB_TO_XYZ[1, 0].item()
+    assert f"{red_y:.4f}".startswith("0.212"), red_y
+    assert abs(linear_to_srgb(torch.tensor(red_y)).item() * 255 - levels["red"][1]) < 0.5
+    assert "lab = rgb_to_lab(rgb)" in inspect.getsource(grayscale)
+    assert "_lab_f(" in inspect.getsource(xyz_to_lab), "L from Y by CIE's curve"
+    assert "weighs *linear* light, then encodes the sum" not in MARKDOWN
     # cold read r98: the three grays as a short note, not a table and a second drift table
     assert said(r"Luma is darker on all four pure colors above\. Below, section 7's test image 6 "
-                r"in L: On section 7's red car, the kept L is darker than the true L, by up to \d+ "
-                r"on L's 0-100 scale\. Is it darker on the other test photos too\?")
+                r"in L: On section 7's red car, the gray input's L, which section 7 keeps, is "
+                r"darker than the original's L, by up to \d+ on L's 0-100 scale\. Is it darker on "
+                r"the other test photos too\?")
     assert levels_pure_luma_below_l()
     assert "| the gray | what it is | who uses it |" not in MARKDOWN
 
@@ -1403,9 +1475,9 @@ def test_d_mean_psnr_and_pooled_mse():
     # s27 round 2: the quarter's two numbers said once, inside the sum
     weighted = 0.25 * float(least) + 0.75 * float(rest)
     # r124 run: the weighted sum rounds to the gap itself, said so (not "up to rounding")
-    assert said(r"\*\*Weighted 1/4 and 3/4, the UNet's ([−-][\d.]+) dB on gray's best quarter and "
-                r"its ([-+][\d.]+) dB on the rest give ([−-][\d.]+) dB: the whole gap to "
-                r"gray\.\*\*") \
+    assert said(r"\*\*Weighted 1/4 and 3/4, the UNet's ([−-][\d.]+) dB on the quarter where gray "
+                r"scores best and its ([-+][\d.]+) dB on the rest give ([−-][\d.]+) dB: the whole "
+                r"gap to gray\.\*\*") \
         == [(least.replace("-", "−"), rest, f"{weighted:.2f}".replace("-", "−"))]
     assert f"{weighted:.2f}" == f"-{below}", "the whole gap, to the printed 0.01 dB"
     assert float(least) < 0 < float(rest)
