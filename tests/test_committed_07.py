@@ -90,6 +90,16 @@ def caveats(nb):
     return " ".join(box.replace("\n>", "\n").split())
 
 
+def verdict_box(nb):
+    """Section 8's closing box, the verdict on the adversarial loss (cold read r126), as one line:
+    the end of the cell that reads section 8's table, the last markdown before its check code."""
+    (cell,) = [c.source for c in nb.cells if c.cell_type == "markdown"
+               and c.source.startswith("**What the table says.**")]
+    box = cell.split("\n\n")[-1]
+    assert box.startswith("> **Verdict on the adversarial loss"), box
+    return " ".join(box.replace("\n>", "\n").split())
+
+
 def row(tables, name):
     """The cells of the table row that starts with ``name`` (bold marks aside): (value, times the
     noise, mark) per column, in order; times and mark are None where the row has none. Each
@@ -200,10 +210,13 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     # s27 round 3: the step-size detour in two sentences; the mechanism stated, not inferred
     # cold read r123: the rule is Adam's (Kingma and Ba); AdamW keeps it
     # s29 (cold read r124): section 6 prints the gradients scaled by gamma; C states the cause
+    # cold read r126: the eps arithmetic sits in Going deeper C, beside the rule
     assert ("They moved anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides "
-            "each weight's running mean gradient by its running root mean square: a gradient "
-            "scaled down by gamma gives about the same step, as long as it stays well above eps "
-            "(section 6).") in " ".join(markdown.split())
+            "each weight's running mean gradient by its running root mean square plus a small "
+            "constant, eps = 1e-8. Scaling every gradient by gamma scales both the mean and the "
+            "root mean square, so the step stays the same while the root mean square is well "
+            "above eps.") in " ".join(markdown.split())
+    assert "as long as it stays well above eps (section 6)" not in markdown
     assert "so a small gradient can move a weight as far as a large one" not in markdown
     assert "A possible cause, not measured here" not in markdown, "s29: measured in section 6"
     assert "Section 6 showed that their gradients scale with gamma." in " ".join(markdown.split())
@@ -310,9 +323,8 @@ def test_the_new_layers_learning_rate(committed):
             "size, and as far in seed 0 as in seed 1, although seed 0's gamma ended over forty "
             "times closer to 0. Section 6 showed that their gradients scale with gamma. They moved "
             "anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides each "
-            "weight's running mean gradient by its running root mean square: a gradient scaled "
-            "down by gamma gives about the same step, as long as it stays well above eps "
-            "(section 6).") in " ".join(markdown.split())
+            "weight's running mean gradient by its running root mean square plus a small constant, "
+            "eps = 1e-8.") in " ".join(markdown.split())
     assert "Net of steps that cancel" not in markdown, "s27 round 3: cut to two sentences"
     moved = []
     for scale in (1.0, 1e-4):   # the same gradients, ten thousand times smaller
@@ -949,8 +961,9 @@ def test_the_table_and_the_control(committed):
     # cold read r114: one sentence names the pattern; the ratios are left to the figure
     assert ("**What to look at.** The adversarial model and its control share one pattern: worse "
             "pixel accuracy, better rebalanced AuC and colorfulness error. The adversarial model "
-            "beats its control nowhere. Only the class hint, told the true label, lies wholly on "
-            "the right.") in " ".join(markdown.split())
+            "beats its control nowhere. Only the class hint, told the true label, lies right of "
+            "zero on all six yardsticks, clearly on four: PSNR, AuC, classifier and Delta "
+            "E.") in " ".join(markdown.split())
     for name in ("adversarial: difference", "saturated L1 UNet: difference"):
         assert verdicts(tables, name) == {"better": {"rebalanced AuC", "colorfulness error"},
                                           "worse": {"PSNR gain (dB)", "AuC", "Delta E"}}, name
@@ -1245,7 +1258,8 @@ def test_the_table_and_the_control(committed):
     assert verdicts(tables, "adversarial minus the control")["better"] == set()
     # its classifier gain, qualified beside the table: the hint is the true test label (the
     # gallery's "true class"), the one the classifier column scores; a wrong label costs more
-    caveat = "Only the class hint, told the true label, lies wholly on the right."
+    caveat = ("Only the class hint, told the true label, lies right of zero on all six yardsticks, "
+              "clearly on four")
     assert caveat in " ".join(markdown.split("## 8.")[0].split("## 7.")[1].split())
     assert '("class hint\\n(true class)", "class hint")' in gallery.source
     assert "better" in row(tables, "class hint: difference")[3][2], "the classifier gain"
@@ -1262,7 +1276,8 @@ def test_the_table_and_the_control(committed):
     # the table's verdicts, said in the Summary (the "at a glance" box above the table is cut)
     assert "At a glance" not in markdown
     assert ("## 7. The ablation, and a saturation control Which additions helped, and is the "
-            "adversarial gain more than a saturation boost?") in " ".join(markdown.split())
+            "adversarial gain more than a saturation boost?") in " ".join(
+                re.sub(r'<a id="[\w-]+"></a>', "", markdown).split())   # r126: link targets aside
     # the control's logic (cold read r105): section 8 shows the critic taught more than "be
     # vivid" (hue turns, a two-pixel pattern) and it still beats the control on nothing, so the
     # control tests whether the colors got truer, not only bolder
@@ -1463,8 +1478,10 @@ def test_the_critic_sees_nearly_the_whole_image(committed):
     corner = found(r"on a 32 x 32 image, the top-left logit sees (\d+) x (\d+) pixels of it: its "
                    r"window hangs over the zero-padded edge", printed)
     assert [int(x) for x in corner] == [23, 23] and seen[0, 0] == 23 * 23, corner
-    # the corner windows: a side measurement, said in Going deeper, A only (cold read r107)
-    assert "a corner verdict sees only 23 x 23 pixels" not in markdown
+    # the corner windows (cold read r126: said in section 3 too, as printed in A); the middle
+    # ones see 31 x 31 (above), so none sees the whole image
+    assert ("no verdict sees all 32 x 32 pixels, and a corner verdict sees only "
+            f"{corner[0]} x {corner[1]} (Going deeper A)") in " ".join(markdown.split())
     # the measured window and its arithmetic sit in Going deeper, A, beside the printout
     assert ("### A. The critic and the bottleneck: how far they see, how hard the critic pulls "
             "This part works out how much of the image one critic verdict and one bottleneck "
@@ -1659,8 +1676,10 @@ def test_hues_and_the_checkerboard(committed):
     # seeds, over twice the noise), and more pixel-to-pixel alternation than the truth's
     assert min(v0, v1) > truth and float(times) > 2
     # cold read r122: "not truer" named its yardstick: the control (better on none above)
-    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, but no truer than "
-            "a saturation boost, its control.") in " ".join(markdown.split())
+    assert ("> **Verdict on the adversarial loss, in this run:** its colors are bolder than the "
+            "plain UNet's, but no truer than a saturation knob's, its control. What it adds beyond "
+            "the knob are flaws: more hues turned away from the truth, and a two-pixel pattern."
+            ) in verdict_box(nb)
     assert SUMMARY_ADVERSARIAL in " ".join(markdown.split())
     # the Summary: hue turns in both seeds (their mean over twice the noise), stronger in seed 0
     turn0, turn1 = float(a0) - float(t0), float(a1) - float(t1)
@@ -2020,8 +2039,9 @@ def test_the_plumbing_is_collapsed_and_the_new_pictures(committed):
             "marks nominal places only: each position can reach the whole image.") in flat
     # s29 (cold read r124): the takeaway explains (gamma scales what reaches the colors)
     assert ("**Takeaway: attention barely switched on.** gamma ended under 0.03, and the block "
-            "moved the colors under a fifth as far as a second seed does. Whatever the block "
-            "learns reaches the colors only times gamma. gamma itself trained at 0.003") in flat
+            "moved the colors under a fifth as far as a second seed does. gamma itself trained at "
+            "0.003") in flat
+    assert "only times gamma" not in flat, "r126: said once, as gamma * mix"
     assert "this run cannot tell: each position already sees the whole image" not in flat
     assert "one bottleneck position sees 68 x 68 input pixels" in printed
     assert "section 7's five-image figure" not in markdown, "no pointer ahead"
@@ -2142,7 +2162,7 @@ def test_each_going_deeper_part_opens_with_one_plain_sentence(committed):
              and re.match(r"### [A-G]\. ", c.source)]
     assert len(heads) == 7, [h.splitlines()[0] for h in heads]
     for head in heads:
-        first = " ".join(head.split("\n\n")[1].split())
+        first = " ".join(re.sub(r'^<a id="[\w-]+"></a>', "", head.split("\n\n")[1]).split())
         assert first.startswith("This part ") and first.count(". ") == 0, first
         assert first.endswith("."), first
 
@@ -2455,7 +2475,8 @@ def test_round_two_of_s27(committed):
     assert mark == "better" and re.fullmatch(r"\+\d\.\d pp", value), (value, times, mark)
     seven = flat.split("## 7. ")[1].split("## 8. ")[0]
     # s27 round 4 (cold read r118): the untested hypothesis (class-typical colors) cut
-    assert ("Only the class hint, told the true label, lies wholly on the right. Read its "
+    assert ("Only the class hint, told the true label, lies right of zero on all six yardsticks, "
+            "clearly on four: PSNR, AuC, classifier and Delta E. Read its "
             f"classifier gain, {value[1:-3]} percentage points, with care: the hint hands the "
             "model the label the classifier must guess.") in seven
     # s29 (cold read r124): two seeds give a rough noise; the class hint's smallest clear ratios
@@ -2509,7 +2530,10 @@ def test_round_three_of_s27(committed):
     assert [int(x) for x in corner] == [23, 23]
     assert "one critic logit sees a 38 x 38 window of its input" in printed and 38 > 32
     # s27 round 4 (cold read r118): "which corner they weigh" was not shown: cut
-    assert "Each window is larger than the image (Going deeper A)." in flat
+    assert "Each window is larger than the image" not in flat, "r126: no verdict sees it all"
+    assert ("The 38 x 38 is nominal: each window hangs over the image's zero-padded edge, so no "
+            "verdict sees all 32 x 32 pixels, and a corner verdict sees only 23 x 23 (Going deeper "
+            "A).") in flat
     assert "which corner they weigh" not in markdown
     # section 3's strip: seed 0's plain and adversarial models and the truth, on the validation
     # images where the adversarial model adds the most chroma (the rule in the title)
@@ -2689,8 +2713,10 @@ def test_round_six_of_s28(committed):
             f"the control's, where a second seed moves it by at most {board_noise:.1f} times: "
             f"{min(r0, r1) - 1:.1f} or more above 1x, against {board_noise - 1:.1f}.") in flat
     assert "percentage points more on average" not in flat
-    assert ("**Key idea:** the critic made colors bolder than the plain UNet's, but no truer than "
-            "a saturation boost, its control.") in flat
+    assert ("> **Verdict on the adversarial loss, in this run:** its colors are bolder than the "
+            "plain UNet's, but no truer than a saturation knob's, its control. What it adds beyond "
+            "the knob are flaws: more hues turned away from the truth, and a two-pixel pattern."
+            ) in verdict_box(nb)
     assert "(Going deeper D)." not in flat.split("## 8. ")[1].split("## Going deeper")[0]
     # the Summary print: D's two headline numbers, per seed, with their noise
     (summary,) = found(r"Summary: (.*)", printed)
@@ -2828,11 +2854,20 @@ def test_round_of_cold_read_r125(committed):
     per_weight = float(norm) / weights ** 0.5
     eps = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))]).defaults["eps"]
     assert eps == 1e-8 and 2 * eps < per_weight < 4 * eps, (per_weight, eps)
-    assert (f"steps about the same, as long as the gradients stay well above eps = 1e-8, the "
-            "small constant AdamW adds to that size. Near gamma = 0 they do not: at gamma = 0.001 "
-            f"the query's gradient norm is {norm} over its {weights:,} weights, a root mean square "
-            f"of about {per_weight:.0e} per weight, so the steps shrink, and at gamma = 0 they "
-            "stop.") in flat
+    # cold read r126: in Going deeper C, and corrected: about 3/4 of the step, not a stall
+    share = per_weight / (per_weight + eps)
+    assert 0.7 < share < 0.8, share
+    query = AttentionUNet(base=16, depth=3).attention.query
+    assert (query.in_channels, query.out_channels, query.kernel_size) == (128, 16, (1, 1))
+    c_part = flat.split("### C. ")[1].split("### D. ")[0]
+    assert (f"How close to 0 must gamma come before eps matters? In section 6's gradient check at "
+            f"gamma = 0.001, the query's gradient norm is {norm} over its {weights:,} weights "
+            f"(a 1x1 convolution from the bottleneck's {query.in_channels} channels to "
+            f"{query.out_channels}): a root mean square of about {per_weight:.0e} per weight. "
+            f"Against eps = 1e-8, a weight with that gradient still takes about 3/4 of the full "
+            f"step, {per_weight:.0e} / ({per_weight:.0e} + 1e-8): a modest cut, not a stall. Only "
+            "at gamma = 0 itself do the steps stop.") in c_part
+    assert "so the steps shrink" not in flat, "r126: a quarter off is no stall"
     # the takeaway: gamma's rate and steps as printed; its end far below a steady push's reach
     steps = int(found(r"start -> end of training \((\d+) steps, lr 0\.003\)", printed)[0])
     assert "lr 0.0001 (constant), the layers a variant adds at 0.003" in printed
@@ -2866,3 +2901,171 @@ def test_round_of_cold_read_r125(committed):
     assert (f"Row 3's gray cells are the {gray} pixels whose *truth* is near black or white (L "
             "below 5 or above 95, as the title says), not pixels the model leaves without "
             "color.") in flat
+
+
+def test_round_of_cold_read_r126(committed):
+    """s30 (cold read r126): section 8 opens with the adversarial story in one place (linked) and
+    ends on one boxed verdict; section 6 cut to its core (the eps arithmetic, corrected, in Going
+    deeper C); section 5 says where its noise is; the class hint's row read as printed; guesses
+    for the perceptual null result and the attention corners, labelled; "as colorful" against the
+    median chroma ratio; the figure notes (unweighted curves, "under the red", the gray bars)."""
+    nb, markdown, printed, tables = committed
+    flat = " ".join(markdown.split())
+    cells = nb.cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+
+    # section 8's opening: one line per place, each link to a target that exists where it says
+    (eight,) = [c.source for c in cells if c.source.startswith("## 8. ")]
+    targets = {"nb07-section-3": "## 3. ", "nb07-section-7": "## 7. ", "nb07-deeper-d": "### D. "}
+    for anchor, heading in targets.items():
+        (cell,) = [c.source for c in cells if c.cell_type == "markdown"
+                   and f'<a id="{anchor}"></a>' in c.source]
+        assert cell.startswith(heading), (anchor, cell[:40])
+        assert f'<a href="#{anchor}">' in eight, anchor
+    opening = " ".join(eight.split())
+    assert ('**The adversarial loss, in one place:** - <a href="#nb07-section-3">Section 3</a>: '
+            "the critic stays ahead of the colorizer, the colorizer's L1 term rises, and its "
+            "colors turn bolder, sometimes in the wrong hue. - "
+            '<a href="#nb07-section-7">Section 7</a>: it beats its saturation control, the plain '
+            "UNet's colors times one number s, on no yardstick. - This section: what it paints "
+            "that the control cannot, turned hues and a two-pixel pattern. - "
+            '<a href="#nb07-deeper-d">Going deeper D</a>: the same in numbers with their noise, '
+            "the images where it helps most, and where the pattern may come from.") in opening
+    # ... backed: the critic below ln 2 at the end, the L1 term up, no yardstick beats the control
+    critic_end = float(found(r"critic \d\.\d\d -> (\d\.\d\d) \(ln 2 = 0\.69\)", printed)[0])
+    assert critic_end < 0.69
+    l1_start, l1_end = (float(x) for x in found(
+        r"\n  adversarial   (\d\.\d{4}) \d\.\d{4} (\d\.\d{4})", printed))
+    assert l1_end > l1_start
+    assert verdicts(tables, "adversarial minus the control")["better"] == set()
+
+    # section 3: the critic judges each pair alone (the figure's arrows); the curves unweighted
+    assert ("D judges each pair on its own, real or colorized; it never compares the two.") in flat
+    assert ("Both curves show the terms before weighting: the colorizer's loss adds the "
+            "generator's term times 0.01, the weight in the title.") in flat
+    from colorlab.adversarial import AdversarialL1
+    source = inspect.getsource(AdversarialL1.__call__)
+    assert '("adversarial", adversarial)' in source
+    assert "pixel + self.weight * adversarial" in source
+    assert "ADVERSARIAL_WEIGHT = 0.01 " in code
+    assert 'title=f"critic against colorizer (adversarial weight {ADVERSARIAL_WEIGHT:g})"' in code
+
+    # section 4: two guesses, labelled; the printed values do not make the weight look small
+    small, course = (float(x) for x in found(
+        r"SmallClassifier (\d+\.\d)%, the course's cifar10-classifier \(section 7's yardstick\) "
+        r"(\d+\.\d)%", printed))
+    distances = [float(x) for pair in re.findall(
+        r"\n  (?:L1 UNet|perceptual) +(0\.\d{4}) +(0\.\d{4})", printed) for x in pair]
+    l1_terms = [float(x) for x in found(r"\n  plain L1 UNet (\d\.\d{4}) (\d\.\d{4}) (\d\.\d{4})",
+                                        printed)]
+    assert len(distances) == 4 and all(round(d, 2) == 0.05 for d in distances), distances
+    assert all(round(v, 2) == 0.07 for v in l1_terms), l1_terms
+    assert "PERCEPTUAL_WEIGHT = 1.0 " in code
+    assert ("**Why no clear change?** A guess, not tested here: the features are weak. "
+            f"`SmallClassifier` recognizes {small:.0f}% of the test photos, the course's "
+            f"classifier {course:.0f}%. The weight is not small by value: at `PERCEPTUAL_WEIGHT = "
+            "1.0` the feature distance, about 0.05, is of the same size as the L1 term, about 0.07 "
+            "(section 3's printout). What to try next tests both.") in flat
+    assert "`PERCEPTUAL_WEIGHT = 10`, `CLASSIFIER_EPOCHS = 15`" in flat
+
+    # section 5: its table has no noise column; section 7's has the true label's, and the wrong
+    # label's follows "The idea"'s rule from this table's seed rows
+    seeds = re.findall(r"\n  seed (\d) +(0\.\d{4}) +(0\.\d{4}) +(0\.\d{4}) +([+-]0\.\d{4}) +"
+                       r"([+-]0\.\d{4})", printed)
+    assert [s for s, *_ in seeds] == ["0", "1"], seeds
+    plain, wrong = ([float(r[k]) for r in seeds] for k in (1, 3))
+    gap = max(abs(plain[0] - plain[1]), abs(wrong[0] - wrong[1]))
+    assert round(abs(plain[0] - plain[1]), 4) == round(gap, 4)
+    costs = [-float(r[5]) for r in seeds]
+    assert 8 < min(costs) / gap and max(costs) / gap < 15, (costs, gap)
+    hint = dict(zip(columns(tables), row(tables, "class hint: difference")))
+    auc_times, classifier_times = hint["AuC ↑"][1], hint["classifier ↑ (truth 63.9%)"][1]
+    assert hint["AuC ↑"][2] == "better" and hint["classifier ↑ (truth 63.9%)"][2] == "better"
+    assert ("Section 5's table prints no noise column. Section 7's table sets the true label's "
+            f"gains against their noise: the AuC gain is {auc_times} times its noise, clear. For "
+            "the wrong label, apply \"The idea\"'s rule to the seed rows here: the larger seed gap "
+            f"is the plain UNet's, {gap:.4f} ({plain[0]:.4f} against {plain[1]:.4f}), and the "
+            f"wrong label costs {costs[0]:.4f} and {costs[1]:.4f}, about ten times that: "
+            "clear.") in flat
+    assert ("These are seed 0's numbers. Section 7's table finds the true label's classifier gain "
+            f"clear ({classifier_times} times its noise); for the wrong label's drop no noise is "
+            "printed.") in flat
+
+    # section 6: "only times gamma" once; the eps arithmetic pointed to, not repeated
+    six = flat.split("## 6. ")[1].split("## 7. ")[0]
+    assert ("AdamW divides each gradient by its running size, which mostly undoes the scaling by "
+            "gamma (Going deeper C gives the numbers).") in six
+    assert not re.search(r"\beps\b", six), "r126: the eps arithmetic sits in Going deeper C"
+
+    # section 7: the class hint's row, right of zero on all six yardsticks, clear on four
+    shown = {h: v for h, v in hint.items() if not h.startswith("colorfulness (")}
+    lower_better = ("colorfulness error ↓", "Delta E ↓")
+    assert len(shown) == 6
+    assert all((float(v) < 0) if h in lower_better else (float(v.split()[0]) > 0)
+               for h, (v, _, _) in shown.items()), shown
+    assert sorted(h.split(" ")[0] for h, (_, _, m) in shown.items() if m == "better") == [
+        "AuC", "Delta", "PSNR", "classifier"]
+    assert not any(m == "worse" for _, _, m in shown.values())
+    # the gallery: the class hint's column looks like the plain UNet's; its AuC gain is 0.001
+    assert round(float(hint["AuC ↑"][0]), 3) == 0.001
+    assert ("The class hint's column looks like the plain UNet's: its gain, 0.001 of AuC (section "
+            "7), is too small to see.") in flat
+
+    # section 8: the verdict box ends the section's markdown before its checks
+    (reading,) = [i for i, c in enumerate(cells) if c.source.startswith("**What the table says.**")]
+    assert cells[reading + 1].cell_type == "code"
+    assert cells[reading + 2].source.startswith("### Check your understanding")
+    assert "**Key idea:** the critic made colors bolder" not in flat, "r126: the boxed verdict"
+    # figure 9's "under the red: b", explained; the printed b values are all below 0
+    bs = [float(b) for b in re.findall(r"(?:truck|automobile) L \d+, b ([+-]\d+\.\d)", printed)]
+    assert len(bs) == 3 and max(bs) < 0, bs
+    assert 'red = images_to_lab(rows["adversarial"][i:i + 1])[0, 1] > 20' in code
+    assert ('Under each true photo, "under the red: b" is the photo\'s mean b (blue - / yellow +) '
+            "over the pixels the adversarial model paints red (Lab a over 20): below 0, toward "
+            "blue, for all three vehicles.") in flat
+
+    # Going deeper C: the corner pattern's guess, labelled; the bottleneck pads its 4 x 4 grid
+    model = UNet(1, 2, base=16, depth=3)
+    convs = [m for m in model.bottleneck if isinstance(m, torch.nn.Conv2d)]
+    assert convs and all(c.kernel_size == (3, 3) and c.padding == (1, 1) for c in convs)
+    grids = []
+    model.bottleneck.register_forward_hook(lambda m, x, y: grids.append(tuple(y.shape[-2:])))
+    model(torch.rand(1, 1, 32, 32))
+    assert grids == [(4, 4)], grids   # a 32 x 32 image: a 4 x 4 grid, 16 positions
+    many = [float(x) for x in found(r"the same means over the first 256 validation images "
+                                    r"\(each image's 16 rows\), positions 0 to 15: "
+                                    r"((?:\d\.\d{3} ?){16})\n", printed)[0].split()]
+    corners, center = (0, 3, 12, 15), (5, 6, 9, 10)
+
+    def at(positions):
+        return [many[p] for p in positions]
+
+    assert min(at(corners)) > 2 * max(at(center)), many
+    assert ("Why the corners? A guess, not tested here: the bottleneck's 3 x 3 convolutions pad "
+            "the 4 x 4 grid with zeros, and a corner position meets that padding on two sides, so "
+            "its features, and its key, stand apart from the rest. The 256-image panel fits it: "
+            f"the four corners get {min(at(corners)):.3f} to {max(at(corners)):.3f}, the four "
+            "center positions, which meet no padding there, "
+            f"{min(at(center)):.3f} to {max(at(center)):.3f}. Comparing the bottleneck features' "
+            "size per position would test it.") in flat
+
+    # Going deeper D: the gray bars are the adversarial model's own second seed, one of the two
+    # noises; the control is as colorful on average, not image by image
+    assert ('noise = image_chroma["adversarial", other_seed] / image_chroma["adversarial", s]'
+            in code)
+    assert "for n in pair for a, b in ((s1, s0), (s0, s1))" in code
+    assert ("Under it, each test image's chroma ratio as a histogram: its gray bars show one of "
+            "the two noises the table compares, the adversarial model against its own second "
+            "seed.") in flat
+    rows_d, _ = d_table(printed)
+    medians = [float(x.rstrip("x")) for x in rows_d["median ratio"][:2]]
+    tails = [float(x.rstrip("%")) for x in rows_d["images over 2x"][:2]]
+    assert max(medians) < 1 and min(tails) > 0, (medians, tails)
+    colorful = dict(zip(columns(tables), row(tables, "adversarial minus the control")))
+    assert float(colorful["colorfulness (truth 30.8)"][1]) < 2, "as colorful, within noise"
+    assert "as colorful as the adversarial model (" in printed
+    assert "the saturation control on 2,000 validation images" in printed
+    assert ("This fits with section 7's control, fitted to be as colorful as the adversarial "
+            "model: the fit matches the mean colorfulness over the validation images, not each "
+            "image's, so the adversarial model can give the median image less chroma and a few far "
+            "more.") in flat
