@@ -122,7 +122,9 @@ class Colorizer(nn.Module):
 
         image: a path, PIL image, numpy array or tensor in any mode
             (:func:`colorlab.images.to_rgb_tensor`); only its lightness is used.
-        work_size: the shorter side at which ab is predicted (default ``self.work_size``).
+        work_size: the shorter side at which ab is predicted (default ``self.work_size``),
+            never more than the photo's own shorter side rounded up to ``self.multiple``
+            (:func:`work_shape`): a 300-px photo asked for 512 is predicted at 304.
         The net runs in eval mode on its own device and is put back in its mode. ab is
         predicted on L resized (antialiased) to the working size, upsampled bilinearly and put
         back on the full L; colors the screen cannot show are pulled toward gray at constant L
