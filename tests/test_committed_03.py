@@ -11,7 +11,8 @@ from committed import code_with, finder, read
 from skimage.color import xyz_tristimulus_values
 from skimage.color.colorconv import xyz_from_rgb
 
-from colorlab import color, metrics
+from colorlab import bins as ab_bins
+from colorlab import color, metrics, models
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_lab_color_math.ipynb"
 
@@ -332,8 +333,9 @@ def test_section_5_motivation_is_the_course_s_own():
     assert ("Notebooks 04 and 05 train on `ab` directly, but a loss after `lab_to_rgb` "
             "would send gradients back through the whole chain.") in text
     assert "a loss after `lab_to_rgb` sends gradients" not in text
-    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
-            "the target `ab / AB_SCALE`.") in text
+    # s30 (cold read r126, item 4): 04 regresses ab / 110 through a Tanh, 05 classifies over bins
+    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and `ab / AB_SCALE`."
+            in text)
     assert "A colorizer trains through these conversions" not in text
 
 
@@ -349,18 +351,22 @@ def test_the_printed_errors_quoted(committed):
     assert value(lab32[0]) < float(lab32[1]) == 1e-2, "the float32 check's tolerance"
     assert all(value(v) <= float(t) for v, t in table.values()), "every check passed"
     # Going deeper B: both gaps (sections 3 and 4, printed) come from scikit-image's 7.787
-    assert ("Sections 3 and 4 found small gaps to scikit-image. Both come from its rounding of the "
-            "toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787. With that slope, both gaps drop "
-            "below $10^{-9}$ (the last two rows).") in text
     # r103: section 3 points to that proof
     # s26 (cold read r110, g_03 item 4): one pointer to Going deeper B, in section 2
     # s26 round 2 (cold read r113, h_03 item 5): section 3's claim points to its proof, as printed
-    assert ("Scikit-image's toe slope, rounded to 7.787, causes this gap (Going deeper A).") in text
+    # s30 (cold read r126, item 6): the cause is said where each gap is printed, with the row of
+    # A's table that proves it; A's own note on it was cut
+    assert ("Scikit-image rounds the toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787, and that "
+            "causes this gap: with 7.787, it drops below $10^{-9}$ (Going deeper A's table, its "
+            "second-to-last row).") in text
+    assert ("The same rounded slope causes this smaller gap (Going deeper A's table, its last "
+            "row). **One pixel, step by step.**") in text
+    assert "Sections 3 and 4 found small gaps to scikit-image." not in text
     assert list(table)[-2:] == ["my_rgb_to_lab with toe slope 7.787 vs scikit-image",
                                 "my_lab_to_rgb with toe slope 7.787 vs scikit-image"]
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper A") == 2 and "(both in Going deeper A)" in main_path[
-        main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
+    assert main_path.count("Going deeper A") == 4 and "Going deeper A prints all three numbers" \
+        in main_path[main_path.index("## 2. Linear RGB"):main_path.index("## 3. XYZ")]
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
     (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
@@ -377,8 +383,9 @@ def test_the_printed_errors_quoted(committed):
     assert "The small gap comes from" not in text
     assert "our checks see only one difference" not in text
     assert (text.index("## 3. XYZ → CIE Lab")
-            < text.index("Scikit-image's toe slope, rounded to 7.787")
-            < text.index("## 4. The way back"))
+            < text.index("Scikit-image rounds the toe's slope")
+            < text.index("## 4. The way back") < text.index("The same rounded slope causes this")
+            < text.index("## 5. Gradients"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
                     printed)
@@ -415,7 +422,7 @@ def test_the_printed_errors_quoted(committed):
     cells = committed[0].cells
     lead = next(i for i, c in enumerate(cells) if c.source.startswith("## Going deeper"))
     assert cells[lead + 1].source.startswith("# Every check of the lecture's code in one table")
-    assert cells[lead + 2].source.startswith("Sections 3 and 4 found small gaps to scikit-image.")
+    assert cells[lead + 2].source.startswith("**The test images set apart (section 8).**")
     assert "assert value <= tol, (" in cells[lead + 1].source, "each row is a check"
     # s28 round 6 (cold read r120, p_03 item 6): my_lab_to_rgb against scikit-image where it
     # clips: section 6's whole ab plane at pure red's L, the share out of gamut as section 6's
@@ -499,8 +506,11 @@ def test_the_clamps(committed):
             "power's slope is infinite, and zero times infinity is `nan`. Below 0 the power is "
             "itself `nan` (fourth line), a negative number to a fractional power, and zero times "
             "`nan` is `nan` too. - **Clamped at 0** (`clamped_at_0`): the gradient at −0.01 is "
-            f"finite ({float(at_0[3]):.2f}), at black still `{at_0[1]}` (question 1 asks why). - "
-            "**Clamped at `LINEAR_T`** (`my_linear_to_srgb`): the gradient is "
+            f"finite ({float(at_0[3]):.2f}), at black still `{at_0[1]}`. At both, the power sees "
+            "exactly 0, so a `nan` reaches the clamp both times. Below its bound, `clamp`'s "
+            "backward sends back 0 instead, which drops the `nan`. At the bound itself it passes "
+            "the gradient on, `nan` included. So −0.01 is safe, and black, exactly at the bound, "
+            "is not. - **Clamped at `LINEAR_T`** (`my_linear_to_srgb`): the gradient is "
             f"{float(mine[1]):.2f} at both. On the decode side, `my_srgb_to_linear`'s power has a "
             "finite slope at black and turns `nan` only below −0.055 (last line). Its clamp guards "
             "against such inputs, for example a network's overshoot.") in " ".join(
@@ -642,10 +652,12 @@ def test_gradcheck_black_included(committed):
     assert set(ranges) == {"L", "a", "b"}, "section 4's ranges are gone: re-run 03"
     largest = max(abs(v) for name in "ab" for v in ranges[name])
     assert largest < color.AB_SCALE == 110
-    assert ("`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|`, so the target fits a "
-            "Tanh's range (-1, 1).") in flat
-    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and "
-            "the target `ab / AB_SCALE`.") in flat
+    # s30 (cold read r126, item 4): the Tanh is notebook 04's; notebook 05 sorts ab into bins
+    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and `ab / AB_SCALE`. "
+            "`AB_SCALE = 110` exceeds every sRGB color's `|a|` and `|b|` (printed below), so "
+            "notebook 04's target fits its Tanh's range (−1, 1). Notebook 05 multiplies `ab` back "
+            "by 110 and sorts it into its ab bins.") in flat
+    assert "so the target fits a Tanh's range" not in flat
     assert ("**Key idea:** The way back inverts each step in reverse and clips what a screen "
             "cannot show.") in flat
     # the chroma's gradient at gray, nan, and with the fix, finite: section 8's question, next to
@@ -739,11 +751,16 @@ def test_the_derived_matrix_and_white_point(committed):
     assert f"{(ours - torch.from_numpy(xyz_from_rgb)).abs().max().item():.1e}" == matrix
     assert f"{(d65 - color.D65_WHITE).abs().max().item():.1e}" == white, "section 2's white"
     assert float(tol_m) == float(tol_w) == 1e-3
+    # s30 (cold read r126, item 6): the pointer names A's rows; ΔE76 is defined where first used
     assert ("From here on the code uses scikit-image's matrix and white, so its checks against "
             "scikit-image can trace every remaining gap. Ours differ from them in the fourth "
             "decimal, and the switch moves every tested color (`rgb_test`) by at most "
-            f"{shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (both in Going "
-            "deeper A).") in flat
+            f"{shift} in Lab. That is far below the just-noticeable "
+            "[ΔE76](../docs/glossary.md#delta-e), the plain distance in Lab, of about 2.3. Going "
+            "deeper A prints all three numbers, in its table's rows on section 2's matrix and "
+            "white.") in flat
+    assert all(k.startswith(("section 2's matrix", "section 2's white", "Lab with section 2's"))
+               for k in list(rows)[8:11])
     # s29 round 7 (cold read r125): the largest over the tested colors, not a bound for any
     # color; compared with the just-noticeable ΔE76 of 2.3 (Mahy), as A's lead does
     assert "any color by at most" not in flat and "far too little to see" not in flat
@@ -751,9 +768,7 @@ def test_the_derived_matrix_and_white_point(committed):
         nb, "# Every check of the lecture's code in one table")
     assert float(shift) < 2.3 / 10 and float(tol_s) == 0.23
     going_a = flat[flat.index("### A. Verification details"):flat.index("### B. Two colors")]
-    assert ("The switch to scikit-image's matrix and white (section 2) moves each tested color by "
-            f"at most {shift} in Lab, far below the just-noticeable ΔE76 of about 2.3 (Mahy et al. "
-            "1994).") in going_a
+    assert "The switch to scikit-image's matrix and white" not in going_a, "s30: said in section 2"
     assert "A ΔE76 of about 2.3 is just noticeable (Mahy et al. 1994)." in flat, "B cites it"
     checks = code_with(nb, "# Every check of the lecture's code in one table")
     assert ('ours = lab_from_f(*my_f(torch.einsum("ij,jhw->ihw", M, my_srgb_to_linear(rgb_test)) '
@@ -905,7 +920,8 @@ def test_the_known_colors_quoted(committed):
     assert '"+b: toward yellow\\n(olive here)"' in plane
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
-    assert "**The ab plane.** Below, the ab plane at pure red's lightness, over the" in text
+    assert "**The ab plane.** The colorizers of notebooks 04 and 05 predict `ab`" in text
+    assert "Below, the ab plane at pure red's lightness, over that square." in text
     # s25: the ring is the figure's (now with an arrow); the sentence reads the olive +b only
     # s27: the sentence reading the olive +b was cut (the label and the key idea say it)
     assert "Here +`b` looks olive" not in text
@@ -1110,7 +1126,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert len(de76) == len(de00) == 6 and de76[0] == low and de76[-1] == high
     # the band's highest CIEDE2000 (quoted) is an unnumbered dot: above all six swatches'
     assert float(high00) > max(map(float, de00))
-    assert "six = torch.cat([least, most])" in code_with(committed[0], "gen = generator(3)")
+    assert "six = torch.cat([least, most])" in code_with(committed[0], "order = near[")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
     assert (f"Now compare swatches 3 and 6. ΔE76 rates swatch 6's step about {times76:.0f} times "
@@ -1126,8 +1142,8 @@ def test_the_swatches_and_ciede2000(committed):
     # the six swatches: the smallest and largest ΔE76 of the band, numbered 1-6 in both panels
     # (label_points places 1-3; 4-6 sit at fixed places beside their squares) and beside the
     # swatch pairs
+    assert "least, most = order[:3], order[-3:]" in code_with(committed[0], "order = near[")
     pairs = code_with(committed[0], "gen = generator(3)")
-    assert "least, most = order[:3], order[-3:]" in pairs
     assert "label_points(ax, d_rgb[least].tolist(), d[least].tolist()," in figure
     # 4 left of its square, 5 and 6 right of theirs: the nearly touching 4 and 5 of the left panel
     # each get a side of their own
@@ -1144,9 +1160,12 @@ def test_the_swatches_and_ciede2000(committed):
     # the first lines: same RGB distance, close or far in Lab (ΔE76 several-fold apart)
     assert float(high) > 5 * float(low)
     assert "can look barely or clearly different, and lie close or far in Lab." in text
+    # s30 (cold read r126, item 1): CIEDE2000 is introduced with claim 3 in section 7; D adds
+    # its rule of thumb
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
-            "judgments (Luo, Cui & Rigg 2001). A CIEDE2000 of about 1 is commonly taken as just "
-            "noticeable, a rule of thumb.") in text
+            "judgments of color differences (Luo, Cui & Rigg 2001).") in text
+    assert ("A CIEDE2000 of about 1 is commonly taken as just noticeable, a rule of thumb. Below, "
+            "section 7's random pairs of colors up to 0.1 apart in RGB, one by one.") in text
     # the count: 3,000 random pairs, of which those inside the RGB cube are kept (the figure's
     # titles print that count); the pairs' own code, run again, gives it
     making = pairs.split("d_rgb = ", 1)[0]
@@ -1157,6 +1176,7 @@ def test_the_swatches_and_ciede2000(committed):
     assert 'title=f"{name} of {len(d_e):,} random pairs")' in figure
     assert 2000 < kept < 3000
     assert "Below, random pairs of colors up to 0.1 apart in RGB." in text
+    assert text.index("Below, random pairs of colors up to 0.1") < text.index("## 8. How colorful")
     assert "We draw 3,000 pairs" not in text, "ed24c: cut (word budget); the count is printed"
     (printed_kept,) = found(r"(?m)^kept ([\d,]+) of 3,000 pairs inside the RGB cube$", printed)
     assert printed_kept == f"{kept:,}", "the printed count is the one the pairs' code gives"
@@ -1164,12 +1184,10 @@ def test_the_swatches_and_ciede2000(committed):
     # the distances are a side analysis now: Going deeper 3 and 4, after the main sections
     # s28 (cold read r119, o_03 item 3): old A, B and E are one part, A; the rest relettered
     heads = ["## Going deeper", "### A. Verification details (sections 2–6 and 8)",
-             "Sections 3 and 4 found small gaps to scikit-image.",
              "**The test images set apart (section 8).**",
              "### B. Two colors a screen cannot show (section 6)",
              "### C. The ab plane at five lightnesses (section 6)",
-             "### D. Equal steps in RGB are not equal to the eye",
-             "**Which distance follows CIEDE2000?**",
+             "### D. Equal steps in RGB are not equal to the eye (section 7)",
              "### E. A colorfulness loss at gray (section 5)",
              "### F. Luma gray and Lab gray (section 7)", "## Summary"]
     at = [text.index(h) for h in heads]
@@ -1186,12 +1204,13 @@ def test_lab_against_ycbcr(committed):
     lab, rgb, ycc = (rows[k] for k in ("Lab (ΔE76)", "RGB", "YCbCr"))
     assert lab < min(rgb, ycc), "the text says: Lab's spread is the smallest"
     text = " ".join(markdown.split())
-    assert f"Lab follows it best, with spread {lab} against YCbCr's {ycc}." in text
+    assert (f"Lab's spread is the smallest, {lab}, against {ycc} in YCbCr and {rgb} in RGB, and "
+            "its histogram the narrowest.") in text
     assert abs(ycc - rgb) < 0.1 * rgb, "YCbCr close to RGB"
     assert "scores close to RGB" not in text, "ed24c: cut (word budget)"
-    assert ("Over the pairs above, take $r$ = CIEDE2000 / distance, for a distance in RGB, in "
-            "YCbCr and in Lab (ΔE76), and its **spread** $P_{95}(r) / P_5(r)$ (95th over 5th "
-            "percentile).") in text
+    assert ("For each pair take $r$ = CIEDE2000 / distance, for a distance in RGB, in YCbCr and in "
+            "Lab (ΔE76), and its **spread** $P_{95}(r) / P_5(r)$ (95th over 5th percentile)."
+            ) in text
     assert "The spread would be 1" not in text, "cut (s23 round 2, word budget)"
     # a spread compares two percentiles of r, not its extremes
     assert ("A spread of 5 means that, at equal distance, CIEDE2000 rates the pair at the 95th "
@@ -1200,20 +1219,23 @@ def test_lab_against_ycbcr(committed):
     # s23 (cold read r98): the spreads are quoted only where they are measured, in Going deeper
     # F, with the loss argument (section 7 only points there, below); the Summary claims nothing
     # about ab or Lab distances
-    assert ("**Which distance follows CIEDE2000?** A colorizer's loss should charge most for the "
-            "errors people notice most.") in text
+    # s30 (cold read r126, item 1): D's "Which distance follows CIEDE2000?" became claim 3's
+    # evidence in section 7; claim 3 itself says what a loss gains
+    assert "**Which distance follows CIEDE2000?**" not in text
+    assert ("3. **Its distances are closer to perceived ones,** so a loss on `ab` charges more for "
+            "the errors people notice more.") in text
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
     # s25 (cold read r107): section 7 points to the CIEDE2000 comparison in one sentence (checked
     # in test_the_cat_s_two_grays); the comparison and its caveat stay in Going deeper F
     assert "A second reason (Going deeper F)" not in text
-    second = "**Which distance follows CIEDE2000?**"
     assert lab < ycc
     assert "follow perceived differences" not in text
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
             "judgments") in text
-    assert text.index("### D. Equal steps in RGB") < text.index(second) < text.index("## Summary")
+    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
+    assert "The smaller the spread, the more closely a distance follows CIEDE2000." in section_7
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -1233,19 +1255,23 @@ def test_lab_against_ycbcr(committed):
     assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
     assert 'xlabel="r = CIEDE2000 / distance, divided by its median (log scale)"' in code_with(
         nb, "ax.hist(r")
-    assert ("The narrower the histogram, the more closely a distance follows CIEDE2000.") in text
+    assert ("The figure divides each $r$ by its median, so the three histograms share one axis."
+            ) in section_7
     # s29 (cold read r124, item 1): the caveat is said once, with section 7's claim 3, not in D
-    section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
     assert "-fold" not in section_7
     assert section_7.count("CIEDE2000 is itself built on Lab") == 1
     assert text.count("built on Lab") == 1 and "no independent proof" not in text
     assert "**Why Lab, in three pictures.**" not in text, "the recap is the Summary's"
     assert "far too dark" not in text, "yellow's luma gray is only a little too dark"
-    # the three sources only Going deeper cites sit at its end (s23), the rest in References
+    # the two sources only Going deeper cites sit at its end (s23), the rest in References
+    # (s30: Luo et al., cited by section 7's claim 3, moved to the References)
     assert text.index("**Sources for Going deeper B and D.**") < text.index("## Summary")
     for source in ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994).",
-                   "Luo, M. R., Cui, G. & Rigg, B. (2001).", "Sharma, G., Wu, W. & Dalal, E. N."):
+                   "Sharma, G., Wu, W. & Dalal, E. N."):
         assert text.count(source) == 1 and text.index(source) < text.index("## Summary")
+    luo = "Luo, M. R., Cui, G. & Rigg, B. (2001)."
+    assert text.count(luo) == 1 and text.index("## References") < text.index(luo)
+    assert text.index("(Luo, Cui & Rigg 2001)") < text.index("## 8. How colorful")
 
 
 def test_the_coarse_ab_and_the_gamut(committed):
@@ -1471,8 +1497,11 @@ def test_the_toe_is_labeled(committed):
     assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
     # the zoom draws the pure gamma (dashed) as the curve vertical at 0, not the sRGB power
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (vertical at 0)"' in figure
-    assert ("A pure power is vertical at black (figure, right, dashed). So near black sRGB uses a "
-            "straight line of slope 12.92, the **toe**.") in text
+    # s30 (cold read r126, item 5): why a vertical start is bad, in one sentence
+    assert ("A pure power is vertical at black (figure, right, dashed). Its slope there is "
+            "infinite: it would magnify the slightest noise in the darkest tones without limit, "
+            "and it would break gradients (below). So near black sRGB uses a straight line of "
+            "slope 12.92, the **toe**.") in text
     assert "At black that power is vertical" not in text, "the figure draws the gamma, not it"
     # the toe alone is not enough: the naive version, toe included, prints nan at black
     assert found(r"naive_linear_to_srgb +at black: value +\S+, gradient +(\S+);", printed) == (
@@ -1652,7 +1681,8 @@ def test_the_plan_says_where_the_way_back_clips(committed):
     (cold read r89: "runs the steps in reverse, then clips" had the order wrong)."""
     nb = committed[0]
     plan = code_with(nb, "section 4, the way back")
-    assert "it clips to what the screen \"\n        \"can show in linear RGB, then encodes" in plan
+    assert ("inverts each step;\\n\"\n        \"it clips to what the screen can show in "
+            "linear RGB, then encodes\"") in plan
     assert "then clips" not in plan
     assert "return my_linear_to_srgb(lin.clamp(0, 1))" in code_with(nb, "def my_xyz_to_rgb")
     text = " ".join(read(NOTEBOOK)[1].split())
@@ -1694,8 +1724,14 @@ def test_small_fixes_of_r93(committed):
     nb, markdown, printed = committed
     text = " ".join(markdown.split())
     # CIEDE2000's hue is atan2(b, a') with a' = a (1 + G) (Sharma et al. 2005)
-    assert ("CIEDE2000 uses the hue $h' = \\operatorname{atan2}(b, a')$, with $a' = a\\,(1 + G)$, "
-            "which jumps at gray (set to 0 there by convention)") in text
+    # s30 (cold read r126, item 4): the hue term vanishes at gray (weighted by sqrt(C1' C2')), so
+    # the reason is rough gradients near gray, not a jump of the formula there
+    assert ("CIEDE2000 costs more, and its gradients are rough near gray, where many pixels lie. "
+            "Its hue $h' = \\operatorname{atan2}(b, a')$, with $a' = a\\,(1 + G)$, turns ever "
+            "faster as a color nears gray, and it takes square roots of chroma products, whose "
+            "slope is infinite at gray. Its mean hue is computed case by case, which gives it "
+            "discontinuities (Sharma, Wu & Dalal 2005).") in text
+    assert "which jumps at gray" not in text
     assert "undefined at gray" not in text   # Sharma et al. set h' = 0 at gray; it is discontinuous
     # the histogram's "10" label sits away from the mean marker (r93): at 300 degrees on its
     # circle, more than 10 units from the mean ab (0.3, 5.8) printed above it
@@ -1755,13 +1791,40 @@ def test_the_luma_gray(committed):
     assert scored == kept and int(darker_t) > 90, "the text: too dark on colorful pixels"
     # s28 round 7 (cold read r121, p7_03 item 1): luma is introduced with section 7's figure;
     # s29 (cold read r124, item 1): claim 2 of section 7's case, with its evidence
-    assert ("**Claim 2: Lab's gray keeps the lightness.** Luma $Y'$ weighs stored sRGB values "
-            "rather than light, so YCbCr's gray, the **luma gray** (`Cb` = `Cr` = 0), is too dark "
-            "on colorful pixels, while Lab's, `ab` = 0, keeps `L`. "
-            f"For pure red the luma gray has `L` {red_luma7} instead of {red_L7}. On photos the "
-            "gap is smaller: on the test photos' most colorful pixels (chroma above 40), luma's "
-            f"gray is darker on {darker_t}% of them, by {mean_t} `L` on average (both printed "
-            "below, more in Going deeper F).") in text
+    # s30 (cold read r126, item 3): the mechanism, the concave encode curve, with pure red's
+    # luma as a stored value and as light (printed)
+    luma, light, lum = found(r"\npure red: luma Y' (0\.\d{3}) \(a stored value\) is light "
+                             r"(0\.\d{3}); red's luminance Y is (0\.\d{3})\n", printed)
+    assert float(luma) > float(lum) > float(light), "a larger weight, yet less light"
+    assert "RGB_TO_YCBCR = torch.tensor([[0.299, 0.587, 0.114]," in code_with(nb, "RGB_TO_YCBCR =")
+    assert luma == "0.299", "pure red's luma is BT.601's red weight"
+    stored = torch.tensor(float(luma), dtype=torch.float64)
+    assert light == f"{color.srgb_to_linear(stored).item():.3f}", "decoded as section 1 does"
+    assert lum == f"{color.RGB_TO_XYZ[1, 0].item():.3f}", "red's Y: the matrix's middle row"
+    assert ("**Claim 2: Lab's gray keeps the lightness.** YCbCr's gray, the **luma gray** (`Cb` = "
+            "`Cr` = 0), is too dark on colorful pixels, while Lab's, `ab` = 0, keeps `L`. The "
+            "reason: luma $Y'$ averages stored sRGB values, not light. The encode curve is concave "
+            "(it bulges above the identity, section 1's figure), so a weighted average of stored "
+            "values lies below the stored value of the same weighted average of light. The two "
+            "agree only when R = G = B. For pure red, luma's weight "
+            f"{luma} even exceeds red's luminance {lum}, but "
+            f"a stored {luma} is only {light} of full light. So its luma gray has `L` {red_luma7} "
+            f"instead of {red_L7} (both printed below). On photos the gap is smaller: on the test "
+            "photos' most colorful pixels (chroma above 40), luma's gray is darker on "
+            f"{darker_t}% of them, by {mean_t} `L` on average (printed below, more in Going "
+            "deeper F).") in text
+    # the concave curve: a weighted mean of stored values encodes less light than the same mean
+    # of light (Jensen), equal on grays
+    gen = torch.Generator().manual_seed(0)
+    rgb = torch.rand(3, 200, 1, generator=gen, dtype=torch.float64)
+    w = torch.tensor([0.299, 0.587, 0.114], dtype=torch.float64).view(3, 1, 1)
+    of_stored = (w * rgb).sum(0)
+    of_light = color.linear_to_srgb((w * color.srgb_to_linear(rgb)).sum(0))
+    assert (of_stored <= of_light + 1e-12).all()
+    gray = rgb[:1].expand(3, -1, -1)
+    assert torch.allclose((w * gray).sum(0),
+                          color.linear_to_srgb((w * color.srgb_to_linear(gray)).sum(0)))
+    assert "Luma $Y'$ weighs stored sRGB values rather than light" not in text
     assert "**Why not JPEG's YCbCr?**" not in text
     assert "assert abs(L_lab - L) < 1e-6, \"Lab's gray should keep L\"" in code_with(
         nb, "# four saturated colors: L of the color")
@@ -1769,7 +1832,7 @@ def test_the_luma_gray(committed):
     said = next(k for k, c in enumerate(cells) if c.source.startswith("**Claim 2: Lab's gray"))
     assert "def luma_gray(rgb)" in cells[said + 1].source
     assert "lab_tests = color.images_to_lab(run.test.images)" in cells[said + 2].source
-    assert printed.index("pure red: L ") < printed.index(
+    assert printed.index("pure red: luma Y'") < printed.index("pure red: L ") < printed.index(
         "test images not already gray, on their pixels with chroma > 40") < printed.index(
         "over the sRGB cube")
     assert "other weights than `L`'s" not in text
@@ -1827,9 +1890,17 @@ def test_the_luma_gray(committed):
             "torch.zeros_like(lab_tests[i, 1:])]))") in vivid
     assert ("for row, rgb in enumerate((run.test.images[i].float() / 255, lab_gray_i, "
             "luma_tests[i])):") in vivid
-    assert "lim = darker_tests[picked].abs().max().item()" in vivid
-    assert ('im = axes[3, col].imshow(darker_tests[i].numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim,'
-            in vivid)
+    # s30 (cold read r126, figure 7): 0 stays white, but the blue (lighter) side spans only the
+    # few negative values, at the same color per L unit as the red side
+    assert "low = min(darker_tests[picked].min().item(), 0.0)" in vivid
+    assert "high = max(darker_tests[picked].max().item(), 1e-6)" in vivid
+    assert ("maps_cmap = ListedColormap(plt.cm.RdBu_r(np.linspace(0.5 * (1 + low / high), 1, "
+            "256)))") in vivid
+    assert ("im = axes[3, col].imshow(darker_tests[i].numpy(), cmap=maps_cmap, vmin=low, "
+            "vmax=high,") in vivid
+    low, high = -2.0, 11.0      # the map's 0, in its cropped color scale, is RdBu_r's white middle
+    at_zero = 0.5 * (1 + low / high) + (0 - low) / (high - low) * (1 - 0.5 * (1 + low / high))
+    assert abs(at_zero - 0.5) < 1e-12
     assert ('fig.colorbar(im, ax=axes[3, :].tolist(), orientation="horizontal", shrink=0.5, '
             "aspect=40,") in vivid and 'label="L units (red: luma gray darker)")' in vivid
     assert '"photo\'s L −\\nluma gray\'s L"' in vivid and '"Lab gray\\n(ab = 0)"' in vivid
@@ -1858,8 +1929,10 @@ def test_the_luma_gray(committed):
     assert ("Below, the six most colorful test images, their Lab gray and their luma gray, and a "
             f"map of how much darker the luma gray is. The {top} shows the gap most: on its pixels "
             f"of chroma above 40, luma's gray is {top_drop} `L` darker, the most of the six "
-            "(printed below the figure), and its map is reddest at the top, in the blue sky. By "
-            "eye the two gray rows look alike; the maps show the gap.") in text
+            "(printed below the figure). Its map is reddest at the top, in the blue sky, and "
+            "there the eye sees the gap too: the ship's luma gray has a darker sky. In the other "
+            "five the two gray rows look alike; only the maps show the gap.") in text
+    assert "By eye the two gray rows look alike" not in text, "s30: not for the ship"
     assert "gray sky is darker" not in text
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
@@ -1874,15 +1947,17 @@ def test_the_luma_gray(committed):
     # lecture (D no longer repeats it)
     # s29 round 7 (cold read r125, item 1): claim 3's evidence on the main path, D's printed
     # pair count and spreads
-    (pairs,) = found(r"kept ([\d,]+) of 3,000 pairs inside the RGB cube", printed)
-    assert ("**Claim 3: Lab's distances are closer to perceived ones.** For small steps, Lab "
-            "distances follow CIEDE2000, a fit to people's judgments, more closely than RGB or "
-            f"YCbCr distances. Over {pairs} random color pairs up to 0.1 apart in RGB, the ratio "
-            "CIEDE2000 / distance has a spread (95th over 5th percentile) of "
-            f"{rows['Lab (ΔE76)']} in Lab, against {rows['YCbCr']} in YCbCr and {rows['RGB']} in "
-            "RGB; the smaller the spread, the more closely a distance follows CIEDE2000 (printed "
-            "in Going deeper D, with the details). CIEDE2000 is itself built on Lab, so this "
-            "supports the claim without proving it independently.") in text
+    # s30 (cold read r126, item 1): the pairs, the spreads and their histograms moved from Going
+    # deeper D into section 7, right after claim 3's lead; the reading quotes the printed spreads
+    assert ("**Claim 3: Lab's distances are closer to perceived ones.** "
+            "[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
+            "judgments of color differences (Luo, Cui & Rigg 2001). For small steps, Lab distances "
+            "follow it more closely than RGB or YCbCr distances do. Below, random pairs of colors "
+            "up to 0.1 apart in RGB.") in text
+    assert (f"Lab's spread is the smallest, {rows['Lab (ΔE76)']}, against {rows['YCbCr']} in "
+            f"YCbCr and {rows['RGB']} in RGB, and its histogram the narrowest. CIEDE2000 is itself "
+            "built on Lab, so this supports the claim without proving it independently. Going "
+            "deeper D looks at single pairs.") in text
     assert text.count("CIEDE2000 is itself built on Lab") == 1
     assert "no independent proof" not in text
     assert "step = step / step.norm(dim=0, keepdim=True) * 0.1 * torch.rand(" in code_with(
@@ -1914,10 +1989,11 @@ def test_small_fixes_of_r107(committed):
     assert "as a viewer would" not in text
     # fig_85: the markdown says each ratio is divided by its median (as the code does)
     assert "ratios = {name: d_e00 / d / (d_e00 / d).median()" in code_with(nb, "ax.hist(r")
-    assert "Each histogram divides $r$ by its median, so the three share one axis." in text
+    assert ("The figure divides each $r$ by its median, so the three histograms share one axis."
+            in text)
     # Going deeper F, answer 2: a judgement, with Sharma et al.'s discontinuities as its reason
-    assert ("and it has discontinuities (Sharma, Wu & Dalal 2005). For these reasons we judge it "
-            "better as a *metric* to report than as a loss to train with.") in text
+    assert ("which gives it discontinuities (Sharma, Wu & Dalal 2005). For these reasons we judge "
+            "it better as a *metric* to report than as a loss to train with.") in text
     assert "This notebook does not train with it." not in text
     assert "It is a better *metric* to report" not in text
     # section 6's yellow question sits in Going deeper D's questions now (word budget)
@@ -1968,12 +2044,20 @@ def test_the_network_square_and_the_gamut(committed):
     # s28 round 7: the repeat of section 5's question 2 was cut (word budget)
     # s29 round 7 (cold read r125, item 4): the square is defined before the figure, from
     # normalize_lab's printed ab / 110 (section 7)
-    assert ("**The ab plane.** Below, the ab plane at pure red's lightness, over the **network's "
-            "ab square**. The networks of notebooks 04 and 05 predict `ab / AB_SCALE` in (−1, 1), "
-            f"with `AB_SCALE` = {color.AB_SCALE:g} (section 7 says why), so their `a` and `b` "
-            f"each run from −{color.AB_SCALE:g} to {color.AB_SCALE:g}.") in text
+    # s30 (cold read r126, item 4 and forward references): 04's Tanh and 05's bins, each said
+    # for its own notebook; the square is named before the figure
+    assert ("**The ab plane.** The colorizers of notebooks 04 and 05 predict `ab` inside a fixed "
+            "square. Notebook 04's network ends in a Tanh, whose outputs lie in (−1, 1), and it "
+            f"learns `ab / AB_SCALE`, with `AB_SCALE` = {color.AB_SCALE:g}. So its `a` and `b` "
+            f"each run from −{color.AB_SCALE:g} to {color.AB_SCALE:g}. Notebook 05's classifier "
+            "picks among ab bins whose centers span the same range. This is the **network's ab "
+            "square** (section 7 prints why 110 is enough). Below, the ab plane at pure red's "
+            "lightness, over that square.") in text
+    assert ab_bins.GRID_LIMIT == color.AB_SCALE, "05's bin centers run from -110 to 110"
+    unet = models.UNet(out_ch=2, base=8)
+    assert isinstance(unet.activation, torch.nn.Tanh), "04's regression head ends in a Tanh"
     assert f"= ab / {color.AB_SCALE:g} in [" in printed
-    assert text.index("over the **network's ab square**") < text.index("### What the networks")
+    assert text.index("This is the **network's ab square**") < text.index("### What the networks")
     assert (f"The figure spans the network's whole square, yet only {share}% of it is "
             "displayable. **Key idea:**") in text
     assert "±110 (section 7)" not in text
@@ -2072,15 +2156,26 @@ def test_section_7_shows_why_lab(committed):
     shown = scope["blur_test"](rgb, 1.0)
     L_back = color.rgb_to_lab(shown["true L, ab blurred"])[0]
     assert (L_back - color.rgb_to_lab(rgb)[0]).abs().median() < 0.05
-    # s29 round 7 (cold read r125, item 1): claim 3 quotes D's printed spreads, and points there
+    # s29 round 7 (cold read r125, item 1): claim 3 quotes the printed spreads; s30 (cold read
+    # r126, item 1): they are printed in section 7, by the cell right after claim 3's lead, with
+    # the histograms (collapsed) and the reading after them
     rows = {name: float(spread) for name, spread in re.findall(
         r"^(RGB|YCbCr|Lab \(ΔE76\)) +(\d+\.\d)$", printed, re.M)}
     assert rows["Lab (ΔE76)"] < min(rows["YCbCr"], rows["RGB"])
-    assert (f"of {rows['Lab (ΔE76)']:.1f} in Lab, against {rows['YCbCr']:.1f} in YCbCr and "
-            f"{rows['RGB']:.1f} in RGB" in section_7)
-    assert "(printed in Going deeper D, with the details)." in section_7
+    assert (f"Lab's spread is the smallest, {rows['Lab (ΔE76)']:.1f}, against "
+            f"{rows['YCbCr']:.1f} in YCbCr and {rows['RGB']:.1f} in RGB" in section_7)
+    assert "Going deeper D, with the details" not in text
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
+    claim_3 = next(k for k, c in enumerate(nb.cells) if c.source.startswith("**Claim 3: Lab's"))
+    assert "spread = {}" in nb.cells[claim_3 + 1].source
+    assert "hide-input" not in nb.cells[claim_3 + 1].metadata.get("tags", [])
+    assert "ax.hist(r" in nb.cells[claim_3 + 2].source
+    assert "hide-input" in nb.cells[claim_3 + 2].metadata.get("tags", [])
+    assert nb.cells[claim_3 + 3].source.startswith("Lab's spread is the smallest")
+    assert nb.cells[claim_3 + 4].source.startswith("### What the networks get")
+    assert printed.index("the 6 most colorful test images") < printed.index(
+        "kept 2,772 of 3,000 pairs") < printed.index("over the sRGB cube")
     at = [k for k, c in enumerate(nb.cells) if c.source.startswith(("## 7. Why", "def blur(",
                                                                    "On the true `L`"))]
     assert len(at) == 3 and at == [at[0], at[0] + 1, at[0] + 2], "lead, figure, reading"
@@ -2146,9 +2241,10 @@ def test_small_fixes_of_r124(committed):
     assert rows and all(lab_L == L and float(luma) < float(L) for _, L, luma, lab_L in rows)
     assert ("- Colorization lives in Lab: a colorizer is handed `L` and predicts only `ab`. Unlike "
             "YCbCr's, Lab's gray keeps the photo's lightness.") in text
-    # fig_040: the +a label sits in the right margin, beside its tip (not under the magenta)
+    # fig_040: the +a label sits in the right margin, beside its tip (not under the magenta);
+    # s30 (cold read r126): above the axis, where the edge lies further left (clear of it)
     plane = code_with(nb, '"pure red: +a and +b"')
-    assert '("+a:\\nred/\\nmagenta", (80, 0), (100, -22))' in plane
+    assert '("+a:\\nred/\\nmagenta", (80, 0), (100, 27)),' in plane
     # fig_082: the middle panel's just-noticeable label sits on a white box over the cloud
     figure = code_with(nb, "random pairs")
     assert ('bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))' in figure)
@@ -2171,3 +2267,32 @@ def test_small_fixes_of_r125(committed):
     # the time to work through is an estimate; the run time is measured (the Time line's test)
     assert "**Time:** about 90 minutes to work through (our estimate); the committed run" in text
     assert "**Time:** about 90 minutes;" not in text
+
+
+def test_small_fixes_of_r126(committed):
+    """s30 (cold read r126): the clamp's rule at and below its bound (item 2), the kit's
+    conversions named, the plan's way back on two lines."""
+    nb, markdown, printed = committed
+    text = " ".join(markdown.split())
+    # item 2: clamp_min's backward passes the gradient at its bound, nan included, and sends 0
+    # below it, whatever arrives (the printed 12.92 at -0.01 and nan at black of clamped_at_0)
+    x = torch.tensor([0.0, -0.01], dtype=torch.float64, requires_grad=True)
+    x.clamp_min(0).backward(torch.tensor([math.nan, math.nan], dtype=torch.float64))
+    assert math.isnan(x.grad[0].item()) and x.grad[1].item() == 0.0
+    clamped = re.search(r"clamped_at_0 +at black: value +\S+, gradient +(\S+); at -0\.01: value "
+                        r"+\S+, gradient +(\S+)\n", printed).groups()
+    assert clamped[0] == "nan" and float(clamped[1]) == 12.92
+    assert ("Below its bound, `clamp`'s backward sends back 0 instead, which drops the `nan`. At "
+            "the bound itself it passes the gradient on, `nan` included.") in text
+    # the kit's conversions are the notebook's own (Going deeper A's rows, < 1e-9)
+    assert ("Where the code calls `color.rgb_to_lab` or `color.lab_to_rgb`, it uses the course "
+            "kit's copy of the chain this notebook builds by hand; Going deeper A checks that the "
+            "two agree.") in text
+    table = a_table(printed)
+    assert value(table["my_rgb_to_lab vs colorlab.color.rgb_to_lab"][0]) < 1e-6
+    assert value(table["my_lab_to_rgb vs colorlab.color.lab_to_rgb"][0]) < 1e-6
+    # Going deeper A's lead is one line now; the switch is said in section 2 only
+    assert text.count("moves every tested color (`rgb_test`) by at most") == 1
+    # the plan: the way back's label on two lines, a little larger
+    plan = code_with(nb, "section 4, the way back")
+    assert "fontsize=10, color=\"C1\")" in plan and "ylim=(0.2, 2.75)" in plan
