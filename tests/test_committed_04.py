@@ -509,10 +509,20 @@ def test_photo_answers(committed):
     assert getattr(_UNet(1, 2, base=16, depth=3), "multiple", 8) == 8, "the colorizer's multiple"
     largest = min(shape[sizes_px[2]])   # the shorter side the network really sees at "512 px"
     assert int(short) < largest < int(sizes_px[2]) and largest % 8 == 0 and largest - int(short) < 8
-    assert (f"A catch first: `colorize` never works above the photo's own size. Asked for "
-            f"{sizes_px[2]} px, it works at the cat's {short} px, rounded up to a multiple of 8: "
-            f"{largest} px. The panel and the lines marked {sizes_px[2]} px show that size."
-            ) in text
+    # s30 (cold read r127): 304 px is above the photo's 300 px: "at most the photo's size,
+    # rounded up"; the figure's third panel and the printed line name the size asked for
+    assert "never works above the photo's own size" not in text, "r127: 304 > 300, contradicted"
+    from colorlab.colorizer import Colorizer
+    assert f"a {short}-px photo asked for {sizes_px[2]} is predicted at {largest}" in " ".join(
+        Colorizer.photo.__doc__.split()), "'the docstring of `Colorizer.photo` gives this case'"
+    drawn_h = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three cats drawn")
+    assert 'ax.set_title(f"ab predicted at {s} px"' in drawn_h and "for ax, s in zip(axes, sizes)" \
+        in drawn_h, "the third panel's title: the size asked for, not the size worked at"
+    assert (f"A catch first: `colorize` works at most at the photo's own size, rounded up to a "
+            f"multiple of 8 (the docstring of `Colorizer.photo` gives this case). Asked for "
+            f"{sizes_px[2]} px, it works at the cat's {short} px, rounded up: {largest} px. The "
+            f"third panel and the printed lines say {sizes_px[2]} px, the size asked for; the "
+            f"network worked at {largest} px.") in text
     assert (f"The mean chroma drops from {sizes[0]} at 32 px to {sizes[1]} at 128 px and "
             f"{sizes[2]} at {largest} px.") in text and "barely moves" not in text
     assert ("At 32 px the tint is strongest and most even, apart from the eyes, nose and a faint "
@@ -547,8 +557,14 @@ def test_photo_answers(committed):
     assert ("and the largest size costs over five times the pixels for a sharper version of the "
             "same layout.") in text
     # s30 (cold read r126): H answers its question, for this one cat, with the reason and limits
-    assert "**On this cat, 128 px is the best of the three sizes:** at 32 px the color ignores " \
-        "the photo," in text
+    # s30 (cold read r127): no measure ranks the sizes, so the claim names its criterion
+    # (layout and pixel cost; 32 px paints the most color), and 32 px does follow the photo,
+    # coarsely: the eyes and nose stay gray (the next paragraph, visual)
+    assert "128 px is the best of the three sizes" not in text and "ignores the photo" not in text
+    assert c32 == max(c32, c128, c512), "r127: 32 px paints the most color, so not 'best' by color"
+    assert ("**On this cat, 128 px is the cheapest of the three sizes whose color follows the "
+            "photo's layout:** at 32 px the color follows it only coarsely, and the largest size "
+            "costs over five times the pixels") in text
     assert (f"but the ab map is then stretched over the photo's {short} px, too coarse to follow "
             "the stripes.") in text and int(short) > 8 * 32, "'too coarse': 9 photo px per ab value"
     assert (f"At 128 px a bottleneck feature sees only part of the cat, at {largest} px a smaller "
@@ -825,7 +841,9 @@ def test_the_loss_comparison_paragraph(committed):
     mean_gap = np.mean(list(map(colorful, mse))) - np.mean(list(map(colorful, l1)))
     to_truth = [float(truth8) - colorful(r) for r in l1 + mse]
     # s29 (cold read r125): 13.35 against 10.8 is 2.5, not 3
-    assert round(2 * mean_gap) / 2 == 2.5, "'MSE paints about 2.5 colorfulness units more'"
+    # s30 (cold read r127): 'about 2.5 at both seeds' was the mean; the text gives each seed's gap
+    per_seed = [colorful(m) - colorful(a) for m, a in zip(mse, l1)]
+    assert "At both seeds MSE paints about 2.5" not in section8
     # cold read r123: the range, not "about 20" (MSE's shortfall is about 18)
     assert round(min(to_truth)) == 18 and round(max(to_truth)) == 21, to_truth
     assert min(to_truth) > 5 * mean_gap, "far more than the loss gap"
@@ -834,12 +852,14 @@ def test_the_loss_comparison_paragraph(committed):
     # gap, so only the L1-MSE contrast is said
     cf_gaps = [float(g) for g in found(r"\n\| seed gap, L1 / MSE \| [\d.]+ / [\d.]+ \| [\d.]+ / "
                                        r"[\d.]+ \| (\d+\.\d) / (\d+\.\d) \|", "\n" + tables)]
-    assert round(mean_gap / max(cf_gaps)) == 5, "'five times the larger seed gap'"
+    assert 4 < min(per_seed) / max(cf_gaps) < 5 < max(per_seed) / max(cf_gaps), \
+        "'over four times the larger seed gap' (4.2 at seed 1, 6 at seed 0)"
     assert min(colorful(m) - colorful(a) for m in mse for a in l1) > 4 * max(cf_gaps), \
         "'a real difference': every MSE UNet above every L1 UNet, by far more than a seed moves"
     assert ("**Yet MSE paints more color than L1, the opposite of what toy two predicts** for a "
-            "pixel with a clear majority color. At both seeds MSE paints about 2.5 colorfulness "
-            f"units more, five times the larger seed gap ({max(cf_gaps)}): a real difference, "
+            f"pixel with a clear majority color. MSE paints {per_seed[0]:.1f} colorfulness units "
+            f"more at seed 0 and {per_seed[1]:.1f} at seed 1, over four times the larger seed gap "
+            f"({max(cf_gaps)}): a real difference, "
             "though small beside the 18 to 21 units by which both fall short of the truth. In "
             "score L1 wins, at each seed by more than either seed gap. **Guess:** two epochs are "
             "too few for the MSE UNets to reach their aim, so at this budget the comparison says "
@@ -1231,11 +1251,14 @@ def test_the_worst_images_are_nearly_gray(committed):
     worst, w_lo, w_hi, g_lo, g_hi, m_lo, m_hi = found("worst" + line, printed)
     assert 2 <= float(w_lo) and float(w_hi) < 5 and float(b_lo) > float(w_hi)
     assert int(g_lo) >= 30, "'gray already scores high' on the worst eight"
-    assert ("The worst eight are nearly gray: there gray already scores high, so a faint tint "
-            "costs many dB.") in " ".join(markdown.split())
+    # s30 (cold read r127): the worst eight's classes, beside 'Animals gain, vehicles lose'
+    animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
+    n_animals = sum(c in animals for c in worst.split(", "))
+    words = dict(enumerate(("no", "one", "two", "three", "four", "five", "six", "seven", "all")))
+    assert (f"The worst eight are nearly gray, {words[n_animals]} of them animals: there gray "
+            "already scores high, so a faint tint costs many dB.") in " ".join(markdown.split())
     assert "the worst eight include both animals and vehicles" not in markdown, "cut: a side note"
     assert "just above the already-gray cut-off" not in " ".join(markdown.split())
-    animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
     assert set(best.split(", ")) <= animals
     assert "The best eight are animals, mostly brown or olive like the tint." in \
         " ".join(markdown.split()), "r107: a visual claim, pointed at the figure"
@@ -1769,6 +1792,9 @@ def test_the_cup_stays_pale(committed):
     assert "On the cat it is grayer than yours" not in text and them_cat in printed
     assert (f"and the coffee photo pale: mean chroma {cup}, against {cup_true} in the "
             "original.") in text
+    # s30 (cold read r127): a visual claim, kept to the patch visible at the figure's size
+    assert ("Your model paints the cat a dull olive-brown with pale bluish patches (clearest on "
+            "the left cheek)") in text and "above the right eye" not in text
 
 
 def test_the_idea_says_what_the_bottleneck_sees(committed):
