@@ -213,9 +213,10 @@ def test_the_committed_run_is_quick_mode_fine_tuning_on_cifar10_with_two_seeds(c
     # cold read r126: the eps arithmetic sits in Going deeper C, beside the rule
     assert ("They moved anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides "
             "each weight's running mean gradient by its running root mean square plus a small "
-            "constant, eps = 1e-8. Scaling every gradient by gamma scales both the mean and the "
-            "root mean square, so the step stays the same while the root mean square is well "
-            "above eps.") in " ".join(markdown.split())
+            "constant, eps = 1e-8 (PyTorch's default, which the course's optimizer keeps). "
+            "Scaling every gradient by gamma scales both the mean and the root mean square, so the "
+            "step stays the same while the root mean square is well above eps.") in " ".join(
+                markdown.split())
     assert "as long as it stays well above eps (section 6)" not in markdown
     assert "so a small gradient can move a weight as far as a large one" not in markdown
     assert "A possible cause, not measured here" not in markdown, "s29: measured in section 6"
@@ -324,7 +325,8 @@ def test_the_new_layers_learning_rate(committed):
             "times closer to 0. Section 6 showed that their gradients scale with gamma. They moved "
             "anyway because AdamW, like Adam (Kingma and Ba 2015, section 2.1), divides each "
             "weight's running mean gradient by its running root mean square plus a small constant, "
-            "eps = 1e-8.") in " ".join(markdown.split())
+            "eps = 1e-8 (PyTorch's default, which the course's optimizer keeps).") in " ".join(
+                markdown.split())
     assert "Net of steps that cancel" not in markdown, "s27 round 3: cut to two sentences"
     moved = []
     for scale in (1.0, 1e-4):   # the same gradients, ten thousand times smaller
@@ -1281,8 +1283,14 @@ def test_the_table_and_the_control(committed):
     # the control's logic (cold read r105): section 8 shows the critic taught more than "be
     # vivid" (hue turns, a two-pixel pattern) and it still beats the control on nothing, so the
     # control tests whether the colors got truer, not only bolder
-    assert ("Scaling keeps every hue, so a critic that taught truer colors should beat the "
-            "control.") in " ".join(markdown.split())
+    # cold read r127: in Lab; the RGB clamp could turn a hue, and D prints that it did not
+    (scaled,) = found(r"\n    control against the plain UNet \(scaling alone\) +(\d+\.\d%) +"
+                      r"\d+\.\d%\n", printed)
+    assert float(scaled.rstrip("%")) < 0.5, scaled
+    assert ("Scaling keeps every hue in Lab (the conversion to RGB clamps colors outside its "
+            "gamut, which can shift a hue; Going deeper D prints the effect: "
+            f"{scaled} of the colored pixels turned over 30 degrees), so a critic that taught "
+            "truer colors should beat the control.") in " ".join(markdown.split())
     assert 'taught more than "be vivid"' not in markdown, "section 8 shows it did, in vain"
     taught = takeaway_of(committed[0])
     assert "- **Hues.**" in taught and "- **Checkerboard.**" in taught, "more than vivid"
@@ -1648,9 +1656,14 @@ def test_hues_and_the_checkerboard(committed):
     # s28 round 7 (cold read r121): section 8's reading gives the verdict, not the table's numbers
     # s29: this run's seed 1 sits at twice the noise (as printed), so the verdict is the mean's
     assert float(d0) > 2 * float(truth_gap) and abs(float(d1) - 2 * float(truth_gap)) < 0.051
+    # cold read r127: the mean from the per-seed values as printed, so the ratio can be checked
+    mean_pp = (float(d0) + float(d1)) / 2
+    assert abs(mean_pp / float(truth_gap) - float(times)) < 0.05, (mean_pp, truth_gap, times)
+    assert f"{mean_pp:+.1f}" == vs, "the printed line rounds the mean"
     assert ("turns more hues away from the truth, in both seeds. Averaged over the seeds, the "
-            f"excess is {times} times the noise: clear. Seed 1 alone sits right at twice the "
-            "noise, not over it.") in " ".join(
+            f"excess is ({float(d0):.1f} + {float(d1):.1f}) / 2 = {mean_pp:.2f} pp (the printed "
+            f"line rounds it to {vs}), {times} times the noise of {truth_gap} pp: clear. Seed 1 "
+            "alone sits right at twice the noise, not over it.") in " ".join(
                 markdown.split("## 8. ")[1].split("## Going deeper")[0].split())
     assert "Against the truth, it misses the hue" not in markdown, "said once, in section 8"
     assert "The critic turns hues" not in markdown, "the adversarial model does"
@@ -1864,7 +1877,7 @@ def test_the_readme_quotes_this_run(committed):
 def test_the_quoted_library_code(committed):
     """The code excerpts the markdown quotes (the critic's step, the class vector's line, the
     attention block) appear, line by line, in colorlab's source: the library still runs them."""
-    nb, markdown, _, _ = committed
+    nb, markdown, printed, _ = committed
     cells = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")   # lines kept
     library = {name: {line.strip() for line in
                       (ROOT / "colorlab" / name).read_text(encoding="utf-8").splitlines()}
@@ -1890,9 +1903,11 @@ def test_the_quoted_library_code(committed):
     step = (ROOT / "colorlab" / "adversarial.py").read_text(encoding="utf-8")
     assert step.index("self.optimizer.step()") < step.index("adversarial = generator_loss(")
     assert "return pixel + self.weight * adversarial" in step
+    # cold read r127: the printed __call__ shows only self.optimizer; where it is made, said
+    assert "self.optimizer.step()" in printed and "torch.optim.Adam" not in printed
     assert ("**The critic's step, inside the loss.** The critic trains from scratch with its own "
-            "Adam optimizer at pix2pix's rate, 2e-4, one step per batch.") in " ".join(
-        markdown.split())
+            "optimizer, `self.optimizer` below, one step per batch. `AdversarialL1.__init__` (not "
+            "printed) makes it Adam at pix2pix's rate, 2e-4.") in " ".join(markdown.split())
     # cold read r108: the critic's step inside the loss, shown: the library's own source, printed
     # (not collapsed); cold read r113: in Going deeper A, off the main path
     from colorlab.adversarial import AdversarialL1
@@ -2268,8 +2283,9 @@ def test_how_the_critic_trains(committed):
     # one critic step per batch: the critic's curve has one point per training step
     steps = int(found(r"seed 0, (\d+) steps, mean of the first quarter", printed)[0])
     assert steps == 3 * 47 and "3 epochs, batch 64" in printed
-    assert ("The critic trains from scratch with its own Adam optimizer at pix2pix's rate, 2e-4, "
-            "one step per batch.") in " ".join(markdown.split("### A. ")[1].split())
+    assert ("The critic trains from scratch with its own optimizer, `self.optimizer` below, one "
+            "step per batch. `AdversarialL1.__init__` (not printed) makes it Adam at pix2pix's "
+            "rate, 2e-4.") in " ".join(markdown.split("### A. ")[1].split())
 
 
 def test_what_the_adversarial_loss_costs(committed):
@@ -2707,7 +2723,9 @@ def test_round_six_of_s28(committed):
     # s29 (cold read r124): in plain steps; the ratio rule said with the ratios it compares
     assert ("**What the table says.** Against its control, the adversarial model: - turns more "
             "hues away from the truth, in both seeds. Averaged over the seeds, the excess is "
-            f"{float(times):.1f} times the noise: clear. Seed 1 alone sits right at twice the "
+            f"({d0:.1f} + {d1:.1f}) / 2 = {(d0 + d1) / 2:.2f} pp (the printed line rounds it to "
+            f"{pp}), {float(times):.1f} times the noise of {noise:.1f} pp: clear. Seed 1 alone "
+            "sits right at twice the "
             "noise, not over it. - alternates its colors more from pixel to pixel, clearly in both "
             f"seeds. Its checkerboard score lies above the truth's, at {r0:.1f} and {r1:.1f} times "
             f"the control's, where a second seed moves it by at most {board_noise:.1f} times: "
@@ -2862,11 +2880,14 @@ def test_round_of_cold_read_r125(committed):
     c_part = flat.split("### C. ")[1].split("### D. ")[0]
     assert (f"How close to 0 must gamma come before eps matters? In section 6's gradient check at "
             f"gamma = 0.001, the query's gradient norm is {norm} over its {weights:,} weights "
-            f"(a 1x1 convolution from the bottleneck's {query.in_channels} channels to "
-            f"{query.out_channels}): a root mean square of about {per_weight:.0e} per weight. "
-            f"Against eps = 1e-8, a weight with that gradient still takes about 3/4 of the full "
-            f"step, {per_weight:.0e} / ({per_weight:.0e} + 1e-8): a modest cut, not a stall. Only "
-            "at gamma = 0 itself do the steps stop.") in c_part
+            f"(a 1x1 convolution from the bottleneck's 16 x 2^3 = {query.in_channels} channels, "
+            f"for base 16 and depth 3, to C/8 = {query.out_channels}): a root mean square of "
+            f"about {per_weight:.0e} per weight on that one batch. If a weight's running root mean "
+            "square is of that size (a rough estimate: Adam keeps each weight's own, over steps), "
+            "then against eps = 1e-8 it still takes about 3/4 of the full step, "
+            f"{per_weight:.0e} / ({per_weight:.0e} + 1e-8): a modest cut, not a stall. Only at "
+            "gamma = 0 itself do the steps stop.") in c_part
+    assert 16 * 2**3 == query.in_channels and query.in_channels // 8 == query.out_channels
     assert "so the steps shrink" not in flat, "r126: a quarter off is no stall"
     # the takeaway: gamma's rate and steps as printed; its end far below a steady push's reach
     steps = int(found(r"start -> end of training \((\d+) steps, lr 0\.003\)", printed)[0])
@@ -2877,8 +2898,9 @@ def test_round_of_cold_read_r125(committed):
     assert ("gamma itself trained at 0.003, a constant rate (section 1's printout), and AdamW "
             "moves a weight by roughly its rate per step while its gradient keeps one sign: "
             f"{steps} steps that all pushed gamma one way would have moved it by roughly "
-            f"{reach:.1f}. It ended at {g0} and {g1}, so the L1 loss gave gamma no steady push in "
-            "one direction. Whether the zero start is the reason, this run does not test; "
+            f"{reach:.1f}. It ended at {g0} and {g1}, so the L1 loss did not push gamma one way "
+            "throughout (only its end values are printed, not its path). Whether the zero start "
+            "is the reason, this run does not test; "
             "starting gamma at 0.1 (What to try next) would.") in flat
     assert "gamma grew little" not in flat and "must learn to switch on" not in flat
     assert ("**Key idea:** a block added with gamma = 0 changes the colors only as far as "
@@ -2985,8 +3007,9 @@ def test_round_of_cold_read_r126(committed):
             f"gains against their noise: the AuC gain is {auc_times} times its noise, clear. For "
             "the wrong label, apply \"The idea\"'s rule to the seed rows here: the larger seed gap "
             f"is the plain UNet's, {gap:.4f} ({plain[0]:.4f} against {plain[1]:.4f}), and the "
-            f"wrong label costs {costs[0]:.4f} and {costs[1]:.4f}, about ten times that: "
-            "clear.") in flat
+            f"wrong label costs {costs[0]:.4f} and {costs[1]:.4f}, "
+            f"{round(costs[0] / gap, 1):g} and {round(costs[1] / gap, 1):g} times that: clear."
+            ) in flat
     assert ("These are seed 0's numbers. Section 7's table finds the true label's classifier gain "
             f"clear ({classifier_times} times its noise); for the wrong label's drop no noise is "
             "printed.") in flat
@@ -3041,13 +3064,23 @@ def test_round_of_cold_read_r126(committed):
         return [many[p] for p in positions]
 
     assert min(at(corners)) > 2 * max(at(center)), many
+    # cold read r127: zero padding is the same on every side, yet the bottom edge's middles get
+    # as much as the top corners, the other edges' middles far less
+    middles = (1, 2, 4, 7, 8, 11)
+    assert f"{many[0]:.3f}" == f"{many[3]:.3f}", "one number for the two top corners"
+    assert all(abs(many[p] - many[0]) < 0.005 for p in (13, 14)), many
+    assert min(many[13], many[14]) > max(at(middles)) + 0.02, many
     assert ("Why the corners? A guess, not tested here: the bottleneck's 3 x 3 convolutions pad "
             "the 4 x 4 grid with zeros, and a corner position meets that padding on two sides, so "
             "its features, and its key, stand apart from the rest. The 256-image panel fits it: "
             f"the four corners get {min(at(corners)):.3f} to {max(at(corners)):.3f}, the four "
             "center positions, which meet no padding there, "
-            f"{min(at(center)):.3f} to {max(at(center)):.3f}. Comparing the bottleneck features' "
-            "size per position would test it.") in flat
+            f"{min(at(center)):.3f} to {max(at(center)):.3f}. The guess does not predict one "
+            "thing: the bottom edge's middle positions, 13 and 14, get "
+            f"{many[13]:.3f} and {many[14]:.3f}, as much as the top corners 0 and 3 "
+            f"({many[0]:.3f}), while the middles of the other three edges get "
+            f"{min(at(middles)):.3f} to {max(at(middles)):.3f}. Comparing the bottleneck "
+            "features' size per position would test the guess.") in flat
 
     # Going deeper D: the gray bars are the adversarial model's own second seed, one of the two
     # noises; the control is as colorful on average, not image by image
@@ -3069,3 +3102,42 @@ def test_round_of_cold_read_r126(committed):
             "model: the fit matches the mean colorfulness over the validation images, not each "
             "image's, so the adversarial model can give the median image less chroma and a few far "
             "more.") in flat
+
+
+def test_round_of_cold_read_r127(committed, monkeypatch):
+    """s30 (cold read r127): section 6's 0.1 row read (the ratios drift); the check question on
+    the detach says what this implementation would do without it."""
+    nb, markdown, printed, _ = committed
+    flat = " ".join(markdown.split())
+    # section 6: the norm over gamma holds from 0.001 to 0.01 and drifts at 0.1
+    ratios = dict(re.findall(r"\n  (0\.01|0\.1) +\S+ +\S+ +\S+   (\d\.\d{4})  \d\.\d{4}  \d\.\d{4}",
+                             printed))
+    assert set(ratios) == {"0.01", "0.1"}, ratios
+    assert float(ratios["0.1"]) > 1.2 * float(ratios["0.01"]), ratios
+    assert ("the norm over gamma stays the same. At gamma = 0.1 the ratios drift (the query's "
+            f"from {ratios['0.01']} to {ratios['0.1']}): the mix now changes the output enough to "
+            "change the gradient that flows back into the block.") in flat
+    # check your understanding, question 2: without the detach, the critic's backward reaches the
+    # colorizer (its .grad) and frees its graph, so fit's backward fails: tried here
+    assert ("In colorlab the critic steps inside the loss, before `fit` backpropagates into the "
+            "colorizer (Going deeper A prints the code). Without the detach, the critic's "
+            "`backward()` would also add its gradient to the colorizer's `.grad` and free the "
+            "colorizer's graph, so `fit`'s backward would fail.") in flat
+    assert "critic_loss.backward()" in printed and "inspect.getsource(AdversarialL1.__call__)" in \
+        markdown + "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    import torch.nn.functional as F
+
+    import colorlab.adversarial as adversarial
+
+    def undetached(critic, L, real_ab, fake_ab):
+        real, fake = (critic(torch.cat([L, ab], dim=1)) for ab in (real_ab, fake_ab))
+        return (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))) / 2
+
+    monkeypatch.setattr(adversarial, "discriminator_loss", undetached)
+    torch.manual_seed(0)
+    net, L, ab = UNet(1, 2, base=8, depth=2), torch.rand(2, 1, 32, 32), torch.rand(2, 2, 32, 32)
+    loss = adversarial.AdversarialL1(PatchDiscriminator())(net(L), ab, L)
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in net.parameters())
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
