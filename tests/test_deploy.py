@@ -60,6 +60,25 @@ def test_int8_is_smaller_and_close(checkpoint, files):
     assert error.mean() < 0.01
 
 
+def test_int8_weights_are_7_bit_by_default_and_8_bit_on_request(files, tmp_path):
+    """quantize_int8's default keeps every int8 weight in -64..64 (onnxruntime's reduce_range,
+    safe on CPUs without VNNI); reduce_range=False uses the full -127..127."""
+    import onnx
+    from onnx import numpy_helper
+
+    def largest_weight(path):
+        return max(int(np.abs(numpy_helper.to_array(t).astype(int)).max())
+                   for t in onnx.load(str(path)).graph.initializer
+                   if t.data_type == onnx.TensorProto.INT8)
+
+    fp32, exported = files                      # the export command's int8 file: the default
+    L = torch.rand(8, 1, 16, 16)
+    full = deploy.quantize_int8(fp32, tmp_path / "int8-full.onnx", L, reduce_range=False)
+    seven = deploy.quantize_int8(fp32, tmp_path / "int8-7bit.onnx", L)
+    assert largest_weight(seven) <= 64 and largest_weight(exported) <= 64
+    assert largest_weight(full) > 64            # per-channel scales put each channel's max at 127
+
+
 def test_dynamic_int8_runs_quietly_and_stays_close(files, tmp_path, capfd):
     fp32, _ = files
     L = torch.rand(2, 1, 16, 16)
