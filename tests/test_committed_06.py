@@ -10,6 +10,7 @@ import pytest
 from committed import finder, read
 
 ROOT = Path(__file__).resolve().parents[1]
+NO_GAIN = ("no clear difference", "consistently slower, under 10%")   # verdicts of "no speed-up"
 NOTEBOOK = ROOT / "notebooks" / "06_deploy.ipynb"
 
 
@@ -85,13 +86,15 @@ def test_latency_is_timed_on_a_random_input(committed):
     # r125 (cold read r125): the swing said as it is (its % apart), not "more than" the margin
     apart = round(100 * (float(hi) / float(lo) - 1))
     short = {"ONNX fp32 (onnxruntime)": "the ONNX fp32 file", "ONNX int8 static": "static int8",
-             "ONNX int8 dynamic": "dynamic int8",
+             "ONNX int8 static, 8-bit weights": "the 8-bit file",
+             "ONNX int8 static, min/max": "min/max int8", "ONNX int8 dynamic": "dynamic int8",
              "50% channels + fine-tune": "the channel-pruned model",
              "unstructured 90% zeros": "90% zeros"}[name]
     # r126 (cold read r126 ASK 6): the paragraph trimmed; the rounds' agreement said with the swing
     assert ("Otherwise there is no clear difference. The 10% margin is a practical choice, not a "
             "statistical test. The rounds must agree too, because single rounds "
-            + ("can swing by as much as the margin" if 8 <= apart <= 15 else "swing too")
+            + ("can swing by as much as the margin" if 8 <= apart <= 15 else
+               "can swing by more than the margin" if apart > 15 else "swing too")
             + f": the ratios of row {shown[name]['number']} ({short}) ran from {lo} to {hi}, "
             f"{apart}% apart (the rounds column of the table below)."
             ) in " ".join(markdown.split())
@@ -348,7 +351,11 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     library = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8").split(
         "def quantize_int8(", 1)[1].split("\ndef ", 1)[0]
     ours, theirs = call(bare, "oq.quantize_static"), call(library, "oq.quantize_static")
-    assert ours == [a.replace("percentile", "99.9") for a in theirs], (ours, theirs)
+    # r127 (coordinator): quantize_int8's defaults written out: percentile 99.9, reduce_range True
+    written = sorted(a.replace("percentile", "99.9").replace("reduce_range=reduce_range",
+                                                            "reduce_range=True") for a in theirs)
+    assert ours == written, (ours, theirs)
+    assert "reduce_range=True" in ours          # the library's default, 7-bit weights
     assert call(bare, "quant_pre_process") == call(library, "quant_pre_process") == [
         "skip_symbolic_shape=True"]
     for argument in ("quant_format=oq.QuantFormat.QDQ", "per_channel=True",
@@ -380,7 +387,7 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     (bare_gap,) = found(r"bare InferenceSession: output \(1, 2, \d+, \d+\), largest \|d ab\| from "
                         r"OnnxColorizer's (\S+)", printed)
     assert float(bare_gap) < 0.01                          # "computes the same output"
-    assert ("static int8, loaded with spinning off: `deploy.OnnxColorizer(path, spinning=False)`."
+    assert ("loaded with spinning off: `deploy.OnnxColorizer(path, spinning=False)`."
             ) in " ".join(markdown.split())
     assert "A plain onnxruntime session with spinning off is in Going deeper A." not in markdown
     onnx_keys = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
@@ -398,7 +405,7 @@ def test_the_quoted_library_calls_are_the_library_s(committed):
     assert ("`Percentile`: a min/max range is stretched by rare extremes, so colorlab's default "
             "range ends at the 99.9% point of the magnitudes, exact zeros included") in markdown
     assert ("def quantize_int8(onnx_path, path, calibration: torch.Tensor, percentile: float "
-            "= 99.9)") in source                       # colorlab's default, not onnxruntime's
+            "= 99.9, reduce_range: bool = True)") in source   # colorlab's, not onnxruntime's
     assert ("Ours stop at the 99.9% point of the calibration values. A second file keeps "
             "the full range (**min/max**).") in " ".join(markdown.split())
     assert "`Cast`, `Mul` and `Add` nodes back to float" not in markdown    # Reshape was missing
@@ -575,14 +582,36 @@ def test_export_statements(committed):
             "order as fp32's own.") in markdown and "as small as fp32's own" not in markdown
 
 
+# r127 (the library's default became 7-bit weights): section 3's first table, its five rows
+INT8_ROWS = ("int8 static (int8.onnx, the defaults)", "int8 static, 8-bit weights",
+             "int8 static, min/max ranges", "int8 dynamic, one image per call",
+             "int8 dynamic, batches of up to 500")
+STATIC_FILES = ("int8.onnx", "int8-8bit.onnx", "int8-minmax.onnx")
+
+
 def int8_table(printed):
     """Section 3's table (r124, cold read r124 ASK 6): {label: (PSNR change from fp32 as printed,
-    file size in % of the fp32 ONNX file)} for "int8 static, 99.9% ranges", "int8 static, min/max
-    ranges", "int8 dynamic, one image per call" and "int8 dynamic, batches of up to 500"."""
+    file size in % of the fp32 ONNX file)} for the labels of INT8_ROWS."""
     block = printed.split("and the fp32 ONNX file (", 1)[1].split("\n\n", 1)[0]
     rows = {label.strip(): (db, int(size)) for label, db, size in re.findall(
-        r"(?m)^(int8 [a-z]+, [^\n]+?) +([+-]\d\.\d{3}) dB +(\d+)%$", block)}
-    assert len(rows) == 4, rows
+        r"(?m)^(int8 (?:static|dynamic)[^\n]*?) +([+-]\d\.\d{3}) dB +(\d+)%$", block)}
+    assert tuple(rows) == INT8_ROWS, rows
+    return rows
+
+
+def kernel_table(printed):
+    """Section 3's second table (r127): {file: {"top", "sum", "over", "kernels", "float"}} for
+    each static file of STATIC_FILES: its largest |weight|, the largest sum of two uint8 x int8
+    products and whether it is over a 16-bit integer's 32,767, and its PSNR change from fp32 as
+    onnxruntime runs it (int8 kernels) and in float math, as printed."""
+    rows = {}
+    for name, low, top, most, side, kernels, float_db in re.findall(
+            r"(?m)^(int8(?:-8bit|-minmax)?\.onnx) +-(\d+) to (\d+) +([\d,]+) \((within|over)\) +"
+            r"([+-]\d\.\d{3}) dB +([+-]\d\.\d{3}) dB$", printed):
+        assert low == top, name
+        rows[name] = {"top": int(top), "sum": int(most.replace(",", "")), "over": side == "over",
+                      "kernels": kernels, "float": float_db}
+    assert tuple(rows) == STATIC_FILES, rows
     return rows
 
 
@@ -599,7 +628,8 @@ def relu_table(printed):
 def test_int8_statements(committed):
     nb, markdown, printed = committed
     rows_3 = int8_table(printed)
-    static, share = rows_3["int8 static, 99.9% ranges"]
+    static, share = rows_3["int8 static (int8.onnx, the defaults)"]
+    eight_db = rows_3["int8 static, 8-bit weights"][0]
     minmax = rows_3["int8 static, min/max ranges"][0]
     single = rows_3["int8 dynamic, one image per call"][0]
     dynamic = rows_3["int8 dynamic, batches of up to 500"][0]
@@ -614,47 +644,51 @@ def test_int8_statements(committed):
     worst, mean = f"{float(worst):.0f}", f"{float(mean):.2f}"     # as the text rounds them
     # r117 (cold read r116): the pixels counted over the test set, as printed
     over5, pixels, over10 = found(
-        r"int8 static, test pixels more than 5 ab units from fp32: (\d+\.\d\d)% of ([\d,]+); more "
+        r"int8\.onnx, test pixels more than 5 ab units from fp32: (\d+\.\d\d)% of ([\d,]+); more "
         r"than 10: ([\d,]+)", printed)
     assert int(pixels.replace(",", "")) == 2000 * 32 * 32         # every test pixel
-    # r124 (this session's CPU, an AMD EPYC without VNNI): static int8 lost PSNR; the next cell
-    # shows that the int8 kernels, not the rounding, lost it (graph optimizations off: float math
-    # on the same rounded values). On a VNNI CPU the two agree and the text said "keeps fp32's
-    # quality": re-run there, and this test asks for that wording back.
-    kernel_db, float_db = found(
-        r"int8\.onnx, PSNR change from fp32: ([+-]\d\.\d{3}) dB as onnxruntime runs it \(int8 "
-        r"kernels\), ([+-]\d\.\d{3}) dB in float math on the same rounded values", printed)
-    assert kernel_db == static and abs(float(float_db)) < 0.05    # the rounding alone: fp32's PSNR
-    (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
-    assert float(static) < -0.1 and isa == "none", "the text says: lost PSNR, this CPU has no VNNI"
-    assert (f"**Static int8 stores the network in {share}% of the fp32 ONNX file, but on this CPU "
-            f"it lost {-float(static):.2f} dB.** It moved colors by {mean} ab units on average, "
-            "and "
-            f"{over5}% of the test pixels have a per-pixel gap above 5 ab units.") in flat
-    # r125 (cold read r125): section 3 says itself that static int8 fails section 1's ruler
+    # r127 (coordinator): quantize_int8's default is 7-bit weights (reduce_range=True); the 8-bit
+    # file is built, scored and timed beside it. On this session's CPU (an AMD EPYC without VNNI)
+    # the 8-bit file lost PSNR in the int8 kernels (float math on the same rounded values keeps
+    # it); the 7-bit file lost only its rounding. On a VNNI CPU the 8-bit file should lose only
+    # its rounding too: re-run there, and this test asks for other words.
+    kernels = kernel_table(printed)
+    seven, eight, wide = (kernels[f] for f in STATIC_FILES)
+    assert (seven["kernels"], eight["kernels"], wide["kernels"]) == (static, eight_db, minmax)
+    (isa,) = found(r"this CPU's int8 dot-product instructions \(VNNI or newer\): (.*)", printed)
+    assert isa == "none" and float(eight_db) < -0.1, "the text says: no VNNI, 8-bit weights lost"
+    assert abs(float(eight["float"])) < 0.05 < -float(eight_db)     # the kernels, not the rounding
+    assert abs(float(seven["kernels"]) - float(seven["float"])) <= 0.005   # 7-bit: rounding only
+    assert abs(float(wide["kernels"]) - float(wide["float"])) <= 0.01      # min/max: the same
+    assert eight["over"] and not seven["over"] and not wide["over"]
+    assert eight["sum"] == 2 * 255 * eight["top"] > 32767 >= seven["sum"] == 2 * 255 * seven["top"]
+    assert wide["top"] == seven["top"]          # min/max: quantize_int8's default weights too
+    assert float(eight_db) < float(static)      # said of this run, never asserted in the lecture
+    assert (f"**Static int8 with the defaults (`int8.onnx`) stores the network in {share}% of the "
+            f"fp32 ONNX file, and lost {-float(static):.2f} dB.** It moved colors by {mean} ab "
+            f"units on average, and {over5}% of the test pixels have a per-pixel gap above 5 ab "
+            f"units. **With 8-bit weights, the same file lost {-float(eight_db):.2f} dB on this "
+            "CPU:** finer weights, yet a larger loss.") in flat
+    # r125 (cold read r125): section 3 says itself whether static int8 fails section 1's ruler
     (ruler,) = found(r"A mean \|d ab\| under (\d\.\d) keeps the mean", " ".join(markdown.split()))
     fails = (f"That mean is above section 1's ruler of {ruler}, so the ruler no longer keeps "
              "the mean ΔE below the just noticeable 2.3.")
     assert (fails in flat) == (float(mean) > float(ruler))
-    assert ("The next cell runs the same file with onnxruntime's graph optimizations off: then no "
-            "int8 kernel runs, and each `Conv` computes in float on the rounded values.") in flat
+    assert ("The next cell prints whether this CPU has VNNI, each static file's largest weight, "
+            "and its PSNR twice: as onnxruntime runs it, and with onnxruntime's graph "
+            "optimizations off. Then no int8 kernel runs, and each `Conv` computes in float on "
+            "the rounded values.") in flat
     code = code_of()
     assert "options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL" \
         in code
-    (seven_top, seven_sum, seven_db), = [
-        (int(t), int(s.replace(",", "")), db) for t, s, db in re.findall(
-            r"(?m)^int8-7bit\.onnx +weights -(\d+) to \1: two products reach 2 x 255 x \1 = "
-            r"([\d,]+) "
-            r"\(within 32,767\); PSNR change from fp32 ([+-]\d\.\d{3}) dB$", printed)]
-    (eight_top, eight_sum, eight_db), = [
-        (int(t), int(s.replace(",", "")), db) for t, s, db in re.findall(
-            r"(?m)^int8\.onnx +weights -(\d+) to \1: two products reach 2 x 255 x \1 = ([\d,]+) "
-            r"\(over 32,767\); PSNR change from fp32 ([+-]\d\.\d{3}) dB$", printed)]
-    assert eight_sum == 2 * 255 * eight_top > 32767 >= seven_sum == 2 * 255 * seven_top
+    assert ('deploy.quantize_int8(onnx_path, out / "int8-8bit.onnx", L_calib, reduce_range=False)'
+            in code and 'deploy.quantize_int8(onnx_path, out / "int8.onnx", L_calib)' in code)
     # r124: section 3's question 3, with the printed 7-bit line's numbers (steps: the same largest
     # weight over 64 levels instead of 127, about twice as coarse)
     # r126 (cold read r126 ERROR 2): "7-bit" is onnxruntime's name for the range -64 to 64, 129
     # levels (more than 7 bits hold); the text says the range and the levels
+    seven_top, seven_sum, eight_top, eight_sum = (seven["top"], seven["sum"], eight["top"],
+                                                  eight["sum"])
     levels = 2 * seven_top + 1
     assert levels > 2 ** 7
     assert (f"`reduce_range=True` keeps each weight between -{seven_top} and {seven_top}: "
@@ -663,35 +697,52 @@ def test_int8_statements(committed):
             f"{seven_sum:,}, within the 32,767 of a 16-bit integer. They give up about half the "
             "weight's levels: each step is about twice as coarse.") in flat
     assert 1.9 < eight_top / seven_top < 2.1 and 1.9 < (2 * eight_top + 1) / levels < 2.1
-    assert eight_db == static and float(seven_db) > float(static) + 0.1    # 7 bits win it back
-    # r126 (cold read r126 ASK 2): section 3 says the mechanism as a result; the instructions
-    # are named in Going deeper A's 7-bit note; the 7-bit file was not timed, and says so
-    assert ("**The int8 kernels, not the rounding, lost most of the PSNR.** In float math the "
-            f"same rounded values cost only {-float(float_db):.2f} dB. This CPU has no VNNI "
-            "instructions, and without them onnxruntime's int8 convolution adds each pair of "
-            "products in a 16-bit integer, which clips sums too large for it (**saturation**; "
-            f"onnxruntime's quantization guide). Weights from -{seven_top} to {seven_top}, which "
-            "onnxruntime calls 7-bit (`reduce_range=True`), keep those sums in range: Going "
-            "deeper A prints the CPU check and builds that file, which lost only "
-            f"{-float(seven_db):.2f} dB. This run did not time it (section 6 comes back to it)."
-            ) in flat
-    assert -float(float_db) < 0.1 * -float(static)          # "most of the PSNR": the kernels
-    # "not timed": the 7-bit file is scored with evaluate(), never measured or timed in rounds
-    assert not any("measure(" in line and "7bit" in line for line in code_of().splitlines())
-    assert not any("7bit" in name or "7-bit" in name for name in table(printed))
+    assert ("The weights' range is a choice too. By default `quantize_int8` keeps every weight "
+            f"between -{seven_top} and {seven_top}, which onnxruntime calls 7-bit. With "
+            f"`reduce_range=False` the weights use the full -{eight_top} to {eight_top} (8-bit), "
+            "with steps half as coarse. We build both, and the results show why the default is "
+            "7-bit.") in flat
+    # r127 (coordinator item 2): which CPU feature decides, that the lecture prints it, and what
+    # a CPU with VNNI should show (expected, not measured: this CPU has none)
+    assert ("**The 8-bit file lost its PSNR in the int8 kernels, not in the rounding.** In float "
+            f"math its rounded values cost only {-float(eight['float']):.2f} dB, against "
+            f"{-float(eight_db):.2f} dB as onnxruntime runs it. The 7-bit file lost "
+            f"{-float(static):.2f} dB both ways: its rounding is all it loses.") in flat
+    assert ("**One CPU feature decides this: VNNI**, x86's int8 dot-product instructions. The "
+            "cell above prints whether this CPU has them; it has none. Without VNNI, "
+            "onnxruntime's int8 convolution adds each pair of uint8 x int8 products in a 16-bit "
+            "integer, which clips a sum past 32,767 (**saturation**; onnxruntime's quantization "
+            f"guide). With 8-bit weights two products can reach {eight_sum:,}. With the "
+            f"default's -{seven_top} to {seven_top} they reach at most {seven_sum:,}, within "
+            "range. A CPU with VNNI adds the products into 32-bit sums, so nothing clips. There, "
+            "8-bit weights should lose only their rounding (here "
+            f"{-float(eight['float']):.2f} dB in float math), and 7-bit weights, with steps "
+            "twice as coarse, may lose a little more. This run cannot show that: its CPU has no "
+            "VNNI.") in flat
+    assert ("**So the library's default is 7-bit.** A file is made once and runs on many CPUs, "
+            "some without VNNI, so `quantize_int8` keeps the weights in the safe range. Pass "
+            "`reduce_range=False` only for a file that will run on CPUs with VNNI.") in flat
+    # the lecture's own checks never rank 8-bit against 7-bit weights (on a CPU with VNNI 8-bit
+    # weights may lose less): the check cell tests the default file only
+    check = next(c.source for c in nb.cells if c.cell_type == "code"
+                 and c.source.startswith("# check (optional): the int8 file is small"))
+    assert "int8[\"psnr\"]" in check and "full" not in check and "minmax" not in check
+    # r127: the 8-bit file is timed and scored like the others: a row of section 5's table
+    assert "ONNX int8 static, 8-bit weights" in section5(printed)
     assert "`VPMADDUBSW`" not in flat.split("## 4.", 1)[0]      # the instruction: in A only
-    assert ("**7-bit weights, for CPUs without VNNI.** Without VNNI, onnxruntime's int8 "
+    assert ("**The saturation, instruction by instruction.** Without VNNI, onnxruntime's int8 "
             "convolution multiplies uint8 by int8 with `VPMADDUBSW`, which adds each pair of "
             "products in a 16-bit integer and clips a sum that does not fit (onnxruntime's "
             "quantization guide; Intel's instruction reference). A uint8 activation is at most "
-            f"255 and an int8 weight at most {eight_top}, so two products can sum to "
+            f"255 and an 8-bit weight at most {eight_top}, so two products can sum to "
             f"{eight_sum:,}, past the 32,767 that a 16-bit integer holds. With "
-            "`reduce_range=True`, which onnxruntime recommends for such CPUs, the weights run "
+            "`reduce_range=True`, `quantize_int8`'s default, the weights run "
             f"from -{seven_top} to {seven_top}: {levels} levels, which onnxruntime calls 7-bit. "
-            f"Two products then sum to at most {seven_sum:,}, within it. On this CPU the 7-bit "
-            f"file lost {-float(seven_db):.2f} dB, against {-float(eight_db):.2f} dB for "
-            "`int8.onnx`. This run did not time it.") in flat
-    assert "With 7-bit weights, at most" not in flat
+            f"Two products then sum to at most {seven_sum:,}, within it (section 3's table prints "
+            "both sums). VNNI's `VPDPBUSD` adds four products straight into a 32-bit sum, with "
+            "no 16-bit step.") in flat
+    assert "With 7-bit weights, at most" not in flat and "This run did not time it" not in flat
+    assert "int8-7bit" not in code                 # r127: Going deeper A's 7-bit cell is cut
     # onnxruntime's own advice, in the quantize_static docstring of the installed version
     quantize = next((ROOT / ".venv" / "lib").glob("python3*/site-packages/onnxruntime/"
                                                   "quantization/quantize.py"), None)
@@ -699,10 +750,14 @@ def test_int8_statements(committed):
         doc = " ".join(quantize.read_text(encoding="utf-8").split())
         assert ("x86/x64 CPU without VNNI" in doc and "set ``reduce_range=True``" in doc
                 and "reduce the risk of integer saturation" in doc)
+        assert "VNNI-capable cores typically accumulate 8-bit products without saturation" in doc
     cells_3 = nbformat.read(NOTEBOOK, as_version=4).cells
-    seven_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-7bit-06")
-    assert markdown_index(cells_3, "### A. Inside the export") < seven_at < markdown_index(
-        cells_3, "**7-bit weights, for CPUs without VNNI.**") < markdown_index(cells_3, "### B. ")
+    isa_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-float-math-06")
+    assert markdown_index(cells_3, "## 3.") < isa_at < markdown_index(
+        cells_3, "**The 8-bit file lost its PSNR") < markdown_index(cells_3, "## 4.")
+    assert markdown_index(cells_3, "### A. Inside the export") < markdown_index(
+        cells_3, "**The saturation, instruction by instruction.**") < markdown_index(
+        cells_3, "### B. ")
     # B1 ties the Delta E rule to static int8's mean: 2 x mean, said as a bound
     bound = 2 * float(mean_raw)
     if bound < 2.3:
@@ -757,22 +812,33 @@ def test_int8_statements(committed):
     # r122 (cold read r121): "about 9.5 times", not "10 times": 1 / the speed-up, to half a unit
     # r123 (cold read r122): 9.5 was off; the whole number nearest 1 / the speed-up, and the
     # printed medians (dynamic's ms over fp32's) round to it too
-    slower = f"{round(1 / dyn_x)}"
-    assert abs(1 / dyn_x - int(slower)) <= 0.5 and int(slower) >= 2
+    # r127: the speed-up (1 / 0.175 = 5.7) and the printed medians (293.3 / 55.6 = 5.3) round to
+    # different whole numbers: "more than" the whole number below both
     ms_of = rounds_of(printed)
-    assert round(ms_of["ONNX int8 dynamic"][0] / ms_of["fp32 PyTorch"][0]) == int(slower)
+    by_ms = ms_of["ONNX int8 dynamic"][0] / ms_of["fp32 PyTorch"][0]
+    slower = f"{math.floor(min(1 / dyn_x, by_ms))}"
+    assert int(slower) >= 2
     # r124 (cold read r124): "Even so" tied the slowness to one image per call; section 5 times
     # every variant on one input anyway: the two facts said apart
     # r126 (cold read r126 ASK 3): why dynamic int8 loses almost nothing while its convolutions
     # compute in int8 too: another operator (its profile and stored types), the cause untested
+    # r127: its weights are 8-bit (quantize_dynamic's default reduce_range=False, which colorlab
+    # keeps), so it is compared with the 8-bit static file
     assert ("**Why not dynamic int8?** Its ranges depend on the whole batch of a call: in batches "
             f"of up to 500 images it lost {-float(batch_db):.2f} dB, so we score it one image per "
-            f"call. It is also slow: section 5 times it at about {slower} times slower than fp32. "
+            f"call. It is also slow: section 5 times it at more than {slower} times slower than "
+            "fp32. "
             f"One image per call it lost only {-float(one_db):.3f} dB, although its convolutions "
-            "compute in int8 too. They run another operator, `ConvInteger` (Going deeper A), and "
-            "this run does not test why it loses less than static int8's kernels."
-            ) in " ".join(markdown.split())
-    assert float(one_db) < 0 and float(one_db) > float(static) + 0.1
+            "compute in int8 too, with 8-bit weights. They run another operator, `ConvInteger` "
+            "(Going deeper A), and this run does not test why it loses less than the 8-bit "
+            "static file.") in " ".join(markdown.split())
+    assert float(one_db) < 0 and float(one_db) > float(eight_db) + 0.1
+    dynamic_call = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8").split(
+        "oq.quantize_dynamic(", 1)[1].split(")", 1)[0]
+    assert "reduce_range" not in dynamic_call
+    if quantize is not None:
+        signature = quantize.read_text(encoding="utf-8").split("def quantize_dynamic(", 1)[1]
+        assert "reduce_range=False," in signature.split(")", 1)[0]
     (static_shares,) = found(r"static int8, the time on one input, largest shares: (.*)", printed)
     assert "ConvInteger" not in static_shares and "QLinearConv" not in dyn_profile
     assert "Even so" not in markdown
@@ -798,7 +864,8 @@ def test_int8_statements(committed):
     assert 20 <= int(share) <= 35
     assert ("**Key idea:** static int8, calibrated on representative images, stores the network in "
             "about a quarter of the file. Check its quality on the CPU that will run it: the int8 "
-            "kernels differ from one CPU to another.") in flat
+            "kernels differ from one CPU to another, and 7-bit weights are the safe default."
+            ) in flat
     assert "**In short:**" not in markdown       # results said after the printouts, not before
     # the calibration histogram's printed ranges back that sentence
     # r108: section 3 prints one line (the two ranges, steps and clipped shares); the counts
@@ -833,11 +900,17 @@ def test_int8_statements(committed):
             "rare large values, so its steps come out coarser: three times for the bottleneck's "
             f"last ReLU, and a median of {med_a} times over all {n_acts} activation ranges (both "
             "printed below).") in flat
-    # r125 (cold read r125): min/max was not run in float math, so its cause is not measured
-    assert not re.search(r"int8-minmax\.onnx, PSNR change from fp32: .* in float math", printed)
-    assert ("Coarser steps are a likely cause, not a measured one: unlike the 99.9% file, the "
-            "min/max file was not run in float math, so this run does not split its loss between "
-            "the rounding and the int8 kernels.") in flat
+    # r125 (cold read r125): min/max was not run in float math, so its cause was not measured;
+    # r127: it is now (section 3's second table): its loss is its rounding, and its weights are
+    # rounded as int8.onnx's are (the same largest weight), so its activation steps most likely
+    # cost it
+    wide = kernel_table(printed)["int8-minmax.onnx"]
+    assert abs(float(wide["kernels"]) - float(wide["float"])) <= 0.01
+    assert wide["top"] == kernel_table(printed)["int8.onnx"]["top"]
+    assert ("Its loss is in the rounding: it lost as much in float math as with the int8 kernels "
+            "(the table above). The two files round the weights alike, so the coarser activation "
+            "steps most likely cost it.") in flat
+    assert "Coarser steps are a likely cause, not a measured one" not in flat
     assert "so every step is three" not in markdown, "one tensor measured, not every step"
     assert clip_at < top and "lie under" not in markdown        # the ranges: printed, not retold
     # that lead-in sits just above the cell that catches the activation (the hook, visible) and
@@ -899,7 +972,7 @@ def test_int8_statements(committed):
     dyn_speed = rounds_of(printed)['ONNX int8 dynamic'][1]
     # r111: the reason in section 5's text, one line, with the share Going deeper A prints
     # r116: section 5 says "far slower" and points to A, which prints the share
-    assert "Dynamic int8 (4) was far slower." in " ".join(markdown.split())   # r119: pointer cut
+    assert "Dynamic int8 (6) was far slower." in " ".join(markdown.split())   # r119: pointer cut
     assert rounds_of(printed)["ONNX int8 dynamic"][2] == "slower"
     assert ("The next cell prints what each int8 file holds, and the notes after it say why "
             "`ConvInteger` is slow.") in markdown
@@ -915,7 +988,7 @@ def test_int8_statements(committed):
         "rounds in shuffled order, medians of" in o.get("text", "")
         for o in c.get("outputs", [])))
     assert markdown_index(cells, "## 5.") < tabled < markdown_index(
-        cells, "Dynamic int8 (4) was far slower") < markdown_index(
+        cells, "Dynamic int8 (6) was far slower") < markdown_index(
         cells, "### A. Inside the export") < profiled < markdown_index(
         cells, "The next cell prints what each int8 file holds") < markdown_index(cells, "### B. ")
     assert f"{dyn_ms:.1f} ms, overstated" not in markdown     # printed above, not retold
@@ -1052,7 +1125,7 @@ def test_int8_statements(committed):
                                 r"(\d+) ab units, (\d+\.\d)% of its pixels more than 5 apart",
                                 printed)
     assert photo_worst == f"{float(worst):.0f}"   # section 6 shows that very value, rounded
-    assert float(spread) > 10            # r124: not a few pixels: a region (the sky)
+    assert float(spread) < 5             # r127 (7-bit weights): a few pixels, not a region
     assert "is in the test image section 6 shows" not in markdown     # no look ahead
     assert "is rare (section 6 shows where)" not in markdown   # no count over the test set
     assert "about 4 million" not in markdown        # no such count is printed
@@ -1071,7 +1144,7 @@ def test_int8_statements(committed):
     assert ("- **Why dynamic int8's PSNR depends on the batch** (section 3). With 500 images in "
             "one call, each range must cover the extremes of all 500. For the input of the "
             f"bottleneck's second conv, that range is 0 to {batch_top} against 0 to {image_top} "
-            f"for the median image alone: steps {coarser}x as coarse (the last line but one). "
+            f"for the median image alone: steps {coarser}x as coarse (the last line). "
             "Static ranges were fixed at calibration.") in " ".join(markdown.split())
     cells = nbformat.read(NOTEBOOK, as_version=4).cells      # r120: printed in section 3
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
@@ -1080,7 +1153,7 @@ def test_int8_statements(committed):
         cells, "**Why not dynamic int8?**") < markdown_index(cells, "## 4.")
     assert "The ranges themselves are not printed here." not in markdown
     lines = printed.split("dynamic int8's range for the input", 1)[1].split("\n")
-    assert lines[1].startswith("this CPU's int8 dot-product instructions")   # the last line but one
+    assert lines[1] == ""                          # r127: the last line (the CPU line: section 3)
     assert markdown.index("### A. Inside the export") < markdown.index("depends on the batch")
     assert "(the PSNR line above)" not in markdown
 
@@ -1176,7 +1249,7 @@ def section5(printed):
         rows[name.strip()] = {"number": int(number), "mb": float(mb), "ms": float(ms),
                               "speedup": float(x), "lo": lo, "hi": hi, "verdict": verdict,
                               "psnr": float(psnr)}
-    assert len(rows) == 6, rows
+    assert len(rows) == 8, rows      # r127: the three static int8 files are all main rows
     return rows
 
 
@@ -1295,10 +1368,10 @@ def test_every_printed_verdict_follows_the_rule(committed):
     the code's rule is the one section 5 states."""
     nb, markdown, printed = committed
     lines = re.findall(VERDICT, printed)
-    assert len(lines) == 3 + 2, len(lines)   # B1's 3 pairs (r124: 2 cut), B2's step test, 2 lines
+    assert len(lines) == 4 + 2, len(lines)   # B1's 4 pairs (r127: 8-bit over 7-bit), B2's 2 lines
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
     rows = table(printed)                       # Going deeper B's table: one verdict per variant
-    assert len(rows) == 11 and rows["fp32 PyTorch"]["verdict"] == "the reference"
+    assert len(rows) == 12 and rows["fp32 PyTorch"]["verdict"] == "the reference"
     for name, r in rows.items():
         if name == "fp32 PyTorch":
             continue
@@ -1359,20 +1432,27 @@ def test_every_printed_verdict_follows_the_rule(committed):
         assert gone not in markdown, gone
 
 
+def listed(items):
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def main_sentence(printed):
-    """Section 5's sentence on rows 2, 3, 5 and 6, as the rule's verdicts give it: the rows
-    faster than fp32 PyTorch first, in bold, then each other verdict."""
+    """Section 5's sentence on its rows but fp32 PyTorch's and dynamic int8's, as the rule's
+    verdicts give it: the rows faster than fp32 PyTorch first, in bold, then each other verdict;
+    dynamic int8 last."""
     rows = section5(printed)
-    named = {"ONNX fp32 (onnxruntime)": "The ONNX fp32 file (2)", "ONNX int8 static":
-             "Static int8 (3)", "50% channels + fine-tune": "the channel-pruned model (5)",
-             "unstructured 90% zeros": "90% zeros (6)"}
+    named = {"ONNX fp32 (onnxruntime)": "the ONNX fp32 file", "ONNX int8 static": "static int8",
+             "ONNX int8 static, 8-bit weights": "the 8-bit file",
+             "ONNX int8 static, min/max": "min/max int8",
+             "50% channels + fine-tune": "the channel-pruned model",
+             "unstructured 90% zeros": "90% zeros"}
     groups = {}
     for name in named:
         groups.setdefault(rows[name]["verdict"], []).append(name)
     sentences = []
     for word, names in groups.items():
-        who = " and ".join(named[n] if i == 0 else named[n][0].lower() + named[n][1:]
-                           for i, n in enumerate(names))
+        who = listed([f"{named[n]} ({rows[n]['number']})" for n in names])
         who = who[0].upper() + who[1:]
         verb = {"faster": "made the network faster than fp32 PyTorch",
                 "slower": "made the network slower than fp32 PyTorch",
@@ -1380,21 +1460,24 @@ def main_sentence(printed):
             word, said(word).replace("was ", "were " if len(names) > 1 else "was "))
         sentences.append(f"{who} {verb}.")
     first = [x for x in sentences if "faster than fp32" in x]
+    dynamic = rows["ONNX int8 dynamic"]["number"]
     return " ".join([f"**{first[0]}**"] + [x for x in sentences if x not in first]
-                    + ["Dynamic int8 (4) was far slower."])
+                    + [f"Dynamic int8 ({dynamic}) was far slower."])
 
 
 def test_the_table_and_figure_statements(committed):
     _, markdown, printed = committed
     flat = " ".join(markdown.split())
     rows, rounds = table(printed), rounds_of(printed)
-    assert len(rows) == 11
+    assert len(rows) == 12
     names = list(rows)                                  # the figure numbers the table's rows
-    assert [r["number"] for r in rows.values()] == list(range(1, 12))
-    numbered = ("ONNX int8 static", "ONNX int8 static, min/max", "ONNX int8 dynamic",
-                "unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune")
-    # r108: the main rows numbered 1 to 6, the folded ones 7 to 11
-    assert [rows[n]["number"] for n in numbered] == [3, 8, 4, 6, 11, 5]
+    assert [r["number"] for r in rows.values()] == list(range(1, 13))
+    numbered = ("ONNX int8 static", "ONNX int8 static, 8-bit weights", "ONNX int8 static, min/max",
+                "ONNX int8 dynamic", "50% channels + fine-tune", "unstructured 90% zeros",
+                "50% channels, no fine-tune")
+    # r108: the main rows first, the folded ones after; r127: the three static int8 files are
+    # main rows 3 to 5, so rows 1 to 8 are drawn and 9 to 12 folded
+    assert [rows[n]["number"] for n in numbered] == [3, 4, 5, 6, 7, 8, 12]
     # r93: the rows moved to Going deeper are not in section 5's table or figure
     assert "fp32 PyTorch, BN fused" not in rows and "50% channels, ONNX fp32" not in rows
     gray = float(found(r"(?m)^gray baseline +([\d.]+)", printed)[0])
@@ -1404,58 +1487,50 @@ def test_the_table_and_figure_statements(committed):
     dynamic = rows["ONNX int8 dynamic"]["ms"]        # off the figure's scale, as its legend says
     assert all(dynamic > 3 * r["ms"] for name, r in rows.items() if name != "ONNX int8 dynamic")
     fp32, static = rows["fp32 PyTorch"], rows["ONNX int8 static"]
-    minmax = rows["ONNX int8 static, min/max"]
+    eight, minmax = rows["ONNX int8 static, 8-bit weights"], rows["ONNX int8 static, min/max"]
     mid, *_ = like_for_like(printed)
-    # r124 (this run: static int8 lost PSNR on a CPU without VNNI): the pick said by what the
-    # table shows: the smallest file, faster than fp32, closer to fp32's PSNR than 5
-    # r126 (cold read r126): "the smallest file" of the figure's rows; min/max int8 (8) ties it,
-    # at twice static's PSNR loss (section 3's table)
-    assert ("**The pick is static int8 (3, ringed on the right):** the smallest file of rows 1 to "
-            "6, faster than fp32, and closer to fp32's PSNR than the channel-pruned model (5). "
-            "Min/max int8 (row 8 in Going deeper B1, not drawn) is as small, but loses twice as "
-            "much PSNR (section 3).") in flat
-    assert static["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
-    assert static["mb"] < min(r["mb"] for n, r in rows.items() if r["number"] in (1, 2, 4, 5, 6))
-    loss = {k: float(v[0]) for k, v in int8_table(printed).items()}
-    assert 1.9 < loss["int8 static, min/max ranges"] / loss["int8 static, 99.9% ranges"] < 2.1
-    assert "draw_variants(order[:6]," in code_of()                  # "not drawn": rows 1 to 6
-    # the inset (rows near fp32) enlarges a gap the rule calls no clear difference
-    near = [n for n, r in rows.items() if abs(r["mb"] - fp32["mb"]) < 0.05
-            and abs(r["ms"] / fp32["ms"] - 1) < 0.05 and r["number"] <= 6]
-    assert sorted(rows[n]["number"] for n in near) == [1, 6]
-    gap = rows["unstructured 90% zeros"]["ms"] - fp32["ms"]
-    assert rows["unstructured 90% zeros"]["verdict"] == "no clear difference"
-    assert (f"The inset enlarges a {gap:.1f} ms gap between 1 and 6 that the table calls no clear "
-            "difference.") in flat
-    assert static["verdict"] == "faster" and static["psnr"] > tuned["psnr"]
-    assert minmax["psnr"] < static["psnr"]               # 8, as small, is farther from fp32
+    # r127 (coordinator item 3): every static int8 file drawn; the pick is the defaults' file, the
+    # smallest (with the other two static files), faster than fp32 and of the three the closest
+    # to fp32's PSNR; the other two's losses from section 3's table
+    loss = {k: -float(v[0]) for k, v in int8_table(printed).items()}
+    assert static["mb"] == eight["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
+    assert static["verdict"] == "faster" and static["psnr"] > max(eight["psnr"], minmax["psnr"])
+    assert ("**The pick is static int8 with the defaults (3, ringed on the right):** with the "
+            "other static int8 files (4 and 5) the smallest file, faster than fp32, and of those "
+            "three the closest to fp32's PSNR. 4 (8-bit weights) and 5 (min/max ranges) lost "
+            f"{loss['int8 static, 8-bit weights']:.2f} and "
+            f"{loss['int8 static, min/max ranges']:.2f} dB on this CPU (section 3).") in flat
+    code = code_of()
+    assert "shown_rows = len(main_rows + zeros_row)" in code
+    assert "draw_variants(order[:shown_rows]," in code
+    # r127 (cold read r126 FIGURES 4): the inset that enlarged a gap the table calls no clear
+    # difference is cut; markers at one file size carry their numbers only on the left
+    figure = next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                  if c.source.startswith("# Draws size vs speed and quality vs speed"))
+    assert "inset" not in figure and "zoom" not in figure and "inset" not in flat
+    assert "numbers = [str(number[n]) if n in stacked else tag[n] for n in names]" in figure
+    # "no speed-up": either verdict that is not a gain (quiet 2026-12-07 run: consistently slower)
+    assert rows["unstructured 90% zeros"]["verdict"] in NO_GAIN
     assert mid > 1.1 and rounds["ONNX int8 static"][1] > 1.1
-    # left panel: 1, 7 and the zeros (6, 9, 10) near fp32's size and speed
-    crowd = [rows[names[i - 1]] for i in (1, 6, 7, 9, 10)]
+    # left panel: 1 and the zeros and the .pt2 file (8 to 11) near fp32's size and speed
+    crowd = [rows[names[i - 1]] for i in (1, 8, 9, 10, 11)]
     two = rows[names[1]]
     assert names[1] == "ONNX fp32 (onnxruntime)" and abs(two["mb"] - fp32["mb"]) < 0.1
     assert all(abs(r["mb"] - fp32["mb"]) < 0.1 * fp32["mb"] for r in crowd)
     assert all(abs(r["ms"] - fp32["ms"]) < 0.1 * fp32["ms"] for r in crowd)
-    six = names[5]                                      # number 6
-    assert six == "unstructured 90% zeros"
-    _, six_x, six_verdict, *_ = rounds[six]
-    assert abs(six_x - 1) < 0.1 and six_verdict == "no clear difference"
-    assert ("On the left, 6 (90% zeros) sits at fp32's size and about fp32's latency: the zeros "
+    zeros = names[7]                                    # number 8
+    assert zeros == "unstructured 90% zeros"
+    _, zeros_x, zeros_verdict, *_ = rounds[zeros]
+    assert abs(zeros_x - 1) < 0.1 and zeros_verdict in NO_GAIN
+    assert ("On the left, 8 (90% zeros) sits at fp32's size and about fp32's latency: the zeros "
             "gave no speed-up.") in flat
-    assert all(rounds[n][2] in ("no clear difference", "consistently slower, under 10%")
+    assert all(rounds[n][2] in NO_GAIN
                for n in rows if "zeros" in n)
     # r109: "below" on the left (less time), "to its left" on the right (lower PSNR)
-    for i in (5, 11):
+    for i in (7, 12):
         assert rows[names[i - 1]]["ms"] < fp32["ms"] and rows[names[i - 1]]["psnr"] < fp32["psnr"]
     assert "sit lower." not in markdown
-    # r99: the inset zooms on the markers near fp32 that overlap at full scale
-    figure = next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
-                  if c.source.startswith("# Draws size vs speed and quality vs speed"))
-    assert "zoom = ax_size.inset_axes(" in figure and "indicate_inset_zoom(zoom" in figure
-    # r113 CODE ASK 1: each inset label on its own leader line, beside its own marker
-    assert ("viz.label_with_line(zoom, x, y, tag[n], avoid=list(zip(near_x, near_y)), "
-            "taken=taken") in figure and "viz.label_points(zoom" not in figure
-    # r120 (cold read r119 CODE ASK 4): markers 1 to 5 carry a short name beside their number
+    # r120 (cold read r119 CODE ASK 4): the markers carry a short name beside their number
     assert ('short = {"fp32 PyTorch": "fp32", "ONNX fp32 (onnxruntime)": "ONNX fp32", '
             '"ONNX int8 static": "int8",') in figure
     assert "labels = [tag[n] for n in names]" in figure
@@ -1463,9 +1538,10 @@ def test_the_table_and_figure_statements(committed):
     # edge of each panel, and the quality panel has room right of its markers
     assert "keep_off += [(right, y) for y in np.linspace(bottom, top, 40)]" in figure
     assert "max(scores) + 0.6))" in figure
-    # r122 (cold read r121 CODE ASK 3): the table prints the rows the figure draws, 1 to 6
+    # r122 (cold read r121 CODE ASK 3): the table prints the rows the figure draws, 1 to 8
     assert [n for n, r in rows.items() if not r["folded"]] == [
-        "fp32 PyTorch", "ONNX fp32 (onnxruntime)", "ONNX int8 static", "ONNX int8 dynamic",
+        "fp32 PyTorch", "ONNX fp32 (onnxruntime)", "ONNX int8 static",
+        "ONNX int8 static, 8-bit weights", "ONNX int8 static, min/max", "ONNX int8 dynamic",
         "50% channels + fine-tune", "unstructured 90% zeros"]
     # r116: the folded rows and the rounds, dE and colorfulness columns: one table in Going
     # deeper B
@@ -1479,16 +1555,15 @@ def test_the_table_and_figure_statements(committed):
     main_part = printed.split("Section 5's variants, all of them.", 1)[0]
     assert "int8 min/max over int8 99.9%" not in main_part
     assert not re.search(r"(?m)^ONNX int8 static over ONNX fp32 +" + VERDICT, main_part)
-    assert 'draw_variants(order[:6], f"size, speed and quality: rows 1 to 6' in figure
-    # r124 (cold read r124 FIGURES): B1's figure of all 11 rows repeated section 5's: cut
-    code = code_of()
+    assert 'f"size, speed and quality: rows 1 to {shown_rows}' in figure
+    # r124 (cold read r124 FIGURES): B1's figure of all the rows repeated section 5's: cut
     assert "draw_variants(order, " not in code
     assert "# Draws section 5's two panels again" not in code
     assert "The figure draws section 5's two panels again" not in markdown
-    six_row, eleven = rows[names[4]], rows[names[10]]
-    assert "channels" in names[4] and "channels" in names[10]
-    assert six_row["mb"] == eleven["mb"]
-    assert max(six_row["ms"], eleven["ms"]) < 0.9 * fp32["ms"]              # "lower"
+    tuned_row, raw_row = rows[names[6]], rows[names[11]]
+    assert "channels" in names[6] and "channels" in names[11]
+    assert tuned_row["mb"] == raw_row["mb"]
+    assert max(tuned_row["ms"], raw_row["ms"]) < 0.9 * fp32["ms"]              # "lower"
     assert "# dynamic int8, far slower, would squash the rest" in code
     tuned_vivid = rows["50% channels + fine-tune"]["colorful"]
     assert tuned_vivid < fp32["colorful"]
@@ -1502,26 +1577,28 @@ def test_the_table_and_figure_statements(committed):
     assert "At 90% zeros only a faint tint is left" in markdown           # the tinted row
     assert "min/max against 99.9%" not in markdown
     # the table's dE and colorfulness columns: mean dE ranks the variants as PSNR does (a higher
-    # PSNR always with a lower dE, equal with equal), colorfulness does not
+    # PSNR always with a lower dE; r127: two rows of equal printed PSNR, static int8 and 30% zeros,
+    # differ in dE by 0.02), colorfulness does not
     for a in rows.values():
         for b in rows.values():
             if a["psnr"] > b["psnr"]:
                 assert a["delta_e"] < b["delta_e"], (a, b)
-            elif a["psnr"] == b["psnr"]:
-                assert a["delta_e"] == b["delta_e"], (a, b)
     # r124 (cold read r124 ASK 5): min/max int8's higher colorfulness, printed and now read
     assert minmax["colorful"] > fp32["colorful"]                        # more colorful ...
     assert minmax["psnr"] < fp32["psnr"] and minmax["delta_e"] > fp32["delta_e"]   # worse on both
     assert (f"Min/max int8 is also more colorful than fp32 ({minmax['colorful']} against "
             f"{fp32['colorful']}), yet farther from the truth (mean dE {minmax['delta_e']:.2f} "
             f"against {fp32['delta_e']:.2f}): more color is not better color.") in flat
-    # the key idea: static int8 the smallest, and of the main rows faster than fp32 (by the
-    # rule) the closest to fp32's PSNR
-    fast = [n for n, r in rows.items() if not r["folded"] and r["verdict"] == "faster"]
-    assert max(fast, key=lambda n: rows[n]["psnr"]) == "ONNX int8 static"
+    # the key idea: of the smallest files (the three static int8 files), static int8 with the
+    # defaults is the closest to fp32's PSNR
+    smallest = [n for n, r in rows.items() if r["mb"] == static["mb"]]
+    assert sorted(smallest) == sorted(["ONNX int8 static", "ONNX int8 static, 8-bit weights",
+                                       "ONNX int8 static, min/max"])
+    assert max(smallest, key=lambda n: rows[n]["psnr"]) == "ONNX int8 static"
     assert ("**Key idea:** weigh size, speed and quality together, each measured on the machine "
-            "that will run the model. Here static int8 ties min/max int8 for the smallest file, "
-            "and of the variants faster than fp32 it loses the least PSNR.") in flat
+            "that will run the model. Here the three static int8 files tie for the smallest file, "
+            "and the one with 7-bit weights and 99.9% ranges, the library's defaults, loses the "
+            "least PSNR.") in flat
 
 
 def test_the_readme_quotes_this_run(committed):
@@ -1541,7 +1618,7 @@ def test_the_shuffled_rounds_statements(committed):
     _, markdown, printed = committed
     flat = " ".join(markdown.split())
     rounds = rounds_of(printed)
-    assert len(rounds) == 11, "the rounds' lines are missing"
+    assert len(rounds) == 12, "the rounds' lines are missing"
     assert "of fp32's own rounds, which lay" not in markdown      # r122: cut with its line
     source = "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                        if c.cell_type == "code")
@@ -1549,31 +1626,31 @@ def test_the_shuffled_rounds_statements(committed):
     assert source.index("input_ms(model, RUNS)") < source.index("rounds = time_in_rounds(to_time)")
     (_, mid, verdict, *_) = rounds["fp32 PyTorch"]
     assert verdict == "the reference" and mid == 1
-    # the teaching verdicts, which any run should give: static int8 and the channel-pruned models
-    # faster, dynamic int8 slower, every zeros row without a speed-up
-    faster = ["ONNX int8 static", "ONNX int8 static, min/max", "50% channels, no fine-tune",
-              "50% channels + fine-tune"]
+    # the teaching verdicts, which any run should give: every static int8 file and the
+    # channel-pruned models faster, dynamic int8 slower, every zeros row without a speed-up (the
+    # ONNX fp32 file against fp32 PyTorch goes either way from run to run: its own sentence)
+    faster = ["ONNX int8 static", "ONNX int8 static, 8-bit weights", "ONNX int8 static, min/max",
+              "50% channels, no fine-tune", "50% channels + fine-tune"]
     assert all(rounds[n][2] == "faster" for n in faster)
     assert rounds["ONNX int8 dynamic"][2] == "slower"
     dynamic_ms, static_ms = rounds["ONNX int8 dynamic"][0], rounds["ONNX int8 static"][0]
     assert round(dynamic_ms / static_ms) >= 5, dynamic_ms / static_ms   # several times slower
-    assert {n for n in rounds if rounds[n][2] == "faster"} == set(faster)
+    assert {n for n in rounds if rounds[n][2] == "faster"} - {"ONNX fp32 (onnxruntime)"} == set(
+        faster)
     assert not any(rounds[n][2] == "faster" for n in rounds if "zeros" in n)
     assert "**Only int8 and removed channels" not in markdown     # r83: dynamic int8 was slower
-    main = {n for n, r in table(printed).items() if not r["folded"] and r["verdict"] == "faster"}
-    assert main == {"ONNX int8 static", "50% channels + fine-tune"}, main
-    # r124: section 5's sentence follows the rule's verdicts of rows 2, 3, 5 and 6, whatever they
-    # are (the r124 run: the ONNX fp32 file consistently slower, under 10%)
+    # r124: section 5's sentence follows the rule's verdicts of its rows, whatever they are (the
+    # r124 run: the ONNX fp32 file consistently slower, under 10%)
     assert main_sentence(printed) in flat, main_sentence(printed)
     assert "before rounding" not in markdown
     assert "by the rule" not in markdown.split("## Going deeper")[0].lower()   # r116: said once
-    # r108: the two faster verdicts in the folded rows are named, with the table's numbers
+    # r108: the faster verdict in the folded rows is named, with the table's number
     numbers = {n: r["number"] for n, r in table(printed).items()}
     assert [numbers[n] for n in ("ONNX fp32 (onnxruntime)", "ONNX int8 static",
-                                 "50% channels + fine-tune", "ONNX int8 static, min/max",
-                                 "50% channels, no fine-tune")] == [2, 3, 5, 8, 11]
-    assert ("Min/max int8 (8) and the pruned model before its fine-tune (11) were faster than "
-            "fp32 PyTorch too.") in flat
+                                 "ONNX int8 static, min/max", "50% channels + fine-tune",
+                                 "50% channels, no fine-tune")] == [2, 3, 5, 7, 12]
+    assert ("The pruned model before its fine-tune (12) was faster than fp32 PyTorch too."
+            ) in flat
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     assert markdown_index(cells, "**Section 5's other rows, and the pairs.**") > markdown_index(
         cells, "## Going deeper")
@@ -1583,8 +1660,12 @@ def test_the_shuffled_rounds_statements(committed):
         printed)
     assert (f"Against static int8, min/max int8 {said(mm_verdict)} ({mm_x}x): the same nodes, "
             "other ranges.") in flat
+    # r127: the 8-bit file against the 7-bit one (the defaults'), round by round
+    bit_x, _, _, _, _, _, bit_verdict = found(r"(?m)^int8 8-bit over int8 7-bit: +" + VERDICT
+                                              + "$", printed)
+    assert (f"Against static int8, the 8-bit file {said(bit_verdict)} ({bit_x}x).") in flat
     folded = {n for n, r in table(printed).items() if r["folded"]}
-    assert {"ONNX int8 static, min/max", "50% channels, no fine-tune"} <= folded
+    assert {"50% channels, no fine-tune", "torch.export (.pt2)"} <= folded
     more = printed.split("rounds: in how many rounds the variant was faster (or slower) at all; "
                          "the verdict also needs a median beyond 10%;", 1)[1]
     assert "mixed" not in more.split("gray baseline")[0]
@@ -1645,13 +1726,16 @@ def test_the_shuffled_rounds_statements(committed):
     assert profiled < told
     assert "fuses each `Conv` and `Concat` group" not in markdown
     assert "ConvTranspose" in shares and ops(static_nodes)["ConvTranspose"] == 3
-    (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
+    (isa,) = found(r"this CPU's int8 dot-product instructions \(VNNI or newer\): (.*)", printed)
     assert isa != "unknown" and "amx" not in isa
     isa_at = next(i for i, c in enumerate(cells) if c.cell_type == "code" and any(
         "this CPU's int8 dot-product instructions" in o.get("text", "")
         for o in c.get("outputs", [])))
-    assert markdown_index(cells, "### A. Inside the export") < isa_at < markdown_index(
-        cells, "### B. Timing details")
+    # r126 (cold read r126 ASK 2): the CPU line moved from Going deeper A into section 3, as the
+    # first line its cell prints
+    assert markdown_index(cells, "## 3.") < isa_at < markdown_index(cells, "## 4.")
+    assert "".join(o.get("text", "") for o in cells[isa_at].outputs).startswith(
+        "this CPU's int8 dot-product instructions")
     # dynamic int8 computes on integers too (ConvInteger): the text must not say only static does
     assert "compute each convolution on the 8-bit integers themselves" not in flat
     assert "Why? This CPU's VNNI" not in markdown
@@ -1673,16 +1757,16 @@ def test_the_shuffled_rounds_statements(committed):
                             r"time\. Were int8's Conv 4x as fast and every other operator "
                             r"unchanged, int8 would run at most (\d\.\d\d)x as fast", printed)
     p = float(p_share) / 100
-    assert abs(1 / (1 - p + p / 4) - float(bound4)) < 0.006
+    assert abs(1 / (1 - p + p / 4) - float(bound4)) < 0.01      # p printed to 0.1%
     assert abs(conv[0] / (conv[0] + other[0]) - p) < 0.01     # the split is that profile's
     assert mid < float(bound4) < 4 and conv[2] < 4            # both limits, as the text says
     how_long = ("about as long as in fp32" if 0.9 <= other[2] <= 1.1 else
                 "longer than in fp32" if other[2] < 0.9 else "less time than in fp32")
-    vnni = ("This CPU has no VNNI (Going deeper A's last line): without it, an int8 dot product "
+    vnni = ("This CPU has no VNNI (section 3 prints it): without it, an int8 dot product "
             "takes three instructions, `VPMADDUBSW`, then `VPMADDWD`, then `VPADDD` to add into "
             "the int32 sums, where VNNI's `VPDPBUSD` does all three in one (Intel's instruction "
             "reference)." if isa == "none" else
-            "This CPU has VNNI (Going deeper A's last line), whose `VPDPBUSD` does four uint8 x "
+            "This CPU has VNNI (section 3 prints it), whose `VPDPBUSD` does four uint8 x "
             "int8 products per 32-bit lane in one instruction (Intel's instruction reference).")
     assert ("**Two things keep the gain far below 4x.** First, Amdahl's law: `Conv` takes "
             f"{p_share}% of fp32's time, so even a 4x faster `Conv`, with every other operator "
@@ -1721,25 +1805,21 @@ def test_the_summary_and_the_eight_images(committed):
     _, markdown, printed = committed
     flat = " ".join(markdown.split())
     rows, rounds = table(printed), rounds_of(printed)
-    static_db, share = int8_table(printed)["int8 static, 99.9% ranges"]
+    static_db, share = int8_table(printed)["int8 static (int8.onnx, the defaults)"]
+    eight_db = int8_table(printed)["int8 static, 8-bit weights"][0]
     mid, *_ = like_for_like(printed)
-    (float_db,) = found(r"([+-]\d\.\d{3}) dB in float math on the same rounded values", printed)
-    if float(static_db) < -0.05:          # r124: this run's CPU, without VNNI
-        # r126 (cold read r126 ERROR 1): the 0.32 dB is the whole file's; the kernels' share is
-        # the difference from float math on the same rounded values
-        (seven_db,) = found(r"(?m)^int8-7bit\.onnx +weights .*; PSNR change from fp32 "
-                            r"([+-]\d\.\d{3}) dB$", printed)
-        kernels = float(float_db) - float(static_db)
-        assert (f"- Static int8 cut the file to {share}% of the fp32 ONNX file, and its network "
-                f"ran {mid:.2f}x as fast as ONNX fp32. On this CPU, without VNNI, it lost "
-                f"{-float(static_db):.2f} dB of PSNR: the rounding alone cost "
-                f"{-float(float_db):.2f} dB, onnxruntime's int8 kernels the other {kernels:.2f} "
-                f"dB. 7-bit weights (Going deeper A) cut the loss to {-float(seven_db):.2f} dB; "
-                "that file was not timed. Dynamic int8 was far slower.") in flat
-        assert "where the rounding alone lost" not in flat
-    else:
-        assert (f"cut the file to {share}% of the fp32 ONNX file for {float(static_db):+.2f} dB of "
-                f"PSNR. Its network ran {mid:.2f}x as fast as ONNX fp32.") in flat
+    float_db = kernel_table(printed)["int8-8bit.onnx"]["float"]
+    # r127: the defaults' file (7-bit weights) is the one timed and shipped; r126 (cold read
+    # r126 ERROR 1): the 8-bit file's loss split into its rounding (float math) and the kernels
+    assert (f"- Static int8 with the library's defaults (7-bit weights) cut the file to {share}% "
+            f"of the fp32 ONNX file for {float(static_db):+.2f} dB of PSNR, and its network ran "
+            f"{mid:.2f}x as fast as ONNX fp32.") in flat
+    if float(eight_db) < -0.1:            # r124, r127: this run's CPU, without VNNI
+        kernels = float(float_db) - float(eight_db)
+        assert (f"With 8-bit weights it lost {-float(eight_db):.2f} dB on this CPU, which has no "
+                f"VNNI: the rounding cost {-float(float_db):.2f} dB, onnxruntime's int8 kernels "
+                f"the other {kernels:.2f} dB. Dynamic int8 was far slower.") in flat
+    assert "where the rounding alone lost" not in flat and "that file was not timed" not in flat
     assert "one 256 x 256 input" in printed
     channels = "50% channels + fine-tune"
     (size, tuned) = found(r"pruned \+ fine-tuned: (\d+)% of the size, PSNR ([+-]\d\.\d\d) dB",
@@ -1834,8 +1914,9 @@ def test_the_summary_and_the_eight_images(committed):
     fp32_ms, static_ms, static_x, slim_ms, slim_x = found(
         r"fp32 PyTorch (\d+\.\d) ms; .*?, (\d+\.\d) ms \((\d+\.\d\d)x over ONNX fp32\); "
         r"50% channels \+ fine-tune (\d+\.\d) ms \((\d+\.\d\d)x over fp32 PyTorch\)", line)
-    (line_db,) = found(r"static int8 \d+% of the fp32 ONNX file, PSNR ([+-]\d\.\d\d) dB,", line)
-    assert line_db == f"{float(static_db):+.2f}"
+    line_db, line_eight = found(r"static int8 \d+% of the fp32 ONNX file, PSNR ([+-]\d\.\d\d) dB "
+                                r"\(8-bit weights ([+-]\d\.\d\d) dB\),", line)
+    assert line_db == f"{float(static_db):+.2f}" and line_eight == f"{float(eight_db):+.2f}"
     assert float(fp32_ms) == rows["fp32 PyTorch"]["ms"]
     assert float(static_ms) == rows["ONNX int8 static"]["ms"] and static_x == f"{mid:.2f}"
     assert float(slim_ms) == rows[channels]["ms"]
@@ -1899,16 +1980,43 @@ def test_the_shipped_photo(committed):
     # (the same steps in both) came out shorter for int8, as printed
     # r126 (cold read r126 ASK 4): not "drift": section 6's rest is the whole call minus the
     # network timed alone; B2 times each step inside the call and finds int8's rest longer
-    if float(quiet["table_x"]) > float(predicted):
+    if float(quiet["table_x"]) > float(predicted) and float(quiet["rest"]) >= float(fp32["rest"]):
+        # r127's run: int8's rest was not shorter; from the printed medians the call's speed-up
+        # and Amdahl's prediction agree, so the gap is the medians of ratios' (section 5)
+        share_m = float(fp32["alone"]) / float(fp32["ms"])
+        net_m = float(fp32["alone"]) / float(quiet["alone"])
+        call_m = float(fp32["ms"]) / float(quiet["ms"])
+        pred_m = 1 / (1 - share_m + share_m / net_m)
+        assert abs(call_m - pred_m) < 0.03                               # "they agree"
+        assert ("It measured a little above the prediction because each speed-up is a median of "
+                "round-by-round ratios, not a ratio of the medians printed here. From the "
+                f"medians, the call ran {fp32['ms']} / {quiet['ms']} = {call_m:.2f}x as fast, and "
+                f"Amdahl's law predicts {pred_m:.2f}x: they agree.") in flat
+    elif float(quiet["table_x"]) > float(predicted):
         assert float(quiet["rest"]) < float(fp32["rest"])
-        b2_rest = step_table(printed)["all steps but the network"]
-        assert b2_rest["off"] > b2_rest["fp32 PyTorch"]           # "longer, not shorter"
-        assert (f"It beat the prediction because int8's rest of the call, the whole call minus "
+        steps = step_table(printed)
+        b2_rest = steps.pop("all steps but the network")
+        beat = (f"It beat the prediction because int8's rest of the call, the whole call minus "
                 f"the network timed alone, came out at {quiet['rest']} ms ({quiet['ms']} - "
-                f"{quiet['alone']}) against fp32's {fp32['rest']} ms. That gap does not show a "
-                "gain from int8: the rest runs the same steps, and Going deeper B2, which "
-                "times each step inside the call, found int8's rest longer, not shorter "
-                f"({b2_rest['off']} against {b2_rest['fp32 PyTorch']} ms).") in flat
+                f"{quiet['alone']}) against fp32's {fp32['rest']} ms.")
+        if b2_rest["off"] > b2_rest["fp32 PyTorch"]:
+            assert (beat + " That gap does not show a gain from int8: the rest runs the same "
+                    "steps, and Going deeper B2, which times each step inside the call, found "
+                    f"int8's rest longer, not shorter ({b2_rest['off']} against "
+                    f"{b2_rest['fp32 PyTorch']} ms).") in flat
+        else:       # r127's run: shorter in B2 too; the step with the largest gap named
+            gaps = {k: v["fp32 PyTorch"] - v["off"] for k, v in steps.items()
+                    if k != "the network"}
+            step = max(gaps, key=gaps.get)
+            assert gaps[step] > 0.5 * (b2_rest["fp32 PyTorch"] - b2_rest["off"])   # "most of"
+            said_as = {"upsample ab to full size": "upsampling ab to full size",
+                       "fit_to_gamut": "`fit_to_gamut`", "rgb_to_lab at full size": "`rgb_to_lab`",
+                       "lab_to_rgb, round to uint8": "`lab_to_rgb`"}[step]
+            assert (beat + " Going deeper B2, which times each step inside the call, found "
+                    f"int8's rest shorter too ({b2_rest['off']} against "
+                    f"{b2_rest['fp32 PyTorch']} ms), most of the gap in {said_as} "
+                    f"({steps[step]['off']} against {steps[step]['fp32 PyTorch']} ms). The run "
+                    "does not show why.") in flat
     assert "drift of the shared CPU" not in flat
     assert ("**Spinning.** With onnxruntime's default, spinning on, the whole call was even "
             f"slower than fp32's ({spin['table_x']}x), most likely because onnxruntime's and "
@@ -1945,24 +2053,28 @@ def test_the_shipped_photo(committed):
     fp32_256 = rounds_of(printed)["fp32 PyTorch"][0]
     assert float(fp32["alone"]) < fp32_256                 # the smaller input, the shorter time
     # what to ship: the knob the advice names is the library's, and the run timed int8 with it
-    # r126 (cold read r126 ASK 1, said in text this round): the 7-bit file keeps the quality on
-    # this CPU but was not timed; the library's quantize_int8 has no reduce_range option
-    seven_db, eight_db = (found(rf"(?m)^{f} +weights .*; PSNR change from fp32 ([+-]\d\.\d{{3}}) "
-                                r"dB$", printed)[0] for f in (r"int8-7bit\.onnx", r"int8\.onnx"))
-    (isa,) = found(r"this CPU's int8 dot-product instructions: (.*)", printed)
+    # r126 (cold read r126 ASK 1): r127 did it in the library: quantize_int8's default is 7-bit
+    # weights; the 8-bit file is timed beside it (Going deeper B1's pair)
+    rows_3 = int8_table(printed)
+    seven_db, eight_db = (rows_3[k][0] for k in ("int8 static (int8.onnx, the defaults)",
+                                                  "int8 static, 8-bit weights"))
+    (isa,) = found(r"this CPU's int8 dot-product instructions \(VNNI or newer\): (.*)", printed)
     assert isa == "none" and abs(float(seven_db)) < 0.1 < abs(float(eight_db))
-    assert ("**What to ship on this 2-core CPU:** of the files this run timed, static int8, "
-            "loaded with spinning off: `deploy.OnnxColorizer(path, spinning=False)`. On a CPU "
-            "without VNNI, such as this one, the 7-bit file of Going deeper A keeps the quality: "
-            f"it lost {-float(seven_db):.2f} dB against {-float(eight_db):.2f} dB for "
-            "`int8.onnx`. This run did not time it. On such a CPU, build the 7-bit file and time "
-            "it before you choose: `deploy.quantize_int8` has no option for it, so call "
-            "onnxruntime's `quantize_static` with `reduce_range=True`, as Going deeper A does. "
-            "Check the colors and time both spinning settings on the CPU that will run it.") in flat
+    bit_x, _, _, _, _, _, bit_verdict = found(r"(?m)^int8 8-bit over int8 7-bit: +" + VERDICT
+                                              + "$", printed)
+    assert bit_verdict != "faster", "the 8-bit file ran faster: the text should weigh it"
+    assert ("**What to ship on this 2-core CPU:** `int8.onnx`, as `quantize_int8` makes it by "
+            "default (7-bit weights), loaded with spinning off: "
+            "`deploy.OnnxColorizer(path, spinning=False)`. It lost "
+            f"{-float(seven_db):.2f} dB where 8-bit weights lost {-float(eight_db):.2f} dB. In "
+            f"Going deeper B1's rounds, against it, the 8-bit file {said(bit_verdict)} "
+            f"({bit_x}x). Check the colors and time both spinning settings on the CPU that will "
+            "run it.") in flat
     deploy_py = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     quantize_def = deploy_py.split("def quantize_int8(", 1)[1].split("\ndef ", 1)[0]
-    assert "reduce_range" not in quantize_def                    # "has no option for it"
-    assert "reduce_range=True" in code_of() and "oq.quantize_static(" in code_of()
+    assert "reduce_range=reduce_range," in quantize_def and "reduce_range: bool = True" in \
+        quantize_def                                            # "by default (7-bit weights)"
+    assert "has no option for it" not in flat and "This run did not time it" not in flat
     assert ("**Key idea:** time the whole call the user makes: the network's share of it limits "
             "what a faster network can gain.") in markdown
     deploy_src = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
@@ -1978,23 +2090,34 @@ def test_the_shipped_photo(committed):
     median, most = found(r"the photo, int8 against fp32 per pixel: median (\d+\.\d) ab units, .*? "
                          r"the most (\d+) \(from the 8-bit outputs: differences below about 1 are "
                          r"rounding\)", printed)
-    assert float(median) < 1 < int(most) < 0.5 * int(worst)
+    assert float(median) < 1 < int(most) < 0.75 * int(worst)
     (kind,) = found(r"the test image with the worst value \(number \d+, class (\w+)\)", printed)
+    # r127: with 7-bit weights the worst image differs at a few pixels (a region, the sky, with
+    # the saturating 8-bit file)
+    (spread,) = found(r"the test image with the worst value \(number \d+, class \w+\): the most "
+                      r"\d+ ab units, (\d+\.\d)% of its pixels more than 5 apart", printed)
+    assert float(spread) < 5
     assert ("**In the maps**, int8 is compared with fp32, not with the truth. fp32 itself paints "
             f"the cat in muted colors. On the photo (top), int8 moves colors by at most {most} ab "
-            f"units. The {kind} (bottom) is the test image with int8's largest difference, {worst} "
-            "ab units: int8 turns its blue sky beige (outlined: more than 10 ab units from fp32)."
+            f"units, and its median pixel by {median}. The {kind} (bottom) is the test image with "
+            f"int8's largest difference, {worst} ab units, at a few pixels only (outlined in red: "
+            f"more than 10 ab units from fp32); {spread}% of its pixels differ by more than 5."
             ) in flat
     maps = next(c.source for c in cells if c.cell_type == "code" and "def ab_gap(" in c.source)
-    assert ('photo_gap.quantile(0.99).item(), f"scale clipped at its 99th percentile; largest '
-            '{photo_gap.max():.0f}"' in maps)
-    assert ('per_pixel[worst].max().item(), f"scale up to its largest value, '
-            '{per_pixel[worst].max():.0f}"' in maps)
-    assert "vmin=0, vmax=top," in maps and "({scale_note})" in maps
+    assert ('photo_gap.quantile(0.99).item(), f"scale clipped at the 99th percentile\\n(largest '
+            '{photo_gap.max():.0f})"' in maps)
+    assert ('per_pixel[worst].max().item(), f"scale up to the largest value\\n('
+            '{per_pixel[worst].max():.0f})"' in maps)
+    # r127 (cold read r126 FIGURES 6): the scale note under the map, clear of the colorbar
+    assert "vmin=0, vmax=top," in maps and "row[3].set_xlabel(scale_note, fontsize=11)" in maps
     # r124 (cold read r124 FIGURES): the row named by its class, as the text names it, and the
     # worst pixels outlined (a box around them spanned half of this run's image)
     assert '(f"int8\'s worst test image\\n(a {run.test.classes[' in maps
-    assert 'ax.contour(worst_pixels, levels=[0.5], colors="k", linewidths=2)' in maps
+    # r127 (cold read r126 FIGURES 6): the outline follows the pixels' edges and is closed along
+    # the frame (a ring of 0 round the mask), so a region on the border reads as a region
+    assert "fine = np.pad(np.kron(worst_pixels, np.ones((10, 10))), 1)" in maps
+    assert 'ax.contour(at, at, fine, levels=[0.5], colors="#d55e00", linewidths=2)' in maps
+    assert '"outlined in red: pixels more than 10 ab units apart"' in maps
     assert "plt.Rectangle((xs.min()" not in maps
     assert "options.intra_op_num_threads = threads" in deploy_src
     assert "turns spinning off" not in markdown
@@ -2033,16 +2156,14 @@ def worst_image_panels():
 
 
 def test_the_worst_test_image_as_the_text_describes_it(committed):
-    """r124: "int8 turns its blue sky beige": the top of the image (the sky) is blue (blue over
-    red) in the truth and in fp32, and not in int8, as the committed figure shows."""
+    """r124: the 8-bit file turned the worst image's blue sky beige; r127: with the default 7-bit
+    weights the worst image differs at a few pixels only, so its int8 panel looks like fp32's, as
+    the committed figure shows."""
+    _, markdown, _ = committed
     truth, fp32, int8 = worst_image_panels()
-
-    def blueness(panel):
-        sky = panel[: panel.shape[0] // 5]                   # the top fifth: sky in every panel
-        return (sky[..., 2] - sky[..., 0]).mean()            # blue minus red, 0-255
-
-    assert blueness(truth) > 20 and blueness(fp32) > 10      # blue
-    assert blueness(int8) < 0                                # beige: more red than blue
+    assert fp32.shape == int8.shape
+    assert abs(fp32 - int8).mean() < 3                          # 0-255: much alike
+    assert "turns its blue sky beige" not in markdown
 
 
 def test_the_mean_shift_is_quoted_after_its_printout():
@@ -2327,6 +2448,74 @@ def test_the_r94_code_asks(committed):
             in code)
 
 
+def b2_text(printed):
+    """Going deeper B2's two paragraphs on the step table, as the printed numbers give them, and
+    {claim: whether the printed numbers back it} for the claims the words make (r125: a "faster"
+    just over the margin said as borderline; r126 (cold read r126 ASK 4): not "drift": the two
+    timings measure differently; r127: which 1-thread columns back "PyTorch's threads slow
+    onnxruntime", said as the run shows it)."""
+    apps = photo_calls(printed)
+    spin, quiet = apps["int8.onnx"], apps["int8.onnx, no spinning"]
+    steps = step_table(printed)
+    rest_of = steps.pop("all steps but the network")
+    t1 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 1 "
+               r"thread\(s\): +" + VERDICT + "$", printed)
+    t2 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 2 "
+               r"thread\(s\): +" + VERDICT + "$", printed)
+    said_as = {"lab_to_rgb, round to uint8": "`lab_to_rgb`", "upsample ab to full size":
+               "upsampling ab", "fit_to_gamut": "`fit_to_gamut`", "rgb_to_lab at full size":
+               "`rgb_to_lab`"}
+    most = max((k for k in steps if k != "the network"),
+               key=lambda k: steps[k]["on"] - steps[k]["off"])
+    on, off = rest_of["on"], rest_of["off"]
+    just = t1[6] == "faster" and float(t1[0]) < 1.15 and float(t1[1]) < 1
+    control = ("no longer slowed them: " + (
+        f"by the rule it was faster, but only just ({t1[0]}x, rounds from {t1[1]} to {t1[2]}), so "
+        'read it as "not slower" rather than as a gain.' if just else f"it {said(t1[6])} "
+        f"({t1[0]}x)."))
+    fp32_b2, fp32_6 = steps["the network"]["fp32 PyTorch"], fp32_6_alone(printed)
+    net_b2 = steps["the network"]["off"]
+    fp32_rest_6 = float(apps["fp32 PyTorch"]["rest"])
+    net = steps["the network"]
+    longer = off > float(quiet["rest"]) and rest_of["fp32 PyTorch"] > fp32_rest_6
+    text = ("**What the step table shows.** With spinning on and PyTorch on 2 threads, all steps "
+            f"but the network took {on} ms against {off} ms with spinning off ({t2[0]}x, "
+            f"{t2[6]} by the rule); {said_as[most]} slowed the most ({steps[most]['on']} against "
+            f"{steps[most]['off']} ms). With PyTorch on 1 thread, spinning {control} "
+            "**Two timings, two methods.** This table's times are "
+            + ("longer than" if longer else "not those of") + " section 6's: int8's "
+            f"rest of the call (spinning off) took {off} ms here against {quiet['rest']} ms "
+            f"there, and fp32's {rest_of['fp32 PyTorch']} against {fp32_rest_6:.1f} ms. Section 6 "
+            "timed the network alone, in a loop on `L_work`, and took the rest as the whole call "
+            "minus that; here each step is timed inside the call. The network itself took longer "
+            f"inside the call: int8's {net_b2} against {quiet['alone']} ms, fp32's {fp32_b2} "
+            f"against {fp32_6} ms. The run does not show why, so compare the columns of one "
+            "table, not numbers across the two. ")
+    both = net["on, 1 thread"] < net["on"] and net["off, 1 thread"] < net["off"]
+    spinning_only = net["on, 1 thread"] < 0.8 * net["on"] and not both
+    if both:
+        text += ("PyTorch's threads matter too: with PyTorch on 1 thread, int8's network took "
+                 f"{net['on, 1 thread']} ms (spinning on) and {net['off, 1 thread']} ms (off), "
+                 f"against {net['on']} and {net['off']} ms on 2 threads. So PyTorch's threads "
+                 "most likely slow onnxruntime as well, not only the reverse. ")
+    elif spinning_only:
+        text += ("PyTorch's threads matter too: with spinning on, int8's network took "
+                 f"{net['on, 1 thread']} ms with PyTorch on 1 thread against {net['on']} ms on 2; "
+                 f"with spinning off, {net['off, 1 thread']} against {net['off']} ms. So with "
+                 "spinning on, PyTorch's threads most likely slow onnxruntime's network as well, "
+                 "not only the reverse. ")
+    text += ("What both timings show is that spinning slowed the rest of the call (in section 6: "
+             f"{spin['rest']} against {quiet['rest']} ms).")
+    facts = {"slower by the rule at 2 threads": t2[6] == "slower",
+             "not slower at 1 thread": t1[6] != "slower",
+             "the step that slowed most is named": most in said_as,
+             "the network longer inside the call": fp32_b2 > fp32_6 and net_b2 > float(
+                 quiet["alone"]),
+             "spinning slowed the rest, both ways": float(spin["rest"]) > float(quiet["rest"])
+             and on > off}
+    return text, facts
+
+
 def test_the_photo_table_and_why_spinning_hurts(committed):
     """r111: section 6 prints one table; the spinning result gets its mechanism, tested in Going
     deeper B2 step by step. r124 (cold read r124 ASK 4): B2 cut to about a third: the step table
@@ -2343,8 +2532,7 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     assert not re.search(VERDICT, stream)          # medians and words only, no counts
     header = " " * 26 + "network  whole call   network over fp32"
     assert header in printed
-    apps = photo_calls(printed)
-    spin, quiet = apps["int8.onnx"], apps["int8.onnx, no spinning"]
+    assert list(photo_calls(printed)) == ["fp32 PyTorch", "int8.onnx", "int8.onnx, no spinning"]
     # the call made step by step, as Colorizer.photo makes it, every step timed after the app's
     # network; int8 with spinning on and off, PyTorch on 2 threads and on 1
     table_06 = printed.split("the photo's call made step by step: ms per step, medians of", 1)[1]
@@ -2369,52 +2557,18 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     t1 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 1 thread\(s\): +"
                + VERDICT + "$", printed)
     assert t2[6] == "slower" and t1[6] != "slower"     # the explanation: PyTorch's 2nd thread
-    on, off = rest_of["on"], rest_of["off"]
     assert ("#### B2. The spinning test Why was int8's whole call slower with spinning on? Our "
             "explanation is an inference from timings, since nothing here measures CPU use: "
             "onnxruntime's idle worker keeps spinning after the network and competes with "
             "PyTorch's 2 threads for the rest of the call. The next cell times the photo's call "
             "step by step, with PyTorch on 2 threads (as shipped) and on 1, which leaves "
             "onnxruntime's worker a core of its own.") in flat
-    # r125 (cold read r125): a "faster" just over the margin, with rounds either side of 1, is
-    # said as borderline
-    just = t1[6] == "faster" and float(t1[0]) < 1.15 and float(t1[1]) < 1
-    control = ("no longer slowed them: " + (
-        f"by the rule it was faster, but only just ({t1[0]}x, rounds from {t1[1]} to {t1[2]}), so "
-        'read it as "not slower" rather than as a gain.' if just else f"it {said(t1[6])} "
-        f"({t1[0]}x)."))
-    fp32_b2, fp32_6 = steps["the network"]["fp32 PyTorch"], fp32_6_alone(printed)
-    net_b2, net_6 = steps["the network"]["off"], float(quiet["alone"])
-    assert fp32_b2 > 1.1 * fp32_6 and net_b2 > 1.1 * net_6    # "longer inside the call"
-    rest_on, rest_off = float(spin["rest"]), float(quiet["rest"])
-    assert rest_on > rest_off and on > off          # "what both timings show"
-    # r126 (cold read r126 ASK 4): not "drift": the two timings measure differently (the
-    # network alone in a loop vs each step inside the call), and PyTorch's threads slow
-    # onnxruntime's network too (the 1-thread columns)
-    fp32_rest_6 = float(photo_calls(printed)["fp32 PyTorch"]["rest"])
-    assert off > float(quiet["rest"]) and rest_of["fp32 PyTorch"] > fp32_rest_6   # "longer"
-    net = steps["the network"]
-    assert net["on, 1 thread"] < net["on"] and net["off, 1 thread"] < net["off"]
+    text, facts = b2_text(printed)
+    assert all(facts.values()), facts               # each claim the text makes, checked
     code = code_of()
     assert "alone[k].append(1000 * deploy.median_seconds(lambda k=k: apps[k](L_work), RUNS))" \
         in code and "ab = torch.as_tensor(app(small.clamp(0, 1))).float()" in code
-    assert ("**What the step table shows.** With spinning on and PyTorch on 2 threads, all steps "
-            f"but the network took {on} ms against {off} ms with spinning off ({t2[0]}x, "
-            f"{t2[6]} by the rule); {said_as[most]} slowed the most ({steps[most]['on']} against "
-            f"{steps[most]['off']} ms). With PyTorch on 1 thread, spinning {control} "
-            "**Two timings, two methods.** This table's times are longer than section 6's: int8's "
-            f"rest of the call (spinning off) took {off} ms here against {quiet['rest']} ms "
-            f"there, and fp32's {rest_of['fp32 PyTorch']} against {fp32_rest_6:.1f} ms. Section 6 "
-            "timed the network alone, in a loop on `L_work`, and took the rest as the whole call "
-            "minus that; here each step is timed inside the call. The network itself took longer "
-            f"inside the call: int8's {net_b2} against {quiet['alone']} ms, fp32's {fp32_b2} "
-            f"against {fp32_6} ms. The run does not show why, so compare the columns of one "
-            "table, not numbers across the two. PyTorch's threads matter too: with PyTorch on 1 "
-            f"thread, int8's network took {net['on, 1 thread']} ms (spinning on) and "
-            f"{net['off, 1 thread']} ms (off), against {net['on']} and {net['off']} ms on 2 "
-            "threads. So PyTorch's threads most likely slow onnxruntime as well, not only the "
-            "reverse. What both timings show is that spinning slowed the rest of the call (in "
-            f"section 6: {spin['rest']} against {quiet['rest']} ms).") in flat
+    assert text in flat, text
     assert "move between timings on this shared" not in flat
     for gone in ("**Two timings of int8's network disagree.**", "presents spinning as a trade",
                  "It is a hint, not a finding", "**Why spinning slowed the call: the test.**"):
@@ -2470,7 +2624,7 @@ def test_section_4_and_5_claim_only_what_is_timed(committed):
             "no speed-up (section 5). What two things would make them save time?") in flat
     assert "Section 5 times the zeros and finds no speed-up." not in flat
     rounds = rounds_of(printed)
-    assert rounds["unstructured 90% zeros"][2] == "no clear difference"
+    assert rounds["unstructured 90% zeros"][2] in NO_GAIN
     assert not any(rounds[n][2] == "faster" for n in rounds if "zeros" in n)
     assert "does not depend on the values" not in flat
     assert "one random 256 x 256 input. A speed-up is the median" in flat

@@ -33,8 +33,8 @@ from ..viz import colorblind_safe
 MODES = ("smoke", "quick", "full")
 
 # Images per mode: (train, validation, test); None means all there are. Quick mode is sized for
-# 5 minutes a notebook on a 2-core CPU (07, which trains five models twice, takes longer on a slow
-# one); a notebook may ask for other sizes.
+# 5 minutes a notebook on a 2-core CPU (06, which times a dozen variants of one model, and 07, which
+# trains five models twice, take longer on a slow one); a notebook may ask for other sizes.
 SIZES = {"smoke": (512, 128, 128), "quick": (20_000, 2_000, 2_000), "full": (None, 5_000, None)}
 SAMPLE_SIZES = (None, 256, None)  # quick or full mode on the small built-in sample set
 _STARTED: float | None = None  # when start() last ran (time.perf_counter()), for summary()
