@@ -600,18 +600,27 @@ def int8_table(printed):
 
 
 def kernel_table(printed):
-    """Section 3's second table (r127): {file: {"top", "sum", "over", "kernels", "float"}} for
-    each static file of STATIC_FILES: its largest |weight|, the largest sum of two uint8 x int8
-    products and whether it is over a 16-bit integer's 32,767, and its PSNR change from fp32 as
-    onnxruntime runs it (int8 kernels) and in float math, as printed."""
+    """Section 3's second table (r127) and Going deeper A's float-math table (r129, cold read
+    r128 ASK 1: the experiment moved out of the main path): {file: {"top", "sum", "over",
+    "kernels", "float"}} for each static file of STATIC_FILES: its largest |weight|, the largest
+    sum of two uint8 x int8 products and whether it is over a 16-bit integer's 32,767, and its
+    PSNR change from fp32 as onnxruntime runs it (int8 kernels) and in float math, as printed."""
     rows = {}
-    for name, low, top, most, side, kernels, float_db in re.findall(
+    for name, low, top, most, side, kernels in re.findall(
             r"(?m)^(int8(?:-8bit|-minmax)?\.onnx) +-(\d+) to (\d+) +([\d,]+) \((within|over)\) +"
-            r"([+-]\d\.\d{3}) dB +([+-]\d\.\d{3}) dB$", printed):
+            r"([+-]\d\.\d{3}) dB$", printed):
         assert low == top, name
         rows[name] = {"top": int(top), "sum": int(most.replace(",", "")), "over": side == "over",
-                      "kernels": kernels, "float": float_db}
+                      "kernels": kernels}
     assert tuple(rows) == STATIC_FILES, rows
+    block = printed.split("PSNR change from fp32: as onnxruntime runs each file (int8 kernels), "
+                          "and in float math", 1)[1].split("\n\n", 1)[0]
+    floats = re.findall(r"(?m)^(int8(?:-8bit|-minmax)?\.onnx) +([+-]\d\.\d{3}) dB +"
+                        r"([+-]\d\.\d{3}) dB$", block)
+    assert tuple(name for name, *_ in floats) == STATIC_FILES, floats
+    for name, kernels, float_db in floats:
+        assert kernels == rows[name]["kernels"], name      # the same run of the same file
+        rows[name]["float"] = float_db
     return rows
 
 
@@ -674,10 +683,17 @@ def test_int8_statements(committed):
     fails = (f"That mean is above section 1's ruler of {ruler}, so the ruler no longer keeps "
              "the mean ΔE below the just noticeable 2.3.")
     assert (fails in flat) == (float(mean) > float(ruler))
-    assert ("The next cell prints whether this CPU has VNNI, each static file's largest weight, "
-            "and its PSNR twice: as onnxruntime runs it, and with onnxruntime's graph "
-            "optimizations off. Then no int8 kernel runs, and each `Conv` computes in float on "
-            "the rounded values.") in flat
+    # r129 (cold read r128 ASK 1): section 3 keeps the CPU line and the weights' table; the
+    # float-math run moved to Going deeper A, with the operators that ran printed (r128 UNBACKED:
+    # "no int8 kernel runs" had no profile behind it)
+    assert ("The next cell prints two clues: whether this CPU has VNNI, x86's int8 dot-product "
+            "instructions, and each file's largest weight.") in flat
+    assert "Is that loss in the rounding, or in how onnxruntime computes" not in flat
+    (ran,) = found(r"the operators that ran in float math \(all three files\): (.*)", printed)
+    ran = ran.split(", ")
+    assert "Conv" in ran and not any(op.startswith("QLinear") or op == "ConvInteger" for op in ran)
+    assert ("In float math the convolutions ran as `Conv`, and no int8 kernel such as "
+            "`QLinearConv` ran (the last line).") in flat
     code = code_of()
     assert "options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL" \
         in code
@@ -691,11 +707,11 @@ def test_int8_statements(committed):
                                                   eight["sum"])
     levels = 2 * seven_top + 1
     assert levels > 2 ** 7
-    assert (f"`reduce_range=True` keeps each weight between -{seven_top} and {seven_top}: "
-            f"{levels} levels, which onnxruntime calls 7-bit. A uint8 activation times such a "
-            f"weight is at most 255 x {seven_top}, so two such products sum to at most "
-            f"{seven_sum:,}, within the 32,767 of a 16-bit integer. They give up about half the "
-            "weight's levels: each step is about twice as coarse.") in flat
+    # r129: question 3's answer said in the arithmetic section 3's table prints
+    assert (f"`reduce_range=True` keeps each weight between -{seven_top} and {seven_top}, so two "
+            f"uint8 x int8 products sum to at most 2 x 255 x {seven_top} = {seven_sum:,}, within "
+            "a 16-bit integer's 32,767. They give up about half the weight's levels: each step "
+            "is about twice as coarse.") in flat
     assert 1.9 < eight_top / seven_top < 2.1 and 1.9 < (2 * eight_top + 1) / levels < 2.1
     assert ("The weights' range is a choice too. By default `quantize_int8` keeps every weight "
             f"between -{seven_top} and {seven_top}, which onnxruntime calls 7-bit. With "
@@ -704,24 +720,27 @@ def test_int8_statements(committed):
             "7-bit.") in flat
     # r127 (coordinator item 2): which CPU feature decides, that the lecture prints it, and what
     # a CPU with VNNI should show (expected, not measured: this CPU has none)
+    # r129 (cold read r128 ASK 1): the main path says the result in one paragraph; the
+    # float-math evidence and the VNNI forecast in Going deeper A
+    assert ("**Without VNNI, 8-bit weights overflow onnxruntime's int8 kernels.** This CPU has no "
+            "VNNI (the first line above). onnxruntime's int8 convolution then adds each pair of "
+            "uint8 x int8 products in a 16-bit integer, which clips a sum past 32,767 "
+            "(**saturation**; "
+            "onnxruntime's quantization guide). With 8-bit weights two products can reach "
+            f"{eight_sum:,}. With the default's -{seven_top} to {seven_top} they reach at most "
+            f"{seven_sum:,}. In float math the 8-bit file's rounding costs only "
+            f"{-float(eight['float']):.2f} dB: its loss is in the kernels (Going deeper A)."
+            ) in flat
+    assert ("**So the library's default is 7-bit.** A file is made once and runs on many CPUs, "
+            "some without VNNI. Pass `reduce_range=False` only for a file that will run on CPUs "
+            "with VNNI.") in flat
     assert ("**The 8-bit file lost its PSNR in the int8 kernels, not in the rounding.** In float "
             f"math its rounded values cost only {-float(eight['float']):.2f} dB, against "
             f"{-float(eight_db):.2f} dB as onnxruntime runs it. The 7-bit file lost "
-            f"{-float(static):.2f} dB both ways: its rounding is all it loses.") in flat
-    assert ("**One CPU feature decides this: VNNI**, x86's int8 dot-product instructions. The "
-            "cell above prints whether this CPU has them; it has none. Without VNNI, "
-            "onnxruntime's int8 convolution adds each pair of uint8 x int8 products in a 16-bit "
-            "integer, which clips a sum past 32,767 (**saturation**; onnxruntime's quantization "
-            f"guide). With 8-bit weights two products can reach {eight_sum:,}. With the "
-            f"default's -{seven_top} to {seven_top} they reach at most {seven_sum:,}, within "
-            "range. A CPU with VNNI adds the products into 32-bit sums, so nothing clips. There, "
-            "8-bit weights should lose only their rounding (here "
-            f"{-float(eight['float']):.2f} dB in float math), and 7-bit weights, with steps "
-            "twice as coarse, may lose a little more. This run cannot show that: its CPU has no "
-            "VNNI.") in flat
-    assert ("**So the library's default is 7-bit.** A file is made once and runs on many CPUs, "
-            "some without VNNI, so `quantize_int8` keeps the weights in the safe range. Pass "
-            "`reduce_range=False` only for a file that will run on CPUs with VNNI.") in flat
+            f"{-float(static):.2f} dB both ways, and min/max {-float(minmax):.2f} dB: their "
+            "rounding is all they lose.") in flat
+    assert ("On a CPU with VNNI, which adds into 32-bit sums, 8-bit weights should lose only "
+            "their rounding; this run cannot test that.") in flat
     # the lecture's own checks never rank 8-bit against 7-bit weights (on a CPU with VNNI 8-bit
     # weights may lose less): the check cell tests the default file only
     check = next(c.source for c in nb.cells if c.cell_type == "code"
@@ -733,14 +752,12 @@ def test_int8_statements(committed):
     assert ("**The saturation, instruction by instruction.** Without VNNI, onnxruntime's int8 "
             "convolution multiplies uint8 by int8 with `VPMADDUBSW`, which adds each pair of "
             "products in a 16-bit integer and clips a sum that does not fit (onnxruntime's "
-            "quantization guide; Intel's instruction reference). A uint8 activation is at most "
-            f"255 and an 8-bit weight at most {eight_top}, so two products can sum to "
-            f"{eight_sum:,}, past the 32,767 that a 16-bit integer holds. With "
-            "`reduce_range=True`, `quantize_int8`'s default, the weights run "
-            f"from -{seven_top} to {seven_top}: {levels} levels, which onnxruntime calls 7-bit. "
-            f"Two products then sum to at most {seven_sum:,}, within it (section 3's table prints "
-            "both sums). VNNI's `VPDPBUSD` adds four products straight into a 32-bit sum, with "
-            "no 16-bit step.") in flat
+            "quantization guide; Intel's instruction reference). That is where section 3's "
+            f"{eight_sum:,} overflows and its {seven_sum:,} fits. VNNI's `VPDPBUSD` adds four "
+            "products straight into a 32-bit sum, with no 16-bit step.") in flat
+    assert ("**Rounding or kernels?** The next cell runs each static file with onnxruntime's "
+            "graph optimizations off. Then the Q/DQ groups are not fused, and each `Conv` "
+            "computes in float on the rounded values: only the rounding costs.") in flat
     assert "With 7-bit weights, at most" not in flat and "This run did not time it" not in flat
     assert "int8-7bit" not in code                 # r127: Going deeper A's 7-bit cell is cut
     # onnxruntime's own advice, in the quantize_static docstring of the installed version
@@ -752,12 +769,15 @@ def test_int8_statements(committed):
                 and "reduce the risk of integer saturation" in doc)
         assert "VNNI-capable cores typically accumulate 8-bit products without saturation" in doc
     cells_3 = nbformat.read(NOTEBOOK, as_version=4).cells
-    isa_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-float-math-06")
+    isa_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-weights-06")
     assert markdown_index(cells_3, "## 3.") < isa_at < markdown_index(
-        cells_3, "**The 8-bit file lost its PSNR") < markdown_index(cells_3, "## 4.")
+        cells_3, "**Without VNNI, 8-bit weights overflow") < markdown_index(cells_3, "## 4.")
+    float_at = next(i for i, c in enumerate(cells_3) if c.get("id") == "int8-float-math-06")
     assert markdown_index(cells_3, "### A. Inside the export") < markdown_index(
-        cells_3, "**The saturation, instruction by instruction.**") < markdown_index(
-        cells_3, "### B. ")
+        cells_3, "**The saturation, instruction by instruction.**") == float_at - 1
+    assert float_at + 1 == markdown_index(
+        cells_3, "**The 8-bit file lost its PSNR") < markdown_index(cells_3, "### B. ")
+    assert "float_math" not in cells_3[isa_at].source         # the main path: no float math
     # B1 ties the Delta E rule to static int8's mean: 2 x mean, said as a bound
     bound = 2 * float(mean_raw)
     if bound < 2.3:
@@ -825,15 +845,18 @@ def test_int8_statements(committed):
     # compute in int8 too: another operator (its profile and stored types), the cause untested
     # r127: its weights are 8-bit (quantize_dynamic's default reduce_range=False, which colorlab
     # keeps), so it is compared with the 8-bit static file
+    # r129 (cold read r128 UNBACKED): "8-bit weights" backed by the printed largest weight of
+    # the dynamic file (largest_weight, as for the static files); one claim a sentence
+    (dyn_top, dyn_low) = found(r"int8-dynamic\.onnx \(dynamic int8\), its weights: -(\d+) to "
+                               r"(\d+)", printed)
+    assert dyn_top == dyn_low and int(dyn_top) == eight_top     # the 8-bit static file's range
     assert ("**Why not dynamic int8?** Its ranges depend on the whole batch of a call: in batches "
             f"of up to 500 images it lost {-float(batch_db):.2f} dB, so we score it one image per "
-            f"call. It is also slow: section 5 times it at more than {slower} times slower than "
-            "fp32. "
-            f"One image per call it lost only {-float(one_db):.3f} dB, although its convolutions "
-            "compute in int8 too, with 8-bit weights (`quantize_dynamic`'s default, which colorlab "
-            "keeps). They run another operator, `ConvInteger` "
-            "(Going deeper A), and this run does not test why it loses less than the 8-bit "
-            "static file.") in " ".join(markdown.split())
+            f"call. One image per call it lost only {-float(one_db):.3f} dB. Its weights are 8-bit "
+            "too (the last line above), yet it lost far less than the 8-bit static file. Its "
+            "convolutions run another operator, `ConvInteger` (Going deeper A); this run does not "
+            "test whether that is the reason. It is also slow: section 5 times it at more than "
+            f"{slower} times slower than fp32.") in " ".join(markdown.split())
     assert float(one_db) < 0 and float(one_db) > float(eight_db) + 0.1
     dynamic_call = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8").split(
         "oq.quantize_dynamic(", 1)[1].split(")", 1)[0]
@@ -911,10 +934,13 @@ def test_int8_statements(committed):
     assert wide["top"] == kernel_table(printed)["int8.onnx"]["top"]
     # r128 (cold read r127 UNBACKED): the two files' weight range as printed, and what differs
     seven = kernel_table(printed)["int8.onnx"]["top"]
-    assert ("Its loss is in the rounding: it lost as much in float math as with the int8 kernels "
-            "(the table above). The two files differ only in `percentile`, which sets the "
-            f"activation ranges, and both hold weights from -{seven} to {seven} (the table above), "
-            "so the coarser activation steps most likely cost it.") in flat
+    # r129: the float-math check of min/max is in Going deeper A (checked above); section 3 says
+    # what its own table shows: the same weights, products within 16 bits
+    assert not kernel_table(printed)["int8-minmax.onnx"]["over"]
+    assert ("The two files differ only in `percentile`, which sets the activation ranges. Both "
+            f"hold weights from -{seven} to {seven}, so their products stay within 16 bits (the "
+            "table above). So the coarser activation steps most likely cost min/max its PSNR."
+            ) in flat
     made = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"
             and 'minmax_path = deploy.quantize_int8(' in c.source][0]
     assert ('minmax_path = deploy.quantize_int8(onnx_path, out / "int8-minmax.onnx", L_calib, '
@@ -1377,7 +1403,8 @@ def test_every_printed_verdict_follows_the_rule(committed):
     the code's rule is the one section 5 states."""
     nb, markdown, printed = committed
     lines = re.findall(VERDICT, printed)
-    assert len(lines) == 4 + 2, len(lines)   # B1's 4 pairs (r127: 8-bit over 7-bit), B2's 2 lines
+    # B1's 4 pairs (r127: 8-bit over 7-bit), B2's 4 lines (r129: the network by PyTorch's threads)
+    assert len(lines) == 4 + 4, len(lines)
     (n_rounds,) = found(r"(\d+) rounds in shuffled order", printed)
     rows = table(printed)                       # Going deeper B's table: one verdict per variant
     assert len(rows) == 12 and rows["fp32 PyTorch"]["verdict"] == "the reference"
@@ -1504,11 +1531,13 @@ def test_the_table_and_figure_statements(committed):
     loss = {k: -float(v[0]) for k, v in int8_table(printed).items()}
     assert static["mb"] == eight["mb"] == minmax["mb"] == min(r["mb"] for r in rows.values())
     assert static["verdict"] == "faster" and static["psnr"] > max(eight["psnr"], minmax["psnr"])
-    assert ("**The pick is static int8 with the defaults (3, ringed on the right):** with the "
-            "other static int8 files (4 and 5) the smallest file, faster than fp32, and of those "
-            "three the closest to fp32's PSNR. 4 (8-bit weights) and 5 (min/max ranges) lost "
-            f"{loss['int8 static, 8-bit weights']:.2f} and "
-            f"{loss['int8 static, min/max ranges']:.2f} dB on this CPU (section 3).") in flat
+    # r129 (cold read r128 ASK 2): one claim a sentence
+    assert eight["verdict"] == minmax["verdict"] == "faster"          # "like them"
+    assert ("**The pick is static int8 with the defaults (3, ringed on the right).** It shares "
+            "the smallest file with the other static int8 files (4 and 5), and like them it ran "
+            "faster than fp32. Of the three, it comes closest to fp32's PSNR: 4 (8-bit weights) "
+            f"and 5 (min/max ranges) lost {loss['int8 static, 8-bit weights']:.2f} and "
+            f"{loss['int8 static, min/max ranges']:.2f} dB (section 3).") in flat
     code = code_of()
     assert "shown_rows = len(main_rows + zeros_row)" in code
     assert "draw_variants(order[:shown_rows]," in code
@@ -1531,8 +1560,13 @@ def test_the_table_and_figure_statements(committed):
     assert zeros == "unstructured 90% zeros"
     _, zeros_x, zeros_verdict, *_ = rounds[zeros]
     assert abs(zeros_x - 1) < 0.1 and zeros_verdict in NO_GAIN
-    assert ("On the left, 8 (90% zeros) sits at fp32's size and about fp32's latency: the zeros "
-            "gave no speed-up.") in flat
+    # r129 (cold read r128 UNBACKED): the zeros' median below 1 said with the rule's verdict
+    if zeros_verdict == "no clear difference" and zeros_x < 1:
+        assert ("On the left, 8 (90% zeros) sits at fp32's size and about fp32's latency: the "
+                f"zeros gave no speed-up, and no clear slow-down ({zeros_x:.3f}x).") in flat
+    else:
+        assert ("On the left, 8 (90% zeros) sits at fp32's size and about fp32's latency: the "
+                "zeros gave no speed-up.") in flat
     assert all(rounds[n][2] in NO_GAIN
                for n in rows if "zeros" in n)
     # r109: "below" on the left (less time), "to its left" on the right (lower PSNR)
@@ -1583,7 +1617,9 @@ def test_the_table_and_figure_statements(committed):
     shown = ["unstructured 90% zeros", "50% channels, no fine-tune", "50% channels + fine-tune"]
     assert all(rows[n]["colorful"] < fp32["colorful"] for n in shown)
     assert len(pruned) == 5
-    assert "At 90% zeros only a faint tint is left" in markdown           # the tinted row
+    # r129 (cold read r128 UNBACKED): not "a faint tint" of fp32's colors: a new cast (the grid)
+    assert "At 90% zeros, a uniform pinkish cast replaces fp32's colors." in flat
+    assert "faint tint" not in flat
     assert "min/max against 99.9%" not in markdown
     # the table's dE and colorfulness columns: mean dE ranks the variants as PSNR does (a higher
     # PSNR always with a lower dE; r127: two rows of equal printed PSNR, static int8 and 30% zeros,
@@ -1865,10 +1901,10 @@ def test_the_summary_and_the_eight_images(committed):
     assert "not clearly faster" not in markdown and "about twice as fast" not in markdown
 
     # the colors: int8 much like fp32 on the eight images shown
-    assert ("**What the cuts do to the colors.** Static int8 looks much like fp32. At 90% zeros "
-            "only "
-            "a faint tint is left. With half the channels cut, the images are nearly gray before "
-            "the fine-tune; the fine-tune brings colors back, not always fp32's.") in flat
+    assert ("**What the cuts do to the colors.** Static int8 looks much like fp32. At 90% zeros, "
+            "a uniform pinkish cast replaces fp32's colors. With half the channels cut, the "
+            "images are nearly gray before the fine-tune. The fine-tune brings colors back, not "
+            "always fp32's.") in flat
     # r124 (cold read r124 TOP FIX 2): section 4's grid has the no-fine-tune row it speaks of
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     grid = next(i for i, c in enumerate(cells) if c.cell_type == "code"
@@ -1877,6 +1913,10 @@ def test_the_summary_and_the_eight_images(committed):
     assert ('f"{CHANNEL_SHARE:.0%} channels, no fine-tune", f"{CHANNEL_SHARE:.0%} channels + '
             'fine-tune"]') in cells[grid].source
     assert "for k, v in grid.items()}, n=4" in cells[grid].source       # every row of grid
+    # r129 (cold read r128 FIGURES 3): the grid's title names its images and where the others are
+    assert ('suptitle=f"test images {\', \'.join(str(i + 1) for i in four)} of {len(shown)} by '
+            'variant, PSNR per "') in cells[grid].source
+    assert '"image (the others: Going deeper C; {run.mode} mode)")' in cells[grid].source
     assert table(printed)["50% channels, no fine-tune"]["colorful"] < 0.5 * rows["fp32 PyTorch"][
         "colorful"]                                                   # "nearly gray"
     # r124: section 4's grid prints nothing; Going deeper C prints which images are shown
@@ -1976,15 +2016,13 @@ def test_the_shipped_photo(committed):
                      for o in c.outputs)
     assert "Amdahl" in stream and "network over fp32" in stream
     reached = "it measured" if float(quiet["table_x"]) >= float(predicted) else "it measured only"
+    # r129 (cold read r128 ASK 2): one claim a sentence
     assert ("**Time what the user runs.** fp32's network took "
-            f"{fp32['alone']} ms of its {fp32['ms']} ms call, so even an instant "
-            f"network would leave {fp32['rest']} ms (the dashed line): by Amdahl's law, the "
-            "call can "
-            f"get at most {bound}x as fast. With spinning off, int8's network ran "
-            f"{quiet['net_x']}x "
-            f"as fast as fp32's. Amdahl's law then predicts {predicted}x for the call, and "
-            f"{reached} "
-            f"{quiet['table_x']}x.") in flat
+            f"{fp32['alone']} ms of its {fp32['ms']} ms call. Even an instant network would leave "
+            f"the other {fp32['rest']} ms (the dashed line), so by Amdahl's law the call can get "
+            f"at most {bound}x as fast. With spinning off, int8's network ran {quiet['net_x']}x "
+            f"as fast as fp32's. Amdahl's law then predicts {predicted}x for the call; "
+            f"{reached} {quiet['table_x']}x.") in flat
     # r125 (cold read r125): why the measured speed-up beat the prediction: the rest of the call
     # (the same steps in both) came out shorter for int8, as printed
     # r126 (cold read r126 ASK 4): not "drift": section 6's rest is the whole call minus the
@@ -2028,8 +2066,8 @@ def test_the_shipped_photo(committed):
                     "does not show why.") in flat
     assert "drift of the shared CPU" not in flat
     assert ("**Spinning.** With onnxruntime's default, spinning on, the whole call was even "
-            f"slower than fp32's ({spin['table_x']}x), most likely because onnxruntime's and "
-            "PyTorch's threads compete for the 2 cores (Going deeper B2). Turning `allow_spinning` "
+            f"slower than fp32's ({spin['table_x']}x). Most likely onnxruntime's and PyTorch's "
+            "threads compete for the 2 cores (Going deeper B2 tests it). Turning `allow_spinning` "
             "off fixed that here.") in flat
     assert float(quiet["ms"]) < float(fp32["ms"]) < float(spin["ms"])     # "fixed that"
     assert float(spin["rest"]) > 1.5 * float(quiet["rest"])              # spinning's cost
@@ -2075,10 +2113,10 @@ def test_the_shipped_photo(committed):
     assert ("**What to ship on this 2-core CPU:** `int8.onnx`, as `quantize_int8` makes it by "
             "default (7-bit weights), loaded with spinning off: "
             "`deploy.OnnxColorizer(path, spinning=False)`. It lost "
-            f"{-float(seven_db):.2f} dB where 8-bit weights lost {-float(eight_db):.2f} dB. In "
-            f"Going deeper B1's rounds, against it, the 8-bit file {said(bit_verdict)} "
-            f"({bit_x}x). Check the colors and time both spinning settings on the CPU that will "
-            "run it.") in flat
+            f"{-float(seven_db):.2f} dB where 8-bit weights lost {-float(eight_db):.2f} dB. The "
+            f"8-bit file was not faster either: against `int8.onnx` it {said(bit_verdict)} "
+            f"({bit_x}x, Going deeper B1). Check the colors and time both spinning settings on the "
+            "CPU that will run it.") in flat
     deploy_py = (ROOT / "colorlab" / "deploy.py").read_text(encoding="utf-8")
     quantize_def = deploy_py.split("def quantize_int8(", 1)[1].split("\ndef ", 1)[0]
     assert "reduce_range=reduce_range," in quantize_def and "reduce_range: bool = True" in \
@@ -2106,13 +2144,12 @@ def test_the_shipped_photo(committed):
     (spread,) = found(r"the test image with the worst value \(number \d+, class \w+\): the most "
                       r"\d+ ab units, (\d+\.\d)% of its pixels more than 5 apart", printed)
     assert float(spread) < 5
+    # r129 (cold read r128 FIGURES 6): the figure's label names the outline's real color
     assert ("**In the maps**, int8 is compared with fp32, not with the truth. fp32 itself paints "
             f"the cat in muted colors. On the photo (top), int8 moves colors by at most {most} ab "
             f"units, and its median pixel by {median}. The {kind} (bottom) is the test image with "
-            f"int8's largest difference, {worst} ab units, at a few pixels only (outlined in "
-            f"orange-red (the label says red): more than 10 ab units from fp32); {spread}% of its "
-            "pixels differ by more "
-            "than 5.") in flat
+            f"int8's largest difference, {worst} ab units. Only a few of its pixels differ by "
+            f"more than 10 (outlined in orange), and {spread}% by more than 5.") in flat
     maps = next(c.source for c in cells if c.cell_type == "code" and "def ab_gap(" in c.source)
     assert ('photo_gap.quantile(0.99).item(), f"scale clipped at the 99th percentile\\n(largest '
             '{photo_gap.max():.0f})"' in maps)
@@ -2127,10 +2164,9 @@ def test_the_shipped_photo(committed):
     # the frame (a ring of 0 round the mask), so a region on the border reads as a region
     assert "fine = np.pad(np.kron(worst_pixels, np.ones((10, 10))), 1)" in maps
     assert 'ax.contour(at, at, fine, levels=[0.5], colors="#d55e00", linewidths=2)' in maps
-    # r128 (cold read r127 FIGURES 6): #d55e00 (vermillion) reads orange; the text says orange-red
-    # and names the figure's own word for it
-    assert "outlined in red" not in flat and "outlined in orange-red (the label says red)" in flat
-    assert '"outlined in red: pixels more than 10 ab units apart"' in maps
+    # r128 (cold read r127 FIGURES 6): #d55e00 (vermillion) reads orange; r129: the label says so
+    assert "outlined in red" not in flat and "the label says red" not in flat
+    assert '"outlined in orange: pixels more than 10 ab units apart"' in maps
     assert "plt.Rectangle((xs.min()" not in maps
     assert "options.intra_op_num_threads = threads" in deploy_src
     assert "turns spinning off" not in markdown
@@ -2409,12 +2445,14 @@ def test_the_speed_up_column_is_not_a_ratio_of_the_printed_ms(committed):
     # r116 (cold read r115): one sentence under the table, with this run's example
     rows = table(printed)
     # r121 run: static int8's two numbers agreed to two decimals; the example is the row whose
-    # two differ (the channel-pruned model)
+    # two differ (the channel-pruned model; r129: the 8-bit file)
     named = {"static int8's": "ONNX int8 static",
-             "the channel-pruned model's": "50% channels + fine-tune"}
+             "the channel-pruned model's": "50% channels + fine-tune",
+             "the 8-bit file's": "ONNX int8 static, 8-bit weights"}
     who, fp32_ms, int8_ms, ratio, speed = found(
         r"A speed-up is a median of ratios, so it need not equal the ratio of the printed "
-        r"medians: (static int8's|the channel-pruned model's) (\d+\.\d) / (\d+\.\d) ms is "
+        r"medians: (static int8's|the channel-pruned model's|the 8-bit file's) (\d+\.\d) / "
+        r"(\d+\.\d) ms is "
         r"(\d\.\d\d), its speed-up (\d\.\d\d)x\.", " ".join(markdown.split()))
     row = named[who]
     assert float(fp32_ms) == rows["fp32 PyTorch"]["ms"]
@@ -2465,6 +2503,12 @@ def test_the_r98_cuts_and_figure_asks(committed):
     assert "ax.hist(acts[acts > clip], bins=bins" in code and "axvspan" not in code
     assert "kin = [m for m in results if family(m) == family(n)].index(n)" in code
     assert 'dict(fillstyle="bottom", mfcalt="white"' in code and 'dict(fillstyle="none"' in code
+    # r129 (cold read r128 FIGURES 4): rows 4 and 5 sit on one spot; each has its own shape and
+    # color (not a fill style of int8's square), and its own label (no merged "4 ..., 5 ...")
+    assert ('own = {"ONNX int8 static, 8-bit weights": ("p", "#d55e00", dict(mec="k", mew=0.8)),'
+            in code and '"ONNX int8 static, min/max": ("x", "k", dict(mew=2.5))}' in code)
+    assert "marker, color, fill = own[n]" in code
+    assert "merge=0.5, avoid=keep_off)" in code and "merge=10" not in code
 
 
 def test_the_r94_code_asks(committed):
@@ -2478,11 +2522,12 @@ def test_the_r94_code_asks(committed):
 
 
 def b2_text(printed, markdown):
-    """Going deeper B2's two paragraphs on the step table, as the printed numbers give them, and
+    """Going deeper B2's paragraphs on the step table, as the printed numbers give them, and
     {claim: whether the printed numbers back it} for the claims the words make (r125: a "faster"
     just over the margin said as borderline; r126 (cold read r126 ASK 4): not "drift": the two
-    timings measure differently; r127: which 1-thread columns back "PyTorch's threads slow
-    onnxruntime", said as the run shows it)."""
+    timings measure differently; r129 (cold read r128 UNBACKED): the network by PyTorch's
+    threads judged by the rule before any claim, and no numbers compared across the two
+    timings)."""
     apps = photo_calls(printed)
     spin, quiet = apps["int8.onnx"], apps["int8.onnx, no spinning"]
     steps = step_table(printed)
@@ -2491,6 +2536,10 @@ def b2_text(printed, markdown):
                r"thread\(s\): +" + VERDICT + "$", printed)
     t2 = found(r"(?m)^all steps but the network, spinning on over off, PyTorch on 2 "
                r"thread\(s\): +" + VERDICT + "$", printed)
+    n_on = found(r"(?m)^the network, spinning on, PyTorch on 1 thread over 2: +" + VERDICT + "$",
+                 printed)
+    n_off = found(r"(?m)^the network, spinning off, PyTorch on 1 thread over 2: +" + VERDICT
+                  + "$", printed)
     said_as = {"lab_to_rgb, round to uint8": "`lab_to_rgb`", "upsample ab to full size":
                "upsampling ab", "fit_to_gamut": "`fit_to_gamut`", "rgb_to_lab at full size":
                "`rgb_to_lab`"}
@@ -2502,50 +2551,34 @@ def b2_text(printed, markdown):
         f"by the rule it was faster, but only just ({t1[0]}x, rounds from {t1[1]} to {t1[2]}), so "
         'read it as "not slower" rather than as a gain.' if just else f"it {said(t1[6])} "
         f"({t1[0]}x)."))
-    fp32_b2, fp32_6 = steps["the network"]["fp32 PyTorch"], fp32_6_alone(printed)
-    net_b2 = steps["the network"]["off"]
-    fp32_rest_6 = float(apps["fp32 PyTorch"]["rest"])
-    net = steps["the network"]
-    # r128 (cold read r127 ERRORS): section 6's figure draws int8's rest from the unrounded
-    # medians (30.5 there); the table's rounded ones give within 0.1 ms of it: read the text's
-    # number, check it against the table
-    (drawn,) = found(r"rest of the call \(spinning off\) took \d+\.\d ms here against "
-                     r"(\d+\.\d) ms there", " ".join(markdown.split()))
+    # section 6's rest of the call: the figure draws it from the unrounded medians; the table's
+    # rounded ones give it within 0.1 ms (r128)
+    (spun, drawn) = found(r"Both show that spinning slowed the rest of the call \(in section 6: "
+                          r"(\d+\.\d) against (\d+\.\d) ms\)\.", " ".join(markdown.split()))
     assert abs(float(drawn) - float(quiet["rest"])) <= 0.1 + 1e-9, (drawn, quiet["rest"])
-    longer = off > float(drawn) and rest_of["fp32 PyTorch"] > fp32_rest_6
+    assert abs(float(spun) - float(spin["rest"])) <= 0.1 + 1e-9, (spun, spin["rest"])
     text = ("**What the step table shows.** With spinning on and PyTorch on 2 threads, all steps "
             f"but the network took {on} ms against {off} ms with spinning off ({t2[0]}x, "
-            f"{t2[6]} by the rule); {said_as[most]} slowed the most ({steps[most]['on']} against "
-            f"{steps[most]['off']} ms). With PyTorch on 1 thread, spinning {control} "
-            "**Two timings, two methods.** This table's times are "
-            + ("longer than" if longer else "not those of") + " section 6's: int8's "
-            f"rest of the call (spinning off) took {off} ms here against {drawn} ms "
-            f"there, and fp32's {rest_of['fp32 PyTorch']} against {fp32_rest_6:.1f} ms. Section 6 "
-            "timed the network alone, in a loop on `L_work`, and took the rest as the whole call "
-            "minus that; here each step is timed inside the call. The network itself took longer "
-            f"inside the call: int8's {net_b2} against {quiet['alone']} ms, fp32's {fp32_b2} "
-            f"against {fp32_6} ms. The run does not show why, so compare the columns of one "
-            "table, not numbers across the two. ")
-    both = net["on, 1 thread"] < net["on"] and net["off, 1 thread"] < net["off"]
-    spinning_only = net["on, 1 thread"] < 0.8 * net["on"] and not both
-    if both:
-        text += ("PyTorch's threads matter too: with PyTorch on 1 thread, int8's network took "
-                 f"{net['on, 1 thread']} ms (spinning on) and {net['off, 1 thread']} ms (off), "
-                 f"against {net['on']} and {net['off']} ms on 2 threads. So PyTorch's threads "
-                 "most likely slow onnxruntime as well, not only the reverse. ")
-    elif spinning_only:
-        text += ("PyTorch's threads matter too: with spinning on, int8's network took "
-                 f"{net['on, 1 thread']} ms with PyTorch on 1 thread against {net['on']} ms on 2; "
-                 f"with spinning off, {net['off, 1 thread']} against {net['off']} ms. So with "
-                 "spinning on, PyTorch's threads most likely slow onnxruntime's network as well, "
-                 "not only the reverse. ")
-    text += ("What both timings show is that spinning slowed the rest of the call (in section 6: "
-             f"{spin['rest']} against {drawn} ms).")
+            f"{t2[6]} by the rule). {said_as[most]} slowed the most ({steps[most]['on']} against "
+            f"{steps[most]['off']} ms). With PyTorch on 1 thread, spinning {control} ")
+    # the network, PyTorch on 1 thread over 2: said with the rule's words, and a claim only where
+    # the rule finds a gain with spinning on and no loss with it off
+    gained = n_on[6] == "faster" and n_off[6] in ("faster", "consistently faster, under 10%")
+    if gained:
+        off_words = ("was faster too" if n_off[6] == "faster"
+                     else "was consistently faster, but under the 10% margin")
+        text += ("**PyTorch's threads slow onnxruntime too.** With PyTorch on 1 thread instead "
+                 f"of 2, int8's network was faster by the rule with spinning on ({n_on[0]}x). "
+                 f"With spinning off it {off_words} ({n_off[0]}x). So the two libraries' threads "
+                 "most likely slow each other. ")
+    text += ("**Two timings, two methods.** Section 6 timed the network alone, in a loop; this "
+             "table times each step inside the call. So compare numbers within one table only. "
+             f"Both show that spinning slowed the rest of the call (in section 6: {spun} against "
+             f"{drawn} ms).")
     facts = {"slower by the rule at 2 threads": t2[6] == "slower",
              "not slower at 1 thread": t1[6] != "slower",
              "the step that slowed most is named": most in said_as,
-             "the network longer inside the call": fp32_b2 > fp32_6 and net_b2 > float(
-                 quiet["alone"]),
+             "the network faster with PyTorch on 1 thread, by the rule": gained,
              "spinning slowed the rest, both ways": float(spin["rest"]) > float(quiet["rest"])
              and on > off}
     return text, facts
@@ -2625,6 +2658,9 @@ def test_the_photo_table_and_why_spinning_hurts(committed):
     tested = cells[test_at].source
     assert "app(small.clamp(0, 1))" in tested and "torch.set_num_threads(threads)" in tested
     assert "judged(ratios)" in tested and "torch.set_num_threads(THREADS)\n" in tested
+    # r129: the network step, PyTorch on 1 thread over 2, per round from the same shuffled rounds
+    assert ('ratios = [two[net] / one[net] for two, one in zip(step_rounds[spin], '
+            'step_rounds[f"{spin}, 1 thread"])]') in tested
     # the documentation of the key the code sets is in the References
     assert ('- ONNX Runtime documentation, "Thread management" '
             '(`session.intra_op.allow_spinning`):') in markdown
