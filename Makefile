@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 course: $(STAMP)   ## execute every notebook (quick on CPU, full on GPU) into build/course/; text progress, no widgets
 	COLORLAB_PROGRESS=text $(BIN)/python -m colorlab course
 
+# Two pytest workers (pytest-xdist): most tests wait on a kernel's start or a one-thread step, so
+# two at a time use both cores of a 2-core CI machine. --dist loadfile keeps a file's tests, and a
+# notebook's cells, in one worker, in order.
 test: $(STAMP)     ## lint, unit tests, notebooks under papermill and nbval (smoke mode)
 	$(BIN)/python -m ruff check .
-	COLORLAB_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks \
+	COLORLAB_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks -n 2 --dist loadfile \
 		--nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lab: $(STAMP)      ## open JupyterLab in the course environment (notebooks/, exercises/, ...)

@@ -8,6 +8,14 @@ import pytest
 # they start, which inherit the environment) pin the preset so they do not depend on the load.
 os.environ.setdefault("COLORLAB_QUICK_PRESET", "standard")
 
+# `make test` runs two pytest workers (pytest-xdist, `-n 2`) on a 2-core machine: each worker,
+# and every kernel or process it starts, computes on one thread, so that the two never fight
+# over the cores (torch's default, a thread per core, is many times slower on tiny tensors
+# when another process holds the other core). Set before torch is imported.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
 from colorlab.data import sample
 from colorlab.recipes import train_colorizer
 
