@@ -13,7 +13,9 @@ os.environ.setdefault("COLORLAB_QUICK_PRESET", "standard")
 # over the cores (torch's default, a thread per core, is many times slower on tiny tensors
 # when another process holds the other core). Set before torch is imported.
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    from colorlab.grading.gradebook import THREAD_VARIABLES  # imports no torch
+
+    for variable in THREAD_VARIABLES:
         os.environ.setdefault(variable, "1")
 
 from colorlab.data import sample
