@@ -181,10 +181,12 @@ def rebuild_chroma() -> tuple[int, float, int, float, float]:
 
 
 def kept_psnr() -> tuple[str, str, str]:
-    """(autoencoder, UNet with the input's L kept, the gray image's), section 7's line, printed
-    (cold read r99: section 5's values are no longer echoed there)."""
-    return printed(r"^mean PSNR with the input's L kept: autoencoder ([\d.]+) dB, UNet \(skips\) "
-                   r"([\d.]+) dB \(the gray image ([\d.]+) dB\)$")
+    """(the UNet with the input's L kept, the UNet with the input's luma put back, the gray
+    image's), section 7's line, printed (cold read r130, item 3: the two fixes side by side, on
+    the UNet only; the autoencoder's duplicate pair cut)."""
+    return printed(r"^the UNet \(skips\), mean PSNR: with the input's L kept ([\d.]+) dB, with the "
+                   r"input's luma put back \(section 5\) ([\d.]+) dB \(the gray image ([\d.]+) "
+                   r"dB\)$")
 
 
 def sizes() -> dict[str, tuple[int, int, int]]:
@@ -298,7 +300,7 @@ def test_going_deeper_holds_the_side_measurements_in_order():
             main_code.append(c.source)
     main_code = "\n".join(main_code)
     for name in ("colorized_again", "colorized_skip_again", "both_seeds", "one_zeroed", "spread[",
-                 "demo_unet", "gray_bw", "with_bw", "pooled_mse", "gray_best",
+                 "demo_unet", "gray_bw", "with_bw",
                  "L_true", "L_gap", "chroma_i"):
         assert name not in main_code, f"the main path uses {name}, made in Going deeper"
     # cold read r98: side measurements are deleted, not moved (the edges, the plain blur's
@@ -431,8 +433,9 @@ def test_chroma_has_a_scale():
                 r"\(negative\) to yellow \(positive\)\. A gray pixel has a = b = 0, and the chroma "
                 r"\$\\sqrt\{a\^2 \+ b\^2\}\$ is a pixel's distance from gray\.")
     assert "torch.linalg.vector_norm(lab[..., 1:, :, :]" in inspect.getsource(mean_chroma)
-    assert said(r"Notebook 03 derives Lab step by step\. Here you need only two words: L is the "
-                r"lightness, and chroma is the colorfulness\.")
+    # cold read r130 (density): the two-word recap cut; L and chroma are defined just above
+    assert said(r"Notebook 03 derives Lab step by step\.")
+    assert "Here you need only two words" not in MARKDOWN
     assert said(r"Gray has chroma (\d+), pure red about (\d+)\.") \
         == [(f"{gray:.0f}", f"{red:.0f}")]
     ids = [c.get("id") for c in NB.cells]
@@ -588,7 +591,9 @@ def test_black_and_white_test_images_set_apart():
     assert "# test photos that are black and white already, set apart (Going deeper D says why)" \
         in NB.cells[ids.index("c02")].source and "section 4 says why" not in CODE
     assert "deep-e" not in ids and "### E." not in MARKDOWN
-    assert ids.index("208c4e93") < ids.index("deep-e-code") < ids.index("deep-e-read") \
+    # cold read r130 (item 1): D holds only the black-and-white photos, after its heading
+    assert ids.index("sec7-02") + 1 == ids.index("deep-e-code") and "208c4e93" not in ids
+    assert ids.index("sec7-02") < ids.index("deep-e-code") < ids.index("deep-e-read") \
         < ids.index("c17")
     assert "gray_bw" not in NB.cells[ids.index("c12")].source
     assert "already_gray = is_gray(rgb_to_lab(x_test))" in CODE
@@ -677,7 +682,7 @@ def test_the_drift_is_lost_contrast():
                 r"from section 2's small 4 x 4 code, which holds coarse content, not each "
                 r"pixel's detail\.")
     assert section5.index("**Putting only the luma back") < section5.index("Why does the luma") \
-        < section5.index("Panel 1 below plots")
+        < section5.index("Test image") < section5.index("Panel 6 plots")
     assert ids_of("c14") + 1 == ids_of("35aa07e2") and ids_of("35aa07e2") + 1 \
         == ids_of("6560d865") and ids_of("6560d865") + 1 == ids_of("c15")
     assert "return (luma(pred) - g_test)[:, 0] * 255" in CODE, "drift: output minus input"
@@ -722,14 +727,16 @@ def test_the_drift_is_lost_contrast():
     assert "since the code has only 4 x 4 positions" not in MARKDOWN
     # cold read r126 (item 5): why the 3 x 3 blur is the yardstick, and what slope -1 and 0
     # mean, said before panel 1
-    assert said(r"A blur loses \*\*local contrast\*\*: each input pixel minus the mean of its "
-                r"3 x 3 neighborhood\. A 3 x 3 box blur is our yardstick: it replaces each "
-                r"pixel by its neighborhood's mean, so its drift is minus the local contrast, a "
-                r"line of slope −1\. A network "
-                r"whose mean drift falls on that line keeps, on average, none of a pixel's own "
-                r"difference from its neighbors; a flat line \(slope 0\) would mean it keeps all "
-                r"of it\. Panel 1 below plots the drift "
-                r"against the local contrast, with the blur's line dashed\.")
+    # cold read r130 (item 2): the blur named first (one sentence), local contrast and the
+    # slope -1 after the single image, one sentence each
+    assert said(r"Our yardstick is a 3 x 3 box blur of the input: it replaces each pixel by the "
+                r"mean of its 3 x 3 neighborhood\.")
+    assert said(r"Call a pixel's value minus its 3 x 3 mean its \*\*local contrast\*\*\. The "
+                r"blur's drift is minus the local contrast: plotted against it, a line of slope "
+                r"−1\. Panel 6 plots the network's drift the same way, with the blur's line "
+                r"dashed\. A slope "
+                r"of −1 means the output keeps none of a pixel's own difference from its "
+                r"neighbors; a flat line \(slope 0\) means it keeps all of it\.")
     assert "blurred = nn.functional.avg_pool2d(g_test, 3, stride=1, padding=1, " in CODE, \
         "the yardstick is a 3 x 3 box blur: each pixel's neighborhood mean"
     assert "Panel 1 sorts" not in MARKDOWN
@@ -741,7 +748,7 @@ def test_the_drift_is_lost_contrast():
     image, colorization, blur = printed(r"^test image (\d), mean \|drift\|: its colorization "
                                         r"([\d.]+), its 3 x 3 blur ([\d.]+) gray levels$")
     (blur_all,) = printed(r"^a 3 x 3 blur of the input, for comparison: mean \|drift\| ([\d.]+) "
-                          r"gray levels \(its drift is minus the local contrast\)$")
+                          r"gray levels$")
     # cold read r107: the network errs beyond a 3 x 3 blur, said with the two means
     # cold read r114: "beyond a blur" said plainly: the spread around the mean (the band)
     # cold read r115: "follows" read as exact; the band described, not named as the cause
@@ -760,41 +767,43 @@ def test_the_drift_is_lost_contrast():
     # average at each contrast, not pixel by pixel (the band says that)
     (slope,) = said(r"\*\*The autoencoder's mean drift lies on the blur's dashed line:\*\* its "
                     r"slope is (−[\d.]+) \(printed above\)\. So, on average at each contrast, the "
-                    r"output keeps none of a pixel's own difference from its 3 x 3 neighbors: at "
-                    r"this scale, the detail is lost\.")[0]
-    (printed_slope, _, _) = printed(r"^panel 1: the slope of the mean drift against the local "
+                    r"output keeps none of a pixel's own difference from its 3 x 3 "
+                    r"neighbors\.")[0]
+    (printed_slope, _, _) = printed(r"^panel 6: the slope of the mean drift against the local "
                                     r"contrast is ([-+][\d.]+) \(a 3 x 3 blur: -1\); the mean "
                                     r"drift lies below the blur's line in (\d+) of the (\d+) "
                                     r"contrast bins$")
     assert slope.replace("−", "-") == printed_slope and abs(float(printed_slope) + 1) < 0.1
     assert said(r"The mean line also sits slightly below the dashed line: on average, the output "
                 r"is a little too dark\.")
-    assert said(r"The band holds the middle half of the pixels at each contrast\. It is wide: "
-                r"pixel by pixel, the output strays from the blur, too light or too dark\. So the "
-                r"network's mean \|drift\| is above the blur's: \*\*the network "
-                r"blurs the luma, and errs beyond the blur\.\*\*")
+    assert said(r"The band, the middle half of the pixels at each contrast, is wide: pixel by "
+                r"pixel, the output strays from the blur, too light or too dark\. So its mean "
+                r"\|drift\| is above the blur's: \*\*the network blurs the luma, and errs beyond "
+                r"the blur\.\*\*")
     assert float(size) > float(blur_all)
     assert "at every contrast: on average" not in MARKDOWN and "by 1.2 gray levels" not in MARKDOWN
     assert signed.startswith("-") and abs(float(signed)) < 0.2 * float(size), "slightly, too dark"
-    _, under, bins = printed(r"^panel 1: the slope of the mean drift against the local contrast "
+    _, under, bins = printed(r"^panel 6: the slope of the mean drift against the local contrast "
                              r"is ([-+][\d.]+) \(a 3 x 3 blur: -1\); the mean drift lies below the "
                              r"blur's line in (\d+) of the (\d+) contrast bins$")
     assert under == bins and int(bins) >= 5, "at every contrast"
     assert "The band's width shows how far" not in MARKDOWN
     # cold read r127: panels 4 and 5 look alike; the text reads their titles' printed numbers
-    assert said(r"Test image (\d) shows it too: the mean \|drift\| in panel 5's title, ([\d.]+) "
-                r"gray levels for its colorization, is above panel 4's, ([\d.]+) for its "
-                r"blur\.") == [(image, colorization, blur)]
+    # cold read r130: the numbers left to the panels' titles; the printed order checked below
+    assert said(r"Test image (\d) shows it: the mean \|drift\| in panel 4's title, for its "
+                r"colorization, is above panel 3's, for its blur\.") == [(image,)]
+    assert float(colorization) > float(blur)
     ids = [c.get("id") for c in NB.cells]
-    assert ids.index("c15f") + 1 == ids.index("c15-read") and ids.index("c15-read") + 1 \
-        == ids.index("c15g") and ids.index("c15g") + 1 == ids.index("c16")
+    assert ids.index("c15") + 1 == ids.index("c15g") and ids.index("c15g") + 1 \
+        == ids.index("c16") and ids.index("c16") + 1 == ids.index("c15f") \
+        and ids.index("c15f") + 1 == ids.index("c15-read")
     assert "plt.show()" not in NB.cells[ids.index("c15f")].source
     assert 'label="its middle half of the pixels")' in CODE
     assert 'ax.plot(centers, [d[which == k].mean() for k in kept], "o-", color="C1",' in CODE
     assert float(colorization) > 1.3 * float(blur) and float(size) > 1.2 * float(blur_all)
     assert "about as soft" not in MARKDOWN and "The guess holds" not in MARKDOWN
-    assert 'f"4. its 3 x 3 blur\\n(mean |drift| {blur_drift:.1f})"' in CODE
-    assert 'f"5. its colorization\\n(mean |drift| {per_image[typical]:.1f})"' in CODE
+    assert 'f"3. its 3 x 3 blur\\n(mean |drift| {blur_drift:.1f})"' in CODE
+    assert 'f"4. its colorization\\n(mean |drift| {per_image[typical]:.1f})"' in CODE
     assert "blur_drift = local[typical].abs().mean().item()" in CODE
     assert "even softer" not in MARKDOWN and "like its blur" not in MARKDOWN
     # the printed line rules out a uniform shift only (r107); panel 1 shows the lost contrast
@@ -805,11 +814,11 @@ def test_the_drift_is_lost_contrast():
     assert 'ax.legend(fontsize=10, loc="lower left", frameon=False)' in CODE
     assert 'ax.plot(edges_of, -edges_of, "k--"' in CODE and "d[which == k].mean()" in CODE
     assert "np.percentile(d[which == k], 25)" in CODE and "np.percentile(d[which == k], 75)" in CODE
-    # panels 2-5: one image of the grid: truth, gray input, its 3 x 3 blur, colorization
+    # panels 1-4: one image of the grid: truth, gray input, its 3 x 3 blur, colorization
     assert "typical = int((per_image[:8]" in CODE
-    assert 'f"2. test image {typical + 1},\\ntruth"' in CODE and '"3. its gray input\\n"' in CODE
-    assert "(axes[0, 2], blurred[typical].expand(3, -1, -1)," in CODE
-    assert "(axes[1, 0], colorized[typical]," in CODE and "6. the colorization" not in CODE
+    assert 'f"1. test image {typical + 1},\\ntruth"' in CODE and '"2. its gray input\\n"' in CODE
+    assert "(axes[2], blurred[typical].expand(3, -1, -1)," in CODE
+    assert "(axes[3], colorized[typical]," in CODE and "6. the colorization" not in CODE
     assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE
     assert "red: too light, blue: too dark" in CODE
     assert "a typical test image" not in MARKDOWN, "cold read r98: typical only among the 8"
@@ -832,11 +841,10 @@ def test_what_the_drift_costs():
     # cold read r110: the cost (all of the brightness error) set against the gap, both quoted,
     # in plain cause -> effect sentences
     # s28 round 7 (cold read r121): what "not the colors" means, and section 7's true a and b
-    assert said(r"\*\*Putting only the luma back lifts the PSNR by ([\d.]+) dB,\*\* more "
-                r"than the ([\d.]+) dB gap to gray: under the input's luma, even these faint "
-                r"colors beat gray\. The colors themselves still have room to improve: section 7 "
-                r"puts the true colors under the input's lightness, and that scores far "
-                r"higher\.") == [(cost, below)]
+    # cold read r130 (density): one number; the gap is section 4's printed line
+    assert said(r"\*\*Putting only the luma back lifts the PSNR by ([\d.]+) dB, more than the "
+                r"whole gap to gray\.\*\* Under the input's luma, even these faint colors beat "
+                r"gray\.") == [(cost,)]
     assert float(steadied) > float(gray), "under the input's luma, the colors beat gray"
     oracle, _ = printed(r"^the true a and b with the input's L kept: mean PSNR ([\d.]+) dB, mean "
                         r"chroma ([\d.]+)$")
@@ -942,10 +950,17 @@ def test_which_network_drifts_least():
                 r"([\d.]+) gray levels\.\*\* The UNet's "
                 r"mean-drift line is nearly flat: its output keeps the local contrast\. The "
                 r"skips-zeroed UNet's line is steeper than the blur's \(−([\d.]+) against −1\): "
-                r"on average its output lies even further from each pixel than the 3 x 3 "
-                r"mean does\. The two UNets differ only "
-                r"in what their skips carry, so the skips keep the luma\. A second seed agrees "
-                r"\(Going deeper A\)\.")
+                r"its mean drift overshoots the blur's\. The two UNets differ only in what their "
+                r"skips carry, so the skips keep the luma, at least after (\w+) epochs\. A second "
+                r"seed agrees, and the skips-zeroed UNet was still improving the fastest of the "
+                r"three when it stopped \(both in Going deeper A\)\.")
+    epochs, _, _, _ = printed(r"^each training: (\d+) epochs of ([\d,]+) images in batches of "
+                              r"(\d+), (\d+) optimizer steps")
+    assert said(r"so the skips keep the luma, at least after (\w+) epochs\.") \
+        == [(WORDS[int(epochs)],)]
+    falls = dict(re.findall(r"^  (autoencoder|UNet \(skips\)|skips zeroed) +[\d., ]+ \(last "
+                            r"epoch: -([\d.]+)%\)$", PRINTED, flags=re.M))
+    assert max(falls, key=lambda name: float(falls[name])) == "skips zeroed", "fastest"
     slopes = dict(re.findall(r"(autoencoder|UNet \(skips\)|skips zeroed) ([-+][\d.]+)", printed(
         r"^slope of the mean drift against the local contrast \(a 3 x 3 blur: -1\): (.+)$")[0]))
     assert said(r"\*\*Zeroing the UNet's skips raises its mean \|drift\| from ([\d.]+) to ([\d.]+) "
@@ -987,7 +1002,10 @@ def test_which_network_drifts_least():
     assert "No. The ablation shows" not in MARKDOWN
     assert said(r"2\. The skips hand the UNet the gray input's features\. Why does it still "
                 r"drift\? <details><summary>Answer</summary> Nothing ties its "
-                r"output's luma to the input, so it must learn to reproduce it\.")
+                r"output's luma to the input: its last layer computes R, G and B anew from its "
+                r"features, so the network must learn to reproduce the luma, and it learns it "
+                r"only approximately \(the table's ([\d.]+) gray levels of drift\)\.") \
+        == [(f"{unet:.1f}",)]
     assert unet > 1, "the UNet still drifts"
     # then the PSNR (the bars' test); E says why the UNet stays below gray by mean PSNR
     gray, _, mean_unet, _ = rows["mean PSNR (dB)"]
@@ -995,10 +1013,11 @@ def test_which_network_drifts_least():
     assert "Did the narrow code" not in MARKDOWN, "the UNet's narrowest layer is the wider one"
     assert sizes()["UNet"][2] > sizes()["autoencoder"][2]
     # cold read r109: the Summary states the ablation's result, with the table's numbers
-    assert said(r"Zeroing the UNet's skips raised its drift from "
+    assert said(r"After (\w+) epochs, zeroing the UNet's skips had raised its drift from "
                 r"([\d.]+) to ([\d.]+) gray levels: the skips keep the luma\.") \
-        == [(f"{unet:.1f}", f"{zero:.1f}")]
-    assert said(r"\*\*Key idea:\*\* Paths around the downsampling keep the luma sharp")
+        == [(WORDS[int(epochs)], f"{unet:.1f}", f"{zero:.1f}")]
+    assert said(r"\*\*Key idea:\*\* Paths around the downsampling keep the luma sharp \(measured "
+                r"after (\w+) epochs\)\.") == [(WORDS[int(epochs)],)]
 
 
 def test_why_the_unet_stays_below_gray():
@@ -1019,20 +1038,22 @@ def test_why_the_unet_stays_below_gray():
     # why it is pooled (fit weighs every validation image alike)
     # cold read r128 (item 1): section 6 says the gap in one sentence and points to D; the
     # validation curves (and the pooled validation MSE) moved to Going deeper A
-    assert said(r"So the skips cut the drift, yet by mean PSNR the UNet still scores ([\d.]+) dB "
-                r"below gray; Going deeper D shows why\.") == [(below,)]
-    assert "psnr-bars-md" in [c.get("id") for c in NB.cells if "So the skips cut the drift" in
+    # cold read r130 (item 1): D's answer brought into section 6, right after the table
+    assert said(r"\*\*Yet the UNet, with little drift left, still scores ([\d.]+) dB below gray by "
+                r"mean PSNR\.\*\* Counted image by image, or pooled over all pixels, it does "
+                r"better:") == [(below,)]
+    assert "psnr-bars-md" in [c.get("id") for c in NB.cells if "with little drift left" in
                               c.source], "the gap said right under the table's reading"
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
-    for gone in ("validation MSE", "_evaluate_loss", "Counted two other ways", "53%"):
+    for gone in ("validation MSE", "_evaluate_loss", "Going deeper D"):
         assert gone not in section6, gone
-    last_unet, gray_line = said(
-        r"The UNet's curve ends just under the gray line, too close to tell apart on this scale: "
-        r"its last validation MSE is (0\.\d+), against gray's (0\.\d+)\.")[0]
+    # cold read r130 (item 6): the UNet against the gray line, zoomed in a panel of its own
+    assert said(r"The right panel zooms in: the UNet ends just under the gray line, as on section "
+                r"6's pooled MSE\.")
+    assert 'zoom.axhline(gray_val, color="k", ls="--", lw=1, label="the gray image")' in CODE
+    curves, gray_val = validation_curves()
     assert "_evaluate_loss" not in MARKDOWN, "cold read r128: no pointer into the library's source"
     assert "loss_fn=nn.functional.mse_loss" in CODE
-    curves, gray_val = validation_curves()
-    assert (float(last_unet), float(gray_line)) == (curves["UNet (skips)"][-1], gray_val)
     assert curves["UNet (skips)"][-1] < gray_val < min(curves["autoencoder"][-1],
                                                         curves["skips zeroed"][-1])
     assert "Going deeper D finds the same on the test images" not in MARKDOWN, "said once, above"
@@ -1052,15 +1073,14 @@ def test_why_the_unet_stays_below_gray():
                 r"(\d+)% of the test images: it loses on the photos with little color\.") \
         == [(share,)]
     assert float(mse_unet) < float(mse_gray) and float(least) < 0 and float(pale) < float(colorful)
+    assert float(mse_unet) < float(mse_gray), "pooled, the UNet is ahead on the test images too"
     assert "Going deeper D explains how both can hold" not in MARKDOWN
     assert "By mean PSNR the UNet stays" not in MARKDOWN
     assert "Mean PSNR punishes" not in MARKDOWN
-    assert said(r"Section 6's table puts the UNet just below gray by mean PSNR\. Image by image "
-                r"and pooled, it does better:")
     assert 0 < float(below) < 0.5, "just below"
     assert said(r"The UNet beats gray on (\d+)% of the test images and on the pooled MSE, the "
                 r"squared error over all test pixels\. Where does it lose\?") == [(share,)]
-    assert ids_of("sec7-02") + 1 == ids_of("unet-vs-gray") and ids_of("unet-vs-gray") + 1 \
+    assert ids_of("psnr-bars-md") + 1 == ids_of("unet-vs-gray") and ids_of("unet-vs-gray") + 1 \
         == ids_of("unet-vs-gray-md") and ids_of("unet-vs-gray-md") + 1 == ids_of("why-below-gray")
     assert 50 < int(share) <= 60 and float(mse_unet) < float(mse_gray)
     assert "beats gray on most images" not in MARKDOWN
@@ -1068,19 +1088,19 @@ def test_why_the_unet_stays_below_gray():
     assert "pale" not in MARKDOWN.lower()
     # cold read r126: the printout splits by gray's best quarter, not by chroma; said so, and
     # the chroma as what that quarter holds
+    # cold read r130 (density): the two chromas left to the printed line
     assert said(r"The UNet loses on the quarter of test photos where gray scores best, and "
                 r"gains on the rest\. That quarter holds photos with little color, which gray "
-                r"nearly gets right: their mean chroma is ([\d.]+), against ([\d.]+) for the "
-                r"rest\. \*\*The mean of per-image PSNRs weighs those losses heavily\*\*, "
-                r"because a few gray levels of error cost many decibels where gray's error is "
-                r"small\.") \
-        == [(pale, colorful)]
+                r"nearly gets right \(their mean chroma is printed above\)\. \*\*The mean of "
+                r"per-image PSNRs weighs those losses heavily\*\*: where gray's error is small, a "
+                r"few gray levels of error cost many decibels\. Two made-up images show it:")
     assert "The UNet loses most on photos with little color" not in MARKDOWN
     assert least.startswith("-") and rest.startswith("+") and -float(least) > 2 * float(rest)
     assert float(pale) < 0.5 * float(colorful), "pale: the truth's chroma, under half the rest's"
     ids = [c.get("id") for c in NB.cells]
-    assert ids.index("psnr-bars-md") < ids.index("grid-unet-md") < ids.index("sec7-02") \
-        < ids.index("why-below-gray") < ids.index("why-below-gray-md") < ids.index("bccae724")
+    assert ids.index("psnr-bars-md") < ids.index("why-below-gray") \
+        < ids.index("why-below-gray-md") < ids.index("bccae724") < ids.index("grid-unet-md") \
+        < ids.index("deep-a") < ids.index("sec7-02")
     assert ids.index("7702a5f8") < ids.index("psnr-bars-md") and "psnr-bars" not in ids
     assert "better = (unet_each > gray_each).float().mean() * 100" in CODE
     assert "gray_best = gray_each >= gray_each.quantile(0.75)" in CODE
@@ -1102,10 +1122,10 @@ def test_the_table_is_read_without_bars():
     # s28 round 7 (cold read r121): the skips-zeroed UNet below the autoencoder, despite its
     # wider narrowest layer: its loss is in the luma
     # cold read r128: the 0.1 dB is seed 0's, the table's (seed 1 is printed only in A)
-    [(edge,)] = said(r"The skips-zeroed UNet scores below the autoencoder, although its narrowest "
-                     r"layer is twice as large\. With the luma put back, it edges past the "
-                     r"autoencoder, by ([\d.]+) dB, so what it loses is mostly the luma\.")
-    assert edge == f"{put_back[2] - put_back[0]:.1f}"
+    # cold read r130 (density): the 0.1 dB left to the table
+    assert said(r"The skips-zeroed UNet scores below the autoencoder, although its narrowest "
+                r"layer is twice as large\. With the luma put back, it edges past the "
+                r"autoencoder, so what it loses is mostly the luma\.")
     assert "with either seed" not in MARKDOWN and "Why does it drift more?" not in MARKDOWN
     assert sizes()["skips zeroed"][2] == 2 * sizes()["autoencoder"][2]
     assert "One guess, not tested here" not in MARKDOWN and "deeper stack" not in MARKDOWN
@@ -1124,13 +1144,12 @@ def test_the_skips_zeroed_unet_learns_more_slowly():
     falls = dict(re.findall(r"^  (autoencoder|UNet \(skips\)|skips zeroed) +[\d., ]+ \(last "
                             r"epoch: -([\d.]+)%\)$", PRINTED, flags=re.M))
     # cold read r128 (items 1 and 5): the curves moved to Going deeper A; the gap narrows
+    # cold read r130 (density): A's lab notes cut to one reading
     assert said(r"\*\*All three were still improving\. The skips-zeroed UNet is behind the "
-                r"autoencoder at every epoch, and still falling fastest at the end:\*\* by "
-                r"([\d.]+)% in the last epoch, against ([\d.]+)% for the autoencoder\. \*\*So "
-                r"after (\w+) epochs it lags, but narrows the gap\.\*\* The curves do not show "
-                r"whether it would catch up, nor whether its lag is what makes it drift more: that "
-                r"needs a longer training, the first item of What to try next\.") \
-        == [(falls["skips zeroed"], falls["autoencoder"], WORDS[len(zero)])]
+                r"autoencoder at every epoch, but falling fastest at the end:\*\* by ([\d.]+)% in "
+                r"its last epoch\. So after (\w+) epochs it lags, but narrows the gap; whether it "
+                r"would catch up needs a longer training \(What to try next\)\.") \
+        == [(falls["skips zeroed"], WORDS[len(zero)])]
     assert len(falls) == 3, "all three still improving: each fell in its last epoch"
     assert all(c[-1] < c[-2] for c in (ae, unet, zero))
     assert "closes the gap" not in MARKDOWN
@@ -1155,7 +1174,7 @@ def test_the_skips_zeroed_unet_learns_more_slowly():
     curves_cell = NB.cells[ids_of("val-curves")]
     assert "hide-input" in curves_cell.metadata["tags"] and 'val = history["val_loss"]' \
         in curves_cell.source
-    assert ids_of("psnr-bars-md") + 1 == ids_of("grid-unet-md")
+    assert ids_of("335da81d") + 1 == ids_of("grid-unet-md")
     assert ids_of("deep-b-read") + 1 == ids_of("val-curves") and ids_of("val-curves") + 1 \
         == ids_of("val-curves-md") and ids_of("val-curves-md") + 1 == ids_of("skip-split-md")
 
@@ -1171,7 +1190,7 @@ def test_the_colors_are_faint():
                 r"mean chroma, ([\d.]+) against ([\d.]+)\.") == [(f"{unet:.1f}", f"{truth:.1f}")]
     assert "even the UNet" not in MARKDOWN, "the autoencoder's chroma is no longer printed"
     assert 0.45 <= unet / truth <= 0.55
-    assert "chroma(unet_kept)" in CODE and "chroma(ae_kept)" not in CODE
+    assert "chroma(unet_kept)" in CODE and "ae_kept" not in CODE
     ids = [c.get("id") for c in NB.cells]
     assert ids.index("chroma-def") < ids.index("c10") < ids.index("98e4e35d")
     # cold read r124: the suspect's mechanism (the MSE favors the average) shown on four colors
@@ -1189,9 +1208,7 @@ def test_the_colors_are_faint():
         r"^gray levels of the four colors: (.+)$")[0])]
     assert len(levels) == 4 and max(levels) - min(levels) <= 5, "about the same gray input"
     assert said(r"\*\*The average has the least squared error, and almost no color:\*\* its chroma "
-                r"is ([\d.]+), against ([\d.]+) to ([\d.]+) for the four cars\.") \
-        == [(f"{average_chroma:.1f}", f"{min(c for _, c in cars):.1f}",
-             f"{max(c for _, c in cars):.1f}")]
+                r"is ([\d.]+), far below the four cars'\.") == [(f"{average_chroma:.1f}",)]
     assert "cars.mean(dim=0)" not in CODE and '"the average": colors.mean(dim=0)' in CODE
     assert ids_of("keep-input-l-read") + 1 == ids_of("mse-average") \
         and ids_of("mse-average") + 1 == ids_of("mse-average-read")
@@ -1213,14 +1230,14 @@ def test_the_colors_are_faint():
     assert "true_kept = keep_input_L(x_test)" in CODE
     oracle, oracle_chroma = printed(r"^the true a and b with the input's L kept: mean PSNR "
                                     r"([\d.]+) dB, mean chroma ([\d.]+)$")
-    unet_kept_psnr = kept_psnr()[1]
+    unet_kept_psnr = kept_psnr()[0]
     assert said(r"Row 4 puts the true a and b under the same L and scores ([\d.]+) dB: better "
                 r"colors have room to gain\.") == [(oracle,)]
     assert float(oracle) > float(unet_kept_psnr) + 5, "room to gain"
     assert abs(float(oracle_chroma) - truth) < 1, "the true colors keep the truth's chroma"
     # the UNet's colors with the input's L: as sharp as gray's by construction (L is the input's)
     assert "lab[:, 0] = L_input" in CODE
-    assert "ae_kept, unet_kept = keep_input_L(colorized), keep_input_L(colorized_skip)" in CODE
+    assert "unet_kept = keep_input_L(colorized_skip)" in CODE
     assert "(colorized, ae_each)" in grids[0] and "(colorized_skip, unet_each)" in grids[1]
     assert "(colorized_zeroed, psnr(colorized_zeroed, x_test))" in grids[1]
     assert "hide-input" in NB.cells[ids.index("keep-L-grid")].metadata["tags"]
@@ -1244,7 +1261,7 @@ def test_the_colors_are_faint():
 # --- section 7 -----------------------------------------------------------------------------
 
 def test_keeping_the_input_L():
-    ae_kept, unet_kept, gray_kept = kept_psnr()
+    unet_kept, unet_put_back, gray_kept = kept_psnr()
     assert "lab[:, 0] = L_input" in CODE and "return lab_to_rgb(lab)" in CODE
     assert "L_input = rgb_to_lab(gray_rgb)[:, 0]" in CODE
     assert inspect.signature(lab_to_rgb).parameters["clip"].default is True
@@ -1257,12 +1274,13 @@ def test_keeping_the_input_L():
     # numbers; fig 50 (a near-repeat of fig 45's rows) cut; why Lab: a and b only, L untouched
     # cold read r119: the same idea, not the same operation (L of a gray is not luma on color)
     # s28 round 7: the pair of side numbers cut (words for cold read r121's items)
-    assert said(r"Keeping the input's L is the same idea as section 5's luma put back, done in "
-                r"Lab, and it scores about the same\. A network")
+    # cold read r130 (item 3): said outright where the two fixes are printed side by side
+    assert said(r"\*\*Keeping the input's L is the same idea as section 5's luma put back, done in "
+                r"Lab:\*\* the UNet scores about the same either way \(printed above\)\.")
     (put_back5,) = printed(r"^test PSNR with the input's luma put back under the autoencoder's "
                            r"colors: ([\d.]+) dB")
-    assert put_back5 == ae_luma and abs(float(ae_kept) - float(ae_luma)) < 0.2
-    assert abs(float(unet_kept) - float(unet_luma)) < 0.2, "the UNet too, about the same"
+    assert put_back5 == ae_luma and unet_put_back == unet_luma, "section 6's table's numbers"
+    assert abs(float(unet_kept) - float(unet_luma)) < 0.2, "about the same"
     assert said(r"A network that predicts only a and b builds the fix in: it never touches L\.")
     assert "Section 5 put the luma back only to measure" not in MARKDOWN
     assert "That fix shifted R, G and B" not in MARKDOWN
@@ -1320,7 +1338,7 @@ def test_keeping_the_input_L():
     # s28 round 6 (cold read r120): the map and its sentence in Going deeper C
     assert said(r"On section 7's red car, the gray input's L, which section 7 keeps, is darker "
                 r"than the original's L, by up to (\d+) on L's 0-100 scale\.") == [(lowest[1:],)]
-    assert "Panel 5" not in MARKDOWN
+    assert "Panel 5" not in MARKDOWN.split("## 7. ", 1)[1], "section 5's panel 5 only"
     assert "kept_minus_true = L_gray - lab[0]" in CODE
     assert 'red_car = image_class == "automobile" and lab[1].mean().item() > 10' in CODE
     assert "note: the text describes the " in CODE and "note: the text describes" not in PRINTED
@@ -1334,8 +1352,9 @@ def test_keeping_the_input_L():
     (lecture04,) = (ROOT / "notebooks").glob("04_*.ipynb")
     assert "keep the true L" in nbformat.read(lecture04, as_version=4).cells[0].source
     # cold read r94: the Lab split as a figure (test image 6: L, a, b, and the gray input's L)
-    assert said(r"`L` is the lightness and `a` and `b` are the color\. Below, L alone already "
-                r"shows test image 6's red car\.")
+    # cold read r130 (item 5): L shows the car, a its red
+    assert said(r"`L` is the lightness and `a` and `b` are the color\. Below, test image 6's L "
+                r"alone already shows the car; its a shows that the car is red\.")
     assert "i = 5                                                         # image 6 of the grids" \
         in CODE and 'axes[0].set_title(f"1. test image {i + 1}", fontsize=10)' in CODE
     assert '"2. its L (lightness, 0-100)"' in CODE
@@ -1415,8 +1434,9 @@ def test_b_one_skip_zeroed_at_a_time():
     assert most == f"{max(abs(second - unet), abs(deepest - unet)):.2f}"
     assert float(most) < 0.1 * (first - unet)
     # cold read r116: "carry the luma" softened to "part of the luma" (7.90 against 17.60)
-    assert said(r"With all three zeroed, it reaches ([\d.]+), more than twice as much\. So even "
-                r"without skip 1, the deeper skips still carry part of the luma\.") \
+    # cold read r130 (item 4): one seed, said
+    assert said(r"With all three zeroed, it reaches ([\d.]+), more than twice as much\. So, in "
+                r"this one seed, the deeper skips still carry part of the luma without skip 1\.") \
         == [(f"{every:.2f}",)]
     assert every > 2 * first, "more than twice as much"
     assert every - first > 2 * (first - unet), "the deeper skips still hold it down"
@@ -1494,15 +1514,15 @@ def test_d_mean_psnr_and_pooled_mse():
     mean1, against1, beats1, mse1, mse_gray1 = reseeded_unet()
     assert mse_gray1 == mse_gray
     assert f"{float(mean1) - float(gray):+.2f}" == against1 and float(against1) < 0
-    assert said(r"### D\. Why mean PSNR and pooled MSE disagree \(section 6\) Section 6's table "
-                r"puts the UNet just below gray by mean PSNR")
+    # cold read r130 (item 1): D keeps only the black-and-white photos
+    assert said(r"### D\. Black-and-white photos and mean PSNR \(section 6\) ")
     assert unet_against_gray()[0] == f"-{below}"
     assert 50 < int(share) <= 60
     assert float(mse_unet) < float(mse_gray) and float(mse1) < float(mse_gray)
     assert "((pred - x_test) ** 2).mean()" in CODE
     # the second seed (cold read r103: seed 0's line moved to section 6)
-    assert said(r"With a second seed, the UNet again beats gray on just over half the images, with "
-                r"a lower pooled MSE, and again stays below gray by mean PSNR\.")
+    assert said(r"With seed 1 too, the UNet beats gray on just over half the images and by pooled "
+                r"MSE, yet stays below it by mean PSNR\.")
     assert 50 < int(beats1) <= 60
     # cold read r99: the weighted sum as computed from the printed numbers, the gap up to rounding
     # s27 round 2: the quarter's two numbers said once, inside the sum
@@ -1533,7 +1553,7 @@ def test_d_the_worked_example_of_a_log_scale():
                                       r"though its pooled MSE is lower \(([\d.]+) against "
                                       r"([\d.]+) gray levels squared\)$")
     assert float(gap) < 0 and float(mse_unet) < float(mse_gray)
-    assert said(r"a few gray levels of error cost many decibels where gray's error is small\.")
+    assert said(r"where gray's error is small, a few gray levels of error cost many decibels\.")
 
 
 def test_d_the_scatter():
@@ -1625,20 +1645,19 @@ def test_which_way_the_drift_goes():
     assert "Over all test pixels the two nearly cancel" not in MARKDOWN
     assert said(r"on average, the output is a little too dark\.") and signed.startswith("-")
     # s28 round 7 (cold read r121): the map shows drift inside the horse too, not only on edges
-    [(image,)] = said(r"Test image (\d) shows it too: .{0,150}? Panel 6 maps its drift: too "
-                      r"light beside too dark, along the outlines and inside them too\. "
-                      r"\*\*Key idea:\*\*")
+    [(image,)] = said(r"Test image (\d) shows it: .{0,150}? Panel 5 maps its drift: too "
+                      r"light beside too dark, along the outlines and inside them too\.")
     assert image == printed(r"^test image (\d), mean \|drift\|: its colorization ")[0]
-    assert "im = axes[1, 1].imshow(drift[typical].numpy()" in CODE
+    assert "im = axes[4].imshow(drift[typical].numpy()" in CODE
     # a blur's drift is minus the local contrast: on an edge, too light beside too dark
     sec5 = printed(r"^test image \d, mean \|drift\|: its colorization ([\d.]+), its 3 x 3 blur "
                    r"([\d.]+) gray levels$")
     assert float(sec5[0]) > float(sec5[1])
     assert "### F." not in MARKDOWN and "a little too dark" in MAIN
     assert 'cmap="RdBu_r", vmin=-top, vmax=top' in CODE
-    assert '"6. its drift\\n(red: too light, blue: too dark)"' in CODE
-    assert 'fig.colorbar(im, ax=axes[1, 2], location="left", fraction=0.12, extend="both",' \
-        in CODE
+    assert '"5. its drift\\n(red: too light, blue: too dark)"' in CODE
+    # cold read r130: one row of five panels, the color scale beside the map (no empty slot)
+    assert 'fig.colorbar(im, cax=scale, extend="both", label="drift (gray levels)")' in CODE
     ids = [c.get("id") for c in NB.cells]
     assert not {"deep-f", "deep-f-code", "deep-f-read"} & set(ids)
     # fig 31's panel 1: the y-limits from the band (cold read r119: +-60 wasted space)
