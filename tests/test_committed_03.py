@@ -108,8 +108,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     best = max(four, key=lambda e: e[2])
     worst = min(four, key=lambda e: e[2])
     assert best == four[0] and worst == four[-1], "the grayest scores best, the most colorful worst"
-    assert (f"Above, gray costs little on the near-gray {best[0]} and much on the colorful "
-            f"{worst[0]}.") in text
+    # s32 (cold read r131, density): the figure shows it; the sentence names no image now
+    assert ("Gray costs more on more colorful photos: over all scored test images, "
+            "the rank correlation of mean chroma and gray's PSNR is") in text
     assert f"({best[2]} dB)" not in text and f"({worst[2]} dB)" not in text
     # ed24b: the figure's title says it; the sentence was cut (word budget)
     assert "The figure's eight images are the test set's first eight." not in text
@@ -131,9 +132,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(rho) < -0.8
     assert "### E. A side question on section 8" not in text
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
-    assert (f"Above, gray costs little on the near-gray {best[0]} and much on the colorful "
-            f"{worst[0]}. Over all scored test images the pattern holds: the rank correlation of "
-            f"mean chroma and gray's PSNR is {said} (printed below).") in section_8
+    assert ("Gray costs more on more colorful photos: over all scored test images, "
+            f"the rank correlation of mean chroma and gray's PSNR is {said} (printed below)."
+            ) in section_8
     cells = committed[0].cells
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                    and "the rank correlation of mean chroma" in " ".join(c.source.split()))
@@ -256,7 +257,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(c_mean.split(", ")[1]) > 0, "+b: toward yellow"
     assert abs(float(c_ssim) - float(ssim)) < 0.005, "SSIM hardly tells them apart"
     # s32 (density): the mean ab and the two SSIMs are the table's, not repeated in prose
-    assert (f"The training mean `ab` leans slightly toward yellow and {bar} SSIM hardly tells the "
+    # s32 (cold read r131, density): the lean is the table's printed mean ab, not said again
+    assert (f"The training mean `ab` {bar} SSIM hardly tells the "
             "two apart: both keep the true `L`, and with it the edges SSIM compares.") in text
     assert f"({ssim} against {c_ssim})" not in text
     assert f"PSNR {c_psnr} against {psnr} dB" not in text
@@ -345,8 +347,8 @@ def test_section_5_motivation_is_the_course_s_own():
             "would send gradients back through the whole chain.") in text
     assert "a loss after `lab_to_rgb` sends gradients" not in text
     # s30 (cold read r126, item 4): 04 regresses ab / 110 through a Tanh, 05 classifies over bins
-    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and `ab / AB_SCALE`."
-            in text)
+    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and the target "
+            "`ab / AB_SCALE`, inside (−1, 1)") in text
     assert "A colorizer trains through these conversions" not in text
 
 
@@ -371,18 +373,35 @@ def test_the_printed_errors_quoted(committed):
     # as its second line; Going deeper A no longer holds them
     assert ("Scikit-image rounds the toe's slope $1/(3\\delta^2) = 7.7870...$ to 7.787, and that "
             "causes this gap: with 7.787, it drops below $10^{-9}$ (second line above).") in text
-    assert ("The same rounded slope causes this smaller gap (second line above). **One pixel, "
+    # s32 (cold read r131, item 2): the 7.787 check runs once (rgb -> Lab); the way back's gap
+    # is said in one sentence, and the claim is checked here: with 1 / 7.787 on the inverse toe,
+    # our way back matches scikit-image's lab2rgb to 1e-9
+    assert ("The same rounded slope explains this smaller gap. **One pixel, "
             "step by step.**") in text
+    assert "def f_inverse_7787" not in " ".join(
+        c.source for c in committed[0].cells if c.cell_type == "code")
+    from skimage import color as skcolor
+    lab = color.rgb_to_lab(torch.rand(3, 2000, 1, generator=torch.Generator().manual_seed(0),
+                                      dtype=torch.float64))
+    delta = 6 / 29
+    fy = (lab[0] + 16) / 116
+    f = torch.stack([fy + lab[1] / 500, fy, fy - lab[2] / 200])
+    for slope, tol in ((7.787, 1e-9), (1 / (3 * delta**2), 1e-3)):
+        xyz = torch.where(f > delta, f**3, (f - 4 / 29) / slope) * color.D65_WHITE.view(3, 1, 1)
+        lin = torch.einsum("ij,jhw->ihw", torch.linalg.inv(color.RGB_TO_XYZ), xyz).clamp(0, 1)
+        back = color.linear_to_srgb(lin)
+        ref = torch.from_numpy(skcolor.lab2rgb(lab.movedim(0, -1).numpy())).movedim(-1, 0)
+        err = (back - ref).abs().max().item()
+        assert err < tol and (slope == 7.787 or err > 1e-8), (slope, err)
     assert "Sections 3 and 4 found small gaps to scikit-image." not in text
     assert not any("7.787" in k for k in table), "s31: printed on the main path"
-    for way in ("my_rgb_to_lab", "my_lab_to_rgb"):
+    for way in ("my_rgb_to_lab",):
         first, second = found(rf"\n({way} \(float64\): max \|error\| vs scikit-image \S+ "
                               rf"\(tolerance 0\.001\))\n({way} with toe slope 7\.787: max "
                               rf"\|error\| vs scikit-image (?:< 1e-9|\S+) \(tolerance 1e-09\))\n",
                               printed)
         assert second.endswith("< 1e-9 (tolerance 1e-09)"), "the text: below 1e-9"
     assert "7.787 * t + 4 / 29" in code_with(committed[0], "def f_7787")
-    assert "(u - 4 / 29) / 7.787" in code_with(committed[0], "def f_inverse_7787")
     main_path = text[:text.index("## Going deeper")]
     assert main_path.count("Going deeper A") == 1, "s31: no pointer to A's rows on the main path"
     assert "Going deeper A's table" not in text and "Going deeper A prints" not in text
@@ -401,7 +420,7 @@ def test_the_printed_errors_quoted(committed):
     assert "our checks see only one difference" not in text
     assert (text.index("## 3. XYZ → CIE Lab")
             < text.index("Scikit-image rounds the toe's slope")
-            < text.index("## 4. The way back") < text.index("The same rounded slope causes this")
+            < text.index("## 4. The way back") < text.index("The same rounded slope explains")
             < text.index("## 5. Gradients"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -427,7 +446,7 @@ def test_the_printed_errors_quoted(committed):
                              r"\|error\| vs scikit-image",
                              printed[:printed.index("L kept, on the other")])
     assert main_checks == ["my_rgb_to_xyz", "my_rgb_to_lab", "my_rgb_to_lab with toe slope 7.787",
-                           "my_lab_to_rgb", "my_lab_to_rgb with toe slope 7.787"], main_checks
+                           "my_lab_to_rgb"], main_checks   # s32: the 7.787 check runs once
     for step in ("my_srgb_to_linear", "my_xyz_to_lab", "my_lab_to_xyz", "my_xyz_to_rgb"):
         assert f"{step}: max |error|" not in printed, f"{step} is not checked on its own"
     after = printed.index("L kept, on the other")
@@ -523,16 +542,18 @@ def test_the_clamps(committed):
     flat = " ".join(markdown.split())
     # s32 (cold read r129, item 1): the clamps moved from section 1 to section 5 (gradients);
     # the table shrank to the two printed gradients, the unused branch explained under it
+    # s32 (cold read r131, item 3 and imprecise): the clamp keeps the unused branch AND ITS SLOPE
+    # finite (at black the unclamped power's value is 0, finite; its slope is infinite); the
+    # printed lines come first, the explanation after them; the table that repeated them is gone
     assert ("**Why the clamps?** Section 1's functions clamp the input of their power branch, to "
-            "keep that branch finite where `torch.where` does not use it. Below, three versions of "
-            "the encode function, one printed line each: | version | gradient at black | gradient "
-            "at −0.01 |") in flat
+            "keep that branch and its slope finite where `torch.where` does not use it. Below, "
+            "three versions of the encode function at black and at −0.01, then both power branches "
+            "unclamped:") in flat
+    zero = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    (zero ** (1 / 2.4)).sum().backward()
+    assert (zero ** (1 / 2.4)).item() == 0.0 and math.isinf(zero.grad.item()), "value 0, slope inf"
     clamps = next(c.source for c in committed[0].cells if c.source.startswith("**Why the clamps?"))
-    table_rows = re.findall(r"(?m)^\| (.+?) \| `?([\w.]+)`? \| `?([\w.]+)`? \|$", clamps)
-    assert table_rows == [
-        ("no clamp (`naive_linear_to_srgb`)", naive[1], naive[3]),
-        ("clamped at 0 (`clamped_at_0`)", at_0[1], at_0[3]),
-        ("clamped at `LINEAR_T` (`my_linear_to_srgb`)", mine[1], mine[3])], table_rows
+    assert "| version |" not in clamps, "s32: no table repeating the printed lines"
     assert ("`torch.where` computes both branches in full and gives the unused one a zero "
             "gradient. Zero times an infinite or `nan` slope is `nan`. Without a clamp, the unused "
             "power branch sits at 0, where its slope is infinite, and below 0 it is itself `nan` "
@@ -542,15 +563,17 @@ def test_the_clamps(committed):
         "## 5. Gradients", "**Why the clamps?**", "def naive_linear_to_srgb", "def passes(fn, x)",
         "## 6. Familiar")}
     assert (at["## 5. Gradients"] < at["**Why the clamps?**"] == at["def naive_linear_to_srgb"] - 1
-            == at["def passes(fn, x)"] - 2 < at["## 6. Familiar"]), "section 5, before gradcheck"
+            == at["def passes(fn, x)"] - 3 < at["## 6. Familiar"]), "section 5, before gradcheck"
+    assert cells[at["def naive_linear_to_srgb"] + 1].source.startswith(
+        "`torch.where` computes both branches"), "the explanation follows the printed lines"
     section_1 = flat[flat.index("## 1. sRGB"):flat.index("## 2. Linear RGB")]
-    assert ("In the code below, clamps keep the unused branch of `torch.where` finite; section 5 "
-            "shows why that matters.") in section_1 and "nan" not in section_1
+    assert ("In the code below, clamps keep the unused branch of `torch.where` and its slope "
+            "finite; section 5 shows why.") in section_1 and "nan" not in section_1
     assert ("The rule: `clamp` passes the gradient on at its bound, `nan` included, and sends back "
             "0 below it. So `clamped_at_0` fails at black, its bound, and not at −0.01.") in flat
     assert ("On the decode side, `my_srgb_to_linear`'s power has a finite slope at black and turns "
-            "`nan` only below −0.055 (last line). Its clamp guards against such inputs, for "
-            "example a network's overshoot.") in flat
+            "`nan` only below −0.055 (last line). Its clamp guards against a network's "
+            "overshoot.") in flat
     assert "So −0.01 is safe, and black, exactly at the bound, is not." not in flat, "the table"
     # the power branch the clamped-at-0 version computes sees 0 at both points (printed values
     # come from the toe): its slope there is infinite, so a nan reaches the clamp both times
@@ -650,7 +673,7 @@ def test_gradcheck_black_included(committed):
     # s27 round 2 (cold read r116, l_03 item 5): the appendix says it can be skipped
     # s28 round 6 (cold read r120, p_03 item 5): a one-line roadmap of which part backs what
     assert ("## Going deeper (optional) On a first pass, skip to the Summary. A checks the code of "
-            "sections 2–6 and 8, B and C back section 6, D backs section 7, and E extends "
+            "sections 2–6 and 8, B and C back section 6, D and F back section 7, and E extends "
             "section 5. ### A.") in " ".join(markdown.split())
     assert markdown.index("## Going deeper (optional)") < markdown.index("## Summary")
     assert "## 4. The way back" in markdown and "## 5. Gradients: `gradcheck`" in markdown
@@ -700,10 +723,13 @@ def test_gradcheck_black_included(committed):
     # s30 (cold read r126, item 4): the Tanh is notebook 04's; s31: notebook 05's bins are said
     # once, with the network's ab square just above
     # s32 (cold read r129, item 4): notebook 05's bins are a forward note here, at the end
-    assert ("`normalize_lab` gives notebooks 04 and 05 the input `L / 100` and `ab / AB_SCALE`. "
-            "Every sRGB color's `|a|` and `|b|` is below 110 (printed below), so notebook 04's "
-            "target fits its Tanh's range (−1, 1). Notebook 05 instead sorts `ab` into bins whose "
-            "centers span the same square.") in flat
+    # s32 (cold read r131, item 6 and unbacked): the part's point said first, in bold; the Tanh
+    # is a forward note, said once ("will"), and 05's bins were cut (density)
+    assert ("### What the networks get **Every sRGB color fits the network's ab square:** its "
+            "`|a|` and `|b|` are below 110 (printed below). `normalize_lab` gives notebooks 04 "
+            "and 05 the input `L / 100` and the target `ab / AB_SCALE`, inside (−1, 1): the range "
+            "of the Tanh that notebook 04's network will end in.") in flat
+    assert flat.count("Tanh") == 1, "said once"
     assert ab_bins.GRID_LIMIT == color.AB_SCALE, "05's bin centers run from -110 to 110"
     assert "Notebook 05 multiplies `ab` back" not in flat
     assert "so the target fits a Tanh's range" not in flat
@@ -809,12 +835,14 @@ def test_the_derived_matrix_and_white_point(committed):
     assert 0.5 * float(shift) < moved <= float(shift) + 5e-4, (moved, shift)
     # s30 (cold read r126, item 6): the pointer names A's rows; ΔE76 is defined where first used
     # s32 (cold read r129, unbacked): the just-noticeable 2.3 cites its source where first used
-    assert ("From here on the code uses scikit-image's matrix and white, so that its checks "
-            "against "
-            "scikit-image trace every remaining gap to our own code. The switch moves no tested "
-            f"color (`rgb_test`) by more than {shift} in Lab (printed below). That is far below "
-            "the just-noticeable [ΔE76](../docs/glossary.md#delta-e), the plain distance in Lab, "
-            "of about 2.3 (Mahy et al. 1994).") in flat
+    # s32 (cold read r131, item 4 and 5): said plainly; the 2.3 hedged ("commonly put at")
+    assert ("From here on the code uses scikit-image's matrix and white, so every check "
+            "below compares only our own code. The switch moves the tested colors (`rgb_test`) by "
+            f"at most {shift} in Lab (printed below). That is far below the just-noticeable "
+            "[ΔE76](../docs/glossary.md#delta-e), the plain distance in Lab, commonly put at about "
+            "2.3 (Mahy et al. 1994).") in flat
+    # not "rounded": scikit-image's matrix differs from ours by more than a rounding (3.1e-4)
+    assert "rounded matrix" not in flat
     assert flat.index("(Mahy et al. 1994)") < flat.index("## 3. XYZ")
     said = next(k for k, c in enumerate(nb.cells) if c.source.startswith("From here on the code"))
     assert "ours vs scikit-image's, largest difference" in nb.cells[said + 1].outputs[-1]["text"]
@@ -829,7 +857,7 @@ def test_the_derived_matrix_and_white_point(committed):
     assert float(shift) < 2.3 / 10 and "assert shift < 0.23, " in switch
     going_a = flat[flat.index("### A. Verification details"):flat.index("### B. Two colors")]
     assert "The switch to scikit-image's matrix and white" not in going_a, "s30: said in section 2"
-    assert "of about 2.3 (Mahy et al. 1994)." in flat, "section 2 cites it"
+    assert "about 2.3 (Mahy et al. 1994)." in flat, "section 2 cites it"
     checks = code_with(nb, "# Every check of the lecture's code in one table")
     assert "lab_from_f" not in checks and "error(white, D65)" not in checks, "s31: in section 2"
     for gone in ("so ΔE76 by under 0.04", "The switch moves each Lab channel",
@@ -854,9 +882,11 @@ def test_the_derived_matrix_and_white_point(committed):
     # s25 round 3 (cold read r109): the plan walks the diagram: an arrow per section, the way
     # back (section 4) drawn in orange (matplotlib's C1)
     # s32 (cold read r129, item 6): the plan names what sections 5-8 do after the chain
+    # s32 (cold read r131, density): the plan walks the diagram only; sections 5-8 are named by
+    # their headings (checked below)
     assert ("**The plan.** Sections 1–4 build the chain below, one arrow per section, and the way "
-            "back (orange). Sections 5–8 then check its gradients, map the colors a screen can "
-            "show, show why colorization lives in Lab, and set the bar to beat.") in flat
+            "back (orange).") in flat
+    assert "Sections 5–8 then check" not in flat
     for heading in ("## 5. Gradients", "## 6. Familiar colors, and colors a screen cannot show",
                     "## 7. Why colorization lives in Lab", "## 8. How colorful photos are, and "
                     "the bar to beat"):
@@ -874,10 +904,10 @@ def test_the_derived_matrix_and_white_point(committed):
             "white at `Y` = 1.") in flat
     assert abs(sum(derived[3:6]) - 1) < 1e-3 and "Its `Y` is the luminance," not in flat
     # why a column is a primary's XYZ: M times full red alone is M's first column
-    assert "Column $j$ is primary $j$'s XYZ." in flat
     # s29 (cold read r124, item 3): one sentence of intuition: a pixel mixes the columns
-    assert ("A pixel's XYZ is then a mix of the three columns, in the amounts of light it has of "
-            "each primary.") in flat
+    # s32 (cold read r131, density): the two sentences joined
+    assert ("Column $j$ is primary $j$'s XYZ, so a pixel's XYZ mixes the columns in the amounts of "
+            "light it has of each primary.") in flat
     rgb = torch.tensor([0.2, 0.5, 0.7], dtype=torch.float64)
     assert torch.allclose(color.RGB_TO_XYZ @ rgb, sum(rgb[j] * color.RGB_TO_XYZ[:, j]
                                                       for j in range(3)))
@@ -954,9 +984,15 @@ def test_the_known_colors_quoted(committed):
     # the key idea points to Going deeper D's b ranges (checked there)
     # s32 (cold read r129, item 3): the key idea is the section's own (the gamut, the clip of the
     # printed P3 red); the yellow/blue lean is Going deeper C's, read there
-    assert ("Going deeper B explains the P3 red's move; C maps the plane at five lightnesses. "
-            "**Key idea:** At each `L` a screen shows only part of the ab plane; `lab_to_rgb` "
-            "clips the rest, and the clip can move a color far.") in " ".join(markdown.split())
+    # s32 (cold read r131, item 6): the pointer to B and C ends the P3 paragraph; "What the
+    # networks get" closes the section, before its key idea
+    flat6 = " ".join(markdown.split())
+    assert ("away in ΔE76 (printed below). Going deeper B explains the move; C maps the plane at "
+            "five lightnesses.") in flat6
+    assert ("**Key idea:** At each `L` a screen shows only part of the ab plane; `lab_to_rgb` "
+            "clips the rest, and the clip can move a color far.") in flat6
+    section_6 = flat6[flat6.index("## 6. Familiar"):flat6.index("## 7. Why")]
+    assert section_6.count("Going deeper") == 1, "one pointer per section"
     assert yellow > 90 and blue < 40
     assert "must lose chroma to stay on the screen" not in markdown
     assert "as section 6's table predicts" in " ".join(markdown.split())
@@ -1003,7 +1039,7 @@ def test_the_known_colors_quoted(committed):
     # a Lab unit, before ΔE appears: "about two units" is the just-noticeable 2.3 of section 6
     assert "one unit is a small step" not in text, "vague (r93): cut"
     assert "two units apart" not in text, "unsourced in section 3: cut (2.3 comes with section 6)"
-    assert "of about 2.3 (Mahy et al. 1994)." in text
+    assert "about 2.3 (Mahy et al. 1994)." in text
     # the half-axis labels sit in the light-gray margin (no sRGB color there) with an arrow to
     # a displayable color just inside the end of their half-axis, so no label covers its colors
     labels = re.findall(r'\("([^"]+)", \((-?\d+), (-?\d+)\), \((-?\d+), (-?\d+)\)\)', plane)
@@ -1071,11 +1107,11 @@ def test_the_worked_example_of_regression_to_gray(committed):
     text = " ".join(markdown.split())
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
+    # s32 (cold read r131, density): the two mean squared errors, printed, one per sentence
     assert ("**Why gray is hard to beat.** A squared error rewards an unsure guess of gray. "
-            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing green has a "
-            "squared error of 8,200 on average (0 when the pixel is green, 16,400 when it is "
-            "purple), and so has guessing purple. Guessing their mean, gray, has a squared error "
-            "of 4,100 either way: half as much.") in text
+            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing either color "
+            "has a mean squared error of 8,200. Guessing their mean, gray, has half as much: "
+            "4,100.") in text
     # s28 (cold read r119, o_03 item 2): in plain distance the three guesses tie (printed)
     distances = re.findall(r"^guess (?:green|purple|their mean, gray) ab \(-?\d+, -?\d+\): mean "
                            r"squared ab error [\d,]+, mean ab distance (\d+)$", printed, re.M)
@@ -1199,9 +1235,32 @@ def test_the_swatches_and_ciede2000(committed):
     assert "six = torch.cat([least, most])" in code_with(committed[0], "order = near[")
     times76, times00 = float(de76[5]) / float(de76[2]), float(de00[5]) / float(de00[2])
     assert times76 > 2 * times00, "ΔE76 sets swatches 3 and 6 much further apart than CIEDE2000"
+    # s32 (cold read r131, item 5): the question is answered; swatch 6 is a saturated blue (its
+    # pair rebuilt here as the notebook builds it: generator(3), then the band's largest ΔE76)
     assert (f"Now compare swatches 3 and 6. ΔE76 rates swatch 6's step about {times76:.0f} times "
-            f"swatch 3's, CIEDE2000 only about {times00:.0f} times. Which matches your "
-            "eye?") in text
+            f"swatch 3's, CIEDE2000 only about {times00:.0f} times. CIEDE2000, fitted to people's "
+            "judgments, is the better guess: swatch 6 is a step among saturated blues, where ΔE76 "
+            "is known to overstate differences, and CIEDE2000's hue and chroma weights shrink "
+            "it.") in text
+    assert "Which matches your eye?" not in text
+    pairs = code_with(committed[0], "gen = generator(3)")
+    assert "base = torch.rand(3, 3000, 1, generator=gen, dtype=torch.float64)" in pairs
+    gen = torch.Generator().manual_seed(3)
+    base = torch.rand(3, 3000, 1, generator=gen, dtype=torch.float64)
+    step = torch.randn(3, 3000, 1, generator=gen, dtype=torch.float64)
+    step = step / step.norm(dim=0, keepdim=True) * 0.1 * torch.rand(1, 3000, 1, generator=gen)
+    other = base + step
+    keep = ((other >= 0) & (other <= 1)).all(0).flatten()
+    base, other = base[:, keep], other[:, keep]
+    d_rgb = (base - other).norm(dim=0).flatten()
+    lab_b, lab_o = color.rgb_to_lab(base), color.rgb_to_lab(other)
+    d_e = (lab_b - lab_o).norm(dim=0).flatten()
+    near = torch.nonzero((d_rgb > 0.08) & (d_rgb < 0.1)).flatten()
+    six = near[d_e[near].argsort()][-1].item()
+    assert f"{d_e[six]:.1f}" == de76[5], "the rebuilt swatch 6 is the printed one"
+    for lab6 in (lab_b[:, six, 0], lab_o[:, six, 0]):
+        hue = math.degrees(math.atan2(lab6[2], lab6[1]))
+        assert -110 < hue < -60 and math.hypot(lab6[1], lab6[2]) > 50, "a saturated blue"
     assert float(de00[5]) > float(de00[2]) and times00 < times76
     assert "does not look" not in text, "the learner judges the swatches, the text does not"
     assert "(printed above; the plot shows ΔE76)" not in text, "the figure shows CIEDE2000 now"
@@ -1249,8 +1308,9 @@ def test_the_swatches_and_ciede2000(committed):
     kept = int(scope["keep"].sum())
     assert 'title=f"{name} of {len(d_e):,} random pairs")' in figure
     assert 2000 < kept < 3000
-    assert "Below, random pairs of colors up to 0.1 apart in RGB." in text
-    assert text.index("Below, random pairs of colors up to 0.1") < text.index("## 8. How colorful")
+    assert "Below, for random pairs of colors up to 0.1 apart in RGB" in text
+    assert text.index("Below, for random pairs of colors up to 0.1") < text.index(
+        "## 8. How colorful")
     assert "We draw 3,000 pairs" not in text, "ed24c: cut (word budget); the count is printed"
     (printed_kept,) = found(r"(?m)^kept ([\d,]+) of 3,000 pairs inside the RGB cube$", printed)
     assert printed_kept == f"{kept:,}", "the printed count is the one the pairs' code gives"
@@ -1262,13 +1322,15 @@ def test_the_swatches_and_ciede2000(committed):
              "### B. Two colors a screen cannot show (section 6)",
              "### C. The ab plane at five lightnesses (section 6)",
              "### D. Equal steps in RGB are not equal to the eye (section 7)",
-             "### E. A colorfulness loss at gray (section 5)", "## Summary"]
+             "### E. A colorfulness loss at gray (section 5)",
+             "### F. Luma's gray on colorful photos (section 7)", "## Summary"]
     at = [text.index(h) for h in heads]
-    assert at == sorted(at), "Going deeper's parts A-E, in this order"
-    # s31 (cold read r128, item 2): old F's table is claim 2's, in section 7
+    assert at == sorted(at), "Going deeper's parts A-F, in this order"
+    # s31 (cold read r128, item 2): old F's table is claim 2's, in section 7; s32 (cold read
+    # r131, item 1): the six photos' figure is a new F, pointed to once from claim 2
     assert len(re.findall(r"(?m)^### [A-Z]\. ", "\n".join(
-        c.source for c in committed[0].cells if c.cell_type == "markdown"))) == 5, "A to E"
-    assert "### F. " not in text and "Going deeper F" not in text
+        c.source for c in committed[0].cells if c.cell_type == "markdown"))) == 6, "A to F"
+    assert text.count("Going deeper F") == 1
 
 
 def test_lab_against_ycbcr(committed):
@@ -1285,13 +1347,13 @@ def test_lab_against_ycbcr(committed):
         nb, "ax.hist(r")
     assert abs(ycc - rgb) < 0.1 * rgb, "YCbCr close to RGB"
     assert "scores close to RGB" not in text, "ed24c: cut (word budget)"
-    assert ("For each pair take $r$ = CIEDE2000 / distance, for a distance in RGB, in YCbCr and in "
-            "Lab (ΔE76), and its **spread** $P_{95}(r) / P_5(r)$ (95th over 5th percentile)."
-            ) in text
+    assert ("Below, for random pairs of colors up to 0.1 apart in RGB, we take $r$ = CIEDE2000 / "
+            "distance for three distances (RGB, YCbCr, Lab's ΔE76), and its **spread** "
+            "$P_{95}(r) / P_5(r)$, 95th over 5th percentile.") in text
     assert "The spread would be 1" not in text, "cut (s23 round 2, word budget)"
     # a spread compares two percentiles of r, not its extremes
-    assert ("A spread of 5 means that, at equal distance, CIEDE2000 rates the pair at the 95th "
-            "percentile of $r$ 5 times as different as the one at the 5th.") in text
+    # s32 (cold read r131, density): the worked reading of a spread of 5 was cut
+    assert "A spread of 5 means that" not in text
     assert "rates some pairs 5 times as different as others" not in text
     # s23 (cold read r98): the spreads are quoted only where they are measured, in Going deeper
     # F, with the loss argument (section 7 only points there, below); the Summary claims nothing
@@ -1370,8 +1432,10 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s31 (cold read r128, UNBACKED "loses the whiskers"): faint traces remain
     # s32 (cold read r129, unbacked): the faint traces are the forehead stripes; the whiskers do
     # not show at all
-    assert ("The `ab` panel keeps the eyes, the nose and the broad tints. It shows the forehead "
-            "stripes only faintly, and the whiskers not at all.") in text
+    # s32 (cold read r131, weakly backed "forehead stripes only faintly"): cut
+    assert ("The `ab` panel keeps the eyes, the nose and the broad tints, but not the "
+            "whiskers.") in text
+    assert "forehead" not in text
     assert "loses the fur and whiskers" not in text and "faint traces of the whiskers" not in text
     assert "The `ab` panel loses the whiskers" not in text
     assert "loses the fine fur and whiskers" not in text
@@ -1422,11 +1486,11 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert (s6_asked, s6_shown, s6_de) == (asked, lab, de), "section 6's row is B's first row"
     section_6 = text[text.index("## 6. Familiar"):text.index("## 7. Why")]
     assert ("The clip can move a color far. Below, the full red of Display P3, a screen with a "
-            f"wider gamut, dimmed to `L` = 50. An sRGB screen shows it {s6_de} away in ΔE76, far "
-            "beyond the just-noticeable difference (printed below).") in section_6
+            f"wider gamut, dimmed to `L` = 50. An sRGB screen shows it {s6_de} away in ΔE76 "
+            "(printed below).") in section_6
     assert float(s6_de) > 5 * 2.3, "far beyond"
     cells = committed[0].cells
-    said = next(k for k, c in enumerate(cells) if c.source.startswith("The figure spans the"))
+    said = next(k for k, c in enumerate(cells) if c.source.startswith("The clip can move a color"))
     assert "P3 red at L = 50: Lab asked" in cells[said + 1].outputs[0]["text"], "printed below"
     assert ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994). Evaluation of uniform color "
             "spaces developed after the adoption of CIELAB and CIELUV.") in text
@@ -1587,11 +1651,11 @@ def test_the_toe_is_labeled(committed):
     # s30 (cold read r126, item 5): why a vertical start is bad, in one sentence
     # s30 round 4 (cold read r127, error 2): the toe (1996) is not there for autograd; that it
     # helps our gradients is said apart, after the "So"
-    assert ("A pure power is vertical at black (figure, right, dashed). Its slope there is "
-            "infinite: it would magnify the slightest noise in the darkest tones without limit. "
-            "So near black sRGB uses a straight line of slope 12.92, the **toe**. In the code "
-            "below, clamps keep the unused branch of `torch.where` finite; section 5 shows why "
-            "that matters.") in text
+    # s32 (cold read r131, imprecise): the clamp keeps the unused branch and ITS SLOPE finite
+    assert ("A pure power is vertical at black (figure, right, dashed): its infinite slope there "
+            "would magnify the slightest noise in the darkest tones. So near black sRGB uses a "
+            "straight line of slope 12.92, the **toe**. In the code below, clamps keep the unused "
+            "branch of `torch.where` and its slope finite; section 5 shows why.") in text
     assert "and it would break gradients (below). So" not in text
     # the clamped encode's gradient at black is the toe's slope (printed in section 1)
     assert found(r"my_linear_to_srgb +at black: value +\S+, gradient +(\S+);", printed) == (
@@ -1631,7 +1695,10 @@ def test_the_toe_is_labeled(committed):
     assert 'label="encode: light in, stored value out"' in figure
     # s31 (cold read r128, item 6): the left panel's axes name each direction
     # s32 (cold read r129, fig 3): one meaning per axis; the legend says each direction
-    assert 'axes[0].set(xlabel="input (see the legend)", ylabel="output",' in figure
+    # s32 (cold read r131, item 6): the x label says what the input is for each curve, and the
+    # y range leaves room for the legend above the curves (none reaches 1.1)
+    assert ('axes[0].set(xlabel="input: light (encode) or stored value (decode)", ylabel="output",'
+            in figure and 'ylim=(-0.03, 1.45),' in figure)
     # section 1, question 2: a stored 0.5 decodes to 0.214 of full light
     assert f"{color.srgb_to_linear(torch.tensor(0.5, dtype=torch.float64)).item():.3f}" == "0.214"
     # s27 round 4 (cold read r117, UNBACKED: 0.214 is not printed): read off the figure's decode
@@ -1913,13 +1980,12 @@ def test_the_luma_gray(committed):
             "averages stored sRGB values, not light. The encode curve flattens as light grows "
             "(section 1's figure), so an average of stored values decodes to less light than the "
             "same average taken of the light. 2. Luma's weights differ from luminance's, which can "
-            "push either way. For pure red the two effects pull in opposite directions. Luma's "
-            f"weight for red, {luma}, exceeds red's luminance, {lum}: that lightens. But a stored "
-            f"{luma} is only {light} of full light: that darkens more. So red's luma gray has `L` "
-            f"{red_luma7} instead of {red_L7} (printed below, with three more colors). On photos "
-            "the gap is smaller. On the test photos' most colorful pixels (chroma above 40), "
-            f"luma's gray is darker on {darker_t}% of them, by {mean_t} `L` on average (printed "
-            "below).") in text
+            "push either way. For pure red the two pull apart, and the first wins. Luma's weight "
+            f"for red, {luma}, exceeds red's luminance, {lum}, but a stored {luma} is only {light} "
+            f"of full light. So red's luma gray has `L` {red_luma7} instead of {red_L7} (printed "
+            "below, with three more colors). On photos the gap is smaller: on the test photos' "
+            f"most colorful pixels (chroma above 40), luma's gray is darker on {darker_t}% of "
+            f"them, by {mean_t} `L` on average (printed below; Going deeper F shows six).") in text
     assert "bulges above the identity" not in text, "r129: not what concave means"
     # the encode curve flattens: its slope falls as light grows (above the toe)
     light_grid = torch.linspace(0.01, 1, 100, dtype=torch.float64)
@@ -1982,9 +2048,15 @@ def test_the_luma_gray(committed):
     at = {key: next(k for k, c in enumerate(codes) if key in c) for key in (
         "def ranks(x)", "summary(f\"gray baseline", "lab_tests = color.images_to_lab(",
         "# The six most colorful", "def luma_gray(rgb)", "lab_cube = color.rgb_to_lab(cube)")}
+    # s32 (cold read r131, item 1): the six photos' figure moved to Going deeper F, the last
+    # part; section 7 keeps the one-line average it prints
     assert (at["lab_cube = color.rgb_to_lab(cube)"] < at["def luma_gray(rgb)"]
-            < at["lab_tests = color.images_to_lab("] < at["# The six most colorful"]
-            < at["def ranks(x)"] < at["summary(f\"gray baseline"]), "the figure is section 7's"
+            < at["lab_tests = color.images_to_lab("] < at["def ranks(x)"]
+            < at["# The six most colorful"] < at["summary(f\"gray baseline"]), "the figure is F's"
+    assert (text.index("### E. A colorfulness loss") < text.index("### F. Luma's gray on colorful "
+            "photos (section 7)") < text.index("## Summary"))
+    section_7 = text[text.index("## 7. Why"):text.index("## 8. How colorful")]
+    assert "six most colorful" not in section_7 and section_7.count("Going deeper") == 1
     assert 'y = torch.einsum("j,...jhw->...hw", RGB_TO_YCBCR[0].to(rgb.dtype), rgb)' in code_with(
         nb, "def luma_gray(rgb)"), "one luma gray for the four colors and the test images"
     # over the test images section 8 scores (same is_gray rule): the one-line average
@@ -1995,8 +2067,8 @@ def test_the_luma_gray(committed):
     assert "{(dL > 0).double().mean():.0%} of them" in tests
     assert (printed.index("over the sRGB cube")
             < printed.index("test images not already gray, on their pixels with chroma > 40")
-            < printed.index("the 6 most colorful test images")
-            < printed.index("rank (Spearman) correlation"))
+            < printed.index("rank (Spearman) correlation")
+            < printed.index("the 6 most colorful test images"))
     # s25 round 2 (cold read r108, f_03 item 2): the six most colorful scored test images, by a
     # rule (highest mean chroma among those section 8 scores); s29: truth / Lab gray / luma gray /
     # the map, its color bar under the maps
@@ -2042,11 +2114,11 @@ def test_the_luma_gray(committed):
     # s29 round 7 (cold read r125, UNBACKED "darker sky"): the printed drop, the largest of the
     # six, and the map; the gray rows are said to look alike
     top_drop = max(d for _, d in drops)
-    assert ("Below, the six most colorful test images, their Lab gray and their luma gray, and a "
-            f"map of how much darker the luma gray is. The {top} shows the gap most ({top_drop} "
-            "`L`, printed below the figure). Its map is reddest at the top, in the blue sky, and "
-            "there the eye sees the gap too: the ship's luma gray has a darker sky. In the other "
-            "five, the gap shows clearly only on the maps.") in text
+    # s32 (cold read r131, weakly backed "the eye sees the gap too"): "slightly", by eye
+    assert ("Below, the six most colorful test images, their Lab gray, their luma gray, and a map "
+            "of how much darker the luma gray is. The gap shows mainly on the maps. The "
+            f"{top}'s is the largest ({top_drop} `L`, printed below the figure); in its blue sky "
+            "the luma gray looks slightly darker by eye too.") in text
     # s32 (cold read r129, item 5): the first bird's gray rows look alike in the thumbnails
     assert "first bird's luma gray is visibly" not in text
     assert "the two gray rows look alike" not in text
@@ -2054,7 +2126,7 @@ def test_the_luma_gray(committed):
     assert "gray sky is darker" not in text
     at_fig = next(k for k, c in enumerate(cells) if c.cell_type == "code" and c.source == vivid)
     assert cells[at_fig - 1].cell_type == "markdown" and cells[at_fig - 1].source.startswith(
-        "Below, the six most colorful test images, their Lab gray"), "the promise before it"
+        "### F. Luma's gray on colorful photos"), "the promise before it"
     assert "hide-input" in cells[at_fig].metadata.get("tags", [])
     # s25 round 2 (cold read r108, error of fact): the spreads are not "at equal RGB distance";
     # section 7 points to Going deeper D without them (Lab's spread the smallest, printed there)
@@ -2070,8 +2142,8 @@ def test_the_luma_gray(committed):
     assert ("**Claim 3: Lab's distances are closer to perceived ones.** "
             "[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
             "judgments of color differences (Luo, Cui & Rigg 2001). For small steps, Lab distances "
-            "follow it more closely than RGB or YCbCr distances do. Below, random pairs of colors "
-            "up to 0.1 apart in RGB.") in text
+            "follow it more closely than RGB or YCbCr distances do. Below, for random pairs of "
+            "colors up to 0.1 apart in RGB, we take $r$") in text
     assert ("Lab's spread is the smallest, and its histogram the narrowest (figure). CIEDE2000 is "
             "itself built on Lab, so this supports the claim without proving it independently."
             ) in text
@@ -2082,8 +2154,8 @@ def test_the_luma_gray(committed):
     assert "roughly follow what people see" not in text
     assert "at equal RGB distance, ΔE76 tracks" not in text
     assert text_index_order(text, "### What the networks", "**Claim 2: Lab's gray",
-                            "Below, the six most colorful", "**Claim 3: Lab's distances",
-                            "**Key idea:** Lab hands a colorizer", "## Going deeper")
+                            "**Claim 3: Lab's distances", "**Key idea:** Lab hands a colorizer",
+                            "## Going deeper", "Below, the six most colorful", "## Summary")
 
 
 def test_small_fixes_of_r107(committed):
@@ -2164,9 +2236,8 @@ def test_the_network_square_and_the_gamut(committed):
     # bins are a forward note at the end of the section
     assert ("**The ab plane.** The colorizers of notebooks 04 and 05 predict `ab` inside a fixed "
             "square, the **network's ab square**: `a` and `b` each from "
-            f"−{color.AB_SCALE:g} to {color.AB_SCALE:g} (`AB_SCALE`). Notebook 04's network ends "
-            "in a Tanh, with outputs in (−1, 1), scaled by `AB_SCALE`. Below, the ab plane at pure "
-            "red's lightness, over that square.") in text
+            f"−{color.AB_SCALE:g} to {color.AB_SCALE:g} (`AB_SCALE`). Below, the ab plane at pure "
+            "red's lightness, over that square.") in text   # s32: the Tanh is said once, below
     assert ab_bins.GRID_LIMIT == color.AB_SCALE, "05's bin centers run from -110 to 110"
     unet = models.UNet(out_ch=2, base=8)
     assert isinstance(unet.activation, torch.nn.Tanh), "04's regression head ends in a Tanh"
@@ -2174,8 +2245,9 @@ def test_the_network_square_and_the_gamut(committed):
     assert (text.index("the **network's ab square**") < text.index("### What the networks")
             < text.index("**Key idea:** At each `L` a screen")
             < text.index("## 7. Why colorization"))
-    assert (f"The figure spans the network's whole square, yet only {share}% of it is "
-            "displayable. The clip can move a color far.") in text
+    # s32 (cold read r131, density): the share is printed above the figure, not repeated
+    assert f"{share}% of the network's ab square" in printed
+    assert "yet only" not in text
     assert "±110 (section 7)" not in text
     assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}' in code_with(
         nb, "The ab plane at pure red's lightness: the displayable")
@@ -2195,7 +2267,7 @@ def test_the_network_square_and_the_gamut(committed):
     x.clamp(0, 1).sum().backward()
     assert (x.grad == 0).all(), "the clip passes no gradient outside [0, 1]"
     assert "the clamp's slope is 0 outside [0, 1]" in text
-    assert text.index("## 6. Familiar colors") < text.index("The figure spans the network") \
+    assert text.index("## 6. Familiar colors") < text.index("The clip can move a color far") \
         < text.index("## 7. Why colorization")
 
 
@@ -2211,8 +2283,8 @@ def test_section_7_shows_why_lab(committed):
             "brightness from color.** A colorizer is handed `L`, which carries the edges and "
             "detail (first figure), and predicts only `ab`, which can be smooth. JPEG's YCbCr "
             "splits them too. 2. **Its gray keeps the lightness.** Unsure of a color, a "
-            "colorizer predicts a dull one, near gray (section 8 shows why). Lab's gray, `ab` = "
-            "0, keeps the photo's `L`; YCbCr's gray is mostly too dark on colorful pixels. 3. "
+            "colorizer predicts a dull one, near gray (section 8 shows why). Lab's gray keeps the "
+            "photo's `L`. 3. "
             "**Its "
             "distances are closer to perceived ones,** so a loss on `ab` charges more for the "
             "errors people notice more.") in section_7
@@ -2248,14 +2320,14 @@ def test_section_7_shows_why_lab(committed):
     assert ("**Claim 1.** Below, three blurs of the cat (Gaussian, σ = 4 pixels): its `ab` on its "
             "unblurred `L`; JPEG's color channels `CbCr` on its unblurred "
             "[luma](../docs/glossary.md#luma) $Y'$; and its whole RGB image. The second row "
-            "repeats the test at the networks' size, on one 32 × 32 CIFAR-10 test image, with "
-            "σ = 1 pixel.") in text
+            "repeats it on a 32 × 32 CIFAR-10 test image, with σ = 1 pixel.") in text
     gap = max(float(ycc) - float(ab) for ab, ycc in ((cat_ab, cat_ycc), (car_ab, car_ycc)))
+    # s32 (cold read r131, density): the gap is the titles' (and printed), not repeated
+    assert 0 < gap < 3
     assert ("On the unblurred `L`, the blurred `ab` still looks like the photo, while the blurred "
             "RGB image loses the whiskers, the fur and the car's sharp edges (PSNR in the titles). "
-            "So a colorizer's `ab` may be smooth and the photo still looks sharp, at 32 pixels "
-            f"too. YCbCr's blurred `CbCr` does as well or better, by up to {gap:.1f} dB. So this "
-            "test shows what splitting off brightness is worth, not what picks Lab over YCbCr. "
+            "So a colorizer's `ab` may be smooth, at 32 pixels too. YCbCr's blurred `CbCr` does as "
+            "well or better, so this test backs splitting off brightness, not Lab over YCbCr. "
             "Claims 2 and 3 do.") in text
     assert 'f"PSNR {db[title]:.1f} dB"' in cell, "the titles carry the PSNRs"
     assert "true brightness" not in text
@@ -2297,7 +2369,7 @@ def test_section_7_shows_why_lab(committed):
     assert nb.cells[claim_3 + 3].source.startswith("Lab's spread is the smallest")
     assert nb.cells[claim_3 + 4].source.startswith("**Key idea:** Lab hands a colorizer")
     assert printed.index("over the sRGB cube") < printed.index(
-        "the 6 most colorful test images") < printed.index("kept 2,772 of 3,000 pairs")
+        "kept 2,772 of 3,000 pairs") < printed.index("the 6 most colorful test images")
     at = [k for k, c in enumerate(nb.cells) if c.source.startswith(("## 7. Why", "def blur(",
                                                                    "On the unblurred `L`"))]
     assert len(at) == 3 and at == [at[0], at[0] + 1, at[0] + 2], "lead, figure, reading"
@@ -2354,10 +2426,15 @@ def test_small_fixes_of_r124(committed):
     # section 5, question 1: near black, linear RGB is linear in (L, a, b) (f's toe), and every
     # entry moves every channel, so each nudge clips a channel on one side only
     # s31 (cold read r128, imprecise): for each entry and channel, as the slope is never 0
-    assert ("Every linear channel is 0 there, and near black each one changes linearly, with a "
-            "nonzero slope, in every Lab entry. So for each entry and channel, a nudge one way "
-            "pushes the channel below 0, where the clip holds it, and the nudge the other way "
-            "lifts it above 0.") in text
+    # s32 (cold read r131, imprecise and item 3): the setup first (a central difference averages
+    # the two sides of a kink), then the reason the slopes are linear: f's inverse is linear
+    # below δ (its toe); every f at black, 4/29, is below δ = 6/29
+    assert ("`gradcheck` compares autograd's gradient with a central difference, which at a kink "
+            "averages the slopes on its two sides. The clip puts a kink at black, where every "
+            "linear channel is 0. Because $f^{-1}$ is linear below δ, each channel changes "
+            "linearly near black, with a nonzero slope, in every Lab entry. A nudge one way pushes "
+            "it below 0, where the clip holds it; the other way lifts it above 0.") in text
+    assert 4 / 29 < 6 / 29, "black's f values sit on the toe"
     assert "a nudge below 0 is clipped away and one above is not" not in text
     lab = torch.zeros(3, 1, 1, dtype=torch.float64)
     to_linear = lambda x: torch.einsum("ij,jhw->ihw", torch.linalg.inv(color.RGB_TO_XYZ),  # noqa: E731
@@ -2419,14 +2496,13 @@ def test_small_fixes_of_r126(committed):
     assert ("The rule: `clamp` passes the gradient on at its bound, `nan` included, and sends back "
             "0 below it.") in text
     # the kit's conversions are the notebook's own (Going deeper A's rows, < 1e-9)
-    assert ("Where the code calls `color.rgb_to_lab` or `color.lab_to_rgb`, it uses the course "
-            "kit's copy of the chain this notebook builds by hand; Going deeper A checks that the "
-            "two agree.") in text
+    assert ("`color.rgb_to_lab` and `color.lab_to_rgb` are the course kit's copy of the chain "
+            "built here; Going deeper A checks that the two agree.") in text
     table = a_table(printed)
     assert value(table["my_rgb_to_lab vs colorlab.color.rgb_to_lab"][0]) < 1e-6
     assert value(table["my_lab_to_rgb vs colorlab.color.lab_to_rgb"][0]) < 1e-6
     # Going deeper A's lead is one line now; the switch is said in section 2 only
-    assert text.count("moves no tested color (`rgb_test`) by more than") == 1
+    assert text.count("moves the tested colors (`rgb_test`) by at most") == 1
     # the plan: the way back's label on two lines, a little larger
     plan = code_with(nb, "section 4, the way back")
     assert "fontsize=10, color=\"C1\")" in plan and "ylim=(0.2, 2.75)" in plan
