@@ -261,6 +261,9 @@ def test_the_time_line_is_the_committed_run():
                   r"trainings of (\d+) epochs on ([\d,]+) CIFAR-10 images, ([\d,]+) s in all\); "
                   r"yours will differ a little\.")
     assert quoted == [(WORDS[trainings], epochs, images, seconds)], (quoted, trainings)
+    # cold read r131 (item 6): the run time in minutes too
+    assert said(r"\*\*Time\*\*: the reading, plus one run of the notebook \(about (\d+) minutes "
+                r"here\)\.") == [(str(round(int(seconds) / 60)),)]
     assert images == train and precision == "float32"
     summary = [i for i, c in enumerate(NB.cells)
                if c.cell_type == "markdown" and c.source.startswith("## Summary")]
@@ -693,8 +696,10 @@ def test_the_drift_is_lost_contrast():
     # cold read r127: "visibly darker" was not visible at the grid's size: C's printed gap
     # instead; and clipping named, as what cannot add error (the truth lies inside 0-1)
     # cold read r128 (item 4): the digression left section 7 for C's end, after the measured gap
-    assert said(r"better colors have room to gain\. Going deeper C explains why even row 4 is not "
-                r"perfect\.")
+    # cold read r131 (item 2): the caveat on the main path, the measurement in C
+    assert said(r"better colors have room to gain\. Row 4 is not perfect: the kept L is the luma "
+                r"image's L, not the true L \(Going deeper C measures the gap\)\. "
+                r"Notebook 04's input is the true L itself\.")
     [(oracle_c,)] = said(r"This gap in L is why section 7's row 4, the true a and b under the gray "
                          r"input's L, is not perfect \(([\d.]+) dB\)\. Clipping back into RGB "
                          r"cannot add error: it moves a value outside 0-1 to the nearer end, "
@@ -731,12 +736,17 @@ def test_the_drift_is_lost_contrast():
     # slope -1 after the single image, one sentence each
     assert said(r"Our yardstick is a 3 x 3 box blur of the input: it replaces each pixel by the "
                 r"mean of its 3 x 3 neighborhood\.")
+    # cold read r131 (items 3 and 2): two paragraphs, the slopes' meaning "on average"; the
+    # blur's drift said to be measured like an output's
     assert said(r"Call a pixel's value minus its 3 x 3 mean its \*\*local contrast\*\*\. The "
-                r"blur's drift is minus the local contrast: plotted against it, a line of slope "
-                r"−1\. Panel 6 plots the network's drift the same way, with the blur's line "
-                r"dashed\. A slope "
-                r"of −1 means the output keeps none of a pixel's own difference from its "
-                r"neighbors; a flat line \(slope 0\) means it keeps all of it\.")
+                r"blur's drift is minus the local contrast: a line of slope −1\. Panel 6 plots "
+                r"the network's drift against the local contrast, with the blur's line dashed\. "
+                r"If the mean drift follows a slope of −1, the output keeps, on average, none of "
+                r"a pixel's own difference from its neighbors; on a flat line \(slope 0\), it "
+                r"keeps all of it\.")
+    assert said(r"neighborhood\. We measure its drift as if it were a network's output\.")
+    assert printed(r"^a 3 x 3 blur of the input, for comparison: mean \|drift\| ([\d.]+) gray "
+                   r"levels$")
     assert "blurred = nn.functional.avg_pool2d(g_test, 3, stride=1, padding=1, " in CODE, \
         "the yardstick is a 3 x 3 box blur: each pixel's neighborhood mean"
     assert "Panel 1 sorts" not in MARKDOWN
@@ -767,8 +777,7 @@ def test_the_drift_is_lost_contrast():
     # average at each contrast, not pixel by pixel (the band says that)
     (slope,) = said(r"\*\*The autoencoder's mean drift lies on the blur's dashed line:\*\* its "
                     r"slope is (−[\d.]+) \(printed above\)\. So, on average at each contrast, the "
-                    r"output keeps none of a pixel's own difference from its 3 x 3 "
-                    r"neighbors\.")[0]
+                    r"output keeps none of the local contrast\.")[0]
     (printed_slope, _, _) = printed(r"^panel 6: the slope of the mean drift against the local "
                                     r"contrast is ([-+][\d.]+) \(a 3 x 3 blur: -1\); the mean "
                                     r"drift lies below the blur's line in (\d+) of the (\d+) "
@@ -890,10 +899,13 @@ def test_the_unet_and_the_clean_ablation():
     assert models["skips zeroed"] == models["UNet"], "same parameters and narrowest layer"
     # cold read r107: the wider narrowest layer named among the differences
     # cold read r113: the two sizes left to the printed table, for words on the main path
-    assert said(r"But the UNet differs in more than its skips: it max-pools, has two convolutions "
-                r"per level and a narrowest layer twice as large\.")
+    # cold read r131 (item 5): the largest difference, the parameter count, named too
+    [(ratio,)] = said(r"But the UNet differs in more than its skips: it max-pools, has two "
+                      r"convolutions per level, a narrowest layer twice as large and ([\d.]+) "
+                      r"times the parameters \(printed below\)\.")
+    assert ratio == f"{models['UNet'][0] / models['autoencoder'][0]:.1f}", ratio
     assert models["UNet"][2] == 2 * models["autoencoder"][2]
-    assert said(r"and a narrowest layer twice as large\. \*\*An ablation removes "
+    assert said(r"times the parameters \(printed below\)\. \*\*An ablation removes "
                 r"one part of a model "
                 r"and measures what is lost:\*\* we also train the same UNet with the same seed, "
                 r"its skips carrying zeros \(`ZeroSkipUNet`, right\)\.")
@@ -951,13 +963,14 @@ def test_which_network_drifts_least():
                 r"mean-drift line is nearly flat: its output keeps the local contrast\. The "
                 r"skips-zeroed UNet's line is steeper than the blur's \(−([\d.]+) against −1\): "
                 r"its mean drift overshoots the blur's\. The two UNets differ only in what their "
-                r"skips carry, so the skips keep the luma, at least after (\w+) epochs\. A second "
-                r"seed agrees, and the skips-zeroed UNet was still improving the fastest of the "
-                r"three when it stopped \(both in Going deeper A\)\.")
+                r"skips carry, so the skips keep the luma\. A second seed agrees \(Going deeper "
+                r"A\)\.")
     epochs, _, _, _ = printed(r"^each training: (\d+) epochs of ([\d,]+) images in batches of "
                               r"(\d+), (\d+) optimizer steps")
-    assert said(r"so the skips keep the luma, at least after (\w+) epochs\.") \
+    # cold read r131 (item 6): the budget said once, at the section's top
+    assert said(r"\(`ZeroSkipUNet`, right\)\. Every finding here is after (\w+) epochs\.") \
         == [(WORDS[int(epochs)],)]
+    assert "at least after" not in MARKDOWN and "measured after" not in MARKDOWN
     falls = dict(re.findall(r"^  (autoencoder|UNet \(skips\)|skips zeroed) +[\d., ]+ \(last "
                             r"epoch: -([\d.]+)%\)$", PRINTED, flags=re.M))
     assert max(falls, key=lambda name: float(falls[name])) == "skips zeroed", "fastest"
@@ -1013,11 +1026,10 @@ def test_which_network_drifts_least():
     assert "Did the narrow code" not in MARKDOWN, "the UNet's narrowest layer is the wider one"
     assert sizes()["UNet"][2] > sizes()["autoencoder"][2]
     # cold read r109: the Summary states the ablation's result, with the table's numbers
-    assert said(r"After (\w+) epochs, zeroing the UNet's skips had raised its drift from "
+    assert said(r"- Zeroing the UNet's skips raised its drift from "
                 r"([\d.]+) to ([\d.]+) gray levels: the skips keep the luma\.") \
-        == [(WORDS[int(epochs)], f"{unet:.1f}", f"{zero:.1f}")]
-    assert said(r"\*\*Key idea:\*\* Paths around the downsampling keep the luma sharp \(measured "
-                r"after (\w+) epochs\)\.") == [(WORDS[int(epochs)],)]
+        == [(f"{unet:.1f}", f"{zero:.1f}")]
+    assert said(r"\*\*Key idea:\*\* Paths around the downsampling keep the luma sharp\.")
 
 
 def test_why_the_unet_stays_below_gray():
@@ -1091,7 +1103,7 @@ def test_why_the_unet_stays_below_gray():
     # cold read r130 (density): the two chromas left to the printed line
     assert said(r"The UNet loses on the quarter of test photos where gray scores best, and "
                 r"gains on the rest\. That quarter holds photos with little color, which gray "
-                r"nearly gets right \(their mean chroma is printed above\)\. \*\*The mean of "
+                r"nearly gets right\. \*\*The mean of "
                 r"per-image PSNRs weighs those losses heavily\*\*: where gray's error is small, a "
                 r"few gray levels of error cost many decibels\. Two made-up images show it:")
     assert "The UNet loses most on photos with little color" not in MARKDOWN
@@ -1123,9 +1135,9 @@ def test_the_table_is_read_without_bars():
     # wider narrowest layer: its loss is in the luma
     # cold read r128: the 0.1 dB is seed 0's, the table's (seed 1 is printed only in A)
     # cold read r130 (density): the 0.1 dB left to the table
-    assert said(r"The skips-zeroed UNet scores below the autoencoder, although its narrowest "
-                r"layer is twice as large\. With the luma put back, it edges past the "
-                r"autoencoder, so what it loses is mostly the luma\.")
+    # cold read r131 (section 6's length): the skips-zeroed UNet against the autoencoder left to
+    # the printed table
+    assert "it edges past the autoencoder" not in MARKDOWN
     assert "with either seed" not in MARKDOWN and "Why does it drift more?" not in MARKDOWN
     assert sizes()["skips zeroed"][2] == 2 * sizes()["autoencoder"][2]
     assert "One guess, not tested here" not in MARKDOWN and "deeper stack" not in MARKDOWN
@@ -1146,7 +1158,8 @@ def test_the_skips_zeroed_unet_learns_more_slowly():
     # cold read r128 (items 1 and 5): the curves moved to Going deeper A; the gap narrows
     # cold read r130 (density): A's lab notes cut to one reading
     assert said(r"\*\*All three were still improving\. The skips-zeroed UNet is behind the "
-                r"autoencoder at every epoch, but falling fastest at the end:\*\* by ([\d.]+)% in "
+                r"autoencoder at every epoch, but falling fastest, in relative terms, at the end:"
+                r"\*\* by ([\d.]+)% in "
                 r"its last epoch\. So after (\w+) epochs it lags, but narrows the gap; whether it "
                 r"would catch up needs a longer training \(What to try next\)\.") \
         == [(falls["skips zeroed"], WORDS[len(zero)])]
@@ -1354,7 +1367,8 @@ def test_keeping_the_input_L():
     # cold read r94: the Lab split as a figure (test image 6: L, a, b, and the gray input's L)
     # cold read r130 (item 5): L shows the car, a its red
     assert said(r"`L` is the lightness and `a` and `b` are the color\. Below, test image 6's L "
-                r"alone already shows the car; its a shows that the car is red\.")
+                r"alone already shows the car; its a shows the red of the car body, and of the "
+                r"background above it\.")
     assert "i = 5                                                         # image 6 of the grids" \
         in CODE and 'axes[0].set_title(f"1. test image {i + 1}", fontsize=10)' in CODE
     assert '"2. its L (lightness, 0-100)"' in CODE
@@ -1367,8 +1381,10 @@ def test_keeping_the_input_L():
     assert "Lab's gain" not in MARKDOWN, "cold read r105: a full sentence"
     assert "Lab's separate L channel builds the fix in" not in MARKDOWN
     assert "colors are faint, so" not in MARKDOWN, "cold read r90: the cause is not measured"
+    # cold read r131 (item 2): the kept L is the luma image's, not the true L: said plainly
     assert said(r"\*\*A colorizer should predict only color and keep the input's lightness L: then "
-                r"L cannot drift\.\*\*")
+                r"the output's L is exactly the input's\.\*\*")
+    assert "cannot drift" not in MARKDOWN
     assert "We try it on our networks' outputs." not in MARKDOWN, "cold read r110: cut"
     assert said(r"Keep the input's L and predict only a and b \(notebook 04\)\.")
     assert "put-back" not in MARKDOWN and "L-based gray" not in MARKDOWN, "plain words (r90)"
@@ -1435,8 +1451,8 @@ def test_b_one_skip_zeroed_at_a_time():
     assert float(most) < 0.1 * (first - unet)
     # cold read r116: "carry the luma" softened to "part of the luma" (7.90 against 17.60)
     # cold read r130 (item 4): one seed, said
-    assert said(r"With all three zeroed, it reaches ([\d.]+), more than twice as much\. So, in "
-                r"this one seed, the deeper skips still carry part of the luma without skip 1\.") \
+    assert said(r"With all three zeroed, it reaches ([\d.]+), more than twice as much\. So the "
+                r"deeper skips still carry part of the luma without skip 1\.") \
         == [(f"{every:.2f}",)]
     assert every > 2 * first, "more than twice as much"
     assert every - first > 2 * (first - unet), "the deeper skips still hold it down"
@@ -1538,7 +1554,8 @@ def test_d_mean_psnr_and_pooled_mse():
     # s28 round 7 (cold read r121): the log scale said plainly (section 1: halving adds 3 dB)
     assert said(r"Mean PSNR counts each image's error on a log scale, so halving a small error "
                 r"counts as much as halving a large one\. Pooled MSE counts only the total "
-                r"squared error\. Neither is wrong: they answer different questions\.")
+                r"squared error\.")
+    assert "Neither is wrong" not in MARKDOWN
     assert "10 * torch.log10(1.0 / mse" in CODE
     assert "pooled MSE" not in MARKDOWN.split("## Summary", 1)[1], "the Summary: main path only"
 
@@ -1559,7 +1576,8 @@ def test_d_the_worked_example_of_a_log_scale():
 def test_d_the_scatter():
     # cold read r113: the dots colored by the truth's mean chroma, so "little color" is seen
     assert said(r"The scatter above shows it image by image: right of the dashed line, the points "
-                r"are dark, the photos with little color\.")
+                r"are dark, the photos with little color\. There gray's PSNR climbs on, while the "
+                r"UNet's levels off: the UNet keeps a floor of error\.")
     assert "image_chroma = mean_chroma(rgb_to_lab(x_test))" in CODE
     assert 'c=image_chroma, cmap="viridis", vmin=0,' in CODE
     assert 'label="the truth\'s mean chroma\\n(dark: little color)"' in CODE
