@@ -432,9 +432,17 @@ def test_the_image_blind_answer(committed):
     six = markdown[markdown.index("## 6. "):markdown.index("## 7. ")]
     deep_h = markdown[markdown.index("### H. The loss curves, read closely (section 6)"):
                       markdown.index("## Summary")]
+    # s32 (r131 3./5.): the pointer says the cause in one sentence (H's printout: the running
+    # statistics give the high point, recomputed ones a far lower loss)
     assert six.count("Going deeper") == 1 and (
-        "Why the L1 regressor's first validation point sits so high: Going deeper H.") in six
-    assert "BatchNorm" not in six and "3.728" not in six
+        "The L1 regressor's first validation point sits high because BatchNorm's running "
+        "statistics lag behind its weights (Going deeper H).") in six
+    bn_run, bn_new = (float(v) for v in found(
+        r"validation (\d\.\d+) with BatchNorm's running statistics, (\d\.\d+) with them "
+        r"recomputed", printed))
+    assert bn_new < 0.5 * bn_run, "the running statistics make the point high"
+    assert "Why the L1 regressor's first validation point sits so high" not in six
+    assert "3.728" not in six
     losses = (ROOT / "colorlab" / "losses.py").read_text(encoding="utf-8")
     assert "return F.l1_loss(pred_ab.float(), ab)" in losses, "the mean over a and b alike"
     assert "(model(L) - ab).abs().mean()" in "".join(c.source for c in nb.cells)
@@ -471,7 +479,7 @@ def test_the_image_blind_answer(committed):
     # side measurement of the yardstick on validation: cut, with their checks
     assert "L1 regressor, epoch 1 retrained" not in printed, "B: cut"
     assert "first_l1, first_h = train_colorizer(" not in "".join(c.source for c in nb.cells)
-    assert "The L1 regressor's first validation point" not in markdown
+    assert markdown.count("The L1 regressor's first validation point") == 1, "section 6's only"
     assert "(Fitted on the training pixels, the yardstick scores" not in markdown, "cut"
     # section 6: quick mode's few optimizer steps on its few images, printed by the training cell
     steps, epochs, images = found(r"each took ([\d,]+) optimizer steps \((\d+) epochs of "
@@ -582,9 +590,20 @@ def test_the_curves(committed):
     assert "passes the truth's colorfulness at $T" not in markdown, "cut from section 7"
     # section 7 opens with what it does, then the two scores used below
     assert ("We decode each classifier at every $T$ on the validation images and score it three "
-            "ways: - **PSNR** (dB): closeness to the true colors on average. - **Colorfulness**: "
-            "how strong and varied the colors are, right or wrong; best when close to the "
-            "truth's. - **Rebalanced AuC**, as above.") in markdown
+            "ways: - **PSNR** (dB): closeness to the true colors on average. - **Colorfulness** "
+            "(Hasler and Süsstrunk): how strong and varied the colors are, right or wrong; best "
+            "when close to the truth's. With $rg = R - G$ and $yb = (R + G)/2 - B$ over an image's "
+            "pixels (0 to 255), it is $\\sqrt{\\sigma_{rg}^2 + \\sigma_{yb}^2} + "
+            "0.3\\sqrt{\\mu_{rg}^2 + \\mu_{yb}^2}$ (0 for gray). - **Rebalanced AuC**, as "
+            "above.") in markdown
+    # s32 (r131 6.4): the formula is colorlab.metrics.colorfulness's, and gray scores 0 (test row)
+    metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
+    assert "x = images.float() if images.dtype == torch.uint8 else images.float() * 255" in metrics
+    assert "rg, yb = r - g, 0.5 * (r + g) - b" in metrics
+    assert "return spread + 0.3 * offset" in metrics
+    assert "(rg.var(dim=-1, correction=0) + yb.var(dim=-1, correction=0)).sqrt()" in metrics
+    assert "(rg.mean(dim=-1) ** 2 + yb.mean(dim=-1) ** 2).sqrt()" in metrics
+    assert float(cells(tables, "grayscale baseline")[2]) == 0.0
     assert "Each decoding gets two scores here" not in markdown
     # the takeaway at the section's top: rebalancing adds some color, far more images and steps
     # (the pretrained vivid UNet) much more (lambda 0.5 above lambda 1, the vivid UNet above both,
@@ -1027,12 +1046,14 @@ def test_the_curves(committed):
     assert cast["lambda 0.5 at T = 1"] > cast["the truth"] + 2
     assert cast["its image-blind answer"] > cast["the truth"] + 2
     assert ("Why so faint? At high $T$ the annealed mean averages many bins and hedges, as "
-            "section 1's mean did; at $T = 1$ it also keeps the yellowish cast of the image-blind "
-            "answer it started from. At low $T$ each pixel takes its likeliest bin, and for most "
-            "pixels that bin lies within 20 of gray. The cell below measures both.") in markdown
+            "section 1's mean did; at $T = 1$ it also leans yellow, consistent with a cast kept "
+            "from the image-blind answer it started from. At low $T$ each pixel takes its "
+            "likeliest bin, and for most pixels that bin lies within 20 of gray. The cell below "
+            "measures both.") in markdown
     assert "model.head.bias.copy_(blind.log())" in code, "it started from the image-blind answer"
     # r124 item 1: E's per-pixel split folded into 8c, in the same cell as these shares
     assert "(Going deeper E measures it)" not in markdown, "r109: cross-references cut"
+    assert "keeps the yellowish cast" not in markdown, "s32 (r131 3.): not shown to be the cause"
     assert int(gray_top["0.5"]) > 50, "most pixels"
     # r107: the line prints in section 8 (once), not only in Going deeper E
     at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
@@ -1085,7 +1106,8 @@ def test_the_curves(committed):
     assert int(right_v) < 50 and int(right_r) < 50, "under half"
     assert float(ch1_r) < float(ch1_v) and int(kept_r) < int(kept_v)
     assert (f"- **Rebalancing adds color.** At $T = 1$, it makes your classifier {ratio} times "
-            f"as colorful (colorfulness {r1} against {p1}).") in markdown
+            f"as colorful (printed above).") in markdown
+    assert f"colorfulness at T = 1: lambda 0.5 {r1}, lambda 1 {p1}," in printed
     assert "the vivid UNet reaches" not in markdown, "one number a bullet: section 7's payoff"
     # section 4's question 1 (which colors a lambda = 0.5 classifier paints more often): the paint
     assert "In section 7b, at $T = 1$, the $\\lambda = 0.5$ classifier's" not in markdown, "r108"
@@ -1223,10 +1245,13 @@ def test_the_curves(committed):
     def whole(v):
         return f"{float(v):.0f}"
     # s32 (density): the numbers stay in the printout above; lambda 1's 100% (printed) said too
-    assert ("Down to $T = 0.38$, the near-gray majority fades while the other "
-            f"{other_share}% grow slightly stronger: colorfulness holds and PSNR rises (section "
-            "8b's first leg), since a dull guess is rarely far off. Below 0.38 the other "
-            f"{other_share}% saturate and the majority fades further: colorfulness rises while "
+    # s32 (r131 6.6): the takeaway first (near gray fades at every step down, the rest grows)
+    assert all(chroma[b][0] < chroma[a][0] and chroma[b][1] > chroma[a][1]
+               for a, b in (("1", "0.38"), ("0.38", "0")))
+    assert ("Lowering $T$ fades the near-gray majority and strengthens the rest. Down to "
+            f"$T = 0.38$, the other {other_share}% grow only slightly: colorfulness holds and PSNR "
+            "rises (section 8b's first leg), since a dull guess is rarely far off. Below 0.38 they "
+            "saturate and the majority fades further: colorfulness rises while "
             "most of the image goes grayer. For $\\lambda = 1$ the likeliest bin lies within 20 of "
             f"gray at {gray_top['1']}% of the pixels, which is why a lower $T$ mostly fades it."
             ) in markdown
@@ -1238,7 +1263,8 @@ def test_the_curves(committed):
                     and f"the other {other_share}%:" in str(c.get("outputs")))
     # r113: the split was a side measurement in Going deeper E; r124 item 1: folded into 8c,
     # printed by the cell of the near-gray shares (folded), its reading right after it
-    assert split_at == at and nb.cells[split_at + 1].source.startswith("Down to $T = 0.38$, the")
+    assert split_at == at and nb.cells[split_at + 1].source.startswith(
+        "Lowering $T$ fades the near-gray majority")
     assert "Section 8c's faint strips, pixel by pixel:" not in markdown
     assert "unsure" not in markdown and "confident minority" not in markdown, "not measured"
     # section 8b: the path's two legs (r126 item 2: the first leg was unexplained), numbers from
@@ -1446,8 +1472,13 @@ def test_the_choice_and_the_test_table(committed):
         r"pretrained vivid UNet \(T 1\) minus pretrained L1 UNet: \+(0\.\d+) ± (0\.\d+)", printed))
     assert lead_vl > 2 * noise_vl
     gap_txt = f"{lead_vl:.3f} ± {noise_vl:.3f}"
-    assert (f"With the same body and training images, the vivid UNet at $T = 1$ beats the "
-            f"pretrained L1 UNet by {gap_txt}.") in markdown[markdown.index("### D. How sure"):]
+    assert (f"With the same body and training images, but half the optimizer steps, the vivid "
+            f"UNet at $T = 1$ beats the pretrained L1 UNet by {gap_txt}.") in markdown[
+        markdown.index("### D. How sure"):]
+    # s32 (r131 2.): not a controlled comparison: the L1 UNet took twice the steps (recipe, B)
+    steps_vl = [int(n.replace(",", "")) for n in cells(
+        tables[tables.index("| training | this run's classifiers"):], "optimizer steps")[2:4]]
+    assert steps_vl[1] == 2 * steps_vl[0], steps_vl
     # s28 (r122 top fix 2): the paragraph in four sentences; your classifier against your L1
     # regressor by the paired bootstrap's printed difference, rounded to 3 digits, beyond its ±
     lead_cl, noise_cl = (float(v) for v in found(
@@ -1460,12 +1491,13 @@ def test_the_choice_and_the_test_table(committed):
     assert ("Among these four rows, PSNR peaks at L1, and your classifier and the vivid UNet fall "
             "below gray's: per-pixel closeness favors dull guesses (section 7). Down the table, "
             "each row is more colorful and has a higher rebalanced AuC, so the vivid UNet ranks "
-            "first. Each rise in rebalanced AuC is over three times its noise, the luck of which "
-            "test images were drawn.") in markdown
+            "first. **Key idea:**") in markdown
+    assert "Each rise in rebalanced AuC is over three times its noise" not in markdown, (
+        "s32 (r131 3.): no ± printed in section 9; Going deeper D says it")
     nine = markdown[markdown.index("## 9. "):markdown.index("## 10. ")]
+    # s32 (r131 3., 6.1): the one pointer says which row D prints for section 9's claims
     assert nine.count("Going deeper") == 1 and (
-        "still prefers $T = 1$, on validation and on test. Going deeper D holds the test rows left "
-        "out here and the bootstrap.") in nine
+        "Going deeper D prints the vivid UNet's test row at $T = 1$ and the bootstrap.") in nine
     assert "though it stays faint" not in markdown, "r124 item 2: said once, up front"
     assert "Your own classifier does not get there in quick mode" not in markdown, "s28: cut"
     # "the same body and training images": the recipe table (Going deeper B)
@@ -1607,12 +1639,8 @@ def test_the_choice_and_the_test_table(committed):
     assert float(aucs(full_tables, 1)["1"]) > float(aucs(full_tables, 1)["0.38"])
     assert float(best[5]) > float(paper[5]), "test: the AuC prefers T = 1 too"
     # s32 (density): the numbers stay in Going deeper D's and E's tables
-    assert ("**And your classifier?** For $\\lambda = 0.5$, the paper's $T = 0.38$ is the "
-            "best-PSNR setting on validation, and on test it draws level with gray, where $T = 1$ "
-            "falls below. The rebalanced AuC still prefers $T = 1$, on validation and on test."
-            ) in markdown
-    assert markdown.index("### So why go vivid?") < markdown.index("**And your classifier?**") < (
-        markdown.index("## 10. "))
+    # s32 (r131 3., 6.1): cut from section 9, its test rows printed only in Going deeper D
+    assert "**And your classifier?**" not in markdown and "draws level with gray" not in markdown
     assert float(best[5]) > float(l1[5]) > float(gray[5])
     # cold read r118: the opening's L1 UNet (notebook 04's recipe), shown here by this run's L1
     # regressor and the pretrained L1 UNet: above gray on PSNR, under half the truth's colorfulness
@@ -1854,9 +1882,11 @@ def test_the_choice_and_the_test_table(committed):
     assert abs(float(cf38) - float(truth_cf)) < abs(float(cf1) - float(truth_cf))
     over, under = float(ship_row[4]) - float(truth), float(truth) - float(vivid[4])
     assert over > 0 and under > 0 and abs(over - under) < 0.25 * max(over, under), (over, under)
-    assert ("Closeness to the truth's colorfulness favors $T = 0.38$ on validation, but not on "
-            "test: there it overshoots the truth by about as much as $T = 1$ falls short "
+    # s32 (r131 2.): on test a near tie (T = 0.38 still closer by a hair), not "not on test"
+    assert ("Its colorfulness is closer to the truth's than $T = 1$'s on validation; on test the "
+            "two are about equally far from it "
             f"({shares[ship_row[0]]}% against {shares[vivid[0]]}%).") in markdown
+    assert "but not on test: there it overshoots" not in markdown
     assert "does favor 0.38 over 1" not in markdown
     assert "best when close to the truth's" in markdown
     assert "the ones the paper showed people" not in markdown
@@ -1948,9 +1978,11 @@ def test_the_photos(committed):
     # r124 (hedges piling up): the test's limit in one sentence
     # s32 (r129 3.): "mostly one" tint (the 32 px cat keeps olive patches, figure 12); section
     # 10's one forward reference is in its opening
+    # s32 (r131 3.): the colorfulness is printed only in G: said in section 10's one pointer to G
     assert ("The test is lenient, though: at 32 px the vivid UNet gives the suit and the cat "
-            "mostly one soft warm tint, which passes it, and its colorfulness falls on both "
-            "photos.") in ten
+            "mostly one soft warm tint, which passes it.") in ten
+    assert ("Going deeper G measures how far one output pixel looks, and prints every model's "
+            "colorfulness: the vivid UNet's is lower at 32 px on both photos.") in ten
     assert ten.count("Going deeper") == 1
     assert "a uniform warm tint could pass it" not in ten
     for photo in (0, 1):
@@ -1978,9 +2010,8 @@ def test_the_photos(committed):
     assert rf_cell is nb.cells[next(i for i, c in enumerate(nb.cells) if c.source.startswith(
         "### G. Every model on the two photos")) + 5]
     guess = ("Our models learned from 32 px frames that one object fills. At 128 px, one output "
-             "pixel sees only a patch of texture (Going deeper G measures how far it looks, and "
-             "every model's colorfulness). So we guess that the vivid UNet paints truer hues at "
-             "32 px. The figure tests this guess on both photos.")
+             "pixel sees only a patch of texture. So we guess that the vivid UNet paints truer "
+             "hues at 32 px. The figure tests this guess on both photos.")
     assert (f"Half of the gradient comes from a central square. It spans most of a 32 px frame's "
             f"width ({sizes[32][1]}%), but only {sizes[128][1]}% of a 128 px one's: a patch of "
             "texture.") in deep_h
@@ -2338,7 +2369,7 @@ def test_the_sweep_table(committed):
     rebal, plain = curve(tables, 1)["1"][1], curve(tables, 2)["1"][1]
     assert (cf1["lambda 0.5"], cf1["lambda 1"]) == (rebal, plain), "the table's T = 1 row"
     assert (f"At $T = 1$, it makes your classifier {float(rebal) / float(plain):.1f} times as "
-            f"colorful (colorfulness {rebal} against {plain}).") in markdown
+            "colorful (printed above).") in markdown
     # below T = 0.38 lambda 0.5 gains color and loses PSNR at every step (section 8b's 2nd bullet)
     below = TEMPS[TEMPS.index("0.38"):]
     rc = curve(tables, 1)
