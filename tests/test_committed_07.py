@@ -25,9 +25,13 @@ def committed():
 found = finder("07")
 # s29 (cold read r125): the Summary's hue turns are clear on the seeds' mean only (seed 1: 2x)
 # s32 (cold read r129): and it is further from each photo's colorfulness than the knob
+# s32 (cold read r131): "as vivid" only on the mean colorfulness the knob was fitted to; the
+# median image gets less chroma (Going deeper D's median ratio, checked where it is printed)
 SUMMARY_ADVERSARIAL = (
-    "- **Adversarial loss:** as vivid as a saturation knob, but with three flaws the knob lacks: a "
-    "colorfulness further from each photo's, more hues turned away from the truth (clear on the "
+    "- **Adversarial loss:** no better than a saturation knob set to match its mean colorfulness. "
+    "It gives the median image less chroma than the knob (0.84x, Going deeper D) and has three "
+    "flaws: "
+    "a colorfulness further from each photo's, more hues turned away from the truth (clear on the "
     "mean of the two seeds only), and a two-pixel pattern.")
 # s32 (cold read r129): the verdict names the control's clear win (colorfulness error) too
 VERDICT = (
@@ -1360,7 +1364,10 @@ def test_the_table_and_the_control(committed):
     signs = {head: sign for head, sign in zip(heads, (1, 1, 1, 1, 0, -1, -1))}
     for head, (value, _, _) in zip(heads, row(tables, "adversarial minus the control")):
         assert signs[head] * float(value.replace(" pp", "")) <= 0, (head, value)
-    assert "- **Adversarial loss:** as vivid as a saturation knob" in markdown
+    assert "as vivid as a saturation knob" not in markdown, "r131: matched on the mean only"
+    assert "as colorful as the adversarial model (" in printed, "the knob fitted to the mean"
+    med0, med1 = found(r"\n    median ratio +(\d\.\d\d)x +(\d\.\d\d)x ", printed)
+    assert med0 == med1 and float(med0) < 1 and f"less chroma than the knob ({med0}x," in markdown
     # class hint: four better marks, none worse (its small margins: checked with the Summary's)
     hint_marks = verdicts(tables, "class hint: difference")
     assert len(hint_marks["better"]) == 4 and not hint_marks["worse"], hint_marks
@@ -2020,7 +2027,9 @@ def test_section_9_and_the_plug_in_figure(committed):
     before = "".join(c.source for c in nb.cells[:opening] if c.cell_type == "markdown")
     # s32 (cold read r129): section 3 points the stripes out where they first show, once
     assert before.count("pink stripes") == 1
-    assert "faint pink stripes, which section 8 measures" in " ".join(before.split())
+    # s32 (cold read r131): too fine to see at the strip's size; section 8 enlarges them
+    assert ("faint pink stripes, too fine to see here: section 8 enlarges and measures them"
+            in " ".join(before.split()))
     assert "checkerboard score" not in before.split("## 7.")[1]
     # the two measures over all test images: a share (hues) and a mean score (stripes), as printed
     assert ("\n  hue turned over 30 degrees, share of the colored pixels\n" in printed
@@ -2784,8 +2793,9 @@ def test_round_six_of_s28(committed):
             f"hues away from the truth: clear on the mean of the seeds, {float(times):.1f} times "
             "the noise, though seed 1 alone is not. - alternates its colors more from pixel to "
             f"pixel, clearly in both seeds: its checkerboard score is {r0:.1f}x and {r1:.1f}x the "
-            f"control's, where a second seed alone moves it at most {board_noise:.1f}x. It lies "
-            "above the truth's too.") in flat
+            f"control's, where a second seed alone moves it at most {board_noise:.1f}x. For a "
+            "ratio, twice the noise is twice as far from 1x: "
+            f"{1 + 2 * (board_noise - 1):.1f}x. It lies above the truth's too.") in flat
     assert "or more above 1x, against" not in flat
     assert "percentage points more on average" not in flat
     assert "the printed line rounds it" not in flat, "s31 (r128): one how-to-read line"
@@ -2806,8 +2816,9 @@ def test_round_six_of_s28(committed):
             f"{psnr[0][1:]} dB below the plain UNet's.") in three
     # ... and points to the figure where the critic helps (Going deeper D's, drawn for gains > 0)
     # s32 (cold read r129): the stripes pointed out where they first show; no pointer to D
-    assert ("Look closely at the adversarial skies: faint pink stripes, which section 8 measures."
-            ) in three and "Going deeper" not in three.split("**What to look at.** On the left")[1]
+    assert ("Its skies also carry faint pink stripes, too fine to see here: section 8 enlarges "
+            "and measures them.") in three
+    assert "Going deeper" not in three.split("**What to look at.** On the left")[1]
     assert "These three are where it adds the most chroma." not in three, "s28 round 7: a repeat"
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     assert "helped = ranked[:4][gain[ranked[:4]] > 0]" in code
@@ -2822,9 +2833,10 @@ def test_round_six_of_s28(committed):
         r"(\d+\.\d)%, wrong class (\d+\.\d)%\n", printed)
     assert float(told_wrong) < float(plain) < float(right), (plain, right, told_wrong)
     # s32: one claim, the numbers in the printed line it points to
-    assert ("The course's classifier reads the label in the colors too. On seed 0's colorizations "
-            "(the last printed line), it recognizes more images told the true class than told a "
-            "wrong one.") in flat
+    # s32 (cold read r131): seed 0 only, no "reads the label" reading
+    assert "reads the label in the colors" not in flat
+    assert ("In seed 0 (the last printed line), the course's classifier recognizes more "
+            "colorizations told the true class than told a wrong one.") in flat
     assert float(right) > float(told_wrong)
     assert code.index("the course's classifier recognizes (seed") > code.index("mean / noise")
     # the table's plain UNet is the mean of its seeds; seed 0's own score is the one printed here
@@ -2945,8 +2957,11 @@ def test_round_of_cold_read_r125(committed):
             f"about {per_weight:.0e} per weight on that one batch. If a weight's running root mean "
             "square is of that size (a rough estimate: Adam keeps each weight's own, over steps), "
             "then against eps = 1e-8 it still takes about 3/4 of the full step, "
-            f"{per_weight:.0e} / ({per_weight:.0e} + 1e-8): a modest cut, not a stall. Only at "
-            "gamma = 0 itself do the steps stop.") in c_part
+            f"{per_weight:.0e} / ({per_weight:.0e} + 1e-8): a modest cut, not a stall. The "
+            "gradient's part of a step is 0 only on the very first step, while gamma is exactly 0 "
+            "and Adam's running mean is still 0.") in c_part
+    # s32 (cold read r131): Adam's running mean carries past gradients: no stop at gamma = 0 later
+    assert "do the steps stop" not in flat
     assert 16 * 2**3 == query.in_channels and query.in_channels // 8 == query.out_channels
     assert "so the steps shrink" not in flat, "r126: a quarter off is no stall"
     # the takeaway: gamma's rate and steps as printed; its end far below a steady push's reach
@@ -2958,8 +2973,9 @@ def test_round_of_cold_read_r125(committed):
     # s32 (cold read r129): Adam's step is about its rate only when the gradient's sign AND size
     # hold, so the end value proves no "one way" push: the argument is cut, the open question kept
     assert "keeps one sign" not in flat and "did not push gamma one way" not in flat
-    assert ("ended under 0.03. Whether the zero start is the reason, this run does not test; "
-            "starting gamma at 0.1 (What to try next) would.") in flat
+    # s32 (cold read r131): the open question stays in What to try next only (one hedge fewer)
+    assert "Whether the zero start is the reason" not in flat
+    assert "the mix reach the decoder, ended under 0.03." in flat
     assert "gamma grew little" not in flat and "must learn to switch on" not in flat
     assert ("**Key idea:** a block added with gamma = 0 changes the colors only as far as "
             "training moves gamma away from 0.") in flat
@@ -2996,24 +3012,15 @@ def test_round_of_cold_read_r126(committed):
     cells = nb.cells
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
 
-    # section 8's opening: one line per place, each link to a target that exists where it says
+    # section 8's opening: the "in one place" index cut (s32, cold read r131: one pointer ahead
+    # per section); the anchors it linked to stay where they were
     (eight,) = [c.source for c in cells if c.source.startswith("## 8. ")]
+    assert "in one place" not in eight and "<a href=" not in eight
     targets = {"nb07-section-3": "## 3. ", "nb07-section-7": "## 7. ", "nb07-deeper-d": "### D. "}
     for anchor, heading in targets.items():
         (cell,) = [c.source for c in cells if c.cell_type == "markdown"
                    and f'<a id="{anchor}"></a>' in c.source]
         assert cell.startswith(heading), (anchor, cell[:40])
-        assert f'<a href="#{anchor}">' in eight, anchor
-    opening = " ".join(eight.split())
-    assert ('**The adversarial loss, in one place:** - <a href="#nb07-section-3">Section 3</a>: '
-            "the critic stays ahead of the colorizer, the colorizer's L1 term rises, and its "
-            "colors turn bolder, sometimes in the wrong hue. - "
-            '<a href="#nb07-section-7">Section 7</a>: it beats its saturation control, the plain '
-            "UNet's colors times one number s, on no yardstick, and is worse on colorfulness "
-            "error. - This section: what it paints "
-            "that the control cannot, turned hues and a two-pixel pattern. - "
-            '<a href="#nb07-deeper-d">Going deeper D</a>: its chroma and hues in more detail, '
-            "the images where it helps most, and where the pattern may come from.") in opening
     # ... backed: the critic below ln 2 at the end, the L1 term up, no yardstick beats the control
     critic_end = float(found(r"critic \d\.\d\d -> (\d\.\d\d) \(ln 2 = 0\.69\)", printed)[0])
     assert critic_end < 0.69
@@ -3069,6 +3076,19 @@ def test_round_of_cold_read_r126(committed):
     assert "Section 5's table prints no noise column." not in flat
     assert ("Both differences are clear: the table's last row puts each over twice its noise."
             ) in flat
+    # s32 (cold read r131): the true label's AuC gain, tentative in both sections (under 4x);
+    # section 7's ratio from unrounded means, as printed in its table
+    assert 2 < float(auc_times) < 4, auc_times
+    assert ("The true label's gain, under 4 times its noise, is tentative, as in section 7 (whose "
+            f"{auc_times}x comes from unrounded means).") in flat
+    assert 'if k == "accuracy" else 0)\n        times = abs(d) / max(noise, smallest)' in "\n".join(
+        c.source for c in nb.cells if c.cell_type == "code"), "section 7: unrounded"
+    # ... and the break-even against the classifier's accuracy on true photos (section 4)
+    (course,) = found(r"the course's cifar10-classifier \(section 7's yardstick\) (\d+\.\d)%",
+                      printed)
+    assert float(course) < 71, course
+    assert (f"Even on the true color photos, the course's classifier recognizes only {course}% "
+            "(section 4), so a predicted label would likely fall short.") in flat
     (apart,) = re.findall(r"\n  seeds apart +(0\.\d{4}) +(0\.\d{4}) +(0\.\d{4})\n", printed)
     (noise,) = re.findall(r"\n  noise +(0\.\d{4}) +(0\.\d{4})\n", printed)
     (over,) = re.findall(r"\n  mean / noise +(\d+\.\d)x +(\d+\.\d)x\n", printed)
@@ -3084,8 +3104,12 @@ def test_round_of_cold_read_r126(committed):
 
     # section 6: "only times gamma" once; the eps arithmetic pointed to, not repeated
     six = flat.split("## 6. ")[1].split("## 7. ")[0]
-    assert ("At gamma = 0 the block's own weights get no gradient at all. Adam's step barely "
-            "depends on a gradient's scale, so they trained anyway (Going deeper C).") in six
+    # s32 (cold read r131): the missing link: gamma itself gets a gradient at 0 and leaves it
+    assert ("At gamma = 0 the block's own weights get no gradient, but gamma does: its first step "
+            "moves it off 0. After that, Adam's step barely depends on a gradient's scale, so the "
+            "block's tiny gradients trained it anyway (Going deeper C).") in six
+    g_end = found(r"gamma ([+-]\d\.\d{4}) and ([+-]\d\.\d{4}) \(it started at 0\)", printed)
+    assert all(float(g) != 0 for g in g_end), "gamma left 0 in both seeds"
     assert six.count("Going deeper") == 1, "s32: one pointer ahead per section"
     assert not re.search(r"\beps\b", six), "r126: the eps arithmetic sits in Going deeper C"
 
