@@ -109,8 +109,11 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     worst = min(four, key=lambda e: e[2])
     assert best == four[0] and worst == four[-1], "the grayest scores best, the most colorful worst"
     # s32 (cold read r131, density): the figure shows it; the sentence names no image now
-    assert ("Gray costs more on more colorful photos: over all scored test images, "
-            "the rank correlation of mean chroma and gray's PSNR is") in text
+    # s32 (cold read r132, figure 9 unmentioned): the sentence says what the figure shows: from
+    # left to right (the printout's order, grayest first), gray's PSNR falls at every step
+    assert ("Gray costs more on more colorful photos (figure: PSNR falls left to right): over all "
+            "scored test images, the rank correlation of mean chroma and gray's PSNR is") in text
+    assert all(a[2] > b[2] for a, b in zip(four, four[1:])), "PSNR falls left to right"
     assert f"({best[2]} dB)" not in text and f"({worst[2]} dB)" not in text
     # ed24b: the figure's title says it; the sentence was cut (word budget)
     assert "The figure's eight images are the test set's first eight." not in text
@@ -132,9 +135,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(rho) < -0.8
     assert "### E. A side question on section 8" not in text
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
-    assert ("Gray costs more on more colorful photos: over all scored test images, "
-            f"the rank correlation of mean chroma and gray's PSNR is {said} (printed below)."
-            ) in section_8
+    assert ("Gray costs more on more colorful photos (figure: PSNR falls left to right): over all "
+            f"scored test images, the rank correlation of mean chroma and gray's PSNR is {said} "
+            "(printed below).") in section_8
     cells = committed[0].cells
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                    and "the rank correlation of mean chroma" in " ".join(c.source.split()))
@@ -376,8 +379,10 @@ def test_the_printed_errors_quoted(committed):
     # s32 (cold read r131, item 2): the 7.787 check runs once (rgb -> Lab); the way back's gap
     # is said in one sentence, and the claim is checked here: with 1 / 7.787 on the inverse toe,
     # our way back matches scikit-image's lab2rgb to 1e-9
-    assert ("The same rounded slope explains this smaller gap. **One pixel, "
-            "step by step.**") in text
+    # s32 (cold read r132, unbacked): no printed output shows the way back's cause, so the
+    # sentence was cut (the check below still holds, but the notebook does not print it)
+    assert "The same rounded slope explains this smaller gap." not in text
+    assert "**One pixel, step by step.** Pure red, through the chain and back:" in text
     assert "def f_inverse_7787" not in " ".join(
         c.source for c in committed[0].cells if c.cell_type == "code")
     from skimage import color as skcolor
@@ -420,7 +425,7 @@ def test_the_printed_errors_quoted(committed):
     assert "our checks see only one difference" not in text
     assert (text.index("## 3. XYZ → CIE Lab")
             < text.index("Scikit-image rounds the toe's slope")
-            < text.index("## 4. The way back") < text.index("The same rounded slope explains")
+            < text.index("## 4. The way back") < text.index("**One pixel, step by step.**")
             < text.index("## 5. Gradients"))
     # section 4's check: a small gap to scikit-image that the same rounded slope explains
     (back,) = found(r"my_lab_to_rgb \(float64\): max \|error\| vs scikit-image (\d\.\de-\d\d)",
@@ -572,7 +577,7 @@ def test_the_clamps(committed):
     assert ("The rule: `clamp` passes the gradient on at its bound, `nan` included, and sends back "
             "0 below it. So `clamped_at_0` fails at black, its bound, and not at −0.01.") in flat
     assert ("On the decode side, `my_srgb_to_linear`'s power has a finite slope at black and turns "
-            "`nan` only below −0.055 (last line). Its clamp guards against a network's "
+            "`nan` only where $v + 0.055 < 0$ (last line). Its clamp guards against a network's "
             "overshoot.") in flat
     assert "So −0.01 is safe, and black, exactly at the bound, is not." not in flat, "the table"
     # the power branch the clamped-at-0 version computes sees 0 at both points (printed values
@@ -587,6 +592,11 @@ def test_the_clamps(committed):
     at_001, at_01 = found(r"\nmy_srgb_to_linear's power branch, unclamped: at -0\.01 (\d\.\d{5}), "
                           r"at -0\.1 (\S+)\n", printed)
     assert float(at_001) > 0 and at_01 == "nan", "finite just below 0, nan below -0.055"
+    # s32 (cold read r132, unbacked -0.055): the text says where the nan starts, v + 0.055 < 0:
+    # a negative base to the power 2.4 is nan, and both printed points fall on the side it says
+    edge = torch.tensor([-0.055 + 1e-9, -0.055 - 1e-9], dtype=torch.float64)
+    assert [math.isnan(x) for x in (((edge + 0.055) / 1.055) ** 2.4).tolist()] == [False, True]
+    assert -0.01 + 0.055 > 0 > -0.1 + 0.055
     assert printed.index("naive_linear_to_srgb's unused power branch") < printed.index(
         "my_srgb_to_linear's power branch, unclamped") < printed.index(
         "gradcheck case"), "the last line of the clamps' cell, before gradcheck"
@@ -823,6 +833,15 @@ def test_the_derived_matrix_and_white_point(committed):
 
     primaries = torch.stack([xyz_of(0.64, 0.33), xyz_of(0.30, 0.60), xyz_of(0.15, 0.06)], dim=1)
     d65 = xyz_of(0.3127, 0.3290)
+    # s32 (cold read r132, item 2): chromaticity defined where xyz_of appears; xyz_of's XYZ has
+    # that chromaticity, (X, Y) / (X + Y + Z) = (x, y)
+    assert ("The primary's **[chromaticity](../docs/glossary.md#chromaticity)** "
+            "$(x, y) = (X, Y)/(X+Y+Z)$, its color without brightness,") in " ".join(
+                markdown.split())
+    assert "return torch.tensor([x / y, 1.0, (1 - x - y) / y], dtype=torch.float64)" in code_with(
+        committed[0], "def xyz_of"), "the test's xyz_of is the notebook's"
+    assert torch.allclose(d65[:2] / d65.sum(), d65.new_tensor([0.3127, 0.3290]))
+    assert torch.allclose(primaries[:2, 0] / primaries[:, 0].sum(), d65.new_tensor([0.64, 0.33]))
     ours = primaries * torch.linalg.solve(primaries, d65)   # section 2's M
     assert f"{(ours - torch.from_numpy(xyz_from_rgb)).abs().max().item():.1e}" == matrix
     assert f"{(d65 - color.D65_WHITE).abs().max().item():.1e}" == white, "section 2's white"
@@ -836,8 +855,9 @@ def test_the_derived_matrix_and_white_point(committed):
     # s30 (cold read r126, item 6): the pointer names A's rows; ΔE76 is defined where first used
     # s32 (cold read r129, unbacked): the just-noticeable 2.3 cites its source where first used
     # s32 (cold read r131, item 4 and 5): said plainly; the 2.3 hedged ("commonly put at")
-    assert ("From here on the code uses scikit-image's matrix and white, so every check "
-            "below compares only our own code. The switch moves the tested colors (`rgb_test`) by "
+    # s32 (cold read r132, section 5 riddle): the switch said plainly, one word shorter
+    assert ("From here on the code uses scikit-image's matrix and white: the checks below test "
+            "our code alone. The switch moves the tested colors (`rgb_test`) by "
             f"at most {shift} in Lab (printed below). That is far below the just-noticeable "
             "[ΔE76](../docs/glossary.md#delta-e), the plain distance in Lab, commonly put at about "
             "2.3 (Mahy et al. 1994).") in flat
@@ -1239,9 +1259,10 @@ def test_the_swatches_and_ciede2000(committed):
     # pair rebuilt here as the notebook builds it: generator(3), then the band's largest ΔE76)
     assert (f"Now compare swatches 3 and 6. ΔE76 rates swatch 6's step about {times76:.0f} times "
             f"swatch 3's, CIEDE2000 only about {times00:.0f} times. CIEDE2000, fitted to people's "
-            "judgments, is the better guess: swatch 6 is a step among saturated blues, where ΔE76 "
-            "is known to overstate differences, and CIEDE2000's hue and chroma weights shrink "
-            "it.") in text
+            "judgments, is the better guess: swatch 6 is a step among saturated blues, and "
+            "CIEDE2000's hue and chroma weights shrink it.") in text
+    # s32 (cold read r132, unbacked): no output or source here backs "known to overstate"
+    assert "known to overstate" not in text
     assert "Which matches your eye?" not in text
     pairs = code_with(committed[0], "gen = generator(3)")
     assert "base = torch.rand(3, 3000, 1, generator=gen, dtype=torch.float64)" in pairs
@@ -1374,7 +1395,15 @@ def test_lab_against_ycbcr(committed):
     assert ("[CIEDE2000](../docs/glossary.md#ciede2000) is a later formula fitted to people's "
             "judgments") in text
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
-    assert "The smaller the spread, the more closely a distance follows CIEDE2000." in section_7
+    # s32 (cold read r132, item 5): one line of intuition; a distance proportional to CIEDE2000
+    # has a constant r, so P95 / P5 = 1 (computed on random CIEDE2000-like values)
+    assert ("The smaller the spread, the more closely a distance follows CIEDE2000 (exactly "
+            "proportional gives 1).") in section_7
+    e00 = torch.rand(500, generator=torch.Generator().manual_seed(1), dtype=torch.float64) + 0.1
+    low_, high_ = torch.quantile(e00 / (2.5 * e00), torch.tensor([0.05, 0.95], dtype=torch.float64))
+    assert abs((high_ / low_).item() - 1) < 1e-12
+    low_, high_ = torch.quantile(e00 / e00.sqrt(), torch.tensor([0.05, 0.95], dtype=torch.float64))
+    assert (high_ / low_).item() > 1.5, "a distance not proportional spreads more"
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -1685,13 +1714,17 @@ def test_the_toe_is_labeled(committed):
     assert "Weber" not in text
     # s31 (cold read r128, imprecise): equal steps of light, not the eye's sensitivity
     assert "The eye is more sensitive to changes" not in text
+    # s32 (cold read r132, ambiguous "the curve"): the encode curve, named; the decode curve is
+    # the flat one near black
     assert ("The same step of light is easier to see in dark tones than in bright ones, so the "
-            "curve gives the dark more of a byte's levels: it climbs steeply near black (figure, "
-            "left). Section 2's matrix adds amounts of light, so we first **decode** stored "
-            "values to light:") in text
+            "encode curve gives the dark more of a byte's levels: it climbs steeply near black "
+            "(figure, left). Section 2's matrix adds amounts of light, so we first **decode** "
+            "stored values to light:") in text
     assert f"gets {srgb_codes} of them" not in text
     enc = color.linear_to_srgb(torch.tensor([0.0, 0.1], dtype=torch.float64))
     assert (enc[1] - enc[0]).item() / 0.1 > 3, "steep near black: the first tenth of light"
+    dec = color.srgb_to_linear(torch.tensor([0.0, 0.1], dtype=torch.float64))
+    assert (dec[1] - dec[0]).item() / 0.1 < 0.2, "the decode curve is flat near black"
     assert 'label="encode: light in, stored value out"' in figure
     # s31 (cold read r128, item 6): the left panel's axes name each direction
     # s32 (cold read r129, fig 3): one meaning per axis; the legend says each direction
@@ -2097,6 +2130,8 @@ def test_the_luma_gray(committed):
     assert "drops.append(darker_tests[i][vivid_i].mean().item()" in vivid
     # s27 round 2 (l_03 item 6): shorter column titles; the suptitle says what they measure
     assert 'gap = f"{drops[-1]:.1f} L darker"' in vivid
+    # s32 (cold read r132): the text points to the panel's title (the print is above the figure)
+    assert "axes[0, col].set_title(f\"{run.test.classes[run.test.labels[i]]}\\n{gap}\"" in vivid
     assert "title: how much darker luma's gray is" in vivid
     row = found(r"the 6 most colorful test images \(mean chroma (\d+) to (\d+)\), how much darker "
                 r"luma's gray is on their pixels of chroma > 40: (.*)\n", printed)
@@ -2117,7 +2152,7 @@ def test_the_luma_gray(committed):
     # s32 (cold read r131, weakly backed "the eye sees the gap too"): "slightly", by eye
     assert ("Below, the six most colorful test images, their Lab gray, their luma gray, and a map "
             "of how much darker the luma gray is. The gap shows mainly on the maps. The "
-            f"{top}'s is the largest ({top_drop} `L`, printed below the figure); in its blue sky "
+            f"{top}'s is the largest ({top_drop} `L`, in its title); in its blue sky "
             "the luma gray looks slightly darker by eye too.") in text
     # s32 (cold read r129, item 5): the first bird's gray rows look alike in the thumbnails
     assert "first bird's luma gray is visibly" not in text
