@@ -297,8 +297,12 @@ def test_the_bins_and_the_weights(committed):
     assert "pixel_weight = bins.counts * weights[LAMBDAS[0]]" in code
     # the weights' flat cap for rare bins and the common bins weighed down: the formula (the figure)
     assert "w = 1.0 / ((1 - lam) * prior + lam / len(prior))" in code
-    assert ("With $\\lambda = 0.5$, the rarest colors get nearly the same capped weight (the flat "
+    # r132 2.: no clipping in the code: the weight's upper bound (Q / lambda as the prior -> 0)
+    assert "Rare bins get large weights, up to an upper bound." in markdown
+    assert "clamp(" not in code.split("w = 1.0 / ((1 - lam)")[1].split("\n\n")[0]
+    assert ("With $\\lambda = 0.5$, the rarest colors get nearly the same weight (the flat "
             "run on the left). Only the common bins are weighed down.") in markdown
+    assert "capped weight" not in markdown and "up to a cap" not in markdown
     assert "every rare color gets the same capped weight" not in markdown, "bins at 1e-4 sit lower"
     # section 4's loss written out, and checked against colorlab's on one batch (printed in
     # Going deeper G, r113: a side check, off the main path)
@@ -1046,10 +1050,11 @@ def test_the_curves(committed):
     assert cast["lambda 0.5 at T = 1"] > cast["the truth"] + 2
     assert cast["its image-blind answer"] > cast["the truth"] + 2
     assert ("Why so faint? At high $T$ the annealed mean averages many bins and hedges, as "
-            "section 1's mean did; at $T = 1$ it also leans yellow, consistent with a cast kept "
-            "from the image-blind answer it started from. At low $T$ each pixel takes its "
-            "likeliest bin, and for most pixels that bin lies within 20 of gray. The cell below "
-            "measures both.") in markdown
+            "section 1's mean did. At $T = 1$ it also leans yellow, by design: rebalancing tilts "
+            "the best answer toward the upweighted colors, as the image-blind answer (section 6) "
+            "shows. At low $T$ each pixel takes its likeliest bin, and for most pixels that bin "
+            "lies within 20 of gray.") in markdown   # r132 2.: the loss's optimum, not the start
+    assert "consistent with a cast kept" not in markdown
     assert "model.head.bias.copy_(blind.log())" in code, "it started from the image-blind answer"
     # r124 item 1: E's per-pixel split folded into 8c, in the same cell as these shares
     assert "(Going deeper E measures it)" not in markdown, "r109: cross-references cut"
@@ -1252,8 +1257,8 @@ def test_the_curves(committed):
             f"$T = 0.38$, the other {other_share}% grow only slightly: colorfulness holds and PSNR "
             "rises (section 8b's first leg), since a dull guess is rarely far off. Below 0.38 they "
             "saturate and the majority fades further: colorfulness rises while "
-            "most of the image goes grayer. For $\\lambda = 1$ the likeliest bin lies within 20 of "
-            f"gray at {gray_top['1']}% of the pixels, which is why a lower $T$ mostly fades it."
+            "most of the image goes grayer. For $\\lambda = 1$ the likeliest bin is near gray at "
+            f"{gray_top['1']}% of the pixels, so a lower $T$ mostly fades it."
             ) in markdown
     assert float(rows["0"][1]) < float(rows["0.38"][1]), "fades further"
     assert whole(rows["1"][3]) != whole(rows["0.38"][3]), "grow: the rounded numbers show it"
@@ -1273,9 +1278,14 @@ def test_the_curves(committed):
     flat = [rebal[t][1] for t in TEMPS[:TEMPS.index("0.38") + 1]]
     # s32 (density): the numbers in the figure and Going deeper E's table, not repeated here
     assert ("**Lowering $T$ pulls each pixel toward its likeliest bin.** Your $\\lambda = 0.5$ "
-            "classifier's path has two legs. From $T = 1$ to 0.38, PSNR rises past gray's while "
-            "colorfulness holds (section 8c shows why). Below 0.38, colorfulness rises and PSNR "
-            "falls.") in markdown
+            "classifier's path has two legs. From $T = 1$ to 0.38, colorfulness holds and PSNR "
+            "rises just past gray's on validation (level on test: Going deeper D). Below 0.38, "
+            "colorfulness rises and PSNR falls.") in markdown
+    # r132 3.: on test, Going deeper D's gain over gray at T = 0.38 lies inside its ±
+    d_gain, d_se = (float(v) for v in found(
+        r"\| classifier, the paper's T \(lambda 0\.5, T 0\.38\) \| ([+-]\d+\.\d\d) ± (\d\.\d\d) \|",
+        tables))
+    assert abs(d_gain) < d_se, "level on test"
     assert ps["rebal"]["1"] < float(gray[0]) < ps["rebal"]["0.38"], "rises past gray's"
     assert max(flat, key=float) != min(flat, key=float) and float(max(flat, key=float)) - float(
         min(flat, key=float)) < 1, "holds"
@@ -1326,7 +1336,8 @@ def test_the_curves(committed):
     assert "$T = 0.7$, duller than L1" not in markdown, "r109: T = 0.7 is not in 7b's table"
     # s27 r2: question 2 recalls section 7's AuC figure (argmax's far-off colors)
     assert ("2. Why did the rebalanced AuC not choose argmax ($T = 0$)? <details><summary>Answer"
-            "</summary> Its vivid colors are often the wrong hue, and far off.") in markdown
+            "</summary> Its bold guesses miss by more (section 7's figure).") in markdown
+    assert "often the wrong hue" not in markdown, "r132 3.: no hue measured by then"
     assert "By PSNR alone, the best colorizer is a dull one." not in markdown, "r109: cut"
     # the figure says which corner is good
     assert "Good is up (closer to the truth)" not in markdown, "the figure's title says it"
