@@ -876,8 +876,6 @@ def test_the_curves(committed):
     at = [int(e) for e in rises]
     assert len(at) >= 2 and all(b - a >= 2 for a, b in zip(at, at[1:])), (
         f"'never rose two epochs in a row': {rises}")
-    listed = ", ".join(rises[:-1]) + " and " + rises[-1]
-    assert listed  # s32b (density): the epochs are the printed line's
     assert ("**Here both curves end level, and validation never rose two epochs in a row: no sign "
             "of overfitting.**") in markdown
     # s30 (r126 item 6): the rises read beside fig 4's dash-dot line, with the printed rates
@@ -1037,12 +1035,11 @@ def test_check_3_the_test_score(committed):
     # s27 round 2: best.pt's validation MSE beside the test's backs section 1's 'predict each
     # other' (r116 UNBACKED); the triangles named (r116 FIGURES); the pointer to E cut for words
     val = best_validation(printed)
-    share_read = number(r"\nwithin half a pixel step: (\d+\.\d)% of [\d,]+ test images\n", printed)
+    number(r"\nwithin half a pixel step: (\d+\.\d)% of [\d,]+ test images\n", printed)
     # s28 round 6 (r120 TOP FIX 5): the ratio, the typical error and the share; the bias is the
     # figure's legend's; s30 (r126 item 6): the worst error named in a sentence of its own (below)
     # s32b (density; r131 item 4): the validation MSE and the share are the printouts'; the
     # x-axis read
-    assert val and share_read
     assert (f"**The CNN's test MSE is about {about} times lower than the constant's.** Its "
             f"validation MSE was close: {val}, printed in section 5. In pixel steps, its typical "
             f"error is {typical}, "
@@ -1059,11 +1056,10 @@ def test_check_3_the_test_score(committed):
     worst, kind, worst_y = re.search(
         r"\nthe worst error: ([+-]\d\.\d\d) steps, on a test image of class (\w+) and mean "
         r"intensity (\d\.\d\d)\n", printed).groups()
-    article = "an" if kind[0] in "aeiou" else "a"
     # s32 (r129 nitpick, cell 40): the triangle sits on the edge, for a point below the range
     # s32b (density): the legend names it ('1 error below the plot (worst ...)')
     assert "the triangle on the bottom edge" not in markdown
-    assert "triangle below the plot" not in markdown and article
+    assert "triangle below the plot" not in markdown
     assert float(worst) < -1, "'below the plot': fig 5's scale reaches at least ±1 step"
     assert abs(float(worst)) > 2 * float(typical), "an outlier beside the typical error"
     classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",

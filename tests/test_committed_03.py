@@ -596,7 +596,6 @@ def test_the_clamps(committed):
     # a negative base to the power 2.4 is nan, and both printed points fall on the side it says
     edge = torch.tensor([-0.055 + 1e-9, -0.055 - 1e-9], dtype=torch.float64)
     assert [math.isnan(x) for x in (((edge + 0.055) / 1.055) ** 2.4).tolist()] == [False, True]
-    assert -0.01 + 0.055 > 0 > -0.1 + 0.055
     assert printed.index("naive_linear_to_srgb's unused power branch") < printed.index(
         "my_srgb_to_linear's power branch, unclamped") < printed.index(
         "gradcheck case"), "the last line of the clamps' cell, before gradcheck"
@@ -1396,14 +1395,9 @@ def test_lab_against_ycbcr(committed):
             "judgments") in text
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
     # s32 (cold read r132, item 5): one line of intuition; a distance proportional to CIEDE2000
-    # has a constant r, so P95 / P5 = 1 (computed on random CIEDE2000-like values)
+    # has a constant r, so P95 / P5 = 1; the notebook computes the spread that way (below)
     assert ("The smaller the spread, the more closely a distance follows CIEDE2000 (exactly "
             "proportional gives 1).") in section_7
-    e00 = torch.rand(500, generator=torch.Generator().manual_seed(1), dtype=torch.float64) + 0.1
-    low_, high_ = torch.quantile(e00 / (2.5 * e00), torch.tensor([0.05, 0.95], dtype=torch.float64))
-    assert abs((high_ / low_).item() - 1) < 1e-12
-    low_, high_ = torch.quantile(e00 / e00.sqrt(), torch.tensor([0.05, 0.95], dtype=torch.float64))
-    assert (high_ / low_).item() > 1.5, "a distance not proportional spreads more"
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -2281,7 +2275,7 @@ def test_the_network_square_and_the_gamut(committed):
             < text.index("**Key idea:** At each `L` a screen")
             < text.index("## 7. Why colorization"))
     # s32 (cold read r131, density): the share is printed above the figure, not repeated
-    assert f"{share}% of the network's ab square" in printed
+    assert f"{share}% of the network's ab square" not in text, "printed, not repeated"
     assert "yet only" not in text
     assert "±110 (section 7)" not in text
     assert 'ax.set_title(f"the ab plane at L = {L_red:.1f}' in code_with(
@@ -2469,7 +2463,6 @@ def test_small_fixes_of_r124(committed):
             "linear channel is 0. Because $f^{-1}$ is linear below δ, each channel changes "
             "linearly near black, with a nonzero slope, in every Lab entry. A nudge one way pushes "
             "it below 0, where the clip holds it; the other way lifts it above 0.") in text
-    assert 4 / 29 < 6 / 29, "black's f values sit on the toe"
     assert "a nudge below 0 is clipped away and one above is not" not in text
     lab = torch.zeros(3, 1, 1, dtype=torch.float64)
     to_linear = lambda x: torch.einsum("ij,jhw->ihw", torch.linalg.inv(color.RGB_TO_XYZ),  # noqa: E731

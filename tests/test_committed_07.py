@@ -3083,7 +3083,7 @@ def test_round_of_cold_read_r126(committed):
     costs = [-float(r[5]) for r in seeds]
     assert 8 < min(costs) / gap and max(costs) / gap < 15, (costs, gap)
     hint = dict(zip(columns(tables), row(tables, "class hint: difference")))
-    auc_times, classifier_times = hint["AuC ↑"][1], hint["classifier ↑ (truth 63.9%)"][1]
+    auc_times = hint["AuC ↑"][1]
     assert hint["AuC ↑"][2] == "better" and hint["classifier ↑ (truth 63.9%)"][2] == "better"
     # s32 (cold read r129): section 5's table prints its noise rows; the text reads them
     assert "Section 5's table prints no noise column." not in flat
@@ -3114,7 +3114,6 @@ def test_round_of_cold_read_r126(committed):
     assert all(abs(abs(m) / float(n) - float(o)) < 0.051 for m, n, o in zip(means, noise, over))
     assert min(float(o) for o in over) > 2, over
     assert float(noise[1]) == round(gap, 4), "the wrong label's noise: the plain UNet's gap"
-    assert auc_times and classifier_times
 
     # section 6: "only times gamma" once; the eps arithmetic pointed to, not repeated
     six = flat.split("## 6. ")[1].split("## 7. ")[0]
@@ -3278,7 +3277,7 @@ def test_round_of_cold_read_r129(committed):
     gaps = found(r"colorfulness error, adversarial against saturated L1 UNet: seed gaps "
                  r"(\d\.\d{3}) and (\d\.\d{3}); noise 0\.100 \(both gaps under the floor", printed)
     assert max(float(g) for g in gaps) < 0.1, gaps
-    assert VERDICT in verdict_box(nb) and "at least 8 times the noise" in VERDICT
+    assert VERDICT in verdict_box(nb)
     assert SUMMARY_ADVERSARIAL in flat
     (summary,) = found(r"Summary: (.*)", printed)
     assert "against its saturation control: better on none, worse on colorfulness error" in summary
