@@ -95,9 +95,6 @@ def test_results_paragraph(committed):
     (share,) = found(r"images where PSNR beats gray \| (\d+)% \|", tables)
     de, gde = found(r"mean Delta E \(CIE76\), lower is better \| (\d+\.\d\d) \| (\d+\.\d\d)",
                     tables)
-    acc, gacc, tacc = found(r"object classifier accuracy, higher is better \| (\d+\.\d)% \| "
-                            r"(\d+\.\d)% \| (\d+\.\d)% \|", tables)
-    assert float(gacc) < float(tacc), "the truth's colors help the classifier"
     assert float(median) > 0 and float(de) < float(gde), "what every run should show"
     assert 0 < float(mean) < 1.5, "'only by a little'"
     printed_mean, n_scored, se_gain = found(
@@ -115,13 +112,11 @@ def test_results_paragraph(committed):
                     r"gray, pooled over the scored images\n", printed)
     assert f"{less}% less squared error" not in " ".join(markdown.split("### D. ")[0].split())
     assert ("averages the MSE over all scored images first, so no cap weighs in. Pooled this way, "
-            f"your model leaves {less}% less squared error than gray (printed under the table "
-            "below).") in \
+            f"your model leaves {less}% less squared error than gray (printed below).") in \
         " ".join(markdown.split("### D. ")[1].split("### E. ")[0].split())
-    pooled_model, pooled_gray = found(r"\| PSNR of the mean MSE \(dB\) \| (\d+\.\d\d) \| "
-                                      r"(\d+\.\d\d) \|", tables)
-    assert round(100 * (1 - 10 ** (-(float(pooled_model) - float(pooled_gray)) / 10))) == \
-        int(less), "the printed share is the table's pooled values"
+    pooled = code_with(nbformat.read(NOTEBOOK, as_version=4), "def paired_gap(")
+    assert 'less = 1 - 10 ** (-(m["psnr_of_mean_mse"] - m["gray_psnr_of_mean_mse"]) / 10)' in \
+        pooled, "s33: the pooled share, from evaluate's two pooled PSNRs (the row is not shown)"
     assert "the mean of the per-image gains, or about" not in markdown
     assert "PSNR (dB), mean per image" in tables and "mean PSNR gain over gray" in printed, \
         "'+0.56 dB per image on average'"
@@ -139,7 +134,7 @@ def test_results_paragraph(committed):
     box = " ".join(markdown.split("## 4. Results")[1].split("## 5. ")[0].split())
     for row in ("The **mean $\\Delta E$** is an error: the distance from each predicted color to "
                 "the true one, in Lab units, averaged.",
-                "**How much color? Three measures**, printed under the table: - **Mean chroma** "
+                "**How much color? Three measures**, printed below: - **Mean chroma** "
                 "(Lab units): a pixel's distance from gray, $\\sqrt{a^2 + b^2}$, averaged over the "
                 "pixels.",
                 "- **Chroma of the mean ab** (Lab units): how far an image's mean color lies from "
@@ -163,55 +158,38 @@ def test_results_paragraph(committed):
     assert "The UNet beats gray on the median test image by" not in markdown, \
         "the box no longer repeats the table's lines"
     assert "the class-rebalanced AuC weighs" not in markdown, "section 4's box keeps two bullets"
-    gap = float(gacc) - float(acc)
-    assert 0 < gap < 3, "'slightly fewer'"
     only_model, only_gray, paired, se = found(
         r"\nyour model: classifier right on the colorized image only: (\d+), on the gray one only: "
         r"(\d+); accuracy gap ([+-]\d+\.\d) ± (\d+\.\d) points \(paired standard error\)", printed)
-    assert abs(float(paired) + gap) < 0.051, "the paired gap is the table's gap"
-    scored = int(found(r"images scored .*? \| ([\d,]+) \|", tables)[0].replace(",", ""))
+    scored = int(n_scored.replace(",", ""))
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
-    assert gap < 2 * float(se), "'within two standard errors of zero'"
-    assert ("Its paired gap lies within two standard errors of zero, so the classifier shows no "
-            "clear difference between your colorized images and the gray ones.") in " ".join(
-        markdown.split())
+    assert abs(float(paired)) < 2 * float(se), "'within two standard errors of zero'"
+    _, _, their_gap, their_se = found(
+        r"\nthe pretrained model: classifier right on the colorized image only: (\d+), on the gray "
+        r"one only: (\d+); accuracy gap ([+-]\d+\.\d) ± (\d+\.\d) points", printed)
+    assert float(their_gap) > 4 * float(their_se), "'over four times its standard error'"
+    # s33: Going deeper D keeps the metrics of section 4's table and the classifier; the other
+    # rows (SSIM, the AuCs) and their table are cut
+    assert ("For your model the classifier's paired gap lies within two standard errors of zero; "
+            "for the pretrained model it is over four times its standard error."
+            ) in " ".join(markdown.split())
+    assert "SSIM, higher is better" not in tables and "AuC" not in tables
     assert "no better than the gray ones" not in markdown, "s27 r2: within 2 SE is not 'no better'"
-    assert "Your model's paired gap is" not in markdown, "the numbers stay in the printed line"
-    s, gs = found(r"SSIM, higher is better \| (0\.\d{4}) \| (0\.\d{4})", tables)
-    assert 0 < float(s) - float(gs) < 0.01
-    assert "It barely separates model and gray, which share the true L" in " ".join(
-        markdown.split())
-    assert f"The model beats gray on {share}% of the scored test images" in markdown
-    for row in ("**AuC of the ab error** (Zhang et al. 2016): the share of pixels",
-                "**Class-rebalanced AuC**: the same,", "**Object classifier accuracy**: how often"):
-        assert row in " ".join(markdown.split()), "section 4's box defines every row it shows"
+    assert "**Object classifier accuracy**: how often" in " ".join(markdown.split())
     # reading the magnitudes: Delta E against the just noticeable 2.3 (the gain: checked above)
     assert min(float(de), float(gde)) > 4 * 2.3, "'far larger' than the just noticeable 2.3"
     assert "<details><summary>All the metrics, defined and read</summary>" not in markdown
-    assert "### D. The metrics in detail" in markdown, "the definitions wait in Going deeper"
+    assert "### D. What does each metric measure?" in markdown, "the definitions: Going deeper"
     assert "Going deeper D defines every metric." in markdown
-    assert "It is a small network, and it names only" not in markdown, "the bullet is gone"
-    assert "32 x 32 thumbnails, so it names" not in markdown, "the image size is not the cause"
     assert "94,762" not in markdown, "the parameter count the run does not print is gone"
-    main, other = tables.split("\n| metric |")[:2]   # section 4's main rows; Going deeper D's
-    main, other = main.split("\n| loss, seed")[0], other.split("\n| loss, seed")[0]
-    # the box: the collapsed metrics agree with the verdict, except the classifier
-    for row in (r"PSNR of the mean MSE \(dB\)",
-                r"AuC of the ab error, 0-150 \(Zhang et al\.\), higher is better",
-                r"class-rebalanced AuC, higher is better"):
-        model, gray = found(rf"\| {row} \| ([\d.]+) \| ([\d.]+) \|", tables)
-        assert float(model) > float(gray), f"'the collapsed metrics agree': {row}"
-    assert float(paired) < 2 * float(se), "'no clear difference'"
-    assert ("The rows below agree with section 4's table, except the classifier's. Its paired gap "
-            "lies within two standard errors of zero") in markdown
-    assert "mean Delta E" in main and "colorfulness" in main and "SSIM" not in main
-    assert "SSIM" in other and "AuC" in other and "classifier" in other
+    assert "mean Delta E" in tables and "colorfulness" in tables
     flat = " ".join(markdown.split())
     assert ("Watch the **PSNR gain over gray** and the **colorfulness**; their scales are under "
             "the table.") in flat
-    (legend,) = re.findall(r"- \*\*Colorfulness:\*\* (0 for gray, 15 slightly, \d+ moderately, "
-                           r"\d+ quite colorful)\.", flat)
-    assert f"Hasler & Süsstrunk's (2003): {legend}." in flat, "section 4's legend is D's"
+    assert re.findall(r"- \*\*Colorfulness:\*\* 0 for gray, 15 slightly, \d+ moderately, "
+                      r"\d+ quite colorful\.", flat), "section 4's legend"
+    assert ("[Colorfulness](../docs/glossary.md#colorfulness) (Hasler & Süsstrunk 2003): section 4 "
+            "gives its scale.") in flat, "s33: D cites the legend's source"
     (jnd,) = re.findall(r"- \*\*Mean \$\\Delta E\$:\*\* (\d\.\d) is just noticeable\.", flat)
     assert f"(CIE76): {jnd} is just noticeable (Mahy et al. 1994)" in flat, "the legend is D's"
     assert "mean chroma < 2" in printed, "chroma sets the already-gray images apart"
@@ -231,7 +209,7 @@ def test_class_and_already_gray_answers(committed):
     assert "1. Which classes lose to gray, and why?" in markdown
     assert "All four vehicle classes lose. **Guess:** the model paints" in \
         " ".join(markdown.split()), "s30: the reason is a guess (r118: only class shares print)"
-    assert ("A sentence marked **Guess:** gives a reason that no cell of this run tests."
+    assert ("**Guess:** marks a reason that no cell of this run tests."
             ) in " ".join(markdown.split()), "s30 (cold read r126): one hedge, defined once"
     for hedge in ("not tested here", "not measured here", "does not test", "nothing in this run "
                   "tests", "not tested image by image", "A likely reading", "Best guess"):
@@ -247,8 +225,6 @@ def test_class_and_already_gray_answers(committed):
     assert ("the model paints nearly every image one warm tint, and vehicle photos hold more "
             "blue") in " ".join(markdown.split())
     assert "which the model does not paint" not in markdown, "unbacked in section 5: reworded"
-    (below_pred,) = found(r"predicted ab: .*spread .*; b below 0: (\d+\.\d)%", printed)
-    assert float(below_pred) < 20, "'the model's warm tint along b': its b mostly above 0"
     assert float(animals) > 0 > float(vehicles) and ("- The quick UNet beats gray by a little. "
                                                      "Animals gain, vehicles lose.") in markdown
     assert "Does every class gain? **Animals gain, vehicles lose.**" in markdown
@@ -265,105 +241,52 @@ def test_class_and_already_gray_answers(committed):
     # s32 (cold read r130): the answer states the rule itself, not a pointer to Going deeper E
     assert "2. How can color be *worse* than none?" in section_5 and \
         "(Going deeper E)" not in section_5, "the geometry: test_why_color_can_lose"
-    (gray,) = found(r"PSNR of gray \(dB\): +([\d., ]+)\n", printed)
-    (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
-    fourth_gray, fourth_gain = float(gray.split(", ")[3]), float(gain.split(", ")[3])
-    assert fourth_gray == 100.0 and fourth_gain < -24, "'costs dozens of dB'"
     assert "black and white already. Counting them" not in printed, "the side measurement is cut"
 
 
 def test_why_color_can_lose_to_gray(committed):
     """Section 5's Q2: gray errs by the chroma C; a right-hued tint of chroma T by |T - C|, which
-    beats C only for T < 2C; a hue more than 60 degrees off loses even at T = C (2C sin(theta/2)
-    > C). Section 6's worst eight are the nearly gray case: every one scores below gray."""
+    beats C only for T < 2C. s33: the 60-degree sentence and Going deeper E's split are cut."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    deeper_e = " ".join(markdown.split("### E. ")[1].split("### F. ")[0].split())
     section_5 = " ".join(markdown.split("## 5. ")[1].split("## 6. ")[0].split())
-    # s32 (cold read r130): the rule is section 5's answer; E reads its split against it
+    # s32 (cold read r130): the rule is section 5's answer
     assert ("In Lab, gray errs at a pixel by its chroma C, and a right-hued tint of chroma T by "
             "|T - C|: it beats gray only if T is below 2C. So on nearly gray pixels even a faint "
-            "tint can lose. A hue more than 60° off loses even at T = C. PSNR is on RGB, so this "
+            "tint can lose. PSNR is on RGB, so this "
             "Lab reasoning is a rough guide.") in section_5   # s32 (cold read r131): in the answer
-    near, rest = found(r"nearly gray test images \(mean chroma 2 to 5\) ([+-]\d+\.\d\d) dB, "
-                       r"beating gray on \d+%; on the other [\d,]+ ([+-]\d+\.\d\d) dB", printed)
-    assert float(near) < 0 < float(rest), "'the nearly gray ones lose'"
-    assert "the nearly gray ones lose, as section 5's second answer predicts." in deeper_e
-    assert "That answer reasons in Lab" not in deeper_e, "r131: the caveat moved into the answer"
     assert "A roughly right hue shrinks it" not in text, "the answer without the chroma condition"
     assert "PSNR on RGB behaves roughly alike" not in text, "r105: no RGB measurement backs it"
-    # the two numbers the answer states, read from it: a right-hued tint of chroma factor * C
-    # ties with gray (|T - C| = C), and two points of chroma C, angle apart, are C apart
-    factor, angle = re.search(r"it beats gray only if T is below (\d+(?:\.\d+)?)C\. .*? A hue more "
-                              r"than (\d+)° off loses even at T = C\.", text).groups()
+    # the number the answer states, read from it: a right-hued tint of chroma factor * C ties
+    # with gray (|T - C| = C)
+    (factor,) = re.search(r"it beats gray only if T is below (\d+(?:\.\d+)?)C\.", text).groups()
     c = 3.0
     assert abs(abs(float(factor) * c - c) - c) < 1e-9, ("'below 2C'", factor)
-    half = torch.deg2rad(torch.tensor(float(angle) / 2, dtype=torch.float64))
-    assert abs(2 * c * torch.sin(half).item() - c) < 1e-9, ("'more than 60°'", angle)
-    line = (r"worst eight: [\w, ]+; mean chroma (\d+\.\d) to (\d+\.\d); PSNR of gray (\d+) to "
-            r"(\d+) dB, of the model (\d+) to (\d+) dB\n")
-    _, hi, g_lo, _, _, m_hi = found(line, printed)
-    assert float(hi) < 5 and int(m_hi) < int(g_lo), "section 6: nearly gray, and each loses"
 
 
-def test_the_already_gray_image_of_the_psnr_cell(committed):
+def test_the_already_gray_image_and_the_psnr_cap(committed):
+    """s33: the PSNR-by-hand cell is cut (a repeated check); D states the cap, the first figure
+    and evaluate mark the already-gray images."""
     markdown, printed, _ = committed
-    (gray,) = found(r"PSNR of gray \(dB\): +([\d., ]+)\n", printed)
-    (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
-    gray, gain = [float(v) for v in gray.split(", ")], [float(v) for v in gain.split(", ")]
-    (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
-    exact = [k for k, g in zip(kinds.split(", "), gray) if g == 100.0]
-    assert exact == ["airplane"], "'the airplane is black and white: gray is exact'"
-    deeper_d = markdown.split("### D. The metrics in detail")[1].split("### E. ")[0]
-    # s30 (cold read r126): why 2: below the just noticeable 2.3; the nearly gray images that
-    # stay scored are section 6's worst eight, gray at 35 to 40 dB (printed in Going deeper E)
-    g_lo, g_hi = found(r"\nworst eight: [\w, ]+; mean chroma \d\.\d to \d\.\d; PSNR of gray (\d+) "
-                       r"to (\d+) dB", printed)
-    assert ("capped at 100 dB for an exact match. Gray scores the cap on an exactly gray image, "
-            "such as the airplane (the PSNR cell below), and high on nearly gray ones "
-            f"({g_lo} to {g_hi} dB on section "
-            "6's worst eight, Going deeper E), so such images weigh heavily in a per-image mean. "
-            "`evaluate` sets apart the images of mean chroma below 2, under the just noticeable "
-            "2.3 (below), and scores the nearly gray ones above it. The gain is the model's PSNR "
-            "minus gray's.") in " ".join(deeper_d.split()), \
-        "r108: the cap waits in Going deeper D"
+    deeper_d = " ".join(markdown.split("### D. ")[1].split("### E. ")[0].split())
+    assert ("[PSNR](../docs/glossary.md#psnr) is $10 \\log_{10}(1/\\mathrm{MSE})$ on RGB in "
+            "[0, 1], capped at 100 dB for an exact match. The gain is the model's PSNR minus "
+            "gray's.") in deeper_d
+    import inspect
+
+    from colorlab import metrics
+    assert "1e-10" in inspect.getsource(metrics), "the cap: an MSE floor of 1e-10 is 100 dB"
     from colorlab.metrics import GRAY_CHROMA
-    assert GRAY_CHROMA == 2.0 < 2.3 and int(g_lo) >= 30, "'below 2, under 2.3'; 'high'"
+    assert GRAY_CHROMA == 2.0
     assert "Going deeper D defines every metric." in markdown
     assert "100 dB cap" not in " ".join(markdown.split("## Going deeper")[0].split())
     assert "evaluate: 45 of 2,000 images are already gray (mean chroma < 2): set apart" in printed
-    by_hand = code_with(nbformat.read(NOTEBOOK, as_version=4), "def psnr_db(")
-    assert "ab8 = predict_ab(model, L_test)[peek]" in by_hand, \
-        "r105: like-for-like, the whole test set in evaluate's batches of 500"
-    import inspect
-
-    from colorlab.metrics import evaluate
-    assert inspect.signature(evaluate).parameters["batch_size"].default == 500
-    assert "def predict_ab(net, L, batch=500):" in code_with(nbformat.read(NOTEBOOK, as_version=4),
-                                                            "def predict_ab(")
-    assert "worst < 0.05, (f\"the PSNR gain by hand differs from evaluate's by up to" in by_hand, \
-        "the assert prints the mismatch"
-    assert "any tint loses dozens of dB" not in markdown, "cut with the worked cell's intro"
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert "# PSNR by hand, as evaluate computes it, on the eight test images of the first " \
-        "figure" in code_with(nb, "def psnr_db("), \
-        "the cell's first line says what it computes: the text does not repeat it"
-    # session 24: the worked computation waits in Going deeper D, after the other rows
-    (gd,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## Going deeper")]
-    (d,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### D. The metrics")]
-    (e,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### E. ")]
-    (by_hand,) = [i for i, c in enumerate(nb.cells) if "def psnr_db(" in c.source]
-    assert gd < d < by_hand < e, "the PSNR by hand sits in Going deeper D"
-    # r109: one framing sentence above it: the airplane's gain is the cap at work
-    assert nb.cells[by_hand - 1].source == (
-        "The cell below recomputes the PSNR gain on the first figure's eight images. Gray scores "
-        "the 100 dB\ncap on the exactly gray airplane, hence its large negative gain."), \
-        "the markdown right above the PSNR cell frames it"
-    airplane = kinds.split(", ").index("airplane")
-    assert gray[airplane] == 100.0 and gain[airplane] < -24, "'its large negative gain'"
+    assert not any("def psnr_db(" in c.source for c in nb.cells), "s33: the repeated check is cut"
+    assert "def predict_ab(net, L, batch=500):" in code_with(nb, "def predict_ab(")
+    assert inspect.signature(metrics.evaluate).parameters["batch_size"].default == 500
     assert "already gray\\n(set apart)" in code_with(
-        nbformat.read(NOTEBOOK, as_version=4),
-        "# Your model's colors on the first figure's eight"), \
+        nb, "# Your model's colors on the first figure's eight"), \
         "section 4's figure marks the set-apart image"
 
 
@@ -371,39 +294,25 @@ def test_washed_out_answers(committed):
     markdown, printed, tables = committed
     cf, truth, ratio = found(r"\n  colorfulness +your model +(\d+\.\d), truth +(\d+\.\d): "
                              r"(\d+)% of it\n", printed)   # section 4's three measures
-    (true_chroma,) = found(r" true ab: mean chroma (\d+\.\d); spread", printed)
-    (pred_chroma,) = found(r"predicted ab: mean chroma (\d+\.\d); spread", printed)
-    pa, pb = found(r"predicted ab: mean chroma \d+\.\d; spread \(standard deviation\) of a "
-                   r"(\d+\.\d), of b (\d+\.\d)", printed)
+    pred_chroma, true_chroma = found(r"\n  mean chroma +your model +(\d+\.\d), truth +(\d+\.\d): "
+                                     r"\d+% of it\n", printed)
     assert 2 * float(pred_chroma) < float(true_chroma) and float(cf) < float(truth)
     assert int(ratio) < 50 and "- It hugs gray: " in markdown
-    # s29: 'less than half as far from gray' is section 4's printed mean chroma, said there
-    assert ("The predicted a spreads less than a fifth as far as the predicted b: section 7's thin "
-            "strip along b.") in " ".join(markdown.split())
-    yours4, truth4 = found(r"\n  mean chroma +your model +(\d+\.\d), truth +(\d+\.\d): \d+% "
-                           r"of it\n", printed)
-    assert (yours4, truth4) == (pred_chroma, true_chroma), "section 4 and E: the same pixels"
-    assert 0.12 < float(pa) / float(pb) < 0.2, "'less than a fifth'"
+    shares = [int(r) for r in re.findall(r"\n  (?:mean chroma|chroma of the mean ab|colorfulness) "
+                                         r"+your model +\d+\.\d, truth +\d+\.\d: (\d+)% of it",
+                                         printed)]
+    assert len(shares) == 3 and 30 <= min(shares) and max(shares) <= 50, \
+        "'a third to a half of the truth's color'"
+    assert ("By each of the three measures above, it has a third to a half of the truth's color."
+            ) in " ".join(markdown.split())
+    # s33: Going deeper E's numbers of section 7's figure (and its 0.0% blue share) are cut
     deeper = markdown.split("## Going deeper (optional)")[1]
-    assert "### E. Sections 6 to 8 in numbers" in deeper
-    # s29 (cold read r125): the shares as printed, not 'rarely' (11.7% is about 1 in 9)
-    t_below, t_blue = found(r" true ab: mean chroma \d+\.\d; .*; b below 0: (\d+\.\d)%; visibly "
-                            r"blue pixels \(b below -5\): (\d+\.\d)%\n", printed)
-    p_below, p_blue = found(r"predicted ab: mean chroma \d+\.\d; .*; b below 0: (\d+\.\d)%; "
-                            r"visibly blue pixels \(b below -5\): (\d+\.\d)%\n", printed)
-    assert float(p_below) < float(t_below) / 2 and float(p_blue) < 0.05 < float(t_blue)
-    # s32 (cold read r131): one precision for the blue share, section 7's (E rounds it to 0.0%)
-    (blue7,) = found(r"visibly blue pixels \(b below -5\): model (\d+\.\d\d)%, truth", printed)
-    assert float(blue7) < 0.05 and abs(float(blue7) - float(p_blue)) < 0.05, "the same share"
-    assert (f"The predicted b is below 0 at {p_below}% of pixels (truth {t_below}%) and below -5 "
-            f"almost never ({blue7}%, printed in section 7; truth {t_blue}%).") in \
-        " ".join(deeper.split())
-    # s32 (cold read r132): section 5's warm tint is a guess, not cited here as fact
+    assert "### E. Sections 6 to 8 in numbers" not in deeper
     assert "the warm tint of section 5" not in " ".join(deeper.split())
     assert "rarely below 0" not in markdown
     cell = code_with(nbformat.read(NOTEBOOK, as_version=4), "chroma_pred, chroma_true = ")
     assert "spread (standard deviation)" not in cell and cell.count("print(") == 1, \
-        "section 7 prints one line (colorfulness, blue); the rest: E"
+        "section 7 prints one line (colorfulness, blue)"
     text = " ".join(markdown.split())
     # s29 (cold read r124): 'visibly blue' is defined and counted where the figure is read
     assert ("Its ab lie in a thin strip along b, and almost no predicted pixel is visibly blue "
@@ -413,45 +322,24 @@ def test_washed_out_answers(committed):
                               r"test images; visibly blue pixels \(b below -5\): model "
                               r"(\d+\.\d\d)%, truth (\d+)%\n", printed)
     assert float(blue7) < 0.5 < float(blue7_true), "'almost no predicted pixel is visibly blue'"
+    assert "visibly blue pixels (b below -5): 0.0%" not in printed, "s33: one precision (E cut)"
     zoom = code_with(nbformat.read(NOTEBOOK, as_version=4), "from matplotlib.colors import LogNorm")
     assert "zoom_ax.axhline(-5," in zoom and "b = -5: below, visibly blue" in zoom, "the line"
-    assert float(pb) > 3 * float(pa), "'a thin strip along the b axis'"
-    (blue_pred,) = found(r"predicted ab: .*spread .*; visibly blue pixels \(b below -5\): "
-                         r"(\d+\.\d)%", printed)
-    (below_true,) = found(r"true ab: .*spread .*; b below 0: (\d+\.\d)%", printed)
-    (below_pred,) = found(r"predicted ab: .*spread .*; b below 0: (\d+\.\d)%", printed)
-    assert float(below_pred) < 20 < float(below_true), "'mostly above zero', unlike the truth"
-    assert float(blue_pred) < 0.5, "'almost no blue'"
     assert "Going deeper E counts them." not in text, "s27: the pointer is cut"
     assert ("Where do the pixels' a and b land? Upper left is the truth, upper right the model. "
             "**The predictions hug gray.**") in text
-    code = code_with(nbformat.read(NOTEBOOK, as_version=4), "from matplotlib.colors import LogNorm")
+    code = zoom
     assert "true_ax, pred_ax, hist_ax, zoom_ax = axes.flat" in code, \
         "the figure's panels: the two ab maps on top, as the text says"
     assert "log scale: a dark purple cell holds a few pixels" in code, \
         "the zoom's title: its log scale makes a few pixels look like a region"
     assert 'hist_ax.set_title("colorfulness of the scored test images"' in code, \
         "the lower left panel: the images' colorfulness, the model's against the truth's"
-    (blue_true,) = found(r"true ab: .*spread .*; visibly blue pixels \(b below -5\): (\d+\.\d)%",
-                         printed)
-    assert float(blue_true) > 5, "the truth has visibly blue pixels"
     pa, ta = found(r"the deer, mean over the image, a / 110: predicted ([+-]\d\.\d{3}), true "
                    r"([+-]\d\.\d{3})", printed)
     assert float(ta) < 0 and abs(float(pa)) < 0.2 * abs(float(ta)), "the deer: a green, a cancelled"
-    # the slice backs the strip: a's median at gray, b's a little yellow (the strip's own check
-    # is above: the predicted b spreads more than three times the predicted a)
-    amed, bmed = found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, median ([+-]\d+\.\d); "
-                       r"b mean [+-]\d+\.\d, median ([+-]\d+\.\d)\n", printed)
-    (amean,) = found(r"pixels with L from 70 to 71: a mean ([+-]\d+\.\d),", printed)
-    assert abs(float(amed)) < 2.3 < float(bmed) < 10, "'a cancels while b keeps a little yellow'"
-    assert abs(float(amean)) < 2.3, "both optima of a sit at gray"
-    assert "This fits **section 7's thin strip along b**." not in text, "s27 r3: one slice only"
-    # s28 r7 (cold read r121): the pooled median is not L1's aim (L1 aims at the median given the
-    # whole image); only MSE's aims average to the slice's mean (the tower property)
     assert "L1's aim" not in text and "the median L1 aims for" not in text, "r121: a false premise"
-    # checked in test_the_loss_comparison_paragraph: above +10 over 1.5 x below -10
-    assert "b's yellow tail holds more pixels than its blue one" in text
-    # the toy (checked in test_the_mean_and_median_of_one_gray_value): L1's median is the bolder
+    # the toy (checked in test_the_toys): L1's median is the bolder
     toy = torch.tensor([-40.0] * 60 + [40.0] * 40)
     assert abs(toy.median()) > abs(toy.mean()), "in the toy, L1 paints the fuller color"
     # s29 (cold read r125): it is each plausible color that pulls, not each pixel
@@ -459,30 +347,13 @@ def test_washed_out_answers(committed):
             "equally hard, however far it is, so the majority wins. Under MSE a color pulls harder "
             "the farther it is, so the guess stops at the mean, a nearly gray green.") in text
     assert "every pixel pulls" not in text
-    # the saturated tail: the slice's b (its mean further out than its median) and the trained
-    # models (MSE the more colorful, both seeds)
-    bmean, = found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, median [+-]\d+\.\d; "
-                   r"b mean ([+-]\d+\.\d), median", printed)
-    cf = {k: float(c[3]) for k, c in comparison_rows(tables).items()}
-    assert float(bmean) > float(bmed) > 0
-    assert min(cf[("mse", s)] for s in "01") > max(cf[("l1", s)] for s in "01"), "MSE is bolder"
+    cfs = {k: float(c[3]) for k, c in comparison_rows(tables).items()}
+    assert min(cfs[("mse", s)] for s in "01") > max(cfs[("l1", s)] for s in "01"), "MSE is bolder"
     mse2, l12 = found(r"toy two: MSE paints a = ([+-]\d+), b = \+0 \(the mean\); L1 a = ([+-]\d+), "
-                  r"b = \+0 \(the median\)", printed)
+                      r"b = \+0 \(the median\)", printed)
     assert abs(int(l12)) > abs(int(mse2)), "'with a clear majority color, L1 is the bolder'"
-    # cold read r102: not for any majority (a gray majority makes MSE the bolder): toy two's case
-    assert "When a long tail runs away from gray, MSE does." not in text, \
-        "r107: the trained models back the long-tail claim on one slice only: cut"
-    assert "With a clear majority color, L1 paints" not in text
     assert ("In toy three the colors lie on all sides of gray, and L1 paints gray too, like MSE."
             in text), "s29: the three toys, read in one paragraph"
-    assert "The network fits, per pixel" not in text, "s27 r2: unmeasured, cut"
-    assert "both losses paint near gray." not in text, "s27: said once, by the key idea"
-    assert ("Take the training pixels with L from 70 to 71, pooled over all contexts. Given the "
-            "whole image, MSE aims at the mean of a pixel's plausible colors. Over the slice, "
-            "those means average to the slice's own mean. L1 aims at medians, which have no such "
-            "link to the slice's median.") in text, "s28 r7: a target for MSE only"
-    assert "Do real pixels favor MSE's extra color?" not in text
-    assert "Real pixels resolve it" not in text, "s27 r2: the L1 UNets do not sit at the median"
     assert ("A gray pixel could be several colors, even given all the network sees, but the "
             "network gives one answer. Per channel, "
             "L1, $|\\hat{ab} - ab|$, learns the *median* of the plausible colors (the middle one), "
@@ -493,7 +364,6 @@ def test_washed_out_answers(committed):
             "colors.") in text, \
         "the Summary (the peak: test_section_8s_key_idea)"
     assert "the model is less colorful than the truth on" in printed, "printed, not repeated"
-    assert "The model is **less colorful** than the truth on" not in text
     assert ("Lower left, the model's colorfulness piles up where the truth's is still rising. Its "
             "ab lie in a thin strip along b") in text
     assert 'hist_ax.axvline(mean, color=drawn[2][0].get_edgecolor(), ls=":"' in code and \
@@ -545,22 +415,19 @@ def test_photo_answers(committed):
     assert "colorizer.register_forward_pre_hook(" in hooked and "hook.remove()" in hooked and \
         "px = {s: min(hw) for s, hw in worked.items()}" in hooked, "the shape the network received"
     assert "A catch first" not in text, "s31 (cold read r128): the label is fixed, not explained"
-    assert ("asking for 32, 128 and 512 px; `colorize` caps the size at the photo's shorter side "
-            f"rounded up to a multiple of 8, so 512 becomes {largest} px (printed).") in text
-    assert (f"The mean chroma drops from {sizes[0]} at 32 px to {sizes[1]} at 128 px and "
-            f"{sizes[2]} at {largest} px.") in text and "barely moves" not in text
-    assert ("At 32 px the tint is strongest and most even, apart from the eyes, nose and a faint "
-            "frame.") in text
+    assert ("colorizes section 11's cat at 32, 128 and 512 px; `colorize` caps the size at the "
+            f"photo's shorter side, rounded up to a multiple of 8, so 512 becomes {largest} px "
+            "(printed).") in text
+    assert "barely moves" not in text
     # s29 (cold read r125): at 128 px the forehead stripes are not darker in the chroma map
     assert (f"At 128 px the eyes and parts of the background stay nearly gray; at {largest} px "
-            "the stripes above the eyes do too: the color follows the photo.") in text
+            "the stripes above the eyes do too.") in text
     assert "At 128 and 512 px the eyes, the stripes" not in text
-    assert "(its chroma: dark = gray)" in text
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The cat colorized by your model")
     drawn = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three cats drawn")
     assert "plt.subplots(1, 3" in drawn and "imshow(sizes[s])" not in drawn and \
         "ax.imshow(chroma_maps[s]" in drawn, "s28 r6: the figure: one chroma map per working size"
-    assert "The figure maps how much color each pixel gets (its chroma: dark = gray)." in text
+    assert "The figure maps each pixel's chroma (dark = gray)." in text
     assert "the colors above, and below" not in text, "s28 r6: the look-alike upper row is cut"
     # 128 against 512 px, and the default
     near, far = found(r"mean Delta E per pixel between two of the colorized cats: 32 and 128 px "
@@ -579,9 +446,7 @@ def test_photo_answers(committed):
     # s32 (cold read r131): not 'similar' (the figure shows the stripes go gray): 'less than'
     assert "maps are similar" not in text
     assert (f"The {min(mid)} and {largest} px colors differ by {far} Lab units per pixel on "
-            f"average, less than the {near} between 32 and 128 px. Yet {largest} px feeds the "
-            f"network {min(big)} x {max(big)} pixels against {min(mid)} x {max(mid)}, over five "
-            "times as many.") in text
+            f"average, less than the {near} between 32 and 128 px.") in text
     assert "share one layout" not in text and "same layout" not in text
     # s30 (cold read r126): H answers its question, for this one cat, with the reason and limits
     # s30 (cold read r127): no measure ranks the sizes, so the claim names its criterion
@@ -594,13 +459,10 @@ def test_photo_answers(committed):
     assert ("**On this cat, 128 px already gives color that follows the photo's structure, at "
             f"under a fifth of the pixels of {largest} px.**") in text
     assert "cheapest of the three sizes" not in text
-    assert (f"but the ab map is then stretched over the photo's {short} px, too coarse to follow "
-            "the stripes.") in text and int(short) > 8 * 32, "'too coarse': 9 photo px per ab value"
-    assert (f"At 128 px a bottleneck feature sees only part of the cat, at {largest} px a smaller "
-            "part: a scale the network never trained on. **Guess:** that is why the color fades "
-            "as the size grows.") in text   # part: the receptive field, under 128 px (below)
-    assert ("Not shown: whether the colors are right (the maps show chroma, not hue), other "
-            "photos, a timing.") in text
+    # s33: the reason, in one guess; the chroma falls with the size (checked above: 'fades')
+    assert ("**Guess:** at 128 px and above, a bottleneck feature sees only part of the cat, a "
+            "scale the network never trained on, so the color fades.") in text
+    assert "The maps show chroma, not hue." in text
     assert "times the work" not in text, "s28 r6: pixel arithmetic, not a timing"
     from colorlab.colorizer import WORK_SIZE_FACTOR, default_work_size
     assert default_work_size(32) == 128 == WORK_SIZE_FACTOR * 32
@@ -608,7 +470,6 @@ def test_photo_answers(committed):
     # which would pick 32 px as well
     assert "trades speed against detail" not in text, "r108: no timing is printed"
     # s28 r8 (cold read r122): the one-photo judgment of the default is cut; the maps show it
-    assert "The default, 128 px, is four times the training size." in text
     assert "smallest size here whose color follows" not in text
     assert "chosen by eye" not in text, "s27 r2: the run shows the cat, not how 128 was chosen"
     assert "A mean difference cannot decide" not in text and "Hence the default" not in text, \
@@ -675,64 +536,16 @@ def test_pretrained_comparison(committed):
     # s32 (brief: one claim, the numbers in the printed table and line)
     assert ("**Key idea:** a far longer run adds a little color on average, but the colors stay "
             "pale.") in text
-    assert "The first figure shows it on section 4's eight images." in text, "r124: no third grid"
-    car_yours, car_theirs = found(r"averaged over the images, Lab units: truth \d+\.\d, your "
-                                  r"model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
-    assert float(car_theirs) < float(car_yours), "'on section 8's cars it is grayer than yours'"
-    # s28 r7 (cold read r121): one measure, its images counted, the paired standard error
-    (n_cars,) = found(r"\n(\d+) scored test images of class automobile;", printed)
-    car_gap, car_se = found(r"\nthe pretrained model minus yours, that distance per image: mean "
-                            r"([+-]\d+\.\d), standard error (\d+\.\d)\n", printed)
-    assert abs(float(car_gap) - (float(car_theirs) - float(car_yours))) < 0.16, "paired = gap"
-    assert -float(car_gap) - 0.05 > 2 * (float(car_se) + 0.05), "'grayer': beyond twice its SE"
-    # s29 (cold read r124): section 8 reads the right panel, by both ab measures, each paired
-    px_true, px_yours, px_theirs, px_gap, px_se = found(
-        r"\nthe mean chroma of their pixels \(each pixel's distance from gray, averaged\), Lab "
-        r"units: truth (\d+\.\d), your model (\d+\.\d), the pretrained model (\d+\.\d); the "
-        r"pretrained model minus yours: mean ([+-]\d+\.\d), standard error (\d+\.\d)\n", printed)
-    assert abs(float(px_gap) - (float(px_theirs) - float(px_yours))) < 0.16, "paired = gap"
-    # s29 (cold read r125): 'more than twice', true however the printed values were rounded
-    for gap, se in ((car_gap, car_se), (px_gap, px_se)):
-        assert -float(gap) - 0.05 > 2 * (float(se) + 0.05), "'each more than twice its SE'"
-    assert car_se == px_se, "'their standard error of' one value"
-    section8 = " ".join(markdown.split("## 8. ")[1].split("## 9. ")[0].split())
-    assert float(px_theirs) < float(px_yours), "'grayer still ... by both measures'"
-    # s32 (cold read r132): the points scatter wider; the circles (mean distances) carry 'grayer'
-    code50 = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The test cars:")
-    assert "Circle((0, 0), dist[who].mean().item()" in code50 and "tab:red" in code50, "red circle"
-    assert ("On average the pretrained model is grayer still on these cars: its red circle (right) "
-            "is the smaller, though its points scatter wider. By both of section 4's chroma "
-            "measures, each gap printed above is more than twice its standard error.") in \
-        section8 and int(n_cars) >= 100
-    assert "at least three standard errors" not in text
-    # s30 (cold read r126): its points are not one strip (Going deeper E's shares), and the
-    # first figure shows it painting two cars red; the reason is a guess
-    shares = {name: [int(v) for v in values] for name, *values in re.findall(
-        r"\n  (truth|your model|the pretrained model): (\d+)% / (\d+)% / (\d+)% / (\d+)%", printed)}
-    red, _, _, blue = shares["the pretrained model"]
-    assert red > 0 and blue > 0 and shares["your model"][0] == shares["your model"][3] == 0, \
-        "E: 'a few on the reddish, yellowish and bluish sides', yours on neither"
-    assert red + blue <= 10, "'a few'"
-    # s32 (cold read r130): the first figure shows one blue car painted red (the red car only
-    # turns brownish red): a visual claim, as the opening's 'a blue car painted red'
-    # s32 (cold read r131): the strip and the reddish / bluish points cannot be seen: cut
-    assert "a few lie on the reddish or bluish side" not in text
-    assert ("Yet in the first figure it paints a blue car red. **Guess:** trained longer, it has "
-            "learned that a car can be any color, and answers as in toy three unless the image "
-            "points to one.") in section8 and "two cars red" not in text
-    assert "grayer than yours" not in " ".join(markdown.split("### E. ")[1].split()), \
-        "r124: said once, in section 8"
-    assert "grayer than yours" not in " ".join(
-        markdown.split("## 10. ")[1].split("## 11. ")[0].split()), "r122: out of section 10"
-    assert "On section 8's cars, though, it is grayer" not in text, "r121: unqualified, cut"
+    assert "The first figure shows it on section 4's eight images." not in text, "s33: cut"
+    # s33: the pretrained model's cars are cut with section 8's cars (Going deeper E: yours)
+    assert "grayer still on these cars" not in text and "paints a blue car red. **Guess:**" \
+        not in text
     # s27 round 4 (cold read r118): section 8 opens by setting the short training aside
     (seen,) = found(r"\nthe pretrained model: the same UNet as yours, trained on \d+\.\d times "
                     r"your training images and shown (\d+) times as many images in training\n",
                     printed)
     # s29 (cold read r124): no forward numbers; section 10 prints them
-    assert ("Is the short training to blame? Not alone: section 10 shows that the pretrained "
-            "model, trained far longer, is still pale.") in " ".join(
-        markdown.split("## 8. ")[1].split("## 9. ")[0].split())
+    assert "Is the short training to blame?" not in text, "s33: section 10 asks it"
     assert int(seen) > 10 and float(cf[1]) < 0.5 * float(truth), "'trained far longer', 'pale'"
     assert float(cf[1]) - float(cf[0]) < 0.25 * float(truth), "'adds a little color'"
     # the Summary: a little color, a lower error (the test table), pale; the wrong colors are
@@ -752,16 +565,12 @@ def test_pretrained_comparison(committed):
         r"the pretrained model: classifier right on the colorized image only: (\d+), on the gray "
         r"one only: (\d+); accuracy gap ([+-]\d+\.\d) ± (\d+\.\d) points \(paired standard "
         r"error\)", printed)
-    (acc, gacc) = found(r"object classifier accuracy, higher is better \| (\d+\.\d)% \| "
-                        r"(\d+\.\d)% \|", tables)   # section 4's: your model against gray
-    (ours,) = found(r"\nyour model: classifier right .*; accuracy gap ([+-]\d+\.\d) ±", printed)
-    assert abs(float(ours) - (float(acc) - float(gacc))) < 0.051, "the paired gap is the table's"
     scored = int(found(r"\| on ([\d,]+) test images \| your model", tables)[0].replace(",", ""))
     assert abs(100 * (int(only_model) - int(only_gray)) / scored - float(paired)) < 0.051
     assert float(paired) / float(se) > 4, "'over four times its standard error'"
     assert float(paired) > 0, "'in its favor'"
-    assert ("The pretrained model's gap (printed below) is over four times its standard error, so "
-            "unlikely to be chance.") in markdown
+    assert "for the pretrained model it is over four times its standard error." in \
+        " ".join(markdown.split())
     dE = rows["mean Delta E"]
     assert float(dE[1]) < float(dE[0]), "'lowers the error'"
     # s27: one printed sentence, computed from the card (read here too) and this run's headline
@@ -866,10 +675,9 @@ def test_the_loss_comparison_paragraph(committed):
         spread = max(abs(f(a) - f(b)) for a, b in (l1, mse))
         assert min(map(f, l1)) - max(map(f, mse)) > spread, "'L1 wins ..., with both seeds'"
     # s31 (cold read r128): the trained comparison waits in Going deeper F, section 8 points there
-    deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
-    # s30 (cold read r126): section 8 faces the reversal itself; F no longer repeats it
+    deeper_f = " ".join(markdown.split("### F. Do other losses wash out too?")[1].split(
+        "### G. ")[0].split())
     assert "At both seeds MSE paints a little more color than L1" not in deeper_f
-    assert "L1 + SSIM scores like L1 at its one seed." in deeper_f
     # s28 r8 (cold read r122): section 8 frames the surprise: toy two's majority needs a clear
     # majority; the loss gap (about 3 colorfulness units, mean over seeds) is small beside the gap
     # to the truth (about 20, mean over the four UNets); MSE still scores worse (checked above)
@@ -899,8 +707,8 @@ def test_the_loss_comparison_paragraph(committed):
     # s32 (cold read r130): the numbers stay in the table; 'a little': the loss gap is under a
     # fifth of the shortfall to the truth (checked below); the skewed slice explains the direction
     assert ("**All three losses wash out:** each paints less than half the truth's colorfulness. "
-            "MSE paints a little more than L1 at each seed, though in toy two L1 painted the "
-            "fuller color. In score L1 wins, at each seed by more than either seed gap."
+            "MSE paints a little more than L1 at each seed. In score L1 wins, at each seed by more "
+            "than either seed gap, and at seed 0 even on MSE's own loss (printed last)."
             ) in section8
     assert max(per_seed) < 0.2 * min(to_truth), "'a little more'"
     assert "**Yet MSE paints more color than L1" not in section8
@@ -936,9 +744,9 @@ def test_the_loss_comparison_paragraph(committed):
     # from gray: the median, L1) against F's slice (a long tail: the mean, MSE)
     # s32 (cold read r131): F does not show the tail as the cause: a guess
     # s32 (cold read r132): the pointer claims only what F prints (its table), no cause
-    assert ("Trained briefly, UNets with L1, MSE or L1 + SSIM all wash out, and MSE paints a "
-            "little more color than L1 (the table in Going deeper F). In toy two, with a majority "
-            "far from gray, L1 was the bolder.") in section_8
+    # s33: section 8 keeps toys -> loss; the cars and the other losses wait in Going deeper
+    assert ("Real photos spread their colors like toy three, and MSE and L1 + SSIM wash out too "
+            "(Going deeper E and F).") in section_8
     assert "a long tail away from gray makes MSE" not in text
     assert "open question" not in " ".join(markdown.split("## Going deeper")[0].split()), \
         "s28: the main path says the surprise plainly, F asks the question"
@@ -950,19 +758,6 @@ def test_the_loss_comparison_paragraph(committed):
         "'L1 and MSE differ in colorfulness far less than both differ from the truth'"
     assert "**What F concludes:**" not in deeper_f, "s30: section 8 says it; F tests the guess"
     assert "shows why MSE paints more" not in text, "s27 r2: F suggests, it does not show"
-    # s30 (cold read r126): the reversal is faced on the main path, with its guess
-    assert ("The cell below counts the slice in shares: b's yellow tail holds more pixels than "
-            "its blue one.") in deeper_f
-    (l1_toy2, mse_toy2) = found(r"toy two: MSE paints a = ([+-]\d+), b = \+0 \(the mean\); L1 "
-                                r"a = ([+-]\d+), b = \+0 \(the median\)", printed)[::-1]
-    assert abs(int(l1_toy2)) > abs(int(mse_toy2)), "toy two: L1 the bolder (section 8)"
-    b_mean, b_median = map(float, found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, "
-                                        r"median [+-]\d+\.\d; b mean ([+-]\d+\.\d), median "
-                                        r"([+-]\d+\.\d)\n", printed))
-    assert b_mean > b_median > 0, "'its mean lies further from gray than its median'"
-    above, below = map(int, found(r"b within ±10: \d+%; above \+10: (\d+)%; below -10: (\d+)%",
-                                  printed))
-    assert above > 1.5 * below, "'a long yellow tail': far more of b above +10 than below -10"
     assert "colorfulness on the validation set (truth" not in printed, "s27: the table says it"
     nb = nbformat.read(NOTEBOOK, as_version=4)
     (head_f,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("### F. ")]
@@ -1002,24 +797,14 @@ def test_the_loss_comparison_paragraph(committed):
     assert abs(abs(pooled[("l1", "0")] - pooled[("l1", "1")]) - g_l1) < 0.11
     assert d0 > 0, "'At seed 0, MSE scores worse on its own measure too'"
     assert d1 < d0 and d1 < g_mse, "'at seed 1 it is less than the gap between the two MSE seeds'"
-    deeper = " ".join(markdown.split("## Going deeper (optional)")[1].split())
-    # s32 (cold read r130): a side question, folded
-    assert ("<details><summary>Why does MSE lose on PSNR, itself a squared error?</summary> PSNR "
-            "is on RGB and averages per image. The folded cell below pools the squared ab error "
-            "over every validation pixel instead, as the MSE loss does.") in deeper
+    assert ("The last cell scores each as the MSE loss does: the squared ab error pooled over "
+            "every validation pixel.") in deeper_f
     (folded,) = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells
                  if c.source.startswith("# The small UNets scored as the MSE loss scores them")]
     assert folded.metadata["jupyter"]["source_hidden"] and "hide-input" in folded.metadata["tags"]
     # r105: the seed-1 margin is under the MSE seed gap, so no verdict on RGB and averaging
     # r106: seed 0's margin exceeds both seed gaps, so the verdict is said for seed 0
     assert d0 > max(g_l1, g_mse), "'at seed 0 by more than either loss's seed gap'"
-    assert ("At seed 0, MSE loses on its own measure too, by more than either loss's seed gap, so "
-            "RGB and per-image averaging do not explain its loss there. At seed 1 the margin is "
-            "within the MSE seed gap.") in deeper
-    assert "may be chance" not in deeper and "Two other causes are untested" not in deeper, \
-        "s27 r3: one reading per analysis"
-    assert "at both seeds:" not in deeper, "r108: the seed-gap rule allows seed 0 only"
-    assert "are not the whole answer" not in deeper and "Two causes remain" not in deeper
     nb = nbformat.read(NOTEBOOK, as_version=4)
     compare = code_with(nb, "def pooled_ab_mse(")
     pooled_code = 'make_loss("mse")(predict_ab(net, L), ab.float().cpu()).item() * AB_SCALE**2'
@@ -1028,11 +813,6 @@ def test_the_loss_comparison_paragraph(committed):
         in compare, "'pools the squared ab error over every validation pixel'"
     assert "return F.mse_loss(pred_ab.float(), ab)" in inspect.getsource(losses.mse), \
         "'as the MSE loss does': the mean over every element"
-    assert "(x - y).pow(2).mean(dim=(1, 2, 3))" in code_with(nb, "def psnr_db("), \
-        "'averages per image': one PSNR per image, then the mean"
-    ssim = rows[("l1_ssim", "0")]
-    for f in (gain, delta_e):   # 'scores like L1': within what a seed moves L1
-        assert abs(f(ssim) - f(l1[0])) <= abs(f(l1[0]) - f(l1[1])), "'L1 + SSIM scores like L1'"
     main_images, main_epochs = found(r"(\d+) epochs on ([\d,]+) images in \d+ s", printed)[::-1]
     assert int(main_images.replace(",", "")) * int(main_epochs) >= 10_000, \
         "section 7's checks ran: the main model's budget is above the 10,000 they need"
@@ -1050,21 +830,19 @@ def test_the_loss_comparison_paragraph(committed):
     # section 9 trains the L1 ones (with and without skips), F the other losses on its budget
     assert ("The cell below trains L1 UNets with and without skips at two seeds, each on a tenth "
             "of section 3's training (printed), and scores them on the validation set.") in text
-    assert ("The cell below trains MSE at section 9's seeds and budget, L1 + SSIM (L1 plus a "
-            "structure term, SSIM) at one seed. The L1 rows are section 9's UNets with skips."
+    assert ("The cell below trains MSE at section 9's two seeds and budget, and L1 + SSIM (L1 plus "
+            "a structure term, SSIM) at one seed. The L1 rows are section 9's UNets with skips."
             ) in deeper_f
-    assert 3_000 * 10 == 10 * int(images.replace(",", "")) * int(epochs), "'ten times'"
     # s28 r8 (cold read r122): at section 3's exact budget the cell trains one seed per loss
     # (no seed gap in F, none in G): the suggested pair keeps the two-seed comparison
     # s29 (cold read r125): the question is said in full, not pointed at as 'the surprise'
     # s32 (cold read r132): ten times the image-passes (twice the images, five times the epochs),
     # not 'as long'; the note on section 3's budget is cut
-    assert ("**To test the guess**, train on ten times the image-passes: set `COMPARE_IMAGES = "
-            "3_000`, `COMPARE_EPOCHS = 10`. Does MSE still paint more color than L1, yet score "
-            "worse?") in deeper_f and "At section 3's own budget" not in deeper_f
-    (train_size,) = found(r"([\d,]+) train / ", printed)
-    assert int(train_size.replace(",", "")) >= 3_000, "COMPARE_IMAGES = 3_000 fits the training set"
-    assert (3_000, 10) != (int(main_images.replace(",", "")), int(main_epochs)), "two seeds kept"
+    # s33 (cold read r132): the test of the guess changes one knob, the epochs
+    assert ("**Guess:** two epochs are too few for MSE to settle. To test it, set `COMPARE_EPOCHS "
+            "= 10`: does MSE still paint more color than L1, yet score worse?") in deeper_f
+    assert int(epochs) == 2 < 10, "'two epochs'"
+    assert "COMPARE_EPOCHS = None" in code_with(nbformat.read(NOTEBOOK, as_version=4), "MODE = ")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     compare_cell = code_with(nb, "small = (COMPARE_IMAGES, COMPARE_EPOCHS)")
     losses_f = code_with(nb, "# One UNet per other loss and seed")
@@ -1168,17 +946,22 @@ def test_the_unet_table_and_its_answers(committed):
     bottleneck_share, bottleneck_macs = rows["bottleneck"][1], rows["bottleneck"][3]
     assert bottleneck_share == max(r[1] for r in rows.values()) and 40 < bottleneck_share < 50, \
         "'almost half of the weights', the most of any block"
-    assert f"it does only {bottleneck_macs}% of the multiply-adds" in markdown
+    text = " ".join(markdown.split())
     decoders = [rows[f"decoder {k}"] for k in (1, 2, 3)]
     decoders_share = round(sum(d[3] for d in decoders))
     assert max(r[3] for r in rows.values()) == decoders[0][3], "the decoders do the most work"
-    assert f"The three decoder blocks do the most work, {decoders_share}% together" in markdown
-    assert f"The bottleneck holds the most weights, {bottleneck_share}% of them" in markdown
-    assert ("So a UNet keeps its weights deep, on the small grids, and computes most in the "
-            "decoder.") in " ".join(markdown.split()), "Going deeper B's last line (shares above)"
+    # s33: B's answers, folded into one paragraph led by its verdict
+    assert ("**A UNet keeps its weights deep and does most of its arithmetic in the decoder.** The "
+            f"bottleneck holds {bottleneck_share}% of the weights but does {bottleneck_macs}% of "
+            f"the multiply-adds; the three decoder blocks do {decoders_share}%.") in text
+    assert ("A decoder block reads the upsampled features and the skip, twice the channels it "
+            "writes: at width C its two 3x3 convolutions have 27 C² weights, the encoder block's "
+            "13.5 C².") in text
+    c = 8   # this test's own count: (2C in + C in) x C out x 9 taps; the encoder reads C/2, then C
+    assert 9 * (2 * c * c + c * c) == 27 * c * c and 9 * (c // 2 * c + c * c) == 13.5 * c * c
     main = markdown.split("## Going deeper (optional)")[0]
     assert "multiply-adds" not in main.split("## Summary")[0], "the table waits in Going deeper B"
-    assert "### B. Where the parameters and the work sit" in markdown
+    assert "### B. Where do the UNet's parameters and arithmetic sit?" in markdown
     assert "Going deeper B counts" not in " ".join(main.split()), "s27: the pointer is cut"
     assert "its compute is spread over the levels" not in markdown
     assert "113 M against 57 M" not in markdown, "the base-64 numbers are gone"
@@ -1187,8 +970,7 @@ def test_the_unet_table_and_its_answers(committed):
     assert total == trained, "the table counts the model this run trains"
     assert "full mode's UNet, base 64" not in printed and "Full mode's UNet" not in markdown, \
         "the side line on full mode's model is cut"
-    assert ("The table counts each block's parameters and multiply-adds (one forward pass's "
-            "arithmetic).") in markdown
+    assert "The table counts each block's parameters and multiply-adds." in markdown
     assert "quick mode's UNet, UNet(base=16, depth=3), on one 32 x 32 image" in printed, \
         "r109: the table's printed header names the model, so the sentence does not"
     # the table against this test's own count of the same model
@@ -1218,9 +1000,6 @@ def test_the_unet_table_and_its_answers(committed):
     chains = (("encoder 2", "encoder 3", "bottleneck"), ("decoder 1", "decoder 2", "decoder 3"))
     for chain in chains:
         assert len({rows[name][2] for name in chain}) == 1, f"'the same compute': {chain}"
-    assert ("**From the second level down, each level doubles the channels: four times the "
-            "weights on a quarter of the positions, so the same compute.** Encoder 1 reads one "
-            "channel, L, so it does less.") in " ".join(markdown.split())
     assert rows["encoder 1"][2] < rows["encoder 2"][2], "'encoder 1 ... does less'"
     assert trained.encoders[0][0].in_channels == 1, "'Encoder 1 reads one channel, L'"
     assert "Decoders do more (Q2)." not in markdown, "a full sentence now"
@@ -1231,57 +1010,12 @@ def test_the_unet_table_and_its_answers(committed):
             "not overlap)") in " ".join(markdown.split())
 
 
-def test_the_mean_and_median_of_one_gray_value(committed):
-    """Section 3's figure: b of the training pixels of one L, its mean further from gray."""
+def test_the_toys(committed):
+    """Section 8's three toy pixels: L1's median against MSE's mean. s33: Going deeper F's slice of
+    real pixels (L 70 to 71) is cut; the toys carry the argument."""
     markdown, printed, _ = committed
-    amean, amed, bmean, bmed = found(
-        r"[\d,]+ pixels with L from 70 to 71: a mean ([+-]\d+\.\d), median ([+-]\d+\.\d); "
-        r"b mean ([+-]\d+\.\d), median ([+-]\d+\.\d)\n", printed)
-    green, _, red = found(r"a below -5 \(green\): (\d+)%; within ±5: (\d+)%; above \+5 \(red\): "
-                          r"(\d+)%", printed)
-    assert min(int(green), int(red)) >= 10, "'a spreads to both sides'"
-    assert abs(int(green) - int(red)) < 10, "'green about as often as red'"
-    assert max(abs(float(amean)), abs(float(amed))) < 2.3, "'both optima sit at gray' (below 2.3)"
-    main = " ".join(markdown.split("## Going deeper (optional)")[0].split())
-    deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
-    # s32 (cold read r130): the skew settles F's direction: a long yellow tail pulls the mean,
-    # MSE's aim, farther from gray than the median (the tallest bar near gray, the tails below)
-    (peak,) = found(r"its tallest bar: b from ([+-]\d+) to", printed)
-    assert abs(int(peak)) <= 4 and float(bmean) > float(bmed) > 0
-    assert ("**The slice's b is skewed toward yellow:** its mean lies farther from gray than its "
-            "median (printed above). In toy two a majority color far from gray pulled the median "
-            "out. Here b peaks near gray and its tail toward yellow is the longer one, which pulls "
-            "the mean out. **Guess:** if each pixel's plausible colors are skewed the same way, "
-            "MSE's aim lies farther from gray than L1's, so MSE paints more.") in deeper_f
-    assert 2 < float(bmed) < float(bmean) < 8, "b's: 'a few units toward yellow'"
-    assert "b's mean is" not in main, "r109: the side numbers stay in the printed line"
-    assert "see the insets" not in markdown and "inset_axes" not in code_with(
-        nbformat.read(NOTEBOOK, as_version=4), "one_L = "), "the noisy insets are gone"
-    assert "Of these pixels, " not in markdown, "the box that repeated the printed lines is gone"
-    assert float(bmean) > float(bmed) > 0, "the mean of b lies further from gray than the median"
-    gap = float(bmean) - float(bmed)
-    assert gap < 2.3, "'below the 2.3 that is just noticeable'"
-    assert "real pixels of one lightness lean toward yellow" not in markdown, \
-        "r121: one slice measured, and its median is not L1's aim"
-    slice_draw = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The slice drawn")
-    assert '"slice mean"' in slice_draw and '"slice median"' in slice_draw and \
-        "optimum" not in slice_draw, "s28 r7 (cold read r121): the legend names what is drawn"
-    assert "This slice cannot tell which loss the model follows" not in markdown, \
-        "the trained models' mean predicted b on the slice tells it (test_which_optimum)"
-    assert "section 7's strip is the stronger evidence" not in markdown
-    assert "The gap between the mean and the median of b" not in markdown, "said once, visibly"
-    near, yellow, blue = found(r"b within ±10: (\d+)%; above \+10: (\d+)%; below -10: (\d+)%",
-                               printed)
-    assert int(near) > int(yellow) > 1.5 * int(blue), "'a peak near b = 0 ... longer yellow tail'"
-    # s32 (cold read r130): the spike near b = -45 in the slice's figure, against sRGB's edge
-    (edge,) = found(r"\nthe bluest b of any sRGB color with L from 70 to 71: ([+-]\d+)\n", printed)
-    assert -50 < int(edge) < -45, "'just inside the blue edge'"
-    # s32 (cold read r132): the gamut aside is cut (F trimmed); the edge stays printed
-    assert "The small spike near b = -45" not in markdown
-    assert "b's yellow tail holds more pixels than its blue one" in " ".join(markdown.split())
-    assert "It peaks near 0" not in markdown
-    assert "It also ignores context, which the UNet sees." not in markdown
-    # section 3's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
+    assert "pixels with L from 70 to 71" not in printed and "slice" not in markdown, "s33: cut"
+    # section 8's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
     # every a from -40 to +40 has the same expected L1 error (and any a outside, a larger one);
     # at 60% green / 40% magenta the median is the full green, the mean a pale green
     even = torch.tensor([-40.0, 40.0])
@@ -1294,23 +1028,13 @@ def test_the_mean_and_median_of_one_gray_value(committed):
     assert "# green, magenta: each half the time" in toys and \
         "# green 60% of the time, magenta 40%" in toys, "the toys, named in visible code"
     main = " ".join(markdown.split("## Going deeper (optional)")[0].split())
-    # s29 (cold read r124): the three toys in one cell, one figure and one paragraph, led by the
-    # takeaway
-    # s31 (cold read r128): L1's median is gray only when each channel balances around gray
     assert ("**A regression loss paints a central value of a pixel's plausible colors, often near "
             "gray.**") in main
-    assert "lie on all sides of gray, L1 and MSE both paint it near gray" not in main
     assert "Three toy pixels show the difference." in main
     assert ("In toy one, MSE paints the average of green and magenta: gray. L1 has no preference: "
             "every a from -40 to +40 costs it the same.") in main, \
         "r107: toy one on the main path"   # 'the same': l1_error above, equal from -40 to +40
-    assert "<summary>Why, and toy one</summary>" not in markdown, "toy one is out of the box"
-    assert "Most of a lies within 5 units of gray" not in deeper_f, "s27 r3: one reading"
-    shares_code = code_with(nbformat.read(NOTEBOOK, as_version=4), "edges_b = ")
-    assert shares_code.startswith("# F's slice (L from 70 to 71) in shares") and \
-        "# F's bars: 2 Lab units wide" in shares_code and "ection 8's" not in shares_code, \
-        "s27 r2: the slice and its bars are Going deeper F's"
-    drawn = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three toys drawn")
+    drawn = code_with(nb, "# The three toys drawn")
     assert "plt.subplots(1, 3" in drawn and "for ax, (toy, (colors, odds)) in zip(axes, " \
         "toys.items()):" in drawn, "s29: one panel per toy, from the toys the cell solved"
     assert 'label=f"L1 paints any a from {a_lo:+.0f} to {a_hi:+.0f}")' in drawn, \
@@ -1326,67 +1050,28 @@ def test_the_mean_and_median_of_one_gray_value(committed):
 
 
 def test_the_worst_images_are_nearly_gray(committed):
+    """Section 6: the figures' notes carry each image's chroma and PSNRs (s33: Going deeper E's
+    printed ranges are cut; the notes back the text)."""
     markdown, printed, _ = committed
-    line = (r" eight: ([\w, ]+); mean chroma (\d+\.\d) to (\d+\.\d); PSNR of gray (\d+) to "
-            r"(\d+) dB, of the model (\d+) to (\d+) dB\n")
-    best, b_lo, b_hi, *_ = found("best" + line, printed)
-    worst, w_lo, w_hi, g_lo, g_hi, m_lo, m_hi = found("worst" + line, printed)
-    assert 2 <= float(w_lo) and float(w_hi) < 5 and float(b_lo) > float(w_hi)
-    assert int(g_lo) >= 30, "'gray already scores high' on the worst eight"
-    # s30 (cold read r127): the worst eight's classes, beside 'Animals gain, vehicles lose'
-    animals = {"bird", "cat", "deer", "dog", "frog", "horse"}
-    n_animals = sum(c in animals for c in worst.split(", "))
-    words = dict(enumerate(("no", "one", "two", "three", "four", "five", "six", "seven", "all")))
-    assert (f"The worst eight are nearly gray, {words[n_animals]} of them animals: there gray "
-            "already scores high, so a faint tint costs many dB.") in " ".join(markdown.split())
-    assert "the worst eight include both animals and vehicles" not in markdown, "cut: a side note"
-    assert "just above the already-gray cut-off" not in " ".join(markdown.split())
-    assert set(best.split(", ")) <= animals
-    assert "The best eight are animals, mostly brown or olive like the tint." in \
-        " ".join(markdown.split()), "r107: a visual claim, pointed at the figure"
-    assert "**The nearly gray images lose to gray.**" not in markdown, \
-        "s27 r2: the worst eight and the key idea say it (Going deeper E's split backs it)"
-    assert "the class matters little" not in " ".join(markdown.split()), \
-        "eight images cannot show that; no output splits the nearly gray gain by class"
-    n_near, near, near_beats, n_rest, rest = found(
-        r"mean PSNR gain over gray: on the (\d+) nearly gray test images \(mean chroma 2 to 5\) "
-        r"([+-]\d+\.\d\d) dB, beating gray on (\d+)%; on the other ([\d,]+) ([+-]\d+\.\d\d) dB",
-        printed)
-    assert float(near) < 0 < float(rest), "'The nearly gray images lose to gray'"
-    assert int(near_beats) < 50, "'nearly gray images lose': most of them"
-    # s27 round 4: the printed line carries the numbers; the text says what it shows
-    assert ("The cell below prints section 6's best and worst eight in numbers: the worst are "
-            f"nearly gray, mean chroma {w_lo} to {w_hi}. Its last line splits all the scored test "
-            "images the same way: on average, the nearly gray ones lose.") in " ".join(
-        markdown.split("### E. ")[1].split()), "the split: Going deeper E"
-    # s28 (cold read r119): section 6's ranges print in Going deeper E, not under its figures
-    split = code_with(nb := nbformat.read(NOTEBOOK, as_version=4), "near = result.counted")
-    assert 'for name, chosen in (("best", ranked.flip(0)[:8]), ("worst", ranked[:8])):' in split
-    assert "print(" not in code_with(nb, "ranked = result.ranked()"), "the figures' notes say it"
-    assert "lose 3.24 dB on average" not in markdown, "no repeat of the printout"
+    text = " ".join(markdown.split())
+    assert ("The best eight are animals, mostly brown or olive like the tint. The worst eight are "
+            "nearly gray: there gray already scores high, so a faint tint costs many dB.") in text
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    main_code = "\n".join(c.source for c in nb.cells[:[i for i, c in enumerate(nb.cells) if
-                         "## Going deeper (optional)" in c.source][0]])
-    assert "near = result.counted & (test_chroma < 5)" not in main_code, "the split: Going deeper"
-    assert "The model beats gray on only" not in markdown, "the printout gives the share"
-    assert "There are 134 nearly gray test images" not in markdown, "no repeat of the printout"
-    (scored,) = found(r"images scored .*? \| ([\d,]+) \|", read(NOTEBOOK)[3])
-    assert int(n_near) + int(n_rest.replace(",", "")) == int(scored.replace(",", ""))
-    assert "Many animal photos are brown or olive" not in markdown, \
-        "answer 1 keeps to what is measured (the blue share); the best eight's figure shows brown"
-    (below_pred,) = found(r"predicted ab: .*spread .*; b below 0: (\d+\.\d)%", printed)
-    assert float(below_pred) < 20, "'the same warm tint': the predicted b mostly above 0"
-    assert "the model paints nearly every image one warm tint" in " ".join(markdown.split())
-    # s32 (cold read r131): the key idea states what is printed, not the guess
+    figures = code_with(nb, "ranked = result.ranked()")
+    assert 'notes=[f"{k}\\n{g:.0f} → {p:.0f} dB\\nchroma {c:.1f}"' in figures, \
+        "each image's PSNR of gray, of the model, and its mean chroma, above it"
+    assert "(above each: PSNR of gray → of the model; mean chroma, Lab units)" in figures
+    assert "near = result.counted & (test_chroma < 5)" not in "\n".join(c.source for c in nb.cells)
     (losers,) = found(r"classes that lose to gray: ([\w, ]+)\n", printed)
     assert set(losers.split(", ")) == {"airplane", "automobile", "ship", "truck"}, \
         "'every animal class gains, every vehicle class loses'"
     assert ("**Key idea:** every animal class gains over gray, and every vehicle class loses."
             ) in markdown
+    assert "the model paints nearly every image one warm tint" in text
     assert "hurts the bluer vehicles" not in markdown
     assert "as section 6's best eight are" not in markdown, "no forward reference from section 5"
-    assert int(m_hi) < int(g_lo), "every one of the worst eight scores below gray"
-    assert "(both printed above)" not in markdown, "they print below the best and worst figures"
+    assert "**Key idea:** a tint helps near its own color and hurts most on nearly gray photos." \
+        in text
 
 
 def test_the_clipped_ab_maps(committed):
@@ -1396,9 +1081,10 @@ def test_the_clipped_ab_maps(committed):
     assert int(within) > 80 and min(-float(lo), float(hi)) > 0.3
     ta, tb = found(r"(?m)^spread \(standard deviation\) in Lab units: a (\d+\.\d), b "
                    r"(\d+\.\d)$", printed)
-    assert float(ta) < 0.8 * float(tb) and "in CIFAR-10, a varies less than b" in markdown
-    assert ("The a row uses a finer scale than the b row: in CIFAR-10, a varies less than b."
-            ) in " ".join(markdown.split())
+    assert float(ta) < 0.8 * float(tb), "the a row's finer scale: a varies less than b"
+    assert "The a row uses a finer scale" not in markdown, "s33: the figure's title says it"
+    assert "a drawn on ±0.15 (16.5 Lab units), b on ±0.3 (33 Lab units)" in code_with(
+        nbformat.read(NOTEBOOK, as_version=4), 'cmaps = {"a": LinearSegmentedColormap')
     assert "half the scale" not in markdown, "a's spread is about two thirds of b's, not half"
     assert "0.15 if r == 2 else 0.3" in code_with(nbformat.read(NOTEBOOK, as_version=4),
                                                   'cmaps = {"a": LinearSegmentedColormap'), \
@@ -1412,7 +1098,7 @@ def test_the_jpeg_sentence():
             "resolution ([README](../README.md#results)) in 8 x 8 blocks, each covering 16 x 16 "
             "pixels.") in " ".join(markdown.split()), "s30: the one hedge convention"
     assert "Some maps have straight-edged patches (Going deeper A)." in " ".join(markdown.split())
-    assert "### A. Straight-edged patches in the ab maps" in markdown
+    assert "### A. Why do some ab maps have straight-edged patches?" in markdown
     # 8 x 8 blocks of color stored at half resolution cover 16 x 16 pixels (arithmetic, not checked)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     results = readme.split("\n## Results\n", 1)[1].split("\n## ", 1)[0]
@@ -1466,9 +1152,9 @@ def test_the_skip_ablation(committed):
         nb, "class NoSkipUNet"), "r108: with one seed no zero gap prints"
     assert not any(c.source.startswith("# Section 9's seed gaps") for c in nb.cells), "s32: moved"
     # s32 (cold read r132): the figure's row means are of its eight images, not the table's
-    assert ("Without its skips, the UNet paints about **half as much color** (the table; the "
-            "figure's row means cover only its eight images), yet its gain moves "
-            f"by less than the seed gap of {spread:.2f} dB (the table's last row).") in text
+    assert ("Without its skips, the UNet paints about **half as much color** (the table), yet its "
+            f"gain moves by less than the seed gap of {spread:.2f} dB (the table's last row)."
+            ) in text
     # s27 r2: the figure's row means (its eight images, the seed-SEED UNets) are not the printed
     # means (the validation set, averaged over the seeds)
     assert "cover the validation set, the figure's row means" not in text, "s28 r6: cut"
@@ -1483,8 +1169,7 @@ def test_the_skip_ablation(committed):
     # s27 r2: NoSkipUNet keeps every weight: the same layers, zeros in the skips' channels
     # r117 (error of fact): the count is the same, but the weights reading the zeros are idle
     # s32 (cold read r130): said in one short sentence
-    assert ("`NoSkipUNet` is `SketchUNet` with zeros in place of each skip. It keeps every layer, "
-            "but the decoder weights that read the zeros sit idle.") in text
+    assert "`NoSkipUNet` is `SketchUNet` with zeros in place of each skip." in text
     assert "not parameters" not in text
     import ast
     space = {"nn": torch.nn, "torch": torch}
@@ -1508,23 +1193,14 @@ def test_the_skip_ablation(committed):
     assert 'cf = {name: colorfulness(grid[name]) for name in ("with skips", "without skips", ' \
         '"truth")}' in grid and 'captions={row[name]: [f"colorfulness {c:.0f}" for c in cf[name]]' \
         in drawn, "'under each image: its colorfulness', the metric G's line prints"
-    assert 'row = {name: f"{name}\\n(mean {cf[name].mean():.1f})"' in drawn, \
-        "r113: the row labels carry the means, to one decimal"
+    assert 'row = {name: f"{name}\\n(mean of\\nthese 8: {cf[name].mean():.1f})"' in drawn, \
+        "r113: the row labels carry the means, to one decimal; s33: of these eight images"
     hidden = [c for c in nb.cells if c.source.startswith("# The eight drawn: gray input, with")][0]
     assert hidden.metadata["jupyter"]["source_hidden"] and "compare_rows" not in grid, \
         "s27: the drawing is a collapsed cell, the computation an open one"
     assert "mean colorfulness of the eight" not in printed, "s27: the row labels say it"
     assert "more colorful without skips than with skips and than the truth" not in printed, \
         "s27: the cat waits in Going deeper G, picked there by one rule"
-    # s27: G picks the cat by one rule (the largest rise without skips) and prints its numbers
-    col, kind7, wo, w, t = found(
-        r"\nsection 9's image whose colorfulness rises most without skips: column (\d), a (\w+), "
-        r"colorfulness (\d+) without skips, (\d+) with skips, (\d+) in the truth\n", printed)
-    assert (col, kind7) == ("7", "cat") and int(wo) > int(w) and int(wo) == int(t), \
-        "'more colorful than with them and as colorful as the truth'"
-    a_with, a_without = found(r"\nits predicted a / 110: spread (\d\.\d{3}) with skips, "
-                              r"(\d\.\d{3}) without\n", printed)
-    assert round(float(a_without) / float(a_with)) == 6, "'about six times as much'"
     # s29: on this run the cat's 4 x 4 contrast was weak (26% against 17%): the measurement is cut
     assert "16 x 16 patch" not in text and "form a grid that repeats" not in text
     # s29 (cold read r124): section 9 reads the skips' pattern itself, measured on every scored
@@ -1542,9 +1218,7 @@ def test_the_skip_ablation(committed):
     assert n_val == found(r"\| loss, seed \(([\d,]+) validation images\)", tables)[0]
     # s32: the two correlations stay in the printed line ('about zero': below 0.05, above)
     assert ("Its color also stops following the image: the predicted b's correlation with the "
-            "true b falls to about zero (printed above). Some color lands where the truth has "
-            "none, such as the magenta patches on the cat in column 7 (Going deeper G).") in \
-        section_9
+            "true b falls to about zero (printed above; one image in Going deeper G).") in section_9
     assert section_9.count("Going deeper") == 1, "s32: one pointer per section"
     # s29 (cold read r125): the figure shows patches on one cat; the 2 x 2 share is one frog's b
     assert "fine dotted pattern" not in text
@@ -1552,19 +1226,11 @@ def test_the_skip_ablation(committed):
     assert 'counted = comparison[f"l1, seed {SEED}"].counted' in follows, "section 8's images"
     assert [up.stride for up in UNet(1, 2, base=16, depth=3).ups] == [(2, 2)] * 3, \
         "'two 2 x 2 transposed convolutions in a row'"
-    assert ("The cell's last two lines print one image: the cat in column 7 of section 9's figure. "
-            "Without skips its colorfulness rises the most, to the truth's, but in magenta patches "
-            "the truth does not have. Its a also varies about six times as much.") in text
-    assert "The cat in the seventh column reverses the rule" not in " ".join(
-        markdown.split("## Going deeper")[0].split()), "s27: the cat waits in Going deeper G"
-    assert "By eye, its magenta dots repeat" not in text, "r114: unbacked, cut"
-    riser = code_with(nb, "def checkerboard_share")
-    assert "riser = int(rise.argmax())" in riser and "if rise[riser] <= 0:" in riser, \
-        "by rule, with a note where no image gains color without skips"
+    assert "riser" not in code_with(nb, "def checkerboard_share"), "s33: the cat's lines are cut"
     assert "The row without skips is grayer" not in text, "cut: hard to see in the figure"
     assert "L1 with skips, seed(s)" not in printed, "the per-seed lines are cut"
-    assert "### G. The skips in detail" in markdown
-    assert ("The true L already supplies the detail, so what do the skips add?") in text
+    assert "### G. What do the skips change on one image?" in markdown
+    assert "The true L already supplies the detail, so what do the skips add?" in text
     assert ("**Key idea:** at this budget the skips let the color follow the image a little and "
             "double it, but barely change the score.") in text
     assert ("- At this small budget, a UNet without skips paints half the color, no longer "
@@ -1579,8 +1245,8 @@ def test_the_skip_ablation(committed):
     assert "top = eight[ab_eight.norm(dim=1).mean((1, 2)).argmax()]" in picked, "mean chroma"
     assert ('fig.suptitle(f"the image of highest mean chroma among the eight, a {top_kind}:'
             in picked)
-    assert ("The figure below takes section 9's image of highest mean chroma and draws its b, "
-            "true and predicted by the two L1 UNets of seed 0.") in text
+    assert ("The figure takes the image of highest mean chroma among section 9's eight and draws "
+            "its b, true and predicted by the two L1 UNets of seed 0.") in text
     assert "most colorful" not in markdown and "most colorful" not in printed
     assert kind == "frog" and "Only this frog's, in b, is measured." not in text, \
         "r113: the box now measures the cat too"
@@ -1594,35 +1260,23 @@ def test_the_skip_ablation(committed):
         nbformat.read(NOTEBOOK, as_version=4), "def checkerboard_share"), "the figure's caption"
     assert "hard to make out at 32 px" not in text, "cut: the figure's title names the image"
     # s30 (cold read r126): one or two numbers a paragraph; the printed lines carry these
-    assert ("Both predicted b maps are nearly flat next to the truth, and the map without skips is "
-            "paler still (the first two printed lines).") in text
+    assert ("**With skips, the predicted b follows the true b's pattern, though faintly; without "
+            "them it does not** (the printed correlations, and the lower row).") in text
     c_with, c_without = found(r"share of its variance \(spread squared\) in a pattern repeating "
                               r"every 2 x 2 pixels: with skips (\d+)%, without (\d+)%", printed)
     assert int(c_without) >= 25 and int(c_without) > 5 * max(int(c_with), 1), \
         "the checkerboard is the no-skip map's, not the one with skips"
     # s27 round 4 (cold read r118): the source of the pattern is not tested by this run
-    assert (f"Without skips, {c_without}% of the map's variance is a pattern that repeats every "
-            "2 x 2 pixels. **Guess:** the 2 x 2 transposed convolutions leave it (box below).") \
-        in text
+    assert (f"Without skips, {c_without}% of the map's variance is a 2 x 2 checkerboard. "
+            "**Guess:** the 2 x 2 transposed convolutions leave it: their taps do not overlap, so "
+            "any difference between them repeats every 2 pixels (Odena et al. 2016).") in text
     assert "probably the marks" not in text, "no 'probably' without a measurement"
-    assert ("The transposed convolution's taps do not overlap (section 2), so each of the four "
-            "pixels in a 2 x 2 output block has its own tap, and any difference between the taps "
-            "repeats every 2 pixels (Odena et al. 2016). With skips, each decoder block also "
-            "reads the encoder's features at its own resolution, which no transposed convolution "
-            "made.") in text
-    assert "class NoSkipUNet(SketchUNet):" in code_with(nbformat.read(NOTEBOOK, as_version=4),
-                                                        "class NoSkipUNet"), "the same layers"
     up = UNet(1, 2, base=16, depth=3).ups[0]   # the run's model
     assert up.kernel_size == up.stride == (2, 2), "'Its taps do not overlap'"
-    assert ("all the decoder knows passes through the 4 x 4 bottleneck. **Guess:** that is also "
-            "why the color is paler.") in text
     r_with, r_without = found(r"\nhow closely each predicted b follows the true b, their "
                               r"correlation over its pixels \(1: the same pattern, 0: none\): with "
                               r"skips (-?\d\.\d\d), without (-?\d\.\d\d)\n", printed)
-    assert float(r_with) > 0.5 and abs(float(r_without)) < 0.2, "'roughly follows', printed"
-    assert ("roughly follows the black line, where the true b crosses its mean: its correlation "
-            f"with the true b over the pixels is {r_with}, against {r_without} without "
-            "skips.") in text
+    assert float(r_with) > 0.5 and abs(float(r_without)) < 0.05, "'follows', 'does not'"
     assert "`NoSkipUNet` is `SketchUNet` with zeros in place of each skip" in text
     assert "## 8. Why the colors wash out: the loss" in markdown and \
         "## 9. What the skips add" in markdown, "the loss and the skips, two sections"
@@ -1633,10 +1287,10 @@ def test_your_model_on_the_eight_images(committed):
     """Section 4's row of your model's colors (the deer's gain sentence is cut: section 6's best
     eight make its point)."""
     markdown, printed, _ = committed
-    (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
-    (gain,) = found(r"gain of the model \(dB\): +([\d., +-]+)\n", printed)
-    assert len(kinds.split(", ")) == len(gain.split(", ")) == 8
     assert "its largest gain is on the" not in " ".join(markdown.split())
+    row = code_with(nbformat.read(NOTEBOOK, as_version=4), "# Your model's colors on the first")
+    assert 'else f"{k}\\n{result.psnr_gain[i]:+.1f} dB" for k, i in zip(classes8, peek)]' in row, \
+        "each image's gain, above it"
     assert "**Your model paints a faint olive-brown almost everywhere**" in markdown
     # section 4's definition: a gain of 3 dB halves the squared error
     (db,) = re.findall(r"\*\*PSNR gain:\*\* (\d+) dB halves the squared error\.",
@@ -1660,10 +1314,6 @@ def test_the_figure_pointers_of_session_20(committed):
     first = code_with(nb, 'pretrained.load("cifar10-l1-unet")')
     assert '("\\n(already gray)" if c < 2 else "")' in first
     assert "mean chroma < 2" in printed, "evaluate's cut-off for the already-gray images"
-    (kinds,) = found(r"the eight images: +([\w, ]+)\n", printed)
-    (gray,) = found(r"PSNR of gray \(dB\): +([\d., ]+)\n", printed)
-    exact = [k for k, g in zip(kinds.split(", "), gray.split(", ")) if float(g) == 100.0]
-    assert exact == ["airplane"], "the one already-gray image of the first figure is the airplane"
     assert ("The airplane is *already gray*: its mean [chroma](../docs/glossary.md#chroma) is "
             "below 2.") in " ".join(markdown.split())
     # the middle row of section 4's figure is your model, the truth under it
@@ -1682,11 +1332,8 @@ def test_the_figure_pointers_of_session_20(committed):
     # the frog's checkerboard is in b; the cat's is magenta, which the toys put on +a
     assert '"two": ([[-40, 0], [40, 0]], [0.6, 0.4]),' in code_with(
         nb, "# Three toy pixels at one lightness"), "magenta: a = +40, b = 0"
-    assert "section 9's image whose colorfulness rises most without skips: column 7, a cat" in \
-        printed
-    assert ("the cat in column 7 of section 9's figure. Without skips its colorfulness rises the "
-            "most" in " ".join(markdown.split())) and \
-        "the magenta patches on the cat in column 7" in " ".join(markdown.split())
+    assert "the magenta patches on the cat in column 7" not in " ".join(markdown.split()), \
+        "s33: the cat's patches and their measurement are cut"
 
 
 def test_the_idea_says_what_moves_l(committed):
@@ -1701,9 +1348,6 @@ def test_the_idea_says_what_moves_l(committed):
                                           "def sketch_colorize"), "'8-bit rounding'"
     # r103: 8-bit rounding and gamut fitting move L a little
     # r103: the worst eight's chroma, as section 6 prints it, inside the "nearly gray" bin (2 to 5)
-    lo, hi = re.search(r"worst eight: .*; mean chroma (\d\.\d) to (\d\.\d);", printed).groups()
-    assert (f"section 6's best and worst eight in numbers: the worst are nearly gray, mean chroma "
-            f"{lo} to {hi}.") in text and 2 <= float(lo) <= float(hi) <= 5
     code = code_with(nbformat.read(NOTEBOOK, as_version=4), "def sketch_colorize")
     assert "fit_to_gamut(" in code and "clamp" not in code, "L kept: grayer, not clipped"
     from colorlab.colorizer import fit_to_gamut
@@ -1738,33 +1382,30 @@ def test_section_8s_key_idea_agrees_with_toy_two(committed):
         code_with(nbformat.read(NOTEBOOK, as_version=4), "# The three toys drawn")
     # s29: one function solves every toy, channel by channel, so no toy reads another's names
     assert "painted[toy] = [best_guess(colors[:, k], odds) for k in (0, 1)]" in toys
-    # the slice lies on all sides of gray: a both ways, b both ways beyond 10 units
-    green, red = found(r"a below -5 \(green\): (\d+)%; within ±5: \d+%; above \+5 \(red\): (\d+)%",
-                       printed)
-    _, yellow, blue = found(r"b within ±10: (\d+)%; above \+10: (\d+)%; below -10: (\d+)%", printed)
-    assert min(int(green), int(red), int(yellow), int(blue)) >= 10, "'on all sides of gray'"
     mse_a, l1_a = found(r"toy two: MSE paints a = ([+-]\d+), b = \+0 \(the mean\); L1 a = "
                         r"([+-]\d+), b = \+0 \(the median\)", printed)
     assert int(l1_a) == -40, "'A clear majority makes L1's median bold'"
     assert abs(int(mse_a)) < abs(int(l1_a)) / 4, "'not MSE's mean': nearly gray"
-    (peak,) = found(r"its tallest bar: b from ([+-]\d+) to", printed)
-    assert abs(int(peak)) <= 4, "'peak near gray': b's tallest bar"
-    (within_a,) = found(r"a below -5 \(green\): \d+%; within ±5: (\d+)%", printed)
-    assert int(within_a) > 50, "'peak near gray': most of a within ±5"
 
 
 def test_going_deeper_holds_the_side_measurements(committed):
-    """The side measurements wait in Going deeper, under headings A to H in the lecture's order;
-    the main path points at them where a learner would look."""
+    """The side measurements wait in Going deeper, under headings A to H in the lecture's order,
+    each a question (s33: a question, the printed result, a verdict); the main path points at
+    them where a learner would look, once a section at most."""
     markdown = committed[0]
     main, deeper = markdown.split("## Going deeper (optional)")
     deeper = deeper.split("## References")[0]
     assert re.findall(r"### ([A-Z])\. ", deeper) == list("ABCDEFGH")
+    heads = [line for c in nbformat.read(NOTEBOOK, as_version=4).cells for line in
+             c.source.splitlines() if re.match(r"### [A-H]\. ", line)]
+    assert len(heads) == 8 and all(h.endswith("?") for h in heads), heads
     for pointer in ("Some maps have straight-edged patches (Going deeper A).",
                     "Going deeper D defines every metric.",
-                    "the magenta patches on the cat in column 7 (Going deeper G).",
-                    "more color than L1 (the table in Going deeper F)."):
+                    "(printed above; one image in Going deeper G).",
+                    "and MSE and L1 + SSIM wash out too (Going deeper E and F)."):
         assert pointer in " ".join(main.split()), pointer
+    for section in re.split(r"(?=## \d+\. )", main)[1:]:
+        assert section.count("Going deeper") <= 1, f"s32: one pointer per section: {section[:40]}"
     assert "### Check your understanding" not in deeper and "## Summary" in main
     nb = nbformat.read(NOTEBOOK, as_version=4)
     (summary,) = [i for i, c in enumerate(nb.cells) if c.source.startswith("## Summary")]
@@ -1775,100 +1416,31 @@ def test_going_deeper_holds_the_side_measurements(committed):
         "the skip grid carries section 9's result"
     assert "# The comparison as a table" in later and "# The comparison as a table" not in \
         main_code, "s31 (cold read r128): the trained losses wait in F, the toys carry section 8"
-    for name in ("slice_b = {", "shares = {", "one_L = ", "# The slice drawn",
-                 "# Section 8's cars in shares"):   # r107, s26, s28
-        assert name in later and name not in main_code, f"{name}: section 8's side measurements"
     for name in ("# The three toys drawn", "# Three toy pixels"):   # s29: the toys, together
         assert name in main_code and name not in later, f"{name}: section 8's toys"
-    # s28 r6 (cold read r120): the loss grid shows the loss comparison; s31: in F, on section 9's
-    # eight images
-    for name in ("# One UNet per other loss and seed",):
-        assert name in later and name not in main_code, name
-    for name in ("def paired_gap", "def block_counts", "near = result.counted", "def psnr_db",
-                 "def pooled_ab_mse"):
+    for name in ("# One UNet per other loss and seed", "# The test cars:", "def paired_gap",
+                 "def block_counts", "def pooled_ab_mse"):
         assert name in later and name not in main_code, f"{name}: a side measurement"
-    for name in ("n_low = ", "pooled = ", "apart = result.already_gray", "ab_rmse"):
+    for name in ("n_low = ", "pooled = ", "apart = result.already_gray", "ab_rmse", "def psnr_db",
+                 "near = result.counted", "slice_b = {", "one_L = "):
         assert name not in later + main_code, f"{name}: a cut side measurement"
-    assert len(markdown.split()) < 4_400, \
-        "a short appendix (s28 r6: 3,786 + 3%; s29, cold read r124: 4,075, for the three color " \
-        "measures, the pretrained model's cars, section 9's correlation and F's training slice; " \
-        "cold read r125: 4,137, printed numbers quoted in place of 'rarely', 'about 3'; s30, " \
-        "cold read r126: 4,403, for section 4's scale legend, section 8's reversal faced, H's " \
-        "answer with its size cap, and the budget in image-passes; s31, cold read r128: 4,432, " \
-        "the trained loss comparison moved to F; s32, cold read r130: 4,355, F settled and cut)"
+    # s33 (brief): the main path at most 1,900 words, Going deeper (to the end) at most 1,000
+    cells = nb.cells
+    words = [len(c.source.split()) if c.cell_type == "markdown" else 0 for c in cells]
+    assert sum(words[:gd]) <= 1_900 and sum(words[gd:]) <= 1_000, (sum(words[:gd]), sum(words[gd:]))
 
 
-def test_which_optimum_the_trained_models_follow(committed):
-    """Going deeper F: where each trained model puts b on section 8's L 70-71 slice. MSE further
-    from gray than L1 (both seeds), and beyond the slice's mean, which MSE's aims average to.
-    s28 r7: the slice's median is not L1's aim, so the L1 UNets' place tests nothing about L1."""
+def test_the_slice_of_going_deeper_f_is_cut(committed):
+    """s33 (cold read r132): F's slice argument (skew, gamut edge, overshoot) is cut; F keeps the
+    table, the pooled MSE and one guess."""
     markdown, printed, _ = committed
     text = " ".join(markdown.split())
-    mean, median = found(r"pixels with L from 70 to 71: a mean [+-]\d+\.\d, median "
-                         r"[+-]\d+\.\d; b mean ([+-]\d+\.\d), median ([+-]\d+\.\d)\n", printed)
-    (line,) = found(r"\non those [\d,]+ pixels, the models' mean predicted b: (.*)\n", printed)
-    b = {(loss, seed): float(v) for loss, seed, v in
-         re.findall(r"(l1|mse|l1_ssim), seed (\d) ([+-]\d+\.\d)", line)}
-    assert len(b) == 5
-    assert min(b[("mse", s)] for s in "01") > max(b[("l1", s)] for s in "01") > 0, \
-        "'The MSE UNets put b further from gray than the L1 UNets' (b above 0: further = larger)"
-    assert float(mean) > float(median) > 0, "'the slice's mean lies beyond its median'"
-    deeper_f = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
-    assert "<summary>Why does MSE lose on PSNR, itself a squared error?</summary>" in deeper_f
-    # s28 r7 (cold read r121): MSE's aims average to the slice's mean (the tower property); L1's
-    # aims, medians given the whole image, need not average to the slice's median: no L1 puzzle
-    # s29 (cold read r124): on the images they trained on, and F ends on a best guess
-    # s30 (cold read r126): the guess is section 8's; F opens on what it finds for it
-    # s32 (cold read r130): F opens on what it measures; 'not reached their aim' is a guess
-    # s32 (cold read r132): F leads with what its slice numbers show: L1 at the mean, MSE beyond
-    assert ("**What F finds:** all three losses wash out, and MSE paints a little more color than "
-            "L1. On a slice of real pixels, the L1 UNets' mean b sits on the slice's mean and the "
-            "MSE UNets' overshoots it: neither fits the skew guess below. **Guess:** two epochs "
-            "are too few for MSE. L1 + SSIM scores like L1 at its one seed.") in deeper_f
-    assert "that skew is why MSE" not in deeper_f
-    assert "have not reached their aim" not in deeper_f
-    assert "**What stays open:**" not in deeper_f
-    # s29 (cold read r124): the slice's mean on the 1,500 images the UNets trained on
-    all_mean, seen_mean, n_seen = found(
-        r"\nthe slice's true mean b: ([+-]\d+\.\d) on all 5,000 training images, ([+-]\d+\.\d) on "
-        r"the 1,500 that the small UNets trained on \(([\d,]+) pixels\)\n", printed)
-    assert all_mean == mean, "the same slice as the figure"
-    o0, o1 = found(r"\nthe MSE UNets' mean predicted b minus the true mean there: mse, seed 0 "
-                   r"([+-]\d+\.\d); mse, seed 1 ([+-]\d+\.\d)\n", printed)
-    for s_, o in (("0", o0), ("1", o1)):
-        assert abs(b[("mse", s_)] - float(seen_mean) - float(o)) < 0.11 and float(o) > 0, "'beyond'"
-    assert min(float(o0), float(o1)) > abs(float(seen_mean) - float(all_mean)) + 0.5, \
-        "'sampling does not explain the overshoot'"
-    # s32 (cold read r132): per-pixel skew toward yellow would put L1's aims (medians) below the
-    # mean; the L1 UNets sit at it, so this argues against the skew; MSE overshoots, which the
-    # skew cannot produce (MSE's aims average to the mean)
-    assert ("On the images they trained on, the L1 UNets' mean b sits at the slice's mean "
-            "(printed). Were each pixel's plausible colors skewed toward yellow, their medians, "
-            "which L1 aims at, would average below that mean: this argues against the skew guess. "
-            f"The MSE UNets overshoot it, by {o0} and {o1}, which the skew cannot produce: MSE's "
-            "aims average to the mean. **Guess:** two epochs are too few for MSE to settle."
-            ) in deeper_f.split("Where do the trained UNets put b on the slice, on average?")[1], \
-        "r107: the trained models' slice waits in Going deeper F"
-    assert "tests nothing about L1" not in text
-    assert "train on ten times the image-passes: set `COMPARE_IMAGES = 3_000`, " in deeper_f
-    assert seen_mean == all_mean, "'as on all 5,000'"
-    assert all(abs(v - float(seen_mean)) < 0.15 for (loss, _), v in b.items() if loss == "l1"), \
-        "'the L1 UNets' mean b sits at the slice's mean'"
-    assert "not its median" not in text, "r121: the pooled median is not L1's aim"
-    assert "neither model need sit" not in " ".join(markdown.split("## Going deeper")[0].split())
-    assert "UNets, as the slice's mean" not in text, "no causal 'as'"
-    for gone in ("put b near the slice's mean, not its median", "land near the mean"):
-        assert gone not in text, f"the mean-against-median verdict is dropped: {gone}"
+    for gone in ("the skew guess", "slice's mean", "tests nothing about L1", "**What F finds:**",
+                 "bluest b of any sRGB color"):
+        assert gone not in text and gone not in printed, gone
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = code_with(nb, "slice_b = {")
-    assert "predict_ab(net, L_seen)" in code and "lab_tensors(run.train.take(COMPARE_IMAGES, " \
-        "seed=SEED))" in code, "the slice's pixels in the images the UNets trained on"
-    assert "small_set = run.train.take(COMPARE_IMAGES, seed=SEED) if COMPARE_IMAGES < " \
-        "len(run.train) else run.train" in code_with(nb, "small = (COMPARE_IMAGES"), \
-        "the same images section 8 trains on (take returns them all when asked for as many)"
-    assert "(L_seen[:, 0] >= 0.70) & (L_seen[:, 0] < 0.71)" in code and \
-        "(L_train[:, 0] >= 0.70) & (L_train[:, 0] < 0.71)" in code_with(nb, "one_L = "), \
-        "the same slice"
+    assert not any(c.source.startswith(("# Real pixels of one gray value", "# The slice drawn",
+                                        "# Where the trained models put b")) for c in nb.cells)
 
 
 def test_the_best_and_worst_figures_say_where_the_notes_sit(committed):
@@ -1942,17 +1514,14 @@ def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
              "**A regression loss paints a central value of a pixel's plausible colors",
              "Three toy pixels show the difference.", "In toy one, MSE paints",
              "In toy two, L1 paints the full green", "In toy three the colors lie on all sides",
-             "Real photos show such a spread: the test set's cars,",
-             "The true cars lie on several sides of gray",
-             "Trained briefly, UNets with L1, MSE or L1 + SSIM all wash out, and MSE",
-             "## 9. What the skips add", "### F. Section 8 in detail", "**What F finds:**",
-             "The cell below trains MSE at section 9's seeds and budget",
+             "Real photos spread their colors like toy three,",
+             "## 9. What the skips add", "### E. Do real photos spread their colors",
+             "The test set's cars are one class in many colors, like toy three's pixel.",
+             "**The true cars lie on several sides of gray;",
+             "### F. Do other losses wash out too?",
+             "The cell below trains MSE at section 9's two seeds and budget",
              "**All three losses wash out:**",
-             "Take the training pixels with L from 70 to 71",
-             "**The slice's b is skewed toward yellow:**",
-             "the L1 UNets' mean b sits at the slice's mean (printed)",
-             "**Guess:** two epochs are too few for MSE to settle", "**To test the guess**",
-             "<summary>Why does MSE lose on PSNR"]
+             "**Guess:** two epochs are too few for MSE to settle"]
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [c.source for c in nb.cells]
     toys = [next(i for i, c in enumerate(cells) if c.startswith(start)) for start in
@@ -1960,8 +1529,8 @@ def test_section_8_runs_in_order_and_c_hedges_batchnorm(committed):
     assert toys == sorted(toys), "s29: the toys' cell, their figure, then their reading"
     where = [text.index(part) for part in order]
     assert where == sorted(where), "the section's order"
-    assert ("**Guess:** the training loss averages the epoch's batches, including those at its "
-            "start, with worse weights. The validation loss scores the weights at its end."
+    assert ("**Guess:** the training loss averages the epoch's batches, including the early ones, "
+            "with worse weights; the validation loss scores the weights at the epoch's end."
             ) in text, "r108: a likely cause, not the cause (s30: the one hedge convention)"
     assert "BatchNorm may add to it" not in text, "the unmeasured hedge is cut"
 
@@ -1997,7 +1566,7 @@ def test_visible_code_names_what_it_uses():
     hidden = lambda c: c.metadata.get("jupyter", {}).get("source_hidden", False)   # noqa: E731
     (built,) = [c for c in nb.cells if "class_rows = sorted(" in c.source]
     assert not hidden(built), "the per-class rows are built in visible code"
-    for name in ("predict_ab", "colorized_by", "psnr_db", "photo_chroma"):
+    for name in ("predict_ab", "colorized_by", "photo_chroma"):
         (where,) = [c for c in nb.cells if c.cell_type == "code" and f"def {name}(" in c.source]
         assert not hidden(where), f"{name}: visible code uses it, so a visible cell defines it"
     assert not any("def score_row(" in c.source for c in nb.cells), "inlined in the table cell"
@@ -2006,74 +1575,48 @@ def test_visible_code_names_what_it_uses():
         in sketch, "the equivalence check runs at the size this run trains"
 
 
-def test_the_cars_of_section_8(committed):
-    """s26: section 8's real context, the test cars: their true mean colors on several sides of
-    gray, both models' predictions near gray; the text quotes the printed lines."""
+def test_the_cars_of_going_deeper_e(committed):
+    """s33 (cold read r132): section 8's cars move to Going deeper E, redrawn: small solid squares
+    in each prediction's own color, above the truth's dots, and a zoom on the middle; the pretrained
+    model's panel is cut."""
     markdown, printed, _ = committed
-    text = " ".join(markdown.split("## Going deeper (optional)")[0].split())
-    # s28 r6 (cold read r120): the printout names its chroma: that of each image's mean ab
-    n, kind, c_true, c_yours, c_theirs = found(
-        r"\n(\d+) scored test images of class (\w+); the chroma of each image's mean ab \(its "
-        r"point's distance from gray below\), averaged over the images, Lab units: truth "
-        r"(\d+\.\d), your model (\d+\.\d), the pretrained model (\d+\.\d)\n", printed)
+    text = " ".join(markdown.split())
+    deeper_e = " ".join(markdown.split("### E. ")[1].split("### F. ")[0].split())
+    n, kind, c_true, c_yours = found(
+        r"\n(\d+) scored test images of class (\w+); the chroma of each photo's mean ab \(its "
+        r"point's distance from gray\), averaged over the photos, Lab units: truth (\d+\.\d), your "
+        r"model (\d+\.\d)\n", printed)
     assert kind == "automobile" and int(n) >= 100, "the cars: CIFAR-10's automobile class"
+    assert ("\nshare of the cars whose mean color is reddish (a above +5) / greenish (a below -5) "
+            "/ yellowish (b above +5) / bluish (b below -5):\n") in printed
     shares = {name: [int(v) for v in values] for name, *values in re.findall(
-        r"\n  (truth|your model|the pretrained model): (\d+)% / (\d+)% / (\d+)% / (\d+)%", printed)}
-    assert len(shares) == 3
-    red, green, yellow, blue = shares["truth"]
-    assert sum(v >= 10 for v in (red, green, yellow, blue)) >= 3, "'on several sides of gray'"
-    assert "The true cars lie on several sides of gray. Your model's" in text
-    assert "% reddish" not in text, "s27 r2: the shares stay in the printed lines"
-    # s28 (cold read r119): the shares print in Going deeper E, which reads them in words
-    assert ("Section 8's cars, counted by the side of gray their mean color lies on: the true cars "
-            "spread over several sides, your model's are yellowish or near gray, and the "
-            "pretrained model's mostly near gray, with a few on the reddish, yellowish and bluish "
-            "sides.") in " ".join(markdown.split("### E. ")[1].split("### F. ")[0].split())
-    theirs = shares["the pretrained model"]
-    assert sum(theirs) < 50 and theirs[1] == 0 and min(theirs[0], theirs[2], theirs[3]) > 0, \
-        "'mostly near gray, with a few on the reddish, yellowish and bluish sides' (none green)"
-    assert f"\nshare of section 8's {n} cars whose mean color is reddish" in printed
-    assert "share of those images" not in printed and "print(\"share" not in code_with(
-        nbformat.read(NOTEBOOK, as_version=4), "# The test cars:")
-    mine = shares["your model"]
-    assert max(mine[0], mine[1], mine[3]) <= 2, "'yellowish or near gray': no red, green, blue"
-    assert float(c_yours) < 0.5 * float(c_true) and float(c_theirs) < 0.5 * float(c_true), \
-        "both models near gray"
-    # s32: the two distances stay in the printed line and the panel titles
-    assert "Your model's points sit in one short strip near gray." in text
-    cars_code = code_with(nbformat.read(NOTEBOOK, as_version=4), "# The test cars:")
-    assert "dist = {k: ab.mean((2, 3)).norm(dim=1) for k, ab in car_ab.items()}" in cars_code, \
-        "the points' distance"
-    # s28 r7 (cold read r121): each panel's title carries both distances, a circle draws each
-    # s31 (cold read r128): the circles above the markers, which are lighter, so they show
-    # s32 (cold read r130): hollow markers, so the stacked ones no longer hide what lies below
-    assert "ec=edge, zorder=5," in cars_code and "linewidths=0.8, zorder=3," in cars_code and \
-        'facecolor="none", edgecolor="black", alpha=0.4,' in cars_code and \
-        'withStroke(linewidth=4, foreground="white")' in cars_code
-    assert "ax.add_patch(Circle((0, 0), dist[who].mean().item()" in cars_code and \
-        "from gray on average)" in cars_code, "the 'grayer' measure, seen"
-    assert "Red and blue cars can share one L" not in text, "r113: unbacked, cut"
-    assert "paler still on cars" not in text, "s27: a side remark, cut from the main path"
-    # s32 (cold read r131): the dog's grass is olive-green, the deer's brownish: 'olive'
-    assert "pale colors, dull olive grass, a blue car painted red." in text, "the opening's words"
-    # s27 r3: 'one class in many colors' (the truth's shares above: on several sides of gray);
-    # the unshown 'similar-looking L' is cut
-    assert "Real photos show such a spread: the test set's cars, one class in many colors." in text
-    assert "similar-looking L" not in text
-    assert "beside each model's mean predictions:" in text
-    # s28 r8 (cold read r122): 'dot' for a car, 'circle' for the legend's mean-distance circles
-    assert "Each dot is one car photo's mean true ab, in that color," in text
-    assert "Each circle is one car" not in text and 'label=f"circle: {who}, mean distance' in \
-        code_with(nbformat.read(NOTEBOOK, as_version=4), "# The test cars:")
-    assert "in 35 lines of PyTorch" not in text, "r122: an unprinted count, cut"
+        r"\n  (truth|your model): (\d+)% / (\d+)% / (\d+)% / (\d+)%", printed)}
+    assert len(shares) == 2
+    assert sum(v >= 10 for v in shares["truth"]) >= 3, "'on several sides of gray'"
+    red, green, yellow, blue = shares["your model"]
+    assert max(red, green, blue) <= 2 < yellow, "'one yellowish strip'"
+    assert float(c_yours) < 0.5 * float(c_true), "'near gray'"
+    assert ("**The true cars lie on several sides of gray; your model's points sit in one short "
+            "yellowish strip near gray** (the zoom, and the printed shares). **Guess:** L rarely "
+            "tells a car's color, so the loss paints a central value, as in toy three.") in deeper_e
+    assert ("The test set's cars are one class in many colors, like toy three's pixel. Each dot "
+            "below is one car photo's mean true ab, each red-edged square your model's mean "
+            "prediction for that photo.") in deeper_e
+    assert "The true cars lie on several sides of gray" not in " ".join(
+        markdown.split("## Going deeper")[0].split()), "s33: off the main path"
+    assert "grayer still" not in text and "the pretrained model" not in deeper_e
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cars = code_with(nb, "# The test cars:")
     assert 'car_class = "automobile" if "automobile" in run.test.classes else' in cars, "by rule"
     assert "figure skipped" in cars, "a guard for data sets with few images of the class"
+    assert 'marker="s", c=mean_color(car_mean["your model"])' in cars and \
+        'edgecolors="tab:red"' in cars and "zorder=3" in cars, "solid squares, above the dots"
+    assert 'ax.set_xlim(-half, half); ax.set_ylim(-half, half)' in cars and \
+        'zip(axes, (lim, 15), ("all the cars", "zoomed to ±15 (the dashed square)"))' in cars
+    assert "plt.Rectangle((-15, -15), 30, 30" in cars, "the dashed square marks the zoom"
+    assert "result.counted" in cars and "evaluate(" not in cars and "train_unet(" not in cars
     (where,) = [c for c in nb.cells if c.source.startswith("# The test cars:")]
     assert where.metadata.get("jupyter", {}).get("source_hidden"), "a collapsed drawing cell"
-    assert "plt.subplots(1, 2," in cars and 'zip(axes, ("your model", "the pretrained model")' in \
-        cars, "r113: one panel per model, so no marker hides another"
 
 
 def test_the_loss_comparison_of_f_is_its_table(committed):
@@ -2085,7 +1628,7 @@ def test_the_loss_comparison_of_f_is_its_table(committed):
     assert not any(c.source.startswith(("# Eight validation images (section 9's)",
                                         "# The eight drawn: gray input, each loss's"))
                    for c in nb.cells), "the look-alike grid is gone"
-    text = " ".join(markdown.split("### F. Section 8 in detail")[1].split("### G. ")[0].split())
+    text = " ".join(markdown.split("### F. Do other losses")[1].split("### G. ")[0].split())
     assert "In the figure, all three paint" not in text
     rows = comparison_rows(tables)
     cf = {k: float(v[3]) for k, v in rows.items()}
@@ -2096,10 +1639,8 @@ def test_the_loss_comparison_of_f_is_its_table(committed):
         "## 9. ", "# Eight validation images, colorized by the two L1 UNets", "### F. ",
         "# The comparison as a table", "**All three losses wash out:**")]
     assert order == sorted(order), "section 9 picks the eight; F's table, then its reading"
-    deeper = " ".join(markdown.split("## Going deeper (optional)")[1].split("### A. ")[0].split())
-    parts = re.findall(r"- \*\*([A-H])\.\*\* ", deeper)
-    assert parts == list("ABCDEFGH") == re.findall(r"### ([A-H])\. ", markdown), \
-        "the roadmap lists every part, in order"
+    # s33: the roadmap is cut; each part's heading is its question (test_going_deeper_holds...)
+    assert re.findall(r"### ([A-H])\. ", markdown) == list("ABCDEFGH")
     main = markdown.split("## Going deeper (optional)")[0]
     for section in re.split(r"(?=## \d+\. )", main)[1:]:
         assert section.count("(Going deeper") <= 1, f"s32: one pointer per section: {section[:40]}"
