@@ -374,12 +374,29 @@ def test_the_cnn(committed):
             "by itself.") in markdown and "how close it comes" not in markdown  # r94 UNBACKED
     # s32b (r131 item 1): why the lower-right corner reads one 2×2 block
     # s33 (r132 item 4): as a worked example, output 0 then output 1
+    # s33b (r133 item 2): the worked example drawn in one direction, then the 2-D corner
     assert ("These layers can compute the mean exactly, with the hand-set weights below. Each "
-            "stride-2 conv averages 2×2 blocks. Take its output 0: the 3×3 kernel sits on input "
-            "rows −1 (padding), 0 and 1. We set its lower-right 2×2 corner, `[1:, 1:]`, to 1/4 "
-            "and the rest to 0, so output 0 averages rows 0 and 1 of columns 0 and 1. Output 1, "
-            "two steps on, averages rows and columns 2 and 3. ReLU changes nothing, since the "
-            "sums are never negative.") in markdown
+            "stride-2 conv averages 2×2 blocks. In one direction, with padding 1, its kernel "
+            "(0, ½, ½) reads: ``` input row -1 0 1 2 3 output 0 0 ½ ½ output 1 0 ½ ½ ``` In 2-D, "
+            "the kernel's lower-right 2×2 corner, `[1:, 1:]`, is ½ × ½ = 1/4 and the rest 0. "
+            "ReLU changes nothing, since the sums are never negative.") in markdown
+    # the sketch's columns: output i's window starts at row 2i - 1 (padding 1, stride 2), and
+    # its ½s sit under rows 2i and 2i + 1
+    sketch = cell("exact-mean-read").source.split("```\n")[1].splitlines()
+    heads = {int(m.group()): m.end() for m in re.finditer(r"-?\d+", sketch[0].split("row")[1])}
+    heads = {row: end + sketch[0].index("row") + 3 for row, end in heads.items()}
+    for i, line in enumerate(sketch[1:3]):
+        taps = {end: m.group() for m in re.finditer(r"[0½]", line[len("output 0"):])
+                for end in [m.end() + len("output 0")]}
+        assert taps == {heads[2 * i - 1]: "0", heads[2 * i]: "½", heads[2 * i + 1]: "½"}, (
+            f"the sketch's output {i}: {line!r}")
+    one_d = nn.Conv1d(1, 1, 3, stride=2, padding=1, bias=False)
+    with torch.no_grad():
+        one_d.weight[:] = torch.tensor([0.0, 0.5, 0.5])
+        x = torch.arange(4.0).reshape(1, 1, 4)
+        assert one_d(x).flatten().tolist() == [0.5, 2.5], "'output i averages rows 2i, 2i + 1'"
+        assert torch.equal(torch.outer(one_d.weight[0, 0], one_d.weight[0, 0])[1:, 1:],
+                           torch.full((2, 2), 0.25)), "'½ × ½ = 1/4'"
     assert re.findall(r"stride=\(2, 2\), padding=\((\d), \d\)", printed) == ["1", "1"], "padding 1"
     corner = nn.Conv2d(1, 1, 3, stride=2, padding=1, bias=False)
     with torch.no_grad():
@@ -425,7 +442,7 @@ def test_the_hand_loop(committed):
     # is C's printed one
     # s30 (r126 UNBACKED, cell 29): the count is printed only in Going deeper C, so section 4
     # says what the figure shows and points there
-    assert ("Targets unrelated to the images are best guessed by their mean. **Key idea:** Code "
+    assert ("but not predict them on new images. **Key idea:** Code "
             "that runs") in markdown and "a hair below 1" not in markdown  # s33: aside cut
     assert "more than doubling in one step" not in main_path(markdown)
     assert "loss spikes early on" not in markdown and "jumps up several times" not in markdown
@@ -569,9 +586,10 @@ def test_the_hand_loop(committed):
     steps = int(number(r"\nvalidation MSE of our loop \((\d+) steps\)\n", printed))
     peak1 = one_epoch_peak(printed)
     assert abs(peak1 / steps - 0.25) < 0.01, "'the first quarter of the steps'"
+    # s33b (r133 IMPRECISE, cell 53): 'gentle' clashed with C's spikes, all in warm-up: cut
     assert ("**The one-cycle schedule** climbs linearly for the first quarter of the steps "
-            "(warm-up, a common way to keep the first steps gentle), then falls along a cosine"
-            ) in markdown  # s27 round 4 (r117 UNBACKED, cell 51): the rationale named as common
+            "(warm-up), then falls along a cosine") in markdown
+    assert "keep the first steps gentle" not in markdown
     assert "running averages come from only a few" not in markdown
     order = [c.get("id") for c in nbformat.read(NOTEBOOK, as_version=4).cells]
     assert order.index("3af6467d") < order.index("plumbing-figure"), "'the figure after Check 1'"
@@ -593,10 +611,11 @@ def test_check_1_shuffled_targets(committed):
     # s25b (r108 item 1): a negative control: what a pairing bug looks like
     # s27 (item 3): which bugs the control catches, said as it starts; the checks table's row
     # names the same ones
-    assert ("### Check 1 of 4: shuffled targets must not be learned We plant a bug as a negative "
-            "control: the same loop, weights and batches, with shuffled targets. If this run still "
-            "gets far below the constant, the targets were not shuffled, or the loop trains on "
-            "targets other than the `y` it is given.") in markdown  # s31: the example cut for words
+    assert ("### Check 1 of 4: shuffled targets must not be predictable We plant a bug as a "
+            "negative control: the same loop, weights and batches, with shuffled targets. If this "
+            "run still gets far below the constant, the targets were not shuffled, or the loop "
+            "trains on targets other than the `y` it is given."
+            ) in markdown  # s31: the example cut for words
     # s27 round 4 (r117 TOP FIX 4): plain; the table's row, said once
     # s29 (r125 IMPRECISE, cell 26): a loop that ignores y would learn nothing in either run
     assert "or the loop ignores its `y`" not in markdown
@@ -629,8 +648,14 @@ def test_check_1_shuffled_targets(committed):
     # s32 (r129 item 5): the spikes are Going deeper C's; section 4 no longer points there
     assert ("**The shuffled run trains without error, yet ends at the constant's MSE.** The "
             "right targets' loss dives far below the black dotted line, while the shuffled loss "
-            "stays near it. Targets unrelated to the images are best guessed by their mean. "
-            "**Key idea:** Code that runs") in markdown
+            "stays near it. A big network trained long enough can memorize such targets (Zhang "
+            "et al., 2017), but not predict them on new images. **Key idea:** Code that runs"
+            ) in markdown  # s33b (r133 IMPRECISE, cells 0 and 25): memorized, not predicted
+    assert "shuffled_mse = val_mse(shuffled_model)" in broken, "'on new images': validation"
+    assert ("- Zhang, C., Bengio, S., Hardt, M., Recht, B., & Vinyals, O. (2017). Understanding "
+            "deep learning requires rethinking generalization. *ICLR.*") in markdown
+    assert "must not be learned" not in markdown and "best guessed by their mean" not in markdown
+    assert "1. Shuffled targets must not be predictable (§4)." in markdown
     assert "dips and rebounds" not in main_path(markdown)
     # s26c (r114 TOP FIX 4, CODE ASKS 2-3): the dotted line's value printed; black, apart from
     # the gray learning rate
@@ -670,8 +695,8 @@ def test_check_1_shuffled_targets(committed):
         assert rise > 2, "'more than doubles'"
         assert abs(update * batch / rise - 1) < 0.05, "the rise is the product of the two factors"
         assert update > 1 and update > batch, (
-            f"step {s_}: 'the step before it raised its own batch's loss, and by more than the "
-            f"change of batch did': {update}, {batch}")
+            f"step {s_}: 'made its own batch's loss worse', 'also above the new batch's "
+            f"factor': {update}, {batch}")
         assert s_ < peak, "'every spike comes while the rate still climbs'"
     assert ("### C. The spikes in warm-up In section 4's figure, the right targets' loss dips and "
             "rebounds several times early on. Call a step at which the loss more than doubles a "
@@ -682,11 +707,14 @@ def test_check_1_shuffled_targets(committed):
     # s32c (r132 IMPRECISE, cell 68): step 38's two factors quoted as printed, not 'nearly as much'
     update38, batch38 = re.search(r"\n38 +\d\.\dx +(\d\.\d\d)x +(\d\.\d\d)x\n", printed).groups()
     assert float(batch38) > 1 and float(update38) > float(batch38), "'against'"
+    # s33b (r133 items 2, 3): two short sentences; the spikes come in warm-up, said plainly
     assert ("**The spikes are mostly overshoot, not harder batches.** At every spike, the step "
-            "before it raised its own batch's loss, and by more than the change of batch did: the "
-            "update's factor is above 1 and above the new batch's. At step 38 the new batch's "
-            f"factor is {batch38}, against the update's {update38}. Every spike comes while the "
-            f"rate still climbs, before its peak at step {peak}.") in markdown
+            "before it made its own batch's loss worse: the update's factor is above 1. It is "
+            f"also above the new batch's factor, closest at step 38: {update38} against "
+            f"{batch38}. Every spike comes during warm-up, before the rate's peak at step {peak}: "
+            "even the climbing rate overshoots.") in markdown
+    closest = min(rows, key=lambda row: row[2] / row[3])
+    assert closest[0] == 38, f"'closest at step 38': {closest}"
     # r129 UNBACKED (cells 29, 71): no causal test promised, no trend drawn from two runs
     assert "tests why" not in markdown and "spikes grow with the learning rate" not in markdown
     assert "Overshoot fits that" not in markdown and "at a third of the rate" not in markdown
@@ -732,15 +760,15 @@ def test_check_2_fit_is_our_loop(committed):
     # s33 (r132 item 2): the memory layout said once, in plain words, beside the call that sets
     # it; the GPU case is the code comment's (the assert's tolerance)
     assert ("must end with the weights our loop ended with, up to rounding. The call turns off two "
-            "speed-ups that `fit` picks where they help: `amp=False` keeps float32, and "
+            "speed-ups that `fit` may pick: `amp=False` keeps float32, and "
             "`channels_last=False` keeps PyTorch's usual memory layout. The other layout, "
-            "`channels_last`, stores each pixel's three channel values side by side, so the "
+            "`channels_last`, stores each pixel's channel values side by side, so the "
             "convolutions may add up the same numbers in another order, with other rounding. "
             ) in markdown
     device = (NOTEBOOK.parents[1] / "colorlab" / "device.py").read_text()
     rule = device[device.index("def default_channels_last("):
                   device.index("if channels_last is not")]
-    assert "faster in float32 and bf16" in rule, "'speed-ups that fit picks where they help'"
+    assert "faster in float32 and bf16" in rule, "'speed-ups that fit may pick'"
     assert "amp, channels_last: None picks what the device runs fast" in (
         NOTEBOOK.parents[1] / "colorlab" / "train.py").read_text()
     assert ("The weights agree to the last bit. Now `fit` trains for real and saves two "
@@ -818,7 +846,11 @@ def test_check_2_fit_is_our_loop(committed):
     x = torch.rand(4, 3, 16, 16, generator=torch.Generator().manual_seed(0))
     nhwc = x.contiguous(memory_format=torch.channels_last)
     assert torch.equal(nhwc, x) and nhwc.stride() != x.stride()
-    assert nhwc.stride()[1] == 1, "'each pixel's three channel values side by side'"
+    assert nhwc.stride()[1] == 1, "'each pixel's channel values side by side'"
+    # s33b (r133 IMPRECISE, cell 28): in every layer, not just the input's three
+    wide = torch.rand(2, 16, 8, 8).contiguous(memory_format=torch.channels_last)
+    assert wide.stride()[1] == 1 and wide.stride()[3] == 16, "all 16 of a pixel's channels"
+    assert "where they help" not in markdown and "three channel values" not in markdown
     conv = nn.Conv2d(3, 8, 3, padding=1)
     plain = conv(x)
     assert torch.allclose(conv.to(memory_format=torch.channels_last)(nhwc), plain, atol=1e-5)
@@ -860,9 +892,9 @@ def test_the_curves(committed):
     # line's and the figure's (density)
     # s32c (r132 item 3, UNBACKED cell 33): the printed rates read: both above half the peak
     # s33 (r132 item 3): both rises while the rate was over half its peak, none later
-    assert ("no sign of overfitting.** Both rises came while the learning rate was still over half "
-            "its peak (printed above), and none came as it fell further. **Key idea:**"
-            ) in markdown
+    # s33b (r133 section 6, density): the rises' rates cut; the printed line still gives them
+    assert ("no sign of overfitting.** **Key idea:**") in markdown
+    assert "Both rises came" not in markdown
     assert "easier to memorize" not in markdown, "s33: the pointer to What to try next cut"
     assert "Both rises come" not in markdown and "does not rule it out" not in markdown
     assert "Little here can be memorized" not in markdown
@@ -1155,7 +1187,8 @@ def test_check_4_and_best_pt(committed):
     assert ('for name in ("last.pt", "best.pt") if improved else ("last.pt",):' in train
             and "improved, best_value = record[key] < best_value," in train), "fit's rule"
     assert number(r"validation rose at epochs: +(\d+)", printed), "'a rise in the figure'"
-    assert ("- Validation picked `best.pt`, and the test set only measured it.") in markdown
+    assert ("- Validation picked `best.pt` (here the last epoch); the test set only measured it."
+            ) in markdown
     assert "## 7. Checkpoints: save, reload, same weights" in markdown
     # s33 (r132 item 1): each file compared with the copy `validate` kept of every epoch's
     # weights, so the check tells the files apart whenever they hold different epochs
@@ -1176,10 +1209,17 @@ def test_check_4_and_best_pt(committed):
         assert own == 0, f"{name}: 'equals the copy of its own epoch to the last bit'"
         assert other > 0, f"{name}: 'and no other epoch's copy'"
     assert ("Each file equals the copy of its own epoch to the last bit, and no other epoch's "
-            "copy. A file saved at the wrong epoch would fail this check. **Key idea:** Test the "
+            f"copy. Here the last epoch also had the lowest validation MSE, so both files hold "
+            f"epoch {epochs}. This run therefore checks the round trip, not `fit`'s choice of "
+            "`best.pt`. **Key idea:** Test the "
             "save-and-reload round trip once, before you rely on it. All four checks have passed: "
             "The checks test") in markdown
     assert "cannot tell the two files apart" not in markdown, "r132 item 1: the caveat dropped"
+    # s33b (r133 UNBACKED, cell 41): best.pt is the last epoch here, so 'a file saved at the
+    # wrong epoch would fail' did not hold for a best.pt saved every epoch: said plainly
+    assert "A file saved at the wrong epoch would fail" not in markdown
+    assert found["best.pt"][0] == found["last.pt"][0] == int(epochs), "'both files hold epoch N'"
+    # best.pt's epoch in Check 4's printout is the history's lowest validation MSE (best_epoch)
     assert markdown.count("Test the save-and-reload round trip once") == 1
     assert "- Each reloaded checkpoint held exactly the weights of its epoch." in markdown
     reload = cell("c16").source
@@ -1469,9 +1509,9 @@ def test_the_trained_cnn_is_close_to_an_averager(committed):
     assert (f"The hand-set map is flat. The trained map also adds up to {total:.2f}, as a mean's "
             "does, but its weights vary in a grid: one 4×4 tile, repeated, explains "
             f"{tile}% of their variance inside the dashed square. The third panel shows that tile. "
-            "Its size is the total stride of the two stride-2 convs (2 × 2 = 4 pixels): the last "
-            "conv's outputs, 4 input pixels apart, share one kernel, so the design allows 4×4 "
-            "tiles; the hand-set weights make them flat.") in markdown
+            "Why 4×4? The two stride-2 convs put the last conv's outputs 4 input pixels apart, and "
+            "all of them share one kernel. So the design allows 4×4 tiles; the hand-set weights "
+            "make them flat.") in markdown  # s33b (r133 item 2): in plain words
     # s32b (r131 UNBACKED, cell 72): the structural argument said, not 'untested'
     assert "untested" not in markdown
     # s30 round 4 (r127 UNBACKED, cell 75): the stride as the grid's cause is not tested: said so
