@@ -178,8 +178,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # which does not show it (s27, k_03 item 1: section 8's "why gray is hard to beat")
     assert "a squared error pulls it toward the mean of its plausible colors, which can lie" \
         not in " ".join(markdown.split())
-    assert "**Why gray is hard to beat.** A squared error rewards an unsure guess of gray." in \
-        " ".join(markdown.split())
+    # s33b (cold read r133): the lead says what the demo shows, not that gray is "hard to beat"
+    assert "**Why a squared error favors gray.** Below, a pixel at" in " ".join(markdown.split())
+    assert "hard to beat" not in " ".join(markdown.split())
     # the pull is toward each pixel's plausible colors (section 11's worked example), not
     # toward the dataset's mean ab
     assert "toward such means" not in " ".join(markdown.split())
@@ -300,7 +301,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
     assert section_8.index(bar) < section_8.index("**Key idea:** Most pixels carry little color")
     # s27 (k_03 item 1): the squared-error demo is section 8's, after the bar, before its key idea
-    assert (section_8.index(bar) < section_8.index("**Why gray is hard to beat.**")
+    assert (section_8.index(bar) < section_8.index("**Why a squared error favors gray.**")
             < section_8.index("**Key idea:** Most pixels carry little color"))
     assert "**Question.** Why can a squared error" not in text
     # s26 round 2 (cold read r113, h_03 item 4): "scores well" has a reference point now: one
@@ -312,8 +313,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         "training mean ab (") < printed.index("gray's RMS error on [0, 1] RGB")
     assert 0 < float(const_psnr) - float(psnr) < 1, "the text: beats it only slightly"
     assert float(const_ssim) > float(ssim), "the text: the bar is both (the mean ab is higher)"
+    # s33b (cold read r133): "hard" was a forecast the run does not show; the bar is what it is
     assert ("**Key idea:** Most pixels carry little color, and a squared error favors gray when "
-            "unsure: gray with the true `L` is a hard baseline.") in text
+            "unsure: gray with the true `L` is the bar to beat.") in text
+    assert "hard baseline" not in text
     assert "already scores well" not in text
     base = code_with(committed[0], "def psnr")
     assert "ab_train_mean = torch.stack([a.mean(), b.mean()]).view(1, 2, 1, 1)" in base
@@ -324,7 +327,7 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
         committed[0], "ax.hist2d(")
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
     assert "squared error" not in section_7, "s27: the demo is section 8's"
-    assert text.count("**Why gray is hard to beat.**") == 1
+    assert text.count("**Why a squared error favors gray.**") == 1
     assert "colorfulness loss" not in section_8
     assert section_8.count("rank correlation") == 1, "s28 round 6: old E's one sentence"
     assert int(kept.replace(",", "")) + int(already) == int(total.replace(",", ""))
@@ -519,9 +522,17 @@ def test_the_clamps(committed):
     flat = " ".join(markdown.split())
     assert ("**Why the clamps?** The encode function with and without its clamp, at black and just "
             "below:") in flat
-    assert ("`torch.where` sends the unused branch a zero gradient, but zero times the power's "
+    assert ("`torch.where` sends the unused branch a zero gradient. But zero times the power's "
             "infinite slope at 0, or its `nan` below 0, is `nan`. The clamp moves that branch to "
-            "`LINEAR_T`, where its slope is finite, and leaves the toe's 12.92.") in flat
+            "`LINEAR_T`, where its slope is finite.") in flat
+    # s33b (cold read r133, item 3): the printout's False row is said right above it
+    said = next(i for i, c in enumerate(nb.cells) if c.source.startswith("`torch.where` sends"))
+    assert nb.cells[said].source.endswith(
+        "Below, only the clipped `my_lab_to_rgb` at black fails (question 1).")
+    assert "def passes(fn, x)" in nb.cells[said + 1].source
+    verdicts = re.findall(r"^(my_\S.*\S) +(True|False)$", "".join(
+        o.get("text", "") for o in nb.cells[said + 1].outputs), re.M)
+    assert [n for n, ok in verdicts if ok == "False"] == ["my_lab_to_rgb with the clip, black"]
     cells = nb.cells
     at = {key: next(i for i, c in enumerate(cells) if c.source.startswith(key)) for key in (
         "## 5. Gradients", "**Why the clamps?**", "def naive_linear_to_srgb", "def passes(fn, x)",
@@ -682,7 +693,7 @@ def test_gradcheck_black_included(committed):
     assert "at ab = (1, 0)" not in printed
     assert "(1e-6, (1.0, 0.0))" not in code_with(committed[0], "# a colorfulness loss's gradient")
     assert (flat.index("**Claim 2: Lab's gray keeps the lightness.**")
-            < flat.index("**Why gray is hard to beat.**")
+            < flat.index("**Why a squared error favors gray.**")
             < flat.index("**Key idea:** Most pixels carry little color")
             < flat.index("## Going deeper"))
     # section 5's second question: the clip's zero slope; the third left
@@ -755,9 +766,9 @@ def test_the_derived_matrix_and_white_point(committed):
     d65 = xyz_of(0.3127, 0.3290)
     # s32 (cold read r132, item 2): chromaticity defined where xyz_of appears; xyz_of's XYZ has
     # that chromaticity, (X, Y) / (X + Y + Z) = (x, y)
-    assert ("Its direction is fixed by the primary's **[chromaticity](../docs/glossary.md#"
-            "chromaticity)** $(x, y) = (X, Y)/(X+Y+Z)$, its color without brightness;") in " ".join(
-                markdown.split())
+    assert ("The primary's **[chromaticity](../docs/glossary.md#chromaticity)** $(x, y) = "
+            "(X, Y)/(X+Y+Z)$, its color without brightness, fixes the column's direction.") in \
+        " ".join(markdown.split())
     assert "x = X / (X + Y + Z), so X = x / y; Z likewise" in code_with(committed[0], "def xyz_of")
     assert "return torch.tensor([x / y, 1.0, (1 - x - y) / y], dtype=torch.float64)" in code_with(
         committed[0], "def xyz_of"), "the test's xyz_of is the notebook's"
@@ -777,8 +788,11 @@ def test_the_derived_matrix_and_white_point(committed):
     # s32 (cold read r129, unbacked): the just-noticeable 2.3 cites its source where first used
     # s32 (cold read r131, item 4 and 5): said plainly; the 2.3 hedged ("commonly put at")
     # s32 (cold read r132, section 5 riddle): the switch said plainly, one word shorter
-    assert ("From here on the code uses scikit-image's matrix and white. Ours differ only in the "
-            "fourth decimal (printed below), so a failed check points at our code.") in flat
+    # s33b (cold read r133, item 2): why scikit-image's white differs (see
+    # test_where_the_whites_come_from)
+    assert ("From here on the code uses scikit-image's matrix and white. scikit-image computes D65 "
+            "from the illuminant's spectrum, not the rounded $(x, y)$; ours differ in the fourth "
+            "decimal (printed below), so a failed check points at our code.") in flat
     # not "rounded": scikit-image's matrix differs from ours by more than a rounding (3.1e-4)
     assert "rounded matrix" not in flat
     assert flat.index("### B. How far the clip") < flat.index("(Mahy et al. 1994)")
@@ -834,8 +848,9 @@ def test_the_derived_matrix_and_white_point(committed):
     assert '"section 2: a 3 × 3 matrix' in diagram and '"section 3: f(t)' in diagram
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
     # s29 round 7 (cold read r125): D65 is a standard for average daylight, not midday's
-    assert ("its length by the white **D65** (average daylight), which r = g = b = 1 must give."
-            ) in flat and "midday" not in flat
+    # s33b (cold read r133): "average daylight" was loose; D65 is the CIE's standard daylight
+    assert ("The white fixes its length: r = g = b = 1 must give **D65**, standard daylight."
+            ) in flat and "midday" not in flat and "average daylight" not in flat
     # s31 (cold read r128, imprecise): Y is relative luminance, white at Y = 1 (the printed
     # matrix's middle row sums to 1, and xyz_of gives the white Y = 1)
     assert ("Its `Y` is the relative luminance: light weighted by the eye's sensitivity, 1 for "
@@ -884,6 +899,14 @@ def test_where_the_whites_come_from():
     assert "From sRGB specification" not in text, "the source archaeology was cut"
     ours = torch.tensor([0.3127 / 0.3290, 1.0, (1 - 0.3127 - 0.3290) / 0.3290], dtype=torch.float64)
     assert 1e-4 < (ours - color.D65_WHITE).abs().max() < 1e-3, "the fourth decimal"
+    # s33b (cold read r133, item 2): "scikit-image computes D65 from the illuminant's spectrum,
+    # not the rounded (x, y)": its D65 depends on the observer (the color-matching functions a
+    # spectrum is weighed with), and its chromaticity is sRGB's (0.3127, 0.3290) only when rounded
+    ten = torch.from_numpy(xyz_tristimulus_values(illuminant="D65", observer="10"))
+    assert (ten - color.D65_WHITE).abs().max() > 1e-3, "another observer, another white"
+    xy = color.D65_WHITE[:2] / color.D65_WHITE.sum()
+    assert torch.equal(xy.round(decimals=4), xy.new_tensor([0.3127, 0.3290]))
+    assert (xy - xy.new_tensor([0.3127, 0.3290])).abs().max() > 1e-6, "not the rounded (x, y)"
     matrix_white = color.RGB_TO_XYZ.sum(dim=1)
     assert torch.equal(matrix_white.round(decimals=4), color.D65_WHITE.round(decimals=4))
 
@@ -926,11 +949,13 @@ def test_the_known_colors_quoted(committed):
     flat6 = " ".join(markdown.split())
     # s33 (structural round): the P3 red left the main path for Going deeper B, which already
     # showed it; section 6 points to B and C once
-    assert ("and `lab_to_rgb` clips it (second line; more in Going deeper B and C).") in flat6
+    assert ("and `lab_to_rgb` clips it (second line).") in flat6
+    assert "B and C back section 6" in flat6, "s33b: Going deeper's lead points to them"
     assert ("**Key idea:** At each `L` a screen shows only part of the ab plane; `lab_to_rgb` "
             "clips the rest.") in flat6
     section_6 = flat6[flat6.index("## 6. Familiar"):flat6.index("## 7. Why")]
-    assert section_6.count("Going deeper") == 1, "one pointer per section"
+    # s33b (word budget): the pointer left section 6; Going deeper's lead names B and C for it
+    assert section_6.count("Going deeper") <= 1, "at most one pointer per section"
     assert yellow > 90 and blue < 40
     assert "must lose chroma to stay on the screen" not in markdown
     assert "as section 6's table predicts" in " ".join(markdown.split())
@@ -1042,10 +1067,15 @@ def test_the_worked_example_of_regression_to_gray(committed):
     # s26 round 2 (cold read r113, h_03 item 1): the answer points to a visible cell that prints
     # each guess's squared error, asserts both colors are in gamut, and draws them with their mean
     # s32 (cold read r131, density): the two mean squared errors, printed, one per sentence
-    assert ("**Why gray is hard to beat.** A squared error rewards an unsure guess of gray. "
-            "Below, a pixel at `L` = 50 is green or purple, equally likely. Guessing either color "
-            "costs a mean squared error of 8,200; guessing their mean, gray, costs half: 4,100."
-            ) in text
+    # s33b (cold read r133): the squared error is summed over a and b (the code's .sum(dim=1)),
+    # then averaged over the two colors; nn.MSELoss would also average over a and b (half)
+    assert ("**Why a squared error favors gray.** Below, a pixel at `L` = 50 is green or purple, "
+            "equally likely. Guessing either color costs a mean squared `ab` error (a and b "
+            "summed) of 8,200; guessing their mean, gray, costs half: 4,100.") in text
+    assert "squared = ((pair_ab - guess) ** 2).sum(dim=1)" in code_with(
+        nb, "pair_ab = torch.tensor(")
+    mse = torch.nn.functional.mse_loss(torch.tensor([green, purple]), torch.zeros(2, 2))
+    assert mse.item() != 4100 and 2 * mse.item() == 4100, "summed, not nn.MSELoss's mean"
     # s28 (cold read r119, o_03 item 2): in plain distance the three guesses tie (printed)
     distances = re.findall(r"^guess (?:green|purple|their mean, gray) ab \(-?\d+, -?\d+\): mean "
                            r"squared ab error [\d,]+, mean ab distance (\d+)$", printed, re.M)
@@ -1061,7 +1091,7 @@ def test_the_worked_example_of_regression_to_gray(committed):
     assert (far, far / 2, far / 4) == (16400, 8200, 4100)
     assert all(f"mean squared ab error {n:,}" in printed for n in (8200, 4100))
     cells = nb.cells
-    lead = next(i for i, c in enumerate(cells) if c.source.startswith("**Why gray is hard"))
+    lead = next(i for i, c in enumerate(cells) if c.source.startswith("**Why a squared error"))
     assert cells[lead + 1].cell_type == "code"
     assert "pair_ab = torch.tensor(" in cells[lead + 1].source
     assert "both of chroma 64, average to (0, 0)" not in text
@@ -1076,7 +1106,7 @@ def test_the_worked_example_of_regression_to_gray(committed):
     assert green_e == purple_e == 2 * gray_e, "the text: the mean halves either color's error"
     assert gray_e == (50**2 + 40**2), "each color is sqrt(50² + 40²) from the mean"
     assert "guess their mean, gray ab (0, 0)" in printed
-    assert text.index("**The gray baseline.**") < text.index("**Why gray is hard to beat.**")
+    assert text.index("**The gray baseline.**") < text.index("**Why a squared error favors gray.**")
     for a, b in (green, purple):
         lab = torch.tensor([L, a, b], dtype=torch.float64).view(3, 1, 1)
         rgb = color.lab_to_rgb(lab, clip=False)
@@ -1180,7 +1210,7 @@ def test_lab_against_ycbcr(committed):
     assert abs(ycc - rgb) < 0.1 * rgb, "YCbCr close to RGB"
     assert "scores close to RGB" not in text, "ed24c: cut (word budget)"
     assert ("For random pairs of colors up to 0.1 apart in RGB, we take $r$ = CIEDE2000 / "
-            "distance for three distances: in RGB, in YCbCr, and in Lab "
+            "distance, with the distance in RGB, YCbCr or Lab "
             "([ΔE76](../docs/glossary.md#delta-e)).") in text
     assert "The spread would be 1" not in text, "cut (s23 round 2, word budget)"
     # a spread compares two percentiles of r, not its extremes
@@ -1193,8 +1223,12 @@ def test_lab_against_ycbcr(committed):
     # s30 (cold read r126, item 1): D's "Which distance follows CIEDE2000?" became claim 3's
     # evidence in section 7; claim 3 itself says what a loss gains
     assert "**Which distance follows CIEDE2000?**" not in text
-    assert ("**Claim 3: Lab's distances are closer to perceived ones,** so a loss on `ab` charges "
-            "more for the errors people notice more.") in text
+    # s33b (cold read r133): the test measures full-Lab ΔE76 (L included), so the claim says
+    # nothing about a loss on ab alone
+    assert "d_e = (lab_base - lab_other).norm(dim=0).flatten()" in code_with(
+        nb, "kept {keep.sum().item():,} of 3,000 pairs")
+    assert "**Claim 3: Lab's distances are closer to perceived ones.** [CIEDE2000]" in text
+    assert "so a loss on `ab` charges" not in text
     assert "Its loss should charge most" not in text
     summary = text[text.index("## Summary"):text.index("## What to try next")]
     assert "CIEDE2000" not in summary and "`ab` distances" not in text
@@ -1427,7 +1461,7 @@ def test_luma_against_lab(committed):
         assert luma_gray < L, f"{name}: luma's gray is darker"
         assert lab_gray == L, f"{name}: the text says Lab's gray keeps L"
     text = " ".join(markdown.split())
-    assert ("Lab's gray, `ab` = 0, an unsure colorizer's guess (section 8), keeps `L`. YCbCr's "
+    assert ("Lab's gray, `ab` = 0, an unsure colorizer's guess, keeps `L`. YCbCr's "
             "gray, the **luma gray**") in text
     red, red_luma, _ = rows["red"]
     gap = {name: L - luma_gray for name, (L, luma_gray, _) in rows.items()}
@@ -1791,13 +1825,15 @@ def test_the_luma_gray(committed):
     # s33 (structural round): the mechanism in one sentence ("mostly": luma's weights push
     # either way, checked below), pure red's numbers in the next; old F's pointer cut with F
     assert ("**Claim 2: Lab's gray keeps the lightness.** Lab's gray, `ab` = 0, an unsure "
-            "colorizer's guess (section 8), keeps `L`. YCbCr's gray, the **luma gray** (`Cb` = "
-            "`Cr` = 0), is too dark on saturated colors, mostly because luma $Y'$ averages stored "
+            "colorizer's guess, keeps `L`. YCbCr's gray, the **luma gray** (`Cb` = "
+            "`Cr` = 0), is too dark on saturated colors. One cause: luma $Y'$ averages stored "
             f"sRGB values, not light. Pure red's luma is a stored {luma}, only {light} of full "
             f"light, so its luma gray has `L` {red_luma7} instead of {red_L7} (printed below). On "
-            "the test photos' most colorful pixels (chroma above 40), the gap is smaller: luma's "
-            f"gray is darker on {darker_t}% of them, by {mean_t} `L` on average (printed below)."
-            ) in text
+            "the test photos the gap is smaller: on their most colorful pixels (chroma above 40), "
+            f"luma's gray is darker by {mean_t} `L` on average (printed below).") in text
+    # s33b (cold read r133): "mostly" was not shown (gamma and luma's weights are not separated);
+    # pure red shows one cause, the percentage is left to the printout
+    assert "mostly because" not in text and f"darker on {darker_t}%" not in text
     assert "bulges above the identity" not in text, "r129: not what concave means"
     # the encode curve flattens: its slope falls as light grows (above the toe)
     light_grid = torch.linspace(0.01, 1, 100, dtype=torch.float64)
@@ -1893,12 +1929,18 @@ def test_the_luma_gray(committed):
     # pair count and spreads
     # s30 (cold read r126, item 1): the pairs, the spreads and their histograms moved from Going
     # deeper D into section 7, right after claim 3's lead; the reading quotes the printed spreads
-    assert ("**Claim 3: Lab's distances are closer to perceived ones,** so a loss on `ab` charges "
-            "more for the errors people notice more. [CIEDE2000](../docs/glossary.md#ciede2000), "
-            "fitted to people's judgments (Luo, Cui & Rigg 2001), stands in for the eye. For "
+    assert ("**Claim 3: Lab's distances are closer to perceived ones.** "
+            "[CIEDE2000](../docs/glossary.md#ciede2000), fitted to people's judgments (Luo, Cui & "
+            "Rigg 2001), stands in for the eye. For "
             "random pairs of colors up to 0.1 apart in RGB, we take $r$") in text
     assert ("Lab's spread is the smallest. CIEDE2000 is itself built on Lab, so this supports the "
-            "claim without proving it independently.") in text
+            "claim without proving it independently. Notebook 05 relies on it when it cuts the ab "
+            "plane into equal squares.") in text
+    # s33b (cold read r133, item 1): 05's bins are equal squares of the ab plane
+    grid = ab_bins.AbBins.fit(torch.zeros(1, 2, 4, 4)).centers
+    steps = torch.diff(torch.unique(grid[:, 0]))
+    assert len(steps) == 0 or torch.allclose(steps, torch.full_like(steps, ab_bins.GRID_STEP))
+    assert ab_bins.GRID_STEP == 10.0
     assert text.count("CIEDE2000 is itself built on Lab") == 1
     assert "no independent proof" not in text
     assert "step = step / step.norm(dim=0, keepdim=True) * 0.1 * torch.rand(" in code_with(
@@ -1982,7 +2024,7 @@ def test_the_network_square_and_the_gamut(committed):
             f"`a` and `b` each from −{color.AB_SCALE:g} to {color.AB_SCALE:g} (`AB_SCALE`): every "
             "sRGB color fits in it (first line below). Yet at pure red's lightness, most of the "
             "square, hatched below, lies outside an sRGB screen's RGB cube, its **gamut**, and "
-            "`lab_to_rgb` clips it (second line; more in Going deeper B and C).") in text
+            "`lab_to_rgb` clips it (second line).") in text
     said = next(k for k, c in enumerate(nb.cells) if c.source.startswith("**The network's ab"))
     lines = [ln for o in nb.cells[said + 1].outputs for ln in o.get("text", "").splitlines()]
     assert lines[0].startswith("over the sRGB cube:") and "of the network's ab square" in lines[1]
@@ -2027,9 +2069,9 @@ def test_section_7_shows_why_lab(committed):
     # s33 (structural round): one claim per paragraph, each said plainly first
     assert text_index_order(section_7, "**Claim 1: Lab splits brightness from color.**",
                             "**Claim 2: Lab's gray keeps the lightness.**",
-                            "**Claim 3: Lab's distances are closer to perceived ones,**")
+                            "**Claim 3: Lab's distances are closer to perceived ones.**")
     # "section 8 shows why": its squared-error demo
-    assert "**Why gray is hard to beat.** A squared error rewards an unsure guess of gray." in text
+    assert "**Why a squared error favors gray.** Below, a pixel at" in text
     cell = code_with(nb, "def blur(x, sigma=4.0):")
     assert "r = round(3 * sigma)" in cell and 'mode="reflect"' in cell
     assert ('"true L, ab blurred": color.lab_to_rgb(torch.cat([lab[:1], blur(lab[1:], sigma)])),'
