@@ -469,10 +469,12 @@ def test_section_7_the_verdicts(committed):
     assert len(hint["better"]) == 4 and not hint["worse"] and "classifier" in hint["better"]
     assert ("**What the verdicts say.** The adversarial and control rows share one pattern. "
             "Against its control, the adversarial model is better nowhere and worse only on the "
-            "colorfulness error, whose margin rests on a noise floor (ringed, †). The class hint's "
-            "classifier gain may partly be the label itself.") in seven
+            "colorfulness error; there both seeds agreed to the last digit (ringed, †), so the "
+            "printed ratio is a lower bound. The class hint's classifier gain may partly be the "
+            "label itself.") in seven
+    assert "noise floor" not in markdown, "r134: the dagger makes the ratio a lower bound, not a weak verdict"
     assert "partly the label itself" not in markdown, "r133: a reading, not a result"
-    # "on a noise floor": the one worse mark of the row carries the dagger (noise floor used)
+    # "both seeds agreed to the last digit (†)": the one worse mark of the row carries the dagger
     (line,) = [x for x in tables.splitlines()
                if x.startswith("| **adversarial minus the control**")]
     cells = line.strip().strip("|").split("|")[1:]
@@ -589,7 +591,7 @@ def test_section_8_what_the_critic_paints(committed):
     assert flat(box.replace("\n>", "\n")) == (
         "> **Verdict on the adversarial loss, in this run:** bolder colors than the plain "
         "UNet's, but no truer than a saturation knob's. Beyond the knob it adds three flaws: a "
-        "colorfulness further from each photo's (section 7, on a noise floor), more hues turned "
+        "colorfulness further from each photo's (section 7), more hues turned "
         "away from the truth (on the seeds' mean only), and a two-pixel pattern.")
     mean_cf = row(tables, "adversarial minus the control")[4]
     assert float(mean_cf[1]) <= 2, "as colorful on average: the knob was fitted to it"
@@ -718,7 +720,7 @@ def test_the_summary(committed):
     summary = flat(markdown.split("## Summary")[1].split("## What to try next")[0])
     assert ("- **Adversarial loss:** no better than a saturation knob set to match its mean "
             "colorfulness. It gives the median image less chroma than the knob and has three "
-            "flaws: a colorfulness further from each photo's (on a noise floor), more hues "
+            "flaws: a colorfulness further from each photo's, more hues "
             "turned away from the truth (clear on the seeds' mean only), and a two-pixel "
             "pattern.") in summary
     assert ("- **Perceptual loss and self-attention:** within noise; attention's gamma barely left "
