@@ -306,7 +306,7 @@ def test_each_doubling_bought_less():
     # s33 (structural round): section 3 prints both seeds' table itself; Going deeper A's
     # per-doubling printout and the sweep's validation MSE were cut (lab notes)
     [(gap,)] = said(r"The curve climbs steeply, then flattens: \*\*the last doubling, 256 to 512 "
-                    r"numbers, gains only ([\d.]+) dB\.\*\* The table above shows that the second "
+                    r"numbers, gains only ([\d.]+) dB\.\*\* The table above shows the second "
                     r"seed alone moved the 256-number score by more than that\.")
     moved = reseeded()[256][1]
     assert abs(moved) > float(gap) > 0, "the seed moved the score by more than the gain"
@@ -325,7 +325,8 @@ def test_each_doubling_bought_less():
     upto = said(r"A wider code rebuilds better, with diminishing returns\. At this short budget, "
                 r"going from (\d+) to (\d+) numbers gains little\.")
     assert "seed noise" not in MARKDOWN and "gains less than a second seed moves" not in MARKDOWN
-    assert upto == [("256", "512")] * 2 and "the gain per doubling shrinks" not in MARKDOWN
+    # s33 (cold read r133): the key idea's repeat of section 3's bold line cut; the Summary keeps it
+    assert upto == [("256", "512")] and "the gain per doubling shrinks" not in MARKDOWN
     assert steps()[-1][3] < 0.1 * steps()[0][3], "little: under a tenth of the first doubling's"
     noise = abs(reseeded()[256][1])
     assert all(g > noise for *_, g, _ in steps()[:-1]) and steps()[-1][2] < noise
@@ -339,9 +340,18 @@ def test_each_doubling_bought_less():
     codes = sorted(code for code, _ in results.values())
     assert (narrow, wide) == (codes[0], codes[-1])
     assert c_narrow < c_wide < truth, "the wide code brings back some color, not all of it"
-    assert said(r"\*\*a narrow code keeps coarse blocks with faint color, and a wide one brings "
-                r"back blurred shapes and some color\*\*")
-    assert c_narrow < 0.5 * truth, "faint: under half the originals' chroma"
+    # cold read r133 (section 3): the 16-number row looks gray: "almost no color", as the
+    # four-car average's chroma (section 7) is called
+    assert said(r"\*\*a narrow code keeps coarse blocks with almost no color, and a wide one "
+                r"brings back blurred shapes and some color\*\*")
+    assert c_narrow < 0.5 * truth, "almost none: under half the originals' chroma"
+    (average_chroma,) = printed(r"^guess the average *: MSE [\d.]+, chroma +([\d.]+)$")
+    assert c_narrow <= float(average_chroma) + 0.5, "no more color than the dull average"
+    # cold read r133 (section 2): the figure's ratios count numbers (3,072 = 32 x 32 x 3), not bits
+    assert said(r"The figure's ratios count numbers, not bits: the image's 3,072 over the code's\.")
+    assert 'ax.annotate(f"{3072 / c:.0f}x", (c, p)' in CODE
+    c, h, w = printed(r"^input +(\d+) x (\d+) x (\d+)$")
+    assert int(c) * int(h) * int(w) == num(said(r"the image's ([\d,]+) over the code's")[0][0])
     assert 'f"original\\ntest mean\\nchroma {chroma(x_test):.1f}"' in CODE
     assert "f\"chroma {chroma(sweep[b]['pred']):.1f}\")" in CODE
     assert "for b in (narrow, wide):" in CODE
@@ -515,6 +525,10 @@ def test_black_and_white_test_images_set_apart():
     assert "# test photos that are black and white already, set apart (Going deeper D says why)" \
         in NB.cells[ids.index("c02")].source and "section 4 says why" not in CODE
     assert "deep-e" not in ids and "### E." not in MARKDOWN
+    # cold read r133 (item 4): the reason said at once, in section 1 (D prints the numbers)
+    assert said(r"The setup cell set black-and-white test photos apart: section 4's gray input "
+                r"scores them near-perfectly and would inflate its mean PSNR\.")
+    assert MARKDOWN.index("The setup cell set black-and-white") < MARKDOWN.index("## 2. ")
     # s33: D explains mean PSNR against pooled MSE, and ends with the black-and-white photos
     assert ids.index("335da81d") + 1 == ids.index("deep-e-code") and "208c4e93" not in ids
     assert ids.index("deep-d") < ids.index("deep-e-code") < ids.index("deep-e-read") \
@@ -528,6 +542,13 @@ def test_the_colorization_against_gray():
                                  r"([\d.]+) dB, ([\d.]+) dB below the gray image it was given$")
     assert f"{float(gray) - float(color):.2f}" == below
     assert said(r"The colorization scores below its gray input\.")
+    # cold read r133: the opening promises a suspect, as section 7 and the Summary say
+    assert said(r"Expect faint colors: the lecture names a suspect, the MSE loss\.")
+    assert said(r"One suspect, tested in notebook 05, is the MSE loss\.")
+    assert "finds out why" not in MARKDOWN
+    # cold read r133 (item 5): "gray" named once, as this luma image
+    assert said(r"and must output R, G and B\. Below, \"gray\" means this luma image\.")
+    assert "gray_rgb = g_test.expand(-1, 3, -1, -1)" in CODE
     # cold read r114: the bar made concrete: gray beats even section 3's widest full-color rebuild
     (best,) = printed(r"^code of 512 numbers = 32 x 4 x 4: test PSNR ([\d.]+) dB$")
     assert said(r"Gray is a high bar: at ([\d.]+) dB it beats even section 3's full-color rebuild "
@@ -594,14 +615,17 @@ def test_the_drift_is_lost_contrast():
     # back); the blur as the explanation after it
     # s28 round 7 (cold read r121): "The colors are not the problem" clashed with section 7's
     # true a and b (44.73 dB): what is meant, the colors are not what puts it below gray
+    # cold read r133 (item 1): the conclusion first: on average a 3 x 3 blur, single pixels
+    # straying both ways (the slope near -1 and the wide band, checked below)
     assert section5.startswith("What goes wrong: the output loses local contrast The "
-                               "autoencoder's faint colors are not what puts it below gray. Watch "
-                               "the luma. The **drift** "
+                               "autoencoder's faint colors are not what puts it below gray; its "
+                               "luma is. **On average, the output's luma is a 3 x 3 blur of the "
+                               "input's, and single pixels stray from that blur both ways.** "
+                               "The **drift** "
                                "is the output's luma Y′ minus the input's, pixel by pixel, in "
                                "gray levels (0-255): positive where the output is too light.")
-    assert said(r"\*\*Why does the luma drift\?\*\* Every output pixel comes from section 2's "
-                r"small 4 x 4 code, which holds coarse content, not each pixel's detail: expect a "
-                r"blurred copy of the input's luma\.")
+    assert said(r"\*\*Why does the luma drift\?\*\* The small 4 x 4 code holds coarse content, not "
+                r"each pixel's detail\.")
     assert section5.index("**Putting only the luma back") < section5.index("Why does the luma") \
         < section5.index("Test image") < section5.index("Panel 6 plots")
     assert ids_of("c14") + 1 == ids_of("35aa07e2") and ids_of("35aa07e2") + 1 \
@@ -617,10 +641,13 @@ def test_the_drift_is_lost_contrast():
     # cold read r131 (item 2): the caveat on the main path, the measurement in C
     # cold read r132 (section 3): the round trip through Lab measured, so row 4's shortfall is
     # the kept L's (C's L-gap forensics cut in s33)
-    assert said(r"better colors have room to gain\. Row 4 is not perfect because the kept L is the "
-                r"luma image's L, not the true L: the trip to Lab and back alone costs almost "
-                r"nothing \(printed\)\. Notebook 04's input is the true L itself\.")
     (round_trip,) = printed(r"^the true L, a and b, to Lab and back to RGB: mean PSNR ([\d.]+) dB$")
+    assert said(r"better colors have room to gain\. Row 4 is not perfect because the kept L is the "
+                r"luma image's L, not the true L: the trip to Lab and back alone prints "
+                r"([\d.]+) dB, `psnr`'s top \(its MSE floor is (1e-10)\)\. Notebook 04's input is "
+                r"the true L itself\.") == [(round_trip, "1e-10")]
+    # cold read r133: 100.00 dB is psnr's top, the MSE floor's (10 log10 of 1 / 1e-10)
+    assert "mse.clamp_min(1e-10)" in CODE and f"{10 * math.log10(1 / 1e-10):.2f}" == round_trip
     (kept_oracle,) = printed(r"^the true a and b with the input's L kept: mean PSNR ([\d.]+) dB")
     assert float(round_trip) > float(kept_oracle) + 10, "almost nothing, next to the kept L's cost"
     assert "round_trip = lab_to_rgb(rgb_to_lab(x_test))" in CODE
@@ -688,19 +715,22 @@ def test_the_drift_is_lost_contrast():
     # neighborhood's mean and none of the pixel's own detail; the autoencoder's slope printed
     # cold read r126: "none of a pixel's own difference" holds for the binned mean, so on
     # average at each contrast, not pixel by pixel (the band says that)
-    (slope,) = said(r"\*\*The autoencoder's mean drift lies on the blur's dashed line:\*\* its "
-                    r"slope is (−[\d.]+) \(printed above\)\. So, on average, the output keeps none "
-                    r"of the local contrast\.")[0]
-    (printed_slope, _, _) = printed(r"^panel 6: the slope of the mean drift against the local "
-                                    r"contrast is ([-+][\d.]+) \(a 3 x 3 blur: -1\); the mean "
-                                    r"drift lies below the blur's line in (\d+) of the (\d+) "
-                                    r"contrast bins$")
+    # cold read r133 (section 3): not "on" the line: parallel, below it in every bin (printed)
+    said_under, said_bins, slope = said(
+        r"\*\*The autoencoder's mean drift runs parallel to the blur's dashed line, just below "
+        r"it in (\d+) of (\d+) bins:\*\* its slope is (−[\d.]+) \(printed above\)\. So, on "
+        r"average, the output keeps none of the local contrast\.")[0]
+    assert "lies on the blur's dashed line" not in MARKDOWN
+    printed_slope, printed_under, printed_bins = printed(
+        r"^panel 6: the slope of the mean drift against the local contrast is ([-+][\d.]+) \(a 3 "
+        r"x 3 blur: -1\); the mean drift lies below the blur's line in (\d+) of the (\d+) "
+        r"contrast bins$")
     assert slope.replace("−", "-") == printed_slope and abs(float(printed_slope) + 1) < 0.1
+    assert (said_under, said_bins) == (printed_under, printed_bins)
     assert "a little too dark" not in MARKDOWN, "s33: the signed mean left to its printed line"
-    assert said(r"The band, the middle half of the pixels at each contrast, is wide: pixel by "
-                r"pixel, the output strays from the blur both ways\. So its mean "
-                r"\|drift\| is above the blur's: \*\*the network blurs the luma, and errs beyond "
-                r"the blur\.\*\*")
+    # cold read r133: the conclusion now opens section 5; the band's sentence keeps the evidence
+    assert said(r"The wide band, the middle half of the pixels at each contrast, shows single "
+                r"pixels straying both ways, so the mean \|drift\| is above the blur's\.")
     assert float(size) > float(blur_all)
     assert "at every contrast: on average" not in MARKDOWN and "by 1.2 gray levels" not in MARKDOWN
     assert signed.startswith("-") and abs(float(signed)) < 0.2 * float(size), "slightly, too dark"
@@ -836,8 +866,8 @@ def test_the_unet_and_the_clean_ablation():
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
     # s28 round 6 (cold read r120): one plain sentence of motivation first
     # s28 round 7 (cold read r121): the architecture stated, not a cause before its ablation
-    assert section6.startswith("Skip connections, and a clean ablation In the autoencoder, all of "
-                               "the luma must pass through the small code.")
+    # s33 (cold read r133): the autoencoder's sentence cut for words; the UNet's skips first
+    assert section6.startswith("Skip connections, and a clean ablation A [UNet](")
     assert said(r"so fine detail bypasses the bottleneck\. Do they keep the luma\?")
     assert "luma blurs because" not in MARKDOWN
     # cold read r103: the size table sits in section 6 (C folded in), after the UNets' training
@@ -873,8 +903,8 @@ def test_which_network_drifts_least():
                 r"([\d.]+) gray levels\.\*\* The UNet's "
                 r"mean-drift line is nearly flat: its output keeps the local contrast\. The "
                 r"skips-zeroed UNet's line is steeper than the blur's \(−([\d.]+)\): its drift "
-                r"more than cancels the local contrast, so on average a pixel brighter than its "
-                r"neighbors comes out darker than their mean, and a darker one lighter\. The two "
+                r"more than cancels the local contrast, so, on average, the output reverses it\. "
+                r"The two "
                 r"UNets differ only in what their skips carry, so the skips keep the luma\.")
     assert "A second seed agrees" not in MARKDOWN and "Every finding here is after" not in MARKDOWN
     assert "at least after" not in MARKDOWN and "measured after" not in MARKDOWN
@@ -957,9 +987,11 @@ def test_why_the_unet_stays_below_gray():
     # cold read r130 (item 1): D's answer brought into section 6, right after the table
     # cold read r132 (item 1): the metric detour moved to Going deeper D; section 6 keeps one
     # sentence with the table's two scores and one pointer
+    # cold read r133 (section 2): "most" oversold a coin flip; D's printed share instead
     assert said(r"The UNet stays just below gray \(([\d.]+) against ([\d.]+) dB\), though it beats "
-                r"gray on most test images \(Going deeper D\)\.") == [(mean_unet, gray)]
-    assert int(share) > 50, "most test images"
+                r"gray on (\d+)% of the test images \(Going deeper D\)\.") \
+        == [(mean_unet, gray, share)]
+    assert "beats gray on most test images" not in MARKDOWN
     assert said(r"### D\. Why does the UNet stay below gray by mean PSNR\? \(section 6\) Counted "
                 r"image by image, or pooled over all pixels, the UNet does better than gray:")
     section6 = MARKDOWN.split("## 6. ", 1)[1].split("## 7. ", 1)[0]
@@ -967,11 +999,16 @@ def test_why_the_unet_stays_below_gray():
         assert gone not in section6, gone
     assert section6.count("Going deeper") == 1, "one pointer per section"
     # cold read r130 (item 6): the UNet against the gray line, zoomed in a panel of its own
-    assert said(r"The right panel zooms in: the UNet ends just under the gray line\.")
+    # cold read r133 (section 3): under the gray line from epoch 3 on, not only at the end
+    (first,) = said(r"The right panel zooms in: the UNet is under the gray line from epoch (\d) "
+                    r"on\.")[0]
     assert 'zoom.axhline(gray_val, color="k", ls="--", lw=1, label="the gray image")' in CODE
     curves, gray_val = validation_curves()
     assert "_evaluate_loss" not in MARKDOWN, "cold read r128: no pointer into the library's source"
     assert "loss_fn=nn.functional.mse_loss" in CODE
+    unet_curve = curves["UNet (skips)"]
+    assert unet_curve[int(first) - 2] > gray_val and all(v < gray_val
+                                                         for v in unet_curve[int(first) - 1:])
     assert curves["UNet (skips)"][-1] < gray_val < min(curves["autoencoder"][-1],
                                                         curves["skips zeroed"][-1])
     assert "Going deeper D finds the same on the test images" not in MARKDOWN, "said once, above"
@@ -1063,8 +1100,10 @@ def test_the_skips_zeroed_unet_learns_more_slowly():
     # cold read r130 (density): A's lab notes cut to one reading
     assert said(r"\*\*All three were still improving when they stopped\.\*\* The skips-zeroed UNet "
                 r"is behind the autoencoder at every epoch, but falling fastest at the end, by "
-                r"([\d.]+)% in its last epoch; whether it would catch up needs a longer training "
-                r"\(What to try next\)\.") == [(falls["skips zeroed"],)]
+                r"([\d.]+)% in its last epoch; whether it would catch up needs a longer "
+                r"training\.") == [(falls["skips zeroed"],)]
+    # s33 (cold read r133): A's pointer to What to try next cut for words; that item points here
+    assert said(r"does the skips-zeroed UNet catch up with the autoencoder \(Going deeper A\)\?")
     assert len(falls) == 3, "all three still improving: each fell in its last epoch"
     assert all(c[-1] < c[-2] for c in (ae, unet, zero))
     assert "closes the gap" not in MARKDOWN
@@ -1113,7 +1152,7 @@ def test_the_colors_are_faint():
                 r"MSE loss\.")
     # cold read r132 (section 2): the average is the least-squares guess for equally likely colors
     assert said(r"If they are equally likely, the guess with the least squared error is their "
-                r"average \(in general, the probability-weighted mean\)\.")
+                r"average\.")
     guesses = dict((name, (float(mse), float(c))) for name, mse, c in re.findall(
         r"^guess (red|green|blue|olive|the average) *: MSE ([\d.]+), chroma +([\d.]+)$",
         PRINTED, flags=re.M))
@@ -1241,8 +1280,7 @@ def test_keeping_the_input_L():
     # cold read r132 (item 5): the b panel read (red has a positive b too)
     assert said(r"`L` is the lightness and `a` and `b` are the color\. Below, test image 6's L "
                 r"alone shows the car; its a shows the red of the car body and of the "
-                r"background\. Its b is positive on the car too: in Lab, red has a positive b as "
-                r"well as a positive a\.")
+                r"background\. Its b is positive on the car too, as pure red's is\.")
     red_lab = torch.tensor([[[[1.0]], [[0.0]], [[0.0]]]])
     from colorlab.color import rgb_to_lab
     assert rgb_to_lab(red_lab)[0, 2].item() > 30, "pure red's b is positive"
