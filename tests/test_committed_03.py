@@ -258,10 +258,8 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # s27 (k_03 item 5): the two PSNRs are the table's; the sentence keeps the comparison
     # s31 (cold read r128, item 4): the mean ab's lean, and why SSIM barely separates the two
     bar = "The training mean `ab` beats gray only slightly."
-    c_mean, c_ssim = found(r"\ntraining mean ab \((-?\d+\.\d, -?\d+\.\d)\) +\d+\.\d\d +\d+\.\d\d "
-                           r"+(0\.\d{4})\n", printed)
-    assert float(c_mean.split(", ")[1]) > 0, "+b: toward yellow"
-    assert abs(float(c_ssim) - float(ssim)) < 0.005, "SSIM hardly tells them apart"
+    (c_ssim,) = found(r"\ntraining mean ab \(-?\d+\.\d, -?\d+\.\d\) +\d+\.\d\d +\d+\.\d\d "
+                      r"+(0\.\d{4})\n", printed)
     # s32 (density): the mean ab and the two SSIMs are the table's, not repeated in prose
     # s32 (cold read r131, density): the lean is the table's printed mean ab, not said again
     # s33 (structural round): the SSIM aside was cut; the Summary says notebook 04 must beat both
@@ -405,8 +403,8 @@ def test_the_printed_errors_quoted(committed):
         err = (back - ref).abs().max().item()
         assert err < tol and (slope == 7.787 or err > 1e-8), (slope, err)
     assert "Sections 3 and 4 found small gaps to scikit-image." not in text
-    slope_row = table["my_rgb_to_lab with toe slope 7.787 vs scikit-image"]
-    assert slope_row == ("< 1e-9", "1e-09"), "the text: 7.787 explains the gap"
+    assert "my_rgb_to_lab with toe slope 7.787 vs scikit-image" in table, (
+        "the text sends the reader to Going deeper A for the 7.787 check")
     assert "7.787 * t + 4 / 29" in code_with(committed[0], "def f_7787")
     main_path = text[:text.index("## Going deeper")]
     assert main_path.count("Going deeper A") == 2, "the kit's copy and section 3's gap"
@@ -504,21 +502,16 @@ def test_the_clamps(committed):
     assert "clamped_at_0" not in printed and "clamped_at_0" not in markdown
     assert "unused power branch at -0.01" not in printed
     assert "power branch, unclamped" not in printed
-    # the unclamped power branch: value 0 and an infinite slope at 0, nan below 0; 0 times
-    # either is nan
-    zero = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    (zero ** (1 / 2.4)).sum().backward()
-    assert (zero ** (1 / 2.4)).item() == 0.0 and math.isinf(zero.grad.item())
-    assert math.isnan((1.055 * torch.tensor(-0.01, dtype=torch.float64) ** (1 / 2.4)).item())
-    z, inf = torch.tensor(0.0), torch.tensor(float("inf"))
-    assert math.isnan((z * inf).item()) and math.isnan((z * torch.tensor(math.nan)).item())
-    # the clamp moves the unused branch to LINEAR_T, where its slope is finite
-    assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in code_with(nb, "def my_linear_to_srgb")
+    # the clamp moves the unused branch to LINEAR_T, where its slope is finite: the notebook's
+    # LINEAR_T, not 0 (where the power's slope is infinite)
+    encode = code_with(nb, "def my_linear_to_srgb")
+    assert "lin.clamp_min(LINEAR_T) ** (1 / 2.4)" in encode
     decode = code_with(nb, "def my_srgb_to_linear")
     assert "((v.clamp_min(SRGB_T) + 0.055) / 1.055) ** 2.4" in decode
-    t = torch.tensor(0.0031308, dtype=torch.float64, requires_grad=True)
+    (linear_t,) = re.findall(r"^SRGB_T, LINEAR_T = [\d.]+, ([\d.e-]+)$", encode, re.M)
+    t = torch.tensor(float(linear_t), dtype=torch.float64, requires_grad=True)
     (t ** (1 / 2.4)).backward()
-    assert math.isfinite(t.grad.item())
+    assert math.isfinite(t.grad.item()), f"the power's slope at LINEAR_T = {linear_t}"
     flat = " ".join(markdown.split())
     assert ("**Why the clamps?** The encode function with and without its clamp, at black and just "
             "below:") in flat
@@ -755,8 +748,7 @@ def test_the_derived_matrix_and_white_point(committed):
     matrix, white = found(r"\nours vs scikit-image's, largest difference: matrix "
                           r"(\d\.\de-\d\d), white (\d\.\de-\d\d)\n", printed)
     row = "section 2's own matrix and white: how far Lab moves (ΔE76)"
-    shift, shift_tol = a_table(printed)[row]
-    assert float(shift_tol) == 0.23 and float(shift) < 0.23
+    shift, _ = a_table(printed)[row]
     # "they differ in the fourth decimal": both printed differences are between 1e-4 and 1e-3
     assert all(1e-4 <= float(x) < 1e-3 for x in (matrix, white))
     def xyz_of(x, y):
@@ -1644,7 +1636,6 @@ def test_the_dark_colors_gradcheck_uses(committed):
             "lab_dark[:, 0].max().item(), 116 * DELTA - 16)") in full
     high, below = a_table(committed[2])["section 5's dark colors: largest L (must sit below 8)"]
     assert "straight segments" not in committed[2]
-    assert any(k.startswith("section 5's dark colors") for k in a_table(committed[2]))
     assert float(high) < int(below) == 8
     rgb_dark = 0.001 + 0.03 * torch.rand(1, 3, 4, 4, generator=torch.Generator().manual_seed(1),
                                          dtype=torch.float64)
@@ -2261,10 +2252,8 @@ def test_small_fixes_of_r126(committed):
     # item 2: clamp_min's backward passes the gradient at its bound, nan included, and sends 0
     # below it, whatever arrives (the printed 12.92 at -0.01 and nan at black of clamped_at_0)
     # s33 (structural round, cold read r132 item 1): the rule left with clamped_at_0; what is
-    # left is section 5's question 1: the clamp passes the gradient at its bound
-    x = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
-    x.clamp(0, 1).sum().backward()
-    assert (x.grad == 1).all()
+    # left is section 5's question 1: the clamp passes the gradient at its bound (the printed
+    # autograd slope at black is checked in test_gradcheck_black_included)
     assert "`torch.clamp` passes the gradient at its bound" in text
     # the kit's conversions are the notebook's own (Going deeper A's rows, < 1e-9)
     assert ("`color.rgb_to_lab` and `color.lab_to_rgb` are the course kit's copy of the chain "
