@@ -284,7 +284,8 @@ def test_the_already_gray_image_and_the_psnr_cap(committed):
     import inspect
 
     from colorlab import metrics
-    assert "1e-10" in inspect.getsource(metrics), "the cap: an MSE floor of 1e-10 is 100 dB"
+    x = torch.rand(2, 3, 8, 8)
+    assert torch.allclose(metrics.psnr(x, x), torch.tensor(100.0)), "'capped at 100 dB'"
     from colorlab.metrics import GRAY_CHROMA
     assert GRAY_CHROMA == 2.0
     assert "Going deeper D defines every metric." in markdown
@@ -982,8 +983,23 @@ def test_the_unet_table_and_its_answers(committed):
     assert ("A decoder block reads the upsampled features and the skip, twice the channels it "
             "writes: at width C its two 3x3 convolutions have 27 C² weights, the encoder block's "
             "13.5 C².") in text
-    c = 8   # this test's own count: (2C in + C in) x C out x 9 taps; the encoder reads C/2, then C
-    assert 9 * (2 * c * c + c * c) == 27 * c * c and 9 * (c // 2 * c + c * c) == 13.5 * c * c
+    decoder_c2, encoder_c2 = (float(x) for x in found(
+        r"have (\d+) C² weights, the encoder block's (\d+(?:\.\d+)?) C²\.", text))
+    # the text's counts against the conv weights of quick mode's UNet(base=16): each block at its
+    # width C (the channels it writes); encoder 1 reads L, not C/2, so only encoders 2 and 3 and
+    # the bottleneck (an encoder block too) read half their width
+    unet = UNet(1, 2, base=16, depth=3)
+
+    def conv_weights(block):
+        convs = [m for m in block.modules() if isinstance(m, torch.nn.Conv2d)]
+        return sum(m.weight.numel() for m in convs), convs[-1].out_channels
+
+    for block in unet.decoders:
+        weights, width = conv_weights(block)
+        assert weights == decoder_c2 * width**2, ("a decoder block's weights", width)
+    for block in (*unet.encoders[1:], unet.bottleneck):
+        weights, width = conv_weights(block)
+        assert weights == encoder_c2 * width**2, ("an encoder block's weights", width)
     main = markdown.split("## Going deeper (optional)")[0]
     assert "multiply-adds" not in main.split("## Summary")[0], "the table waits in Going deeper B"
     assert "### B. Where do the UNet's parameters and arithmetic sit?" in markdown
@@ -1043,11 +1059,7 @@ def test_the_toys(committed):
     # section 8's toy: green (a = -40) or magenta (a = +40). Equally often, the mean is gray and
     # every a from -40 to +40 has the same expected L1 error (and any a outside, a larger one);
     # at 60% green / 40% magenta the median is the full green, the mean a pale green
-    even = torch.tensor([-40.0, 40.0])
-    l1_error = [(even - a).abs().mean().item() for a in (-40, -20, 0, 20, 40)]
-    assert even.mean() == 0 and max(l1_error) == min(l1_error) < (even - 45).abs().mean()
-    split = torch.tensor([-40.0] * 60 + [40.0] * 40)
-    assert split.median() == -40 and abs(split.mean() + 8) < 1e-4
+    split = torch.tensor([-40.0] * 60 + [40.0] * 40)   # toy two, against its printed line below
     nb = nbformat.read(NOTEBOOK, as_version=4)
     toys = code_with(nb, "# Three toy pixels at one lightness")
     assert "# green, magenta: each half the time" in toys and \
@@ -1058,7 +1070,7 @@ def test_the_toys(committed):
     assert "Three toy pixels show the difference." in main
     assert ("In toy one, MSE paints the average of green and magenta: gray. L1 has no preference: "
             "every a from -40 to +40 costs it the same.") in main, \
-        "r107: toy one on the main path"   # 'the same': l1_error above, equal from -40 to +40
+        "r107: toy one on the main path"   # 'the same': toy one's printed L1 range, below
     drawn = code_with(nb, "# The three toys drawn")
     assert "plt.subplots(1, 3" in drawn and "for ax, (toy, (colors, odds)) in zip(axes, " \
         "toys.items()):" in drawn, "s29: one panel per toy, from the toys the cell solved"
@@ -1081,6 +1093,9 @@ def test_the_worst_images_are_nearly_gray(committed):
     text = " ".join(markdown.split())
     assert ("The best eight are animals, mostly brown or olive like the tint. The worst eight are "
             "nearly gray: there gray already scores high, so a faint tint costs many dB.") in text
+    # the worst eight's chroma and gray PSNR are drawn in the figures' notes, not printed, so
+    # this sentence (and the key idea's "nearly gray photos" below) is checked only as text and
+    # by the code that draws the notes; the notebook cannot be changed to print them now
     nb = nbformat.read(NOTEBOOK, as_version=4)
     figures = code_with(nb, "ranked = result.ranked()")
     assert 'notes=[f"{k}\\n{g:.0f} → {p:.0f} dB\\nchroma {c:.1f}"' in figures, \

@@ -215,17 +215,15 @@ def test_the_idea_and_the_start(committed):
     assert "seeds (0, 1)" in printed
     five = (ROOT / "notebooks" / "05_vivid_colors.ipynb").read_text(encoding="utf-8")
     assert "**L1** picks the **median** of each channel" in five, "05 makes the L1 argument"
-    # the L1 argument: two equally likely colors, any color between them scores the same
-    red, blue = torch.tensor(1.0), torch.tensor(-1.0)
-    cost = [((g - red).abs() + (g - blue).abs()).item() / 2 for g in torch.linspace(-1, 1, 5)]
-    assert max(cost) - min(cost) < 1e-6
     # section 1: one start, the new layers at 30 times the rate, checked "no change"
     one = section(markdown, 1)
     assert ("fine-tuned for three epochs at a learning rate of 1e-4. The layers a variant adds "
             'start as "no change" (checked below) and train at 30 times that rate') in one
     assert ("fine-tuned from the pretrained cifar10-l1-unet, 3 epochs, batch 64, lr 0.0001 "
             "(constant), the layers a variant adds at 0.003,") in printed
-    assert abs(0.003 / 0.0001 - 30) < 1e-9
+    base_lr, new_lr = (float(x) for x in found(
+        r"batch \d+, lr (\S+) \(constant\), the layers a variant adds at (\S+),", printed))
+    assert base_lr == 1e-4 and abs(new_lr / base_lr - 30) < 1e-9, "'1e-4', '30 times that rate'"
     assert ("before training, the class-conditioned and the attention UNet colorize exactly as "
             "the pretrained UNet") in printed
     assert "torch.nn.init.zeros_(model.embed.weight)" in code_of(nb)
@@ -266,7 +264,14 @@ def test_section_3_the_critic(committed):
     assert c0 < 0.69 and c1 < c0, "below ln 2 in the first quarter (within epoch 1): ahead"
     assert g1 > g0, "the generator's term ends higher than it starts"
     assert 'q = max(1, len(h["critic"]) // 4)' in code_of(nb)
-    assert -(-3000 // 64) // 4 < -(-3000 // 64), "a quarter of the steps lies in epoch 1"
+    # "the first quarter" lies "within epoch 1": the run's steps, from its printed header
+    (images,) = found(r"data: .*?: ([\d,]+) train / ", printed)
+    epochs, batch = found(r"fine-tuned from the pretrained \S+, (\d+) epochs, batch (\d+),",
+                          printed)
+    per_epoch = -(-int(images.replace(",", "")) // int(batch))   # the last batch may be short
+    steps = int(epochs) * per_epoch
+    assert steps == int(found(r"start -> end of training \((\d+) steps, ", printed)[0])
+    assert max(1, steps // 4) <= per_epoch, "the first quarter of the steps lies in epoch 1"
     assert ("The critic's loss (red) falls below the ln 2 line in the first epoch: the critic is "
             "ahead. The generator's term (blue) ends higher than it starts.") in three
     plain_l1, adversarial_l1 = ([float(x) for x in part.split()] for part in found(
@@ -472,7 +477,8 @@ def test_section_7_the_verdicts(committed):
             "colorfulness error; there both seeds agreed to the last digit (ringed, †), so the "
             "printed ratio is a lower bound. The class hint's classifier gain may partly be the "
             "label itself.") in seven
-    assert "noise floor" not in markdown, "r134: the dagger makes the ratio a lower bound, not a weak verdict"
+    assert "noise floor" not in markdown, \
+        "r134: the dagger makes the ratio a lower bound, not a weak verdict"
     assert "partly the label itself" not in markdown, "r133: a reading, not a result"
     # "both seeds agreed to the last digit (†)": the one worse mark of the row carries the dagger
     (line,) = [x for x in tables.splitlines()
@@ -609,8 +615,14 @@ def test_deeper_a_the_critic_window(committed):
     (grad,) = torch.autograd.grad(critic(big)[0, 0, 8, 8], big)
     reached = (grad[0].abs().sum(0) > 0).nonzero()
     field = (reached.max(0).values - reached.min(0).values + 1).tolist()
-    widen = [(4 - 1) * 2 ** i for i in range(3)] + [(3 - 1) * 8]
-    assert field == [38, 38] and widen == [3, 6, 12, 16] and 1 + sum(widen) == 38
+    # each conv widens the view by (kernel - 1) x the stride of all the convs before it
+    widen, stride = [], 1
+    for conv in (m for m in critic.modules() if isinstance(m, torch.nn.Conv2d)):
+        widen.append((conv.kernel_size[0] - 1) * stride)
+        stride *= conv.stride[0]
+    said = found(r"its four convolutions widen the view by (\d+), (\d+), (\d+) and (\d+) "
+                 r"pixels, and 1 \+ ", a)
+    assert field == [38, 38] and widen == [int(x) for x in said] and 1 + sum(widen) == field[0]
     window = found(r"one critic logit sees a (\d+) x (\d+) window", printed)
     corner = found(r"the top-left logit sees (\d+) x (\d+) pixels", printed)
     assert [int(x) for x in window] == field and [int(x) for x in corner] == [23, 23]
@@ -673,21 +685,7 @@ def test_deeper_c_inside_attention(committed):
     assert "well above its small constant eps" not in c, "r133: not shown by the printed norms"
     assert ("so it largely cancels a common scale on the gradients, such as gamma, while that "
             "scale changes slowly.") in c
-    # Adam's step does not depend on a constant scale of the gradient
-    moved_by = []
-    for scale in (lambda t: 1.0, lambda t: 1e-4, lambda t: 1e-4 * (1 + t / 40),
-                  lambda t: 1e-2 if t % 2 == 0 else 1e-4):
-        weight = torch.nn.Parameter(torch.zeros(64))
-        adam = torch.optim.AdamW([weight], lr=3e-3, weight_decay=0)
-        for step in range(20):
-            noise = torch.rand(64, generator=torch.Generator().manual_seed(step))
-            weight.grad = scale(step) * (1 + noise)
-            adam.step()
-        moved_by.append(weight.detach().clone())
-    assert torch.allclose(moved_by[0], moved_by[1], rtol=1e-3), "a constant scale cancels"
-    # r133: a slowly changing scale largely cancels too; a scale that jumps each step does not
-    assert torch.allclose(moved_by[0], moved_by[2], rtol=0.05), "a slowly changing scale"
-    assert not torch.allclose(moved_by[0], moved_by[3], rtol=0.05), "a jumping scale"
+    # the library's optimizer is AdamW with its default eps (the scale-cancelling step)
     from colorlab import train as training
     assert "torch.optim.AdamW(" in inspect.getsource(training)
     assert not re.search(r"\beps\b", inspect.getsource(training.make_optimizer)), "default eps"
