@@ -411,8 +411,18 @@ def test_the_image_blind_answer(committed):
     # s30 (r126 5.): said in full ("used the gray image" was clipped)
     # s33 (r132 item 4): raw losses, each lambda's image-blind validation loss as a dotted line;
     # "goes below": each best epoch beats it (printed above)
-    assert ("On the right, each classifier starts at its image-blind answer (epoch 0) and goes "
-            "below its dotted line.") in markdown
+    # s33b (r133 2., fig 6): one axis per lambda (each weighs its loss differently); the rule
+    # "below the dotted line = learned" holds for validation (the lambda 0.5 training curve
+    # starts below it: 3.648 on the training images against 3.728)
+    assert ("Each $\\lambda$ weighs its loss differently: one axis each. Each validation curve "
+            "starts at the image-blind answer (epoch 0) and goes below its dotted line."
+            ) in markdown
+    assert "On the right, each classifier starts at its image-blind answer" not in markdown
+    fig6 = "".join(c.source for c in nb.cells)
+    assert "validation below the dotted line = learned" in fig6
+    assert "classifiers (Q = {Q} bins): below the dotted line = learned" not in fig6
+    assert "for ax, lam in zip(axes[1:], LAMBDAS):" in fig6
+    assert 'ylabel=f"cross-entropy, weighted for lambda {lam:g} (nats)"' in fig6
     assert "below 0 means a classifier used the gray image" not in markdown
     # s30 (r126 2., fig. 6): the left axis's "|ab error|" is the mean of |da| and |db| (F.l1_loss
     # over both channels), not the ab distance of section 7's score (a norm over the channels);
@@ -522,7 +532,7 @@ def test_the_image_blind_answer(committed):
     code = "".join(c.source for c in nb.cells if c.cell_type == "code")
     assert '[blind_train[lam], *h["train_loss"]]' in code
     assert '[blind_val[lam], *h["val_loss"]]' in code
-    assert "axes[1].axhline(blind_val[lam]" in code, "each lambda's image-blind line"
+    assert "ax.axhline(blind_val[lam]" in code, "each lambda's image-blind line"
     assert "checked: every classifier beats the image-blind answer" in printed
     assert "this run does not examine why" not in markdown, "one hedge per section"
     assert "this run does not show why" not in markdown
@@ -569,11 +579,14 @@ def test_the_curves(committed):
           (("rebal", rebal), ("plain", plain), ("vivid", vivid))}
     assert "passes the truth's colorfulness at $T" not in markdown, "cut from section 7"
     # section 7 opens with what it does, then the two scores used below
-    # s33: the colorfulness formula cut from the text (colorlab.metrics.colorfulness has it)
+    # s33b (r133 6.6): the colorfulness formula where it is first used (colorlab.metrics's,
+    # checked below)
     assert ("We decode each classifier at every $T$ on the validation images and score it three "
-            "ways: PSNR (dB), **colorfulness** (Hasler and Süsstrunk: how strong and varied the "
-            "colors are, right or wrong; 0 for gray, best near the truth's) and the rebalanced "
-            "AuC.") in markdown
+            "ways: PSNR (dB), **colorfulness** and the rebalanced AuC. Colorfulness (Hasler and "
+            "Süsstrunk) is $\\sqrt{\\sigma_{rg}^2+\\sigma_{yb}^2} + 0.3\\sqrt{\\mu_{rg}^2+"
+            "\\mu_{yb}^2}$, with $\\sigma$, $\\mu$ the spread and mean over the image of "
+            "$rg = R - G$ and $yb = (R+G)/2 - B$ (RGB in 0 to 255): 0 for gray, best near the "
+            "truth's, right or wrong.") in markdown
     # s32 (r131 6.4): the formula is colorlab.metrics.colorfulness's, and gray scores 0 (test row)
     metrics = (ROOT / "colorlab" / "metrics.py").read_text(encoding="utf-8")
     assert "x = images.float() if images.dtype == torch.uint8 else images.float() * 255" in metrics
@@ -643,8 +656,16 @@ def test_the_curves(committed):
     assert q_run == found(r"AbBins\(Q=(\d+),", printed)[0] and q_vivid != q_run
     # r127 3.: not the images alone: the steps ratio (rounded down) and the bins named too
     r_steps = [int(n.replace(",", "")) for n in recipe["optimizer steps"][:2]]
-    assert ("The pretrained vivid UNet joins the sweep: the same UNet body, trained on 18 times as "
-            f"many images, with {r_steps[1] // r_steps[0]} times the optimizer steps.") in markdown
+    # s33b (r133 3.): the two ratios printed by the sweep cell, right below the sentence
+    img_x, step_x, v_steps, my_steps = found(
+        r"the pretrained vivid UNet: (\d+) times this run's training images, (\d+) times its "
+        r"optimizer steps \(([\d,]+) against ([\d,]+)\)", printed)
+    assert [v_steps, my_steps] == recipe["optimizer steps"][1::-1]
+    assert ("The pretrained vivid UNet joins the sweep: trained on "
+            f"{img_x} times as many images, with {step_x} times the optimizer steps.") in markdown
+    assert int(step_x) == round(r_steps[1] / r_steps[0])
+    assert int(img_x) * int(recipe["training images"][0].replace(",", "")) == int(
+        recipe["training images"][1].replace(",", ""))
     # s32 (r129 2.): "twice its steps", from the recipe table (the L1 UNet's column last)
     l1_unet_steps = int(recipe["optimizer steps"][2].replace(",", ""))
     assert l1_unet_steps == 2 * r_steps[1], (l1_unet_steps, r_steps)
@@ -778,9 +799,8 @@ def test_the_curves(committed):
     assert "over all validation images" not in markdown
     # s30 (r126 3.): "only" was too strong: the 8th column's red car is a dull red at T = 1 and
     # 0.38 already (the figure); its truth is a car (the strips' column names)
-    assert ("Your classifier paints a muted wash down to $T = 0.38$; clear color, such as the blue "
-            "sky in the 4th column, appears mostly at the two lowest temperatures."
-            ) in markdown   # the figure (r103: not all)
+    assert ("Your classifier paints a muted wash down to $T = 0.38$; clear color appears mostly "
+            "at the two lowest temperatures.") in markdown   # the figure (r103: not all)
     assert "Clear color appears only at" not in markdown
     assert "shown_idx.tolist() == [44, 441, 139, 152, 279, 74, 87, 221]" in code, "these images"
     # those two rows: this run's most colorful settings of lambda 0.5
@@ -827,8 +847,8 @@ def test_the_curves(committed):
     # s27: the payoff claims only; the rings' measurements in Going deeper C
     # s33: the truck's numbers left the text (printed above the figure); red: most of the truth's
     # chroma, and a third of the L1 UNet's ab error
-    assert ("### 8a. The payoff (a pretrained vivid UNet) The pretrained L1 UNet (top row) paints "
-            "dull colors. The vivid UNet is more "
+    assert ("### 8a. The payoff (a pretrained vivid UNet) The pretrained L1 UNet paints dull "
+            "colors. The vivid UNet is more "
             "than twice as colorful and has the higher rebalanced AuC. Its colors can be right or "
             "wrong: - **5th column, ringed:** the truck's red top comes out red at $T = 0.38$. "
             "The L1 UNet leaves it nearly gray (printed above). - **7th column:** the cyan car "
@@ -995,8 +1015,9 @@ def test_the_curves(committed):
     # the hue check (Going deeper F) uses the library's hue_turn, not one of its own
     assert "from colorlab.metrics import hue_turn" in code and "def hue_turn" not in code
     assert "of them keep their T = 1 hue" not in printed, "s33: Going deeper C's hue lines cut"
-    assert (f"- **Rebalancing adds color.** At $T = 1$, it makes your classifier {ratio} times "
-            f"as colorful.") in markdown
+    # s33b (r133 item 1): lambda 1 named as no rebalancing
+    assert (f"- **Rebalancing adds color.** At $T = 1$, $\\lambda = 0.5$ is {ratio} times as "
+            "colorful as no rebalancing ($\\lambda = 1$).") in markdown
     assert f"colorfulness at T = 1: lambda 0.5 {r1}, lambda 1 {p1}," in printed
     assert "the vivid UNet reaches" not in markdown, "one number a bullet: section 7's payoff"
     # section 4's question 1 (which colors a lambda = 0.5 classifier paints more often): the paint
@@ -1043,7 +1064,7 @@ def test_the_curves(committed):
     assert "bunch together" not in markdown, "every point is labelled"
     # r124: on the shared scale every panel labels the strips' four T, and the title says so
     # s32 (r129 fig 9): the suptitle on two lines
-    assert ('one point per temperature T\\n"\n             f"(joined in order of T; labelled: the '
+    assert ('one point per temperature T\\n"\n             f"(arrows: T falling; labelled: the '
             'strips\' T = {\', \'.join(f\'{T:g}\' for T in STRIP_TEMPERATURES)}). "\n'
             '             "Good: high, and near the dashed line")') in code
     # the cause, measured: mean chroma where lambda 0.5's likeliest bin is near gray, and elsewhere
@@ -1078,9 +1099,14 @@ def test_the_curves(committed):
     # s32 (r131 6.6): the takeaway first (near gray fades at every step down, the rest grows)
     assert all(chroma[b][0] < chroma[a][0] and chroma[b][1] > chroma[a][1]
                for a, b in (("1", "0.38"), ("0.38", "0")))
+    # s33b (r133 3.): colorfulness holds although all pixels' mean chroma falls (checked above);
+    # it rewards spread, and the two groups move apart (the gap grows: checked here)
     assert ("Lowering $T$ fades that near-gray majority and strengthens the other "
-            f"{other_share}%. Down to $T = 0.38$ those grow only slightly, so colorfulness holds; "
-            "below it they saturate while most of the image goes grayer.") in markdown
+            f"{other_share}%. Down to $T = 0.38$ colorfulness holds although the mean chroma "
+            "falls: it also rewards spread, and the two groups move apart. Below 0.38 the "
+            f"{other_share}% saturate while the rest goes grayer.") in markdown
+    assert chroma["0.38"][1] - chroma["0.38"][0] > chroma["1"][1] - chroma["1"][0] + 2
+    assert "so colorfulness holds" not in markdown
     assert float(rows["0"][1]) < float(rows["0.38"][1]), "fades further"
     assert whole(rows["1"][3]) != whole(rows["0.38"][3]), "grow: the rounded numbers show it"
     assert chroma["0.38"][1] < 1.3 * chroma["1"][1], "only slightly stronger"
@@ -1125,8 +1151,15 @@ def test_the_curves(committed):
     # their hue for about half of the pixels the mode colors
     # s33: the summary's T bullet backed by 8a: bolder at every lower T (checked above), and the
     # cyan car red at every T (the figure, named in 8a)
-    assert ("- **Lowering $T$** makes colors bolder, wrong ones included: the vivid UNet paints "
-            "the cyan car red at every $T$.") in markdown
+    # s33b (r133 2.): lambda 1 fades as T falls (checked above), so not "bolder" for all; the
+    # lowest T the boldest with rebalancing (lambda 0.5 and the vivid UNet: T = 0 and 0.08 the
+    # two most colorful, checked here)
+    assert ("- **Lowering $T$** saturates the pixels whose likeliest bin is colored and fades the "
+            "rest. With rebalancing, the lowest $T$ give the boldest images, wrong colors "
+            "included; without it ($\\lambda = 1$), colors fade.") in markdown
+    for k in ("rebal", "vivid"):
+        assert sorted(cf[k], key=cf[k].get)[-2:] == ["0.08", "0"], k
+    assert "makes colors bolder, wrong ones included" not in markdown
     assert "- **7th column:** the cyan car comes out red at every $T$." in markdown
     assert "strengthens each pixel's guess" not in markdown, "true of the vivid UNet only"
     # section 7's key idea, true of section 11's printout: a clear guess (the vivid UNet) mostly
@@ -1209,9 +1242,8 @@ def test_the_choice_and_the_test_table(committed):
     v1, v38 = (f"{float(aucs(tables, 3)[t]):.3f}" for t in ("1", "0.38"))
     # s28 (r120): T = 1 or 0.7, tied at the printed digits
     assert f"{float(aucs(tables, 3)['0.7']):.3f}" == v1
-    assert ("The rebalanced AuC picks the plain mean, $T = 1$. The test table scores it once, "
-            "beside every other row. A gain over gray larger than its $\\pm$ (two standard "
-            "errors) is unlikely to be the luck of the draw.") in markdown
+    assert ("The rebalanced AuC picks the plain mean, $T = 1$. A gain over gray larger than its "
+            "$\\pm$ (two standard errors) is unlikely to be the luck of the draw.") in markdown
     # s28 (r121 item 1): the vivid UNet's T = 1 against 0.38, said in "So why go vivid?"
     # s28 (r122 top fix 3): the perceptual case first, then one number (the colorfulness)
     assert v38 < v1
@@ -1618,7 +1650,8 @@ def test_one_pixel(committed):
     pattern = (r"{}: (\w+) \(column (\d)\), pixel \(y (\d+), x (\d+)\): likeliest bin p = "
                r"(\d+)%, (\d+)% of p within 20 of the true ab\s+ab \(chroma\): truth \((-?\d+), "
                r"(-?\d+)\) \((\d+)\), T = 1 \((-?\d+), (-?\d+)\) \((\d+)\), T = 0.38 \((-?\d+), "
-               r"(-?\d+)\) \((\d+)\), T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)\n  the 3 likeliest "
+               r"(-?\d+)\) \((\d+)\), T = 0 \((-?\d+), (-?\d+)\) \((\d+)\)\n  distance from the "
+               r"true ab: [^\n]*\n  the 3 likeliest "
                r"bins: \((-?\d+), (-?\d+)\) (\d+\.\d)%, \((-?\d+), (-?\d+)\) (\d+\.\d)%, "
                r"\((-?\d+), (-?\d+)\) (\d+\.\d)% \(together (\d+\.\d)% of p\)")
 
@@ -1658,8 +1691,17 @@ def test_one_pixel(committed):
     # the surest colored pixel: the airplane's pale blue sky, one blob of blue bins, its three
     # decodings close together and a stronger blue than the truth
     # s32 (r129 item 5): C trimmed; the numbers stay in the printout above the figure
-    assert (f"Even at the surest pixel, the airplane's blue sky, the likeliest bin holds only "
-            f"{sure['p']}% of $p$, and the three decodings nearly agree.") in deep
+    # s33b (r133 3.): close together, and all three off the pale truth by the printed distances
+    dists = [int(d) for d in found(r"the surest colored pixel: .*\n.*\n  distance from the true "
+                                   r"ab: T = 1 (\d+), T = 0\.38 (\d+), T = 0 (\d+)", printed)]
+    assert (f"Even at the surest pixel, the airplane's pale sky, the likeliest bin holds only "
+            f"{sure['p']}% of $p$. The three decodings land close together, yet all miss the "
+            f"true color (chroma {sure['c_truth']}) by {min(dists)} to {max(dists)}.") in deep
+    assert "the three decodings nearly agree" not in deep
+    truth_ab = sure["truth"]     # the printed distances agree with the printed (rounded) ab values
+    assert all(abs(math.dist(ab, truth_ab) - d) <= 1.5
+               for ab, d in zip((sure["t1"], sure["t038"], sure["t0"]), dists)), dists
+    assert min(dists) >= 15, "all three miss the pale truth"
     assert sure["name"] == "airplane" and sure["near"] > 50 and sure["p"] > 3 * split["p"]
     assert sure["truth"][1] < 0 and sure["c_truth"] <= 15, "pale blue"
     assert all(b <= -20 and abs(a) <= 10 for (a, b), _ in sure["top"]), "blue bins"
@@ -1737,7 +1779,8 @@ def test_the_auc_before_its_use(committed):
     seven, eight, nine = (markdown.index(h) for h in ("## 7. ", "## 8. ", "## 9. "))
     # r119 item 2: a section of its own, the definition in words, then the function, visible
     definition = ("PSNR is a poor judge of color: most pixels are nearly gray, so a dull guess is "
-                  "rarely far off. The **rebalanced AuC** counts every color equally. For each "
+                  "rarely far off. The **rebalanced AuC** (area under the curve) counts every "
+                  "color equally. For each "
                   "distance $t$ from 0 to 150, it takes the share of pixels within $t$ of their"
                   " true ab, separately for each grid cell of true color, then averages these "
                   "shares over the cells. The score is the mean over $t$, and 1 is perfect.")
@@ -1772,8 +1815,7 @@ def test_the_auc_before_its_use(committed):
     red_curve = [int(t >= 30) for t in range(151)]
     assert auc == f"{(sum(gray_curve) + sum(red_curve)) / 2 / 151:.3f}"
     assert "abs(curve3.mean() - ab_auc(guess3, true3, rebalanced=True)) < 1e-9" in fn.source
-    intro = ("The cell below tries it on three pixels: two truly gray, guessed within 10, and one "
-             "truly red, guessed 30 off.")
+    intro = "The **rebalanced AuC** (area under the curve) counts every color equally."   # r133 6.5
     example = ("At $t = 10$ the plain share is 2 of 3, but the rebalanced one is one half: gray's "
                "1 and red's 0, averaged.")
     assert seven < markdown.index(intro) < markdown.index(example) < eight
@@ -1787,8 +1829,9 @@ def test_the_auc_before_its_use(committed):
     assert "hide-input" in nb.cells[at_fig].metadata.get("tags", [])
     assert at_fn < at_fig and "def rebalanced_curve" not in nb.cells[at_fig].source
     assert 'abs(drawn["T = 1"].mean() - auc_of(LAMBDAS[0], 1.0)) < 1e-6' in code
-    assert "ax.fill_between(t, found[largest], color=group[largest][1], alpha=0.15)" in code
-    assert nb.cells[at_fig].source.count("fill_between(") == 1, "one shaded area a panel"
+    # s33b (r133 fig 7): no shading; the grayscale baseline in the right panel too
+    assert "fill_between(" not in nb.cells[at_fig].source
+    assert 'yours = {"grayscale baseline": curves["grayscale baseline"],' in code
     # r119 item 6: the thresholds by name, not copied literals
     fig_code = nb.cells[at_fig].source
     assert "t = np.arange(int(AUC_MAX_DIST) + 1)" in fig_code and "150" not in fig_code.replace(
@@ -1802,7 +1845,7 @@ def test_the_auc_before_its_use(committed):
     assert shares["0"][0] > shares["1"][0] and shares["1"][1] > shares["0"][1]
     # s28 (r121 item 4): the prose names the order, the printed lines carry the shares
     # s32: "miss by more": the printed shares (T = 1 ahead at t = 50); no forward reference
-    assert ("Each panel shades its largest area. On the right, argmax ($T = 0$) leads at small "
+    assert ("On the right, argmax ($T = 0$) leads at small "
             "$t$, the mean ($T = 1$) at large $t$: a faint classifier's bold guesses miss by "
             "more.") in markdown
     assert "leads at $t = 10$" not in markdown
@@ -1893,8 +1936,8 @@ def test_the_sweep_table(committed):
         r"colorfulness at T = 1: (.*)", printed)[0]))
     rebal, plain = curve(tables, 1)["1"][1], curve(tables, 2)["1"][1]
     assert (cf1["lambda 0.5"], cf1["lambda 1"]) == (rebal, plain), "the table's T = 1 row"
-    assert (f"At $T = 1$, it makes your classifier {float(rebal) / float(plain):.1f} times as "
-            "colorful.") in markdown
+    assert (f"At $T = 1$, $\\lambda = 0.5$ is {float(rebal) / float(plain):.1f} times as "
+            "colorful as no rebalancing ($\\lambda = 1$).") in markdown
     # below T = 0.38 lambda 0.5 gains color and loses PSNR at every step (section 8b's 2nd bullet)
     below = TEMPS[TEMPS.index("0.38"):]
     rc = curve(tables, 1)
@@ -1918,6 +1961,9 @@ def test_the_sweep_table(committed):
     assert "sharex=True, sharey=True" in code and "viz.label_path(ax, cfs, psnrs," in code
     # s33 (r132 fig 9): each panel's title names its reference marker (your L1 or the pretrained)
     assert ('ax.set(title=name_of(key) + (" (◇: the pretrained L1 UNet)" if pretrained_ref else '
-            '" (this run; ☆: your L1)"),') in code
+            '" (no rebalancing; ☆: your L1)"') in code
+    # s33b (r133 6.5): arrows along each path, in the direction of falling T
+    assert "for k in range(len(cfs) - 1):   # an arrow from each T to the next lower one" in code
+    assert 'arrowprops=dict(arrowstyle="-|>"' in code and '"(arrows: T falling; labelled:' in code
     assert '[f"{T:g}" if T in STRIP_TEMPERATURES else None for T in TEMPERATURES]' in code
     assert "def toward_neighbours" not in code and "crowded" not in code, "moved to colorlab.viz"
