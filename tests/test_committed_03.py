@@ -111,8 +111,10 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # s32 (cold read r131, density): the figure shows it; the sentence names no image now
     # s32 (cold read r132, figure 9 unmentioned): the sentence says what the figure shows: from
     # left to right (the printout's order, grayest first), gray's PSNR falls at every step
-    assert ("Gray costs more on more colorful photos (figure: PSNR falls left to right): over all "
-            "scored test images, the rank correlation of mean chroma and gray's PSNR is") in text
+    # s34 (cold read r134, telegraphic): the figure's reading and the correlation, one sentence each
+    assert ("Gray costs more on more colorful photos. In the figure, PSNR falls from left to "
+            "right. Over all scored test images, the rank correlation of mean chroma and gray's "
+            "PSNR is") in text
     assert all(a[2] > b[2] for a, b in zip(four, four[1:])), "PSNR falls left to right"
     assert f"({best[2]} dB)" not in text and f"({worst[2]} dB)" not in text
     # ed24b: the figure's title says it; the sentence was cut (word budget)
@@ -135,9 +137,18 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert float(rho) < -0.8
     assert "### E. A side question on section 8" not in text
     section_8 = text[text.index("## 8. How colorful"):text.index("## Going deeper")]
-    assert ("Gray costs more on more colorful photos (figure: PSNR falls left to right): over all "
-            f"scored test images, the rank correlation of mean chroma and gray's PSNR is {said} "
-            "(printed below).") in section_8
+    assert ("Gray costs more on more colorful photos. In the figure, PSNR falls from left to "
+            "right. Over all scored test images, the rank correlation of mean chroma and gray's "
+            f"PSNR is {said} (printed below).") in section_8
+    # s34 (cold read r134, item 5): the RMS line is read in one sentence: gray's error on the
+    # median image, in levels of 255, as printed (and PSNR = -20 log10(RMS) recomputes it)
+    rms, median_psnr, levels = found(r"\ngray's RMS error on \[0, 1\] RGB: (\d\.\d{3}) on the "
+                                     r"median image \(PSNR (\d+\.\d\d) dB\), about (\d+) of 255 "
+                                     r"levels;", printed)
+    assert median_psnr == median and abs(10 ** (-float(median) / 20) - float(rms)) < 5e-4
+    assert round(float(rms) * 255) == int(levels)
+    assert (f"On the median image, gray is off by about {levels} of 255 levels (root mean "
+            "square).") in section_8
     cells = committed[0].cells
     said_at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
                    and "the rank correlation of mean chroma" in " ".join(c.source.split()))
@@ -159,7 +170,15 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     # the mean marker, its value in the legend); r101: one sentence reads the marker
     assert "pixels with b > 0" not in printed and "mean ab over all pixels" not in printed
     assert "b < -20" not in printed
-    assert "leans toward yellow" not in " ".join(markdown.split())
+    flat8 = " ".join(markdown.split())
+    section_8 = flat8[flat8.index("## 8. How colorful"):flat8.index("## Going deeper")]
+    assert "leans toward yellow" not in section_8
+    # s34 (cold read r134, item 5): the table's second row is introduced with the histogram's
+    # marker, a little toward yellow: the printed mean b is positive and small
+    mean_b = float(found(r"\ntraining mean ab \((-?\d+\.\d), (-?\d+\.\d)\) ", printed)[1])
+    assert 0 < mean_b < 10, "slightly toward yellow (+b)"
+    assert ("For comparison, the table's second row uses the training pixels' mean `ab` "
+            "everywhere, the cyan X in the histogram, slightly toward yellow.") in section_8
     # s25: the sentence reading the mean marker was cut (word budget); the legend prints it
     assert "The cyan X marks the mean" not in " ".join(markdown.split())
     assert ('ax.plot(a.mean(), b.mean(), marker="X", ms=8, mfc="cyan"'
@@ -324,7 +343,9 @@ def test_the_data_facts_quoted_are_the_committed_run(committed):
     assert 'label=f"mean ab ({a.mean().item():.1f}, {b.mean().item():.1f})")' in code_with(
         committed[0], "ax.hist2d(")
     section_7 = text[text.index("## 7. Why colorization"):text.index("## 8. How colorful")]
-    assert "squared error" not in section_7, "s27: the demo is section 8's"
+    # s34 (cold read r134): claim 2 points to section 8's demo once; the demo stays there
+    assert section_7.count("squared error") == 1 and "(section 8 shows why)" in section_7
+    assert "8,200" not in section_7, "s27: the demo is section 8's"
     assert text.count("**Why a squared error favors gray.**") == 1
     assert "colorfulness loss" not in section_8
     assert section_8.count("rank correlation") == 1, "s28 round 6: old E's one sentence"
@@ -378,8 +399,10 @@ def test_the_printed_errors_quoted(committed):
     # s31 (cold read r128, item 1): each 7.787 check prints right under the check it explains,
     # as its second line; Going deeper A no longer holds them
     # s33 (structural round): the 7.787 check is a row of Going deeper A; one sentence says it
-    assert ("This gap comes from scikit-image rounding the toe's slope "
-            "$1/(3\\delta^2) = 7.7870...$ to 7.787 (Going deeper A).") in text
+    # s34 (word budget): the slope's value only, 1 / (3 delta^2) = 7.7870...
+    assert ("This gap comes from scikit-image rounding the toe's slope, 7.7870..., to 7.787 "
+            "(Going deeper A).") in text
+    assert f"{1 / (3 * (6 / 29) ** 2):.4f}" == "7.7870"
     # s32 (cold read r131, item 2): the 7.787 check runs once (rgb -> Lab); the way back's gap
     # is said in one sentence, and the claim is checked here: with 1 / 7.787 on the inverse toe,
     # our way back matches scikit-image's lab2rgb to 1e-9
@@ -407,10 +430,11 @@ def test_the_printed_errors_quoted(committed):
         "the text sends the reader to Going deeper A for the 7.787 check")
     assert "7.787 * t + 4 / 29" in code_with(committed[0], "def f_7787")
     main_path = text[:text.index("## Going deeper")]
-    assert main_path.count("Going deeper A") == 2, "the kit's copy and section 3's gap"
+    # s34 (word budget): cell 3's pointer to A was cut; section 3's gap keeps its own
+    assert main_path.count("Going deeper A") == 1, "section 3's gap"
     assert "Going deeper A's table" not in text and "Going deeper A prints" not in text
     # the slope the text quotes is the course's own f's slope on its straight toe (by gradient)
-    (said,) = re.findall(r"\$1/\(3\\delta\^2\) = (\d\.\d{4})\.\.\.\$", text)
+    (said,) = re.findall(r"rounding the toe's slope, (\d\.\d{4})\.\.\., to 7\.787", text)
     toe = torch.full((1,), 1e-4, dtype=torch.float64, requires_grad=True)
     color._lab_f(toe).sum().backward()
     assert f"{toe.grad.item():.4f}" == said, (toe.grad, said)
@@ -513,13 +537,28 @@ def test_the_clamps(committed):
     (t ** (1 / 2.4)).backward()
     assert math.isfinite(t.grad.item()), f"the power's slope at LINEAR_T = {linear_t}"
     flat = " ".join(markdown.split())
-    assert ("**Why the clamps?** The encode function with and without its clamp, at black and just "
-            "below:") in flat
-    assert ("`torch.where` sends the unused branch a zero gradient. But zero times the power's "
-            "infinite slope at 0, or its `nan` below 0, is `nan`. The clamp moves that branch to "
-            "`LINEAR_T`, where its slope is finite.") in flat
+    # s34 (cold read r134, item 3): both branches are computed; the unpicked one gets a zero
+    # gradient, times its slope (infinite at 0, nan below), and 0 * inf and 0 * nan are nan; the
+    # rule: clamp the unused branch's input into its safe range
+    assert ("**Why the clamps?** Below is the encode function with and without its clamp, at black "
+            "and just below.") in flat
+    assert ("Both branches are computed for every input. In the backward pass, `torch.where` gives "
+            "the branch it did not pick a gradient of 0. The chain rule multiplies that 0 by the "
+            "branch's slope. At black the unused branch is the power, whose slope is infinite at 0 "
+            "and `nan` below 0. In floating point, 0 × ∞ and 0 × `nan` are both `nan` (first "
+            "line). So clamp the unused branch's input into its safe range, as "
+            "`my_linear_to_srgb` does with `LINEAR_T` (second line).") in flat
+    assert "toe = 12.92 * lin" in encode and "return torch.where(lin > LINEAR_T, power, toe)" in \
+        encode, "both branches computed, then picked"
+    zero = torch.zeros(1, dtype=torch.float64)
+    assert math.isnan((zero * math.inf).item()) and math.isnan((zero * math.nan).item())
+    lin = torch.tensor([0.0, -0.01], dtype=torch.float64, requires_grad=True)
+    (lin ** (1 / 2.4)).sum().backward()
+    assert math.isinf(lin.grad[0].item()) and math.isnan(lin.grad[1].item()), "inf at 0, nan below"
+    assert printed.index("naive_linear_to_srgb ") < printed.index("my_linear_to_srgb "), \
+        "the first line is the naive one (nan), the second the clamped one (12.92)"
     # s33b (cold read r133, item 3): the printout's False row is said right above it
-    said = next(i for i, c in enumerate(nb.cells) if c.source.startswith("`torch.where` sends"))
+    said = next(i for i, c in enumerate(nb.cells) if c.source.startswith("Both branches are"))
     assert nb.cells[said].source.endswith(
         "Below, only the clipped `my_lab_to_rgb` at black fails (question 1).")
     assert "def passes(fn, x)" in nb.cells[said + 1].source
@@ -533,7 +572,7 @@ def test_the_clamps(committed):
     assert (at["## 5. Gradients"] < at["**Why the clamps?**"] == at["def naive_linear_to_srgb"] - 1
             == at["def passes(fn, x)"] - 3 < at["## 6. Familiar"]), "section 5, before gradcheck"
     assert cells[at["def naive_linear_to_srgb"] + 1].source.startswith(
-        "`torch.where` sends the unused branch"), "the explanation follows the printed lines"
+        "Both branches are computed"), "the explanation follows the printed lines"
     section_1 = flat[flat.index("## 1. sRGB"):flat.index("## 2. Linear RGB")]
     assert "nan" not in section_1 and "section 5 shows why" not in section_1
     assert "The rule: `clamp` passes" not in flat, "s33: cut with clamped_at_0"
@@ -560,9 +599,10 @@ def test_gradcheck_black_included(committed):
         "question 1 says the clipped version fails gradcheck at black"
     # s27 round 2 (cold read r116, l_03 item 3): torch.clamp passes the gradient at its boundary,
     # so autograd takes the inside slope; the central difference gets half (one entry printed)
-    assert ("Autograd takes the inside slope (`torch.clamp` passes the gradient at its bound); "
-            "`gradcheck`'s central difference averages it with the outside slope, 0, and gets "
-            "half (last line above).") in " ".join(markdown.split())
+    # s34 (cold read r134, telegraphic): the reason after "because", no semicolon
+    assert ("Autograd takes the inside slope, because `torch.clamp` passes the gradient at its "
+            "bound. `gradcheck`'s central difference averages it with the outside slope, 0, and "
+            "gets half (last line above).") in " ".join(markdown.split())
     # s33 (structural round): the nudge prints as the last line of the gradcheck cell (one stop
     # fewer), right above the questions
     assert "# question 1, one entry" in cases and "lab_black" in cases
@@ -657,8 +697,7 @@ def test_gradcheck_black_included(committed):
     # s33 (structural round): the square and the gamut in one paragraph; normalize_lab and the
     # Tanh are notebook 04's to say
     assert ("**The network's ab square.** Notebooks 04 and 05 predict `ab` inside a fixed square, "
-            "`a` and `b` each from −110 to 110 (`AB_SCALE`): every sRGB color fits in it (first "
-            "line below).") in flat
+            "with `a` and `b` each from −110 to 110 (`AB_SCALE`).") in flat
     assert printed.index("over the sRGB cube:") < printed.index("of the network's ab square")
     assert flat.count("Tanh") == 0 and "normalize_lab:" not in printed
     assert ab_bins.GRID_LIMIT == color.AB_SCALE, "05's bin centers run from -110 to 110"
@@ -695,8 +734,9 @@ def test_gradcheck_black_included(committed):
     assert "3. A colorfulness loss" not in flat
     assert ("2. What does a loss after `lab_to_rgb` teach the network about a clipped channel?"
             in section_5)
-    assert ("Nothing: the clamp's slope is 0 outside [0, 1], one reason to put the loss on `ab` "
-            "itself.") in section_5
+    # s34 (cold read r134, telegraphic): the reason after "because"
+    assert ("Nothing, because the clamp's slope is 0 outside [0, 1]. This is one reason to put the "
+            "loss on `ab` itself.") in section_5
     # s23 (cold read r101): the question comes before the code cell that prints its answer
     asked = next(i for i, c in enumerate(cells)
                  if c.cell_type == "markdown" and chroma_question in " ".join(c.source.split()))
@@ -758,9 +798,21 @@ def test_the_derived_matrix_and_white_point(committed):
     d65 = xyz_of(0.3127, 0.3290)
     # s32 (cold read r132, item 2): chromaticity defined where xyz_of appears; xyz_of's XYZ has
     # that chromaticity, (X, Y) / (X + Y + Z) = (x, y)
-    assert ("The primary's **[chromaticity](../docs/glossary.md#chromaticity)** $(x, y) = "
-            "(X, Y)/(X+Y+Z)$, its color without brightness, fixes the column's direction.") in \
+    # s34 (cold read r134, item 2): the derivation as math: P's columns are the primaries' XYZ
+    # with Y = 1, M = P diag(s), and r = g = b = 1 gives the white: M 1 = P s = w
+    assert ("The standard gives each primary as a "
+            "**[chromaticity](../docs/glossary.md#chromaticity)** $(x, y) = (X, Y)/(X+Y+Z)$, its "
+            "color without brightness. `xyz_of` turns each into an XYZ with $Y = 1$, a column of "
+            "$P$. The white then sets each column's scale $s_j$, because sRGB defines r = g = b = "
+            "1 as its white, **D65** (standard daylight), with XYZ $w$: "
+            "$$M = P\\,\\mathrm{diag}(s), \\qquad M\\,\\mathbf{1} = P\\,s = w.$$") in \
         " ".join(markdown.split())
+    assert torch.allclose(primaries[1], torch.ones(3, dtype=torch.float64)), "Y = 1"
+    scales = torch.linalg.solve(primaries, d65)
+    assert torch.allclose(primaries * scales, primaries @ torch.diag(scales)), "M = P diag(s)"
+    assert torch.allclose((primaries * scales) @ torch.ones(3, dtype=torch.float64), d65)
+    assert "M = P * s                           # scale column j by s[j]" in code_with(
+        committed[0], "def xyz_of")
     assert "x = X / (X + Y + Z), so X = x / y; Z likewise" in code_with(committed[0], "def xyz_of")
     assert "return torch.tensor([x / y, 1.0, (1 - x - y) / y], dtype=torch.float64)" in code_with(
         committed[0], "def xyz_of"), "the test's xyz_of is the notebook's"
@@ -782,9 +834,13 @@ def test_the_derived_matrix_and_white_point(committed):
     # s32 (cold read r132, section 5 riddle): the switch said plainly, one word shorter
     # s33b (cold read r133, item 2): why scikit-image's white differs (see
     # test_where_the_whites_come_from)
-    assert ("From here on the code uses scikit-image's matrix and white. scikit-image computes D65 "
-            "from the illuminant's spectrum, not the rounded $(x, y)$; ours differ in the fourth "
-            "decimal (printed below), so a failed check points at our code.") in flat
+    # s34 (cold read r134, error of fact): scikit-image computes nothing here; it stores its
+    # matrix and its D65 white as tables (test_where_the_whites_come_from)
+    assert ("From here on the code uses scikit-image's matrix and white. scikit-image stores both "
+            "as tables. Its white is D65's tabulated XYZ, computed from the illuminant's spectrum, "
+            "not from the rounded $(x, y)$. Ours differ in the fourth decimal (printed below)."
+            ) in flat
+    assert "scikit-image computes D65" not in flat
     # not "rounded": scikit-image's matrix differs from ours by more than a rounding (3.1e-4)
     assert "rounded matrix" not in flat
     assert flat.index("### B. How far the clip") < flat.index("(Mahy et al. 1994)")
@@ -828,8 +884,9 @@ def test_the_derived_matrix_and_white_point(committed):
     # s32 (cold read r129, item 6): the plan names what sections 5-8 do after the chain
     # s32 (cold read r131, density): the plan walks the diagram only; sections 5-8 are named by
     # their headings (checked below)
-    assert ("**The plan.** Sections 1–4 build the chain below, one arrow each, and the way back "
-            "(orange).") in flat
+    # s34: sections 1-3 draw the arrows, section 4 the way back
+    assert ("**The plan.** Sections 1–3 build the chain below, one arrow each, and section 4 the "
+            "way back (orange).") in flat
     assert "Sections 5–8 then check" not in flat
     for heading in ("## 5. Gradients", "## 6. Familiar colors, and colors a screen cannot show",
                     "## 7. Why colorization lives in Lab", "## 8. How colorful photos are, and "
@@ -841,11 +898,12 @@ def test_the_derived_matrix_and_white_point(committed):
     # the white sets the column lengths: r = g = b = 1 (the row sums) gives the white asked for
     # s29 round 7 (cold read r125): D65 is a standard for average daylight, not midday's
     # s33b (cold read r133): "average daylight" was loose; D65 is the CIE's standard daylight
-    assert ("The white fixes its length: r = g = b = 1 must give **D65**, standard daylight."
-            ) in flat and "midday" not in flat and "average daylight" not in flat
+    # s34 (cold read r134, item 2): said with the derivation (checked above)
+    assert "because sRGB defines r = g = b = 1 as its white, **D65** (standard daylight)" in flat
+    assert "midday" not in flat and "average daylight" not in flat
     # s31 (cold read r128, imprecise): Y is relative luminance, white at Y = 1 (the printed
     # matrix's middle row sums to 1, and xyz_of gives the white Y = 1)
-    assert ("Its `Y` is the relative luminance: light weighted by the eye's sensitivity, 1 for "
+    assert ("Its `Y`, the relative luminance, weights light by the eye's sensitivity, with 1 for "
             "white.") in flat
     assert abs(sum(derived[3:6]) - 1) < 1e-3 and "Its `Y` is the luminance," not in flat
     # why a column is a primary's XYZ: M times full red alone is M's first column
@@ -916,8 +974,8 @@ def test_the_known_colors_quoted(committed):
     assert ab == {"white": ("0.00", "0.00"), "gray 50%": ("0.00", "0.00")}
     assert ("torch.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], dim=-3)"
             in code_with(committed[0], "def my_xyz_to_lab"))
-    assert ("`L` follows $Y$ alone. `a` and `b` are differences between the channels, so a gray, "
-            "the white dimmed, gets 0 in both:") in " ".join(markdown.split())
+    assert ("`L` depends on $Y$ alone. `a` and `b` are differences between the channels, so a "
+            "gray, which is the white dimmed, gets 0 in both:") in " ".join(markdown.split())
     assert "yellow (+), with gray at 0." not in " ".join(markdown.split())
     assert blue < gray and yellow > 95, (
         "section 5 says: pure blue darker than mid gray, yellow almost as light as white")
@@ -925,8 +983,8 @@ def test_the_known_colors_quoted(committed):
     assert rgb["blue"] == "(0, 0, 1)" and rgb["green"] == "(0, 1, 0)", "mean of R, G, B: 1/3 each"
     assert lightness["green"] > blue + 30, "the question says: very different L"
     # s23: the blue-and-green question became a clause of section 6's opening
-    assert ("In the `L` column below, pure blue is darker than mid gray and yellow almost as "
-            "light as white: the channels add unequally to luminance.") in " ".join(
+    assert ("In the `L` column below, pure blue is darker than mid gray, and yellow is almost as "
+            "light as white. The channels add unequally to luminance.") in " ".join(
         markdown.split())
     assert "Blue and green have the same RGB mean" not in markdown
     # r103: Going deeper D points to this table for pure yellow's and blue's L, not repeating it
@@ -941,7 +999,7 @@ def test_the_known_colors_quoted(committed):
     flat6 = " ".join(markdown.split())
     # s33 (structural round): the P3 red left the main path for Going deeper B, which already
     # showed it; section 6 points to B and C once
-    assert ("and `lab_to_rgb` clips it (second line).") in flat6
+    assert ("The figure hatches the rest, and `lab_to_rgb` clips it.") in flat6
     assert "B and C back section 6" in flat6, "s33b: Going deeper's lead points to them"
     assert ("**Key idea:** At each `L` a screen shows only part of the ab plane; `lab_to_rgb` "
             "clips the rest.") in flat6
@@ -950,7 +1008,9 @@ def test_the_known_colors_quoted(committed):
     assert section_6.count("Going deeper") <= 1, "at most one pointer per section"
     assert yellow > 90 and blue < 40
     assert "must lose chroma to stay on the screen" not in markdown
-    assert "as section 6's table predicts" in " ".join(markdown.split())
+    # s34 (cold read r134, unbacked): C says how the table predicts the lean (checked in
+    # test_the_lean_is_read_off_section_6_s_table)
+    assert "Section 6's table predicts the lean." in " ".join(markdown.split())
     assert f"`L` = {yellow:.2f} for pure yellow" not in markdown
     red = lightness["red"]
     # s33 (structural round): C's second question (yellow's L) was cut
@@ -976,8 +1036,12 @@ def test_the_known_colors_quoted(committed):
     assert '"−b: blue"' in plane and "teal here" not in plane   # (0, -38) is a mid blue
     text = " ".join(markdown.split())
     assert "**The network's ab square.** Notebooks 04 and 05 predict `ab`" in text
-    assert ("Yet at pure red's lightness, most of the square, hatched below, lies outside an sRGB "
-            "screen's RGB cube, its **gamut**") in text
+    # s34 (cold read r134, telegraphic): the share said, the hatching in its own sentence
+    assert ("At pure red's lightness, most of the square lies outside an sRGB screen's "
+            "**gamut**, the colors it can show (printed below). The figure hatches the rest, and "
+            "`lab_to_rgb` clips it.") in text
+    assert "at pure red's L = 53.2, 31% of the network's ab square [-110, 110]² is displayable" \
+        in printed
     # s25: the ring is the figure's (now with an arrow); the sentence reads the olive +b only
     # s27: the sentence reading the olive +b was cut (the label and the key idea say it)
     assert "Here +`b` looks olive" not in text
@@ -1061,9 +1125,10 @@ def test_the_worked_example_of_regression_to_gray(committed):
     # s32 (cold read r131, density): the two mean squared errors, printed, one per sentence
     # s33b (cold read r133): the squared error is summed over a and b (the code's .sum(dim=1)),
     # then averaged over the two colors; nn.MSELoss would also average over a and b (half)
+    # s34 (cold read r134, telegraphic): one guess per sentence
     assert ("**Why a squared error favors gray.** Below, a pixel at `L` = 50 is green or purple, "
-            "equally likely. Guessing either color costs a mean squared `ab` error (a and b "
-            "summed) of 8,200; guessing their mean, gray, costs half: 4,100.") in text
+            "equally likely. Guessing either color costs a mean squared `ab` error of 8,200 (a and "
+            "b summed). Guessing their mean, gray, costs half, 4,100.") in text
     assert "squared = ((pair_ab - guess) ** 2).sum(dim=1)" in code_with(
         nb, "pair_ab = torch.tensor(")
     mse = torch.nn.functional.mse_loss(torch.tensor([green, purple]), torch.zeros(2, 2))
@@ -1073,8 +1138,8 @@ def test_the_worked_example_of_regression_to_gray(committed):
                            r"squared ab error [\d,]+, mean ab distance (\d+)$", printed, re.M)
     assert len(distances) == 3 and len(set(distances)) == 1, distances
     assert round(math.hypot(100, 80) / 2) == round(math.hypot(50, 40)) == int(distances[0])
-    assert ("In plain distance the three guesses tie at "
-            f"{distances[0]} (printed below): the square makes gray win.") in text
+    assert ("In plain distance all three guesses tie at "
+            f"{distances[0]} (printed below), so the square makes gray win.") in text
     assert "print(f\"guess {name} ab" in code_with(nb, "pair_ab = torch.tensor(")
     assert "mean ab distance {squared.sqrt().mean():.0f}" in code_with(
         nb, "pair_ab = torch.tensor(")
@@ -1125,9 +1190,9 @@ def test_the_slope_of_L_at_black(committed):
     # s28 (cold read r119, UNBACKED "black at L = 0"): said with f(0) = 4/29 and the figure's
     # left panel, which marks both starts
     assert abs(f_black.item() - 4 / 29) < 1e-12
-    assert ("Like sRGB, $f$ has a straight toe near black, starting at $f(0) = 4/29$: black gets "
-            "`L` = 116 · 4/29 − 16 = 0, where a pure cube root would give −16 (figure, left), and "
-            "the slope stays finite (figure, right).") in " ".join(markdown.split())
+    assert ("Like sRGB, $f$ has a straight toe near black, which starts at $f(0) = 4/29$. So black "
+            "gets `L` = 116 · 4/29 − 16 = 0, where a pure cube root would give −16 (figure, left), "
+            "and the slope stays finite (figure, right).") in " ".join(markdown.split())
     figure = code_with(committed[0], '"f(t) near black"')
     assert 'for f0, text, at in ((4 / 29, "f(0) = 4/29: L = 0 at black", (0.012, 0.06)),' in figure
     assert '(0.0, "f(0) = 0: L = −16 at black", (0.012, 0.01))):' in figure
@@ -1234,7 +1299,7 @@ def test_lab_against_ycbcr(committed):
     # s32 (cold read r132, item 5): one line of intuition; a distance proportional to CIEDE2000
     # has a constant r, so P95 / P5 = 1; the notebook computes the spread that way (below)
     assert ("The **spread** of $r$, $P_{95}(r) / P_5(r)$, is 1 for a distance exactly "
-            "proportional to CIEDE2000; the smaller, the closer.") in section_7
+            "proportional to CIEDE2000, and smaller is closer.") in section_7
     assert "low, high = torch.quantile(d_e00 / d, torch.tensor([0.05, 0.95]" in code_with(
         nb, "spread = {}")
     assert ("**Key idea:** Lab hands a colorizer the lightness people see, `L`, and leaves it "
@@ -1280,7 +1345,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s32 (cold read r129, unbacked): the faint traces are the forehead stripes; the whiskers do
     # not show at all
     # s32 (cold read r131, weakly backed "forehead stripes only faintly"): cut
-    assert "the `ab` panel keeps the broad tints, but not the whiskers." in text
+    # s34 (cold read r134, "on a flat L = 60"): the two panels said plainly
+    assert ("**Why bother with Lab?** Below, a photo is split into `L` alone, with `ab` = 0, and "
+            "`ab` alone, shown at a constant `L` = 60. The `ab` panel keeps the broad tints, but "
+            "not the whiskers.") in text
+    preview = code_with(committed[0], "preview = {")
+    assert ('"ab only (on a flat L = 60)": torch.cat([torch.full_like(L_cat, 60), ab_cat])'
+            in preview)
     assert "forehead" not in text
     assert "loses the fur and whiskers" not in text and "faint traces of the whiskers" not in text
     assert "The `ab` panel loses the whiskers" not in text
@@ -1333,7 +1404,7 @@ def test_the_coarse_ab_and_the_gamut(committed):
     assert "P3" not in section_6
     assert ("Mahy, M., Van Eycken, L. & Oosterlinck, A. (1994). Evaluation of uniform color "
             "spaces developed after the adoption of CIELAB and CIELUV.") in text
-    assert ("Clipping moves both colors far: their ΔE76 is many times the just-noticeable "
+    assert ("Clipping moves both colors far. Their ΔE76 is many times the just-noticeable "
             "2.3 (Mahy et al. 1994).") in text
     (full,) = found(r"P3 red at full power, in linear sRGB: \(([-\d., ]+)\)", printed)
     # how the request is built: P3's full red, scaled to the luminance Y of L = 50
@@ -1362,13 +1433,13 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # s25 round 3 (cold read r109): "less saturated" read off the printed a and b
     assert abs(a_shown) < abs(a_asked) and abs(b_shown) < abs(b_asked)
     assert ("The impossible color asks for strong color at zero lightness, where only black is "
-            "displayable; it comes back a dark blue.") in text
+            "displayable. It comes back a dark blue.") in text
     assert "**Key idea:** `ab` can be coarse" not in text, "section 7's key idea is why Lab"
     assert "never disturbs the given `L`" not in text, "a clipped color is shown at another L"
     assert f"Only {share_red}% of the ab square" not in text, "ed23p: the printout carries it"
     assert int(share_red) < 50, "the text says: most of the plane lies outside the gamut"
-    assert ("most of the square, hatched below, lies outside an sRGB screen's RGB cube, its "
-            "**gamut**, and `lab_to_rgb` clips it" in text)
+    assert ("most of the square lies outside an sRGB screen's **gamut**, the colors it can show "
+            "(printed below). The figure hatches the rest, and `lab_to_rgb` clips it." in text)
     assert "The substitutes look more vivid" not in text, "the printout carries the share"
     # at L = 0, Y = 0: with every entry of the matrix's Y row positive, only black has it
     assert (color.RGB_TO_XYZ[1] > 0).all()
@@ -1427,8 +1498,18 @@ def test_the_coarse_ab_and_the_gamut(committed):
     # r103: one sentence; the b ranges are printed, pure yellow's and blue's L are the table's
     assert float(light["yellow"]) > 90 and float(light["blue"]) < 40
     # s28 (cold read r119, o_03 item 5): each panel draws section 6's edge (L = 53.2) dashed
-    assert ("It also leans, toward yellow up high and blue down low (the `b` ranges below, and "
-            "against the dashed edge at `L` = 53.2), as section 6's table predicts.") in text
+    # s34 (cold read r134, unbacked "as section 6's table predicts"): the inference said: the
+    # cube's largest b is yellow's, at its L, and its most negative b is blue's, at its L
+    assert ("It also leans toward yellow up high and toward blue down low. The `b` ranges below "
+            "show this, and so does each plane against the dashed edge at `L` = 53.2. Section 6's "
+            "table predicts the lean. The sRGB cube reaches its largest `b` at yellow, which has "
+            f"`L` {light['yellow']}, and its most negative `b` at blue, which has `L` "
+            f"{light['blue']}.") in text
+    b_low, b_high = found(r"over the sRGB cube: L in \[[\d.-]+, [\d.-]+\], a in \[[\d.-]+, "
+                          r"[\d.-]+\], b in \[(-?[\d.]+), (-?[\d.]+)\]\n", printed)
+    b_of = {name: b for name, b in re.findall(
+        r"^(yellow|blue) +\([\d., ]+\) +\d+\.\d\d +-?\d+\.\d\d +(-?\d+\.\d\d)$", printed, re.M)}
+    assert (b_of["yellow"], b_of["blue"]) == (b_high, b_low), "the cube's b range ends"
     panels = panels_code(committed[0])
     assert "red_edge = ab_plane(L_red)[1]" in panels
     assert ('ax.contour(red_edge.numpy(), levels=[0.5], extent=extent, colors="tab:blue",'
@@ -1453,7 +1534,9 @@ def test_luma_against_lab(committed):
         assert luma_gray < L, f"{name}: luma's gray is darker"
         assert lab_gray == L, f"{name}: the text says Lab's gray keeps L"
     text = " ".join(markdown.split())
-    assert ("Lab's gray, `ab` = 0, an unsure colorizer's guess, keeps `L`. YCbCr's "
+    # s34 (cold read r134): claim 2 first says why gray matters (section 8's worked example)
+    assert ("**Claim 2: Lab's gray keeps the lightness.** A squared error favors gray when a "
+            "colorizer is unsure (section 8 shows why). Lab's gray, `ab` = 0, keeps `L`. YCbCr's "
             "gray, the **luma gray**") in text
     red, red_luma, _ = rows["red"]
     gap = {name: L - luma_gray for name, (L, luma_gray, _) in rows.items()}
@@ -1490,9 +1573,10 @@ def test_the_toe_is_labeled(committed):
     # helps our gradients is said apart, after the "So"
     # s32 (cold read r131, imprecise): the clamp keeps the unused branch and ITS SLOPE finite
     # s33 (structural round): the clamps are section 5's; the code's comments point there
-    assert ("A pure power is vertical at black (figure, right, dashed): it would magnify the "
-            "slightest noise there. So near black sRGB uses a straight line of slope 12.92, the "
-            "**toe**.") in text
+    # s34 (cold read r134, telegraphic): the consequence after "so", no colon
+    assert ("But a pure power is vertical at black (figure, right, dashed), so it would magnify "
+            "the slightest noise there. So near black sRGB uses a straight line of slope 12.92, "
+            "the **toe**.") in text
     assert "# clamp: section 5" in code_with(nb, "def my_linear_to_srgb")
     assert "and it would break gradients (below). So" not in text
     # the clamped encode's gradient at black is the toe's slope (printed in section 1)
@@ -1526,10 +1610,13 @@ def test_the_toe_is_labeled(committed):
     # s32 (cold read r132, ambiguous "the curve"): the encode curve, named; the decode curve is
     # the flat one near black
     # s33: the point first (the orange curve climbs steeply), then why
-    assert ("The encode curve (orange) climbs steeply near black (figure, left): the eye tells "
-            "dark tones apart more easily than bright ones, so they get more of a byte's levels. "
-            "Section 2's matrix adds amounts of light, so we first **decode** stored values to "
-            "light:") in text
+    # s34 (cold read r134, item 6): the left panel's x-axis said in words; the reason follows
+    # the point, one sentence each
+    assert ("In the left panel, the x-axis is light for encode and a stored value for decode. The "
+            "encode curve (orange) climbs steeply near black. The eye tells dark tones apart more "
+            "easily than bright ones, so the curve gives them more of a byte's levels. Section 2's "
+            "matrix adds amounts of light, so we first **decode** stored values to light:") in text
+    assert ('xlabel="input: light (encode) or stored value (decode)"' in figure)
     assert 'axes[0].plot(v, my_linear_to_srgb(v), lw=2, color="C1"' in figure, "orange"
     assert f"gets {srgb_codes} of them" not in text
     enc = color.linear_to_srgb(torch.tensor([0.0, 0.1], dtype=torch.float64))
@@ -1554,7 +1641,7 @@ def test_the_toe_is_labeled(committed):
     (half,) = found(r"\ndecode: a stored 0\.5 is light (\d\.\d{3})\n", printed)
     assert ("1. Why decode before the matrix? <details><summary>Answer</summary> The matrix "
             "adds light, and a stored 0.5 is only about a fifth of full light "
-            f"({half}, printed above the figure).") in text
+            f"({half}, printed above).") in text
     assert 0.18 < float(half) < 0.23, "about a fifth"
     assert printed.index("decode: a stored 0.5 is light") < printed.index("naive_linear_to_srgb")
     assert "print(f\"decode: a stored 0.5 is light" in figure
@@ -1607,8 +1694,9 @@ def test_the_toe_is_labeled(committed):
     # l^(1/2.2), the decode's inverse (the panel draws no v^2.2)
     assert 'label=r"pure gamma $\\ell^{1/2.2}$ (on encode)"' in figure
     # ed24b (cold read r105): the power is the encoding above the toe only
-    assert ("Encoding inverts it: above the toe, $1.055\\,\\ell^{1/2.4} - 0.055$, almost a plain "
-            "2.2 gamma.") in text and float(gap) < 0.05
+    # s34 (word budget): the formula is the code's; the text keeps the comparison
+    assert ("Encoding inverts this. Away from black it is close to a plain 2.2 gamma, "
+            "$\\ell^{1/2.2}$.") in text and float(gap) < 0.05
     assert "1.055 * lin.clamp_min(LINEAR_T) ** (1 / 2.4) - 0.055" in code_with(
         nb, "def my_linear_to_srgb")
     assert "is a power 1/2.4 that lies" not in text, "a plain power 1/2.4 is far from 2.2"
@@ -1670,8 +1758,8 @@ def test_what_rgb_test_holds(committed):
     assert all(r in setup for r in rows), "black, white, primaries, gray, two near the threshold"
     assert "torch.rand(N_COLORS, 3" in setup
     text = " ".join(markdown.split())
-    assert ("- `rgb_test`: 100,000 random colors plus black, white, the primaries, gray and the "
-            "threshold 0.04045.") in text
+    # s34 (word budget): the special colors are the setup cell's comment's
+    assert "- `rgb_test`: 100,000 random colors and a few special ones." in text
     assert "N_COLORS = 100_000" in code_with(nb, "N_COLORS =")
     # s33 (structural round): the one helper the checks lean on is listed; the others carry
     # their docstrings in the (collapsed) setup cell
@@ -1721,8 +1809,17 @@ def test_one_pixel_through_the_chain(committed):
     assert abs(200 * (fy - fz) - b) < 0.1
     text = " ".join(markdown.split())
     assert "**One pixel, step by step.** Pure red, through the chain and back:" in text
-    assert ("Decoding leaves 0 and 1 unchanged, so red's XYZ is the matrix's first column. `f` "
-            "of X exceeds `f` of Y, so `a` > 0. `f` of Z is far below, so `b` > 0.") in text
+    # s34 (cold read r134, error of fact): the first column of scikit-image's matrix, which
+    # differs from section 2's printed M in the fourth decimal (0.4125 here, 0.4124 there); the
+    # reading of f's values was cut (word budget)
+    m_block = printed.split("derived from the primaries and D65:", 1)[1].split("derived,", 1)[0]
+    m_first = float(re.findall(r"-?\d\.\d{4}", m_block)[0])
+    assert v["XYZ"][0] == 0.4125 and m_first == 0.4124
+    assert torch.allclose(color.RGB_TO_XYZ, torch.from_numpy(xyz_from_rgb)), "scikit-image's"
+    assert ("Decoding leaves 0 and 1 unchanged, so red's XYZ is the first column of "
+            f"scikit-image's matrix ({v['XYZ'][0]:.4f}, against {m_first:.4f} in section 2's $M$)."
+            ) in text
+    assert "`f` of Z is far below" not in text
     ends = torch.tensor([0.0, 1.0], dtype=torch.float64)
     assert torch.allclose(color.srgb_to_linear(ends), ends, atol=1e-12), "the fixed points"
     assert text.index("## 4. The way back") < text.index("**One pixel, step by step.**") < \
@@ -1758,7 +1855,8 @@ def test_the_gamut_is_not_the_light_gray_area(committed):
     """The ab-plane figures draw what the screen cannot show hatched gray: the text must not
     call the gray area the gamut (a cold read's finding)."""
     text = " ".join(committed[1].split())
-    assert "most of the square, hatched below, lies outside" in text
+    assert "The figure hatches the rest, and `lab_to_rgb` clips it." in text
+    assert "most of the square lies outside an sRGB screen's **gamut**" in text
     # both ab-plane figures hatch it alike (cold read r99)
     for cell in (code_with(committed[0], "The ab plane at pure red's lightness: the displayable"),
                  panels_code(committed[0])):
@@ -1815,13 +1913,15 @@ def test_the_luma_gray(committed):
     # stored value's darkening wins
     # s33 (structural round): the mechanism in one sentence ("mostly": luma's weights push
     # either way, checked below), pure red's numbers in the next; old F's pointer cut with F
-    assert ("**Claim 2: Lab's gray keeps the lightness.** Lab's gray, `ab` = 0, an unsure "
-            "colorizer's guess, keeps `L`. YCbCr's gray, the **luma gray** (`Cb` = "
-            "`Cr` = 0), is too dark on saturated colors. One cause: luma $Y'$ averages stored "
-            f"sRGB values, not light. Pure red's luma is a stored {luma}, only {light} of full "
-            f"light, so its luma gray has `L` {red_luma7} instead of {red_L7} (printed below). On "
-            "the test photos the gap is smaller: on their most colorful pixels (chroma above 40), "
-            f"luma's gray is darker by {mean_t} `L` on average (printed below).") in text
+    # s34 (cold read r134, telegraphic): why gray matters first, one idea per sentence; pure
+    # red's stored luma and its light are left to the printout (word budget)
+    assert ("**Claim 2: Lab's gray keeps the lightness.** A squared error favors gray when a "
+            "colorizer is unsure (section 8 shows why). Lab's gray, `ab` = 0, keeps `L`. YCbCr's "
+            "gray, the **luma gray** (`Cb` = `Cr` = 0), is too dark on saturated colors. One cause "
+            "is that luma $Y'$ averages stored sRGB values, not light. So pure red's luma gray has "
+            f"`L` {red_luma7} instead of {red_L7} (printed below). On the test photos the gap is "
+            f"smaller, {mean_t} `L` on average on their most colorful pixels (chroma above 40, "
+            "printed below).") in text
     # s33b (cold read r133): "mostly" was not shown (gamma and luma's weights are not separated);
     # pure red shows one cause, the percentage is left to the printout
     assert "mostly because" not in text and f"darker on {darker_t}%" not in text
@@ -1924,9 +2024,19 @@ def test_the_luma_gray(committed):
             "[CIEDE2000](../docs/glossary.md#ciede2000), fitted to people's judgments (Luo, Cui & "
             "Rigg 2001), stands in for the eye. For "
             "random pairs of colors up to 0.1 apart in RGB, we take $r$") in text
-    assert ("Lab's spread is the smallest. CIEDE2000 is itself built on Lab, so this supports the "
-            "claim without proving it independently. Notebook 05 relies on it when it cuts the ab "
+    # s34 (cold read r134, item 1 and unbacked pointer): the hedge in one short sentence, then a
+    # three-sentence verdict: claim 1 holds for YCbCr too (its printed PSNRs), claim 2 favors Lab
+    # (the luma table), claim 3 is what notebook 05 needs for its equal squares (a pointer, said
+    # as such; the bins' grid is checked below)
+    assert ("Lab's spread is the smallest. CIEDE2000 is itself built on Lab, so this is support, "
+            "not proof. **The verdict.** Claim 1 holds for YCbCr too. Claim 2 favors Lab, because "
+            "its gray keeps the true lightness and YCbCr's does not. Claim 3 adds that Lab's "
+            "distances are closer to perceived ones, which notebook 05 needs when it cuts the ab "
             "plane into equal squares.") in text
+    blurs = re.findall(r"true L, ab blurred (\d+\.\d) dB, true Y', CbCr blurred (\d+\.\d) dB, "
+                       r"RGB blurred (\d+\.\d) dB", printed)
+    assert len(blurs) == 2 and all(float(y) >= float(lab) > float(rgb) for lab, y, rgb in blurs), \
+        "YCbCr's blur does as well or better; both beat RGB's"
     # s33b (cold read r133, item 1): 05's bins are equal squares of the ab plane
     grid = ab_bins.AbBins.fit(torch.zeros(1, 2, 4, 4)).centers
     steps = torch.diff(torch.unique(grid[:, 0]))
@@ -1970,13 +2080,15 @@ def test_why_each_step_matters(committed):
     nb, markdown, _ = committed
     text = " ".join(markdown.split())
     # section 1: stored sRGB at both ends: the chain decodes first and encodes last
-    assert ("## 1. sRGB: from stored values to light A colorizer's photos are stored sRGB, so its "
-            "chain starts and ends here.") in text
+    # s34 (word budget): section 1's line was cut; the plan's figure shows stored sRGB at both
+    # ends of the chain
+    assert "A colorizer's photos are stored sRGB" not in text
     assert "lin = my_srgb_to_linear(rgb)" in code_with(nb, "def my_rgb_to_xyz")
     assert "return my_linear_to_srgb(lin.clamp(0, 1))" in code_with(nb, "def my_xyz_to_rgb")
     # section 2: Lab is computed from XYZ, and L from Y, the matrix's middle row
-    assert ("## 2. Linear RGB → CIE XYZ: a 3 × 3 matrix Lab is computed from XYZ, so a "
-            "colorizer's `L` comes through this matrix.") in text
+    # s34 (word budget): section 2's line was cut for its derivation (cold read r134, item 2)
+    assert ("## 2. Linear RGB → CIE XYZ: a 3 × 3 matrix **CIE XYZ**, color science's reference"
+            in text)
     assert "return my_xyz_to_lab(my_rgb_to_xyz(rgb))" in code_with(nb, "def my_rgb_to_lab")
     assert "[116 * fy - 16," in code_with(nb, "def my_xyz_to_lab")
     # section 3: this step gives L and ab, which normalize_lab turns into input and target
@@ -2011,11 +2123,12 @@ def test_the_network_square_and_the_gamut(committed):
     # bins are a forward note at the end of the section
     # s33 (structural round): the square, that every sRGB color fits it, and the gamut, in one
     # paragraph; the printed lines back it (first line: the cube's ranges, second: the share)
+    # s34 (cold read r134, telegraphic; word budget): the square, then the printed share; the
+    # cube's ranges print on the first line, unread
     assert ("**The network's ab square.** Notebooks 04 and 05 predict `ab` inside a fixed square, "
-            f"`a` and `b` each from −{color.AB_SCALE:g} to {color.AB_SCALE:g} (`AB_SCALE`): every "
-            "sRGB color fits in it (first line below). Yet at pure red's lightness, most of the "
-            "square, hatched below, lies outside an sRGB screen's RGB cube, its **gamut**, and "
-            "`lab_to_rgb` clips it (second line).") in text
+            f"with `a` and `b` each from −{color.AB_SCALE:g} to {color.AB_SCALE:g} (`AB_SCALE`). "
+            "At pure red's lightness, most of the square lies outside an sRGB screen's "
+            "**gamut**, the colors it can show (printed below).") in text
     said = next(k for k, c in enumerate(nb.cells) if c.source.startswith("**The network's ab"))
     lines = [ln for o in nb.cells[said + 1].outputs for ln in o.get("text", "").splitlines()]
     assert lines[0].startswith("over the sRGB cube:") and "of the network's ab square" in lines[1]
@@ -2088,19 +2201,21 @@ def test_section_7_shows_why_lab(committed):
     # s32 (cold read r129, item 2 and unbacked): "unblurred", not "true brightness" (luma is not
     # brightness, claim 2 shows); the PSNRs are the titles'; YCbCr as well or better, by up to
     # the printed car's gap
-    assert ("predicts only `ab`, which can be smooth. Below, three blurs of the cat (Gaussian, "
-            "σ = 4 pixels): its `ab` on its unblurred `L`;"
-            " JPEG's color channels `CbCr` on its unblurred "
-            "[luma](../docs/glossary.md#luma) $Y'$; and its whole RGB image. The second row "
-            "repeats it on a 32 × 32 CIFAR-10 test image, with σ = 1 pixel.") in text
+    # s34 (cold read r134, the blur-test sentence): one bullet per blur; the rows' photos and
+    # sigmas are the figure's row labels
+    assert ("predicts only `ab`, which can be smooth. To test this, we blur two photos in three "
+            "ways: - Lab: blur `ab`, keep `L`; - YCbCr, JPEG's color space: blur the color "
+            "channels `CbCr`, keep the [luma](../docs/glossary.md#luma) $Y'$; - RGB: blur the "
+            "whole image.") in text
+    assert 'ax_row[0].set_ylabel(name.replace(", σ", "\\nσ"), fontsize=10)' in cell, \
+        "each row's label names its photo, size and sigma"
     gap = max(float(ycc) - float(ab) for ab, ycc in ((cat_ab, cat_ycc), (car_ab, car_ycc)))
     # s32 (cold read r131, density): the gap is the titles' (and printed), not repeated
     assert 0 < gap < 3
-    assert ("On the unblurred `L`, the blurred `ab` still looks like the photo, while the blurred "
-            "RGB image loses the whiskers, the fur and the car's sharp edges (PSNR in the titles). "
-            "So a colorizer's `ab` may be smooth, at 32 pixels too. YCbCr's blurred `CbCr` does as "
-            "well or better, so this test backs splitting off brightness, not Lab over YCbCr. "
-            "Claims 2 and 3 do.") in text
+    assert ("On the unblurred `L`, the blurred `ab` still looks like the photo. The blurred RGB "
+            "image loses the whiskers and the car's sharp edges. So `ab` may be smooth, even at 32 "
+            "pixels. YCbCr's blurred `CbCr` does as well or better, so this test backs splitting "
+            "off brightness, not Lab over YCbCr.") in text
     assert 'f"PSNR {db[title]:.1f} dB"' in cell, "the titles carry the PSNRs"
     assert "true brightness" not in text
     assert "scores about as well" not in text, "r124: YCbCr is slightly ahead; said plainly"
@@ -2188,7 +2303,7 @@ def test_small_fixes_of_r124(committed):
     assert "axes[0].plot(v, my_srgb_to_linear(v)" in figure and "axes[0].plot(v, v," in figure
     assert "axes[0].plot(v, my_linear_to_srgb(v)" in figure
     # section 3: f is a cube root above the toe, so eight times the light doubles f
-    assert ("So Lab divides XYZ by the white and applies $f$, about a cube root: eight times the "
+    assert ("So Lab divides XYZ by the white and applies $f$, about a cube root. Eight times the "
             "light only doubles $f$.") in text
     t = torch.tensor([0.01, 0.05, 0.1], dtype=torch.float64)
     assert torch.allclose(color._lab_f(8 * t), 2 * color._lab_f(t))
@@ -2199,7 +2314,7 @@ def test_small_fixes_of_r124(committed):
     # the two sides of a kink), then the reason the slopes are linear: f's inverse is linear
     # below δ (its toe); every f at black, 4/29, is below δ = 6/29
     # s33 (structural round): shorter; the linearity below (f's toe) still backs "one way"
-    assert ("The clip puts a kink at black: a nudge one way pushes a linear channel below 0, where "
+    assert ("The clip puts a kink at black. A nudge one way pushes a linear channel below 0, where "
             "the clip holds it.") in text
     assert "a nudge below 0 is clipped away and one above is not" not in text
     lab = torch.zeros(3, 1, 1, dtype=torch.float64)
@@ -2256,8 +2371,9 @@ def test_small_fixes_of_r126(committed):
     # autograd slope at black is checked in test_gradcheck_black_included)
     assert "`torch.clamp` passes the gradient at its bound" in text
     # the kit's conversions are the notebook's own (Going deeper A's rows, < 1e-9)
-    assert ("`color.rgb_to_lab` and `color.lab_to_rgb` are the course kit's copy of the chain "
-            "built here; Going deeper A checks that the two agree.") in text
+    # s34 (word budget): A's rows say it
+    assert ("`color.rgb_to_lab` and `color.lab_to_rgb` are the course kit's copy of this chain."
+            ) in text
     table = a_table(printed)
     assert value(table["my_rgb_to_lab vs colorlab.color.rgb_to_lab"][0]) < 1e-6
     assert value(table["my_lab_to_rgb vs colorlab.color.lab_to_rgb"][0]) < 1e-6
