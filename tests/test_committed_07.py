@@ -248,11 +248,8 @@ def test_section_2_the_noise_of_the_plain_unet(committed):
     assert max(s0, s1) < start, "duller than the start in both seeds"
     assert ('Fine-tuning alone made the baseline **duller** than the start (the colorfulness '
             'row)') in section(markdown, 2)
-    # s34 (r134 UNBACKED, cell 13): the rebalanced AuC fell too, in both seeds by over 3x the noise
-    s0, s1, apart, start = seeds["rebalanced AuC"]
-    assert min(start - s0, start - s1) > 3 * apart, (s0, s1, apart, start)
-    assert ("Its rebalanced AuC also fell, in both seeds by over three times the noise."
-            in section(markdown, 2))
+    # s34 round 11 (r135): the rebalanced-AuC sentence was cut for room
+    assert "Its rebalanced AuC also fell" not in section(markdown, 2)
 
 
 # ------------------------------------------------------------------ section 3: the critic
@@ -281,8 +278,19 @@ def test_section_3_the_critic(committed):
             "is ahead.") in three
     # s34 (r134 item 4): where the critic ends, between ln 2 and 0 (a critic never fooled)
     assert 0.3 < c1 < 0.69, c1
-    assert (f"Seed 0's critic ends near {c1:.2f} (printed), well above 0, the loss of a critic "
-            "that is never fooled.") in three
+    # r135 UNBACKED: 0.45 is the mean of the last quarter of the steps (q above), not the end
+    assert (f"Seed 0's critic averages {c1:.2f} over the last quarter of the steps, well above 0, "
+            "the loss of a critic that is never fooled.") in three
+    assert "ends near" not in three
+    # r135 item 1: the generator's term rises (g1 > g0, above), and why the push goes on
+    assert ("The generator's term (blue) rises, so the colorizer fools the critic less often. Yet "
+            "its gradient still pushes toward colors the critic calls real.") in three
+    assert "BCE(D(cat(L, fake_ab)), 1)" in three and "- log(fake).mean()" not in three
+    # r135 item 1: one verdict's window (Going deeper A's printed 38) is wider than these images
+    window = int(found(r"one critic logit sees a (\d+) x \1 window", printed)[0])
+    assert window > 32 and "it scores a 32 x 32 pair with 16 patch logits" in printed
+    assert (f"Each {window} x {window} window (Going deeper A) is wider than these 32 x 32 images, "
+            "so a verdict judges much of the image.") in three
     plain_l1, adversarial_l1 = ([float(x) for x in part.split()] for part in found(
         r"the L1 term, mean per epoch \(seed 0, epochs 1 to 3, the same batches for both\):\n"
         r"  plain L1 UNet ((?:\d\.\d{4} ?){3})\n  adversarial   ((?:\d\.\d{4} ?){3})\n", printed))
@@ -306,9 +314,10 @@ def test_section_3_the_critic(committed):
                      printed)
     vehicles = re.findall(r"(truck|automobile) (\d+\.\d) -> (\d+\.\d) \((\d+\.\d)\)", added)
     assert len(vehicles) == 3 and all(float(a) > float(t) for _, _, a, t in vehicles)
-    assert ("into a bright red, even where the photo is blue. On the right, its extra color is "
-            "the right one. A gray or pale sky turns blue, though less blue than in the photo."
-            ) in three
+    # r135 UNBACKED: "its extra color is the right one" failed on the middle airplane: cut
+    assert ("into a bright red, even where the photo is blue. On the right, a gray or pale sky "
+            "turns blue, though less blue than in the photo.") in three
+    assert "the right one" not in three
     assert "**Key idea:** the critic rewards colors that look real, not the *true* ones." in three
 
 
@@ -361,6 +370,11 @@ def test_section_4_the_perceptual_loss(committed):
                    r"classifier's (\d) conv blocks", printed)
     assert blocks == ("2", "3") and "the first two conv blocks of a small classifier" in four
     assert "SmallClassifier: 94,762 parameters" in printed
+    accuracy = float(found(r"SmallClassifier: [\d,]+ parameters, trained in \d+ s; test accuracy "
+                           r"(\d+\.\d)%", printed)[0])
+    assert round(accuracy) == 45 and ("more seeds or a stronger feature network than the "
+                                      "45%-accurate `SmallClassifier` would change the verdicts."
+                                      in flat(markdown).replace("> ", ""))
     b = deeper(markdown, "B")
     assert "VGG16, an ImageNet classifier (a 528 MiB download)" in b
     from colorlab import perceptual
@@ -395,12 +409,15 @@ def test_section_5_the_class_hint(committed):
     # s33 (cold read r132): the predicted label, run instead of argued: within noise
     assert said[1] == "not clear", said
     assert ("When told the course classifier's guess from the gray image, which is right on "
-            f"{right:.1f}% of the images, the hint makes no clear difference.") in five
+            f"{right:.1f}% of the images, the hint makes no clear difference in AuC.") in five
     box = flat(markdown.split("## 1.")[0].split("> **What this run finds:**")[1]).replace("> ", "")
-    assert ("**Class hint:** better when told the true label. When told the course classifier's "
-            "guess from the gray image, no clear difference.") in box
+    assert ("**Class hint:** better when told the true label. When told a guessed label, no clear "
+            "difference in AuC.") in box
     assert ("When told the course classifier's guess from the gray image, as a real photo would "
-            "need, it makes no clear difference.") in flat(markdown.split("## Summary")[1])
+            "need, it makes no clear difference in AuC.") in flat(markdown.split("## Summary")[1])
+    # r135 UNBACKED: the guessed label is scored on AuC only (section 5's table), never in section 7
+    assert not any("guess" in variant for variant, _ in verdict_table(tables))
+    assert ("class hint (told the true class)", "plain UNet") in verdict_table(tables)
     # s34 (r134 section 5): the two classifiers by name; the guess's classifier is the yardstick's
     assert "object_classifier = pretrained.load(\"cifar10-classifier\")" in code_of(nb)
     assert ("the class that `cifar10-classifier` guesses from the gray image" in five
@@ -447,6 +464,18 @@ def test_section_6_attention(committed):
     net.bottleneck.register_forward_hook(lambda m, i, o: grid.update(n=o.shape[-2] * o.shape[-1]))
     net(torch.zeros(1, 1, 32, 32))
     assert grid["n"] == 16 and "each of the 16 positions" in flat(six).lower()
+    # r135 FACT: SAGAN's softmax(f^T g) has no scaling; the course's block divides by sqrt(C/8)
+    assert "The division by $\\sqrt{C/8}$ is this course's choice, not SAGAN's." in six
+    models = (ROOT / "colorlab" / "models.py").read_text(encoding="utf-8")
+    assert "torch.softmax(q @ k / k.shape[1] ** 0.5, dim=-1)" in models
+    assert "self.key = nn.Conv2d(channels, max(1, channels // 8), 1)" in models
+    # r135 FACT: the 68 x 68 reach is what the convolutions can reach, not what weighs: hedged
+    reach = int(found(r"one bottleneck position sees (\d+) x \1 input pixels", printed)[0])
+    assert reach > 2 * 32, "a window that wide reaches the whole 32 x 32 image from any position"
+    assert ("Each bottleneck position can already reach the whole image through the convolutions "
+            "(Going deeper A), so attention may add little.") in six
+    assert ("though the far pixels weigh little in practice (Luo et al. 2016)"
+            in deeper(markdown, "A"))
 
 
 # ------------------------------------------------------------------ section 7: the ablation
@@ -490,9 +519,21 @@ def test_section_7_the_verdicts(committed):
     assert len(hint["better"]) == 4 and not hint["worse"] and "classifier" in hint["better"]
     assert ("**What the verdicts say.** The adversarial and control rows share one pattern. "
             "Against its control, the adversarial model is better nowhere and worse only on the "
-            "colorfulness error. There the table gives 8.3x†, ringed in the figure. The † marks "
-            "8.3x as a lower bound, so the verdict is, if anything, stronger. Its real weakness is "
-            "that two seeds give only a rough estimate of the noise.") in seven
+            "colorfulness error. There the table gives 8.3x†, ringed in the figure. The † means "
+            "that both seed gaps were below one unit of the last digit, which stood in for the "
+            "noise, so 8.3x is a lower bound. The verdict's real weakness is that two seeds give "
+            "only a rough estimate of the noise.") in seven
+    # r135 item 2: the dagger is explained here, where it is first used, as the folded table does
+    assert ("†: both seed gaps were under one unit of the last digit, so that unit stood in for "
+            "the noise and the ratio is a lower bound.") in tables
+    assert "times = abs(d) / max(noise, smallest)" in code_of(nb)
+    # r135 item 4: the class hint's classifier gain is partly circular: the label the hint model is
+    # told is the label the classifier is scored against
+    assert ("The class hint's classifier gain is partly circular, since the model is told the "
+            "label the classifier must find.") in seven
+    assert 'told = {"true class": run.test.labels}' in code_of(nb)
+    assert ("classifier_correct(object_classifier, ev.images.to(run.device), run.test.labels)"
+            in code_of(nb))
     assert "noise floor" not in markdown, \
         "r134: the dagger makes the ratio a lower bound, not a weak verdict"
     assert "the label itself" not in markdown, "r133/r134: a reading, not a result: cut"
@@ -501,11 +542,10 @@ def test_section_7_the_verdicts(committed):
                      if head.startswith("colorfulness error")]
     assert error_cell[2] == "worse" and f"<br>({error_cell[1]}x†) **worse**" in tables
     assert f"There the table gives {error_cell[1]}x†, ringed in the figure." in seven
-    # "The idea" names the rule's three details once: the † unit, the classifier, the ratios
+    # r135 item 2: "The idea" keeps the one rule; its details come where they are used (the †
+    # above, the classifier's floor in the folded table, the ratios in section 8)
     idea = flat(markdown.split("## 1.")[0])
-    assert ("Three details adapt the rule. A seed gap below the last printed digit counts as one "
-            "unit of that digit (†). The classifier's noise is at least the test set's standard "
-            "error. A ratio is judged by its distance from 1x.") in idea
+    assert "Three details" not in idea and "†" not in idea
     assert "In the classifier column the noise is at least the test set's standard error." in tables
     assert 'noise = max(gap[a][k], gap[b][k], test_noise(a, b) if k == "accuracy" else 0)' in \
         code_of(nb)
@@ -560,7 +600,7 @@ def test_section_8_what_the_critic_paints(committed):
     assert ("The truck and both cars turn red where their photos are blue, dark or nearly "
             "neutral. The adversarial model boosts the plain UNet's faint reddish tint to over "
             "twice the control's chroma." in eight)
-    assert "The bird loses" not in eight, "s34: cut for length"
+    assert "The bird" not in eight, "s34: cut for length (r135 asked for it again: no room)"
     # the one table
     table = eight_table(printed)
     assert list(table) == ["median image: chroma over control's", "hue turns from the control's",
@@ -583,7 +623,9 @@ def test_section_8_what_the_critic_paints(committed):
     scaling = found(r"scaling alone turns hues \(the control against the plain UNet\): "
                     r"(\d+\.\d)% / (\d+\.\d)%", printed)
     assert all(float(x) == 0 for x in scaling), "scaling keeps every hue (section 7)"
-    assert "Scaling keeps every hue" in section(markdown, 7)
+    # r135 FACT (a nuance): exact in Lab; the 0.0% above is measured after the conversion to RGB
+    assert "Scaling keeps every hue in Lab, so" in section(markdown, 7)
+    assert "return self.s * self.net(L)" in code_of(nb)
     assert ("**What the table says.** Against its control, the adversarial model gives the median "
             "image less chroma, although both are about as colorful on average. It turns hues away "
             "from the control's, and away from the truth's on the seeds' mean only. Its colors "
@@ -602,10 +644,11 @@ def test_section_8_what_the_critic_paints(committed):
     assert ('"Clear on the mean only" means that the seeds\' mean passes the rule, but one seed '
             "alone does not.") in eight
     assert 'return "clear" if all(clear) else "clear on the mean only"' in code_of(nb)
-    # r134 UNBACKED (cell 57): the chroma puzzle is said to be unexplained; the guess, named as one,
-    # points at the truck and cars, where the colorizer puts over twice the knob's chroma (above)
-    assert ("This run does not show why the median image gets less chroma, but one guess is that "
-            "the color goes to fewer images, like the truck and cars above.") in eight
+    # r135 item 2: the ratio detail of the rule, said where the ratios are judged
+    assert "A ratio is judged by its distance from 1x." in eight
+    assert "return max(x, 1 / x) - 1 if ratio else abs(x)" in code_of(nb)
+    # s34 round 11: r134's guess about the median image was cut for room
+    assert "one guess is that" not in eight
     assert "Perhaps" not in eight
     # ... read off the hurts figure's panels: on the truck and both cars the adversarial model's
     # colorfulness lies above the photo's, and further from it than the control's
@@ -645,25 +688,17 @@ def test_deeper_a_the_critic_window(committed):
     (grad,) = torch.autograd.grad(critic(big)[0, 0, 8, 8], big)
     reached = (grad[0].abs().sum(0) > 0).nonzero()
     field = (reached.max(0).values - reached.min(0).values + 1).tolist()
-    # each conv widens the view by (kernel - 1) x the stride of all the convs before it
-    widen, stride = [], 1
-    for conv in (m for m in critic.modules() if isinstance(m, torch.nn.Conv2d)):
-        widen.append((conv.kernel_size[0] - 1) * stride)
-        stride *= conv.stride[0]
-    said = found(r"its four convolutions widen the view by (\d+), (\d+), (\d+) and (\d+) "
-                 r"pixels, and 1 \+ ", a)
-    assert field == [38, 38] and widen == [int(x) for x in said] and 1 + sum(widen) == field[0]
+    assert field == [38, 38], field
+    # r135 UNBACKED: the per-layer widening (3, 6, 12, 16) was never printed: cut
+    assert "widen the view" not in a
     window = found(r"one critic logit sees a (\d+) x (\d+) window", printed)
     corner = found(r"the top-left logit sees (\d+) x (\d+) pixels", printed)
     assert [int(x) for x in window] == field and [int(x) for x in corner] == [23, 23]
     assert [int(x) for x in found(r"one bottleneck position sees (\d+) x (\d+) input pixels",
                                   printed)] == [68, 68]
-    assert ("one critic logit sees a 38 x 38 window: its four convolutions widen the view by 3, 6, "
-            "12 and 16 pixels, and 1 + 3 + 6 + 12 + 16 = 38. On a 32 x 32 image a corner logit "
-            "sees only the 23 x 23 pixels at its corner. One bottleneck position reaches 68 x 68 "
-            "input pixels") in a
-    convs = [m for m in critic.modules() if isinstance(m, torch.nn.Conv2d)]
-    assert len(convs) == 4, "four convolutions"
+    assert ("Measured by gradient (printed below), one critic logit sees a 38 x 38 window. On a "
+            "32 x 32 image a corner logit sees only the 23 x 23 pixels at its corner. One "
+            "bottleneck position reaches 68 x 68 input pixels") in a
     assert ("- Luo, W., Li, Y., Urtasun, R., & Zemel, R. (2016). Understanding the Effective "
             "Receptive Field in Deep Convolutional Neural Networks. *NeurIPS*.") in markdown
 
@@ -689,9 +724,13 @@ def test_deeper_c_inside_attention(committed):
     many = [float(x) for x in found(r"the same means over the first 256 validation images "
                                     r"\(each image's 16 rows\), positions 0 to 15: "
                                     r"((?:\d\.\d{3} ?){16})\n", printed)[0].split()]
-    top5 = sorted(range(16), key=lambda p: -many[p])[:5]
-    assert {0, 3, 12, 15} <= set(top5), top5
-    assert "the four corners are four of the five positions that get the most weight" in c
+    # r135 UNBACKED: "four of the five" held by a hair (0.084 against 0.082); the six that lead
+    # clearly: the bottom row (12 to 15) and the two top corners (0, 3), each above every other
+    six = {0, 3, 12, 13, 14, 15}
+    assert min(many[p] for p in six) > max(many[p] for p in range(16) if p not in six) + 0.01, many
+    assert ("256 validation images (the right panel), the bottom row and the two top corners get "
+            "the most weight.") in c
+    assert "the four corners are four of the five" not in c
     # the gradient check: 0 at gamma = 0, in step with gamma up to 0.01
     rows = dict(re.findall(r"\n  (0|0\.001|0\.01|0\.1) +(\S+ +\S+ +\S+)", printed))
     norms = {g: [float(x) for x in v.split()] for g, v in rows.items()}
@@ -748,6 +787,41 @@ def test_deeper_d_where_it_helps(committed):
     lo, hi = min(margins), max(margins)
     assert f"by {lo:.3f} to {hi:.3f}." in d, (lo, hi)   # r133: as printed, three decimals
     assert "enlarged below, the image the adversarial loss helps most: airplane" in printed
+
+
+def test_what_to_try_next_gamma(committed):
+    """r135 FACT: the gamma suggestion works as written: the guard goes before build's return, and
+    the attention entry of the "no change" check (which expects gamma = 0) is deleted."""
+    nb, markdown, _, _ = committed
+    tries = flat(markdown.split("## What to try next")[1].split("## References")[0])
+    guard = "if isinstance(model, AttentionUNet): model.attention.gamma.data.fill_(0.1)"
+    entry = "(AttentionUNet, {}, L_check)"
+    assert f"In `build`, before `return`, add `{guard}`." in tries
+    assert (f'Then delete `{entry}` from the "no change" check in the same cell, which expects '
+            "gamma = 0.") in tries
+    plumbing = cell_with(nb, "# The plumbing every variant shares")
+    src = plumbing.source
+    ret = "    return model.to(run.device)"
+    assert src.count(ret) == 1 and src.index("def build(") < src.index(ret)
+    assert src.count(entry) == 1 and "assert gap < 1e-5" in src
+    # the edited cell still parses
+    compile(src.replace(ret, "    " + guard + "\n" + ret).replace(entry, ""), "cell", "exec")
+    # the guard leaves the other variants alone and sets attention's gamma; on the pretrained start
+    # (as build loads it) the attention UNet then no longer colorizes as the plain one
+    from colorlab import pretrained
+    from colorlab.models import AttentionUNet, ClassUNet
+    plain = pretrained.load("cifar10-l1-unet").net.eval()
+    for model in (plain, ClassUNet(base=16, depth=3, num_classes=10)):
+        exec(guard, {"AttentionUNet": AttentionUNet, "model": model})
+    attention = AttentionUNet(base=16, depth=3).eval()
+    attention.load_state_dict(plain.state_dict(), strict=False)
+    L = torch.rand(4, 1, 32, 32, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert (attention(L) - plain(L)).abs().max() < 1e-5, "gamma = 0: no change"
+        exec(guard, {"AttentionUNet": AttentionUNet, "model": attention})
+        assert abs(attention.attention.gamma.item() - 0.1) < 1e-6
+        assert (attention(L) - plain(L)).abs().max() > 1e-5, "gamma = 0.1: the check would fail"
+    assert "`model.attention.gamma.data.fill_(0.1)`): does" not in tries
 
 
 def test_the_summary(committed):
